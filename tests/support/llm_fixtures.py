@@ -1,0 +1,1 @@
+"""Fake LLM server fixtures (owned by the providers work)."""

@@ -1,0 +1,1 @@
+"""MLflow fixtures (owned by the MLflow scanner work)."""
