@@ -1,0 +1,15 @@
+.PHONY: setup demo test lint format bench app
+setup:
+	scripts/setup.sh
+demo:
+	scripts/demo.sh
+test:
+	scripts/test.sh
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+format:
+	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
+bench:
+	.venv/bin/python benchmarks/scan.py && .venv/bin/python benchmarks/pipeline.py && .venv/bin/python benchmarks/build.py && .venv/bin/python benchmarks/app_rerun.py
+app:
+	.venv/bin/streamlit run app.py
