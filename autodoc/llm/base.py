@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -72,6 +73,8 @@ class LLMRequest(BaseModel):
     task: PlanTask | WriteTask | None = None
     evidence_ids: list[str] = Field(default_factory=list)  # for the egress record
     files: list[str] = Field(default_factory=list)
+    # set -> the provider stops retrying/waiting and raises `Cancelled` (never serialised)
+    stop: threading.Event | None = Field(default=None, exclude=True, repr=False)
 
     def prompt_chars(self) -> int:
         return len(self.system) + sum(len(m.content) for m in self.messages)

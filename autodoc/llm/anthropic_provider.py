@@ -1,0 +1,104 @@
+"""`anthropic` provider: the official SDK with native structured output.
+
+The request carries `output_config={"format": {"type": "json_schema", "schema": ...}}`
+built by the SDK's own `transform_schema` (exactly what `messages.parse(output_format=M)`
+sends); the answer is validated against the same pydantic model the SDK's parser uses.
+We call `messages.create` rather than `messages.parse` because `parse` raises on an
+invalid answer and drops its text and usage, which the re-ask needs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from typing import Any
+
+import anthropic
+
+from autodoc.errors import LLMConfigError
+from autodoc.llm.base import LLMRequest, LLMResponse
+from autodoc.llm.retry import RetryPolicy, call_with_retry
+from autodoc.llm.sdk import Target, classify, parse_answer, truncation_error
+
+
+class AnthropicProvider:
+    name = "anthropic"
+
+    def __init__(self, settings: Any, *, stop: threading.Event | None = None) -> None:
+        self.model = settings.model_name
+        self.stop = stop
+        self.policy = RetryPolicy.from_settings(settings)
+        self.client = anthropic.Anthropic(
+            api_key=_api_key(settings),
+            base_url=_base_url(settings),
+            max_retries=0,
+            timeout=settings.timeout,
+        )
+        self.target = Target(
+            "anthropic",
+            self.model,
+            str(self.client.base_url).rstrip("/"),
+            "ANTHROPIC_API_KEY",
+            "ANTHROPIC_BASE_URL",
+        )
+
+    def complete(self, request: LLMRequest) -> LLMResponse:
+        started = time.monotonic()
+        message, retries = call_with_retry(
+            lambda: self._send(request),
+            self.policy,
+            lambda e: classify(e, anthropic, self.target),
+            stop=request.stop or self.stop,
+            what=f"anthropic {request.purpose}",
+        )
+        response = self._read(message, request)
+        response.retries, response.seconds = retries, time.monotonic() - started
+        return response
+
+    def _send(self, request: LLMRequest) -> Any:
+        schema = anthropic.transform_schema(request.response_model)
+        return self.client.messages.create(
+            model=self.model,
+            max_tokens=request.max_tokens,
+            system=request.system,
+            messages=[{"role": m.role, "content": m.content} for m in request.messages],
+            output_config={"format": {"type": "json_schema", "schema": schema}},
+        )
+
+    def _read(self, message: Any, request: LLMRequest) -> LLMResponse:
+        text = "".join(block.text for block in message.content if block.type == "text")
+        if not text:  # a server that answered with a tool call instead
+            text = next((_json(b.input) for b in message.content if b.type == "tool_use"), "")
+        usage = message.usage
+        response = LLMResponse(
+            raw_text=text, input_tokens=usage.input_tokens or 0, output_tokens=usage.output_tokens or 0
+        )
+        if message.stop_reason == "max_tokens":
+            response.error = truncation_error(request.max_tokens)
+        elif message.stop_reason == "refusal":
+            response.error = "the model refused to answer"
+        else:
+            response.parsed, response.error = parse_answer(text, request.response_model)
+        return response
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value)
+
+
+def _base_url(settings: Any) -> str | None:
+    """The SDK appends /v1/messages itself, so accept a base URL given with /v1 too."""
+    url = (settings.base_url or "").rstrip("/")
+    return url.removesuffix("/v1") or None
+
+
+def _api_key(settings: Any) -> str:
+    key = settings.anthropic_api_key.get_secret_value() if settings.anthropic_api_key else None
+    key = key or os.environ.get("ANTHROPIC_API_KEY")
+    if key:
+        return key
+    raise LLMConfigError(
+        "No Anthropic API key is configured.", hint="set ANTHROPIC_API_KEY, or use --provider offline"
+    )

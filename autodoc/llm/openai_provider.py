@@ -1,0 +1,162 @@
+"""`openai` provider: the official SDK, chat completions with native structured output.
+
+Chat completions is what OpenAI-compatible servers (Azure OpenAI, vLLM, Ollama, llama.cpp)
+speak, so it is the default; `api="responses"` uses the Responses API (api.openai.com).
+The base URL comes from `settings.base_url`, else the SDK reads `OPENAI_BASE_URL`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any, Literal
+
+import openai
+from pydantic import BaseModel, ValidationError
+
+from autodoc.errors import LLMConfigError
+from autodoc.llm.base import LLMRequest, LLMResponse
+from autodoc.llm.retry import RetryPolicy, call_with_retry
+from autodoc.llm.sdk import Target, classify, describe_validation_error, parse_answer, truncation_error
+
+OPENAI_HOST = "https://api.openai.com/v1"
+NO_KEY = "not-needed"  # local OpenAI-compatible servers accept any key
+
+
+class OpenAIProvider:
+    name = "openai"
+
+    def __init__(
+        self,
+        settings: Any,
+        *,
+        api: Literal["chat", "responses"] = "chat",
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.model = settings.model_name
+        self.api = api
+        self.stop = stop
+        self.policy = RetryPolicy.from_settings(settings)
+        base_url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or None
+        self.client = openai.OpenAI(
+            api_key=_api_key(settings, base_url),
+            base_url=base_url,
+            max_retries=0,
+            timeout=settings.timeout,
+        )
+        self.official = base_url is None or base_url.rstrip("/") == OPENAI_HOST
+        self.target = Target(
+            "openai", self.model, str(self.client.base_url).rstrip("/"), "OPENAI_API_KEY", "OPENAI_BASE_URL"
+        )
+
+    def complete(self, request: LLMRequest) -> LLMResponse:
+        started = time.monotonic()
+        send = self._send_responses if self.api == "responses" else self._send_chat
+        raw, retries = call_with_retry(
+            lambda: send(request),
+            self.policy,
+            lambda e: classify(e, openai, self.target),
+            stop=request.stop or self.stop,
+            what=f"openai {request.purpose}",
+        )
+        read = self._read_responses if self.api == "responses" else self._read_chat
+        response = read(raw, request)
+        response.retries, response.seconds = retries, time.monotonic() - started
+        return response
+
+    # -- chat completions ------------------------------------------------------------------
+    def _send_chat(self, request: LLMRequest) -> Any:
+        messages = [{"role": "system", "content": request.system}]
+        messages += [{"role": m.role, "content": m.content} for m in request.messages]
+        # api.openai.com's reasoning models refuse max_tokens; compatible servers know max_tokens
+        limit = {"max_completion_tokens" if self.official else "max_tokens": request.max_tokens}
+        return self.client.chat.completions.with_raw_response.parse(
+            model=self.model,
+            messages=messages,
+            response_format=request.response_model,
+            **limit,
+        )
+
+    def _read_chat(self, raw: Any, request: LLMRequest) -> LLMResponse:
+        data = raw.http_response.json()
+        choice = (data.get("choices") or [{}])[0]
+        text = (choice.get("message") or {}).get("content") or ""
+        usage = data.get("usage") or {}
+        response = LLMResponse(
+            raw_text=text,
+            input_tokens=usage.get("prompt_tokens") or 0,
+            output_tokens=usage.get("completion_tokens") or 0,
+        )
+        response.parsed, response.error = _sdk_parse(raw, request, _chat_parsed)
+        return response
+
+    # -- responses -------------------------------------------------------------------------
+    def _send_responses(self, request: LLMRequest) -> Any:
+        return self.client.responses.with_raw_response.parse(
+            model=self.model,
+            instructions=request.system,
+            input=[{"role": m.role, "content": m.content} for m in request.messages],
+            text_format=request.response_model,
+            max_output_tokens=request.max_tokens,
+        )
+
+    def _read_responses(self, raw: Any, request: LLMRequest) -> LLMResponse:
+        data = raw.http_response.json()
+        text = "".join(
+            part.get("text", "")
+            for item in data.get("output") or []
+            if item.get("type") == "message"
+            for part in item.get("content") or []
+            if part.get("type") == "output_text"
+        )
+        usage = data.get("usage") or {}
+        response = LLMResponse(
+            raw_text=text,
+            input_tokens=usage.get("input_tokens") or 0,
+            output_tokens=usage.get("output_tokens") or 0,
+        )
+        if data.get("status") == "incomplete":
+            response.error = truncation_error(request.max_tokens)
+            return response
+        response.parsed, response.error = _sdk_parse(raw, request, _responses_parsed)
+        return response
+
+
+def _chat_parsed(completion: Any) -> tuple[Any, str | None, str]:
+    message = completion.choices[0].message
+    return message.parsed, message.refusal, message.content or ""
+
+
+def _responses_parsed(response: Any) -> tuple[Any, str | None, str]:
+    return response.output_parsed, None, response.output_text or ""
+
+
+def _sdk_parse(raw: Any, request: LLMRequest, pick: Any) -> tuple[BaseModel | None, str | None]:
+    """Parse with the SDK's own structured-output parser; failures become an error text."""
+    try:
+        value, refusal, text = pick(raw.parse())
+    except openai.LengthFinishReasonError:
+        return None, truncation_error(request.max_tokens)
+    except openai.ContentFilterFinishReasonError:
+        return None, "the answer was stopped by the server's content filter"
+    except ValidationError as exc:
+        return None, describe_validation_error(exc)
+    if refusal:
+        return None, f"the model refused: {refusal}"
+    if value is None:  # e.g. empty content: say what the contract wanted
+        return parse_answer(text, request.response_model)
+    return value, None
+
+
+def _api_key(settings: Any, base_url: str | None) -> str:
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    key = key or os.environ.get("OPENAI_API_KEY")
+    if key:
+        return key
+    if base_url and base_url.rstrip("/") != OPENAI_HOST:
+        return NO_KEY
+    raise LLMConfigError(
+        "No OpenAI API key is configured.",
+        hint="set OPENAI_API_KEY, point --base-url at an OpenAI-compatible server, or use --provider offline",
+    )

@@ -1,0 +1,156 @@
+"""The one transport retry layer: our knobs, our backoff, interruptible by a stop flag.
+
+SDK clients are built with `max_retries=0` so attempts never multiply; this loop retries
+connection errors, timeouts, 408, 409, 429 and 5xx, honours `retry-after(-ms)` (capped at
+`max_backoff`), and fails at once on anything else. A set stop flag ends the loop within
+about 0.1 s, also during a backoff or an in-flight call, by raising `Cancelled`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from autodoc.errors import Cancelled, LLMError
+
+T = TypeVar("T")
+RETRYABLE_STATUS = frozenset({408, 409, 429})
+POLL_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 3
+    initial_backoff: float = 3.0
+    max_backoff: float = 30.0
+    jitter: float = 0.2
+
+    @classmethod
+    def from_settings(cls, settings: object) -> RetryPolicy:
+        return cls(
+            max_retries=max(0, int(getattr(settings, "max_retries", 3))),
+            initial_backoff=max(0.0, float(getattr(settings, "initial_backoff", 3.0))),
+            max_backoff=max(0.0, float(getattr(settings, "max_backoff", 30.0))),
+            jitter=min(1.0, max(0.0, float(getattr(settings, "backoff_jitter", 0.2)))),
+        )
+
+    def delay(self, retry: int, retry_after: float | None = None, rng: random.Random | None = None) -> float:
+        """Seconds to wait before retry number `retry` (0-based)."""
+        if retry_after is not None:
+            return min(max(0.0, retry_after), self.max_backoff)
+        base = min(self.initial_backoff * (2**retry), self.max_backoff)
+        spread = (rng or random).uniform(-self.jitter, self.jitter)
+        return min(max(0.0, base * (1.0 + spread)), self.max_backoff)
+
+
+@dataclass
+class Failure:
+    """How one failed attempt should be handled."""
+
+    retryable: bool
+    message: str
+    status: int | None = None
+    retry_after: float | None = None
+    error: LLMError | None = None  # raised as is when not retryable
+
+
+def is_retryable_status(status: int) -> bool:
+    return status in RETRYABLE_STATUS or status >= 500
+
+
+def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds from `retry-after-ms` or `retry-after` (seconds or an HTTP date)."""
+    if not headers:
+        return None
+    try:
+        millis = headers.get("retry-after-ms")
+        if millis is not None:
+            return float(millis) / 1000.0
+    except ValueError:
+        pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def call_with_retry(
+    call: Callable[[], T],
+    policy: RetryPolicy,
+    classify: Callable[[BaseException], Failure | None],
+    *,
+    stop: threading.Event | None = None,
+    what: str = "LLM call",
+) -> tuple[T, int]:
+    """Run `call` under the policy; returns (result, retries spent)."""
+    retries = 0
+    while True:
+        _check_stop(stop, what)
+        try:
+            return _interruptible(call, stop, what), retries
+        except (Cancelled, LLMError):
+            raise
+        except Exception as exc:
+            failure = classify(exc)
+            if failure is None:
+                raise
+            if not failure.retryable:
+                raise (failure.error or LLMError(failure.message, status=failure.status)) from exc
+            if retries >= policy.max_retries:
+                raise LLMError(
+                    f"{what} failed after {retries + 1} attempt(s): {failure.message}",
+                    hint="raise --max-retries or --timeout, or try again later",
+                    retryable=True,
+                    status=failure.status,
+                ) from exc
+            _backoff(policy.delay(retries, failure.retry_after), stop, what)
+            retries += 1
+
+
+def _check_stop(stop: threading.Event | None, what: str) -> None:
+    if stop is not None and stop.is_set():
+        raise Cancelled(f"stopped: {what} not sent")
+
+
+def _backoff(seconds: float, stop: threading.Event | None, what: str) -> None:
+    if stop is None:
+        time.sleep(seconds)
+    elif stop.wait(seconds):
+        raise Cancelled(f"stopped while waiting to retry {what}")
+
+
+def _interruptible(call: Callable[[], T], stop: threading.Event | None, what: str) -> T:
+    """Run `call`; with a stop flag, give up waiting for it as soon as the flag is set.
+
+    The sync SDKs cannot abort an in-flight request, so the call runs in a helper thread
+    that is abandoned on stop (its answer, if any, is discarded).
+    """
+    if stop is None:
+        return call()
+    box: dict[str, object] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="autodoc-llm-call", daemon=True).start()
+    while not done.wait(POLL_SECONDS):
+        if stop.is_set():
+            raise Cancelled(f"stopped during {what}")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]  # type: ignore[return-value]

@@ -1,0 +1,104 @@
+"""What the two SDK providers share: error classification and answer parsing.
+
+Both official SDKs raise the same shapes (`APIConnectionError`/`APITimeoutError`,
+`APIStatusError` with `.status_code` and `.response.headers`), so one classifier turns
+them into retry decisions and user-readable `LLMConfigError` messages.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from autodoc.errors import LLMConfigError
+from autodoc.llm.retry import Failure, is_retryable_status, parse_retry_after
+
+MAX_SERVER_MESSAGE = 300
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where calls go, for error messages that say what to fix."""
+
+    provider: str  # "openai" / "anthropic"
+    model: str
+    base_url: str
+    key_variable: str  # OPENAI_API_KEY / ANTHROPIC_API_KEY
+    base_url_variable: str  # OPENAI_BASE_URL / ANTHROPIC_BASE_URL
+
+
+def classify(exc: BaseException, sdk: Any, target: Target) -> Failure | None:
+    """Retry decision for an exception raised by `sdk` (the `openai` or `anthropic` module)."""
+    if isinstance(exc, sdk.APITimeoutError):
+        return Failure(True, f"no answer from {target.base_url} within the timeout")
+    if isinstance(exc, sdk.APIConnectionError):
+        return Failure(True, f"cannot connect to {target.base_url} ({exc.__cause__ or exc})")
+    if isinstance(exc, sdk.APIStatusError):
+        status = exc.status_code
+        message = _server_message(exc)
+        if is_retryable_status(status):
+            return Failure(True, f"HTTP {status}: {message}", status, parse_retry_after(exc.response.headers))
+        return Failure(False, message, status, error=config_error(status, message, target))
+    return None
+
+
+def config_error(status: int, message: str, target: Target) -> LLMConfigError:
+    """A never-retried failure, worded as what the user should change."""
+    who = f"The {target.provider} API at {target.base_url}"
+    if status == 401:
+        text = f"{who} rejected the API key (HTTP 401)."
+        hint = f"set {target.key_variable} to a valid key for this server"
+    elif status == 403:
+        text = f"{who} refused access (HTTP 403) for model '{target.model}'."
+        hint = f"check that the key in {target.key_variable} may use model '{target.model}'"
+    elif status == 404:
+        text = f"{who} has no model '{target.model}' or no such endpoint (HTTP 404): {message}"
+        hint = f"check the model name (--model) and the base URL (--base-url / {target.base_url_variable})"
+    else:
+        text = f"{who} rejected the request for model '{target.model}' (HTTP {status}): {message}"
+        hint = "check the model name (--model) and that it supports structured JSON output"
+    return LLMConfigError(text, hint=hint, status=status)
+
+
+def _server_message(exc: Any) -> str:
+    """The server's own error text, shortened; never echoes request headers."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        text = inner.get("message") if isinstance(inner, dict) else str(inner)
+    else:
+        text = str(getattr(exc, "message", "") or exc)
+    text = " ".join(str(text or "").split())
+    return text[:MAX_SERVER_MESSAGE] + ("..." if len(text) > MAX_SERVER_MESSAGE else "")
+
+
+def parse_answer(text: str, model: type[BaseModel]) -> tuple[BaseModel | None, str | None]:
+    """Validate an answer against its pydantic contract; returns (parsed, error)."""
+    try:
+        return model.model_validate_json(text), None
+    except ValidationError as exc:
+        return None, describe_validation_error(exc)
+
+
+def describe_validation_error(exc: ValidationError, limit: int = 8) -> str:
+    """A short, model-readable account of what is wrong with an answer."""
+    errors = exc.errors(include_url=False)
+    if errors and errors[0]["type"] in ("json_invalid", "json_type"):
+        return f"the answer is not valid JSON ({errors[0]['msg']})"
+    lines = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in errors[:limit]]
+    more = f" (and {len(errors) - limit} more)" if len(errors) > limit else ""
+    return "the answer does not match the schema: " + "; ".join(lines) + more
+
+
+def truncation_error(max_tokens: int) -> str:
+    return (
+        f"the answer was cut off at the {max_tokens}-token limit before the JSON was complete; "
+        "answer again more briefly"
+    )
+
+
+def json_text(data: Any) -> str:
+    return data if isinstance(data, str) else json.dumps(data)

@@ -1,0 +1,228 @@
+"""Planning: expand the spec into sections, then ask for each section's typed blocks.
+
+`expand_sections` is pure (spec + evidence -> numbered sections with stable ids). A
+planning call sends only the section's own evidence, compactly, and is re-asked when the
+plan names evidence that does not exist. The plan lands in `Section.blocks` with status
+"planned", so the review UI can show, edit and approve it before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from autodoc import select
+from autodoc.document import Block, NarrativeContent, NarrativePlan, PlanReply, Section, Usage
+from autodoc.errors import LLMOutputError
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.llm import reask
+from autodoc.llm.base import LLMRequest, Message, PlanTask
+from autodoc.spec import Spec
+
+PLAN_EVIDENCE_ITEMS = 40  # a planner needs the shape of the evidence, not all of it
+SECTION_EVIDENCE_ITEMS = 80
+
+PLAN_SYSTEM = """You plan one section of a model documentation document.
+Return JSON {"blocks": [...]} with 1 to 5 blocks, each one of:
+- {"type":"narrative","title":null|str,"guidance":what to cover,"evidence_ids":[ids]}
+- {"type":"list","title":null|str,"guidance":str,"evidence_ids":[ids]}
+- {"type":"table","title":str,"source":{"kind":K,...args}} K in the table kinds offered;
+  args: model, version, metric, experiment, run_id, evidence_ids
+- {"type":"chart","title":str,"chart_type":"bar"|"line"|"scatter",
+  "series":{"kind":S,...args}} S: metric_across_versions(model,metric),
+  metric_across_models(metric), metric_history(run_id,metric),
+  feature_importance(run_id|model), evidence(evidence_ids)
+- {"type":"image","title":str,"artifact_id":one of the image ids offered}
+Name only evidence ids, models, metrics and runs that appear below. Our code fills tables
+and charts from the evidence: never type numbers. Prefer a table or chart for figures."""
+
+
+def slug(text: str) -> str:
+    """A stable id fragment: lower case, runs of other characters become '-'."""
+    return re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-") or "section"
+
+
+def expand_sections(spec: Spec, evidence: EvidenceStore) -> list[Section]:
+    """One section per spec section; a per_model section gets one subsection per model."""
+    sections: list[Section] = []
+    ids: set[str] = set()
+    headings: set[str] = set()
+    models = evidence.model_names()
+    for number, sec_spec in enumerate(spec.sections, start=1):
+        base = _unique(slug(sec_spec.name), ids)
+        heading = _unique_heading(sec_spec.name, headings)
+        common = {"spec_name": sec_spec.name, "hint": sec_spec.hint}
+        if not sec_spec.per_model:
+            sections.append(Section(id=base, number=str(number), heading=heading, **common))
+            continue
+        if not models:
+            sections.append(_no_models_section(base, str(number), heading, evidence, **common))
+            continue
+        sections.append(
+            Section(
+                id=base, number=str(number), heading=heading, is_container=True, status="written", **common
+            )
+        )
+        for sub, model in enumerate(models, start=1):
+            sub_heading = model if model not in headings else f"{model} ({sec_spec.name})"
+            sections.append(
+                Section(
+                    id=_unique(f"{base}--{slug(model)}", ids),
+                    number=f"{number}.{sub}",
+                    heading=_unique_heading(sub_heading, headings),
+                    model=model,
+                    level=2,
+                    **common,
+                )
+            )
+    return sections
+
+
+def _unique(candidate: str, taken: set[str]) -> str:
+    value, n = candidate, 2
+    while value in taken:
+        value, n = f"{candidate}-{n}", n + 1
+    taken.add(value)
+    return value
+
+
+def _unique_heading(candidate: str, taken: set[str]) -> str:
+    value, n = candidate, 2
+    while value.casefold() in taken:
+        value, n = f"{candidate} ({n})", n + 1
+    taken.add(value.casefold())
+    return value
+
+
+def _no_models_section(
+    sid: str, number: str, heading: str, evidence: EvidenceStore, **common: str | None
+) -> Section:
+    """A per_model section with no registered model: say so, without any LLM call."""
+    where = "the MLflow model registry" if evidence.mlflow else "MLflow (no tracking server was scanned)"
+    text = f"No registered models were found in {where}, so this section has no per-model subsections."
+    if evidence.mlflow_note:
+        text += f" {evidence.mlflow_note}"
+    block = Block(
+        id=f"{sid}.b1",
+        plan=NarrativePlan(guidance="State that no registered models were found."),
+        content=NarrativeContent(text=text),
+        status="written",
+    )
+    return Section(id=sid, number=number, heading=heading, status="written", blocks=[block], **common)
+
+
+# ---------------------------------------------------------------------------- planning
+@dataclass
+class PlanResult:
+    blocks: list[Block] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    error: str | None = None
+
+
+def section_evidence(section: Section, evidence: EvidenceStore) -> list[EvidenceItem]:
+    """The items a section may draw on (its selection), in selection order."""
+    return select.select_evidence(section, evidence, max_items=SECTION_EVIDENCE_ITEMS)
+
+
+def assign_evidence(section: Section, evidence: EvidenceStore) -> None:
+    """Record which evidence a section is given and its hash (resume compares it)."""
+    items = section_evidence(section, evidence)
+    section.evidence_ids = [item.id for item in items]
+    section.evidence_hash = evidence.content_hash(section.evidence_ids) + ":" + _hint_hash(section)
+
+
+def _hint_hash(section: Section) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{section.heading}|{section.hint}".encode()).hexdigest()[:6]
+
+
+def build_plan_request(
+    section: Section, evidence: EvidenceStore, title: str, feedback: str | None = None
+) -> LLMRequest:
+    """The planning request: title, section, hint, feedback, compact evidence, what fits."""
+    items = _items(section, evidence)[:PLAN_EVIDENCE_ITEMS]
+    kinds = select.table_kinds(section, evidence)
+    images = select.image_ids(section, evidence)
+    task = PlanTask(
+        document_title=title,
+        section_id=section.id,
+        section_name=section.spec_name,
+        heading=section.heading,
+        model=section.model,
+        hint=section.hint,
+        feedback=feedback,
+        evidence=items,
+        table_kinds=kinds,
+        image_ids=images,
+    )
+    lines = [f"Document: {title}", f"Section {section.number}: {section.heading}"]
+    if section.model:
+        lines.append(f"Registered model of this subsection: {section.model}")
+    if section.hint:
+        lines.append(f"Hint: {section.hint}")
+    if feedback:
+        lines.append(f"Reviewer feedback: {feedback}")
+    lines.append("Table kinds offered: " + (", ".join(kinds) or "code_facts, evidence"))
+    if images:
+        lines.append("Image ids: " + ", ".join(images))
+    lines.append("Evidence (id | label | value | where):")
+    lines.append(select.compact(items) or "(none found in code or MLflow)")
+    return LLMRequest(
+        purpose=f"plan {section.id}",
+        system=PLAN_SYSTEM,
+        messages=[Message(role="user", content="\n".join(lines))],
+        response_model=PlanReply,
+        max_tokens=1500,
+        task=task,
+        evidence_ids=[item.id for item in items],
+        files=_files(items),
+    )
+
+
+def plan_section(
+    section: Section, evidence: EvidenceStore, provider: object, title: str, feedback: str | None = None
+) -> PlanResult:
+    """Ask for the section's blocks (re-asked on unknown evidence); raises on failure."""
+    from autodoc import fill  # lazy: planning imports the filler only when it plans
+
+    request = build_plan_request(section, evidence, title, feedback)
+    result = reask.ask(provider, request, validate=lambda r: fill.validate_plan(r, evidence, section))
+    if result.parsed is None:
+        raise LLMOutputError(
+            f"the plan for section {section.number} {section.heading!r} stayed unusable: "
+            + "; ".join(result.errors[:3]),
+            attempts=result.attempts,
+            last_output=result.raw_text,
+        )
+    blocks = [
+        Block(id=f"{section.id}.b{n}", plan=plan, feedback=feedback)
+        for n, plan in enumerate(result.parsed.blocks, start=1)
+    ]
+    usage = result.usage.model_copy() if result.usage else Usage()
+    if result.errors:  # valid JSON but still naming unknown evidence after the re-asks
+        return PlanResult(blocks=_drop_unknown(blocks, evidence, section), usage=usage)
+    return PlanResult(blocks=blocks, usage=usage)
+
+
+def _drop_unknown(blocks: list[Block], evidence: EvidenceStore, section: Section) -> list[Block]:
+    """Keep the blocks whose plan validates on its own; the rest name missing evidence."""
+    from autodoc import fill
+
+    kept = [b for b in blocks if not fill.validate_plan(PlanReply(blocks=[b.plan]), evidence, section)]
+    if not kept:
+        raise LLMOutputError(
+            f"every block planned for section {section.number} names evidence that does not exist"
+        )
+    return kept
+
+
+def _items(section: Section, evidence: EvidenceStore) -> list[EvidenceItem]:
+    if section.evidence_ids:
+        idx = evidence.index()
+        return [idx[i] for i in section.evidence_ids if i in idx]
+    return section_evidence(section, evidence)
+
+
+def _files(items: list[EvidenceItem]) -> list[str]:
+    return sorted({item.source.path for item in items if item.source.kind == "code" and item.source.path})

@@ -1,0 +1,48 @@
+"""Table and figure numbering and image decoding shared by the docx, the notebook and the app."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image as DocxImage
+
+from autodoc.document import ChartContent, DocumentState, ImageContent, TableContent
+
+
+def image_bytes(content: ImageContent) -> bytes | None:
+    """Decoded image bytes, or None when missing, corrupt or in a format Word cannot embed."""
+    if not content.data_b64:
+        return None
+    try:
+        blob = base64.b64decode(content.data_b64, validate=True)
+        DocxImage.from_blob(blob)
+    except (binascii.Error, ValueError, UnrecognizedImageError):
+        return None
+    except Exception:
+        return None
+    return blob
+
+
+def caption_labels(state: DocumentState) -> dict[str, str]:
+    """Block id -> "Table N" / "Figure N", numbered in document order.
+
+    Charts and embedded images share the Figure sequence; an image that cannot be shown
+    gets a notice instead of a number.
+    """
+    labels: dict[str, str] = {}
+    tables = figures = 0
+    for _, block in state.blocks():
+        content = block.content
+        if block.status == "failed" or content is None:
+            continue
+        if isinstance(content, TableContent):
+            tables += 1
+            labels[block.id] = f"Table {tables}"
+        elif isinstance(content, ChartContent) or (
+            isinstance(content, ImageContent) and image_bytes(content) is not None
+        ):
+            figures += 1
+            labels[block.id] = f"Figure {figures}"
+    return labels

@@ -1,0 +1,214 @@
+"""Redact credentials from any text before it is handed on (to an item, a prompt, a log).
+
+`redact(text, place)` returns the text with each secret replaced by ``[REDACTED:<kind>]``
+and one `Redaction` per kind (with a count); the value itself is never stored anywhere.
+`redact_mapping(values, place)` does the same for key/value pairs such as MLflow params,
+also blanking the value of a key that is named like a secret.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from autodoc.evidence import Redaction
+
+PLACEHOLDER = "[REDACTED:{kind}]"
+
+# Names whose assigned string value is a secret: the name *is* or *ends with* one of these
+# words (api_key, db_password, SECRET, github_token...), so token_count or pass_rate are not.
+_SECRET_WORDS = (
+    r"password|passwd|pwd|pass|passphrase|secret|secret_key|secret_access_key|token|api_key|apikey|"
+    r"access_key|access_token|auth_token|credential|credentials|private_key|client_secret"
+)
+_CAMEL_WORDS = r"Password|Passwd|Pwd|Secret|SecretKey|Token|ApiKey|AccessKey|AccessToken|Credential|PrivateKey"
+_NAME = (
+    rf"(?:[A-Za-z0-9_.\-]*[_.\-])?(?:{_SECRET_WORDS})(?![A-Za-z0-9])"
+    rf"|(?-i:[a-z][A-Za-z0-9]*(?:{_CAMEL_WORDS}))(?![A-Za-z0-9])"
+)
+_SECRET_NAME_RE = re.compile(rf"^(?:[A-Za-z0-9_.\-]*[_.\-])?(?:{_SECRET_WORDS})$", re.IGNORECASE)
+
+# Token shapes that are secrets wherever they appear. Order matters: specific first.
+_TOKEN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "private_key",
+        re.compile(
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----.*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY"
+            r"(?: BLOCK)?-----|\Z)",
+            re.DOTALL,
+        ),
+    ),
+    ("aws_access_key", re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b")),
+    ("anthropic_key", re.compile(r"\bsk-ant-[A-Za-z0-9_\-]{10,}")),
+    ("sk_token", re.compile(r"\bsk-(?:proj-|live-|test-|svcacct-|admin-)?[A-Za-z0-9_\-]{16,}")),
+    ("stripe_key", re.compile(r"\b(?:rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}")),
+    ("hf_token", re.compile(r"\bhf_[A-Za-z0-9]{20,}")),
+    ("github_token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})")),
+    ("slack_token", re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}")),
+    ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
+    ("databricks_token", re.compile(r"\bdapi[0-9a-f]{32}(?:-\d)?\b")),
+    ("jwt", re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}")),
+    ("bearer_token", re.compile(r"(?<=\bBearer )[A-Za-z0-9_\-.=+/~]{12,}", re.IGNORECASE)),
+]
+
+# user:password@ inside a URL of any scheme (postgresql+psycopg2://u:p@h, https://u:p@h...).
+_URL_PASSWORD_RE = re.compile(r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@'\"]*:)(?P<val>[^\s@'\"/]+)(?=@)")
+
+_QUOTED = r"""(?P<q>'''|\"\"\"|['"`])(?P<val>(?:(?!(?P=q)).){1,500}?)(?P=q)"""
+# name = "value", name: "value", "name": "value", name="value" (kwargs), f(name='value')
+_ASSIGN_QUOTED_RE = re.compile(
+    rf"""(?P<pre>(?P<name>\b(?:{_NAME}))['"]?\s*(?::\s*[A-Za-z_][\w\[\]., |]*?\s*=|:=|=|:)\s*[rbuRBUf]?)"""
+    + _QUOTED,
+    re.IGNORECASE,
+)
+# Unquoted `key=value` / `key: value` text (.ini, YAML, TOML, env-like lines, CLI args).
+_ASSIGN_BARE_RE = re.compile(
+    rf"""(?P<pre>(?:^|(?<=[\s,;{{(&?]))-{{0,2}}(?P<name>(?:{_NAME}))\s*(?:=|:)[ \t]*)"""
+    r"""(?P<val>[^\s'"`,;#)}{\[\]]{3,})""",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Values that are clearly not secrets: code references, placeholders, empties.
+_NOT_SECRET_VALUE_RE = re.compile(
+    r"""^(?:\[REDACTED:[a-z_]+\]|(?i:none|null|true|false|changeme|your[_\- ].*|env:.*|secret:.*|vault:.*)|"""
+    r"""\*+|x+|X+|<[^>]*>|\$\{?[A-Za-z_][^}]*\}?|\{[^}]*\}|\{\{.*\}\}|%\(.*\)s|"""
+    r"""str|bytes|int|Any|SecretStr|Optional\[.*|os\.(?:environ|getenv).*|getenv\(.*|[A-Za-z_][A-Za-z0-9_]*\(.*|"""
+    r"""[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+|\d{1,6}|[A-Z][A-Z0-9_]*_[A-Z0-9_]+|"""
+    r"""[a-z][a-z0-9]*_[a-z0-9_]+|\.\.\.)$"""
+)
+
+
+def _placeholder(kind: str) -> str:
+    return PLACEHOLDER.format(kind=kind)
+
+
+def _looks_like_value(value: str) -> bool:
+    """True if an assigned value could be a real secret (not a reference or a placeholder)."""
+    value = value.strip()
+    if len(value) < 3 or "[REDACTED:" in value:
+        return False
+    return not _NOT_SECRET_VALUE_RE.match(value)
+
+
+def _sub_tokens(text: str, counts: Counter[str]) -> str:
+    for kind, pattern in _TOKEN_PATTERNS:
+        text, n = pattern.subn(_keep_lines(_placeholder(kind)), text)
+        if n:
+            counts[kind] += n
+    return text
+
+
+def _keep_lines(placeholder: str):  # noqa: ANN202
+    """Replacement that keeps the line count, so line numbers after it stay true."""
+    return lambda m: placeholder + "\n" * m.group(0).count("\n")
+
+
+def _sub_url_passwords(text: str, counts: Counter[str]) -> str:
+    def repl(m: re.Match[str]) -> str:
+        if not _looks_like_value(m.group("val")):
+            return m.group(0)
+        counts["url_password"] += 1
+        return m.group("pre") + _placeholder("url_password")
+
+    return _URL_PASSWORD_RE.sub(repl, text)
+
+
+def _sub_assignments(text: str, counts: Counter[str]) -> str:
+    def repl_quoted(m: re.Match[str]) -> str:
+        value = m.group("val")
+        if not _looks_like_value(value) and not _is_secret_literal(value):
+            return m.group(0)
+        counts["assigned_secret"] += 1
+        q = m.group("q")
+        return f"{m.group('pre')}{q}{_placeholder('assigned_secret')}{q}"
+
+    def repl_bare(m: re.Match[str]) -> str:
+        value = m.group("val")
+        # `password=password` or `pwd=db_pass`: a name passed on, not a value.
+        if not _looks_like_value(value) or is_secret_name(value) or value.lower() == m.group("name").lower():
+            return m.group(0)
+        counts["assigned_secret"] += 1
+        return m.group("pre") + _placeholder("assigned_secret")
+
+    text = _ASSIGN_QUOTED_RE.sub(repl_quoted, text)
+    return _ASSIGN_BARE_RE.sub(repl_bare, text)
+
+
+def _is_secret_literal(value: str) -> bool:
+    """A quoted literal is a value (not a reference) even if it looks like an identifier."""
+    return len(value) >= 3 and "[REDACTED:" not in value and not value.startswith(("${", "{{"))
+
+
+def _to_redactions(counts: Counter[str], place: str) -> list[Redaction]:
+    return [Redaction(kind=kind, place=place, count=n) for kind, n in sorted(counts.items())]
+
+
+# Cheap pre-check per line: only lines with one of these fragments go through the full passes.
+_HINT_RE = re.compile(
+    r"A[KSGIRNP][A-Z]{2}[A-Z0-9]{16}|sk-|hf_|gh[pousr]_|github_pat_|xox[abposr]-|AIza|dapi|eyJ|bearer |"
+    r"_live_|_test_|://[^\s/@'\"]*:[^\s/@'\"]*@|"
+    rf"(?:{_SECRET_WORDS})['\"]?\s*(?::\s*[A-Za-z_][\w\[\]., |]*?\s*)?[:=]",
+    re.IGNORECASE,
+)
+_PEM_HINT = "PRIVATE KEY-----"
+
+
+def redact(text: str, place: str) -> tuple[str, list[Redaction]]:
+    """Return `text` with every secret replaced by ``[REDACTED:kind]``, and what was removed."""
+    if not text:
+        return text, []
+    counts: Counter[str] = Counter()
+    if _PEM_HINT in text:
+        kind, pattern = _TOKEN_PATTERNS[0]
+        text, n = pattern.subn(_keep_lines(_placeholder(kind)), text)
+        counts[kind] += n
+    hits = [m.start() for m in _HINT_RE.finditer(text)]
+    if not hits:
+        return text, _to_redactions(counts, place)
+    if len(text) < 2000:
+        return _redact_span(text, counts), _to_redactions(counts, place)
+    # Long text: rewrite only the lines that hold a hint (keeps whole-file redaction cheap).
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    import bisect  # noqa: PLC0415
+
+    for idx in sorted({bisect.bisect_right(starts, h) - 1 for h in hits}):
+        lines[idx] = _redact_span(lines[idx], counts)
+    return "\n".join(lines), _to_redactions(counts, place)
+
+
+def _redact_span(text: str, counts: Counter[str]) -> str:
+    out = _sub_tokens(text, counts)
+    out = _sub_url_passwords(out, counts)
+    return _sub_assignments(out, counts)
+
+
+def is_secret_name(name: str) -> bool:
+    """True for names like ``password``, ``db_password``, ``OPENAI_API_KEY``, ``token``."""
+    return bool(_SECRET_NAME_RE.match(name.strip()))
+
+
+def redact_mapping(values: dict[str, str], place: str) -> tuple[dict[str, str], list[Redaction]]:
+    """Redact each value; a key named like a secret has its whole value replaced."""
+    out: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for key, value in values.items():
+        text = "" if value is None else str(value)
+        if is_secret_name(key) and _looks_like_value(text):
+            out[key] = _placeholder("assigned_secret")
+            counts["assigned_secret"] += 1
+            continue
+        redacted, found = redact(text, f"{place} {key}")
+        for r in found:
+            counts[r.kind] += r.count
+        out[key] = redacted
+    return out, _to_redactions(counts, place)
+
+
+def merge(redactions: list[Redaction]) -> list[Redaction]:
+    """Sum counts of redactions with the same kind and place."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for r in redactions:
+        counts[(r.kind, r.place)] += r.count
+    return [Redaction(kind=k, place=p, count=n) for (k, p), n in counts.items()]

@@ -1,0 +1,469 @@
+"""Scan an MLflow tracking store into a structured snapshot and citable evidence items.
+
+Reads metadata only: it never downloads or unpickles a model (only small JSON artifacts and,
+on request through `fetch_artifact`, images).
+
+How the number of client calls is kept proportional to pages, not runs:
+- experiments, registered models, model versions, runs and logged models come from paged
+  searches (`page_token`), which already return params, metrics (latest value and its step)
+  and tags; runs are never fetched one by one.
+- Runs linked to model versions that lie outside the selected experiments are fetched with one
+  `search_runs(... run_id IN (...))` per 100 ids.
+- Metric histories: a metric whose latest value was logged at step 0 has no history to show,
+  so history is fetched only for metrics whose latest step is above 0, and only for the
+  "focus" runs: runs behind a model version, plus the most recent runs (`EXTRA_FOCUS_RUNS`)
+  when the store has no registry. Capped at `MAX_HISTORY_CALLS`.
+- Artifacts cannot be searched, so they are listed for the focus runs only (bounded depth).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autodoc.errors import AutodocError
+from autodoc.evidence import (
+    EvidenceItem,
+    ExperimentInfo,
+    MlflowSnapshot,
+    ModelVersionInfo,
+    Redaction,
+    RegisteredModelInfo,
+    RunInfo,
+)
+from autodoc.scan import secrets
+from autodoc.scan.tracking_client import (
+    NO_MLFLOW_NOTE,
+    CountingClient,
+    check_reachable,
+    display_uri,
+    is_http,
+    paged,
+    prepare_http_env,
+    probe,
+    resolve_uri,
+    unavailable,
+)
+from autodoc.scan.tracking_items import LoggedModelInfo, build_items, iso, short_run_ids
+from autodoc.settings import Settings
+
+RUN_PAGE = 5000  # search_runs page size (the server allows up to 50000)
+MODEL_PAGE = 1000  # search_registered_models maximum
+VERSION_PAGE = 10000
+EXPERIMENT_PAGE = 1000
+LOGGED_MODEL_PAGE = 1000
+IN_CHUNK = 100  # ids per `IN (...)` filter
+EXTRA_FOCUS_RUNS = 5
+MAX_HISTORY_CALLS = 200
+MAX_ARTIFACTS_PER_RUN = 200
+ARTIFACT_DEPTH = 2
+JSON_ARTIFACT_MAX = 1_000_000
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".svg", ".gif")
+# Tags naming the Domino project an entity belongs to (Domino's MLflow integration and common manual forms).
+DOMINO_PROJECT_TAGS = ("mlflow.domino.project_name", "mlflow.domino.project", "domino.project", "domino_project")
+
+
+@dataclass
+class MlflowScan:
+    """What the MLflow half of the scan hands to the evidence store."""
+
+    snapshot: MlflowSnapshot | None
+    items: list[EvidenceItem] = field(default_factory=list)
+    redactions: list[Redaction] = field(default_factory=list)
+    note: str | None = None
+
+
+def scan_mlflow(settings: Settings) -> MlflowScan:
+    """Scan the configured MLflow store; `snapshot` is None (with a note) when there is none."""
+    uri = resolve_uri(settings)
+    if uri is None:
+        return MlflowScan(snapshot=None, note=NO_MLFLOW_NOTE)
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    check_reachable(uri)
+    if is_http(uri):
+        prepare_http_env()
+    client = CountingClient(uri)
+    probe(client, uri)
+    try:
+        return _Scanner(client, uri, settings).run()
+    except AutodocError:
+        raise
+    except Exception as exc:  # an MLflow or transport failure mid-scan: name the store, no traceback
+        raise unavailable(uri, exc) from exc
+
+
+def fetch_artifact(tracking_uri: str, run_id: str, path: str, max_bytes: int = 5_000_000) -> bytes | None:
+    """Bytes of one run artifact, or None if it is missing, a directory or larger than `max_bytes`."""
+    client = CountingClient(tracking_uri)
+    parent = path.rsplit("/", 1)[0] if "/" in path else None
+    try:
+        listing = {f.path: f for f in client.list_artifacts(run_id, parent)}
+        info = listing.get(path)
+        if info is None or info.is_dir or (info.file_size or 0) > max_bytes:
+            return None
+        with tempfile.TemporaryDirectory() as tmp:
+            local = Path(client.download_artifacts(run_id, path, tmp))
+            data = local.read_bytes()
+    except Exception:  # a missing artifact store or file is "no image", not a crash
+        return None
+    return data if len(data) <= max_bytes else None
+
+
+def patterns(values: Iterable[str]) -> list[str]:
+    """Flatten comma-separated pattern entries ("a*,b" -> ["a*", "b"])."""
+    return [p.strip() for v in values for p in str(v).split(",") if p.strip()]
+
+
+def matches(name: str, pats: list[str]) -> bool:
+    """Case-insensitive `*`/`?` wildcard match; no patterns matches everything."""
+    return not pats or any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in pats)
+
+
+def _chunks(values: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+class _Scanner:
+    """One scan: collects entities with paged searches, then builds the snapshot and items."""
+
+    def __init__(self, client: CountingClient, uri: str, settings: Settings) -> None:
+        self.client = client
+        self.uri = uri
+        self.settings = settings
+        self.warnings: list[str] = []
+        self.redactions: list[Redaction] = []
+        self.model_patterns = patterns(settings.models)
+        exp = settings.experiments or ([settings.experiment_name] if settings.experiment_name else [])
+        self.experiment_patterns = patterns(exp)
+        self.project = settings.domino_project if settings.project_filtering else None
+
+    # -- orchestration -------------------------------------------------------------
+    def run(self) -> MlflowScan:
+        from mlflow.entities import ViewType
+
+        self.view_all = ViewType.ALL
+        experiments = list(
+            paged(self.client.search_experiments, view_type=ViewType.ACTIVE_ONLY, max_results=EXPERIMENT_PAGE)
+        )
+        models = self._registered_models()
+        versions = self._versions({m.name for m in models})
+        linked = {mv.run_id for vs in versions.values() for mv in vs if mv.run_id}
+        runs = self._runs(experiments, linked)
+        experiments, runs, models, versions = self._project_filter(experiments, runs, models, versions)
+        runs_by_id = {r.info.run_id: r for r in runs}
+        focus = self._focus_runs(runs, linked)
+        histories = self._histories(focus)
+        artifacts = {rid: self._artifacts(rid) for rid in focus}
+        importances = self._importances(artifacts)
+        logged = self._logged_models({r.info.experiment_id for r in runs})
+        snapshot = self._snapshot(experiments, runs_by_id, models, versions, histories, artifacts, logged)
+        self._warn_if_empty(snapshot)
+        snapshot.client_calls = self.client.calls
+        items = build_items(snapshot, logged, importances)
+        note = " ".join(snapshot.warnings) or None
+        return MlflowScan(snapshot=snapshot, items=items, redactions=secrets.merge(self.redactions), note=note)
+
+    # -- registry ------------------------------------------------------------------
+    def _registered_models(self) -> list[Any]:
+        found = paged(self.client.search_registered_models, max_results=MODEL_PAGE)
+        return sorted((m for m in found if matches(m.name, self.model_patterns)), key=lambda m: m.name)
+
+    def _versions(self, names: set[str]) -> dict[str, list[Any]]:
+        by_model: dict[str, list[Any]] = {name: [] for name in names}
+        if not names:
+            return by_model
+        for mv in paged(self.client.search_model_versions, max_results=VERSION_PAGE):
+            if mv.name in by_model:
+                by_model[mv.name].append(mv)
+        for name, mvs in by_model.items():
+            mvs.sort(key=lambda mv: int(mv.version))
+            if self.settings.latest_only and mvs:
+                by_model[name] = mvs[-1:]
+        return by_model
+
+    # -- runs ----------------------------------------------------------------------
+    def _runs(self, experiments: list[Any], linked: set[str]) -> list[Any]:
+        """All runs (any status) of the selected experiments, plus the runs behind model versions."""
+        linked_runs = self._runs_by_id(sorted(linked), [e.experiment_id for e in experiments])
+        if self.experiment_patterns:
+            chosen = [e.experiment_id for e in experiments if matches(e.name, self.experiment_patterns)]
+            if not chosen:
+                names = ", ".join(sorted(e.name for e in experiments)) or "none"
+                self.warnings.append(
+                    f"No MLflow experiment matches {', '.join(self.experiment_patterns)} "
+                    f"(experiments in the store: {names})."
+                )
+        elif self.model_patterns:
+            chosen = sorted({r.info.experiment_id for r in linked_runs})
+        else:
+            chosen = [e.experiment_id for e in experiments]
+        runs = {r.info.run_id: r for r in self._search_runs(chosen)}
+        for run in linked_runs:
+            runs.setdefault(run.info.run_id, run)
+        return sorted(runs.values(), key=lambda r: (r.info.start_time or 0, r.info.run_id))
+
+    def _search_runs(self, experiment_ids: list[str], filter_string: str = "") -> list[Any]:
+        out: list[Any] = []
+        for chunk in _chunks(experiment_ids, IN_CHUNK):
+            out.extend(
+                paged(
+                    self.client.search_runs,
+                    experiment_ids=chunk,
+                    filter_string=filter_string,
+                    run_view_type=self.view_all,
+                    max_results=RUN_PAGE,
+                )
+            )
+        return out
+
+    def _runs_by_id(self, run_ids: list[str], experiment_ids: list[str]) -> list[Any]:
+        out: list[Any] = []
+        for chunk in _chunks(run_ids, IN_CHUNK):
+            flt = "attributes.run_id IN (" + ", ".join(_quote(r) for r in chunk) + ")"
+            out.extend(self._search_runs(experiment_ids, flt))
+        return out
+
+    # -- Domino project filtering ---------------------------------------------------
+    def _project_filter(self, experiments, runs, models, versions):  # noqa: ANN001, ANN202
+        """Keep only entities tagged with the current Domino project (when inside Domino)."""
+        if not self.project:
+            return experiments, runs, models, versions
+        exp_ok = {e.experiment_id for e in experiments if self._in_project(e.tags)}
+        runs = [r for r in runs if r.info.experiment_id in exp_ok or self._in_project(r.data.tags)]
+        kept_runs = {r.info.run_id for r in runs}
+        kept_models = []
+        for m in models:
+            mvs = versions.get(m.name, [])
+            if self._in_project(m.tags) or any(self._in_project(mv.tags) or mv.run_id in kept_runs for mv in mvs):
+                kept_models.append(m)
+        versions = {m.name: versions.get(m.name, []) for m in kept_models}
+        experiments = [e for e in experiments if e.experiment_id in {r.info.experiment_id for r in runs}]
+        if not runs and not kept_models:
+            self.warnings.append(
+                f"Nothing in the MLflow store is tagged with the Domino project '{self.project}' "
+                f"(tags {', '.join(DOMINO_PROJECT_TAGS)}); use --disable-project-filtering to scan all projects."
+            )
+        return experiments, runs, kept_models, versions
+
+    def _in_project(self, tags: dict[str, str] | None) -> bool:
+        wanted = (self.project or "").lower()
+        return any(str((tags or {}).get(key, "")).lower() == wanted for key in DOMINO_PROJECT_TAGS)
+
+    # -- per-run extras (bounded) ------------------------------------------------------
+    def _focus_runs(self, runs: list[Any], linked: set[str]) -> list[str]:
+        """Runs worth per-run calls: those behind model versions, else the most recent few."""
+        focus = [r.info.run_id for r in runs if r.info.run_id in linked]
+        if not focus:
+            recent = sorted(runs, key=lambda r: r.info.start_time or 0, reverse=True)
+            focus = [r.info.run_id for r in recent[:EXTRA_FOCUS_RUNS]]
+        self._run_index = {r.info.run_id: r for r in runs}
+        return focus
+
+    def _histories(self, focus: list[str]) -> dict[str, dict[str, list[tuple[int, float]]]]:
+        out: dict[str, dict[str, list[tuple[int, float]]]] = {}
+        budget = MAX_HISTORY_CALLS
+        for run_id in focus:
+            run = self._run_index[run_id]
+            for metric in sorted(run.data._metric_objs, key=lambda m: m.key):
+                if metric.step <= 0:
+                    continue  # a single value logged at step 0: nothing to plot
+                if budget == 0:
+                    self.warnings.append(f"Metric histories were capped at {MAX_HISTORY_CALLS} series.")
+                    return out
+                budget -= 1
+                points = self.client.get_metric_history(run_id, metric.key)
+                series = sorted((int(p.step), float(p.value)) for p in points)
+                if len(series) > 1:
+                    out.setdefault(run_id, {})[metric.key] = series
+        return out
+
+    def _artifacts(self, run_id: str) -> list[tuple[str, int | None]]:
+        """(path, size) of the run's artifact files, breadth-first to `ARTIFACT_DEPTH` folders."""
+        files: list[tuple[str, int | None]] = []
+        pending: list[tuple[str | None, int]] = [(None, 0)]
+        while pending and len(files) < MAX_ARTIFACTS_PER_RUN:
+            folder, depth = pending.pop(0)
+            try:
+                entries = self.client.list_artifacts(run_id, folder)
+            except Exception as exc:  # an unreachable artifact store should not sink the scan
+                self.warnings.append(f"Artifacts of run {run_id} could not be listed: {str(exc)[:200]}")
+                return files
+            for entry in entries:
+                if entry.is_dir:
+                    if depth + 1 <= ARTIFACT_DEPTH:
+                        pending.append((entry.path, depth + 1))
+                else:
+                    files.append((entry.path, entry.file_size))
+        return files[:MAX_ARTIFACTS_PER_RUN]
+
+    def _importances(self, artifacts: dict[str, list[tuple[str, int | None]]]) -> dict[str, dict[str, Any]]:
+        """Small JSON artifacts named like feature importances, downloaded and parsed."""
+        out: dict[str, dict[str, Any]] = {}
+        for run_id, files in artifacts.items():
+            for path, size in files:
+                if not path.rsplit("/", 1)[-1].startswith("feature_importance") or not path.endswith(".json"):
+                    continue
+                if size is not None and size > JSON_ARTIFACT_MAX:
+                    continue
+                data = self._download_json(run_id, path)
+                if isinstance(data, dict):
+                    out.setdefault(run_id, {})[path] = data
+        return out
+
+    def _download_json(self, run_id: str, path: str) -> Any:
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                local = Path(self.client.download_artifacts(run_id, path, tmp))
+                return json.loads(local.read_text(encoding="utf-8"))
+        except Exception as exc:
+            self.warnings.append(f"Artifact {path} of run {run_id} could not be read: {str(exc)[:200]}")
+            return None
+
+    def _logged_models(self, experiment_ids: set[str]) -> list[LoggedModelInfo]:
+        out: list[LoggedModelInfo] = []
+        for chunk in _chunks(sorted(experiment_ids), IN_CHUNK):
+            try:
+                found = list(
+                    paged(self.client.search_logged_models, experiment_ids=chunk, max_results=LOGGED_MODEL_PAGE)
+                )
+            except Exception as exc:  # an MLflow 2 server has no logged models API
+                self.warnings.append(f"MLflow 3 logged models could not be listed: {str(exc)[:200]}")
+                return out
+            for lm in found:
+                tags, red = secrets.redact_mapping(dict(lm.tags or {}), f"MLflow logged model {lm.model_id} tags")
+                self.redactions.extend(red)
+                out.append(
+                    LoggedModelInfo(
+                        model_id=lm.model_id,
+                        name=lm.name,
+                        experiment_id=str(lm.experiment_id),
+                        run_id=lm.source_run_id,
+                        status=str(getattr(lm.status, "value", lm.status)),
+                        model_type=lm.model_type,
+                        created_at=iso(lm.creation_timestamp),
+                        tags=tags,
+                    )
+                )
+        return out
+
+    # -- snapshot ------------------------------------------------------------------
+    def _snapshot(self, experiments, runs_by_id, models, versions, histories, artifacts, logged):  # noqa: ANN001, ANN202
+        ui = display_uri(self.uri) if is_http(self.uri) else None
+        snap = MlflowSnapshot(tracking_uri=display_uri(self.uri), ui_base_url=ui, warnings=self.warnings)
+        short = short_run_ids(runs_by_id)
+        model_ids_by_run: dict[str, list[str]] = {}
+        for lm in logged:
+            if lm.run_id:
+                model_ids_by_run.setdefault(lm.run_id, []).append(lm.model_id)
+        for m in models:
+            snap.registered_models.append(self._model_info(m, versions.get(m.name, [])))
+        exp_by_id = {e.experiment_id: e for e in experiments}
+        grouped: dict[str, list[RunInfo]] = {}
+        for run_id, run in runs_by_id.items():
+            info = self._run_info(run, short[run_id], histories, artifacts, model_ids_by_run)
+            grouped.setdefault(info.experiment_id, []).append(info)
+        for exp_id in sorted(grouped, key=lambda x: (len(x), x)):
+            exp = exp_by_id.get(exp_id)
+            tags, red = secrets.redact_mapping(dict(exp.tags or {}) if exp else {}, f"MLflow experiment {exp_id} tags")
+            self.redactions.extend(red)
+            snap.experiments.append(
+                ExperimentInfo(
+                    experiment_id=exp_id,
+                    name=exp.name if exp else exp_id,
+                    tags=tags,
+                    runs=grouped[exp_id],
+                    evidence_id=f"x:{exp_id}",
+                )
+            )
+        return snap
+
+    def _model_info(self, model: Any, mvs: list[Any]) -> RegisteredModelInfo:
+        place = f"MLflow model {model.name}"
+        tags, red = secrets.redact_mapping(dict(model.tags or {}), f"{place} tags")
+        description, red2 = secrets.redact(model.description or "", f"{place} description")
+        self.redactions.extend(red + red2)
+        aliases = {str(a): str(v) for a, v in (model.aliases or {}).items()}
+        by_version: dict[str, list[str]] = {}
+        for alias, version in aliases.items():
+            by_version.setdefault(version, []).append(alias)
+        info = RegisteredModelInfo(
+            name=model.name,
+            description=description or None,
+            tags=tags,
+            aliases=dict(sorted(aliases.items())),
+            evidence_id=f"m:{model.name}",
+        )
+        for mv in mvs:
+            info.versions.append(self._version_info(mv, sorted(by_version.get(str(mv.version), []))))
+        return info
+
+    def _version_info(self, mv: Any, aliases: list[str]) -> ModelVersionInfo:
+        place = f"MLflow model {mv.name} v{mv.version}"
+        tags, red = secrets.redact_mapping(dict(mv.tags or {}), f"{place} tags")
+        description, red2 = secrets.redact(mv.description or "", f"{place} description")
+        source, red3 = secrets.redact(mv.source or "", f"{place} source")
+        self.redactions.extend(red + red2 + red3)
+        model_id = getattr(mv, "model_id", None)
+        if not model_id and (mv.source or "").startswith("models:/m-"):
+            model_id = mv.source.removeprefix("models:/").split("/", 1)[0]
+        return ModelVersionInfo(
+            version=str(mv.version),
+            run_id=mv.run_id or None,
+            source=source or None,
+            status=str(mv.status) if mv.status else None,
+            description=description or None,
+            tags=tags,
+            aliases=aliases,
+            created_at=iso(mv.creation_timestamp),
+            model_id=model_id,
+            evidence_id=f"mv:{mv.name}:{mv.version}",
+        )
+
+    def _run_info(self, run, short_id, histories, artifacts, model_ids_by_run) -> RunInfo:  # noqa: ANN001
+        run_id = run.info.run_id
+        place = f"MLflow run {short_id}"
+        params, red = secrets.redact_mapping(dict(run.data.params or {}), f"{place} param")
+        tags, red2 = secrets.redact_mapping(dict(run.data.tags or {}), f"{place} tag")
+        self.redactions.extend(red + red2)
+        files = [path for path, _ in artifacts.get(run_id, [])]
+        outputs = getattr(getattr(run, "outputs", None), "model_outputs", None) or []
+        model_ids = sorted({*model_ids_by_run.get(run_id, []), *(o.model_id for o in outputs)})
+        return RunInfo(
+            run_id=run_id,
+            run_name=run.info.run_name or tags.get("mlflow.runName"),
+            experiment_id=str(run.info.experiment_id),
+            status=str(run.info.status),
+            start_time=iso(run.info.start_time),
+            end_time=iso(run.info.end_time),
+            params=params,
+            metrics={k: float(v) for k, v in (run.data.metrics or {}).items() if math.isfinite(v)},
+            tags=tags,
+            metric_history=histories.get(run_id, {}),
+            artifacts=files,
+            image_artifacts=[p for p in files if p.lower().endswith(IMAGE_EXTENSIONS)],
+            logged_model_ids=model_ids,
+            evidence_id=f"r:{short_id}",
+        )
+
+    def _warn_if_empty(self, snap: MlflowSnapshot) -> None:
+        """Nothing matching the filters is a warning the user sees, not a silent success."""
+        if self.model_patterns and not snap.registered_models:
+            self.warnings.append(
+                f"No registered model in {snap.tracking_uri} matches {', '.join(self.model_patterns)}."
+            )
+        if not snap.registered_models and not any(e.runs for e in snap.experiments) and not self.warnings:
+            filters = self.model_patterns + self.experiment_patterns
+            what = f" matching {', '.join(filters)}" if filters else ""
+            self.warnings.append(f"The MLflow store {snap.tracking_uri} has no registered models or runs{what}.")

@@ -1,0 +1,228 @@
+"""One executor, a dependency graph, and the LLM session every call goes through.
+
+`Scheduler` runs planning and generation jobs on ONE `ThreadPoolExecutor` sized
+planning + generation workers. A section's write jobs are queued the moment its plan
+arrives (no barrier between phases); separate in-flight counters cap each kind. Results
+are applied to the document state by the dispatching thread only, so workers never share
+mutable state and a Stop returns at once: in-flight futures are abandoned, not awaited.
+
+`Session` wraps a provider: it refuses new calls after a Stop, never sends the same
+request twice in a run (memo by `LLMRequest.request_hash`), counts usage into `Progress`
+and records one `EgressRecord` per call that left the machine.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from autodoc.document import EgressRecord, Usage
+from autodoc.errors import Cancelled
+from autodoc.evidence import EvidenceStore
+from autodoc.llm.base import LLMRequest, LLMResponse, Provider
+from autodoc.progress import Progress
+
+JobKind = Literal["plan", "write", "local"]
+POLL_SECONDS = 0.1  # how often the dispatcher looks at the stop flag while waiting
+
+
+class Session:
+    """A provider wrapper shared by every call of one run (thread-safe)."""
+
+    def __init__(self, provider: Provider, progress: Progress, evidence: EvidenceStore | None = None) -> None:
+        self.provider = provider
+        self.progress = progress
+        self.name = provider.name
+        self.model = provider.model
+        self.egress: list[EgressRecord] = []
+        self.calls = 0
+        self.memo_hits = 0
+        self.usage = Usage()
+        self._memo: dict[str, LLMResponse] = {}
+        self._lock = threading.Lock()
+        self._redactions = _redaction_places(evidence)
+
+    @property
+    def leaves_machine(self) -> bool:
+        return self.name != "offline"
+
+    def complete(self, request: LLMRequest) -> LLMResponse:
+        if self.progress.cancelled:
+            raise Cancelled("stopped: no new LLM calls")
+        key = request.request_hash(self.name, self.model)
+        with self._lock:
+            cached = self._memo.get(key)
+        if cached is not None:
+            with self._lock:
+                self.memo_hits += 1
+            return cached
+        response = self.provider.complete(request)
+        self._record(request, response, key)
+        if response.parsed is not None:
+            with self._lock:
+                self._memo[key] = response
+        return response
+
+    def _record(self, request: LLMRequest, response: LLMResponse, key: str) -> None:
+        self.progress.usage(
+            input_tokens=response.input_tokens,
+            output_tokens=response.output_tokens,
+            calls=1,
+            retries=response.retries,
+        )
+        record = None
+        if self.leaves_machine:
+            record = EgressRecord(
+                provider=self.name,
+                model=self.model,
+                purpose=request.purpose,
+                chars=request.prompt_chars(),
+                evidence_ids=list(request.evidence_ids),
+                files=list(request.files),
+                request_hash=key,
+                redactions_applied=self._redactions_for(request),
+            )
+        with self._lock:
+            self.calls += 1
+            self.usage.add(
+                Usage(
+                    calls=1,
+                    input_tokens=response.input_tokens,
+                    output_tokens=response.output_tokens,
+                    prompt_chars=request.prompt_chars(),
+                    retries=response.retries,
+                    seconds=response.seconds,
+                )
+            )
+            if record:
+                self.egress.append(record)
+
+    def _redactions_for(self, request: LLMRequest) -> int:
+        """How many secrets were removed from the files and runs this request drew on."""
+        places = set(request.files) | {
+            eid.split(":")[1] for eid in request.evidence_ids if eid.startswith("r:") and eid.count(":") >= 1
+        }
+        return sum(count for place, count in self._redactions if place in places)
+
+
+def _redaction_places(evidence: EvidenceStore | None) -> list[tuple[str, int]]:
+    """(file path or run8, count) for every redaction in the scan."""
+    out: list[tuple[str, int]] = []
+    for red in evidence.redactions if evidence else []:
+        place = red.place
+        if place.startswith("MLflow run "):
+            out.append((place.split()[2][:8], red.count))
+        else:
+            out.append((place.split(":")[0], red.count))
+    return out
+
+
+@dataclass
+class Job:
+    """One unit of work; `on_done` runs on the dispatching thread and may add jobs."""
+
+    kind: JobKind
+    name: str
+    fn: Callable[[], Any]
+    on_done: Callable[[Any], list[Job] | None]
+
+
+@dataclass
+class SchedulerStats:
+    submitted: dict[str, int] = field(default_factory=lambda: {"plan": 0, "write": 0, "local": 0})
+    max_in_flight: dict[str, int] = field(default_factory=lambda: {"plan": 0, "write": 0})
+    cancelled: bool = False
+    seconds: float = 0.0
+
+
+class Scheduler:
+    """Dispatch jobs with per-kind in-flight limits over one thread pool."""
+
+    def __init__(self, planning_workers: int, generation_workers: int, progress: Progress) -> None:
+        self.limits = {"plan": max(1, planning_workers), "write": max(1, generation_workers)}
+        self.progress = progress
+        self.stats = SchedulerStats()
+        self._abort = False
+
+    def abort(self) -> None:
+        """Issue no more jobs (e.g. the key is wrong); in-flight ones are abandoned."""
+        self._abort = True
+
+    def run(self, jobs: list[Job]) -> SchedulerStats:
+        """Run `jobs` and everything they add; return early (without waiting) on Stop."""
+        t0 = time.monotonic()
+        queues: dict[str, deque[Job]] = {"plan": deque(), "write": deque(), "local": deque()}
+        for job in jobs:
+            queues[job.kind].append(job)
+        in_flight: dict[Future[Any], Job] = {}
+        counts = {"plan": 0, "write": 0}
+        pool = ThreadPoolExecutor(max_workers=sum(self.limits.values()), thread_name_prefix="autodoc")
+        try:
+            while any(queues.values()) or in_flight:
+                if self.progress.cancelled or self._abort:
+                    self.stats.cancelled = self.progress.cancelled
+                    break
+                self._submit_ready(pool, queues, in_flight, counts)
+                self._run_local(queues)
+                if not in_flight:
+                    continue
+                done, _ = wait(list(in_flight), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = in_flight.pop(future)
+                    counts[job.kind] -= 1
+                    self._finish(job, _outcome(future), queues)
+        finally:
+            # Never wait for abandoned calls: a Stop must return within 2 s.
+            pool.shutdown(wait=False, cancel_futures=True)
+            self.stats.seconds = time.monotonic() - t0
+        return self.stats
+
+    def _submit_ready(
+        self,
+        pool: ThreadPoolExecutor,
+        queues: dict[str, deque[Job]],
+        in_flight: dict[Future[Any], Job],
+        counts: dict[str, int],
+    ) -> None:
+        # Writes first: they finish sections; plans keep their own slots either way.
+        for kind in ("write", "plan"):
+            queue = queues[kind]
+            while queue and counts[kind] < self.limits[kind]:
+                job = queue.popleft()
+                in_flight[pool.submit(self._guard, job.fn)] = job
+                counts[kind] += 1
+                self.stats.submitted[kind] += 1
+                self.stats.max_in_flight[kind] = max(self.stats.max_in_flight[kind], counts[kind])
+
+    def _run_local(self, queues: dict[str, deque[Job]]) -> None:
+        """Jobs without an LLM call (tables, charts, images) run right here, quickly."""
+        while queues["local"] and not self.progress.cancelled:
+            job = queues["local"].popleft()
+            self.stats.submitted["local"] += 1
+            try:
+                outcome: Any = job.fn()
+            except Exception as err:  # a failed fill costs that block only
+                outcome = err
+            self._finish(job, outcome, queues)
+
+    def _guard(self, fn: Callable[[], Any]) -> Any:
+        if self.progress.cancelled or self._abort:
+            raise Cancelled("stopped before the call started")
+        return fn()
+
+    def _finish(self, job: Job, outcome: Any, queues: dict[str, deque[Job]]) -> None:
+        if isinstance(outcome, Cancelled):
+            return
+        for new in job.on_done(outcome) or []:
+            queues[new.kind].append(new)
+
+
+def _outcome(future: Future[Any]) -> Any:
+    """The job's result, or the exception it raised (handled by `on_done`)."""
+    err = future.exception()
+    return err if err is not None else future.result()

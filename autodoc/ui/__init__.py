@@ -1,0 +1,1 @@
+"""View and state helpers for the Streamlit app (no pipeline logic lives here)."""

@@ -1,0 +1,100 @@
+"""Background jobs for the app: one pipeline call in a thread, reporting through `Progress`.
+
+The worker never touches Streamlit. It stores its result (or the user-facing message of an
+`AutodocError`) on the `Job`, which lives in the browser session's state; the page script
+harvests it on its next run and applies it with the job's `apply` callback.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from autodoc.errors import AutodocError, Cancelled
+from autodoc.progress import Progress
+
+log = logging.getLogger("autodoc.app")
+
+Apply = Callable[[MutableMapping[str, Any], Any], None]
+
+
+@dataclass(eq=False)
+class Job:
+    kind: str  # generate | scan | plan | write | regenerate | replan | build
+    label: str
+    progress: Progress
+    apply: Apply | None = None  # run by the page script with (session_state, result)
+    on_cancel: Apply | None = None  # run by the page script after a stop
+    result: Any = None
+    error: str | None = None  # an AutodocError message, shown as is
+    crashed: bool = False  # an unexpected exception (a bug): details in the server log
+    cancelled: bool = False
+    harvested: bool = False
+    started: float = field(default_factory=time.monotonic)
+    ended: float | None = None
+    thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    @property
+    def done(self) -> bool:
+        return self.thread is not None and not self.thread.is_alive()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the worker (tests and the benchmark use this); True once it ended."""
+        if self.thread is not None:
+            self.thread.join(timeout)
+        return self.done
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+    @property
+    def seconds(self) -> float:
+        return (self.ended or time.monotonic()) - self.started
+
+
+def _run(job: Job, work: Callable[[Progress], Any]) -> None:
+    try:
+        job.result = work(job.progress)
+        job.cancelled = job.progress.cancelled
+    except Cancelled as err:
+        job.cancelled = True
+        job.error = str(err)
+    except AutodocError as err:
+        job.error = str(err)
+        job.cancelled = job.progress.cancelled
+    except Exception:  # a bug: the user gets a short message, the log gets the traceback
+        log.exception("job %s failed", job.label)
+        job.crashed = True
+        job.error = f"{job.label} failed with an internal error (details are in the server log)."
+    finally:
+        job.ended = time.monotonic()
+        job.progress.finish()
+
+
+def start_job(kind: str, label: str, work: Callable[[Progress], Any], *, apply: Apply | None = None,
+              on_cancel: Apply | None = None) -> Job:
+    """Start `work(progress)` in a daemon thread and return its `Job` handle."""
+    job = Job(kind=kind, label=label, progress=Progress(), apply=apply, on_cancel=on_cancel)
+    job.thread = threading.Thread(target=_run, args=(job, work), name=f"autodoc-{kind}", daemon=True)
+    job.thread.start()
+    return job
+
+
+def harvest(job: Job, state: MutableMapping[str, Any]) -> bool:
+    """Apply a finished job's result to the session state once; True if it was applied now."""
+    if not job.done or job.harvested:
+        return False
+    job.harvested = True
+    if job.cancelled and job.on_cancel is not None:
+        job.on_cancel(state, job.result)
+    elif job.error is None and job.apply is not None:
+        job.apply(state, job.result)
+    return True

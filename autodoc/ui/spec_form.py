@@ -1,0 +1,157 @@
+"""The spec editor's model: title, authors and section rows <-> YAML text <-> `Spec`.
+
+The editor keeps plain rows (name, per_model, hint). We turn them into YAML in the
+reference layout, remember which lines each row produced, and validate the text with
+`autodoc.spec.parse_spec`, so an error line maps back to the row at fault.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from autodoc.errors import SpecError
+from autodoc.spec import Spec, parse_spec
+
+COLUMNS = ("name", "per_model", "hint")
+EDITOR_PATH = "<editor>"
+
+
+@dataclass
+class SpecDraft:
+    """The YAML produced from the editor and where each row landed in it."""
+
+    text: str
+    row_lines: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # row -> 1-based spans
+    title_line: int = 1
+    authors_line: int | None = None
+
+
+@dataclass
+class SpecCheck:
+    """Result of validating the editor: a `Spec` or one error placed at a field."""
+
+    spec: Spec | None
+    draft: SpecDraft
+    error: SpecError | None = None
+    place: str = "general"  # title | authors | sections | general
+    row: int | None = None  # 0-based row of the sections table, when known
+
+
+def rows_from_spec(spec: Spec) -> list[dict[str, Any]]:
+    return [{"name": s.name, "per_model": bool(s.per_model), "hint": s.hint or ""} for s in spec.sections]
+
+
+def clean_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Normalise editor records (pandas gives NaN/None for untouched cells)."""
+    rows = []
+    for rec in records:
+        name = _text(rec.get("name"))
+        hint = _text(rec.get("hint"))
+        per_model = rec.get("per_model")
+        per_model = bool(per_model) if _present(per_model) else False
+        rows.append({"name": name, "per_model": per_model, "hint": hint})
+    return rows
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if _present(value) else ""
+
+
+def move_row(rows: list[dict[str, Any]], index: int, delta: int) -> list[dict[str, Any]]:
+    """Return `rows` with row `index` moved by `delta` places (clamped)."""
+    if not 0 <= index < len(rows):
+        return list(rows)
+    target = max(0, min(len(rows) - 1, index + delta))
+    out = list(rows)
+    out.insert(target, out.pop(index))
+    return out
+
+
+def _dump(value: Any) -> list[str]:
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100).rstrip("\n").splitlines()
+
+
+def draft_yaml(title: str, authors: str, rows: list[dict[str, Any]]) -> SpecDraft:
+    """YAML in the reference layout: a sections list (`"Name: per_model"`) and a hints map."""
+    lines: list[str] = _dump({"title": title})
+    draft = SpecDraft(text="")
+    if authors.strip():
+        draft.authors_line = len(lines) + 1
+        lines += _dump({"authors": authors})
+    lines.append("sections:")
+    for i, row in enumerate(rows):
+        name = row["name"] + (": per_model" if row["per_model"] else "")
+        start = len(lines) + 1
+        lines += ["  " + ln for ln in _dump([name])]
+        draft.row_lines[i] = [(start, len(lines))]
+    hinted = [(i, r) for i, r in enumerate(rows) if r["hint"]]
+    if hinted:
+        lines.append("hints:")
+        for i, row in hinted:
+            start = len(lines) + 1
+            lines += ["  " + ln for ln in _dump({row["name"]: row["hint"]})]
+            draft.row_lines[i].append((start, len(lines)))  # a hint error points at its row
+    draft.text = "\n".join(lines) + "\n"
+    return draft
+
+
+def _row_at(draft: SpecDraft, line: int) -> int | None:
+    for row, spans in draft.row_lines.items():
+        if any(first <= line <= last for first, last in spans):
+            return row
+    return None
+
+
+def check(title: str, authors: str, rows: list[dict[str, Any]]) -> SpecCheck:
+    """Validate the editor contents with the spec parser; place any error at its field."""
+    draft = draft_yaml(title, authors, rows)
+    for i, row in enumerate(rows):
+        if not row["name"]:  # YAML would accept ": per_model" as a name; the table should not
+            err = SpecError("a section needs a name", path=EDITOR_PATH, field=f"sections[{i + 1}]")
+            return SpecCheck(None, draft, err, place="sections", row=i)
+    try:
+        return SpecCheck(parse_spec(draft.text, path=EDITOR_PATH), draft)
+    except SpecError as err:
+        return _placed(SpecCheck(None, draft, err), err)
+
+
+def _placed(result: SpecCheck, err: SpecError) -> SpecCheck:
+    fld = (err.field or "").lower()
+    if fld.startswith("title") or (err.line is not None and err.line == result.draft.title_line):
+        result.place = "title"
+    elif fld.startswith("authors") or (err.line is not None and err.line == result.draft.authors_line):
+        result.place = "authors"
+    elif fld.startswith(("sections", "hints")) or (err.line and _row_at(result.draft, err.line) is not None):
+        result.place = "sections"
+        result.row = _row_at(result.draft, err.line) if err.line else None
+        if result.row is None:
+            result.row = _index_in_field(fld)
+    return result
+
+
+def _index_in_field(fld: str) -> int | None:
+    """`sections[2]` / `sections.2.name` (1-based, as the parser counts) -> row 1."""
+    digits = ""
+    for ch in fld.split("sections", 1)[-1]:
+        if ch.isdigit():
+            digits += ch
+        elif digits:
+            break
+    return int(digits) - 1 if digits else None
+
+
+def error_text(err: SpecError) -> str:
+    """The message without the `<editor>:N:` prefix (lines of generated YAML mean nothing to a user)."""
+    text = err.message
+    prefix = f"{err.path or '<spec>'}" + (f":{err.line}" if err.line is not None else "") + ": "
+    if text.startswith(prefix):
+        text = text[len(prefix):]
+    return text + (f" ({err.hint})" if err.hint else "")

@@ -1,0 +1,296 @@
+"""Generation: turn one planned block into content, and prove every figure.
+
+Narrative and list blocks are written by the provider from the section's evidence only,
+then checked: unknown citations and ungrounded figures are re-asked (at most 2); a figure
+still ungrounded is kept but flagged (status "flagged"); unknown citations are stripped.
+Claims of work the evidence does not show (e.g. cross-validation with no cv evidence) are
+treated the same way. Tables, charts and images are filled by our code, never by an LLM.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from autodoc import select
+from autodoc.document import (
+    CITATION_RE,
+    Block,
+    BlockContent,
+    FigureFlag,
+    ListContent,
+    ListItem,
+    NarrativeContent,
+    NarrativeReply,
+    Section,
+    Usage,
+)
+from autodoc.errors import LLMOutputError
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.llm import reask
+from autodoc.llm.base import LLMRequest, Message, WriteTask
+
+WRITE_SECTION_ITEMS = 30  # section context added to what the block plan names
+
+WRITE_SYSTEM = """You write one block of a model documentation document, from the evidence given only.
+Rules: copy every figure exactly from an evidence value; put a citation [[id]] after each
+claim, using only ids listed; where something was not found, say so plainly; never claim
+work (validation, tuning, monitoring) that the evidence does not show; no headings.
+Format: paragraphs, "- " bullets for lists, **bold**. Return JSON {"text": "..."}."""
+
+# Claims checked against the evidence: (pattern, evidence kinds that support it, what).
+CLAIMS: list[tuple[re.Pattern[str], tuple[str, ...], str]] = [
+    (re.compile(r"cross[- ]?validat|k-fold|\bkfold\b", re.I), ("cv",), "cross-validation"),
+    (
+        re.compile(
+            r"grid search|random(ized)? search|hyper-?parameter (tuning|search|optimi[sz])|optuna", re.I
+        ),
+        ("hyperparameter_search",),
+        "hyperparameter search",
+    ),
+]
+NEGATION = re.compile(
+    r"\b(no|not|none|without|never|neither|nor|absent|lack|lacks|missing|"
+    r"unavailable|did not|does not|was not|were not)\b|n't\b",
+    re.I,
+)
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+@dataclass
+class BlockResult:
+    content: BlockContent | None = None
+    status: str = "written"
+    flags: list[FigureFlag] = field(default_factory=list)
+    error: str | None = None
+    usage: Usage = field(default_factory=Usage)
+    evidence_hash: str | None = None
+
+
+def block_evidence_ids(section: Section, block: Block) -> list[str]:
+    """Ids a narrative/list block is given: what its plan names, then the section's selection."""
+    named = list(getattr(block.plan, "evidence_ids", []) or [])
+    rest = [i for i in section.evidence_ids if i not in named][:WRITE_SECTION_ITEMS]
+    return named + rest
+
+
+def block_hash(section: Section, block: Block, evidence: EvidenceStore) -> str:
+    """Changes iff the evidence this block draws on changes (or its plan does)."""
+    ids = set(section.evidence_ids) | set(_plan_ids(block))
+    return evidence.content_hash(ids) + ":" + str(hash_text(block.plan.model_dump_json()))
+
+
+def hash_text(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def _plan_ids(block: Block) -> list[str]:
+    plan = block.plan
+    ids = list(getattr(plan, "evidence_ids", []) or [])
+    for attr in ("source", "series"):
+        src = getattr(plan, attr, None)
+        if src is not None:
+            ids += list(src.evidence_ids)
+    if getattr(plan, "artifact_id", None):
+        ids.append(plan.artifact_id)
+    return ids
+
+
+# ------------------------------------------------------------------- narrative / list
+def build_write_request(
+    section: Section, block: Block, evidence: EvidenceStore, title: str, feedback: str | None = None
+) -> LLMRequest:
+    plan = block.plan
+    idx = evidence.index()
+    items = [idx[i] for i in block_evidence_ids(section, block) if i in idx]
+    missing = select.missing_for(section, evidence)
+    task = WriteTask(
+        document_title=title,
+        section_id=section.id,
+        section_name=section.spec_name,
+        heading=section.heading,
+        model=section.model,
+        hint=section.hint,
+        block_type=plan.type,
+        block_title=plan.title,
+        guidance=plan.guidance,
+        feedback=feedback,
+        evidence=items,
+        missing=missing,
+    )
+    lines = [f"Document: {title}", f"Section {section.number}: {section.heading}"]
+    if section.model:
+        lines.append(f"Registered model: {section.model}")
+    kind = "a bulleted list" if plan.type == "list" else "narrative paragraphs"
+    lines.append(f"Write {kind}" + (f" titled {plan.title!r}" if plan.title else "") + f": {plan.guidance}")
+    if section.hint:
+        lines.append(f"Section hint: {section.hint}")
+    if feedback:
+        lines.append(f"Reviewer feedback: {feedback}")
+    if missing:
+        lines.append("Not found in the code or MLflow: " + "; ".join(missing))
+    lines.append("Evidence (id | label | value | where):")
+    lines.append(select.compact(items) or "(none)")
+    return LLMRequest(
+        purpose=f"write {block.id}",
+        system=WRITE_SYSTEM,
+        messages=[Message(role="user", content="\n".join(lines))],
+        response_model=NarrativeReply,
+        max_tokens=1500,
+        task=task,
+        evidence_ids=[item.id for item in items],
+        files=sorted({i.source.path for i in items if i.source.kind == "code" and i.source.path}),
+    )
+
+
+def check_text(text: str, evidence: EvidenceStore, allowed: list[str]) -> tuple[list[str], list[FigureFlag]]:
+    """Problems to show the model on a re-ask, and the flags they would become."""
+    from autodoc import grounding
+
+    result = grounding.check(text, evidence, allowed_ids=allowed)
+    errors = list(result.errors())
+    flags = list(result.flags)
+    for claim_errors, claim_flags in [_unsupported_claims(text, evidence)]:
+        errors += claim_errors
+        flags += claim_flags
+    return errors, flags
+
+
+def _unsupported_claims(text: str, evidence: EvidenceStore) -> tuple[list[str], list[FigureFlag]]:
+    """Sentences that affirm work of a kind the evidence holds no item of."""
+    errors: list[str] = []
+    flags: list[FigureFlag] = []
+    for pattern, kinds, what in CLAIMS:
+        if _supported(kinds, evidence):
+            continue
+        for sentence in SENTENCE.findall(text):
+            if pattern.search(sentence) and not NEGATION.search(sentence):
+                context = sentence.strip()[:300]
+                errors.append(
+                    f"The text describes {what} ({context!r}) but no {what} was found in the "
+                    f"code or MLflow: remove the claim or say it was not found."
+                )
+                flags.append(
+                    FigureFlag(
+                        figure=what,
+                        context=context,
+                        reason=f"describes {what}, which the evidence does not show",
+                    )
+                )
+    return errors, flags
+
+
+def _supported(kinds: tuple[str, ...], evidence: EvidenceStore) -> bool:
+    return bool(evidence.by_kind(*kinds))
+
+
+def write_text_block(
+    section: Section,
+    block: Block,
+    evidence: EvidenceStore,
+    provider: object,
+    title: str,
+    feedback: str | None = None,
+) -> BlockResult:
+    """Write a narrative or list block; raises LLMError/LLMOutputError if it cannot."""
+    request = build_write_request(section, block, evidence, title, feedback)
+    allowed = list(request.evidence_ids)
+    result = reask.ask(provider, request, validate=lambda r: check_text(r.text, evidence, allowed)[0])
+    if result.parsed is None:
+        raise LLMOutputError(
+            f"block {block.id} stayed unusable: " + "; ".join(result.errors[:3]),
+            attempts=result.attempts,
+            last_output=result.raw_text,
+        )
+    from autodoc import grounding
+
+    text = grounding.strip_unknown_citations(result.parsed.text, evidence)
+    text = _strip_disallowed(text, allowed)
+    _, flags = check_text(text, evidence, allowed)
+    usage = result.usage.model_copy() if result.usage else Usage()
+    content = (
+        _to_list(text) if block.plan.type == "list" else NarrativeContent(text=text, citations=_cites(text))
+    )
+    return BlockResult(content=content, status="flagged" if flags else "written", flags=flags, usage=usage)
+
+
+def _strip_disallowed(text: str, allowed: list[str]) -> str:
+    """Drop citations to real evidence the block was not given (it cannot have read them)."""
+    ok = set(allowed)
+    return re.sub(CITATION_RE, lambda m: m.group(0) if m.group(1) in ok else "", text)
+
+
+def _cites(text: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for eid in re.findall(CITATION_RE, text):
+        seen.setdefault(eid, None)
+    return list(seen)
+
+
+def _to_list(text: str) -> ListContent:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    bullets = [ln[2:].strip() for ln in lines if ln.startswith(("- ", "* "))]
+    entries = bullets or [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    items = [ListItem(text=e, evidence_ids=_cites(e)) for e in entries]
+    return ListContent(items=items, citations=_cites(text))
+
+
+# ---------------------------------------------------------------- table / chart / image
+def fill_block(
+    section: Section, block: Block, evidence: EvidenceStore, fetch: Callable[[str, str], bytes | None] | None
+) -> BlockResult:
+    """Fill a table, chart or image from evidence (no LLM)."""
+    from autodoc import fill
+
+    plan = block.plan
+    if plan.type == "table":
+        content: BlockContent = fill.fill_table(plan, evidence, section)
+    elif plan.type == "chart":
+        content = fill.fill_chart(plan, evidence, section)
+    elif plan.type == "image":
+        content = fill.fill_image(plan, evidence, fetch)
+    else:  # pragma: no cover - narrative/list go through write_text_block
+        raise ValueError(plan.type)
+    return BlockResult(content=content)
+
+
+def artifact_fetcher(evidence: EvidenceStore) -> Callable[[str, str], bytes | None] | None:
+    """fetch(run_id, path) against the scanned tracking server, or None without MLflow."""
+    if not evidence.mlflow:
+        return None
+    uri = evidence.mlflow.tracking_uri
+
+    def fetch(run_id: str, path: str) -> bytes | None:
+        from autodoc.scan.tracking import fetch_artifact
+
+        return fetch_artifact(uri, run_id, path)
+
+    return fetch
+
+
+def cited_ids(block: Block) -> list[str]:
+    """Every evidence id a finished block cites or tabulates."""
+    content = block.content
+    if content is None:
+        return []
+    ids = list(content.citations)
+    if content.type == "list":
+        for item in content.items:
+            ids += item.evidence_ids
+    elif content.type == "table":
+        ids += [c.evidence_id for row in content.rows for c in row if c.evidence_id]
+    elif content.type == "chart":
+        ids += [eid for s in content.series for eid in s.evidence_ids if eid]
+    elif content.type == "image":
+        ids.append(content.artifact_id)
+    elif content.type == "narrative":
+        ids += _cites(content.text)
+    return ids
+
+
+def items_for(ids: list[str], evidence: EvidenceStore) -> dict[str, EvidenceItem]:
+    idx = evidence.index()
+    return {i: idx[i] for i in ids if i in idx}

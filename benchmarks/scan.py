@@ -1,0 +1,86 @@
+"""Scan speed: a large tree against a bare `ast.parse` loop, a cached re-scan, and MLflow.
+
+Run: /work/venv/bin/python benchmarks/scan.py [TREE]
+Goals: first scan <= 1.5x the bare parse loop; re-scan of the unchanged tree <= 0.2x the first.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autodoc.scan import code as code_scan
+from autodoc.scan.code import scan_code
+from autodoc.scan.code_files import walk
+
+
+def _default_tree() -> str:
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("pass a tree with at least 800 .py files")
+    return list(spec.submodule_search_locations)[0]
+
+
+def _bare_parse(root: str) -> tuple[float, int]:
+    """Read and parse every .py file the scanner would read (same walk), nothing else."""
+    cands, _ = walk(os.path.abspath(root), ())
+    paths = [c.abspath for c in cands if c.kind == "python"]
+    t0 = time.perf_counter()
+    for path in paths:
+        try:
+            ast.parse(Path(path).read_bytes())
+        except (SyntaxError, ValueError):
+            pass
+    return time.perf_counter() - t0, len(paths)
+
+
+def main() -> None:
+    root = sys.argv[1] if len(sys.argv) > 1 else _default_tree()
+    bare, n_py = _bare_parse(root)
+    bare = min(bare, _bare_parse(root)[0])  # warm file cache, best of two
+    with tempfile.TemporaryDirectory() as cache:
+        code_scan._MEMO.clear()
+        t0 = time.perf_counter()
+        first = scan_code(root, commit_info=False, cache_dir=cache)
+        t_first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        scan_code(root, commit_info=False, cache_dir=cache)
+        t_again = time.perf_counter() - t0
+        code_scan._MEMO.clear()  # a new process: only the disk cache is left
+        t0 = time.perf_counter()
+        scan_code(root, commit_info=False, cache_dir=cache)
+        t_disk = time.perf_counter() - t0
+    print(f"tree: {root}")
+    print(f"  .py files: {n_py}, files scanned: {len(first.report.files)}, facts: {len(first.items)}")
+    print(f"  bare ast.parse loop: {bare:.2f} s")
+    print(f"  first scan:          {t_first:.2f} s  ratio {t_first / bare:.2f}x (goal <= 1.5x)")
+    print(f"  re-scan (in process): {t_again:.2f} s  ratio {t_again / t_first:.2f}x of first (goal <= 0.2x)")
+    print(f"  re-scan (disk cache):  {t_disk:.2f} s  ratio {t_disk / t_first:.2f}x of first (goal <= 0.2x)")
+    _mlflow_bench()
+
+
+def _mlflow_bench() -> None:
+    path = Path(__file__).with_name("_mlflow_scan_bench.py")
+    if not path.exists():
+        print("MLflow: benchmarks/_mlflow_scan_bench.py not present yet")
+        return
+    spec = importlib.util.spec_from_file_location("_mlflow_scan_bench", path)
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    figures = module.run()
+    print("MLflow scan:")
+    if isinstance(figures, dict):
+        for key, value in figures.items():
+            print(f"  {key}: {value}")
+    elif figures is not None:
+        print(f"  {figures}")
+
+
+if __name__ == "__main__":
+    main()

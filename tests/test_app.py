@@ -1,0 +1,322 @@
+"""The Streamlit app driven headlessly with AppTest: sidebar, review flows, safety.
+
+Each `at.run()` is one script run. Review states are reached by seeding
+`at.session_state` with a document; pipeline runs are in tests/test_app_flows.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from autodoc.cache import cache_path, save_state
+from autodoc.errors import PathNotAllowedError, SpecError
+from autodoc.paths import check_allowed
+from autodoc.spec import list_templates
+from autodoc.ui.sample import sample_document
+from autodoc.ui.session import MAX_SPEC_BYTES, spec_from_upload
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+KEY_VARS = ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "AUTODOC_ANTHROPIC_API_KEY", "AUTODOC_OPENAI_API_KEY",
+            "LLM_PROVIDER", "AUTODOC_LLM_PROVIDER", "AUTODOC_ALLOWED_ROOT", "CODE_ROOT", "OUTPUT_DIR",
+            "DOMINO_PROJECT_NAME", "DOMINO_RUN_ID", "DOMINO_PROJECT_ID", "DOMINO_PROJECT_OWNER")
+
+
+@pytest.fixture
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory without .env or doc_spec.yaml, and no keys in the environment."""
+    for name in KEY_VARS:
+        monkeypatch.delenv(name, raising=False)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
+
+
+def new_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sidebar_sequence(at: AppTest) -> list:
+    """Sidebar elements in page order (nested blocks flattened)."""
+    out: list = []
+
+    def walk(node) -> None:  # noqa: ANN001
+        children = getattr(node, "children", None)
+        if children is None:
+            out.append(node)
+            return
+        for key in sorted(children):
+            walk(children[key])
+
+    walk(at.sidebar)
+    return out
+
+
+def texts(elements) -> list[str]:  # noqa: ANN001
+    return [str(e.value) for e in elements]
+
+
+# ------------------------------------------------------------------------------ sidebar
+def test_defaults_outside_domino_and_offline_writer_notice(clean_env: Path) -> None:
+    at = new_app()
+    assert at.text_input(key="opt_code_root").value == "."
+    assert at.text_input(key="opt_output_dir").value == "./output"
+    assert at.selectbox(key="opt_provider").value == "offline"
+    assert any("offline writer will be used" in t for t in texts(at.info))
+    # every field the manual names is on the page
+    labels = {w.label for w in [*at.text_input, *at.number_input, *at.checkbox, *at.selectbox]}
+    for label in ("Code root", "Output directory", "MLflow tracking URI", "Provider", "Generation workers",
+                  "Planning workers", "Max files", "Timeout (s)", "Max retries", "Initial backoff (s)",
+                  "Max backoff (s)", "Backoff jitter", "Generate notebook", "Notebook path", "Verbose",
+                  "Model names", "Experiment names", "Latest only", "Domino project filtering",
+                  "Spec file", "Title", "Authors"):
+        assert label in labels, label
+    assert at.file_uploader[0].label == "Upload spec"
+
+
+def test_domino_defaults(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOMINO_PROJECT_NAME", "churn")
+    at = new_app()
+    assert at.text_input(key="opt_code_root").value == "/mnt/code"
+    assert at.text_input(key="opt_output_dir").value == "/mnt/data/churn"
+    assert any("/mnt" in c for c in texts(at.caption))
+
+
+def test_provider_without_key_says_offline_and_with_key_does_not(clean_env: Path) -> None:
+    at = new_app()
+    at.selectbox(key="opt_provider").set_value("openai").run()
+    assert any("No API key for openai" in t for t in texts(at.info))
+    key_box = at.text_input(key="opt_api_key")
+    assert key_box.proto.type == key_box.proto.PASSWORD
+    key_box.input("sk-test-123").run()
+    assert not any("offline writer" in t for t in texts(at.info))
+
+
+def test_sidebar_edits_produce_the_spec(clean_env: Path) -> None:
+    at = new_app()
+    at.text_input(key="spec_title").input("Churn Model").run()
+    at.text_input(key="spec_authors").input("Risk Team").run()
+    editor = at.data_editor[0]
+    first = editor.value.iloc[0]["name"]
+    count = len(editor.value)
+    at.session_state[editor.key] = {
+        "edited_rows": {0: {"hint": "Only business impact."}},
+        "added_rows": [{"name": "Limitations", "per_model": True, "hint": "What not to use it for."}],
+        "deleted_rows": [1],
+    }
+    at.run()
+    spec = at.session_state["spec"]
+    assert spec is not None
+    assert spec.title == "Churn Model" and spec.authors == "Risk Team"
+    assert len(spec.sections) == count  # one added, one deleted
+    assert spec.sections[0].name == first and spec.sections[0].hint == "Only business impact."
+    assert spec.sections[-1].name == "Limitations" and spec.sections[-1].per_model
+    assert spec.sections[-1].hint == "What not to use it for."
+
+
+def test_reorder_moves_a_section_down(clean_env: Path) -> None:
+    at = new_app()
+    names = [s.name for s in at.session_state["spec"].sections]
+    at.selectbox(key="spec_move_row").set_value(0).run()
+    at.button(key="spec_down").click().run()
+    moved = [s.name for s in at.session_state["spec"].sections]
+    assert moved[:2] == [names[1], names[0]] and moved[2:] == names[2:]
+    at.button(key="spec_up").click().run()
+    assert [s.name for s in at.session_state["spec"].sections] == names
+
+
+def test_empty_title_error_shows_under_the_title(clean_env: Path) -> None:
+    at = new_app()
+    at.text_input(key="spec_title").input("").run()
+    seq = sidebar_sequence(at)
+    title_at = next(i for i, e in enumerate(seq) if getattr(e, "label", None) == "Title")
+    assert seq[title_at + 1].type == "error" and "Title" in seq[title_at + 1].value
+    assert at.session_state["spec"] is None
+    assert at.button(key="act_generate").disabled
+
+
+def test_section_error_names_its_row_under_the_table(clean_env: Path) -> None:
+    at = new_app()
+    editor = at.data_editor[0]
+    first = editor.value.iloc[0]["name"]
+    at.session_state[editor.key] = {"edited_rows": {2: {"name": first}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    seq = sidebar_sequence(at)
+    table_at = next(i for i, e in enumerate(seq) if e.type == "dataframe")
+    error = seq[table_at + 1]
+    assert error.type == "error"
+    assert "Row 3" in error.value and "duplicate" in error.value
+
+
+def test_unnamed_section_is_refused(clean_env: Path) -> None:
+    at = new_app()
+    editor = at.data_editor[0]
+    at.session_state[editor.key] = {"edited_rows": {}, "added_rows": [{"per_model": True}], "deleted_rows": []}
+    at.run()
+    assert any("needs a name" in t for t in texts(at.sidebar.error))
+
+
+def test_template_replaces_the_editor(clean_env: Path) -> None:
+    names = [n for n, _ in list_templates()]
+    assert names, "the built-in templates are missing"
+    at = new_app()
+    at.text_input(key="spec_title").input("Scratch").run()
+    at.selectbox(key="spec_template").set_value(names[-1]).run()
+    at.button(key="spec_use_template").click().run()
+    assert at.session_state["spec"].title != "Scratch"
+    assert at.session_state["spec_source"] == f"template {names[-1]}"
+
+
+def test_uploaded_spec_loads_and_bad_one_shows_its_line(clean_env: Path) -> None:
+    at = new_app()
+    good = b"title: Uploaded\nsections:\n  - A\n  - 'B: per_model'\n"
+    at.file_uploader[0].set_value(("mine.yaml", good, "application/x-yaml")).run()
+    spec = at.session_state["spec"]
+    assert spec.title == "Uploaded" and [s.per_model for s in spec.sections] == [False, True]
+    bad = b"title: Bad\nsections:\n  - A\n  - 'B: per_modle'\n"
+    at.file_uploader[0].set_value(("bad.yaml", bad, "application/x-yaml")).run()
+    errors = texts(at.sidebar.error)
+    assert any("bad.yaml:4" in e and "per_modle" in e for e in errors)
+    assert at.session_state["spec"].title == "Uploaded"  # the editor kept the last good spec
+
+
+def test_upload_size_limit_and_unsafe_yaml() -> None:
+    with pytest.raises(SpecError, match="limited"):
+        spec_from_upload("big.yaml", b"#" * (MAX_SPEC_BYTES + 1))
+    with pytest.raises(SpecError):
+        spec_from_upload("evil.yaml", b"title: !!python/object/apply:os.system ['true']\nsections: [A]\n")
+
+
+def test_spec_path_outside_allowed_root_refused(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTODOC_ALLOWED_ROOT", str(clean_env))
+    at = new_app()
+    at.text_input(key="opt_spec_path").input("/etc/passwd").run()
+    at.button(key="spec_load_path").click().run()
+    assert any("outside the allowed root" in t for t in texts(at.sidebar.error))
+
+
+# ------------------------------------------------------------------------------- paths
+def test_check_allowed_resolves_symlinks(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "code").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "link").symlink_to(outside)
+    assert check_allowed(str(root / "code"), str(root)) == (root / "code").resolve()
+    with pytest.raises(PathNotAllowedError, match="outside the allowed root"):
+        check_allowed(str(root / "link"), str(root))
+    with pytest.raises(PathNotAllowedError):
+        check_allowed(str(root / ".." / "outside"), str(root))
+    with pytest.raises(PathNotAllowedError):
+        check_allowed(str(tmp_path / "rootless"), str(root))  # a sibling sharing the prefix
+    assert check_allowed("/etc", None) == Path("/etc")
+
+
+def test_code_root_outside_allowed_root_refused(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTODOC_ALLOWED_ROOT", str(clean_env))
+    at = new_app()
+    at.text_input(key="opt_code_root").input("/etc").run()
+    at.button(key="act_generate").click().run()
+    assert any("outside the allowed root" in t for t in texts(at.main.error))
+    assert at.session_state["job"] is None
+    assert not at.exception
+
+
+# ------------------------------------------------------------------------------ review
+def seeded(sections: int = 6, view: str = "Write review") -> AppTest:
+    at = new_app()
+    at.session_state["doc"] = sample_document(sections)
+    at.session_state["view"] = view
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_write_review_shows_sections_with_references_tables_and_charts(clean_env: Path) -> None:
+    at = seeded(6)
+    md = texts(at.markdown)
+    assert any(m.startswith("### 1 Section 1") and "approved" in m for m in md)
+    # citations are numbered references, never raw [[ids]]
+    assert not any("[[" in m for m in md)
+    assert any("0.801 :gray[\\[1, 2\\]]" in m for m in md)
+    assert len(at.main.dataframe) == 6 and len(at.main.image) == 2  # a table per section, charts in 3 and 6
+    # the flagged figure of section 2 is highlighted where it stands, and listed
+    assert any(":red-background[**0.999** ⚠]" in m for m in md)
+    assert any("0.999" in t for t in texts(at.warning))
+    assert at.main.dataframe[0].value.iloc[0, 1] == "0.801"  # formatted like the document
+
+
+def test_approve_section(clean_env: Path) -> None:
+    at = seeded(3)
+    doc = at.session_state["doc"]
+    assert doc.section("section-2").status == "flagged"
+    at.button(key="ap_section-2").click().run()
+    doc = at.session_state["doc"]
+    assert doc.section("section-2").status == "approved"
+    assert at.button(key="ap_section-2").disabled
+
+
+def test_edit_text_marks_block_edited(clean_env: Path) -> None:
+    at = seeded(3)
+    at.button(key="ed_section-1").click().run()
+    box = at.text_area(key="edit_section-1.b1")
+    box.input("A rewritten paragraph citing [[r:run0001:metric:auc]].").run()
+    at.button(key="edit_save_section-1").click().run()
+    sec = at.session_state["doc"].section("section-1")
+    assert sec.status == "edited" and sec.blocks[0].status == "edited"
+    assert sec.blocks[0].content.citations == ["r:run0001:metric:auc"]
+    assert any(m.startswith("A rewritten paragraph") for m in texts(at.markdown))
+
+
+def test_plan_review_remove_block_edit_guidance_approve(clean_env: Path) -> None:
+    at = seeded(2, view="Plan review")
+    assert any("Metrics" in m for m in texts(at.markdown))
+    at.button(key="rm_section-1.b2").click().run()
+    assert [b.id for b in at.session_state["doc"].section("section-1").blocks] == ["section-1.b1"]
+    at.button(key="pg_section-1.b1").click().run()
+    at.text_area(key="guide_section-1.b1").input("Cover only the holdout AUC.").run()
+    at.button(key="guide_save_section-1.b1").click().run()
+    assert at.session_state["doc"].section("section-1").blocks[0].plan.guidance == "Cover only the holdout AUC."
+    at.session_state["doc"].section("section-2").plan_approved = False
+    at.run()
+    at.button(key="pa_section-2").click().run()
+    assert at.session_state["doc"].section("section-2").plan_approved
+
+
+def test_restores_a_cached_document(clean_env: Path) -> None:
+    out = clean_env / "out"
+    save_state(sample_document(4), cache_path(out))
+    at = new_app()
+    at.text_input(key="opt_output_dir").input(str(out)).run()
+    doc = at.session_state["doc"]
+    assert doc is not None and len(doc.sections) == 4
+    assert any("Opened the document saved in" in t for t in texts(at.info))
+    assert any(m.startswith("### 4 Section 4") for m in texts(at.markdown))
+
+
+def test_corrupt_cache_is_a_message_not_a_traceback(clean_env: Path) -> None:
+    out = clean_env / "out"
+    out.mkdir()
+    cache_path(out).write_text("{not json")
+    at = new_app()
+    at.text_input(key="opt_output_dir").input(str(out)).run()
+    assert not at.exception
+    assert any("corrupt" in t for t in texts(at.warning))
+    assert at.session_state["doc"] is None
+
+
+def test_two_sessions_share_nothing(clean_env: Path) -> None:
+    one, two = new_app(), new_app()
+    one.selectbox(key="opt_provider").set_value("anthropic").run()
+    one.text_input(key="opt_api_key").input("sk-ant-secret").run()
+    one.session_state["doc"] = sample_document(2)
+    one.run()
+    assert two.session_state["doc"] is None
+    assert "opt_api_key" not in two.session_state or two.session_state["opt_api_key"] == ""
+    assert one.session_state["png_cache"] is not two.session_state["png_cache"]

@@ -1,0 +1,177 @@
+"""The app running the real pipeline (offline writer) on the demo project and MLflow store."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from autodoc import pipeline
+from autodoc.settings import Settings
+from autodoc.spec import load_spec, parse_spec, template_text
+
+from .test_app import APP, clean_env, texts  # noqa: F401  (clean_env is a fixture)
+
+pytestmark = pytest.mark.slow
+
+
+def configured(demo_project: Path, store: str, out: Path) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.text_input(key="opt_code_root").input(str(demo_project))
+    at.text_input(key="opt_output_dir").input(str(out))
+    at.text_input(key="opt_mlflow_uri").input(store)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def finish(at: AppTest, timeout: float = 120) -> None:
+    """Wait for the session's job thread, then run the script once (as the poller would)."""
+    job = at.session_state["job"]
+    assert job is not None, "no job was started"
+    assert job.join(timeout), f"{job.label} did not finish in {timeout} s"
+    at.run()
+    assert not at.exception, at.exception
+
+
+@pytest.fixture(scope="module")
+def generated(demo_project: Path, demo_store_uri: str, tmp_path_factory: pytest.TempPathFactory):
+    """A document generated once with the offline writer (seeds the review tests)."""
+    out = tmp_path_factory.mktemp("generated")
+    spec = parse_spec(template_text("default"), "default")
+    settings = Settings(code_root=str(demo_project), output_dir=str(out), mlflow_uri=demo_store_uri)
+    return pipeline.generate(spec, settings)
+
+
+def test_generate_offline_finishes_with_downloads(clean_env: Path, demo_project: Path,
+                                                  demo_store_uri: str) -> None:
+    out = clean_env / "out"
+    at = configured(demo_project, demo_store_uri, out)
+    editor = at.data_editor[0]
+    at.session_state[editor.key] = {"edited_rows": {0: {"hint": "Two sentences for executives."}},
+                                    "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="act_generate").click().run()
+    assert at.session_state["job"].running or at.session_state["job"].done
+    finish(at)
+    assert any("Generate documentation finished" in t for t in texts(at.success))
+    labels = [b.label for b in at.download_button]
+    for label in ("⬇ Word document", "⬇ Cache", "⬇ Evidence", "⬇ Run report"):
+        assert label in labels
+    outputs = at.session_state["outputs"]
+    assert outputs.docx.is_file() and outputs.docx.stat().st_size > 10_000
+    doc = at.session_state["doc"]
+    assert doc.sections[0].hint == "Two sentences for executives."
+    assert any("offline writer" in n for n in doc.notes)
+    # the run's progress shows the four phases finished, with the logs
+    assert any("Building" in p.text for p in at.main.get("progress")) if hasattr(at.main, "get") else True
+    assert at.radio(key="view").value == "Write review"
+    assert any(m.startswith("### 1 Executive Summary") for m in texts(at.markdown))
+    # the scan overview lists registered models and runs, failed ones included
+    at.radio(key="view").set_value("Scan overview").run()
+    frames = [f.value for f in at.main.dataframe]
+    runs = next(f for f in frames if "status" in f.columns and "experiment" in f.columns)
+    assert "FAILED" in set(runs["status"])
+    models = next(f for f in frames if "aliases" in f.columns)
+    assert {"breast_cancer_logreg", "breast_cancer_gbm"} <= set(models["model"])
+
+
+def _seed(at: AppTest, result: pipeline.RunResult) -> None:
+    at.session_state["doc"] = result.state.model_copy(deep=True)
+    at.session_state["evidence"] = result.evidence
+    at.session_state["view"] = "Write review"
+    at.run()
+
+
+def _regenerate(at: AppTest, section_id: str, feedback: str) -> None:
+    at.button(key=f"rg_{section_id}").click().run()
+    at.text_area(key=f"fb_{section_id}").input(feedback).run()
+    at.button(key=f"fb_go_{section_id}").click().run()
+    finish(at)
+
+
+def test_regeneration_changes_only_its_section_and_keeps_approved(
+        clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult) -> None:
+    at = configured(demo_project, demo_store_uri, clean_env / "out")
+    _seed(at, generated)
+    doc = at.session_state["doc"]
+    first, target = doc.sections[0].id, doc.sections[1].id
+    at.button(key=f"ap_{first}").click().run()
+    before = {s.id: s.model_dump_json() for s in at.session_state["doc"].sections}
+    _regenerate(at, target, "Mention the row count first.")
+    after = at.session_state["doc"]
+    changed = [s.id for s in after.sections if s.model_dump_json() != before[s.id]]
+    assert changed == [target]
+    assert after.section(first).status == "approved"
+    assert all(b.feedback == "Mention the row count first." for b in after.section(target).blocks)
+    assert any(f"Regenerating {after.section(target).heading} finished" in t for t in texts(at.success))
+
+
+def test_regenerating_an_approved_section_keeps_its_blocks(
+        clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult) -> None:
+    at = configured(demo_project, demo_store_uri, clean_env / "out")
+    _seed(at, generated)
+    sid = at.session_state["doc"].sections[0].id
+    at.button(key=f"ap_{sid}").click().run()
+    before = at.session_state["doc"].section(sid).model_dump_json()
+    _regenerate(at, sid, "Shorter.")
+    assert at.session_state["doc"].section(sid).model_dump_json() == before
+
+
+def test_plan_then_write_step_by_step(clean_env: Path, demo_project: Path, demo_store_uri: str) -> None:
+    at = configured(demo_project, demo_store_uri, clean_env / "out")
+    at.button(key="act_plan").click().run()
+    finish(at)
+    doc = at.session_state["doc"]
+    assert at.radio(key="view").value == "Plan review"
+    planned = [s for s in doc.sections if not s.is_container]
+    assert planned and all(b.content is None for s in planned for b in s.blocks)
+    sec = planned[0]
+    removed = sec.blocks[-1].id
+    at.button(key=f"rm_{removed}").click().run()
+    at.button(key="act_write").click().run()
+    finish(at)
+    doc = at.session_state["doc"]
+    assert removed not in [b.id for b in doc.section(sec.id).blocks]
+    assert all(b.content is not None for s in doc.sections for b in s.blocks if b.status != "failed")
+    at.button(key="act_build").click().run()
+    finish(at)
+    assert "⬇ Word document" in [b.label for b in at.download_button]
+
+
+def test_stop_returns_quickly_and_leaves_no_partial_files(clean_env: Path, demo_project: Path,
+                                                          demo_store_uri: str) -> None:
+    out = clean_env / "out"
+    at = configured(demo_project, demo_store_uri, out)
+    at.button(key="act_generate").click().run()
+    job = at.session_state["job"]
+    time.sleep(0.3)
+    at.button(key="act_stop").click().run()
+    started = time.monotonic()
+    assert job.join(2.5), "the job did not stop within 2 s"
+    assert time.monotonic() - started < 2.5
+    at.run()
+    assert any("stopped" in t for t in texts(at.warning))
+    assert not (out / "model_documentation.docx").exists()
+    assert not list(out.glob("*.tmp")) if out.exists() else True
+    assert not at.exception
+
+
+def test_failed_job_shows_a_message_not_a_traceback(clean_env: Path, demo_project: Path) -> None:
+    at = configured(demo_project, "http://127.0.0.1:9", clean_env / "out")
+    at.button(key="act_scan").click().run()
+    finish(at)
+    assert not at.exception
+    shown = texts(at.error) + texts(at.warning) + texts(at.info) + texts(at.success)
+    assert shown, "the user was told nothing"
+
+
+def test_doc_spec_file_is_the_starting_point(clean_env: Path) -> None:
+    (clean_env / "doc_spec.yaml").write_text("title: From File\nsections:\n  - Only One\n")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert at.session_state["spec"] == load_spec(clean_env / "doc_spec.yaml").model_copy(
+        update={"path": "<editor>"}) or at.session_state["spec"].title == "From File"

@@ -1,0 +1,90 @@
+"""The notebook: valid, deterministic, numbered like the docx, and it runs top to bottom."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autodoc.render.notebook import render_notebook
+from autodoc.render.text import references
+from tests.test_render_support import make_state
+
+ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@pytest.fixture(scope="module")
+def state():
+    return make_state()
+
+
+@pytest.fixture(scope="module")
+def nb_bytes(state) -> bytes:
+    return render_notebook(state)
+
+
+@pytest.fixture(scope="module")
+def nb(nb_bytes):
+    return nbformat.reads(nb_bytes.decode(), as_version=4)
+
+
+def test_notebook_is_valid_with_stable_unique_ids(nb):
+    nbformat.validate(nb)
+    ids = [cell.id for cell in nb.cells]
+    assert len(ids) == len(set(ids))
+    assert all(ID_RE.match(i) for i in ids)
+    assert "model-performance--breast_cancer_gbm-b1-code" in ids
+
+
+def test_same_state_gives_the_same_bytes(state, nb_bytes):
+    assert render_notebook(make_state()) == nb_bytes
+    assert render_notebook(state) == nb_bytes
+
+
+def test_awkward_ids_are_made_valid(state):
+    odd = state.model_copy(deep=True)
+    sec = odd.sections[0]
+    sec.id = "intro: über/" + "x" * 80
+    sec.blocks[0].id = sec.id + ".b1"
+    nb = nbformat.reads(render_notebook(odd).decode(), as_version=4)
+    ids = [cell.id for cell in nb.cells]
+    assert all(ID_RE.match(i) for i in ids) and len(ids) == len(set(ids))
+
+
+def test_headings_and_citations_match_the_document(nb, state):
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for heading in ["## 1 Introduction", "## 3 Model Performance", "### 3.1 breast_cancer_gbm", "## 5 Monitoring"]:
+        assert f"\n{heading}" in "\n" + markdown
+    assert "trained in `train.py` [1]. Its test AUC is 0.837 [2]." in markdown
+    for ref in references(state):
+        assert f"- **[{ref.number}]** {ref.text}" in markdown
+    assert "**Table 1:** *Test metrics of breast_cancer_gbm version 3*" in markdown
+    assert "<mark>0.95</mark>" in markdown
+    assert "LLM call timed out after 3 attempts" in markdown
+    assert "s3cret" not in json.dumps(nb)
+
+
+def test_code_is_self_contained(nb):
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    imports = re.findall(r"^\s*(?:import|from)\s+(\w+)", code, flags=re.M)
+    assert set(imports) <= {"matplotlib", "pandas"}
+    assert "matplotlib.use" not in code
+
+
+def test_notebook_executes_top_to_bottom(nb_bytes, state):
+    nb = nbformat.reads(nb_bytes.decode(), as_version=4)
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()  # raises on any cell error
+    outputs = {c.id: c.outputs for c in nb.cells if c.cell_type == "code"}
+    table = outputs["model-performance--breast_cancer_gbm-b1-code"]
+    html = table[0]["data"]["text/html"]
+    assert "0.8374628173" in html and "1234567" in html  # unrounded evidence values
+    charts = [cid for cid in outputs if cid.endswith("-code") and "b2" in cid]
+    assert len(charts) == 2
+    for cid in charts:
+        assert any("image/png" in o.get("data", {}) for o in outputs[cid]), cid
+    assert not any(o.output_type == "error" for outs in outputs.values() for o in outs)
+    image_cell = next(c for c in nb.cells if "attachments" in c)
+    assert "image/png" in next(iter(image_cell.attachments.values()))

@@ -1,0 +1,72 @@
+"""Secrets never survive redaction; ordinary code is left alone."""
+
+import pytest
+
+from autodoc.scan.secrets import is_secret_name, redact, redact_mapping
+
+SECRETS = [
+    ("aws_access_key", 'AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"', "AKIAIOSFODNN7EXAMPLE"),
+    ("assigned_secret", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI"),
+    ("sk_token", 'OpenAI(api_key="sk-proj-abcdefghijklmnop1234567890")', "abcdefghijklmnop1234567890"),
+    ("sk_token", "key sk-abcdefghijklmnopqrstu12345 in a comment", "abcdefghijklmnopqrstu12345"),
+    ("anthropic_key", 'k = "sk-ant-api03-abcdefghijklmnopqrstuv"', "abcdefghijklmnopqrstuv"),
+    ("hf_token", "HF = 'hf_abcdefghijklmnopqrstuvwxyz12'", "hf_abcdefghijklmnopqrstuvwxyz12"),
+    ("github_token", "ghp_abcdefghijklmnopqrstuvwxyz1234567890", "ghp_abcdefghijklmnopqrstuvwxyz1234567890"),
+    ("github_token", "github_pat_11ABCDEFG0123456789_abcdefghijklmnop", "11ABCDEFG0123456789"),
+    ("slack_token", "slack = 'xoxb-123456789012-abcdefghijkl'", "123456789012-abcdefghijkl"),
+    ("bearer_token", '{"Authorization": "Bearer abc.def.ghijklmnopqrst"}', "abc.def.ghijklmnopqrst"),
+    ("url_password", 'create_engine("postgresql+psycopg2://scott:tiger99@db:5432/prod")', "tiger99"),
+    ("url_password", "see https://admin:Pa55w0rd@example.com/x", "Pa55w0rd"),
+    ("assigned_secret", 'password = "hunter2!"', "hunter2!"),
+    ("assigned_secret", 'db_password: str = "s3cr3t-value"', "s3cr3t-value"),
+    ("assigned_secret", 'connect(user="u", password="pa55word")', "pa55word"),
+    ("assigned_secret", '{"api_key": "abcdef123456"}', "abcdef123456"),
+    ("assigned_secret", 'dbPassword = "camelCaseSecret"', "camelCaseSecret"),
+    ("assigned_secret", "password: hunter2\n", "hunter2"),
+    ("assigned_secret", "secret=abc123xyz", "abc123xyz"),
+    ("assigned_secret", 'credential = "cr3d3nt1al"', "cr3d3nt1al"),
+    ("private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
+     "MIIEpAIBAAKCAQEA"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "value"), SECRETS)
+def test_secret_is_replaced_and_counted(kind: str, text: str, value: str) -> None:
+    out, reds = redact(text, "train.py:3")
+    assert value not in out
+    assert f"[REDACTED:{kind}]" in out
+    assert any(r.kind == kind and r.place == "train.py:3" and r.count >= 1 for r in reds)
+    assert value not in repr(reds)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "token_count = 5",
+        'tokenizer = "bert-base-uncased"',
+        'password = os.environ["DB_PASSWORD"]',
+        "connect(password=password)",
+        "pwd = get_pwd()",
+        'url = f"postgresql://{user}:{password}@host/db"',
+        'uri = "http://localhost:5000"',
+        "model = XGBClassifier(max_depth=6, n_estimators=300)",
+        'compass = "north"',
+        'password = "${DB_PASSWORD}"',
+    ],
+)
+def test_ordinary_code_is_untouched(text: str) -> None:
+    assert redact(text, "x.py") == (text, [])
+
+
+def test_redact_mapping_blanks_secret_keys_and_scans_values() -> None:
+    out, reds = redact_mapping(
+        {"db_password": "abcd1234", "url": "mysql://a:b1234@h/d", "alpha": "0.5"}, "MLflow run 3f2a1b9c"
+    )
+    assert out == {"db_password": "[REDACTED:assigned_secret]", "url": "mysql://a:[REDACTED:url_password]@h/d",
+                   "alpha": "0.5"}
+    assert {(r.kind, r.count) for r in reds} == {("assigned_secret", 1), ("url_password", 1)}
+
+
+def test_secret_names() -> None:
+    assert all(map(is_secret_name, ["password", "DB_PASSWORD", "openai_api_key", "token", "client_secret"]))
+    assert not any(map(is_secret_name, ["token_count", "tokenizer", "passes", "compass"]))
