@@ -31,8 +31,15 @@ def restore_if_cached() -> None:
         session.notify(ss, "warning", f"Could not open the saved document: {err}")
 
 
+# The sections table needs room: a wider (still resizable) sidebar than Streamlit's default.
+SIDEBAR_CSS = """<style>
+section[data-testid="stSidebar"] { width: 460px !important; min-width: 460px; }
+</style>"""
+
+
 def main() -> None:
     st.set_page_config(page_title="autodoc", page_icon="📄", layout="wide")
+    st.html(SIDEBAR_CSS)
     ss = st.session_state
     session.init_session(ss)
     session.harvest_job(ss)

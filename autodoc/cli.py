@@ -13,7 +13,7 @@ stay in the cache, no half-written output file).
 from __future__ import annotations
 
 import argparse
-import os
+import shutil
 import sys
 import threading
 import time
@@ -24,7 +24,7 @@ from typing import IO, Any, TypeVar
 
 from autodoc import __version__
 from autodoc.errors import AutodocError
-from autodoc.progress import PHASES, Progress, Snapshot
+from autodoc.progress import PHASES, Event, Progress, Snapshot
 from autodoc.settings import KEY_VARS, Settings, load_settings, provider_was_chosen
 
 T = TypeVar("T")
@@ -451,26 +451,39 @@ class ProgressDisplay:
     def poll(self) -> None:
         snap = self.progress.snapshot(self.seen_events)
         self.seen_events += len(snap.events)
-        self._phase_changes(snap)
+        self._phase_starts(snap)
         for event in snap.events:
-            if self.verbose or event.level in ("warning", "error"):
-                where = " / ".join(x for x in (event.section, event.block) if x)
-                self.message(f"  {event.phase}: {event.message}" + (f" [{where}]" if where else ""))
+            self._event(event)
+        self._phase_ends(snap)
         self.phase = snap.phase
         if self.tty and snap.phase in PHASES:
             self._status(phase_line(snap, snap.phase))
 
-    def _phase_changes(self, snap: Snapshot) -> None:
-        """A permanent line when a phase starts (no terminal) and when it ends (always)."""
+    def _event(self, event: Event) -> None:
+        """Warnings and errors always; everything else with --verbose."""
+        if not (self.verbose or event.level in ("warning", "error")):
+            return
+        if event.message.endswith(" started") and event.level == "info":
+            return  # the phase lines say that already
+        where = event.block or event.section
+        suffix = f" [{where}]" if where and where not in event.message else ""
+        self.message(f"  {event.phase}: {event.message}{suffix}")
+
+    def _phase_starts(self, snap: Snapshot) -> None:
         for phase in PHASES:
             state = snap.phases.get(phase)
-            if state is None or state.started is None:
-                continue
-            if phase not in self.announced:
+            if state is not None and state.started is not None and phase not in self.announced:
                 self.announced.add(phase)
                 if not self.tty:
                     self._line(f"{phase}...")
-            if state.finished is not None and phase not in self.reported:
+
+    def _phase_ends(self, snap: Snapshot) -> None:
+        """A permanent line with the final counts when a phase ends."""
+        for phase in PHASES:
+            state = snap.phases.get(phase)
+            if state is None or state.started is None or state.finished is None:
+                continue
+            if phase not in self.reported:
                 self.reported.add(phase)
                 took = state.finished - state.started
                 self.message(phase_line(snap, phase) + f" · done in {took:.1f} s")
@@ -484,7 +497,8 @@ class ProgressDisplay:
             return
         self.closed = True
         snap = self.progress.snapshot(10**9)
-        self._phase_changes(snap)
+        self._phase_starts(snap)
+        self._phase_ends(snap)
         for phase in PHASES:  # phases cut short (Ctrl-C, an error): show where they stood
             if phase in self.announced and phase not in self.reported:
                 self.reported.add(phase)
@@ -528,10 +542,8 @@ def phase_line(snap: Snapshot, phase: str) -> str:
 
 
 def _terminal_columns() -> int:
-    try:
-        return os.get_terminal_size().columns
-    except OSError:
-        return 100
+    columns = shutil.get_terminal_size(fallback=(100, 24)).columns  # 0 (some ptys) -> fallback
+    return columns if columns >= 20 else 100
 
 
 # ---------------------------------------------------------------------------------------
@@ -658,6 +670,13 @@ def print_scan_summary(store: Any, out: str) -> None:
             + ", ".join(f"{k} {n}" for k, n in kinds.most_common())
             + ")"
         )
+        for redaction in store.redactions[:10]:  # where, and what kind: never the value
+            print(
+                f"  {redaction.place}: {redaction.kind}"
+                + (f" x{redaction.count}" if redaction.count > 1 else "")
+            )
+        if len(store.redactions) > 10:
+            print(f"  ... and {len(store.redactions) - 10} more places")
     else:
         print("redactions: none needed")
 
@@ -733,18 +752,16 @@ def demo_command(argv: list[str]) -> int:
 
     ns = generate_parser(prog="autodoc demo", spec_required=False).parse_args(argv)
     given = vars(ns)
-    print("preparing the demo MLflow store (the first time trains the example models)...")
-    uri = demo.ensure_demo_store(given.get("mlflow_uri"))
-    extra: dict[str, object] = {
-        "code_root": str(demo.DEMO_PROJECT),
-        "mlflow_uri": uri,
-        "spec_path": str(_demo_spec()),
-    }
+    extra: dict[str, object] = {"code_root": str(demo.DEMO_PROJECT), "spec_path": str(_demo_spec())}
     if "provider" not in given:
         extra["provider"] = "offline"  # the demo runs without keys unless asked otherwise
-    settings, overrides = _settings(ns, extra)
+    settings, overrides = _settings(ns, extra)  # bad settings are reported before any training
     if given.get("notebook_from_cache"):
         return from_cache_run(settings, docx=given.get("docx", False))
+    print("preparing the demo MLflow store (the first time trains the example models)...")
+    # Only --mlflow-uri picks the store: the demo never seeds a server named in the environment.
+    uri = demo.ensure_demo_store(given.get("mlflow_uri"))
+    settings = settings.model_copy(update={"mlflow_uri": uri})
     return generate_run(settings, {**overrides, "provider": settings.provider})
 
 

@@ -32,8 +32,10 @@ from autodoc.document import (
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore, ExperimentInfo, ModelVersionInfo, RunInfo
 from autodoc.select import (
+    _DATA_METRIC,
     find_run,
     image_artifacts,
+    metric_rank,
     model_run_eids,
     primary_version,
     run_by_eid,
@@ -43,8 +45,16 @@ from autodoc.select import (
 Fetch = Callable[[str, str], bytes | None]
 _MAX_RUN_ROWS = 50
 _MAX_METRIC_COLUMNS = 6
-_FI_PREFIXES = ("feature_importance.", "feature_importance_", "feature_importance/", "importance.",
-                "importance_", "fi.", "fi_", "fi/")
+_FI_PREFIXES = (
+    "feature_importance.",
+    "feature_importance_",
+    "feature_importance/",
+    "importance.",
+    "importance_",
+    "fi.",
+    "fi_",
+    "fi/",
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -99,7 +109,10 @@ def _metric_keys(runs: list[RunInfo], metric: str | None) -> list[str]:
         for key in run.metrics:
             if not _is_fi_key(key):
                 counts[key] = counts.get(key, 0) + 1
-    return sorted(counts, key=lambda k: (-counts[k], k))[:_MAX_METRIC_COLUMNS]
+    quality = [k for k in counts if not _DATA_METRIC.search(k)] or list(counts)  # row counts are not quality
+    most = max((counts[k] for k in quality), default=0)
+    common = [k for k in quality if counts[k] >= most / 2]  # keys most runs share, headline metrics first
+    return sorted(common, key=metric_rank)[:_MAX_METRIC_COLUMNS]
 
 
 def _is_fi_key(key: str) -> bool:
@@ -143,8 +156,11 @@ def _model_params(caption: str, src: TableSource, evidence: EvidenceStore, secti
     assert src.model
     rm = evidence.model(src.model)
     assert rm
-    mv = next((v for v in rm.versions if v.version == src.version), None) if src.version else (
-        primary_version(evidence, src.model))
+    mv = (
+        next((v for v in rm.versions if v.version == src.version), None)
+        if src.version
+        else (primary_version(evidence, src.model))
+    )
     if mv is None:
         wanted = f"version {src.version} of " if src.version else "a version of "
         return _empty(caption, f"No {wanted}{src.model} was found in MLflow.")
@@ -153,13 +169,21 @@ def _model_params(caption: str, src: TableSource, evidence: EvidenceStore, secti
         return _empty(caption, f"Version {mv.version} of {src.model} is not linked to an MLflow run.")
     if not run.params:
         return _empty(caption, f"The run behind version {mv.version} of {src.model} logged no parameters.")
-    rows = [[_text(key), _cell(evidence, _param_eid(run, key), value, run.evidence_id)]
-            for key, value in sorted(run.params.items())]
-    return _table(caption, ["Parameter", "Value"], rows,
-                  note=f"Parameters of the run behind {src.model} version {mv.version}.")
+    rows = [
+        [_text(key), _cell(evidence, _param_eid(run, key), value, run.evidence_id)]
+        for key, value in sorted(run.params.items())
+    ]
+    return _table(
+        caption,
+        ["Parameter", "Value"],
+        rows,
+        note=f"Parameters of the run behind {src.model} version {mv.version}.",
+    )
 
 
-def _model_versions(caption: str, src: TableSource, evidence: EvidenceStore, section: Section) -> TableContent:
+def _model_versions(
+    caption: str, src: TableSource, evidence: EvidenceStore, section: Section
+) -> TableContent:
     if (note := _model_or_note(evidence, src.model, caption)) is not None:
         return note
     assert src.model
@@ -172,20 +196,27 @@ def _model_versions(caption: str, src: TableSource, evidence: EvidenceStore, sec
         aliases.setdefault(str(ver), []).append(alias)
     rows = []
     for mv, run in _versions_with_runs(evidence, src.model):
-        rows.append([
-            Cell(value=mv.version, evidence_id=mv.evidence_id),
-            Cell(value=", ".join(sorted(aliases.get(mv.version, mv.aliases))) or None,
-                 evidence_id=rm.evidence_id if mv.version in aliases else None),
-            Cell(value=mv.status, evidence_id=mv.evidence_id),
-            Cell(value=(run.run_name or run.run_id[:8]) if run else mv.run_id,
-                 evidence_id=run.evidence_id if run else None),
-            Cell(value=(mv.created_at or "")[:10] or None, evidence_id=mv.evidence_id),
-        ])
+        rows.append(
+            [
+                Cell(value=mv.version, evidence_id=mv.evidence_id),
+                Cell(
+                    value=", ".join(sorted(aliases.get(mv.version, mv.aliases))) or None,
+                    evidence_id=rm.evidence_id if mv.version in aliases else None,
+                ),
+                Cell(value=mv.status, evidence_id=mv.evidence_id),
+                Cell(
+                    value=(run.run_name or run.run_id[:8]) if run else mv.run_id,
+                    evidence_id=run.evidence_id if run else None,
+                ),
+                Cell(value=(mv.created_at or "")[:10] or None, evidence_id=mv.evidence_id),
+            ]
+        )
     return _table(caption, ["Version", "Aliases", "Status", "Run", "Created"], rows)
 
 
-def _metric_across_versions(caption: str, src: TableSource, evidence: EvidenceStore,
-                            section: Section) -> TableContent:
+def _metric_across_versions(
+    caption: str, src: TableSource, evidence: EvidenceStore, section: Section
+) -> TableContent:
     if (note := _model_or_note(evidence, src.model, caption)) is not None:
         return note
     assert src.model
@@ -209,8 +240,9 @@ def _metric_across_versions(caption: str, src: TableSource, evidence: EvidenceSt
     return _table(caption, ["Version", *keys], rows, note)
 
 
-def _metric_across_models(caption: str, src: TableSource, evidence: EvidenceStore,
-                          section: Section) -> TableContent:
+def _metric_across_models(
+    caption: str, src: TableSource, evidence: EvidenceStore, section: Section
+) -> TableContent:
     if evidence.mlflow is None or not evidence.mlflow.registered_models:
         return _empty(caption, "No registered models were found in MLflow.")
     chosen: list[tuple[str, ModelVersionInfo, RunInfo | None]] = []
@@ -225,18 +257,29 @@ def _metric_across_models(caption: str, src: TableSource, evidence: EvidenceStor
         return _empty(caption, f"No registered model's run logged {what}.")
     rows = []
     for name, mv, run in chosen:
-        row = [Cell(value=name, evidence_id=f"m:{name}" if evidence.has(f"m:{name}") else None),
-               Cell(value=mv.version, evidence_id=mv.evidence_id)]
+        row = [
+            Cell(value=name, evidence_id=f"m:{name}" if evidence.has(f"m:{name}") else None),
+            Cell(value=mv.version, evidence_id=mv.evidence_id),
+        ]
         for key in keys:
             ok = run is not None and key in run.metrics
-            row.append(_cell(evidence, _metric_eid(run, key), run.metrics[key], run.evidence_id)
-                       if ok and run else Cell(value=None))
+            row.append(
+                _cell(evidence, _metric_eid(run, key), run.metrics[key], run.evidence_id)
+                if ok and run
+                else Cell(value=None)
+            )
         rows.append(row)
-    return _table(caption, ["Model", "Version", *keys], rows,
-                  note="Each model's champion/production alias version, else its latest version.")
+    return _table(
+        caption,
+        ["Model", "Version", *keys],
+        rows,
+        note="Each model's champion/production alias version, else its latest version.",
+    )
 
 
-def _experiment_runs(caption: str, src: TableSource, evidence: EvidenceStore, section: Section) -> TableContent:
+def _experiment_runs(
+    caption: str, src: TableSource, evidence: EvidenceStore, section: Section
+) -> TableContent:
     if evidence.mlflow is None:
         return _empty(caption, "No MLflow tracking server was configured, so there are no runs.")
     exp = find_experiment(evidence, src.experiment)
@@ -258,12 +301,17 @@ def _experiment_runs(caption: str, src: TableSource, evidence: EvidenceStore, se
     keys = _metric_keys(runs, src.metric)[:4]
     rows = []
     for run in runs[:_MAX_RUN_ROWS]:
-        row = [Cell(value=run.run_name or run.run_id[:8], evidence_id=run.evidence_id),
-               Cell(value=run.status, evidence_id=run.evidence_id),
-               Cell(value=(run.start_time or "")[:16].replace("T", " ") or None, evidence_id=run.evidence_id)]
+        row = [
+            Cell(value=run.run_name or run.run_id[:8], evidence_id=run.evidence_id),
+            Cell(value=run.status, evidence_id=run.evidence_id),
+            Cell(value=(run.start_time or "")[:16].replace("T", " ") or None, evidence_id=run.evidence_id),
+        ]
         for key in keys:
-            row.append(_cell(evidence, _metric_eid(run, key), run.metrics[key], run.evidence_id)
-                       if key in run.metrics else Cell(value=None))
+            row.append(
+                _cell(evidence, _metric_eid(run, key), run.metrics[key], run.evidence_id)
+                if key in run.metrics
+                else Cell(value=None)
+            )
         rows.append(row)
     note = None
     if len(runs) > _MAX_RUN_ROWS:
@@ -288,8 +336,14 @@ def _items_table(caption: str, ids: list[str], evidence: EvidenceStore, code_onl
     items = [evidence.get(i) for i in ids]
     known = [i for i in items if i is not None and (i.source.kind == "code" or not code_only)]
     unknown = [i for i, it in zip(ids, items, strict=True) if it is None]
-    rows = [[Cell(value=_fact_name(it), evidence_id=it.id), Cell(value=_plain(it.value), evidence_id=it.id),
-             Cell(value=_location(it), evidence_id=it.id)] for it in known]
+    rows = [
+        [
+            Cell(value=_fact_name(it), evidence_id=it.id),
+            Cell(value=_plain(it.value), evidence_id=it.id),
+            Cell(value=_location(it), evidence_id=it.id),
+        ]
+        for it in known
+    ]
     notes = []
     if unknown:
         notes.append(f"Not found in the evidence: {', '.join(unknown[:5])}.")
@@ -330,32 +384,58 @@ def _estimators(caption: str, src: TableSource, evidence: EvidenceStore, section
     if not live:
         note = "No estimator construction was found in live code."
         if legacy:
-            note += " Legacy code not reached from an entry point constructs: " + ", ".join(
-                f"{_plain(i.value)} ({_location(i)})" for i in legacy[:5]) + "."
+            note += (
+                " Legacy code not reached from an entry point constructs: "
+                + ", ".join(f"{_plain(i.value)} ({_location(i)})" for i in legacy[:5])
+                + "."
+            )
         return _empty(caption, note)
     rows = []
     for est in live:
         settings = _estimator_settings(est, evidence)
-        rows.append([Cell(value=_plain(est.value) or est.label, evidence_id=est.id),
-                     Cell(value=settings or None, evidence_id=est.id if settings else None),
-                     Cell(value=_location(est), evidence_id=est.id)])
+        rows.append(
+            [
+                Cell(value=_plain(est.value) or est.label, evidence_id=est.id),
+                Cell(value=settings or None, evidence_id=est.id if settings else None),
+                Cell(value=_location(est), evidence_id=est.id),
+            ]
+        )
     note = None
     if legacy:
-        note = "Not listed (legacy code not reached from an entry point): " + ", ".join(
-            f"{_plain(i.value)} at {_location(i)}" for i in legacy[:5]) + "."
+        note = (
+            "Not listed (legacy code not reached from an entry point): "
+            + ", ".join(f"{_plain(i.value)} at {_location(i)}" for i in legacy[:5])
+            + "."
+        )
     return _table(caption, ["Estimator", "Settings", "Defined at"], rows, note)
 
 
 def _estimator_settings(est: EvidenceItem, evidence: EvidenceStore) -> str:
     """The keyword arguments of an estimator, as written in the code."""
     prefix = est.id.rsplit(":estimator", 1)[0] + ":param:"
-    params = [i for i in evidence.items if i.id.startswith(prefix)]
+    params = [
+        i
+        for i in evidence.items
+        if i.kind == "param"
+        and (i.attrs.get("owner") == est.id or (not i.attrs.get("owner") and i.id.startswith(prefix)))
+    ]
     if params:
-        return ", ".join(f"{p.id[len(prefix):]}={_plain(p.value)}" for p in params)
+        return ", ".join(f"{_param_name(p)}={_param_value(p)}" for p in params)
     kwargs = est.attrs.get("params") or est.attrs.get("kwargs")
     if isinstance(kwargs, dict):
         return ", ".join(f"{k}={_plain(v)}" for k, v in kwargs.items())
     return ""
+
+
+def _param_name(item: EvidenceItem) -> str:
+    return str(item.attrs.get("key") or item.id.split(":param:", 1)[-1].split(":")[0])
+
+
+def _param_value(item: EvidenceItem) -> str:
+    """A keyword argument as written: its literal value, else the expression that sets it."""
+    if item.value is None and item.attrs.get("expr"):
+        return str(item.attrs["expr"])
+    return str(_plain(item.value))
 
 
 _TABLE_FILLERS: dict[str, Callable[[str, TableSource, EvidenceStore, Section], TableContent]] = {
@@ -378,8 +458,15 @@ def fill_chart(plan: ChartPlan, evidence: EvidenceStore, section: Section) -> Ch
         src = src.model_copy(update={"model": section.model})
     series, note, x_label, y_label = _SERIES_FILLERS[src.kind](src, evidence)
     ids = [i for s in series for i in s.evidence_ids]
-    return ChartContent(caption=plan.title, chart_type=plan.chart_type, x_label=x_label, y_label=y_label,
-                        series=series, note=note, citations=list(dict.fromkeys(ids)))
+    return ChartContent(
+        caption=plan.title,
+        chart_type=plan.chart_type,
+        x_label=x_label,
+        y_label=y_label,
+        series=series,
+        note=note,
+        citations=list(dict.fromkeys(ids)),
+    )
 
 
 _SeriesResult = tuple[list[Series], str | None, str, str]
@@ -398,9 +485,14 @@ def _series_versions(src: SeriesSource, evidence: EvidenceStore) -> _SeriesResul
     for key in keys:
         pts = [(mv, run) for mv, run in pairs if key in run.metrics]
         if pts:
-            series.append(Series(
-                name=key, x=[_version_label(mv) for mv, _ in pts], y=[float(r.metrics[key]) for _, r in pts],
-                evidence_ids=[_metric_id(evidence, r, key) for _, r in pts]))
+            series.append(
+                Series(
+                    name=key,
+                    x=[_version_label(mv) for mv, _ in pts],
+                    y=[float(r.metrics[key]) for _, r in pts],
+                    evidence_ids=[_metric_id(evidence, r, key) for _, r in pts],
+                )
+            )
     if not series:
         what = f"metric {src.metric}" if src.metric else "any metric"
         return [], f"No run behind a version of {src.model} logged {what}.", "", ""
@@ -424,9 +516,14 @@ def _series_models(src: SeriesSource, evidence: EvidenceStore) -> _SeriesResult:
     for key in keys:
         pts = [(n, mv, r) for n, mv, r in chosen if key in r.metrics]
         if pts:
-            series.append(Series(
-                name=key, x=[f"{n} v{mv.version}" for n, mv, _ in pts], y=[float(r.metrics[key]) for *_, r in pts],
-                evidence_ids=[_metric_id(evidence, r, key) for *_, r in pts]))
+            series.append(
+                Series(
+                    name=key,
+                    x=[f"{n} v{mv.version}" for n, mv, _ in pts],
+                    y=[float(r.metrics[key]) for *_, r in pts],
+                    evidence_ids=[_metric_id(evidence, r, key) for *_, r in pts],
+                )
+            )
     if not series:
         what = f"metric {src.metric}" if src.metric else "any metric"
         return [], f"No registered model's run logged {what}.", "", ""
@@ -443,8 +540,14 @@ def _series_history(src: SeriesSource, evidence: EvidenceStore) -> _SeriesResult
         hist = run.metric_history.get(key or "")
         if key and hist:
             hid = f"{run.evidence_id}:hist:{key}"
-            series.append(Series(name=key, x=[s for s, _ in hist], y=[float(v) for _, v in hist],
-                                 evidence_ids=[hid if evidence.has(hid) else run.evidence_id] * len(hist)))
+            series.append(
+                Series(
+                    name=key,
+                    x=[s for s, _ in hist],
+                    y=[float(v) for _, v in hist],
+                    evidence_ids=[hid if evidence.has(hid) else run.evidence_id] * len(hist),
+                )
+            )
     if not series:
         what = f"metric {src.metric}" if src.metric else "any metric"
         return [], f"Run {run.run_name or run.run_id[:8]} logged no step history for {what}.", "", ""
@@ -462,21 +565,39 @@ def _series_importance(src: SeriesSource, evidence: EvidenceStore) -> _SeriesRes
     run = find_run(evidence, src.run_id) or _model_run(src, evidence)
     points: list[tuple[str, float, str]] = []
     for item in evidence.items:
-        if item.kind == "feature_importance" or ":fi:" in item.id:
-            if run is None or item.id.startswith(run.evidence_id + ":") or item.source.run_id == run.run_id:
-                points += _importance_points(item)
+        mine = run is None or item.id.startswith(run.evidence_id + ":") or item.source.run_id == run.run_id
+        if mine and _is_importance(item):
+            points += _importance_points(item)
+        if points and run is None:
+            break  # without a run named, the first run's importances (never a mix of runs)
     if not points and run is not None:
-        points = [(_fi_feature(k), float(v), _metric_id(evidence, run, k))
-                  for k, v in run.metrics.items() if _is_fi_key(k)]
+        points = [
+            (_fi_feature(k), float(v), _metric_id(evidence, run, k))
+            for k, v in run.metrics.items()
+            if _is_fi_key(k)
+        ]
     if not points:
         where = f"run {run.run_name or run.run_id[:8]}" if run else "MLflow"
         return [], f"No feature importances were logged in {where}.", "", ""
     points.sort(key=lambda p: -abs(p[1]))
     top = points[:15]
     note = f"The {len(top)} largest of {len(points)} importances are shown." if len(points) > 15 else None
-    series = Series(name="importance", x=[p[0] for p in top], y=[p[1] for p in top],
-                    evidence_ids=[p[2] for p in top])
+    series = Series(
+        name="importance", x=[p[0] for p in top], y=[p[1] for p in top], evidence_ids=[p[2] for p in top]
+    )
     return [series], note, "Feature", "Importance"
+
+
+def _is_importance(item: EvidenceItem) -> bool:
+    """A feature-importance item: its own kind, a ``:fi:`` id, or a logged importance JSON artifact."""
+    if item.kind == "feature_importance" or ":fi:" in item.id:
+        return True
+    return (
+        item.kind == "artifact"
+        and "importance" in item.id.split(":art:", 1)[-1].lower()
+        and isinstance(item.value, dict)
+        and any(_is_number(v) for v in item.value.values())
+    )
 
 
 def _importance_points(item: EvidenceItem) -> list[tuple[str, float, str]]:
@@ -503,7 +624,7 @@ def _fi_feature(key: str) -> str:
     low = key.lower()
     for prefix in _FI_PREFIXES:
         if low.startswith(prefix):
-            return key[len(prefix):]
+            return key[len(prefix) :]
     return key
 
 
@@ -516,8 +637,12 @@ def _series_evidence(src: SeriesSource, evidence: EvidenceStore) -> _SeriesResul
     numeric = [i for i in items if i is not None and _is_number(i.value)]
     if not numeric:
         return [], "None of the named evidence items holds a number.", "", ""
-    series = Series(name=src.metric or "value", x=[i.label for i in numeric],
-                    y=[float(i.value) for i in numeric], evidence_ids=[i.id for i in numeric])  # type: ignore[arg-type]
+    series = Series(
+        name=src.metric or "value",
+        x=[i.label for i in numeric],
+        y=[float(i.value) for i in numeric],
+        evidence_ids=[i.id for i in numeric],
+    )  # type: ignore[arg-type]
     skipped = len(src.evidence_ids) - len(numeric)
     note = f"{skipped} named item(s) hold no number and are not shown." if skipped else None
     return [series], note, "", src.metric or ""
@@ -533,8 +658,14 @@ _SERIES_FILLERS: dict[str, Callable[[SeriesSource, EvidenceStore], _SeriesResult
 
 
 # ----------------------------------------------------------------------------- images
-_MEDIA = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-          ".svg": "image/svg+xml", ".webp": "image/webp"}
+_MEDIA = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
 
 
 def fill_image(plan: ImagePlan, evidence: EvidenceStore, fetch: Fetch | None) -> ImageContent:
@@ -593,12 +724,15 @@ def _check_ids(where: str, ids: list[str], evidence: EvidenceStore) -> list[str]
     return [f"{where}: unknown evidence ids {', '.join(unknown[:8])}; use only ids from the evidence list."]
 
 
-def _check_model(where: str, model: str | None, evidence: EvidenceStore, section: Section,
-                 required: bool) -> list[str]:
+def _check_model(
+    where: str, model: str | None, evidence: EvidenceStore, section: Section, required: bool
+) -> list[str]:
     names = evidence.model_names()
     if section.model and model and model != section.model:
-        return [f"{where}: this subsection documents model {section.model}; do not name model {model} "
-                f"(leave model empty or use {section.model})."]
+        return [
+            f"{where}: this subsection documents model {section.model}; do not name model {model} "
+            f"(leave model empty or use {section.model})."
+        ]
     if model is None:
         return [f"{where}: name a model ({_choices(names)})."] if required and not section.model else []
     if model not in names:
@@ -607,8 +741,11 @@ def _check_model(where: str, model: str | None, evidence: EvidenceStore, section
 
 
 def _model_metrics(evidence: EvidenceStore, model: str | None) -> list[str]:
-    runs = ([run_by_eid(evidence)[r] for r in model_run_eids(evidence, model)] if model else
-            [r for e in (evidence.mlflow.experiments if evidence.mlflow else []) for r in e.runs])
+    runs = (
+        [run_by_eid(evidence)[r] for r in model_run_eids(evidence, model)]
+        if model
+        else [r for e in (evidence.mlflow.experiments if evidence.mlflow else []) for r in e.runs]
+    )
     return sorted({k for r in runs for k in r.metrics})
 
 
@@ -635,9 +772,14 @@ def _check_table(where: str, src: TableSource, evidence: EvidenceStore, section:
         if src.version not in versions:
             errors.append(f"{where}: {model} has no version {src.version} ({_choices(versions)}).")
     if kind in ("metric_across_versions", "metric_across_models", "experiment_runs"):
-        errors += _check_metric(where, src.metric, evidence, model if kind != "metric_across_models" else None)
+        errors += _check_metric(
+            where, src.metric, evidence, model if kind != "metric_across_models" else None
+        )
     if src.experiment and find_experiment(evidence, src.experiment) is None:
-        names = [f"{e.name} (id {e.experiment_id})" for e in (evidence.mlflow.experiments if evidence.mlflow else [])]
+        names = [
+            f"{e.name} (id {e.experiment_id})"
+            for e in (evidence.mlflow.experiments if evidence.mlflow else [])
+        ]
         errors.append(f"{where}: unknown experiment {src.experiment} ({_choices(names)}).")
     if src.run_id and find_run(evidence, src.run_id) is None:
         errors.append(f"{where}: unknown run {src.run_id}; use an r:<run8> id from the evidence list.")
@@ -654,18 +796,26 @@ def _check_series(where: str, src: SeriesSource, evidence: EvidenceStore, sectio
     if errors:
         return errors
     if kind in ("metric_across_versions", "metric_across_models"):
-        errors += _check_metric(where, src.metric, evidence, model if kind == "metric_across_versions" else None)
+        errors += _check_metric(
+            where, src.metric, evidence, model if kind == "metric_across_versions" else None
+        )
     if kind == "metric_history":
         run = find_run(evidence, src.run_id)
         if run is None:
-            with_hist = [r.evidence_id for e in (evidence.mlflow.experiments if evidence.mlflow else [])
-                         for r in e.runs if r.metric_history]
+            with_hist = [
+                r.evidence_id
+                for e in (evidence.mlflow.experiments if evidence.mlflow else [])
+                for r in e.runs
+                if r.metric_history
+            ]
             errors.append(f"{where}: metric_history needs a known run_id ({_choices(with_hist)}).")
         elif section.model and run.evidence_id not in model_run_eids(evidence, section.model):
             errors.append(f"{where}: run {src.run_id} is not a run of model {section.model}.")
         elif src.metric and src.metric not in run.metric_history:
-            errors.append(f"{where}: run {src.run_id} has no step history for {src.metric} "
-                          f"({_choices(sorted(run.metric_history))}).")
+            errors.append(
+                f"{where}: run {src.run_id} has no step history for {src.metric} "
+                f"({_choices(sorted(run.metric_history))})."
+            )
     if kind == "feature_importance" and src.run_id and find_run(evidence, src.run_id) is None:
         errors.append(f"{where}: unknown run {src.run_id}; use an r:<run8> id from the evidence list.")
     if kind == "evidence":
@@ -682,5 +832,7 @@ def _check_image(where: str, artifact_id: str, evidence: EvidenceStore, section:
         images = {k: v for k, v in images.items() if v[0].evidence_id in runs}
     if artifact_id in images:
         return []
-    return [f"{where}: {artifact_id} is not an image artifact{' of ' + section.model if section.model else ''} "
-            f"({_choices(sorted(images), 6)})."]
+    return [
+        f"{where}: {artifact_id} is not an image artifact{' of ' + section.model if section.model else ''} "
+        f"({_choices(sorted(images), 6)})."
+    ]

@@ -190,8 +190,13 @@ def _numbers(evidence: EvidenceStore, allowed: set[str] | None) -> _Numbers:
     return result
 
 
-def _snapshot_numbers(evidence: EvidenceStore, values: list[float], strings: list[str],
-                      versions: set[str], allowed: set[str] | None) -> None:
+def _snapshot_numbers(
+    evidence: EvidenceStore,
+    values: list[float],
+    strings: list[str],
+    versions: set[str],
+    allowed: set[str] | None,
+) -> None:
     mlf = evidence.mlflow
     assert mlf is not None
     for rm in mlf.registered_models:
@@ -204,8 +209,9 @@ def _snapshot_numbers(evidence: EvidenceStore, values: list[float], strings: lis
             strings += [run.run_id, run.run_name or "", run.start_time or "", run.end_time or ""]
             if run.evidence_id[2:].isdigit():  # an all-digit run8 written as a name
                 values.append(float(run.evidence_id[2:]))
-            if allowed is not None and not any(a == run.evidence_id or a.startswith(run.evidence_id + ":")
-                                               for a in allowed):
+            if allowed is not None and not any(
+                a == run.evidence_id or a.startswith(run.evidence_id + ":") for a in allowed
+            ):
                 continue
             _collect(run.metrics, values)
             _collect(run.params, values)
@@ -251,9 +257,9 @@ def _figures(text: str, numbers: _Numbers) -> Iterable[tuple[re.Match[str], str]
             continue  # 1st, 2D, 3f2a...
         if before == "." and start >= 2 and text[start - 2].isalnum():
             continue  # tail of a dotted name or version
-        if _LABEL_WORDS.search(text[max(0, start - 12):start]):
+        if _LABEL_WORDS.search(text[max(0, start - 12) : start]):
             continue
-        yield m, text[m.start():end].strip()
+        yield m, text[m.start() : end].strip()
 
 
 def _skip_spans(text: str, numbers: _Numbers) -> list[tuple[int, int]]:
@@ -274,7 +280,7 @@ def _standalone_v(text: str, start: int) -> bool:
 def _matches(figure: str, m: re.Match[str], numbers: _Numbers) -> bool:
     num = m.group("num").replace(",", "")
     start = m.start("num")
-    prefix = m.string[max(0, start - 30):start]
+    prefix = m.string[max(0, start - 30) : start]
     if num.isdigit():
         if _LOCATION_WORDS.search(prefix) and int(num) in numbers.locations:
             return True
@@ -287,11 +293,14 @@ def _matches(figure: str, m: re.Match[str], numbers: _Numbers) -> bool:
     exp = m.group("exp")
     scale = 1.0
     if exp:
-        power = int(re.sub(r"[^\d\-+−]", "", exp.split("10^")[-1] if "^" in exp else exp[1:]).replace("−", "-"))
+        power = int(
+            re.sub(r"[^\d\-+−]", "", exp.split("10^")[-1] if "^" in exp else exp[1:]).replace("−", "-")
+        )
         scale = 10.0**power
     if m.group("pct"):
         return _near(written / 100, decimals + 2, numbers.values, scale) or _near(
-            written, decimals, numbers.values, scale)
+            written, decimals, numbers.values, scale
+        )
     return _near(written, decimals, numbers.values, scale)
 
 
@@ -310,7 +319,7 @@ def _sentence(text: str, pos: int) -> str:
     start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos))
     ends = [e for e in (text.find(". ", pos), text.find("\n", pos)) if e != -1]
     end = min(ends) + 1 if ends else len(text)
-    return " ".join(text[start + 1:end].split())
+    return " ".join(text[start + 1 : end].split())
 
 
 def _clip(text: str, limit: int) -> str:
@@ -319,6 +328,7 @@ def _clip(text: str, limit: int) -> str:
 
 def strip_unknown_citations(text: str, evidence: EvidenceStore) -> str:
     """Remove citation markers that name no evidence item (and the space before them)."""
+
     def keep(m: re.Match[str]) -> str:
         return m.group(0) if evidence.has(m.group(1)) else ""
 

@@ -1,10 +1,14 @@
 """The offline writer: plans and narratives from the evidence alone, no LLM.
 
 Deterministic and sober: it states facts with their figures as the evidence holds them
-(floats rounded to four decimals), puts a ``[[id]]`` citation after each claim, says what
-was looked for and not found, and marks legacy code (not reached from an entry point) as
-such. It never guesses, so a hint such as "do not describe validation that was not
-implemented" is followed by construction: only what the evidence holds is described.
+(floats rounded to four decimals, which the grounding check accepts), puts a ``[[id]]``
+citation after each claim, says what was looked for and not found, and marks legacy code
+(not reached from an entry point) as such. It never guesses, so a hint such as "do not
+describe validation that was not implemented" is followed by construction: only what the
+evidence holds is described.
+
+Each section is written by the writer of its primary topic (`_SECTION_WRITERS`), which
+reads the task's evidence through `_Facts` (models, versions, runs, metrics, code facts).
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from collections.abc import Callable
 from autodoc.document import (
     ChartPlan,
     ImagePlan,
-    ListPlan,
     NarrativePlan,
     NarrativeReply,
     PlanReply,
@@ -25,18 +28,10 @@ from autodoc.document import (
 )
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import PlanTask, WriteTask
-from autodoc.select import section_topics
+from autodoc.select import metric_rank, section_topics
 
-_PREFERRED_METRICS = ("roc_auc", "auc", "test_roc_auc", "accuracy", "f1", "r2", "rmse", "mae", "log_loss",
-                      "precision", "recall")
+_DATA_METRICS = re.compile(r"^(n_rows|n_columns|n_samples|n_features|positive_rate|class_balance|rows)$")
 _NARRATIVE_IDS = 40
-_CODE_KINDS_FOR = {
-    "data": ("data_source", "target", "split", "dropped_column"),
-    "features": ("feature", "preprocessing", "dropped_column"),
-    "training": ("fit", "seed", "split", "cv", "hyperparameter_search"),
-    "risk": ("threshold", "split", "cv"),
-    "code": ("entry_point", "data_source", "config"),
-}
 
 
 # ----------------------------------------------------------------------------- planning
@@ -44,8 +39,10 @@ def plan_section(task: PlanTask) -> PlanReply:
     """A fixed plan per section: a narrative, then the tables/charts/images its data serves."""
     topics = section_topics(task.section_name, task.hint)
     primary = topics[0] if topics else "overview"
-    blocks: list = [NarrativePlan(guidance=_guidance(task, primary), evidence_ids=_narrative_ids(task.evidence))]
-    blocks += _extra_blocks(task, primary)
+    narrative = NarrativePlan(
+        guidance=_guidance(task, primary), evidence_ids=_narrative_ids(task.evidence, primary)
+    )
+    blocks: list = [narrative, *_extra_blocks(task, primary)]
     return PlanReply(blocks=blocks[:5])
 
 
@@ -56,46 +53,188 @@ def _guidance(task: PlanTask, primary: str) -> str:
     return text
 
 
-def _narrative_ids(items: list[EvidenceItem]) -> list[str]:
-    """The items worth writing about (no system tags or imports), at most the plan's limit."""
-    useful = [i for i in items if i.kind not in ("import", "run_tag", "metric_history", "mlflow_call")]
-    return [i.id for i in useful[:_NARRATIVE_IDS]]
+_PLAN_KINDS: dict[str, tuple[str, ...]] = {
+    "overview": (
+        "readme",
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_metric",
+        "estimator",
+        "notebook_markdown",
+    ),
+    "model": (
+        "estimator",
+        "param",
+        "config",
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_param",
+        "preprocessing",
+    ),
+    "data": (
+        "data_source",
+        "target",
+        "split",
+        "config",
+        "feature",
+        "dropped_column",
+        "preprocessing",
+        "run",
+        "run_param",
+        "run_metric",
+    ),
+    "features": ("feature", "dropped_column", "preprocessing", "artifact", "run", "target", "data_source"),
+    "training": (
+        "entry_point",
+        "fit",
+        "split",
+        "cv",
+        "seed",
+        "hyperparameter_search",
+        "config",
+        "experiment",
+        "run",
+        "run_param",
+    ),
+    "evaluation": (
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_metric",
+        "metric",
+        "threshold",
+        "config",
+        "artifact",
+    ),
+    "validation": (
+        "split",
+        "cv",
+        "param",
+        "config",
+        "metric",
+        "threshold",
+        "hyperparameter_search",
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_metric",
+    ),
+    "deployment": ("registered_model", "alias", "model_version", "threshold", "config", "entry_point", "run"),
+    "monitoring": (
+        "metric",
+        "threshold",
+        "config",
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_metric",
+        "metric_history",
+    ),
+    "mlflow": ("registered_model", "alias", "model_version", "experiment", "run"),
+    "code": ("entry_point", "module", "config", "readme", "data_source", "estimator", "mlflow_call"),
+    "risk": ("threshold", "split", "cv", "config", "estimator", "run", "dropped_column"),
+}
+
+
+def _narrative_ids(items: list[EvidenceItem], primary: str) -> list[str]:
+    """The items the narrative should draw on: the primary topic's kinds first, in order."""
+    kinds = _PLAN_KINDS.get(primary, ())
+    rank = {k: n for n, k in enumerate(kinds)}
+    wanted = [i for i in items if i.kind in rank and i.attrs.get("owner_kind") != "argparse"]
+    wanted.sort(key=lambda i: (rank[i.kind], metric_rank(_key(i)) if i.kind == "run_metric" else ()))
+    per_kind: dict[str, int] = {}
+    out = []
+    for item in wanted:  # a few of each kind, so one kind (run metrics) cannot crowd out the rest
+        per_kind[item.kind] = per_kind.get(item.kind, 0) + 1
+        if per_kind[item.kind] <= _PER_KIND:
+            out.append(item.id)
+    return out[:_NARRATIVE_IDS]
+
+
+_PER_KIND = 12
 
 
 def _extra_blocks(task: PlanTask, primary: str) -> list:
     kinds = set(task.table_kinds)
     models = _models(task)
     out: list = []
-    if primary == "model" and "estimators" in kinds and not task.model:
-        out.append(TablePlan(title="Estimators constructed in the code", source=TableSource(kind="estimators")))
-    if primary == "model" and task.model and "model_params" in kinds:
-        out.append(TablePlan(title=f"Parameters of {task.model}",
-                             source=TableSource(kind="model_params", model=task.model)))
-    if primary == "evaluation":
+    if primary == "model":
+        if task.model and "model_params" in kinds:
+            out.append(
+                TablePlan(
+                    title=f"Parameters of {task.model}",
+                    source=TableSource(kind="model_params", model=task.model),
+                )
+            )
+        elif "estimators" in kinds:
+            out.append(
+                TablePlan(title="Estimators constructed in the code", source=TableSource(kind="estimators"))
+            )
+    elif primary == "evaluation":
         out += _evaluation_blocks(task, kinds, models)
-    if primary == "validation":
-        ids = _ids_of(task.evidence, ("split", "cv", "hyperparameter_search", "metric", "seed"))
-        if ids:
-            out.append(ListPlan(title="Validation steps found in the code", evidence_ids=ids[:20],
-                                guidance="One bullet per validation step found in the code."))
-    if primary in _CODE_KINDS_FOR and "code_facts" in kinds:
-        ids = _ids_of(task.evidence, _CODE_KINDS_FOR[primary])
-        if ids:
-            out.append(TablePlan(title=f"{task.heading}: facts from the code",
-                                 source=TableSource(kind="code_facts", evidence_ids=ids[:30])))
-    if primary == "training" and "experiment_runs" in kinds:
+    elif primary == "validation":
+        ids = _ids_of(task.evidence, ("split", "cv", "hyperparameter_search", "threshold"))
+        if ids and "code_facts" in kinds:
+            out.append(
+                TablePlan(
+                    title="Validation steps found in the code",
+                    source=TableSource(kind="code_facts", evidence_ids=ids[:20]),
+                )
+            )
+    elif primary in ("data", "features"):
+        want = (
+            ("data_source", "target", "split", "dropped_column")
+            if primary == "data"
+            else ("feature", "preprocessing", "dropped_column")
+        )
+        ids = _ids_of(task.evidence, want)
+        if ids and "code_facts" in kinds:
+            out.append(
+                TablePlan(
+                    title=f"{task.heading}: facts from the code",
+                    source=TableSource(kind="code_facts", evidence_ids=ids[:30]),
+                )
+            )
+        fi = [i for i in task.evidence if _is_importance(i)]
+        if primary == "features" and fi:
+            out.append(
+                ChartPlan(
+                    title="Logged feature importance",
+                    series=SeriesSource(kind="feature_importance", model=task.model, run_id=_run8(fi[0].id)),
+                )
+            )
+    elif primary == "training":
         exp = next((i.id for i in task.evidence if i.kind == "experiment"), None)
-        if exp or task.model:
-            out.append(TablePlan(title="MLflow runs", source=TableSource(
-                kind="experiment_runs", experiment=exp[2:] if exp else None, model=task.model)))
-    if primary in ("deployment", "mlflow") and "model_versions" in kinds:
-        for name in ([task.model] if task.model else models)[:3]:
-            out.append(TablePlan(title=f"Versions of {name}", source=TableSource(kind="model_versions", model=name)))
-    if primary == "features":
-        fi = [i for i in task.evidence if i.kind == "feature_importance" or ":fi:" in i.id]
-        if fi:
-            out.append(ChartPlan(title="Feature importance", series=SeriesSource(
-                kind="feature_importance", model=task.model, run_id=_run8(fi[0].id))))
+        if "experiment_runs" in kinds:  # no experiment named: the filler uses the only one, or says so
+            out.append(
+                TablePlan(
+                    title="MLflow runs",
+                    source=TableSource(
+                        kind="experiment_runs", experiment=exp[2:] if exp else None, model=task.model
+                    ),
+                )
+            )
+    elif primary in ("deployment", "mlflow") and "model_versions" in kinds:
+        for name in ([task.model] if task.model else models)[:4]:
+            out.append(
+                TablePlan(title=f"Versions of {name}", source=TableSource(kind="model_versions", model=name))
+            )
+    elif primary == "risk" and "code_facts" in kinds:
+        ids = _ids_of(task.evidence, ("threshold", "split", "cv"))
+        if ids:
+            out.append(
+                TablePlan(
+                    title="Settings that bound the model's use",
+                    source=TableSource(kind="code_facts", evidence_ids=ids[:20]),
+                )
+            )
     return out
 
 
@@ -104,31 +243,57 @@ def _evaluation_blocks(task: PlanTask, kinds: set[str], models: list[str]) -> li
     out: list = []
     if task.model:
         if "metric_across_versions" in kinds:
-            out.append(TablePlan(title=f"Metrics of {task.model} by version",
-                                 source=TableSource(kind="metric_across_versions", model=task.model)))
+            out.append(
+                TablePlan(
+                    title=f"Metrics of {task.model} by version",
+                    source=TableSource(kind="metric_across_versions", model=task.model),
+                )
+            )
             if metric and _version_count(task) >= 2:
-                out.append(ChartPlan(title=f"{metric} of {task.model} by version", series=SeriesSource(
-                    kind="metric_across_versions", model=task.model, metric=metric)))
+                out.append(
+                    ChartPlan(
+                        title=f"{metric} of {task.model} by version",
+                        series=SeriesSource(kind="metric_across_versions", model=task.model, metric=metric),
+                    )
+                )
         if "model_versions" in kinds:
-            out.append(TablePlan(title=f"Versions of {task.model}",
-                                 source=TableSource(kind="model_versions", model=task.model)))
-        if task.image_ids:
-            out.append(ImagePlan(title=_image_title(task.image_ids[0]), artifact_id=task.image_ids[0]))
+            out.append(
+                TablePlan(
+                    title=f"Versions of {task.model}",
+                    source=TableSource(kind="model_versions", model=task.model),
+                )
+            )
+        images = sorted(task.image_ids, key=lambda i: ("roc" not in i.lower(), i))
+        if images:
+            out.append(ImagePlan(title=_image_title(images[0]), artifact_id=images[0]))
         return out
     if "metric_across_models" in kinds:
         out.append(TablePlan(title="Metrics by model", source=TableSource(kind="metric_across_models")))
         if metric:
-            out.append(ChartPlan(title=f"{metric} by model",
-                                 series=SeriesSource(kind="metric_across_models", metric=metric)))
+            out.append(
+                ChartPlan(
+                    title=f"{metric} by model",
+                    series=SeriesSource(kind="metric_across_models", metric=metric),
+                )
+            )
     elif "metric_across_versions" in kinds and models:
-        out.append(TablePlan(title=f"Metrics of {models[0]} by version",
-                             source=TableSource(kind="metric_across_versions", model=models[0])))
+        out.append(
+            TablePlan(
+                title=f"Metrics of {models[0]} by version",
+                source=TableSource(kind="metric_across_versions", model=models[0]),
+            )
+        )
     return out
+
+
+_ACRONYMS = {"roc": "ROC", "auc": "AUC", "pr": "PR", "shap": "SHAP", "ks": "KS"}
 
 
 def _image_title(artifact_id: str) -> str:
     name = artifact_id.rsplit("/", 1)[-1].rsplit(":", 1)[-1].rsplit(".", 1)[0]
-    return name.replace("_", " ").capitalize() or "Logged plot"
+    words = [_ACRONYMS.get(w.lower(), w) for w in name.replace("_", " ").replace("-", " ").split()]
+    title = " ".join(words)
+    return (title[:1].upper() + title[1:]) if title else "Logged plot"
 
 
 def _models(task: PlanTask) -> list[str]:
@@ -136,14 +301,14 @@ def _models(task: PlanTask) -> list[str]:
 
 
 def _version_count(task: PlanTask) -> int:
-    return sum(1 for i in task.evidence if i.id.startswith(f"mv:{task.model}:"))
+    """How many versions (or runs with metrics) of the subsection's model the evidence shows."""
+    versions = sum(1 for i in task.evidence if i.id.startswith(f"mv:{task.model}:"))
+    runs = {_run8(i.id) for i in task.evidence if i.kind == "run_metric"}
+    return max(versions, len(runs))
 
 
 def _main_metric(items: list[EvidenceItem]) -> str | None:
-    keys = [i.id.split(":metric:", 1)[1] for i in items if ":metric:" in i.id]
-    for pref in _PREFERRED_METRICS:
-        if pref in keys:
-            return pref
+    keys = sorted({_key(i) for i in items if i.kind == "run_metric"}, key=metric_rank)
     return keys[0] if keys else None
 
 
@@ -155,14 +320,144 @@ def _run8(item_id: str) -> str | None:
     return ":".join(item_id.split(":")[:2]) if item_id.startswith("r:") else None
 
 
+def _is_importance(item: EvidenceItem) -> bool:
+    return (
+        item.kind == "feature_importance"
+        or ":fi:" in item.id
+        or (item.kind == "artifact" and "importance" in item.id.lower() and isinstance(item.value, dict))
+    )
+
+
+# ------------------------------------------------------------------------- evidence view
+class _Facts:
+    """The task's evidence with the lookups a writer needs."""
+
+    def __init__(self, items: list[EvidenceItem]) -> None:
+        seen: set[str] = set()
+        self.items = [i for i in items if not (i.id in seen or seen.add(i.id))]  # type: ignore[func-returns-value]
+        self.by_id = {i.id: i for i in self.items}
+        self.used: set[str] = set()  # ids already written about (each fact once per block)
+
+    def kind(self, *kinds: str, live: bool | None = True) -> list[EvidenceItem]:
+        """Items of the kinds; `live=True` skips legacy code, `False` keeps only it, None keeps all."""
+        out = [i for i in self.items if i.kind in kinds]
+        if live is True:
+            return [i for i in out if i.live is not False]
+        if live is False:
+            return [i for i in out if i.live is False]
+        return out
+
+    def fresh(self, items: list[EvidenceItem]) -> list[EvidenceItem]:
+        out = [i for i in items if i.id not in self.used]
+        self.used.update(i.id for i in out)
+        return out
+
+    def models(self) -> list[EvidenceItem]:
+        return self.kind("registered_model", live=None)
+
+    def versions(self, model: str) -> list[EvidenceItem]:
+        return [i for i in self.kind("model_version", live=None) if _model_of(i) == model]
+
+    def alias_of(self, mv: EvidenceItem) -> list[str]:
+        aliases = mv.attrs.get("aliases")
+        names = [str(a) for a in aliases] if isinstance(aliases, list) else []
+        for al in self.kind("alias", live=None):
+            if al.attrs.get("model") == _model_of(mv) and str(al.value) == _version_of(mv):
+                names.append(str(al.attrs.get("alias") or al.id.rsplit("@", 1)[-1]))
+        return sorted(set(names))
+
+    def primary_version(self, model: str) -> EvidenceItem | None:
+        versions = self.versions(model)
+        for alias in ("champion", "production", "prod", "best"):
+            hit = next((v for v in versions if alias in self.alias_of(v)), None)
+            if hit:
+                return hit
+        hit = next((v for v in versions if self.alias_of(v)), None)
+        return hit or (max(versions, key=lambda v: _int(_version_of(v))) if versions else None)
+
+    def run_of_version(self, mv: EvidenceItem) -> str | None:
+        """Evidence id (r:<run8>) of the run behind a version, if that run is in the evidence."""
+        run_id = mv.attrs.get("run_id") or mv.source.run_id
+        if not run_id:
+            return None
+        for item in self.items:
+            if item.id.startswith("r:") and (
+                item.attrs.get("run_id") == run_id or item.source.run_id == run_id
+            ):
+                return _run8(item.id)
+        return None
+
+    def run_item(self, run8: str) -> EvidenceItem | None:
+        return self.by_id.get(run8)
+
+    def run_name(self, run8: str) -> str:
+        item = self.by_id.get(run8)
+        name = item.attrs.get("run_name") if item else None
+        if not name:
+            name = next(
+                (
+                    i.attrs.get("run_name")
+                    for i in self.items
+                    if i.id.startswith(run8 + ":") and i.attrs.get("run_name")
+                ),
+                None,
+            )
+        return str(name or run8[2:])
+
+    def metrics(self, run8: str) -> list[EvidenceItem]:
+        found = [i for i in self.items if i.id.startswith(run8 + ":metric:")]
+        return sorted(found, key=lambda m: metric_rank(_key(m)))
+
+    def params(self, run8: str) -> list[EvidenceItem]:
+        return [i for i in self.items if i.id.startswith(run8 + ":param:")]
+
+    def owned_params(self, owner: EvidenceItem) -> list[EvidenceItem]:
+        prefix = owner.id.rsplit(":", 2)[0] + ":"
+        return [
+            i
+            for i in self.items
+            if i.kind == "param"
+            and (
+                i.attrs.get("owner") == owner.id
+                or (
+                    not i.attrs.get("owner")
+                    and i.id.startswith(prefix + "param:")
+                    and owner.kind == "estimator"
+                )
+            )
+        ]
+
+
+def _model_of(mv: EvidenceItem) -> str:
+    return str(mv.attrs.get("model") or mv.source.model_name or mv.id.split(":")[1])
+
+
+def _version_of(mv: EvidenceItem) -> str:
+    return str(mv.source.model_version or mv.id.rsplit(":", 1)[-1])
+
+
+def _key(item: EvidenceItem) -> str:
+    key = item.attrs.get("key")
+    return str(key) if key else item.id.rsplit(":", 1)[-1]
+
+
+def _int(text: str) -> int:
+    return int(text) if text.isdigit() else -1
+
+
 # ------------------------------------------------------------------------------ writing
 def write_block(task: WriteTask) -> NarrativeReply:
     """Sentences built from the evidence, each with its citation; then what was not found."""
-    facts = _facts(task)
+    facts = _Facts(task.evidence)
+    topics = section_topics(task.section_name, task.hint)
+    primary = topics[0] if topics else "overview"
     if task.block_type == "list":
-        lines = [f"- {f}" for f in facts] or [f"- {m}" for m in task.missing] or ["- Nothing was found."]
+        sentences = _list_sentences(facts, primary)
+        lines = [f"- {s}" for s in sentences] or [f"- {m}" for m in task.missing] or ["- Nothing was found."]
         return NarrativeReply(text=_fit("\n".join(lines)))
-    paras = _paragraphs(facts)
+    writer = _section_writer(task, primary)
+    paras = [p for p in writer(facts, task) if p]
+    paras += [p for p in _write_leftovers(facts, primary) if p]
     if task.missing:
         paras.append("Not found: " + " ".join(task.missing))
     if not paras:
@@ -171,70 +466,18 @@ def write_block(task: WriteTask) -> NarrativeReply:
 
 
 def _fit(text: str, limit: int = 5800) -> str:
-    """Keep within the reply limit, cutting at a paragraph or line boundary."""
+    """Keep within the reply limit, cutting at a paragraph or sentence boundary."""
     if len(text) <= limit:
         return text
     cut = text[:limit]
     return cut[: max(cut.rfind("\n"), cut.rfind(". ") + 1)].rstrip()
 
 
-def _paragraphs(facts: list[str], per_para: int = 4) -> list[str]:
-    return [" ".join(facts[i:i + per_para]) for i in range(0, len(facts), per_para)]
+def _para(*sentences: str) -> str:
+    return " ".join(s for s in sentences if s)
 
 
-def _facts(task: WriteTask) -> list[str]:
-    """One sentence per fact group, in the order the section's topics care about."""
-    items = _dedupe(task.evidence)
-    by_kind: dict[str, list[EvidenceItem]] = {}
-    for item in items:
-        by_kind.setdefault(item.kind, []).append(item)
-    topics = section_topics(task.section_name, task.hint)
-    order = _kind_order(topics)
-    out: list[str] = []
-    done: set[str] = set()
-    for kind in order:
-        writer = _WRITERS.get(kind)
-        if writer and kind in by_kind and kind not in done:
-            done.add(kind)
-            out += writer(by_kind[kind], by_kind)
-    return [s for s in out if s]
-
-
-def _dedupe(items: list[EvidenceItem]) -> list[EvidenceItem]:
-    seen: set[str] = set()
-    out = []
-    for item in items:
-        if item.id not in seen:
-            seen.add(item.id)
-            out.append(item)
-    return out
-
-
-_TOPIC_KINDS: dict[str, tuple[str, ...]] = {
-    "overview": ("readme", "notebook_markdown", "registered_model", "estimator", "model_version", "run"),
-    "model": ("estimator", "registered_model", "model_version", "run_param"),
-    "data": ("data_source", "target", "dropped_column", "split"),
-    "features": ("feature", "preprocessing", "dropped_column", "feature_importance"),
-    "training": ("entry_point", "fit", "split", "cv", "hyperparameter_search", "seed", "experiment", "run",
-                 "run_param"),
-    "evaluation": ("metric", "threshold", "run", "model_version", "run_metric", "artifact"),
-    "validation": ("split", "cv", "hyperparameter_search", "metric", "seed"),
-    "deployment": ("registered_model", "model_version", "alias", "threshold", "logged_model"),
-    "monitoring": ("metric", "threshold", "run_metric"),
-    "mlflow": ("registered_model", "model_version", "experiment", "run", "mlflow_call"),
-    "code": ("entry_point", "module", "config", "readme", "class", "function"),
-    "risk": ("threshold", "split", "cv", "estimator"),
-}
-
-
-def _kind_order(topics: list[str]) -> list[str]:
-    order: list[str] = []
-    for topic in topics:
-        order += [k for k in _TOPIC_KINDS.get(topic, ()) if k not in order]
-    return order
-
-
-# ----------------------------------------------------------------------- value wording
+# ------------------------------------------------------------------------ value wording
 def fmt(value: object) -> str:
     """A value as prose: floats rounded to 4 decimals (grounding accepts the rounding)."""
     if isinstance(value, bool) or value is None:
@@ -248,9 +491,6 @@ def fmt(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, dict):
-        if "$ref" in value or "$cfg" in value or "$expr" in value:
-            ref = value.get("$cfg") or value.get("$ref") or value.get("$expr")
-            return f"`{ref}`"
         return ", ".join(f"{k} = {fmt(v)}" for k, v in list(value.items())[:8])
     if isinstance(value, list):
         shown = ", ".join(fmt(v) for v in value[:8])
@@ -258,15 +498,29 @@ def fmt(value: object) -> str:
     return _code(str(value))
 
 
+def _num(value: object) -> str:
+    """A numeric string param ("0.1") as a number, anything else via `fmt`."""
+    if isinstance(value, str):
+        try:
+            return fmt(float(value)) if re.fullmatch(r"-?\d+\.\d+(e-?\d+)?", value) else _code(value)
+        except ValueError:
+            return _code(value)
+    return fmt(value)
+
+
 def _code(text: str) -> str:
     text = " ".join(text.split())
     if len(text) > 80:
         text = text[:77] + "…"
-    return f"`{text}`" if re.fullmatch(r"[\w./:\-\[\]]+", text) else text
+    return (
+        f"`{text}`"
+        if re.fullmatch(r"[\w./:\-\[\]]+", text) and not re.fullmatch(r"-?\d+(\.\d+)?", text)
+        else text
+    )
 
 
-def _cite(item: EvidenceItem) -> str:
-    return f"[[{item.id}]]"
+def _c(*items: EvidenceItem) -> str:
+    return " ".join(f"[[{i.id}]]" for i in items)
 
 
 def _where(item: EvidenceItem) -> str:
@@ -275,253 +529,635 @@ def _where(item: EvidenceItem) -> str:
         return ""
     where = f"`{src.path}`"
     if src.cell is not None:
-        where += f" (cell {src.cell})"
-    if src.line_start:
+        where += f", cell {src.cell}"
+    if src.line_start and src.line_start > 1:
         where += f", line {src.line_start}"
     return where
 
 
-def _legacy(item: EvidenceItem) -> str:
-    return " (legacy code, not reached from any entry point)" if item.live is False else ""
-
-
 def _join(parts: list[str]) -> str:
+    parts = [p for p in parts if p]
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _name(item: EvidenceItem) -> str:
-    return fmt(item.value) if isinstance(item.value, str) and item.value else _code(item.label)
-
-
-def _first_sentence(text: str | None) -> str | None:
+def _sentences(text: str | None, limit: int = 2) -> str | None:
+    """The first sentences of a text, without Markdown headings or code fences."""
     if not text:
         return None
-    clean = " ".join(re.sub(r"[#*`>]", "", text).split())
-    match = re.match(r"(.{20,300}?[.!?])(\s|$)", clean)
-    return match.group(1) if match else (clean[:200] if len(clean) >= 20 else None)
+    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith(("#", "```", "- ", "* ", "|"))]
+    clean = " ".join(" ".join(lines).replace("`", "").split())
+    found = re.findall(r".+?[.!?](?=\s|$)", clean)
+    out = " ".join(f.strip() for f in found[:limit]) if found else clean[:300]
+    return out if len(out) >= 15 else None
 
 
-# -------------------------------------------------------------------- fact writers
-Writer = Callable[[list[EvidenceItem], dict[str, list[EvidenceItem]]], list[str]]
+def _metric_phrase(metrics: list[EvidenceItem], limit: int = 4) -> str:
+    return _join([f"{_key(m)} {fmt(m.value)} {_c(m)}" for m in metrics[:limit]])
 
 
-def _w_readme(items: list[EvidenceItem], _: dict) -> list[str]:
+def _headline(metrics: list[EvidenceItem]) -> list[EvidenceItem]:
+    """Quality metrics only (no row counts), headline first."""
+    return [m for m in metrics if not _DATA_METRICS.match(_key(m)) and isinstance(m.value, int | float)]
+
+
+# --------------------------------------------------------------------- shared passages
+def _purpose(f: _Facts) -> str:
+    for item in f.kind("readme", "notebook_markdown", live=None)[:3]:
+        text = _sentences(item.text)
+        if text:
+            f.used.add(item.id)
+            return f"The project README describes its purpose: \u201c{text}\u201d {_c(item)}"
+    return ""
+
+
+def _registry(f: _Facts, describe: bool = True) -> list[str]:
     out = []
-    for item in items[:2]:
-        sentence = _first_sentence(item.text) or (item.value if isinstance(item.value, str) else None)
-        if sentence:
-            out.append(f"The project documentation ({_where(item) or _code(item.label)}) states: "
-                       f"\u201c{sentence.rstrip('.')}.\u201d {_cite(item)}")
+    for m in f.fresh(f.models()):
+        name = str(m.value or m.id[2:])
+        sentence = f"The model {_code(name)} is registered in MLflow {_c(m)}."
+        desc = m.text or (m.attrs.get("description") if isinstance(m.attrs.get("description"), str) else None)
+        if describe and desc:
+            sentence += (
+                f" Its registry description reads: \u201c{' '.join(str(desc).split())[:400]}\u201d {_c(m)}"
+            )
+        out.append(sentence)
     return out
 
 
-def _w_entry(items: list[EvidenceItem], _: dict) -> list[str]:
-    names = [f"{_code(str(i.source.path or i.value or i.label))} {_cite(i)}" for i in items[:5]]
-    noun = "entry point is" if len(names) == 1 else "entry points are"
-    return [f"The code's {noun} {_join(names)}."]
+def _model_summary(f: _Facts, model: str, limit: int = 4) -> str:
+    """The primary version of a model, the run behind it and its headline metrics."""
+    mv = f.primary_version(model)
+    if mv is None:
+        return ""
+    f.used.add(mv.id)
+    aliases = f.alias_of(mv)
+    alias_items = [
+        a
+        for a in f.kind("alias", live=None)
+        if a.attrs.get("model") == model and str(a.value) == _version_of(mv)
+    ]
+    f.used.update(a.id for a in alias_items)
+    ver = f"version {_version_of(mv)} {_c(mv)}"
+    lead = (
+        f"For {_code(model)}, the alias {_join([_code(a) for a in aliases])} points to {ver}"
+        if aliases
+        else f"The latest version of {_code(model)} is {ver}"
+    )
+    run8 = f.run_of_version(mv)
+    if run8 is None:
+        return lead + "."
+    run = f.run_item(run8)
+    lead += f", trained in the MLflow run {_code(f.run_name(run8))}" + (f" {_c(run)}" if run else "")
+    if run:
+        f.used.add(run.id)
+    metrics = f.fresh(_headline(f.metrics(run8)))
+    if metrics:
+        lead += f", which logged {_metric_phrase(metrics, limit)}"
+    return lead + "."
 
 
-def _w_estimator(items: list[EvidenceItem], by_kind: dict[str, list[EvidenceItem]]) -> list[str]:
-    params = by_kind.get("param", [])
+def _estimators(f: _Facts, with_settings: bool) -> list[str]:
     out = []
-    for est in sorted(items, key=lambda i: i.live is False)[:6]:
-        prefix = est.id.rsplit(":estimator", 1)[0] + ":param:"
-        own = [p for p in params if p.id.startswith(prefix)]
-        settings = _join([f"{p.id[len(prefix):].split(':')[0]} = {fmt(p.value)} {_cite(p)}" for p in own[:8]])
-        if est.live is False:
-            out.append(f"Legacy code not reached from any entry point constructs {_name(est)} at {_where(est)} "
-                       f"{_cite(est)}; it is not part of the documented pipeline.")
+    seen: set[str] = set()
+    for est in f.fresh(f.kind("estimator")):
+        name = str(est.value or est.label)
+        if name in seen and not with_settings:
             continue
-        sentence = f"The code constructs {_name(est)} at {_where(est)} {_cite(est)}"
-        out.append(sentence + (f", with {settings}." if settings else "."))
+        seen.add(name)
+        sentence = f"The code constructs {_code(name)} at {_where(est)} {_c(est)}"
+        params = f.fresh(f.owned_params(est)) if with_settings else []
+        literal = [p for p in params if p.value is not None]
+        from_expr = [p for p in params if p.value is None and p.attrs.get("expr")]
+        if literal:
+            sentence += ", with " + _join([f"{_key(p)} = {fmt(p.value)} {_c(p)}" for p in literal[:8]])
+        if from_expr:
+            sentence += ("; " if literal else ", with ") + _join(
+                [f"{_key(p)} set from {_code(str(p.attrs['expr']))} {_c(p)}" for p in from_expr[:8]]
+            )
+        out.append(sentence + ".")
     return out
 
 
-def _w_simple(lead: str, limit: int = 6) -> Writer:
-    def write(items: list[EvidenceItem], _: dict) -> list[str]:
-        live = [i for i in items if i.live is not False]
-        legacy = [i for i in items if i.live is False]
-        out = []
-        if live:
-            parts = [f"{_describe(i)} {_cite(i)}" for i in live[:limit]]
-            out.append(f"{lead} {_join(parts)}.")
-        if legacy:
-            parts = [f"{_describe(i)} at {_where(i)} {_cite(i)}" for i in legacy[:3]]
-            out.append(f"Legacy code not reached from any entry point also has {_join(parts)}; "
-                       "it is not part of the documented pipeline.")
-        return out
-
-    return write
+def _legacy(f: _Facts) -> str:
+    items = f.fresh(f.kind("estimator", "fit", "data_source", "split", "module", live=False))
+    if not items:
+        return ""
+    parts = _join([f"{_code(str(i.value or i.label))} at {_where(i)} {_c(i)}" for i in items[:4]])
+    return (
+        f"Legacy code that no entry point reaches also contains {parts}; it is not part of the "
+        "documented pipeline."
+    )
 
 
-def _describe(item: EvidenceItem) -> str:
-    """A code fact as a short phrase: its value where it has one, else its label."""
+def _config(f: _Facts, pattern: str | None = None, lead: str = "The configuration sets") -> str:
+    rx = re.compile(pattern, re.I) if pattern else None
+    items = [
+        i
+        for i in f.kind("config", live=None)
+        if i.value is not None
+        and not isinstance(i.value, dict | list)
+        and (rx is None or rx.search(_key(i).rsplit(":", 1)[-1]))
+    ]
+    items = f.fresh(items)[:10]
+    if not items:
+        return ""
+    files = sorted({i.source.path for i in items if i.source.path})
+    who = _join([_code(p) for p in files]) + (" sets" if len(files) == 1 else " set") if files else lead
+    return f"{who} " + _join([f"{_config_key(i)} = {fmt(i.value)} {_c(i)}" for i in items]) + "."
+
+
+def _config_key(item: EvidenceItem) -> str:
+    return item.id.split(":config:", 1)[-1] if ":config:" in item.id else _key(item)
+
+
+def _logged_params(f: _Facts, pattern: str, lead: str) -> str:
+    """Params the runs logged whose names match, from the first run that logged each."""
+    rx = re.compile(pattern, re.I)
+    chosen: dict[str, EvidenceItem] = {}
+    for p in f.kind("run_param", live=None):
+        if rx.search(_key(p)) and _key(p) not in chosen:
+            chosen[_key(p)] = p
+    items = f.fresh(list(chosen.values()))[:10]
+    if not items:
+        return ""
+    return lead + " " + _join([f"{_key(p)} = {_num(p.value)} {_c(p)}" for p in items]) + "."
+
+
+def _code_list(f: _Facts, kinds: tuple[str, ...], lead: str, limit: int = 8) -> str:
+    items = f.fresh(f.kind(*kinds))[:limit]
+    if not items:
+        return ""
+    return lead + " " + _join([_fact_phrase(i) for i in items]) + "."
+
+
+def _fact_phrase(item: EvidenceItem) -> str:
+    """A code fact as a phrase: its name or value and where it is, then its citation."""
     value = item.value
-    if value is None or value == "" or isinstance(value, dict) and not value:
-        text = _code(item.label)
-    elif isinstance(value, str) and value in item.label:
-        text = _code(item.label)
+    label = re.sub(r" \([\w./-]+\)$", "", item.label)  # "train_test_split (train.py)": the file follows
+    if item.kind == "fit" and item.text and len(item.text) <= 60:
+        shown = _code(item.text)
+    elif isinstance(value, list):
+        shown = f"{_code(label)} ({fmt(value)})"
+    elif isinstance(value, str) and value:
+        shown = _code(value)
     else:
-        text = f"{_code(item.label)} ({fmt(value)})"
-    extras = {k: v for k, v in item.attrs.items()
-              if k in ("test_size", "n_splits", "cv", "stratify", "random_state", "shuffle", "scoring", "tables")}
-    if extras:
-        text += " with " + fmt(extras)
-    return text
+        shown = _code(label)
+    where = _where(item)
+    if where.strip("`") == str(value):
+        where = ""
+    return f"{shown}" + (f" ({where})" if where else "") + f" {_c(item)}"
 
 
-def _w_registered(items: list[EvidenceItem], by_kind: dict[str, list[EvidenceItem]]) -> list[str]:
+# ---------------------------------------------------------------------- section writers
+SectionWriter = Callable[[_Facts, WriteTask], list[str]]
+
+
+def _write_overview(f: _Facts, task: WriteTask) -> list[str]:
+    paras = [_purpose(f)]
+    models = [str(m.value or m.id[2:]) for m in f.models()]
+    paras.append(_para(*_registry(f, describe=True)))
+    paras.append(_para(*[_model_summary(f, m, limit=3) for m in models]))
+    paras.append(_para(*_estimators(f, with_settings=False), _legacy(f)))
+    if not models:
+        runs = f.fresh(f.kind("run", live=None))[:3]
+        paras.append(_para(*[_run_sentence(f, r) for r in runs]))
+    return paras
+
+
+def _write_conclusion(f: _Facts, task: WriteTask) -> list[str]:
+    """A conclusion restates what the document found; it adds nothing new."""
+    models = [str(m.value or m.id[2:]) for m in f.models()]
+    f.fresh(f.models())
+    summaries = [_model_summary(f, m, limit=2) for m in models]
+    if summaries and summaries[0]:
+        summaries[0] = "In summary, f" + summaries[0][1:] if summaries[0].startswith("For") else summaries[0]
+    paras = [_para(*summaries)]
+    paras.append(_para(*_estimators(f, with_settings=False)))
+    return paras
+
+
+def _write_model(f: _Facts, task: WriteTask) -> list[str]:
+    paras = [_para(*_estimators(f, with_settings=True), _legacy(f))]
+    prefix = (
+        r"^(logreg|gbm|rf|xgb|lgbm|model|clf|estimator)\.|^(C|alpha|l1_ratio|max_depth|n_estimators|"
+        r"learning_rate|subsample|max_iter|solver|penalty|class_weight)$"
+    )
+    paras.append(_config(f, prefix, "The configuration sets"))
+    paras.append(_code_list(f, ("preprocessing",), "The model's inputs are prepared by"))
+    if task.model:
+        paras.append(_model_summary(f, task.model, limit=3))
+        mv = f.primary_version(task.model)
+        run8 = f.run_of_version(mv) if mv else None
+        if run8:
+            params = f.fresh(f.params(run8))[:12]
+            if params:
+                paras.append(
+                    "That run logged the parameters "
+                    + _join([f"{_key(p)} = {_num(p.value)} {_c(p)}" for p in params])
+                    + "."
+                )
+    else:
+        paras.append(_para(*_registry(f, describe=True)))
+    return paras
+
+
+def _write_data(f: _Facts, task: WriteTask) -> list[str]:
+    paras = [
+        _para(
+            _code_list(f, ("data_source",), "The data are loaded by"),
+            _code_list(f, ("target",), "The target is"),
+        ),
+        _para(
+            _code_list(f, ("split",), "The data are split by"),
+            _config(f, r"(test_size|train_size|stratify|random_state|seed|target)", "The configuration sets"),
+            _logged_params(
+                f, r"(test_size|train_size|stratify|random_state|n_features)", "The training runs logged"
+            ),
+        ),
+        _data_metrics(f),
+        _para(
+            _code_list(f, ("dropped_column",), "Columns are dropped by"),
+            _code_list(f, ("feature",), "Columns created or selected in the code include", 10),
+            _code_list(f, ("preprocessing",), "Preprocessing uses"),
+        ),
+    ]
+    return paras
+
+
+def _data_metrics(f: _Facts) -> str:
+    chosen: dict[str, EvidenceItem] = {}
+    for m in f.kind("run_metric", live=None):
+        if _DATA_METRICS.match(_key(m)) and _key(m) not in chosen:
+            chosen[_key(m)] = m
+    items = f.fresh(list(chosen.values()))
+    if not items:
+        return ""
+    run8 = _run8(items[0].id) or ""
+    return (
+        f"The run {_code(f.run_name(run8))} recorded the data it was trained on: "
+        + _join([f"{_key(m)} {fmt(m.value)} {_c(m)}" for m in items])
+        + "."
+    )
+
+
+def _write_features(f: _Facts, task: WriteTask) -> list[str]:
+    paras = [
+        _para(
+            _code_list(f, ("feature",), "Columns created or selected in the code include", 10),
+            _code_list(f, ("dropped_column",), "Columns are dropped by"),
+            _code_list(f, ("preprocessing",), "Preprocessing uses"),
+        ),
+        _importance(f),
+        _para(
+            _code_list(f, ("data_source",), "The data are loaded by"),
+            _code_list(f, ("target",), "The target is"),
+        ),
+    ]
+    return paras
+
+
+def _importance(f: _Facts) -> str:
+    items = [i for i in f.items if _is_importance(i) and i.id not in f.used]
+    if not items:
+        return ""
+    item = items[0]
+    f.used.add(item.id)
+    val = item.value
+    if not isinstance(val, dict):
+        return ""
+    top = sorted(((k, v) for k, v in val.items() if isinstance(v, int | float)), key=lambda kv: -abs(kv[1]))[
+        :5
+    ]
+    run8 = _run8(item.id) or ""
+    return (
+        f"The feature importances logged by the run {_code(f.run_name(run8))} rank highest "
+        + _join([f"{k} ({fmt(v)})" for k, v in top])
+        + f" {_c(item)}."
+    )
+
+
+def _write_training(f: _Facts, task: WriteTask) -> list[str]:
+    entries = f.fresh(f.kind("entry_point"))
+    paras = []
+    if entries:
+        paras.append(
+            "The code's entry "
+            + ("point is " if len(entries) == 1 else "points are ")
+            + _join([f"{_code(str(e.value or e.source.path))} {_c(e)}" for e in entries])
+            + "."
+        )
+    paras.append(
+        _para(
+            _code_list(f, ("split",), "The data are split by"),
+            _code_list(f, ("cv",), "Cross-validation uses"),
+            _code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
+            _code_list(f, ("seed",), "Random seeds are set by"),
+            _code_list(f, ("fit",), "Models are fitted at", 4),
+            _config(
+                f,
+                r"(test_size|stratify|random_state|seed|cv_folds|folds|n_splits|epochs|batch_size)",
+                "The configuration sets",
+            ),
+        )
+    )
+    paras.append(_experiments(f))
+    paras.append(_para(*[_run_sentence(f, r) for r in f.fresh(f.kind("run", live=None))[:8]]))
+    paras.append(_legacy(f))
+    return paras
+
+
+def _experiments(f: _Facts) -> str:
     out = []
-    for item in items[:8]:
-        name = item.id[2:] if item.id.startswith("m:") else item.label
-        sentence = f"The model {_code(name)} is registered in MLflow {_cite(item)}"
-        aliases = item.attrs.get("aliases")
-        if isinstance(aliases, dict) and aliases:
-            parts = [f"{_code(str(a))} on v{v}" for a, v in aliases.items()]
-            sentence += f", with the alias{'es' if len(parts) > 1 else ''} {_join(parts)}"
+    for exp in f.fresh(f.kind("experiment", live=None))[:3]:
+        sentence = f"Runs are tracked in the MLflow experiment {_code(str(exp.value))} {_c(exp)}"
+        runs, counts = exp.attrs.get("runs"), exp.attrs.get("status_counts")
+        if isinstance(runs, int):
+            sentence += f", which holds {runs} runs"
+            if isinstance(counts, dict) and counts:
+                sentence += " (" + _join([f"{n} {s}" for s, n in sorted(counts.items())]) + ")"
         out.append(sentence + ".")
-        desc = item.attrs.get("description") or (item.value if isinstance(item.value, str) else None)
-        if isinstance(desc, str) and desc.strip() and desc.strip() != name:
-            out.append(f"Its registry description reads: \u201c{' '.join(desc.split())[:300]}\u201d {_cite(item)}.")
-    return out
+    return _para(*out)
 
 
-def _w_versions(items: list[EvidenceItem], by_kind: dict[str, list[EvidenceItem]]) -> list[str]:
-    groups: dict[str, list[EvidenceItem]] = {}
-    for item in items:
-        model = item.source.model_name or (item.id.split(":")[1] if item.id.startswith("mv:") else "")
-        groups.setdefault(model, []).append(item)
-    out = []
-    for model, versions in list(groups.items())[:6]:
-        parts = []
-        for mv in versions[-6:]:
-            ver = mv.source.model_version or mv.id.rsplit(":", 1)[-1]
-            extra = []
-            aliases = mv.attrs.get("aliases")
-            if isinstance(aliases, list) and aliases:
-                extra.append("alias " + ", ".join(_code(str(a)) for a in aliases))
-            status = mv.attrs.get("status")
-            if isinstance(status, str) and status and status != "READY":
-                extra.append(f"status {status}")
-            parts.append(f"v{ver}" + (f" ({'; '.join(extra)})" if extra else "") + f" {_cite(mv)}")
-        noun = "version" if len(parts) == 1 else "versions"
-        out.append(f"{_code(model)} has the registered {noun} {_join(parts)}.")
-    return out
+def _run_sentence(f: _Facts, run: EvidenceItem) -> str:
+    run8 = _run8(run.id) or run.id
+    status = run.attrs.get("status") or run.value
+    sentence = f"The run {_code(f.run_name(run8))} {_c(run)} ended with status {status}"
+    if status in ("FAILED", "KILLED") and run.text:
+        sentence += f" (\u201c{' '.join(run.text.split())[:200]}\u201d)"
+    metrics = f.fresh(_headline(f.metrics(run8)))
+    if metrics:
+        sentence += f" and logged {_metric_phrase(metrics, 3)}"
+    return sentence + "."
 
 
-def _w_runs(items: list[EvidenceItem], by_kind: dict[str, list[EvidenceItem]]) -> list[str]:
-    out = []
-    for run in items[:6]:
-        name = run.attrs.get("run_name") or (run.value if isinstance(run.value, str) else None) or run.label
-        status = run.attrs.get("status")
-        sentence = f"MLflow run {_code(str(name))} {_cite(run)}"
-        if isinstance(status, str) and status:
-            sentence += f" ended with status {status}"
-        metrics = [m for m in by_kind.get("run_metric", []) if m.id.startswith(run.id + ":metric:")]
+def _write_evaluation(f: _Facts, task: WriteTask) -> list[str]:
+    paras = []
+    models = [task.model] if task.model else [str(m.value or m.id[2:]) for m in f.models()]
+    f.fresh(f.models())
+    paras.append(_para(*[_model_summary(f, m, limit=4) for m in models]))
+    if task.model:
+        others = [v for v in f.versions(task.model) if v.id not in f.used]
+        paras.append(_para(*[_version_sentence(f, v) for v in f.fresh(others)]))
+    paras.append(
+        _para(
+            _code_list(f, ("metric",), "The evaluation code computes", 8),
+            _code_list(f, ("threshold",), "The decision threshold is set by"),
+            _config(f, r"(thresh|cutoff)", "The configuration sets"),
+        )
+    )
+    by_path: dict[str, EvidenceItem] = {}
+    for img in (i for i in f.kind("artifact", live=None) if i.attrs.get("image")):
+        by_path.setdefault(img.id.split(":art:", 1)[-1], img)  # one mention per plot, not per run
+    images = f.fresh(list(by_path.values()))[:4]
+    if images:
+        paras.append(
+            "Plots logged with the runs include "
+            + _join(
+                [
+                    f"{_code(_key(i).split(':art:', 1)[-1] if ':art:' in i.id else str(i.value))} {_c(i)}"
+                    for i in images
+                ]
+            )
+            + "."
+        )
+    return paras
+
+
+def _version_sentence(f: _Facts, mv: EvidenceItem) -> str:
+    aliases = f.alias_of(mv)
+    sentence = f"Version {_version_of(mv)} {_c(mv)}" + (
+        f" (alias {_join([_code(a) for a in aliases])})" if aliases else ""
+    )
+    run8 = f.run_of_version(mv)
+    if run8:
+        sentence += f" comes from the run {_code(f.run_name(run8))}"
+        metrics = f.fresh(_headline(f.metrics(run8)))
         if metrics:
-            sentence += (", logging " if status else " logged ") + _metric_list(metrics)
-        out.append(sentence + ".")
-    return out
+            sentence += f", which logged {_metric_phrase(metrics, 3)}"
+    return sentence + "."
 
 
-def _metric_list(metrics: list[EvidenceItem], limit: int = 8) -> str:
-    parts = [f"{m.id.split(':metric:', 1)[-1]} {fmt(m.value)} {_cite(m)}" for m in _rank_metrics(metrics)[:limit]]
-    return _join(parts)
+def _write_validation(f: _Facts, task: WriteTask) -> list[str]:
+    paras = [_para(*_validation_steps(f))]
+    models = [task.model] if task.model else [str(m.value or m.id[2:]) for m in f.models()]
+    f.fresh(f.models())
+    results = []
+    for model in models:
+        mv = f.primary_version(model)
+        run8 = f.run_of_version(mv) if mv else None
+        if mv is None or run8 is None:
+            continue
+        f.used.add(mv.id)
+        metrics = _headline(f.metrics(run8))
+        cv = f.fresh([m for m in metrics if _key(m).startswith("cv_")])[:3]
+        held = f.fresh([m for m in metrics if not _key(m).startswith(("cv_", "train"))])[:3]
+        if cv or held:
+            parts = []
+            if cv:
+                parts.append("cross-validated " + _metric_phrase(cv, 3))
+            if held:
+                parts.append(_metric_phrase(held, 3))
+            results.append(
+                f"For {_code(model)} version {_version_of(mv)} {_c(mv)}, the run "
+                f"{_code(f.run_name(run8))} logged " + " and ".join(parts) + "."
+            )
+    paras.append(_para(*results))
+    failed = [
+        r for r in f.kind("run", live=None) if (r.attrs.get("status") or r.value) in ("FAILED", "KILLED")
+    ]
+    paras.append(_para(*[_run_sentence(f, r) for r in f.fresh(failed)[:4]]))
+    return paras
 
 
-def _rank_metrics(metrics: list[EvidenceItem]) -> list[EvidenceItem]:
-    def key(m: EvidenceItem) -> tuple[int, str]:
-        name = m.id.split(":metric:", 1)[-1]
-        return (_PREFERRED_METRICS.index(name) if name in _PREFERRED_METRICS else 99, name)
-
-    return sorted(metrics, key=key)
-
-
-def _w_metrics(items: list[EvidenceItem], by_kind: dict[str, list[EvidenceItem]]) -> list[str]:
-    """Metrics of runs that have no run item in the evidence (others are written with their run)."""
-    runs = {r.id for r in by_kind.get("run", [])}
-    orphans: dict[str, list[EvidenceItem]] = {}
-    for m in items:
-        run = _run8(m.id) or ""
-        if run not in runs:
-            orphans.setdefault(run, []).append(m)
-    out = []
-    for run, metrics in list(orphans.items())[:6]:
-        out.append(f"Run {_code(run[2:]) if run else 'metrics'} logged {_metric_list(metrics)}.")
-    return out
+def _validation_steps(f: _Facts) -> list[str]:
+    steps = [
+        _code_list(f, ("split",), "A hold-out split is made by"),
+        _config(f, r"(test_size|train_size|stratify|random_state)", "The configuration sets"),
+        _cv_sentence(f),
+        _code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
+        _code_list(f, ("metric",), "The evaluation code computes", 8),
+        _code_list(f, ("threshold",), "The decision threshold is set by"),
+        _config(f, r"(thresh|cutoff)", "The configuration sets"),
+    ]
+    return [s for s in steps if s]
 
 
-def _w_params(items: list[EvidenceItem], _: dict) -> list[str]:
-    groups: dict[str, list[EvidenceItem]] = {}
-    for p in items:
-        groups.setdefault(_run8(p.id) or "", []).append(p)
-    out = []
-    for run, params in list(groups.items())[:3]:
-        parts = [f"{p.id.split(':param:', 1)[-1]} = {fmt(p.value)} {_cite(p)}" for p in params[:10]]
-        out.append(f"The parameters logged by run {_code(run[2:])} include {_join(parts)}.")
-    return out
-
-
-def _w_experiments(items: list[EvidenceItem], _: dict) -> list[str]:
-    parts = [f"{_code(str(i.value or i.label))} {_cite(i)}" for i in items[:5]]
-    noun = "experiment" if len(parts) == 1 else "experiments"
-    return [f"Runs are tracked in the MLflow {noun} {_join(parts)}."]
-
-
-def _w_artifacts(items: list[EvidenceItem], _: dict) -> list[str]:
-    parts = [f"{_code(i.id.split(':art:', 1)[-1])} {_cite(i)}" for i in items[:6]]
-    return [f"Logged artifacts include {_join(parts)}."]
-
-
-def _w_module(items: list[EvidenceItem], _: dict) -> list[str]:
-    out = []
-    for item in items[:6]:
-        doc = _first_sentence(item.text)
-        name = _code(str(item.source.path or item.value or item.label))
-        out.append(f"{name}{_legacy(item)}: {doc} {_cite(item)}" if doc else "")
-    return out
-
-
-def _w_importance(items: list[EvidenceItem], _: dict) -> list[str]:
+def _cv_sentence(f: _Facts) -> str:
+    cvs = f.fresh(f.kind("cv"))
+    if not cvs:
+        return ""
     parts = []
-    for item in items[:8]:
-        if isinstance(item.value, int | float):
-            parts.append(f"{_code(item.label)} {fmt(item.value)} {_cite(item)}")
-    return [f"Logged feature importances include {_join(parts)}."] if parts else []
+    for cv in cvs[:3]:
+        params = [p for p in f.fresh(f.owned_params(cv)) if p.value is not None]
+        extra = _join([f"{_key(p)} = {fmt(p.value)} {_c(p)}" for p in params[:4]])
+        parts.append(
+            f"{_code(str(cv.value or cv.label))} ({_where(cv)}) {_c(cv)}"
+            + (f" with {extra}" if extra else "")
+        )
+    return (
+        "Cross-validation uses "
+        + _join(parts)
+        + "."
+        + (" " + _config(f, r"(cv_folds|folds|n_splits)", "The configuration sets")).rstrip()
+    )
 
 
-_WRITERS: dict[str, Writer] = {
-    "readme": _w_readme,
-    "notebook_markdown": _w_readme,
-    "entry_point": _w_entry,
-    "estimator": _w_estimator,
-    "registered_model": _w_registered,
-    "model_version": _w_versions,
-    "run": _w_runs,
-    "run_metric": _w_metrics,
-    "run_param": _w_params,
-    "experiment": _w_experiments,
-    "artifact": _w_artifacts,
-    "module": _w_module,
-    "feature_importance": _w_importance,
-    "data_source": _w_simple("Data are read by"),
-    "target": _w_simple("The target is"),
-    "dropped_column": _w_simple("Columns dropped before modelling:"),
-    "feature": _w_simple("Features built in the code include"),
-    "preprocessing": _w_simple("Preprocessing steps in the code are"),
-    "split": _w_simple("The data are split by"),
-    "cv": _w_simple("Cross-validation is performed with"),
-    "hyperparameter_search": _w_simple("Hyperparameters are searched with"),
-    "seed": _w_simple("Random seeds are fixed by"),
-    "fit": _w_simple("Models are fitted by"),
-    "metric": _w_simple("The code computes the metrics"),
-    "threshold": _w_simple("Decision thresholds in the code are"),
-    "config": _w_simple("Configuration is read from"),
-    "alias": _w_simple("MLflow aliases:"),
-    "logged_model": _w_simple("MLflow logged models are"),
-    "mlflow_call": _w_simple("Results are recorded in MLflow through", 4),
-    "class": _w_simple("Classes defined in the code include", 5),
-    "function": _w_simple("Functions defined in the code include", 5),
+def _list_sentences(f: _Facts, primary: str) -> list[str]:
+    if primary == "validation":
+        return _validation_steps(f)
+    return [
+        p
+        for p in _SECTION_WRITERS.get(primary, _write_generic)(
+            f, WriteTask(document_title="", section_id="", section_name="", heading="")
+        )
+        if p
+    ]
+
+
+def _write_deployment(f: _Facts, task: WriteTask) -> list[str]:
+    paras = [_para(*_registry(f, describe=True))]
+    models = [task.model] if task.model else [str(m.value or m.id[2:]) for m in f.models()]
+    for model in models:
+        versions = f.fresh(f.versions(model))
+        if versions:
+            paras.append(
+                f"Registered versions of {_code(model)}: "
+                + _join([_version_label(f, v) for v in versions])
+                + "."
+            )
+    paras.append(
+        _para(
+            _code_list(f, ("threshold",), "The decision threshold is set by"),
+            _config(f, r"(thresh|cutoff)", "The configuration sets"),
+            _code_list(f, ("entry_point",), "The code's entry points are"),
+        )
+    )
+    return paras
+
+
+def _version_label(f: _Facts, mv: EvidenceItem) -> str:
+    aliases = f.alias_of(mv)
+    status = mv.attrs.get("status")
+    extra = []
+    if aliases:
+        extra.append("alias " + _join([_code(a) for a in aliases]))
+    if isinstance(status, str) and status and status != "READY":
+        extra.append(f"status {status}")
+    return f"version {_version_of(mv)}" + (f" ({'; '.join(extra)})" if extra else "") + f" {_c(mv)}"
+
+
+def _write_monitoring(f: _Facts, task: WriteTask) -> list[str]:
+    return [
+        _para(
+            _code_list(f, ("metric",), "The code computes the metrics", 8),
+            _code_list(f, ("threshold",), "The decision threshold is set by"),
+            _config(f, r"(thresh|cutoff)", "The configuration sets"),
+        ),
+        _para(*[_model_summary(f, str(m.value or m.id[2:]), 3) for m in f.fresh(f.models())]),
+    ]
+
+
+def _write_code(f: _Facts, task: WriteTask) -> list[str]:
+    entries = f.fresh(f.kind("entry_point"))
+    paras = []
+    if entries:
+        paras.append(
+            "The code's entry "
+            + ("point is " if len(entries) == 1 else "points are ")
+            + _join([f"{_code(str(e.value or e.source.path))} {_c(e)}" for e in entries])
+            + "."
+        )
+    modules = []
+    for mod in f.fresh(f.kind("module", live=None))[:10]:
+        doc = _sentences(mod.text, 1)
+        name = _code(str(mod.source.path or mod.value))
+        status = " (legacy: no entry point reaches it)" if mod.live is False else ""
+        modules.append(
+            f"{name}{status}: {doc.rstrip('.')} {_c(mod)}." if doc else f"{name}{status} {_c(mod)}."
+        )
+    paras.append(_para(*modules))
+    paras.append(_config(f, None, "The configuration sets"))
+    paras.append(_legacy(f))
+    return paras
+
+
+def _write_risk(f: _Facts, task: WriteTask) -> list[str]:
+    return [
+        _para(
+            _code_list(f, ("threshold",), "The decision threshold is set by"),
+            _config(f, r"(thresh|cutoff)", "The configuration sets"),
+            _code_list(f, ("split",), "The model is validated on a split made by"),
+            _cv_sentence(f),
+        ),
+        _legacy(f),
+        _para(
+            *[
+                _run_sentence(f, r)
+                for r in f.fresh(
+                    [
+                        r
+                        for r in f.kind("run", live=None)
+                        if (r.attrs.get("status") or r.value) in ("FAILED", "KILLED")
+                    ]
+                )[:4]
+            ]
+        ),
+    ]
+
+
+def _write_mlflow(f: _Facts, task: WriteTask) -> list[str]:
+    return [*_write_deployment(f, task), _experiments(f)]
+
+
+def _write_generic(f: _Facts, task: WriteTask) -> list[str]:
+    return _write_overview(f, task)
+
+
+_SECTION_WRITERS: dict[str, SectionWriter] = {
+    "overview": _write_overview,
+    "model": _write_model,
+    "data": _write_data,
+    "features": _write_features,
+    "training": _write_training,
+    "evaluation": _write_evaluation,
+    "validation": _write_validation,
+    "deployment": _write_deployment,
+    "monitoring": _write_monitoring,
+    "mlflow": _write_mlflow,
+    "code": _write_code,
+    "risk": _write_risk,
 }
+
+
+def _write_leftovers(f: _Facts, primary: str) -> list[str]:
+    """Facts of the section's main kinds that no passage used (so nothing given is lost)."""
+    kinds = set(_PLAN_KINDS.get(primary, ())) - {
+        "run_param",
+        "run_metric",
+        "param",
+        "config",
+        "alias",
+        "run",
+        "model_version",
+        "registered_model",
+        "artifact",
+        "readme",
+    }
+    rest = [i for i in f.items if i.kind in kinds and i.id not in f.used and i.live is not False]
+    if not rest or primary in ("overview",):
+        return []
+    f.used.update(i.id for i in rest)
+    return ["The scan also found " + _join([_fact_phrase(i) for i in rest[:8]]) + "."]
+
+
+# the conclusion is an overview that adds nothing new
+_CONCLUSION = re.compile(r"conclu|recommend|summary of findings", re.I)
+
+
+def _section_writer(task: WriteTask, primary: str) -> SectionWriter:
+    if _CONCLUSION.search(task.section_name):
+        return _write_conclusion
+    return _SECTION_WRITERS.get(primary, _write_generic)

@@ -335,7 +335,7 @@ def _merge(new: DocumentState, old: DocumentState, evidence: EvidenceStore) -> N
                 if blk.status not in PROTECTED:
                     _reset(blk)
             new.sections[i] = kept
-    new.evidence_items.update({k: v for k, v in old.evidence_items.items()})
+    new.evidence_items.update(old.evidence_items)
     new.notes = list(old.notes)
 
 
@@ -434,7 +434,9 @@ class _Run:
                 )
             return write.fill_block(snapshot_sec, snapshot_blk, self.evidence, self.fetch)
 
-        kind = "write" if blk.plan.type in ("narrative", "list") else "local"
+        # tables and charts are filled in microseconds on the dispatcher; an image may need a
+        # download, so it takes a generation slot like a write instead of blocking dispatch
+        kind = "local" if blk.plan.type in ("table", "chart") else "write"
         return Job(kind, f"write {blk.id}", run, lambda outcome: self._apply_block(sec, blk, outcome))
 
     # -- results (dispatching thread) ---------------------------------------------------
@@ -593,11 +595,15 @@ def _finalize(state: DocumentState, evidence: EvidenceStore, settings: Settings)
     """Provenance, models covered, cited items and notes: what the cache alone must hold."""
     spec_h = state.provenance.spec_hash if state.provenance else ""
     state.models_covered = _models_covered(state, evidence)
+    ids = [eid for _, blk in state.blocks() for eid in write.cited_ids(blk)]
     for entry in state.models_covered:
-        for eid in [entry["evidence_id"], *entry["version_ids"]]:
-            item = evidence.get(eid)
-            if item is not None:
-                state.evidence_items.setdefault(eid, item)
+        ids += [entry["evidence_id"], *entry["version_ids"]]
+    items = {}
+    for eid in ids:  # the current fact, or the one a reused block was written from
+        item = evidence.get(eid) or state.evidence_items.get(eid)
+        if item is not None:
+            items[eid] = item
+    state.evidence_items = items
     state.provenance = _provenance(state, evidence, settings, spec_h)
     state.notes = _notes(state, evidence, settings)
 

@@ -19,22 +19,18 @@ from autodoc.llm import reask
 from autodoc.llm.base import LLMRequest, Message, PlanTask
 from autodoc.spec import Spec
 
-PLAN_EVIDENCE_ITEMS = 40  # a planner needs the shape of the evidence, not all of it
+PLAN_EVIDENCE_ITEMS = 24  # a planner needs the shape of the evidence, not all of it
+PLAN_IMAGE_IDS = 6
 SECTION_EVIDENCE_ITEMS = 80
 
-PLAN_SYSTEM = """You plan one section of a model documentation document.
-Return JSON {"blocks": [...]} with 1 to 5 blocks, each one of:
-- {"type":"narrative","title":null|str,"guidance":what to cover,"evidence_ids":[ids]}
-- {"type":"list","title":null|str,"guidance":str,"evidence_ids":[ids]}
-- {"type":"table","title":str,"source":{"kind":K,...args}} K in the table kinds offered;
-  args: model, version, metric, experiment, run_id, evidence_ids
-- {"type":"chart","title":str,"chart_type":"bar"|"line"|"scatter",
-  "series":{"kind":S,...args}} S: metric_across_versions(model,metric),
-  metric_across_models(metric), metric_history(run_id,metric),
-  feature_importance(run_id|model), evidence(evidence_ids)
-- {"type":"image","title":str,"artifact_id":one of the image ids offered}
-Name only evidence ids, models, metrics and runs that appear below. Our code fills tables
-and charts from the evidence: never type numbers. Prefer a table or chart for figures."""
+PLAN_SYSTEM = """Plan one section of a model document. Return JSON {"blocks":[...]}, 1-5 of:
+narrative{title?,guidance,evidence_ids} | list{title?,guidance,evidence_ids} |
+table{title,source:{kind,model?,version?,metric?,experiment?,run_id?,evidence_ids?}} with kind
+one of the table kinds offered | chart{title,chart_type:bar|line|scatter,series:{kind,...}},
+series kinds: metric_across_versions(model,metric), metric_across_models(metric),
+metric_history(run_id,metric), feature_importance(run_id|model), evidence(evidence_ids) |
+image{title,artifact_id} from the image ids offered. Name only ids, models, metrics and runs
+shown below. Our code fills tables and charts: never type numbers; prefer them for figures."""
 
 
 def slug(text: str) -> str:
@@ -143,7 +139,7 @@ def build_plan_request(
     """The planning request: title, section, hint, feedback, compact evidence, what fits."""
     items = _items(section, evidence)[:PLAN_EVIDENCE_ITEMS]
     kinds = select.table_kinds(section, evidence)
-    images = select.image_ids(section, evidence)
+    images = select.image_ids(section, evidence)[:PLAN_IMAGE_IDS]
     task = PlanTask(
         document_title=title,
         section_id=section.id,

@@ -23,67 +23,173 @@ from autodoc.evidence import EvidenceItem, EvidenceStore, ModelVersionInfo, RunI
 # Ordered: the first matching keywords give the section's primary topics.
 _KEYWORD_TOPICS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("executive summary", "summary", "abstract"), ("overview", "model", "evaluation")),
-    (("purpose", "intended use", "scope", "introduction", "overview of the model", "business"),
-     ("overview", "model")),
+    (
+        ("purpose", "intended use", "scope", "introduction", "overview of the model", "business"),
+        ("overview", "model"),
+    ),
     (("conclusion", "recommendation"), ("overview", "evaluation", "model")),
     (("system architecture",), ("code", "model", "deployment")),
     (("data pipeline",), ("data", "features", "code")),
     (("data", "dataset", "source"), ("data", "features")),
     (("feature",), ("features", "data")),
-    (("methodology", "conceptual soundness", "architecture", "design", "algorithm",
-      "model description", "model details", "estimator"), ("model", "training")),
-    (("training", "pipeline", "hyperparameter", "tuning", "experiment"),
-     ("training", "model", "mlflow")),
-    (("performance", "result", "metric", "evaluation", "accuracy", "benchmark", "testing"),
-     ("evaluation", "mlflow")),
+    (
+        (
+            "methodology",
+            "conceptual soundness",
+            "architecture",
+            "design",
+            "algorithm",
+            "model description",
+            "model details",
+            "estimator",
+        ),
+        ("model", "training"),
+    ),
+    (("training", "pipeline", "hyperparameter", "tuning", "experiment"), ("training", "model", "mlflow")),
+    (
+        ("performance", "result", "metric", "evaluation", "accuracy", "benchmark", "testing"),
+        ("evaluation", "mlflow"),
+    ),
     (("validation", "backtest", "cross-validation", "outcome analysis"), ("validation", "evaluation")),
-    (("deployment", "serving", "inference", "production", "api", "integration", "operational"),
-     ("deployment", "mlflow")),
+    (
+        ("deployment", "serving", "inference", "production", "api", "integration", "operational"),
+        ("deployment", "mlflow"),
+    ),
     (("monitoring", "drift", "ongoing"), ("monitoring", "evaluation")),
-    (("limitation", "risk", "assumption", "weakness", "bias", "fairness", "governance",
-      "compliance"), ("risk", "validation")),
+    (
+        ("limitation", "risk", "assumption", "weakness", "bias", "fairness", "governance", "compliance"),
+        ("risk", "validation"),
+    ),
     (("troubleshoot", "faq", "known issue"), ("code", "deployment")),
-    (("development guide", "developer", "contributing", "setup", "installation", "usage",
-      "how to", "reproduc"), ("code", "training")),
-    (("change log", "changelog", "version history", "release", "versions", "lineage"),
-     ("mlflow", "deployment")),
+    (
+        (
+            "development guide",
+            "developer",
+            "contributing",
+            "setup",
+            "installation",
+            "usage",
+            "how to",
+            "reproduc",
+        ),
+        ("code", "training"),
+    ),
+    (
+        ("change log", "changelog", "version history", "release", "versions", "lineage"),
+        ("mlflow", "deployment"),
+    ),
     (("appendix", "reference", "glossary", "code", "implementation"), ("code", "mlflow", "training")),
 ]
 _DEFAULT_TOPICS = ["overview", "model", "evaluation"]
 
 # Topics implied by an item's kind, so routing works even if a scanner left topics empty.
 KIND_TOPICS: dict[str, tuple[str, ...]] = {
-    "module": ("code",), "class": ("code",), "function": ("code",), "import": ("code",),
-    "readme": ("overview", "code"), "notebook_markdown": ("overview",), "config": ("code", "training"),
-    "estimator": ("model",), "param": ("model", "training"), "fit": ("training",),
-    "split": ("validation", "data", "training"), "cv": ("validation", "training"),
-    "metric": ("evaluation", "validation"), "threshold": ("evaluation", "risk", "deployment"),
-    "preprocessing": ("features", "data"), "feature": ("features", "data"),
-    "dropped_column": ("features", "data"), "target": ("data", "features"),
-    "data_source": ("data",), "seed": ("training", "validation"),
-    "mlflow_call": ("mlflow", "training"), "hyperparameter_search": ("training", "validation"),
+    "module": ("code",),
+    "class": ("code",),
+    "function": ("code",),
+    "import": ("code",),
+    "readme": ("overview", "code"),
+    "notebook_markdown": ("overview",),
+    "config": ("code", "training"),
+    "estimator": ("model",),
+    "param": ("model", "training"),
+    "fit": ("training",),
+    "split": ("validation", "data", "training"),
+    "cv": ("validation", "training"),
+    "metric": ("evaluation", "validation"),
+    "threshold": ("evaluation", "risk", "deployment"),
+    "preprocessing": ("features", "data"),
+    "feature": ("features", "data"),
+    "dropped_column": ("features", "data"),
+    "target": ("data", "features"),
+    "data_source": ("data",),
+    "seed": ("training", "validation"),
+    "mlflow_call": ("mlflow", "training"),
+    "hyperparameter_search": ("training", "validation"),
     "entry_point": ("code", "overview", "training"),
     "registered_model": ("model", "mlflow", "deployment", "overview"),
-    "model_version": ("model", "mlflow", "deployment"), "alias": ("deployment", "mlflow"),
-    "experiment": ("mlflow", "training"), "run": ("training", "mlflow"),
-    "run_metric": ("evaluation", "mlflow"), "run_param": ("model", "training"),
-    "run_tag": ("mlflow",), "metric_history": ("evaluation", "training"),
-    "artifact": ("evaluation", "mlflow"), "logged_model": ("model", "mlflow", "deployment"),
+    "model_version": ("model", "mlflow", "deployment", "overview", "evaluation"),
+    "alias": ("deployment", "mlflow", "model", "overview", "evaluation"),
+    "experiment": ("mlflow", "training"),
+    "run": ("training", "mlflow", "evaluation"),
+    "run_metric": ("evaluation", "mlflow"),
+    "run_param": ("model", "training"),
+    "run_tag": ("mlflow",),
+    "metric_history": ("evaluation", "training"),
+    "artifact": ("evaluation", "mlflow"),
+    "logged_model": ("model", "mlflow", "deployment"),
     "feature_importance": ("features", "evaluation", "model"),
 }
 
 # Base priority of a kind inside a section (higher is sent first).
 _KIND_PRIORITY: dict[str, float] = {
-    "registered_model": 8, "model_version": 6, "estimator": 8, "run_metric": 6, "split": 7,
-    "cv": 7, "target": 7, "data_source": 7, "metric": 5, "threshold": 6,
-    "hyperparameter_search": 6, "feature_importance": 5, "param": 4, "run_param": 4,
-    "preprocessing": 5, "feature": 4, "dropped_column": 4, "seed": 4, "fit": 4,
-    "entry_point": 5, "readme": 5, "experiment": 4, "run": 3, "alias": 5, "logged_model": 2,
-    "artifact": 2, "metric_history": 2, "config": 2, "notebook_markdown": 2, "mlflow_call": 1,
-    "module": 1, "class": 1, "function": 0, "run_tag": -2, "import": -3,
+    "registered_model": 8,
+    "model_version": 6,
+    "estimator": 8,
+    "run_metric": 6,
+    "split": 7,
+    "cv": 7,
+    "target": 7,
+    "data_source": 7,
+    "metric": 5,
+    "threshold": 6,
+    "hyperparameter_search": 6,
+    "feature_importance": 5,
+    "param": 4,
+    "run_param": 4,
+    "preprocessing": 5,
+    "feature": 4,
+    "dropped_column": 4,
+    "seed": 4,
+    "fit": 4,
+    "entry_point": 5,
+    "readme": 5,
+    "experiment": 4,
+    "run": 3,
+    "alias": 5,
+    "logged_model": 2,
+    "artifact": 2,
+    "metric_history": 2,
+    "config": 2,
+    "notebook_markdown": 2,
+    "mlflow_call": 1,
+    "module": 1,
+    "class": 1,
+    "function": 0,
+    "run_tag": -2,
+    "import": -3,
 }
 _CODE_TOPICS = {"code", "risk"}  # sections where legacy code may be shown, marked as such
 _IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+# Headline metrics first: a document leads with discrimination, then accuracy-type scores.
+_METRIC_ORDER = (
+    "roc_auc",
+    "auc",
+    "accuracy",
+    "f1",
+    "precision",
+    "recall",
+    "log_loss",
+    "r2",
+    "rmse",
+    "mae",
+    "mse",
+    "mape",
+)
+_PREFIX_ORDER = ("test_", "val_", "valid_", "eval_", "holdout_", "", "cv_", "train_")
+
+
+def metric_rank(key: str) -> tuple[int, int, str]:
+    """Sort key putting headline metrics first (test_roc_auc, then cv_roc_auc, ..., n_rows last)."""
+    low = key.lower()
+    prefix = next(
+        (n for n, p in enumerate(_PREFIX_ORDER) if p and low.startswith(p)), _PREFIX_ORDER.index("")
+    )
+    base = low[len(_PREFIX_ORDER[prefix]) :]
+    metric = next((n for n, m in enumerate(_METRIC_ORDER) if base == m), 50)
+    return (metric, prefix, low)
 
 
 def section_topics(name: str, hint: str | None) -> list[str]:
@@ -108,8 +214,13 @@ def _word_at(text: str, keyword: str) -> int:
     return match.start() if match else -1
 
 
+_DATA_METRIC = re.compile(r"(^|[._:])(n_rows|n_columns|n_samples|n_features|positive_rate|class_balance)$")
+
+
 def item_topics(item: EvidenceItem) -> set[str]:
     topics = set(item.topics) | set(KIND_TOPICS.get(item.kind, ()))
+    if item.kind in ("run_metric", "run_param") and _DATA_METRIC.search(item.id):
+        topics.add("data")  # row and column counts describe the data, not the model's quality
     if item.source.kind == "code":
         topics.add("code")  # code-oriented sections (appendix, developer guide) want every code fact
     return topics
@@ -139,7 +250,7 @@ def find_run(evidence: EvidenceStore, ref: str | None) -> RunInfo | None:
     ref = ref.strip()
     run = runs.get(ref) or runs.get(ref.removeprefix("r:").split(":")[0])
     if run is None:
-        run = next((r for r in runs.values() if ref in (r.run_name, ) or r.run_id.startswith(ref)), None)
+        run = next((r for r in runs.values() if ref in (r.run_name,) or r.run_id.startswith(ref)), None)
     return run
 
 
@@ -211,12 +322,15 @@ def _run8(item_id: str) -> str | None:
 
 
 # ----------------------------------------------------------------------- selection
-def select_evidence(section: Section, evidence: EvidenceStore, *, max_items: int = 80,
-                    max_files: int | None = None) -> list[EvidenceItem]:
+def select_evidence(
+    section: Section, evidence: EvidenceStore, *, max_items: int = 80, max_files: int | None = None
+) -> list[EvidenceItem]:
     """The items a section needs: on its topics, its model only, live code first, capped."""
     topics = section_topics(section.spec_name, section.hint)
     weights = {t: len(topics) - i for i, t in enumerate(topics)}
     allow_legacy = bool(_CODE_TOPICS & set(topics[:2]))
+    # a model section may mention a legacy estimator (marked legacy), never its settings
+    legacy_kinds = {"estimator"} if topics[:1] == ["model"] else set()
     ranks = _file_ranks(evidence)
     owner = _ModelScope(evidence, section.model) if section.model else None
     linked = linked_run_eids(evidence)
@@ -226,21 +340,50 @@ def select_evidence(section: Section, evidence: EvidenceStore, *, max_items: int
         overlap = item_topics(item) & weights.keys()
         if not overlap or _beyond_rank(item, ranks, max_files):
             continue
-        if item.live is False and not allow_legacy:
+        if item.live is False and not allow_legacy and item.kind not in legacy_kinds:
             continue
         if owner is not None and not owner.keeps(item):
             continue
         score = 3.0 * sum(weights[t] for t in overlap) + _KIND_PRIORITY.get(item.kind, 0)
         score += _item_bonus(item, ranks, linked, latest)
+        if item.live is False and allow_legacy:
+            score += 28.0  # code sections show legacy code (marked), just after the live code
         scored.append((score, pos, item))
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    chosen = scored[:max_items]
-    chosen.sort(key=lambda s: s[1])  # scanner order reads better than score order
+    chosen = _diverse(scored, max_items)  # most relevant first: callers may keep only a prefix
     return [item for _, _, item in chosen]
+
+
+def _diverse(
+    scored: list[tuple[float, int, EvidenceItem]], limit: int
+) -> list[tuple[float, int, EvidenceItem]]:
+    """The best `limit` items, each further item of a kind worth a little less.
+
+    Without this, a store with hundreds of run metrics would fill every section with
+    metrics and leave out the few registry, alias and code facts a reader needs.
+    """
+    scored = sorted(scored, key=lambda s: (-s[0], s[1]))
+    seen: dict[str, int] = {}
+    adjusted = []
+    for score, pos, item in scored:
+        n = seen.get(item.kind, 0)
+        seen[item.kind] = n + 1
+        run = _run8(item.id)
+        m = seen.get(run or "", 0) if run else 0
+        if run:
+            seen[run] = m + 1  # and each further fact of the same run, so several runs are heard
+        adjusted.append((score - _REPEAT_PENALTY * n - _RUN_PENALTY * m, pos, item))
+    adjusted.sort(key=lambda s: (-s[0], s[1]))
+    return adjusted[:limit]
+
+
+_REPEAT_PENALTY = 0.6
+_RUN_PENALTY = 0.4
 
 
 def _item_bonus(item: EvidenceItem, ranks: dict[str, int], linked: set[str], latest: set[str]) -> float:
     bonus = 0.0
+    if item.attrs.get("owner_kind") == "argparse":
+        bonus -= 4  # command-line plumbing rarely documents the model
     if item.source.kind == "code":
         bonus += {True: 3.0, None: 0.0, False: -30.0}[item.live]
         bonus -= 0.1 * ranks.get(item.source.path or "", 0)
@@ -250,6 +393,8 @@ def _item_bonus(item: EvidenceItem, ranks: dict[str, int], linked: set[str], lat
         run = _run8(item.id)
         if run:
             bonus += 5.0 if run in latest else (3.0 if run in linked else 0.0)
+        if item.kind == "run_metric":
+            bonus -= 0.1 * metric_rank(item.id.rsplit(":", 1)[-1])[0]  # headline metrics first
         if item.kind == "run_tag" and ":tag:mlflow." in item.id:
             bonus -= 4
     return bonus
@@ -289,8 +434,9 @@ class _ModelScope:
         self.logged = {f"lm:{v.model_id}" for v in (rm.versions if rm else []) if v.model_id}
         self.logged |= {f"lm:{m}" for r in run_infos for m in r.logged_model_ids}
         self.families = estimator_families(evidence, model)
-        self.estimators = {i.id.rsplit(":estimator", 1)[0] for i in evidence.by_kind("estimator")
-                           if _estimator_name(i).lower() in self.families}
+        mine = [i for i in evidence.by_kind("estimator") if _estimator_name(i).lower() in self.families]
+        self.estimator_ids = {i.id for i in mine}
+        self.estimators = {i.id.rsplit(":estimator", 1)[0] for i in mine}
 
     def keeps(self, item: EvidenceItem) -> bool:
         if item.source.kind == "code":
@@ -304,7 +450,7 @@ class _ModelScope:
             return False
         iid = item.id
         if iid.startswith("m:"):
-            return iid == f"m:{self.model}"
+            return iid == f"m:{self.model}" or iid.startswith(f"m:{self.model}@")
         if iid.startswith("mv:"):
             return iid.startswith(f"mv:{self.model}:")
         if iid.startswith("r:"):
@@ -316,8 +462,11 @@ class _ModelScope:
         return src.model_name == self.model
 
     def _estimator_match(self, item: EvidenceItem) -> bool:
-        if item.kind == "param" and ":param:" in item.id:
-            return item.id.split(":param:", 1)[0] in self.estimators
+        if item.kind == "param":
+            owner = item.attrs.get("owner")
+            if isinstance(owner, str):
+                return owner in self.estimator_ids
+            return ":param:" in item.id and item.id.split(":param:", 1)[0] in self.estimators
         name = _estimator_name(item)
         return bool(name) and name.lower() in self.families
 
@@ -325,7 +474,7 @@ class _ModelScope:
 def _estimator_name(item: EvidenceItem) -> str:
     """Class name of an estimator fact (or of the estimator a param fact belongs to)."""
     if item.kind == "param":
-        owner = item.attrs.get("estimator") or item.attrs.get("owner")
+        owner = item.attrs.get("owner_name") or item.attrs.get("estimator")
         return str(owner).rsplit(".", 1)[-1] if owner else ""
     value = item.value if isinstance(item.value, str) else item.attrs.get("class") or item.attrs.get("name")
     return str(value or "").rsplit(".", 1)[-1].split("(")[0]
@@ -333,14 +482,36 @@ def _estimator_name(item: EvidenceItem) -> str:
 
 # Abbreviations people use in model names, tags and run names -> class-name fragments.
 _FAMILY_ABBREV: dict[str, tuple[str, ...]] = {
-    "logreg": ("logisticregression",), "logistic": ("logisticregression",), "lr": ("logisticregression",),
-    "linreg": ("linearregression",), "gbm": ("gradientboosting", "lgbm"), "gbt": ("gradientboosting",),
-    "gbdt": ("gradientboosting", "lgbm"), "boosting": ("boosting",), "rf": ("randomforest",),
-    "forest": ("forest",), "xgb": ("xgb",), "xgboost": ("xgb",), "lgbm": ("lgbm",), "lightgbm": ("lgbm",),
-    "catboost": ("catboost",), "svm": ("svc", "svr"), "svc": ("svc",), "knn": ("kneighbors",),
-    "tree": ("decisiontree",), "dt": ("decisiontree",), "mlp": ("mlp",), "nn": ("mlp",), "ridge": ("ridge",),
-    "lasso": ("lasso",), "elasticnet": ("elasticnet",), "nb": ("nb",), "bayes": ("nb",),
-    "adaboost": ("adaboost",), "extratrees": ("extratrees",), "glm": ("regression", "glm"),
+    "logreg": ("logisticregression",),
+    "logistic": ("logisticregression",),
+    "lr": ("logisticregression",),
+    "linreg": ("linearregression",),
+    "gbm": ("gradientboosting", "lgbm"),
+    "gbt": ("gradientboosting",),
+    "gbdt": ("gradientboosting", "lgbm"),
+    "boosting": ("boosting",),
+    "rf": ("randomforest",),
+    "forest": ("forest",),
+    "xgb": ("xgb",),
+    "xgboost": ("xgb",),
+    "lgbm": ("lgbm",),
+    "lightgbm": ("lgbm",),
+    "catboost": ("catboost",),
+    "svm": ("svc", "svr"),
+    "svc": ("svc",),
+    "knn": ("kneighbors",),
+    "tree": ("decisiontree",),
+    "dt": ("decisiontree",),
+    "mlp": ("mlp",),
+    "nn": ("mlp",),
+    "ridge": ("ridge",),
+    "lasso": ("lasso",),
+    "elasticnet": ("elasticnet",),
+    "nb": ("nb",),
+    "bayes": ("nb",),
+    "adaboost": ("adaboost",),
+    "extratrees": ("extratrees",),
+    "glm": ("regression", "glm"),
 }
 
 
@@ -367,7 +538,9 @@ def estimator_families(evidence: EvidenceStore, model: str) -> set[str]:
         name = _estimator_name(item).lower()
         if not name:
             continue
-        if re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", blob) or any(f in name for f in fragments):
+        if re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", blob) or any(
+            f in name for f in fragments
+        ):
             out.add(name)
     return out
 
@@ -377,17 +550,68 @@ _MAX_VALUE = 70
 _MAX_LABEL = 40
 
 
+_GROUPABLE = {"run_metric": "metric", "run_param": "param", "run_tag": "tag"}
+
+
 def compact(items: Iterable[EvidenceItem]) -> str:
     """One short line per item: ``id | label | value[ | where][ | legacy]``.
 
     The label is left empty when the id already says it; `where` appears only when the id
-    does not already encode the location (code ids carry file:line).
+    does not already encode the location (code ids carry file:line). A run's metrics,
+    params and tags share one line, ``r:<run8>:metric:<key> | | auc=0.91; f1=0.8``, which
+    stands for the ids ``r:<run8>:metric:auc`` and ``r:<run8>:metric:f1`` (a first line
+    says so): this halves the characters a prompt spends on MLflow runs.
     """
-    return "\n".join(compact_line(item) for item in items)
+    order: list[EvidenceItem | tuple[str, str]] = []
+    groups: dict[tuple[str, str], list[EvidenceItem]] = {}
+    for item in items:
+        part, run = _GROUPABLE.get(item.kind), _run8(item.id)
+        if part and run and item.id.startswith(f"{run}:{part}:"):
+            key = (run, part)
+            if key not in groups:
+                groups[key] = []
+                order.append(key)
+            groups[key].append(item)
+        else:
+            order.append(item)
+    lines: list[str] = []
+    example = ""
+    seen: dict[tuple[str, str], str] = {}  # (part, pairs) -> first run with exactly these values
+    for entry in order:
+        if isinstance(entry, EvidenceItem):
+            lines.append(compact_line(entry))
+        elif len(groups[entry]) == 1:
+            lines.append(compact_line(groups[entry][0]))
+        else:
+            line = _group_line(entry, groups[entry])
+            pairs = line.split(" | | ", 1)[1]
+            first = seen.setdefault((entry[1], pairs), entry[0])
+            if first != entry[0]:  # runs often log identical params: say so instead of repeating
+                line = f"{entry[0]}:{entry[1]}:<key> | | same keys and values as {first}:{entry[1]}:<key>"
+            lines.append(line)
+            example = example or groups[entry][0].id
+    if example:
+        lines.insert(0, f"(an id ending in :<key> stands for one id per key=value listed, e.g. {example})")
+    return "\n".join(lines)
+
+
+def _group_line(key: tuple[str, str], members: list[EvidenceItem]) -> str:
+    run, part = key
+    prefix = f"{run}:{part}:"
+    pairs = [f"{m.id[len(prefix) :]}={_clip(fmt_compact(m.value), 40)}" for m in members]
+    return f"{prefix}<key> | | " + "; ".join(pairs)
+
+
+_RUN_PARTS = {"run_metric", "run_param", "run_tag", "metric_history", "artifact"}
 
 
 def compact_line(item: EvidenceItem) -> str:
-    label = "" if _label_redundant(item) else _clip(item.label, _MAX_LABEL)
+    # a run's parts are named by their id; the run's own line carries its name and status
+    label = "" if item.kind in _RUN_PARTS or _label_redundant(item) else _clip(item.label, _MAX_LABEL)
+    if item.kind == "param" and item.attrs.get("owner_name"):
+        label = f"argument of {item.attrs['owner_name']}"
+    elif item.kind == "param" and item.attrs.get("owner_kind") == "argparse":
+        label = "command-line option"
     line = f"{item.id} | {label} | {short_value(item)}".replace(" |  | ", " | | ")
     where = _where(item)
     if where:
@@ -402,17 +626,55 @@ def short_value(item: EvidenceItem, limit: int = _MAX_VALUE) -> str:
     text = fmt_compact(item.value)
     if text == item.id.rsplit(":", 1)[-1]:
         text = ""  # e.g. the version number of mv:<model>:<version>
-    extras = {k: v for k, v in item.attrs.items()
-              if k not in _NOISY_ATTRS and v not in (None, "", [], {}) and v != item.value}
+    extras = {
+        k: _clip(fmt_compact(v), 30)
+        for k, v in item.attrs.items()
+        if k in _USEFUL_ATTRS
+        and v not in (None, "", [], {})
+        and v != item.value
+        and not (k == "status" and item.kind in _RUN_PARTS)
+    }
+    if item.kind == "param" and item.value is None and "expr" in extras:
+        text, extras = "= " + str(extras.pop("expr")), {}  # set from an expression, not a literal
     if extras and len(text) < limit - 10:
-        text = (text + " " if text else "") + "{" + fmt_compact(extras) + "}"
+        text = (text + " " if text else "") + "{" + ", ".join(f"{k}={v}" for k, v in extras.items()) + "}"
     if not text and item.text:
         text = '"' + " ".join(item.text.split()) + '"'
     return _clip(text, limit)
 
 
-_NOISY_ATTRS = {"path", "line", "run_id", "experiment_id", "model_name", "evidence_id", "uri", "image",
-                "source", "commit", "name", "key", "scope", "call", "run_name"}
+# attrs worth their characters in a prompt (the rest, such as liveness reasons, owners and
+# MLflow plumbing, is kept in the evidence file but not sent)
+_USEFUL_ATTRS = {
+    "status",
+    "aliases",
+    "created_at",
+    "expr",
+    "steps",
+    "tables",
+    "sql",
+    "n_splits",
+    "test_size",
+    "train_size",
+    "stratify",
+    "random_state",
+    "shuffle",
+    "scoring",
+    "runs",
+    "status_counts",
+    "n_features",
+    "keys",
+    "args",
+    "alias",
+    "version",
+    "metric",
+    "on",
+    "epochs",
+    "batch_size",
+    "artifact_path",
+    "registered_model_name",
+    "experiment_name",
+}
 _ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?$")
 
 
@@ -434,8 +696,27 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_FILLER = {"of", "run", "the", "in", "model", "version", "v", "for", "at", "param", "metric", "tag", "registered",
-           "experiment", "history", "on", "a", "an", "by"}
+_FILLER = {
+    "of",
+    "run",
+    "the",
+    "in",
+    "model",
+    "version",
+    "v",
+    "for",
+    "at",
+    "param",
+    "metric",
+    "tag",
+    "registered",
+    "experiment",
+    "history",
+    "on",
+    "a",
+    "an",
+    "by",
+}
 
 
 def _label_redundant(item: EvidenceItem) -> bool:
@@ -459,8 +740,9 @@ def _where(item: EvidenceItem) -> str:
 # ----------------------------------------------------------------- what is missing
 def missing_for(section: Section, evidence: EvidenceStore) -> list[str]:
     """What the section's topics look for and the evidence does not hold, as sentences."""
-    topics = set(section_topics(section.spec_name, section.hint))
-    kinds = {i.kind for i in evidence.items if i.live is not False}
+    # the name says what the section is about; a long hint would make every section report
+    # every gap, so only the name's topics are checked
+    topics = set(section_topics(section.spec_name, None))
     out: list[str] = []
     wants_mlflow = topics & {"model", "evaluation", "mlflow", "deployment", "training", "monitoring"}
     if wants_mlflow and evidence.mlflow is None:
@@ -471,28 +753,70 @@ def missing_for(section: Section, evidence: EvidenceStore) -> list[str]:
         out += _missing_for_model(section.model, evidence, topics)
     elif "evaluation" in topics and evidence.mlflow is not None and not _any_metrics(evidence):
         out.append("No metrics were logged to MLflow.")
-    checks: list[tuple[str, set[str], str]] = [
-        ("data", {"data_source"}, "No data source (file, table or query read) was found in the code."),
-        ("data", {"target"}, "No target column was identified in the code."),
-        ("features", {"preprocessing", "feature"}, "No feature transformation was found in the code."),
-        ("validation", {"split"}, "No train/test split was found in the code."),
-        ("validation", {"cv"}, "No cross-validation was found in the code."),
-        ("training", {"hyperparameter_search"}, "No hyperparameter search was found in the code."),
-        ("training", {"seed"}, "No random seed was found in the code."),
-        ("model", {"estimator"}, "No estimator construction was found in live code."),
-        ("evaluation", {"metric"}, "No metric computation was found in the code."),
-        ("risk", {"threshold"}, "No decision threshold was found in the code."),
-    ]
-    for topic, wanted, sentence in checks:
-        if topic in topics and not (wanted & kinds) and (section.model is None or topic != "model"):
+    for topic, what, sentence in _CHECKS:
+        if topic in topics and not found(evidence, what) and (section.model is None or topic != "model"):
             out.append(sentence)
     if "monitoring" in topics and not any("monitoring" in i.topics for i in evidence.items):
         out.append("No monitoring code (drift or performance tracking) was found.")
-    if "deployment" in topics and evidence.mlflow and evidence.mlflow.registered_models and not any(
-        m.aliases for m in evidence.mlflow.registered_models
+    if (
+        "deployment" in topics
+        and evidence.mlflow
+        and evidence.mlflow.registered_models
+        and not any(m.aliases for m in evidence.mlflow.registered_models)
     ):
         out.append("No model aliases (such as champion or production) are set in MLflow.")
     return out
+
+
+# What a section's topic looks for: the kinds of fact, or settings (config keys, estimator
+# keyword arguments, MLflow params) whose names show the same thing was done.
+_LOOK_FOR: dict[str, tuple[set[str], str | None]] = {
+    "data_source": ({"data_source"}, None),
+    "target": ({"target"}, r"^(target|label)(_col(umn)?)?$"),
+    "features": ({"preprocessing", "feature"}, None),
+    "split": ({"split"}, r"(^|[._])(test_size|train_size|holdout|validation_split)$"),
+    "cv": ({"cv"}, r"(^|[._])(cv|cv_folds|n_splits|folds|n_folds)$"),
+    "hyperparameter_search": ({"hyperparameter_search"}, None),
+    "seed": ({"seed"}, r"(^|[._])(random_state|seed|random_seed)$"),
+    "estimator": ({"estimator"}, None),
+    "metric": ({"metric"}, None),
+    "threshold": ({"threshold"}, r"(thresh|cutoff|cut_off)"),
+}
+_CHECKS: list[tuple[str, str, str]] = [
+    ("data", "data_source", "No data source (file, table or query read) was found in the code."),
+    ("data", "target", "No target column was identified in the code."),
+    ("features", "features", "No feature transformation was found in the code."),
+    ("validation", "split", "No train/test split was found in the code."),
+    ("validation", "cv", "No cross-validation was found in the code."),
+    ("training", "hyperparameter_search", "No hyperparameter search was found in the code."),
+    ("training", "seed", "No random seed was found in the code or the logged parameters."),
+    ("model", "estimator", "No estimator construction was found in live code."),
+    ("evaluation", "metric", "No metric computation was found in the code."),
+    ("risk", "threshold", "No decision threshold was found in the code or the logged parameters."),
+]
+
+
+def found(evidence: EvidenceStore, what: str) -> bool:
+    """Does live evidence show `what` (a key of `_LOOK_FOR`)?"""
+    cache = evidence.__dict__.setdefault("_found_cache", {})
+    key = (id(evidence), len(evidence.items), what)
+    if key not in cache:
+        kinds, names = _LOOK_FOR[what]
+        rx = re.compile(names, re.I) if names else None
+        cache[key] = any(
+            i.live is not False
+            and (
+                i.kind in kinds
+                or (rx is not None and i.kind in ("config", "param", "run_param") and rx.search(_key(i)))
+            )
+            for i in evidence.items
+        )
+    return cache[key]
+
+
+def _key(item: EvidenceItem) -> str:
+    key = item.attrs.get("key")
+    return str(key) if key else item.id.rsplit(":", 1)[-1]
 
 
 def _no_mlflow(evidence: EvidenceStore) -> str:
@@ -530,8 +854,9 @@ def table_kinds(section: Section, evidence: EvidenceStore) -> list[str]:
     models = [section.model] if section.model else evidence.model_names()
     versioned = [m for m in models if evidence.model(m) and evidence.model(m).versions]
     with_runs = [m for m in versioned if model_run_eids(evidence, m)]
-    metric_models = [m for m in with_runs if any(
-        run_by_eid(evidence)[r].metrics for r in model_run_eids(evidence, m))]
+    metric_models = [
+        m for m in with_runs if any(run_by_eid(evidence)[r].metrics for r in model_run_eids(evidence, m))
+    ]
     if any(any(run_by_eid(evidence)[r].params for r in model_run_eids(evidence, m)) for m in with_runs):
         kinds.append("model_params")
     if versioned:

@@ -31,7 +31,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.llm import reask
 from autodoc.llm.base import LLMRequest, Message, WriteTask
 
-WRITE_SECTION_ITEMS = 30  # section context added to what the block plan names
+WRITE_SECTION_ITEMS = 10  # section context added to what the block plan names
 
 WRITE_SYSTEM = """You write one block of a model documentation document, from the evidence given only.
 Rules: copy every figure exactly from an evidence value; put a citation [[id]] after each
@@ -76,9 +76,14 @@ def block_evidence_ids(section: Section, block: Block) -> list[str]:
 
 
 def block_hash(section: Section, block: Block, evidence: EvidenceStore) -> str:
-    """Changes iff the evidence this block draws on changes (or its plan does)."""
-    ids = set(section.evidence_ids) | set(_plan_ids(block))
-    return evidence.content_hash(ids) + ":" + str(hash_text(block.plan.model_dump_json()))
+    """Changes iff the evidence this block draws on changes (or its plan does).
+
+    The section's selection is already hashed (`Section.evidence_hash`); only ids the plan
+    names beyond it are hashed here, which keeps this cheap on the dispatching thread.
+    """
+    extra = set(_plan_ids(block)) - set(section.evidence_ids)
+    extra_hash = evidence.content_hash(extra) if extra else "-"
+    return f"{section.evidence_hash}|{extra_hash}|{hash_text(block.plan.model_dump_json())}"
 
 
 def hash_text(text: str) -> str:

@@ -20,7 +20,7 @@ from autodoc.scan.code_files import walk
 
 
 def _default_tree() -> str:
-    spec = importlib.util.find_spec("sklearn")
+    spec = importlib.util.find_spec("pandas")
     if spec is None or not spec.submodule_search_locations:
         sys.exit("pass a tree with at least 800 .py files")
     return list(spec.submodule_search_locations)[0]
@@ -45,6 +45,7 @@ def main() -> None:
     bare = min(bare, _bare_parse(root)[0])  # warm file cache, best of two
     with tempfile.TemporaryDirectory() as cache:
         code_scan._MEMO.clear()
+        code_scan._ASSEMBLED.clear()
         t0 = time.perf_counter()
         first = scan_code(root, commit_info=False, cache_dir=cache)
         t_first = time.perf_counter() - t0
@@ -52,6 +53,7 @@ def main() -> None:
         scan_code(root, commit_info=False, cache_dir=cache)
         t_again = time.perf_counter() - t0
         code_scan._MEMO.clear()  # a new process: only the disk cache is left
+        code_scan._ASSEMBLED.clear()
         t0 = time.perf_counter()
         scan_code(root, commit_info=False, cache_dir=cache)
         t_disk = time.perf_counter() - t0

@@ -16,12 +16,20 @@ from autodoc.settings import Settings
 
 
 def _state(settings: Settings | None = None) -> DocumentState:
-    block = Block(id="intro.b1", plan=NarrativePlan(guidance="overview"), status="written",
-                  content=NarrativeContent(text="Uses GBM [[c:train.py:10:estimator]].",
-                                           citations=["c:train.py:10:estimator"]))
-    return DocumentState(title="Doc", spec={"title": "Doc"}, settings=(settings or Settings()).public(),
-                         sections=[Section(id="intro", number="1", heading="Intro", spec_name="Intro",
-                                           blocks=[block])])
+    block = Block(
+        id="intro.b1",
+        plan=NarrativePlan(guidance="overview"),
+        status="written",
+        content=NarrativeContent(
+            text="Uses GBM [[c:train.py:10:estimator]].", citations=["c:train.py:10:estimator"]
+        ),
+    )
+    return DocumentState(
+        title="Doc",
+        spec={"title": "Doc"},
+        settings=(settings or Settings()).public(),
+        sections=[Section(id="intro", number="1", heading="Intro", spec_name="Intro", blocks=[block])],
+    )
 
 
 def test_cache_path_is_in_the_output_dir(tmp_path: Path) -> None:
@@ -37,8 +45,9 @@ def test_round_trip_keeps_every_block(tmp_path: Path) -> None:
 
 
 def test_api_keys_never_reach_the_cache(tmp_path: Path) -> None:
-    settings = Settings(provider="openai", openai_api_key="sk-live-secret-123456",
-                        anthropic_api_key="sk-ant-secret-987")
+    settings = Settings(
+        provider="openai", openai_api_key="sk-live-secret-123456", anthropic_api_key="sk-ant-secret-987"
+    )
     path = cache_path(tmp_path)
     save_state(_state(settings), path)
     text = path.read_text()

@@ -27,9 +27,17 @@ def clean_env(monkeypatch, tmp_path):
     """Run in an empty directory with no autodoc, LLM or MLflow variables set."""
     for name in list(os.environ):
         if name.startswith(("AUTODOC_", "LLM_", "DOMINO_")) or name in (
-            "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL",
-            "MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_NAME", "CODE_ROOT", "OUTPUT_DIR", "MAX_FILES",
-            "PARALLEL_WORKERS", "PLANNING_WORKERS",
+            "ANTHROPIC_API_KEY",
+            "OPENAI_API_KEY",
+            "OPENAI_BASE_URL",
+            "ANTHROPIC_BASE_URL",
+            "MLFLOW_TRACKING_URI",
+            "MLFLOW_EXPERIMENT_NAME",
+            "CODE_ROOT",
+            "OUTPUT_DIR",
+            "MAX_FILES",
+            "PARALLEL_WORKERS",
+            "PLANNING_WORKERS",
         ):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
@@ -45,14 +53,53 @@ def settings_for(argv: list[str], env: dict[str, str] | None = None):
 
 
 def test_every_generate_flag_reaches_settings():
-    s = settings_for([
-        "-s", "spec.yaml", "-o", "out", "-c", "code", "-p", "openai", "-m", "gpt-x", "-v",
-        "--notebook-path", "nb.ipynb", "--experiments", "prod_*,exp?", "--models", "churn*",
-        "--latest-only", "--disable-project-filtering", "-w", "8", "--planning-workers", "3",
-        "--max-files", "100", "--timeout", "30", "--max-retries", "5", "--initial-backoff", "0.5",
-        "--max-backoff", "9", "--backoff-jitter", "0.1", "--base-url", "http://127.0.0.1:9/v1",
-        "--mlflow-uri", "sqlite:///m.db", "--docx-template", "corp.docx", "--api-key", "sk-flag",
-    ])
+    s = settings_for(
+        [
+            "-s",
+            "spec.yaml",
+            "-o",
+            "out",
+            "-c",
+            "code",
+            "-p",
+            "openai",
+            "-m",
+            "gpt-x",
+            "-v",
+            "--notebook-path",
+            "nb.ipynb",
+            "--experiments",
+            "prod_*,exp?",
+            "--models",
+            "churn*",
+            "--latest-only",
+            "--disable-project-filtering",
+            "-w",
+            "8",
+            "--planning-workers",
+            "3",
+            "--max-files",
+            "100",
+            "--timeout",
+            "30",
+            "--max-retries",
+            "5",
+            "--initial-backoff",
+            "0.5",
+            "--max-backoff",
+            "9",
+            "--backoff-jitter",
+            "0.1",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--mlflow-uri",
+            "sqlite:///m.db",
+            "--docx-template",
+            "corp.docx",
+            "--api-key",
+            "sk-flag",
+        ]
+    )
     assert (s.spec_path, s.output_dir, s.code_root) == ("spec.yaml", "out", "code")
     assert (s.provider, s.model, s.verbose) == ("openai", "gpt-x", True)
     assert (s.notebook, s.notebook_path) == (True, "nb.ipynb")  # a notebook path implies --notebook
@@ -60,16 +107,46 @@ def test_every_generate_flag_reaches_settings():
     assert s.latest_only and not s.project_filtering
     assert (s.generation_workers, s.planning_workers, s.max_files) == (8, 3, 100)
     assert (s.timeout, s.max_retries, s.initial_backoff, s.max_backoff, s.backoff_jitter) == (
-        30.0, 5, 0.5, 9.0, 0.1)
+        30.0,
+        5,
+        0.5,
+        9.0,
+        0.1,
+    )
     assert (s.base_url, s.mlflow_uri, s.docx_template) == (
-        "http://127.0.0.1:9/v1", "sqlite:///m.db", "corp.docx")
+        "http://127.0.0.1:9/v1",
+        "sqlite:///m.db",
+        "corp.docx",
+    )
     assert s.api_key() == "sk-flag"
 
 
 def test_long_forms_and_notebook_flag():
-    s = settings_for(["--spec", "x.yaml", "--output", "o", "--code-root", "c", "--provider", "offline",
-                      "--model", "m", "--verbose", "--generation-workers", "2", "--notebook"])
-    assert (s.spec_path, s.output_dir, s.code_root, s.provider, s.model) == ("x.yaml", "o", "c", "offline", "m")
+    s = settings_for(
+        [
+            "--spec",
+            "x.yaml",
+            "--output",
+            "o",
+            "--code-root",
+            "c",
+            "--provider",
+            "offline",
+            "--model",
+            "m",
+            "--verbose",
+            "--generation-workers",
+            "2",
+            "--notebook",
+        ]
+    )
+    assert (s.spec_path, s.output_dir, s.code_root, s.provider, s.model) == (
+        "x.yaml",
+        "o",
+        "c",
+        "offline",
+        "m",
+    )
     assert s.verbose and s.notebook and s.generation_workers == 2
 
 
@@ -92,14 +169,37 @@ def test_manual_defaults_without_flags_or_environment():
 def test_help_lists_every_manual_option(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for short, long in (("-s", "--spec"), ("-o", "--output"), ("-c", "--code-root"),
-                        ("-p", "--provider"), ("-m", "--model"), ("-v", "--verbose"),
-                        ("-w", "--generation-workers")):
+    for short, long in (
+        ("-s", "--spec"),
+        ("-o", "--output"),
+        ("-c", "--code-root"),
+        ("-p", "--provider"),
+        ("-m", "--model"),
+        ("-v", "--verbose"),
+        ("-w", "--generation-workers"),
+    ):
         assert re.search(rf"{short}( \S+)?, {long}\b", out), long
-    for flag in ("--notebook", "--notebook-path", "--notebook-from-cache", "--experiments", "--models",
-                 "--latest-only", "--disable-project-filtering", "--planning-workers", "--max-files",
-                 "--timeout", "--max-retries", "--initial-backoff", "--max-backoff", "--backoff-jitter",
-                 "--base-url", "--mlflow-uri", "--docx-template", "--docx", "--api-key"):
+    for flag in (
+        "--notebook",
+        "--notebook-path",
+        "--notebook-from-cache",
+        "--experiments",
+        "--models",
+        "--latest-only",
+        "--disable-project-filtering",
+        "--planning-workers",
+        "--max-files",
+        "--timeout",
+        "--max-retries",
+        "--initial-backoff",
+        "--max-backoff",
+        "--backoff-jitter",
+        "--base-url",
+        "--mlflow-uri",
+        "--docx-template",
+        "--docx",
+        "--api-key",
+    ):
         assert re.search(rf"^\s+{flag}\b", out, re.M), flag
     assert "autodoc scan" in out and "autodoc templates" in out
 
@@ -274,13 +374,25 @@ def test_worker_errors_reach_the_main_thread():
 
 def _state(flags: bool, failed: bool) -> DocumentState:
     plan = NarrativePlan(guidance="g")
-    good = Block(id="s1.b1", plan=plan, content=NarrativeContent(text="AUC is 0.91."), status="written",
-                 flags=[FigureFlag(figure="0.91", context="AUC is 0.91.")] if flags else [])
+    good = Block(
+        id="s1.b1",
+        plan=plan,
+        content=NarrativeContent(text="AUC is 0.91."),
+        status="written",
+        flags=[FigureFlag(figure="0.91", context="AUC is 0.91.")] if flags else [],
+    )
     bad = Block(id="s1.b2", plan=plan, status="failed", error="LLM timed out after 3 retries")
-    sec = Section(id="s1", number="1", heading="Model Performance", spec_name="Model Performance",
-                  status="written", blocks=[good, bad] if failed else [good])
-    return DocumentState(title="T", spec={}, sections=[sec], usage=Usage(calls=4, input_tokens=1000,
-                                                                        output_tokens=200))
+    sec = Section(
+        id="s1",
+        number="1",
+        heading="Model Performance",
+        spec_name="Model Performance",
+        status="written",
+        blocks=[good, bad] if failed else [good],
+    )
+    return DocumentState(
+        title="T", spec={}, sections=[sec], usage=Usage(calls=4, input_tokens=1000, output_tokens=200)
+    )
 
 
 class _Result:
@@ -288,7 +400,9 @@ class _Result:
         from autodoc.pipeline import Outputs
 
         self.state, self.exit_code = state, exit_code
-        self.outputs = Outputs(docx=Path("out/model_documentation.docx"), cache=Path("out/.autodoc_cache.json"))
+        self.outputs = Outputs(
+            docx=Path("out/model_documentation.docx"), cache=Path("out/.autodoc_cache.json")
+        )
 
 
 def test_summary_clean_run(capsys):
@@ -313,9 +427,29 @@ def test_summary_lists_flags_and_failures_and_exits_1(capsys):
 
 
 def _fake_args(fake, out: Path, *extra: str) -> list[str]:
-    return ["-s", DOC_SPEC, "-c", str(_demo_project()), "-o", str(out), "-p", "openai", "-m", "fake-model",
-            "--base-url", fake.openai_url, "--timeout", "10", "--max-retries", "1",
-            "--initial-backoff", "0.05", "--max-backoff", "0.1", *extra]
+    return [
+        "-s",
+        DOC_SPEC,
+        "-c",
+        str(_demo_project()),
+        "-o",
+        str(out),
+        "-p",
+        "openai",
+        "-m",
+        "fake-model",
+        "--base-url",
+        fake.openai_url,
+        "--timeout",
+        "10",
+        "--max-retries",
+        "1",
+        "--initial-backoff",
+        "0.05",
+        "--max-backoff",
+        "0.1",
+        *extra,
+    ]
 
 
 def _demo_project() -> Path:
@@ -337,16 +471,30 @@ def test_demo_offline_run_writes_the_document_and_exits_0(clean_env, capsys, dem
     import docx
 
     out = clean_env / "out"
-    code = main(["-s", DOC_SPEC, "-c", str(_demo_project()), "--mlflow-uri", demo_store_uri, "-o", str(out),
-                 "--notebook"])
+    code = main(
+        [
+            "-s",
+            DOC_SPEC,
+            "-c",
+            str(_demo_project()),
+            "--mlflow-uri",
+            demo_store_uri,
+            "-o",
+            str(out),
+            "--notebook",
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 0, captured.out + captured.err
     assert "No API key configured" in captured.out and "offline writer" in captured.out
     assert f"Word document: {out / 'model_documentation.docx'}" in captured.out
     assert "sections written:" in captured.out and "Traceback" not in captured.err
     assert "[1/4] scanning" in captured.err and "[4/4] building" in captured.err
-    headings = [p.text for p in docx.Document(str(out / "model_documentation.docx")).paragraphs
-                if p.style.name.startswith("Heading")]
+    headings = [
+        p.text
+        for p in docx.Document(str(out / "model_documentation.docx")).paragraphs
+        if p.style.name.startswith("Heading")
+    ]
     assert any("Executive Summary" in h for h in headings)
     assert any("breast_cancer" in h for h in headings)  # per_model subsections from the store
     assert (out / "model_docs_notebook.ipynb").is_file()
@@ -363,8 +511,22 @@ def test_notebook_and_docx_from_cache_without_scan_or_llm(clean_env, capsys, no_
     notebook = clean_env / "updated_notebook.ipynb"
     capsys.readouterr()
     # a code root that does not exist proves nothing is scanned
-    assert main(["-s", DOC_SPEC, "-o", str(out), "-c", "/nonexistent", "--notebook-from-cache",
-                 "--notebook-path", str(notebook)]) == 0
+    assert (
+        main(
+            [
+                "-s",
+                DOC_SPEC,
+                "-o",
+                str(out),
+                "-c",
+                "/nonexistent",
+                "--notebook-from-cache",
+                "--notebook-path",
+                str(notebook),
+            ]
+        )
+        == 0
+    )
     assert "rebuilt from the cache" in capsys.readouterr().out
     nbformat.validate(nbformat.read(str(notebook), as_version=4))
     assert docx_file.stat().st_mtime_ns == docx_before  # Word document untouched without --docx
@@ -383,13 +545,16 @@ def test_flagged_figure_exits_1_and_is_listed(clean_env, capsys, monkeypatch, fa
     from tests.support.fake_llm import prompt_text
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
-    fake_llm.fault("fabricated", count=10,
-                   match=lambda b: "Validation Results" in prompt_text(b) and "Write narrative" in prompt_text(b))
+    fake_llm.fault(
+        "fabricated",
+        count=10,
+        match=lambda b: "Validation Results" in prompt_text(b) and "Write narrative" in prompt_text(b),
+    )
     out = clean_env / "out"
     code = main(_fake_args(fake_llm, out))
     captured = capsys.readouterr()
     assert code == 1, captured.out + captured.err
-    assert "flagged figures: 1" in captured.out and "0.9731" in captured.out
+    assert "flagged figures: 2" in captured.out and "0.9731" in captured.out and "0.8842" in captured.out
     assert "Validation Results" in captured.out
     assert "provider openai, model fake-model" in captured.out
     assert (out / "model_documentation.docx").is_file()  # still written
@@ -401,8 +566,11 @@ def test_failed_block_exits_1_and_is_listed(clean_env, capsys, monkeypatch, fake
     from tests.support.fake_llm import prompt_text
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
-    fake_llm.fault("500", count=20,
-                   match=lambda b: "Conclusion" in prompt_text(b) and "Write narrative" in prompt_text(b))
+    fake_llm.fault(
+        "500",
+        count=20,
+        match=lambda b: "Conclusion" in prompt_text(b) and "Write narrative" in prompt_text(b),
+    )
     code = main(_fake_args(fake_llm, clean_env / "out"))
     captured = capsys.readouterr()
     assert code == 1, captured.out + captured.err
@@ -410,7 +578,7 @@ def test_failed_block_exits_1_and_is_listed(clean_env, capsys, monkeypatch, fake
 
 
 @pytest.mark.slow
-def test_ctrl_c_keeps_previous_document_and_a_resumable_cache(clean_env, fake_llm):
+def test_ctrl_c_keeps_previous_document_and_a_resumable_cache(clean_env, fake_llm, monkeypatch, capsys):
     import signal
     import subprocess
     import sys
@@ -418,23 +586,32 @@ def test_ctrl_c_keeps_previous_document_and_a_resumable_cache(clean_env, fake_ll
     from autodoc.cache import cache_path
 
     out = clean_env / "out"
-    env = {k: v for k, v in os.environ.items() if k not in ("ANTHROPIC_API_KEY", "LLM_PROVIDER")}
-    env.update(OPENAI_API_KEY="sk-test-not-a-real-key", PYTHONUNBUFFERED="1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
-    # 1. a complete run leaves a document behind
-    first = subprocess.run([sys.executable, str(REPO / "main.py"), *_fake_args(fake_llm, out)],
-                           cwd=clean_env, env=env, capture_output=True, text=True, timeout=120)
-    assert first.returncode == 0, first.stdout + first.stderr
+    # 1. a complete run leaves a document behind (in-process: only the interrupted run needs
+    # its own process, to receive a real SIGINT)
+    assert main(_fake_args(fake_llm, out)) == 0
     previous = (out / "model_documentation.docx").read_bytes()
     full_run_requests = len(fake_llm.requests)
+    full_total = _finished_blocks(out)[1]
     cache_path(out).unlink()  # the next run starts afresh
 
     # 2. a slow run interrupted after a few blocks
     fake_llm.requests.clear()
     fake_llm.latency = 0.4
     proc = subprocess.Popen(
-        [sys.executable, str(REPO / "main.py"), *_fake_args(fake_llm, out, "-w", "1", "--planning-workers", "1")],
-        cwd=clean_env, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            str(REPO / "main.py"),
+            *_fake_args(fake_llm, out, "-w", "1", "--planning-workers", "1"),
+        ],
+        cwd=clean_env,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -456,7 +633,7 @@ def test_ctrl_c_keeps_previous_document_and_a_resumable_cache(clean_env, fake_ll
     assert "stopping: no new LLM calls" in stderr
     assert "Traceback" not in stderr
     done, total = _finished_blocks(out)
-    assert 2 <= done < total
+    assert 2 <= done < full_total
     assert f"stopped: {done} of {total} planned blocks are kept" in stderr
     assert (out / "model_documentation.docx").read_bytes() == previous
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]  # no half-written file
@@ -464,9 +641,68 @@ def test_ctrl_c_keeps_previous_document_and_a_resumable_cache(clean_env, fake_ll
     # 3. the same command again finishes, without redoing the kept blocks
     fake_llm.latency = 0.0
     fake_llm.requests.clear()
-    resumed = subprocess.run([sys.executable, str(REPO / "main.py"), *_fake_args(fake_llm, out)],
-                             cwd=clean_env, env=env, capture_output=True, text=True, timeout=120)
-    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    capsys.readouterr()
+    assert main(_fake_args(fake_llm, out)) == 0, capsys.readouterr()
     assert len(fake_llm.requests) <= full_run_requests - done
-    assert _finished_blocks(out)[0] == total
+    assert _finished_blocks(out) == (full_total, full_total)
     assert (out / "model_documentation.docx").read_bytes() != previous
+
+
+# ---------------------------------------------------------------------------------- scan
+
+
+def test_scan_code_only_writes_evidence_and_summary(clean_env, capsys):
+    from autodoc.evidence import EvidenceStore
+
+    assert main(["scan", "--code-root", str(_demo_project()), "--out", "ev.json"]) == 0
+    out = capsys.readouterr().out
+    store = EvidenceStore.from_json(Path("ev.json").read_text(encoding="utf-8"))
+    assert f"evidence written to ev.json ({len(store.items)} items)" in out
+    assert f"code: {len(store.code.files)} files scanned" in out
+    assert "entry points: " in out and "train.py" in out
+    assert "facts: " in out and "estimator" in out
+    assert "MLflow: " in out  # says plainly that no MLflow was scanned
+    assert store.redactions and "redactions: " in out and "url_password" in out
+
+
+def test_scan_missing_code_root_is_exit_2(clean_env, capsys):
+    assert main(["scan", "-c", str(clean_env / "nope"), "--out", "ev.json"]) == 2
+    assert "error: " in capsys.readouterr().err
+    assert not Path("ev.json").exists()
+
+
+def test_scan_reports_skipped_files_with_reasons(clean_env, capsys):
+    code = clean_env / "proj"
+    code.mkdir()
+    (code / "train.py").write_text(
+        "from sklearn.linear_model import LogisticRegression\nm = LogisticRegression(C=0.5)\n",
+        encoding="utf-8",
+    )
+    (code / "broken.py").write_text("def f(:\n", encoding="utf-8")
+    assert main(["scan", "-c", str(code), "--out", "ev.json"]) == 0
+    out = capsys.readouterr().out
+    assert "skipped 1:" in out and "broken.py: " in out
+
+
+@pytest.mark.slow
+def test_scan_with_mlflow_store_counts_models_versions_runs(clean_env, capsys, demo_store_uri):
+    from autodoc.evidence import EvidenceStore
+
+    assert main(["scan", "-c", str(_demo_project()), "--mlflow-uri", demo_store_uri, "--out", "ev.json"]) == 0
+    out = capsys.readouterr().out
+    store = EvidenceStore.from_json(Path("ev.json").read_text(encoding="utf-8"))
+    models = store.mlflow.registered_models
+    versions = sum(len(m.versions) for m in models)
+    runs = sum(len(e.runs) for e in store.mlflow.experiments)
+    assert f"{len(models)} models, {versions} versions" in out and f"{runs} runs" in out
+    assert "breast_cancer_gbm: versions" in out and "@champion" in out
+
+
+@pytest.mark.slow
+def test_demo_command_documents_the_example_offline(clean_env, capsys, monkeypatch, demo_store_uri):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")  # the demo stays offline anyway
+    out = clean_env / "demo_out"
+    assert main(["demo", "--mlflow-uri", demo_store_uri, "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "provider offline" in printed
+    assert (out / "model_documentation.docx").is_file()

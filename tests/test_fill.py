@@ -6,7 +6,15 @@ import base64
 
 import pytest
 
-from autodoc.document import ChartPlan, ImagePlan, NarrativePlan, PlanReply, SeriesSource, TablePlan, TableSource
+from autodoc.document import (
+    ChartPlan,
+    ImagePlan,
+    NarrativePlan,
+    PlanReply,
+    SeriesSource,
+    TablePlan,
+    TableSource,
+)
 from autodoc.fill import fill_chart, fill_image, fill_table, validate_plan
 from tests.test_select import GBM_V1, LOGREG_V1, sample_store, section
 
@@ -51,8 +59,10 @@ def test_model_params_uses_the_champion_version(store):
 def test_model_versions_lists_aliases_status_and_runs(store):
     tab = table(store, "model_versions", model="breast_cancer_logreg")
     rows = [[c.value for c in row] for row in tab.rows]
-    assert rows == [["1", None, "READY", "logreg-baseline", "2026-11-20"],
-                    ["2", "champion", "READY", "logreg-strong-reg", "2026-11-20"]]
+    assert rows == [
+        ["1", None, "READY", "logreg-baseline", "2026-11-20"],
+        ["2", "champion", "READY", "logreg-strong-reg", "2026-11-20"],
+    ]
 
 
 def test_metric_across_models_uses_each_models_primary_version(store):
@@ -73,8 +83,10 @@ def test_experiment_runs_include_killed_runs_with_status(store):
 def test_estimators_lists_live_code_with_location_and_names_legacy(store):
     tab = table(store, "estimators")
     rows = [[c.value for c in row] for row in tab.rows]
-    assert rows == [["LogisticRegression", "max_iter=500", "train.py:76"],
-                    ["GradientBoostingClassifier", "max_depth=3", "train.py:89"]]
+    assert rows == [
+        ["LogisticRegression", "max_iter=500", "train.py:76"],
+        ["GradientBoostingClassifier", "max_depth=3", "train.py:89"],
+    ]
     assert "RandomForestClassifier" in tab.note and "legacy" in tab.note
 
 
@@ -85,12 +97,15 @@ def test_code_facts_rows_cite_their_items(store):
     assert "c:nope:1:cv" in tab.note
 
 
-@pytest.mark.parametrize("kind,args,expected", [
-    ("metric_across_versions", {"model": "breast_cancer_logreg", "metric": "recall"}, "recall"),
-    ("model_versions", {"model": "no_such_model"}, "no_such_model"),
-    ("experiment_runs", {"experiment": "nope"}, "nope"),
-    ("code_facts", {}, "No evidence items"),
-])
+@pytest.mark.parametrize(
+    "kind,args,expected",
+    [
+        ("metric_across_versions", {"model": "breast_cancer_logreg", "metric": "recall"}, "recall"),
+        ("model_versions", {"model": "no_such_model"}, "no_such_model"),
+        ("experiment_runs", {"experiment": "nope"}, "nope"),
+        ("code_facts", {}, "No evidence items"),
+    ],
+)
 def test_missing_data_gives_a_note_not_a_number(store, kind, args, expected):
     tab = table(store, kind, **args)
     assert tab.rows == [] and expected in tab.note
@@ -98,29 +113,49 @@ def test_missing_data_gives_a_note_not_a_number(store, kind, args, expected):
 
 def test_no_mlflow_means_notes_everywhere():
     store = sample_store(with_mlflow=False)
-    for kind in ("model_params", "model_versions", "metric_across_versions", "metric_across_models",
-                 "experiment_runs"):
+    for kind in (
+        "model_params",
+        "model_versions",
+        "metric_across_versions",
+        "metric_across_models",
+        "experiment_runs",
+    ):
         tab = table(store, kind, model="breast_cancer_logreg")
         assert tab.rows == [] and "MLflow" in tab.note, kind
 
 
 def test_charts_copy_evidence_values(store):
-    chart = fill_chart(ChartPlan(title="AUC", series=SeriesSource(kind="metric_across_versions",
-                                                                   metric="roc_auc")),
-                       store, section("Model Performance", model="breast_cancer_logreg"))
+    chart = fill_chart(
+        ChartPlan(title="AUC", series=SeriesSource(kind="metric_across_versions", metric="roc_auc")),
+        store,
+        section("Model Performance", model="breast_cancer_logreg"),
+    )
     assert chart.series[0].x == ["v1", "v2"] and chart.series[0].y == [0.9934628, 0.9871]
     assert chart.series[0].evidence_ids == ["r:a1b2c3d4:metric:roc_auc", "r:b2c3d4e5:metric:roc_auc"]
-    hist = fill_chart(ChartPlan(title="loss", chart_type="line", series=SeriesSource(
-        kind="metric_history", run_id="r:c3d4e5f6", metric="train_loss")), store, section("Training"))
+    hist = fill_chart(
+        ChartPlan(
+            title="loss",
+            chart_type="line",
+            series=SeriesSource(kind="metric_history", run_id="r:c3d4e5f6", metric="train_loss"),
+        ),
+        store,
+        section("Training"),
+    )
     assert hist.series[0].x == [10, 20, 30] and hist.series[0].y == [0.9, 0.6, 0.41]
-    models = fill_chart(ChartPlan(title="AUC", series=SeriesSource(kind="metric_across_models", metric="f1")),
-                        store, section("Model Performance"))
+    models = fill_chart(
+        ChartPlan(title="AUC", series=SeriesSource(kind="metric_across_models", metric="f1")),
+        store,
+        section("Model Performance"),
+    )
     assert models.series[0].y == [0.939759, 0.9285714]
 
 
 def test_chart_without_data_has_a_note(store):
-    chart = fill_chart(ChartPlan(title="fi", series=SeriesSource(kind="feature_importance", run_id="r:a1b2c3d4")),
-                       store, section("Feature Engineering"))
+    chart = fill_chart(
+        ChartPlan(title="fi", series=SeriesSource(kind="feature_importance", run_id="r:a1b2c3d4")),
+        store,
+        section("Feature Engineering"),
+    )
     assert chart.series == [] and "No feature importances" in chart.note
 
 
@@ -128,11 +163,23 @@ def test_feature_importance_from_scanner_items(store):
     from autodoc.evidence import EvidenceItem, Source
 
     src = Source(kind="mlflow", run_id=GBM_V1)
-    extra = [EvidenceItem(id=f"r:c3d4e5f6:fi:{f}", kind="feature_importance", label=f, value=v,
-                          attrs={"feature": f}, source=src) for f, v in [("radius", 0.4), ("texture", 0.1)]]
+    extra = [
+        EvidenceItem(
+            id=f"r:c3d4e5f6:fi:{f}",
+            kind="feature_importance",
+            label=f,
+            value=v,
+            attrs={"feature": f},
+            source=src,
+        )
+        for f, v in [("radius", 0.4), ("texture", 0.1)]
+    ]
     rich = store.model_copy(update={"items": store.items + extra})
-    chart = fill_chart(ChartPlan(title="fi", series=SeriesSource(kind="feature_importance")),
-                       rich, section("Model Performance", model="breast_cancer_gbm"))
+    chart = fill_chart(
+        ChartPlan(title="fi", series=SeriesSource(kind="feature_importance")),
+        rich,
+        section("Model Performance", model="breast_cancer_gbm"),
+    )
     assert chart.series[0].x == ["radius", "texture"] and chart.series[0].y == [0.4, 0.1]
 
 
@@ -155,13 +202,19 @@ def test_fill_image_fetches_bytes_and_notes_failures(store):
 
 def test_validate_plan_names_bad_values_and_choices(store):
     sec = section("Model Performance", model="breast_cancer_gbm")
-    reply = PlanReply(blocks=[
-        NarrativePlan(guidance="x", evidence_ids=["r:c3d4e5f6:metric:roc_auc", "r:zzz:metric:auc"]),
-        TablePlan(title="t", source=TableSource(kind="metric_across_versions", model="breast_cancer_logreg")),
-        TablePlan(title="t", source=TableSource(kind="metric_across_versions", metric="auc")),
-        ChartPlan(title="c", series=SeriesSource(kind="metric_history", run_id="r:c3d4e5f6", metric="loss")),
-        ImagePlan(title="i", artifact_id="r:a1b2c3d4:art:plots/roc_curve.png"),
-    ])
+    reply = PlanReply(
+        blocks=[
+            NarrativePlan(guidance="x", evidence_ids=["r:c3d4e5f6:metric:roc_auc", "r:zzz:metric:auc"]),
+            TablePlan(
+                title="t", source=TableSource(kind="metric_across_versions", model="breast_cancer_logreg")
+            ),
+            TablePlan(title="t", source=TableSource(kind="metric_across_versions", metric="auc")),
+            ChartPlan(
+                title="c", series=SeriesSource(kind="metric_history", run_id="r:c3d4e5f6", metric="loss")
+            ),
+            ImagePlan(title="i", artifact_id="r:a1b2c3d4:art:plots/roc_curve.png"),
+        ]
+    )
     errors = validate_plan(reply, store, sec)
     assert len(errors) == 5, errors
     assert "r:zzz:metric:auc" in errors[0]
@@ -169,11 +222,16 @@ def test_validate_plan_names_bad_values_and_choices(store):
     assert "metric auc was not logged" in errors[2] and "roc_auc" in errors[2]
     assert "train_loss" in errors[3]
     assert "not an image artifact" in errors[4] and "confusion_matrix.png" in errors[4]
-    good = PlanReply(blocks=[
-        TablePlan(title="t", source=TableSource(kind="metric_across_versions", metric="roc_auc")),
-        ImagePlan(title="i", artifact_id="r:c3d4e5f6:art:plots/confusion_matrix.png"),
-    ])
+    good = PlanReply(
+        blocks=[
+            TablePlan(title="t", source=TableSource(kind="metric_across_versions", metric="roc_auc")),
+            ImagePlan(title="i", artifact_id="r:c3d4e5f6:art:plots/confusion_matrix.png"),
+        ]
+    )
     assert validate_plan(good, store, sec) == []
-    unknown = validate_plan(PlanReply(blocks=[TablePlan(title="t", source=TableSource(
-        kind="model_versions", model="churn"))]), store, section("Deployment"))
+    unknown = validate_plan(
+        PlanReply(blocks=[TablePlan(title="t", source=TableSource(kind="model_versions", model="churn"))]),
+        store,
+        section("Deployment"),
+    )
     assert "unknown model churn" in unknown[0] and "breast_cancer_gbm" in unknown[0]

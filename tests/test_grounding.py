@@ -28,8 +28,9 @@ def test_fabricated_figure_is_flagged_with_its_sentence(store):
     ]
 
 
-@pytest.mark.parametrize("written", ["0.9934628", "0.9935", "0.993", "0.99", "99.3%", "99.35%", "99%",
-                                     "99.3 percent", "0.99346"])
+@pytest.mark.parametrize(
+    "written", ["0.9934628", "0.9935", "0.993", "0.99", "99.3%", "99.35%", "99%", "99.3 percent", "0.99346"]
+)
 def test_rounded_and_percentage_forms_of_a_real_value_pass(store, written):
     assert figures(f"The AUC is {written} [[r:a1b2c3d4:metric:roc_auc]].", store) == []
 
@@ -54,9 +55,11 @@ def test_small_integers_must_be_evidence_values_or_counts(store):
 
 
 def test_identifiers_versions_sections_and_citations_are_not_figures(store):
-    text = ("Version 2 of breast_cancer_logreg (v2) is the champion; see Section 4.2 and Table 3. "
-            "Run a1b2c3d4 logged it [[r:a1b2c3d4:metric:roc_auc]]. It is defined in train.py:76 "
-            "(line 204). The model was created on 2026-11-20.")
+    text = (
+        "Version 2 of breast_cancer_logreg (v2) is the champion; see Section 4.2 and Table 3. "
+        "Run a1b2c3d4 logged it [[r:a1b2c3d4:metric:roc_auc]]. It is defined in train.py:76 "
+        "(line 204). The model was created on 2026-11-20."
+    )
     assert figures(text, store) == []
 
 

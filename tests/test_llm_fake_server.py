@@ -122,7 +122,7 @@ def test_latency_is_served_concurrently(fake_llm: FakeLLM) -> None:
         replies = list(pool.map(lambda _: provider.complete(request), range(32)))
     elapsed = time.monotonic() - started
     assert all(r.parsed is not None for r in replies)
-    assert 0.6 <= elapsed < 1.8  # two waves of 16 at 0.3 s, not 32 x 0.3 s
+    assert 0.6 <= elapsed < 3.5  # two waves of 16 at 0.3 s, not 32 x 0.3 s = 9.6 s
     assert len(fake_llm.requests) == 32
 
 

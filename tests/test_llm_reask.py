@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from pydantic import BaseModel
@@ -10,7 +11,7 @@ from pydantic import BaseModel
 from autodoc.document import NarrativeReply, PlanReply
 from autodoc.errors import LLMConfigError
 from autodoc.llm.base import LLMRequest, Message
-from autodoc.llm.reask import ask
+from autodoc.llm.reask import ask, with_reask
 from autodoc.llm.registry import get_provider
 from tests.support.fake_llm import FABRICATED_TEXT, FakeLLM
 from tests.support.llm_fixtures import llm_settings
@@ -113,3 +114,13 @@ def test_transport_failure_is_not_reasked(fake_llm: FakeLLM) -> None:
     with pytest.raises(LLMConfigError, match="OPENAI_API_KEY"):
         ask(get_provider(llm_settings(fake_llm, "openai")), narrative_request())
     assert len(fake_llm.requests) == 1
+
+
+def test_reask_keeps_the_stop_flag_and_the_original_turns() -> None:
+    stop = threading.Event()
+    request = narrative_request().model_copy(update={"stop": stop})
+    follow = with_reask(request, "", ["the answer is not valid JSON"])
+    assert follow.stop is stop
+    assert [m.role for m in follow.messages] == ["user", "assistant", "user"]
+    assert follow.messages[1].content == "(empty answer)"  # APIs refuse empty turns
+    assert request.request_hash("openai", "m") != follow.request_hash("openai", "m")

@@ -29,29 +29,68 @@ from tests.test_plan import make_evidence, make_spec
 ID_LINE = re.compile(r"^([a-z]{1,2}:[^\s|]+) \|", re.M)
 
 
+def prompt_ids(text: str) -> list[str]:
+    """Evidence ids listed in a prompt, with grouped ``<run>:metric:<key> | | a=1; b=2`` lines expanded."""
+    ids: list[str] = []
+    keys: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        match = ID_LINE.match(line + " ")
+        if not match:
+            continue
+        eid = match.group(1)
+        if not eid.endswith(":<key>"):
+            ids.append(eid)
+            continue
+        prefix = eid[: -len("<key>")]
+        same = re.search(r"same keys and values as (\S+):<key>", line)
+        pairs = line.split(" | | ", 1)[-1]
+        names = keys.get(same.group(1) + ":", []) if same else re.findall(r"(?:^|; )([^=;]+)=", pairs)
+        names = [n.strip() for n in names]
+        keys[prefix] = names
+        ids += [prefix + n for n in names]
+    return ids
+
+
 def realistic_responder(body: dict[str, Any]) -> dict[str, Any]:
     """Plans of 2-3 blocks naming real ids from the prompt; narratives that cite them."""
     text = prompt_text(body)
-    ids = ID_LINE.findall(text)
+    ids = prompt_ids(text)
     props = (request_schema(body) or {}).get("properties", {})
     if "blocks" in props:
         blocks: list[dict[str, Any]] = [
-            {"type": "narrative", "title": None, "guidance": "Describe what the evidence shows.",
-             "evidence_ids": ids[:3]},
-            {"type": "list", "title": "Key facts", "guidance": "List the main facts.", "evidence_ids": ids[3:6]},
+            {
+                "type": "narrative",
+                "title": None,
+                "guidance": "Describe what the evidence shows.",
+                "evidence_ids": ids[:3],
+            },
+            {
+                "type": "list",
+                "title": "Key facts",
+                "guidance": "List the main facts.",
+                "evidence_ids": ids[3:6],
+            },
         ]
         model = re.search(r"Registered model of this subsection: (\S+)", text)
         kinds = re.search(r"Table kinds offered: (.*)", text)
         if model and kinds and "model_versions" in kinds.group(1):
-            blocks.append({"type": "table", "title": "Versions",
-                           "source": {"kind": "model_versions", "model": model.group(1)}})
+            blocks.append(
+                {
+                    "type": "table",
+                    "title": "Versions",
+                    "source": {"kind": "model_versions", "model": model.group(1)},
+                }
+            )
         elif ids:
-            blocks.append({"type": "table", "title": "Facts", "source": {"kind": "evidence", "evidence_ids": ids[:4]}})
+            blocks.append(
+                {"type": "table", "title": "Facts", "source": {"kind": "evidence", "evidence_ids": ids[:4]}}
+            )
         return {"blocks": blocks}
     cites = " ".join(f"[[{i}]]" for i in ids[:2])
     if "a bulleted list" in text:
         return {"text": f"- The section draws on recorded facts {cites}\n- Nothing else was found."}
-    return {"text": f"This part summarises the recorded evidence {cites}. Details not recorded are stated as missing."}
+    summary = f"This part summarises the recorded evidence {cites}."
+    return {"text": summary + " Details not recorded are stated as missing."}
 
 
 def _settings(fake: FakeLLM, tmp: Path, provider: str = "openai", **kw: Any) -> Settings:
@@ -59,9 +98,13 @@ def _settings(fake: FakeLLM, tmp: Path, provider: str = "openai", **kw: Any) -> 
     return llm_settings(fake, provider, **{**values, **kw})
 
 
-def _run(fake: FakeLLM, tmp: Path, provider: str = "openai", evidence: Any = None, **kw: Any) -> DocumentState:
+def _run(
+    fake: FakeLLM, tmp: Path, provider: str = "openai", evidence: Any = None, **kw: Any
+) -> DocumentState:
     fake.responder = realistic_responder
-    return pipeline.plan_and_write(make_spec(), evidence or make_evidence(), _settings(fake, tmp, provider, **kw))
+    return pipeline.plan_and_write(
+        make_spec(), evidence or make_evidence(), _settings(fake, tmp, provider, **kw)
+    )
 
 
 def _write_prompts(fake: FakeLLM) -> list[str]:
@@ -69,12 +112,21 @@ def _write_prompts(fake: FakeLLM) -> list[str]:
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
-def test_every_block_written_and_every_citation_resolves(fake_llm: FakeLLM, tmp_path: Path, provider: str) -> None:
+def test_every_block_written_and_every_citation_resolves(
+    fake_llm: FakeLLM, tmp_path: Path, provider: str
+) -> None:
     state = _run(fake_llm, tmp_path, provider)
     assert [s.number for s in state.sections] == ["1", "2", "2.1", "2.2", "3"]
     blocks = state.blocks()
-    assert blocks and all(b.status == "written" for _, b in blocks), [(b.id, b.status, b.error) for _, b in blocks]
-    cited = [eid for _, b in blocks if b.content.type == "narrative" for eid in re.findall(CITATION_RE, b.content.text)]
+    assert blocks and all(b.status == "written" for _, b in blocks), [
+        (b.id, b.status, b.error) for _, b in blocks
+    ]
+    cited = [
+        eid
+        for _, b in blocks
+        if b.content.type == "narrative"
+        for eid in re.findall(CITATION_RE, b.content.text)
+    ]
     assert cited, "the narratives cite evidence"
     assert all(eid in state.evidence_items for eid in cited)
     versions = state.section("model-performance--churn_model").blocks[-1].content
@@ -102,8 +154,11 @@ def test_fabricated_figure_is_flagged_and_reported(fake_llm: FakeLLM, tmp_path: 
 
 
 def test_reask_fixes_a_fabricated_figure(fake_llm: FakeLLM, tmp_path: Path) -> None:
-    fake_llm.fault("fabricated", match=lambda b: "Section 1: Executive" in prompt_text(b)
-                   and "Write narrative" in prompt_text(b), count=1)
+    fake_llm.fault(
+        "fabricated",
+        match=lambda b: "Section 1: Executive" in prompt_text(b) and "Write narrative" in prompt_text(b),
+        count=1,
+    )
     state = _run(fake_llm, tmp_path)
     block = state.section("executive-summary").blocks[0]
     assert block.status == "written" and not block.flags
@@ -112,8 +167,11 @@ def test_reask_fixes_a_fabricated_figure(fake_llm: FakeLLM, tmp_path: Path) -> N
 
 
 def test_a_failed_block_costs_that_block_and_can_be_retried_alone(fake_llm: FakeLLM, tmp_path: Path) -> None:
-    fake_llm.fault("invalid_json", match=lambda b: "Section 2.2: fraud_model" in prompt_text(b)
-                   and "Write narrative" in prompt_text(b), count=3)
+    fake_llm.fault(
+        "invalid_json",
+        match=lambda b: "Section 2.2: fraud_model" in prompt_text(b) and "Write narrative" in prompt_text(b),
+        count=3,
+    )
     state = _run(fake_llm, tmp_path)
     failed = [(s.id, b.id) for s, b in state.failed()]
     assert failed == [("model-performance--fraud_model", "model-performance--fraud_model.b1")]
@@ -125,8 +183,13 @@ def test_a_failed_block_costs_that_block_and_can_be_retried_alone(fake_llm: Fake
 
     before = {b.id: b.model_dump() for _, b in state.blocks() if b.id != block.id}
     fake_llm.requests.clear()
-    pipeline.regenerate(state, make_evidence(), _settings(fake_llm, tmp_path), "model-performance--fraud_model",
-                        block_id=block.id)
+    pipeline.regenerate(
+        state,
+        make_evidence(),
+        _settings(fake_llm, tmp_path),
+        "model-performance--fraud_model",
+        block_id=block.id,
+    )
     assert state.section("model-performance--fraud_model").blocks[0].status == "written"
     assert len(fake_llm.requests) == 1
     assert {b.id: b.model_dump() for _, b in state.blocks() if b.id != block.id} == before
@@ -137,20 +200,30 @@ def test_regeneration_with_feedback_touches_only_its_section(fake_llm: FakeLLM, 
     state = _run(fake_llm, tmp_path)
     before = {s.id: s.model_dump() for s in state.sections}
     fake_llm.requests.clear()
-    pipeline.regenerate(state, make_evidence(), _settings(fake_llm, tmp_path), "validation",
-                        feedback="shorter, explain the threshold choice")
+    pipeline.regenerate(
+        state,
+        make_evidence(),
+        _settings(fake_llm, tmp_path),
+        "validation",
+        feedback="shorter, explain the threshold choice",
+    )
     assert fake_llm.requests, "the section was rewritten"
     assert all("Section 3: Validation" in r.text for r in fake_llm.requests)
     assert all("explain the threshold choice" in r.text for r in fake_llm.requests)
     for sec in state.sections:
         if sec.id != "validation":
             assert sec.model_dump() == before[sec.id]
-    assert all(b.feedback == "shorter, explain the threshold choice"
-               for b in state.section("validation").blocks if b.plan.type in ("narrative", "list"))
+    assert all(
+        b.feedback == "shorter, explain the threshold choice"
+        for b in state.section("validation").blocks
+        if b.plan.type in ("narrative", "list")
+    )
     assert load_state(cache_path(tmp_path / "out")).section("validation").blocks[0].feedback
 
 
-def test_approved_and_edited_blocks_survive_regeneration_unless_forced(fake_llm: FakeLLM, tmp_path: Path) -> None:
+def test_approved_and_edited_blocks_survive_regeneration_unless_forced(
+    fake_llm: FakeLLM, tmp_path: Path
+) -> None:
     state = _run(fake_llm, tmp_path)
     sec = state.section("executive-summary")
     approved, edited = sec.blocks[0], sec.blocks[1]
@@ -168,7 +241,9 @@ def test_approved_and_edited_blocks_survive_regeneration_unless_forced(fake_llm:
     assert sec.blocks[0].status == "written"
 
 
-def test_changed_evidence_invalidates_only_the_sections_that_use_it(fake_llm: FakeLLM, tmp_path: Path) -> None:
+def test_changed_evidence_invalidates_only_the_sections_that_use_it(
+    fake_llm: FakeLLM, tmp_path: Path
+) -> None:
     state = _run(fake_llm, tmp_path)
     changed = make_evidence()
     item = changed.get("r:c1b2c3d4:param:n_estimators")

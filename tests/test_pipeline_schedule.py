@@ -28,8 +28,15 @@ def _graph(meter: Meter, sections: int, blocks: int, seconds: float, log: list[s
     def plan_job(n: int) -> Job:
         def done(_: object) -> list[Job]:
             log.append(f"planned {n}")
-            return [Job("write", f"w{n}.{b}", lambda: meter.work("write", seconds),
-                        lambda _o, n=n, b=b: log.append(f"wrote {n}.{b}")) for b in range(blocks)]
+            return [
+                Job(
+                    "write",
+                    f"w{n}.{b}",
+                    lambda: meter.work("write", seconds),
+                    lambda _o, n=n, b=b: log.append(f"wrote {n}.{b}"),
+                )
+                for b in range(blocks)
+            ]
 
         return Job("plan", f"p{n}", lambda: meter.work("plan", seconds), done)
 
@@ -72,6 +79,7 @@ def test_local_jobs_run_inline_and_failures_reach_on_done() -> None:
     def boom() -> None:
         raise ValueError("bad fill")
 
-    Scheduler(1, 1, Progress()).run([Job("local", "t", boom, seen.append),
-                                     Job("write", "w", lambda: 7, seen.append)])
+    Scheduler(1, 1, Progress()).run(
+        [Job("local", "t", boom, seen.append), Job("write", "w", lambda: 7, seen.append)]
+    )
     assert any(isinstance(x, ValueError) for x in seen) and 7 in seen

@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import io
 import re
+import shutil
+import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -13,6 +16,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import RGBColor
 
+from autodoc.errors import ConfigError
 from autodoc.render.docx import render_docx
 from autodoc.render.format import format_value
 from autodoc.render.text import citation_numbers
@@ -136,7 +140,11 @@ def test_failed_blocks_and_sections_are_visible(doc):
     assert any("Known weaknesses" in n and "LLM call timed out after 3 attempts" in n for n in notices)
     assert any("planning failed: provider returned invalid JSON twice" in n for n in notices)
     failed = next(t for t in doc.tables if [c.text for c in t.rows[0].cells] == ["Section", "Block", "Error"])
-    assert [c.text for c in failed.rows[1].cells] == ["4 Limitations", "limitations.b1", "LLM call timed out after 3 attempts"]
+    assert [c.text for c in failed.rows[1].cells] == [
+        "4 Limitations",
+        "limitations.b1",
+        "LLM call timed out after 3 attempts",
+    ]
     assert failed.rows[2].cells[1].text == "(whole section)"
 
 
@@ -196,6 +204,7 @@ def test_a_corporate_template_supplies_the_styles(tmp_path, state):
     template.styles["Heading 1"].font.name = "Courier New"
     template.styles["Heading 1"].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
     template.styles["Normal"].font.name = "Georgia"
+    template.styles["Table Grid"].delete()  # a template without our table style
     template.add_paragraph("CORPORATE BOILERPLATE")
     path = tmp_path / "corporate.docx"
     template.save(path)
@@ -206,6 +215,7 @@ def test_a_corporate_template_supplies_the_styles(tmp_path, state):
     assert out.styles["Normal"].font.name == "Georgia"
     headings = [p.text for p in out.paragraphs if p.style.name == "Heading 1"]
     assert headings[:2] == ["1 Introduction", "2 Data"]
+    assert {t.style.name for t in out.tables} == {"autodoc Table"}  # added, bordered
 
 
 def test_unusable_image_becomes_a_notice(state):
@@ -223,3 +233,34 @@ def test_an_empty_document_still_renders(state):
     out = Document(io.BytesIO(render_docx(empty)))
     assert out.paragraphs[0].text == state.title
     assert any(p.text == "No evidence was cited." for p in out.paragraphs)
+
+
+@pytest.mark.slow  # LibreOffice: 2-5 s
+def test_libreoffice_renders_the_document_to_pages(tmp_path, doc_bytes):
+    if not (shutil.which("soffice") and shutil.which("pdftoppm") and shutil.which("pdftotext")):
+        pytest.skip("LibreOffice or poppler-utils not installed (see scripts/render_pages.sh)")
+    docx = tmp_path / "doc.docx"
+    docx.write_bytes(doc_bytes)
+    script = Path(__file__).resolve().parents[1] / "scripts" / "render_pages.sh"
+    subprocess.run(
+        ["bash", str(script), str(docx), str(tmp_path / "pages"), "30"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    pages = sorted((tmp_path / "pages").glob("page-*.png"))
+    assert len(pages) >= 5
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "pages" / "doc.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    for expected in ["3.1 breast_cancer_gbm", "Table 1: Test metrics", "Figure 3: ROC curve", "[9]"]:
+        assert expected in text
+
+
+def test_a_bad_template_is_a_clear_error(tmp_path, state):
+    not_docx = tmp_path / "brand.docx"
+    not_docx.write_text("just text")
+    with pytest.raises(ConfigError, match=r"brand\.docx is not a Word document"):
+        render_docx(state, template=str(not_docx))
+    with pytest.raises(ConfigError, match="docx template not found"):
+        render_docx(state, template=str(tmp_path / "missing.docx"))

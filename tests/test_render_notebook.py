@@ -9,6 +9,17 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autodoc.document import (
+    Block,
+    Cell,
+    ChartContent,
+    ChartPlan,
+    Series,
+    SeriesSource,
+    TableContent,
+    TablePlan,
+    TableSource,
+)
 from autodoc.render.notebook import render_notebook
 from autodoc.render.text import references
 from tests.test_render_support import make_state
@@ -56,7 +67,12 @@ def test_awkward_ids_are_made_valid(state):
 
 def test_headings_and_citations_match_the_document(nb, state):
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    for heading in ["## 1 Introduction", "## 3 Model Performance", "### 3.1 breast_cancer_gbm", "## 5 Monitoring"]:
+    for heading in [
+        "## 1 Introduction",
+        "## 3 Model Performance",
+        "### 3.1 breast_cancer_gbm",
+        "## 5 Monitoring",
+    ]:
         assert f"\n{heading}" in "\n" + markdown
     assert "trained in `train.py` [1]. Its test AUC is 0.837 [2]." in markdown
     for ref in references(state):
@@ -74,17 +90,44 @@ def test_code_is_self_contained(nb):
     assert "matplotlib.use" not in code
 
 
-def test_notebook_executes_top_to_bottom(nb_bytes, state):
-    nb = nbformat.reads(nb_bytes.decode(), as_version=4)
+def _with_ranking_chart(state):
+    """The fixture plus a many-bar chart (drawn horizontally) and NaN in a table."""
+    extra = state.model_copy(deep=True)
+    sec = extra.section("limitations")
+    names = [f"feature {i}" for i in range(15)]
+    chart = ChartContent(
+        caption="Feature importance",
+        chart_type="bar",
+        series=[Series(name="importance", x=names, y=[1 / (i + 1) for i in range(15)])],
+    )
+    table = TableContent(
+        caption="With a missing metric",
+        columns=["metric", "value"],
+        rows=[[Cell(value="auc"), Cell(value=float("nan"))]],
+    )
+    plan = ChartPlan(title="Importance", series=SeriesSource(kind="feature_importance"))
+    tplan = TablePlan(title="T", source=TableSource(kind="evidence"))
+    sec.blocks.append(Block(id="limitations.b3", plan=plan, content=chart, status="written"))
+    sec.blocks.append(Block(id="limitations.b4", plan=tplan, content=table, status="written"))
+    return extra
+
+
+@pytest.mark.slow  # a real kernel: 3-6 s
+def test_notebook_executes_top_to_bottom(state):
+    nb = nbformat.reads(render_notebook(_with_ranking_chart(state)).decode(), as_version=4)
     NotebookClient(nb, timeout=60, kernel_name="python3").execute()  # raises on any cell error
     outputs = {c.id: c.outputs for c in nb.cells if c.cell_type == "code"}
     table = outputs["model-performance--breast_cancer_gbm-b1-code"]
     html = table[0]["data"]["text/html"]
     assert "0.8374628173" in html and "1234567" in html  # unrounded evidence values
-    charts = [cid for cid in outputs if cid.endswith("-code") and "b2" in cid]
-    assert len(charts) == 2
+    charts = [
+        "model-performance--breast_cancer_gbm-b2-code",
+        "model-performance--churn_model-b2-code",
+        "limitations-b3-code",
+    ]
     for cid in charts:
         assert any("image/png" in o.get("data", {}) for o in outputs[cid]), cid
+    assert "NaN" in outputs["limitations-b4-code"][0]["data"]["text/plain"]  # float("nan") literal ran
     assert not any(o.output_type == "error" for outs in outputs.values() for o in outs)
     image_cell = next(c for c in nb.cells if "attachments" in c)
     assert "image/png" in next(iter(image_cell.attachments.values()))

@@ -9,7 +9,7 @@ import pytest
 
 from autodoc.document import ChartContent, Series
 from autodoc.evidence import EvidenceItem, Source
-from autodoc.render.charts import chart_png
+from autodoc.render.charts import _cached_png, chart_png
 from autodoc.render.format import format_cell, format_value
 from autodoc.render.text import citation_numbers, parse_narrative, reference_text, strip_citations
 from tests.test_render_support import make_state
@@ -84,10 +84,20 @@ def test_citation_numbers_follow_first_use_across_block_types():
 
 
 def test_reference_text_names_code_location_or_mlflow_entity():
-    code = EvidenceItem(id="c:a.py:3:seed", kind="seed", label="random seed", value=42,
-                        source=Source(kind="code", path="a.py", line_start=3, commit="abcdef1234567890"))
-    version = EvidenceItem(id="mv:m:2", kind="model_version", label="m version 2", value="2",
-                           source=Source(kind="mlflow", model_name="m", model_version="2", run_id="ff" * 16))
+    code = EvidenceItem(
+        id="c:a.py:3:seed",
+        kind="seed",
+        label="random seed",
+        value=42,
+        source=Source(kind="code", path="a.py", line_start=3, commit="abcdef1234567890"),
+    )
+    version = EvidenceItem(
+        id="mv:m:2",
+        kind="model_version",
+        label="m version 2",
+        value="2",
+        source=Source(kind="mlflow", model_name="m", model_version="2", run_id="ff" * 16),
+    )
     assert reference_text(code) == "random seed. Code: a.py, line 3, commit abcdef123456"
     assert reference_text(version) == f"m version 2. MLflow: registered model m version 2, run {'ff' * 16}"
 
@@ -99,9 +109,14 @@ def _png_size(png: bytes) -> tuple[int, int]:
 
 def _chart(kind: str, offset: float) -> ChartContent:
     return ChartContent(
-        caption="c", chart_type=kind, x_label="x", y_label="y",
-        series=[Series(name="a", x=[1, 2, 3], y=[offset, offset + 1, offset + 0.5]),
-                Series(name="b", x=[1, 2, 3], y=[offset + 2, offset, offset + 1])],
+        caption="c",
+        chart_type=kind,
+        x_label="x",
+        y_label="y",
+        series=[
+            Series(name="a", x=[1, 2, 3], y=[offset, offset + 1, offset + 0.5]),
+            Series(name="b", x=[1, 2, 3], y=[offset + 2, offset, offset + 1]),
+        ],
     )
 
 
@@ -111,16 +126,30 @@ def test_chart_png_at_print_resolution():
 
 
 def test_charts_drawn_in_threads_match_serial_drawing():
-    charts = [_chart(kind, i / 10) for i, kind in enumerate(["bar", "line", "scatter", "bar", "line", "scatter"])]
-    serial = [chart_png(c, dpi=60) for c in charts]
+    charts = [_chart(kind, i / 10) for i, kind in enumerate(["bar", "line", "scatter", "bar"])]
+    _cached_png.cache_clear()  # draw for real in both runs
     with ThreadPoolExecutor(max_workers=3) as pool:
         threaded = list(pool.map(lambda c: chart_png(c, dpi=60), charts))
+    _cached_png.cache_clear()
+    serial = [chart_png(c, dpi=60) for c in charts]
     assert threaded == serial
 
 
 def test_chart_without_data_still_draws():
     empty = ChartContent(caption="c", chart_type="line", series=[], note="no runs logged auc")
-    categorical = ChartContent(caption="c", chart_type="scatter",
-                               series=[Series(name="s", x=["a", "b"], y=[1.0, 2.0])])
+    categorical = ChartContent(
+        caption="c", chart_type="scatter", series=[Series(name="s", x=["a", "b"], y=[1.0, 2.0])]
+    )
     assert _png_size(chart_png(empty, dpi=50))[0] == 325
     assert _png_size(chart_png(categorical, dpi=50))[0] == 325
+
+
+def test_many_bars_of_one_series_are_drawn_horizontally_and_taller():
+    names = [f"feature number {i}" for i in range(25)]
+    chart = ChartContent(
+        caption="c",
+        chart_type="bar",
+        series=[Series(name="importance", x=names, y=[1 / (i + 1) for i in range(25)])],
+    )
+    width, height = _png_size(chart_png(chart, dpi=50))
+    assert width == 325 and height > 170  # 3.4 in is the normal height

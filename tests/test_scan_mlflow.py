@@ -42,7 +42,10 @@ def test_scan_finds_models_versions_and_aliases_as_mlflow_holds_them(demo_scan, 
         assert [v.version for v in info.versions] == [str(v.version) for v in held]
         for mine, theirs in zip(info.versions, held, strict=True):
             assert (mine.run_id, mine.source, mine.status, mine.tags) == (
-                theirs.run_id, theirs.source, theirs.status, theirs.tags,
+                theirs.run_id,
+                theirs.source,
+                theirs.status,
+                theirs.tags,
             )
             assert mine.model_id == theirs.source.removeprefix("models:/")
         champion = client.get_model_version_by_alias(model.name, "champion")
@@ -80,7 +83,9 @@ def test_metric_values_and_histories_are_what_mlflow_holds(demo_scan, demo_store
     run = demo_scan.snapshot.experiments[0].runs[0]
     run = next(r for e in demo_scan.snapshot.experiments for r in e.runs if r.run_id == run_id)
     history = client.get_metric_history(run_id, "train_loss")
-    assert run.metric_history["train_loss"] == [(m.step, m.value) for m in sorted(history, key=lambda m: m.step)]
+    assert run.metric_history["train_loss"] == [
+        (m.step, m.value) for m in sorted(history, key=lambda m: m.step)
+    ]
     assert len(run.metric_history["train_loss"]) > 5
     items = _items(demo_scan)
     hist = items[f"{run.evidence_id}:hist:train_loss"]
@@ -113,8 +118,10 @@ def test_items_have_unique_ids_and_the_evidence_store_round_trips(demo_scan):
     ids = [item.id for item in demo_scan.items]
     assert len(ids) == len(set(ids))
     store = EvidenceStore(
-        created_at=datetime.now(UTC).isoformat(), generator_version="test",
-        mlflow=demo_scan.snapshot, items=demo_scan.items,
+        created_at=datetime.now(UTC).isoformat(),
+        generator_version="test",
+        mlflow=demo_scan.snapshot,
+        items=demo_scan.items,
     )
     again = EvidenceStore.from_json(store.to_json())
     assert again.mlflow == demo_scan.snapshot

@@ -31,7 +31,12 @@ def test_defaults_outside_domino_are_local_and_offline():
     assert s.provider == "offline"
     assert (s.max_files, s.generation_workers, s.planning_workers) == (50, 4, 4)
     assert (s.timeout, s.max_retries, s.initial_backoff, s.max_backoff, s.backoff_jitter) == (
-        120.0, 3, 3.0, 30.0, 0.2)
+        120.0,
+        3,
+        3.0,
+        30.0,
+        0.2,
+    )
 
 
 def test_domino_defaults_use_its_mounts_and_project():
@@ -81,12 +86,23 @@ def test_prefixed_variable_wins_over_bare_one():
 
 def test_manual_variables_map_to_settings(tmp_path):
     env = {
-        "LLM_PROVIDER": "openai", "OPENAI_API_KEY": "sk-test-1", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
-        "CODE_ROOT": "/src", "OUTPUT_DIR": "/out", "MAX_FILES": "70", "PARALLEL_WORKERS": "6",
-        "PLANNING_WORKERS": "5", "LLM_MODEL": "gpt-x", "LLM_MAX_RETRIES": "1",
-        "LLM_INITIAL_BACKOFF": "0.5", "LLM_MAX_BACKOFF": "4", "LLM_BACKOFF_JITTER": "0",
-        "MLFLOW_TRACKING_URI": "sqlite:///m.db", "MLFLOW_EXPERIMENT_NAME": "churn",
-        "AUTODOC_TIMEOUT": "15", "AUTODOC_ALLOWED_ROOT": "/srv",
+        "LLM_PROVIDER": "openai",
+        "OPENAI_API_KEY": "sk-test-1",
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        "CODE_ROOT": "/src",
+        "OUTPUT_DIR": "/out",
+        "MAX_FILES": "70",
+        "PARALLEL_WORKERS": "6",
+        "PLANNING_WORKERS": "5",
+        "LLM_MODEL": "gpt-x",
+        "LLM_MAX_RETRIES": "1",
+        "LLM_INITIAL_BACKOFF": "0.5",
+        "LLM_MAX_BACKOFF": "4",
+        "LLM_BACKOFF_JITTER": "0",
+        "MLFLOW_TRACKING_URI": "sqlite:///m.db",
+        "MLFLOW_EXPERIMENT_NAME": "churn",
+        "AUTODOC_TIMEOUT": "15",
+        "AUTODOC_ALLOWED_ROOT": "/srv",
     }
     s = load(env=env)
     assert s.provider == "openai" and s.api_key() == "sk-test-1"
@@ -100,11 +116,19 @@ def test_manual_variables_map_to_settings(tmp_path):
 
 
 def test_prefixed_forms_of_manual_variables():
-    env = {"AUTODOC_LLM_PROVIDER": "anthropic", "AUTODOC_ANTHROPIC_API_KEY": "sk-ant-x",
-           "AUTODOC_PARALLEL_WORKERS": "3", "AUTODOC_MLFLOW_TRACKING_URI": "http://127.0.0.1:5000"}
+    env = {
+        "AUTODOC_LLM_PROVIDER": "anthropic",
+        "AUTODOC_ANTHROPIC_API_KEY": "sk-ant-x",
+        "AUTODOC_PARALLEL_WORKERS": "3",
+        "AUTODOC_MLFLOW_TRACKING_URI": "http://127.0.0.1:5000",
+    }
     s = load(env=env)
     assert (s.provider, s.api_key(), s.generation_workers, s.mlflow_uri) == (
-        "anthropic", "sk-ant-x", 3, "http://127.0.0.1:5000")
+        "anthropic",
+        "sk-ant-x",
+        3,
+        "http://127.0.0.1:5000",
+    )
 
 
 def test_base_url_of_the_other_provider_is_not_used():
@@ -116,8 +140,15 @@ def test_base_url_of_the_other_provider_is_not_used():
 
 
 def test_list_and_bool_overrides():
-    s = load({"models": "churn*, fraud_?", "experiments": "prod_*", "latest_only": True,
-              "project_filtering": False, "notebook": True})
+    s = load(
+        {
+            "models": "churn*, fraud_?",
+            "experiments": "prod_*",
+            "latest_only": True,
+            "project_filtering": False,
+            "notebook": True,
+        }
+    )
     assert s.models == ["churn*", "fraud_?"] and s.experiments == ["prod_*"]
     assert s.latest_only and not s.project_filtering and s.notebook
 
@@ -235,15 +266,19 @@ def test_dotenv_parser_handles_quotes_comments_and_export():
     text = (
         "# a comment\n\n"
         "export LLM_MODEL=gpt-4.1  # inline comment\n"
-        "OUTPUT_DIR=\"/data/my docs\"\n"
+        'OUTPUT_DIR="/data/my docs"\n'
         "CODE_ROOT='/src/#not-a-comment'\n"
-        "MLFLOW_EXPERIMENT_NAME=\"say \\\"hi\\\"\"\n"
+        'MLFLOW_EXPERIMENT_NAME="say \\"hi\\""\n'
         "EMPTY=\n"
     )
     values = {k: v for k, (v, _) in parse_dotenv(text).items()}
-    assert values == {"LLM_MODEL": "gpt-4.1", "OUTPUT_DIR": "/data/my docs",
-                      "CODE_ROOT": "/src/#not-a-comment", "MLFLOW_EXPERIMENT_NAME": 'say "hi"',
-                      "EMPTY": ""}
+    assert values == {
+        "LLM_MODEL": "gpt-4.1",
+        "OUTPUT_DIR": "/data/my docs",
+        "CODE_ROOT": "/src/#not-a-comment",
+        "MLFLOW_EXPERIMENT_NAME": 'say "hi"',
+        "EMPTY": "",
+    }
 
 
 def test_dotenv_malformed_line_names_line_not_content():

@@ -58,7 +58,8 @@ def test_yaml_round_trip_and_hash_ignore_layout_and_path():
     spec = parse_spec(text, "a.yaml")
     again = parse_spec(spec.to_yaml(), "b.yaml")
     assert [s.model_dump(exclude={"line"}) for s in again.sections] == [
-        s.model_dump(exclude={"line"}) for s in spec.sections]
+        s.model_dump(exclude={"line"}) for s in spec.sections
+    ]
     assert again.hash() == spec.hash() and len(spec.hash()) == 16
     changed = parse_spec(text.replace("h\n", "other hint\n"), "a.yaml")
     assert changed.hash() != spec.hash()
@@ -66,15 +67,24 @@ def test_yaml_round_trip_and_hash_ignore_layout_and_path():
 
 def test_to_data_has_the_yaml_shape():
     spec = parse_spec("title: T\nsections:\n  - 'A: per_model'\n  - B\nhints:\n  B: hb\n")
-    assert spec.to_data() == {"title": "T", "version": "1.0", "sections": ["A: per_model", "B"],
-                              "hints": {"B": "hb"}}
+    assert spec.to_data() == {
+        "title": "T",
+        "version": "1.0",
+        "sections": ["A: per_model", "B"],
+        "hints": {"B": "hb"},
+    }
 
 
 def test_repo_doc_spec_is_valid_and_shaped_like_the_manual():
     spec = load_spec(REPO / "doc_spec.yaml")
     names = [s.name for s in spec.sections]
-    assert names[:5] == ["Executive Summary", "Data Overview", "Feature Engineering",
-                         "Model Architecture", "Training Pipeline"]
+    assert names[:5] == [
+        "Executive Summary",
+        "Data Overview",
+        "Feature Engineering",
+        "Model Architecture",
+        "Training Pipeline",
+    ]
     assert spec.section("Model Performance").per_model
     validation = spec.section("Validation Results").hint
     assert "not" in validation and "implemented" in validation
@@ -94,9 +104,17 @@ def test_template_contents():
     listed = dict(list_templates())
     assert set(listed) == {"default", "technical", "model_risk"}
     technical = [s.name for s in parse_spec(template_text("technical")).sections]
-    for wanted in ("System Architecture", "Data Pipeline", "Model Implementation", "Deployment",
-                   "API Specification", "Monitoring and Logging", "Troubleshooting",
-                   "Development Guide", "Change Log"):
+    for wanted in (
+        "System Architecture",
+        "Data Pipeline",
+        "Model Implementation",
+        "Deployment",
+        "API Specification",
+        "Monitoring and Logging",
+        "Troubleshooting",
+        "Development Guide",
+        "Change Log",
+    ):
         assert wanted in technical
     risk = parse_spec(template_text("model_risk"))
     assert risk.section("Model Performance").per_model

@@ -20,7 +20,7 @@ import anthropic
 from autodoc.errors import LLMConfigError
 from autodoc.llm.base import LLMRequest, LLMResponse
 from autodoc.llm.retry import RetryPolicy, call_with_retry
-from autodoc.llm.sdk import Target, classify, parse_answer, truncation_error
+from autodoc.llm.sdk import UNREADABLE, Target, classify, parse_answer, truncation_error, unreadable_answer
 
 
 class AnthropicProvider:
@@ -53,7 +53,10 @@ class AnthropicProvider:
             stop=request.stop or self.stop,
             what=f"anthropic {request.purpose}",
         )
-        response = self._read(message, request)
+        try:
+            response = self._read(message, request)
+        except UNREADABLE as exc:
+            raise unreadable_answer(self.target, exc) from exc
         response.retries, response.seconds = retries, time.monotonic() - started
         return response
 

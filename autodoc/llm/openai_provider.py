@@ -7,6 +7,7 @@ The base URL comes from `settings.base_url`, else the SDK reads `OPENAI_BASE_URL
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -18,7 +19,15 @@ from pydantic import BaseModel, ValidationError
 from autodoc.errors import LLMConfigError
 from autodoc.llm.base import LLMRequest, LLMResponse
 from autodoc.llm.retry import RetryPolicy, call_with_retry
-from autodoc.llm.sdk import Target, classify, describe_validation_error, parse_answer, truncation_error
+from autodoc.llm.sdk import (
+    UNREADABLE,
+    Target,
+    classify,
+    describe_validation_error,
+    parse_answer,
+    truncation_error,
+    unreadable_answer,
+)
 
 OPENAI_HOST = "https://api.openai.com/v1"
 NO_KEY = "not-needed"  # local OpenAI-compatible servers accept any key
@@ -61,7 +70,10 @@ class OpenAIProvider:
             what=f"openai {request.purpose}",
         )
         read = self._read_responses if self.api == "responses" else self._read_chat
-        response = read(raw, request)
+        try:
+            response = read(raw, request)
+        except UNREADABLE as exc:
+            raise unreadable_answer(self.target, exc) from exc
         response.retries, response.seconds = retries, time.monotonic() - started
         return response
 
@@ -74,7 +86,7 @@ class OpenAIProvider:
         return self.client.chat.completions.with_raw_response.parse(
             model=self.model,
             messages=messages,
-            response_format=request.response_model,
+            response_format=strict_contract(request.response_model),
             **limit,
         )
 
@@ -97,7 +109,7 @@ class OpenAIProvider:
             model=self.model,
             instructions=request.system,
             input=[{"role": m.role, "content": m.content} for m in request.messages],
-            text_format=request.response_model,
+            text_format=strict_contract(request.response_model),
             max_output_tokens=request.max_tokens,
         )
 
@@ -123,6 +135,48 @@ class OpenAIProvider:
         return response
 
 
+@functools.cache
+def strict_contract(model: type[BaseModel]) -> type[BaseModel]:
+    """`model` with a JSON schema OpenAI's strict structured outputs accept.
+
+    Pydantic writes discriminated unions as `oneOf` and keeps `default`s; api.openai.com
+    answers 400 to both ("'oneOf' is not permitted"), and the SDK's strict-schema helper
+    passes them through. This subclass only rewrites the schema (oneOf -> anyOf, const ->
+    enum, defaults dropped since strict mode requires every property), so the SDK's parser
+    still builds the answer; `_as_contract` turns it back into `model`.
+    """
+
+    class Contract(model):  # type: ignore[misc,valid-type]
+        @classmethod
+        def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            return openai_safe_schema(model.model_json_schema(*args, **kwargs))
+
+    Contract.__name__ = Contract.__qualname__ = model.__name__
+    return Contract
+
+
+def openai_safe_schema(node: Any) -> Any:
+    """A copy of a JSON schema without the keywords OpenAI's strict mode rejects."""
+    if isinstance(node, list):
+        return [openai_safe_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {
+        key: openai_safe_schema(value)
+        for key, value in node.items()
+        if key not in ("default", "discriminator")
+    }
+    if "oneOf" in out:
+        out["anyOf"] = out.pop("oneOf")
+    if "const" in out:  # the same constraint in the keyword every strict validator knows
+        out["enum"] = [out.pop("const")]
+    return out
+
+
+def _as_contract(value: Any, model: type[BaseModel]) -> BaseModel:
+    return value if type(value) is model else model.model_validate(value.model_dump())
+
+
 def _chat_parsed(completion: Any) -> tuple[Any, str | None, str]:
     message = completion.choices[0].message
     return message.parsed, message.refusal, message.content or ""
@@ -146,7 +200,7 @@ def _sdk_parse(raw: Any, request: LLMRequest, pick: Any) -> tuple[BaseModel | No
         return None, f"the model refused: {refusal}"
     if value is None:  # e.g. empty content: say what the contract wanted
         return parse_answer(text, request.response_model)
-    return value, None
+    return _as_contract(value, request.response_model), None
 
 
 def _api_key(settings: Any, base_url: str | None) -> str:

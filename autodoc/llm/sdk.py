@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from autodoc.errors import LLMConfigError
+from autodoc.errors import LLMConfigError, LLMError
 from autodoc.llm.retry import Failure, is_retryable_status, parse_retry_after
 
 MAX_SERVER_MESSAGE = 300
@@ -63,6 +63,24 @@ def config_error(status: int, message: str, target: Target) -> LLMConfigError:
     return LLMConfigError(text, hint=hint, status=status)
 
 
+UNREADABLE = (ValueError, AttributeError, KeyError, TypeError, IndexError)  # a body of the wrong shape
+
+
+def unreadable_answer(target: Target, exc: BaseException) -> LLMError:
+    """A 200 answer that is not the protocol's JSON (a proxy page, another API...)."""
+    return LLMError(
+        f"The {target.provider} API at {target.base_url} answered with something that is not a "
+        f"{target.provider} response ({type(exc).__name__}: {_shorten(str(exc))})",
+        hint=f"check that the base URL (--base-url / {target.base_url_variable}) points at an "
+        f"{'OpenAI-compatible' if target.provider == 'openai' else 'Anthropic'} API",
+    )
+
+
+def _shorten(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text[:limit] + ("..." if len(text) > limit else "")
+
+
 def _server_message(exc: Any) -> str:
     """The server's own error text, shortened; never echoes request headers."""
     body = getattr(exc, "body", None)
@@ -71,8 +89,7 @@ def _server_message(exc: Any) -> str:
         text = inner.get("message") if isinstance(inner, dict) else str(inner)
     else:
         text = str(getattr(exc, "message", "") or exc)
-    text = " ".join(str(text or "").split())
-    return text[:MAX_SERVER_MESSAGE] + ("..." if len(text) > MAX_SERVER_MESSAGE else "")
+    return _shorten(str(text or ""), MAX_SERVER_MESSAGE)
 
 
 def parse_answer(text: str, model: type[BaseModel]) -> tuple[BaseModel | None, str | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -18,11 +19,23 @@ from autodoc.document import ChartContent, Series
 from autodoc.render.format import format_value
 
 FIG_SIZE = (6.5, 3.4)  # inches: the text width of an A4/Letter page with 2.5 cm margins
+RANKING_ABOVE = 12  # a single bar series with more categories is drawn horizontally
 PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000", "#5b9bd5"]
 
 
 def chart_png(chart: ChartContent, dpi: int = 200) -> bytes:
-    """Draw one chart and return PNG bytes."""
+    """Draw one chart and return PNG bytes (cached: rebuilding a document redraws nothing)."""
+    return _cached_png(chart.model_dump_json(), dpi)
+
+
+@lru_cache(maxsize=128)  # about 50 kB a chart
+def _cached_png(chart_json: str, dpi: int) -> bytes:
+    return _draw_png(ChartContent.model_validate_json(chart_json), dpi)
+
+
+def _draw_png(chart: ChartContent, dpi: int) -> bytes:
+    if _is_ranking(chart):
+        return _ranking_png(chart, dpi)
     fig = Figure(figsize=FIG_SIZE, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -31,6 +44,38 @@ def chart_png(chart: ChartContent, dpi: int = 200) -> bytes:
     # fixed margins: a layout engine would double the drawing time
     top = 0.88 if len(chart.series) > 1 else 0.95  # room for the legend above the axes
     fig.subplots_adjust(left=0.11, right=0.98, top=top, bottom=0.30 if rotated else 0.15)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _is_ranking(chart: ChartContent) -> bool:
+    """One bar series with many categories (e.g. feature importance): drawn horizontally."""
+    series = [s for s in chart.series if s.y]
+    return chart.chart_type == "bar" and len(series) == 1 and len(series[0].y) > RANKING_ABOVE
+
+
+def _ranking_png(chart: ChartContent, dpi: int) -> bytes:
+    """Horizontal bars, first category on top, tall enough for every label to be read."""
+    (s,) = [s for s in chart.series if s.y]
+    labels = [format_value(x) for x in s.x[: len(s.y)]]
+    labels = [c if len(c) <= 40 else c[:39] + "…" for c in labels]
+    height = min(9.0, 0.8 + 0.2 * len(labels))
+    fig = Figure(figsize=(FIG_SIZE[0], height), dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.barh(range(len(labels)), s.y, color=PALETTE[0], height=0.7)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(chart.y_label, fontsize=9)
+    ax.set_ylabel(chart.x_label, fontsize=9)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(labelsize=7 if len(labels) > 30 else 8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    longest = max((len(c) for c in labels), default=1)
+    fig.subplots_adjust(left=min(0.45, 0.04 + 0.0125 * longest), right=0.97, top=0.98, bottom=0.6 / height)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()
@@ -78,7 +123,7 @@ def _draw_bars(ax, series: list[Series]) -> bool:
     categories = _categories(series)
     width = 0.8 / len(series)
     for i, s in enumerate(series):
-        lookup = {format_value(x): y for x, y in zip(s.x, s.y, strict=False)}
+        lookup = {_key(x): y for x, y in zip(s.x, s.y, strict=False)}
         xs = [j + (i - (len(series) - 1) / 2) * width for j, cat in enumerate(categories) if cat in lookup]
         ys = [lookup[cat] for cat in categories if cat in lookup]
         bars = ax.bar(xs, ys, width=width * 0.95, color=PALETTE[i % len(PALETTE)], label=s.name)
@@ -99,9 +144,10 @@ def _draw_numeric(ax, chart_type: str, s: Series, color: str) -> None:
 def _draw_categorical(ax, chart_type: str, series: list[Series]) -> bool:
     categories = _categories(series)
     for i, s in enumerate(series):
-        lookup = {format_value(x): y for x, y in zip(s.x, s.y, strict=False)}
-        xs = [j for j, cat in enumerate(categories) if cat in lookup]
-        ys = [lookup[categories[j]] for j in xs]
+        lookup = {_key(x): y for x, y in zip(s.x, s.y, strict=False)}
+        keys = list(categories)
+        xs = [j for j, cat in enumerate(keys) if cat in lookup]
+        ys = [lookup[keys[j]] for j in xs]
         color = PALETTE[i % len(PALETTE)]
         if chart_type == "scatter":
             ax.scatter(xs, ys, s=18, color=color, label=s.name)
@@ -110,16 +156,26 @@ def _draw_categorical(ax, chart_type: str, series: list[Series]) -> bool:
     return _set_categorical_ticks(ax, categories)
 
 
-def _categories(series: list[Series]) -> list[str]:
-    """The x categories of all series, in first-seen order."""
-    return list(dict.fromkeys(format_value(x) for s in series for x in s.x[: len(s.y)]))
+def _key(x: object) -> str:
+    """Identity of an x value (raw, so 0.8371 and 0.8374 stay two categories)."""
+    return repr(x)
 
 
-def _set_categorical_ticks(ax, categories: list[str]) -> bool:
-    ax.set_xticks(range(len(categories)))
-    longest = max((len(c) for c in categories), default=0)
-    rotate = longest * len(categories) > 60
-    labels = [c if len(c) <= 28 else c[:27] + "…" for c in categories]
+def _categories(series: list[Series]) -> dict[str, str]:
+    """The x categories of all series in first-seen order: key -> formatted label."""
+    cats: dict[str, str] = {}
+    for s in series:
+        for x in s.x[: len(s.y)]:
+            cats.setdefault(_key(x), format_value(x))
+    return cats
+
+
+def _set_categorical_ticks(ax, categories: dict[str, str]) -> bool:
+    texts = list(categories.values())
+    ax.set_xticks(range(len(texts)))
+    longest = max((len(c) for c in texts), default=0)
+    rotate = longest * len(texts) > 60
+    labels = [c if len(c) <= 28 else c[:27] + "…" for c in texts]
     ax.set_xticklabels(labels, rotation=30 if rotate else 0, ha="right" if rotate else "center")
     return rotate
 

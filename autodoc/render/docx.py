@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from docx import Document
@@ -20,6 +22,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
@@ -40,6 +43,7 @@ from autodoc.document import (
     Section,
     TableContent,
 )
+from autodoc.errors import ConfigError
 from autodoc.render import styles as st
 from autodoc.render.charts import chart_pngs
 from autodoc.render.figures import caption_labels, image_bytes
@@ -55,8 +59,9 @@ from autodoc.render.text import (
 )
 
 CHART_DPI = 200
-CHART_WIDTH = Inches(6.3)
-MAX_IMAGE_WIDTH = Inches(6.3)
+MAX_FIGURE_WIDTH = Inches(6.3)  # charts and images: the text width, at most this
+REFERENCES = "References"
+APPENDIX = "Appendix: Provenance"
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -64,31 +69,59 @@ _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
+class _FastDoc:
+    """The document with style ids resolved once.
+
+    python-docx looks a style name up by scanning every style on each paragraph; with a
+    few hundred paragraphs that dominated the build time.
+    """
+
+    def __init__(self, doc: DocxDocument) -> None:
+        self._doc = doc
+        self._ids: dict[str, str] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._doc, name)
+
+    def style_id(self, name: str) -> str:
+        if name not in self._ids:
+            self._ids[name] = self._doc.styles[name].style_id
+        return self._ids[name]
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> DocxParagraph:
+        para = self._doc.add_paragraph(text)
+        if style:
+            para._p.style = self.style_id(style)
+        return para
+
+
 @dataclass
 class _Ctx:
     """What the writer carries through the document."""
 
-    doc: DocxDocument
+    doc: _FastDoc
     styles: st.StyleSet
     numbers: dict[str, int]
     charts: dict[str, bytes]  # block id -> PNG
     captions: dict[str, str]  # block id -> "Table 3" / "Figure 2"
+    text_width: int  # EMU between the margins of the first page section
 
 
 def render_docx(state: DocumentState, template: str | None = None) -> bytes:
     """Build the .docx and return its bytes (writing the file is the caller's job)."""
     doc = _base_document(template)
     ctx = _Ctx(
-        doc=doc,
+        doc=_FastDoc(doc),
         styles=st.prepare_styles(doc, templated=template is not None),
         numbers=citation_numbers(state),
         charts=_render_charts(state),
         captions=caption_labels(state),
+        text_width=_text_width(doc),
     )
     _title_page(ctx, state)
     _contents(ctx, state)
-    for section in state.sections:
-        _section(ctx, section)
+    for index, section in enumerate(state.sections):
+        _section(ctx, section, index)
     _references(ctx, state)
     _appendix(ctx, state)
     _page_numbers(doc)
@@ -103,12 +136,32 @@ def render_docx(state: DocumentState, template: str | None = None) -> bytes:
 # --------------------------------------------------------------------- base and charts
 def _base_document(template: str | None) -> DocxDocument:
     """A fresh document, or the template with its body emptied (styles, headers kept)."""
-    doc = Document(template) if template else Document()
+    doc = _open_template(template) if template else Document()
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     return doc
+
+
+def _open_template(path: str) -> DocxDocument:
+    """The corporate template, or a ConfigError naming the file (never a traceback)."""
+    hint = "pass a Word .docx file (not .dotx/.doc) with --docx-template, or leave it out"
+    if not Path(path).is_file():
+        raise ConfigError(f"docx template not found: {path}", hint=hint)
+    try:
+        return Document(path)
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
+        raise ConfigError(f"docx template {path} is not a Word document ({err})", hint=hint) from None
+
+
+def _text_width(doc: DocxDocument) -> int:
+    section = doc.sections[0]
+    try:
+        width = section.page_width - section.left_margin - section.right_margin
+    except TypeError:  # a template section without page size or margins
+        return MAX_FIGURE_WIDTH
+    return width if width > Inches(2) else MAX_FIGURE_WIDTH
 
 
 def _render_charts(state: DocumentState) -> dict[str, bytes]:
@@ -162,11 +215,15 @@ def _model_row(model: dict) -> list[str]:
 
 
 def _contents(ctx: _Ctx, state: DocumentState) -> None:
-    """A TOC field, pre-filled with the headings so it reads well before any update."""
+    """A TOC field, pre-filled with linked headings so it reads well before any update.
+
+    Word refreshes it on open (updateFields) and adds page numbers; LibreOffice shows the
+    pre-filled entries until the user updates the index.
+    """
     doc = ctx.doc
     doc.add_paragraph("Contents", style=st.TOC_HEADING)
     entries = [(s.level, f"{s.number} {s.heading}") for s in state.sections]
-    entries += [(1, "References"), (1, "Appendix: Provenance")]
+    entries += [(1, REFERENCES), (1, APPENDIX)]
     first = doc.add_paragraph(style=st.TOC_LEVELS[1])
     _field_char(first, "begin")
     _instr(first, TOC_INSTRUCTION)
@@ -175,20 +232,51 @@ def _contents(ctx: _Ctx, state: DocumentState) -> None:
     for i, (level, text) in enumerate(entries):
         if i:
             para = doc.add_paragraph(style=st.TOC_LEVELS[min(level, 3)])
-        para.add_run(text)
+        _internal_link(para, _anchor(i), text)
     _field_char(para, "end")
     _page_break(doc)
 
 
+def _anchor(index: int) -> str:
+    """Bookmark name of the index-th heading listed in the contents."""
+    return f"_Toc_autodoc_{index}"
+
+
+def _heading(ctx: _Ctx, text: str, level: int, index: int) -> None:
+    """A heading with a bookmark the contents links to."""
+    para = ctx.doc.add_paragraph(style=st.HEADINGS[level])
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(index))
+    start.set(qn("w:name"), _anchor(index))
+    para._p.append(start)
+    para.add_run(text)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(index))
+    para._p.append(end)
+
+
+def _internal_link(para: DocxParagraph, anchor: str, text: str) -> None:
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    run.append(t)
+    link.append(run)
+    para._p.append(link)
+
+
 # ----------------------------------------------------------------------------- sections
-def _section(ctx: _Ctx, section: Section) -> None:
-    ctx.doc.add_paragraph(f"{section.number} {section.heading}", style=st.HEADINGS[min(section.level, 2)])
+def _section(ctx: _Ctx, section: Section, index: int) -> None:
+    _heading(ctx, f"{section.number} {section.heading}", min(section.level, 2), index)
     if section.is_container:
         return
     if section.error or (not section.blocks and section.status == "failed"):
-        _notice(ctx, f"This section could not be completed: {section.error or 'no blocks were generated'}")
+        _notice(ctx, f"⚠ This section could not be completed: {section.error or 'no blocks were generated'}")
     elif not section.blocks:
-        _notice(ctx, "No content was generated for this section.")
+        _notice(ctx, "⚠ No content was generated for this section.")
     for block in section.blocks:
         _block(ctx, block)
 
@@ -267,7 +355,9 @@ def _add_spans(ctx: _Ctx, para: DocxParagraph, spans: list[Span], flag_re: re.Pa
                 para.add_run(label).bold = span.bold
             continue
         for text, flagged in _split_flagged(span.text, flag_re):
-            run = para.add_run(text, style=st.CODE_CHAR if span.code else None)
+            run = para.add_run(text)
+            if span.code:
+                run._r.style = ctx.doc.style_id(st.CODE_CHAR)
             run.bold = span.bold or None
             if flagged:
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
@@ -320,13 +410,17 @@ def _table(ctx: _Ctx, block: Block, content: TableContent) -> None:
 
 
 def _simple_table(
-    ctx: _Ctx, columns: list[str], rows: list[list[str]], numeric: list[list[bool]] | None = None
+    ctx: _Ctx,
+    columns: list[str],
+    rows: list[list[str]],
+    numeric: list[list[bool]] | None = None,
+    widths: tuple[float, ...] | None = None,
 ) -> Table:
     """A table in the document's one table style, with a repeating bold header row."""
     width = max([len(columns), *(len(r) for r in rows)]) or 1
     table = ctx.doc.add_table(rows=1 + len(rows), cols=width)
     if ctx.styles.table:
-        table.style = ctx.styles.table
+        table._tbl.tblStyle_val = ctx.doc.style_id(ctx.styles.table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     all_rows = table.rows
     _header_row(ctx, all_rows[0], columns, width)
@@ -335,8 +429,21 @@ def _simple_table(
         for c, text in enumerate(values[:width]):
             right = bool(numeric and c < len(numeric[r]) and numeric[r][c])
             _cell_text(cells[c], text, right=right)
+    if widths:
+        scale = ctx.text_width / Inches(sum(widths))
+        _set_widths(table, tuple(w * scale for w in widths))
     ctx.doc.add_paragraph(style=st.NOTE).paragraph_format.space_after = Pt(2)  # breathing room
     return table
+
+
+def _set_widths(table: Table, widths: tuple[float, ...]) -> None:
+    """Fixed column widths in inches (LibreOffice ignores Word's autofit)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = Inches(width)  # the grid: what LibreOffice reads
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = Inches(width)
 
 
 def _header_row(ctx: _Ctx, row, columns: list[str], width: int) -> None:
@@ -373,7 +480,7 @@ def _chart(ctx: _Ctx, block: Block, content: ChartContent) -> None:
     para = ctx.doc.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     para.paragraph_format.keep_with_next = True
-    para.add_run().add_picture(io.BytesIO(png), width=CHART_WIDTH)
+    para.add_run().add_picture(io.BytesIO(png), width=min(ctx.text_width, MAX_FIGURE_WIDTH))
     _caption(ctx, block, content.caption)
     if content.note:
         ctx.doc.add_paragraph(content.note, style=st.NOTE)
@@ -388,7 +495,7 @@ def _image(ctx: _Ctx, block: Block, content: ImageContent) -> None:
             + (content.note or "The artifact could not be fetched or is not a supported image."),
         )
         return
-    width = min(DocxImage.from_blob(blob).width, MAX_IMAGE_WIDTH)
+    width = min(DocxImage.from_blob(blob).width, ctx.text_width, MAX_FIGURE_WIDTH)
     para = ctx.doc.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     para.paragraph_format.keep_with_next = True
@@ -402,7 +509,7 @@ def _image(ctx: _Ctx, block: Block, content: ImageContent) -> None:
 def _references(ctx: _Ctx, state: DocumentState) -> None:
     doc = ctx.doc
     _page_break(doc)
-    doc.add_paragraph("References", style=st.HEADINGS[1])
+    _heading(ctx, REFERENCES, 1, len(state.sections))
     refs = references(state)
     if not refs:
         doc.add_paragraph("No evidence was cited.", style=st.NOTE)
@@ -418,18 +525,18 @@ def _references(ctx: _Ctx, state: DocumentState) -> None:
 
 def _appendix(ctx: _Ctx, state: DocumentState) -> None:
     doc = ctx.doc
-    doc.add_paragraph("Appendix: Provenance", style=st.HEADINGS[1])
+    _heading(ctx, APPENDIX, 1, len(state.sections) + 1)
     doc.add_paragraph(
         "How this document was produced. Every figure in the tables and charts was copied from the "
         "evidence listed in the References; text was written by the provider named below."
     )
-    _simple_table(ctx, ["Item", "Value"], _provenance_rows(state))
+    _simple_table(ctx, ["Item", "Value"], provenance_rows(state), widths=(2.0, 4.3))
     prov = state.provenance
     if prov and (prov.runs_used or prov.model_versions_used):
         doc.add_paragraph("Runs and model versions used", style=st.HEADINGS[2])
         rows = [["Model version", mv] for mv in prov.model_versions_used]
         rows += [["Run", run] for run in prov.runs_used]
-        _simple_table(ctx, ["Kind", "Identifier"], rows)
+        _simple_table(ctx, ["Kind", "Identifier"], rows, widths=(1.5, 4.8))
     if prov and prov.library_versions:
         doc.add_paragraph("Library versions", style=st.HEADINGS[2])
         _simple_table(ctx, ["Library", "Version"], [[k, v] for k, v in sorted(prov.library_versions.items())])
@@ -437,7 +544,7 @@ def _appendix(ctx: _Ctx, state: DocumentState) -> None:
     _failed_list(ctx, state)
 
 
-def _provenance_rows(state: DocumentState) -> list[list[str]]:
+def provenance_rows(state: DocumentState) -> list[list[str]]:
     prov = state.provenance
     usage = state.usage
     if prov is None:
@@ -484,7 +591,9 @@ def _flagged_list(ctx: _Ctx, state: DocumentState) -> None:
         for sec, blk in flagged
         for flag in blk.flags
     ]
-    _simple_table(ctx, ["Section", "Block", "Figure", "Context", "Reason"], rows)
+    _simple_table(
+        ctx, ["Section", "Block", "Figure", "Context", "Reason"], rows, widths=(1.3, 1.5, 0.7, 1.8, 1.0)
+    )
 
 
 def _failed_list(ctx: _Ctx, state: DocumentState) -> None:
@@ -499,7 +608,7 @@ def _failed_list(ctx: _Ctx, state: DocumentState) -> None:
             rows.append([f"{sec.number} {sec.heading}", "(whole section)", sec.error or "failed"])
         else:
             rows.append([f"{sec.number} {sec.heading}", blk.id, blk.error or "failed"])
-    _simple_table(ctx, ["Section", "Block", "Error"], rows)
+    _simple_table(ctx, ["Section", "Block", "Error"], rows, widths=(1.6, 1.7, 3.0))
 
 
 # ------------------------------------------------------------------------ fields, links
@@ -551,7 +660,7 @@ def _hyperlink(para: DocxParagraph, url: str, text: str) -> None:
     para._p.append(link)
 
 
-def _page_break(doc: DocxDocument) -> None:
+def _page_break(doc: _FastDoc) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 

@@ -70,8 +70,10 @@ def _is_number(v):
 
 def draw_chart(chart):
     """Draw one chart: bar, line or scatter, one or more series."""
-    fig, ax = plt.subplots(figsize=(8, 4.2))
     series = [s for s in chart["series"] if s["y"]]
+    if chart["type"] == "bar" and len(series) == 1 and len(series[0]["y"]) > 12:
+        return draw_ranking(chart, series[0])
+    fig, ax = plt.subplots(figsize=(8, 4.2))
     numeric = all(_is_number(x) for s in series for x in s["x"])
     if chart["type"] == "bar" or not numeric:
         categories = list(dict.fromkeys(str(x) for s in series for x in s["x"][: len(s["y"])]))
@@ -108,6 +110,21 @@ def draw_chart(chart):
     ax.set_axisbelow(True)
     if len(series) > 1:
         ax.legend(frameon=False)
+    fig.tight_layout()
+    plt.show()
+
+
+def draw_ranking(chart, s):
+    """Many bars of one series (e.g. feature importance): horizontal, first on top."""
+    labels = [str(x) for x in s["x"][: len(s["y"])]]
+    fig, ax = plt.subplots(figsize=(8, min(12, 1 + 0.25 * len(labels))))
+    ax.barh(range(len(labels)), s["y"], color=PALETTE[0])
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(chart.get("y_label", ""))
+    ax.set_ylabel(chart.get("x_label", ""))
+    ax.grid(axis="x", color="#dddddd")
+    ax.set_axisbelow(True)
     fig.tight_layout()
     plt.show()
 '''
@@ -339,10 +356,10 @@ def _provenance_md(state: DocumentState) -> str:
     lines = ["## Appendix: Provenance", ""]
     if prov is None:
         return "\n".join([*lines, "Provenance not recorded."])
-    from autodoc.render.docx import _provenance_rows  # one definition of the rows
+    from autodoc.render.docx import provenance_rows  # one definition; lazy: docx imports are heavy
 
     lines += ["| Item | Value |", "|---|---|"]
-    lines += [f"| {k} | {v.replace('|', '/')} |" for k, v in _provenance_rows(state)]
+    lines += [f"| {k} | {v.replace('|', '/')} |" for k, v in provenance_rows(state)]
     if prov.runs_used or prov.model_versions_used:
         lines += [
             "",

@@ -46,7 +46,7 @@ TABLE_STYLE_CANDIDATES = ("autodoc Table", "Table Grid")  # first one the docume
 class StyleSet:
     """The resolved styles for one document."""
 
-    table: str | None
+    table: str
     templated: bool  # True when a corporate template supplies the look
 
 
@@ -161,8 +161,26 @@ def _ensure_code_char(doc: DocxDocument) -> None:
     style.font.size = Pt(9.5)
 
 
-def _table_style(doc: DocxDocument) -> str | None:
+def _table_style(doc: DocxDocument) -> str:
     for name in TABLE_STYLE_CANDIDATES:
         if _has(doc, name):
             return name
-    return None
+    return _add_grid_table_style(doc, TABLE_STYLE_CANDIDATES[0])
+
+
+def _add_grid_table_style(doc: DocxDocument, name: str) -> str:
+    """A plain bordered table style, for templates that carry no table style at all."""
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.TABLE)
+    style.base_style = None
+    tbl_pr = OxmlElement("w:tblPr")
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "single")
+        edge.set(qn("w:sz"), "4")
+        edge.set(qn("w:space"), "0")
+        edge.set(qn("w:color"), "auto")
+        borders.append(edge)
+    tbl_pr.append(borders)
+    style.element.append(tbl_pr)
+    return name

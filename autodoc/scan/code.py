@@ -26,7 +26,7 @@ from autodoc.scan.code_live import Liveness, find_liveness
 from autodoc.scan.pyfacts import Fact
 from autodoc.scan.secrets import redact
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 _MEMO: dict[tuple[str, str], FileResult] = {}  # (relpath, sha256) -> facts, for re-scans in one process
 
 TOPICS: dict[str, list[str]] = {
@@ -82,10 +82,28 @@ def scan_code(root: str, *, exclude: list[str] | tuple[str, ...] = (), commit_in
     cands, skipped_now = walk(root_abs, tuple(exclude))
     loaded, skipped = _load_files(cands, disk)
     skipped = [SkippedFile(path=p, reason=r) for p, r in skipped_now] + skipped
-    if cache_dir:
+    if cache_dir and any(key not in disk for key in ((x.cand.relpath, x.sha) for x in loaded)):
         _save_disk_cache(cache_dir, root_abs, {(x.cand.relpath, x.sha): x.result for x in loaded})
     commit, dirty = _git_info(root_abs) if commit_info else (None, None)
-    return _assemble(root, loaded, skipped, commit, dirty)
+    key = _tree_key(root, loaded, skipped, commit, dirty)
+    done = _ASSEMBLED.get(key)
+    if done is None:  # an unchanged tree reuses the items built last time
+        done = _ASSEMBLED[key] = _assemble(root, loaded, skipped, commit, dirty)
+    return CodeScan(report=done.report.model_copy(deep=True), items=list(done.items),
+                    redactions=list(done.redactions))
+
+
+_ASSEMBLED: dict[str, CodeScan] = {}
+
+
+def _tree_key(root: str, loaded: list[_Loaded], skipped: list[SkippedFile], commit: str | None,
+              dirty: bool | None) -> str:
+    digest = hashlib.sha256(f"{CACHE_VERSION}\0{root}\0{commit}\0{dirty}".encode())
+    for x in loaded:
+        digest.update(f"{x.cand.relpath}\0{x.sha}\0".encode())
+    for s in skipped:
+        digest.update(f"{s.path}\0{s.reason}\0".encode())
+    return digest.hexdigest()
 
 
 # -- reading (cached) --------------------------------------------------------------------------
@@ -162,7 +180,10 @@ def _assemble(root: str, loaded: list[_Loaded], skipped: list[SkippedFile], comm
     per_file: Counter[str] = Counter()
     for x in loaded:
         warnings.extend(x.result.warnings)
+        ml_scopes = {f.scope for f in x.result.facts if f.kind not in _SYMBOL_KINDS}
         for fact in x.result.facts:
+            if fact.kind in ("function", "class") and _private(fact.name) and not _has_ml(fact.name, ml_scopes):
+                continue  # private helpers without ML facts: not worth an item (libraries have thousands)
             n = builder.add_fact(x.cand.relpath, x.result, fact, live, resolver)
             per_file[x.cand.relpath] += n
     for rel, reason in live.entries.items():
@@ -173,6 +194,18 @@ def _assemble(root: str, loaded: list[_Loaded], skipped: list[SkippedFile], comm
                         skipped=sorted(skipped, key=lambda s: s.path), entry_points=sorted(live.entries),
                         warnings=warnings + live.warnings)
     return CodeScan(report=report, items=builder.items, redactions=redactions + builder.redactions)
+
+
+_SYMBOL_KINDS = frozenset({"module", "class", "function", "import", "readme", "config", "notebook_markdown"})
+
+
+def _private(qualname: str | None) -> bool:
+    return any(part.startswith("_") and part != "__init__" for part in (qualname or "").split("."))
+
+
+def _has_ml(qualname: str | None, ml_scopes: set[str]) -> bool:
+    q = qualname or ""
+    return any(scope == q or scope.startswith(q + ".") for scope in ml_scopes)
 
 
 def _redactions(loaded: list[_Loaded]) -> list[Redaction]:
@@ -190,6 +223,8 @@ def _role(rel: str, result: FileResult, live: Liveness) -> str:
         return "test"
     if result.kind == "readme" or _DOCS_RE.search(rel):
         return "docs"
+    if result.kind == "launcher" and result.facts:
+        return "config"  # MLproject: parameters and their defaults
     if name in ("setup.py", "conftest.py", "noxfile.py", "__init__.py") or result.kind == "launcher":
         return "setup"
     if rel in live.entries:
@@ -211,7 +246,7 @@ def _role(rel: str, result: FileResult, live: Liveness) -> str:
 def _rank(loaded: list[_Loaded], live: Liveness, per_file: Counter[str]) -> list[FileRecord]:
     rows = []
     for x in loaded:
-        if x.result.kind == "launcher":
+        if x.result.kind == "launcher" and not x.result.facts:
             continue
         rel = x.cand.relpath
         role = _role(rel, x.result, live)
@@ -219,7 +254,8 @@ def _rank(loaded: list[_Loaded], live: Liveness, per_file: Counter[str]) -> list
         key = (_ROLE_ORDER.index(role), dead_penalty, -per_file[rel], rel)
         rows.append((key, x, role))
     rows.sort(key=lambda r: r[0])
-    return [FileRecord(path=x.cand.relpath, sha256=x.sha, size=x.cand.size, kind=x.result.kind, rank=i, role=role,
+    return [FileRecord(path=x.cand.relpath, sha256=x.sha, size=x.cand.size, rank=i, role=role,
+                       kind="config" if x.result.kind == "launcher" else x.result.kind,
                        facts=per_file[x.cand.relpath]) for i, (_, x, role) in enumerate(rows)]
 
 
@@ -333,6 +369,7 @@ class _ItemBuilder:
         self.items: list[EvidenceItem] = []
         self.ids: set[str] = set()
         self.redactions: list[Redaction] = []
+        self.unsafe = False  # the current file was parsed from unredacted text
 
     def _id(self, rel: str, line: int, kind: str, name: str | None) -> str:
         base = f"c:{rel}:{line}:{kind}" + (f":{_clean(name)}" if name else "")
@@ -344,16 +381,17 @@ class _ItemBuilder:
         return eid
 
     def _source(self, rel: str, line: int, end: int | None, cell: int | None) -> Source:
-        return Source.model_construct(kind="code", path=rel, line_start=line, line_end=end or line,
-                                      commit=self.commit, cell=cell, uri=None, run_id=None, experiment_id=None,
-                                      model_name=None, model_version=None)
+        return _construct(Source, {"kind": "code", "path": rel, "line_start": line, "line_end": end or line,
+                                   "commit": self.commit, "cell": cell, "uri": None, "run_id": None,
+                                   "experiment_id": None, "model_name": None, "model_version": None})
 
     def _item(self, eid: str, kind: str, label: str, value: Any, attrs: dict[str, Any], text: str | None,
               topics: list[str], source: Source, live: bool | None) -> EvidenceItem:
-        place = source.cite()
-        value, attrs, text, label = (self._safe(v, place) for v in (value, attrs, text, label))
-        item = EvidenceItem.model_construct(id=eid, kind=kind, label=label, value=value, attrs=attrs, text=text,
-                                            topics=topics, source=source, live=live)
+        if self.unsafe:
+            place = source.cite()
+            value, attrs, text, label = (self._safe(v, place) for v in (value, attrs, text, label))
+        item = _construct(EvidenceItem, {"id": eid, "kind": kind, "label": label, "value": value, "attrs": attrs,
+                                         "text": text, "topics": topics, "source": source, "live": live})
         self.items.append(item)
         return item
 
@@ -375,6 +413,7 @@ class _ItemBuilder:
                    TOPICS["entry_point"], self._source(rel, 1, None, None), True)
 
     def add_fact(self, rel: str, result: FileResult, fact: Fact, live: Liveness, resolver: _Resolver) -> int:
+        self.unsafe = result.unsafe
         is_live, reason = live.of(rel, fact.scope)
         attrs = dict(fact.attrs)
         if is_live is not None:
@@ -424,9 +463,9 @@ class _ItemBuilder:
                     out.append((str(k), _jsonable(v), fact.line, {"defined_at": at} if at else {}))
             else:
                 attrs.setdefault("unresolved", []).append(_expr_text(star))
-        for name, raw, line in fact.params or []:
+        for name, raw, line, notes in fact.params or []:
             val, at, ok = resolver.resolve(rel, raw)
-            extra: dict[str, Any] = {}
+            extra: dict[str, Any] = dict(notes)
             if not ok:
                 extra["expr"] = _expr_text(raw)
                 val = None
@@ -434,6 +473,19 @@ class _ItemBuilder:
                 extra["defined_at"] = at
             out.append((name, _jsonable(val), line, extra))
         return out
+
+
+def _construct(cls: type[Any], data: dict[str, Any]) -> Any:
+    """Build a pydantic model from already-valid data without validation (tens of thousands per scan).
+
+    Same effect as ``cls.model_construct(**data)`` with every field given, at a fraction of the cost.
+    """
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", data)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(data))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
 
 
 def _expr_text(value: Any) -> str:
@@ -464,7 +516,8 @@ def _short_value(value: Any) -> str:
 
 
 def _clean(name: str) -> str:
-    return re.sub(r"\s+", "_", str(name))[:60]
+    name = str(name)[:60]
+    return name if " " not in name and "\n" not in name else "_".join(name.split())
 
 
 def _topics(fact: Fact, rel: str) -> list[str]:

@@ -58,6 +58,7 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
     runs: list[str] = field(default_factory=list)  # scripts/modules a launcher runs
     console_scripts: list[str] = field(default_factory=list)  # "pkg.mod:func"
+    unsafe: bool = False  # parsed from unredacted text: every value must be redacted again
 
 
 @dataclass
@@ -227,13 +228,17 @@ def _redact_text(text: str, relpath: str, res: FileResult, cell: int | None = No
 _PLACEHOLDER_RE = re.compile(r"\[REDACTED:([a-z_]+)\]")
 
 
-def _parse(text: str, original: str | None = None) -> tuple[ast.Module | None, str | None]:
+def _parse(text: str, original: str | None = None, res: FileResult | None = None
+           ) -> tuple[ast.Module | None, str | None]:
     try:
         return ast.parse(text), None
     except SyntaxError as err:
         if original is not None and original != text:
             try:  # the redaction itself broke the syntax (e.g. a bare value): parse the original
-                return ast.parse(original), None
+                tree = ast.parse(original)
+                if res is not None:
+                    res.unsafe = True  # values come from unredacted code: redact each again
+                return tree, None
             except SyntaxError:
                 pass
         return None, f"syntax error at line {err.lineno}: {err.msg}"
@@ -244,7 +249,7 @@ def _parse(text: str, original: str | None = None) -> tuple[ast.Module | None, s
 def _python(relpath: str, text: str) -> FileResult:
     res = FileResult("python")
     red = _redact_text(text, relpath, res)
-    tree, problem = _parse(red, text)
+    tree, problem = _parse(red, text, res)
     if tree is None:
         return FileResult("python", skipped=problem)
     lines = red.splitlines()
@@ -257,7 +262,7 @@ def _python(relpath: str, text: str) -> FileResult:
 def _databricks(relpath: str, text: str) -> FileResult:
     res = FileResult("databricks")
     red = _redact_text(text, relpath, res)
-    tree, problem = _parse(red, text)
+    tree, problem = _parse(red, text, res)
     if tree is None:
         return FileResult("databricks", skipped=problem)
     lines = red.splitlines()
@@ -345,6 +350,9 @@ def _launcher(relpath: str, text: str) -> FileResult:
     res = FileResult("launcher")
     for mod, script in _RUN_RE.findall(text):
         res.runs.append(mod or script.replace("\\", "/").removeprefix("./"))
+    if relpath.rsplit("/", 1)[-1] == "MLproject":  # its parameters and defaults are configuration too
+        cfg = _config(relpath, text)
+        res.facts, res.config_data, res.redactions = cfg.facts, cfg.config_data, cfg.redactions
     if relpath.endswith("pyproject.toml"):
         try:
             data = tomllib.loads(text)

@@ -42,11 +42,32 @@ _THRESH_NAMES = re.compile(r"thresh|cutoff|cut_off", re.IGNORECASE)
 _TARGET_NAMES = re.compile(r"^(?:target|target_?col(?:umn)?|label_?col(?:umn)?|label|y_?col(?:umn)?|"
                            r"target_?name|outcome(?:_col)?)$", re.IGNORECASE)
 _FEATURE_NAMES = re.compile(r"feature|_cols$|_columns$|^cols$|^columns$|predictors", re.IGNORECASE)
-_Y_NAMES = re.compile(r"^(?:y|y_?all|y_?data|target|labels?|Y)$")
+_Y_NAMES = re.compile(r"^(?:[yY](?:_?(?:all|data|train|test|val|valid|full))?|(?:train|test|val|valid)_?[yY]|"
+                      r"target|labels?)$")
+_PATHLIKE = re.compile(r"^[\w./\\:-]*\.(?:csv|parquet|pq|json|jsonl|xlsx?|feather|pkl|pickle|txt|tsv|sql|db|h5|orc|avro)$",
+                       re.IGNORECASE)
 _SQL_RE = re.compile(r"\bselect\b.+\bfrom\b", re.IGNORECASE | re.DOTALL)
 _TABLE_RE = re.compile(r"\b(?:from|join)\s+([A-Za-z_][\w.`\"\[\]]*)", re.IGNORECASE)
 
 _FUNC_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_MLFLOW_FUNCS = {"log_param", "log_params", "log_metric", "log_metrics", "log_artifact", "log_artifacts", "log_model",
+                 "set_experiment", "start_run", "autolog", "set_tag", "set_tags", "load_model", "log_input",
+                 "log_dict", "log_figure", "log_table", "log_text", "set_tracking_uri", "create_experiment",
+                 "set_registry_uri", "evaluate", "end_run", "log_image"}
+_INTERESTING_TAILS = frozenset(
+    _CV | _SEARCH | _READERS | _SPARK_READ | _SEED_CALLS | _MLFLOW_CLIENT | _MLFLOW_FUNCS
+    | {"fit", "fit_transform", "partial_fit", "fit_resample", "train", "train_test_split", "drop", "get_dummies",
+       "optimize", "assign", "sql", "auc", "make_pipeline", "make_column_transformer", "ols", "logit", "glm"}
+)
+_METRIC_SUFFIXES = ("_score", "_error", "_loss", "_curve", "_matrix", "_report", "_auc", "_deviance")
+
+
+def _maybe_interesting(tail: str) -> bool:
+    """Cheap filter before resolving a call's full name: most calls are never facts."""
+    return bool(tail) and (
+        tail[0].isupper() or tail in _INTERESTING_TAILS or tail.endswith(_METRIC_SUFFIXES)
+        or tail.startswith(("load_", "fetch_", "make_"))
+    )
 
 
 @dataclass
@@ -63,7 +84,7 @@ class Fact:
     text: str | None = None
     scope: str = MODULE
     cell: int | None = None
-    params: list[tuple[str, Any, int]] | None = None  # keyword args: (name, value or ref, line)
+    params: list[tuple[str, Any, int, dict[str, Any]]] | None = None  # (name, value or ref, line, extras)
     star: list[Any] | None = None  # **expansions still to resolve (refs)
 
 
@@ -140,6 +161,8 @@ class Extractor:
         self.env: dict[str, dict[str, Any]] = {MODULE: self.m.bindings}
         self.cell: int | None = None
         self.lines: list[str] = []
+        self.notes: dict[str, str] = {}  # name -> how its value was decided (argv defaults)
+        self.path_hints: dict[str, str] = {}  # name -> a literal file name inside an unresolved path
 
     # -- driver --------------------------------------------------------------------------
     def run(self, chunks: list[tuple[int | None, ast.Module, list[str]]]) -> ModuleFacts:
@@ -231,8 +254,15 @@ class Extractor:
 
     def _bind(self, env: dict[str, Any], name: str, value: ast.expr, line: int, scope: str) -> None:
         val = self.value(value, scope)
+        if type(value) is ast.IfExp and val is not UNKNOWN:
+            self.notes[name] = f"default used when no command-line argument is given (line {line})"
         if val is UNKNOWN:
             env.pop(name, None)
+            if type(value) is ast.Call:  # os.path.join(base, "data.csv"): remember the file name
+                paths = [a.value for a in value.args if type(a) is ast.Constant and isinstance(a.value, str)
+                         and _PATHLIKE.match(a.value)]
+                if len(paths) == 1:
+                    self.path_hints[name] = paths[0]
             return
         env[name] = val
         if scope == MODULE:
@@ -280,6 +310,10 @@ class Extractor:
             return self._call_value(node, scope)
         if t is ast.BinOp:
             return self._binop(node, scope)
+        if t is ast.IfExp:  # float(sys.argv[1]) if len(sys.argv) > 1 else 0.5 -> the default
+            test = _dotted_names(node.test)
+            if "sys.argv" in test or "argv" in test:
+                return self.value(node.orelse, scope)
         return UNKNOWN
 
     def _dict(self, node: ast.Dict, scope: str) -> Any:
@@ -343,6 +377,9 @@ class Extractor:
             path = _open_path(node.args[0])
             if path:
                 return {"$cfg": [path]}
+        if tail in ("float", "int", "str", "bool") and "." not in fname and len(node.args) == 1:
+            inner = self.value(node.args[0], scope)
+            return inner if isinstance(inner, int | float | str) and not isinstance(inner, bool) else UNKNOWN
         if tail == "dict" and not node.args:  # dict(max_depth=6, ...)
             return self._dict(ast.Dict(keys=[ast.Constant(k.arg) if k.arg else None for k in node.keywords],
                                        values=[k.value for k in node.keywords]), scope)
@@ -391,7 +428,12 @@ class Extractor:
         return name
 
     def _call(self, node: ast.Call, scope: str) -> None:
-        full = self._full(node.func)
+        func = node.func
+        ft = type(func)
+        tail0 = func.attr if ft is ast.Attribute else func.id if ft is ast.Name else ""
+        if not _maybe_interesting(tail0):
+            return
+        full = self._full(func)
         if not full:
             return
         tail = full.rsplit(".", 1)[-1].removesuffix("()")
@@ -450,7 +492,7 @@ class Extractor:
         return None
 
     def _construction(self, node: ast.Call, scope: str, kind: str, tail: str, full: str) -> None:
-        params: list[tuple[str, Any, int]] = []
+        params: list[tuple[str, Any, int, dict[str, Any]]] = []
         star: list[Any] = []
         for kw in node.keywords:
             val = self.value(kw.value, scope)
@@ -459,7 +501,8 @@ class Extractor:
                 continue
             if val is UNKNOWN:
                 val = {"$expr": self._snippet(kw.value, 80)}
-            params.append((kw.arg, val, getattr(kw.value, "lineno", node.lineno)))
+            note = self.notes.get(kw.value.id) if type(kw.value) is ast.Name else None
+            params.append((kw.arg, val, getattr(kw.value, "lineno", node.lineno), {"note": note} if note else {}))
         args = [self.value(a, scope) for a in node.args]
         attrs: dict[str, Any] = {"call": full}
         literal_args = [a for a in args if a is not UNKNOWN and not isinstance(a, dict)]
@@ -467,6 +510,10 @@ class Extractor:
             attrs["args"] = literal_args[:10]
         if kind == "metric":
             attrs["metric"] = tail
+        if kind == "split" and full.startswith("sklearn") and not any(
+            k.arg in ("test_size", "train_size") for k in node.keywords
+        ):
+            attrs["note"] = "no test_size or train_size given: scikit-learn then holds out 25% for the test set"
         if kind == "preprocessing" and tail in ("Pipeline", "make_pipeline", "ColumnTransformer",
                                                "make_column_transformer"):
             attrs["steps"] = _step_names(node)
@@ -491,7 +538,7 @@ class Extractor:
         if full in ("xgboost.train", "lightgbm.train") and node.args:
             val = self.value(node.args[0], scope)
             if isinstance(val, dict) and "$ref" not in val and "$cfg" not in val:
-                params = [(k, v, node.lineno) for k, v in val.items()]
+                params = [(k, v, node.lineno, {}) for k, v in val.items()]
         self._add(Fact("fit", target or tail, f"{tail} on {target}", node.lineno, value=tail, attrs=attrs,
                        text=self._snippet(node), scope=scope, params=params))
 
@@ -504,6 +551,9 @@ class Extractor:
         if tail in ("table",) and isinstance(val, str):
             attrs["tables"] = [val]
         shown = val if isinstance(val, str) else None
+        if shown is None and node.args and type(node.args[0]) is ast.Name and node.args[0].id in self.path_hints:
+            shown = self.path_hints[node.args[0].id]
+            attrs["path_from"] = f"file name inside the path expression {node.args[0].id}"
         label = f"{tail}({shown})" if shown and len(shown) < 80 else tail
         if isinstance(val, dict) and ("$ref" in val or "$cfg" in val or "$arg" in val):
             shown = val  # resolved across files later
@@ -578,12 +628,14 @@ class Extractor:
                 elif _THRESH_NAMES.search(name):
                     self._add(Fact("threshold", name, f"{name} = {v}", line, value=v, scope=scope,
                                    text=self._line(line)))
-            elif isinstance(v, str) and _SQL_RE.search(v) and re.search(r"sql|query", name, re.IGNORECASE):
+            elif isinstance(v, str) and re.search(r"sql|query", name, re.IGNORECASE) and _SQL_RE.search(v):
                 self._add(Fact("data_source", name, f"SQL query {name}", line, value=None,
                                attrs={"sql": _snip(v), "tables": sorted({x.strip('`"[]') for x in _TABLE_RE.findall(v)})},
                                scope=scope))
         elif t is ast.Subscript and _Y_NAMES.match(name):
             col = self.value(val_node.slice, scope)
+            if isinstance(col, list) and len(col) == 1:  # y = df[["quality"]]
+                col = col[0]
             if isinstance(col, dict) and ("$ref" in col or "$cfg" in col):
                 self._add(Fact("target", None, "target column", line, value=col,
                                attrs={"name": name, "frame": _dotted(val_node.value)}, text=self._line(line),
@@ -653,33 +705,37 @@ class Extractor:
 Buckets = dict[type, list[Any]]
 _KEEP = frozenset({ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.Call, ast.Compare, ast.Name,
                    ast.Attribute})
-_SKIP_FIELDS = frozenset({"ctx", "op", "ops", "type_ignores", "type_comment"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields that never hold a node we need (names, flags, operators, contexts): not walked.
+_PRIMITIVE_FIELDS = frozenset({"ctx", "op", "ops", "type_ignores", "type_comment", "id", "attr", "name", "arg",
+                               "module", "level", "kind", "asname", "conversion", "is_async", "simple", "names",
+                               "lineno", "col_offset", "end_lineno", "end_col_offset", "tag"})
+_FIELDS: dict[type, tuple[str, ...]] = {type(None): (), str: (), ast.Constant: ()}
 
 
 def _walk(roots: list[ast.AST]) -> Buckets:
     """All nodes under `roots`, bucketed by the node types the passes use (faster than ast.walk)."""
     out: Buckets = {}
-    stack = list(roots)
-    AST = ast.AST  # noqa: N806 - local for speed
+    stack: list[Any] = list(roots)
+    keep = _KEEP
     fields_of = _FIELDS
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        node = stack.pop()
+        node = pop()
         t = type(node)
-        if t in _KEEP:
+        fields = fields_of.get(t)
+        if fields is None:
+            fields = fields_of[t] = tuple(f for f in t._fields if f not in _PRIMITIVE_FIELDS)
+        if t in keep:
             bucket = out.get(t)
             if bucket is None:
                 out[t] = bucket = []
             bucket.append(node)
-        fields = fields_of.get(t)
-        if fields is None:
-            fields = fields_of[t] = tuple(f for f in t._fields if f not in _SKIP_FIELDS)
         for name in fields:
-            child = getattr(node, name, None)
+            child = getattr(node, name)
             if type(child) is list:
-                stack.extend(c for c in child if isinstance(c, AST))
-            elif isinstance(child, AST):
-                stack.append(child)
+                extend(child)
+            elif child is not None:
+                push(child)
     return out
 
 
@@ -704,6 +760,10 @@ def _default(node: ast.expr) -> str:
         text = repr(node.value)
         return text if len(text) <= 30 else "…"
     return _dotted(node) or "…"
+
+
+def _dotted_names(node: ast.AST) -> set[str]:
+    return {d for n in ast.walk(node) if type(n) in (ast.Name, ast.Attribute) and (d := _dotted(n))}
 
 
 def _segment(line: str, start: int, end: int | None) -> str:

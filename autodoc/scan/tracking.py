@@ -67,7 +67,12 @@ ARTIFACT_DEPTH = 2
 JSON_ARTIFACT_MAX = 1_000_000
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".svg", ".gif")
 # Tags naming the Domino project an entity belongs to (Domino's MLflow integration and common manual forms).
-DOMINO_PROJECT_TAGS = ("mlflow.domino.project_name", "mlflow.domino.project", "domino.project", "domino_project")
+DOMINO_PROJECT_TAGS = (
+    "mlflow.domino.project_name",
+    "mlflow.domino.project",
+    "domino.project",
+    "domino_project",
+)
 
 
 @dataclass
@@ -89,9 +94,9 @@ def scan_mlflow(settings: Settings) -> MlflowScan:
     check_reachable(uri)
     if is_http(uri):
         prepare_http_env()
-    client = CountingClient(uri)
-    probe(client, uri)
     try:
+        client = CountingClient(uri)
+        probe(client, uri)
         return _Scanner(client, uri, settings).run()
     except AutodocError:
         raise
@@ -170,10 +175,13 @@ class _Scanner:
         logged = self._logged_models({r.info.experiment_id for r in runs})
         snapshot = self._snapshot(experiments, runs_by_id, models, versions, histories, artifacts, logged)
         self._warn_if_empty(snapshot)
+        snapshot.warnings = list(self.warnings)  # the model holds a copy; later warnings land here too
         snapshot.client_calls = self.client.calls
         items = build_items(snapshot, logged, importances)
         note = " ".join(snapshot.warnings) or None
-        return MlflowScan(snapshot=snapshot, items=items, redactions=secrets.merge(self.redactions), note=note)
+        return MlflowScan(
+            snapshot=snapshot, items=items, redactions=secrets.merge(self.redactions), note=note
+        )
 
     # -- registry ------------------------------------------------------------------
     def _registered_models(self) -> list[Any]:
@@ -236,7 +244,9 @@ class _Scanner:
         return out
 
     # -- Domino project filtering ---------------------------------------------------
-    def _project_filter(self, experiments, runs, models, versions):  # noqa: ANN001, ANN202
+    def _project_filter(
+        self, experiments: list[Any], runs: list[Any], models: list[Any], versions: dict[str, list[Any]]
+    ) -> tuple[list[Any], list[Any], list[Any], dict[str, list[Any]]]:
         """Keep only entities tagged with the current Domino project (when inside Domino)."""
         if not self.project:
             return experiments, runs, models, versions
@@ -246,14 +256,17 @@ class _Scanner:
         kept_models = []
         for m in models:
             mvs = versions.get(m.name, [])
-            if self._in_project(m.tags) or any(self._in_project(mv.tags) or mv.run_id in kept_runs for mv in mvs):
+            if self._in_project(m.tags) or any(
+                self._in_project(mv.tags) or mv.run_id in kept_runs for mv in mvs
+            ):
                 kept_models.append(m)
         versions = {m.name: versions.get(m.name, []) for m in kept_models}
         experiments = [e for e in experiments if e.experiment_id in {r.info.experiment_id for r in runs}]
         if not runs and not kept_models:
             self.warnings.append(
                 f"Nothing in the MLflow store is tagged with the Domino project '{self.project}' "
-                f"(tags {', '.join(DOMINO_PROJECT_TAGS)}); use --disable-project-filtering to scan all projects."
+                f"(tags {', '.join(DOMINO_PROJECT_TAGS)}); "
+                "use --disable-project-filtering to scan all projects."
             )
         return experiments, runs, kept_models, versions
 
@@ -336,13 +349,17 @@ class _Scanner:
         for chunk in _chunks(sorted(experiment_ids), IN_CHUNK):
             try:
                 found = list(
-                    paged(self.client.search_logged_models, experiment_ids=chunk, max_results=LOGGED_MODEL_PAGE)
+                    paged(
+                        self.client.search_logged_models, experiment_ids=chunk, max_results=LOGGED_MODEL_PAGE
+                    )
                 )
             except Exception as exc:  # an MLflow 2 server has no logged models API
                 self.warnings.append(f"MLflow 3 logged models could not be listed: {str(exc)[:200]}")
                 return out
             for lm in found:
-                tags, red = secrets.redact_mapping(dict(lm.tags or {}), f"MLflow logged model {lm.model_id} tags")
+                tags, red = secrets.redact_mapping(
+                    dict(lm.tags or {}), f"MLflow logged model {lm.model_id} tags"
+                )
                 self.redactions.extend(red)
                 out.append(
                     LoggedModelInfo(
@@ -359,9 +376,18 @@ class _Scanner:
         return out
 
     # -- snapshot ------------------------------------------------------------------
-    def _snapshot(self, experiments, runs_by_id, models, versions, histories, artifacts, logged):  # noqa: ANN001, ANN202
+    def _snapshot(
+        self,
+        experiments: list[Any],
+        runs_by_id: dict[str, Any],
+        models: list[Any],
+        versions: dict[str, list[Any]],
+        histories: dict[str, dict[str, list[tuple[int, float]]]],
+        artifacts: dict[str, list[tuple[str, int | None]]],
+        logged: list[LoggedModelInfo],
+    ) -> MlflowSnapshot:
         ui = display_uri(self.uri) if is_http(self.uri) else None
-        snap = MlflowSnapshot(tracking_uri=display_uri(self.uri), ui_base_url=ui, warnings=self.warnings)
+        snap = MlflowSnapshot(tracking_uri=display_uri(self.uri), ui_base_url=ui)
         short = short_run_ids(runs_by_id)
         model_ids_by_run: dict[str, list[str]] = {}
         for lm in logged:
@@ -376,7 +402,9 @@ class _Scanner:
             grouped.setdefault(info.experiment_id, []).append(info)
         for exp_id in sorted(grouped, key=lambda x: (len(x), x)):
             exp = exp_by_id.get(exp_id)
-            tags, red = secrets.redact_mapping(dict(exp.tags or {}) if exp else {}, f"MLflow experiment {exp_id} tags")
+            tags, red = secrets.redact_mapping(
+                dict(exp.tags or {}) if exp else {}, f"MLflow experiment {exp_id} tags"
+            )
             self.redactions.extend(red)
             snap.experiments.append(
                 ExperimentInfo(
@@ -431,7 +459,14 @@ class _Scanner:
             evidence_id=f"mv:{mv.name}:{mv.version}",
         )
 
-    def _run_info(self, run, short_id, histories, artifacts, model_ids_by_run) -> RunInfo:  # noqa: ANN001
+    def _run_info(
+        self,
+        run: Any,
+        short_id: str,
+        histories: dict[str, dict[str, list[tuple[int, float]]]],
+        artifacts: dict[str, list[tuple[str, int | None]]],
+        model_ids_by_run: dict[str, list[str]],
+    ) -> RunInfo:
         run_id = run.info.run_id
         place = f"MLflow run {short_id}"
         params, red = secrets.redact_mapping(dict(run.data.params or {}), f"{place} param")
@@ -466,4 +501,6 @@ class _Scanner:
         if not snap.registered_models and not any(e.runs for e in snap.experiments) and not self.warnings:
             filters = self.model_patterns + self.experiment_patterns
             what = f" matching {', '.join(filters)}" if filters else ""
-            self.warnings.append(f"The MLflow store {snap.tracking_uri} has no registered models or runs{what}.")
+            self.warnings.append(
+                f"The MLflow store {snap.tracking_uri} has no registered models or runs{what}."
+            )

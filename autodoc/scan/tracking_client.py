@@ -19,12 +19,12 @@ NO_MLFLOW_NOTE = "No MLflow tracking server was configured; the document is writ
 # Only applied when the user has not set them.
 _HTTP_DEFAULTS = {
     "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
-    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "0.5",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
     "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0.2",
     "MLFLOW_HTTP_REQUEST_TIMEOUT": "10",
 }
 CONNECT_TIMEOUT_S = 5.0
-PROBE_DEADLINE_S = 8.0
+PROBE_DEADLINE_S = 6.0
 
 
 def resolve_uri(settings: Settings, cwd: Path | None = None) -> str | None:
@@ -135,14 +135,15 @@ def probe(client: CountingClient, uri: str) -> None:
     worker = threading.Thread(target=call, daemon=True)
     worker.start()
     worker.join(PROBE_DEADLINE_S)
-    if worker.is_alive():
+    error = outcome.get("error")
+    if worker.is_alive() or (error is not None and "timed out" in str(error).lower()):
         raise MlflowUnavailableError(
             f"The MLflow tracking server at {display_uri(uri)} accepted the connection but did not answer "
             f"within {PROBE_DEADLINE_S:g} s.",
             hint="is it an MLflow server (not another service on that port)? Is it overloaded?",
         )
-    if outcome.get("error") is not None:
-        raise unavailable(uri, outcome["error"])
+    if error is not None:
+        raise unavailable(uri, error)
 
 
 def unavailable(uri: str, exc: BaseException) -> MlflowUnavailableError:

@@ -23,12 +23,27 @@ CITED_SYSTEM_TAGS = {
     "mlflow.databricks.notebookPath",
     "mlflow.autologging",
 }
-CODE_TAGS = {"mlflow.source.git.commit", "mlflow.source.git.branch", "mlflow.source.git.repoURL",
-             "mlflow.source.name", "mlflow.source.type", "mlflow.project.entryPoint",
-             "mlflow.databricks.notebookPath"}
+CODE_TAGS = {
+    "mlflow.source.git.commit",
+    "mlflow.source.git.branch",
+    "mlflow.source.git.repoURL",
+    "mlflow.source.name",
+    "mlflow.source.type",
+    "mlflow.project.entryPoint",
+    "mlflow.databricks.notebookPath",
+}
 MAX_TEXT = 2000
 MAX_IMPORTANCES = 50
-_DATA_PARAM_WORDS = ("test_size", "split", "stratify", "random_state", "seed", "n_features", "feature", "target")
+_DATA_PARAM_WORDS = (
+    "test_size",
+    "split",
+    "stratify",
+    "random_state",
+    "seed",
+    "n_features",
+    "feature",
+    "target",
+)
 
 
 @dataclass
@@ -100,34 +115,64 @@ class _Builder:
             link = f"{self.ui}/#/experiments/{run.experiment_id}/runs/{run.run_id}"
         linked = self.versions_by_run.get(run.run_id, [])
         name, version = linked[0] if len(linked) == 1 else (None, None)
-        return Source(kind="mlflow", uri=link, run_id=run.run_id, experiment_id=run.experiment_id,
-                      model_name=name, model_version=version)
+        return Source(
+            kind="mlflow",
+            uri=link,
+            run_id=run.run_id,
+            experiment_id=run.experiment_id,
+            model_name=name,
+            model_version=version,
+        )
 
     # -- registry ----------------------------------------------------------------
     def registry(self) -> None:
         for model in self.snap.registered_models:
             latest = model.versions[-1].version if model.versions else None
             self.add(
-                id=model.evidence_id, kind="registered_model", label=f"registered model {model.name}",
-                value=model.name, text=(model.description or None) and model.description[:MAX_TEXT],
-                attrs={"description": model.description, "tags": model.tags, "aliases": model.aliases,
-                       "versions": [v.version for v in model.versions], "latest_version": latest},
-                topics=["model", "deployment", "overview", "mlflow"], source=self.model_source(model.name),
+                id=model.evidence_id,
+                kind="registered_model",
+                label=f"registered model {model.name}",
+                value=model.name,
+                text=(model.description or None) and model.description[:MAX_TEXT],
+                attrs={
+                    "description": model.description,
+                    "tags": model.tags,
+                    "aliases": model.aliases,
+                    "versions": [v.version for v in model.versions],
+                    "latest_version": latest,
+                },
+                topics=["model", "deployment", "overview", "mlflow"],
+                source=self.model_source(model.name),
             )
             for alias, version in model.aliases.items():
                 self.add(
-                    id=f"m:{model.name}@{alias}", kind="alias", label=f"alias {alias} of {model.name}",
-                    value=version, attrs={"model": model.name, "alias": alias, "version": version},
-                    topics=["deployment", "mlflow"], source=self.model_source(model.name, version),
+                    id=f"m:{model.name}@{alias}",
+                    kind="alias",
+                    label=f"alias {alias} of {model.name}",
+                    value=version,
+                    attrs={"model": model.name, "alias": alias, "version": version},
+                    topics=["deployment", "mlflow"],
+                    source=self.model_source(model.name, version),
                 )
             for mv in model.versions:
                 self.add(
-                    id=mv.evidence_id, kind="model_version", label=f"{model.name} version {mv.version}",
-                    value=mv.version, text=mv.description,
-                    attrs={"model": model.name, "run_id": mv.run_id, "status": mv.status, "source": mv.source,
-                           "aliases": mv.aliases, "tags": mv.tags, "created_at": mv.created_at,
-                           "model_id": mv.model_id},
-                    topics=["model", "deployment", "mlflow"], source=self.model_source(model.name, mv.version),
+                    id=mv.evidence_id,
+                    kind="model_version",
+                    label=f"{model.name} version {mv.version}",
+                    value=mv.version,
+                    text=mv.description,
+                    attrs={
+                        "model": model.name,
+                        "run_id": mv.run_id,
+                        "status": mv.status,
+                        "source": mv.source,
+                        "aliases": mv.aliases,
+                        "tags": mv.tags,
+                        "created_at": mv.created_at,
+                        "model_id": mv.model_id,
+                    },
+                    topics=["model", "deployment", "mlflow"],
+                    source=self.model_source(model.name, mv.version),
                 )
 
     # -- experiments and runs ----------------------------------------------------
@@ -138,10 +183,17 @@ class _Builder:
                 counts[run.status] = counts.get(run.status, 0) + 1
             link = f"{self.ui}/#/experiments/{exp.experiment_id}" if self.ui else self.snap.tracking_uri
             self.add(
-                id=exp.evidence_id, kind="experiment", label=f"experiment {exp.name}", value=exp.name,
+                id=exp.evidence_id,
+                kind="experiment",
+                label=f"experiment {exp.name}",
+                value=exp.name,
                 text=exp.tags.get("mlflow.note.content"),
-                attrs={"experiment_id": exp.experiment_id, "runs": len(exp.runs), "status_counts": counts,
-                       "tags": exp.tags},
+                attrs={
+                    "experiment_id": exp.experiment_id,
+                    "runs": len(exp.runs),
+                    "status_counts": counts,
+                    "tags": exp.tags,
+                },
                 topics=["training", "mlflow"],
                 source=Source(kind="mlflow", uri=link, experiment_id=exp.experiment_id),
             )
@@ -158,35 +210,79 @@ class _Builder:
         base = {"run_id": run.run_id, "run_name": run.run_name, "status": run.status}
         topics = ["training", "mlflow"] + (["validation"] if run.status in ("FAILED", "KILLED") else [])
         self.add(
-            id=rid, kind="run", label=who, value=run.status,
+            id=rid,
+            kind="run",
+            label=who,
+            value=run.status,
             text=run.tags.get("stop_reason") or run.tags.get("mlflow.note.content"),
-            attrs={**base, "experiment": experiment, "experiment_id": run.experiment_id,
-                   "start_time": run.start_time, "end_time": run.end_time, "model_versions": versions,
-                   "user": run.tags.get("mlflow.user"), "entry_point": run.tags.get("mlflow.source.name"),
-                   "git_commit": run.tags.get("mlflow.source.git.commit"), "n_params": len(run.params),
-                   "n_metrics": len(run.metrics), "logged_model_ids": run.logged_model_ids},
-            topics=topics, source=src,
+            attrs={
+                **base,
+                "experiment": experiment,
+                "experiment_id": run.experiment_id,
+                "start_time": run.start_time,
+                "end_time": run.end_time,
+                "model_versions": versions,
+                "user": run.tags.get("mlflow.user"),
+                "entry_point": run.tags.get("mlflow.source.name"),
+                "git_commit": run.tags.get("mlflow.source.git.commit"),
+                "n_params": len(run.params),
+                "n_metrics": len(run.metrics),
+                "logged_model_ids": run.logged_model_ids,
+            },
+            topics=topics,
+            source=src,
         )
         for key, value in sorted(run.metrics.items()):
-            self.add(id=f"{rid}:metric:{key}", kind="run_metric", label=f"{key} of {who}", value=value,
-                     attrs={**base, "key": key}, topics=metric_topics(key), source=src)
+            self.add(
+                id=f"{rid}:metric:{key}",
+                kind="run_metric",
+                label=f"{key} of {who}",
+                value=value,
+                attrs={**base, "key": key},
+                topics=metric_topics(key),
+                source=src,
+            )
         for key, value in sorted(run.params.items()):
-            self.add(id=f"{rid}:param:{key}", kind="run_param", label=f"parameter {key} of {who}", value=value,
-                     attrs={**base, "key": key}, topics=param_topics(key), source=src)
+            self.add(
+                id=f"{rid}:param:{key}",
+                kind="run_param",
+                label=f"parameter {key} of {who}",
+                value=value,
+                attrs={**base, "key": key},
+                topics=param_topics(key),
+                source=src,
+            )
         for key, value in sorted(run.tags.items()):
             if key.startswith("mlflow.") and key not in CITED_SYSTEM_TAGS:
                 continue
             topics = ["code", "mlflow"] if key in CODE_TAGS else ["training", "mlflow"]
-            self.add(id=f"{rid}:tag:{key}", kind="run_tag", label=f"tag {key} of {who}", value=value[:MAX_TEXT],
-                     attrs={**base, "key": key}, topics=topics, source=src)
+            self.add(
+                id=f"{rid}:tag:{key}",
+                kind="run_tag",
+                label=f"tag {key} of {who}",
+                value=value[:MAX_TEXT],
+                attrs={**base, "key": key},
+                topics=topics,
+                source=src,
+            )
         for key, series in sorted(run.metric_history.items()):
             values = [v for _, v in series]
             self.add(
-                id=f"{rid}:hist:{key}", kind="metric_history", label=f"{key} history of {who}",
+                id=f"{rid}:hist:{key}",
+                kind="metric_history",
+                label=f"{key} history of {who}",
                 value=[[step, v] for step, v in series],
-                attrs={**base, "key": key, "steps": len(series), "first": values[0], "last": values[-1],
-                       "min": min(values), "max": max(values)},
-                topics=["training", "evaluation", "mlflow"], source=src,
+                attrs={
+                    **base,
+                    "key": key,
+                    "steps": len(series),
+                    "first": values[0],
+                    "last": values[-1],
+                    "min": min(values),
+                    "max": max(values),
+                },
+                topics=["training", "evaluation", "mlflow"],
+                source=src,
             )
 
     def artifacts(self, importances: dict[str, dict[str, Any]]) -> None:
@@ -204,23 +300,41 @@ class _Builder:
                         value = top_importances(data)
                         attrs["n_features"] = len(data)
                         topics = ["features", "evaluation", "mlflow"]
-                    self.add(id=f"{run.evidence_id}:art:{path}", kind="artifact",
-                             label=f"artifact {path} of run {run.run_name or short}", value=value,
-                             attrs=attrs, topics=topics, source=src)
+                    self.add(
+                        id=f"{run.evidence_id}:art:{path}",
+                        kind="artifact",
+                        label=f"artifact {path} of run {run.run_name or short}",
+                        value=value,
+                        attrs=attrs,
+                        topics=topics,
+                        source=src,
+                    )
 
     def logged_models(self, logged: list[LoggedModelInfo]) -> None:
         runs = {r.run_id: r for e in self.snap.experiments for r in e.runs}
         for lm in logged:
             run = runs.get(lm.run_id or "")
-            src = self.run_source(run) if run else Source(kind="mlflow", uri=self.snap.tracking_uri,
-                                                          experiment_id=lm.experiment_id)
+            src = (
+                self.run_source(run)
+                if run
+                else Source(kind="mlflow", uri=self.snap.tracking_uri, experiment_id=lm.experiment_id)
+            )
             self.add(
-                id=f"lm:{lm.model_id}", kind="logged_model", label=f"logged model {lm.name or lm.model_id}",
+                id=f"lm:{lm.model_id}",
+                kind="logged_model",
+                label=f"logged model {lm.name or lm.model_id}",
                 value=lm.model_id,
-                attrs={"name": lm.name, "run_id": lm.run_id, "status": lm.status, "model_type": lm.model_type,
-                       "created_at": lm.created_at, "experiment_id": lm.experiment_id,
-                       "tags": {k: v for k, v in lm.tags.items() if k != "mlflow.modelVersions"}},
-                topics=["model", "deployment", "mlflow"], source=src,
+                attrs={
+                    "name": lm.name,
+                    "run_id": lm.run_id,
+                    "status": lm.status,
+                    "model_type": lm.model_type,
+                    "created_at": lm.created_at,
+                    "experiment_id": lm.experiment_id,
+                    "tags": {k: v for k, v in lm.tags.items() if k != "mlflow.modelVersions"},
+                },
+                topics=["model", "deployment", "mlflow"],
+                source=src,
             )
 
 

@@ -43,7 +43,8 @@ def action_bar(spec: Spec | None) -> None:
     ss = st.session_state
     busy = session.job_running(ss)
     doc: DocumentState | None = ss.get("doc")
-    cols = st.columns([2.2, 1, 1, 1, 1])
+    row = st.container(horizontal=True, vertical_alignment="center")
+    cols = [row] * 5
     go = cols[0].button("Generate documentation", type="primary", disabled=busy or spec is None,
                         key="act_generate", help="Scan, plan, write and build without stopping.")
     scan = cols[1].button("1 · Scan", disabled=busy, key="act_scan")
@@ -101,6 +102,9 @@ def draw_progress(job: Job, snap: Snapshot) -> None:
         head = st.columns([3, 1])
         state = "stopping…" if snap.cancelled and job.running else ("running" if job.running else "done")
         head[0].markdown(f"**{job.label}** · {state}")
+        if job.done:
+            level, message = session.outcome(job)
+            getattr(st, level)(message)
         if job.running:
             head[1].button("Stop", key="act_stop", on_click=job.stop, disabled=snap.cancelled,
                            help="Stop the job: finished blocks are kept, no partial files are written.")
@@ -298,13 +302,16 @@ def _plan_section(doc: DocumentState, sec: Section, busy: bool) -> None:
             if block.plan.type in ("narrative", "list"):
                 b[0].button("✎", key=f"pg_{block.id}", disabled=busy, help="Edit guidance",
                             on_click=_set_mode, args=(sec.id, f"guide:{block.id}"))
-            b[1].button("🗑", key=f"rm_{block.id}", disabled=busy, help="Remove this block",
-                        on_click=_remove_block, args=(sec.id, block.id))
+            last = len(sec.blocks) == 1  # an empty section would simply be planned again
+            b[1].button("🗑", key=f"rm_{block.id}", disabled=busy or last,
+                        help="Re-plan instead: a section keeps at least one block" if last
+                        else "Remove this block", on_click=_remove_block, args=(sec.id, block.id))
         if _mode(sec.id) == f"guide:{block.id}":
             st.text_area("Guidance", value=block.plan.guidance, key=f"guide_{block.id}")
             st.button("Save guidance", key=f"guide_save_{block.id}", on_click=_save_guidance,
                       args=(sec.id, block.id))
-    cols = st.columns(3)
+    row = st.container(horizontal=True)
+    cols = [row] * 2
     cols[0].button("Approve plan", key=f"pa_{sec.id}", disabled=busy or sec.plan_approved,
                    on_click=_approve_plan, args=(sec.id,))
     cols[1].button("Re-plan with feedback…", key=f"prf_{sec.id}", disabled=busy,
@@ -330,7 +337,8 @@ def _save_guidance(section_id: str, block_id: str) -> None:
 def _feedback_form(sec: Section, *, replan: bool) -> None:
     key = f"fb_{sec.id}"
     st.text_area("What should change?" if not replan else "What should the plan do differently?", key=key)
-    cols = st.columns(3)
+    row = st.container(horizontal=True)
+    cols = [row] * 2
     label = "Re-plan" if replan else "Regenerate"
     go = cols[0].button(label, key=f"fb_go_{sec.id}", type="primary",
                         disabled=session.job_running(st.session_state))
@@ -376,7 +384,8 @@ def _write_section(doc: DocumentState, sec: Section, numbers: dict[str, int], bu
         else:
             _block(block, numbers)
     if mode == "edit":
-        cols = st.columns(4)
+        row = st.container(horizontal=True)
+        cols = [row] * 2
         cols[0].button("Save edits", key=f"edit_save_{sec.id}", type="primary", on_click=_save_edits,
                        args=(sec.id,))
         cols[1].button("Cancel", key=f"edit_cancel_{sec.id}", on_click=_set_mode, args=(sec.id, None))
@@ -384,7 +393,8 @@ def _write_section(doc: DocumentState, sec: Section, numbers: dict[str, int], bu
     if mode == "regen":
         _feedback_form(sec, replan=False)
         return
-    cols = st.columns([1, 1, 1.6, 3])
+    row = st.container(horizontal=True)
+    cols = [row] * 3
     cols[0].button("Approve", key=f"ap_{sec.id}", disabled=busy or sec.status == "approved",
                    on_click=_approve, args=(sec.id,))
     cols[1].button("Edit", key=f"ed_{sec.id}", disabled=busy, on_click=_set_mode, args=(sec.id, "edit"))

@@ -191,17 +191,21 @@ def job_running(ss: State) -> bool:
 
 
 def harvest_job(ss: State) -> Job | None:
-    """Apply a finished job to the session (once) and queue its outcome message."""
+    """Apply a finished job to the session (once); its outcome stays on the progress panel."""
     job: Job | None = ss.get("job")
     if job is None or not harvest(job, ss):
         return None
-    if job.cancelled:
-        notify(ss, "warning", f"{job.label} stopped after {job.seconds:.1f} s. Finished work is kept.")
-    elif job.error:
-        notify(ss, "error", job.error)
-    else:
-        notify(ss, "success", f"{job.label} finished in {job.seconds:.1f} s.")
     return job
+
+
+def outcome(job: Job) -> tuple[str, str]:
+    """(level, message) telling the user how a finished job ended."""
+    if job.cancelled:
+        detail = f" {job.error}" if job.error else ""
+        return "warning", f"{job.label} stopped after {job.seconds:.1f} s. Finished work is kept.{detail}"
+    if job.error:
+        return "error", job.error
+    return "success", f"{job.label} finished in {job.seconds:.1f} s."
 
 
 def _copy(doc: DocumentState | None) -> DocumentState | None:

@@ -19,7 +19,7 @@ substring and/or a `match` on the request): "429" (with `retry_after` seconds, o
 `seconds`, default 30, before answering: past any sane client timeout), "invalid_json",
 "truncate" (half an answer, finish_reason length / stop_reason max_tokens / status
 incomplete), "fabricated" (a narrative with a figure no evidence holds, `text=` overrides),
-"text" (answer exactly `text=`).
+"text" (answer exactly `text=`), "malformed" (HTTP 200 whose body is HTML, not JSON).
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ FAULT_KINDS = {
     "truncate",
     "fabricated",
     "text",
+    "malformed",
 }
 FABRICATED_TEXT = "The model reaches an accuracy of 0.9731 and an AUC of 0.8842 on held-out data."
 _SECRET_HEADERS = {"authorization", "x-api-key", "api-key"}
@@ -248,6 +249,9 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 return
             if fault and fault.kind == "hang":
                 fake._sleep(fault.seconds)
+            if fault and fault.kind == "malformed":
+                self._send_raw(200, b"<html>upstream proxy error</html>", "text/html")
+                return
             if fault and fault.kind.isdigit():
                 self._send_error(protocol, int(fault.kind), fault, body)
                 return
@@ -278,9 +282,13 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
             self._send(status, payload, headers)
 
         def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-            data = json.dumps(payload).encode()
+            self._send_raw(status, json.dumps(payload).encode(), "application/json", headers)
+
+        def _send_raw(
+            self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
-            self.send_header("content-type", "application/json")
+            self.send_header("content-type", content_type)
             self.send_header("content-length", str(len(data)))
             for key, value in (headers or {}).items():
                 self.send_header(key, value)

@@ -10,12 +10,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from autodoc import demo as demo_module
 from autodoc.demo import DEMO_PROJECT, ensure_demo_store
 
 # Columns holding absolute artifact locations in MLflow 3.17's sqlite schema.
@@ -126,10 +130,46 @@ def demo_project() -> Path:
     return DEMO_PROJECT
 
 
+def _demo_fingerprint() -> str:
+    """Hash of everything that decides what seeding produces (code, config, MLflow version)."""
+    import mlflow
+
+    digest = hashlib.sha256(mlflow.__version__.encode())
+    files = [*sorted(DEMO_PROJECT.glob("*.py")), DEMO_PROJECT / "config.yaml", Path(demo_module.__file__)]
+    for path in files:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
 def demo_store_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = tmp_path_factory.mktemp("demo_store") / "mlflow.db"
-    return ensure_demo_store(f"sqlite:///{db}")
+    """A seeded demo store in this session's tmp dir.
+
+    Seeding really trains (about 40 s, minutes on a loaded 2-core machine), so the seeded store
+    is kept in a machine-wide cache keyed by the demo's code and MLflow version and cloned into
+    the session. AUTODOC_TEST_CACHE=off seeds afresh; AUTODOC_TEST_CACHE=DIR moves the cache.
+    """
+    session_dir = tmp_path_factory.mktemp("demo_store")
+    cache = os.environ.get("AUTODOC_TEST_CACHE", str(Path(tempfile.gettempdir()) / "autodoc-test-cache"))
+    if cache.lower() in ("off", "0", "false", "no"):
+        return ensure_demo_store(f"sqlite:///{session_dir / 'mlflow.db'}")
+    seeded = _cached_demo_store(Path(cache) / f"demo-{_demo_fingerprint()}")
+    return clone_store(seeded, session_dir)
+
+
+def _cached_demo_store(folder: Path) -> str:
+    """Seed `folder/mlflow.db` once per machine; a half-seeded folder (crash) is wiped and redone."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    uri = f"sqlite:///{folder / 'mlflow.db'}"
+    done = folder / "seeded.ok"
+    with open(folder.parent / f"{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # other engineers' sessions wait instead of seeding twice
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            ensure_demo_store(uri)
+            done.touch()
+    return uri
 
 
 @pytest.fixture(scope="session")

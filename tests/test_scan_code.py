@@ -1,0 +1,266 @@
+"""The code scanner on a realistic fixture tree: what a person checking the code would agree with."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autodoc.errors import ScanError
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.scan import run_scan
+from autodoc.scan.code import CodeScan, scan_code
+from autodoc.settings import Settings
+
+FIXTURE = Path(__file__).parent / "fixtures" / "code" / "project"
+FAKE_SECRETS = [
+    "AKIAZZZZFAKEFIXTURE1", "fakeSecretKeyFixture", "fakefixturekey0123456789abcdef", "fakefixturekeyabcdefghij",
+    "fakefixturetokenabcdefghijklmn", "fakefixturetokenabcdefghijklmnopqrst", "fakefixtureslack",
+    "fakefixturebearertoken123", "fixturePassw0rd", "fixture-hunter2", "MIIfakefixtureprivatekeymaterial",
+    "fixture-apikey-987654", "fixture-doc-token-555", "yaml-pa55w0rd-value", "env-file-secret-value",
+]
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for n, line in enumerate(path.read_text().splitlines(), start=1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project plus the cases that cannot live in git (big file, symlink loop, .env, venv)."""
+    root = tmp_path_factory.mktemp("code") / "project"
+    shutil.copytree(FIXTURE, root, symlinks=True)
+    (root / "bad" / "huge.py").write_text("x = 1\n" * 200_000)
+    os.symlink("loop_b", root / "bad" / "loop_a")
+    os.symlink("loop_a", root / "bad" / "loop_b")
+    os.symlink(".", root / "bad" / "self_dir")
+    (root / ".env").write_text("OPENAI_API_KEY=env-file-secret-value\n")
+    venv = root / "myenv"
+    venv.mkdir()
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (venv / "train_in_venv.py").write_text("from xgboost import XGBClassifier\nXGBClassifier(max_depth=99)\n")
+    (root / "node_modules").mkdir()
+    (root / "node_modules" / "x.py").write_text("y = 2\n")
+    (root / "mlruns").mkdir()
+    (root / "mlruns" / "meta.yaml").write_text("a: 1\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def scan(tree: Path) -> CodeScan:
+    return scan_code(str(tree), commit_info=False)
+
+
+def _one(scan: CodeScan, kind: str, path: str, name: str | None = None, line: int | None = None) -> EvidenceItem:
+    hits = [i for i in scan.items if i.kind == kind and i.source.path == path
+            and (name is None or i.id.endswith(f":{name}")) and (line is None or i.source.line_start == line)]
+    assert len(hits) == 1, [i.id for i in scan.items if i.kind == kind and i.source.path == path]
+    return hits[0]
+
+
+def test_live_trainer_hyperparameters_are_cited_at_their_line(scan: CodeScan) -> None:
+    line = _line_of(FIXTURE / "train.py", "max_depth=6")
+    item = _one(scan, "param", "train.py", "max_depth")
+    assert (item.value, item.source.line_start, item.live) == (6, line, True)
+    assert item.id == f"c:train.py:{line}:param:max_depth"
+    est = scan.items[[i.id for i in scan.items].index(item.attrs["owner"])]
+    assert est.kind == "estimator" and est.value == "XGBClassifier" and est.live is True
+    assert est.attrs["params"]["learning_rate"] == 0.05
+    assert "main()" in est.attrs["live_reason"]
+
+
+def test_legacy_trainer_and_unused_function_are_dead(scan: CodeScan) -> None:
+    rf = _one(scan, "estimator", "legacy/train_v1.py")
+    assert rf.value == "RandomForestClassifier" and rf.live is False
+    assert "commented out" in rf.attrs["live_reason"]
+    assert _one(scan, "param", "legacy/train_v1.py", "max_depth").live is False
+    svc = _one(scan, "estimator", "src/churn/serve.py")
+    assert svc.live is False and "unused_helper" in svc.attrs["live_reason"]
+    assert _one(scan, "preprocessing", "features.py", "SimpleImputer").live is False
+
+
+def test_indirection_config_module_star_params_argparse_and_yaml(scan: CodeScan) -> None:
+    n_est = _one(scan, "param", "train.py", "n_estimators", _line_of(FIXTURE / "train.py", 'n_estimators=PARAMS'))
+    assert n_est.value == 300 and n_est.attrs["defined_at"].startswith("config.py:")
+    lr_line = _line_of(FIXTURE / "train.py", "LogisticRegression(**PARAMS")
+    assert _one(scan, "param", "train.py", "C", lr_line).value == 0.5
+    assert _one(scan, "param", "train.py", "max_iter", lr_line).value == 1000
+    mcw = _one(scan, "param", "train.py", "min_child_weight")
+    assert mcw.value == 2.0 and "argparse default" in mcw.attrs["defined_at"]
+    lgbm_line = _line_of(FIXTURE / "train.py", "LGBMClassifier(**CFG")
+    leaves = _one(scan, "param", "train.py", "num_leaves", lgbm_line)
+    assert leaves.value == 31 and leaves.attrs["defined_at"] == "params.yaml"
+    seed = _one(scan, "param", "train.py", "random_state", _line_of(FIXTURE / "train.py", "random_state=SEED,"))
+    assert seed.value == 42
+
+
+def test_split_cv_metrics_threshold_target_features_data(scan: CodeScan) -> None:
+    split = _one(scan, "split", "train.py")
+    assert split.value == {"test_size": 0.2, "random_state": 42, "stratify": "y"}
+    assert {"evaluation", "validation"} <= set(split.topics)
+    folds = _one(scan, "param", "train.py", "n_splits")
+    assert folds.value == 5 and folds.attrs["owner_kind"] == "cv"
+    metrics = {i.value for i in scan.items if i.kind == "metric" and i.live}
+    assert metrics == {"roc_auc_score", "f1_score"}
+    thresholds = {(i.source.path, i.value) for i in scan.items if i.kind == "threshold"}
+    assert ("evaluate.py", 0.35) in thresholds
+    targets = {i.value for i in scan.items if i.kind == "target" and i.source.path == "train.py"}
+    assert targets == {"churned"}
+    derived = _one(scan, "feature", "features.py", "charges_per_month")
+    assert derived.live is True and "features" in derived.topics
+    assert _one(scan, "dropped_column", "features.py").value == ["customer_id", "signup_date"]
+    src = _one(scan, "data_source", "train.py", "read_csv")
+    assert src.value == "data/customers.csv"
+    steps = _one(scan, "preprocessing", "features.py", "ColumnTransformer").attrs["steps"]
+    assert steps == ["num: StandardScaler", "cat: OneHotEncoder"]
+
+
+def test_mlflow_calls(scan: CodeScan) -> None:
+    calls = {i.attrs["function"]: i for i in scan.items if i.kind == "mlflow_call" and i.source.path == "train.py"}
+    assert calls["set_experiment"].value == "churn"
+    assert calls["log_model"].value == "churn-xgb" and "deployment" in calls["log_model"].topics
+    assert calls["log_metric"].value == "cv_auc"
+    assert {"mlflow", "training"} <= set(calls["log_params"].topics)
+
+
+def test_notebook_and_databricks(scan: CodeScan) -> None:
+    nb = "notebooks/explore.ipynb"
+    depth = _one(scan, "param", nb, "max_depth")
+    assert (depth.value, depth.source.cell, depth.source.line_start, depth.live) == (8, 2, 5, True)
+    md = [i for i in scan.items if i.kind == "notebook_markdown" and i.source.path == nb]
+    assert md and md[0].source.cell == 0 and "Exploration" in (md[0].text or "")
+    assert _one(scan, "data_source", nb).value == "load_breast_cancer"
+    assert any("cell 3" in w and "syntax error" in w for w in scan.report.warnings)
+    gb = _one(scan, "param", "dbx_train.py", "max_depth")
+    assert gb.value == 3 and gb.live is True
+    sql = _one(scan, "data_source", "dbx_train.py", "sql")
+    assert sql.attrs["tables"] == ["analytics.customers", "analytics.usage"]
+    assert any(i.kind == "notebook_markdown" and "Weekly retrain" in (i.text or "") for i in scan.items)
+
+
+def test_entry_points_and_ranking(scan: CodeScan) -> None:
+    report = scan.report
+    assert report.entry_points == ["dbx_train.py", "notebooks/explore.ipynb", "src/churn/serve.py", "train.py"]
+    assert report.files[0].path == "train.py" and report.files[0].role == "entry_point"
+    roles = [f.role for f in report.files]
+    assert roles.index("docs") > roles.index("training") and roles.index("setup") > roles.index("config")
+    assert [f.rank for f in report.files] == list(range(len(report.files)))
+    assert scan_code(str(FIXTURE), commit_info=False).report.files[0].path == "train.py"
+
+
+def test_bad_files_are_skipped_with_reasons(scan: CodeScan) -> None:
+    reasons = {s.path: s.reason for s in scan.report.skipped}
+    assert reasons["bad/syntax_error.py"] == "syntax error at line 1: invalid syntax"
+    assert reasons["bad/latin1.py"].startswith("not UTF-8")
+    assert reasons["bad/blob.py"] == "binary"
+    assert reasons["bad/huge.py"] == "over 1 MB"
+    assert reasons["bad/loop_a"] == "symlink loop" and reasons["bad/self_dir"] == "symlink loop"
+    assert reasons[".env"] == "secret or key file: never read"
+    scanned = {f.path for f in scan.report.files}
+    assert not any(p.startswith(("myenv/", "node_modules/", "mlruns/")) for p in scanned)
+
+
+def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root can read any file")
+    (tmp_path / "locked.py").write_text("x = 1\n")
+    (tmp_path / "locked.py").chmod(0)
+    reasons = {s.path: s.reason for s in scan_code(str(tmp_path), commit_info=False).report.skipped}
+    assert reasons["locked.py"].startswith("unreadable")
+
+
+def test_secrets_never_reach_the_evidence_and_are_counted(tree: Path) -> None:
+    store = run_scan(Settings(code_root=str(tree), output_dir=str(tree / "output")))
+    text = store.to_json()
+    leaked = [s for s in FAKE_SECRETS if s in text]
+    assert leaked == []
+    kinds = {r.kind for r in store.redactions if r.place.startswith(("db.py", "params.yaml"))}
+    assert kinds >= {"aws_access_key", "assigned_secret", "sk_token", "anthropic_key", "hf_token", "github_token",
+                     "slack_token", "bearer_token", "url_password", "private_key"}
+    connect = next(i for i in store.items if i.id.startswith("c:db.py:") and i.id.endswith("function:connect"))
+    assert connect.text.startswith("Open a connection. Old token was token=[REDACTED:assigned_secret]")
+    assert "[REDACTED:assigned_secret]" in connect.attrs["signature"]
+    assert EvidenceStore.from_json(text).items[0].id == store.items[0].id
+    assert store.generator_version and store.timings["scan_code"] >= 0
+
+
+def test_ids_unique_and_exclude_globs(tree: Path) -> None:
+    scan = scan_code(str(tree), exclude=["legacy/*", "notebooks"], commit_info=False)
+    ids = [i.id for i in scan.items]
+    assert len(ids) == len(set(ids))
+    paths = {f.path for f in scan.report.files}
+    assert "legacy/train_v1.py" not in paths and "notebooks/explore.ipynb" not in paths
+
+
+def test_missing_code_root_names_the_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    with pytest.raises(ScanError, match="nope"):
+        scan_code(str(missing))
+    (tmp_path / "file.py").write_text("x = 1\n")
+    with pytest.raises(ScanError, match="file.py"):
+        run_scan(Settings(code_root=str(tmp_path / "file.py")))
+
+
+def test_git_commit_and_dirty_flag(tmp_path: Path) -> None:
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("no git")
+    (tmp_path / "train.py").write_text("from sklearn.svm import SVC\nSVC(C=2.0)\n")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    import subprocess
+
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
+        subprocess.run([git, "-C", str(tmp_path), *args], check=True, env=env)
+    scan = scan_code(str(tmp_path))
+    assert scan.report.commit and len(scan.report.commit) == 40 and scan.report.dirty is False
+    assert _one(scan, "param", "train.py", "C").source.commit == scan.report.commit
+    (tmp_path / "train.py").write_text("from sklearn.svm import SVC\nSVC(C=3.0)\n")
+    again = scan_code(str(tmp_path))
+    assert again.report.dirty is True and _one(again, "param", "train.py", "C").value == 3.0
+    assert scan_code(str(tmp_path / ".git" / ".."), commit_info=False).report.commit is None
+
+
+def test_rescan_uses_the_disk_cache(tree: Path, tmp_path: Path) -> None:
+    from autodoc.scan import code as code_mod
+
+    first = scan_code(str(tree), commit_info=False, cache_dir=str(tmp_path))
+    code_mod._MEMO.clear()
+    code_mod._ASSEMBLED.clear()
+    assert list(tmp_path.glob("scan-*.pkl"))
+    second = scan_code(str(tree), commit_info=False, cache_dir=str(tmp_path))
+    assert [i.model_dump() for i in second.items] == [i.model_dump() for i in first.items]
+
+
+def test_script_defaults_from_argv_mlproject_and_path_join(tmp_path: Path) -> None:
+    (tmp_path / "fit_model.py").write_text(
+        "import os, sys\n"
+        "import pandas as pd\n"
+        "from sklearn.linear_model import Ridge\n"
+        "from sklearn.model_selection import train_test_split\n"
+        "if __name__ == '__main__':\n"
+        "    path = os.path.join(os.path.dirname(__file__), 'houses.csv')\n"
+        "    df = pd.read_csv(path)\n"
+        "    train, test = train_test_split(df)\n"
+        "    y_train = train[['price']]\n"
+        "    strength = float(sys.argv[1]) if len(sys.argv) > 1 else 0.7\n"
+        "    Ridge(alpha=strength).fit(train.drop(['price'], axis=1), y_train)\n"
+    )
+    (tmp_path / "MLproject").write_text(
+        "name: houses\nentry_points:\n  main:\n    parameters:\n      strength: {type: float, default: 0.3}\n"
+        "    command: 'python fit_model.py {strength}'\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    alpha = _one(scan, "param", "fit_model.py", "alpha")
+    assert alpha.value == 0.7 and "no command-line argument" in alpha.attrs["note"]
+    assert _one(scan, "data_source", "fit_model.py").value == "houses.csv"
+    assert _one(scan, "target", "fit_model.py").value == "price"
+    assert "25%" in _one(scan, "split", "fit_model.py").attrs["note"]
+    default = _one(scan, "config", "MLproject", "entry_points.main.parameters.strength.default")
+    assert (default.value, default.source.line_start) == (0.3, 5)
+    assert scan.report.entry_points == ["fit_model.py"]

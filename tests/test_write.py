@@ -1,0 +1,114 @@
+"""Writing one block against the fake server: grounding, claims the evidence does not
+support, citation stripping, lists, and what a prompt carries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autodoc.document import Block, ListPlan, NarrativePlan, Section
+from autodoc.errors import LLMConfigError
+from autodoc.evidence import EvidenceItem, EvidenceStore, Source
+from autodoc.llm.registry import get_provider
+from autodoc.plan import assign_evidence, expand_sections
+from autodoc.progress import Progress
+from autodoc.schedule import Session
+from autodoc.write import WRITE_SECTION_ITEMS, build_write_request, write_text_block
+from tests.support.fake_llm import FakeLLM
+from tests.support.llm_fixtures import llm_settings
+from tests.test_plan import make_evidence, make_spec
+
+AUC = "r:b1b2c3d4:metric:auc"
+
+
+def _section(evidence: EvidenceStore, sid: str = "validation") -> Section:
+    sec = next(s for s in expand_sections(make_spec(), evidence) if s.id == sid)
+    assign_evidence(sec, evidence)
+    return sec
+
+
+def _session(fake: FakeLLM, evidence: EvidenceStore) -> Session:
+    return Session(get_provider(llm_settings(fake, "openai")), Progress(), evidence)
+
+
+def _narrative(sec: Section, ids: list[str] | None = None) -> Block:
+    return Block(id=f"{sec.id}.b1", plan=NarrativePlan(guidance="Describe the testing done.",
+                                                       evidence_ids=ids or [AUC]))
+
+
+def test_claimed_cross_validation_without_cv_evidence_is_reasked_then_flagged(fake_llm: FakeLLM) -> None:
+    evidence = make_evidence()
+    claim = {"text": f"The model was checked with stratified cross-validation [[{AUC}]]."}
+    fake_llm.reply(claim, claim, claim)
+    sec = _section(evidence)
+    result = write_text_block(sec, _narrative(sec), evidence, _session(fake_llm, evidence), "Doc")
+    assert len(fake_llm.requests) == 3  # first answer + 2 re-asks
+    assert "cross-validation" in fake_llm.requests[1].text.split("cannot be used")[-1]
+    assert result.status == "flagged"
+    assert result.flags[0].figure == "cross-validation"
+
+
+def test_saying_cross_validation_was_not_found_is_fine(fake_llm: FakeLLM) -> None:
+    evidence = make_evidence()
+    fake_llm.reply({"text": f"No cross-validation was found in the code; the AUC is 0.8731 [[{AUC}]]."})
+    sec = _section(evidence)
+    result = write_text_block(sec, _narrative(sec), evidence, _session(fake_llm, evidence), "Doc")
+    assert (result.status, result.flags, len(fake_llm.requests)) == ("written", [], 1)
+    assert result.content.citations == [AUC]
+
+
+def test_cross_validation_backed_by_evidence_is_not_flagged(fake_llm: FakeLLM) -> None:
+    evidence = make_evidence()
+    evidence.items.append(EvidenceItem(id="c:train.py:30:cv", kind="cv", label="KFold", value="KFold",
+                                       topics=["validation"], source=Source(kind="code", path="train.py",
+                                                                            line_start=30)))
+    fake_llm.reply({"text": "The model is validated with cross-validation [[c:train.py:30:cv]]."})
+    sec = _section(evidence)
+    result = write_text_block(sec, _narrative(sec, ["c:train.py:30:cv"]), evidence,
+                              _session(fake_llm, evidence), "Doc")
+    assert (result.status, result.flags) == ("written", [])
+
+
+def test_unknown_citations_are_reasked_then_stripped(fake_llm: FakeLLM) -> None:
+    evidence = make_evidence()
+    bad = {"text": f"AUC is 0.8731 [[{AUC}]] and the data is clean [[c:made_up.py:1:fact]]."}
+    fake_llm.reply(bad, bad, bad)
+    sec = _section(evidence)
+    result = write_text_block(sec, _narrative(sec), evidence, _session(fake_llm, evidence), "Doc")
+    assert len(fake_llm.requests) == 3
+    assert "made_up" not in result.content.text
+    assert result.content.citations == [AUC]
+
+
+def test_list_blocks_become_items_with_their_citations(fake_llm: FakeLLM) -> None:
+    evidence = make_evidence()
+    fake_llm.reply({"text": f"- AUC 0.8731 [[{AUC}]]\n- Split of 0.25 [[c:train.py:5:split]]"})
+    sec = _section(evidence)
+    block = Block(id="validation.b2", plan=ListPlan(guidance="facts", evidence_ids=[AUC, "c:train.py:5:split"]))
+    result = write_text_block(sec, block, evidence, _session(fake_llm, evidence), "Doc")
+    assert [i.evidence_ids for i in result.content.items] == [[AUC], ["c:train.py:5:split"]]
+
+
+def test_prompt_carries_the_block_ids_then_a_capped_section_selection(fake_llm: FakeLLM) -> None:
+    evidence = make_evidence(models=False)
+    sec = _section(evidence, "executive-summary")
+    block = _narrative(sec, ["c:train.py:10:estimator"])
+    request = build_write_request(sec, block, evidence, "Doc", feedback="shorter")
+    assert request.evidence_ids[0] == "c:train.py:10:estimator"
+    assert len(request.evidence_ids) <= 1 + WRITE_SECTION_ITEMS
+    prompt = request.messages[0].content
+    assert "Reviewer feedback: shorter" in prompt and "Section 1: Executive Summary" in prompt
+    assert request.task is not None and request.task.feedback == "shorter"
+
+
+def test_a_wrong_key_fails_at_once_with_a_config_error(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    from autodoc import pipeline
+    from autodoc.cache import cache_path
+
+    fake_llm.fault("401", count=50)
+    settings = llm_settings(fake_llm, "openai", output_dir=str(tmp_path))
+    with pytest.raises(LLMConfigError):
+        pipeline.plan_and_write(make_spec(), make_evidence(), settings)
+    assert len(fake_llm.requests) <= settings.planning_workers  # no call after the first 401s
+    assert cache_path(tmp_path).is_file()
