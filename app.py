@@ -25,8 +25,11 @@ def restore_if_cached() -> None:
     ss["restore_tried"] = folder
     try:
         doc = session.restore_cache(ss, folder)
-        session.notify(ss, "info", f"Opened the document saved in {cache_path(folder)} "
-                       f"({len(doc.sections)} sections) for review.")
+        session.notify(
+            ss,
+            "info",
+            f"Opened the document saved in {cache_path(folder)} ({len(doc.sections)} sections) for review.",
+        )
     except AutodocError as err:
         session.notify(ss, "warning", f"Could not open the saved document: {err}")
 
@@ -57,4 +60,7 @@ def main() -> None:
     panels.render_view(panels.view_selector())
 
 
-main()
+try:
+    main()
+except AutodocError as err:  # a message the user can act on, never a traceback
+    st.error(str(err))

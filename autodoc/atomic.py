@@ -8,6 +8,16 @@ import tempfile
 from pathlib import Path
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates 0600 files; outputs get the usual mode (read once: umask is process-wide)
+_DEFAULT_MODE = 0o666 & ~_read_umask()
+
+
 def atomic_write(path: str | Path, data: bytes | str) -> None:
     """Write `data` to `path` via a temp file in the same directory, fsync, then rename."""
     target = Path(path)
@@ -15,6 +25,7 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -25,6 +36,14 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(target.parent)
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the umask's default."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        return _DEFAULT_MODE
 
 
 def _fsync_dir(directory: Path) -> None:

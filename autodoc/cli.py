@@ -57,6 +57,7 @@ SETTING_DESTS = {
     "base_url": "base_url",
     "mlflow_uri": "mlflow_uri",
     "docx_template": "docx_template",
+    "exclude": "exclude",
     "api_key": "api_key",
 }
 
@@ -152,6 +153,16 @@ def _add_work(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--max-files", metavar="N", help="most relevant source files handed to the writer (default 50)"
     )
+    _add_exclude(g)
+
+
+def _add_exclude(g: argparse._ActionsContainer) -> None:
+    g.add_argument(
+        "--exclude",
+        metavar="GLOB",
+        action="append",
+        help="skip matching files or folders in the scan (repeatable; AUTODOC_EXCLUDE, comma-separated)",
+    )
 
 
 def _add_mlflow(p: argparse.ArgumentParser) -> None:
@@ -212,6 +223,7 @@ def scan_parser() -> argparse.ArgumentParser:
         "--out", metavar="PATH", default="evidence.json", help="evidence file (default evidence.json)"
     )
     p.add_argument("--max-files", metavar="N", help="files ranked for the writer (default 50)")
+    _add_exclude(p)
     _add_mlflow(p)
     _common(p)
     return p
@@ -313,7 +325,10 @@ def generate_run(settings: Settings, overrides: dict[str, object]) -> int:
         result = run_with_progress(lambda: pipeline.generate(spec, settings, progress), progress, display)
     except Interrupted as stop:
         display.close()
-        return _report_stop(settings, stop.error)
+        if stop.result is None:
+            return _report_stop(settings, stop.error)
+        print("the run had already finished when Ctrl-C arrived", file=sys.stderr)
+        result = stop.result
     finally:
         display.close()
     return print_summary(result, time.monotonic() - display.started)
@@ -357,9 +372,9 @@ def _announce(settings: Settings, overrides: dict[str, object]) -> None:
 class Interrupted(Exception):
     """The user pressed Ctrl-C and the pipeline has wound down."""
 
-    def __init__(self, error: BaseException | None) -> None:
+    def __init__(self, error: BaseException | None, result: object = None) -> None:
         super().__init__("interrupted")
-        self.error = error
+        self.error, self.result = error, result
 
 
 def run_with_progress(work: Callable[[], T], progress: Progress, display: ProgressDisplay) -> T:
@@ -392,7 +407,7 @@ def run_with_progress(work: Callable[[], T], progress: Progress, display: Progre
             )
     display.poll()
     if interrupted:
-        raise Interrupted(box.get("error"))
+        raise Interrupted(box.get("error"), box.get("result"))
     if "error" in box:
         raise box["error"]
     return box["result"]

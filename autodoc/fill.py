@@ -33,6 +33,8 @@ from autodoc.document import (
 from autodoc.evidence import EvidenceItem, EvidenceStore, ExperimentInfo, ModelVersionInfo, RunInfo
 from autodoc.select import (
     _DATA_METRIC,
+    _estimator_name,
+    estimator_families,
     find_run,
     image_artifacts,
     metric_rank,
@@ -372,13 +374,21 @@ def _plain(value: object) -> object:
 
 
 def _location(item: EvidenceItem) -> str:
-    return item.source.cite()
+    """file:line for code (the commit is in the provenance, not on every row), else the MLflow place."""
+    src = item.source
+    if src.kind != "code":
+        return src.cite()
+    return src.model_copy(update={"commit": None}).cite()
 
 
 def _estimators(caption: str, src: TableSource, evidence: EvidenceStore, section: Section) -> TableContent:
     all_est = evidence.by_kind("estimator")
     if src.evidence_ids:
         all_est = [i for i in all_est if i.id in set(src.evidence_ids)] or all_est
+    model = src.model or section.model
+    families = estimator_families(evidence, model) if model else set()
+    if families:  # a per_model section shows its own model's estimator family only
+        all_est = [i for i in all_est if _estimator_name(i).lower() in families or i.live is False]
     live = [i for i in all_est if i.live is not False]
     legacy = [i for i in all_est if i.live is False]
     if not live:
@@ -701,6 +711,7 @@ def validate_plan(reply: PlanReply, evidence: EvidenceStore, section: Section) -
         where = f"Block {n} ({block.type})"
         if isinstance(block, NarrativePlan | ListPlan):
             errors += _check_ids(where, block.evidence_ids, evidence)
+            errors += _check_foreign(where, block.evidence_ids, section)
         elif isinstance(block, TablePlan):
             errors += _check_table(where, block.source, evidence, section)
         elif isinstance(block, ChartPlan):
@@ -722,6 +733,20 @@ def _check_ids(where: str, ids: list[str], evidence: EvidenceStore) -> list[str]
     if not unknown:
         return []
     return [f"{where}: unknown evidence ids {', '.join(unknown[:8])}; use only ids from the evidence list."]
+
+
+def _check_foreign(where: str, ids: list[str], section: Section) -> list[str]:
+    """A per_model subsection must not draw on another registered model's entries."""
+    if not section.model:
+        return []
+    mine = (f"m:{section.model}", f"m:{section.model}@", f"mv:{section.model}:")
+    foreign = [i for i in ids if i.startswith(("m:", "mv:")) and not (i == mine[0] or i.startswith(mine[1:]))]
+    if not foreign:
+        return []
+    return [
+        f"{where}: this subsection documents model {section.model}; drop {', '.join(foreign[:5])}, "
+        "which belong to another model."
+    ]
 
 
 def _check_model(

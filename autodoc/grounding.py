@@ -3,10 +3,11 @@
 `check(text, evidence)` finds the citation markers ``[[id]]`` and every figure written in
 the text, and matches each figure against the numbers the evidence holds.
 
-What counts as an evidence number: every number in the items' `value` and `attrs`
-(numbers, numeric strings such as a param "0.1", numbers inside strings such as
-"max_depth=5"), numbers in the `text` of documentation items (README, notebook markdown,
-config), the MLflow snapshot's metrics, params, versions and ids, and counts derivable
+What counts as an evidence number: every number in the items' `value`, `attrs` and
+`label` (numbers, numeric strings such as a param "0.1", numbers inside strings such as
+"max_depth=5", but not digits glued to letters as in hex run ids), numbers in the `text`
+of documentation items (README, notebook markdown, config, MLflow descriptions and run
+notes), the MLflow snapshot's metrics and params, and counts derivable
 from the evidence (registered models, versions per model, experiments, runs per
 experiment and status, live estimators, files scanned, ...).
 
@@ -18,11 +19,14 @@ Matching rules:
 - A percentage matches a value written as a fraction or as a percentage: 83.7% matches
   0.8374 and 83.74; 84% matches 0.837.
 - Scientific notation is compared the same way on its mantissa (1e-4, 2.5E-3).
+- A test/train share (test_size 0.2) also allows its complement (0.8); a pair such as
+  "80/20" (adding up to 100) is read as two percentages.
 - Small integers follow the same rule: "5-fold" passes only if 5 is an evidence value
   (e.g. the cv folds) or a derivable count; spelled-out numbers ("two models") are words,
   not figures, and are not checked.
 
-Not figures (skipped): numbers glued to letters or underscores (identifiers, run ids,
+Not figures (skipped): list numbering at the start of a line ("1. Load", "6.1 Title"),
+numbers glued to letters or underscores (identifiers, run ids,
 "v2" when version 2 exists, "1st", "x86"), numbers inside citation markers, section /
 table / figure / step numbers ("Section 3.1"), and dotted version strings (3.11.2) and
 ISO dates that occur in some evidence string. Line numbers ("line 42", "train.py:42")
@@ -49,6 +53,9 @@ _NUMBER = re.compile(
 # a number inside a string, not glued to letters (so hex run ids and "v2" give nothing)
 _NUM_IN_STRING = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w])")
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?")
+_NUMBERING = re.compile(  # "1. Load", "2) Fit", "6.1 Title"; never "0.91 is the AUC"
+    r"^[ \t]*(\d{1,2}(?=[.)][ \t])|[1-9]\d?(?:\.\d{1,2})+(?=[ \t]+[A-Z]))", re.M
+)
 _DOTTED = re.compile(r"\b\d+(?:\.\d+){2,}\b")
 _LABEL_WORDS = re.compile(
     r"(?:section|sections|table|tables|figure|figures|fig\.|chapter|step|steps|appendix|page|item|§)\s*$",
@@ -56,7 +63,19 @@ _LABEL_WORDS = re.compile(
 )
 _LOCATION_WORDS = re.compile(r"(?:lines?|cells?|\w\.(?:py|ipynb|yaml|yml|cfg|toml|json|sql|r)):?\s*$", re.I)
 _VERSION_WORDS = re.compile(r"versions?\b[^.;\n]{0,24}$", re.I)
-_DOC_KINDS = {"readme", "notebook_markdown", "config"}
+_DOC_KINDS = {
+    "readme",
+    "notebook_markdown",
+    "config",
+    "run",
+    "registered_model",
+    "model_version",
+    "experiment",
+    "module",
+    "class",
+    "function",
+}  # kinds whose text is documentation the code or the registry holds
+_SHARE_KEY = re.compile(r"(test_size|train_size|validation_split|holdout|test_share|val_size)$", re.I)
 
 
 @dataclass
@@ -100,6 +119,15 @@ def _item_numbers(item: EvidenceItem) -> list[float]:
     _collect(item.attrs, out)
     if item.kind in _DOC_KINDS and item.text:
         _collect(item.text, out)
+    if _SHARE_KEY.search(item.id) and isinstance(item.value, int | float | str):
+        # a test share of 0.2 is also a training share of 0.8 ("an 80/20 split")
+        out += [1 - v for v in _as_numbers(item.value) if 0 < v < 1]
+    return out
+
+
+def _as_numbers(value: object) -> list[float]:
+    out: list[float] = []
+    _collect(value, out)
     return out
 
 
@@ -174,6 +202,8 @@ def _numbers(evidence: EvidenceStore, allowed: set[str] | None) -> _Numbers:
     for item in evidence.items:
         src = item.source
         locations.update(x for x in (src.line_start, src.line_end, src.cell) if x is not None)
+        if src.path:
+            _collect(src.path.replace("/", " "), values)  # "data/2024/sales.csv" names a place, not a figure
         if src.model_version:
             versions.add(src.model_version)
         if allowed is not None and item.id not in allowed:
@@ -263,8 +293,8 @@ def _figures(text: str, numbers: _Numbers) -> Iterable[tuple[re.Match[str], str]
 
 
 def _skip_spans(text: str, numbers: _Numbers) -> list[tuple[int, int]]:
-    """Dates and dotted versions that appear verbatim in some evidence string."""
-    spans = []
+    """List numbering, and dates and dotted versions that appear verbatim in some evidence string."""
+    spans = [(m.start(1), m.end(1)) for m in _NUMBERING.finditer(text)]
     for rx in (_DATE, _DOTTED):
         for m in rx.finditer(text):
             if m.group(0) in numbers.strings or m.group(0)[:10] in numbers.strings:
@@ -297,11 +327,27 @@ def _matches(figure: str, m: re.Match[str], numbers: _Numbers) -> bool:
             re.sub(r"[^\d\-+−]", "", exp.split("10^")[-1] if "^" in exp else exp[1:]).replace("−", "-")
         )
         scale = 10.0**power
-    if m.group("pct"):
+    if m.group("pct") or _split_pair(m):
         return _near(written / 100, decimals + 2, numbers.values, scale) or _near(
             written, decimals, numbers.values, scale
         )
     return _near(written, decimals, numbers.values, scale)
+
+
+_PAIR_AFTER = re.compile(r"^/(\d{1,2})\b")
+_PAIR_BEFORE = re.compile(r"\b(\d{1,2})/$")
+
+
+def _split_pair(m: re.Match[str]) -> bool:
+    """Half of a percentage pair such as "80/20" (the two parts add up to 100)."""
+    num = m.group("num")
+    if not num.isdigit():
+        return False
+    text, start, end = m.string, m.start("num"), m.end("num")
+    after = _PAIR_AFTER.match(text[end : end + 4])
+    before = _PAIR_BEFORE.search(text[max(0, start - 3) : start])
+    other = after or before
+    return other is not None and int(other.group(1)) + int(num) == 100
 
 
 def _near(written: float, decimals: int, values: list[float], scale: float = 1.0) -> bool:

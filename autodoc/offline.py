@@ -355,6 +355,16 @@ class _Facts:
     def models(self) -> list[EvidenceItem]:
         return self.kind("registered_model", live=None)
 
+    def model_names(self, only: str | None = None) -> list[str]:
+        """Registered models the evidence shows (from their items or their versions' items)."""
+        if only:
+            return [only]
+        names = [str(m.value or m.id[2:]) for m in self.models()]
+        for mv in self.kind("model_version", live=None):
+            if _model_of(mv) not in names:
+                names.append(_model_of(mv))
+        return names
+
     def versions(self, model: str) -> list[EvidenceItem]:
         return [i for i in self.kind("model_version", live=None) if _model_of(i) == model]
 
@@ -458,11 +468,16 @@ def write_block(task: WriteTask) -> NarrativeReply:
     writer = _section_writer(task, primary)
     paras = [p for p in writer(facts, task) if p]
     paras += [p for p in _write_leftovers(facts, primary) if p]
+    if task.feedback and _SHORTER.search(task.feedback):
+        paras = paras[:2]  # the reviewer asked for less: keep the leading passages
     if task.missing:
         paras.append("Not found: " + " ".join(task.missing))
     if not paras:
         paras.append("The scan found no evidence for this section in the code or in MLflow.")
     return NarrativeReply(text=_fit("\n\n".join(paras)))
+
+
+_SHORTER = re.compile(r"\b(short|shorter|brief|briefer|concise|condense|less detail|too long)", re.I)
 
 
 def _fit(text: str, limit: int = 5800) -> str:
@@ -651,14 +666,18 @@ def _legacy(f: _Facts) -> str:
     )
 
 
-def _config(f: _Facts, pattern: str | None = None, lead: str = "The configuration sets") -> str:
+def _config(
+    f: _Facts, pattern: str | None = None, lead: str = "The configuration sets", model: str | None = None
+) -> str:
     rx = re.compile(pattern, re.I) if pattern else None
+    family = set(re.split(r"[^a-z0-9]+", model.lower())) if model else None
     items = [
         i
         for i in f.kind("config", live=None)
         if i.value is not None
         and not isinstance(i.value, dict | list)
         and (rx is None or rx.search(_key(i).rsplit(":", 1)[-1]))
+        and _for_model(_config_key(i), family)
     ]
     items = f.fresh(items)[:10]
     if not items:
@@ -666,6 +685,13 @@ def _config(f: _Facts, pattern: str | None = None, lead: str = "The configuratio
     files = sorted({i.source.path for i in items if i.source.path})
     who = _join([_code(p) for p in files]) + (" sets" if len(files) == 1 else " set") if files else lead
     return f"{who} " + _join([f"{_config_key(i)} = {fmt(i.value)} {_c(i)}" for i in items]) + "."
+
+
+def _for_model(key: str, family: set[str] | None) -> bool:
+    """A per-model section shows "gbm.max_depth" only for a model whose name has "gbm"."""
+    if family is None or "." not in key:
+        return True
+    return key.split(".", 1)[0].lower() in family
 
 
 def _config_key(item: EvidenceItem) -> str:
@@ -696,8 +722,8 @@ def _fact_phrase(item: EvidenceItem) -> str:
     """A code fact as a phrase: its name or value and where it is, then its citation."""
     value = item.value
     label = re.sub(r" \([\w./-]+\)$", "", item.label)  # "train_test_split (train.py)": the file follows
-    if item.kind == "fit" and item.text and len(item.text) <= 60:
-        shown = _code(item.text)
+    if item.kind == "fit" and item.text and len(item.text) <= 60 and not re.search(r"[`\d]", item.text):
+        shown = f"`{' '.join(item.text.split())}`"  # the call as written, e.g. model.fit(X_train, y_train)
     elif isinstance(value, list):
         shown = f"{_code(label)} ({fmt(value)})"
     elif isinstance(value, str) and value:
@@ -716,7 +742,7 @@ SectionWriter = Callable[[_Facts, WriteTask], list[str]]
 
 def _write_overview(f: _Facts, task: WriteTask) -> list[str]:
     paras = [_purpose(f)]
-    models = [str(m.value or m.id[2:]) for m in f.models()]
+    models = f.model_names()
     paras.append(_para(*_registry(f, describe=True)))
     paras.append(_para(*[_model_summary(f, m, limit=3) for m in models]))
     paras.append(_para(*_estimators(f, with_settings=False), _legacy(f)))
@@ -728,7 +754,7 @@ def _write_overview(f: _Facts, task: WriteTask) -> list[str]:
 
 def _write_conclusion(f: _Facts, task: WriteTask) -> list[str]:
     """A conclusion restates what the document found; it adds nothing new."""
-    models = [str(m.value or m.id[2:]) for m in f.models()]
+    models = f.model_names()
     f.fresh(f.models())
     summaries = [_model_summary(f, m, limit=2) for m in models]
     if summaries and summaries[0]:
@@ -744,7 +770,7 @@ def _write_model(f: _Facts, task: WriteTask) -> list[str]:
         r"^(logreg|gbm|rf|xgb|lgbm|model|clf|estimator)\.|^(C|alpha|l1_ratio|max_depth|n_estimators|"
         r"learning_rate|subsample|max_iter|solver|penalty|class_weight)$"
     )
-    paras.append(_config(f, prefix, "The configuration sets"))
+    paras.append(_config(f, prefix, "The configuration sets", model=task.model))
     paras.append(_code_list(f, ("preprocessing",), "The model's inputs are prepared by"))
     if task.model:
         paras.append(_model_summary(f, task.model, limit=3))
@@ -854,7 +880,7 @@ def _write_training(f: _Facts, task: WriteTask) -> list[str]:
             _code_list(f, ("cv",), "Cross-validation uses"),
             _code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
             _code_list(f, ("seed",), "Random seeds are set by"),
-            _code_list(f, ("fit",), "Models are fitted at", 4),
+            _code_list(f, ("fit",), "Models are fitted by", 4),
             _config(
                 f,
                 r"(test_size|stratify|random_state|seed|cv_folds|folds|n_splits|epochs|batch_size)",
@@ -863,9 +889,22 @@ def _write_training(f: _Facts, task: WriteTask) -> list[str]:
         )
     )
     paras.append(_experiments(f))
-    paras.append(_para(*[_run_sentence(f, r) for r in f.fresh(f.kind("run", live=None))[:8]]))
+    paras.append(_runs_passage(f))
     paras.append(_legacy(f))
     return paras
+
+
+def _runs_passage(f: _Facts, limit: int = 12) -> str:
+    """Finished runs in one sentence; failed and killed runs one by one, with their reason."""
+    runs = f.fresh(f.kind("run", live=None))[:limit]
+    done = [r for r in runs if (r.attrs.get("status") or r.value) == "FINISHED"]
+    rest = [r for r in runs if r not in done]
+    out = []
+    if done:
+        names = _join([f"{_code(f.run_name(_run8(r.id) or r.id))} {_c(r)}" for r in done])
+        out.append(f"The run{'s' if len(done) > 1 else ''} {names} ended with status FINISHED.")
+    out += [_run_sentence(f, r) for r in rest]
+    return _para(*out)
 
 
 def _experiments(f: _Facts) -> str:
@@ -895,7 +934,7 @@ def _run_sentence(f: _Facts, run: EvidenceItem) -> str:
 
 def _write_evaluation(f: _Facts, task: WriteTask) -> list[str]:
     paras = []
-    models = [task.model] if task.model else [str(m.value or m.id[2:]) for m in f.models()]
+    models = f.model_names(task.model)
     f.fresh(f.models())
     paras.append(_para(*[_model_summary(f, m, limit=4) for m in models]))
     if task.model:
@@ -942,7 +981,7 @@ def _version_sentence(f: _Facts, mv: EvidenceItem) -> str:
 
 def _write_validation(f: _Facts, task: WriteTask) -> list[str]:
     paras = [_para(*_validation_steps(f))]
-    models = [task.model] if task.model else [str(m.value or m.id[2:]) for m in f.models()]
+    models = f.model_names(task.model)
     f.fresh(f.models())
     results = []
     for model in models:
@@ -955,14 +994,9 @@ def _write_validation(f: _Facts, task: WriteTask) -> list[str]:
         cv = f.fresh([m for m in metrics if _key(m).startswith("cv_")])[:3]
         held = f.fresh([m for m in metrics if not _key(m).startswith(("cv_", "train"))])[:3]
         if cv or held:
-            parts = []
-            if cv:
-                parts.append("cross-validated " + _metric_phrase(cv, 3))
-            if held:
-                parts.append(_metric_phrase(held, 3))
             results.append(
                 f"For {_code(model)} version {_version_of(mv)} {_c(mv)}, the run "
-                f"{_code(f.run_name(run8))} logged " + " and ".join(parts) + "."
+                f"{_code(f.run_name(run8))} logged " + _metric_phrase(cv + held, 6) + "."
             )
     paras.append(_para(*results))
     failed = [
@@ -1018,10 +1052,10 @@ def _list_sentences(f: _Facts, primary: str) -> list[str]:
 
 
 def _write_deployment(f: _Facts, task: WriteTask) -> list[str]:
-    paras = [_para(*_registry(f, describe=True))]
-    models = [task.model] if task.model else [str(m.value or m.id[2:]) for m in f.models()]
+    paras = [_para(*_registry(f, describe=False))]
+    models = f.model_names(task.model)
     for model in models:
-        versions = f.fresh(f.versions(model))
+        versions = sorted(f.fresh(f.versions(model)), key=lambda v: _int(_version_of(v)))
         if versions:
             paras.append(
                 f"Registered versions of {_code(model)}: "
@@ -1056,7 +1090,7 @@ def _write_monitoring(f: _Facts, task: WriteTask) -> list[str]:
             _code_list(f, ("threshold",), "The decision threshold is set by"),
             _config(f, r"(thresh|cutoff)", "The configuration sets"),
         ),
-        _para(*[_model_summary(f, str(m.value or m.id[2:]), 3) for m in f.fresh(f.models())]),
+        _para(*[_model_summary(f, m, 3) for m in f.model_names()]),
     ]
 
 

@@ -87,8 +87,11 @@ def plan_and_write(
     are planned but not written (the review path). The cache is saved after every block.
     """
     progress = progress or Progress()
-    fresh = new_state(spec, evidence, settings)
+    fresh = new_state(spec, evidence, settings, select=False)
     if state is not None and _compatible(state, fresh):
+        for sec in fresh.sections:  # resume compares each section's evidence hash
+            if not sec.is_container:
+                plan.assign_evidence(sec, evidence)
         _merge(fresh, state, evidence)
     run = _Run(fresh, evidence, settings, progress)
     jobs: list[Job] = []
@@ -150,13 +153,13 @@ def regenerate(
                 f"block {block_id} is {blk.status}; it is not overwritten",
                 hint="pass force to regenerate it anyway",
             )
-        run.execute(run.write_jobs(sec, only=[blk], feedback=feedback, force=True))
+        run.execute(run.write_jobs(sec, only=[blk], feedback=feedback, force=True, set_feedback=True))
     elif replan or not sec.blocks:
         kept = [b for b in sec.blocks if b.status in PROTECTED and not force]
         run.execute([run.plan_job(sec, write_after=True, feedback=feedback, keep=kept)])
     else:
         todo = [b for b in sec.blocks if force or b.status not in PROTECTED]
-        run.execute(run.write_jobs(sec, only=todo, feedback=feedback, force=True))
+        run.execute(run.write_jobs(sec, only=todo, feedback=feedback, force=True, set_feedback=True))
     return state
 
 
@@ -204,11 +207,14 @@ def build(
 def generate(spec: Spec, settings: Settings, progress: Progress | None = None) -> RunResult:
     """All four phases without stopping (the CLI default and the app's one-click path)."""
     progress = progress or Progress()
+    started = time.monotonic()
     evidence = scan(settings, progress)
+    scanned = round(time.monotonic() - started, 3)
     if progress.cancelled:
         raise Cancelled("stopped during the scan; nothing was written")
     previous = _load_previous(settings, progress)
     state = plan_and_write(spec, evidence, settings, progress, state=previous)
+    state.phase_seconds = {"scanning": scanned, **state.phase_seconds}
     if progress.cancelled:
         done = sum(1 for _, b in state.blocks() if b.status in FINISHED)
         raise Cancelled(
@@ -269,11 +275,15 @@ def spec_data(spec: Spec) -> dict[str, Any]:
         return spec.model_dump(mode="json")
 
 
-def new_state(spec: Spec, evidence: EvidenceStore, settings: Settings) -> DocumentState:
-    """A fresh state: sections expanded and each given its evidence selection."""
+def new_state(spec: Spec, evidence: EvidenceStore, settings: Settings, select: bool = True) -> DocumentState:
+    """A fresh state: sections expanded and (with `select`) each given its evidence selection.
+
+    Without `select` each planning job selects its section's evidence itself, so the first
+    calls go out at once instead of after every section's selection.
+    """
     sections = plan.expand_sections(spec, evidence)
     for sec in sections:
-        if not sec.is_container:
+        if select and not sec.is_container:
             plan.assign_evidence(sec, evidence)
     state = DocumentState(
         title=spec.title,
@@ -393,7 +403,12 @@ class _Run:
         title = self.state.title
 
         def run() -> plan.PlanResult:
-            return plan.plan_section(sec, self.evidence, self.session, title, feedback)
+            target = sec.model_copy(update={"blocks": []})  # the dispatcher owns `sec`
+            if target.evidence_hash is None:
+                plan.assign_evidence(target, self.evidence)
+            result = plan.plan_section(target, self.evidence, self.session, title, feedback)
+            result.evidence_ids, result.evidence_hash = target.evidence_ids, target.evidence_hash
+            return result
 
         def done(outcome: Any) -> list[Job]:
             return self._apply_plan(sec, outcome, write_after, keep or [])
@@ -407,13 +422,19 @@ class _Run:
         only: list[Block] | None = None,
         feedback: str | None = None,
         force: bool = False,
+        set_feedback: bool = False,
     ) -> list[Job]:
+        """Write jobs for `only` (default: every unfinished block of the section).
+
+        A resumed block keeps the feedback it was last written with; a regeneration sets
+        it (`set_feedback`), so regenerating without feedback drops the old request.
+        """
         targets = only if only is not None else [b for b in sec.blocks if b.status not in FINISHED]
         jobs = []
         for blk in targets:
             if blk.status in PROTECTED and not force:
                 continue
-            if feedback is not None:
+            if set_feedback or feedback is not None:
                 blk.feedback = feedback
             jobs.append(self._write_job(sec, blk))
         if jobs:
@@ -447,6 +468,8 @@ class _Run:
             self._fail_section(sec, outcome)
             return []
         result: plan.PlanResult = outcome
+        if result.evidence_hash:
+            sec.evidence_ids, sec.evidence_hash = result.evidence_ids, result.evidence_hash
         sec.usage.add(result.usage)
         self.run_usage.reasks += result.usage.reasks
         blocks = result.blocks

@@ -113,6 +113,8 @@ class PlanResult:
     blocks: list[Block] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     error: str | None = None
+    evidence_ids: list[str] = field(default_factory=list)  # the selection the plan was made from
+    evidence_hash: str | None = None
 
 
 def section_evidence(section: Section, evidence: EvidenceStore) -> list[EvidenceItem]:

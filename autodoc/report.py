@@ -49,6 +49,7 @@ def run_report(state: DocumentState) -> dict[str, Any]:
             "records": egress,
         },
         "notes": list(state.notes),
+        "exit_code": 1 if state.flagged() or state.failed() else 0,
     }
 
 

@@ -1,14 +1,26 @@
 """Send each section only the evidence it needs, compactly.
 
-A section's name and hint map to evidence `Topic`s (`section_topics`); `select_evidence`
-keeps the items on those topics, narrows a per_model subsection to its own model (its
-versions, their runs, metrics and params, and the code of its estimator family when that
-can be identified), drops files beyond the `--max-files` rank, prefers live code, and
-ranks and caps the rest. `compact` renders items as one short line each for prompts.
+A section's name and hint map to evidence `Topic`s (`section_topics`, name first).
+`select_evidence` keeps the items on those topics and returns them most relevant first
+(callers may keep only a prefix):
+- a per_model subsection keeps only its own model: its registry entry, aliases, versions,
+  the runs behind them with their metrics/params/artifacts, and the code of its estimator
+  family when the model's names, tags, run names or params point to one (logreg ->
+  LogisticRegression, gbm -> GradientBoosting...);
+- code files ranked at or beyond `max_files` are dropped;
+- what the section's primary topic cannot do without (`_ESSENTIAL_KINDS`: for a summary
+  the README, registry, champion versions, their runs and headline metrics, the live
+  estimators) comes first; then items by topic overlap, kind and liveness, each further
+  item of the same kind or run worth a little less, so hundreds of run metrics cannot
+  crowd out the rest;
+- dead code (``live is False``: no entry point reaches it) is never presented as live: it
+  is left out, except in code-oriented sections (appendix, developer guide, limitations)
+  and as a bare legacy estimator in model sections, and `compact` marks it ``legacy``.
 
-Dead code (``live is False``: not reached from any entry point) is never presented as
-live: it is kept out of every section except the code-oriented ones (appendix,
-development guide, troubleshooting, limitations), where `compact` marks it ``legacy``.
+`compact` renders items for prompts as ``id | label | value[ | where][ | legacy]`` with
+redundant labels and locations left out, and a run's metrics/params/tags on one line.
+`missing_for`, `table_kinds` and `image_ids` tell the planner and writer what is absent and
+what the data can serve.
 """
 
 from __future__ import annotations
@@ -42,10 +54,11 @@ _KEYWORD_TOPICS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
             "model description",
             "model details",
             "estimator",
+            "hyperparameter",
         ),
         ("model", "training"),
     ),
-    (("training", "pipeline", "hyperparameter", "tuning", "experiment"), ("training", "model", "mlflow")),
+    (("training", "pipeline", "tuning", "experiment"), ("training", "model", "mlflow")),
     (
         ("performance", "result", "metric", "evaluation", "accuracy", "benchmark", "testing"),
         ("evaluation", "mlflow"),
@@ -57,7 +70,7 @@ _KEYWORD_TOPICS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     ),
     (("monitoring", "drift", "ongoing"), ("monitoring", "evaluation")),
     (
-        ("limitation", "risk", "assumption", "weakness", "bias", "fairness", "governance", "compliance"),
+        ("limitation", "risk", "assumption", "weakness", "bias", "fairness", "compliance"),
         ("risk", "validation"),
     ),
     (("troubleshoot", "faq", "known issue"), ("code", "deployment")),
@@ -75,7 +88,7 @@ _KEYWORD_TOPICS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
         ("code", "training"),
     ),
     (
-        ("change log", "changelog", "version history", "release", "versions", "lineage"),
+        ("change log", "changelog", "version history", "release", "versions", "lineage", "governance"),
         ("mlflow", "deployment"),
     ),
     (("appendix", "reference", "glossary", "code", "implementation"), ("code", "mlflow", "training")),
@@ -214,6 +227,14 @@ def _word_at(text: str, keyword: str) -> int:
     return match.start() if match else -1
 
 
+_SETTING_TOPICS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"(test_size|train_size|stratify|holdout|validation_split)$", re.I), ("validation", "data")),
+    (re.compile(r"(cv|cv_folds|folds|n_splits)$", re.I), ("validation", "training")),
+    (re.compile(r"(random_state|seed)$", re.I), ("training", "validation")),
+    (re.compile(r"(thresh|cutoff)", re.I), ("evaluation", "risk", "deployment", "monitoring")),
+    (re.compile(r"(target|label)$", re.I), ("data",)),
+    (re.compile(r"(experiment|registered_model|model_name)", re.I), ("mlflow", "deployment")),
+]
 _DATA_METRIC = re.compile(r"(^|[._:])(n_rows|n_columns|n_samples|n_features|positive_rate|class_balance)$")
 
 
@@ -221,6 +242,11 @@ def item_topics(item: EvidenceItem) -> set[str]:
     topics = set(item.topics) | set(KIND_TOPICS.get(item.kind, ()))
     if item.kind in ("run_metric", "run_param") and _DATA_METRIC.search(item.id):
         topics.add("data")  # row and column counts describe the data, not the model's quality
+    if item.kind in ("config", "param", "run_param"):
+        key = item.id.rsplit(":", 1)[-1]
+        for rx, extra in _SETTING_TOPICS:
+            if rx.search(key):
+                topics.update(extra)  # a setting belongs where its name says (test_size: validation)
     if item.source.kind == "code":
         topics.add("code")  # code-oriented sections (appendix, developer guide) want every code fact
     return topics
@@ -335,6 +361,8 @@ def select_evidence(
     owner = _ModelScope(evidence, section.model) if section.model else None
     linked = linked_run_eids(evidence)
     latest = _primary_run_eids(evidence)
+    focus = model_run_eids(evidence, section.model) if section.model else latest
+    essential = _Essentials(evidence, topics[0] if topics else "overview", focus, linked)
     scored: list[tuple[float, int, EvidenceItem]] = []
     for pos, item in enumerate(evidence.items):
         overlap = item_topics(item) & weights.keys()
@@ -348,9 +376,130 @@ def select_evidence(
         score += _item_bonus(item, ranks, linked, latest)
         if item.live is False and allow_legacy:
             score += 28.0  # code sections show legacy code (marked), just after the live code
+        if essential.keeps(item):
+            score += _ESSENTIAL_BOOST
         scored.append((score, pos, item))
     chosen = _diverse(scored, max_items)  # most relevant first: callers may keep only a prefix
     return [item for _, _, item in chosen]
+
+
+_ESSENTIAL_BOOST = 40.0
+_HEADLINE_METRICS = 4  # per run, for the runs a section is about
+# What a section cannot do without, by its primary topic. "primary" restricts MLflow items to
+# the runs/versions the section is about (the champion's, or a per_model section's model).
+_ESSENTIAL_KINDS: dict[str, set[str]] = {
+    "overview": {
+        "readme",
+        "notebook_markdown",
+        "registered_model",
+        "alias",
+        "estimator",
+        "entry_point",
+        "model_version",
+        "run",
+        "run_metric",
+    },
+    "model": {
+        "estimator",
+        "param",
+        "config",
+        "preprocessing",
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_param",
+    },
+    "data": {"data_source", "target", "split", "dropped_column", "feature", "preprocessing", "config"},
+    "features": {"feature", "dropped_column", "preprocessing", "target", "artifact"},
+    "training": {
+        "entry_point",
+        "fit",
+        "split",
+        "cv",
+        "seed",
+        "hyperparameter_search",
+        "config",
+        "experiment",
+        "run",
+    },
+    "evaluation": {
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_metric",
+        "metric",
+        "threshold",
+        "artifact",
+    },
+    "validation": {
+        "split",
+        "cv",
+        "hyperparameter_search",
+        "threshold",
+        "config",
+        "metric",
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_metric",
+    },
+    "deployment": {"registered_model", "alias", "model_version", "threshold", "config", "entry_point"},
+    "monitoring": {"metric", "threshold", "registered_model", "alias", "model_version", "run", "run_metric"},
+    "mlflow": {"registered_model", "alias", "model_version", "experiment", "run"},
+    "code": {"entry_point", "module", "config", "readme", "estimator", "data_source"},
+    "risk": {"threshold", "split", "cv", "config", "estimator", "run"},
+}
+_PRIMARY_ONLY = {"model_version", "run", "run_metric", "run_param", "artifact"}
+
+
+class _Essentials:
+    """Which items a section's primary topic cannot do without (they are sent first)."""
+
+    def __init__(self, evidence: EvidenceStore, primary: str, focus: set[str], linked: set[str]) -> None:
+        self.kinds = _ESSENTIAL_KINDS.get(primary, set())
+        self.primary = primary
+        self.focus = focus  # r:<run8> of the runs the section is about
+        self.versions = {
+            mv.evidence_id
+            for name in evidence.model_names()
+            for mv in (evidence.model(name).versions if evidence.model(name) else [])
+            if (run := version_run(evidence, mv)) and run.evidence_id in focus
+        }
+        self.headline = _headline_ids(evidence, focus)
+
+    def keeps(self, item: EvidenceItem) -> bool:
+        kind = item.kind
+        if kind not in self.kinds or item.attrs.get("owner_kind") == "argparse":
+            return False
+        if kind == "run" and self.primary in ("training", "mlflow", "risk", "validation"):
+            return True  # every run, FAILED and KILLED included, belongs to the training story
+        if kind == "model_version":
+            return item.id in self.versions or not self.versions
+        if kind == "run_metric":
+            return item.id in self.headline
+        if kind == "artifact":
+            return _run8(item.id) in self.focus and (bool(item.attrs.get("image")) or "importance" in item.id)
+        if kind in _PRIMARY_ONLY:
+            return _run8(item.id) in self.focus
+        return item.live is not False or kind == "estimator"
+
+
+def _headline_ids(evidence: EvidenceStore, runs: set[str]) -> set[str]:
+    """The few headline metrics (test/cv AUC, accuracy...) of each run."""
+    per_run: dict[str, list[EvidenceItem]] = {}
+    for item in evidence.by_kind("run_metric"):
+        run = _run8(item.id)
+        key = item.id.rsplit(":metric:", 1)[-1]
+        if run in runs and metric_rank(key)[0] < 50:
+            per_run.setdefault(run, []).append(item)
+    out: set[str] = set()
+    for items in per_run.values():
+        items.sort(key=lambda i: metric_rank(i.id.rsplit(":metric:", 1)[-1]))
+        out.update(i.id for i in items[:_HEADLINE_METRICS])
+    return out
 
 
 def _diverse(

@@ -108,6 +108,7 @@ FLAG_NAMES = {
     "models": "--models",
     "experiments": "--experiments",
     "latest_only": "--latest-only",
+    "exclude": "--exclude",
     "project_filtering": "--disable-project-filtering",
     "api_key": "--api-key",
     "anthropic_api_key": "--api-key",
@@ -457,7 +458,8 @@ def load_settings(
     is the one whose key is configured (anthropic first), else `offline`. Bad values raise
     `ConfigError` naming the flag or variable and what is accepted; key values are never shown.
     """
-    overrides = dict(overrides or {})
+    # None means "not given" (the app passes empty widgets that way): it never hides env.
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     env = os.environ if env is None else env
     layers = _Layers(env, read_dotenv(dotenv_path), str(dotenv_path or ".env"))
     values = _collect(overrides, layers)

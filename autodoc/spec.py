@@ -173,7 +173,8 @@ class _Reader:
         raw = self.value(node)
         if isinstance(raw, bool) or raw is None:
             raise self.fail(f"expected text, got {_KIND.get(node.tag, 'a value')}", node, field)
-        text = str(raw).strip()
+        # Numbers and dates keep their spelling: `version: 1.10` is "1.10", not "1.1".
+        text = (raw if isinstance(raw, str) else node.value).strip()
         if not text:
             raise self.fail("is empty: expected text", node, field)
         return text

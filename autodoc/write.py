@@ -156,12 +156,8 @@ def check_text(text: str, evidence: EvidenceStore, allowed: list[str]) -> tuple[
     from autodoc import grounding
 
     result = grounding.check(text, evidence, allowed_ids=allowed)
-    errors = list(result.errors())
-    flags = list(result.flags)
-    for claim_errors, claim_flags in [_unsupported_claims(text, evidence)]:
-        errors += claim_errors
-        flags += claim_flags
-    return errors, flags
+    claim_errors, claim_flags = _unsupported_claims(text, evidence)
+    return [*result.errors(), *claim_errors], [*result.flags, *claim_flags]
 
 
 def _unsupported_claims(text: str, evidence: EvidenceStore) -> tuple[list[str], list[FigureFlag]]:
@@ -188,8 +184,16 @@ def _unsupported_claims(text: str, evidence: EvidenceStore) -> tuple[list[str], 
     return errors, flags
 
 
+CV_METRIC = re.compile(r"(^|[_.])(cv|cross_?val\w*|fold\w*)([_.]|$)", re.I)
+
+
 def _supported(kinds: tuple[str, ...], evidence: EvidenceStore) -> bool:
-    return bool(evidence.by_kind(*kinds))
+    """Live code of that kind, or (for cross-validation) a logged cv metric, backs the claim."""
+    if any(item.live is not False for item in evidence.by_kind(*kinds)):
+        return True
+    if "cv" in kinds:
+        return any(CV_METRIC.search(item.id.rsplit(":", 1)[-1]) for item in evidence.by_kind("run_metric"))
+    return False
 
 
 def write_text_block(

@@ -7,6 +7,7 @@ Goals: first scan <= 1.5x the bare parse loop; re-scan of the unchanged tree <= 
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib.util
 import os
 import sys
@@ -23,7 +24,7 @@ def _default_tree() -> str:
     spec = importlib.util.find_spec("pandas")
     if spec is None or not spec.submodule_search_locations:
         sys.exit("pass a tree with at least 800 .py files")
-    return list(spec.submodule_search_locations)[0]
+    return next(iter(spec.submodule_search_locations))
 
 
 def _bare_parse(root: str) -> tuple[float, int]:
@@ -32,23 +33,32 @@ def _bare_parse(root: str) -> tuple[float, int]:
     paths = [c.abspath for c in cands if c.kind == "python"]
     t0 = time.perf_counter()
     for path in paths:
-        try:
+        with contextlib.suppress(SyntaxError, ValueError):
             ast.parse(Path(path).read_bytes())
-        except (SyntaxError, ValueError):
-            pass
     return time.perf_counter() - t0, len(paths)
+
+
+def _first_scan(root: str, cache: str) -> tuple[float, object]:
+    code_scan._MEMO.clear()
+    code_scan._ASSEMBLED.clear()
+    t0 = time.perf_counter()
+    scan = scan_code(root, commit_info=False, cache_dir=cache)
+    return time.perf_counter() - t0, scan
 
 
 def main() -> None:
     root = sys.argv[1] if len(sys.argv) > 1 else _default_tree()
-    bare, n_py = _bare_parse(root)
-    bare = min(bare, _bare_parse(root)[0])  # warm file cache, best of two
+    # The machine is shared: interleave the two measurements and keep the best of each.
+    bare_times, first_times = [], []
+    for _ in range(2):
+        bare, n_py = _bare_parse(root)
+        bare_times.append(bare)
+        with tempfile.TemporaryDirectory() as fresh:
+            t_first, first = _first_scan(root, fresh)
+        first_times.append(t_first)
+    bare, t_first = min(bare_times), min(first_times)
     with tempfile.TemporaryDirectory() as cache:
-        code_scan._MEMO.clear()
-        code_scan._ASSEMBLED.clear()
-        t0 = time.perf_counter()
-        first = scan_code(root, commit_info=False, cache_dir=cache)
-        t_first = time.perf_counter() - t0
+        _first_scan(root, cache)
         t0 = time.perf_counter()
         scan_code(root, commit_info=False, cache_dir=cache)
         t_again = time.perf_counter() - t0
@@ -59,8 +69,9 @@ def main() -> None:
         t_disk = time.perf_counter() - t0
     print(f"tree: {root}")
     print(f"  .py files: {n_py}, files scanned: {len(first.report.files)}, facts: {len(first.items)}")
-    print(f"  bare ast.parse loop: {bare:.2f} s")
-    print(f"  first scan:          {t_first:.2f} s  ratio {t_first / bare:.2f}x (goal <= 1.5x)")
+    print(f"  bare ast.parse loop: {bare:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in bare_times)})")
+    print(f"  first scan:          {t_first:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in first_times)})")
+    print(f"  first scan / bare parse: {t_first / bare:.2f}x (goal <= 1.5x)")
     print(f"  re-scan (in process): {t_again:.2f} s  ratio {t_again / t_first:.2f}x of first (goal <= 0.2x)")
     print(f"  re-scan (disk cache):  {t_disk:.2f} s  ratio {t_disk / t_first:.2f}x of first (goal <= 0.2x)")
     _mlflow_bench()

@@ -19,13 +19,24 @@ from autodoc.ui.sample import sample_document
 from autodoc.ui.session import MAX_SPEC_BYTES, spec_from_upload
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-KEY_VARS = ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "AUTODOC_ANTHROPIC_API_KEY", "AUTODOC_OPENAI_API_KEY",
-            "LLM_PROVIDER", "AUTODOC_LLM_PROVIDER", "AUTODOC_ALLOWED_ROOT", "CODE_ROOT", "OUTPUT_DIR",
-            "DOMINO_PROJECT_NAME", "DOMINO_RUN_ID", "DOMINO_PROJECT_ID", "DOMINO_PROJECT_OWNER")
+KEY_VARS = (
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "AUTODOC_ANTHROPIC_API_KEY",
+    "AUTODOC_OPENAI_API_KEY",
+    "LLM_PROVIDER",
+    "AUTODOC_LLM_PROVIDER",
+    "AUTODOC_ALLOWED_ROOT",
+    "CODE_ROOT",
+    "OUTPUT_DIR",
+    "DOMINO_PROJECT_NAME",
+    "DOMINO_RUN_ID",
+    "DOMINO_PROJECT_ID",
+    "DOMINO_PROJECT_OWNER",
+)
 
 
-@pytest.fixture
-def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working directory without .env or doc_spec.yaml, and no keys in the environment."""
     for name in KEY_VARS:
         monkeypatch.delenv(name, raising=False)
@@ -33,6 +44,11 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     work.mkdir()
     monkeypatch.chdir(work)
     return work
+
+
+@pytest.fixture
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return isolate(tmp_path, monkeypatch)
 
 
 def new_app() -> AppTest:
@@ -46,7 +62,7 @@ def sidebar_sequence(at: AppTest) -> list:
     """Sidebar elements in page order (nested blocks flattened)."""
     out: list = []
 
-    def walk(node) -> None:  # noqa: ANN001
+    def walk(node) -> None:
         children = getattr(node, "children", None)
         if children is None:
             out.append(node)
@@ -58,7 +74,7 @@ def sidebar_sequence(at: AppTest) -> list:
     return out
 
 
-def texts(elements) -> list[str]:  # noqa: ANN001
+def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
 
 
@@ -71,11 +87,30 @@ def test_defaults_outside_domino_and_offline_writer_notice(clean_env: Path) -> N
     assert any("offline writer will be used" in t for t in texts(at.info))
     # every field the manual names is on the page
     labels = {w.label for w in [*at.text_input, *at.number_input, *at.checkbox, *at.selectbox]}
-    for label in ("Code root", "Output directory", "MLflow tracking URI", "Provider", "Generation workers",
-                  "Planning workers", "Max files", "Timeout (s)", "Max retries", "Initial backoff (s)",
-                  "Max backoff (s)", "Backoff jitter", "Generate notebook", "Notebook path", "Verbose",
-                  "Model names", "Experiment names", "Latest only", "Domino project filtering",
-                  "Spec file", "Title", "Authors"):
+    for label in (
+        "Code root",
+        "Output directory",
+        "MLflow tracking URI",
+        "Provider",
+        "Generation workers",
+        "Planning workers",
+        "Max files",
+        "Timeout (s)",
+        "Max retries",
+        "Initial backoff (s)",
+        "Max backoff (s)",
+        "Backoff jitter",
+        "Generate notebook",
+        "Notebook path",
+        "Verbose",
+        "Model names",
+        "Experiment names",
+        "Latest only",
+        "Domino project filtering",
+        "Spec file",
+        "Title",
+        "Authors",
+    ):
         assert label in labels, label
     assert at.file_uploader[0].label == "Upload spec"
 
@@ -157,7 +192,11 @@ def test_section_error_names_its_row_under_the_table(clean_env: Path) -> None:
 def test_unnamed_section_is_refused(clean_env: Path) -> None:
     at = new_app()
     editor = at.data_editor[0]
-    at.session_state[editor.key] = {"edited_rows": {}, "added_rows": [{"per_model": True}], "deleted_rows": []}
+    at.session_state[editor.key] = {
+        "edited_rows": {},
+        "added_rows": [{"per_model": True}],
+        "deleted_rows": [],
+    }
     at.run()
     assert any("needs a name" in t for t in texts(at.sidebar.error))
 
@@ -282,7 +321,9 @@ def test_plan_review_remove_block_edit_guidance_approve(clean_env: Path) -> None
     at.button(key="pg_section-1.b1").click().run()
     at.text_area(key="guide_section-1.b1").input("Cover only the holdout AUC.").run()
     at.button(key="guide_save_section-1.b1").click().run()
-    assert at.session_state["doc"].section("section-1").blocks[0].plan.guidance == "Cover only the holdout AUC."
+    assert (
+        at.session_state["doc"].section("section-1").blocks[0].plan.guidance == "Cover only the holdout AUC."
+    )
     at.session_state["doc"].section("section-2").plan_approved = False
     at.run()
     at.button(key="pa_section-2").click().run()
@@ -320,3 +361,34 @@ def test_two_sessions_share_nothing(clean_env: Path) -> None:
     assert two.session_state["doc"] is None
     assert "opt_api_key" not in two.session_state or two.session_state["opt_api_key"] == ""
     assert one.session_state["png_cache"] is not two.session_state["png_cache"]
+
+
+# ------------------------------------------------------------------------------- pages
+def test_previous_documents_page_lists_and_opens_a_document(clean_env: Path) -> None:
+    out = clean_env / "out"
+    save_state(sample_document(3), cache_path(out))
+    (out / "model_documentation.docx").write_bytes(b"PK fake")
+    at = new_app()
+    at.text_input(key="opt_code_root").input(str(clean_env)).run()
+    at.text_input(key="opt_output_dir").input(str(out / "elsewhere")).run()
+    at.switch_page("pages/1_Previous_documents.py").run()
+    assert not at.exception, at.exception
+    at.text_input(key="prev_folder").input(str(out)).run()
+    files = list(at.dataframe[0].value["file"])
+    assert set(files) == {"model_documentation.docx", ".autodoc_cache.json"}
+    assert "⬇ model_documentation.docx" in [b.label for b in at.download_button]
+    assert any("Sample Model Documentation" in m for m in texts(at.markdown))
+    at.button(key="prev_open").click().run()
+    assert at.session_state["doc"].title == "Sample Model Documentation"
+    at.switch_page("app.py").run()
+    assert not at.exception, at.exception
+    # the settings typed before leaving the main page are still there
+    assert at.text_input(key="opt_code_root").value == str(clean_env)
+    assert any(m.startswith("### 3 Section 3") for m in texts(at.markdown))
+
+
+def test_help_page(clean_env: Path) -> None:
+    at = new_app()
+    at.switch_page("pages/2_Help.py").run()
+    assert not at.exception
+    assert any("offline writer" in m for m in texts(at.markdown))

@@ -12,9 +12,14 @@ from autodoc import pipeline
 from autodoc.settings import Settings
 from autodoc.spec import load_spec, parse_spec, template_text
 
-from .test_app import APP, clean_env, texts  # noqa: F401  (clean_env is a fixture)
+from .test_app import APP, isolate, texts
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return isolate(tmp_path, monkeypatch)
 
 
 def configured(demo_project: Path, store: str, out: Path) -> AppTest:
@@ -46,13 +51,17 @@ def generated(demo_project: Path, demo_store_uri: str, tmp_path_factory: pytest.
     return pipeline.generate(spec, settings)
 
 
-def test_generate_offline_finishes_with_downloads(clean_env: Path, demo_project: Path,
-                                                  demo_store_uri: str) -> None:
+def test_generate_offline_finishes_with_downloads(
+    clean_env: Path, demo_project: Path, demo_store_uri: str
+) -> None:
     out = clean_env / "out"
     at = configured(demo_project, demo_store_uri, out)
     editor = at.data_editor[0]
-    at.session_state[editor.key] = {"edited_rows": {0: {"hint": "Two sentences for executives."}},
-                                    "added_rows": [], "deleted_rows": []}
+    at.session_state[editor.key] = {
+        "edited_rows": {0: {"hint": "Two sentences for executives."}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     at.button(key="act_generate").click().run()
     assert at.session_state["job"].running or at.session_state["job"].done
@@ -97,7 +106,8 @@ def _regenerate(at: AppTest, section_id: str, feedback: str) -> None:
 
 
 def test_regeneration_changes_only_its_section_and_keeps_approved(
-        clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult) -> None:
+    clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult
+) -> None:
     at = configured(demo_project, demo_store_uri, clean_env / "out")
     _seed(at, generated)
     doc = at.session_state["doc"]
@@ -114,7 +124,8 @@ def test_regeneration_changes_only_its_section_and_keeps_approved(
 
 
 def test_regenerating_an_approved_section_keeps_its_blocks(
-        clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult) -> None:
+    clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult
+) -> None:
     at = configured(demo_project, demo_store_uri, clean_env / "out")
     _seed(at, generated)
     sid = at.session_state["doc"].sections[0].id
@@ -146,8 +157,9 @@ def test_plan_then_write_step_by_step(clean_env: Path, demo_project: Path, demo_
     assert "⬇ Word document" in [b.label for b in at.download_button]
 
 
-def test_stop_returns_quickly_and_leaves_no_partial_files(clean_env: Path, demo_project: Path,
-                                                          demo_store_uri: str) -> None:
+def test_stop_returns_quickly_and_leaves_no_partial_files(
+    clean_env: Path, demo_project: Path, demo_store_uri: str
+) -> None:
     out = clean_env / "out"
     at = configured(demo_project, demo_store_uri, out)
     at.button(key="act_generate").click().run()
@@ -181,3 +193,64 @@ def test_doc_spec_file_is_the_starting_point(clean_env: Path) -> None:
     assert at.session_state["spec_source"] == "doc_spec.yaml"
     assert [s.name for s in at.session_state["spec"].sections] == ["Only One"]
     assert at.session_state["spec"].title == load_spec(clean_env / "doc_spec.yaml").title
+
+
+SECRET_KEY = "sk-test-APPKEY-never-written-0123456789"
+
+
+def _llm_app(demo_project: Path, store: str, out: Path, fake_llm) -> AppTest:
+    at = configured(demo_project, store, out)
+    at.selectbox(key="opt_provider").set_value("openai").run()
+    at.text_input(key="opt_api_key").input(SECRET_KEY)
+    at.text_input(key="opt_base_url").input(fake_llm.openai_url)
+    at.number_input(key="opt_timeout").set_value(10.0)
+    at.number_input(key="opt_initial_backoff").set_value(0.1)
+    at.number_input(key="opt_max_backoff").set_value(0.2)
+    at.run()
+    assert not any("offline writer" in t for t in texts(at.info))
+    return at
+
+
+def test_generate_with_an_llm_key_never_writes_the_key(
+    clean_env: Path, demo_project: Path, demo_store_uri: str, fake_llm
+) -> None:
+    out = clean_env / "out"
+    at = _llm_app(demo_project, demo_store_uri, out, fake_llm)
+    at.button(key="act_generate").click().run()
+    finish(at)
+    assert any("Generate documentation finished" in t for t in texts(at.success)), texts(at.error)
+    assert fake_llm.requests, "the LLM was never called"
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".docx" for p in written)
+    for path in written:
+        assert SECRET_KEY.encode() not in path.read_bytes(), path
+    # the page shows token counts from the provider
+    assert any("tokens in" in c and "tokens in 0 " not in c for c in texts(at.caption))
+
+
+def test_stop_with_llm_calls_in_flight(
+    clean_env: Path, demo_project: Path, demo_store_uri: str, fake_llm
+) -> None:
+    fake_llm.latency = 1.0
+    out = clean_env / "out"
+    at = _llm_app(demo_project, demo_store_uri, out, fake_llm)
+    at.button(key="act_generate").click().run()
+    job = at.session_state["job"]
+    cache = out / ".autodoc_cache.json"
+    deadline = time.monotonic() + 60
+    while not cache.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)  # wait until the first plans are saved; more calls are in flight
+    at.run()  # what the poller shows meanwhile: the sections as saved so far
+    assert job.running
+    assert any(m.startswith("Sections: 1 ") and "-badge[" in m for m in texts(at.markdown))
+    at.button(key="act_stop").click().run()
+    stopped = time.monotonic()
+    assert job.join(2.5), "the job did not stop within 2 s"
+    assert time.monotonic() - stopped < 2.5
+    at.run()
+    assert any("stopped" in t for t in texts(at.warning))
+    assert not (out / "model_documentation.docx").exists()
+    assert not list(out.rglob("*.tmp"))
+    # what was finished before the stop is back in the session for review
+    kept = at.session_state["doc"]
+    assert kept is not None and any(s.blocks for s in kept.sections)

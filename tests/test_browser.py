@@ -22,8 +22,15 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 CHROMIUM = shutil.which("chromium")
 HINT = "Two sentences for executives, no jargon."
 
@@ -42,9 +49,27 @@ def app_url(tmp_path: Path) -> Iterator[str]:
     env["MLFLOW_DISABLE_TELEMETRY"] = "true"
     log = (tmp_path / "server.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -66,23 +91,26 @@ def app_url(tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-def settle(page) -> None:  # noqa: ANN001
+def settle(page) -> None:
     """Wait until the script run finished (the running indicator is gone)."""
     page.wait_for_timeout(300)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
     page.wait_for_timeout(200)
 
 
-def fill(page, label: str, value: str) -> None:  # noqa: ANN001
+def fill(page, label: str, value: str) -> None:
     box = page.get_by_role("textbox", name=label, exact=True)
     box.fill(value)
     box.press("Enter")
     settle(page)
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install -y chromium)")
-def test_edit_generate_approve_download(app_url: str, tmp_path: Path, demo_project: Path,
-                                        demo_store_uri: str) -> None:
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install -y chromium)"
+)
+def test_edit_generate_approve_download(
+    app_url: str, tmp_path: Path, demo_project: Path, demo_store_uri: str
+) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     import docx
     import yaml
@@ -105,10 +133,11 @@ def test_edit_generate_approve_download(app_url: str, tmp_path: Path, demo_proje
         page.mouse.click(box["x"] + 80, box["y"] + 52)  # row 1, Section column
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")
-        page.keyboard.press("ControlOrMeta+a")
-        page.keyboard.type(HINT)
-        page.keyboard.press("Enter")
+        page.keyboard.press("Enter")  # opens the cell's overlay editor
+        editor = page.locator("textarea.gdg-input")
+        editor.wait_for(timeout=10_000)
+        editor.fill(HINT)
+        editor.press("Enter")
         settle(page)
         page.screenshot(path=shots / "2-hint-edited.png")
         with page.expect_download() as spec_dl:
@@ -121,6 +150,8 @@ def test_edit_generate_approve_download(app_url: str, tmp_path: Path, demo_proje
         fill(page, "MLflow tracking URI", demo_store_uri)
         page.get_by_role("button", name="Generate documentation").click()
         page.get_by_text("Generate documentation finished").wait_for(timeout=180_000)
+        # the poller saw the job end and asked for a full run: wait for its downloads
+        page.get_by_role("button", name="⬇ Word document").wait_for(timeout=30_000)
         settle(page)
         page.screenshot(path=shots / "3-generated.png")
         page.get_by_text("Scanning").first.wait_for()  # the four phases are shown
@@ -129,8 +160,9 @@ def test_edit_generate_approve_download(app_url: str, tmp_path: Path, demo_proje
         approve = page.get_by_role("button", name="Approve", exact=True).first
         approve.scroll_into_view_if_needed()
         approve.click()
+        page.get_by_text("approved").first.wait_for(timeout=30_000)
         settle(page)
-        assert page.locator('[data-testid="stMarkdownContainer"]', has_text="approved").count() > 0
+        assert page.get_by_role("button", name="Approve", exact=True).first.is_disabled()
         page.screenshot(path=shots / "4-approved.png")
 
         page.get_by_role("button", name="4 · Build").click()

@@ -94,6 +94,18 @@ def test_atomic_write_replaces_whole_file_and_leaves_no_temp(tmp_path: Path) -> 
     assert sorted(p.name for p in target.parent.iterdir()) == ["doc.docx"]
 
 
+def test_atomic_write_gives_the_usual_permissions_and_keeps_existing_ones(tmp_path: Path) -> None:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)  # read it back unchanged
+    atomic_write(tmp_path / "new.docx", b"x")
+    assert (tmp_path / "new.docx").stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
+    (tmp_path / "new.docx").chmod(0o640)
+    atomic_write(tmp_path / "new.docx", b"y")
+    assert (tmp_path / "new.docx").stat().st_mode & 0o777 == 0o640
+
+
 def test_atomic_write_failure_keeps_previous_file(tmp_path: Path) -> None:
     target = tmp_path / "doc.txt"
     atomic_write(target, "complete")

@@ -96,6 +96,10 @@ def test_every_generate_flag_reaches_settings():
             "sqlite:///m.db",
             "--docx-template",
             "corp.docx",
+            "--exclude",
+            "legacy/*",
+            "--exclude",
+            "*.ipynb",
             "--api-key",
             "sk-flag",
         ]
@@ -119,6 +123,7 @@ def test_every_generate_flag_reaches_settings():
         "corp.docx",
     )
     assert s.api_key() == "sk-flag"
+    assert s.exclude == ["legacy/*", "*.ipynb"]
 
 
 def test_long_forms_and_notebook_flag():
@@ -199,6 +204,7 @@ def test_help_lists_every_manual_option(capsys):
         "--docx-template",
         "--docx",
         "--api-key",
+        "--exclude",
     ):
         assert re.search(rf"^\s+{flag}\b", out, re.M), flag
     assert "autodoc scan" in out and "autodoc templates" in out
@@ -682,6 +688,8 @@ def test_scan_reports_skipped_files_with_reasons(clean_env, capsys):
     assert main(["scan", "-c", str(code), "--out", "ev.json"]) == 0
     out = capsys.readouterr().out
     assert "skipped 1:" in out and "broken.py: " in out
+    assert main(["scan", "-c", str(code), "--out", "ev.json", "--exclude", "broken.py"]) == 0
+    assert "  skipped " not in capsys.readouterr().out
 
 
 @pytest.mark.slow

@@ -69,3 +69,10 @@ def test_server_fixture_serves_the_demo_store_and_its_artifacts(mlflow_server_ur
 def test_demo_project_path_points_at_the_examples_folder():
     assert DEMO_PROJECT.name == "breast_cancer_risk"
     assert (DEMO_PROJECT / "train.py").is_file()
+
+
+def test_demo_module_entry_prints_the_uri_of_a_seeded_store(demo_store_uri, capsys):
+    from autodoc.demo import main
+
+    assert main([demo_store_uri]) == 0
+    assert capsys.readouterr().out.strip() == demo_store_uri

@@ -229,9 +229,16 @@ def test_validate_plan_names_bad_values_and_choices(store):
         ]
     )
     assert validate_plan(good, store, sec) == []
+    foreign = PlanReply(blocks=[NarrativePlan(guidance="x", evidence_ids=["mv:breast_cancer_logreg:1"])])
+    assert "belong to another model" in validate_plan(foreign, store, sec)[0]
     unknown = validate_plan(
         PlanReply(blocks=[TablePlan(title="t", source=TableSource(kind="model_versions", model="churn"))]),
         store,
         section("Deployment"),
     )
     assert "unknown model churn" in unknown[0] and "breast_cancer_gbm" in unknown[0]
+
+
+def test_estimators_table_in_a_per_model_section_shows_that_family(store):
+    tab = table(store, "estimators", sec=section("Model Architecture", model="breast_cancer_gbm"))
+    assert [row[0].value for row in tab.rows] == ["GradientBoostingClassifier"]

@@ -91,3 +91,15 @@ def test_allowed_ids_restrict_which_values_count(store):
     assert check(text, store, allowed_ids=["r:a1b2c3d4:metric:roc_auc"]).flags[0].figure == "0.9905"
     cited = "The GBM reaches 0.9905 [[r:c3d4e5f6:metric:roc_auc]]."
     assert check(cited, store, allowed_ids=["r:a1b2c3d4:metric:roc_auc"]).flags == []
+
+
+def test_split_share_complement_and_documentation_text(store):
+    # test_size 0.2 -> "80/20"; the README says "569 samples"
+    assert figures("An 80/20 split of 569 samples [[c:README.md:1:readme]].", store) == []
+    assert figures("A 70/30 split.", store) == ["70", "30"]
+
+
+def test_list_numbering_is_not_a_figure_but_list_content_is(store):
+    text = "1. The split keeps 20% for testing.\n2. The model reaches 0.9871.\n12) It uses 0.77 as a cut."
+    assert figures(text, store) == ["0.77"]
+    assert figures("0.91 is the AUC.\n5 folds were used.\n6.1 Results", store) == ["0.91"]

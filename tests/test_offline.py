@@ -196,3 +196,45 @@ def test_full_offline_document_on_the_demo_evidence(demo_store_uri, demo_project
     arch = texts_of(doc, "appendix")
     assert "legacy_train.py" not in arch or "Legacy code" in arch
     assert any(t.rows for w in doc for t in w.tables)
+
+
+def test_empty_and_odd_evidence_still_yields_grounded_text():
+    from autodoc.evidence import EvidenceItem, Source
+
+    empty = EvidenceStore(created_at="2026-11-22T05:00:00", generator_version="test")
+    doc = write_document(empty)
+    assert_faithful(doc, empty)
+    assert "Not found" in texts_of(doc, "data-overview")
+    odd = sample_store()
+    src = Source(kind="code", path="data/2024/load.py", line_start=3)
+    odd.items += [
+        EvidenceItem(
+            id="c:data/2024/load.py:3:data_source",
+            kind="data_source",
+            label="read_csv(q3_2024.csv)",
+            value={"sql": "select * from t where y > 1990", "n": [1, 2.5]},
+            source=src,
+            live=True,
+        ),
+        EvidenceItem(
+            id="c:data/2024/load.py:9:threshold",
+            kind="threshold",
+            label="cut",
+            value=None,
+            attrs={"expr": "0.5 * k"},
+            source=src,
+            live=True,
+        ),
+    ]
+    assert_faithful(write_document(odd), odd)
+
+
+def test_feedback_asking_for_less_shortens_the_text(store):
+    sec = Section(id="t", number="1", heading="Training Pipeline", spec_name="Training Pipeline")
+    items = select_evidence(sec, store)
+    task = WriteTask(
+        document_title="Doc", section_id="t", section_name=sec.spec_name, heading=sec.heading, evidence=items
+    )
+    full = write_block(task).text
+    short = write_block(task.model_copy(update={"feedback": "shorter please"})).text
+    assert len(short) < len(full) and full.startswith(short)

@@ -99,24 +99,34 @@ def _settings(fake: FakeLLM, tmp: Path, provider: str = "openai", **kw: Any) -> 
 
 
 def _run(
-    fake: FakeLLM, tmp: Path, provider: str = "openai", evidence: Any = None, **kw: Any
+    fake: FakeLLM,
+    tmp: Path,
+    provider: str = "openai",
+    evidence: Any = None,
+    progress: Progress | None = None,
+    **kw: Any,
 ) -> DocumentState:
     fake.responder = realistic_responder
-    return pipeline.plan_and_write(
-        make_spec(), evidence or make_evidence(), _settings(fake, tmp, provider, **kw)
-    )
+    settings = _settings(fake, tmp, provider, **kw)
+    return pipeline.plan_and_write(make_spec(), evidence or make_evidence(), settings, progress)
 
 
 def _write_prompts(fake: FakeLLM) -> list[str]:
     return [r.text for r in fake.requests if "Write " in r.text and '"blocks"' not in r.text]
 
 
-@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+@pytest.mark.parametrize("provider", ["openai", pytest.param("anthropic", marks=pytest.mark.slow)])
 def test_every_block_written_and_every_citation_resolves(
     fake_llm: FakeLLM, tmp_path: Path, provider: str
 ) -> None:
-    state = _run(fake_llm, tmp_path, provider)
+    progress = Progress()
+    state = _run(fake_llm, tmp_path, provider, progress=progress)
     assert [s.number for s in state.sections] == ["1", "2", "2.1", "2.2", "3"]
+    snap = progress.snapshot()
+    assert snap.calls == len(fake_llm.requests) and snap.input_tokens > 0 and snap.output_tokens > 0
+    assert snap.phases["planning"].done == snap.phases["planning"].total == 4
+    assert snap.phases["generating"].done == snap.phases["generating"].total == len(state.blocks())
+    assert any(e.block for e in snap.events)
     blocks = state.blocks()
     assert blocks and all(b.status == "written" for _, b in blocks), [
         (b.id, b.status, b.error) for _, b in blocks
@@ -325,3 +335,21 @@ def test_plan_only_then_write_planned(fake_llm: FakeLLM, tmp_path: Path) -> None
     state.section("validation").blocks.pop()  # the reviewer removes a block
     pipeline.write_planned(state, make_evidence(), settings)
     assert all(b.status == "written" for _, b in state.blocks())
+
+
+def test_a_failed_plan_costs_its_section_and_can_be_replanned(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    def plans_validation(body: dict[str, Any]) -> bool:
+        text = prompt_text(body)
+        return "Section 3: Validation" in text and "Plan one section" in text
+
+    fake_llm.fault("invalid_json", match=plans_validation, count=3)
+    state = _run(fake_llm, tmp_path)
+    sec = state.section("validation")
+    assert (sec.status, sec.blocks) == ("failed", []) and sec.error
+    assert [(s.id, b) for s, b in state.failed()] == [("validation", None)]
+    assert run_report(state)["failures"] == [
+        {"section": "validation", "number": "3", "block": None, "error": sec.error}
+    ]
+    assert all(b.status == "written" for _, b in state.blocks())
+    pipeline.regenerate(state, make_evidence(), _settings(fake_llm, tmp_path), "validation")
+    assert sec.status == "written" and sec.blocks and pipeline.exit_code(state) == 0

@@ -257,3 +257,32 @@ def test_per_model_section_without_models_says_none_were_found() -> None:
     assert perf.status == "written"
     assert "No registered models were found" in perf.blocks[0].content.text
     assert [s.number for s in sections] == ["1", "2", "3"]
+
+
+def test_a_plan_naming_missing_evidence_is_reasked(fake_llm) -> None:  # type: ignore[no-untyped-def]
+    from autodoc.llm.registry import get_provider
+    from autodoc.plan import assign_evidence, plan_section
+    from autodoc.progress import Progress
+    from autodoc.schedule import Session
+    from tests.support.llm_fixtures import llm_settings
+
+    evidence = make_evidence()
+    section = expand_sections(make_spec(), evidence)[2]  # 2.1 churn_model
+    assign_evidence(section, evidence)
+    invented = {"type": "narrative", "guidance": "x", "evidence_ids": ["c:nope.py:1:fact"]}
+    table = {
+        "type": "table",
+        "title": "Versions",
+        "source": {"kind": "model_versions", "model": "churn_model"},
+    }
+    fake_llm.reply({"blocks": [invented, table]}, {"blocks": [table]})
+    session = Session(get_provider(llm_settings(fake_llm, "openai")), Progress(), evidence)
+    result = plan_section(section, evidence, session, "Doc", feedback="add a versions table")
+    assert len(fake_llm.requests) == 2
+    assert "c:nope.py:1:fact" in fake_llm.requests[1].text.split("cannot be used")[-1]
+    assert [b.plan.type for b in result.blocks] == ["table"]
+    assert [b.id for b in result.blocks] == ["model-performance--churn_model.b1"]
+    first = fake_llm.requests[0].text
+    assert "Section 2.1: churn_model" in first and "Reviewer feedback: add a versions table" in first
+    assert "mv:churn_model:2" in first and "fraud_model" not in first.split("Evidence")[-1]
+    assert result.usage.reasks == 1

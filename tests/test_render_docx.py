@@ -17,7 +17,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import RGBColor
 
 from autodoc.errors import ConfigError
-from autodoc.render.docx import render_docx
+from autodoc.render.docx import _custom_properties, render_docx
 from autodoc.render.format import format_value
 from autodoc.render.text import citation_numbers
 from tests.test_render_support import make_state
@@ -206,6 +206,7 @@ def test_a_corporate_template_supplies_the_styles(tmp_path, state):
     template.styles["Normal"].font.name = "Georgia"
     template.styles["Table Grid"].delete()  # a template without our table style
     template.add_paragraph("CORPORATE BOILERPLATE")
+    _custom_properties(template, {"Department": "Model Risk"})
     path = tmp_path / "corporate.docx"
     template.save(path)
     out = Document(io.BytesIO(render_docx(state, template=str(path))))
@@ -216,6 +217,9 @@ def test_a_corporate_template_supplies_the_styles(tmp_path, state):
     headings = [p.text for p in out.paragraphs if p.style.name == "Heading 1"]
     assert headings[:2] == ["1 Introduction", "2 Data"]
     assert {t.style.name for t in out.tables} == {"autodoc Table"}  # added, bordered
+    custom = out.part.package.part_related_by(RT.CUSTOM_PROPERTIES).blob.decode()
+    assert 'name="Department"><vt:lpwstr>Model Risk<' in custom  # the template's own kept
+    assert 'name="autodoc spec hash"><vt:lpwstr>abc123def456<' in custom
 
 
 def test_unusable_image_becomes_a_notice(state):

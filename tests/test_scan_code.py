@@ -16,10 +16,21 @@ from autodoc.settings import Settings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "code" / "project"
 FAKE_SECRETS = [
-    "AKIAZZZZFAKEFIXTURE1", "fakeSecretKeyFixture", "fakefixturekey0123456789abcdef", "fakefixturekeyabcdefghij",
-    "fakefixturetokenabcdefghijklmn", "fakefixturetokenabcdefghijklmnopqrst", "fakefixtureslack",
-    "fakefixturebearertoken123", "fixturePassw0rd", "fixture-hunter2", "MIIfakefixtureprivatekeymaterial",
-    "fixture-apikey-987654", "fixture-doc-token-555", "yaml-pa55w0rd-value", "env-file-secret-value",
+    "AKIAZZZZFAKEFIXTURE1",
+    "fakeSecretKeyFixture",
+    "fakefixturekey0123456789abcdef",
+    "fakefixturekeyabcdefghij",
+    "fakefixturetokenabcdefghijklmn",
+    "fakefixturetokenabcdefghijklmnopqrst",
+    "fakefixtureslack",
+    "fakefixturebearertoken123",
+    "fixturePassw0rd",
+    "fixture-hunter2",
+    "MIIfakefixtureprivatekeymaterial",
+    "fixture-apikey-987654",
+    "fixture-doc-token-555",
+    "yaml-pa55w0rd-value",
+    "env-file-secret-value",
 ]
 
 
@@ -56,9 +67,17 @@ def scan(tree: Path) -> CodeScan:
     return scan_code(str(tree), commit_info=False)
 
 
-def _one(scan: CodeScan, kind: str, path: str, name: str | None = None, line: int | None = None) -> EvidenceItem:
-    hits = [i for i in scan.items if i.kind == kind and i.source.path == path
-            and (name is None or i.id.endswith(f":{name}")) and (line is None or i.source.line_start == line)]
+def _one(
+    scan: CodeScan, kind: str, path: str, name: str | None = None, line: int | None = None
+) -> EvidenceItem:
+    hits = [
+        i
+        for i in scan.items
+        if i.kind == kind
+        and i.source.path == path
+        and (name is None or i.id.endswith(f":{name}"))
+        and (line is None or i.source.line_start == line)
+    ]
     assert len(hits) == 1, [i.id for i in scan.items if i.kind == kind and i.source.path == path]
     return hits[0]
 
@@ -85,7 +104,9 @@ def test_legacy_trainer_and_unused_function_are_dead(scan: CodeScan) -> None:
 
 
 def test_indirection_config_module_star_params_argparse_and_yaml(scan: CodeScan) -> None:
-    n_est = _one(scan, "param", "train.py", "n_estimators", _line_of(FIXTURE / "train.py", 'n_estimators=PARAMS'))
+    n_est = _one(
+        scan, "param", "train.py", "n_estimators", _line_of(FIXTURE / "train.py", "n_estimators=PARAMS")
+    )
     assert n_est.value == 300 and n_est.attrs["defined_at"].startswith("config.py:")
     lr_line = _line_of(FIXTURE / "train.py", "LogisticRegression(**PARAMS")
     assert _one(scan, "param", "train.py", "C", lr_line).value == 0.5
@@ -95,7 +116,9 @@ def test_indirection_config_module_star_params_argparse_and_yaml(scan: CodeScan)
     lgbm_line = _line_of(FIXTURE / "train.py", "LGBMClassifier(**CFG")
     leaves = _one(scan, "param", "train.py", "num_leaves", lgbm_line)
     assert leaves.value == 31 and leaves.attrs["defined_at"] == "params.yaml"
-    seed = _one(scan, "param", "train.py", "random_state", _line_of(FIXTURE / "train.py", "random_state=SEED,"))
+    seed = _one(
+        scan, "param", "train.py", "random_state", _line_of(FIXTURE / "train.py", "random_state=SEED,")
+    )
     assert seed.value == 42
 
 
@@ -121,7 +144,9 @@ def test_split_cv_metrics_threshold_target_features_data(scan: CodeScan) -> None
 
 
 def test_mlflow_calls(scan: CodeScan) -> None:
-    calls = {i.attrs["function"]: i for i in scan.items if i.kind == "mlflow_call" and i.source.path == "train.py"}
+    calls = {
+        i.attrs["function"]: i for i in scan.items if i.kind == "mlflow_call" and i.source.path == "train.py"
+    }
     assert calls["set_experiment"].value == "churn"
     assert calls["log_model"].value == "churn-xgb" and "deployment" in calls["log_model"].topics
     assert calls["log_metric"].value == "cv_auc"
@@ -145,7 +170,12 @@ def test_notebook_and_databricks(scan: CodeScan) -> None:
 
 def test_entry_points_and_ranking(scan: CodeScan) -> None:
     report = scan.report
-    assert report.entry_points == ["dbx_train.py", "notebooks/explore.ipynb", "src/churn/serve.py", "train.py"]
+    assert report.entry_points == [
+        "dbx_train.py",
+        "notebooks/explore.ipynb",
+        "src/churn/serve.py",
+        "train.py",
+    ]
     assert report.files[0].path == "train.py" and report.files[0].role == "entry_point"
     roles = [f.role for f in report.files]
     assert roles.index("docs") > roles.index("training") and roles.index("setup") > roles.index("config")
@@ -180,11 +210,25 @@ def test_secrets_never_reach_the_evidence_and_are_counted(tree: Path) -> None:
     leaked = [s for s in FAKE_SECRETS if s in text]
     assert leaked == []
     kinds = {r.kind for r in store.redactions if r.place.startswith(("db.py", "params.yaml"))}
-    assert kinds >= {"aws_access_key", "assigned_secret", "sk_token", "anthropic_key", "hf_token", "github_token",
-                     "slack_token", "bearer_token", "url_password", "private_key"}
-    connect = next(i for i in store.items if i.id.startswith("c:db.py:") and i.id.endswith("function:connect"))
+    assert kinds >= {
+        "aws_access_key",
+        "assigned_secret",
+        "sk_token",
+        "anthropic_key",
+        "hf_token",
+        "github_token",
+        "slack_token",
+        "bearer_token",
+        "url_password",
+        "private_key",
+    }
+    connect = next(
+        i for i in store.items if i.id.startswith("c:db.py:") and i.id.endswith("function:connect")
+    )
     assert connect.text.startswith("Open a connection. Old token was token=[REDACTED:assigned_secret]")
     assert "[REDACTED:assigned_secret]" in connect.attrs["signature"]
+    # Redacting the multi-line private key kept every later line number true.
+    assert connect.source.line_start == _line_of(FIXTURE / "db.py", "def connect")
     assert EvidenceStore.from_json(text).items[0].id == store.items[0].id
     assert store.generator_version and store.timings["scan_code"] >= 0
 
@@ -202,7 +246,7 @@ def test_missing_code_root_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(ScanError, match="nope"):
         scan_code(str(missing))
     (tmp_path / "file.py").write_text("x = 1\n")
-    with pytest.raises(ScanError, match="file.py"):
+    with pytest.raises(ScanError, match=r"file\.py"):
         run_scan(Settings(code_root=str(tmp_path / "file.py")))
 
 
@@ -211,8 +255,13 @@ def test_git_commit_and_dirty_flag(tmp_path: Path) -> None:
     if git is None:
         pytest.skip("no git")
     (tmp_path / "train.py").write_text("from sklearn.svm import SVC\nSVC(C=2.0)\n")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@t"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+    }
     import subprocess
 
     for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
@@ -264,3 +313,71 @@ def test_script_defaults_from_argv_mlproject_and_path_join(tmp_path: Path) -> No
     default = _one(scan, "config", "MLproject", "entry_points.main.parameters.strength.default")
     assert (default.value, default.source.line_start) == (0.3, 5)
     assert scan.report.entry_points == ["fit_model.py"]
+
+
+@pytest.mark.slow
+def test_run_scan_reads_code_and_mlflow_together(
+    demo_store_uri: str, demo_project: Path, tmp_path: Path
+) -> None:
+    from autodoc.progress import Progress
+
+    progress = Progress()
+    settings = Settings(code_root=str(demo_project), mlflow_uri=demo_store_uri, output_dir=str(tmp_path))
+    store = run_scan(settings, progress)
+    assert store.code is not None and store.code.entry_points
+    assert store.mlflow is not None and store.mlflow.registered_models
+    assert any(i.id.startswith("c:") for i in store.items) and any(i.id.startswith("m:") for i in store.items)
+    assert {"scan_code", "scan_mlflow", "scan_total"} <= set(store.timings)
+    snap = progress.snapshot()
+    assert snap.phases["scanning"].done == 2
+    assert any(e.message.startswith("scan done:") for e in snap.events)
+    assert EvidenceStore.from_json(store.to_json()).content_hash() == store.content_hash()
+
+
+def test_native_booster_training_and_inline_path(tmp_path: Path) -> None:
+    (tmp_path / "booster.py").write_text(
+        "import os\n"
+        "import numpy as np\n"
+        "import pandas as pd\n"
+        "import xgboost as xgb\n"
+        "frame = pd.read_csv(os.path.join(os.environ['DATA'], 'loans.csv'))\n"
+        "PARAMS = {'max_depth': 4, 'eta': 0.3, 'objective': 'binary:logistic'}\n"
+        "dtrain = xgb.DMatrix(np.zeros((2, 2)), label=[0, 1])\n"
+        "booster = xgb.train(PARAMS, dtrain, 150)\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    assert not [i for i in scan.items if i.kind == "estimator" and i.value != "xgboost.train"]
+    est = _one(scan, "estimator", "booster.py")
+    assert est.attrs["params"] == {
+        "max_depth": 4,
+        "eta": 0.3,
+        "objective": "binary:logistic",
+        "num_boost_round": 150,
+    }
+    assert _one(scan, "param", "booster.py", "max_depth").source.line_start == 8
+    assert _one(scan, "data_source", "booster.py").value == "loans.csv"
+
+
+def test_torch_module_layers_and_optuna_space(tmp_path: Path) -> None:
+    (tmp_path / "net.py").write_text(
+        "import optuna\n"
+        "from torch import nn\n"
+        "class Scorer(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.body = nn.Linear(30, 16)\n"
+        "        self.drop = nn.Dropout(p=0.2)\n"
+        "def objective(trial):\n"
+        "    depth = trial.suggest_int('depth', 2, 8)\n"
+        "    return Scorer()\n"
+        "if __name__ == '__main__':\n"
+        "    optuna.create_study(direction='maximize').optimize(objective, n_trials=25)\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    model = _one(scan, "estimator", "net.py", "Scorer")
+    assert model.live is True and model.attrs["base"] == "torch.nn.Module"
+    assert _one(scan, "estimator", "net.py", "Linear").attrs["args"] == [30, 16]
+    assert _one(scan, "param", "net.py", "p").value == 0.2
+    space = _one(scan, "hyperparameter_search", "net.py", "depth")
+    assert space.value == {"type": "int", "low": 2, "high": 8} and space.live is True
+    assert _one(scan, "param", "net.py", "n_trials").value == 25

@@ -10,6 +10,7 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.entities import ViewType
 
+from autodoc.errors import MlflowUnavailableError
 from autodoc.evidence import EvidenceStore
 from autodoc.scan.tracking import fetch_artifact, scan_mlflow
 from autodoc.settings import Settings
@@ -203,3 +204,11 @@ def test_local_mlflow_db_in_the_working_directory_is_used(demo_store_uri, tmp_pa
     scan = scan_mlflow(Settings())
     assert scan.snapshot.tracking_uri == uri
     assert sqlite_path(uri) == tmp_path / "mlflow.db"
+
+
+def test_a_wrong_path_on_a_real_server_names_the_uri_and_what_to_check(mlflow_server_uri):
+    uri = f"{mlflow_server_uri}/mlflow-typo"
+    with pytest.raises(MlflowUnavailableError) as err:
+        scan_mlflow(Settings(mlflow_uri=uri))
+    assert uri in str(err.value)
+    assert "base URL" in str(err.value)

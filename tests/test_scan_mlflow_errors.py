@@ -69,7 +69,7 @@ def test_server_that_never_answers_is_reported_within_10_seconds(silent_server):
 class _Forbidden(http.server.BaseHTTPRequestHandler):
     """Answers like MLflow's security middleware when the Host header is not allowed."""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:
         body = b"Invalid Host header - possible DNS rebinding attack detected"
         self.send_response(403)
         self.send_header("Content-Length", str(len(body)))

@@ -11,13 +11,15 @@ from mlflow.entities import Metric, Param, RunTag
 from autodoc.scan import tracking
 from autodoc.scan.tracking import scan_mlflow
 from autodoc.settings import Settings
-from tests.support.mlflow_fixtures import clone_store
+from tests.support.mlflow_fixtures import clone_store, empty_store
 
 FAKE_PASSWORD = "Zq8-not-a-real-pass"
 FAKE_TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
 
 
-def add_runs(client: MlflowClient, experiment_id: str, n: int, tags: dict[str, str] | None = None) -> list[str]:
+def add_runs(
+    client: MlflowClient, experiment_id: str, n: int, tags: dict[str, str] | None = None
+) -> list[str]:
     """Cheap runs straight through the client: 2 params, 2 metrics each, finished."""
     ids = []
     for i in range(n):
@@ -37,10 +39,11 @@ def add_runs(client: MlflowClient, experiment_id: str, n: int, tags: dict[str, s
 def small_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Two Domino projects' experiments, 7 registered models, a run with secrets in params and tags."""
     root = tmp_path_factory.mktemp("small_store")
-    uri = f"sqlite:///{root / 'mlflow.db'}"
+    uri = empty_store(root)
     client = MlflowClient(uri)
-    exp_a = client.create_experiment("churn-a", tags={"mlflow.domino.project_name": "churn"})
-    exp_b = client.create_experiment("fraud-b", tags={"mlflow.domino.project_name": "fraud"})
+    art = (root / "mlruns").as_uri()
+    exp_a = client.create_experiment("churn-a", f"{art}/a", tags={"mlflow.domino.project_name": "churn"})
+    exp_b = client.create_experiment("fraud-b", f"{art}/b", tags={"mlflow.domino.project_name": "fraud"})
     runs_a = add_runs(client, exp_a, 6)
     add_runs(client, exp_b, 3)
     secret_run = client.create_run(exp_a, run_name="with-secrets").info.run_id
@@ -55,7 +58,9 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> str:
         client.create_registered_model(name)
         source_run = runs_a[i % len(runs_a)]
         client.create_model_version(name, f"runs:/{source_run}/model", run_id=source_run)
-    client.update_registered_model("churn_model_0", description=f"reads postgresql://svc:{FAKE_PASSWORD}@db/x")
+    client.update_registered_model(
+        "churn_model_0", description=f"reads postgresql://svc:{FAKE_PASSWORD}@db/x"
+    )
     return uri
 
 
@@ -105,9 +110,12 @@ def test_domino_project_filtering_keeps_only_the_current_project(small_store):
     scan = scan_mlflow(Settings(mlflow_uri=small_store, domino_project="churn"))
     assert [e.name for e in scan.snapshot.experiments] == ["churn-a"]
     assert {m.name for m in scan.snapshot.registered_models} == {f"churn_model_{i}" for i in range(5)} | {
-        "fraud_model_5", "fraud_model_6",  # their versions come from churn runs
+        "fraud_model_5",
+        "fraud_model_6",  # their versions come from churn runs
     }
-    everything = scan_mlflow(Settings(mlflow_uri=small_store, domino_project="churn", project_filtering=False))
+    everything = scan_mlflow(
+        Settings(mlflow_uri=small_store, domino_project="churn", project_filtering=False)
+    )
     assert {e.name for e in everything.snapshot.experiments} == {"churn-a", "fraud-b"}
 
 

@@ -25,8 +25,11 @@ SECRETS = [
     ("assigned_secret", "password: hunter2\n", "hunter2"),
     ("assigned_secret", "secret=abc123xyz", "abc123xyz"),
     ("assigned_secret", 'credential = "cr3d3nt1al"', "cr3d3nt1al"),
-    ("private_key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
-     "MIIEpAIBAAKCAQEA"),
+    (
+        "private_key",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
+        "MIIEpAIBAAKCAQEA",
+    ),
 ]
 
 
@@ -62,11 +65,24 @@ def test_redact_mapping_blanks_secret_keys_and_scans_values() -> None:
     out, reds = redact_mapping(
         {"db_password": "abcd1234", "url": "mysql://a:b1234@h/d", "alpha": "0.5"}, "MLflow run 3f2a1b9c"
     )
-    assert out == {"db_password": "[REDACTED:assigned_secret]", "url": "mysql://a:[REDACTED:url_password]@h/d",
-                   "alpha": "0.5"}
+    assert out == {
+        "db_password": "[REDACTED:assigned_secret]",
+        "url": "mysql://a:[REDACTED:url_password]@h/d",
+        "alpha": "0.5",
+    }
     assert {(r.kind, r.count) for r in reds} == {("assigned_secret", 1), ("url_password", 1)}
 
 
 def test_secret_names() -> None:
     assert all(map(is_secret_name, ["password", "DB_PASSWORD", "openai_api_key", "token", "client_secret"]))
     assert not any(map(is_secret_name, ["token_count", "tokenizer", "passes", "compass"]))
+
+
+def test_long_text_keeps_lines_and_redacts_every_secret() -> None:
+    filler = "\n".join(f"value_{i} = {i}  # ordinary code" for i in range(400))
+    pem = "-----BEGIN EC PRIVATE KEY-----\nAAAAsecretmaterial\nBBBB\n-----END EC PRIVATE KEY-----"
+    text = f"{filler}\n{pem}\ntoken = 'tok-abcdef123'\n{filler}\nurl = 'redis://:hunter22@cache:6379'\n"
+    out, reds = redact(text, "big.py")
+    assert out.count("\n") == text.count("\n")
+    assert "secretmaterial" not in out and "tok-abcdef123" not in out and "hunter22" not in out
+    assert {r.kind for r in reds} == {"private_key", "assigned_secret", "url_password"}

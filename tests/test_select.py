@@ -473,3 +473,52 @@ def test_table_kinds_and_images_follow_the_data():
         "estimators",
         "evidence",
     ]
+
+
+def big_store(n_runs: int = 1000) -> EvidenceStore:
+    """A registry with one model whose latest version comes from the last of `n_runs` runs."""
+    runs = [
+        _run(
+            f"{i:08x}" + "f" * 24,
+            f"sweep-{i}",
+            "FINISHED",
+            {"auc": 0.5 + i / 4000, "f1": 0.4, "loss": 0.3, "acc": 0.6, "n_rows": 1000.0},
+            {"lr": str(i / 1000), "depth": "3"},
+        )
+        for i in range(n_runs)
+    ]
+    last = runs[-1]
+    model = RegisteredModelInfo(
+        name="sweep_model",
+        evidence_id="m:sweep_model",
+        versions=[ModelVersionInfo(version="1", run_id=last.run_id, evidence_id="mv:sweep_model:1")],
+    )
+    snap = MlflowSnapshot(
+        tracking_uri="sqlite:///x.db",
+        registered_models=[model],
+        experiments=[ExperimentInfo(experiment_id="1", name="sweep", runs=runs, evidence_id="x:1")],
+    )
+    return EvidenceStore(
+        created_at="2026-11-22T05:00:00",
+        generator_version="test",
+        mlflow=snap,
+        items=code_items() + mlflow_items(snap),
+    )
+
+
+def test_large_store_selection_is_fast_small_and_keeps_the_registered_run():
+    import time
+
+    store = big_store()
+    assert len(store.items) > 8_000
+    start = time.perf_counter()
+    items = select_evidence(section("Model Performance", model="sweep_model"), store)
+    summary = select_evidence(section("Executive Summary"), store)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 3.0, elapsed
+    ids = {i.id for i in items}
+    last = f"r:{999:08x}"
+    assert f"{last}:metric:auc" in ids and "mv:sweep_model:1" in ids
+    assert not any(i.startswith("r:00000000") for i in ids)  # runs behind no version stay out
+    assert f"{last}:metric:auc" in {i.id for i in summary[:40]}
+    assert len(compact(items)) < 4000

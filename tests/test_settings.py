@@ -300,3 +300,8 @@ def test_dotenv_key_selects_provider(tmp_path):
 
 def test_missing_dotenv_is_fine(tmp_path):
     assert load(dotenv=str(tmp_path / "absent.env")).provider == "offline"
+
+
+def test_none_override_means_not_given():
+    s = load({"max_files": None, "model": None}, env={"MAX_FILES": "33", "LLM_MODEL": "m-env"})
+    assert (s.max_files, s.model) == (33, "m-env")

@@ -276,3 +276,8 @@ def test_load_spec_names_the_file(tmp_path):
 def test_spec_model_keeps_contract_fields():
     spec = Spec(title="T", sections=[{"name": "A"}])
     assert spec.version == "1.0" and spec.sections[0].per_model is False
+
+
+def test_numbers_keep_their_spelling():
+    spec = parse_spec("title: 2024 Review\nversion: 1.10\nsections: [A]\n")
+    assert spec.version == "1.10" and spec.title == "2024 Review"

@@ -33,8 +33,10 @@ def _session(fake: FakeLLM, evidence: EvidenceStore) -> Session:
 
 
 def _narrative(sec: Section, ids: list[str] | None = None) -> Block:
-    return Block(id=f"{sec.id}.b1", plan=NarrativePlan(guidance="Describe the testing done.",
-                                                       evidence_ids=ids or [AUC]))
+    return Block(
+        id=f"{sec.id}.b1",
+        plan=NarrativePlan(guidance="Describe the testing done.", evidence_ids=ids or [AUC]),
+    )
 
 
 def test_claimed_cross_validation_without_cv_evidence_is_reasked_then_flagged(fake_llm: FakeLLM) -> None:
@@ -60,14 +62,50 @@ def test_saying_cross_validation_was_not_found_is_fine(fake_llm: FakeLLM) -> Non
 
 def test_cross_validation_backed_by_evidence_is_not_flagged(fake_llm: FakeLLM) -> None:
     evidence = make_evidence()
-    evidence.items.append(EvidenceItem(id="c:train.py:30:cv", kind="cv", label="KFold", value="KFold",
-                                       topics=["validation"], source=Source(kind="code", path="train.py",
-                                                                            line_start=30)))
+    evidence.items.append(
+        EvidenceItem(
+            id="c:train.py:30:cv",
+            kind="cv",
+            label="KFold",
+            value="KFold",
+            topics=["validation"],
+            source=Source(kind="code", path="train.py", line_start=30),
+        )
+    )
     fake_llm.reply({"text": "The model is validated with cross-validation [[c:train.py:30:cv]]."})
     sec = _section(evidence)
-    result = write_text_block(sec, _narrative(sec, ["c:train.py:30:cv"]), evidence,
-                              _session(fake_llm, evidence), "Doc")
+    result = write_text_block(
+        sec, _narrative(sec, ["c:train.py:30:cv"]), evidence, _session(fake_llm, evidence), "Doc"
+    )
     assert (result.status, result.flags) == ("written", [])
+
+
+def test_cv_only_in_legacy_code_does_not_back_a_claim_but_a_logged_cv_metric_does() -> None:
+    from autodoc.write import _unsupported_claims
+
+    evidence = make_evidence()
+    evidence.items.append(
+        EvidenceItem(
+            id="c:old.py:3:cv",
+            kind="cv",
+            label="KFold",
+            value="KFold",
+            live=False,
+            source=Source(kind="code", path="old.py", line_start=3),
+        )
+    )
+    claim = "The model was checked with cross-validation."
+    assert _unsupported_claims(claim, evidence)[0]
+    evidence.items.append(
+        EvidenceItem(
+            id="r:b1b2c3d4:metric:cv_auc",
+            kind="run_metric",
+            label="cv_auc",
+            value=0.85,
+            source=Source(kind="mlflow", run_id="b1b2c3d4"),
+        )
+    )
+    assert _unsupported_claims(claim, evidence) == ([], [])
 
 
 def test_unknown_citations_are_reasked_then_stripped(fake_llm: FakeLLM) -> None:
@@ -85,7 +123,9 @@ def test_list_blocks_become_items_with_their_citations(fake_llm: FakeLLM) -> Non
     evidence = make_evidence()
     fake_llm.reply({"text": f"- AUC 0.8731 [[{AUC}]]\n- Split of 0.25 [[c:train.py:5:split]]"})
     sec = _section(evidence)
-    block = Block(id="validation.b2", plan=ListPlan(guidance="facts", evidence_ids=[AUC, "c:train.py:5:split"]))
+    block = Block(
+        id="validation.b2", plan=ListPlan(guidance="facts", evidence_ids=[AUC, "c:train.py:5:split"])
+    )
     result = write_text_block(sec, block, evidence, _session(fake_llm, evidence), "Doc")
     assert [i.evidence_ids for i in result.content.items] == [[AUC], ["c:train.py:5:split"]]
 
@@ -112,3 +152,22 @@ def test_a_wrong_key_fails_at_once_with_a_config_error(fake_llm: FakeLLM, tmp_pa
         pipeline.plan_and_write(make_spec(), make_evidence(), settings)
     assert len(fake_llm.requests) <= settings.planning_workers  # no call after the first 401s
     assert cache_path(tmp_path).is_file()
+
+
+def test_egress_counts_the_redactions_behind_what_was_sent(fake_llm: FakeLLM) -> None:
+    from autodoc.evidence import Redaction
+
+    evidence = make_evidence()
+    evidence.redactions = [
+        Redaction(kind="aws_access_key", place="train.py:12", count=2),
+        Redaction(kind="url_password", place="MLflow run b1b2c3d4 param db_url", count=1),
+        Redaction(kind="sk_token", place="other.py:3", count=5),
+    ]
+    sec = _section(evidence)
+    session = _session(fake_llm, evidence)
+    write_text_block(sec, _narrative(sec, [AUC, "c:train.py:5:split"]), evidence, session, "Doc")
+    (record,) = session.egress
+    assert record.files == ["train.py"] and AUC in record.evidence_ids
+    assert record.redactions_applied == 3
+    assert record.chars > 500  # counts, ids and files: the record holds no prompt text
+    assert "Describe the testing done" not in record.model_dump_json()

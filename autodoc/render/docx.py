@@ -14,7 +14,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -30,6 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
 from autodoc import __version__
 from autodoc.document import (
@@ -48,6 +48,7 @@ from autodoc.render import styles as st
 from autodoc.render.charts import chart_pngs
 from autodoc.render.figures import caption_labels, image_bytes
 from autodoc.render.format import format_cell, format_value, is_numeric
+from autodoc.render.provenance import provenance_rows
 from autodoc.render.text import (
     Span,
     block_citations,
@@ -67,6 +68,7 @@ CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properti
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_NSMAP = {None: _CUSTOM_NS, "vt": _VT_NS}
 
 
 class _FastDoc:
@@ -165,7 +167,7 @@ def _text_width(doc: DocxDocument) -> int:
 
 
 def _render_charts(state: DocumentState) -> dict[str, bytes]:
-    blocks = [b for _, b in state.blocks() if isinstance(b.content, ChartContent)]
+    blocks = [b for _, b in state.blocks() if isinstance(b.content, ChartContent) and b.status != "failed"]
     pngs = chart_pngs([b.content for b in blocks], dpi=CHART_DPI)  # type: ignore[misc]
     return {b.id: png for b, png in zip(blocks, pngs, strict=True)}
 
@@ -544,42 +546,6 @@ def _appendix(ctx: _Ctx, state: DocumentState) -> None:
     _failed_list(ctx, state)
 
 
-def provenance_rows(state: DocumentState) -> list[list[str]]:
-    prov = state.provenance
-    usage = state.usage
-    if prov is None:
-        return [["Provenance", "not recorded"]]
-    dirty = {True: "yes (uncommitted changes)", False: "no", None: "unknown"}[prov.code_dirty]
-    rows = [
-        ["Generator", f"autodoc {prov.generator_version}"],
-        ["Generated at", prov.generated_at],
-        ["Spec", prov.spec_path or "—"],
-        ["Spec hash", prov.spec_hash],
-        ["Code root", prov.code_root or "—"],
-        ["Code commit", prov.code_commit or "not a git repository"],
-        ["Working tree dirty", dirty],
-        ["Files scanned", format_value(prov.files_scanned)],
-        ["MLflow tracking URI", _safe_uri(prov.mlflow_uri) if prov.mlflow_uri else "none"],
-        ["Evidence hash", prov.evidence_hash or state.evidence_hash or "—"],
-        ["Text written by", prov.provider + (f" ({prov.model})" if prov.model else "")],
-        [
-            "LLM calls / tokens in / out",
-            f"{usage.calls:,} / {usage.input_tokens:,} / {usage.output_tokens:,}",
-        ],
-    ]
-    return rows
-
-
-def _safe_uri(uri: str) -> str:
-    """The URI without any user:password part."""
-    parts = urlsplit(uri)
-    if parts.password or parts.username:
-        host = parts.hostname or ""
-        netloc = host + (f":{parts.port}" if parts.port else "")
-        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-    return uri
-
-
 def _flagged_list(ctx: _Ctx, state: DocumentState) -> None:
     ctx.doc.add_paragraph("Flagged figures", style=st.HEADINGS[2])
     flagged = state.flagged()
@@ -721,28 +687,29 @@ def _custom_values(state: DocumentState) -> dict[str, str]:
     }
 
 
-def custom_properties_xml(values: dict[str, str]) -> bytes:
-    """The docProps/custom.xml part for string properties."""
-    from xml.sax.saxutils import escape, quoteattr
-
-    props = "".join(
-        f'<property fmtid="{_FMTID}" pid="{pid}" name={quoteattr(name)}><vt:lpwstr>{escape(value)}'
-        "</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(values.items(), start=2)
+def custom_properties_xml(values: dict[str, str], existing: bytes | None = None) -> bytes:
+    """The docProps/custom.xml part: our string properties, plus a template's other ones."""
+    root = (
+        etree.fromstring(existing) if existing else etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap=_NSMAP)
     )
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{props}</Properties>'
-    ).encode()
+    for prop in root.findall(f"{{{_CUSTOM_NS}}}property"):
+        if prop.get("name") in values:
+            root.remove(prop)
+    pid = max([int(p.get("pid", "1")) for p in root] + [1])
+    for name, value in values.items():
+        pid += 1
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid), name=name)
+        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _custom_properties(doc: DocxDocument, values: dict[str, str]) -> None:
-    """python-docx has no custom-properties API: add (or replace) the part ourselves."""
+    """python-docx has no custom-properties API: add (or update) the part ourselves."""
     package = doc.part.package
-    blob = custom_properties_xml(values)
     for rel in package.rels.values():
         if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
-            rel.target_part._blob = blob  # a template's own custom.xml: replace its content
+            part = rel.target_part  # a template's own custom.xml: keep its other properties
+            part._blob = custom_properties_xml(values, part.blob)
             return
-    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPS_CT, blob, package)
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPS_CT, custom_properties_xml(values), package)
     package.relate_to(part, RT.CUSTOM_PROPERTIES)

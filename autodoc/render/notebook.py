@@ -30,6 +30,7 @@ from autodoc.document import (
 )
 from autodoc.render.figures import caption_labels, image_bytes
 from autodoc.render.format import format_value
+from autodoc.render.provenance import provenance_rows
 from autodoc.render.text import (
     Span,
     block_citations,
@@ -356,8 +357,6 @@ def _provenance_md(state: DocumentState) -> str:
     lines = ["## Appendix: Provenance", ""]
     if prov is None:
         return "\n".join([*lines, "Provenance not recorded."])
-    from autodoc.render.docx import provenance_rows  # one definition; lazy: docx imports are heavy
-
     lines += ["| Item | Value |", "|---|---|"]
     lines += [f"| {k} | {v.replace('|', '/')} |" for k, v in provenance_rows(state)]
     if prov.runs_used or prov.model_versions_used:

@@ -21,9 +21,13 @@ def run_scan(settings: Settings, progress: Progress | None = None) -> EvidenceSt
     """Scan the code root and the MLflow server at the same time; raise `ScanError` if either is unusable."""
     root = settings.code_root
     if not os.path.exists(root):
-        raise ScanError(f"code root {root} does not exist", hint="set --code-root or CODE_ROOT to the model's code")
+        raise ScanError(
+            f"code root {root} does not exist", hint="set --code-root or CODE_ROOT to the model's code"
+        )
     if not os.path.isdir(root):
-        raise ScanError(f"code root {root} is not a folder", hint="pass the folder that holds the code, not a file")
+        raise ScanError(
+            f"code root {root} is not a folder", hint="pass the folder that holds the code, not a file"
+        )
     if progress:
         progress.start_phase(PHASE, total=2)
     t0 = time.perf_counter()
@@ -39,7 +43,9 @@ def run_scan(settings: Settings, progress: Progress | None = None) -> EvidenceSt
         generator_version=__version__,
         code=code.report,
         mlflow=getattr(mlflow, "snapshot", None),
-        mlflow_note=getattr(mlflow, "note", None),
+        mlflow_note=getattr(mlflow, "note", None)
+        if mlflow is not None
+        else "MLflow was not scanned (no scanner)",
         items=[*code.items, *getattr(mlflow, "items", [])],
         redactions=[*code.redactions, *getattr(mlflow, "redactions", [])],
         timings=timings,
@@ -59,7 +65,7 @@ def _timed(timings: dict[str, float], name: str, fn: Any, *args: Any) -> Any:
 
 
 def _scan_code(settings: Settings, progress: Progress | None) -> Any:
-    from autodoc.scan.code import scan_code  # noqa: PLC0415 - keep `import autodoc.scan` light
+    from autodoc.scan.code import scan_code
 
     if progress:
         progress.set_current(PHASE, f"reading code in {settings.code_root}")
@@ -72,8 +78,11 @@ def _scan_code(settings: Settings, progress: Progress | None) -> Any:
     if progress:
         rep = scan.report
         progress.advance(PHASE, "code")
-        progress.event(PHASE, f"code: {len(rep.files)} files read, {len(rep.skipped)} skipped, "
-                              f"{len(scan.items)} facts, entry points: {', '.join(rep.entry_points) or 'none'}")
+        progress.event(
+            PHASE,
+            f"code: {len(rep.files)} files read, {len(rep.skipped)} skipped, "
+            f"{len(scan.items)} facts, entry points: {', '.join(rep.entry_points) or 'none'}",
+        )
         for skipped in rep.skipped:
             progress.event(PHASE, f"skipped {skipped.path}: {skipped.reason}", level="detail")
     return scan
@@ -81,7 +90,7 @@ def _scan_code(settings: Settings, progress: Progress | None) -> Any:
 
 def _scan_mlflow(settings: Settings, progress: Progress | None) -> Any:
     try:
-        from autodoc.scan.tracking import scan_mlflow  # noqa: PLC0415 - engineer C's module
+        from autodoc.scan.tracking import scan_mlflow
     except ImportError:
         return None
     if progress:
@@ -98,4 +107,7 @@ def _summary(store: EvidenceStore) -> str:
     n_red = sum(r.count for r in store.redactions)
     runs = sum(len(e.runs) for e in store.mlflow.experiments) if store.mlflow else 0
     models = len(store.mlflow.registered_models) if store.mlflow else 0
-    return f"scan done: {len(store.items)} facts, {models} registered models, {runs} runs, {n_red} secrets redacted"
+    return (
+        f"scan done: {len(store.items)} facts, {models} registered models, {runs} runs, "
+        f"{n_red} secrets redacted"
+    )

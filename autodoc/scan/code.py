@@ -26,30 +26,77 @@ from autodoc.scan.code_live import Liveness, find_liveness
 from autodoc.scan.pyfacts import Fact
 from autodoc.scan.secrets import redact
 
-CACHE_VERSION = 4
+
+def _scanner_fingerprint() -> str:
+    """Changes whenever the per-file analysis code changes, so stale cached facts are never reused."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in ("pyfacts.py", "code_files.py", "secrets.py"):
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:12]
+
+
+CACHE_VERSION = f"5-{_scanner_fingerprint()}"
 _MEMO: dict[tuple[str, str], FileResult] = {}  # (relpath, sha256) -> facts, for re-scans in one process
 
 TOPICS: dict[str, list[str]] = {
-    "module": ["code"], "class": ["code"], "function": ["code"], "import": ["code"],
-    "readme": ["overview"], "notebook_markdown": ["overview"], "config": ["training"],
-    "estimator": ["model", "training"], "fit": ["training"], "split": ["data", "evaluation", "validation"],
-    "cv": ["evaluation", "validation"], "metric": ["evaluation"], "threshold": ["model", "evaluation", "risk"],
-    "preprocessing": ["features", "data"], "feature": ["features"], "dropped_column": ["features", "data"],
-    "target": ["data", "model"], "data_source": ["data"], "seed": ["training", "validation"],
-    "mlflow_call": ["mlflow", "training"], "hyperparameter_search": ["training", "model", "validation"],
+    "module": ["code"],
+    "class": ["code"],
+    "function": ["code"],
+    "import": ["code"],
+    "readme": ["overview"],
+    "notebook_markdown": ["overview"],
+    "config": ["training"],
+    "estimator": ["model", "training"],
+    "fit": ["training"],
+    "split": ["data", "evaluation", "validation"],
+    "cv": ["evaluation", "validation"],
+    "metric": ["evaluation"],
+    "threshold": ["model", "evaluation", "risk"],
+    "preprocessing": ["features", "data"],
+    "feature": ["features"],
+    "dropped_column": ["features", "data"],
+    "target": ["data", "model"],
+    "data_source": ["data"],
+    "seed": ["training", "validation"],
+    "mlflow_call": ["mlflow", "training"],
+    "hyperparameter_search": ["training", "model", "validation"],
     "entry_point": ["overview", "code", "deployment"],
 }
-_PARAM_TOPICS = {"estimator": ["model", "training"], "preprocessing": ["features"], "split": ["data", "validation"],
-                 "cv": ["validation", "evaluation"], "hyperparameter_search": ["training", "validation"],
-                 "argparse": ["training"], "fit": ["training"], "metric": ["evaluation"]}
-_ROLE_ORDER = ["entry_point", "training", "features", "evaluation", "other", "config", "test", "docs", "setup"]
+_PARAM_TOPICS = {
+    "estimator": ["model", "training"],
+    "preprocessing": ["features"],
+    "split": ["data", "validation"],
+    "cv": ["validation", "evaluation"],
+    "hyperparameter_search": ["training", "validation"],
+    "argparse": ["training"],
+    "fit": ["training"],
+    "metric": ["evaluation"],
+}
+_ROLE_ORDER = [
+    "entry_point",
+    "training",
+    "features",
+    "evaluation",
+    "other",
+    "config",
+    "test",
+    "docs",
+    "setup",
+]
 _TRAIN_RE = re.compile(r"train|fit|model|pipeline|learn", re.I)
 _FEAT_RE = re.compile(r"feature|preprocess|transform|clean|prep|encod", re.I)
 _EVAL_RE = re.compile(r"eval|metric|valid|score|report|monitor", re.I)
 _TEST_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*$|_test\.py$|(^|/)conftest\.py$")
 _DOCS_RE = re.compile(r"(^|/)(docs?|examples?)/")
-_HYPER_KEY_RE = re.compile(r"lr|learning_rate|depth|estimator|epoch|batch|alpha|lambda|gamma|leaves|"
-                           r"regulari|dropout|hidden|layers|n_|num_|max_|min_|C$", re.I)
+_HYPER_KEY_RE = re.compile(
+    r"lr|learning_rate|depth|estimator|epoch|batch|alpha|lambda|gamma|leaves|"
+    r"regulari|dropout|hidden|layers|n_|num_|max_|min_|C$",
+    re.I,
+)
 _DATA_KEY_RE = re.compile(r"path|file|table|dataset|data|sql|query|uri|bucket|target|label|column", re.I)
 
 
@@ -68,14 +115,23 @@ class _Loaded:
 
 
 # -- public ----------------------------------------------------------------------------------
-def scan_code(root: str, *, exclude: list[str] | tuple[str, ...] = (), commit_info: bool = True,
-              cache_dir: str | None = None) -> CodeScan:
+def scan_code(
+    root: str,
+    *,
+    exclude: list[str] | tuple[str, ...] = (),
+    commit_info: bool = True,
+    cache_dir: str | None = None,
+) -> CodeScan:
     """Scan `root`; `cache_dir` (default ``$AUTODOC_SCAN_CACHE`` or none) keeps facts between runs."""
     root_path = Path(root)
     if not root_path.exists():
-        raise ScanError(f"code root {root} does not exist", hint="pass --code-root with the folder of the model code")
+        raise ScanError(
+            f"code root {root} does not exist", hint="pass --code-root with the folder of the model code"
+        )
     if not root_path.is_dir():
-        raise ScanError(f"code root {root} is not a folder", hint="pass the folder that holds the code, not a file")
+        raise ScanError(
+            f"code root {root} is not a folder", hint="pass the folder that holds the code, not a file"
+        )
     root_abs = str(root_path.resolve())
     cache_dir = cache_dir if cache_dir is not None else os.environ.get("AUTODOC_SCAN_CACHE") or None
     disk = _load_disk_cache(cache_dir, root_abs)
@@ -89,15 +145,17 @@ def scan_code(root: str, *, exclude: list[str] | tuple[str, ...] = (), commit_in
     done = _ASSEMBLED.get(key)
     if done is None:  # an unchanged tree reuses the items built last time
         done = _ASSEMBLED[key] = _assemble(root, loaded, skipped, commit, dirty)
-    return CodeScan(report=done.report.model_copy(deep=True), items=list(done.items),
-                    redactions=list(done.redactions))
+    return CodeScan(
+        report=done.report.model_copy(deep=True), items=list(done.items), redactions=list(done.redactions)
+    )
 
 
 _ASSEMBLED: dict[str, CodeScan] = {}
 
 
-def _tree_key(root: str, loaded: list[_Loaded], skipped: list[SkippedFile], commit: str | None,
-              dirty: bool | None) -> str:
+def _tree_key(
+    root: str, loaded: list[_Loaded], skipped: list[SkippedFile], commit: str | None, dirty: bool | None
+) -> str:
     digest = hashlib.sha256(f"{CACHE_VERSION}\0{root}\0{commit}\0{dirty}".encode())
     for x in loaded:
         digest.update(f"{x.cand.relpath}\0{x.sha}\0".encode())
@@ -107,8 +165,9 @@ def _tree_key(root: str, loaded: list[_Loaded], skipped: list[SkippedFile], comm
 
 
 # -- reading (cached) --------------------------------------------------------------------------
-def _load_files(cands: list[Candidate], disk: dict[tuple[str, str], FileResult]
-                ) -> tuple[list[_Loaded], list[SkippedFile]]:
+def _load_files(
+    cands: list[Candidate], disk: dict[tuple[str, str], FileResult]
+) -> tuple[list[_Loaded], list[SkippedFile]]:
     loaded: list[_Loaded] = []
     skipped: list[SkippedFile] = []
     for cand in cands:
@@ -141,7 +200,7 @@ def _load_disk_cache(cache_dir: str | None, root_abs: str) -> dict[tuple[str, st
         with open(_cache_file(cache_dir, root_abs), "rb") as fh:
             version, data = pickle.load(fh)
         return data if version == CACHE_VERSION else {}
-    except Exception:  # noqa: BLE001 - a missing or stale cache only costs time
+    except Exception:
         return {}
 
 
@@ -159,19 +218,26 @@ def _save_disk_cache(cache_dir: str, root_abs: str, data: dict[tuple[str, str], 
 
 def _git_info(root: str) -> tuple[str | None, bool | None]:
     try:
-        head = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+        head = subprocess.run(
+            ["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10
+        )
         if head.returncode != 0:
             return None, None
-        status = subprocess.run(["git", "-C", root, "status", "--porcelain", "--untracked-files=no"],
-                                capture_output=True, text=True, timeout=20)
+        status = subprocess.run(
+            ["git", "-C", root, "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
         return head.stdout.strip() or None, bool(status.stdout.strip()) if status.returncode == 0 else None
     except (OSError, subprocess.SubprocessError):
         return None, None
 
 
 # -- assembling ------------------------------------------------------------------------------
-def _assemble(root: str, loaded: list[_Loaded], skipped: list[SkippedFile], commit: str | None,
-              dirty: bool | None) -> CodeScan:
+def _assemble(
+    root: str, loaded: list[_Loaded], skipped: list[SkippedFile], commit: str | None, dirty: bool | None
+) -> CodeScan:
     files = {x.cand.relpath: x.result for x in loaded}
     live = find_liveness(files)
     resolver = _Resolver(files)
@@ -182,7 +248,11 @@ def _assemble(root: str, loaded: list[_Loaded], skipped: list[SkippedFile], comm
         warnings.extend(x.result.warnings)
         ml_scopes = {f.scope for f in x.result.facts if f.kind not in _SYMBOL_KINDS}
         for fact in x.result.facts:
-            if fact.kind in ("function", "class") and _private(fact.name) and not _has_ml(fact.name, ml_scopes):
+            if (
+                fact.kind in ("function", "class")
+                and _private(fact.name)
+                and not _has_ml(fact.name, ml_scopes)
+            ):
                 continue  # private helpers without ML facts: not worth an item (libraries have thousands)
             n = builder.add_fact(x.cand.relpath, x.result, fact, live, resolver)
             per_file[x.cand.relpath] += n
@@ -190,9 +260,15 @@ def _assemble(root: str, loaded: list[_Loaded], skipped: list[SkippedFile], comm
         builder.add_entry(rel, reason)
     redactions = _redactions(loaded)
     records = _rank(loaded, live, per_file)
-    report = CodeReport(root=root, commit=commit, dirty=dirty, files=records,
-                        skipped=sorted(skipped, key=lambda s: s.path), entry_points=sorted(live.entries),
-                        warnings=warnings + live.warnings)
+    report = CodeReport(
+        root=root,
+        commit=commit,
+        dirty=dirty,
+        files=records,
+        skipped=sorted(skipped, key=lambda s: s.path),
+        entry_points=sorted(live.entries),
+        warnings=warnings + live.warnings,
+    )
     return CodeScan(report=report, items=builder.items, redactions=redactions + builder.redactions)
 
 
@@ -212,7 +288,11 @@ def _redactions(loaded: list[_Loaded]) -> list[Redaction]:
     counts: Counter[tuple[str, str]] = Counter()
     for x in loaded:
         for kind, line, cell, n in x.result.redactions:
-            place = x.cand.relpath + (f" [cell {cell}]" if cell is not None else "") + (f":{line}" if line else "")
+            place = (
+                x.cand.relpath
+                + (f" [cell {cell}]" if cell is not None else "")
+                + (f":{line}" if line else "")
+            )
             counts[(kind, place)] += n
     return [Redaction(kind=k, place=p, count=n) for (k, p), n in sorted(counts.items())]
 
@@ -254,9 +334,18 @@ def _rank(loaded: list[_Loaded], live: Liveness, per_file: Counter[str]) -> list
         key = (_ROLE_ORDER.index(role), dead_penalty, -per_file[rel], rel)
         rows.append((key, x, role))
     rows.sort(key=lambda r: r[0])
-    return [FileRecord(path=x.cand.relpath, sha256=x.sha, size=x.cand.size, rank=i, role=role,
-                       kind="config" if x.result.kind == "launcher" else x.result.kind,
-                       facts=per_file[x.cand.relpath]) for i, (_, x, role) in enumerate(rows)]
+    return [
+        FileRecord(
+            path=x.cand.relpath,
+            sha256=x.sha,
+            size=x.cand.size,
+            rank=i,
+            role=role,
+            kind="config" if x.result.kind == "launcher" else x.result.kind,
+            facts=per_file[x.cand.relpath],
+        )
+        for i, (_, x, role) in enumerate(rows)
+    ]
 
 
 # -- cross-file value resolution --------------------------------------------------------------
@@ -310,8 +399,10 @@ class _Resolver:
     def _cfg(self, rel: str, ref: list[Any]) -> tuple[Any, str | None, bool]:
         path, *keys = ref
         base = rel.rsplit("/", 1)[0] if "/" in rel else ""
-        candidates = [os.path.normpath(f"{base}/{path}" if base else path).replace(os.sep, "/"),
-                      os.path.normpath(path).replace(os.sep, "/")]
+        candidates = [
+            os.path.normpath(f"{base}/{path}" if base else path).replace(os.sep, "/"),
+            os.path.normpath(path).replace(os.sep, "/"),
+        ]
         target = next((c for c in candidates if c in self.configs), None)
         if target is None:
             tail = path.replace("\\", "/").rsplit("/", 1)[-1]
@@ -381,17 +472,52 @@ class _ItemBuilder:
         return eid
 
     def _source(self, rel: str, line: int, end: int | None, cell: int | None) -> Source:
-        return _construct(Source, {"kind": "code", "path": rel, "line_start": line, "line_end": end or line,
-                                   "commit": self.commit, "cell": cell, "uri": None, "run_id": None,
-                                   "experiment_id": None, "model_name": None, "model_version": None})
+        return _construct(
+            Source,
+            {
+                "kind": "code",
+                "path": rel,
+                "line_start": line,
+                "line_end": end or line,
+                "commit": self.commit,
+                "cell": cell,
+                "uri": None,
+                "run_id": None,
+                "experiment_id": None,
+                "model_name": None,
+                "model_version": None,
+            },
+        )
 
-    def _item(self, eid: str, kind: str, label: str, value: Any, attrs: dict[str, Any], text: str | None,
-              topics: list[str], source: Source, live: bool | None) -> EvidenceItem:
+    def _item(
+        self,
+        eid: str,
+        kind: str,
+        label: str,
+        value: Any,
+        attrs: dict[str, Any],
+        text: str | None,
+        topics: list[str],
+        source: Source,
+        live: bool | None,
+    ) -> EvidenceItem:
         if self.unsafe:
             place = source.cite()
             value, attrs, text, label = (self._safe(v, place) for v in (value, attrs, text, label))
-        item = _construct(EvidenceItem, {"id": eid, "kind": kind, "label": label, "value": value, "attrs": attrs,
-                                         "text": text, "topics": topics, "source": source, "live": live})
+        item = _construct(
+            EvidenceItem,
+            {
+                "id": eid,
+                "kind": kind,
+                "label": label,
+                "value": value,
+                "attrs": attrs,
+                "text": text,
+                "topics": topics,
+                "source": source,
+                "live": live,
+            },
+        )
         self.items.append(item)
         return item
 
@@ -409,8 +535,17 @@ class _ItemBuilder:
 
     def add_entry(self, rel: str, reason: str) -> None:
         eid = self._id(rel, 1, "entry_point", None)
-        self._item(eid, "entry_point", f"entry point {rel}", rel, {"reason": reason}, None,
-                   TOPICS["entry_point"], self._source(rel, 1, None, None), True)
+        self._item(
+            eid,
+            "entry_point",
+            f"entry point {rel}",
+            rel,
+            {"reason": reason},
+            None,
+            TOPICS["entry_point"],
+            self._source(rel, 1, None, None),
+            True,
+        )
 
     def add_fact(self, rel: str, result: FileResult, fact: Fact, live: Liveness, resolver: _Resolver) -> int:
         self.unsafe = result.unsafe
@@ -433,14 +568,23 @@ class _ItemBuilder:
             self._item(eid, fact.kind, label, value, attrs, fact.text, topics, source, is_live)
             return 1
         params = self._params(rel, fact, resolver, attrs)
-        if params and fact.kind in ("estimator", "hyperparameter_search", "preprocessing", "cv", "split", "fit"):
+        if params and fact.kind in (
+            "estimator",
+            "hyperparameter_search",
+            "preprocessing",
+            "cv",
+            "split",
+            "fit",
+        ):
             attrs["params"] = {name: val for name, val, _, _ in params}
         value = fact.value
         if fact.kind == "split":
             exprs = {name: extra.get("expr") for name, _, _, extra in params}
-            value = {k: attrs["params"][k] if attrs["params"][k] is not None else exprs.get(k)
-                     for k in ("test_size", "train_size", "random_state", "stratify", "shuffle")
-                     if k in attrs.get("params", {})}
+            value = {
+                k: attrs["params"][k] if attrs["params"][k] is not None else exprs.get(k)
+                for k in ("test_size", "train_size", "random_state", "stratify", "shuffle")
+                if k in attrs.get("params", {})
+            }
         eid = self._id(rel, fact.line, fact.kind, fact.name)
         self._item(eid, fact.kind, fact.label, value, attrs, fact.text, topics, source, is_live)
         for name, val, line, extra in params:
@@ -449,12 +593,22 @@ class _ItemBuilder:
             pattrs = {"owner": eid, "owner_kind": fact.kind, "owner_name": fact.name, **extra}
             if is_live is not None:
                 pattrs["live_reason"] = reason
-            self._item(pid, "param", f"{fact.name} {name} = {shown}", val, pattrs, None,
-                       _PARAM_TOPICS.get(fact.kind, ["model"]), self._source(rel, line, None, fact.cell), is_live)
+            self._item(
+                pid,
+                "param",
+                f"{fact.name} {name} = {shown}",
+                val,
+                pattrs,
+                None,
+                _PARAM_TOPICS.get(fact.kind, ["model"]),
+                self._source(rel, line, None, fact.cell),
+                is_live,
+            )
         return 1 + len(params)
 
-    def _params(self, rel: str, fact: Fact, resolver: _Resolver, attrs: dict[str, Any]
-                ) -> list[tuple[str, Any, int, dict[str, Any]]]:
+    def _params(
+        self, rel: str, fact: Fact, resolver: _Resolver, attrs: dict[str, Any]
+    ) -> list[tuple[str, Any, int, dict[str, Any]]]:
         out: list[tuple[str, Any, int, dict[str, Any]]] = []
         for star in fact.star or []:
             val, at, ok = resolver.resolve(rel, star)
@@ -536,8 +690,13 @@ def _topics(fact: Fact, rel: str) -> list[str]:
             topics.append("model")
         if _DATA_KEY_RE.search(key):
             topics.append("data")
-    elif fact.kind == "mlflow_call" and fact.name in ("log_model", "register_model", "set_registered_model_alias",
-                                                      "create_registered_model", "create_model_version"):
+    elif fact.kind == "mlflow_call" and fact.name in (
+        "log_model",
+        "register_model",
+        "set_registered_model_alias",
+        "create_registered_model",
+        "create_model_version",
+    ):
         topics.append("deployment")
     elif fact.kind == "param" and (fact.attrs or {}).get("owner_kind") == "argparse":
         topics = ["training"]

@@ -24,22 +24,82 @@ from autodoc.scan.secrets import PLACEHOLDER, is_secret_name, redact
 
 MAX_BYTES = 1_000_000
 MAX_CONFIG_LEAVES = 200
+MAX_JSON_CONFIG = 200_000
 MAX_README_CHUNKS = 20
 README_CHUNK = 600
 
 EXCLUDED_DIRS = {
-    ".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", "build", "dist", ".tox",
-    ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", "mlruns", "mlartifacts", "output",
-    ".ipynb_checkpoints", ".idea", ".eggs", "wandb", ".cache",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "env",
+    "node_modules",
+    "__pycache__",
+    "build",
+    "dist",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "site-packages",
+    "mlruns",
+    "mlartifacts",
+    "output",
+    ".ipynb_checkpoints",
+    ".idea",
+    ".eggs",
+    "wandb",
+    ".cache",
 }
-SECRET_FILE_GLOBS = ("*.pem", "*.key", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.p12", "*.pfx",
-                     ".netrc", ".pgpass", "*.jks", "*.keystore", "*.kdbx", ".htpasswd")
-LAUNCHER_NAMES = {"Makefile", "makefile", "MLproject", "Dockerfile", "Procfile", "justfile", "setup.py",
-                  "tox.ini", "noxfile.py", "setup.cfg"}
+SECRET_FILE_GLOBS = (
+    "*.pem",
+    "*.key",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    "*.p12",
+    "*.pfx",
+    ".netrc",
+    ".pgpass",
+    "*.jks",
+    "*.keystore",
+    "*.kdbx",
+    ".htpasswd",
+)
+LAUNCHER_NAMES = {
+    "Makefile",
+    "makefile",
+    "MLproject",
+    "Dockerfile",
+    "Procfile",
+    "justfile",
+    "setup.py",
+    "tox.ini",
+    "noxfile.py",
+    "setup.cfg",
+}
 CONFIG_EXT = (".yaml", ".yml", ".json", ".toml")
-SKIP_CONFIG_NAMES = {"package.json", "package-lock.json", "tsconfig.json", "composer.json", ".eslintrc.json",
-                     "poetry.lock", "Pipfile.lock", "conda-lock.yml", "environment.lock.yaml", "renovate.json",
-                     ".pre-commit-config.yaml", "mkdocs.yml", ".readthedocs.yaml", "codecov.yml", ".codecov.yml"}
+SKIP_CONFIG_NAMES = {
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+    "composer.json",
+    ".eslintrc.json",
+    "poetry.lock",
+    "Pipfile.lock",
+    "conda-lock.yml",
+    "environment.lock.yaml",
+    "renovate.json",
+    ".pre-commit-config.yaml",
+    "mkdocs.yml",
+    ".readthedocs.yaml",
+    "codecov.yml",
+    ".codecov.yml",
+}
 _RUN_RE = re.compile(r"python[0-9.]*\s+(?:-[a-zA-Z]+\s+)*(?:-m\s+([\w.]+)|([\w./\\-]+\.py))")
 _MAIN_COMMENT_RE = re.compile(r"^\s*#+\s*if\s+__name__\s*==\s*['\"]__main__['\"]", re.MULTILINE)
 _MAGIC_RE = re.compile(r"^\s*[%!]")
@@ -53,7 +113,9 @@ class FileResult:
     facts: list[Fact] = field(default_factory=list)
     module: ModuleFacts | None = None
     config_data: Any = None
-    redactions: list[tuple[str, int | None, int | None, int]] = field(default_factory=list)  # kind,line,cell,n
+    redactions: list[tuple[str, int | None, int | None, int]] = field(
+        default_factory=list
+    )  # kind,line,cell,n
     skipped: str | None = None
     warnings: list[str] = field(default_factory=list)
     runs: list[str] = field(default_factory=list)  # scripts/modules a launcher runs
@@ -90,8 +152,10 @@ def is_secret_file(name: str) -> bool:
 
 
 def _excluded(relpath: str, name: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatch(relpath, p) or fnmatch.fnmatch(name, p) or relpath.startswith(p.rstrip("/") + "/")
-               for p in patterns)
+    return any(
+        fnmatch.fnmatch(relpath, p) or fnmatch.fnmatch(name, p) or relpath.startswith(p.rstrip("/") + "/")
+        for p in patterns
+    )
 
 
 def walk(root: str, exclude: tuple[str, ...]) -> tuple[list[Candidate], list[tuple[str, str]]]:
@@ -154,10 +218,14 @@ def _skip_dir(entry: os.DirEntry[str]) -> bool:
     return os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
 
 
-def _add_file(entry: os.DirEntry[str], rel: str, found: list[Candidate], skipped: list[tuple[str, str]]) -> None:
+def _add_file(
+    entry: os.DirEntry[str], rel: str, found: list[Candidate], skipped: list[tuple[str, str]]
+) -> None:
     name = entry.name
     if is_secret_file(name):
         skipped.append((rel, "secret or key file: never read"))
+        return
+    if name.startswith(".") and name != ".env":  # hidden files: tool state, caches
         return
     kind = classify(name)
     if kind is None:
@@ -228,8 +296,9 @@ def _redact_text(text: str, relpath: str, res: FileResult, cell: int | None = No
 _PLACEHOLDER_RE = re.compile(r"\[REDACTED:([a-z_]+)\]")
 
 
-def _parse(text: str, original: str | None = None, res: FileResult | None = None
-           ) -> tuple[ast.Module | None, str | None]:
+def _parse(
+    text: str, original: str | None = None, res: FileResult | None = None
+) -> tuple[ast.Module | None, str | None]:
     try:
         return ast.parse(text), None
     except SyntaxError as err:
@@ -277,7 +346,11 @@ def _databricks(relpath: str, text: str) -> FileResult:
 
 
 def _databricks_cell(relpath: str, cell_lines: list[str], start: int, cell: int, res: FileResult) -> None:
-    magic = [(start + i, ln[len("# MAGIC"):].strip()) for i, ln in enumerate(cell_lines) if ln.startswith("# MAGIC")]
+    magic = [
+        (start + i, ln[len("# MAGIC") :].strip())
+        for i, ln in enumerate(cell_lines)
+        if ln.startswith("# MAGIC")
+    ]
     if not magic:
         return
     first_line, first = magic[0]
@@ -285,13 +358,32 @@ def _databricks_cell(relpath: str, cell_lines: list[str], start: int, cell: int,
     if first.startswith("%md"):
         body = body[3:].strip()
         if body:
-            res.facts.append(Fact("notebook_markdown", None, f"{relpath} cell {cell} (markdown)", first_line,
-                                  magic[-1][0], value=None, text=_short(body), attrs={"cell": cell}))
+            res.facts.append(
+                Fact(
+                    "notebook_markdown",
+                    None,
+                    f"{relpath} cell {cell} (markdown)",
+                    first_line,
+                    magic[-1][0],
+                    value=None,
+                    text=_short(body),
+                    attrs={"cell": cell},
+                )
+            )
     elif first.startswith("%sql"):
         sql = body[4:].strip()
         tables = sorted({t.strip('`"[]') for t in re.findall(r"\b(?:from|join)\s+([\w.`]+)", sql, re.I)})
-        res.facts.append(Fact("data_source", "sql", f"SQL cell {cell}", first_line, magic[-1][0], value=None,
-                              attrs={"sql": _short(sql, 300), "tables": tables, "cell": cell}))
+        res.facts.append(
+            Fact(
+                "data_source",
+                "sql",
+                f"SQL cell {cell}",
+                first_line,
+                magic[-1][0],
+                value=None,
+                attrs={"sql": _short(sql, 300), "tables": tables, "cell": cell},
+            )
+        )
 
 
 def _notebook(relpath: str, text: str) -> FileResult:
@@ -313,8 +405,17 @@ def _notebook(relpath: str, text: str) -> FileResult:
         red = _redact_text(src, f"{relpath} [cell {idx}]", res, idx)
         if cell.get("cell_type") == "markdown":
             if red.strip():
-                md_facts.append(Fact("notebook_markdown", None, f"{relpath} cell {idx} (markdown)", 1,
-                                     red.count("\n") + 1, text=_short(red), cell=idx))
+                md_facts.append(
+                    Fact(
+                        "notebook_markdown",
+                        None,
+                        f"{relpath} cell {idx} (markdown)",
+                        1,
+                        red.count("\n") + 1,
+                        text=_short(red),
+                        cell=idx,
+                    )
+                )
         elif cell.get("cell_type") == "code":
             code = "\n".join("" if _MAGIC_RE.match(ln) else ln for ln in red.splitlines())
             tree, problem = _parse(code)
@@ -331,9 +432,17 @@ def _readme(relpath: str, text: str) -> FileResult:
     res = FileResult("readme")
     red = _redact_text(text, relpath, res)
     lines = red.splitlines()
-    heads = [i for i, ln in enumerate(lines) if ln.startswith("#") or
-             (i + 1 < len(lines) and ln.strip() and set(lines[i + 1].strip()) <= set("=-~^") and
-              len(lines[i + 1].strip()) >= 3)]
+    heads = [
+        i
+        for i, ln in enumerate(lines)
+        if ln.startswith("#")
+        or (
+            i + 1 < len(lines)
+            and ln.strip()
+            and set(lines[i + 1].strip()) <= set("=-~^")
+            and len(lines[i + 1].strip()) >= 3
+        )
+    ]
     starts = [0] + [h for h in heads if h > 0]
     for n, start in enumerate(starts[:MAX_README_CHUNKS]):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
@@ -341,8 +450,16 @@ def _readme(relpath: str, text: str) -> FileResult:
         if not chunk:
             continue
         title = lines[start].lstrip("#").strip() if start in heads else relpath
-        res.facts.append(Fact("readme", title[:60], f"{relpath}: {title[:60]}", start + 1, end,
-                              text=_short(chunk, README_CHUNK)))
+        res.facts.append(
+            Fact(
+                "readme",
+                title[:60],
+                f"{relpath}: {title[:60]}",
+                start + 1,
+                end,
+                text=_short(chunk, README_CHUNK),
+            )
+        )
     return res
 
 
@@ -369,21 +486,27 @@ def _launcher(relpath: str, text: str) -> FileResult:
 
 def _config(relpath: str, text: str) -> FileResult:
     res = FileResult("config")
+    if relpath.endswith(".json") and len(text) > MAX_JSON_CONFIG:
+        return FileResult("config", skipped="JSON over 200 KB: treated as data, not configuration")
     try:
         data = _load_config(relpath, text)
-    except Exception as err:  # noqa: BLE001 - every parser error becomes a reason
+    except Exception as err:
         line = getattr(getattr(err, "problem_mark", None), "line", None)
         where = f" at line {line + 1}" if line is not None else ""
         lineno = getattr(err, "lineno", None)
         where = where or (f" at line {lineno}" if lineno else "")
         return FileResult("config", skipped=f"invalid {relpath.rsplit('.', 1)[-1].upper()}{where}")
+    if isinstance(data, dict) and "generator_version" in data and "schema_version" in data:
+        return FileResult("config", skipped="autodoc output, not configuration")
     data = _redact_data(data, relpath, res)
     res.config_data = data
     lines = text.splitlines()
     leaves: list[tuple[str, Any, int]] = []
     _flatten(data, "", lines, 0, leaves)
     for key, value, line in leaves[:MAX_CONFIG_LEAVES]:
-        res.facts.append(Fact("config", key, f"{key} = {_short(str(value), 60)} ({relpath})", line, value=value))
+        res.facts.append(
+            Fact("config", key, f"{key} = {_short(str(value), 60)} ({relpath})", line, value=value)
+        )
     return res
 
 
@@ -392,7 +515,9 @@ def _load_config(relpath: str, text: str) -> Any:
         return json.loads(text)
     if relpath.endswith(".toml"):
         return tomllib.loads(text)
-    docs = [d for d in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if d is not None]
+    docs = [
+        d for d in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if d is not None
+    ]
     return docs[0] if len(docs) == 1 else docs
 
 

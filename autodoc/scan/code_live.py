@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from autodoc.scan.code_files import FileResult
 from autodoc.scan.pyfacts import MAIN, MODULE, ModuleFacts
 
-_LEGACY_RE = re.compile(r"(^|/|_)(old|legacy|deprecated|archive[sd]?|backup|unused|attic|obsolete|bak)(/|_|\.|\d)",
-                        re.I)
+_LEGACY_RE = re.compile(
+    r"(^|/|_)(old|legacy|deprecated|archive[sd]?|backup|unused|attic|obsolete|bak)(/|_|\.|\d)", re.I
+)
 _TEST_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*$|_test\.py$|(^|/)conftest\.py$")
 
 
@@ -51,7 +52,7 @@ class Liveness:
 
 
 def find_liveness(files: dict[str, FileResult]) -> Liveness:
-    from autodoc.scan.code import find_module  # noqa: PLC0415 - shared module index
+    from autodoc.scan.code import find_module
 
     live = Liveness()
     modules = {rel: r.module for rel, r in files.items() if r.module is not None}
@@ -70,8 +71,9 @@ def find_liveness(files: dict[str, FileResult]) -> Liveness:
     return live
 
 
-def _entries(files: dict[str, FileResult], modules: dict[str, ModuleFacts], live: Liveness, find_module
-             ) -> list[tuple[str, str, str]]:
+def _entries(
+    files: dict[str, FileResult], modules: dict[str, ModuleFacts], live: Liveness, find_module
+) -> list[tuple[str, str, str]]:
     starts: list[tuple[str, str, str]] = []
 
     def add(rel: str, scope: str, reason: str) -> None:
@@ -95,12 +97,19 @@ def _entries(files: dict[str, FileResult], modules: dict[str, ModuleFacts], live
             if hit:
                 add(hit, func.strip().split(".")[0] or MODULE, f"console script in {rel}")
         for run in res.runs:
-            hit = run if run in modules else find_module(files, run.removesuffix(".py").replace("/", "."), rel)
+            hit = (
+                run if run in modules else find_module(files, run.removesuffix(".py").replace("/", "."), rel)
+            )
             if hit:
                 add(hit, MAIN if modules[hit].has_main else MODULE, f"run by {rel}")
     imported = _imported_files(files, modules, find_module)
     for rel, mod in sorted(modules.items()):
-        if mod.top_level_ml and rel not in imported and rel not in live.entries and files[rel].kind == "python":
+        if (
+            mod.top_level_ml
+            and rel not in imported
+            and rel not in live.entries
+            and files[rel].kind == "python"
+        ):
             if _LEGACY_RE.search(rel):
                 live.warnings.append(f"{rel}: script with top-level ML code, treated as legacy by its name")
                 continue
@@ -118,8 +127,9 @@ def _imported_files(files: dict[str, FileResult], modules: dict[str, ModuleFacts
     return out
 
 
-def _next(files: dict[str, FileResult], modules: dict[str, ModuleFacts], rel: str, scope: str, find_module
-          ) -> list[tuple[str, str, str]]:
+def _next(
+    files: dict[str, FileResult], modules: dict[str, ModuleFacts], rel: str, scope: str, find_module
+) -> list[tuple[str, str, str]]:
     """Scopes reached from (rel, scope): its module's top level, imports, names it uses."""
     mod = modules[rel]
     out: list[tuple[str, str, str]] = []
@@ -155,8 +165,9 @@ def _local_targets(rel: str, mod: ModuleFacts, name: str) -> list[tuple[str, str
     return []
 
 
-def _origin_targets(files: dict[str, FileResult], modules: dict[str, ModuleFacts], rel: str, origin: str,
-                    find_module) -> list[tuple[str, str, str]]:
+def _origin_targets(
+    files: dict[str, FileResult], modules: dict[str, ModuleFacts], rel: str, origin: str, find_module
+) -> list[tuple[str, str, str]]:
     hit = find_module(files, origin, rel)
     if hit:
         return [(hit, MODULE, f"import {origin}")]

@@ -17,47 +17,214 @@ from typing import Any
 MAIN, MODULE = "<main>", "<module>"
 SNIPPET_MAX = 300
 
-_SKLEARN_PRE = ("sklearn.preprocessing", "sklearn.impute", "sklearn.compose", "sklearn.feature_selection",
-                "sklearn.pipeline", "sklearn.decomposition", "sklearn.feature_extraction", "category_encoders",
-                "imblearn.over_sampling", "imblearn.under_sampling")
-_CV = {"cross_val_score", "cross_validate", "cross_val_predict", "KFold", "StratifiedKFold", "GroupKFold",
-       "TimeSeriesSplit", "RepeatedKFold", "RepeatedStratifiedKFold", "ShuffleSplit", "StratifiedShuffleSplit",
-       "LeaveOneOut", "StratifiedGroupKFold", "GroupShuffleSplit", "learning_curve", "validation_curve"}
-_SEARCH = {"GridSearchCV", "RandomizedSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "BayesSearchCV",
-           "create_study", "fmin", "Tuner", "RandomSearch", "Hyperband", "BayesianOptimization"}
-_ESTIMATOR_MODULES = ("sklearn.", "xgboost", "lightgbm", "catboost", "statsmodels", "keras", "tensorflow.keras",
-                      "torch.nn", "tf.keras", "pygam", "prophet", "interpret", "ngboost")
-_ESTIMATOR_SUFFIX = ("Classifier", "Regressor", "Regression", "Classification", "Estimator", "Booster", "SVC",
-                     "SVR", "NB")
-_READERS = {"read_csv", "read_parquet", "read_sql", "read_sql_query", "read_sql_table", "read_excel", "read_json",
-            "read_table", "read_feather", "read_pickle", "read_orc", "read_delta", "load_dataset", "read_hdf",
-            "loadtxt", "genfromtxt"}
+_SKLEARN_PRE = (
+    "sklearn.preprocessing",
+    "sklearn.impute",
+    "sklearn.compose",
+    "sklearn.feature_selection",
+    "sklearn.pipeline",
+    "sklearn.decomposition",
+    "sklearn.feature_extraction",
+    "category_encoders",
+    "imblearn.over_sampling",
+    "imblearn.under_sampling",
+)
+_CV = {
+    "cross_val_score",
+    "cross_validate",
+    "cross_val_predict",
+    "KFold",
+    "StratifiedKFold",
+    "GroupKFold",
+    "TimeSeriesSplit",
+    "RepeatedKFold",
+    "RepeatedStratifiedKFold",
+    "ShuffleSplit",
+    "StratifiedShuffleSplit",
+    "LeaveOneOut",
+    "StratifiedGroupKFold",
+    "GroupShuffleSplit",
+    "learning_curve",
+    "validation_curve",
+}
+_SEARCH = {
+    "GridSearchCV",
+    "RandomizedSearchCV",
+    "HalvingGridSearchCV",
+    "HalvingRandomSearchCV",
+    "BayesSearchCV",
+    "create_study",
+    "fmin",
+    "Tuner",
+    "RandomSearch",
+    "Hyperband",
+    "BayesianOptimization",
+}
+_ESTIMATOR_MODULES = (
+    "sklearn.",
+    "xgboost",
+    "lightgbm",
+    "catboost",
+    "statsmodels",
+    "keras",
+    "tensorflow.keras",
+    "torch.nn",
+    "tf.keras",
+    "pygam",
+    "prophet",
+    "interpret",
+    "ngboost",
+)
+_ESTIMATOR_SUFFIX = (
+    "Classifier",
+    "Regressor",
+    "Regression",
+    "Classification",
+    "Estimator",
+    "Booster",
+    "SVC",
+    "SVR",
+    "NB",
+)
+_READERS = {
+    "read_csv",
+    "read_parquet",
+    "read_sql",
+    "read_sql_query",
+    "read_sql_table",
+    "read_excel",
+    "read_json",
+    "read_table",
+    "read_feather",
+    "read_pickle",
+    "read_orc",
+    "read_delta",
+    "load_dataset",
+    "read_hdf",
+    "loadtxt",
+    "genfromtxt",
+}
 _SPARK_READ = {"csv", "parquet", "table", "json", "load", "orc", "delta"}
 _SEED_CALLS = {"seed", "manual_seed", "set_seed", "set_random_seed", "seed_everything", "manual_seed_all"}
-_MLFLOW_CLIENT = {"register_model", "set_registered_model_alias", "create_registered_model", "create_model_version",
-                  "transition_model_version_stage", "set_model_version_tag", "set_registered_model_tag",
-                  "update_registered_model", "update_model_version"}
+_MLFLOW_CLIENT = {
+    "register_model",
+    "set_registered_model_alias",
+    "create_registered_model",
+    "create_model_version",
+    "transition_model_version_stage",
+    "set_model_version_tag",
+    "set_registered_model_tag",
+    "update_registered_model",
+    "update_model_version",
+}
 _SEED_NAMES = re.compile(r"^(?:random_?state|random_?seed|seed|rng_?seed|global_?seed)$", re.IGNORECASE)
 _THRESH_NAMES = re.compile(r"thresh|cutoff|cut_off", re.IGNORECASE)
-_TARGET_NAMES = re.compile(r"^(?:target|target_?col(?:umn)?|label_?col(?:umn)?|label|y_?col(?:umn)?|"
-                           r"target_?name|outcome(?:_col)?)$", re.IGNORECASE)
+_TARGET_NAMES = re.compile(
+    r"^(?:target|target_?col(?:umn)?|label_?col(?:umn)?|label|y_?col(?:umn)?|"
+    r"target_?name|outcome(?:_col)?)$",
+    re.IGNORECASE,
+)
+# Names that hold a data frame (df["x"] = ... is a derived column; cfg["x"] = ... is not).
+_FRAME_NAMES = re.compile(
+    r"(?:^|_)(?:df|data|frame|x|train|test|val|valid|dataset|features?|table|sample|pdf|sdf|"
+    r"raw|clean|processed|customers?|transactions?)(?:_|$|\d)|^df",
+    re.IGNORECASE,
+)
+_NOT_FRAMES = re.compile(
+    r"^(?:cfg|conf|config|configs|params?|hparams|settings|args|kwargs|opts|options|metrics|"
+    r"results?|info|meta|metadata|summary|report|cache|registry|mapping|aliases|tags|env|"
+    r"environ|headers|context|ctx|state|stats|kw|d|row|record|best|scores?|out_dict|payload|"
+    r"data_dict|os)$",
+    re.IGNORECASE,
+)
 _FEATURE_NAMES = re.compile(r"feature|_cols$|_columns$|^cols$|^columns$|predictors", re.IGNORECASE)
-_Y_NAMES = re.compile(r"^(?:[yY](?:_?(?:all|data|train|test|val|valid|full))?|(?:train|test|val|valid)_?[yY]|"
-                      r"target|labels?)$")
-_PATHLIKE = re.compile(r"^[\w./\\:-]*\.(?:csv|parquet|pq|json|jsonl|xlsx?|feather|pkl|pickle|txt|tsv|sql|db|h5|orc|avro)$",
-                       re.IGNORECASE)
+_Y_NAMES = re.compile(
+    r"^(?:[yY](?:_?(?:all|data|train|test|val|valid|full))?|(?:train|test|val|valid)_?[yY]|"
+    r"target|labels?)$"
+)
+_PATHLIKE = re.compile(
+    r"^[\w./\\:-]*\.(?:csv|parquet|pq|json|jsonl|xlsx?|feather|pkl|pickle|txt|tsv|sql|db|h5|orc|avro)$",
+    re.IGNORECASE,
+)
 _SQL_RE = re.compile(r"\bselect\b.+\bfrom\b", re.IGNORECASE | re.DOTALL)
 _TABLE_RE = re.compile(r"\b(?:from|join)\s+([A-Za-z_][\w.`\"\[\]]*)", re.IGNORECASE)
 
 _FUNC_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
-_MLFLOW_FUNCS = {"log_param", "log_params", "log_metric", "log_metrics", "log_artifact", "log_artifacts", "log_model",
-                 "set_experiment", "start_run", "autolog", "set_tag", "set_tags", "load_model", "log_input",
-                 "log_dict", "log_figure", "log_table", "log_text", "set_tracking_uri", "create_experiment",
-                 "set_registry_uri", "evaluate", "end_run", "log_image"}
+_DATA_CONTAINERS = {
+    "DMatrix",
+    "QuantileDMatrix",
+    "DeviceQuantileDMatrix",
+    "Dataset",
+    "Pool",
+    "DataLoader",
+    "TensorDataset",
+    "DataFrame",
+    "Series",
+}
+_NN_BASES = (
+    "torch.nn",
+    "nn.",
+    "keras",
+    "tensorflow.keras",
+    "tf.keras",
+    "pytorch_lightning",
+    "lightning",
+    "pl.",
+)
+_BOOSTER_TRAIN = {"xgboost.train", "lightgbm.train", "catboost.train"}
+_MLFLOW_FUNCS = {
+    "log_param",
+    "log_params",
+    "log_metric",
+    "log_metrics",
+    "log_artifact",
+    "log_artifacts",
+    "log_model",
+    "set_experiment",
+    "start_run",
+    "autolog",
+    "set_tag",
+    "set_tags",
+    "load_model",
+    "log_input",
+    "log_dict",
+    "log_figure",
+    "log_table",
+    "log_text",
+    "set_tracking_uri",
+    "create_experiment",
+    "set_registry_uri",
+    "evaluate",
+    "end_run",
+    "log_image",
+}
 _INTERESTING_TAILS = frozenset(
-    _CV | _SEARCH | _READERS | _SPARK_READ | _SEED_CALLS | _MLFLOW_CLIENT | _MLFLOW_FUNCS
-    | {"fit", "fit_transform", "partial_fit", "fit_resample", "train", "train_test_split", "drop", "get_dummies",
-       "optimize", "assign", "sql", "auc", "make_pipeline", "make_column_transformer", "ols", "logit", "glm"}
+    _CV
+    | _SEARCH
+    | _READERS
+    | _SPARK_READ
+    | _SEED_CALLS
+    | _MLFLOW_CLIENT
+    | _MLFLOW_FUNCS
+    | {
+        "fit",
+        "fit_transform",
+        "partial_fit",
+        "fit_resample",
+        "train",
+        "train_test_split",
+        "drop",
+        "get_dummies",
+        "optimize",
+        "assign",
+        "sql",
+        "auc",
+        "make_pipeline",
+        "make_column_transformer",
+        "ols",
+        "logit",
+        "glm",
+    }
 )
 _METRIC_SUFFIXES = ("_score", "_error", "_loss", "_curve", "_matrix", "_report", "_auc", "_deviance")
 
@@ -65,8 +232,10 @@ _METRIC_SUFFIXES = ("_score", "_error", "_loss", "_curve", "_matrix", "_report",
 def _maybe_interesting(tail: str) -> bool:
     """Cheap filter before resolving a call's full name: most calls are never facts."""
     return bool(tail) and (
-        tail[0].isupper() or tail in _INTERESTING_TAILS or tail.endswith(_METRIC_SUFFIXES)
-        or tail.startswith(("load_", "fetch_", "make_"))
+        tail[0].isupper()
+        or tail in _INTERESTING_TAILS
+        or tail.endswith(_METRIC_SUFFIXES)
+        or tail.startswith(("load_", "fetch_", "make_", "suggest_"))
     )
 
 
@@ -161,6 +330,7 @@ class Extractor:
         self.env: dict[str, dict[str, Any]] = {MODULE: self.m.bindings}
         self.cell: int | None = None
         self.lines: list[str] = []
+        self.pending_models: list[tuple[ast.ClassDef, list[str], int | None, list[str]]] = []
         self.notes: dict[str, str] = {}  # name -> how its value was decided (argv defaults)
         self.path_hints: dict[str, str] = {}  # name -> a literal file name inside an unresolved path
 
@@ -172,6 +342,9 @@ class Extractor:
             for scope, nodes in self._scopes(tree):
                 scoped.append((cell, lines, scope, nodes))
                 self._first_pass(scope, nodes)
+        for node, bases, cell, lines in self.pending_models:
+            self.cell, self.lines = cell, lines
+            self._model_class(node, bases)
         for cell, lines, scope, nodes in scoped:
             self.cell, self.lines = cell, lines
             self._second_pass(scope, nodes)
@@ -203,6 +376,9 @@ class Extractor:
 
     def _class(self, node: ast.ClassDef, out: list[tuple[str, Buckets]]) -> None:
         self._symbol(node, node.name, "class")
+        bases = [d for d in (_dotted(b) for b in node.bases) if d]
+        if bases:
+            self.pending_models.append((node, bases, self.cell, self.lines))
         methods = self.m.classes.setdefault(node.name, [])
         class_roots: list[ast.AST] = list(node.bases)
         for stmt in node.body:
@@ -223,16 +399,53 @@ class Extractor:
         else:
             bases = ", ".join(_dotted(b) or "?" for b in node.bases)
             sig = f"class {node.name}({bases})" if bases else f"class {node.name}"
-        self._add(Fact(kind, qual, qual, node.lineno, end, value=qual,
-                       attrs={"signature": sig[:SNIPPET_MAX]}, text=_first_para(ast.get_docstring(node)),
-                       scope=qual if kind == "function" else MODULE))
+        self._add(
+            Fact(
+                kind,
+                qual,
+                qual,
+                node.lineno,
+                end,
+                value=qual,
+                attrs={"signature": sig[:SNIPPET_MAX]},
+                text=_first_para(ast.get_docstring(node)),
+                scope=qual if kind == "function" else MODULE,
+            )
+        )
+
+    def _model_class(self, node: ast.ClassDef, bases: list[str]) -> None:
+        """``class Net(nn.Module)`` / ``keras.Model`` / ``LightningModule`` subclasses are models."""
+        for base in bases:
+            head, _, rest = base.partition(".")
+            origin = self.m.aliases.get(head)
+            full = (f"{origin}.{rest}" if rest else origin) if origin else base
+            if full.startswith(_NN_BASES) and full.rsplit(".", 1)[-1] in (
+                "Module",
+                "Model",
+                "LightningModule",
+            ):
+                self._add(
+                    Fact(
+                        "estimator",
+                        node.name,
+                        f"{node.name} (neural network, {full})",
+                        node.lineno,
+                        getattr(node, "end_lineno", None),
+                        value=node.name,
+                        attrs={"call": full, "base": full},
+                        text=_first_para(ast.get_docstring(node)),
+                    )
+                )
+                return
 
     # -- pass 1: imports, bindings -------------------------------------------------------
     def _first_pass(self, scope: str, nodes: Buckets) -> None:
         env = self.env.setdefault(scope, {})
         for node in nodes.get(ast.Import, ()):
             for a in node.names:
-                self.m.aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+                self.m.aliases[a.asname or a.name.split(".")[0]] = (
+                    a.name if a.asname else a.name.split(".")[0]
+                )
                 self.m.imports.append((scope, a.name, 0))
         for node in nodes.get(ast.ImportFrom, ()):
             mod = node.module or ""
@@ -259,8 +472,11 @@ class Extractor:
         if val is UNKNOWN:
             env.pop(name, None)
             if type(value) is ast.Call:  # os.path.join(base, "data.csv"): remember the file name
-                paths = [a.value for a in value.args if type(a) is ast.Constant and isinstance(a.value, str)
-                         and _PATHLIKE.match(a.value)]
+                paths = [
+                    a.value
+                    for a in value.args
+                    if type(a) is ast.Constant and isinstance(a.value, str) and _PATHLIKE.match(a.value)
+                ]
                 if len(paths) == 1:
                     self.path_hints[name] = paths[0]
             return
@@ -282,8 +498,16 @@ class Extractor:
         if default is UNKNOWN:
             default = None
         self.m.argparse[name] = (default, node.lineno)
-        self._add(Fact("param", f"--{name}", f"--{name} (command-line option)", node.lineno, value=default,
-                       attrs={"owner_kind": "argparse", "flags": flags}))
+        self._add(
+            Fact(
+                "param",
+                f"--{name}",
+                f"--{name} (command-line option)",
+                node.lineno,
+                value=default,
+                attrs={"owner_kind": "argparse", "flags": flags},
+            )
+        )
 
     # -- values --------------------------------------------------------------------------
     def value(self, node: ast.AST, scope: str) -> Any:
@@ -381,15 +605,25 @@ class Extractor:
             inner = self.value(node.args[0], scope)
             return inner if isinstance(inner, int | float | str) and not isinstance(inner, bool) else UNKNOWN
         if tail == "dict" and not node.args:  # dict(max_depth=6, ...)
-            return self._dict(ast.Dict(keys=[ast.Constant(k.arg) if k.arg else None for k in node.keywords],
-                                       values=[k.value for k in node.keywords]), scope)
+            return self._dict(
+                ast.Dict(
+                    keys=[ast.Constant(k.arg) if k.arg else None for k in node.keywords],
+                    values=[k.value for k in node.keywords],
+                ),
+                scope,
+            )
         return UNKNOWN
 
     def _binop(self, node: ast.BinOp, scope: str) -> Any:
         left, right = self.value(node.left, scope), self.value(node.right, scope)
         if isinstance(left, int | float) and isinstance(right, int | float) and not isinstance(left, bool):
-            ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-                   ast.Div: lambda a, b: a / b if b else UNKNOWN, ast.Pow: lambda a, b: a**b if abs(b) < 64 else UNKNOWN}
+            ops = {
+                ast.Add: lambda a, b: a + b,
+                ast.Sub: lambda a, b: a - b,
+                ast.Mult: lambda a, b: a * b,
+                ast.Div: lambda a, b: a / b if b else UNKNOWN,
+                ast.Pow: lambda a, b: a**b if abs(b) < 64 else UNKNOWN,
+            }
             op = ops.get(type(node.op))
             return op(left, right) if op else UNKNOWN
         return UNKNOWN
@@ -415,7 +649,8 @@ class Extractor:
             self._compare(node, scope)
         if scope == MODULE and not self.m.top_level_ml:
             self.m.top_level_ml = any(
-                f.kind not in ("module", "class", "function", "import", "param") for f in self.m.facts[before:]
+                f.kind not in ("module", "class", "function", "import", "param")
+                for f in self.m.facts[before:]
             )
 
     def _full(self, func: ast.AST) -> str:
@@ -441,21 +676,48 @@ class Extractor:
         if kind:
             self._construction(node, scope, kind, tail, full)
             return
-        if tail in ("fit", "fit_transform", "partial_fit", "fit_resample") or full in ("xgboost.train", "lightgbm.train"):
+        if full in _BOOSTER_TRAIN:
+            self._booster(node, scope, full)
+        elif tail in ("fit", "fit_transform", "partial_fit", "fit_resample"):
             self._fit(node, scope, full, tail)
-        elif tail in _READERS or (tail in _SPARK_READ and ".read" in full) or tail in ("sql", "table") and "spark" in full:
+        elif (
+            tail in _READERS
+            or (tail in _SPARK_READ and ".read" in full)
+            or (tail in ("sql", "table") and "spark" in full)
+        ):
             self._data_source(node, scope, full, tail)
         elif tail.startswith(("load_", "fetch_", "make_")) and full.startswith("sklearn.datasets"):
-            self._add(Fact("data_source", tail, f"{tail} (scikit-learn dataset)", node.lineno, value=tail,
-                           attrs={"call": full, **self._kwargs_attrs(node, scope)}, text=self._snippet(node),
-                           scope=scope))
+            self._add(
+                Fact(
+                    "data_source",
+                    tail,
+                    f"{tail} (scikit-learn dataset)",
+                    node.lineno,
+                    value=tail,
+                    attrs={"call": full, **self._kwargs_attrs(node, scope)},
+                    text=self._snippet(node),
+                    scope=scope,
+                )
+            )
         elif full.startswith("mlflow.") or tail in _MLFLOW_CLIENT:
             self._mlflow(node, scope, full, tail)
         elif tail in _SEED_CALLS and node.args and ("random" in full or "torch" in full or "seed" in tail):
             val = self.value(node.args[0], scope)
             if isinstance(val, int):
-                self._add(Fact("seed", tail, f"seed {val} ({full})", node.lineno, value=val, attrs={"call": full},
-                               text=self._snippet(node), scope=scope))
+                self._add(
+                    Fact(
+                        "seed",
+                        tail,
+                        f"seed {val} ({full})",
+                        node.lineno,
+                        value=val,
+                        attrs={"call": full},
+                        text=self._snippet(node),
+                        scope=scope,
+                    )
+                )
+        elif tail.startswith("suggest_") and node.args:
+            self._suggest(node, scope, tail)
         elif tail == "drop" and type(node.func) is ast.Attribute:
             self._drop(node, scope)
         elif tail == "get_dummies":
@@ -465,26 +727,57 @@ class Extractor:
         elif tail == "assign" and type(node.func) is ast.Attribute and node.keywords:
             for kw in node.keywords:
                 if kw.arg:
-                    self._add(Fact("feature", kw.arg, f"derived column {kw.arg}", node.lineno, value=kw.arg,
-                                   attrs={"how": "assign"}, text=self._snippet(kw.value), scope=scope))
+                    self._add(
+                        Fact(
+                            "feature",
+                            kw.arg,
+                            f"derived column {kw.arg}",
+                            node.lineno,
+                            value=kw.arg,
+                            attrs={"how": "assign"},
+                            text=self._snippet(kw.value),
+                            scope=scope,
+                        )
+                    )
 
     def _classify(self, full: str, tail: str) -> str | None:
         if tail == "train_test_split":
             return "split"
-        if tail in _SEARCH and (full.startswith(("sklearn", "optuna", "hyperopt", "skopt", "keras_tuner", "kt.",
-                                                 "bayes_opt")) or tail.endswith("CV")):
+        if tail in _DATA_CONTAINERS:
+            return None
+        if full in ("xgboost.cv", "lightgbm.cv"):
+            return "cv"
+        if tail in _SEARCH and (
+            full.startswith(("sklearn", "optuna", "hyperopt", "skopt", "keras_tuner", "kt.", "bayes_opt"))
+            or tail.endswith("CV")
+        ):
             return "hyperparameter_search"
         if tail in _CV and (full.startswith("sklearn") or "." not in full):
             return "cv"
         if full.startswith("sklearn.metrics") or (full.startswith(("torchmetrics", "keras.metrics"))):
-            return "metric" if tail[:1].islower() or full.startswith(("torchmetrics", "keras.metrics")) else None
+            return (
+                "metric" if tail[:1].islower() or full.startswith(("torchmetrics", "keras.metrics")) else None
+            )
         if full.startswith(_SKLEARN_PRE):
             return "preprocessing"
         if not tail[:1].isupper():
-            return "estimator" if full.startswith(("statsmodels.formula.api", "smf.")) and tail.islower() else None
+            return (
+                "estimator"
+                if full.startswith(("statsmodels.formula.api", "smf.")) and tail.islower()
+                else None
+            )
         if full.startswith(_ESTIMATOR_MODULES) or full.startswith(("nn.", "layers.")):
-            if full.startswith(("sklearn.datasets", "sklearn.model_selection", "sklearn.metrics", "sklearn.utils",
-                                "sklearn.base", "sklearn.inspection", "sklearn.calibration.Calibration")):
+            if full.startswith(
+                (
+                    "sklearn.datasets",
+                    "sklearn.model_selection",
+                    "sklearn.metrics",
+                    "sklearn.utils",
+                    "sklearn.base",
+                    "sklearn.inspection",
+                    "sklearn.calibration.Calibration",
+                )
+            ):
                 return None
             return "estimator"
         if tail.endswith(_ESTIMATOR_SUFFIX) and "." not in full:
@@ -502,7 +795,9 @@ class Extractor:
             if val is UNKNOWN:
                 val = {"$expr": self._snippet(kw.value, 80)}
             note = self.notes.get(kw.value.id) if type(kw.value) is ast.Name else None
-            params.append((kw.arg, val, getattr(kw.value, "lineno", node.lineno), {"note": note} if note else {}))
+            params.append(
+                (kw.arg, val, getattr(kw.value, "lineno", node.lineno), {"note": note} if note else {})
+            )
         args = [self.value(a, scope) for a in node.args]
         attrs: dict[str, Any] = {"call": full}
         literal_args = [a for a in args if a is not UNKNOWN and not isinstance(a, dict)]
@@ -510,25 +805,120 @@ class Extractor:
             attrs["args"] = literal_args[:10]
         if kind == "metric":
             attrs["metric"] = tail
-        if kind == "split" and full.startswith("sklearn") and not any(
-            k.arg in ("test_size", "train_size") for k in node.keywords
+        if (
+            kind == "split"
+            and full.startswith("sklearn")
+            and not any(k.arg in ("test_size", "train_size") for k in node.keywords)
         ):
-            attrs["note"] = "no test_size or train_size given: scikit-learn then holds out 25% for the test set"
-        if kind == "preprocessing" and tail in ("Pipeline", "make_pipeline", "ColumnTransformer",
-                                               "make_column_transformer"):
+            attrs["note"] = (
+                "no test_size or train_size given: scikit-learn then holds out 25% for the test set"
+            )
+        if kind == "preprocessing" and tail in (
+            "Pipeline",
+            "make_pipeline",
+            "ColumnTransformer",
+            "make_column_transformer",
+        ):
             attrs["steps"] = _step_names(node)
         if kind == "hyperparameter_search" and tail == "optimize":
             attrs["library"] = "optuna"
-        fact = Fact(kind, tail, f"{tail} ({self.relpath})", node.lineno, getattr(node, "end_lineno", None),
-                    value=tail, attrs=attrs, text=self._snippet(node), scope=scope, params=params, star=star or None)
+        fact = Fact(
+            kind,
+            tail,
+            f"{tail} ({self.relpath})",
+            node.lineno,
+            getattr(node, "end_lineno", None),
+            value=tail,
+            attrs=attrs,
+            text=self._snippet(node),
+            scope=scope,
+            params=params,
+            star=star or None,
+        )
         self._add(fact)
+
+    def _suggest(self, node: ast.Call, scope: str, tail: str) -> None:
+        """Optuna search space: ``trial.suggest_int("max_depth", 3, 10)``."""
+        name = self.value(node.args[0], scope)
+        if not isinstance(name, str):
+            return
+        rest = [self.value(a, scope) for a in node.args[1:]]
+        space: dict[str, Any] = {"type": tail.removeprefix("suggest_")}
+        keys = ["choices"] if tail == "suggest_categorical" else ["low", "high"]
+        for key, val in zip(keys, rest, strict=False):
+            if val is not UNKNOWN:
+                space[key] = val
+        for kw in node.keywords:
+            val = self.value(kw.value, scope)
+            if kw.arg and val is not UNKNOWN:
+                space[kw.arg] = val
+        self._add(
+            Fact(
+                "hyperparameter_search",
+                name,
+                f"search space of {name}",
+                node.lineno,
+                value=space,
+                attrs={"call": tail, "library": "optuna"},
+                text=self._snippet(node),
+                scope=scope,
+            )
+        )
+
+    def _booster(self, node: ast.Call, scope: str, full: str) -> None:
+        """``xgb.train(params, dtrain, num_round)``: the model is defined by its params dict."""
+        star: list[Any] = []
+        params: list[tuple[str, Any, int, dict[str, Any]]] = []
+
+        def add_star(expr: ast.expr) -> None:
+            val = self.value(expr, scope)
+            star.append(val if val is not UNKNOWN else {"$expr": self._snippet(expr, 80)})
+
+        def add_param(name: str, expr: ast.expr) -> None:
+            val = self.value(expr, scope)
+            params.append(
+                (name, val if val is not UNKNOWN else {"$expr": self._snippet(expr, 80)}, node.lineno, {})
+            )
+
+        if node.args:
+            add_star(node.args[0])
+        if len(node.args) >= 3:
+            add_param("num_boost_round", node.args[2])
+        for kw in node.keywords:
+            if kw.arg == "params":
+                add_star(kw.value)
+            elif kw.arg in ("num_boost_round", "early_stopping_rounds", "iterations"):
+                add_param(kw.arg, kw.value)
+        self._add(
+            Fact(
+                "estimator",
+                full,
+                f"{full} ({self.relpath})",
+                node.lineno,
+                getattr(node, "end_lineno", None),
+                value=full,
+                attrs={"call": full},
+                text=self._snippet(node),
+                scope=scope,
+                params=params,
+                star=star or None,
+            )
+        )
 
     def _fit(self, node: ast.Call, scope: str, full: str, tail: str) -> None:
         target = _dotted(node.func.value) if type(node.func) is ast.Attribute else full
         attrs: dict[str, Any] = {"call": full, "on": target}
         for kw in node.keywords:
-            if kw.arg in ("epochs", "batch_size", "num_boost_round", "early_stopping_rounds", "validation_split",
-                          "sample_weight", "eval_metric", "verbose_eval"):
+            if kw.arg in (
+                "epochs",
+                "batch_size",
+                "num_boost_round",
+                "early_stopping_rounds",
+                "validation_split",
+                "sample_weight",
+                "eval_metric",
+                "verbose_eval",
+            ):
                 val = self.value(kw.value, scope)
                 if val is not UNKNOWN and not isinstance(val, dict):
                     attrs[kw.arg] = val
@@ -539,8 +929,19 @@ class Extractor:
             val = self.value(node.args[0], scope)
             if isinstance(val, dict) and "$ref" not in val and "$cfg" not in val:
                 params = [(k, v, node.lineno, {}) for k, v in val.items()]
-        self._add(Fact("fit", target or tail, f"{tail} on {target}", node.lineno, value=tail, attrs=attrs,
-                       text=self._snippet(node), scope=scope, params=params))
+        self._add(
+            Fact(
+                "fit",
+                target or tail,
+                f"{tail} on {target}",
+                node.lineno,
+                value=tail,
+                attrs=attrs,
+                text=self._snippet(node),
+                scope=scope,
+                params=params,
+            )
+        )
 
     def _data_source(self, node: ast.Call, scope: str, full: str, tail: str) -> None:
         val = self.value(node.args[0], scope) if node.args else UNKNOWN
@@ -551,40 +952,90 @@ class Extractor:
         if tail in ("table",) and isinstance(val, str):
             attrs["tables"] = [val]
         shown = val if isinstance(val, str) else None
-        if shown is None and node.args and type(node.args[0]) is ast.Name and node.args[0].id in self.path_hints:
+        if (
+            shown is None
+            and node.args
+            and type(node.args[0]) is ast.Name
+            and node.args[0].id in self.path_hints
+        ):
             shown = self.path_hints[node.args[0].id]
             attrs["path_from"] = f"file name inside the path expression {node.args[0].id}"
+        elif shown is None and node.args and type(node.args[0]) is ast.Call:  # os.path.join(base, "x.csv")
+            paths = [
+                a.value
+                for a in node.args[0].args
+                if type(a) is ast.Constant and isinstance(a.value, str) and _PATHLIKE.match(a.value)
+            ]
+            if len(paths) == 1:
+                shown = paths[0]
+                attrs["path_from"] = "file name inside the path expression"
         label = f"{tail}({shown})" if shown and len(shown) < 80 else tail
         if isinstance(val, dict) and ("$ref" in val or "$cfg" in val or "$arg" in val):
             shown = val  # resolved across files later
-        self._add(Fact("data_source", tail, label, node.lineno, value=shown, attrs=attrs,
-                       text=self._snippet(node), scope=scope))
+        self._add(
+            Fact(
+                "data_source",
+                tail,
+                label,
+                node.lineno,
+                value=shown,
+                attrs=attrs,
+                text=self._snippet(node),
+                scope=scope,
+            )
+        )
 
     def _mlflow(self, node: ast.Call, scope: str, full: str, tail: str) -> None:
         attrs: dict[str, Any] = {"call": full, "function": tail}
         args = [self.value(a, scope) for a in node.args[:3]]
         lits = [a for a in args if a is not UNKNOWN and not (isinstance(a, dict) and "$expr" in a)]
         for kw in node.keywords:
-            if kw.arg in ("registered_model_name", "experiment_name", "name", "artifact_path", "run_name",
-                          "alias", "version", "key", "value", "model_uri", "tags", "log_models"):
+            if kw.arg in (
+                "registered_model_name",
+                "experiment_name",
+                "name",
+                "artifact_path",
+                "run_name",
+                "alias",
+                "version",
+                "key",
+                "value",
+                "model_uri",
+                "tags",
+                "log_models",
+            ):
                 val = self.value(kw.value, scope)
                 if val is not UNKNOWN:
                     attrs[kw.arg] = val
         if lits:
             attrs["args"] = lits
-        value: Any = attrs.get("registered_model_name") or (lits[0] if lits and not isinstance(lits[0], dict) else None)
+        value: Any = attrs.get("registered_model_name") or (
+            lits[0] if lits and not isinstance(lits[0], dict) else None
+        )
         if tail in ("log_params", "log_metrics") and lits and isinstance(lits[0], dict):
             attrs["keys"] = sorted(lits[0])[:50]
         elif tail in ("log_params", "log_metrics") and node.args and type(node.args[0]) is ast.Dict:
             attrs["keys"] = [k.value for k in node.args[0].keys if type(k) is ast.Constant][:50]
         if isinstance(value, list | dict):
             value = None
-        self._add(Fact("mlflow_call", tail, f"mlflow {tail}", node.lineno, value=value, attrs=attrs,
-                       text=self._snippet(node), scope=scope))
+        self._add(
+            Fact(
+                "mlflow_call",
+                tail,
+                f"mlflow {tail}",
+                node.lineno,
+                value=value,
+                attrs=attrs,
+                text=self._snippet(node),
+                scope=scope,
+            )
+        )
 
     def _drop(self, node: ast.Call, scope: str) -> None:
         cols: Any = None
-        axis_cols = any(k.arg == "axis" and self.value(k.value, scope) in (1, "columns") for k in node.keywords)
+        axis_cols = any(
+            k.arg == "axis" and self.value(k.value, scope) in (1, "columns") for k in node.keywords
+        )
         for kw in node.keywords:
             if kw.arg == "columns":
                 cols = self.value(kw.value, scope)
@@ -595,8 +1046,17 @@ class Extractor:
         cols = [cols] if isinstance(cols, str) else cols
         if not isinstance(cols, list) or not all(isinstance(c, str) for c in cols):
             return
-        self._add(Fact("dropped_column", ",".join(cols)[:60], f"dropped columns {', '.join(cols)[:80]}", node.lineno,
-                       value=cols, text=self._snippet(node), scope=scope))
+        self._add(
+            Fact(
+                "dropped_column",
+                ",".join(cols)[:60],
+                f"dropped columns {', '.join(cols)[:80]}",
+                node.lineno,
+                value=cols,
+                text=self._snippet(node),
+                scope=scope,
+            )
+        )
 
     def _assign(self, node: ast.Assign, scope: str) -> None:
         if len(node.targets) != 1:
@@ -607,10 +1067,19 @@ class Extractor:
             self._assign_name(tgt.id, val_node, node.lineno, scope)
         elif tt is ast.Subscript:
             col = self.value(tgt.slice, scope)
-            if isinstance(col, str) and type(tgt.value) is ast.Name:
-                self._add(Fact("feature", col, f"derived column {col}", node.lineno, value=col,
-                               attrs={"frame": tgt.value.id, "how": "assignment"},
-                               text=self._snippet(node), scope=scope))
+            if isinstance(col, str) and type(tgt.value) is ast.Name and _is_frame(tgt.value.id, val_node):
+                self._add(
+                    Fact(
+                        "feature",
+                        col,
+                        f"derived column {col}",
+                        node.lineno,
+                        value=col,
+                        attrs={"frame": tgt.value.id, "how": "assignment"},
+                        text=self._snippet(node),
+                        scope=scope,
+                    )
+                )
         elif tt is ast.Tuple and type(val_node) is ast.Call:
             pass
 
@@ -619,41 +1088,109 @@ class Extractor:
         if t is ast.Constant:
             v = val_node.value
             if isinstance(v, str) and _TARGET_NAMES.match(name):
-                self._add(Fact("target", v, f"target column {v}", line, value=v, attrs={"name": name},
-                               text=self._snippet(val_node, line_of=line), scope=scope))
+                self._add(
+                    Fact(
+                        "target",
+                        v,
+                        f"target column {v}",
+                        line,
+                        value=v,
+                        attrs={"name": name},
+                        text=self._snippet(val_node, line_of=line),
+                        scope=scope,
+                    )
+                )
             elif isinstance(v, int | float) and not isinstance(v, bool):
                 if _SEED_NAMES.match(name) and isinstance(v, int):
-                    self._add(Fact("seed", name, f"{name} = {v}", line, value=v, scope=scope,
-                                   text=self._line(line)))
+                    self._add(
+                        Fact("seed", name, f"{name} = {v}", line, value=v, scope=scope, text=self._line(line))
+                    )
                 elif _THRESH_NAMES.search(name):
-                    self._add(Fact("threshold", name, f"{name} = {v}", line, value=v, scope=scope,
-                                   text=self._line(line)))
+                    self._add(
+                        Fact(
+                            "threshold",
+                            name,
+                            f"{name} = {v}",
+                            line,
+                            value=v,
+                            scope=scope,
+                            text=self._line(line),
+                        )
+                    )
             elif isinstance(v, str) and re.search(r"sql|query", name, re.IGNORECASE) and _SQL_RE.search(v):
-                self._add(Fact("data_source", name, f"SQL query {name}", line, value=None,
-                               attrs={"sql": _snip(v), "tables": sorted({x.strip('`"[]') for x in _TABLE_RE.findall(v)})},
-                               scope=scope))
+                self._add(
+                    Fact(
+                        "data_source",
+                        name,
+                        f"SQL query {name}",
+                        line,
+                        value=None,
+                        attrs={
+                            "sql": _snip(v),
+                            "tables": sorted({x.strip('`"[]') for x in _TABLE_RE.findall(v)}),
+                        },
+                        scope=scope,
+                    )
+                )
         elif t is ast.Subscript and _Y_NAMES.match(name):
             col = self.value(val_node.slice, scope)
             if isinstance(col, list) and len(col) == 1:  # y = df[["quality"]]
                 col = col[0]
             if isinstance(col, dict) and ("$ref" in col or "$cfg" in col):
-                self._add(Fact("target", None, "target column", line, value=col,
-                               attrs={"name": name, "frame": _dotted(val_node.value)}, text=self._line(line),
-                               scope=scope))
+                self._add(
+                    Fact(
+                        "target",
+                        None,
+                        "target column",
+                        line,
+                        value=col,
+                        attrs={"name": name, "frame": _dotted(val_node.value)},
+                        text=self._line(line),
+                        scope=scope,
+                    )
+                )
             elif isinstance(col, str):
-                self._add(Fact("target", col, f"target column {col}", line, value=col,
-                               attrs={"name": name, "frame": _dotted(val_node.value)}, text=self._line(line),
-                               scope=scope))
+                self._add(
+                    Fact(
+                        "target",
+                        col,
+                        f"target column {col}",
+                        line,
+                        value=col,
+                        attrs={"name": name, "frame": _dotted(val_node.value)},
+                        text=self._line(line),
+                        scope=scope,
+                    )
+                )
         elif t is ast.Attribute and _Y_NAMES.match(name) and type(val_node.value) is ast.Name:
             if val_node.attr not in ("values", "target", "data", "T", "shape"):
-                self._add(Fact("target", val_node.attr, f"target column {val_node.attr}", line, value=val_node.attr,
-                               attrs={"name": name}, text=self._line(line), scope=scope))
+                self._add(
+                    Fact(
+                        "target",
+                        val_node.attr,
+                        f"target column {val_node.attr}",
+                        line,
+                        value=val_node.attr,
+                        attrs={"name": name},
+                        text=self._line(line),
+                        scope=scope,
+                    )
+                )
         elif t in (ast.List, ast.Tuple) and _FEATURE_NAMES.search(name):
             cols = self.value(val_node, scope)
             if isinstance(cols, list) and cols and all(isinstance(c, str) for c in cols):
-                self._add(Fact("feature", name, f"{name} ({len(cols)} columns)", line,
-                               getattr(val_node, "end_lineno", None), value=cols, attrs={"how": "list"},
-                               scope=scope))
+                self._add(
+                    Fact(
+                        "feature",
+                        name,
+                        f"{name} ({len(cols)} columns)",
+                        line,
+                        getattr(val_node, "end_lineno", None),
+                        value=cols,
+                        attrs={"how": "list"},
+                        scope=scope,
+                    )
+                )
 
     def _compare(self, node: ast.Compare, scope: str) -> None:
         if len(node.ops) != 1 or type(node.ops[0]) not in (ast.Gt, ast.GtE, ast.Lt, ast.LtE):
@@ -665,8 +1202,18 @@ class Extractor:
         left = self._snippet(node.left, 80) or ""
         if not re.search(r"prob|proba|score|pred|p_hat|yhat|y_hat", left, re.IGNORECASE):
             return
-        self._add(Fact("threshold", left[:40], f"decision threshold {val}", node.lineno, value=val,
-                       attrs={"expr": self._snippet(node, 120)}, scope=scope, text=self._line(node.lineno)))
+        self._add(
+            Fact(
+                "threshold",
+                left[:40],
+                f"decision threshold {val}",
+                node.lineno,
+                value=val,
+                attrs={"expr": self._snippet(node, 120)},
+                scope=scope,
+                text=self._line(node.lineno),
+            )
+        )
 
     # -- helpers -------------------------------------------------------------------------
     def _kwargs_attrs(self, node: ast.Call, scope: str) -> dict[str, Any]:
@@ -691,7 +1238,11 @@ class Extractor:
             return None
         end = getattr(node, "end_lineno", None) or start
         if end == start:
-            seg = _segment(self.lines[start - 1], node.col_offset, node.end_col_offset) if start <= len(self.lines) else ""
+            seg = (
+                _segment(self.lines[start - 1], node.col_offset, node.end_col_offset)
+                if start <= len(self.lines)
+                else ""
+            )
         else:
             seg = " ".join(x.strip() for x in self.lines[start - 1 : min(end, start + 12)])
         seg = " ".join(seg.split())
@@ -703,12 +1254,36 @@ class Extractor:
 
 
 Buckets = dict[type, list[Any]]
-_KEEP = frozenset({ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.Call, ast.Compare, ast.Name,
-                   ast.Attribute})
+_KEEP = frozenset(
+    {ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.Call, ast.Compare, ast.Name, ast.Attribute}
+)
 # Fields that never hold a node we need (names, flags, operators, contexts): not walked.
-_PRIMITIVE_FIELDS = frozenset({"ctx", "op", "ops", "type_ignores", "type_comment", "id", "attr", "name", "arg",
-                               "module", "level", "kind", "asname", "conversion", "is_async", "simple", "names",
-                               "lineno", "col_offset", "end_lineno", "end_col_offset", "tag"})
+_PRIMITIVE_FIELDS = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "type_ignores",
+        "type_comment",
+        "id",
+        "attr",
+        "name",
+        "arg",
+        "module",
+        "level",
+        "kind",
+        "asname",
+        "conversion",
+        "is_async",
+        "simple",
+        "names",
+        "lineno",
+        "col_offset",
+        "end_lineno",
+        "end_col_offset",
+        "tag",
+    }
+)
 _FIELDS: dict[type, tuple[str, ...]] = {type(None): (), str: (), ast.Constant: ()}
 
 
@@ -760,6 +1335,26 @@ def _default(node: ast.expr) -> str:
         text = repr(node.value)
         return text if len(text) <= 30 else "…"
     return _dotted(node) or "…"
+
+
+def _is_frame(name: str, value: ast.expr) -> bool:
+    """Is ``name[...] = value`` a derived data-frame column (not a config dict entry)?"""
+    if _NOT_FRAMES.match(name) or "config" in name.lower() or "param" in name.lower():
+        return False
+    if _FRAME_NAMES.search(name):
+        return True
+    # Column arithmetic on the right-hand side (out["a"] / out["b"]) says it is a frame.
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if (
+            type(node) is ast.Subscript
+            and type(node.slice) is ast.Constant
+            and isinstance(node.slice.value, str)
+        ):
+            return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _dotted_names(node: ast.AST) -> set[str]:
@@ -815,4 +1410,3 @@ def _snip(text: str, limit: int = SNIPPET_MAX) -> str:
 def extract(relpath: str, chunks: list[tuple[int | None, ast.Module, list[str]]]) -> ModuleFacts:
     """Facts of one module (texts in `chunks` must already be redacted)."""
     return Extractor(relpath).run(chunks)
-

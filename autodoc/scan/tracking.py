@@ -83,6 +83,7 @@ class MlflowScan:
     items: list[EvidenceItem] = field(default_factory=list)
     redactions: list[Redaction] = field(default_factory=list)
     note: str | None = None
+    calls_by_method: dict[str, int] = field(default_factory=dict)  # MlflowClient method -> calls
 
 
 def scan_mlflow(settings: Settings) -> MlflowScan:
@@ -180,7 +181,11 @@ class _Scanner:
         items = build_items(snapshot, logged, importances)
         note = " ".join(snapshot.warnings) or None
         return MlflowScan(
-            snapshot=snapshot, items=items, redactions=secrets.merge(self.redactions), note=note
+            snapshot=snapshot,
+            items=items,
+            redactions=secrets.merge(self.redactions),
+            note=note,
+            calls_by_method=dict(self.client.calls_by_method),
         )
 
     # -- registry ------------------------------------------------------------------
@@ -261,7 +266,8 @@ class _Scanner:
             ):
                 kept_models.append(m)
         versions = {m.name: versions.get(m.name, []) for m in kept_models}
-        experiments = [e for e in experiments if e.experiment_id in {r.info.experiment_id for r in runs}]
+        with_runs = {r.info.experiment_id for r in runs}
+        experiments = [e for e in experiments if e.experiment_id in with_runs]
         if not runs and not kept_models:
             self.warnings.append(
                 f"Nothing in the MLflow store is tagged with the Domino project '{self.project}' "

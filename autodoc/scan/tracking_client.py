@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -55,7 +56,10 @@ class CountingClient:
     def __init__(self, uri: str) -> None:
         from mlflow import MlflowClient
 
-        self._client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        # The registry is read from the same store unless MLflow picks it (Databricks: Unity Catalog);
+        # never from a process-wide default some other code may have set.
+        registry = None if uri.startswith("databricks") else uri
+        self._client = MlflowClient(tracking_uri=uri, registry_uri=registry)
         self._lock = threading.Lock()
         self.calls = 0
         self.calls_by_method: dict[str, int] = {}
@@ -151,15 +155,15 @@ def unavailable(uri: str, exc: BaseException) -> MlflowUnavailableError:
     text = str(exc)
     shown = display_uri(uri)
     first = text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
-    if "403" in text:
+    if re.search(r"\b403\b|PERMISSION_DENIED", text):
         hint = (
             "the server refused the request (403). MLflow's security middleware rejects unexpected Host "
             "headers: start the server with --allowed-hosts including this host name, or check your "
             "permissions."
         )
-    elif "401" in text:
+    elif re.search(r"\b401\b|UNAUTHENTICATED", text):
         hint = "the server needs credentials: set MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD."
-    elif "404" in text or "Not Found" in text:
+    elif re.search(r"\b404\b|ENDPOINT_NOT_FOUND|Not Found", text):
         hint = "nothing answers MLflow's API at this path: is the URI the server's base URL (no /#/ or /api)?"
     elif is_http(uri):
         hint = "is the server running and healthy? Check the URI (--mlflow-uri or MLFLOW_TRACKING_URI)."

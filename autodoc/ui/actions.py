@@ -52,8 +52,9 @@ def editable_text(block: Block) -> str | None:
     return None
 
 
-def edit_block(doc: DocumentState, section_id: str, block_id: str, text: str,
-               evidence: EvidenceStore | None = None) -> None:
+def edit_block(
+    doc: DocumentState, section_id: str, block_id: str, text: str, evidence: EvidenceStore | None = None
+) -> None:
     """Replace a narrative/list block's text with the reviewer's, re-checking its figures."""
     sec = doc.section(section_id)
     block = find_block(sec, block_id)

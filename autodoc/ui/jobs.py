@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from autodoc.errors import AutodocError, Cancelled
@@ -37,6 +38,8 @@ class Job:
     started: float = field(default_factory=time.monotonic)
     ended: float | None = None
     thread: threading.Thread | None = None
+    watch: Path | None = None  # the cache file the pipeline saves after every block
+    started_wall: float = field(default_factory=time.time)
 
     @property
     def running(self) -> bool:
@@ -79,10 +82,17 @@ def _run(job: Job, work: Callable[[Progress], Any]) -> None:
         job.progress.finish()
 
 
-def start_job(kind: str, label: str, work: Callable[[Progress], Any], *, apply: Apply | None = None,
-              on_cancel: Apply | None = None) -> Job:
+def start_job(
+    kind: str,
+    label: str,
+    work: Callable[[Progress], Any],
+    *,
+    apply: Apply | None = None,
+    on_cancel: Apply | None = None,
+    watch: Path | None = None,
+) -> Job:
     """Start `work(progress)` in a daemon thread and return its `Job` handle."""
-    job = Job(kind=kind, label=label, progress=Progress(), apply=apply, on_cancel=on_cancel)
+    job = Job(kind=kind, label=label, progress=Progress(), apply=apply, on_cancel=on_cancel, watch=watch)
     job.thread = threading.Thread(target=_run, args=(job, work), name=f"autodoc-{kind}", daemon=True)
     job.thread.start()
     return job

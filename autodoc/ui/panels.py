@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from autodoc.document import Block, DocumentState, Section
+from autodoc.document import CITATION_RE, Block, DocumentState, Section
 from autodoc.errors import AutodocError
 from autodoc.evidence import EvidenceStore
 from autodoc.progress import PHASES, Snapshot
@@ -16,13 +17,23 @@ from autodoc.render.text import block_citations, citation_numbers, cite_label, r
 from autodoc.spec import Spec
 from autodoc.ui import actions, session
 from autodoc.ui.jobs import Job
-from autodoc.ui.view import chart_image, escape_md, image_bytes, narrative_markdown, table_frame
+from autodoc.ui.view import chart_image, escape_md, image_bytes, memo, narrative_markdown, table_frame
 
+CITE_RE = re.compile(CITATION_RE)
 POLL_SECONDS = 0.5
 LOG_LINES = 300
-STATUS_COLORS = {"pending": "gray", "planning": "blue", "planned": "blue", "writing": "blue",
-                 "written": "green", "approved": "green", "edited": "violet", "failed": "red",
-                 "flagged": "orange", "running": "blue"}
+STATUS_COLORS = {
+    "pending": "gray",
+    "planning": "blue",
+    "planned": "blue",
+    "writing": "blue",
+    "written": "green",
+    "approved": "green",
+    "edited": "violet",
+    "failed": "red",
+    "flagged": "orange",
+    "running": "blue",
+}
 
 
 def badge(status: str) -> str:
@@ -45,8 +56,13 @@ def action_bar(spec: Spec | None) -> None:
     doc: DocumentState | None = ss.get("doc")
     row = st.container(horizontal=True, vertical_alignment="center")
     cols = [row] * 5
-    go = cols[0].button("Generate documentation", type="primary", disabled=busy or spec is None,
-                        key="act_generate", help="Scan, plan, write and build without stopping.")
+    go = cols[0].button(
+        "Generate documentation",
+        type="primary",
+        disabled=busy or spec is None,
+        key="act_generate",
+        help="Scan, plan, write and build without stopping.",
+    )
     scan = cols[1].button("1 · Scan", disabled=busy, key="act_scan")
     plan = cols[2].button("2 · Plan", disabled=busy or spec is None, key="act_plan")
     write = cols[3].button("3 · Write", disabled=busy or doc is None, key="act_write")
@@ -91,6 +107,8 @@ def progress_panel() -> None:
         if current is None:
             return
         draw_progress(current, current.progress.snapshot())
+        if current.running:
+            live_sections(current)
         if current.done and not current.harvested:
             st.rerun()  # a full run applies the result and stops the polling
 
@@ -106,22 +124,54 @@ def draw_progress(job: Job, snap: Snapshot) -> None:
             level, message = session.outcome(job)
             getattr(st, level)(message)
         if job.running:
-            head[1].button("Stop", key="act_stop", on_click=job.stop, disabled=snap.cancelled,
-                           help="Stop the job: finished blocks are kept, no partial files are written.")
+            head[1].button(
+                "Stop",
+                key="act_stop",
+                on_click=job.stop,
+                disabled=snap.cancelled,
+                help="Stop the job: finished blocks are kept, no partial files are written.",
+            )
         cols = st.columns(len(PHASES))
         for col, phase in zip(cols, PHASES, strict=True):
             ph = snap.phases.get(phase)
             done, total = (ph.done, ph.total) if ph else (0, 0)
             started = ph is not None and ph.started is not None
-            label = phase.capitalize() + (f" {done}/{total}" if total else (" ✓" if ph and ph.finished else ""))
-            col.progress(min(1.0, done / total) if total else (1.0 if ph and ph.finished else 0.0),
-                         text=label if started else f":gray[{phase.capitalize()}]")
+            label = phase.capitalize() + (
+                f" {done}/{total}" if total else (" ✓" if ph and ph.finished else "")
+            )
+            col.progress(
+                min(1.0, done / total) if total else (1.0 if ph and ph.finished else 0.0),
+                text=label if started else f":gray[{phase.capitalize()}]",
+            )
             if ph and ph.current:
                 col.caption(escape_md(ph.current))
-        st.caption(f"Elapsed {snap.elapsed:.1f} s · tokens in {snap.input_tokens:,} · "
-                   f"out {snap.output_tokens:,} · LLM calls {snap.calls} · retries {snap.retries} · "
-                   f"errors {snap.errors}")
+        st.caption(
+            f"Elapsed {snap.elapsed:.1f} s · tokens in {snap.input_tokens:,} · "
+            f"out {snap.output_tokens:,} · LLM calls {snap.calls} · retries {snap.retries} · "
+            f"errors {snap.errors}"
+        )
     logs_panel(job, snap)
+
+
+def live_sections(job: Job) -> None:
+    """Sections as the running job saves them: statuses, and each finished one as it reads."""
+    doc = session.live_document(st.session_state, job)
+    if doc is None:
+        return
+    st.markdown(
+        "Sections: "
+        + " · ".join(f"{s.number} {escape_md(s.heading)} {badge(s.status)}" for s in doc.sections)
+    )
+    written = [
+        s
+        for s in doc.sections
+        if not s.is_container and s.status in ("written", "flagged", "approved", "edited", "failed")
+    ]
+    if written:
+        with st.expander(f"Written so far ({len(written)})"):
+            numbers = citation_numbers(doc)
+            for sec in written:
+                _write_section(doc, sec, numbers, busy=True, readonly=True)
 
 
 def logs_panel(job: Job, snap: Snapshot) -> None:
@@ -136,12 +186,13 @@ def logs_panel(job: Job, snap: Snapshot) -> None:
 
 
 # ------------------------------------------------------------------------- downloads
-OUTPUT_LABELS = (("docx", "Word document", "application/vnd.openxmlformats-officedocument."
-                  "wordprocessingml.document"),
-                 ("notebook", "Notebook", "application/x-ipynb+json"),
-                 ("cache", "Cache", "application/json"),
-                 ("evidence", "Evidence", "application/json"),
-                 ("report", "Run report", "application/json"))
+OUTPUT_LABELS = (
+    ("docx", "Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("notebook", "Notebook", "application/x-ipynb+json"),
+    ("cache", "Cache", "application/json"),
+    ("evidence", "Evidence", "application/json"),
+    ("report", "Run report", "application/json"),
+)
 
 
 def downloads() -> None:
@@ -155,8 +206,15 @@ def downloads() -> None:
         return
     cols = st.columns(len(present))
     for col, (key, label, mime, path) in zip(cols, present, strict=True):
-        col.download_button(f"⬇ {label}", data=lambda p=path: p.read_bytes(), file_name=path.name,
-                            mime=mime, key=f"dl_{key}", on_click="ignore", width="stretch")
+        col.download_button(
+            f"⬇ {label}",
+            data=lambda p=path: p.read_bytes(),
+            file_name=path.name,
+            mime=mime,
+            key=f"dl_{key}",
+            on_click="ignore",
+            width="stretch",
+        )
 
 
 # ------------------------------------------------------------------------------ views
@@ -169,8 +227,9 @@ def view_selector() -> str:
 def scan_view() -> None:
     evidence: EvidenceStore | None = st.session_state.get("evidence")
     if evidence is None:
-        st.info("No scan yet. Press **1 · Scan** (or **Generate documentation**) to read the code "
-                "and MLflow.")
+        st.info(
+            "No scan yet. Press **1 · Scan** (or **Generate documentation**) to read the code and MLflow."
+        )
         return
     code = evidence.code
     items = evidence.items
@@ -186,13 +245,23 @@ def scan_view() -> None:
         st.subheader("Code")
         if code.commit:
             st.caption(f"{code.root} @ {code.commit[:12]}" + (" (uncommitted changes)" if code.dirty else ""))
-        st.dataframe(pd.DataFrame([{"file": f.path, "kind": f.kind, "role": f.role, "facts": f.facts,
-                                    "size": f.size} for f in code.files]),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"file": f.path, "kind": f.kind, "role": f.role, "facts": f.facts, "size": f.size}
+                    for f in code.files
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         if code.skipped:
             st.markdown("**Skipped files**")
-            st.dataframe(pd.DataFrame([{"file": s.path, "reason": s.reason} for s in code.skipped]),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame([{"file": s.path, "reason": s.reason} for s in code.skipped]),
+                hide_index=True,
+                width="stretch",
+            )
         for warning in code.warnings:
             st.warning(warning)
     if evidence.mlflow:
@@ -200,24 +269,44 @@ def scan_view() -> None:
     if evidence.redactions:
         st.subheader("Redactions")
         st.caption("Secrets found in the code or MLflow were removed before anything was handed on.")
-        st.dataframe(pd.DataFrame([{"kind": r.kind, "where": r.place, "count": r.count}
-                                   for r in evidence.redactions]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame([{"kind": r.kind, "where": r.place, "count": r.count} for r in evidence.redactions]),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def _mlflow_overview(evidence: EvidenceStore) -> None:
     snap = evidence.mlflow
     st.subheader("MLflow")
     st.caption(snap.tracking_uri)
-    models = [{"model": m.name, "version": v.version, "aliases": ", ".join(v.aliases or
-              [a for a, ver in m.aliases.items() if ver == v.version]), "status": v.status or "",
-              "run": v.run_id or "", "created": v.created_at or ""}
-              for m in snap.registered_models for v in m.versions]
+    models = [
+        {
+            "model": m.name,
+            "version": v.version,
+            "aliases": ", ".join(v.aliases or [a for a, ver in m.aliases.items() if ver == v.version]),
+            "status": v.status or "",
+            "run": v.run_id or "",
+            "created": v.created_at or "",
+        }
+        for m in snap.registered_models
+        for v in m.versions
+    ]
     if models:
         st.markdown("**Registered models**")
         st.dataframe(pd.DataFrame(models), hide_index=True, width="stretch")
-    runs = [{"experiment": x.name, "run": r.run_name or r.run_id[:8], "status": r.status,
-             "metrics": len(r.metrics), "params": len(r.params), "started": r.start_time or ""}
-            for x in snap.experiments for r in x.runs]
+    runs = [
+        {
+            "experiment": x.name,
+            "run": r.run_name or r.run_id[:8],
+            "status": r.status,
+            "metrics": len(r.metrics),
+            "params": len(r.params),
+            "started": r.start_time or "",
+        }
+        for x in snap.experiments
+        for r in x.runs
+    ]
     if runs:
         st.markdown("**Experiments and runs**")
         st.dataframe(pd.DataFrame(runs), hide_index=True, width="stretch")
@@ -227,8 +316,10 @@ def _mlflow_overview(evidence: EvidenceStore) -> None:
 
 def _no_doc() -> bool:
     if st.session_state.get("doc") is None:
-        st.info("No document yet. Press **Generate documentation**, or **2 · Plan** to review the plan "
-                "first. An output directory with a cache is opened automatically.")
+        st.info(
+            "No document yet. Press **Generate documentation**, or **2 · Plan** to review the plan "
+            "first. An output directory with a cache is opened automatically."
+        )
         return True
     return False
 
@@ -248,12 +339,15 @@ def _plan_summary(block: Block) -> tuple[str, str]:
     if plan.type == "table":
         src = plan.source
         return plan.title, f"table from {src.kind}" + "".join(
-            f", {k} {v}" for k, v in (("model", src.model), ("metric", src.metric),
-                                      ("experiment", src.experiment)) if v)
+            f", {k} {v}"
+            for k, v in (("model", src.model), ("metric", src.metric), ("experiment", src.experiment))
+            if v
+        )
     if plan.type == "chart":
         s = plan.series
         return plan.title, f"{plan.chart_type} chart of {s.kind}" + "".join(
-            f", {k} {v}" for k, v in (("model", s.model), ("metric", s.metric)) if v)
+            f", {k} {v}" for k, v in (("model", s.model), ("metric", s.metric)) if v
+        )
     return plan.title, f"image {plan.artifact_id}"
 
 
@@ -274,15 +368,19 @@ def plan_view() -> None:
     doc: DocumentState = st.session_state["doc"]
     busy = session.job_running(st.session_state)
     approved = sum(1 for s in doc.sections if s.plan_approved or s.is_container)
-    st.caption(f"{approved} of {len(doc.sections)} section plans approved. Review each plan, then "
-               "press **3 · Write** to write the planned blocks.")
+    st.caption(
+        f"{approved} of {len(doc.sections)} section plans approved. Review each plan, then "
+        "press **3 · Write** to write the planned blocks."
+    )
     for sec in doc.sections:
         _plan_section(doc, sec, busy)
 
 
 def _plan_section(doc: DocumentState, sec: Section, busy: bool) -> None:
-    st.markdown(f"{'###' if sec.level == 1 else '####'} {sec.number} {escape_md(sec.heading)} "
-                f"{badge(sec.status)}" + (" :green-badge[plan approved]" if sec.plan_approved else ""))
+    st.markdown(
+        f"{'###' if sec.level == 1 else '####'} {sec.number} {escape_md(sec.heading)} "
+        f"{badge(sec.status)}" + (" :green-badge[plan approved]" if sec.plan_approved else "")
+    )
     if sec.is_container:
         st.caption("One subsection per registered model follows.")
         return
@@ -291,31 +389,62 @@ def _plan_section(doc: DocumentState, sec: Section, busy: bool) -> None:
     for block in sec.blocks:
         title, detail = _plan_summary(block)
         ids = _plan_evidence(block)
-        cols = st.columns([0.8, 5, 1.2])
+        cols = st.columns([0.8, 4.4, 2])
         cols[0].markdown(f"`{block.plan.type}`")
         cols[1].markdown(f"**{escape_md(title)}** · {escape_md(detail)}")
         if ids:
-            cols[1].caption("evidence: " + ", ".join(escape_md(i) for i in ids[:8]) +
-                            (f" … (+{len(ids) - 8})" if len(ids) > 8 else ""))
+            cols[1].caption(
+                "evidence: "
+                + ", ".join(escape_md(i) for i in ids[:8])
+                + (f" … (+{len(ids) - 8})" if len(ids) > 8 else "")
+            )
         with cols[2]:
-            b = st.columns(2)
+            row = st.container(horizontal=True)
+            b = [row, row]
             if block.plan.type in ("narrative", "list"):
-                b[0].button("✎", key=f"pg_{block.id}", disabled=busy, help="Edit guidance",
-                            on_click=_set_mode, args=(sec.id, f"guide:{block.id}"))
+                b[0].button(
+                    "Guidance",
+                    icon=":material/edit:",
+                    key=f"pg_{block.id}",
+                    disabled=busy,
+                    help="Edit guidance",
+                    on_click=_set_mode,
+                    args=(sec.id, f"guide:{block.id}"),
+                )
             last = len(sec.blocks) == 1  # an empty section would simply be planned again
-            b[1].button("🗑", key=f"rm_{block.id}", disabled=busy or last,
-                        help="Re-plan instead: a section keeps at least one block" if last
-                        else "Remove this block", on_click=_remove_block, args=(sec.id, block.id))
+            b[1].button(
+                "Remove",
+                icon=":material/delete:",
+                key=f"rm_{block.id}",
+                disabled=busy or last,
+                help="Re-plan instead: a section keeps at least one block" if last else "Remove this block",
+                on_click=_remove_block,
+                args=(sec.id, block.id),
+            )
         if _mode(sec.id) == f"guide:{block.id}":
             st.text_area("Guidance", value=block.plan.guidance, key=f"guide_{block.id}")
-            st.button("Save guidance", key=f"guide_save_{block.id}", on_click=_save_guidance,
-                      args=(sec.id, block.id))
+            st.button(
+                "Save guidance",
+                key=f"guide_save_{block.id}",
+                on_click=_save_guidance,
+                args=(sec.id, block.id),
+            )
     row = st.container(horizontal=True)
     cols = [row] * 2
-    cols[0].button("Approve plan", key=f"pa_{sec.id}", disabled=busy or sec.plan_approved,
-                   on_click=_approve_plan, args=(sec.id,))
-    cols[1].button("Re-plan with feedback…", key=f"prf_{sec.id}", disabled=busy,
-                   on_click=_set_mode, args=(sec.id, "replan"))
+    cols[0].button(
+        "Approve plan",
+        key=f"pa_{sec.id}",
+        disabled=busy or sec.plan_approved,
+        on_click=_approve_plan,
+        args=(sec.id,),
+    )
+    cols[1].button(
+        "Re-plan with feedback…",
+        key=f"prf_{sec.id}",
+        disabled=busy,
+        on_click=_set_mode,
+        args=(sec.id, "replan"),
+    )
     if _mode(sec.id) == "replan":
         _feedback_form(sec, replan=True)
 
@@ -340,14 +469,16 @@ def _feedback_form(sec: Section, *, replan: bool) -> None:
     row = st.container(horizontal=True)
     cols = [row] * 2
     label = "Re-plan" if replan else "Regenerate"
-    go = cols[0].button(label, key=f"fb_go_{sec.id}", type="primary",
-                        disabled=session.job_running(st.session_state))
+    go = cols[0].button(
+        label, key=f"fb_go_{sec.id}", type="primary", disabled=session.job_running(st.session_state)
+    )
     cols[1].button("Cancel", key=f"fb_cancel_{sec.id}", on_click=_set_mode, args=(sec.id, None))
     if go:
         settings = _settings_or_error()
         if settings is not None:
-            session.start_regenerate(st.session_state, settings, sec.id,
-                                     feedback=st.session_state.get(key), replan=replan)
+            session.start_regenerate(
+                st.session_state, settings, sec.id, feedback=st.session_state.get(key), replan=replan
+            )
             _set_mode(sec.id, None)
             st.rerun()
 
@@ -369,37 +500,52 @@ def write_view() -> None:
     _references(doc, numbers)
 
 
-def _write_section(doc: DocumentState, sec: Section, numbers: dict[str, int], busy: bool) -> None:
+def _write_section(
+    doc: DocumentState, sec: Section, numbers: dict[str, int], busy: bool, readonly: bool = False
+) -> None:
     level = "###" if sec.level == 1 else "####"
     st.markdown(f"{level} {sec.number} {escape_md(sec.heading)} {badge(sec.status)}")
     if sec.is_container:
         return
     if sec.error:
         st.error(sec.error)
-    mode = _mode(sec.id)
+    mode = None if readonly else _mode(sec.id)
     for block in sec.blocks:
         if mode == "edit" and block.content is not None and actions.editable_text(block) is not None:
-            st.text_area(f"Text of {block.plan.title or block.id}", value=actions.editable_text(block),
-                         key=f"edit_{block.id}", height=200)
+            st.text_area(
+                f"Text of {block.plan.title or block.id}",
+                value=actions.editable_text(block),
+                key=f"edit_{block.id}",
+                height=200,
+            )
         else:
             _block(block, numbers)
     if mode == "edit":
         row = st.container(horizontal=True)
         cols = [row] * 2
-        cols[0].button("Save edits", key=f"edit_save_{sec.id}", type="primary", on_click=_save_edits,
-                       args=(sec.id,))
+        cols[0].button(
+            "Save edits", key=f"edit_save_{sec.id}", type="primary", on_click=_save_edits, args=(sec.id,)
+        )
         cols[1].button("Cancel", key=f"edit_cancel_{sec.id}", on_click=_set_mode, args=(sec.id, None))
         return
     if mode == "regen":
         _feedback_form(sec, replan=False)
         return
+    if readonly:
+        return
     row = st.container(horizontal=True)
     cols = [row] * 3
-    cols[0].button("Approve", key=f"ap_{sec.id}", disabled=busy or sec.status == "approved",
-                   on_click=_approve, args=(sec.id,))
+    cols[0].button(
+        "Approve",
+        key=f"ap_{sec.id}",
+        disabled=busy or sec.status == "approved",
+        on_click=_approve,
+        args=(sec.id,),
+    )
     cols[1].button("Edit", key=f"ed_{sec.id}", disabled=busy, on_click=_set_mode, args=(sec.id, "edit"))
-    cols[2].button("Regenerate…", key=f"rg_{sec.id}", disabled=busy, on_click=_set_mode,
-                   args=(sec.id, "regen"))
+    cols[2].button(
+        "Regenerate…", key=f"rg_{sec.id}", disabled=busy, on_click=_set_mode, args=(sec.id, "regen")
+    )
 
 
 def _block(block: Block, numbers: dict[str, int]) -> None:
@@ -413,13 +559,14 @@ def _block(block: Block, numbers: dict[str, int]) -> None:
     if block.plan.type in ("narrative", "list") and block.plan.title:
         st.markdown(f"**{escape_md(block.plan.title)}**")
     if content.type == "narrative":
-        st.markdown(narrative_markdown(content.text, numbers, block.flags))
+        st.markdown(_cited_md(content, content.text, numbers, block))
     elif content.type == "list":
         text = "\n".join(f"- {item.text}" for item in content.items)
-        st.markdown(narrative_markdown(text, numbers, block.flags))
+        st.markdown(_cited_md(content, text, numbers, block))
     elif content.type == "table":
         _caption(content.caption, block, numbers)
-        st.dataframe(table_frame(content), hide_index=True, width="stretch")
+        frame = memo(st.session_state["png_cache"], content, None, lambda: table_frame(content))
+        st.dataframe(frame, hide_index=True, width="stretch")
     elif content.type == "chart":
         _caption(content.caption, block, numbers)
         st.image(chart_image(content, st.session_state["png_cache"]))
@@ -432,8 +579,22 @@ def _block(block: Block, numbers: dict[str, int]) -> None:
     if note:
         st.caption(escape_md(note))
     if block.flags:
-        st.warning("Figures that match no evidence: " + "; ".join(
-            f"**{escape_md(f.figure)}** ({escape_md(f.reason)})" for f in block.flags))
+        st.warning(
+            "Figures that match no evidence: "
+            + "; ".join(f"**{escape_md(f.figure)}** ({escape_md(f.reason)})" for f in block.flags)
+        )
+
+
+def _cited_md(content: object, text: str, numbers: dict[str, int], block: Block) -> str:
+    """Markdown of a narrative/list, recomputed only when its text, numbering or flags change."""
+    cited = tuple(numbers.get(eid) for eid in CITE_RE.findall(text))
+    flags = tuple(f.figure for f in block.flags)
+    return memo(
+        st.session_state["png_cache"],
+        content,
+        (cited, flags),
+        lambda: narrative_markdown(text, numbers, block.flags),
+    )
 
 
 def _caption(caption: str, block: Block, numbers: dict[str, int]) -> None:
@@ -476,22 +637,31 @@ def build_view() -> None:
     if failed:
         st.warning(f"{len(failed)} block(s) failed; the document marks them where they stand.")
     if flagged:
-        st.warning(f"{len(flagged)} block(s) hold figures that match no evidence (highlighted in the "
-                   "Write review).")
+        st.warning(
+            f"{len(flagged)} block(s) hold figures that match no evidence (highlighted in the Write review)."
+        )
     if outputs is None:
-        st.info("Press **4 · Build** to write the Word document (and the notebook if enabled) from "
-                "the reviewed sections.")
+        st.info(
+            "Press **4 · Build** to write the Word document (and the notebook if enabled) from "
+            "the reviewed sections."
+        )
         return
-    rows = [{"file": label, "path": str(getattr(outputs, key))}
-            for key, label, _ in OUTPUT_LABELS if getattr(outputs, key)]
+    rows = [
+        {"file": label, "path": str(getattr(outputs, key))}
+        for key, label, _ in OUTPUT_LABELS
+        if getattr(outputs, key)
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     usage = doc.usage
-    st.caption(f"LLM calls {usage.calls} · tokens in {usage.input_tokens:,} · out {usage.output_tokens:,}"
-               + "".join(f" · {k} {v:.1f} s" for k, v in doc.phase_seconds.items()))
+    st.caption(
+        f"LLM calls {usage.calls} · tokens in {usage.input_tokens:,} · out {usage.output_tokens:,}"
+        + "".join(f" · {k} {v:.1f} s" for k, v in doc.phase_seconds.items())
+    )
 
 
 def render_view(name: str) -> None:
     started = time.perf_counter()
-    {"Scan overview": scan_view, "Plan review": plan_view, "Write review": write_view,
-     "Build": build_view}[name]()
+    {"Scan overview": scan_view, "Plan review": plan_view, "Write review": write_view, "Build": build_view}[
+        name
+    ]()
     st.session_state["_view_ms"] = (time.perf_counter() - started) * 1000

@@ -31,8 +31,16 @@ PROVIDERS = ("offline", "anthropic", "openai")
 VIEWS = ("Scan overview", "Plan review", "Write review", "Build")
 
 # widget key -> Settings field, for the plain (non-path, non-key) options
-NUMBER_FIELDS = ("generation_workers", "planning_workers", "max_files", "timeout", "max_retries",
-                 "initial_backoff", "max_backoff", "backoff_jitter")
+NUMBER_FIELDS = (
+    "generation_workers",
+    "planning_workers",
+    "max_files",
+    "timeout",
+    "max_retries",
+    "initial_backoff",
+    "max_backoff",
+    "backoff_jitter",
+)
 FLAG_FIELDS = ("notebook", "verbose", "latest_only", "project_filtering")
 TEXT_FIELDS = ("code_root", "output_dir", "mlflow_uri", "model", "base_url", "notebook_path")
 
@@ -67,9 +75,17 @@ def init_session(ss: State) -> None:
     ss.setdefault("opt_models", ", ".join(defaults.models))
     ss.setdefault("opt_experiments", ", ".join(defaults.experiments))
     ss.setdefault("opt_spec_path", defaults.spec_path or "doc_spec.yaml")
-    for key, value in (("doc", None), ("evidence", None), ("outputs", None), ("job", None),
-                       ("png_cache", {}), ("mode", {}), ("notices", []), ("spec_rev", 0),
-                       ("restored_from", None)):
+    for key, value in (
+        ("doc", None),
+        ("evidence", None),
+        ("outputs", None),
+        ("job", None),
+        ("png_cache", {}),
+        ("mode", {}),
+        ("notices", []),
+        ("spec_rev", 0),
+        ("restored_from", None),
+    ):
         ss.setdefault(key, value)
     if "spec_rows" not in ss:
         spec, source = initial_spec(ss["opt_spec_path"])
@@ -102,6 +118,25 @@ def set_spec(ss: State, spec: Spec, source: str) -> None:
     ss["spec_rev"] = ss.get("spec_rev", 0) + 1
 
 
+PERSISTED_PREFIXES = ("opt_",)
+PERSISTED_KEYS = ("spec_title", "spec_authors", "spec_template", "spec_move_row", "view")
+
+
+def keep_widget_state(ss: State) -> None:
+    """Keep the main page's settings while another page is shown.
+
+    Streamlit drops the state of widgets a run did not draw; re-assigning the values makes
+    them plain session values that survive until the main page draws the widgets again.
+    The sections table's pending edits are folded into its rows (under a fresh editor key).
+    """
+    for key in list(ss.keys()):
+        if key.startswith(PERSISTED_PREFIXES) or key in PERSISTED_KEYS:
+            ss[key] = ss[key]
+    if "spec_rows_current" in ss:
+        ss["spec_rows"] = list(ss["spec_rows_current"])
+        ss["spec_rev"] = ss.get("spec_rev", 0) + 1
+
+
 def editor_key(ss: State) -> str:
     return f"spec_sections_{ss.get('spec_rev', 0)}"
 
@@ -123,8 +158,9 @@ def spec_from_upload(name: str, data: bytes) -> Spec:
     from autodoc.errors import SpecError
 
     if len(data) > MAX_SPEC_BYTES:
-        raise SpecError(f"the file is {len(data) // 1024} KB; specs are limited to "
-                        f"{MAX_SPEC_BYTES // 1024} KB", path=name)
+        raise SpecError(
+            f"the file is {len(data) // 1024} KB; specs are limited to {MAX_SPEC_BYTES // 1024} KB", path=name
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -262,9 +298,17 @@ def start_generate(ss: State, spec: Spec, settings: Settings) -> Job:
     def work(p: Progress) -> pipeline.RunResult:
         return pipeline.generate(spec, settings, p)
 
-    return _start(ss, start_job("generate", "Generate documentation", work,
-                                apply=_then_view("Write review"),
-                                on_cancel=_restore_after_stop(settings.output_dir)))
+    return _start(
+        ss,
+        start_job(
+            "generate",
+            "Generate documentation",
+            work,
+            apply=_then_view("Write review"),
+            on_cancel=_restore_after_stop(settings.output_dir),
+            watch=cache_path(settings.output_dir),
+        ),
+    )
 
 
 def start_scan(ss: State, settings: Settings) -> Job:
@@ -292,25 +336,56 @@ def start_write(ss: State, settings: Settings) -> Job:
         ev = _or_scan(evidence, settings, p)
         return ev, pipeline.write_planned(doc, ev, settings, p)
 
-    return _start(ss, start_job("write", "Writing", work, apply=_pair("Write review"),
-                                on_cancel=_restore_after_stop(settings.output_dir)))
+    return _start(
+        ss,
+        start_job(
+            "write",
+            "Writing",
+            work,
+            apply=_pair("Write review"),
+            on_cancel=_restore_after_stop(settings.output_dir),
+            watch=cache_path(settings.output_dir),
+        ),
+    )
 
 
-def start_regenerate(ss: State, settings: Settings, section_id: str, *, feedback: str | None,
-                     replan: bool = False, block_id: str | None = None) -> Job:
+def start_regenerate(
+    ss: State,
+    settings: Settings,
+    section_id: str,
+    *,
+    feedback: str | None,
+    replan: bool = False,
+    block_id: str | None = None,
+) -> Job:
     doc = _copy(ss["doc"])
     evidence = _known_evidence(ss)
     heading = doc.section(section_id).heading if doc else section_id
 
     def work(p: Progress) -> tuple[EvidenceStore, DocumentState]:
         ev = _or_scan(evidence, settings, p)
-        new = pipeline.regenerate(doc, ev, settings, section_id, block_id=block_id,
-                                  feedback=feedback or None, replan=replan, progress=p)
+        new = pipeline.regenerate(
+            doc,
+            ev,
+            settings,
+            section_id,
+            block_id=block_id,
+            feedback=feedback or None,
+            replan=replan,
+            progress=p,
+        )
         return ev, new
 
     label = ("Re-planning " if replan else "Regenerating ") + heading
-    return _start(ss, start_job("replan" if replan else "regenerate", label, work,
-                                apply=_pair("Plan review" if replan else "Write review")))
+    return _start(
+        ss,
+        start_job(
+            "replan" if replan else "regenerate",
+            label,
+            work,
+            apply=_pair("Plan review" if replan else "Write review"),
+        ),
+    )
 
 
 def start_build(ss: State, settings: Settings) -> Job:
@@ -333,7 +408,28 @@ def _pair(view: str):
 
 def _start(ss: State, job: Job) -> Job:
     ss["job"] = job
+    ss.pop("_live", None)
     return job
+
+
+def live_document(ss: State, job: Job) -> DocumentState | None:
+    """What the running job has saved so far (re-read only when the cache file changes)."""
+    if job.watch is None:
+        return None
+    try:
+        mtime = job.watch.stat().st_mtime
+    except OSError:
+        return None
+    if mtime < job.started_wall:
+        return None  # an older run's cache, not this job's work
+    memo = ss.get("_live")
+    if memo is None or memo[0] != mtime:
+        try:
+            memo = (mtime, load_state(job.watch))
+        except AutodocError:
+            return memo[1] if memo else None  # mid-replace; keep the last good one
+        ss["_live"] = memo
+    return memo[1]
 
 
 # ------------------------------------------------------------------------------ cache

@@ -153,5 +153,5 @@ def error_text(err: SpecError) -> str:
     text = err.message
     prefix = f"{err.path or '<spec>'}" + (f":{err.line}" if err.line is not None else "") + ": "
     if text.startswith(prefix):
-        text = text[len(prefix):]
+        text = text[len(prefix) :]
     return text + (f" ({err.hint})" if err.hint else "")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -19,6 +20,7 @@ from autodoc.render.charts import chart_png
 from autodoc.render.format import format_cell
 from autodoc.render.text import Paragraph, Span, cite_label, parse_narrative
 
+T = TypeVar("T")
 SCREEN_DPI = 110  # charts on screen: sharp enough, 3x cheaper than the document's 200 dpi
 _MD_SPECIAL = re.compile(r"([\\$*_`~\[\]<>#|])")
 
@@ -112,3 +114,18 @@ def image_bytes(image: ImageContent, cache: MutableMapping[str, bytes]) -> bytes
         data = base64.b64decode(image.data_b64)
         cache[key] = data
     return data
+
+
+def memo(cache: MutableMapping[str, Any], content: object, extra: object, make: Callable[[], T]) -> T:
+    """`make()` once per content object (and `extra`), kept in the session's cache.
+
+    Contents are replaced, never mutated, when a block is edited or rewritten, so the
+    object's identity (kept alive by the entry itself) is a safe key.
+    """
+    key = f"memo:{id(content)}"
+    entry = cache.get(key)
+    if entry is not None and entry[0] is content and entry[1] == extra:
+        return entry[2]
+    value = make()
+    cache[key] = (content, extra, value)
+    return value

@@ -3,6 +3,7 @@
 - `demo_project`: the examples project (Path).
 - `demo_store_uri`: a sqlite MLflow store seeded once per session by really training the demo.
   Treat it as read-only; call `clone_store(demo_store_uri, tmp_path)` for a copy you may change.
+- `empty_store(dest)`: a fresh empty sqlite store (a plain function, not a fixture).
 - `mlflow_server_uri`: a real `mlflow server` (1 worker, job execution off) on 127.0.0.1
   serving a copy of the demo store; artifacts are served through the server
   (`mlflow-artifacts:/` URIs), so listing and downloading them exercises HTTP.
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from mlflow import MlflowClient
 
 from autodoc import demo as demo_module
 from autodoc.demo import DEMO_PROJECT, ensure_demo_store
@@ -60,7 +62,8 @@ def clone_store(uri: str, dest: Path, *, artifact_prefix: str | None = None) -> 
     shutil.copyfile(src_db, dest_db)
     old_root = str(src_db.parent / "mlruns")
     if artifact_prefix is None:
-        shutil.copytree(old_root, dest / "mlruns", dirs_exist_ok=True)
+        if Path(old_root).is_dir():
+            shutil.copytree(old_root, dest / "mlruns", dirs_exist_ok=True)
         new_root = str(dest / "mlruns")
     else:
         new_root = artifact_prefix
@@ -117,7 +120,7 @@ def stop_process(proc: subprocess.Popen) -> None:
         return
     try:
         os.killpg(proc.pid, 15)
-        proc.wait(timeout=10)
+        proc.wait(timeout=3)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         with_kill = proc.poll() is None
         if with_kill:
@@ -150,11 +153,39 @@ def demo_store_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
     the session. AUTODOC_TEST_CACHE=off seeds afresh; AUTODOC_TEST_CACHE=DIR moves the cache.
     """
     session_dir = tmp_path_factory.mktemp("demo_store")
-    cache = os.environ.get("AUTODOC_TEST_CACHE", str(Path(tempfile.gettempdir()) / "autodoc-test-cache"))
-    if cache.lower() in ("off", "0", "false", "no"):
+    cache = _cache_root()
+    if cache is None:
         return ensure_demo_store(f"sqlite:///{session_dir / 'mlflow.db'}")
-    seeded = _cached_demo_store(Path(cache) / f"demo-{_demo_fingerprint()}")
+    seeded = _cached_demo_store(cache / f"demo-{_demo_fingerprint()}")
     return clone_store(seeded, session_dir)
+
+
+def _cache_root() -> Path | None:
+    cache = os.environ.get("AUTODOC_TEST_CACHE", str(Path(tempfile.gettempdir()) / "autodoc-test-cache"))
+    return None if cache.lower() in ("off", "0", "false", "no") else Path(cache)
+
+
+def empty_store(dest: Path) -> str:
+    """A fresh, empty sqlite MLflow store in `dest` (cloned from a cached one: creating the
+    schema takes 3-15 s on this machine). Create experiments with an explicit artifact location."""
+    import mlflow
+
+    root = _cache_root()
+    if root is None:
+        dest.mkdir(parents=True, exist_ok=True)
+        uri = f"sqlite:///{dest / 'mlflow.db'}"
+        MlflowClient(uri).search_experiments(max_results=1)
+        return uri
+    folder = root / f"empty-{mlflow.__version__}"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f"{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "created.ok").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            MlflowClient(f"sqlite:///{folder / 'mlflow.db'}").search_experiments(max_results=1)
+            (folder / "created.ok").touch()
+    return clone_store(f"sqlite:///{folder / 'mlflow.db'}", dest)
 
 
 def _cached_demo_store(folder: Path) -> str:

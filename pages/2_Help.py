@@ -1,0 +1,67 @@
+"""How to use the app (our own short guide)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from autodoc.ui import session
+
+GUIDE = """
+### What the app does
+autodoc reads your model's Python code and its MLflow tracking server, then writes the model
+documentation section by section. Every figure in the document comes from that evidence and
+carries a numbered reference to where it was found (a file and line, or an MLflow run).
+
+### A run, step by step
+1. **Spec** (sidebar): the title, the authors and the sections. Each section has an optional
+   *hint* saying what it should cover; tick *per_model* to get one subsection per registered
+   model. Start from `doc_spec.yaml`, a spec file on the server, an uploaded YAML file or a
+   built-in template, and download the edited YAML to keep it.
+2. **Configuration**: the code root to scan, the output directory for the documents, and the
+   MLflow tracking URI (empty: the environment's `MLFLOW_TRACKING_URI`).
+3. **Options**: the provider. Without an API key the *offline writer* is used: it writes
+   plain, fixed wording from the evidence and needs no LLM. An API key typed here stays in
+   this browser session only; it is never saved to a file.
+4. **Generate documentation** runs scanning, planning, generating and building in one go.
+   Or go step by step: **Scan**, **Plan** (review the planned blocks of each section), **Write**,
+   then **Build**.
+
+### Reviewing
+- *Scan overview*: the files read and skipped (with the reason), facts per file, registered
+  models with versions and aliases, experiments and runs (failed ones too) and any secrets
+  that were redacted.
+- *Plan review*: per section, the planned blocks with the evidence each will use. Approve the
+  plan, remove a block, change a block's guidance, or re-plan the section with feedback.
+- *Write review*: each section as it will read. **Approve** it, **Edit** its text, or
+  **Regenerate** it with feedback. Approved and edited sections are kept when other sections
+  are regenerated. Figures that match no evidence are highlighted in red where they stand.
+- *Build*: writes the Word document (and the notebook when enabled), the cache, the evidence
+  file and the run report; download them from the buttons above the views.
+
+### Stopping and coming back
+**Stop** ends a job within about two seconds. Finished sections are kept in the cache
+(`.autodoc_cache.json` in the output directory) and no half-written document is left behind.
+Opening an output directory that holds a cache brings that document back for review; the
+*Previous documents* page lists what an output directory holds.
+
+### Filters
+Model and experiment names take comma-separated patterns with `*` (any characters) and `?`
+(one character). *Latest only* keeps the newest version of each model. Inside Domino,
+*project filtering* limits the scan to this project's experiments and models.
+
+### Running it on Domino
+Publish the app with `app.sh` as the app file: it serves on 0.0.0.0:8888. Inside Domino the
+code root defaults to `/mnt/code`, the output to `/mnt/data/<project>`, and every path must
+lie under `/mnt` (set `AUTODOC_ALLOWED_ROOT` to change the allowed root elsewhere).
+"""
+
+
+def main() -> None:
+    st.set_page_config(page_title="autodoc · help", page_icon="📄", layout="wide")
+    session.init_session(st.session_state)
+    session.keep_widget_state(st.session_state)
+    st.title("Help")
+    st.markdown(GUIDE)
+
+
+main()
