@@ -187,8 +187,9 @@ BlockContent = Annotated[
 ]
 
 BlockStatus = Literal["planned", "running", "written", "flagged", "failed", "approved", "edited"]
-SectionStatus = Literal["pending", "planning", "planned", "writing", "written", "approved",
-                        "edited", "failed", "flagged"]
+SectionStatus = Literal[
+    "pending", "planning", "planned", "writing", "written", "approved", "edited", "failed", "flagged"
+]
 
 
 class Usage(_Strict):

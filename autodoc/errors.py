@@ -29,8 +29,13 @@ class SpecError(AutodocError):
     """The YAML spec is invalid; the message names file, line and field."""
 
     def __init__(
-        self, message: str, *, path: str | None = None, line: int | None = None,
-        field: str | None = None, hint: str | None = None,
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
     ) -> None:
         where = path or "<spec>"
         if line is not None:
@@ -51,8 +56,9 @@ class MlflowUnavailableError(ScanError):
 class LLMError(AutodocError):
     """An LLM call failed for good (after the retry policy)."""
 
-    def __init__(self, message: str, *, hint: str | None = None, retryable: bool = False,
-                 status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, hint: str | None = None, retryable: bool = False, status: int | None = None
+    ) -> None:
         super().__init__(message, hint=hint)
         self.retryable = retryable
         self.status = status

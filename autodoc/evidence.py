@@ -31,20 +31,58 @@ JSONValue = Scalar | list[Any] | dict[str, Any]
 
 # What a code fact is about; section routing and the offline writer key on these.
 CodeKind = Literal[
-    "module", "class", "function", "import", "readme", "notebook_markdown", "config",
-    "estimator", "param", "fit", "split", "cv", "metric", "threshold", "preprocessing",
-    "feature", "dropped_column", "target", "data_source", "seed", "mlflow_call",
-    "hyperparameter_search", "entry_point",
+    "module",
+    "class",
+    "function",
+    "import",
+    "readme",
+    "notebook_markdown",
+    "config",
+    "estimator",
+    "param",
+    "fit",
+    "split",
+    "cv",
+    "metric",
+    "threshold",
+    "preprocessing",
+    "feature",
+    "dropped_column",
+    "target",
+    "data_source",
+    "seed",
+    "mlflow_call",
+    "hyperparameter_search",
+    "entry_point",
 ]
 MlflowKind = Literal[
-    "registered_model", "model_version", "alias", "experiment", "run", "run_metric",
-    "run_param", "run_tag", "metric_history", "artifact", "logged_model",
+    "registered_model",
+    "model_version",
+    "alias",
+    "experiment",
+    "run",
+    "run_metric",
+    "run_param",
+    "run_tag",
+    "metric_history",
+    "artifact",
+    "logged_model",
 ]
 
 # Topics used to send each section only the evidence it needs.
 Topic = Literal[
-    "overview", "data", "features", "model", "training", "evaluation", "validation",
-    "deployment", "monitoring", "mlflow", "code", "risk",
+    "overview",
+    "data",
+    "features",
+    "model",
+    "training",
+    "evaluation",
+    "validation",
+    "deployment",
+    "monitoring",
+    "mlflow",
+    "code",
+    "risk",
 ]
 
 
@@ -78,7 +116,9 @@ class Source(BaseModel):
             return loc + (f" @ {self.commit[:10]}" if self.commit else "")
         parts = []
         if self.model_name:
-            parts.append(f"model {self.model_name}" + (f" v{self.model_version}" if self.model_version else ""))
+            parts.append(
+                f"model {self.model_name}" + (f" v{self.model_version}" if self.model_version else "")
+            )
         if self.run_id:
             parts.append(f"run {self.run_id}")
         if self.experiment_id and not self.run_id:

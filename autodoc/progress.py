@@ -93,15 +93,23 @@ class Progress:
             state.finished = time.monotonic()
             state.current = None
 
-    def event(self, phase: str, message: str, *, section: str | None = None,
-              block: str | None = None, level: Literal["info", "detail", "warning", "error"] = "info") -> None:
+    def event(
+        self,
+        phase: str,
+        message: str,
+        *,
+        section: str | None = None,
+        block: str | None = None,
+        level: Literal["info", "detail", "warning", "error"] = "info",
+    ) -> None:
         with self._lock:
             self._events.append(Event(phase, message, section, block, level))
             if level == "error":
                 self._errors += 1
 
-    def usage(self, *, input_tokens: int = 0, output_tokens: int = 0, calls: int = 0,
-              retries: int = 0) -> None:
+    def usage(
+        self, *, input_tokens: int = 0, output_tokens: int = 0, calls: int = 0, retries: int = 0
+    ) -> None:
         with self._lock:
             self._tokens_in += input_tokens
             self._tokens_out += output_tokens
@@ -131,7 +139,15 @@ class Progress:
             events = list(self._events)[since:]
             phases = {k: PhaseState(**vars(v)) for k, v in self._phases.items()}
             return Snapshot(
-                self._phase, phases, self._tokens_in, self._tokens_out, self._calls,
-                self._retries, self._errors, time.monotonic() - self._t0, events,
-                self._stop.is_set(), self._finished,
+                self._phase,
+                phases,
+                self._tokens_in,
+                self._tokens_out,
+                self._calls,
+                self._retries,
+                self._errors,
+                time.monotonic() - self._t0,
+                events,
+                self._stop.is_set(),
+                self._finished,
             )

@@ -82,8 +82,14 @@ class LLMRequest(BaseModel):
     def request_hash(self, provider: str, model: str) -> str:
         """Same provider, model, prompt and contract -> same hash (never send twice)."""
         payload = json.dumps(
-            [provider, model, self.system, [m.model_dump() for m in self.messages],
-             self.response_model.__name__, self.max_tokens],
+            [
+                provider,
+                model,
+                self.system,
+                [m.model_dump() for m in self.messages],
+                self.response_model.__name__,
+                self.max_tokens,
+            ],
             sort_keys=True,
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:24]
