@@ -284,7 +284,9 @@ def test_write_review_shows_sections_with_references_tables_and_charts(clean_env
     # citations are numbered references, never raw [[ids]]
     assert not any("[[" in m for m in md)
     assert any("0.801 :gray[\\[1, 2\\]]" in m for m in md)
-    assert len(at.main.dataframe) == 6 and len(at.main.image) == 2  # a table per section, charts in 3 and 6
+    # a table per section, charts in sections 3 and 6, a logged image in section 5
+    assert len(at.main.dataframe) == 6 and len(at.main.image) == 3
+    assert any(m.startswith("*ROC curve logged by run 5*") for m in md)
     # the flagged figure of section 2 is highlighted where it stands, and listed
     assert any(":red-background[**0.999** ⚠]" in m for m in md)
     assert any("0.999" in t for t in texts(at.warning))
@@ -392,3 +394,14 @@ def test_help_page(clean_env: Path) -> None:
     at.switch_page("pages/2_Help.py").run()
     assert not at.exception
     assert any("offline writer" in m for m in texts(at.markdown))
+
+
+def test_bad_settings_are_a_message_next_to_the_actions(clean_env: Path) -> None:
+    at = new_app()
+    at.number_input(key="opt_initial_backoff").set_value(5.0)
+    at.number_input(key="opt_max_backoff").set_value(1.0)
+    at.run()
+    at.button(key="act_generate").click().run()
+    assert not at.exception
+    assert any("max backoff" in t and "initial backoff" in t for t in texts(at.main.error))
+    assert at.session_state["job"] is None

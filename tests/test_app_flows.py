@@ -152,9 +152,12 @@ def test_plan_then_write_step_by_step(clean_env: Path, demo_project: Path, demo_
     doc = at.session_state["doc"]
     assert removed not in [b.id for b in doc.section(sec.id).blocks]
     assert all(b.content is not None for s in doc.sections for b in s.blocks if b.status != "failed")
+    at.checkbox(key="opt_notebook").check().run()
     at.button(key="act_build").click().run()
     finish(at)
-    assert "⬇ Word document" in [b.label for b in at.download_button]
+    labels = [b.label for b in at.download_button]
+    assert "⬇ Word document" in labels and "⬇ Notebook" in labels
+    assert (clean_env / "out" / "model_docs_notebook.ipynb").is_file()
 
 
 def test_stop_returns_quickly_and_leaves_no_partial_files(
@@ -254,3 +257,43 @@ def test_stop_with_llm_calls_in_flight(
     # what was finished before the stop is back in the session for review
     kept = at.session_state["doc"]
     assert kept is not None and any(s.blocks for s in kept.sections)
+
+
+def test_replan_with_feedback_redoes_only_that_section(
+    clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult
+) -> None:
+    at = configured(demo_project, demo_store_uri, clean_env / "out")
+    _seed(at, generated)
+    at.radio(key="view").set_value("Plan review").run()
+    doc = at.session_state["doc"]
+    target = next(s for s in doc.sections if not s.is_container and s.blocks).id
+    before = {s.id: s.model_dump_json() for s in doc.sections}
+    at.button(key=f"prf_{target}").click().run()
+    at.text_area(key=f"fb_{target}").input("Add a table of the metrics.").run()
+    at.button(key=f"fb_go_{target}").click().run()
+    finish(at)
+    after = at.session_state["doc"]
+    assert at.radio(key="view").value == "Plan review"
+    assert [s.id for s in after.sections if s.model_dump_json() != before[s.id]] == [target]
+    assert all(b.content is not None for b in after.section(target).blocks)
+
+
+def test_approval_is_saved_and_survives_generating_again(
+    clean_env: Path, demo_project: Path, demo_store_uri: str
+) -> None:
+    out = clean_env / "out"
+    at = configured(demo_project, demo_store_uri, out)
+    at.button(key="act_generate").click().run()
+    finish(at)
+    sid = at.session_state["doc"].sections[2].id
+    at.button(key=f"ap_{sid}").click().run()
+    at.button(key="ed_" + at.session_state["doc"].sections[0].id).click().run()
+    first = at.session_state["doc"].sections[0]
+    at.text_area(key=f"edit_{first.blocks[0].id}").input("Reviewed by hand.").run()
+    at.button(key=f"edit_save_{first.id}").click().run()
+    at.button(key="act_generate").click().run()
+    finish(at)
+    doc = at.session_state["doc"]
+    assert doc.section(sid).status == "approved"
+    assert doc.sections[0].blocks[0].content.text == "Reviewed by hand."
+    assert doc.sections[0].blocks[0].status == "edited"

@@ -113,7 +113,10 @@ def _with_ranking_chart(state):
 
 
 @pytest.mark.slow  # a real kernel: 3-6 s
-def test_notebook_executes_top_to_bottom(state):
+def test_notebook_executes_top_to_bottom(state, monkeypatch):
+    # Importing streamlit (other tests do) sets MPLBACKEND=Agg for the whole process,
+    # which a kernel would inherit and then show no figures: run it as Jupyter would.
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     nb = nbformat.reads(render_notebook(_with_ranking_chart(state)).decode(), as_version=4)
     NotebookClient(nb, timeout=60, kernel_name="python3").execute()  # raises on any cell error
     outputs = {c.id: c.outputs for c in nb.cells if c.cell_type == "code"}

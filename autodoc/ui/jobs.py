@@ -39,6 +39,7 @@ class Job:
     ended: float | None = None
     thread: threading.Thread | None = None
     watch: Path | None = None  # the cache file the pipeline saves after every block
+    output_dir: str | None = None  # where the document it produces belongs
     started_wall: float = field(default_factory=time.time)
 
     @property

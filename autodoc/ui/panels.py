@@ -451,15 +451,18 @@ def _plan_section(doc: DocumentState, sec: Section, busy: bool) -> None:
 
 def _approve_plan(section_id: str) -> None:
     actions.approve_plan(st.session_state["doc"], section_id)
+    session.persist(st.session_state)
 
 
 def _remove_block(section_id: str, block_id: str) -> None:
     actions.remove_block(st.session_state["doc"], section_id, block_id)
+    session.persist(st.session_state)
 
 
 def _save_guidance(section_id: str, block_id: str) -> None:
     ss = st.session_state
     actions.set_guidance(ss["doc"], section_id, block_id, ss.get(f"guide_{block_id}", ""))
+    session.persist(ss)
     _set_mode(section_id, None)
 
 
@@ -615,6 +618,7 @@ def _references(doc: DocumentState, numbers: dict[str, int]) -> None:
 
 def _approve(section_id: str) -> None:
     actions.approve_section(st.session_state["doc"], section_id)
+    session.persist(st.session_state)
 
 
 def _save_edits(section_id: str) -> None:
@@ -624,6 +628,7 @@ def _save_edits(section_id: str) -> None:
         key = f"edit_{block.id}"
         if key in ss and ss[key] != actions.editable_text(block):
             actions.edit_block(doc, section_id, block.id, ss[key], ss.get("evidence"))
+    session.persist(ss)
     _set_mode(section_id, None)
 
 

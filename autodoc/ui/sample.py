@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from autodoc.document import (
     Block,
     Cell,
@@ -9,6 +11,8 @@ from autodoc.document import (
     ChartPlan,
     DocumentState,
     FigureFlag,
+    ImageContent,
+    ImagePlan,
     NarrativeContent,
     NarrativePlan,
     Section,
@@ -19,6 +23,11 @@ from autodoc.document import (
     TableSource,
 )
 from autodoc.evidence import EvidenceItem, Source
+
+# a 1x1 PNG: the smallest real image artifact
+_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 
 
 def _item(i: int, metric: str) -> EvidenceItem:
@@ -31,7 +40,9 @@ def _item(i: int, metric: str) -> EvidenceItem:
     )
 
 
-def sample_section(n: int, *, chart: bool, flagged: bool) -> tuple[Section, list[EvidenceItem]]:
+def sample_section(
+    n: int, *, chart: bool, flagged: bool, image: bool = False
+) -> tuple[Section, list[EvidenceItem]]:
     """One written section: a narrative with citations, a table and maybe a chart."""
     sid = f"section-{n}"
     items = [_item(n, m) for m in ("auc", "f1", "precision", "recall")]
@@ -84,6 +95,20 @@ def sample_section(n: int, *, chart: bool, flagged: bool) -> tuple[Section, list
                 status="approved",
             )
         )
+    if image:
+        art = f"r:run{n:04d}:art:roc.png"
+        blocks.append(
+            Block(
+                id=f"{sid}.b4",
+                plan=ImagePlan(title="ROC curve", artifact_id=art),
+                content=ImageContent(
+                    caption=f"ROC curve logged by run {n}",
+                    artifact_id=art,
+                    data_b64=base64.b64encode(_PNG).decode(),
+                ),
+                status="approved",
+            )
+        )
     sec = Section(
         id=sid,
         number=str(n),
@@ -97,10 +122,10 @@ def sample_section(n: int, *, chart: bool, flagged: bool) -> tuple[Section, list
 
 
 def sample_document(sections: int = 25) -> DocumentState:
-    """A reviewed document of `sections` sections (every third with a chart, two flagged)."""
+    """A reviewed document: every third section with a chart, every fifth an image, two flagged."""
     secs, items = [], {}
     for n in range(1, sections + 1):
-        sec, its = sample_section(n, chart=n % 3 == 0, flagged=n in (2, 7))
+        sec, its = sample_section(n, chart=n % 3 == 0, flagged=n in (2, 7), image=n % 5 == 0)
         secs.append(sec)
         items.update({i.id: i for i in its})
     return DocumentState(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from autodoc import pipeline
-from autodoc.cache import cache_path, load_state
+from autodoc.cache import cache_path, load_state, save_state
 from autodoc.document import DocumentState
 from autodoc.errors import AutodocError, ConfigError
 from autodoc.evidence import EvidenceStore
@@ -231,7 +231,21 @@ def harvest_job(ss: State) -> Job | None:
     job: Job | None = ss.get("job")
     if job is None or not harvest(job, ss):
         return None
+    if job.kind != "scan" and job.output_dir and (job.error is None or job.cancelled):
+        ss["doc_dir"] = job.output_dir  # review edits are saved to this document's cache
     return job
+
+
+def persist(ss: State) -> None:
+    """Save the reviewed document to its cache, so approvals and edits survive a new run."""
+    doc: DocumentState | None = ss.get("doc")
+    folder = ss.get("doc_dir")
+    if doc is None or not folder:
+        return
+    try:
+        save_state(doc, cache_path(check_allowed(folder, ss["defaults"].allowed_root)))
+    except (AutodocError, OSError) as err:
+        notify(ss, "warning", f"Could not save the review to {folder}: {err}")
 
 
 def outcome(job: Job) -> tuple[str, str]:
@@ -308,6 +322,7 @@ def start_generate(ss: State, spec: Spec, settings: Settings) -> Job:
             on_cancel=_restore_after_stop(settings.output_dir),
             watch=cache_path(settings.output_dir),
         ),
+        settings,
     )
 
 
@@ -325,7 +340,7 @@ def start_plan(ss: State, spec: Spec, settings: Settings) -> Job:
         ev = _or_scan(evidence, settings, p)
         return ev, pipeline.plan_and_write(spec, ev, settings, p, plan_only=True)
 
-    return _start(ss, start_job("plan", "Planning", work, apply=_pair("Plan review")))
+    return _start(ss, start_job("plan", "Planning", work, apply=_pair("Plan review")), settings)
 
 
 def start_write(ss: State, settings: Settings) -> Job:
@@ -346,6 +361,7 @@ def start_write(ss: State, settings: Settings) -> Job:
             on_cancel=_restore_after_stop(settings.output_dir),
             watch=cache_path(settings.output_dir),
         ),
+        settings,
     )
 
 
@@ -385,6 +401,7 @@ def start_regenerate(
             work,
             apply=_pair("Plan review" if replan else "Write review"),
         ),
+        settings,
     )
 
 
@@ -395,7 +412,7 @@ def start_build(ss: State, settings: Settings) -> Job:
     def work(p: Progress) -> pipeline.Outputs:
         return pipeline.build(doc, settings, p, evidence=evidence, notebook=settings.notebook)
 
-    return _start(ss, start_job("build", "Build", work, apply=_then_view("Build")))
+    return _start(ss, start_job("build", "Build", work, apply=_then_view("Build")), settings)
 
 
 def _pair(view: str):
@@ -406,7 +423,8 @@ def _pair(view: str):
     return apply
 
 
-def _start(ss: State, job: Job) -> Job:
+def _start(ss: State, job: Job, settings: Settings | None = None) -> Job:
+    job.output_dir = settings.output_dir if settings is not None else None
     ss["job"] = job
     ss.pop("_live", None)
     return job
@@ -442,6 +460,7 @@ def restore_cache(ss: State, output_dir: str) -> DocumentState:
     ss["evidence"] = _evidence_file(doc)
     ss["outputs"] = None
     ss["restored_from"] = str(folder)
+    ss["doc_dir"] = str(folder)
     ss["view"] = "Write review"
     return doc
 

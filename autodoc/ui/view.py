@@ -21,6 +21,7 @@ from autodoc.render.format import format_cell
 from autodoc.render.text import Paragraph, Span, cite_label, parse_narrative
 
 T = TypeVar("T")
+MAX_CACHE_ENTRIES = 3000
 SCREEN_DPI = 110  # charts on screen: sharp enough, 3x cheaper than the document's 200 dpi
 _MD_SPECIAL = re.compile(r"([\\$*_`~\[\]<>#|])")
 
@@ -101,6 +102,7 @@ def chart_image(chart: ChartContent, cache: MutableMapping[str, bytes]) -> bytes
     png = cache.get(key)
     if png is None:
         png = chart_png(chart, dpi=SCREEN_DPI)
+        _bound(cache)
         cache[key] = png
     return png
 
@@ -112,6 +114,7 @@ def image_bytes(image: ImageContent, cache: MutableMapping[str, bytes]) -> bytes
     data = cache.get(key)
     if data is None:
         data = base64.b64decode(image.data_b64)
+        _bound(cache)
         cache[key] = data
     return data
 
@@ -127,5 +130,12 @@ def memo(cache: MutableMapping[str, Any], content: object, extra: object, make: 
     if entry is not None and entry[0] is content and entry[1] == extra:
         return entry[2]
     value = make()
+    _bound(cache)
     cache[key] = (content, extra, value)
     return value
+
+
+def _bound(cache: MutableMapping[str, Any]) -> None:
+    """Forget everything once the cache gets large (old versions of rewritten blocks pile up)."""
+    if len(cache) >= MAX_CACHE_ENTRIES:
+        cache.clear()
