@@ -28,7 +28,7 @@ from autodoc.document import (
 )
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import PlanTask, WriteTask
-from autodoc.select import metric_rank, section_topics
+from autodoc.select import item_key, metric_rank, section_topics
 
 _DATA_METRICS = re.compile(r"^(n_rows|n_columns|n_samples|n_features|positive_rate|class_balance|rows)$")
 _NARRATIVE_IDS = 40
@@ -148,7 +148,7 @@ def _narrative_ids(items: list[EvidenceItem], primary: str) -> list[str]:
     kinds = _PLAN_KINDS.get(primary, ())
     rank = {k: n for n, k in enumerate(kinds)}
     wanted = [i for i in items if i.kind in rank and i.attrs.get("owner_kind") != "argparse"]
-    wanted.sort(key=lambda i: (rank[i.kind], metric_rank(_key(i)) if i.kind == "run_metric" else ()))
+    wanted.sort(key=lambda i: (rank[i.kind], metric_rank(item_key(i)) if i.kind == "run_metric" else ()))
     per_kind: dict[str, int] = {}
     out = []
     for item in wanted:  # a few of each kind, so one kind (run metrics) cannot crowd out the rest
@@ -308,7 +308,7 @@ def _version_count(task: PlanTask) -> int:
 
 
 def _main_metric(items: list[EvidenceItem]) -> str | None:
-    keys = sorted({_key(i) for i in items if i.kind == "run_metric"}, key=metric_rank)
+    keys = sorted({item_key(i) for i in items if i.kind == "run_metric"}, key=metric_rank)
     return keys[0] if keys else None
 
 
@@ -416,7 +416,7 @@ class _Facts:
 
     def metrics(self, run8: str) -> list[EvidenceItem]:
         found = [i for i in self.items if i.id.startswith(run8 + ":metric:")]
-        return sorted(found, key=lambda m: metric_rank(_key(m)))
+        return sorted(found, key=lambda m: metric_rank(item_key(m)))
 
     def params(self, run8: str) -> list[EvidenceItem]:
         return [i for i in self.items if i.id.startswith(run8 + ":param:")]
@@ -444,11 +444,6 @@ def _model_of(mv: EvidenceItem) -> str:
 
 def _version_of(mv: EvidenceItem) -> str:
     return str(mv.source.model_version or mv.id.rsplit(":", 1)[-1])
-
-
-def _key(item: EvidenceItem) -> str:
-    key = item.attrs.get("key")
-    return str(key) if key else item.id.rsplit(":", 1)[-1]
 
 
 def _int(text: str) -> int:
@@ -569,12 +564,12 @@ def _sentences(text: str | None, limit: int = 2) -> str | None:
 
 
 def _metric_phrase(metrics: list[EvidenceItem], limit: int = 4) -> str:
-    return _join([f"{_key(m)} {fmt(m.value)} {_c(m)}" for m in metrics[:limit]])
+    return _join([f"{item_key(m)} {fmt(m.value)} {_c(m)}" for m in metrics[:limit]])
 
 
 def _headline(metrics: list[EvidenceItem]) -> list[EvidenceItem]:
     """Quality metrics only (no row counts), headline first."""
-    return [m for m in metrics if not _DATA_METRICS.match(_key(m)) and isinstance(m.value, int | float)]
+    return [m for m in metrics if not _DATA_METRICS.match(item_key(m)) and isinstance(m.value, int | float)]
 
 
 # --------------------------------------------------------------------- shared passages
@@ -646,10 +641,10 @@ def _estimators(f: _Facts, with_settings: bool) -> list[str]:
         literal = [p for p in params if p.value is not None]
         from_expr = [p for p in params if p.value is None and p.attrs.get("expr")]
         if literal:
-            sentence += ", with " + _join([f"{_key(p)} = {fmt(p.value)} {_c(p)}" for p in literal[:8]])
+            sentence += ", with " + _join([f"{item_key(p)} = {fmt(p.value)} {_c(p)}" for p in literal[:8]])
         if from_expr:
             sentence += ("; " if literal else ", with ") + _join(
-                [f"{_key(p)} set from {_code(str(p.attrs['expr']))} {_c(p)}" for p in from_expr[:8]]
+                [f"{item_key(p)} set from {_code(str(p.attrs['expr']))} {_c(p)}" for p in from_expr[:8]]
             )
         out.append(sentence + ".")
     return out
@@ -676,7 +671,7 @@ def _config(
         for i in f.kind("config", live=None)
         if i.value is not None
         and not isinstance(i.value, dict | list)
-        and (rx is None or rx.search(_key(i).rsplit(":", 1)[-1]))
+        and (rx is None or rx.search(item_key(i).rsplit(":", 1)[-1]))
         and _for_model(_config_key(i), family)
     ]
     items = f.fresh(items)[:10]
@@ -695,7 +690,7 @@ def _for_model(key: str, family: set[str] | None) -> bool:
 
 
 def _config_key(item: EvidenceItem) -> str:
-    return item.id.split(":config:", 1)[-1] if ":config:" in item.id else _key(item)
+    return item.id.split(":config:", 1)[-1] if ":config:" in item.id else item_key(item)
 
 
 def _logged_params(f: _Facts, pattern: str, lead: str) -> str:
@@ -703,12 +698,12 @@ def _logged_params(f: _Facts, pattern: str, lead: str) -> str:
     rx = re.compile(pattern, re.I)
     chosen: dict[str, EvidenceItem] = {}
     for p in f.kind("run_param", live=None):
-        if rx.search(_key(p)) and _key(p) not in chosen:
-            chosen[_key(p)] = p
+        if rx.search(item_key(p)) and item_key(p) not in chosen:
+            chosen[item_key(p)] = p
     items = f.fresh(list(chosen.values()))[:10]
     if not items:
         return ""
-    return lead + " " + _join([f"{_key(p)} = {_num(p.value)} {_c(p)}" for p in items]) + "."
+    return lead + " " + _join([f"{item_key(p)} = {_num(p.value)} {_c(p)}" for p in items]) + "."
 
 
 def _code_list(f: _Facts, kinds: tuple[str, ...], lead: str, limit: int = 8) -> str:
@@ -781,7 +776,7 @@ def _write_model(f: _Facts, task: WriteTask) -> list[str]:
             if params:
                 paras.append(
                     "That run logged the parameters "
-                    + _join([f"{_key(p)} = {_num(p.value)} {_c(p)}" for p in params])
+                    + _join([f"{item_key(p)} = {_num(p.value)} {_c(p)}" for p in params])
                     + "."
                 )
     else:
@@ -791,10 +786,7 @@ def _write_model(f: _Facts, task: WriteTask) -> list[str]:
 
 def _write_data(f: _Facts, task: WriteTask) -> list[str]:
     paras = [
-        _para(
-            _code_list(f, ("data_source",), "The data are loaded by"),
-            _code_list(f, ("target",), "The target is"),
-        ),
+        _data_loading(f),
         _para(
             _code_list(f, ("split",), "The data are split by"),
             _config(f, r"(test_size|train_size|stratify|random_state|seed|target)", "The configuration sets"),
@@ -812,18 +804,25 @@ def _write_data(f: _Facts, task: WriteTask) -> list[str]:
     return paras
 
 
+def _data_loading(f: _Facts) -> str:
+    return _para(
+        _code_list(f, ("data_source",), "The data are loaded by"),
+        _code_list(f, ("target",), "The target is"),
+    )
+
+
 def _data_metrics(f: _Facts) -> str:
     chosen: dict[str, EvidenceItem] = {}
     for m in f.kind("run_metric", live=None):
-        if _DATA_METRICS.match(_key(m)) and _key(m) not in chosen:
-            chosen[_key(m)] = m
+        if _DATA_METRICS.match(item_key(m)) and item_key(m) not in chosen:
+            chosen[item_key(m)] = m
     items = f.fresh(list(chosen.values()))
     if not items:
         return ""
     run8 = _run8(items[0].id) or ""
     return (
         f"The run {_code(f.run_name(run8))} recorded the data it was trained on: "
-        + _join([f"{_key(m)} {fmt(m.value)} {_c(m)}" for m in items])
+        + _join([f"{item_key(m)} {fmt(m.value)} {_c(m)}" for m in items])
         + "."
     )
 
@@ -836,10 +835,7 @@ def _write_features(f: _Facts, task: WriteTask) -> list[str]:
             _code_list(f, ("preprocessing",), "Preprocessing uses"),
         ),
         _importance(f),
-        _para(
-            _code_list(f, ("data_source",), "The data are loaded by"),
-            _code_list(f, ("target",), "The target is"),
-        ),
+        _data_loading(f),
     ]
     return paras
 
@@ -865,15 +861,7 @@ def _importance(f: _Facts) -> str:
 
 
 def _write_training(f: _Facts, task: WriteTask) -> list[str]:
-    entries = f.fresh(f.kind("entry_point"))
-    paras = []
-    if entries:
-        paras.append(
-            "The code's entry "
-            + ("point is " if len(entries) == 1 else "points are ")
-            + _join([f"{_code(str(e.value or e.source.path))} {_c(e)}" for e in entries])
-            + "."
-        )
+    paras = [_entry_points(f)]
     paras.append(
         _para(
             _code_list(f, ("split",), "The data are split by"),
@@ -892,6 +880,18 @@ def _write_training(f: _Facts, task: WriteTask) -> list[str]:
     paras.append(_runs_passage(f))
     paras.append(_legacy(f))
     return paras
+
+
+def _entry_points(f: _Facts) -> str:
+    entries = f.fresh(f.kind("entry_point"))
+    if not entries:
+        return ""
+    return (
+        "The code's entry "
+        + ("point is " if len(entries) == 1 else "points are ")
+        + _join([f"{_code(str(e.value or e.source.path))} {_c(e)}" for e in entries])
+        + "."
+    )
 
 
 def _runs_passage(f: _Facts, limit: int = 12) -> str:
@@ -956,7 +956,7 @@ def _write_evaluation(f: _Facts, task: WriteTask) -> list[str]:
             "Plots logged with the runs include "
             + _join(
                 [
-                    f"{_code(_key(i).split(':art:', 1)[-1] if ':art:' in i.id else str(i.value))} {_c(i)}"
+                    f"{_code(item_key(i).split(':art:', 1)[-1] if ':art:' in i.id else str(i.value))} {_c(i)}"
                     for i in images
                 ]
             )
@@ -991,8 +991,8 @@ def _write_validation(f: _Facts, task: WriteTask) -> list[str]:
             continue
         f.used.add(mv.id)
         metrics = _headline(f.metrics(run8))
-        cv = f.fresh([m for m in metrics if _key(m).startswith("cv_")])[:3]
-        held = f.fresh([m for m in metrics if not _key(m).startswith(("cv_", "train"))])[:3]
+        cv = f.fresh([m for m in metrics if item_key(m).startswith("cv_")])[:3]
+        held = f.fresh([m for m in metrics if not item_key(m).startswith(("cv_", "train"))])[:3]
         if cv or held:
             results.append(
                 f"For {_code(model)} version {_version_of(mv)} {_c(mv)}, the run "
@@ -1026,7 +1026,7 @@ def _cv_sentence(f: _Facts) -> str:
     parts = []
     for cv in cvs[:3]:
         params = [p for p in f.fresh(f.owned_params(cv)) if p.value is not None]
-        extra = _join([f"{_key(p)} = {fmt(p.value)} {_c(p)}" for p in params[:4]])
+        extra = _join([f"{item_key(p)} = {fmt(p.value)} {_c(p)}" for p in params[:4]])
         parts.append(
             f"{_code(str(cv.value or cv.label))} ({_where(cv)}) {_c(cv)}"
             + (f" with {extra}" if extra else "")
@@ -1095,15 +1095,7 @@ def _write_monitoring(f: _Facts, task: WriteTask) -> list[str]:
 
 
 def _write_code(f: _Facts, task: WriteTask) -> list[str]:
-    entries = f.fresh(f.kind("entry_point"))
-    paras = []
-    if entries:
-        paras.append(
-            "The code's entry "
-            + ("point is " if len(entries) == 1 else "points are ")
-            + _join([f"{_code(str(e.value or e.source.path))} {_c(e)}" for e in entries])
-            + "."
-        )
+    paras = [_entry_points(f)]
     modules = []
     for mod in f.fresh(f.kind("module", live=None))[:10]:
         doc = _sentences(mod.text, 1)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from autodoc import select
+from autodoc import ask, select
 from autodoc.document import Block, NarrativeContent, NarrativePlan, PlanReply, Section, Usage
 from autodoc.errors import LLMOutputError
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.llm import reask
-from autodoc.llm.base import LLMRequest, Message, PlanTask
+from autodoc.llm.base import LLMRequest, PlanTask
 from autodoc.spec import Spec
 
 PLAN_EVIDENCE_ITEMS = 24  # a planner needs the shape of the evidence, not all of it
@@ -142,19 +141,8 @@ def build_plan_request(
     items = _items(section, evidence)[:PLAN_EVIDENCE_ITEMS]
     kinds = select.table_kinds(section, evidence)
     images = select.image_ids(section, evidence)[:PLAN_IMAGE_IDS]
-    task = PlanTask(
-        document_title=title,
-        section_id=section.id,
-        section_name=section.spec_name,
-        heading=section.heading,
-        model=section.model,
-        hint=section.hint,
-        feedback=feedback,
-        evidence=items,
-        table_kinds=kinds,
-        image_ids=images,
-    )
-    lines = [f"Document: {title}", f"Section {section.number}: {section.heading}"]
+    task = PlanTask(**ask.task_fields(section, title, feedback, items), table_kinds=kinds, image_ids=images)
+    lines = ask.heading_lines(section, title)
     if section.model:
         lines.append(f"Registered model of this subsection: {section.model}")
     if section.hint:
@@ -164,18 +152,8 @@ def build_plan_request(
     lines.append("Table kinds offered: " + (", ".join(kinds) or "code_facts, evidence"))
     if images:
         lines.append("Image ids: " + ", ".join(images))
-    lines.append("Evidence (id | label | value | where):")
-    lines.append(select.compact(items) or "(none found in code or MLflow)")
-    return LLMRequest(
-        purpose=f"plan {section.id}",
-        system=PLAN_SYSTEM,
-        messages=[Message(role="user", content="\n".join(lines))],
-        response_model=PlanReply,
-        max_tokens=1500,
-        task=task,
-        evidence_ids=[item.id for item in items],
-        files=_files(items),
-    )
+    lines += ask.evidence_lines(items, "(none found in code or MLflow)")
+    return ask.section_request(f"plan {section.id}", PLAN_SYSTEM, lines, PlanReply, task, items)
 
 
 def plan_section(
@@ -185,19 +163,17 @@ def plan_section(
     from autodoc import fill  # lazy: planning imports the filler only when it plans
 
     request = build_plan_request(section, evidence, title, feedback)
-    result = reask.ask(provider, request, validate=lambda r: fill.validate_plan(r, evidence, section))
-    if result.parsed is None:
-        raise LLMOutputError(
-            f"the plan for section {section.number} {section.heading!r} stayed unusable: "
-            + "; ".join(result.errors[:3]),
-            attempts=result.attempts,
-            last_output=result.raw_text,
-        )
+    result = ask.ask_parsed(
+        provider,
+        request,
+        validate=lambda r: fill.validate_plan(r, evidence, section),
+        what=f"the plan for section {section.number} {section.heading!r}",
+    )
     blocks = [
         Block(id=f"{section.id}.b{n}", plan=plan, feedback=feedback)
         for n, plan in enumerate(result.parsed.blocks, start=1)
     ]
-    usage = result.usage.model_copy() if result.usage else Usage()
+    usage = ask.usage_of(result)
     if result.errors:  # valid JSON but still naming unknown evidence after the re-asks
         return PlanResult(blocks=_drop_unknown(blocks, evidence, section), usage=usage)
     return PlanResult(blocks=blocks, usage=usage)
@@ -220,7 +196,3 @@ def _items(section: Section, evidence: EvidenceStore) -> list[EvidenceItem]:
         idx = evidence.index()
         return [idx[i] for i in section.evidence_ids if i in idx]
     return section_evidence(section, evidence)
-
-
-def _files(items: list[EvidenceItem]) -> list[str]:
-    return sorted({item.source.path for item in items if item.source.kind == "code" and item.source.path})

@@ -956,14 +956,15 @@ def found(evidence: EvidenceStore, what: str) -> bool:
             i.live is not False
             and (
                 i.kind in kinds
-                or (rx is not None and i.kind in ("config", "param", "run_param") and rx.search(_key(i)))
+                or (rx is not None and i.kind in ("config", "param", "run_param") and rx.search(item_key(i)))
             )
             for i in evidence.items
         )
     return cache[key]
 
 
-def _key(item: EvidenceItem) -> str:
+def item_key(item: EvidenceItem) -> str:
+    """The key of a param, metric or config item (its `key` attr, else the id's last part)."""
     key = item.attrs.get("key")
     return str(key) if key else item.id.rsplit(":", 1)[-1]
 

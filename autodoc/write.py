@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from autodoc import select
+from autodoc import ask, select
 from autodoc.document import (
     CITATION_RE,
     Block,
@@ -26,10 +26,8 @@ from autodoc.document import (
     Section,
     Usage,
 )
-from autodoc.errors import LLMOutputError
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.llm import reask
-from autodoc.llm.base import LLMRequest, Message, WriteTask
+from autodoc.llm.base import LLMRequest, WriteTask
 
 WRITE_SECTION_ITEMS = 10  # section context added to what the block plan names
 
@@ -113,20 +111,13 @@ def build_write_request(
     items = [idx[i] for i in block_evidence_ids(section, block) if i in idx]
     missing = select.missing_for(section, evidence)
     task = WriteTask(
-        document_title=title,
-        section_id=section.id,
-        section_name=section.spec_name,
-        heading=section.heading,
-        model=section.model,
-        hint=section.hint,
+        **ask.task_fields(section, title, feedback, items),
         block_type=plan.type,
         block_title=plan.title,
         guidance=plan.guidance,
-        feedback=feedback,
-        evidence=items,
         missing=missing,
     )
-    lines = [f"Document: {title}", f"Section {section.number}: {section.heading}"]
+    lines = ask.heading_lines(section, title)
     if section.model:
         lines.append(f"Registered model: {section.model}")
     kind = "a bulleted list" if plan.type == "list" else "narrative paragraphs"
@@ -137,18 +128,8 @@ def build_write_request(
         lines.append(f"Reviewer feedback: {feedback}")
     if missing:
         lines.append("Not found in the code or MLflow: " + "; ".join(missing))
-    lines.append("Evidence (id | label | value | where):")
-    lines.append(select.compact(items) or "(none)")
-    return LLMRequest(
-        purpose=f"write {block.id}",
-        system=WRITE_SYSTEM,
-        messages=[Message(role="user", content="\n".join(lines))],
-        response_model=NarrativeReply,
-        max_tokens=1500,
-        task=task,
-        evidence_ids=[item.id for item in items],
-        files=sorted({i.source.path for i in items if i.source.kind == "code" and i.source.path}),
-    )
+    lines += ask.evidence_lines(items, "(none)")
+    return ask.section_request(f"write {block.id}", WRITE_SYSTEM, lines, NarrativeReply, task, items)
 
 
 def check_text(text: str, evidence: EvidenceStore, allowed: list[str]) -> tuple[list[str], list[FigureFlag]]:
@@ -207,19 +188,18 @@ def write_text_block(
     """Write a narrative or list block; raises LLMError/LLMOutputError if it cannot."""
     request = build_write_request(section, block, evidence, title, feedback)
     allowed = list(request.evidence_ids)
-    result = reask.ask(provider, request, validate=lambda r: check_text(r.text, evidence, allowed)[0])
-    if result.parsed is None:
-        raise LLMOutputError(
-            f"block {block.id} stayed unusable: " + "; ".join(result.errors[:3]),
-            attempts=result.attempts,
-            last_output=result.raw_text,
-        )
+    result = ask.ask_parsed(
+        provider,
+        request,
+        validate=lambda r: check_text(r.text, evidence, allowed)[0],
+        what=f"block {block.id}",
+    )
     from autodoc import grounding
 
     text = grounding.strip_unknown_citations(result.parsed.text, evidence)
     text = _strip_disallowed(text, allowed)
     _, flags = check_text(text, evidence, allowed)
-    usage = result.usage.model_copy() if result.usage else Usage()
+    usage = ask.usage_of(result)
     content = (
         _to_list(text) if block.plan.type == "list" else NarrativeContent(text=text, citations=_cites(text))
     )

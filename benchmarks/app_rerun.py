@@ -50,7 +50,7 @@ def main() -> int:
         times.append((time.perf_counter() - started) * 1000)
     median = statistics.median(times)
     print(
-        f"app rerun, {args.sections}-section reviewed document ({len(at.main.image)} charts, "
+        f"app rerun, {args.sections}-section reviewed document ({len(at.main.image)} charts and images, "
         f"{len(at.main.dataframe)} tables, {len(at.button)} buttons)"
     )
     print(f"  first run (draws charts): {cold:7.1f} ms")

@@ -335,11 +335,13 @@ def test_plan_review_remove_block_edit_guidance_approve(clean_env: Path) -> None
 def test_restores_a_cached_document(clean_env: Path) -> None:
     out = clean_env / "out"
     save_state(sample_document(4), cache_path(out))
+    (out / "model_documentation.docx").write_bytes(b"PK from an earlier build")
     at = new_app()
     at.text_input(key="opt_output_dir").input(str(out)).run()
     doc = at.session_state["doc"]
     assert doc is not None and len(doc.sections) == 4
     assert any("Opened the document saved in" in t for t in texts(at.info))
+    assert [b.label for b in at.main.download_button] == ["⬇ Word document", "⬇ Cache"]
     assert any(m.startswith("### 4 Section 4") for m in texts(at.markdown))
 
 

@@ -47,14 +47,16 @@ from autodoc.errors import ConfigError
 from autodoc.render import styles as st
 from autodoc.render.charts import chart_pngs
 from autodoc.render.figures import caption_labels, image_bytes
-from autodoc.render.format import format_cell, format_value, is_numeric
+from autodoc.render.format import format_cell, is_numeric, model_row
 from autodoc.render.provenance import provenance_rows
 from autodoc.render.text import (
     Span,
     block_citations,
     citation_numbers,
     cite_label,
-    parse_inline,
+    flag_regex,
+    flag_sentence,
+    list_item_spans,
     parse_narrative,
     references,
 )
@@ -188,7 +190,7 @@ def _title_page(ctx: _Ctx, state: DocumentState) -> None:
         para.add_run(value)
     if state.models_covered:
         doc.add_paragraph("Models covered", style=st.HEADINGS[3]).paragraph_format.keep_with_next = True
-        rows = [_model_row(m) for m in state.models_covered]
+        rows = [model_row(m) for m in state.models_covered]
         _simple_table(ctx, ["Model", "Versions", "Aliases"], rows)
     for note in state.notes:
         doc.add_paragraph(note, style=st.NOTE)
@@ -203,17 +205,6 @@ def _doc_date(state: DocumentState) -> str:
         except ValueError:
             return stamp
     return datetime.now().date().isoformat()
-
-
-def _model_row(model: dict) -> list[str]:
-    """One models_covered entry: name, versions, aliases (lists, dicts or strings)."""
-    aliases = model.get("aliases") or {}
-    if isinstance(aliases, dict):
-        alias_text = ", ".join(f"{a} → v{v}" for a, v in aliases.items())
-    else:
-        alias_text = format_value(aliases)
-    versions = model.get("versions") or model.get("version") or []
-    return [str(model.get("name", "?")), format_value(versions) or "—", alias_text or "—"]
 
 
 def _contents(ctx: _Ctx, state: DocumentState) -> None:
@@ -319,16 +310,14 @@ def _notice(ctx: _Ctx, text: str) -> None:
 
 
 def _flag_note(ctx: _Ctx, flags: list[FigureFlag]) -> None:
-    figures = ", ".join(dict.fromkeys(f.figure for f in flags))
-    reasons = "; ".join(dict.fromkeys(f.reason for f in flags))
     para = ctx.doc.add_paragraph(style=st.FLAG_NOTE)
-    run = para.add_run(f"⚠ Check before use: the highlighted figure(s) {figures} above: {reasons}.")
+    run = para.add_run(f"⚠ Check before use: {flag_sentence(flags)}")
     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
 # --------------------------------------------------------------------------- narrative
 def _narrative(ctx: _Ctx, text: str, flags: list[FigureFlag]) -> None:
-    flag_re = _flag_regex(flags)
+    flag_re = flag_regex(flags)
     for para in parse_narrative(text):
         style = {"bullet": st.BULLET, "number": st.NUMBERED, "heading": st.HEADINGS[3]}.get(
             para.kind, st.BODY
@@ -338,11 +327,9 @@ def _narrative(ctx: _Ctx, text: str, flags: list[FigureFlag]) -> None:
 
 
 def _list(ctx: _Ctx, content: ListContent, flags: list[FigureFlag]) -> None:
-    flag_re = _flag_regex(flags)
+    flag_re = flag_regex(flags)
     for item in content.items:
-        spans = parse_inline(item.text)
-        cited = {eid for span in spans for eid in span.ids}
-        extra = tuple(eid for eid in item.evidence_ids if eid not in cited)
+        spans, extra = list_item_spans(item)
         if extra:
             spans.append(Span(" "))
             spans.append(Span(ids=extra))
@@ -363,13 +350,6 @@ def _add_spans(ctx: _Ctx, para: DocxParagraph, spans: list[Span], flag_re: re.Pa
             run.bold = span.bold or None
             if flagged:
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-
-
-def _flag_regex(flags: list[FigureFlag]) -> re.Pattern | None:
-    figures = sorted({f.figure for f in flags if f.figure.strip()}, key=len, reverse=True)
-    if not figures:
-        return None
-    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in figures) + r")(?![\d])")
 
 
 def _split_flagged(text: str, flag_re: re.Pattern | None) -> list[tuple[str, bool]]:

@@ -96,3 +96,14 @@ def is_numeric(v: Any) -> bool:
 def format_metric_name(name: str) -> str:
     """A metric key as a column/axis label: ``val_auc`` -> ``val auc``; acronyms kept."""
     return name.replace("_", " ").strip() or name
+
+
+def model_row(model: dict[str, Any]) -> list[str]:
+    """One models_covered entry as cells: name, versions, aliases (lists, dicts or strings)."""
+    aliases = model.get("aliases") or {}
+    if isinstance(aliases, dict):
+        alias_text = ", ".join(f"{a} → v{v}" for a, v in aliases.items())
+    else:
+        alias_text = format_value(aliases)
+    versions = model.get("versions") or model.get("version") or []
+    return [str(model.get("name", "?")), format_value(versions) or "—", alias_text or "—"]

@@ -29,14 +29,16 @@ from autodoc.document import (
     TableContent,
 )
 from autodoc.render.figures import caption_labels, image_bytes
-from autodoc.render.format import format_value
+from autodoc.render.format import model_row
 from autodoc.render.provenance import provenance_rows
 from autodoc.render.text import (
     Span,
     block_citations,
     citation_numbers,
     cite_label,
-    parse_inline,
+    flag_regex,
+    flag_sentence,
+    list_item_spans,
     parse_narrative,
     references,
 )
@@ -264,9 +266,7 @@ def _note(note: str | None) -> str:
 def _flag_note(flags: list[FigureFlag]) -> str:
     if not flags:
         return ""
-    figures = ", ".join(dict.fromkeys(f.figure for f in flags))
-    reasons = "; ".join(dict.fromkeys(f.reason for f in flags))
-    return f"\n\n> ⚠ **Check before use:** the highlighted figure(s) {figures} above: {reasons}."
+    return f"\n\n> ⚠ **Check before use:** {flag_sentence(flags)}"
 
 
 def _spans_md(spans: list[Span], numbers: dict[str, int], flag_re: re.Pattern | None) -> str:
@@ -284,15 +284,8 @@ def _spans_md(spans: list[Span], numbers: dict[str, int], flag_re: re.Pattern | 
     return "".join(out)
 
 
-def _flag_regex(flags: list[FigureFlag]) -> re.Pattern | None:
-    figures = sorted({f.figure for f in flags if f.figure.strip()}, key=len, reverse=True)
-    if not figures:
-        return None
-    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in figures) + r")(?![\d])")
-
-
 def _narrative_md(text: str, numbers: dict[str, int], flags: list[FigureFlag]) -> str:
-    flag_re = _flag_regex(flags)
+    flag_re = flag_regex(flags)
     lines: list[str] = []
     previous = None
     for para in parse_narrative(text):
@@ -304,12 +297,10 @@ def _narrative_md(text: str, numbers: dict[str, int], flags: list[FigureFlag]) -
 
 
 def _list_md(content: ListContent, numbers: dict[str, int], flags: list[FigureFlag]) -> str:
-    flag_re = _flag_regex(flags)
+    flag_re = flag_regex(flags)
     lines = []
     for item in content.items:
-        spans = parse_inline(item.text)
-        cited = {eid for span in spans for eid in span.ids}
-        extra = tuple(eid for eid in item.evidence_ids if eid not in cited)
+        spans, extra = list_item_spans(item)
         label = cite_label(extra, numbers) if extra else ""
         lines.append("- " + _spans_md(spans, numbers, flag_re) + (f" {label}" if label else ""))
     return "\n".join(lines)
@@ -327,15 +318,7 @@ def _title_md(state: DocumentState) -> str:
     ]
     if state.models_covered:
         lines += ["", "| Model | Versions | Aliases |", "|---|---|---|"]
-        for model in state.models_covered:
-            aliases = model.get("aliases") or {}
-            alias_text = (
-                ", ".join(f"{a} → v{v}" for a, v in aliases.items())
-                if isinstance(aliases, dict)
-                else format_value(aliases)
-            )
-            versions = format_value(model.get("versions") or model.get("version") or [])
-            lines.append(f"| {model.get('name', '?')} | {versions or '—'} | {alias_text or '—'} |")
+        lines += ["| " + " | ".join(model_row(model)) + " |" for model in state.models_covered]
     lines += ["", *(f"*{note}*" for note in state.notes)]
     lines += ["", "Run all cells to rebuild the tables and charts from the data embedded in this notebook."]
     return "\n".join(lines).rstrip()

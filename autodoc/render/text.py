@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from autodoc.document import CITATION_RE, Block, DocumentState
+from autodoc.document import CITATION_RE, Block, DocumentState, FigureFlag, ListItem
 from autodoc.evidence import EvidenceItem
 
 ParagraphKind = Literal["para", "bullet", "number", "heading"]
@@ -101,9 +101,32 @@ def parse_inline(text: str, *, bold: bool = False) -> list[Span]:
     return spans
 
 
+def list_item_spans(item: ListItem) -> tuple[list[Span], tuple[str, ...]]:
+    """The item's spans, and the evidence ids it carries that its text does not cite."""
+    spans = parse_inline(item.text)
+    cited = {eid for span in spans for eid in span.ids}
+    return spans, tuple(eid for eid in item.evidence_ids if eid not in cited)
+
+
 def strip_citations(text: str) -> str:
     """The text without citation markers (for places that cannot show references)."""
     return re.sub(r"\s*" + _CITE_GROUP, "", text)
+
+
+# --------------------------------------------------------------------------- flags
+def flag_regex(flags: list[FigureFlag]) -> re.Pattern | None:
+    """Matches the flagged figures in text (longest first, not inside a longer number)."""
+    figures = sorted({f.figure for f in flags if f.figure.strip()}, key=len, reverse=True)
+    if not figures:
+        return None
+    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in figures) + r")(?![\d])")
+
+
+def flag_sentence(flags: list[FigureFlag]) -> str:
+    """What a block's flag note says after "Check before use:"."""
+    figures = ", ".join(dict.fromkeys(f.figure for f in flags))
+    reasons = "; ".join(dict.fromkeys(f.reason for f in flags))
+    return f"the highlighted figure(s) {figures} above: {reasons}."
 
 
 # ----------------------------------------------------------------------- citations

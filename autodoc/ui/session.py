@@ -458,11 +458,25 @@ def restore_cache(ss: State, output_dir: str) -> DocumentState:
     doc = load_state(cache_path(folder))
     ss["doc"] = doc
     ss["evidence"] = _evidence_file(doc)
-    ss["outputs"] = None
+    ss["outputs"] = existing_outputs(folder)
     ss["restored_from"] = str(folder)
     ss["doc_dir"] = str(folder)
     ss["view"] = "Write review"
     return doc
+
+
+def existing_outputs(folder: Path) -> pipeline.Outputs | None:
+    """The files an earlier build left in `folder` (default names), for download."""
+    names = {
+        "docx": pipeline.DOCX_NAME,
+        "notebook": pipeline.NOTEBOOK_NAME,
+        "evidence": "evidence.json",
+        "report": "run_report.json",
+    }
+    found = {key: folder / name for key, name in names.items() if (folder / name).is_file()}
+    if not found:
+        return None
+    return pipeline.Outputs(cache=cache_path(folder), **found)
 
 
 def _evidence_file(doc: DocumentState) -> EvidenceStore | None:

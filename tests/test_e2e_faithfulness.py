@@ -1,0 +1,265 @@
+"""End to end, as a model-risk reviewer checks it: every figure in the outputs is traceable.
+
+One CLI run (openai provider against the fake LLM server, real demo MLflow store) whose fake
+model plans tables and charts and, in one section, writes narratives with invented figures.
+The outputs are read back (python-docx, the notebook JSON, evidence.json, the run report)
+and compared with the evidence.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+
+from autodoc.cli import main
+from autodoc.document import CITATION_RE, ChartContent, DocumentState, TableContent
+from autodoc.render.format import format_cell, format_value
+from tests.support.fake_llm import FakeLLM, prompt_text, request_schema
+from tests.support.mlflow_fixtures import clone_store
+
+REPO = Path(__file__).resolve().parent.parent
+INVENTED = ("0.9731", "87.5%")  # no evidence holds these
+GBM, LOGREG = "breast_cancer_gbm", "breast_cancer_logreg"
+ID_LINE = re.compile(r"^(\S+:\S+) \|", re.M)
+
+
+def _section_of(prompt: str) -> str:
+    found = re.search(r"^Section ([\d.]+): (.+)$", prompt, re.M)
+    return found.group(2).strip() if found else ""
+
+
+def _plan(prompt: str) -> dict[str, Any]:
+    """Plans a careful model would make: tables and charts named by kind, never numbers."""
+    section = _section_of(prompt)
+    narrative = {"type": "narrative", "title": None, "guidance": "Summarise the evidence.", "evidence_ids": []}
+    blocks: list[dict[str, Any]] = [narrative]
+    if section in (GBM, LOGREG):
+        blocks += [
+            {"type": "table", "title": "Metrics per version", "source": {"kind": "metric_across_versions", "model": section}},
+            {
+                "type": "chart",
+                "title": "Test ROC AUC per version",
+                "chart_type": "bar",
+                "series": {"kind": "metric_across_versions", "model": section, "metric": "test_roc_auc"},
+            },
+            {"type": "table", "title": "Hyperparameters", "source": {"kind": "model_params", "model": section}},
+        ]
+    elif section == "Executive Summary":
+        blocks.append(
+            {
+                "type": "chart",
+                "title": "Test ROC AUC by model",
+                "chart_type": "bar",
+                "series": {"kind": "metric_across_models", "metric": "test_roc_auc"},
+            }
+        )
+    elif section == "Training Pipeline":
+        ids = [i for i in ID_LINE.findall(prompt) if i.startswith("c:") and "<key>" not in i][:6]
+        blocks.append({"type": "table", "title": "Training facts", "source": {"kind": "code_facts", "evidence_ids": ids}})
+    elif section == "Model Architecture":
+        blocks.append({"type": "table", "title": "Estimators", "source": {"kind": "estimators"}})
+    elif section == "Appendix":
+        blocks.append(
+            {"type": "table", "title": "Runs", "source": {"kind": "experiment_runs", "experiment": "breast-cancer-risk"}}
+        )
+    return {"blocks": blocks}
+
+
+def _narrative(prompt: str) -> dict[str, Any]:
+    ids = [i for i in ID_LINE.findall(prompt.split("Evidence (id", 1)[-1]) if "<key>" not in i]
+    cite = f" [[{ids[0]}]]" if ids else ""
+    if _section_of(prompt) == "Validation Results":
+        # invented: no run or code fact holds these figures
+        return {"text": f"Hold-out validation reached an accuracy of {INVENTED[0]}{cite}. Recall was {INVENTED[1]}."}
+    return {"text": f"The evidence for this section is summarised here{cite}."}
+
+
+def _responder(body: dict[str, Any]) -> dict[str, Any]:
+    schema = request_schema(body) or {}
+    prompt = prompt_text(body)
+    return _plan(prompt) if "blocks" in schema.get("properties", {}) else _narrative(prompt)
+
+
+@pytest.fixture(scope="module")
+def run(demo_store_uri: str, demo_project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("e2e_faith")
+    uri = clone_store(demo_store_uri, root / "store")
+    out = root / "out"
+    fake = FakeLLM()
+    fake.responder = _responder
+    argv = [
+        "-s", str(REPO / "doc_spec.yaml"), "-c", str(demo_project), "-o", str(out),
+        "-p", "openai", "-m", "fake-model", "--base-url", fake.openai_url, "--mlflow-uri", uri,
+        "--notebook", "--timeout", "10", "--max-retries", "1", "--initial-backoff", "0.01",
+        "--max-backoff", "0.05", "--api-key", "sk-test-KEY-123",
+    ]  # fmt: skip
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main(argv)
+    finally:
+        fake.close()
+    state = DocumentState.model_validate_json((out / ".autodoc_cache.json").read_text(encoding="utf-8"))
+    evidence = json.loads((out / "evidence.json").read_text(encoding="utf-8"))
+    return {
+        "code": code,
+        "out": out,
+        "stdout": stdout.getvalue(),
+        "stderr": stderr.getvalue(),
+        "state": state,
+        "items": {i["id"]: i for i in evidence["items"]},
+        "doc": Document(str(out / "model_documentation.docx")),
+        "report": json.loads((out / "run_report.json").read_text(encoding="utf-8")),
+    }
+
+
+def _blocks(state: DocumentState, kind: type) -> list[Any]:
+    return [(s, b) for s, b in state.blocks() if isinstance(b.content, kind)]
+
+
+def _doc_text(doc: Any) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [c.text for row in table.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+def test_the_run_wrote_tables_and_charts_from_the_fake_plans(run: dict[str, Any]) -> None:
+    """Guards the other tests against passing on an empty document."""
+    state = run["state"]
+    assert len(_blocks(state, TableContent)) >= 5, run["stdout"] + run["stderr"]
+    assert len(_blocks(state, ChartContent)) >= 2
+    assert "Traceback" not in run["stderr"]
+
+
+@pytest.mark.slow
+def test_invented_figures_are_flagged_visible_listed_and_exit_1(run: dict[str, Any]) -> None:
+    state, out = run["state"], run["out"]
+    flagged = {f.figure for _, b in state.flagged() for f in b.flags}
+    assert {"0.9731", "87.5%"} <= flagged | {f.rstrip("%") + "%" for f in flagged}, flagged
+    assert all(s.spec_name == "Validation Results" for s, _ in state.flagged())
+    assert run["code"] == 1
+    assert "flagged figures:" in run["stdout"] and "0.9731" in run["stdout"]
+    # the run report lists each flagged figure
+    listed = json.dumps(run["report"]["flagged"])
+    assert "0.9731" in listed and "87.5" in listed
+    assert "0.9731" in (out / "run_report.md").read_text(encoding="utf-8")
+    # the Word document shows the figure highlighted and a warning beside it
+    doc = run["doc"]
+    highlighted = [r.text for p in doc.paragraphs for r in p.runs if r.font.highlight_color is not None]
+    assert any("0.9731" in t for t in highlighted), highlighted
+    assert any("Check before use" in p.text and "0.9731" in p.text for p in doc.paragraphs)
+    flagged_rows = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "0.9731" in flagged_rows  # the appendix's Flagged figures table
+
+
+@pytest.mark.slow
+def test_invented_figure_is_never_silently_kept(run: dict[str, Any]) -> None:
+    """Wherever the figure appears in the document it is a flagged, highlighted run."""
+    doc = run["doc"]
+    for para in doc.paragraphs:
+        if "0.9731" not in para.text or "Check before use" in para.text:
+            continue
+        holders = [r for r in para.runs if "0.9731" in r.text]
+        assert holders and all(r.font.highlight_color is not None for r in holders), para.text
+    nb = json.loads((run["out"] / "model_docs_notebook.ipynb").read_text(encoding="utf-8"))
+    md = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "0.9731" in md
+    for line in md.splitlines():  # each mention is marked in the notebook too
+        if "0.9731" in line:
+            assert "⚠" in line or "==" in line or "<mark>" in line or "**" in line, line
+
+
+@pytest.mark.slow
+def test_table_cells_equal_the_evidence_they_cite(run: dict[str, Any]) -> None:
+    state, items, doc = run["state"], run["items"], run["doc"]
+    docx_tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    checked = 0
+    for sec, blk in _blocks(state, TableContent):
+        content: TableContent = blk.content
+        expected_rows = []
+        for row in content.rows:
+            texts = []
+            for cell in row:
+                item = items.get(cell.evidence_id) if cell.evidence_id else None
+                value = item["value"] if item is not None and not isinstance(item["value"], dict | list) else cell.value
+                if item is not None and not isinstance(item["value"], dict | list):
+                    assert cell.value == item["value"], (blk.id, cell)  # the value itself, not a rounding
+                    checked += 1
+                texts.append(format_cell(value))
+            expected_rows.append(texts)
+        match = [t for t in docx_tables if t and t[0][: len(content.columns)] == content.columns and t[1:] == expected_rows]
+        assert match, f"{sec.number} {blk.id}: no Word table shows {content.columns} / {expected_rows[:3]}"
+    assert checked >= 10
+
+
+@pytest.mark.slow
+def test_metric_values_in_tables_come_from_mlflow_runs(run: dict[str, Any]) -> None:
+    """A per-version metric cell holds the value MLflow logged for that version's run."""
+    state, items = run["state"], run["items"]
+    metric_cells = [
+        c
+        for _, b in _blocks(state, TableContent)
+        for row in b.content.rows
+        for c in row
+        if c.evidence_id and ":metric:" in c.evidence_id
+    ]
+    assert metric_cells
+    for cell in metric_cells:
+        assert cell.value == items[cell.evidence_id]["value"]
+        assert format_value(cell.value) == format_value(items[cell.evidence_id]["value"])
+
+
+@pytest.mark.slow
+def test_every_citation_in_the_docx_resolves_to_a_reference(run: dict[str, Any]) -> None:
+    doc = run["doc"]
+    texts = [p.text for p in doc.paragraphs]
+    ref_at = texts.index("References")
+    refs = {}
+    for text in texts[ref_at + 1 :]:
+        found = re.match(r"^\[(\d+)\]\t(.+)\((\S+)\)$", text)
+        if found:
+            refs[int(found.group(1))] = found.group(3)
+    assert refs, "no References entries"
+    body = "\n".join(texts[:ref_at] + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    cited = {int(n) for group in re.findall(r"\[(\d+(?:, \d+)*)\]", body) for n in group.split(", ")}
+    assert cited, "no citation numbers in the body"
+    assert cited <= set(refs), sorted(cited - set(refs))
+    assert sorted(refs) == list(range(1, len(refs) + 1))
+    # each reference names a real evidence item with a location
+    for eid in refs.values():
+        assert eid in run["items"] or eid in run["state"].evidence_items, eid
+    assert not re.search(CITATION_RE, _doc_text(doc)), "a raw [[id]] marker reached the document"
+
+
+@pytest.mark.slow
+def test_notebook_chart_data_equals_evidence(run: dict[str, Any]) -> None:
+    state, items = run["state"], run["items"]
+    nb = json.loads((run["out"] / "model_docs_notebook.ipynb").read_text(encoding="utf-8"))
+    sources = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    charts = []
+    for src in sources:
+        found = re.search(r"^chart = (\{.*?^\})$", src, re.M | re.S)
+        if found:
+            charts.append(ast.literal_eval(found.group(1)))
+    contents = [b.content for _, b in _blocks(state, ChartContent)]
+    assert len(charts) == len(contents) >= 2
+    points = 0
+    for chart, content in zip(charts, contents, strict=True):
+        assert [s["y"] for s in chart["series"]] == [s.y for s in content.series]
+        for series in content.series:
+            assert len(series.evidence_ids) == len(series.y)
+            for y, eid in zip(series.y, series.evidence_ids, strict=True):
+                assert y == float(items[eid]["value"]), (eid, y)
+                points += 1
+    assert points >= 3
