@@ -718,7 +718,25 @@ def validate_plan(reply: PlanReply, evidence: EvidenceStore, section: Section) -
             errors += _check_series(where, block.series, evidence, section)
         elif isinstance(block, ImagePlan):
             errors += _check_image(where, block.artifact_id, evidence, section)
+        errors += _check_title(where, block.title, evidence)
     return errors
+
+
+def _check_title(where: str, title: str | None, evidence: EvidenceStore) -> list[str]:
+    """A title is typed by the model and printed as a heading or caption: it may hold no
+    figure the evidence does not (narratives are checked when written; titles never are)."""
+    if not title:
+        return []
+    from autodoc import grounding  # lazy: only plans with titles need it
+
+    flags = grounding.check(title, evidence).flags
+    if not flags:
+        return []
+    figures = ", ".join(dict.fromkeys(f.figure for f in flags))
+    return [
+        f"{where}: the title {title!r} holds {figures}, which no evidence value matches; "
+        "titles name what is shown, never a figure"
+    ]
 
 
 def _choices(values: list[str], limit: int = 8) -> str:

@@ -24,7 +24,7 @@ import autodoc
 from autodoc import cache, plan, report, write
 from autodoc.atomic import atomic_write
 from autodoc.document import Block, DocumentState, Provenance, Section, Usage
-from autodoc.errors import AutodocError, CacheError, Cancelled, LLMConfigError
+from autodoc.errors import AutodocError, CacheError, Cancelled, ConfigError, LLMConfigError
 from autodoc.evidence import EvidenceStore
 from autodoc.progress import Progress
 from autodoc.schedule import Job, Scheduler, Session
@@ -182,22 +182,22 @@ def build(
     outputs = Outputs()
     if evidence is not None:
         outputs.evidence = out_dir / "evidence.json"
-        atomic_write(outputs.evidence, evidence.to_json())
+        _write(outputs.evidence, evidence.to_json())
         state.evidence_path = str(outputs.evidence)
     outputs.docx = docx_path(settings)
-    atomic_write(outputs.docx, render_docx(state, settings.docx_template))
+    _write(outputs.docx, render_docx(state, settings.docx_template))
     progress.advance("building", "Word document")
     if settings.notebook if notebook is None else notebook:
         from autodoc.render.notebook import render_notebook
 
         outputs.notebook = notebook_path(settings)
-        atomic_write(outputs.notebook, render_notebook(state))
+        _write(outputs.notebook, render_notebook(state))
     progress.advance("building", "notebook")
     state.phase_seconds["building"] = round(time.monotonic() - t0, 3)
     outputs.report = out_dir / "run_report.json"
-    atomic_write(outputs.report, json.dumps(report.run_report(state), indent=1, default=str))
+    _write(outputs.report, json.dumps(report.run_report(state), indent=1, default=str))
     outputs.extra["report_md"] = out_dir / "run_report.md"
-    atomic_write(outputs.extra["report_md"], report.report_markdown(state))
+    _write(outputs.extra["report_md"], report.report_markdown(state))
     outputs.cache = cache.cache_path(out_dir)
     cache.save_state(state, outputs.cache)
     progress.finish_phase("building")
@@ -207,6 +207,7 @@ def build(
 def generate(spec: Spec, settings: Settings, progress: Progress | None = None) -> RunResult:
     """All four phases without stopping (the CLI default and the app's one-click path)."""
     progress = progress or Progress()
+    check_outputs(settings)  # a bad output path is reported before any work, not after it
     started = time.monotonic()
     evidence = scan(settings, progress)
     scanned = round(time.monotonic() - started, 3)
@@ -233,16 +234,46 @@ def from_cache(settings: Settings, docx: bool = False) -> Outputs:
     path = cache.cache_path(settings.output_dir)
     state = cache.load_state(path)
     outputs = Outputs(cache=path, notebook=notebook_path(settings))
-    atomic_write(outputs.notebook, render_notebook(state))
+    _write(outputs.notebook, render_notebook(state))
     if docx:
         from autodoc.render.docx import render_docx
 
         outputs.docx = docx_path(settings)
-        atomic_write(outputs.docx, render_docx(state, settings.docx_template))
+        _write(outputs.docx, render_docx(state, settings.docx_template))
     return outputs
 
 
 # --------------------------------------------------------------------------- helpers
+def check_outputs(settings: Settings) -> None:
+    """Raise `ConfigError` for output paths that cannot be written (checked before a run)."""
+    out = Path(settings.output_dir)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"the output folder {out} is a file", hint="pass a folder with --output")
+    targets = [("Word document", docx_path(settings))]
+    if settings.notebook:
+        targets.append(("notebook", notebook_path(settings)))
+    for label, path in targets:
+        if path.is_dir():
+            raise ConfigError(f"the {label} path {path} is a folder", hint="name a file to write")
+    template = settings.docx_template
+    if template and not Path(template).is_file():
+        raise ConfigError(
+            f"docx template not found: {template}",
+            hint="pass a Word .docx file (not .dotx/.doc) with --docx-template, or leave it out",
+        )
+
+
+def _write(path: Path, data: bytes | str) -> None:
+    """`atomic_write` with an OS failure (full disk, no permission) as a message, not a traceback."""
+    try:
+        atomic_write(path, data)
+    except OSError as err:
+        raise AutodocError(
+            f"could not write {path}: {err.strerror or err}",
+            hint="check that the folder exists and is writable, and that the path is not a folder",
+        ) from err
+
+
 def exit_code(state: DocumentState) -> int:
     """1 when any block failed or holds a flagged figure, else 0."""
     return 1 if state.failed() or state.flagged() else 0

@@ -11,11 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from autodoc import ask, select
+from autodoc import select
 from autodoc.document import Block, NarrativeContent, NarrativePlan, PlanReply, Section, Usage
 from autodoc.errors import LLMOutputError
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.llm.base import LLMRequest, PlanTask
+from autodoc.section_request import (
+    ask_parsed,
+    build_request,
+    evidence_lines,
+    heading_lines,
+    task_fields,
+    usage_of,
+)
 from autodoc.spec import Spec
 
 PLAN_EVIDENCE_ITEMS = 24  # a planner needs the shape of the evidence, not all of it
@@ -141,8 +149,8 @@ def build_plan_request(
     items = _items(section, evidence)[:PLAN_EVIDENCE_ITEMS]
     kinds = select.table_kinds(section, evidence)
     images = select.image_ids(section, evidence)[:PLAN_IMAGE_IDS]
-    task = PlanTask(**ask.task_fields(section, title, feedback, items), table_kinds=kinds, image_ids=images)
-    lines = ask.heading_lines(section, title)
+    task = PlanTask(**task_fields(section, title, feedback, items), table_kinds=kinds, image_ids=images)
+    lines = heading_lines(section, title)
     if section.model:
         lines.append(f"Registered model of this subsection: {section.model}")
     if section.hint:
@@ -152,8 +160,8 @@ def build_plan_request(
     lines.append("Table kinds offered: " + (", ".join(kinds) or "code_facts, evidence"))
     if images:
         lines.append("Image ids: " + ", ".join(images))
-    lines += ask.evidence_lines(items, "(none found in code or MLflow)")
-    return ask.section_request(f"plan {section.id}", PLAN_SYSTEM, lines, PlanReply, task, items)
+    lines += evidence_lines(items, "(none found in code or MLflow)")
+    return build_request(f"plan {section.id}", PLAN_SYSTEM, lines, PlanReply, task, items)
 
 
 def plan_section(
@@ -163,7 +171,7 @@ def plan_section(
     from autodoc import fill  # lazy: planning imports the filler only when it plans
 
     request = build_plan_request(section, evidence, title, feedback)
-    result = ask.ask_parsed(
+    result = ask_parsed(
         provider,
         request,
         validate=lambda r: fill.validate_plan(r, evidence, section),
@@ -173,7 +181,7 @@ def plan_section(
         Block(id=f"{section.id}.b{n}", plan=plan, feedback=feedback)
         for n, plan in enumerate(result.parsed.blocks, start=1)
     ]
-    usage = ask.usage_of(result)
+    usage = usage_of(result)
     if result.errors:  # valid JSON but still naming unknown evidence after the re-asks
         return PlanResult(blocks=_drop_unknown(blocks, evidence, section), usage=usage)
     return PlanResult(blocks=blocks, usage=usage)

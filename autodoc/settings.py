@@ -69,8 +69,36 @@ class Settings(BaseModel):
         return secret.get_secret_value() if secret else None
 
     def public(self) -> dict[str, object]:
-        """Settings safe to write to a file or show: no keys, ever."""
-        return self.model_dump(mode="json", exclude={"anthropic_api_key", "openai_api_key"})
+        """Settings safe to write to a file or show: no keys, ever (nor a password in a URL)."""
+        data = self.model_dump(mode="json", exclude={"anthropic_api_key", "openai_api_key"})
+        for name in URL_FIELDS:
+            if data.get(name):
+                data[name] = without_password(str(data[name]))
+        return data
+
+
+URL_FIELDS = ("mlflow_uri", "base_url")
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def without_password(uri: str) -> str:
+    """``scheme://user:secret@host/...`` -> ``scheme://user:***@host/...`` (any scheme).
+
+    MLflow stores (postgresql://, mysql://, https://) and proxies take credentials in the
+    URI; they must not reach the cache, a document or the console.
+    """
+    scheme = _SCHEME_RE.match(uri)
+    if scheme is None:
+        return uri
+    rest = uri[scheme.end() :]
+    netloc, sep, path = rest.partition("/")
+    if "@" not in netloc:
+        return uri
+    userinfo, host = netloc.rsplit("@", 1)  # a password may itself hold '@'
+    if ":" not in userinfo:
+        return uri
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme.group(0)}{user}:***@{host}{sep}{path}"
 
 
 # ---------------------------------------------------------------------------------------

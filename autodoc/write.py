@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from autodoc import ask, select
+from autodoc import select
 from autodoc.document import (
     CITATION_RE,
     Block,
@@ -28,6 +28,14 @@ from autodoc.document import (
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.llm.base import LLMRequest, WriteTask
+from autodoc.section_request import (
+    ask_parsed,
+    build_request,
+    evidence_lines,
+    heading_lines,
+    task_fields,
+    usage_of,
+)
 
 WRITE_SECTION_ITEMS = 10  # section context added to what the block plan names
 
@@ -111,13 +119,13 @@ def build_write_request(
     items = [idx[i] for i in block_evidence_ids(section, block) if i in idx]
     missing = select.missing_for(section, evidence)
     task = WriteTask(
-        **ask.task_fields(section, title, feedback, items),
+        **task_fields(section, title, feedback, items),
         block_type=plan.type,
         block_title=plan.title,
         guidance=plan.guidance,
         missing=missing,
     )
-    lines = ask.heading_lines(section, title)
+    lines = heading_lines(section, title)
     if section.model:
         lines.append(f"Registered model: {section.model}")
     kind = "a bulleted list" if plan.type == "list" else "narrative paragraphs"
@@ -128,8 +136,8 @@ def build_write_request(
         lines.append(f"Reviewer feedback: {feedback}")
     if missing:
         lines.append("Not found in the code or MLflow: " + "; ".join(missing))
-    lines += ask.evidence_lines(items, "(none)")
-    return ask.section_request(f"write {block.id}", WRITE_SYSTEM, lines, NarrativeReply, task, items)
+    lines += evidence_lines(items, "(none)")
+    return build_request(f"write {block.id}", WRITE_SYSTEM, lines, NarrativeReply, task, items)
 
 
 def check_text(text: str, evidence: EvidenceStore, allowed: list[str]) -> tuple[list[str], list[FigureFlag]]:
@@ -188,7 +196,7 @@ def write_text_block(
     """Write a narrative or list block; raises LLMError/LLMOutputError if it cannot."""
     request = build_write_request(section, block, evidence, title, feedback)
     allowed = list(request.evidence_ids)
-    result = ask.ask_parsed(
+    result = ask_parsed(
         provider,
         request,
         validate=lambda r: check_text(r.text, evidence, allowed)[0],
@@ -199,7 +207,7 @@ def write_text_block(
     text = grounding.strip_unknown_citations(result.parsed.text, evidence)
     text = _strip_disallowed(text, allowed)
     _, flags = check_text(text, evidence, allowed)
-    usage = ask.usage_of(result)
+    usage = usage_of(result)
     content = (
         _to_list(text) if block.plan.type == "list" else NarrativeContent(text=text, citations=_cites(text))
     )

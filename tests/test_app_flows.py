@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from autodoc import pipeline
 from autodoc.settings import Settings
 from autodoc.spec import load_spec, parse_spec, template_text
+from autodoc.ui.jobs import Job
 
 from .test_app import APP, isolate, texts
 
@@ -40,6 +41,16 @@ def finish(at: AppTest, timeout: float = 120) -> None:
     assert job.join(timeout), f"{job.label} did not finish in {timeout} s"
     at.run()
     assert not at.exception, at.exception
+
+
+def stop(at: AppTest, job: Job) -> None:
+    """Press Stop: the job must end within 2.5 s and the page say it stopped."""
+    at.button(key="act_stop").click().run()
+    started = time.monotonic()
+    assert job.join(2.5), "the job did not stop within 2 s"
+    assert time.monotonic() - started < 2.5
+    at.run()
+    assert any("stopped" in t for t in texts(at.warning))
 
 
 @pytest.fixture(scope="module")
@@ -168,12 +179,7 @@ def test_stop_returns_quickly_and_leaves_no_partial_files(
     at.button(key="act_generate").click().run()
     job = at.session_state["job"]
     time.sleep(0.3)
-    at.button(key="act_stop").click().run()
-    started = time.monotonic()
-    assert job.join(2.5), "the job did not stop within 2 s"
-    assert time.monotonic() - started < 2.5
-    at.run()
-    assert any("stopped" in t for t in texts(at.warning))
+    stop(at, job)
     assert not (out / "model_documentation.docx").exists()
     assert not list(out.glob("*.tmp")) if out.exists() else True
     assert not at.exception
@@ -246,12 +252,7 @@ def test_stop_with_llm_calls_in_flight(
     at.run()  # what the poller shows meanwhile: the sections as saved so far
     assert job.running
     assert any(m.startswith("Sections: 1 ") and "-badge[" in m for m in texts(at.markdown))
-    at.button(key="act_stop").click().run()
-    stopped = time.monotonic()
-    assert job.join(2.5), "the job did not stop within 2 s"
-    assert time.monotonic() - stopped < 2.5
-    at.run()
-    assert any("stopped" in t for t in texts(at.warning))
+    stop(at, job)
     assert not (out / "model_documentation.docx").exists()
     assert not list(out.rglob("*.tmp"))
     # what was finished before the stop is back in the session for review

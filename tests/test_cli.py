@@ -17,6 +17,7 @@ from autodoc.cli import generate_parser, main, overrides_from
 from autodoc.document import Block, DocumentState, FigureFlag, NarrativeContent, NarrativePlan, Section, Usage
 from autodoc.progress import Progress
 from autodoc.settings import load_settings
+from tests.support.prompts import writes_narrative
 
 REPO = Path(__file__).resolve().parent.parent
 DOC_SPEC = str(REPO / "doc_spec.yaml")
@@ -548,13 +549,11 @@ def test_notebook_from_cache_without_cache_is_exit_2(clean_env, capsys):
 
 @pytest.mark.slow
 def test_flagged_figure_exits_1_and_is_listed(clean_env, capsys, monkeypatch, fake_llm):
-    from tests.support.fake_llm import prompt_text
-
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
     fake_llm.fault(
         "fabricated",
         count=10,
-        match=lambda b: "Validation Results" in prompt_text(b) and "Write narrative" in prompt_text(b),
+        match=writes_narrative("Validation Results"),
     )
     out = clean_env / "out"
     code = main(_fake_args(fake_llm, out))
@@ -569,13 +568,11 @@ def test_flagged_figure_exits_1_and_is_listed(clean_env, capsys, monkeypatch, fa
 
 @pytest.mark.slow
 def test_failed_block_exits_1_and_is_listed(clean_env, capsys, monkeypatch, fake_llm):
-    from tests.support.fake_llm import prompt_text
-
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
     fake_llm.fault(
         "500",
         count=20,
-        match=lambda b: "Conclusion" in prompt_text(b) and "Write narrative" in prompt_text(b),
+        match=writes_narrative("Conclusion"),
     )
     code = main(_fake_args(fake_llm, clean_env / "out"))
     captured = capsys.readouterr()

@@ -14,6 +14,7 @@ from autodoc.fill import fill_chart, fill_image, fill_table, validate_plan
 from autodoc.grounding import check
 from autodoc.llm.base import PlanTask, WriteTask
 from autodoc.offline import plan_section, write_block
+from autodoc.section_request import task_fields
 from autodoc.select import image_ids, missing_for, select_evidence, table_kinds
 from tests.test_select import sample_store
 
@@ -67,12 +68,7 @@ def write_document(store: EvidenceStore) -> list[Written]:
     for sec in sections(store):
         items = select_evidence(sec, store)
         task = PlanTask(
-            document_title="Doc",
-            section_id=sec.id,
-            section_name=sec.spec_name,
-            heading=sec.heading,
-            model=sec.model,
-            evidence=items[:40],
+            **task_fields(sec, "Doc", None, items[:40]),
             table_kinds=table_kinds(sec, store),
             image_ids=image_ids(sec, store),
         )
@@ -82,14 +78,9 @@ def write_document(store: EvidenceStore) -> list[Written]:
             if isinstance(block, NarrativePlan | ListPlan):
                 ids = list(block.evidence_ids) + [i.id for i in items if i.id not in block.evidence_ids][:30]
                 write = WriteTask(
-                    document_title="Doc",
-                    section_id=sec.id,
-                    section_name=sec.spec_name,
-                    heading=sec.heading,
-                    model=sec.model,
+                    **task_fields(sec, "Doc", None, [store.get(i) for i in ids]),
                     block_type=block.type,
                     guidance=block.guidance,
-                    evidence=[store.get(i) for i in ids],
                     missing=missing_for(sec, store),
                 )
                 done.texts.append((write_block(write).text, ids))

@@ -24,6 +24,7 @@ from autodoc.report import run_report
 from autodoc.settings import Settings
 from tests.support.fake_llm import FakeLLM, prompt_text, request_schema
 from tests.support.llm_fixtures import llm_settings
+from tests.support.prompts import writes_narrative
 from tests.test_plan import make_evidence, make_spec
 
 ID_LINE = re.compile(r"^([a-z]{1,2}:[^\s|]+) \|", re.M)
@@ -146,11 +147,8 @@ def test_every_block_written_and_every_citation_resolves(
 
 
 def test_fabricated_figure_is_flagged_and_reported(fake_llm: FakeLLM, tmp_path: Path) -> None:
-    def is_validation_write(body: dict[str, Any]) -> bool:
-        text = prompt_text(body)
-        return "Section 3: Validation" in text and "Write narrative" in text
-
-    fake_llm.fault("fabricated", match=is_validation_write, count=3)  # first answer + 2 re-asks
+    # first answer + 2 re-asks
+    fake_llm.fault("fabricated", match=writes_narrative("Section 3: Validation"), count=3)
     state = _run(fake_llm, tmp_path)
     block = state.section("validation").blocks[0]
     assert block.status == "flagged"
@@ -166,7 +164,7 @@ def test_fabricated_figure_is_flagged_and_reported(fake_llm: FakeLLM, tmp_path: 
 def test_reask_fixes_a_fabricated_figure(fake_llm: FakeLLM, tmp_path: Path) -> None:
     fake_llm.fault(
         "fabricated",
-        match=lambda b: "Section 1: Executive" in prompt_text(b) and "Write narrative" in prompt_text(b),
+        match=writes_narrative("Section 1: Executive"),
         count=1,
     )
     state = _run(fake_llm, tmp_path)
@@ -179,7 +177,7 @@ def test_reask_fixes_a_fabricated_figure(fake_llm: FakeLLM, tmp_path: Path) -> N
 def test_a_failed_block_costs_that_block_and_can_be_retried_alone(fake_llm: FakeLLM, tmp_path: Path) -> None:
     fake_llm.fault(
         "invalid_json",
-        match=lambda b: "Section 2.2: fraud_model" in prompt_text(b) and "Write narrative" in prompt_text(b),
+        match=writes_narrative("Section 2.2: fraud_model"),
         count=3,
     )
     state = _run(fake_llm, tmp_path)

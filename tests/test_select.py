@@ -203,60 +203,33 @@ def mlflow_items(snap: MlflowSnapshot) -> list[EvidenceItem]:
             )
         )
         for run in exp.runs:
-            src = Source(kind="mlflow", run_id=run.run_id, experiment_id=exp.experiment_id)
-            r8 = run.evidence_id
-            items.append(
-                EvidenceItem(
-                    id=r8,
-                    kind="run",
-                    label=f"run {run.run_name}",
-                    value=run.run_name,
-                    attrs={"status": run.status, "run_name": run.run_name},
-                    source=src,
-                )
+            items += _run_items(
+                run, Source(kind="mlflow", run_id=run.run_id, experiment_id=exp.experiment_id)
             )
-            for key, val in run.metrics.items():
-                items.append(
-                    EvidenceItem(
-                        id=f"{r8}:metric:{key}",
-                        kind="run_metric",
-                        label=f"{key} of run {r8[2:]}",
-                        value=val,
-                        source=src,
-                    )
-                )
-            for key, val in run.params.items():
-                items.append(
-                    EvidenceItem(
-                        id=f"{r8}:param:{key}",
-                        kind="run_param",
-                        label=f"{key} of run {r8[2:]}",
-                        value=val,
-                        source=src,
-                    )
-                )
-            for key in run.metric_history:
-                items.append(
-                    EvidenceItem(
-                        id=f"{r8}:hist:{key}",
-                        kind="metric_history",
-                        label=f"{key} history of run {r8[2:]}",
-                        value=[v for _, v in run.metric_history[key]],
-                        source=src,
-                    )
-                )
-            for path in run.image_artifacts:
-                items.append(
-                    EvidenceItem(
-                        id=f"{r8}:art:{path}",
-                        kind="artifact",
-                        label=path,
-                        value=path,
-                        attrs={"image": True},
-                        source=src,
-                    )
-                )
     return items
+
+
+def _run_items(run: RunInfo, src: Source) -> list[EvidenceItem]:
+    """A run and what it logged: metrics, params, metric histories, images."""
+    r8 = run.evidence_id
+    of_run = f"of run {r8[2:]}"
+    items = [
+        _ml(r8, "run", f"run {run.run_name}", run.run_name, src, status=run.status, run_name=run.run_name)
+    ]
+    items += [_ml(f"{r8}:metric:{k}", "run_metric", f"{k} {of_run}", v, src) for k, v in run.metrics.items()]
+    items += [_ml(f"{r8}:param:{k}", "run_param", f"{k} {of_run}", v, src) for k, v in run.params.items()]
+    items += [
+        _ml(f"{r8}:hist:{k}", "metric_history", f"{k} history {of_run}", [v for _, v in series], src)
+        for k, series in run.metric_history.items()
+    ]
+    items += [
+        _ml(f"{r8}:art:{path}", "artifact", path, path, src, image=True) for path in run.image_artifacts
+    ]
+    return items
+
+
+def _ml(eid: str, kind: str, label: str, value: object, source: Source, **attrs: object) -> EvidenceItem:
+    return EvidenceItem(id=eid, kind=kind, label=label, value=value, attrs=attrs, source=source)
 
 
 def code_items() -> list[EvidenceItem]:

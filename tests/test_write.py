@@ -4,6 +4,7 @@ support, citation stripping, lists, and what a prompt carries."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,6 +40,18 @@ def _narrative(sec: Section, ids: list[str] | None = None) -> Block:
     )
 
 
+def _kfold(path: str, line: int, **kw: Any) -> EvidenceItem:
+    """A cross-validation (KFold) code fact at `path:line`."""
+    return EvidenceItem(
+        id=f"c:{path}:{line}:cv",
+        kind="cv",
+        label="KFold",
+        value="KFold",
+        source=Source(kind="code", path=path, line_start=line),
+        **kw,
+    )
+
+
 def test_claimed_cross_validation_without_cv_evidence_is_reasked_then_flagged(fake_llm: FakeLLM) -> None:
     evidence = make_evidence()
     claim = {"text": f"The model was checked with stratified cross-validation [[{AUC}]]."}
@@ -62,16 +75,7 @@ def test_saying_cross_validation_was_not_found_is_fine(fake_llm: FakeLLM) -> Non
 
 def test_cross_validation_backed_by_evidence_is_not_flagged(fake_llm: FakeLLM) -> None:
     evidence = make_evidence()
-    evidence.items.append(
-        EvidenceItem(
-            id="c:train.py:30:cv",
-            kind="cv",
-            label="KFold",
-            value="KFold",
-            topics=["validation"],
-            source=Source(kind="code", path="train.py", line_start=30),
-        )
-    )
+    evidence.items.append(_kfold("train.py", 30, topics=["validation"]))
     fake_llm.reply({"text": "The model is validated with cross-validation [[c:train.py:30:cv]]."})
     sec = _section(evidence)
     result = write_text_block(
@@ -84,16 +88,7 @@ def test_cv_only_in_legacy_code_does_not_back_a_claim_but_a_logged_cv_metric_doe
     from autodoc.write import _unsupported_claims
 
     evidence = make_evidence()
-    evidence.items.append(
-        EvidenceItem(
-            id="c:old.py:3:cv",
-            kind="cv",
-            label="KFold",
-            value="KFold",
-            live=False,
-            source=Source(kind="code", path="old.py", line_start=3),
-        )
-    )
+    evidence.items.append(_kfold("old.py", 3, live=False))
     claim = "The model was checked with cross-validation."
     assert _unsupported_claims(claim, evidence)[0]
     evidence.items.append(

@@ -527,34 +527,36 @@ def _appendix(ctx: _Ctx, state: DocumentState) -> None:
 
 
 def _flagged_list(ctx: _Ctx, state: DocumentState) -> None:
-    ctx.doc.add_paragraph("Flagged figures", style=st.HEADINGS[2])
-    flagged = state.flagged()
-    if not flagged:
-        ctx.doc.add_paragraph("None: every figure in the text matched an evidence value.")
-        return
     rows = [
         [f"{sec.number} {sec.heading}", blk.id, flag.figure, flag.context, flag.reason]
-        for sec, blk in flagged
+        for sec, blk in state.flagged()
         for flag in blk.flags
     ]
-    _simple_table(
-        ctx, ["Section", "Block", "Figure", "Context", "Reason"], rows, widths=(1.3, 1.5, 0.7, 1.8, 1.0)
-    )
+    columns = ["Section", "Block", "Figure", "Context", "Reason"]
+    none = "None: every figure in the text matched an evidence value."
+    _listing(ctx, "Flagged figures", none, columns, rows, (1.3, 1.5, 0.7, 1.8, 1.0))
 
 
 def _failed_list(ctx: _Ctx, state: DocumentState) -> None:
-    ctx.doc.add_paragraph("Failed blocks", style=st.HEADINGS[2])
-    failed = state.failed()
-    if not failed:
-        ctx.doc.add_paragraph("None: every planned block was generated.")
+    rows = [
+        [f"{sec.number} {sec.heading}", "(whole section)", sec.error or "failed"]
+        if blk is None
+        else [f"{sec.number} {sec.heading}", blk.id, blk.error or "failed"]
+        for sec, blk in state.failed()
+    ]
+    none = "None: every planned block was generated."
+    _listing(ctx, "Failed blocks", none, ["Section", "Block", "Error"], rows, (1.6, 1.7, 3.0))
+
+
+def _listing(
+    ctx: _Ctx, heading: str, none: str, columns: list[str], rows: list[list[str]], widths: tuple[float, ...]
+) -> None:
+    """An appendix subsection: its table, or the sentence saying there is nothing to list."""
+    ctx.doc.add_paragraph(heading, style=st.HEADINGS[2])
+    if not rows:
+        ctx.doc.add_paragraph(none)
         return
-    rows = []
-    for sec, blk in failed:
-        if blk is None:
-            rows.append([f"{sec.number} {sec.heading}", "(whole section)", sec.error or "failed"])
-        else:
-            rows.append([f"{sec.number} {sec.heading}", blk.id, blk.error or "failed"])
-    _simple_table(ctx, ["Section", "Block", "Error"], rows, widths=(1.6, 1.7, 3.0))
+    _simple_table(ctx, columns, rows, widths=widths)
 
 
 # ------------------------------------------------------------------------ fields, links

@@ -386,12 +386,9 @@ class _Resolver:
         mod = self.files[target].module if target else None
         if mod is None or name not in mod.bindings:
             return None, None, False
-        value = mod.bindings[name]
-        for k in keys:
-            try:
-                value = value[k]
-            except (KeyError, IndexError, TypeError):
-                return None, None, False
+        value, found = _follow(mod.bindings[name], keys)
+        if not found:
+            return None, None, False
         value, inner_at, ok = self.resolve(target, value, depth + 1)
         at = inner_at or f"{target}:{mod.binding_lines.get(name, 1)}"
         return value, at, ok
@@ -409,13 +406,20 @@ class _Resolver:
             target = next((c for c in self.configs if c.rsplit("/", 1)[-1] == tail), None)
         if target is None:
             return None, None, False
-        value = self.configs[target]
-        for k in keys:
-            try:
-                value = value[k]
-            except (KeyError, IndexError, TypeError):
-                return None, None, False
+        value, found = _follow(self.configs[target], keys)
+        if not found:
+            return None, None, False
         return value, target, True
+
+
+def _follow(value: Any, keys: list[Any]) -> tuple[Any, bool]:
+    """`value[k1][k2]...`, and whether every key was there."""
+    for k in keys:
+        try:
+            value = value[k]
+        except (KeyError, IndexError, TypeError):
+            return None, False
+    return value, True
 
 
 def module_names(rel: str) -> list[str]:

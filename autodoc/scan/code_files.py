@@ -316,27 +316,32 @@ def _parse(
 
 
 def _python(relpath: str, text: str) -> FileResult:
-    res = FileResult("python")
-    red = _redact_text(text, relpath, res)
-    tree, problem = _parse(red, text, res)
-    if tree is None:
-        return FileResult("python", skipped=problem)
-    lines = red.splitlines()
-    res.module = extract(relpath, [(None, tree, lines)])
-    res.module.commented_main = bool(_MAIN_COMMENT_RE.search(text)) and not res.module.has_main
-    res.facts = res.module.facts
+    res, _ = _python_source("python", relpath, text)
+    if res.module is not None:
+        res.module.commented_main = bool(_MAIN_COMMENT_RE.search(text)) and not res.module.has_main
     return res
 
 
-def _databricks(relpath: str, text: str) -> FileResult:
-    res = FileResult("databricks")
+def _python_source(kind: str, relpath: str, text: str) -> tuple[FileResult, list[str]]:
+    """Redact, parse and extract Python source: the result and the redacted lines.
+
+    When it cannot be parsed, the result only says why (`skipped`) and there are no lines.
+    """
+    res = FileResult(kind)
     red = _redact_text(text, relpath, res)
     tree, problem = _parse(red, text, res)
     if tree is None:
-        return FileResult("databricks", skipped=problem)
+        return FileResult(kind, skipped=problem), []
     lines = red.splitlines()
     res.module = extract(relpath, [(None, tree, lines)])
     res.facts = res.module.facts
+    return res, lines
+
+
+def _databricks(relpath: str, text: str) -> FileResult:
+    res, lines = _python_source("databricks", relpath, text)
+    if res.module is None:
+        return res
     cell, start = 0, 1
     for i, line in enumerate([*lines, "# COMMAND ----------"], start=1):
         if line.strip() == "# COMMAND ----------":

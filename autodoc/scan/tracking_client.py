@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from autodoc.errors import MlflowUnavailableError
-from autodoc.settings import Settings
+from autodoc.settings import Settings, without_password
 
 NO_MLFLOW_NOTE = "No MLflow tracking server was configured; the document is written from code alone."
 
@@ -42,8 +42,8 @@ def is_http(uri: str) -> bool:
 
 def display_uri(uri: str) -> str:
     """The URI without a user:password part, safe for messages and documents."""
-    if not is_http(uri):
-        return uri
+    if not is_http(uri):  # e.g. postgresql://user:pw@db/mlflow: keep the user, hide the password
+        return without_password(uri)
     parts = urlsplit(uri)
     host = parts.hostname or ""
     netloc = host + (f":{parts.port}" if parts.port else "")

@@ -232,39 +232,16 @@ class _Builder:
             topics=topics,
             source=src,
         )
+        keyed = _KeyedItems(self, rid, who, base, src)
         for key, value in sorted(run.metrics.items()):
-            self.add(
-                id=f"{rid}:metric:{key}",
-                kind="run_metric",
-                label=f"{key} of {who}",
-                value=value,
-                attrs={**base, "key": key},
-                topics=metric_topics(key),
-                source=src,
-            )
+            keyed.add("metric", "run_metric", key, f"{key} of {who}", value, metric_topics(key))
         for key, value in sorted(run.params.items()):
-            self.add(
-                id=f"{rid}:param:{key}",
-                kind="run_param",
-                label=f"parameter {key} of {who}",
-                value=value,
-                attrs={**base, "key": key},
-                topics=param_topics(key),
-                source=src,
-            )
+            keyed.add("param", "run_param", key, f"parameter {key} of {who}", value, param_topics(key))
         for key, value in sorted(run.tags.items()):
             if key.startswith("mlflow.") and key not in CITED_SYSTEM_TAGS:
                 continue
             topics = ["code", "mlflow"] if key in CODE_TAGS else ["training", "mlflow"]
-            self.add(
-                id=f"{rid}:tag:{key}",
-                kind="run_tag",
-                label=f"tag {key} of {who}",
-                value=value[:MAX_TEXT],
-                attrs={**base, "key": key},
-                topics=topics,
-                source=src,
-            )
+            keyed.add("tag", "run_tag", key, f"tag {key} of {who}", value[:MAX_TEXT], topics)
         for key, series in sorted(run.metric_history.items()):
             values = [v for _, v in series]
             self.add(
@@ -336,6 +313,28 @@ class _Builder:
                 topics=["model", "deployment", "mlflow"],
                 source=src,
             )
+
+
+@dataclass
+class _KeyedItems:
+    """Adds one run's metrics, params and tags: ids `<run>:<part>:<key>`, attrs with the key."""
+
+    builder: _Builder
+    rid: str
+    who: str
+    base: dict[str, Any]
+    source: Source
+
+    def add(self, part: str, kind: str, key: str, label: str, value: Any, topics: list[str]) -> None:
+        self.builder.add(
+            id=f"{self.rid}:{part}:{key}",
+            kind=kind,
+            label=label,
+            value=value,
+            attrs={**self.base, "key": key},
+            topics=topics,
+            source=self.source,
+        )
 
 
 def metric_topics(key: str) -> list[str]:

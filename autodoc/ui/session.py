@@ -8,7 +8,7 @@ mutable state here.
 from __future__ import annotations
 
 import json
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from autodoc.paths import check_allowed
 from autodoc.progress import Progress
 from autodoc.settings import KEY_VARS, Settings, load_settings
 from autodoc.spec import Spec, list_templates, load_spec, parse_spec, template_text
-from autodoc.ui.jobs import Job, harvest, start_job
+from autodoc.ui.jobs import Apply, Job, harvest, start_job
 from autodoc.ui.spec_form import rows_from_spec
 
 State = MutableMapping[str, Any]
@@ -312,18 +312,7 @@ def start_generate(ss: State, spec: Spec, settings: Settings) -> Job:
     def work(p: Progress) -> pipeline.RunResult:
         return pipeline.generate(spec, settings, p)
 
-    return _start(
-        ss,
-        start_job(
-            "generate",
-            "Generate documentation",
-            work,
-            apply=_then_view("Write review"),
-            on_cancel=_restore_after_stop(settings.output_dir),
-            watch=cache_path(settings.output_dir),
-        ),
-        settings,
-    )
+    return _start_saving(ss, "generate", "Generate documentation", work, _then_view("Write review"), settings)
 
 
 def start_scan(ss: State, settings: Settings) -> Job:
@@ -351,18 +340,7 @@ def start_write(ss: State, settings: Settings) -> Job:
         ev = _or_scan(evidence, settings, p)
         return ev, pipeline.write_planned(doc, ev, settings, p)
 
-    return _start(
-        ss,
-        start_job(
-            "write",
-            "Writing",
-            work,
-            apply=_pair("Write review"),
-            on_cancel=_restore_after_stop(settings.output_dir),
-            watch=cache_path(settings.output_dir),
-        ),
-        settings,
-    )
+    return _start_saving(ss, "write", "Writing", work, _pair("Write review"), settings)
 
 
 def start_regenerate(
@@ -428,6 +406,21 @@ def _start(ss: State, job: Job, settings: Settings | None = None) -> Job:
     ss["job"] = job
     ss.pop("_live", None)
     return job
+
+
+def _start_saving(
+    ss: State, kind: str, label: str, work: Callable[[Progress], Any], apply: Apply, settings: Settings
+) -> Job:
+    """Start a job that saves the cache as it goes: watched live, restored when stopped."""
+    job = start_job(
+        kind,
+        label,
+        work,
+        apply=apply,
+        on_cancel=_restore_after_stop(settings.output_dir),
+        watch=cache_path(settings.output_dir),
+    )
+    return _start(ss, job, settings)
 
 
 def live_document(ss: State, job: Job) -> DocumentState | None:

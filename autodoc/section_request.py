@@ -47,7 +47,7 @@ def evidence_lines(items: list[EvidenceItem], when_none: str) -> list[str]:
     return ["Evidence (id | label | value | where):", select.compact(items) or when_none]
 
 
-def section_request(
+def build_request(
     purpose: str,
     system: str,
     lines: list[str],

@@ -1,0 +1,313 @@
+"""End to end: secrets planted in scanned code and MLflow never leave the machine or land
+in an output, and the API key lands in no file and no log.
+
+One verbose CLI run (openai provider against the fake LLM server) over a copy of the demo
+project with a fake secret of each kind in code, comments, docstrings, a notebook, the
+README and a YAML config, and over a copy of the demo MLflow store whose registered runs
+carry a secret param and tags. Then every request body the fake server received, every
+output file (the .docx also as raw XML), stdout, stderr and every log record is searched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mlflow import MlflowClient
+
+from autodoc.cli import main
+from tests.support.fake_llm import FakeLLM
+from tests.support.mlflow_fixtures import clone_store
+
+REPO = Path(__file__).resolve().parent.parent
+API_KEY = "sk-test-KEY-123"
+
+SK = "sk-proj-Q7vLm2Xp9Rt4Wz8Ks1Ny6Bc3Hd5Fg0Ja"
+AKIA = "AKIAQ3ZT7WXV2N5K8RMA"
+GHP = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+HF = "hf_XyZ0123456789abcdefGhIjKlMnOpQrS"
+PG_PW = "Pg-Audit-Pw-4471"
+API_KEY_VALUE = "Zk81-audit-apikey-val"
+README_KEY = "Rd55-readme-apikey-val"
+CFG_SECRET = "Cfg-Secret-Key-7781"
+PEM_BODY = "MIIEvQIBADANBgkqhkiG9w0AUDITPEMBODYLINE1xyz"
+MLFLOW_PARAM_PW = "Mlf-Param-Pw-93kq"
+MLFLOW_TAG_PW = "Tag-Url-Pw-55zz"
+MLFLOW_TAG_GHP = "ghp_MLFLOWtag0123456789abcdefghijklmnopqr"
+SECRETS = [
+    SK, AKIA, GHP, HF, PG_PW, API_KEY_VALUE, README_KEY, CFG_SECRET, PEM_BODY,
+    MLFLOW_PARAM_PW, MLFLOW_TAG_PW, MLFLOW_TAG_GHP,
+]  # fmt: skip
+
+DATA_PY_EXTRA = f'''
+
+# fallback credentials for the feature store: {AKIA}
+DB_URL = "postgresql://analyst:{PG_PW}@db.internal:5432/risk"
+api_key = "{API_KEY_VALUE}"
+
+
+def load_from_warehouse():
+    """Read the warehouse copy of the features (token {GHP})."""
+    import pandas as pd
+
+    return pd.read_sql("SELECT * FROM risk.features", DB_URL)
+'''
+KEYS_PY = f'''"""Signing key for model artifacts."""
+
+SIGNING_KEY = """-----BEGIN RSA PRIVATE KEY-----
+{PEM_BODY}
+AUDITSECONDLINEOFTHEKEYBODY0123456789abcdef
+-----END RSA PRIVATE KEY-----"""
+'''
+CONFIG_EXTRA = f"""
+warehouse:
+  url: postgresql://analyst:{PG_PW}@db.internal:5432/risk
+  secret_key: "{CFG_SECRET}"
+  aws_access_key_id: {AKIA}
+"""
+README_EXTRA = f"""
+## Credentials (do not commit!)
+
+Experiments used the OpenAI key {SK} and `api_key = "{README_KEY}"`.
+"""
+
+
+def _notebook() -> str:
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": [f"Exploration. OpenAI key: {SK}\n"]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": [
+                "from huggingface_hub import InferenceClient\n",
+                f'client = InferenceClient(token="{HF}")\n',
+                f"# aws: {AKIA}\n",
+            ],
+        },
+    ]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def _code_tree(demo_project: Path, dest: Path) -> Path:
+    root = dest / "project"
+    shutil.copytree(demo_project, root, ignore=shutil.ignore_patterns("__pycache__", "*.db", "mlruns"))
+    with open(root / "data.py", "a", encoding="utf-8") as fh:
+        fh.write(DATA_PY_EXTRA)
+    with open(root / "config.yaml", "a", encoding="utf-8") as fh:
+        fh.write(CONFIG_EXTRA)
+    with open(root / "README.md", "a", encoding="utf-8") as fh:
+        fh.write(README_EXTRA)
+    (root / "keys.py").write_text(KEYS_PY, encoding="utf-8")
+    (root / "explore.ipynb").write_text(_notebook(), encoding="utf-8")
+    return root
+
+
+def _plant_mlflow_secrets(uri: str) -> None:
+    client = MlflowClient(uri)
+    for model in client.search_registered_models():
+        client.set_registered_model_tag(model.name, "deploy_note", f"pushed with {MLFLOW_TAG_GHP}")
+        for mv in client.search_model_versions(f"name='{model.name}'"):
+            client.log_param(mv.run_id, "db_password", MLFLOW_PARAM_PW)
+            client.set_tag(mv.run_id, "warehouse_uri", f"postgresql://svc:{MLFLOW_TAG_PW}@db:5432/x")
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(self.format(record))
+        except Exception:  # a record that cannot be formatted still gets its raw parts
+            self.lines.append(f"{record.msg} {record.args}")
+
+
+@pytest.fixture(scope="module")
+def run(demo_store_uri: str, demo_project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("e2e_secrets")
+    code_root = _code_tree(demo_project, root)
+    uri = clone_store(demo_store_uri, root / "store")
+    _plant_mlflow_secrets(uri)
+    out = root / "out"
+    fake = FakeLLM()
+    argv = [
+        "-s", str(REPO / "doc_spec.yaml"), "-c", str(code_root), "-o", str(out), "-p", "openai",
+        "-m", "fake-model", "--base-url", fake.openai_url, "--mlflow-uri", uri, "--notebook", "-v",
+        "--timeout", "10", "--max-retries", "1", "--initial-backoff", "0.01", "--max-backoff", "0.05",
+    ]  # fmt: skip
+    records = _Records()
+    root_logger = logging.getLogger()
+    old_level = root_logger.level
+    root_logger.addHandler(records)
+    root_logger.setLevel(logging.DEBUG)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("OPENAI_API_KEY", API_KEY)
+            mp.chdir(root)
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                code = main(argv)
+    finally:
+        root_logger.removeHandler(records)
+        root_logger.setLevel(old_level)
+        fake.close()
+    return {
+        "code": code,
+        "out": out,
+        "root": root,
+        "stdout": stdout.getvalue(),
+        "stderr": stderr.getvalue(),
+        "logs": "\n".join(records.lines),
+        "requests": fake.requests,
+    }
+
+
+def _output_texts(out: Path) -> dict[str, str]:
+    """Every file under the output folder as text; the .docx also as each raw XML part."""
+    texts: dict[str, str] = {}
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        texts[str(path.relative_to(out))] = data.decode("utf-8", errors="replace")
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as zf:
+                for name in zf.namelist():
+                    texts[f"{path.name}!{name}"] = zf.read(name).decode("utf-8", errors="replace")
+    return texts
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document
+
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    for section in doc.sections:
+        parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+    props = doc.core_properties
+    parts += [props.title or "", props.author or "", props.subject or "", props.comments or ""]
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+def test_the_run_finished_and_found_every_planted_secret(run: dict[str, Any]) -> None:
+    """Guards the absence checks below: the secrets were really scanned, then redacted."""
+    assert run["code"] == 0, run["stdout"] + run["stderr"]
+    assert len(run["requests"]) >= 10
+    evidence = json.loads((run["out"] / "evidence.json").read_text(encoding="utf-8"))
+    kinds = {r["kind"] for r in evidence["redactions"]}
+    assert {"sk_token", "aws_access_key", "github_token", "hf_token", "url_password"} <= kinds, kinds
+    assert {"assigned_secret", "private_key"} <= kinds, kinds
+    places = " ".join(r["place"] for r in evidence["redactions"])
+    for where in ("data.py", "keys.py", "explore.ipynb", "README.md", "config.yaml"):
+        assert where in places, (where, places)
+    assert "MLflow run" in places and "MLflow model" in places, places  # params, run and model tags
+    # the redacted material did reach the writer, as placeholders
+    sent = "\n".join(json.dumps(r.body) for r in run["requests"])
+    assert "[REDACTED:" in sent
+
+
+@pytest.mark.slow
+def test_no_secret_in_any_request_the_llm_received(run: dict[str, Any]) -> None:
+    for req in run["requests"]:
+        raw = json.dumps(req.body) + json.dumps(req.headers)
+        leaked = [s for s in [*SECRETS, API_KEY] if s in raw]
+        assert not leaked, (req.path, leaked)
+
+
+@pytest.mark.slow
+def test_no_secret_in_any_output_file(run: dict[str, Any]) -> None:
+    texts = _output_texts(run["out"])
+    assert {
+        "model_documentation.docx",
+        "model_docs_notebook.ipynb",
+        ".autodoc_cache.json",
+        "evidence.json",
+    } <= set(texts)
+    assert {"run_report.json", "run_report.md"} <= set(texts)
+    for name, text in texts.items():
+        leaked = [s for s in SECRETS if s in text]
+        assert not leaked, (name, leaked)
+
+
+@pytest.mark.slow
+def test_no_secret_in_the_word_document_as_read_back(run: dict[str, Any]) -> None:
+    text = _docx_text(run["out"] / "model_documentation.docx")
+    assert "Executive Summary" in text
+    assert not [s for s in [*SECRETS, API_KEY] if s in text]
+
+
+@pytest.mark.slow
+def test_no_secret_in_console_output_or_logs(run: dict[str, Any]) -> None:
+    assert "redact" in run["stdout"]  # the summary says secrets were removed (by count)
+    for name in ("stdout", "stderr", "logs"):
+        leaked = [s for s in SECRETS if s in run[name]]
+        assert not leaked, (name, leaked)
+
+
+@pytest.mark.slow
+def test_api_key_lands_in_no_file_and_no_log(run: dict[str, Any]) -> None:
+    for name, text in _output_texts(run["out"]).items():
+        assert API_KEY not in text, name
+    for path in run["root"].rglob("*"):  # anything written beside the outputs (the cwd)
+        if path.is_file() and "store" not in path.parts and path.stat().st_size < 20_000_000:
+            assert API_KEY.encode() not in path.read_bytes(), path
+    for name in ("stdout", "stderr", "logs"):
+        assert API_KEY not in run[name], name
+    for req in run["requests"]:
+        assert API_KEY not in json.dumps(req.body), req.path
+
+
+# ------------------------------------------------------------ credentials inside a URI
+URI_PW = "UriPw-Secret-661"
+
+
+@pytest.mark.slow
+def test_password_in_the_mlflow_uri_reaches_no_output_or_console(
+    mlflow_server_uri: str, demo_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """MLflow behind basic auth is often given as http://user:password@host; the password
+    must not land in the cache, the evidence, the document or the verbose settings line."""
+    uri = mlflow_server_uri.replace("http://", f"http://alice:{URI_PW}@")
+    out = tmp_path / "out"
+    argv = ["-s", str(REPO / "doc_spec.yaml"), "-c", str(demo_project), "-o", str(out)]
+    code = main([*argv, "-p", "offline", "--mlflow-uri", uri, "-v", "--notebook"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "breast_cancer_gbm" in _docx_text(out / "model_documentation.docx")  # MLflow was read
+    assert URI_PW not in captured.out + captured.err
+    for name, text in _output_texts(out).items():
+        assert URI_PW not in text, name
+
+
+def test_password_in_a_postgres_tracking_uri_is_hidden_in_settings_and_messages() -> None:
+    from autodoc.scan.tracking_client import display_uri
+    from autodoc.settings import Settings
+
+    uri = f"postgresql://mlflow:{URI_PW}@db.internal:5432/mlflow"
+    settings = Settings(mlflow_uri=uri, base_url=f"https://proxy:{URI_PW}@llm.internal/v1")
+    assert URI_PW not in json.dumps(settings.public())
+    assert settings.public()["mlflow_uri"] == "postgresql://mlflow:***@db.internal:5432/mlflow"
+    assert display_uri(uri) == "postgresql://mlflow:***@db.internal:5432/mlflow"
+    assert settings.mlflow_uri == uri  # the scanner still connects with the real URI
+
+
+@pytest.mark.xfail(
+    strict=True, reason="cli._announce prints settings.base_url raw (cli.py is being refactored)"
+)
+def test_password_in_the_base_url_is_not_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    from autodoc import cli
+    from autodoc.settings import Settings
+
+    settings = Settings(provider="openai", base_url=f"https://proxy:{URI_PW}@llm.internal/v1")
+    cli._announce(settings, {"provider": "openai"})
+    assert URI_PW not in capsys.readouterr().out
