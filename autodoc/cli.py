@@ -25,7 +25,7 @@ from typing import IO, Any, TypeVar
 from autodoc import __version__
 from autodoc.errors import AutodocError
 from autodoc.progress import PHASES, Event, Progress, Snapshot
-from autodoc.settings import KEY_VARS, Settings, load_settings, provider_was_chosen
+from autodoc.settings import KEY_VARS, Settings, load_settings, provider_was_chosen, without_password
 
 T = TypeVar("T")
 SUBCOMMANDS = ("scan", "templates", "demo")
@@ -357,7 +357,7 @@ def _announce(settings: Settings, overrides: dict[str, object]) -> None:
     else:
         print(
             f"provider {settings.provider}, model {settings.model_name}"
-            + (f" at {settings.base_url}" if settings.base_url else "")
+            + (f" at {without_password(settings.base_url)}" if settings.base_url else "")
         )
     if settings.verbose:
         shown = {k: v for k, v in settings.public().items() if v not in (None, [], "")}

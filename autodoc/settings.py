@@ -217,8 +217,13 @@ def _bool(raw: object) -> bool:
 
 def _provider(raw: object) -> str:
     text = _text(raw).lower()
-    if text not in PROVIDERS:
-        raise ValueError("one of " + ", ".join(PROVIDERS))
+    if text in PROVIDERS:
+        return text
+    from autodoc.llm.registry import available  # plug-ins register providers by name
+
+    names = [*PROVIDERS, *(name for name in available() if name not in PROVIDERS)]
+    if text not in names:
+        raise ValueError("one of " + ", ".join(names))
     return text
 
 
@@ -452,6 +457,8 @@ def _resolve_base_url(values: dict[str, object], provider: str, layers: _Layers)
 
 
 def _check_key(provider: str, values: dict[str, object]) -> None:
+    if provider == "openai" and values.get("base_url"):
+        return  # a self-hosted OpenAI-compatible server (vLLM, Ollama, llama.cpp) needs no key
     if provider in KEY_VARS and not values.get(f"{provider}_api_key"):
         var = KEY_VARS[provider]
         raise ConfigError(

@@ -111,6 +111,11 @@ def _narrative(prompt: str) -> dict[str, Any]:
         # invented: no run or code fact holds these figures
         text = f"Hold-out validation reached an accuracy of {INVENTED[0]}{cite}. Recall was {INVENTED[1]}."
         return {"text": text}
+    if _section_of(prompt) == "Conclusion":  # claims of validation work the code never does
+        return {
+            "text": f"Hyperparameters were tuned by grid search{cite}. "
+            "The model was also validated on an out-of-time sample with bootstrap confidence intervals."
+        }
     return {"text": f"The evidence for this section is summarised here{cite}."}
 
 
@@ -189,7 +194,7 @@ def test_invented_figures_are_flagged_visible_listed_and_exit_1(run: dict[str, A
     state, out = run["state"], run["out"]
     flagged = {f.figure for _, b in state.flagged() for f in b.flags}
     assert {"0.9731", "87.5%"} <= flagged | {f.rstrip("%") + "%" for f in flagged}, flagged
-    assert all(s.spec_name == "Validation Results" for s, _ in state.flagged())
+    assert {s.spec_name for s, _ in state.flagged()} <= {"Validation Results", "Conclusion"}
     assert run["code"] == 1
     assert "flagged figures:" in run["stdout"] and "0.9731" in run["stdout"]
     # the run report lists each flagged figure
@@ -217,9 +222,9 @@ def test_invented_figure_is_never_silently_kept(run: dict[str, Any]) -> None:
     nb = json.loads((run["out"] / "model_docs_notebook.ipynb").read_text(encoding="utf-8"))
     md = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "0.9731" in md
-    for line in md.splitlines():  # each mention is marked in the notebook too
-        if "0.9731" in line:
-            assert "⚠" in line or "==" in line or "<mark>" in line or "**" in line, line
+    for line in md.splitlines():  # each mention in text is highlighted; else it is the warning
+        if "0.9731" in line and not line.startswith(("> ⚠", "|")):
+            assert line.count("0.9731") == line.count("<mark>0.9731</mark>"), line
 
 
 @pytest.mark.slow
@@ -285,7 +290,7 @@ def test_every_citation_in_the_docx_resolves_to_a_reference(run: dict[str, Any])
     # each reference names a real evidence item with a location
     for eid in refs.values():
         assert eid in run["items"] or eid in run["state"].evidence_items, eid
-    assert not re.search(CITATION_RE, _doc_text(doc)), "a raw [[id]] marker reached the document"
+    assert not re.search(CITATION_RE, "\n".join(texts)), "a raw [[id]] marker reached a paragraph"
 
 
 @pytest.mark.slow
@@ -349,3 +354,34 @@ def test_a_figure_next_to_a_citation_must_match_the_cited_evidence(run: dict[str
         f"Cross-validation used 10 folds [[{cv}]].", evidence, allowed_ids=section.evidence_ids
     )
     assert [f.figure for f in check.flags] == ["10"]
+
+
+def _conclusion_flags(run: dict[str, Any]) -> list[Any]:
+    return [f for s, b in run["state"].blocks() if s.spec_name == "Conclusion" for f in b.flags]
+
+
+@pytest.mark.slow
+def test_claimed_hyperparameter_search_the_code_lacks_is_flagged(run: dict[str, Any]) -> None:
+    flags = _conclusion_flags(run)
+    assert any(f.figure == "hyperparameter search" and "grid search" in f.context for f in flags), flags
+    assert "hyperparameter search" in json.dumps(run["report"]["flagged"])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="write.CLAIMS checks only cross-validation and hyperparameter search; bootstrap and "
+    "out-of-time validation claims pass unflagged",
+)
+def test_claimed_out_of_time_and_bootstrap_validation_is_flagged(run: dict[str, Any]) -> None:
+    flags = _conclusion_flags(run)
+    assert any("out-of-time" in f.context for f in flags), flags
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="write._unsupported_claims keeps [[id]] markers in FigureFlag.context; the appendix's "
+    "Flagged figures table (and run report) print them raw",
+)
+def test_no_raw_citation_marker_anywhere_in_the_document(run: dict[str, Any]) -> None:
+    assert not re.search(CITATION_RE, _doc_text(run["doc"]))
+    assert not re.search(CITATION_RE, (run["out"] / "run_report.md").read_text(encoding="utf-8"))

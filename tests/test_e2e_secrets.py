@@ -301,9 +301,6 @@ def test_password_in_a_postgres_tracking_uri_is_hidden_in_settings_and_messages(
     assert settings.mlflow_uri == uri  # the scanner still connects with the real URI
 
 
-@pytest.mark.xfail(
-    strict=True, reason="cli._announce prints settings.base_url raw (cli.py is being refactored)"
-)
 def test_password_in_the_base_url_is_not_printed(capsys: pytest.CaptureFixture[str]) -> None:
     from autodoc import cli
     from autodoc.settings import Settings

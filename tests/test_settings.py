@@ -305,3 +305,21 @@ def test_missing_dotenv_is_fine(tmp_path):
 def test_none_override_means_not_given():
     s = load({"max_files": None, "model": None}, env={"MAX_FILES": "33", "LLM_MODEL": "m-env"})
     assert (s.max_files, s.model) == (33, "m-env")
+
+
+def test_openai_compatible_server_needs_no_key():
+    settings = load(env={"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": "http://127.0.0.1:8000/v1"})
+    assert settings.provider == "openai" and settings.openai_api_key is None
+
+
+def test_a_registered_plugin_provider_can_be_chosen():
+    from autodoc.llm import registry
+    from autodoc.llm.offline_provider import OfflineProvider
+
+    registry.register("inhouse", lambda settings: OfflineProvider(settings))
+    try:
+        assert load(env={"LLM_PROVIDER": "inhouse"}).provider == "inhouse"
+    finally:
+        registry._factories.pop("inhouse", None)
+    with pytest.raises(ConfigError, match="inhouse"):
+        load(env={"LLM_PROVIDER": "inhouse"})
