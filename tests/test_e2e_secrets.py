@@ -41,9 +41,12 @@ PEM_BODY = "MIIEvQIBADANBgkqhkiG9w0AUDITPEMBODYLINE1xyz"
 MLFLOW_PARAM_PW = "Mlf-Param-Pw-93kq"
 MLFLOW_TAG_PW = "Tag-Url-Pw-55zz"
 MLFLOW_TAG_GHP = "ghp_MLFLOWtag0123456789abcdefghijklmnopqr"
+AT_PW_TAIL = "ss-W0rd-at-77"  # the part after an unencoded '@' inside a URL password
+AZURE_KEY = "Zm9vYmFyYmF6cXV4QVVESVQxMjM0NTY3ODkw=="
+HEADER_KEY = "Hdr-Key-Value-4411"
 SECRETS = [
     SK, AKIA, GHP, HF, PG_PW, API_KEY_VALUE, README_KEY, CFG_SECRET, PEM_BODY,
-    MLFLOW_PARAM_PW, MLFLOW_TAG_PW, MLFLOW_TAG_GHP,
+    MLFLOW_PARAM_PW, MLFLOW_TAG_PW, MLFLOW_TAG_GHP, AT_PW_TAIL, AZURE_KEY, HEADER_KEY,
 ]  # fmt: skip
 
 DATA_PY_EXTRA = f'''
@@ -51,6 +54,11 @@ DATA_PY_EXTRA = f'''
 # fallback credentials for the feature store: {AKIA}
 DB_URL = "postgresql://analyst:{PG_PW}@db.internal:5432/risk"
 api_key = "{API_KEY_VALUE}"
+
+
+BACKUP_URL = "postgresql://backup:p@{AT_PW_TAIL}@db2.internal/risk"
+BLOB = "DefaultEndpointsProtocol=https;AccountName=riskdata;AccountKey={AZURE_KEY};EndpointSuffix=x"
+SCORING_HEADERS = {{"x-api-key": "{HEADER_KEY}"}}
 
 
 def load_from_warehouse():
@@ -211,6 +219,10 @@ def test_the_run_finished_and_found_every_planted_secret(run: dict[str, Any]) ->
     for where in ("data.py", "keys.py", "explore.ipynb", "README.md", "config.yaml"):
         assert where in places, (where, places)
     assert "MLflow run" in places and "MLflow model" in places, places  # params, run and model tags
+    lines = (run["root"] / "project" / "data.py").read_text(encoding="utf-8").splitlines()
+    for name in ("BACKUP_URL", "BLOB", "SCORING_HEADERS"):  # each of these lines was recognised
+        number = next(n for n, line in enumerate(lines, 1) if line.startswith(f"{name} = "))
+        assert f"data.py:{number}" in places, (name, number, places)
     # the redacted material did reach the writer, as placeholders
     sent = "\n".join(json.dumps(r.body) for r in run["requests"])
     assert "[REDACTED:" in sent

@@ -19,7 +19,8 @@ PLACEHOLDER = "[REDACTED:{kind}]"
 # words (api_key, db_password, SECRET, github_token...), so token_count or pass_rate are not.
 _SECRET_WORDS = (
     r"password|passwd|pwd|pass|passphrase|secret|secret_key|secret_access_key|token|api_key|apikey|"
-    r"access_key|access_token|auth_token|credential|credentials|private_key|client_secret"
+    r"access_key|access_token|auth_token|credential|credentials|private_key|client_secret|"
+    r"api-key|account_key|accountkey|sharedaccesskey|shared_access_key"  # x-api-key, Azure AccountKey=
 )
 _CAMEL_WORDS = (
     r"Password|Passwd|Pwd|Secret|SecretKey|Token|ApiKey|AccessKey|AccessToken|Credential|PrivateKey"
@@ -54,7 +55,10 @@ _TOKEN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 # user:password@ inside a URL of any scheme (postgresql+psycopg2://u:p@h, https://u:p@h...).
-_URL_PASSWORD_RE = re.compile(r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@'\"]*:)(?P<val>[^\s@'\"/]+)(?=@)")
+# The password runs to the LAST '@' before the host: an unencoded '@' inside it (p@ss) is common.
+_URL_PASSWORD_RE = re.compile(
+    r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@'\"]*:)(?P<val>[^\s'\"/]+)(?=@[^\s@'\"/]+)"
+)
 
 _QUOTED = r"""(?P<q>'''|\"\"\"|['"`])(?P<val>(?:(?!(?P=q)).){1,500}?)(?P=q)"""
 # name = "value", name: "value", "name": "value", name="value" (kwargs), f(name='value')
