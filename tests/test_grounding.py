@@ -95,7 +95,12 @@ def test_allowed_ids_restrict_which_values_count(store):
 
 def test_split_share_complement_and_documentation_text(store):
     # test_size 0.2 -> "80/20"; the README says "569 samples"
-    assert figures("An 80/20 split of 569 samples [[c:README.md:1:readme]].", store) == []
+    assert (
+        figures("An 80/20 split [[c:train.py:204:split]] of 569 samples [[c:README.md:1:readme]].", store)
+        == []
+    )
+    # a figure must come from what its sentence cites: the README does not back the split
+    assert figures("An 80/20 split of 569 samples [[c:README.md:1:readme]].", store) == ["80", "20"]
     assert figures("A 70/30 split.", store) == ["70", "30"]
 
 
@@ -103,3 +108,9 @@ def test_list_numbering_is_not_a_figure_but_list_content_is(store):
     text = "1. The split keeps 20% for testing.\n2. The model reaches 0.9871.\n12) It uses 0.77 as a cut."
     assert figures(text, store) == ["0.77"]
     assert figures("0.91 is the AUC.\n5 folds were used.\n6.1 Results", store) == ["0.91"]
+
+
+@pytest.mark.parametrize("written", ["1.0", "100%", "100.0%"])
+def test_rounding_up_to_a_perfect_score_is_flagged(store, written):
+    # 0.9934628 rounds to 1.0 at one decimal, but "1.0" / "100%" claims perfection
+    assert figures(f"The AUC is {written} [[r:a1b2c3d4:metric:roc_auc]].", store) == [written]

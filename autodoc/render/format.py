@@ -56,7 +56,13 @@ def format_float(x: float) -> str:
     if mag < _SCIENTIFIC_BELOW:
         return _strip_exp(f"{x:.2e}")
     if mag < 1:
-        return _strip_zeros(f"{x:.{_decimals(mag, 3)}f}")
+        places = _decimals(mag, 3)
+        text = _strip_zeros(f"{x:.{places}f}")
+        # a fraction never reads as a whole number: 0.99996 is not a perfect score
+        while text.lstrip("-") in ("0", "1") and places < 12:
+            places += 1
+            text = _strip_zeros(f"{x:.{places}f}")
+        return text
     places = _decimals(mag, 4)
     if mag >= 1000 or abs(round(x, places)) >= 1000:  # 999.96 rounds up to 1,000
         return f"{round(x):,}"
