@@ -46,14 +46,36 @@ work (validation, tuning, monitoring) that the evidence does not show; no headin
 Format: paragraphs, "- " bullets for lists, **bold**. Return JSON {"text": "..."}."""
 
 # Claims checked against the evidence: (pattern, evidence kinds that support it, what).
-CLAIMS: list[tuple[re.Pattern[str], tuple[str, ...], str]] = [
-    (re.compile(r"cross[- ]?validat|k-fold|\bkfold\b", re.I), ("cv",), "cross-validation"),
+# (claim in the text, evidence kinds that back it, what it is, words live code would contain)
+CLAIMS: list[tuple[re.Pattern[str], tuple[str, ...], str, re.Pattern[str] | None]] = [
+    (re.compile(r"cross[- ]?validat|k-fold|\bkfold\b", re.I), ("cv",), "cross-validation", None),
     (
         re.compile(
             r"grid search|random(ized)? search|hyper-?parameter (tuning|search|optimi[sz])|optuna", re.I
         ),
         ("hyperparameter_search",),
         "hyperparameter search",
+        None,
+    ),
+    (re.compile(r"\bbootstrap", re.I), (), "bootstrap resampling", re.compile(r"bootstrap|resampl", re.I)),
+    (
+        re.compile(r"out[- ]of[- ]time|\bOOT\b|back-?test", re.I),
+        (),
+        "out-of-time validation",
+        re.compile(r"out_of_time|\boot\b|backtest|TimeSeriesSplit", re.I),
+    ),
+    (re.compile(r"\bcalibrat", re.I), (), "probability calibration", re.compile(r"calibrat", re.I)),
+    (
+        re.compile(r"fairness|disparate impact|bias (test|assess|audit)", re.I),
+        (),
+        "fairness testing",
+        re.compile(r"fairness|fairlearn|aif360|disparate", re.I),
+    ),
+    (
+        re.compile(r"stress[- ]test|sensitivity analys", re.I),
+        (),
+        "stress or sensitivity testing",
+        re.compile(r"stress|sensitivity", re.I),
     ),
 ]
 NEGATION = re.compile(
@@ -153,12 +175,12 @@ def _unsupported_claims(text: str, evidence: EvidenceStore) -> tuple[list[str], 
     """Sentences that affirm work of a kind the evidence holds no item of."""
     errors: list[str] = []
     flags: list[FigureFlag] = []
-    for pattern, kinds, what in CLAIMS:
-        if _supported(kinds, evidence):
+    for pattern, kinds, what, mention in CLAIMS:
+        if _supported(kinds, evidence, mention):
             continue
         for sentence in SENTENCE.findall(text):
             if pattern.search(sentence) and not NEGATION.search(sentence):
-                context = sentence.strip()[:300]
+                context = " ".join(re.sub(CITATION_RE, "", sentence).split())[:300]
                 errors.append(
                     f"The text describes {what} ({context!r}) but no {what} was found in the "
                     f"code or MLflow: remove the claim or say it was not found."
@@ -176,12 +198,18 @@ def _unsupported_claims(text: str, evidence: EvidenceStore) -> tuple[list[str], 
 CV_METRIC = re.compile(r"(^|[_.])(cv|cross_?val\w*|fold\w*)([_.]|$)", re.I)
 
 
-def _supported(kinds: tuple[str, ...], evidence: EvidenceStore) -> bool:
-    """Live code of that kind, or (for cross-validation) a logged cv metric, backs the claim."""
+def _supported(kinds: tuple[str, ...], evidence: EvidenceStore, mention: re.Pattern[str] | None) -> bool:
+    """Live code of that kind, a logged cv metric (cross-validation), or live code naming it."""
     if any(item.live is not False for item in evidence.by_kind(*kinds)):
         return True
     if "cv" in kinds:
         return any(CV_METRIC.search(item.id.rsplit(":", 1)[-1]) for item in evidence.by_kind("run_metric"))
+    if mention is not None:
+        return any(
+            mention.search(f"{item.label} {item.value} {item.text or ''}")
+            for item in evidence.items
+            if item.source.kind == "code" and item.live is not False and item.kind != "readme"
+        )
     return False
 
 

@@ -367,21 +367,11 @@ def test_claimed_hyperparameter_search_the_code_lacks_is_flagged(run: dict[str, 
     assert "hyperparameter search" in json.dumps(run["report"]["flagged"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="write.CLAIMS checks only cross-validation and hyperparameter search; bootstrap and "
-    "out-of-time validation claims pass unflagged",
-)
 def test_claimed_out_of_time_and_bootstrap_validation_is_flagged(run: dict[str, Any]) -> None:
     flags = _conclusion_flags(run)
     assert any("out-of-time" in f.context for f in flags), flags
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="write._unsupported_claims keeps [[id]] markers in FigureFlag.context; the appendix's "
-    "Flagged figures table (and run report) print them raw",
-)
 def test_no_raw_citation_marker_anywhere_in_the_document(run: dict[str, Any]) -> None:
     assert not re.search(CITATION_RE, _doc_text(run["doc"]))
     assert not re.search(CITATION_RE, (run["out"] / "run_report.md").read_text(encoding="utf-8"))
