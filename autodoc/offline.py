@@ -1055,13 +1055,16 @@ def _write_deployment(f: _Facts, task: WriteTask) -> list[str]:
     paras = [_para(*_registry(f, describe=False))]
     models = f.model_names(task.model)
     for model in models:
-        versions = sorted(f.fresh(f.versions(model)), key=lambda v: _int(_version_of(v)))
-        if versions:
-            paras.append(
-                f"Registered versions of {_code(model)}: "
-                + _join([_version_label(f, v) for v in versions])
-                + "."
-            )
+        versions = f.fresh(f.versions(model))
+        labels = {_version_of(v): _version_label(f, v) for v in versions}
+        # the registry entry names every version, also those not selected for this section
+        reg = f.by_id.get(f"m:{model}")
+        listed = reg.attrs.get("versions") if reg else None
+        for number in listed if isinstance(listed, list) else []:
+            labels.setdefault(str(number), f"version {number} {_c(reg)}")
+        if labels:
+            ordered = [labels[k] for k in sorted(labels, key=_int)]
+            paras.append(f"Registered versions of {_code(model)}: " + _join(ordered) + ".")
     paras.append(
         _para(
             _code_list(f, ("threshold",), "The decision threshold is set by"),

@@ -150,11 +150,6 @@ def test_every_figure_in_the_document_body_is_grounded(run: dict[str, Any]) -> N
             assert not check.flags, (sec.heading, [f.figure for f in check.flags])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="offline._write_deployment lists only the versions in the section's evidence selection "
-    "(the champion), under 'Registered versions of X:', which reads as the complete list",
-)
 def test_deployment_lists_every_registered_version_it_claims_to_list(run: dict[str, Any]) -> None:
     text = _text(run, "Deployment Considerations")
     for model in run["evidence"].mlflow.registered_models:
