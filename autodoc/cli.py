@@ -625,7 +625,6 @@ def _print_outputs(outputs: Any) -> None:
 
 def scan_command(argv: list[str]) -> int:
     from autodoc import pipeline
-    from autodoc.atomic import atomic_write
 
     ns = scan_parser().parse_args(argv)
     settings, _ = _settings(ns)
@@ -638,7 +637,7 @@ def scan_command(argv: list[str]) -> int:
         return EXIT_STOPPED
     finally:
         display.close()
-    atomic_write(ns.out, store.to_json())
+    pipeline.write_output(Path(ns.out), store.to_json())
     print_scan_summary(store, ns.out)
     return EXIT_OK
 

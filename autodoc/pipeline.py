@@ -182,22 +182,22 @@ def build(
     outputs = Outputs()
     if evidence is not None:
         outputs.evidence = out_dir / "evidence.json"
-        _write(outputs.evidence, evidence.to_json())
+        write_output(outputs.evidence, evidence.to_json())
         state.evidence_path = str(outputs.evidence)
     outputs.docx = docx_path(settings)
-    _write(outputs.docx, render_docx(state, settings.docx_template))
+    write_output(outputs.docx, render_docx(state, settings.docx_template))
     progress.advance("building", "Word document")
     if settings.notebook if notebook is None else notebook:
         from autodoc.render.notebook import render_notebook
 
         outputs.notebook = notebook_path(settings)
-        _write(outputs.notebook, render_notebook(state))
+        write_output(outputs.notebook, render_notebook(state))
     progress.advance("building", "notebook")
     state.phase_seconds["building"] = round(time.monotonic() - t0, 3)
     outputs.report = out_dir / "run_report.json"
-    _write(outputs.report, json.dumps(report.run_report(state), indent=1, default=str))
+    write_output(outputs.report, json.dumps(report.run_report(state), indent=1, default=str))
     outputs.extra["report_md"] = out_dir / "run_report.md"
-    _write(outputs.extra["report_md"], report.report_markdown(state))
+    write_output(outputs.extra["report_md"], report.report_markdown(state))
     outputs.cache = cache.cache_path(out_dir)
     cache.save_state(state, outputs.cache)
     progress.finish_phase("building")
@@ -234,12 +234,12 @@ def from_cache(settings: Settings, docx: bool = False) -> Outputs:
     path = cache.cache_path(settings.output_dir)
     state = cache.load_state(path)
     outputs = Outputs(cache=path, notebook=notebook_path(settings))
-    _write(outputs.notebook, render_notebook(state))
+    write_output(outputs.notebook, render_notebook(state))
     if docx:
         from autodoc.render.docx import render_docx
 
         outputs.docx = docx_path(settings)
-        _write(outputs.docx, render_docx(state, settings.docx_template))
+        write_output(outputs.docx, render_docx(state, settings.docx_template))
     return outputs
 
 
@@ -263,7 +263,7 @@ def check_outputs(settings: Settings) -> None:
         )
 
 
-def _write(path: Path, data: bytes | str) -> None:
+def write_output(path: Path, data: bytes | str) -> None:
     """`atomic_write` with an OS failure (full disk, no permission) as a message, not a traceback."""
     try:
         atomic_write(path, data)

@@ -674,6 +674,13 @@ def test_scan_missing_code_root_is_exit_2(clean_env, capsys):
     assert not Path("ev.json").exists()
 
 
+def test_scan_out_that_is_a_folder_is_exit_2_not_a_traceback(clean_env, capsys):
+    (clean_env / "ev").mkdir()
+    assert main(["scan", "--code-root", str(_demo_project()), "--out", "ev"]) == 2
+    err = capsys.readouterr().err
+    assert "could not write ev" in err and "Traceback" not in err
+
+
 def test_scan_reports_skipped_files_with_reasons(clean_env, capsys):
     code = clean_env / "proj"
     code.mkdir()
