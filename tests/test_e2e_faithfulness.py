@@ -22,6 +22,7 @@ from docx import Document
 from autodoc.cli import main
 from autodoc.document import CITATION_RE, ChartContent, DocumentState, TableContent
 from autodoc.render.format import format_cell, format_value
+from autodoc.render.text import cited_numbers
 from tests.support.fake_llm import FakeLLM, prompt_text, request_schema
 from tests.support.mlflow_fixtures import clone_store
 
@@ -283,7 +284,8 @@ def test_every_citation_in_the_docx_resolves_to_a_reference(run: dict[str, Any])
             refs[int(found.group(1))] = found.group(3)
     assert refs, "no References entries"
     body = "\n".join(texts[:ref_at] + [c.text for t in doc.tables for row in t.rows for c in row.cells])
-    cited = {int(n) for group in re.findall(r"\[(\d+(?:, \d+)*)\]", body) for n in group.split(", ")}
+    labels = re.findall(r"\[\d+(?:–\d+)?(?:, \d+(?:–\d+)?)*\]", body)
+    cited = {n for label in labels for n in cited_numbers(label)}
     assert cited, "no citation numbers in the body"
     assert cited <= set(refs), sorted(cited - set(refs))
     assert sorted(refs) == list(range(1, len(refs) + 1))

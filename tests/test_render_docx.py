@@ -19,7 +19,7 @@ from docx.shared import RGBColor
 from autodoc.errors import ConfigError
 from autodoc.render.docx import _custom_properties, render_docx
 from autodoc.render.format import format_value
-from autodoc.render.text import citation_numbers
+from autodoc.render.text import citation_numbers, cited_numbers
 from tests.test_render_support import make_state
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -108,8 +108,8 @@ def test_every_chart_and_image_is_embedded(doc, state):
 def test_every_citation_resolves_to_a_reference(doc, state):
     cited: set[int] = set()
     for para in _body_until_references(doc):
-        for group in re.findall(r"\[(\d+(?:, \d+)*)\]", para.text):
-            cited.update(int(n) for n in group.split(", "))
+        for label in re.findall(r"\[\d+(?:–\d+)?(?:, \d+(?:–\d+)?)*\]", para.text):
+            cited.update(cited_numbers(label))
     refs = {}
     for para in doc.paragraphs:
         match = re.match(r"\[(\d+)\]\t(.+)", para.text)

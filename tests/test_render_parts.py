@@ -154,3 +154,12 @@ def test_many_bars_of_one_series_are_drawn_horizontally_and_taller():
     )
     width, height = _png_size(chart_png(chart, dpi=50))
     assert width == 325 and height > 170  # 3.4 in is the normal height
+
+
+def test_citation_labels_write_runs_as_ranges_and_read_back():
+    from autodoc.render.text import cite_label, cited_numbers
+
+    numbers = {f"e{n}": n for n in (1, 2, 4, 5, 6, 7, 9)}
+    label = cite_label(list(numbers), numbers)
+    assert label == "[1, 2, 4–7, 9]"
+    assert cited_numbers(label) == set(numbers.values())

@@ -172,9 +172,31 @@ def citation_numbers(state: DocumentState) -> dict[str, int]:
 
 
 def cite_label(ids: list[str] | tuple[str, ...], numbers: dict[str, int]) -> str:
-    """``[3]`` or ``[3, 5]`` for a group of citations (unknown ids are skipped)."""
+    """``[3]``, ``[3, 5]`` or ``[3, 5–9]`` for a group of citations (unknown ids are skipped)."""
     nums = sorted({numbers[eid] for eid in ids if eid in numbers})
-    return "[" + ", ".join(str(n) for n in nums) + "]" if nums else ""
+    return "[" + ", ".join(_runs(nums)) + "]" if nums else ""
+
+
+def _runs(nums: list[int]) -> list[str]:
+    """Sorted numbers with runs of three or more written as ranges: 5, 6, 7 -> 5–7."""
+    out: list[str] = []
+    start = 0
+    for i in range(1, len(nums) + 1):
+        if i == len(nums) or nums[i] != nums[i - 1] + 1:
+            run = nums[start:i]
+            out += [f"{run[0]}–{run[-1]}"] if len(run) >= 3 else [str(n) for n in run]
+            start = i
+    return out
+
+
+def cited_numbers(label: str) -> set[int]:
+    """The reference numbers a label such as ``[3, 5–9]`` stands for (the inverse of cite_label)."""
+    found: set[int] = set()
+    for part in label.strip("[]").split(", "):
+        first, _, last = part.partition("–")
+        if first.isdigit() and (not last or last.isdigit()):
+            found.update(range(int(first), int(last or first) + 1))
+    return found
 
 
 def _unique(ids: list[str]) -> list[str]:
