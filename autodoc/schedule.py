@@ -72,7 +72,7 @@ class Session:
         self.progress.usage(
             input_tokens=response.input_tokens,
             output_tokens=response.output_tokens,
-            calls=1,
+            calls=1 if self.leaves_machine else 0,  # the offline writer makes no LLM call
             retries=response.retries,
         )
         record = None

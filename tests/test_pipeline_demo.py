@@ -145,3 +145,10 @@ def test_resume_of_a_finished_run_reuses_everything(demo_run: dict[str, Any]) ->
     assert again.state.usage.calls == 0  # nothing re-planned or re-written
     before = [b.content for _, b in demo_run["result"].state.blocks()]
     assert [b.content for _, b in again.state.blocks()] == before
+
+
+@pytest.mark.slow
+def test_offline_run_reports_no_llm_call(demo_run: dict[str, Any]) -> None:
+    snap = demo_run["progress"].snapshot()
+    assert snap.calls == 0 and snap.input_tokens == 0  # nothing left the machine
+    assert demo_run["result"].state.egress == []

@@ -21,7 +21,7 @@ from typing import Any
 
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile, Source
-from autodoc.scan.code_files import Candidate, FileResult, analyse, decode, read_bytes, sha256, walk
+from autodoc.scan.code_files import Candidate, FileResult, analyse_many, read_bytes, sha256, walk
 from autodoc.scan.code_live import Liveness, find_liveness
 from autodoc.scan.pyfacts import Fact
 from autodoc.scan.secrets import redact
@@ -168,20 +168,30 @@ def _tree_key(
 def _load_files(
     cands: list[Candidate], disk: dict[tuple[str, str], FileResult]
 ) -> tuple[list[_Loaded], list[SkippedFile]]:
-    loaded: list[_Loaded] = []
-    skipped: list[SkippedFile] = []
+    read: list[tuple[Candidate, str | None, FileResult | str]] = []  # cand, sha, facts or problem
+    todo: list[tuple[Candidate, bytes]] = []
     for cand in cands:
         data, problem = read_bytes(cand)
         if data is None:
-            skipped.append(SkippedFile(path=cand.relpath, reason=problem or "unreadable"))
+            read.append((cand, None, problem or "unreadable"))
             continue
         digest = sha256(data)
         key = (cand.relpath, digest)
         result = _MEMO.get(key) or disk.get(key)
         if result is None:
-            text, problem = decode(data)
-            result = analyse(cand, text) if text is not None else FileResult(cand.kind, skipped=problem)
-        _MEMO[key] = result
+            todo.append((cand, data))
+            read.append((cand, digest, ""))  # filled in below
+        else:
+            read.append((cand, digest, result))
+    fresh = iter(analyse_many(todo))  # in the order of `todo`, which follows `cands`
+    loaded: list[_Loaded] = []
+    skipped: list[SkippedFile] = []
+    for cand, digest, found in read:
+        if digest is None:
+            skipped.append(SkippedFile(path=cand.relpath, reason=str(found)))
+            continue
+        result = found if isinstance(found, FileResult) else next(fresh)
+        _MEMO[(cand.relpath, digest)] = result
         if result.skipped:
             skipped.append(SkippedFile(path=cand.relpath, reason=result.skipped))
             continue

@@ -10,10 +10,12 @@ import ast
 import fnmatch
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import stat
 import tomllib
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -262,6 +264,68 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as err:
         return None, f"not UTF-8 (bad byte at offset {err.start})"
+
+
+# -- many files at once ---------------------------------------------------------------------
+PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+_MAX_WORKERS = 8
+
+
+def analyse_data(cand: Candidate, data: bytes) -> FileResult:
+    """Facts of one file's bytes (decoding problems become `skipped`)."""
+    text, problem = decode(data)
+    return analyse(cand, text) if text is not None else FileResult(cand.kind, skipped=problem)
+
+
+def analyse_batch(jobs: list[tuple[Candidate, bytes]]) -> list[FileResult]:
+    """`analyse_data` over a chunk; what a worker process runs."""
+    return [analyse_data(cand, data) for cand, data in jobs]
+
+
+def analyse_many(jobs: list[tuple[Candidate, bytes]]) -> list[FileResult]:
+    """`analyse_batch` over all jobs, in worker processes for large trees; same results, same order.
+
+    Each file's facts depend on its bytes only, so splitting the work cannot change them. Any pool
+    failure (no processes allowed, a worker dying, a result that will not pickle) falls back to
+    analysing the affected files here.
+    """
+    workers = _worker_count()
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        return analyse_batch(jobs)
+    size = max(4, min(64, len(jobs) // (workers * 8)))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    try:
+        # "spawn", never "fork": the app scans from threads, and forking a threaded process can deadlock.
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    except Exception:
+        return analyse_batch(jobs)
+    out: list[FileResult] = []
+    try:
+        futures: list[Future[list[FileResult]] | None] = []
+        for chunk in chunks:
+            try:
+                futures.append(pool.submit(analyse_batch, chunk))
+            except Exception:
+                futures.append(None)
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                done = future.result() if future is not None else None
+            except Exception:
+                done = None
+            out.extend(done if done is not None and len(done) == len(chunk) else analyse_batch(chunk))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return out
+
+
+def _worker_count() -> int:
+    if multiprocessing.parent_process() is not None:
+        return 1  # already a worker (or a spawned child re-running a script): never nest pools
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return min(cores, _MAX_WORKERS)
 
 
 # -- per-kind analysis -----------------------------------------------------------------------

@@ -658,8 +658,13 @@ def build_view() -> None:
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     usage = doc.usage
+    offline = doc.provenance is not None and doc.provenance.provider == "offline"
     st.caption(
-        f"LLM calls {usage.calls} · tokens in {usage.input_tokens:,} · out {usage.output_tokens:,}"
+        (
+            "offline writer: no LLM calls"
+            if offline
+            else f"LLM calls {usage.calls} · tokens in {usage.input_tokens:,} · out {usage.output_tokens:,}"
+        )
         + "".join(f" · {k} {v:.1f} s" for k, v in doc.phase_seconds.items())
     )
 
