@@ -769,6 +769,8 @@ def demo_command(argv: list[str]) -> int:
     extra: dict[str, object] = {"code_root": str(demo.DEMO_PROJECT), "spec_path": str(_demo_spec())}
     if "provider" not in given:
         extra["provider"] = "offline"  # the demo runs without keys unless asked otherwise
+    if "notebook" not in given:
+        extra["notebook"] = True  # the demo shows every output
     settings, overrides = _settings(ns, extra)  # bad settings are reported before any training
     if given.get("notebook_from_cache"):
         return from_cache_run(settings, docx=given.get("docx", False))

@@ -718,3 +718,4 @@ def test_demo_command_documents_the_example_offline(clean_env, capsys, monkeypat
     printed = capsys.readouterr().out
     assert "provider offline" in printed
     assert (out / "model_documentation.docx").is_file()
+    assert (out / "model_docs_notebook.ipynb").is_file()  # the demo shows every output

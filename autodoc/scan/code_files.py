@@ -10,12 +10,14 @@ import ast
 import fnmatch
 import hashlib
 import json
-import multiprocessing
 import os
+import pickle
 import re
 import stat
+import subprocess
+import sys
+import threading
 import tomllib
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -267,7 +269,7 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
 
 
 # -- many files at once ---------------------------------------------------------------------
-PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_FILES = 200  # below this, starting worker interpreters costs more than it saves
 _MAX_WORKERS = 8
 
 
@@ -283,49 +285,106 @@ def analyse_batch(jobs: list[tuple[Candidate, bytes]]) -> list[FileResult]:
 
 
 def analyse_many(jobs: list[tuple[Candidate, bytes]]) -> list[FileResult]:
-    """`analyse_batch` over all jobs, in worker processes for large trees; same results, same order.
+    """`analyse_batch` over all jobs, spread over the cores for large trees; same results, same order.
 
-    Each file's facts depend on its bytes only, so splitting the work cannot change them. Any pool
-    failure (no processes allowed, a worker dying, a result that will not pickle) falls back to
-    analysing the affected files here.
+    Each file's facts depend on its bytes only, so splitting the work cannot change them. This
+    process analyses one share while fresh interpreters (``python -c``, never a fork: the app
+    scans from threads, and unlike `multiprocessing` this never re-runs the caller's script)
+    analyse the others. A worker that fails in any way has its share analysed here instead.
     """
-    workers = _worker_count()
-    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+    cores = _core_count()
+    if len(jobs) < PARALLEL_MIN_FILES or cores < 2 or not sys.executable:
         return analyse_batch(jobs)
-    size = max(4, min(64, len(jobs) // (workers * 8)))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    try:
-        # "spawn", never "fork": the app scans from threads, and forking a threaded process can deadlock.
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    except Exception:
-        return analyse_batch(jobs)
-    out: list[FileResult] = []
-    try:
-        futures: list[Future[list[FileResult]] | None] = []
-        for chunk in chunks:
-            try:
-                futures.append(pool.submit(analyse_batch, chunk))
-            except Exception:
-                futures.append(None)
-        for chunk, future in zip(chunks, futures, strict=True):
-            try:
-                done = future.result() if future is not None else None
-            except Exception:
-                done = None
-            out.extend(done if done is not None and len(done) == len(chunk) else analyse_batch(chunk))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return out
+    shares = _split([len(data) for _, data in jobs], cores)
+    workers = [_Worker([jobs[i] for i in share]) for share in shares[1:]]
+    results: list[FileResult | None] = [None] * len(jobs)
+    for i, res in zip(shares[0], analyse_batch([jobs[i] for i in shares[0]]), strict=True):
+        results[i] = res
+    for share, worker in zip(shares[1:], workers, strict=True):
+        done = worker.results()
+        if done is None:
+            done = analyse_batch([jobs[i] for i in share])
+        for i, res in zip(share, done, strict=True):
+            results[i] = res
+    return [res for res in results if res is not None]
 
 
-def _worker_count() -> int:
-    if multiprocessing.parent_process() is not None:
-        return 1  # already a worker (or a spawned child re-running a script): never nest pools
+def _core_count() -> int:
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
     return min(cores, _MAX_WORKERS)
+
+
+def _split(sizes: list[int], n: int) -> list[list[int]]:
+    """Job indices in `n` shares of about equal bytes (largest first), each share in job order."""
+    shares: list[list[int]] = [[] for _ in range(n)]
+    loads = [0] * n
+    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        k = loads.index(min(loads))
+        shares[k].append(i)
+        loads[k] += sizes[i] + 2000  # a per-file floor: tiny files still cost something
+    return [sorted(share) for share in shares]
+
+
+_WORKER_CODE = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from autodoc.scan.code_files import worker_main; worker_main()"
+)
+
+
+class _Worker:
+    """One child interpreter analysing a share; talks pickles over stdin/stdout."""
+
+    def __init__(self, jobs: list[tuple[Candidate, bytes]]) -> None:
+        self.count = len(jobs)
+        self.out: bytes | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
+        package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", _WORKER_CODE, package_parent],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except (OSError, ValueError):
+            return
+        payload = pickle.dumps(jobs, protocol=pickle.HIGHEST_PROTOCOL)
+        self.thread = threading.Thread(target=self._talk, args=(payload,), daemon=True)
+        self.thread.start()
+
+    def _talk(self, payload: bytes) -> None:
+        assert self.proc is not None
+        try:
+            self.out, _ = self.proc.communicate(payload)
+        except Exception:
+            self.out = None
+
+    def results(self) -> list[FileResult] | None:
+        """The share's results in job order, or None if the worker failed."""
+        if self.proc is None:
+            return None
+        self.thread.join()
+        if self.proc.returncode != 0 or not self.out:
+            return None
+        try:
+            done = pickle.loads(self.out)
+        except Exception:
+            return None
+        if not isinstance(done, list) or len(done) != self.count:
+            return None
+        return done
+
+
+def worker_main() -> None:
+    """Entry of a worker interpreter: pickled jobs on stdin, pickled results on stdout."""
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing printed during analysis may corrupt the results stream
+    jobs = pickle.load(sys.stdin.buffer)
+    out.write(pickle.dumps(analyse_batch(jobs), protocol=pickle.HIGHEST_PROTOCOL))
+    out.flush()
 
 
 # -- per-kind analysis -----------------------------------------------------------------------

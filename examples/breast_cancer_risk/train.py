@@ -7,6 +7,7 @@ Each model family gets its own MLflow run; a finished run registers a new model 
 from __future__ import annotations
 
 import argparse
+import platform
 import tempfile
 import time
 from pathlib import Path
@@ -147,6 +148,15 @@ def train_family(family: str, config: dict, args: argparse.Namespace, data: tupl
     threshold = float(config["decision_threshold"])
     with mlflow.start_run(run_name=f"{family}-{args.run_label}") as run:
         mlflow.set_tags({"model_family": family, "dataset": "sklearn.load_breast_cancer", "target": TARGET})
+        # library versions make the run reproducible (and land in the document's provenance)
+        mlflow.set_tags(
+            {
+                "python_version": platform.python_version(),
+                "sklearn_version": sklearn.__version__,
+                "numpy_version": np.__version__,
+                "mlflow_version": mlflow.__version__,
+            }
+        )
         mlflow.log_params({f"{family}.{k}": v for k, v in params.items()})
         mlflow.log_params(
             {
