@@ -509,6 +509,9 @@ class _Run:
             blocks = [b.model_copy(update={"id": f"{sec.id}.b{start + n}"}) for n, b in enumerate(blocks, 1)]
         sec.blocks, sec.error = keep + blocks, None
         sec.status = "planned"
+        if result.error:  # blocks dropped for naming missing evidence: say so, never silently
+            self.state.notes.append(result.error)
+            self.progress.event("planning", result.error, section=sec.id, level="warning")
         self.progress.event(
             "planning",
             f"planned {sec.number} {sec.heading}: {len(blocks)} blocks",

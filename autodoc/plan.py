@@ -183,7 +183,13 @@ def plan_section(
     ]
     usage = usage_of(result)
     if result.errors:  # valid JSON but still naming unknown evidence after the re-asks
-        return PlanResult(blocks=_drop_unknown(blocks, evidence, section), usage=usage)
+        kept = _drop_unknown(blocks, evidence, section)
+        dropped = len(blocks) - len(kept)
+        note = (
+            f"Section {section.number} {section.heading}: {dropped} planned block(s) named evidence "
+            "that does not exist and were left out."
+        )
+        return PlanResult(blocks=kept, usage=usage, error=note if dropped else None)
     return PlanResult(blocks=blocks, usage=usage)
 
 

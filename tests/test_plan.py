@@ -286,3 +286,26 @@ def test_a_plan_naming_missing_evidence_is_reasked(fake_llm) -> None:  # type: i
     assert "Section 2.1: churn_model" in first and "Reviewer feedback: add a versions table" in first
     assert "mv:churn_model:2" in first and "fraud_model" not in first.split("Evidence")[-1]
     assert result.usage.reasks == 1
+
+
+def test_blocks_still_naming_missing_evidence_after_reasks_are_dropped_and_said(fake_llm) -> None:  # type: ignore[no-untyped-def]
+    from autodoc.llm.registry import get_provider
+    from autodoc.plan import assign_evidence, plan_section
+    from autodoc.progress import Progress
+    from autodoc.schedule import Session
+    from tests.support.llm_fixtures import llm_settings
+
+    evidence = make_evidence()
+    section = expand_sections(make_spec(), evidence)[2]
+    assign_evidence(section, evidence)
+    invented = {"type": "narrative", "guidance": "x", "evidence_ids": ["c:nope.py:1:fact"]}
+    table = {
+        "type": "table",
+        "title": "Versions",
+        "source": {"kind": "model_versions", "model": "churn_model"},
+    }
+    fake_llm.reply(*[{"blocks": [invented, table]}] * 3)  # never corrected
+    session = Session(get_provider(llm_settings(fake_llm, "openai")), Progress(), evidence)
+    result = plan_section(section, evidence, session, "Doc")
+    assert [b.plan.type for b in result.blocks] == ["table"]
+    assert result.error and "1 planned block(s) named evidence that does not exist" in result.error
