@@ -330,7 +330,9 @@ def _skip_spans(text: str, numbers: _Numbers) -> list[tuple[int, int]]:
 
 def _standalone_v(text: str, start: int) -> bool:
     """A version label such as "v2" (checked against the versions that exist)."""
-    return text[start - 1] in "vV" and (start < 2 or not text[start - 2].isalnum())
+    return text[start - 1] in "vV" and (
+        start < 2 or not (text[start - 2].isalnum() or text[start - 2] == "_")
+    )
 
 
 def _matches(figure: str, m: re.Match[str], numbers: _Numbers) -> bool:

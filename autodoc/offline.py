@@ -574,11 +574,21 @@ def _headline(metrics: list[EvidenceItem]) -> list[EvidenceItem]:
 
 # --------------------------------------------------------------------- shared passages
 def _purpose(f: _Facts) -> str:
-    for item in f.kind("readme", "notebook_markdown", live=None)[:3]:
+    # the README nearest the root speaks for the project; a notebook only for itself
+    docs = sorted(
+        f.kind("readme", "notebook_markdown", live=None),
+        key=lambda i: (i.kind != "readme", (i.source.path or "").count("/"), i.source.line_start or 0),
+    )
+    for item in docs[:3]:
         text = _sentences(item.text)
         if text:
             f.used.add(item.id)
-            return f"The project README describes its purpose: \u201c{text}\u201d {_c(item)}"
+            who = (
+                "The project README"
+                if item.kind == "readme"
+                else f"The notebook {_code(item.source.path or '')}"
+            )
+            return f"{who} describes its purpose: \u201c{text}\u201d {_c(item)}"
     return ""
 
 

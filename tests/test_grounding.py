@@ -114,3 +114,9 @@ def test_list_numbering_is_not_a_figure_but_list_content_is(store):
 def test_rounding_up_to_a_perfect_score_is_flagged(store, written):
     # 0.9934628 rounds to 1.0 at one decimal, but "1.0" / "100%" claims perfection
     assert figures(f"The AUC is {written} [[r:a1b2c3d4:metric:roc_auc]].", store) == [written]
+
+
+def test_a_v_inside_a_file_name_is_not_a_version_label(store):
+    assert (
+        figures("The prototype lives in `legacy/train_v7.py`, line 12 [[c:README.md:1:readme]].", store) == []
+    )

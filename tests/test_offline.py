@@ -229,3 +229,24 @@ def test_feedback_asking_for_less_shortens_the_text(store):
     full = write_block(task).text
     short = write_block(task.model_copy(update={"feedback": "shorter please"})).text
     assert len(short) < len(full) and full.startswith(short)
+
+
+def test_the_root_readme_speaks_for_the_project_not_a_nested_notebook():
+    from tests.test_select import _code
+
+    notebook = _code(
+        "notebook_markdown",
+        "reports/out/summary.ipynb",
+        1,
+        None,
+        "notebook",
+        live=None,
+        text="Authors: someone else. This is a generated report.",
+    )
+    readme = _code("readme", "README.md", 1, None, "README", live=None, text="Scores credit applications.")
+    sec = Section(
+        id="executive-summary", number="1", heading="Executive Summary", spec_name="Executive Summary"
+    )
+    text = write_block(WriteTask(**task_fields(sec, "Doc", None, [notebook, readme]))).text
+    assert "The project README describes its purpose: “Scores credit applications.”" in text
+    assert "generated report" not in text
