@@ -21,7 +21,15 @@ from typing import Any
 
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile, Source
-from autodoc.scan.code_files import Candidate, FileResult, analyse_many, read_bytes, sha256, walk
+from autodoc.scan.code_files import (
+    Candidate,
+    FileResult,
+    analyse_many,
+    gc_paused,
+    read_bytes,
+    sha256,
+    walk,
+)
 from autodoc.scan.code_live import Liveness, find_liveness
 from autodoc.scan.pyfacts import Fact
 from autodoc.scan.secrets import redact
@@ -90,6 +98,8 @@ _ROLE_ORDER = [
 _TRAIN_RE = re.compile(r"train|fit|model|pipeline|learn", re.I)
 _FEAT_RE = re.compile(r"feature|preprocess|transform|clean|prep|encod", re.I)
 _EVAL_RE = re.compile(r"eval|metric|valid|score|report|monitor", re.I)
+# Any of the three: most names match none, so one search usually settles it (tens of thousands of symbols).
+_ANY_ROLE_RE = re.compile("|".join(r.pattern for r in (_TRAIN_RE, _FEAT_RE, _EVAL_RE)), re.I)
 _TEST_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*$|_test\.py$|(^|/)conftest\.py$")
 _DOCS_RE = re.compile(r"(^|/)(docs?|examples?)/")
 _HYPER_KEY_RE = re.compile(
@@ -132,10 +142,16 @@ def scan_code(
         raise ScanError(
             f"code root {root} is not a folder", hint="pass the folder that holds the code, not a file"
         )
-    root_abs = str(root_path.resolve())
+    with gc_paused():
+        return _scan(root, str(root_path.resolve()), tuple(exclude), commit_info, cache_dir)
+
+
+def _scan(
+    root: str, root_abs: str, exclude: tuple[str, ...], commit_info: bool, cache_dir: str | None
+) -> CodeScan:
     cache_dir = cache_dir if cache_dir is not None else os.environ.get("AUTODOC_SCAN_CACHE") or None
     disk = _load_disk_cache(cache_dir, root_abs)
-    cands, skipped_now = walk(root_abs, tuple(exclude))
+    cands, skipped_now = walk(root_abs, exclude)
     loaded, skipped = _load_files(cands, disk)
     skipped = [SkippedFile(path=p, reason=r) for p, r in skipped_now] + skipped
     if cache_dir and any(key not in disk for key in ((x.cand.relpath, x.sha) for x in loaded)):
@@ -286,7 +302,10 @@ _SYMBOL_KINDS = frozenset({"module", "class", "function", "import", "readme", "c
 
 
 def _private(qualname: str | None) -> bool:
-    return any(part.startswith("_") and part != "__init__" for part in (qualname or "").split("."))
+    q = qualname or ""
+    if not q.startswith("_") and "._" not in q:
+        return False  # no part starts with "_" (the common case, checked without splitting)
+    return any(part.startswith("_") and part != "__init__" for part in q.split("."))
 
 
 def _has_ml(qualname: str | None, ml_scopes: set[str]) -> bool:
@@ -692,6 +711,8 @@ def _topics(fact: Fact, rel: str) -> list[str]:
     topics = list(TOPICS.get(fact.kind, ["code"]))
     if fact.kind in ("function", "class", "module"):
         name = (fact.name or rel).lower()
+        if not _ANY_ROLE_RE.search(name):
+            return topics
         if _TRAIN_RE.search(name):
             topics.append("training")
         if _FEAT_RE.search(name):

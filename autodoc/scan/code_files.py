@@ -7,7 +7,9 @@ Everything here depends on one file's bytes only, so a `FileResult` is cached by
 from __future__ import annotations
 
 import ast
+import contextlib
 import fnmatch
+import gc
 import hashlib
 import json
 import os
@@ -16,8 +18,10 @@ import re
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -273,6 +277,38 @@ PARALLEL_MIN_FILES = 200  # below this, starting worker interpreters costs more 
 _MAX_WORKERS = 8
 
 
+class _GcPause:
+    """Pauses the cyclic garbage collector while scans run; nested and concurrent scans share one pause.
+
+    The analysis makes no reference cycles (none found on pandas' 1440 files), so refcounting frees
+    everything; with the collector on, its repeated passes over the growing results cost about a
+    third of the scan. It resumes, if it was on, when the last scan ends.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.holds = 0
+        self.was_enabled = False
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self.lock:
+            if self.holds == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.holds += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.holds -= 1
+                if self.holds == 0 and self.was_enabled:
+                    gc.enable()
+
+
+gc_paused = _GcPause()
+
+
 def analyse_data(cand: Candidate, data: bytes) -> FileResult:
     """Facts of one file's bytes (decoding problems become `skipped`)."""
     text, problem = decode(data)
@@ -296,16 +332,17 @@ def analyse_many(jobs: list[tuple[Candidate, bytes]]) -> list[FileResult]:
     if len(jobs) < PARALLEL_MIN_FILES or cores < 2 or not sys.executable:
         return analyse_batch(jobs)
     shares = _split([len(data) for _, data in jobs], cores)
-    workers = [_Worker([jobs[i] for i in share]) for share in shares[1:]]
     results: list[FileResult | None] = [None] * len(jobs)
-    for i, res in zip(shares[0], analyse_batch([jobs[i] for i in shares[0]]), strict=True):
-        results[i] = res
-    for share, worker in zip(shares[1:], workers, strict=True):
-        done = worker.results()
-        if done is None:
-            done = analyse_batch([jobs[i] for i in share])
-        for i, res in zip(share, done, strict=True):
+    with tempfile.TemporaryDirectory(prefix="autodoc-scan-") as tmp:
+        workers = [_Worker([jobs[i] for i in share], tmp, n) for n, share in enumerate(shares[1:])]
+        for i, res in zip(shares[0], analyse_batch([jobs[i] for i in shares[0]]), strict=True):
             results[i] = res
+        for share, worker in zip(shares[1:], workers, strict=True):
+            done = worker.results()
+            if done is None:
+                done = analyse_batch([jobs[i] for i in share])
+            for i, res in zip(share, done, strict=True):
+                results[i] = res
     return [res for res in results if res is not None]
 
 
@@ -330,47 +367,44 @@ def _split(sizes: list[int], n: int) -> list[list[int]]:
 
 _WORKER_CODE = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from autodoc.scan.code_files import worker_main; worker_main()"
+    "from autodoc.scan.code_files import worker_main; worker_main(sys.argv[2], sys.argv[3])"
 )
 
 
 class _Worker:
-    """One child interpreter analysing a share; talks pickles over stdin/stdout."""
+    """One child interpreter analysing a share; pickles in and out through files in `tmp`.
 
-    def __init__(self, jobs: list[tuple[Candidate, bytes]]) -> None:
+    Files, not pipes: feeding a pipe from a thread would need the GIL that this process's own
+    analysis holds, starving the worker of input.
+    """
+
+    def __init__(self, jobs: list[tuple[Candidate, bytes]], tmp: str, n: int) -> None:
         self.count = len(jobs)
-        self.out: bytes | None = None
         self.proc: subprocess.Popen[bytes] | None = None
+        self.outbox = os.path.join(tmp, f"out-{n}.pkl")
+        inbox = os.path.join(tmp, f"in-{n}.pkl")
         package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         try:
+            with open(inbox, "wb") as fh:
+                pickle.dump(jobs, fh, protocol=pickle.HIGHEST_PROTOCOL)
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", _WORKER_CODE, package_parent],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
+                [sys.executable, "-c", _WORKER_CODE, package_parent, inbox, self.outbox],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-        except (OSError, ValueError):
-            return
-        payload = pickle.dumps(jobs, protocol=pickle.HIGHEST_PROTOCOL)
-        self.thread = threading.Thread(target=self._talk, args=(payload,), daemon=True)
-        self.thread.start()
-
-    def _talk(self, payload: bytes) -> None:
-        assert self.proc is not None
-        try:
-            self.out, _ = self.proc.communicate(payload)
-        except Exception:
-            self.out = None
+        except (OSError, ValueError, pickle.PicklingError):
+            self.proc = None
 
     def results(self) -> list[FileResult] | None:
         """The share's results in job order, or None if the worker failed."""
         if self.proc is None:
             return None
-        self.thread.join()
-        if self.proc.returncode != 0 or not self.out:
-            return None
         try:
-            done = pickle.loads(self.out)
+            if self.proc.wait() != 0:
+                return None
+            with open(self.outbox, "rb") as fh:
+                done = pickle.load(fh)
         except Exception:
             return None
         if not isinstance(done, list) or len(done) != self.count:
@@ -378,13 +412,14 @@ class _Worker:
         return done
 
 
-def worker_main() -> None:
-    """Entry of a worker interpreter: pickled jobs on stdin, pickled results on stdout."""
-    out = sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing printed during analysis may corrupt the results stream
-    jobs = pickle.load(sys.stdin.buffer)
-    out.write(pickle.dumps(analyse_batch(jobs), protocol=pickle.HIGHEST_PROTOCOL))
-    out.flush()
+def worker_main(inbox: str, outbox: str) -> None:
+    """Entry of a worker interpreter: analyse the pickled jobs in `inbox`, pickle the results to `outbox`."""
+    gc.disable()  # a short-lived process that makes no reference cycles (see `_GcPause`)
+    with open(inbox, "rb") as fh:
+        jobs = pickle.load(fh)
+    results = analyse_batch(jobs)
+    with open(outbox, "wb") as fh:
+        pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # -- per-kind analysis -----------------------------------------------------------------------
