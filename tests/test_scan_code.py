@@ -381,3 +381,27 @@ def test_torch_module_layers_and_optuna_space(tmp_path: Path) -> None:
     space = _one(scan, "hyperparameter_search", "net.py", "depth")
     assert space.value == {"type": "int", "low": 2, "high": 8} and space.live is True
     assert _one(scan, "param", "net.py", "n_trials").value == 25
+
+
+def test_parallel_workers_give_the_same_evidence_as_one_process(
+    tree: Path, scan: CodeScan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from autodoc.scan import code, code_files
+
+    used: list[int] = []
+
+    class CountingWorker(code_files._Worker):
+        def results(self):  # type: ignore[no-untyped-def]
+            done = super().results()
+            used.append(0 if done is None else len(done))
+            return done
+
+    monkeypatch.setattr(code_files, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(code_files, "_core_count", lambda: 2)
+    monkeypatch.setattr(code_files, "_Worker", CountingWorker)
+    monkeypatch.setattr(code, "_MEMO", {})  # analyse again instead of reusing this process's results
+    parallel = scan_code(str(tree), commit_info=False)
+    assert used and all(used), "a worker process analysed a share of the files"
+    dump = lambda s: [i.model_dump_json() for i in s.items]  # noqa: E731
+    assert dump(parallel) == dump(scan)
+    assert parallel.report.model_dump_json() == scan.report.model_dump_json()
