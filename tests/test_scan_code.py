@@ -405,3 +405,23 @@ def test_parallel_workers_give_the_same_evidence_as_one_process(
     dump = lambda s: [i.model_dump_json() for i in s.items]  # noqa: E731
     assert dump(parallel) == dump(scan)
     assert parallel.report.model_dump_json() == scan.report.model_dump_json()
+
+
+def test_files_git_ignores_are_skipped_with_the_reason(tmp_path: Path) -> None:
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "out").mkdir(parents=True)
+    (repo / "train.py").write_text(
+        "from sklearn.linear_model import LogisticRegression\nLogisticRegression(C=2.0)\n"
+    )
+    (repo / "out" / "generated.py").write_text("x = 1\n")
+    (repo / "scratch.py").write_text("y = 2\n")
+    (repo / ".gitignore").write_text("out/\nscratch.py\n")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    result = scan_code(str(repo), commit_info=False)
+    reasons = {s.path: s.reason for s in result.report.skipped}
+    assert "ignored by git" in reasons["out/"] and "ignored by git" in reasons["scratch.py"]
+    assert [f.path for f in result.report.files if f.kind == "python"] == ["train.py"]
+    # pointing at an ignored folder on purpose scans it
+    assert [f.path for f in scan_code(str(repo / "out"), commit_info=False).report.files] == ["generated.py"]

@@ -166,10 +166,41 @@ def _excluded(relpath: str, name: str, patterns: tuple[str, ...]) -> bool:
     )
 
 
+def git_ignored(root: str) -> set[str]:
+    """Paths under `root` that git ignores (folders end with "/"): generated outputs, data, caches.
+
+    Empty when `root` is not in a git work tree, git is missing, or `root` itself is ignored
+    (then the user pointed at it on purpose).
+    """
+    try:
+        out = subprocess.run(
+            [
+                "git",
+                "-C",
+                root,
+                "ls-files",
+                "--others",
+                "--ignored",
+                "--exclude-standard",
+                "--directory",
+                "-z",
+            ],
+            capture_output=True,
+            timeout=20,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if out.returncode != 0:
+        return set()
+    paths = {p for p in out.stdout.decode("utf-8", "replace").split("\0") if p}
+    return set() if "./" in paths else paths
+
+
 def walk(root: str, exclude: tuple[str, ...]) -> tuple[list[Candidate], list[tuple[str, str]]]:
     """Files worth reading under `root`, and (relpath, reason) of those skipped at once."""
     found: list[Candidate] = []
     skipped: list[tuple[str, str]] = []
+    ignored = git_ignored(root)
     seen_dirs = {os.path.realpath(root)}
     stack = [("", root)]
     while stack:
@@ -196,8 +227,14 @@ def walk(root: str, exclude: tuple[str, ...]) -> tuple[list[Candidate], list[tup
             if is_dir:
                 if _skip_dir(entry):
                     continue
+                if rel + "/" in ignored:
+                    skipped.append((rel + "/", "ignored by git (.gitignore): generated or local files"))
+                    continue
                 seen_dirs.add(os.path.realpath(entry.path))
                 subdirs.append((rel, entry.path))
+                continue
+            if rel in ignored:
+                skipped.append((rel, "ignored by git (.gitignore): generated or local files"))
                 continue
             _add_file(entry, rel, found, skipped)
         stack.extend(reversed(subdirs))
