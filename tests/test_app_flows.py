@@ -134,6 +134,24 @@ def test_regeneration_changes_only_its_section_and_keeps_approved(
     assert any(f"Regenerating {after.section(target).heading} finished" in t for t in texts(at.success))
 
 
+def test_regenerating_one_block_leaves_the_rest_of_its_section(
+    clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult
+) -> None:
+    at = configured(demo_project, demo_store_uri, clean_env / "out")
+    _seed(at, generated)
+    sec = next(s for s in at.session_state["doc"].sections if len(s.blocks) > 1)
+    target = sec.blocks[0].id
+    before = {b.id: b.model_dump_json() for b in sec.blocks}
+    at.button(key=f"rg_{sec.id}").click().run()
+    at.selectbox(key=f"fb_block_{sec.id}").select(target).run()
+    at.text_area(key=f"fb_{sec.id}").input("Shorter.").run()
+    at.button(key=f"fb_go_{sec.id}").click().run()
+    finish(at)
+    after = at.session_state["doc"].section(sec.id)
+    assert after.blocks[0].feedback == "Shorter."
+    assert {b.id: b.model_dump_json() for b in after.blocks[1:]} == {k: before[k] for k in list(before)[1:]}
+
+
 def test_regenerating_an_approved_section_keeps_its_blocks(
     clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult
 ) -> None:

@@ -468,6 +468,12 @@ def _save_guidance(section_id: str, block_id: str) -> None:
 
 def _feedback_form(sec: Section, *, replan: bool) -> None:
     key = f"fb_{sec.id}"
+    target = None
+    if not replan and len(sec.blocks) > 1:  # one block alone, or the whole section
+        choices = {"": "The whole section"} | {b.id: _block_label(b) for b in sec.blocks}
+        target = st.selectbox(
+            "Regenerate", list(choices), format_func=choices.__getitem__, key=f"fb_block_{sec.id}"
+        )
     st.text_area("What should change?" if not replan else "What should the plan do differently?", key=key)
     row = st.container(horizontal=True)
     cols = [row] * 2
@@ -480,10 +486,20 @@ def _feedback_form(sec: Section, *, replan: bool) -> None:
         settings = _settings_or_error()
         if settings is not None:
             session.start_regenerate(
-                st.session_state, settings, sec.id, feedback=st.session_state.get(key), replan=replan
+                st.session_state,
+                settings,
+                sec.id,
+                feedback=st.session_state.get(key),
+                replan=replan,
+                block_id=target or None,
             )
             _set_mode(sec.id, None)
             st.rerun()
+
+
+def _block_label(block: Block) -> str:
+    title = getattr(block.plan, "title", None) or getattr(block.plan, "guidance", "")[:40]
+    return f"{block.plan.type}: {title}" if title else block.plan.type
 
 
 def write_view() -> None:
