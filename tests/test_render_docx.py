@@ -166,7 +166,7 @@ def test_provenance_appendix(doc):
     assert rows["Files scanned"] == "14"
     assert rows["Spec hash"] == "abc123def456"
     assert rows["MLflow tracking URI"] == "https://mlflow.example.test/"
-    assert rows["Text written by"] == "offline"
+    assert rows["Text written by"] == "the offline writer (no LLM)"
     libs = next(t for t in doc.tables if [c.text for c in t.rows[0].cells] == ["Library", "Version"])
     assert [c.text for c in libs.rows[1].cells] == ["mlflow", "3.17.2"]
 

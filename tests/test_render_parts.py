@@ -163,3 +163,15 @@ def test_citation_labels_write_runs_as_ranges_and_read_back():
     label = cite_label(list(numbers), numbers)
     assert label == "[1, 2, 4–7, 9]"
     assert cited_numbers(label) == set(numbers.values())
+
+
+def test_provenance_of_an_offline_document_claims_no_llm_call():
+    from autodoc.render.provenance import provenance_rows
+    from tests.test_render_support import make_state
+
+    state = make_state()
+    state.provenance = state.provenance.model_copy(update={"provider": "offline", "model": "offline"})
+    state.usage.calls = 22  # the offline writer's answers are not LLM calls
+    rows = dict(provenance_rows(state))
+    assert rows["Text written by"] == "the offline writer (no LLM)"
+    assert rows["LLM calls / tokens in / out"].startswith("none")

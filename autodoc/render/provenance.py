@@ -26,10 +26,17 @@ def provenance_rows(state: DocumentState) -> list[list[str]]:
         ["Files scanned", format_value(prov.files_scanned)],
         ["MLflow tracking URI", safe_uri(prov.mlflow_uri) if prov.mlflow_uri else "none"],
         ["Evidence hash", prov.evidence_hash or state.evidence_hash or "—"],
-        ["Text written by", prov.provider + (f" ({prov.model})" if prov.model else "")],
+        [
+            "Text written by",
+            "the offline writer (no LLM)"
+            if prov.provider == "offline"
+            else prov.provider + (f" ({prov.model})" if prov.model else ""),
+        ],
         [
             "LLM calls / tokens in / out",
-            f"{usage.calls:,} / {usage.input_tokens:,} / {usage.output_tokens:,}",
+            "none: the offline writer makes no LLM call"
+            if prov.provider == "offline"
+            else f"{usage.calls:,} / {usage.input_tokens:,} / {usage.output_tokens:,}",
         ],
     ]
     return rows
