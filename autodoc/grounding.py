@@ -41,6 +41,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from autodoc.document import CITATION_RE, FigureFlag
 from autodoc.evidence import EvidenceItem, EvidenceStore
@@ -197,66 +198,92 @@ def derived_counts(evidence: EvidenceStore) -> set[float]:
     return {float(c) for c in counts}
 
 
+@dataclass
+class _Base:
+    """What every check of one store shares, whatever it cites (computed once per store)."""
+
+    path_values: list[float]  # numbers in file paths name places, not figures
+    strings: list[str]  # MLflow ids, names and times
+    locations: set[int]
+    versions: set[str]
+    counts: set[float]
+    runs: dict[str, Any]  # run evidence id -> RunInfo
+
+
+def _base(evidence: EvidenceStore) -> _Base:
+    cache = evidence.__dict__.setdefault("_grounding_cache", {})
+    key = (id(evidence), len(evidence.items), "base")
+    if key in cache:
+        return cache[key]
+    base = _Base([], [], set(), set(), derived_counts(evidence), {})
+    for item in evidence.items:
+        src = item.source
+        base.locations.update(x for x in (src.line_start, src.line_end, src.cell) if x is not None)
+        if src.path:
+            _collect(src.path.replace("/", " "), base.path_values)
+        if src.model_version:
+            base.versions.add(src.model_version)
+    mlf = evidence.mlflow
+    for rm in mlf.registered_models if mlf else []:
+        for mv in rm.versions:
+            base.versions.add(mv.version)
+            base.strings += [mv.version, mv.created_at or "", mv.run_id or ""]
+    for exp in mlf.experiments if mlf else []:
+        base.strings.append(exp.experiment_id)
+        for run in exp.runs:
+            base.strings += [run.run_id, run.run_name or "", run.start_time or "", run.end_time or ""]
+            if run.evidence_id[2:].isdigit():  # an all-digit run8 written as a name
+                base.path_values.append(float(run.evidence_id[2:]))
+            base.runs[run.evidence_id] = run
+    cache[key] = base
+    return base
+
+
 def _numbers(evidence: EvidenceStore, allowed: set[str] | None) -> _Numbers:
     cache = evidence.__dict__.setdefault("_grounding_cache", {})
     # keyed on the object too: a copied store carries a copy of this cache in its __dict__
     key = (id(evidence), len(evidence.items), None if allowed is None else frozenset(allowed))
     if key in cache:
         return cache[key]
-    values: list[float] = []
-    strings: list[str] = []
-    locations: set[int] = set()
-    versions: set[str] = set()
-    for item in evidence.items:
-        src = item.source
-        locations.update(x for x in (src.line_start, src.line_end, src.cell) if x is not None)
-        if src.path:
-            _collect(src.path.replace("/", " "), values)  # "data/2024/sales.csv" names a place, not a figure
-        if src.model_version:
-            versions.add(src.model_version)
-        if allowed is not None and item.id not in allowed:
-            continue
+    base = _base(evidence)
+    values: list[float] = list(base.path_values)
+    strings: list[str] = list(base.strings)
+    index = evidence.index()
+    items = evidence.items if allowed is None else [index[i] for i in allowed if i in index]
+    for item in items:
         values += _item_numbers(item)
         _collect(item.label, values)
         _strings([item.value, item.attrs], strings)
-    if evidence.mlflow:
-        _snapshot_numbers(evidence, values, strings, versions, allowed)
-    counts = derived_counts(evidence)
+    _run_numbers(base, values, allowed)
     measured = sorted({abs(v) for v in values})
-    result = _Numbers(sorted(set(measured) | counts), "\n".join(strings), locations, versions, measured)
+    result = _Numbers(
+        sorted(set(measured) | base.counts), "\n".join(strings), base.locations, base.versions, measured
+    )
     if len(cache) > 64:
         cache.clear()
     cache[key] = result
     return result
 
 
-def _snapshot_numbers(
-    evidence: EvidenceStore,
-    values: list[float],
-    strings: list[str],
-    versions: set[str],
-    allowed: set[str] | None,
-) -> None:
-    mlf = evidence.mlflow
-    assert mlf is not None
-    for rm in mlf.registered_models:
-        for mv in rm.versions:
-            versions.add(mv.version)
-            strings += [mv.version, mv.created_at or "", mv.run_id or ""]
-    for exp in mlf.experiments:
-        strings.append(exp.experiment_id)
-        for run in exp.runs:
-            strings += [run.run_id, run.run_name or "", run.start_time or "", run.end_time or ""]
-            if run.evidence_id[2:].isdigit():  # an all-digit run8 written as a name
-                values.append(float(run.evidence_id[2:]))
-            if allowed is None or run.evidence_id in allowed:  # the whole run is cited
-                _collect(run.metrics, values)
-                _collect(run.params, values)
-                continue
-            # only the metrics and params cited one by one: a run's C=1.0 does not back "AUC 1.0"
-            rid = run.evidence_id
-            _collect([v for k, v in run.metrics.items() if f"{rid}:metric:{k}" in allowed], values)
-            _collect([v for k, v in run.params.items() if f"{rid}:param:{k}" in allowed], values)
+def _run_numbers(base: _Base, values: list[float], allowed: set[str] | None) -> None:
+    """Metrics and params of the runs cited whole, and of those cited one by one."""
+    if allowed is None:
+        for run in base.runs.values():
+            _collect(run.metrics, values)
+            _collect(run.params, values)
+        return
+    for aid in allowed:
+        rid, _, rest = aid.partition(":metric:") if ":metric:" in aid else aid.partition(":param:")
+        run = base.runs.get(rid if rest else aid)
+        if run is None:
+            continue
+        if not rest:  # the whole run is cited
+            _collect(run.metrics, values)
+            _collect(run.params, values)
+        elif ":metric:" in aid and rest in run.metrics:  # a run's C=1.0 does not back "AUC 1.0"
+            _collect(run.metrics[rest], values)
+        elif ":param:" in aid and rest in run.params:
+            _collect(run.params[rest], values)
 
 
 # ------------------------------------------------------------------------ the figures
