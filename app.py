@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from autodoc.cache import cache_path
 from autodoc.errors import AutodocError
+from autodoc.pipeline.cache import cache_path
 from autodoc.ui import panels, session, sidebar
 
 

@@ -59,7 +59,7 @@ def build_store(folder: Path = OUT) -> str:
 
 def run() -> dict:
     """Build (once) and scan the store; returns the figures."""
-    from autodoc.scan.tracking import scan_mlflow
+    from autodoc.scan.mlflow.snapshot import scan_mlflow
     from autodoc.settings import Settings
 
     started = time.monotonic()
@@ -71,7 +71,7 @@ def run() -> dict:
         scan = scan_mlflow(Settings(mlflow_uri=uri))
         results[label] = time.perf_counter() - t0
     snap = scan.snapshot
-    from autodoc.scan import tracking
+    from autodoc.scan.mlflow import snapshot as tracking
 
     default_page = tracking.RUN_PAGE
     tracking.RUN_PAGE = 100  # ten pages of runs instead of one: calls should rise by nine

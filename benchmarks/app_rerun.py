@@ -30,7 +30,7 @@ def main() -> int:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     from streamlit.testing.v1 import AppTest
 
-    from autodoc.ui.sample import sample_document
+    from tests.support.sample import sample_document
 
     os.chdir(tempfile.mkdtemp(prefix="autodoc-bench-"))  # no doc_spec.yaml, no cache, no .env
     at = AppTest.from_file(str(APP), default_timeout=120)

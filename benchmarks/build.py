@@ -32,7 +32,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"load average before: {load:.1f} on {os.cpu_count()} cores (wall time suffers above 1)")
     start = time.perf_counter()
-    from autodoc.cache import load_state, save_state
+    from autodoc.pipeline.cache import load_state, save_state
     from autodoc.render.charts import _cached_png
     from autodoc.render.docx import render_docx
     from autodoc.render.notebook import render_notebook

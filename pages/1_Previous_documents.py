@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from autodoc.cache import cache_path, load_state
 from autodoc.errors import AutodocError
 from autodoc.paths import check_allowed
+from autodoc.pipeline.cache import cache_path, load_state
 from autodoc.ui import session
 
 PATTERNS = ("*.docx", "*.ipynb", "*.json", "*.md")

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from autodoc.cache import cache_path, save_state
 from autodoc.errors import PathNotAllowedError, SpecError
 from autodoc.paths import check_allowed
+from autodoc.pipeline.cache import cache_path, save_state
 from autodoc.spec import list_templates
-from autodoc.ui.sample import sample_document
 from autodoc.ui.session import MAX_SPEC_BYTES, spec_from_upload
+from tests.support.sample import sample_document
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 KEY_VARS = (

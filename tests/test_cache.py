@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from autodoc.atomic import atomic_write
-from autodoc.cache import CacheWriter, cache_path, dump_state, load_state, save_state
 from autodoc.document import Block, DocumentState, NarrativeContent, NarrativePlan, Section
 from autodoc.errors import CacheError
+from autodoc.pipeline.cache import CacheWriter, cache_path, dump_state, load_state, save_state
 from autodoc.settings import Settings
 
 

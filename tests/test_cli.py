@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from autodoc import cli
-from autodoc.cli import generate_parser, main, overrides_from
+from autodoc.cli import commands as cli
+from autodoc.cli.commands import generate_parser, main, overrides_from
 from autodoc.document import Block, DocumentState, FigureFlag, NarrativeContent, NarrativePlan, Section, Usage
 from autodoc.progress import Progress
 from autodoc.settings import load_settings
@@ -404,7 +404,7 @@ def _state(flags: bool, failed: bool) -> DocumentState:
 
 class _Result:
     def __init__(self, state, exit_code):
-        from autodoc.pipeline import Outputs
+        from autodoc.pipeline.api import Outputs
 
         self.state, self.exit_code = state, exit_code
         self.outputs = Outputs(
@@ -466,7 +466,7 @@ def _demo_project() -> Path:
 
 
 def _finished_blocks(out: Path) -> tuple[int, int]:
-    from autodoc.cache import cache_path, load_state
+    from autodoc.pipeline.cache import cache_path, load_state
 
     state = load_state(cache_path(out))
     blocks = [b for _, b in state.blocks()]
@@ -586,7 +586,7 @@ def test_ctrl_c_keeps_previous_document_and_a_resumable_cache(clean_env, fake_ll
     import subprocess
     import sys
 
-    from autodoc.cache import cache_path
+    from autodoc.pipeline.cache import cache_path
 
     out = clean_env / "out"
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")

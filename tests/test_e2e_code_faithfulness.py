@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from docx import Document
 
-from autodoc import grounding, pipeline
+from autodoc import pipeline
 from autodoc.document import NarrativeContent
 from autodoc.settings import Settings
 from autodoc.spec import load_spec
+from autodoc.write import grounding
 
 REPO = Path(__file__).resolve().parent.parent
 # Validation methods the demo does NOT implement: naming one as done would be invented.

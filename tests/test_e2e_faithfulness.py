@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from docx import Document
 
-from autodoc.cli import main
+from autodoc.cli.commands import main
 from autodoc.document import CITATION_RE, ChartContent, DocumentState, TableContent
 from autodoc.render.format import format_cell, format_value
 from autodoc.render.text import cited_numbers
@@ -344,8 +344,8 @@ def test_invented_figure_in_a_planned_title_is_re_asked_and_never_printed(run: d
     "of one kind), so '10 folds' passes although the cited cross-validation uses cv_folds = 5",
 )
 def test_a_figure_next_to_a_citation_must_match_the_cited_evidence(run: dict[str, Any]) -> None:
-    from autodoc import grounding
     from autodoc.evidence import EvidenceStore
+    from autodoc.write import grounding
 
     evidence = EvidenceStore.model_validate_json((run["out"] / "evidence.json").read_text(encoding="utf-8"))
     section = next(s for s in run["state"].sections if s.spec_name == "Validation Results")

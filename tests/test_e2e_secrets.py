@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from mlflow import MlflowClient
 
-from autodoc.cli import main
+from autodoc.cli.commands import main
 from tests.support.fake_llm import FakeLLM
 from tests.support.mlflow_fixtures import clone_store
 
@@ -302,7 +302,7 @@ def test_password_in_the_mlflow_uri_reaches_no_output_or_console(
 
 
 def test_password_in_a_postgres_tracking_uri_is_hidden_in_settings_and_messages() -> None:
-    from autodoc.scan.tracking_client import display_uri
+    from autodoc.scan.mlflow.client import display_uri
     from autodoc.settings import Settings
 
     uri = f"postgresql://mlflow:{URI_PW}@db.internal:5432/mlflow"
@@ -314,7 +314,7 @@ def test_password_in_a_postgres_tracking_uri_is_hidden_in_settings_and_messages(
 
 
 def test_password_in_the_base_url_is_not_printed(capsys: pytest.CaptureFixture[str]) -> None:
-    from autodoc import cli
+    from autodoc.cli import commands as cli
     from autodoc.settings import Settings
 
     settings = Settings(provider="openai", base_url=f"https://proxy:{URI_PW}@llm.internal/v1")

@@ -15,7 +15,7 @@ from autodoc.document import (
     TablePlan,
     TableSource,
 )
-from autodoc.fill import fill_chart, fill_image, fill_table, validate_plan
+from autodoc.write.fill import fill_chart, fill_image, fill_table, validate_plan
 from tests.test_select import GBM_V1, LOGREG_V1, sample_store, section
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autodoc.grounding import check, strip_unknown_citations
+from autodoc.write.grounding import check, strip_unknown_citations
 from tests.test_select import sample_store
 
 

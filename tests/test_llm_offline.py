@@ -76,7 +76,6 @@ def test_network_guard_blocks_connections(no_network: None) -> None:
 
 
 def test_offline_provider_plans_and_writes_without_network(no_network: None) -> None:
-    pytest.importorskip("autodoc.offline", reason="the offline writer (autodoc/offline.py) is not there yet")
     provider = get_provider(Settings(provider="offline"))
     assert (provider.name, provider.model) == ("offline", "offline")
     plan = ask(provider, offline_request(plan_task(), PlanReply))

@@ -64,7 +64,7 @@ def test_structured_output_through_the_real_protocol() -> None:
 
 
 def test_invented_figures_are_flagged() -> None:
-    grounding = pytest.importorskip("autodoc.grounding")
+    grounding = pytest.importorskip("autodoc.write.grounding")
     from autodoc.evidence import EvidenceStore
 
     item = EvidenceItem(

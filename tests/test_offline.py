@@ -10,12 +10,12 @@ import pytest
 
 from autodoc.document import ChartPlan, ImagePlan, ListPlan, NarrativePlan, PlanReply, Section, TablePlan
 from autodoc.evidence import EvidenceStore
-from autodoc.fill import fill_chart, fill_image, fill_table, validate_plan
-from autodoc.grounding import check
 from autodoc.llm.base import PlanTask, WriteTask
-from autodoc.offline import plan_section, write_block
-from autodoc.section_request import task_fields
-from autodoc.select import image_ids, missing_for, select_evidence, table_kinds
+from autodoc.llm.offline.writer import plan_section, write_block
+from autodoc.plan.request import task_fields
+from autodoc.plan.select import image_ids, missing_for, select_evidence, table_kinds
+from autodoc.write.fill import fill_chart, fill_image, fill_table, validate_plan
+from autodoc.write.grounding import check
 from tests.test_select import sample_store
 
 # The 14-section spec of the benchmark, 3 of them per_model.

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 
 from autodoc import pipeline
-from autodoc.cache import cache_path, load_state
 from autodoc.document import CITATION_RE, DocumentState
 from autodoc.errors import AutodocError
+from autodoc.pipeline.cache import cache_path, load_state
+from autodoc.pipeline.report import run_report
 from autodoc.progress import Progress
-from autodoc.report import run_report
 from autodoc.settings import Settings
 from tests.support.fake_llm import FakeLLM, prompt_text, request_schema
 from tests.support.llm_fixtures import llm_settings

@@ -13,8 +13,8 @@ import pytest
 from docx import Document
 
 from autodoc import pipeline
-from autodoc.cache import cache_path, load_state
 from autodoc.document import CITATION_RE
+from autodoc.pipeline.cache import cache_path, load_state
 from autodoc.progress import Progress
 from autodoc.settings import Settings
 from autodoc.spec import SectionSpec, Spec

@@ -15,7 +15,7 @@ import pytest
 
 from autodoc import pipeline
 from autodoc.document import CITATION_RE
-from autodoc.report import run_report
+from autodoc.pipeline.report import run_report
 from autodoc.settings import Settings
 from autodoc.spec import SectionSpec, Spec
 from tests.test_plan import make_evidence

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from autodoc import pipeline
-from autodoc.cache import cache_path, load_state
 from autodoc.errors import CacheError
-from autodoc.write import build_write_request
+from autodoc.pipeline.cache import cache_path, load_state
+from autodoc.write.narrative import build_write_request
 from tests.support.fake_llm import FakeLLM
 from tests.support.llm_fixtures import llm_settings
 from tests.test_pipeline import realistic_responder

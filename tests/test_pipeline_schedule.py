@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+from autodoc.pipeline.schedule import Job, Scheduler
 from autodoc.progress import Progress
-from autodoc.schedule import Job, Scheduler
 
 
 class Meter:

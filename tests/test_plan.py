@@ -14,7 +14,7 @@ from autodoc.evidence import (
     RunInfo,
     Source,
 )
-from autodoc.plan import expand_sections, slug
+from autodoc.plan.planner import expand_sections, slug
 from autodoc.spec import SectionSpec, Spec
 
 RUN_A = "a1b2c3d4" + "0" * 24
@@ -261,9 +261,9 @@ def test_per_model_section_without_models_says_none_were_found() -> None:
 
 def test_a_plan_naming_missing_evidence_is_reasked(fake_llm) -> None:  # type: ignore[no-untyped-def]
     from autodoc.llm.registry import get_provider
-    from autodoc.plan import assign_evidence, plan_section
+    from autodoc.pipeline.schedule import Session
+    from autodoc.plan.planner import assign_evidence, plan_section
     from autodoc.progress import Progress
-    from autodoc.schedule import Session
     from tests.support.llm_fixtures import llm_settings
 
     evidence = make_evidence()
@@ -290,9 +290,9 @@ def test_a_plan_naming_missing_evidence_is_reasked(fake_llm) -> None:  # type: i
 
 def test_blocks_still_naming_missing_evidence_after_reasks_are_dropped_and_said(fake_llm) -> None:  # type: ignore[no-untyped-def]
     from autodoc.llm.registry import get_provider
-    from autodoc.plan import assign_evidence, plan_section
+    from autodoc.pipeline.schedule import Session
+    from autodoc.plan.planner import assign_evidence, plan_section
     from autodoc.progress import Progress
-    from autodoc.schedule import Session
     from tests.support.llm_fixtures import llm_settings
 
     evidence = make_evidence()

@@ -11,7 +11,7 @@ import pytest
 from autodoc.errors import ScanError
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.scan import run_scan
-from autodoc.scan.code import CodeScan, scan_code
+from autodoc.scan.code.tree import CodeScan, scan_code
 from autodoc.settings import Settings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "code" / "project"
@@ -276,7 +276,7 @@ def test_git_commit_and_dirty_flag(tmp_path: Path) -> None:
 
 
 def test_rescan_uses_the_disk_cache(tree: Path, tmp_path: Path) -> None:
-    from autodoc.scan import code as code_mod
+    from autodoc.scan.code import tree as code_mod
 
     first = scan_code(str(tree), commit_info=False, cache_dir=str(tmp_path))
     code_mod._MEMO.clear()
@@ -386,7 +386,8 @@ def test_torch_module_layers_and_optuna_space(tmp_path: Path) -> None:
 def test_parallel_workers_give_the_same_evidence_as_one_process(
     tree: Path, scan: CodeScan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from autodoc.scan import code, code_files
+    from autodoc.scan.code import files as code_files
+    from autodoc.scan.code import tree as code
 
     used: list[int] = []
 

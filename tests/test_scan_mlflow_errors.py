@@ -13,8 +13,8 @@ import mlflow  # noqa: F401 (imported up front: the 10 s bounds below are about 
 import pytest
 
 from autodoc.errors import MlflowUnavailableError
-from autodoc.scan.tracking import scan_mlflow
-from autodoc.scan.tracking_client import NO_MLFLOW_NOTE
+from autodoc.scan.mlflow.client import NO_MLFLOW_NOTE
+from autodoc.scan.mlflow.snapshot import scan_mlflow
 from autodoc.settings import Settings
 from tests.support.mlflow_fixtures import free_port
 

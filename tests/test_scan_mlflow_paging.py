@@ -8,8 +8,8 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.entities import Metric, Param, RunTag
 
-from autodoc.scan import tracking
-from autodoc.scan.tracking import scan_mlflow
+from autodoc.scan.mlflow import snapshot as tracking
+from autodoc.scan.mlflow.snapshot import scan_mlflow
 from autodoc.settings import Settings
 from tests.support.mlflow_fixtures import clone_store, empty_store
 

@@ -20,7 +20,7 @@ from autodoc.evidence import (
     RunInfo,
     Source,
 )
-from autodoc.select import compact, image_ids, missing_for, section_topics, select_evidence, table_kinds
+from autodoc.plan.select import compact, image_ids, missing_for, section_topics, select_evidence, table_kinds
 
 LOGREG_V1 = "a1b2c3d4" + "0" * 24
 LOGREG_V2 = "b2c3d4e5" + "0" * 24

@@ -314,7 +314,7 @@ def test_openai_compatible_server_needs_no_key():
 
 def test_a_registered_plugin_provider_can_be_chosen():
     from autodoc.llm import registry
-    from autodoc.llm.offline_provider import OfflineProvider
+    from autodoc.llm.offline.provider import OfflineProvider
 
     registry.register("inhouse", lambda settings: OfflineProvider(settings))
     try:

@@ -12,10 +12,10 @@ from autodoc.document import Block, ListPlan, NarrativePlan, Section
 from autodoc.errors import LLMConfigError
 from autodoc.evidence import EvidenceItem, EvidenceStore, Source
 from autodoc.llm.registry import get_provider
-from autodoc.plan import assign_evidence, expand_sections
+from autodoc.pipeline.schedule import Session
+from autodoc.plan.planner import assign_evidence, expand_sections
 from autodoc.progress import Progress
-from autodoc.schedule import Session
-from autodoc.write import WRITE_SECTION_ITEMS, build_write_request, write_text_block
+from autodoc.write.narrative import WRITE_SECTION_ITEMS, build_write_request, write_text_block
 from tests.support.fake_llm import FakeLLM
 from tests.support.llm_fixtures import llm_settings
 from tests.test_plan import make_evidence, make_spec
@@ -85,7 +85,7 @@ def test_cross_validation_backed_by_evidence_is_not_flagged(fake_llm: FakeLLM) -
 
 
 def test_cv_only_in_legacy_code_does_not_back_a_claim_but_a_logged_cv_metric_does() -> None:
-    from autodoc.write import _unsupported_claims
+    from autodoc.write.narrative import _unsupported_claims
 
     evidence = make_evidence()
     evidence.items.append(_kfold("old.py", 3, live=False))
@@ -139,7 +139,7 @@ def test_prompt_carries_the_block_ids_then_a_capped_section_selection(fake_llm: 
 
 def test_a_wrong_key_fails_at_once_with_a_config_error(fake_llm: FakeLLM, tmp_path: Path) -> None:
     from autodoc import pipeline
-    from autodoc.cache import cache_path
+    from autodoc.pipeline.cache import cache_path
 
     fake_llm.fault("401", count=50)
     settings = llm_settings(fake_llm, "openai", output_dir=str(tmp_path))

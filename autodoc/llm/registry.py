@@ -64,7 +64,7 @@ def _anthropic(settings: Any) -> Provider:
 
 
 def _offline(settings: Any) -> Provider:
-    from autodoc.llm.offline_provider import OfflineProvider
+    from autodoc.llm.offline.provider import OfflineProvider
 
     return OfflineProvider(settings)
 

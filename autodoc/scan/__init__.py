@@ -65,7 +65,7 @@ def _timed(timings: dict[str, float], name: str, fn: Any, *args: Any) -> Any:
 
 
 def _scan_code(settings: Settings, progress: Progress | None) -> Any:
-    from autodoc.scan.code import scan_code
+    from autodoc.scan.code.tree import scan_code
 
     if progress:
         progress.set_current(PHASE, f"reading code in {settings.code_root}")
@@ -90,7 +90,7 @@ def _scan_code(settings: Settings, progress: Progress | None) -> Any:
 
 def _scan_mlflow(settings: Settings, progress: Progress | None) -> Any:
     try:
-        from autodoc.scan.tracking import scan_mlflow
+        from autodoc.scan.mlflow.snapshot import scan_mlflow
     except ImportError:
         return None
     if progress:

@@ -82,7 +82,7 @@ def _recheck(text: str, evidence: EvidenceStore | None) -> list:
     if evidence is None:
         return []
     try:
-        from autodoc.grounding import check
+        from autodoc.write.grounding import check
     except ImportError:  # the grounding module is optional for the app
         return []
     return list(check(text, evidence).flags)

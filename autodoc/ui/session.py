@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from autodoc import pipeline
-from autodoc.cache import cache_path, load_state, save_state
 from autodoc.document import DocumentState
 from autodoc.errors import AutodocError, ConfigError
 from autodoc.evidence import EvidenceStore
 from autodoc.paths import check_allowed
+from autodoc.pipeline.cache import cache_path, load_state, save_state
 from autodoc.progress import Progress
 from autodoc.settings import KEY_VARS, Settings, load_settings
 from autodoc.spec import Spec, list_templates, load_spec, parse_spec, template_text

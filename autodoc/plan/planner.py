@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from autodoc import select
 from autodoc.document import Block, NarrativeContent, NarrativePlan, PlanReply, Section, Usage
 from autodoc.errors import LLMOutputError
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.llm.base import LLMRequest, PlanTask
-from autodoc.section_request import (
+from autodoc.plan import select
+from autodoc.plan.request import (
     ask_parsed,
     build_request,
     evidence_lines,
@@ -195,7 +195,7 @@ def plan_section(
 
 def _drop_unknown(blocks: list[Block], evidence: EvidenceStore, section: Section) -> list[Block]:
     """Keep the blocks whose plan validates on its own; the rest name missing evidence."""
-    from autodoc import fill
+    from autodoc.write import fill
 
     kept = [b for b in blocks if not fill.validate_plan(PlanReply(blocks=[b.plan]), evidence, section)]
     if not kept:

@@ -23,11 +23,12 @@ import threading
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from autodoc.scan.pyfacts import Fact, ModuleFacts, extract
+from autodoc.scan.code.facts import Fact, ModuleFacts, extract
 from autodoc.scan.secrets import PLACEHOLDER, is_secret_name, redact
 
 MAX_BYTES = 1_000_000
@@ -404,7 +405,7 @@ def _split(sizes: list[int], n: int) -> list[list[int]]:
 
 _WORKER_CODE = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from autodoc.scan.code_files import worker_main; worker_main(sys.argv[2], sys.argv[3])"
+    "from autodoc.scan.code.files import worker_main; worker_main(sys.argv[2], sys.argv[3])"
 )
 
 
@@ -420,7 +421,7 @@ class _Worker:
         self.proc: subprocess.Popen[bytes] | None = None
         self.outbox = os.path.join(tmp, f"out-{n}.pkl")
         inbox = os.path.join(tmp, f"in-{n}.pkl")
-        package_parent = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        package_parent = str(Path(__file__).resolve().parents[3])  # the folder holding `autodoc`
         try:
             with open(inbox, "wb") as fh:
                 pickle.dump(jobs, fh, protocol=pickle.HIGHEST_PROTOCOL)

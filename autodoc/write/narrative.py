@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from autodoc import select
 from autodoc.document import (
     CITATION_RE,
     Block,
@@ -28,7 +27,8 @@ from autodoc.document import (
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.llm.base import LLMRequest, WriteTask
-from autodoc.section_request import (
+from autodoc.plan import select
+from autodoc.plan.request import (
     ask_parsed,
     build_request,
     evidence_lines,
@@ -164,7 +164,7 @@ def build_write_request(
 
 def check_text(text: str, evidence: EvidenceStore, allowed: list[str]) -> tuple[list[str], list[FigureFlag]]:
     """Problems to show the model on a re-ask, and the flags they would become."""
-    from autodoc import grounding
+    from autodoc.write import grounding
 
     result = grounding.check(text, evidence, allowed_ids=allowed)
     claim_errors, claim_flags = _unsupported_claims(text, evidence)
@@ -230,7 +230,7 @@ def write_text_block(
         validate=lambda r: check_text(r.text, evidence, allowed)[0],
         what=f"block {block.id}",
     )
-    from autodoc import grounding
+    from autodoc.write import grounding
 
     text = grounding.strip_unknown_citations(result.parsed.text, evidence)
     text = _strip_disallowed(text, allowed)
@@ -268,7 +268,7 @@ def fill_block(
     section: Section, block: Block, evidence: EvidenceStore, fetch: Callable[[str, str], bytes | None] | None
 ) -> BlockResult:
     """Fill a table, chart or image from evidence (no LLM)."""
-    from autodoc import fill
+    from autodoc.write import fill
 
     plan = block.plan
     if plan.type == "table":
@@ -289,7 +289,7 @@ def artifact_fetcher(evidence: EvidenceStore) -> Callable[[str, str], bytes | No
     uri = evidence.mlflow.tracking_uri
 
     def fetch(run_id: str, path: str) -> bytes | None:
-        from autodoc.scan.tracking import fetch_artifact
+        from autodoc.scan.mlflow.snapshot import fetch_artifact
 
         return fetch_artifact(uri, run_id, path)
 

@@ -11,12 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from autodoc import select
 from autodoc.document import Section, Usage
 from autodoc.errors import LLMOutputError
 from autodoc.evidence import EvidenceItem
 from autodoc.llm import reask
 from autodoc.llm.base import LLMRequest, Message, PlanTask, WriteTask
+from autodoc.plan import select
 
 MAX_TOKENS = 1500
 

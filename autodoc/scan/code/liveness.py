@@ -13,8 +13,8 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from autodoc.scan.code_files import FileResult
-from autodoc.scan.pyfacts import MAIN, MODULE, ModuleFacts
+from autodoc.scan.code.facts import MAIN, MODULE, ModuleFacts
+from autodoc.scan.code.files import FileResult
 
 _LEGACY_RE = re.compile(
     r"(^|/|_)(old|legacy|deprecated|archive[sd]?|backup|unused|attic|obsolete|bak)(/|_|\.|\d)", re.I
@@ -52,7 +52,7 @@ class Liveness:
 
 
 def find_liveness(files: dict[str, FileResult]) -> Liveness:
-    from autodoc.scan.code import find_module
+    from autodoc.scan.code.tree import find_module
 
     live = Liveness()
     modules = {rel: r.module for rel, r in files.items() if r.module is not None}

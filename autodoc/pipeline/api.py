@@ -21,15 +21,17 @@ from pathlib import Path
 from typing import Any
 
 import autodoc
-from autodoc import cache, plan, report, write
 from autodoc.atomic import atomic_write
 from autodoc.document import Block, DocumentState, Provenance, Section, Usage
 from autodoc.errors import AutodocError, CacheError, Cancelled, ConfigError, LLMConfigError
 from autodoc.evidence import EvidenceStore
+from autodoc.pipeline import cache, report
+from autodoc.pipeline.schedule import Job, Scheduler, Session
+from autodoc.plan import planner as plan
 from autodoc.progress import Progress
-from autodoc.schedule import Job, Scheduler, Session
 from autodoc.settings import Settings
 from autodoc.spec import Spec
+from autodoc.write import narrative as write
 
 FINISHED = ("written", "flagged", "approved", "edited")
 PROTECTED = ("approved", "edited")

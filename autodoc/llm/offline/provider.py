@@ -1,7 +1,7 @@
 """`offline` provider: no LLM, no network; the deterministic offline writer answers.
 
-It dispatches on the structured `request.task` (`PlanTask` -> `autodoc.offline.plan_section`,
-`WriteTask` -> `autodoc.offline.write_block`) and reports zero tokens.
+It dispatches on the structured `request.task` (`PlanTask` -> `autodoc.llm.offline.writer.plan_section`,
+`WriteTask` -> `autodoc.llm.offline.writer.write_block`) and reports zero tokens.
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ from typing import Any
 
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile, Source
-from autodoc.scan.code_files import (
+from autodoc.scan.code.facts import Fact
+from autodoc.scan.code.files import (
     Candidate,
     FileResult,
     analyse_many,
@@ -30,8 +31,7 @@ from autodoc.scan.code_files import (
     sha256,
     walk,
 )
-from autodoc.scan.code_live import Liveness, find_liveness
-from autodoc.scan.pyfacts import Fact
+from autodoc.scan.code.liveness import Liveness, find_liveness
 from autodoc.scan.secrets import redact
 
 
@@ -39,11 +39,11 @@ def _scanner_fingerprint() -> str:
     """Changes whenever the per-file analysis code changes, so stale cached facts are never reused."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for name in ("pyfacts.py", "code_files.py", "secrets.py"):
+    for path in [*sorted(here.glob("*.py")), here.parent / "secrets.py"]:
         try:
-            digest.update((here / name).read_bytes())
+            digest.update(path.read_bytes())
         except OSError:
-            digest.update(name.encode())
+            digest.update(path.name.encode())
     return digest.hexdigest()[:12]
 
 

@@ -39,7 +39,7 @@ from autodoc.evidence import (
     RunInfo,
 )
 from autodoc.scan import secrets
-from autodoc.scan.tracking_client import (
+from autodoc.scan.mlflow.client import (
     NO_MLFLOW_NOTE,
     CountingClient,
     check_reachable,
@@ -51,7 +51,7 @@ from autodoc.scan.tracking_client import (
     resolve_uri,
     unavailable,
 )
-from autodoc.scan.tracking_items import LoggedModelInfo, build_items, iso, short_run_ids
+from autodoc.scan.mlflow.items import LoggedModelInfo, build_items, iso, short_run_ids
 from autodoc.settings import Settings
 
 RUN_PAGE = 5000  # search_runs page size (the server allows up to 50000)

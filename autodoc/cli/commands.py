@@ -415,7 +415,7 @@ def run_with_progress(work: Callable[[], T], progress: Progress, display: Progre
 
 def _report_stop(settings: Settings, error: BaseException | None) -> int:
     """After Ctrl-C: say what was kept and how to resume."""
-    from autodoc.cache import cache_path, load_state
+    from autodoc.pipeline.cache import cache_path, load_state
 
     if error is not None and not isinstance(error, AutodocError | KeyboardInterrupt):
         print(f"while stopping: {type(error).__name__}: {error}", file=sys.stderr)
@@ -783,7 +783,7 @@ def demo_command(argv: list[str]) -> int:
 
 def _demo_spec() -> Path:
     """The repository's doc_spec.yaml, or the identical packaged default template."""
-    repo_spec = Path(__file__).resolve().parent.parent / "doc_spec.yaml"
+    repo_spec = Path(__file__).resolve().parents[2] / "doc_spec.yaml"
     if repo_spec.is_file():
         return repo_spec
     from autodoc.atomic import atomic_write

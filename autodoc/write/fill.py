@@ -31,7 +31,7 @@ from autodoc.document import (
     TableSource,
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore, ExperimentInfo, ModelVersionInfo, RunInfo
-from autodoc.select import (
+from autodoc.plan.select import (
     _DATA_METRIC,
     _estimator_name,
     estimator_families,

@@ -1,0 +1,1 @@
+"""The offline writer: a deterministic planner and prose from evidence, no network."""

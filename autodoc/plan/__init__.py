@@ -1,0 +1,1 @@
+"""Planning: the spec becomes sections, each section gets its typed blocks."""

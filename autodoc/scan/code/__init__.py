@@ -1,0 +1,1 @@
+"""Reading a codebase without running it: files, facts, values and which code is live."""

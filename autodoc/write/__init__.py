@@ -1,0 +1,1 @@
+"""Writing: narratives from evidence, figures checked against it, tables and charts filled by code."""
