@@ -69,6 +69,12 @@ MlflowKind = Literal[
     "logged_model",
 ]
 
+# What part of the project a code fact belongs to; production values are the model's values.
+# production: reached from a production entry point (what trains/registers the model);
+# serving: reached from a serving app (routes, hooks); exploratory: notebooks, scratch work;
+# test: test code; legacy: reached from nothing.
+Role = Literal["production", "serving", "exploratory", "test", "legacy"]
+
 # Topics used to send each section only the evidence it needs.
 Topic = Literal[
     "overview",
@@ -140,6 +146,7 @@ class EvidenceItem(BaseModel):
     topics: list[str] = Field(default_factory=list)  # Topic values
     source: Source
     live: bool | None = None  # code: reached from an entry point (True) / dead or legacy (False)
+    role: Role | None = None  # code: which part of the project it belongs to (None: MLflow)
 
 
 class FileRecord(BaseModel):
