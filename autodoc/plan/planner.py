@@ -168,7 +168,7 @@ def plan_section(
     section: Section, evidence: EvidenceStore, provider: object, title: str, feedback: str | None = None
 ) -> PlanResult:
     """Ask for the section's blocks (re-asked on unknown evidence); raises on failure."""
-    from autodoc import fill  # lazy: planning imports the filler only when it plans
+    from autodoc.write import fill  # lazy: planning imports the filler only when it plans
 
     request = build_plan_request(section, evidence, title, feedback)
     result = ask_parsed(

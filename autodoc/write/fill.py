@@ -727,7 +727,7 @@ def _check_title(where: str, title: str | None, evidence: EvidenceStore) -> list
     figure the evidence does not (narratives are checked when written; titles never are)."""
     if not title:
         return []
-    from autodoc import grounding  # lazy: only plans with titles need it
+    from autodoc.write import grounding  # lazy: only plans with titles need it
 
     flags = grounding.check(title, evidence).flags
     if not flags:

@@ -32,7 +32,7 @@ class OfflineProvider:
                 "the request carries no structured task"
             )
         started = time.monotonic()
-        from autodoc import offline  # lazy: only the offline provider needs the writer
+        from autodoc.llm.offline import writer as offline  # lazy: only the offline provider needs the writer
 
         parsed = offline.plan_section(task) if isinstance(task, PlanTask) else offline.write_block(task)
         return LLMResponse(
