@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.test_render_support
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.support.builders.state
 
 
 def _timed(label: str, func, *args):
@@ -36,7 +36,7 @@ def main() -> None:
     from autodoc.render.charts import _cached_png
     from autodoc.render.docx import render_docx
     from autodoc.render.notebook import render_notebook
-    from tests.test_render_support import make_big_state
+    from tests.support.builders.state import make_big_state
 
     print(f"{'import renderers (matplotlib, python-docx)':<46} {time.perf_counter() - start:6.2f} s")
     state = make_big_state(args.sections, args.charts)

@@ -16,7 +16,7 @@ from autodoc.document import (
     TableSource,
 )
 from autodoc.write.fill import fill_chart, fill_image, fill_table, validate_plan
-from tests.test_select import GBM_V1, LOGREG_V1, sample_store, section
+from tests.support.builders.store import GBM_V1, LOGREG_V1, sample_store, section
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autodoc.write.grounding import check, strip_unknown_citations
-from tests.test_select import sample_store
+from tests.support.builders.store import sample_store
 
 
 @pytest.fixture(scope="module")

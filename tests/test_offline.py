@@ -16,7 +16,7 @@ from autodoc.plan.request import task_fields
 from autodoc.plan.select import image_ids, missing_for, select_evidence, table_kinds
 from autodoc.write.fill import fill_chart, fill_image, fill_table, validate_plan
 from autodoc.write.grounding import check
-from tests.test_select import sample_store
+from tests.support.builders.store import sample_store
 
 # The 14-section spec of the benchmark, 3 of them per_model.
 SPEC = [
@@ -232,7 +232,7 @@ def test_feedback_asking_for_less_shortens_the_text(store):
 
 
 def test_the_root_readme_speaks_for_the_project_not_a_nested_notebook():
-    from tests.test_select import _code
+    from tests.support.builders.store import code_item as _code
 
     notebook = _code(
         "notebook_markdown",

@@ -22,10 +22,10 @@ from autodoc.pipeline.cache import cache_path, load_state
 from autodoc.pipeline.report import run_report
 from autodoc.progress import Progress
 from autodoc.settings import Settings
+from tests.support.builders.evidence import make_evidence, make_spec
 from tests.support.fake_llm import FakeLLM, prompt_text, request_schema
 from tests.support.llm_fixtures import llm_settings
 from tests.support.prompts import writes_narrative
-from tests.test_plan import make_evidence, make_spec
 
 ID_LINE = re.compile(r"^([a-z]{1,2}:[^\s|]+) \|", re.M)
 

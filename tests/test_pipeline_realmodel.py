@@ -18,7 +18,7 @@ from autodoc.document import CITATION_RE
 from autodoc.pipeline.report import run_report
 from autodoc.settings import Settings
 from autodoc.spec import SectionSpec, Spec
-from tests.test_plan import make_evidence
+from tests.support.builders.evidence import make_evidence
 
 URL = os.environ.get("AUTODOC_REAL_MODEL_URL")
 pytestmark = [

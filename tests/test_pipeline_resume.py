@@ -18,10 +18,10 @@ from autodoc import pipeline
 from autodoc.errors import CacheError
 from autodoc.pipeline.cache import cache_path, load_state
 from autodoc.write.narrative import build_write_request
+from tests.support.builders.evidence import make_evidence, make_spec
 from tests.support.fake_llm import FakeLLM
 from tests.support.llm_fixtures import llm_settings
 from tests.test_pipeline import realistic_responder
-from tests.test_plan import make_evidence, make_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ CHILD = textwrap.dedent("""
     import sys
     from autodoc import pipeline
     from tests.support.llm_fixtures import llm_settings
-    from tests.test_plan import make_evidence, make_spec
+    from tests.support.builders.evidence import make_evidence, make_spec
 
     class Server:  # what llm_settings needs from the fake server
         openai_url = sys.argv[1]

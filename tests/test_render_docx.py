@@ -20,7 +20,7 @@ from autodoc.errors import ConfigError
 from autodoc.render.docx import _custom_properties, render_docx
 from autodoc.render.format import format_value
 from autodoc.render.text import citation_numbers, cited_numbers
-from tests.test_render_support import make_state
+from tests.support.builders.state import make_state
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

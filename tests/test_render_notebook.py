@@ -22,7 +22,7 @@ from autodoc.document import (
 )
 from autodoc.render.notebook import render_notebook
 from autodoc.render.text import references
-from tests.test_render_support import make_state
+from tests.support.builders.state import make_state
 
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

@@ -12,7 +12,7 @@ from autodoc.evidence import EvidenceItem, Source
 from autodoc.render.charts import _cached_png, chart_png
 from autodoc.render.format import format_cell, format_value
 from autodoc.render.text import citation_numbers, parse_narrative, reference_text, strip_citations
-from tests.test_render_support import make_state
+from tests.support.builders.state import make_state
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_citation_labels_write_runs_as_ranges_and_read_back():
 
 def test_provenance_of_an_offline_document_claims_no_llm_call():
     from autodoc.render.provenance import provenance_rows
-    from tests.test_render_support import make_state
+    from tests.support.builders.state import make_state
 
     state = make_state()
     state.provenance = state.provenance.model_copy(update={"provider": "offline", "model": "offline"})

@@ -16,9 +16,9 @@ from autodoc.pipeline.schedule import Session
 from autodoc.plan.planner import assign_evidence, expand_sections
 from autodoc.progress import Progress
 from autodoc.write.narrative import WRITE_SECTION_ITEMS, build_write_request, write_text_block
+from tests.support.builders.evidence import make_evidence, make_spec
 from tests.support.fake_llm import FakeLLM
 from tests.support.llm_fixtures import llm_settings
-from tests.test_plan import make_evidence, make_spec
 
 AUC = "r:b1b2c3d4:metric:auc"
 

@@ -549,6 +549,7 @@ class _ItemBuilder:
                 "topics": topics,
                 "source": source,
                 "live": live,
+                "role": None,
             },
         )
         self.items.append(item)

@@ -60,12 +60,12 @@ def tiny_png(width: int = 40, height: int = 30) -> bytes:
     )
 
 
-def _code(eid: str, label: str, value: object, line: int, end: int | None = None) -> EvidenceItem:
+def code_item(eid: str, label: str, value: object, line: int, end: int | None = None) -> EvidenceItem:
     src = Source(kind="code", path="train.py", line_start=line, line_end=end, commit=COMMIT)
     return EvidenceItem(id=eid, kind="param", label=label, value=value, source=src)
 
 
-def _ml(eid: str, label: str, value: object, **src: object) -> EvidenceItem:
+def ml_item(eid: str, label: str, value: object, **src: object) -> EvidenceItem:
     return EvidenceItem(
         id=eid, kind="run_metric", label=label, value=value, source=Source(kind="mlflow", **src)
     )
@@ -73,16 +73,16 @@ def _ml(eid: str, label: str, value: object, **src: object) -> EvidenceItem:
 
 def evidence() -> dict[str, EvidenceItem]:
     items = [
-        _code(
+        code_item(
             "c:train.py:42:estimator",
             "GradientBoostingClassifier (train.py)",
             "GradientBoostingClassifier",
             42,
             48,
         ),
-        _code("c:train.py:42:param:max_depth", "max_depth of GradientBoostingClassifier", 3, 44),
-        _code("c:train.py:12:split", "train/test split", 0.2, 12),
-        _ml(
+        code_item("c:train.py:42:param:max_depth", "max_depth of GradientBoostingClassifier", 3, 44),
+        code_item("c:train.py:12:split", "train/test split", 0.2, 12),
+        ml_item(
             "r:3f2a1b9c:metric:auc",
             "auc of run 3f2a1b9c",
             0.8374628173,
@@ -90,11 +90,13 @@ def evidence() -> dict[str, EvidenceItem]:
             experiment_id="1",
             uri=f"{UI}/#/experiments/1/runs/{RUN}",
         ),
-        _ml("r:3f2a1b9c:metric:logloss", "logloss of run 3f2a1b9c", 0.31234, run_id=RUN, experiment_id="1"),
-        _ml("r:3f2a1b9c:param:n_estimators", "n_estimators of run 3f2a1b9c", "200", run_id=RUN),
-        _ml("r:3f2a1b9c:metric:rows", "training rows of run 3f2a1b9c", 1234567, run_id=RUN),
-        _ml("r:9a8b7c6d:metric:auc", "auc of run 9a8b7c6d", 0.912, run_id=RUN2),
-        _ml(
+        ml_item(
+            "r:3f2a1b9c:metric:logloss", "logloss of run 3f2a1b9c", 0.31234, run_id=RUN, experiment_id="1"
+        ),
+        ml_item("r:3f2a1b9c:param:n_estimators", "n_estimators of run 3f2a1b9c", "200", run_id=RUN),
+        ml_item("r:3f2a1b9c:metric:rows", "training rows of run 3f2a1b9c", 1234567, run_id=RUN),
+        ml_item("r:9a8b7c6d:metric:auc", "auc of run 9a8b7c6d", 0.912, run_id=RUN2),
+        ml_item(
             "mv:breast_cancer_gbm:3",
             "breast_cancer_gbm version 3",
             "3",
@@ -102,12 +104,14 @@ def evidence() -> dict[str, EvidenceItem]:
             model_version="3",
             run_id=RUN,
         ),
-        _ml("r:3f2a1b9c:art:plots/roc.png", "ROC curve artifact plots/roc.png", "plots/roc.png", run_id=RUN),
+        ml_item(
+            "r:3f2a1b9c:art:plots/roc.png", "ROC curve artifact plots/roc.png", "plots/roc.png", run_id=RUN
+        ),
     ]
     return {item.id: item for item in items}
 
 
-def _block(section_id: str, n: int, plan: object, content: object | None, **kw: object) -> Block:
+def block(section_id: str, n: int, plan: object, content: object | None, **kw: object) -> Block:
     status = kw.pop("status", "written")
     return Block(id=f"{section_id}.b{n}", plan=plan, content=content, status=status, **kw)
 
@@ -129,7 +133,7 @@ def _intro() -> Section:
         heading="Introduction",
         spec_name="Introduction",
         status="written",
-        blocks=[_block(sid, 1, plan, content)],
+        blocks=[block(sid, 1, plan, content)],
     )
 
 
@@ -148,7 +152,7 @@ def _data() -> Section:
         heading="Data",
         spec_name="Data",
         status="written",
-        blocks=[_block(sid, 1, plan, content)],
+        blocks=[block(sid, 1, plan, content)],
     )
 
 
@@ -196,7 +200,7 @@ def _gbm() -> Section:
         model="breast_cancer_gbm",
         level=2,
         status="written",
-        blocks=[_block(sid, 1, table_plan, table), _block(sid, 2, chart_plan, chart)],
+        blocks=[block(sid, 1, table_plan, table), block(sid, 2, chart_plan, chart)],
     )
 
 
@@ -224,14 +228,14 @@ def _churn() -> Section:
         data_b64=base64.b64encode(tiny_png()).decode(),
     )
     blocks = [
-        _block(sid, 1, NarrativePlan(guidance="perf"), narrative, status="flagged", flags=flags),
-        _block(
+        block(sid, 1, NarrativePlan(guidance="perf"), narrative, status="flagged", flags=flags),
+        block(
             sid,
             2,
             ChartPlan(title="Loss", chart_type="line", series=SeriesSource(kind="metric_history")),
             chart,
         ),
-        _block(sid, 3, ImagePlan(title="ROC", artifact_id="r:3f2a1b9c:art:plots/roc.png"), image),
+        block(sid, 3, ImagePlan(title="ROC", artifact_id="r:3f2a1b9c:art:plots/roc.png"), image),
     ]
     return Section(
         id=sid,
@@ -247,7 +251,7 @@ def _churn() -> Section:
 
 def _limitations() -> Section:
     sid = "limitations"
-    failed = _block(
+    failed = block(
         sid,
         1,
         NarrativePlan(title="Known weaknesses", guidance="x"),
@@ -255,7 +259,7 @@ def _limitations() -> Section:
         status="failed",
         error="LLM call timed out after 3 attempts",
     )
-    ok = _block(
+    ok = block(
         sid,
         2,
         NarrativePlan(guidance="y"),

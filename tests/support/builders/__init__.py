@@ -1,0 +1,1 @@
+"""Builders of synthetic evidence, specs and document states that tests share."""
