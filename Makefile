@@ -1,10 +1,12 @@
-.PHONY: setup demo test lint format bench app
+.PHONY: setup demo test lint format bench app sizes
 setup:
 	scripts/setup.sh
 demo:
 	scripts/demo.sh
 test:
 	scripts/test.sh
+sizes:
+	.venv/bin/python scripts/sizes.py
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 format:
