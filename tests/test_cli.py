@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from autodoc.cli import commands as cli
-from autodoc.cli.commands import generate_parser, main, overrides_from
+from autodoc.cli import main
+from autodoc.cli.display import ProgressDisplay
+from autodoc.cli.parser import generate_parser, overrides_from
+from autodoc.cli.running import Interrupted, run_with_progress
+from autodoc.cli.summary import print_summary
 from autodoc.document import Block, DocumentState, FigureFlag, NarrativeContent, NarrativePlan, Section, Usage
 from autodoc.progress import Progress
 from autodoc.settings import load_settings
@@ -323,7 +326,7 @@ def _feed(progress: Progress) -> None:
 
 def test_progress_lines_without_terminal():
     progress, stream = Progress(), io.StringIO()
-    display = cli.ProgressDisplay(progress, stream=stream, tty=False)
+    display = ProgressDisplay(progress, stream=stream, tty=False)
     display.poll()
     _feed(progress)
     display.poll()
@@ -338,7 +341,7 @@ def test_progress_lines_without_terminal():
 
 def test_progress_verbose_and_terminal_status_line():
     progress, stream = Progress(), io.StringIO()
-    display = cli.ProgressDisplay(progress, stream=stream, tty=True, verbose=True)
+    display = ProgressDisplay(progress, stream=stream, tty=True, verbose=True)
     _feed(progress)
     display.poll()
     display.close()
@@ -349,7 +352,7 @@ def test_progress_verbose_and_terminal_status_line():
 
 def test_ctrl_c_stops_the_pipeline_and_waits_for_it():
     progress = Progress()
-    display = cli.ProgressDisplay(progress, stream=io.StringIO(), tty=False)
+    display = ProgressDisplay(progress, stream=io.StringIO(), tty=False)
     finished = threading.Event()
 
     def work():  # behaves like the pipeline: notices the stop flag, then returns
@@ -359,8 +362,8 @@ def test_ctrl_c_stops_the_pipeline_and_waits_for_it():
         return "partial"
 
     threading.Timer(0.3, _thread.interrupt_main).start()
-    with pytest.raises(cli.Interrupted):
-        cli.run_with_progress(work, progress, display)
+    with pytest.raises(Interrupted):
+        run_with_progress(work, progress, display)
     assert progress.cancelled and finished.is_set()  # waited for the worker to wind down
     assert "stopping: no new LLM calls" in display.stream.getvalue()
 
@@ -373,7 +376,7 @@ def test_worker_errors_reach_the_main_thread():
 
     progress = Progress()
     with pytest.raises(ScanError):
-        cli.run_with_progress(work, progress, cli.ProgressDisplay(progress, stream=io.StringIO()))
+        run_with_progress(work, progress, ProgressDisplay(progress, stream=io.StringIO()))
 
 
 # ------------------------------------------------------------------------------- summary
@@ -413,7 +416,7 @@ class _Result:
 
 
 def test_summary_clean_run(capsys):
-    assert cli.print_summary(_Result(_state(False, False), 0), 1.0) == 0
+    assert print_summary(_Result(_state(False, False), 0), 1.0) == 0
     out = capsys.readouterr().out
     assert "Word document: out/model_documentation.docx" in out
     assert "sections written: 1 of 1" in out
@@ -421,7 +424,7 @@ def test_summary_clean_run(capsys):
 
 
 def test_summary_lists_flags_and_failures_and_exits_1(capsys):
-    assert cli.print_summary(_Result(_state(True, True), 1), 1.0) == 1
+    assert print_summary(_Result(_state(True, True), 1), 1.0) == 1
     out = capsys.readouterr().out
     assert "flagged figures: 1" in out and "'0.91'" in out
     assert "failed blocks: 1" in out and "LLM timed out after 3 retries" in out

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from docx import Document
 
-from autodoc.cli.commands import main
+from autodoc.cli import main
 from autodoc.document import CITATION_RE, ChartContent, DocumentState, TableContent
 from autodoc.render.format import format_cell, format_value
 from autodoc.render.text import cited_numbers

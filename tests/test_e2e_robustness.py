@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 
 from autodoc import pipeline
-from autodoc.cli.commands import main
+from autodoc.cli import main
 from autodoc.errors import Cancelled
 from autodoc.progress import Progress
 from autodoc.settings import Settings

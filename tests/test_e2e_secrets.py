@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from mlflow import MlflowClient
 
-from autodoc.cli.commands import main
+from autodoc.cli import main
 from tests.support.fake_llm import FakeLLM
 from tests.support.mlflow_fixtures import clone_store
 
@@ -314,9 +314,9 @@ def test_password_in_a_postgres_tracking_uri_is_hidden_in_settings_and_messages(
 
 
 def test_password_in_the_base_url_is_not_printed(capsys: pytest.CaptureFixture[str]) -> None:
-    from autodoc.cli import commands as cli
+    from autodoc.cli.generate import announce
     from autodoc.settings import Settings
 
     settings = Settings(provider="openai", base_url=f"https://proxy:{URI_PW}@llm.internal/v1")
-    cli._announce(settings, {"provider": "openai"})
+    announce(settings, {"provider": "openai"})
     assert URI_PW not in capsys.readouterr().out

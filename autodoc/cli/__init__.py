@@ -1,5 +1,5 @@
 """The command line (`autodoc`, `python main.py`): parse flags, call the pipeline, show progress."""
 
-from autodoc.cli.commands import main
+from autodoc.cli.main import main
 
 __all__ = ["main"]

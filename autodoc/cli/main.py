@@ -1,0 +1,59 @@
+"""The `autodoc` command line: a thin shell over `autodoc.pipeline`.
+
+    autodoc --spec doc_spec.yaml [options]      generate (the default command)
+    autodoc scan --code-root DIR --out evidence.json
+    autodoc templates [write NAME PATH]
+    autodoc demo                                the demo project, offline
+
+A subcommand is a module `autodoc/cli/<name>.py` with `command(argv) -> int`, listed in
+`COMMANDS` (imported only when used, so `autodoc --help` stays fast).
+
+Exit codes: 0 success; 1 finished with failed blocks or flagged figures (the document is
+still written); 2 bad input or configuration; 130 stopped with Ctrl-C (finished blocks
+stay in the cache, no half-written output file).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable
+
+from autodoc.cli.exits import EXIT_INPUT, EXIT_STOPPED
+from autodoc.cli.running import Stopped
+from autodoc.errors import AutodocError
+
+# subcommand -> module under autodoc.cli with `command(argv) -> int`
+COMMANDS = {
+    "scan": "scan",
+    "templates": "templates",
+    "demo": "demo",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (the console script exits with it)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in COMMANDS:
+            return _command(COMMANDS[args[0]])(args[1:])
+        return _command("generate")(args)
+    except SystemExit as exit_:  # argparse: --help (0) or a usage error (2)
+        return exit_.code if isinstance(exit_.code, int) else EXIT_INPUT
+    except AutodocError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except Stopped:
+        print("stopped without waiting: finished blocks are in the cache", file=sys.stderr)
+        return EXIT_STOPPED
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return EXIT_STOPPED
+
+
+def _command(module: str) -> Callable[[list[str]], int]:
+    return importlib.import_module(f"autodoc.cli.{module}").command
+
+
+if __name__ == "__main__":
+    sys.exit(main())
