@@ -11,7 +11,8 @@ import streamlit as st
 from autodoc.errors import AutodocError
 from autodoc.paths import check_allowed
 from autodoc.pipeline.cache import cache_path, load_state
-from autodoc.ui import session
+from autodoc.ui import runs, state
+from autodoc.ui.main_page import MAIN_PAGE
 
 PATTERNS = ("*.docx", "*.ipynb", "*.json", "*.md")
 MIME = {
@@ -31,23 +32,21 @@ def files_in(folder: Path) -> list[Path]:
 def open_for_review(folder: str) -> None:
     ss = st.session_state
     try:
-        session.restore_cache(ss, folder)
+        runs.restore_cache(ss, folder)
         ss["restore_tried"] = folder
-        ss["opt_output_dir"] = folder
+        state.put(ss, "opt_output_dir", folder)
         ss["open_error"] = None
     except AutodocError as err:
         ss["open_error"] = str(err)
 
 
 def main() -> None:
-    st.set_page_config(page_title="autodoc · previous documents", page_icon="📄", layout="wide")
     ss = st.session_state
-    session.init_session(ss)
-    session.keep_widget_state(ss)
+    state.enter_page(ss, "previous")
     st.title("Previous documents")
-    folder_text = st.text_input(
-        "Output directory", value=ss.get("opt_output_dir") or "./output", key="prev_folder"
-    )
+    if "prev_folder" not in ss:
+        ss["prev_folder"] = state.kept(ss, "opt_output_dir") or "./output"  # the session's output folder
+    folder_text = st.text_input("Output directory", key="prev_folder")
     try:
         folder = check_allowed(folder_text, ss["defaults"].allowed_root)
     except AutodocError as err:
@@ -111,7 +110,7 @@ def _cache_summary(folder: Path) -> None:
             if ss.get("open_error"):
                 st.error(ss["open_error"])
             else:
-                st.switch_page("app.py")
+                st.switch_page(MAIN_PAGE)
 
 
 main()

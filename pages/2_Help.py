@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from autodoc.ui import session
+from autodoc.ui import state
 
 GUIDE = """
 ### What the app does
@@ -57,9 +57,7 @@ lie under `/mnt` (set `AUTODOC_ALLOWED_ROOT` to change the allowed root elsewher
 
 
 def main() -> None:
-    st.set_page_config(page_title="autodoc · help", page_icon="📄", layout="wide")
-    session.init_session(st.session_state)
-    session.keep_widget_state(st.session_state)
+    state.enter_page(st.session_state, "help")
     st.title("Help")
     st.markdown(GUIDE)
 

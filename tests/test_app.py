@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from autodoc.demo import DEMO_PROJECT
 from autodoc.errors import PathNotAllowedError, SpecError
 from autodoc.paths import check_allowed
 from autodoc.pipeline.cache import cache_path, save_state
 from autodoc.spec import list_templates
-from autodoc.ui.session import MAX_SPEC_BYTES, spec_from_upload
+from autodoc.ui.state import MAX_SPEC_BYTES, spec_from_upload
 from tests.support.sample import sample_document
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -81,8 +82,15 @@ def texts(elements) -> list[str]:
 # ------------------------------------------------------------------------------ sidebar
 def test_defaults_outside_domino_and_offline_writer_notice(clean_env: Path) -> None:
     at = new_app()
-    assert at.text_input(key="opt_code_root").value == "."
+    # no code root configured: the demo project and its local store, said in one line
+    assert at.text_input(key="opt_code_root").value == str(DEMO_PROJECT)
+    assert at.text_input(key="opt_mlflow_uri").value == f"sqlite:///{clean_env / 'mlflow.db'}"
+    assert any(
+        c.startswith("No code root configured: showing the bundled demo project") for c in texts(at.caption)
+    )
+    assert any("first run creates it by training the demo models" in c for c in texts(at.caption))
     assert at.text_input(key="opt_output_dir").value == "./output"
+    assert not at.button(key="act_generate").disabled
     assert at.selectbox(key="opt_provider").value == "offline"
     assert any("offline writer will be used" in t for t in texts(at.info))
     # every field the manual names is on the page
@@ -133,36 +141,43 @@ def test_provider_without_key_says_offline_and_with_key_does_not(clean_env: Path
     assert not any("offline writer" in t for t in texts(at.info))
 
 
+def rows(at: AppTest) -> list[dict]:
+    return at.session_state["spec_rows"]
+
+
 def test_sidebar_edits_produce_the_spec(clean_env: Path) -> None:
     at = new_app()
     at.text_input(key="spec_title").input("Churn Model").run()
     at.text_input(key="spec_authors").input("Risk Team").run()
-    editor = at.data_editor[0]
-    first = editor.value.iloc[0]["name"]
-    count = len(editor.value)
-    at.session_state[editor.key] = {
-        "edited_rows": {0: {"hint": "Only business impact."}},
-        "added_rows": [{"name": "Limitations", "per_model": True, "hint": "What not to use it for."}],
-        "deleted_rows": [1],
-    }
-    at.run()
+    first, second = rows(at)[0], rows(at)[1]
+    count = len(rows(at))
+    at.text_area(key=f"sec_hint_{first['uid']}").input("Only business impact.").run()
+    at.button(key=f"sec_del_{second['uid']}").click().run()
+    at.button(key="spec_add").click().run()
+    new = rows(at)[-1]["uid"]
+    at.text_input(key=f"sec_name_{new}").input("Limitations").run()
+    at.checkbox(key=f"sec_pm_{new}").check().run()
+    at.text_area(key=f"sec_hint_{new}").input("What not to use it for.").run()
     spec = at.session_state["spec"]
     assert spec is not None
     assert spec.title == "Churn Model" and spec.authors == "Risk Team"
     assert len(spec.sections) == count  # one added, one deleted
-    assert spec.sections[0].name == first and spec.sections[0].hint == "Only business impact."
+    assert spec.sections[0].name == first["name"] and spec.sections[0].hint == "Only business impact."
+    assert second["name"] not in [s.name for s in spec.sections]
     assert spec.sections[-1].name == "Limitations" and spec.sections[-1].per_model
     assert spec.sections[-1].hint == "What not to use it for."
+    # the hint is a text area that wraps, one card per section
+    assert at.text_area(key=f"sec_hint_{first['uid']}").label == "Hint"
 
 
 def test_reorder_moves_a_section_down(clean_env: Path) -> None:
     at = new_app()
     names = [s.name for s in at.session_state["spec"].sections]
-    at.selectbox(key="spec_move_row").set_value(0).run()
-    at.button(key="spec_down").click().run()
+    uid = rows(at)[0]["uid"]
+    at.button(key=f"sec_down_{uid}").click().run()
     moved = [s.name for s in at.session_state["spec"].sections]
     assert moved[:2] == [names[1], names[0]] and moved[2:] == names[2:]
-    at.button(key="spec_up").click().run()
+    at.button(key=f"sec_up_{uid}").click().run()
     assert [s.name for s in at.session_state["spec"].sections] == names
 
 
@@ -176,29 +191,31 @@ def test_empty_title_error_shows_under_the_title(clean_env: Path) -> None:
     assert at.button(key="act_generate").disabled
 
 
-def test_section_error_names_its_row_under_the_table(clean_env: Path) -> None:
+def test_section_error_shows_in_its_card(clean_env: Path) -> None:
     at = new_app()
-    editor = at.data_editor[0]
-    first = editor.value.iloc[0]["name"]
-    at.session_state[editor.key] = {"edited_rows": {2: {"name": first}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    first, third = rows(at)[0], rows(at)[2]
+    at.text_input(key=f"sec_name_{third['uid']}").input(first["name"]).run()
     seq = sidebar_sequence(at)
-    table_at = next(i for i, e in enumerate(seq) if e.type == "dataframe")
-    error = seq[table_at + 1]
-    assert error.type == "error"
-    assert "Row 3" in error.value and "duplicate" in error.value
+    name_at = next(i for i, e in enumerate(seq) if getattr(e, "key", None) == f"sec_name_{third['uid']}")
+    error = next(e for e in seq[name_at:] if e.type == "error")
+    assert "duplicate" in error.value
+    assert at.button(key="act_generate").disabled
 
 
 def test_unnamed_section_is_refused(clean_env: Path) -> None:
     at = new_app()
-    editor = at.data_editor[0]
-    at.session_state[editor.key] = {
-        "edited_rows": {},
-        "added_rows": [{"per_model": True}],
-        "deleted_rows": [],
-    }
-    at.run()
+    at.button(key="spec_add").click().run()
     assert any("needs a name" in t for t in texts(at.sidebar.error))
+    assert at.session_state["spec"] is None
+
+
+def test_spec_download_keeps_every_field(clean_env: Path) -> None:
+    (clean_env / "doc_spec.yaml").write_text(
+        "title: T\nauthors: A\nversion: '2.1'\ndescription: Quarterly review\nsections:\n  - One\n"
+    )
+    at = new_app()
+    text = at.session_state["spec"].to_yaml()
+    assert "description: Quarterly review" in text and "version: '2.1'" in text
 
 
 def test_template_replaces_the_editor(clean_env: Path) -> None:
@@ -261,8 +278,10 @@ def test_code_root_outside_allowed_root_refused(clean_env: Path, monkeypatch: py
     monkeypatch.setenv("AUTODOC_ALLOWED_ROOT", str(clean_env))
     at = new_app()
     at.text_input(key="opt_code_root").input("/etc").run()
-    at.button(key="act_generate").click().run()
-    assert any("outside the allowed root" in t for t in texts(at.main.error))
+    # refused as typed, next to the field; Generate waits for a usable code root
+    assert any("outside the allowed root" in t for t in texts(at.sidebar.error))
+    assert at.button(key="act_generate").disabled
+    assert any("Fix Code root" in c for c in texts(at.caption))
     assert at.session_state["job"] is None
     assert not at.exception
 
@@ -384,7 +403,7 @@ def test_previous_documents_page_lists_and_opens_a_document(clean_env: Path) -> 
     assert any("Sample Model Documentation" in m for m in texts(at.markdown))
     at.button(key="prev_open").click().run()
     assert at.session_state["doc"].title == "Sample Model Documentation"
-    at.switch_page("app.py").run()
+    at.switch_page("pages/0_Write_documentation.py").run()
     assert not at.exception, at.exception
     # the settings typed before leaving the main page are still there
     assert at.text_input(key="opt_code_root").value == str(clean_env)

@@ -51,6 +51,8 @@ def stop(at: AppTest, job: Job) -> None:
     assert time.monotonic() - started < 2.5
     at.run()
     assert any("stopped" in t for t in texts(at.warning))
+    assert any(":orange-badge[stopped]" in m for m in texts(at.markdown))
+    assert not any("[finished]" in m for m in texts(at.markdown))
 
 
 @pytest.fixture(scope="module")
@@ -67,13 +69,8 @@ def test_generate_offline_finishes_with_downloads(
 ) -> None:
     out = clean_env / "out"
     at = configured(demo_project, demo_store_uri, out)
-    editor = at.data_editor[0]
-    at.session_state[editor.key] = {
-        "edited_rows": {0: {"hint": "Two sentences for executives."}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    at.run()
+    uid = at.session_state["spec_rows"][0]["uid"]
+    at.text_area(key=f"sec_hint_{uid}").input("Two sentences for executives.").run()
     at.button(key="act_generate").click().run()
     assert at.session_state["job"].running or at.session_state["job"].done
     finish(at)
@@ -91,10 +88,10 @@ def test_generate_offline_finishes_with_downloads(
     assert [b.split()[0] for b in bars] == ["Scanning", "Planning", "Generating", "Building"]
     assert all("/" in b for b in bars)
     assert any(e.label.startswith("Logs (") for e in at.expander)
-    assert at.radio(key="view").value == "Write review"
+    assert at.radio(key="view_pick").value == "Write review"
     assert any(m.startswith("### 1 Executive Summary") for m in texts(at.markdown))
     # the scan overview lists registered models and runs, failed ones included
-    at.radio(key="view").set_value("Scan overview").run()
+    at.radio(key="view_pick").set_value("Scan overview").run()
     frames = [f.value for f in at.main.dataframe]
     runs = next(f for f in frames if "status" in f.columns and "experiment" in f.columns)
     assert "FAILED" in set(runs["status"])
@@ -169,7 +166,7 @@ def test_plan_then_write_step_by_step(clean_env: Path, demo_project: Path, demo_
     at.button(key="act_plan").click().run()
     finish(at)
     doc = at.session_state["doc"]
-    assert at.radio(key="view").value == "Plan review"
+    assert at.radio(key="view_pick").value == "Plan review"
     planned = [s for s in doc.sections if not s.is_container]
     assert planned and all(b.content is None for s in planned for b in s.blocks)
     assert at.button(key=f"rm_{planned[0].blocks[0].id}").disabled == (len(planned[0].blocks) == 1)
@@ -203,13 +200,36 @@ def test_stop_returns_quickly_and_leaves_no_partial_files(
     assert not at.exception
 
 
-def test_failed_job_shows_a_message_not_a_traceback(clean_env: Path, demo_project: Path) -> None:
+def test_unreachable_mlflow_is_refused_as_typed(clean_env: Path, demo_project: Path) -> None:
     at = configured(demo_project, "http://127.0.0.1:9", clean_env / "out")
+    assert any(
+        "Cannot reach the MLflow tracking server at http://127.0.0.1:9" in e for e in texts(at.sidebar.error)
+    )
+    assert at.button(key="act_scan").disabled and at.button(key="act_generate").disabled
+    assert at.session_state["job"] is None
+
+
+def test_failed_job_shows_failed_and_its_timer_stops(clean_env: Path, demo_project: Path) -> None:
+    code = clean_env / "code"
+    code.mkdir()
+    (code / "train.py").write_text("import sklearn\n")
+    at = configured(code, "", clean_env / "out")
+    code.joinpath("train.py").unlink()
+    code.rmdir()  # gone after it was checked: the scan itself fails
     at.button(key="act_scan").click().run()
     finish(at)
     assert not at.exception
-    errors = texts(at.main.error)
-    assert any("Cannot reach the MLflow tracking server at http://127.0.0.1:9" in e for e in errors)
+    job = at.session_state["job"]
+    assert job.error and not job.cancelled
+    assert any(m.startswith("**Scan** :red-badge[failed]") for m in texts(at.markdown))
+    assert any("Scan failed after" in e for e in texts(at.main.error))
+    assert any("Scanning failed" in p.proto.text for p in at.get("progress")), [
+        p.proto.text for p in at.get("progress")
+    ]
+    elapsed = next(c for c in texts(at.caption) if c.startswith("Elapsed"))
+    time.sleep(0.3)
+    at.run()
+    assert next(c for c in texts(at.caption) if c.startswith("Elapsed")) == elapsed  # the timer stopped
     assert at.session_state["evidence"] is None
 
 
@@ -283,7 +303,7 @@ def test_replan_with_feedback_redoes_only_that_section(
 ) -> None:
     at = configured(demo_project, demo_store_uri, clean_env / "out")
     _seed(at, generated)
-    at.radio(key="view").set_value("Plan review").run()
+    at.radio(key="view_pick").set_value("Plan review").run()
     doc = at.session_state["doc"]
     target = next(s for s in doc.sections if not s.is_container and s.blocks).id
     before = {s.id: s.model_dump_json() for s in doc.sections}
@@ -292,7 +312,7 @@ def test_replan_with_feedback_redoes_only_that_section(
     at.button(key=f"fb_go_{target}").click().run()
     finish(at)
     after = at.session_state["doc"]
-    assert at.radio(key="view").value == "Plan review"
+    assert at.radio(key="view_pick").value == "Plan review"
     assert [s.id for s in after.sections if s.model_dump_json() != before[s.id]] == [target]
     assert all(b.content is not None for b in after.section(target).blocks)
 

@@ -7,16 +7,25 @@ import threading
 from autodoc.document import FigureFlag
 from autodoc.errors import AutodocError, Cancelled
 from autodoc.spec import parse_spec
+from autodoc.ui.checks import AUTODOC_CHECKOUT, check_code_root, check_mlflow_uri, check_output_dir
+from autodoc.ui.citations import reader_text, stored_text, unknown_references
 from autodoc.ui.jobs import harvest, start_job
-from autodoc.ui.spec_form import check, clean_rows, move_row, rows_from_spec
+from autodoc.ui.plan_words import describe
+from autodoc.ui.spec_form import check, move_row, rows_from_spec
 from autodoc.ui.view import escape_md, narrative_markdown
+from tests.support.sample import sample_document
 
 
 def test_rows_round_trip_through_yaml() -> None:
     rows = [
-        {"name": "Executive Summary", "per_model": False, "hint": "Short: no jargon."},
-        {"name": "Model Performance", "per_model": True, "hint": "Quote 'AUC' and \"F1\"\nper version."},
-        {"name": "Appendix", "per_model": False, "hint": ""},
+        {"uid": 0, "name": "Executive Summary", "per_model": False, "hint": "Short: no jargon."},
+        {
+            "uid": 1,
+            "name": "Model Performance",
+            "per_model": True,
+            "hint": "Quote 'AUC' and \"F1\"\nper version.",
+        },
+        {"uid": 2, "name": "Appendix", "per_model": False, "hint": ""},
     ]
     result = check("Churn: v2", "Risk # Team", rows)
     assert result.error is None
@@ -25,9 +34,11 @@ def test_rows_round_trip_through_yaml() -> None:
     assert rows_from_spec(parse_spec(result.spec.to_yaml())) == rows
 
 
-def test_clean_rows_handles_blank_cells() -> None:
-    rows = clean_rows([{"name": " A ", "per_model": float("nan"), "hint": None}])
-    assert rows == [{"name": "A", "per_model": False, "hint": ""}]
+def test_version_and_description_survive_the_editor() -> None:
+    rows = [{"uid": 0, "name": "A", "per_model": False, "hint": ""}]
+    spec = check("T", "", rows, {"version": "2.1", "description": "Quarterly"}).spec
+    assert spec.version == "2.1" and spec.description == "Quarterly"
+    assert "description: Quarterly" in spec.to_yaml()
 
 
 def test_move_row_clamps() -> None:
@@ -96,3 +107,40 @@ def test_a_bug_in_a_job_becomes_a_short_message() -> None:
     job = start_job("x", "Boom", lambda p: 1 / 0)
     job.join(5)
     assert job.crashed and "internal error" in job.error and "ZeroDivision" not in job.error
+
+
+def test_edit_box_shows_numbered_references_and_saves_evidence_ids() -> None:
+    numbers = {"r:a:metric:auc": 1, "r:b:param:C": 2, "c:train.py:12": 3}
+    stored = "AUC 0.91 [[r:a:metric:auc]] [[r:b:param:C]]. Fits `LogisticRegression` [[c:train.py:12]]."
+    shown = reader_text(stored, numbers)
+    assert shown == "AUC 0.91 [1, 2]. Fits LogisticRegression [3]."
+    back = stored_text(shown.replace("0.91", "0.910"), numbers, stored)
+    assert back == "AUC 0.910 [[r:a:metric:auc]][[r:b:param:C]]. Fits `LogisticRegression` [[c:train.py:12]]."
+    assert stored_text("See [1–3].", numbers) == "See [[r:a:metric:auc]][[r:b:param:C]][[c:train.py:12]]."
+    assert unknown_references("Cites [7] and [1].", numbers) == ["[7]"]
+
+
+def test_plans_are_described_in_words() -> None:
+    doc = sample_document(2)
+    words = [describe(b) for b in doc.section("section-1").blocks]
+    assert all("evidence_ids" not in w and "[[" not in w for w in words)
+    assert any(w.startswith(("Table of", "Paragraph", "Bar chart", "Line chart")) for w in words)
+
+
+def test_code_root_checks_name_the_problem(tmp_path) -> None:
+    assert check_code_root(str(tmp_path / "missing"), None) == (
+        "error",
+        f"{tmp_path / 'missing'} does not exist.",
+    )
+    (tmp_path / "f.txt").write_text("x")
+    assert check_code_root(str(tmp_path / "f.txt"), None)[0] == "error"
+    (tmp_path / "plain.py").write_text("print('hello')\n")
+    level, text = check_code_root(str(tmp_path), None)
+    assert level == "warning" and "No ML code" in text
+    (tmp_path / "train.py").write_text("from sklearn.linear_model import LogisticRegression\n")
+    assert check_code_root(str(tmp_path), None) is None
+    level, text = check_code_root(str(AUTODOC_CHECKOUT), None)
+    assert level == "warning" and "autodoc's own source" in text
+    assert check_output_dir(str(tmp_path / "f.txt"), None)[0] == "error"
+    assert check_mlflow_uri("http://127.0.0.1:9")[0] == "error"
+    assert check_mlflow_uri(f"sqlite:///{tmp_path}/none.db")[0] == "error"

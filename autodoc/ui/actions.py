@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from autodoc.document import CITATION_RE, Block, DocumentState, ListContent, ListItem, Section
+from autodoc.document import CITATION_RE, Block, DocumentState, FigureFlag, ListContent, ListItem, Section
 from autodoc.evidence import EvidenceStore
 
 _CITE = re.compile(CITATION_RE)
@@ -55,8 +55,14 @@ def editable_text(block: Block) -> str | None:
 def edit_block(
     doc: DocumentState, section_id: str, block_id: str, text: str, evidence: EvidenceStore | None = None
 ) -> None:
-    """Replace a narrative/list block's text with the reviewer's, re-checking its figures."""
+    """Replace a narrative/list block's text with the reviewer's, re-checking its figures.
+
+    Without the scan's evidence, the document's cited items stand in for it: a figure must
+    still come from what its sentence cites.
+    """
     sec = doc.section(section_id)
+    if evidence is None and doc.evidence_items:
+        evidence = EvidenceStore(created_at="", generator_version="", items=list(doc.evidence_items.values()))
     block = find_block(sec, block_id)
     content = block.content
     if content is None or content.type not in ("narrative", "list"):
@@ -77,15 +83,22 @@ def _list_item(line: str) -> ListItem:
     return ListItem(text=body, evidence_ids=list(dict.fromkeys(_CITE.findall(body))))
 
 
-def _recheck(text: str, evidence: EvidenceStore | None) -> list:
-    """Flag figures in edited text that match no evidence value (when the checker is available)."""
+NO_SOURCE = "no source: cite the evidence this figure comes from"
+
+
+def _recheck(text: str, evidence: EvidenceStore | None) -> list[FigureFlag]:
+    """Flag figures in edited text: those matching no evidence, and those citing none ("no source")."""
     if evidence is None:
         return []
-    try:
-        from autodoc.write.grounding import check
-    except ImportError:  # the grounding module is optional for the app
-        return []
-    return list(check(text, evidence).flags)
+    from autodoc.write.grounding import check
+
+    flags = list(check(text, evidence).flags)
+    seen = {(f.figure, f.context) for f in flags}
+    # with no evidence allowed but what a sentence cites, a figure in an uncited sentence has no source
+    for flag in check(text, evidence, allowed_ids=[]).flags:
+        if (flag.figure, flag.context) not in seen:
+            flags.append(flag.model_copy(update={"reason": NO_SOURCE}))
+    return flags
 
 
 def find_block(sec: Section, block_id: str) -> Block:

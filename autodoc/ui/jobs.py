@@ -41,6 +41,7 @@ class Job:
     watch: Path | None = None  # the cache file the pipeline saves after every block
     output_dir: str | None = None  # where the document it produces belongs
     started_wall: float = field(default_factory=time.time)
+    rev: int = 0  # the review revision a build works from
 
     @property
     def running(self) -> bool:

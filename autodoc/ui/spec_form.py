@@ -1,13 +1,13 @@
 """The spec editor's model: title, authors and section rows <-> YAML text <-> `Spec`.
 
-The editor keeps plain rows (name, per_model, hint). We turn them into YAML in the
+The editor keeps plain rows (uid, name, per_model, hint); the spec's other fields (version,
+description) ride along unchanged. We turn them into YAML in the
 reference layout, remember which lines each row produced, and validate the text with
 `autodoc.spec.parse_spec`, so an error line maps back to the row at fault.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,6 @@ import yaml
 from autodoc.errors import SpecError
 from autodoc.spec import Spec, parse_spec
 
-COLUMNS = ("name", "per_model", "hint")
 EDITOR_PATH = "<editor>"
 
 
@@ -41,28 +40,12 @@ class SpecCheck:
     row: int | None = None  # 0-based row of the sections table, when known
 
 
-def rows_from_spec(spec: Spec) -> list[dict[str, Any]]:
-    return [{"name": s.name, "per_model": bool(s.per_model), "hint": s.hint or ""} for s in spec.sections]
-
-
-def clean_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Normalise editor records (pandas gives NaN/None for untouched cells)."""
-    rows = []
-    for rec in records:
-        name = _text(rec.get("name"))
-        hint = _text(rec.get("hint"))
-        per_model = rec.get("per_model")
-        per_model = bool(per_model) if _present(per_model) else False
-        rows.append({"name": name, "per_model": per_model, "hint": hint})
-    return rows
-
-
-def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
-
-
-def _text(value: Any) -> str:
-    return str(value).strip() if _present(value) else ""
+def rows_from_spec(spec: Spec, start: int = 0) -> list[dict[str, Any]]:
+    """One editor row per section; `uid` keeps a row's widgets when rows move."""
+    return [
+        {"uid": start + i, "name": s.name, "per_model": bool(s.per_model), "hint": s.hint or ""}
+        for i, s in enumerate(spec.sections)
+    ]
 
 
 def move_row(rows: list[dict[str, Any]], index: int, delta: int) -> list[dict[str, Any]]:
@@ -79,13 +62,18 @@ def _dump(value: Any) -> list[str]:
     return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100).rstrip("\n").splitlines()
 
 
-def draft_yaml(title: str, authors: str, rows: list[dict[str, Any]]) -> SpecDraft:
+def draft_yaml(
+    title: str, authors: str, rows: list[dict[str, Any]], extra: dict[str, Any] | None = None
+) -> SpecDraft:
     """YAML in the reference layout: a sections list (`"Name: per_model"`) and a hints map."""
     lines: list[str] = _dump({"title": title})
     draft = SpecDraft(text="")
     if authors.strip():
         draft.authors_line = len(lines) + 1
         lines += _dump({"authors": authors})
+    for key in ("version", "description"):
+        if (extra or {}).get(key):
+            lines += _dump({key: str(extra[key])})
     lines.append("sections:")
     for i, row in enumerate(rows):
         name = row["name"] + (": per_model" if row["per_model"] else "")
@@ -110,9 +98,12 @@ def _row_at(draft: SpecDraft, line: int) -> int | None:
     return None
 
 
-def check(title: str, authors: str, rows: list[dict[str, Any]]) -> SpecCheck:
+def check(
+    title: str, authors: str, rows: list[dict[str, Any]], extra: dict[str, Any] | None = None
+) -> SpecCheck:
     """Validate the editor contents with the spec parser; place any error at its field."""
-    draft = draft_yaml(title, authors, rows)
+    rows = [{**r, "name": str(r["name"]).strip(), "hint": str(r["hint"] or "").strip()} for r in rows]
+    draft = draft_yaml(title, authors, rows, extra)
     for i, row in enumerate(rows):
         if not row["name"]:  # YAML would accept ": per_model" as a name; the table should not
             err = SpecError("a section needs a name", path=EDITOR_PATH, field=f"sections[{i + 1}]")

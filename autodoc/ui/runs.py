@@ -1,0 +1,377 @@
+"""The jobs a session starts (scan, plan, write, regenerate, build, generate) and what they leave.
+
+Each job is one `autodoc.pipeline` call in a worker thread (`autodoc.ui.jobs`); its result
+is applied to the session on the page's next run. `doc_rev` counts the reviewed document's
+changes and `outputs_rev` says which of them the built files hold, so a download is never
+older than the review without saying so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from autodoc import demo, pipeline
+from autodoc.document import DocumentState
+from autodoc.errors import AutodocError
+from autodoc.evidence import EvidenceStore
+from autodoc.paths import check_allowed
+from autodoc.pipeline.cache import cache_path, load_state, save_state
+from autodoc.progress import Progress
+from autodoc.settings import Settings
+from autodoc.spec import Spec
+from autodoc.ui.jobs import Apply, Job, harvest, start_job
+from autodoc.ui.state import State, make_settings, notify, on_demo
+
+REBUILD_WAIT_S = 15.0  # a main job waits this long for a background rebuild to finish
+
+
+def job_running(ss: State) -> bool:
+    job: Job | None = ss.get("job")
+    return job is not None and job.running
+
+
+def harvest_job(ss: State) -> Job | None:
+    """Apply a finished job to the session (once); its outcome stays on the progress panel."""
+    job: Job | None = ss.get("job")
+    if job is None or not harvest(job, ss):
+        return None
+    if job.kind != "scan" and job.output_dir and (job.error is None or job.cancelled):
+        ss["doc_dir"] = job.output_dir  # review edits are saved to this document's cache
+    return job
+
+
+def changed(ss: State) -> None:
+    """The reviewed document changed: save it, and mark the built files out of date."""
+    ss["doc_rev"] = ss.get("doc_rev", 0) + 1
+    persist(ss)
+
+
+def outputs_stale(ss: State) -> bool:
+    return ss.get("outputs") is not None and ss.get("outputs_rev", 0) < ss.get("doc_rev", 0)
+
+
+def persist(ss: State) -> None:
+    """Save the reviewed document to its cache, so approvals and edits survive a new run."""
+    doc: DocumentState | None = ss.get("doc")
+    folder = ss.get("doc_dir")
+    if doc is None or not folder:
+        return
+    try:
+        save_state(doc, cache_path(check_allowed(folder, ss["defaults"].allowed_root)))
+    except (AutodocError, OSError) as err:
+        notify(ss, "warning", f"Could not save the review to {folder}: {err}")
+
+
+def outcome(job: Job) -> tuple[str, str]:
+    """(level, message) telling the user how a finished job ended."""
+    if job.cancelled:
+        detail = f" {job.error}" if job.error else ""
+        return "warning", f"{job.label} stopped after {job.seconds:.1f} s. Finished work is kept.{detail}"
+    if job.error:
+        return "error", f"{job.label} failed after {job.seconds:.1f} s: {job.error}"
+    return "success", f"{job.label} finished in {job.seconds:.1f} s."
+
+
+def _copy(doc: DocumentState | None) -> DocumentState | None:
+    # the worker gets its own copy; the page keeps showing (and editing) the session's one
+    return doc.model_copy(deep=True) if doc is not None else None
+
+
+def _restore_after_stop(output_dir: str):
+    def apply(ss: State, result: Any) -> None:
+        if result is not None:
+            _apply_result(ss, result)
+            return
+        try:
+            ss["doc"] = load_state(cache_path(output_dir))
+            ss["doc_rev"] = ss.get("doc_rev", 0) + 1
+            ss["view"] = "Write review"
+        except AutodocError:
+            pass  # nothing was finished before the stop
+
+    return apply
+
+
+def _apply_result(ss: State, result: Any) -> None:
+    if isinstance(result, pipeline.RunResult):
+        ss["doc"], ss["evidence"], ss["outputs"] = result.state, result.evidence, result.outputs
+        ss["doc_rev"] = ss.get("doc_rev", 0) + 1
+        ss["outputs_rev"] = ss["doc_rev"]
+    elif isinstance(result, EvidenceStore):
+        ss["evidence"] = result
+
+
+def _then_view(view: str):
+    def apply(ss: State, result: Any) -> None:
+        _apply_result(ss, result)
+        ss["view"] = view
+
+    return apply
+
+
+def _pair(view: str):
+    def apply(ss: State, result: tuple[EvidenceStore, DocumentState]) -> None:
+        ss["evidence"], ss["doc"] = result
+        ss["doc_rev"] = ss.get("doc_rev", 0) + 1
+        ss["view"] = view
+
+    return apply
+
+
+def _built(rev: int):
+    def apply(ss: State, result: pipeline.Outputs) -> None:
+        ss["outputs"] = result
+        ss["outputs_rev"] = max(ss.get("outputs_rev", 0), rev)
+        ss["view"] = "Build"
+
+    return apply
+
+
+def _known_evidence(ss: State) -> EvidenceStore | None:
+    """The session's evidence, else the document's evidence file (read on the script thread)."""
+    if ss.get("evidence") is not None:
+        return ss["evidence"]
+    doc: DocumentState | None = ss.get("doc")
+    return _evidence_file(doc) if doc is not None else None
+
+
+def _scan(settings: Settings, progress: Progress) -> EvidenceStore:
+    if on_demo(settings):
+        progress.event("scanning", "preparing the demo MLflow store (the first time trains the demo models)")
+        demo.ensure_demo_store(settings.mlflow_uri)
+    return pipeline.scan(settings, progress)
+
+
+def _or_scan(evidence: EvidenceStore | None, settings: Settings, progress: Progress) -> EvidenceStore:
+    return evidence if evidence is not None else _scan(settings, progress)
+
+
+# ------------------------------------------------------------------------ start a job
+def start_generate(ss: State, spec: Spec, settings: Settings) -> Job:
+    def work(p: Progress) -> pipeline.RunResult:
+        if on_demo(settings):
+            demo.ensure_demo_store(settings.mlflow_uri)
+        return pipeline.generate(spec, settings, p)
+
+    return _start_saving(ss, "generate", "Generate documentation", work, _then_view("Write review"), settings)
+
+
+def start_scan(ss: State, settings: Settings) -> Job:
+    def work(p: Progress) -> EvidenceStore:
+        return _scan(settings, p)
+
+    return _start(ss, start_job("scan", "Scan", work, apply=_then_view("Scan overview")))
+
+
+def start_plan(ss: State, spec: Spec, settings: Settings) -> Job:
+    evidence = _known_evidence(ss)
+
+    def work(p: Progress) -> tuple[EvidenceStore, DocumentState]:
+        ev = _or_scan(evidence, settings, p)
+        return ev, pipeline.plan_and_write(spec, ev, settings, p, plan_only=True)
+
+    return _start(ss, start_job("plan", "Planning", work, apply=_pair("Plan review")), settings)
+
+
+def start_write(ss: State, settings: Settings) -> Job:
+    doc = _copy(ss["doc"])
+    evidence = _known_evidence(ss)
+
+    def work(p: Progress) -> tuple[EvidenceStore, DocumentState]:
+        ev = _or_scan(evidence, settings, p)
+        return ev, pipeline.write_planned(doc, ev, settings, p)
+
+    return _start_saving(ss, "write", "Writing", work, _pair("Write review"), settings)
+
+
+def start_regenerate(
+    ss: State,
+    settings: Settings,
+    section_id: str,
+    *,
+    feedback: str | None,
+    replan: bool = False,
+    block_id: str | None = None,
+) -> Job:
+    doc = _copy(ss["doc"])
+    evidence = _known_evidence(ss)
+    heading = doc.section(section_id).heading if doc else section_id
+
+    def work(p: Progress) -> tuple[EvidenceStore, DocumentState]:
+        ev = _or_scan(evidence, settings, p)
+        new = pipeline.regenerate(
+            doc,
+            ev,
+            settings,
+            section_id,
+            block_id=block_id,
+            feedback=feedback or None,
+            replan=replan,
+            progress=p,
+        )
+        return ev, new
+
+    label = ("Re-planning " if replan else "Regenerating ") + heading
+    kind = "replan" if replan else "regenerate"
+    apply = _pair("Plan review" if replan else "Write review")
+    return _start(ss, start_job(kind, label, work, apply=apply), settings)
+
+
+def start_build(ss: State, settings: Settings) -> Job:
+    doc = _copy(ss["doc"])
+    evidence = _known_evidence(ss)
+    rev = ss.get("doc_rev", 0)
+
+    def work(p: Progress) -> pipeline.Outputs:
+        return pipeline.build(doc, settings, p, evidence=evidence, notebook=settings.notebook)
+
+    return _start(ss, start_job("build", "Build", work, apply=_built(rev)), settings)
+
+
+def _start(ss: State, job: Job, settings: Settings | None = None) -> Job:
+    finish_rebuild(ss)
+    job.output_dir = settings.output_dir if settings is not None else None
+    ss["job"] = job
+    ss["spec_load_error"] = None  # an old upload error is not about this run
+    ss.pop("_live", None)
+    return job
+
+
+def _start_saving(
+    ss: State, kind: str, label: str, work: Callable[[Progress], Any], apply: Apply, settings: Settings
+) -> Job:
+    """Start a job that saves the cache as it goes: watched live, restored when stopped."""
+    job = start_job(
+        kind,
+        label,
+        work,
+        apply=apply,
+        on_cancel=_restore_after_stop(settings.output_dir),
+        watch=cache_path(settings.output_dir),
+    )
+    return _start(ss, job, settings)
+
+
+def live_document(ss: State, job: Job) -> DocumentState | None:
+    """What the running job has saved so far (re-read only when the cache file changes)."""
+    if job.watch is None:
+        return None
+    try:
+        mtime = job.watch.stat().st_mtime
+    except OSError:
+        return None
+    if mtime < job.started_wall:
+        return None  # an older run's cache, not this job's work
+    memo = ss.get("_live")
+    if memo is None or memo[0] != mtime:
+        try:
+            memo = (mtime, load_state(job.watch))
+        except AutodocError:
+            return memo[1] if memo else None  # mid-replace; keep the last good one
+        ss["_live"] = memo
+    return memo[1]
+
+
+# ------------------------------------------------------------------ background rebuild
+def start_rebuild(ss: State, settings: Settings) -> Job | None:
+    """Rebuild the Word document (and notebook) from the reviewed document, in the background."""
+    doc = _copy(ss.get("doc"))
+    if doc is None or rebuild_running(ss):
+        return None
+    evidence = _known_evidence(ss)
+    rev = ss.get("doc_rev", 0)
+    outputs = ss.get("outputs")
+    notebook = bool(settings.notebook or (outputs is not None and outputs.notebook))
+    settings = settings.model_copy(update={"output_dir": ss.get("doc_dir") or settings.output_dir})
+
+    def work(p: Progress) -> pipeline.Outputs:
+        return pipeline.build(doc, settings, p, evidence=evidence, notebook=notebook)
+
+    def apply(state: State, result: pipeline.Outputs) -> None:
+        state["outputs"] = result
+        state["outputs_rev"] = max(state.get("outputs_rev", 0), rev)
+
+    job = start_job("rebuild", "Updating the downloads", work, apply=apply)
+    job.rev = rev
+    ss["rebuild"] = job
+    return job
+
+
+def request_rebuild(ss: State) -> None:
+    """Start a background rebuild when the built files are older than the review."""
+    if not outputs_stale(ss) or rebuild_running(ss) or job_running(ss):
+        return
+    try:
+        settings = make_settings(ss)
+    except AutodocError:
+        return  # the downloads stay marked out of date; the settings error shows at the next run
+    start_rebuild(ss, settings)
+
+
+def rebuild_running(ss: State) -> bool:
+    job: Job | None = ss.get("rebuild")
+    return job is not None and job.running
+
+
+def harvest_rebuild(ss: State) -> Job | None:
+    """Apply a finished rebuild; a review changed meanwhile saves the newer cache again."""
+    job: Job | None = ss.get("rebuild")
+    if job is None or not harvest(job, ss):
+        return None
+    if ss.get("doc_rev", 0) > job.rev:
+        persist(ss)  # the build saved an older review into the cache
+        if job.error is None:
+            request_rebuild(ss)
+    return job
+
+
+def finish_rebuild(ss: State) -> None:
+    """Let a running rebuild end before a job that writes the same folder starts."""
+    job: Job | None = ss.get("rebuild")
+    if job is not None and job.running:
+        job.join(REBUILD_WAIT_S)
+    harvest_rebuild(ss)
+
+
+# ------------------------------------------------------------------------------ cache
+def restore_cache(ss: State, output_dir: str) -> DocumentState:
+    """Load `<output_dir>/.autodoc_cache.json` into the session for review (raises AutodocError)."""
+    defaults: Settings = ss["defaults"]
+    folder = check_allowed(output_dir, defaults.allowed_root)
+    doc = load_state(cache_path(folder))
+    ss["doc"] = doc
+    ss["evidence"] = _evidence_file(doc)
+    ss["outputs"] = existing_outputs(folder)
+    ss["doc_rev"] = ss.get("doc_rev", 0) + 1
+    ss["outputs_rev"] = ss["doc_rev"]  # files on disk are taken as built from this cache
+    ss["restored_from"] = str(folder)
+    ss["doc_dir"] = str(folder)
+    ss["view"] = "Write review"
+    return doc
+
+
+def existing_outputs(folder: Path) -> pipeline.Outputs | None:
+    """The files an earlier build left in `folder` (default names), for download."""
+    names = {
+        "docx": pipeline.DOCX_NAME,
+        "notebook": pipeline.NOTEBOOK_NAME,
+        "evidence": "evidence.json",
+        "report": "run_report.json",
+    }
+    found = {key: folder / name for key, name in names.items() if (folder / name).is_file()}
+    if not found:
+        return None
+    return pipeline.Outputs(cache=cache_path(folder), **found)
+
+
+def _evidence_file(doc: DocumentState) -> EvidenceStore | None:
+    path = Path(doc.evidence_path) if doc.evidence_path else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        return EvidenceStore.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, json.JSONDecodeError):
+        return None  # regeneration rescans instead
