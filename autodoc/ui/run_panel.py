@@ -98,6 +98,12 @@ def job_state(job: Job, snap: Snapshot) -> str:
     return "failed" if job.error else "finished"
 
 
+def last_phase(snap: Snapshot) -> str:
+    """The phase a job was in when it ended: the last one that started (scanning if none did)."""
+    started = [p for p in PHASES if (ph := snap.phases.get(p)) is not None and ph.started is not None]
+    return started[-1] if started else PHASES[0]
+
+
 def _phase_label(phase: str, ph: PhaseState | None, ended: str | None) -> str:
     """`ended` is "failed" or "stopped" for the phase the job was in when it ended."""
     name = phase.capitalize()
@@ -132,7 +138,7 @@ def draw_progress(job: Job, snap: Snapshot) -> None:
             total = ph.total if ph else 0
             finished = ph is not None and ph.finished is not None
             value = min(1.0, ph.done / total) if ph and total else (1.0 if finished else 0.0)
-            ended = status if status in ("failed", "stopped") and phase == snap.phase else None
+            ended = status if status in ("failed", "stopped") and phase == last_phase(snap) else None
             col.progress(value, text=_phase_label(phase, ph, ended))
             if ph and ph.current and job.running:
                 col.caption(escape_md(ph.current))
