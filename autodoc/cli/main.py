@@ -28,6 +28,7 @@ COMMANDS = {
     "scan": "scan",
     "templates": "templates",
     "demo": "demo",
+    "check": "check",
 }
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import autodoc
 from autodoc.atomic import atomic_write
+from autodoc.check import hooks as check_hooks
 from autodoc.document import Block, DocumentState, Provenance, Section, Usage
 from autodoc.errors import AutodocError, CacheError, Cancelled, ConfigError, LLMConfigError
 from autodoc.evidence import EvidenceStore
@@ -186,6 +187,7 @@ def build(
         outputs.evidence = out_dir / "evidence.json"
         write_output(outputs.evidence, evidence.to_json())
         state.evidence_path = str(outputs.evidence)
+    snapshot = check_hooks.before_render(state, evidence) if evidence is not None else None
     outputs.docx = docx_path(settings)
     write_output(outputs.docx, render_docx(state, settings.docx_template))
     progress.advance("building", "Word document")
@@ -202,6 +204,8 @@ def build(
     write_output(outputs.extra["report_md"], report.report_markdown(state))
     outputs.cache = cache.cache_path(out_dir)
     cache.save_state(state, outputs.cache)
+    if snapshot is not None:
+        check_hooks.after_build(snapshot, outputs.cache)
     progress.finish_phase("building")
     return outputs
 

@@ -1,0 +1,144 @@
+"""`autodoc check`: is the document still true of the code and the registry?
+
+Rescans cheaply (the code scan's content-hash cache; an unchanged SQLite store file is not
+read again, so mlflow is not even imported), compares with the evidence snapshot the
+document was built with, and checks the document's hygiene. No LLM is involved.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from autodoc.check.compare import Change, compare, spec_changes
+from autodoc.check.facts import Fact, Review
+from autodoc.check.hygiene import Finding, hygiene
+from autodoc.check.impact import DocIndex
+from autodoc.check.snapshot import (
+    EvidenceSnapshot,
+    build_snapshot,
+    load_snapshot,
+    snapshot_items,
+    snapshot_path,
+    store_fingerprint,
+)
+from autodoc.document import DocumentState
+from autodoc.errors import CacheError
+from autodoc.evidence import EvidenceStore
+from autodoc.pipeline.cache import load_state
+from autodoc.spec import Spec, load_spec, parse_spec
+
+SCAN_CACHE_DIR = ".autodoc_scan_cache"
+
+
+@dataclass
+class CheckResult:
+    state: DocumentState
+    changes: list[Change] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    current: EvidenceSnapshot | None = None
+    seconds: float = 0.0
+
+
+def run_check(
+    cache_file: str | Path,
+    code_root: str | None = None,
+    mlflow_uri: str | None = None,
+    spec_path: str | None = None,
+    today: date | None = None,
+) -> CheckResult:
+    """Compare the document in `cache_file` with a fresh scan; raise `AutodocError` on bad input."""
+    started = time.monotonic()
+    state = load_state(cache_file)
+    spec = load_spec(spec_path) if spec_path else document_spec(state)
+    result = CheckResult(state=state)
+    old = _previous_snapshot(cache_file, state, result.notes)
+    root = code_root or (state.provenance.code_root if state.provenance else None) or old.code_root or "."
+    uri = mlflow_uri or os.environ.get("MLFLOW_TRACKING_URI") or old.mlflow_uri
+    result.current = current_snapshot(state, old, root, uri, Path(cache_file).parent, result.notes)
+    index = DocIndex.of(state)
+    result.changes = compare(old, result.current, index)
+    if spec_path:
+        documented = list(dict.fromkeys(s.spec_name for s in state.sections))
+        result.changes += spec_changes(documented, [s.name for s in spec.sections], index)
+    required = [s.name for s in spec.sections if s.required]
+    result.findings = hygiene(
+        state, required, spec.review, spec.facts, result.current, root, today or date.today()
+    )
+    result.seconds = round(time.monotonic() - started, 3)
+    return result
+
+
+def document_spec(state: DocumentState) -> Spec:
+    """The spec the document was written from, as the cache holds it."""
+    return parse_spec(
+        yaml.safe_dump(state.spec, sort_keys=False, allow_unicode=True), "<the document's spec>"
+    )
+
+
+def document_facts(state: DocumentState) -> tuple[Review | None, list[Fact]]:
+    spec = document_spec(state)
+    return spec.review, spec.facts
+
+
+def _previous_snapshot(cache_file: str | Path, state: DocumentState, notes: list[str]) -> EvidenceSnapshot:
+    snap = load_snapshot(snapshot_path(cache_file))
+    if snap is not None:
+        return snap
+    evidence = Path(state.evidence_path or Path(cache_file).parent / "evidence.json")
+    if not evidence.is_file():
+        raise CacheError(
+            f"{cache_file}: no evidence snapshot beside the cache and no evidence file",
+            hint="generate the document again with this autodoc (it keeps the snapshot)",
+        )
+    notes.append("no evidence snapshot beside the cache: compared with evidence.json (no function hashes)")
+    store = EvidenceStore.from_json(evidence.read_text(encoding="utf-8"))
+    return build_snapshot(store, [s.spec_name for s in state.sections])
+
+
+def current_snapshot(
+    state: DocumentState, old: EvidenceSnapshot, root: str, uri: str | None, out_dir: Path, notes: list[str]
+) -> EvidenceSnapshot:
+    from autodoc.scan.code.tree import scan_code
+
+    exclude = [*state.settings.get("exclude", []), *_inside(out_dir, root)]
+    cache_dir = os.environ.get("AUTODOC_SCAN_CACHE") or str(out_dir / SCAN_CACHE_DIR)
+    code = scan_code(root, exclude=exclude, cache_dir=cache_dir)
+    items = snapshot_items(code.items, code.report.root)
+    fingerprint = store_fingerprint(uri)
+    if uri and fingerprint is not None and fingerprint == old.mlflow_fingerprint and uri == old.mlflow_uri:
+        items.update(old.mlflow_items())
+        notes.append("MLflow store file unchanged since the build: not read again")
+    elif uri:
+        items.update(_mlflow_items(state, uri, root))
+    return EvidenceSnapshot(
+        created_at=old.created_at,
+        code_root=code.report.root,
+        code_commit=code.report.commit,
+        mlflow_uri=uri,
+        mlflow_fingerprint=fingerprint,
+        spec_sections=old.spec_sections,
+        items=items,
+    )
+
+
+def _mlflow_items(state: DocumentState, uri: str, root: str) -> dict:
+    from autodoc.scan.mlflow.snapshot import scan_mlflow
+    from autodoc.settings import Settings
+
+    kept = ("models", "experiments", "latest_only", "project_filtering", "domino_project", "experiment_name")
+    saved = {k: v for k, v in state.settings.items() if k in kept}
+    settings = Settings(**saved, code_root=root, mlflow_uri=uri)
+    scanned = scan_mlflow(settings)
+    return snapshot_items(scanned.items, None)
+
+
+def _inside(out_dir: Path, root: str) -> list[str]:
+    out, base = os.path.abspath(out_dir), os.path.abspath(root)
+    return [os.path.relpath(out, base).replace(os.sep, "/")] if out.startswith(base + os.sep) else []

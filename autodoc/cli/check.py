@@ -1,0 +1,70 @@
+"""`autodoc check`, `autodoc questions` and `autodoc diff`: keeping a written document current.
+
+    autodoc check --cache output/.autodoc_cache.json [--code-root DIR] [--mlflow-uri URI]
+                  [--spec SPEC] [--format text|json] [--fail-on stale,hygiene]
+    autodoc questions --spec SPEC [--cache CACHE] [--out questions.yaml]
+    autodoc diff OLD_CACHE NEW_CACHE [--out redline.docx|redline.md]
+
+Exit codes of `check`: 0 the document is current, 1 stale or failing hygiene, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+CACHE_DEFAULT = "output/.autodoc_cache.json"
+
+
+def check_parser() -> argparse.ArgumentParser:
+    from autodoc.check.report import DEFAULT_FAIL_ON
+
+    p = argparse.ArgumentParser(
+        prog="autodoc check",
+        description="Is the document still true? Rescan (no LLM) and compare with the evidence "
+        "the document was written from; check required sections, citations, references, "
+        "flagged figures and review dates.",
+        epilog="exit codes: 0 current, 1 stale or failing hygiene, 2 bad input",
+    )
+    p.add_argument(
+        "--cache", default=CACHE_DEFAULT, metavar="PATH", help=f"the document's cache ({CACHE_DEFAULT})"
+    )
+    p.add_argument(
+        "-c", "--code-root", metavar="DIR", help="the code now (default: where the document was written from)"
+    )
+    p.add_argument(
+        "--mlflow-uri",
+        metavar="URI",
+        help="the MLflow store now (default: MLFLOW_TRACKING_URI or the document's)",
+    )
+    p.add_argument(
+        "-s",
+        "--spec",
+        metavar="PATH",
+        help="the spec now: sections added or removed, required, review fields",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
+    p.add_argument(
+        "--fail-on",
+        default=DEFAULT_FAIL_ON,
+        metavar="LIST",
+        help="what fails the check: stale, hygiene, none, or change categories (hyperparameter, data, "
+        "split, feature, threshold, entry_point, evaluation, metric, registry, code, spec) and hygiene "
+        f"codes (required, citation, reference, flagged, review, facts); default {DEFAULT_FAIL_ON}",
+    )
+    return p
+
+
+def command(argv: list[str]) -> int:
+    from autodoc.check import report
+    from autodoc.check.run import run_check
+
+    ns = check_parser().parse_args(argv)
+    fail_on = report.parse_fail_on(ns.fail_on)
+    result = run_check(ns.cache, code_root=ns.code_root, mlflow_uri=ns.mlflow_uri, spec_path=ns.spec)
+    text = (
+        report.as_json(result, fail_on) if ns.format == "json" else report.as_text(result, fail_on, ns.cache)
+    )
+    sys.stdout.write(text + "\n")
+    return report.exit_code(result, fail_on)
+

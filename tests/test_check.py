@@ -1,0 +1,158 @@
+"""`autodoc check` on the demo project: each change is named with the sections it affects.
+
+One offline generation of the demo project (real seeded SQLite MLflow store) per module;
+every test works on its own copy of the code and, where it changes MLflow, of the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mlflow import MlflowClient
+
+from autodoc import pipeline
+from autodoc.cli.main import main
+from autodoc.settings import Settings
+from autodoc.spec import parse_spec
+from tests.support.mlflow_fixtures import clone_store
+
+SPEC_YAML = """
+title: "Breast cancer risk: model documentation"
+authors: Model team
+review:
+  owner: "Dr. Ana Ruiz, Oncology Analytics"
+  last_reviewed: 2026-11-01
+  next_review: 2099-01-01
+  cadence: 12 months
+sections:
+  - name: Executive Summary
+    required: true
+  - Data Overview
+  - Model Architecture
+  - "Model Performance: per_model"
+  - name: Deployment Considerations
+    required: true
+"""
+
+
+@pytest.fixture(scope="module")
+def built(
+    demo_store_uri: str, demo_project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    base = tmp_path_factory.mktemp("check_demo")
+    code = base / "code"
+    shutil.copytree(demo_project, code)
+    uri = clone_store(demo_store_uri, base / "store")
+    (base / "spec.yaml").write_text(SPEC_YAML)
+    settings = Settings(code_root=str(code), mlflow_uri=uri, output_dir=str(base / "out"))
+    pipeline.generate(parse_spec(SPEC_YAML, "spec.yaml"), settings)
+    return {"base": base, "code": code, "uri": uri, "out": base / "out"}
+
+
+def copy_of(built: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    """A private copy of the document's code and output (same MLflow store)."""
+    code, out = tmp_path / "code", tmp_path / "out"
+    shutil.copytree(built["code"], code)
+    shutil.copytree(built["out"], out)
+    return {**built, "code": code, "out": out}
+
+
+def check(run: dict[str, Any], capsys: pytest.CaptureFixture, *extra: str) -> tuple[int, str]:
+    argv = ["check", "--cache", str(run["out"] / ".autodoc_cache.json"), "--code-root", str(run["code"])]
+    code = main([*argv, "--mlflow-uri", run["uri"], *extra])
+    return code, capsys.readouterr().out
+
+
+def test_an_unchanged_project_is_current(built: dict[str, Any], tmp_path: Path, capsys) -> None:
+    code, out = check(copy_of(built, tmp_path), capsys)
+    assert code == 0, out
+    assert "evidence: unchanged" in out and "HYGIENE" not in out
+    assert "MLflow store file unchanged" in out  # mlflow not read again: the fast path
+
+
+def test_a_changed_hyperparameter_names_the_value_and_its_sentence(built, tmp_path: Path, capsys) -> None:
+    run = copy_of(built, tmp_path)
+    config = run["code"] / "config.yaml"
+    config.write_text(config.read_text().replace("n_estimators: 120", "n_estimators: 250"))
+    code, out = check(run, capsys)
+    assert code == 1
+    assert "hyperparameter gbm.n_estimators: 120 -> 250 (config.yaml:18)" in out
+    affects = next(line for line in out.splitlines() if line.strip().startswith("affects"))
+    assert "3 Model Architecture" in affects
+
+
+def test_an_edited_cited_function_is_named_with_the_sections_citing_it(built, tmp_path: Path, capsys) -> None:
+    run = copy_of(built, tmp_path)
+    train = run["code"] / "train.py"
+    text = train.read_text()
+    assert 'max_iter=params["max_iter"],' in text
+    train.write_text(text.replace('max_iter=params["max_iter"],', 'max_iter=params["max_iter"] * 2,'))
+    code, out = check(run, capsys, "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["status"] == "stale"
+    changed = [c for c in report["changes"] if c["category"] == "code"]
+    assert [c["label"] for c in changed] == ["function build_logreg"]
+    assert "3 Model Architecture" in changed[0]["sections"]
+    assert any("LogisticRegression" in s for s in changed[0]["sentences"])
+
+
+def test_a_new_version_and_champion_alias_are_named(built, tmp_path: Path, capsys, monkeypatch) -> None:
+    run = copy_of(built, tmp_path)
+    run["uri"] = clone_store(built["uri"], tmp_path / "store")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", run["uri"])  # the registry resolves models:/ through it
+    client = MlflowClient(run["uri"])
+    old = client.get_model_version("breast_cancer_gbm", "3")
+    new = client.create_model_version("breast_cancer_gbm", source=old.source, run_id=old.run_id)
+    client.set_registered_model_alias("breast_cancer_gbm", "champion", new.version)
+    code, out = check(run, capsys)
+    assert code == 1
+    assert f"alias champion of breast_cancer_gbm: 3 -> {new.version}" in out
+    assert f"breast_cancer_gbm version {new.version} added" in out
+    assert "4.1 breast_cancer_gbm" in out
+
+
+def test_spec_sections_removed_and_required_sections_missing(built, tmp_path: Path, capsys) -> None:
+    run = copy_of(built, tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        SPEC_YAML.replace("  - name: Deployment Considerations\n    required: true\n", "")
+        + "  - name: Model Risk\n    required: true\n"
+    )
+    code, out = check(run, capsys, "--spec", str(spec))
+    assert code == 1
+    assert "spec section removed: Deployment Considerations" in out
+    assert "spec section added: Model Risk" in out
+    assert "required section 'Model Risk' is not in the document" in out
+
+
+def test_fail_on_chooses_what_fails(built, tmp_path: Path, capsys) -> None:
+    run = copy_of(built, tmp_path)
+    config = run["code"] / "config.yaml"
+    config.write_text(config.read_text().replace("decision_threshold: 0.35", "decision_threshold: 0.5"))
+    code, out = check(run, capsys, "--fail-on", "registry,hygiene")
+    assert code == 0 and "threshold" in out and "decision_threshold: 0.35 -> 0.5" in out
+    code, _ = check(run, capsys, "--fail-on", "threshold")
+    assert code == 1
+
+
+def test_review_past_due_and_bad_input(built, tmp_path: Path, capsys) -> None:
+    run = copy_of(built, tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SPEC_YAML.replace("next_review: 2099-01-01", "next_review: 2020-01-01"))
+    code, out = check(run, capsys, "--spec", str(spec))
+    assert code == 1 and "the next review was due on 2020-01-01" in out
+    assert main(["check", "--cache", str(tmp_path / "missing.json")]) == 2
+    assert "no cache at" in capsys.readouterr().err
+    assert main(["check", "--cache", str(run["out"] / ".autodoc_cache.json"), "--fail-on", "stael"]) == 2
+    assert "unknown finding" in capsys.readouterr().err
+
+
+def test_the_scan_cache_is_kept_beside_the_document(built, tmp_path: Path, capsys) -> None:
+    run = copy_of(built, tmp_path)
+    check(run, capsys)
+    assert os.listdir(run["out"] / ".autodoc_scan_cache")
