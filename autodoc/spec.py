@@ -30,8 +30,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from autodoc.check.facts import Fact, Review
 from autodoc.errors import SpecError
+from autodoc.facts import Fact, Review
 
 TOP_KEYS = ("title", "authors", "version", "description", "sections", "hints", "review", "facts")
 SECTION_KEYS = ("name", "per_model", "hint", "required")

@@ -7,8 +7,8 @@ import re
 
 import yaml
 
-from autodoc.check.facts import read_facts, read_review
 from autodoc.errors import SpecError
+from autodoc.facts import read_facts, read_review
 from autodoc.spec import PER_MODEL, SECTION_KEYS, TOP_KEYS, SectionSpec, Spec, norm_name
 
 _MODIFIER = re.compile(r"^(?P<name>.*\S)\s*:\s*(?P<mod>[A-Za-z_\- ]+)\s*$")

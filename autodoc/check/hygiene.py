@@ -13,10 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from autodoc.check.facts import Fact, Review, parse_date, stale_facts
 from autodoc.check.impact import block_citations
 from autodoc.check.snapshot import EvidenceSnapshot
 from autodoc.document import DocumentState
+from autodoc.facts import Fact, Review, parse_date, stale_facts
 
 HygieneCode = Literal["required", "citation", "reference", "flagged", "review", "facts"]
 HYGIENE_CODES: tuple[str, ...] = HygieneCode.__args__  # type: ignore[attr-defined]

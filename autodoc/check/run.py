@@ -16,7 +16,6 @@ from pathlib import Path
 import yaml
 
 from autodoc.check.compare import Change, compare, spec_changes
-from autodoc.check.facts import Fact, Review
 from autodoc.check.hygiene import Finding, hygiene
 from autodoc.check.impact import DocIndex
 from autodoc.check.snapshot import (
@@ -30,6 +29,7 @@ from autodoc.check.snapshot import (
 from autodoc.document import DocumentState
 from autodoc.errors import CacheError
 from autodoc.evidence import EvidenceStore
+from autodoc.facts import Fact, Review
 from autodoc.pipeline.cache import load_state
 from autodoc.spec import Spec, load_spec, parse_spec
 

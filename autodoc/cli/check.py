@@ -67,4 +67,3 @@ def command(argv: list[str]) -> int:
     )
     sys.stdout.write(text + "\n")
     return report.exit_code(result, fail_on)
-
