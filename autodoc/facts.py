@@ -29,7 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 SIDECAR_NAME = "autodoc_facts.yaml"
-FACT_KEYS = ("topic", "statement", "stated_by", "date", "section")
+FACT_KEYS = ("topic", "statement", "stated_by", "date", "section", "question")
 REVIEW_KEYS = ("owner", "last_reviewed", "next_review", "cadence")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CADENCE = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s*$", re.I)
@@ -72,6 +72,7 @@ class Fact(BaseModel):
     stated_by: str
     date: str  # YYYY-MM-DD
     section: str | None = None
+    question: str | None = None  # the questionnaire's question this answers
     line: int | None = None
     source: str | None = None  # the file it came from
 
@@ -128,6 +129,8 @@ def read_facts(reader: Any, node: yaml.Node, field: str = "facts") -> list[Fact]
         if not isinstance(item, yaml.MappingNode):
             raise reader.fail("expected a mapping with topic, statement, stated_by, date", item, where)
         entries = reader.keys(item, FACT_KEYS, where)
+        if "statement" in entries and _blank(entries["statement"][1]):
+            continue  # a question of the questionnaire not answered yet
         for key in ("topic", "statement", "stated_by", "date"):
             if key not in entries:
                 raise reader.fail(f"missing '{key}'", item, f"{where}.{key}", hint=_FACT_HINT)
@@ -139,6 +142,10 @@ def read_facts(reader: Any, node: yaml.Node, field: str = "facts") -> list[Fact]
         }
         facts.append(Fact(**values, line=item.start_mark.line + 1, source=reader.path))
     return facts
+
+
+def _blank(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and not str(node.value).strip()
 
 
 _FACT_HINT = "each statement needs topic, statement, stated_by and date (YYYY-MM-DD)"

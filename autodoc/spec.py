@@ -31,7 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from autodoc.errors import SpecError
-from autodoc.facts import Fact, Review
+from autodoc.facts import SIDECAR_NAME, Fact, Review
 
 TOP_KEYS = ("title", "authors", "version", "description", "sections", "hints", "review", "facts")
 SECTION_KEYS = ("name", "per_model", "hint", "required")
@@ -124,7 +124,21 @@ def load_spec(path: str | Path) -> Spec:
         raise SpecError(
             f"cannot read the spec file ({err.strerror or type(err).__name__})", path=shown
         ) from None
-    return parse_spec(text, shown)
+    return with_sidecar(parse_spec(text, shown), file.parent / SIDECAR_NAME)
+
+
+def with_sidecar(spec: Spec, sidecar: Path) -> Spec:
+    """Add the statements (and review fields the spec lacks) of a facts file beside the spec."""
+    if not sidecar.is_file():
+        return spec
+    from autodoc.spec_reader import SpecReader
+
+    try:
+        text = sidecar.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise SpecError(f"cannot read the facts file ({err})", path=str(sidecar)) from None
+    review, facts = SpecReader(text, str(sidecar)).sidecar()
+    return spec.model_copy(update={"review": spec.review or review, "facts": [*spec.facts, *facts]})
 
 
 def parse_spec(text: str, path: str = "<spec>") -> Spec:

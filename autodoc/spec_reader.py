@@ -8,7 +8,7 @@ import re
 import yaml
 
 from autodoc.errors import SpecError
-from autodoc.facts import read_facts, read_review
+from autodoc.facts import Fact, Review, read_facts, read_review
 from autodoc.spec import PER_MODEL, SECTION_KEYS, TOP_KEYS, SectionSpec, Spec, norm_name
 
 _MODIFIER = re.compile(r"^(?P<name>.*\S)\s*:\s*(?P<mod>[A-Za-z_\- ]+)\s*$")
@@ -94,6 +94,17 @@ class SpecReader:
         try:
             root = self.compose()
             return self.document(root)
+        finally:
+            self.loader.dispose()
+
+    def sidecar(self) -> tuple[Review | None, list[Fact]]:
+        """A facts file (`autodoc_facts.yaml`): only `review:` and `facts:`."""
+        self.loader = yaml.SafeLoader(self.text)
+        try:
+            root = self.compose()
+            entries = self.keys(root, ("review", "facts"), "")
+            review = read_review(self, entries["review"][1]) if "review" in entries else None
+            return review, read_facts(self, entries["facts"][1]) if "facts" in entries else []
         finally:
             self.loader.dispose()
 

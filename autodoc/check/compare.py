@@ -72,6 +72,7 @@ class Change(BaseModel):
     old_id: str | None = None
     new_id: str | None = None
     where: str = ""  # where the fact is now (or was, when removed)
+    where_before: str = ""  # where it was, when it moved
     sections: list[str] = Field(default_factory=list)  # "6.1 breast_cancer_gbm"
     blocks: list[str] = Field(default_factory=list)  # block ids to regenerate
     sentences: list[str] = Field(default_factory=list)  # "6.1: <sentence>"
@@ -82,7 +83,8 @@ class Change(BaseModel):
         if self.change == "changed" and self.category == "code":
             return f"{self.label}: its code changed ({self.where})"
         if self.change == "changed":
-            return f"{self.label}: {_show(self.before)} -> {_show(self.after)} ({self.where})"
+            was = f"; was at {self.where_before}" if self.where_before else ""
+            return f"{self.label}: {_show(self.before)} -> {_show(self.after)} ({self.where}{was})"
         return f"{self.label} {self.change} ({self.where})"
 
 
@@ -176,6 +178,7 @@ def _make(category: str, what: str, key: str, before: SnapItem | None, after: Sn
         old_id=before.id if before else None,
         new_id=after.id if after else None,
         where=item.where,
+        where_before=before.where if before and after and before.where != after.where else "",
     )
 
 

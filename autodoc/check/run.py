@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
+from autodoc.check.changelog import CHANGE_LOG_ID
 from autodoc.check.compare import Change, compare, spec_changes
 from autodoc.check.hygiene import Finding, hygiene
 from autodoc.check.impact import DocIndex
+from autodoc.check.people import document_spec
 from autodoc.check.snapshot import (
     EvidenceSnapshot,
     build_snapshot,
@@ -29,9 +29,8 @@ from autodoc.check.snapshot import (
 from autodoc.document import DocumentState
 from autodoc.errors import CacheError
 from autodoc.evidence import EvidenceStore
-from autodoc.facts import Fact, Review
 from autodoc.pipeline.cache import load_state
-from autodoc.spec import Spec, load_spec, parse_spec
+from autodoc.spec import load_spec
 
 SCAN_CACHE_DIR = ".autodoc_scan_cache"
 
@@ -65,7 +64,7 @@ def run_check(
     index = DocIndex.of(state)
     result.changes = compare(old, result.current, index)
     if spec_path:
-        documented = list(dict.fromkeys(s.spec_name for s in state.sections))
+        documented = list(dict.fromkeys(s.spec_name for s in state.sections if s.id != CHANGE_LOG_ID))
         result.changes += spec_changes(documented, [s.name for s in spec.sections], index)
     required = [s.name for s in spec.sections if s.required]
     result.findings = hygiene(
@@ -73,18 +72,6 @@ def run_check(
     )
     result.seconds = round(time.monotonic() - started, 3)
     return result
-
-
-def document_spec(state: DocumentState) -> Spec:
-    """The spec the document was written from, as the cache holds it."""
-    return parse_spec(
-        yaml.safe_dump(state.spec, sort_keys=False, allow_unicode=True), "<the document's spec>"
-    )
-
-
-def document_facts(state: DocumentState) -> tuple[Review | None, list[Fact]]:
-    spec = document_spec(state)
-    return spec.review, spec.facts
 
 
 def _previous_snapshot(cache_file: str | Path, state: DocumentState, notes: list[str]) -> EvidenceSnapshot:

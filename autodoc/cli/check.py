@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 CACHE_DEFAULT = "output/.autodoc_cache.json"
 
@@ -67,3 +68,35 @@ def command(argv: list[str]) -> int:
     )
     sys.stdout.write(text + "\n")
     return report.exit_code(result, fail_on)
+
+
+# ----------------------------------------------------------------------------- questions
+def questions_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="autodoc questions",
+        description="List, per section of the spec, what the code and MLflow cannot answer (intended "
+        "use, owner, out-of-scope uses, limitations, approvals, review cadence) as a YAML "
+        "questionnaire; fill it in and save it as autodoc_facts.yaml beside the spec.",
+    )
+    p.add_argument("-s", "--spec", default="doc_spec.yaml", metavar="PATH", help="the spec (doc_spec.yaml)")
+    p.add_argument("--cache", metavar="PATH", help="a document's cache: MLflow tags that hint at answers")
+    p.add_argument("--out", metavar="PATH", help="write the questionnaire here (default: print it)")
+    return p
+
+
+def questions_command(argv: list[str]) -> int:
+    from autodoc.check.questions import questionnaire, unanswered_count
+    from autodoc.pipeline import write_output
+    from autodoc.pipeline.cache import load_state
+    from autodoc.spec import load_spec
+
+    ns = questions_parser().parse_args(argv)
+    spec = load_spec(ns.spec)
+    state = load_state(ns.cache) if ns.cache else None
+    text = questionnaire(spec, state)
+    if ns.out:
+        write_output(Path(ns.out), text)
+        print(f"{unanswered_count(spec)} unanswered question(s) written to {ns.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

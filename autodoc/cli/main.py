@@ -29,6 +29,7 @@ COMMANDS = {
     "templates": "templates",
     "demo": "demo",
     "check": "check",
+    "questions": "questions",
 }
 
 

@@ -187,7 +187,8 @@ def build(
         outputs.evidence = out_dir / "evidence.json"
         write_output(outputs.evidence, evidence.to_json())
         state.evidence_path = str(outputs.evidence)
-    snapshot = check_hooks.before_render(state, evidence) if evidence is not None else None
+    cache_file = cache.cache_path(out_dir)
+    snapshot = check_hooks.before_render(state, evidence, cache_file) if evidence is not None else None
     outputs.docx = docx_path(settings)
     write_output(outputs.docx, render_docx(state, settings.docx_template))
     progress.advance("building", "Word document")
@@ -202,7 +203,7 @@ def build(
     write_output(outputs.report, json.dumps(report.run_report(state), indent=1, default=str))
     outputs.extra["report_md"] = out_dir / "run_report.md"
     write_output(outputs.extra["report_md"], report.report_markdown(state))
-    outputs.cache = cache.cache_path(out_dir)
+    outputs.cache = cache_file
     cache.save_state(state, outputs.cache)
     if snapshot is not None:
         check_hooks.after_build(snapshot, outputs.cache)
