@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,8 @@ def test_a_bad_facts_file_names_file_line_and_field(project, tmp_path: Path) -> 
     spec = tmp_path / "doc_spec.yaml"
     shutil.copy(project["spec"], spec)
     (tmp_path / "autodoc_facts.yaml").write_text(
-        "facts:\n  - topic: limitations\n    statement: small sample\n    stated_by: me\n    date: last week\n"
+        "facts:\n  - topic: limitations\n    statement: small sample\n"
+        "    stated_by: me\n    date: last week\n"
     )
     with pytest.raises(SpecError) as err:
         load_spec(spec)
@@ -112,9 +114,47 @@ def test_the_change_log_records_what_changed_between_builds(project, tmp_path: P
     run = {**project, "code": code}
     out = tmp_path / "out"
     generate(run, out)
+    shutil.copytree(out, tmp_path / "v1")
     config = code / "config.yaml"
     config.write_text(config.read_text().replace("max_depth: 3", "max_depth: 4"))
     generate(run, out)
+    redline = tmp_path / "redline.md"
+    assert (
+        main(
+            [
+                "diff",
+                str(tmp_path / "v1" / ".autodoc_cache.json"),
+                str(out / ".autodoc_cache.json"),
+                "--out",
+                str(redline),
+            ]
+        )
+        == 0
+    )
+    text = redline.read_text()
+    changed = [line for line in text.splitlines() if line.startswith("- ")]
+    assert changed == [  # exactly the changes made: one figure, the log entry, the evidence
+        "- `config.yaml` sets logreg.C = 1, logreg.max_iter = 500, gbm.n_estimators = 120, "
+        "gbm.learning_rate = 0.1 and gbm.max_depth = ~~3.~~ **4.**",
+        "- **v1.0 | "
+        + date.today().isoformat()
+        + " | model: gbm.max_depth: 3 -> 4 (config.yaml:20) | Data Science Team**",
+        "- hyperparameter: gbm.max_depth: 3 -> 4 (config.yaml:20)",
+    ]
+    assert (
+        main(
+            [
+                "diff",
+                str(tmp_path / "v1" / ".autodoc_cache.json"),
+                str(out / ".autodoc_cache.json"),
+                "--out",
+                str(tmp_path / "r.docx"),
+            ]
+        )
+        == 0
+    )
+    struck = [r.text for p in Document(str(tmp_path / "r.docx")).paragraphs for r in p.runs if r.font.strike]
+    assert struck == ["3. "]
     generate(run, out)  # nothing changed since: no new entry
     rows = load_state(out / ".autodoc_cache.json").section("change-log").blocks[0].content.rows
     assert [[c.value for c in r][2] for r in rows] == [

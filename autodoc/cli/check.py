@@ -100,3 +100,37 @@ def questions_command(argv: list[str]) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+# ---------------------------------------------------------------------------------- diff
+def diff_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="autodoc diff",
+        description="A redline of the text and tables between two versions of a document (their "
+        "caches), with the evidence changes when the snapshots beside the caches are there.",
+    )
+    p.add_argument("old", metavar="OLD_CACHE", help="the earlier version's .autodoc_cache.json")
+    p.add_argument("new", metavar="NEW_CACHE", help="the later version's .autodoc_cache.json")
+    p.add_argument(
+        "--out", metavar="PATH", help="write a .docx (tracked-change styling) or .md; default: print"
+    )
+    return p
+
+
+def diff_command(argv: list[str]) -> int:
+    from autodoc.check.diff import diff_caches, to_docx, to_markdown
+    from autodoc.pipeline import write_output
+    from autodoc.pipeline.cache import load_state
+
+    ns = diff_parser().parse_args(argv)
+    old, new = Path(ns.old), Path(ns.new)
+    red = diff_caches(load_state(old), load_state(new), old, new)
+    if ns.out and ns.out.lower().endswith(".docx"):
+        write_output(Path(ns.out), to_docx(red))
+    elif ns.out:
+        write_output(Path(ns.out), to_markdown(red))
+    else:
+        sys.stdout.write(to_markdown(red))
+    if ns.out:
+        print(f"redline written to {ns.out}: {len(red.sections)} section(s) differ", file=sys.stderr)
+    return 0

@@ -30,6 +30,7 @@ COMMANDS = {
     "demo": "demo",
     "check": "check",
     "questions": "questions",
+    "diff": "diff",
 }
 
 
