@@ -118,41 +118,19 @@ def test_the_change_log_records_what_changed_between_builds(project, tmp_path: P
     config = code / "config.yaml"
     config.write_text(config.read_text().replace("max_depth: 3", "max_depth: 4"))
     generate(run, out)
-    redline = tmp_path / "redline.md"
-    assert (
-        main(
-            [
-                "diff",
-                str(tmp_path / "v1" / ".autodoc_cache.json"),
-                str(out / ".autodoc_cache.json"),
-                "--out",
-                str(redline),
-            ]
-        )
-        == 0
-    )
-    text = redline.read_text()
+    caches = [str(tmp_path / "v1" / ".autodoc_cache.json"), str(out / ".autodoc_cache.json")]
+    assert main(["diff", *caches, "--out", str(tmp_path / "redline.md")]) == 0
+    text = (tmp_path / "redline.md").read_text()
     changed = [line for line in text.splitlines() if line.startswith("- ")]
+    change = "model: gbm.max_depth: 3 -> 4 (config.yaml:20)"
+    entry = f"v1.0 | {date.today().isoformat()} | {change} | Data Science Team"
     assert changed == [  # exactly the changes made: one figure, the log entry, the evidence
         "- `config.yaml` sets logreg.C = 1, logreg.max_iter = 500, gbm.n_estimators = 120, "
         "gbm.learning_rate = 0.1 and gbm.max_depth = ~~3.~~ **4.**",
-        "- **v1.0 | "
-        + date.today().isoformat()
-        + " | model: gbm.max_depth: 3 -> 4 (config.yaml:20) | Data Science Team**",
+        f"- **{entry}**",
         "- hyperparameter: gbm.max_depth: 3 -> 4 (config.yaml:20)",
     ]
-    assert (
-        main(
-            [
-                "diff",
-                str(tmp_path / "v1" / ".autodoc_cache.json"),
-                str(out / ".autodoc_cache.json"),
-                "--out",
-                str(tmp_path / "r.docx"),
-            ]
-        )
-        == 0
-    )
+    assert main(["diff", *caches, "--out", str(tmp_path / "r.docx")]) == 0
     struck = [r.text for p in Document(str(tmp_path / "r.docx")).paragraphs for r in p.runs if r.font.strike]
     assert struck == ["3. "]
     generate(run, out)  # nothing changed since: no new entry

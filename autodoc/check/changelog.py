@@ -110,7 +110,7 @@ def place_change_log(state: DocumentState, history: list[ChangeLogEntry], review
 
 def _rows(history: list[ChangeLogEntry]) -> list[list[Cell]]:
     return [
-        [Cell(value=f"v{e.version}"), Cell(value=e.date), Cell(value="\n".join(e.changes)), Cell(value=e.author)]
+        [Cell(value=value) for value in (f"v{e.version}", e.date, "\n".join(e.changes), e.author)]
         for e in reversed(history)  # newest first
     ]
 

@@ -134,3 +134,35 @@ def diff_command(argv: list[str]) -> int:
     if ns.out:
         print(f"redline written to {ns.out}: {len(red.sections)} section(s) differ", file=sys.stderr)
     return 0
+
+
+# -------------------------------------------------------------------------------- update
+def update_run(settings, overrides: dict[str, object]) -> int:
+    """`autodoc --update`: print what changed and what will be rewritten, then write only that."""
+    import time
+
+    from autodoc.check.update import finish_update, start_update
+    from autodoc.cli.display import ProgressDisplay
+    from autodoc.cli.generate import announce
+    from autodoc.cli.running import Interrupted, report_stop, run_with_progress
+    from autodoc.cli.summary import print_summary
+    from autodoc.progress import Progress
+    from autodoc.spec import load_spec
+
+    spec = load_spec(settings.spec_path or "doc_spec.yaml")
+    announce(settings, overrides)
+    progress = Progress()
+    display = ProgressDisplay(progress, verbose=settings.verbose)
+    try:
+        pending = run_with_progress(lambda: start_update(spec, settings, progress), progress, display)
+        display.close()
+        print("update: " + "\nupdate: ".join(pending.plan.lines()))
+        progress = Progress()  # the display starts afresh: the scan is reported above
+        display = ProgressDisplay(progress, verbose=settings.verbose)
+        result = run_with_progress(lambda: finish_update(pending, settings, progress), progress, display)
+    except Interrupted as stop:
+        display.close()
+        return report_stop(settings, stop.error)
+    finally:
+        display.close()
+    return print_summary(result, time.monotonic() - display.started)

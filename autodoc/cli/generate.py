@@ -19,6 +19,10 @@ def command(argv: list[str]) -> int:
     settings, overrides = settings_from(ns)
     if getattr(ns, "notebook_from_cache", False):
         return from_cache_run(settings, docx=getattr(ns, "docx", False))
+    if getattr(ns, "update", False):
+        from autodoc.cli.check import update_run
+
+        return update_run(settings, overrides)
     return generate_run(settings, overrides)
 
 

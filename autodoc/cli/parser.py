@@ -69,6 +69,12 @@ def _add_paths(p: argparse.ArgumentParser, spec_required: bool) -> None:
         help="where to write the notebook (default <output>/model_docs_notebook.ipynb)",
     )
     g.add_argument(
+        "--update",
+        action="store_true",
+        help="rewrite only the blocks whose evidence changed since the last build (the cache in "
+        "--output); prints what changed and why first",
+    )
+    g.add_argument(
         "--notebook-from-cache",
         action="store_true",
         help="rebuild the notebook from <output>/.autodoc_cache.json only (no scan, no LLM)",
