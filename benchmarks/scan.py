@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from autodoc.scan.code import files as code_files
 from autodoc.scan.code import tree as code_scan
-from autodoc.scan.code.files import walk
+from autodoc.scan.code import workers as code_files
 from autodoc.scan.code.tree import scan_code
+from autodoc.scan.code.walk import walk
 
 
 def _default_tree() -> str:

@@ -386,8 +386,8 @@ def test_torch_module_layers_and_optuna_space(tmp_path: Path) -> None:
 def test_parallel_workers_give_the_same_evidence_as_one_process(
     tree: Path, scan: CodeScan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from autodoc.scan.code import files as code_files
     from autodoc.scan.code import tree as code
+    from autodoc.scan.code import workers as code_files
 
     used: list[int] = []
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 from autodoc.scan.code.facts import MAIN, MODULE, ModuleFacts
 from autodoc.scan.code.files import FileResult
+from autodoc.scan.code.walk import TEST_PATH_RE
 
 _LEGACY_RE = re.compile(
     r"(^|/|_)(old|legacy|deprecated|archive[sd]?|backup|unused|attic|obsolete|bak)(/|_|\.|\d)", re.I
 )
-_TEST_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*$|_test\.py$|(^|/)conftest\.py$")
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Liveness:
 
 
 def find_liveness(files: dict[str, FileResult]) -> Liveness:
-    from autodoc.scan.code.tree import find_module
+    from autodoc.scan.code.resolve import find_module
 
     live = Liveness()
     modules = {rel: r.module for rel, r in files.items() if r.module is not None}
@@ -77,7 +77,7 @@ def _entries(
     starts: list[tuple[str, str, str]] = []
 
     def add(rel: str, scope: str, reason: str) -> None:
-        if _TEST_RE.search(rel):
+        if TEST_PATH_RE.search(rel):
             return
         live.entries.setdefault(rel, reason)
         starts.append((rel, scope, f"{rel} ({reason})"))

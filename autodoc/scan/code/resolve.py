@@ -1,0 +1,116 @@
+"""Cross-file value resolution: ``$ref`` / ``$cfg`` / ``$arg`` references into literals, and module lookup."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from autodoc.scan.code.files import FileResult
+
+
+class Resolver:
+    """Turns ``$ref`` / ``$cfg`` / ``$arg`` references into literals where the code allows."""
+
+    def __init__(self, files: dict[str, FileResult]) -> None:
+        self.files = files
+        self.configs = {rel: r.config_data for rel, r in files.items() if r.kind == "config"}
+
+    def resolve(self, rel: str, value: Any, depth: int = 0) -> tuple[Any, str | None, bool]:
+        """(value, defined_at, resolved?)"""
+        if not isinstance(value, dict) or depth > 6:
+            return value, None, True
+        if "$ref" in value:
+            return self._ref(rel, value["$ref"], depth)
+        if "$cfg" in value:
+            return self._cfg(rel, value["$cfg"])
+        if "$arg" in value:
+            mod = self.files[rel].module
+            default, line = mod.argparse.get(value["$arg"], (None, None)) if mod else (None, None)
+            if default is None:
+                return None, None, False
+            return default, f"{rel}:{line} (argparse default)", True
+        if "$expr" in value:
+            return None, None, False
+        out: dict[str, Any] = {}
+        for k, v in value.items():  # a plain dict may hold references
+            rv, _, ok = self.resolve(rel, v, depth + 1)
+            if not ok:
+                return None, None, False
+            out[k] = rv
+        return out, None, True
+
+    def _ref(self, rel: str, ref: list[Any], depth: int) -> tuple[Any, str | None, bool]:
+        mod_name, name, *keys = ref
+        target = find_module(self.files, mod_name, rel)
+        mod = self.files[target].module if target else None
+        if mod is None or name not in mod.bindings:
+            return None, None, False
+        value, found = _follow(mod.bindings[name], keys)
+        if not found:
+            return None, None, False
+        value, inner_at, ok = self.resolve(target, value, depth + 1)
+        at = inner_at or f"{target}:{mod.binding_lines.get(name, 1)}"
+        return value, at, ok
+
+    def _cfg(self, rel: str, ref: list[Any]) -> tuple[Any, str | None, bool]:
+        path, *keys = ref
+        base = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        candidates = [
+            os.path.normpath(f"{base}/{path}" if base else path).replace(os.sep, "/"),
+            os.path.normpath(path).replace(os.sep, "/"),
+        ]
+        target = next((c for c in candidates if c in self.configs), None)
+        if target is None:
+            tail = path.replace("\\", "/").rsplit("/", 1)[-1]
+            target = next((c for c in self.configs if c.rsplit("/", 1)[-1] == tail), None)
+        if target is None:
+            return None, None, False
+        value, found = _follow(self.configs[target], keys)
+        if not found:
+            return None, None, False
+        return value, target, True
+
+
+def _follow(value: Any, keys: list[Any]) -> tuple[Any, bool]:
+    """`value[k1][k2]...`, and whether every key was there."""
+    for k in keys:
+        try:
+            value = value[k]
+        except (KeyError, IndexError, TypeError):
+            return None, False
+    return value, True
+
+
+def module_names(rel: str) -> list[str]:
+    """Dotted names a file can be imported as (every suffix of its package path)."""
+    parts = rel.removesuffix(".py").removesuffix(".ipynb").split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return [".".join(parts[i:]) for i in range(len(parts)) if parts[i:]]
+
+
+_MODULE_INDEX: dict[int, dict[str, list[str]]] = {}
+
+
+def find_module(files: dict[str, FileResult], name: str, importer: str) -> str | None:
+    """The relpath of module `name` (absolute or relative with leading dots) imported from `importer`."""
+    if name.startswith("."):
+        level = len(name) - len(name.lstrip("."))
+        pkg = importer.split("/")[:-1]
+        pkg = pkg[: len(pkg) - (level - 1)] if level > 1 else pkg
+        rest = name.lstrip(".")
+        name = ".".join([*pkg, rest] if rest else pkg)
+    index = _MODULE_INDEX.get(id(files))
+    if index is None or index.get("\0size") != [str(len(files))]:
+        index = {"\0size": [str(len(files))]}
+        for rel, res in files.items():
+            if res.module is not None:
+                for dotted in module_names(rel):
+                    index.setdefault(dotted, []).append(rel)
+        _MODULE_INDEX.clear()
+        _MODULE_INDEX[id(files)] = index
+    options = index.get(name)
+    if not options:
+        return None
+    importer_dir = importer.rsplit("/", 1)[0] if "/" in importer else ""
+    return min(options, key=lambda r: (not r.startswith(importer_dir), r.count("/"), r))
