@@ -10,6 +10,7 @@ import ast
 import json
 import re
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,13 +177,9 @@ def _databricks_cell(relpath: str, cell_lines: list[str], start: int, cell: int,
 
 def _notebook(relpath: str, text: str) -> FileResult:
     res = FileResult("notebook")
-    try:
-        nb = json.loads(text)
-        cells = nb["cells"] if isinstance(nb, dict) else nb
-        if not isinstance(cells, list):
-            raise TypeError("cells is not a list")
-    except (ValueError, KeyError, TypeError) as err:
-        return FileResult("notebook", skipped=f"not a valid notebook: {err}"[:200])
+    cells, problem = _notebook_cells(text)
+    if cells is None:
+        return FileResult("notebook", skipped=f"not a valid notebook: {problem}"[:200])
     chunks = []
     md_facts: list[Fact] = []
     for idx, cell in enumerate(cells):
@@ -214,6 +211,22 @@ def _notebook(relpath: str, text: str) -> FileResult:
     res.module = extract(relpath, chunks)
     res.facts = md_facts[:50] + res.module.facts
     return res
+
+
+def _notebook_cells(text: str) -> tuple[list[Any] | None, str]:
+    """The cells of a notebook of any nbformat version, upgraded to version 4, or why not."""
+    import nbformat
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # nbformat warns about missing ids and minor schema slips
+            nb = nbformat.reads(text, as_version=4)
+        cells = nb.get("cells")
+        if not isinstance(cells, list):
+            raise TypeError("cells is not a list")
+        return cells, ""
+    except Exception as err:  # nbformat raises its own, JSON and validation errors
+        return None, str(err).splitlines()[0] if str(err) else type(err).__name__
 
 
 def _readme(relpath: str, text: str) -> FileResult:

@@ -13,11 +13,11 @@ import os
 import pickle
 import re
 import subprocess
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autodoc.atomic import atomic_write
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile
 from autodoc.scan.code.files import FileResult
@@ -178,12 +178,8 @@ def _load_disk_cache(cache_dir: str | None, root_abs: str) -> dict[tuple[str, st
 
 def _save_disk_cache(cache_dir: str, root_abs: str, data: dict[tuple[str, str], FileResult]) -> None:
     try:
-        path = _cache_file(cache_dir, root_abs)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((CACHE_VERSION, data), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        payload = pickle.dumps((CACHE_VERSION, data), protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(_cache_file(cache_dir, root_abs), payload)
     except OSError:
         pass  # the cache is an optimisation, never a failure
 
