@@ -54,6 +54,13 @@ CodeKind = Literal[
     "mlflow_call",
     "hyperparameter_search",
     "entry_point",
+    "pipeline",  # the ordered call chain of a production entry point
+    "excerpt",  # source text of a function, method, cell or block on a production or serving path
+    "route",  # a web route: method and path
+    "schema",  # a request/response (pydantic) schema and its fields
+    "deployment",  # Dockerfile, compose, Kubernetes, CI workflow, DVC stages
+    "monitoring",  # drift tests with thresholds, alerting
+    "data_check",  # data validation checks
 ]
 MlflowKind = Literal[
     "registered_model",
@@ -74,6 +81,17 @@ MlflowKind = Literal[
 # serving: reached from a serving app (routes, hooks); exploratory: notebooks, scratch work;
 # test: test code; legacy: reached from nothing.
 Role = Literal["production", "serving", "exploratory", "test", "legacy"]
+# Order in which evidence is presented: the model's own values first, exploratory and dead code last.
+# MLflow items (role None) record the model itself and rank with production code.
+ROLE_RANK: dict[str | None, int] = {
+    "production": 0,
+    None: 0,
+    "serving": 1,
+    "exploratory": 2,
+    "legacy": 3,
+    "test": 4,
+}
+
 
 # Topics used to send each section only the evidence it needs.
 Topic = Literal[
@@ -147,6 +165,16 @@ class EvidenceItem(BaseModel):
     source: Source
     live: bool | None = None  # code: reached from an entry point (True) / dead or legacy (False)
     role: Role | None = None  # code: which part of the project it belongs to (None: MLflow)
+
+
+def role_rank(item: EvidenceItem) -> int:
+    """0 for production code and MLflow items, then serving, exploratory, legacy, test."""
+    return ROLE_RANK.get(item.role, 2)
+
+
+def by_role(items: Iterable[EvidenceItem]) -> list[EvidenceItem]:
+    """`items` with production first (stable: the order within a role is kept)."""
+    return sorted(items, key=role_rank)
 
 
 class FileRecord(BaseModel):
@@ -286,11 +314,13 @@ class EvidenceStore(BaseModel):
         return evidence_id in self.index()
 
     def by_kind(self, *kinds: str) -> list[EvidenceItem]:
-        return [item for item in self.items if item.kind in kinds]
+        """Items of these kinds, production first."""
+        return by_role(item for item in self.items if item.kind in kinds)
 
     def by_topic(self, *topics: str) -> list[EvidenceItem]:
+        """Items on any of these topics, production first."""
         wanted = set(topics)
-        return [item for item in self.items if wanted.intersection(item.topics)]
+        return by_role(item for item in self.items if wanted.intersection(item.topics))
 
     def model(self, name: str) -> RegisteredModelInfo | None:
         if not self.mlflow:

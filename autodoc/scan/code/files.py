@@ -16,7 +16,9 @@ from typing import Any
 
 import yaml
 
+from autodoc.scan.code import launchers
 from autodoc.scan.code.facts import Fact, ModuleFacts, extract
+from autodoc.scan.code.outline import Outline, outline
 from autodoc.scan.code.walk import Candidate
 from autodoc.scan.secrets import PLACEHOLDER, is_secret_name, redact
 
@@ -25,7 +27,6 @@ MAX_JSON_CONFIG = 200_000
 MAX_README_CHUNKS = 20
 README_CHUNK = 600
 
-_RUN_RE = re.compile(r"python[0-9.]*\s+(?:-[a-zA-Z]+\s+)*(?:-m\s+([\w.]+)|([\w./\\-]+\.py))")
 _MAIN_COMMENT_RE = re.compile(r"^\s*#+\s*if\s+__name__\s*==\s*['\"]__main__['\"]", re.MULTILINE)
 _MAGIC_RE = re.compile(r"^\s*[%!]")
 
@@ -45,6 +46,10 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
     runs: list[str] = field(default_factory=list)  # scripts/modules a launcher runs
     console_scripts: list[str] = field(default_factory=list)  # "pkg.mod:func"
+    serves: list[str] = field(default_factory=list)  # web apps a launcher serves: "pkg.app:app" or "app.py"
+    outline: Outline | None = None  # blocks, routes, hooks (Python and notebooks)
+    source: str | None = None  # redacted text (Python), for excerpts
+    cells: dict[int, str] = field(default_factory=dict)  # redacted code cells (notebooks)
     unsafe: bool = False  # parsed from unredacted text: every value must be redacted again
 
 
@@ -118,7 +123,9 @@ def _python_source(kind: str, relpath: str, text: str) -> tuple[FileResult, list
         return FileResult(kind, skipped=problem), []
     lines = red.splitlines()
     res.module = extract(relpath, [(None, tree, lines)])
-    res.facts = res.module.facts
+    res.outline = outline([(None, tree, lines)], red)
+    res.facts = res.module.facts + res.outline.facts
+    res.source = red
     return res, lines
 
 
@@ -208,8 +215,10 @@ def _notebook(relpath: str, text: str) -> FileResult:
                 res.warnings.append(f"{relpath} cell {idx}: {problem}")
                 continue
             chunks.append((idx, tree, code.splitlines()))
+            res.cells[idx] = code
     res.module = extract(relpath, chunks)
-    res.facts = md_facts[:50] + res.module.facts
+    res.outline = outline(chunks, "\n".join(res.cells.values()))
+    res.facts = md_facts[:50] + res.module.facts + res.outline.facts
     return res
 
 
@@ -232,7 +241,7 @@ def _notebook_cells(text: str) -> tuple[list[Any] | None, str]:
 def _readme(relpath: str, text: str) -> FileResult:
     res = FileResult("readme")
     red = _redact_text(text, relpath, res)
-    lines = red.splitlines()
+    lines = [strip_markup(ln) for ln in red.splitlines()]  # same line numbers, no badges or HTML
     heads = [
         i
         for i, ln in enumerate(lines)
@@ -264,25 +273,46 @@ def _readme(relpath: str, text: str) -> FileResult:
     return res
 
 
+_BADGE_RE = re.compile(
+    r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|\[!\[[^\]]*\]\[[^\]]*\]\]\[[^\]]*\]|!\[[^\]]*\]\([^)]*\)"
+)
+_HTML_RE = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>")
+
+
+def strip_markup(line: str) -> str:
+    """A README line without images, badges and HTML tags (their text kept): prose, not markup."""
+    if "![" not in line and "<" not in line:
+        return line
+    return _HTML_RE.sub("", _BADGE_RE.sub("", line)).rstrip()
+
+
 def _launcher(relpath: str, text: str) -> FileResult:
     res = FileResult("launcher")
-    for mod, script in _RUN_RE.findall(text):
-        res.runs.append(mod or script.replace("\\", "/").removeprefix("./"))
-    if relpath.rsplit("/", 1)[-1] == "MLproject":  # its parameters and defaults are configuration too
+    name = relpath.rsplit("/", 1)[-1]
+    shell = text
+    if launchers.is_dockerfile(name):
+        shell, res.facts = launchers.dockerfile(relpath, text)
+    elif launchers.is_ci_workflow(relpath):
+        res.facts = launchers.ci_workflow(relpath, launchers.load_yaml(text))
+    elif name == "dvc.yaml":
+        res.facts = launchers.dvc_stages(relpath, launchers.load_yaml(text))
+    res.runs, res.serves = launchers.commands(shell)
+    if name == "MLproject":  # its parameters and defaults are configuration too
         cfg = _config(relpath, text)
         res.facts, res.config_data, res.redactions = cfg.facts, cfg.config_data, cfg.redactions
-    if relpath.endswith("pyproject.toml"):
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            res.warnings.append(f"{relpath}: invalid TOML ({err})")
-            return res
-        scripts = dict(data.get("project", {}).get("scripts", {}) or {})
-        scripts.update(data.get("tool", {}).get("poetry", {}).get("scripts", {}) or {})
-        res.console_scripts = [v for v in scripts.values() if isinstance(v, str)]
-    elif relpath.endswith(("setup.py", "setup.cfg")):
-        res.console_scripts = re.findall(r"[\w.-]+\s*=\s*([\w.]+:[\w.]+)", text)
+    res.console_scripts, problem = launchers.console_scripts(relpath, text)
+    if problem:
+        res.warnings.append(problem)
+    res.facts = [_safe_fact(f, relpath, res) for f in res.facts]
     return res
+
+
+def _safe_fact(fact: Fact, relpath: str, res: FileResult) -> Fact:
+    """Launcher facts quote commands and manifests: redact every string in them."""
+    fact.attrs = _redact_data(fact.attrs, relpath, res)
+    fact.value = _redact_data(fact.value, relpath, res)
+    fact.label = _redact_data(fact.label, relpath, res)
+    return fact
 
 
 def _config(relpath: str, text: str) -> FileResult:
@@ -308,6 +338,7 @@ def _config(relpath: str, text: str) -> FileResult:
         res.facts.append(
             Fact("config", key, f"{key} = {_short(str(value), 60)} ({relpath})", line, value=value)
         )
+    res.facts += launchers.manifest_facts(relpath, data)
     return res
 
 

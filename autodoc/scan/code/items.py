@@ -8,7 +8,7 @@ from typing import Any
 from autodoc.evidence import EvidenceItem, Redaction, Source
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
-from autodoc.scan.code.liveness import Liveness
+from autodoc.scan.code.liveness import GROUPS, Liveness
 from autodoc.scan.code.resolve import Resolver
 from autodoc.scan.secrets import redact
 
@@ -35,6 +35,13 @@ TOPICS: dict[str, list[str]] = {
     "mlflow_call": ["mlflow", "training"],
     "hyperparameter_search": ["training", "model", "validation"],
     "entry_point": ["overview", "code", "deployment"],
+    "pipeline": ["overview", "training", "data", "code"],
+    "excerpt": ["code"],
+    "route": ["deployment"],
+    "schema": ["deployment", "data"],
+    "deployment": ["deployment"],
+    "monitoring": ["monitoring", "risk"],
+    "data_check": ["data", "validation"],
 }
 _PARAM_TOPICS = {
     "estimator": ["model", "training"],
@@ -66,13 +73,18 @@ class ItemBuilder:
         self.ids: set[str] = set()
         self.redactions: list[Redaction] = []
         self.unsafe = False  # the current file was parsed from unredacted text
+        self.role: str | None = None  # role of the code the current items come from
+        self.cell: int | None = None  # notebook cell of the current fact
+        self.fact_ids: dict[int, str] = {}  # id(Fact) -> evidence id of its item
 
     def _id(self, rel: str, line: int, kind: str, name: str | None) -> str:
-        base = f"c:{rel}:{line}:{kind}" + (f":{_clean(name)}" if name else "")
+        """``c:<rel>:<line>:<kind>[:<name>]``; in a notebook ``c:<rel>#<cell>:<line>:...``; unique."""
+        where = f"{rel}#{self.cell}" if self.cell is not None else rel
+        base = code_id(where, line, kind, name)
         eid, n = base, 1
         while eid in self.ids:
             n += 1
-            eid = f"{base}:{n}"
+            eid = f"{base}~{n}"  # never ":<n>", which reads as a key
         self.ids.add(eid)
         return eid
 
@@ -106,6 +118,8 @@ class ItemBuilder:
         source: Source,
         live: bool | None,
     ) -> EvidenceItem:
+        if live is not None:  # live means reached by something that runs: consistent with the role
+            live = self.role in GROUPS
         if self.unsafe:
             place = source.cite()
             value, attrs, text, label = (self._safe(v, place) for v in (value, attrs, text, label))
@@ -121,7 +135,7 @@ class ItemBuilder:
                 "topics": topics,
                 "source": source,
                 "live": live,
-                "role": None,
+                "role": self.role,
             },
         )
         self.items.append(item)
@@ -139,22 +153,46 @@ class ItemBuilder:
             return [self._safe(v, place) for v in value]
         return value
 
-    def add_entry(self, rel: str, reason: str) -> None:
+    def add_entry(self, rel: str, reason: str, role: str) -> None:
+        self.role, self.cell, self.unsafe = role, None, False
         eid = self._id(rel, 1, "entry_point", None)
         self._item(
             eid,
             "entry_point",
             f"entry point {rel}",
             rel,
-            {"reason": reason},
+            {"reason": reason, "role": role},
             None,
             TOPICS["entry_point"],
             self._source(rel, 1, None, None),
             True,
         )
 
+    def add_derived(
+        self,
+        rel: str,
+        cell: int | None,
+        line: int,
+        end: int | None,
+        kind: str,
+        name: str,
+        label: str,
+        value: Any,
+        attrs: dict[str, Any],
+        text: str | None,
+        topics: list[str],
+        role: str,
+    ) -> EvidenceItem:
+        """An item built across files (excerpt, pipeline): its text is already redacted."""
+        self.role, self.cell, self.unsafe = role, cell, False
+        eid = self._id(rel, line, kind, name)
+        source = self._source(rel, line, end, cell)
+        return self._item(eid, kind, label, value, attrs, text, topics, source, True)
+
     def add_fact(self, rel: str, result: FileResult, fact: Fact, live: Liveness, resolver: Resolver) -> int:
         self.unsafe = result.unsafe
+        self.role = live.role(rel, fact.scope)
+        self.cell = fact.cell
         is_live, reason = live.of(rel, fact.scope)
         attrs = dict(fact.attrs)
         if is_live is not None:
@@ -171,7 +209,10 @@ class ItemBuilder:
                     label = f"{label} {value}" if fact.kind == "target" else f"{fact.name}({value})"
                     name = name or value
             eid = self._id(rel, fact.line, fact.kind, name)
-            self._item(eid, fact.kind, label, value, attrs, fact.text, topics, source, is_live)
+            if fact.kind == "mlflow_call" and fact.name == "load_model":
+                attrs.update(model_uri_parts(value))  # which registered model, alias or stage is served
+            item = self._item(eid, fact.kind, label, value, attrs, fact.text, topics, source, is_live)
+            self.fact_ids[id(fact)] = item.id
             return 1
         params = self._params(rel, fact, resolver, attrs)
         if params and fact.kind in (
@@ -193,10 +234,11 @@ class ItemBuilder:
             }
         eid = self._id(rel, fact.line, fact.kind, fact.name)
         self._item(eid, fact.kind, fact.label, value, attrs, fact.text, topics, source, is_live)
+        self.fact_ids[id(fact)] = eid
         for name, val, line, extra in params:
             pid = self._id(rel, line, "param", name)
             shown = _short_value(val)
-            pattrs = {"owner": eid, "owner_kind": fact.kind, "owner_name": fact.name, **extra}
+            pattrs = {"owner": eid, "owner_kind": fact.kind, "owner_name": fact.name, "key": name, **extra}
             if is_live is not None:
                 pattrs["live_reason"] = reason
             self._item(
@@ -275,23 +317,49 @@ def _short_value(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _clean(name: str) -> str:
-    name = str(name)[:60]
-    return name if " " not in name and "\n" not in name else "_".join(name.split())
+def code_id(where: str, line: int, kind: str, name: str | None) -> str:
+    """A code evidence id that the citation pattern can carry: no spaces, no square brackets."""
+    eid = f"c:{where}:{line}:{kind}" + (f":{str(name)[:60]}" if name else "")
+    if not _ID_UNSAFE.search(eid):
+        return eid
+    return "_".join(eid.split()).translate(_ID_BRACKETS)
+
+
+_ID_UNSAFE = re.compile(r"[\s\[\]]")
+_ID_BRACKETS = str.maketrans("[]", "()")
+
+
+def topics_of_name(name: str) -> list[str]:
+    """Topics a function, class or module name suggests (train_model -> training)."""
+    name = name.lower()
+    if not ANY_ROLE_RE.search(name):
+        return []
+    found = [("training", TRAIN_RE), ("features", FEAT_RE), ("evaluation", EVAL_RE)]
+    return [topic for topic, pattern in found if pattern.search(name)]
+
+
+_MODEL_URI = re.compile(r"^models:/(?P<name>[^/@]+)(?:@(?P<alias>[\w-]+)|/(?P<ref>[\w-]+))?")
+
+
+def model_uri_parts(uri: Any) -> dict[str, str]:
+    """``models:/churn@champion`` -> registered model and alias; ``models:/churn/Production`` -> stage."""
+    m = _MODEL_URI.match(uri) if isinstance(uri, str) else None
+    if not m:
+        return {}
+    out = {"registered_model": m.group("name")}
+    if m.group("alias"):
+        out["alias"] = m.group("alias")
+    elif m.group("ref"):
+        out["version" if m.group("ref").isdigit() else "stage"] = m.group("ref")
+    return out
 
 
 def _topics(fact: Fact, rel: str) -> list[str]:
     topics = list(TOPICS.get(fact.kind, ["code"]))
     if fact.kind in ("function", "class", "module"):
-        name = (fact.name or rel).lower()
-        if not ANY_ROLE_RE.search(name):
-            return topics
-        if TRAIN_RE.search(name):
-            topics.append("training")
-        if FEAT_RE.search(name):
-            topics.append("features")
-        if EVAL_RE.search(name):
-            topics.append("evaluation")
+        topics += topics_of_name(fact.name or rel)
+    elif fact.kind == "mlflow_call" and fact.name == "load_model":
+        topics.append("deployment")
     elif fact.kind == "config":
         key = fact.name or ""
         if _HYPER_KEY_RE.search(key.rsplit(".", 1)[-1]):

@@ -1,10 +1,16 @@
-"""Which code actually runs: entry points and an import/call reachability walk from them.
+"""Which code actually runs, and for what: entry points, a reachability walk from them, and roles.
 
 Entry points: a real ``if __name__ == "__main__":`` block, console scripts (pyproject /
-setup.py), notebooks (Jupyter and Databricks), scripts a Makefile / shell script / MLproject
-runs, and script-style files with top-level ML code that nothing imports. From each, the
-walk follows imports and names used (calls, callbacks, class instantiation) into functions
-and methods, so an unused or legacy trainer in the same tree stays dead.
+setup.py / setup.cfg), scripts that a Makefile, shell script, Dockerfile, MLproject, dvc.yaml or CI
+workflow runs, web apps (``uvicorn app:app``, a FastAPI/Flask app object, route decorators,
+framework hooks), notebooks (Jupyter and Databricks), and script-style files with top-level ML code
+that nothing imports. From each, the walk follows imports and names used (calls, callbacks, class
+instantiation) into functions and methods, so an unused or legacy trainer in the same tree stays dead.
+
+Roles: code reached from a production entry point (what trains, logs or registers the model) is
+``production``; from a serving app ``serving``; from notebooks and scratch scripts ``exploratory``
+(notebooks that train become production when nothing else trains); test code is ``test``; code
+reached from nothing is ``legacy``. A tree without any entry point (a library) is production code.
 """
 
 from __future__ import annotations
@@ -13,22 +19,49 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from autodoc.scan.code.facts import MAIN, MODULE, ModuleFacts
+from autodoc.scan.code.facts import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.files import FileResult
+from autodoc.scan.code.resolve import find_module
 from autodoc.scan.code.walk import TEST_PATH_RE
 
 _LEGACY_RE = re.compile(
     r"(^|/|_)(old|legacy|deprecated|archive[sd]?|backup|unused|attic|obsolete|bak)(/|_|\.|\d)", re.I
 )
+# Scratch work: exploration folders and files (never "experiments/", which often holds real trainers).
+_SCRATCH_RE = re.compile(
+    r"(^|/)(scratch|sandbox|playground|explor\w*|eda|notebooks?|drafts?|tmp|wip)(/|_|\.|\d)", re.I
+)
+_TRAINING_MLFLOW = {"log_model", "register_model", "create_model_version", "set_registered_model_alias"}
+GROUPS = ("production", "serving", "exploratory")
+MAX_ENTRY_WALKS = 30  # above this many production entry points, what each does is not told apart
+
+
+def is_training(fact: Fact) -> bool:
+    """Does this fact train, log or register a model (what makes an entry point production)?"""
+    return fact.kind == "fit" or (fact.kind == "mlflow_call" and fact.name in _TRAINING_MLFLOW)
+
+
+def path_role(rel: str) -> str:
+    """The role a file's path alone gives (files that are not Python modules, trees without entry points)."""
+    if TEST_PATH_RE.search(rel):
+        return "test"
+    if _LEGACY_RE.search(rel):
+        return "legacy"
+    if _SCRATCH_RE.search(rel) or rel.endswith(".ipynb"):
+        return "exploratory"
+    return "production"
 
 
 @dataclass
 class Liveness:
     entries: dict[str, str] = field(default_factory=dict)  # relpath -> why it is an entry point
+    entry_roles: dict[str, str] = field(default_factory=dict)  # relpath -> production/serving/exploratory
     reached: dict[tuple[str, str], str] = field(default_factory=dict)  # (relpath, scope) -> how
+    roles: dict[tuple[str, str], str] = field(default_factory=dict)  # (relpath, scope) -> role
     modules: set[str] = field(default_factory=set)
     commented_main: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    trainers: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # entry -> what it reaches
 
     def file_reached(self, rel: str) -> bool:
         return (rel, MODULE) in self.reached
@@ -50,74 +83,164 @@ class Liveness:
             return False, "__main__ block of a module that is only imported"
         return False, f"{scope} is never called from code reached by an entry point"
 
+    def role(self, rel: str, scope: str) -> str:
+        """production | serving | exploratory | test | legacy for code in `scope` of `rel`."""
+        if TEST_PATH_RE.search(rel):
+            return "test"
+        if rel not in self.modules or not self.entries:
+            return path_role(rel)
+        return self.roles.get((rel, scope), "legacy")
+
+    def file_role(self, rel: str) -> str:
+        """The most important role of any code in `rel` (production first)."""
+        if rel not in self.modules or not self.entries or TEST_PATH_RE.search(rel):
+            return path_role(rel)
+        found = {r for (f, _), r in self.roles.items() if f == rel}
+        return next((g for g in GROUPS if g in found), "legacy")
+
 
 def find_liveness(files: dict[str, FileResult]) -> Liveness:
-    from autodoc.scan.code.resolve import find_module
-
     live = Liveness()
     modules = {rel: r.module for rel, r in files.items() if r.module is not None}
     live.modules = set(modules)
     live.commented_main = {rel for rel, m in modules.items() if m.commented_main}
-    starts = _entries(files, modules, live, find_module)
-    queue: deque[tuple[str, str, str]] = deque(starts)
-    while queue:
-        rel, scope, how = queue.popleft()
-        if (rel, scope) in live.reached or rel not in modules:
-            continue
-        live.reached[(rel, scope)] = how
-        for nxt in _next(files, modules, rel, scope, find_module):
-            if (nxt[0], nxt[1]) not in live.reached:
-                queue.append((nxt[0], nxt[1], f"{how} -> {nxt[2]}" if how.count("->") < 6 else how))
+    starts = _entries(files, modules, live)
+    trains = {(rel, f.scope) for rel, r in files.items() for f in r.facts if is_training(f)}
+    _what_they_do(files, modules, starts, trains, live)
+    production = [s for s in starts if s[3] == "production"]
+    if not _walk(files, modules, production, {}).keys() & trains:  # nothing else trains: notebooks do
+        for i, (rel, _scope, _how, group) in enumerate(starts):
+            notebook = group == "exploratory" and files[rel].kind in ("notebook", "databricks")
+            if notebook and _walk(files, modules, [starts[i]], {}).keys() & trains:
+                starts[i] = _retag(starts[i], "the only code that trains", "production")
+    for rel, _scope, how, group in starts:
+        live.entry_roles.setdefault(rel, group)
+        live.entries.setdefault(rel, how[len(rel) + 2 : -1])  # how is "<rel> (<reason>)"
+    for group in GROUPS:  # production first: what it reaches keeps that role
+        before = set(live.reached)
+        _walk(files, modules, [s for s in starts if s[3] == group], live.reached)
+        for key in live.reached.keys() - before:
+            live.roles[key] = group
     return live
 
 
-def _entries(
-    files: dict[str, FileResult], modules: dict[str, ModuleFacts], live: Liveness, find_module
-) -> list[tuple[str, str, str]]:
-    starts: list[tuple[str, str, str]] = []
+def _what_they_do(
+    files: dict[str, FileResult],
+    modules: dict[str, ModuleFacts],
+    starts: list[tuple[str, str, str, str]],
+    trains: set[tuple[str, str]],
+    live: Liveness,
+) -> None:
+    """Production entry points that train keep what they reach (for the pipeline item); one that only
+    loads a model to score with it serves. Decided per entry point while there are few of them."""
+    loads = {(rel, f.scope) for rel, r in files.items() for f in r.facts if _loads_model(f)}
+    chosen = [i for i, s in enumerate(starts) if s[3] == "production"]
+    if len(chosen) > MAX_ENTRY_WALKS:
+        return
+    for i in chosen:
+        rel = starts[i][0]
+        reach = _walk(files, modules, [starts[i]], {})
+        if reach.keys() & trains:
+            live.trainers.setdefault(rel, set()).update(reach)
+        elif reach.keys() & loads:
+            starts[i] = _retag(starts[i], "loads a model to score with it", "serving")
 
-    def add(rel: str, scope: str, reason: str) -> None:
-        if TEST_PATH_RE.search(rel):
-            return
-        live.entries.setdefault(rel, reason)
-        starts.append((rel, scope, f"{rel} ({reason})"))
 
-    for rel, res in sorted(files.items()):
-        mod = res.module
-        if mod is None:
+def _retag(start: tuple[str, str, str, str], more: str, group: str) -> tuple[str, str, str, str]:
+    rel, scope, how, _ = start
+    return rel, scope, f"{how[:-1]}, {more})", group
+
+
+def _loads_model(fact: Fact) -> bool:
+    return fact.kind == "mlflow_call" and fact.name == "load_model"
+
+
+def _walk(
+    files: dict[str, FileResult],
+    modules: dict[str, ModuleFacts],
+    starts: list[tuple[str, str, str, str]],
+    reached: dict[tuple[str, str], str],
+) -> dict[tuple[str, str], str]:
+    """Breadth-first from `starts`, adding (rel, scope) -> how to `reached` (already there: not walked)."""
+    queue: deque[tuple[str, str, str]] = deque((r, s, h) for r, s, h, _ in starts)
+    while queue:
+        rel, scope, how = queue.popleft()
+        if (rel, scope) in reached or rel not in modules:
             continue
-        if res.kind in ("notebook", "databricks"):
-            add(rel, MODULE, "notebook" if res.kind == "notebook" else "Databricks notebook")
-        elif mod.has_main:
-            add(rel, MAIN, "__main__ block")
+        reached[(rel, scope)] = how
+        for nxt in _next(files, modules, rel, scope):
+            if (nxt[0], nxt[1]) not in reached:
+                queue.append((nxt[0], nxt[1], f"{how} -> {nxt[2]}" if how.count("->") < 6 else how))
+    return reached
+
+
+def _entries(
+    files: dict[str, FileResult], modules: dict[str, ModuleFacts], live: Liveness
+) -> list[tuple[str, str, str, str]]:
+    """(relpath, scope, how, group) for every entry point; launched ones first."""
+    starts: list[tuple[str, str, str, str]] = []
+
+    def add(rel: str, scope: str, reason: str, group: str) -> None:
+        if not TEST_PATH_RE.search(rel):
+            starts.append((rel, scope, f"{rel} ({reason})", group))
+
     for rel, res in sorted(files.items()):
         for target in res.console_scripts:
             mod_name, _, func = target.partition(":")
             hit = find_module(files, mod_name.strip(), rel)
             if hit:
-                add(hit, func.strip().split(".")[0] or MODULE, f"console script in {rel}")
+                add(hit, func.strip().split(".")[0] or MODULE, f"console script in {rel}", "production")
         for run in res.runs:
-            hit = (
-                run if run in modules else find_module(files, run.removesuffix(".py").replace("/", "."), rel)
-            )
+            hit = _script(files, modules, run, rel)
             if hit:
-                add(hit, MAIN if modules[hit].has_main else MODULE, f"run by {rel}")
-    imported = _imported_files(files, modules, find_module)
+                add(hit, MAIN if modules[hit].has_main else MODULE, f"run by {rel}", "production")
+        for app in res.serves:
+            hit = _script(files, modules, app.split(":", 1)[0], rel)
+            if hit:
+                add(hit, MODULE, f"served by {rel}", "serving")
+    for rel, res in sorted(files.items()):
+        mod = res.module
+        if mod is None:
+            continue
+        web = res.outline is not None and (res.outline.apps or _routes(res))
+        if web:
+            add(rel, MODULE, "web app", "serving")
+        if res.kind in ("notebook", "databricks"):
+            add(rel, MODULE, "notebook" if res.kind == "notebook" else "Databricks notebook", "exploratory")
+        elif mod.has_main:
+            _script_entry(rel, MAIN, "__main__ block", live, add)
+    imported = _imported_files(files, modules)
     for rel, mod in sorted(modules.items()):
-        if (
-            mod.top_level_ml
-            and rel not in imported
-            and rel not in live.entries
-            and files[rel].kind == "python"
-        ):
-            if _LEGACY_RE.search(rel):
-                live.warnings.append(f"{rel}: script with top-level ML code, treated as legacy by its name")
-                continue
-            add(rel, MODULE, "script with top-level ML code")
+        script = mod.top_level_ml and rel not in imported and files[rel].kind == "python"
+        if script and not any(s[0] == rel for s in starts):
+            _script_entry(rel, MODULE, "script with top-level ML code", live, add)
     return starts
 
 
-def _imported_files(files: dict[str, FileResult], modules: dict[str, ModuleFacts], find_module) -> set[str]:
+def _script_entry(rel: str, scope: str, reason: str, live: Liveness, add) -> None:
+    """A script nothing launches: production, exploratory by its folder, legacy by its name."""
+    if _LEGACY_RE.search(rel):
+        live.warnings.append(f"{rel}: {reason} not launched by anything, treated as legacy by its name")
+    elif _SCRATCH_RE.search(rel):
+        add(rel, scope, f"{reason}, scratch work by its folder", "exploratory")
+    else:
+        add(rel, scope, reason, "production")
+
+
+def _routes(res: FileResult) -> bool:
+    return any(f.kind == "route" for f in (res.outline.facts if res.outline else []))
+
+
+def _script(files: dict[str, FileResult], modules: dict[str, ModuleFacts], run: str, rel: str) -> str | None:
+    if run in modules:
+        return run
+    base = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+    if base + run in modules:
+        return base + run
+    return find_module(files, run.removesuffix(".py").replace("/", "."), rel)
+
+
+def _imported_files(files: dict[str, FileResult], modules: dict[str, ModuleFacts]) -> set[str]:
     out: set[str] = set()
     for rel, mod in modules.items():
         for _scope, name, level in mod.imports:
@@ -128,13 +251,15 @@ def _imported_files(files: dict[str, FileResult], modules: dict[str, ModuleFacts
 
 
 def _next(
-    files: dict[str, FileResult], modules: dict[str, ModuleFacts], rel: str, scope: str, find_module
+    files: dict[str, FileResult], modules: dict[str, ModuleFacts], rel: str, scope: str
 ) -> list[tuple[str, str, str]]:
     """Scopes reached from (rel, scope): its module's top level, imports, names it uses."""
     mod = modules[rel]
     out: list[tuple[str, str, str]] = []
     if scope != MODULE:
         out.append((rel, MODULE, ""))
+    elif files[rel].outline is not None:  # routes and hooks: the framework calls them once the module runs
+        out.extend((rel, q, why) for q, why in files[rel].outline.starts.items())
     for s, name, level in mod.imports:
         if s == scope:
             hit = find_module(files, "." * level + name, rel)
@@ -145,11 +270,11 @@ def _next(
         out.extend(_local_targets(rel, mod, n))
         origin = mod.aliases.get(n)
         if origin and "." in origin:
-            out.extend(_origin_targets(files, modules, rel, origin, find_module))
+            out.extend(_origin_targets(files, modules, rel, origin))
     for base, attr in mod.attr_refs.get(scope, set()):
         origin = mod.aliases.get(base)
         if origin:
-            out.extend(_origin_targets(files, modules, rel, f"{origin}.{attr}", find_module))
+            out.extend(_origin_targets(files, modules, rel, f"{origin}.{attr}"))
         else:  # self.helper(), obj.method(): methods of classes in this file
             for cls, methods in mod.classes.items():
                 if f"{cls}.{attr}" in methods:
@@ -166,7 +291,7 @@ def _local_targets(rel: str, mod: ModuleFacts, name: str) -> list[tuple[str, str
 
 
 def _origin_targets(
-    files: dict[str, FileResult], modules: dict[str, ModuleFacts], rel: str, origin: str, find_module
+    files: dict[str, FileResult], modules: dict[str, ModuleFacts], rel: str, origin: str
 ) -> list[tuple[str, str, str]]:
     hit = find_module(files, origin, rel)
     if hit:

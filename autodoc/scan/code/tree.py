@@ -20,6 +20,7 @@ from pathlib import Path
 from autodoc.atomic import atomic_write
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile
+from autodoc.scan.code.derived import add_excerpts, add_pipelines
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import EVAL_RE, FEAT_RE, TRAIN_RE, ItemBuilder
 from autodoc.scan.code.liveness import Liveness, find_liveness
@@ -225,7 +226,9 @@ def _assemble(
             n = builder.add_fact(x.cand.relpath, x.result, fact, live, resolver)
             per_file[x.cand.relpath] += n
     for rel, reason in live.entries.items():
-        builder.add_entry(rel, reason)
+        builder.add_entry(rel, reason, live.entry_roles.get(rel, "production"))
+    add_pipelines(files, live, builder)
+    warnings += add_excerpts(files, live, builder)
     redactions = _redactions(loaded)
     records = _rank(loaded, live, per_file)
     report = CodeReport(

@@ -105,7 +105,9 @@ def classify(name: str) -> str | None:
         return "notebook"
     if low.startswith("readme") and (low == "readme" or low.endswith((".md", ".rst", ".txt", ".markdown"))):
         return "readme"
-    if name in LAUNCHER_NAMES or low.endswith((".sh", ".bash")) or name == "pyproject.toml":
+    if name in LAUNCHER_NAMES or low.endswith((".sh", ".bash")) or name in ("pyproject.toml", "dvc.yaml"):
+        return "launcher"
+    if low.startswith("dockerfile") or low.endswith(".dockerfile") or low == "containerfile":
         return "launcher"
     if low.endswith(CONFIG_EXT) and name not in SKIP_CONFIG_NAMES:
         return "config"
@@ -230,6 +232,8 @@ def _add_file(
     if name.startswith(".") and name != ".env":  # hidden files: tool state, caches
         return
     kind = classify(name)
+    if kind == "config" and rel.startswith(".github/workflows/"):
+        kind = "launcher"  # CI workflows run the code
     if kind is None:
         return
     try:
@@ -258,9 +262,19 @@ def sha256(data: bytes) -> str:
 
 
 def decode(data: bytes) -> tuple[str | None, str | None]:
+    """Text of a file: UTF-8, or the encoding its PEP 263 line declares (``# -*- coding: latin-1 -*-``)."""
     if b"\x00" in data[:8192]:
         return None, "binary"
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as err:
+        declared = _CODING_RE.search(b"\n".join(data.split(b"\n", 2)[:2]))
+        if declared:
+            try:
+                return data.decode(declared.group(1).decode("ascii")), None
+            except (LookupError, UnicodeDecodeError):
+                pass
         return None, f"not UTF-8 (bad byte at offset {err.start})"
+
+
+_CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)

@@ -1,0 +1,171 @@
+"""Evidence built across files once roles are known: code excerpts on production and serving
+paths, and one ``pipeline`` item per production entry point (its ordered call chain).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from typing import Any
+
+from autodoc.scan.code.facts import MAIN, MODULE, Fact
+from autodoc.scan.code.files import FileResult
+from autodoc.scan.code.items import ItemBuilder, topics_of_name
+from autodoc.scan.code.liveness import Liveness
+from autodoc.scan.code.outline import Block
+
+EXCERPT_LINES = 80  # longer code is cut, and the cut is said
+MAX_EXCERPTS = 400  # per scan: a tree whose production path is this large is quoted in part
+MAX_STEPS_PER_STAGE = 4
+_QUOTED = ("production", "serving")
+# The stages of a training pipeline in the order they run, and the facts that show each.
+STAGES: list[tuple[str, frozenset[str]]] = [
+    ("load", frozenset({"data_source"})),
+    ("join", frozenset({"join"})),
+    ("label", frozenset({"target", "label"})),
+    ("features", frozenset({"preprocessing", "feature", "derived_column"})),
+    ("split", frozenset({"split", "cv"})),
+    ("fit", frozenset({"fit"})),
+    ("evaluate", frozenset({"metric"})),
+    ("log/register", frozenset({"mlflow_call"})),
+]
+_LOGGING = {
+    "log_model",
+    "register_model",
+    "set_registered_model_alias",
+    "create_model_version",
+    "log_metrics",
+}
+_LOGGING |= {"log_metric", "transition_model_version_stage"}
+
+
+# -- excerpts ---------------------------------------------------------------------------------
+def add_excerpts(files: dict[str, FileResult], live: Liveness, builder: ItemBuilder) -> list[str]:
+    """One ``excerpt`` item per block on a production or serving path; warnings if capped."""
+    if not live.entries:
+        return []  # without entry points nothing is known to run: no code is quoted
+    chosen: list[tuple[int, str, Block, str]] = []
+    for rel, res in files.items():
+        if res.outline is None:
+            continue
+        notebook = res.kind == "notebook"
+        for block in res.outline.blocks:
+            if notebook != (block.kind == "cell"):
+                continue  # a notebook is quoted by cells, a .py file by functions and blocks
+            role = live.role(rel, block.scope)
+            if role in _QUOTED:
+                chosen.append((_QUOTED.index(role), rel, block, role))
+    chosen.sort(key=lambda c: c[0])  # production first, stable within
+    for _, rel, block, role in chosen[:MAX_EXCERPTS]:
+        _excerpt(rel, files[rel], block, role, builder)
+    if len(chosen) > MAX_EXCERPTS:
+        return [f"code excerpts capped at {MAX_EXCERPTS} of {len(chosen)} blocks (production first)"]
+    return []
+
+
+def _excerpt(rel: str, res: FileResult, block: Block, role: str, builder: ItemBuilder) -> None:
+    source = res.cells.get(block.cell, "") if block.cell is not None else (res.source or "")
+    lines = source.splitlines()[block.start - 1 : block.end]
+    cut = max(0, len(lines) - EXCERPT_LINES)
+    text = textwrap.dedent("\n".join(lines[:EXCERPT_LINES]))
+    if cut:
+        text += f"\n# … cut: {cut} more lines ({block.start + EXCERPT_LINES}-{block.end}) not shown"
+    name = _block_name(block)
+    where = f"{rel} cell {block.cell}" if block.cell is not None else rel
+    attrs: dict[str, Any] = {
+        "scope": block.scope,
+        "block": block.kind,
+        "decorators": block.decorators,
+        "lines": block.end - block.start + 1,
+        "cut_lines": cut,
+    }
+    builder.add_derived(
+        rel,
+        block.cell,
+        block.start,
+        block.end,
+        "excerpt",
+        {MAIN: "main", MODULE: "cell" if block.kind == "cell" else "module"}.get(block.scope, block.scope),
+        f"code of {name} ({where}:{block.start}-{block.end})",
+        None,
+        attrs,
+        text,
+        ["code", *topics_of_name(name)],
+        role,
+    )
+
+
+def _block_name(block: Block) -> str:
+    if block.kind == "cell":
+        return f"cell {block.cell}"
+    if block.scope == MAIN:
+        return "__main__ block"
+    if block.scope == MODULE:
+        return f"module code at line {block.start}"
+    return block.scope
+
+
+# -- pipelines --------------------------------------------------------------------------------
+def add_pipelines(files: dict[str, FileResult], live: Liveness, builder: ItemBuilder) -> None:
+    """One ``pipeline`` item per production entry point that trains, logs or registers a model."""
+    if not live.trainers:
+        return
+    by_scope: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for rel, res in files.items():
+        for fact in res.facts:
+            by_scope[(rel, fact.scope)].append(fact)
+    for entry in sorted(live.trainers):
+        if live.entry_roles.get(entry) != "production":
+            continue
+        steps = _steps(live.trainers[entry], by_scope, builder)
+        if steps:
+            _pipeline_item(entry, steps, live.entries.get(entry, ""), builder)
+
+
+def _steps(
+    reach: set[tuple[str, str]] | dict[tuple[str, str], str],
+    by_scope: dict[tuple[str, str], list[Fact]],
+    builder: ItemBuilder,
+) -> list[dict[str, Any]]:
+    order = list(reach)  # breadth-first discovery order from the entry point
+    steps: list[dict[str, Any]] = []
+    for stage, kinds in STAGES:
+        found = [
+            (rel, fact)
+            for rel, scope in order
+            for fact in sorted(by_scope.get((rel, scope), ()), key=lambda f: (f.cell or 0, f.line))
+            if fact.kind in kinds and (fact.kind != "mlflow_call" or fact.name in _LOGGING)
+        ]
+        found.sort(key=lambda rf: rf[1].name not in _MODEL_LOGGING)  # the model before its metrics
+        for rel, fact in found[:MAX_STEPS_PER_STAGE]:
+            step = {"step": stage, "call": fact.label[:120], "path": rel, "line": fact.line}
+            if fact.cell is not None:
+                step["cell"] = fact.cell
+            eid = builder.fact_ids.get(id(fact))
+            if eid:
+                step["id"] = eid
+            steps.append(step)
+    return steps
+
+
+def _pipeline_item(entry: str, steps: list[dict[str, Any]], reason: str, builder: ItemBuilder) -> None:
+    stages = list(dict.fromkeys(s["step"] for s in steps))
+    chain = " -> ".join(stages)
+    text = "\n".join(
+        f"{i}. {s['step']}: {s['call']} ({s['path']}:{s['line']})" for i, s in enumerate(steps, 1)
+    )
+    attrs = {"entry_point": entry, "launched_by": reason, "steps": steps, "stages": stages}
+    builder.add_derived(
+        entry,
+        None,
+        1,
+        None,
+        "pipeline",
+        entry,
+        f"production pipeline of {entry}: {chain}",
+        chain,
+        attrs,
+        text,
+        ["overview", "training", "data", "code"],
+        "production",
+    )
