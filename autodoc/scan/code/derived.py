@@ -29,14 +29,8 @@ STAGES: list[tuple[str, frozenset[str]]] = [
     ("evaluate", frozenset({"metric"})),
     ("log/register", frozenset({"mlflow_call"})),
 ]
-_LOGGING = {
-    "log_model",
-    "register_model",
-    "set_registered_model_alias",
-    "create_model_version",
-    "log_metrics",
-}
-_LOGGING |= {"log_metric", "transition_model_version_stage"}
+_MODEL_LOGGING = {"log_model", "register_model", "set_registered_model_alias", "create_model_version"}
+_LOGGING = _MODEL_LOGGING | {"log_metrics", "log_metric", "transition_model_version_stage"}
 
 
 # -- excerpts ---------------------------------------------------------------------------------
