@@ -79,7 +79,7 @@ def _excerpt(rel: str, res: FileResult, block: Block, role: str, builder: ItemBu
         block.start,
         block.end,
         "excerpt",
-        {MAIN: "main", MODULE: "cell" if block.kind == "cell" else "module"}.get(block.scope, block.scope),
+        _ID_NAMES.get(block.kind, block.scope),
         f"code of {name} ({where}:{block.start}-{block.end})",
         None,
         attrs,
@@ -87,6 +87,9 @@ def _excerpt(rel: str, res: FileResult, block: Block, role: str, builder: ItemBu
         ["code", *topics_of_name(name)],
         role,
     )
+
+
+_ID_NAMES = {"main": "__main__", "module": "module", "cell": "cell"}
 
 
 def _block_name(block: Block) -> str:

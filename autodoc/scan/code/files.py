@@ -7,50 +7,25 @@ Everything here depends on one file's bytes only, so a `FileResult` is cached by
 from __future__ import annotations
 
 import ast
-import json
 import re
-import tomllib
 import warnings
-from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from autodoc.scan.code import launchers
-from autodoc.scan.code.facts import Fact, ModuleFacts, extract
-from autodoc.scan.code.outline import Outline, outline
+from autodoc.scan.code.configs import analyse_config, redact_data, short
+from autodoc.scan.code.facts import Fact, extract
+from autodoc.scan.code.outline import outline
+from autodoc.scan.code.result import FileResult
 from autodoc.scan.code.walk import Candidate
-from autodoc.scan.secrets import PLACEHOLDER, is_secret_name, redact
+from autodoc.scan.secrets import redact
 
-MAX_CONFIG_LEAVES = 200
-MAX_JSON_CONFIG = 200_000
+__all__ = ["FileResult", "analyse", "strip_markup"]
+
 MAX_README_CHUNKS = 20
 README_CHUNK = 600
 
 _MAIN_COMMENT_RE = re.compile(r"^\s*#+\s*if\s+__name__\s*==\s*['\"]__main__['\"]", re.MULTILINE)
 _MAGIC_RE = re.compile(r"^\s*[%!]")
-
-
-@dataclass
-class FileResult:
-    """One file's own facts (cacheable)."""
-
-    kind: str  # python | notebook | databricks | readme | config | launcher
-    facts: list[Fact] = field(default_factory=list)
-    module: ModuleFacts | None = None
-    config_data: Any = None
-    redactions: list[tuple[str, int | None, int | None, int]] = field(
-        default_factory=list
-    )  # kind,line,cell,n
-    skipped: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    runs: list[str] = field(default_factory=list)  # scripts/modules a launcher runs
-    console_scripts: list[str] = field(default_factory=list)  # "pkg.mod:func"
-    serves: list[str] = field(default_factory=list)  # web apps a launcher serves: "pkg.app:app" or "app.py"
-    outline: Outline | None = None  # blocks, routes, hooks (Python and notebooks)
-    source: str | None = None  # redacted text (Python), for excerpts
-    cells: dict[int, str] = field(default_factory=dict)  # redacted code cells (notebooks)
-    unsafe: bool = False  # parsed from unredacted text: every value must be redacted again
 
 
 # -- per-kind analysis -----------------------------------------------------------------------
@@ -66,7 +41,7 @@ def analyse(cand: Candidate, text: str) -> FileResult:
         if cand.kind == "readme":
             return _readme(cand.relpath, text)
         if cand.kind == "config":
-            return _config(cand.relpath, text)
+            return analyse_config(cand.relpath, text)
         return _launcher(cand.relpath, text)
     except RecursionError:
         return FileResult(cand.kind, skipped="too deeply nested to parse")
@@ -162,7 +137,7 @@ def _databricks_cell(relpath: str, cell_lines: list[str], start: int, cell: int,
                     first_line,
                     magic[-1][0],
                     value=None,
-                    text=_short(body),
+                    text=short(body),
                     attrs={"cell": cell},
                 )
             )
@@ -177,7 +152,7 @@ def _databricks_cell(relpath: str, cell_lines: list[str], start: int, cell: int,
                 first_line,
                 magic[-1][0],
                 value=None,
-                attrs={"sql": _short(sql, 300), "tables": tables, "cell": cell},
+                attrs={"sql": short(sql, 300), "tables": tables, "cell": cell},
             )
         )
 
@@ -204,7 +179,7 @@ def _notebook(relpath: str, text: str) -> FileResult:
                         f"{relpath} cell {idx} (markdown)",
                         1,
                         red.count("\n") + 1,
-                        text=_short(red),
+                        text=short(red),
                         cell=idx,
                     )
                 )
@@ -267,7 +242,7 @@ def _readme(relpath: str, text: str) -> FileResult:
                 f"{relpath}: {title[:60]}",
                 start + 1,
                 end,
-                text=_short(chunk, README_CHUNK),
+                text=short(chunk, README_CHUNK),
             )
         )
     return res
@@ -298,7 +273,7 @@ def _launcher(relpath: str, text: str) -> FileResult:
         res.facts = launchers.dvc_stages(relpath, launchers.load_yaml(text))
     res.runs, res.serves = launchers.commands(shell)
     if name == "MLproject":  # its parameters and defaults are configuration too
-        cfg = _config(relpath, text)
+        cfg = analyse_config(relpath, text)
         res.facts, res.config_data, res.redactions = cfg.facts, cfg.config_data, cfg.redactions
     res.console_scripts, problem = launchers.console_scripts(relpath, text)
     if problem:
@@ -309,98 +284,7 @@ def _launcher(relpath: str, text: str) -> FileResult:
 
 def _safe_fact(fact: Fact, relpath: str, res: FileResult) -> Fact:
     """Launcher facts quote commands and manifests: redact every string in them."""
-    fact.attrs = _redact_data(fact.attrs, relpath, res)
-    fact.value = _redact_data(fact.value, relpath, res)
-    fact.label = _redact_data(fact.label, relpath, res)
+    fact.attrs = redact_data(fact.attrs, relpath, res)
+    fact.value = redact_data(fact.value, relpath, res)
+    fact.label = redact_data(fact.label, relpath, res)
     return fact
-
-
-def _config(relpath: str, text: str) -> FileResult:
-    res = FileResult("config")
-    if relpath.endswith(".json") and len(text) > MAX_JSON_CONFIG:
-        return FileResult("config", skipped="JSON over 200 KB: treated as data, not configuration")
-    try:
-        data = _load_config(relpath, text)
-    except Exception as err:
-        line = getattr(getattr(err, "problem_mark", None), "line", None)
-        where = f" at line {line + 1}" if line is not None else ""
-        lineno = getattr(err, "lineno", None)
-        where = where or (f" at line {lineno}" if lineno else "")
-        return FileResult("config", skipped=f"invalid {relpath.rsplit('.', 1)[-1].upper()}{where}")
-    if isinstance(data, dict) and "generator_version" in data and "schema_version" in data:
-        return FileResult("config", skipped="autodoc output, not configuration")
-    data = _redact_data(data, relpath, res)
-    res.config_data = data
-    lines = text.splitlines()
-    leaves: list[tuple[str, Any, int]] = []
-    _flatten(data, "", lines, 0, leaves)
-    for key, value, line in leaves[:MAX_CONFIG_LEAVES]:
-        res.facts.append(
-            Fact("config", key, f"{key} = {_short(str(value), 60)} ({relpath})", line, value=value)
-        )
-    res.facts += launchers.manifest_facts(relpath, data)
-    return res
-
-
-def _load_config(relpath: str, text: str) -> Any:
-    if relpath.endswith(".json"):
-        return json.loads(text)
-    if relpath.endswith(".toml"):
-        return tomllib.loads(text)
-    docs = [
-        d for d in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if d is not None
-    ]
-    return docs[0] if len(docs) == 1 else docs
-
-
-def _redact_data(data: Any, relpath: str, res: FileResult, key: str = "") -> Any:
-    if isinstance(data, dict):
-        return {k: _redact_data(v, relpath, res, str(k)) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_redact_data(v, relpath, res, key) for v in data]
-    if isinstance(data, str):
-        if is_secret_name(key) and len(data) >= 3 and not data.startswith(("${", "{{", "???")):
-            res.redactions.append(("assigned_secret", None, None, 1))
-            return PLACEHOLDER.format(kind="assigned_secret")
-        out, found = redact(data, relpath)
-        for r in found:
-            res.redactions.append((r.kind, None, None, r.count))
-        return out
-    if isinstance(data, int | float | bool) or data is None:
-        return data
-    return str(data)  # dates and other YAML types
-
-
-def _flatten(data: Any, prefix: str, lines: list[str], start: int, out: list[tuple[str, Any, int]]) -> None:
-    if len(out) > MAX_CONFIG_LEAVES:
-        return
-    if isinstance(data, dict):
-        for k, v in data.items():
-            key = f"{prefix}.{k}" if prefix else str(k)
-            line = _find_key(lines, str(k), start)
-            if isinstance(v, dict) or (isinstance(v, list) and v and isinstance(v[0], dict)):
-                _flatten(v, key, lines, line - 1 if line else start, out)
-            else:
-                out.append((key, _leaf(v), line or start + 1))
-    elif isinstance(data, list):
-        for i, v in enumerate(data[:50]):
-            _flatten(v, f"{prefix}[{i}]", lines, start, out)
-
-
-def _leaf(v: Any) -> Any:
-    if isinstance(v, list):
-        return [x if isinstance(x, str | int | float | bool) or x is None else str(x) for x in v[:50]]
-    return v
-
-
-def _find_key(lines: list[str], key: str, start: int) -> int | None:
-    pat = re.compile(rf"^\s*(?:-\s*)?[\"']?{re.escape(key)}[\"']?\s*[:=]")
-    for i in range(start, len(lines)):
-        if pat.match(lines[i]):
-            return i + 1
-    return None
-
-
-def _short(text: str, limit: int = 300) -> str:
-    text = text.strip()
-    return text[:limit] + ("…" if len(text) > limit else "")

@@ -190,6 +190,7 @@ class ItemBuilder:
         return self._item(eid, kind, label, value, attrs, text, topics, source, True)
 
     def add_fact(self, rel: str, result: FileResult, fact: Fact, live: Liveness, resolver: Resolver) -> int:
+        """The item of one fact (and one item per parameter it carries); how many were added."""
         self.unsafe = result.unsafe
         self.role = live.role(rel, fact.scope)
         self.cell = fact.cell
@@ -200,17 +201,8 @@ class ItemBuilder:
         topics = _topics(fact, rel)
         source = self._source(rel, fact.line, fact.line_end, fact.cell)
         if fact.params is None and fact.star is None:
-            value, label, name = fact.value, fact.label, fact.name
-            if isinstance(value, dict) and any(t in value for t in ("$ref", "$cfg", "$arg")):
-                value, at, ok = resolver.resolve(rel, value)
-                attrs["defined_at" if ok else "expr"] = at if ok else _expr_text(fact.value)
-                value = _jsonable(value) if ok else None
-                if isinstance(value, str):
-                    label = f"{label} {value}" if fact.kind == "target" else f"{fact.name}({value})"
-                    name = name or value
+            value, label, name = self._plain_value(rel, fact, resolver, attrs)
             eid = self._id(rel, fact.line, fact.kind, name)
-            if fact.kind == "mlflow_call" and fact.name == "load_model":
-                attrs.update(model_uri_parts(value))  # which registered model, alias or stage is served
             item = self._item(eid, fact.kind, label, value, attrs, fact.text, topics, source, is_live)
             self.fact_ids[id(fact)] = item.id
             return 1
@@ -236,23 +228,42 @@ class ItemBuilder:
         self._item(eid, fact.kind, fact.label, value, attrs, fact.text, topics, source, is_live)
         self.fact_ids[id(fact)] = eid
         for name, val, line, extra in params:
-            pid = self._id(rel, line, "param", name)
-            shown = _short_value(val)
             pattrs = {"owner": eid, "owner_kind": fact.kind, "owner_name": fact.name, "key": name, **extra}
             if is_live is not None:
                 pattrs["live_reason"] = reason
-            self._item(
-                pid,
-                "param",
-                f"{fact.name} {name} = {shown}",
-                val,
-                pattrs,
-                None,
-                _PARAM_TOPICS.get(fact.kind, ["model"]),
-                self._source(rel, line, None, fact.cell),
-                is_live,
-            )
+            self._param_item(rel, fact, name, val, line, pattrs, is_live)
         return 1 + len(params)
+
+    def _plain_value(
+        self, rel: str, fact: Fact, resolver: Resolver, attrs: dict[str, Any]
+    ) -> tuple[Any, str, str | None]:
+        """(value, label, name) of a fact without parameters, references resolved."""
+        value, label, name = fact.value, fact.label, fact.name
+        if isinstance(value, dict) and any(t in value for t in ("$ref", "$cfg", "$arg")):
+            value, at, ok = resolver.resolve(rel, value)
+            attrs["defined_at" if ok else "expr"] = at if ok else _expr_text(fact.value)
+            value = _jsonable(value) if ok else None
+            if isinstance(value, str):
+                label = f"{label} {value}" if fact.kind == "target" else f"{fact.name}({value})"
+                name = name or value
+        if fact.kind == "mlflow_call" and fact.name == "load_model":
+            attrs.update(model_uri_parts(value))  # which registered model, alias or stage is served
+        return value, label, name
+
+    def _param_item(
+        self, rel: str, fact: Fact, name: str, val: Any, line: int, attrs: dict[str, Any], live: bool | None
+    ) -> None:
+        self._item(
+            self._id(rel, line, "param", name),
+            "param",
+            f"{fact.name} {name} = {_short_value(val)}",
+            val,
+            attrs,
+            None,
+            _PARAM_TOPICS.get(fact.kind, ["model"]),
+            self._source(rel, line, None, fact.cell),
+            live,
+        )
 
     def _params(
         self, rel: str, fact: Fact, resolver: Resolver, attrs: dict[str, Any]

@@ -1,0 +1,109 @@
+"""Configuration files (YAML, JSON, TOML, MLproject): their leaves as facts, secrets redacted."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from typing import Any
+
+import yaml
+
+from autodoc.scan.code import launchers
+from autodoc.scan.code.facts import Fact
+from autodoc.scan.code.result import FileResult
+from autodoc.scan.secrets import PLACEHOLDER, is_secret_name, redact
+
+MAX_CONFIG_LEAVES = 200
+MAX_JSON_CONFIG = 200_000
+
+
+def analyse_config(relpath: str, text: str) -> FileResult:
+    res = FileResult("config")
+    if relpath.endswith(".json") and len(text) > MAX_JSON_CONFIG:
+        return FileResult("config", skipped="JSON over 200 KB: treated as data, not configuration")
+    try:
+        data = _load_config(relpath, text)
+    except Exception as err:
+        line = getattr(getattr(err, "problem_mark", None), "line", None)
+        where = f" at line {line + 1}" if line is not None else ""
+        lineno = getattr(err, "lineno", None)
+        where = where or (f" at line {lineno}" if lineno else "")
+        return FileResult("config", skipped=f"invalid {relpath.rsplit('.', 1)[-1].upper()}{where}")
+    if isinstance(data, dict) and "generator_version" in data and "schema_version" in data:
+        return FileResult("config", skipped="autodoc output, not configuration")
+    data = redact_data(data, relpath, res)
+    res.config_data = data
+    lines = text.splitlines()
+    leaves: list[tuple[str, Any, int]] = []
+    _flatten(data, "", lines, 0, leaves)
+    for key, value, line in leaves[:MAX_CONFIG_LEAVES]:
+        res.facts.append(
+            Fact("config", key, f"{key} = {short(str(value), 60)} ({relpath})", line, value=value)
+        )
+    res.facts += launchers.manifest_facts(relpath, data)
+    return res
+
+
+def _load_config(relpath: str, text: str) -> Any:
+    if relpath.endswith(".json"):
+        return json.loads(text)
+    if relpath.endswith(".toml"):
+        return tomllib.loads(text)
+    docs = [
+        d for d in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if d is not None
+    ]
+    return docs[0] if len(docs) == 1 else docs
+
+
+def redact_data(data: Any, relpath: str, res: FileResult, key: str = "") -> Any:
+    if isinstance(data, dict):
+        return {k: redact_data(v, relpath, res, str(k)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [redact_data(v, relpath, res, key) for v in data]
+    if isinstance(data, str):
+        if is_secret_name(key) and len(data) >= 3 and not data.startswith(("${", "{{", "???")):
+            res.redactions.append(("assigned_secret", None, None, 1))
+            return PLACEHOLDER.format(kind="assigned_secret")
+        out, found = redact(data, relpath)
+        for r in found:
+            res.redactions.append((r.kind, None, None, r.count))
+        return out
+    if isinstance(data, int | float | bool) or data is None:
+        return data
+    return str(data)  # dates and other YAML types
+
+
+def _flatten(data: Any, prefix: str, lines: list[str], start: int, out: list[tuple[str, Any, int]]) -> None:
+    if len(out) > MAX_CONFIG_LEAVES:
+        return
+    if isinstance(data, dict):
+        for k, v in data.items():
+            key = f"{prefix}.{k}" if prefix else str(k)
+            line = _find_key(lines, str(k), start)
+            if isinstance(v, dict) or (isinstance(v, list) and v and isinstance(v[0], dict)):
+                _flatten(v, key, lines, line - 1 if line else start, out)
+            else:
+                out.append((key, _leaf(v), line or start + 1))
+    elif isinstance(data, list):
+        for i, v in enumerate(data[:50]):
+            _flatten(v, f"{prefix}[{i}]", lines, start, out)
+
+
+def _leaf(v: Any) -> Any:
+    if isinstance(v, list):
+        return [x if isinstance(x, str | int | float | bool) or x is None else str(x) for x in v[:50]]
+    return v
+
+
+def _find_key(lines: list[str], key: str, start: int) -> int | None:
+    pat = re.compile(rf"^\s*(?:-\s*)?[\"']?{re.escape(key)}[\"']?\s*[:=]")
+    for i in range(start, len(lines)):
+        if pat.match(lines[i]):
+            return i + 1
+    return None
+
+
+def short(text: str, limit: int = 300) -> str:
+    text = text.strip()
+    return text[:limit] + ("…" if len(text) > limit else "")

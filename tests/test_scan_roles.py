@@ -1,0 +1,252 @@
+"""Which code is the production model's: entry points from what launches them, roles, the pipeline,
+excerpts, and what surrounds the model (serving, packaging, monitoring)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from autodoc.document import CITATION_RE
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.scan.code.tree import CodeScan, scan_code
+
+SERVICE = Path(__file__).parent / "fixtures" / "code" / "service"
+CANARY = "Hx9-CANARY-body-secret-4471"
+
+
+@pytest.fixture(scope="module")
+def scan() -> CodeScan:
+    return scan_code(str(SERVICE), commit_info=False)
+
+
+def _items(scan: CodeScan, kind: str, path: str | None = None) -> list[EvidenceItem]:
+    return [i for i in scan.items if i.kind == kind and (path is None or i.source.path == path)]
+
+
+def _one(scan: CodeScan, kind: str, path: str, name: str | None = None) -> EvidenceItem:
+    found = [i for i in _items(scan, kind, path) if name is None or i.id.endswith(f":{name}")]
+    assert len(found) == 1, [i.id for i in _items(scan, kind, path)]
+    return found[0]
+
+
+def _store(scan: CodeScan) -> EvidenceStore:
+    return EvidenceStore(created_at="2026-01-01T00:00:00", generator_version="t", items=scan.items)
+
+
+def test_entry_points_say_what_launches_them(scan: CodeScan) -> None:
+    reasons = {i.value: (i.role, i.attrs["reason"]) for i in _items(scan, "entry_point")}
+    assert reasons["pipelines/run_pipeline.py"] == ("production", "run by dvc.yaml")
+    assert reasons["app/main.py"][0] == "serving" and "Dockerfile.serve" in reasons["app/main.py"][1]
+    assert reasons["monitoring/drift.py"][0] == "production"
+    assert reasons["notebooks/eda.ipynb"] == ("exploratory", "notebook")
+    assert reasons["scratch/try_boost.py"][0] == "exploratory"
+    assert "tests/test_app.py" not in reasons and "model/old_train.py" not in reasons
+
+
+def test_every_code_item_has_a_role_consistent_with_live(scan: CodeScan) -> None:
+    assert all(i.role is not None for i in scan.items)
+    for item in scan.items:
+        if item.live is not None:
+            assert item.live == (item.role in ("production", "serving", "exploratory")), item.id
+    assert _one(scan, "param", "model/train.py", "C").role == "production"
+    assert _one(scan, "param", "model/old_train.py", "n_estimators").role == "legacy"
+    assert _one(scan, "param", "scratch/try_boost.py", "n_estimators").role == "exploratory"
+    assert {i.role for i in scan.items if i.source.path == "tests/test_app.py"} == {"test"}
+    assert _one(scan, "route", "app/main.py", "POST_/predict").role == "serving"
+
+
+def test_production_values_come_first(scan: CodeScan) -> None:
+    estimators = [i.value for i in _store(scan).by_kind("estimator")]
+    assert estimators[0] == "LogisticRegression"
+    assert estimators[-1] == "RandomForestClassifier"  # the legacy trainer's, after the notebook's
+    roles = [i.role for i in _store(scan).by_topic("model")]
+    assert roles == sorted(roles, key=["production", "serving", "exploratory", "legacy", "test"].index)
+
+
+def test_pipeline_item_orders_the_production_call_chain(scan: CodeScan) -> None:
+    pipe = _one(scan, "pipeline", "pipelines/run_pipeline.py")
+    assert pipe.role == "production" and pipe.value == "load -> split -> fit -> log/register"
+    steps = pipe.attrs["steps"]
+    assert (steps[0]["step"], steps[0]["path"], steps[0]["line"]) == ("load", "model/train.py", 10)
+    fit = next(s for s in steps if s["step"] == "fit")
+    assert (fit["path"], fit["line"]) == ("model/train.py", 22) and fit["id"] in {i.id for i in scan.items}
+    assert [s["call"] for s in steps if s["step"] == "log/register"] == [
+        "mlflow log_model",
+        "mlflow log_metric",
+    ]
+
+
+def test_excerpts_quote_production_and_serving_code_only(scan: CodeScan) -> None:
+    excerpts = {i.id: i for i in _items(scan, "excerpt")}
+    fit = excerpts["c:model/train.py:15:excerpt:fit_model"]
+    assert "model = LogisticRegression(C=0.5, max_iter=300)" in (fit.text or "")
+    assert (fit.source.line_start, fit.source.line_end, fit.role) == (15, 25, "production")
+    predict = excerpts["c:app/main.py:31:excerpt:predict"]
+    assert predict.attrs["decorators"] == ["app.post('/predict', response_model=ScoreResponse)"]
+    assert predict.text.startswith("@app.post") and predict.role == "serving"
+    assert "c:app/main.py:42:excerpt:decision_threshold" in excerpts  # a helper a route calls
+    assert not [
+        i for i in excerpts.values() if i.source.path.startswith(("model/old", "scratch", "notebooks"))
+    ]
+
+
+def test_secret_in_a_function_body_is_redacted_in_the_excerpt(scan: CodeScan) -> None:
+    fit = _one(scan, "excerpt", "model/train.py", "fit_model")
+    assert "[REDACTED:" in (fit.text or "") and CANARY not in (fit.text or "")
+    assert CANARY not in _store(scan).to_json()
+
+
+def test_long_blocks_are_cut_and_say_so(tmp_path: Path) -> None:
+    body = "".join(f"    x{n} = {n}\n" for n in range(120))
+    (tmp_path / "train.py").write_text(
+        "from sklearn.linear_model import Ridge\n\n\ndef main():\n"
+        + body
+        + "    Ridge().fit([[0]], [0])\n\n\n"
+        "if __name__ == '__main__':\n    main()\n"
+    )
+    item = _one(scan_code(str(tmp_path), commit_info=False), "excerpt", "train.py", "main")
+    lines = (item.text or "").splitlines()
+    assert len(lines) == 81 and lines[-1] == "# … cut: 42 more lines (84-125) not shown"
+    assert item.attrs["cut_lines"] == 42 and item.source.line_end == 125
+
+
+def test_serving_routes_schemas_and_the_model_they_load(scan: CodeScan) -> None:
+    route = _one(scan, "route", "app/main.py", "POST_/predict")
+    assert route.value == "POST /predict"
+    assert (route.attrs["request"], route.attrs["response"]) == (["ScoreRequest"], "ScoreResponse")
+    schema = _one(scan, "schema", "app/main.py", "ScoreRequest")
+    assert schema.value == {"tenure_months": "int", "monthly_charges": "float", "contract": "str"}
+    loaded = _one(scan, "mlflow_call", "app/main.py", "load_model")
+    assert (loaded.attrs["registered_model"], loaded.attrs["alias"]) == ("churn-clf", "champion")
+    assert "deployment" in loaded.topics
+
+
+def test_packaging_deployment_and_ci(scan: CodeScan) -> None:
+    docker = _one(scan, "deployment", "Dockerfile.serve", "docker")
+    assert docker.value == "python:3.11-slim" and docker.attrs["expose"] == ["8000"]
+    assert docker.attrs["cmd"] == "uvicorn app.main:app --host 0.0.0.0 --port 8000"
+    k8s = _one(scan, "deployment", "k8s/deployment.yaml", "k8s_Deployment")
+    assert (k8s.value, k8s.attrs["replicas"], k8s.attrs["ports"]) == (
+        "registry.example.com/churn-api:1.4.0",
+        3,
+        [8000],
+    )
+    assert _one(scan, "deployment", "docker-compose.yml", "compose").value == ["api"]
+    ci = _one(scan, "deployment", ".github/workflows/monitor.yml", "ci")
+    assert ci.value == "nightly-drift" and ci.attrs["commands"] == ["python monitoring/drift.py"]
+    assert _one(scan, "deployment", "dvc.yaml", "dvc").attrs["stages"] == {
+        "train": "python pipelines/run_pipeline.py"
+    }
+
+
+def test_monitoring_drift_tests_thresholds_and_alerts(scan: CodeScan) -> None:
+    drift = _one(scan, "monitoring", "monitoring/drift.py", "drift")
+    assert drift.attrs["tests"] == ["KS test", "PSI"]
+    assert [t["value"] for t in drift.attrs["thresholds"]] == [0.01, 0.2]
+    assert "monitoring" in drift.topics and drift.source.line_start == 9
+    assert _one(scan, "monitoring", "monitoring/drift.py", "alert").source.line_start == 12
+
+
+def test_notebook_ids_carry_the_cell_and_every_id_is_citable(scan: CodeScan) -> None:
+    params = [i for i in _items(scan, "param", "notebooks/eda.ipynb")]
+    assert [(i.id, i.value) for i in params] == [
+        ("c:notebooks/eda.ipynb#1:2:param:n_estimators", 500),
+        ("c:notebooks/eda.ipynb#2:1:param:n_estimators", 800),
+        ("c:notebooks/eda.ipynb#3:2:param:n_estimators", 900),
+    ]
+    assert all(i.attrs["key"] == "n_estimators" for i in params)
+    cite = re.compile(CITATION_RE)
+    for item in scan.items:
+        assert cite.fullmatch(f"[[{item.id}]]"), item.id
+    assert any("containers(0)" in i.id for i in scan.items)  # config keys with [0] stay citable
+
+
+def test_readme_badges_and_html_are_not_quoted(scan: CodeScan) -> None:
+    text = " ".join(i.text or "" for i in _items(scan, "readme"))
+    assert "Scores customers for churn risk" in text
+    assert "badge" not in text and "<img" not in text and "shields.io" not in text
+
+
+def test_launchers_in_every_spelling(tmp_path: Path) -> None:
+    trainer = "from sklearn.linear_model import Ridge\nRidge(alpha={a}).fit([[0]], [0])\n"
+    for name, alpha in (("docker_train.py", 1), ("make_train.py", 2), ("ml_train.py", 3), ("sh_train.py", 4)):
+        (tmp_path / name).write_text(trainer.format(a=alpha))
+    (tmp_path / "lib.py").write_text("import docker_train, make_train, ml_train, sh_train\n")
+    (tmp_path / "train.dockerfile").write_text('FROM python:3.11\nENTRYPOINT ["python", "docker_train.py"]\n')
+    (tmp_path / "Makefile").write_text("train:\n\tpython -u make_train.py --fast\n")
+    (tmp_path / "MLproject").write_text("name: x\nentry_points:\n  main:\n    command: python ml_train.py\n")
+    (tmp_path / "run.sh").write_text("#!/bin/sh\npython3 sh_train.py\n")
+    (tmp_path / "api.py").write_text("from flask import Flask\nsvc = Flask(__name__)\n")
+    (tmp_path / "Procfile").write_text(
+        "web: gunicorn -k uvicorn.workers.UvicornWorker api:svc --bind 0.0.0.0:80\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    reasons = {i.value: i.attrs["reason"] for i in _items(scan, "entry_point")}
+    assert reasons["docker_train.py"] == "run by train.dockerfile"
+    assert reasons["make_train.py"] == "run by Makefile"
+    assert reasons["ml_train.py"] == "run by MLproject"
+    assert reasons["sh_train.py"] == "run by run.sh"
+    assert reasons["api.py"] == "served by Procfile"
+    assert {i.role for i in _items(scan, "param")} == {"production"}
+
+
+def test_flask_routes_and_hooks_are_entry_points(tmp_path: Path) -> None:
+    (tmp_path / "web.py").write_text(
+        "from flask import Flask\n"
+        "import joblib\n"
+        "app = Flask(__name__)\n\n"
+        "@app.route('/score', methods=['POST', 'PUT'])\n"
+        "def score():\n    return helper()\n\n"
+        "@app.before_request\n"
+        "def auth():\n    return None\n\n"
+        "def helper():\n    return 1\n\n"
+        "def unused():\n    return 2\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    assert _one(scan, "route", "web.py").value == "POST/PUT /score"
+    roles = {i.value: i.role for i in _items(scan, "function")}
+    assert roles == {"score": "serving", "auth": "serving", "helper": "serving", "unused": "legacy"}
+
+
+def test_notebooks_are_production_when_nothing_else_trains(tmp_path: Path) -> None:
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": "from helpers import make_model\nm = make_model()\nm.fit([[0]], [0])"},
+    ]  # fmt: skip
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "model.ipynb").write_text(json.dumps(nb))
+    (tmp_path / "helpers.py").write_text(
+        "from sklearn.svm import SVC\n\ndef make_model():\n    return SVC(C=2.5)\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    entry = _one(scan, "entry_point", "model.ipynb")
+    assert entry.role == "production" and "the only code that trains" in entry.attrs["reason"]
+    assert _one(scan, "param", "helpers.py", "C").role == "production"
+    assert _one(scan, "excerpt", "model.ipynb").text.startswith("from helpers import make_model")
+
+
+def test_version_3_notebooks_are_read(tmp_path: Path) -> None:
+    nb = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {},
+        "worksheets": [{"cells": [{"cell_type": "code", "language": "python", "input": "x = 1\n",
+                                   "outputs": [], "metadata": {}}], "metadata": {}}],
+    }  # fmt: skip
+    (tmp_path / "old.ipynb").write_text(json.dumps(nb))
+    scan = scan_code(str(tmp_path), commit_info=False)
+    assert [f.path for f in scan.report.files] == ["old.ipynb"] and not scan.report.skipped
+
+
+def test_a_library_without_entry_points_is_production_code(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "model.py").write_text(
+        "from sklearn.svm import SVC\n\ndef build():\n    return SVC(C=1.5)\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    param = _one(scan, "param", "pkg/model.py", "C")
+    assert (param.role, param.live) == ("production", None)
+    assert not _items(scan, "excerpt")  # nothing is known to run: no code is quoted
