@@ -43,7 +43,7 @@ def test_entry_points_say_what_launches_them(scan: CodeScan) -> None:
     assert reasons["monitoring/drift.py"][0] == "production"
     assert reasons["notebooks/eda.ipynb"] == ("exploratory", "notebook")
     assert reasons["scratch/try_boost.py"][0] == "exploratory"
-    assert "tests/test_app.py" not in reasons and "model/old_train.py" not in reasons
+    assert "tests/check_app.py" not in reasons and "model/old_train.py" not in reasons
 
 
 def test_every_code_item_has_a_role_consistent_with_live(scan: CodeScan) -> None:
@@ -54,7 +54,7 @@ def test_every_code_item_has_a_role_consistent_with_live(scan: CodeScan) -> None
     assert _one(scan, "param", "model/train.py", "C").role == "production"
     assert _one(scan, "param", "model/old_train.py", "n_estimators").role == "legacy"
     assert _one(scan, "param", "scratch/try_boost.py", "n_estimators").role == "exploratory"
-    assert {i.role for i in scan.items if i.source.path == "tests/test_app.py"} == {"test"}
+    assert {i.role for i in scan.items if i.source.path == "tests/check_app.py"} == {"test"}
     assert _one(scan, "route", "app/main.py", "POST_/predict").role == "serving"
 
 

@@ -120,7 +120,7 @@ def add_pipelines(files: dict[str, FileResult], live: Liveness, builder: ItemBui
 
 
 def _steps(
-    reach: set[tuple[str, str]] | dict[tuple[str, str], str],
+    reach: dict[tuple[str, str], str],
     by_scope: dict[tuple[str, str], list[Fact]],
     builder: ItemBuilder,
 ) -> list[dict[str, Any]]:

@@ -61,7 +61,7 @@ class Liveness:
     modules: set[str] = field(default_factory=set)
     commented_main: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
-    trainers: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # entry -> what it reaches
+    trainers: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)  # entry -> reach, ordered
 
     def file_reached(self, rel: str) -> bool:
         return (rel, MODULE) in self.reached
@@ -141,7 +141,7 @@ def _what_they_do(
         rel = starts[i][0]
         reach = _walk(files, modules, [starts[i]], {})
         if reach.keys() & trains:
-            live.trainers.setdefault(rel, set()).update(reach)
+            live.trainers.setdefault(rel, {}).update(reach)
         elif reach.keys() & loads:
             starts[i] = _retag(starts[i], "loads a model to score with it", "serving")
 
@@ -266,12 +266,12 @@ def _next(
             if hit:
                 out.append((hit, MODULE, f"import {name or '.'}"))
     names = mod.refs.get(scope, set())
-    for n in names:
+    for n in sorted(names):  # sorted: the same walk (and reasons) in every process
         out.extend(_local_targets(rel, mod, n))
         origin = mod.aliases.get(n)
         if origin and "." in origin:
             out.extend(_origin_targets(files, modules, rel, origin))
-    for base, attr in mod.attr_refs.get(scope, set()):
+    for base, attr in sorted(mod.attr_refs.get(scope, set())):
         origin = mod.aliases.get(base)
         if origin:
             out.extend(_origin_targets(files, modules, rel, f"{origin}.{attr}"))
