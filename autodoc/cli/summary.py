@@ -88,7 +88,10 @@ def print_scan_summary(store: Any, out: str) -> None:
             print("  entry points: " + ", ".join(code.entry_points[:8]))
         for warning in code.warnings:
             print(f"  warning: {warning}")
-    facts = Counter(i.kind for i in store.items if i.source.kind == "code")
+    quoted = Counter(i.kind for i in store.items if i.kind in ("excerpt", "pipeline"))
+    facts = Counter(i.kind for i in store.items if i.source.kind == "code" and i.kind not in quoted)
+    if quoted:
+        print(f"  production pipelines: {quoted['pipeline']}, code excerpts: {quoted['excerpt']}")
     if facts:
         print(
             f"  facts: {sum(facts.values())} (" + ", ".join(f"{k} {n}" for k, n in facts.most_common(8)) + ")"
