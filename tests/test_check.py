@@ -156,3 +156,10 @@ def test_the_scan_cache_is_kept_beside_the_document(built, tmp_path: Path, capsy
     run = copy_of(built, tmp_path)
     check(run, capsys)
     assert os.listdir(run["out"] / ".autodoc_scan_cache")
+
+
+def test_a_missing_sqlite_store_is_said_and_not_created(built, tmp_path: Path, capsys) -> None:
+    run = {**copy_of(built, tmp_path), "uri": f"sqlite:///{tmp_path / 'elsewhere' / 'mlflow.db'}"}
+    code, out = check(run, capsys)
+    assert code == 0 and "the registry was not compared" in out
+    assert not (tmp_path / "elsewhere").exists()

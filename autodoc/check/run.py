@@ -99,9 +99,12 @@ def current_snapshot(
     code = scan_code(root, exclude=exclude, cache_dir=cache_dir)
     items = snapshot_items(code.items, code.report.root)
     fingerprint = store_fingerprint(uri)
-    if uri and fingerprint is not None and fingerprint == old.mlflow_fingerprint and uri == old.mlflow_uri:
+    if uri and fingerprint is not None and fingerprint == old.mlflow_fingerprint:
         items.update(old.mlflow_items())
         notes.append("MLflow store file unchanged since the build: not read again")
+    elif uri and uri.startswith("sqlite:///") and fingerprint is None:
+        items.update(old.mlflow_items())  # never create an empty store where the old one was
+        notes.append(f"no MLflow store at {uri}: the registry was not compared (pass --mlflow-uri)")
     elif uri:
         items.update(_mlflow_items(state, uri, root))
     return EvidenceSnapshot(

@@ -4,6 +4,9 @@
     autodoc scan --code-root DIR --out evidence.json
     autodoc templates [write NAME PATH]
     autodoc demo                                the demo project, offline
+    autodoc check --cache CACHE                 is the document still current? (exit 0/1/2)
+    autodoc questions --spec SPEC               what only people know, as a questionnaire
+    autodoc diff OLD_CACHE NEW_CACHE            a redline of two document versions
 
 A subcommand is a module `autodoc/cli/<name>.py` with `command(argv) -> int`, listed in
 `COMMANDS` (imported only when used, so `autodoc --help` stays fast).

@@ -175,7 +175,9 @@ def generate_parser(prog: str = "autodoc", spec_required: bool = True) -> argpar
         description="Write the documentation of an ML model from its code and MLflow server. "
         "Every figure comes from evidence and is cited.",
         epilog="other commands: `autodoc scan` (evidence only), `autodoc templates` (spec "
-        "templates), `autodoc demo` (the bundled example, offline). Settings also come from "
+        "templates), `autodoc demo` (the bundled example, offline), `autodoc check` (is the document "
+        "still current?), `autodoc questions` (what only people know), `autodoc diff` (a redline of "
+        "two versions). Settings also come from "
         "the environment or a .env file, with or without the AUTODOC_ prefix; flags win. "
         "Exit codes: 0 ok, 1 written with failed blocks or flagged figures, 2 bad input, 130 stopped.",
     )

@@ -6,7 +6,7 @@ import streamlit as st
 
 from autodoc.errors import AutodocError
 from autodoc.pipeline.cache import cache_path
-from autodoc.ui import run_panel, runs, settings_form, state
+from autodoc.ui import keep_current, run_panel, runs, settings_form, state
 from autodoc.ui.fields import blocking_field
 from autodoc.ui.views import review_area
 
@@ -48,7 +48,9 @@ def main_page() -> None:
     st.caption("Model documentation written from your code and MLflow: every figure cited.")
     if ss.get("defaults_problem"):
         st.warning(f"Settings from the environment were not usable: {ss['defaults_problem']}")
-    run_panel.action_bar(check.spec, blocking_field())
+    spec = keep_current.with_people(ss, check.spec)  # with the statements people gave here
+    run_panel.action_bar(spec, blocking_field())
+    keep_current.panel(spec)
     run_panel.notices()
     run_panel.progress_panel()
     review_area()

@@ -159,6 +159,26 @@ def start_generate(ss: State, spec: Spec, settings: Settings) -> Job:
     return _start_saving(ss, "generate", "Generate documentation", work, _then_view("Write review"), settings)
 
 
+def start_update_check(ss: State, spec: Spec, settings: Settings) -> Job:
+    """Scan and list what changed since the document was built (no LLM); see `keep_current`."""
+    from autodoc.check.update import start_update as plan_update
+
+    def apply(ss: State, pending: Any) -> None:
+        ss["update_pending"] = pending
+
+    job = start_job("scan", "Check for changes", lambda p: plan_update(spec, settings, p), apply=apply)
+    return _start(ss, job, settings)
+
+
+def start_update(ss: State, settings: Settings) -> Job:
+    """Rewrite only the blocks the checked update lists (`autodoc --update`)."""
+    from autodoc.check.update import finish_update
+
+    pending = ss.pop("update_pending")
+    work = lambda p: finish_update(pending, settings, p)  # noqa: E731
+    return _start_saving(ss, "generate", "Update document", work, _then_view("Write review"), settings)
+
+
 def start_scan(ss: State, settings: Settings) -> Job:
     def work(p: Progress) -> EvidenceStore:
         return _scan(settings, p)
