@@ -33,7 +33,7 @@ def _scanner_fingerprint() -> str:
     """Changes whenever the per-file analysis code changes, so stale cached facts are never reused."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in [*sorted(here.glob("*.py")), here.parent / "secrets.py"]:
+    for path in [*sorted(here.glob("**/*.py")), here.parent / "secrets.py"]:
         try:
             digest.update(path.read_bytes())
         except OSError:

@@ -1,0 +1,46 @@
+"""The plain data one module's analysis produces (cacheable by content hash, picklable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MAIN, MODULE = "<main>", "<module>"
+
+
+@dataclass
+class Fact:
+    """One code fact before it becomes an EvidenceItem (cheap, picklable)."""
+
+    kind: str
+    name: str | None
+    label: str
+    line: int
+    line_end: int | None = None
+    value: Any = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None
+    scope: str = MODULE
+    cell: int | None = None
+    params: list[tuple[str, Any, int, dict[str, Any]]] | None = None  # (name, value or ref, line, extras)
+    star: list[Any] | None = None  # **expansions still to resolve (refs)
+
+
+@dataclass
+class ModuleFacts:
+    """Everything known about one Python module, independent of other files."""
+
+    facts: list[Fact] = field(default_factory=list)
+    functions: dict[str, tuple[int, int]] = field(default_factory=dict)  # qualname -> lines
+    classes: dict[str, list[str]] = field(default_factory=dict)  # class -> method qualnames
+    refs: dict[str, set[str]] = field(default_factory=dict)  # scope -> names used (Name ids, attrs)
+    attr_refs: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # scope -> (base, attr)
+    imports: list[tuple[str, str, int]] = field(default_factory=list)  # (scope, module, level)
+    aliases: dict[str, str] = field(default_factory=dict)  # local name -> dotted origin
+    bindings: dict[str, Any] = field(default_factory=dict)  # module-level literal names
+    binding_lines: dict[str, int] = field(default_factory=dict)
+    argparse: dict[str, tuple[Any, int]] = field(default_factory=dict)  # dest -> (default, line)
+    has_main: bool = False
+    commented_main: bool = False
+    top_level_ml: bool = False  # ML facts in module-level code (script style)
+    redactions: list[tuple[str, int, int | None]] = field(default_factory=list)  # (kind, line, cell)

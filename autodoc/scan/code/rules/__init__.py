@@ -1,0 +1,92 @@
+"""Fact rules: one small rule per kind of call, looked up by the call's name.
+
+A rule is ``rule(extractor, call_node, scope, full_name, tail)``; it adds facts through
+``extractor.add`` and reads values through ``extractor.value``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from autodoc.scan.code.rules import models, sources
+from autodoc.scan.code.rules import vocab as v
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
+
+Rule = Callable[["Extractor", ast.Call, str, str, str], None]
+Matcher = Callable[[str, str, ast.Call], bool]
+
+
+def _seed(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    if node.args and ("random" in full or "torch" in full or "seed" in tail):
+        sources.seed(ex, node, scope, full, tail)
+
+
+def _on_object(rule: Rule, needs_keywords: bool = False) -> Rule:
+    """`rule` only for method calls (``df.drop``, not a free function ``drop``)."""
+
+    def method_rule(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+        if type(node.func) is ast.Attribute and (node.keywords or not needs_keywords):
+            rule(ex, node, scope, full, tail)
+
+    return method_rule
+
+
+def _as(kind: str, tail_as: str | None = None) -> Rule:
+    """A construction fact of `kind` (``pd.get_dummies`` is preprocessing)."""
+
+    def construct(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+        models.construction(ex, node, scope, kind, tail_as or tail, full)
+
+    return construct
+
+
+BY_TAIL: dict[str, Rule] = {
+    **dict.fromkeys(v.FIT_TAILS, models.fit),
+    **dict.fromkeys(v.SEED_CALLS, _seed),
+    "drop": _on_object(sources.drop),
+    "get_dummies": _as("preprocessing"),
+    "optimize": _on_object(_as("hyperparameter_search", "optimize")),
+    "assign": _on_object(sources.assign_columns, needs_keywords=True),
+}
+
+
+def _is_reader(full: str, tail: str, node: ast.Call) -> bool:
+    return (
+        tail in v.READERS
+        or (tail in v.SPARK_READ and ".read" in full)
+        or (tail in ("sql", "table") and "spark" in full)
+    )
+
+
+BY_SHAPE: list[tuple[Matcher, Rule]] = [
+    (lambda full, tail, node: full in v.BOOSTER_TRAIN, models.booster),
+    (_is_reader, sources.data_source),
+    (
+        lambda full, tail, node: (
+            tail.startswith(("load_", "fetch_", "make_")) and full.startswith("sklearn.datasets")
+        ),
+        sources.dataset,
+    ),
+    (lambda full, tail, node: full.startswith("mlflow.") or tail in v.MLFLOW_CLIENT, sources.mlflow),
+    (lambda full, tail, node: tail.startswith("suggest_") and bool(node.args), models.suggest),
+]
+
+
+def apply_call(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """Add the facts of one call whose full dotted name is `full`."""
+    kind = models.classify(full, tail)
+    if kind:
+        models.construction(ex, node, scope, kind, tail, full)
+        return
+    rule = BY_TAIL.get(tail)
+    if rule is not None:
+        rule(ex, node, scope, full, tail)
+        return
+    for matches, shape_rule in BY_SHAPE:
+        if matches(full, tail, node):
+            shape_rule(ex, node, scope, full, tail)
+            return

@@ -1,0 +1,161 @@
+"""Rules for calls that build or train a model: estimators, preprocessing, splits, searches, fits."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.syntax import dotted, step_names
+from autodoc.scan.code.values import UNKNOWN, is_ref
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
+
+Param = tuple[str, Any, int, dict[str, Any]]
+
+
+def classify(full: str, tail: str) -> str | None:
+    """The fact kind of a constructor-like call (``RandomForestClassifier``, ``KFold``...), if any."""
+    if tail == "train_test_split":
+        return "split"
+    if tail in v.DATA_CONTAINERS:
+        return None
+    if full in ("xgboost.cv", "lightgbm.cv"):
+        return "cv"
+    if tail in v.SEARCH and (
+        full.startswith(("sklearn", "optuna", "hyperopt", "skopt", "keras_tuner", "kt.", "bayes_opt"))
+        or tail.endswith("CV")
+    ):
+        return "hyperparameter_search"
+    if tail in v.CV and (full.startswith("sklearn") or "." not in full):
+        return "cv"
+    if full.startswith("sklearn.metrics") or (full.startswith(("torchmetrics", "keras.metrics"))):
+        return "metric" if tail[:1].islower() or full.startswith(("torchmetrics", "keras.metrics")) else None
+    if full.startswith(v.SKLEARN_PRE):
+        return "preprocessing"
+    if not tail[:1].isupper():
+        return (
+            "estimator" if full.startswith(("statsmodels.formula.api", "smf.")) and tail.islower() else None
+        )
+    if full.startswith(v.ESTIMATOR_MODULES) or full.startswith(("nn.", "layers.")):
+        return None if full.startswith(v.NOT_ESTIMATOR_MODULES) else "estimator"
+    if tail.endswith(v.ESTIMATOR_SUFFIX) and "." not in full:
+        return "estimator"
+    return None
+
+
+def or_expr(ex: Extractor, expr: ast.expr, scope: str) -> Any:
+    """The value of `expr`, or ``{"$expr": its source}`` when it has no static value."""
+    val = ex.value(expr, scope)
+    return val if val is not UNKNOWN else {"$expr": ex.snippet(expr, 80)}
+
+
+def keyword_params(ex: Extractor, node: ast.Call, scope: str) -> tuple[list[Param], list[Any]]:
+    """The call's keyword arguments as params, and its ``**`` expansions (refs) still to resolve."""
+    params: list[Param] = []
+    star: list[Any] = []
+    for kw in node.keywords:
+        if kw.arg is None:
+            star.append(or_expr(ex, kw.value, scope))
+            continue
+        note = ex.notes.get(kw.value.id) if type(kw.value) is ast.Name else None
+        params.append(
+            (
+                kw.arg,
+                or_expr(ex, kw.value, scope),
+                getattr(kw.value, "lineno", node.lineno),
+                {"note": note} if note else {},
+            )
+        )
+    return params, star
+
+
+def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str, full: str) -> None:
+    params, star = keyword_params(ex, node, scope)
+    args = [ex.value(a, scope) for a in node.args]
+    attrs: dict[str, Any] = {"call": full}
+    literal_args = [a for a in args if a is not UNKNOWN and not isinstance(a, dict)]
+    if literal_args and kind in ("estimator", "preprocessing"):
+        attrs["args"] = literal_args[:10]
+    if kind == "metric":
+        attrs["metric"] = tail
+    if (
+        kind == "split"
+        and full.startswith("sklearn")
+        and not any(k.arg in ("test_size", "train_size") for k in node.keywords)
+    ):
+        attrs["note"] = "no test_size or train_size given: scikit-learn then holds out 25% for the test set"
+    if kind == "preprocessing" and tail in v.PIPELINE_CALLS:
+        attrs["steps"] = step_names(node)
+    if kind == "hyperparameter_search" and tail == "optimize":
+        attrs["library"] = "optuna"
+    built(ex, node, scope, kind, tail, attrs, params, star)
+
+
+def built(
+    ex: Extractor,
+    node: ast.Call,
+    scope: str,
+    kind: str,
+    name: str,
+    attrs: dict[str, Any],
+    params: list[Param],
+    star: list[Any],
+) -> None:
+    """A fact for a call that builds something configured by `params` (and ``**`` expansions `star`)."""
+    label = f"{name} ({ex.relpath})"
+    kw = {"line_end": node.end_lineno, "value": name, "attrs": attrs, "params": params, "star": star or None}
+    ex.add_at(node, kind, name, label, scope, **kw)
+
+
+def suggest(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """Optuna search space: ``trial.suggest_int("max_depth", 3, 10)``."""
+    name = ex.value(node.args[0], scope)
+    if not isinstance(name, str):
+        return
+    rest = [ex.value(a, scope) for a in node.args[1:]]
+    space: dict[str, Any] = {"type": tail.removeprefix("suggest_")}
+    keys = ["choices"] if tail == "suggest_categorical" else ["low", "high"]
+    for key, val in zip(keys, rest, strict=False):
+        if val is not UNKNOWN:
+            space[key] = val
+    space.update(ex.kwargs_attrs(node, scope))
+    attrs = {"call": tail, "library": "optuna"}
+    ex.add_at(node, "hyperparameter_search", name, f"search space of {name}", scope, value=space, attrs=attrs)
+
+
+def booster(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """``xgb.train(params, dtrain, num_round)``: the model is defined by its params dict."""
+    star: list[Any] = []
+    params: list[Param] = []
+    if node.args:
+        star.append(or_expr(ex, node.args[0], scope))
+    if len(node.args) >= 3:
+        params.append(("num_boost_round", or_expr(ex, node.args[2], scope), node.lineno, {}))
+    for kw in node.keywords:
+        if kw.arg == "params":
+            star.append(or_expr(ex, kw.value, scope))
+        elif kw.arg in ("num_boost_round", "early_stopping_rounds", "iterations"):
+            params.append((kw.arg, or_expr(ex, kw.value, scope), node.lineno, {}))
+    built(ex, node, scope, "estimator", full, {"call": full}, params, star)
+
+
+def fit(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    target = dotted(node.func.value) if type(node.func) is ast.Attribute else full
+    attrs: dict[str, Any] = {"call": full, "on": target}
+    for kw in node.keywords:
+        if kw.arg in v.FIT_KEYWORDS:
+            val = ex.value(kw.value, scope)
+            if val is not UNKNOWN and not isinstance(val, dict):
+                attrs[kw.arg] = val
+    if node.args:
+        attrs["args"] = [dotted(a) or ex.snippet(a, 40) for a in node.args[:3]]
+    params = None
+    if full in ("xgboost.train", "lightgbm.train") and node.args:
+        val = ex.value(node.args[0], scope)
+        if isinstance(val, dict) and not is_ref(val):
+            params = [(k, x, node.lineno, {}) for k, x in val.items()]
+    ex.add_at(
+        node, "fit", target or tail, f"{tail} on {target}", scope, value=tail, attrs=attrs, params=params
+    )

@@ -1,0 +1,107 @@
+"""Rules for calls that read data, talk to MLflow, set seeds or reshape columns."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.syntax import snip
+from autodoc.scan.code.values import UNKNOWN
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
+
+
+def _literal_path(args: list[ast.expr]) -> str | None:
+    """The one file-name literal among `args` (``os.path.join(base, "data.csv")``), if exactly one."""
+    paths = [
+        a.value
+        for a in args
+        if type(a) is ast.Constant and isinstance(a.value, str) and v.PATHLIKE.match(a.value)
+    ]
+    return paths[0] if len(paths) == 1 else None
+
+
+def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    val = ex.value(node.args[0], scope) if node.args else UNKNOWN
+    attrs: dict[str, Any] = {"call": full}
+    if isinstance(val, str) and v.SQL_RE.search(val):
+        attrs["sql"] = snip(val)
+        attrs["tables"] = v.sql_tables(val)
+    if tail in ("table",) and isinstance(val, str):
+        attrs["tables"] = [val]
+    shown = val if isinstance(val, str) else None
+    first = node.args[0] if node.args else None
+    if shown is None and type(first) is ast.Name and first.id in ex.path_hints:
+        shown = ex.path_hints[first.id]
+        attrs["path_from"] = f"file name inside the path expression {first.id}"
+    elif shown is None and type(first) is ast.Call:  # os.path.join(base, "x.csv")
+        shown = _literal_path(first.args)
+        if shown:
+            attrs["path_from"] = "file name inside the path expression"
+    label = f"{tail}({shown})" if shown and len(shown) < 80 else tail
+    if isinstance(val, dict) and ("$ref" in val or "$cfg" in val or "$arg" in val):
+        shown = val  # resolved across files later
+    ex.add_at(node, "data_source", tail, label, scope, value=shown, attrs=attrs)
+
+
+def dataset(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """``load_breast_cancer()`` and other scikit-learn datasets."""
+    attrs = {"call": full, **ex.kwargs_attrs(node, scope)}
+    ex.add_at(node, "data_source", tail, f"{tail} (scikit-learn dataset)", scope, value=tail, attrs=attrs)
+
+
+def mlflow(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    attrs: dict[str, Any] = {"call": full, "function": tail}
+    args = [ex.value(a, scope) for a in node.args[:3]]
+    lits = [a for a in args if a is not UNKNOWN and not (isinstance(a, dict) and "$expr" in a)]
+    for kw in node.keywords:
+        if kw.arg in v.MLFLOW_KEYWORDS:
+            val = ex.value(kw.value, scope)
+            if val is not UNKNOWN:
+                attrs[kw.arg] = val
+    if lits:
+        attrs["args"] = lits
+    value: Any = attrs.get("registered_model_name") or (
+        lits[0] if lits and not isinstance(lits[0], dict) else None
+    )
+    if tail in ("log_params", "log_metrics") and lits and isinstance(lits[0], dict):
+        attrs["keys"] = sorted(lits[0])[:50]
+    elif tail in ("log_params", "log_metrics") and node.args and type(node.args[0]) is ast.Dict:
+        attrs["keys"] = [k.value for k in node.args[0].keys if type(k) is ast.Constant][:50]
+    if isinstance(value, list | dict):
+        value = None
+    ex.add_at(node, "mlflow_call", tail, f"mlflow {tail}", scope, value=value, attrs=attrs)
+
+
+def seed(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    val = ex.value(node.args[0], scope)
+    if isinstance(val, int):
+        ex.add_at(node, "seed", tail, f"seed {val} ({full})", scope, value=val, attrs={"call": full})
+
+
+def drop(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    cols: Any = None
+    axis_cols = any(k.arg == "axis" and ex.value(k.value, scope) in (1, "columns") for k in node.keywords)
+    for kw in node.keywords:
+        if kw.arg == "columns":
+            cols = ex.value(kw.value, scope)
+    if cols is None and node.args and axis_cols:
+        cols = ex.value(node.args[0], scope)
+    if cols is None or cols is UNKNOWN:
+        return
+    cols = [cols] if isinstance(cols, str) else cols
+    if not isinstance(cols, list) or not all(isinstance(c, str) for c in cols):
+        return
+    label = f"dropped columns {', '.join(cols)[:80]}"
+    ex.add_at(node, "dropped_column", ",".join(cols)[:60], label, scope, value=cols)
+
+
+def assign_columns(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """``df.assign(ratio=...)``: one derived column per keyword."""
+    for kw in node.keywords:
+        if kw.arg:
+            text = ex.snippet(kw.value)
+            label = f"derived column {kw.arg}"
+            ex.add_at(node, "feature", kw.arg, label, scope, value=kw.arg, attrs={"how": "assign"}, text=text)

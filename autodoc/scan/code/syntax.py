@@ -1,0 +1,189 @@
+"""Small, cheap readers of Python syntax trees shared by the fact rules (no project knowledge)."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+SNIPPET_MAX = 300
+FUNC_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+Buckets = dict[type, list[Any]]
+_KEEP = frozenset(
+    {
+        ast.Import,
+        ast.ImportFrom,
+        ast.Assign,
+        ast.AnnAssign,
+        ast.Call,
+        ast.Compare,
+        ast.Name,
+        ast.Attribute,
+    }
+)
+# Fields that never hold a node we need (names, flags, operators, contexts): not walked.
+_PRIMITIVE_FIELDS = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "type_ignores",
+        "type_comment",
+        "id",
+        "attr",
+        "name",
+        "arg",
+        "module",
+        "level",
+        "kind",
+        "asname",
+        "conversion",
+        "is_async",
+        "simple",
+        "names",
+        "lineno",
+        "col_offset",
+        "end_lineno",
+        "end_col_offset",
+        "tag",
+    }
+)
+_FIELDS: dict[type, tuple[str, ...]] = {type(None): (), str: (), ast.Constant: ()}
+
+
+def walk(roots: list[ast.AST]) -> Buckets:
+    """All nodes under `roots`, bucketed by the node types the passes use (faster than ast.walk)."""
+    out: Buckets = {}
+    stack: list[Any] = list(roots)
+    keep = _KEEP
+    fields_of = _FIELDS
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        node = pop()
+        t = type(node)
+        fields = fields_of.get(t)
+        if fields is None:
+            fields = fields_of[t] = tuple(f for f in t._fields if f not in _PRIMITIVE_FIELDS)
+        if t in keep:
+            bucket = out.get(t)
+            if bucket is None:
+                out[t] = bucket = []
+            bucket.append(node)
+        for name in fields:
+            child = getattr(node, name)
+            if type(child) is list:
+                extend(child)
+            elif child is not None:
+                push(child)
+    return out
+
+
+def dotted(node: ast.AST) -> str | None:
+    """``a.b.c`` of a Name/Attribute chain; a call inside keeps its tail (``spark.read.format().load``)."""
+    parts: list[str] = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is ast.Name:
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    if type(node) is ast.Call:
+        inner = dotted(node.func)
+        if inner:
+            parts.append(inner + "()")
+            return ".".join(reversed(parts))
+    return None
+
+
+def dotted_names(node: ast.AST) -> set[str]:
+    return {d for n in ast.walk(node) if type(n) in (ast.Name, ast.Attribute) and (d := dotted(n))}
+
+
+def is_main_test(node: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either order)."""
+    if type(node) is not ast.Compare or len(node.ops) != 1 or type(node.ops[0]) is not ast.Eq:
+        return False
+    sides = [node.left, node.comparators[0]]
+    has_name = any(type(s) is ast.Name and s.id == "__name__" for s in sides)
+    has_main = any(type(s) is ast.Constant and s.value == "__main__" for s in sides)
+    return has_name and has_main
+
+
+def is_dead_test(node: ast.expr) -> bool:
+    return type(node) is ast.Constant and not node.value
+
+
+def first_para(doc: str | None) -> str | None:
+    if not doc:
+        return None
+    para = doc.strip().split("\n\n", 1)[0]
+    return " ".join(para.split())[:SNIPPET_MAX]
+
+
+def signature(args: ast.arguments) -> str:
+    """``a, b=1, *rest, key=None, **kw`` without unparsing annotations (cheap)."""
+    pos = [*args.posonlyargs, *args.args]
+    defaults = [None] * (len(pos) - len(args.defaults)) + list(args.defaults)
+    parts = [a.arg + (f"={_default(d)}" if d is not None else "") for a, d in zip(pos, defaults, strict=True)]
+    if args.vararg:
+        parts.append(f"*{args.vararg.arg}")
+    elif args.kwonlyargs:
+        parts.append("*")
+    for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        parts.append(a.arg + (f"={_default(d)}" if d is not None else ""))
+    if args.kwarg:
+        parts.append(f"**{args.kwarg.arg}")
+    return ", ".join(parts)
+
+
+def _default(node: ast.expr) -> str:
+    if type(node) is ast.Constant:
+        text = repr(node.value)
+        return text if len(text) <= 30 else "…"
+    return dotted(node) or "…"
+
+
+def segment(line: str, start: int, end: int | None) -> str:
+    """Slice by ast's UTF-8 byte offsets."""
+    if line.isascii():
+        return line[start:end]
+    return line.encode()[start:end].decode(errors="ignore")
+
+
+def step_names(node: ast.Call) -> list[str]:
+    """Names of Pipeline / ColumnTransformer steps: ``[("scale", StandardScaler()), ...]``."""
+    names: list[str] = []
+    for arg in node.args:
+        if type(arg) is ast.List:
+            for el in arg.elts:
+                if type(el) is ast.Tuple and el.elts:
+                    first = el.elts[0]
+                    step = el.elts[1] if len(el.elts) > 1 else None
+                    label = first.value if type(first) is ast.Constant else "?"
+                    kind = dotted(step.func) if step is not None and type(step) is ast.Call else None
+                    names.append(f"{label}: {kind}" if kind else str(label))
+        elif type(arg) is ast.Call:
+            names.append(dotted(arg.func) or "?")
+    return names[:20]
+
+
+def open_path(node: ast.AST) -> str | None:
+    """The literal path of ``open("x.yaml")``, ``Path("x.yaml").read_text()`` or ``"x.yaml"``."""
+    t = type(node)
+    if t is ast.Constant and isinstance(node.value, str):
+        return node.value
+    if t is ast.Call:
+        fname = dotted(node.func) or ""
+        if fname.endswith(("open", "read_text")) or fname.split(".")[-1] in ("Path",):
+            if node.args:
+                return open_path(node.args[0])
+            if type(node.func) is ast.Attribute:
+                return open_path(node.func.value)
+    if t is ast.withitem:
+        return open_path(node.context_expr)
+    return None
+
+
+def snip(text: str, limit: int = SNIPPET_MAX) -> str:
+    text = " ".join(text.split())
+    return text[:limit] + ("…" if len(text) > limit else "")

@@ -1,0 +1,162 @@
+"""Static values inside one module: literals, names bound to literals, and references to resolve later.
+
+A value is a JSON-able literal, a reference (``{"$ref": [module, name, *keys]}`` into another
+module, ``{"$cfg": [path, *keys]}`` into a config file, ``{"$arg": dest}`` to a command-line
+default) that the tree scan resolves across files, or `UNKNOWN`.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from autodoc.scan.code.model import ModuleFacts
+from autodoc.scan.code.syntax import dotted, dotted_names, open_path
+
+
+class _Unknown:
+    """Marker for a value we cannot resolve statically."""
+
+
+UNKNOWN = _Unknown()
+REF_TAGS = ("$ref", "$cfg")
+
+
+def is_ref(value: Any) -> bool:
+    """A reference to another module or a config file (still to resolve)."""
+    return isinstance(value, dict) and ("$ref" in value or "$cfg" in value)
+
+
+def extend_ref(value: dict[str, Any], key: Any) -> dict[str, Any]:
+    """``ref[key]`` / ``ref.key``: the same reference one step deeper."""
+    tag = "$ref" if "$ref" in value else "$cfg"
+    return {tag: [*value[tag], key]}
+
+
+_BINOPS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b if b else UNKNOWN,
+    ast.Pow: lambda a, b: a**b if abs(b) < 64 else UNKNOWN,
+}
+
+
+class Values:
+    """Reads the value of an expression in a scope of one module."""
+
+    def __init__(self, m: ModuleFacts, env: dict[str, dict[str, Any]]) -> None:
+        self.m = m
+        self.env = env
+
+    def value(self, node: ast.AST, scope: str) -> Any:
+        """A JSON-able literal, a ``{"$ref"|"$cfg": [...]}`` reference, or UNKNOWN."""
+        t = type(node)
+        if t is ast.Constant:
+            v = node.value
+            return v if v is None or isinstance(v, str | int | float | bool) else UNKNOWN
+        if t is ast.UnaryOp and type(node.op) is ast.USub and type(node.operand) is ast.Constant:
+            v = node.operand.value
+            return -v if isinstance(v, int | float) and not isinstance(v, bool) else UNKNOWN
+        if t in (ast.List, ast.Tuple, ast.Set):
+            vals = [self.value(e, scope) for e in node.elts]
+            return UNKNOWN if any(v is UNKNOWN for v in vals) else vals
+        reader = self._READERS.get(t)
+        if reader is not None:
+            return reader(self, node, scope)
+        if t is ast.IfExp:  # float(sys.argv[1]) if len(sys.argv) > 1 else 0.5 -> the default
+            test = dotted_names(node.test)
+            if "sys.argv" in test or "argv" in test:
+                return self.value(node.orelse, scope)
+        return UNKNOWN
+
+    def dict_value(self, node: ast.Dict, scope: str) -> Any:
+        out: dict[str, Any] = {}
+        for k, v in zip(node.keys, node.values, strict=True):
+            if k is None:  # {**base, ...}
+                base = self.value(v, scope)
+                if not isinstance(base, dict) or "$ref" in base or "$cfg" in base:
+                    return UNKNOWN
+                out.update(base)
+                continue
+            key = self.value(k, scope)
+            val = self.value(v, scope)
+            if not isinstance(key, str | int | float) or val is UNKNOWN:
+                return UNKNOWN
+            out[str(key)] = val
+        return out
+
+    def lookup(self, name: str, scope: str) -> Any:
+        for env in (self.env.get(scope, {}), self.m.bindings):
+            if name in env:
+                return env[name]
+        origin = self.m.aliases.get(name)
+        if origin and "." in origin:  # from config import PARAMS
+            mod, _, attr = origin.rpartition(".")
+            return {"$ref": [mod, attr]}
+        return UNKNOWN
+
+    def _name(self, node: ast.Name, scope: str) -> Any:
+        return self.lookup(node.id, scope)
+
+    def _subscript(self, node: ast.Subscript, scope: str) -> Any:
+        base = self.value(node.value, scope)
+        key = self.value(node.slice, scope)
+        if base is UNKNOWN or not isinstance(key, str | int):
+            return UNKNOWN
+        if is_ref(base):
+            return extend_ref(base, key)
+        try:
+            return base[key]
+        except (KeyError, IndexError, TypeError):
+            return UNKNOWN
+
+    def _attribute(self, node: ast.Attribute, scope: str) -> Any:
+        if type(node.value) is ast.Name:
+            base = node.value.id
+            if node.attr in self.m.argparse and base not in self.m.aliases:
+                return {"$arg": node.attr}
+            origin = self.m.aliases.get(base)
+            if origin and base not in self.env.get(scope, {}) and base not in self.m.bindings:
+                return {"$ref": [origin, node.attr]}  # import config; config.PARAMS
+            val = self.lookup(base, scope)
+            if is_ref(val):
+                return extend_ref(val, node.attr)  # cfg.model (OmegaConf attribute access)
+        return UNKNOWN
+
+    def _call(self, node: ast.Call, scope: str) -> Any:
+        """``yaml.safe_load(open("config.yaml"))`` / ``OmegaConf.load("c.yaml")`` -> a config ref."""
+        fname = dotted(node.func) or ""
+        tail = fname.rsplit(".", 1)[-1]
+        if tail in ("safe_load", "load", "full_load") and node.args:
+            path = open_path(node.args[0])
+            if path:
+                return {"$cfg": [path]}
+        if tail in ("float", "int", "str", "bool") and "." not in fname and len(node.args) == 1:
+            inner = self.value(node.args[0], scope)
+            return inner if isinstance(inner, int | float | str) and not isinstance(inner, bool) else UNKNOWN
+        if tail == "dict" and not node.args:  # dict(max_depth=6, ...)
+            return self.dict_value(
+                ast.Dict(
+                    keys=[ast.Constant(k.arg) if k.arg else None for k in node.keywords],
+                    values=[k.value for k in node.keywords],
+                ),
+                scope,
+            )
+        return UNKNOWN
+
+    def _binop(self, node: ast.BinOp, scope: str) -> Any:
+        left, right = self.value(node.left, scope), self.value(node.right, scope)
+        if isinstance(left, int | float) and isinstance(right, int | float) and not isinstance(left, bool):
+            op = _BINOPS.get(type(node.op))
+            return op(left, right) if op else UNKNOWN
+        return UNKNOWN
+
+    _READERS: dict[type, Any] = {
+        ast.Dict: dict_value,
+        ast.Name: _name,
+        ast.Subscript: _subscript,
+        ast.Attribute: _attribute,
+        ast.Call: _call,
+        ast.BinOp: _binop,
+    }
