@@ -200,6 +200,9 @@ class Usage(_Strict):
     retries: int = 0
     reasks: int = 0
     seconds: float = 0.0
+    cached_tokens: int = 0  # input tokens the provider read from its prompt cache
+    dropped_blocks: int = 0  # planned blocks left out as invalid
+    plan_fallbacks: int = 0  # sections given the deterministic plan after the LLM's failed
 
     def add(self, other: Usage) -> None:
         for name in type(self).model_fields:
@@ -233,6 +236,7 @@ class Section(_Strict):
     evidence_ids: list[str] = Field(default_factory=list)  # what the section was given
     evidence_hash: str | None = None
     error: str | None = None
+    plan_note: str | None = None  # what planning left out or fell back on (the run report says it)
     usage: Usage = Field(default_factory=Usage)
 
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -44,6 +45,11 @@ class Settings(BaseModel):
     initial_backoff: float = 3.0
     max_backoff: float = 30.0
     backoff_jitter: float = 0.2
+
+    # who plans a section: offline = the deterministic plan (the LLM only writes); llm = the
+    # LLM plans on top of it; auto = llm for sections with much evidence, else offline
+    plan: Literal["auto", "offline", "llm"] = "auto"
+    call_budget_tokens: int = Field(default=4000, ge=500)  # what one writing call may carry
 
     # work
     generation_workers: int = 4
@@ -130,6 +136,8 @@ FLAG_NAMES = {
     "backoff_jitter": "--backoff-jitter",
     "generation_workers": "--generation-workers",
     "planning_workers": "--planning-workers",
+    "plan": "--plan",
+    "call_budget_tokens": "--call-budget",
     "max_files": "--max-files",
     "verbose": "--verbose",
     "mlflow_uri": "--mlflow-uri",
@@ -227,6 +235,13 @@ def _provider(raw: object) -> str:
     return text
 
 
+def _plan_mode(raw: object) -> str:
+    text = _text(raw).lower()
+    if text not in ("auto", "offline", "llm"):
+        raise ValueError("one of auto, offline, llm")
+    return text
+
+
 def _patterns(raw: object) -> list[str]:
     """Comma-separated patterns (or a list of them) -> list without blanks."""
     parts = raw if isinstance(raw, list | tuple) else _text(raw).split(",")
@@ -257,6 +272,8 @@ ENV_FIELDS: dict[str, tuple[tuple[str, ...], Parser]] = {
     "max_files": (("MAX_FILES",), _int_at_least(1)),
     "generation_workers": (("PARALLEL_WORKERS", "GENERATION_WORKERS"), _int_at_least(1, 64)),
     "planning_workers": (("PLANNING_WORKERS",), _int_at_least(1, 64)),
+    "plan": (("!PLAN",), _plan_mode),
+    "call_budget_tokens": (("!CALL_BUDGET",), _int_at_least(500)),
     "model": (("LLM_MODEL",), _opt_text),
     "max_retries": (("LLM_MAX_RETRIES",), _int_at_least(0, 20)),
     "initial_backoff": (("LLM_INITIAL_BACKOFF",), _float_in(0.0)),

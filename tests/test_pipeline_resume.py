@@ -36,7 +36,7 @@ CHILD = textwrap.dedent("""
         anthropic_url = sys.argv[1]
 
     settings = llm_settings(Server, "openai", output_dir=sys.argv[2], planning_workers=1,
-                            generation_workers=1, timeout=30.0)
+                            generation_workers=1, timeout=30.0, plan="llm")
     pipeline.plan_and_write(make_spec(), make_evidence(), settings)
 """)
 
@@ -76,7 +76,7 @@ def test_resume_after_kill_9_reuses_finished_blocks(fake_llm: FakeLLM, tmp_path:
 
     fake_llm.requests.clear()
     fake_llm.latency = 0.0
-    settings = llm_settings(fake_llm, "openai", output_dir=str(out))
+    settings = llm_settings(fake_llm, "openai", output_dir=str(out), plan="llm")
     state = pipeline.plan_and_write(make_spec(), make_evidence(), settings, state=killed)
 
     assert all(b.status == "written" for _, b in state.blocks())

@@ -61,7 +61,7 @@ def test_per_model_section_without_models_says_none_were_found() -> None:
     assert [s.number for s in sections] == ["1", "2", "3"]
 
 
-def test_a_plan_naming_missing_evidence_is_reasked(fake_llm) -> None:  # type: ignore[no-untyped-def]
+def _plan(fake_llm, *replies, feedback=None):  # type: ignore[no-untyped-def]
     from autodoc.llm.registry import get_provider
     from autodoc.pipeline.schedule import Session
     from autodoc.plan.planner import assign_evidence, plan_section
@@ -71,43 +71,47 @@ def test_a_plan_naming_missing_evidence_is_reasked(fake_llm) -> None:  # type: i
     evidence = make_evidence()
     section = expand_sections(make_spec(), evidence)[2]  # 2.1 churn_model
     assign_evidence(section, evidence)
-    invented = {"type": "narrative", "guidance": "x", "evidence_ids": ["c:nope.py:1:fact"]}
-    table = {
-        "type": "table",
-        "title": "Versions",
-        "source": {"kind": "model_versions", "model": "churn_model"},
-    }
-    fake_llm.reply({"blocks": [invented, table]}, {"blocks": [table]})
+    fake_llm.reply(*replies)
     session = Session(get_provider(llm_settings(fake_llm, "openai")), Progress(), evidence)
-    result = plan_section(section, evidence, session, "Doc", feedback="add a versions table")
-    assert len(fake_llm.requests) == 2
-    assert "c:nope.py:1:fact" in fake_llm.requests[1].text.split("cannot be used")[-1]
-    assert [b.plan.type for b in result.blocks] == ["table"]
-    assert [b.id for b in result.blocks] == ["model-performance--churn_model.b1"]
-    first = fake_llm.requests[0].text
-    assert "Section 2.1: churn_model" in first and "Reviewer feedback: add a versions table" in first
-    assert "mv:churn_model:2" in first and "fraud_model" not in first.split("Evidence")[-1]
-    assert result.usage.reasks == 1
+    return plan_section(section, evidence, session, "Doc", feedback=feedback, mode="llm")
 
 
-def test_blocks_still_naming_missing_evidence_after_reasks_are_dropped_and_said(fake_llm) -> None:  # type: ignore[no-untyped-def]
-    from autodoc.llm.registry import get_provider
-    from autodoc.pipeline.schedule import Session
-    from autodoc.plan.planner import assign_evidence, plan_section
-    from autodoc.progress import Progress
-    from tests.support.llm_fixtures import llm_settings
+INVENTED = {"type": "narrative", "guidance": "x", "evidence_ids": ["c:nope.py:1:fact"]}
+TABLE = {"type": "table", "title": "Versions", "kind": "model_versions", "model": "churn_model"}
 
-    evidence = make_evidence()
-    section = expand_sections(make_spec(), evidence)[2]
-    assign_evidence(section, evidence)
-    invented = {"type": "narrative", "guidance": "x", "evidence_ids": ["c:nope.py:1:fact"]}
-    table = {
-        "type": "table",
-        "title": "Versions",
-        "source": {"kind": "model_versions", "model": "churn_model"},
-    }
-    fake_llm.reply(*[{"blocks": [invented, table]}] * 3)  # never corrected
-    session = Session(get_provider(llm_settings(fake_llm, "openai")), Progress(), evidence)
-    result = plan_section(section, evidence, session, "Doc")
-    assert [b.plan.type for b in result.blocks] == ["table"]
-    assert result.error and "1 planned block(s) named evidence that does not exist" in result.error
+
+def test_the_plan_request_names_evidence_by_handle_and_offers_only_what_exists(fake_llm) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.fake_llm import request_schema
+
+    _plan(fake_llm, {"blocks": [TABLE]}, feedback="add a versions table")
+    first = fake_llm.requests[0]
+    assert (
+        "Section 2.1: churn_model" in first.text and "Reviewer feedback: add a versions table" in first.text
+    )
+    evidence = first.text.split("Evidence (handle")[-1]
+    assert "\nE1 | " in evidence and "mv:" not in evidence and "fraud_model" not in evidence
+    defs = request_schema(first.body)["$defs"]
+    assert defs["ModelName"]["enum"] == ["churn_model"]  # a subsection may name its own model only
+    assert defs["EvidenceHandle"]["enum"][0] == "E1"
+
+
+def test_an_invalid_block_is_dropped_alone_and_said(fake_llm) -> None:  # type: ignore[no-untyped-def]
+    result = _plan(fake_llm, {"blocks": [INVENTED, TABLE]}, feedback="add a versions table")
+    assert len(fake_llm.requests) == 1  # one usable block: no re-ask
+    assert [b.plan.type for b in result.blocks] == ["narrative", "table"]  # prose from the default plan
+    assert result.blocks[1].plan.source.model == "churn_model"
+    assert [b.id for b in result.blocks] == [
+        "model-performance--churn_model.b1",
+        "model-performance--churn_model.b2",
+    ]
+    assert result.error and "1 planned block(s) the evidence cannot fill were left out" in result.error
+    assert result.usage.dropped_blocks == 1 and result.usage.plan_fallbacks == 0
+
+
+def test_a_plan_with_no_usable_block_is_reasked_then_the_deterministic_plan_is_used(fake_llm) -> None:  # type: ignore[no-untyped-def]
+    result = _plan(fake_llm, *[{"blocks": [INVENTED]}] * 3)  # never corrected
+    assert len(fake_llm.requests) == 3
+    assert "cannot be used" in fake_llm.requests[1].text
+    assert result.blocks and result.blocks[0].plan.type == "narrative"
+    assert result.error and "the deterministic plan was used" in result.error
+    assert result.usage.plan_fallbacks == 1 and result.usage.reasks == 2

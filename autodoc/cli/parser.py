@@ -27,6 +27,8 @@ SETTING_DESTS = {
     "latest_only": "latest_only",
     "generation_workers": "generation_workers",
     "planning_workers": "planning_workers",
+    "plan": "plan",
+    "call_budget": "call_budget_tokens",
     "max_files": "max_files",
     "timeout": "timeout",
     "max_retries": "max_retries",
@@ -125,6 +127,13 @@ def _add_work(p: argparse.ArgumentParser) -> None:
         "-w", "--generation-workers", metavar="N", help="parallel block writers (default 4; PARALLEL_WORKERS)"
     )
     g.add_argument("--planning-workers", metavar="N", help="parallel section planners (default 4)")
+    g.add_argument(
+        "--plan",
+        choices=["auto", "offline", "llm"],
+        help="who plans each section: offline (deterministic; the LLM only writes), llm (the LLM "
+        "plans on top of it), auto (llm for sections with much evidence; default)",
+    )
+    g.add_argument("--call-budget", metavar="TOKENS", help="most tokens one writing call carries (4000)")
     g.add_argument(
         "--max-files", metavar="N", help="most relevant source files handed to the writer (default 50)"
     )

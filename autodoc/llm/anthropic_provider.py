@@ -20,7 +20,7 @@ import anthropic
 from autodoc.errors import LLMConfigError
 from autodoc.llm.base import LLMRequest, LLMResponse
 from autodoc.llm.retry import RetryPolicy, call_with_retry
-from autodoc.llm.sdk import UNREADABLE, Target, classify, parse_answer, truncation_error, unreadable_answer
+from autodoc.llm.sdk import UNREADABLE, Target, classify, read_answer, unreadable_answer
 
 
 class AnthropicProvider:
@@ -78,12 +78,11 @@ class AnthropicProvider:
         response = LLMResponse(
             raw_text=text, input_tokens=usage.input_tokens or 0, output_tokens=usage.output_tokens or 0
         )
-        if message.stop_reason == "max_tokens":
-            response.error = truncation_error(request.max_tokens)
-        elif message.stop_reason == "refusal":
+        if message.stop_reason == "refusal":
             response.error = "the model refused to answer"
         else:
-            response.parsed, response.error = parse_answer(text, request.response_model)
+            truncated = message.stop_reason == "max_tokens"
+            read_answer(response, request.response_model, truncated=truncated, max_tokens=request.max_tokens)
         return response
 
 

@@ -101,6 +101,7 @@ class LLMResponse(BaseModel):
     parsed: Any = None  # instance of request.response_model, or None if unusable
     raw_text: str = ""  # what the model returned, for re-asks and reports
     error: str | None = None  # why `parsed` is None (invalid JSON, schema, truncation)
+    notes: list[str] = Field(default_factory=list)  # what a lenient read left out (invalid blocks)
     input_tokens: int = 0
     output_tokens: int = 0
     retries: int = 0  # transport retries spent on this call

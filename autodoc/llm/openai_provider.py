@@ -23,9 +23,7 @@ from autodoc.llm.sdk import (
     UNREADABLE,
     Target,
     classify,
-    describe_validation_error,
-    parse_answer,
-    truncation_error,
+    read_answer,
     unreadable_answer,
 )
 
@@ -100,7 +98,7 @@ class OpenAIProvider:
             input_tokens=usage.get("prompt_tokens") or 0,
             output_tokens=usage.get("completion_tokens") or 0,
         )
-        response.parsed, response.error = _sdk_parse(raw, request, _chat_parsed)
+        _sdk_parse(raw, request, _chat_parsed, response)
         return response
 
     # -- responses -------------------------------------------------------------------------
@@ -129,13 +127,13 @@ class OpenAIProvider:
             output_tokens=usage.get("output_tokens") or 0,
         )
         if data.get("status") == "incomplete":
-            response.error = truncation_error(request.max_tokens)
+            read_answer(response, request.response_model, truncated=True, max_tokens=request.max_tokens)
             return response
-        response.parsed, response.error = _sdk_parse(raw, request, _responses_parsed)
+        _sdk_parse(raw, request, _responses_parsed, response)
         return response
 
 
-@functools.cache
+@functools.lru_cache(maxsize=128)  # per-request contracts come and go
 def strict_contract(model: type[BaseModel]) -> type[BaseModel]:
     """`model` with a JSON schema OpenAI's strict structured outputs accept.
 
@@ -186,21 +184,27 @@ def _responses_parsed(response: Any) -> tuple[Any, str | None, str]:
     return response.output_parsed, None, response.output_text or ""
 
 
-def _sdk_parse(raw: Any, request: LLMRequest, pick: Any) -> tuple[BaseModel | None, str | None]:
-    """Parse with the SDK's own structured-output parser; failures become an error text."""
+def _sdk_parse(raw: Any, request: LLMRequest, pick: Any, response: LLMResponse) -> None:
+    """Parse with the SDK's own structured-output parser; what it cannot read (fenced or
+    truncated JSON, one invalid block) is read leniently from the answer's text."""
+    model, limit = request.response_model, request.max_tokens
     try:
-        value, refusal, text = pick(raw.parse())
+        value, refusal, _ = pick(raw.parse())
     except openai.LengthFinishReasonError:
-        return None, truncation_error(request.max_tokens)
+        read_answer(response, model, truncated=True, max_tokens=limit)
+        return
     except openai.ContentFilterFinishReasonError:
-        return None, "the answer was stopped by the server's content filter"
-    except ValidationError as exc:
-        return None, describe_validation_error(exc)
+        response.error = "the answer was stopped by the server's content filter"
+        return
+    except ValidationError:
+        read_answer(response, model, truncated=False, max_tokens=limit)
+        return
     if refusal:
-        return None, f"the model refused: {refusal}"
-    if value is None:  # e.g. empty content: say what the contract wanted
-        return parse_answer(text, request.response_model)
-    return _as_contract(value, request.response_model), None
+        response.error = f"the model refused: {refusal}"
+    elif value is None:  # e.g. empty content: say what the contract wanted
+        read_answer(response, model, truncated=False, max_tokens=limit)
+    else:
+        response.parsed = _as_contract(value, model)
 
 
 def _api_key(settings: Any, base_url: str | None) -> str:

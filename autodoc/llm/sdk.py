@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from autodoc.errors import LLMConfigError, LLMError
+from autodoc.llm import lenient
+from autodoc.llm.base import LLMResponse
 from autodoc.llm.retry import Failure, is_retryable_status, parse_retry_after
 
 MAX_SERVER_MESSAGE = 300
@@ -94,10 +96,20 @@ def _server_message(exc: Any) -> str:
 
 def parse_answer(text: str, model: type[BaseModel]) -> tuple[BaseModel | None, str | None]:
     """Validate an answer against its pydantic contract; returns (parsed, error)."""
-    try:
-        return model.model_validate_json(text), None
-    except ValidationError as exc:
-        return None, describe_validation_error(exc)
+    parsed, _, error = lenient.parse(text, model)
+    return parsed, error
+
+
+def read_answer(response: LLMResponse, model: type[BaseModel], *, truncated: bool, max_tokens: int) -> None:
+    """Set `response.parsed/notes/error` from its text, leniently (fences, prose, whole
+    blocks of a truncated answer); a truncated answer with nothing whole is a truncation."""
+    parsed, notes, error = lenient.parse(response.raw_text, model)
+    if truncated:
+        if parsed is None:
+            response.error = truncation_error(max_tokens)
+            return
+        notes = [f"the answer was cut off at {max_tokens} tokens; its complete part was kept", *notes]
+    response.parsed, response.notes, response.error = parsed, notes, error
 
 
 def describe_validation_error(exc: ValidationError, limit: int = 8) -> str:

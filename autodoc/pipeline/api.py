@@ -444,7 +444,8 @@ class _Run:
             target = sec.model_copy(update={"blocks": []})  # the dispatcher owns `sec`
             if target.evidence_hash is None:
                 plan.assign_evidence(target, self.evidence)
-            result = plan.plan_section(target, self.evidence, self.session, title, feedback)
+            mode = plan.plan_mode(self.settings.plan, target)
+            result = plan.plan_section(target, self.evidence, self.session, title, feedback, mode)
             result.evidence_ids, result.evidence_hash = target.evidence_ids, target.evidence_hash
             return result
 
@@ -509,15 +510,18 @@ class _Run:
         if result.evidence_hash:
             sec.evidence_ids, sec.evidence_hash = result.evidence_ids, result.evidence_hash
         sec.usage.add(result.usage)
-        self.run_usage.reasks += result.usage.reasks
+        for counter in ("reasks", "dropped_blocks", "plan_fallbacks"):
+            setattr(
+                self.run_usage, counter, getattr(self.run_usage, counter) + getattr(result.usage, counter)
+            )
         blocks = result.blocks
         if keep:  # approved/edited blocks survive a replan; new ids continue after theirs
             start = max(_block_number(b.id) for b in keep)
             blocks = [b.model_copy(update={"id": f"{sec.id}.b{start + n}"}) for n, b in enumerate(blocks, 1)]
         sec.blocks, sec.error = keep + blocks, None
         sec.status = "planned"
-        if result.error:  # blocks dropped for naming missing evidence: say so, never silently
-            self.state.notes.append(result.error)
+        sec.plan_note = result.error
+        if result.error:  # blocks dropped or a fallback plan: say so, never silently
             self.progress.event("planning", result.error, section=sec.id, level="warning")
         self.progress.event(
             "planning",
@@ -602,6 +606,10 @@ class _Run:
         state.egress.extend(self.session.egress)
         usage = self.session.usage.model_copy()
         usage.reasks = self.run_usage.reasks
+        usage.dropped_blocks, usage.plan_fallbacks = (
+            self.run_usage.dropped_blocks,
+            self.run_usage.plan_fallbacks,
+        )
         state.usage.add(usage)
         end = time.monotonic()
         if self.last_plan:
@@ -748,6 +756,7 @@ def _notes(state: DocumentState, evidence: EvidenceStore, settings: Settings) ->
         notes.append(OFFLINE_CHOSEN_NOTE if keyed else OFFLINE_NOTE)
     if evidence.mlflow_note:
         notes.append(evidence.mlflow_note)
+    notes += [sec.plan_note for sec in state.sections if sec.plan_note]
     if evidence.redactions:
         count = sum(r.count for r in evidence.redactions)
         notes.append(f"{count} secret(s) found in the scanned material were redacted before any use.")

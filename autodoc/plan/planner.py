@@ -1,9 +1,10 @@
-"""Planning: expand the spec into sections, then ask for each section's typed blocks.
+"""Planning: expand the spec into sections, then give each section its typed blocks.
 
-`expand_sections` is pure (spec + evidence -> numbered sections with stable ids). A
-planning call sends only the section's own evidence, compactly, and is re-asked when the
-plan names evidence that does not exist. The plan lands in `Section.blocks` with status
-"planned", so the review UI can show, edit and approve it before anything is written.
+`expand_sections` is pure (spec + evidence -> numbered sections with stable ids). Every
+section has a deterministic plan (the offline planner's); with `--plan llm` the model
+plans on top of it (`plan.ask`) and that plan falls back to it block by block. The plan
+lands in `Section.blocks` with status "planned", so the review UI can show, edit and
+approve it before anything is written.
 """
 
 from __future__ import annotations
@@ -11,33 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from autodoc.document import Block, NarrativeContent, NarrativePlan, PlanReply, Section, Usage
-from autodoc.errors import LLMOutputError
+from autodoc.document import Block, BlockPlan, NarrativeContent, NarrativePlan, PlanReply, Section, Usage
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.llm.base import LLMRequest, PlanTask
-from autodoc.plan import select
-from autodoc.plan.request import (
-    ask_parsed,
-    build_request,
-    evidence_lines,
-    heading_lines,
-    task_fields,
-    usage_of,
-)
+from autodoc.llm.base import PlanTask
+from autodoc.plan import contract, select
+from autodoc.plan.request import task_fields
 from autodoc.spec import Spec
 
-PLAN_EVIDENCE_ITEMS = 24  # a planner needs the shape of the evidence, not all of it
 PLAN_IMAGE_IDS = 6
+AUTO_LLM_PLAN_ITEMS = 40  # --plan auto: sections with more evidence than this are planned by the LLM
 SECTION_EVIDENCE_ITEMS = 80
-
-PLAN_SYSTEM = """Plan one section of a model document. Return JSON {"blocks":[...]}, 1-5 of:
-narrative{title?,guidance,evidence_ids} | list{title?,guidance,evidence_ids} |
-table{title,source:{kind,model?,version?,metric?,experiment?,run_id?,evidence_ids?}} with kind
-one of the table kinds offered | chart{title,chart_type:bar|line|scatter,series:{kind,...}},
-series kinds: metric_across_versions(model,metric), metric_across_models(metric),
-metric_history(run_id,metric), feature_importance(run_id|model), evidence(evidence_ids) |
-image{title,artifact_id} from the image ids offered. Name only ids, models, metrics and runs
-shown below. Our code fills tables and charts: never type numbers; prefer them for figures."""
 
 
 def slug(text: str) -> str:
@@ -142,67 +126,68 @@ def _hint_hash(section: Section) -> str:
     return hashlib.sha256(f"{section.heading}|{section.hint}".encode()).hexdigest()[:6]
 
 
-def build_plan_request(
-    section: Section, evidence: EvidenceStore, title: str, feedback: str | None = None
-) -> LLMRequest:
-    """The planning request: title, section, hint, feedback, compact evidence, what fits."""
-    items = _items(section, evidence)[:PLAN_EVIDENCE_ITEMS]
+def plan_task(section: Section, evidence: EvidenceStore, title: str, feedback: str | None = None) -> PlanTask:
+    """The section's planning task as data: what the deterministic planner reads."""
+    items = _items(section, evidence)
     kinds = select.table_kinds(section, evidence)
     images = select.image_ids(section, evidence)[:PLAN_IMAGE_IDS]
-    task = PlanTask(**task_fields(section, title, feedback, items), table_kinds=kinds, image_ids=images)
-    lines = heading_lines(section, title)
-    if section.model:
-        lines.append(f"Registered model of this subsection: {section.model}")
-    if section.hint:
-        lines.append(f"Hint: {section.hint}")
-    if feedback:
-        lines.append(f"Reviewer feedback: {feedback}")
-    lines.append("Table kinds offered: " + (", ".join(kinds) or "code_facts, evidence"))
-    if images:
-        lines.append("Image ids: " + ", ".join(images))
-    lines += evidence_lines(items, "(none found in code or MLflow)")
-    return build_request(f"plan {section.id}", PLAN_SYSTEM, lines, PlanReply, task, items)
+    return PlanTask(**task_fields(section, title, feedback, items), table_kinds=kinds, image_ids=images)
+
+
+def plan_mode(setting: str, section: Section) -> str:
+    """ "llm" or "offline" for this section: `--plan auto` leaves small sections to the
+    deterministic plan (half the calls) and lets the LLM choose among much evidence."""
+    if setting != "auto":
+        return setting
+    return "llm" if len(section.evidence_ids) > AUTO_LLM_PLAN_ITEMS else "offline"
 
 
 def plan_section(
-    section: Section, evidence: EvidenceStore, provider: object, title: str, feedback: str | None = None
+    section: Section,
+    evidence: EvidenceStore,
+    provider: object,
+    title: str,
+    feedback: str | None = None,
+    mode: str = "llm",
 ) -> PlanResult:
-    """Ask for the section's blocks (re-asked on unknown evidence); raises on failure."""
-    from autodoc.write import fill  # lazy: planning imports the filler only when it plans
+    """The section's blocks: the deterministic plan, or (mode "llm", an LLM provider) the
+    model's plan on top of it, checked block by block and falling back to it."""
+    task = plan_task(section, evidence, title, feedback)
+    baseline = deterministic_plan(task, evidence, section)
+    if mode != "llm" or getattr(provider, "name", "") == "offline":
+        return PlanResult(blocks=_numbered(section, baseline, feedback))
+    from autodoc.plan import ask
 
-    request = build_plan_request(section, evidence, title, feedback)
-    result = ask_parsed(
-        provider,
-        request,
-        validate=lambda r: fill.validate_plan(r, evidence, section),
-        what=f"the plan for section {section.number} {section.heading!r}",
-    )
-    blocks = [
-        Block(id=f"{section.id}.b{n}", plan=plan, feedback=feedback)
-        for n, plan in enumerate(result.parsed.blocks, start=1)
-    ]
-    usage = usage_of(result)
-    if result.errors:  # valid JSON but still naming unknown evidence after the re-asks
-        kept = _drop_unknown(blocks, evidence, section)
-        dropped = len(blocks) - len(kept)
-        note = (
-            f"Section {section.number} {section.heading}: {dropped} planned block(s) named evidence "
-            "that does not exist and were left out."
-        )
-        return PlanResult(blocks=kept, usage=usage, error=note if dropped else None)
-    return PlanResult(blocks=blocks, usage=usage)
+    outcome = ask.ask_plan(section, evidence, provider, task, baseline)
+    blocks = with_prose(outcome.plans, baseline) if outcome.plans else baseline
+    note = outcome.note(section)
+    usage = outcome.usage
+    usage.dropped_blocks += outcome.dropped
+    usage.plan_fallbacks += 0 if outcome.plans else 1
+    return PlanResult(blocks=_numbered(section, blocks, feedback), usage=usage, error=note)
 
 
-def _drop_unknown(blocks: list[Block], evidence: EvidenceStore, section: Section) -> list[Block]:
-    """Keep the blocks whose plan validates on its own; the rest name missing evidence."""
+def with_prose(plans: list[BlockPlan], baseline: list[BlockPlan]) -> list[BlockPlan]:
+    """Every section carries prose: a plan of only tables, charts and images gets the
+    deterministic plan's first narrative in front."""
+    if any(p.type in ("narrative", "list") for p in plans):
+        return plans
+    prose = [p for p in baseline if p.type in ("narrative", "list")][:1]
+    return (prose + plans)[: contract.MAX_BLOCKS]
+
+
+def deterministic_plan(task: PlanTask, evidence: EvidenceStore, section: Section) -> list[BlockPlan]:
+    """The offline planner's blocks that hold against the evidence (never empty)."""
+    from autodoc.llm.offline import writer  # lazy: the offline writer imports plan modules
     from autodoc.write import fill
 
-    kept = [b for b in blocks if not fill.validate_plan(PlanReply(blocks=[b.plan]), evidence, section)]
-    if not kept:
-        raise LLMOutputError(
-            f"every block planned for section {section.number} names evidence that does not exist"
-        )
-    return kept
+    plans = list(writer.plan_section(task).blocks)
+    kept = [p for p in plans if not fill.validate_plan(PlanReply(blocks=[p]), evidence, section)]
+    return kept or plans[:1]
+
+
+def _numbered(section: Section, plans: list[BlockPlan], feedback: str | None) -> list[Block]:
+    return [Block(id=f"{section.id}.b{n}", plan=plan, feedback=feedback) for n, plan in enumerate(plans, 1)]
 
 
 def _items(section: Section, evidence: EvidenceStore) -> list[EvidenceItem]:

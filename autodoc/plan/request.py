@@ -16,7 +16,6 @@ from autodoc.errors import LLMOutputError
 from autodoc.evidence import EvidenceItem
 from autodoc.llm import reask
 from autodoc.llm.base import LLMRequest, Message, PlanTask, WriteTask
-from autodoc.plan import select
 
 MAX_TOKENS = 1500
 
@@ -40,11 +39,6 @@ def task_fields(
 def heading_lines(section: Section, title: str) -> list[str]:
     """The first lines of every prompt: which document, which section."""
     return [f"Document: {title}", f"Section {section.number}: {section.heading}"]
-
-
-def evidence_lines(items: list[EvidenceItem], when_none: str) -> list[str]:
-    """The last lines of every prompt: the evidence, compactly, or `when_none`."""
-    return ["Evidence (id | label | value | where):", select.compact(items) or when_none]
 
 
 def build_request(

@@ -747,7 +747,7 @@ def compact(items: Iterable[EvidenceItem]) -> str:
 def _group_line(key: tuple[str, str], members: list[EvidenceItem]) -> str:
     run, part = key
     prefix = f"{run}:{part}:"
-    pairs = [f"{m.id[len(prefix) :]}={_clip(fmt_compact(m.value), 40)}" for m in members]
+    pairs = [f"{m.id[len(prefix) :]}={clip(fmt_compact(m.value), 40)}" for m in members]
     return f"{prefix}<key> | | " + "; ".join(pairs)
 
 
@@ -756,7 +756,7 @@ _RUN_PARTS = {"run_metric", "run_param", "run_tag", "metric_history", "artifact"
 
 def compact_line(item: EvidenceItem) -> str:
     # a run's parts are named by their id; the run's own line carries its name and status
-    label = "" if item.kind in _RUN_PARTS or _label_redundant(item) else _clip(item.label, _MAX_LABEL)
+    label = "" if item.kind in _RUN_PARTS or _label_redundant(item) else clip(item.label, _MAX_LABEL)
     if item.kind == "param" and item.attrs.get("owner_name"):
         label = f"argument of {item.attrs['owner_name']}"
     elif item.kind == "param" and item.attrs.get("owner_kind") == "argparse":
@@ -776,7 +776,7 @@ def short_value(item: EvidenceItem, limit: int = _MAX_VALUE) -> str:
     if text == item.id.rsplit(":", 1)[-1]:
         text = ""  # e.g. the version number of mv:<model>:<version>
     extras = {
-        k: _clip(fmt_compact(v), 30)
+        k: clip(fmt_compact(v), 30)
         for k, v in item.attrs.items()
         if k in _USEFUL_ATTRS
         and v not in (None, "", [], {})
@@ -789,7 +789,7 @@ def short_value(item: EvidenceItem, limit: int = _MAX_VALUE) -> str:
         text = (text + " " if text else "") + "{" + ", ".join(f"{k}={v}" for k, v in extras.items()) + "}"
     if not text and item.text:
         text = '"' + " ".join(item.text.split()) + '"'
-    return _clip(text, limit)
+    return clip(text, limit)
 
 
 # attrs worth their characters in a prompt (the rest, such as liveness reasons, owners and
@@ -841,7 +841,7 @@ def fmt_compact(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

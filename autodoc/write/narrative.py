@@ -28,22 +28,16 @@ from autodoc.document import (
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.llm.base import LLMRequest, WriteTask
 from autodoc.plan import select
-from autodoc.plan.request import (
-    ask_parsed,
-    build_request,
-    evidence_lines,
-    heading_lines,
-    task_fields,
-    usage_of,
-)
+from autodoc.plan.handles import Handles
+from autodoc.plan.request import ask_parsed, build_request, heading_lines, task_fields, usage_of
 
 WRITE_SECTION_ITEMS = 10  # section context added to what the block plan names
 
 WRITE_SYSTEM = """You write one block of a model documentation document, from the evidence given only.
-Rules: copy every figure exactly from an evidence value; put a citation [[id]] after each
-claim, using only ids listed; where something was not found, say so plainly; never claim
-work (validation, tuning, monitoring) that the evidence does not show; no headings.
-Format: paragraphs, "- " bullets for lists, **bold**. Return JSON {"text": "..."}."""
+Rules: copy every figure exactly from an evidence value; put a citation such as [[E3]] after
+each claim, using only the handles listed; where something was not found, say so plainly;
+never claim work (validation, tuning, monitoring) that the evidence does not show; no
+headings. Format: paragraphs, "- " bullets for lists, **bold**. Return JSON {"text": "..."}."""
 
 # Claims checked against the evidence: (pattern, evidence kinds that support it, what).
 # (claim in the text, evidence kinds that back it, what it is, words live code would contain)
@@ -133,12 +127,23 @@ def _plan_ids(block: Block) -> list[str]:
 
 
 # ------------------------------------------------------------------- narrative / list
+def block_items(section: Section, block: Block, evidence: EvidenceStore) -> list[EvidenceItem]:
+    idx = evidence.index()
+    return [idx[i] for i in block_evidence_ids(section, block) if i in idx]
+
+
+def write_handles(section: Section, block: Block, evidence: EvidenceStore) -> Handles:
+    """The handles a block's writing request cites by (E1.. in prompt order)."""
+    return Handles.build(block_items(section, block, evidence))
+
+
 def build_write_request(
     section: Section, block: Block, evidence: EvidenceStore, title: str, feedback: str | None = None
 ) -> LLMRequest:
+    """The writing request for a narrative or list block (evidence named by handle)."""
     plan = block.plan
-    idx = evidence.index()
-    items = [idx[i] for i in block_evidence_ids(section, block) if i in idx]
+    items = block_items(section, block, evidence)
+    handles = Handles.build(items)
     missing = select.missing_for(section, evidence)
     task = WriteTask(
         **task_fields(section, title, feedback, items),
@@ -151,14 +156,16 @@ def build_write_request(
     if section.model:
         lines.append(f"Registered model: {section.model}")
     kind = "a bulleted list" if plan.type == "list" else "narrative paragraphs"
-    lines.append(f"Write {kind}" + (f" titled {plan.title!r}" if plan.title else "") + f": {plan.guidance}")
+    guidance = handles.to_handles(plan.guidance)
+    lines.append(f"Write {kind}" + (f" titled {plan.title!r}" if plan.title else "") + f": {guidance}")
     if section.hint:
         lines.append(f"Section hint: {section.hint}")
     if feedback:
         lines.append(f"Reviewer feedback: {feedback}")
     if missing:
         lines.append("Not found in the code or MLflow: " + "; ".join(missing))
-    lines += evidence_lines(items, "(none)")
+    lines.append("Evidence (handle | what | value | where):")
+    lines += handles.evidence_lines(evidence, items) or ["(none)"]
     return build_request(f"write {block.id}", WRITE_SYSTEM, lines, NarrativeReply, task, items)
 
 
@@ -221,18 +228,23 @@ def write_text_block(
     title: str,
     feedback: str | None = None,
 ) -> BlockResult:
-    """Write a narrative or list block; raises LLMError/LLMOutputError if it cannot."""
+    """Write a narrative or list block; raises LLMError/LLMOutputError if it cannot.
+
+    Citations of handles not given are removed; a figure they no longer back is flagged."""
+    handles = write_handles(section, block, evidence)
     request = build_write_request(section, block, evidence, title, feedback)
     allowed = list(request.evidence_ids)
-    result = ask_parsed(
-        provider,
-        request,
-        validate=lambda r: check_text(r.text, evidence, allowed)[0],
-        what=f"block {block.id}",
-    )
+
+    def problems(reply: NarrativeReply) -> list[str]:
+        text, dropped = handles.cite_real(reply.text, allowed)
+        unknown = [f"[[{h}]] is not a handle listed; cite only the handles given" for h in dropped[:3]]
+        return unknown + [handles.to_handles(e) for e in check_text(text, evidence, allowed)[0]]
+
+    result = ask_parsed(provider, request, validate=problems, what=f"block {block.id}")
     from autodoc.write import grounding
 
-    text = grounding.strip_unknown_citations(result.parsed.text, evidence)
+    text = handles.cite_real(result.parsed.text, allowed)[0]
+    text = grounding.strip_unknown_citations(text, evidence)
     text = _strip_disallowed(text, allowed)
     _, flags = check_text(text, evidence, allowed)
     usage = usage_of(result)

@@ -502,13 +502,15 @@ def default_answer(body: dict[str, Any]) -> str | dict[str, Any]:
         return "OK"
     props = schema.get("properties", {})
     if "blocks" in props:
+        plans = [d for d in schema.get("$defs", {}).values() if "guidance" in d.get("properties", {})]
+        key = "evidence_ids" if plans and "evidence_ids" in plans[0]["properties"] else "evidence"
         return {
             "blocks": [
                 {
                     "type": "narrative",
                     "title": None,
                     "guidance": "Summarise the evidence for this section and say what was not found.",
-                    "evidence_ids": [],
+                    key: [],
                 }
             ]
         }
@@ -522,7 +524,7 @@ def default_answer(body: dict[str, Any]) -> str | dict[str, Any]:
 
 def minimal_instance(node: dict[str, Any], root: dict[str, Any]) -> Any:
     """The smallest value that validates against a JSON schema node (common subset)."""
-    node = _resolve(node, root)
+    node = resolve_ref(node, root)
     if "const" in node:
         return copy.deepcopy(node["const"])
     if "enum" in node:
@@ -531,7 +533,7 @@ def minimal_instance(node: dict[str, Any], root: dict[str, Any]) -> Any:
         return copy.deepcopy(node["default"])
     for key in ("anyOf", "oneOf", "allOf"):
         if key in node:
-            options = [o for o in node[key] if _resolve(o, root).get("type") != "null"] or node[key]
+            options = [o for o in node[key] if resolve_ref(o, root).get("type") != "null"] or node[key]
             return minimal_instance(options[0], root)
     kind = node.get("type")
     if isinstance(kind, list):
@@ -539,7 +541,7 @@ def minimal_instance(node: dict[str, Any], root: dict[str, Any]) -> Any:
     return _MINIMAL.get(kind, _minimal_object)(node, root)
 
 
-def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+def resolve_ref(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in node:
         target: Any = root
         for part in node["$ref"].lstrip("#/").split("/"):
@@ -552,7 +554,7 @@ def _minimal_object(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any
     props = node.get("properties", {})
     # required properties, plus constants: discriminators such as a block's "type" may
     # have a default (so are not required) yet must be present to pick the union member
-    wanted = [n for n in props if n in node.get("required", []) or "const" in _resolve(props[n], root)]
+    wanted = [n for n in props if n in node.get("required", []) or "const" in resolve_ref(props[n], root)]
     return {name: minimal_instance(props[name], root) for name in wanted}
 
 
