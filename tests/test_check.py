@@ -163,3 +163,33 @@ def test_a_missing_sqlite_store_is_said_and_not_created(built, tmp_path: Path, c
     code, out = check(run, capsys)
     assert code == 0 and "the registry was not compared" in out
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_documented_runs_metric_and_the_entry_point_are_named(built, tmp_path: Path, capsys) -> None:
+    run = copy_of(built, tmp_path)
+    run["uri"] = clone_store(built["uri"], tmp_path / "store")
+    client = MlflowClient(run["uri"])
+    champion = client.get_model_version_by_alias("breast_cancer_gbm", "champion")
+    client.log_metric(champion.run_id, "test_roc_auc", 0.5)  # a documented run's metric changes
+    promote = run["code"] / "promote.py"
+    promote.write_text(promote.read_text().split('if __name__ == "__main__":')[0])  # no longer an entry point
+    code, out = check(run, capsys, "--format", "json")
+    report = json.loads(out)
+    assert code == 1
+    metric = [c for c in report["changes"] if c["category"] == "metric"]
+    assert [(c["key"], c["after"]) for c in metric] == [(f"r:{champion.run_id[:8]}:metric:test_roc_auc", 0.5)]
+    assert metric[0]["sections"]  # the sections reporting that run's metrics
+    entry = [c for c in report["changes"] if c["category"] == "entry_point"]
+    assert [(c["change"], c["where"]) for c in entry] == [("removed", "promote.py:1")]
+
+
+def test_a_document_built_before_snapshots_is_checked_against_its_evidence_file(
+    built, tmp_path: Path, capsys
+) -> None:
+    run = copy_of(built, tmp_path)
+    (run["out"] / ".autodoc_snapshot.json").unlink()
+    config = run["code"] / "config.yaml"
+    config.write_text(config.read_text().replace("n_estimators: 120", "n_estimators: 250"))
+    code, out = check(run, capsys)
+    assert code == 1 and "gbm.n_estimators: 120 -> 250" in out
+    assert "compared with evidence.json" in out

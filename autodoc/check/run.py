@@ -27,10 +27,10 @@ from autodoc.check.snapshot import (
     store_fingerprint,
 )
 from autodoc.document import DocumentState
-from autodoc.errors import CacheError
+from autodoc.errors import AutodocError, CacheError
 from autodoc.evidence import EvidenceStore
 from autodoc.pipeline.cache import load_state
-from autodoc.spec import load_spec
+from autodoc.spec import SectionSpec, Spec, load_spec
 
 SCAN_CACHE_DIR = ".autodoc_scan_cache"
 
@@ -55,8 +55,8 @@ def run_check(
     """Compare the document in `cache_file` with a fresh scan; raise `AutodocError` on bad input."""
     started = time.monotonic()
     state = load_state(cache_file)
-    spec = load_spec(spec_path) if spec_path else document_spec(state)
     result = CheckResult(state=state)
+    spec = load_spec(spec_path) if spec_path else _spec_of(state, result.notes)
     old = _previous_snapshot(cache_file, state, result.notes)
     root = code_root or (state.provenance.code_root if state.provenance else None) or old.code_root or "."
     uri = mlflow_uri or os.environ.get("MLFLOW_TRACKING_URI") or old.mlflow_uri
@@ -74,11 +74,23 @@ def run_check(
     return result
 
 
+def _spec_of(state: DocumentState, notes: list[str]) -> Spec:
+    """The document's own spec from the cache (an unreadable one: the sections, no review fields)."""
+    try:
+        return document_spec(state)
+    except AutodocError as err:
+        notes.append(f"the cache's spec could not be read ({err.message}): pass --spec")
+        names = list(dict.fromkeys(s.spec_name for s in state.sections if s.id != CHANGE_LOG_ID))
+        return Spec(title=state.title, sections=[SectionSpec(name=n) for n in names or [state.title]])
+
+
 def _previous_snapshot(cache_file: str | Path, state: DocumentState, notes: list[str]) -> EvidenceSnapshot:
     snap = load_snapshot(snapshot_path(cache_file))
     if snap is not None:
         return snap
-    evidence = Path(state.evidence_path or Path(cache_file).parent / "evidence.json")
+    evidence = Path(cache_file).parent / "evidence.json"  # beside the cache, wherever it moved
+    if not evidence.is_file() and state.evidence_path:
+        evidence = Path(state.evidence_path)
     if not evidence.is_file():
         raise CacheError(
             f"{cache_file}: no evidence snapshot beside the cache and no evidence file",
@@ -86,7 +98,9 @@ def _previous_snapshot(cache_file: str | Path, state: DocumentState, notes: list
         )
     notes.append("no evidence snapshot beside the cache: compared with evidence.json (no function hashes)")
     store = EvidenceStore.from_json(evidence.read_text(encoding="utf-8"))
-    return build_snapshot(store, [s.spec_name for s in state.sections])
+    snap = build_snapshot(store, [s.spec_name for s in state.sections])
+    snap.mlflow_fingerprint = None  # the store file now says nothing of the store then: read it
+    return snap
 
 
 def current_snapshot(
