@@ -141,3 +141,14 @@ def test_the_change_log_records_what_changed_between_builds(project, tmp_path: P
     ]
     assert (out / ".autodoc_snapshot.prev.json").is_file()
     assert "gbm.max_depth: 3 -> 4" in docx_text(out / "model_documentation.docx")
+
+
+def test_a_secret_pasted_into_a_statement_never_reaches_the_document() -> None:
+    from autodoc.check.people import fact_line
+    from autodoc.facts import Fact
+
+    key = "AKIA" + "IOSFODNN7EXAMPLE"
+    line = fact_line(
+        Fact(topic="approvals", statement=f"Approved; bucket key {key}", stated_by="me", date="2026-01-01")
+    )
+    assert key not in line and "Approved" in line and "(stated by me, 2026-01-01)" in line

@@ -10,6 +10,7 @@ import yaml
 
 from autodoc.document import Block, DocumentState, NarrativeContent, NarrativePlan, Section
 from autodoc.facts import TOPICS, Fact, section_for
+from autodoc.scan.secrets import redact
 from autodoc.spec import Spec, parse_spec
 
 FACTS_SUFFIX = ".facts"
@@ -27,7 +28,9 @@ def topic_name(topic: str) -> str:
 
 
 def fact_line(fact: Fact) -> str:
-    return f"- **{topic_name(fact.topic)}:** {fact.statement} ({fact.cite()})"
+    """One statement as the document states it; a secret pasted into it is redacted."""
+    statement, _ = redact(fact.statement, f"statement on {fact.topic}")
+    return f"- **{topic_name(fact.topic)}:** {statement} ({fact.cite()})"
 
 
 def place_facts(state: DocumentState, facts: list[Fact]) -> None:
