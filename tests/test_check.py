@@ -193,3 +193,15 @@ def test_a_document_built_before_snapshots_is_checked_against_its_evidence_file(
     code, out = check(run, capsys)
     assert code == 1 and "gbm.n_estimators: 120 -> 250" in out
     assert "compared with evidence.json" in out
+
+
+def test_a_required_section_emptied_in_review_fails_hygiene(built, tmp_path: Path, capsys) -> None:
+    from autodoc.pipeline.cache import load_state, save_state
+
+    run = copy_of(built, tmp_path)
+    cache = run["out"] / ".autodoc_cache.json"
+    state = load_state(cache)
+    state.section("executive-summary").blocks = []  # a reviewer removed every block
+    save_state(state, cache)
+    code, out = check(run, capsys, "--fail-on", "required")
+    assert code == 1 and "required section 'Executive Summary' is empty (section 1)" in out
