@@ -12,6 +12,6 @@ lint:
 format:
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 bench:
-	.venv/bin/python benchmarks/scan.py && .venv/bin/python benchmarks/pipeline.py && .venv/bin/python benchmarks/build.py && .venv/bin/python benchmarks/selection.py && .venv/bin/python benchmarks/app_rerun.py
+	.venv/bin/python benchmarks/scan.py && .venv/bin/python benchmarks/pipeline.py && .venv/bin/python benchmarks/build.py && .venv/bin/python benchmarks/selection.py && .venv/bin/python benchmarks/app_rerun.py && .venv/bin/python benchmarks/check.py
 app:
 	.venv/bin/streamlit run app.py
