@@ -426,3 +426,95 @@ def test_bad_settings_are_a_message_next_to_the_actions(clean_env: Path) -> None
     assert not at.exception
     assert any("max backoff" in t and "initial backoff" in t for t in texts(at.main.error))
     assert at.session_state["job"] is None
+
+
+# ------------------------------------------------------------ a daily tool (issue 12)
+def test_page_switch_keeps_settings_spec_and_view(clean_env: Path) -> None:
+    at = seeded(3, view="Build")
+    at.text_input(key="spec_title").input("Kept Title").run()
+    at.text_input(key="opt_code_root").input(str(clean_env)).run()
+    uid = rows(at)[0]["uid"]
+    at.text_area(key=f"sec_hint_{uid}").input("A hint typed before leaving.").run()
+    for page in ("pages/2_Help.py", "pages/1_Previous_documents.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        at.switch_page("pages/0_Write_documentation.py").run()
+        assert at.text_input(key="spec_title").value == "Kept Title"
+        assert at.text_input(key="opt_code_root").value == str(clean_env)
+        assert at.text_area(key=f"sec_hint_{uid}").value == "A hint typed before leaving."
+        assert at.session_state["spec"].sections[0].hint == "A hint typed before leaving."
+        assert not at.button(key="act_generate").disabled
+        # the selector and the view shown agree
+        assert at.radio(key="view_pick").value == "Build" == at.session_state["view"]
+        assert any("Press **4 · Build**" in i for i in texts(at.info))
+
+
+def test_previous_documents_starts_from_the_sessions_output_folder(clean_env: Path) -> None:
+    out = clean_env / "mine"
+    at = new_app()
+    at.text_input(key="opt_output_dir").input(str(out)).run()
+    at.switch_page("pages/1_Previous_documents.py").run()
+    assert at.text_input(key="prev_folder").value == str(out)
+
+
+def test_edit_box_reads_like_the_document_and_flags_an_uncited_figure(clean_env: Path) -> None:
+    at = seeded(3)
+    at.button(key="ed_section-1").click().run()
+    box = at.text_area(key="edit_section-1.b1")
+    assert "[[" not in box.value and "[1, 2]" in box.value
+    assert box.label == "Text of Overview (Section 1)"
+    box.input("The AUC is 0.801 [1]. The F1 score is 0.801 as well.").run()
+    at.button(key="edit_save_section-1").click().run()
+    block = at.session_state["doc"].section("section-1").blocks[0]
+    assert block.content.text.startswith("The AUC is 0.801 [[r:run0001:metric:auc]].")
+    assert [(f.figure, f.reason.split(":")[0]) for f in block.flags] == [("0.801", "no source")]
+    assert any("**0.801** (no source" in w for w in texts(at.warning))
+    assert any(":red-background[**0.801** ⚠]" in m for m in texts(at.markdown))
+
+
+def test_a_reference_the_document_lacks_is_refused(clean_env: Path) -> None:
+    at = seeded(2)
+    at.button(key="ed_section-1").click().run()
+    at.text_area(key="edit_section-1.b1").input("As shown [99].").run()
+    at.button(key="edit_save_section-1").click().run()
+    assert any("[99] is not a reference of this document" in e for e in texts(at.main.error))
+    assert at.session_state["doc"].section("section-1").blocks[0].status != "edited"
+
+
+def test_plan_review_after_a_one_click_generate_shows_plans_used(clean_env: Path) -> None:
+    at = seeded(3, view="Plan review")
+    for sec in at.session_state["doc"].sections:
+        sec.plan_approved = False  # as after Generate documentation: no plan review happened
+    at.run()
+    assert any("0 of 3 section plans approved, 3 used to write their section" in c for c in texts(at.caption))
+    assert any(":blue-badge[plan used]" in m for m in texts(at.markdown))
+    assert any(e.label.startswith("Evidence behind it") for e in at.expander)
+
+
+def test_downloads_are_marked_out_of_date_and_rebuilt_after_an_edit(clean_env: Path) -> None:
+    import docx
+
+    from autodoc import pipeline
+    from autodoc.settings import Settings
+
+    out = clean_env / "out"
+    doc = sample_document(3)
+    outputs = pipeline.build(doc.model_copy(deep=True), Settings(output_dir=str(out)))
+    at = new_app()
+    at.text_input(key="opt_output_dir").input(str(out)).run()  # opens the saved document
+    assert at.session_state["outputs"] is not None
+    assert [b.label for b in at.main.download_button][:1] == ["⬇ Word document"]
+    assert any("up to date" in m for m in texts(at.markdown) + texts(at.caption))
+    at.button(key="ed_section-1").click().run()
+    at.text_area(key="edit_section-1.b1").input("Edited after the build [1].").run()
+    at.button(key="edit_save_section-1").click().run()
+    labels = [b.label for b in at.main.download_button]
+    assert "⬇ Word document (before your last change)" in labels
+    assert any("updating" in c or "out of date" in c for c in texts(at.caption))
+    rebuild = at.session_state["rebuild"]
+    assert rebuild.join(60) and rebuild.error is None
+    at.run()
+    assert "⬇ Word document" in [b.label for b in at.main.download_button]
+    assert any("up to date" in c for c in texts(at.caption))
+    text = "\n".join(p.text for p in docx.Document(str(outputs.docx)).paragraphs)
+    assert "Edited after the build" in text

@@ -12,6 +12,7 @@ from autodoc.document import CITATION_RE, Block, DocumentState, FigureFlag, List
 from autodoc.evidence import EvidenceStore
 
 _CITE = re.compile(CITATION_RE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+")
 
 
@@ -87,17 +88,20 @@ NO_SOURCE = "no source: cite the evidence this figure comes from"
 
 
 def _recheck(text: str, evidence: EvidenceStore | None) -> list[FigureFlag]:
-    """Flag figures in edited text: those matching no evidence, and those citing none ("no source")."""
+    """Flag figures in edited text: those matching no evidence, and those in a sentence citing none."""
     if evidence is None:
         return []
     from autodoc.write.grounding import check
 
     flags = list(check(text, evidence).flags)
-    seen = {(f.figure, f.context) for f in flags}
-    # with no evidence allowed but what a sentence cites, a figure in an uncited sentence has no source
-    for flag in check(text, evidence, allowed_ids=[]).flags:
-        if (flag.figure, flag.context) not in seen:
-            flags.append(flag.model_copy(update={"reason": NO_SOURCE}))
+    seen = {(f.figure, " ".join(f.context.split())) for f in flags}
+    for sentence in _SENTENCE.split(text):
+        if not sentence.strip() or _CITE.search(sentence):
+            continue
+        # with nothing cited, no evidence is allowed: every figure but counts and versions is flagged
+        for flag in check(sentence, evidence, allowed_ids=[]).flags:
+            if (flag.figure, " ".join(flag.context.split())) not in seen:
+                flags.append(flag.model_copy(update={"reason": NO_SOURCE}))
     return flags
 
 

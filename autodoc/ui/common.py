@@ -20,6 +20,7 @@ STATUS_COLORS = {
     "flagged": "orange",
     "running": "blue",
     "stopped": "orange",
+    "finished": "green",
 }
 
 

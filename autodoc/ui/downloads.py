@@ -16,7 +16,7 @@ OUTPUT_LABELS = (
     ("evidence", "Evidence", "application/json"),
     ("report", "Run report", "application/json"),
 )
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.5
 REBUILT = ("docx", "notebook")  # the files that hold the review; the rest follow the scan
 
 
@@ -43,14 +43,15 @@ def freshness(ss) -> str:
 
 
 def downloads() -> None:
-    """The download row; while there are files, re-checked every second so a rebuild shows when it lands."""
-    polling = st.session_state.get("outputs") is not None
+    """The download row; polled only while a background rebuild runs (then one full run redraws it)."""
+    polling = runs.rebuild_running(st.session_state)
     st.fragment(_download_row, run_every=POLL_SECONDS if polling else None)()
 
 
 def _download_row() -> None:
     ss = st.session_state
-    runs.harvest_rebuild(ss)
+    if runs.harvest_rebuild(ss) is not None and not runs.rebuild_running(ss):
+        st.rerun()  # the files are fresh: redraw the row once, with the polling off
     outputs = ss.get("outputs")
     if outputs is None:
         return

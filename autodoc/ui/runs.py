@@ -40,6 +40,7 @@ def harvest_job(ss: State) -> Job | None:
         return None
     if job.kind != "scan" and job.output_dir and (job.error is None or job.cancelled):
         ss["doc_dir"] = job.output_dir  # review edits are saved to this document's cache
+    ss.get("field_errors", {}).pop("opt_output_dir", None)  # "will be created" is no longer true
     return job
 
 

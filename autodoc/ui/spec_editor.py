@@ -6,6 +6,8 @@ row's uid and copy their value into the row when changed, so page switches and m
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from autodoc.errors import AutodocError
@@ -13,6 +15,7 @@ from autodoc.spec import list_templates, parse_spec, template_text
 from autodoc.ui import state
 from autodoc.ui.fields import checked_input
 from autodoc.ui.spec_form import SpecCheck, check, error_text, move_row
+from autodoc.ui.view import escape_md
 
 
 def _loaded(spec_source: str, load) -> None:
@@ -80,6 +83,9 @@ def spec_sources() -> None:
 
 
 # ------------------------------------------------------------------------ section cards
+_FIELD_PREFIX = re.compile(r"^(?:sections|hints)[\[\].\w ]*:\s*")  # the card already says where
+
+
 def _field_changed(uid: int, field: str, key: str) -> None:
     ss = st.session_state
     for row in ss["spec_rows"]:
@@ -112,7 +118,9 @@ def _card(i: int, row: dict, count: int, error: str | None) -> None:
     uid = row["uid"]
     for field, prefix in state.CARD_FIELDS:
         ss.setdefault(f"{prefix}_{uid}", row[field])  # a page switch dropped the widget: refill it
-    label = f"{i + 1}. {row['name'] or '(new section)'}" + (" · per model" if row["per_model"] else "")
+    label = f"{i + 1} · {escape_md(row['name']) or '(new section)'}" + (
+        " · per model" if row["per_model"] else ""
+    )
     with st.expander(label, expanded=error is not None or ss.get("spec_open") == uid):
         st.text_input(
             "Section name",
@@ -164,11 +172,8 @@ def spec_editor() -> SpecCheck:
     result = check(ss.get("spec_title", ""), ss.get("spec_authors", ""), rows, ss.get("spec_extra"))
     st.caption(f"Sections ({len(rows)}): open a card to rename it, write its hint or move it.")
     for i, row in enumerate(rows):
-        error = (
-            error_text(result.error)
-            if result.error and result.place == "sections" and result.row == i
-            else None
-        )
+        in_card = result.error is not None and result.place == "sections" and result.row == i
+        error = _FIELD_PREFIX.sub("", error_text(result.error)) if in_card else None
         _card(i, row, len(rows), error)
     st.button("Add section", key="spec_add", on_click=_add, icon=":material/add:")
     _place_error(result, title_msg, authors_msg)

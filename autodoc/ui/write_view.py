@@ -1,6 +1,7 @@
 """The Write review: every section as it will read, with Approve, Edit and Regenerate.
 
-Each section is its own fragment: a click in one section reruns that section only.
+The view runs inside the review-area fragment: a click here reruns the downloads and this
+view, not the sidebar.
 """
 
 from __future__ import annotations
@@ -40,17 +41,10 @@ def write_view() -> None:
     for note in doc.notes:
         st.caption(escape_md(note))
     st.markdown(f"## {escape_md(doc.title)}" + (f"\n{escape_md(doc.authors)}" if doc.authors else ""))
+    numbers, busy = numbers_of(doc), runs.job_running(st.session_state)
     for sec in doc.sections:
-        section_fragment(sec.id)
-    references(doc, numbers_of(doc))
-
-
-@st.fragment
-def section_fragment(section_id: str) -> None:
-    doc: DocumentState | None = st.session_state.get("doc")
-    if doc is None or section_id not in {s.id for s in doc.sections}:
-        return
-    write_section(doc, doc.section(section_id), numbers_of(doc), runs.job_running(st.session_state))
+        write_section(doc, sec, numbers, busy)
+    references(doc, numbers)
 
 
 def write_section(
