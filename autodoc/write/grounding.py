@@ -25,6 +25,10 @@ Matching rules:
   (e.g. the cv folds) or a derivable count; spelled-out numbers ("two models") are words,
   not figures, and are not checked.
 
+A figure written exactly as it appears in a code excerpt the sentence cites is grounded too
+("the solver runs 300 iterations [[c:train.py:15:excerpt:fit_model]]" when the quoted source
+says ``max_iter=300``).
+
 Not figures (skipped): list numbering at the start of a line ("1. Load", "6.1 Title"),
 numbers glued to letters or underscores (identifiers, run ids,
 "v2" when version 2 exists, "1st", "x86"), numbers inside citation markers, section /
@@ -310,9 +314,19 @@ def check(text: str, evidence: EvidenceStore, allowed_ids: list[str] | None = No
         # [[cv]]" is not backed by some other item that happens to hold 10
         cited = [c for c in _CITE.findall(text, *_sentence_span(plain, match.start())) if evidence.has(c)]
         bound = _numbers(evidence, set(cited)) if cited else numbers
-        if not _matches(figure, match, bound):
+        if not _matches(figure, match, bound) and not _quoted(match, cited, evidence):
             result.flags.append(FigureFlag(figure=figure, context=_sentence(plain, match.start())))
     return result
+
+
+def _quoted(match: re.Match[str], cited: list[str], evidence: EvidenceStore) -> bool:
+    """The figure is written exactly as in a code excerpt the sentence cites (``C=0.5`` in its source)."""
+    if match.group("pct") or match.group("exp"):
+        return False
+    written = match.group("num").replace(",", "")
+    items = [evidence.get(c) for c in cited]
+    excerpts = [item.text for item in items if item and item.kind == "excerpt" and item.text]
+    return any(written in {tok.lstrip("+-") for tok in _NUM_IN_STRING.findall(text)} for text in excerpts)
 
 
 def _sentence_span(text: str, pos: int) -> tuple[int, int]:

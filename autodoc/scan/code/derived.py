@@ -70,7 +70,6 @@ def _excerpt(rel: str, res: FileResult, block: Block, role: str, builder: ItemBu
         "scope": block.scope,
         "block": block.kind,
         "decorators": block.decorators,
-        "lines": block.end - block.start + 1,
         "cut_lines": cut,
     }
     builder.add_derived(
@@ -80,7 +79,7 @@ def _excerpt(rel: str, res: FileResult, block: Block, role: str, builder: ItemBu
         block.end,
         "excerpt",
         _ID_NAMES.get(block.kind, block.scope),
-        f"code of {name} ({where}:{block.start}-{block.end})",
+        f"code of {name} ({where})",  # no line numbers in the label: they would read as figures
         None,
         attrs,
         text,
