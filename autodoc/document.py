@@ -262,6 +262,7 @@ class Provenance(_Strict):
     code_commit: str | None = None
     code_dirty: bool | None = None
     files_scanned: int = 0
+    files_skipped: list[str] = Field(default_factory=list)  # "path (reason)" of files that could not be read
     mlflow_uri: str | None = None
     runs_used: list[str] = Field(default_factory=list)
     model_versions_used: list[str] = Field(default_factory=list)  # "name v3"

@@ -283,6 +283,14 @@ class CodeReport(BaseModel):
     entry_points: list[str] = Field(default_factory=list)  # relative paths
     warnings: list[str] = Field(default_factory=list)
 
+    def unread(self) -> list[SkippedFile]:
+        """Skipped files the code could not be read from (not those left out on purpose: git-ignored,
+        key files, our own output): what the document must say it is missing."""
+        return [s for s in self.skipped if not s.reason.startswith(_DELIBERATE_SKIPS)]
+
+
+_DELIBERATE_SKIPS = ("ignored by git", "secret or key file", "autodoc output")
+
 
 class EvidenceStore(BaseModel):
     """Everything the scan found, cited. Serialisable to and from JSON."""

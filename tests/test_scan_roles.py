@@ -250,3 +250,25 @@ def test_a_library_without_entry_points_is_production_code(tmp_path: Path) -> No
     param = _one(scan, "param", "pkg/model.py", "C")
     assert (param.role, param.live) == ("production", None)
     assert not _items(scan, "excerpt")  # nothing is known to run: no code is quoted
+
+
+def test_files_that_cannot_be_read_are_said_in_the_report_and_the_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from docx import Document
+
+    from autodoc.cli import main
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "bad.py").write_text("def f(:\n    pass\n")
+    (code / "train.py").write_text("from sklearn.svm import SVC\nSVC(C=2.0).fit([[0]], [0])\n")
+    monkeypatch.chdir(tmp_path)
+    spec = Path(__file__).resolve().parent.parent / "doc_spec.yaml"
+    assert main(["-s", str(spec), "-c", str(code), "-o", "out", "-p", "offline"]) in (0, 1)
+    said = "bad.py (syntax error at line 1: invalid syntax)"
+    assert said in capsys.readouterr().out
+    assert said in (tmp_path / "out" / "run_report.md").read_text()
+    doc = Document(str(tmp_path / "out" / "model_documentation.docx"))
+    rows = {r.cells[0].text: r.cells[1].text for t in doc.tables for r in t.rows if len(r.cells) >= 2}
+    assert rows["Files not read"] == said

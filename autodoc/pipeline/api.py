@@ -726,6 +726,7 @@ def _provenance(state: DocumentState, evidence: EvidenceStore, settings: Setting
         code_commit=code.commit if code else None,
         code_dirty=code.dirty if code else None,
         files_scanned=len(code.files) if code else 0,
+        files_skipped=[f"{s.path} ({s.reason})" for s in code.unread()] if code else [],
         mlflow_uri=evidence.mlflow.tracking_uri if evidence.mlflow else settings.mlflow_uri,
         runs_used=runs,
         model_versions_used=sorted(set(versions)),
@@ -760,4 +761,9 @@ def _notes(state: DocumentState, evidence: EvidenceStore, settings: Settings) ->
     if evidence.redactions:
         count = sum(r.count for r in evidence.redactions)
         notes.append(f"{count} secret(s) found in the scanned material were redacted before any use.")
+    unread = evidence.code.unread() if evidence.code else []
+    if unread:
+        shown = ", ".join(f"{s.path} ({s.reason})" for s in unread[:5])
+        more = f" and {len(unread) - 5} more" if len(unread) > 5 else ""
+        notes.append(f"{len(unread)} file(s) could not be read and are not in the evidence: {shown}{more}.")
     return notes

@@ -24,6 +24,7 @@ def provenance_rows(state: DocumentState) -> list[list[str]]:
         ["Code commit", prov.code_commit or "not a git repository"],
         ["Working tree dirty", dirty],
         ["Files scanned", format_value(prov.files_scanned)],
+        ["Files not read", _skipped(prov.files_skipped)],
         ["MLflow tracking URI", safe_uri(prov.mlflow_uri) if prov.mlflow_uri else "none"],
         ["Evidence hash", prov.evidence_hash or state.evidence_hash or "—"],
         [
@@ -40,6 +41,12 @@ def provenance_rows(state: DocumentState) -> list[list[str]]:
         ],
     ]
     return rows
+
+
+def _skipped(files: list[str]) -> str:
+    if not files:
+        return "none"
+    return "; ".join(files[:10]) + (f"; and {len(files) - 10} more" if len(files) > 10 else "")
 
 
 def safe_uri(uri: str) -> str:
