@@ -265,6 +265,7 @@ class MlflowSnapshot(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     tracking_uri: str
+    origin: str | None = None  # the store committed in the code root that was read (through a copy)
     ui_base_url: str | None = None  # http(s) server base for links, None for sqlite
     registered_models: list[RegisteredModelInfo] = Field(default_factory=list)
     experiments: list[ExperimentInfo] = Field(default_factory=list)

@@ -727,7 +727,9 @@ def _provenance(state: DocumentState, evidence: EvidenceStore, settings: Setting
         code_dirty=code.dirty if code else None,
         files_scanned=len(code.files) if code else 0,
         files_skipped=[f"{s.path} ({s.reason})" for s in code.unread()] if code else [],
-        mlflow_uri=evidence.mlflow.tracking_uri if evidence.mlflow else settings.mlflow_uri,
+        mlflow_uri=(evidence.mlflow.origin or evidence.mlflow.tracking_uri)
+        if evidence.mlflow
+        else settings.mlflow_uri,
         runs_used=runs,
         model_versions_used=sorted(set(versions)),
         library_versions=_library_versions(evidence, runs),

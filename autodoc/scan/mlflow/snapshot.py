@@ -51,6 +51,7 @@ from autodoc.scan.mlflow.client import (
     resolve_uri,
     unavailable,
 )
+from autodoc.scan.mlflow.committed import committed_store, origin_note
 from autodoc.scan.mlflow.items import LoggedModelInfo, build_items, iso, short_run_ids
 from autodoc.settings import Settings
 
@@ -88,7 +89,9 @@ class MlflowScan:
 
 def scan_mlflow(settings: Settings) -> MlflowScan:
     """Scan the configured MLflow store; `snapshot` is None (with a note) when there is none."""
-    uri = resolve_uri(settings)
+    uri = resolve_uri(settings)  # the setting, else ./mlflow.db (MLflow's own default)
+    committed = committed_store(settings.code_root) if uri is None else None
+    uri = committed[0] if committed else uri
     if uri is None:
         return MlflowScan(snapshot=None, note=NO_MLFLOW_NOTE)
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -98,11 +101,16 @@ def scan_mlflow(settings: Settings) -> MlflowScan:
     try:
         client = CountingClient(uri)
         probe(client, uri)
-        return _Scanner(client, uri, settings).run()
+        result = _Scanner(client, uri, settings).run()
     except AutodocError:
         raise
     except Exception as exc:  # an MLflow or transport failure mid-scan: name the store, no traceback
         raise unavailable(uri, exc) from exc
+    if committed and result.snapshot is not None:  # say where the store came from, not the copy's path
+        where = str(Path(settings.code_root) / committed[1])
+        result.snapshot.origin = where
+        result.note = " ".join(n for n in (origin_note(settings.code_root, committed[1]), result.note) if n)
+    return result
 
 
 def fetch_artifact(tracking_uri: str, run_id: str, path: str, max_bytes: int = 5_000_000) -> bytes | None:
