@@ -131,8 +131,12 @@ def test_the_change_log_records_what_changed_between_builds(project, tmp_path: P
         "- hyperparameter: gbm.max_depth: 3 -> 4 (config.yaml:20)",
     ]
     assert main(["diff", *caches, "--out", str(tmp_path / "r.docx")]) == 0
-    struck = [r.text for p in Document(str(tmp_path / "r.docx")).paragraphs for r in p.runs if r.font.strike]
-    assert struck == ["3. "]
+    body = Document(str(tmp_path / "r.docx")).element.body
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    deleted = ["".join(t.text for t in d.iter(f"{w}delText")) for d in body.iter(f"{w}del")]
+    inserted = ["".join(t.text for t in i.iter(f"{w}t")) for i in body.iter(f"{w}ins")]
+    assert deleted == ["3. "]  # Word tracked changes a reviewer can accept or reject
+    assert inserted[0] == "4. " and len(inserted) == 2
     generate(run, out)  # nothing changed since: no new entry
     rows = load_state(out / ".autodoc_cache.json").section("change-log").blocks[0].content.rows
     assert [[c.value for c in r][2] for r in rows] == [

@@ -147,9 +147,10 @@ def to_docx(red: Redline) -> bytes:
     doc = Document()
     doc.add_heading(f"Redline: {red.title}", level=0)
     doc.add_paragraph(
-        f"Version {red.old_version} -> {red.new_version}. Deleted text is struck through in red, "
-        "inserted text underlined in blue."
+        f"Version {red.old_version} -> {red.new_version}. Changes are Word tracked changes (accept or "
+        "reject them in Review); deleted text is struck through in red, inserted text underlined in blue."
     )
+    marks = _Marks()
     for sec in red.sections:
         doc.add_heading(sec.heading + ("" if sec.status == "changed" else f" ({sec.status})"), level=1)
         for line in sec.lines:
@@ -160,6 +161,8 @@ def to_docx(red: Redline) -> bytes:
                     run.font.strike, run.font.color.rgb = True, RGBColor(0xC0, 0x00, 0x00)
                 elif kind == "+":
                     run.font.underline, run.font.color.rgb = True, RGBColor(0x00, 0x3C, 0xB4)
+                if kind in "+-":
+                    marks.track(run, kind)
     if red.evidence:
         doc.add_heading("Evidence changes", level=1)
         for change in red.evidence:
@@ -167,3 +170,28 @@ def to_docx(red: Redline) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+class _Marks:
+    """Wraps runs in Word's tracked-change elements (w:ins / w:del) with unique ids."""
+
+    def __init__(self) -> None:
+        from datetime import UTC, datetime
+
+        self.next_id = 1
+        self.when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def track(self, run: object, kind: str) -> None:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        element = run._r  # type: ignore[attr-defined]
+        wrapper = OxmlElement("w:ins" if kind == "+" else "w:del")
+        for name, value in (("w:id", str(self.next_id)), ("w:author", "autodoc"), ("w:date", self.when)):
+            wrapper.set(qn(name), value)
+        self.next_id += 1
+        if kind == "-":  # deleted text lives in w:delText
+            for text in element.findall(qn("w:t")):
+                text.tag = qn("w:delText")
+        element.addprevious(wrapper)
+        wrapper.append(element)
