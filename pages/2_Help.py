@@ -44,6 +44,16 @@ carries a numbered reference to where it was found (a file and line, or an MLflo
 Opening an output directory that holds a cache brings that document back for review; the
 *Previous documents* page lists what an output directory holds.
 
+### Keeping the document current
+Once a document is built, **Update document** (below the actions) rescans the code and MLflow
+without any LLM and lists what changed since the build (a hyperparameter, a new model version
+or champion alias, an edited function the document cites) and which blocks would be rewritten;
+*Update document* then rewrites only those, refills tables and charts, and adds an entry to the
+document's Change Log. **What only people know** asks, per section, what code and MLflow cannot
+say (intended use, business owner, out-of-scope uses, limitations, approvals, review cadence);
+answers are stated in the document as "stated by <who>, <date>". On the command line:
+`autodoc check`, `autodoc --update`, `autodoc diff` and `autodoc questions`.
+
 ### Filters
 Model and experiment names take comma-separated patterns with `*` (any characters) and `?`
 (one character). *Latest only* keeps the newest version of each model. Inside Domino,
