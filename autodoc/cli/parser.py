@@ -10,7 +10,14 @@ import argparse
 import sys
 
 from autodoc import __version__
-from autodoc.settings import Settings, load_settings
+from autodoc.settings import (
+    BACKOFF_JITTER,
+    INITIAL_BACKOFF,
+    MAX_BACKOFF,
+    MAX_RETRIES,
+    Settings,
+    load_settings,
+)
 
 # argparse dest -> Settings field (dests not listed are not settings).
 SETTING_DESTS = {
@@ -40,6 +47,8 @@ SETTING_DESTS = {
     "docx_template": "docx_template",
     "exclude": "exclude",
     "api_key": "api_key",
+    "stop_grace": "stop_grace",
+    "max_prompt_chars": "max_prompt_chars",
 }
 
 
@@ -115,10 +124,20 @@ def _add_llm(p: argparse.ArgumentParser) -> None:
         "in the environment or .env instead",
     )
     g.add_argument("--timeout", metavar="SECONDS", help="timeout of one LLM call (default 120)")
-    g.add_argument("--max-retries", metavar="N", help="retries of a failed LLM call (default 3)")
-    g.add_argument("--initial-backoff", metavar="SECONDS", help="first retry delay (default 3.0)")
-    g.add_argument("--max-backoff", metavar="SECONDS", help="longest retry delay (default 30.0)")
-    g.add_argument("--backoff-jitter", metavar="F", help="random jitter factor 0.0-1.0 (default 0.2)")
+    g.add_argument("--max-retries", metavar="N", help=f"retries of a failed call (default {MAX_RETRIES})")
+    g.add_argument("--initial-backoff", metavar="S", help=f"first retry delay (default {INITIAL_BACKOFF})")
+    g.add_argument("--max-backoff", metavar="S", help=f"longest retry delay (default {MAX_BACKOFF})")
+    g.add_argument(
+        "--backoff-jitter", metavar="F", help=f"random jitter factor 0.0-1.0 (default {BACKOFF_JITTER})"
+    )
+    g.add_argument(
+        "--stop-grace",
+        metavar="SECONDS",
+        help="after Ctrl-C or SIGTERM, how long running LLM calls may finish (answers kept; default 10)",
+    )
+    g.add_argument(
+        "--max-prompt-chars", metavar="N", help="largest prompt one LLM call may send (default 400000)"
+    )
 
 
 def _add_work(p: argparse.ArgumentParser) -> None:

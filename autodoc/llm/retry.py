@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from autodoc.errors import Cancelled, LLMError
+from autodoc.settings.model import BACKOFF_JITTER, INITIAL_BACKOFF, MAX_BACKOFF, MAX_RETRIES, Settings
 
 T = TypeVar("T")
 RETRYABLE_STATUS = frozenset({408, 409, 429})
@@ -25,19 +26,16 @@ POLL_SECONDS = 0.1
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_retries: int = 3
-    initial_backoff: float = 3.0
-    max_backoff: float = 30.0
-    jitter: float = 0.2
+    max_retries: int = MAX_RETRIES
+    initial_backoff: float = INITIAL_BACKOFF
+    max_backoff: float = MAX_BACKOFF
+    jitter: float = BACKOFF_JITTER
 
     @classmethod
-    def from_settings(cls, settings: object) -> RetryPolicy:
-        return cls(
-            max_retries=max(0, int(getattr(settings, "max_retries", 3))),
-            initial_backoff=max(0.0, float(getattr(settings, "initial_backoff", 3.0))),
-            max_backoff=max(0.0, float(getattr(settings, "max_backoff", 30.0))),
-            jitter=min(1.0, max(0.0, float(getattr(settings, "backoff_jitter", 0.2)))),
-        )
+    def from_settings(cls, settings: Settings) -> RetryPolicy:
+        """The policy of validated `Settings` (their fields hold the ranges)."""
+        s = settings
+        return cls(s.max_retries, s.initial_backoff, s.max_backoff, s.backoff_jitter)
 
     def delay(self, retry: int, retry_after: float | None = None, rng: random.Random | None = None) -> float:
         """Seconds to wait before retry number `retry` (0-based)."""

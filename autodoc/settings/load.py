@@ -1,8 +1,4 @@
-"""One typed settings object, built at the edge (CLI flags > environment > .env > defaults).
-
-Field names are the contract every phase uses. `load_settings()` (below) builds it; the
-loading rules are documented there.
-"""
+"""Loading: CLI flags (only those passed) > environment > .env file > defaults."""
 
 from __future__ import annotations
 
@@ -10,106 +6,12 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import SecretStr, ValidationError
 
 from autodoc.errors import ConfigError
-
-DEFAULT_MODELS = {"anthropic": "claude-sonnet-5-5", "openai": "gpt-5.5", "offline": "offline"}
-
-
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    # paths
-    spec_path: str | None = None
-    code_root: str = "."
-    output_dir: str = "./output"
-    notebook: bool = False
-    notebook_path: str | None = None  # default <output>/model_docs_notebook.ipynb
-    docx_path: str | None = None  # default <output>/model_documentation.docx
-    docx_template: str | None = None
-    allowed_root: str | None = None  # app: code root and output must lie below it
-    exclude: list[str] = Field(default_factory=list)  # extra glob patterns to skip in the scan
-
-    # LLM
-    provider: str = "offline"  # anthropic | openai | offline
-    model: str | None = None  # None -> DEFAULT_MODELS[provider]
-    base_url: str | None = None
-    anthropic_api_key: SecretStr | None = None
-    openai_api_key: SecretStr | None = None
-    timeout: float = 120.0
-    max_retries: int = 3
-    initial_backoff: float = 3.0
-    max_backoff: float = 30.0
-    backoff_jitter: float = 0.2
-
-    # who plans a section: offline = the deterministic plan (the LLM only writes); llm = the
-    # LLM plans on top of it; auto = llm for sections with much evidence, else offline
-    plan: Literal["auto", "offline", "llm"] = "auto"
-    call_budget_tokens: int = Field(default=4000, ge=500)  # what one writing call may carry
-
-    # work
-    generation_workers: int = 4
-    planning_workers: int = 4
-    max_files: int = 50
-    verbose: bool = False
-
-    # MLflow
-    mlflow_uri: str | None = None
-    experiment_name: str | None = None  # MLFLOW_EXPERIMENT_NAME: default experiment filter
-    models: list[str] = Field(default_factory=list)  # patterns with * and ?
-    experiments: list[str] = Field(default_factory=list)
-    latest_only: bool = False
-    project_filtering: bool = True  # Domino project filtering (only inside Domino)
-    domino_project: str | None = None  # DOMINO_PROJECT_NAME when inside Domino
-
-    @property
-    def model_name(self) -> str:
-        return self.model or DEFAULT_MODELS.get(self.provider, "")
-
-    def api_key(self) -> str | None:
-        secret = {"anthropic": self.anthropic_api_key, "openai": self.openai_api_key}.get(self.provider)
-        return secret.get_secret_value() if secret else None
-
-    def public(self) -> dict[str, object]:
-        """Settings safe to write to a file or show: no keys, ever (nor a password in a URL)."""
-        data = self.model_dump(mode="json", exclude={"anthropic_api_key", "openai_api_key"})
-        for name in URL_FIELDS:
-            if data.get(name):
-                data[name] = without_password(str(data[name]))
-        return data
-
-
-URL_FIELDS = ("mlflow_uri", "base_url")
-_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
-
-
-def without_password(uri: str) -> str:
-    """``scheme://user:secret@host/...`` -> ``scheme://user:***@host/...`` (any scheme).
-
-    MLflow stores (postgresql://, mysql://, https://) and proxies take credentials in the
-    URI; they must not reach the cache, a document or the console.
-    """
-    scheme = _SCHEME_RE.match(uri)
-    if scheme is None:
-        return uri
-    rest = uri[scheme.end() :]
-    netloc, sep, path = rest.partition("/")
-    if "@" not in netloc:
-        return uri
-    userinfo, host = netloc.rsplit("@", 1)  # a password may itself hold '@'
-    if ":" not in userinfo:
-        return uri
-    user = userinfo.split(":", 1)[0]
-    return f"{scheme.group(0)}{user}:***@{host}{sep}{path}"
-
-
-# ---------------------------------------------------------------------------------------
-# Loading: CLI flags (only those passed) > environment > .env file > defaults.
-# ---------------------------------------------------------------------------------------
+from autodoc.settings.dotenv import read_dotenv
+from autodoc.settings.model import Settings
 
 PROVIDERS = ("anthropic", "openai", "offline")
 KEY_VARS = {"anthropic": "ANTHROPIC_API_KEY", "openai": "OPENAI_API_KEY"}
@@ -140,6 +42,8 @@ FLAG_NAMES = {
     "call_budget_tokens": "--call-budget",
     "max_files": "--max-files",
     "verbose": "--verbose",
+    "stop_grace": "--stop-grace",
+    "max_prompt_chars": "--max-prompt-chars",
     "mlflow_uri": "--mlflow-uri",
     "models": "--models",
     "experiments": "--experiments",
@@ -172,35 +76,39 @@ def _opt_text(raw: object) -> str | None:
     return text or None
 
 
-def _int_at_least(low: int, high: int | None = None) -> Parser:
-    accepted = f"a whole number >= {low}" + (f" and <= {high}" if high is not None else "")
+def _range(field: str) -> tuple[float | None, float | None, bool]:
+    """(low, high, low is exclusive) from the field's own constraints: one home for each range."""
+    low = high = None
+    open_low = False
+    for rule in Settings.model_fields[field].metadata:
+        if getattr(rule, "ge", None) is not None:
+            low = rule.ge
+        if getattr(rule, "gt", None) is not None:
+            low, open_low = rule.gt, True
+        if getattr(rule, "le", None) is not None:
+            high = rule.le
+    return low, high, open_low
 
-    def parse(raw: object) -> int:
+
+def _number(field: str) -> Parser:
+    """A parser for a numeric field that accepts what the field's type and range accept."""
+    whole = Settings.model_fields[field].annotation is int
+    low, high, open_low = _range(field)
+    bound = "" if low is None else (f" > {low:g}" if open_low else f" >= {low:g}")
+    accepted = ("a whole number" if whole else "a number") + bound
+    accepted += f" and <= {high:g}" if high is not None else ""
+
+    def parse(raw: object) -> int | float:
         if isinstance(raw, bool):
             raise ValueError(accepted)
         try:
-            value = raw if isinstance(raw, int) else int(_text(raw))
+            if whole:
+                value: float = raw if isinstance(raw, int) else int(_text(raw))
+            else:
+                value = float(raw) if isinstance(raw, int | float) else float(_text(raw))
         except ValueError:
             raise ValueError(accepted) from None
-        if value < low or (high is not None and value > high):
-            raise ValueError(accepted)
-        return value
-
-    return parse
-
-
-def _float_in(low: float, high: float | None = None, *, open_low: bool = False) -> Parser:
-    bound = f"> {low:g}" if open_low else f">= {low:g}"
-    accepted = f"a number {bound}" + (f" and <= {high:g}" if high is not None else "")
-
-    def parse(raw: object) -> float:
-        if isinstance(raw, bool):
-            raise ValueError(accepted)
-        try:
-            value = float(raw) if isinstance(raw, int | float) else float(_text(raw))
-        except ValueError:
-            raise ValueError(accepted) from None
-        too_low = value <= low if open_low else value < low
+        too_low = low is not None and (value <= low if open_low else value < low)
         if value != value or too_low or (high is not None and value > high):  # NaN fails too
             raise ValueError(accepted)
         return value
@@ -269,17 +177,17 @@ ENV_FIELDS: dict[str, tuple[tuple[str, ...], Parser]] = {
     "provider": (("LLM_PROVIDER",), _provider),
     "code_root": (("CODE_ROOT",), _opt_text),
     "output_dir": (("OUTPUT_DIR",), _opt_text),
-    "max_files": (("MAX_FILES",), _int_at_least(1)),
-    "generation_workers": (("PARALLEL_WORKERS", "GENERATION_WORKERS"), _int_at_least(1, 64)),
-    "planning_workers": (("PLANNING_WORKERS",), _int_at_least(1, 64)),
+    "max_files": (("MAX_FILES",), _number("max_files")),
+    "generation_workers": (("PARALLEL_WORKERS", "GENERATION_WORKERS"), _number("generation_workers")),
+    "planning_workers": (("PLANNING_WORKERS",), _number("planning_workers")),
     "plan": (("!PLAN",), _plan_mode),
-    "call_budget_tokens": (("!CALL_BUDGET",), _int_at_least(500)),
+    "call_budget_tokens": (("!CALL_BUDGET",), _number("call_budget_tokens")),
     "model": (("LLM_MODEL",), _opt_text),
-    "max_retries": (("LLM_MAX_RETRIES",), _int_at_least(0, 20)),
-    "initial_backoff": (("LLM_INITIAL_BACKOFF",), _float_in(0.0)),
-    "max_backoff": (("LLM_MAX_BACKOFF",), _float_in(0.0)),
-    "backoff_jitter": (("LLM_BACKOFF_JITTER",), _float_in(0.0, 1.0)),
-    "timeout": (("LLM_TIMEOUT", "!TIMEOUT"), _float_in(0.0, open_low=True)),
+    "max_retries": (("LLM_MAX_RETRIES",), _number("max_retries")),
+    "initial_backoff": (("LLM_INITIAL_BACKOFF",), _number("initial_backoff")),
+    "max_backoff": (("LLM_MAX_BACKOFF",), _number("max_backoff")),
+    "backoff_jitter": (("LLM_BACKOFF_JITTER",), _number("backoff_jitter")),
+    "timeout": (("LLM_TIMEOUT", "!TIMEOUT"), _number("timeout")),
     "anthropic_api_key": (("ANTHROPIC_API_KEY",), _secret),
     "openai_api_key": (("OPENAI_API_KEY",), _secret),
     "mlflow_uri": (("MLFLOW_TRACKING_URI",), _opt_text),
@@ -292,6 +200,12 @@ ENV_FIELDS: dict[str, tuple[tuple[str, ...], Parser]] = {
     "verbose": (("!VERBOSE",), _bool),
     "docx_template": (("!DOCX_TEMPLATE",), _opt_text),
     "exclude": (("!EXCLUDE",), _patterns),
+    "stop_grace": (("!STOP_GRACE",), _number("stop_grace")),
+    "max_spec_bytes": (("!MAX_SPEC_BYTES",), _number("max_spec_bytes")),
+    "max_sections": (("!MAX_SECTIONS",), _number("max_sections")),
+    "max_hint_chars": (("!MAX_HINT_CHARS",), _number("max_hint_chars")),
+    "max_title_chars": (("!MAX_TITLE_CHARS",), _number("max_title_chars")),
+    "max_prompt_chars": (("!MAX_PROMPT_CHARS",), _number("max_prompt_chars")),
 }
 
 # Fields only flags (or the app) set; parsed the same way as the environment's.
@@ -314,59 +228,6 @@ def _names(field: str) -> list[str]:
         if not name.startswith("!"):
             names.append(bare)
     return names
-
-
-# ---------------------------------------------------------------------------------------
-# .env files
-# ---------------------------------------------------------------------------------------
-
-_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
-
-
-def _unquote(value: str, path: str, lineno: int, key: str) -> str:
-    """Strip quotes (and an inline comment after an unquoted value)."""
-    if value[:1] in ("'", '"'):
-        quote = value[0]
-        end = value.find(quote, 1)
-        while quote == '"' and end > 0 and value[end - 1] == "\\":
-            end = value.find(quote, end + 1)
-        if end < 0:
-            raise ConfigError(f"{path}:{lineno}: {key}: the quoted value is not closed")
-        inner = value[1:end]
-        if quote == '"':
-            inner = inner.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
-        return inner
-    return re.split(r"\s+#", value, maxsplit=1)[0].strip()
-
-
-def parse_dotenv(text: str, path: str = ".env") -> dict[str, tuple[str, int]]:
-    """KEY=VALUE lines (quotes, comments, `export`) -> {key: (value, line)}. Never evaluates."""
-    values: dict[str, tuple[str, int]] = {}
-    for lineno, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        match = _LINE.match(stripped)
-        if not match:
-            # The line's content may be a secret: name the place, never echo it.
-            raise ConfigError(f"{path}:{lineno}: expected KEY=VALUE (a comment starts with #)")
-        key, value = match.group(1), match.group(2).strip()
-        values[key] = (_unquote(value, path, lineno, key), lineno)
-    return values
-
-
-def read_dotenv(path: str | None) -> dict[str, tuple[str, int]]:
-    """The .env file at `path`, or nothing if it is absent."""
-    if not path:
-        return {}
-    file = Path(path)
-    if not file.is_file():
-        return {}
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read the .env file ({type(err).__name__})") from None
-    return parse_dotenv(text, str(path))
 
 
 # ---------------------------------------------------------------------------------------
@@ -486,16 +347,6 @@ def _check_key(provider: str, values: dict[str, object]) -> None:
         )
 
 
-def _check_backoff(values: dict[str, object]) -> None:
-    initial = values.get("initial_backoff", 3.0)
-    maximum = values.get("max_backoff", 30.0)
-    if isinstance(initial, float) and isinstance(maximum, float) and maximum < initial:
-        raise ConfigError(
-            f"max backoff ({maximum:g} s) is below the initial backoff ({initial:g} s): "
-            "expected LLM_MAX_BACKOFF / --max-backoff >= LLM_INITIAL_BACKOFF / --initial-backoff"
-        )
-
-
 def load_settings(
     overrides: Mapping[str, object] | None = None,
     *,
@@ -519,9 +370,11 @@ def load_settings(
     values["provider"] = provider
     _resolve_base_url(values, provider, layers)
     _check_key(provider, values)
-    _check_backoff(values)
     merged = {**_defaults({**{k: v for k, (v, _) in layers.dotenv.items()}, **env}), **values}
-    return Settings(**merged)
+    try:
+        return Settings(**merged)
+    except ValidationError as err:  # a rule across fields (the loader checked each one)
+        raise ConfigError(err.errors()[0]["msg"].removeprefix("Value error, ")) from None
 
 
 def provider_was_chosen(
