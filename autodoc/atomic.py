@@ -1,11 +1,21 @@
-"""Atomic file writes: a reader sees the previous complete file or the new complete one."""
+"""Atomic file writes: a reader sees the previous complete file or the new complete one.
+
+The temporary file is named `.<name>.<pid>.<random>.tmp` and removed on every exit path
+that Python sees; after a kill -9, `remove_dead_temporaries` (run when an output folder is
+locked) removes the ones whose process is gone.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+TMP_SUFFIX = ".tmp"
+_TMP_RE = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
 
 
 def _read_umask() -> int:
@@ -23,7 +33,7 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=TMP_SUFFIX)
     try:
         os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
@@ -58,3 +68,16 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def remove_dead_temporaries(folder: Path, alive: Callable[[int], bool]) -> list[Path]:
+    """Remove the temporary files in `folder` whose writing process is gone; returns them."""
+    removed = []
+    for path in folder.glob(".*" + TMP_SUFFIX):
+        match = _TMP_RE.match(path.name)
+        if match is None or alive(int(match.group(1))):
+            continue  # not ours, or its writer still runs
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed

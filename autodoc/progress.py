@@ -13,6 +13,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
 
+from autodoc.threads import StopFlag
+
 Phase = Literal["scanning", "planning", "generating", "building", "done"]
 PHASES: tuple[Phase, ...] = ("scanning", "planning", "generating", "building")
 
@@ -56,7 +58,7 @@ class Progress:
 
     def __init__(self, max_events: int = 2000) -> None:
         self._lock = threading.Lock()
-        self._stop = threading.Event()
+        self._stop = StopFlag()
         self._events: deque[Event] = deque(maxlen=max_events)
         self._phases: dict[str, PhaseState] = {p: PhaseState() for p in PHASES}
         self._phase: str = "scanning"
@@ -122,15 +124,21 @@ class Progress:
             self._phase = "done"
 
     # -- cancellation -------------------------------------------------------------------
-    def stop(self) -> None:
-        self._stop.set()
+    def stop(self, grace: float = 0.0) -> None:
+        """No new call starts; running calls may finish within `grace` seconds (answers kept)."""
+        self._stop.stop(grace)
+
+    @property
+    def stop_expired(self) -> bool:
+        """Stopped and the grace period is over: stop waiting for running calls."""
+        return self._stop.expired()
 
     @property
     def cancelled(self) -> bool:
         return self._stop.is_set()
 
     @property
-    def stop_event(self) -> threading.Event:
+    def stop_event(self) -> StopFlag:
         return self._stop
 
     # -- readers ------------------------------------------------------------------------

@@ -407,7 +407,7 @@ def _state(flags: bool, failed: bool) -> DocumentState:
 
 class _Result:
     def __init__(self, state, exit_code):
-        from autodoc.pipeline.api import Outputs
+        from autodoc.pipeline.outputs import Outputs
 
         self.state, self.exit_code = state, exit_code
         self.outputs = Outputs(

@@ -32,20 +32,26 @@ def _wants_cache(argv: list[str]) -> bool:
 
 def generate_run(settings: Settings, overrides: dict[str, object]) -> int:
     """Load the spec, run all four phases with a live display, print the summary."""
+    from autodoc.limits import check_spec, check_spec_file
     from autodoc.spec import load_spec
 
-    spec = load_spec(settings.spec_path or "doc_spec.yaml")  # bad input first, before any work
+    spec_path = settings.spec_path or "doc_spec.yaml"
+    check_spec_file(spec_path, settings)  # bad input first, before any work
+    spec = load_spec(spec_path)
+    check_spec(spec, settings)
     from autodoc import pipeline
 
     announce(settings, overrides)
     progress = Progress()
     display = ProgressDisplay(progress, verbose=settings.verbose)
     try:
-        result = run_with_progress(lambda: pipeline.generate(spec, settings, progress), progress, display)
+        result = run_with_progress(
+            lambda: pipeline.generate(spec, settings, progress), progress, display, settings.stop_grace
+        )
     except Interrupted as stop:
         display.close()
         if stop.result is None:
-            return report_stop(settings, stop.error)
+            return report_stop(settings, stop)
         print("the run had already finished when Ctrl-C arrived", file=sys.stderr)
         result = stop.result
     finally:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from autodoc.cli.display import ProgressDisplay
-from autodoc.cli.exits import EXIT_OK, EXIT_STOPPED
+from autodoc.cli.exits import EXIT_OK
 from autodoc.cli.parser import scan_parser, settings_from
 from autodoc.cli.running import Interrupted, run_with_progress
 from autodoc.cli.summary import print_scan_summary
@@ -22,9 +22,9 @@ def command(argv: list[str]) -> int:
     display = ProgressDisplay(progress, verbose=settings.verbose)
     try:
         store = run_with_progress(lambda: pipeline.scan(settings, progress), progress, display)
-    except Interrupted:
+    except Interrupted as stop:
         print("stopped: no evidence file written", file=sys.stderr)
-        return EXIT_STOPPED
+        return stop.exit_code
     finally:
         display.close()
     pipeline.write_output(Path(ns.out), store.to_json())

@@ -3,7 +3,8 @@
 SDK clients are built with `max_retries=0` so attempts never multiply; this loop retries
 connection errors, timeouts, 408, 409, 429 and 5xx, honours `retry-after(-ms)` (capped at
 `max_backoff`), and fails at once on anything else. A set stop flag ends the loop within
-about 0.1 s, also during a backoff or an in-flight call, by raising `Cancelled`.
+about 0.1 s during a backoff, and an in-flight call once the stop's grace period is over,
+by raising `Cancelled` (a call that answers within the grace period is kept).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TypeVar
 
 from autodoc.errors import Cancelled, LLMError
 from autodoc.settings.model import BACKOFF_JITTER, INITIAL_BACKOFF, MAX_BACKOFF, MAX_RETRIES, Settings
+from autodoc.threads import expired, in_thread
 
 T = TypeVar("T")
 RETRYABLE_STATUS = frozenset({408, 409, 429})
@@ -131,28 +133,15 @@ def _backoff(seconds: float, stop: threading.Event | None, what: str) -> None:
 
 
 def _interruptible(call: Callable[[], T], stop: threading.Event | None, what: str) -> T:
-    """Run `call`; with a stop flag, give up waiting for it as soon as the flag is set.
+    """Run `call`; after a stop, wait for it only until the stop's grace period is over.
 
     The sync SDKs cannot abort an in-flight request, so the call runs in a helper thread
-    that is abandoned on stop (its answer, if any, is discarded).
+    that is abandoned when the grace period ends (its answer, if any, is discarded).
     """
     if stop is None:
         return call()
-    box: dict[str, object] = {}
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
-        finally:
-            done.set()
-
-    threading.Thread(target=run, name="autodoc-llm-call", daemon=True).start()
-    while not done.wait(POLL_SECONDS):
-        if stop.is_set():
+    pending = in_thread(call, "autodoc-llm-call")
+    while not pending.wait(POLL_SECONDS):
+        if expired(stop):
             raise Cancelled(f"stopped during {what}")
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
+    return pending.result()

@@ -4,7 +4,8 @@
 planning + generation workers. A section's write jobs are queued the moment its plan
 arrives (no barrier between phases); separate in-flight counters cap each kind. Results
 are applied to the document state by the dispatching thread only, so workers never share
-mutable state and a Stop returns at once: in-flight futures are abandoned, not awaited.
+mutable state. On a Stop no job starts; running calls may finish within the grace period
+(their answers are kept), then whatever still runs is abandoned, not awaited.
 
 `Session` wraps a provider: it refuses new calls after a Stop, never sends the same
 request twice in a run (memo by `LLMRequest.request_hash`), counts usage into `Progress`
@@ -24,6 +25,7 @@ from typing import Any, Literal
 from autodoc.document import EgressRecord, Usage
 from autodoc.errors import Cancelled
 from autodoc.evidence import EvidenceStore
+from autodoc.limits import check_prompt
 from autodoc.llm.base import LLMRequest, LLMResponse, Provider
 from autodoc.progress import Progress
 
@@ -34,8 +36,15 @@ POLL_SECONDS = 0.1  # how often the dispatcher looks at the stop flag while wait
 class Session:
     """A provider wrapper shared by every call of one run (thread-safe)."""
 
-    def __init__(self, provider: Provider, progress: Progress, evidence: EvidenceStore | None = None) -> None:
+    def __init__(
+        self,
+        provider: Provider,
+        progress: Progress,
+        evidence: EvidenceStore | None = None,
+        max_prompt_chars: int | None = None,
+    ) -> None:
         self.provider = provider
+        self.max_prompt_chars = max_prompt_chars
         self.progress = progress
         self.name = provider.name
         self.model = provider.model
@@ -54,6 +63,8 @@ class Session:
     def complete(self, request: LLMRequest) -> LLMResponse:
         if self.progress.cancelled:
             raise Cancelled("stopped: no new LLM calls")
+        if self.max_prompt_chars is not None:
+            check_prompt(request.prompt_chars(), self.max_prompt_chars, request.purpose)
         key = request.request_hash(self.name, self.model)
         with self._lock:
             cached = self._memo.get(key)
@@ -154,7 +165,11 @@ class Scheduler:
         self._abort = True
 
     def run(self, jobs: list[Job]) -> SchedulerStats:
-        """Run `jobs` and everything they add; return early (without waiting) on Stop."""
+        """Run `jobs` and everything they add.
+
+        On Stop no new job starts; running ones may finish within the stop's grace period and
+        their results are applied (kept); what still runs after it is abandoned.
+        """
         t0 = time.monotonic()
         queues: dict[str, deque[Job]] = {"plan": deque(), "write": deque(), "local": deque()}
         for job in jobs:
@@ -164,11 +179,11 @@ class Scheduler:
         pool = ThreadPoolExecutor(max_workers=sum(self.limits.values()), thread_name_prefix="autodoc")
         try:
             while any(queues.values()) or in_flight:
-                if self.progress.cancelled or self._abort:
-                    self.stats.cancelled = self.progress.cancelled
+                if self._abort or self._stopping(queues, in_flight):
                     break
-                self._submit_ready(pool, queues, in_flight, counts)
-                self._run_local(queues)
+                if not self.progress.cancelled:
+                    self._submit_ready(pool, queues, in_flight, counts)
+                    self._run_local(queues)
                 if not in_flight:
                     continue
                 done, _ = wait(list(in_flight), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
@@ -177,10 +192,19 @@ class Scheduler:
                     counts[job.kind] -= 1
                     self._finish(job, _outcome(future), queues)
         finally:
-            # Never wait for abandoned calls: a Stop must return within 2 s.
+            # Never wait for abandoned calls: past the grace period a Stop returns at once.
             pool.shutdown(wait=False, cancel_futures=True)
             self.stats.seconds = time.monotonic() - t0
         return self.stats
+
+    def _stopping(self, queues: dict[str, deque[Job]], in_flight: dict[Future[Any], Job]) -> bool:
+        """After a Stop: drop queued jobs; True once nothing runs or the grace period is over."""
+        if not self.progress.cancelled:
+            return False
+        self.stats.cancelled = True
+        for queue in queues.values():
+            queue.clear()
+        return not in_flight or self.progress.stop_expired
 
     def _submit_ready(
         self,

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from autodoc.errors import MlflowUnavailableError
 from autodoc.settings import Settings, without_password
+from autodoc.threads import in_thread
 
 NO_MLFLOW_NOTE = "No MLflow tracking server was configured; the document is written from code alone."
 
@@ -127,20 +128,10 @@ def _check_tcp(uri: str) -> None:
 
 def probe(client: CountingClient, uri: str) -> None:
     """One cheap real call (with MLflow's own auth headers), bounded in time, mapped to a clear error."""
-    outcome: dict[str, BaseException | None] = {}
-
-    def call() -> None:
-        try:
-            client.search_experiments(max_results=1)
-            outcome["error"] = None
-        except BaseException as exc:  # reported to the caller below
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=call, daemon=True)
-    worker.start()
-    worker.join(PROBE_DEADLINE_S)
-    error = outcome.get("error")
-    if worker.is_alive() or (error is not None and "timed out" in str(error).lower()):
+    pending = in_thread(lambda: client.search_experiments(max_results=1), "autodoc-mlflow-probe")
+    answered = pending.wait(PROBE_DEADLINE_S)
+    error = pending.error
+    if not answered or (error is not None and "timed out" in str(error).lower()):
         raise MlflowUnavailableError(
             f"The MLflow tracking server at {display_uri(uri)} accepted the connection but did not answer "
             f"within {PROBE_DEADLINE_S:g} s.",
