@@ -241,7 +241,7 @@ class Section(_Strict):
 
 
 class EgressRecord(_Strict):
-    """What left the machine in one LLM call. Never holds content or secrets."""
+    """One request that left the machine (each attempt, retry and re-ask). Never content or secrets."""
 
     provider: str
     model: str
@@ -251,6 +251,27 @@ class EgressRecord(_Strict):
     files: list[str]
     redactions_applied: int = 0
     request_hash: str
+    run: str = ""  # the run that sent it (see EgressSummary.runs)
+    sent_at: str = ""
+    bytes_sent: int = 0
+    outcome: str = (
+        "answered"  # answered | timeout | not delivered | connection lost | ... | no answer recorded
+    )
+    status: int | None = None  # the HTTP status when an answer came
+    bytes_received: int = 0
+
+
+class EgressSummary(_Strict):
+    """The whole document's egress history, from the ledger beside the cache (all runs)."""
+
+    requests: int = 0  # every request that left, whatever came back
+    answered: int = 0  # with a 2xx answer
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    redactions_applied: int = 0
+    runs: list[dict[str, Any]] = Field(default_factory=list)  # run, started, pid, outcome, requests
+    by_model: dict[str, int] = Field(default_factory=dict)  # "openai/gpt-5.5" -> requests
+    by_outcome: dict[str, int] = Field(default_factory=dict)  # "HTTP 200", "HTTP 429", "timeout", ...
 
 
 class Provenance(_Strict):
@@ -288,6 +309,7 @@ class DocumentState(_Strict):
     usage: Usage = Field(default_factory=Usage)
     phase_seconds: dict[str, float] = Field(default_factory=dict)
     egress: list[EgressRecord] = Field(default_factory=list)
+    egress_summary: EgressSummary = Field(default_factory=EgressSummary)
     # every evidence item the document cites or tabulates, so the cache alone can rebuild
     # the References section and the notebook without the evidence file
     evidence_items: dict[str, EvidenceItem] = Field(default_factory=dict)

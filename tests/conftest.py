@@ -9,4 +9,5 @@ os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "5")
 pytest_plugins = [
     "tests.support.mlflow_fixtures",
     "tests.support.llm_fixtures",
+    "tests.support.ops_fixtures",
 ]

@@ -38,12 +38,22 @@ def print_summary(result: Any, seconds: float) -> int:
             f"LLM calls: {usage.calls}, tokens: {usage.input_tokens:,} in / {usage.output_tokens:,} out"
             + (f", retries: {usage.retries}" if usage.retries else "")
         )
+        print(egress_line(state.egress_summary))
     for note in state.notes:
         print(f"note: {note}")
     code = result.exit_code
     if code == EXIT_OK and (flagged or failed):
         code = EXIT_ISSUES
     return code
+
+
+def egress_line(summary: Any) -> str:
+    """`requests sent: 46 over 2 runs (HTTP 200 38, HTTP 500 8)`: every request that left."""
+    runs = len(summary.runs)
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_outcome.items()))
+    return f"requests sent: {summary.requests} over {runs} run{'s' if runs != 1 else ''}" + (
+        f" ({outcomes})" if outcomes else ""
+    )
 
 
 def print_outputs(outputs: Any) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import anthropic
 
 from autodoc.errors import LLMConfigError
+from autodoc.llm import egress
 from autodoc.llm.base import LLMRequest, LLMResponse
 from autodoc.llm.retry import RetryPolicy, call_with_retry
 from autodoc.llm.sdk import UNREADABLE, Target, classify, read_answer, unreadable_answer
@@ -35,6 +36,7 @@ class AnthropicProvider:
             base_url=_base_url(settings),
             max_retries=0,
             timeout=settings.timeout,
+            http_client=anthropic.DefaultHttpxClient(event_hooks=egress.event_hooks()),  # the egress record
         )
         self.target = Target(
             "anthropic",

@@ -17,6 +17,7 @@ import openai
 from pydantic import BaseModel, ValidationError
 
 from autodoc.errors import LLMConfigError
+from autodoc.llm import egress
 from autodoc.llm.base import LLMRequest, LLMResponse
 from autodoc.llm.retry import RetryPolicy, call_with_retry
 from autodoc.llm.sdk import (
@@ -51,6 +52,7 @@ class OpenAIProvider:
             base_url=base_url,
             max_retries=0,
             timeout=settings.timeout,
+            http_client=openai.DefaultHttpxClient(event_hooks=egress.event_hooks()),  # the egress record
         )
         self.official = base_url is None or base_url.rstrip("/") == OPENAI_HOST
         self.target = Target(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from autodoc.errors import Cancelled, LLMError
+from autodoc.llm import egress
 from autodoc.settings.model import BACKOFF_JITTER, INITIAL_BACKOFF, MAX_BACKOFF, MAX_RETRIES, Settings
 from autodoc.threads import expired, in_thread
 
@@ -101,9 +102,13 @@ def call_with_retry(
         _check_stop(stop, what)
         try:
             return _interruptible(call, stop, what), retries
-        except (Cancelled, LLMError):
+        except Cancelled as exc:
+            egress.failed(exc)  # an attempt abandoned at a stop is still in the record
+            raise
+        except LLMError:
             raise
         except Exception as exc:
+            egress.failed(exc)
             failure = classify(exc)
             if failure is None:
                 raise

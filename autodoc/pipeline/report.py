@@ -4,6 +4,7 @@ failures, and the egress record. Built from `DocumentState` only; never holds a 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from autodoc.document import DocumentState
@@ -11,6 +12,7 @@ from autodoc.document import DocumentState
 
 def run_report(state: DocumentState) -> dict[str, Any]:
     egress = [rec.model_dump() for rec in state.egress]
+    requests = Counter(rec.purpose.split(" ", 1)[-1] for rec in state.egress)  # section or block id
     return {
         "title": state.title,
         "generator_version": state.provenance.generator_version if state.provenance else None,
@@ -20,7 +22,7 @@ def run_report(state: DocumentState) -> dict[str, Any]:
         "spec_hash": state.provenance.spec_hash if state.provenance else None,
         "totals": state.usage.model_dump(),
         "phase_seconds": dict(state.phase_seconds),
-        "sections": [_section_row(sec) for sec in state.sections],
+        "sections": [_section_row(sec, requests) for sec in state.sections],
         "flagged": [
             {
                 "section": sec.id,
@@ -43,9 +45,10 @@ def run_report(state: DocumentState) -> dict[str, Any]:
             for sec, blk in state.failed()
         ],
         "egress": {
-            "calls": len(egress),
+            "calls": len(egress),  # every request that left, all runs of this document
             "chars": sum(rec["chars"] for rec in egress),
             "redactions_applied": sum(rec["redactions_applied"] for rec in egress),
+            **state.egress_summary.model_dump(exclude={"requests", "redactions_applied"}),
             "records": egress,
         },
         "notes": list(state.notes),
@@ -53,10 +56,12 @@ def run_report(state: DocumentState) -> dict[str, Any]:
     }
 
 
-def _section_row(sec: Any) -> dict[str, Any]:
+def _section_row(sec: Any, requests: Counter[str]) -> dict[str, Any]:
+    """`calls`: requests sent for the section (every attempt, also of a plan that failed)."""
     usage = sec.usage.model_copy()
     for blk in sec.blocks:
         usage.add(blk.usage)
+    sent = requests.get(sec.id, 0) + sum(requests.get(blk.id, 0) for blk in sec.blocks)
     return {
         "id": sec.id,
         "number": sec.number,
@@ -64,7 +69,7 @@ def _section_row(sec: Any) -> dict[str, Any]:
         "status": sec.status,
         "blocks": len(sec.blocks),
         "written": sum(1 for b in sec.blocks if b.content is not None and b.status != "failed"),
-        "calls": usage.calls,
+        "calls": sent or usage.calls,
         "input_tokens": usage.input_tokens,
         "output_tokens": usage.output_tokens,
         "prompt_chars": usage.prompt_chars,
@@ -112,27 +117,38 @@ def report_markdown(state: DocumentState) -> str:
     out += [
         f"- {f['number']} `{f['block'] or f['section']}`: {_cell(f['error'])}" for f in rep["failures"]
     ] or ["None."]
-    eg = rep["egress"]
-    out += ["", "## What left the machine", ""]
-    if not eg["records"]:
-        out.append("Nothing: no LLM call was made over the network.")
-    else:
-        out.append(
-            f"{eg['calls']} calls, {eg['chars']} characters, {eg['redactions_applied']} "
-            "redactions applied to the material they drew on."
-        )
-        out += [
-            "",
-            "| Purpose | Provider/model | Characters | Evidence ids | Files | Redactions |",
-            "|---|---|---|---|---|---|",
-        ]
-        for rec in eg["records"]:
-            out.append(
-                f"| {rec['purpose']} | {rec['provider']}/{rec['model']} | {rec['chars']} | "
-                f"{len(rec['evidence_ids'])} | {_cell(', '.join(rec['files']))} | "
-                f"{rec['redactions_applied']} |"
-            )
+    out += egress_markdown(rep["egress"])
     return "\n".join(out) + "\n"
+
+
+def egress_markdown(eg: dict[str, Any]) -> list[str]:
+    """What left the machine: totals, by run, by provider and model, by outcome, then each request."""
+    out = ["", "## What left the machine", ""]
+    if not eg["records"]:
+        return [*out, "Nothing: no LLM call was made over the network."]
+    out.append(
+        f"{eg['calls']} requests ({eg['answered']} answered), {eg['chars']} prompt characters, "
+        f"{eg['bytes_sent']} bytes sent, {eg['bytes_received']} received, {eg['redactions_applied']} "
+        "redactions applied to the material they drew on. Every request that left is counted "
+        "(retries, re-asks, failed and unanswered ones), over every run that worked on this document."
+    )
+    out += ["", "| Run | Started | Ended | Requests |", "|---|---|---|---|"]
+    out += [f"| {r['run']} | {r['started']} | {r['outcome']} | {r['requests']} |" for r in eg["runs"]]
+    out.append("")
+    out.append("By provider and model: " + ", ".join(f"{k} {v}" for k, v in eg["by_model"].items()))
+    out.append("By outcome: " + ", ".join(f"{k} {v}" for k, v in sorted(eg["by_outcome"].items())))
+    out += [
+        "",
+        "| Purpose | Provider/model | Outcome | Characters | Evidence ids | Files | Redactions |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for rec in eg["records"]:
+        outcome = f"HTTP {rec['status']}" if rec["status"] is not None else rec["outcome"]
+        out.append(
+            f"| {rec['purpose']} | {rec['provider']}/{rec['model']} | {outcome} | {rec['chars']} | "
+            f"{len(rec['evidence_ids'])} | {_cell(', '.join(rec['files']))} | {rec['redactions_applied']} |"
+        )
+    return out
 
 
 def _cell(text: str) -> str:

@@ -63,6 +63,8 @@ def merge(new: DocumentState, old: DocumentState, evidence: EvidenceStore) -> No
             new.sections[i] = kept
     new.evidence_items.update(old.evidence_items)
     new.notes = list(old.notes)
+    new.usage.add(old.usage)  # the calls that wrote the kept text still count
+    new.egress, new.egress_summary = old.egress, old.egress_summary
 
 
 def reset_block(blk: Block) -> None:

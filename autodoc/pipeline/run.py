@@ -10,6 +10,7 @@ from autodoc.document import Block, DocumentState, Section, Usage
 from autodoc.errors import AutodocError, LLMConfigError
 from autodoc.evidence import EvidenceStore
 from autodoc.pipeline import cache
+from autodoc.pipeline.ledger import Ledger, history, ledger_path
 from autodoc.pipeline.provenance import finalize
 from autodoc.pipeline.resume import FINISHED, PROTECTED
 from autodoc.pipeline.schedule import Job, Scheduler, Session
@@ -29,7 +30,10 @@ class Run:
 
         self.state, self.evidence, self.settings, self.progress = state, evidence, settings, progress
         provider = get_provider(settings, stop=progress.stop_event)
-        self.session = Session(provider, progress, evidence, settings.max_prompt_chars)
+        # offline runs send nothing: their ledger stays in memory
+        path = ledger_path(settings.output_dir) if provider.name != "offline" else None
+        self.ledger = Ledger(path, document_key(state), provider.name, provider.model)
+        self.session = Session(provider, progress, evidence, settings.max_prompt_chars, self.ledger)
         self.scheduler = Scheduler(settings.planning_workers, settings.generation_workers, progress)
         self.writer = cache.CacheWriter(
             cache.cache_path(settings.output_dir), lambda: cache.dump_state(self.state)
@@ -212,7 +216,7 @@ class Run:
         for sec in state.sections:
             if not sec.is_container:
                 sec.status = section_status(sec)
-        state.egress.extend(self.session.egress)
+        self._close_ledger()
         usage = self.session.usage.model_copy()
         usage.reasks = self.run_usage.reasks
         usage.dropped_blocks, usage.plan_fallbacks = (
@@ -234,6 +238,19 @@ class Run:
         self.progress.finish_phase("generating")
         self._save()
         self.writer.flush()
+
+    def _close_ledger(self) -> None:
+        """End this run in the ledger; the state shows the document's whole egress history."""
+        outcome = "stopped" if self.progress.cancelled else "failed" if self.fatal else "finished"
+        self.ledger.end(outcome)
+        if self.ledger.path is not None:
+            self.state.egress, self.state.egress_summary = history(self.ledger.path, document_key(self.state))
+
+
+def document_key(state: DocumentState) -> str:
+    """What makes two runs work on the same document: the key resume matches on."""
+    prov = state.provenance
+    return f"{prov.spec_hash}/{prov.provider}/{prov.model}" if prov else ""
 
 
 def block_number(block_id: str) -> int:

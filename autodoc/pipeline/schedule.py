@@ -9,7 +9,7 @@ mutable state. On a Stop no job starts; running calls may finish within the grac
 
 `Session` wraps a provider: it refuses new calls after a Stop, never sends the same
 request twice in a run (memo by `LLMRequest.request_hash`), counts usage into `Progress`
-and records one `EgressRecord` per call that left the machine.
+and hands every request that leaves to the run's egress ledger (`pipeline/ledger.py`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from autodoc.errors import Cancelled
 from autodoc.evidence import EvidenceStore
 from autodoc.limits import check_prompt
 from autodoc.llm.base import LLMRequest, LLMResponse, Provider
+from autodoc.llm.egress import CallInfo, recording
+from autodoc.pipeline.ledger import Ledger
 from autodoc.progress import Progress
 
 JobKind = Literal["plan", "write", "local"]
@@ -42,13 +44,15 @@ class Session:
         progress: Progress,
         evidence: EvidenceStore | None = None,
         max_prompt_chars: int | None = None,
+        ledger: Ledger | None = None,
     ) -> None:
         self.provider = provider
         self.max_prompt_chars = max_prompt_chars
         self.progress = progress
         self.name = provider.name
         self.model = provider.model
-        self.egress: list[EgressRecord] = []
+        # every request that leaves is recorded by the transport's hook (llm/egress.py)
+        self.ledger = ledger or Ledger(None, "", provider.name, provider.model)
         self.calls = 0
         self.memo_hits = 0
         self.usage = Usage()
@@ -59,6 +63,11 @@ class Session:
     @property
     def leaves_machine(self) -> bool:
         return self.name != "offline"
+
+    @property
+    def egress(self) -> list[EgressRecord]:
+        """The requests this session sent (each attempt, retry and re-ask)."""
+        return self.ledger.records()
 
     def complete(self, request: LLMRequest) -> LLMResponse:
         if self.progress.cancelled:
@@ -72,7 +81,8 @@ class Session:
             with self._lock:
                 self.memo_hits += 1
             return cached
-        response = self.provider.complete(request)
+        with recording(self.ledger, self._call_info(request, key)):
+            response = self.provider.complete(request)
         self._record(request, response, key)
         if response.parsed is not None:
             with self._lock:
@@ -86,18 +96,6 @@ class Session:
             calls=1 if self.leaves_machine else 0,  # the offline writer makes no LLM call
             retries=response.retries,
         )
-        record = None
-        if self.leaves_machine:
-            record = EgressRecord(
-                provider=self.name,
-                model=self.model,
-                purpose=request.purpose,
-                chars=request.prompt_chars(),
-                evidence_ids=list(request.evidence_ids),
-                files=list(request.files),
-                request_hash=key,
-                redactions_applied=self._redactions_for(request),
-            )
         with self._lock:
             self.calls += 1
             self.usage.add(
@@ -110,8 +108,20 @@ class Session:
                     seconds=response.seconds,
                 )
             )
-            if record:
-                self.egress.append(record)
+
+    def _call_info(self, request: LLMRequest, key: str) -> CallInfo | None:
+        if not self.leaves_machine:
+            return None
+        return CallInfo(
+            provider=self.name,
+            model=self.model,
+            purpose=request.purpose,
+            chars=request.prompt_chars(),
+            evidence_ids=list(request.evidence_ids),
+            files=list(request.files),
+            redactions=self._redactions_for(request),
+            request_hash=key,
+        )
 
     def _redactions_for(self, request: LLMRequest) -> int:
         """How many secrets were removed from the files and runs this request drew on."""

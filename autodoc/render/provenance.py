@@ -40,6 +40,11 @@ def provenance_rows(state: DocumentState) -> list[list[str]]:
             else f"{usage.calls:,} / {usage.input_tokens:,} / {usage.output_tokens:,}",
         ],
     ]
+    egress = state.egress_summary
+    if prov.provider != "offline" and egress.requests:
+        outcomes = ", ".join(f"{k} {v:,}" for k, v in sorted(egress.by_outcome.items()))
+        runs = len(egress.runs)
+        rows.append(["LLM requests sent (every run)", f"{egress.requests:,} over {runs} run(s): {outcomes}"])
     return rows
 
 

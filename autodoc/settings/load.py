@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr
 
 from autodoc.errors import ConfigError
 from autodoc.settings.dotenv import read_dotenv
-from autodoc.settings.model import Settings
+from autodoc.settings.model import INITIAL_BACKOFF, MAX_BACKOFF, Settings
 
 PROVIDERS = ("anthropic", "openai", "offline")
 KEY_VARS = {"anthropic": "ANTHROPIC_API_KEY", "openai": "OPENAI_API_KEY"}
@@ -347,6 +347,17 @@ def _check_key(provider: str, values: dict[str, object]) -> None:
         )
 
 
+def _check_backoff(values: dict[str, object]) -> None:
+    """A rule across two fields (each field holds its own range)."""
+    initial = float(values.get("initial_backoff", INITIAL_BACKOFF))  # type: ignore[arg-type]
+    maximum = float(values.get("max_backoff", MAX_BACKOFF))  # type: ignore[arg-type]
+    if maximum < initial:
+        raise ConfigError(
+            f"max backoff ({maximum:g} s) is below the initial backoff ({initial:g} s): "
+            "expected LLM_MAX_BACKOFF / --max-backoff >= LLM_INITIAL_BACKOFF / --initial-backoff"
+        )
+
+
 def load_settings(
     overrides: Mapping[str, object] | None = None,
     *,
@@ -370,11 +381,9 @@ def load_settings(
     values["provider"] = provider
     _resolve_base_url(values, provider, layers)
     _check_key(provider, values)
+    _check_backoff(values)
     merged = {**_defaults({**{k: v for k, (v, _) in layers.dotenv.items()}, **env}), **values}
-    try:
-        return Settings(**merged)
-    except ValidationError as err:  # a rule across fields (the loader checked each one)
-        raise ConfigError(err.errors()[0]["msg"].removeprefix("Value error, ")) from None
+    return Settings(**merged)
 
 
 def provider_was_chosen(

@@ -8,9 +8,9 @@ flag or variable.
 from __future__ import annotations
 
 import re
-from typing import Literal, Self
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 DEFAULT_MODELS = {"anthropic": "claude-sonnet-5-5", "openai": "gpt-5.5", "offline": "offline"}
 
@@ -71,16 +71,6 @@ class Settings(BaseModel):
     latest_only: bool = False
     project_filtering: bool = True  # Domino project filtering (only inside Domino)
     domino_project: str | None = None  # DOMINO_PROJECT_NAME when inside Domino
-
-    @model_validator(mode="after")
-    def _backoff_order(self) -> Self:
-        if self.max_backoff < self.initial_backoff:
-            raise ValueError(
-                f"max backoff ({self.max_backoff:g} s) is below the initial backoff "
-                f"({self.initial_backoff:g} s): expected LLM_MAX_BACKOFF / --max-backoff >= "
-                "LLM_INITIAL_BACKOFF / --initial-backoff"
-            )
-        return self
 
     @property
     def model_name(self) -> str:
