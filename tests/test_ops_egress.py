@@ -125,3 +125,17 @@ def test_a_killed_run_and_its_resume_count_every_request(workdir, fake_llm, caps
     assert again.requests == summary.requests and len(again.runs) == 3
     assert report(out)["egress"]["calls"] == before
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_key_echoed_by_the_server_appears_nowhere(workdir, fake_llm, capsys, monkeypatch):
+    key = "sk-proj-Echo1234567890abcdefXYZ"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    fake_llm.fault("400", count=10**6, text="Invalid request from key {key}: model not allowed")
+    out = workdir / "out"
+    assert main(args(fake_llm, out)) == 2
+    captured = capsys.readouterr()
+    assert fake_llm.requests and "Invalid request from key" in captured.err  # the server's words...
+    assert "[REDACTED:api_key]" in captured.err  # ...without the key
+    written = [p.read_bytes() for p in out.rglob("*") if p.is_file()]
+    assert written and not any(key.encode() in data for data in written)
+    assert key not in captured.out + captured.err

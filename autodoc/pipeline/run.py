@@ -9,6 +9,7 @@ from typing import Any
 from autodoc.document import Block, DocumentState, Section, Usage
 from autodoc.errors import AutodocError, LLMConfigError
 from autodoc.evidence import EvidenceStore
+from autodoc.llm.scrub import Scrubber
 from autodoc.pipeline import cache
 from autodoc.pipeline.ledger import Ledger, history, ledger_path
 from autodoc.pipeline.provenance import finalize
@@ -33,7 +34,8 @@ class Run:
         # offline runs send nothing: their ledger stays in memory
         path = ledger_path(settings.output_dir) if provider.name != "offline" else None
         self.ledger = Ledger(path, document_key(state), provider.name, provider.model)
-        self.session = Session(provider, progress, evidence, settings.max_prompt_chars, self.ledger)
+        scrubber = Scrubber.from_settings(settings)
+        self.session = Session(provider, progress, evidence, settings.max_prompt_chars, self.ledger, scrubber)
         self.scheduler = Scheduler(settings.planning_workers, settings.generation_workers, progress)
         self.writer = cache.CacheWriter(
             cache.cache_path(settings.output_dir), lambda: cache.dump_state(self.state)
@@ -151,7 +153,7 @@ class Run:
         self.first_write = self.first_write or time.monotonic()
         self.progress.advance("generating", f"{sec.number} {sec.heading}")
         if isinstance(outcome, BaseException):
-            blk.status, blk.error, blk.content = "failed", message(outcome), None
+            blk.status, blk.error, blk.content = "failed", self.session.scrubber.text(message(outcome)), None
             self.progress.event(
                 "generating",
                 f"block {blk.id} failed: {blk.error}",
@@ -180,7 +182,7 @@ class Run:
         return []
 
     def _fail_section(self, sec: Section, err: BaseException) -> None:
-        sec.status, sec.error = "failed", message(err)
+        sec.status, sec.error = "failed", self.session.scrubber.text(message(err))
         self.progress.event(
             "planning",
             f"planning {sec.number} {sec.heading} failed: {sec.error}",

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from autodoc.document import EgressRecord, Usage
-from autodoc.errors import Cancelled
+from autodoc.errors import AutodocError, Cancelled
 from autodoc.evidence import EvidenceStore
 from autodoc.limits import check_prompt
 from autodoc.llm.base import LLMRequest, LLMResponse, Provider
 from autodoc.llm.egress import CallInfo, recording
+from autodoc.llm.scrub import Scrubber
 from autodoc.pipeline.ledger import Ledger
 from autodoc.progress import Progress
 
@@ -45,6 +46,7 @@ class Session:
         evidence: EvidenceStore | None = None,
         max_prompt_chars: int | None = None,
         ledger: Ledger | None = None,
+        scrubber: Scrubber | None = None,
     ) -> None:
         self.provider = provider
         self.max_prompt_chars = max_prompt_chars
@@ -53,6 +55,7 @@ class Session:
         self.model = provider.model
         # every request that leaves is recorded by the transport's hook (llm/egress.py)
         self.ledger = ledger or Ledger(None, "", provider.name, provider.model)
+        self.scrubber = scrubber or Scrubber([])  # what the server returns, before anyone sees it
         self.calls = 0
         self.memo_hits = 0
         self.usage = Usage()
@@ -81,8 +84,14 @@ class Session:
             with self._lock:
                 self.memo_hits += 1
             return cached
-        with recording(self.ledger, self._call_info(request, key)):
-            response = self.provider.complete(request)
+        try:
+            with recording(self.ledger, self._call_info(request, key)):
+                response = self.provider.complete(request)
+        except AutodocError as err:
+            raise self.scrubber.error(err)  # noqa: B904 - the same error, its server text scrubbed
+        response.raw_text = self.scrubber.text(response.raw_text)
+        response.error = self.scrubber.text(response.error) if response.error else None
+        response.parsed = self.scrubber.model(response.parsed)
         self._record(request, response, key)
         if response.parsed is not None:
             with self._lock:

@@ -263,6 +263,8 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
 
         def _send_error(self, protocol: str, status: int, fault: Fault, body: dict[str, Any]) -> None:
             message = _ERROR_MESSAGES.get(status, "error").format(model=body.get("model"))
+            if fault.text:  # a server that quotes the request: "{key}" is the key it received
+                message = fault.text.replace("{key}", self._received_key())
             headers = {}
             if fault.retry_after is not None:
                 headers["retry-after"] = f"{fault.retry_after:g}"
@@ -283,6 +285,10 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
                     }
                 }
             self._send(status, payload, headers)
+
+        def _received_key(self) -> str:
+            bearer = self.headers.get("authorization") or ""
+            return bearer.removeprefix("Bearer ").strip() or self.headers.get("x-api-key") or ""
 
         def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
             self._send_raw(status, json.dumps(payload).encode(), "application/json", headers)
