@@ -51,6 +51,8 @@ class Snapshot:
     events: list[Event]
     cancelled: bool
     finished: bool
+    counts: dict[str, int] = field(default_factory=dict)  # e.g. "failed attempts", "flagged"
+    in_flight: list[str] = field(default_factory=list)  # what the LLM calls running now are for
 
 
 class Progress:
@@ -65,6 +67,8 @@ class Progress:
         self._tokens_in = self._tokens_out = self._calls = self._retries = self._errors = 0
         self._t0 = time.monotonic()
         self._finished = False
+        self._counts: dict[str, int] = {}
+        self._in_flight: dict[str, str] = {}
 
     # -- writers (any thread) ----------------------------------------------------------
     def start_phase(self, phase: str, total: int = 0) -> None:
@@ -118,6 +122,19 @@ class Progress:
             self._calls += calls
             self._retries += retries
 
+    def count(self, name: str, n: int = 1) -> None:
+        """Add to a named counter the display shows as it happens (failed attempts, flagged)."""
+        with self._lock:
+            self._counts[name] = self._counts.get(name, 0) + n
+
+    def call_started(self, key: str, label: str) -> None:
+        with self._lock:
+            self._in_flight[key] = label
+
+    def call_ended(self, key: str) -> None:
+        with self._lock:
+            self._in_flight.pop(key, None)
+
     def finish(self) -> None:
         with self._lock:
             self._finished = True
@@ -158,4 +175,6 @@ class Progress:
                 events,
                 self._stop.is_set(),
                 self._finished,
+                dict(self._counts),
+                list(self._in_flight.values()),
             )

@@ -1,17 +1,37 @@
-"""Progress on the terminal: a rewritten status line on a terminal, else a line per phase."""
+"""Progress on the terminal: live `rich` bars on a terminal, one plain line per event elsewhere.
+
+On a terminal each of the four phases gets a bar with its count, elapsed time and ETA;
+under the bars a status line names the calls in flight, tokens, failed attempts (retried
+as they happen) and flagged figures. Warnings and errors print above the bars. When stdout
+is not a terminal (CI, Domino job logs) every event is one plain line, so logs stay readable.
+"""
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from typing import IO
 
+from rich.console import Console, Group
+from rich.live import Live
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as Bars
+from rich.text import Text
+
 from autodoc.progress import PHASES, Event, Progress, Snapshot
+
+MAX_IN_FLIGHT_SHOWN = 4
 
 
 class ProgressDisplay:
-    """Draws `Progress` snapshots: a rewritten status line on a terminal, else a line per phase."""
+    """Draws `Progress` snapshots: rich bars on a terminal, else a line per phase and event."""
 
     def __init__(
         self,
@@ -26,11 +46,10 @@ class ProgressDisplay:
         self.tty = self.stream.isatty() if tty is None else tty
         self.started = time.monotonic()
         self.seen_events = 0
-        self.phase: str | None = None
-        self.width = 0
         self.closed = False
         self.announced: set[str] = set()
         self.reported: set[str] = set()
+        self.live: LiveBars | None = LiveBars(self.stream) if self.tty else None
 
     def poll(self) -> None:
         snap = self.progress.snapshot(self.seen_events)
@@ -39,9 +58,8 @@ class ProgressDisplay:
         for event in snap.events:
             self._event(event)
         self._phase_ends(snap)
-        self.phase = snap.phase
-        if self.tty and snap.phase in PHASES:
-            self._status(phase_line(snap, snap.phase))
+        if self.live is not None:
+            self.live.draw(snap)
 
     def _event(self, event: Event) -> None:
         """Warnings and errors always; everything else with --verbose."""
@@ -58,23 +76,24 @@ class ProgressDisplay:
             state = snap.phases.get(phase)
             if state is not None and state.started is not None and phase not in self.announced:
                 self.announced.add(phase)
-                if not self.tty:
-                    self._line(f"{phase}...")
+                if self.live is None:
+                    self.message(f"{phase}...")
 
     def _phase_ends(self, snap: Snapshot) -> None:
-        """A permanent line with the final counts when a phase ends."""
+        """A permanent line with the final counts when a phase ends (the bar stays on a terminal)."""
         for phase in PHASES:
             state = snap.phases.get(phase)
-            if state is None or state.started is None or state.finished is None:
+            if state is None or state.started is None or state.finished is None or phase in self.reported:
                 continue
-            if phase not in self.reported:
-                self.reported.add(phase)
-                took = state.finished - state.started
-                self.message(phase_line(snap, phase) + f" · done in {took:.1f} s")
+            self.reported.add(phase)
+            if self.live is None:
+                self.message(phase_line(snap, phase) + f" · done in {state.finished - state.started:.1f} s")
 
     def message(self, text: str) -> None:
-        self._clear()
-        self._line(text)
+        if self.live is not None:
+            self.live.print(text)
+        else:
+            print(text, file=self.stream, flush=True)
 
     def close(self) -> None:
         if self.closed:
@@ -83,27 +102,75 @@ class ProgressDisplay:
         snap = self.progress.snapshot(10**9)
         self._phase_starts(snap)
         self._phase_ends(snap)
-        for phase in PHASES:  # phases cut short (Ctrl-C, an error): show where they stood
+        for phase in PHASES:  # phases cut short (a stop, an error): show where they stood
             if phase in self.announced and phase not in self.reported:
                 self.reported.add(phase)
                 self.message(phase_line(snap, phase) + " · not finished")
-        self._clear()
+        if self.live is not None:
+            self.live.draw(snap)
+            self.live.stop()
 
-    def _line(self, text: str) -> None:
-        print(text, file=self.stream, flush=True)
 
-    def _status(self, text: str) -> None:
-        columns = _terminal_columns()
-        text = text[: columns - 1]
-        self.stream.write("\r" + text.ljust(self.width))
-        self.stream.flush()
-        self.width = len(text)
+class LiveBars:
+    """The four phase bars and a status line, redrawn in place on a terminal."""
 
-    def _clear(self) -> None:
-        if self.tty and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-            self.width = 0
+    def __init__(self, stream: IO[str]) -> None:
+        self.console = Console(file=stream, force_terminal=True, highlight=False)
+        self.bars = Bars(
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=30),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            console=self.console,
+            auto_refresh=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+        self.status = Text("")
+        self.view = Live(Group(self.bars, self.status), console=self.console, auto_refresh=False)
+        self.view.start()
+
+    def draw(self, snap: Snapshot) -> None:
+        for number, phase in enumerate(PHASES, 1):
+            state = snap.phases.get(phase)
+            if state is None or state.started is None:
+                continue
+            if phase not in self.tasks:
+                self.tasks[phase] = self.bars.add_task(f"[{number}/{len(PHASES)}] {phase}", total=None)
+            total = state.total or (1 if state.finished is not None else None)
+            done = state.done if state.total and state.finished is None else (total or 0)
+            self.bars.update(self.tasks[phase], total=total, completed=done)
+            if state.finished is not None:
+                self.bars.stop_task(self.tasks[phase])
+        self.status.plain = status_line(snap)
+        self.view.refresh()
+
+    def print(self, text: str) -> None:
+        self.view.console.print(Text(text))
+
+    def stop(self) -> None:
+        self.view.stop()
+
+
+def status_line(snap: Snapshot) -> str:
+    """e.g. `in flight: write data.b1, plan model · 12,345 tokens · 3 failed attempts · 1 flagged`."""
+    parts = []
+    if snap.in_flight:
+        shown = ", ".join(snap.in_flight[:MAX_IN_FLIGHT_SHOWN])
+        more = len(snap.in_flight) - MAX_IN_FLIGHT_SHOWN
+        parts.append(f"in flight: {shown}" + (f" +{more}" if more > 0 else ""))
+    tokens = snap.input_tokens + snap.output_tokens
+    if tokens:
+        parts.append(f"{tokens:,} tokens")
+    for name in ("failed attempts", "flagged"):
+        if snap.counts.get(name):
+            parts.append(f"{snap.counts[name]} {name}")
+    if snap.errors:
+        parts.append(f"{snap.errors} errors")
+    if snap.cancelled:
+        parts.append("stopping")
+    return " · ".join(parts)
 
 
 def phase_line(snap: Snapshot, phase: str) -> str:
@@ -118,13 +185,11 @@ def phase_line(snap: Snapshot, phase: str) -> str:
     tokens = snap.input_tokens + snap.output_tokens
     if tokens:
         parts.append(f"{tokens:,} tokens")
+    for name in ("failed attempts", "flagged"):
+        if snap.counts.get(name):
+            parts.append(f"{snap.counts[name]} {name}")
     if snap.errors:
         parts.append(f"{snap.errors} errors")
     minutes, seconds = divmod(int(snap.elapsed), 60)
     parts.append(f"{minutes}:{seconds:02d}")
     return " · ".join(parts)
-
-
-def _terminal_columns() -> int:
-    columns = shutil.get_terminal_size(fallback=(100, 24)).columns  # 0 (some ptys) -> fallback
-    return columns if columns >= 20 else 100

@@ -16,6 +16,7 @@ import json
 import os
 import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,17 @@ def _now() -> str:
 class Ledger:
     """Appends this run's events (thread-safe); with `path=None` it keeps them in memory only."""
 
-    def __init__(self, path: str | Path | None, document: str, provider: str, model: str) -> None:
+    def __init__(
+        self,
+        path: str | Path | None,
+        document: str,
+        provider: str,
+        model: str,
+        on_failed_attempt: Callable[[str, str], None] | None = None,
+    ) -> None:
         self.path = Path(path) if path else None
+        self.on_failed_attempt = on_failed_attempt  # (purpose, outcome) as it happens
+        self._purposes: dict[str, str] = {}
         self.run = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}-{os.urandom(2).hex()}"
         self.lines: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -64,6 +74,7 @@ class Ledger:
     # -- the egress.Recorder protocol (called from the transport's hooks) -------------------
     def sent(self, call: CallInfo, request_bytes: int) -> str:
         attempt = f"{self.run}#{next(self._numbers)}"
+        self._purposes[attempt] = call.purpose
         self._append(
             {
                 "t": "sent",

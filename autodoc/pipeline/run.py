@@ -33,7 +33,7 @@ class Run:
         provider = get_provider(settings, stop=progress.stop_event)
         # offline runs send nothing: their ledger stays in memory
         path = ledger_path(settings.output_dir) if provider.name != "offline" else None
-        self.ledger = Ledger(path, document_key(state), provider.name, provider.model)
+        self.ledger = Ledger(path, document_key(state), provider.name, provider.model, self._failed_attempt)
         scrubber = Scrubber.from_settings(settings)
         self.session = Session(provider, progress, evidence, settings.max_prompt_chars, self.ledger, scrubber)
         self.scheduler = Scheduler(settings.planning_workers, settings.generation_workers, progress)
@@ -169,6 +169,8 @@ class Run:
             blk.evidence_hash = write.block_hash(sec, blk, self.evidence)
             self.run_usage.reasks += res.usage.reasks
             self.state.evidence_items.update(write.items_for(write.cited_ids(blk), self.evidence))
+            if res.flags:
+                self.progress.count("flagged", len(res.flags))
             level = "warning" if res.flags else "detail"
             self.progress.event(
                 "generating",
@@ -240,6 +242,11 @@ class Run:
         self.progress.finish_phase("generating")
         self._save()
         self.writer.flush()
+
+    def _failed_attempt(self, purpose: str, outcome: str) -> None:
+        """A request that got no usable HTTP answer: shown as it happens (it may be retried)."""
+        self.progress.count("failed attempts")
+        self.progress.event(self.progress.snapshot(10**9).phase, f"{purpose}: {outcome}", level="warning")
 
     def _close_ledger(self) -> None:
         """End this run in the ledger; the state shows the document's whole egress history."""

@@ -14,6 +14,7 @@ and hands every request that leaves to the run's egress ledger (`pipeline/ledger
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import deque
@@ -60,6 +61,7 @@ class Session:
         self.memo_hits = 0
         self.usage = Usage()
         self._memo: dict[str, LLMResponse] = {}
+        self._flights = itertools.count(1)
         self._lock = threading.Lock()
         self._redactions = _redaction_places(evidence)
 
@@ -84,11 +86,15 @@ class Session:
             with self._lock:
                 self.memo_hits += 1
             return cached
+        flight = f"{request.purpose}#{next(self._flights)}"
+        self.progress.call_started(flight, request.purpose)
         try:
             with recording(self.ledger, self._call_info(request, key)):
                 response = self.provider.complete(request)
         except AutodocError as err:
             raise self.scrubber.error(err)  # noqa: B904 - the same error, its server text scrubbed
+        finally:
+            self.progress.call_ended(flight)
         response.raw_text = self.scrubber.text(response.raw_text)
         response.error = self.scrubber.text(response.error) if response.error else None
         response.parsed = self.scrubber.model(response.parsed)
