@@ -160,17 +160,20 @@ def status_line(snap: Snapshot) -> str:
         shown = ", ".join(snap.in_flight[:MAX_IN_FLIGHT_SHOWN])
         more = len(snap.in_flight) - MAX_IN_FLIGHT_SHOWN
         parts.append(f"in flight: {shown}" + (f" +{more}" if more > 0 else ""))
-    tokens = snap.input_tokens + snap.output_tokens
-    if tokens:
-        parts.append(f"{tokens:,} tokens")
-    for name in ("failed attempts", "flagged"):
-        if snap.counts.get(name):
-            parts.append(f"{snap.counts[name]} {name}")
-    if snap.errors:
-        parts.append(f"{snap.errors} errors")
+    parts += counters(snap)
     if snap.cancelled:
         parts.append("stopping")
     return " · ".join(parts)
+
+
+def counters(snap: Snapshot) -> list[str]:
+    """Tokens, failed attempts, flagged figures and errors so far (those that are not zero)."""
+    tokens = snap.input_tokens + snap.output_tokens
+    parts = [f"{tokens:,} tokens"] if tokens else []
+    parts += [
+        f"{snap.counts[name]} {name}" for name in ("failed attempts", "flagged") if snap.counts.get(name)
+    ]
+    return parts + ([f"{snap.errors} errors"] if snap.errors else [])
 
 
 def phase_line(snap: Snapshot, phase: str) -> str:
@@ -182,14 +185,7 @@ def phase_line(snap: Snapshot, phase: str) -> str:
         parts[0] += f" {state.done}/{state.total}"
     if state is not None and state.current:
         parts.append(state.current)
-    tokens = snap.input_tokens + snap.output_tokens
-    if tokens:
-        parts.append(f"{tokens:,} tokens")
-    for name in ("failed attempts", "flagged"):
-        if snap.counts.get(name):
-            parts.append(f"{snap.counts[name]} {name}")
-    if snap.errors:
-        parts.append(f"{snap.errors} errors")
+    parts += counters(snap)
     minutes, seconds = divmod(int(snap.elapsed), 60)
     parts.append(f"{minutes}:{seconds:02d}")
     return " · ".join(parts)
