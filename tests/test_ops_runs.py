@@ -149,7 +149,7 @@ def _kept_answers(out: Path) -> int:
 
 
 @pytest.mark.slow
-def test_sigterm_keeps_in_flight_answers_and_exits_143(workdir, fake_llm):
+def test_sigterm_keeps_in_flight_answers_and_exits_143(workdir, fake_llm, capsys):
     out = workdir / "out"
     fake_llm.latency = 1.0
     proc = _cli(llm_args(fake_llm, out, "-w", "2", "--planning-workers", "2", "--stop-grace", "10"), workdir)
@@ -157,6 +157,12 @@ def test_sigterm_keeps_in_flight_answers_and_exits_143(workdir, fake_llm):
         deadline = time.monotonic() + 60
         while len(fake_llm.requests) < 5 and time.monotonic() < deadline:
             time.sleep(0.05)
+        # a second run into the same folder, while the first one runs, is refused
+        assert main(llm_args(fake_llm, out)) == 2
+        assert (
+            f"the output folder {out} is in use by another autodoc run (PID {proc.pid}"
+            in capsys.readouterr().err
+        )
         time.sleep(0.3)  # calls are in flight now
         sent_at_stop = len(fake_llm.requests)
         proc.send_signal(signal.SIGTERM)
