@@ -205,3 +205,25 @@ def test_a_required_section_emptied_in_review_fails_hygiene(built, tmp_path: Pat
     save_state(state, cache)
     code, out = check(run, capsys, "--fail-on", "required")
     assert code == 1 and "required section 'Executive Summary' is empty (section 1)" in out
+
+
+def test_a_store_committed_in_the_code_root_is_checked_where_it_lives(
+    demo_store_uri: str, demo_project: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./mlflow.db in the working directory
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    code = tmp_path / "code"
+    shutil.copytree(demo_project, code, ignore=shutil.ignore_patterns("__pycache__"))
+    clone_store(demo_store_uri, code)  # code/mlflow.db, read by autodoc through a copy
+    out = tmp_path / "out"
+    pipeline.generate(parse_spec(SPEC_YAML, "spec.yaml"), Settings(code_root=str(code), output_dir=str(out)))
+    cache = str(out / ".autodoc_cache.json")
+    assert main(["check", "--cache", cache]) == 0
+    assert "mlflow.db in the code root unchanged" in capsys.readouterr().out
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{code / 'mlflow.db'}")  # the registry resolves it
+    client = MlflowClient(f"sqlite:///{code / 'mlflow.db'}")
+    client.set_registered_model_alias("breast_cancer_logreg", "champion", "2")
+    monkeypatch.delenv("MLFLOW_TRACKING_URI")
+    assert main(["check", "--cache", cache, "--format", "json"]) == 1
+    changes = json.loads(capsys.readouterr().out)["changes"]
+    assert [c["label"] for c in changes] == ["alias champion of breast_cancer_logreg"]

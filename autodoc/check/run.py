@@ -112,7 +112,16 @@ def current_snapshot(
     cache_dir = os.environ.get("AUTODOC_SCAN_CACHE") or str(out_dir / SCAN_CACHE_DIR)
     code = scan_code(root, exclude=exclude, cache_dir=cache_dir)
     items = snapshot_items(code.items, code.report.root)
-    fingerprint = store_fingerprint(uri)
+    if uri is None and old.mlflow_origin:  # the store committed in the code root, as it is now
+        fingerprint = store_fingerprint(f"sqlite:///{Path(root) / old.mlflow_origin}")
+        if fingerprint is not None and fingerprint == old.mlflow_fingerprint:
+            items.update(old.mlflow_items())
+            notes.append(f"{old.mlflow_origin} in the code root unchanged since the build: not read again")
+        else:
+            items.update(_mlflow_items(state, None, root))
+        uri = None
+    else:
+        fingerprint = store_fingerprint(uri)
     if uri and fingerprint is not None and fingerprint == old.mlflow_fingerprint:
         items.update(old.mlflow_items())
         notes.append("MLflow store file unchanged since the build: not read again")
@@ -132,7 +141,7 @@ def current_snapshot(
     )
 
 
-def _mlflow_items(state: DocumentState, uri: str, root: str) -> dict:
+def _mlflow_items(state: DocumentState, uri: str | None, root: str) -> dict:
     from autodoc.scan.mlflow.snapshot import scan_mlflow
     from autodoc.settings import Settings
 

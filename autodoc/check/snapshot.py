@@ -71,6 +71,7 @@ class EvidenceSnapshot(_Strict):
     code_commit: str | None = None
     mlflow_uri: str | None = None
     mlflow_fingerprint: str | None = None  # hash of a SQLite store file, None for servers
+    mlflow_origin: str | None = None  # a store committed in the code root ("mlflow.db"), read via a copy
     spec_sections: list[str] = Field(default_factory=list)
     items: dict[str, SnapItem] = Field(default_factory=dict)  # stable key -> item
     change_log: list[ChangeLogEntry] = Field(default_factory=list)
@@ -166,13 +167,18 @@ def build_snapshot(
 ) -> EvidenceSnapshot:
     root = evidence.code.root if evidence.code else None
     uri = evidence.mlflow.tracking_uri if evidence.mlflow else None
+    origin = evidence.mlflow.origin if evidence.mlflow else None
+    if origin:  # the copy it was read through is gone: keep where it lives in the code root
+        uri = f"sqlite:///{origin}" if origin.endswith(".db") else None
+        origin = Path(origin).name
     return EvidenceSnapshot(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         document_version=document_version,
         code_root=root,
         code_commit=evidence.code.commit if evidence.code else None,
-        mlflow_uri=uri,
+        mlflow_uri=None if origin else uri,
         mlflow_fingerprint=store_fingerprint(uri),
+        mlflow_origin=origin,
         spec_sections=list(spec_sections),
         items=snapshot_items(evidence.items, root),
     )
