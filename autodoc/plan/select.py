@@ -8,7 +8,7 @@ A section's name and hint map to evidence `Topic`s (`section_topics`, name first
   family when the model's names, tags, run names or params point to one (logreg ->
   LogisticRegression, gbm -> GradientBoosting...);
 - code files ranked at or beyond `max_files` are dropped;
-- what the section's primary topic cannot do without (`_ESSENTIAL_KINDS`: for a summary
+- what the section's primary topic cannot do without (`topics.TOPIC_KINDS`: for a summary
   the README, registry, champion versions, their runs and headline metrics, the live
   estimators) comes first; then items by topic overlap, kind and liveness, each further
   item of the same kind or run worth a little less, so hundreds of run metrics cannot
@@ -30,109 +30,7 @@ from collections.abc import Iterable
 
 from autodoc.document import Section
 from autodoc.evidence import EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo
-
-# ----------------------------------------------------------------------------- topics
-# Ordered: the first matching keywords give the section's primary topics.
-_KEYWORD_TOPICS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
-    (("executive summary", "summary", "abstract"), ("overview", "model", "evaluation")),
-    (
-        ("purpose", "intended use", "scope", "introduction", "overview of the model", "business"),
-        ("overview", "model"),
-    ),
-    (("conclusion", "recommendation"), ("overview", "evaluation", "model")),
-    (("system architecture",), ("code", "model", "deployment")),
-    (("data pipeline",), ("data", "features", "code")),
-    (("data", "dataset", "source"), ("data", "features")),
-    (("feature",), ("features", "data")),
-    (
-        (
-            "methodology",
-            "conceptual soundness",
-            "architecture",
-            "design",
-            "algorithm",
-            "model description",
-            "model details",
-            "estimator",
-            "hyperparameter",
-        ),
-        ("model", "training"),
-    ),
-    (("training", "pipeline", "tuning", "experiment"), ("training", "model", "mlflow")),
-    (
-        ("performance", "result", "metric", "evaluation", "accuracy", "benchmark", "testing"),
-        ("evaluation", "mlflow"),
-    ),
-    (("validation", "backtest", "cross-validation", "outcome analysis"), ("validation", "evaluation")),
-    (
-        ("deployment", "serving", "inference", "production", "api", "integration", "operational"),
-        ("deployment", "mlflow"),
-    ),
-    (("monitoring", "drift", "ongoing"), ("monitoring", "evaluation")),
-    (
-        ("limitation", "risk", "assumption", "weakness", "bias", "fairness", "compliance"),
-        ("risk", "validation"),
-    ),
-    (("troubleshoot", "faq", "known issue"), ("code", "deployment")),
-    (
-        (
-            "development guide",
-            "developer",
-            "contributing",
-            "setup",
-            "installation",
-            "usage",
-            "how to",
-            "reproduc",
-        ),
-        ("code", "training"),
-    ),
-    (
-        ("change log", "changelog", "version history", "release", "versions", "lineage", "governance"),
-        ("mlflow", "deployment"),
-    ),
-    (("appendix", "reference", "glossary", "code", "implementation"), ("code", "mlflow", "training")),
-]
-_DEFAULT_TOPICS = ["overview", "model", "evaluation"]
-
-# Topics implied by an item's kind, so routing works even if a scanner left topics empty.
-KIND_TOPICS: dict[str, tuple[str, ...]] = {
-    "module": ("code",),
-    "class": ("code",),
-    "function": ("code",),
-    "import": ("code",),
-    "readme": ("overview", "code"),
-    "notebook_markdown": ("overview",),
-    "config": ("code", "training"),
-    "estimator": ("model",),
-    "param": ("model", "training"),
-    "fit": ("training",),
-    "split": ("validation", "data", "training"),
-    "cv": ("validation", "training"),
-    "metric": ("evaluation", "validation"),
-    "threshold": ("evaluation", "risk", "deployment"),
-    "preprocessing": ("features", "data"),
-    "feature": ("features", "data"),
-    "dropped_column": ("features", "data"),
-    "target": ("data", "features"),
-    "data_source": ("data",),
-    "seed": ("training", "validation"),
-    "mlflow_call": ("mlflow", "training"),
-    "hyperparameter_search": ("training", "validation"),
-    "entry_point": ("code", "overview", "training"),
-    "registered_model": ("model", "mlflow", "deployment", "overview"),
-    "model_version": ("model", "mlflow", "deployment", "overview", "evaluation"),
-    "alias": ("deployment", "mlflow", "model", "overview", "evaluation"),
-    "experiment": ("mlflow", "training"),
-    "run": ("training", "mlflow", "evaluation"),
-    "run_metric": ("evaluation", "mlflow"),
-    "run_param": ("model", "training"),
-    "run_tag": ("mlflow",),
-    "metric_history": ("evaluation", "training"),
-    "artifact": ("evaluation", "mlflow"),
-    "logged_model": ("model", "mlflow", "deployment"),
-    "feature_importance": ("features", "evaluation", "model"),
-}
+from autodoc.plan.topics import TOPIC_KINDS, item_topics, metric_rank, section_topics
 
 # Base priority of a kind inside a section (higher is sent first).
 _KIND_PRIORITY: dict[str, float] = {
@@ -174,82 +72,6 @@ _KIND_PRIORITY: dict[str, float] = {
 }
 _CODE_TOPICS = {"code", "risk"}  # sections where legacy code may be shown, marked as such
 _IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
-
-
-# Headline metrics first: a document leads with discrimination, then accuracy-type scores.
-_METRIC_ORDER = (
-    "roc_auc",
-    "auc",
-    "accuracy",
-    "f1",
-    "precision",
-    "recall",
-    "log_loss",
-    "r2",
-    "rmse",
-    "mae",
-    "mse",
-    "mape",
-)
-_PREFIX_ORDER = ("test_", "val_", "valid_", "eval_", "holdout_", "", "cv_", "train_")
-
-
-def metric_rank(key: str) -> tuple[int, int, str]:
-    """Sort key putting headline metrics first (test_roc_auc, then cv_roc_auc, ..., n_rows last)."""
-    low = key.lower()
-    prefix = next(
-        (n for n, p in enumerate(_PREFIX_ORDER) if p and low.startswith(p)), _PREFIX_ORDER.index("")
-    )
-    base = low[len(_PREFIX_ORDER[prefix]) :]
-    metric = next((n for n, m in enumerate(_METRIC_ORDER) if base == m), 50)
-    return (metric, prefix, low)
-
-
-def section_topics(name: str, hint: str | None) -> list[str]:
-    """Evidence topics a section wants, most important first (name first, then hint)."""
-    topics: list[str] = []
-    for text in (name, hint or ""):
-        low = " " + text.lower().replace("_", " ") + " "
-        hits = []  # (position of the first keyword, table order, topics): earlier words lead
-        for order, (keywords, wanted) in enumerate(_KEYWORD_TOPICS):
-            found = [p for p in (_word_at(low, k) for k in keywords) if p >= 0]
-            if found:
-                hits.append((min(found), order, wanted))
-        for _, _, wanted in sorted(hits):
-            topics.extend(t for t in wanted if t not in topics)
-        if text is name and not topics:
-            topics.extend(_DEFAULT_TOPICS)
-    return topics
-
-
-def _word_at(text: str, keyword: str) -> int:
-    match = re.search(r"(?<![a-z])" + re.escape(keyword), text)
-    return match.start() if match else -1
-
-
-_SETTING_TOPICS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
-    (re.compile(r"(test_size|train_size|stratify|holdout|validation_split)$", re.I), ("validation", "data")),
-    (re.compile(r"(cv|cv_folds|folds|n_splits)$", re.I), ("validation", "training")),
-    (re.compile(r"(random_state|seed)$", re.I), ("training", "validation")),
-    (re.compile(r"(thresh|cutoff)", re.I), ("evaluation", "risk", "deployment", "monitoring")),
-    (re.compile(r"(target|label)$", re.I), ("data",)),
-    (re.compile(r"(experiment|registered_model|model_name)", re.I), ("mlflow", "deployment")),
-]
-_DATA_METRIC = re.compile(r"(^|[._:])(n_rows|n_columns|n_samples|n_features|positive_rate|class_balance)$")
-
-
-def item_topics(item: EvidenceItem) -> set[str]:
-    topics = set(item.topics) | set(KIND_TOPICS.get(item.kind, ()))
-    if item.kind in ("run_metric", "run_param") and _DATA_METRIC.search(item.id):
-        topics.add("data")  # row and column counts describe the data, not the model's quality
-    if item.kind in ("config", "param", "run_param"):
-        key = item.id.rsplit(":", 1)[-1]
-        for rx, extra in _SETTING_TOPICS:
-            if rx.search(key):
-                topics.update(extra)  # a setting belongs where its name says (test_size: validation)
-    if item.source.kind == "code":
-        topics.add("code")  # code-oriented sections (appendix, developer guide) want every code fact
-    return topics
 
 
 # ------------------------------------------------------------------ MLflow helpers
@@ -385,73 +207,8 @@ def select_evidence(
 
 _ESSENTIAL_BOOST = 40.0
 _HEADLINE_METRICS = 4  # per run, for the runs a section is about
-# What a section cannot do without, by its primary topic. "primary" restricts MLflow items to
-# the runs/versions the section is about (the champion's, or a per_model section's model).
-_ESSENTIAL_KINDS: dict[str, set[str]] = {
-    "overview": {
-        "readme",
-        "notebook_markdown",
-        "registered_model",
-        "alias",
-        "estimator",
-        "entry_point",
-        "model_version",
-        "run",
-        "run_metric",
-    },
-    "model": {
-        "estimator",
-        "param",
-        "config",
-        "preprocessing",
-        "registered_model",
-        "alias",
-        "model_version",
-        "run",
-        "run_param",
-    },
-    "data": {"data_source", "target", "split", "dropped_column", "feature", "preprocessing", "config"},
-    "features": {"feature", "dropped_column", "preprocessing", "target", "artifact"},
-    "training": {
-        "entry_point",
-        "fit",
-        "split",
-        "cv",
-        "seed",
-        "hyperparameter_search",
-        "config",
-        "experiment",
-        "run",
-    },
-    "evaluation": {
-        "registered_model",
-        "alias",
-        "model_version",
-        "run",
-        "run_metric",
-        "metric",
-        "threshold",
-        "artifact",
-    },
-    "validation": {
-        "split",
-        "cv",
-        "hyperparameter_search",
-        "threshold",
-        "config",
-        "metric",
-        "registered_model",
-        "alias",
-        "model_version",
-        "run",
-        "run_metric",
-    },
-    "deployment": {"registered_model", "alias", "model_version", "threshold", "config", "entry_point"},
-    "monitoring": {"metric", "threshold", "registered_model", "alias", "model_version", "run", "run_metric"},
-    "mlflow": {"registered_model", "alias", "model_version", "experiment", "run"},
-    "code": {"entry_point", "module", "config", "readme", "estimator", "data_source"},
-    "risk": {"threshold", "split", "cv", "config", "estimator", "run"},
-}
+# A section cannot do without the kinds of its primary topic (`TOPIC_KINDS`). "primary" restricts
+# MLflow items to the runs/versions the section is about (the champion's, or a per_model section's model).
 _PRIMARY_ONLY = {"model_version", "run", "run_metric", "run_param", "artifact"}
 
 
@@ -459,7 +216,7 @@ class _Essentials:
     """Which items a section's primary topic cannot do without (they are sent first)."""
 
     def __init__(self, evidence: EvidenceStore, primary: str, focus: set[str], linked: set[str]) -> None:
-        self.kinds = _ESSENTIAL_KINDS.get(primary, set())
+        self.kinds = set(TOPIC_KINDS.get(primary, ()))
         self.primary = primary
         self.focus = focus  # r:<run8> of the runs the section is about
         self.versions = {
@@ -583,7 +340,7 @@ class _ModelScope:
         self.logged = {f"lm:{v.model_id}" for v in (rm.versions if rm else []) if v.model_id}
         self.logged |= {f"lm:{m}" for r in run_infos for m in r.logged_model_ids}
         self.families = estimator_families(evidence, model)
-        mine = [i for i in evidence.by_kind("estimator") if _estimator_name(i).lower() in self.families]
+        mine = [i for i in evidence.by_kind("estimator") if estimator_name(i).lower() in self.families]
         self.estimator_ids = {i.id for i in mine}
         self.estimators = {i.id.rsplit(":estimator", 1)[0] for i in mine}
 
@@ -616,11 +373,11 @@ class _ModelScope:
             if isinstance(owner, str):
                 return owner in self.estimator_ids
             return ":param:" in item.id and item.id.split(":param:", 1)[0] in self.estimators
-        name = _estimator_name(item)
+        name = estimator_name(item)
         return bool(name) and name.lower() in self.families
 
 
-def _estimator_name(item: EvidenceItem) -> str:
+def estimator_name(item: EvidenceItem) -> str:
     """Class name of an estimator fact (or of the estimator a param fact belongs to)."""
     if item.kind == "param":
         owner = item.attrs.get("owner_name") or item.attrs.get("estimator")
@@ -684,7 +441,7 @@ def estimator_families(evidence: EvidenceStore, model: str) -> set[str]:
     fragments = {f for tok in tokens for f in _FAMILY_ABBREV.get(tok, ())}
     out = set()
     for item in evidence.by_kind("estimator"):
-        name = _estimator_name(item).lower()
+        name = estimator_name(item).lower()
         if not name:
             continue
         if re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", blob) or any(

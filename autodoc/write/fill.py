@@ -32,17 +32,16 @@ from autodoc.document import (
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore, ExperimentInfo, ModelVersionInfo, RunInfo
 from autodoc.plan.select import (
-    _DATA_METRIC,
-    _estimator_name,
     estimator_families,
+    estimator_name,
     find_run,
     image_artifacts,
-    metric_rank,
     model_run_eids,
     primary_version,
     run_by_eid,
     version_run,
 )
+from autodoc.plan.topics import is_data_metric, is_feature_importance, is_number, metric_rank
 
 Fetch = Callable[[str, str], bytes | None]
 _MAX_RUN_ROWS = 50
@@ -111,7 +110,7 @@ def _metric_keys(runs: list[RunInfo], metric: str | None) -> list[str]:
         for key in run.metrics:
             if not _is_fi_key(key):
                 counts[key] = counts.get(key, 0) + 1
-    quality = [k for k in counts if not _DATA_METRIC.search(k)] or list(counts)  # row counts are not quality
+    quality = [k for k in counts if not is_data_metric(k)] or list(counts)  # row counts are not quality
     most = max((counts[k] for k in quality), default=0)
     common = [k for k in quality if counts[k] >= most / 2]  # keys most runs share, headline metrics first
     return sorted(common, key=metric_rank)[:_MAX_METRIC_COLUMNS]
@@ -388,7 +387,7 @@ def _estimators(caption: str, src: TableSource, evidence: EvidenceStore, section
     model = src.model or section.model
     families = estimator_families(evidence, model) if model else set()
     if families:  # a per_model section shows its own model's estimator family only
-        all_est = [i for i in all_est if _estimator_name(i).lower() in families or i.live is False]
+        all_est = [i for i in all_est if estimator_name(i).lower() in families or i.live is False]
     live = [i for i in all_est if i.live is not False]
     legacy = [i for i in all_est if i.live is False]
     if not live:
@@ -576,7 +575,7 @@ def _series_importance(src: SeriesSource, evidence: EvidenceStore) -> _SeriesRes
     points: list[tuple[str, float, str]] = []
     for item in evidence.items:
         mine = run is None or item.id.startswith(run.evidence_id + ":") or item.source.run_id == run.run_id
-        if mine and _is_importance(item):
+        if mine and is_feature_importance(item):
             points += _importance_points(item)
         if points and run is None:
             break  # without a run named, the first run's importances (never a mix of runs)
@@ -598,33 +597,21 @@ def _series_importance(src: SeriesSource, evidence: EvidenceStore) -> _SeriesRes
     return [series], note, "Feature", "Importance"
 
 
-def _is_importance(item: EvidenceItem) -> bool:
-    """A feature-importance item: its own kind, a ``:fi:`` id, or a logged importance JSON artifact."""
-    if item.kind == "feature_importance" or ":fi:" in item.id:
-        return True
-    return (
-        item.kind == "artifact"
-        and "importance" in item.id.split(":art:", 1)[-1].lower()
-        and isinstance(item.value, dict)
-        and any(_is_number(v) for v in item.value.values())
-    )
-
-
 def _importance_points(item: EvidenceItem) -> list[tuple[str, float, str]]:
     """One item per feature (value a number) or one item holding {feature: importance}."""
     val = item.value
     if isinstance(val, dict):
-        return [(str(k), float(v), item.id) for k, v in val.items() if _is_number(v)]
+        return [(str(k), float(v), item.id) for k, v in val.items() if is_number(v)]
     if isinstance(val, list):
         out = []
         for entry in val:
             if isinstance(entry, dict):
                 name = entry.get("feature") or entry.get("name")
                 num = entry.get("importance", entry.get("value"))
-                if name is not None and _is_number(num):
+                if name is not None and is_number(num):
                     out.append((str(name), float(num), item.id))
         return out
-    if _is_number(val):
+    if is_number(val):
         name = item.attrs.get("feature") or item.id.split(":fi:", 1)[-1] or item.label
         return [(str(name), float(val), item.id)]  # type: ignore[arg-type]
     return []
@@ -638,13 +625,9 @@ def _fi_feature(key: str) -> str:
     return key
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _series_evidence(src: SeriesSource, evidence: EvidenceStore) -> _SeriesResult:
     items = [evidence.get(i) for i in src.evidence_ids]
-    numeric = [i for i in items if i is not None and _is_number(i.value)]
+    numeric = [i for i in items if i is not None and is_number(i.value)]
     if not numeric:
         return [], "None of the named evidence items holds a number.", "", ""
     series = Series(

@@ -28,9 +28,15 @@ from autodoc.document import (
 )
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import PlanTask, WriteTask
-from autodoc.plan.select import item_key, metric_rank, section_topics
+from autodoc.plan.select import item_key
+from autodoc.plan.topics import (
+    TOPIC_KINDS,
+    is_data_metric,
+    is_feature_importance,
+    metric_rank,
+    section_topics,
+)
 
-_DATA_METRICS = re.compile(r"^(n_rows|n_columns|n_samples|n_features|positive_rate|class_balance|rows)$")
 _NARRATIVE_IDS = 40
 
 
@@ -53,99 +59,9 @@ def _guidance(task: PlanTask, primary: str) -> str:
     return text
 
 
-_PLAN_KINDS: dict[str, tuple[str, ...]] = {
-    "overview": (
-        "readme",
-        "registered_model",
-        "alias",
-        "model_version",
-        "run",
-        "run_metric",
-        "estimator",
-        "notebook_markdown",
-    ),
-    "model": (
-        "estimator",
-        "param",
-        "config",
-        "registered_model",
-        "alias",
-        "model_version",
-        "run",
-        "run_param",
-        "preprocessing",
-    ),
-    "data": (
-        "data_source",
-        "target",
-        "split",
-        "config",
-        "feature",
-        "dropped_column",
-        "preprocessing",
-        "run",
-        "run_param",
-        "run_metric",
-    ),
-    "features": ("feature", "dropped_column", "preprocessing", "artifact", "run", "target", "data_source"),
-    "training": (
-        "entry_point",
-        "fit",
-        "split",
-        "cv",
-        "seed",
-        "hyperparameter_search",
-        "config",
-        "experiment",
-        "run",
-        "run_param",
-    ),
-    "evaluation": (
-        "registered_model",
-        "alias",
-        "model_version",
-        "run",
-        "run_metric",
-        "metric",
-        "threshold",
-        "config",
-        "artifact",
-    ),
-    "validation": (
-        "split",
-        "cv",
-        "param",
-        "config",
-        "metric",
-        "threshold",
-        "hyperparameter_search",
-        "registered_model",
-        "alias",
-        "model_version",
-        "run",
-        "run_metric",
-    ),
-    "deployment": ("registered_model", "alias", "model_version", "threshold", "config", "entry_point", "run"),
-    "monitoring": (
-        "metric",
-        "threshold",
-        "config",
-        "registered_model",
-        "alias",
-        "model_version",
-        "run",
-        "run_metric",
-        "metric_history",
-    ),
-    "mlflow": ("registered_model", "alias", "model_version", "experiment", "run"),
-    "code": ("entry_point", "module", "config", "readme", "data_source", "estimator", "mlflow_call"),
-    "risk": ("threshold", "split", "cv", "config", "estimator", "run", "dropped_column"),
-}
-
-
 def _narrative_ids(items: list[EvidenceItem], primary: str) -> list[str]:
     """The items the narrative should draw on: the primary topic's kinds first, in order."""
-    kinds = _PLAN_KINDS.get(primary, ())
+    kinds = TOPIC_KINDS.get(primary, ())
     rank = {k: n for n, k in enumerate(kinds)}
     wanted = [i for i in items if i.kind in rank and i.attrs.get("owner_kind") != "argparse"]
     wanted.sort(key=lambda i: (rank[i.kind], metric_rank(item_key(i)) if i.kind == "run_metric" else ()))
@@ -202,7 +118,7 @@ def _extra_blocks(task: PlanTask, primary: str) -> list:
                     source=TableSource(kind="code_facts", evidence_ids=ids[:30]),
                 )
             )
-        fi = [i for i in task.evidence if _is_importance(i)]
+        fi = [i for i in task.evidence if is_feature_importance(i)]
         if primary == "features" and fi:
             out.append(
                 ChartPlan(
@@ -318,14 +234,6 @@ def _ids_of(items: list[EvidenceItem], kinds: tuple[str, ...]) -> list[str]:
 
 def _run8(item_id: str) -> str | None:
     return ":".join(item_id.split(":")[:2]) if item_id.startswith("r:") else None
-
-
-def _is_importance(item: EvidenceItem) -> bool:
-    return (
-        item.kind == "feature_importance"
-        or ":fi:" in item.id
-        or (item.kind == "artifact" and "importance" in item.id.lower() and isinstance(item.value, dict))
-    )
 
 
 # ------------------------------------------------------------------------- evidence view
@@ -569,7 +477,7 @@ def _metric_phrase(metrics: list[EvidenceItem], limit: int = 4) -> str:
 
 def _headline(metrics: list[EvidenceItem]) -> list[EvidenceItem]:
     """Quality metrics only (no row counts), headline first."""
-    return [m for m in metrics if not _DATA_METRICS.match(item_key(m)) and isinstance(m.value, int | float)]
+    return [m for m in metrics if not is_data_metric(item_key(m)) and isinstance(m.value, int | float)]
 
 
 # --------------------------------------------------------------------- shared passages
@@ -824,7 +732,7 @@ def _data_loading(f: _Facts) -> str:
 def _data_metrics(f: _Facts) -> str:
     chosen: dict[str, EvidenceItem] = {}
     for m in f.kind("run_metric", live=None):
-        if _DATA_METRICS.match(item_key(m)) and item_key(m) not in chosen:
+        if is_data_metric(item_key(m)) and item_key(m) not in chosen:
             chosen[item_key(m)] = m
     items = f.fresh(list(chosen.values()))
     if not items:
@@ -851,7 +759,7 @@ def _write_features(f: _Facts, task: WriteTask) -> list[str]:
 
 
 def _importance(f: _Facts) -> str:
-    items = [i for i in f.items if _is_importance(i) and i.id not in f.used]
+    items = [i for i in f.items if is_feature_importance(i) and i.id not in f.used]
     if not items:
         return ""
     item = items[0]
@@ -1173,7 +1081,7 @@ _SECTION_WRITERS: dict[str, SectionWriter] = {
 
 def _write_leftovers(f: _Facts, primary: str) -> list[str]:
     """Facts of the section's main kinds that no passage used (so nothing given is lost)."""
-    kinds = set(_PLAN_KINDS.get(primary, ())) - {
+    kinds = set(TOPIC_KINDS.get(primary, ())) - {
         "run_param",
         "run_metric",
         "param",

@@ -1,0 +1,312 @@
+"""Topics: what a section is about and which evidence speaks to it (one home for these rules).
+
+- `section_topics(name, hint)`: a section's topics, most important first (name first).
+- `KIND_TOPICS`: the topics an evidence kind speaks to (routing in selection);
+  `item_topics` adds what an item's key says (test_size: validation, n_rows: data).
+- `TOPIC_KINDS`: per topic, the kinds a passage on it draws on, most important first; used by
+  selection (sent first) and by the offline writer (written from, in this order).
+- `is_data_metric`, `is_feature_importance`, `metric_rank`: one definition each.
+"""
+
+from __future__ import annotations
+
+import re
+
+from autodoc.evidence import EvidenceItem
+
+# ----------------------------------------------------------------------------- topics
+# Ordered: the first matching keywords give the section's primary topics.
+KEYWORD_TOPICS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+    (("executive summary", "summary", "abstract"), ("overview", "model", "evaluation")),
+    (
+        ("purpose", "intended use", "scope", "introduction", "overview of the model", "business"),
+        ("overview", "model"),
+    ),
+    (("conclusion", "recommendation"), ("overview", "evaluation", "model")),
+    (("system architecture",), ("code", "model", "deployment")),
+    (("data pipeline",), ("data", "features", "code")),
+    (("data", "dataset", "source"), ("data", "features")),
+    (("feature",), ("features", "data")),
+    (
+        (
+            "methodology",
+            "conceptual soundness",
+            "architecture",
+            "design",
+            "algorithm",
+            "model description",
+            "model details",
+            "estimator",
+            "hyperparameter",
+        ),
+        ("model", "training"),
+    ),
+    (("training", "pipeline", "tuning", "experiment"), ("training", "model", "mlflow")),
+    (
+        ("performance", "result", "metric", "evaluation", "accuracy", "benchmark", "testing"),
+        ("evaluation", "mlflow"),
+    ),
+    (("validation", "backtest", "cross-validation", "outcome analysis"), ("validation", "evaluation")),
+    (
+        ("deployment", "serving", "inference", "production", "api", "integration", "operational"),
+        ("deployment", "mlflow"),
+    ),
+    (("monitoring", "drift", "ongoing"), ("monitoring", "evaluation")),
+    (
+        ("limitation", "risk", "assumption", "weakness", "bias", "fairness", "compliance"),
+        ("risk", "validation"),
+    ),
+    (("troubleshoot", "faq", "known issue"), ("code", "deployment")),
+    (
+        (
+            "development guide",
+            "developer",
+            "contributing",
+            "setup",
+            "installation",
+            "usage",
+            "how to",
+            "reproduc",
+        ),
+        ("code", "training"),
+    ),
+    (
+        ("change log", "changelog", "version history", "release", "versions", "lineage", "governance"),
+        ("mlflow", "deployment"),
+    ),
+    (("appendix", "reference", "glossary", "code", "implementation"), ("code", "mlflow", "training")),
+]
+DEFAULT_TOPICS = ["overview", "model", "evaluation"]
+
+# Topics implied by an item's kind, so routing works even if a scanner left topics empty.
+KIND_TOPICS: dict[str, tuple[str, ...]] = {
+    "module": ("code",),
+    "class": ("code",),
+    "function": ("code",),
+    "import": ("code",),
+    "readme": ("overview", "code"),
+    "notebook_markdown": ("overview",),
+    "config": ("code", "training"),
+    "estimator": ("model",),
+    "param": ("model", "training"),
+    "fit": ("training",),
+    "split": ("validation", "data", "training"),
+    "cv": ("validation", "training"),
+    "metric": ("evaluation", "validation"),
+    "threshold": ("evaluation", "risk", "deployment"),
+    "preprocessing": ("features", "data"),
+    "feature": ("features", "data"),
+    "dropped_column": ("features", "data"),
+    "target": ("data", "features"),
+    "data_source": ("data",),
+    "seed": ("training", "validation"),
+    "mlflow_call": ("mlflow", "training"),
+    "hyperparameter_search": ("training", "validation"),
+    "entry_point": ("code", "overview", "training"),
+    "registered_model": ("model", "mlflow", "deployment", "overview"),
+    "model_version": ("model", "mlflow", "deployment", "overview", "evaluation"),
+    "alias": ("deployment", "mlflow", "model", "overview", "evaluation"),
+    "experiment": ("mlflow", "training"),
+    "run": ("training", "mlflow", "evaluation"),
+    "run_metric": ("evaluation", "mlflow"),
+    "run_param": ("model", "training"),
+    "run_tag": ("mlflow",),
+    "metric_history": ("evaluation", "training"),
+    "artifact": ("evaluation", "mlflow"),
+    "logged_model": ("model", "mlflow", "deployment"),
+    "feature_importance": ("features", "evaluation", "model"),
+}
+
+# What each topic's passage draws on, most important kind first: the kinds the offline writer
+# writes from and the kinds selection sends first (a section cannot do without them).
+TOPIC_KINDS: dict[str, tuple[str, ...]] = {
+    "overview": (
+        "readme",
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_metric",
+        "estimator",
+        "notebook_markdown",
+        "entry_point",
+    ),
+    "model": (
+        "estimator",
+        "param",
+        "config",
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_param",
+        "preprocessing",
+    ),
+    "data": (
+        "data_source",
+        "target",
+        "split",
+        "config",
+        "feature",
+        "dropped_column",
+        "preprocessing",
+        "run",
+        "run_param",
+        "run_metric",
+    ),
+    "features": ("feature", "dropped_column", "preprocessing", "artifact", "run", "target", "data_source"),
+    "training": (
+        "entry_point",
+        "fit",
+        "split",
+        "cv",
+        "seed",
+        "hyperparameter_search",
+        "config",
+        "experiment",
+        "run",
+    ),
+    "evaluation": (
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_metric",
+        "metric",
+        "threshold",
+        "config",
+        "artifact",
+    ),
+    "validation": (
+        "split",
+        "cv",
+        "config",
+        "metric",
+        "threshold",
+        "hyperparameter_search",
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_metric",
+    ),
+    "deployment": ("registered_model", "alias", "model_version", "threshold", "config", "entry_point", "run"),
+    "monitoring": (
+        "metric",
+        "threshold",
+        "config",
+        "registered_model",
+        "alias",
+        "model_version",
+        "run",
+        "run_metric",
+        "metric_history",
+    ),
+    "mlflow": ("registered_model", "alias", "model_version", "experiment", "run"),
+    "code": ("entry_point", "module", "config", "readme", "data_source", "estimator", "mlflow_call"),
+    "risk": ("threshold", "split", "cv", "config", "estimator", "run", "dropped_column"),
+}
+
+
+# ---------------------------------------------------------------------------- metrics
+# Headline metrics first: a document leads with discrimination, then accuracy-type scores.
+_METRIC_ORDER = (
+    "roc_auc",
+    "auc",
+    "accuracy",
+    "f1",
+    "precision",
+    "recall",
+    "log_loss",
+    "r2",
+    "rmse",
+    "mae",
+    "mse",
+    "mape",
+)
+_PREFIX_ORDER = ("test_", "val_", "valid_", "eval_", "holdout_", "", "cv_", "train_")
+
+
+def metric_rank(key: str) -> tuple[int, int, str]:
+    """Sort key putting headline metrics first (test_roc_auc, then cv_roc_auc, ..., n_rows last)."""
+    low = key.lower()
+    prefix = next(
+        (n for n, p in enumerate(_PREFIX_ORDER) if p and low.startswith(p)), _PREFIX_ORDER.index("")
+    )
+    base = low[len(_PREFIX_ORDER[prefix]) :]
+    metric = next((n for n, m in enumerate(_METRIC_ORDER) if base == m), 50)
+    return (metric, prefix, low)
+
+
+def section_topics(name: str, hint: str | None) -> list[str]:
+    """Evidence topics a section wants, most important first (name first, then hint)."""
+    topics: list[str] = []
+    for text in (name, hint or ""):
+        low = " " + text.lower().replace("_", " ") + " "
+        hits = []  # (position of the first keyword, table order, topics): earlier words lead
+        for order, (keywords, wanted) in enumerate(KEYWORD_TOPICS):
+            found = [p for p in (_word_at(low, k) for k in keywords) if p >= 0]
+            if found:
+                hits.append((min(found), order, wanted))
+        for _, _, wanted in sorted(hits):
+            topics.extend(t for t in wanted if t not in topics)
+        if text is name and not topics:
+            topics.extend(DEFAULT_TOPICS)
+    return topics
+
+
+def _word_at(text: str, keyword: str) -> int:
+    match = re.search(r"(?<![a-z])" + re.escape(keyword), text)
+    return match.start() if match else -1
+
+
+SETTING_TOPICS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"(test_size|train_size|stratify|holdout|validation_split)$", re.I), ("validation", "data")),
+    (re.compile(r"(cv|cv_folds|folds|n_splits)$", re.I), ("validation", "training")),
+    (re.compile(r"(random_state|seed)$", re.I), ("training", "validation")),
+    (re.compile(r"(thresh|cutoff)", re.I), ("evaluation", "risk", "deployment", "monitoring")),
+    (re.compile(r"(target|label)$", re.I), ("data",)),
+    (re.compile(r"(experiment|registered_model|model_name)", re.I), ("mlflow", "deployment")),
+]
+DATA_METRIC = re.compile(
+    r"(^|[._:])(n_rows|n_columns|n_samples|n_features|positive_rate|class_balance|rows)$"
+)
+
+
+def is_data_metric(key: str) -> bool:
+    """Row and column counts, class balance: they describe the data, not the model's quality."""
+    return bool(DATA_METRIC.search(key))
+
+
+def item_topics(item: EvidenceItem) -> set[str]:
+    topics = set(item.topics) | set(KIND_TOPICS.get(item.kind, ()))
+    if item.kind in ("run_metric", "run_param") and is_data_metric(item.id):
+        topics.add("data")  # row and column counts describe the data, not the model's quality
+    if item.kind in ("config", "param", "run_param"):
+        key = item.id.rsplit(":", 1)[-1]
+        for rx, extra in SETTING_TOPICS:
+            if rx.search(key):
+                topics.update(extra)  # a setting belongs where its name says (test_size: validation)
+    if item.source.kind == "code":
+        topics.add("code")  # code-oriented sections (appendix, developer guide) want every code fact
+    return topics
+
+
+# ------------------------------------------------------------------ feature importance
+_FI_ARTIFACT = "importance"
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def is_feature_importance(item: EvidenceItem) -> bool:
+    """A feature-importance item: its own kind, a ``:fi:`` id, or a logged importance JSON artifact."""
+    if item.kind == "feature_importance" or ":fi:" in item.id:
+        return True
+    return (
+        item.kind == "artifact"
+        and _FI_ARTIFACT in item.id.split(":art:", 1)[-1].lower()
+        and isinstance(item.value, dict)
+        and any(is_number(v) for v in item.value.values())
+    )
