@@ -17,9 +17,10 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import RGBColor
 
 from autodoc.errors import ConfigError
-from autodoc.render.docx import _custom_properties, render_docx
+from autodoc.render.docx import render_docx
 from autodoc.render.format import format_value
 from autodoc.render.text import citation_numbers, cited_numbers
+from autodoc.render.word.properties import custom_properties as _custom_properties
 from tests.support.builders.state import make_state
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -1,0 +1,1 @@
+"""The parts of the Word writer (`autodoc.render.docx.render_docx` puts them together)."""
