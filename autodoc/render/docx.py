@@ -38,6 +38,7 @@ from autodoc.render import styles as st
 from autodoc.render.charts import chart_pngs
 from autodoc.render.figures import caption_labels
 from autodoc.render.format import model_row
+from autodoc.render.measure import narrowest_text_pt
 from autodoc.render.text import (
     Span,
     citation_numbers,
@@ -78,6 +79,7 @@ def render_docx(state: DocumentState, template: str | None = None) -> bytes:
         charts=_render_charts(state),
         captions=caption_labels(state),
         text_width=_text_width(doc),
+        table_pt=_table_pt(doc),
     )
     _title_page(ctx, state)
     _contents(ctx, state)
@@ -123,6 +125,16 @@ def _text_width(doc: DocxDocument) -> int:
     except TypeError:  # a template section without page size or margins
         return MAX_FIGURE_WIDTH
     return width if width > Inches(2) else MAX_FIGURE_WIDTH
+
+
+def _table_pt(doc: DocxDocument) -> float:
+    """Tables fit the text width on A4 and on Letter portrait (whichever is narrower)."""
+    section = doc.sections[0]
+    text = _text_width(doc) / 12700
+    try:
+        return min(text, narrowest_text_pt(section.left_margin, section.right_margin))
+    except TypeError:  # a template section without margins
+        return text
 
 
 def _render_charts(state: DocumentState) -> dict[str, bytes]:

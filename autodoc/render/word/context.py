@@ -48,6 +48,7 @@ class Ctx:
     charts: dict[str, bytes]  # block id -> PNG
     captions: dict[str, str]  # block id -> "Table 3" / "Figure 2"
     text_width: int  # EMU between the margins of the first page section
+    table_pt: float  # width tables are laid out for: the text width on A4 or Letter, whichever is narrower
 
 
 def anchor(index: int) -> str:

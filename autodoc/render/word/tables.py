@@ -26,6 +26,7 @@ from autodoc.render.text import (
     cite_label,
 )
 from autodoc.render.word.context import Ctx, notice
+from autodoc.render.word.layout import lay_out
 
 MAX_FIGURE_WIDTH = Inches(6.3)  # charts and images: the text width, at most this
 
@@ -62,6 +63,12 @@ def simple_table(
 ) -> Table:
     """A table in the document's one table style, with a repeating bold header row."""
     width = max([len(columns), *(len(r) for r in rows)]) or 1
+    columns = [*columns, *[""] * (width - len(columns))]
+    if not widths:  # from the content: no header breaks mid-word, long cells get the room
+        layout = lay_out(columns, rows, numeric, ctx.table_pt)
+        columns, rows, numeric = layout.columns, layout.rows, layout.numeric
+        width = len(columns)
+        widths = tuple(w / 72 for w in layout.widths_pt)
     table = ctx.doc.add_table(rows=1 + len(rows), cols=width)
     if ctx.styles.table:
         table._tbl.tblStyle_val = ctx.doc.style_id(ctx.styles.table)
@@ -73,9 +80,8 @@ def simple_table(
         for c, text in enumerate(values[:width]):
             right = bool(numeric and c < len(numeric[r]) and numeric[r][c])
             _cell_text(cells[c], text, right=right)
-    if widths:
-        scale = ctx.text_width / Inches(sum(widths))
-        _set_widths(table, tuple(w * scale for w in widths))
+    scale = ctx.table_pt / 72 / sum(widths)
+    _set_widths(table, tuple(w * scale for w in widths))
     ctx.doc.add_paragraph(style=st.NOTE).paragraph_format.space_after = Pt(2)  # breathing room
     return table
 
@@ -95,7 +101,7 @@ def _header_row(ctx: Ctx, row, columns: list[str], width: int) -> None:
     header = OxmlElement("w:tblHeader")  # repeat on every page
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
-    for cell, name in zip(row.cells, [*columns, *[""] * (width - len(columns))], strict=False):
+    for cell, name in zip(row.cells, columns, strict=False):
         para = cell.paragraphs[0]
         para.add_run(name).bold = True
         if not ctx.styles.templated:

@@ -1,0 +1,89 @@
+"""Column widths from content, so no header breaks mid-word on A4 or Letter portrait.
+
+`lay_out` measures each column (its header's longest word in bold, its cells' text), gives
+every column at least what its longest word needs and shares the rest by how much text each
+holds. A table whose header words cannot all fit is transposed when it has few rows (a
+version-by-metric table becomes metric-by-version); otherwise its headers may wrap only after
+"_" or "." (never inside a part of a name).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from autodoc.render.measure import BREAK, CELL_PADDING_PT, longest_part_pt, text_pt
+
+MAX_TRANSPOSED_COLUMNS = 7  # a transposed table has one column per original row, plus the label
+_WANT_SHARE = 0.55  # no column asks for more than this share of the width for its text
+
+
+@dataclass
+class Layout:
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[list[bool]] | None
+    widths_pt: list[float]
+
+
+def lay_out(
+    columns: list[str], rows: list[list[str]], numeric: list[list[bool]] | None, avail_pt: float
+) -> Layout:
+    """Widths (in points, summing to `avail_pt`) for a table; transposed or wrap-marked when needed."""
+    if sum(_needs(columns, rows, avail_pt)) > avail_pt and 1 < len(rows) + 1 <= MAX_TRANSPOSED_COLUMNS:
+        columns, rows, numeric = transpose(columns, rows, numeric)
+    if sum(_needs(columns, rows, avail_pt)) > avail_pt:
+        columns = [wrap_marks(c) for c in columns]
+    needs = _needs(columns, rows, avail_pt)
+    wants = [max(n, w) for n, w in zip(needs, _wants(columns, rows, avail_pt), strict=True)]
+    return Layout(columns, rows, numeric, _share(needs, wants, avail_pt))
+
+
+def transpose(
+    columns: list[str], rows: list[list[str]], numeric: list[list[bool]] | None
+) -> tuple[list[str], list[list[str]], list[list[bool]] | None]:
+    """Rows become columns: the first column's values head the new columns."""
+    width = len(columns)
+    padded = [r + [""] * (width - len(r)) for r in rows]
+    new_columns = [columns[0], *(r[0] for r in padded)]
+    new_rows = [[columns[c], *(r[c] for r in padded)] for c in range(1, width)]
+    new_numeric = None
+    if numeric is not None:
+        flags = [n + [False] * (width - len(n)) for n in numeric]
+        new_numeric = [[False, *(f[c] for f in flags)] for c in range(1, width)]
+    return new_columns, new_rows, new_numeric
+
+
+def wrap_marks(header: str) -> str:
+    """Allow a header to wrap after "_" or "." (test_roc_auc -> test_|roc_|auc), never elsewhere."""
+    return re.sub(r"(?<=[_.])(?=\w)", BREAK, header)
+
+
+def _needs(columns: list[str], rows: list[list[str]], avail_pt: float) -> list[float]:
+    """Per column: the width its widest unbreakable piece needs (cell words past 40% of the page wrap)."""
+    out = []
+    for c, header in enumerate(columns):
+        cell = max((longest_part_pt(r[c]) for r in rows if c < len(r)), default=0.0)
+        out.append(max(longest_part_pt(header, bold=True), min(cell, avail_pt * 0.4)) + CELL_PADDING_PT)
+    return out
+
+
+def _wants(columns: list[str], rows: list[list[str]], avail_pt: float) -> list[float]:
+    """Per column: the width that shows its longest text on one line, within a share of the page."""
+    out = []
+    for c, header in enumerate(columns):
+        cell = max((text_pt(r[c]) for r in rows if c < len(r)), default=0.0)
+        full = max(text_pt(header, bold=True), cell) + CELL_PADDING_PT
+        out.append(min(full, avail_pt * _WANT_SHARE))
+    return out
+
+
+def _share(needs: list[float], wants: list[float], avail_pt: float) -> list[float]:
+    """Give each column its need, then the rest of the width in proportion to what it wants more."""
+    if sum(needs) >= avail_pt:
+        return [n * avail_pt / sum(needs) for n in needs]
+    if sum(wants) <= avail_pt:
+        return [w * avail_pt / sum(wants) for w in wants]
+    extra = [w - n for n, w in zip(needs, wants, strict=True)]
+    room = avail_pt - sum(needs)
+    return [n + room * e / sum(extra) for n, e in zip(needs, extra, strict=True)]
