@@ -315,6 +315,7 @@ class DocumentState(_Strict):
     evidence_items: dict[str, EvidenceItem] = Field(default_factory=dict)
     models_covered: list[dict[str, Any]] = Field(default_factory=list)  # name, versions, aliases
     notes: list[str] = Field(default_factory=list)  # e.g. "written by the offline writer"
+    lint: list[str] = Field(default_factory=list)  # the document check's findings on the last build
 
     def section(self, section_id: str) -> Section:
         for sec in self.sections:

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
+import pytest
 from docx import Document
 from docx.shared import Inches
 
+from autodoc import pipeline
+from autodoc.cli.main import main
 from autodoc.document import Block, Cell, TableContent, TablePlan, TableSource
+from autodoc.progress import Progress
 from autodoc.render.docx import render_docx
 from autodoc.render.lint import lint_docx
 from autodoc.render.word.layout import lay_out
+from autodoc.settings import Settings
+from autodoc.spec import load_spec
 from tests.support.builders.state import make_state
 
 LONG = (
@@ -126,3 +134,35 @@ def test_layout_transposes_a_short_table_whose_headers_cannot_fit():
     assert layout.columns == ["Version", "1", "2"]
     assert layout.rows[0] == ["a_very_long_metric_name_0", "0.9", "0.8"]
     assert abs(sum(layout.widths_pt) - 415) < 0.01
+
+
+@pytest.fixture(scope="module")
+def demo_docx(demo_store_uri: str, demo_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo document, built offline from the repository's doc_spec.yaml like `autodoc demo`."""
+    out = tmp_path_factory.mktemp("lint_demo")
+    spec = load_spec(str(Path(__file__).resolve().parents[1] / "doc_spec.yaml"))
+    settings = Settings(code_root=str(demo_project), mlflow_uri=demo_store_uri, output_dir=str(out))
+    pipeline.generate(spec, settings, Progress())
+    return out / "model_documentation.docx"
+
+
+@pytest.mark.slow
+def test_the_demo_document_passes_the_checks_a_validator_runs_first(
+    demo_docx: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["lint", str(demo_docx)])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].startswith(str(demo_docx))
+    rules = {line.split(":", 1)[0] for line in lines[:-1]}
+    assert not rules & {"header", "markup", "empty", "caption"}, lines
+    assert code == (1 if rules else 0)
+    report = json.loads((demo_docx.parent / "run_report.json").read_text())
+    assert len(report["document_check"]) == len(lines) - 1  # every build runs the same check
+    assert "## Document check" in (demo_docx.parent / "run_report.md").read_text()
+
+
+def test_lint_names_a_file_that_is_not_a_word_document(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "notes.docx"
+    bad.write_text("not a zip")
+    assert main(["lint", str(bad)]) == 2
+    assert "notes.docx is not a Word document" in capsys.readouterr().err

@@ -7,6 +7,7 @@
     autodoc check --cache CACHE                 is the document still current? (exit 0/1/2)
     autodoc questions --spec SPEC               what only people know, as a questionnaire
     autodoc diff OLD_CACHE NEW_CACHE            a redline of two document versions
+    autodoc lint DOC.docx                       the document check a validator would run
 
 A subcommand is a module `autodoc/cli/<name>.py` with `command(argv) -> int`, listed in
 `COMMANDS` (imported only when used, so `autodoc --help` stays fast).
@@ -34,6 +35,7 @@ COMMANDS = {
     "check": "check",
     "questions": "questions",
     "diff": "diff",
+    "lint": "lint",
 }
 
 

@@ -156,6 +156,7 @@ def build(
 ) -> Outputs:
     """Render the Word document (and notebook) and write every output atomically."""
     from autodoc.render.docx import render_docx
+    from autodoc.render.lint import lint_docx
 
     progress = progress or Progress()
     t0 = time.monotonic()
@@ -171,7 +172,9 @@ def build(
     cache_file = cache.cache_path(out_dir)
     snapshot = check_hooks.before_render(state, evidence, cache_file) if evidence is not None else None
     outputs.docx = docx_path(settings)
-    write_output(outputs.docx, render_docx(state, settings.docx_template))
+    docx_bytes = render_docx(state, settings.docx_template)
+    write_output(outputs.docx, docx_bytes)
+    state.lint = [f.line() for f in lint_docx(docx_bytes)]  # what a validator would send back
     progress.advance("building", "Word document")
     if settings.notebook if notebook is None else notebook:
         from autodoc.render.notebook import render_notebook

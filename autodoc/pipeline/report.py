@@ -52,6 +52,7 @@ def run_report(state: DocumentState) -> dict[str, Any]:
             "records": egress,
         },
         "notes": list(state.notes),
+        "document_check": list(state.lint),
         "exit_code": 1 if state.flagged() or state.failed() else 0,
     }
 
@@ -117,6 +118,8 @@ def report_markdown(state: DocumentState) -> str:
     out += [
         f"- {f['number']} `{f['block'] or f['section']}`: {_cell(f['error'])}" for f in rep["failures"]
     ] or ["None."]
+    out += ["", f"## Document check ({len(rep['document_check'])})", ""]
+    out += [f"- {_cell(line)}" for line in rep["document_check"]] or ["None: autodoc lint found nothing."]
     out += egress_markdown(rep["egress"])
     return "\n".join(out) + "\n"
 
