@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from docx import Document
 from docx.oxml.ns import qn
 
-from autodoc.render.measure import BREAK, CELL_PADDING_PT, longest_part_pt, narrowest_text_pt
+from autodoc.render.measure import BODY_PT, BREAK, CELL_PADDING_PT, longest_part_pt, narrowest_text_pt
 
 RULES = ("repeated", "markup", "code", "cut", "empty", "caption", "header")
 REPEAT_WORDS = 20
@@ -161,8 +161,9 @@ class _Walker:
         for cell, width in zip(cells, widths, strict=False):
             text = "".join(t.text or "" for t in cell.iter(qn("w:t")))
             room = width * scale - CELL_PADDING_PT
+            size = _run_size(cell)
             for word in text.split():
-                if longest_part_pt(word, bold=True) > room + 0.01:
+                if longest_part_pt(word, bold=True, size=size) > room + 0.01:
                     shown = word.replace(BREAK, "")
                     self.add("header", f"the header word \u201c{shown}\u201d is wider than its column", where)
 
@@ -186,6 +187,12 @@ def _is_caption(style: str) -> bool:
 def _cites(caption: str) -> bool:
     """A caption names its source: a citation label or the word "source"."""
     return bool(_CITATION.search(caption)) or "source" in caption.lower()
+
+
+def _run_size(cell) -> float:
+    """The font size of a cell's first run (half-points in w:sz), else the body size."""
+    node = cell.find(".//" + qn("w:rPr") + "/" + qn("w:sz"))
+    return int(node.get(qn("w:val"))) / 2 if node is not None else BODY_PT
 
 
 def _grid_widths_pt(tbl) -> list[float]:

@@ -30,10 +30,10 @@ def text_pt(text: str, *, bold: bool = False, size: float = BODY_PT) -> float:
     return ems * size * (1.03 if bold else 1.0)
 
 
-def longest_part_pt(text: str, *, bold: bool = False) -> float:
+def longest_part_pt(text: str, *, bold: bool = False, size: float = BODY_PT) -> float:
     """The widest piece of `text` that cannot wrap (a word, or a part of one between break marks)."""
     parts = [p for w in text.split() for p in w.split(BREAK)]
-    return max((text_pt(p, bold=bold) for p in parts), default=0.0)
+    return max((text_pt(p, bold=bold, size=size) for p in parts), default=0.0)
 
 
 def narrowest_text_pt(left_margin_emu: int, right_margin_emu: int) -> float:

@@ -3,8 +3,9 @@
 `lay_out` measures each column (its header's longest word in bold, its cells' text), gives
 every column at least what its longest word needs and shares the rest by how much text each
 holds. A table whose header words cannot all fit is transposed when it has few rows (a
-version-by-metric table becomes metric-by-version); otherwise its headers may wrap only after
-"_" or "." (never inside a part of a name).
+version-by-metric table becomes metric-by-version); otherwise its header row is set smaller
+(down to 8 pt), and only if that is not enough may its headers wrap after "_" or "." (never
+inside a part of a name).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from autodoc.render.measure import BREAK, CELL_PADDING_PT, longest_part_pt, text_pt
+from autodoc.render.measure import BODY_PT, BREAK, CELL_PADDING_PT, longest_part_pt, text_pt
 
+HEADER_SIZES = (BODY_PT, 9.5, 8.5, 8.0)
 MAX_TRANSPOSED_COLUMNS = 7  # a transposed table has one column per original row, plus the label
+_SLACK_PT = 1.5  # widths are stored in twips and fonts differ slightly between Word and LibreOffice
 _WANT_SHARE = 0.55  # no column asks for more than this share of the width for its text
 
 
@@ -24,6 +27,7 @@ class Layout:
     rows: list[list[str]]
     numeric: list[list[bool]] | None
     widths_pt: list[float]
+    header_pt: float = BODY_PT
 
 
 def lay_out(
@@ -32,11 +36,13 @@ def lay_out(
     """Widths (in points, summing to `avail_pt`) for a table; transposed or wrap-marked when needed."""
     if sum(_needs(columns, rows, avail_pt)) > avail_pt and 1 < len(rows) + 1 <= MAX_TRANSPOSED_COLUMNS:
         columns, rows, numeric = transpose(columns, rows, numeric)
-    if sum(_needs(columns, rows, avail_pt)) > avail_pt:
+    size = next((s for s in HEADER_SIZES if sum(_needs(columns, rows, avail_pt, s)) <= avail_pt), None)
+    if size is None:
+        size = HEADER_SIZES[-1]
         columns = [wrap_marks(c) for c in columns]
-    needs = _needs(columns, rows, avail_pt)
-    wants = [max(n, w) for n, w in zip(needs, _wants(columns, rows, avail_pt), strict=True)]
-    return Layout(columns, rows, numeric, _share(needs, wants, avail_pt))
+    needs = _needs(columns, rows, avail_pt, size)
+    wants = [max(n, w) for n, w in zip(needs, _wants(columns, rows, avail_pt, size), strict=True)]
+    return Layout(columns, rows, numeric, _share(needs, wants, avail_pt), size)
 
 
 def transpose(
@@ -59,21 +65,22 @@ def wrap_marks(header: str) -> str:
     return re.sub(r"(?<=[_.])(?=\w)", BREAK, header)
 
 
-def _needs(columns: list[str], rows: list[list[str]], avail_pt: float) -> list[float]:
+def _needs(columns: list[str], rows: list[list[str]], avail_pt: float, size: float = BODY_PT) -> list[float]:
     """Per column: the width its widest unbreakable piece needs (cell words past 40% of the page wrap)."""
     out = []
     for c, header in enumerate(columns):
         cell = max((longest_part_pt(r[c]) for r in rows if c < len(r)), default=0.0)
-        out.append(max(longest_part_pt(header, bold=True), min(cell, avail_pt * 0.4)) + CELL_PADDING_PT)
+        head = longest_part_pt(header, bold=True, size=size)
+        out.append(max(head, min(cell, avail_pt * 0.4)) + CELL_PADDING_PT + _SLACK_PT)
     return out
 
 
-def _wants(columns: list[str], rows: list[list[str]], avail_pt: float) -> list[float]:
+def _wants(columns: list[str], rows: list[list[str]], avail_pt: float, size: float) -> list[float]:
     """Per column: the width that shows its longest text on one line, within a share of the page."""
     out = []
     for c, header in enumerate(columns):
         cell = max((text_pt(r[c]) for r in rows if c < len(r)), default=0.0)
-        full = max(text_pt(header, bold=True), cell) + CELL_PADDING_PT
+        full = max(text_pt(header, bold=True, size=size), cell) + CELL_PADDING_PT
         out.append(min(full, avail_pt * _WANT_SHARE))
     return out
 

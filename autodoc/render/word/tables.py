@@ -21,6 +21,7 @@ from autodoc.document import (
 from autodoc.render import styles as st
 from autodoc.render.figures import image_bytes
 from autodoc.render.format import format_cell, is_numeric
+from autodoc.render.measure import BODY_PT
 from autodoc.render.text import (
     block_citations,
     cite_label,
@@ -64,17 +65,19 @@ def simple_table(
     """A table in the document's one table style, with a repeating bold header row."""
     width = max([len(columns), *(len(r) for r in rows)]) or 1
     columns = [*columns, *[""] * (width - len(columns))]
+    header_pt = None
     if not widths:  # from the content: no header breaks mid-word, long cells get the room
         layout = lay_out(columns, rows, numeric, ctx.table_pt)
         columns, rows, numeric = layout.columns, layout.rows, layout.numeric
         width = len(columns)
         widths = tuple(w / 72 for w in layout.widths_pt)
+        header_pt = layout.header_pt if layout.header_pt < BODY_PT else None
     table = ctx.doc.add_table(rows=1 + len(rows), cols=width)
     if ctx.styles.table:
         table._tbl.tblStyle_val = ctx.doc.style_id(ctx.styles.table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     all_rows = table.rows
-    _header_row(ctx, all_rows[0], columns, width)
+    _header_row(ctx, all_rows[0], columns, header_pt)
     for r, values in enumerate(rows):
         cells = all_rows[r + 1].cells
         for c, text in enumerate(values[:width]):
@@ -96,14 +99,17 @@ def _set_widths(table: Table, widths: tuple[float, ...]) -> None:
             cell.width = Inches(width)
 
 
-def _header_row(ctx: Ctx, row, columns: list[str], width: int) -> None:
+def _header_row(ctx: Ctx, row, columns: list[str], size: float | None) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")  # repeat on every page
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
     for cell, name in zip(row.cells, columns, strict=False):
         para = cell.paragraphs[0]
-        para.add_run(name).bold = True
+        run = para.add_run(name)
+        run.bold = True
+        if size:
+            run.font.size = Pt(size)
         if not ctx.styles.templated:
             _shade(cell, st.HEADER_FILL)
 
