@@ -11,7 +11,8 @@ import pytest
 from autodoc.document import ChartPlan, ImagePlan, ListPlan, NarrativePlan, PlanReply, Section, TablePlan
 from autodoc.evidence import EvidenceStore
 from autodoc.llm.base import PlanTask, WriteTask
-from autodoc.llm.offline.writer import plan_section, write_block
+from autodoc.llm.offline.planner import plan_section
+from autodoc.llm.offline.writer import write_block
 from autodoc.plan.request import task_fields
 from autodoc.plan.select import image_ids, missing_for, select_evidence, table_kinds
 from autodoc.write.fill import fill_chart, fill_image, fill_table, validate_plan

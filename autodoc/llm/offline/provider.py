@@ -32,9 +32,10 @@ class OfflineProvider:
                 "the request carries no structured task"
             )
         started = time.monotonic()
-        from autodoc.llm.offline import writer as offline  # lazy: only the offline provider needs the writer
+        from autodoc.llm.offline.planner import plan_section  # lazy: only the offline provider needs them
+        from autodoc.llm.offline.writer import write_block
 
-        parsed = offline.plan_section(task) if isinstance(task, PlanTask) else offline.write_block(task)
+        parsed = plan_section(task) if isinstance(task, PlanTask) else write_block(task)
         return LLMResponse(
             parsed=parsed, raw_text=parsed.model_dump_json(), seconds=time.monotonic() - started
         )

@@ -1,0 +1,134 @@
+"""The offline writer's view of a task's evidence: models, versions, runs, metrics and code facts."""
+
+from __future__ import annotations
+
+from autodoc.evidence import EvidenceItem
+from autodoc.plan.select import item_key
+from autodoc.plan.topics import (
+    metric_rank,
+)
+
+
+def run_eid(item_id: str) -> str | None:
+    return ":".join(item_id.split(":")[:2]) if item_id.startswith("r:") else None
+
+
+class Facts:
+    """The task's evidence with the lookups a writer needs."""
+
+    def __init__(self, items: list[EvidenceItem]) -> None:
+        seen: set[str] = set()
+        self.items = [i for i in items if not (i.id in seen or seen.add(i.id))]  # type: ignore[func-returns-value]
+        self.by_id = {i.id: i for i in self.items}
+        self.used: set[str] = set()  # ids already written about (each fact once per block)
+
+    def kind(self, *kinds: str, live: bool | None = True) -> list[EvidenceItem]:
+        """Items of the kinds; `live=True` skips legacy code, `False` keeps only it, None keeps all."""
+        out = [i for i in self.items if i.kind in kinds]
+        if live is True:
+            return [i for i in out if i.live is not False]
+        if live is False:
+            return [i for i in out if i.live is False]
+        return out
+
+    def fresh(self, items: list[EvidenceItem]) -> list[EvidenceItem]:
+        out = [i for i in items if i.id not in self.used]
+        self.used.update(i.id for i in out)
+        return out
+
+    def models(self) -> list[EvidenceItem]:
+        return self.kind("registered_model", live=None)
+
+    def model_names(self, only: str | None = None) -> list[str]:
+        """Registered models the evidence shows (from their items or their versions' items)."""
+        if only:
+            return [only]
+        names = [str(m.value or m.id[2:]) for m in self.models()]
+        for mv in self.kind("model_version", live=None):
+            if _model_of(mv) not in names:
+                names.append(_model_of(mv))
+        return names
+
+    def versions(self, model: str) -> list[EvidenceItem]:
+        return [i for i in self.kind("model_version", live=None) if _model_of(i) == model]
+
+    def alias_of(self, mv: EvidenceItem) -> list[str]:
+        aliases = mv.attrs.get("aliases")
+        names = [str(a) for a in aliases] if isinstance(aliases, list) else []
+        for al in self.kind("alias", live=None):
+            if al.attrs.get("model") == _model_of(mv) and str(al.value) == version_of(mv):
+                names.append(str(al.attrs.get("alias") or al.id.rsplit("@", 1)[-1]))
+        return sorted(set(names))
+
+    def primary_version(self, model: str) -> EvidenceItem | None:
+        versions = self.versions(model)
+        for alias in ("champion", "production", "prod", "best"):
+            hit = next((v for v in versions if alias in self.alias_of(v)), None)
+            if hit:
+                return hit
+        hit = next((v for v in versions if self.alias_of(v)), None)
+        return hit or (max(versions, key=lambda v: version_number(version_of(v))) if versions else None)
+
+    def run_of_version(self, mv: EvidenceItem) -> str | None:
+        """Evidence id (r:<run8>) of the run behind a version, if that run is in the evidence."""
+        run_id = mv.attrs.get("run_id") or mv.source.run_id
+        if not run_id:
+            return None
+        for item in self.items:
+            if item.id.startswith("r:") and (
+                item.attrs.get("run_id") == run_id or item.source.run_id == run_id
+            ):
+                return run_eid(item.id)
+        return None
+
+    def run_item(self, run8: str) -> EvidenceItem | None:
+        return self.by_id.get(run8)
+
+    def run_name(self, run8: str) -> str:
+        item = self.by_id.get(run8)
+        name = item.attrs.get("run_name") if item else None
+        if not name:
+            name = next(
+                (
+                    i.attrs.get("run_name")
+                    for i in self.items
+                    if i.id.startswith(run8 + ":") and i.attrs.get("run_name")
+                ),
+                None,
+            )
+        return str(name or run8[2:])
+
+    def metrics(self, run8: str) -> list[EvidenceItem]:
+        found = [i for i in self.items if i.id.startswith(run8 + ":metric:")]
+        return sorted(found, key=lambda m: metric_rank(item_key(m)))
+
+    def params(self, run8: str) -> list[EvidenceItem]:
+        return [i for i in self.items if i.id.startswith(run8 + ":param:")]
+
+    def owned_params(self, owner: EvidenceItem) -> list[EvidenceItem]:
+        prefix = owner.id.rsplit(":", 2)[0] + ":"
+        return [
+            i
+            for i in self.items
+            if i.kind == "param"
+            and (
+                i.attrs.get("owner") == owner.id
+                or (
+                    not i.attrs.get("owner")
+                    and i.id.startswith(prefix + "param:")
+                    and owner.kind == "estimator"
+                )
+            )
+        ]
+
+
+def _model_of(mv: EvidenceItem) -> str:
+    return str(mv.attrs.get("model") or mv.source.model_name or mv.id.split(":")[1])
+
+
+def version_of(mv: EvidenceItem) -> str:
+    return str(mv.source.model_version or mv.id.rsplit(":", 1)[-1])
+
+
+def version_number(text: str) -> int:
+    return int(text) if text.isdigit() else -1

@@ -1,0 +1,221 @@
+"""The offline planner: a fixed plan per section.
+
+A narrative, then the tables, charts and images its data serves. The LLM path may use
+`plan_section` as its fallback plan."""
+
+from __future__ import annotations
+
+from autodoc.document import (
+    ChartPlan,
+    ImagePlan,
+    NarrativePlan,
+    PlanReply,
+    SeriesSource,
+    TablePlan,
+    TableSource,
+)
+from autodoc.evidence import EvidenceItem
+from autodoc.llm.base import PlanTask
+from autodoc.llm.offline.facts import run_eid
+from autodoc.plan.select import item_key
+from autodoc.plan.topics import (
+    TOPIC_KINDS,
+    is_feature_importance,
+    metric_rank,
+    section_topics,
+)
+
+_NARRATIVE_IDS = 40
+
+
+def plan_section(task: PlanTask) -> PlanReply:
+    """A fixed plan per section: a narrative, then the tables/charts/images its data serves."""
+    topics = section_topics(task.section_name, task.hint)
+    primary = topics[0] if topics else "overview"
+    narrative = NarrativePlan(
+        guidance=_guidance(task, primary), evidence_ids=_narrative_ids(task.evidence, primary)
+    )
+    blocks: list = [narrative, *_extra_blocks(task, primary)]
+    return PlanReply(blocks=blocks[:5])
+
+
+def _guidance(task: PlanTask, primary: str) -> str:
+    text = f"Describe {task.heading} from the evidence ({primary})."
+    if task.hint:
+        text += " Hint: " + " ".join(task.hint.split())[:400]
+    return text
+
+
+def _narrative_ids(items: list[EvidenceItem], primary: str) -> list[str]:
+    """The items the narrative should draw on: the primary topic's kinds first, in order."""
+    kinds = TOPIC_KINDS.get(primary, ())
+    rank = {k: n for n, k in enumerate(kinds)}
+    wanted = [i for i in items if i.kind in rank and i.attrs.get("owner_kind") != "argparse"]
+    wanted.sort(key=lambda i: (rank[i.kind], metric_rank(item_key(i)) if i.kind == "run_metric" else ()))
+    per_kind: dict[str, int] = {}
+    out = []
+    for item in wanted:  # a few of each kind, so one kind (run metrics) cannot crowd out the rest
+        per_kind[item.kind] = per_kind.get(item.kind, 0) + 1
+        if per_kind[item.kind] <= _PER_KIND:
+            out.append(item.id)
+    return out[:_NARRATIVE_IDS]
+
+
+_PER_KIND = 12
+
+
+def _extra_blocks(task: PlanTask, primary: str) -> list:
+    kinds = set(task.table_kinds)
+    models = _models(task)
+    out: list = []
+    if primary == "model":
+        if task.model and "model_params" in kinds:
+            out.append(
+                TablePlan(
+                    title=f"Parameters of {task.model}",
+                    source=TableSource(kind="model_params", model=task.model),
+                )
+            )
+        elif "estimators" in kinds:
+            out.append(
+                TablePlan(title="Estimators constructed in the code", source=TableSource(kind="estimators"))
+            )
+    elif primary == "evaluation":
+        out += _evaluation_blocks(task, kinds, models)
+    elif primary == "validation":
+        ids = _ids_of(task.evidence, ("split", "cv", "hyperparameter_search", "threshold"))
+        if ids and "code_facts" in kinds:
+            out.append(
+                TablePlan(
+                    title="Validation steps found in the code",
+                    source=TableSource(kind="code_facts", evidence_ids=ids[:20]),
+                )
+            )
+    elif primary in ("data", "features"):
+        want = (
+            ("data_source", "target", "split", "dropped_column")
+            if primary == "data"
+            else ("feature", "preprocessing", "dropped_column")
+        )
+        ids = _ids_of(task.evidence, want)
+        if ids and "code_facts" in kinds:
+            out.append(
+                TablePlan(
+                    title=f"{task.heading}: facts from the code",
+                    source=TableSource(kind="code_facts", evidence_ids=ids[:30]),
+                )
+            )
+        fi = [i for i in task.evidence if is_feature_importance(i)]
+        if primary == "features" and fi:
+            out.append(
+                ChartPlan(
+                    title="Logged feature importance",
+                    series=SeriesSource(
+                        kind="feature_importance", model=task.model, run_id=run_eid(fi[0].id)
+                    ),
+                )
+            )
+    elif primary == "training":
+        exp = next((i.id for i in task.evidence if i.kind == "experiment"), None)
+        if "experiment_runs" in kinds:  # no experiment named: the filler uses the only one, or says so
+            out.append(
+                TablePlan(
+                    title="MLflow runs",
+                    source=TableSource(
+                        kind="experiment_runs", experiment=exp[2:] if exp else None, model=task.model
+                    ),
+                )
+            )
+    elif primary in ("deployment", "mlflow") and "model_versions" in kinds:
+        for name in ([task.model] if task.model else models)[:4]:
+            out.append(
+                TablePlan(title=f"Versions of {name}", source=TableSource(kind="model_versions", model=name))
+            )
+    elif primary == "risk" and "code_facts" in kinds:
+        ids = _ids_of(task.evidence, ("threshold", "split", "cv"))
+        if ids:
+            out.append(
+                TablePlan(
+                    title="Settings that bound the model's use",
+                    source=TableSource(kind="code_facts", evidence_ids=ids[:20]),
+                )
+            )
+    return out
+
+
+def _evaluation_blocks(task: PlanTask, kinds: set[str], models: list[str]) -> list:
+    metric = _main_metric(task.evidence)
+    out: list = []
+    if task.model:
+        if "metric_across_versions" in kinds:
+            out.append(
+                TablePlan(
+                    title=f"Metrics of {task.model} by version",
+                    source=TableSource(kind="metric_across_versions", model=task.model),
+                )
+            )
+            if metric and _version_count(task) >= 2:
+                out.append(
+                    ChartPlan(
+                        title=f"{metric} of {task.model} by version",
+                        series=SeriesSource(kind="metric_across_versions", model=task.model, metric=metric),
+                    )
+                )
+        if "model_versions" in kinds:
+            out.append(
+                TablePlan(
+                    title=f"Versions of {task.model}",
+                    source=TableSource(kind="model_versions", model=task.model),
+                )
+            )
+        images = sorted(task.image_ids, key=lambda i: ("roc" not in i.lower(), i))
+        if images:
+            out.append(ImagePlan(title=_image_title(images[0]), artifact_id=images[0]))
+        return out
+    if "metric_across_models" in kinds:
+        out.append(TablePlan(title="Metrics by model", source=TableSource(kind="metric_across_models")))
+        if metric:
+            out.append(
+                ChartPlan(
+                    title=f"{metric} by model",
+                    series=SeriesSource(kind="metric_across_models", metric=metric),
+                )
+            )
+    elif "metric_across_versions" in kinds and models:
+        out.append(
+            TablePlan(
+                title=f"Metrics of {models[0]} by version",
+                source=TableSource(kind="metric_across_versions", model=models[0]),
+            )
+        )
+    return out
+
+
+_ACRONYMS = {"roc": "ROC", "auc": "AUC", "pr": "PR", "shap": "SHAP", "ks": "KS"}
+
+
+def _image_title(artifact_id: str) -> str:
+    name = artifact_id.rsplit("/", 1)[-1].rsplit(":", 1)[-1].rsplit(".", 1)[0]
+    words = [_ACRONYMS.get(w.lower(), w) for w in name.replace("_", " ").replace("-", " ").split()]
+    title = " ".join(words)
+    return (title[:1].upper() + title[1:]) if title else "Logged plot"
+
+
+def _models(task: PlanTask) -> list[str]:
+    return [i.id[2:] for i in task.evidence if i.kind == "registered_model" and i.id.startswith("m:")]
+
+
+def _version_count(task: PlanTask) -> int:
+    """How many versions (or runs with metrics) of the subsection's model the evidence shows."""
+    versions = sum(1 for i in task.evidence if i.id.startswith(f"mv:{task.model}:"))
+    runs = {run_eid(i.id) for i in task.evidence if i.kind == "run_metric"}
+    return max(versions, len(runs))
+
+
+def _main_metric(items: list[EvidenceItem]) -> str | None:
+    keys = sorted({item_key(i) for i in items if i.kind == "run_metric"}, key=metric_rank)
+    return keys[0] if keys else None
+
+
+def _ids_of(items: list[EvidenceItem], kinds: tuple[str, ...]) -> list[str]:
+    return [i.id for i in items if i.kind in kinds]

@@ -1,0 +1,276 @@
+"""Value wording and the passages several sections share (purpose, registry, model summary, estimators...)."""
+
+from __future__ import annotations
+
+import re
+
+from autodoc.evidence import EvidenceItem
+from autodoc.llm.offline.facts import Facts, version_of
+from autodoc.plan.select import item_key
+from autodoc.plan.topics import (
+    is_data_metric,
+)
+
+
+def para(*sentences: str) -> str:
+    return " ".join(s for s in sentences if s)
+
+
+def fmt(value: object) -> str:
+    """A value as prose: floats rounded to 4 decimals (grounding accepts the rounding)."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, float):
+        if value != 0 and abs(value) < 0.001:
+            return f"{value:.3g}"
+        if abs(value) >= 1000:
+            return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {fmt(v)}" for k, v in list(value.items())[:8])
+    if isinstance(value, list):
+        shown = ", ".join(fmt(v) for v in value[:8])
+        return shown + (", …" if len(value) > 8 else "")
+    return code_span(str(value))
+
+
+def num(value: object) -> str:
+    """A numeric string param ("0.1") as a number, anything else via `fmt`."""
+    if isinstance(value, str):
+        try:
+            return fmt(float(value)) if re.fullmatch(r"-?\d+\.\d+(e-?\d+)?", value) else code_span(value)
+        except ValueError:
+            return code_span(value)
+    return fmt(value)
+
+
+def code_span(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > 80:
+        text = text[:77] + "…"
+    return (
+        f"`{text}`"
+        if re.fullmatch(r"[\w./:\-\[\]]+", text) and not re.fullmatch(r"-?\d+(\.\d+)?", text)
+        else text
+    )
+
+
+def cite(*items: EvidenceItem) -> str:
+    return " ".join(f"[[{i.id}]]" for i in items)
+
+
+def code_where(item: EvidenceItem) -> str:
+    src = item.source
+    if src.kind != "code" or not src.path:
+        return ""
+    where = f"`{src.path}`"
+    if src.cell is not None:
+        where += f", cell {src.cell}"
+    if src.line_start and src.line_start > 1:
+        where += f", line {src.line_start}"
+    return where
+
+
+def join_words(parts: list[str]) -> str:
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def sentences(text: str | None, limit: int = 2) -> str | None:
+    """The first sentences of a text, without Markdown headings or code fences."""
+    if not text:
+        return None
+    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith(("#", "```", "- ", "* ", "|"))]
+    clean = " ".join(" ".join(lines).replace("`", "").split())
+    found = re.findall(r".+?[.!?](?=\s|$)", clean)
+    out = " ".join(f.strip() for f in found[:limit]) if found else clean[:300]
+    return out if len(out) >= 15 else None
+
+
+def metric_phrase(metrics: list[EvidenceItem], limit: int = 4) -> str:
+    return join_words([f"{item_key(m)} {fmt(m.value)} {cite(m)}" for m in metrics[:limit]])
+
+
+def headline(metrics: list[EvidenceItem]) -> list[EvidenceItem]:
+    """Quality metrics only (no row counts), headline first."""
+    return [m for m in metrics if not is_data_metric(item_key(m)) and isinstance(m.value, int | float)]
+
+
+def purpose(f: Facts) -> str:
+    # the README nearest the root speaks for the project; a notebook only for itself
+    docs = sorted(
+        f.kind("readme", "notebook_markdown", live=None),
+        key=lambda i: (i.kind != "readme", (i.source.path or "").count("/"), i.source.line_start or 0),
+    )
+    for item in docs[:3]:
+        text = sentences(item.text)
+        if text:
+            f.used.add(item.id)
+            who = (
+                "The project README"
+                if item.kind == "readme"
+                else f"The notebook {code_span(item.source.path or '')}"
+            )
+            return f"{who} describes its purpose: \u201c{text}\u201d {cite(item)}"
+    return ""
+
+
+def registry(f: Facts, describe: bool = True) -> list[str]:
+    out = []
+    for m in f.fresh(f.models()):
+        name = str(m.value or m.id[2:])
+        sentence = f"The model {code_span(name)} is registered in MLflow {cite(m)}."
+        desc = m.text or (m.attrs.get("description") if isinstance(m.attrs.get("description"), str) else None)
+        if describe and desc:
+            sentence += (
+                f" Its registry description reads: \u201c{' '.join(str(desc).split())[:400]}\u201d {cite(m)}"
+            )
+        out.append(sentence)
+    return out
+
+
+def model_summary(f: Facts, model: str, limit: int = 4) -> str:
+    """The primary version of a model, the run behind it and its headline metrics."""
+    mv = f.primary_version(model)
+    if mv is None:
+        return ""
+    f.used.add(mv.id)
+    aliases = f.alias_of(mv)
+    alias_items = [
+        a
+        for a in f.kind("alias", live=None)
+        if a.attrs.get("model") == model and str(a.value) == version_of(mv)
+    ]
+    f.used.update(a.id for a in alias_items)
+    ver = f"version {version_of(mv)} {cite(mv)}"
+    lead = (
+        f"For {code_span(model)}, the alias {join_words([code_span(a) for a in aliases])} points to {ver}"
+        if aliases
+        else f"The latest version of {code_span(model)} is {ver}"
+    )
+    run8 = f.run_of_version(mv)
+    if run8 is None:
+        return lead + "."
+    run = f.run_item(run8)
+    lead += f", trained in the MLflow run {code_span(f.run_name(run8))}" + (f" {cite(run)}" if run else "")
+    if run:
+        f.used.add(run.id)
+    metrics = f.fresh(headline(f.metrics(run8)))
+    if metrics:
+        lead += f", which logged {metric_phrase(metrics, limit)}"
+    return lead + "."
+
+
+def estimators(f: Facts, with_settings: bool) -> list[str]:
+    out = []
+    seen: set[str] = set()
+    for est in f.fresh(f.kind("estimator")):
+        name = str(est.value or est.label)
+        if name in seen and not with_settings:
+            continue
+        seen.add(name)
+        sentence = f"The code constructs {code_span(name)} at {code_where(est)} {cite(est)}"
+        params = f.fresh(f.owned_params(est)) if with_settings else []
+        literal = [p for p in params if p.value is not None]
+        from_expr = [p for p in params if p.value is None and p.attrs.get("expr")]
+        if literal:
+            sentence += ", with " + join_words(
+                [f"{item_key(p)} = {fmt(p.value)} {cite(p)}" for p in literal[:8]]
+            )
+        if from_expr:
+            sentence += ("; " if literal else ", with ") + join_words(
+                [f"{item_key(p)} set from {code_span(str(p.attrs['expr']))} {cite(p)}" for p in from_expr[:8]]
+            )
+        out.append(sentence + ".")
+    return out
+
+
+def legacy(f: Facts) -> str:
+    items = f.fresh(f.kind("estimator", "fit", "data_source", "split", "module", live=False))
+    if not items:
+        return ""
+    parts = join_words(
+        [f"{code_span(str(i.value or i.label))} at {code_where(i)} {cite(i)}" for i in items[:4]]
+    )
+    return (
+        f"Legacy code that no entry point reaches also contains {parts}; it is not part of the "
+        "documented pipeline."
+    )
+
+
+def config(
+    f: Facts, pattern: str | None = None, lead: str = "The configuration sets", model: str | None = None
+) -> str:
+    rx = re.compile(pattern, re.I) if pattern else None
+    family = set(re.split(r"[^a-z0-9]+", model.lower())) if model else None
+    items = [
+        i
+        for i in f.kind("config", live=None)
+        if i.value is not None
+        and not isinstance(i.value, dict | list)
+        and (rx is None or rx.search(item_key(i).rsplit(":", 1)[-1]))
+        and _for_model(_config_key(i), family)
+    ]
+    items = f.fresh(items)[:10]
+    if not items:
+        return ""
+    files = sorted({i.source.path for i in items if i.source.path})
+    who = (
+        join_words([code_span(p) for p in files]) + (" sets" if len(files) == 1 else " set")
+        if files
+        else lead
+    )
+    return f"{who} " + join_words([f"{_config_key(i)} = {fmt(i.value)} {cite(i)}" for i in items]) + "."
+
+
+def _for_model(key: str, family: set[str] | None) -> bool:
+    """A per-model section shows "gbm.max_depth" only for a model whose name has "gbm"."""
+    if family is None or "." not in key:
+        return True
+    return key.split(".", 1)[0].lower() in family
+
+
+def _config_key(item: EvidenceItem) -> str:
+    return item.id.split(":config:", 1)[-1] if ":config:" in item.id else item_key(item)
+
+
+def logged_params(f: Facts, pattern: str, lead: str) -> str:
+    """Params the runs logged whose names match, from the first run that logged each."""
+    rx = re.compile(pattern, re.I)
+    chosen: dict[str, EvidenceItem] = {}
+    for p in f.kind("run_param", live=None):
+        if rx.search(item_key(p)) and item_key(p) not in chosen:
+            chosen[item_key(p)] = p
+    items = f.fresh(list(chosen.values()))[:10]
+    if not items:
+        return ""
+    return lead + " " + join_words([f"{item_key(p)} = {num(p.value)} {cite(p)}" for p in items]) + "."
+
+
+def code_list(f: Facts, kinds: tuple[str, ...], lead: str, limit: int = 8) -> str:
+    items = f.fresh(f.kind(*kinds))[:limit]
+    if not items:
+        return ""
+    return lead + " " + join_words([fact_phrase(i) for i in items]) + "."
+
+
+def fact_phrase(item: EvidenceItem) -> str:
+    """A code fact as a phrase: its name or value and where it is, then its citation."""
+    value = item.value
+    label = re.sub(r" \([\w./-]+\)$", "", item.label)  # "train_test_split (train.py)": the file follows
+    if item.kind == "fit" and item.text and len(item.text) <= 60 and not re.search(r"[`\d]", item.text):
+        shown = f"`{' '.join(item.text.split())}`"  # the call as written, e.g. model.fit(X_train, y_train)
+    elif isinstance(value, list):
+        shown = f"{code_span(label)} ({fmt(value)})"
+    elif isinstance(value, str) and value:
+        shown = code_span(value)
+    else:
+        shown = code_span(label)
+    where = code_where(item)
+    if where.strip("`") == str(value):
+        where = ""
+    return f"{shown}" + (f" ({where})" if where else "") + f" {cite(item)}"

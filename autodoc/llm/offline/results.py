@@ -1,0 +1,205 @@
+"""Section writers for evaluation, validation, deployment, monitoring, risk and MLflow topics."""
+
+from __future__ import annotations
+
+from autodoc.evidence import EvidenceItem
+from autodoc.llm.base import WriteTask
+from autodoc.llm.offline.facts import Facts, version_number, version_of
+from autodoc.llm.offline.prose import (
+    cite,
+    code_list,
+    code_span,
+    code_where,
+    config,
+    fmt,
+    headline,
+    join_words,
+    legacy,
+    metric_phrase,
+    model_summary,
+    para,
+    registry,
+)
+from autodoc.llm.offline.sections import experiments, run_sentence
+from autodoc.plan.select import item_key
+
+
+def write_evaluation(f: Facts, task: WriteTask) -> list[str]:
+    paras = []
+    models = f.model_names(task.model)
+    f.fresh(f.models())
+    paras.append(para(*[model_summary(f, m, limit=4) for m in models]))
+    if task.model:
+        others = [v for v in f.versions(task.model) if v.id not in f.used]
+        paras.append(para(*[_version_sentence(f, v) for v in f.fresh(others)]))
+    paras.append(
+        para(
+            code_list(f, ("metric",), "The evaluation code computes", 8),
+            code_list(f, ("threshold",), "The decision threshold is set by"),
+            config(f, r"(thresh|cutoff)", "The configuration sets"),
+        )
+    )
+    by_path: dict[str, EvidenceItem] = {}
+    for img in (i for i in f.kind("artifact", live=None) if i.attrs.get("image")):
+        by_path.setdefault(img.id.split(":art:", 1)[-1], img)  # one mention per plot, not per run
+    images = f.fresh(list(by_path.values()))[:4]
+    if images:
+        paras.append(
+            "Plots logged with the runs include "
+            + join_words(
+                [
+                    f"{code_span(i.id.split(':art:', 1)[-1] if ':art:' in i.id else str(i.value))} {cite(i)}"
+                    for i in images
+                ]
+            )
+            + "."
+        )
+    return paras
+
+
+def _version_sentence(f: Facts, mv: EvidenceItem) -> str:
+    aliases = f.alias_of(mv)
+    sentence = f"Version {version_of(mv)} {cite(mv)}" + (
+        f" (alias {join_words([code_span(a) for a in aliases])})" if aliases else ""
+    )
+    run8 = f.run_of_version(mv)
+    if run8:
+        sentence += f" comes from the run {code_span(f.run_name(run8))}"
+        metrics = f.fresh(headline(f.metrics(run8)))
+        if metrics:
+            sentence += f", which logged {metric_phrase(metrics, 3)}"
+    return sentence + "."
+
+
+def write_validation(f: Facts, task: WriteTask) -> list[str]:
+    paras = [para(*validation_steps(f))]
+    models = f.model_names(task.model)
+    f.fresh(f.models())
+    results = []
+    for model in models:
+        mv = f.primary_version(model)
+        run8 = f.run_of_version(mv) if mv else None
+        if mv is None or run8 is None:
+            continue
+        f.used.add(mv.id)
+        metrics = headline(f.metrics(run8))
+        cv = f.fresh([m for m in metrics if item_key(m).startswith("cv_")])[:3]
+        held = f.fresh([m for m in metrics if not item_key(m).startswith(("cv_", "train"))])[:3]
+        if cv or held:
+            results.append(
+                f"For {code_span(model)} version {version_of(mv)} {cite(mv)}, the run "
+                f"{code_span(f.run_name(run8))} logged " + metric_phrase(cv + held, 6) + "."
+            )
+    paras.append(para(*results))
+    failed = [
+        r for r in f.kind("run", live=None) if (r.attrs.get("status") or r.value) in ("FAILED", "KILLED")
+    ]
+    paras.append(para(*[run_sentence(f, r) for r in f.fresh(failed)[:4]]))
+    return paras
+
+
+def validation_steps(f: Facts) -> list[str]:
+    steps = [
+        code_list(f, ("split",), "A hold-out split is made by"),
+        config(f, r"(test_size|train_size|stratify|random_state)", "The configuration sets"),
+        _cv_sentence(f),
+        code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
+        code_list(f, ("metric",), "The evaluation code computes", 8),
+        code_list(f, ("threshold",), "The decision threshold is set by"),
+        config(f, r"(thresh|cutoff)", "The configuration sets"),
+    ]
+    return [s for s in steps if s]
+
+
+def _cv_sentence(f: Facts) -> str:
+    cvs = f.fresh(f.kind("cv"))
+    if not cvs:
+        return ""
+    parts = []
+    for cv in cvs[:3]:
+        params = [p for p in f.fresh(f.owned_params(cv)) if p.value is not None]
+        extra = join_words([f"{item_key(p)} = {fmt(p.value)} {cite(p)}" for p in params[:4]])
+        parts.append(
+            f"{code_span(str(cv.value or cv.label))} ({code_where(cv)}) {cite(cv)}"
+            + (f" with {extra}" if extra else "")
+        )
+    return (
+        "Cross-validation uses "
+        + join_words(parts)
+        + "."
+        + (" " + config(f, r"(cv_folds|folds|n_splits)", "The configuration sets")).rstrip()
+    )
+
+
+def write_deployment(f: Facts, task: WriteTask) -> list[str]:
+    paras = [para(*registry(f, describe=False))]
+    models = f.model_names(task.model)
+    for model in models:
+        versions = f.fresh(f.versions(model))
+        labels = {version_of(v): _version_label(f, v) for v in versions}
+        # the registry entry names every version, also those not selected for this section
+        reg = f.by_id.get(f"m:{model}")
+        listed = reg.attrs.get("versions") if reg else None
+        for number in listed if isinstance(listed, list) else []:
+            labels.setdefault(str(number), f"version {number} {cite(reg)}")
+        if labels:
+            ordered = [labels[k] for k in sorted(labels, key=version_number)]
+            paras.append(f"Registered versions of {code_span(model)}: " + join_words(ordered) + ".")
+    paras.append(
+        para(
+            code_list(f, ("threshold",), "The decision threshold is set by"),
+            config(f, r"(thresh|cutoff)", "The configuration sets"),
+            code_list(f, ("entry_point",), "The code's entry points are"),
+        )
+    )
+    return paras
+
+
+def _version_label(f: Facts, mv: EvidenceItem) -> str:
+    aliases = f.alias_of(mv)
+    status = mv.attrs.get("status")
+    extra = []
+    if aliases:
+        extra.append("alias " + join_words([code_span(a) for a in aliases]))
+    if isinstance(status, str) and status and status != "READY":
+        extra.append(f"status {status}")
+    return f"version {version_of(mv)}" + (f" ({'; '.join(extra)})" if extra else "") + f" {cite(mv)}"
+
+
+def write_monitoring(f: Facts, task: WriteTask) -> list[str]:
+    return [
+        para(
+            code_list(f, ("metric",), "The code computes the metrics", 8),
+            code_list(f, ("threshold",), "The decision threshold is set by"),
+            config(f, r"(thresh|cutoff)", "The configuration sets"),
+        ),
+        para(*[model_summary(f, m, 3) for m in f.model_names()]),
+    ]
+
+
+def write_risk(f: Facts, task: WriteTask) -> list[str]:
+    return [
+        para(
+            code_list(f, ("threshold",), "The decision threshold is set by"),
+            config(f, r"(thresh|cutoff)", "The configuration sets"),
+            code_list(f, ("split",), "The model is validated on a split made by"),
+            _cv_sentence(f),
+        ),
+        legacy(f),
+        para(
+            *[
+                run_sentence(f, r)
+                for r in f.fresh(
+                    [
+                        r
+                        for r in f.kind("run", live=None)
+                        if (r.attrs.get("status") or r.value) in ("FAILED", "KILLED")
+                    ]
+                )[:4]
+            ]
+        ),
+    ]
+
+
+def write_mlflow(f: Facts, task: WriteTask) -> list[str]:
+    return [*write_deployment(f, task), experiments(f)]

@@ -1,0 +1,248 @@
+"""Section writers for the overview, conclusion, model, data, features, training and code topics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from autodoc.evidence import EvidenceItem
+from autodoc.llm.base import WriteTask
+from autodoc.llm.offline.facts import Facts, run_eid
+from autodoc.llm.offline.prose import (
+    cite,
+    code_list,
+    code_span,
+    config,
+    estimators,
+    fmt,
+    headline,
+    join_words,
+    legacy,
+    logged_params,
+    metric_phrase,
+    model_summary,
+    num,
+    para,
+    purpose,
+    registry,
+    sentences,
+)
+from autodoc.plan.select import item_key
+from autodoc.plan.topics import (
+    is_data_metric,
+    is_feature_importance,
+)
+
+SectionWriter = Callable[[Facts, WriteTask], list[str]]
+
+
+def write_overview(f: Facts, task: WriteTask) -> list[str]:
+    paras = [purpose(f)]
+    models = f.model_names()
+    paras.append(para(*registry(f, describe=True)))
+    paras.append(para(*[model_summary(f, m, limit=3) for m in models]))
+    paras.append(para(*estimators(f, with_settings=False), legacy(f)))
+    if not models:
+        runs = f.fresh(f.kind("run", live=None))[:3]
+        paras.append(para(*[run_sentence(f, r) for r in runs]))
+    return paras
+
+
+def write_conclusion(f: Facts, task: WriteTask) -> list[str]:
+    """A conclusion restates what the document found; it adds nothing new."""
+    models = f.model_names()
+    f.fresh(f.models())
+    summaries = [model_summary(f, m, limit=2) for m in models]
+    if summaries and summaries[0]:
+        summaries[0] = "In summary, f" + summaries[0][1:] if summaries[0].startswith("For") else summaries[0]
+    paras = [para(*summaries)]
+    paras.append(para(*estimators(f, with_settings=False)))
+    return paras
+
+
+def write_model(f: Facts, task: WriteTask) -> list[str]:
+    paras = [para(*estimators(f, with_settings=True), legacy(f))]
+    prefix = (
+        r"^(logreg|gbm|rf|xgb|lgbm|model|clf|estimator)\.|^(C|alpha|l1_ratio|max_depth|n_estimators|"
+        r"learning_rate|subsample|max_iter|solver|penalty|class_weight)$"
+    )
+    paras.append(config(f, prefix, "The configuration sets", model=task.model))
+    paras.append(code_list(f, ("preprocessing",), "The model's inputs are prepared by"))
+    if task.model:
+        paras.append(model_summary(f, task.model, limit=3))
+        mv = f.primary_version(task.model)
+        run8 = f.run_of_version(mv) if mv else None
+        if run8:
+            params = f.fresh(f.params(run8))[:12]
+            if params:
+                paras.append(
+                    "That run logged the parameters "
+                    + join_words([f"{item_key(p)} = {num(p.value)} {cite(p)}" for p in params])
+                    + "."
+                )
+    else:
+        paras.append(para(*registry(f, describe=True)))
+    return paras
+
+
+def write_data(f: Facts, task: WriteTask) -> list[str]:
+    paras = [
+        _data_loading(f),
+        para(
+            code_list(f, ("split",), "The data are split by"),
+            config(f, r"(test_size|train_size|stratify|random_state|seed|target)", "The configuration sets"),
+            logged_params(
+                f, r"(test_size|train_size|stratify|random_state|n_features)", "The training runs logged"
+            ),
+        ),
+        _data_metrics(f),
+        para(
+            code_list(f, ("dropped_column",), "Columns are dropped by"),
+            code_list(f, ("feature",), "Columns created or selected in the code include", 10),
+            code_list(f, ("preprocessing",), "Preprocessing uses"),
+        ),
+    ]
+    return paras
+
+
+def _data_loading(f: Facts) -> str:
+    return para(
+        code_list(f, ("data_source",), "The data are loaded by"),
+        code_list(f, ("target",), "The target is"),
+    )
+
+
+def _data_metrics(f: Facts) -> str:
+    chosen: dict[str, EvidenceItem] = {}
+    for m in f.kind("run_metric", live=None):
+        if is_data_metric(item_key(m)) and item_key(m) not in chosen:
+            chosen[item_key(m)] = m
+    items = f.fresh(list(chosen.values()))
+    if not items:
+        return ""
+    run8 = run_eid(items[0].id) or ""
+    return (
+        f"The run {code_span(f.run_name(run8))} recorded the data it was trained on: "
+        + join_words([f"{item_key(m)} {fmt(m.value)} {cite(m)}" for m in items])
+        + "."
+    )
+
+
+def write_features(f: Facts, task: WriteTask) -> list[str]:
+    paras = [
+        para(
+            code_list(f, ("feature",), "Columns created or selected in the code include", 10),
+            code_list(f, ("dropped_column",), "Columns are dropped by"),
+            code_list(f, ("preprocessing",), "Preprocessing uses"),
+        ),
+        _importance(f),
+        _data_loading(f),
+    ]
+    return paras
+
+
+def _importance(f: Facts) -> str:
+    items = [i for i in f.items if is_feature_importance(i) and i.id not in f.used]
+    if not items:
+        return ""
+    item = items[0]
+    f.used.add(item.id)
+    val = item.value
+    if not isinstance(val, dict):
+        return ""
+    top = sorted(((k, v) for k, v in val.items() if isinstance(v, int | float)), key=lambda kv: -abs(kv[1]))[
+        :5
+    ]
+    run8 = run_eid(item.id) or ""
+    return (
+        f"The feature importances logged by the run {code_span(f.run_name(run8))} rank highest "
+        + join_words([f"{k} ({fmt(v)})" for k, v in top])
+        + f" {cite(item)}."
+    )
+
+
+def write_training(f: Facts, task: WriteTask) -> list[str]:
+    paras = [_entry_points(f)]
+    paras.append(
+        para(
+            code_list(f, ("split",), "The data are split by"),
+            code_list(f, ("cv",), "Cross-validation uses"),
+            code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
+            code_list(f, ("seed",), "Random seeds are set by"),
+            code_list(f, ("fit",), "Models are fitted by", 4),
+            config(
+                f,
+                r"(test_size|stratify|random_state|seed|cv_folds|folds|n_splits|epochs|batch_size)",
+                "The configuration sets",
+            ),
+        )
+    )
+    paras.append(experiments(f))
+    paras.append(_runs_passage(f))
+    paras.append(legacy(f))
+    return paras
+
+
+def _entry_points(f: Facts) -> str:
+    entries = f.fresh(f.kind("entry_point"))
+    if not entries:
+        return ""
+    return (
+        "The code's entry "
+        + ("point is " if len(entries) == 1 else "points are ")
+        + join_words([f"{code_span(str(e.value or e.source.path))} {cite(e)}" for e in entries])
+        + "."
+    )
+
+
+def _runs_passage(f: Facts, limit: int = 12) -> str:
+    """Finished runs in one sentence; failed and killed runs one by one, with their reason."""
+    runs = f.fresh(f.kind("run", live=None))[:limit]
+    done = [r for r in runs if (r.attrs.get("status") or r.value) == "FINISHED"]
+    rest = [r for r in runs if r not in done]
+    out = []
+    if done:
+        names = join_words([f"{code_span(f.run_name(run_eid(r.id) or r.id))} {cite(r)}" for r in done])
+        out.append(f"The run{'s' if len(done) > 1 else ''} {names} ended with status FINISHED.")
+    out += [run_sentence(f, r) for r in rest]
+    return para(*out)
+
+
+def experiments(f: Facts) -> str:
+    out = []
+    for exp in f.fresh(f.kind("experiment", live=None))[:3]:
+        sentence = f"Runs are tracked in the MLflow experiment {code_span(str(exp.value))} {cite(exp)}"
+        runs, counts = exp.attrs.get("runs"), exp.attrs.get("status_counts")
+        if isinstance(runs, int):
+            sentence += f", which holds {runs} runs"
+            if isinstance(counts, dict) and counts:
+                sentence += " (" + join_words([f"{n} {s}" for s, n in sorted(counts.items())]) + ")"
+        out.append(sentence + ".")
+    return para(*out)
+
+
+def run_sentence(f: Facts, run: EvidenceItem) -> str:
+    run8 = run_eid(run.id) or run.id
+    status = run.attrs.get("status") or run.value
+    sentence = f"The run {code_span(f.run_name(run8))} {cite(run)} ended with status {status}"
+    if status in ("FAILED", "KILLED") and run.text:
+        sentence += f" (\u201c{' '.join(run.text.split())[:200]}\u201d)"
+    metrics = f.fresh(headline(f.metrics(run8)))
+    if metrics:
+        sentence += f" and logged {metric_phrase(metrics, 3)}"
+    return sentence + "."
+
+
+def write_code(f: Facts, task: WriteTask) -> list[str]:
+    paras = [_entry_points(f)]
+    modules = []
+    for mod in f.fresh(f.kind("module", live=None))[:10]:
+        doc = sentences(mod.text, 1)
+        name = code_span(str(mod.source.path or mod.value))
+        status = " (legacy: no entry point reaches it)" if mod.live is False else ""
+        modules.append(
+            f"{name}{status}: {doc.rstrip('.')} {cite(mod)}." if doc else f"{name}{status} {cite(mod)}."
+        )
+    paras.append(para(*modules))
+    paras.append(config(f, None, "The configuration sets"))
+    paras.append(legacy(f))
+    return paras
