@@ -293,6 +293,32 @@ class Provenance(_Strict):
     evidence_hash: str | None = None
 
 
+class SummaryFact(_Strict):
+    """One fact of the one-minute summary: a topic, its label and a cited sentence (``[[id]]``)."""
+
+    topic: str  # purpose, model, target, data, split, features, hyperparameters, tuning, metrics, ...
+    label: str
+    text: str
+    evidence_ids: list[str] = Field(default_factory=list)
+
+
+def figure_text(value: object) -> str:
+    """A value as prose: floats rounded to 4 decimals (the grounding check accepts the rounding)."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, float):
+        if value != 0 and abs(value) < 0.001:
+            return f"{value:.3g}"
+        if abs(value) >= 1000:
+            return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {figure_text(v)}" for k, v in list(value.items())[:8])
+    if isinstance(value, list):
+        return ", ".join(figure_text(v) for v in value[:8]) + (", …" if len(value) > 8 else "")
+    return str(value)
+
+
 class DocumentState(_Strict):
     """Everything needed to review, resume and rebuild a document without any LLM."""
 
@@ -315,6 +341,8 @@ class DocumentState(_Strict):
     evidence_items: dict[str, EvidenceItem] = Field(default_factory=dict)
     models_covered: list[dict[str, Any]] = Field(default_factory=list)  # name, versions, aliases
     notes: list[str] = Field(default_factory=list)  # e.g. "written by the offline writer"
+    summary: list[SummaryFact] = Field(default_factory=list)  # the one-minute summary after the title
+    gaps: list[str] = Field(default_factory=list)  # what the evidence does not show, once per document
     lint: list[str] = Field(default_factory=list)  # the document check's findings on the last build
 
     def section(self, section_id: str) -> Section:

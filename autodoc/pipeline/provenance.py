@@ -9,8 +9,10 @@ from typing import Any
 import autodoc
 from autodoc.document import DocumentState, Provenance
 from autodoc.evidence import EvidenceStore
+from autodoc.plan.select import missing_for
 from autodoc.settings import Settings
 from autodoc.write import narrative as write
+from autodoc.write.summary import summary_facts, summary_gaps
 
 OFFLINE_NOTE = "Written by the offline writer: no LLM key was configured."
 OFFLINE_CHOSEN_NOTE = "Written by the offline writer (deterministic wording from the evidence, no LLM)."
@@ -26,7 +28,10 @@ def finalize(state: DocumentState, evidence: EvidenceStore, settings: Settings) 
     """Provenance, models covered, cited items and notes: what the cache alone must hold."""
     spec_h = state.provenance.spec_hash if state.provenance else ""
     state.models_covered = models_covered(state, evidence)
-    ids = [eid for _, blk in state.blocks() for eid in write.cited_ids(blk)]
+    state.summary = summary_facts(evidence)
+    state.gaps = gaps(state, evidence)
+    ids = [eid for fact in state.summary for eid in fact.evidence_ids]
+    ids += [eid for _, blk in state.blocks() for eid in write.cited_ids(blk)]
     for entry in state.models_covered:
         ids += [entry["evidence_id"], *entry["version_ids"]]
     items = {}
@@ -37,6 +42,15 @@ def finalize(state: DocumentState, evidence: EvidenceStore, settings: Settings) 
     state.evidence_items = items
     state.provenance = provenance(state, evidence, settings, spec_h)
     state.notes = notes(state, evidence, settings)
+
+
+def gaps(state: DocumentState, evidence: EvidenceStore) -> list[str]:
+    """What the evidence does not show: the summary's gaps, then each section's, each once."""
+    out = summary_gaps(evidence, state.summary)
+    for section in state.sections:
+        if not section.is_container:
+            out += [g for g in missing_for(section, evidence) if g not in out]
+    return out
 
 
 def models_covered(state: DocumentState, evidence: EvidenceStore) -> list[dict[str, Any]]:

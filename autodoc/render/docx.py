@@ -9,7 +9,6 @@ evidence; citations become numbered references resolved in the References sectio
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +19,6 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.shared import Inches
-from docx.text.paragraph import Paragraph as DocxParagraph
 
 from autodoc.document import (
     Block,
@@ -42,14 +40,13 @@ from autodoc.render.measure import narrowest_text_pt
 from autodoc.render.text import (
     Span,
     citation_numbers,
-    cite_label,
     flag_regex,
     flag_sentence,
     list_item_spans,
     parse_narrative,
 )
 from autodoc.render.word.backmatter import APPENDIX, REFERENCES, appendix, references_section
-from autodoc.render.word.context import Ctx, FastDoc, anchor, heading, notice
+from autodoc.render.word.context import Ctx, FastDoc, add_spans, anchor, heading, notice
 from autodoc.render.word.fields import (
     field_char,
     instr,
@@ -63,6 +60,7 @@ from autodoc.render.word.properties import (
     custom_properties,
     custom_values,
 )
+from autodoc.render.word.summary import SUMMARY, summary_index, summary_page
 from autodoc.render.word.tables import MAX_FIGURE_WIDTH, chart, image, simple_table, table
 
 CHART_DPI = 200
@@ -82,6 +80,7 @@ def render_docx(state: DocumentState, template: str | None = None) -> bytes:
         table_pt=_table_pt(doc),
     )
     _title_page(ctx, state)
+    summary_page(ctx, state)
     _contents(ctx, state)
     for index, section in enumerate(state.sections):
         _section(ctx, section, index)
@@ -184,17 +183,18 @@ def _contents(ctx: Ctx, state: DocumentState) -> None:
     """
     doc = ctx.doc
     doc.add_paragraph("Contents", style=st.TOC_HEADING)
-    entries = [(s.level, f"{s.number} {s.heading}") for s in state.sections]
-    entries += [(1, REFERENCES), (1, APPENDIX)]
+    entries = [(1, SUMMARY, summary_index(state))] if state.summary or state.gaps else []
+    entries += [(s.level, f"{s.number} {s.heading}", i) for i, s in enumerate(state.sections)]
+    entries += [(1, REFERENCES, len(state.sections)), (1, APPENDIX, len(state.sections) + 1)]
     first = doc.add_paragraph(style=st.TOC_LEVELS[1])
     field_char(first, "begin")
     instr(first, TOC_INSTRUCTION)
     field_char(first, "separate")
     para = first
-    for i, (level, text) in enumerate(entries):
+    for i, (level, text, index) in enumerate(entries):
         if i:
             para = doc.add_paragraph(style=st.TOC_LEVELS[min(level, 3)])
-        internal_link(para, anchor(i), text)
+        internal_link(para, anchor(index), text)
     field_char(para, "end")
     page_break(doc)
 
@@ -257,7 +257,7 @@ def _narrative(ctx: Ctx, text: str, flags: list[FigureFlag]) -> None:
             para.kind, st.BODY
         )
         out = ctx.doc.add_paragraph(style=style)
-        _add_spans(ctx, out, para.spans, flag_re)
+        add_spans(ctx, out, para.spans, flag_re)
 
 
 def _list(ctx: Ctx, content: ListContent, flags: list[FigureFlag]) -> None:
@@ -267,38 +267,7 @@ def _list(ctx: Ctx, content: ListContent, flags: list[FigureFlag]) -> None:
         if extra:
             spans.append(Span(" "))
             spans.append(Span(ids=extra))
-        _add_spans(ctx, ctx.doc.add_paragraph(style=st.BULLET), spans, flag_re)
-
-
-def _add_spans(ctx: Ctx, para: DocxParagraph, spans: list[Span], flag_re: re.Pattern | None) -> None:
-    for span in spans:
-        if span.is_citation:
-            label = cite_label(span.ids, ctx.numbers)
-            if label:
-                para.add_run(label).bold = span.bold
-            continue
-        for text, flagged in _split_flagged(span.text, flag_re):
-            run = para.add_run(text)
-            if span.code:
-                run._r.style = ctx.doc.style_id(st.CODE_CHAR)
-            run.bold = span.bold or None
-            if flagged:
-                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-
-
-def _split_flagged(text: str, flag_re: re.Pattern | None) -> list[tuple[str, bool]]:
-    if flag_re is None:
-        return [(text, False)]
-    parts: list[tuple[str, bool]] = []
-    pos = 0
-    for match in flag_re.finditer(text):
-        if match.start() > pos:
-            parts.append((text[pos : match.start()], False))
-        parts.append((match.group(0), True))
-        pos = match.end()
-    if pos < len(text):
-        parts.append((text[pos:], False))
-    return parts
+        add_spans(ctx, ctx.doc.add_paragraph(style=st.BULLET), spans, flag_re)
 
 
 # ---------------------------------------------------------------------- tables, figures

@@ -165,6 +165,9 @@ def caption_citations(block: Block) -> list[str]:
 def citation_numbers(state: DocumentState) -> dict[str, int]:
     """Evidence id -> reference number, in order of first use across the document."""
     numbers: dict[str, int] = {}
+    for fact in state.summary:  # the summary comes first
+        for eid in re.findall(CITATION_RE, fact.text):
+            numbers.setdefault(eid, len(numbers) + 1)
     for _, block in state.blocks():
         for eid in block_citations(block):
             numbers.setdefault(eid, len(numbers) + 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from autodoc.document import figure_text
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.offline.facts import Facts, version_of
 from autodoc.plan.select import item_key
@@ -17,17 +18,9 @@ def para(*sentences: str) -> str:
 
 
 def fmt(value: object) -> str:
-    """A value as prose: floats rounded to 4 decimals (grounding accepts the rounding)."""
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, float):
-        if value != 0 and abs(value) < 0.001:
-            return f"{value:.3g}"
-        if abs(value) >= 1000:
-            return f"{value:,.2f}".rstrip("0").rstrip(".")
-        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-    if isinstance(value, int):
-        return str(value)
+    """A value as prose: figures as `figure_text` words them, names as code."""
+    if isinstance(value, bool | int | float) or value is None:
+        return figure_text(value)
     if isinstance(value, dict):
         return ", ".join(f"{k} = {fmt(v)}" for k, v in list(value.items())[:8])
     if isinstance(value, list):

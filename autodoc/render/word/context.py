@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
+from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from autodoc.render import styles as st
+from autodoc.render.text import Span, cite_label
 
 
 class FastDoc:
@@ -71,3 +74,34 @@ def heading(ctx: Ctx, text: str, level: int, index: int) -> None:
 
 def notice(ctx: Ctx, text: str) -> None:
     ctx.doc.add_paragraph(text, style=st.NOTICE)
+
+
+def add_spans(ctx: Ctx, para: DocxParagraph, spans: list[Span], flag_re: re.Pattern | None) -> None:
+    for span in spans:
+        if span.is_citation:
+            label = cite_label(span.ids, ctx.numbers)
+            if label:
+                para.add_run(label).bold = span.bold
+            continue
+        for text, flagged in _split_flagged(span.text, flag_re):
+            run = para.add_run(text)
+            if span.code:
+                run._r.style = ctx.doc.style_id(st.CODE_CHAR)
+            run.bold = span.bold or None
+            if flagged:
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _split_flagged(text: str, flag_re: re.Pattern | None) -> list[tuple[str, bool]]:
+    if flag_re is None:
+        return [(text, False)]
+    parts: list[tuple[str, bool]] = []
+    pos = 0
+    for match in flag_re.finditer(text):
+        if match.start() > pos:
+            parts.append((text[pos : match.start()], False))
+        parts.append((match.group(0), True))
+        pos = match.end()
+    if pos < len(text):
+        parts.append((text[pos:], False))
+    return parts

@@ -1,0 +1,328 @@
+"""The one-minute summary: the facts a validator reads first, each once, each cited.
+
+`summary_facts(evidence)` returns, in reading order, what the evidence shows about the
+model's purpose, the production model(s), the target, the data, the split, the features,
+the hyperparameters (values with their origin), tuning, the held-out metrics of the
+champion, the decision threshold, tracking and serving. Every text carries ``[[id]]``
+citations. Production first: code facts from exploratory, test or legacy code never enter
+(`is_production_code`). The LLM path puts the same facts in every request;
+`summary_gaps` lists what the evidence does not show, once for the whole document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from autodoc.document import SummaryFact, figure_text
+from autodoc.evidence import EvidenceItem, EvidenceStore, RunInfo
+from autodoc.plan.select import estimator_families, item_key, primary_version, version_run
+from autodoc.plan.topics import is_data_metric, metric_rank
+
+_PRODUCTION_ROLES = ("production", "serving")
+_HELD_OUT = ("test_", "holdout_", "val_", "valid_", "eval_")
+_MAX_LISTED = 6
+# logged params that describe the run, the split or the decision rule rather than the estimator
+_NOT_HYPER = re.compile(
+    r"(thresh|cutoff|cv|fold|seed|random_state|test_size|train_size|stratify|experiment|registered|"
+    r"model_name|run_|label|target|uri|path|dir)",
+    re.I,
+)
+
+
+def is_production_code(item: EvidenceItem) -> bool:
+    """A production code fact: its role says so, or (no role yet) live code outside notebooks."""
+    if item.source.kind != "code":
+        return True
+    if item.role is not None:
+        return item.role in _PRODUCTION_ROLES
+    return item.live is not False and not (item.source.path or "").endswith(".ipynb")
+
+
+def summary_facts(evidence: EvidenceStore) -> list[SummaryFact]:
+    """The summary's facts in reading order; a topic the evidence says nothing about is left out."""
+    out = []
+    for build in _BUILDERS:
+        fact = build(evidence)
+        if fact is not None:
+            out.append(fact)
+    return out
+
+
+def summary_gaps(evidence: EvidenceStore, facts: list[SummaryFact] | None = None) -> list[str]:
+    """What a validator looks for and the evidence does not show, one sentence each."""
+    shown = {f.topic for f in (facts if facts is not None else summary_facts(evidence))}
+    return [sentence for topic, sentence in _GAPS if topic not in shown]
+
+
+# ----------------------------------------------------------------------------- helpers
+def _cite(*items: EvidenceItem) -> str:
+    return " ".join(f"[[{i.id}]]" for i in items)
+
+
+def _code(evidence: EvidenceStore, *kinds: str) -> list[EvidenceItem]:
+    return [i for i in evidence.by_kind(*kinds) if is_production_code(i)]
+
+
+def _join(parts: list[str]) -> str:
+    parts = [p for p in parts if p]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
+
+
+def _fact(topic: str, label: str, text: str, items: list[EvidenceItem]) -> SummaryFact:
+    return SummaryFact(topic=topic, label=label, text=text, evidence_ids=[i.id for i in items])
+
+
+def _where(item: EvidenceItem) -> str:
+    src = item.source
+    return f"{src.path}, line {src.line_start}" if src.line_start else str(src.path or "")
+
+
+def _sentences(text: str, limit: int = 2) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith(("#", "```", "|"))]
+    words = " ".join(" ".join(lines).replace("`", "").split())
+    cut = [s for s in words.replace("! ", ". ").split(". ") if s][:limit]
+    return ". ".join(cut).rstrip(".") + "." if cut else ""
+
+
+def _champions(evidence: EvidenceStore) -> list[tuple[str, object, RunInfo | None]]:
+    """(model name, its documented version, the run behind it) for every registered model."""
+    out = []
+    for name in evidence.model_names():
+        mv = primary_version(evidence, name)
+        if mv is not None:
+            out.append((name, mv, version_run(evidence, mv)))
+    return out
+
+
+# ----------------------------------------------------------------------------- facts
+def _purpose(evidence: EvidenceStore) -> SummaryFact | None:
+    readmes = sorted(
+        (i for i in evidence.by_kind("readme") if i.text),
+        key=lambda i: ((i.source.path or "").count("/"), i.source.line_start or 0),
+    )
+    for item in readmes[:2]:
+        quote = _sentences(item.text or "")
+        if len(quote) >= 20:
+            text = f"The project README states: \u201c{quote}\u201d {_cite(item)}"
+            return _fact("purpose", "Purpose", text, [item])
+    for name in evidence.model_names():
+        model = evidence.model(name)
+        if model and model.description and (item := evidence.get(model.evidence_id)):
+            text = f"The registry describes {name}: \u201c{_sentences(model.description)}\u201d {_cite(item)}"
+            return _fact("purpose", "Purpose", text, [item])
+    return None
+
+
+def _production(evidence: EvidenceStore) -> SummaryFact | None:
+    parts, items = [], []
+    for name, mv, run in _champions(evidence):
+        mv_item = evidence.get(mv.evidence_id)
+        if mv_item is None:
+            continue
+        aliases = f" (alias {_join(sorted(mv.aliases))})" if mv.aliases else " (latest version)"
+        phrase = f"{name} version {mv.version}{aliases} {_cite(mv_item)}"
+        run_item = evidence.get(run.evidence_id) if run else None
+        if run and run_item:
+            phrase += f", trained in run {run.run_name or run.run_id[:8]} {_cite(run_item)}"
+            items.append(run_item)
+        family = sorted(estimator_families(evidence, name))
+        est = [i for i in _code(evidence, "estimator") if str(i.value or "").lower() in family]
+        if est:
+            phrase += f", a {est[0].value} {_cite(est[0])}"
+            items.append(est[0])
+        parts.append(phrase)
+        items.append(mv_item)
+    if not parts:
+        return None
+    lead = "The documented model is " if len(parts) == 1 else "The documented models are "
+    return _fact("model", "Production model", lead + _join(parts) + ".", items)
+
+
+def _target(evidence: EvidenceStore) -> SummaryFact | None:
+    targets = _code(evidence, "target", "label")
+    if not targets:
+        return None
+    shown = [f"{t.value} ({_where(t)}) {_cite(t)}" for t in targets[:2]]
+    text = "The model predicts " + _join(shown) + "."
+    derived = [i for i in _code(evidence, "feature") if i.value == targets[0].value]
+    if derived:
+        text += f" The column is derived in {_where(derived[0])} {_cite(derived[0])}."
+    return _fact("target", "Target", text, targets[:2] + derived[:1])
+
+
+def _data(evidence: EvidenceStore) -> SummaryFact | None:
+    sources = _code(evidence, "data_source")[:_MAX_LISTED]
+    joins = _code(evidence, "join")[:_MAX_LISTED]
+    if not sources:
+        return None
+    text = "Data are read from " + _join([f"{s.label} {_cite(s)}" for s in sources]) + "."
+    if joins:
+        text += " They are joined by " + _join([f"{j.label} {_cite(j)}" for j in joins]) + "."
+    rows = _data_metric(evidence)
+    if rows:
+        text += f" The training run recorded {item_key(rows)} = {figure_text(rows.value)} {_cite(rows)}."
+    return _fact("data", "Data", text, sources + joins + ([rows] if rows else []))
+
+
+def _data_metric(evidence: EvidenceStore) -> EvidenceItem | None:
+    champion_runs = {run.evidence_id for _, _, run in _champions(evidence) if run}
+    for item in evidence.by_kind("run_metric", "run_param"):
+        run8 = ":".join(item.id.split(":")[:2])
+        if run8 in champion_runs and is_data_metric(item_key(item)):
+            return item
+    return None
+
+
+def _split(evidence: EvidenceStore) -> SummaryFact | None:
+    splits = _code(evidence, "split")
+    if not splits:
+        return None
+    split = splits[0]
+    settings = _settings(evidence, split, ("test_size", "train_size", "stratify", "random_state", "shuffle"))
+    call = str(split.attrs.get("call") or split.value or split.label).rsplit(".", 1)[-1]
+    text = f"A hold-out split is made by {call} ({_where(split)}) {_cite(split)}"
+    if settings:
+        text += " with " + _join([f"{k} = {figure_text(v.value)} {_cite(v)}" for k, v in settings])
+    return _fact("split", "Split", text + ".", [split, *(v for _, v in settings)])
+
+
+def _settings(
+    evidence: EvidenceStore, owner: EvidenceItem, keys: tuple[str, ...]
+) -> list[tuple[str, EvidenceItem]]:
+    """A call's settings with resolved values: its own literal params, else the config key of that name."""
+    out: list[tuple[str, EvidenceItem]] = []
+    params = [p for p in evidence.by_kind("param") if p.attrs.get("owner") == owner.id]
+    configs = _code(evidence, "config")
+    for key in keys:
+        param = next((p for p in params if item_key(p) == key and p.value is not None), None)
+        if param is None:
+            param = next(
+                (c for c in configs if item_key(c).rsplit(".", 1)[-1] == key and c.value is not None), None
+            )
+        if param is not None:
+            out.append((key, param))
+    return out
+
+
+def _features(evidence: EvidenceStore) -> SummaryFact | None:
+    targets = [t.value for t in _code(evidence, "target")]
+    derived = [f for f in _code(evidence, "feature", "derived_column") if f.value not in targets]
+    prep = _code(evidence, "preprocessing")
+    if not derived and not prep:
+        return None
+    parts = []
+    made = [f for f in derived if not isinstance(f.value, list)]
+    dropped = [f for f in derived if isinstance(f.value, list)] + _code(evidence, "dropped_column")
+    if made:
+        parts.append(
+            f"{len(made)} derived columns ({_join([f'{f.value} {_cite(f)}' for f in made[:_MAX_LISTED]])})"
+        )
+    if dropped:
+        parts.append(f"columns dropped by {_join([f'{d.label} {_cite(d)}' for d in dropped[:3]])}")
+    if prep:
+        parts.append(f"transformations {_join([f'{p.value} {_cite(p)}' for p in prep[:4]])}")
+    text = "The code builds " + "; ".join(parts) + "."
+    return _fact("features", "Features", text, made[:_MAX_LISTED] + dropped[:3] + prep[:4])
+
+
+def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
+    parts, items = [], []
+    for name, mv, run in _champions(evidence):
+        if run is None or not run.params:
+            continue
+        logged = [i for i in evidence.by_kind("run_param") if i.id.startswith(run.evidence_id + ":param:")]
+        logged = [
+            p for p in logged if not _NOT_HYPER.search(item_key(p)) and not is_data_metric(item_key(p))
+        ][:8]
+        if logged:
+            values = _join([f"{item_key(p)} = {p.value} {_cite(p)}" for p in logged])
+            parts.append(f"{name} version {mv.version}: {values}, as logged by its training run")
+            items += logged
+    if not parts:
+        return None
+    return _fact("hyperparameters", "Hyperparameters", "; ".join(parts) + ".", items)
+
+
+def _tuning(evidence: EvidenceStore) -> SummaryFact | None:
+    searches = _code(evidence, "hyperparameter_search")
+    if not searches:
+        return None
+    text = "Hyperparameters are searched with " + _join([f"{s.label} {_cite(s)}" for s in searches[:3]]) + "."
+    return _fact("tuning", "Tuning", text, searches[:3])
+
+
+def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
+    parts, items = [], []
+    for name, mv, run in _champions(evidence):
+        if run is None:
+            continue
+        keys = sorted((k for k in run.metrics if k.lower().startswith(_HELD_OUT)), key=metric_rank)[:3]
+        chosen = [evidence.get(f"{run.evidence_id}:metric:{k}") for k in keys]
+        chosen = [c for c in chosen if c is not None]
+        if chosen:
+            values = _join([f"{item_key(m)} {figure_text(m.value)} {_cite(m)}" for m in chosen])
+            parts.append(f"{name} version {mv.version} scored {values} on the held-out split")
+            items += chosen
+    if not parts:
+        return None
+    return _fact("metrics", "Held-out performance", "; ".join(parts) + ".", items)
+
+
+def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
+    found = _code(evidence, "threshold")
+    found += [c for c in _code(evidence, "config") if "thresh" in item_key(c).lower() and c.value is not None]
+    if not found:
+        return None
+    item = found[0]
+    value = item.value if not isinstance(item.value, dict) else item.attrs.get("value")
+    text = f"The decision threshold is {figure_text(value)} ({_where(item)}) {_cite(item)}."
+    return _fact("threshold", "Decision threshold", text, [item])
+
+
+def _tracking(evidence: EvidenceStore) -> SummaryFact | None:
+    experiments = evidence.by_kind("experiment")[:2]
+    models = evidence.by_kind("registered_model")
+    if not experiments and not models:
+        return None
+    parts = [f"Runs are tracked in the MLflow experiment {e.value} {_cite(e)}." for e in experiments]
+    if models:
+        parts.append(f"The registry holds {_join([f'{m.value} {_cite(m)}' for m in models[:4]])}.")
+    return _fact("tracking", "Tracking and registry", " ".join(parts), experiments + models[:4])
+
+
+def _serving(evidence: EvidenceStore) -> SummaryFact | None:
+    serving = [i for i in evidence.items if i.source.kind == "code" and i.role == "serving"][:3]
+    if not serving:
+        return None
+    text = "The model is served by " + _join([f"{s.label} ({_where(s)}) {_cite(s)}" for s in serving]) + "."
+    return _fact("serving", "Serving", text, serving)
+
+
+_BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
+    _purpose,
+    _production,
+    _target,
+    _data,
+    _split,
+    _features,
+    _hyperparameters,
+    _tuning,
+    _metrics,
+    _threshold,
+    _tracking,
+    _serving,
+]
+_GAPS = [
+    ("purpose", "No README or registry description states the model's purpose."),
+    ("model", "No registered model version identifies the production model."),
+    ("target", "No target column was identified in the code."),
+    ("data", "No data source (file, table or query read) was found in the production code."),
+    ("split", "No train/test split was found in the production code."),
+    ("hyperparameters", "No hyperparameters were logged by the production model's training run."),
+    ("tuning", "No hyperparameter search was found in the code."),
+    ("metrics", "No held-out (test or validation) metric was logged for the production model."),
+    ("threshold", "No decision threshold was found in the code or its configuration."),
+    ("tracking", "No MLflow experiment or registered model was found."),
+    ("serving", "No serving code (an API or batch scoring entry point) was identified."),
+]

@@ -1,0 +1,80 @@
+"""The one-minute summary: each fact once, cited, production first; the gaps listed once."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from autodoc import pipeline
+from autodoc.evidence import EvidenceItem, EvidenceStore, Source
+from autodoc.progress import Progress
+from autodoc.render.docx import render_docx
+from autodoc.settings import Settings
+from autodoc.write.summary import summary_facts, summary_gaps
+from tests.support.builders.state import make_state
+
+
+@pytest.fixture(scope="module")
+def demo_evidence(demo_store_uri: str, demo_project: Path, tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("summary")
+    settings = Settings(code_root=str(demo_project), mlflow_uri=demo_store_uri, output_dir=str(out))
+    return pipeline.scan(settings, Progress())
+
+
+def test_the_demo_summary_names_the_champions_their_split_metrics_and_threshold(demo_evidence) -> None:
+    facts = {f.topic: f for f in summary_facts(demo_evidence)}
+    assert list(facts)[:2] == ["purpose", "model"]
+    assert "breast_cancer_gbm version 3 (alias champion)" in facts["model"].text
+    assert "[[mv:breast_cancer_gbm:3]]" in facts["model"].text
+    assert "test_size = 0.2" in facts["split"].text
+    assert "0.35" in facts["threshold"].text  # the production config's threshold
+    assert "test_roc_auc" in facts["metrics"].text and "held-out" in facts["metrics"].text
+    for fact in facts.values():  # every fact is cited, and only with evidence that exists
+        assert fact.evidence_ids and all(demo_evidence.get(eid) for eid in fact.evidence_ids)
+    assert "No hyperparameter search was found in the code." in summary_gaps(demo_evidence)
+
+
+def _code_item(eid: str, kind: str, value: object, path: str, live: bool | None = True) -> EvidenceItem:
+    return EvidenceItem(
+        id=eid,
+        kind=kind,
+        label=f"{kind} {value}",
+        value=value,
+        source=Source(kind="code", path=path, line_start=3),
+        live=live,
+    )
+
+
+def test_exploratory_and_legacy_values_never_stand_for_the_model() -> None:
+    store = EvidenceStore(
+        created_at="2026-01-01T00:00:00Z",
+        generator_version="test",
+        items=[
+            _code_item("c:eda.ipynb:3:threshold:t", "threshold", 0.3, "eda.ipynb"),
+            _code_item("c:old.py:3:threshold:t", "threshold", 0.9, "old.py", live=False),
+            _code_item("c:score.py:3:threshold:t", "threshold", 0.35, "score.py"),
+        ],
+    )
+    (threshold,) = [f for f in summary_facts(store) if f.topic == "threshold"]
+    assert "0.35" in threshold.text and "0.3 " not in threshold.text and "0.9" not in threshold.text
+
+
+def test_the_summary_comes_right_after_the_title_page_with_its_citations_numbered_first() -> None:
+    state = make_state()
+    store = EvidenceStore(
+        created_at="2026-01-01T00:00:00Z",
+        generator_version="test",
+        items=[_code_item("c:score.py:3:threshold:t", "threshold", 0.35, "score.py")],
+    )
+    state.summary = summary_facts(store)
+    state.gaps = ["No serving code (an API or batch scoring entry point) was identified."]
+    state.evidence_items.update({i.id: i for i in store.items})
+    doc = Document(io.BytesIO(render_docx(state)))
+    texts = [p.text for p in doc.paragraphs]
+    first = texts.index("Summary")
+    assert first < texts.index("Contents")
+    assert "Decision threshold: The decision threshold is 0.35 (score.py, line 3) [1]." in texts
+    assert texts.index("What the evidence does not show") > first
