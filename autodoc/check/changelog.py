@@ -82,7 +82,10 @@ def place_change_log(state: DocumentState, history: list[ChangeLogEntry], review
     number = str(int(top[-1].number) + 1) if top and top[-1].number.isdigit() else str(len(top) + 1)
     blocks = [
         _table_block(
-            "b1", "Changes to this document", ["Version", "Date", "Changes", "Author"], _rows(history)
+            "b1",
+            "Changes to this document (source: the build history kept with the document)",
+            ["Version", "Date", "Changes", "Author"],
+            _rows(history),
         )
     ]
     if review is not None:
@@ -95,7 +98,7 @@ def place_change_log(state: DocumentState, history: list[ChangeLogEntry], review
                 ("Review cadence", review.cadence),
             )
         ]
-        blocks.append(_table_block("b2", "Review", ["Field", "Value"], rows))
+        blocks.append(_table_block("b2", "Review (source: the stated facts file)", ["Field", "Value"], rows))
     state.sections.append(
         Section(
             id=CHANGE_LOG_ID,
