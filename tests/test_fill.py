@@ -84,8 +84,8 @@ def test_estimators_lists_live_code_with_location_and_names_legacy(store):
     tab = table(store, "estimators")
     rows = [[c.value for c in row] for row in tab.rows]
     assert rows == [
-        ["LogisticRegression", "max_iter=500", "train.py:76"],
-        ["GradientBoostingClassifier", "max_depth=3", "train.py:89"],
+        ["LogisticRegression", "max_iter", 500, "train.py, line 76"],  # one row per hyperparameter
+        ["GradientBoostingClassifier", "max_depth", 3, "train.py, line 89"],
     ]
     assert "RandomForestClassifier" in tab.note and "legacy" in tab.note
 

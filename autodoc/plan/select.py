@@ -421,6 +421,12 @@ _FAMILY_ABBREV: dict[str, tuple[str, ...]] = {
 }
 
 
+def family_matches(token: str, class_name: str) -> bool:
+    """Does a name or prefix ("gbm", "logreg") point to an estimator class (GradientBoostingClassifier)?"""
+    token, name = token.lower(), class_name.lower()
+    return bool(token) and (token in name or any(f in name for f in _FAMILY_ABBREV.get(token, ())))
+
+
 def estimator_families(evidence: EvidenceStore, model: str) -> set[str]:
     """Lower-cased class names of code estimators that the model's MLflow data points to.
 

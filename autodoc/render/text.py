@@ -230,7 +230,10 @@ def references(state: DocumentState) -> list[Reference]:
 def reference_text(item: EvidenceItem) -> str:
     """Label plus where the fact comes from: a code location or an MLflow entity."""
     location = _code_location(item) if item.source.kind == "code" else _mlflow_location(item)
-    return f"{item.label}. {location}" if location else item.label
+    label = item.label
+    if item.value is None and item.attrs.get("expr") and label.endswith(" = None"):
+        label = label.removesuffix(" = None") + " (set by an expression at run time)"  # no value in the code
+    return f"{label}. {location}" if location else label
 
 
 def reference_link(item: EvidenceItem) -> str | None:

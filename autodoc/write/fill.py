@@ -42,6 +42,7 @@ from autodoc.plan.select import (
     version_run,
 )
 from autodoc.plan.topics import is_data_metric, is_feature_importance, is_number, metric_rank
+from autodoc.plan.values import UNRESOLVED, param_name, resolve_param
 
 Fetch = Callable[[str, str], bytes | None]
 _MAX_RUN_ROWS = 50
@@ -340,7 +341,7 @@ def _items_table(caption: str, ids: list[str], evidence: EvidenceStore, code_onl
     rows = [
         [
             Cell(value=_fact_name(it), evidence_id=it.id),
-            Cell(value=_plain(it.value), evidence_id=it.id),
+            Cell(value=resolved_settings(it, evidence) or _plain(it.value), evidence_id=it.id),
             Cell(value=_location(it), evidence_id=it.id),
         ]
         for it in known
@@ -399,16 +400,7 @@ def _estimators(caption: str, src: TableSource, evidence: EvidenceStore, section
                 + "."
             )
         return _empty(caption, note)
-    rows = []
-    for est in live:
-        settings = _estimator_settings(est, evidence)
-        rows.append(
-            [
-                Cell(value=_plain(est.value) or est.label, evidence_id=est.id),
-                Cell(value=settings or None, evidence_id=est.id if settings else None),
-                Cell(value=_location(est), evidence_id=est.id),
-            ]
-        )
+    rows = [row for est in live for row in _hyperparameter_rows(est, evidence)]
     note = None
     if legacy:
         note = (
@@ -416,35 +408,44 @@ def _estimators(caption: str, src: TableSource, evidence: EvidenceStore, section
             + ", ".join(f"{_plain(i.value)} at {_location(i)}" for i in legacy[:5])
             + "."
         )
-    return _table(caption, ["Estimator", "Settings", "Defined at"], rows, note)
+    return _table(caption, ["Estimator", "Parameter", "Value", "Origin"], rows, note)
 
 
-def _estimator_settings(est: EvidenceItem, evidence: EvidenceStore) -> str:
-    """The keyword arguments of an estimator, as written in the code."""
+def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[list[Cell]]:
+    """One row per keyword argument: its value for the documented model and where that comes from."""
+    name = Cell(value=_plain(est.value) or est.label, evidence_id=est.id)
+    params = _owned_params(est, evidence)
+    if not params:
+        return [[name, _text("(defaults)"), _text(None), Cell(value=_location(est), evidence_id=est.id)]]
+    rows = []
+    for param in params:
+        found = resolve_param(param, evidence.items)
+        value = Cell(value=found.value, evidence_id=found.item.id) if found else _text(UNRESOLVED)
+        origin = found.origin if found else f"{_location(param)}: not resolved"
+        rows.append([name, Cell(value=param_name(param), evidence_id=param.id), value, _text(origin)])
+    return rows
+
+
+def _owned_params(est: EvidenceItem, evidence: EvidenceStore) -> list[EvidenceItem]:
     prefix = est.id.rsplit(":estimator", 1)[0] + ":param:"
-    params = [
+    return [
         i
         for i in evidence.items
         if i.kind == "param"
         and (i.attrs.get("owner") == est.id or (not i.attrs.get("owner") and i.id.startswith(prefix)))
     ]
-    if params:
-        return ", ".join(f"{_param_name(p)}={_param_value(p)}" for p in params)
-    kwargs = est.attrs.get("params") or est.attrs.get("kwargs")
-    if isinstance(kwargs, dict):
-        return ", ".join(f"{k}={_plain(v)}" for k, v in kwargs.items())
-    return ""
 
 
-def _param_name(item: EvidenceItem) -> str:
-    return str(item.attrs.get("key") or item.id.split(":param:", 1)[-1].split(":")[0])
-
-
-def _param_value(item: EvidenceItem) -> str:
-    """A keyword argument as written: its literal value, else the expression that sets it."""
-    if item.value is None and item.attrs.get("expr"):
-        return str(item.attrs["expr"])
-    return str(_plain(item.value))
+def resolved_settings(item: EvidenceItem, evidence: EvidenceStore) -> str | None:
+    """A call's settings as values ("test_size=0.2, stratify=True"), never the expressions setting them."""
+    params = _owned_params(item, evidence)
+    if not params:
+        return None
+    parts = []
+    for param in params:
+        found = resolve_param(param, evidence.items)
+        parts.append(f"{param_name(param)}={_plain(found.value) if found else 'set at run time'}")
+    return ", ".join(parts)
 
 
 _TABLE_FILLERS: dict[str, Callable[[str, TableSource, EvidenceStore, Section], TableContent]] = {

@@ -11,6 +11,7 @@ from autodoc.plan.select import item_key
 from autodoc.plan.topics import (
     is_data_metric,
 )
+from autodoc.plan.values import resolve_param
 
 
 def para(*sentences: str) -> str:
@@ -168,18 +169,33 @@ def estimators(f: Facts, with_settings: bool) -> list[str]:
         seen.add(name)
         sentence = f"The code constructs {code_span(name)} at {code_where(est)} {cite(est)}"
         params = f.fresh(f.owned_params(est)) if with_settings else []
-        literal = [p for p in params if p.value is not None]
-        from_expr = [p for p in params if p.value is None and p.attrs.get("expr")]
-        if literal:
-            sentence += ", with " + join_words(
-                [f"{item_key(p)} = {fmt(p.value)} {cite(p)}" for p in literal[:8]]
-            )
-        if from_expr:
-            sentence += ("; " if literal else ", with ") + join_words(
-                [f"{item_key(p)} set from {code_span(str(p.attrs['expr']))} {cite(p)}" for p in from_expr[:8]]
-            )
+        if params:
+            sentence += ", with " + _settings_phrase(params, f.items)
         out.append(sentence + ".")
     return out
+
+
+def _settings_phrase(params: list[EvidenceItem], items: list[EvidenceItem]) -> str:
+    """Keyword arguments as values: literals as written, the rest as the training run logged them."""
+    written, logged, unresolved = [], [], []
+    runs: list[str] = []
+    for param in params[:10]:
+        found = resolve_param(param, items)
+        if found is None:
+            unresolved.append(item_key(param))
+        elif found.item.kind == "run_param":
+            logged.append(f"{item_key(param)} = {num(found.value)} {cite(found.item)}")
+            runs.append(found.origin.split(" as ", 1)[0].removeprefix("logged by run "))
+        else:
+            written.append(f"{item_key(param)} = {fmt(found.value)} {cite(found.item)}")
+    parts = written + logged
+    text = join_words(parts)
+    if logged:
+        named = sorted(set(runs))
+        text += f" (the value{'s' if len(logged) > 1 else ''} logged by run {join_words(named)})"
+    if unresolved:
+        text += ("; " if parts else "") + join_words(unresolved) + " set at run time"
+    return text
 
 
 def legacy(f: Facts) -> str:

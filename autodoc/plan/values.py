@@ -1,0 +1,117 @@
+"""The value of a code setting, then where it comes from: one rule for text, tables and references.
+
+A keyword argument written as an expression (``C=params["C"]``) has no value in the code. The
+model's value is what its training run logged; failing that, the configuration key the
+expression reads. `resolve_param` returns the value with the item that holds it (cite that
+item) and a short origin; None when nothing resolves it (say "set at run time", never show
+the expression).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from autodoc.evidence import EvidenceItem
+from autodoc.plan.select import family_matches, item_key
+
+_PRODUCTION_ALIASES = ("champion", "production", "prod", "best")
+_SUBSCRIPT = re.compile(r"""\[\s*["']([\w.\-]+)["']\s*\]|\.(\w+)$""")
+UNRESOLVED = "set at run time (not resolved from the code)"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    value: object
+    origin: (
+        str  # "logged by run gbm-shallow as gbm.n_estimators", "config.yaml, line 18", "train.py, line 98"
+    )
+    item: EvidenceItem  # the evidence that holds the value: cite this one
+
+
+def resolve_param(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Resolved | None:
+    """The value a code param takes for the documented model, with its origin."""
+    if param.value is not None:
+        origin = param.attrs.get("origin")
+        return Resolved(param.value, str(origin) if origin else _at(param), param)
+    items = list(items)
+    owner = str(param.attrs.get("owner_name") or "")
+    key = item_key(param)
+    logged = _logged(key, owner, items)
+    if logged is not None:
+        return logged
+    expr_key = _expr_key(str(param.attrs.get("expr") or ""))
+    return _configured(expr_key or key, owner, items)
+
+
+def param_name(item: EvidenceItem) -> str:
+    return str(item.attrs.get("key") or item.id.split(":param:", 1)[-1].split(":")[0])
+
+
+def _at(item: EvidenceItem) -> str:
+    src = item.source
+    return f"{src.path}, line {src.line_start}" if src.line_start else str(src.path or item.id)
+
+
+def _expr_key(expr: str) -> str | None:
+    match = _SUBSCRIPT.search(expr.strip())
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _matches(candidate: str, key: str, owner: str) -> bool:
+    """ "gbm.max_depth" matches max_depth of GradientBoostingClassifier, not of LogisticRegression."""
+    if candidate == key:
+        return True
+    prefix, _, last = candidate.rpartition(".")
+    return last == key and (not owner or family_matches(prefix.rsplit(".", 1)[-1], owner))
+
+
+def _production_runs(items: list[EvidenceItem]) -> list[str]:
+    """Run ids behind versions with a production alias (champion first), then the other versions' runs."""
+    versions = [i for i in items if i.kind == "model_version"]
+    aliased = [v for v in versions if set(v.attrs.get("aliases") or []) & set(_PRODUCTION_ALIASES)]
+    return [str(v.attrs.get("run_id")) for v in aliased + versions if v.attrs.get("run_id")]
+
+
+def _runs_of_family(owner: str, items: list[EvidenceItem]) -> set[str]:
+    """Runs behind versions of a registered model whose name points to the estimator class."""
+    out = set()
+    for version in (i for i in items if i.kind == "model_version"):
+        tokens = re.split(r"[^a-z0-9]+", str(version.attrs.get("model") or "").lower())
+        if owner and any(family_matches(t, owner) for t in tokens):
+            out.add(str(version.attrs.get("run_id")))
+    return out
+
+
+def _logged(key: str, owner: str, items: list[EvidenceItem]) -> Resolved | None:
+    logged = [i for i in items if i.kind == "run_param" and _matches(item_key(i), key, owner)]
+    if not logged:
+        return None
+    order = _production_runs(items)
+    mine = _runs_of_family(owner, items)
+    logged.sort(
+        key=lambda i: (
+            i.source.run_id not in mine,
+            order.index(i.source.run_id) if i.source.run_id in order else len(order),
+        )
+    )
+    hit = logged[0]
+    run = str(hit.attrs.get("run_name") or (hit.source.run_id or "")[:8])
+    return Resolved(hit.value, f"logged by run {run} as {item_key(hit)}", hit)
+
+
+def _configured(key: str, owner: str, items: list[EvidenceItem]) -> Resolved | None:
+    found = [
+        i
+        for i in items
+        if i.kind == "config" and i.value is not None and _matches(_config_key(i), key, owner)
+    ]
+    if not found:
+        return None
+    hit = found[0]
+    return Resolved(hit.value, f"{_at(hit)} ({_config_key(hit)})", hit)
+
+
+def _config_key(item: EvidenceItem) -> str:
+    return item.id.split(":config:", 1)[-1] if ":config:" in item.id else item_key(item)
