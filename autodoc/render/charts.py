@@ -130,7 +130,30 @@ def _draw_bars(ax, series: list[Series]) -> bool:
         if len(categories) * len(series) <= 12:  # label values when there is room
             ax.bar_label(bars, labels=[format_value(y) for y in ys], fontsize=7, padding=2)
     ax.margins(y=0.12)
+    _zoom_close_bars(ax, [y for s in series for y in s.y if isinstance(y, int | float)])
     return _set_categorical_ticks(ax, categories)
+
+
+ZOOM_BELOW = 0.01  # bars closer than 1% of the axis look equal: zoom the axis and say so
+
+
+def _zoom_close_bars(ax, ys: list[float]) -> None:
+    """Bars that differ by less than 1% of a zero-based axis get a zoomed axis, marked as such."""
+    if len(ys) < 2 or min(ys) <= 0:
+        return
+    low, high = min(ys), max(ys)
+    if high - low >= ZOOM_BELOW * high:
+        return
+    pad = max(high - low, high * 0.001) * 1.5
+    ax.set_ylim(low - pad, high + pad)
+    ax.text(
+        0.0,
+        1.02,
+        f"Axis zoomed: starts at {format_value(low - pad)}, not 0",
+        transform=ax.transAxes,
+        fontsize=7,
+        color="#aa3300",
+    )
 
 
 def _draw_numeric(ax, chart_type: str, s: Series, color: str) -> None:

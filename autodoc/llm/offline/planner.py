@@ -17,6 +17,7 @@ from autodoc.document import (
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import PlanTask
 from autodoc.llm.offline.facts import run_eid
+from autodoc.llm.offline.feedback import read_feedback
 from autodoc.plan.select import item_key
 from autodoc.plan.topics import (
     TOPIC_KINDS,
@@ -36,6 +37,12 @@ def plan_section(task: PlanTask) -> PlanReply:
         guidance=_guidance(task, primary), evidence_ids=_narrative_ids(task.evidence, primary)
     )
     blocks: list = [narrative, *_extra_blocks(task, primary)]
+    if read_feedback(task.feedback).table and "evidence" in task.table_kinds and narrative.evidence_ids:
+        table = TablePlan(  # the reviewer asked for a table instead of prose: the narrative's facts
+            title=f"{task.heading}: the facts in a table",
+            source=TableSource(kind="evidence", evidence_ids=narrative.evidence_ids[:20]),
+        )
+        blocks.insert(1, table)
     return PlanReply(blocks=blocks[:5])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from autodoc.evidence import EvidenceItem
@@ -22,7 +23,6 @@ from autodoc.llm.offline.prose import (
     model_summary,
     num,
     para,
-    purpose,
     registry,
     sentences,
 )
@@ -33,30 +33,6 @@ from autodoc.plan.topics import (
 )
 
 SectionWriter = Callable[[Facts, WriteTask], list[str]]
-
-
-def write_overview(f: Facts, task: WriteTask) -> list[str]:
-    paras = [purpose(f)]
-    models = f.model_names()
-    paras.append(para(*registry(f, describe=True)))
-    paras.append(para(*[model_summary(f, m, limit=3) for m in models]))
-    paras.append(para(*estimators(f, with_settings=False), legacy(f)))
-    if not models:
-        runs = f.fresh(f.kind("run", live=None))[:3]
-        paras.append(para(*[run_sentence(f, r) for r in runs]))
-    return paras
-
-
-def write_conclusion(f: Facts, task: WriteTask) -> list[str]:
-    """A conclusion restates what the document found; it adds nothing new."""
-    models = f.model_names()
-    f.fresh(f.models())
-    summaries = [model_summary(f, m, limit=2) for m in models]
-    if summaries and summaries[0]:
-        summaries[0] = "In summary, f" + summaries[0][1:] if summaries[0].startswith("For") else summaries[0]
-    paras = [para(*summaries)]
-    paras.append(para(*estimators(f, with_settings=False)))
-    return paras
 
 
 def write_model(f: Facts, task: WriteTask) -> list[str]:
@@ -95,11 +71,7 @@ def write_data(f: Facts, task: WriteTask) -> list[str]:
             ),
         ),
         _data_metrics(f),
-        para(
-            code_list(f, ("dropped_column",), "Columns are dropped by"),
-            code_list(f, ("feature",), "Columns created or selected in the code include", 10),
-            code_list(f, ("preprocessing",), "Preprocessing uses"),
-        ),
+        _feature_passage(f) if _FEATURES.search(task.section_name) else "",
     ]
     return paras
 
@@ -128,16 +100,42 @@ def _data_metrics(f: Facts) -> str:
 
 
 def write_features(f: Facts, task: WriteTask) -> list[str]:
-    paras = [
-        para(
-            code_list(f, ("feature",), "Columns created or selected in the code include", 10),
-            code_list(f, ("dropped_column",), "Columns are dropped by"),
-            code_list(f, ("preprocessing",), "Preprocessing uses"),
-        ),
-        _importance(f),
-        _data_loading(f),
-    ]
+    paras = [_feature_passage(f), _importance(f)]
+    if _DATA.search(task.section_name):  # a "Data and Features" section also says where data come from
+        paras.append(_data_loading(f))
     return paras
+
+
+_FEATURES = re.compile(r"feature", re.I)
+_DATA = re.compile(r"\bdata", re.I)
+
+
+def _feature_passage(f: Facts) -> str:
+    """What the code drops, derives and transforms (the target is the target, not a feature)."""
+    targets = [t.value for t in f.kind("target", live=None)]
+    features = [
+        i for i in f.fresh(f.kind("feature", "derived_column", "dropped_column")) if i.value not in targets
+    ]
+    dropped = [i for i in features if isinstance(i.value, list) or i.kind == "dropped_column"]
+    derived = [i for i in features if i not in dropped]
+    sentences = []
+    for item in dropped[:3]:
+        names = item.value if isinstance(item.value, list) else [item.value]
+        shown = join_words([str(n) for n in names[:8]]) + (" and others" if len(names) > 8 else "")
+        sentences.append(
+            f"The pipeline drops {len(names)} column{'s' if len(names) > 1 else ''} ({shown}) {cite(item)}."
+        )
+    if derived:
+        made = join_words([f"{code_span(str(i.value))} {cite(i)}" for i in derived[:10]])
+        sentences.append(f"It derives {len(derived)} new column{'s' if len(derived) > 1 else ''}: {made}.")
+    prep = f.fresh(f.kind("preprocessing"))
+    if prep:
+        sentences.append(
+            "Inputs are transformed with "
+            + join_words([f"{code_span(str(p.value))} {cite(p)}" for p in prep[:4]])
+            + "."
+        )
+    return para(*sentences)
 
 
 def _importance(f: Facts) -> str:

@@ -21,7 +21,9 @@ from autodoc.document import (
 )
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts
-from autodoc.llm.offline.prose import fact_phrase, join_words
+from autodoc.llm.offline.feedback import Feedback, apply_feedback, read_feedback
+from autodoc.llm.offline.plain import write_plain_conclusion, write_plain_overview
+from autodoc.llm.offline.prose import estimators, fact_phrase, join_words
 from autodoc.llm.offline.results import (
     validation_steps,
     write_deployment,
@@ -34,11 +36,9 @@ from autodoc.llm.offline.results import (
 from autodoc.llm.offline.sections import (
     SectionWriter,
     write_code,
-    write_conclusion,
     write_data,
     write_features,
     write_model,
-    write_overview,
     write_training,
 )
 from autodoc.plan.topics import (
@@ -56,19 +56,52 @@ def write_block(task: WriteTask) -> NarrativeReply:
         sentences = _list_sentences(facts, primary)
         lines = [f"- {s}" for s in sentences] or [f"- {m}" for m in task.missing] or ["- Nothing was found."]
         return NarrativeReply(text=_fit("\n".join(lines)))
+    wanted = read_feedback(task.feedback)
     writer = _section_writer(task, primary)
     paras = [p for p in writer(facts, task) if p]
+    if wanted.more_detail or wanted.parameter_values:
+        paras += [p for p in _more(facts, task, wanted) if p]
     paras += [p for p in _write_leftovers(facts, primary) if p]
-    if task.feedback and _SHORTER.search(task.feedback):
-        paras = paras[:2]  # the reviewer asked for less: keep the leading passages
-    if task.missing:
-        paras.append("Not found: " + " ".join(task.missing))
-    if not paras:
-        paras.append("The scan found no evidence for this section in the code or in MLflow.")
+    paras = apply_feedback(_unique(paras), wanted)
+    if not paras:  # one sentence naming what was looked for; the gaps are listed once in the summary
+        paras.append(_nothing_found(task))
     return NarrativeReply(text=_fit("\n\n".join(paras)))
 
 
-_SHORTER = re.compile(r"\b(short|shorter|brief|briefer|concise|condense|less detail|too long)", re.I)
+def _nothing_found(task: WriteTask) -> str:
+    if task.missing:
+        return task.missing[0]
+    return f"The code and MLflow hold no evidence about {task.heading.lower()}."
+
+
+def _unique(paras: list[str]) -> list[str]:
+    """No passage twice (two writers may build the same sentence from the same facts)."""
+    seen: set[str] = set()
+    return [p for p in paras if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+
+
+_DETAIL_KINDS = (
+    "data_source",
+    "split",
+    "cv",
+    "feature",
+    "preprocessing",
+    "metric",
+    "threshold",
+    "fit",
+    "seed",
+)
+
+
+def _more(facts: Facts, task: WriteTask, wanted: Feedback) -> list[str]:
+    """What a reviewer asking for detail or parameter values gets beyond the section's passages."""
+    out = estimators(facts, with_settings=True) if wanted.parameter_values else []
+    if wanted.more_detail:
+        rest = [i for i in facts.kind(*_DETAIL_KINDS) if i.id not in facts.used]
+        facts.used.update(i.id for i in rest[:10])
+        if rest:
+            out.append("The evidence also shows " + join_words([fact_phrase(i) for i in rest[:10]]) + ".")
+    return out
 
 
 def _fit(text: str, limit: int = 5800) -> str:
@@ -92,11 +125,11 @@ def _list_sentences(f: Facts, primary: str) -> list[str]:
 
 
 def _write_generic(f: Facts, task: WriteTask) -> list[str]:
-    return write_overview(f, task)
+    return write_plain_overview(f, task)
 
 
 _SECTION_WRITERS: dict[str, SectionWriter] = {
-    "overview": write_overview,
+    "overview": write_plain_overview,
     "model": write_model,
     "data": write_data,
     "features": write_features,
@@ -138,5 +171,5 @@ _CONCLUSION = re.compile(r"conclu|recommend|summary of findings", re.I)
 
 def _section_writer(task: WriteTask, primary: str) -> SectionWriter:
     if _CONCLUSION.search(task.section_name):
-        return write_conclusion
+        return write_plain_conclusion
     return _SECTION_WRITERS.get(primary, _write_generic)

@@ -2,10 +2,10 @@
 
 `lay_out` measures each column (its header's longest word in bold, its cells' text), gives
 every column at least what its longest word needs and shares the rest by how much text each
-holds. A table whose header words cannot all fit is transposed when it has few rows (a
-version-by-metric table becomes metric-by-version); otherwise its header row is set smaller
-(down to 8 pt), and only if that is not enough may its headers wrap after "_" or "." (never
-inside a part of a name).
+holds. A table whose header words cannot all fit gets a smaller header row (down to 8 pt); if even
+that is not enough it is transposed when it has few rows (a version-by-metric table becomes
+metric-by-version), and only then may its headers wrap after "_" or "." (never inside a part
+of a name).
 """
 
 from __future__ import annotations
@@ -34,15 +34,21 @@ def lay_out(
     columns: list[str], rows: list[list[str]], numeric: list[list[bool]] | None, avail_pt: float
 ) -> Layout:
     """Widths (in points, summing to `avail_pt`) for a table; transposed or wrap-marked when needed."""
-    if sum(_needs(columns, rows, avail_pt)) > avail_pt and 1 < len(rows) + 1 <= MAX_TRANSPOSED_COLUMNS:
+    size = _fitting_size(columns, rows, avail_pt)
+    if size is None and 1 < len(rows) + 1 <= MAX_TRANSPOSED_COLUMNS:
         columns, rows, numeric = transpose(columns, rows, numeric)
-    size = next((s for s in HEADER_SIZES if sum(_needs(columns, rows, avail_pt, s)) <= avail_pt), None)
+        size = _fitting_size(columns, rows, avail_pt)
     if size is None:
         size = HEADER_SIZES[-1]
         columns = [wrap_marks(c) for c in columns]
     needs = _needs(columns, rows, avail_pt, size)
     wants = [max(n, w) for n, w in zip(needs, _wants(columns, rows, avail_pt, size), strict=True)]
     return Layout(columns, rows, numeric, _share(needs, wants, avail_pt), size)
+
+
+def _fitting_size(columns: list[str], rows: list[list[str]], avail_pt: float) -> float | None:
+    """The largest header size at which every header word fits its column, if any."""
+    return next((s for s in HEADER_SIZES if sum(_needs(columns, rows, avail_pt, s)) <= avail_pt), None)
 
 
 def transpose(

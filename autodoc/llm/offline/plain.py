@@ -1,0 +1,111 @@
+"""Plain-language passages for readers who do not read code: the executive summary and the conclusion.
+
+No code identifiers: estimator classes become words ("gradient boosting classifier"), metric
+keys become what they measure ("ROC AUC on the test split"), nothing is set in code type. The
+conclusion restates which models the document covers and points back; it adds no new fact.
+"""
+
+from __future__ import annotations
+
+import re
+
+from autodoc.evidence import EvidenceItem
+from autodoc.llm.base import WriteTask
+from autodoc.llm.offline.facts import Facts, version_of
+from autodoc.llm.offline.prose import cite, fmt, headline, join_words, purpose
+from autodoc.plan.select import item_key
+
+_METRIC_WORDS = {
+    "roc_auc": "ROC AUC",
+    "auc": "AUC",
+    "pr_auc": "PR AUC",
+    "accuracy": "accuracy",
+    "f1": "F1 score",
+    "precision": "precision",
+    "recall": "recall",
+    "log_loss": "log loss",
+    "rmse": "RMSE",
+    "mae": "mean absolute error",
+    "mse": "mean squared error",
+    "r2": "R\u00b2",
+}
+_SPLIT_WORDS = {
+    "test_": "on the test split",
+    "holdout_": "on the hold-out split",
+    "val_": "on the validation split",
+    "valid_": "on the validation split",
+    "cv_": "in cross-validation",
+    "train_": "on the training data",
+}
+
+
+def class_words(name: str) -> str:
+    """GradientBoostingClassifier -> "gradient boosting classifier"; XGBClassifier -> "XGB classifier"."""
+    words = re.findall(r"[A-Z]+(?=[A-Z][a-z]|\b)|[A-Z]?[a-z]+|\d+", name.rsplit(".", 1)[-1])
+    return " ".join(w if w.isupper() else w.lower() for w in words) or name
+
+
+def metric_words(key: str) -> str:
+    """test_roc_auc -> "ROC AUC on the test split"."""
+    low = key.lower()
+    where = next((w for p, w in _SPLIT_WORDS.items() if low.startswith(p)), "")
+    base = low.removeprefix(next((p for p in _SPLIT_WORDS if low.startswith(p)), ""))
+    return f"{_METRIC_WORDS.get(base, base.replace('_', ' '))} {where}".strip()
+
+
+def write_plain_overview(f: Facts, task: WriteTask) -> list[str]:
+    """Purpose, then each model in a sentence a non-technical reader can follow."""
+    paras = [purpose(f)]
+    models = f.model_names()
+    paras.append(" ".join(s for s in (_model_in_words(f, m) for m in models) if s))
+    if not models:
+        paras.append(_estimators_in_words(f))
+    return paras
+
+
+def write_plain_conclusion(f: Facts, task: WriteTask) -> list[str]:
+    """Which models the document covers and where its evidence and gaps are; nothing new."""
+    covered = []
+    for model in f.model_names():
+        mv = f.primary_version(model)
+        if mv is not None:
+            f.used.add(mv.id)
+            aliases = f.alias_of(mv)
+            label = (
+                f"{model} (version {version_of(mv)}" + (f", {join_words(aliases)}" if aliases else "") + ")"
+            )
+            covered.append(f"{label} {cite(mv)}")
+    if not covered:
+        return [_estimators_in_words(f, lead="Taken together, the code builds ")]
+    return [
+        f"Taken together, this document covers {join_words(covered)}. Each figure above cites the run, "
+        "registry entry or line of code it comes from; the points the evidence does not settle are "
+        "listed once, under What the evidence does not show, for the reviewer to weigh."
+    ]
+
+
+def _model_in_words(f: Facts, model: str) -> str:
+    mv = f.primary_version(model)
+    if mv is None:
+        return ""
+    f.used.add(mv.id)
+    aliases = f.alias_of(mv)
+    text = f"The model {model} is in use as version {version_of(mv)}"
+    text += f" (alias {join_words(aliases)}) {cite(mv)}" if aliases else f" {cite(mv)}"
+    run8 = f.run_of_version(mv)
+    best = f.fresh(headline(f.metrics(run8)))[:1] if run8 else []
+    if best:
+        text += f"; it scored {fmt(best[0].value)} for {metric_words(item_key(best[0]))} {cite(best[0])}"
+    return text + "."
+
+
+def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
+    found: list[EvidenceItem] = []
+    for est in f.fresh(f.kind("estimator")):
+        if class_words(str(est.value or est.label)) not in {
+            class_words(str(e.value or e.label)) for e in found
+        }:
+            found.append(est)
+    if not found:
+        return ""
+    return lead + join_words([f"a {class_words(str(e.value or e.label))} {cite(e)}" for e in found[:3]]) + "."

@@ -1,0 +1,109 @@
+"""The offline writer's wording: values not expressions, plain words for readers, feedback it follows."""
+
+from __future__ import annotations
+
+from autodoc.evidence import EvidenceItem, Source
+from autodoc.llm.base import WriteTask
+from autodoc.llm.offline.feedback import read_feedback
+from autodoc.llm.offline.plain import class_words, metric_words
+from autodoc.llm.offline.writer import write_block
+from autodoc.plan.values import resolve_param
+
+
+def _code(eid: str, kind: str, value: object, **attrs) -> EvidenceItem:
+    line = int(eid.split(":")[2])
+    src = Source(kind="code", path="train.py", line_start=line)
+    return EvidenceItem(
+        id=eid, kind=kind, label=f"{kind} {value}", value=value, attrs=attrs, source=src, live=True
+    )
+
+
+def _mlflow(eid: str, kind: str, value: object, run: str, **attrs) -> EvidenceItem:
+    src = Source(kind="mlflow", run_id=run, model_name=attrs.get("model"))
+    return EvidenceItem(id=eid, kind=kind, label=f"{kind} {value}", value=value, attrs=attrs, source=src)
+
+
+EST = _code("c:train.py:84:estimator:LogisticRegression", "estimator", "LogisticRegression")
+C_EXPR = _code(
+    "c:train.py:85:param:C", "param", None, owner=EST.id, owner_name="LogisticRegression", expr='params["C"]'
+)
+CHAMPION = _mlflow(
+    "mv:churn_logreg:2",
+    "model_version",
+    "2",
+    "run2",
+    model="churn_logreg",
+    run_id="run2",
+    aliases=["champion"],
+)
+CHALLENGER = _mlflow(
+    "mv:churn_logreg:3",
+    "model_version",
+    "3",
+    "run3",
+    model="churn_logreg",
+    run_id="run3",
+    aliases=["challenger"],
+)
+LOGGED_CHAMPION = _mlflow(
+    "r:run2:param:logreg.C", "run_param", "0.5", "run2", key="logreg.C", run_name="base"
+)
+LOGGED_CHALLENGER = _mlflow(
+    "r:run3:param:logreg.C", "run_param", "2.0", "run3", key="logreg.C", run_name="wide"
+)
+CONFIG = _code("c:config.yaml:4:config:logreg.C", "config", 1.0)
+
+
+def test_an_expression_resolves_to_the_value_the_champion_run_logged():
+    items = [EST, C_EXPR, CHALLENGER, CHAMPION, LOGGED_CHALLENGER, LOGGED_CHAMPION, CONFIG]
+    found = resolve_param(C_EXPR, items)
+    assert (found.value, found.item.id) == ("0.5", LOGGED_CHAMPION.id)
+    assert found.origin == "logged by run base as logreg.C"
+
+
+def test_without_a_logged_value_the_configuration_key_the_expression_reads_is_used():
+    found = resolve_param(C_EXPR, [EST, C_EXPR, CONFIG])
+    assert (found.value, found.item.id) == (1.0, CONFIG.id)
+    assert resolve_param(C_EXPR, [EST, C_EXPR]) is None  # unresolved: the writer says "set at run time"
+
+
+def test_the_model_section_states_values_then_origin_never_the_expression():
+    task = WriteTask(
+        document_title="Doc",
+        section_id="model",
+        section_name="Model Architecture",
+        heading="Model Architecture",
+        evidence=[EST, C_EXPR, CHAMPION, LOGGED_CHAMPION],
+    )
+    text = write_block(task).text
+    assert "C = 0.5 [[r:run2:param:logreg.C]] (the value logged by run base)" in text
+    assert 'params["C"]' not in text and "= None" not in text
+
+
+def test_readers_get_words_not_identifiers():
+    assert class_words("GradientBoostingClassifier") == "gradient boosting classifier"
+    assert class_words("sklearn.linear_model.LogisticRegression") == "logistic regression"
+    assert metric_words("test_roc_auc") == "ROC AUC on the test split"
+    assert metric_words("cv_f1") == "F1 score in cross-validation"
+
+
+def test_feedback_the_offline_writer_follows_and_what_needs_an_llm():
+    wanted = read_feedback("Shorter please, and leave out the legacy code.")
+    assert wanted.shorter and wanted.leave_out == ["the legacy code"] and wanted.note is None
+    assert read_feedback("Show this as a table").table
+    assert read_feedback("Include the parameter values").parameter_values
+    poem = read_feedback("Rewrite it in the tone of our risk policy")
+    assert not poem.understood and "needs an LLM" in poem.note
+
+
+def test_leave_out_drops_the_passages_that_mention_it():
+    task = WriteTask(
+        document_title="Doc",
+        section_id="model",
+        section_name="Model Architecture",
+        heading="Model Architecture",
+        evidence=[EST, C_EXPR, CHAMPION, LOGGED_CHAMPION],
+    )
+    assert "LogisticRegression" in write_block(task).text
+    left_out = write_block(task.model_copy(update={"feedback": "leave out LogisticRegression"})).text
+    assert "LogisticRegression" not in left_out
