@@ -154,7 +154,7 @@ def test_the_demo_document_passes_the_checks_a_validator_runs_first(
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1].startswith(str(demo_docx))
     rules = {line.split(":", 1)[0] for line in lines[:-1]}
-    assert not rules & {"header", "markup", "empty", "caption"}, lines
+    assert not rules, lines  # the demo document passes every check
     assert code == (1 if rules else 0)
     report = json.loads((demo_docx.parent / "run_report.json").read_text())
     assert len(report["document_check"]) == len(lines) - 1  # every build runs the same check

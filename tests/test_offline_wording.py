@@ -107,3 +107,28 @@ def test_leave_out_drops_the_passages_that_mention_it():
     assert "LogisticRegression" in write_block(task).text
     left_out = write_block(task.model_copy(update={"feedback": "leave out LogisticRegression"})).text
     assert "LogisticRegression" not in left_out
+
+
+def test_exploratory_values_appear_only_in_a_labelled_passage_of_the_appendix():
+    def notebook(eid: str, kind: str, value: object) -> EvidenceItem:
+        src = Source(kind="code", path="notebooks/eda.ipynb", cell=4, line_start=2)
+        return EvidenceItem(id=eid, kind=kind, label=f"{kind} {value}", value=value, source=src, live=True)
+
+    items = [
+        notebook("c:notebooks/eda.ipynb:2:threshold:t", "threshold", 0.3),
+        _code("c:score.py:7:threshold:t", "threshold", 0.35),
+    ]
+
+    def text(name: str) -> str:
+        task = WriteTask(
+            document_title="Doc", section_id="s", section_name=name, heading=name, evidence=items
+        )
+        return write_block(task).text
+
+    assert (
+        "0.35" in text("Limitations")
+        and "0.3 " not in text("Limitations")
+        and "eda.ipynb" not in text("Limitations")
+    )
+    appendix = text("Appendix")
+    assert "Exploratory work, not part of the production pipeline" in appendix and "0.3" in appendix

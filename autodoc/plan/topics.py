@@ -310,3 +310,25 @@ def is_feature_importance(item: EvidenceItem) -> bool:
         and isinstance(item.value, dict)
         and any(is_number(v) for v in item.value.values())
     )
+
+
+# ------------------------------------------------------------------------------ roles
+PRODUCTION_ROLES = ("production", "serving")
+
+
+def is_production_code(item: EvidenceItem) -> bool:
+    """A production code fact: its role says so, or (no role yet) live code outside notebooks."""
+    if item.source.kind != "code":
+        return True
+    if item.role is not None:
+        return item.role in PRODUCTION_ROLES
+    return item.live is not False and not (item.source.path or "").endswith(".ipynb")
+
+
+def is_exploratory_code(item: EvidenceItem) -> bool:
+    """Notebooks, EDA and scratch work: shown only in a labelled passage, never as the model's values."""
+    if item.source.kind != "code" or item.live is False:
+        return False
+    if item.role is not None:
+        return item.role == "exploratory"
+    return (item.source.path or "").endswith(".ipynb")

@@ -17,9 +17,8 @@ from collections.abc import Callable
 from autodoc.document import SummaryFact, figure_text
 from autodoc.evidence import EvidenceItem, EvidenceStore, RunInfo
 from autodoc.plan.select import estimator_families, item_key, primary_version, version_run
-from autodoc.plan.topics import is_data_metric, metric_rank
+from autodoc.plan.topics import is_data_metric, is_production_code, metric_rank
 
-_PRODUCTION_ROLES = ("production", "serving")
 _HELD_OUT = ("test_", "holdout_", "val_", "valid_", "eval_")
 _MAX_LISTED = 6
 # logged params that describe the run, the split or the decision rule rather than the estimator
@@ -28,15 +27,6 @@ _NOT_HYPER = re.compile(
     r"model_name|run_|label|target|uri|path|dir)",
     re.I,
 )
-
-
-def is_production_code(item: EvidenceItem) -> bool:
-    """A production code fact: its role says so, or (no role yet) live code outside notebooks."""
-    if item.source.kind != "code":
-        return True
-    if item.role is not None:
-        return item.role in _PRODUCTION_ROLES
-    return item.live is not False and not (item.source.path or "").endswith(".ipynb")
 
 
 def summary_facts(evidence: EvidenceStore) -> list[SummaryFact]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from autodoc.evidence import EvidenceItem
 from autodoc.plan.select import item_key
 from autodoc.plan.topics import (
+    is_production_code,
     metric_rank,
 )
 
@@ -23,10 +24,11 @@ class Facts:
         self.used: set[str] = set()  # ids already written about (each fact once per block)
 
     def kind(self, *kinds: str, live: bool | None = True) -> list[EvidenceItem]:
-        """Items of the kinds; `live=True` skips legacy code, `False` keeps only it, None keeps all."""
+        """Items of the kinds; `live=True` keeps production code only (no legacy, test or exploratory
+        code), `False` keeps only legacy code, None keeps all."""
         out = [i for i in self.items if i.kind in kinds]
         if live is True:
-            return [i for i in out if i.live is not False]
+            return [i for i in out if is_production_code(i)]
         if live is False:
             return [i for i in out if i.live is False]
         return out

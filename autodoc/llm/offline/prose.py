@@ -10,6 +10,7 @@ from autodoc.llm.offline.facts import Facts, version_of
 from autodoc.plan.select import item_key
 from autodoc.plan.topics import (
     is_data_metric,
+    is_exploratory_code,
 )
 from autodoc.plan.values import resolve_param
 
@@ -198,17 +199,24 @@ def _settings_phrase(params: list[EvidenceItem], items: list[EvidenceItem]) -> s
     return text
 
 
-def legacy(f: Facts) -> str:
-    items = f.fresh(f.kind("estimator", "fit", "data_source", "split", "module", live=False))
+def exploratory(f: Facts) -> str:
+    """Exploratory work (notebooks, EDA), labelled as such: never the model's values."""
+    items = f.fresh([i for i in f.items if is_exploratory_code(i) and i.kind in _EXPLORATORY_KINDS])
     if not items:
         return ""
-    parts = join_words(
-        [f"{code_span(str(i.value or i.label))} at {code_where(i)} {cite(i)}" for i in items[:4]]
-    )
-    return (
-        f"Legacy code that no entry point reaches also contains {parts}; it is not part of the "
-        "documented pipeline."
-    )
+    parts = join_words([f"{fact_phrase(i)}" for i in items[:6]])
+    return f"Exploratory work, not part of the production pipeline: the notebooks also contain {parts}."
+
+
+_EXPLORATORY_KINDS = (
+    "estimator",
+    "threshold",
+    "split",
+    "metric",
+    "data_source",
+    "feature",
+    "hyperparameter_search",
+)
 
 
 def config(

@@ -14,7 +14,6 @@ from autodoc.llm.offline.prose import (
     fmt,
     headline,
     join_words,
-    legacy,
     metric_phrase,
     model_summary,
     para,
@@ -185,7 +184,6 @@ def write_risk(f: Facts, task: WriteTask) -> list[str]:
             code_list(f, ("split",), "The model is validated on a split made by"),
             _cv_sentence(f),
         ),
-        legacy(f),
         para(
             *[
                 run_sentence(f, r)

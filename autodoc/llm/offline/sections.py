@@ -14,10 +14,10 @@ from autodoc.llm.offline.prose import (
     code_span,
     config,
     estimators,
+    exploratory,
     fmt,
     headline,
     join_words,
-    legacy,
     logged_params,
     metric_phrase,
     model_summary,
@@ -36,7 +36,7 @@ SectionWriter = Callable[[Facts, WriteTask], list[str]]
 
 
 def write_model(f: Facts, task: WriteTask) -> list[str]:
-    paras = [para(*estimators(f, with_settings=True), legacy(f))]
+    paras = [para(*estimators(f, with_settings=True))]
     prefix = (
         r"^(logreg|gbm|rf|xgb|lgbm|model|clf|estimator)\.|^(C|alpha|l1_ratio|max_depth|n_estimators|"
         r"learning_rate|subsample|max_iter|solver|penalty|class_weight)$"
@@ -176,7 +176,6 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
     )
     paras.append(experiments(f))
     paras.append(_runs_passage(f))
-    paras.append(legacy(f))
     return paras
 
 
@@ -233,14 +232,11 @@ def run_sentence(f: Facts, run: EvidenceItem) -> str:
 def write_code(f: Facts, task: WriteTask) -> list[str]:
     paras = [_entry_points(f)]
     modules = []
-    for mod in f.fresh(f.kind("module", live=None))[:10]:
+    for mod in f.fresh(f.kind("module"))[:10]:  # production code only: legacy code is never described
         doc = sentences(mod.text, 1)
         name = code_span(str(mod.source.path or mod.value))
-        status = " (legacy: no entry point reaches it)" if mod.live is False else ""
-        modules.append(
-            f"{name}{status}: {doc.rstrip('.')} {cite(mod)}." if doc else f"{name}{status} {cite(mod)}."
-        )
+        modules.append(f"{name}: {doc.rstrip('.')} {cite(mod)}." if doc else f"{name} {cite(mod)}.")
     paras.append(para(*modules))
     paras.append(config(f, None, "The configuration sets"))
-    paras.append(legacy(f))
+    paras.append(exploratory(f))  # labelled, in the code appendix only
     return paras

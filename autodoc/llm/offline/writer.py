@@ -2,7 +2,7 @@
 
 Deterministic and sober: it states facts with their figures as the evidence holds them
 (floats rounded to four decimals, which the grounding check accepts), puts a ``[[id]]``
-citation after each claim, says what was looked for and not found, and marks legacy code
+citation after each claim, says what was looked for and not found, and never describes legacy code
 (not reached from an entry point) as such. It never guesses, so a hint such as "do not
 describe validation that was not implemented" is followed by construction: only what the
 evidence holds is described.
@@ -43,6 +43,7 @@ from autodoc.llm.offline.sections import (
 )
 from autodoc.plan.topics import (
     TOPIC_KINDS,
+    is_production_code,
     section_topics,
 )
 
@@ -158,7 +159,7 @@ def _write_leftovers(f: Facts, primary: str) -> list[str]:
         "artifact",
         "readme",
     }
-    rest = [i for i in f.items if i.kind in kinds and i.id not in f.used and i.live is not False]
+    rest = [i for i in f.items if i.kind in kinds and i.id not in f.used and is_production_code(i)]
     if not rest or primary in ("overview",):
         return []
     f.used.update(i.id for i in rest)
