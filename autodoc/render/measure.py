@@ -25,7 +25,10 @@ def text_pt(text: str, *, bold: bool = False, size: float = BODY_PT) -> float:
     text = text.replace(BREAK, "")
     font = _font(bold)
     if font is not None:
-        return font.getlength(text) / 10 * size / BODY_PT
+        try:
+            return font.getlength(text) / 10 * size / BODY_PT
+        except (RuntimeError, ValueError, OSError):  # a glyph the font engine cannot lay out
+            pass
     ems = sum(0.3 if c in _NARROW else 0.85 if c in _WIDE else 0.62 if c.isupper() else 0.52 for c in text)
     return ems * size * (1.03 if bold else 1.0)
 
@@ -48,5 +51,8 @@ def _font(bold: bool):
     for folder in _FONT_DIRS:
         for name in _FILES[bold]:
             if Path(folder, name).exists():
-                return ImageFont.truetype(str(Path(folder, name)), int(BODY_PT * 10))
+                # BASIC layout: no libraqm (complex-script shaping we do not need, and it can fail)
+                return ImageFont.truetype(
+                    str(Path(folder, name)), int(BODY_PT * 10), layout_engine=ImageFont.Layout.BASIC
+                )
     return None
