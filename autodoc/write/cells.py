@@ -1,0 +1,137 @@
+"""Cells and small lookups the table, chart and image fillers share (every cell carries its evidence id)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from autodoc.document import (
+    Cell,
+    TableContent,
+)
+from autodoc.evidence import EvidenceItem, EvidenceStore, ExperimentInfo, ModelVersionInfo, RunInfo
+from autodoc.plan.select import (
+    version_run,
+)
+from autodoc.plan.topics import is_data_metric, metric_rank
+
+Fetch = Callable[[str, str], bytes | None]
+
+MAX_RUN_ROWS = 50
+
+_MAX_METRIC_COLUMNS = 6
+
+FI_PREFIXES = (
+    "feature_importance.",
+    "feature_importance_",
+    "feature_importance/",
+    "importance.",
+    "importance_",
+    "fi.",
+    "fi_",
+    "fi/",
+)
+
+
+def evidence_cell(evidence: EvidenceStore, eid: str, value: object, fallback: str | None = None) -> Cell:
+    """A cell citing `eid` if the store holds it (else `fallback`), with the evidence value."""
+    item = evidence.get(eid)
+    if item is not None and item.value is not None and not isinstance(item.value, dict | list):
+        return Cell(value=item.value, evidence_id=eid)
+    return Cell(value=value, evidence_id=eid if item is not None else fallback)
+
+
+def text_cell(value: object) -> Cell:
+    return Cell(value=value)
+
+
+def _citations(rows: list[list[Cell]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for row in rows:
+        for cell in row:
+            if cell.evidence_id:
+                seen.setdefault(cell.evidence_id, None)
+    return list(seen)
+
+
+def table_content(
+    caption: str, columns: list[str], rows: list[list[Cell]], note: str | None = None
+) -> TableContent:
+    return TableContent(caption=caption, columns=columns, rows=rows, note=note, citations=_citations(rows))
+
+
+def empty_table(caption: str, note: str) -> TableContent:
+    return TableContent(caption=caption, columns=[], rows=[], note=note)
+
+
+def metric_eid(run: RunInfo, key: str) -> str:
+    return f"{run.evidence_id}:metric:{key}"
+
+
+def param_eid(run: RunInfo, key: str) -> str:
+    return f"{run.evidence_id}:param:{key}"
+
+
+def versions_with_runs(evidence: EvidenceStore, model: str) -> list[tuple[ModelVersionInfo, RunInfo | None]]:
+    rm = evidence.model(model)
+    return [(mv, version_run(evidence, mv)) for mv in rm.versions] if rm else []
+
+
+def metric_keys(runs: list[RunInfo], metric: str | None) -> list[str]:
+    """The metric asked for, or the metrics most runs share (capped), in a stable order."""
+    if metric:
+        return [metric]
+    counts: dict[str, int] = {}
+    for run in runs:
+        for key in run.metrics:
+            if not is_fi_key(key):
+                counts[key] = counts.get(key, 0) + 1
+    quality = [k for k in counts if not is_data_metric(k)] or list(counts)  # row counts are not quality
+    most = max((counts[k] for k in quality), default=0)
+    common = [k for k in quality if counts[k] >= most / 2]  # keys most runs share, headline metrics first
+    return sorted(common, key=metric_rank)[:_MAX_METRIC_COLUMNS]
+
+
+def is_fi_key(key: str) -> bool:
+    return key.lower().startswith(FI_PREFIXES)
+
+
+def model_or_note(evidence: EvidenceStore, model: str | None, caption: str) -> TableContent | None:
+    if evidence.mlflow is None:
+        return empty_table(caption, "No MLflow tracking server was configured, so there is no model data.")
+    if not model:
+        return empty_table(caption, "No model was named for this table.")
+    if evidence.model(model) is None:
+        return empty_table(caption, f"No registered model named {model} was found in MLflow.")
+    return None
+
+
+def find_experiment(evidence: EvidenceStore, ref: str | None) -> ExperimentInfo | None:
+    if not ref or evidence.mlflow is None:
+        return None
+    ref = ref.removeprefix("x:")
+    return next((e for e in evidence.mlflow.experiments if ref in (e.experiment_id, e.name)), None)
+
+
+def version_label(mv: ModelVersionInfo) -> str:
+    return f"v{mv.version}"
+
+
+def fact_name(item: EvidenceItem) -> str:
+    return item.label or item.kind
+
+
+def plain(value: object) -> object:
+    """Scalars as they are; dicts and lists as one readable string of the same values."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={plain(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(plain(v)) for v in value)
+    return value
+
+
+def location(item: EvidenceItem) -> str:
+    """file:line for code (the commit is in the provenance, not on every row), else the MLflow place."""
+    src = item.source
+    if src.kind != "code":
+        return src.cite()
+    return src.model_copy(update={"commit": None}).cite()

@@ -1,0 +1,339 @@
+"""Tables filled by our code from evidence values: each cell copies a value and cites the item holding it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from autodoc.document import (
+    Cell,
+    Section,
+    TableContent,
+    TablePlan,
+    TableSource,
+)
+from autodoc.evidence import EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo
+from autodoc.plan.select import (
+    estimator_families,
+    estimator_name,
+    model_run_eids,
+    primary_version,
+    run_by_eid,
+    version_run,
+)
+from autodoc.plan.values import UNRESOLVED, param_name, resolve_param
+from autodoc.write.cells import (
+    MAX_RUN_ROWS,
+    empty_table,
+    evidence_cell,
+    fact_name,
+    find_experiment,
+    location,
+    metric_eid,
+    metric_keys,
+    model_or_note,
+    param_eid,
+    plain,
+    table_content,
+    text_cell,
+    versions_with_runs,
+)
+
+
+def fill_table(plan: TablePlan, evidence: EvidenceStore, section: Section) -> TableContent:
+    """Fill the table a plan names, from evidence values only."""
+    source = plan.source
+    if section.model and not source.model:
+        source = source.model_copy(update={"model": section.model})
+    filler = _TABLE_FILLERS[source.kind]
+    return filler(plan.title, source, evidence, section)
+
+
+def _model_params(caption: str, src: TableSource, evidence: EvidenceStore, section: Section) -> TableContent:
+    if (note := model_or_note(evidence, src.model, caption)) is not None:
+        return note
+    assert src.model
+    rm = evidence.model(src.model)
+    assert rm
+    mv = (
+        next((v for v in rm.versions if v.version == src.version), None)
+        if src.version
+        else (primary_version(evidence, src.model))
+    )
+    if mv is None:
+        wanted = f"version {src.version} of " if src.version else "a version of "
+        return empty_table(caption, f"No {wanted}{src.model} was found in MLflow.")
+    run = version_run(evidence, mv)
+    if run is None:
+        return empty_table(caption, f"Version {mv.version} of {src.model} is not linked to an MLflow run.")
+    if not run.params:
+        return empty_table(
+            caption, f"The run behind version {mv.version} of {src.model} logged no parameters."
+        )
+    rows = [
+        [text_cell(key), evidence_cell(evidence, param_eid(run, key), value, run.evidence_id)]
+        for key, value in sorted(run.params.items())
+    ]
+    return table_content(
+        caption,
+        ["Parameter", "Value"],
+        rows,
+        note=f"Parameters of the run behind {src.model} version {mv.version}.",
+    )
+
+
+def _model_versions(
+    caption: str, src: TableSource, evidence: EvidenceStore, section: Section
+) -> TableContent:
+    if (note := model_or_note(evidence, src.model, caption)) is not None:
+        return note
+    assert src.model
+    rm = evidence.model(src.model)
+    assert rm
+    if not rm.versions:
+        return empty_table(caption, f"No versions of {src.model} were found in MLflow.")
+    aliases: dict[str, list[str]] = {}
+    for alias, ver in rm.aliases.items():
+        aliases.setdefault(str(ver), []).append(alias)
+    rows = []
+    for mv, run in versions_with_runs(evidence, src.model):
+        rows.append(
+            [
+                Cell(value=mv.version, evidence_id=mv.evidence_id),
+                Cell(
+                    value=", ".join(sorted(aliases.get(mv.version, mv.aliases))) or None,
+                    evidence_id=rm.evidence_id if mv.version in aliases else None,
+                ),
+                Cell(value=mv.status, evidence_id=mv.evidence_id),
+                Cell(
+                    value=(run.run_name or run.run_id[:8]) if run else mv.run_id,
+                    evidence_id=run.evidence_id if run else None,
+                ),
+                Cell(value=(mv.created_at or "")[:10] or None, evidence_id=mv.evidence_id),
+            ]
+        )
+    return table_content(caption, ["Version", "Aliases", "Status", "Run", "Created"], rows)
+
+
+def _metric_across_versions(
+    caption: str, src: TableSource, evidence: EvidenceStore, section: Section
+) -> TableContent:
+    if (note := model_or_note(evidence, src.model, caption)) is not None:
+        return note
+    assert src.model
+    pairs = versions_with_runs(evidence, src.model)
+    runs = [run for _, run in pairs if run]
+    keys = metric_keys(runs, src.metric)
+    if not runs or not keys or not any(k in r.metrics for r in runs for k in keys):
+        what = f"metric {src.metric}" if src.metric else "any metric"
+        return empty_table(caption, f"No run behind a version of {src.model} logged {what}.")
+    rows = []
+    for mv, run in pairs:
+        row = [Cell(value=mv.version, evidence_id=mv.evidence_id)]
+        for key in keys:
+            if run and key in run.metrics:
+                row.append(evidence_cell(evidence, metric_eid(run, key), run.metrics[key], run.evidence_id))
+            else:
+                row.append(Cell(value=None))
+        rows.append(row)
+    gaps = [f"v{mv.version}" for mv, run in pairs if not run or any(k not in run.metrics for k in keys)]
+    note = f"Not logged for {', '.join(gaps)} (shown empty)." if gaps else None
+    return table_content(caption, ["Version", *keys], rows, note)
+
+
+def _metric_across_models(
+    caption: str, src: TableSource, evidence: EvidenceStore, section: Section
+) -> TableContent:
+    if evidence.mlflow is None or not evidence.mlflow.registered_models:
+        return empty_table(caption, "No registered models were found in MLflow.")
+    chosen: list[tuple[str, ModelVersionInfo, RunInfo | None]] = []
+    for name in evidence.model_names():
+        mv = primary_version(evidence, name)
+        if mv:
+            chosen.append((name, mv, version_run(evidence, mv)))
+    runs = [run for _, _, run in chosen if run]
+    keys = metric_keys(runs, src.metric)
+    if not keys or not any(k in r.metrics for r in runs for k in keys):
+        what = f"metric {src.metric}" if src.metric else "any metric"
+        return empty_table(caption, f"No registered model's run logged {what}.")
+    rows = []
+    for name, mv, run in chosen:
+        row = [
+            Cell(value=name, evidence_id=f"m:{name}" if evidence.has(f"m:{name}") else None),
+            Cell(value=mv.version, evidence_id=mv.evidence_id),
+        ]
+        for key in keys:
+            ok = run is not None and key in run.metrics
+            row.append(
+                evidence_cell(evidence, metric_eid(run, key), run.metrics[key], run.evidence_id)
+                if ok and run
+                else Cell(value=None)
+            )
+        rows.append(row)
+    return table_content(
+        caption,
+        ["Model", "Version", *keys],
+        rows,
+        note="Each model's champion/production alias version, else its latest version.",
+    )
+
+
+def _experiment_runs(
+    caption: str, src: TableSource, evidence: EvidenceStore, section: Section
+) -> TableContent:
+    if evidence.mlflow is None:
+        return empty_table(caption, "No MLflow tracking server was configured, so there are no runs.")
+    exp = find_experiment(evidence, src.experiment)
+    if exp is None and src.experiment:
+        return empty_table(caption, f"No experiment {src.experiment} was found in MLflow.")
+    runs: list[RunInfo]
+    if exp is not None:
+        runs = list(exp.runs)
+    elif src.model:
+        runs = [run_by_eid(evidence)[r] for r in sorted(model_run_eids(evidence, src.model))]
+    elif len(evidence.mlflow.experiments) == 1:
+        runs = list(evidence.mlflow.experiments[0].runs)
+    else:
+        names = ", ".join(e.name for e in evidence.mlflow.experiments[:8])
+        return empty_table(caption, f"No experiment was named for this table (experiments: {names}).")
+    if not runs:
+        return empty_table(caption, "No runs were found in this experiment.")
+    runs.sort(key=lambda r: r.start_time or "", reverse=True)
+    keys = metric_keys(runs, src.metric)[:4]
+    rows = []
+    for run in runs[:MAX_RUN_ROWS]:
+        row = [
+            Cell(value=run.run_name or run.run_id[:8], evidence_id=run.evidence_id),
+            Cell(value=run.status, evidence_id=run.evidence_id),
+            Cell(value=(run.start_time or "")[:16].replace("T", " ") or None, evidence_id=run.evidence_id),
+        ]
+        for key in keys:
+            row.append(
+                evidence_cell(evidence, metric_eid(run, key), run.metrics[key], run.evidence_id)
+                if key in run.metrics
+                else Cell(value=None)
+            )
+        rows.append(row)
+    note = None
+    if len(runs) > MAX_RUN_ROWS:
+        note = f"The {MAX_RUN_ROWS} most recent of {len(runs)} runs are shown."
+    bad = [r for r in runs if r.status in ("FAILED", "KILLED")]
+    if bad:
+        note = (note + " " if note else "") + "FAILED and KILLED runs are listed with their status."
+    return table_content(caption, ["Run", "Status", "Started", *keys], rows, note)
+
+
+def _code_facts(caption: str, src: TableSource, evidence: EvidenceStore, section: Section) -> TableContent:
+    return _items_table(caption, src.evidence_ids, evidence, code_only=True)
+
+
+def _evidence_rows(caption: str, src: TableSource, evidence: EvidenceStore, section: Section) -> TableContent:
+    return _items_table(caption, src.evidence_ids, evidence, code_only=False)
+
+
+def _items_table(caption: str, ids: list[str], evidence: EvidenceStore, code_only: bool) -> TableContent:
+    if not ids:
+        return empty_table(caption, "No evidence items were named for this table.")
+    items = [evidence.get(i) for i in ids]
+    known = [i for i in items if i is not None and (i.source.kind == "code" or not code_only)]
+    unknown = [i for i, it in zip(ids, items, strict=True) if it is None]
+    rows = [
+        [
+            Cell(value=fact_name(it), evidence_id=it.id),
+            Cell(value=resolved_settings(it, evidence) or plain(it.value), evidence_id=it.id),
+            Cell(value=location(it), evidence_id=it.id),
+        ]
+        for it in known
+    ]
+    notes = []
+    if unknown:
+        notes.append(f"Not found in the evidence: {', '.join(unknown[:5])}.")
+    legacy = [it for it in known if it.live is False]
+    if legacy:
+        notes.append("Rows marked legacy come from code not reached from an entry point.")
+        for row, it in zip(rows, known, strict=True):
+            if it.live is False:
+                row[0] = Cell(value=f"{fact_name(it)} (legacy)", evidence_id=it.id)
+    if not rows:
+        return empty_table(caption, " ".join(notes) or "No matching evidence was found.")
+    return table_content(caption, ["Fact", "Value", "Source"], rows, " ".join(notes) or None)
+
+
+def _estimators(caption: str, src: TableSource, evidence: EvidenceStore, section: Section) -> TableContent:
+    all_est = evidence.by_kind("estimator")
+    if src.evidence_ids:
+        all_est = [i for i in all_est if i.id in set(src.evidence_ids)] or all_est
+    model = src.model or section.model
+    families = estimator_families(evidence, model) if model else set()
+    if families:  # a per_model section shows its own model's estimator family only
+        all_est = [i for i in all_est if estimator_name(i).lower() in families or i.live is False]
+    live = [i for i in all_est if i.live is not False]
+    legacy = [i for i in all_est if i.live is False]
+    if not live:
+        note = "No estimator construction was found in live code."
+        if legacy:
+            note += (
+                " Legacy code not reached from an entry point constructs: "
+                + ", ".join(f"{plain(i.value)} ({location(i)})" for i in legacy[:5])
+                + "."
+            )
+        return empty_table(caption, note)
+    rows = [row for est in live for row in _hyperparameter_rows(est, evidence)]
+    note = None
+    if legacy:
+        note = (
+            "Not listed (legacy code not reached from an entry point): "
+            + ", ".join(f"{plain(i.value)} at {location(i)}" for i in legacy[:5])
+            + "."
+        )
+    return table_content(caption, ["Estimator", "Parameter", "Value", "Origin"], rows, note)
+
+
+def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[list[Cell]]:
+    """One row per keyword argument: its value for the documented model and where that comes from."""
+    name = Cell(value=plain(est.value) or est.label, evidence_id=est.id)
+    params = _owned_params(est, evidence)
+    if not params:
+        return [
+            [name, text_cell("(defaults)"), text_cell(None), Cell(value=location(est), evidence_id=est.id)]
+        ]
+    rows = []
+    for param in params:
+        found = resolve_param(param, evidence.items)
+        value = Cell(value=found.value, evidence_id=found.item.id) if found else text_cell(UNRESOLVED)
+        origin = found.origin if found else f"{location(param)}: not resolved"
+        rows.append([name, Cell(value=param_name(param), evidence_id=param.id), value, text_cell(origin)])
+    return rows
+
+
+def _owned_params(est: EvidenceItem, evidence: EvidenceStore) -> list[EvidenceItem]:
+    prefix = est.id.rsplit(":estimator", 1)[0] + ":param:"
+    return [
+        i
+        for i in evidence.items
+        if i.kind == "param"
+        and (i.attrs.get("owner") == est.id or (not i.attrs.get("owner") and i.id.startswith(prefix)))
+    ]
+
+
+def resolved_settings(item: EvidenceItem, evidence: EvidenceStore) -> str | None:
+    """A call's settings as values ("test_size=0.2, stratify=True"), never the expressions setting them."""
+    params = _owned_params(item, evidence)
+    if not params:
+        return None
+    parts = []
+    for param in params:
+        found = resolve_param(param, evidence.items)
+        parts.append(f"{param_name(param)}={plain(found.value) if found else 'set at run time'}")
+    return ", ".join(parts)
+
+
+_TABLE_FILLERS: dict[str, Callable[[str, TableSource, EvidenceStore, Section], TableContent]] = {
+    "model_params": _model_params,
+    "model_versions": _model_versions,
+    "metric_across_versions": _metric_across_versions,
+    "metric_across_models": _metric_across_models,
+    "experiment_runs": _experiment_runs,
+    "code_facts": _code_facts,
+    "estimators": _estimators,
+    "evidence": _evidence_rows,
+}
