@@ -252,5 +252,5 @@ def test_the_root_readme_speaks_for_the_project_not_a_nested_notebook():
         id="executive-summary", number="1", heading="Executive Summary", spec_name="Executive Summary"
     )
     text = write_block(WriteTask(**task_fields(sec, "Doc", None, [notebook, readme]))).text
-    assert "The project README describes its purpose: “Scores credit applications.”" in text
+    assert "stated in the project README and quoted in the Summary" in text  # quoted once, in the Summary
     assert "generated report" not in text

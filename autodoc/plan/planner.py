@@ -178,10 +178,10 @@ def with_prose(plans: list[BlockPlan], baseline: list[BlockPlan]) -> list[BlockP
 
 def deterministic_plan(task: PlanTask, evidence: EvidenceStore, section: Section) -> list[BlockPlan]:
     """The offline planner's blocks that hold against the evidence (never empty)."""
-    from autodoc.llm.offline import writer  # lazy: the offline writer imports plan modules
+    from autodoc.llm.offline.planner import plan_section  # lazy: the offline planner imports plan modules
     from autodoc.write import fill
 
-    plans = list(writer.plan_section(task).blocks)
+    plans = list(plan_section(task).blocks)
     kept = [p for p in plans if not fill.validate_plan(PlanReply(blocks=[p]), evidence, section)]
     return kept or plans[:1]
 

@@ -55,7 +55,7 @@ def metric_words(key: str) -> str:
 
 def write_plain_overview(f: Facts, task: WriteTask) -> list[str]:
     """Purpose, then each model in a sentence a non-technical reader can follow."""
-    paras = [purpose(f)]
+    paras = [_purpose_pointer(f)]
     models = f.model_names()
     paras.append(" ".join(s for s in (_model_in_words(f, m) for m in models) if s))
     if not models:
@@ -82,6 +82,16 @@ def write_plain_conclusion(f: Facts, task: WriteTask) -> list[str]:
         "registry entry or line of code it comes from; the points the evidence does not settle are "
         "listed once, under What the evidence does not show, for the reviewer to weigh."
     ]
+
+
+def _purpose_pointer(f: Facts) -> str:
+    """The purpose is quoted once, in the Summary; the executive summary points to it."""
+    quoted = purpose(f)
+    cites = re.findall(r"\[\[[^\]]+\]\]", quoted)
+    if not quoted or not cites:
+        return quoted
+    who = "the project README" if "README" in quoted else "the project's notebook"
+    return f"The model's purpose is stated in {who} and quoted in the Summary {cites[-1]}."
 
 
 def _model_in_words(f: Facts, model: str) -> str:

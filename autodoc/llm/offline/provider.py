@@ -1,6 +1,6 @@
 """`offline` provider: no LLM, no network; the deterministic offline writer answers.
 
-It dispatches on the structured `request.task` (`PlanTask` -> `autodoc.llm.offline.writer.plan_section`,
+It dispatches on the structured `request.task` (`PlanTask` -> `autodoc.llm.offline.planner.plan_section`,
 `WriteTask` -> `autodoc.llm.offline.writer.write_block`) and reports zero tokens.
 """
 

@@ -62,7 +62,7 @@ def write_block(task: WriteTask) -> NarrativeReply:
     paras = [p for p in writer(facts, task) if p]
     if wanted.more_detail or wanted.parameter_values:
         paras += [p for p in _more(facts, task, wanted) if p]
-    paras += [p for p in _write_leftovers(facts, primary) if p]
+    paras += [p for p in _write_leftovers(facts, primary, task.section_name) if p]
     paras = apply_feedback(_unique(paras), wanted)
     if not paras:  # one sentence naming what was looked for; the gaps are listed once in the summary
         paras.append(_nothing_found(task))
@@ -145,8 +145,11 @@ _SECTION_WRITERS: dict[str, SectionWriter] = {
 }
 
 
-def _write_leftovers(f: Facts, primary: str) -> list[str]:
-    """Facts of the section's main kinds that no passage used (so nothing given is lost)."""
+def _write_leftovers(f: Facts, primary: str, name: str) -> list[str]:
+    """Facts of the section's main kinds that no passage used (so nothing given is lost).
+
+    Kinds another section is the home of stay there: a data section leaves features to the
+    features section unless its name covers both."""
     kinds = set(TOPIC_KINDS.get(primary, ())) - {
         "run_param",
         "run_metric",
@@ -159,6 +162,8 @@ def _write_leftovers(f: Facts, primary: str) -> list[str]:
         "artifact",
         "readme",
     }
+    if primary == "data" and not re.search(r"feature", name, re.I):
+        kinds -= {"feature", "dropped_column", "preprocessing"}
     rest = [i for i in f.items if i.kind in kinds and i.id not in f.used and is_production_code(i)]
     if not rest or primary in ("overview",):
         return []
