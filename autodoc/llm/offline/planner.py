@@ -22,6 +22,7 @@ from autodoc.plan.select import item_key
 from autodoc.plan.topics import (
     TOPIC_KINDS,
     is_feature_importance,
+    is_production_code,
     metric_rank,
     section_topics,
 )
@@ -72,82 +73,86 @@ _PER_KIND = 12
 
 
 def _extra_blocks(task: PlanTask, primary: str) -> list:
+    """The tables, charts and images the section's primary topic is served by."""
     kinds = set(task.table_kinds)
-    models = _models(task)
-    out: list = []
-    if primary == "model":
-        if task.model and "model_params" in kinds:
-            out.append(
-                TablePlan(
-                    title=f"Parameters of {task.model}",
-                    source=TableSource(kind="model_params", model=task.model),
-                )
-            )
-        elif "estimators" in kinds:
-            out.append(
-                TablePlan(title="Estimators constructed in the code", source=TableSource(kind="estimators"))
-            )
-    elif primary == "evaluation":
-        out += _evaluation_blocks(task, kinds, models)
-    elif primary == "validation":
-        ids = _ids_of(task.evidence, ("split", "cv", "hyperparameter_search", "threshold"))
-        if ids and "code_facts" in kinds:
-            out.append(
-                TablePlan(
-                    title="Validation steps found in the code",
-                    source=TableSource(kind="code_facts", evidence_ids=ids[:20]),
-                )
-            )
-    elif primary in ("data", "features"):
-        want = (
-            ("data_source", "target", "split", "dropped_column")
-            if primary == "data"
-            else ("feature", "preprocessing", "dropped_column")
-        )
-        ids = _ids_of(task.evidence, want)
-        if ids and "code_facts" in kinds:
-            out.append(
-                TablePlan(
-                    title=f"{task.heading}: facts from the code",
-                    source=TableSource(kind="code_facts", evidence_ids=ids[:30]),
-                )
-            )
-        fi = [i for i in task.evidence if is_feature_importance(i)]
-        if primary == "features" and fi:
-            out.append(
-                ChartPlan(
-                    title="Logged feature importance",
-                    series=SeriesSource(
-                        kind="feature_importance", model=task.model, run_id=run_eid(fi[0].id)
-                    ),
-                )
-            )
-    elif primary == "training":
-        exp = next((i.id for i in task.evidence if i.kind == "experiment"), None)
-        if "experiment_runs" in kinds:  # no experiment named: the filler uses the only one, or says so
-            out.append(
-                TablePlan(
-                    title="MLflow runs",
-                    source=TableSource(
-                        kind="experiment_runs", experiment=exp[2:] if exp else None, model=task.model
-                    ),
-                )
-            )
-    elif primary in ("deployment", "mlflow") and "model_versions" in kinds:
-        for name in ([task.model] if task.model else models)[:4]:
-            out.append(
-                TablePlan(title=f"Versions of {name}", source=TableSource(kind="model_versions", model=name))
-            )
-    elif primary == "risk" and "code_facts" in kinds:
-        ids = _ids_of(task.evidence, ("threshold", "split", "cv"))
-        if ids:
-            out.append(
-                TablePlan(
-                    title="Settings that bound the model's use",
-                    source=TableSource(kind="code_facts", evidence_ids=ids[:20]),
-                )
-            )
+    if primary == "evaluation":
+        return _evaluation_blocks(task, kinds, _models(task))
+    build = _BLOCKS_BY_TOPIC.get(primary)
+    return build(task, kinds, primary) if build else []
+
+
+def _model_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
+    if task.model and "model_params" in kinds:
+        source = TableSource(kind="model_params", model=task.model)
+        return [TablePlan(title=f"Parameters of {task.model}", source=source)]
+    if "estimators" in kinds:
+        return [TablePlan(title="Hyperparameters of the estimators", source=TableSource(kind="estimators"))]
+    return []
+
+
+def _facts_table(task: PlanTask, kinds: set[str], title: str, wanted: tuple[str, ...], limit: int) -> list:
+    """A table of the production code facts of these kinds (exploratory work never enters it)."""
+    ids = [i.id for i in task.evidence if i.kind in wanted and is_production_code(i)]
+    if not ids or "code_facts" not in kinds:
+        return []
+    return [TablePlan(title=title, source=TableSource(kind="code_facts", evidence_ids=ids[:limit]))]
+
+
+def _validation_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
+    wanted = ("split", "cv", "hyperparameter_search", "threshold")
+    return _facts_table(task, kinds, "Validation steps found in the code", wanted, 20)
+
+
+def _data_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
+    if primary == "data":
+        wanted: tuple[str, ...] = ("data_source", "target", "split", "dropped_column")
+    else:
+        wanted = ("feature", "preprocessing", "dropped_column")
+    out = _facts_table(task, kinds, f"{task.heading}: facts from the code", wanted, 30)
+    fi = [i for i in task.evidence if is_feature_importance(i)]
+    if primary == "features" and fi:
+        run = run_eid(fi[0].id)
+        whose = f" of {task.model}" if task.model else ""
+        title = f"Feature importance{whose} logged by run {run[2:] if run else 'unknown'}"
+        series = SeriesSource(kind="feature_importance", model=task.model, run_id=run)
+        out.append(ChartPlan(title=title, series=series))
     return out
+
+
+def _training_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
+    if "experiment_runs" not in kinds:
+        return []
+    exp = next((i.id for i in task.evidence if i.kind == "experiment"), None)
+    # no experiment named: the filler uses the only one, or says so
+    source = TableSource(kind="experiment_runs", experiment=exp[2:] if exp else None, model=task.model)
+    return [TablePlan(title="MLflow runs", source=source)]
+
+
+def _registry_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
+    if "model_versions" not in kinds:
+        return []
+    names = ([task.model] if task.model else _models(task))[:4]
+    return [
+        TablePlan(title=f"Versions of {name}", source=TableSource(kind="model_versions", model=name))
+        for name in names
+    ]
+
+
+def _risk_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
+    wanted = ("threshold", "split", "cv")
+    return _facts_table(task, kinds, "Settings that bound the model's use", wanted, 20)
+
+
+_BLOCKS_BY_TOPIC = {
+    "model": _model_blocks,
+    "validation": _validation_blocks,
+    "data": _data_blocks,
+    "features": _data_blocks,
+    "training": _training_blocks,
+    "deployment": _registry_blocks,
+    "mlflow": _registry_blocks,
+    "risk": _risk_blocks,
+}
 
 
 def _evaluation_blocks(task: PlanTask, kinds: set[str], models: list[str]) -> list:
