@@ -146,7 +146,8 @@ def test_performance_subsection_states_its_models_figures_with_citations(doc):
     assert "roc_auc 0.9871 [[r:b2c3d4e5:metric:roc_auc]]" in text
     assert "breast_cancer_gbm" not in text and "0.9905" not in text
     perf = next(w for w in doc if w.section.id == "model-performance--breast_cancer_logreg")
-    assert [b.type for b in perf.plan.blocks] == ["narrative", "table", "chart", "table", "image"]
+    # the ROC curve belongs to version 1, not to the champion (version 2): it is not shown here
+    assert [b.type for b in perf.plan.blocks] == ["narrative", "table", "chart"]
     assert perf.charts[0].series[0].y == [0.9934628, 0.9871]
 
 

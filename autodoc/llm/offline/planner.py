@@ -120,12 +120,18 @@ def _data_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
 
 
 def _training_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
-    if "experiment_runs" not in kinds:
-        return []
-    exp = next((i.id for i in task.evidence if i.kind == "experiment"), None)
-    # no experiment named: the filler uses the only one, or says so
-    source = TableSource(kind="experiment_runs", experiment=exp[2:] if exp else None, model=task.model)
-    return [TablePlan(title="MLflow runs", source=source)]
+    out: list = []
+    if "experiment_runs" in kinds:
+        exp = next((i.id for i in task.evidence if i.kind == "experiment"), None)
+        # no experiment named: the filler uses the only one, or says so
+        source = TableSource(kind="experiment_runs", experiment=exp[2:] if exp else None, model=task.model)
+        out.append(TablePlan(title="MLflow runs", source=source))
+    for hist in [i for i in task.evidence if i.kind == "metric_history"][:2]:  # training curves, CV folds
+        run8, key = hist.id.split(":hist:", 1)[0], str(hist.attrs.get("key") or hist.id.rsplit(":", 1)[-1])
+        name = hist.attrs.get("run_name") or run8[2:]
+        series = SeriesSource(kind="metric_history", run_id=run8[2:], metric=key)
+        out.append(ChartPlan(title=f"{key} by step in run {name}", series=series))
+    return out
 
 
 def _registry_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
@@ -173,16 +179,7 @@ def _evaluation_blocks(task: PlanTask, kinds: set[str], models: list[str]) -> li
                         series=SeriesSource(kind="metric_across_versions", model=task.model, metric=metric),
                     )
                 )
-        if "model_versions" in kinds:
-            out.append(
-                TablePlan(
-                    title=f"Versions of {task.model}",
-                    source=TableSource(kind="model_versions", model=task.model),
-                )
-            )
-        images = sorted(task.image_ids, key=lambda i: ("roc" not in i.lower(), i))
-        if images:
-            out.append(ImagePlan(title=_image_title(images[0]), artifact_id=images[0]))
+        out += _version_images(task)
         return out
     if "metric_across_models" in kinds:
         out.append(TablePlan(title="Metrics by model", source=TableSource(kind="metric_across_models")))
@@ -204,6 +201,32 @@ def _evaluation_blocks(task: PlanTask, kinds: set[str], models: list[str]) -> li
 
 
 _ACRONYMS = {"roc": "ROC", "auc": "AUC", "pr": "PR", "shap": "SHAP", "ks": "KS"}
+_IMAGE_ORDER = ("roc", "pr_curve", "precision_recall", "confusion", "calibration")
+
+
+def _version_images(task: PlanTask) -> list:
+    """The documented version's plots (ROC/PR curves, confusion matrix), named by model, version, run."""
+    mv = _documented_version(task)
+    run8 = f"r:{str(mv.attrs.get('run_id'))[:8]}" if mv is not None and mv.attrs.get("run_id") else None
+    images = [i for i in task.image_ids if run8 is None or i.startswith(run8 + ":")]
+    rank = {i: next((n for n, k in enumerate(_IMAGE_ORDER) if k in i.lower()), 9) for i in images}
+    chosen = sorted(images, key=lambda i: (rank[i], i))[:2]
+    whose = f" of {task.model}" + (f" version {mv.value}" if mv is not None else "")
+    run = f" (run {run8[2:]})" if run8 else ""
+    return [ImagePlan(title=f"{_image_title(i)}{whose}{run}", artifact_id=i) for i in chosen]
+
+
+def _documented_version(task: PlanTask):
+    """The version with a production alias (champion first), else the latest one."""
+    versions = [
+        i for i in task.evidence if i.kind == "model_version" and i.id.startswith(f"mv:{task.model}:")
+    ]
+    for alias in ("champion", "production", "prod", "best"):
+        hit = next((v for v in versions if alias in (v.attrs.get("aliases") or [])), None)
+        if hit is not None:
+            return hit
+    numbered = [v for v in versions if str(v.value).isdigit()]
+    return max(numbered, key=lambda v: int(str(v.value))) if numbered else None
 
 
 def _image_title(artifact_id: str) -> str:

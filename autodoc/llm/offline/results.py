@@ -31,13 +31,14 @@ def write_evaluation(f: Facts, task: WriteTask) -> list[str]:
     if task.model:
         others = [v for v in f.versions(task.model) if v.id not in f.used]
         paras.append(para(*[_version_sentence(f, v) for v in f.fresh(others)]))
-    paras.append(
-        para(
-            code_list(f, ("metric",), "The evaluation code computes", 8),
-            code_list(f, ("threshold",), "The decision threshold is set by"),
-            config(f, r"(thresh|cutoff)", "The configuration sets"),
+    if not task.model:  # shared code, stated once: per-model subsections keep to their model
+        paras.append(
+            para(
+                code_list(f, ("metric",), "The evaluation code computes", 8),
+                code_list(f, ("threshold",), "The decision threshold is set by"),
+                config(f, r"(thresh|cutoff)", "The configuration sets"),
+            )
         )
-    )
     by_path: dict[str, EvidenceItem] = {}
     for img in (i for i in f.kind("artifact", live=None) if i.attrs.get("image")):
         by_path.setdefault(img.id.split(":art:", 1)[-1], img)  # one mention per plot, not per run

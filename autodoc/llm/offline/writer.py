@@ -62,7 +62,8 @@ def write_block(task: WriteTask) -> NarrativeReply:
     paras = [p for p in writer(facts, task) if p]
     if wanted.more_detail or wanted.parameter_values:
         paras += [p for p in _more(facts, task, wanted) if p]
-    paras += [p for p in _write_leftovers(facts, primary, task.section_name) if p]
+    if not task.model:  # a per-model subsection keeps to its model; shared code is stated once elsewhere
+        paras += [p for p in _write_leftovers(facts, primary, task.section_name) if p]
     paras = apply_feedback(_unique(paras), wanted)
     if not paras:  # one sentence naming what was looked for; the gaps are listed once in the summary
         paras.append(_nothing_found(task))
