@@ -132,3 +132,21 @@ def test_exploratory_values_appear_only_in_a_labelled_passage_of_the_appendix():
     )
     appendix = text("Appendix")
     assert "Exploratory work, not part of the production pipeline" in appendix and "0.3" in appendix
+
+
+def test_a_table_instead_of_prose_is_planned_when_the_reviewer_asks_for_one():
+    from autodoc.llm.base import PlanTask
+    from autodoc.llm.offline.planner import plan_section
+
+    task = PlanTask(
+        document_title="Doc",
+        section_id="model",
+        section_name="Model Architecture",
+        heading="Model Architecture",
+        evidence=[EST, C_EXPR],
+        table_kinds=["evidence"],
+    )
+    assert [b.type for b in plan_section(task).blocks] == ["narrative"]
+    asked = plan_section(task.model_copy(update={"feedback": "Please show this as a table"}))
+    table = asked.blocks[1]
+    assert table.type == "table" and table.source.kind == "evidence" and EST.id in table.source.evidence_ids
