@@ -78,3 +78,22 @@ def test_the_summary_comes_right_after_the_title_page_with_its_citations_numbere
     assert first < texts.index("Contents")
     assert "Decision threshold: The decision threshold is 0.35 (score.py, line 3) [1]." in texts
     assert texts.index("What the evidence does not show") > first
+
+
+def test_without_mlflow_the_summary_reads_the_production_code() -> None:
+    est = _code_item("c:run.py:10:estimator:XGBClassifier", "estimator", "XGBClassifier", "run.py")
+    depth = _code_item("c:run.py:11:param:max_depth", "param", 4, "run.py")
+    depth.attrs.update(owner=est.id, owner_kind="estimator", owner_name="XGBClassifier")
+    target = _code_item("c:run.py:40:param:--target", "param", "Churn", "run.py")
+    threshold = _code_item("c:run.py:41:param:--threshold", "param", 0.35, "run.py")
+    notebook = _code_item("c:eda.ipynb:3:param:--threshold", "param", 0.3, "eda.ipynb")
+    store = EvidenceStore(
+        created_at="2026-01-01T00:00:00Z",
+        generator_version="test",
+        items=[est, depth, target, notebook, threshold],
+    )
+    facts = {f.topic: f.text for f in summary_facts(store)}
+    assert "trains XGBClassifier" in facts["model"] and "No registered model version" in facts["model"]
+    assert "max_depth = 4" in facts["hyperparameters"] and "as set in the code" in facts["hyperparameters"]
+    assert facts["target"].startswith("The model predicts Churn")
+    assert "0.35" in facts["threshold"] and "0.3 " not in facts["threshold"]

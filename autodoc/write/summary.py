@@ -18,6 +18,7 @@ from autodoc.document import SummaryFact, figure_text
 from autodoc.evidence import EvidenceItem, EvidenceStore, RunInfo
 from autodoc.plan.select import estimator_families, item_key, primary_version, version_run
 from autodoc.plan.topics import is_data_metric, is_production_code, metric_rank
+from autodoc.plan.values import resolve_param
 
 _HELD_OUT = ("test_", "holdout_", "val_", "valid_", "eval_")
 _MAX_LISTED = 6
@@ -124,13 +125,27 @@ def _production(evidence: EvidenceStore) -> SummaryFact | None:
         parts.append(phrase)
         items.append(mv_item)
     if not parts:
-        return None
+        return _code_production(evidence)
     lead = "The documented model is " if len(parts) == 1 else "The documented models are "
     return _fact("model", "Production model", lead + _join(parts) + ".", items)
 
 
+def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
+    """Without a registry: the production pipeline and the estimator it trains."""
+    pipelines = _code(evidence, "pipeline")[:1]
+    estimators = _code(evidence, "estimator")[:2]
+    if not estimators:
+        return None
+    trained = _join([f"{e.value} ({_where(e)}) {_cite(e)}" for e in estimators])
+    text = f"The production code trains {trained}"
+    if pipelines:
+        text += f"; its pipeline runs {pipelines[0].value} {_cite(pipelines[0])}"
+    text += ". No registered model version was found."
+    return _fact("model", "Production model", text, estimators + pipelines)
+
+
 def _target(evidence: EvidenceStore) -> SummaryFact | None:
-    targets = _code(evidence, "target", "label")
+    targets = _code(evidence, "target", "label") or _settings_named(evidence, _TARGET_KEY)
     if not targets:
         return None
     shown = [f"{t.value} ({_where(t)}) {_cite(t)}" for t in targets[:2]]
@@ -139,6 +154,16 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
     if derived:
         text += f" The column is derived in {_where(derived[0])} {_cite(derived[0])}."
     return _fact("target", "Target", text, targets[:2] + derived[:1])
+
+
+def _settings_named(evidence: EvidenceStore, pattern: re.Pattern[str]) -> list[EvidenceItem]:
+    """Production settings (config keys, command-line defaults) with a value, by key name."""
+    found = _code(evidence, "config", "param")
+    return [i for i in found if i.value is not None and pattern.search(item_key(i).lstrip("-"))]
+
+
+_TARGET_KEY = re.compile(r"^(target|label|target_col(umn)?|label_col(umn)?|y_col)$", re.I)
+_THRESHOLD_KEY = re.compile(r"(thresh|cutoff|cut_off)", re.I)
 
 
 def _data(evidence: EvidenceStore) -> SummaryFact | None:
@@ -196,7 +221,9 @@ def _settings(
 
 
 def _features(evidence: EvidenceStore) -> SummaryFact | None:
-    targets = [t.value for t in _code(evidence, "target")]
+    targets = [t.value for t in _code(evidence, "target")] + [
+        t.value for t in _settings_named(evidence, _TARGET_KEY)
+    ]
     derived = [f for f in _code(evidence, "feature", "derived_column") if f.value not in targets]
     prep = _code(evidence, "preprocessing")
     if not derived and not prep:
@@ -230,8 +257,23 @@ def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
             parts.append(f"{name} version {mv.version}: {values}, as logged by its training run")
             items += logged
     if not parts:
-        return None
+        return _code_hyperparameters(evidence)
     return _fact("hyperparameters", "Hyperparameters", "; ".join(parts) + ".", items)
+
+
+def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
+    """Without MLflow: the production estimators' keyword arguments, as values with their origin."""
+    parts, items = [], []
+    for est in _code(evidence, "estimator")[:2]:
+        params = [p for p in evidence.by_kind("param") if p.attrs.get("owner") == est.id]
+        resolved = [(p, r) for p in params if (r := resolve_param(p, evidence.items)) is not None][:8]
+        if resolved:
+            values = _join([f"{item_key(p)} = {figure_text(r.value)} {_cite(r.item)}" for p, r in resolved])
+            parts.append(f"{est.value} ({_where(est)}) {_cite(est)}: {values}")
+            items += [est, *(r.item for _, r in resolved)]
+    if not parts:
+        return None
+    return _fact("hyperparameters", "Hyperparameters", "; ".join(parts) + ", as set in the code.", items)
 
 
 def _tuning(evidence: EvidenceStore) -> SummaryFact | None:
@@ -255,13 +297,23 @@ def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
             parts.append(f"{name} version {mv.version} scored {values} on the held-out split")
             items += chosen
     if not parts:
-        return None
+        return _code_metrics(evidence)
     return _fact("metrics", "Held-out performance", "; ".join(parts) + ".", items)
 
 
+def _code_metrics(evidence: EvidenceStore) -> SummaryFact | None:
+    """Without logged metrics: what the production evaluation code computes (no figures to report)."""
+    metrics = _code(evidence, "metric")[:6]
+    if not metrics:
+        return None
+    names = _join([f"{m.value} {_cite(m)}" for m in metrics])
+    text = f"The evaluation code computes {names}; no logged value was found to report."
+    return _fact("metrics", "Performance", text, metrics)
+
+
 def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
-    found = _code(evidence, "threshold")
-    found += [c for c in _code(evidence, "config") if "thresh" in item_key(c).lower() and c.value is not None]
+    found = _code(evidence, "threshold") + _settings_named(evidence, _THRESHOLD_KEY)
+    found = [i for i in found if isinstance(i.value, int | float) and not isinstance(i.value, bool)] or found
     if not found:
         return None
     item = found[0]
@@ -282,13 +334,18 @@ def _tracking(evidence: EvidenceStore) -> SummaryFact | None:
 
 
 def _serving(evidence: EvidenceStore) -> SummaryFact | None:
-    serving = [i for i in evidence.items if i.source.kind == "code" and i.role == "serving"][:3]
+    serving = [
+        i
+        for i in evidence.items
+        if i.source.kind == "code" and i.role == "serving" and i.kind in _SERVING_KINDS
+    ][:3]
     if not serving:
         return None
     text = "The model is served by " + _join([f"{s.label} ({_where(s)}) {_cite(s)}" for s in serving]) + "."
     return _fact("serving", "Serving", text, serving)
 
 
+_SERVING_KINDS = ("entry_point", "route", "endpoint", "function", "serving", "module")
 _BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
     _purpose,
     _production,
