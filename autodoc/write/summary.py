@@ -303,12 +303,24 @@ def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
 
 def _code_metrics(evidence: EvidenceStore) -> SummaryFact | None:
     """Without logged metrics: what the production evaluation code computes (no figures to report)."""
-    metrics = _code(evidence, "metric")[:6]
+    metrics, seen = [], set()
+    for metric in _code(evidence, "metric"):
+        if metric.value not in seen:  # each metric once, with the settings it is computed with
+            seen.add(metric.value)
+            metrics.append(metric)
     if not metrics:
         return None
-    names = _join([f"{m.value} {_cite(m)}" for m in metrics])
+    names = _join([_metric_with_settings(evidence, m) for m in metrics[:6]])
     text = f"The evaluation code computes {names}; no logged value was found to report."
     return _fact("metrics", "Performance", text, metrics)
+
+
+def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
+    params = [
+        p for p in evidence.by_kind("param") if p.attrs.get("owner") == metric.id and p.value is not None
+    ]
+    shown = [f"{item_key(p)} = {figure_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
+    return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f" {_cite(metric)}"
 
 
 def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
@@ -334,11 +346,15 @@ def _tracking(evidence: EvidenceStore) -> SummaryFact | None:
 
 
 def _serving(evidence: EvidenceStore) -> SummaryFact | None:
-    serving = [
+    routes = [
+        i for i in _code(evidence, "route", "endpoint") if str(i.value or "").upper().startswith("POST")
+    ]
+    serving = routes + [
         i
         for i in evidence.items
         if i.source.kind == "code" and i.role == "serving" and i.kind in _SERVING_KINDS
-    ][:3]
+    ]
+    serving = serving[:3]
     if not serving:
         return None
     text = "The model is served by " + _join([f"{s.label} ({_where(s)}) {_cite(s)}" for s in serving]) + "."
