@@ -30,7 +30,7 @@ from autodoc.document import (
     TablePlan,
     TableSource,
 )
-from autodoc.evidence import EvidenceItem, EvidenceStore, ExperimentInfo, ModelVersionInfo, RunInfo
+from autodoc.evidence import EvidenceItem, EvidenceStore, ExperimentInfo, ModelVersionInfo, RunInfo, run_label
 from autodoc.plan.select import (
     _DATA_METRIC,
     _estimator_name,
@@ -207,7 +207,7 @@ def _model_versions(
                 ),
                 Cell(value=mv.status, evidence_id=mv.evidence_id),
                 Cell(
-                    value=(run.run_name or run.run_id[:8]) if run else mv.run_id,
+                    value=run_label(run) if run else mv.run_id,
                     evidence_id=run.evidence_id if run else None,
                 ),
                 Cell(value=(mv.created_at or "")[:10] or None, evidence_id=mv.evidence_id),
@@ -304,7 +304,7 @@ def _experiment_runs(
     rows = []
     for run in runs[:_MAX_RUN_ROWS]:
         row = [
-            Cell(value=run.run_name or run.run_id[:8], evidence_id=run.evidence_id),
+            Cell(value=run_label(run), evidence_id=run.evidence_id),
             Cell(value=run.status, evidence_id=run.evidence_id),
             Cell(value=(run.start_time or "")[:16].replace("T", " ") or None, evidence_id=run.evidence_id),
         ]
@@ -560,7 +560,7 @@ def _series_history(src: SeriesSource, evidence: EvidenceStore) -> _SeriesResult
             )
     if not series:
         what = f"metric {src.metric}" if src.metric else "any metric"
-        return [], f"Run {run.run_name or run.run_id[:8]} logged no step history for {what}.", "", ""
+        return [], f"Run {run_label(run)} logged no step history for {what}.", "", ""
     return series, None, "Step", src.metric or "Value"
 
 
@@ -587,7 +587,7 @@ def _series_importance(src: SeriesSource, evidence: EvidenceStore) -> _SeriesRes
             if _is_fi_key(k)
         ]
     if not points:
-        where = f"run {run.run_name or run.run_id[:8]}" if run else "MLflow"
+        where = f"run {run_label(run)}" if run else "MLflow"
         return [], f"No feature importances were logged in {where}.", "", ""
     points.sort(key=lambda p: -abs(p[1]))
     top = points[:15]
@@ -689,7 +689,7 @@ def fill_image(plan: ImagePlan, evidence: EvidenceStore, fetch: Fetch | None) ->
     base.media_type = _MEDIA.get("." + path.rsplit(".", 1)[-1].lower(), "application/octet-stream")
     base.citations = [plan.artifact_id if evidence.has(plan.artifact_id) else run.evidence_id]
     if fetch is None:
-        base.note = f"The artifact {path} of run {run.run_name or run.run_id[:8]} was not downloaded."
+        base.note = f"The artifact {path} of run {run_label(run)} was not downloaded."
         return base
     try:
         data = fetch(run.run_id, path)
@@ -699,7 +699,7 @@ def fill_image(plan: ImagePlan, evidence: EvidenceStore, fetch: Fetch | None) ->
     if data:
         base.data_b64 = base64.b64encode(data).decode("ascii")
     elif base.note is None:
-        base.note = f"The artifact {path} of run {run.run_name or run.run_id[:8]} could not be downloaded."
+        base.note = f"The artifact {path} of run {run_label(run)} could not be downloaded."
     return base
 
 

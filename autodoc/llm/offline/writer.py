@@ -26,7 +26,7 @@ from autodoc.document import (
     TablePlan,
     TableSource,
 )
-from autodoc.evidence import EvidenceItem
+from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.llm.base import PlanTask, WriteTask
 from autodoc.plan.select import item_key, metric_rank, section_topics
 
@@ -207,7 +207,9 @@ def _extra_blocks(task: PlanTask, primary: str) -> list:
             out.append(
                 ChartPlan(
                     title="Logged feature importance",
-                    series=SeriesSource(kind="feature_importance", model=task.model, run_id=_run8(fi[0].id)),
+                    series=SeriesSource(
+                        kind="feature_importance", model=task.model, run_id=run_evidence_id(fi[0].id)
+                    ),
                 )
             )
     elif primary == "training":
@@ -303,7 +305,7 @@ def _models(task: PlanTask) -> list[str]:
 def _version_count(task: PlanTask) -> int:
     """How many versions (or runs with metrics) of the subsection's model the evidence shows."""
     versions = sum(1 for i in task.evidence if i.id.startswith(f"mv:{task.model}:"))
-    runs = {_run8(i.id) for i in task.evidence if i.kind == "run_metric"}
+    runs = {run_evidence_id(i.id) for i in task.evidence if i.kind == "run_metric"}
     return max(versions, len(runs))
 
 
@@ -314,10 +316,6 @@ def _main_metric(items: list[EvidenceItem]) -> str | None:
 
 def _ids_of(items: list[EvidenceItem], kinds: tuple[str, ...]) -> list[str]:
     return [i.id for i in items if i.kind in kinds]
-
-
-def _run8(item_id: str) -> str | None:
-    return ":".join(item_id.split(":")[:2]) if item_id.startswith("r:") else None
 
 
 def _is_importance(item: EvidenceItem) -> bool:
@@ -394,7 +392,7 @@ class _Facts:
             if item.id.startswith("r:") and (
                 item.attrs.get("run_id") == run_id or item.source.run_id == run_id
             ):
-                return _run8(item.id)
+                return run_evidence_id(item.id)
         return None
 
     def run_item(self, run8: str) -> EvidenceItem | None:
@@ -829,7 +827,7 @@ def _data_metrics(f: _Facts) -> str:
     items = f.fresh(list(chosen.values()))
     if not items:
         return ""
-    run8 = _run8(items[0].id) or ""
+    run8 = run_evidence_id(items[0].id) or ""
     return (
         f"The run {_code(f.run_name(run8))} recorded the data it was trained on: "
         + _join([f"{item_key(m)} {fmt(m.value)} {_c(m)}" for m in items])
@@ -862,7 +860,7 @@ def _importance(f: _Facts) -> str:
     top = sorted(((k, v) for k, v in val.items() if isinstance(v, int | float)), key=lambda kv: -abs(kv[1]))[
         :5
     ]
-    run8 = _run8(item.id) or ""
+    run8 = run_evidence_id(item.id) or ""
     return (
         f"The feature importances logged by the run {_code(f.run_name(run8))} rank highest "
         + _join([f"{k} ({fmt(v)})" for k, v in top])
@@ -911,7 +909,7 @@ def _runs_passage(f: _Facts, limit: int = 12) -> str:
     rest = [r for r in runs if r not in done]
     out = []
     if done:
-        names = _join([f"{_code(f.run_name(_run8(r.id) or r.id))} {_c(r)}" for r in done])
+        names = _join([f"{_code(f.run_name(run_evidence_id(r.id) or r.id))} {_c(r)}" for r in done])
         out.append(f"The run{'s' if len(done) > 1 else ''} {names} ended with status FINISHED.")
     out += [_run_sentence(f, r) for r in rest]
     return _para(*out)
@@ -931,7 +929,7 @@ def _experiments(f: _Facts) -> str:
 
 
 def _run_sentence(f: _Facts, run: EvidenceItem) -> str:
-    run8 = _run8(run.id) or run.id
+    run8 = run_evidence_id(run.id) or run.id
     status = run.attrs.get("status") or run.value
     sentence = f"The run {_code(f.run_name(run8))} {_c(run)} ended with status {status}"
     if status in ("FAILED", "KILLED") and run.text:
