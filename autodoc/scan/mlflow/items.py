@@ -242,6 +242,11 @@ class _Builder:
                 continue
             topics = ["code", "mlflow"] if key in CODE_TAGS else ["training", "mlflow"]
             keyed.add("tag", "run_tag", key, f"tag {key} of {who}", value[:MAX_TEXT], topics)
+        self.histories(run, who, base, src)
+
+    def histories(self, run: RunInfo, who: str, base: dict[str, Any], src: Source) -> None:
+        """One item per metric logged over more than one step."""
+        rid = run.evidence_id
         for key, series in sorted(run.metric_history.items()):
             values = [v for _, v in series]
             self.add(
