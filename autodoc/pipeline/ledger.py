@@ -110,6 +110,8 @@ class Ledger:
                 "bytes": response_bytes,
             }
         )
+        if self.on_failed_attempt is not None and not (status is not None and 200 <= status < 300):
+            self.on_failed_attempt(self._purposes.get(attempt, "?"), f"HTTP {status}" if status else outcome)
 
     def end(self, outcome: str) -> None:
         """finished, stopped or failed; a run without an end line was killed."""
