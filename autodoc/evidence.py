@@ -62,6 +62,19 @@ CodeKind = Literal[
     "deployment",  # Dockerfile, compose, Kubernetes, CI workflow, DVC stages
     "monitoring",  # drift tests with thresholds, alerting
     "data_check",  # data validation checks
+    "join",  # a merge/join: keys and how
+    "label",  # how the target is built (map, replace, condition)
+    "ensemble",  # a weighted blend of predictions
+    "class_weight",  # class weighting (class_weight, scale_pos_weight, sample weights)
+    "resampling",  # over/under-sampling (imblearn)
+    "layer",  # a network layer and its sizes
+    "loss",  # the training loss
+    "optimizer",  # the optimizer and its settings
+    "scheduler",  # a learning-rate schedule
+    "early_stopping",  # when training stops early
+    "logged_metric",  # a key a training loop logs (Lightning self.log)
+    "search_space",  # one dimension of a hyperparameter search space
+    "setting",  # a script-level training setting (learning_rate = 6e-4)
 ]
 MlflowKind = Literal[
     "registered_model",
