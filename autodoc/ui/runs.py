@@ -71,7 +71,7 @@ def persist(ss: State) -> None:
 def outcome(job: Job) -> tuple[str, str]:
     """(level, message) telling the user how a finished job ended."""
     if job.cancelled:
-        detail = f" {job.error}" if job.error else ""
+        detail = f" {job.error[:1].upper()}{job.error[1:]}" if job.error else ""
         return "warning", f"{job.label} stopped after {job.seconds:.1f} s. Finished work is kept.{detail}"
     if job.error:
         return "error", f"{job.label} failed after {job.seconds:.1f} s: {job.error}"
