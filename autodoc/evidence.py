@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
+SHORT_RUN_ID = 8  # hex digits of a run id in its evidence id (r:<run8>) and wherever a run is named
 
 Scalar = str | int | float | bool | None
 JSONValue = Scalar | list[Any] | dict[str, Any]
@@ -61,6 +62,19 @@ CodeKind = Literal[
     "deployment",  # Dockerfile, compose, Kubernetes, CI workflow, DVC stages
     "monitoring",  # drift tests with thresholds, alerting
     "data_check",  # data validation checks
+    "join",  # a merge/join: keys and how
+    "label",  # how the target is built (map, replace, condition)
+    "ensemble",  # a weighted blend of predictions
+    "class_weight",  # class weighting (class_weight, scale_pos_weight, sample weights)
+    "resampling",  # over/under-sampling (imblearn)
+    "layer",  # a network layer and its sizes
+    "loss",  # the training loss
+    "optimizer",  # the optimizer and its settings
+    "scheduler",  # a learning-rate schedule
+    "early_stopping",  # when training stops early
+    "logged_metric",  # a key a training loop logs (Lightning self.log)
+    "search_space",  # one dimension of a hyperparameter search space
+    "setting",  # a script-level training setting (learning_rate = 6e-4)
 ]
 MlflowKind = Literal[
     "registered_model",
@@ -249,6 +263,16 @@ class RunInfo(BaseModel):
     image_artifacts: list[str] = Field(default_factory=list)
     logged_model_ids: list[str] = Field(default_factory=list)
     evidence_id: str  # r:<run8>
+
+
+def run_evidence_id(item_id: str) -> str | None:
+    """The run's evidence id (``r:<run8>``) of any run item id (``r:<run8>:metric:auc``), else None."""
+    return ":".join(item_id.split(":")[:2]) if item_id.startswith("r:") else None
+
+
+def run_label(run: RunInfo) -> str:
+    """How a run is named to a reader: its name, else the first 8 hex of its id."""
+    return run.run_name or run.run_id[:SHORT_RUN_ID]
 
 
 class ExperimentInfo(BaseModel):

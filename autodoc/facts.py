@@ -169,8 +169,9 @@ def parse_date(text: str | None) -> date | None:
 def section_for(fact: Fact, headings: list[str]) -> str | None:
     """The spec section that states `fact`: its own `section`, else by topic keywords."""
     by_norm = {" ".join(h.split()).casefold(): h for h in headings}
-    if fact.section:
-        return by_norm.get(" ".join(fact.section.split()).casefold())
+    named = by_norm.get(" ".join(fact.section.split()).casefold()) if fact.section else None
+    if named:
+        return named  # a section the spec no longer has: placed by topic, never dropped
     words = TOPICS.get(fact.topic, ("", ()))[1]
     for word in words:
         for heading in headings:

@@ -75,9 +75,10 @@ class Progress:
         with self._lock:
             self._phase = phase
             state = self._phases.setdefault(phase, PhaseState())
+            if state.started is None:  # a phase started again (scan inside generate) is logged once
+                self._events.append(Event(phase, f"{phase} started"))
             state.started = state.started or time.monotonic()
             state.total = max(state.total, total)
-            self._events.append(Event(phase, f"{phase} started"))
 
     def add_total(self, phase: str, n: int) -> None:
         with self._lock:

@@ -51,7 +51,7 @@ def main() -> int:
     median = statistics.median(times)
     print(
         f"app rerun, {args.sections}-section reviewed document ({len(at.main.image)} charts and images, "
-        f"{len(at.main.dataframe)} tables, {len(at.button)} buttons)"
+        f"{len(at.main.table)} tables, {len(at.button)} buttons)"
     )
     print(f"  first run (draws charts): {cold:7.1f} ms")
     print(

@@ -13,12 +13,15 @@ documentation section by section. Every figure in the document comes from that e
 carries a numbered reference to where it was found (a file and line, or an MLflow run).
 
 ### A run, step by step
-1. **Spec** (sidebar): the title, the authors and the sections. Each section has an optional
-   *hint* saying what it should cover; tick *per_model* to get one subsection per registered
-   model. Start from `doc_spec.yaml`, a spec file on the server, an uploaded YAML file or a
-   built-in template, and download the edited YAML to keep it.
+1. **Spec** (sidebar): the title, the authors and one card per section. Open a card to rename
+   the section, write its *hint* (what it should cover) or tick *per_model* to get one
+   subsection per registered model; the arrows move it, **Add section** adds one. Start from
+   `doc_spec.yaml`, a spec file on the server, an uploaded YAML file or a built-in template,
+   and download the edited YAML to keep it (every field is kept).
 2. **Configuration**: the code root to scan, the output directory for the documents, and the
-   MLflow tracking URI (empty: the environment's `MLFLOW_TRACKING_URI`).
+   MLflow tracking URI (empty: the environment's `MLFLOW_TRACKING_URI`). Each is checked as
+   you type it; the message stands under the field. With no code root configured the app
+   opens on the bundled demo project and its local MLflow store.
 3. **Options**: the provider. Without an API key the *offline writer* is used: it writes
    plain, fixed wording from the evidence and needs no LLM. An API key typed here stays in
    this browser session only; it is never saved to a file.
@@ -30,13 +33,18 @@ carries a numbered reference to where it was found (a file and line, or an MLflo
 - *Scan overview*: the files read and skipped (with the reason), facts per file, registered
   models with versions and aliases, experiments and runs (failed ones too) and any secrets
   that were redacted.
-- *Plan review*: per section, the planned blocks with the evidence each will use. Approve the
-  plan, remove a block, change a block's guidance, or re-plan the section with feedback.
+- *Plan review*: per section, the planned blocks described in words, with the evidence each
+  will use behind a toggle. Approve the plan, remove a block, change a block's guidance, or
+  re-plan the section with feedback. After **Generate documentation** the plans show as used.
 - *Write review*: each section as it will read. **Approve** it, **Edit** its text, or
-  **Regenerate** it with feedback. Approved and edited sections are kept when other sections
-  are regenerated. Figures that match no evidence are highlighted in red where they stand.
+  **Regenerate** it with feedback. In the Edit box a citation reads `[3]`: reference 3 of the
+  document (listed under the box); a figure you add must cite the reference it comes from or
+  it is flagged "no source". Approved and edited sections are kept when other sections are
+  regenerated. Figures to check are highlighted in red where they stand.
 - *Build*: writes the Word document (and the notebook when enabled), the cache, the evidence
-  file and the run report; download them from the buttons above the views.
+  file and the run report; download them from the buttons above the views. After an approve
+  or an edit the buttons say the files are out of date, and the Word document and notebook
+  are rebuilt in the background (a second or two); the caption says when they are up to date.
 
 ### Stopping and coming back
 **Stop** ends a job within about two seconds. Finished sections are kept in the cache
@@ -60,7 +68,8 @@ Model and experiment names take comma-separated patterns with `*` (any character
 *project filtering* limits the scan to this project's experiments and models.
 
 ### Running it on Domino
-Publish the app with `app.sh` as the app file: it serves on 0.0.0.0:8888. Inside Domino the
+Publish the app with `app.sh` as the app file: it serves on 0.0.0.0:8888, with the project's
+`.venv` when there is one, else the environment's `streamlit`. Inside Domino the
 code root defaults to `/mnt/code`, the output to `/mnt/data/<project>`, and every path must
 lie under `/mnt` (set `AUTODOC_ALLOWED_ROOT` to change the allowed root elsewhere).
 """

@@ -304,12 +304,12 @@ def test_write_review_shows_sections_with_references_tables_and_charts(clean_env
     assert not any("[[" in m for m in md)
     assert any("0.801 :gray[\\[1, 2\\]]" in m for m in md)
     # a table per section, charts in sections 3 and 6, a logged image in section 5
-    assert len(at.main.dataframe) == 6 and len(at.main.image) == 3
+    assert len(at.main.table) == 6 and len(at.main.image) == 3
     assert any(m.startswith("*ROC curve logged by run 5*") for m in md)
     # the flagged figure of section 2 is highlighted where it stands, and listed
     assert any(":red-background[**0.999** ⚠]" in m for m in md)
     assert any("0.999" in t for t in texts(at.warning))
-    assert at.main.dataframe[0].value.iloc[0, 1] == "0.801"  # formatted like the document
+    assert at.main.table[0].value.iloc[0, 1] == "0.801"  # formatted like the document
 
 
 def test_approve_section(clean_env: Path) -> None:

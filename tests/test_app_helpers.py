@@ -144,3 +144,13 @@ def test_code_root_checks_name_the_problem(tmp_path) -> None:
     assert check_output_dir(str(tmp_path / "f.txt"), None)[0] == "error"
     assert check_mlflow_uri("http://127.0.0.1:9")[0] == "error"
     assert check_mlflow_uri(f"sqlite:///{tmp_path}/none.db")[0] == "error"
+
+
+def test_a_phase_started_twice_is_logged_once() -> None:
+    from autodoc.progress import Progress
+
+    progress = Progress()
+    progress.start_phase("scanning")
+    progress.start_phase("scanning", total=2)
+    started = [e for e in progress.snapshot().events if e.message == "scanning started"]
+    assert len(started) == 1 and progress.snapshot().phases["scanning"].total == 2

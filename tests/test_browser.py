@@ -20,7 +20,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -162,26 +164,47 @@ def test_daily_session_in_a_browser(
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
         page.set_default_timeout(WAIT)
+        session = Session(page, times, shots, out, tmp_path, demo_project, demo_store_uri)
         try:
-            _session(page, app_url, times, shots, out, spec, demo_project, demo_store_uri, tmp_path)
+            _open(session, app_url)
+            _edit_spec(session, spec)
+            for step in (_generate, _approve, _edit, _switch_views, _download, _switch_pages, _stop):
+                step(session)
         finally:
-            page.screenshot(path=shots / "last.png")
+            session.shot("last")
             browser.close()
             report(times)
             print(f"screenshots: {shots}")
 
 
-def _session(
-    page, url: str, times, shots: Path, out: Path, spec: Path, demo_project, store: str, tmp_path
-) -> None:
-    import docx
-    import yaml
+@dataclass
+class Session:
+    """What every step of the browser session uses."""
 
+    page: Any
+    times: dict[str, list[float]]
+    shots: Path
+    out: Path
+    tmp_path: Path
+    demo_project: Path
+    store: str
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=self.shots / f"{name}.png")
+
+
+def _open(s: Session, url: str) -> None:
+    page = s.page
     page.goto(url)
     page.locator('input[aria-label="Title"]').wait_for()
     settle(page)
-    page.screenshot(path=shots / "1-start.png")
+    s.shot("1-start")
 
+
+def _edit_spec(s: Session, spec: Path) -> None:
+    import yaml
+
+    page = s.page
     # load a 24-section spec from a file, edit a hint, add a 25th section
     page.get_by_text("Start from…").click()
     fill(page, "Spec file", str(spec))
@@ -203,29 +226,38 @@ def _session(
     name.press("Enter")
     page.get_by_text("25 · Glossary").wait_for()
     settle(page)
-    page.screenshot(path=shots / "2-spec-edited.png")
+    s.shot("2-spec-edited")
     with page.expect_download() as spec_dl:
         page.get_by_role("button", name="Download spec YAML").click()
     saved_spec = yaml.safe_load(Path(spec_dl.value.path()).read_text())
     assert HINT in saved_spec["hints"].values() and "Glossary" in saved_spec["sections"]
 
-    fill(page, "Code root", str(demo_project))
-    fill(page, "Output directory", str(out))
-    fill(page, "MLflow tracking URI", store)
+
+def _generate(s: Session) -> None:
+    page = s.page
+    fill(page, "Code root", str(s.demo_project))
+    fill(page, "Output directory", str(s.out))
+    fill(page, "MLflow tracking URI", s.store)
     assert page.get_by_role("button", name="Generate documentation").is_enabled()
     page.get_by_role("button", name="Generate documentation").click()
     page.get_by_text("Generate documentation finished in").wait_for(timeout=300_000)
     page.get_by_role("button", name="⬇ Word document").wait_for()
     settle(page)
-    page.screenshot(path=shots / "3-generated.png")
+    s.shot("3-generated")
 
+
+def _approve(s: Session) -> None:
+    page = s.page
     # approve three sections, timing each click
     for i in range(3):
         button = page.get_by_role("button", name="Approve", exact=True).nth(i)
         button.scroll_into_view_if_needed()
-        times["Approve"].append(timed(page, button.click, lambda b=button: _disabled(b)))
-    page.screenshot(path=shots / "4-approved.png")
+        s.times["Approve"].append(timed(page, button.click, lambda b=button: _disabled(b)))
+    s.shot("4-approved")
 
+
+def _edit(s: Session) -> None:
+    page = s.page
     # edit the fourth section's first paragraph
     edit = page.get_by_role("button", name="Edit", exact=True).nth(3)
     edit.scroll_into_view_if_needed()
@@ -239,69 +271,87 @@ def _session(
     settle(page)
     save = page.get_by_role("button", name="Save edits")
     shown = page.locator('[data-testid="stMarkdownContainer"]', has_text=EDIT).first
-    times["Edit save"].append(timed(page, save.click, shown.wait_for))
-    page.screenshot(path=shots / "5-edited.png")
+    s.times["Edit save"].append(timed(page, save.click, shown.wait_for))
+    s.shot("5-edited")
 
+
+def _switch_views(s: Session) -> None:
+    page = s.page
     # switch views
     for view, marker in (
-        ("Plan review", "25 used to write their section"),
+        ("Plan review", "used to write their section"),
         ("Write review", "Sources of this"),
     ):
         label = page.locator('[data-testid="stRadio"] label').filter(has_text=view)
         label.scroll_into_view_if_needed()
-        times["View switch"].append(
+        s.times["View switch"].append(
             timed(page, label.click, lambda m=marker: page.get_by_text(m, exact=False).first.wait_for())
         )
-    page.screenshot(path=shots / "6-view-switched.png")
+    s.shot("6-view-switched")
 
+
+def _switch_pages(s: Session) -> None:
+    page = s.page
     # another page and back: the settings are intact
+    page.get_by_text("up to date").first.wait_for()  # no background rebuild is about to redraw the page
+    settle(page)
     nav = page.locator('[data-testid="stSidebarNavLink"]')
-    times["Page open"].append(
+    s.times["Page open"].append(
         timed(
             page, nav.filter(has_text="Help").click, lambda: page.get_by_text("What the app does").wait_for()
         )
     )
-    page.screenshot(path=shots / "7-help.png")
-    times["Page open"].append(
+    s.shot("7-help")
+    s.times["Page open"].append(
         timed(
             page,
             nav.filter(has_text="Previous documents").click,
             lambda: page.get_by_role("button", name="Open for review").wait_for(),
         )
     )
-    assert page.get_by_role("textbox", name="Output directory").input_value() == str(out)
-    times["Page open"].append(
+    assert page.get_by_role("textbox", name="Output directory").input_value() == str(s.out)
+    s.times["Page open"].append(
         timed(
             page,
             nav.filter(has_text="Write documentation").click,
             lambda: page.locator('input[aria-label="Title"]').wait_for(),
         )
     )
-    assert page.get_by_role("textbox", name="Code root").input_value() == str(demo_project)
-    assert page.get_by_role("textbox", name="Output directory").input_value() == str(out)
+    assert page.get_by_role("textbox", name="Code root").input_value() == str(s.demo_project)
+    assert page.get_by_role("textbox", name="Output directory").input_value() == str(s.out)
     assert page.get_by_role("textbox", name="Title").input_value() == "Browser Test Model"
     assert page.get_by_text("25 · Glossary").count() == 1
     assert page.locator('[data-testid="stRadio"] input:checked').count() == 1
-    page.screenshot(path=shots / "8-back.png")
+    s.shot("8-back")
 
+
+def _download(s: Session) -> None:
+    import docx
+
+    page = s.page
     # the Word document after the edit holds the edit (rebuilt in the background)
     page.get_by_text("up to date").first.wait_for(timeout=120_000)
     settle(page)
     with page.expect_download() as word_dl:
         page.get_by_role("button", name="⬇ Word document").click()
-    saved = tmp_path / "downloaded.docx"
+    saved = s.tmp_path / "downloaded.docx"
     word_dl.value.save_as(saved)
     text = "\n".join(p.text for p in docx.Document(str(saved)).paragraphs)
     assert EDIT in text and "Glossary" in text
 
-    # Stop a new run: it says stopped and what was kept
+
+def _stop(s: Session) -> None:
+    page = s.page
+    # Stop a new run (into a new folder: the same folder would resume and finish at once)
+    fill(page, "Output directory", str(s.tmp_path / "out2"))
     page.get_by_role("button", name="Generate documentation").click()
     stop = page.get_by_role("button", name="Stop")
     stop.wait_for()
     stop.click()
     page.get_by_text("stopped after").first.wait_for(timeout=120_000)
     settle(page)
-    page.screenshot(path=shots / "9-stopped.png")
+    assert page.get_by_text("Finished work is kept").count() >= 1
+    s.shot("9-stopped")
 
 
 def _disabled(button) -> None:

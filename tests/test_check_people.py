@@ -162,3 +162,10 @@ def test_a_secret_pasted_into_a_statement_never_reaches_the_document() -> None:
         Fact(topic="approvals", statement=f"Approved; bucket key {key}", stated_by="me", date="2026-01-01")
     )
     assert key not in line and "Approved" in line and "(stated by me, 2026-01-01)" in line
+
+
+def test_a_statement_for_a_section_the_spec_lacks_is_placed_by_topic() -> None:
+    from autodoc.facts import Fact, section_for
+
+    fact = Fact(topic="limitations", statement="s", stated_by="me", date="2026-01-01", section="Gone")
+    assert section_for(fact, ["Executive Summary", "Conclusion"]) == "Conclusion"

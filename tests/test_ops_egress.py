@@ -140,3 +140,12 @@ def test_a_key_echoed_by_the_server_appears_nowhere(workdir, fake_llm, capsys, m
     written = [p.read_bytes() for p in out.rglob("*") if p.is_file()]
     assert written and not any(key.encode() in data for data in written)
     assert key not in captured.out + captured.err
+
+
+def test_failed_attempts_are_shown_as_they_happen(workdir, fake_llm, capsys):
+    fake_llm.fault("500")  # the first request fails once, then its retry is answered
+    assert main(args(fake_llm, workdir / "out")) == 0
+    err = capsys.readouterr().err  # not a terminal: one plain line per event
+    (purpose,) = [line.split(": ")[1] for line in err.splitlines() if line.endswith(": HTTP 500")]
+    assert purpose.startswith(("plan ", "write "))
+    assert "1 failed attempts" in err

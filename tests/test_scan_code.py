@@ -115,7 +115,8 @@ def test_indirection_config_module_star_params_argparse_and_yaml(scan: CodeScan)
     assert mcw.value == 2.0 and "argparse default" in mcw.attrs["defined_at"]
     lgbm_line = _line_of(FIXTURE / "train.py", "LGBMClassifier(**CFG")
     leaves = _one(scan, "param", "train.py", "num_leaves", lgbm_line)
-    assert leaves.value == 31 and leaves.attrs["defined_at"] == "params.yaml"
+    assert leaves.value == 31 and leaves.attrs["defined_at"] == "params.yaml:2"
+    assert leaves.attrs["origin"] == {"path": "params.yaml", "line": 2}
     seed = _one(
         scan, "param", "train.py", "random_state", _line_of(FIXTURE / "train.py", "random_state=SEED,")
     )
@@ -377,7 +378,8 @@ def test_torch_module_layers_and_optuna_space(tmp_path: Path) -> None:
     scan = scan_code(str(tmp_path), commit_info=False)
     model = _one(scan, "estimator", "net.py", "Scorer")
     assert model.live is True and model.attrs["base"] == "torch.nn.Module"
-    assert _one(scan, "estimator", "net.py", "Linear").attrs["args"] == [30, 16]
+    layer = _one(scan, "layer", "net.py", "Linear")  # a layer of the network, not a model of its own
+    assert layer.attrs["args"] == [30, 16] and layer.label == "layer Linear(30, 16)"
     assert _one(scan, "param", "net.py", "p").value == 0.2
     space = _one(scan, "hyperparameter_search", "net.py", "depth")
     assert space.value == {"type": "int", "low": 2, "high": 8} and space.live is True

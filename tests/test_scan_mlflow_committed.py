@@ -22,19 +22,21 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("name", ["mlflow.db", "mlruns.db"])
 def test_committed_sqlite_store_is_read_from_a_copy(
-    demo_store_uri: str, demo_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, demo_store_uri: str, demo_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no ./mlflow.db: nothing else to read
     code = tmp_path / "project"
     shutil.copytree(demo_project, code, ignore=shutil.ignore_patterns("__pycache__"))
     store = sqlite_path(clone_store(demo_store_uri, tmp_path / "clone"))
-    shutil.copyfile(store, code / "mlflow.db")
+    shutil.copyfile(store, code / name)
+    (code / "notes.db").write_bytes(b"not a database")  # other .db files are not MLflow stores
     before = _digest(code)
     evidence = run_scan(Settings(code_root=str(code), output_dir=str(tmp_path / "out")))
     assert evidence.mlflow is not None and evidence.mlflow.registered_models
-    assert evidence.mlflow.origin == str(code / "mlflow.db")
-    assert "committed in the code root (project/mlflow.db)" in (evidence.mlflow_note or "")
+    assert evidence.mlflow.origin == str(code / name)
+    assert f"committed in the code root (project/{name})" in (evidence.mlflow_note or "")
     assert _digest(code) == before  # nothing in the user's tree was written
     assert str(code) not in evidence.mlflow.tracking_uri  # the copy was opened, not the user's file
 

@@ -68,7 +68,7 @@ def test_production_values_come_first(scan: CodeScan) -> None:
 
 def test_pipeline_item_orders_the_production_call_chain(scan: CodeScan) -> None:
     pipe = _one(scan, "pipeline", "pipelines/run_pipeline.py")
-    assert pipe.role == "production" and pipe.value == "load -> split -> fit -> log/register"
+    assert pipe.role == "production" and pipe.value == "load -> join -> split -> fit -> log/register"
     steps = pipe.attrs["steps"]
     assert (steps[0]["step"], steps[0]["path"], steps[0]["line"]) == ("load", "model/train.py", 10)
     fit = next(s for s in steps if s["step"] == "fit")

@@ -23,6 +23,7 @@ from typing import Any
 
 from autodoc.document import EgressRecord, EgressSummary
 from autodoc.llm.egress import CallInfo
+from autodoc.pipeline.lock import alive, process_start
 
 LEDGER_NAME = ".autodoc_egress.jsonl"
 NO_ANSWER = "no answer recorded"  # sent, then the run was killed or abandoned the call
@@ -56,7 +57,14 @@ class Ledger:
         self._numbers = itertools.count(1)
         self._fd: int | None = None
         self._append(
-            {"t": "run", "document": document, "provider": provider, "model": model, "pid": os.getpid()}
+            {
+                "t": "run",
+                "document": document,
+                "provider": provider,
+                "model": model,
+                "pid": os.getpid(),
+                "pid_start": process_start(os.getpid()),  # a reused PID is not this run
+            }
         )
 
     def _append(self, line: dict[str, Any]) -> None:
@@ -102,6 +110,8 @@ class Ledger:
                 "bytes": response_bytes,
             }
         )
+        if self.on_failed_attempt is not None and not (status is not None and 200 <= status < 300):
+            self.on_failed_attempt(self._purposes.get(attempt, "?"), f"HTTP {status}" if status else outcome)
 
     def end(self, outcome: str) -> None:
         """finished, stopped or failed; a run without an end line was killed."""
@@ -182,7 +192,8 @@ def summarize(lines: list[dict[str, Any]]) -> EgressSummary:
             "run": line["run"],
             "started": line["at"],
             "pid": line.get("pid"),
-            "outcome": ends.get(line["run"], "killed" if line.get("pid") != os.getpid() else "running"),
+            "outcome": ends.get(line["run"])
+            or ("running" if alive(int(line.get("pid") or 0), line.get("pid_start")) else "killed"),
             "requests": per_run.get(line["run"], 0),
         }
         for line in lines

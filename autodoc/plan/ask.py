@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from autodoc.document import BlockPlan, PlanReply, Section, Usage
 from autodoc.errors import LLMOutputError
-from autodoc.evidence import EvidenceStore
+from autodoc.evidence import EvidenceStore, run_label
 from autodoc.llm import reask
 from autodoc.llm.base import LLMRequest, Message, PlanTask
 from autodoc.plan import contract, select
@@ -158,7 +158,7 @@ def _named(choices: contract.Choices, handles: Handles, evidence: EvidenceStore)
     for handle, eid in handles.runs.items():
         run = select.find_run(evidence, eid)
         if run is not None:
-            lines.append(f"{handle} = run {run.run_name or run.run_id[:8]} ({run.status})")
+            lines.append(f"{handle} = run {run_label(run)} ({run.status})")
     for handle, eid in handles.images.items():
         lines.append(f"{handle} = image {eid.split(':art:', 1)[-1]}")
     if choices.metrics:

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable
 
 from autodoc.document import Section
-from autodoc.evidence import EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo
+from autodoc.evidence import EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo, run_evidence_id
 from autodoc.plan.topics import TOPIC_KINDS, item_topics, metric_rank, section_topics
 
 # Base priority of a kind inside a section (higher is sent first).
@@ -165,10 +165,6 @@ def image_artifacts(evidence: EvidenceStore) -> dict[str, tuple[RunInfo, str]]:
     return out
 
 
-def _run8(item_id: str) -> str | None:
-    return "r:" + item_id.split(":")[1] if item_id.startswith("r:") and ":" in item_id[2:] + ":" else None
-
-
 # ----------------------------------------------------------------------- selection
 def select_evidence(
     section: Section, evidence: EvidenceStore, *, max_items: int = 80, max_files: int | None = None
@@ -238,9 +234,11 @@ class _Essentials:
         if kind == "run_metric":
             return item.id in self.headline
         if kind == "artifact":
-            return _run8(item.id) in self.focus and (bool(item.attrs.get("image")) or "importance" in item.id)
+            return run_evidence_id(item.id) in self.focus and (
+                bool(item.attrs.get("image")) or "importance" in item.id
+            )
         if kind in _PRIMARY_ONLY:
-            return _run8(item.id) in self.focus
+            return run_evidence_id(item.id) in self.focus
         return item.live is not False or kind == "estimator"
 
 
@@ -248,7 +246,7 @@ def _headline_ids(evidence: EvidenceStore, runs: set[str]) -> set[str]:
     """The few headline metrics (test/cv AUC, accuracy...) of each run."""
     per_run: dict[str, list[EvidenceItem]] = {}
     for item in evidence.by_kind("run_metric"):
-        run = _run8(item.id)
+        run = run_evidence_id(item.id)
         key = item.id.rsplit(":metric:", 1)[-1]
         if run in runs and metric_rank(key)[0] < 50:
             per_run.setdefault(run, []).append(item)
@@ -273,7 +271,7 @@ def _diverse(
     for score, pos, item in scored:
         n = seen.get(item.kind, 0)
         seen[item.kind] = n + 1
-        run = _run8(item.id)
+        run = run_evidence_id(item.id)
         m = seen.get(run or "", 0) if run else 0
         if run:
             seen[run] = m + 1  # and each further fact of the same run, so several runs are heard
@@ -296,7 +294,7 @@ def _item_bonus(item: EvidenceItem, ranks: dict[str, int], linked: set[str], lat
         if item.kind == "run_tag" or (item.label or "").startswith("mlflow."):
             bonus -= 3
     else:
-        run = _run8(item.id)
+        run = run_evidence_id(item.id)
         if run:
             bonus += 5.0 if run in latest else (3.0 if run in linked else 0.0)
         if item.kind == "run_metric":
@@ -360,7 +358,7 @@ class _ModelScope:
         if iid.startswith("mv:"):
             return iid.startswith(f"mv:{self.model}:")
         if iid.startswith("r:"):
-            return _run8(iid) in self.runs
+            return run_evidence_id(iid) in self.runs
         if iid.startswith("x:"):
             return iid in self.experiments
         if iid.startswith("lm:"):
@@ -477,7 +475,7 @@ def compact(items: Iterable[EvidenceItem]) -> str:
     order: list[EvidenceItem | tuple[str, str]] = []
     groups: dict[tuple[str, str], list[EvidenceItem]] = {}
     for item in items:
-        part, run = _GROUPABLE.get(item.kind), _run8(item.id)
+        part, run = _GROUPABLE.get(item.kind), run_evidence_id(item.id)
         if part and run and item.id.startswith(f"{run}:{part}:"):
             key = (run, part)
             if key not in groups:

@@ -31,9 +31,8 @@ def block(blk: Block, numbers: dict[str, int]) -> None:
         st.markdown(_cited_md(content, text, numbers, blk))
     elif content.type == "table":
         _caption(content.caption, blk, numbers)
-        st.dataframe(
-            memo(cache, content, None, lambda: table_frame(content)), hide_index=True, width="stretch"
-        )
+        # a static table: the interactive grid costs the browser far more on every rerun
+        st.table(memo(cache, content, None, lambda: table_frame(content)), hide_index=True)
     elif content.type == "chart":
         _caption(content.caption, blk, numbers)
         st.image(chart_image(content, cache))

@@ -9,6 +9,7 @@ older than the review without saying so.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ from autodoc.spec import Spec
 from autodoc.ui.jobs import Apply, Job, harvest, start_job
 from autodoc.ui.state import State, make_settings, notify, on_demo
 
-REBUILD_WAIT_S = 15.0  # a main job waits this long for a background rebuild to finish
+REBUILD_WAIT_S = 15.0
+REBUILD_DELAY_S = 0.4  # a main job waits this long for a background rebuild to finish
 
 
 def job_running(ss: State) -> bool:
@@ -69,7 +71,7 @@ def persist(ss: State) -> None:
 def outcome(job: Job) -> tuple[str, str]:
     """(level, message) telling the user how a finished job ended."""
     if job.cancelled:
-        detail = f" {job.error}" if job.error else ""
+        detail = f" {job.error[:1].upper()}{job.error[1:]}" if job.error else ""
         return "warning", f"{job.label} stopped after {job.seconds:.1f} s. Finished work is kept.{detail}"
     if job.error:
         return "error", f"{job.label} failed after {job.seconds:.1f} s: {job.error}"
@@ -309,6 +311,8 @@ def start_rebuild(ss: State, settings: Settings) -> Job | None:
     settings = settings.model_copy(update={"output_dir": ss.get("doc_dir") or settings.output_dir})
 
     def work(p: Progress) -> pipeline.Outputs:
+        # let the click that asked for it finish drawing first: the build holds the GIL for ~1 s
+        time.sleep(REBUILD_DELAY_S)
         return pipeline.build(doc, settings, p, evidence=evidence, notebook=notebook)
 
     def apply(state: State, result: pipeline.Outputs) -> None:

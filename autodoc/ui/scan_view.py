@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from autodoc.evidence import EvidenceStore
+from autodoc.evidence import EvidenceStore, run_label
 
 
 def scan_view() -> None:
@@ -82,7 +82,7 @@ def _mlflow_overview(evidence: EvidenceStore) -> None:
     runs = [
         {
             "experiment": x.name,
-            "run": r.run_name or r.run_id[:8],
+            "run": run_label(r),
             "status": r.status,
             "metrics": len(r.metrics),
             "params": len(r.params),

@@ -11,7 +11,7 @@ from autodoc.document import (
     Series,
     SeriesSource,
 )
-from autodoc.evidence import EvidenceItem, EvidenceStore, RunInfo
+from autodoc.evidence import EvidenceItem, EvidenceStore, RunInfo, run_label
 from autodoc.plan.select import (
     find_run,
     primary_version,
@@ -127,7 +127,7 @@ def _series_history(src: SeriesSource, evidence: EvidenceStore) -> _SeriesResult
             )
     if not series:
         what = f"metric {src.metric}" if src.metric else "any metric"
-        return [], f"Run {run.run_name or run.run_id[:8]} logged no step history for {what}.", "", ""
+        return [], f"Run {run_label(run)} logged no step history for {what}.", "", ""
     return series, None, "Step", src.metric or "Value"
 
 
@@ -154,7 +154,7 @@ def _series_importance(src: SeriesSource, evidence: EvidenceStore) -> _SeriesRes
             if is_fi_key(k)
         ]
     if not points:
-        where = f"run {run.run_name or run.run_id[:8]}" if run else "MLflow"
+        where = f"run {run_label(run)}" if run else "MLflow"
         return [], f"No feature importances were logged in {where}.", "", ""
     points.sort(key=lambda p: -abs(p[1]))
     top = points[:15]

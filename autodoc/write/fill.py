@@ -17,7 +17,7 @@ from autodoc.document import (
     ImageContent,
     ImagePlan,
 )
-from autodoc.evidence import EvidenceStore
+from autodoc.evidence import EvidenceStore, run_label
 from autodoc.plan.select import (
     image_artifacts,
 )
@@ -47,7 +47,7 @@ def fill_image(plan: ImagePlan, evidence: EvidenceStore, fetch: Fetch | None) ->
     base.media_type = _MEDIA.get("." + path.rsplit(".", 1)[-1].lower(), "application/octet-stream")
     base.citations = [plan.artifact_id if evidence.has(plan.artifact_id) else run.evidence_id]
     if fetch is None:
-        base.note = f"The artifact {path} of run {run.run_name or run.run_id[:8]} was not downloaded."
+        base.note = f"The artifact {path} of run {run_label(run)} was not downloaded."
         return base
     try:
         data = fetch(run.run_id, path)
@@ -57,7 +57,7 @@ def fill_image(plan: ImagePlan, evidence: EvidenceStore, fetch: Fetch | None) ->
     if data:
         base.data_b64 = base64.b64encode(data).decode("ascii")
     elif base.note is None:
-        base.note = f"The artifact {path} of run {run.run_name or run.run_id[:8]} could not be downloaded."
+        base.note = f"The artifact {path} of run {run_label(run)} could not be downloaded."
     return base
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 from autodoc.document import SummaryFact, figure_text
-from autodoc.evidence import EvidenceItem, EvidenceStore, RunInfo
+from autodoc.evidence import EvidenceItem, EvidenceStore, RunInfo, run_label
 from autodoc.plan.select import estimator_families, item_key, primary_version, version_run
 from autodoc.plan.topics import is_data_metric, is_production_code, metric_rank
 from autodoc.plan.values import resolve_param
@@ -115,7 +115,7 @@ def _production(evidence: EvidenceStore) -> SummaryFact | None:
         phrase = f"{name} version {mv.version}{aliases} {_cite(mv_item)}"
         run_item = evidence.get(run.evidence_id) if run else None
         if run and run_item:
-            phrase += f", trained in run {run.run_name or run.run_id[:8]} {_cite(run_item)}"
+            phrase += f", trained in run {run_label(run)} {_cite(run_item)}"
             items.append(run_item)
         family = sorted(estimator_families(evidence, name))
         est = [i for i in _code(evidence, "estimator") if str(i.value or "").lower() in family]

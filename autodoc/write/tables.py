@@ -11,7 +11,7 @@ from autodoc.document import (
     TablePlan,
     TableSource,
 )
-from autodoc.evidence import EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo
+from autodoc.evidence import EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo, run_label
 from autodoc.plan.select import (
     estimator_families,
     estimator_name,
@@ -105,7 +105,7 @@ def _model_versions(
                 ),
                 Cell(value=mv.status, evidence_id=mv.evidence_id),
                 Cell(
-                    value=(run.run_name or run.run_id[:8]) if run else mv.run_id,
+                    value=run_label(run) if run else mv.run_id,
                     evidence_id=run.evidence_id if run else None,
                 ),
                 Cell(value=(mv.created_at or "")[:10] or None, evidence_id=mv.evidence_id),
@@ -202,7 +202,7 @@ def _experiment_runs(
     rows = []
     for run in runs[:MAX_RUN_ROWS]:
         row = [
-            Cell(value=run.run_name or run.run_id[:8], evidence_id=run.evidence_id),
+            Cell(value=run_label(run), evidence_id=run.evidence_id),
             Cell(value=run.status, evidence_id=run.evidence_id),
             Cell(value=(run.start_time or "")[:16].replace("T", " ") or None, evidence_id=run.evidence_id),
         ]

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from autodoc.evidence import EvidenceItem
+from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.plan.select import item_key
 from autodoc.plan.topics import (
     is_production_code,
     metric_rank,
 )
-
-
-def run_eid(item_id: str) -> str | None:
-    return ":".join(item_id.split(":")[:2]) if item_id.startswith("r:") else None
 
 
 class Facts:
@@ -80,7 +76,7 @@ class Facts:
             if item.id.startswith("r:") and (
                 item.attrs.get("run_id") == run_id or item.source.run_id == run_id
             ):
-                return run_eid(item.id)
+                return run_evidence_id(item.id)
         return None
 
     def run_item(self, run8: str) -> EvidenceItem | None:

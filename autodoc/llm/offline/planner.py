@@ -14,9 +14,8 @@ from autodoc.document import (
     TablePlan,
     TableSource,
 )
-from autodoc.evidence import EvidenceItem
+from autodoc.evidence import SHORT_RUN_ID, EvidenceItem, run_evidence_id
 from autodoc.llm.base import PlanTask
-from autodoc.llm.offline.facts import run_eid
 from autodoc.llm.offline.feedback import read_feedback
 from autodoc.plan.select import item_key
 from autodoc.plan.topics import (
@@ -111,7 +110,7 @@ def _data_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
     out = _facts_table(task, kinds, f"{task.heading}: facts from the code", wanted, 30)
     fi = [i for i in task.evidence if is_feature_importance(i)]
     if primary == "features" and fi:
-        run = run_eid(fi[0].id)
+        run = run_evidence_id(fi[0].id)
         whose = f" of {task.model}" if task.model else ""
         title = f"Feature importance{whose} logged by run {run[2:] if run else 'unknown'}"
         series = SeriesSource(kind="feature_importance", model=task.model, run_id=run)
@@ -207,7 +206,8 @@ _IMAGE_ORDER = ("roc", "pr_curve", "precision_recall", "confusion", "calibration
 def _version_images(task: PlanTask) -> list:
     """The documented version's plots (ROC/PR curves, confusion matrix), named by model, version, run."""
     mv = _documented_version(task)
-    run8 = f"r:{str(mv.attrs.get('run_id'))[:8]}" if mv is not None and mv.attrs.get("run_id") else None
+    run_id = str(mv.attrs.get("run_id") or "") if mv is not None else ""
+    run8 = f"r:{run_id[:SHORT_RUN_ID]}" if run_id else None
     images = [i for i in task.image_ids if run8 is None or i.startswith(run8 + ":")]
     rank = {i: next((n for n, k in enumerate(_IMAGE_ORDER) if k in i.lower()), 9) for i in images}
     chosen = sorted(images, key=lambda i: (rank[i], i))[:2]
@@ -243,7 +243,7 @@ def _models(task: PlanTask) -> list[str]:
 def _version_count(task: PlanTask) -> int:
     """How many versions (or runs with metrics) of the subsection's model the evidence shows."""
     versions = sum(1 for i in task.evidence if i.id.startswith(f"mv:{task.model}:"))
-    runs = {run_eid(i.id) for i in task.evidence if i.kind == "run_metric"}
+    runs = {run_evidence_id(i.id) for i in task.evidence if i.kind == "run_metric"}
     return max(versions, len(runs))
 
 

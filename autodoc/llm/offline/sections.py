@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from autodoc.evidence import EvidenceItem
+from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.llm.base import WriteTask
-from autodoc.llm.offline.facts import Facts, run_eid
+from autodoc.llm.offline.facts import Facts
 from autodoc.llm.offline.prose import (
     cite,
     code_list,
@@ -91,7 +91,7 @@ def _data_metrics(f: Facts) -> str:
     items = f.fresh(list(chosen.values()))
     if not items:
         return ""
-    run8 = run_eid(items[0].id) or ""
+    run8 = run_evidence_id(items[0].id) or ""
     return (
         f"The run {code_span(f.run_name(run8))} recorded the data it was trained on: "
         + join_words([f"{item_key(m)} {fmt(m.value)} {cite(m)}" for m in items])
@@ -150,7 +150,7 @@ def _importance(f: Facts) -> str:
     top = sorted(((k, v) for k, v in val.items() if isinstance(v, int | float)), key=lambda kv: -abs(kv[1]))[
         :5
     ]
-    run8 = run_eid(item.id) or ""
+    run8 = run_evidence_id(item.id) or ""
     return (
         f"The feature importances logged by the run {code_span(f.run_name(run8))} rank highest "
         + join_words([f"{k} ({fmt(v)})" for k, v in top])
@@ -198,7 +198,9 @@ def _runs_passage(f: Facts, limit: int = 12) -> str:
     rest = [r for r in runs if r not in done]
     out = []
     if done:
-        names = join_words([f"{code_span(f.run_name(run_eid(r.id) or r.id))} {cite(r)}" for r in done])
+        names = join_words(
+            [f"{code_span(f.run_name(run_evidence_id(r.id) or r.id))} {cite(r)}" for r in done]
+        )
         out.append(f"The run{'s' if len(done) > 1 else ''} {names} ended with status FINISHED.")
     out += [run_sentence(f, r) for r in rest]
     return para(*out)
@@ -218,7 +220,7 @@ def experiments(f: Facts) -> str:
 
 
 def run_sentence(f: Facts, run: EvidenceItem) -> str:
-    run8 = run_eid(run.id) or run.id
+    run8 = run_evidence_id(run.id) or run.id
     status = run.attrs.get("status") or run.value
     sentence = f"The run {code_span(f.run_name(run8))} {cite(run)} ended with status {status}"
     if status in ("FAILED", "KILLED") and run.text:

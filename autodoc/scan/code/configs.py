@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from autodoc.scan.code import launchers
+from autodoc.scan.code import dialects, launchers
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.result import FileResult
 from autodoc.scan.secrets import PLACEHOLDER, is_secret_name, redact
@@ -22,6 +22,9 @@ def analyse_config(relpath: str, text: str) -> FileResult:
     res = FileResult("config")
     if relpath.endswith(".json") and len(text) > MAX_JSON_CONFIG:
         return FileResult("config", skipped="JSON over 200 KB: treated as data, not configuration")
+    variables: list[str] = []
+    if relpath.endswith((".yaml", ".yml")):
+        text, variables = dialects.render_jinja(text)
     try:
         data = _load_config(relpath, text)
     except Exception as err:
@@ -41,6 +44,7 @@ def analyse_config(relpath: str, text: str) -> FileResult:
         res.facts.append(
             Fact("config", key, f"{key} = {short(str(value), 60)} ({relpath})", line, value=value)
         )
+    dialects.annotate(relpath, text, data, res.facts, variables)
     res.facts += launchers.manifest_facts(relpath, data)
     return res
 

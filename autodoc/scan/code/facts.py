@@ -15,10 +15,10 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from autodoc.scan.code import rules
+from autodoc.scan.code import params, rules
 from autodoc.scan.code.model import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.rules import assign as assign_rules
-from autodoc.scan.code.rules import vocab
+from autodoc.scan.code.rules import cli, dataflow, splits, vocab
 from autodoc.scan.code.syntax import (
     FUNC_TYPES,
     SNIPPET_MAX,
@@ -36,6 +36,7 @@ from autodoc.scan.code.values import UNKNOWN, Values
 __all__ = ["MAIN", "MODULE", "SNIPPET_MAX", "UNKNOWN", "Extractor", "Fact", "ModuleFacts", "extract"]
 
 _NN_TAILS = ("Module", "Model", "LightningModule")
+_OPTION_ATTRS = frozenset({"add_argument", *cli.OPTION_TAILS})
 Chunk = tuple[int | None, ast.Module, list[str]]
 
 
@@ -46,13 +47,18 @@ class Extractor:
         self.relpath = relpath
         self.m = ModuleFacts()
         self.env: dict[str, dict[str, Any]] = {MODULE: self.m.bindings}
-        self.values = Values(self.m, self.env)
+        self.signatures = params.Signatures()
+        self.values = Values(self.m, self.env, self.signatures)
         self.value = self.values.value
         self.cell: int | None = None
         self.lines: list[str] = []
         self.pending_models: list[tuple[ast.ClassDef, list[str], int | None, list[str]]] = []
         self.notes: dict[str, str] = {}  # name -> how its value was decided (argv defaults)
         self.path_hints: dict[str, str] = {}  # name -> a literal file name inside an unresolved path
+        self.sorted_by: dict[str, Any] = {}  # frame name -> the column(s) it was sorted by
+        self.fractions: dict[str, float] = {}  # name -> the fraction in ``int(0.8 * len(df))``
+        self.target_names: set[str] = set()  # literal target column names (TARGET = "churn")
+        self.seen: set[Any] = set()  # facts a rule emits once per module
 
     # -- driver --------------------------------------------------------------------------
     def run(self, chunks: list[Chunk]) -> ModuleFacts:
@@ -68,6 +74,8 @@ class Extractor:
         for cell, lines, scope, nodes in scoped:
             self.cell, self.lines = cell, lines
             self._second_pass(scope, nodes)
+        if self.values.param_refs:
+            self.m.facts = params.ParamResolver(self, scoped).finish(self.m.facts)
         self.m.facts.sort(key=lambda f: (f.cell or 0, f.line))  # the walk is depth-first, reversed
         return self.m
 
@@ -115,6 +123,7 @@ class Extractor:
         end = getattr(node, "end_lineno", None) or node.lineno
         self.m.functions[qual] = (node.lineno, end)
         if kind == "function":
+            self.signatures.add(qual, node, "." in qual)
             sig = f"{node.name}({signature(node.args)})"
         else:
             bases = ", ".join(dotted(b) or "?" for b in node.bases)
@@ -178,8 +187,8 @@ class Extractor:
             elif type(node.target) is ast.Name and node.value is not None:
                 self._bind(env, node.target.id, node.value, node.lineno, scope)
         for node in nodes.get(ast.Call, ()):
-            if type(node.func) is ast.Attribute and node.func.attr == "add_argument":
-                self._argparse(node)
+            if type(node.func) is ast.Attribute and node.func.attr in _OPTION_ATTRS:
+                cli.first_pass(self, node)
 
     def _bind(self, env: dict[str, Any], name: str, value: ast.expr, line: int, scope: str) -> None:
         val = self.value(value, scope)
@@ -187,6 +196,7 @@ class Extractor:
             self.notes[name] = f"default used when no command-line argument is given (line {line})"
         if val is UNKNOWN:
             env.pop(name, None)
+            splits.remember(self, name, value)
             if type(value) is ast.Call:  # os.path.join(base, "data.csv"): remember the file name
                 paths = [
                     a.value
@@ -199,31 +209,6 @@ class Extractor:
         env[name] = val
         if scope == MODULE:
             self.m.binding_lines[name] = line
-
-    def _argparse(self, node: ast.Call) -> None:
-        flags = [a.value for a in node.args if type(a) is ast.Constant and isinstance(a.value, str)]
-        kw = {k.arg: k.value for k in node.keywords if k.arg}
-        dest = kw.get("dest")
-        name = dest.value if type(dest) is ast.Constant else None
-        if not name:
-            longs = [f for f in flags if f.startswith("--")] or flags
-            if not longs:
-                return
-            name = longs[0].lstrip("-").replace("-", "_")
-        default = self.value(kw["default"], MODULE) if "default" in kw else None
-        if default is UNKNOWN:
-            default = None
-        self.m.argparse[name] = (default, node.lineno)
-        self.add(
-            Fact(
-                "param",
-                f"--{name}",
-                f"--{name} (command-line option)",
-                node.lineno,
-                value=default,
-                attrs={"owner_kind": "argparse", "flags": flags},
-            )
-        )
 
     # -- pass 2: facts -------------------------------------------------------------------
     def _second_pass(self, scope: str, nodes: Buckets) -> None:
@@ -245,6 +230,8 @@ class Extractor:
                 assign_rules.assign(self, fake, scope)
         for node in nodes.get(ast.Compare, ()):
             assign_rules.compare(self, node, scope)
+        for node in nodes.get(ast.For, ()):
+            dataflow.loop_columns(self, node, scope)
         if scope == MODULE and not self.m.top_level_ml:
             self.m.top_level_ml = any(
                 f.kind not in ("module", "class", "function", "import", "param")
@@ -280,6 +267,11 @@ class Extractor:
                 if v is not UNKNOWN:
                     out[kw.arg] = v
         return out
+
+    def value_or_expr(self, expr: ast.expr, scope: str) -> Any:
+        """The value of `expr`, or ``{"$expr": its source}`` when it has no static value."""
+        val = self.value(expr, scope)
+        return val if val is not UNKNOWN else {"$expr": self.snippet(expr, 80)}
 
     def line(self, line: int) -> str | None:
         if 0 < line <= len(self.lines):

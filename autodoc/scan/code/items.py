@@ -8,51 +8,11 @@ from typing import Any
 from autodoc.evidence import EvidenceItem, Redaction, Source
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
+from autodoc.scan.code.kinds import PARAM_TOPICS, TOPICS
 from autodoc.scan.code.liveness import GROUPS, Liveness
 from autodoc.scan.code.resolve import Resolver
 from autodoc.scan.secrets import redact
 
-TOPICS: dict[str, list[str]] = {
-    "module": ["code"],
-    "class": ["code"],
-    "function": ["code"],
-    "import": ["code"],
-    "readme": ["overview"],
-    "notebook_markdown": ["overview"],
-    "config": ["training"],
-    "estimator": ["model", "training"],
-    "fit": ["training"],
-    "split": ["data", "evaluation", "validation"],
-    "cv": ["evaluation", "validation"],
-    "metric": ["evaluation"],
-    "threshold": ["model", "evaluation", "risk"],
-    "preprocessing": ["features", "data"],
-    "feature": ["features"],
-    "dropped_column": ["features", "data"],
-    "target": ["data", "model"],
-    "data_source": ["data"],
-    "seed": ["training", "validation"],
-    "mlflow_call": ["mlflow", "training"],
-    "hyperparameter_search": ["training", "model", "validation"],
-    "entry_point": ["overview", "code", "deployment"],
-    "pipeline": ["overview", "training", "data", "code"],
-    "excerpt": ["code"],
-    "route": ["deployment"],
-    "schema": ["deployment", "data"],
-    "deployment": ["deployment"],
-    "monitoring": ["monitoring", "risk"],
-    "data_check": ["data", "validation"],
-}
-_PARAM_TOPICS = {
-    "estimator": ["model", "training"],
-    "preprocessing": ["features"],
-    "split": ["data", "validation"],
-    "cv": ["validation", "evaluation"],
-    "hyperparameter_search": ["training", "validation"],
-    "argparse": ["training"],
-    "fit": ["training"],
-    "metric": ["evaluation"],
-}
 TRAIN_RE = re.compile(r"train|fit|model|pipeline|learn", re.I)
 FEAT_RE = re.compile(r"feature|preprocess|transform|clean|prep|encod", re.I)
 EVAL_RE = re.compile(r"eval|metric|valid|score|report|monitor", re.I)
@@ -214,6 +174,10 @@ class ItemBuilder:
             "cv",
             "split",
             "fit",
+            "optimizer",
+            "scheduler",
+            "early_stopping",
+            "resampling",
         ):
             attrs["params"] = {name: val for name, val, _, _ in params}
         value = fact.value
@@ -241,7 +205,10 @@ class ItemBuilder:
         value, label, name = fact.value, fact.label, fact.name
         if isinstance(value, dict) and any(t in value for t in ("$ref", "$cfg", "$arg")):
             value, at, ok = resolver.resolve(rel, value)
-            attrs["defined_at" if ok else "expr"] = at if ok else _expr_text(fact.value)
+            if ok:
+                attrs.update(origin(at))
+            else:
+                attrs.update(expr=_expr_text(fact.value), unresolved=True)
             value = _jsonable(value) if ok else None
             if isinstance(value, str):
                 label = f"{label} {value}" if fact.kind == "target" else f"{fact.name}({value})"
@@ -260,7 +227,7 @@ class ItemBuilder:
             val,
             attrs,
             None,
-            _PARAM_TOPICS.get(fact.kind, ["model"]),
+            PARAM_TOPICS.get(fact.kind, ["model"]),
             self._source(rel, line, None, fact.cell),
             live,
         )
@@ -273,19 +240,30 @@ class ItemBuilder:
             val, at, ok = resolver.resolve(rel, star)
             if ok and isinstance(val, dict):
                 for k, v in val.items():
-                    out.append((str(k), _jsonable(v), fact.line, {"defined_at": at} if at else {}))
+                    out.append(
+                        (str(k), _jsonable(v), fact.line, origin(resolver.leaf_place(star, at, str(k))))
+                    )
             else:
                 attrs.setdefault("unresolved", []).append(_expr_text(star))
         for name, raw, line, notes in fact.params or []:
             val, at, ok = resolver.resolve(rel, raw)
             extra: dict[str, Any] = dict(notes)
             if not ok:
-                extra["expr"] = _expr_text(raw)
+                extra.update(expr=_expr_text(raw), unresolved=True)  # the writer says "set from <expr>"
                 val = None
-            elif at:
-                extra["defined_at"] = at
+            else:
+                extra.update(origin(at))
             out.append((name, _jsonable(val), line, extra))
         return out
+
+
+def origin(at: str | None) -> dict[str, Any]:
+    """``{"defined_at": "c.yaml:7", "origin": {"path": "c.yaml", "line": 7}}`` (empty without a place)."""
+    if not at:
+        return {}
+    path, _, rest = at.partition(":")
+    line = rest.split(" ", 1)[0]
+    return {"defined_at": at, "origin": {"path": path, "line": int(line) if line.isdigit() else None}}
 
 
 def _construct(cls: type[Any], data: dict[str, Any]) -> Any:

@@ -14,6 +14,7 @@ class Resolver:
     def __init__(self, files: dict[str, FileResult]) -> None:
         self.files = files
         self.configs = {rel: r.config_data for rel, r in files.items() if r.kind == "config"}
+        self._config_lines: dict[str, dict[str | None, int]] = {}
 
     def resolve(self, rel: str, value: Any, depth: int = 0) -> tuple[Any, str | None, bool]:
         """(value, defined_at, resolved?)"""
@@ -68,7 +69,22 @@ class Resolver:
         value, found = _follow(self.configs[target], keys)
         if not found:
             return None, None, False
-        return value, target, True
+        return value, self.config_place(target, keys), True
+
+    def config_place(self, target: str, keys: list[Any]) -> str:
+        """``config.yaml:7`` for the leaf at `keys` of a config file, or just the file for a subtree."""
+        lines = self._config_lines.get(target)
+        if lines is None:
+            facts = self.files[target].facts
+            lines = self._config_lines[target] = {f.name: f.line for f in facts if f.kind == "config"}
+        line = lines.get(".".join(map(str, keys)))
+        return f"{target}:{line}" if line else target
+
+    def leaf_place(self, star: Any, at: str | None, key: str) -> str | None:
+        """Where one key of a ``**`` expanded config subtree is defined (the subtree's file otherwise)."""
+        if at and at in self.configs and isinstance(star, dict) and "$cfg" in star:
+            return self.config_place(at, [*star["$cfg"][1:], key])
+        return at
 
 
 def _follow(value: Any, keys: list[Any]) -> tuple[Any, bool]:

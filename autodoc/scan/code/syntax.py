@@ -19,6 +19,7 @@ _KEEP = frozenset(
         ast.Compare,
         ast.Name,
         ast.Attribute,
+        ast.For,
     }
 )
 # Fields that never hold a node we need (names, flags, operators, contexts): not walked.

@@ -23,13 +23,13 @@ REF_TAGS = ("$ref", "$cfg")
 
 
 def is_ref(value: Any) -> bool:
-    """A reference to another module or a config file (still to resolve)."""
-    return isinstance(value, dict) and ("$ref" in value or "$cfg" in value)
+    """A reference to another module, a config file or a function parameter (still to resolve)."""
+    return isinstance(value, dict) and ("$ref" in value or "$cfg" in value or "$param" in value)
 
 
 def extend_ref(value: dict[str, Any], key: Any) -> dict[str, Any]:
     """``ref[key]`` / ``ref.key``: the same reference one step deeper."""
-    tag = "$ref" if "$ref" in value else "$cfg"
+    tag = next(t for t in ("$ref", "$cfg", "$param") if t in value)
     return {tag: [*value[tag], key]}
 
 
@@ -45,9 +45,11 @@ _BINOPS = {
 class Values:
     """Reads the value of an expression in a scope of one module."""
 
-    def __init__(self, m: ModuleFacts, env: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, m: ModuleFacts, env: dict[str, dict[str, Any]], parameters: dict[str, Any]) -> None:
         self.m = m
         self.env = env
+        self.parameters = parameters  # function qualname -> its parameters (`params.Signatures`)
+        self.param_refs = False  # a value read a function parameter: resolve at the call sites
 
     def value(self, node: ast.AST, scope: str) -> Any:
         """A JSON-able literal, a ``{"$ref"|"$cfg": [...]}`` reference, or UNKNOWN."""
@@ -94,6 +96,10 @@ class Values:
         if origin and "." in origin:  # from config import PARAMS
             mod, _, attr = origin.rpartition(".")
             return {"$ref": [mod, attr]}
+        sig = self.parameters.get(scope)
+        if sig is not None and (name in sig.names or name == sig.kwarg):
+            self.param_refs = True
+            return {"$param": [scope, name]}
         return UNKNOWN
 
     def _name(self, node: ast.Name, scope: str) -> Any:

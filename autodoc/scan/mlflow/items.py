@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from autodoc.evidence import EvidenceItem, MlflowSnapshot, RunInfo, Source
+from autodoc.evidence import SHORT_RUN_ID, EvidenceItem, MlflowSnapshot, RunInfo, Source
 
 # System tags worth citing (who, what code, which commit); other mlflow.* tags are plumbing.
 CITED_SYSTEM_TAGS = {
@@ -71,7 +71,7 @@ def short_run_ids(run_ids: Any) -> dict[str, str]:
     """First 8 hex of each run id, lengthened for runs that would collide."""
     ids = sorted(run_ids)
     out: dict[str, str] = {}
-    length = 8
+    length = SHORT_RUN_ID
     pending = ids
     while pending:
         prefixes: dict[str, list[str]] = {}
@@ -242,6 +242,11 @@ class _Builder:
                 continue
             topics = ["code", "mlflow"] if key in CODE_TAGS else ["training", "mlflow"]
             keyed.add("tag", "run_tag", key, f"tag {key} of {who}", value[:MAX_TEXT], topics)
+        self.histories(run, who, base, src)
+
+    def histories(self, run: RunInfo, who: str, base: dict[str, Any], src: Source) -> None:
+        """One item per metric logged over more than one step."""
+        rid = run.evidence_id
         for key, series in sorted(run.metric_history.items()):
             values = [v for _, v in series]
             self.add(

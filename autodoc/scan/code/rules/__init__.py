@@ -10,7 +10,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from autodoc.scan.code.rules import models, sources
+from autodoc.scan.code.rules import dataflow, models, sources, training
 from autodoc.scan.code.rules import vocab as v
 
 if TYPE_CHECKING:
@@ -51,6 +51,11 @@ BY_TAIL: dict[str, Rule] = {
     "get_dummies": _as("preprocessing"),
     "optimize": _on_object(_as("hyperparameter_search", "optimize")),
     "assign": _on_object(sources.assign_columns, needs_keywords=True),
+    "merge": dataflow.join,
+    "join": _on_object(dataflow.join),
+    "log": _on_object(training.logged_metric),
+    "log_dict": _on_object(training.logged_metric),
+    "compile": _on_object(training.keras_compile),
 }
 
 
@@ -78,10 +83,16 @@ BY_SHAPE: list[tuple[Matcher, Rule]] = [
 
 def apply_call(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
     """Add the facts of one call whose full dotted name is `full`."""
-    kind = models.classify(full, tail)
-    if kind:
+    kind = training.classify(full, tail) or models.classify(full, tail)
+    if kind == "search_space":
+        training.hyperopt_space(ex, node, scope, full, tail)
+    elif kind:
         models.construction(ex, node, scope, kind, tail, full)
-        return
+    else:
+        _by_name(ex, node, scope, full, tail)
+
+
+def _by_name(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
     rule = BY_TAIL.get(tail)
     if rule is not None:
         rule(ex, node, scope, full, tail)

@@ -6,13 +6,23 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any
 
-from autodoc.scan.code.model import Fact
+from autodoc.scan.code.model import MAIN, MODULE, Fact
+from autodoc.scan.code.rules import dataflow, splits
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.syntax import dotted, snip
 from autodoc.scan.code.values import is_ref
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
+
+WEIGHT_NAMES = re.compile(r"class_?weights?|pos_?weight|sample_?weights?", re.IGNORECASE)
+SETTING_NAMES = re.compile(
+    r"(?:^|_)(?:lr|learning_rate|epochs?|batch(?:_size)?|iters?|steps|warmup|decay|dropout|hidden|layers?|"
+    r"heads?|embd|embed(?:ding)?|dim|depth|estimators|leaves|alpha|beta\d?|gamma|lambda|momentum|patience|"
+    r"block_size|grad(?:ient)?|clip|accumulation|eval_interval|eval_iters|max_iters|n_\w+|num_\w+|"
+    r"max_\w+|min_\w+|window|lags?|horizon|folds?|k|trials)(?:_|$)",
+    re.IGNORECASE,
+)
 
 
 def assign(ex: Extractor, node: ast.Assign, scope: str) -> None:
@@ -25,18 +35,26 @@ def assign(ex: Extractor, node: ast.Assign, scope: str) -> None:
     elif tt is ast.Subscript:
         col = ex.value(tgt.slice, scope)
         if isinstance(col, str) and type(tgt.value) is ast.Name and is_frame(tgt.value.id, val_node):
-            ex.add(
-                Fact(
-                    "feature",
-                    col,
-                    f"derived column {col}",
-                    node.lineno,
-                    value=col,
-                    attrs={"frame": tgt.value.id, "how": "assignment"},
-                    text=ex.snippet(node),
-                    scope=scope,
-                )
-            )
+            _column(ex, tgt.value.id, col, node, scope)
+    if tt in (ast.Name, ast.Subscript):
+        dataflow.literal_columns(ex, val_node, scope)
+
+
+def _column(ex: Extractor, frame: str, col: str, node: ast.Assign, scope: str) -> None:
+    """``df["x"] = ...``: the label if `x` is the target, else a derived column (with its windows)."""
+    if _is_target_column(ex, col) and dataflow.label(ex, col, node.value, node.lineno, scope, frame):
+        return
+    attrs: dict[str, Any] = {"frame": frame, "how": "assignment"}
+    ops = dataflow.window_ops(node.value, ex, scope)
+    if ops:
+        attrs["ops"] = ops
+        attrs["how"] = dataflow.WINDOW_OPS[ops[-1].split("(", 1)[0]]
+    label = f"derived column {col}" + (f" ({' -> '.join(ops)})" if ops else "")
+    ex.add_at(node, "feature", col, label[:200], scope, value=col, attrs=attrs)
+
+
+def _is_target_column(ex: Extractor, col: str) -> bool:
+    return bool(v.TARGET_NAMES.match(col)) or col in ex.target_names
 
 
 def _fact(ex: Extractor, kind: str, name: str | None, label: str, line: int, scope: str, **kw: Any) -> None:
@@ -47,6 +65,19 @@ def _fact(ex: Extractor, kind: str, name: str | None, label: str, line: int, sco
 
 def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: str) -> None:
     t = type(val_node)
+    if WEIGHT_NAMES.search(name) and t is not ast.Constant:
+        attrs = {"expr": ex.snippet(val_node, 160)}
+        _fact(ex, "class_weight", name, f"class weighting {name} = {attrs['expr']}", line, scope, attrs=attrs)
+    elif v.Y_NAMES.match(name) and t in (ast.Call, ast.Compare):
+        dataflow.label(ex, name, val_node, line, scope, None)
+        return
+    elif (
+        not splits.hand_split(ex, name, val_node, line, scope)
+        and t is ast.BinOp
+        and not splits.blend(ex, name, val_node, line, scope)
+        and scope in (MODULE, MAIN)
+    ):
+        _constant(ex, name, ex.value(val_node, scope), line, scope)  # epochs = 5 * 8
     if t is ast.Constant:
         _constant(ex, name, val_node.value, line, scope)
     elif t is ast.Subscript and v.Y_NAMES.match(name):
@@ -57,6 +88,7 @@ def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: 
         if is_ref(col):
             _fact(ex, "target", None, "target column", line, scope, value=col, attrs=attrs)
         elif isinstance(col, str):
+            ex.target_names.add(col)
             _fact(ex, "target", col, f"target column {col}", line, scope, value=col, attrs=attrs)
     elif t is ast.Attribute and v.Y_NAMES.match(name) and type(val_node.value) is ast.Name:
         col = val_node.attr
@@ -84,12 +116,15 @@ def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: 
 def _constant(ex: Extractor, name: str, value: Any, line: int, scope: str) -> None:
     """``TARGET = "churn"``, ``SEED = 42``, ``THRESHOLD = 0.4``, ``QUERY = "select ..."``."""
     if isinstance(value, str) and v.TARGET_NAMES.match(name):
+        ex.target_names.add(value)
         _fact(ex, "target", value, f"target column {value}", line, scope, value=value, attrs={"name": name})
     elif isinstance(value, int | float) and not isinstance(value, bool):
         if v.SEED_NAMES.match(name) and isinstance(value, int):
             _fact(ex, "seed", name, f"{name} = {value}", line, scope, value=value)
         elif v.THRESH_NAMES.search(name):
             _fact(ex, "threshold", name, f"{name} = {value}", line, scope, value=value)
+        elif scope in (MODULE, MAIN) and SETTING_NAMES.search(name):
+            _fact(ex, "setting", name, f"{name} = {value}", line, scope, value=value)
     elif isinstance(value, str) and re.search(r"sql|query", name, re.IGNORECASE) and v.SQL_RE.search(value):
         attrs = {"sql": snip(value), "tables": v.sql_tables(value)}
         _fact(ex, "data_source", name, f"SQL query {name}", line, scope, value=None, attrs=attrs, text=None)

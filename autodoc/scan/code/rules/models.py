@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from autodoc.scan.code.rules import training
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.syntax import dotted, step_names
 from autodoc.scan.code.values import UNKNOWN, is_ref
@@ -45,25 +46,19 @@ def classify(full: str, tail: str) -> str | None:
     return None
 
 
-def or_expr(ex: Extractor, expr: ast.expr, scope: str) -> Any:
-    """The value of `expr`, or ``{"$expr": its source}`` when it has no static value."""
-    val = ex.value(expr, scope)
-    return val if val is not UNKNOWN else {"$expr": ex.snippet(expr, 80)}
-
-
 def keyword_params(ex: Extractor, node: ast.Call, scope: str) -> tuple[list[Param], list[Any]]:
     """The call's keyword arguments as params, and its ``**`` expansions (refs) still to resolve."""
     params: list[Param] = []
     star: list[Any] = []
     for kw in node.keywords:
         if kw.arg is None:
-            star.append(or_expr(ex, kw.value, scope))
+            star.append(ex.value_or_expr(kw.value, scope))
             continue
         note = ex.notes.get(kw.value.id) if type(kw.value) is ast.Name else None
         params.append(
             (
                 kw.arg,
-                or_expr(ex, kw.value, scope),
+                ex.value_or_expr(kw.value, scope),
                 getattr(kw.value, "lineno", node.lineno),
                 {"note": note} if note else {},
             )
@@ -75,9 +70,11 @@ def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str
     params, star = keyword_params(ex, node, scope)
     args = [ex.value(a, scope) for a in node.args]
     attrs: dict[str, Any] = {"call": full}
-    literal_args = [a for a in args if a is not UNKNOWN and not isinstance(a, dict)]
-    if literal_args and kind in ("estimator", "preprocessing"):
-        attrs["args"] = literal_args[:10]
+    literal_args = [a for a in args if a is not UNKNOWN and (not isinstance(a, dict) or "$param" in a)]
+    if literal_args and kind in ("estimator", "preprocessing", "layer", "resampling"):
+        attrs["args"] = literal_args[:10]  # a parameter's value is filled in from the call sites
+    if kind == "layer" and tail == "Sequential":
+        attrs["layers"] = step_names(node)
     if kind == "metric":
         attrs["metric"] = tail
     if (
@@ -90,6 +87,9 @@ def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str
         attrs["steps"] = step_names(node)
     if kind == "hyperparameter_search" and tail == "optimize":
         attrs["library"] = "optuna"
+    training.decorate(ex, node, kind, tail, attrs, scope)
+    if kind in ("estimator", "hyperparameter_search"):
+        training.weighting(ex, node, scope, kind, full)
     built(ex, node, scope, kind, tail, attrs, params, star)
 
 
@@ -105,6 +105,10 @@ def built(
 ) -> None:
     """A fact for a call that builds something configured by `params` (and ``**`` expansions `star`)."""
     label = f"{name} ({ex.relpath})"
+    if kind in training.LABELLED:
+        shown = ", ".join(a["$param"][1] if isinstance(a, dict) else str(a) for a in attrs.get("args", []))
+        shown = shown or ", ".join(s.split(".")[-1] for s in attrs.get("layers", []))
+        label = f"{training.LABELLED[kind]} {name}({shown})"[:200]
     kw = {"line_end": node.end_lineno, "value": name, "attrs": attrs, "params": params, "star": star or None}
     ex.add_at(node, kind, name, label, scope, **kw)
 
@@ -130,14 +134,14 @@ def booster(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> 
     star: list[Any] = []
     params: list[Param] = []
     if node.args:
-        star.append(or_expr(ex, node.args[0], scope))
+        star.append(ex.value_or_expr(node.args[0], scope))
     if len(node.args) >= 3:
-        params.append(("num_boost_round", or_expr(ex, node.args[2], scope), node.lineno, {}))
+        params.append(("num_boost_round", ex.value_or_expr(node.args[2], scope), node.lineno, {}))
     for kw in node.keywords:
         if kw.arg == "params":
-            star.append(or_expr(ex, kw.value, scope))
+            star.append(ex.value_or_expr(kw.value, scope))
         elif kw.arg in ("num_boost_round", "early_stopping_rounds", "iterations"):
-            params.append((kw.arg, or_expr(ex, kw.value, scope), node.lineno, {}))
+            params.append((kw.arg, ex.value_or_expr(kw.value, scope), node.lineno, {}))
     built(ex, node, scope, "estimator", full, {"call": full}, params, star)
 
 

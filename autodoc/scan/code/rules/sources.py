@@ -41,7 +41,7 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
         if shown:
             attrs["path_from"] = "file name inside the path expression"
     label = f"{tail}({shown})" if shown and len(shown) < 80 else tail
-    if isinstance(val, dict) and ("$ref" in val or "$cfg" in val or "$arg" in val):
+    if isinstance(val, dict) and ("$ref" in val or "$cfg" in val or "$arg" in val or "$param" in val):
         shown = val  # resolved across files later
     ex.add_at(node, "data_source", tail, label, scope, value=shown, attrs=attrs)
 

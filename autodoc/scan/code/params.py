@@ -1,0 +1,200 @@
+"""Values that reach a function through its parameters, resolved at the function's call sites.
+
+``def train(n_est): RandomForestClassifier(n_estimators=n_est)`` called as
+``train(n_est=params["n_est"])`` gives ``n_estimators`` the value of ``params["n_est"]``
+(often a config reference the tree scan resolves), with the call site as ``via``. A
+parameter no call site in the module fills keeps its default, else becomes an expression
+marked unresolved: never shown as if it were a value.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from autodoc.scan.code.model import Fact
+from autodoc.scan.code.syntax import Buckets, dotted
+from autodoc.scan.code.values import UNKNOWN
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
+
+MAX_DEPTH = 4
+
+
+@dataclass
+class Signature:
+    names: list[str]  # positional-or-keyword parameters, without self/cls
+    defaults: dict[str, ast.expr] = field(default_factory=dict)
+    kwarg: str | None = None  # the name of **kwargs
+    method: bool = False
+
+
+def signature_of(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> Signature:
+    a = node.args
+    pos = [*a.posonlyargs, *a.args]
+    defaults = dict(zip([p.arg for p in pos[len(pos) - len(a.defaults) :]], a.defaults, strict=True))
+    defaults.update({p.arg: d for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is not None})
+    names = [p.arg for p in pos]
+    if method and names and names[0] in ("self", "cls"):
+        names = names[1:]
+    names += [p.arg for p in a.kwonlyargs]
+    return Signature(names, defaults, a.kwarg.arg if a.kwarg else None, method)
+
+
+class Signatures:
+    """Function qualname -> `Signature`, read from the function's node only when first asked for."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, tuple[ast.FunctionDef | ast.AsyncFunctionDef, bool]] = {}
+        self.done: dict[str, Signature] = {}
+
+    def add(self, qual: str, node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> None:
+        self.nodes[qual] = (node, method)
+
+    def get(self, qual: str) -> Signature | None:
+        sig = self.done.get(qual)
+        if sig is None and qual in self.nodes:
+            sig = self.done[qual] = signature_of(*self.nodes[qual])
+        return sig
+
+
+class ParamResolver:
+    """Replaces ``{"$param": [function, name, *keys]}`` in one module's facts."""
+
+    def __init__(self, ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
+        self.ex = ex
+        self.scoped = scoped
+        self.sites: dict[str, list[tuple[str, ast.Call, int | None, list[str]]]] = {}
+
+    def finish(self, facts: list[Fact]) -> list[Fact]:
+        """The facts with parameters resolved; a target column that stays unknown is no fact."""
+        kept = []
+        for fact in facts:
+            if fact.params:
+                fact.params = [self._param(p) for p in fact.params]
+            if fact.star:
+                fact.star = [self.resolve(s, {})[0] for s in fact.star]
+            via: dict[str, Any] = {}
+            attrs = {}
+            for key, val in fact.attrs.items():  # an attribute that stays unknown is left out, as before
+                val, ok = self.resolve(val, via)
+                if ok:
+                    attrs[key] = val
+            value, ok = self.resolve(fact.value, via)
+            if not ok:  # never an expression shown as a value
+                if fact.kind == "target":
+                    continue
+                expr = value.get("$expr") if isinstance(value, dict) else str(value)
+                attrs.update(expr=expr, unresolved=True)
+                value = None
+            fact.value, fact.attrs = value, attrs
+            if via:
+                fact.attrs.setdefault("via", via["via"])
+            kept.append(fact)
+        return kept
+
+    def _param(self, param: tuple[str, Any, int, dict[str, Any]]) -> tuple[str, Any, int, dict[str, Any]]:
+        name, value, line, extra = param
+        via: dict[str, Any] = {}
+        value, ok = self.resolve(value, via)
+        if via or not ok:
+            extra = {**extra, **via}
+        return name, value, line, extra
+
+    def resolve(self, value: Any, via: dict[str, Any], depth: int = 0) -> tuple[Any, bool]:
+        """`value` with parameter references replaced; False when one could not be resolved."""
+        if isinstance(value, list):
+            pairs = [self.resolve(v, via, depth) for v in value]
+            return [v for v, _ in pairs], all(ok for _, ok in pairs)
+        if not isinstance(value, dict):
+            return value, True
+        if "$param" not in value:
+            pairs_d = {k: self.resolve(v, via, depth) for k, v in value.items()}
+            return {k: v for k, (v, _) in pairs_d.items()}, all(ok for _, ok in pairs_d.values())
+        func, name, *keys = value["$param"]
+        found = self._at_call_sites(func, name, via, depth) if depth < MAX_DEPTH else None
+        if found is None:
+            text = ".".join([name, *map(str, keys)]) if keys else name
+            return {"$expr": f"{text} (parameter of {func})", "unresolved": True}, False
+        return _follow(found, keys), True
+
+    def _at_call_sites(self, func: str, name: str, via: dict[str, Any], depth: int) -> Any:
+        sig = self.ex.signatures.get(func)
+        if sig is None:
+            return None
+        for scope, call, cell, _lines in self._sites(func, sig):
+            node = _argument(call, sig, name)
+            if node is None:
+                continue
+            val = _kwargs_dict(self.ex, call, sig, scope) if name == sig.kwarg else self.ex.value(node, scope)
+            if val is UNKNOWN:
+                continue
+            val, ok = self.resolve(val, via, depth + 1)
+            if ok:
+                where = f"{self.ex.relpath}" + (f" cell {cell}" if cell is not None else "")
+                via.setdefault("via", f"{where}:{call.lineno}")
+                return val
+        if name in sig.defaults:
+            val = self.ex.value(sig.defaults[name], func)
+            if val is not UNKNOWN:
+                via.setdefault("via", f"default of parameter {name} of {func}")
+                return val
+        return None
+
+    def _sites(self, func: str, sig: Signature) -> list[tuple[str, ast.Call, int | None, list[str]]]:
+        if func not in self.sites:
+            short = func.rsplit(".", 1)[-1]
+            cls = func.rsplit(".", 1)[0] if "." in func else None
+            names = {func} if not sig.method else {f"self.{short}", func}
+            if cls and short == "__init__":
+                names.add(cls)
+            found = []
+            for cell, lines, scope, nodes in self.scoped:
+                for call in nodes.get(ast.Call, ()):
+                    if dotted(call.func) in names:
+                        found.append((scope, call, cell, lines))
+            found.sort(key=lambda s: (s[2] or 0, s[1].lineno))
+            self.sites[func] = found
+        return self.sites[func]
+
+
+def _argument(call: ast.Call, sig: Signature, name: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    if name == sig.kwarg:
+        return call  # the dict of the call's extra keywords
+    if name in sig.names:
+        i = sig.names.index(name)
+        if i < len(call.args) and not any(type(a) is ast.Starred for a in call.args[: i + 1]):
+            return call.args[i]
+    return None
+
+
+def _kwargs_dict(ex: Extractor, call: ast.Call, sig: Signature, scope: str) -> Any:
+    out: dict[str, Any] = {}
+    for kw in call.keywords:
+        if kw.arg and kw.arg not in sig.names:
+            val = ex.value(kw.value, scope)
+            if val is UNKNOWN:
+                return UNKNOWN
+            out[kw.arg] = val
+    return out
+
+
+def _follow(value: Any, keys: list[Any]) -> Any:
+    """``value[k1][k2]`` on a literal, or the same reference one step deeper."""
+    for key in keys:
+        if isinstance(value, dict) and any(t in value for t in ("$ref", "$cfg")):
+            tag = "$ref" if "$ref" in value else "$cfg"
+            value = {tag: [*value[tag], key]}
+        elif isinstance(value, dict) and "$arg" in value:
+            return {"$expr": f"args.{value['$arg']}[{key!r}]", "unresolved": True}
+        else:
+            try:
+                value = value[key]
+            except (KeyError, IndexError, TypeError):
+                return {"$expr": f"[{key!r}]", "unresolved": True}
+    return value

@@ -1,0 +1,66 @@
+"""Rules for command-line options (argparse, click, typer): their defaults and choices are values."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from autodoc.scan.code.model import Fact
+from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.values import UNKNOWN
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
+
+OPTION_TAILS = ("option", "argument", "Option", "Argument")
+
+
+def first_pass(ex: Extractor, node: ast.Call) -> None:
+    """Record a command-line option so later reads of its value resolve to its default."""
+    tail = node.func.attr if type(node.func) is ast.Attribute else ""
+    if tail == "add_argument":
+        _option(ex, node, "argparse", None)
+    elif tail in OPTION_TAILS:
+        owner = ex.full_name(node.func).split(".", 1)[0]
+        if owner in ("click", "typer"):
+            _option(ex, node, owner, 0 if owner == "typer" else None)
+
+
+def _option(ex: Extractor, node: ast.Call, owner: str, default_arg: int | None) -> None:
+    flags = [a.value for a in node.args if type(a) is ast.Constant and isinstance(a.value, str)]
+    if owner == "typer" and node.args and flags and not flags[0].startswith("-"):
+        flags = flags[1:]  # typer.Option("adam", "--optimizer"): the first argument is the default
+    kw = {k.arg: k.value for k in node.keywords if k.arg}
+    dest = kw.get("dest")
+    name = dest.value if type(dest) is ast.Constant else None
+    if not name:
+        longs = (
+            [f for f in flags if f.startswith("--")] or [f for f in flags if not f.startswith("-")] or flags
+        )
+        if not longs:
+            return
+        name = longs[0].lstrip("-").replace("-", "_")
+    default: Any = None
+    if "default" in kw:
+        default = ex.value(kw["default"], "")
+    elif default_arg is not None and len(node.args) > default_arg:
+        default = ex.value(node.args[default_arg], "")
+    if default is UNKNOWN or isinstance(default, dict):
+        default = None
+    ex.m.argparse[name] = (default, node.lineno)
+    attrs: dict[str, Any] = {"owner_kind": "argparse", "flags": flags}
+    if owner != "argparse":
+        attrs["library"] = owner
+    choices = ex.value(kw["choices"], "") if "choices" in kw else UNKNOWN
+    if isinstance(choices, list):
+        attrs["choices"] = choices[:30]
+    ex.add(
+        Fact("param", f"--{name}", f"--{name} (command-line option)", node.lineno, value=default, attrs=attrs)
+    )
+    if v.THRESH_NAMES.search(name) and isinstance(default, int | float) and not isinstance(default, bool):
+        label = f"decision threshold --{name} = {default} (command-line default)"
+        origin = {"path": ex.relpath, "line": node.lineno}
+        attrs = {"origin": origin, "source": "command-line default", "option": f"--{name}", "library": owner}
+        ex.add(
+            Fact("threshold", name, label, node.lineno, value=default, attrs=attrs, text=ex.line(node.lineno))
+        )

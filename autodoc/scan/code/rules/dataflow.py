@@ -1,0 +1,222 @@
+"""Rules for how the training data is put together: joins, labels, column lists, derived columns, splits.
+
+Each rule reads one statement (or call) and says what it does to the data, with its literal
+keys, columns, windows and boundaries where the code has them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Any
+
+from autodoc.scan.code.model import Fact
+from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.syntax import dotted
+from autodoc.scan.code.values import UNKNOWN
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
+
+_JOIN_KEYS = ("on", "left_on", "right_on", "how", "left_index", "right_index", "suffixes", "validate")
+_NOT_JOINS = ("os.", "posixpath.", "ntpath.", "str.", "pathlib.", "shlex.", "urllib.")
+_LABEL_CALLS = {
+    "map",
+    "replace",
+    "where",
+    "apply",
+    "astype",
+    "select",
+    "cut",
+    "qcut",
+    "isin",
+    "eq",
+    "gt",
+    "lt",
+}
+WINDOW_OPS = {
+    "groupby": "group",
+    "shift": "lag",
+    "diff": "difference",
+    "pct_change": "change",
+    "rolling": "rolling window",
+    "ewm": "exponentially weighted",
+    "expanding": "expanding window",
+    "cumsum": "cumulative",
+    "cumcount": "cumulative",
+    "transform": "group transform",
+    "rank": "rank",
+}
+TIME_COLS = re.compile(
+    r"date|time|year|month|day|period|week|quarter|(?:^|_)dt$|_d$|^ts$|timestamp", re.IGNORECASE
+)
+SPLIT_TARGETS = re.compile(
+    r"(?:^|_)(?:train|test|val|valid|validation|holdout|oot|eval|dev)(?:_|$|\d|ing)", re.I
+)
+
+
+def join(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """``a.merge(b, on="id", how="left")`` / ``pd.merge(a, b, ...)`` / ``df.join(other, on=...)``."""
+    func = node.func
+    if full.startswith(_NOT_JOINS) or (type(func) is ast.Attribute and type(func.value) is ast.Constant):
+        return
+    keys = {k.arg: ex.value(k.value, scope) for k in node.keywords if k.arg in _JOIN_KEYS}
+    keys = {k: val for k, val in keys.items() if val is not UNKNOWN}
+    frames = [d for d in (dotted(a) for a in node.args[:2]) if d]
+    if type(func) is ast.Attribute and tail in ("merge", "join"):
+        left = dotted(func.value)
+        if left and left not in ("pd", "pandas"):
+            frames.insert(0, left)
+    if tail == "join" and len(node.args) >= 2:  # spark: df.join(other, "id", "left")
+        second = ex.value(node.args[1], scope)
+        if isinstance(second, str | list):
+            keys.setdefault("on", second)
+        if len(node.args) >= 3:
+            keys.setdefault("how", ex.value(node.args[2], scope))
+    if not keys and not (tail == "merge" and len(frames) >= 2):
+        return  # str.join, os.path.join and friends: no keys, no frames
+    how = keys.get("how") or ("inner (pandas default)" if tail == "merge" else "left (default)")
+    on = (
+        keys.get("on") or [keys[k] for k in ("left_on", "right_on") if k in keys] or "index or common columns"
+    )
+    label = f"join {' with '.join(frames[:2]) or 'frames'} on {on} ({how})"
+    attrs = {"call": full, "frames": frames[:2], "how": how, **keys}
+    ex.add_at(node, "join", str(on)[:60], label[:200], scope, value={"on": on, "how": how}, attrs=attrs)
+
+
+def column_name(node: ast.AST, ex: Extractor, scope: str) -> str | None:
+    """``df["x"]`` / ``df.x`` -> "x"."""
+    if type(node) is ast.Subscript:
+        col = ex.value(node.slice, scope)
+        return col if isinstance(col, str) else None
+    if type(node) is ast.Attribute and type(node.value) is ast.Name:
+        return node.attr
+    return None
+
+
+def _calls_in(node: ast.AST) -> list[ast.Call]:
+    return [n for n in ast.walk(node) if type(n) is ast.Call]
+
+
+def label_how(value: ast.expr) -> str | None:
+    """How a label is built from `value`: a mapping, a condition, a replacement (None if it is a copy)."""
+    if type(value) is ast.Compare or type(value) is ast.BoolOp:
+        return "condition"
+    for call in _calls_in(value):
+        tail = call.func.attr if type(call.func) is ast.Attribute else getattr(call.func, "id", "")
+        if tail in _LABEL_CALLS:
+            return {"astype": "condition", "isin": "condition", "eq": "condition"}.get(tail, tail)
+    if any(type(n) is ast.Compare for n in ast.walk(value)):
+        return "condition"
+    return None
+
+
+def label(ex: Extractor, name: str, value: ast.expr, line: int, scope: str, frame: str | None) -> bool:
+    """How a label is built: ``df["y"] = df["status"].map({...})``, ``y = (df.x == "Yes").astype(int)``."""
+    how = label_how(value)
+    if how is None:
+        return False
+    mapping = next(
+        (m for c in _calls_in(value) for a in c.args[:1] if isinstance(m := ex.value(a, scope), dict)), None
+    )
+    sources = sorted({c for n in ast.walk(value) if (c := column_name(n, ex, scope)) and c != name})
+    attrs: dict[str, Any] = {"how": how, "expr": ex.snippet(value, 200), "from_columns": sources[:10]}
+    if frame:
+        attrs["frame"] = frame
+    if mapping:
+        attrs["mapping"] = mapping
+    text = f"label {name} built by {how}" + (f" from {', '.join(sources[:3])}" if sources else "")
+    ex.add_at(value, "label", name, text, scope, value=name, attrs=attrs, text=ex.line(line))
+    return True
+
+
+def window_ops(value: ast.expr, ex: Extractor, scope: str) -> list[str]:
+    """``df.groupby("id")["amt"].shift(1).rolling(7).mean()`` -> ["groupby(id)", "shift(1)", "rolling(7)"]."""
+    ops: list[str] = []
+    node: Any = value
+    while True:
+        if type(node) is ast.Call and type(node.func) is ast.Attribute:
+            tail = node.func.attr
+            if tail in WINDOW_OPS:
+                args = [ex.value(a, scope) for a in node.args[:2]]
+                args += [f"{k.arg}={ex.value(k.value, scope)}" for k in node.keywords if k.arg]
+                shown = ", ".join(str(a) if a is not UNKNOWN else "…" for a in args)
+                ops.append(f"{tail}({shown})")
+            node = node.func.value
+        elif type(node) in (ast.Subscript, ast.Attribute):
+            node = node.value
+        else:
+            break
+    return list(reversed(ops))
+
+
+def literal_columns(ex: Extractor, value: ast.expr, scope: str) -> None:
+    """``df[selected_vars]`` where ``selected_vars`` is a literal list of column names."""
+    for node in _chain(value):
+        if type(node) is not ast.Subscript or type(node.slice) is not ast.Name:
+            continue
+        name = node.slice.id
+        cols = ex.value(node.slice, scope)
+        if (
+            isinstance(cols, list)
+            and len(cols) >= 2
+            and all(isinstance(c, str) for c in cols)
+            and not v.FEATURE_NAMES.search(name)  # those are facts where they are defined
+            and (scope, name) not in ex.seen
+        ):
+            ex.seen.add((scope, name))
+            attrs = {"how": "column list", "frame": dotted(node.value)}
+            label = f"{name} ({len(cols)} columns selected)"
+            line = ex.m.binding_lines.get(name)  # cite the list where it is written, when module-level
+            if line:
+                ex.add(
+                    Fact(
+                        "feature", name, label, line, value=cols, attrs=attrs, text=ex.line(line), scope=scope
+                    )
+                )
+            else:
+                ex.add_at(node, "feature", name, label, scope, value=cols, attrs=attrs)
+
+
+def _chain(value: ast.expr) -> list[ast.AST]:
+    """The nodes along ``df[cols].copy().values`` and the call's first arguments (cheaper than a walk)."""
+    out: list[ast.AST] = []
+    node: Any = value
+    while True:
+        out.append(node)
+        t = type(node)
+        if t is ast.Call:
+            out.extend(node.args[:2])
+            node = node.func
+        elif t in (ast.Attribute, ast.Subscript):
+            node = node.value
+        else:
+            return out
+
+
+def loop_columns(ex: Extractor, node: ast.For, scope: str) -> None:
+    """``for col in ["a", "b"]: df[col + "_log"] = ...``: columns derived in a loop over a literal list."""
+    cols = ex.value(node.iter, scope)
+    if not (isinstance(cols, list) and cols and all(isinstance(c, str) for c in cols)):
+        return
+    writes = [
+        t
+        for stmt in ast.walk(node)
+        if type(stmt) is ast.Assign
+        for t in stmt.targets
+        if type(t) is ast.Subscript and type(t.value) is ast.Name
+    ]
+    if not writes:
+        return
+    loop_var = node.target.id if type(node.target) is ast.Name else "?"
+    first = next(s for s in node.body if s is not None)
+    attrs = {
+        "how": "loop",
+        "loop_variable": loop_var,
+        "frame": writes[0].value.id,
+        "expr": ex.snippet(first, 160),
+    }
+    label = f"columns derived in a loop over {len(cols)} columns"
+    ex.add_at(
+        node, "feature", f"loop:{loop_var}", label, scope, value=cols, attrs=attrs, text=ex.line(node.lineno)
+    )

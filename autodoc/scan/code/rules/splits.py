@@ -1,0 +1,146 @@
+"""Rules for hand-made splits (time ordered, date masks, random masks, samples) and blended predictions."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from autodoc.scan.code.rules import dataflow
+from autodoc.scan.code.syntax import dotted
+from autodoc.scan.code.values import UNKNOWN
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
+
+_ORDER_CALLS = ("sort_values", "sort_index", "orderBy", "sort")
+
+
+def remember(ex: Extractor, name: str, value: ast.expr) -> None:
+    """First pass: frames sorted by a column, and split points such as ``int(0.8 * len(df))``."""
+    if type(value) is ast.Call and type(value.func) is ast.Attribute and value.func.attr in _ORDER_CALLS:
+        by = next((ex.value(a, "") for a in value.args[:1]), None)
+        by = next((ex.value(k.value, "") for k in value.keywords if k.arg == "by"), by)
+        ex.sorted_by[name] = by if isinstance(by, str | list) else "index"
+        return
+    node: ast.expr = value
+    if type(node) is ast.Call and type(node.func) is ast.Name and node.func.id in ("int", "round"):
+        node = node.args[0] if node.args else node
+    if type(node) is ast.BinOp and type(node.op) is ast.Mult:
+        for side in (node.left, node.right):
+            if type(side) is ast.Constant and isinstance(side.value, float) and 0 < side.value < 1:
+                ex.fractions[name] = side.value
+                return
+
+
+def _iloc_split(ex: Extractor, value: ast.expr) -> tuple[str, str, Any, str] | None:
+    """``df.iloc[:split_point]`` -> (frame, part, fraction, ordered-by)."""
+    if not ex.fractions:
+        return None
+    for node in ast.walk(value):
+        if type(node) is not ast.Subscript or type(node.slice) is not ast.Slice:
+            continue
+        base = node.value
+        if type(base) is not ast.Attribute or base.attr not in ("iloc", "loc"):
+            continue
+        frame = dotted(base.value) or "?"
+        bound = node.slice.upper or node.slice.lower
+        point = bound.id if type(bound) is ast.Name else None
+        if point is None or point not in ex.fractions:
+            continue
+        part = "first" if node.slice.upper is not None else "rest"
+        return frame, part, ex.fractions[point], ex.sorted_by.get(frame, "")
+    return None
+
+
+def _mask_split(ex: Extractor, value: ast.expr, scope: str) -> dict[str, Any] | None:
+    """``df[df["date"] < "2020-01-01"]`` / ``df[df.year <= 2016]``: a time split by a boundary."""
+    if type(value) is not ast.Subscript or type(value.slice) is not ast.Compare:
+        return None
+    test = value.slice
+    if len(test.ops) != 1:
+        return None
+    col = dataflow.column_name(test.left, ex, scope)
+    bound = ex.value(test.comparators[0], scope)
+    if col is None or not dataflow.TIME_COLS.search(col):
+        return None
+    op = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}.get(
+        type(test.ops[0])
+    )
+    shown = bound if bound is not UNKNOWN else ex.snippet(test.comparators[0], 60)
+    return {"how": "time", "column": col, "rule": f"{col} {op} {shown}", "boundary": shown}
+
+
+def hand_split(ex: Extractor, name: str, value: ast.expr, line: int, scope: str) -> bool:
+    """A split written by hand, assigned to a train/test-like name."""
+    if not dataflow.SPLIT_TARGETS.search(name):
+        return False
+    found = _mask_split(ex, value, scope)
+    if found is None and (hit := _iloc_split(ex, value)) is not None:
+        frame, _part, fraction, by = hit
+        if (frame, fraction) in ex.seen:
+            return True
+        ex.seen.add((frame, fraction))
+        how = "time" if by and dataflow.TIME_COLS.search(str(by)) else "ordered" if by else "positional"
+        found = {"how": how, "fraction": fraction, "order_by": by or None, "frame": frame}
+        found["rule"] = (
+            f"first {fraction:g} of rows" + (f" ordered by {by}" if by else "") + " train, the rest test"
+        )
+    if found is None:
+        found = _sample_split(ex, value, scope)
+    if found is None:
+        return False
+    label = f"{found['how']} split: {found.get('rule', '')}".strip()
+    ex.add_at(
+        value, "split", name, label, scope, value=found, attrs={"how": found["how"]}, text=ex.line(line)
+    )
+    return True
+
+
+def _sample_split(ex: Extractor, value: ast.expr, scope: str) -> dict[str, Any] | None:
+    """``df.sample(frac=0.8, random_state=1)``: a random split."""
+    if type(value) is not ast.Call or type(value.func) is not ast.Attribute or value.func.attr != "sample":
+        return None
+    kw = ex.kwargs_attrs(value, scope)
+    if "frac" not in kw:
+        return None
+    return {
+        "how": "random",
+        "fraction": kw["frac"],
+        "random_state": kw.get("random_state"),
+        "rule": f"random {kw['frac']} of rows",
+    }
+
+
+def blend(ex: Extractor, name: str, value: ast.expr, line: int, scope: str) -> bool:
+    """``pred = 0.8 * p_xgb + 0.2 * p_lgb``: an ensemble by weighted average."""
+    terms: list[ast.expr] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is ast.BinOp and type(node.op) is ast.Add:
+            stack.extend((node.right, node.left))
+        else:
+            terms.append(node)
+    weights: dict[str, float] = {}
+    for term in terms:
+        if type(term) is not ast.BinOp or type(term.op) is not ast.Mult:
+            return False
+        w, member = (term.left, term.right) if type(term.left) is ast.Constant else (term.right, term.left)
+        wv = ex.value(w, scope)
+        if not isinstance(wv, float) or not 0 < wv < 1:
+            return False
+        weights[ex.snippet(member, 60) or "?"] = wv
+    if len(weights) < 2:
+        return False
+    label = "blend " + " + ".join(f"{w:g} * {m}" for m, w in weights.items())
+    ex.add_at(
+        value,
+        "ensemble",
+        name,
+        label[:200],
+        scope,
+        value=weights,
+        attrs={"how": "weighted average"},
+        text=ex.line(line),
+    )
+    return True

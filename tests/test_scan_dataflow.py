@@ -1,0 +1,160 @@
+"""Data-flow facts and values through indirection, on a small fixture project per construct.
+
+Each test states what a validator reading the evidence would see: the join keys, how the
+label is built, the split rule, the value a hyperparameter really gets and where it comes from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.scan.code.tree import CodeScan, scan_code
+
+FIXTURE = Path(__file__).parent / "fixtures" / "code" / "dataflow"
+
+
+@pytest.fixture(scope="module")
+def scan() -> CodeScan:
+    return scan_code(str(FIXTURE), commit_info=False)
+
+
+def _line(path: str, needle: str) -> int:
+    lines = (FIXTURE / path).read_text().splitlines()
+    return next(n for n, text in enumerate(lines, start=1) if needle in text)
+
+
+def _items(scan: CodeScan, kind: str, path: str) -> list[EvidenceItem]:
+    return [i for i in scan.items if i.kind == kind and i.source.path == path]
+
+
+def _one(scan: CodeScan, kind: str, path: str, name: str, line: int | None = None) -> EvidenceItem:
+    hits = [
+        i for i in _items(scan, kind, path) if i.id.split(":")[4:5] == [name] or i.id.endswith(f":{name}")
+    ]
+    hits = [i for i in hits if line is None or i.source.line_start == line]
+    assert len(hits) == 1, [i.id for i in _items(scan, kind, path)]
+    return hits[0]
+
+
+def test_the_evidence_of_new_kinds_round_trips_through_json(scan: CodeScan) -> None:
+    store = EvidenceStore(created_at="2026-01-01T00:00:00Z", generator_version="test", items=scan.items)
+    assert EvidenceStore.from_json(store.to_json()).content_hash() == store.content_hash()
+
+
+def test_join_keys_and_how(scan: CodeScan) -> None:
+    join = _one(scan, "join", "train.py", "customer_id")
+    assert join.value == {"on": "customer_id", "how": "left"}
+    assert join.source.line_start == _line("train.py", "customers.merge(")
+    assert join.label == "join customers with events on customer_id (left)"
+    # str.join and os.path.join are no joins
+    assert len(_items(scan, "join", "train.py")) == 1
+
+
+def test_label_built_by_mapping_a_status_column(scan: CodeScan) -> None:
+    label = _one(scan, "label", "train.py", "churn")
+    assert label.attrs["how"] == "map" and label.attrs["mapping"] == {"Churned": 1, "Active": 0}
+    assert label.attrs["from_columns"] == ["status"]
+    assert label.source.line_start == _line("train.py", 'df["status"].map')
+
+
+def test_column_lists_loops_and_window_features(scan: CodeScan) -> None:
+    numeric = _one(scan, "feature", "train.py", "NUMERIC")
+    assert numeric.value == ["tenure", "monthly_charges", "total_charges"]
+    assert numeric.source.line_start == _line("train.py", "NUMERIC = [")  # cited where it is written
+    loop = _one(scan, "feature", "train.py", "loop:col")
+    assert loop.value == ["monthly_charges", "total_charges"] and loop.attrs["how"] == "loop"
+    rolling = _one(scan, "feature", "train.py", "spend_7d")
+    assert rolling.attrs["ops"] == ["groupby(customer_id)", "shift(1)", "rolling(7)"]
+    assert _one(scan, "feature", "train.py", "spend_ewm").attrs["how"] == "exponentially weighted"
+
+
+def test_time_split_by_a_date_boundary(scan: CodeScan) -> None:
+    train = _one(scan, "split", "train.py", "train")
+    assert train.value["how"] == "time" and train.value["rule"] == "signup_date < 2023-01-01"
+
+
+def test_single_shuffle_split_is_not_cross_validation(scan: CodeScan) -> None:
+    single = _one(scan, "cv", "train.py", "StratifiedShuffleSplit")
+    assert single.attrs["scheme"] == "single split" and "not cross-validation" in single.attrs["note"]
+    assert _one(scan, "cv", "train.py", "cross_val_score").attrs["folds"] == 5
+
+
+def test_class_weighting_blend_metric_split_and_threshold(scan: CodeScan) -> None:
+    balanced = _one(scan, "class_weight", "train.py", "class_weight")
+    assert balanced.value == "balanced"
+    ratio = _one(scan, "class_weight", "train.py", "scale_pos_weight", _line("train.py", "XGBClassifier("))
+    assert ratio.value is None and ratio.attrs["unresolved"] is True and ratio.attrs["expr"] == "ratio"
+    blend = _one(scan, "ensemble", "train.py", "blend")
+    assert blend.value == {"p_lr": 0.8, "p_xgb": 0.2}
+    auc = _one(scan, "metric", "train.py", "roc_auc_score")
+    assert auc.attrs["on"] == "test"
+    threshold = _one(scan, "threshold", "train.py", "threshold")
+    assert threshold.value == 0.35 and threshold.attrs["origin"] == {"path": "train.py", "line": 31}
+    assert _one(scan, "param", "train.py", "--model").attrs["choices"] == ["logreg", "xgb"]
+
+
+def test_value_through_a_function_parameter_from_yaml(scan: CodeScan) -> None:
+    """``build_model(config["model"])`` -> ``C=params["C"]``: C = 1.0 (config.yaml:4, via train.py:<call>)."""
+    c = _one(scan, "param", "train.py", "C")
+    assert c.value == 1.0
+    assert c.attrs["origin"] == {"path": "config.yaml", "line": 4}
+    assert c.attrs["via"] == f"train.py:{_line('train.py', 'model = build_model(')}"
+    assert "expr" not in c.attrs
+
+
+def test_unresolvable_value_is_marked_not_shown_as_code(scan: CodeScan) -> None:
+    weight = _one(scan, "param", "train.py", "scale_pos_weight")
+    assert weight.value is None and weight.attrs["unresolved"] is True and weight.attrs["expr"] == "ratio"
+
+
+def test_network_layers_loss_optimizer_schedule_early_stopping_and_logged_keys(scan: CodeScan) -> None:
+    layers = _items(scan, "layer", "net.py")
+    assert {i.label for i in layers} >= {
+        "layer Linear(30, hidden)",
+        "layer Linear(hidden, 1)",
+        "layer Dropout(0.2)",
+    }
+    first = next(i for i in layers if i.label == "layer Linear(30, hidden)")
+    assert first.attrs["args"] == [30, 64]  # hidden's default
+    assert not [i for i in _items(scan, "estimator", "net.py") if i.value in ("Linear", "Dropout")]
+    assert _one(scan, "loss", "net.py", "BCEWithLogitsLoss").kind == "loss"
+    assert _one(scan, "param", "net.py", "lr").value == 0.001
+    assert _one(scan, "scheduler", "net.py", "CosineAnnealingLR").attrs["params"] == {"T_max": 20}
+    stop = _one(scan, "early_stopping", "net.py", "EarlyStopping")
+    assert stop.attrs["params"] == {"monitor": "val/auc", "patience": 5, "mode": "max"}
+    assert {i.value for i in _items(scan, "logged_metric", "net.py")} == {"train/loss", "val/auc"}
+    spaces = {i.value["type"]: i.value["args"] for i in _items(scan, "search_space", "net.py")}
+    assert spaces == {"loguniform": [-9, -3], "choice": [[32, 64, 128]]}
+
+
+def test_keras_compile_and_script_settings(scan: CodeScan) -> None:
+    assert {i.value for i in _items(scan, "layer", "keras_model.py")} == {"Dense"}
+    assert _one(scan, "loss", "keras_model.py", "binary_crossentropy").value == "binary_crossentropy"
+    assert _one(scan, "setting", "keras_model.py", "learning_rate").value == 0.0006
+    assert _one(scan, "setting", "keras_model.py", "epochs").value == 40  # 5 * 8
+
+
+def test_hydra_experiment_override_is_labelled_not_merged(scan: CodeScan) -> None:
+    default_c = _one(scan, "config", "conf/model/logreg.yaml", "C")
+    assert default_c.value == 1.0 and "variant" not in default_c.attrs
+    override = _one(scan, "config", "conf/experiment/big.yaml", "model.C")
+    assert override.value == 10.0 and override.attrs["variant"] == "experiment"
+    assert override.attrs["in_defaults"] is False and "not in the default configuration" in override.label
+
+
+def test_hydra_target_and_interpolation(scan: CodeScan) -> None:
+    target = _one(scan, "config", "conf/model/logreg.yaml", "_target_")
+    assert target.attrs["builds"] == "sklearn.linear_model.LogisticRegression"
+    max_iter = _one(scan, "config", "conf/model/logreg.yaml", "max_iter")
+    assert max_iter.value == 300 and max_iter.attrs["interpolation"] == "${model.iterations}"
+
+
+def test_jinja_yaml_renders_defaults_and_marks_variables(scan: CodeScan) -> None:
+    assert _one(scan, "config", "recipe.yaml", "target_col").value == "churn"
+    ratios = _one(scan, "config", "recipe.yaml", "steps.split.split_ratios")
+    assert ratios.value == [0.75, 0.125, 0.125]
+    ingest = _one(scan, "config", "recipe.yaml", "steps.ingest")
+    assert ingest.attrs["unresolved"] is True and ingest.attrs["template_variable"] == "INGEST_CONFIG"
