@@ -128,8 +128,8 @@ def test_the_change_log_records_what_changed_between_builds(project, tmp_path: P
         changed
         == [  # exactly the changes made: the figure where it is stated, the log entry, the evidence
             "- The code constructs `GradientBoostingClassifier` at `train.py`, line 97, with "
-            "learning_rate = 0.1, max_depth = ~~3~~ **4** and warm_start = True; "
-            "n_estimators, subsample and random_state set at run time.",
+            "n_estimators = 120, learning_rate = 0.1, max_depth = ~~3~~ **4** and warm_start = True; "
+            "subsample and random_state set at run time.",
             "- `config.yaml` sets logreg.C = 1, logreg.max_iter = 500, gbm.n_estimators = 120, "
             "gbm.learning_rate = 0.1 and gbm.max_depth = ~~3.~~ **4.**",
             f"- **{entry}**",
