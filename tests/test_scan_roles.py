@@ -85,7 +85,7 @@ def test_excerpts_quote_production_and_serving_code_only(scan: CodeScan) -> None
     assert "model = LogisticRegression(C=0.5, max_iter=300)" in (fit.text or "")
     assert (fit.source.line_start, fit.source.line_end, fit.role) == (15, 25, "production")
     predict = excerpts["c:app/main.py:31:excerpt:predict"]
-    assert predict.attrs["decorators"] == ["app.post('/predict', response_model=ScoreResponse)"]
+    assert predict.attrs["decorators"] == ['app.post("/predict", response_model=ScoreResponse)']  # as written
     assert predict.text.startswith("@app.post") and predict.role == "serving"
     assert "c:app/main.py:42:excerpt:decision_threshold" in excerpts  # a helper a route calls
     assert not [
