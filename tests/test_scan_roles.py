@@ -272,3 +272,16 @@ def test_files_that_cannot_be_read_are_said_in_the_report_and_the_document(
     doc = Document(str(tmp_path / "out" / "model_documentation.docx"))
     rows = {r.cells[0].text: r.cells[1].text for t in doc.tables for r in t.rows if len(r.cells) >= 2}
     assert rows["Files not read"] == said
+
+
+def test_model_artifacts_a_service_loads(tmp_path: Path) -> None:
+    (tmp_path / "serve.py").write_text(
+        "import joblib, pickle\nfrom flask import Flask\napp = Flask(__name__)\n"
+        "model = joblib.load('models/churn.joblib')\n"
+        "with open('enc.pkl', 'rb') as fh:\n    encoder = pickle.load(fh)\n"
+        "scaler = pickle.load(open('scaler.pkl', 'rb'))\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    loads = {i.value: i for i in _items(scan, "model_load")}
+    assert set(loads) == {"models/churn.joblib", "scaler.pkl", None}
+    assert loads["models/churn.joblib"].role == "serving" and "deployment" in loads["scaler.pkl"].topics

@@ -60,7 +60,27 @@ _MONITOR_WORDS = (
     "pandera",
     "expect_column",
     "dataframeschema",
+    "joblib",
+    "pickle.load",
+    "torch.load",
+    "load_model",
+    "inferencesession",
+    "model_file",
 )
+# Calls that load a trained model or artifact from a file (MLflow's load_model is an mlflow_call fact).
+_ARTIFACT_LOADS = {"load", "load_model", "InferenceSession", "Booster", "load_learner"}
+_LOADER_MODULES = (
+    "joblib",
+    "pickle",
+    "cloudpickle",
+    "dill",
+    "torch",
+    "keras",
+    "tf",
+    "tensorflow",
+    "onnxruntime",
+)
+_LOADER_MODULES += ("xgb", "xgboost", "lgb", "lightgbm", "catboost", "fastai", "ort")
 _DRIFT_CALLS = {
     "ks_2samp": "KS test",
     "kstest": "KS test",
@@ -228,10 +248,34 @@ def _monitoring(tree: ast.Module, lines: list[str], out: Outline) -> None:
         if tests:
             out.facts.append(_drift_fact(node, scope, tests))
         for c, t in hits:
-            if _ALERT_NAME.search(t):
+            if t in _ARTIFACT_LOADS and (fact := _artifact_load(c, scope)):
+                out.facts.append(fact)
+            elif _ALERT_NAME.search(t):
                 out.facts.append(_call_fact("monitoring", "alert", f"alerting call {t}()", c, scope))
             elif _CHECK_CALLS.search(t):
                 out.facts.append(_call_fact("data_check", t, f"data check {t}()", c, scope))
+
+
+def _artifact_load(call: ast.Call, scope: str) -> Fact | None:
+    """``joblib.load("model.pkl")``, ``torch.load(path)``, ``keras.models.load_model("m.h5")``..."""
+    dotted = ast.unparse(call.func)
+    if dotted.split(".")[0] not in _LOADER_MODULES:
+        return None
+    target = call.args[0] if call.args else _kw(call, "model_file") or _kw(call, "path")
+    if type(target) is ast.Call and target.args:  # pickle.load(open("model.pkl", "rb"))
+        target = target.args[0]
+    path = _const(target)
+    label = f"loads a model artifact with {dotted}" + (f" from {path}" if isinstance(path, str) else "")
+    attrs = {"call": ast.unparse(call)[:160], "loader": dotted}
+    return Fact(
+        "model_load",
+        dotted,
+        label,
+        call.lineno,
+        value=path if isinstance(path, str) else None,
+        attrs=attrs,
+        scope=scope,
+    )
 
 
 def _scoped(tree: ast.Module) -> list[tuple[str, ast.AST]]:
