@@ -75,6 +75,7 @@ CodeKind = Literal[
     "logged_metric",  # a key a training loop logs (Lightning self.log)
     "search_space",  # one dimension of a hyperparameter search space
     "setting",  # a script-level training setting (learning_rate = 6e-4)
+    "model_load",  # a trained model or artifact loaded from a file (joblib, torch, keras, onnx)
 ]
 MlflowKind = Literal[
     "registered_model",

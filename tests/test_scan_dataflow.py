@@ -92,7 +92,8 @@ def test_class_weighting_blend_metric_split_and_threshold(scan: CodeScan) -> Non
     auc = _one(scan, "metric", "train.py", "roc_auc_score")
     assert auc.attrs["on"] == "test"
     threshold = _one(scan, "threshold", "train.py", "threshold")
-    assert threshold.value == 0.35 and threshold.attrs["origin"] == {"path": "train.py", "line": 31}
+    assert threshold.value == 0.35
+    assert threshold.attrs["origin"] == {"path": "train.py", "line": _line("train.py", "--threshold")}
     assert _one(scan, "param", "train.py", "--model").attrs["choices"] == ["logreg", "xgb"]
 
 
@@ -158,3 +159,15 @@ def test_jinja_yaml_renders_defaults_and_marks_variables(scan: CodeScan) -> None
     assert ratios.value == [0.75, 0.125, 0.125]
     ingest = _one(scan, "config", "recipe.yaml", "steps.ingest")
     assert ingest.attrs["unresolved"] is True and ingest.attrs["template_variable"] == "INGEST_CONFIG"
+
+
+def test_value_through_a_parameter_of_a_function_in_another_module(scan: CodeScan) -> None:
+    """``make_forest(config["forest"]["depth"], trees=300)`` in train.py fills models.py's parameters."""
+    call = _line("train.py", "forest = make_forest(")
+    depth = _one(scan, "param", "models.py", "max_depth")
+    assert depth.value == 6 and depth.attrs["origin"] == {"path": "config.yaml", "line": 7}
+    assert depth.attrs["via"] == f"train.py:{call}"
+    trees = _one(scan, "param", "models.py", "n_estimators")
+    assert trees.value == 300 and trees.attrs["origin"] == {"path": "train.py", "line": call}
+    leaf = _one(scan, "param", "models.py", "min_samples_leaf")  # no caller passes it: the default
+    assert leaf.value == 1 and "default of parameter leaf" in leaf.attrs["defined_at"]

@@ -85,7 +85,7 @@ def test_excerpts_quote_production_and_serving_code_only(scan: CodeScan) -> None
     assert "model = LogisticRegression(C=0.5, max_iter=300)" in (fit.text or "")
     assert (fit.source.line_start, fit.source.line_end, fit.role) == (15, 25, "production")
     predict = excerpts["c:app/main.py:31:excerpt:predict"]
-    assert predict.attrs["decorators"] == ["app.post('/predict', response_model=ScoreResponse)"]
+    assert predict.attrs["decorators"] == ['app.post("/predict", response_model=ScoreResponse)']  # as written
     assert predict.text.startswith("@app.post") and predict.role == "serving"
     assert "c:app/main.py:42:excerpt:decision_threshold" in excerpts  # a helper a route calls
     assert not [
@@ -272,3 +272,16 @@ def test_files_that_cannot_be_read_are_said_in_the_report_and_the_document(
     doc = Document(str(tmp_path / "out" / "model_documentation.docx"))
     rows = {r.cells[0].text: r.cells[1].text for t in doc.tables for r in t.rows if len(r.cells) >= 2}
     assert rows["Files not read"] == said
+
+
+def test_model_artifacts_a_service_loads(tmp_path: Path) -> None:
+    (tmp_path / "serve.py").write_text(
+        "import joblib, pickle\nfrom flask import Flask\napp = Flask(__name__)\n"
+        "model = joblib.load('models/churn.joblib')\n"
+        "with open('enc.pkl', 'rb') as fh:\n    encoder = pickle.load(fh)\n"
+        "scaler = pickle.load(open('scaler.pkl', 'rb'))\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    loads = {i.value: i for i in _items(scan, "model_load")}
+    assert set(loads) == {"models/churn.joblib", "scaler.pkl", None}
+    assert loads["models/churn.joblib"].role == "serving" and "deployment" in loads["scaler.pkl"].topics

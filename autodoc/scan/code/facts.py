@@ -250,12 +250,20 @@ class Extractor:
     def _call(self, node: ast.Call, scope: str) -> None:
         func = node.func
         ft = type(func)
+        if ft is ast.Name and "." in self.m.aliases.get(func.id, ""):
+            self._imported_call(node, scope, self.m.aliases[func.id])
         tail0 = func.attr if ft is ast.Attribute else func.id if ft is ast.Name else ""
         if not vocab.maybe_interesting(tail0):
             return
         full = self.full_name(func)
         if full:
             rules.apply_call(self, node, scope, full, full.rsplit(".", 1)[-1].removesuffix("()"))
+
+    def _imported_call(self, node: ast.Call, scope: str, origin: str) -> None:
+        """Remember ``select_features(frame, TARGET)`` so the callee's parameters resolve across files."""
+        args = [self.value_or_expr(a, scope) for a in node.args[:12]]
+        kwargs = {k.arg: self.value_or_expr(k.value, scope) for k in node.keywords if k.arg}
+        self.m.calls.append((origin, node.lineno, self.cell, args, kwargs))
 
     # -- what rules use ------------------------------------------------------------------
     def kwargs_attrs(self, node: ast.Call, scope: str) -> dict[str, Any]:

@@ -261,9 +261,11 @@ def origin(at: str | None) -> dict[str, Any]:
     """``{"defined_at": "c.yaml:7", "origin": {"path": "c.yaml", "line": 7}}`` (empty without a place)."""
     if not at:
         return {}
-    path, _, rest = at.partition(":")
+    place, _, via = at.partition(" (via ")
+    path, _, rest = place.partition(":")
     line = rest.split(" ", 1)[0]
-    return {"defined_at": at, "origin": {"path": path, "line": int(line) if line.isdigit() else None}}
+    out = {"defined_at": at, "origin": {"path": path, "line": int(line) if line.isdigit() else None}}
+    return {**out, "via": via.rstrip(")")} if via else out
 
 
 def _construct(cls: type[Any], data: dict[str, Any]) -> Any:

@@ -32,6 +32,7 @@ TOPICS: dict[str, list[str]] = {
     "deployment": ["deployment"],
     "monitoring": ["monitoring", "risk"],
     "data_check": ["data", "validation"],
+    "model_load": ["deployment", "model"],
     "join": ["data"],
     "label": ["data", "model"],
     "ensemble": ["model"],

@@ -44,3 +44,5 @@ class ModuleFacts:
     commented_main: bool = False
     top_level_ml: bool = False  # ML facts in module-level code (script style)
     redactions: list[tuple[str, int, int | None]] = field(default_factory=list)  # (kind, line, cell)
+    # calls of imported functions: (dotted origin, line, cell, positional values, keyword values)
+    calls: list[tuple[str, int, int | None, list[Any], dict[str, Any]]] = field(default_factory=list)

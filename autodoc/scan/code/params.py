@@ -117,7 +117,15 @@ class ParamResolver:
         found = self._at_call_sites(func, name, via, depth) if depth < MAX_DEPTH else None
         if found is None:
             text = ".".join([name, *map(str, keys)]) if keys else name
-            return {"$expr": f"{text} (parameter of {func})", "unresolved": True}, False
+            out = {"$expr": f"{text} (parameter of {func})", "unresolved": True}
+            sig = self.ex.signatures.get(func)
+            if sig is not None and "." not in func and name in sig.names:  # other modules may call it
+                out["$xparam"] = [func, name, sig.names.index(name), *keys]
+                default = self.ex.value(sig.defaults[name], func) if name in sig.defaults else UNKNOWN
+                default = _follow(default, keys) if default is not UNKNOWN else UNKNOWN
+                if default is not UNKNOWN and not isinstance(default, dict):
+                    out["$default"] = default
+            return out, False
         return _follow(found, keys), True
 
     def _at_call_sites(self, func: str, name: str, via: dict[str, Any], depth: int) -> Any:
@@ -129,14 +137,13 @@ class ParamResolver:
             if node is None:
                 continue
             val = _kwargs_dict(self.ex, call, sig, scope) if name == sig.kwarg else self.ex.value(node, scope)
-            if val is UNKNOWN:
-                continue
-            val, ok = self.resolve(val, via, depth + 1)
-            if ok:
-                where = f"{self.ex.relpath}" + (f" cell {cell}" if cell is not None else "")
-                via.setdefault("via", f"{where}:{call.lineno}")
-                return val
-        if name in sig.defaults:
+            val, ok = self.resolve(val, via, depth + 1) if val is not UNKNOWN else (None, False)
+            if not ok:
+                return None  # a caller passes something we cannot read: not the default either
+            where = f"{self.ex.relpath}" + (f" cell {cell}" if cell is not None else "")
+            via.setdefault("via", f"{where}:{call.lineno}")
+            return val
+        if name in sig.defaults and "." in func:  # a top-level function's callers may be in other modules
             val = self.ex.value(sig.defaults[name], func)
             if val is not UNKNOWN:
                 via.setdefault("via", f"default of parameter {name} of {func}")

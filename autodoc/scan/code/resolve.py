@@ -30,6 +30,8 @@ class Resolver:
             if default is None:
                 return None, None, False
             return default, f"{rel}:{line} (argparse default)", True
+        if "$xparam" in value:
+            return self._xparam(rel, value, depth)
         if "$expr" in value:
             return None, None, False
         out: dict[str, Any] = {}
@@ -71,6 +73,30 @@ class Resolver:
             return None, None, False
         return value, self.config_place(target, keys), True
 
+    def _xparam(self, rel: str, whole: dict[str, Any], depth: int) -> tuple[Any, str | None, bool]:
+        """A parameter of a function in `rel`, filled in where another module calls the function."""
+        func, name, index, *keys = whole["$xparam"]
+        found: list[tuple[Any, str]] = []
+        for caller, res in self.files.items():
+            for origin, line, _cell, args, kwargs in res.module.calls if res.module else ():
+                module, _, called = origin.rpartition(".")
+                if called != func or find_module(self.files, module, caller) != rel:
+                    continue
+                raw = kwargs[name] if name in kwargs else args[index] if index < len(args) else _MISSING
+                if raw is _MISSING:
+                    continue  # this caller leaves the default
+                value, ok = _follow_ref(raw, keys)
+                value, at, ok = self.resolve(caller, value, depth + 1) if ok else (None, None, False)
+                if not ok:
+                    return None, None, False  # a caller passes something unreadable: say so, no default
+                found.append((value, f"{at} (via {caller}:{line})" if at else f"{caller}:{line}"))
+        if found:  # callers that disagree leave the value open
+            value, at = found[0]
+            return (value, at, True) if all(v == value for v, _ in found) else (None, None, False)
+        if "$default" in whole:
+            return whole["$default"], f"{rel} (default of parameter {name} of {func})", True
+        return None, None, False
+
     def config_place(self, target: str, keys: list[Any]) -> str:
         """``config.yaml:7`` for the leaf at `keys` of a config file, or just the file for a subtree."""
         lines = self._config_lines.get(target)
@@ -85,6 +111,17 @@ class Resolver:
         if at and at in self.configs and isinstance(star, dict) and "$cfg" in star:
             return self.config_place(at, [*star["$cfg"][1:], key])
         return at
+
+
+_MISSING = object()
+
+
+def _follow_ref(value: Any, keys: list[Any]) -> tuple[Any, bool]:
+    """`_follow`, or the same reference that many steps deeper."""
+    for tag in ("$ref", "$cfg"):
+        if keys and isinstance(value, dict) and tag in value:
+            return {tag: [*value[tag], *keys]}, True
+    return _follow(value, keys)
 
 
 def _follow(value: Any, keys: list[Any]) -> tuple[Any, bool]:
