@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from autodoc.document import Block, DocumentState, Section, Usage
-from autodoc.errors import AutodocError, LLMConfigError
+from autodoc.errors import AutodocError, LLMConfigError, LLMError, LLMOutputError
 from autodoc.evidence import EvidenceStore
 from autodoc.llm.scrub import Scrubber
 from autodoc.pipeline import cache
@@ -19,6 +19,8 @@ from autodoc.plan import planner as plan
 from autodoc.progress import Progress
 from autodoc.settings import Settings
 from autodoc.write import narrative as write
+
+BREAKER = 3  # transport failures in a row after which no new call is scheduled
 
 
 class Run:
@@ -41,7 +43,8 @@ class Run:
             cache.cache_path(settings.output_dir), lambda: cache.dump_state(self.state)
         )
         self.fetch = write.artifact_fetcher(evidence)
-        self.fatal: LLMConfigError | None = None
+        self.fatal: LLMError | None = None
+        self.failures_in_row = 0  # transport failures since the last call that worked
         self.t0 = time.monotonic()
         self.last_plan: float | None = None
         self.first_write: float | None = None
@@ -105,7 +108,13 @@ class Run:
             self.progress.set_current("generating", f"{sec.number} {sec.heading}")
             if snapshot_blk.plan.type in ("narrative", "list"):
                 return write.write_text_block(
-                    snapshot_sec, snapshot_blk, self.evidence, self.session, title, snapshot_blk.feedback
+                    snapshot_sec,
+                    snapshot_blk,
+                    self.evidence,
+                    self.session,
+                    title,
+                    snapshot_blk.feedback,
+                    self.settings.call_budget_tokens,
                 )
             return write.fill_block(snapshot_sec, snapshot_blk, self.evidence, self.fetch)
 
@@ -122,6 +131,7 @@ class Run:
             self._fail_section(sec, outcome)
             return []
         result: plan.PlanResult = outcome
+        self.failures_in_row = 0
         if result.evidence_hash:
             sec.evidence_ids, sec.evidence_hash = result.evidence_ids, result.evidence_hash
         sec.usage.add(result.usage)
@@ -164,6 +174,7 @@ class Run:
             self._maybe_fatal(outcome)
         else:
             res: write.BlockResult = outcome
+            self.failures_in_row = 0
             blk.content, blk.status, blk.flags, blk.error = res.content, res.status, res.flags, None
             blk.usage = res.usage
             blk.evidence_hash = write.block_hash(sec, blk, self.evidence)
@@ -195,9 +206,22 @@ class Run:
         self._save()
 
     def _maybe_fatal(self, err: BaseException) -> None:
-        """A wrong key/model/URL fails every call alike: stop issuing them."""
-        if isinstance(err, LLMConfigError) and self.fatal is None:
+        """A wrong key/model/URL fails every call alike, and so does an endpoint that went
+        away (`BREAKER` transport failures in a row): stop issuing calls and say why."""
+        if self.fatal is not None:
+            return
+        if isinstance(err, LLMConfigError):
             self.fatal = err
+        elif isinstance(err, LLMError) and not isinstance(err, LLMOutputError):
+            self.failures_in_row += 1
+            if self.failures_in_row >= BREAKER:
+                self.fatal = LLMError(
+                    f"stopped: {self.failures_in_row} LLM calls in a row failed ({err.message})",
+                    hint="check that the LLM server is up and reachable; finished blocks are kept in "
+                    "the cache, so running the same command again resumes",
+                )
+                self.progress.event("generating", self.fatal.message, level="error")
+        if self.fatal is not None:
             self.scheduler.abort()
 
     def _save(self) -> None:
@@ -205,6 +229,10 @@ class Run:
 
     # -- running ------------------------------------------------------------------------
     def execute(self, jobs: list[Job]) -> None:
+        if jobs and self.session.leaves_machine:
+            from autodoc.llm import preflight
+
+            preflight.check(self.session.provider)  # before the first section, or not at all
         if any(j.kind == "plan" for j in jobs):
             self.progress.start_phase("planning")
         self.progress.start_phase("generating")
@@ -229,6 +257,9 @@ class Run:
         )
         state.usage.add(usage)
         end = time.monotonic()
+        if self.session.leaves_machine:
+            flight = state.phase_seconds.get("llm_in_flight", 0) + self.session.in_flight_seconds()
+            state.phase_seconds["llm_in_flight"] = round(flight, 3)
         if self.last_plan:
             state.phase_seconds["planning"] = round(
                 state.phase_seconds.get("planning", 0) + self.last_plan - self.t0, 3

@@ -62,6 +62,7 @@ class Session:
         self.usage = Usage()
         self._memo: dict[str, LLMResponse] = {}
         self._flights = itertools.count(1)
+        self._spans: list[tuple[float, float]] = []  # (start, end) of every provider call
         self._lock = threading.Lock()
         self._redactions = _redaction_places(evidence)
 
@@ -88,6 +89,7 @@ class Session:
             return cached
         flight = f"{request.purpose}#{next(self._flights)}"
         self.progress.call_started(flight, request.purpose)
+        started = time.monotonic()
         try:
             with recording(self.ledger, self._call_info(request, key)):
                 response = self.provider.complete(request)
@@ -95,6 +97,8 @@ class Session:
             raise self.scrubber.error(err)  # noqa: B904 - the same error, its server text scrubbed
         finally:
             self.progress.call_ended(flight)
+            with self._lock:
+                self._spans.append((started, time.monotonic()))
         response.raw_text = self.scrubber.text(response.raw_text)
         response.error = self.scrubber.text(response.error) if response.error else None
         response.parsed = self.scrubber.model(response.parsed)
@@ -103,6 +107,17 @@ class Session:
             with self._lock:
                 self._memo[key] = response
         return response
+
+    def in_flight_seconds(self) -> float:
+        """Wall time during which at least one call was in flight (the LLM-bound time)."""
+        with self._lock:
+            spans = sorted(self._spans)
+        total, end = 0.0, float("-inf")
+        for start, stop in spans:
+            if stop > end:
+                total += stop - max(start, end)
+                end = stop
+        return total
 
     def _record(self, request: LLMRequest, response: LLMResponse, key: str) -> None:
         self.progress.usage(
@@ -118,6 +133,7 @@ class Session:
                     calls=1,
                     input_tokens=response.input_tokens,
                     output_tokens=response.output_tokens,
+                    cached_tokens=response.cached_tokens,
                     prompt_chars=request.prompt_chars(),
                     retries=response.retries,
                     seconds=response.seconds,
