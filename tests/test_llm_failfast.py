@@ -17,6 +17,7 @@ import pytest
 from autodoc import pipeline
 from autodoc.cli.main import main
 from autodoc.errors import LLMError
+from autodoc.pipeline.report import run_report
 from autodoc.progress import Progress
 from tests.support.builders.evidence import make_evidence, make_spec
 from tests.support.fake_llm import FakeLLM
@@ -84,11 +85,13 @@ def test_an_endpoint_that_dies_during_the_run_stops_new_calls_and_says_so(
         fake_llm, "openai", output_dir=str(tmp_path / "out"), max_retries=1, planning_workers=1,
         generation_workers=1, plan="offline",
     )  # fmt: skip
-    with pytest.raises(LLMError, match="3 LLM calls in a row failed") as caught:
-        pipeline.plan_and_write(make_spec(), make_evidence(), settings, progress)
-    assert "resumes" in (caught.value.hint or "")
+    state = pipeline.plan_and_write(make_spec(), make_evidence(), settings, progress)
     assert len(fake_llm.requests) <= 3 * 2 + 2  # 3 calls (2 attempts each), then nothing new
     assert any("in a row failed" in e.message for e in progress.snapshot().events)
+    failures = run_report(state)["failures"]
+    halted = [f for f in failures if f["error"].startswith("not attempted: 3 LLM calls in a row failed")]
+    assert halted and "run the same command again to resume" in halted[0]["error"]
+    assert len(failures) == len(state.failed())  # everything left undone is listed, with why
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from autodoc.document import Block, DocumentState, Section, Usage
-from autodoc.errors import AutodocError, LLMConfigError, LLMError, LLMOutputError
+from autodoc.errors import AutodocError, LLMConfigError, LLMError
 from autodoc.evidence import EvidenceStore
 from autodoc.llm.scrub import Scrubber
 from autodoc.pipeline import cache
@@ -43,8 +43,9 @@ class Run:
             cache.cache_path(settings.output_dir), lambda: cache.dump_state(self.state)
         )
         self.fetch = write.artifact_fetcher(evidence)
-        self.fatal: LLMError | None = None
+        self.fatal: LLMConfigError | None = None
         self.failures_in_row = 0  # transport failures since the last call that worked
+        self.halted: str | None = None  # why no new call was scheduled (the circuit breaker)
         self.t0 = time.monotonic()
         self.last_plan: float | None = None
         self.first_write: float | None = None
@@ -212,17 +213,17 @@ class Run:
             return
         if isinstance(err, LLMConfigError):
             self.fatal = err
-        elif isinstance(err, LLMError) and not isinstance(err, LLMOutputError):
-            self.failures_in_row += 1
-            if self.failures_in_row >= BREAKER:
-                self.fatal = LLMError(
-                    f"stopped: {self.failures_in_row} LLM calls in a row failed ({err.message})",
-                    hint="check that the LLM server is up and reachable; finished blocks are kept in "
-                    "the cache, so running the same command again resumes",
-                )
-                self.progress.event("generating", self.fatal.message, level="error")
-        if self.fatal is not None:
             self.scheduler.abort()
+        elif isinstance(err, LLMError) and err.retryable and self.halted is None:
+            self.failures_in_row += 1  # the endpoint failed even after the retry policy
+            if self.failures_in_row >= BREAKER:
+                self.halted = (
+                    f"not attempted: {self.failures_in_row} LLM calls in a row failed ({err.message}); "
+                    "no new call was scheduled. Check that the LLM server is up, then run the same "
+                    "command again to resume"
+                )
+                self.progress.event("generating", self.halted, level="error")
+                self.scheduler.halt()
 
     def _save(self) -> None:
         self.writer.save()
@@ -245,6 +246,8 @@ class Run:
 
     def _finish(self) -> None:
         state = self.state
+        if self.halted:
+            self._mark_not_attempted(self.halted)
         for sec in state.sections:
             if not sec.is_container:
                 sec.status = section_status(sec)
@@ -273,6 +276,17 @@ class Run:
         self.progress.finish_phase("generating")
         self._save()
         self.writer.flush()
+
+    def _mark_not_attempted(self, why: str) -> None:
+        """What the circuit breaker left undone fails with the reason (the report lists it)."""
+        for sec in self.state.sections:
+            if sec.is_container:
+                continue
+            if not sec.blocks and sec.status != "written":
+                sec.status, sec.error = "failed", why
+            for blk in sec.blocks:
+                if blk.status in ("planned", "running"):
+                    blk.status, blk.error = "failed", why
 
     def _failed_attempt(self, purpose: str, outcome: str) -> None:
         """A request that got no usable HTTP answer: shown as it happens (it may be retried)."""

@@ -200,6 +200,12 @@ class Scheduler:
         self.progress = progress
         self.stats = SchedulerStats()
         self._abort = False
+        self._halt = False
+
+    def halt(self) -> None:
+        """Start no new job; the running ones finish and their results are applied (the
+        circuit breaker: every request that leaves is then answered and counted)."""
+        self._halt = True
 
     def abort(self) -> None:
         """Issue no more jobs (e.g. the key is wrong); in-flight ones are abandoned."""
@@ -222,7 +228,10 @@ class Scheduler:
             while any(queues.values()) or in_flight:
                 if self._abort or self._stopping(queues, in_flight):
                     break
-                if not self.progress.cancelled:
+                if self._halt:
+                    for queue in queues.values():
+                        queue.clear()
+                elif not self.progress.cancelled:
                     self._submit_ready(pool, queues, in_flight, counts)
                     self._run_local(queues)
                 if not in_flight:
