@@ -98,8 +98,9 @@ def test_anthropic_sends_output_config_schema(fake_llm: FakeLLM) -> None:
 
 def test_anthropic_accepts_base_url_with_v1(fake_llm: FakeLLM) -> None:
     settings = llm_settings(fake_llm, "anthropic", base_url=fake_llm.openai_url)
-    assert get_provider(settings).complete(request()).parsed is not None
-    assert fake_llm.requests[0].path == "/v1/messages"
+    parsed = get_provider(settings).complete(request()).parsed
+    assert [b.type for b in parsed.blocks] == ["narrative"]
+    assert fake_llm.requests[0].path == "/v1/messages"  # not /v1/v1/messages
 
 
 def test_openai_responses_api_parses_and_reports_truncation(fake_llm: FakeLLM) -> None:
@@ -290,14 +291,31 @@ def test_missing_key_names_the_variable(monkeypatch: pytest.MonkeyPatch, name: s
 def test_openai_compatible_server_needs_no_key(fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     settings = Settings(provider="openai", model="local", base_url=fake_llm.openai_url)
-    assert get_provider(settings).complete(request()).parsed is not None
+    fake_llm.reply({"blocks": [{"type": "narrative", "guidance": "Describe the data.", "evidence_ids": []}]})
+    parsed = get_provider(settings).complete(request()).parsed
+    assert [(b.type, b.guidance) for b in parsed.blocks] == [("narrative", "Describe the data.")]
 
 
-def test_openai_base_url_from_environment(fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_BASE_URL", fake_llm.openai_url)
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    get_provider(Settings(provider="openai", model="local")).complete(request())
+def test_openai_base_url_from_environment_goes_through_the_settings(
+    fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from autodoc.settings import load_settings
+
+    env = {"OPENAI_BASE_URL": fake_llm.openai_url, "LLM_PROVIDER": "openai"}
+    settings = load_settings({"model": "local"}, env=env, dotenv_path=None)
+    get_provider(settings).complete(request())
     assert len(fake_llm.requests) == 1
+
+
+def test_providers_never_reread_the_environment(fake_llm: FakeLLM, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings are resolved once, at the edge: a variable set later changes nothing."""
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_llm.openai_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+    with pytest.raises(LLMConfigError, match="OPENAI_API_KEY"):
+        get_provider(Settings(provider="openai", model="local"))
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake_llm.anthropic_url)
+    llm = get_provider(Settings(provider="anthropic", anthropic_api_key="sk-test"))
+    assert llm.target.base_url == "https://api.anthropic.com"
 
 
 def test_registry_lists_builtins_and_accepts_new_providers() -> None:

@@ -53,15 +53,12 @@ def _graph(
 def test_limits_are_honoured_and_the_pool_stays_busy() -> None:
     meter, log = Meter(), []
     jobs = _graph(meter, sections=6, blocks=3, seconds=0.3, log=log, write_seconds=0.1)
-    started = time.monotonic()
     stats = Scheduler(2, 3, Progress()).run(jobs)
-    wall = time.monotonic() - started
     assert meter.peak == {"plan": 2, "write": 3}
     assert len([x for x in log if x.startswith("wrote")]) == 18
-    # Plans (0.3 s, 2 slots) end at 0.3, 0.6, 0.9 s; each pair's 6 writes (0.1 s, 3 slots)
-    # take 0.2 s right after: about 1.1 s in all. A barrier between planning and writing
-    # would need 0.9 + 18 / 3 * 0.1 = 1.5 s.
-    assert wall < 1.35, wall
+    # No barrier between planning and writing: the first section's blocks are written
+    # before the last plan is in (the wall time of this graph is in benchmarks/pipeline.py)
+    assert log.index("wrote 0.0") < log.index("planned 5")
     assert stats.submitted == {"plan": 6, "write": 18, "local": 0}
 
 

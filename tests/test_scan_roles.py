@@ -285,3 +285,24 @@ def test_model_artifacts_a_service_loads(tmp_path: Path) -> None:
     loads = {i.value: i for i in _items(scan, "model_load")}
     assert set(loads) == {"models/churn.joblib", "scaler.pkl", None}
     assert loads["models/churn.joblib"].role == "serving" and "deployment" in loads["scaler.pkl"].topics
+
+
+def test_mlflow_recipe_steps_are_production_and_torch_loops_train(tmp_path: Path) -> None:
+    (tmp_path / "recipe.yaml").write_text('recipe: "classification/v1"\ntarget_col: "churn"\n')
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "train.py").write_text(
+        "def estimator_fn():\n    from sklearn.ensemble import RandomForestClassifier\n"
+        "    return RandomForestClassifier(n_estimators=40)\n"
+    )
+    (tmp_path / "explore.ipynb").write_text(
+        json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
+    (tmp_path / "loop.py").write_text(
+        "import torch\nfrom torch import nn\n\ndef main():\n    net = nn.Linear(2, 1)\n"
+        "    opt = torch.optim.AdamW(net.parameters(), lr=3e-4)\n    opt.step()\n\n"
+        "if __name__ == '__main__':\n    main()\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    assert _one(scan, "param", "steps/train.py", "n_estimators").role == "production"
+    assert "MLflow Recipes step" in _one(scan, "entry_point", "steps/train.py").attrs["reason"]
+    assert "fit" in _one(scan, "pipeline", "loop.py").attrs["stages"]

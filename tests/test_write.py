@@ -13,6 +13,7 @@ from autodoc.errors import LLMConfigError
 from autodoc.evidence import EvidenceItem, EvidenceStore, Source
 from autodoc.llm.registry import get_provider
 from autodoc.pipeline.schedule import Session
+from autodoc.plan.context import context_for
 from autodoc.plan.planner import assign_evidence, expand_sections
 from autodoc.progress import Progress
 from autodoc.write.narrative import WRITE_SECTION_ITEMS, build_write_request, write_text_block
@@ -130,8 +131,10 @@ def test_prompt_carries_the_block_ids_then_a_capped_section_selection(fake_llm: 
     sec = _section(evidence, "executive-summary")
     block = _narrative(sec, ["c:train.py:10:estimator"])
     request = build_write_request(sec, block, evidence, "Doc", feedback="shorter")
-    assert request.evidence_ids[0] == "c:train.py:10:estimator"
-    assert len(request.evidence_ids) <= 1 + WRITE_SECTION_ITEMS
+    shared = {item.id for item in context_for("Doc", evidence).items}
+    own = [i for i in request.evidence_ids if i not in shared]
+    assert "c:train.py:10:estimator" in request.evidence_ids
+    assert len(own) <= 1 + WRITE_SECTION_ITEMS
     prompt = request.messages[0].content
     assert "Reviewer feedback: shorter" in prompt and "Section 1: Executive Summary" in prompt
     assert request.task is not None and request.task.feedback == "shorter"
@@ -166,3 +169,19 @@ def test_egress_counts_the_redactions_behind_what_was_sent(fake_llm: FakeLLM) ->
     assert record.redactions_applied == 3
     assert record.chars > 500  # counts, ids and files: the record holds no prompt text
     assert "Describe the testing done" not in record.model_dump_json()
+
+
+def test_every_call_shares_one_context_and_carries_nothing_twice_within_its_budget() -> None:
+    evidence = make_evidence()
+    sec = _section(evidence, "executive-summary")
+    one = build_write_request(sec, _narrative(sec, []), evidence, "Doc")
+    other = build_write_request(_section(evidence), _narrative(_section(evidence), []), evidence, "Doc")
+    assert one.context == other.context and one.context.startswith("Document: Doc")
+    assert "\nS1 | " in one.context  # the document's facts, by S handle
+    prompt = one.messages[0].content
+    lines = [ln for ln in prompt.splitlines() if " | " in ln]
+    assert lines and not any(ln.startswith("S") for ln in lines)  # no shared fact repeated
+    assert len({ln.split(" | ", 1)[1] for ln in lines}) == len(lines)
+    budget = (one.prompt_chars() - 50) // 4  # a call that must leave out an evidence line
+    small = build_write_request(sec, _narrative(sec, []), evidence, "Doc", budget_tokens=budget)
+    assert small.prompt_chars() <= budget * 4 and len(small.evidence_ids) < len(one.evidence_ids)

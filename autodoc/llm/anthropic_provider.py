@@ -10,7 +10,6 @@ invalid answer and drops its text and usage, which the re-ask needs.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from typing import Any
@@ -20,8 +19,10 @@ import anthropic
 from autodoc.errors import LLMConfigError
 from autodoc.llm import egress
 from autodoc.llm.base import LLMRequest, LLMResponse
-from autodoc.llm.retry import RetryPolicy, call_with_retry
+from autodoc.llm.retry import PROBE_POLICY, RetryPolicy, call_with_retry
 from autodoc.llm.sdk import UNREADABLE, Target, classify, read_answer, unreadable_answer
+
+ANTHROPIC_HOST = "https://api.anthropic.com"
 
 
 class AnthropicProvider:
@@ -46,6 +47,16 @@ class AnthropicProvider:
             "ANTHROPIC_BASE_URL",
         )
 
+    def probe(self, timeout: float) -> None:
+        """One models-endpoint request (the preflight); raises what a call would."""
+        client = self.client.with_options(timeout=timeout, max_retries=0)
+        call_with_retry(
+            lambda: client.models.retrieve(self.model),
+            PROBE_POLICY,
+            lambda e: classify(e, anthropic, self.target),
+            what="anthropic check",
+        )
+
     def complete(self, request: LLMRequest) -> LLMResponse:
         started = time.monotonic()
         message, retries = call_with_retry(
@@ -67,7 +78,7 @@ class AnthropicProvider:
         return self.client.messages.create(
             model=self.model,
             max_tokens=request.max_tokens,
-            system=request.system,
+            system=_system(request),
             messages=[{"role": m.role, "content": m.content} for m in request.messages],
             output_config={"format": {"type": "json_schema", "schema": schema}},
         )
@@ -78,7 +89,10 @@ class AnthropicProvider:
             text = next((_json(b.input) for b in message.content if b.type == "tool_use"), "")
         usage = message.usage
         response = LLMResponse(
-            raw_text=text, input_tokens=usage.input_tokens or 0, output_tokens=usage.output_tokens or 0
+            raw_text=text,
+            input_tokens=usage.input_tokens or 0,
+            output_tokens=usage.output_tokens or 0,
+            cached_tokens=getattr(usage, "cache_read_input_tokens", None) or 0,
         )
         if message.stop_reason == "refusal":
             response.error = "the model refused to answer"
@@ -88,19 +102,28 @@ class AnthropicProvider:
         return response
 
 
+def _system(request: LLMRequest) -> Any:
+    """The instructions, then the run's shared context marked for the prompt cache."""
+    if not request.context:
+        return request.system
+    return [
+        {"type": "text", "text": request.system},
+        {"type": "text", "text": request.context, "cache_control": {"type": "ephemeral"}},
+    ]
+
+
 def _json(value: Any) -> str:
     return json.dumps(value)
 
 
-def _base_url(settings: Any) -> str | None:
+def _base_url(settings: Any) -> str:
     """The SDK appends /v1/messages itself, so accept a base URL given with /v1 too."""
     url = (settings.base_url or "").rstrip("/")
-    return url.removesuffix("/v1") or None
+    return url.removesuffix("/v1") or ANTHROPIC_HOST  # never the SDK's own environment lookup
 
 
 def _api_key(settings: Any) -> str:
     key = settings.anthropic_api_key.get_secret_value() if settings.anthropic_api_key else None
-    key = key or os.environ.get("ANTHROPIC_API_KEY")
     if key:
         return key
     raise LLMConfigError(

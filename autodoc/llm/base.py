@@ -67,6 +67,7 @@ class LLMRequest(BaseModel):
 
     purpose: str  # "plan <section id>" / "write <block id>"
     system: str
+    context: str = ""  # the run's stable prefix (document facts), sent after `system`, cached
     messages: list[Message]  # first is the user prompt; re-asks append assistant+user turns
     response_model: type[BaseModel]
     max_tokens: int = 2000
@@ -77,7 +78,11 @@ class LLMRequest(BaseModel):
     stop: threading.Event | None = Field(default=None, exclude=True, repr=False)
 
     def prompt_chars(self) -> int:
-        return len(self.system) + sum(len(m.content) for m in self.messages)
+        return len(self.system) + len(self.context) + sum(len(m.content) for m in self.messages)
+
+    def system_text(self) -> str:
+        """Instructions and the shared context as one system text (identical across calls)."""
+        return f"{self.system}\n\n{self.context}" if self.context else self.system
 
     def request_hash(self, provider: str, model: str) -> str:
         """Same provider, model, prompt and contract -> same hash (never send twice)."""
@@ -86,6 +91,7 @@ class LLMRequest(BaseModel):
                 provider,
                 model,
                 self.system,
+                self.context,
                 [m.model_dump() for m in self.messages],
                 self.response_model.__name__,
                 self.max_tokens,
@@ -104,6 +110,7 @@ class LLMResponse(BaseModel):
     notes: list[str] = Field(default_factory=list)  # what a lenient read left out (invalid blocks)
     input_tokens: int = 0
     output_tokens: int = 0
+    cached_tokens: int = 0  # input tokens read from the provider's prompt cache
     retries: int = 0  # transport retries spent on this call
     seconds: float = 0.0
 

@@ -2,13 +2,12 @@
 
 Chat completions is what OpenAI-compatible servers (Azure OpenAI, vLLM, Ollama, llama.cpp)
 speak, so it is the default; `api="responses"` uses the Responses API (api.openai.com).
-The base URL comes from `settings.base_url`, else the SDK reads `OPENAI_BASE_URL`.
+Key and base URL come from the typed `Settings` only (the loader read the environment).
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import threading
 import time
 from typing import Any, Literal
@@ -19,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from autodoc.errors import LLMConfigError
 from autodoc.llm import egress
 from autodoc.llm.base import LLMRequest, LLMResponse
-from autodoc.llm.retry import RetryPolicy, call_with_retry
+from autodoc.llm.retry import PROBE_POLICY, RetryPolicy, call_with_retry
 from autodoc.llm.sdk import (
     UNREADABLE,
     Target,
@@ -46,10 +45,10 @@ class OpenAIProvider:
         self.api = api
         self.stop = stop
         self.policy = RetryPolicy.from_settings(settings)
-        base_url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or None
+        base_url = settings.base_url or None  # resolved by the settings loader; the SDK must not re-read it
         self.client = openai.OpenAI(
             api_key=_api_key(settings, base_url),
-            base_url=base_url,
+            base_url=base_url or OPENAI_HOST,
             max_retries=0,
             timeout=settings.timeout,
             http_client=openai.DefaultHttpxClient(event_hooks=egress.event_hooks()),  # the egress record
@@ -58,6 +57,12 @@ class OpenAIProvider:
         self.target = Target(
             "openai", self.model, str(self.client.base_url).rstrip("/"), "OPENAI_API_KEY", "OPENAI_BASE_URL"
         )
+
+    def probe(self, timeout: float) -> None:
+        """One models-endpoint request (the preflight); raises what a call would."""
+        client = self.client.with_options(timeout=timeout, max_retries=0)
+        ask = (lambda: client.models.retrieve(self.model)) if self.official else client.models.list
+        call_with_retry(ask, PROBE_POLICY, lambda e: classify(e, openai, self.target), what="openai check")
 
     def complete(self, request: LLMRequest) -> LLMResponse:
         started = time.monotonic()
@@ -79,7 +84,7 @@ class OpenAIProvider:
 
     # -- chat completions ------------------------------------------------------------------
     def _send_chat(self, request: LLMRequest) -> Any:
-        messages = [{"role": "system", "content": request.system}]
+        messages = [{"role": "system", "content": request.system_text()}]
         messages += [{"role": m.role, "content": m.content} for m in request.messages]
         # api.openai.com's reasoning models refuse max_tokens; compatible servers know max_tokens
         limit = {"max_completion_tokens" if self.official else "max_tokens": request.max_tokens}
@@ -99,6 +104,7 @@ class OpenAIProvider:
             raw_text=text,
             input_tokens=usage.get("prompt_tokens") or 0,
             output_tokens=usage.get("completion_tokens") or 0,
+            cached_tokens=(usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0,
         )
         _sdk_parse(raw, request, _chat_parsed, response)
         return response
@@ -107,7 +113,7 @@ class OpenAIProvider:
     def _send_responses(self, request: LLMRequest) -> Any:
         return self.client.responses.with_raw_response.parse(
             model=self.model,
-            instructions=request.system,
+            instructions=request.system_text(),
             input=[{"role": m.role, "content": m.content} for m in request.messages],
             text_format=strict_contract(request.response_model),
             max_output_tokens=request.max_tokens,
@@ -127,6 +133,7 @@ class OpenAIProvider:
             raw_text=text,
             input_tokens=usage.get("input_tokens") or 0,
             output_tokens=usage.get("output_tokens") or 0,
+            cached_tokens=(usage.get("input_tokens_details") or {}).get("cached_tokens") or 0,
         )
         if data.get("status") == "incomplete":
             read_answer(response, request.response_model, truncated=True, max_tokens=request.max_tokens)
@@ -211,7 +218,6 @@ def _sdk_parse(raw: Any, request: LLMRequest, pick: Any, response: LLMResponse) 
 
 def _api_key(settings: Any, base_url: str | None) -> str:
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    key = key or os.environ.get("OPENAI_API_KEY")
     if key:
         return key
     if base_url and base_url.rstrip("/") != OPENAI_HOST:

@@ -99,6 +99,7 @@ def _count(usage: Usage, request: LLMRequest, response: LLMResponse) -> None:
     usage.calls += 1
     usage.input_tokens += response.input_tokens
     usage.output_tokens += response.output_tokens
+    usage.cached_tokens += response.cached_tokens
     usage.prompt_chars += request.prompt_chars()
     usage.retries += response.retries
     usage.seconds += response.seconds

@@ -49,6 +49,9 @@ class RetryPolicy:
         return min(max(0.0, base * (1.0 + spread)), self.max_backoff)
 
 
+PROBE_POLICY = RetryPolicy(max_retries=0)  # the preflight counts its own attempts
+
+
 @dataclass
 class Failure:
     """How one failed attempt should be handled."""

@@ -41,10 +41,20 @@ def classify(exc: BaseException, sdk: Any, target: Target) -> Failure | None:
     if isinstance(exc, sdk.APIStatusError):
         status = exc.status_code
         message = _server_message(exc)
-        if is_retryable_status(status):
-            return Failure(True, f"HTTP {status}: {message}", status, parse_retry_after(exc.response.headers))
+        headers = exc.response.headers
+        should = should_retry(headers)
+        if should if should is not None else is_retryable_status(status):
+            return Failure(True, f"HTTP {status}: {message}", status, parse_retry_after(headers))
+        if is_retryable_status(status):  # the server said not to retry what usually is retried
+            return Failure(False, message, status, error=LLMError(f"HTTP {status}: {message}", status=status))
         return Failure(False, message, status, error=config_error(status, message, target))
     return None
+
+
+def should_retry(headers: Any) -> bool | None:
+    """The server's own word (`x-should-retry: true|false`, as the SDKs honour it), or None."""
+    value = (headers.get("x-should-retry") if headers is not None else None) or ""
+    return {"true": True, "false": False}.get(value.strip().lower())
 
 
 def config_error(status: int, message: str, target: Target) -> LLMConfigError:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from autodoc.check import hooks as check_hooks
 from autodoc.document import Block, DocumentState, Section
@@ -210,8 +211,11 @@ def generate(spec: Spec, settings: Settings, progress: Progress | None = None) -
 
 def _generate(spec: Spec, settings: Settings, progress: Progress) -> RunResult:
     started = time.monotonic()
+    checked = start_preflight(settings)  # the LLM endpoint is checked while the scan runs
     evidence = scan(settings, progress)
     scanned = round(time.monotonic() - started, 3)
+    if checked is not None:
+        checked.result()  # a dead endpoint, wrong key or model: stop before any section
     if progress.cancelled:
         raise Cancelled("stopped during the scan; nothing was written")
     previous = load_previous(settings, progress)
@@ -226,6 +230,16 @@ def _generate(spec: Spec, settings: Settings, progress: Progress) -> RunResult:
     outputs = build(state, settings, progress, evidence=evidence)
     progress.finish()
     return RunResult(state=state, evidence=evidence, outputs=outputs, exit_code=exit_code(state))
+
+
+def start_preflight(settings: Settings) -> Any:
+    """A future for the LLM preflight (None for the offline writer)."""
+    if settings.provider == "offline":
+        return None
+    from autodoc.llm import preflight
+    from autodoc.llm.registry import get_provider
+
+    return preflight.start(lambda: get_provider(settings))
 
 
 def from_cache(settings: Settings, docx: bool = False) -> Outputs:

@@ -89,8 +89,13 @@ def report_markdown(state: DocumentState) -> str:
     out.append(
         f"- Calls: {tot['calls']}, input tokens: {tot['input_tokens']}, output tokens: "
         f"{tot['output_tokens']}, prompt characters: {tot['prompt_chars']}, retries: "
-        f"{tot['retries']}, re-asks: {tot['reasks']}"
+        f"{tot['retries']}, re-asks: {tot['reasks']}, cached input tokens: {tot.get('cached_tokens', 0)}"
     )
+    if tot.get("dropped_blocks") or tot.get("plan_fallbacks"):
+        out.append(
+            f"- Planning: {tot.get('dropped_blocks', 0)} planned block(s) left out, "
+            f"{tot.get('plan_fallbacks', 0)} section(s) given the deterministic plan"
+        )
     if rep["phase_seconds"]:
         out.append(
             "- Time per phase: " + ", ".join(f"{k} {v:.2f} s" for k, v in rep["phase_seconds"].items())

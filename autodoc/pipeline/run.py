@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from autodoc.document import Block, DocumentState, Section, Usage
-from autodoc.errors import AutodocError, LLMConfigError
+from autodoc.errors import AutodocError, LLMConfigError, LLMError
 from autodoc.evidence import EvidenceStore
 from autodoc.llm.scrub import Scrubber
 from autodoc.pipeline import cache
@@ -19,6 +19,8 @@ from autodoc.plan import planner as plan
 from autodoc.progress import Progress
 from autodoc.settings import Settings
 from autodoc.write import narrative as write
+
+BREAKER = 3  # transport failures in a row after which no new call is scheduled
 
 
 class Run:
@@ -42,6 +44,8 @@ class Run:
         )
         self.fetch = write.artifact_fetcher(evidence)
         self.fatal: LLMConfigError | None = None
+        self.failures_in_row = 0  # transport failures since the last call that worked
+        self.halted: str | None = None  # why no new call was scheduled (the circuit breaker)
         self.t0 = time.monotonic()
         self.last_plan: float | None = None
         self.first_write: float | None = None
@@ -105,7 +109,13 @@ class Run:
             self.progress.set_current("generating", f"{sec.number} {sec.heading}")
             if snapshot_blk.plan.type in ("narrative", "list"):
                 return write.write_text_block(
-                    snapshot_sec, snapshot_blk, self.evidence, self.session, title, snapshot_blk.feedback
+                    snapshot_sec,
+                    snapshot_blk,
+                    self.evidence,
+                    self.session,
+                    title,
+                    snapshot_blk.feedback,
+                    self.settings.call_budget_tokens,
                 )
             return write.fill_block(snapshot_sec, snapshot_blk, self.evidence, self.fetch)
 
@@ -122,6 +132,7 @@ class Run:
             self._fail_section(sec, outcome)
             return []
         result: plan.PlanResult = outcome
+        self.failures_in_row = 0
         if result.evidence_hash:
             sec.evidence_ids, sec.evidence_hash = result.evidence_ids, result.evidence_hash
         sec.usage.add(result.usage)
@@ -164,6 +175,7 @@ class Run:
             self._maybe_fatal(outcome)
         else:
             res: write.BlockResult = outcome
+            self.failures_in_row = 0
             blk.content, blk.status, blk.flags, blk.error = res.content, res.status, res.flags, None
             blk.usage = res.usage
             blk.evidence_hash = write.block_hash(sec, blk, self.evidence)
@@ -195,16 +207,33 @@ class Run:
         self._save()
 
     def _maybe_fatal(self, err: BaseException) -> None:
-        """A wrong key/model/URL fails every call alike: stop issuing them."""
-        if isinstance(err, LLMConfigError) and self.fatal is None:
+        """A wrong key/model/URL fails every call alike, and so does an endpoint that went
+        away (`BREAKER` transport failures in a row): stop issuing calls and say why."""
+        if self.fatal is not None:
+            return
+        if isinstance(err, LLMConfigError):
             self.fatal = err
             self.scheduler.abort()
+        elif isinstance(err, LLMError) and err.retryable and self.halted is None:
+            self.failures_in_row += 1  # the endpoint failed even after the retry policy
+            if self.failures_in_row >= BREAKER:
+                self.halted = (
+                    f"not attempted: {self.failures_in_row} LLM calls in a row failed ({err.message}); "
+                    "no new call was scheduled. Check that the LLM server is up, then run the same "
+                    "command again to resume"
+                )
+                self.progress.event("generating", self.halted, level="error")
+                self.scheduler.halt()
 
     def _save(self) -> None:
         self.writer.save()
 
     # -- running ------------------------------------------------------------------------
     def execute(self, jobs: list[Job]) -> None:
+        if jobs and self.session.leaves_machine:
+            from autodoc.llm import preflight
+
+            preflight.check(self.session.provider)  # before the first section, or not at all
         if any(j.kind == "plan" for j in jobs):
             self.progress.start_phase("planning")
         self.progress.start_phase("generating")
@@ -217,6 +246,8 @@ class Run:
 
     def _finish(self) -> None:
         state = self.state
+        if self.halted:
+            self._mark_not_attempted(self.halted)
         for sec in state.sections:
             if not sec.is_container:
                 sec.status = section_status(sec)
@@ -229,6 +260,9 @@ class Run:
         )
         state.usage.add(usage)
         end = time.monotonic()
+        if self.session.leaves_machine:
+            flight = state.phase_seconds.get("llm_in_flight", 0) + self.session.in_flight_seconds()
+            state.phase_seconds["llm_in_flight"] = round(flight, 3)
         if self.last_plan:
             state.phase_seconds["planning"] = round(
                 state.phase_seconds.get("planning", 0) + self.last_plan - self.t0, 3
@@ -242,6 +276,17 @@ class Run:
         self.progress.finish_phase("generating")
         self._save()
         self.writer.flush()
+
+    def _mark_not_attempted(self, why: str) -> None:
+        """What the circuit breaker left undone fails with the reason (the report lists it)."""
+        for sec in self.state.sections:
+            if sec.is_container:
+                continue
+            if not sec.blocks and sec.status != "written":
+                sec.status, sec.error = "failed", why
+            for blk in sec.blocks:
+                if blk.status in ("planned", "running"):
+                    blk.status, blk.error = "failed", why
 
     def _failed_attempt(self, purpose: str, outcome: str) -> None:
         """A request that got no usable HTTP answer: shown as it happens (it may be retried)."""

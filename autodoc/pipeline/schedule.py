@@ -62,6 +62,7 @@ class Session:
         self.usage = Usage()
         self._memo: dict[str, LLMResponse] = {}
         self._flights = itertools.count(1)
+        self._spans: list[tuple[float, float]] = []  # (start, end) of every provider call
         self._lock = threading.Lock()
         self._redactions = _redaction_places(evidence)
 
@@ -88,6 +89,7 @@ class Session:
             return cached
         flight = f"{request.purpose}#{next(self._flights)}"
         self.progress.call_started(flight, request.purpose)
+        started = time.monotonic()
         try:
             with recording(self.ledger, self._call_info(request, key)):
                 response = self.provider.complete(request)
@@ -95,6 +97,8 @@ class Session:
             raise self.scrubber.error(err)  # noqa: B904 - the same error, its server text scrubbed
         finally:
             self.progress.call_ended(flight)
+            with self._lock:
+                self._spans.append((started, time.monotonic()))
         response.raw_text = self.scrubber.text(response.raw_text)
         response.error = self.scrubber.text(response.error) if response.error else None
         response.parsed = self.scrubber.model(response.parsed)
@@ -103,6 +107,17 @@ class Session:
             with self._lock:
                 self._memo[key] = response
         return response
+
+    def in_flight_seconds(self) -> float:
+        """Wall time during which at least one call was in flight (the LLM-bound time)."""
+        with self._lock:
+            spans = sorted(self._spans)
+        total, end = 0.0, float("-inf")
+        for start, stop in spans:
+            if stop > end:
+                total += stop - max(start, end)
+                end = stop
+        return total
 
     def _record(self, request: LLMRequest, response: LLMResponse, key: str) -> None:
         self.progress.usage(
@@ -118,6 +133,7 @@ class Session:
                     calls=1,
                     input_tokens=response.input_tokens,
                     output_tokens=response.output_tokens,
+                    cached_tokens=response.cached_tokens,
                     prompt_chars=request.prompt_chars(),
                     retries=response.retries,
                     seconds=response.seconds,
@@ -184,6 +200,12 @@ class Scheduler:
         self.progress = progress
         self.stats = SchedulerStats()
         self._abort = False
+        self._halt = False
+
+    def halt(self) -> None:
+        """Start no new job; the running ones finish and their results are applied (the
+        circuit breaker: every request that leaves is then answered and counted)."""
+        self._halt = True
 
     def abort(self) -> None:
         """Issue no more jobs (e.g. the key is wrong); in-flight ones are abandoned."""
@@ -206,7 +228,10 @@ class Scheduler:
             while any(queues.values()) or in_flight:
                 if self._abort or self._stopping(queues, in_flight):
                     break
-                if not self.progress.cancelled:
+                if self._halt:
+                    for queue in queues.values():
+                        queue.clear()
+                elif not self.progress.cancelled:
                     self._submit_ready(pool, queues, in_flight, counts)
                     self._run_local(queues)
                 if not in_flight:

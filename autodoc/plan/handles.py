@@ -17,7 +17,7 @@ from autodoc.document import CITATION_RE
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan import select
 
-HANDLE = re.compile(r"^[EIR]\d+$")
+HANDLE = re.compile(r"^[SEIR]\d+$")
 MANGLED = re.compile(r"\[\[([^\[\]]*?\s[^\[\]]*|)\]\]")  # double brackets that are no citation: [[E 3]], [[]]
 _RUN_PARTS = {"run_metric": "metric", "run_param": "param", "run_tag": "tag", "metric_history": "history"}
 
@@ -26,6 +26,7 @@ _RUN_PARTS = {"run_metric": "metric", "run_param": "param", "run_tag": "tag", "m
 class Handles:
     """Handle <-> evidence id, for one request."""
 
+    summary: dict[str, str] = field(default_factory=dict)  # S1 -> m:churn (the document's facts, every call)
     evidence: dict[str, str] = field(default_factory=dict)  # E1 -> c:src/train.py:30:param:n_splits
     images: dict[str, str] = field(default_factory=dict)  # I1 -> r:402279c6:art:plots/roc.png
     runs: dict[str, str] = field(default_factory=dict)  # R1 -> r:402279c6
@@ -33,11 +34,20 @@ class Handles:
 
     @classmethod
     def build(
-        cls, items: Iterable[EvidenceItem], images: Iterable[str] = (), runs: Iterable[str] = ()
+        cls,
+        items: Iterable[EvidenceItem],
+        images: Iterable[str] = (),
+        runs: Iterable[str] = (),
+        summary: Iterable[EvidenceItem] = (),
     ) -> Handles:
+        """Summary items are S1.. (the same in every call); `items` already among them are
+        not given a second handle (never the same material twice in one call)."""
         out = cls()
+        for item in summary:
+            out._add(out.summary, "S", item.id)
         for item in items:
-            out._add(out.evidence, "E", item.id)
+            if item.id not in out.summary.values():
+                out._add(out.evidence, "E", item.id)
         for eid in images:
             out._add(out.images, "I", eid)
         for eid in runs:
@@ -55,7 +65,12 @@ class Handles:
     def real(self, handle: str) -> str | None:
         """The id a handle of any kind stands for (None if the request gave no such handle)."""
         handle = handle.strip()
-        return self.evidence.get(handle) or self.images.get(handle) or self.runs.get(handle)
+        return (
+            self.evidence.get(handle)
+            or self.summary.get(handle)
+            or self.images.get(handle)
+            or self.runs.get(handle)
+        )
 
     def handle_of(self, real: str) -> str | None:
         return self._reverse.get(real)
@@ -75,12 +90,17 @@ class Handles:
     def cite_real(self, text: str, allowed: Iterable[str] = ()) -> tuple[str, list[str]]:
         """`[[E3]]` -> `[[<id>]]`; a citation of a handle not given (or of an id not allowed)
         is removed. Returns (text, the citations removed)."""
-        ok = set(allowed) | set(self.evidence.values()) | set(self.images.values())
+        ok = (
+            set(allowed)
+            | set(self.evidence.values())
+            | set(self.summary.values())
+            | set(self.images.values())
+        )
         dropped: list[str] = []
 
         def swap(match: re.Match[str]) -> str:
             token = match.group(1)
-            real = self.evidence.get(token) or self.images.get(token)
+            real = self.evidence.get(token) or self.summary.get(token) or self.images.get(token)
             if real is None and token in ok:
                 real = token  # a real id the request listed (e.g. the offline writer's)
             if real is None:
@@ -101,8 +121,13 @@ class Handles:
 
     # -- prompt ------------------------------------------------------------------------------
     def evidence_lines(self, evidence: EvidenceStore, items: list[EvidenceItem]) -> list[str]:
-        """One line per item: `E4 | what it is | value | where`, runs named by their R handle."""
-        return [self.line(item, evidence) for item in items if item.id in self._reverse]
+        """One line per item: `E4 | what it is | value | where`, runs named by their R handle
+        (items with a summary handle are in the shared context, not repeated here)."""
+        return [
+            self.line(item, evidence)
+            for item in items
+            if item.id in self._reverse and item.id not in self.summary.values()
+        ]
 
     def line(self, item: EvidenceItem, evidence: EvidenceStore) -> str:
         handle = self._reverse[item.id]
@@ -122,7 +147,7 @@ class Handles:
         if part and run_eid:
             key = pieces[3] if len(pieces) == 4 else item.label
             return f"{part} {key} of run {run_name or run_eid[2:]}"
-        if item.kind == "run" and run_name:
+        if item.kind == "run" and run_name and run_name.startswith("R"):
             return f"run {run_name}: {select.clip(item.label, 50)}"
         label = select.clip(item.label, 60)
         if item.kind == "param" and item.attrs.get("owner_name"):

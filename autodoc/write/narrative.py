@@ -27,11 +27,14 @@ from autodoc.document import (
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.llm.base import LLMRequest, WriteTask
-from autodoc.plan import select
+from autodoc.plan import context, select
 from autodoc.plan.handles import Handles
 from autodoc.plan.request import ask_parsed, build_request, heading_lines, task_fields, usage_of
 
 WRITE_SECTION_ITEMS = 10  # section context added to what the block plan names
+EVIDENCE_HEADER = "Evidence (handle | what | value | where):"
+EXCERPT_HEADER = "Code excerpts:"
+BUDGET_TOKENS = 4000  # what one writing call carries at most (settings.call_budget_tokens)
 
 WRITE_SYSTEM = """You write one block of a model documentation document, from the evidence given only.
 Rules: copy every figure exactly from an evidence value; put a citation such as [[E3]] after
@@ -132,27 +135,33 @@ def block_items(section: Section, block: Block, evidence: EvidenceStore) -> list
     return [idx[i] for i in block_evidence_ids(section, block) if i in idx]
 
 
-def write_handles(section: Section, block: Block, evidence: EvidenceStore) -> Handles:
-    """The handles a block's writing request cites by (E1.. in prompt order)."""
-    return Handles.build(block_items(section, block, evidence))
+def write_handles(section: Section, block: Block, evidence: EvidenceStore, title: str) -> Handles:
+    """The handles a block's writing request cites by (S1.. shared, E1.. its own)."""
+    summary = context.context_for(title, evidence).items
+    return Handles.build(_call_items(section, block, evidence), summary=summary)
+
+
+def _call_items(section: Section, block: Block, evidence: EvidenceStore) -> list[EvidenceItem]:
+    items = block_items(section, block, evidence)
+    topics = select.section_topics(section.spec_name, section.hint)
+    return items + [e for e in context.excerpts_for(items, evidence, topics) if e not in items]
 
 
 def build_write_request(
-    section: Section, block: Block, evidence: EvidenceStore, title: str, feedback: str | None = None
+    section: Section,
+    block: Block,
+    evidence: EvidenceStore,
+    title: str,
+    feedback: str | None = None,
+    budget_tokens: int = BUDGET_TOKENS,
 ) -> LLMRequest:
-    """The writing request for a narrative or list block (evidence named by handle)."""
+    """The writing request for a narrative or list block: the run's shared context, then
+    the section's own facts and code excerpts within `budget_tokens` (evidence by handle)."""
     plan = block.plan
-    items = block_items(section, block, evidence)
-    handles = Handles.build(items)
+    shared = context.context_for(title, evidence)
+    handles = write_handles(section, block, evidence, title)
     missing = select.missing_for(section, evidence)
-    task = WriteTask(
-        **task_fields(section, title, feedback, items),
-        block_type=plan.type,
-        block_title=plan.title,
-        guidance=plan.guidance,
-        missing=missing,
-    )
-    lines = heading_lines(section, title)
+    lines = heading_lines(section, title)[1:]  # the document's title is in the shared context
     if section.model:
         lines.append(f"Registered model: {section.model}")
     kind = "a bulleted list" if plan.type == "list" else "narrative paragraphs"
@@ -164,9 +173,48 @@ def build_write_request(
         lines.append(f"Reviewer feedback: {feedback}")
     if missing:
         lines.append("Not found in the code or MLflow: " + "; ".join(missing))
-    lines.append("Evidence (handle | what | value | where):")
-    lines += handles.evidence_lines(evidence, items) or ["(none)"]
-    return build_request(f"write {block.id}", WRITE_SYSTEM, lines, NarrativeReply, task, items)
+    headers = _chars([EVIDENCE_HEADER, EXCERPT_HEADER, "(none beyond the document facts)"]) + 2
+    room = (
+        budget_tokens * context.CHARS_PER_TOKEN
+        - len(WRITE_SYSTEM)
+        - len(shared.text)
+        - _chars(lines)
+        - headers
+    )
+    items = _call_items(section, block, evidence)
+    facts = [i for i in items if i.kind != "excerpt"]
+    code = [i for i in items if i.kind == "excerpt"]
+    first = context.fit(context.excerpt_lines(handles, code[: context.EXCERPTS[0]]), room // 3)
+    fact_lines = context.fit(handles.evidence_lines(evidence, facts), room - _chars(first))
+    rest = context.fit(
+        context.excerpt_lines(handles, code[context.EXCERPTS[0] :]), room - _chars(first + fact_lines)
+    )
+    lines += [EVIDENCE_HEADER, *(fact_lines or ["(none beyond the document facts)"])]
+    if first or rest:
+        lines += [EXCERPT_HEADER, *first, *rest]
+    sent = _sent(handles, fact_lines + first + rest, shared.items, evidence)
+    task = WriteTask(
+        **task_fields(section, title, feedback, sent),
+        block_type=plan.type,
+        block_title=plan.title,
+        guidance=plan.guidance,
+        missing=missing,
+    )
+    request = build_request(f"write {block.id}", WRITE_SYSTEM, lines, NarrativeReply, task, sent)
+    return request.model_copy(update={"context": shared.text})
+
+
+def _chars(lines: list[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
+
+
+def _sent(
+    handles: Handles, lines: list[str], shared: list[EvidenceItem], evidence: EvidenceStore
+) -> list[EvidenceItem]:
+    """The items a call really carries: the shared ones and those whose line fitted."""
+    idx = evidence.index()
+    shown = [handles.real(line.split(" | ", 1)[0]) for line in lines if " | " in line]
+    return [*shared, *[idx[i] for i in dict.fromkeys(shown) if i in idx]]
 
 
 def check_text(text: str, evidence: EvidenceStore, allowed: list[str]) -> tuple[list[str], list[FigureFlag]]:
@@ -227,12 +275,13 @@ def write_text_block(
     provider: object,
     title: str,
     feedback: str | None = None,
+    budget_tokens: int = BUDGET_TOKENS,
 ) -> BlockResult:
     """Write a narrative or list block; raises LLMError/LLMOutputError if it cannot.
 
     Citations of handles not given are removed; a figure they no longer back is flagged."""
-    handles = write_handles(section, block, evidence)
-    request = build_write_request(section, block, evidence, title, feedback)
+    handles = write_handles(section, block, evidence, title)
+    request = build_write_request(section, block, evidence, title, feedback, budget_tokens)
     allowed = list(request.evidence_ids)
 
     def problems(reply: NarrativeReply) -> list[str]:

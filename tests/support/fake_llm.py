@@ -19,7 +19,12 @@ substring and/or a `match` on the request): "429" (with `retry_after` seconds, o
 `seconds`, default 30, before answering: past any sane client timeout), "invalid_json",
 "truncate" (half an answer, finish_reason length / stop_reason max_tokens / status
 incomplete), "fabricated" (a narrative with a figure no evidence holds, `text=` overrides),
-"text" (answer exactly `text=`), "malformed" (HTTP 200 whose body is HTML, not JSON).
+"text" (answer exactly `text=`), "malformed" (HTTP 200 whose body is HTML, not JSON);
+`headers=` adds response headers to an error (e.g. `x-should-retry`).
+
+Dead endpoints: `fake.dead_status = 500` answers every request (GET too) with that status;
+`fake.silent = True` accepts every request and never answers. GET requests (the models
+endpoint the preflight asks) are listed in `fake.probes`, apart from `fake.requests`.
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ class Fault:
     retry_after_ms: float | None = None
     seconds: float = 30.0
     text: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # extra response headers (x-should-retry)
 
     def applies(self, path: str, body: dict[str, Any], raw: str) -> bool:
         if self.path and self.path not in path:
@@ -97,6 +103,10 @@ class FakeLLM:
 
     def __init__(self, latency: float = 0.0) -> None:
         self.latency = latency
+        self.dead_status: int | None = None  # answer every request (GET too) with this status
+        self.silent = False  # accept every request and never answer (until closed)
+        self.probes: list[str] = []  # GET paths (models endpoint: the preflight)
+        self._prefixes: set[str] = set()
         self.responder: Responder | None = None
         self.requests: list[Recorded] = []
         self._faults: list[Fault] = []
@@ -207,6 +217,17 @@ class FakeLLM:
         answer = self.responder(body) if self.responder else default_answer(body)
         return answer if isinstance(answer, str) else json.dumps(answer)
 
+    def _cached_tokens(self, body: dict[str, Any]) -> int:
+        """Prompt caching as the providers do it: a prefix seen before is read from cache
+        (OpenAI: the system message; Anthropic: system blocks up to a `cache_control`)."""
+        prefix = cacheable_prefix(body)
+        if not prefix:
+            return 0
+        with self._lock:
+            seen = prefix in self._prefixes
+            self._prefixes.add(prefix)
+        return _tokens(prefix) if seen else 0
+
     def _sleep(self, seconds: float) -> None:
         self._closing.wait(seconds)
 
@@ -223,12 +244,43 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
-            if self.path.rstrip("/").endswith("/models"):
+            if self._dead():
+                return
+            fake.probes.append(self.path)  # kept apart: `requests` are the LLM calls
+            path = self.path.split("?")[0].rstrip("/")
+            if path.endswith("/models"):
                 self._send(200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
+            elif "/models/" in path:
+                name = path.rsplit("/", 1)[-1]
+                self._send(
+                    200,
+                    {
+                        "id": name,
+                        "object": "model",
+                        "type": "model",
+                        "display_name": name,
+                        "created_at": "2026-01-01T00:00:00Z",
+                        "created": 0,
+                        "owned_by": "fake",
+                    },
+                )
             else:
                 self._send(404, {"error": {"message": "not found", "type": "not_found"}})
 
+        def _dead(self) -> bool:
+            """Answer as a dead endpoint would (an error status, or nothing at all)."""
+            if fake.silent:
+                fake._sleep(3600)
+                return True
+            if fake.dead_status is not None:
+                self.rfile.read(int(self.headers.get("content-length") or 0))
+                self._send(fake.dead_status, {"error": {"message": "server error", "type": "server_error"}})
+                return True
+            return False
+
         def do_POST(self) -> None:
+            if self._dead():
+                return
             raw = self.rfile.read(int(self.headers.get("content-length") or 0)).decode()
             try:
                 body = json.loads(raw or "{}")
@@ -259,13 +311,15 @@ def _handler_for(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 self._send_error(protocol, int(fault.kind), fault, body)
                 return
             text, truncated = _answer_for(fake, body, fault)
-            self._send(200, _WIRE[protocol](body, text, truncated))
+            reply = _WIRE[protocol](body, text, truncated)
+            _report_cache(reply, fake._cached_tokens(body))
+            self._send(200, reply)
 
         def _send_error(self, protocol: str, status: int, fault: Fault, body: dict[str, Any]) -> None:
             message = _ERROR_MESSAGES.get(status, "error").format(model=body.get("model"))
             if fault.text:  # a server that quotes the request: "{key}" is the key it received
                 message = fault.text.replace("{key}", self._received_key())
-            headers = {}
+            headers = dict(fault.headers)
             if fault.retry_after is not None:
                 headers["retry-after"] = f"{fault.retry_after:g}"
             if fault.retry_after_ms is not None:
@@ -445,6 +499,27 @@ def _anthropic_reply(body: dict[str, Any], text: str, truncated: bool) -> dict[s
         "stop_sequence": None,
         "usage": {"input_tokens": prompt, "output_tokens": out},
     }
+
+
+def cacheable_prefix(body: dict[str, Any]) -> str:
+    system = body.get("system")
+    if isinstance(system, list):
+        marked = [i for i, part in enumerate(system) if isinstance(part, dict) and part.get("cache_control")]
+        return "\n".join(str(p.get("text", "")) for p in system[: marked[-1] + 1]) if marked else ""
+    messages = body.get("messages") or []
+    if messages and messages[0].get("role") == "system":
+        return _content_text(messages[0].get("content"))
+    return _content_text(body.get("instructions"))
+
+
+def _report_cache(reply: dict[str, Any], cached: int) -> None:
+    usage = reply.get("usage") or {}
+    if "prompt_tokens" in usage:
+        usage["prompt_tokens_details"] = {"cached_tokens": cached}
+    elif "input_tokens_details" in usage:
+        usage["input_tokens_details"]["cached_tokens"] = cached
+    else:
+        usage["cache_read_input_tokens"] = cached
 
 
 _WIRE = {"chat": _chat_reply, "responses": _responses_reply, "anthropic": _anthropic_reply}

@@ -25,7 +25,7 @@ STAGES: list[tuple[str, frozenset[str]]] = [
     ("label", frozenset({"target", "label"})),
     ("features", frozenset({"preprocessing", "feature", "derived_column"})),
     ("split", frozenset({"split", "cv"})),
-    ("fit", frozenset({"fit"})),
+    ("fit", frozenset({"fit", "optimizer", "loss", "early_stopping"})),
     ("evaluate", frozenset({"metric"})),
     ("log/register", frozenset({"mlflow_call"})),
 ]

@@ -38,7 +38,9 @@ MAX_ENTRY_WALKS = 30  # above this many production entry points, what each does 
 
 def is_training(fact: Fact) -> bool:
     """Does this fact train, log or register a model (what makes an entry point production)?"""
-    return fact.kind == "fit" or (fact.kind == "mlflow_call" and fact.name in _TRAINING_MLFLOW)
+    if fact.kind in ("fit", "optimizer"):  # an optimizer is built to train (PyTorch loops have no fit)
+        return True
+    return fact.kind == "mlflow_call" and fact.name in _TRAINING_MLFLOW
 
 
 def path_role(rel: str) -> str:
@@ -111,8 +113,10 @@ def find_liveness(files: dict[str, FileResult]) -> Liveness:
     if not _walk(files, modules, production, {}).keys() & trains:  # nothing else trains: notebooks do
         for i, (rel, _scope, _how, group) in enumerate(starts):
             notebook = group == "exploratory" and files[rel].kind in ("notebook", "databricks")
-            if notebook and _walk(files, modules, [starts[i]], {}).keys() & trains:
+            reach = _walk(files, modules, [starts[i]], {}) if notebook else {}
+            if reach.keys() & trains:
                 starts[i] = _retag(starts[i], "the only code that trains", "production")
+                live.trainers.setdefault(rel, {}).update(reach)
     for rel, _scope, how, group in starts:
         live.entry_roles.setdefault(rel, group)
         live.entries.setdefault(rel, how[len(rel) + 2 : -1])  # how is "<rel> (<reason>)"
@@ -209,12 +213,22 @@ def _entries(
             add(rel, MODULE, "notebook" if res.kind == "notebook" else "Databricks notebook", "exploratory")
         elif mod.has_main:
             _script_entry(rel, MAIN, "__main__ block", live, add)
+    _recipe_steps(files, modules, add)
     imported = _imported_files(files, modules)
     for rel, mod in sorted(modules.items()):
         script = mod.top_level_ml and rel not in imported and files[rel].kind == "python"
         if script and not any(s[0] == rel for s in starts):
             _script_entry(rel, MODULE, "script with top-level ML code", live, add)
     return starts
+
+
+def _recipe_steps(files: dict[str, FileResult], modules: dict[str, ModuleFacts], add) -> None:
+    """MLflow Recipes: recipe.yaml makes the framework call the functions of steps/*.py."""
+    for recipe in sorted(r for r in files if r.rsplit("/", 1)[-1] == "recipe.yaml"):
+        base = recipe.rsplit("/", 1)[0] + "/" if "/" in recipe else ""
+        for rel in sorted(m for m in modules if m.startswith(base + "steps/") and m.endswith(".py")):
+            for scope in [MODULE, *(f for f in modules[rel].functions if "." not in f)]:
+                add(rel, scope, f"MLflow Recipes step of {recipe}", "production")
 
 
 def _script_entry(rel: str, scope: str, reason: str, live: Liveness, add) -> None:
