@@ -28,7 +28,8 @@ from autodoc.document import (
 )
 from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.llm.base import PlanTask, WriteTask
-from autodoc.plan.select import item_key, metric_rank, section_topics
+from autodoc.plan.offers import item_key
+from autodoc.plan.select import metric_rank, section_topics
 
 _DATA_METRICS = re.compile(r"^(n_rows|n_columns|n_samples|n_features|positive_rate|class_balance|rows)$")
 _NARRATIVE_IDS = 40
