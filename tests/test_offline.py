@@ -13,8 +13,9 @@ from autodoc.evidence import EvidenceStore
 from autodoc.llm.base import PlanTask, WriteTask
 from autodoc.llm.offline.planner import plan_section
 from autodoc.llm.offline.writer import write_block
+from autodoc.plan.offers import image_ids, missing_for, table_kinds
 from autodoc.plan.request import task_fields
-from autodoc.plan.select import image_ids, missing_for, select_evidence, table_kinds
+from autodoc.plan.select import select_evidence
 from autodoc.write.fill import fill_chart, fill_image, fill_table, validate_plan
 from autodoc.write.grounding import check
 from tests.support.builders.store import sample_store

@@ -7,7 +7,9 @@ import it.
 
 from __future__ import annotations
 
-from autodoc.plan.select import compact, image_ids, missing_for, section_topics, select_evidence, table_kinds
+from autodoc.plan.compact import compact
+from autodoc.plan.offers import image_ids, missing_for, table_kinds
+from autodoc.plan.select import section_topics, select_evidence
 from tests.support.builders.store import (
     big_store,
     sample_store,

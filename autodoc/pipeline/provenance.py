@@ -9,7 +9,7 @@ from typing import Any
 import autodoc
 from autodoc.document import DocumentState, Provenance
 from autodoc.evidence import EvidenceStore
-from autodoc.plan.select import missing_for
+from autodoc.plan.offers import missing_for
 from autodoc.settings import Settings
 from autodoc.write import narrative as write
 from autodoc.write.summary import summary_facts, summary_gaps

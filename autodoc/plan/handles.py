@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from autodoc.document import CITATION_RE
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.plan import select
+from autodoc.plan import compact
 
 HANDLE = re.compile(r"^[SEIR]\d+$")
 MANGLED = re.compile(r"\[\[([^\[\]]*?\s[^\[\]]*|)\]\]")  # double brackets that are no citation: [[E 3]], [[]]
@@ -131,7 +131,7 @@ class Handles:
 
     def line(self, item: EvidenceItem, evidence: EvidenceStore) -> str:
         handle = self._reverse[item.id]
-        parts = [handle, self._describe(item), select.short_value(item)]
+        parts = [handle, self._describe(item), compact.short_value(item)]
         where = item.source.cite() if item.source.kind == "code" else ""
         if where:
             parts.append(where)
@@ -148,8 +148,8 @@ class Handles:
             key = pieces[3] if len(pieces) == 4 else item.label
             return f"{part} {key} of run {run_name or run_eid[2:]}"
         if item.kind == "run" and run_name and run_name.startswith("R"):
-            return f"run {run_name}: {select.clip(item.label, 50)}"
-        label = select.clip(item.label, 60)
+            return f"run {run_name}: {compact.clip(item.label, 50)}"
+        label = compact.clip(item.label, 60)
         if item.kind == "param" and item.attrs.get("owner_name"):
             label += f" (argument of {item.attrs['owner_name']})"
         return f"{item.kind}: {label}"

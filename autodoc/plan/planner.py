@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from autodoc.document import Block, BlockPlan, NarrativeContent, NarrativePlan, PlanReply, Section, Usage
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.llm.base import PlanTask
-from autodoc.plan import contract, select
+from autodoc.plan import contract, offers, select
 from autodoc.plan.request import task_fields
 from autodoc.spec import Spec
 
@@ -129,8 +129,8 @@ def _hint_hash(section: Section) -> str:
 def plan_task(section: Section, evidence: EvidenceStore, title: str, feedback: str | None = None) -> PlanTask:
     """The section's planning task as data: what the deterministic planner reads."""
     items = _items(section, evidence)
-    kinds = select.table_kinds(section, evidence)
-    images = select.image_ids(section, evidence)[:PLAN_IMAGE_IDS]
+    kinds = offers.table_kinds(section, evidence)
+    images = offers.image_ids(section, evidence)[:PLAN_IMAGE_IDS]
     return PlanTask(**task_fields(section, title, feedback, items), table_kinds=kinds, image_ids=images)
 
 

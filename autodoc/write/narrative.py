@@ -27,7 +27,7 @@ from autodoc.document import (
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.llm.base import LLMRequest, WriteTask
-from autodoc.plan import context, select
+from autodoc.plan import context, offers, select
 from autodoc.plan.handles import Handles
 from autodoc.plan.request import ask_parsed, build_request, heading_lines, task_fields, usage_of
 
@@ -160,7 +160,7 @@ def build_write_request(
     plan = block.plan
     shared = context.context_for(title, evidence)
     handles = write_handles(section, block, evidence, title)
-    missing = select.missing_for(section, evidence)
+    missing = offers.missing_for(section, evidence)
     lines = heading_lines(section, title)[1:]  # the document's title is in the shared context
     if section.model:
         lines.append(f"Registered model: {section.model}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from autodoc.evidence import EvidenceItem, run_evidence_id
-from autodoc.plan.select import item_key
+from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
     is_production_code,
     metric_rank,

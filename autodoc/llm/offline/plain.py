@@ -13,7 +13,7 @@ from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts, version_of
 from autodoc.llm.offline.prose import cite, fmt, headline, join_words, purpose
-from autodoc.plan.select import item_key
+from autodoc.plan.offers import item_key
 
 _METRIC_WORDS = {
     "roc_auc": "ROC AUC",

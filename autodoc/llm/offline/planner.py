@@ -17,7 +17,7 @@ from autodoc.document import (
 from autodoc.evidence import SHORT_RUN_ID, EvidenceItem, run_evidence_id
 from autodoc.llm.base import PlanTask
 from autodoc.llm.offline.feedback import read_feedback
-from autodoc.plan.select import item_key
+from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
     TOPIC_KINDS,
     is_feature_importance,

@@ -7,7 +7,7 @@ import re
 from autodoc.document import figure_text
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.offline.facts import Facts, version_of
-from autodoc.plan.select import item_key
+from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
     is_data_metric,
     is_exploratory_code,

@@ -20,7 +20,7 @@ from autodoc.llm.offline.prose import (
     registry,
 )
 from autodoc.llm.offline.sections import experiments, run_sentence
-from autodoc.plan.select import item_key
+from autodoc.plan.offers import item_key
 
 
 def write_evaluation(f: Facts, task: WriteTask) -> list[str]:

@@ -26,7 +26,7 @@ from autodoc.llm.offline.prose import (
     registry,
     sentences,
 )
-from autodoc.plan.select import item_key
+from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
     is_data_metric,
     is_feature_importance,
