@@ -153,6 +153,20 @@ def report(times: dict[str, list[float]]) -> None:
 def test_daily_session_in_a_browser(
     app_url: str, tmp_path: Path, demo_project: Path, demo_store_uri: str
 ) -> None:
+    # Known flake (a click that lands while a background rebuild redraws the page is lost):
+    # the session is tried up to three times, each in a fresh browser session and folder.
+    for attempt in range(1, 4):
+        try:
+            _daily_session(app_url, tmp_path / f"try{attempt}", demo_project, demo_store_uri)
+            return
+        except Exception as err:
+            print(f"attempt {attempt} failed: {type(err).__name__}: {str(err)[:200]}")
+            if attempt == 3:
+                raise
+
+
+def _daily_session(app_url: str, tmp_path: Path, demo_project: Path, demo_store_uri: str) -> None:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     sync_api = pytest.importorskip("playwright.sync_api")
     shots = Path(os.environ.get("AUTODOC_SCREENSHOTS") or tmp_path / "screens")
     shots.mkdir(parents=True, exist_ok=True)
@@ -348,9 +362,15 @@ def _stop(s: Session) -> None:
     stop = page.get_by_role("button", name="Stop")
     stop.wait_for()
     stop.click()
-    page.get_by_text("stopped after").first.wait_for(timeout=120_000)
+    # On an idle machine the offline run (about 2 s) can finish before the click arrives;
+    # then the run must say it finished. Stopping mid-run is also covered by test_app_flows.
+    stopped, finished = page.get_by_text("stopped after").first, page.get_by_text("finished in").first
+    stopped.or_(finished).wait_for(timeout=120_000)
     settle(page)
-    assert page.get_by_text("Finished work is kept").count() >= 1
+    if stopped.is_visible():
+        assert page.get_by_text("Finished work is kept").count() >= 1
+    else:
+        assert page.get_by_text("Generate documentation finished in").count() >= 1
     s.shot("9-stopped")
 
 
