@@ -18,9 +18,10 @@ from autodoc.errors import LLMOutputError
 from autodoc.evidence import EvidenceStore, run_label
 from autodoc.llm import reask
 from autodoc.llm.base import LLMRequest, Message, PlanTask
-from autodoc.plan import contract, select
+from autodoc.plan import contract, lineage
 from autodoc.plan.handles import Handles
 from autodoc.plan.request import MAX_TOKENS, code_files, heading_lines, usage_of
+from autodoc.plan.topics import metric_rank
 
 PLAN_EVIDENCE_ITEMS = 24  # a planner needs the shape of the evidence, not all of it
 
@@ -134,8 +135,8 @@ def plan_choices(
 ) -> contract.Choices:
     models = [section.model] if section.model else evidence.model_names()
     versions = [v.version for m in models if evidence.model(m) for v in evidence.model(m).versions]
-    runs = [select.find_run(evidence, eid) for eid in handles.runs.values()]
-    metrics = sorted({k for run in runs if run for k in run.metrics}, key=select.metric_rank)
+    runs = [lineage.find_run(evidence, eid) for eid in handles.runs.values()]
+    metrics = sorted({k for run in runs if run for k in run.metrics}, key=metric_rank)
     experiments = [e.name for e in evidence.mlflow.experiments] if evidence.mlflow else []
     return contract.Choices(handles, kinds, models, metrics, experiments, versions)
 
@@ -143,9 +144,9 @@ def plan_choices(
 def _runs(section: Section, evidence: EvidenceStore) -> list[str]:
     """Runs a plan may name: the section's model's runs, else every linked run (at most 12)."""
     if section.model:
-        runs = sorted(select.model_run_eids(evidence, section.model))
+        runs = sorted(lineage.model_run_eids(evidence, section.model))
     else:
-        runs = sorted(select.linked_run_eids(evidence)) or [
+        runs = sorted(lineage.linked_run_eids(evidence)) or [
             r.evidence_id for e in (evidence.mlflow.experiments if evidence.mlflow else []) for r in e.runs
         ]
     return runs[:12]
@@ -156,7 +157,7 @@ def _named(choices: contract.Choices, handles: Handles, evidence: EvidenceStore)
     if choices.models:
         lines.append("Models: " + ", ".join(choices.models))
     for handle, eid in handles.runs.items():
-        run = select.find_run(evidence, eid)
+        run = lineage.find_run(evidence, eid)
         if run is not None:
             lines.append(f"{handle} = run {run_label(run)} ({run.status})")
     for handle, eid in handles.images.items():

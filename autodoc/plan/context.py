@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.plan import select
 from autodoc.plan.handles import Handles
+from autodoc.plan.lineage import primary_version, version_run
+from autodoc.plan.topics import metric_rank
 
 CHARS_PER_TOKEN = 4
 SUMMARY_ITEMS = 20
@@ -60,13 +61,13 @@ def summary_items(evidence: EvidenceStore) -> list[EvidenceItem]:
     for model in evidence.model_names():
         info = evidence.model(model)
         ids.append(info.evidence_id if info else f"m:{model}")
-        version = select.primary_version(evidence, model)
+        version = primary_version(evidence, model)
         if version is None:
             continue
         ids.append(version.evidence_id)
-        run = select.version_run(evidence, version)
+        run = version_run(evidence, version)
         if run is not None:
-            keys = sorted(run.metrics, key=select.metric_rank)[:3]
+            keys = sorted(run.metrics, key=metric_rank)[:3]
             ids += [f"{run.evidence_id}:metric:{k}" for k in keys]
     ids += [i.id for i in evidence.by_kind("alias")][:4]
     for kind, limit in (("pipeline", 2), ("estimator", 3), ("data_source", 2), ("target", 1)):

@@ -7,13 +7,13 @@ import re
 
 from autodoc.document import Section
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.plan.select import (
+from autodoc.plan.lineage import (
     estimator_families,
     image_artifacts,
     model_run_eids,
     run_by_eid,
-    section_topics,
 )
+from autodoc.plan.topics import section_topics
 
 
 # ----------------------------------------------------------------- what is missing

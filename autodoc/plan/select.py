@@ -18,15 +18,23 @@ A section's name and hint map to evidence `Topic`s (`section_topics`, name first
   and as a bare legacy estimator in model sections, and `compact` marks it ``legacy``.
 
 Rendering items for prompts lives in `plan.compact`; what is absent and what the data can
-serve (`missing_for`, `table_kinds`, `image_ids`) in `plan.offers`.
+serve (`missing_for`, `table_kinds`, `image_ids`) in `plan.offers`; which runs, versions and
+estimator classes belong to a model in `plan.lineage`.
 """
 
 from __future__ import annotations
 
-import re
-
 from autodoc.document import Section
-from autodoc.evidence import EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo, run_evidence_id
+from autodoc.evidence import EvidenceItem, EvidenceStore, run_evidence_id
+from autodoc.plan.lineage import (
+    estimator_families,
+    estimator_name,
+    linked_run_eids,
+    model_run_eids,
+    primary_version,
+    run_by_eid,
+    version_run,
+)
 from autodoc.plan.topics import TOPIC_KINDS, item_topics, metric_rank, section_topics
 
 # Base priority of a kind inside a section (higher is sent first).
@@ -68,98 +76,6 @@ _KIND_PRIORITY: dict[str, float] = {
     "import": -3,
 }
 _CODE_TOPICS = {"code", "risk"}  # sections where legacy code may be shown, marked as such
-_IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
-
-
-# ------------------------------------------------------------------ MLflow helpers
-def run_by_eid(evidence: EvidenceStore) -> dict[str, RunInfo]:
-    """Runs keyed by evidence id (``r:<run8>``), full run id and run8 prefix."""
-    cache = evidence.__dict__.get("_runs_by_eid")
-    if cache is not None:
-        return cache
-    out: dict[str, RunInfo] = {}
-    for exp in evidence.mlflow.experiments if evidence.mlflow else []:
-        for run in exp.runs:
-            out[run.evidence_id] = run
-            out.setdefault(run.run_id, run)
-            out.setdefault(run.evidence_id.removeprefix("r:"), run)
-    evidence.__dict__["_runs_by_eid"] = out
-    return out
-
-
-def find_run(evidence: EvidenceStore, ref: str | None) -> RunInfo | None:
-    """A run from its evidence id, full id, run8 or run name."""
-    if not ref:
-        return None
-    runs = run_by_eid(evidence)
-    ref = ref.strip()
-    run = runs.get(ref) or runs.get(ref.removeprefix("r:").split(":")[0])
-    if run is None:
-        run = next((r for r in runs.values() if ref in (r.run_name,) or r.run_id.startswith(ref)), None)
-    return run
-
-
-def version_run(evidence: EvidenceStore, mv: ModelVersionInfo) -> RunInfo | None:
-    return find_run(evidence, mv.run_id) if mv.run_id else None
-
-
-def primary_version(evidence: EvidenceStore, model: str) -> ModelVersionInfo | None:
-    """The version a reader cares about: champion/production alias, else the latest."""
-    rm = evidence.model(model)
-    if rm is None or not rm.versions:
-        return None
-    for alias in ("champion", "production", "prod", "best"):
-        ver = rm.aliases.get(alias)
-        if ver:
-            hit = next((v for v in rm.versions if v.version == str(ver)), None)
-            if hit:
-                return hit
-    if rm.aliases:
-        first = next(iter(rm.aliases.values()))
-        hit = next((v for v in rm.versions if v.version == str(first)), None)
-        if hit:
-            return hit
-    return max(rm.versions, key=lambda v: _version_key(v.version))
-
-
-def _version_key(version: str) -> tuple[int, str]:
-    return (int(version), "") if version.isdigit() else (10**9, version)
-
-
-def model_run_eids(evidence: EvidenceStore, model: str) -> set[str]:
-    """Evidence ids (``r:<run8>``) of the runs that produced the model's versions."""
-    rm = evidence.model(model)
-    out: set[str] = set()
-    for mv in rm.versions if rm else []:
-        run = version_run(evidence, mv)
-        if run:
-            out.add(run.evidence_id)
-    return out
-
-
-def linked_run_eids(evidence: EvidenceStore) -> set[str]:
-    """Runs that produced any registered model version."""
-    out: set[str] = set()
-    for name in evidence.model_names():
-        out |= model_run_eids(evidence, name)
-    return out
-
-
-def image_artifacts(evidence: EvidenceStore) -> dict[str, tuple[RunInfo, str]]:
-    """Every image artifact: evidence id -> (run, artifact path)."""
-    out: dict[str, tuple[RunInfo, str]] = {}
-    runs = run_by_eid(evidence)
-    for exp in evidence.mlflow.experiments if evidence.mlflow else []:
-        for run in exp.runs:
-            for path in run.image_artifacts:
-                out[f"{run.evidence_id}:art:{path}"] = (run, path)
-    for item in evidence.by_kind("artifact"):
-        path = str(item.attrs.get("path") or item.id.split(":art:", 1)[-1])
-        if ":art:" in item.id and path.lower().endswith(_IMAGE_EXT) and item.id not in out:
-            run = runs.get(item.id.split(":art:", 1)[0]) or find_run(evidence, item.source.run_id)
-            if run:
-                out[item.id] = (run, path)
-    return out
 
 
 # ----------------------------------------------------------------------- selection
@@ -370,83 +286,3 @@ class _ModelScope:
             return ":param:" in item.id and item.id.split(":param:", 1)[0] in self.estimators
         name = estimator_name(item)
         return bool(name) and name.lower() in self.families
-
-
-def estimator_name(item: EvidenceItem) -> str:
-    """Class name of an estimator fact (or of the estimator a param fact belongs to)."""
-    if item.kind == "param":
-        owner = item.attrs.get("owner_name") or item.attrs.get("estimator")
-        return str(owner).rsplit(".", 1)[-1] if owner else ""
-    value = item.value if isinstance(item.value, str) else item.attrs.get("class") or item.attrs.get("name")
-    return str(value or "").rsplit(".", 1)[-1].split("(")[0]
-
-
-# Abbreviations people use in model names, tags and run names -> class-name fragments.
-_FAMILY_ABBREV: dict[str, tuple[str, ...]] = {
-    "logreg": ("logisticregression",),
-    "logistic": ("logisticregression",),
-    "lr": ("logisticregression",),
-    "linreg": ("linearregression",),
-    "gbm": ("gradientboosting", "lgbm"),
-    "gbt": ("gradientboosting",),
-    "gbdt": ("gradientboosting", "lgbm"),
-    "boosting": ("boosting",),
-    "rf": ("randomforest",),
-    "forest": ("forest",),
-    "xgb": ("xgb",),
-    "xgboost": ("xgb",),
-    "lgbm": ("lgbm",),
-    "lightgbm": ("lgbm",),
-    "catboost": ("catboost",),
-    "svm": ("svc", "svr"),
-    "svc": ("svc",),
-    "knn": ("kneighbors",),
-    "tree": ("decisiontree",),
-    "dt": ("decisiontree",),
-    "mlp": ("mlp",),
-    "nn": ("mlp",),
-    "ridge": ("ridge",),
-    "lasso": ("lasso",),
-    "elasticnet": ("elasticnet",),
-    "nb": ("nb",),
-    "bayes": ("nb",),
-    "adaboost": ("adaboost",),
-    "extratrees": ("extratrees",),
-    "glm": ("regression", "glm"),
-}
-
-
-def family_matches(token: str, class_name: str) -> bool:
-    """Does a name or prefix ("gbm", "logreg") point to an estimator class (GradientBoostingClassifier)?"""
-    token, name = token.lower(), class_name.lower()
-    return bool(token) and (token in name or any(f in name for f in _FAMILY_ABBREV.get(token, ())))
-
-
-def estimator_families(evidence: EvidenceStore, model: str) -> set[str]:
-    """Lower-cased class names of code estimators that the model's MLflow data points to.
-
-    A class matches when its name appears in the model's names, tags, run names or params,
-    or when an abbreviation there (logreg, gbm, rf, xgb...) names its family.
-    """
-    rm = evidence.model(model)
-    if rm is None:
-        return set()
-    texts = [rm.name, rm.description or "", *rm.tags.values()]
-    for mv in rm.versions:
-        texts += [mv.description or "", *mv.tags.values()]
-        run = version_run(evidence, mv)
-        if run:
-            texts += [*run.tags.values(), *run.params.values(), *run.params.keys(), run.run_name or ""]
-    blob = " ".join(texts).lower()
-    tokens = set(re.split(r"[^a-z0-9]+", blob))
-    fragments = {f for tok in tokens for f in _FAMILY_ABBREV.get(tok, ())}
-    out = set()
-    for item in evidence.by_kind("estimator"):
-        name = estimator_name(item).lower()
-        if not name:
-            continue
-        if re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", blob) or any(
-            f in name for f in fragments
-        ):
-            out.add(name)
-    return out

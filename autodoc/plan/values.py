@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from autodoc.evidence import EvidenceItem
+from autodoc.plan.lineage import family_matches
 from autodoc.plan.offers import item_key
-from autodoc.plan.select import family_matches
 
 _PRODUCTION_ALIASES = ("champion", "production", "prod", "best")
 _SUBSCRIPT = re.compile(r"""\[\s*["']([\w.\-]+)["']\s*\]|\.(\w+)$""")

@@ -9,7 +9,7 @@ from autodoc.document import (
     TableContent,
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore, ExperimentInfo, ModelVersionInfo, RunInfo
-from autodoc.plan.select import (
+from autodoc.plan.lineage import (
     version_run,
 )
 from autodoc.plan.topics import is_data_metric, metric_rank

@@ -12,7 +12,7 @@ from autodoc.document import (
     SeriesSource,
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore, RunInfo, run_label
-from autodoc.plan.select import (
+from autodoc.plan.lineage import (
     find_run,
     primary_version,
     version_run,

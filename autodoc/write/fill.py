@@ -18,7 +18,7 @@ from autodoc.document import (
     ImagePlan,
 )
 from autodoc.evidence import EvidenceStore, run_label
-from autodoc.plan.select import (
+from autodoc.plan.lineage import (
     image_artifacts,
 )
 from autodoc.write.cells import Fetch, find_experiment

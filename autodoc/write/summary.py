@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 from autodoc.document import SummaryFact, figure_text
 from autodoc.evidence import EvidenceItem, EvidenceStore, RunInfo, run_label
+from autodoc.plan.lineage import estimator_families, primary_version, version_run
 from autodoc.plan.offers import item_key
-from autodoc.plan.select import estimator_families, primary_version, version_run
 from autodoc.plan.topics import is_data_metric, is_production_code, metric_rank
 from autodoc.plan.values import resolve_param
 

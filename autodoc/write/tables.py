@@ -12,7 +12,7 @@ from autodoc.document import (
     TableSource,
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo, run_label
-from autodoc.plan.select import (
+from autodoc.plan.lineage import (
     estimator_families,
     estimator_name,
     model_run_eids,

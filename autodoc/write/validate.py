@@ -17,7 +17,7 @@ from autodoc.document import (
     TableSource,
 )
 from autodoc.evidence import EvidenceStore
-from autodoc.plan.select import (
+from autodoc.plan.lineage import (
     find_run,
     image_artifacts,
     model_run_eids,
