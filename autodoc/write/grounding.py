@@ -1,15 +1,8 @@
 """Prove every figure in a narrative: it must match an evidence value.
 
 `check(text, evidence)` finds the citation markers ``[[id]]`` and every figure written in
-the text, and matches each figure against the numbers the evidence holds.
-
-What counts as an evidence number: every number in the items' `value`, `attrs` and
-`label` (numbers, numeric strings such as a param "0.1", numbers inside strings such as
-"max_depth=5", but not digits glued to letters as in hex run ids), numbers in the `text`
-of documentation items (README, notebook markdown, config, MLflow descriptions and run
-notes), the MLflow snapshot's metrics and params, and counts derivable
-from the evidence (registered models, versions per model, experiments, runs per
-experiment and status, live estimators, files scanned, ...).
+the text, and matches each figure against the numbers the evidence holds (gathered by
+`write.numbers`).
 
 Matching rules:
 - A decimal matches a value that rounds to it at the written number of decimals
@@ -40,24 +33,19 @@ match the evidence's source locations; "version 3" and "v3" match existing versi
 from __future__ import annotations
 
 import bisect
-import math
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from autodoc.document import CITATION_RE, FigureFlag
-from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.evidence import EvidenceStore
+from autodoc.write.numbers import DATE, NUM_IN_STRING, Numbers, evidence_numbers
 
 _CITE = re.compile(CITATION_RE)
 _NUMBER = re.compile(
     r"(?P<sign>[-+−])?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
     r"(?P<exp>[eE][-+]?\d+|\s?[x×]\s?10\^[-+−]?\d+)?(?P<pct>\s?%| percent\b)?"
 )
-# a number inside a string, not glued to letters (so hex run ids and "v2" give nothing)
-_NUM_IN_STRING = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w])")
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?")
 _NUMBERING = re.compile(  # "1. Load", "2) Fit", "6.1 Title"; never "0.91 is the AUC"
     r"^[ \t]*(\d{1,2}(?=[.)][ \t])|[1-9]\d?(?:\.\d{1,2})+(?=[ \t]+[A-Z]))", re.M
 )
@@ -68,19 +56,6 @@ _LABEL_WORDS = re.compile(
 )
 _LOCATION_WORDS = re.compile(r"(?:lines?|cells?|\w\.(?:py|ipynb|yaml|yml|cfg|toml|json|sql|r)):?\s*$", re.I)
 _VERSION_WORDS = re.compile(r"versions?\b[^.;\n]{0,24}$", re.I)
-_DOC_KINDS = {
-    "readme",
-    "notebook_markdown",
-    "config",
-    "run",
-    "registered_model",
-    "model_version",
-    "experiment",
-    "module",
-    "class",
-    "function",
-}  # kinds whose text is documentation the code or the registry holds
-_SHARE_KEY = re.compile(r"(test_size|train_size|validation_split|holdout|test_share|val_size)$", re.I)
 
 
 @dataclass
@@ -109,187 +84,6 @@ class Grounding:
         return out
 
 
-# ------------------------------------------------------------------------ the values
-@dataclass
-class _Numbers:
-    values: list[float]  # sorted, absolute values, counts included (for whole numbers)
-    strings: str  # every evidence string, joined (for dates and dotted versions)
-    locations: set[int]
-    versions: set[str]
-    measured: list[float]  # sorted evidence values without the derived counts
-
-
-def _item_numbers(item: EvidenceItem) -> list[float]:
-    out: list[float] = []
-    _collect(item.value, out)
-    _collect(item.attrs, out)
-    if item.kind in _DOC_KINDS and item.text:
-        _collect(item.text, out)
-    # a test share of 0.2 is also a training share of 0.8 ("an 80/20 split")
-    shares = [item.value] if _SHARE_KEY.search(item.id) else []
-    shares += [v for k, v in item.attrs.items() if _SHARE_KEY.search(k)]
-    out += [
-        1 - v
-        for share in shares
-        if isinstance(share, int | float | str)
-        for v in _as_numbers(share)
-        if 0 < v < 1
-    ]
-    return out
-
-
-def _as_numbers(value: object) -> list[float]:
-    out: list[float] = []
-    _collect(value, out)
-    return out
-
-
-def _collect(value: object, out: list[float]) -> None:
-    if isinstance(value, bool) or value is None:
-        return
-    if isinstance(value, int | float):
-        if math.isfinite(value):
-            out.append(float(value))
-    elif isinstance(value, str):
-        for tok in _NUM_IN_STRING.findall(_DATE.sub(" ", value).replace(",", "")):
-            try:
-                out.append(float(tok))
-            except ValueError:
-                continue
-    elif isinstance(value, dict):
-        for key, val in value.items():
-            _collect(key, out)
-            _collect(val, out)
-    elif isinstance(value, list | tuple):
-        for val in value:
-            _collect(val, out)
-
-
-def _strings(value: object, out: list[str]) -> None:
-    if isinstance(value, str):
-        out.append(value)
-    elif isinstance(value, dict):
-        for val in value.values():
-            _strings(val, out)
-    elif isinstance(value, list | tuple):
-        for val in value:
-            _strings(val, out)
-
-
-def derived_counts(evidence: EvidenceStore) -> set[float]:
-    """Counts a sober text may state: how many models, versions, runs, estimators, files..."""
-    counts: set[int] = set()
-    mlf = evidence.mlflow
-    if mlf:
-        counts.add(len(mlf.registered_models))
-        counts.add(sum(len(m.versions) for m in mlf.registered_models))
-        counts.update(len(m.versions) for m in mlf.registered_models)
-        counts.update(len(m.aliases) for m in mlf.registered_models)
-        counts.add(len(mlf.experiments))
-        runs = [r for e in mlf.experiments for r in e.runs]
-        counts.add(len(runs))
-        counts.update(len(e.runs) for e in mlf.experiments)
-        counts.update(Counter(r.status for r in runs).values())
-        counts.update(Counter((r.experiment_id, r.status) for r in runs).values())
-        counts.update(len(r.metrics) for r in runs)
-        counts.update(len(r.params) for r in runs)
-    if evidence.code:
-        counts.update({len(evidence.code.files), len(evidence.code.skipped), len(evidence.code.entry_points)})
-    live = [i for i in evidence.items if i.live is not False]
-    counts.update(Counter(i.kind for i in live).values())
-    counts.update(Counter(i.kind for i in evidence.items).values())
-    counts.update(Counter((i.kind, i.source.path) for i in live if i.source.kind == "code").values())
-    return {float(c) for c in counts}
-
-
-@dataclass
-class _Base:
-    """What every check of one store shares, whatever it cites (computed once per store)."""
-
-    path_values: list[float]  # numbers in file paths name places, not figures
-    strings: list[str]  # MLflow ids, names and times
-    locations: set[int]
-    versions: set[str]
-    counts: set[float]
-    runs: dict[str, Any]  # run evidence id -> RunInfo
-
-
-def _base(evidence: EvidenceStore) -> _Base:
-    cache = evidence.__dict__.setdefault("_grounding_cache", {})
-    key = (id(evidence), len(evidence.items), "base")
-    if key in cache:
-        return cache[key]
-    base = _Base([], [], set(), set(), derived_counts(evidence), {})
-    for item in evidence.items:
-        src = item.source
-        base.locations.update(x for x in (src.line_start, src.line_end, src.cell) if x is not None)
-        if src.path:
-            _collect(src.path.replace("/", " "), base.path_values)
-        if src.model_version:
-            base.versions.add(src.model_version)
-    mlf = evidence.mlflow
-    for rm in mlf.registered_models if mlf else []:
-        for mv in rm.versions:
-            base.versions.add(mv.version)
-            base.strings += [mv.version, mv.created_at or "", mv.run_id or ""]
-    for exp in mlf.experiments if mlf else []:
-        base.strings.append(exp.experiment_id)
-        for run in exp.runs:
-            base.strings += [run.run_id, run.run_name or "", run.start_time or "", run.end_time or ""]
-            if run.evidence_id[2:].isdigit():  # an all-digit run8 written as a name
-                base.path_values.append(float(run.evidence_id[2:]))
-            base.runs[run.evidence_id] = run
-    cache[key] = base
-    return base
-
-
-def _numbers(evidence: EvidenceStore, allowed: set[str] | None) -> _Numbers:
-    cache = evidence.__dict__.setdefault("_grounding_cache", {})
-    # keyed on the object too: a copied store carries a copy of this cache in its __dict__
-    key = (id(evidence), len(evidence.items), None if allowed is None else frozenset(allowed))
-    if key in cache:
-        return cache[key]
-    base = _base(evidence)
-    values: list[float] = list(base.path_values)
-    strings: list[str] = list(base.strings)
-    index = evidence.index()
-    items = evidence.items if allowed is None else [index[i] for i in allowed if i in index]
-    for item in items:
-        values += _item_numbers(item)
-        _collect(item.label, values)
-        _strings([item.value, item.attrs], strings)
-    _run_numbers(base, values, allowed)
-    measured = sorted({abs(v) for v in values})
-    result = _Numbers(
-        sorted(set(measured) | base.counts), "\n".join(strings), base.locations, base.versions, measured
-    )
-    if len(cache) > 64:
-        cache.clear()
-    cache[key] = result
-    return result
-
-
-def _run_numbers(base: _Base, values: list[float], allowed: set[str] | None) -> None:
-    """Metrics and params of the runs cited whole, and of those cited one by one."""
-    if allowed is None:
-        for run in base.runs.values():
-            _collect(run.metrics, values)
-            _collect(run.params, values)
-        return
-    for aid in allowed:
-        rid, _, rest = aid.partition(":metric:") if ":metric:" in aid else aid.partition(":param:")
-        run = base.runs.get(rid if rest else aid)
-        if run is None:
-            continue
-        if not rest:  # the whole run is cited
-            _collect(run.metrics, values)
-            _collect(run.params, values)
-        elif ":metric:" in aid and rest in run.metrics:  # a run's C=1.0 does not back "AUC 1.0"
-            _collect(run.metrics[rest], values)
-        elif ":param:" in aid and rest in run.params:
-            _collect(run.params[rest], values)
-
-
 # ------------------------------------------------------------------------ the figures
 def check(text: str, evidence: EvidenceStore, allowed_ids: list[str] | None = None) -> Grounding:
     """Citations and figures of `text` against `evidence`.
@@ -306,14 +100,14 @@ def check(text: str, evidence: EvidenceStore, allowed_ids: list[str] | None = No
         seen.add(cid)
         (result.citations if evidence.has(cid) else result.unknown_citations).append(cid)
     allowed = None if allowed_ids is None else set(allowed_ids) | set(result.citations)
-    numbers = _numbers(evidence, allowed)
+    numbers = evidence_numbers(evidence, allowed)
     plain = _CITE.sub(lambda m: " " * len(m.group(0)), text)
     for match, figure in _figures(plain, numbers):
         result.figures_checked += 1
         # a figure in a sentence that cites evidence must come from what it cites: "10 folds
         # [[cv]]" is not backed by some other item that happens to hold 10
         cited = [c for c in _CITE.findall(text, *_sentence_span(plain, match.start())) if evidence.has(c)]
-        bound = _numbers(evidence, set(cited)) if cited else numbers
+        bound = evidence_numbers(evidence, set(cited)) if cited else numbers
         if not _matches(figure, match, bound) and not _quoted(match, cited, evidence):
             result.flags.append(FigureFlag(figure=figure, context=_sentence(plain, match.start())))
     return result
@@ -326,7 +120,7 @@ def _quoted(match: re.Match[str], cited: list[str], evidence: EvidenceStore) -> 
     written = match.group("num").replace(",", "")
     items = [evidence.get(c) for c in cited]
     excerpts = [item.text for item in items if item and item.kind == "excerpt" and item.text]
-    return any(written in {tok.lstrip("+-") for tok in _NUM_IN_STRING.findall(text)} for text in excerpts)
+    return any(written in {tok.lstrip("+-") for tok in NUM_IN_STRING.findall(text)} for text in excerpts)
 
 
 def _sentence_span(text: str, pos: int) -> tuple[int, int]:
@@ -339,7 +133,7 @@ def _sentence_span(text: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
-def _figures(text: str, numbers: _Numbers) -> Iterable[tuple[re.Match[str], str]]:
+def _figures(text: str, numbers: Numbers) -> Iterable[tuple[re.Match[str], str]]:
     skip = _skip_spans(text, numbers)
     for m in _NUMBER.finditer(text):
         start, end = m.start("num"), m.end()
@@ -359,10 +153,10 @@ def _figures(text: str, numbers: _Numbers) -> Iterable[tuple[re.Match[str], str]
         yield m, text[m.start() : end].strip()
 
 
-def _skip_spans(text: str, numbers: _Numbers) -> list[tuple[int, int]]:
+def _skip_spans(text: str, numbers: Numbers) -> list[tuple[int, int]]:
     """List numbering, and dates and dotted versions that appear verbatim in some evidence string."""
     spans = [(m.start(1), m.end(1)) for m in _NUMBERING.finditer(text)]
-    for rx in (_DATE, _DOTTED):
+    for rx in (DATE, _DOTTED):
         for m in rx.finditer(text):
             if m.group(0) in numbers.strings or m.group(0)[:10] in numbers.strings:
                 spans.append((m.start(), m.end()))
@@ -376,7 +170,7 @@ def _standalone_v(text: str, start: int) -> bool:
     )
 
 
-def _matches(figure: str, m: re.Match[str], numbers: _Numbers) -> bool:
+def _matches(figure: str, m: re.Match[str], numbers: Numbers) -> bool:
     num = m.group("num").replace(",", "")
     start = m.start("num")
     prefix = m.string[max(0, start - 30) : start]
