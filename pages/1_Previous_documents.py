@@ -11,7 +11,7 @@ import streamlit as st
 from autodoc.errors import AutodocError
 from autodoc.paths import check_allowed
 from autodoc.pipeline.cache import cache_path, load_state
-from autodoc.ui import runs, state
+from autodoc.ui import restore, state
 from autodoc.ui.main_page import MAIN_PAGE
 
 PATTERNS = ("*.docx", "*.ipynb", "*.json", "*.md")
@@ -32,7 +32,7 @@ def files_in(folder: Path) -> list[Path]:
 def open_for_review(folder: str) -> None:
     ss = st.session_state
     try:
-        runs.restore_cache(ss, folder)
+        restore.restore_cache(ss, folder)
         ss["restore_tried"] = folder
         state.put(ss, "opt_output_dir", folder)
         ss["open_error"] = None

@@ -6,6 +6,9 @@ Each `at.run()` is one script run. Review states are reached by seeding
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -349,6 +352,27 @@ def test_plan_review_remove_block_edit_guidance_approve(clean_env: Path) -> None
     at.run()
     at.button(key="pa_section-2").click().run()
     assert at.session_state["doc"].section("section-2").plan_approved
+
+
+def test_step_buttons_refuse_a_folder_another_run_writes(clean_env: Path) -> None:
+    out = clean_env / "out"
+    out.mkdir()
+    holder = {"pid": os.getppid(), "host": socket.gethostname(), "started": "2026-12-03T01:00:00+00:00"}
+    (out / ".autodoc.lock").write_text(json.dumps(holder))  # a live CLI run holds the folder
+    at = seeded(3)
+    at.text_input(key="opt_output_dir").input(str(out)).run()
+    for key in ("act_plan", "act_write", "act_build", "act_generate"):
+        at.button(key=key).click().run()
+        errors = texts(at.main.error)
+        busy = f"Not started: the output folder {out} is in use by another autodoc run (PID {os.getppid()}"
+        assert any(e.startswith(busy) and "choose another **Output directory**" in e for e in errors), (
+            key,
+            errors,
+        )
+        assert at.session_state["job"] is None
+    (out / ".autodoc.lock").unlink()
+    at.button(key="act_build").click().run()
+    assert at.session_state["job"] is not None and at.session_state["job"].join(60)
 
 
 def test_restores_a_cached_document(clean_env: Path) -> None:

@@ -11,21 +11,22 @@ from autodoc.ui.checks import AUTODOC_CHECKOUT, check_code_root, check_mlflow_ur
 from autodoc.ui.citations import reader_text, stored_text, unknown_references
 from autodoc.ui.jobs import harvest, start_job
 from autodoc.ui.plan_words import describe
-from autodoc.ui.spec_form import check, move_row, rows_from_spec
+from autodoc.ui.spec_form import check, move_row, rows_from_spec, spec_extra
 from autodoc.ui.view import escape_md, narrative_markdown
 from tests.support.sample import sample_document
 
 
 def test_rows_round_trip_through_yaml() -> None:
     rows = [
-        {"uid": 0, "name": "Executive Summary", "per_model": False, "hint": "Short: no jargon."},
+        {"uid": 0, "name": "Executive Summary", "per_model": False, "required": True, "hint": "Short."},
         {
             "uid": 1,
             "name": "Model Performance",
             "per_model": True,
+            "required": True,
             "hint": "Quote 'AUC' and \"F1\"\nper version.",
         },
-        {"uid": 2, "name": "Appendix", "per_model": False, "hint": ""},
+        {"uid": 2, "name": "Appendix", "per_model": False, "required": False, "hint": ""},
     ]
     result = check("Churn: v2", "Risk # Team", rows)
     assert result.error is None
@@ -39,6 +40,42 @@ def test_version_and_description_survive_the_editor() -> None:
     spec = check("T", "", rows, {"version": "2.1", "description": "Quarterly"}).spec
     assert spec.version == "2.1" and spec.description == "Quarterly"
     assert "description: Quarterly" in spec.to_yaml()
+
+
+SPEC_WITH_EVERYTHING = """\
+title: Churn
+authors: Risk
+version: "3.0"
+description: Quarterly churn model
+sections:
+  - name: Executive Summary
+    required: true
+  - "Model Performance: per_model"
+  - Appendix
+hints:
+  Appendix: Links only.
+review:
+  owner: Dana
+  cadence: 3 months
+facts:
+  - topic: intended_use
+    statement: Retention offers only.
+    stated_by: Dana
+    date: "2026-01-05"
+"""
+
+
+def test_every_field_of_a_spec_survives_the_editor() -> None:
+    spec = parse_spec(SPEC_WITH_EVERYTHING)
+    result = check(spec.title, spec.authors, rows_from_spec(spec), spec_extra(spec))
+    assert result.error is None
+    back = result.spec
+    assert [s.required for s in back.sections] == [True, False, False]
+    assert back.sections[1].per_model and back.sections[2].hint == "Links only."
+    assert back.review == spec.review and back.review.owner == "Dana"
+    assert [f.statement for f in back.facts] == ["Retention offers only."]
+    assert (back.version, back.description) == ("3.0", "Quarterly churn model")
+    assert parse_spec(back.to_yaml()).to_data() == back.to_data() == spec.to_data()
 
 
 def test_move_row_clamps() -> None:

@@ -42,6 +42,7 @@ class Job:
     output_dir: str | None = None  # where the document it produces belongs
     started_wall: float = field(default_factory=time.time)
     rev: int = 0  # the review revision a build works from
+    grace: float = 0.0  # seconds running LLM calls may finish after Stop (settings.stop_grace)
 
     @property
     def running(self) -> bool:
@@ -57,8 +58,9 @@ class Job:
             self.thread.join(timeout)
         return self.done
 
-    def stop(self) -> None:
-        self.progress.stop()
+    def stop(self, now: bool = False) -> None:
+        """No new call starts; running ones may finish within `grace` s (`now`: stop waiting)."""
+        self.progress.stop(0.0 if now else self.grace)
 
     @property
     def seconds(self) -> float:

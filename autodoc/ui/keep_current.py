@@ -127,7 +127,7 @@ def update_panel(spec: Spec | None) -> None:
         if pending is None:
             st.caption("Rescan the code and MLflow and see what changed since this document was built.")
             if st.button("Check for changes", key="upd_check", disabled=busy):
-                settings = settings_or_error()
+                settings = settings_or_error(writes=False)
                 if settings is not None:
                     runs.start_update_check(ss, spec, settings)
                     st.rerun()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from autodoc.errors import AutodocError
 from autodoc.pipeline.cache import cache_path
-from autodoc.ui import keep_current, run_panel, runs, settings_form, state
+from autodoc.ui import keep_current, restore, run_panel, runs, settings_form, state
 from autodoc.ui.fields import blocking_field
 from autodoc.ui.views import review_area
 
@@ -27,7 +27,7 @@ def restore_if_cached() -> None:
         return
     ss["restore_tried"] = folder
     try:
-        doc = runs.restore_cache(ss, folder)
+        doc = restore.restore_cache(ss, folder)
         count = sum(1 for s in doc.sections if not s.is_container)
         state.notify(
             ss, "info", f"Opened the document saved in {cache_path(folder)} ({count} sections) for review."

@@ -47,7 +47,7 @@ def action_bar(spec: Spec | None, blocked: str | None = None) -> None:
         )
     if not (go or scan or plan or write or build):
         return
-    settings = settings_or_error()
+    settings = settings_or_error(writes=not scan)  # a scan writes nothing into the output folder
     if settings is None:
         return
     if go:
@@ -125,13 +125,7 @@ def draw_progress(job: Job, snap: Snapshot) -> None:
             level, message = runs.outcome(job)
             getattr(st, level)(message)
         if job.running:
-            head[1].button(
-                "Stop",
-                key="act_stop",
-                on_click=job.stop,
-                disabled=snap.cancelled,
-                help="Stop the job: finished blocks are kept, no partial files are written.",
-            )
+            stop_button(head[1], job, snap)
         cols = st.columns(len(PHASES))
         for col, phase in zip(cols, PHASES, strict=True):
             ph = snap.phases.get(phase)
@@ -148,6 +142,33 @@ def draw_progress(job: Job, snap: Snapshot) -> None:
             f"{calls} · retries {snap.retries} · errors {snap.errors + (1 if status == 'failed' else 0)}"
         )
     logs_panel(job, snap)
+
+
+def stop_button(where, job: Job, snap: Snapshot) -> None:
+    """Stop (running LLM calls may finish within the grace period), then Stop now."""
+    if not snap.cancelled:
+        where.button(
+            "Stop",
+            key="act_stop",
+            on_click=job.stop,
+            help=f"No new LLM call starts; running ones may finish within {job.grace:g} s and their "
+            "answers are kept. Finished blocks are kept, no partial files are written.",
+        )
+        return
+    waiting = not job.progress.stop_expired
+    where.button(
+        "Stop now",
+        key="act_stop_now",
+        on_click=job.stop,
+        kwargs={"now": True},
+        disabled=not waiting,
+        help="Stop waiting for the LLM calls still running (their answers are lost).",
+    )
+    if waiting:
+        st.caption(
+            f"Stopping: no new LLM calls; running ones may finish within {job.grace:g} s "
+            "and their answers are kept."
+        )
 
 
 def live_sections(job: Job) -> None:

@@ -8,10 +8,8 @@ older than the review without saying so.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from autodoc import demo, pipeline
@@ -24,6 +22,7 @@ from autodoc.progress import Progress
 from autodoc.settings import Settings
 from autodoc.spec import Spec
 from autodoc.ui.jobs import Apply, Job, harvest, start_job
+from autodoc.ui.restore import evidence_file
 from autodoc.ui.state import State, make_settings, notify, on_demo
 
 REBUILD_WAIT_S = 15.0
@@ -76,6 +75,16 @@ def outcome(job: Job) -> tuple[str, str]:
     if job.error:
         return "error", f"{job.label} failed after {job.seconds:.1f} s: {job.error}"
     return "success", f"{job.label} finished in {job.seconds:.1f} s."
+
+
+def _locked(folder: str, work: Callable[[Progress], Any]) -> Callable[[Progress], Any]:
+    """`work` holding the output folder's lock (`pipeline.generate` takes it by itself)."""
+
+    def run(progress: Progress) -> Any:
+        with pipeline.output_lock(folder):
+            return work(progress)
+
+    return run
 
 
 def _copy(doc: DocumentState | None) -> DocumentState | None:
@@ -138,7 +147,7 @@ def _known_evidence(ss: State) -> EvidenceStore | None:
     if ss.get("evidence") is not None:
         return ss["evidence"]
     doc: DocumentState | None = ss.get("doc")
-    return _evidence_file(doc) if doc is not None else None
+    return evidence_file(doc) if doc is not None else None
 
 
 def _scan(settings: Settings, progress: Progress) -> EvidenceStore:
@@ -178,7 +187,7 @@ def start_update(ss: State, settings: Settings) -> Job:
     from autodoc.check.update import finish_update
 
     pending = ss.pop("update_pending")
-    work = lambda p: finish_update(pending, settings, p)  # noqa: E731
+    work = _locked(settings.output_dir, lambda p: finish_update(pending, settings, p))
     return _start_saving(ss, "generate", "Update document", work, _then_view("Write review"), settings)
 
 
@@ -196,6 +205,7 @@ def start_plan(ss: State, spec: Spec, settings: Settings) -> Job:
         ev = _or_scan(evidence, settings, p)
         return ev, pipeline.plan_and_write(spec, ev, settings, p, plan_only=True)
 
+    work = _locked(settings.output_dir, work)
     return _start(ss, start_job("plan", "Planning", work, apply=_pair("Plan review")), settings)
 
 
@@ -207,6 +217,7 @@ def start_write(ss: State, settings: Settings) -> Job:
         ev = _or_scan(evidence, settings, p)
         return ev, pipeline.write_planned(doc, ev, settings, p)
 
+    work = _locked(settings.output_dir, work)
     return _start_saving(ss, "write", "Writing", work, _pair("Write review"), settings)
 
 
@@ -237,6 +248,7 @@ def start_regenerate(
         )
         return ev, new
 
+    work = _locked(settings.output_dir, work)
     label = ("Re-planning " if replan else "Regenerating ") + heading
     kind = "replan" if replan else "regenerate"
     apply = _pair("Plan review" if replan else "Write review")
@@ -251,12 +263,14 @@ def start_build(ss: State, settings: Settings) -> Job:
     def work(p: Progress) -> pipeline.Outputs:
         return pipeline.build(doc, settings, p, evidence=evidence, notebook=settings.notebook)
 
+    work = _locked(settings.output_dir, work)
     return _start(ss, start_job("build", "Build", work, apply=_built(rev)), settings)
 
 
 def _start(ss: State, job: Job, settings: Settings | None = None) -> Job:
     finish_rebuild(ss)
     job.output_dir = settings.output_dir if settings is not None else None
+    job.grace = settings.stop_grace if settings is not None else 0.0
     ss["job"] = job
     ss["spec_load_error"] = None  # an old upload error is not about this run
     ss.pop("_live", None)
@@ -313,7 +327,8 @@ def start_rebuild(ss: State, settings: Settings) -> Job | None:
     def work(p: Progress) -> pipeline.Outputs:
         # let the click that asked for it finish drawing first: the build holds the GIL for ~1 s
         time.sleep(REBUILD_DELAY_S)
-        return pipeline.build(doc, settings, p, evidence=evidence, notebook=notebook)
+        with pipeline.output_lock(settings.output_dir):
+            return pipeline.build(doc, settings, p, evidence=evidence, notebook=notebook)
 
     def apply(state: State, result: pipeline.Outputs) -> None:
         state["outputs"] = result
@@ -333,6 +348,8 @@ def request_rebuild(ss: State) -> None:
         settings = make_settings(ss)
     except AutodocError:
         return  # the downloads stay marked out of date; the settings error shows at the next run
+    if pipeline.busy_message(ss.get("doc_dir") or settings.output_dir):
+        return  # another run writes that folder: the downloads stay marked out of date
     start_rebuild(ss, settings)
 
 
@@ -359,44 +376,3 @@ def finish_rebuild(ss: State) -> None:
     if job is not None and job.running:
         job.join(REBUILD_WAIT_S)
     harvest_rebuild(ss)
-
-
-# ------------------------------------------------------------------------------ cache
-def restore_cache(ss: State, output_dir: str) -> DocumentState:
-    """Load `<output_dir>/.autodoc_cache.json` into the session for review (raises AutodocError)."""
-    defaults: Settings = ss["defaults"]
-    folder = check_allowed(output_dir, defaults.allowed_root)
-    doc = load_state(cache_path(folder))
-    ss["doc"] = doc
-    ss["evidence"] = _evidence_file(doc)
-    ss["outputs"] = existing_outputs(folder)
-    ss["doc_rev"] = ss.get("doc_rev", 0) + 1
-    ss["outputs_rev"] = ss["doc_rev"]  # files on disk are taken as built from this cache
-    ss["restored_from"] = str(folder)
-    ss["doc_dir"] = str(folder)
-    ss["view"] = "Write review"
-    return doc
-
-
-def existing_outputs(folder: Path) -> pipeline.Outputs | None:
-    """The files an earlier build left in `folder` (default names), for download."""
-    names = {
-        "docx": pipeline.DOCX_NAME,
-        "notebook": pipeline.NOTEBOOK_NAME,
-        "evidence": "evidence.json",
-        "report": "run_report.json",
-    }
-    found = {key: folder / name for key, name in names.items() if (folder / name).is_file()}
-    if not found:
-        return None
-    return pipeline.Outputs(cache=cache_path(folder), **found)
-
-
-def _evidence_file(doc: DocumentState) -> EvidenceStore | None:
-    path = Path(doc.evidence_path) if doc.evidence_path else None
-    if path is None or not path.is_file():
-        return None
-    try:
-        return EvidenceStore.from_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, json.JSONDecodeError):
-        return None  # regeneration rescans instead

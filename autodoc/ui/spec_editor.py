@@ -109,7 +109,8 @@ def _add() -> None:
     ss = st.session_state
     uid = ss.get("spec_uid", 0)
     ss["spec_uid"] = uid + 1
-    ss["spec_rows"] = [*ss["spec_rows"], {"uid": uid, "name": "", "per_model": False, "hint": ""}]
+    row = {"uid": uid, "name": "", "per_model": False, "required": False, "hint": ""}
+    ss["spec_rows"] = [*ss["spec_rows"], row]
     ss["spec_open"] = uid  # the new card opens for its name
 
 
@@ -117,9 +118,11 @@ def _card(i: int, row: dict, count: int, error: str | None) -> None:
     ss = st.session_state
     uid = row["uid"]
     for field, prefix in state.CARD_FIELDS:
-        ss.setdefault(f"{prefix}_{uid}", row[field])  # a page switch dropped the widget: refill it
-    label = f"{i + 1} · {escape_md(row['name']) or '(new section)'}" + (
-        " · per model" if row["per_model"] else ""
+        ss.setdefault(f"{prefix}_{uid}", row.get(field, False))  # a page switch dropped the widget: refill it
+    label = (
+        f"{i + 1} · {escape_md(row['name']) or '(new section)'}"
+        + (" · per model" if row["per_model"] else "")
+        + (" · required" if row.get("required") else "")
     )
     with st.expander(label, expanded=error is not None or ss.get("spec_open") == uid):
         st.text_input(
@@ -133,6 +136,12 @@ def _card(i: int, row: dict, count: int, error: str | None) -> None:
             key=f"sec_pm_{uid}",
             on_change=_field_changed,
             args=(uid, "per_model", f"sec_pm_{uid}"),
+        )
+        st.checkbox(
+            "Required (`autodoc check` fails a document where it is missing or empty)",
+            key=f"sec_req_{uid}",
+            on_change=_field_changed,
+            args=(uid, "required", f"sec_req_{uid}"),
         )
         st.text_area(
             "Hint",

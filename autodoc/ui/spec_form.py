@@ -1,9 +1,9 @@
 """The spec editor's model: title, authors and section rows <-> YAML text <-> `Spec`.
 
-The editor keeps plain rows (uid, name, per_model, hint); the spec's other fields (version,
-description) ride along unchanged. We turn them into YAML in the
-reference layout, remember which lines each row produced, and validate the text with
-`autodoc.spec.parse_spec`, so an error line maps back to the row at fault.
+The editor keeps plain rows (uid, name, per_model, required, hint); the spec's other fields
+(version, description, review, facts) ride along unchanged, so the YAML keeps every field.
+We turn them into YAML in the reference layout, remember which lines each row produced,
+and validate the text with `autodoc.spec.parse_spec`, so an error line maps back to its row.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from autodoc.errors import SpecError
 from autodoc.spec import Spec, parse_spec
 
 EDITOR_PATH = "<editor>"
+EXTRA_KEYS = ("version", "description", "review", "facts")
 
 
 @dataclass
@@ -43,9 +44,21 @@ class SpecCheck:
 def rows_from_spec(spec: Spec, start: int = 0) -> list[dict[str, Any]]:
     """One editor row per section; `uid` keeps a row's widgets when rows move."""
     return [
-        {"uid": start + i, "name": s.name, "per_model": bool(s.per_model), "hint": s.hint or ""}
+        {
+            "uid": start + i,
+            "name": s.name,
+            "per_model": bool(s.per_model),
+            "required": bool(s.required),
+            "hint": s.hint or "",
+        }
         for i, s in enumerate(spec.sections)
     ]
+
+
+def spec_extra(spec: Spec) -> dict[str, Any]:
+    """The spec's fields the editor has no box for, in the shape of the YAML file."""
+    data = spec.to_data()
+    return {key: data[key] for key in EXTRA_KEYS if key in data}
 
 
 def move_row(rows: list[dict[str, Any]], index: int, delta: int) -> list[dict[str, Any]]:
@@ -76,9 +89,8 @@ def draft_yaml(
             lines += _dump({key: str(extra[key])})
     lines.append("sections:")
     for i, row in enumerate(rows):
-        name = row["name"] + (": per_model" if row["per_model"] else "")
         start = len(lines) + 1
-        lines += ["  " + ln for ln in _dump([name])]
+        lines += ["  " + ln for ln in _dump([_section_entry(row)])]
         draft.row_lines[i] = [(start, len(lines))]
     hinted = [(i, r) for i, r in enumerate(rows) if r["hint"]]
     if hinted:
@@ -87,8 +99,18 @@ def draft_yaml(
             start = len(lines) + 1
             lines += ["  " + ln for ln in _dump({row["name"]: row["hint"]})]
             draft.row_lines[i].append((start, len(lines)))  # a hint error points at its row
+    for key in ("review", "facts"):
+        if (extra or {}).get(key):
+            lines += _dump({key: extra[key]})
     draft.text = "\n".join(lines) + "\n"
     return draft
+
+
+def _section_entry(row: dict[str, Any]) -> str | dict[str, Any]:
+    """`"Name"` / `"Name: per_model"`, or the mapping form for a required section."""
+    if row.get("required"):
+        return {"name": row["name"], "per_model": bool(row["per_model"]), "required": True}
+    return row["name"] + (": per_model" if row["per_model"] else "")
 
 
 def _row_at(draft: SpecDraft, line: int) -> int | None:

@@ -18,7 +18,7 @@ from autodoc.errors import AutodocError, ConfigError, SpecError
 from autodoc.paths import check_allowed
 from autodoc.settings import KEY_VARS, Settings, load_settings
 from autodoc.spec import Spec, list_templates, load_spec, parse_spec, template_text
-from autodoc.ui.spec_form import rows_from_spec
+from autodoc.ui.spec_form import rows_from_spec, spec_extra
 
 State = MutableMapping[str, Any]
 
@@ -42,7 +42,12 @@ TEXT_FIELDS = ("code_root", "output_dir", "mlflow_uri", "model", "base_url", "no
 # widget keys whose values are kept in `ss["kept"]` besides every `opt_*` key
 KEPT_KEYS = ("spec_title", "spec_authors", "spec_template")
 CODE_ROOT_VARS = ("CODE_ROOT", "AUTODOC_CODE_ROOT")
-CARD_FIELDS = (("name", "sec_name"), ("per_model", "sec_pm"), ("hint", "sec_hint"))  # row field, widget key
+CARD_FIELDS = (  # row field, widget key
+    ("name", "sec_name"),
+    ("per_model", "sec_pm"),
+    ("required", "sec_req"),
+    ("hint", "sec_hint"),
+)
 
 
 # --------------------------------------------------------------------------- start-up
@@ -129,7 +134,7 @@ def set_spec(ss: State, spec: Spec, source: str) -> None:
     put(ss, "spec_authors", spec.authors or "")
     ss["spec_rows"] = rows_from_spec(spec, start=ss.get("spec_uid", 0))
     ss["spec_uid"] = ss.get("spec_uid", 0) + len(spec.sections)
-    ss["spec_extra"] = {"version": spec.version, "description": spec.description}
+    ss["spec_extra"] = spec_extra(spec)
     ss["spec_source"] = source
 
 
@@ -163,7 +168,7 @@ def restore_widgets(ss: State, page: str) -> None:
     if arrived:
         for row in ss.get("spec_rows", []):
             for field, prefix in CARD_FIELDS:
-                ss[f"{prefix}_{row['uid']}"] = row[field]
+                ss[f"{prefix}_{row['uid']}"] = row.get(field, False)
 
 
 def remember_widgets(ss: State) -> None:
