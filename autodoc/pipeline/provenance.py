@@ -12,7 +12,7 @@ from autodoc.evidence import EvidenceStore
 from autodoc.plan.offers import missing_for
 from autodoc.settings import Settings
 from autodoc.write import narrative as write
-from autodoc.write.summary import summary_facts, summary_gaps
+from autodoc.write.summary import known_gap, summary_facts, summary_gaps
 
 OFFLINE_NOTE = "Written by the offline writer: no LLM key was configured."
 OFFLINE_CHOSEN_NOTE = "Written by the offline writer (deterministic wording from the evidence, no LLM)."
@@ -49,7 +49,9 @@ def gaps(state: DocumentState, evidence: EvidenceStore) -> list[str]:
     out = summary_gaps(evidence, state.summary)
     for section in state.sections:
         if not section.is_container:
-            out += [g for g in missing_for(section, evidence) if g not in out]
+            out += [
+                g for g in missing_for(section, evidence) if g not in out and not known_gap(g, state.summary)
+            ]
     return out
 
 

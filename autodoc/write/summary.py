@@ -20,6 +20,7 @@ from autodoc.plan.lineage import estimator_families, primary_version, version_ru
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, is_production_code, metric_rank
 from autodoc.plan.values import resolve_param
+from autodoc.write import settings_facts as sf
 
 _HELD_OUT = ("test_", "holdout_", "val_", "valid_", "eval_")
 _MAX_LISTED = 6
@@ -45,6 +46,18 @@ def summary_gaps(evidence: EvidenceStore, facts: list[SummaryFact] | None = None
     """What a validator looks for and the evidence does not show, one sentence each."""
     shown = {f.topic for f in (facts if facts is not None else summary_facts(evidence))}
     return [sentence for topic, sentence in _GAPS if topic not in shown]
+
+
+def known_gap(sentence: str, facts: list[SummaryFact]) -> bool:
+    """A section's gap the summary already covers: it states the fact, or lists the same gap."""
+    said = sentence.lower().replace("production ", "")
+    if any(said == gap.lower().replace("production ", "") for _, gap in _GAPS):
+        return True
+    shown = {f.topic for f in facts}
+    return any(word in said and topic in shown for word, topic in _GAP_WORDS)
+
+
+_GAP_WORDS = (("target", "target"), ("split", "split"), ("data source", "data"), ("search", "tuning"))
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -149,12 +162,13 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
     targets = _code(evidence, "target", "label") or _settings_named(evidence, _TARGET_KEY)
     if not targets:
         return None
-    shown = [f"{t.value} ({_where(t)}) {_cite(t)}" for t in targets[:2]]
-    text = "The model predicts " + _join(shown) + "."
-    derived = [i for i in _code(evidence, "feature") if i.value == targets[0].value]
+    targets = sf.unique_values(targets, 2)  # each column once
+    text = "The model predicts " + _join([f"{t.value} ({_where(t)}) {_cite(t)}" for t in targets]) + "."
+    derived = [i for i in _code(evidence, "feature") if i.value == targets[0].value][:1]
     if derived:
-        text += f" The column is derived in {_where(derived[0])} {_cite(derived[0])}."
-    return _fact("target", "Target", text, targets[:2] + derived[:1])
+        how = sf.derivation_words(derived[0])
+        text += f" The column is derived in {_where(derived[0])}{how} {_cite(derived[0])}."
+    return _fact("target", "Target", text, targets + derived)
 
 
 def _settings_named(evidence: EvidenceStore, pattern: re.Pattern[str]) -> list[EvidenceItem]:
@@ -171,7 +185,7 @@ def _data(evidence: EvidenceStore) -> SummaryFact | None:
     sources = _code(evidence, "data_source")[:_MAX_LISTED]
     joins = _code(evidence, "join")[:_MAX_LISTED]
     if not sources:
-        return None
+        return sf.data_settings_fact(evidence)
     text = "Data are read from " + _join([f"{s.label} {_cite(s)}" for s in sources]) + "."
     if joins:
         text += " They are joined by " + _join([f"{j.label} {_cite(j)}" for j in joins]) + "."
@@ -193,14 +207,20 @@ def _data_metric(evidence: EvidenceStore) -> EvidenceItem | None:
 def _split(evidence: EvidenceStore) -> SummaryFact | None:
     splits = _code(evidence, "split")
     if not splits:
-        return None
+        return sf.split_fact(evidence)
     split = splits[0]
     settings = _settings(evidence, split, ("test_size", "train_size", "stratify", "random_state", "shuffle"))
-    call = str(split.attrs.get("call") or split.value or split.label).rsplit(".", 1)[-1]
+    call = str(split.attrs["call"]).rsplit(".", 1)[-1] if split.attrs.get("call") else split.label
     text = f"A hold-out split is made by {call} ({_where(split)}) {_cite(split)}"
     if settings:
         text += " with " + _join([f"{k} = {figure_text(v.value)} {_cite(v)}" for k, v in settings])
-    return _fact("split", "Split", text + ".", [split, *(v for _, v in settings)])
+    else:
+        text += sf.default_split_note(split)
+    configured = sf.settings_split(evidence)
+    if configured:
+        text += f"; {configured[0]}"
+    extra = configured[1] if configured else []
+    return _fact("split", "Split", text + ".", [split, *(v for _, v in settings), *extra])
 
 
 def _settings(
@@ -273,15 +293,16 @@ def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
             parts.append(f"{est.value} ({_where(est)}) {_cite(est)}: {values}")
             items += [est, *(r.item for _, r in resolved)]
     if not parts:
-        return None
+        return sf.settings_hyperparameters(evidence)
     return _fact("hyperparameters", "Hyperparameters", "; ".join(parts) + ", as set in the code.", items)
 
 
 def _tuning(evidence: EvidenceStore) -> SummaryFact | None:
     searches = _code(evidence, "hyperparameter_search")
     if not searches:
-        return None
-    text = "Hyperparameters are searched with " + _join([f"{s.label} {_cite(s)}" for s in searches[:3]]) + "."
+        return sf.tuning_fact(evidence)
+    text = "Hyperparameters are searched with " + _join([f"{s.label} {_cite(s)}" for s in searches[:3]])
+    text += sf.search_details(evidence, searches[:3]) + "."
     return _fact("tuning", "Tuning", text, searches[:3])
 
 
@@ -298,30 +319,8 @@ def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
             parts.append(f"{name} version {mv.version} scored {values} on the held-out split")
             items += chosen
     if not parts:
-        return _code_metrics(evidence)
+        return sf.code_metrics_fact(evidence)
     return _fact("metrics", "Held-out performance", "; ".join(parts) + ".", items)
-
-
-def _code_metrics(evidence: EvidenceStore) -> SummaryFact | None:
-    """Without logged metrics: what the production evaluation code computes (no figures to report)."""
-    metrics, seen = [], set()
-    for metric in _code(evidence, "metric"):
-        if metric.value not in seen:  # each metric once, with the settings it is computed with
-            seen.add(metric.value)
-            metrics.append(metric)
-    if not metrics:
-        return None
-    names = _join([_metric_with_settings(evidence, m) for m in metrics[:6]])
-    text = f"The evaluation code computes {names}; no logged value was found to report."
-    return _fact("metrics", "Performance", text, metrics)
-
-
-def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
-    params = [
-        p for p in evidence.by_kind("param") if p.attrs.get("owner") == metric.id and p.value is not None
-    ]
-    shown = [f"{item_key(p)} = {figure_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
-    return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f" {_cite(metric)}"
 
 
 def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
@@ -371,8 +370,10 @@ _BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
     _split,
     _features,
     _hyperparameters,
+    sf.training_fact,
     _tuning,
     _metrics,
+    sf.selection_fact,
     _threshold,
     _tracking,
     _serving,

@@ -1,0 +1,371 @@
+"""Summary facts from the production settings: configuration keys, script constants, compile/fit calls.
+
+Projects without MLflow keep their model's values in YAML or TOML configuration, in constants
+at the top of a training script, or in the arguments of ``compile``/``fit``. This module turns
+those into the summary's hyperparameters, training setup, split, tuning and model selection,
+each value once with its file and a citation. A setting from a debug, experiment or sweep
+variant of the configuration never stands for the model's value (the sweep variant feeds
+the tuning fact only); when one key is set in several files, the file that composes the
+other (Hydra ``defaults``) or that holds most of the model's settings wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from autodoc.document import SummaryFact, figure_text
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.offers import item_key
+from autodoc.plan.topics import is_production_code
+
+_SWEEP = "hyperparameter sweep"
+_MAX_SHOWN = 12
+_GROUPS: dict[str, re.Pattern[str]] = {
+    "split": re.compile(
+        r"^(split_ratios|train_val_test_split|test_size|val_size|valid_size|validation_size|"
+        r"train_size|test_split|val_split|validation_split|test_frac(tion)?|val_frac(tion)?)$"
+    ),
+    "selection": re.compile(
+        r"^(primary_metric|optimized_metric|allow_non_validated_model|greater_is_better|slice_features)$"
+    ),
+    "data": re.compile(
+        r"^(location|data_path|input_path|train_path|train_file|data_file|input_table|table_name|dataset)$"
+    ),
+    "hyperparameters": re.compile(
+        r"^(n_layers?|n_heads?|n_embd|num_layers|num_heads|hidden_(size|dim|units)|d_model|lin\d+_size|"
+        r"input_size|output_size|block_size|vocab_size|dropout|units|n_estimators|max_depth|num_leaves|"
+        r"l1_ratio|alpha|gamma|kernel|lags?|window(_size)?|seq(uence)?_len(gth)?|lr|learning_rate|"
+        r"weight_decay|momentum|beta1|beta2|min_lr|grad_clip|gradient_clip_val)$"
+    ),
+    "training": re.compile(
+        r"^(epochs|n_epochs|num_epochs|max_epochs|min_epochs|batch_size|max_iters|max_steps|"
+        r"warmup_(iters|steps|epochs)|lr_decay_iters|decay_lr|gradient_accumulation_steps|patience|"
+        r"factor|eval_iters|eval_interval)$"
+    ),
+}
+_CLASS_PARENTS = ("optimizer", "scheduler", "early_stopping", "net", "loss")
+# namespaces of tooling, logging and paths: their keys never describe the model
+_NOT_MODEL = re.compile(
+    r"(^|\.)(model_summary|rich_progress_bar|model_checkpoint|logger|paths|extras|wandb|mlflow|tensorboard|"
+    r"comet|neptune|csv|aim|updates|categories|version-resolver|job_logging|hydra_logging)(\.|$)"
+)
+_NOT_A_VALUE = re.compile(r"^(\?\?\?|\$\{.*\}|)$")
+_RATIO = re.compile(r"\(\s*(\w+)\s*==\s*0\s*\)\.sum\(\)\s*/\s*\(\s*\1\s*==\s*1\s*\)\.sum\(\)")
+
+
+# ----------------------------------------------------------------------------- helpers
+def _cite(*items: EvidenceItem) -> str:
+    return " ".join(f"[[{i.id}]]" for i in items)
+
+
+def _join(parts: list[str]) -> str:
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _code(evidence: EvidenceStore, *kinds: str) -> list[EvidenceItem]:
+    return [i for i in evidence.by_kind(*kinds) if is_production_code(i)]
+
+
+def _fact(topic: str, label: str, text: str, items: list[EvidenceItem]) -> SummaryFact:
+    return SummaryFact(topic=topic, label=label, text=text, evidence_ids=[i.id for i in items])
+
+
+def value_text(value: object) -> str:
+    """A setting's value in prose: lists as ``a / b / c`` so that commas keep separating settings."""
+    if isinstance(value, list | tuple):
+        return " / ".join(figure_text(v) for v in value[:8]) + (" / …" if len(value) > 8 else "")
+    return figure_text(value)
+
+
+def _usable(item: EvidenceItem) -> bool:
+    value = item.value
+    if value is None or isinstance(value, dict):
+        return False
+    if isinstance(value, list | tuple):
+        return 0 < len(value) <= 8 and all(isinstance(v, int | float | str) for v in value)
+    return not (isinstance(value, str) and (_NOT_A_VALUE.match(value.strip()) or len(value) > 120))
+
+
+def _group(key: str) -> str | None:
+    if _NOT_MODEL.search(key.lower()):
+        return None
+    parts = key.lower().lstrip("-").replace("-", "_").split(".")
+    last = parts[-1]
+    if last == "_target_" and len(parts) > 1 and parts[-2] in _CLASS_PARENTS:
+        return "hyperparameters" if parts[-2] in ("net", "optimizer") else "training"
+    if len(parts) > 1 and parts[-2] in ("scheduler", "early_stopping", "callbacks") and last == "monitor":
+        return "training"
+    return next((name for name, pattern in _GROUPS.items() if pattern.match(last)), None)
+
+
+def _composes(evidence: EvidenceStore) -> dict[str, set[str]]:
+    """Config file -> stems its Hydra ``defaults`` list pulls in (its own keys override theirs)."""
+    out: dict[str, set[str]] = {}
+    for item in evidence.by_kind("config"):
+        if item_key(item) == "defaults" and isinstance(item.value, list):
+            stems = {str(v) for v in item.value if isinstance(v, str)}
+            out.setdefault(item.source.path or "", set()).update(stems)
+    return out
+
+
+def _rank(items: list[EvidenceItem], evidence: EvidenceStore) -> list[EvidenceItem]:
+    """Items ordered so that the first of each key is the model's value."""
+    per_file: dict[str, int] = {}  # how many of the model's settings each file holds, all groups
+    for item in _code(evidence, "config", "setting"):
+        if item.attrs.get("variant") is None and _group(item_key(item)) is not None:
+            per_file[item.source.path or ""] = per_file.get(item.source.path or "", 0) + 1
+    composes = _composes(evidence)
+
+    def overridden(item: EvidenceItem) -> int:
+        path = item.source.path or ""
+        stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        folder = path.rsplit("/", 1)[0]
+        return int(any(f.rsplit("/", 1)[0] == folder and stem in s for f, s in composes.items() if f != path))
+
+    return sorted(
+        items, key=lambda i: (overridden(i), -per_file.get(i.source.path or "", 0), i.source.path or "")
+    )
+
+
+def production_settings(
+    evidence: EvidenceStore, group: str, variant: str | None = None
+) -> list[EvidenceItem]:
+    """Production settings of one group, one per key (the model's value), in file order."""
+    found = [
+        i
+        for i in _code(evidence, "config", "setting")
+        if i.attrs.get("variant") == variant and _usable(i) and _group(item_key(i)) == group
+    ]
+    if variant is None:
+        found += [
+            p
+            for p in _code(evidence, "param")
+            if p.attrs.get("owner_kind") == "argparse" and _usable(p) and _group(item_key(p)) == group
+        ]
+    chosen: dict[str, EvidenceItem] = {}
+    for item in _rank(found, evidence):
+        chosen.setdefault(item_key(item).lstrip("-"), item)
+    return sorted(chosen.values(), key=lambda i: (i.source.path or "", i.source.line_start or 0))[:_MAX_SHOWN]
+
+
+def settings_phrase(items: list[EvidenceItem]) -> str:
+    """``file sets a = 1 [c] and b = 2 [c]; other.yaml sets ...``"""
+    by_file: dict[str, list[EvidenceItem]] = {}
+    for item in items:
+        by_file.setdefault(item.source.path or "the code", []).append(item)
+    return "; ".join(
+        f"{path} sets "
+        + _join([f"{item_key(i).lstrip('-')} = {value_text(i.value)} {_cite(i)}" for i in found])
+        for path, found in by_file.items()
+    )
+
+
+# ----------------------------------------------------------------------------- facts
+def settings_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
+    """Without estimator arguments: the model's settings from configuration or script constants."""
+    found = production_settings(evidence, "hyperparameters")
+    if not found:
+        return None
+    return _fact("hyperparameters", "Hyperparameters", settings_phrase(found) + ".", found)
+
+
+def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
+    """Loss, optimiser, class weighting, validation during fit, epochs, batches and stopping rules."""
+    parts: list[str] = []
+    items: list[EvidenceItem] = []
+    for kind, lead in (("loss", "the loss is"), ("optimizer", "the optimiser is")):
+        found = unique_values(_code(evidence, kind))
+        if found:
+            parts.append(f"{lead} " + _join([f"{i.value} {_cite(i)}" for i in found]))
+            items += found
+    fits = [f for f in _code(evidence, "fit") if "validation_split" in f.attrs][:1]
+    if fits:
+        share = fits[0].attrs["validation_split"]
+        parts.append(
+            f"fit holds out validation_split = {value_text(share)} of the training rows {_cite(fits[0])}"
+        )
+        items += fits
+    weights = _class_weights(evidence)
+    if weights:
+        parts.append(weights[0])
+        items.append(weights[1])
+    found = production_settings(evidence, "training")
+    if found:
+        parts.append(settings_phrase(found))
+        items += found
+    if not parts:
+        return None
+    text = "; ".join(parts)
+    return _fact("training", "Training", text[0].upper() + text[1:] + ".", items)
+
+
+def unique_values(items: list[EvidenceItem], limit: int = 3) -> list[EvidenceItem]:
+    """The first item of each value, at most `limit`."""
+    seen: dict[str, EvidenceItem] = {}
+    for item in items:
+        seen.setdefault(str(item.value), item)
+    return list(seen.values())[:limit]
+
+
+def _class_weights(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
+    for item in _code(evidence, "class_weight"):
+        expr = str(item.attrs.get("expr") or "")
+        if item.attrs.get("unresolved") or not expr:
+            continue
+        key = item.id.rsplit(":", 1)[-1]
+        match = _RATIO.search(expr)
+        if match:
+            how = f"the ratio of negative to positive labels in {match.group(1)}"
+        else:
+            how = "a value computed from the training labels"
+        return f"class weighting sets {key} to {how} {_cite(item)}", item
+    return None
+
+
+def settings_split(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]] | None:
+    """Split sizes set in configuration (train/validation/test shares or counts)."""
+    found = production_settings(evidence, "split")
+    if not found:
+        return None
+    return settings_phrase(found), found
+
+
+def default_split_note(split: EvidenceItem) -> str:
+    """What the library does when the call sets no size (the scan records it as a note)."""
+    note = str(split.attrs.get("note") or "")
+    if "25%" in note:
+        return " with no test_size given, so scikit-learn's default holds out 25% (test_size 0.25)"
+    return ""
+
+
+def split_fact(evidence: EvidenceStore) -> SummaryFact | None:
+    """Without a split call: the split configured in settings."""
+    found = settings_split(evidence)
+    if found is None:
+        return None
+    text, items = found
+    return _fact("split", "Split", f"The data split is configured: {text}.", items)
+
+
+def tuning_fact(evidence: EvidenceStore) -> SummaryFact | None:
+    """Without a production search call: a configured sweep, or a search outside the pipeline (labelled)."""
+    sweep = [i for i in _code(evidence, "config") if i.attrs.get("variant") == _SWEEP and _usable(i)]
+    budget = [
+        i for i in sweep if re.search(r"(n_trials|max_evals|direction|sampler\._target_)$", item_key(i))
+    ]
+    if budget:
+        where = budget[0].source.path
+        text = (
+            f"A hyperparameter sweep is configured in {where} (run on request, not by the default "
+            f"configuration): "
+            + _join([f"{item_key(i)} = {value_text(i.value)} {_cite(i)}" for i in budget[:4]])
+        )
+        return _fact("tuning", "Tuning", text + ".", budget[:4])
+    return _offline_search(evidence)
+
+
+def _offline_search(evidence: EvidenceStore) -> SummaryFact | None:
+    searches = [
+        i
+        for i in evidence.by_kind("hyperparameter_search")
+        if i.role in ("legacy", "exploratory") and isinstance(i.attrs.get("params"), dict)
+    ]
+    budgets = [s for s in searches if any(k in s.attrs["params"] for k in ("n_trials", "max_evals"))]
+    if not budgets or not _code(evidence, "estimator"):
+        return None
+    found = sorted(budgets, key=lambda s: s.role != "legacy")[0]
+    trials = {k: v for k, v in found.attrs["params"].items() if k in ("n_trials", "max_evals")}
+    shown = _join([f"{k} = {value_text(v)}" for k, v in trials.items()])
+    library = found.attrs.get("library") or str(found.attrs.get("call") or found.value)
+    text = (
+        "The production pipeline runs no hyperparameter search; its values are written in the code. "
+        f"A search with {library} ({shown}) exists outside the pipeline, in "
+        f"{found.source.path} ({found.role} code) {_cite(found)}."
+    )
+    return _fact("tuning", "Tuning", text, [found])
+
+
+_SELECTION_WORDS = {
+    "allow_non_validated_model": "a model that fails the validation criteria is still registered",
+}
+
+
+def selection_fact(evidence: EvidenceStore) -> SummaryFact | None:
+    """How the model is chosen and gated: the primary metric and registration rules in configuration."""
+    found = production_settings(evidence, "selection")
+    if not found:
+        return None
+    parts = []
+    for item in found:
+        key = item_key(item)
+        phrase = f"{key} = {value_text(item.value)} {_cite(item)}"
+        words = _SELECTION_WORDS.get(key.rsplit(".", 1)[-1])
+        if words and item.value is True:
+            phrase += f" ({words})"
+        parts.append(phrase)
+    return _fact(
+        "selection", "Evaluation and selection", "The configuration sets " + _join(parts) + ".", found
+    )
+
+
+def data_settings_fact(evidence: EvidenceStore) -> SummaryFact | None:
+    """Without a data read in the code: where the configuration says the data live."""
+    found = production_settings(evidence, "data")
+    if not found:
+        return None
+    return _fact("data", "Data", f"The data location is configured: {settings_phrase(found)}.", found)
+
+
+_ISIN = re.compile(r"\[['\"](\w+)['\"]\]\s*=\s*\w+\[['\"](\w+)['\"]\]\.isin\(\[([^\]]*)\]\)")
+
+
+def derivation_words(item: EvidenceItem) -> str:
+    """A target built by a membership test, in words: ``default is 1 when loan_status is A or B``."""
+    match = _ISIN.search(item.text or "")
+    if not match:
+        return ""
+    values = [v.strip().strip("'\"") for v in match.group(3).split(",") if v.strip()]
+    return f": {match.group(1)} is 1 when {match.group(2)} is " + " or ".join(values) + ", else 0"
+
+
+def search_details(evidence: EvidenceStore, searches: list[EvidenceItem]) -> str:
+    """The budget of a search call and a search space written as fixed values, as a clause."""
+    parts = []
+    for search in searches:
+        params = search.attrs.get("params")
+        if not isinstance(params, dict):
+            continue
+        budget = {
+            k: v for k, v in params.items() if k in ("n_trials", "max_evals", "timeout") and v is not None
+        }
+        parts += [f"{k} = {value_text(v)}" for k, v in budget.items()]
+        space = params.get("space")
+        if isinstance(space, dict) and space and all(isinstance(v, int | float) for v in space.values()):
+            fixed = _join([f"{k} = {figure_text(v)}" for k, v in list(space.items())[:_MAX_SHOWN]])
+            parts.append(f"a search space of fixed values ({fixed})")
+    return f" ({_join(parts)})" if parts else ""
+
+
+def code_metrics_fact(evidence: EvidenceStore) -> SummaryFact | None:
+    """Without logged metrics: what the production evaluation code computes (no figures to report)."""
+    metrics, seen = [], set()
+    for metric in _code(evidence, "metric"):
+        if str(metric.value) not in seen:  # each metric once, with the settings it is computed with
+            seen.add(str(metric.value))
+            metrics.append(metric)
+    if not metrics:
+        return None
+    names = _join([_metric_with_settings(evidence, m) for m in metrics[:6]])
+    text = f"The evaluation code computes {names}; no logged value was found to report."
+    return _fact("metrics", "Performance", text, metrics)
+
+
+def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
+    params = [
+        p for p in evidence.by_kind("param") if p.attrs.get("owner") == metric.id and p.value is not None
+    ]
+    shown = [f"{item_key(p)} = {figure_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
+    return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f" {_cite(metric)}"
