@@ -59,7 +59,7 @@ def test_limits_are_honoured_and_the_pool_stays_busy() -> None:
     # No barrier between planning and writing: the first section's blocks are written
     # before the last plan is in (the wall time of this graph is in benchmarks/pipeline.py)
     assert log.index("wrote 0.0") < log.index("planned 5")
-    assert stats.submitted == {"plan": 6, "write": 18, "local": 0}
+    assert stats.submitted == {"plan": 6, "write": 18, "fetch": 0, "local": 0}
 
 
 def test_writes_of_a_section_start_as_soon_as_its_plan_exists() -> None:
@@ -88,3 +88,25 @@ def test_local_jobs_run_inline_and_failures_reach_on_done() -> None:
         [Job("local", "t", boom, seen.append), Job("write", "w", lambda: 7, seen.append)]
     )
     assert any(isinstance(x, ValueError) for x in seen) and 7 in seen
+
+
+def test_downloads_run_beside_the_llm_calls_not_in_their_slots() -> None:
+    """An image download never holds the only generation slot: the LLM write runs while
+    both downloads are still waiting (they wait for it)."""
+    release, log = threading.Event(), []
+
+    def fetch() -> None:
+        log.append("fetched" if release.wait(5) else "fetch timed out")
+
+    def write() -> None:
+        log.append("wrote")
+        release.set()
+
+    jobs = [
+        Job("fetch", "f1", fetch, lambda _o: None),
+        Job("fetch", "f2", fetch, lambda _o: None),
+        Job("write", "w", write, lambda _o: None),
+    ]
+    stats = Scheduler(1, 1, Progress()).run(jobs)
+    assert log == ["wrote", "fetched", "fetched"]
+    assert stats.submitted["fetch"] == 2 and stats.max_in_flight["write"] == 1

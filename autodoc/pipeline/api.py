@@ -34,6 +34,7 @@ from autodoc.pipeline.outputs import (
     notebook_path,
     write_output,
 )
+from autodoc.pipeline.prerender import Prerender
 from autodoc.pipeline.provenance import finalize, provenance
 from autodoc.pipeline.resume import FINISHED, PROTECTED, compatible, load_previous, merge
 from autodoc.pipeline.run import Run
@@ -64,12 +65,14 @@ def plan_and_write(
     progress: Progress | None = None,
     state: DocumentState | None = None,
     plan_only: bool = False,
+    prerender: Prerender | None = None,
 ) -> DocumentState:
     """Plan every section and write its blocks as soon as its plan exists.
 
     `state` (e.g. loaded from the cache) is resumed: finished blocks whose evidence is
     unchanged are kept; missing and failed ones are redone. With `plan_only` the blocks
     are planned but not written (the review path). The cache is saved after every block.
+    A `prerender` (when a build follows) draws the charts while the calls are in flight.
     """
     progress = progress or Progress()
     fresh = new_state(spec, evidence, settings, select=False)
@@ -78,7 +81,7 @@ def plan_and_write(
             if not sec.is_container:
                 plan.assign_evidence(sec, evidence)
         merge(fresh, state, evidence)
-    run = Run(fresh, evidence, settings, progress)
+    run = Run(fresh, evidence, settings, progress, prerender)
     jobs: list[Job] = []
     for sec in fresh.sections:
         if sec.is_container or (sec.status == "written" and not sec.blocks):
@@ -219,7 +222,11 @@ def _generate(spec: Spec, settings: Settings, progress: Progress) -> RunResult:
     if progress.cancelled:
         raise Cancelled("stopped during the scan; nothing was written")
     previous = load_previous(settings, progress)
-    state = plan_and_write(spec, evidence, settings, progress, state=previous)
+    prerender = Prerender()  # the renderer loads and charts are drawn while calls are in flight
+    try:
+        state = plan_and_write(spec, evidence, settings, progress, state=previous, prerender=prerender)
+    finally:
+        prerender.stop()
     state.phase_seconds = {"scanning": scanned, **state.phase_seconds}
     if progress.cancelled:
         done = sum(1 for _, b in state.blocks() if b.status in FINISHED)

@@ -6,32 +6,40 @@ import re
 import time
 from typing import Any
 
-from autodoc.document import Block, DocumentState, Section, Usage
+from autodoc.document import Block, ChartContent, DocumentState, Section, Usage
 from autodoc.errors import AutodocError, LLMConfigError, LLMError
 from autodoc.evidence import EvidenceStore
 from autodoc.llm.scrub import Scrubber
 from autodoc.pipeline import cache
 from autodoc.pipeline.ledger import Ledger, history, ledger_path
+from autodoc.pipeline.prerender import Prerender
 from autodoc.pipeline.provenance import finalize
 from autodoc.pipeline.resume import FINISHED, PROTECTED
-from autodoc.pipeline.schedule import Job, Scheduler, Session
+from autodoc.pipeline.schedule import Job, JobKind, Scheduler, Session
 from autodoc.plan import planner as plan
 from autodoc.progress import Progress
 from autodoc.settings import Settings
 from autodoc.write import narrative as write
 
 BREAKER = 3  # transport failures in a row after which no new call is scheduled
+JOB_KINDS: dict[str, JobKind] = {"narrative": "write", "list": "write", "table": "local", "chart": "local"}
 
 
 class Run:
     """One scheduling run over a state. Only the dispatching thread mutates the state."""
 
     def __init__(
-        self, state: DocumentState, evidence: EvidenceStore, settings: Settings, progress: Progress
+        self,
+        state: DocumentState,
+        evidence: EvidenceStore,
+        settings: Settings,
+        progress: Progress,
+        prerender: Prerender | None = None,
     ) -> None:
         from autodoc.llm.registry import get_provider
 
         self.state, self.evidence, self.settings, self.progress = state, evidence, settings, progress
+        self.prerender = prerender  # charts drawn while calls are in flight (a build follows)
         provider = get_provider(settings, stop=progress.stop_event)
         # offline runs send nothing: their ledger stays in memory
         path = ledger_path(settings.output_dir) if provider.name != "offline" else None
@@ -120,8 +128,8 @@ class Run:
             return write.fill_block(snapshot_sec, snapshot_blk, self.evidence, self.fetch)
 
         # tables and charts are filled in microseconds on the dispatcher; an image may need a
-        # download, so it takes a generation slot like a write instead of blocking dispatch
-        kind = "local" if blk.plan.type in ("table", "chart") else "write"
+        # download, so it runs in a slot of its own: neither the dispatcher nor an LLM slot waits
+        kind = JOB_KINDS.get(blk.plan.type, "fetch")
         return Job(kind, f"write {blk.id}", run, lambda outcome: self._apply_block(sec, blk, outcome))
 
     # -- results (dispatching thread) ---------------------------------------------------
@@ -177,6 +185,8 @@ class Run:
             res: write.BlockResult = outcome
             self.failures_in_row = 0
             blk.content, blk.status, blk.flags, blk.error = res.content, res.status, res.flags, None
+            if self.prerender is not None and isinstance(res.content, ChartContent):
+                self.prerender.chart(res.content)
             blk.usage = res.usage
             blk.evidence_hash = write.block_hash(sec, blk, self.evidence)
             self.run_usage.reasks += res.usage.reasks

@@ -33,8 +33,9 @@ from autodoc.llm.scrub import Scrubber
 from autodoc.pipeline.ledger import Ledger
 from autodoc.progress import Progress
 
-JobKind = Literal["plan", "write", "local"]
+JobKind = Literal["plan", "write", "fetch", "local"]
 POLL_SECONDS = 0.1  # how often the dispatcher looks at the stop flag while waiting
+FETCH_WORKERS = 2  # artifact downloads (images) run beside the LLM calls, never in their slots
 
 
 class Session:
@@ -186,8 +187,8 @@ class Job:
 
 @dataclass
 class SchedulerStats:
-    submitted: dict[str, int] = field(default_factory=lambda: {"plan": 0, "write": 0, "local": 0})
-    max_in_flight: dict[str, int] = field(default_factory=lambda: {"plan": 0, "write": 0})
+    submitted: dict[str, int] = field(default_factory=lambda: {"plan": 0, "write": 0, "fetch": 0, "local": 0})
+    max_in_flight: dict[str, int] = field(default_factory=lambda: {"plan": 0, "write": 0, "fetch": 0})
     cancelled: bool = False
     seconds: float = 0.0
 
@@ -196,7 +197,11 @@ class Scheduler:
     """Dispatch jobs with per-kind in-flight limits over one thread pool."""
 
     def __init__(self, planning_workers: int, generation_workers: int, progress: Progress) -> None:
-        self.limits = {"plan": max(1, planning_workers), "write": max(1, generation_workers)}
+        self.limits = {
+            "plan": max(1, planning_workers),
+            "write": max(1, generation_workers),
+            "fetch": FETCH_WORKERS,
+        }
         self.progress = progress
         self.stats = SchedulerStats()
         self._abort = False
@@ -218,11 +223,11 @@ class Scheduler:
         their results are applied (kept); what still runs after it is abandoned.
         """
         t0 = time.monotonic()
-        queues: dict[str, deque[Job]] = {"plan": deque(), "write": deque(), "local": deque()}
+        queues: dict[str, deque[Job]] = {kind: deque() for kind in ("plan", "write", "fetch", "local")}
         for job in jobs:
             queues[job.kind].append(job)
         in_flight: dict[Future[Any], Job] = {}
-        counts = {"plan": 0, "write": 0}
+        counts = {"plan": 0, "write": 0, "fetch": 0}
         pool = ThreadPoolExecutor(max_workers=sum(self.limits.values()), thread_name_prefix="autodoc")
         try:
             while any(queues.values()) or in_flight:
@@ -263,8 +268,8 @@ class Scheduler:
         in_flight: dict[Future[Any], Job],
         counts: dict[str, int],
     ) -> None:
-        # Writes first: they finish sections; plans keep their own slots either way.
-        for kind in ("write", "plan"):
+        # Writes first: they finish sections; plans and downloads keep their own slots.
+        for kind in ("write", "plan", "fetch"):
             queue = queues[kind]
             while queue and counts[kind] < self.limits[kind]:
                 job = queue.popleft()
