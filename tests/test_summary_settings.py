@@ -148,3 +148,41 @@ def test_a_search_outside_the_pipeline_is_labelled_and_a_covered_gap_is_not_repe
     assert "runs no hyperparameter search" in tuning and "n_trials = 30" in tuning and "legacy code" in tuning
     assert known_gap("No hyperparameter search was found in the code.", facts)
     assert not known_gap("No cross-validation was found in the code.", facts)
+
+
+def test_pipeline_stage_inputs_stability_checks_and_no_threshold_from_a_transformer_argument() -> None:
+    facts = _facts(
+        _item("c:src/prepare.py:12:data_source:read_csv", "data_source", "read_csv", "src/prepare.py", 12),
+        _item(
+            "c:dvc.yaml:1:deployment:dvc",
+            "deployment",
+            ["prepare", "train"],
+            "dvc.yaml",
+            1,
+            stages={
+                "prepare": "python src/prepare.py data/data.xml",
+                "train": "python src/train.py data/features",
+            },
+        ).model_copy(update={"label": "DVC pipeline: prepare -> train"}),
+        _item("c:nb.py:40:metric:roc_auc_score", "metric", "roc_auc_score", "nb.py", 40),
+        _item(
+            "c:nb.py:43:function:calculate_psi",
+            "function",
+            "calculate_psi",
+            "nb.py",
+            43,
+            signature="calculate_psi(train_frac, test_frac)",
+        ),
+        _item(
+            "c:nb.py:146:param:sparse_threshold",
+            "param",
+            0,
+            "nb.py",
+            146,
+            owner_kind="preprocessing",
+            key="sparse_threshold",
+        ),
+    )
+    assert "In the DVC pipeline, the prepare stage runs src/prepare.py on data/data.xml" in facts["data"]
+    assert "population stability index, calculate_psi(train_frac, test_frac)" in facts["metrics"]
+    assert "threshold" not in facts  # a ColumnTransformer's sparse_threshold is not a decision threshold

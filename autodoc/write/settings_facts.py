@@ -359,8 +359,9 @@ def code_metrics_fact(evidence: EvidenceStore) -> SummaryFact | None:
     if not metrics:
         return None
     names = _join([_metric_with_settings(evidence, m) for m in metrics[:6]])
-    text = f"The evaluation code computes {names}; no logged value was found to report."
-    return _fact("metrics", "Performance", text, metrics)
+    more, extra = diagnostics(evidence)
+    text = f"The evaluation code computes {names}; no logged value was found to report.{more}"
+    return _fact("metrics", "Performance", text, metrics + extra)
 
 
 def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
@@ -369,3 +370,40 @@ def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
     ]
     shown = [f"{item_key(p)} = {figure_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
     return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f" {_cite(metric)}"
+
+
+_DATA_FILE = re.compile(r"\S+\.(xml|csv|tsv|parquet|json|jsonl|txt|feather|xlsx?)$", re.I)
+_DIAGNOSTIC = {"psi": "population stability index", "ks": "Kolmogorov-Smirnov statistic", "gini": "Gini"}
+_DIAGNOSTIC_NAME = re.compile(r"(^|_)(psi|ks|gini|population_stability)(_|$)", re.I)
+
+
+def stage_inputs(evidence: EvidenceStore) -> str:
+    """Pipeline stages (DVC) whose command reads a data file, as a sentence."""
+    parts, items = [], []
+    for item in _code(evidence, "deployment"):
+        stages = item.attrs.get("stages")
+        if not isinstance(stages, dict):
+            continue
+        for stage, command in stages.items():
+            words = str(command).split()
+            files = [w for w in words if _DATA_FILE.match(w)]
+            script = next((w for w in words if w.endswith(".py")), None)
+            if files and script:
+                parts.append(f"the {stage} stage runs {script} on {_join(files)}")
+                items.append(item)
+    if not parts:
+        return ""
+    return f" In the {items[0].label.split(':')[0]}, {_join(parts[:2])} {_cite(items[0])}."
+
+
+def diagnostics(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]]:
+    """Functions the production code defines for stability or discrimination checks (PSI, KS, Gini)."""
+    found = [f for f in _code(evidence, "function") if _DIAGNOSTIC_NAME.search(str(f.value or ""))][:3]
+    if not found:
+        return "", []
+    shown = []
+    for item in found:
+        match = _DIAGNOSTIC_NAME.search(str(item.value))
+        what = _DIAGNOSTIC.get(match.group(2).lower(), "check") if match else "check"
+        shown.append(f"a {what}, {item.attrs.get('signature') or item.value} {_cite(item)}")
+    return " The code also computes " + _join(shown) + ".", found

@@ -173,7 +173,7 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
 
 def _settings_named(evidence: EvidenceStore, pattern: re.Pattern[str]) -> list[EvidenceItem]:
     """Production settings (config keys, command-line defaults) with a value, by key name."""
-    found = _code(evidence, "config", "param")
+    found = [i for i in _code(evidence, "config", "param") if i.attrs.get("owner_kind") in (None, "argparse")]
     return [i for i in found if i.value is not None and pattern.search(item_key(i).lstrip("-"))]
 
 
@@ -187,6 +187,7 @@ def _data(evidence: EvidenceStore) -> SummaryFact | None:
     if not sources:
         return sf.data_settings_fact(evidence)
     text = "Data are read from " + _join([f"{s.label} {_cite(s)}" for s in sources]) + "."
+    text += sf.stage_inputs(evidence)
     if joins:
         text += " They are joined by " + _join([f"{j.label} {_cite(j)}" for j in joins]) + "."
     rows = _data_metric(evidence)
