@@ -242,3 +242,41 @@ def test_validate_plan_names_bad_values_and_choices(store):
 def test_estimators_table_in_a_per_model_section_shows_that_family(store):
     tab = table(store, "estimators", sec=section("Model Architecture", model="breast_cancer_gbm"))
     assert [row[0].value for row in tab.rows] == ["GradientBoostingClassifier"]
+
+
+def test_a_fallback_chart_on_odd_values_still_draws_in_word_and_the_notebook():
+    """A deterministic (fallback) plan may chart whatever the section cites: a dict-valued
+    importance item, a NaN or infinite value. The chart keeps the finite points, says what it
+    left out, and both renderers draw it (the Word renderer once failed on NaN)."""
+    import matplotlib
+
+    from autodoc.evidence import EvidenceItem, EvidenceStore, Source
+    from autodoc.render.charts import chart_png
+    from autodoc.render.notebook_code import SETUP_CODE, chart_code
+
+    matplotlib.use("Agg")
+    src = Source(kind="code", path="train.py", line_start=3)
+    params = {"alpha": 0.5, "beta": float("nan"), "gamma": float("inf")}
+    items = [
+        *(
+            EvidenceItem(id=f"c:train.py:3:param:{k}", kind="param", label=k, value=v, source=src)
+            for k, v in params.items()
+        ),
+        EvidenceItem(
+            id="c:train.py:6:feature_importance:fi",
+            kind="feature_importance",
+            label="importances",
+            value={"age": 0.4, "size": float("nan"), "shape": {"mean": 0.1}},
+            source=src,
+        ),
+    ]
+    odd = EvidenceStore(items=items, created_at="2026-01-01", generator_version="0")
+    sec = section("Validation")
+    for kind in ("evidence", "feature_importance"):
+        plan = ChartPlan(title="Odd", series=SeriesSource(kind=kind, evidence_ids=[i.id for i in items]))
+        chart = fill_chart(plan, odd, sec)
+        assert [y for s in chart.series for y in s.y] == ([0.5] if kind == "evidence" else [0.4])
+        assert "not finite" in (chart.note or "")
+        assert chart_png(chart, dpi=40).startswith(b"\x89PNG")
+        cell: dict = {}
+        exec(SETUP_CODE + "\n" + chart_code(chart), cell)  # the notebook's code cell runs

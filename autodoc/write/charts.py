@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from autodoc.document import (
@@ -34,6 +35,11 @@ def fill_chart(plan: ChartPlan, evidence: EvidenceStore, section: Section) -> Ch
     if section.model and not src.model:
         src = src.model_copy(update={"model": section.model})
     series, note, x_label, y_label = _SERIES_FILLERS[src.kind](src, evidence)
+    series, dropped = _finite_points(series)
+    if dropped:  # a NaN or infinite value (a diverged metric) is no point on a chart
+        note = " ".join(
+            filter(None, [note, f"{dropped} value(s) that are not finite numbers are not shown."])
+        )
     ids = [i for s in series for i in s.evidence_ids]
     return ChartContent(
         caption=plan.title,
@@ -47,6 +53,25 @@ def fill_chart(plan: ChartPlan, evidence: EvidenceStore, section: Section) -> Ch
 
 
 _SeriesResult = tuple[list[Series], str | None, str, str]
+
+
+def _finite_points(series: list[Series]) -> tuple[list[Series], int]:
+    """The series without points whose value is NaN or infinite, and how many were left out."""
+    kept: list[Series] = []
+    dropped = 0
+    for s in series:
+        keep = [n for n, y in enumerate(s.y) if math.isfinite(y)]
+        dropped += len(s.y) - len(keep)
+        if len(keep) == len(s.y):
+            kept.append(s)
+        elif keep:
+            ids = [s.evidence_ids[n] for n in keep] if len(s.evidence_ids) == len(s.y) else s.evidence_ids
+            kept.append(
+                s.model_copy(
+                    update={"x": [s.x[n] for n in keep], "y": [s.y[n] for n in keep], "evidence_ids": ids}
+                )
+            )
+    return kept, dropped
 
 
 def _chart_metrics(src: SeriesSource, runs: list[RunInfo]) -> list[str]:

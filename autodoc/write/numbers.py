@@ -185,19 +185,36 @@ def evidence_numbers(evidence: EvidenceStore, allowed: set[str] | None) -> Numbe
     strings: list[str] = list(base.strings)
     index = evidence.index()
     items = evidence.items if allowed is None else [index[i] for i in allowed if i in index]
+    per_item = _per_item(evidence, cache)
     for item in items:
-        values += _item_numbers(item)
-        _collect(item.label, values)
-        _strings([item.value, item.attrs], strings)
+        entry = per_item.get(item.id)
+        if entry is None:
+            entry = per_item[item.id] = _item_entry(item)
+        values += entry[0]
+        strings += entry[1]
     _run_numbers(base, values, allowed)
     measured = sorted({abs(v) for v in values})
     result = Numbers(
         sorted(set(measured) | base.counts), "\n".join(strings), base.locations, base.versions, measured
     )
-    if len(cache) > 64:
-        cache.clear()
+    if len(cache) > 64:  # the store's own entries stay: every call needs them
+        for stale in [k for k in cache if k[2] not in ("base", "items", None)]:
+            del cache[stale]
     cache[key] = result
     return result
+
+
+def _per_item(evidence: EvidenceStore, cache: dict[Any, Any]) -> dict[str, tuple[list[float], list[str]]]:
+    """Each item's numbers and strings, found once per store (every call draws on them)."""
+    return cache.setdefault((id(evidence), len(evidence.items), "items"), {})
+
+
+def _item_entry(item: EvidenceItem) -> tuple[list[float], list[str]]:
+    values = _item_numbers(item)
+    _collect(item.label, values)
+    strings: list[str] = []
+    _strings([item.value, item.attrs], strings)
+    return values, strings
 
 
 def _run_numbers(base: _Base, values: list[float], allowed: set[str] | None) -> None:
