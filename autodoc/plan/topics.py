@@ -1,8 +1,8 @@
 """Topics: what a section is about and which evidence speaks to it (one home for these rules).
 
 - `section_topics(name, hint)`: a section's topics, most important first (name first).
-- `KIND_TOPICS`: the topics an evidence kind speaks to (routing in selection);
-  `item_topics` adds what an item's key says (test_size: validation, n_rows: data).
+- `item_topics`: an item's topics for routing: its kind's (`kind_topics.KIND_TOPICS`, the
+  one table) and what its key says (test_size: validation, n_rows: data).
 - `TOPIC_KINDS`: per topic, the kinds a passage on it draws on, most important first; used by
   selection (sent first) and by the offline writer (written from, in this order).
 - `is_data_metric`, `is_feature_importance`, `metric_rank`: one definition each.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from autodoc.evidence import EvidenceItem
+from autodoc.kind_topics import KIND_TOPICS
 
 # ----------------------------------------------------------------------------- topics
 # Ordered: the first matching keywords give the section's primary topics.
@@ -77,45 +78,6 @@ KEYWORD_TOPICS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("appendix", "reference", "glossary", "code", "implementation"), ("code", "mlflow", "training")),
 ]
 DEFAULT_TOPICS = ["overview", "model", "evaluation"]
-
-# Topics implied by an item's kind, so routing works even if a scanner left topics empty.
-KIND_TOPICS: dict[str, tuple[str, ...]] = {
-    "module": ("code",),
-    "class": ("code",),
-    "function": ("code",),
-    "import": ("code",),
-    "readme": ("overview", "code"),
-    "notebook_markdown": ("overview",),
-    "config": ("code", "training"),
-    "estimator": ("model",),
-    "param": ("model", "training"),
-    "fit": ("training",),
-    "split": ("validation", "data", "training"),
-    "cv": ("validation", "training"),
-    "metric": ("evaluation", "validation"),
-    "threshold": ("evaluation", "risk", "deployment"),
-    "preprocessing": ("features", "data"),
-    "feature": ("features", "data"),
-    "dropped_column": ("features", "data"),
-    "target": ("data", "features"),
-    "data_source": ("data",),
-    "seed": ("training", "validation"),
-    "mlflow_call": ("mlflow", "training"),
-    "hyperparameter_search": ("training", "validation"),
-    "entry_point": ("code", "overview", "training"),
-    "registered_model": ("model", "mlflow", "deployment", "overview"),
-    "model_version": ("model", "mlflow", "deployment", "overview", "evaluation"),
-    "alias": ("deployment", "mlflow", "model", "overview", "evaluation"),
-    "experiment": ("mlflow", "training"),
-    "run": ("training", "mlflow", "evaluation"),
-    "run_metric": ("evaluation", "mlflow"),
-    "run_param": ("model", "training"),
-    "run_tag": ("mlflow",),
-    "metric_history": ("evaluation", "training"),
-    "artifact": ("evaluation", "mlflow"),
-    "logged_model": ("model", "mlflow", "deployment"),
-    "feature_importance": ("features", "evaluation", "model"),
-}
 
 # What each topic's passage draws on, most important kind first: the kinds the offline writer
 # writes from and the kinds selection sends first (a section cannot do without them).

@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 from autodoc.evidence import EvidenceItem, Redaction, Source
+from autodoc.kind_topics import KIND_TOPICS, PARAM_TOPICS
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
-from autodoc.scan.code.kinds import PARAM_TOPICS, TOPICS
 from autodoc.scan.code.liveness import GROUPS, Liveness
 from autodoc.scan.code.resolve import Resolver
 from autodoc.scan.secrets import redact
@@ -123,7 +123,7 @@ class ItemBuilder:
             rel,
             {"reason": reason, "role": role},
             None,
-            TOPICS["entry_point"],
+            list(KIND_TOPICS["entry_point"]),
             self._source(rel, 1, None, None),
             True,
         )
@@ -227,7 +227,7 @@ class ItemBuilder:
             val,
             attrs,
             None,
-            PARAM_TOPICS.get(fact.kind, ["model"]),
+            list(PARAM_TOPICS.get(fact.kind, ("model",))),
             self._source(rel, line, None, fact.cell),
             live,
         )
@@ -346,7 +346,7 @@ def model_uri_parts(uri: Any) -> dict[str, str]:
 
 
 def _topics(fact: Fact, rel: str) -> list[str]:
-    topics = list(TOPICS.get(fact.kind, ["code"]))
+    topics = list(KIND_TOPICS.get(fact.kind, ("code",)))
     if fact.kind in ("function", "class", "module"):
         topics += topics_of_name(fact.name or rel)
     elif fact.kind == "mlflow_call" and fact.name == "load_model":

@@ -1,0 +1,87 @@
+"""What each kind of evidence is about: the one table of kind -> topics.
+
+The code scanner records these topics on the items it builds (`scan.code.items`), and
+selection routes every item by them whatever its scanner recorded (`plan.topics.item_topics`).
+Topics are the `evidence.Topic` values.
+"""
+
+from __future__ import annotations
+
+# An evidence kind -> the document topics its items speak to, most specific first.
+KIND_TOPICS: dict[str, tuple[str, ...]] = {
+    "module": ("code",),
+    "class": ("code",),
+    "function": ("code",),
+    "import": ("code",),
+    "readme": ("overview", "code"),
+    "notebook_markdown": ("overview",),
+    "config": ("training", "code"),
+    "estimator": ("model", "training"),
+    "fit": ("training",),
+    "split": ("data", "evaluation", "validation", "training"),
+    "cv": ("evaluation", "validation", "training"),
+    "metric": ("evaluation", "validation"),
+    "threshold": ("model", "evaluation", "risk", "deployment"),
+    "preprocessing": ("features", "data"),
+    "feature": ("features", "data"),
+    "dropped_column": ("features", "data"),
+    "target": ("data", "model", "features"),
+    "data_source": ("data",),
+    "seed": ("training", "validation"),
+    "mlflow_call": ("mlflow", "training"),
+    "hyperparameter_search": ("training", "model", "validation"),
+    "entry_point": ("overview", "code", "deployment", "training"),
+    "pipeline": ("overview", "training", "data", "code"),
+    "excerpt": ("code",),
+    "route": ("deployment",),
+    "schema": ("deployment", "data"),
+    "deployment": ("deployment",),
+    "monitoring": ("monitoring", "risk"),
+    "data_check": ("data", "validation"),
+    "model_load": ("deployment", "model"),
+    "join": ("data",),
+    "label": ("data", "model"),
+    "ensemble": ("model",),
+    "class_weight": ("model", "training"),
+    "resampling": ("data", "training"),
+    "layer": ("model",),
+    "loss": ("model", "training"),
+    "optimizer": ("training",),
+    "scheduler": ("training",),
+    "early_stopping": ("training", "validation"),
+    "logged_metric": ("evaluation", "training"),
+    "search_space": ("training", "validation"),
+    "setting": ("training", "model"),
+    "param": ("model", "training"),
+    "registered_model": ("model", "mlflow", "deployment", "overview"),
+    "model_version": ("model", "mlflow", "deployment", "overview", "evaluation"),
+    "alias": ("deployment", "mlflow", "model", "overview", "evaluation"),
+    "experiment": ("mlflow", "training"),
+    "run": ("training", "mlflow", "evaluation"),
+    "run_metric": ("evaluation", "mlflow"),
+    "run_param": ("model", "training"),
+    "run_tag": ("mlflow",),
+    "metric_history": ("evaluation", "training"),
+    "artifact": ("evaluation", "mlflow"),
+    "logged_model": ("model", "mlflow", "deployment"),
+    "feature_importance": ("features", "evaluation", "model"),
+}
+
+# A code fact's kind -> the topics of the parameters it is called with (an estimator's C,
+# a split's test_size); other facts' parameters speak to the model.
+PARAM_TOPICS: dict[str, tuple[str, ...]] = {
+    "estimator": ("model", "training"),
+    "preprocessing": ("features",),
+    "split": ("data", "validation"),
+    "cv": ("validation", "evaluation"),
+    "hyperparameter_search": ("training", "validation"),
+    "argparse": ("training",),
+    "fit": ("training",),
+    "metric": ("evaluation",),
+    "optimizer": ("training",),
+    "scheduler": ("training",),
+    "early_stopping": ("training", "validation"),
+    "loss": ("model", "training"),
+    "layer": ("model",),
+    "resampling": ("data", "training"),
+}
