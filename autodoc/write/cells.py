@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from autodoc.document import (
     Cell,
+    Section,
+    SeriesSource,
     TableContent,
+    TableSource,
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore, ExperimentInfo, ModelVersionInfo, RunInfo
 from autodoc.plan.lineage import (
@@ -15,6 +19,7 @@ from autodoc.plan.lineage import (
 from autodoc.plan.topics import is_data_metric, metric_rank
 
 Fetch = Callable[[str, str], bytes | None]
+PlanSource = TypeVar("PlanSource", TableSource, SeriesSource)
 
 MAX_RUN_ROWS = 50
 
@@ -30,6 +35,13 @@ FI_PREFIXES = (
     "fi_",
     "fi/",
 )
+
+
+def scoped_to_model(source: PlanSource, section: Section) -> PlanSource:
+    """A table's or chart's source, limited to the section's model when the plan names none."""
+    if section.model and not source.model:
+        return source.model_copy(update={"model": section.model})
+    return source
 
 
 def evidence_cell(evidence: EvidenceStore, eid: str, value: object, fallback: str | None = None) -> Cell:

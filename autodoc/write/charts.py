@@ -24,6 +24,7 @@ from autodoc.write.cells import (
     is_fi_key,
     metric_eid,
     metric_keys,
+    scoped_to_model,
     version_label,
     versions_with_runs,
 )
@@ -31,9 +32,7 @@ from autodoc.write.cells import (
 
 def fill_chart(plan: ChartPlan, evidence: EvidenceStore, section: Section) -> ChartContent:
     """Fill a chart's series from evidence values only."""
-    src = plan.series
-    if section.model and not src.model:
-        src = src.model_copy(update={"model": section.model})
+    src = scoped_to_model(plan.series, section)
     series, note, x_label, y_label = _SERIES_FILLERS[src.kind](src, evidence)
     series, dropped = _finite_points(series)
     if dropped:  # a NaN or infinite value (a diverged metric) is no point on a chart

@@ -33,6 +33,7 @@ from autodoc.write.cells import (
     model_or_note,
     param_eid,
     plain,
+    scoped_to_model,
     table_content,
     text_cell,
     versions_with_runs,
@@ -41,9 +42,7 @@ from autodoc.write.cells import (
 
 def fill_table(plan: TablePlan, evidence: EvidenceStore, section: Section) -> TableContent:
     """Fill the table a plan names, from evidence values only."""
-    source = plan.source
-    if section.model and not source.model:
-        source = source.model_copy(update={"model": section.model})
+    source = scoped_to_model(plan.source, section)
     filler = _TABLE_FILLERS[source.kind]
     return filler(plan.title, source, evidence, section)
 
