@@ -13,9 +13,9 @@ from autodoc.errors import LLMConfigError
 from autodoc.evidence import EvidenceItem, EvidenceStore, Source
 from autodoc.llm.registry import get_provider
 from autodoc.pipeline.schedule import Session
-from autodoc.plan.context import context_for
 from autodoc.plan.planner import assign_evidence, expand_sections
 from autodoc.progress import Progress
+from autodoc.write.context import context_for
 from autodoc.write.narrative import WRITE_SECTION_ITEMS, build_write_request, write_text_block
 from tests.support.builders.evidence import make_evidence, make_spec
 from tests.support.fake_llm import FakeLLM

@@ -27,9 +27,10 @@ from autodoc.document import (
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.llm.base import LLMRequest, WriteTask
-from autodoc.plan import context, offers, select
+from autodoc.plan import offers, select
 from autodoc.plan.handles import Handles
 from autodoc.plan.request import ask_parsed, build_request, heading_lines, task_fields, usage_of
+from autodoc.write import context
 
 WRITE_SECTION_ITEMS = 10  # section context added to what the block plan names
 EVIDENCE_HEADER = "Evidence (handle | what | value | where):"
