@@ -68,6 +68,16 @@ def _version_key(version: str) -> tuple[int, str]:
     return (int(version), "") if version.isdigit() else (10**9, version)
 
 
+def champions(evidence: EvidenceStore) -> list[tuple[str, ModelVersionInfo, RunInfo | None]]:
+    """(model name, its documented version, the run behind it) for every registered model."""
+    out = []
+    for name in evidence.model_names():
+        mv = primary_version(evidence, name)
+        if mv is not None:
+            out.append((name, mv, version_run(evidence, mv)))
+    return out
+
+
 def model_run_eids(evidence: EvidenceStore, model: str) -> set[str]:
     """Evidence ids (``r:<run8>``) of the runs that produced the model's versions."""
     rm = evidence.model(model)

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 
 from autodoc.document import SummaryFact, figure_text
-from autodoc.evidence import EvidenceItem, EvidenceStore, RunInfo, run_label
-from autodoc.plan.lineage import estimator_families, primary_version, version_run
+from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
+from autodoc.plan.lineage import champions, estimator_families
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, is_production_code, metric_rank
 from autodoc.plan.values import resolve_param
@@ -90,16 +90,6 @@ def _sentences(text: str, limit: int = 2) -> str:
     return ". ".join(cut).rstrip(".") + "." if cut else ""
 
 
-def _champions(evidence: EvidenceStore) -> list[tuple[str, object, RunInfo | None]]:
-    """(model name, its documented version, the run behind it) for every registered model."""
-    out = []
-    for name in evidence.model_names():
-        mv = primary_version(evidence, name)
-        if mv is not None:
-            out.append((name, mv, version_run(evidence, mv)))
-    return out
-
-
 # ----------------------------------------------------------------------------- facts
 def _purpose(evidence: EvidenceStore) -> SummaryFact | None:
     readmes = sorted(
@@ -121,7 +111,7 @@ def _purpose(evidence: EvidenceStore) -> SummaryFact | None:
 
 def _production(evidence: EvidenceStore) -> SummaryFact | None:
     parts, items = [], []
-    for name, mv, run in _champions(evidence):
+    for name, mv, run in champions(evidence):
         mv_item = evidence.get(mv.evidence_id)
         if mv_item is None:
             continue
@@ -197,7 +187,7 @@ def _data(evidence: EvidenceStore) -> SummaryFact | None:
 
 
 def _data_metric(evidence: EvidenceStore) -> EvidenceItem | None:
-    champion_runs = {run.evidence_id for _, _, run in _champions(evidence) if run}
+    champion_runs = {run.evidence_id for _, _, run in champions(evidence) if run}
     for item in evidence.by_kind("run_metric", "run_param"):
         run8 = ":".join(item.id.split(":")[:2])
         if run8 in champion_runs and is_data_metric(item_key(item)):
@@ -267,7 +257,7 @@ def _features(evidence: EvidenceStore) -> SummaryFact | None:
 
 def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     parts, items = [], []
-    for name, mv, run in _champions(evidence):
+    for name, mv, run in champions(evidence):
         if run is None or not run.params:
             continue
         logged = [i for i in evidence.by_kind("run_param") if i.id.startswith(run.evidence_id + ":param:")]
@@ -309,7 +299,7 @@ def _tuning(evidence: EvidenceStore) -> SummaryFact | None:
 
 def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
     parts, items = [], []
-    for name, mv, run in _champions(evidence):
+    for name, mv, run in champions(evidence):
         if run is None:
             continue
         keys = sorted((k for k in run.metrics if k.lower().startswith(_HELD_OUT)), key=metric_rank)[:3]

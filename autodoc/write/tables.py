@@ -11,8 +11,15 @@ from autodoc.document import (
     TablePlan,
     TableSource,
 )
-from autodoc.evidence import EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo, run_label
+from autodoc.evidence import (
+    EvidenceItem,
+    EvidenceStore,
+    RegisteredModelInfo,
+    RunInfo,
+    run_label,
+)
 from autodoc.plan.lineage import (
+    champions,
     estimator_families,
     estimator_name,
     model_run_eids,
@@ -43,31 +50,32 @@ from autodoc.write.cells import (
 def fill_table(plan: TablePlan, evidence: EvidenceStore, section: Section) -> TableContent:
     """Fill the table a plan names, from evidence values only."""
     source = scoped_to_model(plan.source, section)
-    filler = _TABLE_FILLERS[source.kind]
-    return filler(plan.title, source, evidence, section)
-
-
-def _model_params(caption: str, src: TableSource, evidence: EvidenceStore, section: Section) -> TableContent:
-    if (note := model_or_note(evidence, src.model, caption)) is not None:
+    model_filler = _MODEL_FILLERS.get(source.kind)
+    if model_filler is None:
+        return _TABLE_FILLERS[source.kind](plan.title, source, evidence, section)
+    if (note := model_or_note(evidence, source.model, plan.title)) is not None:
         return note
-    assert src.model
-    rm = evidence.model(src.model)
-    assert rm
+    rm = evidence.model(source.model or "")
+    assert rm is not None  # model_or_note found it
+    return model_filler(plan.title, source, evidence, rm)
+
+
+def _model_params(
+    caption: str, src: TableSource, evidence: EvidenceStore, rm: RegisteredModelInfo
+) -> TableContent:
     mv = (
         next((v for v in rm.versions if v.version == src.version), None)
         if src.version
-        else (primary_version(evidence, src.model))
+        else (primary_version(evidence, rm.name))
     )
     if mv is None:
         wanted = f"version {src.version} of " if src.version else "a version of "
-        return empty_table(caption, f"No {wanted}{src.model} was found in MLflow.")
+        return empty_table(caption, f"No {wanted}{rm.name} was found in MLflow.")
     run = version_run(evidence, mv)
     if run is None:
-        return empty_table(caption, f"Version {mv.version} of {src.model} is not linked to an MLflow run.")
+        return empty_table(caption, f"Version {mv.version} of {rm.name} is not linked to an MLflow run.")
     if not run.params:
-        return empty_table(
-            caption, f"The run behind version {mv.version} of {src.model} logged no parameters."
-        )
+        return empty_table(caption, f"The run behind version {mv.version} of {rm.name} logged no parameters.")
     rows = [
         [text_cell(key), evidence_cell(evidence, param_eid(run, key), value, run.evidence_id)]
         for key, value in sorted(run.params.items())
@@ -76,25 +84,20 @@ def _model_params(caption: str, src: TableSource, evidence: EvidenceStore, secti
         caption,
         ["Parameter", "Value"],
         rows,
-        note=f"Parameters of the run behind {src.model} version {mv.version}.",
+        note=f"Parameters of the run behind {rm.name} version {mv.version}.",
     )
 
 
 def _model_versions(
-    caption: str, src: TableSource, evidence: EvidenceStore, section: Section
+    caption: str, src: TableSource, evidence: EvidenceStore, rm: RegisteredModelInfo
 ) -> TableContent:
-    if (note := model_or_note(evidence, src.model, caption)) is not None:
-        return note
-    assert src.model
-    rm = evidence.model(src.model)
-    assert rm
     if not rm.versions:
-        return empty_table(caption, f"No versions of {src.model} were found in MLflow.")
+        return empty_table(caption, f"No versions of {rm.name} were found in MLflow.")
     aliases: dict[str, list[str]] = {}
     for alias, ver in rm.aliases.items():
         aliases.setdefault(str(ver), []).append(alias)
     rows = []
-    for mv, run in versions_with_runs(evidence, src.model):
+    for mv, run in versions_with_runs(evidence, rm.name):
         rows.append(
             [
                 Cell(value=mv.version, evidence_id=mv.evidence_id),
@@ -114,17 +117,14 @@ def _model_versions(
 
 
 def _metric_across_versions(
-    caption: str, src: TableSource, evidence: EvidenceStore, section: Section
+    caption: str, src: TableSource, evidence: EvidenceStore, rm: RegisteredModelInfo
 ) -> TableContent:
-    if (note := model_or_note(evidence, src.model, caption)) is not None:
-        return note
-    assert src.model
-    pairs = versions_with_runs(evidence, src.model)
+    pairs = versions_with_runs(evidence, rm.name)
     runs = [run for _, run in pairs if run]
     keys = metric_keys(runs, src.metric)
     if not runs or not keys or not any(k in r.metrics for r in runs for k in keys):
         what = f"metric {src.metric}" if src.metric else "any metric"
-        return empty_table(caption, f"No run behind a version of {src.model} logged {what}.")
+        return empty_table(caption, f"No run behind a version of {rm.name} logged {what}.")
     rows = []
     for mv, run in pairs:
         row = [Cell(value=mv.version, evidence_id=mv.evidence_id)]
@@ -144,11 +144,7 @@ def _metric_across_models(
 ) -> TableContent:
     if evidence.mlflow is None or not evidence.mlflow.registered_models:
         return empty_table(caption, "No registered models were found in MLflow.")
-    chosen: list[tuple[str, ModelVersionInfo, RunInfo | None]] = []
-    for name in evidence.model_names():
-        mv = primary_version(evidence, name)
-        if mv:
-            chosen.append((name, mv, version_run(evidence, mv)))
+    chosen = champions(evidence)
     runs = [run for _, _, run in chosen if run]
     keys = metric_keys(runs, src.metric)
     if not keys or not any(k in r.metrics for r in runs for k in keys):
@@ -326,10 +322,13 @@ def resolved_settings(item: EvidenceItem, evidence: EvidenceStore) -> str | None
     return ", ".join(parts)
 
 
-_TABLE_FILLERS: dict[str, Callable[[str, TableSource, EvidenceStore, Section], TableContent]] = {
+# Tables about one registered model: called only once the model is known to exist.
+_MODEL_FILLERS: dict[str, Callable[[str, TableSource, EvidenceStore, RegisteredModelInfo], TableContent]] = {
     "model_params": _model_params,
     "model_versions": _model_versions,
     "metric_across_versions": _metric_across_versions,
+}
+_TABLE_FILLERS: dict[str, Callable[[str, TableSource, EvidenceStore, Section], TableContent]] = {
     "metric_across_models": _metric_across_models,
     "experiment_runs": _experiment_runs,
     "code_facts": _code_facts,
