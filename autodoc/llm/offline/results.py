@@ -19,7 +19,7 @@ from autodoc.llm.offline.prose import (
     para,
     registry,
 )
-from autodoc.llm.offline.sections import experiments, run_sentence
+from autodoc.llm.offline.sections import experiments, logged_metrics, run_sentence
 from autodoc.plan.offers import item_key
 
 
@@ -65,9 +65,8 @@ def _version_sentence(f: Facts, mv: EvidenceItem) -> str:
     run8 = f.run_of_version(mv)
     if run8:
         sentence += f" comes from the run {code_span(f.run_name(run8))}"
-        metrics = f.fresh(headline(f.metrics(run8)))
-        if metrics:
-            sentence += f", which logged {metric_phrase(metrics, 3)}"
+        if logged := logged_metrics(f, run8):
+            sentence += f", which {logged}"
     return sentence + "."
 
 

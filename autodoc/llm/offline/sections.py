@@ -225,10 +225,15 @@ def run_sentence(f: Facts, run: EvidenceItem) -> str:
     sentence = f"The run {code_span(f.run_name(run8))} {cite(run)} ended with status {status}"
     if status in ("FAILED", "KILLED") and run.text:
         sentence += f" (\u201c{' '.join(run.text.split())[:200]}\u201d)"
-    metrics = f.fresh(headline(f.metrics(run8)))
-    if metrics:
-        sentence += f" and logged {metric_phrase(metrics, 3)}"
+    if logged := logged_metrics(f, run8):
+        sentence += f" and {logged}"
     return sentence + "."
+
+
+def logged_metrics(f: Facts, run8: str) -> str:
+    """'logged <the run's headline metrics not yet stated>', or ''."""
+    metrics = f.fresh(headline(f.metrics(run8)))
+    return f"logged {metric_phrase(metrics, 3)}" if metrics else ""
 
 
 def write_code(f: Facts, task: WriteTask) -> list[str]:
