@@ -99,13 +99,7 @@ class OpenAIProvider:
         data = raw.http_response.json()
         choice = (data.get("choices") or [{}])[0]
         text = (choice.get("message") or {}).get("content") or ""
-        usage = data.get("usage") or {}
-        response = LLMResponse(
-            raw_text=text,
-            input_tokens=usage.get("prompt_tokens") or 0,
-            output_tokens=usage.get("completion_tokens") or 0,
-            cached_tokens=(usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0,
-        )
+        response = _response(text, data.get("usage") or {}, "prompt", "completion")
         _sdk_parse(raw, request, _chat_parsed, response)
         return response
 
@@ -128,18 +122,22 @@ class OpenAIProvider:
             for part in item.get("content") or []
             if part.get("type") == "output_text"
         )
-        usage = data.get("usage") or {}
-        response = LLMResponse(
-            raw_text=text,
-            input_tokens=usage.get("input_tokens") or 0,
-            output_tokens=usage.get("output_tokens") or 0,
-            cached_tokens=(usage.get("input_tokens_details") or {}).get("cached_tokens") or 0,
-        )
+        response = _response(text, data.get("usage") or {}, "input", "output")
         if data.get("status") == "incomplete":
             read_answer(response, request.response_model, truncated=True, max_tokens=request.max_tokens)
             return response
         _sdk_parse(raw, request, _responses_parsed, response)
         return response
+
+
+def _response(text: str, usage: dict[str, Any], sent: str, received: str) -> LLMResponse:
+    """The answer and its token counts; chat names them prompt/completion, responses input/output."""
+    return LLMResponse(
+        raw_text=text,
+        input_tokens=usage.get(f"{sent}_tokens") or 0,
+        output_tokens=usage.get(f"{received}_tokens") or 0,
+        cached_tokens=(usage.get(f"{sent}_tokens_details") or {}).get("cached_tokens") or 0,
+    )
 
 
 @functools.lru_cache(maxsize=128)  # per-request contracts come and go
