@@ -30,14 +30,24 @@ REBUILD_DELAY_S = 0.4  # a main job waits this long for a background rebuild to 
 
 
 def job_running(ss: State) -> bool:
-    job: Job | None = ss.get("job")
+    return _running(ss, "job")
+
+
+def _running(ss: State, key: str) -> bool:
+    job: Job | None = ss.get(key)
     return job is not None and job.running
+
+
+def _harvested(ss: State, key: str) -> Job | None:
+    """The session's job under `key` if it finished and was just applied (once)."""
+    job: Job | None = ss.get(key)
+    return job if job is not None and harvest(job, ss) else None
 
 
 def harvest_job(ss: State) -> Job | None:
     """Apply a finished job to the session (once); its outcome stays on the progress panel."""
-    job: Job | None = ss.get("job")
-    if job is None or not harvest(job, ss):
+    job = _harvested(ss, "job")
+    if job is None:
         return None
     if job.kind != "scan" and job.output_dir and (job.error is None or job.cancelled):
         ss["doc_dir"] = job.output_dir  # review edits are saved to this document's cache
@@ -354,14 +364,13 @@ def request_rebuild(ss: State) -> None:
 
 
 def rebuild_running(ss: State) -> bool:
-    job: Job | None = ss.get("rebuild")
-    return job is not None and job.running
+    return _running(ss, "rebuild")
 
 
 def harvest_rebuild(ss: State) -> Job | None:
     """Apply a finished rebuild; a review changed meanwhile saves the newer cache again."""
-    job: Job | None = ss.get("rebuild")
-    if job is None or not harvest(job, ss):
+    job = _harvested(ss, "rebuild")
+    if job is None:
         return None
     if ss.get("doc_rev", 0) > job.rev:
         persist(ss)  # the build saved an older review into the cache

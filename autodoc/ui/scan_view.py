@@ -29,23 +29,14 @@ def scan_view() -> None:
         st.subheader("Code")
         if code.commit:
             st.caption(f"{code.root} @ {code.commit[:12]}" + (" (uncommitted changes)" if code.dirty else ""))
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {"file": f.path, "kind": f.kind, "role": f.role, "facts": f.facts, "size": f.size}
-                    for f in code.files
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
+        _table(
+            None,
+            [
+                {"file": f.path, "kind": f.kind, "role": f.role, "facts": f.facts, "size": f.size}
+                for f in code.files
+            ],
         )
-        if code.skipped:
-            st.markdown("**Skipped files**")
-            st.dataframe(
-                pd.DataFrame([{"file": s.path, "reason": s.reason} for s in code.skipped]),
-                hide_index=True,
-                width="stretch",
-            )
+        _table("Skipped files", [{"file": s.path, "reason": s.reason} for s in code.skipped])
         for warning in code.warnings:
             st.warning(warning)
     if evidence.mlflow:
@@ -53,11 +44,7 @@ def scan_view() -> None:
     if evidence.redactions:
         st.subheader("Redactions")
         st.caption("Secrets found in the code or MLflow were removed before anything was handed on.")
-        st.dataframe(
-            pd.DataFrame([{"kind": r.kind, "where": r.place, "count": r.count} for r in evidence.redactions]),
-            hide_index=True,
-            width="stretch",
-        )
+        _table(None, [{"kind": r.kind, "where": r.place, "count": r.count} for r in evidence.redactions])
 
 
 def _mlflow_overview(evidence: EvidenceStore) -> None:
@@ -76,9 +63,7 @@ def _mlflow_overview(evidence: EvidenceStore) -> None:
         for m in snap.registered_models
         for v in m.versions
     ]
-    if models:
-        st.markdown("**Registered models**")
-        st.dataframe(pd.DataFrame(models), hide_index=True, width="stretch")
+    _table("Registered models", models)
     runs = [
         {
             "experiment": x.name,
@@ -91,8 +76,15 @@ def _mlflow_overview(evidence: EvidenceStore) -> None:
         for x in snap.experiments
         for r in x.runs
     ]
-    if runs:
-        st.markdown("**Experiments and runs**")
-        st.dataframe(pd.DataFrame(runs), hide_index=True, width="stretch")
+    _table("Experiments and runs", runs)
     for warning in snap.warnings:
         st.warning(warning)
+
+
+def _table(title: str | None, rows: list[dict[str, object]]) -> None:
+    """Rows as a full-width table under a bold title; nothing for no rows (a titled table)."""
+    if title and not rows:
+        return
+    if title:
+        st.markdown(f"**{title}**")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
