@@ -145,7 +145,11 @@ def _add_work(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "-w", "--generation-workers", metavar="N", help="parallel block writers (default 4; PARALLEL_WORKERS)"
     )
-    g.add_argument("--planning-workers", metavar="N", help="parallel section planners (default 4)")
+    g.add_argument(
+        "--planning-workers",
+        metavar="N",
+        help="parallel section planners (default 4; idle writer slots plan too while nothing is to write)",
+    )
     g.add_argument(
         "--plan",
         choices=["auto", "offline", "llm"],

@@ -2,7 +2,9 @@
 
 `Scheduler` runs planning and generation jobs on ONE `ThreadPoolExecutor` sized
 planning + generation workers. A section's write jobs are queued the moment its plan
-arrives (no barrier between phases); separate in-flight counters cap each kind. Results
+arrives (no barrier between phases); separate in-flight counters cap each kind, except
+that plans may take generation slots nothing is waiting for (at the start of a run every
+slot plans; writes take their slots back as plans finish, and go first). Results
 are applied to the document state by the dispatching thread only, so workers never share
 mutable state. On a Stop no job starts; running calls may finish within the grace period
 (their answers are kept), then whatever still runs is abandoned, not awaited.
@@ -271,12 +273,23 @@ class Scheduler:
         # Writes first: they finish sections; plans and downloads keep their own slots.
         for kind in ("write", "plan", "fetch"):
             queue = queues[kind]
-            while queue and counts[kind] < self.limits[kind]:
+            while queue and self._has_slot(kind, counts, queues):
                 job = queue.popleft()
                 in_flight[pool.submit(self._guard, job.fn)] = job
                 counts[kind] += 1
                 self.stats.submitted[kind] += 1
                 self.stats.max_in_flight[kind] = max(self.stats.max_in_flight[kind], counts[kind])
+
+    def _has_slot(self, kind: str, counts: dict[str, int], queues: dict[str, deque[Job]]) -> bool:
+        """A free slot of its kind, or (a plan) a generation slot no write is waiting for.
+
+        A write waits for the plans that borrowed generation slots to give them back."""
+        if kind == "fetch":
+            return counts[kind] < self.limits[kind]
+        free = counts["plan"] + counts["write"] < self.limits["plan"] + self.limits["write"]
+        if counts[kind] < self.limits[kind]:
+            return free
+        return kind == "plan" and free and not queues["write"]
 
     def _run_local(self, queues: dict[str, deque[Job]]) -> None:
         """Jobs without an LLM call (tables, charts, images) run right here, quickly."""
