@@ -1,8 +1,8 @@
 """What every writing call carries, and how much: the document's facts, then the section's.
 
-The document's facts (the items the one-minute summary cites, `write.summary`: purpose,
-production models with their versions, runs and estimators, target, data, split, features,
-hyperparameters, held-out metrics, threshold, tracking, serving) are a stable prefix: the
+The document's facts (registered models, their documented versions (`plan.lineage.champions`,
+as in the one-minute summary) and aliases, the headline metrics of the runs behind them, the
+production pipeline and estimators, data source and target) are a stable prefix: the
 same text, with the same `S` handles, in every call of a run, so provider-side prompt caching
 applies. A call then adds the section's own facts (`E` handles, none repeated from the
 prefix) and 2-6 code excerpts, within a budget of tokens per call (about 4 characters a
@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.handles import Handles
-from autodoc.write.summary import summary_facts
+from autodoc.plan.lineage import champions
+from autodoc.plan.topics import metric_rank
 
 CHARS_PER_TOKEN = 4
-SUMMARY_ITEMS = 48  # the summary cites about 40 items for two models
+SUMMARY_ITEMS = 20
 EXCERPTS = (2, 6)  # at least, at most (when the evidence has them and the budget allows)
 EXCERPT_CHARS = 900
 
@@ -55,9 +56,22 @@ def context_for(title: str, evidence: EvidenceStore) -> DocumentContext:
 
 
 def summary_items(evidence: EvidenceStore) -> list[EvidenceItem]:
-    """The facts every section may need: the items the one-minute summary cites, in its order."""
+    """The facts every section may need: models, documented versions, headline metrics, pipeline."""
     idx = evidence.index()
-    ids = [eid for fact in summary_facts(evidence) for eid in fact.evidence_ids]
+    documented = {name: (mv, run) for name, mv, run in champions(evidence)}
+    ids: list[str] = []
+    for model in evidence.model_names():
+        info = evidence.model(model)
+        ids.append(info.evidence_id if info else f"m:{model}")
+        mv, run = documented.get(model, (None, None))
+        if mv is not None:
+            ids.append(mv.evidence_id)
+        if run is not None:
+            ids += [f"{run.evidence_id}:metric:{k}" for k in sorted(run.metrics, key=metric_rank)[:3]]
+    ids += [i.id for i in evidence.by_kind("alias")][:4]
+    for kind, limit in (("pipeline", 2), ("estimator", 3), ("data_source", 2), ("target", 1)):
+        found = [i for i in evidence.by_kind(kind) if i.live is not False and i.role in (None, "production")]
+        ids += [i.id for i in found[:limit]]
     return [idx[i] for i in dict.fromkeys(ids) if i in idx][:SUMMARY_ITEMS]
 
 
