@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.handles import Handles
 from autodoc.plan.lineage import champions
-from autodoc.plan.topics import metric_rank
+from autodoc.plan.topics import is_production_code, metric_rank
 
 CHARS_PER_TOKEN = 4
 SUMMARY_ITEMS = 20
@@ -70,7 +70,7 @@ def summary_items(evidence: EvidenceStore) -> list[EvidenceItem]:
             ids += [f"{run.evidence_id}:metric:{k}" for k in sorted(run.metrics, key=metric_rank)[:3]]
     ids += [i.id for i in evidence.by_kind("alias")][:4]
     for kind, limit in (("pipeline", 2), ("estimator", 3), ("data_source", 2), ("target", 1)):
-        found = [i for i in evidence.by_kind(kind) if i.live is not False and i.role in (None, "production")]
+        found = [i for i in evidence.by_kind(kind) if is_production_code(i)]  # as the summary's
         ids += [i.id for i in found[:limit]]
     return [idx[i] for i in dict.fromkeys(ids) if i in idx][:SUMMARY_ITEMS]
 
