@@ -301,6 +301,24 @@ class SummaryFact(_Strict):
     text: str
     evidence_ids: list[str] = Field(default_factory=list)
 
+    @classmethod
+    def citing(cls, topic: str, label: str, text: str, items: list[EvidenceItem]) -> SummaryFact:
+        """A fact whose sentence cites `items`."""
+        return cls(topic=topic, label=label, text=text, evidence_ids=[i.id for i in items])
+
+
+def cite(*items: EvidenceItem) -> str:
+    """Citation markers for `items`, as the writers put them after a claim: ``[[id]] [[id]]``."""
+    return " ".join(f"[[{i.id}]]" for i in items)
+
+
+def join_words(parts: list[str]) -> str:
+    """ "a", "a and b", "a, b and c" (empty parts left out)."""
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
 
 def figure_text(value: object) -> str:
     """A value as prose: floats rounded to 4 decimals (the grounding check accepts the rounding)."""

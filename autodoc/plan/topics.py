@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from autodoc.evidence import EvidenceItem
+from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.kind_topics import KIND_TOPICS
 
 # ----------------------------------------------------------------------------- topics
@@ -285,6 +285,11 @@ def is_production_code(item: EvidenceItem) -> bool:
     if item.role is not None:
         return item.role in PRODUCTION_ROLES
     return item.live is not False and not (item.source.path or "").endswith(".ipynb")
+
+
+def production_facts(evidence: EvidenceStore, *kinds: str) -> list[EvidenceItem]:
+    """The store's items of `kinds` that are production code facts (or not code at all)."""
+    return [i for i in evidence.by_kind(*kinds) if is_production_code(i)]
 
 
 def is_exploratory_code(item: EvidenceItem) -> bool:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 
-from autodoc.document import SummaryFact, figure_text
+from autodoc.document import SummaryFact, cite, figure_text, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
-from autodoc.plan.topics import is_production_code
+from autodoc.plan.topics import production_facts
 
 _SWEEP = "hyperparameter sweep"
 _MAX_SHOWN = 12
@@ -54,25 +54,6 @@ _RATIO = re.compile(r"\(\s*(\w+)\s*==\s*0\s*\)\.sum\(\)\s*/\s*\(\s*\1\s*==\s*1\s
 
 
 # ----------------------------------------------------------------------------- helpers
-def _cite(*items: EvidenceItem) -> str:
-    return " ".join(f"[[{i.id}]]" for i in items)
-
-
-def _join(parts: list[str]) -> str:
-    parts = [p for p in parts if p]
-    if len(parts) <= 1:
-        return parts[0] if parts else ""
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _code(evidence: EvidenceStore, *kinds: str) -> list[EvidenceItem]:
-    return [i for i in evidence.by_kind(*kinds) if is_production_code(i)]
-
-
-def _fact(topic: str, label: str, text: str, items: list[EvidenceItem]) -> SummaryFact:
-    return SummaryFact(topic=topic, label=label, text=text, evidence_ids=[i.id for i in items])
-
-
 def value_text(value: object) -> str:
     """A setting's value in prose: lists as ``a / b / c`` so that commas keep separating settings."""
     if isinstance(value, list | tuple):
@@ -114,7 +95,7 @@ def _composes(evidence: EvidenceStore) -> dict[str, set[str]]:
 def _rank(items: list[EvidenceItem], evidence: EvidenceStore) -> list[EvidenceItem]:
     """Items ordered so that the first of each key is the model's value."""
     per_file: dict[str, int] = {}  # how many of the model's settings each file holds, all groups
-    for item in _code(evidence, "config", "setting"):
+    for item in production_facts(evidence, "config", "setting"):
         if item.attrs.get("variant") is None and _group(item_key(item)) is not None:
             per_file[item.source.path or ""] = per_file.get(item.source.path or "", 0) + 1
     composes = _composes(evidence)
@@ -136,13 +117,13 @@ def production_settings(
     """Production settings of one group, one per key (the model's value), in file order."""
     found = [
         i
-        for i in _code(evidence, "config", "setting")
+        for i in production_facts(evidence, "config", "setting")
         if i.attrs.get("variant") == variant and _usable(i) and _group(item_key(i)) == group
     ]
     if variant is None:
         found += [
             p
-            for p in _code(evidence, "param")
+            for p in production_facts(evidence, "param")
             if p.attrs.get("owner_kind") == "argparse" and _usable(p) and _group(item_key(p)) == group
         ]
     chosen: dict[str, EvidenceItem] = {}
@@ -158,7 +139,7 @@ def settings_phrase(items: list[EvidenceItem]) -> str:
         by_file.setdefault(item.source.path or "the code", []).append(item)
     return "; ".join(
         f"{path} sets "
-        + _join([f"{item_key(i).lstrip('-')} = {value_text(i.value)} {_cite(i)}" for i in found])
+        + join_words([f"{item_key(i).lstrip('-')} = {value_text(i.value)} {cite(i)}" for i in found])
         for path, found in by_file.items()
     )
 
@@ -169,7 +150,7 @@ def settings_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     found = production_settings(evidence, "hyperparameters")
     if not found:
         return None
-    return _fact("hyperparameters", "Hyperparameters", settings_phrase(found) + ".", found)
+    return SummaryFact.citing("hyperparameters", "Hyperparameters", settings_phrase(found) + ".", found)
 
 
 def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
@@ -177,15 +158,15 @@ def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
     parts: list[str] = []
     items: list[EvidenceItem] = []
     for kind, lead in (("loss", "the loss is"), ("optimizer", "the optimiser is")):
-        found = unique_values(_code(evidence, kind))
+        found = unique_values(production_facts(evidence, kind))
         if found:
-            parts.append(f"{lead} " + _join([f"{i.value} {_cite(i)}" for i in found]))
+            parts.append(f"{lead} " + join_words([f"{i.value} {cite(i)}" for i in found]))
             items += found
-    fits = [f for f in _code(evidence, "fit") if "validation_split" in f.attrs][:1]
+    fits = [f for f in production_facts(evidence, "fit") if "validation_split" in f.attrs][:1]
     if fits:
         share = fits[0].attrs["validation_split"]
         parts.append(
-            f"fit holds out validation_split = {value_text(share)} of the training rows {_cite(fits[0])}"
+            f"fit holds out validation_split = {value_text(share)} of the training rows {cite(fits[0])}"
         )
         items += fits
     weights = _class_weights(evidence)
@@ -199,7 +180,7 @@ def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
     if not parts:
         return None
     text = "; ".join(parts)
-    return _fact("training", "Training", text[0].upper() + text[1:] + ".", items)
+    return SummaryFact.citing("training", "Training", text[0].upper() + text[1:] + ".", items)
 
 
 def unique_values(items: list[EvidenceItem], limit: int = 3) -> list[EvidenceItem]:
@@ -211,7 +192,7 @@ def unique_values(items: list[EvidenceItem], limit: int = 3) -> list[EvidenceIte
 
 
 def _class_weights(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
-    for item in _code(evidence, "class_weight"):
+    for item in production_facts(evidence, "class_weight"):
         expr = str(item.attrs.get("expr") or "")
         if item.attrs.get("unresolved") or not expr:
             continue
@@ -221,7 +202,7 @@ def _class_weights(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
             how = f"the ratio of negative to positive labels in {match.group(1)}"
         else:
             how = "a value computed from the training labels"
-        return f"class weighting sets {key} to {how} {_cite(item)}", item
+        return f"class weighting sets {key} to {how} {cite(item)}", item
     return None
 
 
@@ -247,12 +228,14 @@ def split_fact(evidence: EvidenceStore) -> SummaryFact | None:
     if found is None:
         return None
     text, items = found
-    return _fact("split", "Split", f"The data split is configured: {text}.", items)
+    return SummaryFact.citing("split", "Split", f"The data split is configured: {text}.", items)
 
 
 def tuning_fact(evidence: EvidenceStore) -> SummaryFact | None:
     """Without a production search call: a configured sweep, or a search outside the pipeline (labelled)."""
-    sweep = [i for i in _code(evidence, "config") if i.attrs.get("variant") == _SWEEP and _usable(i)]
+    sweep = [
+        i for i in production_facts(evidence, "config") if i.attrs.get("variant") == _SWEEP and _usable(i)
+    ]
     budget = [
         i for i in sweep if re.search(r"(n_trials|max_evals|direction|sampler\._target_)$", item_key(i))
     ]
@@ -261,9 +244,9 @@ def tuning_fact(evidence: EvidenceStore) -> SummaryFact | None:
         text = (
             f"A hyperparameter sweep is configured in {where} (run on request, not by the default "
             f"configuration): "
-            + _join([f"{item_key(i)} = {value_text(i.value)} {_cite(i)}" for i in budget[:4]])
+            + join_words([f"{item_key(i)} = {value_text(i.value)} {cite(i)}" for i in budget[:4]])
         )
-        return _fact("tuning", "Tuning", text + ".", budget[:4])
+        return SummaryFact.citing("tuning", "Tuning", text + ".", budget[:4])
     return _offline_search(evidence)
 
 
@@ -274,18 +257,18 @@ def _offline_search(evidence: EvidenceStore) -> SummaryFact | None:
         if i.role in ("legacy", "exploratory") and isinstance(i.attrs.get("params"), dict)
     ]
     budgets = [s for s in searches if any(k in s.attrs["params"] for k in ("n_trials", "max_evals"))]
-    if not budgets or not _code(evidence, "estimator"):
+    if not budgets or not production_facts(evidence, "estimator"):
         return None
     found = sorted(budgets, key=lambda s: s.role != "legacy")[0]
     trials = {k: v for k, v in found.attrs["params"].items() if k in ("n_trials", "max_evals")}
-    shown = _join([f"{k} = {value_text(v)}" for k, v in trials.items()])
+    shown = join_words([f"{k} = {value_text(v)}" for k, v in trials.items()])
     library = found.attrs.get("library") or str(found.attrs.get("call") or found.value)
     text = (
         "The production pipeline runs no hyperparameter search; its values are written in the code. "
         f"A search with {library} ({shown}) exists outside the pipeline, in "
-        f"{found.source.path} ({found.role} code) {_cite(found)}."
+        f"{found.source.path} ({found.role} code) {cite(found)}."
     )
-    return _fact("tuning", "Tuning", text, [found])
+    return SummaryFact.citing("tuning", "Tuning", text, [found])
 
 
 _SELECTION_WORDS = {
@@ -301,13 +284,13 @@ def selection_fact(evidence: EvidenceStore) -> SummaryFact | None:
     parts = []
     for item in found:
         key = item_key(item)
-        phrase = f"{key} = {value_text(item.value)} {_cite(item)}"
+        phrase = f"{key} = {value_text(item.value)} {cite(item)}"
         words = _SELECTION_WORDS.get(key.rsplit(".", 1)[-1])
         if words and item.value is True:
             phrase += f" ({words})"
         parts.append(phrase)
-    return _fact(
-        "selection", "Evaluation and selection", "The configuration sets " + _join(parts) + ".", found
+    return SummaryFact.citing(
+        "selection", "Evaluation and selection", "The configuration sets " + join_words(parts) + ".", found
     )
 
 
@@ -316,7 +299,9 @@ def data_settings_fact(evidence: EvidenceStore) -> SummaryFact | None:
     found = production_settings(evidence, "data")
     if not found:
         return None
-    return _fact("data", "Data", f"The data location is configured: {settings_phrase(found)}.", found)
+    return SummaryFact.citing(
+        "data", "Data", f"The data location is configured: {settings_phrase(found)}.", found
+    )
 
 
 _ISIN = re.compile(r"\[['\"](\w+)['\"]\]\s*=\s*\w+\[['\"](\w+)['\"]\]\.isin\(\[([^\]]*)\]\)")
@@ -344,24 +329,24 @@ def search_details(evidence: EvidenceStore, searches: list[EvidenceItem]) -> str
         parts += [f"{k} = {value_text(v)}" for k, v in budget.items()]
         space = params.get("space")
         if isinstance(space, dict) and space and all(isinstance(v, int | float) for v in space.values()):
-            fixed = _join([f"{k} = {figure_text(v)}" for k, v in list(space.items())[:_MAX_SHOWN]])
+            fixed = join_words([f"{k} = {figure_text(v)}" for k, v in list(space.items())[:_MAX_SHOWN]])
             parts.append(f"a search space of fixed values ({fixed})")
-    return f" ({_join(parts)})" if parts else ""
+    return f" ({join_words(parts)})" if parts else ""
 
 
 def code_metrics_fact(evidence: EvidenceStore) -> SummaryFact | None:
     """Without logged metrics: what the production evaluation code computes (no figures to report)."""
     metrics, seen = [], set()
-    for metric in _code(evidence, "metric"):
+    for metric in production_facts(evidence, "metric"):
         if str(metric.value) not in seen:  # each metric once, with the settings it is computed with
             seen.add(str(metric.value))
             metrics.append(metric)
     if not metrics:
         return None
-    names = _join([_metric_with_settings(evidence, m) for m in metrics[:6]])
+    names = join_words([_metric_with_settings(evidence, m) for m in metrics[:6]])
     more, extra = diagnostics(evidence)
     text = f"The evaluation code computes {names}; no logged value was found to report.{more}"
-    return _fact("metrics", "Performance", text, metrics + extra)
+    return SummaryFact.citing("metrics", "Performance", text, metrics + extra)
 
 
 def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
@@ -369,7 +354,7 @@ def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
         p for p in evidence.by_kind("param") if p.attrs.get("owner") == metric.id and p.value is not None
     ]
     shown = [f"{item_key(p)} = {figure_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
-    return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f" {_cite(metric)}"
+    return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f" {cite(metric)}"
 
 
 _DATA_FILE = re.compile(r"\S+\.(xml|csv|tsv|parquet|json|jsonl|txt|feather|xlsx?)$", re.I)
@@ -380,7 +365,7 @@ _DIAGNOSTIC_NAME = re.compile(r"(^|_)(psi|ks|gini|population_stability)(_|$)", r
 def stage_inputs(evidence: EvidenceStore) -> str:
     """Pipeline stages (DVC) whose command reads a data file, as a sentence."""
     parts, items = [], []
-    for item in _code(evidence, "deployment"):
+    for item in production_facts(evidence, "deployment"):
         stages = item.attrs.get("stages")
         if not isinstance(stages, dict):
             continue
@@ -389,21 +374,23 @@ def stage_inputs(evidence: EvidenceStore) -> str:
             files = [w for w in words if _DATA_FILE.match(w)]
             script = next((w for w in words if w.endswith(".py")), None)
             if files and script:
-                parts.append(f"the {stage} stage runs {script} on {_join(files)}")
+                parts.append(f"the {stage} stage runs {script} on {join_words(files)}")
                 items.append(item)
     if not parts:
         return ""
-    return f" In the {items[0].label.split(':')[0]}, {_join(parts[:2])} {_cite(items[0])}."
+    return f" In the {items[0].label.split(':')[0]}, {join_words(parts[:2])} {cite(items[0])}."
 
 
 def diagnostics(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]]:
     """Functions the production code defines for stability or discrimination checks (PSI, KS, Gini)."""
-    found = [f for f in _code(evidence, "function") if _DIAGNOSTIC_NAME.search(str(f.value or ""))][:3]
+    found = [
+        f for f in production_facts(evidence, "function") if _DIAGNOSTIC_NAME.search(str(f.value or ""))
+    ][:3]
     if not found:
         return "", []
     shown = []
     for item in found:
         match = _DIAGNOSTIC_NAME.search(str(item.value))
         what = _DIAGNOSTIC.get(match.group(2).lower(), "check") if match else "check"
-        shown.append(f"a {what}, {item.attrs.get('signature') or item.value} {_cite(item)}")
-    return " The code also computes " + _join(shown) + ".", found
+        shown.append(f"a {what}, {item.attrs.get('signature') or item.value} {cite(item)}")
+    return " The code also computes " + join_words(shown) + ".", found

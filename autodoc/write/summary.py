@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from autodoc.document import SummaryFact, figure_text
+from autodoc.document import SummaryFact, cite, figure_text, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
 from autodoc.plan.lineage import champions, estimator_families
 from autodoc.plan.offers import item_key
-from autodoc.plan.topics import is_data_metric, is_production_code, metric_rank
+from autodoc.plan.topics import is_data_metric, metric_rank, production_facts
 from autodoc.plan.values import resolve_param
 from autodoc.write import settings_facts as sf
 
@@ -61,23 +61,6 @@ _GAP_WORDS = (("target", "target"), ("split", "split"), ("data source", "data"),
 
 
 # ----------------------------------------------------------------------------- helpers
-def _cite(*items: EvidenceItem) -> str:
-    return " ".join(f"[[{i.id}]]" for i in items)
-
-
-def _code(evidence: EvidenceStore, *kinds: str) -> list[EvidenceItem]:
-    return [i for i in evidence.by_kind(*kinds) if is_production_code(i)]
-
-
-def _join(parts: list[str]) -> str:
-    parts = [p for p in parts if p]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
-
-
-def _fact(topic: str, label: str, text: str, items: list[EvidenceItem]) -> SummaryFact:
-    return SummaryFact(topic=topic, label=label, text=text, evidence_ids=[i.id for i in items])
-
-
 def _where(item: EvidenceItem) -> str:
     src = item.source
     return f"{src.path}, line {src.line_start}" if src.line_start else str(src.path or "")
@@ -99,13 +82,13 @@ def _purpose(evidence: EvidenceStore) -> SummaryFact | None:
     for item in readmes[:2]:
         quote = _sentences(item.text or "")
         if len(quote) >= 20:
-            text = f"The project README states: \u201c{quote}\u201d {_cite(item)}"
-            return _fact("purpose", "Purpose", text, [item])
+            text = f"The project README states: \u201c{quote}\u201d {cite(item)}"
+            return SummaryFact.citing("purpose", "Purpose", text, [item])
     for name in evidence.model_names():
         model = evidence.model(name)
         if model and model.description and (item := evidence.get(model.evidence_id)):
-            text = f"The registry describes {name}: \u201c{_sentences(model.description)}\u201d {_cite(item)}"
-            return _fact("purpose", "Purpose", text, [item])
+            text = f"The registry describes {name}: \u201c{_sentences(model.description)}\u201d {cite(item)}"
+            return SummaryFact.citing("purpose", "Purpose", text, [item])
     return None
 
 
@@ -115,55 +98,59 @@ def _production(evidence: EvidenceStore) -> SummaryFact | None:
         mv_item = evidence.get(mv.evidence_id)
         if mv_item is None:
             continue
-        aliases = f" (alias {_join(sorted(mv.aliases))})" if mv.aliases else " (latest version)"
-        phrase = f"{name} version {mv.version}{aliases} {_cite(mv_item)}"
+        aliases = f" (alias {join_words(sorted(mv.aliases))})" if mv.aliases else " (latest version)"
+        phrase = f"{name} version {mv.version}{aliases} {cite(mv_item)}"
         run_item = evidence.get(run.evidence_id) if run else None
         if run and run_item:
-            phrase += f", trained in run {run_label(run)} {_cite(run_item)}"
+            phrase += f", trained in run {run_label(run)} {cite(run_item)}"
             items.append(run_item)
         family = sorted(estimator_families(evidence, name))
-        est = [i for i in _code(evidence, "estimator") if str(i.value or "").lower() in family]
+        est = [i for i in production_facts(evidence, "estimator") if str(i.value or "").lower() in family]
         if est:
-            phrase += f", a {est[0].value} {_cite(est[0])}"
+            phrase += f", a {est[0].value} {cite(est[0])}"
             items.append(est[0])
         parts.append(phrase)
         items.append(mv_item)
     if not parts:
         return _code_production(evidence)
     lead = "The documented model is " if len(parts) == 1 else "The documented models are "
-    return _fact("model", "Production model", lead + _join(parts) + ".", items)
+    return SummaryFact.citing("model", "Production model", lead + join_words(parts) + ".", items)
 
 
 def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
     """Without a registry: the production pipeline and the estimator it trains."""
-    pipelines = _code(evidence, "pipeline")[:1]
-    estimators = _code(evidence, "estimator")[:2]
+    pipelines = production_facts(evidence, "pipeline")[:1]
+    estimators = production_facts(evidence, "estimator")[:2]
     if not estimators:
         return None
-    trained = _join([f"{e.value} ({_where(e)}) {_cite(e)}" for e in estimators])
+    trained = join_words([f"{e.value} ({_where(e)}) {cite(e)}" for e in estimators])
     text = f"The production code trains {trained}"
     if pipelines:
-        text += f"; its pipeline runs {pipelines[0].value} {_cite(pipelines[0])}"
+        text += f"; its pipeline runs {pipelines[0].value} {cite(pipelines[0])}"
     text += ". No registered model version was found."
-    return _fact("model", "Production model", text, estimators + pipelines)
+    return SummaryFact.citing("model", "Production model", text, estimators + pipelines)
 
 
 def _target(evidence: EvidenceStore) -> SummaryFact | None:
-    targets = _code(evidence, "target", "label") or _settings_named(evidence, _TARGET_KEY)
+    targets = production_facts(evidence, "target", "label") or _settings_named(evidence, _TARGET_KEY)
     if not targets:
         return None
     targets = sf.unique_values(targets, 2)  # each column once
-    text = "The model predicts " + _join([f"{t.value} ({_where(t)}) {_cite(t)}" for t in targets]) + "."
-    derived = [i for i in _code(evidence, "feature") if i.value == targets[0].value][:1]
+    text = "The model predicts " + join_words([f"{t.value} ({_where(t)}) {cite(t)}" for t in targets]) + "."
+    derived = [i for i in production_facts(evidence, "feature") if i.value == targets[0].value][:1]
     if derived:
         how = sf.derivation_words(derived[0])
-        text += f" The column is derived in {_where(derived[0])}{how} {_cite(derived[0])}."
-    return _fact("target", "Target", text, targets + derived)
+        text += f" The column is derived in {_where(derived[0])}{how} {cite(derived[0])}."
+    return SummaryFact.citing("target", "Target", text, targets + derived)
 
 
 def _settings_named(evidence: EvidenceStore, pattern: re.Pattern[str]) -> list[EvidenceItem]:
     """Production settings (config keys, command-line defaults) with a value, by key name."""
-    found = [i for i in _code(evidence, "config", "param") if i.attrs.get("owner_kind") in (None, "argparse")]
+    found = [
+        i
+        for i in production_facts(evidence, "config", "param")
+        if i.attrs.get("owner_kind") in (None, "argparse")
+    ]
     return [i for i in found if i.value is not None and pattern.search(item_key(i).lstrip("-"))]
 
 
@@ -172,18 +159,18 @@ _THRESHOLD_KEY = re.compile(r"(thresh|cutoff|cut_off)", re.I)
 
 
 def _data(evidence: EvidenceStore) -> SummaryFact | None:
-    sources = _code(evidence, "data_source")[:_MAX_LISTED]
-    joins = _code(evidence, "join")[:_MAX_LISTED]
+    sources = production_facts(evidence, "data_source")[:_MAX_LISTED]
+    joins = production_facts(evidence, "join")[:_MAX_LISTED]
     if not sources:
         return sf.data_settings_fact(evidence)
-    text = "Data are read from " + _join([f"{s.label} {_cite(s)}" for s in sources]) + "."
+    text = "Data are read from " + join_words([f"{s.label} {cite(s)}" for s in sources]) + "."
     text += sf.stage_inputs(evidence)
     if joins:
-        text += " They are joined by " + _join([f"{j.label} {_cite(j)}" for j in joins]) + "."
+        text += " They are joined by " + join_words([f"{j.label} {cite(j)}" for j in joins]) + "."
     rows = _data_metric(evidence)
     if rows:
-        text += f" The training run recorded {item_key(rows)} = {figure_text(rows.value)} {_cite(rows)}."
-    return _fact("data", "Data", text, sources + joins + ([rows] if rows else []))
+        text += f" The training run recorded {item_key(rows)} = {figure_text(rows.value)} {cite(rows)}."
+    return SummaryFact.citing("data", "Data", text, sources + joins + ([rows] if rows else []))
 
 
 def _data_metric(evidence: EvidenceStore) -> EvidenceItem | None:
@@ -196,22 +183,22 @@ def _data_metric(evidence: EvidenceStore) -> EvidenceItem | None:
 
 
 def _split(evidence: EvidenceStore) -> SummaryFact | None:
-    splits = _code(evidence, "split")
+    splits = production_facts(evidence, "split")
     if not splits:
         return sf.split_fact(evidence)
     split = splits[0]
     settings = _settings(evidence, split, ("test_size", "train_size", "stratify", "random_state", "shuffle"))
     call = str(split.attrs["call"]).rsplit(".", 1)[-1] if split.attrs.get("call") else split.label
-    text = f"A hold-out split is made by {call} ({_where(split)}) {_cite(split)}"
+    text = f"A hold-out split is made by {call} ({_where(split)}) {cite(split)}"
     if settings:
-        text += " with " + _join([f"{k} = {figure_text(v.value)} {_cite(v)}" for k, v in settings])
+        text += " with " + join_words([f"{k} = {figure_text(v.value)} {cite(v)}" for k, v in settings])
     else:
         text += sf.default_split_note(split)
     configured = sf.settings_split(evidence)
     if configured:
         text += f"; {configured[0]}"
     extra = configured[1] if configured else []
-    return _fact("split", "Split", text + ".", [split, *(v for _, v in settings), *extra])
+    return SummaryFact.citing("split", "Split", text + ".", [split, *(v for _, v in settings), *extra])
 
 
 def _settings(
@@ -220,7 +207,7 @@ def _settings(
     """A call's settings with resolved values: its own literal params, else the config key of that name."""
     out: list[tuple[str, EvidenceItem]] = []
     params = [p for p in evidence.by_kind("param") if p.attrs.get("owner") == owner.id]
-    configs = _code(evidence, "config")
+    configs = production_facts(evidence, "config")
     for key in keys:
         param = next((p for p in params if item_key(p) == key and p.value is not None), None)
         if param is None:
@@ -233,26 +220,25 @@ def _settings(
 
 
 def _features(evidence: EvidenceStore) -> SummaryFact | None:
-    targets = [t.value for t in _code(evidence, "target")] + [
+    targets = [t.value for t in production_facts(evidence, "target")] + [
         t.value for t in _settings_named(evidence, _TARGET_KEY)
     ]
-    derived = [f for f in _code(evidence, "feature", "derived_column") if f.value not in targets]
-    prep = _code(evidence, "preprocessing")
+    derived = [f for f in production_facts(evidence, "feature", "derived_column") if f.value not in targets]
+    prep = production_facts(evidence, "preprocessing")
     if not derived and not prep:
         return None
     parts = []
     made = [f for f in derived if not isinstance(f.value, list)]
-    dropped = [f for f in derived if isinstance(f.value, list)] + _code(evidence, "dropped_column")
+    dropped = [f for f in derived if isinstance(f.value, list)] + production_facts(evidence, "dropped_column")
     if made:
-        parts.append(
-            f"{len(made)} derived columns ({_join([f'{f.value} {_cite(f)}' for f in made[:_MAX_LISTED]])})"
-        )
+        named = join_words([f"{f.value} {cite(f)}" for f in made[:_MAX_LISTED]])
+        parts.append(f"{len(made)} derived columns ({named})")
     if dropped:
-        parts.append(f"columns dropped by {_join([f'{d.label} {_cite(d)}' for d in dropped[:3]])}")
+        parts.append(f"columns dropped by {join_words([f'{d.label} {cite(d)}' for d in dropped[:3]])}")
     if prep:
-        parts.append(f"transformations {_join([f'{p.value} {_cite(p)}' for p in prep[:4]])}")
+        parts.append(f"transformations {join_words([f'{p.value} {cite(p)}' for p in prep[:4]])}")
     text = "The code builds " + "; ".join(parts) + "."
-    return _fact("features", "Features", text, made[:_MAX_LISTED] + dropped[:3] + prep[:4])
+    return SummaryFact.citing("features", "Features", text, made[:_MAX_LISTED] + dropped[:3] + prep[:4])
 
 
 def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
@@ -265,36 +251,40 @@ def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
             p for p in logged if not _NOT_HYPER.search(item_key(p)) and not is_data_metric(item_key(p))
         ][:8]
         if logged:
-            values = _join([f"{item_key(p)} = {p.value} {_cite(p)}" for p in logged])
+            values = join_words([f"{item_key(p)} = {p.value} {cite(p)}" for p in logged])
             parts.append(f"{name} version {mv.version}: {values}, as logged by its training run")
             items += logged
     if not parts:
         return _code_hyperparameters(evidence)
-    return _fact("hyperparameters", "Hyperparameters", "; ".join(parts) + ".", items)
+    return SummaryFact.citing("hyperparameters", "Hyperparameters", "; ".join(parts) + ".", items)
 
 
 def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     """Without MLflow: the production estimators' keyword arguments, as values with their origin."""
     parts, items = [], []
-    for est in _code(evidence, "estimator")[:2]:
+    for est in production_facts(evidence, "estimator")[:2]:
         params = [p for p in evidence.by_kind("param") if p.attrs.get("owner") == est.id]
         resolved = [(p, r) for p in params if (r := resolve_param(p, evidence.items)) is not None][:8]
         if resolved:
-            values = _join([f"{item_key(p)} = {figure_text(r.value)} {_cite(r.item)}" for p, r in resolved])
-            parts.append(f"{est.value} ({_where(est)}) {_cite(est)}: {values}")
+            values = join_words(
+                [f"{item_key(p)} = {figure_text(r.value)} {cite(r.item)}" for p, r in resolved]
+            )
+            parts.append(f"{est.value} ({_where(est)}) {cite(est)}: {values}")
             items += [est, *(r.item for _, r in resolved)]
     if not parts:
         return sf.settings_hyperparameters(evidence)
-    return _fact("hyperparameters", "Hyperparameters", "; ".join(parts) + ", as set in the code.", items)
+    return SummaryFact.citing(
+        "hyperparameters", "Hyperparameters", "; ".join(parts) + ", as set in the code.", items
+    )
 
 
 def _tuning(evidence: EvidenceStore) -> SummaryFact | None:
-    searches = _code(evidence, "hyperparameter_search")
+    searches = production_facts(evidence, "hyperparameter_search")
     if not searches:
         return sf.tuning_fact(evidence)
-    text = "Hyperparameters are searched with " + _join([f"{s.label} {_cite(s)}" for s in searches[:3]])
+    text = "Hyperparameters are searched with " + join_words([f"{s.label} {cite(s)}" for s in searches[:3]])
     text += sf.search_details(evidence, searches[:3]) + "."
-    return _fact("tuning", "Tuning", text, searches[:3])
+    return SummaryFact.citing("tuning", "Tuning", text, searches[:3])
 
 
 def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
@@ -306,23 +296,23 @@ def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
         chosen = [evidence.get(f"{run.evidence_id}:metric:{k}") for k in keys]
         chosen = [c for c in chosen if c is not None]
         if chosen:
-            values = _join([f"{item_key(m)} {figure_text(m.value)} {_cite(m)}" for m in chosen])
+            values = join_words([f"{item_key(m)} {figure_text(m.value)} {cite(m)}" for m in chosen])
             parts.append(f"{name} version {mv.version} scored {values} on the held-out split")
             items += chosen
     if not parts:
         return sf.code_metrics_fact(evidence)
-    return _fact("metrics", "Held-out performance", "; ".join(parts) + ".", items)
+    return SummaryFact.citing("metrics", "Held-out performance", "; ".join(parts) + ".", items)
 
 
 def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
-    found = _code(evidence, "threshold") + _settings_named(evidence, _THRESHOLD_KEY)
+    found = production_facts(evidence, "threshold") + _settings_named(evidence, _THRESHOLD_KEY)
     found = [i for i in found if isinstance(i.value, int | float) and not isinstance(i.value, bool)] or found
     if not found:
         return None
     item = found[0]
     value = item.value if not isinstance(item.value, dict) else item.attrs.get("value")
-    text = f"The decision threshold is {figure_text(value)} ({_where(item)}) {_cite(item)}."
-    return _fact("threshold", "Decision threshold", text, [item])
+    text = f"The decision threshold is {figure_text(value)} ({_where(item)}) {cite(item)}."
+    return SummaryFact.citing("threshold", "Decision threshold", text, [item])
 
 
 def _tracking(evidence: EvidenceStore) -> SummaryFact | None:
@@ -330,15 +320,17 @@ def _tracking(evidence: EvidenceStore) -> SummaryFact | None:
     models = evidence.by_kind("registered_model")
     if not experiments and not models:
         return None
-    parts = [f"Runs are tracked in the MLflow experiment {e.value} {_cite(e)}." for e in experiments]
+    parts = [f"Runs are tracked in the MLflow experiment {e.value} {cite(e)}." for e in experiments]
     if models:
-        parts.append(f"The registry holds {_join([f'{m.value} {_cite(m)}' for m in models[:4]])}.")
-    return _fact("tracking", "Tracking and registry", " ".join(parts), experiments + models[:4])
+        parts.append(f"The registry holds {join_words([f'{m.value} {cite(m)}' for m in models[:4]])}.")
+    return SummaryFact.citing("tracking", "Tracking and registry", " ".join(parts), experiments + models[:4])
 
 
 def _serving(evidence: EvidenceStore) -> SummaryFact | None:
     routes = [
-        i for i in _code(evidence, "route", "endpoint") if str(i.value or "").upper().startswith("POST")
+        i
+        for i in production_facts(evidence, "route", "endpoint")
+        if str(i.value or "").upper().startswith("POST")
     ]
     serving = routes + [
         i
@@ -348,8 +340,10 @@ def _serving(evidence: EvidenceStore) -> SummaryFact | None:
     serving = serving[:3]
     if not serving:
         return None
-    text = "The model is served by " + _join([f"{s.label} ({_where(s)}) {_cite(s)}" for s in serving]) + "."
-    return _fact("serving", "Serving", text, serving)
+    text = (
+        "The model is served by " + join_words([f"{s.label} ({_where(s)}) {cite(s)}" for s in serving]) + "."
+    )
+    return SummaryFact.citing("serving", "Serving", text, serving)
 
 
 _SERVING_KINDS = ("entry_point", "route", "endpoint", "function", "serving", "module")

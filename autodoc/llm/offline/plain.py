@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+from autodoc.document import cite, join_words
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts, version_of
-from autodoc.llm.offline.prose import cite, fmt, headline, join_words, purpose
+from autodoc.llm.offline.prose import fmt, headline, purpose
 from autodoc.plan.offers import item_key
 
 _METRIC_WORDS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from autodoc.document import figure_text
+from autodoc.document import cite, figure_text, join_words
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.offline.facts import Facts, version_of
 from autodoc.plan.offers import item_key
@@ -52,10 +52,6 @@ def code_span(text: str) -> str:
     )
 
 
-def cite(*items: EvidenceItem) -> str:
-    return " ".join(f"[[{i.id}]]" for i in items)
-
-
 def code_where(item: EvidenceItem) -> str:
     src = item.source
     if src.kind != "code" or not src.path:
@@ -66,13 +62,6 @@ def code_where(item: EvidenceItem) -> str:
     if src.line_start and src.line_start > 1:
         where += f", line {src.line_start}"
     return where
-
-
-def join_words(parts: list[str]) -> str:
-    parts = [p for p in parts if p]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def sentences(text: str | None, limit: int = 2) -> str | None:

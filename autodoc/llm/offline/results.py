@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from autodoc.document import cite, join_words
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts, version_number, version_of
 from autodoc.llm.offline.prose import (
-    cite,
     code_list,
     code_span,
     code_where,
     config,
     fmt,
     headline,
-    join_words,
     metric_phrase,
     model_summary,
     para,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from autodoc.document import cite, join_words
 from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts
 from autodoc.llm.offline.prose import (
-    cite,
     code_list,
     code_span,
     config,
@@ -17,7 +17,6 @@ from autodoc.llm.offline.prose import (
     exploratory,
     fmt,
     headline,
-    join_words,
     logged_params,
     metric_phrase,
     model_summary,
@@ -27,10 +26,7 @@ from autodoc.llm.offline.prose import (
     sentences,
 )
 from autodoc.plan.offers import item_key
-from autodoc.plan.topics import (
-    is_data_metric,
-    is_feature_importance,
-)
+from autodoc.plan.topics import is_data_metric, is_feature_importance
 
 SectionWriter = Callable[[Facts, WriteTask], list[str]]
 

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import re
 
-from autodoc.document import (
-    NarrativeReply,
-)
+from autodoc.document import NarrativeReply, join_words
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts
 from autodoc.llm.offline.feedback import Feedback, apply_feedback, read_feedback
 from autodoc.llm.offline.plain import write_plain_conclusion, write_plain_overview
-from autodoc.llm.offline.prose import estimators, fact_phrase, join_words
+from autodoc.llm.offline.prose import estimators, fact_phrase
 from autodoc.llm.offline.results import (
     validation_steps,
     write_deployment,
@@ -41,11 +39,7 @@ from autodoc.llm.offline.sections import (
     write_model,
     write_training,
 )
-from autodoc.plan.topics import (
-    TOPIC_KINDS,
-    is_production_code,
-    section_topics,
-)
+from autodoc.plan.topics import TOPIC_KINDS, is_production_code, section_topics
 
 
 def write_block(task: WriteTask) -> NarrativeReply:
