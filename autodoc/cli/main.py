@@ -19,6 +19,7 @@ stay in the cache, no half-written output file).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Callable
@@ -41,7 +42,17 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (the console script exits with it)."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    if argv is not None:
+        return _main(list(argv))
+    code = _main(sys.argv[1:])  # the process entry: the console script or `python main.py`
+    # The interpreter's last garbage collection walks every object of every module loaded
+    # (MLflow, SQLAlchemy, pandas, matplotlib): 1-6 s after the work is done. They all die
+    # with the process, so the collector is told to leave them be.
+    gc.freeze()
+    return code
+
+
+def _main(args: list[str]) -> int:
     try:
         if args and args[0] in COMMANDS:
             return _command(COMMANDS[args[0]])(args[1:])
