@@ -185,3 +185,28 @@ def test_every_call_shares_one_context_and_carries_nothing_twice_within_its_budg
     budget = (one.prompt_chars() - 50) // 4  # a call that must leave out an evidence line
     small = build_write_request(sec, _narrative(sec, []), evidence, "Doc", budget_tokens=budget)
     assert small.prompt_chars() <= budget * 4 and len(small.evidence_ids) < len(one.evidence_ids)
+
+
+@pytest.mark.parametrize("slip", ["{low}{n}", "{up}0{n}", "{up} {n}"])
+def test_a_handle_copied_with_a_slip_still_cites_its_item_without_a_reask(
+    fake_llm: FakeLLM, slip: str
+) -> None:
+    import json
+    import re
+
+    from tests.support.fake_llm import prompt_text
+
+    def answer(body: dict[str, Any]) -> str:
+        handle = re.search(r"^([SE])(\d+) \| [^\n]*\| 0\.8731$", prompt_text(body), re.M)
+        assert handle is not None, "the AUC is listed by its handle"
+        letter, n = handle.groups()
+        return json.dumps(
+            {"text": f"The AUC is 0.8731 [[{slip.format(low=letter.lower(), up=letter, n=n)}]]."}
+        )
+
+    fake_llm.responder = answer
+    evidence = make_evidence()
+    sec = _section(evidence)
+    result = write_text_block(sec, _narrative(sec), evidence, _session(fake_llm, evidence), "Doc")
+    assert len(fake_llm.requests) == 1
+    assert (result.status, result.content.citations) == ("written", [AUC])

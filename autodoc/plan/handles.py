@@ -18,6 +18,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan import compact
 
 HANDLE = re.compile(r"^[SEIR]\d+$")
+SLOPPY = re.compile(r"^([SEIRseir])\s*0*(\d+)$")  # e7, E07, "E 7": unambiguously E7
 MANGLED = re.compile(r"\[\[([^\[\]]*?\s[^\[\]]*|)\]\]")  # double brackets that are no citation: [[E 3]], [[]]
 _RUN_PARTS = {"run_metric": "metric", "run_param": "param", "run_tag": "tag", "metric_history": "history"}
 
@@ -64,7 +65,7 @@ class Handles:
     # -- lookups ----------------------------------------------------------------------------
     def real(self, handle: str) -> str | None:
         """The id a handle of any kind stands for (None if the request gave no such handle)."""
-        handle = handle.strip()
+        handle = canonical(handle)
         return (
             self.evidence.get(handle)
             or self.summary.get(handle)
@@ -100,7 +101,8 @@ class Handles:
 
         def swap(match: re.Match[str]) -> str:
             token = match.group(1)
-            real = self.evidence.get(token) or self.summary.get(token) or self.images.get(token)
+            handle = canonical(token)
+            real = self.evidence.get(handle) or self.summary.get(handle) or self.images.get(handle)
             if real is None and token in ok:
                 real = token  # a real id the request listed (e.g. the offline writer's)
             if real is None:
@@ -108,8 +110,14 @@ class Handles:
                 return ""
             return f"[[{real}]]"
 
+        def mangled(match: re.Match[str]) -> str:  # [[E 3]] is a slip for [[E3]]; [[]] is nothing
+            if SLOPPY.match(match.group(1).strip()):
+                return swap(match)
+            dropped.append(match.group(1))
+            return ""
+
         text = re.sub(CITATION_RE, swap, text)
-        text = MANGLED.sub(lambda m: dropped.append(m.group(1)) or "", text)  # e.g. [[E 3]]
+        text = MANGLED.sub(mangled, text)
         return _tidy(text) if dropped else text, dropped
 
     def to_handles(self, text: str) -> str:
@@ -159,6 +167,14 @@ def _tidy(text: str) -> str:
     """Spaces left where a citation was removed."""
     text = re.sub(r"[ \t]+([.,;:!?])", r"\1", text)
     return re.sub(r"[ \t]{2,}", " ", text)
+
+
+def canonical(handle: str) -> str:
+    """A handle as we wrote it: `e7`, `E07` and `E 7` are copies of `E7` (a model's
+    copying slips that name one handle only); anything else is returned as it is."""
+    handle = handle.strip()
+    sloppy = SLOPPY.match(handle)
+    return f"{sloppy.group(1).upper()}{sloppy.group(2)}" if sloppy else handle
 
 
 def is_handle(token: str) -> bool:
