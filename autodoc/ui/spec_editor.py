@@ -7,6 +7,8 @@ row's uid and copy their value into the row when changed, so page switches and m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -93,6 +95,12 @@ def _field_changed(uid: int, field: str, key: str) -> None:
             row[field] = ss[key]
 
 
+def _bound(widget: Callable[..., Any], label: str, uid: int, field: str, prefix: str, **kw: Any) -> None:
+    """A card's widget whose edits go straight to its row's `field` (key ``<prefix>_<uid>``)."""
+    key = f"{prefix}_{uid}"
+    widget(label, key=key, on_change=_field_changed, args=(uid, field, key), **kw)
+
+
 def _move(uid: int, delta: int) -> None:
     ss = st.session_state
     rows = ss["spec_rows"]
@@ -125,31 +133,23 @@ def _card(i: int, row: dict, count: int, error: str | None) -> None:
         + (" · required" if row.get("required") else "")
     )
     with st.expander(label, expanded=error is not None or ss.get("spec_open") == uid):
-        st.text_input(
-            "Section name",
-            key=f"sec_name_{uid}",
-            on_change=_field_changed,
-            args=(uid, "name", f"sec_name_{uid}"),
-        )
-        st.checkbox(
-            "One subsection per registered model (per_model)",
-            key=f"sec_pm_{uid}",
-            on_change=_field_changed,
-            args=(uid, "per_model", f"sec_pm_{uid}"),
-        )
-        st.checkbox(
+        _bound(st.text_input, "Section name", uid, "name", "sec_name")
+        _bound(st.checkbox, "One subsection per registered model (per_model)", uid, "per_model", "sec_pm")
+        _bound(
+            st.checkbox,
             "Required (`autodoc check` fails a document where it is missing or empty)",
-            key=f"sec_req_{uid}",
-            on_change=_field_changed,
-            args=(uid, "required", f"sec_req_{uid}"),
+            uid,
+            "required",
+            "sec_req",
         )
-        st.text_area(
+        _bound(
+            st.text_area,
             "Hint",
-            key=f"sec_hint_{uid}",
+            uid,
+            "hint",
+            "sec_hint",
             height=90,
             placeholder="What this section should cover (optional)",
-            on_change=_field_changed,
-            args=(uid, "hint", f"sec_hint_{uid}"),
         )
         row_buttons = st.container(horizontal=True)
         row_buttons.button(
