@@ -16,7 +16,7 @@ from autodoc.spec import SectionSpec, Spec
 from tests.support.fake_llm import FakeLLM
 from tests.support.llm_fixtures import llm_settings
 from tests.support.mlflow_fixtures import clone_store
-from tests.test_pipeline import realistic_responder
+from tests.support.prompts import realistic_responder
 
 SPEC = Spec(
     title="Breast cancer risk",

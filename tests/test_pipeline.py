@@ -1,6 +1,6 @@
 """The pipeline API against the fake LLM server, driving the real openai/anthropic SDKs.
 
-The store is hand-built (tests.test_plan.make_evidence) so these tests need no MLflow;
+The store is hand-built (tests.support.builders.evidence.make_evidence) so these tests need no MLflow;
 the demo-store end to end runs live in test_pipeline_demo.py.
 """
 
@@ -23,47 +23,9 @@ from autodoc.pipeline.report import run_report
 from autodoc.progress import Progress
 from autodoc.settings import Settings
 from tests.support.builders.evidence import make_evidence, make_spec
-from tests.support.fake_llm import FakeLLM, prompt_text, request_schema
+from tests.support.fake_llm import FakeLLM, prompt_text
 from tests.support.llm_fixtures import llm_settings
-from tests.support.prompts import writes_narrative
-
-HANDLE_LINE = re.compile(r"^(E\d+) \|", re.M)
-
-
-def prompt_handles(text: str) -> list[str]:
-    """The evidence handles (E1..) a prompt lists."""
-    return HANDLE_LINE.findall(text.split("Evidence (handle")[-1])
-
-
-def realistic_responder(body: dict[str, Any]) -> dict[str, Any]:
-    """Plans of 2-3 blocks naming handles from the prompt; narratives that cite them."""
-    text = prompt_text(body)
-    handles = prompt_handles(text)
-    schema = request_schema(body) or {}
-    if "blocks" in schema.get("properties", {}):
-        blocks: list[dict[str, Any]] = [
-            {"type": "narrative", "guidance": "Describe what the evidence shows.", "evidence": handles[:3]},
-            {
-                "type": "list",
-                "title": "Key facts",
-                "guidance": "List the main facts.",
-                "evidence": handles[3:6],
-            },
-        ]
-        model = re.search(r"Registered model of this subsection: (\S+)", text)
-        kinds = schema.get("$defs", {}).get("TableKind", {}).get("enum", [])
-        if model and "model_versions" in kinds:
-            blocks.append(
-                {"type": "table", "title": "Versions", "kind": "model_versions", "model": model.group(1)}
-            )
-        elif handles:
-            blocks.append({"type": "table", "title": "Facts", "kind": "evidence", "evidence": handles[:4]})
-        return {"blocks": blocks}
-    cites = " ".join(f"[[{h}]]" for h in handles[:2])
-    if "a bulleted list" in text:
-        return {"text": f"- The section draws on recorded facts {cites}\n- Nothing else was found."}
-    summary = f"This part summarises the recorded evidence {cites}."
-    return {"text": summary + " Details not recorded are stated as missing."}
+from tests.support.prompts import realistic_responder, writes_narrative
 
 
 def _settings(fake: FakeLLM, tmp: Path, provider: str = "openai", **kw: Any) -> Settings:

@@ -21,7 +21,7 @@ from autodoc.write.narrative import build_write_request
 from tests.support.builders.evidence import make_evidence, make_spec
 from tests.support.fake_llm import FakeLLM
 from tests.support.llm_fixtures import llm_settings
-from tests.test_pipeline import realistic_responder
+from tests.support.prompts import realistic_responder
 
 ROOT = Path(__file__).resolve().parent.parent
 
