@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from autodoc.document import Block, BlockPlan, NarrativeContent, NarrativePlan, PlanReply, Section, Usage
-from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.evidence import SHORT_RUN_ID, EvidenceItem, EvidenceStore, run_evidence_id
 from autodoc.llm.base import PlanTask
 from autodoc.plan import contract, offers, select
 from autodoc.plan.request import task_fields
@@ -129,6 +129,7 @@ def _hint_hash(section: Section) -> str:
 def plan_task(section: Section, evidence: EvidenceStore, title: str, feedback: str | None = None) -> PlanTask:
     """The section's planning task as data: what the deterministic planner reads."""
     items = _items(section, evidence)
+    items += _versions_of_runs(items, evidence)
     kinds = offers.table_kinds(section, evidence)
     images = offers.image_ids(section, evidence)[:PLAN_IMAGE_IDS]
     return PlanTask(**task_fields(section, title, feedback, items), table_kinds=kinds, image_ids=images)
@@ -188,6 +189,16 @@ def deterministic_plan(task: PlanTask, evidence: EvidenceStore, section: Section
 
 def _numbered(section: Section, plans: list[BlockPlan], feedback: str | None) -> list[Block]:
     return [Block(id=f"{section.id}.b{n}", plan=plan, feedback=feedback) for n, plan in enumerate(plans, 1)]
+
+
+def _versions_of_runs(items: list[EvidenceItem], evidence: EvidenceStore) -> list[EvidenceItem]:
+    """The registered versions behind the runs a section shows: a chart caption names model and version."""
+    runs = {run_evidence_id(i.id) for i in items if i.id.startswith("r:")}
+    return [
+        v
+        for v in evidence.by_kind("model_version")
+        if "r:" + str(v.attrs.get("run_id") or "")[:SHORT_RUN_ID] in runs and v not in items
+    ]
 
 
 def _items(section: Section, evidence: EvidenceStore) -> list[EvidenceItem]:

@@ -85,6 +85,11 @@ def _runs_of_family(owner: str, items: list[EvidenceItem]) -> set[str]:
     return out
 
 
+def logged_value(key: str, items: Iterable[EvidenceItem], owner: str = "") -> Resolved | None:
+    """The value a run logged under `key`: the production versions' runs first (champion first)."""
+    return _logged(key, owner, list(items))
+
+
 def _logged(key: str, owner: str, items: list[EvidenceItem]) -> Resolved | None:
     logged = [i for i in items if i.kind == "run_param" and _matches(item_key(i), key, owner)]
     if not logged:

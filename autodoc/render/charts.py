@@ -128,17 +128,30 @@ def _draw_bars(ax, series: list[Series]) -> bool:
         ys = [lookup[cat] for cat in categories if cat in lookup]
         bars = ax.bar(xs, ys, width=width * 0.95, color=PALETTE[i % len(PALETTE)], label=s.name)
         if len(categories) * len(series) <= 12:  # label values when there is room
-            ax.bar_label(bars, labels=[format_value(y) for y in ys], fontsize=7, padding=2)
+            ax.bar_label(bars, labels=distinct_labels(ys), fontsize=7, padding=2)
     ax.margins(y=0.12)
     _zoom_close_bars(ax, [y for s in series for y in s.y if isinstance(y, int | float)])
     return _set_categorical_ticks(ax, categories)
 
 
-ZOOM_BELOW = 0.01  # bars closer than 1% of the axis look equal: zoom the axis and say so
+ZOOM_BELOW = 0.05  # bars within 5% of each other look equal on a zero-based axis: zoom and say so
+
+
+def distinct_labels(ys: list[object]) -> list[str]:
+    """Value labels with as many decimals as it takes for different values to read differently."""
+    floats = [y for y in ys if isinstance(y, float)]
+    plain = [format_value(y) for y in ys]
+    if len(floats) != len(ys) or len(set(plain)) == len(set(floats)):
+        return plain
+    for places in range(3, 8):
+        texts = [f"{y:.{places}f}" for y in floats]
+        if len(set(texts)) == len(set(floats)):
+            return texts
+    return [format_value(y) for y in ys]
 
 
 def _zoom_close_bars(ax, ys: list[float]) -> None:
-    """Bars that differ by less than 1% of a zero-based axis get a zoomed axis, marked as such."""
+    """Bars within 5% of each other get a zoomed axis, marked as such (a 0-based axis hides them)."""
     if len(ys) < 2 or min(ys) <= 0:
         return
     low, high = min(ys), max(ys)

@@ -40,6 +40,7 @@ from autodoc.render.text import (
     flag_regex,
     flag_sentence,
     list_item_spans,
+    parse_inline,
     parse_narrative,
     references,
 )
@@ -83,6 +84,8 @@ class _Builder:
 
     def cells(self) -> list[Any]:
         self._md("title", _title_md(self.state))
+        if self.state.summary or self.state.gaps:
+            self._md("summary", _summary_md(self.state, self.numbers))
         self._code("setup", SETUP_CODE)
         for section in self.state.sections:
             self._section(section)
@@ -218,6 +221,16 @@ def _list_md(content: ListContent, numbers: dict[str, int], flags: list[FigureFl
         spans, extra = list_item_spans(item)
         label = cite_label(extra, numbers) if extra else ""
         lines.append("- " + _spans_md(spans, numbers, flag_re) + (f" {label}" if label else ""))
+    return "\n".join(lines)
+
+
+def _summary_md(state: DocumentState, numbers: dict[str, int]) -> str:
+    """The Word document's summary: each fact once with its citations, then the gaps."""
+    lines = ["## Summary", "", "_What the evidence shows about the model, each fact once._", ""]
+    for fact in state.summary:
+        lines.append(f"- **{fact.label}:** " + _spans_md(parse_inline(fact.text), numbers, None))
+    if state.gaps:
+        lines += ["", "### What the evidence does not show", "", *(f"- {gap}" for gap in state.gaps)]
     return "\n".join(lines)
 
 

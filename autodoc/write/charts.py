@@ -152,7 +152,8 @@ def _series_history(src: SeriesSource, evidence: EvidenceStore) -> _SeriesResult
     if not series:
         what = f"metric {src.metric}" if src.metric else "any metric"
         return [], f"Run {run_label(run)} logged no step history for {what}.", "", ""
-    return series, None, "Step", src.metric or "Value"
+    folds = "fold" in (src.metric or "").lower()
+    return series, None, "Fold" if folds else "Step", src.metric or "Value"
 
 
 def _model_run(src: SeriesSource, evidence: EvidenceStore) -> RunInfo | None:

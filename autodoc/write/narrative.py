@@ -30,6 +30,7 @@ from autodoc.llm.base import LLMRequest, WriteTask
 from autodoc.plan import offers, select
 from autodoc.plan.handles import Handles
 from autodoc.plan.request import ask_parsed, build_request, heading_lines, task_fields, usage_of
+from autodoc.plan.values import resolve_param
 from autodoc.write import context
 
 WRITE_SECTION_ITEMS = 10  # section context added to what the block plan names
@@ -144,6 +145,10 @@ def write_handles(section: Section, block: Block, evidence: EvidenceStore, title
 
 def _call_items(section: Section, block: Block, evidence: EvidenceStore) -> list[EvidenceItem]:
     items = block_items(section, block, evidence)
+    resolved = [r.item for p in items if p.kind == "param" and (r := resolve_param(p, evidence.items))]
+    for item in resolved:  # a param's value comes from one source everywhere: the evidence, not the block's
+        if item not in items:
+            items.append(item)
     topics = select.section_topics(section.spec_name, section.hint)
     return items + [e for e in context.excerpts_for(items, evidence, topics) if e not in items]
 

@@ -206,9 +206,11 @@ def _class_weights(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
     return None
 
 
-def settings_split(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]] | None:
-    """Split sizes set in configuration (train/validation/test shares or counts)."""
-    found = production_settings(evidence, "split")
+def settings_split(
+    evidence: EvidenceStore, exclude: set[str] | None = None
+) -> tuple[str, list[EvidenceItem]] | None:
+    """Split sizes set in configuration (train/validation/test shares or counts) not already shown."""
+    found = [i for i in production_settings(evidence, "split") if i.id not in (exclude or set())]
     if not found:
         return None
     return settings_phrase(found), found

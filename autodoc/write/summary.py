@@ -194,7 +194,8 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
         text += " with " + join_words([f"{k} = {figure_text(v.value)} {cite(v)}" for k, v in settings])
     else:
         text += sf.default_split_note(split)
-    configured = sf.settings_split(evidence)
+    shown = {v.id for _, v in settings}
+    configured = sf.settings_split(evidence, exclude=shown)
     if configured:
         text += f"; {configured[0]}"
     extra = configured[1] if configured else []

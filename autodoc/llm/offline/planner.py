@@ -110,9 +110,9 @@ def _data_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
     out = _facts_table(task, kinds, f"{task.heading}: facts from the code", wanted, 30)
     fi = [i for i in task.evidence if is_feature_importance(i)]
     if primary == "features" and fi:
+        fi.sort(key=lambda i: _run_rank(task, run_evidence_id(i.id)))  # the documented versions' runs first
         run = run_evidence_id(fi[0].id)
-        whose = f" of {task.model}" if task.model else ""
-        title = f"Feature importance{whose} logged by run {run[2:] if run else 'unknown'}"
+        title = f"Feature importance of {_whose_run(task, run)}: {_importance_words(task, run, fi[0])}"
         series = SeriesSource(kind="feature_importance", model=task.model, run_id=run)
         out.append(ChartPlan(title=title, series=series))
     return out
@@ -125,12 +125,67 @@ def _training_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
         # no experiment named: the filler uses the only one, or says so
         source = TableSource(kind="experiment_runs", experiment=exp[2:] if exp else None, model=task.model)
         out.append(TablePlan(title="MLflow runs", source=source))
-    for hist in [i for i in task.evidence if i.kind == "metric_history"][:2]:  # training curves, CV folds
+    histories = [i for i in task.evidence if i.kind == "metric_history"]
+    histories.sort(key=lambda i: _run_rank(task, i.id.split(":hist:", 1)[0]))  # the documented runs first
+    for hist in histories[:2]:  # training curves, CV folds
         run8, key = hist.id.split(":hist:", 1)[0], str(hist.attrs.get("key") or hist.id.rsplit(":", 1)[-1])
-        name = hist.attrs.get("run_name") or run8[2:]
         series = SeriesSource(kind="metric_history", run_id=run8[2:], metric=key)
-        out.append(ChartPlan(title=f"{key} by step in run {name}", series=series))
+        folds = "fold" in key.lower()
+        title = f"{key} by {'fold' if folds else 'step'} of {_whose_run(task, run8)}"
+        out.append(ChartPlan(title=title, chart_type="bar" if folds else "line", series=series))
     return out
+
+
+def _version_of_run(task: PlanTask, run8: str | None) -> EvidenceItem | None:
+    """The registered version trained by a run (a production alias first)."""
+    if not run8:
+        return None
+    versions = [
+        i
+        for i in task.evidence
+        if i.kind == "model_version" and str(i.attrs.get("run_id") or "").startswith(run8[2:])
+    ]
+    versions.sort(key=lambda v: not (set(v.attrs.get("aliases") or []) & {"champion", "production", "prod"}))
+    return versions[0] if versions else None
+
+
+def _run_rank(task: PlanTask, run8: str | None) -> int:
+    mv = _version_of_run(task, run8)
+    if mv is None:
+        return 2
+    return 0 if set(mv.attrs.get("aliases") or []) & {"champion", "production", "prod"} else 1
+
+
+def _run_name(task: PlanTask, run8: str | None) -> str:
+    item = next((i for i in task.evidence if run8 and i.id == run8), None)
+    name = (item.attrs.get("run_name") if item else None) or next(
+        (i.attrs.get("run_name") for i in task.evidence if run8 and i.id.startswith(run8 + ":")), None
+    )
+    return str(name or (run8[2:] if run8 else "unknown"))
+
+
+def _whose_run(task: PlanTask, run8: str | None) -> str:
+    """``breast_cancer_gbm version 3 (run gbm-shallow)``, or ``run gbm-baseline`` when no version."""
+    mv = _version_of_run(task, run8)
+    run = f"run {_run_name(task, run8)}"
+    if mv is None:
+        return run
+    model = str(mv.attrs.get("model") or mv.id.split(":")[1])
+    return f"{model} version {mv.value} ({run})"
+
+
+_LINEAR = ("logreg", "logistic", "linear", "lasso", "ridge", "elastic", "sgd", "svm")
+
+
+def _importance_words(task: PlanTask, run8: str | None, item: EvidenceItem) -> str:
+    """What the logged values are: a linear model logs coefficients, other models importances."""
+    mv = _version_of_run(task, run8)
+    words = f"{_run_name(task, run8)} {mv.attrs.get('model') if mv else ''}".lower()
+    if any(w in words for w in _LINEAR):
+        values = item.value.values() if isinstance(item.value, dict) else []
+        signed = any(isinstance(v, int | float) and v < 0 for v in values)
+        return f"{'coefficients' if signed else 'coefficient magnitudes'} of the linear model, as logged"
+    return "importances as logged by the training run"
 
 
 def _registry_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
@@ -212,7 +267,7 @@ def _version_images(task: PlanTask) -> list:
     rank = {i: next((n for n, k in enumerate(_IMAGE_ORDER) if k in i.lower()), 9) for i in images}
     chosen = sorted(images, key=lambda i: (rank[i], i))[:2]
     whose = f" of {task.model}" + (f" version {mv.value}" if mv is not None else "")
-    run = f" (run {run8[2:]})" if run8 else ""
+    run = f" (run {_run_name(task, run8)})" if run8 else ""
     return [ImagePlan(title=f"{_image_title(i)}{whose}{run}", artifact_id=i) for i in chosen]
 
 

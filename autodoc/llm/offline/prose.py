@@ -12,7 +12,7 @@ from autodoc.plan.topics import (
     is_data_metric,
     is_exploratory_code,
 )
-from autodoc.plan.values import resolve_param
+from autodoc.plan.values import logged_value, resolve_param
 
 
 def para(*sentences: str) -> str:
@@ -230,7 +230,18 @@ def config(
         if files
         else lead
     )
-    return f"{who} " + join_words([f"{_config_key(i)} = {fmt(i.value)} {cite(i)}" for i in items]) + "."
+    return f"{who} " + join_words([_config_phrase(i, f.items) for i in items]) + "."
+
+
+def _config_phrase(item: EvidenceItem, items: list[EvidenceItem]) -> str:
+    """``key = value [n]``, and the value the documented model's run logged when it differs."""
+    key = _config_key(item)
+    text = f"{key} = {fmt(item.value)} {cite(item)}"
+    logged = logged_value(key, items)
+    if logged is not None and not _same(logged.value, item.value):
+        run = logged.origin.split(" as ", 1)[0].removeprefix("logged by run ")
+        text += f" (run {run} overrode it: {fmt(logged.value)}) {cite(logged.item)}"
+    return text
 
 
 def _for_model(key: str, family: set[str] | None) -> bool:
@@ -280,3 +291,11 @@ def fact_phrase(item: EvidenceItem) -> str:
     if where.strip("`") == str(value):
         where = ""
     return f"{shown}" + (f" ({where})" if where else "") + f" {cite(item)}"
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal as numbers when both read as numbers ("1.0" logged, 1 configured), else as text."""
+    try:
+        return float(str(a)) == float(str(b))
+    except ValueError:
+        return str(a).strip().lower() == str(b).strip().lower()
