@@ -80,14 +80,15 @@ def test_experiment_runs_include_killed_runs_with_status(store):
     assert all(c.value is None for c in killed[3:])  # no metric invented for a killed run
 
 
-def test_estimators_lists_live_code_with_location_and_names_legacy(store):
+def test_estimators_lists_live_code_with_location_and_only_counts_legacy(store):
     tab = table(store, "estimators")
     rows = [[c.value for c in row] for row in tab.rows]
     assert rows == [
         ["LogisticRegression", "max_iter", 500, "train.py, line 76"],  # one row per hyperparameter
         ["GradientBoostingClassifier", "max_depth", 3, "train.py, line 89"],
     ]
-    assert "RandomForestClassifier" in tab.note and "legacy" in tab.note
+    assert "legacy" in tab.note and "1 estimator in legacy_train.py" in tab.note  # where, not what
+    assert "RandomForestClassifier" not in tab.note  # legacy code is never described
 
 
 def test_code_facts_rows_cite_their_items(store):

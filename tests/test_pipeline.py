@@ -289,3 +289,15 @@ def test_a_plan_that_stays_unusable_gets_the_deterministic_plan_and_says_so(
     assert sec.plan_note and "deterministic plan was used" in sec.plan_note
     report = run_report(state)
     assert sec.plan_note in report["notes"] and report["totals"]["plan_fallbacks"] == 1
+
+
+def test_feedback_the_offline_writer_cannot_follow_is_named_in_the_run_report(tmp_path: Path) -> None:
+    settings = Settings(output_dir=str(tmp_path / "out"), provider="offline")
+    state = pipeline.plan_and_write(make_spec(), make_evidence(), settings, Progress())
+    sec = next(s for s in state.sections if not s.is_container and s.blocks)
+    pipeline.regenerate(state, make_evidence(), settings, sec.id, feedback="sound more confident about it")
+    notes = run_report(state)["feedback_notes"]
+    assert notes and all(n.startswith(f"{sec.number} {sec.heading}") and "needs an LLM" in n for n in notes)
+    assert "sound more confident about it" in notes[0]
+    pipeline.regenerate(state, make_evidence(), settings, sec.id, feedback="shorter")
+    assert run_report(state)["feedback_notes"] == []  # a request it follows needs no note

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from autodoc.document import DocumentState
+from autodoc.llm.offline.feedback import read_feedback
 
 
 def run_report(state: DocumentState) -> dict[str, Any]:
@@ -52,9 +53,24 @@ def run_report(state: DocumentState) -> dict[str, Any]:
             "records": egress,
         },
         "notes": list(state.notes),
+        "feedback_notes": feedback_notes(state),
         "document_check": list(state.lint),
         "exit_code": 1 if state.flagged() or state.failed() else 0,
     }
+
+
+def feedback_notes(state: DocumentState) -> list[str]:
+    """Reviewer feedback the offline writer could not follow, one line per block: it needs an LLM."""
+    provider = (state.provenance.provider if state.provenance else state.settings.get("provider")) or ""
+    if provider != "offline":
+        return []
+    out = []
+    for sec in state.sections:
+        for blk in sec.blocks:
+            note = read_feedback(blk.feedback).note
+            if note:
+                out.append(f"{sec.number} {sec.heading}, block {blk.id}: {note}")
+    return out
 
 
 def _section_row(sec: Any, requests: Counter[str]) -> dict[str, Any]:
@@ -101,6 +117,7 @@ def report_markdown(state: DocumentState) -> str:
             "- Time per phase: " + ", ".join(f"{k} {v:.2f} s" for k, v in rep["phase_seconds"].items())
         )
     out += [f"- {note}" for note in rep["notes"]]
+    out += [f"- Feedback not followed: {note}" for note in rep["feedback_notes"]]
     out += [
         "",
         "## Sections",

@@ -266,21 +266,19 @@ def _estimators(caption: str, src: TableSource, evidence: EvidenceStore, section
     if not live:
         note = "No estimator construction was found in live code."
         if legacy:
-            note += (
-                " Legacy code not reached from an entry point constructs: "
-                + ", ".join(f"{plain(i.value)} ({location(i)})" for i in legacy[:5])
-                + "."
-            )
+            note += f" Legacy code no entry point reaches is not described ({_legacy_count(legacy)})."
         return empty_table(caption, note)
     rows = [row for est in live for row in _hyperparameter_rows(est, evidence)]
     note = None
     if legacy:
-        note = (
-            "Not listed (legacy code not reached from an entry point): "
-            + ", ".join(f"{plain(i.value)} at {location(i)}" for i in legacy[:5])
-            + "."
-        )
+        note = f"Not listed (legacy code not reached from an entry point): {_legacy_count(legacy)}."
     return table_content(caption, ["Estimator", "Parameter", "Value", "Origin"], rows, note)
+
+
+def _legacy_count(legacy: list[EvidenceItem]) -> str:
+    """``1 estimator in legacy_train.py``: where legacy code is, never what it builds."""
+    files = sorted({i.source.path or "?" for i in legacy})
+    return f"{len(legacy)} estimator{'s' if len(legacy) > 1 else ''} in {', '.join(files[:3])}"
 
 
 def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[list[Cell]]:
