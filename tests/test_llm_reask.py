@@ -1,4 +1,5 @@
-"""The bounded re-ask through the real SDKs: the model is shown its error, at most twice."""
+"""The bounded re-ask through the real SDKs: the model is shown its error, at most twice, and
+not again after a re-ask that fixed nothing."""
 
 from __future__ import annotations
 
@@ -81,14 +82,22 @@ def test_fabricated_figure_is_reasked_then_fixed(fake_llm: FakeLLM, name: str) -
     assert "the figure 0.9731 matches no evidence value" in second  # ...and what is wrong with it
 
 
-def test_gives_up_after_two_reasks_keeping_errors(fake_llm: FakeLLM) -> None:
+def test_a_reask_that_fixes_nothing_is_not_repeated_and_errors_are_kept(fake_llm: FakeLLM) -> None:
     fake_llm.fault("fabricated", count=5)
     result = ask(get_provider(llm_settings(fake_llm, "anthropic")), narrative_request(), figures_grounded)
     assert not result.ok
-    assert result.attempts == 3 and result.usage.reasks == 2 and len(fake_llm.requests) == 3
+    assert result.attempts == 2 and result.usage.reasks == 1 and len(fake_llm.requests) == 2
     assert any("0.9731" in e for e in result.errors)
     assert result.parsed == NarrativeReply(text=FABRICATED_TEXT)  # kept only to be flagged
-    assert fake_llm.pending_faults() == 2
+    assert fake_llm.pending_faults() == 3
+
+
+def test_gives_up_after_two_reasks_that_each_fix_something(fake_llm: FakeLLM) -> None:
+    for figures in ("0.11, 0.22 and 0.33", "0.11 and 0.22", "0.11"):  # better each time, never right
+        fake_llm.reply({"text": f"Accuracy is 0.912 [[r:abc:m:acc]]; other scores {figures}."})
+    result = ask(get_provider(llm_settings(fake_llm, "openai")), narrative_request(), figures_grounded)
+    assert result.attempts == 3 and result.usage.reasks == 2 and len(fake_llm.requests) == 3
+    assert [e.split()[2] for e in result.errors] == ["0.11"]
 
 
 def test_max_reasks_zero_asks_once(fake_llm: FakeLLM) -> None:

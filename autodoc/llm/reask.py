@@ -3,7 +3,9 @@
 Unusable means: not JSON, not the schema, cut off at the token limit (the provider reports
 these as `LLMResponse.error`), or `validate(parsed)` returned errors (unknown evidence ids,
 ungrounded figures...). Each re-ask appends the model's answer and a user turn naming the
-problems; at most `max_reasks` (2) re-asks. Transport failures are not re-asked: providers
+problems; at most `max_reasks` (2) re-asks, and no further one after a re-ask that fixed
+nothing (as many problems as before: the model cannot fix them, asking again costs a call
+and the whole prompt). Transport failures are not re-asked: providers
 raise `LLMError`/`LLMConfigError` (and `Cancelled` on stop), which pass straight through.
 """
 
@@ -58,8 +60,9 @@ def ask(
         result.responses.append(response)
         if response.parsed is not None:
             result.parsed = response.parsed
-        result.errors = _problems(response, validate)
-        if not result.errors or result.attempts > max_reasks:
+        before, result.errors = result.errors, _problems(response, validate)
+        no_progress = result.attempts > 1 and len(result.errors) >= len(before)
+        if not result.errors or result.attempts > max_reasks or no_progress:
             return result
         usage.reasks += 1
         current = with_reask(current, response.raw_text, result.errors)

@@ -22,6 +22,11 @@ _WIDE = set("mwMW@%")
 
 def text_pt(text: str, *, bold: bool = False, size: float = BODY_PT) -> float:
     """Printed width of `text` on one line, in points."""
+    return _width(text, bold, size)
+
+
+@functools.lru_cache(maxsize=8192)  # layout and the document check measure the same words
+def _width(text: str, bold: bool, size: float) -> float:
     text = text.replace(BREAK, "")
     font = _font(bold)
     if font is not None:

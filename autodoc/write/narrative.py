@@ -355,11 +355,15 @@ def artifact_fetcher(evidence: EvidenceStore) -> Callable[[str, str], bytes | No
     if not evidence.mlflow:
         return None
     uri = evidence.mlflow.tracking_uri
+    fetched: dict[tuple[str, str], bytes | None] = {}  # one download per image and run
 
     def fetch(run_id: str, path: str) -> bytes | None:
         from autodoc.scan.mlflow.snapshot import fetch_artifact
 
-        return fetch_artifact(uri, run_id, path)
+        key = (run_id, path)
+        if key not in fetched:
+            fetched[key] = fetch_artifact(uri, run_id, path)
+        return fetched[key]
 
     return fetch
 
