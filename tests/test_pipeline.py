@@ -117,7 +117,7 @@ def test_a_failed_block_costs_that_block_and_can_be_retried_alone(fake_llm: Fake
     fake_llm.fault(
         "invalid_json",
         match=writes_narrative("Section 2.2: fraud_model"),
-        count=3,
+        count=2,  # the first answer and the re-ask (which fixed nothing, so it is the last)
     )
     state = _run(fake_llm, tmp_path)
     failed = [(s.id, b.id) for s, b in state.failed()]
