@@ -163,13 +163,9 @@ class _Builder:
                     text=mv.description,
                     attrs={
                         "model": model.name,
-                        "run_id": mv.run_id,
-                        "status": mv.status,
-                        "source": mv.source,
-                        "aliases": mv.aliases,
-                        "tags": mv.tags,
-                        "created_at": mv.created_at,
-                        "model_id": mv.model_id,
+                        **fields_of(
+                            mv, "run_id", "status", "source", "aliases", "tags", "created_at", "model_id"
+                        ),
                     },
                     topics=["model", "deployment", "mlflow"],
                     source=self.model_source(model.name, mv.version),
@@ -307,12 +303,7 @@ class _Builder:
                 label=f"logged model {lm.name or lm.model_id}",
                 value=lm.model_id,
                 attrs={
-                    "name": lm.name,
-                    "run_id": lm.run_id,
-                    "status": lm.status,
-                    "model_type": lm.model_type,
-                    "created_at": lm.created_at,
-                    "experiment_id": lm.experiment_id,
+                    **fields_of(lm, "name", "run_id", "status", "model_type", "created_at", "experiment_id"),
                     "tags": {k: v for k, v in lm.tags.items() if k != "mlflow.modelVersions"},
                 },
                 topics=["model", "deployment", "mlflow"],
@@ -379,3 +370,8 @@ def build_items(
     builder.artifacts(importances)
     builder.logged_models(logged)
     return builder.items
+
+
+def fields_of(record: object, *names: str) -> dict[str, Any]:
+    """`names` of an MLflow record, in that order, as an item's attrs."""
+    return {name: getattr(record, name) for name in names}
