@@ -52,9 +52,9 @@ def test_formatting_never_changes_the_number_beyond_rounding():
 
 
 def test_only_tables_truncate_long_text():
-    text = "x" * 300
+    text = "x" * 500
     assert format_value(text) == text
-    assert len(format_cell(text)) == 120 and format_cell(text).endswith("…")
+    assert len(format_cell(text)) == 400 and format_cell(text).endswith("…")
 
 
 def test_parse_narrative_blocks_and_inline_marks():

@@ -18,7 +18,7 @@ import math
 from typing import Any
 
 MISSING = "—"
-TABLE_CELL_MAX_CHARS = 120  # longer strings are cut with an ellipsis in table cells only
+TABLE_CELL_MAX_CHARS = 400  # longer strings are cut with an ellipsis in table cells only (cells wrap)
 _SCIENTIFIC_ABOVE = 1e15
 _SCIENTIFIC_BELOW = 1e-4
 

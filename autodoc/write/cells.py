@@ -11,6 +11,7 @@ from autodoc.document import (
     SeriesSource,
     TableContent,
     TableSource,
+    figure_text,
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore, ExperimentInfo, ModelVersionInfo, RunInfo
 from autodoc.plan.lineage import (
@@ -135,10 +136,17 @@ def fact_name(item: EvidenceItem) -> str:
 def plain(value: object) -> object:
     """Scalars as they are; dicts and lists as one readable string of the same values."""
     if isinstance(value, dict):
-        return ", ".join(f"{k}={plain(v)}" for k, v in value.items())
+        if isinstance(value.get("rule"), str):  # a split described by its rule: the rule says it all
+            return value["rule"]
+        return ", ".join(f"{k}={inline_value(v)}" for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(str(plain(v)) for v in value)
+        return ", ".join(inline_value(v) for v in value)
     return value
+
+
+def inline_value(value: object) -> str:
+    """A value inside a joined string: floats as figures (4 decimals), not 10.761904282341032."""
+    return figure_text(value) if isinstance(value, float) else str(plain(value))
 
 
 def location(item: EvidenceItem) -> str:

@@ -34,6 +34,7 @@ from autodoc.write.cells import (
     evidence_cell,
     fact_name,
     find_experiment,
+    inline_value,
     location,
     metric_eid,
     metric_keys,
@@ -316,7 +317,7 @@ def resolved_settings(item: EvidenceItem, evidence: EvidenceStore) -> str | None
     parts = []
     for param in params:
         found = resolve_param(param, evidence.items)
-        parts.append(f"{param_name(param)}={plain(found.value) if found else 'set at run time'}")
+        parts.append(f"{param_name(param)}={inline_value(found.value) if found else 'set at run time'}")
     return ", ".join(parts)
 
 

@@ -217,6 +217,7 @@ def config(
         i
         for i in f.kind("config", live=None)
         if i.value is not None
+        and not i.attrs.get("variant")  # a debug, experiment or sweep variant is not the model's value
         and not isinstance(i.value, dict | list)
         and (rx is None or rx.search(item_key(i).rsplit(":", 1)[-1]))
         and _for_model(_config_key(i), family)

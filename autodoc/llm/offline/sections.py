@@ -233,13 +233,15 @@ def logged_metrics(f: Facts, run8: str) -> str:
 
 
 def write_code(f: Facts, task: WriteTask) -> list[str]:
-    paras = [_entry_points(f)]
+    entries = {str(e.source.path): e for e in f.kind("entry_point")}
     modules = []
     for mod in f.fresh(f.kind("module"))[:10]:  # production code only: legacy code is never described
         doc = sentences(mod.text, 1)
-        name = code_span(str(mod.source.path or mod.value))
+        path = str(mod.source.path or mod.value)
+        entry = entries.get(path)
+        name = code_span(path) + (f" (an entry point {cite(entry)})" if entry else "")
         modules.append(f"{name}: {doc.rstrip('.')} {cite(mod)}." if doc else f"{name} {cite(mod)}.")
-    paras.append(para(*modules))
+    paras = [para(*modules)] if modules else [_entry_points(f)]  # entry points once, with their module
     paras.append(config(f, None, "The configuration sets"))
     paras.append(exploratory(f))  # labelled, in the code appendix only
     return paras

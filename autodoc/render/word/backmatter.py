@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from docx.shared import Pt
 
 from autodoc.document import (
@@ -63,13 +65,18 @@ def appendix(ctx: Ctx, state: DocumentState) -> None:
 
 def _flagged_list(ctx: Ctx, state: DocumentState) -> None:
     rows = [
-        [f"{sec.number} {sec.heading}", blk.id, flag.figure, flag.context, flag.reason]
+        [f"{sec.number} {sec.heading}", blk.id, flag.figure, plain_context(flag.context), flag.reason]
         for sec, blk in state.flagged()
         for flag in blk.flags
     ]
     columns = ["Section", "Block", "Figure", "Context", "Reason"]
     none = "None: every figure in the text matched an evidence value."
     _listing(ctx, "Flagged figures", none, columns, rows, (1.3, 1.5, 0.7, 1.8, 1.0))
+
+
+def plain_context(text: str) -> str:
+    """A flagged figure's context as a reader sees the text: no citation markers, no code marks."""
+    return " ".join(re.sub(r"\[\[[^\]]*\]?\]?|`", "", text or "").split())
 
 
 def _failed_list(ctx: Ctx, state: DocumentState) -> None:

@@ -1,0 +1,53 @@
+"""Small rules a validator would otherwise send back: no variant values as the model's, no markup
+in the flagged-figures table, a split cell that reads as its rule, rounded figures inside a cell."""
+
+from __future__ import annotations
+
+from autodoc.evidence import EvidenceItem, Source
+from autodoc.llm.offline.facts import Facts
+from autodoc.llm.offline.prose import config
+from autodoc.render.word.backmatter import plain_context
+from autodoc.write.cells import plain
+
+
+def _config(key: str, value: object, path: str, **attrs: object) -> EvidenceItem:
+    return EvidenceItem(
+        id=f"c:{path}:3:config:{key}",
+        kind="config",
+        label=f"{key} = {value}",
+        value=value,
+        source=Source(kind="code", path=path, line_start=3),
+        role="production",
+        attrs=dict(attrs),
+    )
+
+
+def test_a_debug_experiment_or_sweep_variant_never_stands_for_the_models_configuration() -> None:
+    facts = Facts(
+        [
+            _config("optimizer.lr", 0.001, "configs/model/mnist.yaml"),
+            _config("model.optimizer.lr", 0.002, "configs/experiment/example.yaml", variant="experiment"),
+            _config(
+                "hydra.sweeper.n_trials",
+                20,
+                "configs/hparams_search/optuna.yaml",
+                variant="hyperparameter sweep",
+            ),
+        ]
+    )
+    text = config(facts, None, "The configuration sets")
+    assert "optimizer.lr = 0.001" in text
+    assert "0.002" not in text and "n_trials" not in text
+
+
+def test_flagged_context_split_values_and_figures_in_cells_read_as_text() -> None:
+    assert plain_context("OptunaSweeper` [[c:configs/hparams_search/mnist_optuna.") == "OptunaSweeper"
+    assert plain_context("a = 1 [[c:x.py:3:config:a]] and `b`") == "a = 1 and b"
+    rule = {
+        "how": "time",
+        "fraction": 0.8,
+        "rule": "first 0.8 of rows ordered by issue_d train, the rest test",
+    }
+    assert plain(rule) == "first 0.8 of rows ordered by issue_d train, the rest test"
+    assert plain({"lambda_l2": 10.761904282341032, "max_bin": 434}) == "lambda_l2=10.7619, max_bin=434"
+    assert plain(0.123456789) == 0.123456789  # a single value stays exact: the renderer rounds it
