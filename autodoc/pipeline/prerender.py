@@ -3,8 +3,10 @@
 While a run waits for the model the CPU is idle: one background thread imports the Word
 renderer (python-docx, matplotlib: about a second) and draws each chart as soon as its
 block is filled. The renderer keeps the PNGs by content (`render.charts.chart_png`), so
-the build finds them drawn. Nothing here is needed for correctness: a task that fails or
-never ran is simply done again by the build, which reports what fails.
+the build finds them drawn. The thread starts when the first answer arrives (`start`), not
+before: until then the CPU builds the first requests, and every one of them waits for it.
+Nothing here is needed for correctness: a task that fails or never ran is simply done
+again by the build, which reports what fails.
 """
 
 from __future__ import annotations
@@ -19,14 +21,19 @@ Task = Callable[[], object]
 
 
 class Prerender:
-    """One daemon thread working through a queue of render tasks until `stop`."""
+    """One daemon thread working through a queue of render tasks, from `start` to `stop`."""
 
     def __init__(self) -> None:
         self._tasks: queue.SimpleQueue[Task | None] = queue.SimpleQueue()
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="autodoc-prerender", daemon=True)
-        self._thread.start()
         self._tasks.put(import_renderer)
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Begin the work queued so far (once; later calls do nothing)."""
+        if self._thread is None and not self._stopped.is_set():
+            self._thread = threading.Thread(target=self._loop, name="autodoc-prerender", daemon=True)
+            self._thread.start()
 
     def chart(self, content: ChartContent) -> None:
         """Draw this chart at the Word document's resolution (kept by the renderer)."""

@@ -134,6 +134,7 @@ class Run:
 
     # -- results (dispatching thread) ---------------------------------------------------
     def _apply_plan(self, sec: Section, outcome: Any, write_after: bool, keep: list[Block]) -> list[Job]:
+        self._first_answer()
         self.last_plan = time.monotonic()
         self.progress.advance("planning", f"{sec.number} {sec.heading}")
         if isinstance(outcome, BaseException):
@@ -169,6 +170,7 @@ class Run:
         return self.write_jobs(sec)
 
     def _apply_block(self, sec: Section, blk: Block, outcome: Any) -> list[Job]:
+        self._first_answer()
         self.first_write = self.first_write or time.monotonic()
         self.progress.advance("generating", f"{sec.number} {sec.heading}")
         if isinstance(outcome, BaseException):
@@ -204,6 +206,11 @@ class Run:
         sec.status = section_status(sec)
         self._save()
         return []
+
+    def _first_answer(self) -> None:
+        """The first requests are built and sent: the renderer may load while they fly."""
+        if self.prerender is not None:
+            self.prerender.start()
 
     def _fail_section(self, sec: Section, err: BaseException) -> None:
         sec.status, sec.error = "failed", self.session.scrubber.text(message(err))
