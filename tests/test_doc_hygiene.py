@@ -51,3 +51,30 @@ def test_flagged_context_split_values_and_figures_in_cells_read_as_text() -> Non
     assert plain(rule) == "first 0.8 of rows ordered by issue_d train, the rest test"
     assert plain({"lambda_l2": 10.761904282341032, "max_bin": 434}) == "lambda_l2=10.7619, max_bin=434"
     assert plain(0.123456789) == 0.123456789  # a single value stays exact: the renderer rounds it
+
+
+def test_exploratory_estimators_never_share_the_models_hyperparameter_table() -> None:
+    from autodoc.document import TablePlan, TableSource
+    from autodoc.evidence import EvidenceStore
+    from autodoc.write.fill import fill_table
+    from tests.support.builders.store import section
+
+    def est(path: str, role: str) -> EvidenceItem:
+        return EvidenceItem(
+            id=f"c:{path}:5:estimator:XGBClassifier",
+            kind="estimator",
+            label="XGBClassifier",
+            value="XGBClassifier",
+            source=Source(kind="code", path=path, line_start=5),
+            role=role,
+        )
+
+    store = EvidenceStore(
+        created_at="2026-01-01T00:00:00Z",
+        generator_version="test",
+        items=[est("scripts/run_pipeline.py", "production"), est("notebooks/EDA.ipynb", "exploratory")],
+    )
+    plan = TablePlan(title="T", source=TableSource(kind="estimators"))
+    tab = fill_table(plan, store, section("Model Architecture"))
+    assert [row[-1].value for row in tab.rows] == ["scripts/run_pipeline.py:5"]
+    assert "exploratory" in tab.note and "notebooks/EDA.ipynb" in tab.note

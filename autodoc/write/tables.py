@@ -27,6 +27,7 @@ from autodoc.plan.lineage import (
     run_by_eid,
     version_run,
 )
+from autodoc.plan.topics import is_exploratory_code
 from autodoc.plan.values import UNRESOLVED, param_name, resolve_param
 from autodoc.write.cells import (
     MAX_RUN_ROWS,
@@ -264,15 +265,24 @@ def _estimators(caption: str, src: TableSource, evidence: EvidenceStore, section
         all_est = [i for i in all_est if estimator_name(i).lower() in families or i.live is False]
     live = [i for i in all_est if i.live is not False]
     legacy = [i for i in all_est if i.live is False]
+    exploratory = [i for i in live if is_exploratory_code(i)]
+    if len(exploratory) < len(live):  # exploratory work never shares the model's table
+        live = [i for i in live if i not in exploratory]
+    else:
+        exploratory = []
     if not live:
         note = "No estimator construction was found in live code."
         if legacy:
             note += f" Legacy code no entry point reaches is not described ({_legacy_count(legacy)})."
         return empty_table(caption, note)
     rows = [row for est in live for row in _hyperparameter_rows(est, evidence)]
-    note = None
+    notes = []
+    if exploratory:
+        files = ", ".join(sorted({i.source.path or "?" for i in exploratory})[:3])
+        notes.append(f"Not listed (exploratory, not the model): {len(exploratory)} estimators in {files}.")
     if legacy:
-        note = f"Not listed (legacy code not reached from an entry point): {_legacy_count(legacy)}."
+        notes.append(f"Not listed (legacy code not reached from an entry point): {_legacy_count(legacy)}.")
+    note = " ".join(notes) or None
     return table_content(caption, ["Estimator", "Parameter", "Value", "Origin"], rows, note)
 
 
