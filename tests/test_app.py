@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from autodoc.errors import PathNotAllowedError, SpecError
 from autodoc.paths import check_allowed
 from autodoc.pipeline.cache import cache_path, save_state
 from autodoc.spec import list_templates
+from autodoc.ui.downloads import fresh_bytes
 from autodoc.ui.state import MAX_SPEC_BYTES, spec_from_upload
 from tests.support.sample import sample_document
 
@@ -305,7 +307,10 @@ def test_write_review_shows_sections_with_references_tables_and_charts(clean_env
     assert any(m.startswith("### 1 Section 1") and "approved" in m for m in md)
     # citations are numbered references, never raw [[ids]]
     assert not any("[[" in m for m in md)
-    assert any("0.801 :gray[\\[1, 2\\]]" in m for m in md)
+    # each reference shows its source on hover
+    hover = '0.801 <span title="[1] auc of run 1. MLflow: run run0001&#10;[2] f1 of run 1. MLflow: '
+    assert any(hover in m and "\\[1, 2\\]</span>" in m for m in md)
+    assert all(m.proto.allow_html for m in at.markdown if "<span title=" in m.value)
     # a table per section, charts in sections 3 and 6, a logged image in section 5
     assert len(at.main.table) == 6 and len(at.main.image) == 3
     assert any(m.startswith("*ROC curve logged by run 5*") for m in md)
@@ -322,7 +327,13 @@ def test_approve_section(clean_env: Path) -> None:
     at.button(key="ap_section-2").click().run()
     doc = at.session_state["doc"]
     assert doc.section("section-2").status == "approved"
+    # the click reran that section, the counts and the downloads, not the other sections
+    headings = [m for m in texts(at.markdown) if m.startswith("### ")]
+    assert headings == ["### 2 Section 2 :green-badge[approved]"]
+    assert "Sections: :green-badge[approved] 3" in texts(at.caption)
+    at.run()
     assert at.button(key="ap_section-2").disabled
+    assert len([m for m in texts(at.markdown) if m.startswith("### ")]) == 3
 
 
 def test_edit_text_marks_block_edited(clean_env: Path) -> None:
@@ -515,7 +526,24 @@ def test_plan_review_after_a_one_click_generate_shows_plans_used(clean_env: Path
     assert any(e.label.startswith("Evidence behind it") for e in at.expander)
 
 
-def test_downloads_are_marked_out_of_date_and_rebuilt_after_an_edit(clean_env: Path) -> None:
+def test_downloads_say_out_of_date_when_they_cannot_be_rebuilt(clean_env: Path) -> None:
+    from autodoc import pipeline
+    from autodoc.settings import Settings
+
+    out = clean_env / "out"
+    pipeline.build(sample_document(3), Settings(output_dir=str(out)))
+    at = new_app()
+    at.text_input(key="opt_output_dir").input(str(out)).run()
+    holder = {"pid": os.getppid(), "host": socket.gethostname(), "started": "2026-12-03T01:00:00+00:00"}
+    (out / ".autodoc.lock").write_text(json.dumps(holder))  # another run writes the folder
+    at.button(key="ap_section-2").click().run()
+    assert at.session_state["doc"].section("section-2").status == "approved"
+    assert at.session_state.get("rebuild") is None
+    assert "⬇ Word document (before your last change)" in [b.label for b in at.main.download_button]
+    assert any("out of date" in c and "4 · Build" in c for c in texts(at.caption))
+
+
+def test_downloads_are_rebuilt_after_an_edit(clean_env: Path) -> None:
     import docx
 
     from autodoc import pipeline
@@ -532,10 +560,11 @@ def test_downloads_are_marked_out_of_date_and_rebuilt_after_an_edit(clean_env: P
     at.button(key="ed_section-1").click().run()
     at.text_area(key="edit_section-1.b1").input("Edited after the build [1].").run()
     at.button(key="edit_save_section-1").click().run()
-    labels = [b.label for b in at.main.download_button]
-    assert "⬇ Word document (before your last change)" in labels
-    assert any("updating" in c or "out of date" in c for c in texts(at.caption))
     rebuild = at.session_state["rebuild"]
+    assert rebuild is not None
+    # a download clicked now waits for the rebuild: it holds the edit
+    data = fresh_bytes(outputs.docx, rebuild)
+    assert "Edited after the build" in "\n".join(p.text for p in docx.Document(BytesIO(data)).paragraphs)
     assert rebuild.join(60) and rebuild.error is None
     at.run()
     assert "⬇ Word document" in [b.label for b in at.main.download_button]

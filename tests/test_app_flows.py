@@ -124,7 +124,7 @@ def test_regeneration_changes_only_its_section_and_keeps_approved(
     _seed(at, generated)
     doc = at.session_state["doc"]
     first, target = doc.sections[0].id, doc.sections[1].id
-    at.button(key=f"ap_{first}").click().run()
+    at.button(key=f"ap_{first}").click().run().run()  # the click reruns its section; then the page
     before = {s.id: s.model_dump_json() for s in at.session_state["doc"].sections}
     _regenerate(at, target, "Mention the row count first.")
     after = at.session_state["doc"]
@@ -159,7 +159,7 @@ def test_regenerating_an_approved_section_keeps_its_blocks(
     at = configured(demo_project, demo_store_uri, clean_env / "out")
     _seed(at, generated)
     sid = at.session_state["doc"].sections[0].id
-    at.button(key=f"ap_{sid}").click().run()
+    at.button(key=f"ap_{sid}").click().run().run()
     before = at.session_state["doc"].section(sid).model_dump_json()
     _regenerate(at, sid, "Shorter.")
     assert at.session_state["doc"].section(sid).model_dump_json() == before
@@ -331,11 +331,11 @@ def test_approval_is_saved_and_survives_generating_again(
     at.button(key="act_generate").click().run()
     finish(at)
     sid = at.session_state["doc"].sections[2].id
-    at.button(key=f"ap_{sid}").click().run()
+    at.button(key=f"ap_{sid}").click().run().run()  # the click reruns its section; then the page
     at.button(key="ed_" + at.session_state["doc"].sections[0].id).click().run()
     first = at.session_state["doc"].sections[0]
     at.text_area(key=f"edit_{first.blocks[0].id}").input("Reviewed by hand.").run()
-    at.button(key=f"edit_save_{first.id}").click().run()
+    at.button(key=f"edit_save_{first.id}").click().run().run()
     at.button(key="act_generate").click().run()
     finish(at)
     doc = at.session_state["doc"]

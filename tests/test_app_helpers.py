@@ -91,6 +91,14 @@ def test_hint_error_points_at_its_row() -> None:
     assert result.place == "sections" and result.row == 1
 
 
+def test_reference_sources_show_on_hover_and_hold_no_html() -> None:
+    sources = {3: 'auc of run "a"> <img src=x onerror=alert(1)>. MLflow: run r1', 4: "Code: train.py line 12"}
+    md = narrative_markdown("<b>AUC</b> 0.8 [[m:auc]] [[c:cv]].", {"m:auc": 3, "c:cv": 4}, sources=sources)
+    assert md.startswith("\\<b\\>AUC\\</b\\> 0.8 <span title=")  # the text's own HTML is shown, not run
+    assert "<img" not in md and "&quot;a&quot;&gt; &lt;img" in md
+    assert "&#10;[4] Code: train.py line 12" in md and ">\\[3, 4\\]</span>." in md
+
+
 def test_markdown_escapes_math_and_links_and_numbers_citations() -> None:
     md = narrative_markdown("Costs $5 and $6 [see](x) [[m:churn]].", {"m:churn": 3})
     assert "\\$5" in md and "\\[see\\]" in md and ":gray[\\[3\\]]" in md and "[[" not in md

@@ -153,16 +153,7 @@ def report(times: dict[str, list[float]]) -> None:
 def test_daily_session_in_a_browser(
     app_url: str, tmp_path: Path, demo_project: Path, demo_store_uri: str
 ) -> None:
-    # Known flake (a click that lands while a background rebuild redraws the page is lost):
-    # the session is tried up to three times, each in a fresh browser session and folder.
-    for attempt in range(1, 4):
-        try:
-            _daily_session(app_url, tmp_path / f"try{attempt}", demo_project, demo_store_uri)
-            return
-        except Exception as err:
-            print(f"attempt {attempt} failed: {type(err).__name__}: {str(err)[:200]}")
-            if attempt == 3:
-                raise
+    _daily_session(app_url, tmp_path, demo_project, demo_store_uri)
 
 
 def _daily_session(app_url: str, tmp_path: Path, demo_project: Path, demo_store_uri: str) -> None:

@@ -7,13 +7,29 @@ import re
 import streamlit as st
 
 from autodoc.document import CITATION_RE, Block, DocumentState, Section
-from autodoc.render.text import block_citations, cite_label, reference_text
-from autodoc.ui.view import chart_image, escape_md, image_bytes, memo, narrative_markdown, table_frame
+from autodoc.render.text import block_citations, reference_text
+from autodoc.ui.view import (
+    chart_image,
+    cite_md,
+    escape_md,
+    image_bytes,
+    memo,
+    narrative_markdown,
+    table_frame,
+)
 
 CITE_RE = re.compile(CITATION_RE)
 
 
-def block(blk: Block, numbers: dict[str, int]) -> None:
+def reference_sources(doc: DocumentState, numbers: dict[str, int]) -> dict[int, str]:
+    """Reference number -> where it comes from (shown when the reader hovers over `[n]`)."""
+    items = doc.evidence_items
+    return {n: reference_text(items[eid]) if eid in items else eid for eid, n in numbers.items()}
+
+
+def block(blk: Block, numbers: dict[str, int], sources: dict[int, str] | None = None) -> None:
+    """One block as it reads; `sources` puts each reference's source on hover."""
+    sources = sources or {}
     content = blk.content
     if blk.status == "failed" or content is None:
         if blk.error:
@@ -25,19 +41,19 @@ def block(blk: Block, numbers: dict[str, int]) -> None:
     if blk.plan.type in ("narrative", "list") and blk.plan.title:
         st.markdown(f"**{escape_md(blk.plan.title)}**")
     if content.type == "narrative":
-        st.markdown(_cited_md(content, content.text, numbers, blk))
+        st.markdown(_cited_md(content, content.text, numbers, sources, blk), unsafe_allow_html=True)
     elif content.type == "list":
         text = "\n".join(f"- {item.text}" for item in content.items)
-        st.markdown(_cited_md(content, text, numbers, blk))
+        st.markdown(_cited_md(content, text, numbers, sources, blk), unsafe_allow_html=True)
     elif content.type == "table":
-        _caption(content.caption, blk, numbers)
+        _caption(content.caption, blk, numbers, sources)
         # a static table: the interactive grid costs the browser far more on every rerun
         st.table(memo(cache, content, None, lambda: table_frame(content)), hide_index=True)
     elif content.type == "chart":
-        _caption(content.caption, blk, numbers)
+        _caption(content.caption, blk, numbers, sources)
         st.image(chart_image(content, cache))
     else:
-        _caption(content.caption, blk, numbers)
+        _caption(content.caption, blk, numbers, sources)
         data = image_bytes(content, cache)
         if data:
             st.image(data)
@@ -51,21 +67,23 @@ def block(blk: Block, numbers: dict[str, int]) -> None:
         )
 
 
-def _cited_md(content: object, text: str, numbers: dict[str, int], blk: Block) -> str:
+def _cited_md(
+    content: object, text: str, numbers: dict[str, int], sources: dict[int, str], blk: Block
+) -> str:
     """Markdown of a narrative/list, recomputed only when its text, numbering or flags change."""
     cited = tuple(numbers.get(eid) for eid in CITE_RE.findall(text))
     flags = tuple(f.figure for f in blk.flags)
     return memo(
         st.session_state["png_cache"],
         content,
-        (cited, flags),
-        lambda: narrative_markdown(text, numbers, blk.flags),
+        (cited, flags, bool(sources)),
+        lambda: narrative_markdown(text, numbers, blk.flags, sources),
     )
 
 
-def _caption(caption: str, blk: Block, numbers: dict[str, int]) -> None:
-    label = cite_label(block_citations(blk), numbers)
-    st.markdown(f"*{escape_md(caption)}*" + (f" :gray[{escape_md(label)}]" if label else ""))
+def _caption(caption: str, blk: Block, numbers: dict[str, int], sources: dict[int, str]) -> None:
+    label = cite_md(block_citations(blk), numbers, sources)
+    st.markdown(f"*{escape_md(caption)}*" + (f" {label}" if label else ""), unsafe_allow_html=True)
 
 
 def section_sources(doc: DocumentState, sec: Section, numbers: dict[str, int]) -> list[str]:

@@ -9,6 +9,7 @@ from autodoc.pipeline import busy_message
 from autodoc.settings import Settings
 from autodoc.ui import runs, state
 
+REVIEW_KEY = "review"  # the review area's fragment (downloads, view selector, the view)
 STATUS_COLORS = {
     "pending": "gray",
     "planning": "blue",

@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from autodoc.ui import runs
+from autodoc.ui.jobs import Job
 
 OUTPUT_LABELS = (
     ("docx", "Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -16,7 +17,8 @@ OUTPUT_LABELS = (
     ("evidence", "Evidence", "application/json"),
     ("report", "Run report", "application/json"),
 )
-POLL_SECONDS = 0.5
+POLL_SECONDS = 1.0  # while a rebuild runs (about 2 s): each poll is a script run competing with it
+DOWNLOADS_KEY = "downloads"
 REBUILT = ("docx", "notebook")  # the files that hold the review; the rest follow the scan
 
 
@@ -33,7 +35,10 @@ def present_outputs(outputs) -> list[tuple[str, str, str, Path]]:
 def freshness(ss) -> str:
     """A caption telling which review the Word document and notebook hold."""
     if runs.rebuild_running(ss):
-        return ":orange-badge[updating] The Word document and notebook are being rebuilt with your review."
+        return (
+            ":orange-badge[updating] The Word document and notebook are being rebuilt with your review; "
+            "a download waits for it."
+        )
     if runs.outputs_stale(ss):
         return (
             ":orange-badge[out of date] The Word document and notebook were built before your latest review; "
@@ -43,15 +48,51 @@ def freshness(ss) -> str:
 
 
 def downloads() -> None:
-    """The download row; polled only while a background rebuild runs (then one full run redraws it)."""
-    polling = runs.rebuild_running(st.session_state)
-    st.fragment(_download_row, run_every=POLL_SECONDS if polling else None)()
+    """The download row, a fragment of its own (keyed, so a review click can redraw it)."""
+    st.fragment(_downloads, key=DOWNLOADS_KEY)()
+
+
+def _downloads() -> None:
+    ss = st.session_state
+    runs.harvest_rebuild(ss)  # a rebuild that ended since the row was last drawn
+    runs.request_rebuild(ss)  # the review changed since the files were built: rebuild them
+    if runs.rebuild_running(ss):
+        st.fragment(_watched_row, run_every=POLL_SECONDS)()  # polled only while a rebuild runs
+    else:
+        _download_row()
+
+
+def _watched_row() -> None:
+    """The row while a rebuild runs: redrawn every poll, the polling cancelled once it ended."""
+    runs.harvest_rebuild(st.session_state)
+    _download_row()
+    if not runs.rebuild_running(st.session_state):
+        stop_polling()
+
+
+def stop_polling() -> None:
+    """Cancel the browser's `run_every` timer of the fragment running now.
+
+    Streamlit cancels it only when the fragment's parent reruns without it; the row must not
+    rerun its parent (nor the page) just to stop polling. Without this the row keeps polling
+    until the next click, which is harmless.
+    """
+    try:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState, get_script_run_ctx
+
+        ctx, fragment_id = get_script_run_ctx(), ThreadState.get().fragment_id
+        if ctx is None or not fragment_id:
+            return
+        msg = ForwardMsg()
+        msg.stop_auto_rerun.fragment_ids.append(fragment_id)
+        ctx.enqueue(msg)
+    except (ImportError, AttributeError):  # another Streamlit: keep polling until the next click
+        return
 
 
 def _download_row() -> None:
     ss = st.session_state
-    if runs.harvest_rebuild(ss) is not None and not runs.rebuild_running(ss):
-        st.rerun()  # the files are fresh: redraw the row once, with the polling off
     outputs = ss.get("outputs")
     if outputs is None:
         return
@@ -59,13 +100,14 @@ def _download_row() -> None:
     if not present:
         return
     stale = runs.outputs_stale(ss)
+    rebuild = ss.get("rebuild") if runs.rebuild_running(ss) else None
     cols = st.columns(len(present))
     for col, (key, label, mime, path) in zip(cols, present, strict=True):
         when = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%H:%M:%S")
-        old = " (before your last change)" if stale and key in REBUILT else ""
+        old = " (before your last change)" if stale and rebuild is None and key in REBUILT else ""
         col.download_button(
             f"⬇ {label}{old}",
-            data=lambda p=path: p.read_bytes(),
+            data=lambda p=path, r=rebuild: fresh_bytes(p, r),
             file_name=path.name,
             mime=mime,
             key=f"dl_{key}",
@@ -74,3 +116,10 @@ def _download_row() -> None:
             help=f"{path} · built {when}",
         )
     st.caption(freshness(ss))
+
+
+def fresh_bytes(path: Path, rebuild: Job | None) -> bytes:
+    """The file's bytes once the rebuild running when the row was drawn has ended (never older)."""
+    if rebuild is not None:
+        rebuild.join(runs.REBUILD_WAIT_S)
+    return path.read_bytes()

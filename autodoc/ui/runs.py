@@ -26,7 +26,7 @@ from autodoc.ui.restore import evidence_file
 from autodoc.ui.state import State, make_settings, notify, on_demo
 
 REBUILD_WAIT_S = 15.0
-REBUILD_DELAY_S = 0.4  # a main job waits this long for a background rebuild to finish
+REBUILD_DELAY_S = 0.3  # a rebuild waits this long before it starts (the page finishes drawing)
 
 
 def job_running(ss: State) -> bool:
@@ -335,7 +335,7 @@ def start_rebuild(ss: State, settings: Settings) -> Job | None:
     settings = settings.model_copy(update={"output_dir": ss.get("doc_dir") or settings.output_dir})
 
     def work(p: Progress) -> pipeline.Outputs:
-        # let the click that asked for it finish drawing first: the build holds the GIL for ~1 s
+        # let the page finish drawing first: the build holds the GIL for about a second
         time.sleep(REBUILD_DELAY_S)
         with pipeline.output_lock(settings.output_dir):
             return pipeline.build(doc, settings, p, evidence=evidence, notebook=notebook)
@@ -351,8 +351,16 @@ def start_rebuild(ss: State, settings: Settings) -> Job | None:
 
 
 def request_rebuild(ss: State) -> None:
-    """Start a background rebuild when the built files are older than the review."""
+    """Start a background rebuild when the built files are older than the review.
+
+    The download row calls this each time it is drawn (after the click's section has been
+    redrawn), so a rebuild never delays the click that asked for it. A rebuild of the same
+    review that failed is not retried by itself (the row says the files are out of date).
+    """
     if not outputs_stale(ss) or rebuild_running(ss) or job_running(ss):
+        return
+    last: Job | None = ss.get("rebuild")
+    if last is not None and last.error is not None and last.rev == ss.get("doc_rev", 0):
         return
     try:
         settings = make_settings(ss)

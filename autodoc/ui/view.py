@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 from collections.abc import Callable, MutableMapping
 from typing import Any, TypeVar
@@ -35,10 +36,25 @@ def _figure_re(figure: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.])" + re.escape(figure) + r"(?![\w]|\.\d)")
 
 
-def _span_md(span: Span, numbers: dict[str, int], flagged: list[re.Pattern[str]]) -> str:
+def cite_md(ids: list[str] | tuple[str, ...], numbers: dict[str, int], sources: dict[int, str]) -> str:
+    """`[1, 2]` in grey; hovering it shows where each reference comes from (file:line, run...)."""
+    label = cite_label(list(ids), numbers)
+    if not label:
+        return ""
+    cited = sorted({numbers[eid] for eid in ids if eid in numbers})
+    title = "\n".join(f"[{n}] {sources[n]}" for n in cited if n in sources)
+    if not title:
+        return f":gray[{escape_md(label)}]"
+    title = html.escape(title).replace("\n", "&#10;")  # one line of Markdown; a line break on hover
+    return f'<span title="{title}" style="color: gray; cursor: help">{escape_md(label)}</span>'
+
+
+def _span_md(
+    span: Span, numbers: dict[str, int], sources: dict[int, str], flagged: list[re.Pattern[str]]
+) -> str:
     if span.is_citation:
-        label = cite_label(list(span.ids), numbers)
-        return f" :gray[{escape_md(label)}]" if label else ""
+        label = cite_md(span.ids, numbers, sources)
+        return f" {label}" if label else ""
     if span.code:
         return f"`{span.text.replace('`', '')}`"
     text = escape_md(span.text)
@@ -48,9 +64,11 @@ def _span_md(span: Span, numbers: dict[str, int], flagged: list[re.Pattern[str]]
     return f"**{text}**" if span.bold and text.strip() else text
 
 
-def _paragraph_md(para: Paragraph, numbers: dict[str, int], flagged: list[re.Pattern[str]]) -> str:
-    body = "".join(_span_md(s, numbers, flagged) for s in para.spans).strip()
-    body = re.sub(r"\s+ :gray\[", " :gray[", body)
+def _paragraph_md(
+    para: Paragraph, numbers: dict[str, int], sources: dict[int, str], flagged: list[re.Pattern[str]]
+) -> str:
+    body = "".join(_span_md(s, numbers, sources, flagged) for s in para.spans).strip()
+    body = re.sub(r"\s+ (:gray\[|<span title=)", r" \1", body)
     if para.kind == "bullet":
         return "- " + body
     if para.kind == "number":
@@ -60,13 +78,19 @@ def _paragraph_md(para: Paragraph, numbers: dict[str, int], flagged: list[re.Pat
     return body
 
 
-def narrative_markdown(text: str, numbers: dict[str, int], flags: list[FigureFlag] = ()) -> str:
-    """Markdown for narrative text: numbered references, flagged figures highlighted."""
+def narrative_markdown(
+    text: str, numbers: dict[str, int], flags: list[FigureFlag] = (), sources: dict[int, str] | None = None
+) -> str:
+    """Markdown for narrative text: numbered references (their sources on hover), flagged figures.
+
+    With `sources` (reference number -> where it comes from) the Markdown holds HTML spans:
+    draw it with `unsafe_allow_html=True` (the text itself is escaped, so it holds no HTML).
+    """
     flagged = [_figure_re(escape_md(f.figure)) for f in flags if f.figure]
     out: list[str] = []
     previous = None
     for para in parse_narrative(text):
-        line = _paragraph_md(para, numbers, flagged)
+        line = _paragraph_md(para, numbers, sources or {}, flagged)
         # consecutive list items stay one list; everything else is its own paragraph
         joiner = "\n" if para.kind in ("bullet", "number") and previous == para.kind else "\n\n"
         out.append((joiner if out else "") + line)

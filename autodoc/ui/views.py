@@ -11,6 +11,7 @@ import time
 import streamlit as st
 
 from autodoc.ui.build_view import build_view
+from autodoc.ui.common import REVIEW_KEY
 from autodoc.ui.downloads import downloads
 from autodoc.ui.plan_view import plan_view
 from autodoc.ui.scan_view import scan_view
@@ -36,7 +37,7 @@ def current_view() -> str:
     return ss["view"]
 
 
-@st.fragment
+@st.fragment(key=REVIEW_KEY)
 def review_area() -> None:
     """Downloads, selector and view: switching views or clicking in a view reruns only this."""
     ss = st.session_state

@@ -1,50 +1,82 @@
 """The Write review: every section as it will read, with Approve, Edit and Regenerate.
 
-The view runs inside the review-area fragment: a click here reruns the downloads and this
-view, not the sidebar.
+Each section is its own fragment (keyed `wr_<section id>`): Approve, Edit and Cancel rerun
+that section, the counts line and the download row, not the other sections. A change that
+renumbers the references reruns the whole review area.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
 from autodoc.document import DocumentState, Section
 from autodoc.render.text import citation_numbers
 from autodoc.ui import actions, runs
-from autodoc.ui.blocks import block, references, section_sources, sources_expander
+from autodoc.ui.blocks import block, reference_sources, references, section_sources, sources_expander
 from autodoc.ui.citations import reader_text, stored_text, unknown_references
-from autodoc.ui.common import badge, mode, no_doc, set_mode
+from autodoc.ui.common import REVIEW_KEY, badge, mode, no_doc, set_mode
+from autodoc.ui.downloads import DOWNLOADS_KEY
 from autodoc.ui.feedback import feedback_form
 from autodoc.ui.plan_words import block_name
 from autodoc.ui.view import escape_md
 
+T = TypeVar("T")
 WRITTEN = ("written", "flagged", "approved", "edited", "failed")
+COUNTS_KEY = "wr_counts"
+
+
+def section_key(section_id: str) -> str:
+    return f"wr_{section_id}"
 
 
 def numbers_of(doc: DocumentState) -> dict[str, int]:
     """Reference numbers of the document, computed once per document revision."""
+    return _per_revision("_numbers", doc, lambda: citation_numbers(doc))
+
+
+def sources_of(doc: DocumentState) -> dict[int, str]:
+    """Reference number -> its source (shown on hover), once per document revision."""
+    return _per_revision("_sources", doc, lambda: reference_sources(doc, numbers_of(doc)))
+
+
+def _per_revision(key: str, doc: DocumentState, make: Callable[[], T]) -> T:
     ss = st.session_state
-    memo = ss.get("_numbers")
-    key = (id(doc), ss.get("doc_rev", 0))
-    if memo is None or memo[0] != key:
-        memo = (key, citation_numbers(doc))
-        ss["_numbers"] = memo
-    return memo[1]
+    memo = ss.get(key)
+    rev = ss.get("doc_rev", 0)
+    if memo is None or memo[0] is not doc or memo[1] != rev:
+        memo = (doc, rev, make())  # the entry keeps `doc` alive: its identity is a safe key
+        ss[key] = memo
+    return memo[2]
 
 
 def write_view() -> None:
     if no_doc():
         return
     doc: DocumentState = st.session_state["doc"]
-    counts = actions.section_counts(doc)
-    st.caption("Sections: " + " · ".join(f"{badge(k)} {v}" for k, v in sorted(counts.items())))
+    st.fragment(_counts, key=COUNTS_KEY)()
     for note in doc.notes:
         st.caption(escape_md(note))
     st.markdown(f"## {escape_md(doc.title)}" + (f"\n{escape_md(doc.authors)}" if doc.authors else ""))
-    numbers, busy = numbers_of(doc), runs.job_running(st.session_state)
     for sec in doc.sections:
-        write_section(doc, sec, numbers, busy)
-    references(doc, numbers)
+        st.fragment(_section, key=section_key(sec.id))(sec.id)
+    references(doc, numbers_of(doc))
+
+
+def _counts() -> None:
+    counts = actions.section_counts(st.session_state["doc"])
+    st.caption("Sections: " + " · ".join(f"{badge(k)} {v}" for k, v in sorted(counts.items())))
+
+
+def _section(section_id: str) -> None:
+    """One section, drawn from the session's document (a fragment rerun finds the current one)."""
+    ss = st.session_state
+    doc: DocumentState | None = ss.get("doc")
+    if doc is None or all(s.id != section_id for s in doc.sections):
+        return
+    write_section(doc, doc.section(section_id), numbers_of(doc), runs.job_running(ss))
 
 
 def write_section(
@@ -60,8 +92,9 @@ def write_section(
     if current == "edit":
         _edit_form(doc, sec, numbers)
         return
+    sources = sources_of(doc)
     for blk in sec.blocks:
-        block(blk, numbers)
+        block(blk, numbers, sources)
     if readonly:
         return
     sources_expander(doc, sec, numbers)
@@ -76,8 +109,8 @@ def write_section(
         on_click=_approve,
         args=(sec.id,),
     )
-    row.button("Edit", key=f"ed_{sec.id}", disabled=busy, on_click=set_mode, args=(sec.id, "edit"))
-    row.button("Regenerate…", key=f"rg_{sec.id}", disabled=busy, on_click=set_mode, args=(sec.id, "regen"))
+    row.button("Edit", key=f"ed_{sec.id}", disabled=busy, on_click=_set_mode, args=(sec.id, "edit"))
+    row.button("Regenerate…", key=f"rg_{sec.id}", disabled=busy, on_click=_set_mode, args=(sec.id, "regen"))
 
 
 def _edit_form(doc: DocumentState, sec: Section, numbers: dict[str, int]) -> None:
@@ -85,7 +118,7 @@ def _edit_form(doc: DocumentState, sec: Section, numbers: dict[str, int]) -> Non
     for i, blk in enumerate(sec.blocks):
         text = actions.editable_text(blk)
         if blk.content is None or text is None:
-            block(blk, numbers)
+            block(blk, numbers, sources_of(doc))
             continue
         st.text_area(
             f"Text of {block_name(blk, i)} ({sec.heading})",
@@ -101,13 +134,19 @@ def _edit_form(doc: DocumentState, sec: Section, numbers: dict[str, int]) -> Non
         st.error(ss[f"edit_error_{sec.id}"])
     row = st.container(horizontal=True)
     row.button("Save edits", key=f"edit_save_{sec.id}", type="primary", on_click=_save_edits, args=(sec.id,))
-    row.button("Cancel", key=f"edit_cancel_{sec.id}", on_click=set_mode, args=(sec.id, None))
+    row.button("Cancel", key=f"edit_cancel_{sec.id}", on_click=_set_mode, args=(sec.id, None))
+
+
+def _set_mode(section_id: str, value: str | None) -> None:
+    set_mode(section_id, value)
+    st.rerun([section_key(section_id)])
 
 
 def _approve(section_id: str) -> None:
-    actions.approve_section(st.session_state["doc"], section_id)
-    runs.changed(st.session_state)
-    runs.request_rebuild(st.session_state)
+    ss = st.session_state
+    actions.approve_section(ss["doc"], section_id)
+    runs.changed(ss)  # the download row, drawn last, starts the background rebuild
+    st.rerun([section_key(section_id), COUNTS_KEY, DOWNLOADS_KEY])
 
 
 def _save_edits(section_id: str) -> None:
@@ -125,12 +164,15 @@ def _save_edits(section_id: str) -> None:
                 f"{', '.join(unknown)} is not a reference of this document: cite one of the references "
                 "listed above, or remove it."
             )
-            return
+            return  # the section redraws with the message
         edits[blk.id] = stored_text(ss[key], numbers, original)
     for block_id, text in edits.items():
         actions.edit_block(doc, section_id, block_id, text, ss.get("evidence"))
     ss[f"edit_error_{section_id}"] = None
     set_mode(section_id, None)
-    if edits:
-        runs.changed(ss)
-        runs.request_rebuild(st.session_state)
+    if not edits:
+        st.rerun([section_key(section_id)])
+    runs.changed(ss)  # the download row starts the background rebuild
+    if numbers_of(doc) != numbers:  # the edit renumbered the references: every section shows them
+        st.rerun([REVIEW_KEY])
+    st.rerun([section_key(section_id), COUNTS_KEY, DOWNLOADS_KEY])
