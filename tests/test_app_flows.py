@@ -122,6 +122,7 @@ def test_regeneration_changes_only_its_section_and_keeps_approved(
 ) -> None:
     at = configured(demo_project, demo_store_uri, clean_env / "out")
     _seed(at, generated)
+    at.session_state["outputs"] = generated.outputs  # files built before the review
     doc = at.session_state["doc"]
     first, target = doc.sections[0].id, doc.sections[1].id
     at.button(key=f"ap_{first}").click().run().run()  # the click reruns its section; then the page
@@ -133,6 +134,11 @@ def test_regeneration_changes_only_its_section_and_keeps_approved(
     assert after.section(first).status == "approved"
     assert all(b.feedback == "Mention the row count first." for b in after.section(target).blocks)
     assert any(f"Regenerating {after.section(target).heading} finished" in t for t in texts(at.success))
+    # the Word document is rebuilt in the background with the regenerated section
+    rebuild = at.session_state["rebuild"]
+    assert rebuild is not None and rebuild.rev == at.session_state["doc_rev"]
+    assert rebuild.join(120) and rebuild.error is None
+    assert rebuild.result.docx.parent == clean_env / "out"
 
 
 def test_regenerating_one_block_leaves_the_rest_of_its_section(

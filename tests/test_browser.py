@@ -360,6 +360,8 @@ def _stop(s: Session) -> None:
     settle(page)
     if stopped.is_visible():
         assert page.get_by_text("Finished work is kept").count() >= 1
+        page.wait_for_timeout(3000)  # time enough for a (wrong) background build of the stopped run
+        assert not (s.tmp_path / "out2" / "model_documentation.docx").exists()
     else:
         assert page.get_by_text("Generate documentation finished in").count() >= 1
     s.shot("9-stopped")

@@ -55,7 +55,8 @@ def downloads() -> None:
 def _downloads() -> None:
     ss = st.session_state
     runs.harvest_rebuild(ss)  # a rebuild that ended since the row was last drawn
-    runs.request_rebuild(ss)  # the review changed since the files were built: rebuild them
+    if ss.pop("rebuild_wanted", False):
+        runs.request_rebuild(ss)  # the review changed since the files were built: rebuild them
     if runs.rebuild_running(ss):
         st.fragment(_watched_row, run_every=POLL_SECONDS)()  # polled only while a rebuild runs
     else:

@@ -56,8 +56,9 @@ def harvest_job(ss: State) -> Job | None:
 
 
 def changed(ss: State) -> None:
-    """The reviewed document changed: save it, and mark the built files out of date."""
+    """The reviewer changed the document: save it; the download row rebuilds the files."""
     ss["doc_rev"] = ss.get("doc_rev", 0) + 1
+    ss["rebuild_wanted"] = True
     persist(ss)
 
 
@@ -261,7 +262,12 @@ def start_regenerate(
     work = _locked(settings.output_dir, work)
     label = ("Re-planning " if replan else "Regenerating ") + heading
     kind = "replan" if replan else "regenerate"
-    apply = _pair("Plan review" if replan else "Write review")
+    view = _pair("Plan review" if replan else "Write review")
+
+    def apply(ss: State, result: tuple[EvidenceStore, DocumentState]) -> None:
+        view(ss, result)
+        ss["rebuild_wanted"] = True  # the download row rebuilds the files with the new text
+
     return _start(ss, start_job(kind, label, work, apply=apply), settings)
 
 
@@ -353,9 +359,8 @@ def start_rebuild(ss: State, settings: Settings) -> Job | None:
 def request_rebuild(ss: State) -> None:
     """Start a background rebuild when the built files are older than the review.
 
-    The download row calls this each time it is drawn (after the click's section has been
-    redrawn), so a rebuild never delays the click that asked for it. A rebuild of the same
-    review that failed is not retried by itself (the row says the files are out of date).
+    The download row calls this after a review change (approve, edit, regenerate), once the
+    click's section is drawn; a failed rebuild of the same review is not retried by itself.
     """
     if not outputs_stale(ss) or rebuild_running(ss) or job_running(ss):
         return
