@@ -8,7 +8,6 @@ from pathlib import Path
 import streamlit as st
 
 from autodoc.ui import runs
-from autodoc.ui.jobs import Job
 
 OUTPUT_LABELS = (
     ("docx", "Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -36,8 +35,8 @@ def freshness(ss) -> str:
     """A caption telling which review the Word document and notebook hold."""
     if runs.rebuild_running(ss):
         return (
-            ":orange-badge[updating] The Word document and notebook are being rebuilt with your review; "
-            "a download waits for it."
+            ":orange-badge[updating] The Word document and notebook are being rebuilt with your review "
+            "(a few seconds)."
         )
     if runs.outputs_stale(ss):
         return (
@@ -93,6 +92,11 @@ def stop_polling() -> None:
 
 
 def _download_row() -> None:
+    """The download buttons. Their bytes are given, not a callable: Streamlit names given bytes
+    by their content, so a button redrawn by a poll keeps answering a click made just before
+    (a callable gets a new name on every redraw and such a click would be lost). While the
+    rebuild runs, the Word document and notebook cannot be downloaded: they are being replaced.
+    """
     ss = st.session_state
     outputs = ss.get("outputs")
     if outputs is None:
@@ -100,27 +104,28 @@ def _download_row() -> None:
     present = present_outputs(outputs)
     if not present:
         return
-    stale = runs.outputs_stale(ss)
-    rebuild = ss.get("rebuild") if runs.rebuild_running(ss) else None
+    stale, updating = runs.outputs_stale(ss), runs.rebuild_running(ss)
     cols = st.columns(len(present))
     for col, (key, label, mime, path) in zip(cols, present, strict=True):
         when = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%H:%M:%S")
-        old = " (before your last change)" if stale and rebuild is None and key in REBUILT else ""
+        busy = updating and key in REBUILT
+        note = " (updating…)" if busy else " (before your last change)" if stale and key in REBUILT else ""
         col.download_button(
-            f"⬇ {label}{old}",
-            data=lambda p=path, r=rebuild: fresh_bytes(p, r),
+            f"⬇ {label}{note}",
+            data=b"" if busy else _read(path),
             file_name=path.name,
             mime=mime,
             key=f"dl_{key}",
             on_click="ignore",
             width="stretch",
+            disabled=busy,
             help=f"{path} · built {when}",
         )
     st.caption(freshness(ss))
 
 
-def fresh_bytes(path: Path, rebuild: Job | None) -> bytes:
-    """The file's bytes once the rebuild running when the row was drawn has ended (never older)."""
-    if rebuild is not None:
-        rebuild.join(runs.REBUILD_WAIT_S)
-    return path.read_bytes()
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""  # replaced or removed meanwhile: the next redraw shows the new file
