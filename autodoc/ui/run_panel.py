@@ -5,12 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from autodoc.document import DocumentState
+from autodoc.errors import AutodocError
+from autodoc.pipeline.cache import load_state
 from autodoc.progress import PHASES, PhaseState, Snapshot
 from autodoc.render.text import citation_numbers
 from autodoc.spec import Spec
 from autodoc.ui import runs
 from autodoc.ui.common import badge, settings_or_error
 from autodoc.ui.jobs import Job
+from autodoc.ui.state import State
 from autodoc.ui.view import escape_md
 from autodoc.ui.write_view import WRITTEN, write_section
 
@@ -173,7 +176,7 @@ def stop_button(where, job: Job, snap: Snapshot) -> None:
 
 def live_sections(job: Job) -> None:
     """Sections as the running job saves them: statuses, and each finished one as it reads."""
-    doc = runs.live_document(st.session_state, job)
+    doc = live_document(st.session_state, job)
     if doc is None:
         return
     st.markdown(
@@ -197,3 +200,23 @@ def logs_panel(job: Job, snap: Snapshot) -> None:
         lines.append(f"{max(0.0, e.at - job.started):7.2f}s {e.level:<7} {e.phase:<10}{where} {e.message}")
     with st.expander(f"Logs ({len(events)} events)", expanded=job.running):
         st.code("\n".join(lines) or "no events yet", language=None)
+
+
+def live_document(ss: State, job: Job) -> DocumentState | None:
+    """What the running job has saved so far (re-read only when the cache file changes)."""
+    if job.watch is None:
+        return None
+    try:
+        mtime = job.watch.stat().st_mtime
+    except OSError:
+        return None
+    if mtime < job.started_wall:
+        return None  # an older run's cache, not this job's work
+    memo = ss.get("_live")
+    if memo is None or memo[0] != mtime:
+        try:
+            memo = (mtime, load_state(job.watch))
+        except AutodocError:
+            return memo[1] if memo else None  # mid-replace; keep the last good one
+        ss["_live"] = memo
+    return memo[1]

@@ -161,10 +161,14 @@ def _known_evidence(ss: State) -> EvidenceStore | None:
     return evidence_file(doc) if doc is not None else None
 
 
+def _demo_store(settings: Settings, progress: Progress) -> None:
+    progress.event("scanning", "preparing the demo MLflow store (the first time trains the demo models)")
+    demo.ensure_demo_store(settings.mlflow_uri)
+
+
 def _scan(settings: Settings, progress: Progress) -> EvidenceStore:
     if on_demo(settings):
-        progress.event("scanning", "preparing the demo MLflow store (the first time trains the demo models)")
-        demo.ensure_demo_store(settings.mlflow_uri)
+        _demo_store(settings, progress)
     return pipeline.scan(settings, progress)
 
 
@@ -176,7 +180,7 @@ def _or_scan(evidence: EvidenceStore | None, settings: Settings, progress: Progr
 def start_generate(ss: State, spec: Spec, settings: Settings) -> Job:
     def work(p: Progress) -> pipeline.RunResult:
         if on_demo(settings):
-            demo.ensure_demo_store(settings.mlflow_uri)
+            _demo_store(settings, p)
         return pipeline.generate(spec, settings, p)
 
     return _start_saving(ss, "generate", "Generate documentation", work, _then_view("Write review"), settings)
@@ -306,26 +310,6 @@ def _start_saving(
         watch=cache_path(settings.output_dir),
     )
     return _start(ss, job, settings)
-
-
-def live_document(ss: State, job: Job) -> DocumentState | None:
-    """What the running job has saved so far (re-read only when the cache file changes)."""
-    if job.watch is None:
-        return None
-    try:
-        mtime = job.watch.stat().st_mtime
-    except OSError:
-        return None
-    if mtime < job.started_wall:
-        return None  # an older run's cache, not this job's work
-    memo = ss.get("_live")
-    if memo is None or memo[0] != mtime:
-        try:
-            memo = (mtime, load_state(job.watch))
-        except AutodocError:
-            return memo[1] if memo else None  # mid-replace; keep the last good one
-        ss["_live"] = memo
-    return memo[1]
 
 
 # ------------------------------------------------------------------ background rebuild
