@@ -78,3 +78,44 @@ def test_exploratory_estimators_never_share_the_models_hyperparameter_table() ->
     tab = fill_table(plan, store, section("Model Architecture"))
     assert [row[-1].value for row in tab.rows] == ["scripts/run_pipeline.py:5"]
     assert "exploratory" in tab.note and "notebooks/EDA.ipynb" in tab.note
+
+
+def test_long_unbreakable_cells_neither_transpose_the_table_nor_break_a_header() -> None:
+    from autodoc.render.measure import longest_part_pt
+    from autodoc.render.word.layout import lay_out
+
+    rows = [
+        [
+            "train_test_split (scripts/run_pipeline.py)",
+            "test_size=0.2, random_state=42",
+            "scripts/run_pipeline.py:93-98",
+        ],
+        [
+            "read_csv(data/raw/Telco-Customer-Churn.csv)",
+            "data/raw/Telco-Customer-Churn.csv",
+            "scripts/prepare.py:12",
+        ],
+        ["read_csv", "—", "src/data/load_data.py:17"],
+    ]
+    lay = lay_out(["Fact", "Value", "Source"], rows, None, 300.0)
+    assert lay.columns == [
+        "Fact",
+        "Value",
+        "Source",
+    ]  # transposing would put 'Source' in a narrow label column
+    for header, width in zip(lay.columns, lay.widths_pt, strict=True):
+        assert width >= longest_part_pt(header, bold=True, size=lay.header_pt)
+
+
+def test_articles_follow_the_sound() -> None:
+    from autodoc.llm.offline.plain import article
+
+    assert [
+        article(w) for w in ("XGB classifier", "logistic regression", "MLP", "random forest", "elastic net")
+    ] == [
+        "an",
+        "a",
+        "an",
+        "a",
+        "an",
+    ]

@@ -210,7 +210,8 @@ def settings_split(
     evidence: EvidenceStore, exclude: set[str] | None = None
 ) -> tuple[str, list[EvidenceItem]] | None:
     """Split sizes set in configuration (train/validation/test shares or counts) not already shown."""
-    found = [i for i in production_settings(evidence, "split") if i.id not in (exclude or set())]
+    split = production_settings(evidence, "split")  # not shown yet: neither the item nor its key
+    found = [i for i in split if not {i.id, item_key(i).lstrip("-").rsplit(".", 1)[-1]} & (exclude or set())]
     if not found:
         return None
     return settings_phrase(found), found

@@ -194,7 +194,7 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
         text += " with " + join_words([f"{k} = {figure_text(v.value)} {cite(v)}" for k, v in settings])
     else:
         text += sf.default_split_note(split)
-    shown = {v.id for _, v in settings}
+    shown = {v.id for _, v in settings} | {k for k, _ in settings}  # each size once, by item or by name
     configured = sf.settings_split(evidence, exclude=shown)
     if configured:
         text += f"; {configured[0]}"
@@ -229,17 +229,20 @@ def _features(evidence: EvidenceStore) -> SummaryFact | None:
     if not derived and not prep:
         return None
     parts = []
-    made = [f for f in derived if not isinstance(f.value, list)]
-    dropped = [f for f in derived if isinstance(f.value, list)] + production_facts(evidence, "dropped_column")
+    made = sf.unique_values([f for f in derived if not isinstance(f.value, list)], 99)  # each column once
+    sets = [f for f in derived if isinstance(f.value, list)][:3]  # column lists selected or looped over
+    dropped = production_facts(evidence, "dropped_column")[:3]
     if made:
         named = join_words([f"{f.value} {cite(f)}" for f in made[:_MAX_LISTED]])
-        parts.append(f"{len(made)} derived columns ({named})")
+        parts.append(f"{len(made)} derived column{'s' if len(made) > 1 else ''} ({named})")
+    if sets:
+        parts.append(f"column sets {join_words([f'{d.label} {cite(d)}' for d in sets])}")
     if dropped:
-        parts.append(f"columns dropped by {join_words([f'{d.label} {cite(d)}' for d in dropped[:3]])}")
+        parts.append(f"columns dropped by {join_words([f'{d.label} {cite(d)}' for d in dropped])}")
     if prep:
         parts.append(f"transformations {join_words([f'{p.value} {cite(p)}' for p in prep[:4]])}")
     text = "The code builds " + "; ".join(parts) + "."
-    return SummaryFact.citing("features", "Features", text, made[:_MAX_LISTED] + dropped[:3] + prep[:4])
+    return SummaryFact.citing("features", "Features", text, made[:_MAX_LISTED] + sets + dropped + prep[:4])
 
 
 def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:

@@ -119,4 +119,22 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
             found.append(est)
     if not found:
         return ""
-    return lead + join_words([f"a {class_words(str(e.value or e.label))} {cite(e)}" for e in found[:3]]) + "."
+    return (
+        lead
+        + join_words(
+            [
+                f"{article(words)} {words} {cite(e)}"
+                for e in found[:3]
+                if (words := class_words(str(e.value or e.label)))
+            ]
+        )
+        + "."
+    )
+
+
+def article(words: str) -> str:
+    """``an`` before a vowel sound (an XGB classifier, an MLP), else ``a``."""
+    first = words.split(" ", 1)[0]
+    if first.isupper() and len(first) > 1:  # an acronym is read letter by letter
+        return "an" if first[0] in "AEFHILMNORSX" else "a"
+    return "an" if first[:1].lower() in "aeio" else "a"

@@ -113,14 +113,21 @@ def _feature_passage(f: Facts) -> str:
         i for i in f.fresh(f.kind("feature", "derived_column", "dropped_column")) if i.value not in targets
     ]
     dropped = [i for i in features if isinstance(i.value, list) or i.kind == "dropped_column"]
-    derived = [i for i in features if i not in dropped]
+    derived: list[EvidenceItem] = []
+    for item in (i for i in features if i not in dropped):  # each derived column once
+        if all(d.value != item.value for d in derived):
+            derived.append(item)
     sentences = []
-    for item in dropped[:3]:
+    for item in [i for i in dropped if i.attrs.get("how") != "loop"][:3]:  # a loop over keys is no column
         names = item.value if isinstance(item.value, list) else [item.value]
+        if all(n in targets for n in names):
+            continue  # the target left out of the inputs is no feature decision
         shown = join_words([str(n) for n in names[:8]]) + (" and others" if len(names) > 8 else "")
-        sentences.append(
-            f"The pipeline drops {len(names)} column{'s' if len(names) > 1 else ''} ({shown}) {cite(item)}."
-        )
+        many = f"{len(names)} column{'s' if len(names) > 1 else ''}"
+        if item.kind == "dropped_column":
+            sentences.append(f"The pipeline drops {many} ({shown}) {cite(item)}.")
+        else:  # a named list of columns the code selects or groups
+            sentences.append(f"{code_span(item.label.split(' (')[0])} lists {many} ({shown}) {cite(item)}.")
     if derived:
         made = join_words([f"{code_span(str(i.value))} {cite(i)}" for i in derived[:10]])
         sentences.append(f"It derives {len(derived)} new column{'s' if len(derived) > 1 else ''}: {made}.")

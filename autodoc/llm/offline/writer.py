@@ -159,6 +159,8 @@ def _write_leftovers(f: Facts, primary: str, name: str) -> list[str]:
     }
     if primary == "data" and not re.search(r"feature", name, re.I):
         kinds -= {"feature", "dropped_column", "preprocessing"}
+    if primary != "data":  # where the data come from is the data section's to say, once
+        kinds -= {"data_source", "join", "target"}
     rest = [i for i in f.items if i.kind in kinds and i.id not in f.used and is_production_code(i)]
     if not rest or primary in ("overview",):
         return []

@@ -36,14 +36,18 @@ def lay_out(
     """Widths (in points, summing to `avail_pt`) for a table; transposed or wrap-marked when needed."""
     size = _fitting_size(columns, rows, avail_pt)
     if size is None and 1 < len(rows) + 1 <= MAX_TRANSPOSED_COLUMNS:
-        columns, rows, numeric = transpose(columns, rows, numeric)
-        size = _fitting_size(columns, rows, avail_pt)
+        flipped = transpose(columns, rows, numeric)
+        if (flipped_size := _fitting_size(flipped[0], flipped[1], avail_pt)) is not None:
+            (columns, rows, numeric), size = flipped, flipped_size  # only when that makes it fit
     if size is None:
         size = HEADER_SIZES[-1]
         columns = [wrap_marks(c) for c in columns]
     needs = _needs(columns, rows, avail_pt, size)
     wants = [max(n, w) for n, w in zip(needs, _wants(columns, rows, avail_pt, size), strict=True)]
-    return Layout(columns, rows, numeric, _share(needs, wants, avail_pt), size)
+    heads = [longest_part_pt(h, bold=True, size=size) + CELL_PADDING_PT + _SLACK_PT for h in columns]
+    first = [max(longest_part_pt(r[0]) if r else 0.0 for r in rows or [[""]]) + CELL_PADDING_PT + _SLACK_PT]
+    floors = [max(heads[0], min(first[0], avail_pt * 0.25)), *heads[1:]]  # row labels do not break either
+    return Layout(columns, rows, numeric, _share(needs, wants, avail_pt, floors), size)
 
 
 def _fitting_size(columns: list[str], rows: list[list[str]], avail_pt: float) -> float | None:
@@ -91,10 +95,18 @@ def _wants(columns: list[str], rows: list[list[str]], avail_pt: float, size: flo
     return out
 
 
-def _share(needs: list[float], wants: list[float], avail_pt: float) -> list[float]:
-    """Give each column its need, then the rest of the width in proportion to what it wants more."""
+def _share(needs: list[float], wants: list[float], avail_pt: float, floors: list[float]) -> list[float]:
+    """Give each column its need, then the rest of the width in proportion to what it wants more.
+
+    When the needs do not fit (long unbreakable cell text), every column keeps its floor (its header's
+    longest word; the first column its row labels') and only the cell-driven excess is scaled down."""
     if sum(needs) >= avail_pt:
-        return [n * avail_pt / sum(needs) for n in needs]
+        floors = [min(f, n) for f, n in zip(floors, needs, strict=True)]
+        excess = [n - f for n, f in zip(needs, floors, strict=True)]
+        if sum(floors) >= avail_pt or sum(excess) <= 0:
+            return [n * avail_pt / sum(needs) for n in needs]
+        room = avail_pt - sum(floors)
+        return [f + room * e / sum(excess) for f, e in zip(floors, excess, strict=True)]
     if sum(wants) <= avail_pt:
         return [w * avail_pt / sum(wants) for w in wants]
     extra = [w - n for n, w in zip(needs, wants, strict=True)]
