@@ -119,3 +119,20 @@ def test_articles_follow_the_sound() -> None:
         "a",
         "an",
     ]
+
+
+def test_an_empty_section_names_its_own_gap_not_a_neighbours() -> None:
+    from autodoc.llm.base import WriteTask
+    from autodoc.llm.offline.writer import write_block
+
+    task = WriteTask(
+        document_title="D",
+        section_id="feature-engineering",
+        section_name="Feature Engineering",
+        heading="Feature Engineering",
+        missing=[
+            "No data source (file, table or query read) was found in the code.",
+            "No feature transformation was found in the code.",
+        ],
+    )
+    assert write_block(task).text == "No feature transformation was found in the code."

@@ -61,7 +61,11 @@ def write_data(f: Facts, task: WriteTask) -> list[str]:
         _data_loading(f),
         para(
             code_list(f, ("split",), "The data are split by"),
-            config(f, r"(test_size|train_size|stratify|random_state|seed|target)", "The configuration sets"),
+            config(
+                f,
+                r"(^|\.)(test_size|train_size|stratify|random_state|seed|target)$",
+                "The configuration sets",
+            ),
             logged_params(
                 f, r"(test_size|train_size|stratify|random_state|n_features)", "The training runs logged"
             ),

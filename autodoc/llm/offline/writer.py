@@ -65,8 +65,11 @@ def write_block(task: WriteTask) -> NarrativeReply:
 
 
 def _nothing_found(task: WriteTask) -> str:
-    if task.missing:
-        return task.missing[0]
+    """The one sentence naming what this section looked for (its own gap, not a neighbour's)."""
+    stems = [w[:6] for w in re.findall(r"[a-z]{4,}", task.heading.lower())]
+    own = [m for m in task.missing if any(stem in m.lower() for stem in stems)]
+    if own:
+        return own[0]
     return f"The code and MLflow hold no evidence about {task.heading.lower()}."
 
 
