@@ -136,3 +136,29 @@ def test_an_empty_section_names_its_own_gap_not_a_neighbours() -> None:
         ],
     )
     assert write_block(task).text == "No feature transformation was found in the code."
+
+
+def test_a_metric_computed_at_three_lines_is_named_once_and_a_hydra_class_key_reads_plainly() -> None:
+    from autodoc.evidence import EvidenceStore
+    from autodoc.llm.offline.prose import code_list
+    from autodoc.write.summary import summary_facts
+
+    def metric(line: int) -> EvidenceItem:
+        return EvidenceItem(
+            id=f"c:m.py:{line}:metric:Accuracy",
+            kind="metric",
+            label="Accuracy",
+            value="Accuracy",
+            source=Source(kind="code", path="m.py", line_start=line),
+            role="production",
+        )
+
+    text = code_list(Facts([metric(67), metric(68), metric(69)]), ("metric",), "The evaluation code computes")
+    assert text.count("`Accuracy`") == 1 and "line 67" in text and "line 68" not in text
+    store = EvidenceStore(
+        created_at="2026-01-01T00:00:00Z",
+        generator_version="test",
+        items=[_config("optimizer._target_", "torch.optim.Adam", "configs/model/mnist.yaml")],
+    )
+    hyper = next(f.text for f in summary_facts(store) if f.topic == "hyperparameters")
+    assert "optimizer = torch.optim.Adam" in hyper and "_target_" not in hyper

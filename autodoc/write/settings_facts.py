@@ -1,13 +1,8 @@
-"""Summary facts from the production settings: configuration keys, script constants, compile/fit calls.
-
-Projects without MLflow keep their model's values in YAML or TOML configuration, in constants
-at the top of a training script, or in the arguments of ``compile``/``fit``. This module turns
-those into the summary's hyperparameters, training setup, split, tuning and model selection,
-each value once with its file and a citation. A setting from a debug, experiment or sweep
-variant of the configuration never stands for the model's value (the sweep variant feeds
-the tuning fact only); when one key is set in several files, the file that composes the
-other (Hydra ``defaults``) or that holds most of the model's settings wins.
-"""
+"""Summary facts from production settings (configuration keys, script constants, compile/fit calls):
+hyperparameters, training setup, split, tuning and model selection, each value once, cited. A debug,
+experiment or sweep variant never stands for the model's value (a sweep feeds tuning only); a key set
+in several files takes the value of the file that composes the other (Hydra ``defaults``) or that
+holds most of the model's settings."""
 
 from __future__ import annotations
 
@@ -138,10 +133,14 @@ def settings_phrase(items: list[EvidenceItem]) -> str:
     for item in items:
         by_file.setdefault(item.source.path or "the code", []).append(item)
     return "; ".join(
-        f"{path} sets "
-        + join_words([f"{item_key(i).lstrip('-')} = {value_text(i.value)} {cite(i)}" for i in found])
+        f"{path} sets " + join_words([f"{_shown_key(i)} = {value_text(i.value)} {cite(i)}" for i in found])
         for path, found in by_file.items()
     )
+
+
+def _shown_key(item: EvidenceItem) -> str:
+    """A key as a reader names it: ``optimizer`` for Hydra's ``optimizer._target_`` (the class it builds)."""
+    return item_key(item).lstrip("-").removesuffix("._target_")
 
 
 # ----------------------------------------------------------------------------- facts

@@ -270,7 +270,12 @@ def logged_params(f: Facts, pattern: str, lead: str) -> str:
 
 
 def code_list(f: Facts, kinds: tuple[str, ...], lead: str, limit: int = 8) -> str:
-    items = f.fresh(f.kind(*kinds))[:limit]
+    """``lead a (file, line) [n], b ...``: a named fact (a metric, a call) once, at its first place."""
+    items: list[EvidenceItem] = []
+    for item in f.fresh(f.kind(*kinds)):
+        if not (isinstance(item.value, str) and any(i.value == item.value for i in items)):
+            items.append(item)
+    items = items[:limit]
     if not items:
         return ""
     return lead + " " + join_words([fact_phrase(i) for i in items]) + "."

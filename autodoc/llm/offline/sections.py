@@ -252,7 +252,7 @@ def write_code(f: Facts, task: WriteTask) -> list[str]:
         entry = entries.get(path)
         name = code_span(path) + (f" (an entry point {cite(entry)})" if entry else "")
         modules.append(f"{name}: {doc.rstrip('.')} {cite(mod)}." if doc else f"{name} {cite(mod)}.")
-    paras = [para(*modules)] if modules else [_entry_points(f)]  # entry points once, with their module
+    paras = [para(*modules)]  # entry points are marked on their modules (the training section lists them)
     paras.append(config(f, None, "The configuration sets"))
     paras.append(exploratory(f))  # labelled, in the code appendix only
     return paras
