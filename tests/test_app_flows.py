@@ -183,6 +183,8 @@ def test_plan_then_write_step_by_step(clean_env: Path, demo_project: Path, demo_
     sec = next(s for s in planned if len(s.blocks) > 1)
     removed = sec.blocks[-1].id
     at.button(key=f"rm_{removed}").click().run()
+    assert at.button(key=f"pa_{sec.id}")  # the click reran its section (AppTest holds only that)
+    at.run()
     at.button(key="act_write").click().run()
     finish(at)
     doc = at.session_state["doc"]

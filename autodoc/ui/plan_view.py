@@ -8,9 +8,12 @@ from autodoc.document import Block, DocumentState, Section
 from autodoc.render.text import reference_text
 from autodoc.ui import actions, runs
 from autodoc.ui.common import badge, mode, no_doc, set_mode
+from autodoc.ui.downloads import DOWNLOADS_KEY
 from autodoc.ui.feedback import feedback_form
 from autodoc.ui.plan_words import describe, plan_evidence
 from autodoc.ui.view import escape_md
+
+SUMMARY_KEY = "pl_summary"
 
 
 def plan_used(sec: Section) -> bool:
@@ -34,13 +37,27 @@ def plan_summary(doc: DocumentState) -> str:
 
 
 def plan_view() -> None:
+    """Each section is a fragment (keyed `pl_<section id>`): a click in it reruns that section."""
     if no_doc():
         return
-    doc: DocumentState = st.session_state["doc"]
-    busy = runs.job_running(st.session_state)
-    st.caption(plan_summary(doc))
-    for sec in doc.sections:
-        _plan_section(doc, sec, busy)
+    st.fragment(_summary, key=SUMMARY_KEY)()
+    for sec in st.session_state["doc"].sections:
+        st.fragment(_section, key=_key(sec.id))(sec.id)
+
+
+def _summary() -> None:
+    st.caption(plan_summary(st.session_state["doc"]))
+
+
+def _key(section_id: str) -> str:
+    return f"pl_{section_id}"
+
+
+def _section(section_id: str) -> None:
+    ss = st.session_state
+    doc: DocumentState | None = ss.get("doc")
+    if doc is not None and any(s.id == section_id for s in doc.sections):
+        _plan_section(doc, doc.section(section_id), runs.job_running(ss))
 
 
 def _plan_badges(sec: Section) -> str:
@@ -125,11 +142,13 @@ def _evidence_line(doc: DocumentState, eid: str) -> str:
 def _approve_plan(section_id: str) -> None:
     actions.approve_plan(st.session_state["doc"], section_id)
     runs.persist(st.session_state)
+    st.rerun([_key(section_id), SUMMARY_KEY])
 
 
 def _remove_block(section_id: str, block_id: str) -> None:
     actions.remove_block(st.session_state["doc"], section_id, block_id)
     runs.changed(st.session_state)
+    st.rerun([_key(section_id), DOWNLOADS_KEY])
 
 
 def _save_guidance(section_id: str, block_id: str) -> None:
@@ -137,3 +156,4 @@ def _save_guidance(section_id: str, block_id: str) -> None:
     actions.set_guidance(ss["doc"], section_id, block_id, ss.get(f"guide_{block_id}", ""))
     runs.changed(ss)
     set_mode(section_id, None)
+    st.rerun([_key(section_id), DOWNLOADS_KEY])

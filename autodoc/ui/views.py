@@ -41,9 +41,11 @@ def current_view() -> str:
 def review_area() -> None:
     """Downloads, selector and view: switching views or clicking in a view reruns only this."""
     ss = st.session_state
-    downloads()
-    ss["view_pick"] = current_view()
+    slot = st.container()  # the download row sits on top but is drawn last: a rebuild it
+    ss["view_pick"] = current_view()  # starts then cannot slow down drawing the view
     st.radio("View", VIEWS, key="view_pick", horizontal=True, label_visibility="collapsed", on_change=_picked)
     started = time.perf_counter()
     RENDER[ss["view"]]()
     ss["_view_ms"] = (time.perf_counter() - started) * 1000
+    with slot:
+        downloads()

@@ -1,7 +1,7 @@
 """The Write review: every section as it will read, with Approve, Edit and Regenerate.
 
-Each section is its own fragment (keyed `wr_<section id>`): Approve, Edit and Cancel rerun
-that section, the counts line and the download row, not the other sections. A change that
+Each section is its own fragment (keyed `wr_<section id>`): a click in it reruns that
+section only; Approve and a saved edit also rerun the counts line and the download row. A change that
 renumbers the references reruns the whole review area.
 """
 
@@ -109,8 +109,8 @@ def write_section(
         on_click=_approve,
         args=(sec.id,),
     )
-    row.button("Edit", key=f"ed_{sec.id}", disabled=busy, on_click=_set_mode, args=(sec.id, "edit"))
-    row.button("Regenerate…", key=f"rg_{sec.id}", disabled=busy, on_click=_set_mode, args=(sec.id, "regen"))
+    row.button("Edit", key=f"ed_{sec.id}", disabled=busy, on_click=set_mode, args=(sec.id, "edit"))
+    row.button("Regenerate…", key=f"rg_{sec.id}", disabled=busy, on_click=set_mode, args=(sec.id, "regen"))
 
 
 def _edit_form(doc: DocumentState, sec: Section, numbers: dict[str, int]) -> None:
@@ -134,12 +134,7 @@ def _edit_form(doc: DocumentState, sec: Section, numbers: dict[str, int]) -> Non
         st.error(ss[f"edit_error_{sec.id}"])
     row = st.container(horizontal=True)
     row.button("Save edits", key=f"edit_save_{sec.id}", type="primary", on_click=_save_edits, args=(sec.id,))
-    row.button("Cancel", key=f"edit_cancel_{sec.id}", on_click=_set_mode, args=(sec.id, None))
-
-
-def _set_mode(section_id: str, value: str | None) -> None:
-    set_mode(section_id, value)
-    st.rerun([section_key(section_id)])
+    row.button("Cancel", key=f"edit_cancel_{sec.id}", on_click=set_mode, args=(sec.id, None))
 
 
 def _approve(section_id: str) -> None:
@@ -171,7 +166,7 @@ def _save_edits(section_id: str) -> None:
     ss[f"edit_error_{section_id}"] = None
     set_mode(section_id, None)
     if not edits:
-        st.rerun([section_key(section_id)])
+        return  # a click in a section reruns that section
     runs.changed(ss)  # the download row starts the background rebuild
     if numbers_of(doc) != numbers:  # the edit renumbered the references: every section shows them
         st.rerun([REVIEW_KEY])
