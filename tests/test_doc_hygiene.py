@@ -162,3 +162,32 @@ def test_a_metric_computed_at_three_lines_is_named_once_and_a_hydra_class_key_re
     )
     hyper = next(f.text for f in summary_facts(store) if f.topic == "hyperparameters")
     assert "sets optimizer = torch.optim.Adam [[" in hyper  # the class it builds, not the key "_target_"
+
+
+def test_a_named_column_list_reads_as_a_list_unless_its_name_says_dropped() -> None:
+    from autodoc.llm.base import WriteTask
+    from autodoc.llm.offline.writer import write_block
+
+    def columns(name: str) -> EvidenceItem:
+        return EvidenceItem(
+            id=f"c:f.py:10:feature:{name}",
+            kind="feature",
+            label=f"{name} (2 columns)",
+            value=["gender", "tenure"],
+            source=Source(kind="code", path="f.py", line_start=10),
+            role="production",
+            attrs={"how": "list"},
+        )
+
+    def text(name: str) -> str:
+        task = WriteTask(
+            document_title="D",
+            section_id="feature-engineering",
+            section_name="Feature Engineering",
+            heading="Feature Engineering",
+            evidence=[columns(name)],
+        )
+        return write_block(task).text
+
+    assert "`required_columns` lists 2 columns (gender and tenure)" in text("required_columns")
+    assert "The pipeline drops 2 columns (gender and tenure)" in text("DROPPED_COLUMNS")

@@ -128,7 +128,7 @@ def _feature_passage(f: Facts) -> str:
             continue  # the target left out of the inputs is no feature decision
         shown = join_words([str(n) for n in names[:8]]) + (" and others" if len(names) > 8 else "")
         many = f"{len(names)} column{'s' if len(names) > 1 else ''}"
-        if item.kind == "dropped_column":
+        if item.kind == "dropped_column" or "drop" in item.label.lower():
             sentences.append(f"The pipeline drops {many} ({shown}) {cite(item)}.")
         else:  # a named list of columns the code selects or groups
             sentences.append(f"{code_span(item.label.split(' (')[0])} lists {many} ({shown}) {cite(item)}.")
