@@ -191,3 +191,14 @@ def test_a_named_column_list_reads_as_a_list_unless_its_name_says_dropped() -> N
 
     assert "`required_columns` lists 2 columns (gender and tenure)" in text("required_columns")
     assert "The pipeline drops 2 columns (gender and tenure)" in text("DROPPED_COLUMNS")
+
+
+def test_a_table_column_of_close_scores_shows_the_digits_that_tell_them_apart() -> None:
+    from autodoc.render.format import distinct_columns
+
+    rows = [["v1", 0.99768, 0.97, None], ["v2", 0.99802, 0.98, "x"], ["v3", 0.99768, 0.97, 3]]
+    assert distinct_columns(rows) == [
+        ["v1", "0.9977", "0.97", "—"],
+        ["v2", "0.9980", "0.98", "x"],
+        ["v3", "0.9977", "0.97", "3"],
+    ]

@@ -113,3 +113,21 @@ def model_row(model: dict[str, Any]) -> list[str]:
         alias_text = format_value(aliases)
     versions = model.get("versions") or model.get("version") or []
     return [str(model.get("name", "?")), format_value(versions) or "—", alias_text or "—"]
+
+
+def distinct_columns(rows: list[list[Any]]) -> list[list[str]]:
+    """Cells as text; a column of fractions gets the decimals it takes for different values to read
+    differently (0.9977 and 0.9980, not 0.998 twice), the same number of decimals down the column."""
+    out = [[format_cell(v) for v in row] for row in rows]
+    for c in range(max((len(r) for r in rows), default=0)):
+        cells = [(r, row[c]) for r, row in enumerate(rows) if c < len(row) and isinstance(row[c], float)]
+        values = {v for _, v in cells}
+        if len({out[r][c] for r, _ in cells}) == len(values) or not all(abs(v) < 1 for v in values):
+            continue
+        for places in range(4, 8):
+            texts = {v: f"{v:.{places}f}" for v in values}
+            if len(set(texts.values())) == len(values):
+                for r, v in cells:
+                    out[r][c] = texts[v]
+                break
+    return out

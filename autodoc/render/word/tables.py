@@ -20,7 +20,7 @@ from autodoc.document import (
 )
 from autodoc.render import styles as st
 from autodoc.render.figures import image_bytes
-from autodoc.render.format import format_cell, is_numeric
+from autodoc.render.format import distinct_columns, is_numeric
 from autodoc.render.measure import BODY_PT
 from autodoc.render.text import (
     block_citations,
@@ -44,7 +44,7 @@ def caption(ctx: Ctx, block: Block, caption: str) -> None:
 
 def table(ctx: Ctx, block: Block, content: TableContent) -> None:
     caption(ctx, block, content.caption)
-    rows = [[format_cell(c.value) for c in row] for row in content.rows]
+    rows = distinct_columns([[c.value for c in row] for row in content.rows])
     numeric = [[is_numeric(c.value) for c in row] for row in content.rows]
     simple_table(ctx, content.columns, rows, numeric)
     if not content.rows:
