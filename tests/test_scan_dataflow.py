@@ -106,6 +106,14 @@ def test_value_through_a_function_parameter_from_yaml(scan: CodeScan) -> None:
     assert "expr" not in c.attrs
 
 
+def test_data_path_through_a_helper_another_module_calls(scan: CodeScan) -> None:
+    """``read_labels(labels_file)`` in train.py -> ``pd.read_csv(path)`` in models.py: data/labels.csv."""
+    source = _one(scan, "data_source", "models.py", "read_csv")
+    assert source.value == "data/labels.csv" and source.label == "read_csv(data/labels.csv)"
+    assert source.attrs["defined_at"] == f"train.py:{_line('train.py', 'labels = read_labels(')}"
+    assert "unresolved" not in source.attrs
+
+
 def test_unresolvable_value_is_marked_not_shown_as_code(scan: CodeScan) -> None:
     weight = _one(scan, "param", "train.py", "scale_pos_weight")
     assert weight.value is None and weight.attrs["unresolved"] is True and weight.attrs["expr"] == "ratio"
@@ -140,9 +148,10 @@ def test_keras_compile_and_script_settings(scan: CodeScan) -> None:
 
 def test_hydra_experiment_override_is_labelled_not_merged(scan: CodeScan) -> None:
     default_c = _one(scan, "config", "conf/model/logreg.yaml", "C")
-    assert default_c.value == 1.0 and "variant" not in default_c.attrs
+    assert default_c.value == 1.0 and "variant" not in default_c.attrs and default_c.role == "production"
     override = _one(scan, "config", "conf/experiment/big.yaml", "model.C")
     assert override.value == 10.0 and override.attrs["variant"] == "experiment"
+    assert override.role == "exploratory"  # never presented as the model's value
     assert override.attrs["in_defaults"] is False and "not in the default configuration" in override.label
 
 

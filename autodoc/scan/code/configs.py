@@ -45,6 +45,7 @@ def analyse_config(relpath: str, text: str) -> FileResult:
             Fact("config", key, f"{key} = {short(str(value), 60)} ({relpath})", line, value=value)
         )
     dialects.annotate(relpath, text, data, res.facts, variables)
+    res.hydra_package = dialects.package_header(text)
     res.facts += launchers.manifest_facts(relpath, data)
     return res
 

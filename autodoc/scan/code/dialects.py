@@ -18,6 +18,7 @@ _JINJA_DEFAULT = re.compile(r"\{\{\s*([\w.]+)\s*\|\s*default\((.*?)\)\s*\}\}")
 _JINJA_VAR = re.compile(r"(?<=:)\s*\{\{\s*([\w.]+)\s*\}\}\s*$", re.MULTILINE)  # a whole value
 _JINJA_BLOCK = re.compile(r"^\s*\{%.*?%\}\s*$", re.MULTILINE)
 _INTERPOLATION = re.compile(r"\$\{([\w.]+)\}")
+_PACKAGE = re.compile(r"^#\s*@package\s+([\w.]+)", re.MULTILINE)
 VARIANT_GROUPS = {
     "experiment": "experiment",
     "experiments": "experiment",
@@ -28,7 +29,7 @@ VARIANT_GROUPS = {
     "sweeper": "hyperparameter sweep",
     "local": "local override",
 }
-_CONFIG_ROOTS = ("conf", "config", "configs", "cfg")
+CONFIG_ROOTS = ("conf", "config", "configs", "cfg")
 
 
 def render_jinja(text: str) -> tuple[str, list[str]]:
@@ -49,15 +50,21 @@ def render_jinja(text: str) -> tuple[str, list[str]]:
 def hydra_variant(relpath: str, text: str) -> tuple[str, str] | None:
     """(kind, group) when `relpath` is a Hydra variant config (experiment, debug, sweep), else None."""
     parts = relpath.split("/")
-    in_tree = any(p in _CONFIG_ROOTS for p in parts[:-1]) or "@package _global_" in text[:400]
+    in_tree = any(p in CONFIG_ROOTS for p in parts[:-1]) or "@package _global_" in text[:400]
     if not in_tree:
         return None
     for part in reversed(parts[:-1]):
         if part in VARIANT_GROUPS:
             return VARIANT_GROUPS[part], part
-        if part in _CONFIG_ROOTS:
+        if part in CONFIG_ROOTS:
             return None
     return None
+
+
+def package_header(text: str) -> str | None:
+    """The package a Hydra config file's ``# @package x`` header puts its keys in (``_global_``: top)."""
+    m = _PACKAGE.search(text[:2000]) if "@package" in text[:2000] else None
+    return m.group(1) if m else None
 
 
 def annotate(relpath: str, text: str, data: Any, facts: list[Fact], variables: list[str]) -> None:

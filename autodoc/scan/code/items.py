@@ -7,6 +7,7 @@ from typing import Any
 
 from autodoc.evidence import EvidenceItem, Redaction, Source
 from autodoc.kind_topics import KIND_TOPICS, PARAM_TOPICS
+from autodoc.scan.code import hydra
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.liveness import GROUPS, Liveness
@@ -36,6 +37,7 @@ class ItemBuilder:
         self.role: str | None = None  # role of the code the current items come from
         self.cell: int | None = None  # notebook cell of the current fact
         self.fact_ids: dict[int, str] = {}  # id(Fact) -> evidence id of its item
+        self.config_notes: dict[str, dict[str, dict[str, Any]]] = {}  # rel -> key -> attrs (hydra.compose)
 
     def _id(self, rel: str, line: int, kind: str, name: str | None) -> str:
         """``c:<rel>:<line>:<kind>[:<name>]``; in a notebook ``c:<rel>#<cell>:<line>:...``; unique."""
@@ -162,6 +164,8 @@ class ItemBuilder:
         source = self._source(rel, fact.line, fact.line_end, fact.cell)
         if fact.params is None and fact.star is None:
             value, label, name = self._plain_value(rel, fact, resolver, attrs)
+            if fact.kind == "config":
+                label = self._composed(rel, fact, attrs, label)
             eid = self._id(rel, fact.line, fact.kind, name)
             item = self._item(eid, fact.kind, label, value, attrs, fact.text, topics, source, is_live)
             self.fact_ids[id(fact)] = item.id
@@ -198,12 +202,23 @@ class ItemBuilder:
             self._param_item(rel, fact, name, val, line, pattrs, is_live)
         return 1 + len(params)
 
+    def _composed(self, rel: str, fact: Fact, attrs: dict[str, Any], label: str) -> str:
+        """A config fact with what Hydra composition says of it (attrs, role, label)."""
+        note = self.config_notes.get(rel, {}).get(fact.name or "")
+        if note:
+            attrs.update(note)
+            label = hydra.label(fact.name or "", label, attrs)
+        role = hydra.role_of(attrs)
+        if role:
+            self.role = role
+        return label
+
     def _plain_value(
         self, rel: str, fact: Fact, resolver: Resolver, attrs: dict[str, Any]
     ) -> tuple[Any, str, str | None]:
         """(value, label, name) of a fact without parameters, references resolved."""
         value, label, name = fact.value, fact.label, fact.name
-        if isinstance(value, dict) and any(t in value for t in ("$ref", "$cfg", "$arg")):
+        if isinstance(value, dict) and any(t in value for t in ("$ref", "$cfg", "$arg", "$xparam")):
             value, at, ok = resolver.resolve(rel, value)
             if ok:
                 attrs.update(origin(at))

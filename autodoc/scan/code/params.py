@@ -83,7 +83,9 @@ class ParamResolver:
                 if ok:
                     attrs[key] = val
             value, ok = self.resolve(fact.value, via)
-            if not ok:  # never an expression shown as a value
+            # another module may call the function: the tree scan resolves the parameter there
+            across = isinstance(value, dict) and "$xparam" in value and fact.kind != "target"
+            if not ok and not across:  # never an expression shown as a value
                 if fact.kind == "target":
                     continue
                 expr = value.get("$expr") if isinstance(value, dict) else str(value)

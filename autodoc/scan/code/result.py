@@ -28,4 +28,5 @@ class FileResult:
     outline: Outline | None = None  # blocks, routes, hooks (Python and notebooks)
     source: str | None = None  # redacted text (Python), for excerpts
     cells: dict[int, str] = field(default_factory=dict)  # redacted code cells (notebooks)
+    hydra_package: str | None = None  # a config file's "# @package x" header (Hydra)
     unsafe: bool = False  # parsed from unredacted text: every value must be redacted again
