@@ -306,3 +306,18 @@ def test_mlflow_recipe_steps_are_production_and_torch_loops_train(tmp_path: Path
     assert _one(scan, "param", "steps/train.py", "n_estimators").role == "production"
     assert "MLflow Recipes step" in _one(scan, "entry_point", "steps/train.py").attrs["reason"]
     assert "fit" in _one(scan, "pipeline", "loop.py").attrs["stages"]
+
+
+def test_test_modules_are_listed_by_name_never_read_for_values(scan: CodeScan) -> None:
+    """A test module is one item naming its tests; no estimator, value or body text comes from it."""
+    found = [i for i in scan.items if i.source.path == "tests/check_model.py"]
+    assert [(i.kind, i.role) for i in found] == [("module", "test")]
+    tests = found[0]
+    assert tests.attrs["tests"] == [
+        "TestForest",
+        "TestForest.test_fits",
+        "test_secret_stays_in_the_body",
+        "test_async_route",
+    ]
+    assert tests.attrs["test_count"] == 4 and "4 tests" in tests.label
+    assert CANARY not in _store(scan).to_json()

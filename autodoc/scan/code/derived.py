@@ -50,16 +50,21 @@ def add_excerpts(files: dict[str, FileResult], live: Liveness, builder: ItemBuil
             if role in _QUOTED:
                 chosen.append((_QUOTED.index(role), rel, block, role))
     chosen.sort(key=lambda c: c[0])  # production first, stable within
+    lines: dict[tuple[str, int | None], list[str]] = {}  # each source split once
     for _, rel, block, role in chosen[:MAX_EXCERPTS]:
-        _excerpt(rel, files[rel], block, role, builder)
+        res = files[rel]
+        key = (rel, block.cell)
+        if key not in lines:
+            source = res.cells.get(block.cell, "") if block.cell is not None else (res.source or "")
+            lines[key] = source.splitlines()
+        _excerpt(rel, lines[key], block, role, builder)
     if len(chosen) > MAX_EXCERPTS:
         return [f"code excerpts capped at {MAX_EXCERPTS} of {len(chosen)} blocks (production first)"]
     return []
 
 
-def _excerpt(rel: str, res: FileResult, block: Block, role: str, builder: ItemBuilder) -> None:
-    source = res.cells.get(block.cell, "") if block.cell is not None else (res.source or "")
-    lines = source.splitlines()[block.start - 1 : block.end]
+def _excerpt(rel: str, source_lines: list[str], block: Block, role: str, builder: ItemBuilder) -> None:
+    lines = source_lines[block.start - 1 : block.end]
     cut = max(0, len(lines) - EXCERPT_LINES)
     text = textwrap.dedent("\n".join(lines[:EXCERPT_LINES]))
     if cut:

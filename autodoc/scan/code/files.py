@@ -16,7 +16,8 @@ from autodoc.scan.code.configs import analyse_config, redact_data, short
 from autodoc.scan.code.facts import Fact, extract
 from autodoc.scan.code.outline import outline
 from autodoc.scan.code.result import FileResult
-from autodoc.scan.code.walk import Candidate
+from autodoc.scan.code.testcode import read_test_module
+from autodoc.scan.code.walk import TEST_PATH_RE, Candidate
 from autodoc.scan.secrets import redact
 
 __all__ = ["FileResult", "analyse", "strip_markup"]
@@ -35,6 +36,8 @@ def analyse(cand: Candidate, text: str) -> FileResult:
         if cand.kind == "python":
             if text.startswith("# Databricks notebook source"):
                 return _databricks(cand.relpath, text)
+            if TEST_PATH_RE.search(cand.relpath):
+                return read_test_module(cand.relpath, text)
             return _python(cand.relpath, text)
         if cand.kind == "notebook":
             return _notebook(cand.relpath, text)
@@ -81,8 +84,8 @@ def _parse(
 
 def _python(relpath: str, text: str) -> FileResult:
     res, _ = _python_source("python", relpath, text)
-    if res.module is not None:
-        res.module.commented_main = bool(_MAIN_COMMENT_RE.search(text)) and not res.module.has_main
+    if res.module is not None and not res.module.has_main and "__main__" in text:
+        res.module.commented_main = bool(_MAIN_COMMENT_RE.search(text))
     return res
 
 

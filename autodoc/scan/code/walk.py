@@ -115,7 +115,10 @@ def classify(name: str) -> str | None:
 
 
 def is_secret_file(name: str) -> bool:
-    return name.startswith(".env") or any(fnmatch.fnmatch(name, g) for g in SECRET_FILE_GLOBS)
+    return name.startswith(".env") or bool(_SECRET_FILE_RE.match(os.path.normcase(name)))
+
+
+_SECRET_FILE_RE = re.compile("|".join(fnmatch.translate(os.path.normcase(g)) for g in SECRET_FILE_GLOBS))
 
 
 def _excluded(relpath: str, name: str, patterns: tuple[str, ...]) -> bool:
