@@ -235,9 +235,7 @@ def split_fact(evidence: EvidenceStore) -> SummaryFact | None:
 
 def tuning_fact(evidence: EvidenceStore) -> SummaryFact | None:
     """Without a production search call: a configured sweep, or a search outside the pipeline (labelled)."""
-    sweep = [
-        i for i in production_facts(evidence, "config") if i.attrs.get("variant") == _SWEEP and _usable(i)
-    ]
+    sweep = [i for i in evidence.by_kind("config") if i.attrs.get("variant") == _SWEEP and _usable(i)]
     budget = [
         i for i in sweep if re.search(r"(n_trials|max_evals|direction|sampler\._target_)$", item_key(i))
     ]

@@ -215,7 +215,7 @@ def config(
     family = set(re.split(r"[^a-z0-9]+", model.lower())) if model else None
     items = [
         i
-        for i in f.kind("config", live=None)
+        for i in f.kind("config")  # production only: variants, overridden and alternative options are not
         if i.value is not None
         and not i.attrs.get("variant")  # a debug, experiment or sweep variant is not the model's value
         and not isinstance(i.value, dict | list)
