@@ -180,3 +180,25 @@ def test_value_through_a_parameter_of_a_function_in_another_module(scan: CodeSca
     assert trees.value == 300 and trees.attrs["origin"] == {"path": "train.py", "line": call}
     leaf = _one(scan, "param", "models.py", "min_samples_leaf")  # no caller passes it: the default
     assert leaf.value == 1 and "default of parameter leaf" in leaf.attrs["defined_at"]
+
+
+def test_search_says_what_its_objective_optimises(scan: CodeScan) -> None:
+    """``study.optimize(objective)`` with ``create_study(direction="maximize")``: maximise the CV roc_auc."""
+    study = _one(scan, "hyperparameter_search", "tuning.py", "optimize")
+    assert study.attrs["objective"] == "objective" and study.attrs["direction"] == "maximize"
+    assert study.attrs["objective_metric"] == "roc_auc (cross_val_score, 4 folds)"
+    assert study.attrs["objective_returns"] == "scores.mean()"
+    assert study.attrs["objective_at"] == f"line {_line('tuning.py', 'def objective(')}"
+    assert "maximize roc_auc" in study.label
+    hyperopt = _one(scan, "hyperparameter_search", "tuning.py", "fmin")
+    assert hyperopt.attrs["direction"] == "minimize" and hyperopt.attrs["objective_metric"] == "val_f1_score"
+    assert hyperopt.attrs["objective"] == "hyper_objective"
+
+
+def test_data_location_constant_and_split_column(scan: CodeScan) -> None:
+    location = _one(scan, "data_source", "prep.py", "DATA_PATH")
+    assert location.value == "s3://example-bucket/raw/events/" and location.attrs["how"] == "location"
+    assert not [i for i in _items(scan, "data_source", "prep.py") if i.id.endswith(":NOT_DATA")]
+    train = _one(scan, "split", "prep.py", "train_df")
+    assert train.value["how"] == "column" and train.value["rule"] == "split_col == 'train'"
+    assert _one(scan, "split", "prep.py", "test_df").value["part"] == "test"

@@ -321,3 +321,20 @@ def test_test_modules_are_listed_by_name_never_read_for_values(scan: CodeScan) -
     ]
     assert tests.attrs["test_count"] == 4 and "4 tests" in tests.label
     assert CANARY not in _store(scan).to_json()
+
+
+def test_notebooks_a_databricks_job_runs_are_production(tmp_path: Path) -> None:
+    head = "# Databricks notebook source\n"
+    (tmp_path / "RUNME.py").write_text(
+        head + 'job = {"tasks": [{"notebook_task": {"notebook_path": f"01-prep"}}]}\n'
+    )
+    (tmp_path / "01-prep.py").write_text(head + 'import pandas as pd\ndf = pd.read_csv("raw.csv")\n')
+    (tmp_path / "02-train.py").write_text(
+        head + "from sklearn.linear_model import LogisticRegression\nLogisticRegression().fit(X, y)\n"
+    )
+    (tmp_path / "03-explore.py").write_text(head + 'import pandas as pd\npd.read_csv("raw.csv").describe()\n')
+    scan = scan_code(str(tmp_path), commit_info=False)
+    entries = {i.value: (i.role, i.attrs["reason"]) for i in _items(scan, "entry_point")}
+    assert entries["01-prep.py"] == ("production", "run by RUNME.py")
+    assert entries["02-train.py"][0] == "production" and entries["03-explore.py"][0] == "exploratory"
+    assert _one(scan, "data_source", "01-prep.py", "read_csv").role == "production"

@@ -18,7 +18,7 @@ from typing import Any
 from autodoc.scan.code import params, rules
 from autodoc.scan.code.model import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.rules import assign as assign_rules
-from autodoc.scan.code.rules import cli, dataflow, splits, vocab
+from autodoc.scan.code.rules import cli, dataflow, objective, splits, vocab
 from autodoc.scan.code.syntax import (
     FUNC_TYPES,
     SNIPPET_MAX,
@@ -59,12 +59,15 @@ class Extractor:
         self.fractions: dict[str, float] = {}  # name -> the fraction in ``int(0.8 * len(df))``
         self.target_names: set[str] = set()  # literal target column names (TARGET = "churn")
         self.seen: set[Any] = set()  # facts a rule emits once per module
+        self.cell_lines: dict[int | None, list[str]] = {}  # each chunk's lines, by cell
+        self.objectives: list[Any] = []  # searches whose objective function `objective.link` reads
 
     # -- driver --------------------------------------------------------------------------
     def run(self, chunks: list[Chunk]) -> ModuleFacts:
         scoped: list[tuple[int | None, list[str], str, Buckets]] = []
         for cell, tree, lines in chunks:
             self.cell, self.lines = cell, lines
+            self.cell_lines[cell] = lines
             for scope, nodes in self._scopes(tree):
                 scoped.append((cell, lines, scope, nodes))
                 self._first_pass(scope, nodes)
@@ -76,6 +79,8 @@ class Extractor:
             self._second_pass(scope, nodes)
         if self.values.param_refs:
             self.m.facts = params.ParamResolver(self, scoped).finish(self.m.facts)
+        if self.objectives:
+            objective.link(self)
         self.m.facts.sort(key=lambda f: (f.cell or 0, f.line))  # the walk is depth-first, reversed
         return self.m
 

@@ -27,6 +27,7 @@ README_CHUNK = 600
 
 _MAIN_COMMENT_RE = re.compile(r"^\s*#+\s*if\s+__name__\s*==\s*['\"]__main__['\"]", re.MULTILINE)
 _MAGIC_RE = re.compile(r"^\s*[%!]")
+_NOTEBOOK_TASK_RE = re.compile(r"""["']notebook_path["']\s*:\s*[rf]?["']([^"'{}]+)["']""")
 
 
 # -- per-kind analysis -----------------------------------------------------------------------
@@ -111,6 +112,8 @@ def _databricks(relpath: str, text: str) -> FileResult:
     res, lines = _python_source("databricks", relpath, text)
     if res.module is None:
         return res
+    if "notebook_path" in text:  # a Databricks job definition: its tasks run these notebooks
+        res.runs += [p.strip("./") for p in _NOTEBOOK_TASK_RE.findall(text)]
     cell, start = 0, 1
     for i, line in enumerate([*lines, "# COMMAND ----------"], start=1):
         if line.strip() == "# COMMAND ----------":

@@ -15,6 +15,11 @@ from autodoc.scan.code.values import is_ref
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
+# Where data lives: cloud storage, DBFS and Unity Catalog volumes, HDFS (``data_path = "s3://bucket/x/"``)
+_DATA_URI = re.compile(
+    r"^(?:(?:s3a?|s3n|gs|abfss?|wasbs?|hdfs|adl|az|dbfs)://|dbfs:/|/dbfs/|/Volumes/)", re.I
+)
+_LOCATION_NAMES = re.compile(r"path|dir|data|location|loc$|uri|url|bucket|prefix|root|input|source", re.I)
 WEIGHT_NAMES = re.compile(r"class_?weights?|pos_?weight|sample_?weights?", re.IGNORECASE)
 SETTING_NAMES = re.compile(
     r"(?:^|_)(?:lr|learning_rate|epochs?|batch(?:_size)?|iters?|steps|warmup|decay|dropout|hidden|layers?|"
@@ -125,6 +130,18 @@ def _constant(ex: Extractor, name: str, value: Any, line: int, scope: str) -> No
             _fact(ex, "threshold", name, f"{name} = {value}", line, scope, value=value)
         elif scope in (MODULE, MAIN) and SETTING_NAMES.search(name):
             _fact(ex, "setting", name, f"{name} = {value}", line, scope, value=value)
+    elif isinstance(value, str) and _DATA_URI.match(value) and _LOCATION_NAMES.search(name):
+        attrs = {"how": "location", "name": name}
+        _fact(
+            ex,
+            "data_source",
+            name,
+            f"data location {name} = {value}"[:200],
+            line,
+            scope,
+            value=value,
+            attrs=attrs,
+        )
     elif isinstance(value, str) and re.search(r"sql|query", name, re.IGNORECASE) and v.SQL_RE.search(value):
         attrs = {"sql": snip(value), "tables": v.sql_tables(value)}
         _fact(ex, "data_source", name, f"SQL query {name}", line, scope, value=None, attrs=attrs, text=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from autodoc.scan.code.rules import training
+from autodoc.scan.code.rules import objective, training
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.syntax import dotted, step_names
 from autodoc.scan.code.values import UNKNOWN, is_ref
@@ -91,6 +91,8 @@ def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str
     if kind in ("estimator", "hyperparameter_search"):
         training.weighting(ex, node, scope, kind, full)
     built(ex, node, scope, kind, tail, attrs, params, star)
+    if kind == "hyperparameter_search" and tail in ("optimize", "fmin"):
+        objective.remember(ex, node, tail)
 
 
 def built(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.rules import dataflow
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
 _ORDER_CALLS = ("sort_values", "sort_index", "orderBy", "sort")
+# A split column's values: ``df[df.split == "train"]`` (AutoML's _automl_split_col, a "fold"/"set" column)
+_PART = re.compile(r"^(train(ing)?|val(id(ation)?)?|test(ing)?|dev|holdout|oot|eval)$", re.I)
 
 
 def remember(ex: Extractor, name: str, value: ast.expr) -> None:
@@ -61,6 +64,8 @@ def _mask_split(ex: Extractor, value: ast.expr, scope: str) -> dict[str, Any] | 
         return None
     col = dataflow.column_name(test.left, ex, scope)
     bound = ex.value(test.comparators[0], scope)
+    if col is not None and type(test.ops[0]) is ast.Eq and isinstance(bound, str) and _PART.match(bound):
+        return {"how": "column", "column": col, "rule": f"{col} == {bound!r}", "part": bound}
     if col is None or not dataflow.TIME_COLS.search(col):
         return None
     op = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}.get(
