@@ -202,3 +202,29 @@ def test_data_location_constant_and_split_column(scan: CodeScan) -> None:
     train = _one(scan, "split", "prep.py", "train_df")
     assert train.value["how"] == "column" and train.value["rule"] == "split_col == 'train'"
     assert _one(scan, "split", "prep.py", "test_df").value["part"] == "test"
+
+
+def test_config_class_defaults_are_values(scan: CodeScan) -> None:
+    """A dataclass's field defaults are settings and feed the calls that read them, here and elsewhere."""
+    rate = _one(scan, "setting", "settings.py", "TrainConfig.learning_rate")
+    assert rate.value == 0.05 and rate.attrs["how"] == "dataclass default"
+    assert _one(scan, "setting", "settings.py", "TrainConfig.threshold").value == 0.42
+    assert _one(scan, "setting", "settings.py", "ServeSettings.batch").value == 64
+    assert not [i for i in _items(scan, "setting", "settings.py") if "Request" in i.id]  # a schema
+    assert _one(scan, "param", "settings.py", "alpha").value == 0.05
+    assert _one(scan, "param", "settings.py", "max_iter").value == 5  # TrainConfig(epochs=5)
+    across = _one(scan, "param", "use_settings.py", "learning_rate")
+    assert across.value == 0.05
+    assert across.attrs["origin"] == {
+        "path": "settings.py",
+        "line": _line("settings.py", "learning_rate: float"),
+    }
+    assert _one(scan, "param", "use_settings.py", "n_estimators").value == 30
+
+
+def test_decision_threshold_through_a_config_key(scan: CodeScan) -> None:
+    where = {"path": "config.yaml", "line": _line("config.yaml", "threshold:")}
+    named = _one(scan, "threshold", "score.py", "CUTOFF")
+    assert named.value == 0.4 and named.attrs["origin"] == where
+    used = _one(scan, "threshold", "score.py", "proba")
+    assert used.value == 0.4 and used.attrs["origin"] == where and used.label == "decision threshold = 0.4"

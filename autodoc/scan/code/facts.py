@@ -18,7 +18,7 @@ from typing import Any
 from autodoc.scan.code import params, rules
 from autodoc.scan.code.model import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.rules import assign as assign_rules
-from autodoc.scan.code.rules import cli, dataflow, objective, splits, vocab
+from autodoc.scan.code.rules import cli, configclass, dataflow, objective, splits, vocab
 from autodoc.scan.code.syntax import (
     FUNC_TYPES,
     SNIPPET_MAX,
@@ -109,6 +109,8 @@ class Extractor:
 
     def _class(self, node: ast.ClassDef, out: list[tuple[str, Buckets]]) -> None:
         self._symbol(node, node.name, "class")
+        if node.decorator_list or node.bases:
+            configclass.config_class(self, node)
         bases = [d for d in (dotted(b) for b in node.bases) if d]
         if bases:
             self.pending_models.append((node, bases, self.cell, self.lines))

@@ -228,6 +228,8 @@ class ItemBuilder:
             if isinstance(value, str):
                 label = f"{label} {value}" if fact.kind == "target" else f"{fact.name}({value})"
                 name = name or value
+            elif fact.kind == "threshold" and ok:
+                label = f"{label} = {value}"
         if fact.kind == "mlflow_call" and fact.name == "load_model":
             attrs.update(model_uri_parts(value))  # which registered model, alias or stage is served
         return value, label, name

@@ -52,7 +52,8 @@ class Resolver:
         if not found:
             return None, None, False
         value, inner_at, ok = self.resolve(target, value, depth + 1)
-        at = inner_at or f"{target}:{mod.binding_lines.get(name, 1)}"
+        line = mod.binding_lines.get(f"{name}.{keys[0]}") if keys else None  # a config class's field
+        at = inner_at or f"{target}:{line or mod.binding_lines.get(name, 1)}"
         return value, at, ok
 
     def _cfg(self, rel: str, ref: list[Any]) -> tuple[Any, str | None, bool]:

@@ -8,6 +8,7 @@ default) that the tree scan resolves across files, or `UNKNOWN`.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from autodoc.scan.code.model import ModuleFacts
@@ -32,6 +33,13 @@ def extend_ref(value: dict[str, Any], key: Any) -> dict[str, Any]:
     tag = next(t for t in ("$ref", "$cfg", "$param") if t in value)
     return {tag: [*value[tag], key]}
 
+
+class ConfigObject(dict):
+    """An instance of a config class (a dataclass, pydantic settings): its field values by name."""
+
+
+# An imported class whose instance is a configuration (its fields are resolved in its own module)
+_CONFIG_CLASS = re.compile(r"(Config|Conf|Cfg|Settings|Params|Parameters|Hparams|HParams|Args|Options)$")
 
 _BINOPS = {
     ast.Add: lambda a, b: a + b,
@@ -128,12 +136,18 @@ class Values:
             val = self.lookup(base, scope)
             if is_ref(val):
                 return extend_ref(val, node.attr)  # cfg.model (OmegaConf attribute access)
+            if isinstance(val, ConfigObject):  # cfg.lr of cfg = TrainConfig(...)
+                return val.get(node.attr, UNKNOWN)
         return UNKNOWN
 
     def _call(self, node: ast.Call, scope: str) -> Any:
         """``yaml.safe_load(open("config.yaml"))`` / ``OmegaConf.load("c.yaml")`` -> a config ref."""
         fname = dotted(node.func) or ""
         tail = fname.rsplit(".", 1)[-1]
+        if type(node.func) is ast.Name:
+            made = self._config_instance(node, node.func.id, scope)
+            if made is not UNKNOWN:
+                return made
         if tail in ("safe_load", "load", "full_load") and node.args:
             path = open_path(node.args[0])
             if path:
@@ -149,6 +163,29 @@ class Values:
                 ),
                 scope,
             )
+        return UNKNOWN
+
+    def _config_instance(self, node: ast.Call, name: str, scope: str) -> Any:
+        """``TrainConfig(epochs=5)``: the class's field defaults with the call's keywords over them."""
+        cls = self.lookup(name, scope)
+        if isinstance(cls, ConfigObject):
+            out = ConfigObject(cls)
+            for kw in node.keywords:
+                if kw.arg:
+                    val = self.value(kw.value, scope)
+                    if val is UNKNOWN:
+                        out.pop(kw.arg, None)
+                    else:
+                        out[kw.arg] = val
+            return out
+        if (
+            is_ref(cls)
+            and "$ref" in cls
+            and not node.args
+            and not node.keywords
+            and _CONFIG_CLASS.search(name)
+        ):
+            return cls  # an imported config class: its defaults, read in its own module
         return UNKNOWN
 
     def _binop(self, node: ast.BinOp, scope: str) -> Any:

@@ -85,6 +85,11 @@ def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: 
         _constant(ex, name, ex.value(val_node, scope), line, scope)  # epochs = 5 * 8
     if t is ast.Constant:
         _constant(ex, name, val_node.value, line, scope)
+    elif t in (ast.Subscript, ast.Attribute, ast.Call) and v.THRESH_NAMES.search(name):
+        val = ex.value(val_node, scope)  # THRESHOLD = config["threshold"], args.threshold
+        if _config_value(val):
+            attrs = {"expr": ex.snippet(val_node, 80)}
+            _fact(ex, "threshold", name, f"{name} (decision threshold)", line, scope, value=val, attrs=attrs)
     elif t is ast.Subscript and v.Y_NAMES.match(name):
         col = ex.value(val_node.slice, scope)
         if isinstance(col, list) and len(col) == 1:  # y = df[["quality"]]
@@ -152,13 +157,20 @@ def compare(ex: Extractor, node: ast.Compare, scope: str) -> None:
     if len(node.ops) != 1 or type(node.ops[0]) not in (ast.Gt, ast.GtE, ast.Lt, ast.LtE):
         return
     val = ex.value(node.comparators[0], scope)
-    if not isinstance(val, float) or not 0 < val < 1:
+    through = _config_value(val)  # proba > cfg["threshold"]: resolved from the config across files
+    if not through and (not isinstance(val, float) or not 0 < val < 1):
         return
     left = ex.snippet(node.left, 80) or ""
     if not v.SCORE_EXPR.search(left):
         return
     attrs = {"expr": ex.snippet(node, 120)}
-    _fact(ex, "threshold", left[:40], f"decision threshold {val}", node.lineno, scope, value=val, attrs=attrs)
+    label = f"decision threshold {'' if through else val}".strip()
+    _fact(ex, "threshold", left[:40], label, node.lineno, scope, value=val, attrs=attrs)
+
+
+def _config_value(val: Any) -> bool:
+    """A value read from a config file or another module (resolved later; argparse has its own rule)."""
+    return isinstance(val, dict) and any(t in val for t in ("$cfg", "$ref"))
 
 
 def is_frame(name: str, value: ast.expr) -> bool:
