@@ -44,9 +44,10 @@ MLFLOW_TAG_GHP = "ghp_MLFLOWtag0123456789abcdefghijklmnopqr"
 AT_PW_TAIL = "ss-W0rd-at-77"  # the part after an unencoded '@' inside a URL password
 AZURE_KEY = "Zm9vYmFyYmF6cXV4QVVESVQxMjM0NTY3ODkw=="
 HEADER_KEY = "Hdr-Key-Value-4411"
+BODY_TOKEN = "Body-Tok-Canary-7731"  # inside the body of a function the training code calls
 SECRETS = [
     SK, AKIA, GHP, HF, PG_PW, API_KEY_VALUE, README_KEY, CFG_SECRET, PEM_BODY,
-    MLFLOW_PARAM_PW, MLFLOW_TAG_PW, MLFLOW_TAG_GHP, AT_PW_TAIL, AZURE_KEY, HEADER_KEY,
+    MLFLOW_PARAM_PW, MLFLOW_TAG_PW, MLFLOW_TAG_GHP, AT_PW_TAIL, AZURE_KEY, HEADER_KEY, BODY_TOKEN,
 ]  # fmt: skip
 
 DATA_PY_EXTRA = f'''
@@ -66,6 +67,14 @@ def load_from_warehouse():
     import pandas as pd
 
     return pd.read_sql("SELECT * FROM risk.features", DB_URL)
+
+
+_load_frame_plain = load_frame
+
+
+def load_frame():
+    service_token = "{BODY_TOKEN}"
+    return _load_frame_plain() if service_token else None
 '''
 KEYS_PY = f'''"""Signing key for model artifacts."""
 
@@ -223,6 +232,13 @@ def test_the_run_finished_and_found_every_planted_secret(run: dict[str, Any]) ->
     for name in ("BACKUP_URL", "BLOB", "SCORING_HEADERS"):  # each of these lines was recognised
         number = next(n for n, line in enumerate(lines, 1) if line.startswith(f"{name} = "))
         assert f"data.py:{number}" in places, (name, number, places)
+    # the function body holding a secret was quoted, redacted (so its absence below means something)
+    bodies = [
+        i["text"] or ""
+        for i in evidence["items"]
+        if i["kind"] == "excerpt" and "service_token" in (i["text"] or "")
+    ]
+    assert bodies and all('service_token = "[REDACTED:assigned_secret]"' in b for b in bodies), bodies
     # the redacted material did reach the writer, as placeholders
     sent = "\n".join(json.dumps(r.body) for r in run["requests"])
     assert "[REDACTED:" in sent
