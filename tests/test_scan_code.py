@@ -429,3 +429,21 @@ def test_files_git_ignores_are_skipped_with_the_reason(tmp_path: Path) -> None:
     assert [f.path for f in result.report.files if f.kind == "python"] == ["train.py"]
     # pointing at an ignored folder on purpose scans it
     assert [f.path for f in scan_code(str(repo / "out"), commit_info=False).report.files] == ["generated.py"]
+
+
+def test_match_statements_with_literal_patterns_scan(tmp_path: Path) -> None:
+    """``case True:`` holds a bare bool in the tree (MatchSingleton): the walk must not trip on it."""
+    (tmp_path / "route.py").write_text(
+        "def route(flag, n):\n"
+        "    match flag:\n"
+        "        case True:\n"
+        "            return 1\n"
+        "        case None:\n"
+        "            return 0\n"
+        "    match n:\n"
+        "        case 3 | 4:\n"
+        "            return n\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    assert not scan.report.skipped
+    assert [i.id for i in scan.items if i.kind == "function"] == ["c:route.py:1:function:route"]

@@ -49,7 +49,9 @@ _PRIMITIVE_FIELDS = frozenset(
         "tag",
     }
 )
-_FIELDS: dict[type, tuple[str, ...]] = {type(None): (), str: (), ast.Constant: ()}
+# Leaves: no children to walk (MatchSingleton holds a bare True/False, MatchValue a Constant)
+_LEAVES = (type(None), str, bool, int, float, bytes, ast.Constant)
+_FIELDS: dict[type, tuple[str, ...]] = dict.fromkeys(_LEAVES, ())
 
 
 def walk(roots: list[ast.AST]) -> Buckets:
@@ -64,7 +66,8 @@ def walk(roots: list[ast.AST]) -> Buckets:
         t = type(node)
         fields = fields_of.get(t)
         if fields is None:
-            fields = fields_of[t] = tuple(f for f in t._fields if f not in _PRIMITIVE_FIELDS)
+            names = getattr(t, "_fields", ())  # anything else that is not a node has none either
+            fields = fields_of[t] = tuple(f for f in names if f not in _PRIMITIVE_FIELDS)
         if t in keep:
             bucket = out.get(t)
             if bucket is None:
