@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import tomllib
@@ -37,9 +38,8 @@ def analyse_config(relpath: str, text: str) -> FileResult:
         return FileResult("config", skipped="autodoc output, not configuration")
     data = redact_data(data, relpath, res)
     res.config_data = data
-    lines = text.splitlines()
     leaves: list[tuple[str, Any, int]] = []
-    _flatten(data, "", lines, 0, leaves)
+    _flatten(data, "", KeyLines(text.splitlines()), 0, leaves)
     for key, value, line in leaves[:MAX_CONFIG_LEAVES]:
         res.facts.append(
             Fact("config", key, f"{key} = {short(str(value), 60)} ({relpath})", line, value=value)
@@ -79,13 +79,13 @@ def redact_data(data: Any, relpath: str, res: FileResult, key: str = "") -> Any:
     return str(data)  # dates and other YAML types
 
 
-def _flatten(data: Any, prefix: str, lines: list[str], start: int, out: list[tuple[str, Any, int]]) -> None:
+def _flatten(data: Any, prefix: str, lines: KeyLines, start: int, out: list[tuple[str, Any, int]]) -> None:
     if len(out) > MAX_CONFIG_LEAVES:
         return
     if isinstance(data, dict):
         for k, v in data.items():
             key = f"{prefix}.{k}" if prefix else str(k)
-            line = _find_key(lines, str(k), start)
+            line = lines.find(str(k), start)
             if isinstance(v, dict) or (isinstance(v, list) and v and isinstance(v[0], dict)):
                 _flatten(v, key, lines, line - 1 if line else start, out)
             else:
@@ -101,12 +101,27 @@ def _leaf(v: Any) -> Any:
     return v
 
 
-def _find_key(lines: list[str], key: str, start: int) -> int | None:
-    pat = re.compile(rf"^\s*(?:-\s*)?[\"']?{re.escape(key)}[\"']?\s*[:=]")
-    for i in range(start, len(lines)):
-        if pat.match(lines[i]):
-            return i + 1
-    return None
+_KEY_AT_START = re.compile(r"""^\s*(?:-\s*)?["']?([^"':=\n]+?)["']?\s*[:=]""")
+
+
+class KeyLines:
+    """Where each key is written: the lines that start with ``key:`` / ``key =`` / ``- key:``, indexed
+    once per file (a search per key over all lines was quadratic on large JSON files)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines: dict[str, list[int]] = {}
+        for i, text in enumerate(lines):
+            m = _KEY_AT_START.match(text)
+            if m:
+                self.lines.setdefault(m.group(1), []).append(i)
+
+    def find(self, key: str, start: int) -> int | None:
+        """The 1-based line of the first ``key`` at or after 0-based line `start`."""
+        found = self.lines.get(key)
+        if not found:
+            return None
+        i = bisect.bisect_left(found, start)
+        return found[i] + 1 if i < len(found) else None
 
 
 def short(text: str, limit: int = 300) -> str:
