@@ -61,6 +61,7 @@ class Extractor:
         self.seen: set[Any] = set()  # facts a rule emits once per module
         self.cell_lines: dict[int | None, list[str]] = {}  # each chunk's lines, by cell
         self.objectives: list[Any] = []  # searches whose objective function `objective.link` reads
+        self.calls: dict[tuple[int | None, str], list[ast.Call]] = {}  # (cell, scope) -> its calls
 
     # -- driver --------------------------------------------------------------------------
     def run(self, chunks: list[Chunk]) -> ModuleFacts:
@@ -81,6 +82,8 @@ class Extractor:
             self.m.facts = params.ParamResolver(self, scoped).finish(self.m.facts)
         if self.objectives:
             objective.link(self)
+        for cell, _lines, scope, nodes in scoped:  # for the outline: no second walk of the same code
+            self.calls.setdefault((cell, scope), []).extend(nodes.get(ast.Call, ()))
         self.m.facts.sort(key=lambda f: (f.cell or 0, f.line))  # the walk is depth-first, reversed
         return self.m
 
@@ -323,3 +326,11 @@ class Extractor:
 def extract(relpath: str, chunks: list[Chunk]) -> ModuleFacts:
     """Facts of one module (texts in `chunks` must already be redacted)."""
     return Extractor(relpath).run(chunks)
+
+
+def extract_with_calls(
+    relpath: str, chunks: list[Chunk]
+) -> tuple[ModuleFacts, dict[tuple[int | None, str], list[ast.Call]]]:
+    """`extract`, and the call nodes of each (cell, scope) it walked (the outline reads them too)."""
+    ex = Extractor(relpath)
+    return ex.run(chunks), ex.calls

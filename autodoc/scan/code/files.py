@@ -13,7 +13,7 @@ from typing import Any
 
 from autodoc.scan.code import launchers
 from autodoc.scan.code.configs import analyse_config, redact_data, short
-from autodoc.scan.code.facts import Fact, extract
+from autodoc.scan.code.facts import Fact, extract_with_calls
 from autodoc.scan.code.outline import outline
 from autodoc.scan.code.result import FileResult
 from autodoc.scan.code.testcode import read_test_module
@@ -101,8 +101,8 @@ def _python_source(kind: str, relpath: str, text: str) -> tuple[FileResult, list
     if tree is None:
         return FileResult(kind, skipped=problem), []
     lines = red.splitlines()
-    res.module = extract(relpath, [(None, tree, lines)])
-    res.outline = outline([(None, tree, lines)], red)
+    res.module, calls = extract_with_calls(relpath, [(None, tree, lines)])
+    res.outline = outline([(None, tree, lines)], red, calls)
     res.facts = res.module.facts + res.outline.facts
     res.source = red
     return res, lines
@@ -197,8 +197,8 @@ def _notebook(relpath: str, text: str) -> FileResult:
                 continue
             chunks.append((idx, tree, code.splitlines()))
             res.cells[idx] = code
-    res.module = extract(relpath, chunks)
-    res.outline = outline(chunks, "\n".join(res.cells.values()))
+    res.module, calls = extract_with_calls(relpath, chunks)
+    res.outline = outline(chunks, "\n".join(res.cells.values()), calls)
     res.facts = md_facts[:50] + res.module.facts + res.outline.facts
     return res
 

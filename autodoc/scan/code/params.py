@@ -67,6 +67,7 @@ class ParamResolver:
         self.ex = ex
         self.scoped = scoped
         self.sites: dict[str, list[tuple[str, ast.Call, int | None, list[str]]]] = {}
+        self._by_name: dict[str, list[tuple[str, ast.Call, int | None, list[str]]]] | None = None
 
     def finish(self, facts: list[Fact]) -> list[Fact]:
         """The facts with parameters resolved; a target column that stays unknown is no fact."""
@@ -159,14 +160,21 @@ class ParamResolver:
             names = {func} if not sig.method else {f"self.{short}", func}
             if cls and short == "__init__":
                 names.add(cls)
-            found = []
-            for cell, lines, scope, nodes in self.scoped:
-                for call in nodes.get(ast.Call, ()):
-                    if dotted(call.func) in names:
-                        found.append((scope, call, cell, lines))
+            found = [site for name in names for site in self._calls_by_name().get(name, ())]
             found.sort(key=lambda s: (s[2] or 0, s[1].lineno))
             self.sites[func] = found
         return self.sites[func]
+
+    def _calls_by_name(self) -> dict[str, list[tuple[str, ast.Call, int | None, list[str]]]]:
+        """Every call of the module by the dotted name it calls, gathered once (not once per function)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for cell, lines, scope, nodes in self.scoped:
+                for call in nodes.get(ast.Call, ()):
+                    name = dotted(call.func)
+                    if name:
+                        self._by_name.setdefault(name, []).append((scope, call, cell, lines))
+        return self._by_name
 
 
 def _argument(call: ast.Call, sig: Signature, name: str) -> ast.expr | None:
