@@ -447,3 +447,23 @@ def test_match_statements_with_literal_patterns_scan(tmp_path: Path) -> None:
     scan = scan_code(str(tmp_path), commit_info=False)
     assert not scan.report.skipped
     assert [i.id for i in scan.items if i.kind == "function"] == ["c:route.py:1:function:route"]
+
+
+def test_each_item_of_a_list_of_mappings_is_cited_at_its_own_line(tmp_path: Path) -> None:
+    (tmp_path / "recipe.yaml").write_text(
+        "steps:\n"
+        "  evaluate:\n"
+        "    validation_criteria:\n"
+        "      - metric: f1_score\n"
+        "        threshold: 0.5\n"
+        "      - metric: precision_score\n"
+        "        threshold: 0.7\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    lines = {i.id.split(":config:")[1]: i.source.line_start for i in scan.items if i.kind == "config"}
+    assert lines == {
+        "steps.evaluate.validation_criteria(0).metric": 4,
+        "steps.evaluate.validation_criteria(0).threshold": 5,
+        "steps.evaluate.validation_criteria(1).metric": 6,
+        "steps.evaluate.validation_criteria(1).threshold": 7,
+    }

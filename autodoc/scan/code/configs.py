@@ -93,6 +93,8 @@ def _flatten(data: Any, prefix: str, lines: KeyLines, start: int, out: list[tupl
     elif isinstance(data, list):
         for i, v in enumerate(data[:50]):
             _flatten(v, f"{prefix}[{i}]", lines, start, out)
+            if out and isinstance(v, dict):
+                start = max(start, out[-1][2])  # the next item is written below this one
 
 
 def _leaf(v: Any) -> Any:
