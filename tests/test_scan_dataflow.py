@@ -228,3 +228,24 @@ def test_decision_threshold_through_a_config_key(scan: CodeScan) -> None:
     assert named.value == 0.4 and named.attrs["origin"] == where
     used = _one(scan, "threshold", "score.py", "proba")
     assert used.value == 0.4 and used.attrs["origin"] == where and used.label == "decision threshold = 0.4"
+
+
+def test_recipe_placeholders_take_the_profile_the_code_runs(tmp_path: Path) -> None:
+    """MLflow Recipes: ``{{ INGEST_CONFIG }}`` is rendered with the profile ``Recipe(profile=...)`` names."""
+    (tmp_path / "recipe.yaml").write_text("target_col: churn\nsteps:\n  ingest: {{INGEST_CONFIG}}\n")
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "local.yaml").write_text(
+        "INGEST_CONFIG:\n  using: csv\n  location: ./data.csv\n"
+    )
+    (tmp_path / "profiles" / "dev.yaml").write_text("INGEST_CONFIG:\n  using: delta\n  location: dev.churn\n")
+    (tmp_path / "run.py").write_text('from mlflow.recipes import Recipe\n\nRecipe(profile="dev").run()\n')
+    scan = scan_code(str(tmp_path), commit_info=False)
+    ingest = next(i for i in scan.items if i.id == "c:recipe.yaml:3:config:steps.ingest")
+    assert ingest.value == {"using": "delta", "location": "dev.churn"} and ingest.attrs["profile"] == "dev"
+    assert ingest.attrs["profile_values"]["local"] == {"using": "csv", "location": "./data.csv"}
+    assert (
+        "unresolved" not in ingest.attrs and "[profile dev: using=delta, location=dev.churn]" in ingest.label
+    )
+    (tmp_path / "run.py").write_text("from mlflow.recipes import Recipe\n")
+    local = scan_code(str(tmp_path), commit_info=False)  # no profile named in code: local
+    assert next(i for i in local.items if i.id.endswith(":steps.ingest")).attrs["profile"] == "local"

@@ -7,7 +7,7 @@ from typing import Any
 
 from autodoc.evidence import EvidenceItem, Redaction, Source
 from autodoc.kind_topics import KIND_TOPICS, PARAM_TOPICS
-from autodoc.scan.code import hydra
+from autodoc.scan.code import hydra, recipes
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.liveness import GROUPS, Liveness
@@ -165,7 +165,7 @@ class ItemBuilder:
         if fact.params is None and fact.star is None:
             value, label, name = self._plain_value(rel, fact, resolver, attrs)
             if fact.kind == "config":
-                label = self._composed(rel, fact, attrs, label)
+                value, label = self._composed(rel, fact, attrs, value, label)
             eid = self._id(rel, fact.line, fact.kind, name)
             item = self._item(eid, fact.kind, label, value, attrs, fact.text, topics, source, is_live)
             self.fact_ids[id(fact)] = item.id
@@ -202,16 +202,19 @@ class ItemBuilder:
             self._param_item(rel, fact, name, val, line, pattrs, is_live)
         return 1 + len(params)
 
-    def _composed(self, rel: str, fact: Fact, attrs: dict[str, Any], label: str) -> str:
-        """A config fact with what Hydra composition says of it (attrs, role, label)."""
+    def _composed(
+        self, rel: str, fact: Fact, attrs: dict[str, Any], value: Any, label: str
+    ) -> tuple[Any, str]:
+        """A config fact with what Hydra composition or a Recipes profile says of it (attrs, role, label)."""
         note = self.config_notes.get(rel, {}).get(fact.name or "")
         if note:
             attrs.update(note)
             label = hydra.label(fact.name or "", label, attrs)
+            value, label = recipes.rendered(attrs, value, label)
         role = hydra.role_of(attrs)
         if role:
             self.role = role
-        return label
+        return value, label
 
     def _plain_value(
         self, rel: str, fact: Fact, resolver: Resolver, attrs: dict[str, Any]

@@ -20,7 +20,7 @@ from pathlib import Path
 from autodoc.atomic import atomic_write
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile
-from autodoc.scan.code import hydra
+from autodoc.scan.code import hydra, recipes
 from autodoc.scan.code.derived import add_excerpts, add_pipelines
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import EVAL_RE, FEAT_RE, TRAIN_RE, ItemBuilder
@@ -213,6 +213,8 @@ def _assemble(
     resolver = Resolver(files)
     builder = ItemBuilder(commit)
     builder.config_notes = hydra.compose(files)
+    for rel, by_name in recipes.profile_notes(files).items():
+        builder.config_notes.setdefault(rel, {}).update(by_name)
     warnings: list[str] = []
     per_file: Counter[str] = Counter()
     for x in loaded:
