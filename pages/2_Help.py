@@ -37,18 +37,26 @@ carries a numbered reference to where it was found (a file and line, or an MLflo
   will use behind a toggle. Approve the plan, remove a block, change a block's guidance, or
   re-plan the section with feedback. After **Generate documentation** the plans show as used.
 - *Write review*: each section as it will read. **Approve** it, **Edit** its text, or
-  **Regenerate** it with feedback. In the Edit box a citation reads `[3]`: reference 3 of the
-  document (listed under the box); a figure you add must cite the reference it comes from or
-  it is flagged "no source". Approved and edited sections are kept when other sections are
-  regenerated. Figures to check are highlighted in red where they stand.
+  **Regenerate** it with feedback. Hover over a reference such as `[3]` to see where it comes
+  from (file and line at a commit, or the MLflow run or model version). In the Edit box a
+  citation reads `[3]`: reference 3 of the document (listed under the box); a figure you add
+  must cite the reference it comes from or it is flagged "no source". Approved and edited
+  sections are kept when other sections are regenerated. Figures to check are highlighted in
+  red where they stand.
 - *Build*: writes the Word document (and the notebook when enabled), the cache, the evidence
-  file and the run report; download them from the buttons above the views. After an approve
-  or an edit the buttons say the files are out of date, and the Word document and notebook
-  are rebuilt in the background (a second or two); the caption says when they are up to date.
+  file and the run report; download them from the buttons above the views. After an approve,
+  an edit or a regeneration the Word document and notebook are rebuilt in the background (a
+  few seconds; their buttons say "updating" meanwhile) and the caption says when they are up
+  to date. When they cannot be rebuilt, their buttons say they hold the review before your
+  last change.
 
 ### Stopping and coming back
-**Stop** ends a job within about two seconds. Finished sections are kept in the cache
-(`.autodoc_cache.json` in the output directory) and no half-written document is left behind.
+**Stop** starts no new LLM call; calls already running may finish within the stop grace
+period (10 s unless `AUTODOC_STOP_GRACE` says otherwise) and their answers are kept. **Stop now**
+stops waiting for them. Finished sections are kept in the cache (`.autodoc_cache.json` in the
+output directory) and no half-written document is left behind. Only one run writes into an
+output directory at a time: while another run (the command line, or another browser session)
+writes there, the app says so and starts nothing; wait for it, or choose another directory.
 Opening an output directory that holds a cache brings that document back for review; the
 *Previous documents* page lists what an output directory holds.
 
