@@ -202,3 +202,29 @@ def test_a_table_column_of_close_scores_shows_the_digits_that_tell_them_apart() 
         ["v2", "0.9980", "0.98", "x"],
         ["v3", "0.9977", "0.97", "3"],
     ]
+
+
+def test_deployment_names_serving_entry_points_and_leaves_training_ones_to_training() -> None:
+    from autodoc.llm.base import WriteTask
+    from autodoc.llm.offline.writer import write_block
+
+    def entry(path: str, role: str) -> EvidenceItem:
+        return EvidenceItem(
+            id=f"c:{path}:1:entry_point",
+            kind="entry_point",
+            label=f"entry point {path}",
+            value=path,
+            source=Source(kind="code", path=path, line_start=1),
+            role=role,
+        )
+
+    task = WriteTask(
+        document_title="D",
+        section_id="deployment-considerations",
+        section_name="Deployment Considerations",
+        heading="Deployment Considerations",
+        evidence=[entry("train.py", "production"), entry("serve.py", "serving")],
+    )
+    text = write_block(task).text
+    assert "served from" in text and "serve.py" in text
+    assert "train.py" not in text

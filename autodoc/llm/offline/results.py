@@ -11,6 +11,7 @@ from autodoc.llm.offline.prose import (
     code_span,
     code_where,
     config,
+    fact_phrase,
     fmt,
     headline,
     metric_phrase,
@@ -147,10 +148,20 @@ def write_deployment(f: Facts, task: WriteTask) -> list[str]:
         para(
             code_list(f, ("threshold",), "The decision threshold is set by"),
             config(f, r"(thresh|cutoff)", "The configuration sets"),
-            code_list(f, ("entry_point",), "The code's entry points are"),
+            _serving_entries(f),
         )
     )
     return paras
+
+
+def _serving_entries(f: Facts) -> str:
+    """Entry points that serve or score (the training section lists the ones that train)."""
+    entries = f.kind("entry_point")
+    f.used.update(e.id for e in entries)  # training entry points are not repeated here as leftovers
+    serving = [e for e in entries if e.role == "serving"]
+    if not serving:
+        return ""
+    return "The model is served from " + join_words([fact_phrase(e) for e in serving[:4]]) + "."
 
 
 def _version_label(f: Facts, mv: EvidenceItem) -> str:
