@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from autodoc.document import FigureFlag
 from autodoc.errors import AutodocError, Cancelled
@@ -146,6 +147,33 @@ def test_job_result_error_and_cancel_are_harvested_once() -> None:
     assert stopped.join(2)
     harvest(stopped, state)
     assert stopped.cancelled and applied == [42, "cancel"]
+
+
+def test_a_stop_after_the_last_block_leaves_a_finished_run() -> None:
+    """A Stop while the files are built: the work returns normally, and that run finished."""
+    for complete, outcome in ((True, "built"), (False, "cancel")):
+        applied: list = []
+        started = threading.Event()
+
+        def late_stop(p, started=started):
+            started.set()
+            while not p.cancelled:
+                time.sleep(0.01)
+            return "built"  # the build does not stop halfway
+
+        job = start_job(
+            "generate",
+            "Generate",
+            late_stop,
+            apply=lambda s, r, out=applied: out.append(r),
+            on_cancel=lambda s, r, out=applied: out.append("cancel"),
+            returns_complete=complete,
+        )
+        assert started.wait(5)
+        job.stop()
+        assert job.join(5)
+        harvest(job, {})
+        assert job.cancelled is not complete and applied == [outcome]
 
 
 def test_a_bug_in_a_job_becomes_a_short_message() -> None:

@@ -43,6 +43,9 @@ class Job:
     started_wall: float = field(default_factory=time.time)
     rev: int = 0  # the review revision a build works from
     grace: float = 0.0  # seconds running LLM calls may finish after Stop (settings.stop_grace)
+    # the work raises `Cancelled` when a Stop cuts it short, so a normal return means it finished
+    # (a Stop that came after the last block, while the files were being built, changed nothing)
+    returns_complete: bool = False
 
     @property
     def running(self) -> bool:
@@ -70,7 +73,7 @@ class Job:
 def _run(job: Job, work: Callable[[Progress], Any]) -> None:
     try:
         job.result = work(job.progress)
-        job.cancelled = job.progress.cancelled
+        job.cancelled = job.progress.cancelled and not job.returns_complete
     except Cancelled as err:
         job.cancelled = True
         job.error = str(err)
@@ -94,9 +97,11 @@ def start_job(
     apply: Apply | None = None,
     on_cancel: Apply | None = None,
     watch: Path | None = None,
+    returns_complete: bool = False,
 ) -> Job:
     """Start `work(progress)` in a daemon thread and return its `Job` handle."""
     job = Job(kind=kind, label=label, progress=Progress(), apply=apply, on_cancel=on_cancel, watch=watch)
+    job.returns_complete = returns_complete
     job.thread = threading.Thread(target=_run, args=(job, work), name=f"autodoc-{kind}", daemon=True)
     job.thread.start()
     return job

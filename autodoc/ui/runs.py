@@ -183,7 +183,9 @@ def start_generate(ss: State, spec: Spec, settings: Settings) -> Job:
             _demo_store(settings, p)
         return pipeline.generate(spec, settings, p)
 
-    return _start_saving(ss, "generate", "Generate documentation", work, _then_view("Write review"), settings)
+    # pipeline.generate raises Cancelled unless it went on to build the files
+    view = _then_view("Write review")
+    return _start_saving(ss, "generate", "Generate documentation", work, view, settings, complete=True)
 
 
 def start_update_check(ss: State, spec: Spec, settings: Settings) -> Job:
@@ -298,9 +300,18 @@ def _start(ss: State, job: Job, settings: Settings | None = None) -> Job:
 
 
 def _start_saving(
-    ss: State, kind: str, label: str, work: Callable[[Progress], Any], apply: Apply, settings: Settings
+    ss: State,
+    kind: str,
+    label: str,
+    work: Callable[[Progress], Any],
+    apply: Apply,
+    settings: Settings,
+    complete: bool = False,
 ) -> Job:
-    """Start a job that saves the cache as it goes: watched live, restored when stopped."""
+    """Start a job that saves the cache as it goes: watched live, restored when stopped.
+
+    `complete`: the work raises `Cancelled` when stopped, so its normal return means finished.
+    """
     job = start_job(
         kind,
         label,
@@ -308,6 +319,7 @@ def _start_saving(
         apply=apply,
         on_cancel=_restore_after_stop(settings.output_dir),
         watch=cache_path(settings.output_dir),
+        returns_complete=complete,
     )
     return _start(ss, job, settings)
 
