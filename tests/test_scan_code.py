@@ -288,6 +288,25 @@ def test_rescan_uses_the_disk_cache(tree: Path, tmp_path: Path) -> None:
     assert [i.model_dump() for i in second.items] == [i.model_dump() for i in first.items]
 
 
+def test_a_cached_tree_with_one_changed_file_is_built_anew(tmp_path: Path) -> None:
+    from autodoc.scan.code import tree as code_mod
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text("EPOCHS = 5\n")
+    cache = str(tmp_path / "cache")
+    assert (
+        _one(
+            scan_code(str(tmp_path / "src"), commit_info=False, cache_dir=cache), "setting", "train.py"
+        ).value
+        == 5
+    )
+    (tmp_path / "src" / "train.py").write_text("EPOCHS = 9\n")
+    code_mod._MEMO.clear()
+    code_mod._ASSEMBLED.clear()
+    again = scan_code(str(tmp_path / "src"), commit_info=False, cache_dir=cache)
+    assert _one(again, "setting", "train.py").value == 9
+
+
 def test_script_defaults_from_argv_mlproject_and_path_join(tmp_path: Path) -> None:
     (tmp_path / "fit_model.py").write_text(
         "import os, sys\n"
@@ -404,6 +423,7 @@ def test_parallel_workers_give_the_same_evidence_as_one_process(
     monkeypatch.setattr(code_files, "_core_count", lambda: 2)
     monkeypatch.setattr(code_files, "_Worker", CountingWorker)
     monkeypatch.setattr(code, "_MEMO", {})  # analyse again instead of reusing this process's results
+    monkeypatch.setattr(code, "_ASSEMBLED", {})  # (an unchanged tree would reuse its items unread)
     parallel = scan_code(str(tree), commit_info=False)
     assert used and all(used), "a worker process analysed a share of the files"
     dump = lambda s: [i.model_dump_json() for i in s.items]  # noqa: E731

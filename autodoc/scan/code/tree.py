@@ -98,48 +98,64 @@ def _scan(
     root: str, root_abs: str, exclude: tuple[str, ...], commit_info: bool, cache_dir: str | None
 ) -> CodeScan:
     cache_dir = cache_dir if cache_dir is not None else os.environ.get("AUTODOC_SCAN_CACHE") or None
-    disk = _load_disk_cache(cache_dir, root_abs)
     cands, skipped_now = walk(root_abs, exclude)
-    loaded, skipped = _load_files(cands, disk)
-    skipped = [SkippedFile(path=p, reason=r) for p, r in skipped_now] + skipped
-    if cache_dir and any(key not in disk for key in ((x.cand.relpath, x.sha) for x in loaded)):
-        _save_disk_cache(cache_dir, root_abs, {(x.cand.relpath, x.sha): x.result for x in loaded})
+    contents = _read(cands)
     commit, dirty = _git_info(root_abs) if commit_info else (None, None)
-    key = _tree_key(root, loaded, skipped, commit, dirty)
+    key = _tree_key(root, contents, skipped_now, commit, dirty)
+    # an unchanged tree reuses the items built last time: in this process, else from the disk cache
     done = _ASSEMBLED.get(key)
-    if done is None:  # an unchanged tree reuses the items built last time
-        done = _ASSEMBLED[key] = _assemble(root, loaded, skipped, commit, dirty)
+    if done is not None and cache_dir and (cache_dir, root_abs, key) not in _SAVED:
+        _save_assembled(cache_dir, root_abs, key, done)  # built in this process for another cache
+    done = done or _load_assembled(cache_dir, root_abs, key)
+    if done is None:
+        disk = _load_disk_cache(cache_dir, root_abs)
+        loaded, skipped = _load_files(contents, disk)
+        skipped = [SkippedFile(path=p, reason=r) for p, r in skipped_now] + skipped
+        if cache_dir and any(key not in disk for key in ((x.cand.relpath, x.sha) for x in loaded)):
+            _save_disk_cache(cache_dir, root_abs, {(x.cand.relpath, x.sha): x.result for x in loaded})
+        done = _assemble(root, loaded, skipped, commit, dirty)
+        _save_assembled(cache_dir, root_abs, key, done)
+    _ASSEMBLED[key] = done
     return CodeScan(
         report=done.report.model_copy(deep=True), items=list(done.items), redactions=list(done.redactions)
     )
 
 
 _ASSEMBLED: dict[str, CodeScan] = {}
+_SAVED: set[tuple[str, str, str]] = set()  # (cache dir, root, tree key) written in this process
+Contents = list[tuple[Candidate, bytes | None, str | None, str | None]]  # cand, data, sha256, problem
+
+
+def _read(cands: list[Candidate]) -> Contents:
+    out: Contents = []
+    for cand in cands:
+        data, problem = read_bytes(cand)
+        out.append((cand, data, sha256(data) if data is not None else None, problem))
+    return out
 
 
 def _tree_key(
-    root: str, loaded: list[_Loaded], skipped: list[SkippedFile], commit: str | None, dirty: bool | None
+    root: str, contents: Contents, skipped: list[tuple[str, str]], commit: str | None, dirty: bool | None
 ) -> str:
+    """Changes iff the scan's result can: scanner version, root, commit, every file's path and bytes."""
     digest = hashlib.sha256(f"{CACHE_VERSION}\0{root}\0{commit}\0{dirty}".encode())
-    for x in loaded:
-        digest.update(f"{x.cand.relpath}\0{x.sha}\0".encode())
-    for s in skipped:
-        digest.update(f"{s.path}\0{s.reason}\0".encode())
+    for cand, _data, sha, problem in contents:
+        digest.update(f"{cand.relpath}\0{sha or problem}\0".encode())
+    for path, reason in skipped:
+        digest.update(f"{path}\0{reason}\0".encode())
     return digest.hexdigest()
 
 
 # -- reading (cached) --------------------------------------------------------------------------
 def _load_files(
-    cands: list[Candidate], disk: dict[tuple[str, str], FileResult]
+    contents: Contents, disk: dict[tuple[str, str], FileResult]
 ) -> tuple[list[_Loaded], list[SkippedFile]]:
     read: list[tuple[Candidate, str | None, FileResult | str]] = []  # cand, sha, facts or problem
     todo: list[tuple[Candidate, bytes]] = []
-    for cand in cands:
-        data, problem = read_bytes(cand)
-        if data is None:
+    for cand, data, digest, problem in contents:
+        if data is None or digest is None:
             read.append((cand, None, problem or "unreadable"))
             continue
-        digest = sha256(data)
         key = (cand.relpath, digest)
         result = _MEMO.get(key) or disk.get(key)
         if result is None:
@@ -176,6 +192,33 @@ def _load_disk_cache(cache_dir: str | None, root_abs: str) -> dict[tuple[str, st
         return data if version == CACHE_VERSION else {}
     except Exception:
         return {}
+
+
+def _assembled_file(cache_dir: str, root_abs: str) -> Path:
+    return Path(cache_dir) / f"scan-{hashlib.sha256(root_abs.encode()).hexdigest()[:16]}-items.pkl"
+
+
+def _load_assembled(cache_dir: str | None, root_abs: str, key: str) -> CodeScan | None:
+    """The items built for exactly this tree last time (the key covers every file's bytes)."""
+    if not cache_dir:
+        return None
+    try:
+        with open(_assembled_file(cache_dir, root_abs), "rb") as fh:
+            version, found_key, done = pickle.load(fh)
+        return done if version == CACHE_VERSION and found_key == key and isinstance(done, CodeScan) else None
+    except Exception:
+        return None
+
+
+def _save_assembled(cache_dir: str | None, root_abs: str, key: str, done: CodeScan) -> None:
+    if not cache_dir:
+        return
+    try:
+        payload = pickle.dumps((CACHE_VERSION, key, done), protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(_assembled_file(cache_dir, root_abs), payload)
+        _SAVED.add((cache_dir, root_abs, key))
+    except (OSError, pickle.PicklingError):
+        pass  # the cache is an optimisation, never a failure
 
 
 def _save_disk_cache(cache_dir: str, root_abs: str, data: dict[tuple[str, str], FileResult]) -> None:
