@@ -33,6 +33,7 @@ def _graph(
     seconds: float,
     log: list[str],
     write_seconds: float | None = None,
+    stagger: bool = False,
 ) -> list[Job]:
     def plan_job(n: int) -> Job:
         def done(_: object) -> list[Job]:
@@ -47,7 +48,8 @@ def _graph(
                 for b in range(blocks)
             ]
 
-        return Job("plan", f"p{n}", lambda: meter.work("plan", seconds), done)
+        plan_seconds = seconds * (n + 1) if stagger else seconds
+        return Job("plan", f"p{n}", lambda: meter.work("plan", plan_seconds), done)
 
     return [plan_job(n) for n in range(sections)]
 
@@ -68,8 +70,11 @@ def test_limits_are_honoured_and_the_pool_stays_busy() -> None:
 
 def test_writes_of_a_section_start_as_soon_as_its_plan_exists() -> None:
     meter, log = Meter(), []
-    # 3 slots: the first 3 sections plan at once; their writes go before the last 2 plans
-    Scheduler(1, 2, Progress()).run(_graph(meter, sections=5, blocks=1, seconds=0.05, log=log))
+    # 3 slots: the first 3 sections plan at once; a later section's plan takes longer, so
+    # the first section's write (ready after 0.1 s) finishes long before the last plan
+    # unless writes wait for planning to end
+    graph = _graph(meter, sections=5, blocks=1, seconds=0.1, log=log, stagger=True)
+    Scheduler(1, 2, Progress()).run(graph)
     assert log.index("wrote 0.0") < log.index("planned 4")
 
 
