@@ -15,6 +15,7 @@ class Resolver:
         self.files = files
         self.configs = {rel: r.config_data for rel, r in files.items() if r.kind == "config"}
         self._config_lines: dict[str, dict[str | None, int]] = {}
+        self._calls: dict[str, list[tuple[str, str, int, list[Any], dict[str, Any]]]] | None = None
 
     def resolve(self, rel: str, value: Any, depth: int = 0) -> tuple[Any, str | None, bool]:
         """(value, defined_at, resolved?)"""
@@ -78,25 +79,33 @@ class Resolver:
         """A parameter of a function in `rel`, filled in where another module calls the function."""
         func, name, index, *keys = whole["$xparam"]
         found: list[tuple[Any, str]] = []
-        for caller, res in self.files.items():
-            for origin, line, _cell, args, kwargs in res.module.calls if res.module else ():
-                module, _, called = origin.rpartition(".")
-                if called != func or find_module(self.files, module, caller) != rel:
-                    continue
-                raw = kwargs[name] if name in kwargs else args[index] if index < len(args) else _MISSING
-                if raw is _MISSING:
-                    continue  # this caller leaves the default
-                value, ok = _follow_ref(raw, keys)
-                value, at, ok = self.resolve(caller, value, depth + 1) if ok else (None, None, False)
-                if not ok:
-                    return None, None, False  # a caller passes something unreadable: say so, no default
-                found.append((value, f"{at} (via {caller}:{line})" if at else f"{caller}:{line}"))
+        for caller, module, line, args, kwargs in self._calls_of(func):
+            if find_module(self.files, module, caller) != rel:
+                continue
+            raw = kwargs[name] if name in kwargs else args[index] if index < len(args) else _MISSING
+            if raw is _MISSING:
+                continue  # this caller leaves the default
+            value, ok = _follow_ref(raw, keys)
+            value, at, ok = self.resolve(caller, value, depth + 1) if ok else (None, None, False)
+            if not ok:
+                return None, None, False  # a caller passes something unreadable: say so, no default
+            found.append((value, f"{at} (via {caller}:{line})" if at else f"{caller}:{line}"))
         if found:  # callers that disagree leave the value open
             value, at = found[0]
             return (value, at, True) if all(v == value for v, _ in found) else (None, None, False)
         if "$default" in whole:
             return whole["$default"], f"{rel} (default of parameter {name} of {func})", True
         return None, None, False
+
+    def _calls_of(self, func: str) -> list[tuple[str, str, int, list[Any], dict[str, Any]]]:
+        """(caller, module, line, args, kwargs) of every call of an imported function named `func`."""
+        if self._calls is None:
+            self._calls = {}
+            for caller, res in self.files.items():
+                for origin, line, _cell, args, kwargs in res.module.calls if res.module else ():
+                    module, _, called = origin.rpartition(".")
+                    self._calls.setdefault(called, []).append((caller, module, line, args, kwargs))
+        return self._calls.get(func, [])
 
     def config_place(self, target: str, keys: list[Any]) -> str:
         """``config.yaml:7`` for the leaf at `keys` of a config file, or just the file for a subtree."""
