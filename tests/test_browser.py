@@ -296,6 +296,8 @@ def _switch_views(s: Session) -> None:
 
 
 def _switch_pages(s: Session) -> None:
+    from playwright.sync_api import expect  # present whenever this test runs (importorskip above)
+
     page = s.page
     # another page and back: the settings are intact
     page.get_by_text("up to date").first.wait_for()  # no background rebuild is about to redraw the page
@@ -322,9 +324,10 @@ def _switch_pages(s: Session) -> None:
             lambda: page.locator('input[aria-label="Title"]').wait_for(),
         )
     )
-    assert page.get_by_role("textbox", name="Code root").input_value() == str(s.demo_project)
-    assert page.get_by_role("textbox", name="Output directory").input_value() == str(s.out)
-    assert page.get_by_role("textbox", name="Title").input_value() == "Browser Test Model"
+    # what the user sees once the page has drawn (the sidebar may draw after the Title)
+    expect(page.get_by_role("textbox", name="Code root")).to_have_value(str(s.demo_project))
+    expect(page.get_by_role("textbox", name="Output directory")).to_have_value(str(s.out))
+    expect(page.get_by_role("textbox", name="Title")).to_have_value("Browser Test Model")
     assert page.get_by_text("25 · Glossary").count() == 1
     assert page.locator('[data-testid="stRadio"] input:checked').count() == 1
     s.shot("8-back")
