@@ -13,7 +13,7 @@ from docx import Document
 
 from autodoc import pipeline
 from autodoc.progress import Progress
-from autodoc.render.charts import distinct_labels
+from autodoc.render.charts import distinct_labels, zoom_close_bars
 from autodoc.render.lint import lint_docx
 from autodoc.settings import Settings
 from autodoc.spec import load_spec
@@ -73,3 +73,18 @@ def test_zoomed_bar_labels_use_the_digits_it_takes_to_tell_values_apart() -> Non
     assert distinct_labels([0.99768, 0.99768, 0.99802]) == ["0.9977", "0.9977", "0.9980"]
     assert distinct_labels([0.5, 0.75]) == ["0.5", "0.75"]
     assert distinct_labels([3, 4]) == ["3", "4"]
+
+
+def test_a_zoomed_axis_of_fractions_has_no_tick_past_one() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    fig, ax = plt.subplots()
+    scores = [0.9959, 0.9995, 0.9979, 0.9871, 0.9985]  # fold AUCs close to 1
+    ax.bar(range(5), scores)
+    zoom_close_bars(ax, scores)
+    ticks = list(ax.get_yticks())
+    plt.close(fig)
+    assert ticks and max(ticks) <= 1.0 and min(ticks) >= 0.95  # zoomed, and never claims 1.01

@@ -130,7 +130,7 @@ def _draw_bars(ax, series: list[Series]) -> bool:
         if len(categories) * len(series) <= 12:  # label values when there is room
             ax.bar_label(bars, labels=distinct_labels(ys), fontsize=7, padding=2)
     ax.margins(y=0.12)
-    _zoom_close_bars(ax, [y for s in series for y in s.y if isinstance(y, int | float)])
+    zoom_close_bars(ax, [y for s in series for y in s.y if isinstance(y, int | float)])
     return _set_categorical_ticks(ax, categories)
 
 
@@ -150,7 +150,7 @@ def distinct_labels(ys: list[object]) -> list[str]:
     return [format_value(y) for y in ys]
 
 
-def _zoom_close_bars(ax, ys: list[float]) -> None:
+def zoom_close_bars(ax, ys: list[float]) -> None:
     """Bars within 5% of each other get a zoomed axis, marked as such (a 0-based axis hides them)."""
     if len(ys) < 2 or min(ys) <= 0:
         return
@@ -159,6 +159,8 @@ def _zoom_close_bars(ax, ys: list[float]) -> None:
         return
     pad = max(high - low, high * 0.001) * 1.5
     ax.set_ylim(low - pad, high + pad)
+    if high <= 1.0 < high + pad:  # a fraction (AUC, accuracy): room for the labels, no tick past 1
+        ax.set_yticks([t for t in ax.get_yticks() if low - pad <= t <= 1.0])
     ax.text(
         0.0,
         1.02,
