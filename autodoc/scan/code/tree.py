@@ -179,54 +179,46 @@ def _load_files(
     return loaded, skipped
 
 
-def _cache_file(cache_dir: str, root_abs: str) -> Path:
-    return Path(cache_dir) / f"scan-{hashlib.sha256(root_abs.encode()).hexdigest()[:16]}.pkl"
+def _cache_file(cache_dir: str, root_abs: str, suffix: str = "") -> Path:
+    return Path(cache_dir) / f"scan-{hashlib.sha256(root_abs.encode()).hexdigest()[:16]}{suffix}.pkl"
+
+
+def _read_cache(path: Path, key: str) -> object | None:
+    """What `_write_cache` kept at `path` for `key` by this scanner version, else None."""
+    try:
+        with open(path, "rb") as fh:
+            version, found_key, data = pickle.load(fh)
+        return data if version == CACHE_VERSION and found_key == key else None
+    except Exception:
+        return None
+
+
+def _write_cache(path: Path, key: str, data: object) -> bool:
+    try:
+        atomic_write(path, pickle.dumps((CACHE_VERSION, key, data), protocol=pickle.HIGHEST_PROTOCOL))
+        return True
+    except (OSError, pickle.PicklingError):
+        return False  # the cache is an optimisation, never a failure
 
 
 def _load_disk_cache(cache_dir: str | None, root_abs: str) -> dict[tuple[str, str], FileResult]:
-    if not cache_dir:
-        return {}
-    try:
-        with open(_cache_file(cache_dir, root_abs), "rb") as fh:
-            version, data = pickle.load(fh)
-        return data if version == CACHE_VERSION else {}
-    except Exception:
-        return {}
+    data = _read_cache(_cache_file(cache_dir, root_abs), "files") if cache_dir else None
+    return data if isinstance(data, dict) else {}
 
 
-def _assembled_file(cache_dir: str, root_abs: str) -> Path:
-    return Path(cache_dir) / f"scan-{hashlib.sha256(root_abs.encode()).hexdigest()[:16]}-items.pkl"
+def _save_disk_cache(cache_dir: str, root_abs: str, data: dict[tuple[str, str], FileResult]) -> None:
+    _write_cache(_cache_file(cache_dir, root_abs), "files", data)
 
 
 def _load_assembled(cache_dir: str | None, root_abs: str, key: str) -> CodeScan | None:
     """The items built for exactly this tree last time (the key covers every file's bytes)."""
-    if not cache_dir:
-        return None
-    try:
-        with open(_assembled_file(cache_dir, root_abs), "rb") as fh:
-            version, found_key, done = pickle.load(fh)
-        return done if version == CACHE_VERSION and found_key == key and isinstance(done, CodeScan) else None
-    except Exception:
-        return None
+    done = _read_cache(_cache_file(cache_dir, root_abs, "-items"), key) if cache_dir else None
+    return done if isinstance(done, CodeScan) else None
 
 
 def _save_assembled(cache_dir: str | None, root_abs: str, key: str, done: CodeScan) -> None:
-    if not cache_dir:
-        return
-    try:
-        payload = pickle.dumps((CACHE_VERSION, key, done), protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write(_assembled_file(cache_dir, root_abs), payload)
+    if cache_dir and _write_cache(_cache_file(cache_dir, root_abs, "-items"), key, done):
         _SAVED.add((cache_dir, root_abs, key))
-    except (OSError, pickle.PicklingError):
-        pass  # the cache is an optimisation, never a failure
-
-
-def _save_disk_cache(cache_dir: str, root_abs: str, data: dict[tuple[str, str], FileResult]) -> None:
-    try:
-        payload = pickle.dumps((CACHE_VERSION, data), protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write(_cache_file(cache_dir, root_abs), payload)
-    except OSError:
-        pass  # the cache is an optimisation, never a failure
 
 
 def _git_info(root: str) -> tuple[str | None, bool | None]:
