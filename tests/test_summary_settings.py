@@ -33,7 +33,10 @@ def test_hydra_configuration_gives_the_model_its_values_and_a_sweep_only_feeds_t
         _config("configs/callbacks/default.yaml", "defaults", ["early_stopping", "model_summary"], 1),
         _config("configs/callbacks/default.yaml", "early_stopping.patience", 100, 18),
         _config("configs/callbacks/default.yaml", "model_summary.max_depth", -1, 22),
-        _config("configs/callbacks/early_stopping.yaml", "early_stopping.patience", 3, 7),
+        # the composing file overrides this value: the scan's Hydra composition makes it legacy
+        _config("configs/callbacks/early_stopping.yaml", "early_stopping.patience", 3, 7).model_copy(
+            update={"role": "legacy"}
+        ),
         _config("configs/callbacks/early_stopping.yaml", "early_stopping.monitor", "val/loss", 5),
         _config("configs/model/mnist.yaml", "optimizer.lr", 0.001, 6),
         _config("configs/model/mnist.yaml", "scheduler.patience", 10, 14),

@@ -77,33 +77,16 @@ def _group(key: str) -> str | None:
     return next((name for name, pattern in _GROUPS.items() if pattern.match(last)), None)
 
 
-def _composes(evidence: EvidenceStore) -> dict[str, set[str]]:
-    """Config file -> stems its Hydra ``defaults`` list pulls in (its own keys override theirs)."""
-    out: dict[str, set[str]] = {}
-    for item in evidence.by_kind("config"):
-        if item_key(item) == "defaults" and isinstance(item.value, list):
-            stems = {str(v) for v in item.value if isinstance(v, str)}
-            out.setdefault(item.source.path or "", set()).update(stems)
-    return out
-
-
 def _rank(items: list[EvidenceItem], evidence: EvidenceStore) -> list[EvidenceItem]:
-    """Items ordered so that the first of each key is the model's value."""
+    """Items ordered so that the first of each key is the model's value. Which file of a Hydra
+    tree overrides which is decided by the scan (`scan.code.hydra`: an overridden value is
+    legacy, so it is not among the production facts); among the rest, the file holding most
+    of the model's settings comes first."""
     per_file: dict[str, int] = {}  # how many of the model's settings each file holds, all groups
     for item in production_facts(evidence, "config", "setting"):
         if item.attrs.get("variant") is None and _group(item_key(item)) is not None:
             per_file[item.source.path or ""] = per_file.get(item.source.path or "", 0) + 1
-    composes = _composes(evidence)
-
-    def overridden(item: EvidenceItem) -> int:
-        path = item.source.path or ""
-        stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        folder = path.rsplit("/", 1)[0]
-        return int(any(f.rsplit("/", 1)[0] == folder and stem in s for f, s in composes.items() if f != path))
-
-    return sorted(
-        items, key=lambda i: (overridden(i), -per_file.get(i.source.path or "", 0), i.source.path or "")
-    )
+    return sorted(items, key=lambda i: (-per_file.get(i.source.path or "", 0), i.source.path or ""))
 
 
 def production_settings(
