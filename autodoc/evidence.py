@@ -25,6 +25,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
+# registry aliases that mark the version in use, in the order a reader looks for them
+PRODUCTION_ALIASES = ("champion", "production", "prod", "best")
+
+
+def has_production_alias(aliases: object) -> bool:
+    """Whether a version's aliases include one that marks it as the version in use."""
+    return isinstance(aliases, list | tuple | set) and any(a in PRODUCTION_ALIASES for a in aliases)
+
+
 SHORT_RUN_ID = 8  # hex digits of a run id in its evidence id (r:<run8>) and wherever a run is named
 
 Scalar = str | int | float | bool | None

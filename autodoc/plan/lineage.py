@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from autodoc.evidence import EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo
+from autodoc.evidence import PRODUCTION_ALIASES, EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo
 
 _IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
@@ -50,7 +50,7 @@ def primary_version(evidence: EvidenceStore, model: str) -> ModelVersionInfo | N
     rm = evidence.model(model)
     if rm is None or not rm.versions:
         return None
-    for alias in ("champion", "production", "prod", "best"):
+    for alias in PRODUCTION_ALIASES:
         ver = rm.aliases.get(alias)
         if ver:
             hit = next((v for v in rm.versions if v.version == str(ver)), None)

@@ -13,11 +13,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from autodoc.evidence import EvidenceItem
+from autodoc.evidence import EvidenceItem, has_production_alias
 from autodoc.plan.lineage import family_matches
 from autodoc.plan.offers import item_key
 
-_PRODUCTION_ALIASES = ("champion", "production", "prod", "best")
 _SUBSCRIPT = re.compile(r"""\[\s*["']([\w.\-]+)["']\s*\]|\.(\w+)$""")
 UNRESOLVED = "set at run time (not resolved from the code)"
 
@@ -71,7 +70,7 @@ def _matches(candidate: str, key: str, owner: str) -> bool:
 def _production_runs(items: list[EvidenceItem]) -> list[str]:
     """Run ids behind versions with a production alias (champion first), then the other versions' runs."""
     versions = [i for i in items if i.kind == "model_version"]
-    aliased = [v for v in versions if set(v.attrs.get("aliases") or []) & set(_PRODUCTION_ALIASES)]
+    aliased = [v for v in versions if has_production_alias(v.attrs.get("aliases"))]
     return [str(v.attrs.get("run_id")) for v in aliased + versions if v.attrs.get("run_id")]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autodoc.evidence import EvidenceItem, run_evidence_id
+from autodoc.evidence import PRODUCTION_ALIASES, EvidenceItem, run_evidence_id
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
     is_production_code,
@@ -60,7 +60,7 @@ class Facts:
 
     def primary_version(self, model: str) -> EvidenceItem | None:
         versions = self.versions(model)
-        for alias in ("champion", "production", "prod", "best"):
+        for alias in PRODUCTION_ALIASES:
             hit = next((v for v in versions if alias in self.alias_of(v)), None)
             if hit:
                 return hit

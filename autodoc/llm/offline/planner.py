@@ -14,7 +14,13 @@ from autodoc.document import (
     TablePlan,
     TableSource,
 )
-from autodoc.evidence import SHORT_RUN_ID, EvidenceItem, run_evidence_id
+from autodoc.evidence import (
+    PRODUCTION_ALIASES,
+    SHORT_RUN_ID,
+    EvidenceItem,
+    has_production_alias,
+    run_evidence_id,
+)
 from autodoc.llm.base import PlanTask
 from autodoc.llm.offline.feedback import read_feedback
 from autodoc.plan.offers import item_key
@@ -145,7 +151,7 @@ def _version_of_run(task: PlanTask, run8: str | None) -> EvidenceItem | None:
         for i in task.evidence
         if i.kind == "model_version" and str(i.attrs.get("run_id") or "").startswith(run8[2:])
     ]
-    versions.sort(key=lambda v: not (set(v.attrs.get("aliases") or []) & {"champion", "production", "prod"}))
+    versions.sort(key=lambda v: not has_production_alias(v.attrs.get("aliases")))
     return versions[0] if versions else None
 
 
@@ -153,7 +159,7 @@ def _run_rank(task: PlanTask, run8: str | None) -> int:
     mv = _version_of_run(task, run8)
     if mv is None:
         return 2
-    return 0 if set(mv.attrs.get("aliases") or []) & {"champion", "production", "prod"} else 1
+    return 0 if has_production_alias(mv.attrs.get("aliases")) else 1
 
 
 def _run_name(task: PlanTask, run8: str | None) -> str:
@@ -276,7 +282,7 @@ def _documented_version(task: PlanTask):
     versions = [
         i for i in task.evidence if i.kind == "model_version" and i.id.startswith(f"mv:{task.model}:")
     ]
-    for alias in ("champion", "production", "prod", "best"):
+    for alias in PRODUCTION_ALIASES:
         hit = next((v for v in versions if alias in (v.attrs.get("aliases") or [])), None)
         if hit is not None:
             return hit
