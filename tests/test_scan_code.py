@@ -421,6 +421,7 @@ def test_parallel_workers_give_the_same_evidence_as_one_process(
 
     monkeypatch.setattr(code_files, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(code_files, "_core_count", lambda: 2)
+    monkeypatch.setattr(code_files, "_MIN_CHUNK_BYTES", 1)  # a chunk per file: work for the worker
     monkeypatch.setattr(code_files, "_Worker", CountingWorker)
     monkeypatch.setattr(code, "_MEMO", {})  # analyse again instead of reusing this process's results
     monkeypatch.setattr(code, "_ASSEMBLED", {})  # (an unchanged tree would reuse its items unread)
@@ -429,6 +430,24 @@ def test_parallel_workers_give_the_same_evidence_as_one_process(
     dump = lambda s: [i.model_dump_json() for i in s.items]  # noqa: E731
     assert dump(parallel) == dump(scan)
     assert parallel.report.model_dump_json() == scan.report.model_dump_json()
+
+
+def test_a_failing_worker_leaves_its_chunks_to_the_scan_itself(
+    tree: Path, scan: CodeScan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from autodoc.scan.code import tree as code
+    from autodoc.scan.code import workers as code_files
+
+    monkeypatch.setattr(code_files, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(code_files, "_core_count", lambda: 3)
+    monkeypatch.setattr(code_files, "_MIN_CHUNK_BYTES", 1)
+    monkeypatch.setattr(sys, "executable", shutil.which("false") or "/bin/false")  # workers exit at once
+    monkeypatch.setattr(code, "_MEMO", {})
+    monkeypatch.setattr(code, "_ASSEMBLED", {})
+    alone = scan_code(str(tree), commit_info=False)
+    assert [i.model_dump_json() for i in alone.items] == [i.model_dump_json() for i in scan.items]
 
 
 def test_files_git_ignores_are_skipped_with_the_reason(tmp_path: Path) -> None:

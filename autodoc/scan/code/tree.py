@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import re
 import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autodoc.atomic import atomic_write
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile
-from autodoc.scan.code import hydra, recipes
+from autodoc.scan.code import cache, hydra, recipes
 from autodoc.scan.code.derived import add_excerpts, add_pipelines
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import EVAL_RE, FEAT_RE, TRAIN_RE, ItemBuilder
@@ -29,21 +27,7 @@ from autodoc.scan.code.resolve import Resolver
 from autodoc.scan.code.walk import TEST_PATH_RE, Candidate, read_bytes, sha256, walk
 from autodoc.scan.code.workers import analyse_many, gc_paused
 
-
-def _scanner_fingerprint() -> str:
-    """Changes whenever the per-file analysis code changes, so stale cached facts are never reused."""
-    digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for path in [*sorted(here.glob("**/*.py")), here.parent / "secrets.py"]:
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(path.name.encode())
-    return digest.hexdigest()[:12]
-
-
-CACHE_VERSION = f"5-{_scanner_fingerprint()}"
-_MEMO: dict[tuple[str, str], FileResult] = {}  # (relpath, sha256) -> facts, for re-scans in one process
+_MEMO: dict[cache.FileKey, FileResult] = {}  # (relpath, sha256) -> facts, for re-scans in one process
 _ROLE_ORDER = [
     "entry_point",
     "training",
@@ -105,20 +89,31 @@ def _scan(
     # an unchanged tree reuses the items built last time: in this process, else from the disk cache
     done = _ASSEMBLED.get(key)
     if done is not None and cache_dir and (cache_dir, root_abs, key) not in _SAVED:
-        _save_assembled(cache_dir, root_abs, key, done)  # built in this process for another cache
-    done = done or _load_assembled(cache_dir, root_abs, key)
+        _save_items(cache_dir, root_abs, key, done)  # built in this process for another cache
     if done is None:
-        disk = _load_disk_cache(cache_dir, root_abs)
-        loaded, skipped = _load_files(contents, disk)
+        built = cache.load_items(cache_dir, root_abs, key)
+        done = CodeScan(*built) if built else None
+    if done is None:
+        disk = cache.load_files(cache_dir, root_abs)
+        blobs: cache.Blobs | None = [] if cache_dir else None
+        loaded, skipped = _load_files(contents, disk, blobs)
         skipped = [SkippedFile(path=p, reason=r) for p, r in skipped_now] + skipped
-        if cache_dir and any(key not in disk for key in ((x.cand.relpath, x.sha) for x in loaded)):
-            _save_disk_cache(cache_dir, root_abs, {(x.cand.relpath, x.sha): x.result for x in loaded})
+        if cache_dir and any((x.cand.relpath, x.sha) not in disk for x in loaded):
+            fresh = {k for keys, _ in blobs or [] for k in keys}
+            reused = [((x.cand.relpath, x.sha), x.result) for x in loaded]
+            cache.save_files(cache_dir, root_abs, [r for r in reused if r[0] not in fresh], blobs or [])
         done = _assemble(root, loaded, skipped, commit, dirty)
-        _save_assembled(cache_dir, root_abs, key, done)
+        if cache_dir:
+            _save_items(cache_dir, root_abs, key, done)
     _ASSEMBLED[key] = done
     return CodeScan(
         report=done.report.model_copy(deep=True), items=list(done.items), redactions=list(done.redactions)
     )
+
+
+def _save_items(cache_dir: str, root_abs: str, key: str, done: CodeScan) -> None:
+    if cache.save_items(cache_dir, root_abs, key, (done.report, done.items, done.redactions)):
+        _SAVED.add((cache_dir, root_abs, key))
 
 
 _ASSEMBLED: dict[str, CodeScan] = {}
@@ -138,7 +133,7 @@ def _tree_key(
     root: str, contents: Contents, skipped: list[tuple[str, str]], commit: str | None, dirty: bool | None
 ) -> str:
     """Changes iff the scan's result can: scanner version, root, commit, every file's path and bytes."""
-    digest = hashlib.sha256(f"{CACHE_VERSION}\0{root}\0{commit}\0{dirty}".encode())
+    digest = hashlib.sha256(f"{cache.CACHE_VERSION}\0{root}\0{commit}\0{dirty}".encode())
     for cand, _data, sha, problem in contents:
         digest.update(f"{cand.relpath}\0{sha or problem}\0".encode())
     for path, reason in skipped:
@@ -148,10 +143,15 @@ def _tree_key(
 
 # -- reading (cached) --------------------------------------------------------------------------
 def _load_files(
-    contents: Contents, disk: dict[tuple[str, str], FileResult]
+    contents: Contents,
+    disk: dict[cache.FileKey, FileResult],
+    blobs: cache.Blobs | None = None,
 ) -> tuple[list[_Loaded], list[SkippedFile]]:
+    """Each file's facts (this process's memo, the disk cache, else analysed now); `blobs` as in
+    `analyse_many`, keyed by (relpath, sha256)."""
     read: list[tuple[Candidate, str | None, FileResult | str]] = []  # cand, sha, facts or problem
     todo: list[tuple[Candidate, bytes]] = []
+    keys: list[cache.FileKey] = []
     for cand, data, digest, problem in contents:
         if data is None or digest is None:
             read.append((cand, None, problem or "unreadable"))
@@ -160,10 +160,14 @@ def _load_files(
         result = _MEMO.get(key) or disk.get(key)
         if result is None:
             todo.append((cand, data))
+            keys.append(key)
             read.append((cand, digest, ""))  # filled in below
         else:
             read.append((cand, digest, result))
-    fresh = iter(analyse_many(todo))  # in the order of `todo`, which follows `cands`
+    chunks: list[tuple[list[int], bytes]] | None = [] if blobs is not None else None
+    fresh = iter(analyse_many(todo, chunks))  # in the order of `todo`, which follows `cands`
+    if blobs is not None and chunks is not None:
+        blobs.extend(([keys[i] for i in share], blob) for share, blob in chunks)
     loaded: list[_Loaded] = []
     skipped: list[SkippedFile] = []
     for cand, digest, found in read:
@@ -177,48 +181,6 @@ def _load_files(
             continue
         loaded.append(_Loaded(cand, digest, result))
     return loaded, skipped
-
-
-def _cache_file(cache_dir: str, root_abs: str, suffix: str = "") -> Path:
-    return Path(cache_dir) / f"scan-{hashlib.sha256(root_abs.encode()).hexdigest()[:16]}{suffix}.pkl"
-
-
-def _read_cache(path: Path, key: str) -> object | None:
-    """What `_write_cache` kept at `path` for `key` by this scanner version, else None."""
-    try:
-        with open(path, "rb") as fh:
-            version, found_key, data = pickle.load(fh)
-        return data if version == CACHE_VERSION and found_key == key else None
-    except Exception:
-        return None
-
-
-def _write_cache(path: Path, key: str, data: object) -> bool:
-    try:
-        atomic_write(path, pickle.dumps((CACHE_VERSION, key, data), protocol=pickle.HIGHEST_PROTOCOL))
-        return True
-    except (OSError, pickle.PicklingError):
-        return False  # the cache is an optimisation, never a failure
-
-
-def _load_disk_cache(cache_dir: str | None, root_abs: str) -> dict[tuple[str, str], FileResult]:
-    data = _read_cache(_cache_file(cache_dir, root_abs), "files") if cache_dir else None
-    return data if isinstance(data, dict) else {}
-
-
-def _save_disk_cache(cache_dir: str, root_abs: str, data: dict[tuple[str, str], FileResult]) -> None:
-    _write_cache(_cache_file(cache_dir, root_abs), "files", data)
-
-
-def _load_assembled(cache_dir: str | None, root_abs: str, key: str) -> CodeScan | None:
-    """The items built for exactly this tree last time (the key covers every file's bytes)."""
-    done = _read_cache(_cache_file(cache_dir, root_abs, "-items"), key) if cache_dir else None
-    return done if isinstance(done, CodeScan) else None
-
-
-def _save_assembled(cache_dir: str | None, root_abs: str, key: str, done: CodeScan) -> None:
-    if cache_dir and _write_cache(_cache_file(cache_dir, root_abs, "-items"), key, done):
-        _SAVED.add((cache_dir, root_abs, key))
 
 
 def _git_info(root: str) -> tuple[str | None, bool | None]:

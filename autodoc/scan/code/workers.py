@@ -63,30 +63,66 @@ def analyse_batch(jobs: list[tuple[Candidate, bytes]]) -> list[FileResult]:
     return [analyse_data(cand, data) for cand, data in jobs]
 
 
-def analyse_many(jobs: list[tuple[Candidate, bytes]]) -> list[FileResult]:
+def analyse_many(
+    jobs: list[tuple[Candidate, bytes]], blobs: list[tuple[list[int], bytes]] | None = None
+) -> list[FileResult]:
     """`analyse_batch` over all jobs, spread over the cores for large trees; same results, same order.
 
-    Each file's facts depend on its bytes only, so splitting the work cannot change them. This
-    process analyses one share while fresh interpreters (``python -c``, never a fork: the app
-    scans from threads, and unlike `multiprocessing` this never re-runs the caller's script)
-    analyse the others. A worker that fails in any way has its share analysed here instead.
+    Each file's facts depend on its bytes only, so splitting the work cannot change them. The jobs
+    are cut into chunks, largest first and shrinking (so that the processes finish together); this
+    process and fresh interpreters (``python -c``, never a fork: the app scans from threads, and
+    unlike `multiprocessing` this never re-runs the caller's script) each claim the next free
+    chunk until none is left. A chunk that a worker fails to deliver is analysed here instead.
+    `blobs`, when given, receives every chunk's results pickled, ``(job indices, bytes)``: what the
+    disk cache keeps, without pickling the results a second time.
     """
     cores = _core_count()
     if len(jobs) < PARALLEL_MIN_FILES or cores < 2 or not sys.executable:
-        return analyse_batch(jobs)
-    shares = _split([len(data) for _, data in jobs], cores)
+        done = analyse_batch(jobs)
+        if blobs is not None:
+            blobs.append((list(range(len(jobs))), _dumps(done)))
+        return done
+    chunks = _chunks([len(data) for _, data in jobs], cores)
     results: list[FileResult | None] = [None] * len(jobs)
     with tempfile.TemporaryDirectory(prefix="autodoc-scan-") as tmp:
-        workers = [_Worker([jobs[i] for i in share], tmp, n) for n, share in enumerate(shares[1:])]
-        for i, res in zip(shares[0], analyse_batch([jobs[i] for i in shares[0]]), strict=True):
-            results[i] = res
-        for share, worker in zip(shares[1:], workers, strict=True):
-            done = worker.results()
-            if done is None:
-                done = analyse_batch([jobs[i] for i in share])
-            for i, res in zip(share, done, strict=True):
-                results[i] = res
+        board = _Board(tmp)
+        inbox = os.path.join(tmp, "in.pkl")
+        try:
+            with open(inbox, "wb") as fh:
+                pickle.dump((jobs, chunks), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except (OSError, pickle.PicklingError):
+            inbox = ""
+        workers = [_Worker(inbox, tmp, n, board) for n in range(1, min(cores, len(chunks)))]
+        for c, share in enumerate(chunks):
+            if board.claim(c, 0):
+                _analyse_chunk(jobs, share, results, blobs)
+        for worker in workers:
+            for c, (done, blob) in (worker.results() or {}).items():
+                for i, res in zip(chunks[c], done, strict=True):
+                    results[i] = res
+                if blobs is not None:
+                    blobs.append((chunks[c], blob))
+        for share in chunks:  # what a failed worker left undone
+            if results[share[0]] is None:
+                _analyse_chunk(jobs, share, results, blobs)
     return [res for res in results if res is not None]
+
+
+def _analyse_chunk(
+    jobs: list[tuple[Candidate, bytes]],
+    share: list[int],
+    results: list[FileResult | None],
+    blobs: list[tuple[list[int], bytes]] | None,
+) -> None:
+    done = analyse_batch([jobs[i] for i in share])
+    for i, res in zip(share, done, strict=True):
+        results[i] = res
+    if blobs is not None:
+        blobs.append((share, _dumps(done)))
+
+
+def _dumps(data: object) -> bytes:
+    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _core_count() -> int:
@@ -97,69 +133,118 @@ def _core_count() -> int:
     return min(cores, _MAX_WORKERS)
 
 
-def _split(sizes: list[int], n: int) -> list[list[int]]:
-    """Job indices in `n` shares of about equal bytes (largest first), each share in job order."""
-    shares: list[list[int]] = [[] for _ in range(n)]
-    loads = [0] * n
-    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
-        k = loads.index(min(loads))
-        shares[k].append(i)
-        loads[k] += sizes[i] + 2000  # a per-file floor: tiny files still cost something
-    return [sorted(share) for share in shares]
+_MIN_CHUNK_BYTES = 60_000
+
+
+def _chunks(sizes: list[int], n: int) -> list[list[int]]:
+    """Job indices in chunks of consecutive jobs, each about 1/(2n) of the bytes still left.
+
+    The first chunks are large (few hand-overs), the last ones small (the processes end together).
+    """
+    weights = [size + 2000 for size in sizes]  # a per-file floor: tiny files still cost something
+    left = sum(weights)
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    filled = 0
+    target = max(_MIN_CHUNK_BYTES, left // (2 * n))
+    for i, weight in enumerate(weights):
+        current.append(i)
+        filled += weight
+        if filled >= target:
+            chunks.append(current)
+            left -= filled
+            current, filled = [], 0
+            target = max(_MIN_CHUNK_BYTES, left // (2 * n))
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+class _Board:
+    """Who analyses which chunk: the first process to create ``claim-<chunk>`` (O_EXCL) owns it."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+
+    def claim(self, chunk: int, process: int) -> bool:
+        try:
+            fd = os.open(os.path.join(self.folder, f"claim-{chunk}"), os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return False
+        except OSError:
+            return process == 0  # no shared folder to claim through: this process does it all
+        os.write(fd, str(process).encode())
+        os.close(fd)
+        return True
 
 
 _WORKER_CODE = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from autodoc.scan.code.workers import worker_main; worker_main(sys.argv[2], sys.argv[3])"
+    "from autodoc.scan.code.workers import worker_main; "
+    "worker_main(sys.argv[2], sys.argv[3], int(sys.argv[4]))"
 )
 
 
 class _Worker:
-    """One child interpreter analysing a share; pickles in and out through files in `tmp`.
+    """One child interpreter claiming and analysing chunks; jobs in and results out through files.
 
     Files, not pipes: feeding a pipe from a thread would need the GIL that this process's own
-    analysis holds, starving the worker of input.
+    analysis holds, starving the worker of input. The worker's first chunk (the n-th) is claimed
+    for it here, so that every worker starts with work even if this process is quicker.
     """
 
-    def __init__(self, jobs: list[tuple[Candidate, bytes]], tmp: str, n: int) -> None:
-        self.count = len(jobs)
+    def __init__(self, inbox: str, tmp: str, n: int, board: _Board) -> None:
+        self.n = n
+        self.tmp = tmp
         self.proc: subprocess.Popen[bytes] | None = None
-        self.outbox = os.path.join(tmp, f"out-{n}.pkl")
-        inbox = os.path.join(tmp, f"in-{n}.pkl")
         package_parent = str(Path(__file__).resolve().parents[3])  # the folder holding `autodoc`
+        if not inbox or not board.claim(n, n):
+            return
         try:
-            with open(inbox, "wb") as fh:
-                pickle.dump(jobs, fh, protocol=pickle.HIGHEST_PROTOCOL)
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", _WORKER_CODE, package_parent, inbox, self.outbox],
+                [sys.executable, "-c", _WORKER_CODE, package_parent, inbox, tmp, str(n)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-        except (OSError, ValueError, pickle.PicklingError):
+        except (OSError, ValueError):
             self.proc = None
 
-    def results(self) -> list[FileResult] | None:
-        """The share's results in job order, or None if the worker failed."""
+    def results(self) -> dict[int, tuple[list[FileResult], bytes]] | None:
+        """chunk -> (its results in job order, their pickle) of each chunk this worker delivered."""
         if self.proc is None:
             return None
         try:
-            if self.proc.wait() != 0:
-                return None
-            with open(self.outbox, "rb") as fh:
-                done = pickle.load(fh)
+            self.proc.wait()
         except Exception:
             return None
-        if not isinstance(done, list) or len(done) != self.count:
-            return None
-        return done
+        out: dict[int, tuple[list[FileResult], bytes]] = {}
+        prefix = f"out-{self.n}-"
+        for name in os.listdir(self.tmp):
+            if not name.startswith(prefix):
+                continue
+            try:
+                with open(os.path.join(self.tmp, name), "rb") as fh:
+                    blob = fh.read()
+                done = pickle.loads(blob)
+            except Exception:
+                continue  # cut short: analysed again by the caller
+            if isinstance(done, list):
+                out[int(name[len(prefix) : -len(".pkl")])] = (done, blob)
+        return out
 
 
-def worker_main(inbox: str, outbox: str) -> None:
-    """Entry of a worker interpreter: analyse the pickled jobs in `inbox`, pickle the results to `outbox`."""
+def worker_main(inbox: str, tmp: str, n: int) -> None:
+    """Entry of worker `n`: analyse its first chunk, then every chunk it can claim, one pickle each."""
     gc.disable()  # a short-lived process that makes no reference cycles (see `_GcPause`)
     with open(inbox, "rb") as fh:
-        jobs = pickle.load(fh)
-    results = analyse_batch(jobs)
-    with open(outbox, "wb") as fh:
-        pickle.dump(results, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        jobs, chunks = pickle.load(fh)
+    board = _Board(tmp)
+    for c in [n, *range(len(chunks))]:
+        if c != n and not board.claim(c, n):
+            continue
+        blob = _dumps(analyse_batch([jobs[i] for i in chunks[c]]))
+        part = os.path.join(tmp, f"part-{n}-{c}")
+        with open(part, "wb") as fh:
+            fh.write(blob)
+        os.replace(part, os.path.join(tmp, f"out-{n}-{c}.pkl"))  # whole or absent

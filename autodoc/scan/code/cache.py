@@ -1,0 +1,121 @@
+"""The scan's disk cache: each file's facts by (relpath, sha256), and the items built for a whole tree.
+
+Both live in ``<cache dir>/scan-<root hash>[-items].pkl`` with the scanner's version, which changes
+whenever the scanner's code does, so stale facts are never reused. The cache is an optimisation,
+never a failure: anything unreadable reads as absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+from autodoc.atomic import atomic_write
+from autodoc.evidence import CodeReport, EvidenceItem, Redaction, Source
+from autodoc.scan.code.items import construct
+from autodoc.scan.code.result import FileResult
+
+FileKey = tuple[str, str]  # (relpath, sha256)
+Blobs = list[tuple[list[FileKey], bytes]]  # pickled lists of FileResult, with the key of each
+
+
+def _scanner_fingerprint() -> str:
+    """Changes whenever the per-file analysis code changes, so stale cached facts are never reused."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in [*sorted(here.glob("**/*.py")), here.parent / "secrets.py"]:
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(path.name.encode())
+    return digest.hexdigest()[:12]
+
+
+CACHE_VERSION = f"6-{_scanner_fingerprint()}"
+
+
+def dumps(data: object) -> bytes:
+    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _path(cache_dir: str, root_abs: str, suffix: str = "") -> Path:
+    return Path(cache_dir) / f"scan-{hashlib.sha256(root_abs.encode()).hexdigest()[:16]}{suffix}.pkl"
+
+
+def _read(path: Path, key: str) -> Any:
+    """What `_write` kept at `path` for `key` by this scanner version, else None."""
+    try:
+        with open(path, "rb") as fh:
+            version, found_key, data = pickle.load(fh)
+        return data if version == CACHE_VERSION and found_key == key else None
+    except Exception:
+        return None
+
+
+def _write(path: Path, key: str, data: object) -> bool:
+    try:
+        atomic_write(path, dumps((CACHE_VERSION, key, data)))
+        return True
+    except (OSError, pickle.PicklingError):
+        return False
+
+
+# -- each file's facts --------------------------------------------------------------------------
+def load_files(cache_dir: str | None, root_abs: str) -> dict[FileKey, FileResult]:
+    """The cached facts of each (relpath, sha256); they are kept as pickled chunks."""
+    data = _read(_path(cache_dir, root_abs), "files") if cache_dir else None
+    out: dict[FileKey, FileResult] = {}
+    try:
+        for keys, blob in data if isinstance(data, list) else []:
+            out.update(zip(keys, pickle.loads(blob), strict=True))
+    except Exception:
+        return {}
+    return out
+
+
+def save_files(cache_dir: str, root_abs: str, reused: list[tuple[FileKey, FileResult]], blobs: Blobs) -> None:
+    """Keep the chunks the analysis pickled as they are, and the facts `reused` from a cache."""
+    if reused:
+        blobs = [*blobs, ([key for key, _ in reused], dumps([res for _, res in reused]))]
+    _write(_path(cache_dir, root_abs), "files", blobs)
+
+
+# -- the items of a whole tree ------------------------------------------------------------------
+_ITEM_FIELDS = tuple(f for f in EvidenceItem.model_fields if f != "source")
+_SOURCE_FIELDS = tuple(Source.model_fields)
+Built = tuple[CodeReport, list[EvidenceItem], list[Redaction]]
+
+
+def load_items(cache_dir: str | None, root_abs: str, key: str) -> Built | None:
+    """The items built for exactly this tree last time (`key` covers every file's bytes)."""
+    data = _read(_path(cache_dir, root_abs, "-items"), key) if cache_dir else None
+    try:
+        report, rows, redactions = data
+        items = [
+            construct(
+                EvidenceItem,
+                {
+                    **dict(zip(_ITEM_FIELDS, row, strict=True)),
+                    "source": construct(Source, dict(zip(_SOURCE_FIELDS, source, strict=True))),
+                },
+            )
+            for *row, source in rows
+        ]
+    except Exception:
+        return None
+    return report, items, redactions
+
+
+def save_items(cache_dir: str, root_abs: str, key: str, built: Built) -> bool:
+    """Keep the items as rows of plain values (pickling the models themselves takes twice as long)."""
+    report, items, redactions = built
+    rows = [
+        (
+            *(item.__dict__[f] for f in _ITEM_FIELDS),
+            tuple(item.source.__dict__[f] for f in _SOURCE_FIELDS),
+        )
+        for item in items
+    ]
+    return _write(_path(cache_dir, root_abs, "-items"), key, (report, rows, redactions))
