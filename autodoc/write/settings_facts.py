@@ -102,7 +102,9 @@ def production_settings(
         found += [
             p
             for p in production_facts(evidence, "param")
-            if p.attrs.get("owner_kind") == "argparse" and _usable(p) and _group(item_key(p)) == group
+            if p.attrs.get("owner_kind") in ("argparse", "fit")  # command-line defaults, fit(epochs=...)
+            and _usable(p)
+            and _group(item_key(p)) == group
         ]
     chosen: dict[str, EvidenceItem] = {}
     for item in _rank(found, evidence):

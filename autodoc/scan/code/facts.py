@@ -54,7 +54,7 @@ class Extractor:
         self.lines: list[str] = []
         self.pending_models: list[tuple[ast.ClassDef, list[str], int | None, list[str]]] = []
         self.notes: dict[str, str] = {}  # name -> how its value was decided (argv defaults)
-        self.path_hints: dict[str, str] = {}  # name -> a literal file name inside an unresolved path
+        self.path_hints = self.values.path_hints  # name -> a literal file name inside an unresolved path
         self.sorted_by: dict[str, Any] = {}  # frame name -> the column(s) it was sorted by
         self.fractions: dict[str, float] = {}  # name -> the fraction in ``int(0.8 * len(df))``
         self.target_names: set[str] = set()  # literal target column names (TARGET = "churn")

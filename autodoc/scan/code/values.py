@@ -41,6 +41,12 @@ class ConfigObject(dict):
 # An imported class whose instance is a configuration (its fields are resolved in its own module)
 _CONFIG_CLASS = re.compile(r"(Config|Conf|Cfg|Settings|Params|Parameters|Hparams|HParams|Args|Options)$")
 
+# A project's own helper that reads a settings file: ``config = load_config("config.json")``
+_CONFIG_LOADER = re.compile(
+    r"^(?:load|read|get|parse|open)_?(?:config|conf|cfg|params|parameters|settings|yaml|json|toml)s?$", re.I
+)
+_CONFIG_FILE = (".json", ".yaml", ".yml", ".toml")
+
 _BINOPS = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
@@ -58,6 +64,7 @@ class Values:
         self.env = env
         self.parameters = parameters  # function qualname -> its parameters (`params.Signatures`)
         self.param_refs = False  # a value read a function parameter: resolve at the call sites
+        self.path_hints: dict[str, str] = {}  # name -> a literal file name inside an unresolved path
 
     def value(self, node: ast.AST, scope: str) -> Any:
         """A JSON-able literal, a ``{"$ref"|"$cfg": [...]}`` reference, or UNKNOWN."""
@@ -151,6 +158,11 @@ class Values:
         if tail in ("safe_load", "load", "full_load") and node.args:
             path = open_path(node.args[0])
             if path:
+                return {"$cfg": [path]}
+        if _CONFIG_LOADER.match(tail) and node.args:
+            arg = node.args[0]
+            path = open_path(arg) or (self.path_hints.get(arg.id) if type(arg) is ast.Name else None)
+            if path and path.lower().endswith(_CONFIG_FILE):
                 return {"$cfg": [path]}
         if tail in ("float", "int", "str", "bool") and "." not in fname and len(node.args) == 1:
             inner = self.value(node.args[0], scope)

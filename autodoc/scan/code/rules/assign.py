@@ -7,10 +7,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MAIN, MODULE, Fact
-from autodoc.scan.code.rules import dataflow, splits
+from autodoc.scan.code.rules import dataflow, series, splits
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.syntax import dotted, snip
-from autodoc.scan.code.values import is_ref
+from autodoc.scan.code.values import UNKNOWN, is_ref
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
@@ -26,6 +26,14 @@ SETTING_NAMES = re.compile(
     r"heads?|embd|embed(?:ding)?|dim|depth|estimators|leaves|alpha|beta\d?|gamma|lambda|momentum|patience|"
     r"block_size|grad(?:ient)?|clip|accumulation|eval_interval|eval_iters|max_iters|n_\w+|num_\w+|"
     r"max_\w+|min_\w+|window|lags?|horizon|folds?|k|trials)(?:_|$)",
+    re.IGNORECASE,
+)
+
+# Inside functions only names that can be nothing but a setting (loop counters and sizes are not)
+FUNCTION_SETTING_NAMES = re.compile(
+    r"^(?:lags?|n_lags|window(?:_size)?|horizon|epochs?|n_epochs|num_epochs|batch(?:_size)?|lr|"
+    r"learning_rate|n_estimators|max_depth|num_leaves|n_splits|n_folds|cv_folds|folds|seq_len|"
+    r"hidden_size|dropout|patience)$",
     re.IGNORECASE,
 )
 
@@ -90,37 +98,46 @@ def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: 
         if _config_value(val):
             attrs = {"expr": ex.snippet(val_node, 80)}
             _fact(ex, "threshold", name, f"{name} (decision threshold)", line, scope, value=val, attrs=attrs)
+    elif (
+        t in (ast.Subscript, ast.Attribute)
+        and v.TARGET_NAMES.match(name)
+        and _config_value(val := ex.value(val_node, scope))
+    ):
+        attrs = {"name": name, "expr": ex.snippet(val_node, 80)}  # target_label = config["target_label"]
+        _fact(ex, "target", None, "target column", line, scope, value=val, attrs=attrs)
     elif t is ast.Subscript and v.Y_NAMES.match(name):
-        col = ex.value(val_node.slice, scope)
-        if isinstance(col, list) and len(col) == 1:  # y = df[["quality"]]
-            col = col[0]
-        attrs = {"name": name, "frame": dotted(val_node.value)}
-        if is_ref(col):
-            _fact(ex, "target", None, "target column", line, scope, value=col, attrs=attrs)
-        elif isinstance(col, str):
-            ex.target_names.add(col)
-            _fact(ex, "target", col, f"target column {col}", line, scope, value=col, attrs=attrs)
+        _y_column(ex, name, val_node, line, scope)
     elif t is ast.Attribute and v.Y_NAMES.match(name) and type(val_node.value) is ast.Name:
         col = val_node.attr
         if col not in ("values", "target", "data", "T", "shape"):
             _fact(ex, "target", col, f"target column {col}", line, scope, value=col, attrs={"name": name})
     elif t in (ast.List, ast.Tuple) and v.FEATURE_NAMES.search(name):
-        cols = ex.value(val_node, scope)
-        if isinstance(cols, list) and cols and all(isinstance(c, str) for c in cols):
-            end = getattr(val_node, "end_lineno", None)
-            label = f"{name} ({len(cols)} columns)"
-            _fact(
-                ex,
-                "feature",
-                name,
-                label,
-                line,
-                scope,
-                line_end=end,
-                value=cols,
-                attrs={"how": "list"},
-                text=None,
-            )
+        _feature_list(ex, name, val_node, line, scope)
+
+
+def _y_column(ex: Extractor, name: str, val_node: ast.Subscript, line: int, scope: str) -> None:
+    """``y = df["quality"]`` (the target column), ``y_train = windows[:, -1]`` (a forecast series)."""
+    col = ex.value(val_node.slice, scope)
+    if isinstance(col, list) and len(col) == 1:  # y = df[["quality"]]
+        col = col[0]
+    attrs = {"name": name, "frame": dotted(val_node.value)}
+    if col is UNKNOWN and series.is_last_column(val_node):
+        series.series_target(ex, name, val_node, line, scope)
+    elif is_ref(col):
+        _fact(ex, "target", None, "target column", line, scope, value=col, attrs=attrs)
+    elif isinstance(col, str):
+        ex.target_names.add(col)
+        _fact(ex, "target", col, f"target column {col}", line, scope, value=col, attrs=attrs)
+
+
+def _feature_list(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: str) -> None:
+    """``FEATURES = ["age", "income"]``: a literal list of feature columns."""
+    cols = ex.value(val_node, scope)
+    if isinstance(cols, list) and cols and all(isinstance(c, str) for c in cols):
+        end = getattr(val_node, "end_lineno", None)
+        label = f"{name} ({len(cols)} columns)"
+        attrs = {"how": "list"}
+        _fact(ex, "feature", name, label, line, scope, line_end=end, value=cols, attrs=attrs, text=None)
 
 
 def _constant(ex: Extractor, name: str, value: Any, line: int, scope: str) -> None:
@@ -133,7 +150,9 @@ def _constant(ex: Extractor, name: str, value: Any, line: int, scope: str) -> No
             _fact(ex, "seed", name, f"{name} = {value}", line, scope, value=value)
         elif v.THRESH_NAMES.search(name):
             _fact(ex, "threshold", name, f"{name} = {value}", line, scope, value=value)
-        elif scope in (MODULE, MAIN) and SETTING_NAMES.search(name):
+        elif (scope in (MODULE, MAIN) and SETTING_NAMES.search(name)) or _function_setting(
+            name, value, scope
+        ):
             _fact(ex, "setting", name, f"{name} = {value}", line, scope, value=value)
     elif isinstance(value, str) and _DATA_URI.match(value) and _LOCATION_NAMES.search(name):
         attrs = {"how": "location", "name": name}
@@ -150,6 +169,11 @@ def _constant(ex: Extractor, name: str, value: Any, line: int, scope: str) -> No
     elif isinstance(value, str) and re.search(r"sql|query", name, re.IGNORECASE) and v.SQL_RE.search(value):
         attrs = {"sql": snip(value), "tables": v.sql_tables(value)}
         _fact(ex, "data_source", name, f"SQL query {name}", line, scope, value=None, attrs=attrs, text=None)
+
+
+def _function_setting(name: str, value: float, scope: str) -> bool:
+    """``lag = 12`` inside a top-level function (``main``): a setting, unless it is a counter at zero."""
+    return "." not in scope and value != 0 and bool(FUNCTION_SETTING_NAMES.match(name))
 
 
 def compare(ex: Extractor, node: ast.Compare, scope: str) -> None:

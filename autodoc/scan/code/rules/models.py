@@ -150,14 +150,18 @@ def booster(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> 
 def fit(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
     target = dotted(node.func.value) if type(node.func) is ast.Attribute else full
     attrs: dict[str, Any] = {"call": full, "on": target}
+    params: list[Param] | None = None
     for kw in node.keywords:
         if kw.arg in v.FIT_KEYWORDS:
             val = ex.value(kw.value, scope)
-            if val is not UNKNOWN and not isinstance(val, dict):
+            if is_ref(val) or (
+                isinstance(val, dict) and "$arg" in val
+            ):  # epochs=config["epochs"]: a param item
+                params = [*(params or []), (kw.arg, val, getattr(kw.value, "lineno", node.lineno), {})]
+            elif val is not UNKNOWN and not isinstance(val, dict):
                 attrs[kw.arg] = val
     if node.args:
         attrs["args"] = [dotted(a) or ex.snippet(a, 40) for a in node.args[:3]]
-    params = None
     if full in ("xgboost.train", "lightgbm.train") and node.args:
         val = ex.value(node.args[0], scope)
         if isinstance(val, dict) and not is_ref(val):

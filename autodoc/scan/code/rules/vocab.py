@@ -253,7 +253,7 @@ def maybe_interesting(tail: str) -> bool:
 SEED_NAMES = re.compile(r"^(?:random_?state|random_?seed|seed|rng_?seed|global_?seed)$", re.IGNORECASE)
 THRESH_NAMES = re.compile(r"thresh|cutoff|cut_off", re.IGNORECASE)
 TARGET_NAMES = re.compile(
-    r"^(?:target|target_?col(?:umn)?|label_?col(?:umn)?|label|y_?col(?:umn)?|"
+    r"^(?:target|target_?col(?:umn)?|target_?label|label_?col(?:umn)?|label|y_?col(?:umn)?|"
     r"target_?name|outcome(?:_col)?)$",
     re.IGNORECASE,
 )
@@ -276,7 +276,7 @@ Y_NAMES = re.compile(
     r"target|labels?)$"
 )
 PATHLIKE = re.compile(
-    r"^[\w./\\:-]*\.(?:csv|parquet|pq|json|jsonl|xlsx?|feather|pkl|pickle|txt|tsv|sql|db|h5|orc|avro)$",
+    r"^[\w./\\:-]*\.(?:csv|parquet|pq|json|jsonl|xlsx?|feather|pkl|pickle|txt|tsv|sql|db|h5|orc|avro|ya?ml|toml)$",
     re.IGNORECASE,
 )
 SQL_RE = re.compile(r"\bselect\b.+\bfrom\b", re.IGNORECASE | re.DOTALL)

@@ -1,0 +1,61 @@
+"""Rules for forecasting code: a series whose lag windows are the inputs and whose next value is the label."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from typing import TYPE_CHECKING
+
+from autodoc.scan.code.rules import vocab as v
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
+
+
+def is_last_column(node: ast.Subscript) -> bool:
+    """``windows[:, -1]``: the last position of every row (the value that follows the window)."""
+    s = node.slice
+    if type(s) is not ast.Tuple or len(s.elts) != 2 or type(s.elts[0]) is not ast.Slice:
+        return False
+    last = s.elts[1]
+    return (
+        type(last) is ast.UnaryOp and type(last.op) is ast.USub and getattr(last.operand, "value", None) == 1
+    )
+
+
+def series_target(ex: Extractor, name: str, node: ast.Subscript, line: int, scope: str) -> bool:
+    """``y_train = train[:, -1]`` in a function that reads one single column from its frames: that
+    column is what the model predicts (its next value, from the window of values before it)."""
+    columns = _frame_columns(ex, scope)
+    if len(columns) != 1 or (scope, "series target") in ex.seen:
+        return False
+    ex.seen.add((scope, "series target"))
+    col = columns.pop()
+    ex.target_names.add(col)
+    attrs = {"name": name, "how": "next value of the series after each window of lagged values"}
+    label = f"target column {col} (predicted from its own lagged values)"
+    ex.add_at(node, "target", col, label, scope, value=col, attrs=attrs, text=ex.line(line))
+    return True
+
+
+def _frame_columns(ex: Extractor, scope: str) -> set[str]:
+    """The literal column names the function `scope` reads from data frames (``df[attr]``)."""
+    span = ex.m.functions.get(scope)
+    if span is None:
+        return set()
+    source = textwrap.dedent("\n".join(ex.lines[span[0] - 1 : span[1]]))
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    columns: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            type(node) is ast.Subscript
+            and type(node.value) is ast.Name
+            and not v.NOT_FRAMES.match(node.value.id)
+        ):
+            col = ex.value(node.slice, scope)
+            if isinstance(col, str):
+                columns.add(col)
+    return columns

@@ -1,0 +1,59 @@
+"""Values a validator checks first, found where the code hides them (one small fixture per construct).
+
+What each test asserts is what the evidence tells a reader: the column a forecast predicts, the
+epochs a network is trained for, the seed and label a settings file gives through a helper.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autodoc.evidence import EvidenceItem
+from autodoc.scan.code.tree import CodeScan, scan_code
+
+FIXTURE = Path(__file__).parent / "fixtures" / "code" / "values"
+
+
+@pytest.fixture(scope="module")
+def scan() -> CodeScan:
+    return scan_code(str(FIXTURE), commit_info=False)
+
+
+def _items(scan: CodeScan, kind: str, path: str) -> list[EvidenceItem]:
+    return [i for i in scan.items if i.kind == kind and i.source.path == path]
+
+
+def _line(path: str, needle: str) -> int:
+    lines = (FIXTURE / path).read_text().splitlines()
+    return next(n for n, text in enumerate(lines, start=1) if needle in text)
+
+
+def test_a_forecast_predicts_the_one_column_its_windows_are_cut_from(scan: CodeScan) -> None:
+    (target,) = _items(scan, "target", "forecast.py")
+    assert target.value == "Load MW"
+    assert "lagged" in target.label
+
+
+def test_fit_settings_passed_in_a_dict_are_values_with_the_call_they_travel_through(scan: CodeScan) -> None:
+    params = {
+        i.attrs["key"]: i for i in _items(scan, "param", "forecast.py") if i.attrs["owner_kind"] == "fit"
+    }
+    assert params["epochs"].value == 75
+    assert params["batch_size"].value == 32
+    assert params["epochs"].attrs["via"] == f"forecast.py:{_line('forecast.py', 'fit_network(make_net()')}"
+
+
+def test_a_setting_inside_the_main_function_is_a_setting_a_counter_is_not(scan: CodeScan) -> None:
+    settings = {i.label for i in _items(scan, "setting", "forecast.py")}
+    assert settings == {"window = 24"}
+
+
+def test_a_settings_file_read_by_a_project_helper_gives_the_seed_and_the_label(scan: CodeScan) -> None:
+    seed = next(i for i in _items(scan, "param", "pkg/forest.py") if i.attrs.get("key") == "random_state")
+    assert seed.value == 7
+    assert seed.attrs["origin"] == {"path": "settings.json", "line": _line("settings.json", '"seed"')}
+    (target,) = _items(scan, "target", "run_forest.py")
+    assert target.value == "churned"
+    assert target.attrs["defined_at"] == f"settings.json:{_line('settings.json', 'label_column')}"
