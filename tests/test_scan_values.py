@@ -57,3 +57,23 @@ def test_a_settings_file_read_by_a_project_helper_gives_the_seed_and_the_label(s
     (target,) = _items(scan, "target", "run_forest.py")
     assert target.value == "churned"
     assert target.attrs["defined_at"] == f"settings.json:{_line('settings.json', 'label_column')}"
+
+
+def test_a_label_set_by_a_membership_test_says_what_it_looks_for(scan: CodeScan) -> None:
+    (label,) = _items(scan, "label", "prepare_posts.py")  # labels = matrix[:, 1].astype(int) is no label rule
+    assert label.value == "label"
+    assert {k: label.attrs[k] for k in ("positive", "negative", "field", "op", "tested")} == {
+        "positive": 1,
+        "negative": 0,
+        "field": "Topics",
+        "op": "contains",
+        "tested": "<ml>",
+    }
+
+
+def test_a_random_draw_per_row_is_a_split_with_its_held_out_share(scan: CodeScan) -> None:
+    (split,) = _items(scan, "split", "prepare_posts.py")
+    assert (split.label, split.value) == ("random split of each row", {"test_size": 0.3})
+    (share,) = [i for i in _items(scan, "param", "prepare_posts.py") if i.attrs["owner_kind"] == "split"]
+    assert (share.attrs["key"], share.value) == ("test_size", 0.3)
+    assert share.attrs["defined_at"] == "steps.yaml:2"

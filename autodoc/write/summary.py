@@ -136,7 +136,8 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
     if not targets:
         return None
     targets = sf.unique_values(targets, 2)  # each column once
-    text = "The model predicts " + join_words([f"{t.value} ({_where(t)}) {cite(t)}" for t in targets]) + "."
+    text = "The model predicts " + join_words([f"{t.value} ({_where(t)}) {cite(t)}" for t in targets])
+    text += sf.condition_words(targets[0]) + "."
     derived = [i for i in production_facts(evidence, "feature") if i.value == targets[0].value][:1]
     if derived:
         how = sf.derivation_words(derived[0])

@@ -81,8 +81,10 @@ def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: 
     if WEIGHT_NAMES.search(name) and t is not ast.Constant:
         attrs = {"expr": ex.snippet(val_node, 160)}
         _fact(ex, "class_weight", name, f"class weighting {name} = {attrs['expr']}", line, scope, attrs=attrs)
-    elif v.Y_NAMES.match(name) and t in (ast.Call, ast.Compare):
+    elif v.Y_NAMES.match(name) and t in (ast.Call, ast.Compare, ast.IfExp):
         dataflow.label(ex, name, val_node, line, scope, None)
+        return
+    elif t is ast.IfExp and splits.random_rows(ex, name, val_node, scope):
         return
     elif (
         not splits.hand_split(ex, name, val_node, line, scope)

@@ -104,11 +104,43 @@ def label_how(value: ast.expr) -> str | None:
         return "condition"
     for call in _calls_in(value):
         tail = call.func.attr if type(call.func) is ast.Attribute else getattr(call.func, "id", "")
+        if tail == "astype" and not _reads_column(value):
+            continue  # matrix[:, 1].astype(int) is a cast of data already labelled, not a label rule
         if tail in _LABEL_CALLS:
             return {"astype": "condition", "isin": "condition", "eq": "condition"}.get(tail, tail)
     if any(type(n) is ast.Compare for n in ast.walk(value)):
         return "condition"
     return None
+
+
+def _reads_column(value: ast.expr) -> bool:
+    """Does `value` read a named column (``df["churn"]``) or test a condition?"""
+    return any(
+        (type(n) is ast.Subscript and type(n.slice) is ast.Constant and isinstance(n.slice.value, str))
+        or type(n) in (ast.Compare, ast.BoolOp)
+        for n in ast.walk(value)
+    )
+
+
+def condition(ex: Extractor, value: ast.expr, scope: str) -> dict[str, Any]:
+    """``1 if tag in post.get("Tags") else 0``: the two values, the field tested and the value looked for."""
+    test = value.test if type(value) is ast.IfExp else None
+    if test is None or type(test) is not ast.Compare or len(test.ops) != 1:
+        return {}
+    op = {ast.In: "contains", ast.Eq: "is", ast.NotEq: "is not"}.get(type(test.ops[0]))
+    yes, no = ex.value(value.body, scope), ex.value(value.orelse, scope)
+    if op is None or not isinstance(yes, int | float | str) or not isinstance(no, int | float | str):
+        return {}
+    left, right = test.left, test.comparators[0]
+    if op != "contains" and column_name(left, ex, scope) is not None:
+        left, right = right, left  # df["status"] == "bad": the field is on the left
+    field = column_name(right, ex, scope) or next(
+        (a.value for c in _calls_in(right) for a in c.args[:1] if type(a) is ast.Constant), None
+    )
+    tested = ex.value(left, scope)
+    if not isinstance(field, str) or tested is UNKNOWN:
+        return {}
+    return {"positive": yes, "negative": no, "field": field, "op": op, "tested": tested}
 
 
 def label(ex: Extractor, name: str, value: ast.expr, line: int, scope: str, frame: str | None) -> bool:
@@ -119,12 +151,16 @@ def label(ex: Extractor, name: str, value: ast.expr, line: int, scope: str, fram
     mapping = next(
         (m for c in _calls_in(value) for a in c.args[:1] if isinstance(m := ex.value(a, scope), dict)), None
     )
-    sources = sorted({c for n in ast.walk(value) if (c := column_name(n, ex, scope)) and c != name})
+    funcs = {id(c.func) for c in _calls_in(value)}  # post.get("Tags") reads no column named get
+    sources = sorted(
+        {c for n in ast.walk(value) if id(n) not in funcs and (c := column_name(n, ex, scope)) and c != name}
+    )
     attrs: dict[str, Any] = {"how": how, "expr": ex.snippet(value, 200), "from_columns": sources[:10]}
     if frame:
         attrs["frame"] = frame
     if mapping:
         attrs["mapping"] = mapping
+    attrs.update(condition(ex, value, scope))  # the tested value may be a parameter, resolved later
     text = f"label {name} built by {how}" + (f" from {', '.join(sources[:3])}" if sources else "")
     ex.add_at(value, "label", name, text, scope, value=name, attrs=attrs, text=ex.line(line))
     return True

@@ -101,6 +101,32 @@ def hand_split(ex: Extractor, name: str, value: ast.expr, line: int, scope: str)
     return True
 
 
+def random_rows(ex: Extractor, name: str, value: ast.IfExp, scope: str) -> bool:
+    """``out = test_file if random.random() < 0.2 else train_file``: each row drawn at random."""
+    test = value.test
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.left) is not ast.Call:
+        return False
+    if (dotted(test.left.func) or "").rsplit(".", 1)[-1] not in ("random", "rand", "uniform"):
+        return False
+    sides = [dotted(value.body) or "", dotted(value.orelse) or ""]
+    held = [bool(_HELD_OUT.search(s)) for s in sides]
+    if held.count(True) != 1 or type(test.ops[0]) not in (ast.Lt, ast.LtE, ast.Gt, ast.GtE):
+        return False
+    below = type(test.ops[0]) in (ast.Lt, ast.LtE)  # the body is taken when the draw is below the bound
+    key = "test_size" if below == held[0] else "train_size"  # the bound is the held-out share or the rest
+    share = ex.value(test.comparators[0], scope)
+    if share is UNKNOWN:
+        return False
+    attrs = {"how": "random", "rule": ex.snippet(test, 80), "per": "row"}
+    label = "random split of each row"
+    params = [(key, share, value.lineno, {})]
+    ex.add_at(value, "split", name, label, scope, value={"how": "random"}, attrs=attrs, params=params)
+    return True
+
+
+_HELD_OUT = re.compile(r"test|val|holdout|eval", re.I)
+
+
 def _sample_split(ex: Extractor, value: ast.expr, scope: str) -> dict[str, Any] | None:
     """``df.sample(frac=0.8, random_state=1)``: a random split."""
     if type(value) is not ast.Call or type(value.func) is not ast.Attribute or value.func.attr != "sample":
