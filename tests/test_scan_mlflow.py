@@ -12,7 +12,8 @@ from mlflow.entities import ViewType
 
 from autodoc.errors import MlflowUnavailableError
 from autodoc.evidence import EvidenceStore
-from autodoc.scan.mlflow.snapshot import fetch_artifact, scan_mlflow
+from autodoc.scan.mlflow.fetch import fetch_artifact
+from autodoc.scan.mlflow.snapshot import scan_mlflow
 from autodoc.settings import Settings
 from tests.support.mlflow_fixtures import clone_store, sqlite_path
 

@@ -358,7 +358,7 @@ def artifact_fetcher(evidence: EvidenceStore) -> Callable[[str, str], bytes | No
     fetched: dict[tuple[str, str], bytes | None] = {}  # one download per image and run
 
     def fetch(run_id: str, path: str) -> bytes | None:
-        from autodoc.scan.mlflow.snapshot import fetch_artifact
+        from autodoc.scan.mlflow.fetch import fetch_artifact
 
         key = (run_id, path)
         if key not in fetched:

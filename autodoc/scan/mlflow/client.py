@@ -54,13 +54,10 @@ def display_uri(uri: str) -> str:
 class CountingClient:
     """`MlflowClient` proxy that counts every call made through it (the benchmark's figure)."""
 
-    def __init__(self, uri: str) -> None:
-        from mlflow import MlflowClient
-
-        # The registry is read from the same store unless MLflow picks it (Databricks: Unity Catalog);
-        # never from a process-wide default some other code may have set.
-        registry = None if uri.startswith("databricks") else uri
-        self._client = MlflowClient(tracking_uri=uri, registry_uri=registry)
+    def __init__(self, uri: str, direct: Any = None) -> None:
+        """MLflow's own client for `uri`, or `direct`: a reader answering the same calls without it."""
+        self.direct = direct is not None
+        self._client = direct if direct is not None else _mlflow_client(uri)
         self._lock = threading.Lock()
         self.calls = 0
         self.calls_by_method: dict[str, int] = {}
@@ -77,6 +74,15 @@ class CountingClient:
             return target(*args, **kwargs)
 
         return counted
+
+
+def _mlflow_client(uri: str) -> Any:
+    from mlflow import MlflowClient
+
+    # The registry is read from the same store unless MLflow picks it (Databricks: Unity Catalog);
+    # never from a process-wide default some other code may have set.
+    registry = None if uri.startswith("databricks") else uri
+    return MlflowClient(tracking_uri=uri, registry_uri=registry)
 
 
 def paged(call: Callable[..., Any], **kwargs: Any) -> Iterator[Any]:

@@ -48,6 +48,7 @@ from autodoc.scan.mlflow.client import (
 from autodoc.scan.mlflow.committed import committed_store, origin_note
 from autodoc.scan.mlflow.entities import SnapshotBuilder
 from autodoc.scan.mlflow.items import LoggedModelInfo, build_items, iso
+from autodoc.scan.mlflow.sqlite_store import ACTIVE_ONLY, ALL, Unsupported, open_store
 from autodoc.settings import Settings
 
 RUN_PAGE = 5000  # search_runs page size (the server allows up to 50000)
@@ -79,6 +80,7 @@ class MlflowScan:
     redactions: list[Redaction] = field(default_factory=list)
     note: str | None = None
     calls_by_method: dict[str, int] = field(default_factory=dict)  # MlflowClient method -> calls
+    reader: str = "mlflow"  # "sqlite": read straight from the file, without MLflow's client
 
 
 def scan_mlflow(settings: Settings) -> MlflowScan:
@@ -92,14 +94,7 @@ def scan_mlflow(settings: Settings) -> MlflowScan:
     check_reachable(uri)
     if is_http(uri):
         prepare_http_env()
-    try:
-        client = CountingClient(uri)
-        probe(client, uri)
-        result = _Scanner(client, uri, settings).run()
-    except AutodocError:
-        raise
-    except Exception as exc:  # an MLflow or transport failure mid-scan: name the store, no traceback
-        raise unavailable(uri, exc) from exc
+    result = direct_scan(uri, settings) or client_scan(uri, settings)
     if committed and result.snapshot is not None:  # say where the store came from, not the copy's path
         where = str(Path(settings.code_root) / committed[1])
         result.snapshot.origin = where
@@ -107,21 +102,33 @@ def scan_mlflow(settings: Settings) -> MlflowScan:
     return result
 
 
-def fetch_artifact(tracking_uri: str, run_id: str, path: str, max_bytes: int = 5_000_000) -> bytes | None:
-    """Bytes of one run artifact, or None if it is missing, a directory or larger than `max_bytes`."""
-    client = CountingClient(tracking_uri)
-    parent = path.rsplit("/", 1)[0] if "/" in path else None
+def direct_scan(uri: str, settings: Settings) -> MlflowScan | None:
+    """The scan read straight from a local sqlite store (no MLflow import), or None where the
+    direct reader does not apply or meets anything it did not foresee: MLflow's client then reads."""
     try:
-        listing = {f.path: f for f in client.list_artifacts(run_id, parent)}
-        info = listing.get(path)
-        if info is None or info.is_dir or (info.file_size or 0) > max_bytes:
-            return None
-        with tempfile.TemporaryDirectory() as tmp:
-            local = Path(client.download_artifacts(run_id, path, tmp))
-            data = local.read_bytes()
-    except Exception:  # a missing artifact store or file is "no image", not a crash
+        store = open_store(uri)
+    except Unsupported:
         return None
-    return data if len(data) <= max_bytes else None
+    try:
+        client = CountingClient(uri, direct=store)
+        probe(client, uri)  # as the client's scan does, so both count the same calls
+        return _Scanner(client, uri, settings).run()
+    except Exception:  # e.g. artifacts in a bucket, an unknown status: MLflow's client knows better
+        return None
+    finally:
+        store.close()
+
+
+def client_scan(uri: str, settings: Settings) -> MlflowScan:
+    """The scan through MLflow's own client (any store it reaches: servers, Databricks, files)."""
+    try:
+        client = CountingClient(uri)
+        probe(client, uri)
+        return _Scanner(client, uri, settings).run()
+    except AutodocError:
+        raise
+    except Exception as exc:  # an MLflow or transport failure mid-scan: name the store, no traceback
+        raise unavailable(uri, exc) from exc
 
 
 def patterns(values: Iterable[str]) -> list[str]:
@@ -157,13 +164,16 @@ class _Scanner(SnapshotBuilder):
         self.experiment_patterns = patterns(exp)
         self.project = settings.domino_project if settings.project_filtering else None
 
+    def _tolerate(self, exc: Exception) -> None:
+        """A failure the client's scan turns into a warning; the direct reader hands it back
+        so MLflow's client reads the store instead (and says what it finds)."""
+        if self.client.direct:
+            raise exc
+
     # -- orchestration -------------------------------------------------------------
     def run(self) -> MlflowScan:
-        from mlflow.entities import ViewType
-
-        self.view_all = ViewType.ALL
         experiments = list(
-            paged(self.client.search_experiments, view_type=ViewType.ACTIVE_ONLY, max_results=EXPERIMENT_PAGE)
+            paged(self.client.search_experiments, view_type=ACTIVE_ONLY, max_results=EXPERIMENT_PAGE)
         )
         models = self._registered_models()
         versions = self._versions({m.name for m in models})
@@ -188,6 +198,7 @@ class _Scanner(SnapshotBuilder):
             redactions=secrets.merge(self.redactions),
             note=note,
             calls_by_method=dict(self.client.calls_by_method),
+            reader="sqlite" if self.client.direct else "mlflow",
         )
 
     # -- registry ------------------------------------------------------------------
@@ -237,7 +248,7 @@ class _Scanner(SnapshotBuilder):
                     self.client.search_runs,
                     experiment_ids=chunk,
                     filter_string=filter_string,
-                    run_view_type=self.view_all,
+                    run_view_type=ALL,
                     max_results=RUN_PAGE,
                 )
             )
@@ -319,6 +330,7 @@ class _Scanner(SnapshotBuilder):
             try:
                 entries = self.client.list_artifacts(run_id, folder)
             except Exception as exc:  # an unreachable artifact store should not sink the scan
+                self._tolerate(exc)
                 self.warnings.append(f"Artifacts of run {run_id} could not be listed: {str(exc)[:200]}")
                 return files
             for entry in entries:
@@ -349,6 +361,7 @@ class _Scanner(SnapshotBuilder):
                 local = Path(self.client.download_artifacts(run_id, path, tmp))
                 return json.loads(local.read_text(encoding="utf-8"))
         except Exception as exc:
+            self._tolerate(exc)
             self.warnings.append(f"Artifact {path} of run {run_id} could not be read: {str(exc)[:200]}")
             return None
 
@@ -362,6 +375,7 @@ class _Scanner(SnapshotBuilder):
                     )
                 )
             except Exception as exc:  # an MLflow 2 server has no logged models API
+                self._tolerate(exc)
                 self.warnings.append(f"MLflow 3 logged models could not be listed: {str(exc)[:200]}")
                 return out
             for lm in found:
