@@ -86,3 +86,14 @@ def test_long_text_keeps_lines_and_redacts_every_secret() -> None:
     assert out.count("\n") == text.count("\n")
     assert "secretmaterial" not in out and "tok-abcdef123" not in out and "hunter22" not in out
     assert {r.kind for r in reds} == {"private_key", "assigned_secret", "url_password"}
+
+
+def test_a_pgp_key_block_in_a_long_file_is_redacted_whole() -> None:
+    filler = "\n".join(f"value_{i} = {i}  # key, pass and token in ordinary code" for i in range(100))
+    pgp = (
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQdGBFpgpKeyMaterialLine1\n=abcd\n"
+        "-----END PGP PRIVATE KEY BLOCK-----"
+    )
+    out, reds = redact(f"{filler}\n{pgp}\n{filler}\n", "keys.md")
+    assert "pgpKeyMaterial" not in out and "=abcd" not in out
+    assert [(r.kind, r.count) for r in reds] == [("private_key", 1)]

@@ -8,6 +8,7 @@ also blanking the value of a key that is named like a secret.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 
@@ -171,30 +172,40 @@ def _to_redactions(counts: Counter[str], place: str) -> list[Redaction]:
     return [Redaction(kind=kind, place=place, count=n) for kind, n in sorted(counts.items())]
 
 
-# Cheap pre-check per line: only lines with one of these fragments go through the full passes.
-_HINTS = (
-    # Token prefixes (AWS access keys, OpenAI/Anthropic, Hugging Face, GitHub, Slack, Google, Databricks, JWT)
-    "akia", "asia", "sk-", "hf_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "aiza",
-    "dapi", "eyj", "bearer", "_live_", "://",
-    # Names a secret is assigned to ("key" also covers PRIVATE KEY blocks)
-    "pass", "pwd", "secret", "token", "key", "credential",
+# Cheap pre-checks (substring searches on the lowered text, far faster than the patterns): only the
+# lines that hold a token's prefix, or a secret-like name assigned a value, go through the full passes.
+_TOKEN_HINTS = (  # AWS access keys, OpenAI/Anthropic, Hugging Face, Slack, Google, Databricks, JWT, Stripe
+    "akia", "asia", "sk-", "hf_", "xox", "aiza", "dapi", "eyj", "bearer", "_live_", "private key", "://",
+    "github_pat_",
 )  # fmt: skip
+_GITHUB_HINT_RE = re.compile(r"gh[pousr]_")  # one search with a literal prefix, not five
+_NAME_HINTS = ("pass", "pwd", "secret", "token", "key", "credential")  # where an _ASSIGN_HINT_RE match starts
 
 
-def _hint_positions(text: str) -> list[int]:
-    """Where a secret could start (plain substring search on the lowered text: fast)."""
-    low = text.lower()
+def _hint_positions(low: str) -> list[int]:
+    """Where a secret could start in the lowered text."""
     out: list[int] = []
-    for frag in [f for f in _HINTS if f in low]:  # presence first: one fast scan per fragment
-        find = low.find
-        idx = find(frag)
-        while idx >= 0:
-            out.append(idx)
-            idx = find(frag, idx + 1)
+    find = low.find
+    for frag in _TOKEN_HINTS:
+        if frag in low:  # presence first: one fast scan per fragment
+            idx = find(frag)
+            while idx >= 0:
+                out.append(idx)
+                idx = find(frag, idx + 1)
+    if "gh" in low:
+        out.extend(m.start() for m in _GITHUB_HINT_RE.finditer(low))
+    assigned = _ASSIGN_HINT_RE.match
+    for frag in _NAME_HINTS:
+        if frag in low:
+            idx = find(frag)
+            while idx >= 0:
+                if assigned(low, idx):  # `key=`, `token: "..."`: not every `key` or `pass`
+                    out.append(idx)
+                idx = find(frag, idx + 1)
     return out
 
 
-_PEM_HINT = "PRIVATE KEY-----"
+_PEM_HINT = "PRIVATE KEY"  # PEM and PGP blocks: the only secrets over several lines, so the whole text
 
 
 def redact(text: str, place: str) -> tuple[str, list[Redaction]]:
@@ -205,8 +216,9 @@ def redact(text: str, place: str) -> tuple[str, list[Redaction]]:
     if _PEM_HINT in text:
         kind, pattern = _TOKEN_PATTERNS[0]
         text, n = pattern.subn(_keep_lines(_placeholder(kind)), text)
-        counts[kind] += n
-    hits = _hint_positions(text)
+        if n:
+            counts[kind] += n
+    hits = _hint_positions(text.lower())
     if not hits:
         return text, _to_redactions(counts, place)
     if len(text) < 2000:
@@ -216,8 +228,6 @@ def redact(text: str, place: str) -> tuple[str, list[Redaction]]:
     starts = [0]
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
-    import bisect
-
     for idx in sorted({bisect.bisect_right(starts, h) - 1 for h in hits}):
         lines[idx] = _redact_span(lines[idx], counts)
     return "\n".join(lines), _to_redactions(counts, place)

@@ -64,6 +64,7 @@ class Liveness:
     commented_main: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     trainers: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)  # entry -> reach, ordered
+    path_roles: dict[str, str] = field(default_factory=dict)  # relpath -> role its path decides, or ""
 
     def file_reached(self, rel: str) -> bool:
         return (rel, MODULE) in self.reached
@@ -87,11 +88,16 @@ class Liveness:
 
     def role(self, rel: str, scope: str) -> str:
         """production | serving | exploratory | test | legacy for code in `scope` of `rel`."""
-        if TEST_PATH_RE.search(rel):
-            return "test"
-        if rel not in self.modules or not self.entries:
-            return path_role(rel)
-        return self.roles.get((rel, scope), "legacy")
+        fixed = self.path_roles.get(rel)  # asked for every fact: the path is read once per file
+        if fixed is None:
+            fixed = self.path_roles[rel] = (
+                "test"
+                if TEST_PATH_RE.search(rel)
+                else path_role(rel)
+                if rel not in self.modules or not self.entries
+                else ""
+            )
+        return fixed or self.roles.get((rel, scope), "legacy")
 
     def file_role(self, rel: str) -> str:
         """The most important role of any code in `rel` (production first)."""
