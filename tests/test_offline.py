@@ -256,3 +256,26 @@ def test_the_root_readme_speaks_for_the_project_not_a_nested_notebook():
     text = write_block(WriteTask(**task_fields(sec, "Doc", None, [notebook, readme]))).text
     assert "stated in the project README and quoted in the Summary" in text  # quoted once, in the Summary
     assert "generated report" not in text
+
+
+def test_documented_version_is_one_rule_for_text_tables_and_plots():
+    """Only a non-production alias (staging -> v1): the text, the lineage and the plots all
+    document version 1, the aliased one; the planner's plots used to follow the newest (v2)."""
+    from autodoc.llm.offline.facts import Facts
+    from autodoc.plan.lineage import documented_version, primary_version
+    from tests.support.builders.store import code_items, mlflow_items, sample_snapshot
+
+    snap = sample_snapshot()
+    logreg = snap.registered_models[0]
+    logreg.aliases = {"staging": "1"}
+    logreg.versions[0].aliases, logreg.versions[1].aliases = ["staging"], []
+    store = sample_store().model_copy(update={"mlflow": snap, "items": code_items() + mlflow_items(snap)})
+
+    assert documented_version({"1": ["staging"], "2": [], "3": []}) == "1"
+    assert documented_version({"1": ["champion"], "2": ["staging"], "3": []}) == "1"
+    assert documented_version({"9": [], "10": []}) == "10"
+    assert primary_version(store, "breast_cancer_logreg").version == "1"
+    assert Facts(store.items).primary_version("breast_cancer_logreg").id == "mv:breast_cancer_logreg:1"
+    perf = next(w for w in write_document(store) if w.section.id == "model-performance--breast_cancer_logreg")
+    images = [b for b in perf.plan.blocks if isinstance(b, ImagePlan)]
+    assert [b.title for b in images] == ["ROC curve of breast_cancer_logreg version 1 (run logreg-baseline)"]

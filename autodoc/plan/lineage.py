@@ -8,6 +8,7 @@ charts and checks (`write/`) all ask these questions the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 
 from autodoc.evidence import PRODUCTION_ALIASES, EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo
 
@@ -45,27 +46,34 @@ def version_run(evidence: EvidenceStore, mv: ModelVersionInfo) -> RunInfo | None
     return find_run(evidence, mv.run_id) if mv.run_id else None
 
 
+def documented_version(aliases_by_version: Mapping[str, Collection[str]]) -> str | None:
+    """The one rule for the version a document describes, given each version's aliases: the
+    version a production alias points to (in `PRODUCTION_ALIASES` order), else the newest version
+    that carries any alias, else the newest version. Versions are compared as numbers."""
+    for alias in PRODUCTION_ALIASES:
+        hit = [v for v, aliases in aliases_by_version.items() if alias in aliases]
+        if hit:
+            return max(hit, key=_version_key)
+    aliased = [v for v, aliases in aliases_by_version.items() if aliases]
+    candidates = aliased or list(aliases_by_version)
+    return max(candidates, key=_version_key) if candidates else None
+
+
+def _version_key(version: str) -> int:
+    return int(version) if version.isdigit() else -1
+
+
 def primary_version(evidence: EvidenceStore, model: str) -> ModelVersionInfo | None:
-    """The version a reader cares about: champion/production alias, else the latest."""
+    """The registered model's documented version (`documented_version`)."""
     rm = evidence.model(model)
     if rm is None or not rm.versions:
         return None
-    for alias in PRODUCTION_ALIASES:
-        ver = rm.aliases.get(alias)
-        if ver:
-            hit = next((v for v in rm.versions if v.version == str(ver)), None)
-            if hit:
-                return hit
-    if rm.aliases:
-        first = next(iter(rm.aliases.values()))
-        hit = next((v for v in rm.versions if v.version == str(first)), None)
-        if hit:
-            return hit
-    return max(rm.versions, key=lambda v: _version_key(v.version))
-
-
-def _version_key(version: str) -> tuple[int, str]:
-    return (int(version), "") if version.isdigit() else (10**9, version)
+    aliases: dict[str, set[str]] = {v.version: set(v.aliases) for v in rm.versions}
+    for alias, ver in rm.aliases.items():
+        if str(ver) in aliases:
+            aliases[str(ver)].add(alias)
+    chosen = documented_version(aliases)
+    return next(v for v in rm.versions if v.version == chosen)
 
 
 def champions(evidence: EvidenceStore) -> list[tuple[str, ModelVersionInfo, RunInfo | None]]:

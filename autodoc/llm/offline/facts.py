@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from autodoc.evidence import PRODUCTION_ALIASES, EvidenceItem, run_evidence_id
+from autodoc.evidence import EvidenceItem, run_evidence_id
+from autodoc.plan.lineage import documented_version
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
     is_production_code,
@@ -59,13 +60,10 @@ class Facts:
         return sorted(set(names))
 
     def primary_version(self, model: str) -> EvidenceItem | None:
-        versions = self.versions(model)
-        for alias in PRODUCTION_ALIASES:
-            hit = next((v for v in versions if alias in self.alias_of(v)), None)
-            if hit:
-                return hit
-        hit = next((v for v in versions if self.alias_of(v)), None)
-        return hit or (max(versions, key=lambda v: version_number(version_of(v))) if versions else None)
+        """The model's documented version (`plan.lineage.documented_version`)."""
+        versions = {version_of(v): v for v in self.versions(model)}
+        chosen = documented_version({ver: self.alias_of(mv) for ver, mv in versions.items()})
+        return versions.get(chosen) if chosen else None
 
     def run_of_version(self, mv: EvidenceItem) -> str | None:
         """Evidence id (r:<run8>) of the run behind a version, if that run is in the evidence."""

@@ -15,13 +15,13 @@ from autodoc.document import (
     TableSource,
 )
 from autodoc.evidence import (
-    PRODUCTION_ALIASES,
     SHORT_RUN_ID,
     EvidenceItem,
     has_production_alias,
     run_evidence_id,
 )
 from autodoc.llm.base import PlanTask
+from autodoc.llm.offline.facts import Facts
 from autodoc.llm.offline.feedback import read_feedback
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
@@ -277,17 +277,9 @@ def _version_images(task: PlanTask) -> list:
     return [ImagePlan(title=f"{_image_title(i)}{whose}{run}", artifact_id=i) for i in chosen]
 
 
-def _documented_version(task: PlanTask):
-    """The version with a production alias (champion first), else the latest one."""
-    versions = [
-        i for i in task.evidence if i.kind == "model_version" and i.id.startswith(f"mv:{task.model}:")
-    ]
-    for alias in PRODUCTION_ALIASES:
-        hit = next((v for v in versions if alias in (v.attrs.get("aliases") or [])), None)
-        if hit is not None:
-            return hit
-    numbered = [v for v in versions if str(v.value).isdigit()]
-    return max(numbered, key=lambda v: int(str(v.value))) if numbered else None
+def _documented_version(task: PlanTask) -> EvidenceItem | None:
+    """The subsection model's documented version item (`plan.lineage.documented_version`)."""
+    return Facts(task.evidence).primary_version(task.model) if task.model else None
 
 
 def _image_title(artifact_id: str) -> str:
