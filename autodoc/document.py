@@ -11,11 +11,13 @@ markers ``[[evidence-id]]`` placed after the claim they support.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from autodoc.evidence import EvidenceItem, JSONValue
+from autodoc.render.format import format_float, format_setting
 
 CACHE_SCHEMA_VERSION = 1
 CITATION_RE = r"\[\[([^\[\]\s]+)\]\]"
@@ -321,20 +323,28 @@ def join_words(parts: list[str]) -> str:
 
 
 def figure_text(value: object) -> str:
-    """A value as prose: floats rounded to 4 decimals (the grounding check accepts the rounding)."""
+    """A value as prose, by the one number rule of `render.format`: floats as measured values
+    (4 significant digits; the grounding check accepts the rounding)."""
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, float):
-        if value != 0 and abs(value) < 0.001:
-            return f"{value:.3g}"
-        if abs(value) >= 1000:
-            return f"{value:,.2f}".rstrip("0").rstrip(".")
-        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else format_float(value)
     if isinstance(value, dict):
         return ", ".join(f"{k} = {figure_text(v)}" for k, v in list(value.items())[:8])
     if isinstance(value, list):
         return ", ".join(figure_text(v) for v in value[:8]) + (", …" if len(value) > 8 else "")
     return str(value)
+
+
+def setting_text(value: object) -> str:
+    """A setting (code, config, logged parameter) as prose: exactly as written (`render.format`)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return format_setting(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {setting_text(v)}" for k, v in list(value.items())[:8])
+    if isinstance(value, list):
+        return ", ".join(setting_text(v) for v in value[:8]) + (", …" if len(value) > 8 else "")
+    return figure_text(value)
 
 
 class DocumentState(_Strict):

@@ -128,7 +128,7 @@ def test_the_change_log_records_what_changed_between_builds(project, tmp_path: P
         changed
         == [  # exactly the changes made: the figure where it is stated, the log entry, the evidence
             # (the estimator's prose keeps the champion run's logged values: the config is a default)
-            "- `config.yaml` sets logreg.C = 1, logreg.max_iter = 500, gbm.n_estimators = 120 "
+            "- `config.yaml` sets logreg.C = 1.0, logreg.max_iter = 500, gbm.n_estimators = 120 "
             "(run gbm-shallow overrode it: 200), gbm.learning_rate = 0.1 and gbm.max_depth = ~~3~~ **4** "
             "(run gbm-shallow overrode it: 2).",
             f"- **{entry}**",

@@ -71,7 +71,7 @@ def test_the_notebook_opens_with_the_summary_and_the_document_passes_lint(demo_d
 
 def test_zoomed_bar_labels_use_the_digits_it_takes_to_tell_values_apart() -> None:
     assert distinct_labels([0.99768, 0.99768, 0.99802]) == ["0.9977", "0.9977", "0.9980"]
-    assert distinct_labels([0.5, 0.75]) == ["0.5", "0.75"]
+    assert distinct_labels([0.5, 0.75]) == ["0.50", "0.75"]  # the same decimals, as in a table column
     assert distinct_labels([3, 4]) == ["3", "4"]
 
 

@@ -49,7 +49,9 @@ def test_flagged_context_split_values_and_figures_in_cells_read_as_text() -> Non
         "rule": "first 0.8 of rows ordered by issue_d train, the rest test",
     }
     assert plain(rule) == "first 0.8 of rows ordered by issue_d train, the rest test"
-    assert plain({"lambda_l2": 10.761904282341032, "max_bin": 434}) == "lambda_l2=10.7619, max_bin=434"
+    # settings inside a joined string read exactly as written (a tuned value is a setting)
+    tuned = {"lambda_l2": 10.761904282341032, "max_bin": 434}
+    assert plain(tuned) == "lambda_l2=10.761904282341032, max_bin=434"
     assert plain(0.123456789) == 0.123456789  # a single value stays exact: the renderer rounds it
 
 

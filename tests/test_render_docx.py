@@ -83,8 +83,8 @@ def test_table_cells_equal_the_formatted_evidence_values(doc, state):
     table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells] == ["Metric", "Value", "Run"])
     values = {row.cells[0].text: row.cells[1].text for row in table.rows[1:]}
     items = state.evidence_items
-    assert values["auc"] == format_value(items["r:3f2a1b9c:metric:auc"].value) == "0.837"
-    assert values["logloss"] == format_value(items["r:3f2a1b9c:metric:logloss"].value) == "0.312"
+    assert values["auc"] == format_value(items["r:3f2a1b9c:metric:auc"].value) == "0.8375"
+    assert values["logloss"] == format_value(items["r:3f2a1b9c:metric:logloss"].value) == "0.3123"
     assert values["rows"] == "1,234,567"
     assert table.rows[3].cells[2].text == "—"  # a missing value says so
     assert table.style.name == "Table Grid"

@@ -18,11 +18,12 @@ from tests.support.builders.state import make_state
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (0.8374628173, "0.837"),
+        (0.8374628173, "0.8375"),  # a measured value: 4 significant digits
         (0.5, "0.5"),
         (-0.25, "-0.25"),
-        (0.0012345, "0.00123"),
-        (0.00001234, "1.23e-05"),
+        (0.00123456, "0.001235"),
+        (0.00001234, "1.234e-05"),
+        (2.768561872909699, "2.769"),
         (0.99996, "0.99996"),  # never "1": that would read as a perfect score
         (-0.99996, "-0.99996"),
         (12.3456, "12.35"),
@@ -43,6 +44,15 @@ from tests.support.builders.state import make_state
 )
 def test_format_value(value, text):
     assert format_value(value) == text
+
+
+def test_a_setting_reads_exactly_as_written_and_a_short_one_reads_the_same_as_a_measure():
+    from autodoc.render.format import format_setting
+
+    assert format_setting(0.10471234) == "0.10471234" and format_value(0.10471234) == "0.1047"
+    assert format_setting(0.1047) == format_value(0.1047) == "0.1047"  # was "0.105" in tables
+    assert format_setting("2.768561872909699") == "2.768561872909699"
+    assert format_setting(1e-05) == "1e-05" and format_setting([0.1, 3]) == "0.1, 3"
 
 
 def test_formatting_never_changes_the_number_beyond_rounding():

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from autodoc.document import ChartContent, Series
-from autodoc.render.format import format_value
+from autodoc.render.format import distinct_columns, format_value
 
 FIG_SIZE = (6.5, 3.4)  # inches: the text width of an A4/Letter page with 2.5 cm margins
 RANKING_ABOVE = 12  # a single bar series with more categories is drawn horizontally
@@ -138,16 +138,9 @@ ZOOM_BELOW = 0.05  # bars within 5% of each other look equal on a zero-based axi
 
 
 def distinct_labels(ys: list[object]) -> list[str]:
-    """Value labels with as many decimals as it takes for different values to read differently."""
-    floats = [y for y in ys if isinstance(y, float)]
-    plain = [format_value(y) for y in ys]
-    if len(floats) != len(ys) or len(set(plain)) == len(set(floats)):
-        return plain
-    for places in range(3, 8):
-        texts = [f"{y:.{places}f}" for y in floats]
-        if len(set(texts)) == len(set(floats)):
-            return texts
-    return [format_value(y) for y in ys]
+    """Value labels by the table rule (`distinct_columns`): fractions with the same decimals, as many
+    as it takes for different values to read differently."""
+    return [row[0] for row in distinct_columns([[y] for y in ys])]
 
 
 def zoom_close_bars(ax, ys: list[float]) -> None:

@@ -1,26 +1,37 @@
 """Shared value formatting for the document, the notebook and the app.
 
-The rule (never a different number than the value rounded):
-- ``None`` -> "—"; booleans -> "Yes" / "No".
-- integers (and floats that are whole numbers) -> thousands separators: 12,345.
-- floats in (-1, 1) -> 3 significant digits: 0.8374628173 -> "0.837", 0.0012345 -> "0.00123";
-  below 1e-4 in magnitude -> scientific: "1.23e-07".
-- other floats -> 4 significant digits, but never fewer than the integer digits:
-  12.3456 -> "12.35", 1234.56 -> "1,235", 1e16 and beyond -> scientific.
-- trailing zeros after the decimal point are dropped ("0.5", not "0.500").
-- strings are shown as they are (MLflow params are strings: show what was logged);
-  lists and dicts are joined. Only tables truncate long strings (`format_cell`).
+One rule for numbers, in prose, tables, captions, chart labels and the notebook:
+- A setting (a value from code, a config file or a logged parameter) is shown exactly as
+  written: strings as they are (MLflow params are strings), floats by their shortest exact
+  form (0.1047, 1e-05) - `format_setting`.
+- A measured value (a logged metric, a count) is rounded to 4 significant digits, never fewer
+  than its integer digits: 0.9736842 -> "0.9737", 2.768561872909699 -> "2.769",
+  1234.56 -> "1,235"; below 1e-4 in magnitude -> scientific ("1.235e-07"); 1e15 and beyond ->
+  scientific. Trailing zeros are dropped ("0.5", not "0.5000"), and a fraction never reads as
+  a whole number (0.99996 stays "0.99996") - `format_float`. A setting with at most 4
+  significant digits reads the same under both.
+- In a table column of fractions that would read alike, every cell gets the decimals it
+  takes for different values to read differently (`distinct_columns`).
+- ``None`` -> "—"; booleans -> "Yes" / "No"; integers get thousands separators: 12,345.
+  Lists and dicts are joined. Only tables truncate long strings (`format_cell`).
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any
 
+NUMBER_RULE = (
+    "Numbers follow one rule in text, tables, charts and the notebook: settings (code, configuration "
+    "and logged parameters) are shown exactly as written; measured values (logged metrics) are rounded "
+    "to 4 significant digits, with the same decimals down a table column."
+)
 MISSING = "—"
 TABLE_CELL_MAX_CHARS = 400  # longer strings are cut with an ellipsis in table cells only (cells wrap)
 _SCIENTIFIC_ABOVE = 1e15
 _SCIENTIFIC_BELOW = 1e-4
+_SIGNIFICANT = 4  # digits a measured value keeps
 
 
 def format_value(v: Any) -> str:
@@ -43,30 +54,46 @@ def format_value(v: Any) -> str:
 
 
 def format_float(x: float) -> str:
-    """Round a float for reading without changing its value beyond rounding."""
+    """A measured value for reading: 4 significant digits (the module's rule)."""
     if math.isnan(x):
         return "NaN"
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
     mag = abs(x)
     if mag >= _SCIENTIFIC_ABOVE:
-        return _strip_exp(f"{x:.3e}")
+        return _strip_exp(f"{x:.{_SIGNIFICANT - 1}e}")
     if x.is_integer():
         return f"{int(x):,}"
     if mag < _SCIENTIFIC_BELOW:
-        return _strip_exp(f"{x:.2e}")
-    if mag < 1:
-        places = _decimals(mag, 3)
-        text = _strip_zeros(f"{x:.{places}f}")
-        # a fraction never reads as a whole number: 0.99996 is not a perfect score
-        while text.lstrip("-") in ("0", "1") and places < 12:
-            places += 1
-            text = _strip_zeros(f"{x:.{places}f}")
-        return text
-    places = _decimals(mag, 4)
+        return _strip_exp(f"{x:.{_SIGNIFICANT - 1}e}")
+    places = _decimals(mag, _SIGNIFICANT)
     if mag >= 1000 or abs(round(x, places)) >= 1000:  # 999.96 rounds up to 1,000
         return f"{round(x):,}"
-    return _strip_zeros(f"{x:.{places}f}")
+    text = _strip_zeros(f"{x:.{places}f}")
+    # a fraction never reads as a whole number: 0.99996 is not a perfect score
+    while mag < 1 and text.lstrip("-") in ("0", "1") and places < 12:
+        places += 1
+        text = _strip_zeros(f"{x:.{places}f}")
+    return text
+
+
+def format_setting(v: Any) -> str:
+    """A value set in code, a config or a logged parameter, exactly as written (the module's rule)."""
+    if isinstance(v, float) and math.isfinite(v):
+        return repr(v)
+    if isinstance(v, list | tuple):
+        return ", ".join(format_setting(x) for x in v)
+    if isinstance(v, dict):
+        return ", ".join(f"{k}={format_setting(x)}" for k, x in v.items())
+    return format_value(v)
+
+
+def format_rule_source() -> str:
+    """`format_float` and what it needs, as Python source: the notebook shows numbers by the same rule."""
+    consts = f"_SCIENTIFIC_ABOVE = {_SCIENTIFIC_ABOVE!r}\n_SCIENTIFIC_BELOW = {_SCIENTIFIC_BELOW!r}\n"
+    consts += f"_SIGNIFICANT = {_SIGNIFICANT!r}\n"
+    funcs = (format_float, _decimals, _strip_zeros, _strip_exp)
+    return consts + "\n\n" + "\n\n".join(inspect.getsource(f) for f in funcs)
 
 
 def _decimals(mag: float, significant: int) -> int:
@@ -116,18 +143,21 @@ def model_row(model: dict[str, Any]) -> list[str]:
 
 
 def distinct_columns(rows: list[list[Any]]) -> list[list[str]]:
-    """Cells as text; a column of fractions gets the decimals it takes for different values to read
-    differently (0.9977 and 0.9980, not 0.998 twice), the same number of decimals down the column."""
+    """Cells as text; a column of fractions reads with the same decimals down the column (0.9977
+    and 0.9980), more than 4 significant digits only where values would otherwise read alike."""
     out = [[format_cell(v) for v in row] for row in rows]
     for c in range(max((len(r) for r in rows), default=0)):
         cells = [(r, row[c]) for r, row in enumerate(rows) if c < len(row) and isinstance(row[c], float)]
-        values = {v for _, v in cells}
-        if len({out[r][c] for r, _ in cells}) == len(values) or not all(abs(v) < 1 for v in values):
+        values = {round(v, 12) for _, v in cells}  # one score computed twice may differ in its last bit
+        if not values or not all(abs(v) < 1 and _plain_decimal(out[r][c]) for r, v in cells):
             continue
-        for places in range(4, 8):
-            texts = {v: f"{v:.{places}f}" for v in values}
-            if len(set(texts.values())) == len(values):
-                for r, v in cells:
-                    out[r][c] = texts[v]
-                break
+        places = max(len(out[r][c].partition(".")[2]) for r, _ in cells)
+        while len({f"{v:.{places}f}" for v in values}) < len(values) and places < 8:
+            places += 1
+        for r, v in cells:
+            out[r][c] = f"{v:.{places}f}"
     return out
+
+
+def _plain_decimal(text: str) -> bool:
+    return "e" not in text and text not in ("NaN", "∞", "-∞")

@@ -10,26 +10,43 @@ import math
 from typing import Any
 
 from autodoc.document import ChartContent, TableContent
+from autodoc.render.format import format_rule_source
 
-SETUP_CODE = '''\
+SETUP_CODE = (
+    """\
 # Helpers that rebuild the tables and charts of this document from the data embedded below.
 # Written by autodoc (no LLM-written code); needs only pandas and matplotlib.
+# Numbers are shown by the document's rule: settings exactly as written, measured values to
+# 4 significant digits (format_float); the embedded rows keep every value unrounded.
+import math
+
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-pd.set_option("display.float_format", repr)  # show logged values in full, not rounded to 6 digits
+"""
+    + format_rule_source()
+    + '''
+
 PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000", "#5b9bd5"]
 
 
 def show_table(columns, rows):
-    """A DataFrame of the table; values are the evidence values, unrounded.
-
-    dtype=object shows each value exactly as logged (use .infer_objects() to compute).
-    """
+    """The table as the document shows it; compute with `rows`, which holds the values unrounded."""
     width = max([len(columns), *(len(r) for r in rows)]) if rows else len(columns)
     names = list(columns) + [f"column {i + 1}" for i in range(len(columns), width)]
-    return pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], columns=names, dtype=object)
+    shown = [[_shown(v) for v in list(r) + [None] * (width - len(r))] for r in rows]
+    return pd.DataFrame(shown, columns=names, dtype=object)
+
+
+def _shown(v):
+    if v is None:
+        return "\u2014"
+    if isinstance(v, bool):
+        return "Yes" if v else "No"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return format_float(v) if isinstance(v, float) else v
 
 
 def _is_number(v):
@@ -96,6 +113,7 @@ def draw_ranking(chart, s):
     fig.tight_layout()
     plt.show()
 '''
+)
 
 
 def _py(value: Any) -> str:

@@ -11,7 +11,7 @@ from autodoc.document import (
     SeriesSource,
     TableContent,
     TableSource,
-    figure_text,
+    setting_text,
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore, ExperimentInfo, ModelVersionInfo, RunInfo
 from autodoc.plan.lineage import (
@@ -144,9 +144,16 @@ def plain(value: object) -> object:
     return value
 
 
+def as_written(item: EvidenceItem, value: object) -> object:
+    """A float a setting holds (code, config, logged param) as its exact text, so no table rounds it;
+    measured values stay numbers, rounded by the renderer (`render.format`)."""
+    setting = item.kind != "metric" and (item.source.kind == "code" or item.kind == "run_param")
+    return setting_text(value) if isinstance(value, float) and setting else value
+
+
 def inline_value(value: object) -> str:
-    """A value inside a joined string: floats as figures (4 decimals), not 10.761904282341032."""
-    return figure_text(value) if isinstance(value, float) else str(plain(value))
+    """A setting inside a joined string (test_size=0.2): floats exactly as written (`render.format`)."""
+    return setting_text(value) if isinstance(value, float) else str(plain(value))
 
 
 def location(item: EvidenceItem) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from autodoc.document import SummaryFact, cite, figure_text, join_words
+from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
@@ -52,8 +52,8 @@ _RATIO = re.compile(r"\(\s*(\w+)\s*==\s*0\s*\)\.sum\(\)\s*/\s*\(\s*\1\s*==\s*1\s
 def value_text(value: object) -> str:
     """A setting's value in prose: lists as ``a / b / c`` so that commas keep separating settings."""
     if isinstance(value, list | tuple):
-        return " / ".join(figure_text(v) for v in value[:8]) + (" / …" if len(value) > 8 else "")
-    return figure_text(value)
+        return " / ".join(setting_text(v) for v in value[:8]) + (" / …" if len(value) > 8 else "")
+    return setting_text(value)
 
 
 def _usable(item: EvidenceItem) -> bool:
@@ -322,7 +322,7 @@ def search_details(evidence: EvidenceStore, searches: list[EvidenceItem]) -> str
         parts += [f"{k} = {value_text(v)}" for k, v in budget.items()]
         space = params.get("space")
         if isinstance(space, dict) and space and all(isinstance(v, int | float) for v in space.values()):
-            fixed = join_words([f"{k} = {figure_text(v)}" for k, v in list(space.items())[:_MAX_SHOWN]])
+            fixed = join_words([f"{k} = {setting_text(v)}" for k, v in list(space.items())[:_MAX_SHOWN]])
             parts.append(f"a search space of fixed values ({fixed})")
     return f" ({join_words(parts)})" if parts else ""
 
@@ -346,7 +346,7 @@ def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
     params = [
         p for p in evidence.by_kind("param") if p.attrs.get("owner") == metric.id and p.value is not None
     ]
-    shown = [f"{item_key(p)} = {figure_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
+    shown = [f"{item_key(p)} = {setting_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
     return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f" {cite(metric)}"
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from autodoc.document import SummaryFact, cite, figure_text, join_words
+from autodoc.document import SummaryFact, cite, figure_text, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
 from autodoc.plan.lineage import champions, estimator_families
 from autodoc.plan.offers import item_key
@@ -192,7 +192,7 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
     call = str(split.attrs["call"]).rsplit(".", 1)[-1] if split.attrs.get("call") else split.label
     text = f"A hold-out split is made by {call} ({_where(split)}) {cite(split)}"
     if settings:
-        text += " with " + join_words([f"{k} = {figure_text(v.value)} {cite(v)}" for k, v in settings])
+        text += " with " + join_words([f"{k} = {setting_text(v.value)} {cite(v)}" for k, v in settings])
     else:
         text += sf.default_split_note(split)
     shown = {v.id for _, v in settings} | {k for k, _ in settings}  # each size once, by item or by name
@@ -272,7 +272,7 @@ def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
         resolved = [(p, r) for p in params if (r := resolve_param(p, evidence.items)) is not None][:8]
         if resolved:
             values = join_words(
-                [f"{item_key(p)} = {figure_text(r.value)} {cite(r.item)}" for p, r in resolved]
+                [f"{item_key(p)} = {setting_text(r.value)} {cite(r.item)}" for p, r in resolved]
             )
             parts.append(f"{est.value} ({_where(est)}) {cite(est)}: {values}")
             items += [est, *(r.item for _, r in resolved)]
@@ -316,7 +316,7 @@ def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
         return None
     item = found[0]
     value = item.value if not isinstance(item.value, dict) else item.attrs.get("value")
-    text = f"The decision threshold is {figure_text(value)} ({_where(item)}) {cite(item)}."
+    text = f"The decision threshold is {setting_text(value)} ({_where(item)}) {cite(item)}."
     return SummaryFact.citing("threshold", "Decision threshold", text, [item])
 
 

@@ -31,6 +31,7 @@ from autodoc.plan.topics import is_exploratory_code
 from autodoc.plan.values import UNRESOLVED, param_name, resolve_param
 from autodoc.write.cells import (
     MAX_RUN_ROWS,
+    as_written,
     empty_table,
     evidence_cell,
     fact_name,
@@ -236,7 +237,7 @@ def _items_table(caption: str, ids: list[str], evidence: EvidenceStore, code_onl
     rows = [
         [
             Cell(value=fact_name(it), evidence_id=it.id),
-            Cell(value=resolved_settings(it, evidence) or plain(it.value), evidence_id=it.id),
+            Cell(value=resolved_settings(it, evidence) or as_written(it, plain(it.value)), evidence_id=it.id),
             Cell(value=location(it), evidence_id=it.id),
         ]
         for it in known
@@ -303,7 +304,11 @@ def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[lis
     rows = []
     for param in params:
         found = resolve_param(param, evidence.items)
-        value = Cell(value=found.value, evidence_id=found.item.id) if found else text_cell(UNRESOLVED)
+        value = (
+            Cell(value=as_written(found.item, found.value), evidence_id=found.item.id)
+            if found
+            else text_cell(UNRESOLVED)
+        )
         origin = found.origin if found else f"{location(param)}: not resolved"
         rows.append([name, Cell(value=param_name(param), evidence_id=param.id), value, text_cell(origin)])
     return rows

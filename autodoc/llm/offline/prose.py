@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from autodoc.document import cite, figure_text, join_words
+from autodoc.document import cite, figure_text, join_words, setting_text
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.offline.facts import Facts, version_of
 from autodoc.plan.offers import item_key
@@ -32,12 +32,11 @@ def fmt(value: object) -> str:
 
 
 def num(value: object) -> str:
-    """A numeric string param ("0.1") as a number, anything else via `fmt`."""
+    """A setting (a code or config literal, a logged param such as "0.1") exactly as written."""
     if isinstance(value, str):
-        try:
-            return fmt(float(value)) if re.fullmatch(r"-?\d+\.\d+(e-?\d+)?", value) else code_span(value)
-        except ValueError:
-            return code_span(value)
+        return value if re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", value) else code_span(value)
+    if isinstance(value, float):
+        return setting_text(value)
     return fmt(value)
 
 
@@ -177,7 +176,7 @@ def _settings_phrase(params: list[EvidenceItem], items: list[EvidenceItem]) -> s
             logged.append(f"{item_key(param)} = {num(found.value)} {cite(found.item)}")
             runs.append(found.origin.split(" as ", 1)[0].removeprefix("logged by run "))
         else:
-            written.append(f"{item_key(param)} = {fmt(found.value)} {cite(found.item)}")
+            written.append(f"{item_key(param)} = {num(found.value)} {cite(found.item)}")
     parts = written + logged
     text = join_words(parts)
     if logged:
@@ -237,11 +236,11 @@ def config(
 def _config_phrase(item: EvidenceItem, items: list[EvidenceItem]) -> str:
     """``key = value [n]``, and the value the documented model's run logged when it differs."""
     key = _config_key(item)
-    text = f"{key} = {fmt(item.value)} {cite(item)}"
+    text = f"{key} = {num(item.value)} {cite(item)}"
     logged = logged_value(key, items)
     if logged is not None and not _same(logged.value, item.value):
         run = logged.origin.split(" as ", 1)[0].removeprefix("logged by run ")
-        text += f" (run {run} overrode it: {fmt(logged.value)}) {cite(logged.item)}"
+        text += f" (run {run} overrode it: {num(logged.value)}) {cite(logged.item)}"
     return text
 
 

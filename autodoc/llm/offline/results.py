@@ -12,10 +12,10 @@ from autodoc.llm.offline.prose import (
     code_where,
     config,
     fact_phrase,
-    fmt,
     headline,
     metric_phrase,
     model_summary,
+    num,
     para,
     registry,
 )
@@ -117,7 +117,7 @@ def _cv_sentence(f: Facts) -> str:
     parts = []
     for cv in cvs[:3]:
         params = [p for p in f.fresh(f.owned_params(cv)) if p.value is not None]
-        extra = join_words([f"{item_key(p)} = {fmt(p.value)} {cite(p)}" for p in params[:4]])
+        extra = join_words([f"{item_key(p)} = {num(p.value)} {cite(p)}" for p in params[:4]])
         parts.append(
             f"{code_span(str(cv.value or cv.label))} ({code_where(cv)}) {cite(cv)}"
             + (f" with {extra}" if extra else "")

@@ -10,6 +10,7 @@ from autodoc.document import (
     DocumentState,
 )
 from autodoc.render import styles as st
+from autodoc.render.format import NUMBER_RULE
 from autodoc.render.provenance import provenance_rows
 from autodoc.render.text import (
     references,
@@ -47,7 +48,7 @@ def appendix(ctx: Ctx, state: DocumentState) -> None:
     heading(ctx, APPENDIX, 1, len(state.sections) + 1)
     doc.add_paragraph(
         "How this document was produced. Every figure in the tables and charts was copied from the "
-        "evidence listed in the References; text was written by the provider named below."
+        "evidence listed in the References; text was written by the provider named below. " + NUMBER_RULE
     )
     simple_table(ctx, ["Item", "Value"], provenance_rows(state), widths=(2.0, 4.3))
     prov = state.provenance
