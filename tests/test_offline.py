@@ -279,3 +279,14 @@ def test_documented_version_is_one_rule_for_text_tables_and_plots():
     perf = next(w for w in write_document(store) if w.section.id == "model-performance--breast_cancer_logreg")
     images = [b for b in perf.plan.blocks if isinstance(b, ImagePlan)]
     assert [b.title for b in images] == ["ROC curve of breast_cancer_logreg version 1 (run logreg-baseline)"]
+
+
+def test_the_split_is_described_once_and_referred_to_elsewhere(doc):
+    """The Summary states the split; validation describes it in depth; data and training point back."""
+    described = [w.section.id for w in doc for t, _ in w.texts if "split is made by" in t or "split by" in t]
+    assert described == ["validation-results"]
+    for sid in ("data-overview",):
+        assert "split into training and test sets is stated in the Summary" in texts_of(doc, sid)
+    assert "test_size" not in texts_of(doc, "data-overview") + texts_of(doc, "training-pipeline")
+    data_tables = [t for w in doc if w.section.id == "data-overview" for t in w.tables]
+    assert all("train_test_split" not in str(c.value) for t in data_tables for r in t.rows for c in r)

@@ -96,8 +96,16 @@ def _model_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
 
 
 def _facts_table(task: PlanTask, kinds: set[str], title: str, wanted: tuple[str, ...], limit: int) -> list:
-    """A table of the production code facts of these kinds (exploratory work never enters it)."""
-    ids = [i.id for i in task.evidence if i.kind in wanted and is_production_code(i)]
+    """A table of the production code facts of these kinds (exploratory work never enters it; the
+    target is not listed among the features it is built beside)."""
+    targets = {str(i.value) for i in task.evidence if i.kind == "target"} if "target" not in wanted else set()
+    ids = [
+        i.id
+        for i in task.evidence
+        if i.kind in wanted
+        and is_production_code(i)
+        and not (i.kind == "feature" and str(i.value) in targets)
+    ]
     if not ids or "code_facts" not in kinds:
         return []
     return [TablePlan(title=title, source=TableSource(kind="code_facts", evidence_ids=ids[:limit]))]
@@ -110,7 +118,7 @@ def _validation_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
 
 def _data_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
     if primary == "data":
-        wanted: tuple[str, ...] = ("data_source", "target", "split", "dropped_column")
+        wanted: tuple[str, ...] = ("data_source", "target", "dropped_column")  # the split: validation
     else:
         wanted = ("feature", "preprocessing", "dropped_column")
     out = _facts_table(task, kinds, f"{task.heading}: facts from the code", wanted, 30)

@@ -60,20 +60,27 @@ def write_data(f: Facts, task: WriteTask) -> list[str]:
     paras = [
         _data_loading(f),
         para(
-            code_list(f, ("split",), "The data are split by"),
-            config(
-                f,
-                r"(^|\.)(test_size|train_size|stratify|random_state|seed|target)$",
-                "The configuration sets",
-            ),
-            logged_params(
-                f, r"(test_size|train_size|stratify|random_state|n_features)", "The training runs logged"
-            ),
+            split_reference(f),
+            config(f, _NOT_SPLIT + r"(random_state|seed|target)$", "The configuration sets"),
+            logged_params(f, r"^(n_features|n_rows|n_samples)$", "The training runs logged"),
         ),
         _data_metrics(f),
         _feature_passage(f) if _FEATURES.search(task.section_name) else "",
     ]
     return paras
+
+
+# The split is stated once in the Summary and in depth by the validation writer; the data and
+# training sections refer back to it instead of repeating its call and sizes.
+_NOT_SPLIT = r"^(?!split\.)(?!.*(test_size|train_size|stratify|holdout|val_size))(.*\.)?"
+
+
+def split_reference(f: Facts) -> str:
+    """One sentence pointing to where the split is stated, citing the code that makes it."""
+    splits = f.fresh(f.kind("split"))
+    if not splits:
+        return ""
+    return f"How the data are split into training and test sets is stated in the Summary {cite(splits[0])}."
 
 
 def _data_loading(f: Facts) -> str:
@@ -169,18 +176,18 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
     paras = [_entry_points(f)]
     paras.append(
         para(
-            code_list(f, ("split",), "The data are split by"),
             code_list(f, ("cv",), "Cross-validation uses"),
             code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
             code_list(f, ("seed",), "Random seeds are set by"),
             code_list(f, ("fit",), "Models are fitted by", 4),
             config(
                 f,
-                r"(test_size|stratify|random_state|seed|cv_folds|folds|n_splits|epochs|batch_size)",
+                _NOT_SPLIT + r"(random_state|seed|cv_folds|folds|n_splits|epochs|batch_size)$",
                 "The configuration sets",
             ),
         )
     )
+    f.fresh(f.kind("split"))  # stated in the Summary, in depth under validation: not a third time
     paras.append(experiments(f))
     paras.append(_runs_passage(f))
     return paras
