@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +112,6 @@ def load_items(cache_dir: str | None, root_abs: str, key: str) -> Built | None:
 def save_items(cache_dir: str, root_abs: str, key: str, built: Built) -> bool:
     """Keep the items as rows of plain values (pickling the models themselves takes twice as long)."""
     report, items, redactions = built
-    rows = [
-        (
-            *(item.__dict__[f] for f in _ITEM_FIELDS),
-            tuple(item.source.__dict__[f] for f in _SOURCE_FIELDS),
-        )
-        for item in items
-    ]
+    item_row, source_row = itemgetter(*_ITEM_FIELDS), itemgetter(*_SOURCE_FIELDS)
+    rows = [(*item_row(item.__dict__), source_row(item.source.__dict__)) for item in items]
     return _write(_path(cache_dir, root_abs, "-items"), key, (report, rows, redactions))

@@ -96,6 +96,8 @@ def analyse_many(
         for c, share in enumerate(chunks):
             if board.claim(c, 0):
                 _analyse_chunk(jobs, share, results, blobs)
+                for worker in workers:
+                    worker.poll()  # unpickle what is ready while the workers still work
         for worker in workers:
             for c, (done, blob) in (worker.results() or {}).items():
                 for i, res in zip(chunks[c], done, strict=True):
@@ -197,6 +199,7 @@ class _Worker:
         self.n = n
         self.tmp = tmp
         self.proc: subprocess.Popen[bytes] | None = None
+        self.done: dict[int, tuple[list[FileResult], bytes]] = {}
         package_parent = str(Path(__file__).resolve().parents[3])  # the folder holding `autodoc`
         if not inbox or not board.claim(n, n):
             return
@@ -210,18 +213,18 @@ class _Worker:
         except (OSError, ValueError):
             self.proc = None
 
-    def results(self) -> dict[int, tuple[list[FileResult], bytes]] | None:
-        """chunk -> (its results in job order, their pickle) of each chunk this worker delivered."""
-        if self.proc is None:
-            return None
-        try:
-            self.proc.wait()
-        except Exception:
-            return None
-        out: dict[int, tuple[list[FileResult], bytes]] = {}
+    def poll(self) -> None:
+        """Take in the chunks this worker has delivered so far."""
         prefix = f"out-{self.n}-"
-        for name in os.listdir(self.tmp):
+        try:
+            names = os.listdir(self.tmp)
+        except OSError:
+            return
+        for name in names:
             if not name.startswith(prefix):
+                continue
+            chunk = int(name[len(prefix) : -len(".pkl")])
+            if chunk in self.done:
                 continue
             try:
                 with open(os.path.join(self.tmp, name), "rb") as fh:
@@ -230,8 +233,18 @@ class _Worker:
             except Exception:
                 continue  # cut short: analysed again by the caller
             if isinstance(done, list):
-                out[int(name[len(prefix) : -len(".pkl")])] = (done, blob)
-        return out
+                self.done[chunk] = (done, blob)
+
+    def results(self) -> dict[int, tuple[list[FileResult], bytes]] | None:
+        """chunk -> (its results in job order, their pickle) of each chunk this worker delivered."""
+        if self.proc is None:
+            return None
+        try:
+            self.proc.wait()
+        except Exception:
+            return None
+        self.poll()
+        return self.done
 
 
 def worker_main(inbox: str, tmp: str, n: int) -> None:
