@@ -40,15 +40,17 @@ def check(provider: Any) -> None:
         _passed.add(key)
 
 
-def start(make_provider: Callable[[], Any]) -> Future[None]:
+def start(make_provider: Callable[[], Any]) -> Future[Any]:
     """`check(make_provider())` on a helper thread (e.g. while the code and MLflow are
-    scanned: building an SDK client imports the SDK, which takes a while too)."""
-    future: Future[None] = Future()
+    scanned: building an SDK client imports the SDK, which takes a while too); the future
+    holds the checked provider, for the run to use (its client is built once)."""
+    future: Future[Any] = Future()
 
     def run() -> None:
         try:
-            check(make_provider())
-            future.set_result(None)
+            provider = make_provider()
+            check(provider)
+            future.set_result(provider)
         except BaseException as exc:  # handed to whoever waits on the future
             future.set_exception(exc)
 

@@ -23,6 +23,7 @@ from autodoc.document import Block, DocumentState, Section
 from autodoc.errors import AutodocError, Cancelled
 from autodoc.evidence import EvidenceStore
 from autodoc.limits import check_spec
+from autodoc.llm.base import Provider
 from autodoc.pipeline import cache, report
 from autodoc.pipeline.lock import output_lock
 from autodoc.pipeline.outputs import (
@@ -66,6 +67,7 @@ def plan_and_write(
     state: DocumentState | None = None,
     plan_only: bool = False,
     prerender: Prerender | None = None,
+    provider: Provider | None = None,
 ) -> DocumentState:
     """Plan every section and write its blocks as soon as its plan exists.
 
@@ -73,6 +75,7 @@ def plan_and_write(
     unchanged are kept; missing and failed ones are redone. With `plan_only` the blocks
     are planned but not written (the review path). The cache is saved after every block.
     A `prerender` (when a build follows) draws the charts while the calls are in flight.
+    A `provider` already built for these settings (by the preflight) is used, not rebuilt.
     """
     progress = progress or Progress()
     fresh = new_state(spec, evidence, settings, select=False)
@@ -81,7 +84,7 @@ def plan_and_write(
             if not sec.is_container:
                 plan.assign_evidence(sec, evidence)
         merge(fresh, state, evidence)
-    run = Run(fresh, evidence, settings, progress, prerender)
+    run = Run(fresh, evidence, settings, progress, prerender, provider)
     jobs: list[Job] = []
     for sec in fresh.sections:
         if sec.is_container or (sec.status == "written" and not sec.blocks):
@@ -217,14 +220,16 @@ def _generate(spec: Spec, settings: Settings, progress: Progress) -> RunResult:
     checked = start_preflight(settings)  # the LLM endpoint is checked while the scan runs
     evidence = scan(settings, progress)
     scanned = round(time.monotonic() - started, 3)
-    if checked is not None:
-        checked.result()  # a dead endpoint, wrong key or model: stop before any section
+    # a dead endpoint, wrong key or model: stop before any section
+    provider = checked.result() if checked is not None else None
     if progress.cancelled:
         raise Cancelled("stopped during the scan; nothing was written")
     previous = load_previous(settings, progress)
     prerender = Prerender()  # the renderer loads and charts are drawn while calls are in flight
     try:
-        state = plan_and_write(spec, evidence, settings, progress, state=previous, prerender=prerender)
+        state = plan_and_write(
+            spec, evidence, settings, progress, state=previous, prerender=prerender, provider=provider
+        )
     finally:
         prerender.stop()
     state.phase_seconds = {"scanning": scanned, **state.phase_seconds}
@@ -240,7 +245,7 @@ def _generate(spec: Spec, settings: Settings, progress: Progress) -> RunResult:
 
 
 def start_preflight(settings: Settings) -> Any:
-    """A future for the LLM preflight (None for the offline writer)."""
+    """A future for the LLM preflight, holding the checked provider (None for the offline writer)."""
     if settings.provider == "offline":
         return None
     from autodoc.llm import preflight

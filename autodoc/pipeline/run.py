@@ -9,6 +9,7 @@ from typing import Any
 from autodoc.document import Block, ChartContent, DocumentState, Section, Usage
 from autodoc.errors import AutodocError, LLMConfigError, LLMError
 from autodoc.evidence import EvidenceStore
+from autodoc.llm.base import Provider
 from autodoc.llm.scrub import Scrubber
 from autodoc.pipeline import cache
 from autodoc.pipeline.ledger import Ledger, history, ledger_path
@@ -35,12 +36,16 @@ class Run:
         settings: Settings,
         progress: Progress,
         prerender: Prerender | None = None,
+        provider: Provider | None = None,
     ) -> None:
         from autodoc.llm.registry import get_provider
 
         self.state, self.evidence, self.settings, self.progress = state, evidence, settings, progress
         self.prerender = prerender  # charts drawn while calls are in flight (a build follows)
-        provider = get_provider(settings, stop=progress.stop_event)
+        if provider is None:
+            provider = get_provider(settings, stop=progress.stop_event)
+        else:  # built by the preflight: its calls stop with this run
+            provider.stop = progress.stop_event  # type: ignore[attr-defined]  # as get_provider sets it
         # offline runs send nothing: their ledger stays in memory
         path = ledger_path(settings.output_dir) if provider.name != "offline" else None
         self.ledger = Ledger(path, document_key(state), provider.name, provider.model, self._failed_attempt)
