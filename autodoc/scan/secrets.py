@@ -11,8 +11,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from autodoc.evidence import Redaction
+if TYPE_CHECKING:  # imported when first needed: the scan's worker interpreters stay free of pydantic
+    from autodoc.evidence import Redaction
 
 PLACEHOLDER = "[REDACTED:{kind}]"
 
@@ -169,6 +171,10 @@ def _is_secret_literal(value: str) -> bool:
 
 
 def _to_redactions(counts: Counter[str], place: str) -> list[Redaction]:
+    if not counts:
+        return []
+    from autodoc.evidence import Redaction
+
     return [Redaction(kind=kind, place=place, count=n) for kind, n in sorted(counts.items())]
 
 
@@ -267,4 +273,6 @@ def merge(redactions: list[Redaction]) -> list[Redaction]:
     counts: Counter[tuple[str, str]] = Counter()
     for r in redactions:
         counts[(r.kind, r.place)] += r.count
+    from autodoc.evidence import Redaction
+
     return [Redaction(kind=k, place=p, count=n) for (k, p), n in counts.items()]
