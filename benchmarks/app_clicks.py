@@ -73,6 +73,22 @@ def serve(folder: Path, port: int) -> subprocess.Popen:
     raise SystemExit("the app did not start")
 
 
+def cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the app server and by the browser (every process Playwright started)."""
+    import psutil
+
+    def used(proc: psutil.Process) -> float:
+        try:
+            t = proc.cpu_times()
+            return t.user + t.system
+        except psutil.Error:
+            return 0.0
+
+    server = used(psutil.Process(server_pid))
+    browser = sum(used(p) for p in psutil.Process().children(recursive=True) if p.pid != server_pid)
+    return server, browser
+
+
 def settle(page) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=120_000)
 
@@ -85,10 +101,19 @@ def timed(page, click, done) -> float:
     return time.perf_counter() - started
 
 
-def measure(url: str, rounds: int) -> dict[str, list[float]]:
+def measure(url: str, rounds: int, server_pid: int) -> tuple[dict[str, list[float]], dict[str, tuple]]:
+    """Click-to-settled times per kind of click, and the CPU seconds (server, browser) per phase."""
     from playwright.sync_api import sync_playwright
 
-    times: dict[str, list[float]] = {"Approve": [], "Rebuilt": [], "View switch": [], "Page open": []}
+    times: dict[str, list[float]] = {
+        "Approve": [],
+        "Rebuilt": [],
+        "View switch": [],
+        "to Build": [],
+        "to Write": [],
+        "Page open": [],
+    }
+    cpu: dict[str, tuple] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
@@ -97,21 +122,24 @@ def measure(url: str, rounds: int) -> dict[str, list[float]]:
         page.get_by_role("button", name="Approve", exact=True).first.wait_for()
         settle(page)
         fresh = page.get_by_text("up to date").first
-        for i in range(rounds):
-            button = page.get_by_role("button", name="Approve", exact=True).nth(i)
+        phase = _Phase(server_pid, cpu)
+        for _ in range(rounds):
+            button = page.get_by_role("button", name="Approve", exact=True, disabled=False).first
             button.scroll_into_view_if_needed()
             started = time.perf_counter()
-            times["Approve"].append(timed(page, button.click, lambda b=button: _until(b.is_disabled)))
+            times["Approve"].append(timed(page, button.click, approved(page, button)))
             fresh.wait_for()  # the Word document rebuilt in the background, its row redrawn
             settle(page)
             times["Rebuilt"].append(time.perf_counter() - started)
+        phase.end("Approve + rebuild")
         radio = page.locator('[data-testid="stRadio"] label')
         for _ in range(rounds):
             for view, marker in (("Build", "up to date"), ("Write review", "Sources of this")):
                 label = radio.filter(has_text=view)
-                times["View switch"].append(
-                    timed(page, label.click, lambda m=marker: page.get_by_text(m).first.wait_for())
-                )
+                took = timed(page, label.click, lambda m=marker: page.get_by_text(m).first.wait_for())
+                times["View switch"].append(took)
+                times["to " + view.split()[0]].append(took)
+        phase.end("View switches")
         nav = page.locator('[data-testid="stSidebarNavLink"]')
         for _ in range(max(1, rounds // 2)):
             help_open = page.get_by_text("What the app does")
@@ -120,16 +148,42 @@ def measure(url: str, rounds: int) -> dict[str, list[float]]:
             times["Page open"].append(
                 timed(page, nav.filter(has_text="Write documentation").click, title.wait_for)
             )
+        phase.end("Page opens")
         browser.close()
-    return times
+    return times, cpu
 
 
-def _until(check, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the page did not change")
-        time.sleep(0.02)
+class _Phase:
+    """CPU seconds of the server and the browser since the previous phase ended, with the wall time."""
+
+    def __init__(self, server_pid: int, into: dict[str, tuple]) -> None:
+        self.pid, self.into = server_pid, into
+        self.cpu, self.wall = cpu_seconds(server_pid), time.perf_counter()
+
+    def end(self, name: str) -> None:
+        cpu, wall = cpu_seconds(self.pid), time.perf_counter()
+        self.into[name] = (wall - self.wall, cpu[0] - self.cpu[0], cpu[1] - self.cpu[1])
+        self.cpu, self.wall = cpu, wall
+
+
+KEY_OF_BUTTON = r"""b => b.closest('[class*="st-key-ap_"]').className.match(/st-key-(\S+)/)[1]"""
+
+
+def approved(page, button):
+    """Done once the approved section shows it: its Approve folded away (or disabled) and the next
+    section left to review shows its Approve."""
+    key = button.evaluate(KEY_OF_BUTTON)
+    clicked = page.locator(f".st-key-{key} button").first
+
+    def done() -> None:
+        deadline = time.monotonic() + 120
+        while clicked.is_visible() and clicked.is_enabled():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the approved section did not change")
+            time.sleep(0.02)
+        page.get_by_role("button", name="Approve", exact=True, disabled=False).first.wait_for()
+
+    return done
 
 
 def main() -> int:
@@ -145,7 +199,7 @@ def main() -> int:
     proc = serve(folder, port)
     try:
         load = os.getloadavg()[0]
-        times = measure(f"http://127.0.0.1:{port}", args.rounds)
+        times, cpu = measure(f"http://127.0.0.1:{port}", args.rounds, proc.pid)
     finally:
         proc.terminate()
         proc.wait(10)
@@ -155,6 +209,9 @@ def main() -> int:
         median = statistics.median(values)
         verdict = "" if name in ("Page open", "Rebuilt") else (" met" if median <= GOAL_S else " NOT met")
         print(f"  {name:<12} median {median:5.2f} s  min {min(values):5.2f}  max {max(values):5.2f}{verdict}")
+    print("CPU seconds per phase (the machine is shared: wall time beside server and browser CPU)")
+    for name, (wall, server, browser) in cpu.items():
+        print(f"  {name:<18} wall {wall:5.1f} s  server CPU {server:5.1f} s  browser CPU {browser:5.1f} s")
     return 0
 
 

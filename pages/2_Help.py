@@ -33,16 +33,19 @@ carries a numbered reference to where it was found (a file and line, or an MLflo
 - *Scan overview*: the files read and skipped (with the reason), facts per file, registered
   models with versions and aliases, experiments and runs (failed ones too) and any secrets
   that were redacted.
-- *Plan review*: per section, the planned blocks described in words, with the evidence each
-  will use behind a toggle. Approve the plan, remove a block, change a block's guidance, or
-  re-plan the section with feedback. After **Generate documentation** the plans show as used.
-- *Write review*: each section as it will read. **Approve** it, **Edit** its text, or
-  **Regenerate** it with feedback. Hover over a reference such as `[3]` to see where it comes
-  from (file and line at a commit, or the MLflow run or model version). In the Edit box a
-  citation reads `[3]`: reference 3 of the document (listed under the box); a figure you add
-  must cite the reference it comes from or it is flagged "no source". Approved and edited
-  sections are kept when other sections are regenerated. Figures to check are highlighted in
-  red where they stand.
+- *Plan review*: per section (folded like the Write review), the planned blocks described in
+  words, with the evidence each will use behind a toggle. Approve the plan, remove a block,
+  change a block's guidance, or re-plan the section with feedback. After **Generate
+  documentation** the plans show as used.
+- *Write review*: each section as it will read, in a fold that opens on a click. A document of
+  up to 8 sections opens whole; a longer one opens the first section left to review, and
+  **Approve** folds that section and opens the next one (**Open every section** shows them
+  all). **Approve** a section, **Edit** its text, or **Regenerate** it with feedback. Hover
+  over a reference such as `[3]` to see where it comes from (file and line at a commit, or the
+  MLflow run or model version). In the Edit box a citation reads `[3]`: reference 3 of the
+  document (listed under the box); a figure you add must cite the reference it comes from or
+  it is flagged "no source". Approved and edited sections are kept when other sections are
+  regenerated. Figures to check are highlighted in red where they stand.
 - *Build*: writes the Word document (and the notebook when enabled), the cache, the evidence
   file and the run report; download them from the buttons above the views. After an approve,
   an edit or a regeneration the Word document and notebook are rebuilt in the background (a

@@ -82,6 +82,11 @@ def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
 
 
+def section_labels(at: AppTest) -> list[str]:
+    """The Write review's sections as shown: one fold per section, labelled number, heading, status."""
+    return [e.label for e in at.main.expander if e.label.startswith("**")]
+
+
 # ------------------------------------------------------------------------------ sidebar
 def test_defaults_outside_domino_and_offline_writer_notice(clean_env: Path) -> None:
     at = new_app()
@@ -302,7 +307,7 @@ def seeded(sections: int = 6, view: str = "Write review") -> AppTest:
 def test_write_review_shows_sections_with_references_tables_and_charts(clean_env: Path) -> None:
     at = seeded(6)
     md = texts(at.markdown)
-    assert any(m.startswith("### 1 Section 1") and "approved" in m for m in md)
+    assert section_labels(at)[0] == "**1 Section 1** :green-badge[approved]"
     # citations are numbered references, never raw [[ids]]
     assert not any("[[" in m for m in md)
     # each reference shows its source on hover
@@ -325,13 +330,38 @@ def test_approve_section(clean_env: Path) -> None:
     at.button(key="ap_section-2").click().run()
     doc = at.session_state["doc"]
     assert doc.section("section-2").status == "approved"
-    # the click reran that section, the counts and the downloads, not the other sections
-    headings = [m for m in texts(at.markdown) if m.startswith("### ")]
-    assert headings == ["### 2 Section 2 :green-badge[approved]"]
+    # the click reran that section (now folded), the counts and the downloads, not the others
+    assert section_labels(at) == ["**2 Section 2** :green-badge[approved]"]
     assert "Sections: :green-badge[approved] 3" in texts(at.caption)
+    assert at.session_state["wrx_section-2"] is False
     at.run()
-    assert at.button(key="ap_section-2").disabled
-    assert len([m for m in texts(at.markdown) if m.startswith("### ")]) == 3
+    assert len(section_labels(at)) == 3
+    assert not any(b.key == "ap_section-2" for b in at.button)  # folded: open it to read it again
+
+
+def test_a_long_document_opens_the_section_to_review_and_approve_moves_on(clean_env: Path) -> None:
+    at = new_app()
+    doc = sample_document(12)
+    for i, sec in enumerate(doc.sections):
+        sec.status = "approved" if i < 2 else "written"  # sections 1-2 reviewed, 3-12 left to review
+    at.session_state["doc"] = doc
+    at.session_state["view"] = "Write review"
+    at.run()
+    labels = section_labels(at)
+    assert len(labels) == 12 and labels[2] == "**3 Section 3** :green-badge[written]"
+    # only the first section left to review is drawn: one table, one set of buttons
+    assert len(at.main.table) == 1 and [b.key for b in at.button if b.key.startswith("ap_")] == [
+        "ap_section-3"
+    ]
+    at.button(key="ap_section-3").click().run()
+    assert at.session_state["doc"].section("section-3").status == "approved"
+    at.run()
+    # Approve folded the section and opened the next one left to review
+    assert [b.key for b in at.button if b.key.startswith("ap_")] == ["ap_section-4"]
+    at.button(key="wr_open_all").click().run()
+    assert len(at.main.table) == 12
+    at.button(key="wr_fold_all").click().run()
+    assert len(at.main.table) == 0 and len(section_labels(at)) == 12
 
 
 def test_edit_text_marks_block_edited(clean_env: Path) -> None:
@@ -394,7 +424,7 @@ def test_restores_a_cached_document(clean_env: Path) -> None:
     assert doc is not None and len(doc.sections) == 4
     assert any("Opened the document saved in" in t for t in texts(at.info))
     assert [b.label for b in at.main.download_button] == ["⬇ Word document", "⬇ Cache"]
-    assert any(m.startswith("### 4 Section 4") for m in texts(at.markdown))
+    assert section_labels(at)[3].startswith("**4 Section 4**")
 
 
 def test_corrupt_cache_is_a_message_not_a_traceback(clean_env: Path) -> None:
@@ -440,7 +470,7 @@ def test_previous_documents_page_lists_and_opens_a_document(clean_env: Path) -> 
     assert not at.exception, at.exception
     # the settings typed before leaving the main page are still there
     assert at.text_input(key="opt_code_root").value == str(clean_env)
-    assert any(m.startswith("### 3 Section 3") for m in texts(at.markdown))
+    assert section_labels(at)[2].startswith("**3 Section 3**")
 
 
 def test_help_page(clean_env: Path) -> None:
@@ -520,7 +550,7 @@ def test_plan_review_after_a_one_click_generate_shows_plans_used(clean_env: Path
         sec.plan_approved = False  # as after Generate documentation: no plan review happened
     at.run()
     assert any("0 of 3 section plans approved, 3 used to write their section" in c for c in texts(at.caption))
-    assert any(":blue-badge[plan used]" in m for m in texts(at.markdown))
+    assert any(":blue-badge[plan used]" in label for label in section_labels(at))
     assert any(e.label.startswith("Evidence behind it") for e in at.expander)
 
 

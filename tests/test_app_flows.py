@@ -13,7 +13,7 @@ from autodoc.settings import Settings
 from autodoc.spec import load_spec, parse_spec, template_text
 from autodoc.ui.jobs import Job
 
-from .test_app import APP, isolate, texts
+from .test_app import APP, isolate, section_labels, texts
 
 pytestmark = pytest.mark.slow
 
@@ -40,6 +40,12 @@ def finish(at: AppTest, timeout: float = 120) -> None:
     assert job is not None, "no job was started"
     assert job.join(timeout), f"{job.label} did not finish in {timeout} s"
     at.run()
+    assert not at.exception, at.exception
+
+
+def open_all(at: AppTest, view: str = "wr") -> None:
+    """Press "Open every section" (a long document shows only the section left to review)."""
+    at.button(key=f"{view}_open_all").click().run()
     assert not at.exception, at.exception
 
 
@@ -93,7 +99,7 @@ def test_generate_offline_finishes_with_downloads(
     assert all("/" in b for b in bars)
     assert any(e.label.startswith("Logs (") for e in at.expander)
     assert at.radio(key="view_pick").value == "Write review"
-    assert any(m.startswith("### 1 Executive Summary") for m in texts(at.markdown))
+    assert section_labels(at)[0].startswith("**1 Executive Summary**")
     # the scan overview lists registered models and runs, failed ones included
     at.radio(key="view_pick").set_value("Scan overview").run()
     frames = [f.value for f in at.main.dataframe]
@@ -146,6 +152,7 @@ def test_regenerating_one_block_leaves_the_rest_of_its_section(
 ) -> None:
     at = configured(demo_project, demo_store_uri, clean_env / "out")
     _seed(at, generated)
+    open_all(at)
     sec = next(s for s in at.session_state["doc"].sections if len(s.blocks) > 1)
     target = sec.blocks[0].id
     before = {b.id: b.model_dump_json() for b in sec.blocks}
@@ -165,7 +172,8 @@ def test_regenerating_an_approved_section_keeps_its_blocks(
     at = configured(demo_project, demo_store_uri, clean_env / "out")
     _seed(at, generated)
     sid = at.session_state["doc"].sections[0].id
-    at.button(key=f"ap_{sid}").click().run().run()
+    at.button(key=f"ap_{sid}").click().run().run()  # Approve folds the section: open it again
+    open_all(at)
     before = at.session_state["doc"].section(sid).model_dump_json()
     _regenerate(at, sid, "Shorter.")
     assert at.session_state["doc"].section(sid).model_dump_json() == before
@@ -179,6 +187,7 @@ def test_plan_then_write_step_by_step(clean_env: Path, demo_project: Path, demo_
     assert at.radio(key="view_pick").value == "Plan review"
     planned = [s for s in doc.sections if not s.is_container]
     assert planned and all(b.content is None for s in planned for b in s.blocks)
+    open_all(at, "pl")
     assert at.button(key=f"rm_{planned[0].blocks[0].id}").disabled == (len(planned[0].blocks) == 1)
     sec = next(s for s in planned if len(s.blocks) > 1)
     removed = sec.blocks[-1].id
@@ -318,6 +327,7 @@ def test_replan_with_feedback_redoes_only_that_section(
     at = configured(demo_project, demo_store_uri, clean_env / "out")
     _seed(at, generated)
     at.radio(key="view_pick").set_value("Plan review").run()
+    open_all(at, "pl")  # after Generate every plan was used: none is left open to review
     doc = at.session_state["doc"]
     target = next(s for s in doc.sections if not s.is_container and s.blocks).id
     before = {s.id: s.model_dump_json() for s in doc.sections}
@@ -339,6 +349,7 @@ def test_approval_is_saved_and_survives_generating_again(
     at.button(key="act_generate").click().run()
     finish(at)
     sid = at.session_state["doc"].sections[2].id
+    open_all(at)
     at.button(key=f"ap_{sid}").click().run().run()  # the click reruns its section; then the page
     at.button(key="ed_" + at.session_state["doc"].sections[0].id).click().run()
     first = at.session_state["doc"].sections[0]

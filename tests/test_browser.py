@@ -253,18 +253,20 @@ def _generate(s: Session) -> None:
 
 def _approve(s: Session) -> None:
     page = s.page
-    # approve three sections, timing each click
-    for i in range(3):
-        button = page.get_by_role("button", name="Approve", exact=True).nth(i)
+    # approve three sections, timing each click: each folds and opens the next one to review
+    assert page.get_by_role("button", name="Approve", exact=True).count() == 1  # 25 sections: one open
+    for _ in range(3):
+        button = page.get_by_role("button", name="Approve", exact=True, disabled=False).first
         button.scroll_into_view_if_needed()
-        s.times["Approve"].append(timed(page, button.click, lambda b=button: _disabled(b)))
+        s.times["Approve"].append(timed(page, button.click, approved(page, button)))
+    assert page.get_by_text("approved", exact=True).count() >= 3  # the folded sections say so
     s.shot("4-approved")
 
 
 def _edit(s: Session) -> None:
     page = s.page
-    # edit the fourth section's first paragraph
-    edit = page.get_by_role("button", name="Edit", exact=True).nth(3)
+    # edit the fourth section's first paragraph (the section open after three approvals)
+    edit = page.get_by_role("button", name="Edit", exact=True).first
     edit.scroll_into_view_if_needed()
     edit.click()
     box = visible(page, "textarea[aria-label^='Text of']").first
@@ -277,6 +279,7 @@ def _edit(s: Session) -> None:
     save = page.get_by_role("button", name="Save edits")
     shown = page.locator('[data-testid="stMarkdownContainer"]', has_text=EDIT).first
     s.times["Edit save"].append(timed(page, save.click, shown.wait_for))
+    shown.scroll_into_view_if_needed()
     s.shot("5-edited")
 
 
@@ -370,9 +373,19 @@ def _stop(s: Session) -> None:
     s.shot("9-stopped")
 
 
-def _disabled(button) -> None:
-    deadline = time.monotonic() + WAIT / 1000
-    while not button.is_disabled():
-        if time.monotonic() > deadline:
-            raise AssertionError("the button did not turn disabled")
-        time.sleep(0.02)
+KEY_OF_BUTTON = r"""b => b.closest('[class*="st-key-ap_"]').className.match(/st-key-(\S+)/)[1]"""
+
+
+def approved(page, button) -> Callable[[], None]:
+    """Done once the approved section has folded and the next one to review shows its Approve."""
+    clicked = page.locator(f".st-key-{button.evaluate(KEY_OF_BUTTON)} button").first
+
+    def done() -> None:
+        deadline = time.monotonic() + WAIT / 1000
+        while clicked.is_visible():
+            if time.monotonic() > deadline:
+                raise AssertionError("the approved section did not fold")
+            time.sleep(0.02)
+        page.get_by_role("button", name="Approve", exact=True, disabled=False).first.wait_for()
+
+    return done

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from autodoc.ui import runs
+from autodoc.ui import build_worker, runs
 
 OUTPUT_LABELS = (
     ("docx", "Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -53,6 +53,9 @@ def downloads() -> None:
 
 def _downloads() -> None:
     ss = st.session_state
+    if ss.get("outputs") is not None and not ss.get("_worker_started"):
+        ss["_worker_started"] = True
+        build_worker.warm()  # a rebuild may follow: the worker process imports the renderers now
     runs.harvest_rebuild(ss)  # a rebuild that ended since the row was last drawn
     if ss.pop("rebuild_wanted", False):
         runs.request_rebuild(ss)  # the review changed since the files were built: rebuild them

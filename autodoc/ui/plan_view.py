@@ -6,7 +6,7 @@ import streamlit as st
 
 from autodoc.document import Block, DocumentState, Section
 from autodoc.render.text import reference_text
-from autodoc.ui import actions, runs
+from autodoc.ui import actions, folds, runs
 from autodoc.ui.common import badge, mode, no_doc, set_mode
 from autodoc.ui.downloads import DOWNLOADS_KEY
 from autodoc.ui.feedback import feedback_form
@@ -14,11 +14,17 @@ from autodoc.ui.plan_words import describe, plan_evidence
 from autodoc.ui.view import escape_md
 
 SUMMARY_KEY = "pl_summary"
+VIEW = "pl"
 
 
 def plan_used(sec: Section) -> bool:
     """The section was written from its plan (a one-click Generate writes without a review)."""
     return any(b.content is not None for b in sec.blocks)
+
+
+def plan_to_review(sec: Section) -> bool:
+    """A plan nobody approved that no section was written from yet."""
+    return not sec.is_container and not sec.plan_approved and not plan_used(sec)
 
 
 def plan_summary(doc: DocumentState) -> str:
@@ -37,7 +43,8 @@ def plan_summary(doc: DocumentState) -> str:
 
 
 def plan_view() -> None:
-    """Each section is a fragment (keyed `pl_<section id>`): a click in it reruns that section."""
+    """Each section is a fragment (keyed `pl_<section id>`) in a fold (`autodoc.ui.folds`) drawn
+    only while open: a click in it reruns that section."""
     if no_doc():
         return
     st.fragment(_summary, key=SUMMARY_KEY)()
@@ -46,7 +53,9 @@ def plan_view() -> None:
 
 
 def _summary() -> None:
-    st.caption(plan_summary(st.session_state["doc"]))
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.caption(plan_summary(st.session_state["doc"]))
+    folds.all_buttons(VIEW, row, plan_to_review)
 
 
 def _key(section_id: str) -> str:
@@ -67,13 +76,19 @@ def _plan_badges(sec: Section) -> str:
 
 
 def _plan_section(doc: DocumentState, sec: Section, busy: bool) -> None:
-    st.markdown(
-        f"{'###' if sec.level == 1 else '####'} {sec.number} {escape_md(sec.heading)} "
-        f"{badge(sec.status)}" + _plan_badges(sec)
-    )
+    title = f"{sec.number} {escape_md(sec.heading)}"
     if sec.is_container:
+        st.markdown(f"{'###' if sec.level == 1 else '####'} {title} {badge(sec.status)}")
         st.caption("One subsection per registered model follows.")
         return
+    label = f"**{title}** {badge(sec.status)}" + _plan_badges(sec)
+    box, opened = folds.fold(VIEW, doc, sec, label, plan_to_review)
+    if opened:
+        with box:
+            _plan_body(doc, sec, busy)
+
+
+def _plan_body(doc: DocumentState, sec: Section, busy: bool) -> None:
     if sec.error:
         st.error(sec.error)
     for block in sec.blocks:
@@ -140,9 +155,11 @@ def _evidence_line(doc: DocumentState, eid: str) -> str:
 
 
 def _approve_plan(section_id: str) -> None:
-    actions.approve_plan(st.session_state["doc"], section_id)
+    doc: DocumentState = st.session_state["doc"]
+    actions.approve_plan(doc, section_id)
     runs.persist(st.session_state)
-    st.rerun([_key(section_id), SUMMARY_KEY])
+    following = folds.done_and_next(VIEW, doc, section_id, plan_to_review)
+    st.rerun([_key(section_id), *([_key(following)] if following else []), SUMMARY_KEY])
 
 
 def _remove_block(section_id: str, block_id: str) -> None:

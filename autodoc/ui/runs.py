@@ -21,6 +21,7 @@ from autodoc.pipeline.cache import cache_path, load_state, save_state
 from autodoc.progress import Progress
 from autodoc.settings import Settings
 from autodoc.spec import Spec
+from autodoc.ui import build_worker
 from autodoc.ui.jobs import Apply, Job, harvest, start_job
 from autodoc.ui.restore import evidence_file
 from autodoc.ui.state import State, make_settings, notify, on_demo
@@ -337,10 +338,9 @@ def start_rebuild(ss: State, settings: Settings) -> Job | None:
     settings = settings.model_copy(update={"output_dir": ss.get("doc_dir") or settings.output_dir})
 
     def work(p: Progress) -> pipeline.Outputs:
-        # let the page finish drawing first: the build holds the GIL for about a second
-        time.sleep(REBUILD_DELAY_S)
+        time.sleep(REBUILD_DELAY_S)  # let the page finish drawing first
         with pipeline.output_lock(settings.output_dir):
-            return pipeline.build(doc, settings, p, evidence=evidence, notebook=notebook)
+            return build_worker.build(doc, settings, evidence, notebook)  # in the worker process
 
     def apply(state: State, result: pipeline.Outputs) -> None:
         state["outputs"] = result

@@ -1,8 +1,9 @@
 """The Write review: every section as it will read, with Approve, Edit and Regenerate.
 
-Each section is its own fragment (keyed `wr_<section id>`): a click in it reruns that
-section only; Approve and a saved edit also rerun the counts line and the download row. A change that
-renumbers the references reruns the whole review area.
+Each section is its own fragment (keyed `wr_<section id>`) inside a fold (`autodoc.ui.folds`)
+whose content is drawn only while it is open: a click in it reruns that section only; Approve
+also folds it and opens the next section left to review, and reruns the counts line and the
+download row. A change that renumbers the references reruns the whole review area.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import streamlit as st
 
 from autodoc.document import DocumentState, Section
 from autodoc.render.text import citation_numbers
-from autodoc.ui import actions, runs
+from autodoc.ui import actions, folds, runs
 from autodoc.ui.blocks import block, reference_sources, references, section_sources, sources_expander
 from autodoc.ui.citations import reader_text, stored_text, unknown_references
 from autodoc.ui.common import REVIEW_KEY, badge, mode, no_doc, set_mode
@@ -25,7 +26,15 @@ from autodoc.ui.view import escape_md
 
 T = TypeVar("T")
 WRITTEN = ("written", "flagged", "approved", "edited", "failed")
+TO_REVIEW = ("written", "flagged", "edited", "failed")
 COUNTS_KEY = "wr_counts"
+REFERENCES_KEY = "wr_references"
+VIEW = "wr"
+
+
+def to_review(sec: Section) -> bool:
+    """Written and not approved yet: the sections Approve moves the reader on to."""
+    return sec.status in TO_REVIEW
 
 
 def section_key(section_id: str) -> str:
@@ -62,12 +71,21 @@ def write_view() -> None:
     st.markdown(f"## {escape_md(doc.title)}" + (f"\n{escape_md(doc.authors)}" if doc.authors else ""))
     for sec in doc.sections:
         st.fragment(_section, key=section_key(sec.id))(sec.id)
-    references(doc, numbers_of(doc))
+    st.fragment(_references, key=REFERENCES_KEY)()
 
 
 def _counts() -> None:
-    counts = actions.section_counts(st.session_state["doc"])
-    st.caption("Sections: " + " · ".join(f"{badge(k)} {v}" for k, v in sorted(counts.items())))
+    doc: DocumentState = st.session_state["doc"]
+    counts = actions.section_counts(doc)
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.caption("Sections: " + " · ".join(f"{badge(k)} {v}" for k, v in sorted(counts.items())))
+    folds.all_buttons(VIEW, row, to_review)
+
+
+def _references() -> None:
+    doc: DocumentState | None = st.session_state.get("doc")
+    if doc is not None:
+        references(doc, numbers_of(doc))
 
 
 def _section(section_id: str) -> None:
@@ -82,10 +100,21 @@ def _section(section_id: str) -> None:
 def write_section(
     doc: DocumentState, sec: Section, numbers: dict[str, int], busy: bool, readonly: bool = False
 ) -> None:
-    level = "###" if sec.level == 1 else "####"
-    st.markdown(f"{level} {sec.number} {escape_md(sec.heading)} {badge(sec.status)}")
-    if sec.is_container:
+    title = f"{sec.number} {escape_md(sec.heading)}"
+    if readonly or sec.is_container:
+        st.markdown(f"{'###' if sec.level == 1 else '####'} {title} {badge(sec.status)}")
+        if not sec.is_container:
+            _section_body(doc, sec, numbers, busy, readonly)
         return
+    box, opened = folds.fold(VIEW, doc, sec, f"**{title}** {badge(sec.status)}", to_review)
+    if opened:
+        with box:
+            _section_body(doc, sec, numbers, busy, readonly)
+
+
+def _section_body(
+    doc: DocumentState, sec: Section, numbers: dict[str, int], busy: bool, readonly: bool
+) -> None:
     if sec.error:
         st.error(sec.error)
     current = None if readonly else mode(sec.id)
@@ -139,9 +168,13 @@ def _edit_form(doc: DocumentState, sec: Section, numbers: dict[str, int]) -> Non
 
 def _approve(section_id: str) -> None:
     ss = st.session_state
-    actions.approve_section(ss["doc"], section_id)
+    doc: DocumentState = ss["doc"]
+    actions.approve_section(doc, section_id)
     runs.changed(ss)  # the download row, drawn last, starts the background rebuild
-    st.rerun([section_key(section_id), COUNTS_KEY, DOWNLOADS_KEY])
+    following = folds.done_and_next(VIEW, doc, section_id, to_review)
+    opened = [section_key(following)] if following else []
+    # the download row last: the rebuild it starts must not slow down drawing the sections
+    st.rerun([section_key(section_id), *opened, COUNTS_KEY, DOWNLOADS_KEY])
 
 
 def _save_edits(section_id: str) -> None:
