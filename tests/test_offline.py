@@ -176,6 +176,10 @@ def test_code_only_project_says_mlflow_is_missing():
     summary = texts_of(doc, "executive-summary")
     assert "logistic regression" in summary and "LogisticRegression" not in summary  # no code identifiers
     assert "[[m:" not in summary and "`" not in summary
+    # from code alone it still says what is predicted, how it is measured and where scores decide
+    assert "The model predicts malignant [[c:data.py:8:target]]." in summary
+    assert "measured by ROC AUC [[c:evaluate.py:24:metric]]" in summary
+    assert "threshold of 0.35 [[c:config.yaml:10:threshold]]" in summary
 
 
 @pytest.mark.slow

@@ -13,7 +13,8 @@ from autodoc.evidence import EvidenceItem, EvidenceStore, Source
 from autodoc.progress import Progress
 from autodoc.render.docx import render_docx
 from autodoc.settings import Settings
-from autodoc.write.summary import summary_facts, summary_gaps
+from autodoc.write.gaps import summary_gaps
+from autodoc.write.summary import summary_facts
 from tests.support.builders.state import make_state
 
 
@@ -97,3 +98,34 @@ def test_without_mlflow_the_summary_reads_the_production_code() -> None:
     assert "max_depth = 4" in facts["hyperparameters"] and "as set in the code" in facts["hyperparameters"]
     assert facts["target"].startswith("The model predicts Churn")
     assert "0.35" in facts["threshold"] and "0.3 " not in facts["threshold"]
+
+
+def test_a_code_only_summary_states_hyperparameters_from_code_and_gaps_without_run_wording() -> None:
+    from tests.support.builders.store import sample_store
+
+    store = sample_store(with_mlflow=False)
+    facts = {f.topic: f for f in summary_facts(store)}
+    assert "max_iter = 500 [[c:train.py:76:param:max_iter]]" in facts["hyperparameters"].text
+    gaps = summary_gaps(store)
+    assert "No MLflow tracking server was configured." in gaps
+    assert not any(
+        "logged by the production model's training run" in g or "MLflow experiment" in g for g in gaps
+    )
+
+    # no value in the code: the estimator is built with its library's defaults, said as such
+    bare = store.model_copy(update={"items": [i for i in store.items if ":param:" not in i.id]})
+    text = {f.topic: f for f in summary_facts(bare)}["hyperparameters"].text
+    assert (
+        "LogisticRegression (train.py, line 76) [[c:train.py:76:estimator]] is built with its library's"
+        in text
+    )
+    late = store.model_copy(
+        update={
+            "items": [
+                i.model_copy(update={"value": None}) if i.id == "c:train.py:76:param:max_iter" else i
+                for i in [*bare.items, store.get("c:train.py:76:param:max_iter")]
+            ]
+        }
+    )
+    text = {f.topic: f for f in summary_facts(late)}["hyperparameters"].text
+    assert "defaults except max_iter, set at run time" in text

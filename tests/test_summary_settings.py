@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from autodoc.evidence import EvidenceItem, EvidenceStore, Source
-from autodoc.write.summary import known_gap, summary_facts
+from autodoc.write.gaps import known_gap
+from autodoc.write.summary import summary_facts
 
 
 def _item(eid: str, kind: str, value: object, path: str, line: int = 3, **attrs: object) -> EvidenceItem:

@@ -12,7 +12,8 @@ from autodoc.evidence import EvidenceStore
 from autodoc.plan.offers import missing_for
 from autodoc.settings import Settings
 from autodoc.write import narrative as write
-from autodoc.write.summary import known_gap, summary_facts, summary_gaps
+from autodoc.write.gaps import known_gap, summary_gaps
+from autodoc.write.summary import summary_facts
 
 OFFLINE_NOTE = "Written by the offline writer: no LLM key was configured."
 OFFLINE_CHOSEN_NOTE = "Written by the offline writer (deterministic wording from the evidence, no LLM)."

@@ -92,6 +92,10 @@ TOPIC_KINDS: dict[str, tuple[str, ...]] = {
         "estimator",
         "notebook_markdown",
         "entry_point",
+        "target",  # the executive summary says in words what is predicted, held out and decided
+        "split",
+        "threshold",
+        "metric",
     ),
     "model": (
         "estimator",

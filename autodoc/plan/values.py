@@ -30,6 +30,18 @@ class Resolved:
     item: EvidenceItem  # the evidence that holds the value: cite this one
 
 
+def owned_params(owner: EvidenceItem, items: Iterable[EvidenceItem]) -> list[EvidenceItem]:
+    """The keyword arguments of a call (an estimator, a split): params naming it as their owner, or,
+    when the scan recorded no owner, the params at the call's own place (same file and line)."""
+    prefix = owner.id.rsplit(f":{owner.kind}", 1)[0] + ":param:"
+    return [
+        i
+        for i in items
+        if i.kind == "param"
+        and (i.attrs.get("owner") == owner.id or (not i.attrs.get("owner") and i.id.startswith(prefix)))
+    ]
+
+
 def resolve_param(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Resolved | None:
     """The value a code param takes for the documented model, with its origin."""
     if param.value is not None:

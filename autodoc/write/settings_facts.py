@@ -49,6 +49,12 @@ _RATIO = re.compile(r"\(\s*(\w+)\s*==\s*0\s*\)\.sum\(\)\s*/\s*\(\s*\1\s*==\s*1\s
 
 
 # ----------------------------------------------------------------------------- helpers
+def where(item: EvidenceItem) -> str:
+    """``train.py, line 12``: where a code fact is, in words."""
+    src = item.source
+    return f"{src.path}, line {src.line_start}" if src.line_start else str(src.path or "")
+
+
 def value_text(value: object) -> str:
     """A setting's value in prose: lists as ``a / b / c`` so that commas keep separating settings."""
     if isinstance(value, list | tuple):
@@ -131,10 +137,9 @@ def _shown_key(item: EvidenceItem) -> str:
 # ----------------------------------------------------------------------------- facts
 def settings_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     """Without estimator arguments: the model's settings from configuration or script constants."""
-    found = production_settings(evidence, "hyperparameters")
-    if not found:
-        return None
-    return SummaryFact.citing("hyperparameters", "Hyperparameters", settings_phrase(found) + ".", found)
+    if found := production_settings(evidence, "hyperparameters"):
+        return SummaryFact.citing("hyperparameters", "Hyperparameters", settings_phrase(found) + ".", found)
+    return None
 
 
 def training_fact(evidence: EvidenceStore) -> SummaryFact | None:

@@ -6,7 +6,7 @@ the hyperparameters (values with their origin), tuning, the held-out metrics of 
 champion, the decision threshold, tracking and serving. Every text carries ``[[id]]``
 citations. Production first: code facts from exploratory, test or legacy code never enter
 (`is_production_code`). The LLM path puts the same facts in every request;
-`summary_gaps` lists what the evidence does not show, once for the whole document.
+`write.gaps` lists what the evidence does not show, once for the whole document.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
 from autodoc.plan.lineage import champions, estimator_families
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, metric_rank, production_facts
-from autodoc.plan.values import resolve_param
+from autodoc.plan.values import owned_params, resolve_param
 from autodoc.write import settings_facts as sf
 
 _HELD_OUT = ("test_", "holdout_", "val_", "valid_", "eval_")
@@ -42,30 +42,7 @@ def summary_facts(evidence: EvidenceStore) -> list[SummaryFact]:
     return out
 
 
-def summary_gaps(evidence: EvidenceStore, facts: list[SummaryFact] | None = None) -> list[str]:
-    """What a validator looks for and the evidence does not show, one sentence each."""
-    shown = {f.topic for f in (facts if facts is not None else summary_facts(evidence))}
-    return [sentence for topic, sentence in _GAPS if topic not in shown]
-
-
-def known_gap(sentence: str, facts: list[SummaryFact]) -> bool:
-    """A section's gap the summary already covers: it states the fact, or lists the same gap."""
-    said = sentence.lower().replace("production ", "")
-    if any(said == gap.lower().replace("production ", "") for _, gap in _GAPS):
-        return True
-    shown = {f.topic for f in facts}
-    return any(word in said and topic in shown for word, topic in _GAP_WORDS)
-
-
-_GAP_WORDS = (("target", "target"), ("split", "split"), ("data source", "data"), ("search", "tuning"))
-
-
 # ----------------------------------------------------------------------------- helpers
-def _where(item: EvidenceItem) -> str:
-    src = item.source
-    return f"{src.path}, line {src.line_start}" if src.line_start else str(src.path or "")
-
-
 def _sentences(text: str, limit: int = 2) -> str:
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith(("#", "```", "|"))]
     words = " ".join(" ".join(lines).replace("`", "").split())
@@ -123,7 +100,7 @@ def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
     estimators = production_facts(evidence, "estimator")[:2]
     if not estimators:
         return None
-    trained = join_words([f"{e.value} ({_where(e)}) {cite(e)}" for e in estimators])
+    trained = join_words([f"{e.value} ({sf.where(e)}) {cite(e)}" for e in estimators])
     text = f"The production code trains {trained}"
     if pipelines:
         text += f"; its pipeline runs {pipelines[0].value} {cite(pipelines[0])}"
@@ -136,12 +113,12 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
     if not targets:
         return None
     targets = sf.unique_values(targets, 2)  # each column once
-    text = "The model predicts " + join_words([f"{t.value} ({_where(t)}) {cite(t)}" for t in targets])
+    text = "The model predicts " + join_words([f"{t.value} ({sf.where(t)}) {cite(t)}" for t in targets])
     text += sf.condition_words(targets[0]) + "."
     derived = [i for i in production_facts(evidence, "feature") if i.value == targets[0].value][:1]
     if derived:
         how = sf.derivation_words(derived[0])
-        text += f" The column is derived in {_where(derived[0])}{how} {cite(derived[0])}."
+        text += f" The column is derived in {sf.where(derived[0])}{how} {cite(derived[0])}."
     return SummaryFact.citing("target", "Target", text, targets + derived)
 
 
@@ -190,7 +167,7 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
     split = splits[0]
     settings = _settings(evidence, split, ("test_size", "train_size", "stratify", "random_state", "shuffle"))
     call = str(split.attrs["call"]).rsplit(".", 1)[-1] if split.attrs.get("call") else split.label
-    text = f"A hold-out split is made by {call} ({_where(split)}) {cite(split)}"
+    text = f"A hold-out split is made by {call} ({sf.where(split)}) {cite(split)}"
     if settings:
         text += " with " + join_words([f"{k} = {setting_text(v.value)} {cite(v)}" for k, v in settings])
     else:
@@ -268,19 +245,37 @@ def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     """Without MLflow: the production estimators' keyword arguments, as values with their origin."""
     parts, items = [], []
     for est in production_facts(evidence, "estimator")[:2]:
-        params = [p for p in evidence.by_kind("param") if p.attrs.get("owner") == est.id]
+        params = owned_params(est, evidence.items)
         resolved = [(p, r) for p in params if (r := resolve_param(p, evidence.items)) is not None][:8]
         if resolved:
             values = join_words(
                 [f"{item_key(p)} = {setting_text(r.value)} {cite(r.item)}" for p, r in resolved]
             )
-            parts.append(f"{est.value} ({_where(est)}) {cite(est)}: {values}")
+            parts.append(f"{est.value} ({sf.where(est)}) {cite(est)}: {values}")
             items += [est, *(r.item for _, r in resolved)]
     if not parts:
-        return sf.settings_hyperparameters(evidence)
+        return sf.settings_hyperparameters(evidence) or _default_hyperparameters(evidence)
     return SummaryFact.citing(
         "hyperparameters", "Hyperparameters", "; ".join(parts) + ", as set in the code.", items
     )
+
+
+def _default_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
+    """No value in code or config: the estimator is built with its library's defaults, and the
+    arguments set only at run time are named (what the code shows, nothing guessed)."""
+    parts, items = [], []
+    for est in production_facts(evidence, "estimator")[:2]:
+        params = owned_params(est, evidence.items)
+        late = [item_key(p) for p in params if p.value is None]
+        if len(late) == len(params):  # a literal nobody resolved is no default: then nothing is said
+            but = f" except {join_words(late[:4])}, set at run time" if late else ""
+            parts.append(
+                f"{est.value} ({sf.where(est)}) {cite(est)} is built with its library's defaults{but}"
+            )
+            items.append(est)
+    if not parts:
+        return None
+    return SummaryFact.citing("hyperparameters", "Hyperparameters", "; ".join(parts) + ".", items)
 
 
 def _tuning(evidence: EvidenceStore) -> SummaryFact | None:
@@ -316,7 +311,7 @@ def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
         return None
     item = found[0]
     value = item.value if not isinstance(item.value, dict) else item.attrs.get("value")
-    text = f"The decision threshold is {setting_text(value)} ({_where(item)}) {cite(item)}."
+    text = f"The decision threshold is {setting_text(value)} ({sf.where(item)}) {cite(item)}."
     return SummaryFact.citing("threshold", "Decision threshold", text, [item])
 
 
@@ -346,7 +341,9 @@ def _serving(evidence: EvidenceStore) -> SummaryFact | None:
     if not serving:
         return None
     text = (
-        "The model is served by " + join_words([f"{s.label} ({_where(s)}) {cite(s)}" for s in serving]) + "."
+        "The model is served by "
+        + join_words([f"{s.label} ({sf.where(s)}) {cite(s)}" for s in serving])
+        + "."
     )
     return SummaryFact.citing("serving", "Serving", text, serving)
 
@@ -367,17 +364,4 @@ _BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
     _threshold,
     _tracking,
     _serving,
-]
-_GAPS = [
-    ("purpose", "No README or registry description states the model's purpose."),
-    ("model", "No registered model version identifies the production model."),
-    ("target", "No target column was identified in the code."),
-    ("data", "No data source (file, table or query read) was found in the production code."),
-    ("split", "No train/test split was found in the production code."),
-    ("hyperparameters", "No hyperparameters were logged by the production model's training run."),
-    ("tuning", "No hyperparameter search was found in the code."),
-    ("metrics", "No held-out (test or validation) metric was logged for the production model."),
-    ("threshold", "No decision threshold was found in the code or its configuration."),
-    ("tracking", "No MLflow experiment or registered model was found."),
-    ("serving", "No serving code (an API or batch scoring entry point) was identified."),
 ]

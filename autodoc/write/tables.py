@@ -28,7 +28,7 @@ from autodoc.plan.lineage import (
     version_run,
 )
 from autodoc.plan.topics import is_exploratory_code
-from autodoc.plan.values import UNRESOLVED, param_name, resolve_param
+from autodoc.plan.values import UNRESOLVED, owned_params, param_name, resolve_param
 from autodoc.write.cells import (
     MAX_RUN_ROWS,
     as_written,
@@ -296,7 +296,7 @@ def _legacy_count(legacy: list[EvidenceItem]) -> str:
 def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[list[Cell]]:
     """One row per keyword argument: its value for the documented model and where that comes from."""
     name = Cell(value=plain(est.value) or est.label, evidence_id=est.id)
-    params = _owned_params(est, evidence)
+    params = owned_params(est, evidence.items)
     if not params:
         return [
             [name, text_cell("(defaults)"), text_cell(None), Cell(value=location(est), evidence_id=est.id)]
@@ -314,19 +314,9 @@ def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[lis
     return rows
 
 
-def _owned_params(est: EvidenceItem, evidence: EvidenceStore) -> list[EvidenceItem]:
-    prefix = est.id.rsplit(":estimator", 1)[0] + ":param:"
-    return [
-        i
-        for i in evidence.items
-        if i.kind == "param"
-        and (i.attrs.get("owner") == est.id or (not i.attrs.get("owner") and i.id.startswith(prefix)))
-    ]
-
-
 def resolved_settings(item: EvidenceItem, evidence: EvidenceStore) -> str | None:
     """A call's settings as values ("test_size=0.2, stratify=True"), never the expressions setting them."""
-    params = _owned_params(item, evidence)
+    params = owned_params(item, evidence.items)
     if not params:
         return None
     parts = []

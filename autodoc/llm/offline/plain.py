@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from autodoc.document import cite, join_words
+from autodoc.document import cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts, version_of
@@ -61,7 +61,33 @@ def write_plain_overview(f: Facts, task: WriteTask) -> list[str]:
     paras.append(" ".join(s for s in (_model_in_words(f, m) for m in models) if s))
     if not models:
         paras.append(_estimators_in_words(f))
+    paras.append(_plain_setup(f, measured=not models))
     return paras
+
+
+def _plain_setup(f: Facts, measured: bool) -> str:
+    """What the model predicts, how much data is held out, how it is measured and where scores
+    become decisions: from production code, in words (no code identifiers), each cited."""
+    out = []
+    if targets := f.fresh(f.kind("target"))[:1]:
+        out.append(f"The model predicts {targets[0].value} {cite(targets[0])}.")
+    split = next((s for s in f.kind("split") if isinstance(s.value, dict)), None)
+    share = split.value.get("test_size") if split and isinstance(split.value, dict) else None
+    if split and isinstance(share, float) and 0 < share < 1:
+        f.used.add(split.id)
+        out.append(f"{share * 100:g}% of the rows are held out for testing {cite(split)}.")
+    names = [m for m in f.fresh(f.kind("metric")) if isinstance(m.value, str)][:4] if measured else []
+    if names:
+        words = join_words([f"{metric_words(str(m.value).removesuffix('_score'))} {cite(m)}" for m in names])
+        out.append(f"Its quality is measured by {words}.")
+    rules = f.kind("threshold") + [
+        c for c in f.kind("config") if re.search(r"thresh|cutoff", item_key(c), re.I)
+    ]
+    rule = next((t for t in rules if isinstance(t.value, int | float)), None)
+    if rule is not None and not isinstance(rule.value, bool):
+        f.used.add(rule.id)
+        out.append(f"Scores become decisions at a threshold of {setting_text(rule.value)} {cite(rule)}.")
+    return " ".join(out)
 
 
 def write_plain_conclusion(f: Facts, task: WriteTask) -> list[str]:

@@ -1,0 +1,51 @@
+"""What the evidence does not show: the document-level list that replaces a "Not found" in every
+section. One sentence per topic the summary (`write.summary`) could not state."""
+
+from __future__ import annotations
+
+from autodoc.document import SummaryFact
+from autodoc.evidence import EvidenceStore
+from autodoc.write.summary import summary_facts
+
+
+def summary_gaps(evidence: EvidenceStore, facts: list[SummaryFact] | None = None) -> list[str]:
+    """What a validator looks for and the evidence does not show, one sentence each."""
+    shown = {f.topic for f in (facts if facts is not None else summary_facts(evidence))}
+    wording = dict(_GAPS) | (_CODE_ONLY_GAPS if evidence.mlflow is None else {})
+    return list(dict.fromkeys(wording[topic] for topic, _ in _GAPS if topic not in shown))
+
+
+def known_gap(sentence: str, facts: list[SummaryFact]) -> bool:
+    """A section's gap the summary already covers: it states the fact, or lists the same gap."""
+    said = sentence.lower().replace("production ", "")
+    if any(said == gap.lower().replace("production ", "") for _, gap in _GAPS):
+        return True
+    shown = {f.topic for f in facts}
+    return any(word in said and topic in shown for word, topic in _GAP_WORDS)
+
+
+_GAP_WORDS = (("target", "target"), ("split", "split"), ("data source", "data"), ("search", "tuning"))
+
+
+_GAPS = [
+    ("purpose", "No README or registry description states the model's purpose."),
+    ("model", "No registered model version identifies the production model."),
+    ("target", "No target column was identified in the code."),
+    ("data", "No data source (file, table or query read) was found in the production code."),
+    ("split", "No train/test split was found in the production code."),
+    ("hyperparameters", "No hyperparameters were logged by the production model's training run."),
+    ("tuning", "No hyperparameter search was found in the code."),
+    ("metrics", "No held-out (test or validation) metric was logged for the production model."),
+    ("threshold", "No decision threshold was found in the code or its configuration."),
+    ("tracking", "No MLflow experiment or registered model was found."),
+    ("serving", "No serving code (an API or batch scoring entry point) was identified."),
+]
+# Written from code alone, a gap is not that a run logged nothing: no run was read at all.
+_CODE_ONLY_GAPS = {
+    "model": "No registered model version identifies the production model (no MLflow tracking server "
+    "was configured).",
+    "hyperparameters": "No hyperparameter value was found in the code or its configuration.",
+    "metrics": "No held-out metric value is available: the code computes its metrics when it runs, "
+    "and no MLflow run was read.",
+    "tracking": "No MLflow tracking server was configured.",
+}
