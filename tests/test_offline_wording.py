@@ -150,3 +150,23 @@ def test_a_table_instead_of_prose_is_planned_when_the_reviewer_asks_for_one():
     asked = plan_section(task.model_copy(update={"feedback": "Please show this as a table"}))
     table = asked.blocks[1]
     assert table.type == "table" and table.source.kind == "evidence" and EST.id in table.source.evidence_ids
+
+
+def test_training_names_where_the_model_is_fitted_not_the_call_or_a_transformers_fit():
+    fits = [
+        _code("c:train.py:40:fit:model", "fit", "fit", call="model.fit", on="model"),
+        _code(
+            "c:train.py:74:fit:encoder", "fit", "fit_transform", call="encoder.fit_transform", on="encoder"
+        ),
+    ]
+    fits[0].text, fits[1].text = "model.fit(X_train, y_train)", "encoder.fit_transform(X)"
+    task = WriteTask(
+        document_title="T",
+        section_id="t",
+        section_name="Training Pipeline",
+        heading="Training",
+        evidence=fits,
+    )
+    text = write_block(task).text
+    assert "The model is fitted at `train.py`, line 40 [[c:train.py:40:fit:model]]." in text
+    assert "model.fit(" not in text and "fit_transform" not in text

@@ -12,6 +12,7 @@ from autodoc.llm.offline.facts import Facts
 from autodoc.llm.offline.prose import (
     code_list,
     code_span,
+    code_where,
     config,
     estimators,
     exploratory,
@@ -179,7 +180,7 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
             code_list(f, ("cv",), "Cross-validation uses"),
             code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
             code_list(f, ("seed",), "Random seeds are set by"),
-            code_list(f, ("fit",), "Models are fitted by", 4),
+            _fit_sentence(f),
             config(
                 f,
                 _NOT_SPLIT + r"(random_state|seed|cv_folds|folds|n_splits|epochs|batch_size)$",
@@ -191,6 +192,18 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
     paras.append(experiments(f))
     paras.append(_runs_passage(f))
     return paras
+
+
+def _fit_sentence(f: Facts) -> str:
+    """Where the model is fitted, in words: a transformer's fit_transform is data preparation, not
+    model fitting, and a call expression (model.fit(X, y)) is not shown as if it were a value."""
+    fits = f.kind("fit")
+    f.fresh(fits)
+    models = [i for i in fits if i.value == "fit" or str(i.attrs.get("call", "")).endswith(".fit")][:3]
+    if not models:
+        return ""
+    places = join_words([f"{code_where(i)} {cite(i)}" for i in models])
+    return f"The model is fitted at {places}."
 
 
 def _entry_points(f: Facts) -> str:
