@@ -1,7 +1,7 @@
 """The egress ledger: an append-only record beside the cache of every request that left.
 
 `<output>/.autodoc_egress.jsonl` holds one JSON line per event: a run starting (`run`), a
-request about to be sent (`sent`, written and fsynced BEFORE the request leaves), what came
+request about to be sent (`sent`, written BEFORE the request leaves), what came
 back (`outcome`: an HTTP status and size, or a timeout, a lost connection...) and a run
 ending (`end`). A killed run leaves `sent` lines without an outcome and a `run` without an
 `end`: both still count. The document's history is every run with the same document key
@@ -76,8 +76,11 @@ class Ledger:
             if self._fd is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            # Written before the request leaves: once write() returns the system holds the line,
+            # so a kill -9 cannot hide it. No fsync per line: that guards against the machine
+            # going down, not the process, and each one waited for the journal to flush the
+            # cache file just saved (14-26 ms of every call's time at 8 workers); `end` syncs.
             os.write(self._fd, (json.dumps(line, separators=(",", ":")) + "\n").encode())
-            os.fsync(self._fd)  # on disk before the request leaves: a kill -9 cannot hide it
 
     # -- the egress.Recorder protocol (called from the transport's hooks) -------------------
     def sent(self, call: CallInfo, request_bytes: int) -> str:
@@ -118,6 +121,7 @@ class Ledger:
         self._append({"t": "end", "outcome": outcome})
         with self._lock:
             if self._fd is not None:
+                os.fsync(self._fd)
                 os.close(self._fd)
                 self._fd = None
 
