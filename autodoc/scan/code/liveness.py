@@ -107,19 +107,23 @@ class Liveness:
         return next((g for g in GROUPS if g in found), "legacy")
 
 
+Nexts = dict[tuple[str, str], list[tuple[str, str, str]]]  # (rel, scope) -> what `_next` found
+
+
 def find_liveness(files: dict[str, FileResult]) -> Liveness:
     live = Liveness()
     modules = {rel: r.module for rel, r in files.items() if r.module is not None}
     live.modules = set(modules)
     live.commented_main = {rel for rel, m in modules.items() if m.commented_main}
     starts = _entries(files, modules, live)
+    nexts: Nexts = {}  # every walk below expands the same scopes the same way: once
     trains = {(rel, f.scope) for rel, r in files.items() for f in r.facts if is_training(f)}
-    _what_they_do(files, modules, starts, trains, live)
+    _what_they_do(files, modules, starts, trains, live, nexts)
     production = [s for s in starts if s[3] == "production"]
-    if not _walk(files, modules, production, {}).keys() & trains:  # nothing else trains: notebooks do
+    if not _walk(files, modules, production, {}, nexts).keys() & trains:  # nothing else trains: notebooks do
         for i, (rel, _scope, _how, group) in enumerate(starts):
             notebook = group == "exploratory" and files[rel].kind in ("notebook", "databricks")
-            reach = _walk(files, modules, [starts[i]], {}) if notebook else {}
+            reach = _walk(files, modules, [starts[i]], {}, nexts) if notebook else {}
             if reach.keys() & trains:
                 starts[i] = _retag(starts[i], "the only code that trains", "production")
                 live.trainers.setdefault(rel, {}).update(reach)
@@ -128,7 +132,7 @@ def find_liveness(files: dict[str, FileResult]) -> Liveness:
         live.entries.setdefault(rel, how[len(rel) + 2 : -1])  # how is "<rel> (<reason>)"
     for group in GROUPS:  # production first: what it reaches keeps that role
         before = set(live.reached)
-        _walk(files, modules, [s for s in starts if s[3] == group], live.reached)
+        _walk(files, modules, [s for s in starts if s[3] == group], live.reached, nexts)
         for key in live.reached.keys() - before:
             live.roles[key] = group
     return live
@@ -140,6 +144,7 @@ def _what_they_do(
     starts: list[tuple[str, str, str, str]],
     trains: set[tuple[str, str]],
     live: Liveness,
+    nexts: Nexts,
 ) -> None:
     """Production entry points that train keep what they reach (for the pipeline item); one that only
     loads a model to score with it serves. Decided per entry point while there are few of them."""
@@ -149,7 +154,7 @@ def _what_they_do(
         return
     for i in chosen:
         rel = starts[i][0]
-        reach = _walk(files, modules, [starts[i]], {})
+        reach = _walk(files, modules, [starts[i]], {}, nexts)
         if reach.keys() & trains:
             live.trainers.setdefault(rel, {}).update(reach)
         elif reach.keys() & loads:
@@ -170,15 +175,21 @@ def _walk(
     modules: dict[str, ModuleFacts],
     starts: list[tuple[str, str, str, str]],
     reached: dict[tuple[str, str], str],
+    nexts: Nexts,
 ) -> dict[tuple[str, str], str]:
-    """Breadth-first from `starts`, adding (rel, scope) -> how to `reached` (already there: not walked)."""
+    """Breadth-first from `starts`, adding (rel, scope) -> how to `reached` (already there: not walked).
+
+    `nexts` keeps what `_next` found for each (rel, scope), for the other walks of the same scan."""
     queue: deque[tuple[str, str, str]] = deque((r, s, h) for r, s, h, _ in starts)
     while queue:
         rel, scope, how = queue.popleft()
         if (rel, scope) in reached or rel not in modules:
             continue
         reached[(rel, scope)] = how
-        for nxt in _next(files, modules, rel, scope):
+        found = nexts.get((rel, scope))
+        if found is None:
+            found = nexts[(rel, scope)] = _next(files, modules, rel, scope)
+        for nxt in found:
             if (nxt[0], nxt[1]) not in reached:
                 queue.append((nxt[0], nxt[1], f"{how} -> {nxt[2]}" if how.count("->") < 6 else how))
     return reached
