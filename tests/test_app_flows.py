@@ -147,6 +147,21 @@ def test_regeneration_changes_only_its_section_and_keeps_approved(
     assert rebuild.result.docx.parent == clean_env / "out"
 
 
+def test_feedback_the_offline_writer_cannot_follow_is_said_next_to_the_section(
+    clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult
+) -> None:
+    at = configured(demo_project, demo_store_uri, clean_env / "out")
+    _seed(at, generated)
+    sid = at.session_state["doc"].sections[0].id  # open: the first section left to review
+    _regenerate(at, sid, "Make it sound like a poem.")
+    notes = [i for i in texts(at.main.info) if i.startswith("Feedback not followed.")]
+    assert len(notes) == 1 and "needs an LLM provider" in notes[0] and "poem" in notes[0]
+    assert at.session_state["view"] == "Write review"
+    assert section_labels(at)[0].startswith("**1 ")  # the note stands in the first section
+    _regenerate(at, sid, "Shorter.")  # a request it follows needs no note
+    assert not [i for i in texts(at.main.info) if i.startswith("Feedback not followed.")]
+
+
 def test_regenerating_one_block_leaves_the_rest_of_its_section(
     clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult
 ) -> None:

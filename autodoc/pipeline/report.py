@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from autodoc.document import DocumentState
+from autodoc.document import Block, DocumentState
 from autodoc.llm.offline.feedback import read_feedback
 
 
@@ -61,16 +61,19 @@ def run_report(state: DocumentState) -> dict[str, Any]:
 
 def feedback_notes(state: DocumentState) -> list[str]:
     """Reviewer feedback the offline writer could not follow, one line per block: it needs an LLM."""
-    provider = (state.provenance.provider if state.provenance else state.settings.get("provider")) or ""
-    if provider != "offline":
-        return []
     out = []
     for sec in state.sections:
         for blk in sec.blocks:
-            note = read_feedback(blk.feedback).note
+            note = block_feedback_note(state, blk)
             if note:
                 out.append(f"{sec.number} {sec.heading}, block {blk.id}: {note}")
     return out
+
+
+def block_feedback_note(state: DocumentState, blk: Block) -> str | None:
+    """Why the offline writer did not follow a block's reviewer feedback (None: it did, or an LLM wrote)."""
+    provider = (state.provenance.provider if state.provenance else state.settings.get("provider")) or ""
+    return read_feedback(blk.feedback).note if provider == "offline" else None
 
 
 def _section_row(sec: Any, requests: Counter[str]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import TypeVar
 import streamlit as st
 
 from autodoc.document import DocumentState, Section
+from autodoc.pipeline import report
 from autodoc.render.text import citation_numbers
 from autodoc.ui import actions, folds, runs
 from autodoc.ui.blocks import block, reference_sources, references, section_sources, sources_expander
@@ -126,6 +127,8 @@ def _section_body(
         block(blk, numbers, sources)
     if readonly:
         return
+    for note in dict.fromkeys(filter(None, (report.block_feedback_note(doc, b) for b in sec.blocks))):
+        st.info(f"Feedback not followed. {escape_md(note)}", icon=":material/feedback:")
     sources_expander(doc, sec, numbers)
     if current == "regen":
         feedback_form(sec, replan=False)
