@@ -61,6 +61,7 @@ def stop(at: AppTest, job: Job, now: bool = False) -> None:
     assert job.join(120), "the job did not stop"
     at.run()
     assert any("stopped" in t for t in texts(at.warning))
+    assert not any("hint:" in t or "command" in t for t in texts(at.warning))  # the app's words
     assert any(":orange-badge[stopped]" in m for m in texts(at.markdown))
     assert not any("[finished]" in m for m in texts(at.markdown))
 
@@ -231,6 +232,7 @@ def test_stop_returns_quickly_and_leaves_no_partial_files(
     job = at.session_state["job"]
     time.sleep(0.3)
     stop(at, job)
+    assert any("Press **Generate documentation** again to resume" in t for t in texts(at.warning))
     assert not (out / "model_documentation.docx").exists()
     assert not list(out.glob("*.tmp")) if out.exists() else True
     assert not at.exception

@@ -76,7 +76,7 @@ def _run(job: Job, work: Callable[[Progress], Any]) -> None:
         job.cancelled = job.progress.cancelled and not job.returns_complete
     except Cancelled as err:
         job.cancelled = True
-        job.error = str(err)
+        job.error = err.message  # its hint speaks to the command line; `runs.outcome` says what to press
     except AutodocError as err:
         job.error = str(err)
         job.cancelled = job.progress.cancelled

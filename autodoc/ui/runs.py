@@ -27,6 +27,10 @@ from autodoc.ui.restore import evidence_file
 from autodoc.ui.state import State, make_settings, notify, on_demo
 
 REBUILD_WAIT_S = 15.0
+RESUME = {  # job kind -> how to carry on after a Stop, in the app's words
+    "generate": " Press **Generate documentation** again to resume: finished blocks are not redone.",
+    "write": " Press **3 · Write** again to resume: finished blocks are not redone.",
+}
 REBUILD_DELAY_S = 0.3  # a rebuild waits this long before it starts (the page finishes drawing)
 
 
@@ -82,8 +86,9 @@ def persist(ss: State) -> None:
 def outcome(job: Job) -> tuple[str, str]:
     """(level, message) telling the user how a finished job ended."""
     if job.cancelled:
-        detail = f" {job.error[:1].upper()}{job.error[1:]}" if job.error else ""
-        return "warning", f"{job.label} stopped after {job.seconds:.1f} s. Finished work is kept.{detail}"
+        detail = f" {job.error[:1].upper()}{job.error[1:].rstrip('.')}." if job.error else ""
+        kept = f"{job.label} stopped after {job.seconds:.1f} s. Finished work is kept."
+        return "warning", kept + detail + RESUME.get(job.kind, "")
     if job.error:
         return "error", f"{job.label} failed after {job.seconds:.1f} s: {job.error}"
     return "success", f"{job.label} finished in {job.seconds:.1f} s."
