@@ -224,16 +224,19 @@ def test_plan_then_write_step_by_step(clean_env: Path, demo_project: Path, demo_
 
 
 def test_stop_returns_quickly_and_leaves_no_partial_files(
-    clean_env: Path, demo_project: Path, demo_store_uri: str
+    clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult
 ) -> None:
     out = clean_env / "out"
     at = configured(demo_project, demo_store_uri, out)
+    at.session_state["outputs"] = generated.outputs  # the files of a document built in another folder
     at.button(key="act_generate").click().run()
     job = at.session_state["job"]
     time.sleep(0.3)
     stop(at, job)
     assert any("Press **Generate documentation** again to resume" in t for t in texts(at.warning))
     assert not (out / "model_documentation.docx").exists()
+    # the stopped document is not offered with the other folder's Word document
+    assert not any(b.label.startswith("⬇ Word document") for b in at.main.download_button)
     assert not list(out.glob("*.tmp")) if out.exists() else True
     assert not at.exception
 

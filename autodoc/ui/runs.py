@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from autodoc import demo, pipeline
@@ -23,7 +24,7 @@ from autodoc.settings import Settings
 from autodoc.spec import Spec
 from autodoc.ui import build_worker
 from autodoc.ui.jobs import Apply, Job, harvest, start_job
-from autodoc.ui.restore import evidence_file
+from autodoc.ui.restore import evidence_file, existing_outputs
 from autodoc.ui.state import State, make_settings, notify, on_demo
 
 REBUILD_WAIT_S = 15.0
@@ -116,10 +117,12 @@ def _restore_after_stop(output_dir: str):
             return
         try:
             ss["doc"] = load_state(cache_path(output_dir))
-            ss["doc_rev"] = ss.get("doc_rev", 0) + 1
-            ss["view"] = "Write review"
         except AutodocError:
-            pass  # nothing was finished before the stop
+            return  # nothing was finished before the stop
+        ss["doc_rev"] = ss.get("doc_rev", 0) + 1
+        # the downloads are this folder's files (built before the stopped run), never another folder's
+        ss["outputs"] = existing_outputs(Path(output_dir))
+        ss["view"] = "Write review"
 
     return apply
 
