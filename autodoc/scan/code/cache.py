@@ -57,7 +57,7 @@ def _read(path: Path, key: str) -> Any:
 
 def _write(path: Path, key: str, data: object) -> bool:
     try:
-        atomic_write(path, dumps((CACHE_VERSION, key, data)))
+        atomic_write(path, dumps((CACHE_VERSION, key, data)), durable=False)  # a cache: no fsync
         return True
     except (OSError, pickle.PicklingError):
         return False
