@@ -150,6 +150,11 @@ def test_performance_subsection_states_its_models_figures_with_citations(doc):
     # the ROC curve belongs to version 1, not to the champion (version 2): it is not shown here
     assert [b.type for b in perf.plan.blocks] == ["narrative", "table", "chart"]
     assert perf.charts[0].series[0].y == [0.9934628, 0.9871]
+    # the caption names the metric in words, the model and where each bar comes from
+    assert perf.plan.blocks[2].title == (
+        "roc_auc (ROC AUC) of breast_cancer_logreg by registered version, "
+        "as logged by each version's training run"
+    )
 
 
 def test_legacy_code_is_never_described(doc):

@@ -23,6 +23,7 @@ from autodoc.evidence import (
 from autodoc.llm.base import PlanTask
 from autodoc.llm.offline.facts import Facts
 from autodoc.llm.offline.feedback import read_feedback
+from autodoc.llm.offline.plain import metric_words
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
     TOPIC_KINDS,
@@ -243,7 +244,8 @@ def _evaluation_blocks(task: PlanTask, kinds: set[str], models: list[str]) -> li
             if metric and _version_count(task) >= 2:
                 out.append(
                     ChartPlan(
-                        title=f"{metric} of {task.model} by version",
+                        title=f"{_metric_named(metric)} of {task.model} by registered version, "
+                        "as logged by each version's training run",
                         series=SeriesSource(kind="metric_across_versions", model=task.model, metric=metric),
                     )
                 )
@@ -254,7 +256,7 @@ def _evaluation_blocks(task: PlanTask, kinds: set[str], models: list[str]) -> li
         if metric:
             out.append(
                 ChartPlan(
-                    title=f"{metric} by model",
+                    title=f"{_metric_named(metric)} of each model's documented version",
                     series=SeriesSource(kind="metric_across_models", metric=metric),
                 )
             )
@@ -288,6 +290,12 @@ def _version_images(task: PlanTask) -> list:
 def _documented_version(task: PlanTask) -> EvidenceItem | None:
     """The subsection model's documented version item (`plan.lineage.documented_version`)."""
     return Facts(task.evidence).primary_version(task.model) if task.model else None
+
+
+def _metric_named(key: str) -> str:
+    """``test_roc_auc (ROC AUC on the test split)``: a caption names the metric and its split."""
+    words = metric_words(key)
+    return key if words == key.replace("_", " ") else f"{key} ({words})"
 
 
 def _image_title(artifact_id: str) -> str:
