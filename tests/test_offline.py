@@ -299,3 +299,12 @@ def test_the_split_is_described_once_and_referred_to_elsewhere(doc):
     assert "test_size" not in texts_of(doc, "data-overview") + texts_of(doc, "training-pipeline")
     data_tables = [t for w in doc if w.section.id == "data-overview" for t in w.tables]
     assert all("train_test_split" not in str(c.value) for t in data_tables for r in t.rows for c in r)
+
+
+def test_the_threshold_is_set_out_once_and_the_appendix_does_not_list_it_again(doc):
+    stating = sorted({w.section.spec_name for w in doc for t, _ in w.texts if "0.35" in t})
+    assert stating == ["Executive Summary", "Validation Results"], stating  # in words, then in depth
+    deploy = "\n".join(
+        t for w in doc if w.section.spec_name == "Deployment Considerations" for t, _ in w.texts
+    )
+    assert "decision threshold applied to the model's scores is stated in the Summary" in deploy

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.plan.lineage import documented_version
 from autodoc.plan.offers import item_key
@@ -9,6 +11,8 @@ from autodoc.plan.topics import (
     is_production_code,
     metric_rank,
 )
+
+_THRESHOLD_KEY = re.compile(r"thresh|cutoff|cut_off", re.I)
 
 
 class Facts:
@@ -29,6 +33,11 @@ class Facts:
         if live is False:
             return [i for i in out if i.live is False]
         return out
+
+    def thresholds(self) -> list[EvidenceItem]:
+        """Production decision thresholds: threshold facts, then configuration keys naming one."""
+        keyed = [c for c in self.kind("config") if _THRESHOLD_KEY.search(item_key(c))]
+        return self.kind("threshold") + keyed
 
     def fresh(self, items: list[EvidenceItem]) -> list[EvidenceItem]:
         out = [i for i in items if i.id not in self.used]

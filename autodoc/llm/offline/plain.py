@@ -61,7 +61,8 @@ def write_plain_overview(f: Facts, task: WriteTask) -> list[str]:
     paras.append(" ".join(s for s in (_model_in_words(f, m) for m in models) if s))
     if not models:
         paras.append(_estimators_in_words(f))
-    paras.append(_plain_setup(f, measured=not models))
+    if re.search(r"summary|abstract", task.section_name, re.I):  # not again under purpose or scope
+        paras.append(_plain_setup(f, measured=not models))
     return paras
 
 
@@ -80,10 +81,7 @@ def _plain_setup(f: Facts, measured: bool) -> str:
     if names:
         words = join_words([f"{metric_words(str(m.value).removesuffix('_score'))} {cite(m)}" for m in names])
         out.append(f"Its quality is measured by {words}.")
-    rules = f.kind("threshold") + [
-        c for c in f.kind("config") if re.search(r"thresh|cutoff", item_key(c), re.I)
-    ]
-    rule = next((t for t in rules if isinstance(t.value, int | float)), None)
+    rule = next((t for t in f.thresholds() if isinstance(t.value, int | float)), None)
     if rule is not None and not isinstance(rule.value, bool):
         f.used.add(rule.id)
         out.append(f"Scores become decisions at a threshold of {setting_text(rule.value)} {cite(rule)}.")

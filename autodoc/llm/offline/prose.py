@@ -304,3 +304,31 @@ def _same(a: object, b: object) -> bool:
         return float(str(a)) == float(str(b))
     except ValueError:
         return str(a).strip().lower() == str(b).strip().lower()
+
+
+# The split and the threshold are stated in the Summary and set out in depth by the validation
+# writer; other sections point back in one cited sentence instead of repeating their values.
+def split_reference(f: Facts) -> str:
+    """One sentence pointing to where the split is stated, citing the code that makes it."""
+    splits = f.fresh(f.kind("split"))
+    if not splits:
+        return ""
+    return f"How the data are split into training and test sets is stated in the Summary {cite(splits[0])}."
+
+
+def threshold_reference(f: Facts) -> str:
+    """The threshold is stated in the Summary and set out with the validation: here, one pointer."""
+    rules = f.thresholds()
+    if not (found := f.fresh(rules)):
+        return ""
+    return f"The decision threshold applied to the model's scores is stated in the Summary {cite(found[0])}."
+
+
+def threshold_sentence(f: Facts) -> str:
+    """``The decision threshold is 0.35 (config.yaml, line 10) [n].``: the value, then where it is set."""
+    found = f.fresh(f.thresholds())
+    valued = [t for t in found if isinstance(t.value, int | float) and not isinstance(t.value, bool)]
+    if valued:
+        rule = valued[0]
+        return f"The decision threshold is {setting_text(rule.value)} ({code_where(rule)}) {cite(rule)}."
+    return f"The decision threshold is set at {code_where(found[0])} {cite(found[0])}." if found else ""

@@ -18,6 +18,8 @@ from autodoc.llm.offline.prose import (
     num,
     para,
     registry,
+    threshold_reference,
+    threshold_sentence,
 )
 from autodoc.llm.offline.sections import experiments, logged_metrics, run_sentence
 from autodoc.plan.offers import item_key
@@ -104,8 +106,7 @@ def validation_steps(f: Facts) -> list[str]:
         _cv_sentence(f),
         code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
         code_list(f, ("metric",), "The evaluation code computes", 8),
-        code_list(f, ("threshold",), "The decision threshold is set by"),
-        config(f, r"(thresh|cutoff)", "The configuration sets"),
+        threshold_sentence(f),
     ]
     return [s for s in steps if s]
 
@@ -146,8 +147,7 @@ def write_deployment(f: Facts, task: WriteTask) -> list[str]:
             paras.append(f"Registered versions of {code_span(model)}: " + join_words(ordered) + ".")
     paras.append(
         para(
-            code_list(f, ("threshold",), "The decision threshold is set by"),
-            config(f, r"(thresh|cutoff)", "The configuration sets"),
+            threshold_reference(f),
             _serving_entries(f),
         )
     )
@@ -176,22 +176,19 @@ def _version_label(f: Facts, mv: EvidenceItem) -> str:
 
 
 def write_monitoring(f: Facts, task: WriteTask) -> list[str]:
+    f.fresh(f.thresholds())  # set out under validation, pointed to from deployment: not a third time
     return [
         para(
             code_list(f, ("metric",), "The code computes the metrics", 8),
-            code_list(f, ("threshold",), "The decision threshold is set by"),
-            config(f, r"(thresh|cutoff)", "The configuration sets"),
         ),
         para(*[model_summary(f, m, 3) for m in f.model_names()]),
     ]
 
 
 def write_risk(f: Facts, task: WriteTask) -> list[str]:
+    f.fresh(f.thresholds() + f.kind("split"))  # set out under validation, not repeated as a limitation
     return [
         para(
-            code_list(f, ("threshold",), "The decision threshold is set by"),
-            config(f, r"(thresh|cutoff)", "The configuration sets"),
-            code_list(f, ("split",), "The model is validated on a split made by"),
             _cv_sentence(f),
         ),
         para(

@@ -25,6 +25,7 @@ from autodoc.llm.offline.prose import (
     para,
     registry,
     sentences,
+    split_reference,
 )
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, is_feature_importance
@@ -74,14 +75,6 @@ def write_data(f: Facts, task: WriteTask) -> list[str]:
 # The split is stated once in the Summary and in depth by the validation writer; the data and
 # training sections refer back to it instead of repeating its call and sizes.
 _NOT_SPLIT = r"^(?!split\.)(?!.*(test_size|train_size|stratify|holdout|val_size))(.*\.)?"
-
-
-def split_reference(f: Facts) -> str:
-    """One sentence pointing to where the split is stated, citing the code that makes it."""
-    splits = f.fresh(f.kind("split"))
-    if not splits:
-        return ""
-    return f"How the data are split into training and test sets is stated in the Summary {cite(splits[0])}."
 
 
 def _data_loading(f: Facts) -> str:
@@ -273,6 +266,7 @@ def write_code(f: Facts, task: WriteTask) -> list[str]:
         name = code_span(path) + (f" (an entry point {cite(entry)})" if entry else "")
         modules.append(f"{name}: {doc.rstrip('.')} {cite(mod)}." if doc else f"{name} {cite(mod)}.")
     paras = [para(*modules)]  # entry points are marked on their modules (the training section lists them)
-    paras.append(config(f, None, "The configuration sets"))
+    # the split, target and threshold keys are stated where they belong, not listed again here
+    paras.append(config(f, r"^(?!.*(thresh|cutoff|test_size|train_size|stratify|split|target))", "It sets"))
     paras.append(exploratory(f))  # labelled, in the code appendix only
     return paras
