@@ -84,8 +84,13 @@ def test_estimators_lists_live_code_with_location_and_only_counts_legacy(store):
     tab = table(store, "estimators")
     rows = [[c.value for c in row] for row in tab.rows]
     assert rows == [
-        ["LogisticRegression", "max_iter", 500, "train.py, line 76"],  # one row per hyperparameter
-        ["GradientBoostingClassifier", "max_depth", 3, "train.py, line 89"],
+        [
+            "LogisticRegression",
+            "max_iter",
+            "500",
+            "train.py, line 76",
+        ],  # one row per hyperparameter, as written
+        ["GradientBoostingClassifier", "max_depth", "3", "train.py, line 89"],
     ]
     assert "legacy" in tab.note and "1 estimator in legacy_train.py" in tab.note  # where, not what
     assert "RandomForestClassifier" not in tab.note  # legacy code is never described

@@ -53,6 +53,7 @@ def test_a_setting_reads_exactly_as_written_and_a_short_one_reads_the_same_as_a_
     assert format_setting(0.1047) == format_value(0.1047) == "0.1047"  # was "0.105" in tables
     assert format_setting("2.768561872909699") == "2.768561872909699"
     assert format_setting(1e-05) == "1e-05" and format_setting([0.1, 3]) == "0.1, 3"
+    assert format_setting(1000) == "1000" and format_value(1000) == "1,000"  # a setting as written
 
 
 def test_formatting_never_changes_the_number_beyond_rounding():

@@ -81,6 +81,8 @@ def format_setting(v: Any) -> str:
     """A value set in code, a config or a logged parameter, exactly as written (the module's rule)."""
     if isinstance(v, float) and math.isfinite(v):
         return repr(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)  # 1000 as written, not 1,000
     if isinstance(v, list | tuple):
         return ", ".join(format_setting(x) for x in v)
     if isinstance(v, dict):

@@ -18,6 +18,7 @@ from autodoc.plan.lineage import (
     version_run,
 )
 from autodoc.plan.topics import is_data_metric, metric_rank
+from autodoc.render.format import format_setting
 
 Fetch = Callable[[str, str], bytes | None]
 PlanSource = TypeVar("PlanSource", TableSource, SeriesSource)
@@ -145,10 +146,12 @@ def plain(value: object) -> object:
 
 
 def as_written(item: EvidenceItem, value: object) -> object:
-    """A float a setting holds (code, config, logged param) as its exact text, so no table rounds it;
-    measured values stay numbers, rounded by the renderer (`render.format`)."""
+    """A number a setting holds (code, config, logged param) as its exact text, so no table rounds
+    it and a column of settings reads alike; measured values stay numbers, rounded by the renderer
+    (`render.format`)."""
     setting = item.kind != "metric" and (item.source.kind == "code" or item.kind == "run_param")
-    return setting_text(value) if isinstance(value, float) and setting else value
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return format_setting(value) if number and setting else value
 
 
 def inline_value(value: object) -> str:
