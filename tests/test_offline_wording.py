@@ -167,3 +167,22 @@ def test_training_names_where_the_model_is_fitted_not_the_call_or_a_transformers
     text = write_block(task).text
     assert "The model is fitted at `train.py`, line 40 [[c:train.py:40:fit:model]]." in text
     assert "model.fit(" not in text and "fit_transform" not in text
+
+
+def test_the_code_appendix_adds_the_mlflow_calls_and_does_not_relist_estimators():
+    call = _code("c:train.py:189:mlflow_call:log_model", "mlflow_call", None, function="log_model")
+    metric = _code("c:train.py:112:mlflow_call:log_metric", "mlflow_call", "cv_auc", function="log_metric")
+    task = WriteTask(
+        document_title="T",
+        section_id="a",
+        section_name="Appendix",
+        heading="Appendix",
+        evidence=[EST, call, metric],
+    )
+    text = write_block(task).text
+    assert (
+        "The code calls MLflow's log_model (`train.py`, line 189) [[c:train.py:189:mlflow_call:log_model]]"
+        in text
+    )
+    assert "log_metric for cv_auc (`train.py`, line 112)" in text
+    assert "LogisticRegression" not in text and "The scan also found" not in text

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 
-from autodoc.document import NarrativeReply, join_words
+from autodoc.document import NarrativeReply, cite, join_words
+from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts
 from autodoc.llm.offline.feedback import Feedback, apply_feedback, read_feedback
 from autodoc.llm.offline.plain import write_plain_conclusion, write_plain_overview
-from autodoc.llm.offline.prose import estimators, fact_phrase
+from autodoc.llm.offline.prose import code_where, estimators, fact_phrase
 from autodoc.llm.offline.results import (
     validation_steps,
     write_deployment,
@@ -164,11 +165,22 @@ def _write_leftovers(f: Facts, primary: str, name: str) -> list[str]:
         kinds -= {"feature", "dropped_column", "preprocessing"}
     if primary != "data":  # where the data come from is the data section's to say, once
         kinds -= {"data_source", "join", "target"}
+    if primary == "code":  # estimators and entry points have their sections: the appendix adds MLflow calls
+        kinds &= {"mlflow_call"}
     rest = [i for i in f.items if i.kind in kinds and i.id not in f.used and is_production_code(i)]
     if not rest or primary in ("overview",):
         return []
     f.used.update(i.id for i in rest)
+    if primary == "code":
+        return ["The code calls MLflow's " + join_words([_mlflow_call(i) for i in rest[:8]]) + "."]
     return ["The scan also found " + join_words([fact_phrase(i) for i in rest[:8]]) + "."]
+
+
+def _mlflow_call(item: EvidenceItem) -> str:
+    """``log_metric for cv_fold_roc_auc (train.py, line 112) [n]``: the function, what it is given, where."""
+    name = str(item.attrs.get("function") or item.label.removeprefix("mlflow "))
+    given = f" for {item.value}" if isinstance(item.value, str) and item.value else ""
+    return f"{name}{given} ({code_where(item)}) {cite(item)}"
 
 
 # the conclusion is an overview that adds nothing new
