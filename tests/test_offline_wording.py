@@ -186,3 +186,21 @@ def test_the_code_appendix_adds_the_mlflow_calls_and_does_not_relist_estimators(
     )
     assert "log_metric for cv_auc (`train.py`, line 112)" in text
     assert "LogisticRegression" not in text and "The scan also found" not in text
+
+
+def test_the_executive_summary_names_each_measure_once_in_words():
+    metrics = [
+        _code("c:train.py:117:metric:precision_score", "metric", "precision_score"),
+        _code("c:train.py:119:metric:fbeta_score", "metric", "fbeta_score"),
+        _code("c:train.py:162:metric:precision_score", "metric", "precision_score"),
+    ]
+    task = WriteTask(
+        document_title="T",
+        section_id="e",
+        section_name="Executive Summary",
+        heading="Summary",
+        evidence=metrics,
+    )
+    text = write_block(task).text
+    assert "measured by precision [[c:train.py:117:metric:precision_score]] and F-beta score" in text
+    assert text.count("precision ") == 1  # the id in a citation says precision_score

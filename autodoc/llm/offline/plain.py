@@ -22,6 +22,7 @@ _METRIC_WORDS = {
     "pr_auc": "PR AUC",
     "accuracy": "accuracy",
     "f1": "F1 score",
+    "fbeta": "F-beta score",
     "precision": "precision",
     "recall": "recall",
     "log_loss": "log loss",
@@ -77,10 +78,12 @@ def _plain_setup(f: Facts, measured: bool) -> str:
     if split and isinstance(share, float) and 0 < share < 1:
         f.used.add(split.id)
         out.append(f"{share * 100:g}% of the rows are held out for testing {cite(split)}.")
-    names = [m for m in f.fresh(f.kind("metric")) if isinstance(m.value, str)][:4] if measured else []
-    if names:
-        words = join_words([f"{metric_words(str(m.value).removesuffix('_score'))} {cite(m)}" for m in names])
-        out.append(f"Its quality is measured by {words}.")
+    named: dict[str, str] = {}  # each measure once, however many places compute it
+    for m in f.fresh(f.kind("metric")) if measured else []:
+        if isinstance(m.value, str) and len(named) < 4:
+            named.setdefault(metric_words(m.value.removesuffix("_score")), cite(m))
+    if named:
+        out.append(f"Its quality is measured by {join_words([f'{w} {c}' for w, c in named.items()])}.")
     rule = next((t for t in f.thresholds() if isinstance(t.value, int | float)), None)
     if rule is not None and not isinstance(rule.value, bool):
         f.used.add(rule.id)

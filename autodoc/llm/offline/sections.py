@@ -63,7 +63,7 @@ def write_data(f: Facts, task: WriteTask) -> list[str]:
         _data_loading(f),
         para(
             split_reference(f),
-            config(f, _NOT_SPLIT + r"(random_state|seed|target)$", "The configuration sets"),
+            config(f, _NOT_SPLIT + r"(seed|target)$", "The configuration sets"),  # random_state: the split's
             logged_params(f, r"^(n_features|n_rows|n_samples)$", "The training runs logged"),
         ),
         _data_metrics(f),
