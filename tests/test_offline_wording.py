@@ -204,3 +204,15 @@ def test_the_executive_summary_names_each_measure_once_in_words():
     text = write_block(task).text
     assert "measured by precision [[c:train.py:117:metric:precision_score]] and F-beta score" in text
     assert text.count("precision ") == 1  # the id in a citation says precision_score
+
+
+def test_an_early_stopping_threshold_is_no_decision_threshold():
+    stop = _code(
+        "c:cfg.yaml:12:config:early_stopping.stopping_threshold", "config", None, key="stopping_threshold"
+    )
+    div = _code("c:cfg.yaml:13:config:early_stopping.divergence_threshold", "config", 5.0)
+    for name in ("Validation Results", "Deployment Considerations"):
+        task = WriteTask(
+            document_title="T", section_id="v", section_name=name, heading=name, evidence=[stop, div]
+        )
+        assert "decision threshold" not in write_block(task).text, name

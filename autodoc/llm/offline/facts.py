@@ -13,6 +13,7 @@ from autodoc.plan.topics import (
 )
 
 _THRESHOLD_KEY = re.compile(r"thresh|cutoff|cut_off", re.I)
+_NOT_DECISION = re.compile(r"stop|diverg|early|patience|clip|grad|prun", re.I)  # training controls
 
 
 class Facts:
@@ -36,7 +37,14 @@ class Facts:
 
     def thresholds(self) -> list[EvidenceItem]:
         """Production decision thresholds: threshold facts, then configuration keys naming one."""
-        keyed = [c for c in self.kind("config") if _THRESHOLD_KEY.search(item_key(c))]
+        keyed = [
+            c
+            for c in self.kind("config")
+            if _THRESHOLD_KEY.search(item_key(c))
+            and not _NOT_DECISION.search(item_key(c))
+            and isinstance(c.value, int | float)
+            and not isinstance(c.value, bool)
+        ]
         return self.kind("threshold") + keyed
 
     def fresh(self, items: list[EvidenceItem]) -> list[EvidenceItem]:
