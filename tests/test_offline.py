@@ -308,3 +308,9 @@ def test_the_threshold_is_set_out_once_and_the_appendix_does_not_list_it_again(d
         t for w in doc if w.section.spec_name == "Deployment Considerations" for t, _ in w.texts
     )
     assert "decision threshold applied to the model's scores is stated in the Summary" in deploy
+
+
+def test_the_runs_table_caption_names_its_experiment(doc):
+    training = next(w for w in doc if w.section.id == "training-pipeline")
+    titles = [b.title for b in training.plan.blocks if isinstance(b, TablePlan)]
+    assert titles == ["Runs of the MLflow experiment breast-cancer-risk, with the metrics each logged"]

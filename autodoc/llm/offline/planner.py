@@ -136,10 +136,16 @@ def _data_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
 def _training_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
     out: list = []
     if "experiment_runs" in kinds:
-        exp = next((i.id for i in task.evidence if i.kind == "experiment"), None)
+        found = next((i for i in task.evidence if i.kind == "experiment"), None)
+        exp = found.id if found else None
         # no experiment named: the filler uses the only one, or says so
         source = TableSource(kind="experiment_runs", experiment=exp[2:] if exp else None, model=task.model)
-        out.append(TablePlan(title="MLflow runs", source=source))
+        title = (
+            f"Runs of the MLflow experiment {found.value}, with the metrics each logged"
+            if found
+            else "MLflow runs"
+        )
+        out.append(TablePlan(title=title or "MLflow runs", source=source))
     histories = [i for i in task.evidence if i.kind == "metric_history"]
     histories.sort(key=lambda i: _run_rank(task, i.id.split(":hist:", 1)[0]))  # the documented runs first
     for hist in histories[:2]:  # training curves, CV folds
