@@ -77,3 +77,21 @@ def test_a_random_draw_per_row_is_a_split_with_its_held_out_share(scan: CodeScan
     (share,) = [i for i in _items(scan, "param", "prepare_posts.py") if i.attrs["owner_kind"] == "split"]
     assert (share.attrs["key"], share.value) == ("test_size", 0.3)
     assert share.attrs["defined_at"] == "steps.yaml:2"
+
+
+def test_network_blocks_are_layers_and_the_network_they_compose_is_the_model(scan: CodeScan) -> None:
+    assert [i.value for i in _items(scan, "estimator", "network.py")] == ["Tower"]
+    layers = {i.value for i in _items(scan, "layer", "network.py")}
+    assert {"Norm", "Mixer", "Linear"} <= layers
+    assert not {"Parameter", "ModuleList"} & layers
+
+
+def test_a_split_method_on_a_dataset_part_is_the_split(scan: CodeScan) -> None:
+    (split,) = _items(scan, "split", "split_corpus.py")
+    assert split.value == {"test_size": 0.001, "shuffle": True}
+    assert not _items(scan, "feature", "split_corpus.py")  # parts["val"] = parts.pop("test") renames
+
+
+def test_a_keras_network_names_its_builder_and_a_view_into_it_is_no_model(scan: CodeScan) -> None:
+    (net,) = _items(scan, "estimator", "keras_nets.py")
+    assert (net.value, net.attrs["built_by"]) == ("Sequential", "get_dense")

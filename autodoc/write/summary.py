@@ -100,7 +100,8 @@ def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
     estimators = production_facts(evidence, "estimator")[:2]
     if not estimators:
         return None
-    trained = join_words([f"{e.value} ({sf.where(e)}) {cite(e)}" for e in estimators])
+    built = {e.id: f" built by {e.attrs['built_by']}" if e.attrs.get("built_by") else "" for e in estimators}
+    trained = join_words([f"{e.value}{built[e.id]} ({sf.where(e)}) {cite(e)}" for e in estimators])
     text = f"The production code trains {trained}"
     if pipelines:
         text += f"; its pipeline runs {pipelines[0].value} {cite(pipelines[0])}"

@@ -18,7 +18,7 @@ from typing import Any
 from autodoc.scan.code import params, rules
 from autodoc.scan.code.model import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.rules import assign as assign_rules
-from autodoc.scan.code.rules import cli, configclass, dataflow, objective, splits, vocab
+from autodoc.scan.code.rules import cli, configclass, dataflow, models, objective, splits, vocab
 from autodoc.scan.code.syntax import (
     FUNC_TYPES,
     SNIPPET_MAX,
@@ -72,9 +72,10 @@ class Extractor:
             for scope, nodes in self._scopes(tree):
                 scoped.append((cell, lines, scope, nodes))
                 self._first_pass(scope, nodes)
+        parts = models.network_parts([node for node, *_ in self.pending_models])
         for node, bases, cell, lines in self.pending_models:
             self.cell, self.lines = cell, lines
-            self._model_class(node, bases)
+            self._model_class(node, bases, "layer" if node.name in parts else "estimator")
         for cell, lines, scope, nodes in scoped:
             self.cell, self.lines = cell, lines
             self._second_pass(scope, nodes)
@@ -152,7 +153,7 @@ class Extractor:
             )
         )
 
-    def _model_class(self, node: ast.ClassDef, bases: list[str]) -> None:
+    def _model_class(self, node: ast.ClassDef, bases: list[str], kind: str) -> None:
         """``class Net(nn.Module)`` / ``keras.Model`` / ``LightningModule`` subclasses are models."""
         for base in bases:
             head, _, rest = base.partition(".")
@@ -161,7 +162,7 @@ class Extractor:
             if full.startswith(vocab.NN_BASES) and full.rsplit(".", 1)[-1] in _NN_TAILS:
                 self.add(
                     Fact(
-                        "estimator",
+                        kind,
                         node.name,
                         f"{node.name} (neural network, {full})",
                         node.lineno,
@@ -266,6 +267,10 @@ class Extractor:
         if not vocab.maybe_interesting(tail0):
             return
         full = self.full_name(func)
+        if (
+            not full and ft is ast.Attribute and type(func.value) is ast.Subscript
+        ):  # ds["train"].train_test_split
+            full = f"{dotted(func.value.value) or '?'}[].{func.attr}"
         if full:
             rules.apply_call(self, node, scope, full, full.rsplit(".", 1)[-1].removesuffix("()"))
 

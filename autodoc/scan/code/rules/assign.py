@@ -47,7 +47,15 @@ def assign(ex: Extractor, node: ast.Assign, scope: str) -> None:
         assign_name(ex, tgt.id, val_node, node.lineno, scope)
     elif tt is ast.Subscript:
         col = ex.value(tgt.slice, scope)
-        if isinstance(col, str) and type(tgt.value) is ast.Name and is_frame(tgt.value.id, val_node):
+        renamed = (
+            type(val_node) is ast.Call and getattr(val_node.func, "attr", "") == "pop"
+        )  # d["a"] = d.pop("b")
+        if (
+            isinstance(col, str)
+            and type(tgt.value) is ast.Name
+            and not renamed
+            and is_frame(tgt.value.id, val_node)
+        ):
             _column(ex, tgt.value.id, col, node, scope)
     if tt in (ast.Name, ast.Subscript):
         dataflow.literal_columns(ex, val_node, scope)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from autodoc.scan.code.model import MAIN, MODULE
 from autodoc.scan.code.rules import objective, training
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.syntax import dotted, step_names
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
 Param = tuple[str, Any, int, dict[str, Any]]
+_NN_CONTAINERS = ("Parameter", "ParameterList", "ParameterDict", "ModuleList", "ModuleDict", "Identity")
 
 
 def classify(full: str, tail: str) -> str | None:
@@ -39,11 +41,26 @@ def classify(full: str, tail: str) -> str | None:
         return (
             "estimator" if full.startswith(("statsmodels.formula.api", "smf.")) and tail.islower() else None
         )
+    if tail in _NN_CONTAINERS and full.startswith(("torch.nn", "nn.")):
+        return None  # nn.Parameter, nn.ModuleList: parts of a network, not a model
     if full.startswith(v.ESTIMATOR_MODULES) or full.startswith(("nn.", "layers.")):
         return None if full.startswith(v.NOT_ESTIMATOR_MODULES) else "estimator"
     if tail.endswith(v.ESTIMATOR_SUFFIX) and "." not in full:
         return "estimator"
     return None
+
+
+def network_parts(classes: list[ast.ClassDef]) -> set[str]:
+    """Network classes that another network class builds (``Block(config)`` in ``GPT.__init__``): its
+    blocks, described as layers, so that the network they compose is the model."""
+    names = {c.name for c in classes}
+    parts: set[str] = set()
+    for cls in classes:
+        for node in ast.walk(cls):
+            called = node.func.id if type(node) is ast.Call and type(node.func) is ast.Name else None
+            if called in names and called != cls.name:
+                parts.add(called)
+    return parts
 
 
 def keyword_params(ex: Extractor, node: ast.Call, scope: str) -> tuple[list[Param], list[Any]]:
@@ -67,6 +84,8 @@ def keyword_params(ex: Extractor, node: ast.Call, scope: str) -> tuple[list[Para
 
 
 def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str, full: str) -> None:
+    if kind == "estimator" and tail == "Model" and _reuses_a_model(node):
+        return
     params, star = keyword_params(ex, node, scope)
     args = [ex.value(a, scope) for a in node.args]
     attrs: dict[str, Any] = {"call": full}
@@ -87,12 +106,29 @@ def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str
         attrs["steps"] = step_names(node)
     if kind == "hyperparameter_search" and tail == "optimize":
         attrs["library"] = "optuna"
+    if kind == "estimator" and tail in ("Sequential", "Model") and scope not in (MODULE, MAIN):
+        attrs["built_by"] = scope  # get_lstm() builds a Sequential network: the function names it
     training.decorate(ex, node, kind, tail, attrs, scope)
     if kind in ("estimator", "hyperparameter_search"):
         training.weighting(ex, node, scope, kind, full)
     built(ex, node, scope, kind, tail, attrs, params, star)
     if kind == "hyperparameter_search" and tail in ("optimize", "fmin"):
         objective.remember(ex, node, tail)
+
+
+def _reuses_a_model(node: ast.Call) -> bool:
+    """``Model(inputs=trained.input, outputs=trained.get_layer("h").output)``: a view into a trained
+    network (to read a hidden layer), not a model of its own."""
+    for arg in [*node.args, *(k.value for k in node.keywords)]:
+        if (
+            type(arg) is ast.Attribute
+            and arg.attr in ("input", "inputs", "output", "outputs")
+            and (
+                type(arg.value) is not ast.Name or arg.attr.startswith("in")
+            )  # m.input, m.get_layer().output
+        ):
+            return True
+    return False
 
 
 def built(
