@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from autodoc.evidence import EvidenceItem
+from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.scan.code.tree import CodeScan, scan_code
+from autodoc.write.summary import summary_facts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "code" / "values"
 
@@ -95,3 +96,26 @@ def test_a_split_method_on_a_dataset_part_is_the_split(scan: CodeScan) -> None:
 def test_a_keras_network_names_its_builder_and_a_view_into_it_is_no_model(scan: CodeScan) -> None:
     (net,) = _items(scan, "estimator", "keras_nets.py")
     assert (net.value, net.attrs["built_by"]) == ("Sequential", "get_dense")
+
+
+def test_notebook_widgets_are_parameters_whose_defaults_are_the_values_read() -> None:
+    scan = scan_code(str(FIXTURE.parent / "widgets"), commit_info=False)
+    params = {i.attrs.get("key") or i.label: i for i in scan.items if i.kind == "param"}
+    widget = params["event_code (notebook widget)"]
+    assert (widget.value, widget.attrs["owner_kind"]) == ("42", "widget")
+    assert params["refresh (notebook widget)"].attrs["choices"] == ["yes", "no"]
+    strength = params["C"]
+    assert strength.value == "0.5"
+    assert strength.attrs["defined_at"] == "risk_notebook.py:10 (notebook widget default)"
+    store = EvidenceStore(created_at="2026-01-01T00:00:00Z", generator_version="test", items=scan.items)
+    target = next(f for f in summary_facts(store) if f.topic == "target")
+    assert "It is defined by the notebook widgets event_code = 42" in target.text
+
+
+def test_the_summary_says_the_label_rule_and_the_random_split(scan: CodeScan) -> None:
+    items = [i for i in scan.items if i.source.path in ("prepare_posts.py", "steps.yaml")]
+    store = EvidenceStore(created_at="2026-01-01T00:00:00Z", generator_version="test", items=items)
+    facts = {f.topic: f.text for f in summary_facts(store)}
+    assert "The model predicts label (prepare_posts.py, line 13)" in facts["target"]
+    assert ": 1 when Topics contains <ml>, else 0." in facts["target"]
+    assert "random split of each row" in facts["split"] and "test_size = 0.3" in facts["split"]

@@ -306,14 +306,6 @@ def derivation_words(item: EvidenceItem) -> str:
     return f": {match.group(1)} is 1 when {match.group(2)} is " + " or ".join(values) + ", else 0"
 
 
-def condition_words(item: EvidenceItem) -> str:
-    """A label set by a test, in words: ``: 1 when Tags contains <r>, else 0`` (empty without one)."""
-    a = item.attrs
-    if not all(k in a for k in ("positive", "negative", "field", "op", "tested")):
-        return ""
-    return f": {a['positive']} when {a['field']} {a['op']} {a['tested']}, else {a['negative']}"
-
-
 def search_details(evidence: EvidenceStore, searches: list[EvidenceItem]) -> str:
     """The budget of a search call and a search space written as fixed values, as a clause."""
     parts = []

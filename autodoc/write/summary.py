@@ -21,6 +21,7 @@ from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, metric_rank, production_facts
 from autodoc.plan.values import owned_params, resolve_param
 from autodoc.write import settings_facts as sf
+from autodoc.write import target_words
 
 _HELD_OUT = ("test_", "holdout_", "val_", "valid_", "eval_")
 _MAX_LISTED = 6
@@ -115,12 +116,13 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
         return None
     targets = sf.unique_values(targets, 2)  # each column once
     text = "The model predicts " + join_words([f"{t.value} ({sf.where(t)}) {cite(t)}" for t in targets])
-    text += sf.condition_words(targets[0]) + "."
+    text += target_words.condition_words(targets[0]) + "."
     derived = [i for i in production_facts(evidence, "feature") if i.value == targets[0].value][:1]
     if derived:
         how = sf.derivation_words(derived[0])
         text += f" The column is derived in {sf.where(derived[0])}{how} {cite(derived[0])}."
-    return SummaryFact.citing("target", "Target", text, targets + derived)
+    clause, defining = target_words.defining_parameters(evidence, targets[0])
+    return SummaryFact.citing("target", "Target", text + clause, targets + derived + defining)
 
 
 def _settings_named(evidence: EvidenceStore, pattern: re.Pattern[str]) -> list[EvidenceItem]:

@@ -30,7 +30,8 @@ class Resolver:
             default, line = mod.argparse.get(value["$arg"], (None, None)) if mod else (None, None)
             if default is None:
                 return None, None, False
-            return default, f"{rel}:{line} (argparse default)", True
+            how = "notebook widget default" if value["$arg"].startswith("widget:") else "argparse default"
+            return default, f"{rel}:{line} ({how})", True
         if "$xparam" in value:
             return self._xparam(rel, value, depth)
         if "$expr" in value:

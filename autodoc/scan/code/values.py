@@ -159,6 +159,9 @@ class Values:
             path = open_path(node.args[0])
             if path:
                 return {"$cfg": [path]}
+        if fname.endswith(("widgets.get", "widgets.getArgument")) and node.args:
+            name = self.value(node.args[0], scope)  # dbutils.widgets.get("outcome_id"): the widget's default
+            return {"$arg": f"widget:{name}"} if isinstance(name, str) else UNKNOWN
         if _CONFIG_LOADER.match(tail) and node.args:
             arg = node.args[0]
             path = open_path(arg) or (self.path_hints.get(arg.id) if type(arg) is ast.Name else None)

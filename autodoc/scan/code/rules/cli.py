@@ -12,7 +12,8 @@ from autodoc.scan.code.values import UNKNOWN
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
-OPTION_TAILS = ("option", "argument", "Option", "Argument")
+OPTION_TAILS = ("option", "argument", "Option", "Argument", *("text", "dropdown", "combobox", "multiselect"))
+WIDGET = "widget:"  # prefix of a Databricks notebook widget among the command-line options
 
 
 def first_pass(ex: Extractor, node: ast.Call) -> None:
@@ -21,9 +22,30 @@ def first_pass(ex: Extractor, node: ast.Call) -> None:
     if tail == "add_argument":
         _option(ex, node, "argparse", None)
     elif tail in OPTION_TAILS:
-        owner = ex.full_name(node.func).split(".", 1)[0]
+        full = ex.full_name(node.func)
+        owner = full.split(".", 1)[0]
         if owner in ("click", "typer"):
             _option(ex, node, owner, 0 if owner == "typer" else None)
+        elif full.endswith(f"widgets.{tail}"):
+            _widget(ex, node, tail)
+
+
+def _widget(ex: Extractor, node: ast.Call, tail: str) -> None:
+    """``dbutils.widgets.text("outcome_id", "9203")``: a notebook parameter and its default."""
+    args = [ex.value(a, "") for a in node.args[:3]]
+    kw = {k.arg: ex.value(k.value, "") for k in node.keywords if k.arg}
+    name, default = kw.get("name", args[0] if args else None), kw.get("defaultValue", UNKNOWN)
+    if default is UNKNOWN and len(args) > 1:
+        default = args[1]
+    if not isinstance(name, str) or not isinstance(default, str | int | float):
+        return
+    ex.m.argparse[WIDGET + name] = (default, node.lineno)
+    attrs: dict[str, Any] = {"owner_kind": "widget", "widget": tail}
+    choices = kw.get("choices", args[2] if len(args) > 2 else UNKNOWN)
+    if isinstance(choices, list):
+        attrs["choices"] = choices[:30]
+    label = f"{name} (notebook widget)"
+    ex.add(Fact("param", name, label, node.lineno, value=default, attrs=attrs, text=ex.line(node.lineno)))
 
 
 def _option(ex: Extractor, node: ast.Call, owner: str, default_arg: int | None) -> None:

@@ -1,0 +1,44 @@
+"""How the target is built, in words: the test that sets a label, the notebook or command-line
+parameters that define the outcome and the population (``outcome_concept_id = 9203``)."""
+
+from __future__ import annotations
+
+import re
+
+from autodoc.document import cite, figure_text, join_words
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.offers import item_key
+from autodoc.plan.topics import production_facts
+
+_DEFINING = re.compile(r"(^|_)(target|outcome|label|cohort|event|positive)(_|$)", re.I)
+
+
+def condition_words(item: EvidenceItem) -> str:
+    """A label set by a test, in words: ``: 1 when Tags contains <r>, else 0`` (empty without one)."""
+    a = item.attrs
+    if not all(k in a for k in ("positive", "negative", "field", "op", "tested")):
+        return ""
+    return f": {a['positive']} when {a['field']} {a['op']} {a['tested']}, else {a['negative']}"
+
+
+def defining_parameters(evidence: EvidenceStore, target: EvidenceItem) -> tuple[str, list[EvidenceItem]]:
+    """`` It is defined by the notebook widgets outcome_concept_id = 9203 [4] and ...`` (a clause and
+    its items): run parameters whose name says they choose the outcome, label or population."""
+    column = str(target.value or "").lower()
+    found = [
+        p
+        for p in production_facts(evidence, "param")
+        if p.attrs.get("owner_kind") in ("widget", "argparse")
+        and p.value not in (None, "")
+        and (
+            _DEFINING.search(key := item_key(p).lstrip("-"))
+            or (column and key.lower().startswith(column + "_"))
+        )
+    ][:4]
+    if not found:
+        return "", []
+    kind = (
+        "notebook widgets" if all(p.attrs.get("owner_kind") == "widget" for p in found) else "run parameters"
+    )
+    shown = join_words([f"{item_key(p).lstrip('-')} = {figure_text(p.value)} {cite(p)}" for p in found])
+    return f" It is defined by the {kind} {shown}.", found
