@@ -119,3 +119,13 @@ def test_the_summary_says_the_label_rule_and_the_random_split(scan: CodeScan) ->
     assert "The model predicts label (prepare_posts.py, line 13)" in facts["target"]
     assert ": 1 when Topics contains <ml>, else 0." in facts["target"]
     assert "random split of each row" in facts["split"] and "test_size = 0.3" in facts["split"]
+
+
+def test_a_metric_derived_from_another_keeps_its_formula(scan: CodeScan) -> None:
+    metrics = {i.value: i for i in _items(scan, "metric", "scorecard.py")}
+    assert set(metrics) == {"roc_auc_score", "gini"}
+    assert metrics["gini"].attrs["formula"] == "2 * area - 1"
+    reached = [i.model_copy(update={"role": "production", "live": True}) for i in metrics.values()]
+    store = EvidenceStore(created_at="2026-01-01T00:00:00Z", generator_version="test", items=reached)
+    performance = next(f for f in summary_facts(store) if f.topic == "metrics")
+    assert "gini (2 * area - 1) [[c:scorecard.py:6:metric:gini]]" in performance.text

@@ -344,6 +344,8 @@ def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
         p for p in evidence.by_kind("param") if p.attrs.get("owner") == metric.id and p.value is not None
     ]
     shown = [f"{item_key(p)} = {setting_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
+    if metric.attrs.get("formula"):  # a metric derived from another: gini (2 * auc - 1)
+        shown = [str(metric.attrs["formula"])]
     return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f" {cite(metric)}"
 
 

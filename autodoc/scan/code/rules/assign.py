@@ -29,6 +29,8 @@ SETTING_NAMES = re.compile(
     re.IGNORECASE,
 )
 
+# Metrics computed from another one (Gini = 2 * AUC - 1)
+DERIVED_METRICS = re.compile(r"^(?:gini(?:_coef(?:ficient)?|_index)?|somers_?d|accuracy_ratio)$", re.I)
 # Inside functions only names that can be nothing but a setting (loop counters and sizes are not)
 FUNCTION_SETTING_NAMES = re.compile(
     r"^(?:lags?|n_lags|window(?:_size)?|horizon|epochs?|n_epochs|num_epochs|batch(?:_size)?|lr|"
@@ -93,6 +95,11 @@ def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: 
         dataflow.label(ex, name, val_node, line, scope, None)
         return
     elif t is ast.IfExp and splits.random_rows(ex, name, val_node, scope):
+        return
+    elif t is ast.BinOp and DERIVED_METRICS.match(name):  # gini = 2 * auc - 1
+        formula = ex.snippet(val_node, 80)
+        attrs = {"metric": name, "formula": formula, "how": "derived from another metric"}
+        _fact(ex, "metric", name, f"{name} = {formula}", line, scope, value=name, attrs=attrs)
         return
     elif (
         not splits.hand_split(ex, name, val_node, line, scope)
