@@ -129,3 +129,15 @@ def test_a_metric_derived_from_another_keeps_its_formula(scan: CodeScan) -> None
     store = EvidenceStore(created_at="2026-01-01T00:00:00Z", generator_version="test", items=reached)
     performance = next(f for f in summary_facts(store) if f.topic == "metrics")
     assert "gini (2 * area - 1) [[c:scorecard.py:6:metric:gini]]" in performance.text
+
+
+def test_folds_reach_the_splitter_through_two_calls_from_the_config_option_file(scan: CodeScan) -> None:
+    params = {
+        (i.attrs.get("owner_name"), i.attrs.get("key")): i for i in _items(scan, "param", "cv_train.py")
+    }
+    folds = params[("KFold", "n_splits")]
+    assert folds.value == 4
+    assert folds.attrs["defined_at"] == "cv.yaml:2"
+    assert params[("cross_val_score", "cv")].value == "KFold"  # cv=splitter: the splitter built above
+    (option,) = [i for i in _items(scan, "param", "cv_train.py") if i.label.startswith("--config")]
+    assert option.value == "cv.yaml"

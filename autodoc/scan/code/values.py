@@ -46,6 +46,7 @@ _CONFIG_LOADER = re.compile(
     r"^(?:load|read|get|parse|open)_?(?:config|conf|cfg|params|parameters|settings|yaml|json|toml)s?$", re.I
 )
 _CONFIG_FILE = (".json", ".yaml", ".yml", ".toml")
+_CONFIG_OPTIONS = ("config", "config_path", "config_file", "cfg", "conf", "params", "params_file", "settings")
 
 _BINOPS = {
     ast.Add: lambda a, b: a + b,
@@ -163,9 +164,8 @@ class Values:
             name = self.value(node.args[0], scope)  # dbutils.widgets.get("outcome_id"): the widget's default
             return {"$arg": f"widget:{name}"} if isinstance(name, str) else UNKNOWN
         if _CONFIG_LOADER.match(tail) and node.args:
-            arg = node.args[0]
-            path = open_path(arg) or (self.path_hints.get(arg.id) if type(arg) is ast.Name else None)
-            if path and path.lower().endswith(_CONFIG_FILE):
+            path = self._config_path(node.args[0])
+            if path:
                 return {"$cfg": [path]}
         if tail in ("float", "int", "str", "bool") and "." not in fname and len(node.args) == 1:
             inner = self.value(node.args[0], scope)
@@ -179,6 +179,15 @@ class Values:
                 scope,
             )
         return UNKNOWN
+
+    def _config_path(self, arg: ast.expr) -> str | None:
+        """The settings file a project's loader reads: a literal path, a name holding one, or the
+        parsed arguments (``load_config(args)``: the default of their --config option)."""
+        path = open_path(arg) or (self.path_hints.get(arg.id) if type(arg) is ast.Name else None)
+        if path is None and type(arg) is ast.Name:
+            options = [self.m.argparse.get(k, (None, 0))[0] for k in _CONFIG_OPTIONS]
+            path = next((o for o in options if isinstance(o, str)), None)
+        return path if path and path.lower().endswith(_CONFIG_FILE) else None
 
     def _config_instance(self, node: ast.Call, name: str, scope: str) -> Any:
         """``TrainConfig(epochs=5)``: the class's field defaults with the call's keywords over them."""
@@ -205,6 +214,8 @@ class Values:
 
     def _binop(self, node: ast.BinOp, scope: str) -> Any:
         left, right = self.value(node.left, scope), self.value(node.right, scope)
+        if type(node.op) is ast.Div and isinstance(right, str) and right.lower().endswith(_CONFIG_FILE):
+            return right  # HERE / "config.yaml": the settings file's name
         if isinstance(left, int | float) and isinstance(right, int | float) and not isinstance(left, bool):
             op = _BINOPS.get(type(node.op))
             return op(left, right) if op else UNKNOWN

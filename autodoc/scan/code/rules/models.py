@@ -6,7 +6,7 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MAIN, MODULE
-from autodoc.scan.code.rules import objective, training
+from autodoc.scan.code.rules import objective, splits, training
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.syntax import dotted, step_names
 from autodoc.scan.code.values import UNKNOWN, is_ref
@@ -72,10 +72,13 @@ def keyword_params(ex: Extractor, node: ast.Call, scope: str) -> tuple[list[Para
             star.append(ex.value_or_expr(kw.value, scope))
             continue
         note = ex.notes.get(kw.value.id) if type(kw.value) is ast.Name else None
+        built = splits.splitter(ex, kw.value.id) if kw.arg == "cv" and type(kw.value) is ast.Name else None
+        if built:
+            note = f"the {built} splitter built before this call"
         params.append(
             (
                 kw.arg,
-                ex.value_or_expr(kw.value, scope),
+                built or ex.value_or_expr(kw.value, scope),
                 getattr(kw.value, "lineno", node.lineno),
                 {"note": note} if note else {},
             )

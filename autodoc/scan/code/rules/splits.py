@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.rules import dataflow
+from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.syntax import dotted
 from autodoc.scan.code.values import UNKNOWN
 
@@ -25,6 +26,10 @@ def remember(ex: Extractor, name: str, value: ast.expr) -> None:
         by = next((ex.value(k.value, "") for k in value.keywords if k.arg == "by"), by)
         ex.sorted_by[name] = by if isinstance(by, str | list) else "index"
         return
+    tail = dotted(value.func).rsplit(".", 1)[-1] if type(value) is ast.Call and dotted(value.func) else ""
+    if tail in v.CV and tail[:1].isupper():  # cv = StratifiedKFold(...): passed on as cv=cv
+        ex.seen.add(("splitter", name, tail))
+        return
     node: ast.expr = value
     if type(node) is ast.Call and type(node.func) is ast.Name and node.func.id in ("int", "round"):
         node = node.args[0] if node.args else node
@@ -33,6 +38,11 @@ def remember(ex: Extractor, name: str, value: ast.expr) -> None:
             if type(side) is ast.Constant and isinstance(side.value, float) and 0 < side.value < 1:
                 ex.fractions[name] = side.value
                 return
+
+
+def splitter(ex: Extractor, name: str) -> str | None:
+    """The cross-validation splitter class bound to `name` (``cv = StratifiedKFold(...)``), if any."""
+    return next((t for t in sorted(v.CV) if ("splitter", name, t) in ex.seen), None)
 
 
 def _iloc_split(ex: Extractor, value: ast.expr) -> tuple[str, str, Any, str] | None:
