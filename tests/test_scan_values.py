@@ -141,3 +141,8 @@ def test_folds_reach_the_splitter_through_two_calls_from_the_config_option_file(
     assert params[("cross_val_score", "cv")].value == "KFold"  # cv=splitter: the splitter built above
     (option,) = [i for i in _items(scan, "param", "cv_train.py") if i.label.startswith("--config")]
     assert option.value == "cv.yaml"
+
+
+def test_a_config_object_returned_by_a_factory_gives_its_values(scan: CodeScan) -> None:
+    params = {i.attrs["key"]: i.value for i in _items(scan, "param", "factory.py")}
+    assert params == {"learning_rate": 0.1, "max_depth": 6}

@@ -66,6 +66,7 @@ class Values:
         self.parameters = parameters  # function qualname -> its parameters (`params.Signatures`)
         self.param_refs = False  # a value read a function parameter: resolve at the call sites
         self.path_hints: dict[str, str] = {}  # name -> a literal file name inside an unresolved path
+        self._active: set[str] = set()  # functions whose return value is being read (no recursion)
 
     def value(self, node: ast.AST, scope: str) -> Any:
         """A JSON-able literal, a ``{"$ref"|"$cfg": [...]}`` reference, or UNKNOWN."""
@@ -154,6 +155,8 @@ class Values:
         tail = fname.rsplit(".", 1)[-1]
         if type(node.func) is ast.Name:
             made = self._config_instance(node, node.func.id, scope)
+            if made is UNKNOWN:
+                made = self._returned(node.func.id)
             if made is not UNKNOWN:
                 return made
         if tail in ("safe_load", "load", "full_load") and node.args:
@@ -178,6 +181,24 @@ class Values:
                 ),
                 scope,
             )
+        return UNKNOWN
+
+    def _returned(self, func: str) -> Any:
+        """``cfg = default_config()``: the config object or file a function of this module returns
+        (its last statement ``return TrainConfig(depth=6)`` / ``return cfg``), else UNKNOWN."""
+        found = self.parameters.nodes.get(func)
+        if found is None or func in self._active or func not in self.env:  # not read yet: no guess
+            return UNKNOWN
+        last = found[0].body[-1] if found[0].body else None
+        if type(last) is not ast.Return or last.value is None:
+            return UNKNOWN
+        self._active.add(func)
+        try:
+            value = self.value(last.value, func)
+        finally:
+            self._active.discard(func)
+        if isinstance(value, ConfigObject) or (is_ref(value) and "$param" not in value):
+            return value
         return UNKNOWN
 
     def _config_path(self, arg: ast.expr) -> str | None:
