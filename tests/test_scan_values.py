@@ -58,6 +58,10 @@ def test_a_settings_file_read_by_a_project_helper_gives_the_seed_and_the_label(s
     (target,) = _items(scan, "target", "run_forest.py")
     assert target.value == "churned"
     assert target.attrs["defined_at"] == f"settings.json:{_line('settings.json', 'label_column')}"
+    items = [i for i in scan.items if i.source.path in ("run_forest.py", "pkg/forest.py", "settings.json")]
+    store = EvidenceStore(created_at="2026-01-01T00:00:00Z", generator_version="test", items=items)
+    hyper = next(f for f in summary_facts(store) if f.topic == "hyperparameters")
+    assert f"random_state = 7 (from settings.json, line {_line('settings.json', 'seed')})" in hyper.text
 
 
 def test_a_label_set_by_a_membership_test_says_what_it_looks_for(scan: CodeScan) -> None:

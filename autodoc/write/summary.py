@@ -252,7 +252,10 @@ def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
         resolved = [(p, r) for p in params if (r := resolve_param(p, evidence.items)) is not None][:8]
         if resolved:
             values = join_words(
-                [f"{item_key(p)} = {setting_text(r.value)} {cite(r.item)}" for p, r in resolved]
+                [
+                    f"{item_key(p)} = {setting_text(r.value)}{_from(p, est)} {cite(r.item)}"
+                    for p, r in resolved
+                ]
             )
             parts.append(f"{est.value} ({sf.where(est)}) {cite(est)}: {values}")
             items += [est, *(r.item for _, r in resolved)]
@@ -279,6 +282,15 @@ def _default_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     if not parts:
         return None
     return SummaryFact.citing("hyperparameters", "Hyperparameters", "; ".join(parts) + ".", items)
+
+
+def _from(param: EvidenceItem, owner: EvidenceItem) -> str:
+    """`` (from config.json, line 3)`` when a value is written in another file than its estimator."""
+    origin = param.attrs.get("origin") or {}
+    path, line = origin.get("path"), origin.get("line")
+    if not path or path == owner.source.path:
+        return ""
+    return f" (from {path}" + (f", line {line})" if line else ")")
 
 
 def _tuning(evidence: EvidenceStore) -> SummaryFact | None:
