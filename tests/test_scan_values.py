@@ -114,6 +114,7 @@ def test_notebook_widgets_are_parameters_whose_defaults_are_the_values_read() ->
     store = EvidenceStore(created_at="2026-01-01T00:00:00Z", generator_version="test", items=scan.items)
     target = next(f for f in summary_facts(store) if f.topic == "target")
     assert "It is defined by the notebook widgets event_code = 42" in target.text
+    assert "label_column" not in target.text  # it names the column the sentence already gives
 
 
 def test_the_summary_says_the_label_rule_and_the_random_split(scan: CodeScan) -> None:
@@ -150,3 +151,20 @@ def test_folds_reach_the_splitter_through_two_calls_from_the_config_option_file(
 def test_a_config_object_returned_by_a_factory_gives_its_values(scan: CodeScan) -> None:
     params = {i.attrs["key"]: i.value for i in _items(scan, "param", "factory.py")}
     assert params == {"learning_rate": 0.1, "max_depth": 6}
+
+
+def test_validation_criteria_are_registration_gates_not_a_decision_threshold() -> None:
+    scan = scan_code(str(FIXTURE.parent / "gates"), commit_info=False)
+    store = EvidenceStore(created_at="2026-01-01T00:00:00Z", generator_version="test", items=scan.items)
+    facts = {f.topic: f.text for f in summary_facts(store)}
+    assert "threshold" not in facts
+    assert facts["selection"].startswith("The validation criteria ask for roc_auc of at least 0.7 [[")
+    assert "recall of at least 0.4" in facts["selection"]
+
+
+def test_separate_training_and_test_files_are_the_split() -> None:
+    scan = scan_code(str(FIXTURE.parent / "files_split"), commit_info=False)
+    store = EvidenceStore(created_at="2026-01-01T00:00:00Z", generator_version="test", items=scan.items)
+    split = next(f for f in summary_facts(store) if f.topic == "split")
+    assert split.text.startswith("Training and test data are separate files: data/train.csv [[")
+    assert "and data/test.csv [[" in split.text

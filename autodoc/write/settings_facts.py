@@ -12,6 +12,8 @@ from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
+from autodoc.write.criteria import criteria
+from autodoc.write.split_files import file_split_fact
 
 _SWEEP = "hyperparameter sweep"
 _MAX_SHOWN = 12
@@ -218,7 +220,7 @@ def split_fact(evidence: EvidenceStore) -> SummaryFact | None:
     """Without a split call: the split configured in settings."""
     found = settings_split(evidence)
     if found is None:
-        return None
+        return file_split_fact(evidence)  # data/train.csv and data/test.csv
     text, items = found
     return SummaryFact.citing("split", "Split", f"The data split is configured: {text}.", items)
 
@@ -269,7 +271,8 @@ _SELECTION_WORDS = {
 def selection_fact(evidence: EvidenceStore) -> SummaryFact | None:
     """How the model is chosen and gated: the primary metric and registration rules in configuration."""
     found = production_settings(evidence, "selection")
-    if not found:
+    gate, gates = criteria(evidence)  # validation_criteria: the levels a registered model reaches
+    if not found and not gates:
         return None
     parts = []
     for item in found:
@@ -280,7 +283,10 @@ def selection_fact(evidence: EvidenceStore) -> SummaryFact | None:
             phrase += f" ({words})"
         parts.append(phrase)
     return SummaryFact.citing(
-        "selection", "Evaluation and selection", "The configuration sets " + join_words(parts) + ".", found
+        "selection",
+        "Evaluation and selection",
+        ((f"The configuration sets {join_words(parts)}." if parts else "") + gate).strip(),
+        gates + found,
     )
 
 

@@ -320,7 +320,9 @@ def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
 
 
 def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
+    gates = re.compile(r"criteri", re.I)  # validation_criteria[0].threshold gates registration, not a class
     found = production_facts(evidence, "threshold") + _settings_named(evidence, _THRESHOLD_KEY)
+    found = [i for i in found if not gates.search(item_key(i))]
     found = [i for i in found if isinstance(i.value, int | float) and not isinstance(i.value, bool)] or found
     if not found:
         return None

@@ -29,7 +29,7 @@ def defining_parameters(evidence: EvidenceStore, target: EvidenceItem) -> tuple[
         p
         for p in production_facts(evidence, "param")
         if p.attrs.get("owner_kind") in ("widget", "argparse")
-        and p.value not in (None, "")
+        and p.value not in (None, "", target.value)  # --target churn names the column already stated
         and (
             _DEFINING.search(key := item_key(p).lstrip("-"))
             or (column and key.lower().startswith(column + "_"))
