@@ -149,8 +149,13 @@ def test_folds_reach_the_splitter_through_two_calls_from_the_config_option_file(
 
 
 def test_a_config_object_returned_by_a_factory_gives_its_values(scan: CodeScan) -> None:
-    params = {i.attrs["key"]: i.value for i in _items(scan, "param", "factory.py")}
-    assert params == {"learning_rate": 0.1, "max_depth": 6}
+    params = {(i.attrs["owner_name"], i.attrs["key"]): i.value for i in _items(scan, "param", "factory.py")}
+    assert params == {
+        ("GradientBoostingRegressor", "learning_rate"): 0.1,
+        ("GradientBoostingRegressor", "max_depth"): 6,
+        ("RandomForestRegressor", "n_estimators"): 500,  # cfg.trees = 500 inside the factory
+        ("RandomForestRegressor", "max_depth"): 3,
+    }
 
 
 def test_validation_criteria_are_registration_gates_not_a_decision_threshold() -> None:

@@ -195,11 +195,26 @@ class Values:
         self._active.add(func)
         try:
             value = self.value(last.value, func)
+            if isinstance(value, ConfigObject) and type(last.value) is ast.Name:
+                value = self._set_fields(value, last.value.id, found[0].body, func)
         finally:
             self._active.discard(func)
         if isinstance(value, ConfigObject) or (is_ref(value) and "$param" not in value):
             return value
         return UNKNOWN
+
+    def _set_fields(self, obj: ConfigObject, name: str, body: list[ast.stmt], scope: str) -> ConfigObject:
+        """``cfg.depth = 8`` on the object a factory returns: the fields it sets (top-level statements)."""
+        out = ConfigObject(obj)
+        for stmt in body:
+            target = stmt.targets[0] if type(stmt) is ast.Assign and len(stmt.targets) == 1 else None
+            if type(target) is ast.Attribute and type(target.value) is ast.Name and target.value.id == name:
+                val = self.value(stmt.value, scope)
+                if val is UNKNOWN:
+                    out.pop(target.attr, None)
+                else:
+                    out[target.attr] = val
+        return out
 
     def _config_path(self, arg: ast.expr) -> str | None:
         """The settings file a project's loader reads: a literal path, a name holding one, or the
