@@ -224,19 +224,19 @@ def test_plan_then_write_step_by_step(clean_env: Path, demo_project: Path, demo_
 
 
 def test_stop_returns_quickly_and_leaves_no_partial_files(
-    clean_env: Path, demo_project: Path, demo_store_uri: str, generated: pipeline.RunResult
+    clean_env: Path, demo_project: Path, demo_store_uri: str, fake_llm
 ) -> None:
+    fake_llm.latency = 0.5  # the offline writer finishes the demo in under half a second: too soon to stop
     out = clean_env / "out"
-    at = configured(demo_project, demo_store_uri, out)
-    at.session_state["outputs"] = generated.outputs  # the files of a document built in another folder
+    at = _llm_app(demo_project, demo_store_uri, out, fake_llm)
     at.button(key="act_generate").click().run()
     job = at.session_state["job"]
     time.sleep(0.3)
+    assert job.running
     stop(at, job)
+    assert job.seconds < 10  # the calls in flight (0.5 s each) end; no new one starts
     assert any("Press **Generate documentation** again to resume" in t for t in texts(at.warning))
     assert not (out / "model_documentation.docx").exists()
-    # the stopped document is not offered with the other folder's Word document
-    assert not any(b.label.startswith("⬇ Word document") for b in at.main.download_button)
     assert not list(out.glob("*.tmp")) if out.exists() else True
     assert not at.exception
 
@@ -317,11 +317,13 @@ def test_generate_with_an_llm_key_never_writes_the_key(
 
 
 def test_stop_with_llm_calls_in_flight(
-    clean_env: Path, demo_project: Path, demo_store_uri: str, fake_llm
+    clean_env: Path, demo_project: Path, demo_store_uri: str, fake_llm, generated: pipeline.RunResult
 ) -> None:
     fake_llm.latency = 1.0
     out = clean_env / "out"
     at = _llm_app(demo_project, demo_store_uri, out, fake_llm)
+    _seed(at, generated)  # a document built in another folder was under review
+    at.session_state["outputs"] = generated.outputs
     at.button(key="act_generate").click().run()
     job = at.session_state["job"]
     cache = out / ".autodoc_cache.json"
@@ -339,6 +341,8 @@ def test_stop_with_llm_calls_in_flight(
     # what was finished before the stop is back in the session for review
     kept = at.session_state["doc"]
     assert kept is not None and any(s.blocks for s in kept.sections)
+    # it is not offered with the other folder's Word document (that one holds another document)
+    assert not any(b.label.startswith("⬇ Word document") for b in at.main.download_button)
 
 
 def test_replan_with_feedback_redoes_only_that_section(
