@@ -218,15 +218,16 @@ def redact(text: str, place: str) -> tuple[str, list[Redaction]]:
     """Return `text` with every secret replaced by ``[REDACTED:kind]``, and what was removed."""
     if not text:
         return text, []
-    counts: Counter[str] = Counter()
+    counts: Counter[str] | None = None  # made only when needed: most texts hold no hint
     if _PEM_HINT in text:
         kind, pattern = _TOKEN_PATTERNS[0]
         text, n = pattern.subn(_keep_lines(_placeholder(kind)), text)
         if n:
-            counts[kind] += n
+            counts = Counter({kind: n})
     hits = _hint_positions(text.lower())
     if not hits:
-        return text, _to_redactions(counts, place)
+        return text, _to_redactions(counts, place) if counts else []
+    counts = counts if counts is not None else Counter()
     if len(text) < 2000:
         return _redact_span(text, counts), _to_redactions(counts, place)
     # Long text: rewrite only the lines that hold a hint (keeps whole-file redaction cheap).

@@ -216,12 +216,12 @@ def _assemble(
     per_file: Counter[str] = Counter()
     for x in loaded:
         warnings.extend(x.result.warnings)
-        ml_scopes = {f.scope for f in x.result.facts if f.kind not in _SYMBOL_KINDS}
+        ml_scopes = _owners({f.scope for f in x.result.facts if f.kind not in _SYMBOL_KINDS})
         for fact in x.result.facts:
             if (
                 fact.kind in ("function", "class")
                 and _private(fact.name)
-                and not _has_ml(fact.name, ml_scopes)
+                and (fact.name or "") not in ml_scopes
             ):
                 continue  # private helpers without ML facts: not worth an item (libraries have thousands)
             n = builder.add_fact(x.cand.relpath, x.result, fact, live, resolver)
@@ -254,9 +254,13 @@ def _private(qualname: str | None) -> bool:
     return any(part.startswith("_") and part != "__init__" for part in q.split("."))
 
 
-def _has_ml(qualname: str | None, ml_scopes: set[str]) -> bool:
-    q = qualname or ""
-    return any(scope == q or scope.startswith(q + ".") for scope in ml_scopes)
+def _owners(scopes: set[str]) -> set[str]:
+    """The scopes and every dotted prefix of them (``A.fit`` -> ``A``, ``A.fit``): whose code holds them."""
+    out: set[str] = set()
+    for scope in scopes:
+        parts = scope.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return out
 
 
 def _redactions(loaded: list[_Loaded]) -> list[Redaction]:
@@ -284,14 +288,14 @@ def _role(rel: str, result: FileResult, live: Liveness) -> str:
         return "setup"
     if rel in live.entries:
         return "entry_point"
-    kinds = Counter(f.kind for f in result.facts)
+    kinds = {f.kind for f in result.facts}
     if result.kind == "config":
         return "config"
-    if kinds["estimator"] or kinds["fit"] or (TRAIN_RE.search(name) and result.kind != "config"):
+    if "estimator" in kinds or "fit" in kinds or (TRAIN_RE.search(name) and result.kind != "config"):
         return "training"
-    if kinds["preprocessing"] or kinds["feature"] or FEAT_RE.search(name):
+    if "preprocessing" in kinds or "feature" in kinds or FEAT_RE.search(name):
         return "features"
-    if kinds["metric"] or EVAL_RE.search(name):
+    if "metric" in kinds or EVAL_RE.search(name):
         return "evaluation"
     if re.search(r"config|settings|params|conf", name, re.I):
         return "config"

@@ -183,7 +183,8 @@ class _Board:
 _WORKER_CODE = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
     "from autodoc.scan.code.workers import worker_main; "
-    "worker_main(sys.argv[2], sys.argv[3], int(sys.argv[4]))"
+    "worker_main(sys.argv[2], sys.argv[3], int(sys.argv[4])); "
+    "import os; os._exit(0)"  # its results are on disk: no interpreter teardown to wait for
 )
 
 
