@@ -85,6 +85,28 @@ def test_readers_get_words_not_identifiers():
     assert class_words("sklearn.linear_model.LogisticRegression") == "logistic regression"
     assert metric_words("test_roc_auc") == "ROC AUC on the test split"
     assert metric_words("cv_f1") == "F1 score in cross-validation"
+    from autodoc.llm.offline.plain import article
+
+    words = class_words("OneHotEncoder")
+    assert f"{article(words)} {words}" == "a one-hot encoder" and article("XGB classifier") == "an"
+
+
+def test_a_code_only_executive_summary_says_what_the_model_learns_from_in_words():
+    src = _code("c:data.py:12:data_source:read_csv", "data_source", "data/raw/churn.csv")
+    prep = _code("c:features.py:40:preprocessing:StandardScaler", "preprocessing", "StandardScaler")
+    task = WriteTask(
+        document_title="T",
+        section_id="e",
+        section_name="Executive Summary",
+        heading="Summary",
+        evidence=[src, prep],
+    )
+    text = write_block(task).text
+    assert "It learns from churn.csv [[c:data.py:12:data_source:read_csv]]." in text
+    assert (
+        "Its inputs are prepared with a standard scaler [[c:features.py:40:preprocessing:StandardScaler]]."
+        in text
+    )
 
 
 def test_feedback_the_offline_writer_follows_and_what_needs_an_llm():

@@ -96,6 +96,8 @@ TOPIC_KINDS: dict[str, tuple[str, ...]] = {
         "split",
         "threshold",
         "metric",
+        "data_source",
+        "preprocessing",
     ),
     "model": (
         "estimator",

@@ -44,7 +44,8 @@ _SPLIT_WORDS = {
 def class_words(name: str) -> str:
     """GradientBoostingClassifier -> "gradient boosting classifier"; XGBClassifier -> "XGB classifier"."""
     words = re.findall(r"[A-Z]+(?=[A-Z][a-z]|\b)|[A-Z]?[a-z]+|\d+", name.rsplit(".", 1)[-1])
-    return " ".join(w if w.isupper() else w.lower() for w in words) or name
+    text = " ".join(w if w.isupper() else w.lower() for w in words) or name
+    return text.replace("one hot ", "one-hot ")
 
 
 def metric_words(key: str) -> str:
@@ -67,12 +68,32 @@ def write_plain_overview(f: Facts, task: WriteTask) -> list[str]:
     return paras
 
 
+_FILE = re.compile(r"[\w./-]+\.(csv|parquet|json|xlsx?|txt|feather|pkl)$", re.I)
+
+
+def _inputs_in_words(f: Facts) -> str:
+    """The data files read and how the inputs are prepared (transformer classes as words)."""
+    files = [d for d in f.kind("data_source") if isinstance(d.value, str) and _FILE.search(d.value)][:2]
+    preps = [p for p in f.kind("preprocessing") if re.fullmatch(r"[A-Z]\w+", str(p.value or ""))][:3]
+    f.used.update(i.id for i in files + preps)
+    out = []
+    if files:
+        out.append(
+            "It learns from " + join_words([f"{d.value.rsplit('/', 1)[-1]} {cite(d)}" for d in files]) + "."
+        )
+    if preps:
+        made = join_words([f"{article(w)} {w} {cite(p)}" for p in preps if (w := class_words(str(p.value)))])
+        out.append(f"Its inputs are prepared with {made}.")
+    return " ".join(s for s in out if s)
+
+
 def _plain_setup(f: Facts, measured: bool) -> str:
     """What the model predicts, how much data is held out, how it is measured and where scores
     become decisions: from production code, in words (no code identifiers), each cited."""
     out = []
     if targets := f.fresh(f.kind("target"))[:1]:
         out.append(f"The model predicts {targets[0].value} {cite(targets[0])}.")
+    out.append(_inputs_in_words(f))
     split = next((s for s in f.kind("split") if isinstance(s.value, dict)), None)
     share = split.value.get("test_size") if split and isinstance(split.value, dict) else None
     if split and isinstance(share, float) and 0 < share < 1:
@@ -88,7 +109,7 @@ def _plain_setup(f: Facts, measured: bool) -> str:
     if rule is not None and not isinstance(rule.value, bool):
         f.used.add(rule.id)
         out.append(f"Scores become decisions at a threshold of {setting_text(rule.value)} {cite(rule)}.")
-    return " ".join(out)
+    return " ".join(s for s in out if s)
 
 
 def write_plain_conclusion(f: Facts, task: WriteTask) -> list[str]:
@@ -164,4 +185,6 @@ def article(words: str) -> str:
     first = words.split(" ", 1)[0]
     if first.isupper() and len(first) > 1:  # an acronym is read letter by letter
         return "an" if first[0] in "AEFHILMNORSX" else "a"
+    if re.match(r"(one|uni|use|eu)", first, re.I):  # a one-hot encoder, a unit: a consonant sound
+        return "a"
     return "an" if first[:1].lower() in "aeio" else "a"
