@@ -314,3 +314,13 @@ def test_the_runs_table_caption_names_its_experiment(doc):
     training = next(w for w in doc if w.section.id == "training-pipeline")
     titles = [b.title for b in training.plan.blocks if isinstance(b, TablePlan)]
     assert titles == ["Runs of the MLflow experiment breast-cancer-risk, with the metrics each logged"]
+
+
+def test_validation_points_to_the_scores_instead_of_repeating_them(doc):
+    validation = texts_of(doc, "validation-results")
+    assert "0.9871" not in validation and "0.9905" not in validation  # stated with each model's performance
+    assert (
+        "are given with each model's performance" in validation
+        and "[[mv:breast_cancer_logreg:2]]" in validation
+    )
+    assert "KILLED" not in validation  # the runs' statuses are the training section's

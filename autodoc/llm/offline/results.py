@@ -13,7 +13,6 @@ from autodoc.llm.offline.prose import (
     config,
     fact_phrase,
     headline,
-    metric_phrase,
     model_summary,
     num,
     para,
@@ -73,29 +72,27 @@ def _version_sentence(f: Facts, mv: EvidenceItem) -> str:
 
 
 def write_validation(f: Facts, task: WriteTask) -> list[str]:
+    """How the model is validated (split, folds, measures, threshold); the scores themselves are
+    stated with each model's performance, and the runs' statuses with the training, not again here."""
     paras = [para(*validation_steps(f))]
-    models = f.model_names(task.model)
     f.fresh(f.models())
-    results = []
-    for model in models:
+    versions = []
+    for model in f.model_names(task.model):
         mv = f.primary_version(model)
         run8 = f.run_of_version(mv) if mv else None
-        if mv is None or run8 is None:
-            continue
-        f.used.add(mv.id)
-        metrics = headline(f.metrics(run8))
-        cv = f.fresh([m for m in metrics if item_key(m).startswith("cv_")])[:3]
-        held = f.fresh([m for m in metrics if not item_key(m).startswith(("cv_", "train"))])[:3]
-        if cv or held:
-            results.append(
-                f"For {code_span(model)} version {version_of(mv)} {cite(mv)}, the run "
-                f"{code_span(f.run_name(run8))} logged " + metric_phrase(cv + held, 6) + "."
-            )
-    paras.append(para(*results))
-    failed = [
-        r for r in f.kind("run", live=None) if (r.attrs.get("status") or r.value) in ("FAILED", "KILLED")
-    ]
-    paras.append(para(*[run_sentence(f, r) for r in f.fresh(failed)[:4]]))
+        if mv is not None and run8 is not None and f.metrics(run8):
+            f.used.add(mv.id)
+            f.fresh(headline(f.metrics(run8)))
+            versions.append(f"{code_span(model)} version {version_of(mv)} {cite(mv)}")
+    if versions:
+        paras.append(
+            "The cross-validation and held-out scores of the documented versions, "
+            + join_words(versions)
+            + ", are given with each model's performance."
+        )
+    f.fresh(
+        [r for r in f.kind("run", live=None) if (r.attrs.get("status") or r.value) in ("FAILED", "KILLED")]
+    )
     return paras
 
 
