@@ -35,7 +35,6 @@ from autodoc.scan.code.values import UNKNOWN, Values
 
 __all__ = ["MAIN", "MODULE", "SNIPPET_MAX", "UNKNOWN", "Extractor", "Fact", "ModuleFacts", "extract"]
 
-_NN_TAILS = ("Module", "Model", "LightningModule")
 _OPTION_ATTRS = frozenset({"add_argument", *cli.OPTION_TAILS})
 Chunk = tuple[int | None, ast.Module, list[str]]
 
@@ -72,7 +71,9 @@ class Extractor:
             for scope, nodes in self._scopes(tree):
                 scoped.append((cell, lines, scope, nodes))
                 self._first_pass(scope, nodes)
-        parts = models.network_parts([node for node, *_ in self.pending_models])
+        parts = models.network_parts(
+            [(node, bases) for node, bases, *_ in self.pending_models], self.m.aliases
+        )
         for node, bases, cell, lines in self.pending_models:
             self.cell, self.lines = cell, lines
             self._model_class(node, bases, "layer" if node.name in parts else "estimator")
@@ -156,10 +157,8 @@ class Extractor:
     def _model_class(self, node: ast.ClassDef, bases: list[str], kind: str) -> None:
         """``class Net(nn.Module)`` / ``keras.Model`` / ``LightningModule`` subclasses are models."""
         for base in bases:
-            head, _, rest = base.partition(".")
-            origin = self.m.aliases.get(head)
-            full = (f"{origin}.{rest}" if rest else origin) if origin else base
-            if full.startswith(vocab.NN_BASES) and full.rsplit(".", 1)[-1] in _NN_TAILS:
+            full = models.network_base(base, self.m.aliases)
+            if full:
                 self.add(
                     Fact(
                         kind,

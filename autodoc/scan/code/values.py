@@ -67,6 +67,7 @@ class Values:
         self.param_refs = False  # a value read a function parameter: resolve at the call sites
         self.path_hints: dict[str, str] = {}  # name -> a literal file name inside an unresolved path
         self._active: set[str] = set()  # functions whose return value is being read (no recursion)
+        self._returns: dict[str, Any] = {}  # function -> the config object or file it returns
 
     def value(self, node: ast.AST, scope: str) -> Any:
         """A JSON-able literal, a ``{"$ref"|"$cfg": [...]}`` reference, or UNKNOWN."""
@@ -186,11 +187,14 @@ class Values:
     def _returned(self, func: str) -> Any:
         """``cfg = default_config()``: the config object or file a function of this module returns
         (its last statement ``return TrainConfig(depth=6)`` / ``return cfg``), else UNKNOWN."""
+        if func in self._returns:
+            return self._returns[func]
         found = self.parameters.nodes.get(func)
         if found is None or func in self._active or func not in self.env:  # not read yet: no guess
             return UNKNOWN
         last = found[0].body[-1] if found[0].body else None
-        if type(last) is not ast.Return or last.value is None:
+        if type(last) is not ast.Return or type(last.value) not in (ast.Call, ast.Name):
+            self._returns[func] = UNKNOWN
             return UNKNOWN
         self._active.add(func)
         try:
@@ -199,9 +203,10 @@ class Values:
                 value = self._set_fields(value, last.value.id, found[0].body, func)
         finally:
             self._active.discard(func)
-        if isinstance(value, ConfigObject) or (is_ref(value) and "$param" not in value):
-            return value
-        return UNKNOWN
+        if not (isinstance(value, ConfigObject) or (is_ref(value) and "$param" not in value)):
+            value = UNKNOWN
+        self._returns[func] = value  # its scope is read: the value no longer changes
+        return value
 
     def _set_fields(self, obj: ConfigObject, name: str, body: list[ast.stmt], scope: str) -> ConfigObject:
         """``cfg.depth = 8`` on the object a factory returns: the fields it sets (top-level statements)."""

@@ -50,9 +50,12 @@ def classify(full: str, tail: str) -> str | None:
     return None
 
 
-def network_parts(classes: list[ast.ClassDef]) -> set[str]:
+def network_parts(candidates: list[tuple[ast.ClassDef, list[str]]], aliases: dict[str, str]) -> set[str]:
     """Network classes that another network class builds (``Block(config)`` in ``GPT.__init__``): its
     blocks, described as layers, so that the network they compose is the model."""
+    classes = [node for node, bases in candidates if any(network_base(b, aliases) for b in bases)]
+    if len(classes) < 2:
+        return set()
     names = {c.name for c in classes}
     parts: set[str] = set()
     for cls in classes:
@@ -61,6 +64,20 @@ def network_parts(classes: list[ast.ClassDef]) -> set[str]:
             if called in names and called != cls.name:
                 parts.add(called)
     return parts
+
+
+def network_base(base: str, aliases: dict[str, str]) -> str | None:
+    """The full name of a network base class (``nn.Module`` -> ``torch.nn.Module``, ``keras.Model``,
+    ``LightningModule``) through the module's import aliases, or None for any other base."""
+    head, _, rest = base.partition(".")
+    origin = aliases.get(head)
+    full = (f"{origin}.{rest}" if rest else origin) if origin else base
+    network = full.startswith(v.NN_BASES) and full.rsplit(".", 1)[-1] in (
+        "Module",
+        "Model",
+        "LightningModule",
+    )
+    return full if network else None
 
 
 def keyword_params(ex: Extractor, node: ast.Call, scope: str) -> tuple[list[Param], list[Any]]:
