@@ -115,6 +115,7 @@ def test_notebook_widgets_are_parameters_whose_defaults_are_the_values_read() ->
     target = next(f for f in summary_facts(store) if f.topic == "target")
     assert "It is defined by the notebook widgets event_code = 42" in target.text
     assert "label_column" not in target.text  # it names the column the sentence already gives
+    assert "run_label" not in target.text  # the name of a run, not what the label is
 
 
 def test_the_summary_says_the_label_rule_and_the_random_split(scan: CodeScan) -> None:

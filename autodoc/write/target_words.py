@@ -10,7 +10,10 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 
-_DEFINING = re.compile(r"(^|_)(target|outcome|label|cohort|event|positive)(_|$)", re.I)
+# outcome_concept_id, target_condition_id, label_column, event_code (not run_label: a run's name)
+_DEFINING = re.compile(
+    r"^(target|outcome|label|cohort|event|positive)(_|$)|(^|_)(target|outcome|cohort)(_|$)", re.I
+)
 
 
 def condition_words(item: EvidenceItem) -> str:
