@@ -74,7 +74,8 @@ def serve(folder: Path, port: int) -> subprocess.Popen:
 
 
 def cpu_seconds(server_pid: int) -> tuple[float, float]:
-    """CPU seconds used so far by the app server and by the browser (every process Playwright started)."""
+    """CPU seconds used so far by the app server (with its build worker) and by the browser (every
+    process Playwright started)."""
     import psutil
 
     def used(proc: psutil.Process) -> float:
@@ -84,8 +85,10 @@ def cpu_seconds(server_pid: int) -> tuple[float, float]:
         except psutil.Error:
             return 0.0
 
-    server = used(psutil.Process(server_pid))
-    browser = sum(used(p) for p in psutil.Process().children(recursive=True) if p.pid != server_pid)
+    app = psutil.Process(server_pid)
+    server = used(app) + sum(used(p) for p in app.children(recursive=True))  # its build worker too
+    ours = {server_pid} | {p.pid for p in app.children(recursive=True)}
+    browser = sum(used(p) for p in psutil.Process().children(recursive=True) if p.pid not in ours)
     return server, browser
 
 

@@ -77,8 +77,10 @@ def stop_polling() -> None:
     """Cancel the browser's `run_every` timer of the fragment running now.
 
     Streamlit cancels it only when the fragment's parent reruns without it; the row must not
-    rerun its parent (nor the page) just to stop polling. Without this the row keeps polling
-    until the next click, which is harmless.
+    rerun its parent (nor the page) just to stop polling. Streamlit 1.67 has no public call for
+    this (`run_every` is read when the parent draws the fragment; `st.rerun` with a fragment key
+    is for callbacks only), so this sends the message Streamlit itself sends then, guarded:
+    without it the row keeps polling until the next click, which is harmless.
     """
     try:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
