@@ -98,7 +98,10 @@ def test_unknown_schema_versions_and_other_stores_are_not_read_directly(demo_sto
     uri = clone_store(demo_store_uri, tmp_path / "newer")
     with sqlite3.connect(sqlite_path(uri)) as db:
         db.execute("UPDATE alembic_version SET version_num = 'ffffffffffff'")
-    for other in (uri, "http://127.0.0.1:5000", "databricks", (tmp_path / "mlruns").as_uri()):
+    workspaces = clone_store(demo_store_uri, tmp_path / "workspaces")
+    with sqlite3.connect(sqlite_path(workspaces)) as db:
+        db.execute("UPDATE registered_models SET workspace = 'team-a'")
+    for other in (uri, workspaces, "http://127.0.0.1:5000", "databricks", (tmp_path / "mlruns").as_uri()):
         with pytest.raises(Unsupported):
             open_store(other)
     not_sqlite = tmp_path / "plain.db"
@@ -113,3 +116,21 @@ def test_an_image_is_fetched_from_the_local_folder(demo_store_uri, client_demo_s
     assert data is not None and data.startswith(b"\x89PNG\r\n\x1a\n")
     assert fetch_artifact(demo_store_uri, run.run_id, "../../../etc/passwd") is None
     assert fetch_artifact(demo_store_uri, run.run_id, "no/such.png") is None
+
+
+def test_a_store_from_before_mlflow_3_is_read_directly(demo_store_uri, client_demo_scan, tmp_path):
+    """A 2.x store (no logged models, no output steps) is read as it is; MLflow's client
+    would first migrate it (about 9 s for a committed one)."""
+    uri = clone_store(demo_store_uri, tmp_path / "older")
+    with sqlite3.connect(sqlite_path(uri)) as db:
+        for table in ("logged_model_metrics", "logged_model_params", "logged_model_tags", "logged_models"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("ALTER TABLE inputs DROP COLUMN step")
+        db.execute("UPDATE alembic_version SET version_num = '0584bdc529eb'")
+    older = direct_scan(uri, Settings(mlflow_uri=uri))
+    assert older is not None
+    theirs = [i for i in client_demo_scan.items if i.kind != "logged_model"]
+    assert [i.id for i in older.items] == [i.id for i in theirs]
+    here, there = str(sqlite_path(uri)), str(sqlite_path(demo_store_uri))
+    for mine, item in zip(older.items, theirs, strict=True):  # runs keep their models' ids (outputs)
+        assert mine.model_dump_json().replace(here, there) == item.model_dump_json(), item.id

@@ -1,10 +1,11 @@
 """Read a local MLflow sqlite store directly, without importing MLflow (about 3 s of start-up).
 
 `SqliteStore` answers the few `MlflowClient` calls the scanner makes (the same names,
-arguments, paging and order) from the tables of the MLflow 3.17 schema, with records
-that carry the attributes the scanner reads. Only a schema version it was checked
-against is read (`alembic_version`); anything else (another version, workspaces in use,
-a filter it does not know) raises `Unsupported`, and the scanner uses MLflow's own client.
+arguments, paging and order) from the tables of MLflow's schema, with records that carry
+the attributes the scanner reads. Only a schema revision it knows is read (`alembic_version`:
+MLflow 3.17's and the 2.x ones before it, which MLflow's client would first migrate);
+anything else (another revision, workspaces in use, a filter it does not know, artifacts
+outside a local folder) raises `Unsupported`, and the scanner uses MLflow's own client.
 The database is opened read-only: nothing in the store is ever written.
 """
 
@@ -35,9 +36,57 @@ from autodoc.scan.mlflow.records import (
     RunOutputs,
 )
 
-# Alembic heads whose tables and columns this reader was compared against (MLflow 3.17).
-KNOWN_SCHEMAS = frozenset({"dc11669786a5"})
+# MLflow's schema revisions (alembic_version) this reader knows, newest first: MLflow 3.17's
+# head back to a 2.x store's (0584bdc529eb). Older ones lack tables it reads; newer ones it
+# has not seen. The columns read are the same across them, except where a later revision
+# added them (`logged_models`, `inputs.step`, `workspace`): read where present. MLflow's
+# client would first migrate such a store (about 9 s for a committed 2.x store).
+KNOWN_SCHEMAS = frozenset(
+    {
+        "dc11669786a5",
+        "75868b020152",
+        "b7e2c1a4d9f3",
+        "17e22815139b",
+        "1971f2d9a75b",
+        "6f8d9c3b2a1e",
+        "c3d9e7f1a2b4",
+        "c1d2e3f4a5b6",
+        "a8b9c0d1e2f3",
+        "b7e4c1a90f23",
+        "89d3d66ed43f",
+        "da6fb0208061",
+        "7d34483879f0",
+        "ae8bbe7743c9",
+        "a5b4c3d2e1f0",
+        "c3d6457b6d8a",
+        "76601a5f987d",
+        "e1f2a3b4c5d6",
+        "1b5f0d9ad7c1",
+        "c8d9e0f1a2b3",
+        "d0e1f2a3b4c5",
+        "d3e4f5a6b7c8",
+        "2c33131f4dae",
+        "c9d4e5f6a7b8",
+        "5d2d30f0abce",
+        "b7c8d9e0f1a2",
+        "1bd49d398cd23",
+        "bf29a5ff90ea",
+        "3da73c924c2f",
+        "71994744cf8e",
+        "534353b11cbc",
+        "1a0cddfcaa16",
+        "de4033877273",
+        "a1b2c3d4e5f6",
+        "770bee3ae1dd",
+        "cbc13b556ace",
+        "bda7b8c39065",
+        "6953534de441",
+        "400f98739977",
+        "0584bdc529eb",
+    }
+)
 DEFAULT_WORKSPACE = "default"
+WORKSPACE_TABLES = ("experiments", "registered_models", "model_versions")
 DELETED_VERSION_STAGE = "Deleted_Internal"
 ACTIVE_ONLY, DELETED_ONLY, ALL = 1, 2, 3  # MLflow's ViewType values
 _RUN_IDS = re.compile(r"^attributes\.run_id IN \(((?:'[0-9a-f]+'(?:, )?)+)\)$")
@@ -72,12 +121,20 @@ class SqliteStore:
             self._db.close()
             raise Unsupported(f"MLflow schema version {version and version[0]} is not one this reader knows")
         self._lock = threading.Lock()
-        if self._rows("SELECT 1 FROM experiments WHERE workspace != ? LIMIT 1", (DEFAULT_WORKSPACE,)):
-            raise Unsupported("the store uses MLflow workspaces")
+        self._input_step = "step" if "step" in self._columns("inputs") else "0"  # added in MLflow 3
+        self._tables = {row[0] for row in self._rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table in WORKSPACE_TABLES:  # all in the default workspace, or MLflow's client decides
+            if "workspace" in self._columns(table) and self._rows(
+                f"SELECT 1 FROM {table} WHERE workspace != ? LIMIT 1", (DEFAULT_WORKSPACE,)
+            ):
+                raise Unsupported("the store uses MLflow workspaces")
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
+
+    def _columns(self, table: str) -> set[str]:
+        return {row[1] for row in self._rows(f"PRAGMA table_info({table})")}
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -106,9 +163,9 @@ class SqliteStore:
     def search_registered_models(self, max_results: int = 100, page_token: str | None = None) -> Page:
         offset = int(page_token or 0)
         rows = self._rows(
-            "SELECT name, description, creation_time FROM registered_models WHERE workspace = ? "
+            "SELECT name, description, creation_time FROM registered_models "
             "ORDER BY name ASC LIMIT ? OFFSET ?",
-            [DEFAULT_WORKSPACE, max_results + 1, offset],
+            [max_results + 1, offset],
         )
         names = [row[0] for row in rows[:max_results]]
         tags = self._children("registered_model_tags", "name", ["key", "value"], names)
@@ -123,16 +180,15 @@ class SqliteStore:
         offset = int(page_token or 0)
         rows = self._rows(
             "SELECT name, version, creation_time, description, source, run_id, status, current_stage "
-            "FROM model_versions WHERE workspace = ? AND current_stage != ? "
+            "FROM model_versions WHERE current_stage != ? "
             "ORDER BY last_updated_time DESC, name ASC, version DESC LIMIT ? OFFSET ?",
-            [DEFAULT_WORKSPACE, DELETED_VERSION_STAGE, max_results + 1, offset],
+            [DELETED_VERSION_STAGE, max_results + 1, offset],
         )
         tags: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
         for name in sorted({row[0] for row in rows[:max_results]}):
             for key, value, version in self._rows(
-                "SELECT key, value, version FROM model_version_tags WHERE workspace = ? AND name = ? "
-                "ORDER BY rowid",
-                [DEFAULT_WORKSPACE, name],
+                "SELECT key, value, version FROM model_version_tags WHERE name = ? ORDER BY rowid",
+                [name],
             ):
                 tags.setdefault((name, version), []).append((key, value))
         found = [
@@ -198,7 +254,8 @@ class SqliteStore:
         out: dict[str, list[Any]] = {}
         for chunk in _batches(run_ids):
             for source, model_id, step in self._rows(
-                "SELECT source_id, destination_id, step FROM inputs WHERE source_type = 'RUN_OUTPUT' "
+                f"SELECT source_id, destination_id, {self._input_step} FROM inputs "
+                "WHERE source_type = 'RUN_OUTPUT' "
                 f"AND source_id IN ({_marks(chunk)}) AND destination_type = 'MODEL_OUTPUT'",
                 chunk,
             ):
@@ -233,6 +290,8 @@ class SqliteStore:
     def search_logged_models(
         self, experiment_ids: list[str], max_results: int = 100, page_token: str | None = None
     ) -> Page:
+        if "logged_models" not in self._tables:  # a store from before MLflow 3 has none
+            return Page([], None)
         offset = int(page_token or 0)
         rows = self._rows(
             "SELECT model_id, experiment_id, name, creation_timestamp_ms, status, model_type, source_run_id "
