@@ -1,10 +1,12 @@
 """Scan speed: a large tree against a bare `ast.parse` loop, a cached re-scan, and MLflow.
 
-Run: .venv/bin/python benchmarks/scan.py [TREE] [--code-only]
+Run: .venv/bin/python benchmarks/scan.py [TREE] [--code-only] [--stages]
 Goals: first scan <= 1.0x the bare parse loop; re-scan of the unchanged tree <= 0.2x the first.
 Wall times swing with the machine's load (it is shared); CPU seconds (this process and its worker
 interpreters) do not, so both are printed. Test files (tests/, test_*.py) are read by a line scan
 for their test names, not parsed: the count of such files is printed beside the ratio.
+`--stages` also prints where the first scan's time goes (wall and CPU of each stage; the files'
+analysis runs in this process and its workers at once, everything after it in this process only).
 """
 
 from __future__ import annotations
@@ -60,17 +62,50 @@ def _bare_parse(root: str) -> tuple[float, int]:
 
 
 def _first_scan(root: str, cache: str) -> tuple[float, object]:
+    global RECORDING
     code_scan._MEMO.clear()
     code_scan._ASSEMBLED.clear()
     t0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
+    RECORDING = True
     scan = scan_code(root, commit_info=False, cache_dir=cache)
+    RECORDING = False
     CPU[-1] = (CPU[-1][0], time.process_time() - c0 + _children_cpu() - k0)
     return time.perf_counter() - t0, scan
+
+
+STAGES: dict[str, list[float]] = {}  # stage -> [wall s, CPU s of this process], the last first scan
+RECORDING = False  # set while a first scan runs (re-scans call some of the same stages)
+
+
+def _time_stages() -> None:
+    """Wrap the scan's stages (module attributes the scan calls through) with timers."""
+    targets = [
+        (code_scan, "walk", "walk the tree"),
+        (code_scan, "_read", "read + sha256"),
+        (code_scan, "_load_files", "analyse files (all processes)"),
+        (code_scan.cache, "save_files", "write the files cache"),
+        (code_scan, "_assemble", "assemble items (this process)"),
+        (code_scan.cache, "save_items", "write the items cache"),
+    ]
+    for owner, name, label in targets:
+        inner = getattr(owner, name)
+
+        def timed(*args: object, _inner=inner, _label=label, **kwargs: object) -> object:
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return _inner(*args, **kwargs)
+            finally:
+                if RECORDING:
+                    STAGES[_label] = [time.perf_counter() - t0, time.process_time() - c0]
+
+        setattr(owner, name, timed)
 
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     root = args[0] if args else _default_tree()
+    if "--stages" in sys.argv:
+        _time_stages()
     # The machine is shared: interleave the two measurements and keep the best of each.
     bare_times, first_times = [], []
     for _ in range(2):
@@ -106,6 +141,10 @@ def main() -> None:
     print(f"  (wall times; the scan analyses files in {cores} process(es), the bare loop in 1)")
     print(f"  re-scan (in process): {t_again:.2f} s  ratio {t_again / t_first:.2f}x of first (goal <= 0.2x)")
     print(f"  re-scan (disk cache):  {t_disk:.2f} s  ratio {t_disk / t_first:.2f}x of first (goal <= 0.2x)")
+    if STAGES:
+        print("  stages of the last first scan (wall s / CPU s of this process):")
+        for label, (wall, cpu) in STAGES.items():
+            print(f"    {label:32s} {wall:6.2f} / {cpu:.2f}")
     if "--code-only" not in sys.argv:
         _mlflow_bench()
 
