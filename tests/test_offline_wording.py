@@ -238,3 +238,25 @@ def test_an_early_stopping_threshold_is_no_decision_threshold():
             document_title="T", section_id="v", section_name=name, heading=name, evidence=[stop, div]
         )
         assert "decision threshold" not in write_block(task).text, name
+
+
+def test_the_features_table_lists_a_derived_column_once_and_never_the_target():
+    from autodoc.llm.base import PlanTask
+    from autodoc.llm.offline.planner import plan_section
+
+    items = [
+        _code("c:train.py:8:feature:TotalCharges", "feature", "TotalCharges"),
+        _code("c:train.py:29:feature:TotalCharges", "feature", "TotalCharges"),
+        _code("c:train.py:30:feature:Churn", "feature", "Churn"),
+        _code("c:train.py:31:target:Churn", "target", "Churn"),
+    ]
+    task = PlanTask(
+        document_title="Doc",
+        section_id="f",
+        section_name="Feature Engineering",
+        heading="Feature Engineering",
+        evidence=items,
+        table_kinds=["code_facts"],
+    )
+    table = next(b for b in plan_section(task).blocks if b.type == "table")
+    assert table.source.evidence_ids == ["c:train.py:8:feature:TotalCharges"]

@@ -129,3 +129,18 @@ def test_a_code_only_summary_states_hyperparameters_from_code_and_gaps_without_r
     )
     text = {f.topic: f for f in summary_facts(late)}["hyperparameters"].text
     assert "defaults except max_iter, set at run time" in text
+
+
+def test_runs_with_metrics_but_no_registered_version_are_not_called_no_logged_value() -> None:
+    from tests.support.builders.store import sample_store
+
+    store = sample_store()
+    store = store.model_copy(
+        update={
+            "mlflow": store.mlflow.model_copy(update={"registered_models": []}),
+            "items": [i for i in store.items if not i.id.startswith(("m:", "mv:"))],
+        }
+    )
+    text = {f.topic: f for f in summary_facts(store)}["metrics"].text
+    assert "runs logged values, but no registered version says which run is the model" in text
+    assert "no logged value" not in text

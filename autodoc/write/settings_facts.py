@@ -341,7 +341,13 @@ def code_metrics_fact(evidence: EvidenceStore) -> SummaryFact | None:
         return None
     names = join_words([_metric_with_settings(evidence, m) for m in metrics[:6]])
     more, extra = diagnostics(evidence)
-    text = f"The evaluation code computes {names}; no logged value was found to report.{more}"
+    runs = [r for e in evidence.mlflow.experiments for r in e.runs] if evidence.mlflow else []
+    why = (
+        "runs logged values, but no registered version says which run is the model"
+        if any(r.metrics for r in runs)
+        else "no logged value was found to report"
+    )
+    text = f"The evaluation code computes {names}; {why}.{more}"
     return SummaryFact.citing("metrics", "Performance", text, metrics + extra)
 
 

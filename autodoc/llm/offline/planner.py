@@ -98,15 +98,13 @@ def _model_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
 
 def _facts_table(task: PlanTask, kinds: set[str], title: str, wanted: tuple[str, ...], limit: int) -> list:
     """A table of the production code facts of these kinds (exploratory work never enters it; the
-    target is not listed among the features it is built beside)."""
+    target is not listed among the features it is built beside, nor a derived column twice)."""
     targets = {str(i.value) for i in task.evidence if i.kind == "target"} if "target" not in wanted else set()
-    ids = [
-        i.id
-        for i in task.evidence
-        if i.kind in wanted
-        and is_production_code(i)
-        and not (i.kind == "feature" and str(i.value) in targets)
-    ]
+    ids, shown = [], set(targets)  # a derived column once, at its first place
+    for i in task.evidence:
+        if i.kind in wanted and is_production_code(i) and not (i.kind == "feature" and str(i.value) in shown):
+            ids.append(i.id)
+            shown |= {str(i.value)} if i.kind == "feature" else set()
     if not ids or "code_facts" not in kinds:
         return []
     return [TablePlan(title=title, source=TableSource(kind="code_facts", evidence_ids=ids[:limit]))]
