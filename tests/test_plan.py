@@ -59,6 +59,9 @@ def test_per_model_section_without_models_says_none_were_found() -> None:
     assert perf.status == "written"
     assert "No registered models were found" in perf.blocks[0].content.text
     assert [s.number for s in sections] == ["1", "2", "3"]
+    code_only = make_evidence(models=False).model_copy(update={"mlflow": None})
+    text = expand_sections(make_spec(), code_only)[1].blocks[0].content.text
+    assert text.startswith("No MLflow tracking server was configured") and text.count("MLflow") == 1
 
 
 def _plan(fake_llm, *replies, feedback=None):  # type: ignore[no-untyped-def]

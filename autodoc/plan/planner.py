@@ -85,10 +85,14 @@ def _no_models_section(
     sid: str, number: str, heading: str, evidence: EvidenceStore, **common: str | None
 ) -> Section:
     """A per_model section with no registered model: say so, without any LLM call."""
-    where = "the MLflow model registry" if evidence.mlflow else "MLflow (no tracking server was scanned)"
-    text = f"No registered models were found in {where}, so this section has no per-model subsections."
-    if evidence.mlflow_note:
-        text += f" {evidence.mlflow_note}"
+    if evidence.mlflow is None:  # one sentence, not the registry's absence and then the server's
+        text = (
+            "No MLflow tracking server was configured, so no registered model version can be described "
+            "here; the other sections describe the model from its code."
+        )
+    else:
+        text = "No registered models were found in the MLflow model registry, so this section has no "
+        text += "per-model subsections." + (f" {evidence.mlflow_note}" if evidence.mlflow_note else "")
     block = Block(
         id=f"{sid}.b1",
         plan=NarrativePlan(guidance="State that no registered models were found."),

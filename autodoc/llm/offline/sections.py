@@ -176,7 +176,7 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
             _fit_sentence(f),
             config(
                 f,
-                _NOT_SPLIT + r"(random_state|seed|cv_folds|folds|n_splits|epochs|batch_size)$",
+                _NOT_SPLIT + r"(seed|cv_folds|folds|n_splits|epochs|batch_size)$",
                 "The configuration sets",
             ),
         )
