@@ -260,3 +260,9 @@ def test_the_features_table_lists_a_derived_column_once_and_never_the_target():
     )
     table = next(b for b in plan_section(task).blocks if b.type == "table")
     assert table.source.evidence_ids == ["c:train.py:8:feature:TotalCharges"]
+
+
+def test_a_recorded_origin_reads_as_a_place_not_a_mapping():
+    param = _code("c:train.py:39:param:random_state", "param", 42, origin={"path": "config.json", "line": 3})
+    found = resolve_param(param, [param])
+    assert found is not None and found.origin == "config.json, line 3"

@@ -42,11 +42,18 @@ def owned_params(owner: EvidenceItem, items: Iterable[EvidenceItem]) -> list[Evi
     ]
 
 
+def origin_words(origin: object) -> str:
+    """A recorded origin in words: ``{"path": "config.json", "line": 3}`` -> ``config.json, line 3``."""
+    if isinstance(origin, dict):
+        path, line = origin.get("path"), origin.get("line")
+        return f"{path}, line {line}" if path and line else str(path or "")
+    return str(origin) if origin else ""
+
+
 def resolve_param(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Resolved | None:
     """The value a code param takes for the documented model, with its origin."""
     if param.value is not None:
-        origin = param.attrs.get("origin")
-        return Resolved(param.value, str(origin) if origin else _at(param), param)
+        return Resolved(param.value, origin_words(param.attrs.get("origin")) or _at(param), param)
     items = list(items)
     owner = str(param.attrs.get("owner_name") or "")
     key = item_key(param)
