@@ -94,12 +94,13 @@ def test_readers_get_words_not_identifiers():
 def test_a_code_only_executive_summary_says_what_the_model_learns_from_in_words():
     src = _code("c:data.py:12:data_source:read_csv", "data_source", "data/raw/churn.csv")
     prep = _code("c:features.py:40:preprocessing:StandardScaler", "preprocessing", "StandardScaler")
+    pipe = _code("c:train.py:92:preprocessing:Pipeline", "preprocessing", "Pipeline")  # holds steps, is none
     task = WriteTask(
         document_title="T",
         section_id="e",
         section_name="Executive Summary",
         heading="Summary",
-        evidence=[src, prep],
+        evidence=[src, pipe, prep],
     )
     text = write_block(task).text
     assert "It learns from churn.csv [[c:data.py:12:data_source:read_csv]]." in text
