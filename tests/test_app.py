@@ -321,6 +321,13 @@ def test_write_review_shows_sections_with_references_tables_and_charts(clean_env
     assert any(":red-background[**0.999** ⚠]" in m for m in md)
     assert any("0.999" in t for t in texts(at.warning))
     assert at.main.table[0].value.iloc[0, 1] == "0.801"  # formatted like the document
+    # the list of references is drawn once its expander is opened
+    refs = next(e for e in at.main.expander if e.label.startswith("References ("))
+    assert not refs.children
+    at.session_state["wr_refs_open"] = True  # as a click on it does
+    at.run()
+    refs = next(e for e in at.main.expander if e.label.startswith("References ("))
+    assert refs.markdown[0].value.startswith("\\[1\\] auc of run 1")
 
 
 def test_approve_section(clean_env: Path) -> None:

@@ -105,7 +105,9 @@ def sources_expander(doc: DocumentState, sec: Section, numbers: dict[str, int]) 
 
 
 def references(doc: DocumentState, numbers: dict[str, int]) -> None:
+    """Every reference of the document, listed only while its expander is open (a long list)."""
     if not numbers:
         return
-    with st.expander(f"References ({len(numbers)})"):
-        st.markdown("  \n".join(_source_line(doc, eid, n) for eid, n in numbers.items()))
+    box = st.expander(f"References ({len(numbers)})", key="wr_refs_open", on_change="rerun")
+    if box.open:
+        box.markdown("  \n".join(_source_line(doc, eid, n) for eid, n in numbers.items()))
