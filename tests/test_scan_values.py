@@ -174,3 +174,8 @@ def test_separate_training_and_test_files_are_the_split() -> None:
     split = next(f for f in summary_facts(store) if f.topic == "split")
     assert split.text.startswith("Training and test data are separate files: data/train.csv [[")
     assert "and data/test.csv [[" in split.text
+
+
+def test_a_dataset_a_library_ships_is_the_data_source_once(scan: CodeScan) -> None:
+    labels = sorted(i.label for i in _items(scan, "data_source", "vision.py"))
+    assert labels == ["FashionMNIST (torchvision dataset)", "cifar10 (keras dataset)"]

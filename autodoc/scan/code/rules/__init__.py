@@ -72,7 +72,8 @@ BY_SHAPE: list[tuple[Matcher, Rule]] = [
     (_is_reader, sources.data_source),
     (
         lambda full, tail, node: (
-            tail.startswith(("load_", "fetch_", "make_")) and full.startswith("sklearn.datasets")
+            (tail.startswith(("load_", "fetch_", "make_")) and full.startswith("sklearn.datasets"))
+            or full.startswith(sources.LIBRARY_DATASETS)
         ),
         sources.dataset,
     ),

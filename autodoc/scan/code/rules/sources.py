@@ -46,10 +46,24 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
     ex.add_at(node, "data_source", tail, label, scope, value=shown, attrs=attrs)
 
 
+LIBRARY_DATASETS = (
+    "torchvision.datasets.",
+    "keras.datasets.",
+    "tensorflow.keras.datasets.",
+    "tf.keras.datasets.",
+)
+
+
 def dataset(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
-    """``load_breast_cancer()`` and other scikit-learn datasets."""
+    """``load_breast_cancer()``, ``torchvision.datasets.MNIST(...)``, ``keras.datasets.mnist.load_data()``:
+    a dataset a library ships (once per module: the train and test parts are one source)."""
+    library = "scikit-learn" if full.startswith("sklearn") else full.split(".", 1)[0]
+    name = full.rsplit(".", 2)[-2] if tail == "load_data" and full.count(".") >= 2 else tail
+    if ("dataset", name) in ex.seen:
+        return
+    ex.seen.add(("dataset", name))
     attrs = {"call": full, **ex.kwargs_attrs(node, scope)}
-    ex.add_at(node, "data_source", tail, f"{tail} (scikit-learn dataset)", scope, value=tail, attrs=attrs)
+    ex.add_at(node, "data_source", name, f"{name} ({library} dataset)", scope, value=name, attrs=attrs)
 
 
 def mlflow(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
