@@ -35,6 +35,7 @@ def test_a_forecast_predicts_the_one_column_its_windows_are_cut_from(scan: CodeS
     (target,) = _items(scan, "target", "forecast.py")
     assert target.value == "Load MW"
     assert "lagged" in target.label
+    assert target.source.line_start == _line("forecast.py", "y_train = ")  # the training label, not y_test
 
 
 def test_fit_settings_passed_in_a_dict_are_values_with_the_call_they_travel_through(scan: CodeScan) -> None:

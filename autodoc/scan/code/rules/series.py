@@ -26,9 +26,11 @@ def is_last_column(node: ast.Subscript) -> bool:
 def series_target(ex: Extractor, name: str, node: ast.Subscript, line: int, scope: str) -> bool:
     """``y_train = train[:, -1]`` in a function that reads one single column from its frames: that
     column is what the model predicts (its next value, from the window of values before it)."""
-    columns = _frame_columns(ex, scope)
+    columns, tree = _frame_columns(ex, scope)
     if len(columns) != 1 or (scope, "series target") in ex.seen:
         return False
+    if "train" not in name.lower() and _has_training_label(tree):
+        return False  # y_test = test[:, -1]: cite the training label (y_train) instead
     ex.seen.add((scope, "series target"))
     col = columns.pop()
     ex.target_names.add(col)
@@ -38,16 +40,28 @@ def series_target(ex: Extractor, name: str, node: ast.Subscript, line: int, scop
     return True
 
 
-def _frame_columns(ex: Extractor, scope: str) -> set[str]:
-    """The literal column names the function `scope` reads from data frames (``df[attr]``)."""
+def _has_training_label(tree: ast.AST | None) -> bool:
+    """Does the function also take a training label from its windows (``y_train = train[:, -1]``)?"""
+    return any(
+        type(n) is ast.Assign
+        and type(n.targets[0]) is ast.Name
+        and "train" in n.targets[0].id.lower()
+        and type(n.value) is ast.Subscript
+        and is_last_column(n.value)
+        for n in ast.walk(tree or ast.Module(body=[], type_ignores=[]))
+    )
+
+
+def _frame_columns(ex: Extractor, scope: str) -> tuple[set[str], ast.AST | None]:
+    """The literal column names the function `scope` reads from data frames (``df[attr]``), and its tree."""
     span = ex.m.functions.get(scope)
     if span is None:
-        return set()
+        return set(), None
     source = textwrap.dedent("\n".join(ex.lines[span[0] - 1 : span[1]]))
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return set()
+        return set(), None
     columns: set[str] = set()
     for node in ast.walk(tree):
         if (
@@ -58,4 +72,4 @@ def _frame_columns(ex: Extractor, scope: str) -> set[str]:
             col = ex.value(node.slice, scope)
             if isinstance(col, str):
                 columns.add(col)
-    return columns
+    return columns, tree
