@@ -286,3 +286,26 @@ def test_a_fallback_chart_on_odd_values_still_draws_in_word_and_the_notebook():
         assert chart_png(chart, dpi=40).startswith(b"\x89PNG")
         cell: dict = {}
         exec(SETUP_CODE + "\n" + chart_code(chart), cell)  # the notebook's code cell runs
+
+
+def test_a_derived_column_row_shows_how_it_is_computed_by_column_name(store):
+    from autodoc.evidence import EvidenceItem, Source
+
+    text = 'out["radius_growth"] = out["worst radius"] / out["mean radius"]'
+    feature = EvidenceItem(
+        id="c:features.py:24:feature:radius_growth",
+        kind="feature",
+        label="derived column radius_growth",
+        value="radius_growth",
+        attrs={"how": "assignment"},
+        text=text,
+        source=Source(kind="code", path="features.py", line_start=24),
+        live=True,
+    )
+    bigger = store.model_copy(update={"items": [*store.items, feature]})
+    tab = table(bigger, "code_facts", evidence_ids=[feature.id])
+    assert [c.value for c in tab.rows[0]] == [
+        "derived column radius_growth",
+        "worst radius / mean radius",
+        "features.py:24",
+    ]

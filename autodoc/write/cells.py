@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -152,6 +153,18 @@ def as_written(item: EvidenceItem, value: object) -> object:
     setting = item.kind != "metric" and (item.source.kind == "code" or item.kind == "run_param")
     number = isinstance(value, int | float) and not isinstance(value, bool)
     return format_setting(value) if number and setting else value
+
+
+_COLUMN_REF = re.compile(r"\b\w+\[\s*[\"']([^\"']+)[\"']\s*\]")
+
+
+def derivation(item: EvidenceItem) -> str | None:
+    """How a derived column is computed, columns by name: ``worst radius / mean radius`` for
+    ``out["radius_growth"] = out["worst radius"] / out["mean radius"]`` (None if not an assignment)."""
+    if item.kind != "feature" or item.attrs.get("how") != "assignment" or "=" not in (item.text or ""):
+        return None
+    formula = _COLUMN_REF.sub(r"\1", str(item.text).split("=", 1)[1]).strip()
+    return formula if 0 < len(formula) <= 120 else None
 
 
 def inline_value(value: object) -> str:

@@ -32,6 +32,7 @@ from autodoc.plan.values import UNRESOLVED, owned_params, param_name, resolve_pa
 from autodoc.write.cells import (
     MAX_RUN_ROWS,
     as_written,
+    derivation,
     empty_table,
     evidence_cell,
     fact_name,
@@ -237,7 +238,10 @@ def _items_table(caption: str, ids: list[str], evidence: EvidenceStore, code_onl
     rows = [
         [
             Cell(value=fact_name(it), evidence_id=it.id),
-            Cell(value=resolved_settings(it, evidence) or as_written(it, plain(it.value)), evidence_id=it.id),
+            Cell(
+                value=resolved_settings(it, evidence) or derivation(it) or as_written(it, plain(it.value)),
+                evidence_id=it.id,
+            ),
             Cell(value=location(it), evidence_id=it.id),
         ]
         for it in known
