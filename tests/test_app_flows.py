@@ -235,7 +235,11 @@ def test_stop_returns_quickly_and_leaves_no_partial_files(
     assert job.running
     stop(at, job)
     assert job.seconds < 10  # the calls in flight (0.5 s each) end; no new one starts
-    assert any("Press **Generate documentation** again to resume" in t for t in texts(at.warning))
+    stopped = next(t for t in texts(at.warning) if "stopped after" in t)
+    if (out / ".autodoc_cache.json").is_file():  # stopped after some work was saved
+        assert "Finished work is kept" in stopped and "Press **Generate documentation** again" in stopped
+    else:  # stopped during the scan: nothing to keep, nothing to resume
+        assert "nothing was written" in stopped and "Finished work" not in stopped
     assert not (out / "model_documentation.docx").exists()
     assert not list(out.glob("*.tmp")) if out.exists() else True
     assert not at.exception
@@ -341,6 +345,7 @@ def test_stop_with_llm_calls_in_flight(
     # what was finished before the stop is back in the session for review
     kept = at.session_state["doc"]
     assert kept is not None and any(s.blocks for s in kept.sections)
+    assert any("Press **Generate documentation** again to resume" in t for t in texts(at.warning))
     # it is not offered with the other folder's Word document (that one holds another document)
     assert not any(b.label.startswith("⬇ Word document") for b in at.main.download_button)
 

@@ -43,6 +43,7 @@ class Job:
     started_wall: float = field(default_factory=time.time)
     rev: int = 0  # the review revision a build works from
     grace: float = 0.0  # seconds running LLM calls may finish after Stop (settings.stop_grace)
+    provider: str | None = None  # the writer the job's settings name (offline, anthropic, openai)
     # the work raises `Cancelled` when a Stop cuts it short, so a normal return means it finished
     # (a Stop that came after the last block, while the files were being built, changed nothing)
     returns_complete: bool = False

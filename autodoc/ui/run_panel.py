@@ -139,7 +139,8 @@ def draw_progress(job: Job, snap: Snapshot) -> None:
             col.progress(value, text=_phase_label(phase, ph, ended))
             if ph and ph.current and job.running:
                 col.caption(escape_md(ph.current))
-        calls = "no LLM calls (offline writer)" if snap.calls == 0 else f"LLM calls {snap.calls}"
+        offline = " (offline writer)" if job.provider in (None, "offline") else ""
+        calls = f"no LLM calls{offline}" if snap.calls == 0 else f"LLM calls {snap.calls}"
         st.caption(
             f"Elapsed {job.seconds:.1f} s · tokens in {snap.input_tokens:,} · out {snap.output_tokens:,} · "
             f"{calls} · retries {snap.retries} · errors {snap.errors + (1 if status == 'failed' else 0)}"

@@ -88,8 +88,10 @@ def outcome(job: Job) -> tuple[str, str]:
     """(level, message) telling the user how a finished job ended."""
     if job.cancelled:
         detail = f" {job.error[:1].upper()}{job.error[1:].rstrip('.')}." if job.error else ""
-        kept = f"{job.label} stopped after {job.seconds:.1f} s. Finished work is kept."
-        return "warning", kept + detail + RESUME.get(job.kind, "")
+        stopped = f"{job.label} stopped after {job.seconds:.1f} s."
+        if job.output_dir and not cache_path(job.output_dir).is_file():
+            return "warning", stopped + detail  # nothing was finished: nothing to keep or resume
+        return "warning", f"{stopped} Finished work is kept.{detail}{RESUME.get(job.kind, '')}"
     if job.error:
         return "error", f"{job.label} failed after {job.seconds:.1f} s: {job.error}"
     return "success", f"{job.label} finished in {job.seconds:.1f} s."
@@ -302,6 +304,7 @@ def _start(ss: State, job: Job, settings: Settings | None = None) -> Job:
     finish_rebuild(ss)
     job.output_dir = settings.output_dir if settings is not None else None
     job.grace = settings.stop_grace if settings is not None else 0.0
+    job.provider = settings.provider if settings is not None else None
     ss["job"] = job
     ss["spec_load_error"] = None  # an old upload error is not about this run
     ss.pop("_live", None)
