@@ -23,8 +23,8 @@ from autodoc.scan.code.syntax import (
     FUNC_TYPES,
     SNIPPET_MAX,
     Buckets,
+    doc_summary,
     dotted,
-    first_para,
     is_dead_test,
     is_main_test,
     segment,
@@ -92,9 +92,9 @@ class Extractor:
     def _scopes(self, tree: ast.Module) -> list[tuple[str, Buckets]]:
         """Split a module into (scope, nodes) with every node walked once."""
         out: list[tuple[str, Buckets]] = []
-        doc = ast.get_docstring(tree)
+        doc = doc_summary(tree)
         if doc and self.cell is None:
-            self.add(Fact("module", None, self.relpath, 1, value=self.relpath, text=first_para(doc)))
+            self.add(Fact("module", None, self.relpath, 1, value=self.relpath, text=doc))
         for stmt in tree.body:
             st = type(stmt)
             if st in FUNC_TYPES:
@@ -149,7 +149,7 @@ class Extractor:
                 end,
                 value=qual,
                 attrs={"signature": sig[:SNIPPET_MAX]},
-                text=first_para(ast.get_docstring(node)),
+                text=doc_summary(node),
                 scope=qual if kind == "function" else MODULE,
             )
         )
@@ -168,7 +168,7 @@ class Extractor:
                         getattr(node, "end_lineno", None),
                         value=node.name,
                         attrs={"call": full, "base": full},
-                        text=first_para(ast.get_docstring(node)),
+                        text=doc_summary(node),
                     )
                 )
                 return

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import inspect
+import re
 from typing import Any
 
 SNIPPET_MAX = 300
@@ -115,6 +117,27 @@ def is_main_test(node: ast.expr) -> bool:
 
 def is_dead_test(node: ast.expr) -> bool:
     return type(node) is ast.Constant and not node.value
+
+
+_INNER_BLANK_RE = re.compile(r"\n[^\S\n]+\n")  # a line of spaces or tabs between two lines
+
+
+def doc_summary(node: ast.AST) -> str | None:
+    """``first_para(ast.get_docstring(node))``, cleaning the docstring only when that can matter.
+
+    `first_para` joins the words of the first paragraph, so removing the indentation
+    (`inspect.cleandoc`, a loop over every line of long docstrings) changes its result only where
+    a line of spaces becomes empty and so ends a paragraph.
+    """
+    body = getattr(node, "body", None)
+    if not body or type(body[0]) is not ast.Expr:
+        return None
+    value = body[0].value
+    if type(value) is not ast.Constant or not isinstance(value.value, str):
+        return None
+    raw = value.value
+    exact = not raw.strip() or _INNER_BLANK_RE.search(raw)
+    return first_para(inspect.cleandoc(raw) if exact else raw)
 
 
 def first_para(doc: str | None) -> str | None:
