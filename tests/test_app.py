@@ -18,8 +18,10 @@ from autodoc.demo import DEMO_PROJECT
 from autodoc.errors import PathNotAllowedError, SpecError
 from autodoc.paths import check_allowed
 from autodoc.pipeline.cache import cache_path, save_state
+from autodoc.render.text import block_citations, citation_numbers, cite_label
 from autodoc.spec import list_templates
 from autodoc.ui.state import MAX_SPEC_BYTES, spec_from_upload
+from autodoc.ui.view import escape_md
 from tests.support.sample import sample_document
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -540,6 +542,11 @@ def test_edit_box_reads_like_the_document_and_flags_an_uncited_figure(clean_env:
     assert [(f.figure, f.reason.split(":")[0]) for f in block.flags] == [("0.801", "no source")]
     assert any("**0.801** (no source" in w for w in texts(at.warning))
     assert any(":red-background[**0.801** ⚠]" in m for m in texts(at.markdown))
+    # the edit dropped a reference: the other open sections are redrawn with the new numbers
+    doc = at.session_state["doc"]
+    second = doc.section("section-2").blocks[0]
+    renumbered = escape_md(cite_label(block_citations(second), citation_numbers(doc)))
+    assert any(renumbered in m for m in texts(at.markdown)), renumbered
 
 
 def test_a_reference_the_document_lacks_is_refused(clean_env: Path) -> None:

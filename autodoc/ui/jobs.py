@@ -16,11 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from autodoc.errors import AutodocError, Cancelled
+from autodoc.pipeline.cache import cache_path
 from autodoc.progress import Progress
 
 log = logging.getLogger("autodoc.app")
 
 Apply = Callable[[MutableMapping[str, Any], Any], None]
+RESUME = {  # job kind -> how to carry on after a Stop, in the app's words
+    "generate": " Press **Generate documentation** again to resume: finished blocks are not redone.",
+    "write": " Press **3 · Write** again to resume: finished blocks are not redone.",
+}
 
 
 @dataclass(eq=False)
@@ -77,7 +82,7 @@ def _run(job: Job, work: Callable[[Progress], Any]) -> None:
         job.cancelled = job.progress.cancelled and not job.returns_complete
     except Cancelled as err:
         job.cancelled = True
-        job.error = err.message  # its hint speaks to the command line; `runs.outcome` says what to press
+        job.error = err.message  # its hint speaks to the command line; `outcome` says what to press
     except AutodocError as err:
         job.error = str(err)
         job.cancelled = job.progress.cancelled
@@ -118,3 +123,16 @@ def harvest(job: Job, state: MutableMapping[str, Any]) -> bool:
     elif job.error is None and job.apply is not None:
         job.apply(state, job.result)
     return True
+
+
+def outcome(job: Job) -> tuple[str, str]:
+    """(level, message) telling the user how a finished job ended."""
+    if job.cancelled:
+        detail = f" {job.error[:1].upper()}{job.error[1:].rstrip('.')}." if job.error else ""
+        stopped = f"{job.label} stopped after {job.seconds:.1f} s."
+        if job.output_dir and not cache_path(job.output_dir).is_file():
+            return "warning", stopped + detail  # nothing was finished: nothing to keep or resume
+        return "warning", f"{stopped} Finished work is kept.{detail}{RESUME.get(job.kind, '')}"
+    if job.error:
+        return "error", f"{job.label} failed after {job.seconds:.1f} s: {job.error}"
+    return "success", f"{job.label} finished in {job.seconds:.1f} s."

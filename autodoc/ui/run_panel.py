@@ -12,7 +12,7 @@ from autodoc.render.text import citation_numbers
 from autodoc.spec import Spec
 from autodoc.ui import runs
 from autodoc.ui.common import badge, settings_or_error
-from autodoc.ui.jobs import Job
+from autodoc.ui.jobs import Job, outcome
 from autodoc.ui.state import State
 from autodoc.ui.view import escape_md
 from autodoc.ui.write_view import WRITTEN, write_section
@@ -125,7 +125,7 @@ def draw_progress(job: Job, snap: Snapshot) -> None:
         head = st.columns([3, 1])
         head[0].markdown(f"**{escape_md(job.label)}** {badge(status)}")
         if job.done:
-            level, message = runs.outcome(job)
+            level, message = outcome(job)
             getattr(st, level)(message)
         if job.running:
             stop_button(head[1], job, snap)

@@ -28,10 +28,6 @@ from autodoc.ui.restore import evidence_file, existing_outputs
 from autodoc.ui.state import State, make_settings, notify, on_demo
 
 REBUILD_WAIT_S = 15.0
-RESUME = {  # job kind -> how to carry on after a Stop, in the app's words
-    "generate": " Press **Generate documentation** again to resume: finished blocks are not redone.",
-    "write": " Press **3 · Write** again to resume: finished blocks are not redone.",
-}
 REBUILD_DELAY_S = 0.3  # a rebuild waits this long before it starts (the page finishes drawing)
 
 
@@ -82,19 +78,6 @@ def persist(ss: State) -> None:
         save_state(doc, cache_path(check_allowed(folder, ss["defaults"].allowed_root)))
     except (AutodocError, OSError) as err:
         notify(ss, "warning", f"Could not save the review to {folder}: {err}")
-
-
-def outcome(job: Job) -> tuple[str, str]:
-    """(level, message) telling the user how a finished job ended."""
-    if job.cancelled:
-        detail = f" {job.error[:1].upper()}{job.error[1:].rstrip('.')}." if job.error else ""
-        stopped = f"{job.label} stopped after {job.seconds:.1f} s."
-        if job.output_dir and not cache_path(job.output_dir).is_file():
-            return "warning", stopped + detail  # nothing was finished: nothing to keep or resume
-        return "warning", f"{stopped} Finished work is kept.{detail}{RESUME.get(job.kind, '')}"
-    if job.error:
-        return "error", f"{job.label} failed after {job.seconds:.1f} s: {job.error}"
-    return "success", f"{job.label} finished in {job.seconds:.1f} s."
 
 
 def _locked(folder: str, work: Callable[[Progress], Any]) -> Callable[[Progress], Any]:

@@ -19,7 +19,7 @@ from autodoc.render.text import citation_numbers
 from autodoc.ui import actions, folds, runs
 from autodoc.ui.blocks import block, reference_sources, references, section_sources, sources_expander
 from autodoc.ui.citations import reader_text, stored_text, unknown_references
-from autodoc.ui.common import REVIEW_KEY, badge, mode, no_doc, set_mode
+from autodoc.ui.common import badge, mode, no_doc, set_mode
 from autodoc.ui.downloads import DOWNLOADS_KEY
 from autodoc.ui.feedback import feedback_form
 from autodoc.ui.plan_words import block_name
@@ -204,6 +204,9 @@ def _save_edits(section_id: str) -> None:
     if not edits:
         return  # a click in a section reruns that section
     runs.changed(ss)  # the download row starts the background rebuild
-    if numbers_of(doc) != numbers:  # the edit renumbered the references: every section shows them
-        st.rerun([REVIEW_KEY])
-    st.rerun([section_key(section_id), COUNTS_KEY, DOWNLOADS_KEY])
+    again = [section_key(section_id), COUNTS_KEY]
+    if numbers_of(doc) != numbers:  # the edit renumbered the references: every open section shows them
+        opened = folds.open_set(VIEW, doc, to_review)
+        again += [section_key(s.id) for s in doc.sections if s.id in opened and s.id != section_id]
+        again.append(REFERENCES_KEY)
+    st.rerun([*again, DOWNLOADS_KEY])  # the download row last (it starts the rebuild)
