@@ -373,6 +373,18 @@ def test_a_long_document_opens_the_section_to_review_and_approve_moves_on(clean_
     assert len(at.main.table) == 0 and len(section_labels(at)) == 12
 
 
+def test_a_section_a_stopped_run_left_in_flight_says_stopped(clean_env: Path) -> None:
+    at = new_app()
+    doc = sample_document(3)
+    doc.sections[2].status = "writing"  # as saved when Stop cut the run short
+    at.session_state["doc"] = doc
+    at.session_state["view"] = "Write review"
+    at.run()
+    assert section_labels(at)[2] == "**3 Section 3** :orange-badge[stopped]"
+    assert any(c.startswith("Sections:") and ":orange-badge[stopped] 1" in c for c in texts(at.caption))
+    assert not any("writing" in label for label in section_labels(at))
+
+
 def test_edit_text_marks_block_edited(clean_env: Path) -> None:
     at = seeded(3)
     at.button(key="ed_section-1").click().run()

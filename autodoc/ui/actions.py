@@ -112,10 +112,19 @@ def find_block(sec: Section, block_id: str) -> Block:
     raise KeyError(block_id)
 
 
-def section_counts(doc: DocumentState) -> dict[str, int]:
-    """How many (non-container) sections are in each status."""
+IN_FLIGHT = ("planning", "writing")
+
+
+def shown_status(sec: Section, running: bool) -> str:
+    """A section's status as the page says it: one a stopped run left in flight is "stopped"."""
+    return "stopped" if sec.status in IN_FLIGHT and not running else sec.status
+
+
+def section_counts(doc: DocumentState, running: bool = True) -> dict[str, int]:
+    """How many (non-container) sections are in each status (`running`: a job is going on)."""
     counts: dict[str, int] = {}
     for sec in doc.sections:
         if not sec.is_container:
-            counts[sec.status] = counts.get(sec.status, 0) + 1
+            status = shown_status(sec, running)
+            counts[status] = counts.get(status, 0) + 1
     return counts

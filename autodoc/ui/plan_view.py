@@ -78,10 +78,10 @@ def _plan_badges(sec: Section) -> str:
 def _plan_section(doc: DocumentState, sec: Section, busy: bool) -> None:
     title = f"{sec.number} {escape_md(sec.heading)}"
     if sec.is_container:
-        st.markdown(f"{'###' if sec.level == 1 else '####'} {title} {badge(sec.status)}")
+        st.markdown(f"{'###' if sec.level == 1 else '####'} {title} {badge(actions.shown_status(sec, busy))}")
         st.caption("One subsection per registered model follows.")
         return
-    label = f"**{title}** {badge(sec.status)}" + _plan_badges(sec)
+    label = f"**{title}** {badge(actions.shown_status(sec, busy))}" + _plan_badges(sec)
     box, opened = folds.fold(VIEW, doc, sec, label, plan_to_review)
     if opened:
         with box:

@@ -77,7 +77,7 @@ def write_view() -> None:
 
 def _counts() -> None:
     doc: DocumentState = st.session_state["doc"]
-    counts = actions.section_counts(doc)
+    counts = actions.section_counts(doc, runs.job_running(st.session_state))
     row = st.container(horizontal=True, vertical_alignment="center")
     row.caption("Sections: " + " · ".join(f"{badge(k)} {v}" for k, v in sorted(counts.items())))
     folds.all_buttons(VIEW, row, to_review)
@@ -103,11 +103,12 @@ def write_section(
 ) -> None:
     title = f"{sec.number} {escape_md(sec.heading)}"
     if readonly or sec.is_container:
-        st.markdown(f"{'###' if sec.level == 1 else '####'} {title} {badge(sec.status)}")
+        st.markdown(f"{'###' if sec.level == 1 else '####'} {title} {badge(actions.shown_status(sec, busy))}")
         if not sec.is_container:
             _section_body(doc, sec, numbers, busy, readonly)
         return
-    box, opened = folds.fold(VIEW, doc, sec, f"**{title}** {badge(sec.status)}", to_review)
+    label = f"**{title}** {badge(actions.shown_status(sec, busy))}"
+    box, opened = folds.fold(VIEW, doc, sec, label, to_review)
     if opened:
         with box:
             _section_body(doc, sec, numbers, busy, readonly)
