@@ -180,3 +180,23 @@ def test_separate_training_and_test_files_are_the_split() -> None:
 def test_a_dataset_a_library_ships_is_the_data_source_once(scan: CodeScan) -> None:
     labels = sorted(i.label for i in _items(scan, "data_source", "vision.py"))
     assert labels == ["FashionMNIST (torchvision dataset)", "cifar10 (keras dataset)"]
+
+
+def test_the_class_label_a_library_dataset_ships_is_the_target(scan: CodeScan) -> None:
+    targets = {
+        t.value.split()[4]: t for t in _items(scan, "target", "vision.py")
+    }  # once each: train and test are one
+    assert sorted(targets) == ["FashionMNIST", "cifar10"]
+    said = "the class label the FashionMNIST dataset provides with each image, one of 10 clothing types"
+    assert targets["FashionMNIST"].value == said
+    (source,) = [i for i in _items(scan, "data_source", "vision.py") if i.value == "FashionMNIST"]
+    assert targets["FashionMNIST"].source.line_start == source.source.line_start  # cited where it is read
+    assert targets["cifar10"].value.endswith("each image, one of 10 object classes")
+
+
+def test_labels_cut_one_position_after_the_inputs_are_the_next_token(scan: CodeScan) -> None:
+    (target,) = _items(scan, "target", "next_token.py")
+    assert target.value.startswith(
+        "the next token, since the targets are the input sequence shifted by one position"
+    )
+    assert target.source.line_start == _line("next_token.py", "y = torch.stack(")

@@ -91,6 +91,12 @@ def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: 
     if WEIGHT_NAMES.search(name) and t is not ast.Constant:
         attrs = {"expr": ex.snippet(val_node, 160)}
         _fact(ex, "class_weight", name, f"class weighting {name} = {attrs['expr']}", line, scope, attrs=attrs)
+    elif (
+        v.Y_NAMES.match(name)
+        and t in (ast.Call, ast.ListComp)
+        and series.next_token_target(ex, name, val_node, line, scope)
+    ):
+        return
     elif v.Y_NAMES.match(name) and t in (ast.Call, ast.Compare, ast.IfExp):
         dataflow.label(ex, name, val_node, line, scope, None)
         return

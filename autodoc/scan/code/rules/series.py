@@ -73,3 +73,28 @@ def _frame_columns(ex: Extractor, scope: str) -> tuple[set[str], ast.AST | None]
             if isinstance(col, str):
                 columns.add(col)
     return columns, tree
+
+
+NEXT_TOKEN = "the next token, since the targets are the input sequence shifted by one position"
+
+
+def next_token_target(ex: Extractor, name: str, node: ast.expr, line: int, scope: str) -> bool:
+    """``y = torch.stack([data[i + 1 : i + 1 + block_size] for i in ix])``: each label is the window
+    one position after the input's, so the model learns to predict the next token."""
+    if not any(type(n) is ast.Slice and _plus_one(n.lower) for n in ast.walk(node)):
+        return False
+    attrs = {"name": name, "how": "input sequence shifted by one position"}
+    ex.add_at(
+        node, "target", "next token", NEXT_TOKEN, scope, value=NEXT_TOKEN, attrs=attrs, text=ex.line(line)
+    )
+    return True
+
+
+def _plus_one(node: ast.expr | None) -> bool:
+    """``i + 1``: an index moved one position on."""
+    return (
+        type(node) is ast.BinOp
+        and type(node.op) is ast.Add
+        and type(node.left) is ast.Name
+        and getattr(node.right, "value", None) == 1
+    )

@@ -64,6 +64,19 @@ def dataset(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> 
     ex.seen.add(("dataset", name))
     attrs = {"call": full, **ex.kwargs_attrs(node, scope)}
     ex.add_at(node, "data_source", name, f"{name} ({library} dataset)", scope, value=name, attrs=attrs)
+    if classes := LABELLED_DATASETS.get(name.lower()):  # the label ships with each image
+        said = f"the class label the {name} dataset provides with each image, {classes}"
+        ex.add_at(node, "target", name, said, scope, value=said, attrs={"call": full, "how": "dataset label"})
+
+
+# Image datasets whose every example comes with its class label (what a classifier trained on them predicts)
+LABELLED_DATASETS = {
+    "mnist": "a digit 0-9",
+    "fashionmnist": "one of 10 clothing types",
+    "fashion_mnist": "one of 10 clothing types",
+    "cifar10": "one of 10 object classes",
+    "cifar100": "one of 100 object classes",
+}
 
 
 def mlflow(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
