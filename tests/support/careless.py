@@ -16,6 +16,7 @@ weak model behind a server that enforces the schema:
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import random
 import re
@@ -34,6 +35,7 @@ class CarelessModel:
     def __init__(
         self, seed: int = 0, wrong_handle: float = 0.3, fence: float = 0.2, plant: float = 0.2
     ) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.wrong_handle, self.fence, self.plant = wrong_handle, fence, plant
         self.planted: list[str] = []
@@ -45,6 +47,10 @@ class CarelessModel:
         with self._lock:
             schema = request_schema(body) or {}
             text = prompt_text(body)
+            # Seeded per request: the workers' requests arrive in any order, and one shared
+            # sequence of draws made the same test pass or fail with the threads' timing.
+            digest = hashlib.sha256(f"{self.seed}\n{text}\n{json.dumps(schema, sort_keys=True)}".encode())
+            self.rng = random.Random(digest.hexdigest())
             if set(schema.get("properties", {})) == {"text"}:
                 answer: Any = {"text": self._narrative(text)}
             else:
