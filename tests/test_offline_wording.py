@@ -23,6 +23,13 @@ def _mlflow(eid: str, kind: str, value: object, run: str, **attrs) -> EvidenceIt
     return EvidenceItem(id=eid, kind=kind, label=f"{kind} {value}", value=value, attrs=attrs, source=src)
 
 
+def _task(name: str, evidence: list[EvidenceItem], heading: str | None = None) -> WriteTask:
+    """The offline writer's task for one section of a document titled 'Doc'."""
+    return WriteTask(
+        document_title="Doc", section_id="s", section_name=name, heading=heading or name, evidence=evidence
+    )
+
+
 EST = _code("c:train.py:84:estimator:LogisticRegression", "estimator", "LogisticRegression")
 C_EXPR = _code(
     "c:train.py:85:param:C", "param", None, owner=EST.id, owner_name="LogisticRegression", expr='params["C"]'
@@ -68,13 +75,7 @@ def test_without_a_logged_value_the_configuration_key_the_expression_reads_is_us
 
 
 def test_the_model_section_states_values_then_origin_never_the_expression():
-    task = WriteTask(
-        document_title="Doc",
-        section_id="model",
-        section_name="Model Architecture",
-        heading="Model Architecture",
-        evidence=[EST, C_EXPR, CHAMPION, LOGGED_CHAMPION],
-    )
+    task = _task("Model Architecture", [EST, C_EXPR, CHAMPION, LOGGED_CHAMPION])
     text = write_block(task).text
     assert "C = 0.5 [[r:run2:param:logreg.C]] (the value logged by run base)" in text
     assert 'params["C"]' not in text and "= None" not in text
@@ -95,13 +96,7 @@ def test_a_code_only_executive_summary_says_what_the_model_learns_from_in_words(
     src = _code("c:data.py:12:data_source:read_csv", "data_source", "data/raw/churn.csv")
     prep = _code("c:features.py:40:preprocessing:StandardScaler", "preprocessing", "StandardScaler")
     pipe = _code("c:train.py:92:preprocessing:Pipeline", "preprocessing", "Pipeline")  # holds steps, is none
-    task = WriteTask(
-        document_title="T",
-        section_id="e",
-        section_name="Executive Summary",
-        heading="Summary",
-        evidence=[src, pipe, prep],
-    )
+    task = _task("Executive Summary", [src, pipe, prep], heading="Summary")
     text = write_block(task).text
     assert "It learns from churn.csv [[c:data.py:12:data_source:read_csv]]." in text
     assert (
@@ -120,13 +115,7 @@ def test_feedback_the_offline_writer_follows_and_what_needs_an_llm():
 
 
 def test_leave_out_drops_the_passages_that_mention_it():
-    task = WriteTask(
-        document_title="Doc",
-        section_id="model",
-        section_name="Model Architecture",
-        heading="Model Architecture",
-        evidence=[EST, C_EXPR, CHAMPION, LOGGED_CHAMPION],
-    )
+    task = _task("Model Architecture", [EST, C_EXPR, CHAMPION, LOGGED_CHAMPION])
     assert "LogisticRegression" in write_block(task).text
     left_out = write_block(task.model_copy(update={"feedback": "leave out LogisticRegression"})).text
     assert "LogisticRegression" not in left_out
@@ -143,10 +132,7 @@ def test_exploratory_values_appear_only_in_a_labelled_passage_of_the_appendix():
     ]
 
     def text(name: str) -> str:
-        task = WriteTask(
-            document_title="Doc", section_id="s", section_name=name, heading=name, evidence=items
-        )
-        return write_block(task).text
+        return write_block(_task(name, items)).text
 
     validation = text("Validation Results")  # where the threshold is set out (once)
     assert "0.35" in validation and "0.3 " not in validation and "eda.ipynb" not in validation
@@ -180,13 +166,7 @@ def test_training_names_where_the_model_is_fitted_not_the_call_or_a_transformers
         ),
     ]
     fits[0].text, fits[1].text = "model.fit(X_train, y_train)", "encoder.fit_transform(X)"
-    task = WriteTask(
-        document_title="T",
-        section_id="t",
-        section_name="Training Pipeline",
-        heading="Training",
-        evidence=fits,
-    )
+    task = _task("Training Pipeline", fits, heading="Training")
     text = write_block(task).text
     assert "The model is fitted at `train.py`, line 40 [[c:train.py:40:fit:model]]." in text
     assert "model.fit(" not in text and "fit_transform" not in text
@@ -195,13 +175,7 @@ def test_training_names_where_the_model_is_fitted_not_the_call_or_a_transformers
 def test_the_code_appendix_adds_the_mlflow_calls_and_does_not_relist_estimators():
     call = _code("c:train.py:189:mlflow_call:log_model", "mlflow_call", None, function="log_model")
     metric = _code("c:train.py:112:mlflow_call:log_metric", "mlflow_call", "cv_auc", function="log_metric")
-    task = WriteTask(
-        document_title="T",
-        section_id="a",
-        section_name="Appendix",
-        heading="Appendix",
-        evidence=[EST, call, metric],
-    )
+    task = _task("Appendix", [EST, call, metric])
     text = write_block(task).text
     assert (
         "The code calls MLflow's log_model (`train.py`, line 189) [[c:train.py:189:mlflow_call:log_model]]"
@@ -217,13 +191,7 @@ def test_the_executive_summary_names_each_measure_once_in_words():
         _code("c:train.py:119:metric:fbeta_score", "metric", "fbeta_score"),
         _code("c:train.py:162:metric:precision_score", "metric", "precision_score"),
     ]
-    task = WriteTask(
-        document_title="T",
-        section_id="e",
-        section_name="Executive Summary",
-        heading="Summary",
-        evidence=metrics,
-    )
+    task = _task("Executive Summary", metrics, heading="Summary")
     text = write_block(task).text
     assert "measured by precision [[c:train.py:117:metric:precision_score]] and F-beta score" in text
     assert text.count("precision ") == 1  # the id in a citation says precision_score
@@ -235,10 +203,7 @@ def test_an_early_stopping_threshold_is_no_decision_threshold():
     )
     div = _code("c:cfg.yaml:13:config:early_stopping.divergence_threshold", "config", 5.0)
     for name in ("Validation Results", "Deployment Considerations"):
-        task = WriteTask(
-            document_title="T", section_id="v", section_name=name, heading=name, evidence=[stop, div]
-        )
-        assert "decision threshold" not in write_block(task).text, name
+        assert "decision threshold" not in write_block(_task(name, [stop, div])).text, name
 
 
 def test_the_features_table_lists_a_derived_column_once_and_never_the_target():

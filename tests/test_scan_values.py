@@ -157,6 +157,7 @@ def test_a_config_object_returned_by_a_factory_gives_its_values(scan: CodeScan) 
         ("GradientBoostingRegressor", "max_depth"): 6,
         ("RandomForestRegressor", "n_estimators"): 500,  # cfg.trees = 500 inside the factory
         ("RandomForestRegressor", "max_depth"): 3,
+        ("RandomForestRegressor", "min_samples_leaf"): None,  # set from a call: not the default 1
     }
 
 

@@ -214,11 +214,7 @@ class Values:
         for stmt in body:
             target = stmt.targets[0] if type(stmt) is ast.Assign and len(stmt.targets) == 1 else None
             if type(target) is ast.Attribute and type(target.value) is ast.Name and target.value.id == name:
-                val = self.value(stmt.value, scope)
-                if val is UNKNOWN:
-                    out.pop(target.attr, None)
-                else:
-                    out[target.attr] = val
+                _set_field(out, target.attr, self.value(stmt.value, scope))
         return out
 
     def _config_path(self, arg: ast.expr) -> str | None:
@@ -237,11 +233,7 @@ class Values:
             out = ConfigObject(cls)
             for kw in node.keywords:
                 if kw.arg:
-                    val = self.value(kw.value, scope)
-                    if val is UNKNOWN:
-                        out.pop(kw.arg, None)
-                    else:
-                        out[kw.arg] = val
+                    _set_field(out, kw.arg, self.value(kw.value, scope))
             return out
         if (
             is_ref(cls)
@@ -270,3 +262,11 @@ class Values:
         ast.Call: _call,
         ast.BinOp: _binop,
     }
+
+
+def _set_field(obj: ConfigObject, name: str, value: Any) -> None:
+    """A field set to a value the scan cannot know is dropped: no stale default stands for it."""
+    if value is UNKNOWN:
+        obj.pop(name, None)
+    else:
+        obj[name] = value
