@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from autodoc.pipeline.cache import cache_path, load_state
 from autodoc.pipeline.lock import LOCK_NAME, lock_path, process_start
 from autodoc.settings import Settings
 from tests.support.fake_llm import FakeLLM
+from tests.support.mlflow_fixtures import clone_store, sqlite_path
 from tests.support.ops_fixtures import DEMO_PROJECT, REPO
 
 
@@ -179,3 +181,29 @@ def test_sigterm_keeps_in_flight_answers_and_exits_143(workdir, fake_llm, capsys
     assert _kept_answers(out) == sent_at_stop
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     assert not (out / LOCK_NAME).exists()
+
+
+@pytest.mark.slow
+def test_the_command_ends_at_once_with_every_line_its_code_and_its_clean_ups(
+    workdir, demo_store_uri, demo_project
+):
+    """The process skips the interpreter's teardown, not what a normal exit guarantees: a
+    reader of its piped output gets the last summary line, the exit code is the run's, and
+    the read-only copy of a store committed in the code root is removed."""
+    code = workdir / "project"
+    shutil.copytree(demo_project, code, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(sqlite_path(clone_store(demo_store_uri, workdir / "clone")), code / "mlflow.db")
+    scratch = workdir / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(scratch)}
+    env.pop("PYTHONUNBUFFERED", None)  # a pipe: stdout is block-buffered, as in CI logs
+    out = workdir / "out"
+    args = ["-s", str(spec_file(workdir)), "-c", str(code), "-o", str(out), "-p", "offline"]
+    done = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), *args], cwd=workdir, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    last = "note: 1 secret(s) found in the scanned material were redacted before any use."
+    assert done.stdout.rstrip().splitlines()[-1] == last, done.stdout
+    assert (out / "model_documentation.docx").stat().st_size > 0
+    assert not list(scratch.glob("autodoc-mlflow-*"))  # the exit handlers ran
