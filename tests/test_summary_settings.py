@@ -150,8 +150,8 @@ def test_a_search_outside_the_pipeline_is_labelled_and_a_covered_gap_is_not_repe
     facts = summary_facts(store)
     tuning = next(f.text for f in facts if f.topic == "tuning")
     assert "runs no hyperparameter search" in tuning and "n_trials = 30" in tuning and "legacy code" in tuning
-    assert known_gap("No hyperparameter search was found in the code.", facts)
-    assert not known_gap("No cross-validation was found in the code.", facts)
+    assert known_gap("No hyperparameter search was found in the code.")
+    assert not known_gap("No cross-validation was found in the code.")
 
 
 def test_pipeline_stage_inputs_stability_checks_and_no_threshold_from_a_transformer_argument() -> None:

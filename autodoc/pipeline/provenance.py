@@ -50,9 +50,7 @@ def gaps(state: DocumentState, evidence: EvidenceStore) -> list[str]:
     out = summary_gaps(evidence, state.summary)
     for section in state.sections:
         if not section.is_container:
-            out += [
-                g for g in missing_for(section, evidence) if g not in out and not known_gap(g, state.summary)
-            ]
+            out += [g for g in missing_for(section, evidence) if g not in out and not known_gap(g)]
     return out
 
 

@@ -22,6 +22,7 @@ from autodoc.plan.topics import is_data_metric, metric_rank, production_facts
 from autodoc.plan.values import owned_params, resolve_param
 from autodoc.write import settings_facts as sf
 from autodoc.write import target_words
+from autodoc.write.serving import serving_fact
 
 _HELD_OUT = ("test_", "holdout_", "val_", "valid_", "eval_")
 _MAX_LISTED = 6
@@ -343,29 +344,6 @@ def _tracking(evidence: EvidenceStore) -> SummaryFact | None:
     return SummaryFact.citing("tracking", "Tracking and registry", " ".join(parts), experiments + models[:4])
 
 
-def _serving(evidence: EvidenceStore) -> SummaryFact | None:
-    routes = [
-        i
-        for i in production_facts(evidence, "route", "endpoint")
-        if str(i.value or "").upper().startswith("POST")
-    ]
-    serving = routes + [
-        i
-        for i in evidence.items
-        if i.source.kind == "code" and i.role == "serving" and i.kind in _SERVING_KINDS
-    ]
-    serving = serving[:3]
-    if not serving:
-        return None
-    text = (
-        "The model is served by "
-        + join_words([f"{s.label} ({sf.where(s)}) {cite(s)}" for s in serving])
-        + "."
-    )
-    return SummaryFact.citing("serving", "Serving", text, serving)
-
-
-_SERVING_KINDS = ("entry_point", "route", "endpoint", "function", "serving", "module")
 _BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
     _purpose,
     _production,
@@ -380,5 +358,5 @@ _BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
     sf.selection_fact,
     _threshold,
     _tracking,
-    _serving,
+    serving_fact,
 ]

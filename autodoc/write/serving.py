@@ -1,0 +1,73 @@
+"""The summary's serving fact: each route once, with its handler and the model file its code loads.
+
+A web route and the function that handles it are one thing: the route is stated with its method
+and path, the handler is named inside it, and the handler (or a served module's own entry point)
+is not listed again. A model file the served module loads (``joblib.load("model.pkl")``) is what
+the route serves, stated once.
+"""
+
+from __future__ import annotations
+
+from autodoc.document import SummaryFact, cite, join_words
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.topics import production_facts
+from autodoc.write.settings_facts import where
+
+_SERVING_KINDS = ("entry_point", "route", "endpoint", "function", "serving", "module")
+_MAX_SERVING = 3
+
+
+def serving_fact(evidence: EvidenceStore) -> SummaryFact | None:
+    """How the model is served: its routes (each with its handler), else the serving code."""
+    posts = [
+        i
+        for i in production_facts(evidence, "route", "endpoint")
+        if str(i.value or "").upper().startswith("POST")
+    ]
+    served = [
+        i
+        for i in evidence.items
+        if i.source.kind == "code" and i.role == "serving" and i.kind in _SERVING_KINDS
+    ]
+    unique = list({i.id: i for i in posts + served}.values())
+    routes = [i for i in unique if i.kind in ("route", "endpoint")]
+    listed = [i for i in unique if not _said_by_a_route(i, routes)][:_MAX_SERVING]
+    if not listed:
+        return None
+    loads = _model_loads(evidence, listed)
+    text = "The model is served by " + join_words([_phrase(i) for i in listed])
+    if loads:
+        files = join_words([f"{m.value} ({where(m)}) {cite(m)}" for m in loads])
+        text += f"; the served code loads the model from {files}"
+    return SummaryFact.citing("serving", "Serving", text + ".", listed + loads)
+
+
+def _said_by_a_route(item: EvidenceItem, routes: list[EvidenceItem]) -> bool:
+    """A route's handler function, or the entry point of a module whose route is listed."""
+    if item.kind in ("route", "endpoint"):
+        return False
+    for route in routes:
+        if route.source.path != item.source.path:
+            continue
+        if item.kind == "entry_point" or (
+            item.kind == "function" and item.value == route.attrs.get("function")
+        ):
+            return True
+    return False
+
+
+def _phrase(item: EvidenceItem) -> str:
+    if item.kind in ("route", "endpoint") and item.attrs.get("path"):
+        method = str(item.attrs.get("method") or "").upper()
+        handler = item.attrs.get("function")
+        by = f", handled by {handler}" if handler else ""
+        return f"the route {method} {item.attrs['path']} ({where(item)}{by}) {cite(item)}".replace("  ", " ")
+    return f"{item.label} ({where(item)}) {cite(item)}"
+
+
+def _model_loads(evidence: EvidenceStore, listed: list[EvidenceItem]) -> list[EvidenceItem]:
+    """The model files loaded by the code of the listed serving files, each file once."""
+    paths = {i.source.path for i in listed}
+    loads = [i for i in evidence.by_kind("model_load") if i.source.path in paths and i.value]
+    first = {str(i.value): i for i in reversed(loads)}  # each file once, at its first load
+    return [i for i in loads if first[str(i.value)] is i][:2]
