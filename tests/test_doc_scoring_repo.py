@@ -15,6 +15,9 @@ import pytest
 from docx import Document
 
 from autodoc import pipeline
+from autodoc.evidence import EvidenceItem, Source
+from autodoc.llm.base import WriteTask
+from autodoc.llm.offline.writer import write_block
 from autodoc.settings import Settings
 from autodoc.spec import parse_spec, template_text
 
@@ -59,3 +62,30 @@ def test_a_route_and_its_handler_are_one_serving_fact_with_what_the_module_loads
 
 def test_a_missing_decision_threshold_is_said_once(doc) -> None:
     assert sum("decision threshold" in gap for gap in doc["gaps"]) == 1, doc["gaps"]
+
+
+def test_without_monitoring_code_the_evaluation_metrics_are_what_a_plan_could_track(doc) -> None:
+    monitoring = _section(doc, "7 Ongoing Monitoring")
+    assert monitoring.count("No monitoring code") == 1, monitoring
+    assert "roc_auc_score" in monitoring and "a monitoring plan could track" in monitoring, monitoring
+    assert "The code computes the metrics" not in monitoring
+
+
+def test_limitations_do_not_restate_the_models(doc) -> None:
+    limits = _section(doc, "6 Limitations")
+    assert "LogisticRegression" not in limits and "GradientBoostingClassifier" not in limits, limits
+    assert "No limitation or assumption of the model is documented" in limits
+
+
+def test_monitoring_code_is_described_as_monitoring() -> None:
+    def code(eid: str, kind: str, value: object, label: str, **attrs: object) -> EvidenceItem:
+        src = Source(kind="code", path=eid.split(":")[1], line_start=int(eid.split(":")[2]))
+        return EvidenceItem(id=eid, kind=kind, label=label, value=value, attrs=attrs, source=src, live=True)
+
+    drift = code("c:watch.py:9:monitoring:drift", "monitoring", "PSI", "drift test: PSI", tests=["PSI"])
+    metric = code("c:fit.py:40:metric:f1_score", "metric", "f1_score", "f1_score", on="test")
+    task = WriteTask(
+        document_title="Doc", section_id="s", section_name="Ongoing Monitoring", heading="Ongoing Monitoring"
+    )
+    text = write_block(task.model_copy(update={"evidence": [drift, metric]})).text
+    assert "drift test: PSI" in text and f"[[{drift.id}]]" in text and "No monitoring code" not in text

@@ -160,6 +160,7 @@ TOPIC_KINDS: dict[str, tuple[str, ...]] = {
     ),
     "deployment": ("registered_model", "alias", "model_version", "threshold", "config", "entry_point", "run"),
     "monitoring": (
+        "monitoring",
         "metric",
         "threshold",
         "config",

@@ -172,35 +172,18 @@ def _version_label(f: Facts, mv: EvidenceItem) -> str:
     return f"version {version_of(mv)}" + (f" ({'; '.join(extra)})" if extra else "") + f" {cite(mv)}"
 
 
-def write_monitoring(f: Facts, task: WriteTask) -> list[str]:
-    f.fresh(f.thresholds())  # set out under validation, pointed to from deployment: not a third time
-    return [
-        para(
-            code_list(f, ("metric",), "The code computes the metrics", 8),
-        ),
-        para(*[model_summary(f, m, 3) for m in f.model_names()]),
-    ]
-
-
 def write_risk(f: Facts, task: WriteTask) -> list[str]:
+    """Limits the evidence shows (cross-validation, failed runs), else that none are documented;
+    the model's estimators and columns belong to their sections, never restated as limitations."""
     f.fresh(f.thresholds() + f.kind("split"))  # set out under validation, not repeated as a limitation
-    return [
-        para(
-            _cv_sentence(f),
-        ),
-        para(
-            *[
-                run_sentence(f, r)
-                for r in f.fresh(
-                    [
-                        r
-                        for r in f.kind("run", live=None)
-                        if (r.attrs.get("status") or r.value) in ("FAILED", "KILLED")
-                    ]
-                )[:4]
-            ]
-        ),
+    failed = [
+        r for r in f.kind("run", live=None) if (r.attrs.get("status") or r.value) in ("FAILED", "KILLED")
     ]
+    paras = [para(_cv_sentence(f)), para(*[run_sentence(f, r) for r in f.fresh(failed)[:4]])]
+    return paras if any(paras) else [NO_LIMITS]
+
+
+NO_LIMITS = "No limitation or assumption of the model is documented in the code or its configuration."
 
 
 def write_mlflow(f: Facts, task: WriteTask) -> list[str]:

@@ -21,6 +21,7 @@ from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts
 from autodoc.llm.offline.feedback import Feedback, apply_feedback, read_feedback
+from autodoc.llm.offline.monitoring import write_monitoring
 from autodoc.llm.offline.plain import write_plain_conclusion, write_plain_overview
 from autodoc.llm.offline.prose import code_where, estimators, fact_phrase
 from autodoc.llm.offline.results import (
@@ -28,7 +29,6 @@ from autodoc.llm.offline.results import (
     write_deployment,
     write_evaluation,
     write_mlflow,
-    write_monitoring,
     write_risk,
     write_validation,
 )
@@ -167,6 +167,8 @@ def _write_leftovers(f: Facts, primary: str, name: str) -> list[str]:
         kinds -= {"data_source", "join", "target"}
     if primary == "code":  # estimators and entry points have their sections: the appendix adds MLflow calls
         kinds &= {"mlflow_call"}
+    if primary == "risk":  # the model and its columns are not limitations: their sections state them
+        kinds -= {"estimator", "dropped_column"}
     rest = [i for i in f.items if i.kind in kinds and i.id not in f.used and is_production_code(i)]
     if not rest or primary in ("overview",):
         return []
