@@ -6,6 +6,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from autodoc import __version__
@@ -37,6 +38,8 @@ def run_scan(settings: Settings, progress: Progress | None = None) -> EvidenceSt
         mlflow_future = pool.submit(_timed, timings, "scan_mlflow", _scan_mlflow, settings, progress)
         code = code_future.result()
         mlflow = mlflow_future.result()
+    if mlflow is not None and mlflow.snapshot is not None:
+        mlflow = _unless_unrelated(mlflow, code, settings)
     timings["scan_total"] = round(time.perf_counter() - t0, 3)
     store = EvidenceStore(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -101,6 +104,36 @@ def _scan_mlflow(settings: Settings, progress: Progress | None) -> Any:
         if getattr(result, "note", None):
             progress.event(PHASE, f"MLflow: {result.note}")
     return result
+
+
+def _unless_unrelated(mlflow: Any, code: Any, settings: Settings) -> Any:
+    """Warn of a store nothing in the code points at. A store autodoc found by itself in the
+    working directory is then set aside (its models are another project's); a store the user
+    named is kept, with the warning."""
+    from autodoc.scan.mlflow.relation import relates, unrelated_reason
+    from autodoc.scan.mlflow.snapshot import MlflowScan, scan_mlflow
+
+    snapshot = mlflow.snapshot
+    uri = snapshot.tracking_uri
+    store_file = Path(uri.removeprefix("sqlite:///")).resolve() if uri.startswith("sqlite:///") else None
+    if snapshot.origin or (store_file and store_file.is_relative_to(Path(settings.code_root).resolve())):
+        return mlflow  # a store kept with the code is the code's
+    if relates(snapshot, code.report, code.items):
+        return mlflow
+    reason = unrelated_reason(snapshot, code.report)
+    if mlflow.found_in_cwd:
+        warning = f"The MLflow store found in the working directory ({uri}) was not used: {reason}."
+        instead = scan_mlflow(settings, use_cwd=False)  # the store committed in the code root, if any
+        if instead.snapshot is None:
+            alone = " The document is written from code alone; pass --mlflow-uri to use that store anyway."
+            return MlflowScan(snapshot=None, note=warning + alone)
+        instead.snapshot.warnings.insert(0, warning)
+        instead.note = " ".join(n for n in (warning, instead.note) if n)
+        return instead
+    warning = f"The MLflow store {uri} may belong to another project: {reason}."
+    snapshot.warnings.append(warning)
+    mlflow.note = " ".join(n for n in (mlflow.note, warning) if n)
+    return mlflow
 
 
 def _summary(store: EvidenceStore) -> str:

@@ -7,8 +7,7 @@ How the number of client calls is kept proportional to pages, not runs:
 - experiments, registered models, model versions, runs and logged models come from paged
   searches (`page_token`), which already return params, metrics (latest value and its step)
   and tags; runs are never fetched one by one.
-- Runs linked to model versions that lie outside the selected experiments are fetched with one
-  `search_runs(... run_id IN (...))` per 100 ids.
+- Runs behind model versions outside the selected experiments: one `search_runs(run_id IN ...)` per 100.
 - Metric histories: a metric whose latest value was logged at step 0 has no history to show,
   so history is fetched only for metrics whose latest step is above 0, and only for the
   "focus" runs: runs behind a model version, plus the most recent runs (`EXTRA_FOCUS_RUNS`)
@@ -81,11 +80,13 @@ class MlflowScan:
     note: str | None = None
     calls_by_method: dict[str, int] = field(default_factory=dict)  # MlflowClient method -> calls
     reader: str = "mlflow"  # "sqlite": read straight from the file, without MLflow's client
+    found_in_cwd: bool = False  # no store was given: ./mlflow.db of the working directory was read
 
 
-def scan_mlflow(settings: Settings) -> MlflowScan:
-    """Scan the configured MLflow store; `snapshot` is None (with a note) when there is none."""
-    uri = resolve_uri(settings)  # the setting, else ./mlflow.db (MLflow's own default)
+def scan_mlflow(settings: Settings, use_cwd: bool = True) -> MlflowScan:
+    """Scan the configured store (`use_cwd` False: never ./mlflow.db); no store: `snapshot` None, a note."""
+    uri = resolve_uri(settings) if use_cwd or settings.mlflow_uri else None
+    in_cwd = uri is not None and not settings.mlflow_uri
     committed = committed_store(settings.code_root) if uri is None else None
     uri = committed[0] if committed else uri
     if uri is None:
@@ -99,6 +100,7 @@ def scan_mlflow(settings: Settings) -> MlflowScan:
         where = str(Path(settings.code_root) / committed[1])
         result.snapshot.origin = where
         result.note = " ".join(n for n in (origin_note(settings.code_root, committed[1]), result.note) if n)
+    result.found_in_cwd = in_cwd
     return result
 
 
