@@ -4,7 +4,8 @@ Run: .venv/bin/python benchmarks/scan.py [TREE] [--code-only] [--stages]
 Goals: first scan <= 1.0x the bare parse loop; re-scan of the unchanged tree <= 0.2x the first.
 Wall times swing with the machine's load (it is shared); CPU seconds (this process and its worker
 interpreters) do not, so both are printed. Test files (tests/, test_*.py) are read by a line scan
-for their test names, not parsed: the count of such files is printed beside the ratio.
+for their test names, not parsed, and generated protocol buffer stubs are listed, not parsed: the
+count of each is printed beside the ratio.
 `--stages` also prints where the first scan's time goes (wall and CPU of each stage; the files'
 analysis runs in this process and its workers at once, everything after it in this process only).
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from autodoc.scan.code import tree as code_scan
 from autodoc.scan.code import workers as code_files
+from autodoc.scan.code.files import GENERATED_REASON
 from autodoc.scan.code.tree import scan_code
 from autodoc.scan.code.walk import walk
 
@@ -137,6 +139,8 @@ def main() -> None:
     )
     n_tests = sum(1 for f in first.report.files if f.role == "test")
     print(f"  test files read by a line scan, not parsed: {n_tests} of {len(first.report.files)}")
+    n_generated = sum(1 for s in first.report.skipped if s.reason == GENERATED_REASON)
+    print(f"  generated protocol buffer files listed, not parsed: {n_generated} (the bare loop parses them)")
     cores = _cores() if n_py >= getattr(code_files, "PARALLEL_MIN_FILES", n_py + 1) else 1
     print(f"  (wall times; the scan analyses files in {cores} process(es), the bare loop in 1)")
     print(f"  re-scan (in process): {t_again:.2f} s  ratio {t_again / t_first:.2f}x of first (goal <= 0.2x)")
