@@ -8,7 +8,6 @@ also blanking the value of a key that is named like a secret.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -230,14 +229,17 @@ def redact(text: str, place: str) -> tuple[str, list[Redaction]]:
     counts = counts if counts is not None else Counter()
     if len(text) < 2000:
         return _redact_span(text, counts), _to_redactions(counts, place)
-    # Long text: rewrite only the lines that hold a hint (keeps whole-file redaction cheap).
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    for idx in sorted({bisect.bisect_right(starts, h) - 1 for h in hits}):
-        lines[idx] = _redact_span(lines[idx], counts)
-    return "\n".join(lines), _to_redactions(counts, place)
+    # Long text: rewrite only the lines that hold a hint (keeps whole-file redaction cheap), found
+    # around each hint rather than by splitting the whole text into lines.
+    pieces: list[str] = []
+    done = 0
+    for start in sorted({text.rfind("\n", 0, h) + 1 for h in hits}):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        pieces += (text[done:start], _redact_span(text[start:end], counts))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces), _to_redactions(counts, place)
 
 
 def _redact_span(text: str, counts: Counter[str]) -> str:
