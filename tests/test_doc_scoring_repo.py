@@ -18,6 +18,7 @@ from autodoc import pipeline
 from autodoc.evidence import EvidenceItem, Source
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.writer import write_block
+from autodoc.plan.values import stratify_target
 from autodoc.settings import Settings
 from autodoc.spec import parse_spec, template_text
 
@@ -89,3 +90,34 @@ def test_monitoring_code_is_described_as_monitoring() -> None:
     )
     text = write_block(task.model_copy(update={"evidence": [drift, metric]})).text
     assert "drift test: PSI" in text and f"[[{drift.id}]]" in text and "No monitoring code" not in text
+
+
+def test_a_split_stratified_by_the_labels_says_it_is_stratified_by_the_target(doc) -> None:
+    assert "stratified by the target (lapsed)" in doc["summary"]["Split"]
+    rows = [
+        " | ".join(row) for table in doc["tables"] for row in table if row[0].startswith("train_test_split")
+    ]
+    assert rows and all("stratified by the target (lapsed)" in r and "stratify=" not in r for r in rows), rows
+
+
+@pytest.mark.parametrize(
+    ("expr", "stratified"),
+    [('frame["lapsed"]', True), ("frame.lapsed", True), ("y_train", True), ('frame["region"]', False)],
+)
+def test_stratify_resolves_to_the_target_only_when_it_names_the_target(expr: str, stratified: bool) -> None:
+    def code(eid: str, kind: str, value: object, **attrs: object) -> EvidenceItem:
+        src = Source(kind="code", path="fit.py", line_start=int(eid.split(":")[2]))
+        return EvidenceItem(id=eid, kind=kind, label=kind, value=value, attrs=attrs, source=src, live=True)
+
+    target = code("c:fit.py:5:target:lapsed", "target", "lapsed", name="labels")
+    split = code("c:fit.py:9:split:train_test_split", "split", {})
+    param = code(
+        "c:fit.py:9:param:stratify",
+        "param",
+        None,
+        owner=split.id,
+        owner_kind="split",
+        key="stratify",
+        expr=expr,
+    )
+    assert (stratify_target(param, [target, split, param]) is target) is stratified

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from autodoc.evidence import EvidenceItem, has_production_alias
 from autodoc.plan.lineage import family_matches
 from autodoc.plan.offers import item_key
+from autodoc.plan.topics import is_production_code
 
 _SUBSCRIPT = re.compile(r"""\[\s*["']([\w.\-]+)["']\s*\]|\.(\w+)$""")
 UNRESOLVED = "set at run time (not resolved from the code)"
@@ -60,8 +61,33 @@ def resolve_param(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Resolve
     logged = _logged(key, owner, items)
     if logged is not None:
         return logged
+    target = stratify_target(param, items)
+    if target is not None:
+        return Resolved(target.value, f"the target column ({_at(target)})", target)
     expr_key = _expr_key(str(param.attrs.get("expr") or ""))
     return _configured(expr_key or key, owner, items)
+
+
+# the variable holding the labels (``y``, ``y_train``, ``labels``): stratifying by it is by the target
+_LABEL_NAMES = re.compile(r"^(?:y(?:_?(?:all|data|train|full))?|train_?y|target|labels?)$", re.I)
+_COLUMN = re.compile(r"""^\w+\s*(?:\[\s*["']([\w .\-]+)["']\s*\]|\.(\w+))$""")
+
+
+def stratify_target(param: EvidenceItem, items: Iterable[EvidenceItem]) -> EvidenceItem | None:
+    """The target column a split is stratified by: ``stratify=y`` where ``y`` holds the target (or is
+    the function parameter it is passed as), or ``stratify=df["label"]`` where label is the target."""
+    if param.value is not None or item_key(param) != "stratify" or param.attrs.get("owner_kind") != "split":
+        return None
+    expr = str(param.attrs.get("expr") or "").split(" (parameter of ", 1)[0].strip()
+    column = _COLUMN.match(expr)
+    targets = [i for i in items if i.kind == "target" and isinstance(i.value, str) and is_production_code(i)]
+    targets.sort(key=lambda t: t.source.path != param.source.path)  # the split's own file first
+    for target in targets:
+        if column and target.value in column.groups():
+            return target
+        if not column and (expr == target.attrs.get("name") or _LABEL_NAMES.match(expr)):
+            return target
+    return None
 
 
 def param_name(item: EvidenceItem) -> str:

@@ -19,7 +19,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
 from autodoc.plan.lineage import champions, estimator_families
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, metric_rank, production_facts
-from autodoc.plan.values import owned_params, resolve_param
+from autodoc.plan.values import owned_params, resolve_param, stratify_target
 from autodoc.write import settings_facts as sf
 from autodoc.write import target_words
 from autodoc.write.serving import serving_fact
@@ -176,6 +176,12 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
         text += " with " + join_words([f"{k} = {setting_text(v.value)} {cite(v)}" for k, v in settings])
     else:
         text += sf.default_split_note(split)
+    target = next(
+        filter(None, (stratify_target(p, evidence.items) for p in owned_params(split, evidence.items))), None
+    )
+    if target is not None:
+        text += f", stratified by the target ({target.value}) {cite(target)}"
+        settings.append(("stratify", target))
     shown = {v.id for _, v in settings} | {k for k, _ in settings}  # each size once, by item or by name
     configured = sf.settings_split(evidence, exclude=shown)
     if configured:

@@ -326,6 +326,9 @@ def resolved_settings(item: EvidenceItem, evidence: EvidenceStore) -> str | None
     parts = []
     for param in params:
         found = resolve_param(param, evidence.items)
+        if found and found.item.kind == "target":  # stratify=y: the labels the split keeps in proportion
+            parts.append(f"stratified by the target ({inline_value(found.value)})")
+            continue
         parts.append(f"{param_name(param)}={inline_value(found.value) if found else 'set at run time'}")
     return ", ".join(parts)
 
