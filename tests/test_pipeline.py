@@ -100,6 +100,16 @@ def test_fabricated_figure_is_flagged_and_reported(fake_llm: FakeLLM, tmp_path: 
     assert all(b.status == "written" for b in others)
 
 
+def test_a_sentence_the_model_writes_is_not_taken_for_a_secret(fake_llm: FakeLLM, tmp_path: Path) -> None:
+    prose = "Each token: the last position is the label. The secret: trust the held-out data."
+    leak = " The warehouse password: hunter2 was in the notebook."
+    fake_llm.fault("fabricated", text=prose + leak, match=writes_narrative("Section 3: Validation"), count=3)
+    state = _run(fake_llm, tmp_path)
+    text = state.section("validation").blocks[0].content.text
+    assert prose in text  # the writer's sentences, word for word
+    assert "hunter2" not in text and "password: [REDACTED:assigned_secret] was" in text
+
+
 def test_reask_fixes_a_fabricated_figure(fake_llm: FakeLLM, tmp_path: Path) -> None:
     fake_llm.fault(
         "fabricated",

@@ -97,3 +97,33 @@ def test_a_pgp_key_block_in_a_long_file_is_redacted_whole() -> None:
     out, reds = redact(f"{filler}\n{pgp}\n{filler}\n", "keys.md")
     assert "pgpKeyMaterial" not in out and "=abcd" not in out
     assert [(r.kind, r.count) for r in reds] == [("private_key", 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The model splits each token: the first half is kept.",
+        "token: the",
+        "The secret: trust the held-out data.",
+        "Each pass: one epoch over the training rows.",
+        "Where is the api_key: it is read from the environment.",
+    ],
+)
+def test_a_sentence_is_not_a_secret(text: str) -> None:
+    assert redact(text, "narrative") == (text, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("password: hunter2 for the db", "hunter2"),  # not a word: digits
+        ("login ok password=sunshine for user bob", "sunshine"),  # prose writes no `password=`
+        ("password: admin  # the default", "admin"),  # a comment is not the sentence going on
+        ("POSTGRES_PASSWORD: airflow\nuser: the one", "airflow"),
+        ("token: XkPqZw for the job", "XkPqZw"),  # inner capitals
+    ],
+)
+def test_a_secret_written_beside_prose_is_still_redacted(text: str, value: str) -> None:
+    out, reds = redact(text, "notes.md")
+    assert value not in out and "[REDACTED:assigned_secret]" in out
+    assert reds

@@ -157,11 +157,38 @@ def _sub_assignments(text: str, counts: Counter[str]) -> str:
         # `password=password` or `pwd=db_pass`: a name passed on, not a value.
         if not _looks_like_value(value) or is_secret_name(value) or value.lower() == m.group("name").lower():
             return m.group(0)
+        if m.group("pre").rstrip().endswith(":") and _reads_as_prose(value, m.string[m.end() :]):
+            return m.group(0)  # "each token: the first half is kept" (prose writes no `token=the`)
         counts["assigned_secret"] += 1
         return m.group("pre") + _placeholder("assigned_secret")
 
     text = _ASSIGN_QUOTED_RE.sub(repl_quoted, text)
     return _ASSIGN_BARE_RE.sub(repl_bare, text)
+
+
+# Words a sentence is made of and a password is not: after `name:`, an unquoted value that is one
+# of them ("token: the"), or a plain word that one of them soon follows ("the secret: trust the
+# data"), is prose, not a credential. A word with digits or inner capitals is still redacted.
+_FUNCTION_TEXT = (
+    "a an the this that these those its it is are was were be been being has have had do does did "
+    "not no and or but nor if then than so as of to in on at by for with from into onto over under "
+    "about after before between through during per via each every any all some both either neither "
+    "which who whom whose what when where why how i we you he she they them their our your his her "
+    "my me us can could may might must shall should will would also only just very more most such"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+_PLAIN_WORD_RE = re.compile(r"[A-Za-z][a-z]*")
+_WORDS_AFTER_RE = re.compile(r"(?:[ \t]+[A-Za-z]+[,.;:!?]?){1,4}")  # the words that continue the line
+
+
+def _reads_as_prose(value: str, after: str) -> bool:
+    """Is an unquoted `value`, with the text `after` it, a sentence rather than a secret?"""
+    if not _PLAIN_WORD_RE.fullmatch(value):
+        return False  # digits, symbols, inner capitals: a secret's shape
+    if value.lower() in _FUNCTION_WORDS:
+        return True
+    more = _WORDS_AFTER_RE.match(after)
+    return bool(more) and any(w.lower() in _FUNCTION_WORDS for w in re.findall(r"[A-Za-z]+", more.group(0)))
 
 
 def _is_secret_literal(value: str) -> bool:
