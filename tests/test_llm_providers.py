@@ -358,3 +358,20 @@ def openai_deprecated_models() -> set[str]:
         listing = block.lstrip("\n").split("\n\n", 1)[0]  # the bullets end at a blank line
         names.update(re.findall(r'"([A-Za-z0-9.:_-]+)"', listing))
     return names
+
+
+@pytest.mark.parametrize("sdk", ["openai", "anthropic"])
+def test_the_sdks_load_without_their_aiohttp_transport_and_leave_aiohttp_importable(sdk: str) -> None:
+    """A fresh process (as the CLI starts): the provider loads its SDK without the optional
+    aiohttp client (0.1 s of imports on the way to the first call); aiohttp still imports."""
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys; import autodoc.llm.{sdk}_provider; "
+        "print('aiohttp' in sys.modules); import aiohttp; print(aiohttp.__name__)"
+    )
+    root = str(Path(__file__).resolve().parents[1])
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "aiohttp"]

@@ -7,7 +7,10 @@ them into retry decisions and user-readable `LLMConfigError` messages.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +22,27 @@ from autodoc.llm.base import LLMResponse
 from autodoc.llm.retry import Failure, is_retryable_status, parse_retry_after
 
 MAX_SERVER_MESSAGE = 300
+
+
+@contextlib.contextmanager
+def without_aiohttp() -> Iterator[None]:
+    """Import an SDK without its optional aiohttp transport (we call it synchronously, over httpx).
+
+    Both SDKs import their vendored aiohttp client when aiohttp is installed (another package
+    may have pulled it in): 0.1 s of imports and two TLS contexts built at import time, on the
+    way to the first call. While the SDK loads, `aiohttp` reads as not installed, so the SDK
+    keeps its documented fallback (its aiohttp client raises if anyone asks for it); afterwards
+    aiohttp imports normally again. Nothing changes where aiohttp is already loaded.
+    """
+    if "aiohttp" in sys.modules:
+        yield
+        return
+    sys.modules["aiohttp"] = None  # type: ignore[assignment]  # `import aiohttp` raises ImportError
+    try:
+        yield
+    finally:
+        if sys.modules.get("aiohttp", 0) is None:
+            del sys.modules["aiohttp"]
 
 
 @dataclass(frozen=True)
