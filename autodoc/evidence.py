@@ -40,29 +40,11 @@ Scalar = str | int | float | bool | None
 JSONValue = Scalar | list[Any] | dict[str, Any]
 
 # What a code fact is about; section routing and the offline writer key on these.
+# fmt: off
 CodeKind = Literal[
-    "module",
-    "class",
-    "function",
-    "import",
-    "readme",
-    "notebook_markdown",
-    "config",
-    "estimator",
-    "param",
-    "fit",
-    "split",
-    "cv",
-    "metric",
-    "threshold",
-    "preprocessing",
-    "feature",
-    "dropped_column",
-    "target",
-    "data_source",
-    "seed",
-    "mlflow_call",
-    "hyperparameter_search",
+    "module", "class", "function", "import", "readme", "notebook_markdown", "config",
+    "estimator", "param", "fit", "split", "cv", "metric", "threshold", "preprocessing", "feature",
+    "dropped_column", "target", "data_source", "seed", "mlflow_call", "hyperparameter_search",
     "entry_point",
     "pipeline",  # the ordered call chain of a production entry point
     "excerpt",  # source text of a function, method, cell or block on a production or serving path
@@ -85,7 +67,10 @@ CodeKind = Literal[
     "search_space",  # one dimension of a hyperparameter search space
     "setting",  # a script-level training setting (learning_rate = 6e-4)
     "model_load",  # a trained model or artifact loaded from a file (joblib, torch, keras, onnx)
+    "model_save",  # a trained model saved to a file (joblib, pickle, torch, keras), followed to its estimator
+    "data_write",  # a data file written (to_csv, to_parquet, np.save, json.dump): linked to its readers
 ]
+# fmt: on
 MlflowKind = Literal[
     "registered_model",
     "model_version",

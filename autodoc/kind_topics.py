@@ -39,6 +39,8 @@ KIND_TOPICS: dict[str, tuple[str, ...]] = {
     "monitoring": ("monitoring", "risk"),
     "data_check": ("data", "validation"),
     "model_load": ("deployment", "model"),
+    "model_save": ("deployment", "model", "training"),
+    "data_write": ("data",),
     "join": ("data",),
     "label": ("data", "model"),
     "ensemble": ("model",),

@@ -20,8 +20,8 @@ from autodoc.plan.lineage import champions, estimator_families
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, metric_rank, production_facts
 from autodoc.plan.values import owned_params, resolve_param, stratify_target
+from autodoc.write import lineage_words, target_words
 from autodoc.write import settings_facts as sf
-from autodoc.write import target_words
 from autodoc.write.serving import serving_fact
 
 _HELD_OUT = ("test_", "holdout_", "val_", "valid_", "eval_")
@@ -97,8 +97,11 @@ def _production(evidence: EvidenceStore) -> SummaryFact | None:
 
 
 def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
-    """Without a registry: the production pipeline and the estimator it trains."""
+    """Without a registry: the production pipeline and the estimator it trains (the one it saves)."""
     pipelines = production_facts(evidence, "pipeline")[:1]
+    saved = lineage_words.production_model(evidence)
+    if saved is not None:
+        return lineage_words.model_fact(evidence, saved, pipelines[0] if pipelines else None)
     estimators = production_facts(evidence, "estimator")[:2]
     if not estimators:
         return None
@@ -118,8 +121,11 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
     targets = sf.unique_values(targets, 2)  # each column once
     text = "The model predicts " + join_words([f"{t.value} ({sf.where(t)}) {cite(t)}" for t in targets])
     text += target_words.condition_words(targets[0]) + "."
+    upstream, built = lineage_words.upstream_label(evidence, targets[0])
     derived = [i for i in production_facts(evidence, "feature") if i.value == targets[0].value][:1]
-    if derived:
+    if upstream:
+        text, derived = text + upstream, built
+    elif derived:
         how = sf.derivation_words(derived[0])
         text += f" The column is derived in {sf.where(derived[0])}{how} {cite(derived[0])}."
     clause, defining = target_words.defining_parameters(evidence, targets[0])
@@ -252,9 +258,14 @@ def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
 
 
 def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
-    """Without MLflow: the production estimators' keyword arguments, as values with their origin."""
+    """Without MLflow: the production estimators' keyword arguments, as values with their origin
+    (only the saved model's when the code saves one; a tuned model's values are the search's)."""
+    saved = lineage_words.production_model(evidence)
+    tuned = lineage_words.tuned_fact(evidence, saved) if saved is not None else None
+    if tuned is not None:
+        return tuned
     parts, items = [], []
-    for est in production_facts(evidence, "estimator")[:2]:
+    for est in [saved] if saved is not None else production_facts(evidence, "estimator")[:2]:
         params = owned_params(est, evidence.items)
         resolved = [(p, r) for p in params if (r := resolve_param(p, evidence.items)) is not None][:8]
         if resolved:

@@ -162,12 +162,19 @@ def _model_in_words(f: Facts, model: str) -> str:
 def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
     found: list[EvidenceItem] = []
     for est in f.fresh(f.kind("estimator")):
+        if est.attrs.get("upstream"):
+            continue  # an estimator that prepares the training data (a clustering that labels it)
         if class_words(str(est.value or est.label)) not in {
             class_words(str(e.value or e.label)) for e in found
         }:
             found.append(est)
     if not found:
         return ""
+    if found[0].attrs.get("saved_by") and lead.startswith("The code"):
+        words = [(class_words(str(e.value or e.label)), e) for e in found[:3]]
+        text = f"The production model is {article(words[0][0])} {words[0][0]} {cite(found[0])}"
+        others = [f"{article(w)} {w} {cite(e)}" for w, e in words[1:] if w]
+        return text + (f"; the code also trains {join_words(others)} to compare with it." if others else ".")
     return (
         lead
         + join_words(

@@ -34,8 +34,14 @@ _LOGGING = _MODEL_LOGGING | {"log_metrics", "log_metric", "transition_model_vers
 
 
 # -- excerpts ---------------------------------------------------------------------------------
-def add_excerpts(files: dict[str, FileResult], live: Liveness, builder: ItemBuilder) -> list[str]:
-    """One ``excerpt`` item per block on a production or serving path; warnings if capped."""
+def add_excerpts(
+    files: dict[str, FileResult],
+    live: Liveness,
+    builder: ItemBuilder,
+    upstream: set[tuple[str, int | None]] = frozenset(),  # type: ignore[assignment]
+) -> list[str]:
+    """One ``excerpt`` item per block on a production or serving path (and per notebook cell that
+    prepares production data upstream); warnings if capped."""
     if not live.entries:
         return []  # without entry points nothing is known to run: no code is quoted
     chosen: list[tuple[int, str, Block, str]] = []
@@ -46,7 +52,7 @@ def add_excerpts(files: dict[str, FileResult], live: Liveness, builder: ItemBuil
         for block in res.outline.blocks:
             if notebook != (block.kind == "cell"):
                 continue  # a notebook is quoted by cells, a .py file by functions and blocks
-            role = live.role(rel, block.scope)
+            role = "production" if (rel, block.cell) in upstream else live.role(rel, block.scope)
             if role in _QUOTED:
                 chosen.append((_QUOTED.index(role), rel, block, role))
     chosen.sort(key=lambda c: c[0])  # production first, stable within

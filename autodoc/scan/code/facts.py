@@ -18,7 +18,7 @@ from typing import Any
 from autodoc.scan.code import params, rules
 from autodoc.scan.code.model import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.rules import assign as assign_rules
-from autodoc.scan.code.rules import cli, configclass, dataflow, models, objective, splits, vocab
+from autodoc.scan.code.rules import cli, configclass, dataflow, models, objective, outputs, splits, vocab
 from autodoc.scan.code.syntax import (
     FUNC_TYPES,
     SNIPPET_MAX,
@@ -61,6 +61,7 @@ class Extractor:
         self.cell_lines: dict[int | None, list[str]] = {}  # each chunk's lines, by cell
         self.objectives: list[Any] = []  # searches whose objective function `objective.link` reads
         self.calls: dict[tuple[int | None, str], list[ast.Call]] = {}  # (cell, scope) -> its calls
+        self.outputs: list[Any] = []  # (call, scope, full name, tail, cell) of writes and saves
 
     # -- driver --------------------------------------------------------------------------
     def run(self, chunks: list[Chunk]) -> ModuleFacts:
@@ -84,6 +85,7 @@ class Extractor:
             self.m.facts = params.ParamResolver(self, scoped).finish(self.m.facts)
         if self.objectives:
             objective.link(self)
+        outputs.finish(self, chunks)
         for cell, _lines, scope, nodes in scoped:  # for the outline: no second walk of the same code
             self.calls.setdefault((cell, scope), []).extend(nodes.get(ast.Call, ()))
         self.m.facts.sort(key=lambda f: (f.cell or 0, f.line))  # the walk is depth-first, reversed

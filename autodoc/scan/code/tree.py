@@ -18,7 +18,7 @@ from pathlib import Path
 
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile
-from autodoc.scan.code import cache, hydra, recipes
+from autodoc.scan.code import cache, hydra, lineage, recipes
 from autodoc.scan.code.derived import add_excerpts, add_pipelines
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import EVAL_RE, FEAT_RE, TRAIN_RE, ItemBuilder
@@ -228,8 +228,9 @@ def _assemble(
             per_file[x.cand.relpath] += n
     for rel, reason in live.entries.items():
         builder.add_entry(rel, reason, live.entry_roles.get(rel, "production"))
+    upstream_cells = lineage.link(files, live, builder)
     add_pipelines(files, live, builder)
-    warnings += add_excerpts(files, live, builder)
+    warnings += add_excerpts(files, live, builder, upstream_cells)
     redactions = _redactions(loaded)
     records = _rank(loaded, live, per_file)
     report = CodeReport(

@@ -10,7 +10,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from autodoc.scan.code.rules import dataflow, models, sources, training
+from autodoc.scan.code.rules import dataflow, models, outputs, sources, training
 from autodoc.scan.code.rules import vocab as v
 
 if TYPE_CHECKING:
@@ -44,7 +44,22 @@ def _as(kind: str, tail_as: str | None = None) -> Rule:
     return construct
 
 
+def _mlflow(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    sources.mlflow(ex, node, scope, full, tail)
+    if tail in ("log_model", "save_model"):
+        outputs.remember(ex, node, scope, full, "log_model")  # the estimator behind the logged object
+
+
+def _output(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """A file written or a model saved (``mlflow.<flavor>.save_model`` stays an MLflow call)."""
+    if full.startswith("mlflow."):
+        _mlflow(ex, node, scope, full, tail)
+    else:
+        outputs.remember(ex, node, scope, full, tail)
+
+
 BY_TAIL: dict[str, Rule] = {
+    **dict.fromkeys(outputs.TAILS, _output),
     **dict.fromkeys(v.FIT_TAILS, models.fit),
     **dict.fromkeys(v.SEED_CALLS, _seed),
     "drop": _on_object(sources.drop),
@@ -77,7 +92,7 @@ BY_SHAPE: list[tuple[Matcher, Rule]] = [
         ),
         sources.dataset,
     ),
-    (lambda full, tail, node: full.startswith("mlflow.") or tail in v.MLFLOW_CLIENT, sources.mlflow),
+    (lambda full, tail, node: full.startswith("mlflow.") or tail in v.MLFLOW_CLIENT, _mlflow),
     (lambda full, tail, node: tail.startswith("suggest_") and bool(node.args), models.suggest),
 ]
 

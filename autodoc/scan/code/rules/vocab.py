@@ -186,6 +186,10 @@ NN_BASES = (
     "pl.",
 )
 BOOSTER_TRAIN = {"xgboost.train", "lightgbm.train", "catboost.train"}
+# Calls that write a data file or save a trained model (rules/outputs.py decides which).
+FRAME_WRITES = {"to_csv", "to_parquet", "to_pickle", "to_json", "to_excel", "to_feather", "to_hdf", "to_orc"}
+ARRAY_WRITES = {"savez", "savez_compressed", "savetxt"}
+MODEL_SAVES = {"dump", "save", "save_model", "save_pretrained"}
 PIPELINE_CALLS = ("Pipeline", "make_pipeline", "ColumnTransformer", "make_column_transformer")
 INTERESTING_TAILS = frozenset(
     CV
@@ -195,6 +199,9 @@ INTERESTING_TAILS = frozenset(
     | SEED_CALLS
     | MLFLOW_CLIENT
     | MLFLOW_FUNCS
+    | FRAME_WRITES
+    | ARRAY_WRITES
+    | MODEL_SAVES
     | {
         "fit",
         "fit_transform",

@@ -1,0 +1,221 @@
+"""Across files: which estimator is the production model, and which producer of a file that the
+production code reads belongs to the production pipeline.
+
+A model that production code saves or logs (followed back to its estimator by the module scan,
+`rules.outputs`) is the production model: its item says where it is saved (``saved_by``), the
+search that tuned it (``tuned_by``), the code that loads the saved file by name (``served_by``)
+and the other estimators the same entry point trains (``alternatives``, each ``compared_with``
+it). A notebook or script that writes a file a production script reads prepares that script's
+data upstream: the facts that build the written frame become production evidence (``upstream``),
+ordered after the production script's own facts.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from autodoc.evidence import EvidenceItem
+from autodoc.scan.code.facts import Fact
+from autodoc.scan.code.files import FileResult
+from autodoc.scan.code.items import ItemBuilder
+from autodoc.scan.code.liveness import Liveness
+from autodoc.scan.code.rules.outputs import is_model_save
+
+_PRODUCTION = ("production", "serving")
+
+
+class _Index:
+    def __init__(self, files: dict[str, FileResult], builder: ItemBuilder) -> None:
+        self.items = {i.id: i for i in builder.items}
+        self.fact_ids = builder.fact_ids
+        self.files = files
+
+    def item(self, fact: Fact) -> EvidenceItem | None:
+        eid = self.fact_ids.get(id(fact))
+        return self.items.get(eid) if eid else None
+
+    def at(self, rel: str, ref: dict[str, Any], kind: str) -> EvidenceItem | None:
+        """The item of the `kind` fact of file `rel` at ``ref``'s cell and line (and name)."""
+        for fact in self.files[rel].facts:
+            if (
+                fact.kind == kind
+                and fact.line == ref.get("line")
+                and fact.cell == ref.get("cell")
+                and fact.name == ref.get("name")
+            ):
+                return self.item(fact)
+        return None
+
+
+def link(files: dict[str, FileResult], live: Liveness, builder: ItemBuilder) -> set[tuple[str, int | None]]:
+    """Mark the production model and upstream producers; the notebook cells now on the production path."""
+    index = _Index(files, builder)
+    chosen = _saved_models(files, live, builder, index)
+    _served(builder, chosen)
+    return _upstream(files, builder, index)
+
+
+# -- the production model ---------------------------------------------------------------------
+def _saved_models(
+    files: dict[str, FileResult], live: Liveness, builder: ItemBuilder, index: _Index
+) -> list[EvidenceItem]:
+    chosen: list[EvidenceItem] = []
+    for rel, res in files.items():
+        for fact in res.facts:
+            save = index.item(fact) if is_model_save(fact) else None
+            if save is None or save.role != "production":
+                continue
+            ref = fact.attrs["estimator"]
+            est = index.at(rel, ref, "estimator")
+            if est is None:
+                continue
+            saved = {"id": save.id, "path": rel, "line": fact.line, "call": fact.attrs.get("call")}
+            if isinstance(save.value, str) and save.kind == "model_save":
+                saved["file"] = save.value
+            _append(est.attrs, "saved_by", saved)
+            save.attrs["estimator_id"] = est.id
+            search = index.at(rel, ref["tuned_by"], "hyperparameter_search") if ref.get("tuned_by") else None
+            if search is not None:
+                est.attrs["tuned_by"] = search.id
+                search.attrs["tunes"] = est.id
+            if est not in chosen:
+                chosen.append(est)
+                _alternatives(files, live, index, est, rel, fact.scope)
+    _first(builder, chosen)
+    return chosen
+
+
+def _alternatives(
+    files: dict[str, FileResult], live: Liveness, index: _Index, est: EvidenceItem, rel: str, scope: str
+) -> None:
+    """The other estimators the entry point that saves `est` trains: compared, not deployed."""
+    reach: set[tuple[str, str]] = {(rel, scope)}
+    for trained in live.trainers.values():
+        if (rel, scope) in trained:
+            reach |= set(trained)
+    span = (est.source.line_start or 0, est.source.line_end or est.source.line_start or 0)
+    others: list[str] = []
+    for path, scope_name in sorted(reach):
+        for fact in files[path].facts if path in files else []:
+            other = index.item(fact) if fact.kind == "estimator" and fact.scope == scope_name else None
+            inside = path == rel and span[0] <= fact.line <= span[1]  # a member of an ensemble
+            if other is None or other.id == est.id or inside or other.role != "production":
+                continue
+            if "saved_by" not in other.attrs and other.id not in others:
+                others.append(other.id)
+                other.attrs["compared_with"] = est.id
+    if others:
+        est.attrs["alternatives"] = others
+
+
+def _served(builder: ItemBuilder, chosen: list[EvidenceItem]) -> None:
+    """Code that loads a saved model file by its name serves (or scores with) that model."""
+    files_of = {
+        posixpath.basename(s["file"]): est
+        for est in chosen
+        for s in est.attrs.get("saved_by", [])  # type: ignore[union-attr]
+        if isinstance(s, dict) and isinstance(s.get("file"), str)
+    }
+    if not files_of:
+        return
+    for load in builder.items:
+        if load.kind != "model_load" or not isinstance(load.value, str):
+            continue
+        est = files_of.get(posixpath.basename(load.value))
+        if est is not None:
+            where = {
+                "id": load.id,
+                "path": load.source.path,
+                "line": load.source.line_start,
+                "role": load.role,
+            }
+            _append(est.attrs, "served_by", where)
+            load.attrs["estimator_id"] = est.id
+
+
+def _first(builder: ItemBuilder, chosen: list[EvidenceItem]) -> None:
+    """The production models before every other estimator item (the order readers take them in)."""
+    if not chosen:
+        return
+    ids = {e.id for e in chosen}
+    rest = [i for i in builder.items if i.id not in ids]
+    at = next((n for n, i in enumerate(rest) if i.kind == "estimator"), len(rest))
+    builder.items[:] = rest[:at] + chosen + rest[at:]
+
+
+# -- upstream data preparation ----------------------------------------------------------------
+def _upstream(
+    files: dict[str, FileResult], builder: ItemBuilder, index: _Index
+) -> set[tuple[str, int | None]]:
+    readers: dict[str, list[EvidenceItem]] = {}
+    for item in builder.items:
+        if item.kind == "data_source" and item.role == "production" and isinstance(item.value, str):
+            readers.setdefault(posixpath.basename(item.value), []).append(item)
+    promoted: dict[str, EvidenceItem] = {}
+    cells: set[tuple[str, int | None]] = set()
+    for rel, res in files.items():
+        for fact in res.facts:
+            write = index.item(fact) if fact.kind == "data_write" else None
+            if write is None or not isinstance(write.value, str):
+                continue
+            spans = write.attrs.pop("builds", None) or []
+            hits = [r for r in readers.get(posixpath.basename(write.value), []) if r.source.path != rel]
+            if not hits:
+                continue
+            write.attrs["read_by"] = [_place(r) for r in hits]
+            for reader in hits:
+                reader.attrs["written_by"] = _place(write)
+            if write.role in _PRODUCTION:
+                continue
+            why = f"writes {write.value}, which {hits[0].source.path} reads (upstream data preparation)"
+            for other in [fact, *(f for f in res.facts if _inside(f, spans))]:
+                item = index.item(other)
+                if item is not None and item.role not in _PRODUCTION:
+                    promoted[item.id] = item
+                    cells.add((rel, other.cell))
+                    item.attrs["upstream"] = why
+            _entry(builder, rel, why)
+    _promote(builder, promoted)
+    return cells
+
+
+def _inside(fact: Fact, spans: list[list[int]]) -> bool:
+    cell = -1 if fact.cell is None else fact.cell
+    return any(c == cell and a <= fact.line <= b for c, a, b in spans)
+
+
+def _promote(builder: ItemBuilder, promoted: dict[str, EvidenceItem]) -> None:
+    """Promoted items (and the params they own) become production, after production's own items."""
+    if not promoted:
+        return
+    for item in builder.items:
+        owner = item.attrs.get("owner")
+        if isinstance(owner, str) and owner in promoted and item.id not in promoted:
+            item.attrs["upstream"] = promoted[owner].attrs["upstream"]
+            promoted[item.id] = item
+    for item in promoted.values():
+        item.role = "production"
+        item.attrs["live_reason"] = item.attrs["upstream"]
+    builder.items[:] = [i for i in builder.items if i.id not in promoted] + list(promoted.values())
+
+
+def _entry(builder: ItemBuilder, rel: str, why: str) -> None:
+    for item in builder.items:
+        if item.kind == "entry_point" and item.source.path == rel and item.role not in _PRODUCTION:
+            item.attrs["upstream"] = why
+            item.attrs["role"] = "production"
+            item.role = "production"
+
+
+def _place(item: EvidenceItem) -> dict[str, Any]:
+    place: dict[str, Any] = {"id": item.id, "path": item.source.path, "line": item.source.line_start}
+    if item.source.cell is not None:
+        place["cell"] = item.source.cell
+    return place
+
+
+def _append(attrs: dict[str, Any], key: str, value: Any) -> None:
+    found = attrs.setdefault(key, [])
+    if isinstance(found, list) and value not in found:
+        found.append(value)

@@ -1,0 +1,254 @@
+"""Where an object in one module comes from: the estimator that built a saved model, and the
+statements that build a written frame.
+
+`Origins(ex, chunks)` indexes the module's assignments, returns and ``with open(...) as f``
+bindings by scope once (only for modules that save or write something). `estimator(expr, ...)`
+follows a name back through assignments (tuple unpacking included), a local function's
+``return``, ``search.best_estimator_`` of a search over an estimator, a Pipeline's last step and
+calls that return their object (``fit``, ``to``, ``eval``) to the estimator fact that built it.
+`builds(name, ...)` is the backward slice of a name: the statements of its scope that assign
+it or anything it is computed from.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from autodoc.scan.code.model import MAIN, MODULE
+from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.syntax import FUNC_TYPES, dotted, is_main_test
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Chunk, Extractor
+    from autodoc.scan.code.model import Fact
+
+Pos = tuple[int, int]  # (cell or -1, line)
+# Calls that hand back the object they are called on (scikit-learn's fit returns self).
+_PASSTHROUGH = {"fit", "to", "cpu", "cuda", "eval", "train", "state_dict", "float", "double", "half"}
+_SEARCH_RESULTS = {"best_estimator_", "best_model_", "best_model"}
+_MAX_DEPTH = 12
+MAX_SPANS = 200
+
+
+class Origins:
+    """The assignments, returns and statements of one module, by scope."""
+
+    def __init__(self, ex: Extractor, chunks: list[Chunk]) -> None:
+        self.ex = ex
+        self.assigns: dict[tuple[str, str], list[tuple[Pos, int | None, ast.expr]]] = {}
+        self.returns: dict[str, list[tuple[Pos, ast.expr]]] = {}
+        self.opened: dict[tuple[str, str], ast.expr] = {}  # (scope, f) -> the path of open(path) as f
+        self.stmts: dict[str, list[tuple[Pos, ast.stmt]]] = {}
+        self.built: dict[Pos, list[Fact]] = {}
+        for fact in ex.m.facts:
+            if fact.kind in ("estimator", "hyperparameter_search", "preprocessing"):
+                self.built.setdefault((_cell(fact.cell), fact.line), []).append(fact)
+        self.networks = {str(f.value): f for f in ex.m.facts if f.kind == "estimator" and f.attrs.get("base")}
+        for cell, tree, _lines in chunks:
+            for scope, node in _scoped(tree):
+                self._index(scope, node, _cell(cell))
+
+    def _index(self, scope: str, root: ast.AST, cell: int) -> None:
+        stmts = self.stmts.setdefault(scope, [])
+        for node in ast.walk(root):
+            t = type(node)
+            if t is ast.Assign or t is ast.AugAssign or t is ast.AnnAssign or t is ast.Expr:
+                stmts.append(((cell, node.lineno), node))
+            if t is ast.Assign:
+                for target in node.targets:
+                    self._bind(scope, target, (cell, node.lineno), node.value)
+            elif t is ast.AnnAssign and node.value is not None:
+                self._bind(scope, node.target, (cell, node.lineno), node.value)
+            elif t is ast.Return and node.value is not None:
+                self.returns.setdefault(scope, []).append(((cell, node.lineno), node.value))
+            elif t is ast.With:
+                for item in node.items:
+                    if type(item.optional_vars) is ast.Name:
+                        self.opened[(scope, item.optional_vars.id)] = item.context_expr
+        stmts.sort(key=lambda s: s[0])
+
+    def _bind(self, scope: str, target: ast.expr, pos: Pos, value: ast.expr) -> None:
+        if type(target) is ast.Name:
+            self.assigns.setdefault((scope, target.id), []).append((pos, None, value))
+        elif type(target) in (ast.Tuple, ast.List):
+            for i, elt in enumerate(target.elts):
+                if type(elt) is ast.Name:
+                    self.assigns.setdefault((scope, elt.id), []).append((pos, i, value))
+
+    # -- the estimator behind an object --------------------------------------------------------
+    def estimator(self, expr: ast.expr, scope: str, pos: Pos) -> dict[str, Any] | None:
+        """``{"line", "cell", "name"}`` of the estimator fact that built `expr` (and ``tuned_by``,
+        ``via``), or None when the object cannot be followed."""
+        via: list[str] = []
+        found = self._trace(expr, scope, pos, None, via, 0)
+        if found is not None and via:
+            found["via"] = via[:6]
+        return found
+
+    def _trace(
+        self, expr: ast.expr, scope: str, pos: Pos, index: int | None, via: list[str], depth: int
+    ) -> dict[str, Any] | None:
+        if depth > _MAX_DEPTH:
+            return None
+        t = type(expr)
+        if t is ast.Name:
+            return self._trace_name(expr.id, scope, pos, index, via, depth)
+        if t in (ast.Tuple, ast.List) and index is not None and index < len(expr.elts):  # type: ignore[attr-defined]
+            return self._trace(expr.elts[index], scope, pos, None, via, depth + 1)  # type: ignore[attr-defined]
+        if t is ast.Attribute and expr.attr in _SEARCH_RESULTS:  # type: ignore[attr-defined]
+            via.append(dotted(expr) or expr.attr)  # type: ignore[attr-defined]
+            return self._trace(expr.value, scope, pos, None, via, depth + 1)  # type: ignore[attr-defined]
+        if t is ast.Call:
+            return self._trace_call(expr, scope, pos, index, via, depth)  # type: ignore[arg-type]
+        return None
+
+    def _trace_name(
+        self, name: str, scope: str, pos: Pos, index: int | None, via: list[str], depth: int
+    ) -> dict[str, Any] | None:
+        for where in (scope, MODULE) if scope != MODULE else (MODULE,):
+            bound = self.assigns.get((where, name))
+            if not bound:
+                continue
+            before = [b for b in bound if b[0] < pos] or bound
+            at, idx, value = before[-1]
+            return self._trace(value, where, at, idx if idx is not None else index, via, depth + 1)
+        return None
+
+    def _trace_call(
+        self, call: ast.Call, scope: str, pos: Pos, index: int | None, via: list[str], depth: int
+    ) -> dict[str, Any] | None:
+        func = call.func
+        tail = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+        fact = next((f for f in self.built.get((pos[0], call.lineno), []) if f.name == tail), None)
+        if fact is not None:
+            return self._from_fact(fact, call, scope, pos, via, depth)
+        if type(func) is ast.Name and func.id in self.networks:
+            net = self.networks[func.id]
+            return {"line": net.line, "cell": net.cell, "name": net.name}
+        if type(func) is ast.Name and func.id in self.ex.m.functions:
+            via.append(f"{func.id}()")
+            for at, value in self.returns.get(func.id, []):
+                found = self._trace(value, func.id, at, index, via, depth + 1)
+                if found is not None:
+                    return found
+            return None
+        if type(func) is ast.Attribute and tail in _PASSTHROUGH:
+            return self._trace(func.value, scope, pos, None, via, depth + 1)
+        if tail == "compile" and call.args:  # torch.compile(model)
+            return self._trace(call.args[0], scope, pos, None, via, depth + 1)
+        return None
+
+    def _from_fact(
+        self, fact: Fact, call: ast.Call, scope: str, pos: Pos, via: list[str], depth: int
+    ) -> dict[str, Any] | None:
+        if fact.kind == "estimator":
+            return {"line": fact.line, "cell": fact.cell, "name": fact.name}
+        inner = _inner_estimator(call, fact)
+        if inner is None:
+            return None
+        found = self._trace(inner, scope, pos, None, via, depth + 1)
+        if found is not None:
+            key = "tuned_by" if fact.kind == "hyperparameter_search" else "in_pipeline"
+            found.setdefault(key, {"line": fact.line, "cell": fact.cell, "name": fact.name})
+        return found
+
+    # -- files and slices ----------------------------------------------------------------------
+    def file_name(self, expr: ast.expr | None, scope: str) -> str | None:
+        """The file a call writes to: a literal or resolved name, ``open(name)``, ``with open(name) as f``."""
+        if expr is None:
+            return None
+        if type(expr) is ast.Name:
+            opened = self.opened.get((scope, expr.id)) or self.opened.get((MODULE, expr.id))
+            if opened is not None:
+                expr = opened
+            elif expr.id in self.ex.path_hints:
+                return self.ex.path_hints[expr.id]
+        if type(expr) is ast.Call and (dotted(expr.func) or "").endswith("open") and expr.args:
+            expr = expr.args[0]
+        val = self.ex.value(expr, scope)
+        if isinstance(val, str):
+            return val
+        if type(expr) is ast.Call:  # os.path.join(DATA_DIR, "train.csv"), Path(...) / "x"
+            names = [a.value for a in expr.args if type(a) is ast.Constant and isinstance(a.value, str)]
+            return next((n for n in reversed(names) if v.PATHLIKE.match(n)), None)
+        if type(expr) is ast.BinOp and type(expr.right) is ast.Constant and isinstance(expr.right.value, str):
+            return expr.right.value
+        return None
+
+    def builds(self, name: str, scope: str, pos: Pos) -> list[list[int]]:
+        """``[cell, start, end]`` of the statements before `pos` that build `name` (backward slice)."""
+        needed = {name}
+        spans: list[list[int]] = []
+        stmts = self.stmts.get(scope, [])
+        if scope != MODULE:
+            stmts = self.stmts.get(MODULE, []) + stmts
+        for at, stmt in sorted((s for s in stmts if s[0] < pos), key=lambda s: s[0], reverse=True):
+            defined, used = _defines_uses(stmt)
+            if defined & needed:
+                needed |= used
+                spans.append([at[0], stmt.lineno, getattr(stmt, "end_lineno", None) or stmt.lineno])
+                if len(spans) >= MAX_SPANS:
+                    break
+        return sorted(spans)
+
+
+def _inner_estimator(call: ast.Call, fact: Fact) -> ast.expr | None:
+    """The estimator a search is given, or the last step of a Pipeline / make_pipeline."""
+    keyword = {k.arg: k.value for k in call.keywords if k.arg}
+    if fact.kind == "hyperparameter_search":
+        return call.args[0] if call.args else keyword.get("estimator")
+    if fact.name == "make_pipeline" and call.args:
+        return call.args[-1]
+    steps = call.args[0] if call.args else keyword.get("steps")
+    if type(steps) is ast.List and steps.elts:
+        last = steps.elts[-1]
+        return last.elts[-1] if type(last) is ast.Tuple and last.elts else last
+    return None
+
+
+def _defines_uses(stmt: ast.stmt) -> tuple[set[str], set[str]]:
+    """The names a statement assigns (a subscript or attribute assigns its base) and the names it reads."""
+    t = type(stmt)
+    if t is ast.Assign:
+        targets = stmt.targets  # type: ignore[attr-defined]
+    elif t in (ast.AugAssign, ast.AnnAssign):
+        targets = [stmt.target]  # type: ignore[attr-defined]
+    elif t is ast.Expr and type(stmt.value) is ast.Call and type(stmt.value.func) is ast.Attribute:  # type: ignore[attr-defined]
+        call = stmt.value  # type: ignore[attr-defined]
+        inplace = any(k.arg == "inplace" for k in call.keywords)
+        targets = [call.func.value] if inplace else []
+    else:
+        return set(), set()
+    defined = {b for b in (_base(t) for t in targets) if b}
+    used = {n.id for n in ast.walk(stmt) if type(n) is ast.Name}
+    return defined, used
+
+
+def _base(node: ast.expr) -> str | None:
+    while type(node) in (ast.Subscript, ast.Attribute):
+        node = node.value  # type: ignore[attr-defined]
+    if type(node) is ast.Name:
+        return node.id
+    if type(node) in (ast.Tuple, ast.List):
+        return next((b for b in (_base(e) for e in node.elts) if b), None)  # type: ignore[attr-defined]
+    return None
+
+
+def _cell(cell: int | None) -> int:
+    return -1 if cell is None else cell
+
+
+def _scoped(tree: ast.Module) -> list[tuple[str, ast.AST]]:
+    """(scope, node) as the facts walk names scopes: functions, methods, the __main__ block, the rest."""
+    out: list[tuple[str, ast.AST]] = []
+    for stmt in tree.body:
+        if type(stmt) in FUNC_TYPES:
+            out.append((stmt.name, stmt))  # type: ignore[attr-defined]
+        elif type(stmt) is ast.ClassDef:
+            out += [(f"{stmt.name}.{s.name}", s) for s in stmt.body if type(s) in FUNC_TYPES]  # type: ignore[attr-defined]
+        elif type(stmt) is ast.If and is_main_test(stmt.test):
+            out.append((MAIN, ast.Module(body=stmt.body, type_ignores=[])))
+        else:
+            out.append((MODULE, stmt))
+    return out

@@ -1,0 +1,140 @@
+"""What a module writes: data files (``df.to_csv("train.csv")``, ``np.save``, ``json.dump``) and
+trained models (``joblib.dump(best, "model.pkl")``, ``torch.save``, ``model.save("m.h5")``,
+``mlflow.sklearn.log_model(best, ...)``).
+
+The call rules only remember the calls; `finish` runs once the module's facts are known, so a
+saved object can be followed back to the estimator that built it (`origins.Origins`) and a
+written frame to the statements that build it. The tree scan links a saved file to the code that
+loads it and a written file to the production code that reads it (`scan.code.lineage`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Any
+
+from autodoc.scan.code.model import Fact
+from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.rules.origins import Origins
+from autodoc.scan.code.syntax import dotted
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Chunk, Extractor
+
+FRAME_WRITES, ARRAY_WRITES, MODEL_SAVES = v.FRAME_WRITES, v.ARRAY_WRITES, v.MODEL_SAVES
+TAILS = FRAME_WRITES | ARRAY_WRITES | MODEL_SAVES
+_PICKLERS = ("joblib", "pickle", "dill", "cloudpickle", "torch")
+_TEXT_DUMPS = ("json", "yaml")
+_ARRAYS = ("numpy", "np")
+_MODELISH = re.compile(r"model|clf|classifier|regressor|estimator|pipe|best|net|booster|learner", re.I)
+_MODEL_KEYWORDS = re.compile(r"(^|_)model$")
+
+
+def remember(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """A call that may write a file or save a model: decided in `finish`."""
+    ex.outputs.append((node, scope, full, tail, ex.cell))
+
+
+def finish(ex: Extractor, chunks: list[Chunk]) -> None:
+    """The facts of the remembered calls (and the saved object of ``log_model`` calls)."""
+    if not ex.outputs:
+        return
+    origins = Origins(ex, chunks)
+    for node, scope, full, tail, cell in ex.outputs:
+        ex.cell = cell
+        pos = (-1 if cell is None else cell, node.lineno)
+        if tail == "log_model":
+            _logged(ex, origins, node, scope, pos)
+            continue
+        head = full.split(".", 1)[0]
+        if tail in FRAME_WRITES and type(node.func) is ast.Attribute:
+            _write(ex, origins, node, scope, pos, node.func.value, _arg(node, 0, "path", "path_or_buf"), full)
+        elif head in _ARRAYS and tail in ARRAY_WRITES | {"save"}:
+            _write(ex, origins, node, scope, pos, _arg(node, 1, "arr"), _arg(node, 0, "file"), full)
+        elif head in _TEXT_DUMPS and tail == "dump":
+            _write(ex, origins, node, scope, pos, _arg(node, 0, "obj"), _arg(node, 1, "fp"), full)
+        elif head in _PICKLERS and tail in ("dump", "save"):
+            _save(
+                ex,
+                origins,
+                node,
+                scope,
+                pos,
+                _arg(node, 0, "value", "obj"),
+                _arg(node, 1, "filename", "f"),
+                full,
+            )
+        elif type(node.func) is ast.Attribute and tail in MODEL_SAVES and tail != "dump":
+            path = _arg(node, 0, "filepath", "path", "fname", "save_directory", "filename")
+            _save(ex, origins, node, scope, pos, node.func.value, path, full)
+
+
+def _arg(node: ast.Call, index: int, *names: str) -> ast.expr | None:
+    if len(node.args) > index:
+        return node.args[index]
+    return next((k.value for k in node.keywords if k.arg in names), None)
+
+
+def _write(
+    ex: Extractor,
+    origins: Origins,
+    node: ast.Call,
+    scope: str,
+    pos: tuple[int, int],
+    frame: ast.expr | None,
+    path: ast.expr | None,
+    full: str,
+) -> None:
+    file = origins.file_name(path, scope)
+    name = dotted(frame) if frame is not None else None
+    if not file or not name:
+        return
+    base = name.split(".", 1)[0]
+    attrs: dict[str, Any] = {"call": full, "frame": name, "builds": origins.builds(base, scope, pos)}
+    tail = full.rsplit(".", 1)[-1]
+    ex.add_at(node, "data_write", tail, f"writes {file} ({tail})", scope, value=file, attrs=attrs)
+
+
+def _save(
+    ex: Extractor,
+    origins: Origins,
+    node: ast.Call,
+    scope: str,
+    pos: tuple[int, int],
+    obj: ast.expr | None,
+    path: ast.expr | None,
+    full: str,
+) -> None:
+    if obj is None:
+        return
+    shown = ex.snippet(obj, 80) or "?"
+    built = origins.estimator(obj, scope, pos)
+    if built is None and not _MODELISH.search(shown):
+        return  # a scaler, a vocabulary, a checkpoint dict: not the model
+    file = origins.file_name(path, scope)
+    attrs: dict[str, Any] = {"call": full, "object": shown}
+    if built is not None:
+        attrs["estimator"] = built
+    tail = full.rsplit(".", 1)[-1]
+    label = f"saves {shown} with {tail}" + (f" to {file}" if file else "")
+    ex.add_at(node, "model_save", tail, label[:200], scope, value=file, attrs=attrs)
+
+
+def _logged(ex: Extractor, origins: Origins, node: ast.Call, scope: str, pos: tuple[int, int]) -> None:
+    """``mlflow.sklearn.log_model(best, "model")``: the estimator behind the logged object."""
+    obj = node.args[0] if node.args else None
+    if obj is None:
+        obj = next((k.value for k in node.keywords if k.arg and _MODEL_KEYWORDS.search(k.arg)), None)
+    built = origins.estimator(obj, scope, pos) if obj is not None else None
+    if built is None:
+        return
+    for fact in ex.m.facts:
+        if fact.kind == "mlflow_call" and fact.line == node.lineno and fact.cell == ex.cell:
+            fact.attrs["object"] = ex.snippet(obj, 80)
+            fact.attrs["estimator"] = built
+
+
+def is_model_save(fact: Fact) -> bool:
+    """A fact that saves or logs a trained model that the scan followed back to its estimator."""
+    return (fact.kind == "model_save" or fact.kind == "mlflow_call") and "estimator" in fact.attrs

@@ -1,0 +1,160 @@
+"""The production model and the upstream preparation of its training file, in words.
+
+The scan marks the estimator whose object production code saves or logs (``saved_by``), the
+search that tuned it (``tuned_by``), the code that loads the saved file (``served_by``), the other
+estimators the same code trains (``alternatives``), and the notebook or script that writes a file
+the production code reads (``written_by``, items marked ``upstream``). These sentences say so,
+each claim cited.
+"""
+
+from __future__ import annotations
+
+from autodoc.document import SummaryFact, cite, join_words, setting_text
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.offers import item_key
+from autodoc.plan.topics import production_facts
+from autodoc.plan.values import owned_params, resolve_param
+
+_SPACE_KEYS = ("param_distributions", "param_grid", "search_spaces")
+_BUDGET_KEYS = ("n_iter", "scoring", "cv")
+
+
+def at(item: EvidenceItem) -> str:
+    """``train.py, line 12`` or ``prep.ipynb, cell 4, line 13``."""
+    src = item.source
+    cell = f", cell {src.cell}" if src.cell is not None else ""
+    return f"{src.path}{cell}, line {src.line_start}" if src.line_start else f"{src.path}{cell}"
+
+
+def _local(item: EvidenceItem) -> str:
+    """``cell 4, line 13``: a place inside a file already named."""
+    return at(item).removeprefix(f"{item.source.path}, ")
+
+
+def production_model(evidence: EvidenceStore) -> EvidenceItem | None:
+    """The estimator production code saves or logs (the deployed one), if the scan followed one."""
+    return next((e for e in production_facts(evidence, "estimator") if e.attrs.get("saved_by")), None)
+
+
+def _linked(evidence: EvidenceStore, links: object) -> list[EvidenceItem]:
+    ids = [x.get("id") if isinstance(x, dict) else x for x in links] if isinstance(links, list) else []
+    found = [evidence.get(str(i)) for i in ids if i]
+    return [f for f in found if f is not None]
+
+
+def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceItem | None) -> SummaryFact:
+    """The saved estimator: how it is tuned, where it is saved and loaded, what it was compared with."""
+    items = [est]
+    text = f"The production model is {est.value} ({at(est)}) {cite(est)}"
+    search = evidence.get(str(est.attrs.get("tuned_by") or ""))
+    if search is not None:
+        text += f", tuned by {search.value} ({at(search)}) {cite(search)}"
+        items.append(search)
+    saves = _linked(evidence, est.attrs.get("saved_by"))
+    done = [_saved_words(s) for s in saves]
+    text += "; the code " + join_words(done)
+    served = _linked(evidence, est.attrs.get("served_by"))
+    if served:
+        loaders = join_words([f"{s.source.path} (line {s.source.line_start}) {cite(s)}" for s in served[:3]])
+        serving = any(s.role == "serving" for s in served)
+        text += f", and {loaders} load{'s' if len(served) == 1 else ''} that file" + (
+            " to serve it" if serving else ""
+        )
+    text += "."
+    alternatives = _linked(evidence, est.attrs.get("alternatives"))[:4]
+    if alternatives:
+        named = join_words([f"{a.value} ({at(a)}) {cite(a)}" for a in alternatives])
+        text += f" It is compared with {named}, which the same code trains and evaluates but does not save."
+    if pipeline is not None:
+        text += f" Its pipeline runs {pipeline.value} {cite(pipeline)}."
+        items.append(pipeline)
+    text += " No registered model version was found."
+    return SummaryFact.citing("model", "Production model", text, items + saves + served + alternatives)
+
+
+def _saved_words(save: EvidenceItem) -> str:
+    call = str(save.attrs.get("call") or save.label)
+    if save.kind == "model_save" and isinstance(save.value, str):
+        return f"saves it to {save.value} with {call} ({at(save)}) {cite(save)}"
+    if save.kind == "model_save":
+        return f"saves it with {call} ({at(save)}) {cite(save)}"
+    return f"logs it with {call} ({at(save)}) {cite(save)}"
+
+
+def tuned_fact(evidence: EvidenceStore, est: EvidenceItem) -> SummaryFact | None:
+    """A tuned model's hyperparameters are the search's choice, not its constructor's defaults."""
+    search = evidence.get(str(est.attrs.get("tuned_by") or ""))
+    if search is None:
+        return None
+    own = [(p, r) for p in owned_params(est, evidence.items) if (r := resolve_param(p, evidence.items))]
+    settings = owned_params(search, evidence.items)
+    space = next((s for s in settings if item_key(s) in _SPACE_KEYS), None)
+    budget = [s for s in settings if item_key(s) in _BUDGET_KEYS and s.value is not None]
+    items = [est, search, *(r.item for _, r in own), *([space] if space else []), *budget]
+    text = f"{est.value} ({at(est)}) {cite(est)}: "
+    if own:
+        text += join_words([f"{item_key(p)} = {setting_text(r.value)} {cite(r.item)}" for p, r in own[:6]])
+        text += " as set in the code; "
+    keys = list(space.value) if space is not None and isinstance(space.value, dict) else []
+    chosen = join_words(keys[:8]) if keys else "the tuned values"
+    text += (
+        f"{chosen} {'are' if len(keys) != 1 else 'is'} chosen by {search.value} ({at(search)}) {cite(search)}"
+    )
+    if space is not None:
+        text += f" from its search space {cite(space)}"
+    if budget:
+        text += (
+            " (" + join_words([f"{item_key(b)} = {setting_text(b.value)} {cite(b)}" for b in budget]) + ")"
+        )
+    logged = _logged_params(evidence, est)
+    unknown = (
+        "without an MLflow store, not known" if evidence.mlflow is None else "no logged run of it was found"
+    )
+    if logged is not None:
+        text += (
+            f"; the chosen values are logged as run parameters ({at(logged)}) {cite(logged)} and, {unknown}"
+        )
+        items.append(logged)
+    else:
+        text += "; the chosen values are not recorded by the code"
+    return SummaryFact.citing("hyperparameters", "Hyperparameters", text + ".", items)
+
+
+def _logged_params(evidence: EvidenceStore, est: EvidenceItem) -> EvidenceItem | None:
+    calls = production_facts(evidence, "mlflow_call")
+    same = [c for c in calls if c.attrs.get("function") in ("log_params", "log_param")]
+    return next((c for c in same if c.source.path == est.source.path), same[0] if same else None)
+
+
+def upstream_label(evidence: EvidenceStore, target: EvidenceItem) -> tuple[str, list[EvidenceItem]]:
+    """`` The label is built upstream in prep.ipynb: ...`` when another file writes the training file."""
+    readers = [
+        r
+        for r in production_facts(evidence, "data_source")
+        if r.source.path == target.source.path and isinstance(r.attrs.get("written_by"), dict)
+    ]
+    written_by = readers[0].attrs["written_by"] if readers else None
+    writer = evidence.get(str(written_by.get("id"))) if isinstance(written_by, dict) else None
+    if writer is None:
+        return "", []
+    reader, path = readers[0], writer.source.path
+    up = [i for i in evidence.items if i.source.path == path and i.attrs.get("upstream")]
+    made = [i for i in up if i.kind in ("feature", "label", "target") and i.value == target.value][:1]
+    models = [i for i in up if i.kind == "estimator"][:2]
+    joins = [i for i in up if i.kind == "join"][:2]
+    steps, items = [], [*made, *models, *joins]
+    if made:
+        steps.append(f"{target.value} is set at {_local(made[0])} {cite(made[0])}")
+    for model in models:
+        params = [p for p in owned_params(model, evidence.items) if p.value is not None][:3]
+        values = join_words([f"{item_key(p)} = {setting_text(p.value)} {cite(p)}" for p in params])
+        steps.append(f"using {model.value} {cite(model)}" + (f" with {values}" if values else ""))
+        items += params
+    if joins:
+        steps.append("joined by " + join_words([f"{j.label} {cite(j)}" for j in joins]))
+    how = f": {', '.join(steps)}" if steps else ""
+    text = (
+        f" The label is built upstream in {path}{how}; {path} writes {writer.value} ({_local(writer)}) "
+        f"{cite(writer)}, which {reader.source.path} reads (line {reader.source.line_start}) {cite(reader)}."
+    )
+    return text, [*items, writer, reader]

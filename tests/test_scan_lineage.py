@@ -1,0 +1,219 @@
+"""Which model is production, and where its training file comes from.
+
+A script that trains three models and saves the tuned one (its object followed back through a
+function's return and ``search.best_estimator_``), an API that loads the saved file, a notebook
+that builds the label and writes the file the script reads, and an EDA notebook that writes a
+file nobody reads. The document names the saved model as the production model, the others as
+compared alternatives, the search's choice as its hyperparameters, and the upstream notebook as
+where the label is built; the EDA notebook stays exploratory.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+
+from autodoc import pipeline
+from autodoc.evidence import EvidenceStore
+from autodoc.scan.code.tree import scan_code
+from autodoc.settings import Settings
+from autodoc.spec import load_spec
+from autodoc.write.summary import summary_facts
+
+REPO = Path(__file__).resolve().parent.parent
+
+TRAIN = """\
+import joblib
+import mlflow
+import pandas as pd
+from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, train_test_split
+
+
+def load(path):
+    frame = pd.read_csv(path)
+    y = frame["churned"]
+    return frame.drop(columns=["churned"]), y
+
+
+def baseline(x, y):
+    model = LogisticRegression(C=0.5)
+    return model.fit(x, y)
+
+
+def tuned(x, y):
+    search = GridSearchCV(
+        GradientBoostingClassifier(random_state=3),
+        param_grid={"n_estimators": [100, 300], "max_depth": [2, 4]},
+        scoring="roc_auc",
+        cv=5,
+    )
+    search.fit(x, y)
+    return search.best_params_, search.best_estimator_
+
+
+def main():
+    x, y = load("data/training_table.csv")
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.25, random_state=1)
+    plain = GradientBoostingClassifier(random_state=3).fit(x_train, y_train)
+    first = baseline(x_train, y_train)
+    params, best = tuned(x_train, y_train)
+    joblib.dump(best, "churn_model.joblib")
+    with mlflow.start_run():
+        mlflow.log_params(params)
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+API = """\
+import joblib
+from fastapi import FastAPI
+
+app = FastAPI()
+MODEL = joblib.load("churn_model.joblib")
+
+
+@app.post("/score")
+def score(row: dict):
+    return {"p": float(MODEL.predict_proba([list(row.values())])[0][1])}
+"""
+
+PREP_CELLS = [
+    "import pandas as pd\nfrom sklearn.cluster import KMeans",
+    "events = pd.read_csv('events.csv')",
+    "usage = events.groupby('account').agg({'amount': 'sum', 'visits': 'count'}).reset_index()",
+    "km = KMeans(n_clusters=4, random_state=7)\n"
+    "usage['segment'] = km.fit_predict(usage[['amount', 'visits']])",
+    "usage['churned'] = (usage['segment'] == 0).astype(int)",
+    "base = pd.read_csv('accounts.csv')\n"
+    "table = base.merge(usage[['account', 'churned']], on='account', how='inner')",
+    "table.head()",
+    "table.to_csv('training_table.csv', index=False)",
+]
+EDA_CELLS = [
+    "import pandas as pd\nfrom sklearn.tree import DecisionTreeClassifier",
+    "raw = pd.read_csv('events.csv')\nraw['weekday'] = raw['day'] % 7",
+    "tree = DecisionTreeClassifier(max_depth=3).fit(raw[['weekday']], raw['churned'])",
+    "raw.describe().to_csv('summary_stats.csv')",
+]
+
+
+def _notebook(path: Path, cells: list[str]) -> None:
+    code = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": src}
+        for src in cells
+    ]
+    path.write_text(json.dumps({"cells": code, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+
+
+def _project(root: Path) -> Path:
+    (root / "train.py").write_text(TRAIN)
+    (root / "api.py").write_text(API)
+    _notebook(root / "prep.ipynb", PREP_CELLS)
+    _notebook(root / "eda.ipynb", EDA_CELLS)
+    return root
+
+
+@pytest.fixture(scope="module")
+def summary(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The document's Summary, by label (``Production model``: its sentence)."""
+    root = _project(tmp_path_factory.mktemp("lineage_code"))
+    out = tmp_path_factory.mktemp("lineage_out")
+    settings = Settings(code_root=str(root), output_dir=str(out), provider="offline")
+    result = pipeline.generate(load_spec(REPO / "doc_spec.yaml"), settings)
+    doc = Document(str(result.outputs.docx))
+    facts: dict[str, str] = {}
+    for para in doc.paragraphs:
+        label, sep, text = para.text.partition(": ")
+        if sep and label in ("Production model", "Target", "Hyperparameters", "Data", "Features"):
+            facts.setdefault(label, text)
+    facts["paragraphs"] = "\n".join(p.text for p in doc.paragraphs)
+    return facts
+
+
+def test_the_saved_tuned_model_is_production_and_the_others_are_compared(summary: dict[str, str]) -> None:
+    model = summary["Production model"]
+    assert model.startswith("The production model is GradientBoostingClassifier (train.py, line 22) [")
+    assert "tuned by GridSearchCV (train.py, line 21)" in model
+    assert "saves it to churn_model.joblib with joblib.dump (train.py, line 37)" in model
+    assert "api.py (line 5) [" in model and "loads that file to serve it" in model
+    compared = model.split("It is compared with ", 1)[1]
+    assert compared.startswith("LogisticRegression (train.py, line 16) [")
+    assert "GradientBoostingClassifier (train.py, line 34) [" in compared
+    assert "DecisionTreeClassifier" not in model and "KMeans" not in model
+    overview = "The production model is a gradient boosting classifier [1]; the code also trains a logistic"
+    assert overview + " regression [5] to compare with it." in summary["paragraphs"]
+
+
+def test_a_tuned_models_values_are_the_searchs_choice(summary: dict[str, str]) -> None:
+    hyper = summary["Hyperparameters"]
+    assert hyper.startswith("GradientBoostingClassifier (train.py, line 22) [")
+    assert "random_state = 3 [" in hyper
+    assert "n_estimators and max_depth are chosen by GridSearchCV (train.py, line 21)" in hyper
+    assert "scoring = roc_auc [" in hyper and "cv = 5 [" in hyper
+    assert "logged as run parameters (train.py, line 39)" in hyper
+    assert "without an MLflow store, not known" in hyper
+    assert "C = 0.5" not in hyper  # a compared model's value is not the production model's
+
+
+def test_the_label_built_upstream_is_said_with_the_file_the_script_reads(summary: dict[str, str]) -> None:
+    target = summary["Target"]
+    assert target.startswith("The model predicts churned (train.py, line 11)")
+    assert "The label is built upstream in prep.ipynb: churned is set at cell 4, line 1 [" in target
+    assert "using KMeans [" in target and "n_clusters = 4 [" in target
+    assert "joined by " in target and "account" in target
+    assert "prep.ipynb writes training_table.csv (cell 7, line 1) [" in target
+    assert target.endswith("which train.py reads (line 10) [" + target.rsplit("[", 1)[1])
+
+
+def test_an_eda_notebook_that_writes_nothing_read_stays_exploratory(tmp_path: Path) -> None:
+    scan = scan_code(str(_project(tmp_path)), commit_info=False)
+    roles: dict[str, set[Any]] = {}
+    for item in scan.items:
+        if item.source.path in ("eda.ipynb", "prep.ipynb") and item.kind != "excerpt":
+            roles.setdefault(item.source.path, set()).add((item.kind, item.role))
+    assert {role for _, role in roles["eda.ipynb"]} == {"exploratory"}
+    assert ("data_write", "exploratory") in roles["eda.ipynb"]
+    assert ("estimator", "production") in roles["prep.ipynb"] and ("join", "production") in roles[
+        "prep.ipynb"
+    ]
+    excerpts = {(i.source.path, i.source.cell) for i in scan.items if i.kind == "excerpt"}
+    assert ("prep.ipynb", 7) in excerpts and ("prep.ipynb", 6) not in excerpts  # table.head() builds nothing
+    assert not any(path == "eda.ipynb" for path, _ in excerpts)
+    store = EvidenceStore(created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan.items)
+    facts = {f.topic: f.text for f in summary_facts(store)}
+    assert "weekday" not in facts.get("features", "") and "max_depth = 3" not in facts["hyperparameters"]
+
+
+def test_a_pipelines_last_step_saved_by_pickle_is_the_model_a_batch_script_loads(tmp_path: Path) -> None:
+    (tmp_path / "fit.py").write_text(
+        "import pickle\nimport pandas as pd\nfrom sklearn.pipeline import Pipeline\n"
+        "from sklearn.preprocessing import StandardScaler\nfrom sklearn.svm import SVC\n"
+        "from sklearn.tree import DecisionTreeClassifier\n\n"
+        "if __name__ == '__main__':\n"
+        "    data = pd.read_csv('rows.csv')\n"
+        "    probe = DecisionTreeClassifier().fit(data[['a']], data['y'])\n"
+        "    pipe = Pipeline([('scale', StandardScaler()), ('svm', SVC(C=3.0))]).fit(data[['a']], data.y)\n"
+        "    with open('svm.pkl', 'wb') as fh:\n"
+        "        pickle.dump(pipe, fh)\n"
+    )
+    (tmp_path / "batch.py").write_text(
+        "import pickle\n\nif __name__ == '__main__':\n"
+        "    model = pickle.load(open('models/svm.pkl', 'rb'))\n    print(model)\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    store = EvidenceStore(created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan.items)
+    model = next(f.text for f in summary_facts(store) if f.topic == "model")
+    assert model.startswith("The production model is SVC (fit.py, line 11)")
+    assert "saves it to svm.pkl with pickle.dump (fit.py, line 13)" in model
+    assert "batch.py (line 4)" in model and "loads that file" in model and "to serve it" not in model
+    assert "compared with DecisionTreeClassifier (fit.py, line 10)" in model
+    hyper = next(f.text for f in summary_facts(store) if f.topic == "hyperparameters")
+    assert hyper.startswith("SVC (fit.py, line 11)") and "C = 3.0" in hyper
