@@ -171,6 +171,13 @@ def test_the_label_built_upstream_is_said_with_the_file_the_script_reads(summary
     assert "joined by " in target and "account" in target
     assert "prep.ipynb writes training_table.csv (cell 7, line 1) [" in target
     assert target.endswith("which train.py reads (line 10) [" + target.rsplit("[", 1)[1])
+    assert "Its pipeline runs prepare (upstream) -> load -> label" in summary["Production model"]
+    data = (
+        "training_table.csv is written upstream by prep.ipynb [14], a data preparation step of the production"
+    )
+    assert (
+        data + " pipeline: train.py reads it [15]." in summary["paragraphs"]
+    )  # the Data section says it too
 
 
 def test_an_eda_notebook_that_writes_nothing_read_stays_exploratory(tmp_path: Path) -> None:
@@ -217,3 +224,21 @@ def test_a_pipelines_last_step_saved_by_pickle_is_the_model_a_batch_script_loads
     assert "compared with DecisionTreeClassifier (fit.py, line 10)" in model
     hyper = next(f.text for f in summary_facts(store) if f.topic == "hyperparameters")
     assert hyper.startswith("SVC (fit.py, line 11)") and "C = 3.0" in hyper
+
+
+def test_a_model_passed_to_a_helper_that_saves_it_is_followed_to_the_call(tmp_path: Path) -> None:
+    (tmp_path / "job.py").write_text(
+        "import joblib\nfrom sklearn.ensemble import ExtraTreesClassifier\n"
+        "from sklearn.naive_bayes import GaussianNB\n\n\n"
+        "def persist(estimator, target_path):\n    joblib.dump(estimator, target_path)\n\n\n"
+        "def run(x, y):\n    GaussianNB().fit(x, y)\n"
+        "    trees = ExtraTreesClassifier(n_estimators=30)\n    trees.fit(x, y)\n"
+        "    persist(trees, 'trees.joblib')\n\n\n"
+        "if __name__ == '__main__':\n    run([[0]], [0])\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    store = EvidenceStore(created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan.items)
+    model = next(f.text for f in summary_facts(store) if f.topic == "model")
+    assert model.startswith("The production model is ExtraTreesClassifier (job.py, line 12)")
+    assert "saves it to trees.joblib with joblib.dump (job.py, line 7)" in model
+    assert "compared with GaussianNB (job.py, line 11)" in model

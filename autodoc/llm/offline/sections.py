@@ -81,7 +81,24 @@ def _data_loading(f: Facts) -> str:
     return para(
         code_list(f, ("data_source",), "The data are loaded by"),
         code_list(f, ("target",), "The target is"),
+        _written_upstream(f),
     )
+
+
+def _written_upstream(f: Facts) -> str:
+    """A file the training code reads that a notebook or script writes: that writer is production."""
+    for reader in f.kind("data_source"):
+        link = reader.attrs.get("written_by")
+        writer = f.by_id.get(str(link.get("id"))) if isinstance(link, dict) else None
+        if writer is None or writer.id in f.used:
+            continue
+        f.used.add(writer.id)
+        return (
+            f"{code_span(str(writer.value))} is written upstream by {code_span(str(writer.source.path))} "
+            f"{cite(writer)}, a data preparation step of the production pipeline: "
+            f"{code_span(str(reader.source.path))} reads it {cite(reader)}."
+        )
+    return ""
 
 
 def _data_metrics(f: Facts) -> str:

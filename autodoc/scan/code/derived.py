@@ -155,12 +155,17 @@ def _steps(
     return steps
 
 
+def pipeline_text(steps: list[dict[str, Any]]) -> str:
+    """The numbered steps of a pipeline item, one a line with its place."""
+    return "\n".join(
+        f"{i}. {s['step']}: {s['call']} ({s['path']}:{s['line']})" for i, s in enumerate(steps, 1)
+    )
+
+
 def _pipeline_item(entry: str, steps: list[dict[str, Any]], reason: str, builder: ItemBuilder) -> None:
     stages = list(dict.fromkeys(s["step"] for s in steps))
     chain = " -> ".join(stages)
-    text = "\n".join(
-        f"{i}. {s['step']}: {s['call']} ({s['path']}:{s['line']})" for i, s in enumerate(steps, 1)
-    )
+    text = pipeline_text(steps)
     attrs = {"entry_point": entry, "launched_by": reason, "steps": steps, "stages": stages}
     builder.add_derived(
         entry,

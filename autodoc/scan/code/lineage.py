@@ -16,6 +16,7 @@ import posixpath
 from typing import Any
 
 from autodoc.evidence import EvidenceItem
+from autodoc.scan.code.derived import pipeline_text
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import ItemBuilder
@@ -178,6 +179,40 @@ def _upstream(
             _entry(builder, rel, why)
     _promote(builder, promoted)
     return cells
+
+
+def add_upstream_steps(builder: ItemBuilder) -> None:
+    """A pipeline whose load step reads a file another script or notebook writes starts there."""
+    by_id = {i.id: i for i in builder.items}
+    for pipe in builder.items:
+        steps = pipe.attrs.get("steps") if pipe.kind == "pipeline" else None
+        if not isinstance(steps, list):
+            continue
+        readers = [
+            by_id.get(str(s.get("id"))) for s in steps if isinstance(s, dict) and s.get("step") == "load"
+        ]
+        links = [
+            r.attrs["written_by"]
+            for r in readers
+            if r is not None and isinstance(r.attrs.get("written_by"), dict)
+        ]
+        writers = [w for w in (by_id.get(str(link.get("id"))) for link in links) if w is not None]
+        if not writers:
+            continue
+        first = [_step(w) for w in {w.id: w for w in writers}.values()]
+        pipe.attrs["steps"] = first + steps
+        pipe.attrs["stages"] = [UPSTREAM, *pipe.attrs.get("stages", [])]  # type: ignore[misc]
+        pipe.value = " -> ".join(pipe.attrs["stages"])  # type: ignore[arg-type]
+        pipe.label = f"{pipe.label.split(':', 1)[0]}: {pipe.value}"
+        pipe.text = pipeline_text(pipe.attrs["steps"])  # type: ignore[arg-type]
+
+
+UPSTREAM = "prepare (upstream)"
+
+
+def _step(writer: EvidenceItem) -> dict[str, Any]:
+    step = {"step": UPSTREAM, "call": f"{writer.source.path} writes {writer.value}", **_place(writer)}
+    return {k: step[k] for k in ("step", "call", "path", "line", "cell", "id") if k in step}
 
 
 def _inside(fact: Fact, spans: list[list[int]]) -> bool:

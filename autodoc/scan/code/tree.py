@@ -230,6 +230,7 @@ def _assemble(
         builder.add_entry(rel, reason, live.entry_roles.get(rel, "production"))
     upstream_cells = lineage.link(files, live, builder)
     add_pipelines(files, live, builder)
+    lineage.add_upstream_steps(builder)
     warnings += add_excerpts(files, live, builder, upstream_cells)
     redactions = _redactions(loaded)
     records = _rank(loaded, live, per_file)

@@ -40,6 +40,8 @@ class Origins:
         self.returns: dict[str, list[tuple[Pos, ast.expr]]] = {}
         self.opened: dict[tuple[str, str], ast.expr] = {}  # (scope, f) -> the path of open(path) as f
         self.stmts: dict[str, list[tuple[Pos, ast.stmt]]] = {}
+        self.params: dict[str, list[str]] = {}  # function scope -> its parameter names, in order
+        self.callers: dict[str, list[tuple[str, Pos, ast.Call]]] = {}  # function -> (scope, pos, call)
         self.built: dict[Pos, list[Fact]] = {}
         for fact in ex.m.facts:
             if fact.kind in ("estimator", "hyperparameter_search", "preprocessing"):
@@ -51,8 +53,13 @@ class Origins:
 
     def _index(self, scope: str, root: ast.AST, cell: int) -> None:
         stmts = self.stmts.setdefault(scope, [])
+        if type(root) in FUNC_TYPES:
+            args = root.args  # type: ignore[attr-defined]
+            self.params[scope] = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
         for node in ast.walk(root):
             t = type(node)
+            if t is ast.Call and type(node.func) is ast.Name:
+                self.callers.setdefault(node.func.id, []).append((scope, (cell, node.lineno), node))
             if t is ast.Assign or t is ast.AugAssign or t is ast.AnnAssign or t is ast.Expr:
                 stmts.append(((cell, node.lineno), node))
             if t is ast.Assign:
@@ -113,6 +120,19 @@ class Origins:
             before = [b for b in bound if b[0] < pos] or bound
             at, idx, value = before[-1]
             return self._trace(value, where, at, idx if idx is not None else index, via, depth + 1)
+        if name in self.params.get(scope, ()):
+            return self._trace_argument(name, scope, via, depth)
+        return None
+
+    def _trace_argument(self, name: str, scope: str, via: list[str], depth: int) -> dict[str, Any] | None:
+        """A function's parameter: the argument its callers in this module pass for it."""
+        position = self.params[scope].index(name)
+        for caller, at, call in self.callers.get(scope, []):
+            keyword = next((k.value for k in call.keywords if k.arg == name), None)
+            arg = call.args[position] if position < len(call.args) else keyword
+            found = self._trace(arg, caller, at, None, via, depth + 1) if arg is not None else None
+            if found is not None:
+                return found
         return None
 
     def _trace_call(
@@ -164,6 +184,8 @@ class Origins:
                 expr = opened
             elif expr.id in self.ex.path_hints:
                 return self.ex.path_hints[expr.id]
+            elif expr.id in self.params.get(scope, ()) and (scope, expr.id) not in self.assigns:
+                return self._argument_file(expr.id, scope)
         if type(expr) is ast.Call and (dotted(expr.func) or "").endswith("open") and expr.args:
             expr = expr.args[0]
         val = self.ex.value(expr, scope)
@@ -172,8 +194,17 @@ class Origins:
         if type(expr) is ast.Call:  # os.path.join(DATA_DIR, "train.csv"), Path(...) / "x"
             names = [a.value for a in expr.args if type(a) is ast.Constant and isinstance(a.value, str)]
             return next((n for n in reversed(names) if v.PATHLIKE.match(n)), None)
-        if type(expr) is ast.BinOp and type(expr.right) is ast.Constant and isinstance(expr.right.value, str):
-            return expr.right.value
+        return None
+
+    def _argument_file(self, name: str, scope: str) -> str | None:
+        """The file name the callers of `scope` pass for its parameter `name` (the first one known)."""
+        position = self.params[scope].index(name)
+        for caller, _at, call in self.callers.get(scope, []):
+            keyword = next((k.value for k in call.keywords if k.arg == name), None)
+            arg = call.args[position] if position < len(call.args) else keyword
+            found = self.file_name(arg, caller) if arg is not None and caller != scope else None
+            if found:
+                return found
         return None
 
     def builds(self, name: str, scope: str, pos: Pos) -> list[list[int]]:
