@@ -338,3 +338,51 @@ def test_notebooks_a_databricks_job_runs_are_production(tmp_path: Path) -> None:
     assert entries["01-prep.py"] == ("production", "run by RUNME.py")
     assert entries["02-train.py"][0] == "production" and entries["03-explore.py"][0] == "exploratory"
     assert _one(scan, "data_source", "01-prep.py", "read_csv").role == "production"
+
+
+TRAINER = """\
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import train_test_split
+
+df = pd.read_csv("data/loans.csv")
+y = df["default"]
+X = df.drop(columns=["default"])
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=7)
+model = LogisticRegression(C=0.5, max_iter=500)
+model.fit(X_train, y_train)
+print(roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]))
+"""
+# A short timing script that repeats the trainer's loading: it sorts first by name.
+BENCH = """\
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+df = pd.read_csv("data/loans.csv")
+y = df["default"]
+LogisticRegression().fit(df.drop(columns=["default"]), y)
+"""
+
+
+def test_a_fact_two_scripts_share_is_cited_from_the_main_trainer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx import Document
+
+    from autodoc.cli import main
+
+    code = tmp_path / "loans"
+    code.mkdir()
+    (code / "train.py").write_text(TRAINER)
+    (code / "bench.py").write_text(BENCH)
+    monkeypatch.chdir(tmp_path)
+    spec = Path(__file__).resolve().parent.parent / "doc_spec.yaml"
+    assert main(["-s", str(spec), "-c", str(code), "-o", "out", "-p", "offline"]) in (0, 1)
+    doc = Document(str(tmp_path / "out" / "model_documentation.docx"))
+    texts = [p.text for p in doc.paragraphs]
+    said = [t for t in texts if "predicts default" in t or "target is default" in t]
+    cited = {n for t in said for n in re.findall(r"default(?: \([^)]*\))? \[(\d+)\]", t)}
+    refs = {t.split("\t", 1)[0].strip("[]"): t for t in texts if re.match(r"\[\d+\]\t", t)}
+    assert cited and all("Code: train.py, line 7" in refs[n] for n in cited), (said, refs)
+    assert all("(bench.py" not in t for t in said)

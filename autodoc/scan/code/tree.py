@@ -243,7 +243,16 @@ def _assemble(
         entry_points=sorted(live.entries),
         warnings=warnings + live.warnings,
     )
-    return CodeScan(report=report, items=builder.items, redactions=redactions + builder.redactions)
+    return CodeScan(
+        report=report, items=_by_rank(builder.items, records), redactions=redactions + builder.redactions
+    )
+
+
+def _by_rank(items: list[EvidenceItem], records: list[FileRecord]) -> list[EvidenceItem]:
+    """The items file by file, the most relevant file first (the main trainer before a benchmark
+    script that repeats its code): a fact found in several files is cited from there first."""
+    ranks = {r.path: r.rank for r in records}
+    return sorted(items, key=lambda i: ranks.get(i.source.path or "", len(ranks)))
 
 
 _SYMBOL_KINDS = frozenset({"module", "class", "function", "import", "readme", "config", "notebook_markdown"})
