@@ -17,6 +17,7 @@ from mlflow import MlflowClient
 
 from autodoc import pipeline
 from autodoc.cli.main import main
+from autodoc.scan.code import cache
 from autodoc.settings import Settings
 from autodoc.spec import parse_spec
 from tests.support.mlflow_fixtures import clone_store
@@ -155,6 +156,7 @@ def test_review_past_due_and_bad_input(built, tmp_path: Path, capsys) -> None:
 def test_the_scan_cache_is_kept_beside_the_document(built, tmp_path: Path, capsys) -> None:
     run = copy_of(built, tmp_path)
     check(run, capsys)
+    cache.wait()  # the scan writes its cache in the background
     assert os.listdir(run["out"] / ".autodoc_scan_cache")
 
 

@@ -283,6 +283,7 @@ def test_rescan_uses_the_disk_cache(tree: Path, tmp_path: Path) -> None:
     first = scan_code(str(tree), commit_info=False, cache_dir=str(tmp_path))
     code_mod._MEMO.clear()
     code_mod._ASSEMBLED.clear()
+    code_mod.cache.wait()  # written in the background, after the scan returned
     assert list(tmp_path.glob("scan-*.pkl"))
     second = scan_code(str(tree), commit_info=False, cache_dir=str(tmp_path))
     assert [i.model_dump() for i in second.items] == [i.model_dump() for i in first.items]

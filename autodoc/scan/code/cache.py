@@ -3,12 +3,20 @@
 Both live in ``<cache dir>/scan-<root hash>[-items].pkl`` with the scanner's version, which changes
 whenever the scanner's code does, so stale facts are never reused. The cache is an optimisation,
 never a failure: anything unreadable reads as absent.
+
+Both are written off the scan's critical path, in a (non-daemon) thread: the scan returns while its
+cache is still being pickled and written, and the interpreter waits for the write before it exits.
+Each file is replaced atomically, so a reader sees the previous complete file or the new one; a
+reader in this process first waits for the writes still in flight (`wait`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
+import threading
+from collections.abc import Callable
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -63,9 +71,39 @@ def _write(path: Path, key: str, data: object) -> bool:
         return False
 
 
+_PENDING: list[threading.Thread] = []
+_PENDING_LOCK = threading.Lock()
+
+
+def _in_background(write: Callable[[], object]) -> None:
+    """Run `write` in a thread that the interpreter waits for at exit (a cache write is never cut),
+    after the writes started before it (a later scan's cache is never overwritten by an earlier one)."""
+
+    def run(before: list[threading.Thread]) -> None:
+        for thread in before:
+            thread.join()
+        with contextlib.suppress(Exception):  # a cache is never a failure
+            write()
+
+    with _PENDING_LOCK:
+        _PENDING[:] = [t for t in _PENDING if t.is_alive()]
+        thread = threading.Thread(target=run, args=(list(_PENDING),), name="autodoc-scan-cache")
+        _PENDING.append(thread)
+        thread.start()
+
+
+def wait() -> None:
+    """Wait until the cache writes started so far are on disk (or have failed)."""
+    with _PENDING_LOCK:
+        pending = list(_PENDING)
+    for thread in pending:
+        thread.join()
+
+
 # -- each file's facts --------------------------------------------------------------------------
 def load_files(cache_dir: str | None, root_abs: str) -> dict[FileKey, FileResult]:
     """The cached facts of each (relpath, sha256); they are kept as pickled chunks."""
+    wait()
     data = _read(_path(cache_dir, root_abs), "files") if cache_dir else None
     out: dict[FileKey, FileResult] = {}
     try:
@@ -77,10 +115,11 @@ def load_files(cache_dir: str | None, root_abs: str) -> dict[FileKey, FileResult
 
 
 def save_files(cache_dir: str, root_abs: str, reused: list[tuple[FileKey, FileResult]], blobs: Blobs) -> None:
-    """Keep the chunks the analysis pickled as they are, and the facts `reused` from a cache."""
+    """Keep the chunks the analysis pickled as they are, and the facts `reused` from a cache (pickled
+    now; the write itself in the background)."""
     if reused:
         blobs = [*blobs, ([key for key, _ in reused], dumps([res for _, res in reused]))]
-    _write(_path(cache_dir, root_abs), "files", blobs)
+    _in_background(lambda: _write(_path(cache_dir, root_abs), "files", blobs))
 
 
 # -- the items of a whole tree ------------------------------------------------------------------
@@ -91,6 +130,7 @@ Built = tuple[CodeReport, list[EvidenceItem], list[Redaction]]
 
 def load_items(cache_dir: str | None, root_abs: str, key: str) -> Built | None:
     """The items built for exactly this tree last time (`key` covers every file's bytes)."""
+    wait()
     data = _read(_path(cache_dir, root_abs, "-items"), key) if cache_dir else None
     try:
         report, rows, redactions = data
@@ -109,9 +149,13 @@ def load_items(cache_dir: str | None, root_abs: str, key: str) -> Built | None:
     return report, items, redactions
 
 
-def save_items(cache_dir: str, root_abs: str, key: str, built: Built) -> bool:
-    """Keep the items as rows of plain values (pickling the models themselves takes twice as long)."""
+def save_items(cache_dir: str, root_abs: str, key: str, built: Built) -> None:
+    """Keep the items as rows of plain values (pickling the models themselves takes twice as long).
+
+    The rows are taken now and pickled in the background: items are never changed after a scan
+    (the scan's in-process memo shares them too) and callers get a copy of the report."""
     report, items, redactions = built
     item_row, source_row = itemgetter(*_ITEM_FIELDS), itemgetter(*_SOURCE_FIELDS)
     rows = [(*item_row(item.__dict__), source_row(item.source.__dict__)) for item in items]
-    return _write(_path(cache_dir, root_abs, "-items"), key, (report, rows, redactions))
+    data = (report, rows, list(redactions))
+    _in_background(lambda: _write(_path(cache_dir, root_abs, "-items"), key, data))

@@ -112,8 +112,8 @@ def _scan(
 
 
 def _save_items(cache_dir: str, root_abs: str, key: str, done: CodeScan) -> None:
-    if cache.save_items(cache_dir, root_abs, key, (done.report, done.items, done.redactions)):
-        _SAVED.add((cache_dir, root_abs, key))
+    cache.save_items(cache_dir, root_abs, key, (done.report, done.items, done.redactions))
+    _SAVED.add((cache_dir, root_abs, key))  # being written: a failed write only costs a later re-scan
 
 
 _ASSEMBLED: dict[str, CodeScan] = {}
