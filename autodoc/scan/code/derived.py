@@ -10,9 +10,10 @@ from typing import Any
 
 from autodoc.scan.code.facts import MAIN, MODULE, Fact
 from autodoc.scan.code.files import FileResult
-from autodoc.scan.code.items import ItemBuilder, topics_of_name
+from autodoc.scan.code.items import ItemBuilder
 from autodoc.scan.code.liveness import Liveness
 from autodoc.scan.code.outline import Block
+from autodoc.scan.code.topics import topics_of_name
 
 EXCERPT_LINES = 80  # longer code is cut, and the cut is said
 MAX_EXCERPTS = 400  # per scan: a tree whose production path is this large is quoted in part

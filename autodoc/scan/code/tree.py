@@ -21,9 +21,10 @@ from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, Sk
 from autodoc.scan.code import cache, hydra, lineage, recipes
 from autodoc.scan.code.derived import add_excerpts, add_pipelines
 from autodoc.scan.code.files import FileResult
-from autodoc.scan.code.items import EVAL_RE, FEAT_RE, TRAIN_RE, ItemBuilder
+from autodoc.scan.code.items import ItemBuilder
 from autodoc.scan.code.liveness import Liveness, find_liveness
 from autodoc.scan.code.resolve import Resolver
+from autodoc.scan.code.topics import EVAL_RE, FEAT_RE, TRAIN_RE
 from autodoc.scan.code.walk import TEST_PATH_RE, Candidate, read_bytes, sha256, walk
 from autodoc.scan.code.workers import analyse_many, gc_paused
 
