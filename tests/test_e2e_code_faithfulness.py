@@ -121,6 +121,15 @@ def test_document_states_split_target_hyperparameters_and_metrics(run: dict[str,
     assert "test_roc_auc 0.998" in perf and "test_roc_auc 0.9967" in perf  # champions' logged values
 
 
+def test_the_champions_scores_are_stated_in_the_summary_and_pointed_to_elsewhere(run: dict[str, Any]) -> None:
+    paragraphs = [p.text for p in run["doc"].paragraphs]
+    summary = next(t for t in paragraphs if t.startswith("Held-out performance:"))
+    assert "test_roc_auc 0.998" in summary and "test_roc_auc 0.9967" in summary
+    executive = _text(run, "Executive Summary")
+    assert "0.998" not in executive and "0.9967" not in executive  # not a second time
+    assert executive.count("scores on the held-out split are stated in the Summary") == 2  # one per model
+
+
 def test_validation_results_claims_only_what_the_evidence_holds(run: dict[str, Any]) -> None:
     result, evidence = run["result"], run["evidence"]
     text = _text(run, "Validation Results")

@@ -194,6 +194,8 @@ _METRIC_ORDER = (
     "mape",
 )
 _PREFIX_ORDER = ("test_", "val_", "valid_", "eval_", "holdout_", "", "cv_", "train_")
+# Metrics measured on data the model did not train on: the Summary states the champion's.
+HELD_OUT_PREFIXES = ("test_", "holdout_", "val_", "valid_", "eval_")
 
 
 def metric_rank(key: str) -> tuple[int, int, str]:

@@ -18,13 +18,12 @@ from autodoc.document import SummaryFact, cite, figure_text, join_words, setting
 from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
 from autodoc.plan.lineage import champions, estimator_families
 from autodoc.plan.offers import item_key
-from autodoc.plan.topics import is_data_metric, metric_rank, production_facts
+from autodoc.plan.topics import HELD_OUT_PREFIXES, is_data_metric, metric_rank, production_facts
 from autodoc.plan.values import owned_params, resolve_param, stratify_target
 from autodoc.write import lineage_words, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.serving import serving_fact
 
-_HELD_OUT = ("test_", "holdout_", "val_", "valid_", "eval_")
 _MAX_LISTED = 6
 # logged params that describe the run, the split or the decision rule rather than the estimator
 _NOT_HYPER = re.compile(
@@ -325,7 +324,8 @@ def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
     for name, mv, run in champions(evidence):
         if run is None:
             continue
-        keys = sorted((k for k in run.metrics if k.lower().startswith(_HELD_OUT)), key=metric_rank)[:3]
+        held_out = (k for k in run.metrics if k.lower().startswith(HELD_OUT_PREFIXES))
+        keys = sorted(held_out, key=metric_rank)[:3]
         chosen = [evidence.get(f"{run.evidence_id}:metric:{k}") for k in keys]
         chosen = [c for c in chosen if c is not None]
         if chosen:

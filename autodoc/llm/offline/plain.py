@@ -15,6 +15,7 @@ from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts, version_of
 from autodoc.llm.offline.prose import fmt, headline, purpose
 from autodoc.plan.offers import item_key
+from autodoc.plan.topics import HELD_OUT_PREFIXES
 
 _METRIC_WORDS = {
     "roc_auc": "ROC AUC",
@@ -154,7 +155,9 @@ def _model_in_words(f: Facts, model: str) -> str:
     text += f" (alias {join_words(aliases)}) {cite(mv)}" if aliases else f" {cite(mv)}"
     run8 = f.run_of_version(mv)
     best = f.fresh(headline(f.metrics(run8)))[:1] if run8 else []
-    if best:
+    if best and item_key(best[0]).lower().startswith(HELD_OUT_PREFIXES):  # stated once, in the Summary
+        text += f"; its scores on the held-out split are stated in the Summary {cite(best[0])}"
+    elif best:
         text += f"; it scored {fmt(best[0].value)} for {metric_words(item_key(best[0]))} {cite(best[0])}"
     return text + "."
 
