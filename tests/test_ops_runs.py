@@ -207,3 +207,25 @@ def test_the_command_ends_at_once_with_every_line_its_code_and_its_clean_ups(
     assert done.stdout.rstrip().splitlines()[-1] == last, done.stdout
     assert (out / "model_documentation.docx").stat().st_size > 0
     assert not list(scratch.glob("autodoc-mlflow-*"))  # the exit handlers ran
+
+
+def test_the_scan_cache_is_on_disk_after_the_command_ends_at_once(workdir):
+    """The scan writes its cache from a thread after it returns; a process that ends through
+    `leave` right after the scan still leaves the cache on disk for the next run."""
+    cache_dir = workdir / "scan-cache"
+    script = (
+        "import sys\n"
+        "from autodoc.scan.code.tree import scan_code\n"
+        "from autodoc.cli.main import leave\n"
+        "scan_code(sys.argv[1], commit_info=False, cache_dir=sys.argv[2])\n"
+        "leave(0)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(DEMO_PROJECT), str(cache_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list(cache_dir.glob("scan-*.pkl"))) == 2, sorted(p.name for p in cache_dir.iterdir())

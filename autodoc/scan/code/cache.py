@@ -12,6 +12,7 @@ reader in this process first waits for the writes still in flight (`wait`).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import pickle
@@ -98,6 +99,11 @@ def wait() -> None:
         pending = list(_PENDING)
     for thread in pending:
         thread.join()
+
+
+# An exit that skips the interpreter's teardown (`autodoc.cli.main.leave`) does not wait for
+# non-daemon threads, but it runs the exit handlers: a started cache write is never cut.
+atexit.register(wait)
 
 
 # -- each file's facts --------------------------------------------------------------------------
