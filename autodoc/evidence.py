@@ -323,6 +323,7 @@ class EvidenceStore(BaseModel):
     code: CodeReport | None = None
     mlflow: MlflowSnapshot | None = None
     mlflow_note: str | None = None  # e.g. "no MLflow configured: written from code alone"
+    mlflow_set_aside: str | None = None  # a store found in the working directory, not used: not this code's
     items: list[EvidenceItem] = Field(default_factory=list)
     redactions: list[Redaction] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
@@ -363,6 +364,15 @@ class EvidenceStore(BaseModel):
                 if run.run_id == run_id:
                     return run
         return None
+
+    def no_mlflow_words(self) -> str:
+        """Why there is no MLflow evidence, as a sentence without its full stop."""
+        if self.mlflow_set_aside:
+            return (
+                "The MLflow store found in the working directory was not used, "
+                "as nothing in it relates to this code"
+            )
+        return "No MLflow tracking server was configured"
 
     def model_names(self) -> list[str]:
         return [m.name for m in self.mlflow.registered_models] if self.mlflow else []

@@ -75,8 +75,11 @@ def test_a_store_found_in_the_working_directory_for_other_code_is_said_and_not_u
     doc = Document("out/model_documentation.docx")
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert not [h for h in headings if "breast_cancer" in h]
-    mentions = [t for t in _doc_text(Path("out/model_documentation.docx")) if "breast_cancer" in t]
+    texts = _doc_text(Path("out/model_documentation.docx"))
+    mentions = [t for t in texts if "breast_cancer" in t]
     assert mentions and all("was not used" in t for t in mentions)  # only where the store is set aside
+    assert not [t for t in texts if "tracking server was configured" in t]  # one was found, not used
+    assert any("store found in the working directory was not used, as nothing in it" in t for t in texts)
 
 
 @pytest.mark.slow

@@ -101,6 +101,8 @@ def item_key(item: EvidenceItem) -> str:
 
 def _no_mlflow(evidence: EvidenceStore) -> str:
     note = (evidence.mlflow_note or "").strip()
+    if evidence.mlflow_set_aside:
+        return f"{evidence.no_mlflow_words()}."
     if note and "configur" not in note.lower():
         return f"No MLflow data is available ({note.rstrip('.')})."
     return "No MLflow tracking server was configured."

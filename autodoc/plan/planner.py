@@ -87,7 +87,7 @@ def _no_models_section(
     """A per_model section with no registered model: say so, without any LLM call."""
     if evidence.mlflow is None:  # one sentence, not the registry's absence and then the server's
         text = (
-            "No MLflow tracking server was configured, so no registered model version can be described "
+            f"{evidence.no_mlflow_words()}, so no registered model version can be described "
             "here; the other sections describe the model from its code."
         )
     else:

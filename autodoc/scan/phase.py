@@ -38,8 +38,9 @@ def run_scan(settings: Settings, progress: Progress | None = None) -> EvidenceSt
         mlflow_future = pool.submit(_timed, timings, "scan_mlflow", _scan_mlflow, settings, progress)
         code = code_future.result()
         mlflow = mlflow_future.result()
+    set_aside = None
     if mlflow is not None and mlflow.snapshot is not None:
-        mlflow = _unless_unrelated(mlflow, code, settings)
+        mlflow, set_aside = _unless_unrelated(mlflow, code, settings)
     timings["scan_total"] = round(time.perf_counter() - t0, 3)
     store = EvidenceStore(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -52,6 +53,7 @@ def run_scan(settings: Settings, progress: Progress | None = None) -> EvidenceSt
         items=[*code.items, *getattr(mlflow, "items", [])],
         redactions=[*code.redactions, *getattr(mlflow, "redactions", [])],
         timings=timings,
+        mlflow_set_aside=set_aside,
     )
     if progress:
         progress.event(PHASE, _summary(store))
@@ -106,10 +108,10 @@ def _scan_mlflow(settings: Settings, progress: Progress | None) -> Any:
     return result
 
 
-def _unless_unrelated(mlflow: Any, code: Any, settings: Settings) -> Any:
+def _unless_unrelated(mlflow: Any, code: Any, settings: Settings) -> tuple[Any, str | None]:
     """Warn of a store nothing in the code points at. A store autodoc found by itself in the
-    working directory is then set aside (its models are another project's); a store the user
-    named is kept, with the warning."""
+    working directory is then set aside (its models are another project's; its URI is returned
+    second); a store the user named is kept, with the warning."""
     from autodoc.scan.mlflow.relation import relates, unrelated_reason
     from autodoc.scan.mlflow.snapshot import MlflowScan, scan_mlflow
 
@@ -117,23 +119,23 @@ def _unless_unrelated(mlflow: Any, code: Any, settings: Settings) -> Any:
     uri = snapshot.tracking_uri
     store_file = Path(uri.removeprefix("sqlite:///")).resolve() if uri.startswith("sqlite:///") else None
     if snapshot.origin or (store_file and store_file.is_relative_to(Path(settings.code_root).resolve())):
-        return mlflow  # a store kept with the code is the code's
+        return mlflow, None  # a store kept with the code is the code's
     if relates(snapshot, code.report, code.items):
-        return mlflow
+        return mlflow, None
     reason = unrelated_reason(snapshot, code.report)
     if mlflow.found_in_cwd:
         warning = f"The MLflow store found in the working directory ({uri}) was not used: {reason}."
         instead = scan_mlflow(settings, use_cwd=False)  # the store committed in the code root, if any
         if instead.snapshot is None:
             alone = " The document is written from code alone; pass --mlflow-uri to use that store anyway."
-            return MlflowScan(snapshot=None, note=warning + alone)
+            return MlflowScan(snapshot=None, note=warning + alone), uri
         instead.snapshot.warnings.insert(0, warning)
         instead.note = " ".join(n for n in (warning, instead.note) if n)
-        return instead
+        return instead, uri
     warning = f"The MLflow store {uri} may belong to another project: {reason}."
     snapshot.warnings.append(warning)
     mlflow.note = " ".join(n for n in (mlflow.note, warning) if n)
-    return mlflow
+    return mlflow, None
 
 
 def _summary(store: EvidenceStore) -> str:

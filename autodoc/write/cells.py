@@ -112,7 +112,7 @@ def is_fi_key(key: str) -> bool:
 
 def model_or_note(evidence: EvidenceStore, model: str | None, caption: str) -> TableContent | None:
     if evidence.mlflow is None:
-        return empty_table(caption, "No MLflow tracking server was configured, so there is no model data.")
+        return empty_table(caption, f"{evidence.no_mlflow_words()}, so there is no model data.")
     if not model:
         return empty_table(caption, "No model was named for this table.")
     if evidence.model(model) is None:

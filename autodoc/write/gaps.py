@@ -12,6 +12,8 @@ def summary_gaps(evidence: EvidenceStore, facts: list[SummaryFact] | None = None
     """What a validator looks for and the evidence does not show, one sentence each."""
     shown = {f.topic for f in (facts if facts is not None else summary_facts(evidence))}
     wording = dict(_GAPS) | (_CODE_ONLY_GAPS if evidence.mlflow is None else {})
+    if evidence.mlflow is None and evidence.mlflow_set_aside:  # a store was found, not "configured"
+        wording |= {"model": _SET_ASIDE_MODEL_GAP, "tracking": f"{evidence.no_mlflow_words()}."}
     return list(dict.fromkeys(wording[topic] for topic, _ in _GAPS if topic not in shown))
 
 
@@ -42,6 +44,9 @@ _GAPS = [
     ("serving", "No serving code (an API or batch scoring entry point) was identified."),
 ]
 # Written from code alone, a gap is not that a run logged nothing: no run was read at all.
+_SET_ASIDE_MODEL_GAP = (
+    "No registered model version identifies the production model (no MLflow store of this code was read)."
+)
 _CODE_ONLY_GAPS = {
     "model": "No registered model version identifies the production model (no MLflow tracking server "
     "was configured).",

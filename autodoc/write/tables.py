@@ -180,7 +180,7 @@ def _experiment_runs(
     caption: str, src: TableSource, evidence: EvidenceStore, section: Section
 ) -> TableContent:
     if evidence.mlflow is None:
-        return empty_table(caption, "No MLflow tracking server was configured, so there are no runs.")
+        return empty_table(caption, f"{evidence.no_mlflow_words()}, so there are no runs.")
     exp = find_experiment(evidence, src.experiment)
     if exp is None and src.experiment:
         return empty_table(caption, f"No experiment {src.experiment} was found in MLflow.")
