@@ -55,6 +55,7 @@ def test_secret_is_replaced_and_counted(kind: str, text: str, value: str) -> Non
         "model = XGBClassifier(max_depth=6, n_estimators=300)",
         'compass = "north"',
         'password = "${DB_PASSWORD}"',
+        "flops_per_token = 6*N + 12*L*H*Q*T",  # an expression, not a value
     ],
 )
 def test_ordinary_code_is_untouched(text: str) -> None:
@@ -121,6 +122,7 @@ def test_a_sentence_is_not_a_secret(text: str) -> None:
         ("password: admin  # the default", "admin"),  # a comment is not the sentence going on
         ("POSTGRES_PASSWORD: airflow\nuser: the one", "airflow"),
         ("token: XkPqZw for the job", "XkPqZw"),  # inner capitals
+        ("password: s3cret - change me", "s3cret"),  # a dash is not an operator continuing code
     ],
 )
 def test_a_secret_written_beside_prose_is_still_redacted(text: str, value: str) -> None:

@@ -157,7 +157,10 @@ def _sub_assignments(text: str, counts: Counter[str]) -> str:
         # `password=password` or `pwd=db_pass`: a name passed on, not a value.
         if not _looks_like_value(value) or is_secret_name(value) or value.lower() == m.group("name").lower():
             return m.group(0)
-        if m.group("pre").rstrip().endswith(":") and _reads_as_prose(value, m.string[m.end() :]):
+        after = m.string[m.end() :]
+        if _INFIX_AFTER_RE.match(after):  # flops_per_token = 6*N + 12*L*H: an expression, in code
+            return m.group(0)
+        if m.group("pre").rstrip().endswith(":") and _reads_as_prose(value, after):
             return m.group(0)  # "each token: the first half is kept" (prose writes no `token=the`)
         counts["assigned_secret"] += 1
         return m.group("pre") + _placeholder("assigned_secret")
@@ -177,6 +180,7 @@ _FUNCTION_TEXT = (
     "my me us can could may might must shall should will would also only just very more most such"
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+_INFIX_AFTER_RE = re.compile(r"[ \t]+[+*/%][ \t]+[\w(]")  # an operator that continues an expression
 _PLAIN_WORD_RE = re.compile(r"[A-Za-z][a-z]*")
 _WORDS_AFTER_RE = re.compile(r"(?:[ \t]+[A-Za-z]+[,.;:!?]?){1,4}")  # the words that continue the line
 
