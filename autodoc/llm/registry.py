@@ -7,6 +7,7 @@ also declare an entry point in the group `autodoc.providers` whose object is suc
 
 from __future__ import annotations
 
+import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from autodoc.llm.base import Provider
 Factory = Callable[[Any], Provider]
 ENTRY_POINT_GROUP = "autodoc.providers"
 
+SDK_MODULES = {"openai": "openai", "anthropic": "anthropic"}  # what a built-in provider imports first
 _factories: dict[str, Factory] = {}
 _lock = threading.Lock()
 _loaded = False
@@ -49,6 +51,13 @@ def get_provider(settings: Any, *, stop: threading.Event | None = None) -> Provi
     if stop is not None:
         provider.stop = stop  # type: ignore[attr-defined]  # read by the built-in providers
     return provider
+
+
+def sdk_pending(provider: str) -> bool:
+    """True when building `provider` will first import its SDK (a built-in one this process
+    has not loaded yet): start-up work worth overlapping with the scan."""
+    module = SDK_MODULES.get(provider)
+    return module is not None and module not in sys.modules
 
 
 def _openai(settings: Any) -> Provider:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autodoc.check import hooks as check_hooks
 from autodoc.document import Block, DocumentState, Section
@@ -45,18 +45,33 @@ from autodoc.progress import Progress
 from autodoc.settings import Settings
 from autodoc.spec import Spec
 
+if TYPE_CHECKING:
+    from autodoc.scan.child import ScanChild
+
 
 # ------------------------------------------------------------------------------ API
-def scan(settings: Settings, progress: Progress | None = None) -> EvidenceStore:
-    """Scan code and MLflow concurrently into one evidence store."""
+def scan(
+    settings: Settings, progress: Progress | None = None, child: ScanChild | None = None
+) -> EvidenceStore:
+    """Scan code and MLflow concurrently into one evidence store (with `child`: its result)."""
     from autodoc.scan import run_scan
 
     progress = progress or Progress()
     progress.start_phase("scanning")
     try:
-        return run_scan(settings, progress)
+        return child.result(progress) if child is not None else run_scan(settings, progress)
     finally:
         progress.finish_phase("scanning")
+
+
+def start_scan_child(settings: Settings) -> ScanChild | None:
+    """The scan started in a child interpreter when this process has an SDK to load meanwhile
+    (the first LLM run of a process); None: scan here (offline, or the SDK is loaded and a
+    re-scan reuses this process's memo of the files)."""
+    from autodoc.llm.registry import sdk_pending
+    from autodoc.scan.child import ScanChild
+
+    return ScanChild(settings) if sdk_pending(settings.provider) else None
 
 
 def plan_and_write(
@@ -217,8 +232,9 @@ def generate(spec: Spec, settings: Settings, progress: Progress | None = None) -
 
 def _generate(spec: Spec, settings: Settings, progress: Progress) -> RunResult:
     started = time.monotonic()
+    child = start_scan_child(settings)  # on another core while this process loads the SDK
     checked = start_preflight(settings)  # the LLM endpoint is checked while the scan runs
-    evidence = scan(settings, progress)
+    evidence = scan(settings, progress, child)
     scanned = round(time.monotonic() - started, 3)
     # a dead endpoint, wrong key or model: stop before any section
     provider = checked.result() if checked is not None else None

@@ -20,15 +20,7 @@ PHASE = "scanning"
 
 def run_scan(settings: Settings, progress: Progress | None = None) -> EvidenceStore:
     """Scan the code root and the MLflow server at the same time; raise `ScanError` if either is unusable."""
-    root = settings.code_root
-    if not os.path.exists(root):
-        raise ScanError(
-            f"code root {root} does not exist", hint="set --code-root or CODE_ROOT to the model's code"
-        )
-    if not os.path.isdir(root):
-        raise ScanError(
-            f"code root {root} is not a folder", hint="pass the folder that holds the code, not a file"
-        )
+    check_code_root(settings.code_root)
     if progress:
         progress.start_phase(PHASE, total=2)
     t0 = time.perf_counter()
@@ -59,6 +51,18 @@ def run_scan(settings: Settings, progress: Progress | None = None) -> EvidenceSt
         progress.event(PHASE, _summary(store))
         progress.finish_phase(PHASE)
     return store
+
+
+def check_code_root(root: str) -> None:
+    """Raise `ScanError` unless `root` is a folder."""
+    if not os.path.exists(root):
+        raise ScanError(
+            f"code root {root} does not exist", hint="set --code-root or CODE_ROOT to the model's code"
+        )
+    if not os.path.isdir(root):
+        raise ScanError(
+            f"code root {root} is not a folder", hint="pass the folder that holds the code, not a file"
+        )
 
 
 def _timed(timings: dict[str, float], name: str, fn: Any, *args: Any) -> Any:
