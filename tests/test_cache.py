@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autodoc.atomic import atomic_write
+from autodoc.atomic import atomic_write, atomic_write_all
 from autodoc.document import Block, DocumentState, NarrativeContent, NarrativePlan, Section
 from autodoc.errors import CacheError
 from autodoc.pipeline.cache import CacheWriter, cache_path, dump_state, load_state, save_state
@@ -113,6 +113,21 @@ def test_atomic_write_failure_keeps_previous_file(tmp_path: Path) -> None:
         atomic_write(target, 12345)  # type: ignore[arg-type]
     assert target.read_text() == "complete"
     assert [p.name for p in tmp_path.iterdir()] == ["doc.txt"]
+
+
+def test_writing_outputs_together_writes_each_whole_in_order_and_stops_at_a_failure(tmp_path: Path) -> None:
+    old = tmp_path / "report.json"
+    old.write_text("previous")
+    atomic_write_all([(tmp_path / "doc.docx", b"doc"), (old, "new"), (tmp_path / "sub" / "nb.ipynb", "{}")])
+    assert [(tmp_path / "doc.docx").read_bytes(), old.read_text()] == [b"doc", "new"]
+    assert (tmp_path / "sub" / "nb.ipynb").read_text() == "{}"
+    folder = tmp_path / "taken"
+    folder.mkdir()  # a path the user gave that is a folder
+    with pytest.raises(IsADirectoryError) as err:
+        atomic_write_all([(old, "newer"), (folder, "x"), (tmp_path / "last.md", "z")])
+    assert err.value.filename == str(folder)  # the file a user named, not a temporary one
+    assert old.read_text() == "newer" and not (tmp_path / "last.md").exists()
+    assert not [p.name for p in tmp_path.rglob("*.tmp")]  # no temporary file is left behind
 
 
 def test_cache_writer_reports_a_failed_write(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from autodoc.check.snapshot import (
     EvidenceSnapshot,
     build_snapshot,
     load_snapshot,
-    save_snapshot,
+    snapshot_files,
     snapshot_path,
 )
 from autodoc.document import DocumentState
@@ -20,7 +20,7 @@ from autodoc.evidence import EvidenceStore
 
 
 def before_render(state: DocumentState, evidence: EvidenceStore, cache_file: Path) -> EvidenceSnapshot:
-    """People's statements and the Change Log into the state; the snapshot `after_build` keeps."""
+    """People's statements and the Change Log into the state; the snapshot `after_build_files` keeps."""
     try:
         spec = document_spec(state)
         review, facts = spec.review, spec.facts
@@ -35,5 +35,6 @@ def before_render(state: DocumentState, evidence: EvidenceStore, cache_file: Pat
     return snapshot
 
 
-def after_build(snapshot: EvidenceSnapshot, cache_file: Path) -> None:
-    save_snapshot(snapshot, cache_file)
+def after_build_files(snapshot: EvidenceSnapshot, cache_file: Path) -> list[tuple[Path, bytes | str]]:
+    """The files the build writes with its outputs so `check` and the change log find them."""
+    return snapshot_files(snapshot, cache_file)

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from autodoc.atomic import atomic_write
+from autodoc.atomic import atomic_write_all
 from autodoc.evidence import EvidenceItem, EvidenceStore, JSONValue
 
 SNAPSHOT_NAME = ".autodoc_snapshot.json"
@@ -217,8 +217,16 @@ def load_snapshot(path: str | Path) -> EvidenceSnapshot | None:
 
 def save_snapshot(snapshot: EvidenceSnapshot, cache_file: str | Path) -> Path:
     """Write the snapshot beside the cache; the one there before becomes the previous one."""
+    files = snapshot_files(snapshot, cache_file)
+    atomic_write_all(files)
+    return files[-1][0]
+
+
+def snapshot_files(snapshot: EvidenceSnapshot, cache_file: str | Path) -> list[tuple[Path, bytes | str]]:
+    """What `save_snapshot` writes, in order, for a caller writing other files at the same time."""
     path = snapshot_path(cache_file)
+    files: list[tuple[Path, bytes | str]] = []
     if path.is_file():
-        atomic_write(snapshot_path(cache_file, previous=True), path.read_bytes())
-    atomic_write(path, snapshot.model_dump_json())
-    return path
+        files.append((snapshot_path(cache_file, previous=True), path.read_bytes()))
+    files.append((path, snapshot.model_dump_json()))
+    return files

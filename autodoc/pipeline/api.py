@@ -34,6 +34,7 @@ from autodoc.pipeline.outputs import (
     exit_code,
     notebook_path,
     write_output,
+    write_outputs,
 )
 from autodoc.pipeline.prerender import Prerender
 from autodoc.pipeline.provenance import finalize, provenance
@@ -187,32 +188,34 @@ def build(
     if state.provenance is None and evidence is not None:
         finalize(state, evidence, settings)
     outputs = Outputs()
+    files: list[tuple[Path, bytes | str]] = []  # written together at the end: one wait for the disk
     if evidence is not None:
         outputs.evidence = out_dir / "evidence.json"
-        write_output(outputs.evidence, evidence.to_json())
+        files.append((outputs.evidence, evidence.to_json()))
         state.evidence_path = str(outputs.evidence)
     cache_file = cache.cache_path(out_dir)
     snapshot = check_hooks.before_render(state, evidence, cache_file) if evidence is not None else None
     outputs.docx = docx_path(settings)
     docx_bytes = render_docx(state, settings.docx_template)
-    write_output(outputs.docx, docx_bytes)
+    files.append((outputs.docx, docx_bytes))
     state.lint = [f.line() for f in lint_docx(docx_bytes)]  # what a validator would send back
     progress.advance("building", "Word document")
     if settings.notebook if notebook is None else notebook:
         from autodoc.render.notebook import render_notebook
 
         outputs.notebook = notebook_path(settings)
-        write_output(outputs.notebook, render_notebook(state))
+        files.append((outputs.notebook, render_notebook(state)))
     progress.advance("building", "notebook")
     state.phase_seconds["building"] = round(time.monotonic() - t0, 3)
     outputs.report = out_dir / "run_report.json"
-    write_output(outputs.report, json.dumps(report.run_report(state), indent=1, default=str))
+    files.append((outputs.report, json.dumps(report.run_report(state), indent=1, default=str)))
     outputs.extra["report_md"] = out_dir / "run_report.md"
-    write_output(outputs.extra["report_md"], report.report_markdown(state))
+    files.append((outputs.extra["report_md"], report.report_markdown(state)))
     outputs.cache = cache_file
-    cache.save_state(state, outputs.cache)
+    files.append((cache_file, cache.dump_state(state)))
     if snapshot is not None:
-        check_hooks.after_build(snapshot, outputs.cache)
+        files += check_hooks.after_build_files(snapshot, cache_file)
+    write_outputs(files)
     progress.finish_phase("building")
     return outputs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autodoc.atomic import atomic_write
+from autodoc.atomic import atomic_write, atomic_write_all
 from autodoc.document import DocumentState
 from autodoc.errors import AutodocError, ConfigError
 from autodoc.evidence import EvidenceStore
@@ -61,6 +61,17 @@ def write_output(path: Path, data: bytes | str) -> None:
     except OSError as err:
         raise AutodocError(
             f"could not write {path}: {err.strerror or err}",
+            hint="check that the folder exists and is writable, and that the path is not a folder",
+        ) from err
+
+
+def write_outputs(files: list[tuple[Path, bytes | str]]) -> None:
+    """`write_output` of several files, waiting for the disk once (`atomic_write_all`)."""
+    try:
+        atomic_write_all(files)
+    except OSError as err:
+        raise AutodocError(
+            f"could not write {err.filename}: {err.strerror or err}",
             hint="check that the folder exists and is writable, and that the path is not a folder",
         ) from err
 
