@@ -11,12 +11,14 @@ dies, or fails in a way that is not a user's error leaves the scan to this proce
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
 import signal
 import subprocess
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -64,13 +66,21 @@ class ScanChild:
 
         try:
             outcome = self._read(progress)
-        finally:
+        except BaseException:
             self.close()
+            raise
+        if outcome is None:
+            self.close()
+            return run_scan(self.settings, progress)
+        if self.proc is not None and self.proc.stdout is not None:
+            self.proc.stdout.close()  # the child ends by itself once its scan cache is written
+            threading.Thread(target=self.proc.wait, name="autodoc-scan-child", daemon=True).start()
         if isinstance(outcome, AutodocError):
             raise outcome
-        return outcome if outcome is not None else run_scan(self.settings, progress)
+        return outcome
 
     def close(self) -> None:
+        """Stop a child whose answer is not awaited any more."""
         if self.proc is None:
             return
         with contextlib.suppress(OSError):
@@ -152,5 +162,6 @@ def child_main() -> None:
             _send(out, ("crash", traceback.format_exc()))
     finally:
         with contextlib.suppress(Exception):
-            out.close()
-        os._exit(0)  # no interpreter teardown to wait for: the parent is waiting
+            out.close()  # the parent goes on; what is left here is not on its way
+            atexit._run_exitfuncs()  # the scan cache's writes finish, temporary copies go
+        os._exit(0)  # no interpreter teardown to wait for
