@@ -69,6 +69,7 @@ CodeKind = Literal[
     "model_load",  # a trained model or artifact loaded from a file (joblib, torch, keras, onnx)
     "model_save",  # a trained model saved to a file (joblib, pickle, torch, keras), followed to its estimator
     "data_write",  # a data file written (to_csv, to_parquet, np.save, json.dump): linked to its readers
+    "prediction",  # a column assigned a model's predictions (model.predict(...)): output, not a feature
 ]
 # fmt: on
 MlflowKind = Literal[

@@ -41,6 +41,7 @@ KIND_TOPICS: dict[str, tuple[str, ...]] = {
     "model_load": ("deployment", "model"),
     "model_save": ("deployment", "model", "training"),
     "data_write": ("data",),
+    "prediction": ("deployment",),
     "join": ("data",),
     "label": ("data", "model"),
     "ensemble": ("model",),

@@ -19,6 +19,7 @@ from autodoc.evidence import EvidenceItem, Source
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.writer import write_block
 from autodoc.plan.values import stratify_target
+from autodoc.scan.code.tree import scan_code
 from autodoc.settings import Settings
 from autodoc.spec import parse_spec, template_text
 
@@ -121,3 +122,27 @@ def test_stratify_resolves_to_the_target_only_when_it_names_the_target(expr: str
         expr=expr,
     )
     assert (stratify_target(param, [target, split, param]) is target) is stratified
+
+
+def test_a_column_holding_a_models_predictions_is_never_a_feature(doc) -> None:
+    body = "\n".join(t for texts in doc["sections"].values() for t in texts)
+    assert "lapse_flag" not in doc["summary"].get("Features", "") and "derived column lapse_flag" not in body
+    scan = scan_code(str(SCORING), commit_info=False)
+    (column,) = [i for i in scan.items if i.value == "lapse_flag"]
+    assert column.kind == "prediction" and column.label == "prediction column lapse_flag"
+
+
+def test_a_column_assigned_a_predict_call_directly_is_a_prediction(tmp_path: Path) -> None:
+    (tmp_path / "score.py").write_text(
+        "import joblib\nimport pandas as pd\n\n\ndef main():\n"
+        "    model = joblib.load('m.pkl')\n    frame = pd.read_csv('new.csv')\n"
+        "    frame['ratio'] = frame['a'] / frame['b']\n"
+        "    frame['chance'] = model.predict_proba(frame)[:, 1]\n\n\n"
+        "if __name__ == '__main__':\n    main()\n"
+    )
+    kinds = {
+        i.value: i.kind
+        for i in scan_code(str(tmp_path), commit_info=False).items
+        if i.value in ("ratio", "chance")
+    }
+    assert kinds == {"ratio": "feature", "chance": "prediction"}

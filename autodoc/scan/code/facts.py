@@ -57,6 +57,7 @@ class Extractor:
         self.sorted_by: dict[str, Any] = {}  # frame name -> the column(s) it was sorted by
         self.fractions: dict[str, float] = {}  # name -> the fraction in ``int(0.8 * len(df))``
         self.target_names: set[str] = set()  # literal target column names (TARGET = "churn")
+        self.predicted: set[tuple[int | None, str, str]] = set()  # (cell, scope, name) = model.predict(...)
         self.seen: set[Any] = set()  # facts a rule emits once per module
         self.cell_lines: dict[int | None, list[str]] = {}  # each chunk's lines, by cell
         self.objectives: list[Any] = []  # searches whose objective function `objective.link` reads
@@ -81,6 +82,7 @@ class Extractor:
         for cell, lines, scope, nodes in scoped:
             self.cell, self.lines = cell, lines
             self._second_pass(scope, nodes)
+        assign_rules.mark_predictions(self)
         if self.values.param_refs:
             self.m.facts = params.ParamResolver(self, scoped).finish(self.m.facts)
         if self.objectives:

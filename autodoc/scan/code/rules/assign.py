@@ -45,6 +45,8 @@ def assign(ex: Extractor, node: ast.Assign, scope: str) -> None:
         return
     tgt, val_node = node.targets[0], node.value
     tt = type(tgt)
+    if tt is ast.Name and is_prediction(val_node):
+        ex.predicted.add((ex.cell, scope, tgt.id))
     if tt is ast.Name:
         assign_name(ex, tgt.id, val_node, node.lineno, scope)
     elif tt is ast.Subscript:
@@ -68,6 +70,11 @@ def _column(ex: Extractor, frame: str, col: str, node: ast.Assign, scope: str) -
     if _is_target_column(ex, col) and dataflow.label(ex, col, node.value, node.lineno, scope, frame):
         return
     attrs: dict[str, Any] = {"frame": frame, "how": "assignment"}
+    if type(node.value) is ast.Name:  # a prediction if the name holds model.predict(...): mark_predictions
+        attrs["from_name"] = node.value.id
+    if is_prediction(node.value):
+        ex.add_at(node, "prediction", col, f"prediction column {col}", scope, value=col, attrs=attrs)
+        return
     ops = dataflow.window_ops(node.value, ex, scope)
     if ops:
         attrs["ops"] = ops
@@ -238,3 +245,22 @@ def is_frame(name: str, value: ast.expr) -> bool:
             return True
         stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+_PREDICT_CALLS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function"})
+
+
+def is_prediction(node: ast.expr) -> bool:
+    """``model.predict(X)``, ``model.predict_proba(X)[:, 1]``: a model's output."""
+    while type(node) is ast.Subscript:
+        node = node.value
+    return type(node) is ast.Call and getattr(node.func, "attr", "") in _PREDICT_CALLS
+
+
+def mark_predictions(ex: Extractor) -> None:
+    """``df["p"] = preds`` after ``preds = model.predict(X)`` in the same scope: a prediction column,
+    not a derived feature (known once the whole module is read, in any order)."""
+    for fact in ex.m.facts:
+        name = fact.attrs.pop("from_name", None) if fact.kind == "feature" else None
+        if name is not None and (fact.cell, fact.scope, name) in ex.predicted:
+            fact.kind, fact.label = "prediction", f"prediction column {fact.name}"
