@@ -59,6 +59,7 @@ def test_a_route_and_its_handler_are_one_serving_fact_with_what_the_module_loads
     serving = doc["summary"]["Serving"]
     assert serving.count("/lapse") == 1, serving
     assert serving.count("lapse_model.joblib") == 1, serving
+    assert "pipeline/batch.py (__main__ block, loads a model to score with it)" in serving, serving
     assert "POST /lapse" in serving and "lapse (" not in serving.replace("/lapse (", ""), serving
 
 
@@ -122,6 +123,29 @@ def test_stratify_resolves_to_the_target_only_when_it_names_the_target(expr: str
         expr=expr,
     )
     assert (stratify_target(param, [target, split, param]) is target) is stratified
+
+
+def test_the_data_fact_names_the_training_file_once_and_the_scoring_input_apart(doc) -> None:
+    data = doc["summary"]["Data"]
+    assert data.startswith("Data are read from policies_labelled.csv (pipeline/fit.py, line 16)"), data
+    assert data.count("policies_labelled.csv") == 1 and "read_csv [" not in data, data
+    training, scoring = data.split("The scoring code", 1)
+    assert "policies_this_month.csv" not in training and "policies_this_month.csv" in scoring
+    assert "not training data" in scoring
+    section = _section(doc, "2 Data")
+    assert "The training data are read from policies_labelled.csv" in section, section
+
+
+def test_a_function_defined_again_keeps_only_the_facts_of_the_definition_that_wins(doc) -> None:
+    rows = [row for table in doc["tables"] for row in table if "policies_labelled.csv" in row]
+    assert [row[-1] for row in rows] == ["pipeline/fit.py:16"], rows
+    scan = scan_code(str(SCORING), commit_info=False)
+    earlier = next(i for i in scan.items if i.id == "c:pipeline/fit.py:12:data_source:read_csv")
+    assert earlier.live is False and earlier.role == "legacy"
+    assert "defined again at line 15" in earlier.attrs["live_reason"]
+    pipeline_item = next(i for i in scan.items if i.kind == "pipeline")
+    loads = [s["line"] for s in pipeline_item.attrs["steps"] if s["step"] == "load"]
+    assert loads == [16], loads
 
 
 def test_a_column_holding_a_models_predictions_is_never_a_feature(doc) -> None:

@@ -18,7 +18,8 @@ _MAX_SERVING = 3
 
 
 def serving_fact(evidence: EvidenceStore) -> SummaryFact | None:
-    """How the model is served: its routes (each with its handler), else the serving code."""
+    """How the model is served: its routes (each with its handler), the scoring scripts, else the
+    serving code; the model file the listed code loads."""
     posts = [
         i
         for i in production_facts(evidence, "route", "endpoint")
@@ -31,7 +32,11 @@ def serving_fact(evidence: EvidenceStore) -> SummaryFact | None:
     ]
     unique = list({i.id: i for i in posts + served}.values())
     routes = [i for i in unique if i.kind in ("route", "endpoint")]
-    listed = [i for i in unique if not _said_by_a_route(i, routes)][:_MAX_SERVING]
+    covered = {i.source.path for i in routes}
+    entries = [i for i in unique if i.kind == "entry_point" and i.source.path not in covered]
+    covered |= {i.source.path for i in entries}
+    rest = [i for i in unique if i not in routes and i not in entries and i.source.path not in covered]
+    listed = (routes + entries + rest)[:_MAX_SERVING]
     if not listed:
         return None
     loads = _model_loads(evidence, listed)
@@ -42,26 +47,14 @@ def serving_fact(evidence: EvidenceStore) -> SummaryFact | None:
     return SummaryFact.citing("serving", "Serving", text + ".", listed + loads)
 
 
-def _said_by_a_route(item: EvidenceItem, routes: list[EvidenceItem]) -> bool:
-    """A route's handler function, or the entry point of a module whose route is listed."""
-    if item.kind in ("route", "endpoint"):
-        return False
-    for route in routes:
-        if route.source.path != item.source.path:
-            continue
-        if item.kind == "entry_point" or (
-            item.kind == "function" and item.value == route.attrs.get("function")
-        ):
-            return True
-    return False
-
-
 def _phrase(item: EvidenceItem) -> str:
     if item.kind in ("route", "endpoint") and item.attrs.get("path"):
         method = str(item.attrs.get("method") or "").upper()
         handler = item.attrs.get("function")
         by = f", handled by {handler}" if handler else ""
         return f"the route {method} {item.attrs['path']} ({where(item)}{by}) {cite(item)}".replace("  ", " ")
+    if item.kind == "entry_point" and item.attrs.get("reason"):
+        return f"{item.value} ({item.attrs['reason']}) {cite(item)}"
     return f"{item.label} ({where(item)}) {cite(item)}"
 
 

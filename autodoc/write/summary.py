@@ -22,6 +22,7 @@ from autodoc.plan.topics import HELD_OUT_PREFIXES, is_data_metric, metric_rank, 
 from autodoc.plan.values import owned_params, resolve_param, stratify_target
 from autodoc.write import lineage_words, target_words
 from autodoc.write import settings_facts as sf
+from autodoc.write.data_fact import data_fact
 from autodoc.write.serving import serving_fact
 
 _MAX_LISTED = 6
@@ -143,30 +144,6 @@ def _settings_named(evidence: EvidenceStore, pattern: re.Pattern[str]) -> list[E
 
 _TARGET_KEY = re.compile(r"^(target|label|target_col(umn)?|label_col(umn)?|y_col)$", re.I)
 _THRESHOLD_KEY = re.compile(r"(thresh|cutoff|cut_off)", re.I)
-
-
-def _data(evidence: EvidenceStore) -> SummaryFact | None:
-    sources = production_facts(evidence, "data_source")[:_MAX_LISTED]
-    joins = production_facts(evidence, "join")[:_MAX_LISTED]
-    if not sources:
-        return sf.data_settings_fact(evidence)
-    text = "Data are read from " + join_words([f"{s.label} {cite(s)}" for s in sources]) + "."
-    text += sf.stage_inputs(evidence)
-    if joins:
-        text += " They are joined by " + join_words([f"{j.label} {cite(j)}" for j in joins]) + "."
-    rows = _data_metric(evidence)
-    if rows:
-        text += f" The training run recorded {item_key(rows)} = {figure_text(rows.value)} {cite(rows)}."
-    return SummaryFact.citing("data", "Data", text, sources + joins + ([rows] if rows else []))
-
-
-def _data_metric(evidence: EvidenceStore) -> EvidenceItem | None:
-    champion_runs = {run.evidence_id for _, _, run in champions(evidence) if run}
-    for item in evidence.by_kind("run_metric", "run_param"):
-        run8 = ":".join(item.id.split(":")[:2])
-        if run8 in champion_runs and is_data_metric(item_key(item)):
-            return item
-    return None
 
 
 def _split(evidence: EvidenceStore) -> SummaryFact | None:
@@ -365,7 +342,7 @@ _BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
     _purpose,
     _production,
     _target,
-    _data,
+    data_fact,
     _split,
     _features,
     _hyperparameters,

@@ -16,6 +16,7 @@ from autodoc.llm.offline.prose import (
     config,
     estimators,
     exploratory,
+    fact_phrase,
     fmt,
     headline,
     logged_params,
@@ -78,8 +79,12 @@ _NOT_SPLIT = r"^(?!split\.)(?!.*(test_size|train_size|stratify|holdout|val_size)
 
 
 def _data_loading(f: Facts) -> str:
+    """The files the training code reads, then apart from them what a scoring script reads."""
+    scoring = f.fresh([i for i in f.kind("data_source") if i.role == "serving"])[:4]
+    scored = f"The scoring code reads {join_words([fact_phrase(i) for i in scoring])}: new data to score."
     return para(
-        code_list(f, ("data_source",), "The data are loaded by"),
+        code_list(f, ("data_source",), "The training data are read from"),
+        scored if scoring else "",
         code_list(f, ("target",), "The target is"),
         _written_upstream(f),
     )

@@ -11,7 +11,7 @@ from typing import Any
 from autodoc.scan.code.facts import MAIN, MODULE, Fact
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import ItemBuilder
-from autodoc.scan.code.liveness import Liveness
+from autodoc.scan.code.liveness import Liveness, shadowed_by
 from autodoc.scan.code.outline import Block
 from autodoc.scan.code.topics import topics_of_name
 
@@ -121,7 +121,8 @@ def add_pipelines(files: dict[str, FileResult], live: Liveness, builder: ItemBui
     by_scope: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for rel, res in files.items():
         for fact in res.facts:
-            by_scope[(rel, fact.scope)].append(fact)
+            if not shadowed_by(res, fact):  # an earlier definition of a function defined again never runs
+                by_scope[(rel, fact.scope)].append(fact)
     for entry in sorted(live.trainers):
         if live.entry_roles.get(entry) != "production":
             continue

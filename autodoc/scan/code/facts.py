@@ -102,6 +102,9 @@ class Extractor:
         for stmt in tree.body:
             st = type(stmt)
             if st in FUNC_TYPES:
+                earlier = self.m.functions.get(stmt.name)
+                if earlier and self.cell is None:  # redefined: the later definition wins
+                    self.m.shadowed.append((stmt.name, *earlier, stmt.lineno))
                 self._symbol(stmt, stmt.name, "function")
                 out.append((stmt.name, walk([stmt])))
             elif st is ast.ClassDef:

@@ -10,7 +10,7 @@ from autodoc.kind_topics import KIND_TOPICS, PARAM_TOPICS
 from autodoc.scan.code import hydra, recipes
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
-from autodoc.scan.code.liveness import GROUPS, Liveness
+from autodoc.scan.code.liveness import GROUPS, Liveness, shadowed_by
 from autodoc.scan.code.resolve import Resolver
 from autodoc.scan.code.topics import fact_topics
 from autodoc.scan.secrets import redact
@@ -146,6 +146,8 @@ class ItemBuilder:
         self.role = live.role(rel, fact.scope)
         self.cell = fact.cell
         is_live, reason = live.of(rel, fact.scope)
+        if shadow := shadowed_by(result, fact):
+            is_live, reason, self.role = False, shadow, "legacy"
         attrs = dict(fact.attrs)
         if is_live is not None:
             attrs["live_reason"] = reason

@@ -147,17 +147,23 @@ def _what_they_do(
     nexts: Nexts,
 ) -> None:
     """Production entry points that train keep what they reach (for the pipeline item); one that only
-    loads a model to score with it serves. Decided per entry point while there are few of them."""
+    loads a model to score with it (an MLflow model, or a model file whose predictions it writes to a
+    column) and computes no metric (that would evaluate it) serves. Decided per entry point while
+    there are few of them."""
     loads = {(rel, f.scope) for rel, r in files.items() for f in r.facts if _loads_model(f)}
+    scores = _scopes_of(files, "metric")
+    # a model file read back (joblib.load) serves when the same code writes its predictions to a column
+    file_loads, predicts = _scopes_of(files, "model_load"), _scopes_of(files, "prediction")
     chosen = [i for i, s in enumerate(starts) if s[3] == "production"]
     if len(chosen) > MAX_ENTRY_WALKS:
         return
     for i in chosen:
         rel = starts[i][0]
         reach = _walk(files, modules, [starts[i]], {}, nexts)
-        if reach.keys() & trains:
+        got = reach.keys()
+        if got & trains:
             live.trainers.setdefault(rel, {}).update(reach)
-        elif reach.keys() & loads:
+        elif not got & scores and (got & loads or (got & file_loads and got & predicts)):
             starts[i] = _retag(starts[i], "loads a model to score with it", "serving")
 
 
@@ -168,6 +174,10 @@ def _retag(start: tuple[str, str, str, str], more: str, group: str) -> tuple[str
 
 def _loads_model(fact: Fact) -> bool:
     return fact.kind == "mlflow_call" and fact.name == "load_model"
+
+
+def _scopes_of(files: dict[str, FileResult], kind: str) -> set[tuple[str, str]]:
+    return {(rel, f.scope) for rel, r in files.items() for f in r.facts if f.kind == kind}
 
 
 def _walk(
@@ -333,3 +343,11 @@ def _origin_targets(
         return []
     out = [(hit, MODULE, f"import {mod_name}")]
     return out + [(r, s, f"{mod_name}.{h}") for r, s, h in _local_targets(hit, modules[hit], attr)]
+
+
+def shadowed_by(result: FileResult, fact: Fact) -> str | None:
+    """Why a fact in an earlier definition of a function the module defines again is never used."""
+    for name, start, end, winner in result.module.shadowed if result.module else ():
+        if fact.scope == name and fact.cell is None and start <= fact.line <= end:
+            return f"{name} is defined again at line {winner}: this earlier definition is never used"
+    return None

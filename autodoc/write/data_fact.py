@@ -1,0 +1,63 @@
+"""The summary's data fact: the files the training code reads, each named once, and apart from
+them the new data a scoring script reads (scoring input, not training data)."""
+
+from __future__ import annotations
+
+from autodoc.document import SummaryFact, cite, figure_text, join_words
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.lineage import champions
+from autodoc.plan.offers import item_key
+from autodoc.plan.topics import is_data_metric, production_facts
+from autodoc.write import settings_facts as sf
+
+_MAX_LISTED = 6
+
+
+def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
+    sources = production_facts(evidence, "data_source")
+    joins = production_facts(evidence, "join")[:_MAX_LISTED]
+    if not sources:
+        return sf.data_settings_fact(evidence)
+    training = _each_once([s for s in sources if s.role != "serving"])[:_MAX_LISTED]
+    scoring = _each_once([s for s in sources if s.role == "serving"])[:3]
+    text = ""
+    if training:
+        text = "Data are read from " + join_words([source_phrase(s) for s in training]) + "."
+    if scoring:
+        scripts = join_words(list(dict.fromkeys(str(s.source.path) for s in scoring)))
+        read = join_words([f"{_name(s)} {cite(s)}" for s in scoring])
+        text += f" The scoring code ({scripts}) reads {read}: new data to score, not training data."
+    text += sf.stage_inputs(evidence)
+    if joins:
+        text += " They are joined by " + join_words([f"{j.label} {cite(j)}" for j in joins]) + "."
+    rows = _data_metric(evidence)
+    if rows:
+        text += f" The training run recorded {item_key(rows)} = {figure_text(rows.value)} {cite(rows)}."
+    items = training + scoring + joins + ([rows] if rows else [])
+    return SummaryFact.citing("data", "Data", text.strip(), items)
+
+
+def source_phrase(item: EvidenceItem) -> str:
+    """``df.csv (train.py, line 21) [n]``: the file or table read, where, cited."""
+    return f"{_name(item)} ({sf.where(item)}) {cite(item)}"
+
+
+def _name(item: EvidenceItem) -> str:
+    return str(item.value) if isinstance(item.value, str) and item.value else item.label
+
+
+def _each_once(items: list[EvidenceItem]) -> list[EvidenceItem]:
+    """One item per file read (a loader and the call that gives it the path name the same file)."""
+    seen: dict[str, EvidenceItem] = {}
+    for item in items:
+        seen.setdefault(_name(item), item)
+    return list(seen.values())
+
+
+def _data_metric(evidence: EvidenceStore) -> EvidenceItem | None:
+    champion_runs = {run.evidence_id for _, _, run in champions(evidence) if run}
+    for item in evidence.by_kind("run_metric", "run_param"):
+        run8 = ":".join(item.id.split(":")[:2])
+        if run8 in champion_runs and is_data_metric(item_key(item)):
+            return item
+    return None
