@@ -4,7 +4,8 @@ The fixture (tests/fixtures/code/scoring) has the constructs a small public proj
 a training script with two definitions of its loader (the second wins), a stratified split, a
 baseline and a tuned estimator, evaluation metrics; a batch scoring script that reads new data
 and writes the predictions to a column; a FastAPI route whose module loads the kept model; a
-notebook that builds the label. Each test asserts what the reader of the Word document sees."""
+notebook that builds the label and one that explores. Each test asserts what the reader of the Word
+document sees."""
 
 from __future__ import annotations
 
@@ -170,3 +171,12 @@ def test_a_column_assigned_a_predict_call_directly_is_a_prediction(tmp_path: Pat
         if i.value in ("ratio", "chance")
     }
     assert kinds == {"ratio": "feature", "chance": "prediction"}
+
+
+def test_one_exploratory_estimator_is_counted_in_the_singular(doc) -> None:
+    notes = [
+        t for texts in doc["sections"].values() for t in texts if t.startswith("Not listed (exploratory")
+    ]
+    assert notes == ["Not listed (exploratory, not the model): 1 estimator in notebooks/explore.ipynb."], (
+        notes
+    )

@@ -278,23 +278,22 @@ def _estimators(caption: str, src: TableSource, evidence: EvidenceStore, section
     if not live:
         note = "No estimator construction was found in live code."
         if legacy:
-            note += f" Legacy code no entry point reaches is not described ({_legacy_count(legacy)})."
+            note += f" Legacy code no entry point reaches is not described ({_estimator_count(legacy)})."
         return empty_table(caption, note)
     rows = [row for est in live for row in _hyperparameter_rows(est, evidence)]
     notes = []
     if exploratory:
-        files = ", ".join(sorted({i.source.path or "?" for i in exploratory})[:3])
-        notes.append(f"Not listed (exploratory, not the model): {len(exploratory)} estimators in {files}.")
+        notes.append(f"Not listed (exploratory, not the model): {_estimator_count(exploratory)}.")
     if legacy:
-        notes.append(f"Not listed (legacy code not reached from an entry point): {_legacy_count(legacy)}.")
+        notes.append(f"Not listed (legacy code not reached from an entry point): {_estimator_count(legacy)}.")
     note = " ".join(notes) or None
     return table_content(caption, ["Estimator", "Parameter", "Value", "Origin"], rows, note)
 
 
-def _legacy_count(legacy: list[EvidenceItem]) -> str:
-    """``1 estimator in legacy_train.py``: where legacy code is, never what it builds."""
-    files = sorted({i.source.path or "?" for i in legacy})
-    return f"{len(legacy)} estimator{'s' if len(legacy) > 1 else ''} in {', '.join(files[:3])}"
+def _estimator_count(items: list[EvidenceItem]) -> str:
+    """``1 estimator in legacy_train.py``, ``2 estimators in eda.ipynb``: where, never what it builds."""
+    files = sorted({i.source.path or "?" for i in items})
+    return f"{len(items)} estimator{'s' if len(items) > 1 else ''} in {', '.join(files[:3])}"
 
 
 def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[list[Cell]]:
