@@ -16,13 +16,14 @@ import pytest
 from docx import Document
 
 from autodoc import pipeline
-from autodoc.evidence import EvidenceItem, Source
+from autodoc.evidence import EvidenceItem, EvidenceStore, Source
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.writer import write_block
 from autodoc.plan.values import stratify_target
 from autodoc.scan.code.tree import scan_code
 from autodoc.settings import Settings
 from autodoc.spec import parse_spec, template_text
+from autodoc.write.summary import summary_facts
 
 SCORING = Path(__file__).parent / "fixtures" / "code" / "scoring"
 
@@ -179,4 +180,29 @@ def test_one_exploratory_estimator_is_counted_in_the_singular(doc) -> None:
     ]
     assert notes == ["Not listed (exploratory, not the model): 1 estimator in notebooks/explore.ipynb."], (
         notes
+    )
+
+
+def test_the_features_fact_names_each_dropped_column_once_never_the_target_or_the_scoring_codes() -> None:
+    def code(eid: str, kind: str, value: object, role: str = "production") -> EvidenceItem:
+        src = Source(kind="code", path=eid.split(":")[1], line_start=int(eid.split(":")[2]))
+        return EvidenceItem(
+            id=eid, kind=kind, label=f"{kind} {value}", value=value, source=src, live=True, role=role
+        )
+
+    store = EvidenceStore(
+        created_at="2026-12-03T00:00:00Z",
+        generator_version="t",
+        items=[
+            code("c:fit.py:19:target:lapsed", "target", "lapsed"),
+            code("c:fit.py:21:feature:ratio", "feature", "ratio"),
+            code("c:fit.py:17:dropped_column:policy_id", "dropped_column", ["policy_id"]),
+            code("c:fit.py:18:dropped_column:lapsed", "dropped_column", ["lapsed"]),
+            code("c:batch.py:10:dropped_column:policy_id", "dropped_column", ["policy_id"], role="serving"),
+        ],
+    )
+    (features,) = [f.text for f in summary_facts(store) if f.topic == "features"]
+    assert features == (
+        "The code builds 1 derived column (ratio [[c:fit.py:21:feature:ratio]]) "
+        "and drops policy_id [[c:fit.py:17:dropped_column:policy_id]]."
     )

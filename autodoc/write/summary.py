@@ -191,28 +191,42 @@ def _settings(
 
 
 def _features(evidence: EvidenceStore) -> SummaryFact | None:
+    """What the training code does to its columns: derived columns, column sets, the columns it drops
+    (each once; not the target, not what a scoring script drops) and the transformations."""
     targets = [t.value for t in production_facts(evidence, "target")] + [
         t.value for t in _settings_named(evidence, _TARGET_KEY)
     ]
     derived = [f for f in production_facts(evidence, "feature", "derived_column") if f.value not in targets]
-    prep = production_facts(evidence, "preprocessing")
-    if not derived and not prep:
-        return None
-    parts = []
+    prep = production_facts(evidence, "preprocessing")[:4]
     made = sf.unique_values([f for f in derived if not isinstance(f.value, list)], 99)  # each column once
     sets = [f for f in derived if isinstance(f.value, list)][:3]  # column lists selected or looped over
-    dropped = production_facts(evidence, "dropped_column")[:3]
+    if not derived and not prep:  # dropped columns alone say little (the target may be among them)
+        return None
+    dropped = _dropped(evidence, targets)
+    parts = []
     if made:
         named = join_words([f"{f.value} {cite(f)}" for f in made[:_MAX_LISTED]])
-        parts.append(f"{len(made)} derived column{'s' if len(made) > 1 else ''} ({named})")
+        parts.append(f"builds {len(made)} derived column{'s' if len(made) > 1 else ''} ({named})")
     if sets:
-        parts.append(f"column sets {join_words([f'{d.label} {cite(d)}' for d in sets])}")
+        parts.append(f"selects the column sets {join_words([f'{d.label} {cite(d)}' for d in sets])}")
     if dropped:
-        parts.append(f"columns dropped by {join_words([f'{d.label} {cite(d)}' for d in dropped])}")
+        parts.append(f"drops {join_words([f'{col} {cite(d)}' for col, d in dropped])}")
     if prep:
-        parts.append(f"transformations {join_words([f'{p.value} {cite(p)}' for p in prep[:4]])}")
-    text = "The code builds " + "; ".join(parts) + "."
-    return SummaryFact.citing("features", "Features", text, made[:_MAX_LISTED] + sets + dropped + prep[:4])
+        parts.append(f"applies {join_words([f'{p.value} {cite(p)}' for p in prep])}")
+    text = "The code " + join_words(parts) + "."
+    items = made[:_MAX_LISTED] + sets + list({d.id: d for _, d in dropped}.values()) + prep
+    return SummaryFact.citing("features", "Features", text, items)
+
+
+def _dropped(evidence: EvidenceStore, targets: list[object]) -> list[tuple[str, EvidenceItem]]:
+    """The columns the training code drops, each once (the target leaves the inputs: not a drop)."""
+    out: dict[str, EvidenceItem] = {}
+    for item in production_facts(evidence, "dropped_column"):
+        columns = item.value if isinstance(item.value, list) else [item.value]
+        for col in columns:
+            if item.role != "serving" and isinstance(col, str) and col not in targets:
+                out.setdefault(col, item)
+    return list(out.items())[:_MAX_LISTED]
 
 
 def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
