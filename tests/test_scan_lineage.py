@@ -242,3 +242,24 @@ def test_a_model_passed_to_a_helper_that_saves_it_is_followed_to_the_call(tmp_pa
     assert model.startswith("The production model is ExtraTreesClassifier (job.py, line 12)")
     assert "saves it to trees.joblib with joblib.dump (job.py, line 7)" in model
     assert "compared with GaussianNB (job.py, line 11)" in model
+
+
+def test_the_estimators_an_ensemble_is_built_from_are_parts_not_alternatives(tmp_path: Path) -> None:
+    (tmp_path / "boost.py").write_text(
+        "import joblib\nfrom sklearn.ensemble import AdaBoostClassifier\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+        "from sklearn.tree import DecisionTreeClassifier\n\n"
+        "if __name__ == '__main__':\n"
+        "    x, y = [[0], [1]], [0, 1]\n"
+        "    stump = DecisionTreeClassifier(max_depth=1)\n"
+        "    boost = AdaBoostClassifier(stump, n_estimators=50)\n"
+        "    LogisticRegression().fit(x, y)\n"
+        "    boost.fit(x, y)\n"
+        "    joblib.dump(boost, 'boost.pkl')\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    store = EvidenceStore(created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan.items)
+    model = next(f.text for f in summary_facts(store) if f.topic == "model")
+    assert model.startswith("The production model is AdaBoostClassifier (boost.py, line 9)")
+    assert "compared with LogisticRegression (boost.py, line 10)" in model
+    assert "DecisionTreeClassifier" not in model

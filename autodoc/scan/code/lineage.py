@@ -82,25 +82,35 @@ def _saved_models(
                 search.attrs["tunes"] = est.id
             if est not in chosen:
                 chosen.append(est)
-                _alternatives(files, live, index, est, rel, fact.scope)
+                _alternatives(files, live, index, (est, ref), rel, fact.scope)
     _first(builder, chosen)
     return chosen
 
 
 def _alternatives(
-    files: dict[str, FileResult], live: Liveness, index: _Index, est: EvidenceItem, rel: str, scope: str
+    files: dict[str, FileResult],
+    live: Liveness,
+    index: _Index,
+    chosen: tuple[EvidenceItem, dict[str, Any]],
+    rel: str,
+    scope: str,
 ) -> None:
-    """The other estimators the entry point that saves `est` trains: compared, not deployed."""
+    """The other estimators the entry point that saves `est` trains: compared, not deployed (the
+    estimators it is built from are parts of it)."""
+    est, ref = chosen
     reach: set[tuple[str, str]] = {(rel, scope)}
     for trained in live.trainers.values():
         if (rel, scope) in trained:
             reach |= set(trained)
     span = (est.source.line_start or 0, est.source.line_end or est.source.line_start or 0)
+    parts = {(p["cell"], p["line"], p["name"]) for p in ref.get("parts", [])}
     others: list[str] = []
     for path, scope_name in sorted(reach):
         for fact in files[path].facts if path in files else []:
             other = index.item(fact) if fact.kind == "estimator" and fact.scope == scope_name else None
-            inside = path == rel and span[0] <= fact.line <= span[1]  # a member of an ensemble
+            inside = path == rel and (
+                span[0] <= fact.line <= span[1] or (fact.cell, fact.line, fact.name) in parts
+            )
             if other is None or other.id == est.id or inside or other.role != "production":
                 continue
             if "saved_by" not in other.attrs and other.id not in others:

@@ -163,7 +163,11 @@ class Origins:
         self, fact: Fact, call: ast.Call, scope: str, pos: Pos, via: list[str], depth: int
     ) -> dict[str, Any] | None:
         if fact.kind == "estimator":
-            return {"line": fact.line, "cell": fact.cell, "name": fact.name}
+            found: dict[str, Any] = {"line": fact.line, "cell": fact.cell, "name": fact.name}
+            parts = self._parts(call, scope, pos, depth)
+            if parts:
+                found["parts"] = parts
+            return found
         inner = _inner_estimator(call, fact)
         if inner is None:
             return None
@@ -172,6 +176,21 @@ class Origins:
             key = "tuned_by" if fact.kind == "hyperparameter_search" else "in_pipeline"
             found.setdefault(key, {"line": fact.line, "cell": fact.cell, "name": fact.name})
         return found
+
+    def _parts(self, call: ast.Call, scope: str, pos: Pos, depth: int) -> list[dict[str, Any]]:
+        """Estimators an ensemble or wrapper is built from (``AdaBoostClassifier(base)``, a voting
+        list of ``(name, model)`` pairs): parts of the model, not alternatives to it."""
+        args: list[ast.expr] = [*call.args, *(k.value for k in call.keywords)]
+        parts: list[dict[str, Any]] = []
+        while args and len(parts) < 20:
+            arg = args.pop()
+            if type(arg) in (ast.List, ast.Tuple):
+                args.extend(arg.elts)  # type: ignore[attr-defined]
+            elif type(arg) in (ast.Name, ast.Call):
+                found = self._trace(arg, scope, pos, None, [], depth + 1)
+                if found is not None:
+                    parts.append({k: found[k] for k in ("line", "cell", "name")})
+        return parts
 
     # -- files and slices ----------------------------------------------------------------------
     def file_name(self, expr: ast.expr | None, scope: str) -> str | None:
