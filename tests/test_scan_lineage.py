@@ -263,3 +263,52 @@ def test_the_estimators_an_ensemble_is_built_from_are_parts_not_alternatives(tmp
     assert model.startswith("The production model is AdaBoostClassifier (boost.py, line 9)")
     assert "compared with LogisticRegression (boost.py, line 10)" in model
     assert "DecisionTreeClassifier" not in model
+
+
+def test_a_model_built_and_saved_in_another_module_is_followed_across_files(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "modeling.py").write_text(
+        "import joblib\nfrom sklearn.ensemble import RandomForestRegressor\n\n\n"
+        "def build(depth):\n    return RandomForestRegressor(max_depth=depth)\n\n\n"
+        "def save_model(model, path):\n    joblib.dump(model, path)\n"
+    )
+    (tmp_path / "pkg" / "net.py").write_text(
+        "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def forward(self, x):\n        return x\n"
+    )
+    (tmp_path / "fit_forest.py").write_text(
+        "from pkg.modeling import build, save_model\n\nif __name__ == '__main__':\n"
+        "    forest = build(6)\n    forest.fit([[0]], [0])\n    save_model(forest, 'forest.joblib')\n"
+    )
+    (tmp_path / "fit_net.py").write_text(
+        "import torch\nfrom pkg.net import Net\n\nif __name__ == '__main__':\n    net = Net()\n"
+        "    optimizer = torch.optim.AdamW(net.parameters())\n"
+        "    torch.save({'model': net.state_dict(), 'step': 1}, 'ckpt.pt')\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    saved = {
+        i.value: i.attrs["saved_by"] for i in scan.items if i.kind == "estimator" and "saved_by" in i.attrs
+    }
+    assert set(saved) == {"RandomForestRegressor", "Net"}
+    assert saved["RandomForestRegressor"][0]["path"] == "pkg/modeling.py"  # the helper's joblib.dump
+    assert saved["Net"][0] == {
+        "id": "c:fit_net.py:7:model_save:save", "path": "fit_net.py", "line": 7, "call": "torch.save",
+        "file": "ckpt.pt",
+    }  # fmt: skip
+
+
+def test_models_a_setting_chooses_between_are_options_not_compared(tmp_path: Path) -> None:
+    (tmp_path / "choose.py").write_text(
+        "import sys\nimport joblib\n"
+        "from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier\n\n\n"
+        "def fit_and_save(model):\n    model.fit([[0]], [0])\n    joblib.dump(model, 'model.pkl')\n\n\n"
+        "if __name__ == '__main__':\n"
+        "    if sys.argv[1] == 'forest':\n        fit_and_save(RandomForestClassifier(n_estimators=10))\n"
+        "    if sys.argv[1] == 'trees':\n        fit_and_save(ExtraTreesClassifier(n_estimators=20))\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    store = EvidenceStore(created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan.items)
+    model = next(f.text for f in summary_facts(store) if f.topic == "model")
+    assert model.startswith("The production model is RandomForestClassifier (choose.py, line 13)")
+    assert "The same code saves ExtraTreesClassifier (choose.py, line 15) [" in model
+    assert "instead when a setting selects it." in model and "compared with" not in model

@@ -45,7 +45,7 @@ def _linked(evidence: EvidenceStore, links: object) -> list[EvidenceItem]:
 def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceItem | None) -> SummaryFact:
     """The saved estimator: how it is tuned, where it is saved and loaded, what it was compared with."""
     items = [est]
-    text = f"The production model is {est.value} ({at(est)}) {cite(est)}"
+    text = f"The production model is {_named(est)} ({at(est)}) {cite(est)}"
     search = evidence.get(str(est.attrs.get("tuned_by") or ""))
     if search is not None:
         text += f", tuned by {search.value} ({at(search)}) {cite(search)}"
@@ -63,13 +63,24 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     text += "."
     alternatives = _linked(evidence, est.attrs.get("alternatives"))[:4]
     if alternatives:
-        named = join_words([f"{a.value} ({at(a)}) {cite(a)}" for a in alternatives])
+        named = join_words([f"{_named(a)} ({at(a)}) {cite(a)}" for a in alternatives])
         text += f" It is compared with {named}, which the same code trains and evaluates but does not save."
+    options = _linked(evidence, est.attrs.get("options"))[:3]
+    if options:
+        named = join_words([f"{_named(o)} ({at(o)}) {cite(o)}" for o in options])
+        text += f" The same code saves {named} instead when a setting selects it."
     if pipeline is not None:
         text += f" Its pipeline runs {pipeline.value} {cite(pipeline)}."
         items.append(pipeline)
     text += " No registered model version was found."
-    return SummaryFact.citing("model", "Production model", text, items + saves + served + alternatives)
+    return SummaryFact.citing(
+        "model", "Production model", text, items + saves + served + alternatives + options
+    )
+
+
+def _named(est: EvidenceItem) -> str:
+    """``Sequential built by get_lstm``: a network is named with the function that builds it."""
+    return f"{est.value} built by {est.attrs['built_by']}" if est.attrs.get("built_by") else str(est.value)
 
 
 def _saved_words(save: EvidenceItem) -> str:

@@ -21,6 +21,7 @@ from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import ItemBuilder
 from autodoc.scan.code.liveness import Liveness
+from autodoc.scan.code.resolve import find_module
 from autodoc.scan.code.rules.outputs import is_model_save
 
 _PRODUCTION = ("production", "serving")
@@ -67,37 +68,90 @@ def _saved_models(
             save = index.item(fact) if is_model_save(fact) else None
             if save is None or save.role != "production":
                 continue
-            ref = fact.attrs["estimator"]
-            est = index.at(rel, ref, "estimator")
-            if est is None:
+            found = resolve(files, rel, fact.attrs["estimator"])
+            est = index.at(found[0], found[1], "estimator") if found else None
+            if found is None or est is None:
                 continue
+            est_rel, ref = found
             saved = {"id": save.id, "path": rel, "line": fact.line, "call": fact.attrs.get("call")}
             if isinstance(save.value, str) and save.kind == "model_save":
                 saved["file"] = save.value
             _append(est.attrs, "saved_by", saved)
             save.attrs["estimator_id"] = est.id
-            search = index.at(rel, ref["tuned_by"], "hyperparameter_search") if ref.get("tuned_by") else None
+            tuned = ref.get("tuned_by")
+            search = index.at(est_rel, tuned, "hyperparameter_search") if tuned else None
             if search is not None:
                 est.attrs["tuned_by"] = search.id
                 search.attrs["tunes"] = est.id
             if est not in chosen:
                 chosen.append(est)
-                _alternatives(files, live, index, (est, ref), rel, fact.scope)
+                options = [resolve(files, rel, o) for o in fact.attrs["estimator"].get("options", [])]
+                chosen_instead = [i for o in options if o and (i := index.at(o[0], o[1], "estimator"))]
+                if chosen_instead:  # the code saves whichever model a setting selects: no comparison
+                    est.attrs["options"] = [i.id for i in chosen_instead]
+                else:
+                    _alternatives(files, live, index, (est, ref, est_rel), rel, fact.scope)
     _first(builder, chosen)
     return chosen
+
+
+def resolve(
+    files: dict[str, FileResult], rel: str, ref: Any, depth: int = 0
+) -> tuple[str, dict[str, Any]] | None:
+    """(file, ``{line, cell, name}``) of the estimator a module-scan reference leads to: one in the
+    same file, what an imported function returns or the imported network class, or what the callers
+    of a saving helper in other modules pass for its parameter."""
+    if not isinstance(ref, dict) or depth > 4:
+        return None
+    if "line" in ref:
+        return rel, ref
+    if "import" in ref:
+        return _imported(files, rel, str(ref["import"]), ref.get("index"), depth)
+    if "param" in ref:
+        func, position, name = ref["param"]
+        for caller, res in files.items():
+            for origin, _line, _cell, args, kwargs in res.module.save_calls if res.module else []:
+                module, _, called = origin.rpartition(".")
+                if called != func or find_module(files, module, caller) != rel:
+                    continue
+                arg = args[position] if position < len(args) else kwargs.get(name)
+                found = resolve(files, caller, arg, depth + 1)
+                if found is not None:
+                    return found
+    return None
+
+
+def _imported(
+    files: dict[str, FileResult], rel: str, origin: str, index: Any, depth: int
+) -> tuple[str, dict[str, Any]] | None:
+    parts = origin.split(".")
+    for cut in (1, 2):  # model.get_lstm -> get_lstm of model; model.GPT.from_pretrained -> GPT of model
+        hit = find_module(files, ".".join(parts[:-cut]), rel) if len(parts) > cut else None
+        mod = files[hit].module if hit else None
+        if hit is None or mod is None:
+            continue
+        name = parts[-cut]
+        returned = mod.returns.get(name, {}) if cut == 1 else {}
+        key = "" if index is None else str(index)
+        if key in returned:
+            return resolve(files, hit, returned[key], depth + 1)
+        net = next((f for f in files[hit].facts if f.kind == "estimator" and f.value == name), None)
+        if net is not None and net.attrs.get("base"):  # a network class built here: class GPT(nn.Module)
+            return hit, {"line": net.line, "cell": net.cell, "name": net.name}
+    return None
 
 
 def _alternatives(
     files: dict[str, FileResult],
     live: Liveness,
     index: _Index,
-    chosen: tuple[EvidenceItem, dict[str, Any]],
+    chosen: tuple[EvidenceItem, dict[str, Any], str],
     rel: str,
     scope: str,
 ) -> None:
     """The other estimators the entry point that saves `est` trains: compared, not deployed (the
     estimators it is built from are parts of it)."""
-    est, ref = chosen
+    est, ref, est_rel = chosen
     reach: set[tuple[str, str]] = {(rel, scope)}
     for trained in live.trainers.values():
         if (rel, scope) in trained:
@@ -108,7 +162,7 @@ def _alternatives(
     for path, scope_name in sorted(reach):
         for fact in files[path].facts if path in files else []:
             other = index.item(fact) if fact.kind == "estimator" and fact.scope == scope_name else None
-            inside = path == rel and (
+            inside = path == est_rel and (
                 span[0] <= fact.line <= span[1] or (fact.cell, fact.line, fact.name) in parts
             )
             if other is None or other.id == est.id or inside or other.role != "production":

@@ -49,3 +49,7 @@ class ModuleFacts:
     redactions: list[tuple[str, int, int | None]] = field(default_factory=list)  # (kind, line, cell)
     # calls of imported functions: (dotted origin, line, cell, positional values, keyword values)
     calls: list[tuple[str, int, int | None, list[Any], dict[str, Any]]] = field(default_factory=list)
+    # what a function returns, followed to an estimator here or to an imported call (rules/origins)
+    returns: dict[str, dict[str, Any]] = field(default_factory=dict)  # func -> {"" or tuple index: ref}
+    # calls of imported functions that may save a model: (origin, line, cell, arg refs, keyword refs)
+    save_calls: list[tuple[str, int, int | None, list[Any], dict[str, Any]]] = field(default_factory=list)

@@ -13,6 +13,7 @@ it or anything it is computed from.
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MAIN, MODULE
@@ -27,6 +28,9 @@ Pos = tuple[int, int]  # (cell or -1, line)
 # Calls that hand back the object they are called on (scikit-learn's fit returns self).
 _PASSTHROUGH = {"fit", "to", "cpu", "cuda", "eval", "train", "state_dict", "float", "double", "half"}
 _SEARCH_RESULTS = {"best_estimator_", "best_model_", "best_model"}
+_MODEL_KEY = re.compile(r"model|state_dict|estimator", re.I)
+_WRAPPERS = {"compile", "DistributedDataParallel", "DataParallel", "DDP"}  # wrap the model they are given
+SAVEISH = re.compile(r"save|dump|persist|export|store|serialize|pickle|log_model|register", re.I)
 _MAX_DEPTH = 12
 MAX_SPANS = 200
 
@@ -108,6 +112,19 @@ class Origins:
             return self._trace(expr.value, scope, pos, None, via, depth + 1)  # type: ignore[attr-defined]
         if t is ast.Call:
             return self._trace_call(expr, scope, pos, index, via, depth)  # type: ignore[arg-type]
+        if t is ast.IfExp:  # model.module if ddp else model
+            return self._trace(expr.body, scope, pos, index, via, depth + 1) or self._trace(  # type: ignore[attr-defined]
+                expr.orelse,
+                scope,
+                pos,
+                index,
+                via,
+                depth + 1,  # type: ignore[attr-defined]
+            )
+        if t is ast.Dict:  # a checkpoint: {"model": model.state_dict(), "optimizer": ...}
+            for key, value in zip(expr.keys, expr.values, strict=True):  # type: ignore[attr-defined]
+                if type(key) is ast.Constant and isinstance(key.value, str) and _MODEL_KEY.search(key.value):
+                    return self._trace(value, scope, pos, None, via, depth + 1)
         return None
 
     def _trace_name(
@@ -121,19 +138,29 @@ class Origins:
             at, idx, value = before[-1]
             return self._trace(value, where, at, idx if idx is not None else index, via, depth + 1)
         if name in self.params.get(scope, ()):
-            return self._trace_argument(name, scope, via, depth)
+            found = self._trace_argument(name, scope, via, depth)
+            if found is None and not self.callers.get(scope):  # called from another module
+                return {"param": [scope, self.params[scope].index(name), name]}
+            return found
         return None
 
     def _trace_argument(self, name: str, scope: str, via: list[str], depth: int) -> dict[str, Any] | None:
         """A function's parameter: the argument its callers in this module pass for it."""
         position = self.params[scope].index(name)
+        found: list[dict[str, Any]] = []
         for caller, at, call in self.callers.get(scope, []):
             keyword = next((k.value for k in call.keywords if k.arg == name), None)
             arg = call.args[position] if position < len(call.args) else keyword
-            found = self._trace(arg, caller, at, None, via, depth + 1) if arg is not None else None
-            if found is not None:
-                return found
-        return None
+            one = (
+                self._trace(arg, caller, at, None, via if not found else [], depth + 1)
+                if arg is not None
+                else None
+            )
+            if one is not None and one not in found:
+                found.append(one)
+        if len(found) > 1:  # the helper saves whichever model a flag chose: the others are options
+            found[0]["options"] = [{k: v for k, v in f.items() if k != "via"} for f in found[1:5]]
+        return found[0] if found else None
 
     def _trace_call(
         self, call: ast.Call, scope: str, pos: Pos, index: int | None, via: list[str], depth: int
@@ -155,8 +182,15 @@ class Origins:
             return None
         if type(func) is ast.Attribute and tail in _PASSTHROUGH:
             return self._trace(func.value, scope, pos, None, via, depth + 1)
-        if tail == "compile" and call.args:  # torch.compile(model)
+        if tail in _WRAPPERS and call.args:  # torch.compile(model), DDP(model)
             return self._trace(call.args[0], scope, pos, None, via, depth + 1)
+        base = func.value if type(func) is ast.Attribute else None
+        if type(base) is ast.Name and base.id in self.networks:  # GPT.from_pretrained(...)
+            net = self.networks[base.id]
+            return {"line": net.line, "cell": net.cell, "name": net.name}
+        full = self.ex.full_name(func)
+        if full and full != dotted(func):  # an imported function or class: followed by the tree scan
+            return {"import": full, "index": index}
         return None
 
     def _from_fact(
@@ -188,9 +222,38 @@ class Origins:
                 args.extend(arg.elts)  # type: ignore[attr-defined]
             elif type(arg) in (ast.Name, ast.Call):
                 found = self._trace(arg, scope, pos, None, [], depth + 1)
-                if found is not None:
+                if found is not None and "line" in found:
                     parts.append({k: found[k] for k in ("line", "cell", "name")})
         return parts
+
+    # -- what other modules need ----------------------------------------------------------------
+    def returns_map(self) -> dict[str, dict[str, Any]]:
+        """For each top-level function: what it returns (or each item of a returned tuple), followed."""
+        out: dict[str, dict[str, Any]] = {}
+        for func in (f for f in self.ex.m.functions if "." not in f):
+            for at, value in self.returns.get(func, []):
+                found = self._trace(value, func, at, None, [], 0)
+                if found is not None:
+                    out.setdefault(func, {})[""] = found
+                for i, elt in enumerate(value.elts if type(value) is ast.Tuple else []):
+                    item = self._trace(elt, func, at, None, [], 0)
+                    if item is not None:
+                        out.setdefault(func, {})[str(i)] = item
+        return out
+
+    def save_calls(self) -> list[tuple[str, int, int | None, list[Any], dict[str, Any]]]:
+        """Calls of imported helpers that may save a model (``save_model(model, path)``): what their
+        arguments are, followed, so the tree scan can follow a helper's parameter to its caller."""
+        out: list[tuple[str, int, int | None, list[Any], dict[str, Any]]] = []
+        for name, calls in self.callers.items():
+            origin = self.ex.m.aliases.get(name, "")
+            if "." not in origin or not SAVEISH.search(name):
+                continue
+            for scope, at, call in calls:
+                args = [self._trace(a, scope, at, None, [], 0) for a in call.args[:6]]
+                kwargs = {k.arg: self._trace(k.value, scope, at, None, [], 0) for k in call.keywords if k.arg}
+                out.append((origin, call.lineno, None if at[0] < 0 else at[0], args, kwargs))
+        return out
 
     # -- files and slices ----------------------------------------------------------------------
     def file_name(self, expr: ast.expr | None, scope: str) -> str | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import Fact
 from autodoc.scan.code.rules import vocab as v
-from autodoc.scan.code.rules.origins import Origins
+from autodoc.scan.code.rules.origins import SAVEISH, Origins
 from autodoc.scan.code.syntax import dotted
 
 if TYPE_CHECKING:
@@ -27,7 +27,9 @@ TAILS = FRAME_WRITES | ARRAY_WRITES | MODEL_SAVES
 _PICKLERS = ("joblib", "pickle", "dill", "cloudpickle", "torch")
 _TEXT_DUMPS = ("json", "yaml")
 _ARRAYS = ("numpy", "np")
-_MODELISH = re.compile(r"model|clf|classifier|regressor|estimator|pipe|best|net|booster|learner", re.I)
+_MODELISH = re.compile(
+    r"model|clf|classifier|regressor|estimator|pipe|best|net|booster|learner|checkpoint|ckpt", re.I
+)
 _MODEL_KEYWORDS = re.compile(r"(^|_)model$")
 
 
@@ -37,10 +39,17 @@ def remember(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) ->
 
 
 def finish(ex: Extractor, chunks: list[Chunk]) -> None:
-    """The facts of the remembered calls (and the saved object of ``log_model`` calls)."""
-    if not ex.outputs:
+    """The facts of the remembered calls (and the saved object of ``log_model`` calls); what the
+    module's functions return and what its calls of imported saving helpers pass (for other modules)."""
+    estimators = any(f.kind == "estimator" for f in ex.m.facts)
+    helpers = any(SAVEISH.search(n) and "." in o for n, o in ex.m.aliases.items())
+    if not ex.outputs and not estimators and not helpers:
         return
     origins = Origins(ex, chunks)
+    if estimators:
+        ex.m.returns = origins.returns_map()
+    if helpers:
+        ex.m.save_calls = origins.save_calls()
     for node, scope, full, tail, cell in ex.outputs:
         ex.cell = cell
         pos = (-1 if cell is None else cell, node.lineno)
@@ -67,7 +76,7 @@ def finish(ex: Extractor, chunks: list[Chunk]) -> None:
             )
         elif type(node.func) is ast.Attribute and tail in MODEL_SAVES and tail != "dump":
             path = _arg(node, 0, "filepath", "path", "fname", "save_directory", "filename")
-            _save(ex, origins, node, scope, pos, node.func.value, path, full)
+            _save(ex, origins, node, scope, pos, node.func.value, path, f"{dotted(node.func.value)}.{tail}")
 
 
 def _arg(node: ast.Call, index: int, *names: str) -> ast.expr | None:
@@ -110,7 +119,7 @@ def _save(
         return
     shown = ex.snippet(obj, 80) or "?"
     built = origins.estimator(obj, scope, pos)
-    if built is None and not _MODELISH.search(shown):
+    if (built is None or "line" not in built) and not _MODELISH.search(shown):
         return  # a scaler, a vocabulary, a checkpoint dict: not the model
     file = origins.file_name(path, scope)
     attrs: dict[str, Any] = {"call": full, "object": shown}
