@@ -83,11 +83,13 @@ def test_a_store_found_in_the_working_directory_for_other_code_is_said_and_not_u
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("how", ["--mlflow-uri", "--disable-project-filtering"])
 def test_the_same_store_named_by_the_user_is_read_with_a_warning(
-    another_project: Path, capsys: pytest.CaptureFixture[str]
+    how: str, another_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     uri = f"sqlite:///{Path.cwd() / 'mlflow.db'}"
-    assert main(["scan", "-c", str(another_project), "--mlflow-uri", uri, "--out", "ev.json"]) == 0
+    named = [how, uri] if how == "--mlflow-uri" else [how]
+    assert main(["scan", "-c", str(another_project), *named, "--out", "ev.json"]) == 0
     said = capsys.readouterr().out
     assert "breast_cancer_gbm: versions 1, 2, 3" in said
     assert f"warning: The MLflow store {uri} may belong to another project" in said

@@ -189,7 +189,8 @@ def _add_mlflow(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--disable-project-filtering",
         action="store_true",
-        help="in Domino, include models and experiments of every project",
+        help="in Domino, include models and experiments of every project; elsewhere, read ./mlflow.db "
+        "even when nothing in it relates to the code",
     )
 
 

@@ -115,7 +115,7 @@ def _scan_mlflow(settings: Settings, progress: Progress | None) -> Any:
 def _unless_unrelated(mlflow: Any, code: Any, settings: Settings) -> tuple[Any, str | None]:
     """Warn of a store nothing in the code points at. A store autodoc found by itself in the
     working directory is then set aside (its models are another project's; its URI is returned
-    second); a store the user named is kept, with the warning."""
+    second) unless project filtering is off; a store the user named is kept, with the warning."""
     from autodoc.scan.mlflow.relation import relates, unrelated_reason
     from autodoc.scan.mlflow.snapshot import MlflowScan, scan_mlflow
 
@@ -127,11 +127,14 @@ def _unless_unrelated(mlflow: Any, code: Any, settings: Settings) -> tuple[Any, 
     if relates(snapshot, code.report, code.items):
         return mlflow, None
     reason = unrelated_reason(snapshot, code.report)
-    if mlflow.found_in_cwd:
+    if mlflow.found_in_cwd and settings.project_filtering:
         warning = f"The MLflow store found in the working directory ({uri}) was not used: {reason}."
         instead = scan_mlflow(settings, use_cwd=False)  # the store committed in the code root, if any
         if instead.snapshot is None:
-            alone = " The document is written from code alone; pass --mlflow-uri to use that store anyway."
+            alone = (
+                " The document is written from code alone; pass --mlflow-uri (or --disable-project-filtering)"
+            )
+            alone += " to use that store anyway."
             return MlflowScan(snapshot=None, note=warning + alone), uri
         instead.snapshot.warnings.insert(0, warning)
         instead.note = " ".join(n for n in (warning, instead.note) if n)

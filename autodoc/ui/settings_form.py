@@ -102,7 +102,8 @@ def filters() -> None:
         st.checkbox(
             "Domino project filtering",
             key="opt_project_filtering",
-            help="Inside Domino, only this project's experiments and models.",
+            help="Inside Domino, only this project's experiments and models; elsewhere, a ./mlflow.db "
+            "that nothing in the code relates to is not read.",
         )
 
 
