@@ -206,3 +206,11 @@ def test_the_features_fact_names_each_dropped_column_once_never_the_target_or_th
         "The code builds 1 derived column (ratio [[c:fit.py:21:feature:ratio]]) "
         "and drops policy_id [[c:fit.py:17:dropped_column:policy_id]]."
     )
+
+
+def test_the_data_table_lists_the_training_code_facts_not_the_scoring_scripts(doc) -> None:
+    (data,) = [
+        t for t in doc["tables"] if t[0] == ["Fact", "Value", "Source"] and any("read_csv" in r[0] for r in t)
+    ]
+    sources = {row[-1].split(":")[0] for row in data[1:]}
+    assert "pipeline/fit.py" in sources and "pipeline/batch.py" not in sources, data

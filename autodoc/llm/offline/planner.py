@@ -96,12 +96,17 @@ def _model_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
     return []
 
 
-def _facts_table(task: PlanTask, kinds: set[str], title: str, wanted: tuple[str, ...], limit: int) -> list:
+def _facts_table(
+    task: PlanTask, kinds: set[str], title: str, wanted: tuple[str, ...], limit: int, training: bool = False
+) -> list:
     """A table of the production code facts of these kinds (exploratory work never enters it; the
-    target is not listed among the features it is built beside, nor a derived column twice)."""
+    target is not listed among the features it is built beside, nor a derived column twice). A
+    `training` table leaves out the serving code's facts (a scoring script's input is not training data)."""
     targets = {str(i.value) for i in task.evidence if i.kind == "target"} if "target" not in wanted else set()
     ids, shown = [], set(targets)  # a derived column once, at its first place
     for i in task.evidence:
+        if training and i.role == "serving":
+            continue
         if i.kind in wanted and is_production_code(i) and not (i.kind == "feature" and str(i.value) in shown):
             ids.append(i.id)
             shown |= {str(i.value)} if i.kind == "feature" else set()
@@ -120,7 +125,7 @@ def _data_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
         wanted: tuple[str, ...] = ("data_source", "target", "dropped_column")  # the split: validation
     else:
         wanted = ("feature", "preprocessing", "dropped_column")
-    out = _facts_table(task, kinds, f"{task.heading}: facts from the code", wanted, 30)
+    out = _facts_table(task, kinds, f"{task.heading}: facts from the code", wanted, 30, training=True)
     fi = [i for i in task.evidence if is_feature_importance(i)]
     if primary == "features" and fi:
         fi.sort(key=lambda i: _run_rank(task, run_evidence_id(i.id)))  # the documented versions' runs first
