@@ -135,6 +135,7 @@ def summary(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         if sep and label in ("Production model", "Target", "Hyperparameters", "Data", "Features"):
             facts.setdefault(label, text)
     facts["paragraphs"] = "\n".join(p.text for p in doc.paragraphs)
+    facts["rows"] = "\n".join(" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows)
     return facts
 
 
@@ -312,3 +313,19 @@ def test_models_a_setting_chooses_between_are_options_not_compared(tmp_path: Pat
     assert model.startswith("The production model is RandomForestClassifier (choose.py, line 13)")
     assert "The same code saves ExtraTreesClassifier (choose.py, line 15) [" in model
     assert "instead when a setting selects it." in model and "compared with" not in model
+
+
+def test_the_estimators_table_and_text_say_what_each_estimator_is_to_the_model(
+    summary: dict[str, str],
+) -> None:
+    rows = summary["rows"].splitlines()
+    assert "GradientBoostingClassifier (production model) | random_state | 3 | train.py, line 22" in rows
+    tuned = "GradientBoostingClassifier (production model) | n_estimators, max_depth | chosen by GridSearchCV"
+    assert tuned + " | train.py, line 21" in rows
+    assert "LogisticRegression (compared, not saved) | C | 0.5 | train.py, line 16" in rows
+    assert "KMeans (prepares the data upstream) | n_clusters | 4 | prep.ipynb, line 1" in rows
+    text = summary["paragraphs"]
+    assert (
+        "The code constructs GradientBoostingClassifier at train.py, line 22 (production model) [1]" in text
+    )
+    assert "The code constructs LogisticRegression at train.py, line 16 (compared, not saved) [5]" in text

@@ -166,6 +166,22 @@ _FAMILY_ABBREV: dict[str, tuple[str, ...]] = {
 }
 
 
+def estimator_part(item: EvidenceItem) -> str:
+    """What an estimator is to the production model, as the scan followed it: ``production model``
+    (its object is saved or logged), ``compared, not saved``, ``saved instead when a setting selects
+    it`` or ``prepares the data upstream``; empty when the scan could not tell."""
+    attrs = item.attrs
+    if attrs.get("saved_by"):
+        return "production model"
+    if attrs.get("compared_with"):
+        return "compared, not saved"
+    if attrs.get("option_of"):
+        return "saved instead when a setting selects it"
+    if attrs.get("upstream"):
+        return "prepares the data upstream"
+    return ""
+
+
 def family_matches(token: str, class_name: str) -> bool:
     """Does a name or prefix ("gbm", "logreg") point to an estimator class (GradientBoostingClassifier)?"""
     token, name = token.lower(), class_name.lower()

@@ -22,6 +22,7 @@ from autodoc.plan.lineage import (
     champions,
     estimator_families,
     estimator_name,
+    estimator_part,
     model_run_eids,
     primary_version,
     run_by_eid,
@@ -298,7 +299,9 @@ def _estimator_count(items: list[EvidenceItem]) -> str:
 
 def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[list[Cell]]:
     """One row per keyword argument: its value for the documented model and where that comes from."""
-    name = Cell(value=plain(est.value) or est.label, evidence_id=est.id)
+    part = estimator_part(est)
+    shown = plain(est.value) or est.label
+    name = Cell(value=f"{shown} ({part})" if part else shown, evidence_id=est.id)
     params = owned_params(est, evidence.items)
     if not params:
         return [
@@ -314,7 +317,20 @@ def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[lis
         )
         origin = found.origin if found else f"{location(param)}: not resolved"
         rows.append([name, Cell(value=param_name(param), evidence_id=param.id), value, text_cell(origin)])
-    return rows
+    return rows + _tuned_row(name, est, evidence)
+
+
+def _tuned_row(name: Cell, est: EvidenceItem, evidence: EvidenceStore) -> list[list[Cell]]:
+    """A tuned model's searched hyperparameters: the search chooses them, the constructor does not."""
+    search = evidence.get(str(est.attrs.get("tuned_by") or ""))
+    space = next(
+        (p for p in owned_params(search, evidence.items) if isinstance(p.value, dict)), None
+    ) if search else None  # fmt: skip
+    if search is None or space is None or not isinstance(space.value, dict):
+        return []
+    keys = Cell(value=", ".join(str(k) for k in space.value), evidence_id=space.id)
+    chosen = Cell(value=f"chosen by {search.value}", evidence_id=search.id)
+    return [[name, keys, chosen, text_cell(f"{search.source.path}, line {search.source.line_start}")]]
 
 
 def resolved_settings(item: EvidenceItem, evidence: EvidenceStore) -> str | None:

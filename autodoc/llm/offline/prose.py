@@ -7,6 +7,7 @@ import re
 from autodoc.document import cite, figure_text, join_words, setting_text
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.offline.facts import Facts, version_of
+from autodoc.plan.lineage import estimator_part
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
     is_data_metric,
@@ -156,7 +157,9 @@ def estimators(f: Facts, with_settings: bool) -> list[str]:
         if name in seen and not with_settings:
             continue
         seen.add(name)
-        sentence = f"The code constructs {code_span(name)} at {code_where(est)} {cite(est)}"
+        part = estimator_part(est)
+        sentence = f"The code constructs {code_span(name)} at {code_where(est)}"
+        sentence += f" ({part}) {cite(est)}" if part else f" {cite(est)}"
         params = f.fresh(f.owned_params(est)) if with_settings else []
         if params:
             sentence += ", with " + _settings_phrase(params, f.items)

@@ -89,6 +89,8 @@ def _saved_models(
                 chosen_instead = [i for o in options if o and (i := index.at(o[0], o[1], "estimator"))]
                 if chosen_instead:  # the code saves whichever model a setting selects: no comparison
                     est.attrs["options"] = [i.id for i in chosen_instead]
+                    for option in chosen_instead:
+                        option.attrs["option_of"] = est.id
                 else:
                     _alternatives(files, live, index, (est, ref, est_rel), rel, fact.scope)
     _first(builder, chosen)
