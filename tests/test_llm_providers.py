@@ -375,3 +375,18 @@ def test_the_sdks_load_without_their_aiohttp_transport_and_leave_aiohttp_importa
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "aiohttp"]
+
+
+def test_a_plain_http_endpoint_skips_the_ca_bundle_but_never_connects_unverified() -> None:
+    """A local http:// server needs no CA bundle (20-30 ms to load before the first call); if it
+    redirected to https, the certificate would be verified against an empty trust store."""
+    import ssl
+
+    from autodoc.llm.sdk import http_client_options
+
+    plain = http_client_options("http://127.0.0.1:8080/v1")["verify"]
+    assert isinstance(plain, ssl.SSLContext)
+    assert plain.verify_mode == ssl.CERT_REQUIRED and plain.check_hostname
+    assert plain.cert_store_stats()["x509_ca"] == 0
+    assert "verify" not in http_client_options("https://api.openai.com/v1")  # the system's trust store
+    assert "verify" not in http_client_options("HTTPS://llm.example.com")

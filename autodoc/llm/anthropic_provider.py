@@ -15,10 +15,17 @@ import time
 from typing import Any
 
 from autodoc.errors import LLMConfigError
-from autodoc.llm import egress
 from autodoc.llm.base import LLMRequest, LLMResponse
 from autodoc.llm.retry import PROBE_POLICY, RetryPolicy, call_with_retry
-from autodoc.llm.sdk import UNREADABLE, Target, classify, read_answer, unreadable_answer, without_aiohttp
+from autodoc.llm.sdk import (
+    UNREADABLE,
+    Target,
+    classify,
+    http_client_options,
+    read_answer,
+    unreadable_answer,
+    without_aiohttp,
+)
 
 with without_aiohttp():  # the SDK loads 0.1 s faster (see llm/sdk.py)
     import anthropic
@@ -33,12 +40,13 @@ class AnthropicProvider:
         self.model = settings.model_name
         self.stop = stop
         self.policy = RetryPolicy.from_settings(settings)
+        base_url = _base_url(settings)
         self.client = anthropic.Anthropic(
             api_key=_api_key(settings),
-            base_url=_base_url(settings),
+            base_url=base_url,
             max_retries=0,
             timeout=settings.timeout,
-            http_client=anthropic.DefaultHttpxClient(event_hooks=egress.event_hooks()),  # the egress record
+            http_client=anthropic.DefaultHttpxClient(**http_client_options(base_url)),
         )
         self.target = Target(
             "anthropic",

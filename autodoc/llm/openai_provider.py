@@ -15,13 +15,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from autodoc.errors import LLMConfigError
-from autodoc.llm import egress
 from autodoc.llm.base import LLMRequest, LLMResponse
 from autodoc.llm.retry import PROBE_POLICY, RetryPolicy, call_with_retry
 from autodoc.llm.sdk import (
     UNREADABLE,
     Target,
     classify,
+    http_client_options,
     read_answer,
     unreadable_answer,
     without_aiohttp,
@@ -54,7 +54,7 @@ class OpenAIProvider:
             base_url=base_url or OPENAI_HOST,
             max_retries=0,
             timeout=settings.timeout,
-            http_client=openai.DefaultHttpxClient(event_hooks=egress.event_hooks()),  # the egress record
+            http_client=openai.DefaultHttpxClient(**http_client_options(base_url or OPENAI_HOST)),
         )
         self.official = base_url is None or base_url.rstrip("/") == OPENAI_HOST
         self.target = Target(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import ssl
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,11 +18,25 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from autodoc.errors import LLMConfigError, LLMError
-from autodoc.llm import lenient
+from autodoc.llm import egress, lenient
 from autodoc.llm.base import LLMResponse
 from autodoc.llm.retry import Failure, is_retryable_status, parse_retry_after
 
 MAX_SERVER_MESSAGE = 300
+
+
+def http_client_options(base_url: str) -> dict[str, Any]:
+    """What both SDKs' httpx clients are built with: the egress hooks (every request is recorded
+    before it leaves); for a plain ``http://`` endpoint, a TLS context that trusts nothing.
+
+    A client loads the system's CA bundle when it is built (20-30 ms on the way to the first
+    call), which a plain http endpoint (a local server) never uses. Should that server redirect
+    to https, the empty trust store refuses the certificate: it fails closed, never unverified.
+    """
+    options: dict[str, Any] = {"event_hooks": egress.event_hooks()}
+    if base_url.lower().startswith("http://"):
+        options["verify"] = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, and trusts no one
+    return options
 
 
 @contextlib.contextmanager
