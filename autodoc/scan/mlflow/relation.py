@@ -25,7 +25,7 @@ SOURCE_TAGS = ("mlflow.source.name", "mlflow.databricks.notebookPath")
 REPO_TAG = "mlflow.source.git.repoURL"
 BARE_NAMES = {"default", "model", "models", "experiment", "test", "main"}
 SHARED_KEYS = 2  # logged keys a run must share with the code
-_LOGGING_CALLS = {"log_metric", "log_param", "log_metrics", "log_params", "set_experiment"}
+_LOGGING_CALLS = {"log_metric", "log_param", "log_metrics", "log_params"}
 
 
 def relates(snapshot: MlflowSnapshot, code: CodeReport, items: Iterable[EvidenceItem]) -> bool:
