@@ -21,24 +21,10 @@ _HTTP_METHODS = {"get", "post", "put", "delete", "patch", "head", "options"}
 _ROUTE_ATTRS = _HTTP_METHODS | {"route", "api_route", "websocket"}
 # Decorators by which a framework (not our code) calls a function: web hooks, UI callbacks, tasks.
 _HOOK_ATTRS = {
-    "on_event",
-    "middleware",
-    "exception_handler",
-    "before_request",
-    "after_request",
-    "before_first_request",
-    "teardown_request",
-    "errorhandler",
-    "callback",
-    "task",
-    "shared_task",
-    "validator",
-    "field_validator",
-    "model_validator",
-    "root_validator",
-    "listener",
-    "on",
-}
+    "on_event", "middleware", "exception_handler", "before_request", "after_request",
+    "before_first_request", "teardown_request", "errorhandler", "callback", "task", "shared_task",
+    "validator", "field_validator", "model_validator", "root_validator", "listener", "on",
+}  # fmt: skip
 _APP_CTORS = {"FastAPI": "FastAPI", "Flask": "Flask", "APIRouter": "FastAPI", "Blueprint": "Flask"}
 _APP_CTORS |= {"Dash": "Dash", "Starlette": "Starlette", "Sanic": "Sanic", "Litestar": "Litestar"}
 # Words without which a function holds no drift test, alert or data check (most code: skip the walk).
@@ -51,18 +37,8 @@ _MONITOR_WORDS = (
 )  # fmt: skip
 # Calls that load a trained model or artifact from a file (MLflow's load_model is an mlflow_call fact).
 _ARTIFACT_LOADS = {"load", "load_model", "InferenceSession", "Booster", "load_learner"}
-_LOADER_MODULES = (
-    "joblib",
-    "pickle",
-    "cloudpickle",
-    "dill",
-    "torch",
-    "keras",
-    "tf",
-    "tensorflow",
-    "onnxruntime",
-)
-_LOADER_MODULES += ("xgb", "xgboost", "lgb", "lightgbm", "catboost", "fastai", "ort")
+_LOADER_MODULES = ("joblib", "pickle", "cloudpickle", "dill", "torch", "keras", "tf", "tensorflow")
+_LOADER_MODULES += ("onnxruntime", "xgb", "xgboost", "lgb", "lightgbm", "catboost", "fastai", "ort")
 _DRIFT_CALLS = {
     "ks_2samp": "KS test",
     "kstest": "KS test",
@@ -110,7 +86,7 @@ def outline(
     `calls`: the call nodes of each (cell, scope) when the facts walk has gathered them already.
     """
     out = Outline()
-    deep = _hinted(text)
+    deep = (calls is None or _any_monitored(calls)) and _hinted(text)
     for cell, tree, lines in chunks:
         before = len(out.facts)
         if cell is not None and tree.body:
@@ -344,6 +320,33 @@ def _is_main(stmt: ast.stmt) -> bool:
 def _hinted(text: str) -> bool:
     low = text.lower()
     return any(word in low for word in _MONITOR_WORDS)
+
+
+_MONITORED: dict[str, bool] = {}  # call tail -> can `_monitoring` make a fact of it (tails repeat)
+
+
+def _any_monitored(calls: Calls) -> bool:
+    """Is any call of the module one `_monitoring` makes a fact of? Its facts come only from such calls
+    (found among these), so without one it has nothing to find: cheaper than scanning the text."""
+    for found in calls.values():
+        for call in found:
+            tail = _tail(call.func)
+            if tail is None:
+                continue
+            hit = _MONITORED.get(tail)
+            if hit is None:
+                if len(_MONITORED) > 100_000:
+                    _MONITORED.clear()
+                hit = _MONITORED[tail] = bool(
+                    tail in _DRIFT_CALLS
+                    or tail in _ARTIFACT_LOADS
+                    or _PSI_NAME.search(tail)
+                    or _ALERT_NAME.search(tail)
+                    or _CHECK_CALLS.search(tail)
+                )
+            if hit:
+                return True
+    return False
 
 
 def _source_line(lines: list[str], node: ast.expr) -> str:
