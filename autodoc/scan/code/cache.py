@@ -72,11 +72,11 @@ def _write(path: Path, key: str, data: object) -> bool:
         return False
 
 
-_PENDING: list[threading.Thread] = []
+_PENDING: list[tuple[Path, threading.Thread]] = []  # cache file -> the thread writing it
 _PENDING_LOCK = threading.Lock()
 
 
-def _in_background(write: Callable[[], object]) -> None:
+def _in_background(path: Path, write: Callable[[], object]) -> None:
     """Run `write` in a thread that the interpreter waits for at exit (a cache write is never cut),
     after the writes started before it (a later scan's cache is never overwritten by an earlier one)."""
 
@@ -87,16 +87,16 @@ def _in_background(write: Callable[[], object]) -> None:
             write()
 
     with _PENDING_LOCK:
-        _PENDING[:] = [t for t in _PENDING if t.is_alive()]
-        thread = threading.Thread(target=run, args=(list(_PENDING),), name="autodoc-scan-cache")
-        _PENDING.append(thread)
+        _PENDING[:] = [(p, t) for p, t in _PENDING if t.is_alive()]
+        thread = threading.Thread(target=run, args=([t for _, t in _PENDING],), name="autodoc-scan-cache")
+        _PENDING.append((path, thread))
         thread.start()
 
 
-def wait() -> None:
-    """Wait until the cache writes started so far are on disk (or have failed)."""
+def wait(path: Path | None = None) -> None:
+    """Wait until the cache writes started so far (to `path`, or all) are on disk (or have failed)."""
     with _PENDING_LOCK:
-        pending = list(_PENDING)
+        pending = [t for p, t in _PENDING if path is None or p == path]
     for thread in pending:
         thread.join()
 
@@ -109,8 +109,11 @@ atexit.register(wait)
 # -- each file's facts --------------------------------------------------------------------------
 def load_files(cache_dir: str | None, root_abs: str) -> dict[FileKey, FileResult]:
     """The cached facts of each (relpath, sha256); they are kept as pickled chunks."""
-    wait()
-    data = _read(_path(cache_dir, root_abs), "files") if cache_dir else None
+    if not cache_dir:
+        return {}
+    path = _path(cache_dir, root_abs)
+    wait(path)
+    data = _read(path, "files")
     out: dict[FileKey, FileResult] = {}
     try:
         for keys, blob in data if isinstance(data, list) else []:
@@ -125,7 +128,8 @@ def save_files(cache_dir: str, root_abs: str, reused: list[tuple[FileKey, FileRe
     now; the write itself in the background)."""
     if reused:
         blobs = [*blobs, ([key for key, _ in reused], dumps([res for _, res in reused]))]
-    _in_background(lambda: _write(_path(cache_dir, root_abs), "files", blobs))
+    path = _path(cache_dir, root_abs)
+    _in_background(path, lambda: _write(path, "files", blobs))
 
 
 # -- the items of a whole tree ------------------------------------------------------------------
@@ -136,8 +140,11 @@ Built = tuple[CodeReport, list[EvidenceItem], list[Redaction]]
 
 def load_items(cache_dir: str | None, root_abs: str, key: str) -> Built | None:
     """The items built for exactly this tree last time (`key` covers every file's bytes)."""
-    wait()
-    data = _read(_path(cache_dir, root_abs, "-items"), key) if cache_dir else None
+    if not cache_dir:
+        return None
+    path = _path(cache_dir, root_abs, "-items")
+    wait(path)
+    data = _read(path, key)
     try:
         report, rows, redactions = data
         items = [
@@ -164,4 +171,5 @@ def save_items(cache_dir: str, root_abs: str, key: str, built: Built) -> None:
     item_row, source_row = itemgetter(*_ITEM_FIELDS), itemgetter(*_SOURCE_FIELDS)
     rows = [(*item_row(item.__dict__), source_row(item.source.__dict__)) for item in items]
     data = (report, rows, list(redactions))
-    _in_background(lambda: _write(_path(cache_dir, root_abs, "-items"), key, data))
+    path = _path(cache_dir, root_abs, "-items")
+    _in_background(path, lambda: _write(path, key, data))
