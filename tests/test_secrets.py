@@ -56,6 +56,9 @@ def test_secret_is_replaced_and_counted(kind: str, text: str, value: str) -> Non
         'compass = "north"',
         'password = "${DB_PASSWORD}"',
         "flops_per_token = 6*N + 12*L*H*Q*T",  # an expression, not a value
+        "next_page_token = SearchUtils.create_page_token(offset)",  # a call on a dotted name: code
+        "token = _REQUEST_CONTEXT.set(context)",
+        "api_key = auth_config.get(API_KEY_FIELD)",
     ],
 )
 def test_ordinary_code_is_untouched(text: str) -> None:
