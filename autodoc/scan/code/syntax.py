@@ -84,6 +84,30 @@ def walk(roots: list[ast.AST]) -> Buckets:
     return out
 
 
+def breadth_first(root: ast.AST) -> list[Any]:
+    """The nodes under `root` (itself first) in the order of `ast.walk`, without the nodes that can
+    hold no other node (contexts, operators, aliases, constants): several times faster."""
+    out: list[Any] = [root]
+    fields_of = _FIELDS
+    append, extend = out.append, out.extend
+    i = 0
+    while i < len(out):
+        node = out[i]
+        i += 1
+        t = type(node)
+        fields = fields_of.get(t)
+        if fields is None:
+            names = getattr(t, "_fields", ())
+            fields = fields_of[t] = tuple(f for f in names if f not in _PRIMITIVE_FIELDS)
+        for name in fields:
+            child = getattr(node, name)
+            if type(child) is list:
+                extend(child)
+            elif child is not None:
+                append(child)
+    return out
+
+
 def dotted(node: ast.AST) -> str | None:
     """``a.b.c`` of a Name/Attribute chain; a call inside keeps its tail (``spark.read.format().load``)."""
     parts: list[str] = []

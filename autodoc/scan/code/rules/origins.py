@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MAIN, MODULE
 from autodoc.scan.code.rules import vocab as v
-from autodoc.scan.code.syntax import FUNC_TYPES, dotted, is_main_test
+from autodoc.scan.code.syntax import FUNC_TYPES, breadth_first, dotted, is_main_test
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Chunk, Extractor
@@ -60,7 +60,7 @@ class Origins:
         if type(root) in FUNC_TYPES:
             args = root.args  # type: ignore[attr-defined]
             self.params[scope] = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
-        for node in ast.walk(root):
+        for node in breadth_first(root):  # ast.walk's order, faster
             t = type(node)
             if t is ast.Call and type(node.func) is ast.Name:
                 self.callers.setdefault(node.func.id, []).append((scope, (cell, node.lineno), node))
