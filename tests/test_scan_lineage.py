@@ -87,7 +87,8 @@ def score(row: dict):
 
 PREP_CELLS = [
     "import pandas as pd\nfrom sklearn.cluster import KMeans",
-    "events = pd.read_csv('events.csv')",
+    "def clean(frame):\n    frame['amount'] = frame['amount'].clip(lower=0)\n    return frame\n\n"
+    "events = clean(pd.read_csv('events.csv'))",
     "usage = events.groupby('account').agg({'amount': 'sum', 'visits': 'count'}).reset_index()",
     "km = KMeans(n_clusters=4, random_state=7)\n"
     "usage['segment'] = km.fit_predict(usage[['amount', 'visits']])",
@@ -192,6 +193,12 @@ def test_an_eda_notebook_that_writes_nothing_read_stays_exploratory(tmp_path: Pa
     assert ("estimator", "production") in roles["prep.ipynb"] and ("join", "production") in roles[
         "prep.ipynb"
     ]
+    amount = next(i for i in scan.items if i.source.path == "prep.ipynb" and i.kind == "feature")
+    assert (amount.value, amount.source.cell, amount.role) == (
+        "amount",
+        1,
+        "production",
+    )  # in a helper it calls
     excerpts = {(i.source.path, i.source.cell) for i in scan.items if i.kind == "excerpt"}
     assert ("prep.ipynb", 7) in excerpts and ("prep.ipynb", 6) not in excerpts  # table.head() builds nothing
     assert not any(path == "eda.ipynb" for path, _ in excerpts)

@@ -45,6 +45,7 @@ class Origins:
         self.opened: dict[tuple[str, str], ast.expr] = {}  # (scope, f) -> the path of open(path) as f
         self.stmts: dict[str, list[tuple[Pos, ast.stmt]]] = {}
         self.params: dict[str, list[str]] = {}  # function scope -> its parameter names, in order
+        self.functions: dict[str, tuple[int, int, int]] = {}  # function scope -> (cell, start, end)
         self.callers: dict[str, list[tuple[str, Pos, ast.Call]]] = {}  # function -> (scope, pos, call)
         self.built: dict[Pos, list[Fact]] = {}
         for fact in ex.m.facts:
@@ -58,6 +59,7 @@ class Origins:
     def _index(self, scope: str, root: ast.AST, cell: int) -> None:
         stmts = self.stmts.setdefault(scope, [])
         if type(root) in FUNC_TYPES:
+            self.functions[scope] = (cell, root.lineno, getattr(root, "end_lineno", None) or root.lineno)
             args = root.args  # type: ignore[attr-defined]
             self.params[scope] = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
         for node in breadth_first(root):  # ast.walk's order, faster
@@ -303,6 +305,7 @@ class Origins:
                 spans.append([at[0], stmt.lineno, getattr(stmt, "end_lineno", None) or stmt.lineno])
                 if len(spans) >= MAX_SPANS:
                     break
+        spans += [list(self.functions[n]) for n in sorted(needed) if n in self.functions]  # helpers it calls
         return sorted(spans)
 
 
