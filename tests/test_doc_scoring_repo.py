@@ -23,6 +23,7 @@ from autodoc.plan.values import stratify_target
 from autodoc.scan.code.tree import scan_code
 from autodoc.settings import Settings
 from autodoc.spec import parse_spec, template_text
+from autodoc.write.gaps import known_gap, summary_gaps
 from autodoc.write.summary import summary_facts
 
 SCORING = Path(__file__).parent / "fixtures" / "code" / "scoring"
@@ -214,3 +215,20 @@ def test_the_data_table_lists_the_training_code_facts_not_the_scoring_scripts(do
     ]
     sources = {row[-1].split(":")[0] for row in data[1:]}
     assert "pipeline/fit.py" in sources and "pipeline/batch.py" not in sources, data
+
+
+def test_a_drift_tests_bound_is_no_decision_threshold_and_missing_metrics_are_said_once() -> None:
+    service = (
+        Path(__file__).parent / "fixtures" / "code" / "service"
+    )  # monitoring/drift.py: P_VALUE_THRESHOLD
+    store = EvidenceStore(
+        created_at="2026-12-03T00:00:00Z",
+        generator_version="t",
+        items=scan_code(str(service), commit_info=False).items,
+    )
+    facts = summary_facts(store)
+    assert "threshold" not in {f.topic for f in facts}
+    gaps = summary_gaps(store, facts)
+    assert "No decision threshold was found in the code or its configuration." in gaps
+    assert "No metric computation was found in the code, and no MLflow run was read." in gaps
+    assert known_gap("No metric computation was found in the code.")  # a section's gap: said once

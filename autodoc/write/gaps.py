@@ -27,7 +27,7 @@ def known_gap(sentence: str) -> bool:
 
 
 # the words that name a summary topic in a section's gap sentence
-_GAP_WORDS = ("target", "split", "data source", "search", "decision threshold")
+_GAP_WORDS = ("target", "split", "data source", "search", "decision threshold", "metric computation")
 
 
 _GAPS = [
@@ -51,7 +51,7 @@ _CODE_ONLY_GAPS = {
     "model": "No registered model version identifies the production model (no MLflow tracking server "
     "was configured).",
     "hyperparameters": "No hyperparameter value was found in the code or its configuration.",
-    "metrics": "No held-out metric value is available: the code computes its metrics when it runs, "
-    "and no MLflow run was read.",
+    # said only when the summary states no metric: the production code computes none
+    "metrics": "No metric computation was found in the code, and no MLflow run was read.",
     "tracking": "No MLflow tracking server was configured.",
 }

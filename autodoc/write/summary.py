@@ -331,7 +331,8 @@ def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
 def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
     gates = re.compile(r"criteri", re.I)  # validation_criteria[0].threshold gates registration, not a class
     found = production_facts(evidence, "threshold") + _settings_named(evidence, _THRESHOLD_KEY)
-    found = [i for i in found if not gates.search(item_key(i))]
+    watched = {i.source.path for i in evidence.by_kind("monitoring")}  # a drift test's p-value bound
+    found = [i for i in found if not gates.search(item_key(i)) and i.source.path not in watched]
     found = [i for i in found if isinstance(i.value, int | float) and not isinstance(i.value, bool)] or found
     if not found:
         return None
