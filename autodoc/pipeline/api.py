@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autodoc.check import hooks as check_hooks
 from autodoc.document import Block, DocumentState, Section
 from autodoc.errors import AutodocError, Cancelled
 from autodoc.evidence import EvidenceStore
@@ -178,6 +177,7 @@ def build(
     notebook: bool | None = None,
 ) -> Outputs:
     """Render the Word document (and notebook) and write every output atomically."""
+    from autodoc.check import hooks as check_hooks  # loaded while the calls are in flight (prerender)
     from autodoc.render.docx import render_docx
     from autodoc.render.lint import lint_docx
 

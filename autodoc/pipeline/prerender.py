@@ -1,10 +1,11 @@
 """Render work done while the LLM calls are in flight, so the build after them is short.
 
 While a run waits for the model the CPU is idle: one background thread imports the Word
-renderer (python-docx, matplotlib: about a second) and draws each chart as soon as its
-block is filled. The renderer keeps the PNGs by content (`render.charts.chart_png`), so
-the build finds them drawn. The thread starts when the first answer arrives (`start`), not
-before: until then the CPU builds the first requests, and every one of them waits for it.
+renderer (python-docx, matplotlib: about a second) and the rest only the build needs, and
+draws each chart as soon as its block is filled. The renderer keeps the PNGs by content
+(`render.charts.chart_png`), so the build finds them drawn. The thread starts when the
+first answer arrives (`start`), not before: until then the CPU builds the first requests,
+and every one of them waits for it.
 Nothing here is needed for correctness: a task that fails or never ran is simply done
 again by the build, which reports what fails.
 """
@@ -53,6 +54,7 @@ class Prerender:
 
 
 def import_renderer() -> None:
+    import autodoc.check.hooks  # the change log and check snapshot the build keeps
     import autodoc.render.docx  # noqa: F401 - python-docx and matplotlib, loaded once
 
 
