@@ -61,9 +61,32 @@ def _section(doc: dict[str, Any], start: str) -> str:
 def test_a_route_and_its_handler_are_one_serving_fact_with_what_the_module_loads(doc) -> None:
     serving = doc["summary"]["Serving"]
     assert serving.count("/lapse") == 1, serving
-    assert serving.count("lapse_model.joblib") == 1, serving
+    model = doc["summary"]["Production model"]  # the lineage names who loads the saved file: not again
+    assert "service/api.py (line 8)" in model and "lapse_model.joblib" not in serving, serving
     assert "pipeline/batch.py (__main__ block, loads a model to score with it)" in serving, serving
     assert "POST /lapse" in serving and "lapse (" not in serving.replace("/lapse (", ""), serving
+
+
+def test_without_a_saved_model_in_the_code_serving_names_the_file_the_served_module_loads() -> None:
+    def code(eid: str, kind: str, value: object, **attrs: object) -> EvidenceItem:
+        src = Source(kind="code", path="api.py", line_start=int(eid.split(":")[2]))
+        return EvidenceItem(
+            id=eid, kind=kind, label=kind, value=value, attrs=attrs, source=src, live=True, role="serving"
+        )
+
+    route = code(
+        "c:api.py:9:route:POST_/score", "route", "POST /score", method="POST", path="/score", function="score"
+    )
+    handler = code("c:api.py:10:function:score", "function", "score")
+    load = code("c:api.py:5:model_load:joblib.load", "model_load", "model.pkl")
+    store = EvidenceStore(
+        created_at="2026-12-03T00:00:00Z", generator_version="t", items=[handler, route, load]
+    )
+    (serving,) = [f.text for f in summary_facts(store) if f.topic == "serving"]
+    assert serving == (
+        f"The model is served by the route POST /score (api.py, line 9, handled by score) [[{route.id}]]"
+        f"; the served code loads the model from model.pkl (api.py, line 5) [[{load.id}]]."
+    )
 
 
 def test_a_missing_decision_threshold_is_said_once(doc) -> None:

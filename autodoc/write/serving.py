@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from autodoc.document import SummaryFact, cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.lineage import champions
 from autodoc.plan.topics import production_facts
+from autodoc.write import lineage_words
 from autodoc.write.settings_facts import where
 
 _SERVING_KINDS = ("entry_point", "route", "endpoint", "function", "serving", "module")
@@ -39,7 +41,7 @@ def serving_fact(evidence: EvidenceStore) -> SummaryFact | None:
     listed = (routes + entries + rest)[:_MAX_SERVING]
     if not listed:
         return None
-    loads = _model_loads(evidence, listed)
+    loads = [m for m in _model_loads(evidence, listed) if m.id not in _loads_said(evidence)]
     text = "The model is served by " + join_words([_phrase(i) for i in listed])
     if loads:
         files = join_words([f"{m.value} ({where(m)}) {cite(m)}" for m in loads])
@@ -56,6 +58,16 @@ def _phrase(item: EvidenceItem) -> str:
     if item.kind == "entry_point" and item.attrs.get("reason"):
         return f"{item.value} ({item.attrs['reason']}) {cite(item)}"
     return f"{item.label} ({where(item)}) {cite(item)}"
+
+
+def _loads_said(evidence: EvidenceStore) -> set[str]:
+    """Loads of the saved model file the Production model fact already states (code only: the
+    lineage names who loads the file it saves), so Serving does not say them again."""
+    if champions(evidence):
+        return set()
+    model = lineage_words.production_model(evidence)
+    links = model.attrs.get("served_by") if model is not None else None
+    return {str(x.get("id")) for x in links if isinstance(x, dict)} if isinstance(links, list) else set()
 
 
 def _model_loads(evidence: EvidenceStore, listed: list[EvidenceItem]) -> list[EvidenceItem]:
