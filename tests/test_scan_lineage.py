@@ -336,3 +336,20 @@ def test_the_estimators_table_and_text_say_what_each_estimator_is_to_the_model(
         "The code constructs GradientBoostingClassifier at train.py, line 22 (production model) [1]" in text
     )
     assert "The code constructs LogisticRegression at train.py, line 16 (compared, not saved) [5]" in text
+
+
+def test_models_assigned_in_the_branches_of_a_setting_are_options(tmp_path: Path) -> None:
+    (tmp_path / "branch.py").write_text(
+        "import sys\nimport mlflow\nfrom sklearn.ensemble import HistGradientBoostingClassifier\n"
+        "from sklearn.linear_model import LogisticRegression\n\n"
+        "if __name__ == '__main__':\n"
+        "    if sys.argv[1] == 'linear':\n        model = LogisticRegression(C=2.0)\n"
+        "    else:\n        model = HistGradientBoostingClassifier(max_iter=50)\n"
+        "    model.fit([[0]], [0])\n"
+        "    mlflow.sklearn.log_model(model, name='model')\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    store = EvidenceStore(created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan.items)
+    model = next(f.text for f in summary_facts(store) if f.topic == "model")
+    assert model.startswith("The production model is HistGradientBoostingClassifier (branch.py, line 10)")
+    assert "The same code saves LogisticRegression (branch.py, line 8) [" in model and "compared" not in model

@@ -16,9 +16,10 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any
 
-from autodoc.scan.code.model import MAIN, MODULE
+from autodoc.scan.code.model import MODULE
 from autodoc.scan.code.rules import vocab as v
-from autodoc.scan.code.syntax import FUNC_TYPES, breadth_first, dotted, is_main_test
+from autodoc.scan.code.rules.flow import cell_key, defines_uses, inner_estimator, scoped, span
+from autodoc.scan.code.syntax import FUNC_TYPES, breadth_first, dotted
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Chunk, Extractor
@@ -46,15 +47,16 @@ class Origins:
         self.stmts: dict[str, list[tuple[Pos, ast.stmt]]] = {}
         self.params: dict[str, list[str]] = {}  # function scope -> its parameter names, in order
         self.functions: dict[str, tuple[int, int, int]] = {}  # function scope -> (cell, start, end)
+        self.branches: list[tuple[int, tuple[int, int], tuple[int, int] | None]] = []  # if: body, else
         self.callers: dict[str, list[tuple[str, Pos, ast.Call]]] = {}  # function -> (scope, pos, call)
         self.built: dict[Pos, list[Fact]] = {}
         for fact in ex.m.facts:
             if fact.kind in ("estimator", "hyperparameter_search", "preprocessing"):
-                self.built.setdefault((_cell(fact.cell), fact.line), []).append(fact)
+                self.built.setdefault((cell_key(fact.cell), fact.line), []).append(fact)
         self.networks = {str(f.value): f for f in ex.m.facts if f.kind == "estimator" and f.attrs.get("base")}
         for cell, tree, _lines in chunks:
-            for scope, node in _scoped(tree):
-                self._index(scope, node, _cell(cell))
+            for scope, node in scoped(tree):
+                self._index(scope, node, cell_key(cell))
 
     def _index(self, scope: str, root: ast.AST, cell: int) -> None:
         stmts = self.stmts.setdefault(scope, [])
@@ -75,6 +77,8 @@ class Origins:
                 self._bind(scope, node.target, (cell, node.lineno), node.value)
             elif t is ast.Return and node.value is not None:
                 self.returns.setdefault(scope, []).append(((cell, node.lineno), node.value))
+            elif t is ast.If:
+                self.branches.append((cell, span(node.body), span(node.orelse) if node.orelse else None))
             elif t is ast.With:
                 for item in node.items:
                     if type(item.optional_vars) is ast.Name:
@@ -138,13 +142,45 @@ class Origins:
                 continue
             before = [b for b in bound if b[0] < pos] or bound
             at, idx, value = before[-1]
-            return self._trace(value, where, at, idx if idx is not None else index, via, depth + 1)
+            found = self._trace(value, where, at, idx if idx is not None else index, via, depth + 1)
+            if found is not None and depth < 4:
+                self._options(found, name, before, where, index, depth)
+            return found
         if name in self.params.get(scope, ()):
             found = self._trace_argument(name, scope, via, depth)
             if found is None and not self.callers.get(scope):  # called from another module
                 return {"param": [scope, self.params[scope].index(name), name]}
             return found
         return None
+
+    def _options(
+        self, found: dict[str, Any], name: str, before: list[Any], scope: str, index: int | None, depth: int
+    ) -> None:
+        """Earlier assignments in another branch (``if family == "a": model = A() else: model = B()``):
+        models a setting chooses between, not steps towards the last one."""
+        last = before[-1]
+        if any(type(n) is ast.Name and n.id == name for n in ast.walk(last[2])):
+            return  # model = Search(model): the last one builds on the earlier one
+        for at, idx, value in before[:-1]:
+            if self._exclusive(at, last[0]):
+                other = self._trace(value, scope, at, idx if idx is not None else index, [], depth + 1)
+                if other is not None and "line" in other and other.get("line") != found.get("line"):
+                    found.setdefault("options", []).append({k: other[k] for k in ("line", "cell", "name")})
+
+    def _exclusive(self, a: Pos, b: Pos) -> bool:
+        """Two places in different branches: the body and the else of one ``if``, or the bodies of two."""
+        sides_a, sides_b = self._sides(a), self._sides(b)
+        if any(i == j and s != t for i, s in sides_a for j, t in sides_b):
+            return True
+        return bool(sides_a and sides_b) and not {i for i, _ in sides_a} & {i for i, _ in sides_b}
+
+    def _sides(self, at: Pos) -> set[tuple[int, str]]:
+        return {
+            (i, side)
+            for i, (cell, body, orelse) in enumerate(self.branches)
+            for side, span in (("body", body), ("else", orelse))
+            if span and cell == at[0] and span[0] <= at[1] <= span[1]
+        }
 
     def _trace_argument(self, name: str, scope: str, via: list[str], depth: int) -> dict[str, Any] | None:
         """A function's parameter: the argument its callers in this module pass for it."""
@@ -204,7 +240,7 @@ class Origins:
             if parts:
                 found["parts"] = parts
             return found
-        inner = _inner_estimator(call, fact)
+        inner = inner_estimator(call, fact)
         if inner is None:
             return None
         found = self._trace(inner, scope, pos, None, via, depth + 1)
@@ -299,7 +335,7 @@ class Origins:
         if scope != MODULE:
             stmts = self.stmts.get(MODULE, []) + stmts
         for at, stmt in sorted((s for s in stmts if s[0] < pos), key=lambda s: s[0], reverse=True):
-            defined, used = _defines_uses(stmt)
+            defined, used = defines_uses(stmt)
             if defined & needed:
                 needed |= used
                 spans.append([at[0], stmt.lineno, getattr(stmt, "end_lineno", None) or stmt.lineno])
@@ -307,64 +343,3 @@ class Origins:
                     break
         spans += [list(self.functions[n]) for n in sorted(needed) if n in self.functions]  # helpers it calls
         return sorted(spans)
-
-
-def _inner_estimator(call: ast.Call, fact: Fact) -> ast.expr | None:
-    """The estimator a search is given, or the last step of a Pipeline / make_pipeline."""
-    keyword = {k.arg: k.value for k in call.keywords if k.arg}
-    if fact.kind == "hyperparameter_search":
-        return call.args[0] if call.args else keyword.get("estimator")
-    if fact.name == "make_pipeline" and call.args:
-        return call.args[-1]
-    steps = call.args[0] if call.args else keyword.get("steps")
-    if type(steps) is ast.List and steps.elts:
-        last = steps.elts[-1]
-        return last.elts[-1] if type(last) is ast.Tuple and last.elts else last
-    return None
-
-
-def _defines_uses(stmt: ast.stmt) -> tuple[set[str], set[str]]:
-    """The names a statement assigns (a subscript or attribute assigns its base) and the names it reads."""
-    t = type(stmt)
-    if t is ast.Assign:
-        targets = stmt.targets  # type: ignore[attr-defined]
-    elif t in (ast.AugAssign, ast.AnnAssign):
-        targets = [stmt.target]  # type: ignore[attr-defined]
-    elif t is ast.Expr and type(stmt.value) is ast.Call and type(stmt.value.func) is ast.Attribute:  # type: ignore[attr-defined]
-        call = stmt.value  # type: ignore[attr-defined]
-        inplace = any(k.arg == "inplace" for k in call.keywords)
-        targets = [call.func.value] if inplace else []
-    else:
-        return set(), set()
-    defined = {b for b in (_base(t) for t in targets) if b}
-    used = {n.id for n in ast.walk(stmt) if type(n) is ast.Name}
-    return defined, used
-
-
-def _base(node: ast.expr) -> str | None:
-    while type(node) in (ast.Subscript, ast.Attribute):
-        node = node.value  # type: ignore[attr-defined]
-    if type(node) is ast.Name:
-        return node.id
-    if type(node) in (ast.Tuple, ast.List):
-        return next((b for b in (_base(e) for e in node.elts) if b), None)  # type: ignore[attr-defined]
-    return None
-
-
-def _cell(cell: int | None) -> int:
-    return -1 if cell is None else cell
-
-
-def _scoped(tree: ast.Module) -> list[tuple[str, ast.AST]]:
-    """(scope, node) as the facts walk names scopes: functions, methods, the __main__ block, the rest."""
-    out: list[tuple[str, ast.AST]] = []
-    for stmt in tree.body:
-        if type(stmt) in FUNC_TYPES:
-            out.append((stmt.name, stmt))  # type: ignore[attr-defined]
-        elif type(stmt) is ast.ClassDef:
-            out += [(f"{stmt.name}.{s.name}", s) for s in stmt.body if type(s) in FUNC_TYPES]  # type: ignore[attr-defined]
-        elif type(stmt) is ast.If and is_main_test(stmt.test):
-            out.append((MAIN, ast.Module(body=stmt.body, type_ignores=[])))
-        else:
-            out.append((MODULE, stmt))
-    return out
