@@ -13,7 +13,7 @@ import pytest
 from autodoc.errors import MlflowUnavailableError, ScanError
 from autodoc.progress import Progress
 from autodoc.scan import run_scan
-from autodoc.scan.child import ScanChild
+from autodoc.scan.child import ScanChild, spare_core
 from autodoc.settings import Settings
 
 
@@ -71,3 +71,14 @@ def test_a_child_that_dies_leaves_the_scan_to_this_process(tmp_path, demo_projec
     evidence = ScanChild(settings).result(progress)
     assert evidence.content_hash() == run_scan(settings).content_hash()
     assert any(line.startswith("code: 8 files read") for line in _lines(progress))
+
+
+@pytest.mark.parametrize(
+    ("load", "cores", "spare"),
+    [(0.3, 2, True), (1.7, 2, False), (6.0, 2, False), (0.0, 1, False), (5.0, 8, True)],
+)
+def test_a_child_is_started_only_with_a_core_to_spare(monkeypatch, load, cores, spare):
+    """On a busy machine the child would compete for the CPU this process needs: scan here."""
+    monkeypatch.setattr("os.getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(cores)))
+    assert spare_core() is spare

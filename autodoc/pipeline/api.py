@@ -66,12 +66,12 @@ def scan(
 
 def start_scan_child(settings: Settings) -> ScanChild | None:
     """The scan started in a child interpreter when this process has an SDK to load meanwhile
-    (the first LLM run of a process); None: scan here (offline, or the SDK is loaded and a
-    re-scan reuses this process's memo of the files)."""
+    (the first LLM run of a process) and a core is free for it; None: scan here (offline, the
+    SDK is loaded and a re-scan reuses this process's memo of the files, or a busy machine)."""
     from autodoc.llm.registry import sdk_pending
-    from autodoc.scan.child import ScanChild
+    from autodoc.scan.child import ScanChild, spare_core
 
-    return ScanChild(settings) if sdk_pending(settings.provider) else None
+    return ScanChild(settings) if sdk_pending(settings.provider) and spare_core() else None
 
 
 def plan_and_write(

@@ -2,7 +2,7 @@
 
 The scan is CPU work under this process's one GIL, and so is loading an LLM SDK (0.5-1.5 s
 of imports). Threads cannot overlap the two; a second interpreter (``python -c``, never a
-fork: the app scans from threads) runs the scan on another core. It reports back through
+fork: the app scans from threads) runs the scan on another core, when one is free. It reports back through
 its stdout, one pickle per message: the scan's progress calls (replayed here as they
 arrive, so the progress lines still show), then the evidence store, or the scan's error
 (re-raised here as the same `AutodocError`, hint and all). A child that cannot start,
@@ -33,6 +33,21 @@ _CHILD_CODE = (
 )
 _RELAYED = {"start_phase", "finish_phase", "set_current", "advance", "event"}  # what the scan calls
 _SECRETS = {"openai_api_key": None, "anthropic_api_key": None}  # the scan needs no LLM key
+
+
+def spare_core() -> bool:
+    """True when this machine has a core to spare for a child (the last minute's load leaves
+    one free). On a busy machine the child only competes with this process for the same CPU,
+    and its own start-up (an interpreter, pydantic) costs more than the scan it takes over."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average here: assume the cores are free
+        load = 0.0
+    return cores >= 2 and load < cores - 0.5
 
 
 class ScanChild:
