@@ -353,3 +353,25 @@ def test_models_assigned_in_the_branches_of_a_setting_are_options(tmp_path: Path
     model = next(f.text for f in summary_facts(store) if f.topic == "model")
     assert model.startswith("The production model is HistGradientBoostingClassifier (branch.py, line 10)")
     assert "The same code saves LogisticRegression (branch.py, line 8) [" in model and "compared" not in model
+
+
+def test_a_file_of_the_same_name_in_another_folder_is_not_the_training_file(tmp_path: Path) -> None:
+    _notebook(
+        tmp_path / "clean.ipynb",
+        ["import pandas as pd", "d = pd.read_csv('x.csv')\nd.to_csv('data/clean/train.csv')"],
+    )
+    _notebook(
+        tmp_path / "copy.ipynb",
+        ["import pandas as pd", "d = pd.read_csv('y.csv')\nd.to_csv('../raw/train.csv')"],
+    )
+    (tmp_path / "fit.py").write_text(
+        "import pandas as pd\nfrom sklearn.svm import SVC\n\nif __name__ == '__main__':\n"
+        "    frame = pd.read_csv('data/raw/train.csv')\n    SVC().fit(frame[['a']], frame['b'])\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    writes = {i.source.path: i for i in scan.items if i.kind == "data_write"}
+    assert writes["clean.ipynb"].role == "exploratory" and "read_by" not in writes["clean.ipynb"].attrs
+    assert (
+        writes["copy.ipynb"].role == "production"
+        and writes["copy.ipynb"].attrs["read_by"][0]["path"] == "fit.py"
+    )

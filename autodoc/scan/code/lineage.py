@@ -190,7 +190,10 @@ def _served(builder: ItemBuilder, chosen: list[EvidenceItem]) -> None:
         if load.kind != "model_load" or not isinstance(load.value, str):
             continue
         est = files_of.get(posixpath.basename(load.value))
-        if est is not None:
+        saved = (
+            [str(x.get("file")) for x in est.attrs.get("saved_by", []) if isinstance(x, dict)] if est else []
+        )  # type: ignore[union-attr]
+        if est is not None and any(same_file(f, load.value) for f in saved):
             where = {
                 "id": load.id,
                 "path": load.source.path,
@@ -227,7 +230,8 @@ def _upstream(
             if write is None or not isinstance(write.value, str):
                 continue
             spans = write.attrs.pop("builds", None) or []
-            hits = [r for r in readers.get(posixpath.basename(write.value), []) if r.source.path != rel]
+            named = readers.get(posixpath.basename(write.value), [])
+            hits = [r for r in named if r.source.path != rel and same_file(str(r.value), write.value)]
             if not hits:
                 continue
             write.attrs["read_by"] = [_place(r) for r in hits]
@@ -279,6 +283,15 @@ UPSTREAM = "prepare (upstream)"
 def _step(writer: EvidenceItem) -> dict[str, Any]:
     step = {"step": UPSTREAM, "call": f"{writer.source.path} writes {writer.value}", **_place(writer)}
     return {k: step[k] for k in ("step", "call", "path", "line", "cell", "id") if k in step}
+
+
+def same_file(a: str, b: str) -> bool:
+    """Two file names that can be the same file: equal trailing path parts as far as both go
+    (``data/training.csv`` and ``training.csv``; never ``data/raw/x.csv`` and ``data/clean/x.csv``)."""
+    parts_a = [p for p in posixpath.normpath(a.replace("\\", "/")).split("/") if p not in ("", ".", "..")]
+    parts_b = [p for p in posixpath.normpath(b.replace("\\", "/")).split("/") if p not in ("", ".", "..")]
+    n = min(len(parts_a), len(parts_b))
+    return n > 0 and parts_a[-n:] == parts_b[-n:]
 
 
 def _inside(fact: Fact, spans: list[list[int]]) -> bool:
