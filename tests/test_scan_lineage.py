@@ -375,3 +375,24 @@ def test_a_file_of_the_same_name_in_another_folder_is_not_the_training_file(tmp_
         writes["copy.ipynb"].role == "production"
         and writes["copy.ipynb"].attrs["read_by"][0]["path"] == "fit.py"
     )
+
+
+def test_a_booster_trained_by_xgb_train_and_a_registered_model_are_followed(tmp_path: Path) -> None:
+    (tmp_path / "boost.py").write_text(
+        "import xgboost as xgb\n\nif __name__ == '__main__':\n"
+        "    booster = xgb.train({'max_depth': 3, 'eta': 0.1}, xgb.DMatrix([[0]], label=[0]), 20)\n"
+        "    booster.save_model('booster.json')\n"
+    )
+    (tmp_path / "reg").mkdir()
+    (tmp_path / "reg" / "fit.py").write_text(
+        "import mlflow\nfrom sklearn.linear_model import Ridge\n\nif __name__ == '__main__':\n"
+        "    ridge = Ridge(alpha=0.3).fit([[0]], [0])\n"
+        "    mlflow.sklearn.log_model(ridge, name='model', registered_model_name='prices')\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    saved = {i.source.path: i for i in scan.items if i.kind == "estimator" and "saved_by" in i.attrs}
+    assert saved["boost.py"].attrs["saved_by"][0]["file"] == "booster.json"
+    scan = scan_code(str(tmp_path / "reg"), commit_info=False)
+    store = EvidenceStore(created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan.items)
+    model = next(f.text for f in summary_facts(store) if f.topic == "model")
+    assert "logs it with mlflow.sklearn.log_model and registers it as prices (fit.py, line 6) [" in model

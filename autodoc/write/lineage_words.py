@@ -89,7 +89,9 @@ def _saved_words(save: EvidenceItem) -> str:
         return f"saves it to {save.value} with {call} ({at(save)}) {cite(save)}"
     if save.kind == "model_save":
         return f"saves it with {call} ({at(save)}) {cite(save)}"
-    return f"logs it with {call} ({at(save)}) {cite(save)}"
+    registered = save.attrs.get("registered_model_name")
+    named = f" and registers it as {registered}" if isinstance(registered, str) and registered else ""
+    return f"logs it with {call}{named} ({at(save)}) {cite(save)}"
 
 
 def tuned_fact(evidence: EvidenceStore, est: EvidenceItem) -> SummaryFact | None:

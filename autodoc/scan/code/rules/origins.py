@@ -205,7 +205,10 @@ class Origins:
     ) -> dict[str, Any] | None:
         func = call.func
         tail = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
-        fact = next((f for f in self.built.get((pos[0], call.lineno), []) if f.name == tail), None)
+        built = self.built.get((pos[0], call.lineno), [])
+        fact = next(
+            (f for f in built if f.name == tail or str(f.name).endswith(f".{tail}")), None
+        )  # xgb.train
         if fact is not None:
             return self._from_fact(fact, call, scope, pos, via, depth)
         if type(func) is ast.Name and func.id in self.networks:
