@@ -249,3 +249,28 @@ def test_recipe_placeholders_take_the_profile_the_code_runs(tmp_path: Path) -> N
     (tmp_path / "run.py").write_text("from mlflow.recipes import Recipe\n")
     local = scan_code(str(tmp_path), commit_info=False)  # no profile named in code: local
     assert next(i for i in local.items if i.id.endswith(":steps.ingest")).attrs["profile"] == "local"
+
+
+def test_a_join_reads_as_words_in_the_summary() -> None:
+    """The summary says what is merged with what, on which keys and how, never 'joined by join ...'."""
+    from autodoc.evidence import EvidenceItem
+    from autodoc.write.data_fact import join_phrase
+
+    def item(on: object, how: str, frames: list[str]) -> EvidenceItem:
+        return EvidenceItem.model_validate(
+            {
+                "id": "c:prep.py:3:join:id",
+                "kind": "join",
+                "label": "join",
+                "value": {"on": on, "how": how},
+                "attrs": {"frames": frames},
+                "source": {"kind": "code", "path": "prep.py", "line_start": 3},
+            }
+        )
+
+    assert (
+        join_phrase(item("CustomerId", "left", ["df_processed"]))
+        == "df_processed merged on CustomerId (left join)"
+    )
+    both = join_phrase(item(["a", "b"], "inner (pandas default)", ["events", "labels"]))
+    assert both == "events merged with labels on a and b (inner join, the pandas default)"

@@ -170,7 +170,7 @@ def test_the_label_built_upstream_is_said_with_the_file_the_script_reads(summary
     assert target.startswith("The model predicts churned (train.py, line 11)")
     assert "The label is built upstream in prep.ipynb: churned is set at cell 4, line 1 [" in target
     assert "using KMeans [" in target and "n_clusters = 4 [" in target
-    assert "joined by " in target and "account" in target
+    assert ", base merged on account (inner join) [" in target  # a join in words, not its label
     assert "prep.ipynb writes training_table.csv (cell 7, line 1) [" in target
     assert target.endswith("which train.py reads (line 10) [" + target.rsplit("[", 1)[1])
     assert "Its pipeline runs prepare (upstream) -> load -> label" in summary["Production model"]

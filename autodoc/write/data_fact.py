@@ -29,12 +29,25 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
         text += f" The scoring code ({scripts}) reads {read}: new data to score, not training data."
     text += sf.stage_inputs(evidence)
     if joins:
-        text += " They are joined by " + join_words([f"{j.label} {cite(j)}" for j in joins]) + "."
+        text += " Joins: " + join_words([f"{join_phrase(j)} {cite(j)}" for j in joins]) + "."
     rows = _data_metric(evidence)
     if rows:
         text += f" The training run recorded {item_key(rows)} = {figure_text(rows.value)} {cite(rows)}."
     items = training + scoring + joins + ([rows] if rows else [])
     return SummaryFact.citing("data", "Data", text.strip(), items)
+
+
+def join_phrase(item: EvidenceItem) -> str:
+    """A join in words: ``df_processed merged with labels on CustomerId (left join)``."""
+    frames = [str(f) for f in item.attrs.get("frames") or []][:2]
+    value = item.value if isinstance(item.value, dict) else {}
+    on = value.get("on", item.attrs.get("on"))
+    keys = join_words([str(k) for k in on]) if isinstance(on, list) else str(on or "common columns")
+    base, _, note = str(value.get("how") or item.attrs.get("how") or "").partition(" (")
+    note = note.rstrip(")")
+    how = f" ({base} join{', the ' + note if note else ''})" if base else ""
+    what = " merged with ".join(frames) if len(frames) == 2 else f"{frames[0] if frames else 'frames'} merged"
+    return f"{what} on {keys}{how}"
 
 
 def source_phrase(item: EvidenceItem) -> str:

@@ -14,6 +14,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import owned_params, resolve_param
+from autodoc.write.data_fact import join_phrase
 
 _SPACE_KEYS = ("param_distributions", "param_grid", "search_spaces")
 _BUDGET_KEYS = ("n_iter", "scoring", "cv")
@@ -164,7 +165,7 @@ def upstream_label(evidence: EvidenceStore, target: EvidenceItem) -> tuple[str, 
         steps.append(f"using {model.value} {cite(model)}" + (f" with {values}" if values else ""))
         items += params
     if joins:
-        steps.append("joined by " + join_words([f"{j.label} {cite(j)}" for j in joins]))
+        steps.append(join_words([f"{join_phrase(j)} {cite(j)}" for j in joins]))
     how = f": {', '.join(steps)}" if steps else ""
     text = (
         f" The label is built upstream in {path}{how}; {path} writes {writer.value} ({_local(writer)}) "
