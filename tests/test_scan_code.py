@@ -529,3 +529,24 @@ def test_generated_protobuf_code_is_listed_not_read_and_hand_written_code_is(tmp
     cited = {i.source.path for i in scan.items}
     assert cited == {"helpers_pb2.py", "train.py"}
     assert [i.value for i in scan.items if i.kind == "param" and i.label.endswith("C = 7.5")] == [7.5]
+
+
+def test_a_cache_folder_removed_while_the_scan_writes_it_is_not_made_again(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import threading
+
+    from autodoc.scan.code import cache
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "train.py").write_text("EPOCHS = 5\n")
+    folder = tmp_path / "cache"
+    removed = threading.Event()
+    write = cache._write
+    monkeypatch.setattr(cache, "_write", lambda *args: removed.wait(10) and write(*args))
+    scan = scan_code(str(tmp_path / "src"), commit_info=False, cache_dir=str(folder))
+    assert _one(scan, "setting", "train.py").value == 5  # the scan returned before its cache is written
+    shutil.rmtree(folder)
+    removed.set()
+    cache.wait()
+    assert not folder.exists()

@@ -65,6 +65,8 @@ def _read(path: Path, key: str) -> Any:
 
 
 def _write(path: Path, key: str, data: object) -> bool:
+    if not path.parent.is_dir():  # removed since the scan (made by `_in_background`): not made again
+        return False
     try:
         atomic_write(path, dumps((CACHE_VERSION, key, data)), durable=False)  # a cache: no fsync
         return True
@@ -86,6 +88,8 @@ def _in_background(path: Path, write: Callable[[], object]) -> None:
         with contextlib.suppress(Exception):  # a cache is never a failure
             write()
 
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
     with _PENDING_LOCK:
         _PENDING[:] = [(p, t) for p, t in _PENDING if t.is_alive()]
         thread = threading.Thread(target=run, args=([t for _, t in _PENDING],), name="autodoc-scan-cache")

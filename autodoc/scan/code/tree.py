@@ -65,7 +65,10 @@ def scan_code(
     commit_info: bool = True,
     cache_dir: str | None = None,
 ) -> CodeScan:
-    """Scan `root`; `cache_dir` (default ``$AUTODOC_SCAN_CACHE`` or none) keeps facts between runs."""
+    """Scan `root`; `cache_dir` (default ``$AUTODOC_SCAN_CACHE`` or none) keeps facts between runs.
+
+    The cache is written in the background after the scan returns: `cache.wait()` before removing
+    `cache_dir` (a folder removed meanwhile is not made again)."""
     root_path = Path(root)
     if not root_path.exists():
         raise ScanError(
