@@ -378,7 +378,7 @@ def test_a_file_of_the_same_name_in_another_folder_is_not_the_training_file(tmp_
 
 
 def test_a_booster_trained_by_xgb_train_and_a_registered_model_are_followed(tmp_path: Path) -> None:
-    (tmp_path / "boost.py").write_text(
+    (tmp_path / "z_boost.py").write_text(
         "import xgboost as xgb\n\nif __name__ == '__main__':\n"
         "    booster = xgb.train({'max_depth': 3, 'eta': 0.1}, xgb.DMatrix([[0]], label=[0]), 20)\n"
         "    booster.save_model('booster.json')\n"
@@ -389,9 +389,18 @@ def test_a_booster_trained_by_xgb_train_and_a_registered_model_are_followed(tmp_
         "    ridge = Ridge(alpha=0.3).fit([[0]], [0])\n"
         "    mlflow.sklearn.log_model(ridge, name='model', registered_model_name='prices')\n"
     )
+    (tmp_path / "a_fit.py").write_text(
+        "import joblib\nfrom sklearn.linear_model import Ridge\n\nif __name__ == '__main__':\n"
+        "    ridge = Ridge(alpha=0.3).fit([[0]], [0])\n    joblib.dump(ridge, 'ridge.joblib')\n"
+    )
+    (tmp_path / "api.py").write_text("import joblib\n\nMODEL = joblib.load('ridge.joblib')\n")
     scan = scan_code(str(tmp_path), commit_info=False)
     saved = {i.source.path: i for i in scan.items if i.kind == "estimator" and "saved_by" in i.attrs}
-    assert saved["boost.py"].attrs["saved_by"][0]["file"] == "booster.json"
+    assert saved["z_boost.py"].attrs["saved_by"][0]["file"] == "booster.json"
+    store = EvidenceStore(created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan.items)
+    model = next(f.text for f in summary_facts(store) if f.topic == "model")  # the served one first
+    assert model.startswith("The production model is Ridge (a_fit.py, line 5)")
+    assert "The code also saves xgboost.train (z_boost.py, line 4) [" in model
     scan = scan_code(str(tmp_path / "reg"), commit_info=False)
     store = EvidenceStore(created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan.items)
     model = next(f.text for f in summary_facts(store) if f.topic == "model")

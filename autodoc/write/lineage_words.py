@@ -33,8 +33,14 @@ def _local(item: EvidenceItem) -> str:
 
 
 def production_model(evidence: EvidenceStore) -> EvidenceItem | None:
-    """The estimator production code saves or logs (the deployed one), if the scan followed one."""
-    return next((e for e in production_facts(evidence, "estimator") if e.attrs.get("saved_by")), None)
+    """The estimator production code saves or logs (the deployed one), if the scan followed one; of
+    several, the one whose saved file serving code loads."""
+    saved = _saved(evidence)
+    return next((e for e in saved if e.attrs.get("served_by")), saved[0] if saved else None)
+
+
+def _saved(evidence: EvidenceStore) -> list[EvidenceItem]:
+    return [e for e in production_facts(evidence, "estimator") if e.attrs.get("saved_by")]
 
 
 def _linked(evidence: EvidenceStore, links: object) -> list[EvidenceItem]:
@@ -70,12 +76,16 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     if options:
         named = join_words([f"{_named(o)} ({at(o)}) {cite(o)}" for o in options])
         text += f" The same code saves {named} instead when a setting selects it."
+    others = [e for e in _saved(evidence) if e.id != est.id][:3]
+    if others:
+        named = join_words([f"{_named(o)} ({at(o)}) {cite(o)}" for o in others])
+        text += f" The code also saves {named}."
     if pipeline is not None:
         text += f" Its pipeline runs {pipeline.value} {cite(pipeline)}."
         items.append(pipeline)
     text += " No registered model version was found."
     return SummaryFact.citing(
-        "model", "Production model", text, items + saves + served + alternatives + options
+        "model", "Production model", text, items + saves + served + alternatives + options + others
     )
 
 
