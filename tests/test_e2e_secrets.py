@@ -45,9 +45,19 @@ AT_PW_TAIL = "ss-W0rd-at-77"  # the part after an unencoded '@' inside a URL pas
 AZURE_KEY = "Zm9vYmFyYmF6cXV4QVVESVQxMjM0NTY3ODkw=="
 HEADER_KEY = "Hdr-Key-Value-4411"
 BODY_TOKEN = "Body-Tok-Canary-7731"  # inside the body of a function the training code calls
+# Unquoted passphrases with spaces: each must go whole, not only its first word.
+CFG_PHRASE = "amber walrus cobbler lantern"  # a YAML config
+ENV_PHRASE = "violet quokka saddle harbor"  # a .env file, and a .env block in a notebook's markdown
+README_PHRASE = "maroon pelican ladder quartz"  # a sentence in the README
+INI_PHRASE = "ochre bison trellis gravel"  # an ini block in a notebook's markdown cell
+NB_PHRASE = "saffron narwhal kettle orbit"  # a comment in a notebook's code cell
+PY_PHRASE = "cobalt lemur anvil meadow"  # a Python string holding a connection string
+MLF_PHRASE = "indigo heron tundra whisk"  # an MLflow param holding a connection string
+PHRASES = [CFG_PHRASE, ENV_PHRASE, README_PHRASE, INI_PHRASE, NB_PHRASE, PY_PHRASE, MLF_PHRASE]
 SECRETS = [
     SK, AKIA, GHP, HF, PG_PW, API_KEY_VALUE, README_KEY, CFG_SECRET, PEM_BODY,
     MLFLOW_PARAM_PW, MLFLOW_TAG_PW, MLFLOW_TAG_GHP, AT_PW_TAIL, AZURE_KEY, HEADER_KEY, BODY_TOKEN,
+    *(word for phrase in PHRASES for word in phrase.split()[1:]),  # each word after the first
 ]  # fmt: skip
 
 DATA_PY_EXTRA = f'''
@@ -60,6 +70,7 @@ api_key = "{API_KEY_VALUE}"
 BACKUP_URL = "postgresql://backup:p@{AT_PW_TAIL}@db2.internal/risk"
 BLOB = "DefaultEndpointsProtocol=https;AccountName=riskdata;AccountKey={AZURE_KEY};EndpointSuffix=x"
 SCORING_HEADERS = {{"x-api-key": "{HEADER_KEY}"}}
+WAREHOUSE_DSN = "host=db.internal user=analyst password={PY_PHRASE} dbname=risk"
 
 
 def load_from_warehouse():
@@ -88,17 +99,30 @@ warehouse:
   url: postgresql://analyst:{PG_PW}@db.internal:5432/risk
   secret_key: "{CFG_SECRET}"
   aws_access_key_id: {AKIA}
+  passphrase: {CFG_PHRASE}
 """
 README_EXTRA = f"""
 ## Credentials (do not commit!)
 
 Experiments used the OpenAI key {SK} and `api_key = "{README_KEY}"`.
+
+## Warehouse
+The password: {README_PHRASE}. Ask the data team for your own.
 """
 
 
 def _notebook() -> str:
     cells = [
-        {"cell_type": "markdown", "metadata": {}, "source": [f"Exploration. OpenAI key: {SK}\n"]},
+        {
+            "cell_type": "markdown",
+            "metadata": {},
+            "source": [
+                f"Exploration. OpenAI key: {SK}\n",
+                "\n",
+                "[warehouse]\n",
+                f"password = {INI_PHRASE}\n",
+            ],
+        },
         {
             "cell_type": "code",
             "metadata": {},
@@ -108,7 +132,13 @@ def _notebook() -> str:
                 "from huggingface_hub import InferenceClient\n",
                 f'client = InferenceClient(token="{HF}")\n',
                 f"# aws: {AKIA}\n",
+                f"# db password: {NB_PHRASE}\n",
             ],
+        },
+        {
+            "cell_type": "markdown",
+            "metadata": {},
+            "source": [f"DB_PASSWORD={ENV_PHRASE}\n", "DB_USER=analyst\n"],
         },
     ]
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
@@ -125,6 +155,7 @@ def _code_tree(demo_project: Path, dest: Path) -> Path:
         fh.write(README_EXTRA)
     (root / "keys.py").write_text(KEYS_PY, encoding="utf-8")
     (root / "explore.ipynb").write_text(_notebook(), encoding="utf-8")
+    (root / ".env").write_text(f"DB_USER=analyst\nDB_PASSWORD={ENV_PHRASE}\n", encoding="utf-8")
     return root
 
 
@@ -134,6 +165,7 @@ def _plant_mlflow_secrets(uri: str) -> None:
         client.set_registered_model_tag(model.name, "deploy_note", f"pushed with {MLFLOW_TAG_GHP}")
         for mv in client.search_model_versions(f"name='{model.name}'"):
             client.log_param(mv.run_id, "db_password", MLFLOW_PARAM_PW)
+            client.log_param(mv.run_id, "warehouse_dsn", f"host=db password={MLF_PHRASE}")
             client.set_tag(mv.run_id, "warehouse_uri", f"postgresql://svc:{MLFLOW_TAG_PW}@db:5432/x")
 
 
@@ -242,6 +274,30 @@ def test_the_run_finished_and_found_every_planted_secret(run: dict[str, Any]) ->
     # the redacted material did reach the writer, as placeholders
     sent = "\n".join(json.dumps(r.body) for r in run["requests"])
     assert "[REDACTED:" in sent
+
+
+@pytest.mark.slow
+def test_each_passphrase_went_whole_and_the_text_around_it_stayed(run: dict[str, Any]) -> None:
+    """Guards the absence checks below for the passphrases: each line was scanned and redacted."""
+    evidence = json.loads((run["out"] / "evidence.json").read_text(encoding="utf-8"))
+    places = {r["place"] for r in evidence["redactions"]}
+    assert {"explore.ipynb [cell 0]:4", "explore.ipynb [cell 1]:4"} <= places, places  # ini, comment
+    texts = "\n".join([i["text"] or "" for i in evidence["items"]] + [i["label"] for i in evidence["items"]])
+    for line in (
+        "The password: [REDACTED:assigned_secret]. Ask the data team for your own.",
+        "DB_PASSWORD=[REDACTED:assigned_secret]\nDB_USER=analyst",
+        "password = [REDACTED:assigned_secret]",
+        'user=analyst password=[REDACTED:assigned_secret] dbname=risk"',
+        "warehouse.passphrase = [REDACTED:assigned_secret] (config.yaml)",
+    ):
+        assert line in texts, line
+    params = [i["value"] for i in evidence["items"] if "warehouse_dsn" in i["label"]]
+    assert params and all(v == "host=db password=[REDACTED:assigned_secret]" for v in params), params
+    sent = "\n".join(json.dumps(r.body) for r in run["requests"])  # what the writer saw of them
+    assert "DB_PASSWORD=[REDACTED:assigned_secret] DB_USER=analyst" in sent
+    assert "host=db password=[REDACTED:assigned_secret]" in _docx_text(
+        run["out"] / "model_documentation.docx"
+    )
 
 
 @pytest.mark.slow

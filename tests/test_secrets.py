@@ -132,3 +132,39 @@ def test_a_secret_written_beside_prose_is_still_redacted(text: str, value: str) 
     out, reds = redact(text, "notes.md")
     assert value not in out and "[REDACTED:assigned_secret]" in out
     assert reds
+
+
+PHRASE = "correct horse battery staple"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"PASSWORD: {PHRASE}", "PASSWORD: [REDACTED:assigned_secret]"),  # YAML
+        (f"  db_passphrase: {PHRASE}  # rotated", "  db_passphrase: [REDACTED:assigned_secret]  # rotated"),
+        (f"password = {PHRASE}", "password = [REDACTED:assigned_secret]"),  # ini
+        (f"DB_PASSWORD={PHRASE}\nDB_USER=bob", "DB_PASSWORD=[REDACTED:assigned_secret]\nDB_USER=bob"),  # .env
+        (f"export SMTP_PASS={PHRASE}", "export SMTP_PASS=[REDACTED:assigned_secret]"),
+        (f"- credentials: {PHRASE}", "- credentials: [REDACTED:assigned_secret]"),  # a README list
+        (f"`dbPassword: {PHRASE}`", "`dbPassword: [REDACTED:assigned_secret]`"),
+        (f's = "PASSWORD: {PHRASE}"', 's = "PASSWORD: [REDACTED:assigned_secret]"'),  # a Python string
+        (
+            f'dsn = "host=db password={PHRASE} port=5432"',
+            'dsn = "host=db password=[REDACTED:assigned_secret] port=5432"',
+        ),
+        # within a sentence, the passphrase ends where the sentence's own words resume
+        (f"The wifi password: {PHRASE}. Ask Bob.", "The wifi password: [REDACTED:assigned_secret]. Ask Bob."),
+        (
+            "The db password: hunter2 was in the notebook.",
+            "The db password: [REDACTED:assigned_secret] was in the notebook.",
+        ),
+        (
+            f"Log in with password={PHRASE} or a key",
+            "Log in with password=[REDACTED:assigned_secret] or a key",
+        ),
+    ],
+)
+def test_a_passphrase_with_spaces_is_redacted_whole(text: str, expected: str) -> None:
+    out, reds = redact(text, "notes.md")
+    assert out == expected
+    assert [(r.kind, r.count) for r in reds] == [("assigned_secret", 1)]

@@ -4,6 +4,25 @@
 and one `Redaction` per kind (with a count); the value itself is never stored anywhere.
 `redact_mapping(values, place)` does the same for key/value pairs such as MLflow params,
 also blanking the value of a key that is named like a secret.
+
+How much of an unquoted value is the secret (a quoted value runs to its closing quote):
+- a key that names a password, a passphrase or a credential (password, passwd, pwd, pass,
+  passphrase, credential(s), alone or ending a name: DB_PASSWORD, dbPassword, smtp-pass) may hold
+  words with spaces ("correct horse battery staple"), so its whole value goes:
+  - as an entry that starts its line (YAML ``key: value``, ini ``key = value``, .env ``KEY=value``,
+    ``export KEY=value``, a ``- key: value`` list item, or a string holding such a line): to the
+    end of the line, or to an inline comment (`` #``), or to the quote the line opened with;
+  - within a line (a sentence, a connection string, CLI arguments): through the words that
+    follow, up to a word sentences are made of (the, was, for...), a ``--flag``, the next
+    ``name=``, a quote, bracket, comma or semicolon, or the end of its sentence;
+- any other secret name (token, api_key, secret...) holds one token: up to the first space.
+Prose is not a secret: after ``name:`` an unquoted function word ("token: the", "Password: the
+one in the vault"), or, within a line, a plain word that a function word of the same sentence
+soon follows ("the secret: trust the data"); nor is code: an expression an operator continues
+(``flops_per_token = 6*N + ...``), a subscript (``tokens[i]``), a call, a dotted name.
+So a passphrase that holds a function word ("purple monkey in dishwasher") goes whole only as an
+entry of its own line; within a line, after ``name:`` it reads as prose and stays, and after
+``name=`` only the words before "in" go.
 """
 
 from __future__ import annotations
@@ -71,7 +90,7 @@ _ASSIGN_QUOTED_RE = re.compile(
 )
 # Unquoted `key=value` / `key: value` text (.ini, YAML, TOML, env-like lines, CLI args).
 _ASSIGN_BARE_RE = re.compile(
-    rf"""(?P<pre>(?:^|(?<=[\s,;{{(&?]))-{{0,2}}(?P<name>(?:{_NAME}))\s*(?:=|:)[ \t]*)"""
+    rf"""(?P<pre>(?:^|(?<=[\s,;{{(&?'"`]))-{{0,2}}(?P<name>(?:{_NAME}))\s*(?:=|:)[ \t]*)"""
     r"""(?P<val>[^\s'"`,;#)}{\[\]]{3,})""",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -152,21 +171,66 @@ def _sub_assignments(text: str, counts: Counter[str]) -> str:
         q = m.group("q")
         return f"{m.group('pre')}{q}{_placeholder('assigned_secret')}{q}"
 
-    def repl_bare(m: re.Match[str]) -> str:
-        value = m.group("val")
-        # `password=password` or `pwd=db_pass`: a name passed on, not a value.
-        if not _looks_like_value(value) or is_secret_name(value) or value.lower() == m.group("name").lower():
-            return m.group(0)
-        after = m.string[m.end() :]
-        if _INFIX_AFTER_RE.match(after):  # flops_per_token = 6*N + 12*L*H: an expression, in code
-            return m.group(0)
-        if m.group("pre").rstrip().endswith(":") and _reads_as_prose(value, after):
-            return m.group(0)  # "each token: the first half is kept" (prose writes no `token=the`)
-        counts["assigned_secret"] += 1
-        return m.group("pre") + _placeholder("assigned_secret")
-
     text = _ASSIGN_QUOTED_RE.sub(repl_quoted, text)
-    return _ASSIGN_BARE_RE.sub(repl_bare, text)
+    pieces: list[str] = []
+    done = 0
+    for m in _ASSIGN_BARE_RE.finditer(text):
+        if m.start() < done:
+            continue  # inside a passphrase already redacted
+        end = _bare_secret_end(m)
+        if end is not None:
+            counts["assigned_secret"] += 1
+            pieces += (text[done : m.start("val")], _placeholder("assigned_secret"))
+            done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _bare_secret_end(m: re.Match[str]) -> int | None:
+    """Where the secret that an unquoted `name=value` / `name: value` assigns ends, or None if none."""
+    value, name, text = m.group("val"), m.group("name"), m.string
+    after = text[m.end() :]
+    # `password=password` or `pwd=db_pass`: a name passed on, not a value.
+    if not _looks_like_value(value) or is_secret_name(value) or value.lower() == name.lower():
+        return None
+    if _INFIX_AFTER_RE.match(after):  # flops_per_token = 6*N + 12*L*H: an expression, in code
+        return None
+    if after.startswith("[") and value.isidentifier():  # token = tokens[i], pwd: Optional[str]
+        return None
+    phrase = _PHRASE_NAME_RE.search(name) is not None
+    entry = _ENTRY_START_RE.fullmatch(text, text.rfind("\n", 0, m.start()) + 1, m.start()) if phrase else None
+    if m.group("pre").rstrip().endswith(":") and _reads_as_prose(value, after, sentence=entry is None):
+        return None  # "each token: the first half is kept" (prose writes no `token=the`)
+    if not phrase:
+        return m.end()  # a token or a key: no spaces in it
+    line_end = text.find("\n", m.end())
+    rest = after[: len(after) if line_end < 0 else line_end - m.end()]
+    if entry is not None:  # a whole entry on its line: the value is the rest of it
+        quote = entry.group("open")
+        cut = rest.find(quote) if quote and quote in rest else len(rest)
+        comment = _COMMENT_RE.search(rest, 0, cut)
+        return m.end() + len(rest[: comment.start() if comment else cut].rstrip())
+    end = m.end()  # within a line: the words that follow, until one a sentence is made of
+    while (word := _NEXT_WORD_RE.match(text, end)) and not _ends_phrase(word.group(1)):
+        end = word.end()
+        if word.group(1)[-1] in ".!?":
+            break
+    return end - 1 if text[end - 1] == "." else end  # the sentence keeps its full stop
+
+
+# Names whose value is a password, a passphrase or a credential: words with spaces between them.
+_PHRASE_NAME_RE = re.compile(r"(?:pass|passwd|pwd|password|passphrase|credentials?)$", re.IGNORECASE)
+# What may come before a key that starts its line: indentation, `export ` / `set `, a list bullet,
+# an opening quote (a string that holds the line).
+_ENTRY_START_RE = re.compile(r"""[ \t]*(?:(?:export|set)[ \t]+|[-*+>][ \t]+)?(?P<open>["'`]?)""")
+_COMMENT_RE = re.compile(r"[ \t]#")  # YAML, .env, shell and ini inline comments
+_NEXT_WORD_RE = re.compile(r"""[ \t]+([^\s'"`,;#)}{\[\]]+)""")
+
+
+def _ends_phrase(word: str) -> bool:
+    """Is this word where prose (or the next argument) resumes after a passphrase within a line?"""
+    bare = word.rstrip(".,!?:").lower()
+    return bare in _FUNCTION_WORDS or not re.search(r"\w", word) or word.startswith("-") or "=" in word
 
 
 # Words a sentence is made of and a password is not: after `name:`, an unquoted value that is one
@@ -185,14 +249,21 @@ _PLAIN_WORD_RE = re.compile(r"[A-Za-z][a-z]*")
 _WORDS_AFTER_RE = re.compile(r"(?:[ \t]+[A-Za-z]+[,.;:!?]?){1,4}")  # the words that continue the line
 
 
-def _reads_as_prose(value: str, after: str) -> bool:
-    """Is an unquoted `value`, with the text `after` it, a sentence rather than a secret?"""
+def _reads_as_prose(value: str, after: str, sentence: bool = True) -> bool:
+    """Is an unquoted `value`, with the text `after` it, a sentence rather than a secret?
+
+    With `sentence` False (a password entry that starts its line), only a function word is."""
     if not _PLAIN_WORD_RE.fullmatch(value):
         return False  # digits, symbols, inner capitals: a secret's shape
     if value.lower() in _FUNCTION_WORDS:
         return True
+    if not sentence:
+        return False
     more = _WORDS_AFTER_RE.match(after)
-    return bool(more) and any(w.lower() in _FUNCTION_WORDS for w in re.findall(r"[A-Za-z]+", more.group(0)))
+    if not more:
+        return False
+    same_sentence = re.split(r"[.!?]", more.group(0), maxsplit=1)[0]  # "...staple. Then" ends at the stop
+    return any(w.lower() in _FUNCTION_WORDS for w in re.findall(r"[A-Za-z]+", same_sentence))
 
 
 def _is_secret_literal(value: str) -> bool:
