@@ -59,6 +59,13 @@ def test_secret_is_replaced_and_counted(kind: str, text: str, value: str) -> Non
         "next_page_token = SearchUtils.create_page_token(offset)",  # a call on a dotted name: code
         "token = _REQUEST_CONTEXT.set(context)",
         "api_key = auth_config.get(API_KEY_FIELD)",
+        "    password: Optional[str] = None",  # a subscript is code
+        "    token = tokens[i]",
+        "- Password: the one in the vault",  # a sentence, even as an entry of its own
+        "    passphrase: Optional passphrase. If None, reads it from the environment.",  # docstrings
+        "    - credentials: List of upload credentials with presigned URLs",
+        "    max_traces_per_pass: Maximum number of traces to archive",
+        'key = "backend_token:offset"',  # a format inside a string, not an entry
     ],
 )
 def test_ordinary_code_is_untouched(text: str) -> None:
@@ -145,6 +152,7 @@ PHRASE = "correct horse battery staple"
         (f"password = {PHRASE}", "password = [REDACTED:assigned_secret]"),  # ini
         (f"DB_PASSWORD={PHRASE}\nDB_USER=bob", "DB_PASSWORD=[REDACTED:assigned_secret]\nDB_USER=bob"),  # .env
         (f"export SMTP_PASS={PHRASE}", "export SMTP_PASS=[REDACTED:assigned_secret]"),
+        ("password: purple monkey in dishwasher", "password: [REDACTED:assigned_secret]"),  # lowercase
         (f"- credentials: {PHRASE}", "- credentials: [REDACTED:assigned_secret]"),  # a README list
         (f"`dbPassword: {PHRASE}`", "`dbPassword: [REDACTED:assigned_secret]`"),
         (f's = "PASSWORD: {PHRASE}"', 's = "PASSWORD: [REDACTED:assigned_secret]"'),  # a Python string

@@ -16,13 +16,17 @@ How much of an unquoted value is the secret (a quoted value runs to its closing 
     follow, up to a word sentences are made of (the, was, for...), a ``--flag``, the next
     ``name=``, a quote, bracket, comma or semicolon, or the end of its sentence;
 - any other secret name (token, api_key, secret...) holds one token: up to the first space.
-Prose is not a secret: after ``name:`` an unquoted function word ("token: the", "Password: the
-one in the vault"), or, within a line, a plain word that a function word of the same sentence
-soon follows ("the secret: trust the data"); nor is code: an expression an operator continues
-(``flops_per_token = 6*N + ...``), a subscript (``tokens[i]``), a call, a dotted name.
-So a passphrase that holds a function word ("purple monkey in dishwasher") goes whole only as an
-entry of its own line; within a line, after ``name:`` it reads as prose and stays, and after
-``name=`` only the words before "in" go.
+Prose is not a secret. After ``name:``, an unquoted function word ("token: the", "Password: the
+one in the vault"); within a line, a plain word that a function word of the same sentence soon
+follows ("the secret: trust the data"); as a password entry on its own line, a capitalised
+description that reads as a sentence (a docstring's "passphrase: Optional passphrase. If None,
+..."), while lowercase words stay a passphrase. Nor is code: an expression an operator continues
+(``flops_per_token = 6*N + ...``), a subscript (``tokens[i]``), a call, a dotted name, or a
+``name:value`` with no space inside a string ("backend_token:offset").
+Limits: within a line, a passphrase that holds a function word ("purple monkey in dishwasher")
+reads as prose after ``name:`` and stays, and after ``name=`` only the words before "in" go; a
+capitalised one that ends with a full stop on its own line ("Password: Correct horse staple.")
+reads as a description.
 """
 
 from __future__ import annotations
@@ -199,12 +203,16 @@ def _bare_secret_end(m: re.Match[str]) -> int | None:
         return None
     phrase = _PHRASE_NAME_RE.search(name) is not None
     entry = _ENTRY_START_RE.fullmatch(text, text.rfind("\n", 0, m.start()) + 1, m.start()) if phrase else None
-    if m.group("pre").rstrip().endswith(":") and _reads_as_prose(value, after, sentence=entry is None):
-        return None  # "each token: the first half is kept" (prose writes no `token=the`)
-    if not phrase:
-        return m.end()  # a token or a key: no spaces in it
     line_end = text.find("\n", m.end())
     rest = after[: len(after) if line_end < 0 else line_end - m.end()]
+    pre = m.group("pre")
+    if pre.rstrip().endswith(":"):  # prose writes no `token=the`
+        if pre.endswith(":") and text[m.start() - 1 : m.start()] in _QUOTES:
+            return None  # "backend_token:offset" in a string: a format, not an entry
+        if _describes(value, after, rest) if entry else _reads_as_prose(value, after):
+            return None  # "each token: the first half is kept", "passphrase: Optional. If None, ..."
+    if not phrase:
+        return m.end()  # a token or a key: no spaces in it
     if entry is not None:  # a whole entry on its line: the value is the rest of it
         quote = entry.group("open")
         cut = rest.find(quote) if quote and quote in rest else len(rest)
@@ -223,8 +231,23 @@ _PHRASE_NAME_RE = re.compile(r"(?:pass|passwd|pwd|password|passphrase|credential
 # What may come before a key that starts its line: indentation, `export ` / `set `, a list bullet,
 # an opening quote (a string that holds the line).
 _ENTRY_START_RE = re.compile(r"""[ \t]*(?:(?:export|set)[ \t]+|[-*+>][ \t]+)?(?P<open>["'`]?)""")
+_QUOTES = ("'", '"', "`")
+# A description written as sentences (a docstring's `passphrase: Optional passphrase. If None, ...`).
+_SENTENCES_RE = re.compile(r"[A-Z][a-z]+\b.*\.(?:\s+[A-Z].*)?")
 _COMMENT_RE = re.compile(r"[ \t]#")  # YAML, .env, shell and ini inline comments
 _NEXT_WORD_RE = re.compile(r"""[ \t]+([^\s'"`,;#)}{\[\]]+)""")
+
+
+def _describes(value: str, after: str, rest: str) -> bool:
+    """Is the value of a password entry on its own line a description (a docstring's argument)?
+
+    It is if it starts with a function word, or is capitalised and reads as a sentence; lowercase
+    words ("purple monkey in dishwasher") are a passphrase even with a function word among them."""
+    if value.lower() in _FUNCTION_WORDS:
+        return True
+    return value[0].isupper() and (
+        _reads_as_prose(value, after) or bool(_SENTENCES_RE.fullmatch((value + rest).rstrip()))
+    )
 
 
 def _ends_phrase(word: str) -> bool:
@@ -249,16 +272,12 @@ _PLAIN_WORD_RE = re.compile(r"[A-Za-z][a-z]*")
 _WORDS_AFTER_RE = re.compile(r"(?:[ \t]+[A-Za-z]+[,.;:!?]?){1,4}")  # the words that continue the line
 
 
-def _reads_as_prose(value: str, after: str, sentence: bool = True) -> bool:
-    """Is an unquoted `value`, with the text `after` it, a sentence rather than a secret?
-
-    With `sentence` False (a password entry that starts its line), only a function word is."""
+def _reads_as_prose(value: str, after: str) -> bool:
+    """Is an unquoted `value`, with the text `after` it, a sentence rather than a secret?"""
     if not _PLAIN_WORD_RE.fullmatch(value):
         return False  # digits, symbols, inner capitals: a secret's shape
     if value.lower() in _FUNCTION_WORDS:
         return True
-    if not sentence:
-        return False
     more = _WORDS_AFTER_RE.match(after)
     if not more:
         return False
