@@ -71,7 +71,7 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     alternatives = _linked(evidence, est.attrs.get("alternatives"))[:4]
     if alternatives:
         named = join_words([f"{_named(a)} ({at(a)}) {cite(a)}" for a in alternatives])
-        text += f" It is compared with {named}, which the same code trains and evaluates but does not save."
+        text += f" It is compared with {named}, which the same code also trains but does not save."
     options = _linked(evidence, est.attrs.get("options"))[:3]
     if options:
         named = join_words([f"{_named(o)} ({at(o)}) {cite(o)}" for o in options])
