@@ -550,3 +550,22 @@ def test_a_cache_folder_removed_while_the_scan_writes_it_is_not_made_again(
     removed.set()
     cache.wait()
     assert not folder.exists()
+
+
+def test_what_a_scan_keeps_is_not_left_to_the_young_collections(tmp_path: Path) -> None:
+    """The collector is paused while a scan runs; what the scan keeps (its memo, the items it hands
+    back) moves to the oldest generation, so the next young collection does not walk all of it."""
+    import gc
+
+    (tmp_path / "train.py").write_text("from sklearn.svm import SVC\n\ndef fit():\n    return SVC(C=2.0)\n")
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        scan = scan_code(str(tmp_path), commit_info=False)
+        young = {id(o) for generation in (0, 1) for o in gc.get_objects(generation=generation)}
+    finally:
+        if not was:
+            gc.disable()
+    kept = [scan.items[0], scan.items[0].source, scan.report]
+    assert not [o for o in kept if id(o) in young]
+    assert _one(scan, "param", "train.py", "C").value == 2.0

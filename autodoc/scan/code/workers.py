@@ -46,7 +46,21 @@ class _GcPause:
             with self.lock:
                 self.holds -= 1
                 if self.holds == 0 and self.was_enabled:
+                    promote_survivors()
                     gc.enable()
+
+
+def promote_survivors() -> None:
+    """Move every object the collector tracks into its oldest generation, without a pass over them.
+
+    While the collector was paused, everything a scan allocated and keeps (its in-process memo:
+    tens of thousands of facts and items) stayed in the youngest generation, so the first young
+    collection after the pause would walk all of it (0.3 s after a scan of mlflow's 1300 files),
+    and the next ones again. These objects are long-lived by design; in the oldest generation they
+    wait for the next full collection like any long-lived data (freeze + unfreeze: no traversal).
+    """
+    gc.freeze()
+    gc.unfreeze()
 
 
 gc_paused = _GcPause()
