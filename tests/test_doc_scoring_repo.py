@@ -130,7 +130,15 @@ def test_a_split_stratified_by_the_labels_says_it_is_stratified_by_the_target(do
 
 @pytest.mark.parametrize(
     ("expr", "stratified"),
-    [('frame["lapsed"]', True), ("frame.lapsed", True), ("y_train", True), ('frame["region"]', False)],
+    [
+        ('frame["lapsed"]', True),
+        ("frame.lapsed", True),
+        ("y_train", True),
+        ('frame["region"]', False),
+        ('y if split["stratify"] else None', True),  # config.yaml sets split.stratify: true
+        ('y if split["balanced"] else None', False),  # ... and split.balanced: false
+        ("y if args.unknown else None", False),  # a condition nothing sets
+    ],
 )
 def test_stratify_resolves_to_the_target_only_when_it_names_the_target(expr: str, stratified: bool) -> None:
     def code(eid: str, kind: str, value: object, **attrs: object) -> EvidenceItem:
@@ -148,7 +156,11 @@ def test_stratify_resolves_to_the_target_only_when_it_names_the_target(expr: str
         key="stratify",
         expr=expr,
     )
-    assert (stratify_target(param, [target, split, param]) is target) is stratified
+    settings = [
+        code("c:config.yaml:7:config:split.stratify", "config", True),
+        code("c:config.yaml:8:config:split.balanced", "config", False),
+    ]
+    assert (stratify_target(param, [target, split, param, *settings]) is target) is stratified
 
 
 def test_the_data_fact_names_the_training_file_once_and_the_scoring_input_apart(doc) -> None:

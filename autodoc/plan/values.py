@@ -79,6 +79,11 @@ def stratify_target(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Evide
     if param.value is not None or item_key(param) != "stratify" or param.attrs.get("owner_kind") != "split":
         return None
     expr = str(param.attrs.get("expr") or "").split(" (parameter of ", 1)[0].strip()
+    conditional = _CONDITIONAL.match(expr)  # ``y if split["stratify"] else None``: when the setting holds
+    if conditional:
+        if not _holds(conditional.group(2), str(param.attrs.get("owner_name") or ""), list(items)):
+            return None
+        expr = conditional.group(1)
     column = _COLUMN.match(expr)
     targets = [i for i in items if i.kind == "target" and isinstance(i.value, str) and is_production_code(i)]
     targets.sort(key=lambda t: t.source.path != param.source.path)  # the split's own file first
@@ -88,6 +93,20 @@ def stratify_target(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Evide
         if not column and (expr == target.attrs.get("name") or _LABEL_NAMES.match(expr)):
             return target
     return None
+
+
+_CONDITIONAL = re.compile(r"^(.+?)\s+if\s+(.+?)\s+else\s+None$")
+
+
+def _holds(condition: str, owner: str, items: list[EvidenceItem]) -> bool:
+    """A setting's condition (``split["stratify"]``, ``args.stratify``) that the run logged or the
+    configuration sets to a true value."""
+    key = _expr_key(condition)
+    if not key:
+        return False
+    found = _logged(key, owner, items) or _configured(key, owner, items)
+    value = found.value if found is not None else None
+    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "1", "yes"))
 
 
 def param_name(item: EvidenceItem) -> str:

@@ -29,7 +29,7 @@ from autodoc.plan.lineage import (
     version_run,
 )
 from autodoc.plan.topics import is_exploratory_code
-from autodoc.plan.values import UNRESOLVED, owned_params, param_name, resolve_param
+from autodoc.plan.values import UNRESOLVED, owned_params, param_name, resolve_param, stratify_target
 from autodoc.write.cells import (
     MAX_RUN_ROWS,
     as_written,
@@ -344,7 +344,9 @@ def resolved_settings(item: EvidenceItem, evidence: EvidenceStore) -> str | None
         if found and found.item.kind == "target":  # stratify=y: the labels the split keeps in proportion
             parts.append(f"stratified by the target ({inline_value(found.value)})")
             continue
-        parts.append(f"{param_name(param)}={inline_value(found.value) if found else 'set at run time'}")
+        text = f"{param_name(param)}={inline_value(found.value) if found else 'set at run time'}"
+        target = stratify_target(param, evidence.items) if found else None  # y if <setting> else None
+        parts.append(f"{text} (by the target, {inline_value(target.value)})" if target is not None else text)
     return ", ".join(parts)
 
 
