@@ -121,6 +121,30 @@ def test_document_states_split_target_hyperparameters_and_metrics(run: dict[str,
     assert "test_roc_auc 0.998" in perf and "test_roc_auc 0.9967" in perf  # champions' logged values
 
 
+def test_an_estimator_built_from_unpacked_settings_is_never_said_to_use_defaults(run: dict[str, Any]) -> None:
+    """train.py builds its cross-validation copy as GradientBoostingClassifier(**{**model.get_params(), ...}):
+    its settings are the production model's, not the library's defaults."""
+    rows = [
+        [c.text for c in row.cells]
+        for t in run["doc"].tables
+        for row in t.rows
+        if row.cells[-1].text == "train.py:183"
+    ]
+    assert rows == [
+        [
+            "GradientBoostingClassifier",
+            '(unpacked from **{**model.get_params(), "warm_start": False})',
+            "not resolved from the code",
+            "train.py:183",
+        ]
+    ]
+    arch = _text(run, "Model Architecture")
+    said = re.search(r"GradientBoostingClassifier at train\.py, line 183 \[\d+\], ([^.]*)\.", arch)
+    unresolved = "with its settings unpacked from an expression the scan does not resolve (not defaults)"
+    assert said and said.group(1) == unresolved, arch
+    assert "(defaults)" not in run["tables"]
+
+
 def test_the_champions_scores_are_stated_in_the_summary_and_pointed_to_elsewhere(run: dict[str, Any]) -> None:
     paragraphs = [p.text for p in run["doc"].paragraphs]
     summary = next(t for t in paragraphs if t.startswith("Held-out performance:"))

@@ -29,7 +29,14 @@ from autodoc.plan.lineage import (
     version_run,
 )
 from autodoc.plan.topics import is_exploratory_code
-from autodoc.plan.values import UNRESOLVED, owned_params, param_name, resolve_param, stratify_target
+from autodoc.plan.values import (
+    UNRESOLVED,
+    owned_params,
+    param_name,
+    resolve_param,
+    stratify_target,
+    unpacked_settings,
+)
 from autodoc.write.cells import (
     MAX_RUN_ROWS,
     as_written,
@@ -304,9 +311,10 @@ def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[lis
     name = Cell(value=f"{shown} ({part})" if part else shown, evidence_id=est.id)
     params = owned_params(est, evidence.items)
     if not params:
-        return [
-            [name, text_cell("(defaults)"), text_cell(None), Cell(value=location(est), evidence_id=est.id)]
-        ]
+        unpacked = unpacked_settings(est)
+        what = f"(unpacked from **{unpacked})" if unpacked else "(defaults)"
+        value = text_cell("not resolved from the code" if unpacked else None)
+        return [[name, text_cell(what), value, Cell(value=location(est), evidence_id=est.id)]]
     rows = []
     for param in params:
         found = resolve_param(param, evidence.items)

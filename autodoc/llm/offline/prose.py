@@ -13,7 +13,7 @@ from autodoc.plan.topics import (
     is_data_metric,
     is_exploratory_code,
 )
-from autodoc.plan.values import logged_value, resolve_param
+from autodoc.plan.values import logged_value, resolve_param, unpacked_settings
 
 
 def para(*sentences: str) -> str:
@@ -163,6 +163,10 @@ def estimators(f: Facts, with_settings: bool) -> list[str]:
         params = f.fresh(f.owned_params(est)) if with_settings else []
         if params:
             sentence += ", with " + _settings_phrase(params, f.items)
+        elif with_settings and unpacked_settings(est):  # the table shows the expression as written
+            sentence += (
+                ", with its settings unpacked from an expression the scan does not resolve (not defaults)"
+            )
         out.append(sentence + ".")
     return out
 
