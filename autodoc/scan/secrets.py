@@ -102,7 +102,8 @@ _ASSIGN_BARE_RE = re.compile(
 _NOT_SECRET_VALUE_RE = re.compile(
     r"""^(?:\[REDACTED:[a-z_]+\]|(?i:none|null|true|false|changeme|your[_\- ].*|env:.*|secret:.*|vault:.*)|"""
     r"""\*+|x+|X+|<[^>]*>|\$\{?[A-Za-z_][^}]*\}?|\{[^}]*\}|\{\{.*\}\}|%\(.*\)s|"""
-    r"""str|bytes|int|Any|SecretStr|Optional\[.*|os\.(?:environ|getenv).*|getenv\(.*|[A-Za-z_][A-Za-z0-9_]*\(.*|"""
+    r"""str|bytes|int|bool|float|dict|list|tuple|object|Path|Any|SecretStr|"""  # a type annotation
+    r"""(?:Optional|Callable|Literal|Union)\[.*|os\.(?:environ|getenv).*|getenv\(.*|[A-Za-z_][A-Za-z0-9_]*\(.*|"""
     r"""[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(.*)?|\d{1,6}|[A-Z][A-Z0-9_]*_[A-Z0-9_]+|"""
     r"""[a-z][a-z0-9]*_[a-z0-9_]+|\.\.\.)$"""
 )
