@@ -171,6 +171,7 @@ def test_the_label_built_upstream_is_said_with_the_file_the_script_reads(summary
     assert "The label is built upstream in prep.ipynb: churned is set at cell 4, line 1 [" in target
     assert "using KMeans [" in target and "n_clusters = 4 [" in target
     assert ", base merged on account (inner join) [" in target  # a join in words, not its label
+    assert "events.csv (prep.ipynb, cell 1, line 5) [" in summary["Data"]  # a notebook's place has its cell
     assert "prep.ipynb writes training_table.csv (cell 7, line 1) [" in target
     assert target.endswith("which train.py reads (line 10) [" + target.rsplit("[", 1)[1])
     assert "Its pipeline runs prepare (upstream) -> load -> label" in summary["Production model"]

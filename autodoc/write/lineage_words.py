@@ -15,16 +15,10 @@ from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import owned_params, resolve_param
 from autodoc.write.data_fact import join_phrase
+from autodoc.write.settings_facts import where as at
 
 _SPACE_KEYS = ("param_distributions", "param_grid", "search_spaces")
 _BUDGET_KEYS = ("n_iter", "scoring", "cv")
-
-
-def at(item: EvidenceItem) -> str:
-    """``train.py, line 12`` or ``prep.ipynb, cell 4, line 13``."""
-    src = item.source
-    cell = f", cell {src.cell}" if src.cell is not None else ""
-    return f"{src.path}{cell}, line {src.line_start}" if src.line_start else f"{src.path}{cell}"
 
 
 def _local(item: EvidenceItem) -> str:
