@@ -109,15 +109,12 @@ def _holds(condition: str, owner: str, items: list[EvidenceItem]) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "1", "yes"))
 
 
-def unpacked_settings(estimator: EvidenceItem) -> str | None:
-    """The ``**`` expression an estimator's settings are unpacked from when the scan could not
-    resolve it (``{**model.get_params(), "warm_start": False}``): its settings are then not the
-    library's defaults, and never said to be."""
+def unpacked_settings(estimator: EvidenceItem) -> bool:
+    """Whether an estimator's settings are unpacked from a ``**`` expression the scan could not
+    resolve (``**{**model.get_params(), "warm_start": False}``): they are then not the library's
+    defaults, and never said to be."""
     unresolved = estimator.attrs.get("unresolved")
-    if isinstance(unresolved, list) and unresolved:
-        text = " ".join(str(unresolved[0]).split())
-        return text if len(text) <= 80 else text[:77] + "..."
-    return None
+    return isinstance(unresolved, list) and bool(unresolved)
 
 
 def param_name(item: EvidenceItem) -> str:

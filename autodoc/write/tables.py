@@ -311,8 +311,8 @@ def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[lis
     name = Cell(value=f"{shown} ({part})" if part else shown, evidence_id=est.id)
     params = owned_params(est, evidence.items)
     if not params:
-        unpacked = unpacked_settings(est)
-        what = f"(unpacked from **{unpacked})" if unpacked else "(defaults)"
+        unpacked = unpacked_settings(est)  # said in words: '**' would read as leftover markup
+        what = "(unpacked from an expression)" if unpacked else "(defaults)"
         value = text_cell("not resolved from the code" if unpacked else None)
         return [[name, text_cell(what), value, Cell(value=location(est), evidence_id=est.id)]]
     rows = []
