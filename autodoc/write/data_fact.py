@@ -56,7 +56,11 @@ def source_phrase(item: EvidenceItem) -> str:
 
 
 def _name(item: EvidenceItem) -> str:
-    return str(item.value) if isinstance(item.value, str) and item.value else item.label
+    """The file or table read (``train.csv from the archive data.zip`` for a member of an archive)."""
+    if not (isinstance(item.value, str) and item.value):
+        return item.label
+    archive = item.attrs.get("archive")
+    return f"{item.value} from the archive {archive}" if isinstance(archive, str) else item.value
 
 
 def _each_once(items: list[EvidenceItem]) -> list[EvidenceItem]:

@@ -18,7 +18,17 @@ from typing import Any
 from autodoc.scan.code import params, rules
 from autodoc.scan.code.model import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.rules import assign as assign_rules
-from autodoc.scan.code.rules import cli, configclass, dataflow, models, objective, outputs, splits, vocab
+from autodoc.scan.code.rules import (
+    cli,
+    configclass,
+    dataflow,
+    models,
+    objective,
+    outputs,
+    sources,
+    splits,
+    vocab,
+)
 from autodoc.scan.code.syntax import (
     FUNC_TYPES,
     SNIPPET_MAX,
@@ -54,6 +64,9 @@ class Extractor:
         self.pending_models: list[tuple[ast.ClassDef, list[str], int | None, list[str]]] = []
         self.notes: dict[str, str] = {}  # name -> how its value was decided (argv defaults)
         self.path_hints = self.values.path_hints  # name -> a literal file name inside an unresolved path
+        self.archives: dict[str, str] = {}  # name -> the archive file it opens (``with ZipFile(p) as zf``)
+        # (cell, scope, name) -> (line, member, archive) of each ``with zf.open(member) as name``
+        self.members: dict[tuple[int | None, str, str], list[tuple[int, str, str]]] = {}
         self.sorted_by: dict[str, Any] = {}  # frame name -> the column(s) it was sorted by
         self.fractions: dict[str, float] = {}  # name -> the fraction in ``int(0.8 * len(df))``
         self.target_names: set[str] = set()  # literal target column names (TARGET = "churn")
@@ -206,6 +219,8 @@ class Extractor:
         for node in nodes.get(ast.Call, ()):
             if type(node.func) is ast.Attribute and node.func.attr in _OPTION_ATTRS:
                 cli.first_pass(self, node)
+        if ast.withitem in nodes:
+            sources.archive_members(self, nodes[ast.withitem], scope)
 
     def _bind(self, env: dict[str, Any], name: str, value: ast.expr, line: int, scope: str) -> None:
         val = self.value(value, scope)

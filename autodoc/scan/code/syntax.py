@@ -22,6 +22,7 @@ _KEEP = frozenset(
         ast.Name,
         ast.Attribute,
         ast.For,
+        ast.withitem,
     }
 )
 # Fields that never hold a node we need (names, flags, operators, contexts): not walked.

@@ -171,6 +171,8 @@ class Values:
             path = self._config_path(node.args[0])
             if path:
                 return {"$cfg": [path]}
+        if self._imported_name(fname) in _PATH_CALLS:
+            return self._path(node, scope)
         if tail in ("float", "int", "str", "bool") and "." not in fname and len(node.args) == 1:
             inner = self.value(node.args[0], scope)
             return inner if isinstance(inner, int | float | str) and not isinstance(inner, bool) else UNKNOWN
@@ -183,6 +185,39 @@ class Values:
                 scope,
             )
         return UNKNOWN
+
+    def _imported_name(self, fname: str) -> str:
+        """``Path`` -> ``pathlib.Path`` (``from pathlib import Path``), ``op.join`` -> ``os.path.join``."""
+        head, dot, rest = fname.partition(".")
+        origin = self.m.aliases.get(head)
+        return f"{origin}{dot}{rest}" if origin else ""
+
+    def _path(self, node: ast.Call, scope: str) -> Any:
+        """``os.path.join(a, b)`` / ``Path(a, b)`` whose every part is a known string: the joined path."""
+        if node.keywords or not node.args or any(type(a) is ast.Starred for a in node.args):
+            return UNKNOWN
+        parts = [self.value(a, scope) for a in node.args]
+        if not all(isinstance(p, str) for p in parts):
+            return UNKNOWN
+        out = parts[0]
+        for part in parts[1:]:
+            out = _join_path(out, part)
+        return out
+
+    def _fstring(self, node: ast.JoinedStr, scope: str) -> Any:
+        """``f"{data_dir}/train.csv"`` whose every placeholder has a known str or int value."""
+        out = []
+        for part in node.values:
+            if type(part) is ast.Constant:
+                out.append(str(part.value))
+                continue
+            if type(part) is not ast.FormattedValue or part.format_spec is not None or part.conversion != -1:
+                return UNKNOWN
+            val = self.value(part.value, scope)
+            if not isinstance(val, str | int) or isinstance(val, bool):
+                return UNKNOWN
+            out.append(str(val))
+        return "".join(out)
 
     def _returned(self, func: str) -> Any:
         """``cfg = default_config()``: the config object or file a function of this module returns
@@ -247,6 +282,11 @@ class Values:
 
     def _binop(self, node: ast.BinOp, scope: str) -> Any:
         left, right = self.value(node.left, scope), self.value(node.right, scope)
+        both_str = isinstance(left, str) and isinstance(right, str)
+        if both_str and type(node.op) is ast.Add:  # data_path + "data.csv"
+            return left + right
+        if both_str and type(node.op) is ast.Div:  # Path("data") / "data.csv" (a str has no `/`)
+            return _join_path(left, right)
         if type(node.op) is ast.Div and isinstance(right, str) and right.lower().endswith(_CONFIG_FILE):
             return right  # HERE / "config.yaml": the settings file's name
         if isinstance(left, int | float) and isinstance(right, int | float) and not isinstance(left, bool):
@@ -261,7 +301,21 @@ class Values:
         ast.Attribute: _attribute,
         ast.Call: _call,
         ast.BinOp: _binop,
+        ast.JoinedStr: _fstring,
     }
+
+
+# Calls that build a path from their arguments (by their imported name: not a project's own ``join``)
+_PATH_CALLS = frozenset(
+    {"os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"}
+)
+
+
+def _join_path(base: str, part: str) -> str:
+    """``os.path.join`` / ``Path.__truediv__`` on two strings, written with ``/`` whatever the OS."""
+    if not base or part.startswith(("/", "\\")):
+        return part
+    return base + part if base.endswith(("/", "\\")) else f"{base}/{part}"
 
 
 def _set_field(obj: ConfigObject, name: str, value: Any) -> None:

@@ -33,7 +33,10 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
         attrs["tables"] = [val]
     shown = val if isinstance(val, str) else None
     first = node.args[0] if node.args else None
-    if shown is None and type(first) is ast.Name and first.id in ex.path_hints:
+    member = member_of(ex, first, scope) if first is not None else None
+    if shown is None and member:  # pd.read_csv(f) of ``with zf.open("train.csv") as f``
+        shown, attrs["archive"] = member
+    elif shown is None and type(first) is ast.Name and first.id in ex.path_hints:
         shown = ex.path_hints[first.id]
         attrs["path_from"] = f"file name inside the path expression {first.id}"
     elif shown is None and type(first) is ast.Call:  # os.path.join(base, "x.csv")
@@ -41,9 +44,45 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
         if shown:
             attrs["path_from"] = "file name inside the path expression"
     label = f"{tail}({shown})" if shown and len(shown) < 80 else tail
+    if "archive" in attrs:
+        label = f"{tail}({shown} from the archive {attrs['archive']})"
     if isinstance(val, dict) and ("$ref" in val or "$cfg" in val or "$arg" in val or "$param" in val):
         shown = val  # resolved across files later
     ex.add_at(node, "data_source", tail, label, scope, value=shown, attrs=attrs)
+
+
+_ARCHIVES = frozenset({"zipfile.ZipFile", "tarfile.open", "tarfile.TarFile"})
+_MEMBER_OPENERS = frozenset({"open", "extractfile"})
+
+
+def archive_members(ex: Extractor, items: list[ast.withitem], scope: str) -> None:
+    """``with ZipFile("d.zip") as zf: with zf.open("train.csv") as f``: `f` reads train.csv of d.zip."""
+    for item in items:
+        call, var = item.context_expr, item.optional_vars
+        archive = type(call) is ast.Call and call.args and ex.full_name(call.func) in _ARCHIVES
+        if archive and type(var) is ast.Name:
+            path = ex.value(call.args[0], scope)
+            if isinstance(path, str):
+                ex.archives[var.id] = path
+    for item in items:
+        var = item.optional_vars
+        member = member_of(ex, item.context_expr, scope)
+        if member and type(var) is ast.Name:
+            ex.members.setdefault((ex.cell, scope, var.id), []).append((item.context_expr.lineno, *member))
+
+
+def member_of(ex: Extractor, node: ast.expr, scope: str) -> tuple[str, str] | None:
+    """(member, archive) a name or a ``zf.open("train.csv")`` call reads, when both are literal."""
+    if type(node) is ast.Name:  # the latest ``with zf.open(...) as f`` before the read (f is reused)
+        opened = [o for o in ex.members.get((ex.cell, scope, node.id), ()) if o[0] <= node.lineno]
+        return max(opened)[1:] if opened else None
+    func = node.func if type(node) is ast.Call else None
+    opener = type(func) is ast.Attribute and func.attr in _MEMBER_OPENERS
+    if not opener or type(func.value) is not ast.Name:
+        return None
+    archive = ex.archives.get(func.value.id)
+    member = ex.value(node.args[0], scope) if archive and node.args else None
+    return (member, archive) if isinstance(member, str) else None
 
 
 LIBRARY_DATASETS = (

@@ -1,0 +1,76 @@
+"""File names the code builds from parts (``data_path + "x.csv"``, f-strings, ``os.path.join``,
+``Path(a) / b``, a member of a zip archive): the Summary's Data line names the file read, and a
+part the scan cannot know leaves the file unnamed (never a guess)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autodoc.evidence import EvidenceStore
+from autodoc.scan.code.tree import scan_code
+from autodoc.write.summary import summary_facts
+
+TRAIN = """\
+import os
+from pathlib import Path
+from zipfile import ZipFile
+
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+DATA_DIR = r"inputs/run 7/"
+STEM = "loans"
+
+
+def load(data_file):
+    return pd.read_csv(data_file)
+
+
+with ZipFile("inputs/raw/loans.zip", "r") as zf:
+    with zf.open("applications.csv", mode="r") as f:
+        raw = pd.read_csv(f)
+    with zf.open("dictionary.csv", mode="r") as f:
+        notes = pd.read_csv(f)
+
+frame = load(DATA_DIR + "loans__clean.csv")
+extra = pd.read_csv(f"{DATA_DIR}{STEM}_extra.csv")
+joined = pd.read_csv(os.path.join(DATA_DIR, "parts", "joined.csv"))
+pathed = pd.read_csv(Path("inputs") / STEM / "pathed.csv")
+model = LogisticRegression().fit(frame.drop(columns="y"), frame["y"])
+"""
+
+
+def _data_line(tmp_path: Path, code: str = TRAIN) -> str:
+    (tmp_path / "train.py").write_text(code)
+    scan = scan_code(str(tmp_path), commit_info=False)
+    store = EvidenceStore(created_at="2026-01-01T00:00:00Z", generator_version="test", items=scan.items)
+    return next(f for f in summary_facts(store) if f.topic == "data").text
+
+
+def test_the_data_line_names_files_built_from_parts(tmp_path: Path) -> None:
+    data = _data_line(tmp_path)
+    # through a module constant and the argument of the function that reads it
+    assert "inputs/run 7/loans__clean.csv (train.py, line 13)" in data, data
+    assert "inputs/run 7/loans_extra.csv (train.py, line 23)" in data, data
+    assert "inputs/run 7/parts/joined.csv (train.py, line 24)" in data, data
+    assert "inputs/loans/pathed.csv (train.py, line 25)" in data, data
+
+
+def test_a_member_read_from_a_zip_archive_is_named_with_its_archive(tmp_path: Path) -> None:
+    data = _data_line(tmp_path)
+    assert "applications.csv from the archive inputs/raw/loans.zip (train.py, line 18)" in data, data
+    assert "dictionary.csv from the archive inputs/raw/loans.zip (train.py, line 20)" in data, data
+
+
+def test_a_part_the_code_does_not_fix_leaves_the_file_unnamed(tmp_path: Path) -> None:
+    code = TRAIN.split("frame = ")[0] + (
+        'frame = pd.read_csv(os.environ["DATA_ROOT"] + "/hidden.csv")\n'
+        'scored = pd.read_csv(f"{os.getcwd()}/{STEM}.csv")\n'
+        'model = LogisticRegression().fit(frame.drop(columns="y"), frame["y"])\n'
+    )
+    data = _data_line(tmp_path, code)
+    assert data.endswith("and read_csv (train.py, line 22) [[c:train.py:22:data_source:read_csv]]."), data
+    assert "hidden.csv" not in data, data
+    scan = scan_code(str(tmp_path), commit_info=False)
+    unnamed = {i.source.line_start: i.value for i in scan.items if i.kind == "data_source"}
+    assert unnamed[22] is None and unnamed[23] is None, unnamed
