@@ -203,7 +203,8 @@ class SkippedFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: str
-    reason: str  # "syntax error at line 3", "not UTF-8", "binary", "over 1 MB", ...
+    # "syntax error at line 3", "not UTF-8", "binary", "over 1 MB", "over 50 MB (a notebook's limit...)"
+    reason: str
 
 
 class Redaction(BaseModel):

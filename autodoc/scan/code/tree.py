@@ -25,7 +25,7 @@ from autodoc.scan.code.items import ItemBuilder
 from autodoc.scan.code.liveness import Liveness, find_liveness
 from autodoc.scan.code.resolve import Resolver
 from autodoc.scan.code.topics import EVAL_RE, FEAT_RE, TRAIN_RE
-from autodoc.scan.code.walk import TEST_PATH_RE, Candidate, read_bytes, sha256, walk
+from autodoc.scan.code.walk import TEST_PATH_RE, Candidate, notebook_sources, read_bytes, sha256, walk
 from autodoc.scan.code.workers import analyse_many, gc_paused
 
 _MEMO: dict[cache.FileKey, FileResult] = {}  # (relpath, sha256) -> facts, for re-scans in one process
@@ -129,7 +129,10 @@ def _read(cands: list[Candidate]) -> Contents:
     out: Contents = []
     for cand in cands:
         data, problem = read_bytes(cand)
-        out.append((cand, data, sha256(data) if data is not None else None, problem))
+        digest = sha256(data) if data is not None else None  # the file's own bytes
+        if data is not None and cand.kind == "notebook":
+            data, problem = notebook_sources(data)
+        out.append((cand, data, digest, problem))
     return out
 
 

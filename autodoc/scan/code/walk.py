@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import json
 import os
 import re
 import stat
@@ -11,6 +12,9 @@ import subprocess
 from dataclasses import dataclass
 
 MAX_BYTES = 1_000_000
+# A notebook is big because of its outputs (images, tables), which the scan never reads: its file may
+# be up to 50 MB; its outputs are dropped on reading, and MAX_BYTES applies to what is left.
+NOTEBOOK_MAX_BYTES = 50_000_000
 # Test code, wherever it sits: tests/ or testing/ folders, test_*.py, *_test.py, conftest.py.
 TEST_PATH_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*$|_test\.py$|(^|/)conftest\.py$")
 
@@ -246,18 +250,55 @@ def _add_file(
         return
     if not stat.S_ISREG(st.st_mode):
         return
-    if st.st_size > MAX_BYTES:
+    if kind == "notebook" and st.st_size > NOTEBOOK_MAX_BYTES:
+        skipped.append((rel, "over 50 MB (a notebook's limit, outputs included)"))
+        return
+    if kind != "notebook" and st.st_size > MAX_BYTES:
         skipped.append((rel, "over 1 MB"))
         return
     found.append(Candidate(rel, entry.path, kind, st.st_size))
 
 
 def read_bytes(cand: Candidate) -> tuple[bytes | None, str | None]:
+    """A file's bytes as on disk (a notebook's outputs included: see `notebook_sources`)."""
+    limit = NOTEBOOK_MAX_BYTES if cand.kind == "notebook" else MAX_BYTES
     try:
         with open(cand.abspath, "rb") as fh:
-            return fh.read(MAX_BYTES + 1), None
+            return fh.read(limit + 1), None
     except OSError as err:
         return None, f"unreadable: {err.strerror or err}"
+
+
+def notebook_sources(data: bytes) -> tuple[bytes | None, str | None]:
+    """A notebook's JSON without its outputs, embedded attachments and widget state (what the scan
+    reads is the cells' code and markdown), or why not: over MAX_BYTES without them, not JSON.
+
+    A notebook that is not a JSON object and fits MAX_BYTES is passed on as it is, for the notebook
+    reader to say what is wrong with it.
+    """
+    try:
+        nb = json.loads(data)
+    except (ValueError, RecursionError) as err:
+        nb, problem = None, f"not a valid notebook: {str(err).splitlines()[0]}"[:200]
+    else:
+        problem = "not a valid notebook: not a JSON object"
+    if not isinstance(nb, dict):
+        return (data, None) if len(data) <= MAX_BYTES else (None, problem)
+    sheets = [nb, *(s for s in nb.get("worksheets") or [] if isinstance(s, dict))]  # nbformat 3: worksheets
+    for cell in (c for sheet in sheets if isinstance(sheet.get("cells"), list) for c in sheet["cells"]):
+        if isinstance(cell, dict):
+            for key in ("outputs", "attachments"):
+                if key in cell:
+                    cell[key] = [] if key == "outputs" else {}
+    if isinstance(nb.get("metadata"), dict):
+        nb["metadata"].pop("widgets", None)
+    try:
+        out = json.dumps(nb, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (an escape in the JSON): keep it escaped
+        out = json.dumps(nb, separators=(",", ":")).encode("ascii")
+    if len(out) > MAX_BYTES:
+        return None, "over 1 MB of code and markdown (a notebook's outputs are not counted)"
+    return out, None
 
 
 def sha256(data: bytes) -> str:
