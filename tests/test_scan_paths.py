@@ -67,10 +67,56 @@ def test_a_part_the_code_does_not_fix_leaves_the_file_unnamed(tmp_path: Path) ->
         'frame = pd.read_csv(os.environ["DATA_ROOT"] + "/hidden.csv")\n'
         'scored = pd.read_csv(f"{os.getcwd()}/{STEM}.csv")\n'
         'model = LogisticRegression().fit(frame.drop(columns="y"), frame["y"])\n'
+        "def load_dir(folder):\n"
+        '    return pd.read_csv(os.path.join(folder, "in_dir.csv"))\n'
+        "load_dir(os.getcwd())\n"
     )
     data = _data_line(tmp_path, code)
-    assert data.endswith("and read_csv (train.py, line 22) [[c:train.py:22:data_source:read_csv]]."), data
+    assert "read_csv (train.py, line 22) [[c:train.py:22:data_source:read_csv]]" in data, data
+    assert data.endswith("and in_dir.csv (train.py, line 26) [[c:train.py:26:data_source:read_csv]]."), data
     assert "hidden.csv" not in data, data
     scan = scan_code(str(tmp_path), commit_info=False)
     unnamed = {i.source.line_start: i.value for i in scan.items if i.kind == "data_source"}
     assert unnamed[22] is None and unnamed[23] is None, unnamed
+
+
+SETTINGS = """\
+from pathlib import Path
+
+DATA_DIR = "inputs/shared"
+ROOT = Path(__file__).parent
+"""
+
+SHARED = """\
+import os
+
+import pandas as pd
+import settings
+from settings import DATA_DIR, ROOT
+from sklearn.linear_model import LogisticRegression
+
+
+def load(folder):
+    return pd.read_csv(folder + "/by_call.csv")
+
+
+first = pd.read_csv(DATA_DIR + "/first.csv")
+second = pd.read_csv(os.path.join(settings.DATA_DIR, "second.csv"))
+third = pd.read_csv(f"{DATA_DIR}/third.csv")
+fourth = load(DATA_DIR)
+unknown = pd.read_csv(ROOT / "unknown.csv")
+hinted = pd.read_csv(os.path.join(ROOT, "hinted.csv"))
+model = LogisticRegression().fit(first.drop(columns="y"), first["y"])
+"""
+
+
+def test_a_folder_named_in_another_module_joins_the_file_name(tmp_path: Path) -> None:
+    (tmp_path / "settings.py").write_text(SETTINGS)
+    data = _data_line(tmp_path, SHARED)
+    assert "inputs/shared/first.csv (train.py, line 13)" in data, data
+    assert "inputs/shared/second.csv (train.py, line 14)" in data, data
+    assert "inputs/shared/third.csv (train.py, line 15)" in data, data
+    assert "inputs/shared/by_call.csv (train.py, line 10)" in data, data
+    assert "unknown.csv" not in data and "read_csv (train.py, line 17)" in data, data
+    # an unknown folder joined to a file name: the file's name, as before the folder could resolve
+    assert "hinted.csv (train.py, line 18)" in data and "ROOT" not in data, data

@@ -12,7 +12,9 @@ from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.liveness import GROUPS, Liveness, shadowed_by
 from autodoc.scan.code.resolve import Resolver
+from autodoc.scan.code.rules.sources import hinted_file
 from autodoc.scan.code.topics import fact_topics
+from autodoc.scan.code.values import expr_text
 from autodoc.scan.secrets import redact
 
 
@@ -212,13 +214,14 @@ class ItemBuilder:
     ) -> tuple[Any, str, str | None]:
         """(value, label, name) of a fact without parameters, references resolved."""
         value, label, name = fact.value, fact.label, fact.name
-        if isinstance(value, dict) and any(t in value for t in ("$ref", "$cfg", "$arg", "$xparam")):
+        if isinstance(value, dict) and any(t in value for t in _TO_RESOLVE):
             value, at, ok = resolver.resolve(rel, value)
+            hint = hinted_file(attrs)  # os.path.join(ROOT, "x.csv"): the file's name if ROOT stays unknown
             if ok:
                 attrs.update(origin(at))
-            else:
-                attrs.update(expr=_expr_text(fact.value), unresolved=True)
-            value = _jsonable(value) if ok else None
+            elif hint is None:
+                attrs.update(expr=expr_text(fact.value), unresolved=True)
+            value = _jsonable(value) if ok else hint
             if isinstance(value, str):
                 label = f"{label} {value}" if fact.kind == "target" else f"{fact.name}({value})"
                 name = name or value
@@ -255,17 +258,20 @@ class ItemBuilder:
                         (str(k), _jsonable(v), fact.line, origin(resolver.leaf_place(star, at, str(k))))
                     )
             else:
-                attrs.setdefault("unresolved", []).append(_expr_text(star))
+                attrs.setdefault("unresolved", []).append(expr_text(star))
         for name, raw, line, notes in fact.params or []:
             val, at, ok = resolver.resolve(rel, raw)
             extra: dict[str, Any] = dict(notes)
             if not ok:
-                extra.update(expr=_expr_text(raw), unresolved=True)  # the writer says "set from <expr>"
+                extra.update(expr=expr_text(raw), unresolved=True)  # the writer says "set from <expr>"
                 val = None
             else:
                 extra.update(origin(at))
             out.append((name, _jsonable(val), line, extra))
         return out
+
+
+_TO_RESOLVE = ("$ref", "$cfg", "$arg", "$xparam", "$concat")  # a fact's value the tree scan resolves
 
 
 def origin(at: str | None) -> dict[str, Any]:
@@ -291,18 +297,6 @@ def construct(cls: type[Any], data: dict[str, Any], _set: Any = object.__setattr
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
-
-
-def _expr_text(value: Any) -> str:
-    if isinstance(value, dict):
-        if "$expr" in value:
-            return str(value["$expr"])
-        for tag in ("$ref", "$cfg"):
-            if tag in value:
-                return ".".join(str(p) for p in value[tag])
-        if "$arg" in value:
-            return f"args.{value['$arg']}"
-    return str(value)[:80]
 
 
 def _jsonable(value: Any) -> Any:

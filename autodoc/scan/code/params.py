@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import Fact
+from autodoc.scan.code.rules.sources import hinted_file
 from autodoc.scan.code.syntax import Buckets, dotted
-from autodoc.scan.code.values import UNKNOWN
+from autodoc.scan.code.values import UNKNOWN, expr_text
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
@@ -90,8 +91,10 @@ class ParamResolver:
                 if fact.kind == "target":
                     continue
                 expr = value.get("$expr") if isinstance(value, dict) else str(value)
-                attrs.update(expr=expr, unresolved=True)
-                value = None
+                expr = expr_text(value) if isinstance(value, dict) and "$concat" in value else expr
+                value = hinted_file(attrs)  # os.path.join(folder, "x.csv"): at least the file's name
+                if value is None:
+                    attrs.update(expr=expr, unresolved=True)
             fact.value, fact.attrs = value, attrs
             if via:
                 fact.attrs.setdefault("via", via["via"])

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from autodoc.scan.code.files import FileResult
+from autodoc.scan.code.values import join_parts
 
 
 class Resolver:
@@ -36,6 +37,8 @@ class Resolver:
             return self._xparam(rel, value, depth)
         if "$expr" in value:
             return None, None, False
+        if "$concat" in value:
+            return self._concat(rel, value, depth)
         out: dict[str, Any] = {}
         for k, v in value.items():  # a plain dict may hold references
             rv, _, ok = self.resolve(rel, v, depth + 1)
@@ -75,6 +78,19 @@ class Resolver:
         if not found:
             return None, None, False
         return value, self.config_place(target, keys), True
+
+    def _concat(self, rel: str, whole: dict[str, Any], depth: int) -> tuple[Any, str | None, bool]:
+        """``DATA_DIR + "train.csv"`` with DATA_DIR from another module: the joined name, where the
+        first resolved part is defined."""
+        parts: list[Any] = []
+        first_at = None
+        for part in whole["$concat"]:
+            value, at, ok = self.resolve(rel, part, depth + 1)
+            if not ok or not isinstance(value, str):
+                return None, None, False
+            parts.append(value)
+            first_at = first_at or at
+        return join_parts(parts, whole.get("how", "+")), first_at, True
 
     def _xparam(self, rel: str, whole: dict[str, Any], depth: int) -> tuple[Any, str | None, bool]:
         """A parameter of a function in `rel`, filled in where another module calls the function."""

@@ -196,17 +196,11 @@ class Values:
         """``os.path.join(a, b)`` / ``Path(a, b)`` whose every part is a known string: the joined path."""
         if node.keywords or not node.args or any(type(a) is ast.Starred for a in node.args):
             return UNKNOWN
-        parts = [self.value(a, scope) for a in node.args]
-        if not all(isinstance(p, str) for p in parts):
-            return UNKNOWN
-        out = parts[0]
-        for part in parts[1:]:
-            out = _join_path(out, part)
-        return out
+        return join_parts([self.value(a, scope) for a in node.args], "/")
 
     def _fstring(self, node: ast.JoinedStr, scope: str) -> Any:
         """``f"{data_dir}/train.csv"`` whose every placeholder has a known str or int value."""
-        out = []
+        out: list[Any] = []
         for part in node.values:
             if type(part) is ast.Constant:
                 out.append(str(part.value))
@@ -214,10 +208,8 @@ class Values:
             if type(part) is not ast.FormattedValue or part.format_spec is not None or part.conversion != -1:
                 return UNKNOWN
             val = self.value(part.value, scope)
-            if not isinstance(val, str | int) or isinstance(val, bool):
-                return UNKNOWN
-            out.append(str(val))
-        return "".join(out)
+            out.append(str(val) if isinstance(val, int) and not isinstance(val, bool) else val)
+        return join_parts(out, "+")
 
     def _returned(self, func: str) -> Any:
         """``cfg = default_config()``: the config object or file a function of this module returns
@@ -282,13 +274,12 @@ class Values:
 
     def _binop(self, node: ast.BinOp, scope: str) -> Any:
         left, right = self.value(node.left, scope), self.value(node.right, scope)
-        both_str = isinstance(left, str) and isinstance(right, str)
-        if both_str and type(node.op) is ast.Add:  # data_path + "data.csv"
-            return left + right
-        if both_str and type(node.op) is ast.Div:  # Path("data") / "data.csv" (a str has no `/`)
-            return _join_path(left, right)
-        if type(node.op) is ast.Div and isinstance(right, str) and right.lower().endswith(_CONFIG_FILE):
+        config_file = isinstance(right, str) and right.lower().endswith(_CONFIG_FILE)
+        if type(node.op) is ast.Div and config_file and not isinstance(left, str):
             return right  # HERE / "config.yaml": the settings file's name
+        if type(node.op) in (ast.Add, ast.Div) and (isinstance(left, str) or isinstance(right, str)):
+            how = "+" if type(node.op) is ast.Add else "/"  # data_path + "x.csv" / Path("data") / "x.csv"
+            return join_parts([left, right], how)
         if isinstance(left, int | float) and isinstance(right, int | float) and not isinstance(left, bool):
             op = _BINOPS.get(type(node.op))
             return op(left, right) if op else UNKNOWN
@@ -309,6 +300,46 @@ class Values:
 _PATH_CALLS = frozenset(
     {"os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"}
 )
+
+
+def join_parts(parts: list[Any], how: str) -> Any:
+    """Strings joined by ``+`` (concatenation) or ``/`` (a path join). A part still to resolve in another
+    module or at a call site (a reference) makes ``{"$concat": parts, "how": how}``; any other part
+    the scan cannot know makes the whole UNKNOWN (never a partial name)."""
+    if all(isinstance(p, str) for p in parts):
+        out = parts[0]
+        for part in parts[1:]:
+            out = out + part if how == "+" else _join_path(out, part)
+        return out
+    if all(isinstance(p, str) or is_ref(p) or is_concat(p) or _is_arg(p) for p in parts):
+        return {"$concat": parts, "how": how}
+    return UNKNOWN
+
+
+def expr_text(value: Any) -> str:
+    """A value still to resolve in words of code: ``settings.ROOT / unknown.csv``, ``args.lr``."""
+    if isinstance(value, dict):
+        if "$expr" in value:
+            return str(value["$expr"])
+        for tag in ("$ref", "$cfg"):
+            if tag in value:
+                return ".".join(str(p) for p in value[tag])
+        if "$arg" in value:
+            return f"args.{value['$arg']}"
+        if "$param" in value:
+            return str(value["$param"][1])
+        if "$concat" in value:
+            return f" {value.get('how', '+')} ".join(expr_text(p) for p in value["$concat"])[:80]
+    return str(value)[:80]
+
+
+def is_concat(value: Any) -> bool:
+    """A name joined from parts of which some are references (``join_parts``)."""
+    return isinstance(value, dict) and "$concat" in value
+
+
+def _is_arg(value: Any) -> bool:
+    return isinstance(value, dict) and "$arg" in value
 
 
 def _join_path(base: str, part: str) -> str:

@@ -46,9 +46,21 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
     label = f"{tail}({shown})" if shown and len(shown) < 80 else tail
     if "archive" in attrs:
         label = f"{tail}({shown} from the archive {attrs['archive']})"
-    if isinstance(val, dict) and ("$ref" in val or "$cfg" in val or "$arg" in val or "$param" in val):
+    if isinstance(val, dict) and any(t in val for t in ("$ref", "$cfg", "$arg", "$param", "$concat")):
+        if shown and attrs.pop("path_from", None):
+            attrs["file_hint"] = shown  # the file name, should the reference stay unresolved
         shown = val  # resolved across files later
     ex.add_at(node, "data_source", tail, label, scope, value=shown, attrs=attrs)
+
+
+def hinted_file(attrs: dict[str, Any]) -> str | None:
+    """The file name inside a path expression that stays unresolved (``os.path.join(ROOT, "x.csv")``
+    with ROOT unknown): what the data source reads, said to come from the expression."""
+    hint = attrs.pop("file_hint", None)
+    if isinstance(hint, str):
+        attrs["path_from"] = "file name inside the path expression"
+        return hint
+    return None
 
 
 _ARCHIVES = frozenset({"zipfile.ZipFile", "tarfile.open", "tarfile.TarFile"})
