@@ -70,6 +70,7 @@ CodeKind = Literal[
     "model_save",  # a trained model saved to a file (joblib, pickle, torch, keras), followed to its estimator
     "data_write",  # a data file written (to_csv, to_parquet, np.save, json.dump): linked to its readers
     "prediction",  # a column assigned a model's predictions (model.predict(...)): output, not a feature
+    "in_sample",  # a model's predictions on the rows it was fitted on (predict reads the fit's input)
 ]
 # fmt: on
 MlflowKind = Literal[

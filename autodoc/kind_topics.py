@@ -42,6 +42,7 @@ KIND_TOPICS: dict[str, tuple[str, ...]] = {
     "model_save": ("deployment", "model", "training"),
     "data_write": ("data",),
     "prediction": ("deployment",),
+    "in_sample": ("evaluation", "validation", "risk"),
     "join": ("data",),
     "label": ("data", "model"),
     "ensemble": ("model",),

@@ -15,6 +15,7 @@ from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import owned_params, resolve_param
 from autodoc.write.data_fact import join_phrase
+from autodoc.write.registration import registry_words
 from autodoc.write.settings_facts import where as at
 
 _SPACE_KEYS = ("param_distributions", "param_grid", "search_spaces")
@@ -77,9 +78,13 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     if pipeline is not None:
         text += f" Its pipeline runs {pipeline.value} {cite(pipeline)}."
         items.append(pipeline)
-    text += " No registered model version was found."
+    words, registered = registry_words(evidence, saves)
+    text += words
     return SummaryFact.citing(
-        "model", "Production model", text, items + saves + served + alternatives + options + others
+        "model",
+        "Production model",
+        text,
+        items + saves + served + alternatives + options + others + registered,
     )
 
 

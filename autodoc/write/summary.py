@@ -16,11 +16,12 @@ from collections.abc import Callable
 
 from autodoc.document import SummaryFact, cite, figure_text, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
+from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.lineage import champions, estimator_families
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import HELD_OUT_PREFIXES, is_data_metric, metric_rank, production_facts
 from autodoc.plan.values import owned_params, resolve_param, stratify_target
-from autodoc.write import lineage_words, target_words
+from autodoc.write import lineage_words, registration, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
 from autodoc.write.serving import serving_fact
@@ -110,8 +111,9 @@ def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
     text = f"The production code trains {trained}"
     if pipelines:
         text += f"; its pipeline runs {pipelines[0].value} {cite(pipelines[0])}"
-    text += ". No registered model version was found."
-    return SummaryFact.citing("model", "Production model", text, estimators + pipelines)
+    words, registered = registration.registry_words(evidence)
+    text += "." + words
+    return SummaryFact.citing("model", "Production model", text, estimators + pipelines + registered)
 
 
 def _target(evidence: EvidenceStore) -> SummaryFact | None:
@@ -324,8 +326,17 @@ def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
             parts.append(f"{name} version {mv.version} scored {values} on the held-out split")
             items += chosen
     if not parts:
-        return sf.code_metrics_fact(evidence)
+        return _in_sample(sf.code_metrics_fact(evidence), evidence)
     return SummaryFact.citing("metrics", "Held-out performance", "; ".join(parts) + ".", items)
+
+
+def _in_sample(fact: SummaryFact | None, evidence: EvidenceStore) -> SummaryFact | None:
+    """The code's metrics, and that they are computed on the fit's own rows when the code shows it."""
+    words, items = in_sample_sentence(evidence.items)
+    if fact is None or not words:
+        return fact
+    ids = fact.evidence_ids + [i.id for i in items]
+    return fact.model_copy(update={"text": f"{fact.text} {words}", "evidence_ids": ids})
 
 
 def _threshold(evidence: EvidenceStore) -> SummaryFact | None:

@@ -21,6 +21,7 @@ from autodoc.llm.offline.prose import (
     threshold_sentence,
 )
 from autodoc.llm.offline.sections import experiments, logged_metrics, run_sentence
+from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.offers import item_key
 
 
@@ -103,9 +104,18 @@ def validation_steps(f: Facts) -> list[str]:
         _cv_sentence(f),
         code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
         code_list(f, ("metric",), "The evaluation code computes", 8),
+        _in_sample(f),
         threshold_sentence(f),
     ]
     return [s for s in steps if s]
+
+
+def _in_sample(f: Facts) -> str:
+    """The metrics are computed on the fit's own rows, when the code shows it (no split, no CV)."""
+    words, items = in_sample_sentence(f.items)
+    if not words or not f.fresh(items):
+        return ""
+    return words
 
 
 def _cv_sentence(f: Facts) -> str:

@@ -22,6 +22,7 @@ from autodoc.scan.code.rules import (
     cli,
     configclass,
     dataflow,
+    evalscope,
     models,
     objective,
     outputs,
@@ -103,6 +104,7 @@ class Extractor:
         outputs.finish(self, chunks)
         for cell, _lines, scope, nodes in scoped:  # for the outline: no second walk of the same code
             self.calls.setdefault((cell, scope), []).extend(nodes.get(ast.Call, ()))
+        evalscope.in_sample(self)
         self.m.facts.sort(key=lambda f: (f.cell or 0, f.line))  # the walk is depth-first, reversed
         return self.m
 

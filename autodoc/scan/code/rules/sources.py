@@ -141,6 +141,10 @@ def mlflow(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> N
                 attrs[kw.arg] = val
     if lits:
         attrs["args"] = lits
+    if tail == "register_model" and "registered_model_name" not in attrs:  # register_model(uri, name)
+        name = args[1] if len(args) > 1 else attrs.get("name")
+        if isinstance(name, str) and name:
+            attrs["registered_model_name"] = name
     value: Any = attrs.get("registered_model_name") or (
         lits[0] if lits and not isinstance(lits[0], dict) else None
     )
