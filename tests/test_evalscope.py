@@ -91,6 +91,10 @@ def test_the_registered_name_and_autolog_are_said_without_an_mlflow_store(docume
         HELD_OUT_TRAIN.replace("predict_proba(x_test)", "predict_proba(x_train)"),
         # fitted on one frame, predicted on another: no claim
         IN_SAMPLE_TRAIN.replace("predict_proba(features)", "predict_proba(new_rows)"),
+        # the same name bound to other rows between the fit and the prediction
+        IN_SAMPLE_TRAIN.replace(
+            "        scores =", "        features = pd.read_csv('n.csv')\n        scores ="
+        ),
     ],
 )
 def test_no_in_sample_claim_when_the_code_does_not_show_it(tmp_path: Path, body: str) -> None:

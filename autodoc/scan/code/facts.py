@@ -104,7 +104,7 @@ class Extractor:
         outputs.finish(self, chunks)
         for cell, _lines, scope, nodes in scoped:  # for the outline: no second walk of the same code
             self.calls.setdefault((cell, scope), []).extend(nodes.get(ast.Call, ()))
-        evalscope.in_sample(self)
+        evalscope.in_sample(self, scoped)
         self.m.facts.sort(key=lambda f: (f.cell or 0, f.line))  # the walk is depth-first, reversed
         return self.m
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from autodoc.scan.code.syntax import dotted
+from autodoc.scan.code.syntax import Buckets, dotted
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
@@ -29,13 +29,21 @@ def _split_call(node: ast.Call) -> tuple[str, str, str] | None:
     return (obj, node.func.attr, arg) if obj and arg else None
 
 
-def in_sample(ex: Extractor) -> None:
-    """One ``in_sample`` fact per prediction that reads the frame its model was fitted on."""
+def _at(cell: int | None, node: ast.AST) -> tuple[int, int, int]:
+    return (cell or 0, getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+
+
+def in_sample(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
+    """One ``in_sample`` fact per prediction that reads the frame its model was fitted on (the name
+    not bound again in between: ``X = test[cols]`` before ``model.predict(X)`` is another frame)."""
     by_scope: dict[str, list[Placed]] = {}
-    for (cell, scope), calls in ex.calls.items():
-        by_scope.setdefault(scope, []).extend((cell, c) for c in calls)
+    stores: dict[str, list[tuple[tuple[int, int, int], str]]] = {}
+    for cell, _lines, scope, nodes in scoped:
+        by_scope.setdefault(scope, []).extend((cell, c) for c in nodes.get(ast.Call, ()))
+        names = (n for n in nodes.get(ast.Name, ()) if type(n.ctx) is ast.Store)
+        stores.setdefault(scope, []).extend((_at(cell, n), n.id) for n in names)
     for scope, placed in by_scope.items():
-        placed.sort(key=lambda p: (p[0] or 0, p[1].lineno, p[1].col_offset))
+        placed.sort(key=lambda p: _at(*p))
         fitted: dict[str, tuple[str, Placed]] = {}  # object -> (its fit input, the fit call)
         found: dict[str, list[Placed]] = {}
         mixed: set[str] = set()
@@ -47,7 +55,9 @@ def in_sample(ex: Extractor) -> None:
             if method in _FITS:
                 fitted[obj] = (arg, (cell, call))
             elif method in _PREDICTS and obj in fitted:
-                if arg == fitted[obj][0]:
+                fit_at = _at(*fitted[obj][1])
+                rebound = any(n == arg and fit_at < at < _at(cell, call) for at, n in stores[scope])
+                if arg == fitted[obj][0] and not rebound:
                     found.setdefault(obj, []).append((cell, call))
                 else:
                     mixed.add(obj)
