@@ -314,6 +314,12 @@ def cite(*items: EvidenceItem) -> str:
     return " ".join(f"[[{i.id}]]" for i in items)
 
 
+def archive_words(item: EvidenceItem) -> str:
+    """`` from the archive data.zip`` after the file a data source reads from inside an archive."""
+    archive = item.attrs.get("archive")
+    return f" from the archive {archive}" if isinstance(archive, str) and archive else ""
+
+
 def join_words(parts: list[str]) -> str:
     """ "a", "a and b", "a, b and c" (empty parts left out)."""
     parts = [p for p in parts if p]

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from autodoc.evidence import EvidenceStore
+from autodoc.llm.base import WriteTask
+from autodoc.llm.offline.writer import write_block
 from autodoc.scan.code.tree import scan_code
 from autodoc.write.summary import summary_facts
 
@@ -60,6 +62,11 @@ def test_a_member_read_from_a_zip_archive_is_named_with_its_archive(tmp_path: Pa
     data = _data_line(tmp_path)
     assert "applications.csv from the archive inputs/raw/loans.zip (train.py, line 18)" in data, data
     assert "dictionary.csv from the archive inputs/raw/loans.zip (train.py, line 20)" in data, data
+    items = scan_code(str(tmp_path), commit_info=False).items
+    task = WriteTask(document_title="D", section_id="s", section_name="Data", heading="Data", evidence=items)
+    section = write_block(task).text  # the data section says it too
+    said = "`applications.csv` from the archive inputs/raw/loans.zip (`train.py`, line 18)"
+    assert said in section, section
 
 
 def test_a_part_the_code_does_not_fix_leaves_the_file_unnamed(tmp_path: Path) -> None:

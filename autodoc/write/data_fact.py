@@ -3,7 +3,7 @@ them the new data a scoring script reads (scoring input, not training data)."""
 
 from __future__ import annotations
 
-from autodoc.document import SummaryFact, cite, figure_text, join_words
+from autodoc.document import SummaryFact, archive_words, cite, figure_text, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import champions
 from autodoc.plan.offers import item_key
@@ -59,8 +59,7 @@ def _name(item: EvidenceItem) -> str:
     """The file or table read (``train.csv from the archive data.zip`` for a member of an archive)."""
     if not (isinstance(item.value, str) and item.value):
         return item.label
-    archive = item.attrs.get("archive")
-    return f"{item.value} from the archive {archive}" if isinstance(archive, str) else item.value
+    return item.value + archive_words(item)
 
 
 def _each_once(items: list[EvidenceItem]) -> list[EvidenceItem]:

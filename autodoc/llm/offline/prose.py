@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from autodoc.document import cite, figure_text, join_words, setting_text
+from autodoc.document import archive_words, cite, figure_text, join_words, setting_text
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.offline.facts import Facts, version_of
 from autodoc.plan.lineage import estimator_part
@@ -296,7 +296,7 @@ def fact_phrase(item: EvidenceItem) -> str:
     elif isinstance(value, list):
         shown = f"{code_span(label)} ({fmt(value)})"
     elif isinstance(value, str) and value:
-        shown = code_span(value)
+        shown = code_span(value) + archive_words(item)
     else:
         shown = code_span(label)
     where = code_where(item)
