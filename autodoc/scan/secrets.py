@@ -35,6 +35,8 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from autodoc.scan.secret_prose import describes, ends_phrase, reads_as_prose
+
 if TYPE_CHECKING:  # imported when first needed: the scan's worker interpreters stay free of pydantic
     from autodoc.evidence import Redaction
 
@@ -210,7 +212,7 @@ def _bare_secret_end(m: re.Match[str]) -> int | None:
     if pre.rstrip().endswith(":"):  # prose writes no `token=the`
         if pre.endswith(":") and text[m.start() - 1 : m.start()] in _QUOTES:
             return None  # "backend_token:offset" in a string: a format, not an entry
-        if _describes(value, after, rest) if entry else _reads_as_prose(value, after):
+        if describes(value, after, rest) if entry else reads_as_prose(value, after):
             return None  # "each token: the first half is kept", "passphrase: Optional. If None, ..."
     if not phrase:
         return m.end()  # a token or a key: no spaces in it
@@ -220,7 +222,7 @@ def _bare_secret_end(m: re.Match[str]) -> int | None:
         comment = _COMMENT_RE.search(rest, 0, cut)
         return m.end() + len(rest[: comment.start() if comment else cut].rstrip())
     end = m.end()  # within a line: the words that follow, until one a sentence is made of
-    while (word := _NEXT_WORD_RE.match(text, end)) and not _ends_phrase(word.group(1)):
+    while (word := _NEXT_WORD_RE.match(text, end)) and not ends_phrase(word.group(1)):
         end = word.end()
         if word.group(1)[-1] in ".!?":
             break
@@ -233,57 +235,11 @@ _PHRASE_NAME_RE = re.compile(r"(?:pass|passwd|pwd|password|passphrase|credential
 # an opening quote (a string that holds the line).
 _ENTRY_START_RE = re.compile(r"""[ \t]*(?:(?:export|set)[ \t]+|[-*+>][ \t]+)?(?P<open>["'`]?)""")
 _QUOTES = ("'", '"', "`")
-# A description written as sentences (a docstring's `passphrase: Optional passphrase. If None, ...`).
-_SENTENCES_RE = re.compile(r"[A-Z][a-z]+\b.*\.(?:\s+[A-Z].*)?")
 _COMMENT_RE = re.compile(r"[ \t]#")  # YAML, .env, shell and ini inline comments
 _NEXT_WORD_RE = re.compile(r"""[ \t]+([^\s'"`,;#)}{\[\]]+)""")
 
 
-def _describes(value: str, after: str, rest: str) -> bool:
-    """Is the value of a password entry on its own line a description (a docstring's argument)?
-
-    It is if it starts with a function word, or is capitalised and reads as a sentence; lowercase
-    words ("purple monkey in dishwasher") are a passphrase even with a function word among them."""
-    if value.lower() in _FUNCTION_WORDS:
-        return True
-    return value[0].isupper() and (
-        _reads_as_prose(value, after) or bool(_SENTENCES_RE.fullmatch((value + rest).rstrip()))
-    )
-
-
-def _ends_phrase(word: str) -> bool:
-    """Is this word where prose (or the next argument) resumes after a passphrase within a line?"""
-    bare = word.rstrip(".,!?:").lower()
-    return bare in _FUNCTION_WORDS or not re.search(r"\w", word) or word.startswith("-") or "=" in word
-
-
-# Words a sentence is made of and a password is not: after `name:`, an unquoted value that is one
-# of them ("token: the"), or a plain word that one of them soon follows ("the secret: trust the
-# data"), is prose, not a credential. A word with digits or inner capitals is still redacted.
-_FUNCTION_TEXT = (
-    "a an the this that these those its it is are was were be been being has have had do does did "
-    "not no and or but nor if then than so as of to in on at by for with from into onto over under "
-    "about after before between through during per via each every any all some both either neither "
-    "which who whom whose what when where why how i we you he she they them their our your his her "
-    "my me us can could may might must shall should will would also only just very more most such"
-)
-_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _INFIX_AFTER_RE = re.compile(r"[ \t]+[+*/%][ \t]+[\w(]")  # an operator that continues an expression
-_PLAIN_WORD_RE = re.compile(r"[A-Za-z][a-z]*")
-_WORDS_AFTER_RE = re.compile(r"(?:[ \t]+[A-Za-z]+[,.;:!?]?){1,4}")  # the words that continue the line
-
-
-def _reads_as_prose(value: str, after: str) -> bool:
-    """Is an unquoted `value`, with the text `after` it, a sentence rather than a secret?"""
-    if not _PLAIN_WORD_RE.fullmatch(value):
-        return False  # digits, symbols, inner capitals: a secret's shape
-    if value.lower() in _FUNCTION_WORDS:
-        return True
-    more = _WORDS_AFTER_RE.match(after)
-    if not more:
-        return False
-    same_sentence = re.split(r"[.!?]", more.group(0), maxsplit=1)[0]  # "...staple. Then" ends at the stop
-    return any(w.lower() in _FUNCTION_WORDS for w in re.findall(r"[A-Za-z]+", same_sentence))
 
 
 def _is_secret_literal(value: str) -> bool:

@@ -3,7 +3,7 @@ them the new data a scoring script reads (scoring input, not training data)."""
 
 from __future__ import annotations
 
-from autodoc.document import SummaryFact, archive_words, cite, figure_text, join_words
+from autodoc.document import SummaryFact, archive_words, cite, figure_text, join_words, where
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import champions
 from autodoc.plan.offers import item_key
@@ -52,7 +52,7 @@ def join_phrase(item: EvidenceItem) -> str:
 
 def source_phrase(item: EvidenceItem) -> str:
     """``df.csv (train.py, line 21) [n]``: the file or table read, where, cited."""
-    return f"{_name(item)} ({sf.where(item)}) {cite(item)}"
+    return f"{_name(item)} ({where(item)}) {cite(item)}"
 
 
 def _name(item: EvidenceItem) -> str:

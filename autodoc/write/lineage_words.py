@@ -9,14 +9,13 @@ each claim cited.
 
 from __future__ import annotations
 
-from autodoc.document import SummaryFact, cite, join_words, setting_text
+from autodoc.document import SummaryFact, cite, join_words, setting_text, where
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import owned_params, resolve_param
 from autodoc.write.data_fact import join_phrase
 from autodoc.write.registration import registry_words
-from autodoc.write.settings_facts import where as at
 
 _SPACE_KEYS = ("param_distributions", "param_grid", "search_spaces")
 _BUDGET_KEYS = ("n_iter", "scoring", "cv")
@@ -24,7 +23,7 @@ _BUDGET_KEYS = ("n_iter", "scoring", "cv")
 
 def _local(item: EvidenceItem) -> str:
     """``cell 4, line 13``: a place inside a file already named."""
-    return at(item).removeprefix(f"{item.source.path}, ")
+    return where(item).removeprefix(f"{item.source.path}, ")
 
 
 def production_model(evidence: EvidenceStore) -> EvidenceItem | None:
@@ -47,10 +46,10 @@ def _linked(evidence: EvidenceStore, links: object) -> list[EvidenceItem]:
 def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceItem | None) -> SummaryFact:
     """The saved estimator: how it is tuned, where it is saved and loaded, what it was compared with."""
     items = [est]
-    text = f"The production model is {_named(est)} ({at(est)}) {cite(est)}"
+    text = f"The production model is {_named(est)} ({where(est)}) {cite(est)}"
     search = evidence.get(str(est.attrs.get("tuned_by") or ""))
     if search is not None:
-        text += f", tuned by {search.value} ({at(search)}) {cite(search)}"
+        text += f", tuned by {search.value} ({where(search)}) {cite(search)}"
         items.append(search)
     saves = _linked(evidence, est.attrs.get("saved_by"))
     done = [_saved_words(s) for s in saves]
@@ -65,15 +64,15 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     text += "."
     alternatives = _linked(evidence, est.attrs.get("alternatives"))[:4]
     if alternatives:
-        named = join_words([f"{_named(a)} ({at(a)}) {cite(a)}" for a in alternatives])
+        named = join_words([f"{_named(a)} ({where(a)}) {cite(a)}" for a in alternatives])
         text += f" It is compared with {named}, which the same code also trains but does not save."
     options = _linked(evidence, est.attrs.get("options"))[:3]
     if options:
-        named = join_words([f"{_named(o)} ({at(o)}) {cite(o)}" for o in options])
+        named = join_words([f"{_named(o)} ({where(o)}) {cite(o)}" for o in options])
         text += f" The same code saves {named} instead when a setting selects it."
     others = [e for e in _saved(evidence) if e.id != est.id][:3]
     if others:
-        named = join_words([f"{_named(o)} ({at(o)}) {cite(o)}" for o in others])
+        named = join_words([f"{_named(o)} ({where(o)}) {cite(o)}" for o in others])
         text += f" The code also saves {named}."
     if pipeline is not None:
         text += f" Its pipeline runs {pipeline.value} {cite(pipeline)}."
@@ -96,12 +95,12 @@ def _named(est: EvidenceItem) -> str:
 def _saved_words(save: EvidenceItem) -> str:
     call = str(save.attrs.get("call") or save.label)
     if save.kind == "model_save" and isinstance(save.value, str):
-        return f"saves it to {save.value} with {call} ({at(save)}) {cite(save)}"
+        return f"saves it to {save.value} with {call} ({where(save)}) {cite(save)}"
     if save.kind == "model_save":
-        return f"saves it with {call} ({at(save)}) {cite(save)}"
+        return f"saves it with {call} ({where(save)}) {cite(save)}"
     registered = save.attrs.get("registered_model_name")
     named = f" and registers it as {registered}" if isinstance(registered, str) and registered else ""
-    return f"logs it with {call}{named} ({at(save)}) {cite(save)}"
+    return f"logs it with {call}{named} ({where(save)}) {cite(save)}"
 
 
 def tuned_fact(evidence: EvidenceStore, est: EvidenceItem) -> SummaryFact | None:
@@ -114,14 +113,15 @@ def tuned_fact(evidence: EvidenceStore, est: EvidenceItem) -> SummaryFact | None
     space = next((s for s in settings if item_key(s) in _SPACE_KEYS), None)
     budget = [s for s in settings if item_key(s) in _BUDGET_KEYS and s.value is not None]
     items = [est, search, *(r.item for _, r in own), *([space] if space else []), *budget]
-    text = f"{est.value} ({at(est)}) {cite(est)}: "
+    text = f"{est.value} ({where(est)}) {cite(est)}: "
     if own:
         text += join_words([f"{item_key(p)} = {setting_text(r.value)} {cite(r.item)}" for p, r in own[:6]])
         text += " as set in the code; "
     keys = list(space.value) if space is not None and isinstance(space.value, dict) else []
     chosen = join_words(keys[:8]) if keys else "the tuned values"
     text += (
-        f"{chosen} {'are' if len(keys) != 1 else 'is'} chosen by {search.value} ({at(search)}) {cite(search)}"
+        f"{chosen} {'are' if len(keys) != 1 else 'is'} chosen by {search.value} "
+        f"({where(search)}) {cite(search)}"
     )
     if space is not None:
         text += f" from its search space {cite(space)}"
@@ -135,7 +135,8 @@ def tuned_fact(evidence: EvidenceStore, est: EvidenceItem) -> SummaryFact | None
     )
     if logged is not None:
         text += (
-            f"; the chosen values are logged as run parameters ({at(logged)}) {cite(logged)} and, {unknown}"
+            f"; the chosen values are logged as run parameters ({where(logged)}) "
+            f"{cite(logged)} and, {unknown}"
         )
         items.append(logged)
     else:

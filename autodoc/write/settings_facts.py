@@ -51,13 +51,6 @@ _RATIO = re.compile(r"\(\s*(\w+)\s*==\s*0\s*\)\.sum\(\)\s*/\s*\(\s*\1\s*==\s*1\s
 
 
 # ----------------------------------------------------------------------------- helpers
-def where(item: EvidenceItem) -> str:
-    """``train.py, line 12`` or ``prep.ipynb, cell 4, line 13``: where a code fact is, in words."""
-    src = item.source
-    place = f"{src.path or ''}, cell {src.cell}" if src.cell is not None else str(src.path or "")
-    return f"{place}, line {src.line_start}" if src.line_start else place
-
-
 def value_text(value: object) -> str:
     """A setting's value in prose: lists as ``a / b / c`` so that commas keep separating settings."""
     if isinstance(value, list | tuple):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from autodoc.document import SummaryFact, cite, figure_text, join_words, setting_text
+from autodoc.document import SummaryFact, cite, figure_text, join_words, setting_text, where
 from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
 from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.lineage import champions, estimator_families
@@ -107,7 +107,7 @@ def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
     if not estimators:
         return None
     built = {e.id: f" built by {e.attrs['built_by']}" if e.attrs.get("built_by") else "" for e in estimators}
-    trained = join_words([f"{e.value}{built[e.id]} ({sf.where(e)}) {cite(e)}" for e in estimators])
+    trained = join_words([f"{e.value}{built[e.id]} ({where(e)}) {cite(e)}" for e in estimators])
     text = f"The production code trains {trained}"
     if pipelines:
         text += f"; its pipeline runs {pipelines[0].value} {cite(pipelines[0])}"
@@ -121,7 +121,7 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
     if not targets:
         return None
     targets = sf.unique_values(targets, 2)  # each column once
-    text = "The model predicts " + join_words([f"{t.value} ({sf.where(t)}) {cite(t)}" for t in targets])
+    text = "The model predicts " + join_words([f"{t.value} ({where(t)}) {cite(t)}" for t in targets])
     text += target_words.condition_words(targets[0]) + "."
     upstream, built = lineage_words.upstream_label(evidence, targets[0])
     derived = [i for i in production_facts(evidence, "feature") if i.value == targets[0].value][:1]
@@ -129,7 +129,7 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
         text, derived = text + upstream, built
     elif derived:
         how = sf.derivation_words(derived[0])
-        text += f" The column is derived in {sf.where(derived[0])}{how} {cite(derived[0])}."
+        text += f" The column is derived in {where(derived[0])}{how} {cite(derived[0])}."
     clause, defining = target_words.defining_parameters(evidence, targets[0])
     return SummaryFact.citing("target", "Target", text + clause, targets + derived + defining)
 
@@ -155,7 +155,7 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
     split = splits[0]
     settings = _settings(evidence, split, ("test_size", "train_size", "stratify", "random_state", "shuffle"))
     call = str(split.attrs["call"]).rsplit(".", 1)[-1] if split.attrs.get("call") else split.label
-    text = f"A hold-out split is made by {call} ({sf.where(split)}) {cite(split)}"
+    text = f"A hold-out split is made by {call} ({where(split)}) {cite(split)}"
     if settings:
         text += " with " + join_words([f"{k} = {setting_text(v.value)} {cite(v)}" for k, v in settings])
     else:
@@ -267,7 +267,7 @@ def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
                     for p, r in resolved
                 ]
             )
-            parts.append(f"{est.value} ({sf.where(est)}) {cite(est)}: {values}")
+            parts.append(f"{est.value} ({where(est)}) {cite(est)}: {values}")
             items += [est, *(r.item for _, r in resolved)]
     if not parts:
         return sf.settings_hyperparameters(evidence) or _default_hyperparameters(evidence)
@@ -285,9 +285,7 @@ def _default_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
         late = [item_key(p) for p in params if p.value is None]
         if len(late) == len(params):  # a literal nobody resolved is no default: then nothing is said
             but = f" except {join_words(late[:4])}, set at run time" if late else ""
-            parts.append(
-                f"{est.value} ({sf.where(est)}) {cite(est)} is built with its library's defaults{but}"
-            )
+            parts.append(f"{est.value} ({where(est)}) {cite(est)} is built with its library's defaults{but}")
             items.append(est)
     if not parts:
         return None
@@ -349,7 +347,7 @@ def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
         return None
     item = found[0]
     value = item.value if not isinstance(item.value, dict) else item.attrs.get("value")
-    text = f"The decision threshold is {setting_text(value)} ({sf.where(item)}) {cite(item)}."
+    text = f"The decision threshold is {setting_text(value)} ({where(item)}) {cite(item)}."
     return SummaryFact.citing("threshold", "Decision threshold", text, [item])
 
 
