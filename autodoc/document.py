@@ -395,10 +395,3 @@ class DocumentState(_Strict):
         return [(s, b) for s, b in self.blocks() if b.status == "failed"] + [
             (s, None) for s in self.sections if s.status == "failed" and not s.blocks
         ]  # type: ignore[misc]
-
-
-def where(item: EvidenceItem) -> str:
-    """``train.py, line 12`` or ``prep.ipynb, cell 4, line 13``: where a code fact is, in words."""
-    src = item.source
-    place = f"{src.path or ''}, cell {src.cell}" if src.cell is not None else str(src.path or "")
-    return f"{place}, line {src.line_start}" if src.line_start else place

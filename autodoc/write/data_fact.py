@@ -3,12 +3,13 @@ them the new data a scoring script reads (scoring input, not training data)."""
 
 from __future__ import annotations
 
-from autodoc.document import SummaryFact, archive_words, cite, figure_text, join_words, where
+from autodoc.document import SummaryFact, archive_words, cite, figure_text, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import champions
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, production_facts
 from autodoc.write import settings_facts as sf
+from autodoc.write.places import where
 
 _MAX_LISTED = 6
 

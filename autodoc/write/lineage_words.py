@@ -9,12 +9,13 @@ each claim cited.
 
 from __future__ import annotations
 
-from autodoc.document import SummaryFact, cite, join_words, setting_text, where
+from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import owned_params, resolve_param
 from autodoc.write.data_fact import join_phrase
+from autodoc.write.places import where
 from autodoc.write.registration import registry_words
 
 _SPACE_KEYS = ("param_distributions", "param_grid", "search_spaces")

@@ -7,9 +7,10 @@ call per value. Said in the summary's Production model line, each cited.
 
 from __future__ import annotations
 
-from autodoc.document import cite, join_words, where
+from autodoc.document import cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.topics import production_facts
+from autodoc.write.places import where
 
 _REGISTERING = ("register_model", "log_model")
 _NO_VERSION = " No registered model version was found."

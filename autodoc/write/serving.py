@@ -8,11 +8,12 @@ the route serves, stated once.
 
 from __future__ import annotations
 
-from autodoc.document import SummaryFact, cite, join_words, where
+from autodoc.document import SummaryFact, cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import champions
 from autodoc.plan.topics import production_facts
 from autodoc.write import lineage_words
+from autodoc.write.places import where
 
 _SERVING_KINDS = ("entry_point", "route", "endpoint", "function", "serving", "module")
 _MAX_SERVING = 3

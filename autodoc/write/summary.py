@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from autodoc.document import SummaryFact, cite, figure_text, join_words, setting_text, where
+from autodoc.document import SummaryFact, cite, figure_text, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
 from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.lineage import champions, estimator_families
@@ -24,6 +24,7 @@ from autodoc.plan.values import owned_params, resolve_param, stratify_target
 from autodoc.write import lineage_words, registration, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
+from autodoc.write.places import where
 from autodoc.write.serving import serving_fact
 
 _MAX_LISTED = 6
