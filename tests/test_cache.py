@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -142,7 +143,13 @@ def test_cache_writer_reports_a_failed_write(tmp_path: Path) -> None:
 def test_cache_writer_persists_every_change_from_many_threads(tmp_path: Path) -> None:
     counter = {"n": 0}
     lock = threading.Lock()
-    writer = CacheWriter(tmp_path / "c.json", lambda: json.dumps(counter))
+
+    def snapshot() -> str:  # serialising the state takes a varying while (images, large blocks)
+        text = json.dumps(counter)
+        time.sleep(0.002 if counter["n"] % 2 else 0.0)
+        return text
+
+    writer = CacheWriter(tmp_path / "c.json", snapshot)
 
     def bump() -> None:
         for _ in range(20):

@@ -81,6 +81,7 @@ class CacheWriter:
         self.path = Path(path) if path else None
         self._snapshot = snapshot
         self._cond = threading.Condition()
+        self._order = threading.Lock()
         self._pending: str | None = None
         self._busy = False
         self._error: BaseException | None = None
@@ -90,13 +91,16 @@ class CacheWriter:
     def save(self) -> None:
         if self.path is None:
             return
-        text = self._snapshot()
-        with self._cond:
-            self._pending = text
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._loop, name="autodoc-cache", daemon=True)
-                self._thread.start()
-            self._cond.notify_all()
+        # One snapshot at a time, handed over in the order taken: a save that took its snapshot
+        # first but reached the hand-over last would otherwise leave an older state on disk.
+        with self._order:
+            text = self._snapshot()
+            with self._cond:
+                self._pending = text
+                if self._thread is None or not self._thread.is_alive():
+                    self._thread = threading.Thread(target=self._loop, name="autodoc-cache", daemon=True)
+                    self._thread.start()
+                self._cond.notify_all()
 
     def flush(self, timeout: float = 30.0) -> None:
         """Wait until every snapshot taken so far is on disk."""
