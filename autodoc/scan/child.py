@@ -20,8 +20,9 @@ import subprocess
 import sys
 import threading
 import traceback
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+
+from autodoc.scan import processes
 
 if TYPE_CHECKING:
     from autodoc.evidence import EvidenceStore
@@ -39,10 +40,7 @@ def spare_core() -> bool:
     """True when this machine has a core to spare for a child (the last minute's load leaves
     one free). On a busy machine the child only competes with this process for the same CPU,
     and its own start-up (an interpreter, pydantic) costs more than the scan it takes over."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
+    cores = processes.cores()
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):  # no load average here: assume the cores are free
@@ -61,10 +59,9 @@ class ScanChild:
         self.proc: subprocess.Popen[bytes] | None = None
         if not sys.executable:
             return
-        package_parent = str(Path(__file__).resolve().parents[2])  # the folder holding `autodoc`
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", _CHILD_CODE, package_parent],
+                [sys.executable, "-c", _CHILD_CODE, processes.PACKAGE_PARENT],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )

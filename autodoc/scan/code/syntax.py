@@ -57,6 +57,13 @@ _LEAVES = (type(None), str, bool, int, float, bytes, ast.Constant)
 _FIELDS: dict[type, tuple[str, ...]] = dict.fromkeys(_LEAVES, ())
 
 
+def _learn_fields(t: type) -> tuple[str, ...]:
+    """The fields of node type `t` that can hold other nodes (kept in `_FIELDS` for the walks)."""
+    names = getattr(t, "_fields", ())  # anything else that is not a node has none either
+    fields = _FIELDS[t] = tuple(f for f in names if f not in _PRIMITIVE_FIELDS)
+    return fields
+
+
 def walk(roots: list[ast.AST]) -> Buckets:
     """All nodes under `roots`, bucketed by the node types the passes use (faster than ast.walk)."""
     out: Buckets = {}
@@ -69,8 +76,7 @@ def walk(roots: list[ast.AST]) -> Buckets:
         t = type(node)
         fields = fields_of.get(t)
         if fields is None:
-            names = getattr(t, "_fields", ())  # anything else that is not a node has none either
-            fields = fields_of[t] = tuple(f for f in names if f not in _PRIMITIVE_FIELDS)
+            fields = _learn_fields(t)
         if t in keep:
             bucket = out.get(t)
             if bucket is None:
@@ -98,8 +104,7 @@ def breadth_first(root: ast.AST) -> list[Any]:
         t = type(node)
         fields = fields_of.get(t)
         if fields is None:
-            names = getattr(t, "_fields", ())
-            fields = fields_of[t] = tuple(f for f in names if f not in _PRIMITIVE_FIELDS)
+            fields = _learn_fields(t)
         for name in fields:
             child = getattr(node, name)
             if type(child) is list:

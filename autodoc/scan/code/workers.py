@@ -11,8 +11,8 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
+from autodoc.scan import processes
 from autodoc.scan.code.files import FileResult, analyse
 from autodoc.scan.code.walk import Candidate, decode
 
@@ -142,11 +142,7 @@ def _dumps(data: object) -> bytes:
 
 
 def _core_count() -> int:
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return min(cores, _MAX_WORKERS)
+    return min(processes.cores(), _MAX_WORKERS)
 
 
 _MIN_CHUNK_BYTES = 60_000
@@ -215,12 +211,11 @@ class _Worker:
         self.tmp = tmp
         self.proc: subprocess.Popen[bytes] | None = None
         self.done: dict[int, tuple[list[FileResult], bytes]] = {}
-        package_parent = str(Path(__file__).resolve().parents[3])  # the folder holding `autodoc`
         if not inbox or not board.claim(n, n):
             return
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", _WORKER_CODE, package_parent, inbox, tmp, str(n)],
+                [sys.executable, "-c", _WORKER_CODE, processes.PACKAGE_PARENT, inbox, tmp, str(n)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
