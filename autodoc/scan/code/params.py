@@ -30,6 +30,7 @@ class Signature:
     defaults: dict[str, ast.expr] = field(default_factory=dict)
     kwarg: str | None = None  # the name of **kwargs
     method: bool = False
+    config: str | None = None  # the config file Hydra passes as the first parameter (`hydra_config`)
 
 
 def signature_of(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> Signature:
@@ -41,7 +42,24 @@ def signature_of(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> 
     if method and names and names[0] in ("self", "cls"):
         names = names[1:]
     names += [p.arg for p in a.kwonlyargs]
-    return Signature(names, defaults, a.kwarg.arg if a.kwarg else None, method)
+    return Signature(names, defaults, a.kwarg.arg if a.kwarg else None, method, hydra_config(node))
+
+
+def hydra_config(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """``@hydra.main(config_path="../conf", config_name="train")``: the file Hydra composes and
+    passes as the function's config (``../conf/train.yaml``, relative to the function's file)."""
+    for dec in node.decorator_list:
+        if type(dec) is not ast.Call or not (dotted(dec.func) or "").endswith("hydra.main"):
+            continue
+        given = dict(zip(("config_path", "config_name"), dec.args, strict=False))
+        given.update({k.arg: k.value for k in dec.keywords if k.arg in ("config_path", "config_name")})
+        parts = [getattr(given.get(k), "value", None) for k in ("config_path", "config_name")]
+        folder, name = (p if isinstance(p, str) else None for p in parts)
+        if name is None:
+            return None
+        name = name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
+        return f"{folder.rstrip('/')}/{name}" if folder else name
+    return None
 
 
 class Signatures:

@@ -115,6 +115,8 @@ class Values:
             mod, _, attr = origin.rpartition(".")
             return {"$ref": [mod, attr]}
         sig = self.parameters.get(scope)
+        if sig is not None and sig.config and sig.names[:1] == [name]:
+            return {"$cfg": [sig.config]}  # @hydra.main(...) def train(cfg): cfg.model.lr
         if sig is not None and (name in sig.names or name == sig.kwarg):
             self.param_refs = True
             return {"$param": [scope, name]}
@@ -147,6 +149,12 @@ class Values:
             if is_ref(val):
                 return extend_ref(val, node.attr)  # cfg.model (OmegaConf attribute access)
             if isinstance(val, ConfigObject):  # cfg.lr of cfg = TrainConfig(...)
+                return val.get(node.attr, UNKNOWN)
+        elif type(node.value) is ast.Attribute:  # cfg.model.lr: one step deeper than cfg.model
+            val = self._attribute(node.value, scope)
+            if is_ref(val):
+                return extend_ref(val, node.attr)
+            if isinstance(val, ConfigObject):
                 return val.get(node.attr, UNKNOWN)
         return UNKNOWN
 
