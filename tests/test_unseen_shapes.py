@@ -72,3 +72,44 @@ def test_a_hydra_entry_points_estimator_settings_are_read_from_the_config_it_nam
     summary = next(line for line in lines if line.startswith("Hyperparameters:"))
     assert "num_leaves = 37 (from config/model/model.yaml, line 3)" in summary
     assert not [line for line in lines if "set at run time" in line]
+
+
+FORECAST_PROJECT = {
+    "forecast/train.py": """
+        import joblib
+        import pandas as pd
+        from lightgbm import LGBMRegressor
+
+        CUTOFF = "2016-04-01"
+
+
+        def main():
+            sales = pd.read_csv("data/sales.csv", parse_dates=["sale_date"])
+            X_train = sales[sales.sale_date < CUTOFF].drop(["units", "sale_date"], axis=1)
+            y_train = sales[sales.sale_date < CUTOFF]["units"]
+            X_valid = sales[CUTOFF <= sales.sale_date].drop(["units", "sale_date"], axis=1)
+            y_valid = sales[CUTOFF <= sales.sale_date]["units"]
+            model = LGBMRegressor(n_estimators=300)
+            model.fit(X_train, y_train, eval_set=[(X_valid, y_valid)])
+            joblib.dump(model, "model.pkl")
+            test = sales[(sales.sale_date >= "2016-05-16") & (sales.sale_date <= "2016-05-22")]
+            test.assign(pred=model.predict(test.drop(["units", "sale_date"], axis=1))).to_csv("pred.csv")
+
+
+        if __name__ == "__main__":
+            main()
+    """,
+}
+
+
+def test_a_split_by_date_masks_is_said_with_its_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, FORECAST_PROJECT)
+    split = next(line for line in lines if line.startswith("Split:"))
+    assert split.startswith(
+        "Split: The rows are split in time by sale_date: training rows have sale_date < 2016-04-01"
+    )
+    assert "validation rows have sale_date >= 2016-04-01 (forecast/train.py, line 14)" in split
+    assert "test rows have sale_date >= 2016-05-16 and sale_date <= 2016-05-22" in split
+    assert not [line for line in lines if "No train/test split was found" in line]

@@ -1,13 +1,15 @@
-"""A split made by the files themselves: training and test data read from separate files
-(``data/train.csv`` and ``data/test.csv``) when neither the code nor its configuration splits."""
+"""Splits made without a library call: by the files themselves (training and test data read from
+separate files, ``data/train.csv`` and ``data/test.csv``, when neither the code nor its configuration
+splits), or by date boundaries written by hand (``train = df[df.date < cutoff]``)."""
 
 from __future__ import annotations
 
 import re
 
-from autodoc.document import SummaryFact, cite
-from autodoc.evidence import EvidenceStore
+from autodoc.document import SummaryFact, cite, join_words
+from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.topics import production_facts
+from autodoc.write.places import where
 
 _TRAIN = re.compile(r"(^|[/_.-])train(ing)?([/_.-]|$)", re.I)
 _TEST = re.compile(r"(^|[/_.-])(test(ing)?|holdout|eval)([/_.-]|$)", re.I)
@@ -25,3 +27,20 @@ def file_split_fact(evidence: EvidenceStore) -> SummaryFact | None:
         f"and {test.value} {cite(test)} for testing."
     )
     return SummaryFact.citing("split", "Split", text, [train, test])
+
+
+def time_split_fact(splits: list[EvidenceItem]) -> SummaryFact | None:
+    """``The rows are split in time by date: training rows have date < cutoff (train.py, line 9) [c]
+    and test rows have date >= cutoff (train.py, line 10) [c].`` when the first split is a date mask."""
+    first = splits[0].value if splits else None
+    if not isinstance(first, dict) or first.get("how") != "time" or "column" not in first:
+        return None
+    col = first["column"]
+    same = [s for s in splits if isinstance(s.value, dict) and s.value.get("column") == col]
+    parts = [
+        f"{s.attrs['part']} rows have {s.value['rule']}" if s.attrs.get("part") else s.value["rule"]
+        for s in same
+    ]
+    clauses = [f"{p} ({where(s)}) {cite(s)}" for p, s in zip(parts, same, strict=True)]
+    text = f"The rows are split in time by {col}: {join_words(clauses)}."
+    return SummaryFact.citing("split", "Split", text, same)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -65,24 +66,66 @@ def _iloc_split(ex: Extractor, value: ast.expr) -> tuple[str, str, Any, str] | N
     return None
 
 
+def _masked(value: ast.expr) -> ast.expr:
+    """The ``frame[mask]`` inside ``frame[mask].drop(...)`` / ``frame[mask][col]`` / ``frame.loc[mask]``."""
+    node = value
+    while True:
+        if type(node) is ast.Call and type(node.func) is ast.Attribute:
+            node = node.func.value  # .drop(...), .copy(), .reset_index(drop=True)
+        elif type(node) is ast.Subscript and type(node.value) is ast.Subscript and not _is_mask(node.slice):
+            node = node.value  # [target_col] of the masked frame
+        else:
+            return node
+
+
+def _is_mask(node: ast.expr) -> bool:
+    return type(node) is ast.Compare or (type(node) is ast.BinOp and type(node.op) is ast.BitAnd)
+
+
+_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _bounds(ex: Extractor, test: ast.expr, scope: str) -> list[tuple[str, str, Any]] | None:
+    """(column, op, bound) of each comparison in ``a <= df.date``, ``(df.date >= a) & (df.date < b)``
+    or ``a <= df.date <= b``, the column always on the left; None when one is no column comparison."""
+    if type(test) is ast.BinOp and type(test.op) is ast.BitAnd:
+        left, right = _bounds(ex, test.left, scope), _bounds(ex, test.right, scope)
+        return left + right if left is not None and right is not None else None
+    if type(test) is not ast.Compare or not 1 <= len(test.ops) <= 2:
+        return None
+    sides = [test.left, *test.comparators]
+    out = []
+    for (a, b), op in zip(itertools.pairwise(sides), test.ops, strict=True):
+        sign = _OPS.get(type(op))
+        col, bound = dataflow.column_name(a, ex, scope), b
+        if col is None and (col := dataflow.column_name(b, ex, scope)) is not None and sign:
+            sign, bound = _FLIP[sign], a
+        if col is None or sign is None:
+            return None
+        value = ex.value(bound, scope)
+        literal = isinstance(value, str | int | float) and not isinstance(value, bool)
+        out.append((col, sign, value if literal else ex.snippet(bound, 60)))
+    return out
+
+
 def _mask_split(ex: Extractor, value: ast.expr, scope: str) -> dict[str, Any] | None:
-    """``df[df["date"] < "2020-01-01"]`` / ``df[df.year <= 2016]``: a time split by a boundary."""
-    if type(value) is not ast.Subscript or type(value.slice) is not ast.Compare:
+    """``df[df["date"] < "2020-01-01"]`` / ``df[df.year <= 2016]`` / ``df[(a <= df.date) & (df.date <= b)]``
+    (also followed by ``.drop(...)`` or ``[target]``): a time split by its boundaries."""
+    value = _masked(value)
+    if type(value) is not ast.Subscript or not _is_mask(value.slice):
         return None
-    test = value.slice
-    if len(test.ops) != 1:
+    found = _bounds(ex, value.slice, scope)
+    if not found:
         return None
-    col = dataflow.column_name(test.left, ex, scope)
-    bound = ex.value(test.comparators[0], scope)
-    if col is not None and type(test.ops[0]) is ast.Eq and isinstance(bound, str) and _PART.match(bound):
+    col, op, bound = found[0]
+    if len(found) == 1 and op == "==" and isinstance(bound, str) and _PART.match(bound):
         return {"how": "column", "column": col, "rule": f"{col} == {bound!r}", "part": bound}
-    if col is None or not dataflow.TIME_COLS.search(col):
+    if any(c != col for c, _, _ in found) or not dataflow.TIME_COLS.search(col):
         return None
-    op = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}.get(
-        type(test.ops[0])
-    )
-    shown = bound if bound is not UNKNOWN else ex.snippet(test.comparators[0], 60)
-    return {"how": "time", "column": col, "rule": f"{col} {op} {shown}", "boundary": shown}
+    rule = " and ".join(f"{col} {o} {b}" for _, o, b in found)
+    shown = bound if len(found) == 1 else [b for _, _, b in found]
+    return {"how": "time", "column": col, "rule": rule, "boundary": shown}
 
 
 def hand_split(ex: Extractor, name: str, value: ast.expr, line: int, scope: str) -> bool:
@@ -104,11 +147,24 @@ def hand_split(ex: Extractor, name: str, value: ast.expr, line: int, scope: str)
         found = _sample_split(ex, value, scope)
     if found is None:
         return False
+    if found["how"] == "time" and (scope, found["rule"]) in ex.seen:
+        return True  # y_train of the same mask as X_train: one split
+    ex.seen.add((scope, found["rule"]))
     label = f"{found['how']} split: {found.get('rule', '')}".strip()
-    ex.add_at(
-        value, "split", name, label, scope, value=found, attrs={"how": found["how"]}, text=ex.line(line)
-    )
+    attrs = {"how": found["how"], "part": _part_of(name)}
+    ex.add_at(value, "split", name, label, scope, value=found, attrs=attrs, text=ex.line(line))
     return True
+
+
+def _part_of(name: str) -> str:
+    """``X_train`` -> training, ``y_valid`` -> validation, ``df_test`` -> test, ``oot`` -> hold-out."""
+    found = dataflow.SPLIT_TARGETS.search(name)
+    word = found.group(0).strip("_0123456789").lower() if found else ""
+    if word.startswith("train"):
+        return "training"
+    if word.startswith("test"):
+        return "test"
+    return "hold-out" if word in ("holdout", "oot") else "validation"
 
 
 def random_rows(ex: Extractor, name: str, value: ast.IfExp, scope: str) -> bool:
