@@ -113,3 +113,37 @@ def test_a_split_by_date_masks_is_said_with_its_boundaries(
     assert "validation rows have sale_date >= 2016-04-01 (forecast/train.py, line 14)" in split
     assert "test rows have sale_date >= 2016-05-16 and sale_date <= 2016-05-22" in split
     assert not [line for line in lines if "No train/test split was found" in line]
+
+
+RAVEL_PROJECT = {
+    "src/train.py": """
+        import joblib
+        import pandas as pd
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.model_selection import train_test_split
+
+
+        def main():
+            df = pd.read_csv("data/sessions.csv")
+            X = df.drop("purchased", axis=1)
+            y = df["purchased"].ravel()
+            X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=7)
+            model = RandomForestClassifier(n_estimators=50).fit(X_train, y_train)
+            joblib.dump(model, "model.joblib")
+
+
+        if __name__ == "__main__":
+            main()
+    """,
+}
+
+
+def test_a_label_column_read_through_ravel_is_the_target_not_a_dropped_feature(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, RAVEL_PROJECT)
+    assert any(
+        line.startswith("Target: The model predicts purchased (src/train.py, line 11)") for line in lines
+    )
+    assert not [line for line in lines if "No target column was identified" in line]
+    assert not [line for line in lines if line.startswith("Features:") and "purchased" in line]

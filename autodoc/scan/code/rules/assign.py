@@ -105,7 +105,8 @@ def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: 
     ):
         return
     elif v.Y_NAMES.match(name) and t in (ast.Call, ast.Compare, ast.IfExp):
-        dataflow.label(ex, name, val_node, line, scope, None)
+        if not dataflow.label(ex, name, val_node, line, scope, None):
+            _y_attribute(ex, name, val_node, line, scope)  # y = df["Revenue"].ravel()
         return
     elif t is ast.IfExp and splits.random_rows(ex, name, val_node, scope):
         return
@@ -137,10 +138,8 @@ def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: 
         _fact(ex, "target", None, "target column", line, scope, value=val, attrs=attrs)
     elif t is ast.Subscript and v.Y_NAMES.match(name):
         _y_column(ex, name, val_node, line, scope)
-    elif t is ast.Attribute and v.Y_NAMES.match(name) and type(val_node.value) is ast.Name:
-        col = val_node.attr
-        if col not in ("values", "target", "data", "T", "shape"):
-            _fact(ex, "target", col, f"target column {col}", line, scope, value=col, attrs={"name": name})
+    elif t is ast.Attribute and v.Y_NAMES.match(name):
+        _y_attribute(ex, name, val_node, line, scope)
     elif t in (ast.List, ast.Tuple) and v.FEATURE_NAMES.search(name):
         _feature_list(ex, name, val_node, line, scope)
 
@@ -158,6 +157,32 @@ def _y_column(ex: Extractor, name: str, val_node: ast.Subscript, line: int, scop
     elif isinstance(col, str):
         ex.target_names.add(col)
         _fact(ex, "target", col, f"target column {col}", line, scope, value=col, attrs=attrs)
+
+
+# Conversions that keep a column's values: ``df["y"].values``, ``.ravel()``, ``.to_numpy()``
+_KEEPS_VALUES = frozenset({"values", "ravel", "to_numpy", "squeeze", "copy", "flatten", "tolist", "array"})
+
+
+def _column_read(node: ast.expr) -> ast.Subscript | None:
+    """The ``df["y"]`` under ``df["y"].ravel()`` / ``df["y"].values`` / ``df["y"].to_numpy().ravel()``."""
+    while True:
+        if type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr in _KEEPS_VALUES:
+            node = node.func.value
+        elif type(node) is ast.Attribute and node.attr in _KEEPS_VALUES:
+            node = node.value
+        else:
+            break
+    return node if type(node) is ast.Subscript and type(node.value) is ast.Name else None
+
+
+def _y_attribute(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: str) -> None:
+    """``y = df.churn`` (the target column), ``y = df["churn"].values`` / ``.ravel()`` (the same)."""
+    if (read := _column_read(val_node)) is not None:
+        _y_column(ex, name, read, line, scope)
+    elif type(val_node) is ast.Attribute and type(val_node.value) is ast.Name:
+        col = val_node.attr
+        if col not in ("values", "target", "data", "T", "shape"):
+            _fact(ex, "target", col, f"target column {col}", line, scope, value=col, attrs={"name": name})
 
 
 def _feature_list(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: str) -> None:
