@@ -295,6 +295,8 @@ def fact_phrase(item: EvidenceItem) -> str:
         shown = f"`{' '.join(item.text.split())}`"  # the call as written, e.g. model.fit(X_train, y_train)
     elif isinstance(value, list):
         shown = f"{code_span(label)} ({fmt(value)})"
+    elif item.kind == "target" and isinstance(value, str) and " " in value:
+        shown = value  # a target said in words (a data dictionary's row, the next token): never cut
     elif isinstance(value, str) and value:
         shown = code_span(value) + archive_words(item)
     else:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile
-from autodoc.scan.code import cache, hydra, lineage, recipes
+from autodoc.scan.code import cache, dictionaries, hydra, lineage, recipes
 from autodoc.scan.code.derived import add_excerpts, add_pipelines
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import ItemBuilder
@@ -235,6 +235,7 @@ def _assemble(
             per_file[x.cand.relpath] += n
     for rel, reason in live.entries.items():
         builder.add_entry(rel, reason, live.entry_roles.get(rel, "production"))
+    dictionaries.name_targets(builder.items, Path(root).resolve())
     upstream_cells = lineage.link(files, live, builder)
     add_pipelines(files, live, builder)
     lineage.add_upstream_steps(builder)
