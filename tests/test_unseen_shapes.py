@@ -147,3 +147,67 @@ def test_a_label_column_read_through_ravel_is_the_target_not_a_dropped_feature(
     )
     assert not [line for line in lines if "No target column was identified" in line]
     assert not [line for line in lines if line.startswith("Features:") and "purchased" in line]
+
+
+ARGS_NETWORK_PROJECT = {
+    "model.py": """
+        import torch.nn as nn
+
+
+        class TextNet(nn.Module):
+            def __init__(self, args):
+                super().__init__()
+                self.args = args
+                self.embed = nn.Embedding(args.vocab_size, args.embed_dim)
+                self.drop = nn.Dropout(args.dropout)
+                self.out = nn.Linear(args.embed_dim, 2)
+                if self.args.freeze:
+                    self.embed.weight.requires_grad = False
+
+            def forward(self, x):
+                return self.out(self.drop(self.embed(x).mean(1)))
+    """,
+    "main.py": """
+        import argparse
+
+        import torch
+        import torch.nn.functional as F
+
+        import model
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("-lr", type=float, default=0.002)
+        parser.add_argument("-embed-dim", type=int, default=96)
+        parser.add_argument("-dropout", type=float, default=0.3)
+        parser.add_argument("-freeze", action="store_true", default=False)
+        args = parser.parse_args()
+        args.vocab_size = 5000
+
+        net = model.TextNet(args)
+        optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
+        for feature, target in torch.load("batches.pt"):
+            optimizer.zero_grad()
+            loss = F.cross_entropy(net(feature), target)
+            loss.backward()
+            optimizer.step()
+        torch.save(net.state_dict(), "textnet.pt")
+    """,
+}
+
+
+def test_a_network_built_from_the_parsed_options_lists_the_options_it_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, ARGS_NETWORK_PROJECT)
+    rows = [line for line in lines if line.startswith("TextNet |")]
+    assert rows == [
+        "TextNet | --embed_dim | 96 | main.py, line 11",
+        "TextNet | --dropout | 0.3 | main.py, line 12",
+        "TextNet | --freeze | No | main.py, line 13",
+    ]
+    summary = next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert "TextNet (model.py, line 5)" in summary
+    assert "is built from the command-line options --embed_dim = 96" in summary
+    assert any(
+        line.startswith("The code trains a neural network TextNet [") for line in lines
+    )  # not "a text net"

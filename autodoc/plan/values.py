@@ -43,6 +43,20 @@ def owned_params(owner: EvidenceItem, items: Iterable[EvidenceItem]) -> list[Evi
     ]
 
 
+def options_read(network: EvidenceItem, items: Iterable[EvidenceItem]) -> list[EvidenceItem]:
+    """A network class of the project built from the parsed command line (``CNN(args)`` whose
+    ``__init__`` reads ``args.dropout``): the production command-line options it reads, in its order."""
+    reads = network.attrs.get("reads") or []
+    if not reads:
+        return []
+    options = {
+        item_key(i).lstrip("-"): i
+        for i in items
+        if i.kind == "param" and i.attrs.get("owner_kind") == "argparse" and is_production_code(i)
+    }
+    return [options[name] for name in reads if name in options]
+
+
 def origin_words(origin: object) -> str:
     """A recorded origin in words: ``{"path": "config.json", "line": 3}`` -> ``config.json, line 3``."""
     if isinstance(origin, dict):

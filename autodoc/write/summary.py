@@ -20,7 +20,7 @@ from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.lineage import champions, estimator_families
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import HELD_OUT_PREFIXES, is_data_metric, metric_rank, production_facts
-from autodoc.plan.values import owned_params, resolve_param, stratify_target
+from autodoc.plan.values import options_read, owned_params, resolve_param, stratify_target
 from autodoc.write import lineage_words, registration, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
@@ -264,7 +264,10 @@ def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     for est in [saved] if saved is not None else production_facts(evidence, "estimator")[:2]:
         params = owned_params(est, evidence.items)
         resolved = [(p, r) for p in params if (r := resolve_param(p, evidence.items)) is not None][:8]
-        if resolved:
+        if not params and (options := options_read(est, evidence.items)[:8]):
+            parts.append(lineage_words.options_words(est, options))
+            items += [est, *options]
+        elif resolved:
             values = join_words(
                 [
                     f"{item_key(p)} = {setting_text(r.value)}{_from(p, est)} {cite(r.item)}"

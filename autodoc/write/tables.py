@@ -31,6 +31,7 @@ from autodoc.plan.lineage import (
 from autodoc.plan.topics import is_exploratory_code
 from autodoc.plan.values import (
     UNRESOLVED,
+    options_read,
     owned_params,
     param_name,
     resolve_param,
@@ -309,7 +310,7 @@ def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[lis
     part = estimator_part(est)
     shown = plain(est.value) or est.label
     name = Cell(value=f"{shown} ({part})" if part else shown, evidence_id=est.id)
-    params = owned_params(est, evidence.items)
+    params = owned_params(est, evidence.items) or options_read(est, evidence.items)  # Net(args)
     if not params:
         unpacked = unpacked_settings(est)  # said in words: '**' would read as leftover markup
         what = "(unpacked from an expression)" if unpacked else "(defaults)"

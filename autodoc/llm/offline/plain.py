@@ -44,7 +44,7 @@ _SPLIT_WORDS = {
 
 def class_words(name: str) -> str:
     """GradientBoostingClassifier -> "gradient boosting classifier"; XGBClassifier -> "XGB classifier"."""
-    words = re.findall(r"[A-Z]+(?=[A-Z][a-z]|\b)|[A-Z]?[a-z]+|\d+", name.rsplit(".", 1)[-1])
+    words = re.findall(r"[A-Z]+(?=[A-Z][a-z]|\b)|[A-Z]?[a-z]+|\d+", name.rsplit(".", 1)[-1].replace("_", " "))
     text = " ".join(w if w.isupper() else w.lower() for w in words) or name
     return text.replace("one hot ", "one-hot ")
 
@@ -167,28 +167,30 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
     for est in f.fresh(f.kind("estimator")):
         if est.attrs.get("upstream"):
             continue  # an estimator that prepares the training data (a clustering that labels it)
-        if class_words(str(est.value or est.label)) not in {
-            class_words(str(e.value or e.label)) for e in found
-        }:
+        if estimator_words(est) not in {estimator_words(e) for e in found}:
             found.append(est)
     if not found:
         return ""
     if found[0].attrs.get("saved_by") and lead.startswith("The code"):
-        words = [(class_words(str(e.value or e.label)), e) for e in found[:3]]
+        words = [(estimator_words(e), e) for e in found[:3]]
         text = f"The production model is {article(words[0][0])} {words[0][0]} {cite(found[0])}"
         others = [f"{article(w)} {w} {cite(e)}" for w, e in words[1:] if w]
         return text + (f"; the code also trains {join_words(others)} to compare with it." if others else ".")
     return (
         lead
         + join_words(
-            [
-                f"{article(words)} {words} {cite(e)}"
-                for e in found[:3]
-                if (words := class_words(str(e.value or e.label)))
-            ]
+            [f"{article(words)} {words} {cite(e)}" for e in found[:3] if (words := estimator_words(e))]
         )
         + "."
     )
+
+
+def estimator_words(est: EvidenceItem) -> str:
+    """A library class in words (``an XGB classifier``); a network class of the project by its name
+    (``a neural network CNN_Text``: its name is the project's, not a description)."""
+    if est.attrs.get("base"):
+        return f"neural network {est.value}"
+    return class_words(str(est.value or est.label))
 
 
 def article(words: str) -> str:

@@ -181,6 +181,7 @@ class Extractor:
         for base in bases:
             full = models.network_base(base, self.m.aliases)
             if full:
+                reads = models.options_read(node)  # def __init__(self, args): ... args.dropout
                 self.add(
                     Fact(
                         kind,
@@ -189,7 +190,7 @@ class Extractor:
                         node.lineno,
                         getattr(node, "end_lineno", None),
                         value=node.name,
-                        attrs={"call": full, "base": full},
+                        attrs={"call": full, "base": full, **({"reads": reads} if reads else {})},
                         text=doc_summary(node),
                     )
                 )

@@ -80,6 +80,28 @@ def network_base(base: str, aliases: dict[str, str]) -> str | None:
     return full if network else None
 
 
+def options_read(node: ast.ClassDef) -> list[str]:
+    """``def __init__(self, args): nn.Dropout(args.dropout)``: the settings a network's constructor
+    reads from the options object it is given (``dropout``), in the order it first reads them."""
+    init = next((n for n in node.body if type(n) is ast.FunctionDef and n.name == "__init__"), None)
+    if init is None:
+        return []
+    given = {a.arg for a in [*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs][1:]}
+    kept = {  # self.args = args: self.args.static reads it too
+        dotted(t)
+        for n in ast.walk(init)
+        if type(n) is ast.Assign and type(n.value) is ast.Name and n.value.id in given
+        for t in n.targets
+        if dotted(t)
+    }
+    reads = [
+        (n.lineno, n.col_offset, n.attr)
+        for n in ast.walk(init)
+        if type(n) is ast.Attribute and (dotted(n.value) in kept or getattr(n.value, "id", None) in given)
+    ]
+    return list(dict.fromkeys(attr for *_, attr in sorted(reads)))
+
+
 def keyword_params(ex: Extractor, node: ast.Call, scope: str) -> tuple[list[Param], list[Any]]:
     """The call's keyword arguments as params, and its ``**`` expansions (refs) still to resolve."""
     params: list[Param] = []
