@@ -211,3 +211,48 @@ def test_a_network_built_from_the_parsed_options_lists_the_options_it_reads(
     assert any(
         line.startswith("The code trains a neural network TextNet [") for line in lines
     )  # not "a text net"
+
+
+CONFIG_CHOICE_PROJECT = {
+    "src/pipeline.py": """
+        import sys
+
+        import joblib
+        import pandas as pd
+        import yaml
+        from lightgbm import LGBMRegressor
+
+
+        def main(name):
+            config = yaml.safe_load(open(f"configs/{name}.yaml"))
+            sales = pd.read_csv("data/sales.csv")
+            model = LGBMRegressor(**config["lgb_params"])
+            model.fit(sales.drop("units", axis=1), sales["units"])
+            joblib.dump(model, "model.pkl")
+
+
+        if __name__ == "__main__":
+            main(sys.argv[1])
+    """,
+    "src/configs/full.yaml": """
+        lgb_params:
+          n_estimators: 1500
+          learning_rate: 0.05
+    """,
+    "src/configs/smoke.yaml": """
+        lgb_params:
+          n_estimators: 3
+          learning_rate: 0.05
+    """,
+}
+
+
+def test_a_setting_the_config_files_disagree_on_is_given_with_every_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, CONFIG_CHOICE_PROJECT)
+    said = next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert "src/configs/full.yaml sets lgb_params.n_estimators = 1500" in said
+    assert "other configuration files set lgb_params.n_estimators = 3 (src/configs/smoke.yaml [" in said
+    assert "which file a run reads decides the value" in said
+    assert "learning_rate = 0.05 (" not in said  # the files agree on it: said once

@@ -13,6 +13,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.write.criteria import criteria
+from autodoc.write.disagree import other_values
 from autodoc.write.split_files import file_split_fact
 
 _SWEEP = "hyperparameter sweep"
@@ -134,7 +135,9 @@ def _shown_key(item: EvidenceItem) -> str:
 def settings_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     """Without estimator arguments: the model's settings from configuration or script constants."""
     if found := production_settings(evidence, "hyperparameters"):
-        return SummaryFact.citing("hyperparameters", "Hyperparameters", settings_phrase(found) + ".", found)
+        others, cited = other_values(found, evidence)
+        text = settings_phrase(found) + others + "."
+        return SummaryFact.citing("hyperparameters", "Hyperparameters", text, found + cited)
     return None
 
 
