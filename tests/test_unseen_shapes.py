@@ -256,3 +256,62 @@ def test_a_setting_the_config_files_disagree_on_is_given_with_every_value(
     assert "other configuration files set lgb_params.n_estimators = 3 (src/configs/smoke.yaml [" in said
     assert "which file a run reads decides the value" in said
     assert "learning_rate = 0.05 (" not in said  # the files agree on it: said once
+
+
+LOOP_SAVES_PROJECT = {
+    "src/utils.py": """
+        import joblib
+
+
+        def save_model(model, name_file):
+            joblib.dump(model, f"models/{name_file}.joblib")
+    """,
+    "src/final_model.py": """
+        import pandas as pd
+        from sklearn.ensemble import GradientBoostingClassifier
+
+        from utils import save_model
+
+
+        def final_model():
+            df = pd.read_csv("data/train.csv")
+            model = GradientBoostingClassifier(n_estimators=120)
+            model.fit(df.drop("bought", axis=1), df["bought"])
+            save_model(model, "final_model")
+
+
+        if __name__ == "__main__":
+            final_model()
+    """,
+    "src/compare.py": """
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.tree import DecisionTreeClassifier
+
+        from utils import save_model
+
+
+        def compare():
+            df = pd.read_csv("data/train.csv")
+            models = {"logreg": LogisticRegression(max_iter=500), "tree": DecisionTreeClassifier()}
+            for name, model in models.items():
+                fitted = model.fit(df.drop("bought", axis=1), df["bought"])
+                save_model(model=fitted, name_file=name)
+
+
+        if __name__ == "__main__":
+            compare()
+    """,
+}
+
+
+def test_models_saved_in_a_loop_the_scan_cannot_follow_are_never_called_not_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, LOOP_SAVES_PROJECT)
+    said = next(line for line in lines if line.startswith("Production model:"))
+    assert "The production model is GradientBoostingClassifier (src/final_model.py, line 10)" in said
+    assert "LogisticRegression (src/compare.py, line 11)" in said
+    assert "it also saves models (src/compare.py, line 14) that the scan does not follow" in said
+    assert not [line for line in lines if "does not save" in line or "not saved" in line]
+    assert any(line.startswith("LogisticRegression (compared) | max_iter | 500") for line in lines)

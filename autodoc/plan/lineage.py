@@ -168,13 +168,14 @@ _FAMILY_ABBREV: dict[str, tuple[str, ...]] = {
 
 def estimator_part(item: EvidenceItem) -> str:
     """What an estimator is to the production model, as the scan followed it: ``production model``
-    (its object is saved or logged), ``compared, not saved``, ``saved instead when a setting selects
+    (its object is saved or logged), ``compared, not saved`` (``compared`` when the same code saves a
+    model the scan does not follow to one estimator), ``saved instead when a setting selects
     it`` or ``prepares the data upstream``; empty when the scan could not tell."""
     attrs = item.attrs
     if attrs.get("saved_by"):
         return "production model"
     if attrs.get("compared_with"):
-        return "compared, not saved"
+        return "compared" if attrs.get("untraced_save") else "compared, not saved"
     if attrs.get("option_of"):
         return "saved instead when a setting selects it"
     if attrs.get("upstream"):

@@ -66,7 +66,9 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     alternatives = _linked(evidence, est.attrs.get("alternatives"))[:4]
     if alternatives:
         named = join_words([f"{_named(a)} ({where(a)}) {cite(a)}" for a in alternatives])
-        text += f" It is compared with {named}, which the same code also trains but does not save."
+        text += f" It is compared with {named}, which the same code also trains" + _compared_saves(
+            alternatives
+        )
     options = _linked(evidence, est.attrs.get("options"))[:3]
     if options:
         named = join_words([f"{_named(o)} ({where(o)}) {cite(o)}" for o in options])
@@ -194,3 +196,12 @@ def options_words(est: EvidenceItem, options: list[EvidenceItem]) -> str:
         f"{est.value} ({where(est)}) {cite(est)} is built from the command-line options {values} "
         f"(their defaults in {files})"
     )
+
+
+def _compared_saves(compared: list[EvidenceItem]) -> str:
+    """`` but does not save.``, or where that code saves models the scan does not follow to one."""
+    untraced = sorted({str(a.attrs["untraced_save"]) for a in compared if a.attrs.get("untraced_save")})
+    if not untraced:
+        return " but does not save."
+    places = join_words([f"{p.rsplit(':', 1)[0]}, line {p.rsplit(':', 1)[1]}" for p in untraced[:2]])
+    return f"; it also saves models ({places}) that the scan does not follow to one of them."

@@ -172,8 +172,27 @@ def _alternatives(
             if "saved_by" not in other.attrs and other.id not in others:
                 others.append(other.id)
                 other.attrs["compared_with"] = est.id
+                if untraced := _untraced_save(files, path):
+                    other.attrs["untraced_save"] = untraced  # it may be what that save writes
     if others:
         est.attrs["alternatives"] = others
+
+
+def _untraced_save(files: dict[str, FileResult], path: str) -> str | None:
+    """``path:line`` of a call in `path` to a model-saving helper of the project whose model the
+    scan does not follow to one estimator (``save_model(mlmodel, name)`` in a loop over models)."""
+    res = files.get(path)
+    for origin, line, _cell, args, kwargs in res.module.save_calls if res and res.module else []:
+        module, _, called = origin.rpartition(".")
+        helper = find_module(files, module, path)
+        saves = [f for f in files[helper].facts if is_model_save(f)] if helper else []
+        param = next((r["param"] for f in saves if "param" in (r := f.attrs["estimator"])), None)
+        if param is None or param[0] != called:
+            continue
+        arg = args[param[1]] if param[1] < len(args) else kwargs.get(param[2])
+        if arg is None:  # followed to nothing (a transformer it reaches is no model)
+            return f"{path}:{line}"
+    return None
 
 
 def _served(builder: ItemBuilder, chosen: list[EvidenceItem]) -> None:
