@@ -315,3 +315,21 @@ def test_models_saved_in_a_loop_the_scan_cannot_follow_are_never_called_not_save
     assert "it also saves models (src/compare.py, line 14) that the scan does not follow" in said
     assert not [line for line in lines if "does not save" in line or "not saved" in line]
     assert any(line.startswith("LogisticRegression (compared) | max_iter | 500") for line in lines)
+
+
+def test_the_purpose_quotes_the_readmes_opening_prose_not_its_list_numbers_or_link_targets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = """
+        ## Introduction
+        ![build](https://example.org/badge.svg)
+        This is a [convolutional network](https://example.org/paper) for sentence polarity in PyTorch.
+
+        1. An older implementation in Theano:
+        [https://example.org/theano](https://example.org/theano)
+        2. Another one in Keras.
+    """
+    lines = document(tmp_path, monkeypatch, {**ARGS_NETWORK_PROJECT, "README.md": readme})
+    said = next(line for line in lines if line.startswith("Purpose:"))
+    quote = "This is a convolutional network for sentence polarity in PyTorch."
+    assert said.startswith(f"Purpose: The project README states: \u201c{quote}\u201d [")

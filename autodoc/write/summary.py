@@ -25,6 +25,7 @@ from autodoc.write import lineage_words, registration, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
 from autodoc.write.places import where
+from autodoc.write.quote import first_sentences
 from autodoc.write.serving import serving_fact
 from autodoc.write.split_files import time_split_fact
 
@@ -47,14 +48,6 @@ def summary_facts(evidence: EvidenceStore) -> list[SummaryFact]:
     return out
 
 
-# ----------------------------------------------------------------------------- helpers
-def _sentences(text: str, limit: int = 2) -> str:
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith(("#", "```", "|"))]
-    words = " ".join(" ".join(lines).replace("`", "").split())
-    cut = [s for s in words.replace("! ", ". ").split(". ") if s][:limit]
-    return ". ".join(cut).rstrip(".") + "." if cut else ""
-
-
 # ----------------------------------------------------------------------------- facts
 def _purpose(evidence: EvidenceStore) -> SummaryFact | None:
     readmes = sorted(
@@ -62,14 +55,15 @@ def _purpose(evidence: EvidenceStore) -> SummaryFact | None:
         key=lambda i: ((i.source.path or "").count("/"), i.source.line_start or 0),
     )
     for item in readmes[:2]:
-        quote = _sentences(item.text or "")
+        quote = first_sentences(item.text or "")
         if len(quote) >= 20:
             text = f"The project README states: \u201c{quote}\u201d {cite(item)}"
             return SummaryFact.citing("purpose", "Purpose", text, [item])
     for name in evidence.model_names():
         model = evidence.model(name)
         if model and model.description and (item := evidence.get(model.evidence_id)):
-            text = f"The registry describes {name}: \u201c{_sentences(model.description)}\u201d {cite(item)}"
+            quote = first_sentences(model.description)
+            text = f"The registry describes {name}: \u201c{quote}\u201d {cite(item)}"
             return SummaryFact.citing("purpose", "Purpose", text, [item])
     return None
 

@@ -1,0 +1,24 @@
+"""A quotation from a README or a registry description: its opening prose, in plain words."""
+
+from __future__ import annotations
+
+import re
+
+_LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # a badge or picture: nothing to quote
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")  # [text](url): its text
+
+
+def first_sentences(text: str, limit: int = 2) -> str:
+    """The first sentences of the opening prose (headings, code, tables and lists are not prose: a
+    list ends the opening text, so "1. Kim's implementation" is never quoted as a sentence "1.";
+    a Markdown link is quoted as its text)."""
+    lines: list[str] = []
+    for ln in text.splitlines():
+        if lines and _LIST_ITEM.match(ln):
+            break
+        if ln.strip() and not ln.lstrip().startswith(("#", "```", "|")) and not _LIST_ITEM.match(ln):
+            lines.append(ln)
+    words = " ".join(_LINK.sub(r"\1", _IMAGE.sub("", " ".join(lines))).replace("`", "").split())
+    cut = [s for s in words.replace("! ", ". ").split(". ") if s][:limit]
+    return ". ".join(cut).rstrip(".") + "." if cut else ""
