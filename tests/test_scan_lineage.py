@@ -356,6 +356,24 @@ def test_models_assigned_in_the_branches_of_a_setting_are_options(tmp_path: Path
     assert "The same code saves LogisticRegression (branch.py, line 8) [" in model and "compared" not in model
 
 
+def test_the_last_assignment_before_the_save_is_the_saved_model_even_if_an_earlier_one_is_nested(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "fit.py").write_text(
+        "import joblib\nfrom sklearn.ensemble import RandomForestClassifier\n"
+        "from sklearn.linear_model import LogisticRegression\n\n\n"
+        "def train(x, y, quick):\n"
+        "    if quick:\n        model = LogisticRegression()\n"
+        "    model = RandomForestClassifier(n_estimators=50)\n"
+        "    model.fit(x, y)\n    joblib.dump(model, 'model.pkl')\n\n\n"
+        "if __name__ == '__main__':\n    train(None, None, False)\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    store = EvidenceStore(created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan.items)
+    model = next(f.text for f in summary_facts(store) if f.topic == "model")
+    assert model.startswith("The production model is RandomForestClassifier (fit.py, line 9)")
+
+
 def test_a_file_of_the_same_name_in_another_folder_is_not_the_training_file(tmp_path: Path) -> None:
     _notebook(
         tmp_path / "clean.ipynb",

@@ -77,6 +77,9 @@ class Extractor:
         self.objectives: list[Any] = []  # searches whose objective function `objective.link` reads
         self.calls: dict[tuple[int | None, str], list[ast.Call]] = {}  # (cell, scope) -> its calls
         self.outputs: list[Any] = []  # (call, scope, full name, tail, cell) of writes and saves
+        # (cell, scope, nodes, function node or None) of what runs in a function, a method, the
+        # __main__ block or at top level (class bodies and a __main__ test's else are left out)
+        self.indexed: list[tuple[int | None, str, Buckets, ast.AST | None]] = []
 
     # -- driver --------------------------------------------------------------------------
     def run(self, chunks: list[Chunk]) -> ModuleFacts:
@@ -121,18 +124,22 @@ class Extractor:
                 if earlier and self.cell is None:  # redefined: the later definition wins
                     self.m.shadowed.append((stmt.name, *earlier, stmt.lineno))
                 self._symbol(stmt, stmt.name, "function")
-                out.append((stmt.name, walk([stmt])))
+                out.append((stmt.name, self._indexed(stmt.name, walk([stmt]), stmt)))
             elif st is ast.ClassDef:
                 self._class(stmt, out)
             elif st is ast.If and is_main_test(stmt.test):
                 self.m.has_main = True
-                out.append((MAIN, walk(stmt.body)))
+                out.append((MAIN, self._indexed(MAIN, walk(stmt.body))))
                 out.append((MODULE, walk(stmt.orelse)))
             elif st is ast.If and is_dead_test(stmt.test):
-                out.append((MODULE, walk([stmt.test, *stmt.orelse])))
+                out.append((MODULE, self._indexed(MODULE, walk([stmt.test, *stmt.orelse]))))
             else:
-                out.append((MODULE, walk([stmt])))
+                out.append((MODULE, self._indexed(MODULE, walk([stmt]))))
         return out
+
+    def _indexed(self, scope: str, nodes: Buckets, root: ast.AST | None = None) -> Buckets:
+        self.indexed.append((self.cell, scope, nodes, root))
+        return nodes
 
     def _class(self, node: ast.ClassDef, out: list[tuple[str, Buckets]]) -> None:
         self._symbol(node, node.name, "class")
@@ -148,7 +155,7 @@ class Extractor:
                 qual = f"{node.name}.{stmt.name}"
                 methods.append(qual)
                 self._symbol(stmt, qual, "function")
-                out.append((qual, walk([stmt])))
+                out.append((qual, self._indexed(qual, walk([stmt]), stmt)))
             else:
                 class_roots.append(stmt)
         out.append((MODULE, walk(class_roots)))

@@ -23,6 +23,11 @@ _KEEP = frozenset(
         ast.Attribute,
         ast.For,
         ast.withitem,
+        ast.AugAssign,  # these five for `rules.origins` (assignments, returns, branches, `with`)
+        ast.Expr,
+        ast.Return,
+        ast.If,
+        ast.With,
     }
 )
 # Fields that never hold a node we need (names, flags, operators, contexts): not walked.
@@ -88,29 +93,6 @@ def walk(roots: list[ast.AST]) -> Buckets:
                 extend(child)
             elif child is not None:
                 push(child)
-    return out
-
-
-def breadth_first(root: ast.AST) -> list[Any]:
-    """The nodes under `root` (itself first) in the order of `ast.walk`, without the nodes that can
-    hold no other node (contexts, operators, aliases, constants): several times faster."""
-    out: list[Any] = [root]
-    fields_of = _FIELDS
-    append, extend = out.append, out.extend
-    i = 0
-    while i < len(out):
-        node = out[i]
-        i += 1
-        t = type(node)
-        fields = fields_of.get(t)
-        if fields is None:
-            fields = _learn_fields(t)
-        for name in fields:
-            child = getattr(node, name)
-            if type(child) is list:
-                extend(child)
-            elif child is not None:
-                append(child)
     return out
 
 

@@ -39,6 +39,9 @@ def in_sample(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buck
     by_scope: dict[str, list[Placed]] = {}
     stores: dict[str, list[tuple[tuple[int, int, int], str]]] = {}
     for cell, _lines, scope, nodes in scoped:
+        named = ex.m.refs.get(scope, ())  # every name and attribute the scope mentions
+        if not any(f in named for f in _FITS) or not any(p in named for p in _PREDICTS):
+            continue  # no fit and predict of one object here: nothing to sort and compare
         by_scope.setdefault(scope, []).extend((cell, c) for c in nodes.get(ast.Call, ()))
         names = (n for n in nodes.get(ast.Name, ()) if type(n.ctx) is ast.Store)
         stores.setdefault(scope, []).extend((_at(cell, n), n.id) for n in names)

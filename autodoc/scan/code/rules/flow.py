@@ -6,9 +6,6 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from autodoc.scan.code.model import MAIN, MODULE
-from autodoc.scan.code.syntax import FUNC_TYPES, is_main_test
-
 if TYPE_CHECKING:
     from autodoc.scan.code.model import Fact
 
@@ -61,18 +58,3 @@ def span(body: list[ast.stmt]) -> tuple[int, int]:
 
 def cell_key(cell: int | None) -> int:
     return -1 if cell is None else cell
-
-
-def scoped(tree: ast.Module) -> list[tuple[str, ast.AST]]:
-    """(scope, node) as the facts walk names scopes: functions, methods, the __main__ block, the rest."""
-    out: list[tuple[str, ast.AST]] = []
-    for stmt in tree.body:
-        if type(stmt) in FUNC_TYPES:
-            out.append((stmt.name, stmt))  # type: ignore[attr-defined]
-        elif type(stmt) is ast.ClassDef:
-            out += [(f"{stmt.name}.{s.name}", s) for s in stmt.body if type(s) in FUNC_TYPES]  # type: ignore[attr-defined]
-        elif type(stmt) is ast.If and is_main_test(stmt.test):
-            out.append((MAIN, ast.Module(body=stmt.body, type_ignores=[])))
-        else:
-            out.append((MODULE, stmt))
-    return out

@@ -1,7 +1,7 @@
 """Where an object in one module comes from: the estimator that built a saved model, and the
 statements that build a written frame.
 
-`Origins(ex, chunks)` indexes the module's assignments, returns and ``with open(...) as f``
+`Origins(ex)` indexes the module's assignments, returns and ``with open(...) as f``
 bindings by scope once (only for modules that save or write something). `estimator(expr, ...)`
 follows a name back through assignments (tuple unpacking included), a local function's
 ``return``, ``search.best_estimator_`` of a search over an estimator, a Pipeline's last step and
@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MODULE
 from autodoc.scan.code.rules import vocab as v
-from autodoc.scan.code.rules.flow import cell_key, defines_uses, inner_estimator, scoped, span
-from autodoc.scan.code.syntax import FUNC_TYPES, breadth_first, dotted
+from autodoc.scan.code.rules.flow import cell_key, defines_uses, inner_estimator, span
+from autodoc.scan.code.syntax import Buckets, dotted
 
 if TYPE_CHECKING:
-    from autodoc.scan.code.facts import Chunk, Extractor
+    from autodoc.scan.code.facts import Extractor
     from autodoc.scan.code.model import Fact
 
 Pos = tuple[int, int]  # (cell or -1, line)
@@ -34,12 +34,13 @@ _WRAPPERS = {"compile", "DistributedDataParallel", "DataParallel", "DDP"}  # wra
 SAVEISH = re.compile(r"save|dump|persist|export|store|serialize|pickle|log_model|register", re.I)
 _MAX_DEPTH = 12
 MAX_SPANS = 200
+_STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)  # what a backward slice reads
 
 
 class Origins:
     """The assignments, returns and statements of one module, by scope."""
 
-    def __init__(self, ex: Extractor, chunks: list[Chunk]) -> None:
+    def __init__(self, ex: Extractor) -> None:
         self.ex = ex
         self.assigns: dict[tuple[str, str], list[tuple[Pos, int | None, ast.expr]]] = {}
         self.returns: dict[str, list[tuple[Pos, ast.expr]]] = {}
@@ -54,36 +55,44 @@ class Origins:
             if fact.kind in ("estimator", "hyperparameter_search", "preprocessing"):
                 self.built.setdefault((cell_key(fact.cell), fact.line), []).append(fact)
         self.networks = {str(f.value): f for f in ex.m.facts if f.kind == "estimator" and f.attrs.get("base")}
-        for cell, tree, _lines in chunks:
-            for scope, node in scoped(tree):
-                self._index(scope, node, cell_key(cell))
+        for cell, scope, nodes, root in ex.indexed:  # the facts walk's nodes: no second walk
+            self._index(scope, nodes, root, cell_key(cell))
+        for calls in self.callers.values():
+            calls.sort(key=lambda c: (c[1], c[2].col_offset))
+        for bound in self.assigns.values():
+            bound.sort(key=lambda b: (b[0], b[2].col_offset))
+        for found in self.returns.values():
+            found.sort(key=lambda r: (r[0], r[1].col_offset))
+        for stmts in self.stmts.values():
+            stmts.sort(key=lambda s: (s[0], s[1].col_offset))
 
-    def _index(self, scope: str, root: ast.AST, cell: int) -> None:
+    def _index(self, scope: str, nodes: Buckets, root: ast.AST | None, cell: int) -> None:
+        """One walked part of `scope` (in the walk's order: sorted into source order afterwards)."""
         stmts = self.stmts.setdefault(scope, [])
-        if type(root) in FUNC_TYPES:
-            self.functions[scope] = (cell, root.lineno, getattr(root, "end_lineno", None) or root.lineno)
+        if root is not None:  # a function or method
+            self.functions[scope] = (cell, root.lineno, getattr(root, "end_lineno", None) or root.lineno)  # type: ignore[attr-defined]
             args = root.args  # type: ignore[attr-defined]
             self.params[scope] = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
-        for node in breadth_first(root):  # ast.walk's order, faster
-            t = type(node)
-            if t is ast.Call and type(node.func) is ast.Name:
+        for node in nodes.get(ast.Call, ()):
+            if type(node.func) is ast.Name:
                 self.callers.setdefault(node.func.id, []).append((scope, (cell, node.lineno), node))
-            if t is ast.Assign or t is ast.AugAssign or t is ast.AnnAssign or t is ast.Expr:
-                stmts.append(((cell, node.lineno), node))
-            if t is ast.Assign:
-                for target in node.targets:
-                    self._bind(scope, target, (cell, node.lineno), node.value)
-            elif t is ast.AnnAssign and node.value is not None:
+        for t in _STATEMENTS:
+            stmts.extend(((cell, node.lineno), node) for node in nodes.get(t, ()))
+        for node in nodes.get(ast.Assign, ()):
+            for target in node.targets:
+                self._bind(scope, target, (cell, node.lineno), node.value)
+        for node in nodes.get(ast.AnnAssign, ()):
+            if node.value is not None:
                 self._bind(scope, node.target, (cell, node.lineno), node.value)
-            elif t is ast.Return and node.value is not None:
+        for node in nodes.get(ast.Return, ()):
+            if node.value is not None:
                 self.returns.setdefault(scope, []).append(((cell, node.lineno), node.value))
-            elif t is ast.If:
-                self.branches.append((cell, span(node.body), span(node.orelse) if node.orelse else None))
-            elif t is ast.With:
-                for item in node.items:
-                    if type(item.optional_vars) is ast.Name:
-                        self.opened[(scope, item.optional_vars.id)] = item.context_expr
-        stmts.sort(key=lambda s: s[0])
+        for node in nodes.get(ast.If, ()):
+            self.branches.append((cell, span(node.body), span(node.orelse) if node.orelse else None))
+        for node in sorted(nodes.get(ast.With, ()), key=lambda n: n.lineno):  # the later one wins
+            for item in node.items:
+                if type(item.optional_vars) is ast.Name:
+                    self.opened[(scope, item.optional_vars.id)] = item.context_expr
 
     def _bind(self, scope: str, target: ast.expr, pos: Pos, value: ast.expr) -> None:
         if type(target) is ast.Name:
