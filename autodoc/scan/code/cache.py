@@ -28,7 +28,7 @@ from autodoc.scan.code.items import construct
 from autodoc.scan.code.result import FileResult
 
 FileKey = tuple[str, str]  # (relpath, sha256)
-Blobs = list[tuple[list[FileKey], bytes]]  # pickled lists of FileResult, with the key of each
+Blobs = list[tuple[list[FileKey], Any]]  # lists of FileResult, pickled or not yet, with the key of each
 
 
 def _scanner_fingerprint() -> str:
@@ -128,12 +128,18 @@ def load_files(cache_dir: str | None, root_abs: str) -> dict[FileKey, FileResult
 
 
 def save_files(cache_dir: str, root_abs: str, reused: list[tuple[FileKey, FileResult]], blobs: Blobs) -> None:
-    """Keep the chunks the analysis pickled as they are, and the facts `reused` from a cache (pickled
-    now; the write itself in the background)."""
+    """Keep the chunks a worker pickled as they are; pickle the others (analysed in this process, or
+    `reused` from a cache) in the background, with the write. The results are never changed after
+    the scan, so pickling them later keeps what the analysis made."""
     if reused:
-        blobs = [*blobs, ([key for key, _ in reused], dumps([res for _, res in reused]))]
+        blobs = [*blobs, ([key for key, _ in reused], [res for _, res in reused])]
     path = _path(cache_dir, root_abs)
-    _in_background(path, lambda: _write(path, "files", blobs))
+
+    def write() -> bool:
+        chunks = [(keys, blob if isinstance(blob, bytes) else dumps(blob)) for keys, blob in blobs]
+        return _write(path, "files", chunks)
+
+    _in_background(path, write)
 
 
 # -- the items of a whole tree ------------------------------------------------------------------

@@ -26,7 +26,7 @@ from autodoc.scan.code.liveness import Liveness, find_liveness
 from autodoc.scan.code.resolve import Resolver
 from autodoc.scan.code.topics import EVAL_RE, FEAT_RE, TRAIN_RE
 from autodoc.scan.code.walk import TEST_PATH_RE, Candidate, notebook_sources, read_bytes, sha256, walk
-from autodoc.scan.code.workers import analyse_many, gc_paused
+from autodoc.scan.code.workers import Chunk, analyse_many, gc_paused
 
 _MEMO: dict[cache.FileKey, FileResult] = {}  # (relpath, sha256) -> facts, for re-scans in one process
 _ROLE_ORDER = [
@@ -102,11 +102,13 @@ def _scan(
         blobs: cache.Blobs | None = [] if cache_dir else None
         loaded, skipped = _load_files(contents, disk, blobs)
         skipped = [SkippedFile(path=p, reason=r) for p, r in skipped_now] + skipped
+        done = _assemble(root, loaded, skipped, commit, dirty)
+        # the files' cache is saved once the items are built: its pickling (in the background)
+        # never competes with the assembly for this process
         if cache_dir and any((x.cand.relpath, x.sha) not in disk for x in loaded):
             fresh = {k for keys, _ in blobs or [] for k in keys}
             reused = [((x.cand.relpath, x.sha), x.result) for x in loaded]
             cache.save_files(cache_dir, root_abs, [r for r in reused if r[0] not in fresh], blobs or [])
-        done = _assemble(root, loaded, skipped, commit, dirty)
         if cache_dir:
             _save_items(cache_dir, root_abs, key, done)
     _ASSEMBLED[key] = done
@@ -171,7 +173,7 @@ def _load_files(
             read.append((cand, digest, ""))  # filled in below
         else:
             read.append((cand, digest, result))
-    chunks: list[tuple[list[int], bytes]] | None = [] if blobs is not None else None
+    chunks: list[tuple[list[int], Chunk]] | None = [] if blobs is not None else None
     fresh = iter(analyse_many(todo, chunks))  # in the order of `todo`, which follows `cands`
     if blobs is not None and chunks is not None:
         blobs.extend(([keys[i] for i in share], blob) for share, blob in chunks)

@@ -16,6 +16,7 @@ from autodoc.scan import processes
 from autodoc.scan.code.files import FileResult, analyse
 from autodoc.scan.code.walk import Candidate, decode
 
+Chunk = bytes | list[FileResult]  # a chunk's results, pickled (from a worker) or not yet
 PARALLEL_MIN_FILES = 200  # below this, starting worker interpreters costs more than it saves
 _MAX_WORKERS = 8
 
@@ -78,7 +79,7 @@ def analyse_batch(jobs: list[tuple[Candidate, bytes]]) -> list[FileResult]:
 
 
 def analyse_many(
-    jobs: list[tuple[Candidate, bytes]], blobs: list[tuple[list[int], bytes]] | None = None
+    jobs: list[tuple[Candidate, bytes]], blobs: list[tuple[list[int], Chunk]] | None = None
 ) -> list[FileResult]:
     """`analyse_batch` over all jobs, spread over the cores for large trees; same results, same order.
 
@@ -87,14 +88,15 @@ def analyse_many(
     process and fresh interpreters (``python -c``, never a fork: the app scans from threads, and
     unlike `multiprocessing` this never re-runs the caller's script) each claim the next free
     chunk until none is left. A chunk that a worker fails to deliver is analysed here instead.
-    `blobs`, when given, receives every chunk's results pickled, ``(job indices, bytes)``: what the
-    disk cache keeps, without pickling the results a second time.
+    `blobs`, when given, receives every chunk's results, ``(job indices, results)``: what the disk
+    cache keeps. A worker's chunk comes pickled (as it arrived: never pickled a second time); one
+    analysed here comes as the list, for the cache writer to pickle off the scan's critical path.
     """
     cores = _core_count()
     if len(jobs) < PARALLEL_MIN_FILES or cores < 2 or not sys.executable:
         done = analyse_batch(jobs)
         if blobs is not None:
-            blobs.append((list(range(len(jobs))), _dumps(done)))
+            blobs.append((list(range(len(jobs))), done))
         return done
     chunks = _chunks([len(data) for _, data in jobs], cores)
     results: list[FileResult | None] = [None] * len(jobs)
@@ -128,13 +130,13 @@ def _analyse_chunk(
     jobs: list[tuple[Candidate, bytes]],
     share: list[int],
     results: list[FileResult | None],
-    blobs: list[tuple[list[int], bytes]] | None,
+    blobs: list[tuple[list[int], Chunk]] | None,
 ) -> None:
     done = analyse_batch([jobs[i] for i in share])
     for i, res in zip(share, done, strict=True):
         results[i] = res
     if blobs is not None:
-        blobs.append((share, _dumps(done)))
+        blobs.append((share, done))
 
 
 def _dumps(data: object) -> bytes:
