@@ -256,11 +256,11 @@ class Extractor:
     def _second_pass(self, scope: str, nodes: Buckets) -> None:
         refs = self.m.refs.setdefault(scope, set())
         attr_refs = self.m.attr_refs.setdefault(scope, set())
-        refs.update(n.id for n in nodes.get(ast.Name, ()))
-        for node in nodes.get(ast.Attribute, ()):
-            refs.add(node.attr)
-            if type(node.value) is ast.Name:
-                attr_refs.add((node.value.id, node.attr))
+        refs.update([n.id for n in nodes.get(ast.Name, ())])
+        attrs = nodes.get(ast.Attribute)
+        if attrs:
+            refs.update([n.attr for n in attrs])
+            attr_refs.update([(n.value.id, n.attr) for n in attrs if type(n.value) is ast.Name])
         before = len(self.m.facts)
         for node in nodes.get(ast.Call, ()):
             self._call(node, scope)
