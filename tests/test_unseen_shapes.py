@@ -90,7 +90,7 @@ FORECAST_PROJECT = {
             X_valid = sales[CUTOFF <= sales.sale_date].drop(["units", "sale_date"], axis=1)
             y_valid = sales[CUTOFF <= sales.sale_date]["units"]
             model = LGBMRegressor(n_estimators=300)
-            model.fit(X_train, y_train, eval_set=[(X_valid, y_valid)])
+            model.fit(X_train, y_train, eval_set=[(X_valid, y_valid)], eval_metric="l1")
             joblib.dump(model, "model.pkl")
             test = sales[(sales.sale_date >= "2016-05-16") & (sales.sale_date <= "2016-05-22")]
             test.assign(pred=model.predict(test.drop(["units", "sale_date"], axis=1))).to_csv("pred.csv")
@@ -113,6 +113,16 @@ def test_a_split_by_date_masks_is_said_with_its_boundaries(
     assert "validation rows have sale_date >= 2016-04-01 (forecast/train.py, line 14)" in split
     assert "test rows have sale_date >= 2016-05-16 and sale_date <= 2016-05-22" in split
     assert not [line for line in lines if "No train/test split was found" in line]
+    made = next(line for line in lines if line.startswith("A hold-out split is made by"))
+    assert made.startswith("A hold-out split is made by the date boundary sale_date < 2016-04-01 (")
+
+
+def test_the_metric_a_boosting_fit_measures_on_its_eval_set_is_the_models_metric(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, FORECAST_PROJECT)
+    assert any(line.startswith("Performance: The evaluation code computes l1 [") for line in lines)
+    assert not [line for line in lines if "No metric computation was found" in line]
 
 
 RAVEL_PROJECT = {

@@ -247,3 +247,16 @@ def fit(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None
     ex.add_at(
         node, "fit", target or tail, f"{tail} on {target}", scope, value=tail, attrs=attrs, params=params
     )
+    _eval_metrics(ex, node, attrs, scope)
+
+
+def _eval_metrics(ex: Extractor, node: ast.Call, attrs: dict[str, Any], scope: str) -> None:
+    """``model.fit(X, y, eval_set=[...], eval_metric="rmse")``: a metric the fit measures on its
+    evaluation sets (LightGBM, XGBoost, CatBoost)."""
+    given = attrs.get("eval_metric")
+    names = [given] if isinstance(given, str) else given if isinstance(given, list) else []
+    on = " on its eval_set" if any(kw.arg == "eval_set" for kw in node.keywords) else ""
+    for name in [n for n in names if isinstance(n, str)][:4]:
+        label = f"{name} (eval_metric of fit, measured during training{on})"
+        extra = {"metric": name, "call": attrs["call"], "keyword": "eval_metric"}
+        ex.add_at(node, "metric", name, label, scope, value=name, attrs=extra)

@@ -151,6 +151,8 @@ def hand_split(ex: Extractor, name: str, value: ast.expr, line: int, scope: str)
         return True  # y_train of the same mask as X_train: one split
     ex.seen.add((scope, found["rule"]))
     label = f"{found['how']} split: {found.get('rule', '')}".strip()
+    if found["how"] == "time" and "column" in found:  # "A hold-out split is made by the date boundary ..."
+        label = f"the {'date range' if ' and ' in found['rule'] else 'date boundary'} {found['rule']}"
     attrs = {"how": found["how"], "part": _part_of(name)}
     ex.add_at(value, "split", name, label, scope, value=found, attrs=attrs, text=ex.line(line))
     return True
