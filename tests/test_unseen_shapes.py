@@ -343,3 +343,27 @@ def test_the_purpose_quotes_the_readmes_opening_prose_not_its_list_numbers_or_li
     said = next(line for line in lines if line.startswith("Purpose:"))
     quote = "This is a convolutional network for sentence polarity in PyTorch."
     assert said.startswith(f"Purpose: The project README states: \u201c{quote}\u201d [")
+
+
+def test_a_file_name_bound_to_a_name_inside_a_path_join_is_the_data_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    utils = """
+        import os
+
+        import pandas as pd
+
+
+        def load_train_data():
+            path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../data/processed")
+            file_name = "sessions_train.csv"
+            return pd.read_csv(os.path.join(path, file_name))
+    """
+    train = (
+        RAVEL_PROJECT["src/train.py"]
+        .replace('df = pd.read_csv("data/sessions.csv")', "df = load_train_data()")
+        .replace("import joblib\n", "import joblib\nfrom utils import load_train_data\n")
+    )
+    lines = document(tmp_path, monkeypatch, {"src/train.py": train, "src/utils.py": utils})
+    said = next(line for line in lines if line.startswith("Data:"))
+    assert said.startswith("Data: Data are read from sessions_train.csv (src/utils.py, line 10)")

@@ -13,13 +13,11 @@ if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
 
-def _literal_path(args: list[ast.expr]) -> str | None:
-    """The one file-name literal among `args` (``os.path.join(base, "data.csv")``), if exactly one."""
-    paths = [
-        a.value
-        for a in args
-        if type(a) is ast.Constant and isinstance(a.value, str) and v.PATHLIKE.match(a.value)
-    ]
+def _literal_path(ex: Extractor, args: list[ast.expr], scope: str) -> str | None:
+    """The one file name among `args` (``os.path.join(base, "data.csv")``, or a name bound to it:
+    ``file_name = "train.csv"; os.path.join(path, file_name)``), if exactly one."""
+    values = [a.value if type(a) is ast.Constant else ex.value(a, scope) for a in args]
+    paths = [a for a in values if isinstance(a, str) and v.PATHLIKE.match(a)]
     return paths[0] if len(paths) == 1 else None
 
 
@@ -40,7 +38,7 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
         shown = ex.path_hints[first.id]
         attrs["path_from"] = f"file name inside the path expression {first.id}"
     elif shown is None and type(first) is ast.Call:  # os.path.join(base, "x.csv")
-        shown = _literal_path(first.args)
+        shown = _literal_path(ex, first.args, scope)
         if shown:
             attrs["path_from"] = "file name inside the path expression"
     label = f"{tail}({shown})" if shown and len(shown) < 80 else tail
