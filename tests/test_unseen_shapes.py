@@ -201,6 +201,8 @@ ARGS_NETWORK_PROJECT = {
             loss.backward()
             optimizer.step()
         torch.save(net.state_dict(), "textnet.pt")
+        corrects = (net(feature).argmax(1) == target).sum().item()
+        accuracy = 100.0 * corrects / len(target)
     """,
 }
 
@@ -221,6 +223,7 @@ def test_a_network_built_from_the_parsed_options_lists_the_options_it_reads(
     assert any(
         line.startswith("The code trains a neural network TextNet [") for line in lines
     )  # not "a text net"
+    assert any(line.startswith("Performance: The evaluation code computes accuracy (100.0") for line in lines)
 
 
 CONFIG_CHOICE_PROJECT = {

@@ -31,6 +31,17 @@ SETTING_NAMES = re.compile(
 
 # Metrics computed from another one (Gini = 2 * AUC - 1)
 DERIVED_METRICS = re.compile(r"^(?:gini(?:_coef(?:ficient)?|_index)?|somers_?d|accuracy_ratio)$", re.I)
+# Measures a training loop computes by hand from counts (``accuracy = 100.0 * corrects / size``)
+_HAND_METRICS = re.compile(r"^(?:acc|accuracy|error_rate|precision|recall|f1|f1_score|mae|mse|rmse)$", re.I)
+
+
+def _by_hand(name: str, value: ast.expr) -> bool:
+    """A measure named as such and computed as a ratio (a division) in the code itself."""
+    return bool(_HAND_METRICS.match(name)) and any(
+        type(n) is ast.BinOp and type(n.op) is ast.Div for n in ast.walk(value)
+    )
+
+
 # Inside functions only names that can be nothing but a setting (loop counters and sizes are not)
 FUNCTION_SETTING_NAMES = re.compile(
     r"^(?:lags?|n_lags|window(?:_size)?|horizon|epochs?|n_epochs|num_epochs|batch(?:_size)?|lr|"
@@ -110,9 +121,10 @@ def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: 
         return
     elif t is ast.IfExp and splits.random_rows(ex, name, val_node, scope):
         return
-    elif t is ast.BinOp and DERIVED_METRICS.match(name):  # gini = 2 * auc - 1
+    elif t is ast.BinOp and (DERIVED_METRICS.match(name) or _by_hand(name, val_node)):  # gini = 2 * auc - 1
         formula = ex.snippet(val_node, 80)
-        attrs = {"metric": name, "formula": formula, "how": "derived from another metric"}
+        how = "derived from another metric" if DERIVED_METRICS.match(name) else "computed by hand"
+        attrs = {"metric": name, "formula": formula, "how": how}
         _fact(ex, "metric", name, f"{name} = {formula}", line, scope, value=name, attrs=attrs)
         return
     elif (
