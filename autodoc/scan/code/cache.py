@@ -24,7 +24,7 @@ from typing import Any
 
 from autodoc.atomic import atomic_write
 from autodoc.evidence import CodeReport, EvidenceItem, Redaction, Source
-from autodoc.scan.code.items import construct
+from autodoc.scan.code.itemparts import construct
 from autodoc.scan.code.result import FileResult
 
 FileKey = tuple[str, str]  # (relpath, sha256)

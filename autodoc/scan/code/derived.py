@@ -150,9 +150,9 @@ def _steps(
             step = {"step": stage, "call": fact.label[:120], "path": rel, "line": fact.line}
             if fact.cell is not None:
                 step["cell"] = fact.cell
-            eid = builder.fact_ids.get(id(fact))
-            if eid:
-                step["id"] = eid
+            item = builder.fact_items.get(id(fact))
+            if item is not None:
+                step["id"] = item.id
             steps.append(step)
     return steps
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from autodoc.evidence import EvidenceItem, Redaction, Source
@@ -10,6 +9,19 @@ from autodoc.kind_topics import KIND_TOPICS, PARAM_TOPICS
 from autodoc.scan.code import hydra, recipes
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
+from autodoc.scan.code.itemparts import (
+    ID_UNSAFE,
+    SAFE_NAMES,
+    SOURCE_FIELDS,
+    code_id,
+    code_source,
+    evidence_item,
+    jsonable,
+    model_uri_parts,
+    origin,
+    safe_name,
+    short_value,
+)
 from autodoc.scan.code.liveness import GROUPS, Liveness, shadowed_by
 from autodoc.scan.code.resolve import Resolver
 from autodoc.scan.code.rules.sources import hinted_file
@@ -27,13 +39,15 @@ class ItemBuilder:
         self.unsafe = False  # the current file was parsed from unredacted text
         self.role: str | None = None  # role of the code the current items come from
         self.cell: int | None = None  # notebook cell of the current fact
-        self.fact_ids: dict[int, str] = {}  # id(Fact) -> evidence id of its item
+        self.fact_items: dict[int, EvidenceItem] = {}  # id(Fact) -> its item
         self.config_notes: dict[str, dict[str, dict[str, Any]]] = {}  # rel -> key -> attrs (hydra.compose)
 
     def _id(self, rel: str, line: int, kind: str, name: str | None) -> str:
         """``c:<rel>:<line>:<kind>[:<name>]``; in a notebook ``c:<rel>#<cell>:<line>:...``; unique."""
         where = f"{rel}#{self.cell}" if self.cell is not None else rel
-        base = code_id(where, line, kind, name)
+        return self._unique(code_id(where, line, kind, name))
+
+    def _unique(self, base: str) -> str:
         eid, n = base, 1
         while eid in self.ids:
             n += 1
@@ -42,22 +56,7 @@ class ItemBuilder:
         return eid
 
     def _source(self, rel: str, line: int, end: int | None, cell: int | None) -> Source:
-        return construct(
-            Source,
-            {
-                "kind": "code",
-                "path": rel,
-                "line_start": line,
-                "line_end": end or line,
-                "commit": self.commit,
-                "cell": cell,
-                "uri": None,
-                "run_id": None,
-                "experiment_id": None,
-                "model_name": None,
-                "model_version": None,
-            },
-        )
+        return code_source(rel, line, end, cell, self.commit)
 
     def _item(
         self,
@@ -76,21 +75,7 @@ class ItemBuilder:
         if self.unsafe:
             place = source.cite()
             value, attrs, text, label = (self._safe(v, place) for v in (value, attrs, text, label))
-        item = construct(
-            EvidenceItem,
-            {
-                "id": eid,
-                "kind": kind,
-                "label": label,
-                "value": value,
-                "attrs": attrs,
-                "text": text,
-                "topics": topics,
-                "source": source,
-                "live": live,
-                "role": self.role,
-            },
-        )
+        item = evidence_item(eid, kind, label, value, attrs, text, topics, source, live, self.role)
         self.items.append(item)
         return item
 
@@ -142,6 +127,88 @@ class ItemBuilder:
         source = self._source(rel, line, end, cell)
         return self._item(eid, kind, label, value, attrs, text, topics, source, True)
 
+    def add_file(self, rel: str, result: FileResult, live: Liveness, resolver: Resolver) -> int:
+        """The items of one file's facts (private helpers without ML facts left out); how many.
+
+        Most facts need nothing resolved, redacted or composed: runs of those take `_plain_facts`."""
+        facts = result.facts
+        owners: set[str] | None = None  # scopes holding ML facts and their parents, found when needed
+        plain = not (result.unsafe or (result.module and result.module.shadowed) or rel in self.config_notes)
+        scopes: dict[str, tuple[str, bool | None, str]] = {}  # scope -> (role, live?, why)
+        run: list[Fact] = []
+        n = 0
+        for fact in facts:
+            kind, name = fact.kind, fact.name
+            if kind in _SYMBOLS and name and (name[0] == "_" or "._" in name) and private(name):
+                if owners is None:
+                    owners = owner_scopes({f.scope for f in facts if f.kind not in SYMBOL_KINDS})
+                if name not in owners:
+                    continue  # private helpers without ML facts: not worth an item (libraries have thousands)
+            if (
+                plain
+                and fact.params is None
+                and fact.star is None
+                and not isinstance(fact.value, dict)
+                and (kind != "mlflow_call" or name != "load_model")
+            ):
+                run.append(fact)
+                continue
+            if run:
+                n += self._plain_facts(rel, run, live, scopes)
+                run = []
+            n += self.add_fact(rel, result, fact, live, resolver)
+        return n + (self._plain_facts(rel, run, live, scopes) if run else 0)
+
+    def _plain_facts(
+        self, rel: str, facts: list[Fact], live: Liveness, scopes: dict[str, tuple[str, bool | None, str]]
+    ) -> int:
+        """`add_fact` of facts with nothing to resolve, redact or compose: what the file and each scope
+        decide found once, the models made in place (most of a scan's items)."""
+        ids, items, fact_items, new, put = (
+            self.ids,
+            self.items,
+            self.fact_items,
+            object.__new__,
+            object.__setattr__,
+        )
+        where = None if ID_UNSAFE.search(rel) else f"c:{rel}:"
+        place = code_source(rel, 0, None, None, self.commit).__dict__
+        safe = SAFE_NAMES
+        for fact in facts:
+            found = scopes.get(fact.scope)
+            if found is None:
+                found = scopes[fact.scope] = (live.role(rel, fact.scope), *live.of(rel, fact.scope))
+            role, is_live, reason = found
+            attrs = dict(fact.attrs)
+            if is_live is not None:
+                attrs["live_reason"] = reason
+            kind, name, line, cell = fact.kind, fact.name, fact.line, fact.cell
+            if kind == "config" and ("variant" in attrs or "overridden_by" in attrs):
+                role = hydra.role_of(attrs) or role
+            if where is None or cell is not None or not (name is None or safe.get(name) or safe_name(name)):
+                eid = code_id(f"{rel}#{cell}" if cell is not None else rel, line, kind, name)
+            else:
+                eid = f"{where}{line}:{kind}:{name[:60]}" if name else f"{where}{line}:{kind}"
+            if eid in ids:
+                eid = self._unique(eid)
+            else:
+                ids.add(eid)
+            src = place.copy()
+            src["line_start"], src["line_end"], src["cell"] = line, fact.line_end or line, cell
+            source = new(Source)
+            put(source, "__dict__", src)
+            put(source, "__pydantic_fields_set__", SOURCE_FIELDS)
+            put(source, "__pydantic_extra__", None)
+            put(source, "__pydantic_private__", None)
+            topics = fact_topics(fact, rel)
+            live_now = None if is_live is None else role in GROUPS
+            item = evidence_item(
+                eid, kind, fact.label, fact.value, attrs, fact.text, topics, source, live_now, role
+            )
+            items.append(item)
+            fact_items[id(fact)] = item
+        return len(facts)
+
     def add_fact(self, rel: str, result: FileResult, fact: Fact, live: Liveness, resolver: Resolver) -> int:
         """The item of one fact (and one item per parameter it carries); how many were added."""
         self.unsafe = result.unsafe
@@ -161,7 +228,7 @@ class ItemBuilder:
                 value, label = self._composed(rel, fact, attrs, value, label)
             eid = self._id(rel, fact.line, fact.kind, name)
             item = self._item(eid, fact.kind, label, value, attrs, fact.text, topics, source, is_live)
-            self.fact_ids[id(fact)] = item.id
+            self.fact_items[id(fact)] = item
             return 1
         params = self._params(rel, fact, resolver, attrs)
         if params and fact.kind in (
@@ -186,8 +253,8 @@ class ItemBuilder:
                 if k in attrs.get("params", {})
             }
         eid = self._id(rel, fact.line, fact.kind, fact.name)
-        self._item(eid, fact.kind, fact.label, value, attrs, fact.text, topics, source, is_live)
-        self.fact_ids[id(fact)] = eid
+        item = self._item(eid, fact.kind, fact.label, value, attrs, fact.text, topics, source, is_live)
+        self.fact_items[id(fact)] = item
         for name, val, line, extra in params:
             pattrs = {"owner": eid, "owner_kind": fact.kind, "owner_name": fact.name, "key": name, **extra}
             if is_live is not None:
@@ -221,7 +288,7 @@ class ItemBuilder:
                 attrs.update(origin(at))
             elif hint is None:
                 attrs.update(expr=expr_text(fact.value), unresolved=True)
-            value = _jsonable(value) if ok else hint
+            value = jsonable(value) if ok else hint
             if isinstance(value, str):
                 label = f"{label} {value}" if fact.kind == "target" else f"{fact.name}({value})"
                 name = name or value
@@ -237,7 +304,7 @@ class ItemBuilder:
         self._item(
             self._id(rel, line, "param", name),
             "param",
-            f"{fact.name} {name} = {_short_value(val)}",
+            f"{fact.name} {name} = {short_value(val)}",
             val,
             attrs,
             None,
@@ -255,7 +322,7 @@ class ItemBuilder:
             if ok and isinstance(val, dict):
                 for k, v in val.items():
                     out.append(
-                        (str(k), _jsonable(v), fact.line, origin(resolver.leaf_place(star, at, str(k))))
+                        (str(k), jsonable(v), fact.line, origin(resolver.leaf_place(star, at, str(k))))
                     )
             else:
                 attrs.setdefault("unresolved", []).append(expr_text(star))
@@ -267,76 +334,29 @@ class ItemBuilder:
                 val = None
             else:
                 extra.update(origin(at))
-            out.append((name, _jsonable(val), line, extra))
+            out.append((name, jsonable(val), line, extra))
         return out
 
 
-_TO_RESOLVE = ("$ref", "$cfg", "$arg", "$xparam", "$concat")  # a fact's value the tree scan resolves
+SYMBOL_KINDS = frozenset({"module", "class", "function", "import", "readme", "config", "notebook_markdown"})
+_SYMBOLS = frozenset({"function", "class"})
 
 
-def origin(at: str | None) -> dict[str, Any]:
-    """``{"defined_at": "c.yaml:7", "origin": {"path": "c.yaml", "line": 7}}`` (empty without a place)."""
-    if not at:
-        return {}
-    place, _, via = at.partition(" (via ")
-    path, _, rest = place.partition(":")
-    line = rest.split(" ", 1)[0]
-    out = {"defined_at": at, "origin": {"path": path, "line": int(line) if line.isdigit() else None}}
-    return {**out, "via": via.rstrip(")")} if via else out
+def private(qualname: str | None) -> bool:
+    """Does any part of a dotted name start with "_" (``__init__`` aside)?"""
+    q = qualname or ""
+    if not q.startswith("_") and "._" not in q:
+        return False  # no part starts with "_" (the common case, checked without splitting)
+    return any(part.startswith("_") and part != "__init__" for part in q.split("."))
 
 
-def construct(cls: type[Any], data: dict[str, Any], _set: Any = object.__setattr__) -> Any:
-    """Build a pydantic model from already-valid data without validation (tens of thousands per scan).
-
-    Same effect as ``cls.modelconstruct(**data)`` with every field given, at a fraction of the cost
-    (`_set` is bound once: a third less time than looking up ``object.__setattr__`` four times).
-    """
-    obj = cls.__new__(cls)
-    _set(obj, "__dict__", data)
-    _set(obj, "__pydantic_fields_set__", set(data))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
-
-
-def _short_value(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def code_id(where: str, line: int, kind: str, name: str | None) -> str:
-    """A code evidence id that the citation pattern can carry: no spaces, no square brackets."""
-    eid = f"c:{where}:{line}:{kind}" + (f":{str(name)[:60]}" if name else "")
-    if not _ID_UNSAFE.search(eid):
-        return eid
-    return "_".join(eid.split()).translate(_ID_BRACKETS)
-
-
-_ID_UNSAFE = re.compile(r"[\s\[\]]")
-_ID_BRACKETS = str.maketrans("[]", "()")
-
-
-_MODEL_URI = re.compile(r"^models:/(?P<name>[^/@]+)(?:@(?P<alias>[\w-]+)|/(?P<ref>[\w-]+))?")
-
-
-def model_uri_parts(uri: Any) -> dict[str, str]:
-    """``models:/churn@champion`` -> registered model and alias; ``models:/churn/Production`` -> stage."""
-    m = _MODEL_URI.match(uri) if isinstance(uri, str) else None
-    if not m:
-        return {}
-    out = {"registered_model": m.group("name")}
-    if m.group("alias"):
-        out["alias"] = m.group("alias")
-    elif m.group("ref"):
-        out["version" if m.group("ref").isdigit() else "stage"] = m.group("ref")
+def owner_scopes(scopes: set[str]) -> set[str]:
+    """The scopes and every dotted prefix of them (``A.fit`` -> ``A``, ``A.fit``): whose code holds them."""
+    out: set[str] = set()
+    for scope in scopes:
+        parts = scope.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
     return out
+
+
+_TO_RESOLVE = ("$ref", "$cfg", "$arg", "$xparam", "$concat")  # a fact's value the tree scan resolves

@@ -25,17 +25,26 @@ from autodoc.scan.code.resolve import find_module
 from autodoc.scan.code.rules.outputs import is_model_save
 
 _PRODUCTION = ("production", "serving")
+_SAVES_OR_WRITES = frozenset({"model_save", "mlflow_call", "data_write"})
 
 
 class _Index:
     def __init__(self, files: dict[str, FileResult], builder: ItemBuilder) -> None:
-        self.items = {i.id: i for i in builder.items}
-        self.fact_ids = builder.fact_ids
+        self.fact_items = builder.fact_items
         self.files = files
+        self.saves: list[tuple[str, Fact]] = []  # (rel, fact) of each model save, in file order
+        self.writes: list[tuple[str, Fact]] = []  # and of each data write
+        for rel, res in files.items():
+            for fact in res.facts:
+                if fact.kind not in _SAVES_OR_WRITES:
+                    continue
+                if fact.kind == "data_write":
+                    self.writes.append((rel, fact))
+                elif is_model_save(fact):
+                    self.saves.append((rel, fact))
 
     def item(self, fact: Fact) -> EvidenceItem | None:
-        eid = self.fact_ids.get(id(fact))
-        return self.items.get(eid) if eid else None
+        return self.fact_items.get(id(fact))
 
     def at(self, rel: str, ref: dict[str, Any], kind: str) -> EvidenceItem | None:
         """The item of the `kind` fact of file `rel` at ``ref``'s cell and line (and name)."""
@@ -63,36 +72,35 @@ def _saved_models(
     files: dict[str, FileResult], live: Liveness, builder: ItemBuilder, index: _Index
 ) -> list[EvidenceItem]:
     chosen: list[EvidenceItem] = []
-    for rel, res in files.items():
-        for fact in res.facts:
-            save = index.item(fact) if is_model_save(fact) else None
-            if save is None or save.role != "production":
-                continue
-            found = resolve(files, rel, fact.attrs["estimator"])
-            est = index.at(found[0], found[1], "estimator") if found else None
-            if found is None or est is None:
-                continue
-            est_rel, ref = found
-            saved = {"id": save.id, "path": rel, "line": fact.line, "call": fact.attrs.get("call")}
-            if isinstance(save.value, str) and save.kind == "model_save":
-                saved["file"] = save.value
-            _append(est.attrs, "saved_by", saved)
-            save.attrs["estimator_id"] = est.id
-            tuned = ref.get("tuned_by")
-            search = index.at(est_rel, tuned, "hyperparameter_search") if tuned else None
-            if search is not None:
-                est.attrs["tuned_by"] = search.id
-                search.attrs["tunes"] = est.id
-            if est not in chosen:
-                chosen.append(est)
-                options = [resolve(files, rel, o) for o in fact.attrs["estimator"].get("options", [])]
-                chosen_instead = [i for o in options if o and (i := index.at(o[0], o[1], "estimator"))]
-                if chosen_instead:  # the code saves whichever model a setting selects: no comparison
-                    est.attrs["options"] = [i.id for i in chosen_instead]
-                    for option in chosen_instead:
-                        option.attrs["option_of"] = est.id
-                else:
-                    _alternatives(files, live, index, (est, ref, est_rel), rel, fact.scope)
+    for rel, fact in index.saves:
+        save = index.item(fact)
+        if save is None or save.role != "production":
+            continue
+        found = resolve(files, rel, fact.attrs["estimator"])
+        est = index.at(found[0], found[1], "estimator") if found else None
+        if found is None or est is None:
+            continue
+        est_rel, ref = found
+        saved = {"id": save.id, "path": rel, "line": fact.line, "call": fact.attrs.get("call")}
+        if isinstance(save.value, str) and save.kind == "model_save":
+            saved["file"] = save.value
+        _append(est.attrs, "saved_by", saved)
+        save.attrs["estimator_id"] = est.id
+        tuned = ref.get("tuned_by")
+        search = index.at(est_rel, tuned, "hyperparameter_search") if tuned else None
+        if search is not None:
+            est.attrs["tuned_by"] = search.id
+            search.attrs["tunes"] = est.id
+        if est not in chosen:
+            chosen.append(est)
+            options = [resolve(files, rel, o) for o in fact.attrs["estimator"].get("options", [])]
+            chosen_instead = [i for o in options if o and (i := index.at(o[0], o[1], "estimator"))]
+            if chosen_instead:  # the code saves whichever model a setting selects: no comparison
+                est.attrs["options"] = [i.id for i in chosen_instead]
+                for option in chosen_instead:
+                    option.attrs["option_of"] = est.id
+            else:
+                _alternatives(files, live, index, (est, ref, est_rel), rel, fact.scope)
     _first(builder, chosen)
     return chosen
 
@@ -243,38 +251,38 @@ def _upstream(
             readers.setdefault(posixpath.basename(item.value), []).append(item)
     promoted: dict[str, EvidenceItem] = {}
     cells: set[tuple[str, int | None]] = set()
-    for rel, res in files.items():
-        for fact in res.facts:
-            write = index.item(fact) if fact.kind == "data_write" else None
-            if write is None or not isinstance(write.value, str):
-                continue
-            spans = write.attrs.pop("builds", None) or []
-            named = readers.get(posixpath.basename(write.value), [])
-            hits = [r for r in named if r.source.path != rel and same_file(str(r.value), write.value)]
-            if not hits:
-                continue
-            write.attrs["read_by"] = [_place(r) for r in hits]
-            for reader in hits:
-                reader.attrs["written_by"] = _place(write)
-            if write.role in _PRODUCTION:
-                continue
-            why = f"writes {write.value}, which {hits[0].source.path} reads (upstream data preparation)"
-            for other in [fact, *(f for f in res.facts if _inside(f, spans))]:
-                item = index.item(other)
-                if item is not None and item.role not in _PRODUCTION:
-                    promoted[item.id] = item
-                    cells.add((rel, other.cell))
-                    item.attrs["upstream"] = why
-            _entry(builder, rel, why)
+    for rel, fact in index.writes:
+        write, res = index.item(fact), files[rel]
+        if write is None or not isinstance(write.value, str):
+            continue
+        spans = write.attrs.pop("builds", None) or []
+        named = readers.get(posixpath.basename(write.value), [])
+        hits = [r for r in named if r.source.path != rel and same_file(str(r.value), write.value)]
+        if not hits:
+            continue
+        write.attrs["read_by"] = [_place(r) for r in hits]
+        for reader in hits:
+            reader.attrs["written_by"] = _place(write)
+        if write.role in _PRODUCTION:
+            continue
+        why = f"writes {write.value}, which {hits[0].source.path} reads (upstream data preparation)"
+        for other in [fact, *(f for f in res.facts if _inside(f, spans))]:
+            item = index.item(other)
+            if item is not None and item.role not in _PRODUCTION:
+                promoted[item.id] = item
+                cells.add((rel, other.cell))
+                item.attrs["upstream"] = why
+        _entry(builder, rel, why)
     _promote(builder, promoted)
     return cells
 
 
 def add_upstream_steps(builder: ItemBuilder) -> None:
     """A pipeline whose load step reads a file another script or notebook writes starts there."""
-    by_id = {i.id: i for i in builder.items}
-    for pipe in builder.items:
-        steps = pipe.attrs.get("steps") if pipe.kind == "pipeline" else None
+    pipes = [i for i in builder.items if i.kind == "pipeline"]
+    by_id = {i.id: i for i in builder.items} if pipes else {}
+    for pipe in pipes:
+        steps = pipe.attrs.get("steps")
         if not isinstance(steps, list):
             continue
         readers = [

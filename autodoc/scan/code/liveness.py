@@ -16,11 +16,11 @@ reached from nothing is ``legacy``. A tree without any entry point (a library) i
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import dataclass, field
 
 from autodoc.scan.code.facts import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.files import FileResult
+from autodoc.scan.code.reach import Graph, walk
 from autodoc.scan.code.resolve import find_module
 from autodoc.scan.code.walk import TEST_PATH_RE
 
@@ -34,13 +34,6 @@ _SCRATCH_RE = re.compile(
 _TRAINING_MLFLOW = {"log_model", "register_model", "create_model_version", "set_registered_model_alias"}
 GROUPS = ("production", "serving", "exploratory")
 MAX_ENTRY_WALKS = 30  # above this many production entry points, what each does is not told apart
-
-
-def is_training(fact: Fact) -> bool:
-    """Does this fact train, log or register a model (what makes an entry point production)?"""
-    if fact.kind in ("fit", "optimizer"):  # an optimizer is built to train (PyTorch loops have no fit)
-        return True
-    return fact.kind == "mlflow_call" and fact.name in _TRAINING_MLFLOW
 
 
 def path_role(rel: str) -> str:
@@ -107,23 +100,21 @@ class Liveness:
         return next((g for g in GROUPS if g in found), "legacy")
 
 
-Nexts = dict[tuple[str, str], list[tuple[str, str, str]]]  # (rel, scope) -> what `_next` found
-
-
 def find_liveness(files: dict[str, FileResult]) -> Liveness:
     live = Liveness()
     modules = {rel: r.module for rel, r in files.items() if r.module is not None}
     live.modules = set(modules)
     live.commented_main = {rel for rel, m in modules.items() if m.commented_main}
     starts = _entries(files, modules, live)
-    nexts: Nexts = {}  # every walk below expands the same scopes the same way: once
-    trains = {(rel, f.scope) for rel, r in files.items() for f in r.facts if is_training(f)}
-    _what_they_do(files, modules, starts, trains, live, nexts)
+    graph = Graph(files, modules)  # every walk below expands the same scopes the same way: once
+    shown = _deciding_scopes(files)
+    trains = shown["trains"]
+    _what_they_do(graph, starts, shown, live)
     production = [s for s in starts if s[3] == "production"]
-    if not _walk(files, modules, production, {}, nexts).keys() & trains:  # nothing else trains: notebooks do
+    if not walk(graph, production, {}).keys() & trains:  # nothing else trains: notebooks do
         for i, (rel, _scope, _how, group) in enumerate(starts):
             notebook = group == "exploratory" and files[rel].kind in ("notebook", "databricks")
-            reach = _walk(files, modules, [starts[i]], {}, nexts) if notebook else {}
+            reach = walk(graph, [starts[i]], {}) if notebook else {}
             if reach.keys() & trains:
                 starts[i] = _retag(starts[i], "the only code that trains", "production")
                 live.trainers.setdefault(rel, {}).update(reach)
@@ -132,34 +123,31 @@ def find_liveness(files: dict[str, FileResult]) -> Liveness:
         live.entries.setdefault(rel, how[len(rel) + 2 : -1])  # how is "<rel> (<reason>)"
     for group in GROUPS:  # production first: what it reaches keeps that role
         before = set(live.reached)
-        _walk(files, modules, [s for s in starts if s[3] == group], live.reached, nexts)
+        walk(graph, [s for s in starts if s[3] == group], live.reached)
         for key in live.reached.keys() - before:
             live.roles[key] = group
     return live
 
 
 def _what_they_do(
-    files: dict[str, FileResult],
-    modules: dict[str, ModuleFacts],
+    graph: Graph,
     starts: list[tuple[str, str, str, str]],
-    trains: set[tuple[str, str]],
+    shown: dict[str, set[tuple[str, str]]],
     live: Liveness,
-    nexts: Nexts,
 ) -> None:
     """Production entry points that train keep what they reach (for the pipeline item); one that only
     loads a model to score with it (an MLflow model, or a model file whose predictions it writes to a
     column) and computes no metric (that would evaluate it) serves. Decided per entry point while
     there are few of them."""
-    loads = {(rel, f.scope) for rel, r in files.items() for f in r.facts if _loads_model(f)}
-    scores = _scopes_of(files, "metric")
+    trains, loads, scores = shown["trains"], shown["loads"], shown["metric"]
     # a model file read back (joblib.load) serves when the same code writes its predictions to a column
-    file_loads, predicts = _scopes_of(files, "model_load"), _scopes_of(files, "prediction")
+    file_loads, predicts = shown["model_load"], shown["prediction"]
     chosen = [i for i, s in enumerate(starts) if s[3] == "production"]
     if len(chosen) > MAX_ENTRY_WALKS:
         return
     for i in chosen:
         rel = starts[i][0]
-        reach = _walk(files, modules, [starts[i]], {}, nexts)
+        reach = walk(graph, [starts[i]], {})
         got = reach.keys()
         if got & trains:
             live.trainers.setdefault(rel, {}).update(reach)
@@ -172,37 +160,30 @@ def _retag(start: tuple[str, str, str, str], more: str, group: str) -> tuple[str
     return rel, scope, f"{how[:-1]}, {more})", group
 
 
-def _loads_model(fact: Fact) -> bool:
-    return fact.kind == "mlflow_call" and fact.name == "load_model"
+_DECIDING = frozenset({"fit", "optimizer", "mlflow_call", "metric", "model_load", "prediction"})
 
 
-def _scopes_of(files: dict[str, FileResult], kind: str) -> set[tuple[str, str]]:
-    return {(rel, f.scope) for rel, r in files.items() for f in r.facts if f.kind == kind}
-
-
-def _walk(
-    files: dict[str, FileResult],
-    modules: dict[str, ModuleFacts],
-    starts: list[tuple[str, str, str, str]],
-    reached: dict[tuple[str, str], str],
-    nexts: Nexts,
-) -> dict[tuple[str, str], str]:
-    """Breadth-first from `starts`, adding (rel, scope) -> how to `reached` (already there: not walked).
-
-    `nexts` keeps what `_next` found for each (rel, scope), for the other walks of the same scan."""
-    queue: deque[tuple[str, str, str]] = deque((r, s, h) for r, s, h, _ in starts)
-    while queue:
-        rel, scope, how = queue.popleft()
-        if (rel, scope) in reached or rel not in modules:
-            continue
-        reached[(rel, scope)] = how
-        found = nexts.get((rel, scope))
-        if found is None:
-            found = nexts[(rel, scope)] = _next(files, modules, rel, scope)
-        for nxt in found:
-            if (nxt[0], nxt[1]) not in reached:
-                queue.append((nxt[0], nxt[1], f"{how} -> {nxt[2]}" if how.count("->") < 6 else how))
-    return reached
+def _deciding_scopes(files: dict[str, FileResult]) -> dict[str, set[tuple[str, str]]]:
+    """The (rel, scope) of what trains, loads an MLflow model, computes a metric, loads a model file or
+    writes predictions: what tells entry points apart, in one pass over the facts. Training makes an
+    entry point production: a fit, an optimizer (PyTorch loops have no fit), logging or registering
+    a model."""
+    shown: dict[str, set[tuple[str, str]]] = {
+        key: set() for key in ("trains", "loads", "metric", "model_load", "prediction")
+    }
+    for rel, res in files.items():
+        for fact in res.facts:
+            kind = fact.kind
+            if kind not in _DECIDING:
+                continue
+            if kind == "mlflow_call":
+                if fact.name in _TRAINING_MLFLOW:
+                    shown["trains"].add((rel, fact.scope))
+                elif fact.name == "load_model":
+                    shown["loads"].add((rel, fact.scope))
+            else:
+                shown["trains" if kind in ("fit", "optimizer") else kind].add((rel, fact.scope))
+    return shown
 
 
 def _entries(
@@ -284,65 +265,11 @@ def _script(files: dict[str, FileResult], modules: dict[str, ModuleFacts], run: 
 def _imported_files(files: dict[str, FileResult], modules: dict[str, ModuleFacts]) -> set[str]:
     out: set[str] = set()
     for rel, mod in modules.items():
-        for _scope, name, level in mod.imports:
+        for name, level in {(name, level) for _scope, name, level in mod.imports}:  # each import once
             hit = find_module(files, "." * level + name, rel)
             if hit and hit != rel:
                 out.add(hit)
     return out
-
-
-def _next(
-    files: dict[str, FileResult], modules: dict[str, ModuleFacts], rel: str, scope: str
-) -> list[tuple[str, str, str]]:
-    """Scopes reached from (rel, scope): its module's top level, imports, names it uses."""
-    mod = modules[rel]
-    out: list[tuple[str, str, str]] = []
-    if scope != MODULE:
-        out.append((rel, MODULE, ""))
-    elif files[rel].outline is not None:  # routes and hooks: the framework calls them once the module runs
-        out.extend((rel, q, why) for q, why in files[rel].outline.starts.items())
-    for s, name, level in mod.imports:
-        if s == scope:
-            hit = find_module(files, "." * level + name, rel)
-            if hit:
-                out.append((hit, MODULE, f"import {name or '.'}"))
-    names = mod.refs.get(scope, set())
-    for n in sorted(names):  # sorted: the same walk (and reasons) in every process
-        out.extend(_local_targets(rel, mod, n))
-        origin = mod.aliases.get(n)
-        if origin and "." in origin:
-            out.extend(_origin_targets(files, modules, rel, origin))
-    for base, attr in sorted(mod.attr_refs.get(scope, set())):
-        origin = mod.aliases.get(base)
-        if origin:
-            out.extend(_origin_targets(files, modules, rel, f"{origin}.{attr}"))
-        else:  # self.helper(), obj.method(): methods of classes in this file
-            for cls, methods in mod.classes.items():
-                if f"{cls}.{attr}" in methods:
-                    out.append((rel, f"{cls}.{attr}", f"{cls}.{attr}()"))
-    return [(r, s, h or s) for r, s, h in out]
-
-
-def _local_targets(rel: str, mod: ModuleFacts, name: str) -> list[tuple[str, str, str]]:
-    if name in mod.classes:
-        return [(rel, m, f"{name}") for m in mod.classes[name]]
-    if name in mod.functions and "." not in name:
-        return [(rel, name, f"{name}()")]
-    return []
-
-
-def _origin_targets(
-    files: dict[str, FileResult], modules: dict[str, ModuleFacts], rel: str, origin: str
-) -> list[tuple[str, str, str]]:
-    hit = find_module(files, origin, rel)
-    if hit:
-        return [(hit, MODULE, f"import {origin}")]
-    mod_name, _, attr = origin.rpartition(".")
-    hit = find_module(files, mod_name, rel) if mod_name else None
-    if not hit or hit not in modules:
-        return []
-    out = [(hit, MODULE, f"import {mod_name}")]
-    return out + [(r, s, f"{mod_name}.{h}") for r, s, h in _local_targets(hit, modules[hit], attr)]
 
 
 def shadowed_by(result: FileResult, fact: Fact) -> str | None:

@@ -169,7 +169,7 @@ def module_names(rel: str) -> list[str]:
     return [".".join(parts[i:]) for i in range(len(parts)) if parts[i:]]
 
 
-_MODULE_INDEX: dict[int, dict[str, list[str]]] = {}
+_MODULE_INDEX: dict[int, tuple[int, dict[str, list[str]]]] = {}  # id(files) -> (len(files), index)
 
 
 def find_module(files: dict[str, FileResult], name: str, importer: str) -> str | None:
@@ -180,17 +180,25 @@ def find_module(files: dict[str, FileResult], name: str, importer: str) -> str |
         pkg = pkg[: len(pkg) - (level - 1)] if level > 1 else pkg
         rest = name.lstrip(".")
         name = ".".join([*pkg, rest] if rest else pkg)
-    index = _MODULE_INDEX.get(id(files))
-    if index is None or index.get("\0size") != [str(len(files))]:
-        index = {"\0size": [str(len(files))]}
-        for rel, res in files.items():
-            if res.module is not None:
-                for dotted in module_names(rel):
-                    index.setdefault(dotted, []).append(rel)
+    found = _MODULE_INDEX.get(id(files))
+    if found is None or found[0] != len(files):
+        found = (len(files), _module_index(files))
         _MODULE_INDEX.clear()
-        _MODULE_INDEX[id(files)] = index
-    options = index.get(name)
+        _MODULE_INDEX[id(files)] = found
+    options = found[1].get(name)
     if not options:
         return None
+    if len(options) == 1:
+        return options[0]
     importer_dir = importer.rsplit("/", 1)[0] if "/" in importer else ""
     return min(options, key=lambda r: (not r.startswith(importer_dir), r.count("/"), r))
+
+
+def _module_index(files: dict[str, FileResult]) -> dict[str, list[str]]:
+    """Dotted name -> the modules it can name (asked for thousands of times per scan)."""
+    index: dict[str, list[str]] = {}
+    for rel, res in files.items():
+        if res.module is not None:
+            for dotted in module_names(rel):
+                index.setdefault(dotted, []).append(rel)
+    return index

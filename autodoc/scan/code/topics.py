@@ -34,20 +34,6 @@ def topics_of_name(name: str) -> list[str]:
     return [topic for topic, pattern in found if pattern.search(name)]
 
 
-# What a name or a config key says, kept per scan-wide string (libraries repeat `__init__`, `get`,
-# `name`, `version`... thousands of times); cleared when large so that a long-lived process stays small.
-_SAID: dict[tuple[str, str], list[str]] = {}
-
-
-def _said(kind: str, name: str) -> list[str]:
-    found = _SAID.get((kind, name))
-    if found is None:
-        if len(_SAID) > 200_000:
-            _SAID.clear()
-        found = _SAID[(kind, name)] = topics_of_name(name) if kind != "config" else _key_topics(name)
-    return found
-
-
 def _key_topics(key: str) -> list[str]:
     hyper, data = _HYPER_KEY_RE, _DATA_KEY_RE
     if key.isascii():
@@ -56,23 +42,44 @@ def _key_topics(key: str) -> list[str]:
     return [*found, "data"] if data.search(key) else found
 
 
-def fact_topics(fact: Fact, rel: str) -> list[str]:
-    """The topics of a fact's item: its kind's, and what its name or config key says."""
-    topics = list(KIND_TOPICS.get(fact.kind, ("code",)))
-    if fact.kind in ("function", "class", "module"):
-        topics += _said("name", fact.name or rel)
-    elif fact.kind == "mlflow_call" and fact.name == "load_model":
-        topics.append("deployment")
-    elif fact.kind == "config":
-        topics += _said("config", fact.name or "")
-    elif fact.kind == "mlflow_call" and fact.name in (
+_NAMED = frozenset({"function", "class", "module"})  # topics from the symbol's name
+_KEYED = frozenset({"config", "mlflow_call"})  # topics from the config key or the MLflow function
+_MODEL_CALLS = frozenset(
+    {
+        "load_model",
         "log_model",
         "register_model",
         "set_registered_model_alias",
         "create_registered_model",
         "create_model_version",
-    ):
+    }
+)
+# The topics of each (kind, name or key), kept per scan-wide string (libraries repeat `__init__`,
+# `get`, `name`, `version`... thousands of times); cleared when large so a long-lived process stays small.
+_TOPICS: dict[tuple[str, str | None], tuple[str, ...]] = {}
+
+
+def fact_topics(fact: Fact, rel: str) -> list[str]:
+    """The topics of a fact's item: its kind's, and what its name or config key says."""
+    kind = fact.kind
+    if kind == "param":
+        argparse = (fact.attrs or {}).get("owner_kind") == "argparse"
+        return ["training"] if argparse else list(KIND_TOPICS.get(kind, ("code",)))
+    name = (fact.name or rel) if kind in _NAMED else fact.name if kind in _KEYED else None
+    found = _TOPICS.get((kind, name))
+    if found is None:
+        if len(_TOPICS) > 200_000:
+            _TOPICS.clear()
+        found = _TOPICS[(kind, name)] = tuple(_topics(kind, name))
+    return list(found)
+
+
+def _topics(kind: str, name: str | None) -> list[str]:
+    topics = list(KIND_TOPICS.get(kind, ("code",)))
+    if kind in _NAMED:
+        topics += topics_of_name(name or "")
+    elif kind == "config":
+        topics += _key_topics(name or "")
+    elif kind == "mlflow_call" and name in _MODEL_CALLS:
         topics.append("deployment")
-    elif fact.kind == "param" and (fact.attrs or {}).get("owner_kind") == "argparse":
-        topics = ["training"]
     return topics

@@ -225,16 +225,7 @@ def _assemble(
     per_file: Counter[str] = Counter()
     for x in loaded:
         warnings.extend(x.result.warnings)
-        ml_scopes = _owners({f.scope for f in x.result.facts if f.kind not in _SYMBOL_KINDS})
-        for fact in x.result.facts:
-            if (
-                fact.kind in ("function", "class")
-                and _private(fact.name)
-                and (fact.name or "") not in ml_scopes
-            ):
-                continue  # private helpers without ML facts: not worth an item (libraries have thousands)
-            n = builder.add_fact(x.cand.relpath, x.result, fact, live, resolver)
-            per_file[x.cand.relpath] += n
+        per_file[x.cand.relpath] += builder.add_file(x.cand.relpath, x.result, live, resolver)
     for rel, reason in live.entries.items():
         builder.add_entry(rel, reason, live.entry_roles.get(rel, "production"))
     dictionaries.name_targets(builder.items, Path(root).resolve())
@@ -260,28 +251,14 @@ def _assemble(
 
 def _by_rank(items: list[EvidenceItem], records: list[FileRecord]) -> list[EvidenceItem]:
     """The items file by file, the most relevant file first (the main trainer before a benchmark
-    script that repeats its code): a fact found in several files is cited from there first."""
-    ranks = {r.path: r.rank for r in records}
-    return sorted(items, key=lambda i: ranks.get(i.source.path or "", len(ranks)))
-
-
-_SYMBOL_KINDS = frozenset({"module", "class", "function", "import", "readme", "config", "notebook_markdown"})
-
-
-def _private(qualname: str | None) -> bool:
-    q = qualname or ""
-    if not q.startswith("_") and "._" not in q:
-        return False  # no part starts with "_" (the common case, checked without splitting)
-    return any(part.startswith("_") and part != "__init__" for part in q.split("."))
-
-
-def _owners(scopes: set[str]) -> set[str]:
-    """The scopes and every dotted prefix of them (``A.fit`` -> ``A``, ``A.fit``): whose code holds them."""
-    out: set[str] = set()
-    for scope in scopes:
-        parts = scope.split(".")
-        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return out
+    script that repeats its code): a fact found in several files is cited from there first. Items
+    of a file keep their order; those of files without a record come last."""
+    by_path: dict[str, list[EvidenceItem]] = {r.path: [] for r in records}
+    rest: list[EvidenceItem] = []
+    for item in items:
+        path = item.source.path or ""
+        by_path.get(path, rest).append(item)
+    return [i for group in by_path.values() for i in group] + rest
 
 
 def _redactions(loaded: list[_Loaded]) -> list[Redaction]:

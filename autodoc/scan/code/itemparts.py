@@ -1,0 +1,164 @@
+"""The parts of an evidence item that the tree scan makes tens of thousands of times: ids, models
+made without validation, where a resolved value is defined, values as JSON."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from autodoc.evidence import EvidenceItem, Source
+
+
+def construct(cls: type[Any], data: dict[str, Any], _set: Any = object.__setattr__) -> Any:
+    """Build a pydantic model from already-valid data without validation (tens of thousands per scan).
+
+    Same effect as ``cls.modelconstruct(**data)`` with every field given, at a fraction of the cost
+    (`_set` is bound once: a third less time than looking up ``object.__setattr__`` four times).
+    """
+    obj = cls.__new__(cls)
+    _set(obj, "__dict__", data)
+    _set(obj, "__pydantic_fields_set__", set(data))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+SOURCE_FIELDS = set(Source.model_fields)
+_ITEM_SET = set(EvidenceItem.model_fields)
+
+
+def code_source(
+    path: str,
+    line: int,
+    end: int | None,
+    cell: int | None,
+    commit: str | None,
+    _new: Any = object.__new__,
+    _set: Any = object.__setattr__,
+) -> Source:
+    """A code `Source`, as `construct` makes it (every field set)."""
+    obj = _new(Source)
+    _set(
+        obj,
+        "__dict__",
+        {
+            "kind": "code",
+            "path": path,
+            "line_start": line,
+            "line_end": end or line,
+            "commit": commit,
+            "cell": cell,
+            "uri": None,
+            "run_id": None,
+            "experiment_id": None,
+            "model_name": None,
+            "model_version": None,
+        },
+    )
+    _set(obj, "__pydantic_fields_set__", SOURCE_FIELDS)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def evidence_item(
+    eid: str,
+    kind: str,
+    label: str,
+    value: Any,
+    attrs: dict[str, Any],
+    text: str | None,
+    topics: list[str],
+    source: Source,
+    live: bool | None,
+    role: str | None,
+    _new: Any = object.__new__,
+    _set: Any = object.__setattr__,
+) -> EvidenceItem:
+    """An `EvidenceItem`, as `construct` makes it (every field set)."""
+    obj = _new(EvidenceItem)
+    _set(
+        obj,
+        "__dict__",
+        {
+            "id": eid,
+            "kind": kind,
+            "label": label,
+            "value": value,
+            "attrs": attrs,
+            "text": text,
+            "topics": topics,
+            "source": source,
+            "live": live,
+            "role": role,
+        },
+    )
+    _set(obj, "__pydantic_fields_set__", _ITEM_SET)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def code_id(where: str, line: int, kind: str, name: str | None) -> str:
+    """A code evidence id that the citation pattern can carry: no spaces, no square brackets."""
+    eid = f"c:{where}:{line}:{kind}" + (f":{str(name)[:60]}" if name else "")
+    if not ID_UNSAFE.search(eid):
+        return eid
+    return "_".join(eid.split()).translate(_ID_BRACKETS)
+
+
+ID_UNSAFE = re.compile(r"[\s\[\]]")
+_ID_BRACKETS = str.maketrans("[]", "()")
+SAFE_NAMES: dict[str, bool] = {}  # name -> can an id carry it as it is (names repeat across a scan)
+
+
+def safe_name(name: str) -> bool:
+    """Can `code_id` keep this name as it is (a str without spaces or square brackets in its first 60)?"""
+    found = SAFE_NAMES.get(name)
+    if found is None:
+        if len(SAFE_NAMES) > 200_000:
+            SAFE_NAMES.clear()
+        found = SAFE_NAMES[name] = type(name) is str and not ID_UNSAFE.search(name[:60])
+    return found
+
+
+def origin(at: str | None) -> dict[str, Any]:
+    """``{"defined_at": "c.yaml:7", "origin": {"path": "c.yaml", "line": 7}}`` (empty without a place)."""
+    if not at:
+        return {}
+    place, _, via = at.partition(" (via ")
+    path, _, rest = place.partition(":")
+    line = rest.split(" ", 1)[0]
+    out = {"defined_at": at, "origin": {"path": path, "line": int(line) if line.isdigit() else None}}
+    return {**out, "via": via.rstrip(")")} if via else out
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def short_value(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+_MODEL_URI = re.compile(r"^models:/(?P<name>[^/@]+)(?:@(?P<alias>[\w-]+)|/(?P<ref>[\w-]+))?")
+
+
+def model_uri_parts(uri: Any) -> dict[str, str]:
+    """``models:/churn@champion`` -> registered model and alias; ``models:/churn/Production`` -> stage."""
+    m = _MODEL_URI.match(uri) if isinstance(uri, str) else None
+    if not m:
+        return {}
+    out = {"registered_model": m.group("name")}
+    if m.group("alias"):
+        out["alias"] = m.group("alias")
+    elif m.group("ref"):
+        out["version" if m.group("ref").isdigit() else "stage"] = m.group("ref")
+    return out
