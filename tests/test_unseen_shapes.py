@@ -370,3 +370,23 @@ def test_a_file_name_bound_to_a_name_inside_a_path_join_is_the_data_read(
     lines = document(tmp_path, monkeypatch, {"src/train.py": train, "src/utils.py": utils})
     said = next(line for line in lines if line.startswith("Data:"))
     assert said.startswith("Data: Data are read from sessions_train.csv (src/utils.py, line 10)")
+
+
+def test_a_long_list_of_dropped_columns_is_counted_not_cut_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dropped = '["id", "region", "ts", "snap_a", "snap_b", "snap_c", "snap_d", "snap_e"]'
+    train = (
+        RAVEL_PROJECT["src/train.py"]
+        .replace(
+            'X = df.drop("purchased", axis=1)', f'X = df.drop({dropped}, axis=1).drop("purchased", axis=1)'
+        )
+        .replace(
+            'df = pd.read_csv("data/sessions.csv")',
+            'df = pd.read_csv("data/sessions.csv")\n            df["visits_per_day"] = df["visits"] / 7',
+        )
+    )
+    lines = document(tmp_path, monkeypatch, {"src/train.py": train})
+    said = next(line for line in lines if line.startswith("Features:"))
+    assert "drops id [" in said and "snap_c [" in said and "and 2 more columns." in said
+    assert "snap_d" not in said

@@ -209,12 +209,15 @@ def _features(evidence: EvidenceStore) -> SummaryFact | None:
         parts.append(f"builds {len(made)} derived column{'s' if len(made) > 1 else ''} ({named})")
     if sets:
         parts.append(f"selects the column sets {join_words([f'{d.label} {cite(d)}' for d in sets])}")
-    if dropped:
-        parts.append(f"drops {join_words([f'{col} {cite(d)}' for col, d in dropped])}")
+    if dropped:  # every column counted: a list cut short never reads as complete
+        shown = [f"{col} {cite(d)}" for col, d in dropped[:_MAX_LISTED]]
+        more = len(dropped) - len(shown)
+        shown += [f"{more} more column" + ("s" if more > 1 else "")] if more else []
+        parts.append(f"drops {join_words(shown)}")
     if prep:
         parts.append(f"applies {join_words([f'{p.value} {cite(p)}' for p in prep])}")
     text = "The code " + join_words(parts) + "."
-    items = made[:_MAX_LISTED] + sets + list({d.id: d for _, d in dropped}.values()) + prep
+    items = made[:_MAX_LISTED] + sets + list({d.id: d for _, d in dropped[:_MAX_LISTED]}.values()) + prep
     return SummaryFact.citing("features", "Features", text, items)
 
 
@@ -226,7 +229,7 @@ def _dropped(evidence: EvidenceStore, targets: list[object]) -> list[tuple[str, 
         for col in columns:
             if item.role != "serving" and isinstance(col, str) and col not in targets:
                 out.setdefault(col, item)
-    return list(out.items())[:_MAX_LISTED]
+    return list(out.items())
 
 
 def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
