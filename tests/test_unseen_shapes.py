@@ -390,3 +390,30 @@ def test_a_long_list_of_dropped_columns_is_counted_not_cut_short(
     said = next(line for line in lines if line.startswith("Features:"))
     assert "drops id [" in said and "snap_c [" in said and "and 2 more columns." in said
     assert "snap_d" not in said
+
+
+def test_a_list_cut_at_a_share_counted_from_its_end_is_the_split(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = """
+        import random
+
+
+        def splits(lines, dev_ratio=0.15, shuffle=True):
+            if shuffle:
+                random.shuffle(lines)
+            dev_index = -1 * int(dev_ratio * len(lines))
+            train_examples = lines[:dev_index]
+            dev_examples = lines[dev_index:]
+            return train_examples, dev_examples
+    """
+    main = ARGS_NETWORK_PROJECT["main.py"].replace(
+        "import model\n",
+        "import data\nimport model\n\ntrain_rows, dev_rows = data.splits(open('r.txt').readlines())\n",
+    )
+    lines = document(tmp_path, monkeypatch, {**ARGS_NETWORK_PROJECT, "main.py": main, "data.py": data})
+    said = next(line for line in lines if line.startswith("Split:"))
+    assert said.startswith(
+        "Split: The rows are split by position: the first 0.85 of them train the model and the rest"
+    )
+    assert "(data.py, line" in said

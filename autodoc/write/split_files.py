@@ -44,3 +44,18 @@ def time_split_fact(splits: list[EvidenceItem]) -> SummaryFact | None:
     clauses = [f"{p} ({where(s)}) {cite(s)}" for p, s in zip(parts, same, strict=True)]
     text = f"The rows are split in time by {col}: {join_words(clauses)}."
     return SummaryFact.citing("split", "Split", text, same)
+
+
+def position_split_fact(splits: list[EvidenceItem]) -> SummaryFact | None:
+    """``The rows are ordered by issue_d and split by position: the first 0.8 of them train the model
+    and the rest are held out (train.py, line 9) [c].`` when the first split cuts at a share of rows."""
+    first = splits[0] if splits else None
+    value = first.value if first is not None else None
+    if first is None or not isinstance(value, dict) or not isinstance(value.get("fraction"), float):
+        return None
+    order = f"ordered by {value['order_by']} and " if value.get("order_by") else ""
+    text = (
+        f"The rows are {order}split by position: the first {value['fraction']:g} of them train the model "
+        f"and the rest are held out ({where(first)}) {cite(first)}."
+    )
+    return SummaryFact.citing("split", "Split", text, [first])

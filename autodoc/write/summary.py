@@ -27,7 +27,7 @@ from autodoc.write.data_fact import data_fact
 from autodoc.write.places import where
 from autodoc.write.quote import first_sentences
 from autodoc.write.serving import serving_fact
-from autodoc.write.split_files import time_split_fact
+from autodoc.write.split_files import position_split_fact, time_split_fact
 
 _MAX_LISTED = 6
 # logged params that describe the run, the split or the decision rule rather than the estimator
@@ -148,8 +148,8 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
     splits = production_facts(evidence, "split")
     if not splits:
         return sf.split_fact(evidence)
-    if (timed := time_split_fact(splits)) is not None:
-        return timed
+    if (by_hand := time_split_fact(splits) or position_split_fact(splits)) is not None:
+        return by_hand
     split = splits[0]
     settings = _settings(evidence, split, ("test_size", "train_size", "stratify", "random_state", "shuffle"))
     call = str(split.attrs["call"]).rsplit(".", 1)[-1] if split.attrs.get("call") else split.label

@@ -238,7 +238,7 @@ class Extractor:
             self.notes[name] = f"default used when no command-line argument is given (line {line})"
         if val is UNKNOWN:
             env.pop(name, None)
-            splits.remember(self, name, value)
+            splits.remember(self, name, value, scope)
             if type(value) is ast.Call:  # os.path.join(base, "data.csv"): remember the file name
                 paths = [
                     a.value

@@ -20,8 +20,9 @@ _ORDER_CALLS = ("sort_values", "sort_index", "orderBy", "sort")
 _PART = re.compile(r"^(train(ing)?|val(id(ation)?)?|test(ing)?|dev|holdout|oot|eval)$", re.I)
 
 
-def remember(ex: Extractor, name: str, value: ast.expr) -> None:
-    """First pass: frames sorted by a column, and split points such as ``int(0.8 * len(df))``."""
+def remember(ex: Extractor, name: str, value: ast.expr, scope: str = "") -> None:
+    """First pass: frames sorted by a column, and split points such as ``int(0.8 * len(df))`` or
+    ``-1 * int(dev_ratio * len(examples))`` (a share counted from the end, a parameter's default)."""
     if type(value) is ast.Call and type(value.func) is ast.Attribute and value.func.attr in _ORDER_CALLS:
         by = next((ex.value(a, "") for a in value.args[:1]), None)
         by = next((ex.value(k.value, "") for k in value.keywords if k.arg == "by"), by)
@@ -31,14 +32,43 @@ def remember(ex: Extractor, name: str, value: ast.expr) -> None:
     if tail in v.CV and tail[:1].isupper():  # cv = StratifiedKFold(...): passed on as cv=cv
         ex.seen.add(("splitter", name, tail))
         return
-    node: ast.expr = value
+    node, from_end = _from_end(value)
     if type(node) is ast.Call and type(node.func) is ast.Name and node.func.id in ("int", "round"):
         node = node.args[0] if node.args else node
     if type(node) is ast.BinOp and type(node.op) is ast.Mult:
         for side in (node.left, node.right):
-            if type(side) is ast.Constant and isinstance(side.value, float) and 0 < side.value < 1:
-                ex.fractions[name] = side.value
+            share = _share(ex, side, scope)
+            if share is not None:  # the first part's share of the rows
+                ex.fractions[name] = round(1 - share, 10) if from_end else share
                 return
+
+
+def _from_end(value: ast.expr) -> tuple[ast.expr, bool]:
+    """``-1 * int(...)`` / ``-int(...)``: the point counted from the end, and the count itself."""
+    if type(value) is ast.UnaryOp and type(value.op) is ast.USub:
+        return value.operand, True
+    if type(value) is ast.BinOp and type(value.op) is ast.Mult:
+        for one, other in ((value.left, value.right), (value.right, value.left)):
+            if (
+                type(one) is ast.UnaryOp
+                and type(one.op) is ast.USub
+                and getattr(one.operand, "value", 0) == 1
+            ):
+                return other, True
+            if type(one) is ast.Constant and one.value == -1:
+                return other, True
+    return value, False
+
+
+def _share(ex: Extractor, node: ast.expr, scope: str) -> float | None:
+    """A share of the rows: ``0.8``, or a name bound to it (``dev_ratio=0.1``, a parameter's default)."""
+    value = node.value if type(node) is ast.Constant else ex.value(node, scope) if scope else UNKNOWN
+    sig = ex.signatures.get(scope) if scope else None
+    if isinstance(value, dict) and type(node) is ast.Name and sig is not None and node.id in sig.defaults:
+        value = ex.value(sig.defaults[node.id], scope)  # the parameter's default (no caller changes it here)
+    if isinstance(value, float) and 0 < value < 1:
+        return value
+    return None
 
 
 def splitter(ex: Extractor, name: str) -> str | None:
@@ -53,10 +83,12 @@ def _iloc_split(ex: Extractor, value: ast.expr) -> tuple[str, str, Any, str] | N
     for node in ast.walk(value):
         if type(node) is not ast.Subscript or type(node.slice) is not ast.Slice:
             continue
-        base = node.value
-        if type(base) is not ast.Attribute or base.attr not in ("iloc", "loc"):
+        base = node.value  # df.iloc[:point], or a list or array sliced itself (examples[:point])
+        if type(base) is ast.Attribute and base.attr in ("iloc", "loc"):
+            base = base.value
+        elif type(base) is not ast.Name:
             continue
-        frame = dotted(base.value) or "?"
+        frame = dotted(base) or "?"
         bound = node.slice.upper or node.slice.lower
         point = bound.id if type(bound) is ast.Name else None
         if point is None or point not in ex.fractions:
