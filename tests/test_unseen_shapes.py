@@ -328,6 +328,9 @@ def test_models_saved_in_a_loop_the_scan_cannot_follow_are_never_called_not_save
     assert "it also saves models (src/compare.py, line 14) that the scan does not follow" in said
     assert not [line for line in lines if "does not save" in line or "not saved" in line]
     assert any(line.startswith("LogisticRegression (compared) | max_iter | 500") for line in lines)
+    purpose = "Besides the production model, stated in the Summary, the code trains "
+    said = next(line for line in lines if line.startswith(purpose))  # not "The code trains a logistic ..."
+    assert "a logistic regression [" in said and said.endswith("to compare with it.")
 
 
 def test_the_purpose_quotes_the_readmes_opening_prose_not_its_list_numbers_or_link_targets(

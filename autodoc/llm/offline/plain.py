@@ -171,6 +171,11 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
             found.append(est)
     if not found:
         return ""
+    compared = [e for e in found if e.attrs.get("compared_with")][:3]
+    if lead.startswith("The code") and compared and found[0] is compared[0]:  # the model itself is said
+        named = join_words([f"{article(w)} {w} {cite(e)}" for e in compared if (w := estimator_words(e))])
+        lead = "Besides the production model, stated in the Summary, the code trains "
+        return f"{lead}{named} to compare with it."
     if found[0].attrs.get("saved_by") and lead.startswith("The code"):
         words = [(estimator_words(e), e) for e in found[:3]]
         text = f"The production model is {article(words[0][0])} {words[0][0]} {cite(found[0])}"
