@@ -84,6 +84,8 @@ def _flatten(data: Any, prefix: str, lines: KeyLines, start: int, out: list[tupl
         return
     if isinstance(data, dict):
         for k, v in data.items():
+            if len(out) > MAX_CONFIG_LEAVES:
+                return
             key = f"{prefix}.{k}" if prefix else str(k)
             line = lines.find(str(k), start)
             if isinstance(v, dict) or (isinstance(v, list) and v and isinstance(v[0], dict)):
@@ -108,22 +110,29 @@ _KEY_AT_START = re.compile(r"""^\s*(?:-\s*)?["']?([^"':=\n]+?)["']?\s*[:=]""")
 
 class KeyLines:
     """Where each key is written: the lines that start with ``key:`` / ``key =`` / ``- key:``, indexed
-    once per file (a search per key over all lines was quadratic on large JSON files)."""
+    once per file (a search per key over all lines was quadratic on large JSON files), and only as
+    far as the keys looked for so far (the first leaves of a large file are all a document uses)."""
 
     def __init__(self, lines: list[str]) -> None:
+        self.text = lines
         self.lines: dict[str, list[int]] = {}
-        for i, text in enumerate(lines):
-            m = _KEY_AT_START.match(text)
-            if m:
-                self.lines.setdefault(m.group(1), []).append(i)
+        self.indexed = 0  # lines [0, indexed) are in `lines`
 
     def find(self, key: str, start: int) -> int | None:
         """The 1-based line of the first ``key`` at or after 0-based line `start`."""
         found = self.lines.get(key)
-        if not found:
-            return None
-        i = bisect.bisect_left(found, start)
-        return found[i] + 1 if i < len(found) else None
+        if found and found[-1] >= start:
+            return found[bisect.bisect_left(found, start)] + 1
+        match, lines, text = _KEY_AT_START.match, self.lines, self.text
+        for i in range(self.indexed, len(text)):
+            m = match(text[i])
+            if m:
+                lines.setdefault(m.group(1), []).append(i)
+                if i >= start and m.group(1) == key:
+                    self.indexed = i + 1
+                    return i + 1
+        self.indexed = len(text)
+        return None
 
 
 def short(text: str, limit: int = 300) -> str:
