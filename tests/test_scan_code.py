@@ -569,3 +569,28 @@ def test_what_a_scan_keeps_is_not_left_to_the_young_collections(tmp_path: Path) 
     kept = [scan.items[0], scan.items[0].source, scan.report]
     assert not [o for o in kept if id(o) in young]
     assert _one(scan, "param", "train.py", "C").value == 2.0
+
+
+def test_a_worker_analyses_files_with_secrets_without_loading_the_evidence_models(tmp_path: Path) -> None:
+    """The file analysis runs in fresh worker interpreters: it must not pay for pydantic's import
+    (a redaction once built evidence records just to count them)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from autodoc.scan.code.walk import Candidate\n"
+        "from autodoc.scan.code.workers import analyse_batch\n"
+        "py = 'API_KEY = \"sk-proj-abcdefghijklmnop1234567890\"\\nx = 1\\n'\n"
+        "cfg = 'db:\\n  password: hunter2hunter2\\n'\n"
+        "done = analyse_batch([\n"
+        "    (Candidate('a.py', '/x/a.py', 'python', len(py)), py.encode()),\n"
+        "    (Candidate('c.yaml', '/x/c.yaml', 'config', len(cfg)), cfg.encode()),\n"
+        "])\n"
+        "print(len(done[0].redactions), len(done[1].redactions), 'pydantic' in sys.modules)\n"
+    )
+    repo = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.split() == ["1", "1", "False"]

@@ -293,8 +293,18 @@ _PEM_HINT = "PRIVATE KEY"  # PEM and PGP blocks: the only secrets over several l
 
 def redact(text: str, place: str) -> tuple[str, list[Redaction]]:
     """Return `text` with every secret replaced by ``[REDACTED:kind]``, and what was removed."""
+    out, counts = redact_counts(text)
+    return out, _to_redactions(counts, place) if counts else []
+
+
+_NONE: Counter[str] = Counter()  # what `redact_counts` found in a text without secrets (never changed)
+
+
+def redact_counts(text: str) -> tuple[str, Counter[str]]:
+    """`redact` without its records: the text and how many secrets of each kind it held (what the
+    file analysis needs; it runs in worker interpreters that never load the evidence models)."""
     if not text:
-        return text, []
+        return text, _NONE
     counts: Counter[str] | None = None  # made only when needed: most texts hold no hint
     if _PEM_HINT in text:
         kind, pattern = _TOKEN_PATTERNS[0]
@@ -303,10 +313,10 @@ def redact(text: str, place: str) -> tuple[str, list[Redaction]]:
             counts = Counter({kind: n})
     hits = _hint_positions(text.lower())
     if not hits:
-        return text, _to_redactions(counts, place) if counts else []
+        return text, counts or _NONE
     counts = counts if counts is not None else Counter()
     if len(text) < 2000:
-        return _redact_span(text, counts), _to_redactions(counts, place)
+        return _redact_span(text, counts), counts
     # Long text: rewrite only the lines that hold a hint (keeps whole-file redaction cheap), found
     # around each hint rather than by splitting the whole text into lines.
     pieces: list[str] = []
@@ -317,7 +327,7 @@ def redact(text: str, place: str) -> tuple[str, list[Redaction]]:
         pieces += (text[done:start], _redact_span(text[start:end], counts))
         done = end
     pieces.append(text[done:])
-    return "".join(pieces), _to_redactions(counts, place)
+    return "".join(pieces), counts
 
 
 def _redact_span(text: str, counts: Counter[str]) -> str:

@@ -13,7 +13,7 @@ import yaml
 from autodoc.scan.code import dialects, launchers
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.result import FileResult
-from autodoc.scan.secrets import PLACEHOLDER, is_secret_name, redact
+from autodoc.scan.secrets import PLACEHOLDER, is_secret_name, redact_counts
 
 MAX_CONFIG_LEAVES = 200
 MAX_JSON_CONFIG = 200_000
@@ -70,9 +70,9 @@ def redact_data(data: Any, relpath: str, res: FileResult, key: str = "") -> Any:
         if is_secret_name(key) and len(data) >= 3 and not data.startswith(("${", "{{", "???")):
             res.redactions.append(("assigned_secret", None, None, 1))
             return PLACEHOLDER.format(kind="assigned_secret")
-        out, found = redact(data, relpath)
-        for r in found:
-            res.redactions.append((r.kind, None, None, r.count))
+        out, found = redact_counts(data)
+        for kind, n in sorted(found.items()):
+            res.redactions.append((kind, None, None, n))
         return out
     if isinstance(data, int | float | bool) or data is None:
         return data

@@ -18,7 +18,7 @@ from autodoc.scan.code.outline import outline
 from autodoc.scan.code.result import FileResult
 from autodoc.scan.code.testcode import read_test_module
 from autodoc.scan.code.walk import TEST_PATH_RE, Candidate
-from autodoc.scan.secrets import redact
+from autodoc.scan.secrets import redact_counts
 
 __all__ = ["GENERATED_REASON", "FileResult", "analyse", "is_generated", "strip_markup"]
 
@@ -68,7 +68,7 @@ def is_generated(text: str) -> bool:
 
 
 def _redact_text(text: str, relpath: str, res: FileResult, cell: int | None = None) -> str:
-    out, found = redact(text, relpath)
+    out, found = redact_counts(text)
     if found:
         # Count per line so the report can say where (never what).
         for lineno, line in enumerate(out.splitlines(), start=1):

@@ -11,7 +11,7 @@ import re
 
 from autodoc.scan.code.model import Fact, ModuleFacts
 from autodoc.scan.code.result import FileResult
-from autodoc.scan.secrets import redact
+from autodoc.scan.secrets import redact_counts
 
 MAX_NAMED = 40  # test names kept on the fact; the count says how many there are
 _DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
@@ -41,7 +41,7 @@ def read_test_module(relpath: str, text: str) -> FileResult:
             tests.append(qual)
     mod.has_main = bool(_MAIN.search(text)) if "__main__" in text else False
     if tests:
-        names, _ = redact(", ".join(tests[:MAX_NAMED]), relpath)
+        names, _ = redact_counts(", ".join(tests[:MAX_NAMED]))
         more = f" and {len(tests) - MAX_NAMED} more" if len(tests) > MAX_NAMED else ""
         res.facts.append(
             Fact(
