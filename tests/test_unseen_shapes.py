@@ -190,11 +190,15 @@ ARGS_NETWORK_PROJECT = {
         parser.add_argument("-embed-dim", type=int, default=96)
         parser.add_argument("-dropout", type=float, default=0.3)
         parser.add_argument("-freeze", action="store_true", default=False)
+        parser.add_argument("-optimizer", default="adam")
         args = parser.parse_args()
         args.vocab_size = 5000
 
         net = model.TextNet(args)
-        optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
+        if args.optimizer == "sgd":
+            optimizer = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.9)
+        else:
+            optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
         for feature, target in torch.load("batches.pt"):
             optimizer.zero_grad()
             loss = F.cross_entropy(net(feature), target)
@@ -224,6 +228,10 @@ def test_a_network_built_from_the_parsed_options_lists_the_options_it_reads(
         line.startswith("The code trains a neural network TextNet [") for line in lines
     )  # not "a text net"
     assert any(line.startswith("Performance: The evaluation code computes accuracy (100.0") for line in lines)
+    training = next(line for line in lines if line.startswith("Training:"))
+    assert (
+        "the optimiser is SGD [" in training and 'when args.optimizer == "sgd", otherwise Adam [' in training
+    )
 
 
 CONFIG_CHOICE_PROJECT = {

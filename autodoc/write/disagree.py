@@ -1,7 +1,8 @@
 """Settings the configuration files disagree on: the same key with another value in another file
 that no composition settles (``full.yaml`` sets ``n_estimators: 2000``, ``quick.yaml`` sets ``2``
 and the code picks the file at run time). The Summary states the value it shows and the others,
-never one of them as if it were the only one."""
+never one of them as if it were the only one. Likewise what the two branches of one ``if`` build
+(an optimiser chosen by a flag): each with its condition, never both at once."""
 
 from __future__ import annotations
 
@@ -37,3 +38,20 @@ def other_values(shown: list[EvidenceItem], evidence: EvidenceStore) -> tuple[st
         f"; other configuration files set {join_words(clauses[:4])}: which file a run reads decides the value"
     )
     return text, cited
+
+
+def choice_words(items: list[EvidenceItem]) -> str:
+    """``Adadelta [c] when args.optimizer == "adadelta", otherwise Adam [c]`` for what the two branches
+    of one ``if`` build (the scan's ``when`` / ``otherwise``), else ``A [c] and B [c]``."""
+    if not any(i.attrs.get("when") or i.attrs.get("otherwise") for i in items):
+        return join_words([f"{i.value} {cite(i)}" for i in items])
+    first = sorted(items, key=lambda i: not i.attrs.get("when"))  # the chosen-when first
+    words = [
+        f"{i.value} {cite(i)} when {i.attrs['when']}"
+        if i.attrs.get("when")
+        else f"otherwise {i.value} {cite(i)}"
+        if i.attrs.get("otherwise")
+        else f"{i.value} {cite(i)}"
+        for i in first
+    ]
+    return ", ".join(words)

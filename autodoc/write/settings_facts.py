@@ -13,7 +13,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.write.criteria import criteria
-from autodoc.write.disagree import other_values
+from autodoc.write.disagree import choice_words, other_values
 from autodoc.write.split_files import file_split_fact
 
 _SWEEP = "hyperparameter sweep"
@@ -148,7 +148,7 @@ def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
     for kind, lead in (("loss", "the loss is"), ("optimizer", "the optimiser is")):
         found = unique_values(production_facts(evidence, kind))
         if found:
-            parts.append(f"{lead} " + join_words([f"{i.value} {cite(i)}" for i in found]))
+            parts.append(f"{lead} " + choice_words(found))
             items += found
     fits = [f for f in production_facts(evidence, "fit") if "validation_split" in f.attrs][:1]
     if fits:

@@ -28,6 +28,7 @@ from autodoc.scan.code.rules import (
     outputs,
     sources,
     splits,
+    training,
     vocab,
 )
 from autodoc.scan.code.syntax import (
@@ -100,6 +101,7 @@ class Extractor:
             self.cell, self.lines = cell, lines
             self._second_pass(scope, nodes)
         assign_rules.mark_predictions(self)
+        training.either_or(self, scoped)  # if ...: Adadelta(...) else: Adam(...)
         if self.values.param_refs:
             self.m.facts = params.ParamResolver(self, scoped).finish(self.m.facts)
         if self.objectives:

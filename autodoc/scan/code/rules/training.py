@@ -11,7 +11,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any
 
-from autodoc.scan.code.syntax import dotted
+from autodoc.scan.code.syntax import Buckets, dotted
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -196,3 +196,33 @@ def keras_compile(ex: Extractor, node: ast.Call, scope: str, full: str, tail: st
             attrs["metric"] = shown
         label = f"{LABELLED.get(kind, kind)} {shown} (compile)"[:200]
         ex.add_at(kw.value, kind, str(shown)[:60], label, scope, value=val, attrs=attrs)
+
+
+def either_or(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
+    """``if args.optimizer == "adadelta": Adadelta(...) else: Adam(...)``: optimizers and losses the
+    code chooses between, each with the condition that selects it (``when``) or ``otherwise``;
+    never two optimisers at once. The innermost ``if`` decides (an ``elif`` chain reads right)."""
+    facts = [f for f in ex.m.facts if f.kind in ("optimizer", "loss")]
+    if len(facts) < 2:
+        return
+    ifs = [(cell, lines, n) for cell, lines, _s, nodes in scoped for n in nodes.get(ast.If, ()) if n.orelse]
+    ifs.sort(key=lambda c: (c[2].end_lineno or c[2].lineno) - c[2].lineno)  # innermost first
+    for cell, lines, node in ifs:
+        sides = [
+            [f for f in facts if f.cell == cell and _within(f.line, branch)]
+            for branch in (node.body, node.orelse)
+        ]
+        for kind in ("optimizer", "loss"):
+            chosen = [[f for f in side if f.kind == kind] for side in sides]
+            if not all(chosen):
+                continue
+            ex.lines = lines
+            test = ex.snippet(node.test, 80)
+            for f in chosen[0]:
+                f.attrs.setdefault("when", test)
+            for f in chosen[1]:
+                f.attrs.setdefault("otherwise", test)
+
+
+def _within(line: int, body: list[ast.stmt]) -> bool:
+    return body[0].lineno <= line <= (body[-1].end_lineno or body[-1].lineno)
