@@ -347,7 +347,8 @@ def test_the_purpose_quotes_the_readmes_opening_prose_not_its_list_numbers_or_li
     readme = """
         ## Introduction
         ![build](https://example.org/badge.svg)
-        This is a [convolutional network](https://example.org/paper) for sentence polarity in PyTorch.
+        This is a [convolutional network](https://example.org/paper) for sentence polarity in PyTorch.\\
+        It reads movie reviews!
 
         1. An older implementation in Theano:
         [https://example.org/theano](https://example.org/theano)
@@ -355,7 +356,7 @@ def test_the_purpose_quotes_the_readmes_opening_prose_not_its_list_numbers_or_li
     """
     lines = document(tmp_path, monkeypatch, {**ARGS_NETWORK_PROJECT, "README.md": readme})
     said = next(line for line in lines if line.startswith("Purpose:"))
-    quote = "This is a convolutional network for sentence polarity in PyTorch."
+    quote = "This is a convolutional network for sentence polarity in PyTorch. It reads movie reviews!"
     assert said.startswith(f"Purpose: The project README states: \u201c{quote}\u201d [")
 
 

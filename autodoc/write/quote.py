@@ -12,13 +12,14 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")  # [text](url): its text
 def first_sentences(text: str, limit: int = 2) -> str:
     """The first sentences of the opening prose (headings, code, tables and lists are not prose: a
     list ends the opening text, so "1. Kim's implementation" is never quoted as a sentence "1.";
-    a Markdown link is quoted as its text)."""
+    a Markdown link is quoted as its text, a hard line break ``\\`` is no character of it)."""
     lines: list[str] = []
     for ln in text.splitlines():
         if lines and _LIST_ITEM.match(ln):
             break
         if ln.strip() and not ln.lstrip().startswith(("#", "```", "|")) and not _LIST_ITEM.match(ln):
-            lines.append(ln)
+            lines.append(ln.rstrip().removesuffix("\\"))  # a Markdown hard line break: "text.\"
     words = " ".join(_LINK.sub(r"\1", _IMAGE.sub("", " ".join(lines))).replace("`", "").split())
     cut = [s for s in words.replace("! ", ". ").split(". ") if s][:limit]
-    return ". ".join(cut).rstrip(".") + "." if cut else ""
+    text = ". ".join(cut).rstrip(".")
+    return text + ("" if text.endswith(("!", "?")) else ".") if cut else ""
