@@ -75,6 +75,9 @@ def resolve_param(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Resolve
     logged = _logged(key, owner, items)
     if logged is not None:
         return logged
+    by_caller = by_caller_words(param)
+    if by_caller:  # never one caller's value as the value
+        return Resolved(by_caller, "differs by caller", param)
     target = stratify_target(param, items)
     if target is not None:
         return Resolved(target.value, f"the target column ({_at(target)})", target)
@@ -133,6 +136,22 @@ def unpacked_settings(estimator: EvidenceItem) -> bool:
 
 def param_name(item: EvidenceItem) -> str:
     return str(item.attrs.get("key") or item.id.split(":param:", 1)[-1].split(":")[0])
+
+
+def by_caller_words(item: EvidenceItem) -> str | None:
+    """``100 (train.py, line 13) or 300 (train.py, line 14), by caller``: a value the call sites of
+    its function fill differently, said per call site (None when it is one value)."""
+    sites = item.attrs.get("by_caller")
+    if not isinstance(sites, list) or len(sites) < 2:
+        return None
+    said = []
+    for site in sites[:6]:
+        if not isinstance(site, dict):
+            return None
+        cell = f", cell {site['cell']}" if site.get("cell") is not None else ""
+        said.append(f"{site.get('value')} ({site.get('path')}{cell}, line {site.get('line')})")
+    more = f" and {len(sites) - 6} more" if len(sites) > 6 else ""
+    return ", ".join(said[:-1]) + f" or {said[-1]}{more}, by caller"
 
 
 def _at(item: EvidenceItem) -> str:

@@ -231,7 +231,9 @@ def reference_text(item: EvidenceItem) -> str:
     """Label plus where the fact comes from: a code location or an MLflow entity."""
     location = _code_location(item) if item.source.kind == "code" else _mlflow_location(item)
     label = item.label
-    if item.value is None and item.attrs.get("expr") and label.endswith(" = None"):
+    if item.value is None and item.attrs.get("by_caller"):
+        label = label.removesuffix(" = None") + f" ({item.attrs.get('expr')})"  # each caller's value
+    elif item.value is None and item.attrs.get("expr") and label.endswith(" = None"):
         label = label.removesuffix(" = None") + " (set by an expression at run time)"  # no value in the code
     return f"{label}. {location}" if location else label
 

@@ -31,6 +31,7 @@ from autodoc.plan.lineage import (
 from autodoc.plan.topics import is_exploratory_code
 from autodoc.plan.values import (
     UNRESOLVED,
+    by_caller_words,
     options_read,
     owned_params,
     param_name,
@@ -248,7 +249,10 @@ def _items_table(caption: str, ids: list[str], evidence: EvidenceStore, code_onl
         [
             Cell(value=fact_name(it), evidence_id=it.id),
             Cell(
-                value=resolved_settings(it, evidence) or derivation(it) or as_written(it, plain(it.value)),
+                value=resolved_settings(it, evidence)
+                or derivation(it)
+                or by_caller_words(it)
+                or as_written(it, plain(it.value)),
                 evidence_id=it.id,
             ),
             Cell(value=location(it), evidence_id=it.id),

@@ -13,7 +13,7 @@ from autodoc.plan.topics import (
     is_data_metric,
     is_exploratory_code,
 )
-from autodoc.plan.values import logged_value, resolve_param, unpacked_settings
+from autodoc.plan.values import by_caller_words, logged_value, resolve_param, unpacked_settings
 
 
 def para(*sentences: str) -> str:
@@ -295,6 +295,8 @@ def fact_phrase(item: EvidenceItem) -> str:
         shown = f"`{' '.join(item.text.split())}`"  # the call as written, e.g. model.fit(X_train, y_train)
     elif isinstance(value, list):
         shown = f"{code_span(label)} ({fmt(value)})"
+    elif by_caller_words(item):
+        shown = f"{code_span(label)} with {by_caller_words(item)}"  # never one caller's value
     elif item.kind == "target" and isinstance(value, str) and " " in value:
         shown = value  # a target said in words (a data dictionary's row, the next token): never cut
     elif isinstance(value, str) and value:

@@ -7,6 +7,7 @@ from typing import Any
 from autodoc.evidence import EvidenceItem, Redaction, Source
 from autodoc.kind_topics import KIND_TOPICS, PARAM_TOPICS
 from autodoc.scan.code import hydra, recipes
+from autodoc.scan.code.callers import by_caller_attrs, is_by_caller
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.itemparts import (
@@ -286,6 +287,9 @@ class ItemBuilder:
             hint = hinted_file(attrs)  # os.path.join(ROOT, "x.csv"): the file's name if ROOT stays unknown
             if ok:
                 attrs.update(origin(at))
+            elif is_by_caller(value):  # callers in other modules pass different values
+                attrs.update(by_caller_attrs(value))
+                hint = None
             elif hint is None:
                 attrs.update(expr=expr_text(fact.value), unresolved=True)
             value = jsonable(value) if ok else hint
@@ -331,6 +335,7 @@ class ItemBuilder:
             extra: dict[str, Any] = dict(notes)
             if not ok:
                 extra.update(expr=expr_text(raw), unresolved=True)  # the writer says "set from <expr>"
+                extra.update(by_caller_attrs(val) if is_by_caller(val) else {})
                 val = None
             else:
                 extra.update(origin(at))

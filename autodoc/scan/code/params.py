@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from autodoc.scan.code.callers import by_caller, by_caller_attrs, is_by_caller
 from autodoc.scan.code.model import Fact
 from autodoc.scan.code.rules.sources import hinted_file
 from autodoc.scan.code.syntax import Buckets, dotted
@@ -108,6 +109,10 @@ class ParamResolver:
             if not ok and not across:  # never an expression shown as a value
                 if fact.kind == "target":
                     continue
+                if is_by_caller(value):  # read_csv(path) with a different path from each caller
+                    fact.value, fact.attrs = None, {**attrs, **by_caller_attrs(value)}
+                    kept.append(fact)
+                    continue
                 expr = value.get("$expr") if isinstance(value, dict) else str(value)
                 expr = expr_text(value) if isinstance(value, dict) and "$concat" in value else expr
                 value = hinted_file(attrs)  # os.path.join(folder, "x.csv"): at least the file's name
@@ -125,6 +130,8 @@ class ParamResolver:
         value, ok = self.resolve(value, via)
         if via or not ok:
             extra = {**extra, **via}
+        if is_by_caller(value):
+            return name, None, line, {**extra, **by_caller_attrs(value)}
         return name, value, line, extra
 
     def resolve(self, value: Any, via: dict[str, Any], depth: int = 0) -> tuple[Any, bool]:
@@ -150,29 +157,53 @@ class ParamResolver:
                 if default is not UNKNOWN and not isinstance(default, dict):
                     out["$default"] = default
             return out, False
+        if is_by_caller(found):  # the callers disagree: each site's value, none of them the value
+            return by_caller(
+                [(_follow(s["value"], keys), s["path"], s["cell"], s["line"]) for s in found["$by_caller"]]
+            ), False
         return _follow(found, keys), True
 
     def _at_call_sites(self, func: str, name: str, via: dict[str, Any], depth: int) -> Any:
+        """The value every call site of `func` in this module gives `name` (a site that leaves it out
+        gives the default); sites that disagree give ``{"$by_caller": [site, ...]}``, never one of them."""
         sig = self.ex.signatures.get(func)
         if sig is None:
             return None
+        found: list[tuple[Any, str, int | None, int]] = []
+        explicit = False
         for scope, call, cell, _lines in self._sites(func, sig):
             node = _argument(call, sig, name)
-            if node is None:
+            if node is None and name not in sig.defaults:
                 continue
-            val = _kwargs_dict(self.ex, call, sig, scope) if name == sig.kwarg else self.ex.value(node, scope)
+            explicit = explicit or node is not None
+            if node is None:
+                val = self.ex.value(sig.defaults[name], func)  # this caller leaves the default
+            elif name == sig.kwarg:
+                val = _kwargs_dict(self.ex, call, sig, scope)
+            else:
+                val = self.ex.value(node, scope)
             val, ok = self.resolve(val, via, depth + 1) if val is not UNKNOWN else (None, False)
-            if not ok:
+            if not ok or is_by_caller(val):
                 return None  # a caller passes something we cannot read: not the default either
-            where = f"{self.ex.relpath}" + (f" cell {cell}" if cell is not None else "")
-            via.setdefault("via", f"{where}:{call.lineno}")
-            return val
+            found.append((val, self.ex.relpath, cell, call.lineno))
+        if explicit:  # (no site passes it: the default, or the callers in other modules, as below)
+            return self._agreed(found, via)
         if name in sig.defaults and "." in func:  # a top-level function's callers may be in other modules
             val = self.ex.value(sig.defaults[name], func)
             if val is not UNKNOWN:
                 via.setdefault("via", f"default of parameter {name} of {func}")
                 return val
         return None
+
+    @staticmethod
+    def _agreed(found: list[tuple[Any, str, int | None, int]], via: dict[str, Any]) -> Any:
+        """One value when every call site gives it (cited at the first), else each site's value."""
+        first, path, cell, line = found[0]
+        if any(site[0] != first for site in found[1:]):
+            return by_caller(found)
+        where = path + (f" cell {cell}" if cell is not None else "")
+        via.setdefault("via", f"{where}:{line}")
+        return first
 
     def _sites(self, func: str, sig: Signature) -> list[tuple[str, ast.Call, int | None, list[str]]]:
         if func not in self.sites:

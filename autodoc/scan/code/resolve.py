@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from autodoc.scan.code.callers import by_caller
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.values import join_parts
 
@@ -96,6 +97,7 @@ class Resolver:
         """A parameter of a function in `rel`, filled in where another module calls the function."""
         func, name, index, *keys = whole["$xparam"]
         found: list[tuple[Any, str]] = []
+        sites: list[tuple[Any, str, int | None, int]] = []
         for caller, module, line, args, kwargs in self._calls_of(func):
             if find_module(self.files, module, caller) != rel:
                 continue
@@ -107,9 +109,10 @@ class Resolver:
             if not ok:
                 return None, None, False  # a caller passes something unreadable: say so, no default
             found.append((value, f"{at} (via {caller}:{line})" if at else f"{caller}:{line}"))
-        if found:  # callers that disagree leave the value open
+            sites.append((value, caller, None, line))
+        if found:  # callers that disagree: each one's value, none of them the value
             value, at = found[0]
-            return (value, at, True) if all(v == value for v, _ in found) else (None, None, False)
+            return (value, at, True) if all(v == value for v, _ in found) else (by_caller(sites), None, False)
         if "$default" in whole:
             return whole["$default"], f"{rel} (default of parameter {name} of {func})", True
         return None, None, False
