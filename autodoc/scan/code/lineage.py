@@ -7,7 +7,9 @@ search that tuned it (``tuned_by``), the code that loads the saved file by name 
 and the other estimators the same entry point trains (``alternatives``, each ``compared_with``
 it). A notebook or script that writes a file a production script reads prepares that script's
 data upstream: the facts that build the written frame become production evidence (``upstream``),
-ordered after the production script's own facts.
+ordered after the production script's own facts. Writer and reader are linked by file name: names
+sharing a folder always, a bare name (``train.csv``) only when nothing more specific links either
+of them and both scripts are in one project folder tree (`file_links`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from autodoc.evidence import EvidenceItem
 from autodoc.scan.code.derived import pipeline_text
 from autodoc.scan.code.facts import Fact
+from autodoc.scan.code.file_links import keep, same_file, shared_parts
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import ItemBuilder
 from autodoc.scan.code.liveness import Liveness
@@ -251,13 +254,13 @@ def _upstream(
             readers.setdefault(posixpath.basename(item.value), []).append(item)
     promoted: dict[str, EvidenceItem] = {}
     cells: set[tuple[str, int | None]] = set()
+    links = _links(index, readers)
     for rel, fact in index.writes:
         write, res = index.item(fact), files[rel]
         if write is None or not isinstance(write.value, str):
             continue
         spans = write.attrs.pop("builds", None) or []
-        named = readers.get(posixpath.basename(write.value), [])
-        hits = [r for r in named if r.source.path != rel and same_file(str(r.value), write.value)]
+        hits = links.get(write.id, [])
         if not hits:
             continue
         write.attrs["read_by"] = [_place(r) for r in hits]
@@ -275,6 +278,21 @@ def _upstream(
         _entry(builder, rel, why)
     _promote(builder, promoted)
     return cells
+
+
+def _links(index: _Index, readers: dict[str, list[EvidenceItem]]) -> dict[str, list[EvidenceItem]]:
+    """Writer id -> the production reads of the file it writes, linked by file name
+    (`file_links.keep`: a bare name only within one project folder tree)."""
+    pairs: list[tuple[EvidenceItem, EvidenceItem, int]] = []
+    for rel, fact in index.writes:
+        write = index.item(fact)
+        if write is None or not isinstance(write.value, str):
+            continue
+        for reader in readers.get(posixpath.basename(write.value), []):
+            common = shared_parts(str(reader.value), write.value)
+            if reader.source.path != rel and common:
+                pairs.append((write, reader, common))
+    return keep(pairs)
 
 
 def add_upstream_steps(builder: ItemBuilder) -> None:
@@ -310,15 +328,6 @@ UPSTREAM = "prepare (upstream)"
 def _step(writer: EvidenceItem) -> dict[str, Any]:
     step = {"step": UPSTREAM, "call": f"{writer.source.path} writes {writer.value}", **_place(writer)}
     return {k: step[k] for k in ("step", "call", "path", "line", "cell", "id") if k in step}
-
-
-def same_file(a: str, b: str) -> bool:
-    """Two file names that can be the same file: equal trailing path parts as far as both go
-    (``data/training.csv`` and ``training.csv``; never ``data/raw/x.csv`` and ``data/clean/x.csv``)."""
-    parts_a = [p for p in posixpath.normpath(a.replace("\\", "/")).split("/") if p not in ("", ".", "..")]
-    parts_b = [p for p in posixpath.normpath(b.replace("\\", "/")).split("/") if p not in ("", ".", "..")]
-    n = min(len(parts_a), len(parts_b))
-    return n > 0 and parts_a[-n:] == parts_b[-n:]
 
 
 def _inside(fact: Fact, spans: list[list[int]]) -> bool:
