@@ -93,9 +93,8 @@ def _time_stages() -> None:
         (code_scan, "walk", "walk the tree"),
         (code_scan, "_read", "read + sha256"),
         (code_scan, "_load_files", "analyse files (all processes)"),
-        (code_scan.cache, "save_files", "start the files cache write"),
         (code_scan, "_assemble", "assemble items (this process)"),
-        (code_scan.cache, "save_items", "start the items cache write"),
+        (code_scan.cache, "start", "start the cache writes"),
     ]
     for owner, name, label in targets:
         inner = getattr(owner, name)

@@ -65,7 +65,7 @@ def _read(path: Path, key: str) -> Any:
 
 
 def _write(path: Path, key: str, data: object) -> bool:
-    if not path.parent.is_dir():  # removed since the scan (made by `_in_background`): not made again
+    if not path.parent.is_dir():  # removed since the scan (made by `start`): not made again
         return False
     try:
         atomic_write(path, dumps((CACHE_VERSION, key, data)), durable=False)  # a cache: no fsync
@@ -78,22 +78,31 @@ _PENDING: list[tuple[Path, threading.Thread]] = []  # cache file -> the thread w
 _PENDING_LOCK = threading.Lock()
 
 
-def _in_background(path: Path, write: Callable[[], object]) -> None:
-    """Run `write` in a thread that the interpreter waits for at exit (a cache write is never cut),
-    after the writes started before it (a later scan's cache is never overwritten by an earlier one)."""
+Write = tuple[Path, Callable[[], object]]  # a cache file and what pickles and writes it
+
+
+def start(writes: list[Write]) -> None:
+    """Run `writes` in order in one thread that the interpreter waits for at exit (a cache write is
+    never cut), after the writes started before (a later scan's cache is never overwritten by an
+    earlier one). One thread: a second one, started while the first pickles (which holds this
+    interpreter's lock), would keep the caller waiting."""
+    if not writes:
+        return
 
     def run(before: list[threading.Thread]) -> None:
         for thread in before:
             thread.join()
-        with contextlib.suppress(Exception):  # a cache is never a failure
-            write()
+        for _path, write in writes:
+            with contextlib.suppress(Exception):  # a cache is never a failure
+                write()
 
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
+    for path, _write_it in writes:
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
     with _PENDING_LOCK:
         _PENDING[:] = [(p, t) for p, t in _PENDING if t.is_alive()]
         thread = threading.Thread(target=run, args=([t for _, t in _PENDING],), name="autodoc-scan-cache")
-        _PENDING.append((path, thread))
+        _PENDING.extend((path, thread) for path, _ in writes)
         thread.start()
 
 
@@ -127,7 +136,9 @@ def load_files(cache_dir: str | None, root_abs: str) -> dict[FileKey, FileResult
     return out
 
 
-def save_files(cache_dir: str, root_abs: str, reused: list[tuple[FileKey, FileResult]], blobs: Blobs) -> None:
+def files_write(
+    cache_dir: str, root_abs: str, reused: list[tuple[FileKey, FileResult]], blobs: Blobs
+) -> Write:
     """Keep the chunks a worker pickled as they are; pickle the others (analysed in this process, or
     `reused` from a cache) in the background, with the write. The results are never changed after
     the scan, so pickling them later keeps what the analysis made."""
@@ -139,7 +150,7 @@ def save_files(cache_dir: str, root_abs: str, reused: list[tuple[FileKey, FileRe
         chunks = [(keys, blob if isinstance(blob, bytes) else dumps(blob)) for keys, blob in blobs]
         return _write(path, "files", chunks)
 
-    _in_background(path, write)
+    return path, write
 
 
 # -- the items of a whole tree ------------------------------------------------------------------
@@ -172,14 +183,18 @@ def load_items(cache_dir: str | None, root_abs: str, key: str) -> Built | None:
     return report, items, redactions
 
 
-def save_items(cache_dir: str, root_abs: str, key: str, built: Built) -> None:
+def items_write(cache_dir: str, root_abs: str, key: str, built: Built) -> Write:
     """Keep the items as rows of plain values (pickling the models themselves takes twice as long).
 
-    The rows are taken now and pickled in the background: items are never changed after a scan
-    (the scan's in-process memo shares them too) and callers get a copy of the report."""
+    The rows are taken and pickled in the background: items are never changed after a scan (the
+    scan's in-process memo shares them too) and callers get a copy of the report."""
     report, items, redactions = built
-    item_row, source_row = itemgetter(*_ITEM_FIELDS), itemgetter(*_SOURCE_FIELDS)
-    rows = [(*item_row(item.__dict__), source_row(item.source.__dict__)) for item in items]
-    data = (report, rows, list(redactions))
+    items, redactions = list(items), list(redactions)
     path = _path(cache_dir, root_abs, "-items")
-    _in_background(path, lambda: _write(path, key, data))
+
+    def write() -> bool:
+        item_row, source_row = itemgetter(*_ITEM_FIELDS), itemgetter(*_SOURCE_FIELDS)
+        rows = [(*item_row(item.__dict__), source_row(item.source.__dict__)) for item in items]
+        return _write(path, key, (report, rows, redactions))
+
+    return path, write

@@ -92,8 +92,9 @@ def _scan(
     key = _tree_key(root, contents, skipped_now, commit, dirty)
     # an unchanged tree reuses the items built last time: in this process, else from the disk cache
     done = _ASSEMBLED.get(key)
+    saves: list[cache.Write] = []  # the cache writes, started once the result is ready (see below)
     if done is not None and cache_dir and (cache_dir, root_abs, key) not in _SAVED:
-        _save_items(cache_dir, root_abs, key, done)  # built in this process for another cache
+        saves.append(_save_items(cache_dir, root_abs, key, done))  # built in this process for another cache
     if done is None:
         built = cache.load_items(cache_dir, root_abs, key)
         done = CodeScan(*built) if built else None
@@ -103,23 +104,26 @@ def _scan(
         loaded, skipped = _load_files(contents, disk, blobs)
         skipped = [SkippedFile(path=p, reason=r) for p, r in skipped_now] + skipped
         done = _assemble(root, loaded, skipped, commit, dirty)
-        # the files' cache is saved once the items are built: its pickling (in the background)
-        # never competes with the assembly for this process
         if cache_dir and any((x.cand.relpath, x.sha) not in disk for x in loaded):
             fresh = {k for keys, _ in blobs or [] for k in keys}
             reused = [((x.cand.relpath, x.sha), x.result) for x in loaded]
-            cache.save_files(cache_dir, root_abs, [r for r in reused if r[0] not in fresh], blobs or [])
+            todo = [r for r in reused if r[0] not in fresh]
+            saves.append(cache.files_write(cache_dir, root_abs, todo, blobs or []))
         if cache_dir:
-            _save_items(cache_dir, root_abs, key, done)
+            saves.append(_save_items(cache_dir, root_abs, key, done))
     _ASSEMBLED[key] = done
-    return CodeScan(
+    result = CodeScan(
         report=done.report.model_copy(deep=True), items=list(done.items), redactions=list(done.redactions)
     )
+    # The cache is pickled and written in the background once the result is ready: pickling holds
+    # this interpreter's lock, so started earlier it would hold up the assembly and the copy above.
+    cache.start(saves)
+    return result
 
 
-def _save_items(cache_dir: str, root_abs: str, key: str, done: CodeScan) -> None:
-    cache.save_items(cache_dir, root_abs, key, (done.report, done.items, done.redactions))
-    _SAVED.add((cache_dir, root_abs, key))  # being written: a failed write only costs a later re-scan
+def _save_items(cache_dir: str, root_abs: str, key: str, done: CodeScan) -> cache.Write:
+    _SAVED.add((cache_dir, root_abs, key))  # to be written: a failed write only costs a later re-scan
+    return cache.items_write(cache_dir, root_abs, key, (done.report, done.items, done.redactions))
 
 
 _ASSEMBLED: dict[str, CodeScan] = {}
