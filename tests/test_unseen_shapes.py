@@ -5,6 +5,7 @@ writes a small project of our own and reads the Word document the offline defaul
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -429,3 +430,52 @@ def test_a_list_cut_at_a_share_counted_from_its_end_is_the_split(
         "Split: The rows are split by position: the first 0.85 of them train the model and the rest"
     )
     assert "(data.py, line" in said
+
+
+MAKEFILE_PROJECT = {
+    "Makefile": "train:\n\tpython src/train.py --n-estimators 300 \\\n\t  --lr=0.2\n"
+    "setup:\n\tpython -m pip install --upgrade pip\n",
+    "src/train.py": """
+        import argparse
+
+        import joblib
+        import pandas as pd
+        from xgboost import XGBClassifier
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--n-estimators", type=int, default=100)
+        parser.add_argument("--lr", type=float, default=0.1)
+        parser.add_argument("--max-depth", type=int, default=4)
+        args = parser.parse_args()
+
+        df = pd.read_csv("data/loans.csv")
+        model = XGBClassifier(n_estimators=args.n_estimators, learning_rate=args.lr, max_depth=args.max_depth)
+        model.fit(df.drop("default", axis=1), df["default"])
+        joblib.dump(model, "model.joblib")
+    """,
+}
+
+
+def test_an_option_the_launcher_passes_is_the_value_not_the_parsers_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, MAKEFILE_PROJECT)
+    said = next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert "n_estimators = 300 (passed by Makefile, line 2; default 100 at src/train.py, line 9) [" in said
+    assert "learning_rate = 0.2 (passed by Makefile, line 2; default 0.1" in said
+    assert "max_depth = 4 [" in said  # nothing passed: the default
+    rows = [line for line in lines if line.startswith("XGBClassifier (production model) |")]
+    assert "XGBClassifier (production model) | n_estimators | 300 | passed by Makefile, line 2" in rows[0]
+    evidence = json.loads((tmp_path / "out" / "evidence.json").read_text())
+    passed = sorted(i["id"] for i in evidence["items"] if i["attrs"].get("owner_kind") == "launcher")
+    assert passed == ["c:Makefile:2:param:--lr", "c:Makefile:2:param:--n_estimators"]  # not pip's --upgrade
+
+
+def test_a_network_option_the_launcher_passes_replaces_its_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {**ARGS_NETWORK_PROJECT, "run.sh": "#!/bin/sh\npython main.py -dropout 0.45 -lr 0.01\n"}
+    lines = document(tmp_path, monkeypatch, files)
+    said = next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert "--embed_dim = 96 [" in said and "--dropout = 0.45 [" in said and "0.3" not in said
+    assert any(line.startswith("TextNet | --dropout | 0.45 | passed by run.sh, line 2") for line in lines)

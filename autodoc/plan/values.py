@@ -57,6 +57,50 @@ def options_read(network: EvidenceItem, items: Iterable[EvidenceItem]) -> list[E
     return [options[name] for name in reads if name in options]
 
 
+def launched_with(param: EvidenceItem, items: Iterable[EvidenceItem]) -> list[EvidenceItem]:
+    """What launchers pass for a command-line option (``make train`` runs ``train.py --lr 0.05``): the
+    launched run does not use the parser's default. For a setting whose value is an option's default
+    (``learning_rate=args.lr``), the option's."""
+    items = list(items)
+    option: EvidenceItem | None = param
+    if param.attrs.get("owner_kind") != "argparse":
+        origin = param.attrs.get("origin") or {}
+        at = f"c:{origin.get('path')}:{origin.get('line')}:param:" if isinstance(origin, dict) else "-"
+        option = next(
+            (i for i in items if i.id.startswith(at) and i.attrs.get("owner_kind") == "argparse"), None
+        )
+    if option is None:
+        return []
+    flags = option.attrs.get("flags") or []
+    names = {item_key(option).lstrip("-"), *(str(f).lstrip("-").replace("-", "_") for f in flags)}
+    path = (option.source.path or "").split("/")
+    return [
+        i
+        for i in items
+        if i.kind == "param"
+        and i.attrs.get("owner_kind") == "launcher"
+        and item_key(i).lstrip("-") in names
+        and _same_tail(str(i.attrs.get("runs") or "").split("/"), path)
+    ]
+
+
+def launched_value(param: EvidenceItem, items: Iterable[EvidenceItem]) -> EvidenceItem | None:
+    """The one value launchers pass for a command-line option (None when none, or when they differ)."""
+    launched = launched_with(param, items)
+    return launched[0] if len({str(i.value) for i in launched}) == 1 else None
+
+
+def join_at(items: list[EvidenceItem]) -> str:
+    """``Makefile, line 2 and run.sh, line 4``."""
+    places = [_at(i) for i in items[:3]]
+    return ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
+
+
+def _same_tail(a: list[str], b: list[str]) -> bool:
+    n = min(len(a), len(b))
+    return n > 0 and a[-n:] == b[-n:]
+
+
 def origin_words(origin: object) -> str:
     """A recorded origin in words: ``{"path": "config.json", "line": 3}`` -> ``config.json, line 3``."""
     if isinstance(origin, dict):
@@ -68,7 +112,14 @@ def origin_words(origin: object) -> str:
 def resolve_param(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Resolved | None:
     """The value a code param takes for the documented model, with its origin."""
     if param.value is not None:
-        return Resolved(param.value, origin_words(param.attrs.get("origin")) or _at(param), param)
+        origin = origin_words(param.attrs.get("origin")) or _at(param)
+        launched = launched_with(param, items)
+        if len({str(i.value) for i in launched}) == 1:  # the launched run's value, not the default
+            by = f"passed by {join_at(launched)}; default {param.value} at {origin}"
+            return Resolved(launched[0].value, by, launched[0])
+        return Resolved(
+            param.value, origin + "".join(f"; {_at(i)} passes {i.value}" for i in launched), param
+        )
     items = list(items)
     owner = str(param.attrs.get("owner_name") or "")
     key = item_key(param)

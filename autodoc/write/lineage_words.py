@@ -188,13 +188,14 @@ def upstream_label(evidence: EvidenceStore, target: EvidenceItem) -> tuple[str, 
 
 
 def options_words(est: EvidenceItem, options: list[EvidenceItem]) -> str:
-    """``CNN (model.py, line 6) [c] is built from the command-line options --dropout = 0.5 [c] (their
-    defaults in main.py)``: a network class whose constructor reads the parsed options."""
+    """``CNN (model.py, line 6) [c] is built from the command-line options --dropout = 0.5 [c] (set in
+    main.py)``: a network class whose constructor reads the parsed options (`options` holds what a
+    launcher passes in place of an option's default)."""
     values = join_words([f"{item_key(o)} = {setting_text(o.value)} {cite(o)}" for o in options])
     files = join_words(sorted({where(o).split(",", 1)[0] for o in options}))
     return (
         f"{est.value} ({where(est)}) {cite(est)} is built from the command-line options {values} "
-        f"(their defaults in {files})"
+        f"(set in {files})"
     )
 
 

@@ -12,6 +12,7 @@ from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
+from autodoc.plan.values import launched_value
 from autodoc.write.criteria import criteria
 from autodoc.write.disagree import choice_words, other_values
 from autodoc.write.split_files import file_split_fact
@@ -111,7 +112,7 @@ def production_settings(
         ]
     chosen: dict[str, EvidenceItem] = {}
     for item in _rank(found, evidence):
-        chosen.setdefault(item_key(item).lstrip("-"), item)
+        chosen.setdefault(item_key(item).lstrip("-"), launched_value(item, evidence.items) or item)
     return sorted(chosen.values(), key=lambda i: (i.source.path or "", i.source.line_start or 0))[:_MAX_SHOWN]
 
 

@@ -20,7 +20,7 @@ from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.lineage import champions, estimator_families
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import HELD_OUT_PREFIXES, is_data_metric, metric_rank, production_facts
-from autodoc.plan.values import options_read, owned_params, resolve_param, stratify_target
+from autodoc.plan.values import launched_value, options_read, owned_params, resolve_param, stratify_target
 from autodoc.write import lineage_words, registration, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
@@ -262,12 +262,13 @@ def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
         params = owned_params(est, evidence.items)
         resolved = [(p, r) for p in params if (r := resolve_param(p, evidence.items)) is not None][:8]
         if not params and (options := options_read(est, evidence.items)[:8]):
+            options = [launched_value(o, evidence.items) or o for o in options]  # make train passes --lr
             parts.append(lineage_words.options_words(est, options))
             items += [est, *options]
         elif resolved:
             values = join_words(
                 [
-                    f"{item_key(p)} = {setting_text(r.value)}{_from(p, est)} {cite(r.item)}"
+                    f"{item_key(p)} = {setting_text(r.value)}{_from(p, est, r.item, r.origin)} {cite(r.item)}"
                     for p, r in resolved
                 ]
             )
@@ -296,8 +297,11 @@ def _default_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     return SummaryFact.citing("hyperparameters", "Hyperparameters", "; ".join(parts) + ".", items)
 
 
-def _from(param: EvidenceItem, owner: EvidenceItem) -> str:
-    """`` (from config.json, line 3)`` when a value is written in another file than its estimator."""
+def _from(param: EvidenceItem, owner: EvidenceItem, holder: EvidenceItem, said: str) -> str:
+    """`` (from config.json, line 3)`` when a value is written in another file than its estimator;
+    `` (passed by Makefile, line 2; the default is 100 ...)`` when a launcher passes it."""
+    if holder.attrs.get("owner_kind") == "launcher":
+        return f" ({said})"
     origin = param.attrs.get("origin") or {}
     path, line = origin.get("path"), origin.get("line")
     if not path or path == owner.source.path:

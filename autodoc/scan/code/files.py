@@ -294,6 +294,8 @@ def _launcher(relpath: str, text: str) -> FileResult:
     elif name == "dvc.yaml":
         res.facts = launchers.dvc_stages(relpath, launchers.load_yaml(text))
     res.runs, res.serves = launchers.commands(shell)
+    if shell is text:  # line numbers are the file's own: the options each command passes
+        res.facts += launchers.passed_options(text)
     if name == "MLproject":  # its parameters and defaults are configuration too
         cfg = analyse_config(relpath, text)
         res.facts, res.config_data, res.redactions = cfg.facts, cfg.config_data, cfg.redactions

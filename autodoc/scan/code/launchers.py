@@ -58,6 +58,56 @@ def commands(text: str) -> tuple[list[str], list[str]]:
     return runs, serves
 
 
+# Modules run with ``python -m`` that are tools, not the project's code (``python -m pip install -U pip``)
+_TOOLS = frozenset(
+    {"pip", "pytest", "venv", "virtualenv", "black", "flake8", "isort", "mypy", "ruff", "build", "twine"}
+    | {"unittest", "coverage", "pylint", "http", "jupyter", "nbconvert", "ipykernel", "spacy", "nltk"}
+    | {"pre_commit", "setuptools", "wheel", "poetry", "pipenv", "tox", "nox", "sphinx", "ensurepip", "json"}
+)
+_OPTION = re.compile(r"^--?([A-Za-z][\w-]*)(?:=(.*))?$")
+_NUMBER = re.compile(r"^-?\d+(\.\d*)?([eE]-?\d+)?$")
+
+
+def passed_options(text: str) -> list[Fact]:
+    """``python train.py --lr 0.1 --epochs=10`` in a Makefile, a shell script or a CI step: each
+    option a launcher passes to a script (kind ``param``, ``owner_kind: launcher``), so a document
+    never gives the parser's default as the value the launched run uses."""
+    facts: list[Fact] = []
+    start, logical = 1, ""
+    for n, line in enumerate([*text.splitlines(), ""], 1):
+        if not logical:
+            start = n
+        logical += " " + line.rstrip().removesuffix("\\")
+        if line.rstrip().endswith("\\"):
+            continue
+        run = _RUN_RE.search(logical)
+        if run is not None and (run.group(1) or "").split(".")[0] not in _TOOLS:
+            script = run.group(1) or run.group(2).replace("\\", "/").removeprefix("./")
+            facts += _options(script, logical[run.end() :].split(), start)
+        logical = ""
+    return facts
+
+
+def _options(script: str, tokens: list[str], line: int) -> list[Fact]:
+    out: list[Fact] = []
+    for i, tok in enumerate(tokens):
+        if tok in ("&&", "||", ";", "|", ">", ">>"):
+            break
+        found = _OPTION.match(tok)
+        if found is None or _NUMBER.match(tok):
+            continue
+        value = found.group(2)
+        if value is None:  # --lr 0.1, or a flag
+            after = tokens[i + 1] if i + 1 < len(tokens) else ""
+            value = after if after and (not after.startswith("-") or _NUMBER.match(after)) else "true"
+        key = "--" + found.group(1).replace("-", "_")
+        value = value.strip("'\"")
+        attrs = {"owner_kind": "launcher", "runs": script, "key": key}
+        label = f"{script} {key} = {value} (passed by the launcher)"
+        out.append(Fact("param", key, label, line, value=value, attrs=attrs))
+    return out
+
+
 # -- Dockerfiles -------------------------------------------------------------------------------
 def dockerfile(relpath: str, text: str) -> tuple[str, list[Fact]]:
     """The Dockerfile's commands as shell text (exec form joined) and its packaging fact."""
