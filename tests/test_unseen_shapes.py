@@ -278,6 +278,8 @@ def test_a_setting_the_config_files_disagree_on_is_given_with_every_value(
     assert "other configuration files set lgb_params.n_estimators = 3 (src/configs/smoke.yaml [" in said
     assert "which file a run reads decides the value" in said
     assert "learning_rate = 0.05 (" not in said  # the files agree on it: said once
+    section = "the lgb_params section of src/configs/full.yaml and src/configs/smoke.yaml"
+    assert any(section in line for line in lines)  # the table's LGBMRegressor(**config["lgb_params"])
 
 
 LOOP_SAVES_PROJECT = {

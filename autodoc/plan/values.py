@@ -185,6 +185,27 @@ def unpacked_settings(estimator: EvidenceItem) -> bool:
     return isinstance(unresolved, list) and bool(unresolved)
 
 
+def unpacked_from(estimator: EvidenceItem, items: Iterable[EvidenceItem]) -> str | None:
+    """``**config["lgb_params"]`` where production configuration files hold an ``lgb_params`` section:
+    ``the lgb_params section of full.yaml and quick.yaml`` (what the unpacked settings are), else None."""
+    unresolved = estimator.attrs.get("unresolved")
+    expr = str(unresolved[-1]) if isinstance(unresolved, list) and unresolved else ""
+    match = re.search(r"""\[\s*["']([\w.\-]+)["']\s*\]\s*$|\.(\w+)\s*$""", expr)
+    key = (match.group(1) or match.group(2)) if match else None
+    files = sorted(
+        {
+            str(i.source.path)
+            for i in items
+            if key and i.kind == "config" and is_production_code(i) and item_key(i).startswith(f"{key}.")
+        }
+    )
+    if not files:
+        return None
+    return (
+        f"the {key} section of {', '.join(files[:-1]) + ' and ' + files[-1] if len(files) > 1 else files[0]}"
+    )
+
+
 def param_name(item: EvidenceItem) -> str:
     return str(item.attrs.get("key") or item.id.split(":param:", 1)[-1].split(":")[0])
 

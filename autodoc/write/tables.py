@@ -37,6 +37,7 @@ from autodoc.plan.values import (
     param_name,
     resolve_param,
     stratify_target,
+    unpacked_from,
     unpacked_settings,
 )
 from autodoc.write.cells import (
@@ -318,7 +319,9 @@ def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[lis
     if not params:
         unpacked = unpacked_settings(est)  # said in words: '**' would read as leftover markup
         what = "(unpacked from an expression)" if unpacked else "(defaults)"
-        value = text_cell("not resolved from the code" if unpacked else None)
+        value = text_cell(
+            (unpacked_from(est, evidence.items) or "not resolved from the code") if unpacked else None
+        )
         return [[name, text_cell(what), value, Cell(value=location(est), evidence_id=est.id)]]
     rows = []
     for param in params:
