@@ -315,9 +315,12 @@ def cite(*items: EvidenceItem) -> str:
 
 
 def archive_words(item: EvidenceItem) -> str:
-    """`` from the archive data.zip`` after the file a data source reads from inside an archive."""
-    archive = item.attrs.get("archive")
-    return f" from the archive {archive}" if isinstance(archive, str) and archive else ""
+    """`` from the archive data.zip`` after a file read from inside an archive; `` in the folder given as
+    the first command-line argument`` after one whose folder the code leaves open (`folder_words`)."""
+    archive, folder = item.attrs.get("archive"), item.attrs.get("folder_words")
+    if isinstance(archive, str) and archive:
+        return f" from the archive {archive}"
+    return f" {folder}" if isinstance(folder, str) and folder else ""
 
 
 def join_words(parts: list[str]) -> str:

@@ -79,12 +79,16 @@ def test_a_part_the_code_does_not_fix_leaves_the_file_unnamed(tmp_path: Path) ->
         "load_dir(os.getcwd())\n"
     )
     data = _data_line(tmp_path, code)
-    assert "read_csv (train.py, line 22) [[c:train.py:22:data_source:read_csv]]" in data, data
-    assert data.endswith("and in_dir.csv (train.py, line 26) [[c:train.py:26:data_source:read_csv]]."), data
-    assert "hidden.csv" not in data, data
+    # the folder said in words: an environment variable, else not resolved; an unknown file: unnamed
+    env = "hidden.csv in the folder named by the DATA_ROOT environment variable (train.py, line 22) [["
+    assert env in data, data
+    assert "read_csv (train.py, line 23) [[c:train.py:23:data_source:read_csv]]" in data, data
+    in_dir = "in_dir.csv (folder not resolved from the code) (train.py, line 26)"
+    assert data.endswith(f"and {in_dir} [[c:train.py:26:data_source:read_csv]]."), data
+    assert "os.environ" not in data and "getcwd" not in data, data
     scan = scan_code(str(tmp_path), commit_info=False)
     unnamed = {i.source.line_start: i.value for i in scan.items if i.kind == "data_source"}
-    assert unnamed[22] is None and unnamed[23] is None, unnamed
+    assert unnamed[22] == "hidden.csv" and unnamed[23] is None, unnamed
 
 
 SETTINGS = """\
@@ -124,6 +128,6 @@ def test_a_folder_named_in_another_module_joins_the_file_name(tmp_path: Path) ->
     assert "inputs/shared/second.csv (train.py, line 14)" in data, data
     assert "inputs/shared/third.csv (train.py, line 15)" in data, data
     assert "inputs/shared/by_call.csv (train.py, line 10)" in data, data
-    assert "unknown.csv" not in data and "read_csv (train.py, line 17)" in data, data
-    # an unknown folder joined to a file name: the file's name, as before the folder could resolve
-    assert "hinted.csv (train.py, line 18)" in data and "ROOT" not in data, data
+    # settings.ROOT is the folder of settings.py (Path(__file__).parent): the code root
+    assert "unknown.csv (train.py, line 17)" in data and "hinted.csv (train.py, line 18)" in data, data
+    assert "ROOT" not in data and "./" not in data and "not resolved" not in data, data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autodoc.scan.code.folders import in_words
 from autodoc.scan.code.values import expr_text
 
 BY_CALLER = "$by_caller"  # a parameter its call sites fill with different values: one site each
@@ -31,7 +32,7 @@ def by_caller(sites: list[tuple[Any, str, int | None, int]]) -> dict[str, Any]:
 
 def _plain_site_value(value: Any) -> Any:
     if isinstance(value, dict) and any(str(k).startswith("$") for k in value):
-        return expr_text(value)
+        return in_words(value) or expr_text(value)  # "x.csv in the folder given as ...", else the code
     return value
 
 

@@ -53,7 +53,10 @@ def _file_of(read: EvidenceItem | None) -> tuple[str | None, bool]:
         return None, False
     if read.attrs.get("archive"):
         return f"{read.value} from the archive {read.attrs['archive']}", False
-    return read.value, not read.attrs.get("path_from")  # a name found inside an unknown folder
+    folder = read.attrs.get("folder_words")
+    if isinstance(folder, str) and folder:  # a name inside a folder the code leaves open: never opened
+        return f"{read.value} {folder}", False
+    return read.value, not read.attrs.get("path_from")
 
 
 def _names(root: Path, script: str, file: str, attrs: dict[str, object]) -> list[str]:

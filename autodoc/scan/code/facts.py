@@ -39,6 +39,7 @@ from autodoc.scan.code.syntax import (
     dotted,
     is_dead_test,
     is_main_test,
+    script_folder,
     segment,
     signature,
     walk,
@@ -236,6 +237,8 @@ class Extractor:
 
     def _bind(self, env: dict[str, Any], name: str, value: ast.expr, line: int, scope: str) -> None:
         val = self.value(value, scope)
+        if val is UNKNOWN and (up := script_folder(value)) is not None:
+            val = {"$here": up}  # ROOT = Path(__file__).parent: the tree scan knows the folder
         if type(value) is ast.IfExp and val is not UNKNOWN:
             self.notes[name] = f"default used when no command-line argument is given (line {line})"
         if val is UNKNOWN:

@@ -10,6 +10,7 @@ from autodoc.scan.code import hydra, recipes
 from autodoc.scan.code.callers import by_caller_attrs, is_by_caller
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
+from autodoc.scan.code.folders import FILE_KINDS, unresolved_file
 from autodoc.scan.code.itemparts import (
     ID_UNSAFE,
     SAFE_NAMES,
@@ -284,7 +285,11 @@ class ItemBuilder:
         value, label, name = fact.value, fact.label, fact.name
         if isinstance(value, dict) and any(t in value for t in _TO_RESOLVE):
             value, at, ok = resolver.resolve(rel, value)
-            hint = hinted_file(attrs)  # os.path.join(ROOT, "x.csv"): the file's name if ROOT stays unknown
+            hint = hinted_file(attrs) if not ok else None  # os.path.join(ROOT, "x.csv"), ROOT unknown: x.csv
+            attrs.pop("file_hint", None)
+            named = unresolved_file(fact.value) if not ok and fact.kind in FILE_KINDS else None
+            if named:  # os.path.join(sys.argv[1], "x.csv"): the file, its folder in words
+                hint, attrs["folder_words"] = named
             if ok:
                 attrs.update(origin(at))
             elif is_by_caller(value):  # callers in other modules pass different values

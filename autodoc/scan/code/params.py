@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.callers import by_caller, by_caller_attrs, is_by_caller
+from autodoc.scan.code.folders import FILE_KINDS, unresolved_file
 from autodoc.scan.code.model import Fact
 from autodoc.scan.code.rules.sources import hinted_file
 from autodoc.scan.code.syntax import Buckets, dotted
@@ -115,7 +116,10 @@ class ParamResolver:
                     continue
                 expr = value.get("$expr") if isinstance(value, dict) else str(value)
                 expr = expr_text(value) if isinstance(value, dict) and "$concat" in value else expr
+                named = unresolved_file(value) if fact.kind in FILE_KINDS else None
                 value = hinted_file(attrs)  # os.path.join(folder, "x.csv"): at least the file's name
+                if named:  # os.path.join(sys.argv[1], "x.csv"): the file, its folder in words
+                    value, attrs["folder_words"] = named
                 if value is None:
                     attrs.update(expr=expr, unresolved=True)
             fact.value, fact.attrs = value, attrs

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 from typing import Any
 
 from autodoc.scan.code.callers import by_caller
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.values import join_parts
+
+_DOTS = re.compile(r"(^|/)\.\.?(/|$)")
 
 
 class Resolver:
@@ -36,6 +40,11 @@ class Resolver:
             return default, f"{rel}:{line} ({how})", True
         if "$xparam" in value:
             return self._xparam(rel, value, depth)
+        if "$here" in value:  # Path(__file__).parent: the folder of the file that names it
+            folders, up = rel.split("/")[:-1], int(value["$here"])
+            if up > len(folders):
+                return None, None, False  # above the code root
+            return "/".join(folders[: len(folders) - up]) or ".", None, True
         if "$expr" in value:
             return None, None, False
         if "$concat" in value:
@@ -91,7 +100,10 @@ class Resolver:
                 return None, None, False
             parts.append(value)
             first_at = first_at or at
-        return join_parts(parts, whole.get("how", "+")), first_at, True
+        joined = join_parts(parts, whole.get("how", "+"))
+        if isinstance(joined, str) and "://" not in joined and _DOTS.search(joined):
+            joined = posixpath.normpath(joined)  # a script's folder joined: ./x.csv, src/../data/x.csv
+        return joined, first_at, True
 
     def _xparam(self, rel: str, whole: dict[str, Any], depth: int) -> tuple[Any, str | None, bool]:
         """A parameter of a function in `rel`, filled in where another module calls the function."""

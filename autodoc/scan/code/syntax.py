@@ -226,3 +226,29 @@ def open_path(node: ast.AST) -> str | None:
 def snip(text: str, limit: int = SNIPPET_MAX) -> str:
     text = " ".join(text.split())
     return text[:limit] + ("…" if len(text) > limit else "")
+
+
+_DIRNAMES = frozenset({"dirname"})
+_ABSOLUTE = frozenset({"abspath", "realpath", "normpath"})
+
+
+def script_folder(node: ast.AST) -> int | None:
+    """How many folders above the script's own folder `node` names: 0 for ``os.path.dirname(__file__)``
+    (also through ``abspath``/``realpath``) and ``Path(__file__).parent`` (also ``.resolve()``), one
+    more per further ``dirname`` or ``.parent``; None for anything else."""
+    ups = -1
+    while True:
+        t = type(node)
+        tail = (dotted(node.func) or "").rsplit(".", 1)[-1] if t is ast.Call else ""
+        if t is ast.Attribute and node.attr == "parent":
+            ups, node = ups + 1, node.value
+        elif tail in _DIRNAMES and len(node.args) == 1:
+            ups, node = ups + 1, node.args[0]
+        elif (tail in _ABSOLUTE or tail in ("Path", "PurePath")) and len(node.args) == 1:
+            node = node.args[0]
+        elif t is ast.Call and tail in ("resolve", "absolute") and not node.args:
+            node = node.func.value
+        elif t is ast.Name and node.id == "__file__":
+            return ups if ups >= 0 else None
+        else:
+            return None

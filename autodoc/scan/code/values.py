@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from autodoc.scan.code.model import ModuleFacts
-from autodoc.scan.code.syntax import dotted, dotted_names, open_path
+from autodoc.scan.code.syntax import dotted, dotted_names, open_path, script_folder
 
 
 class _Unknown:
@@ -204,7 +204,18 @@ class Values:
         """``os.path.join(a, b)`` / ``Path(a, b)`` whose every part is a known string: the joined path."""
         if node.keywords or not node.args or any(type(a) is ast.Starred for a in node.args):
             return UNKNOWN
-        return join_parts([self.value(a, scope) for a in node.args], "/")
+        return join_parts([self._path_part(a, scope) for a in node.args], "/")
+
+    def _path_part(self, node: ast.expr, scope: str) -> Any:
+        """A part of a path: its value, or the environment variable it reads (``os.getenv("DATA_DIR")``,
+        ``os.environ.get(...)``), kept as the reference ``os.environ["DATA_DIR"]`` would be."""
+        val = self.value(node, scope)
+        if val is UNKNOWN and type(node) is ast.Call and node.args and type(node.args[0]) is ast.Constant:
+            key = node.args[0].value
+            if isinstance(key, str) and self._imported_name(dotted(node.func) or "") in _ENV_READS:
+                return {"$ref": ["os", "environ", key]}
+        up = script_folder(node) if val is UNKNOWN else None
+        return {"$here": up} if up is not None else val  # Path(__file__).parent: the tree scan knows it
 
     def _fstring(self, node: ast.JoinedStr, scope: str) -> Any:
         """``f"{data_dir}/train.csv"`` whose every placeholder has a known str or int value."""
@@ -215,7 +226,7 @@ class Values:
                 continue
             if type(part) is not ast.FormattedValue or part.format_spec is not None or part.conversion != -1:
                 return UNKNOWN
-            val = self.value(part.value, scope)
+            val = self._path_part(part.value, scope)
             out.append(str(val) if isinstance(val, int) and not isinstance(val, bool) else val)
         return join_parts(out, "+")
 
@@ -281,7 +292,7 @@ class Values:
         return UNKNOWN
 
     def _binop(self, node: ast.BinOp, scope: str) -> Any:
-        left, right = self.value(node.left, scope), self.value(node.right, scope)
+        left, right = self._path_part(node.left, scope), self._path_part(node.right, scope)
         config_file = isinstance(right, str) and right.lower().endswith(_CONFIG_FILE)
         if type(node.op) is ast.Div and config_file and not isinstance(left, str):
             return right  # HERE / "config.yaml": the settings file's name
@@ -304,6 +315,7 @@ class Values:
     }
 
 
+_ENV_READS = frozenset({"os.getenv", "os.environ.get"})
 # Calls that build a path from their arguments (by their imported name: not a project's own ``join``)
 _PATH_CALLS = frozenset(
     {"os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"}
@@ -336,6 +348,8 @@ def expr_text(value: Any) -> str:
             return f"args.{value['$arg']}"
         if "$param" in value:
             return str(value["$param"][1])
+        if "$here" in value:
+            return "the script's folder"
         if "$concat" in value:
             return f" {value.get('how', '+')} ".join(expr_text(p) for p in value["$concat"])[:80]
     return str(value)[:80]
@@ -347,7 +361,7 @@ def is_concat(value: Any) -> bool:
 
 
 def _is_arg(value: Any) -> bool:
-    return isinstance(value, dict) and "$arg" in value
+    return isinstance(value, dict) and ("$arg" in value or "$here" in value)
 
 
 def _join_path(base: str, part: str) -> str:

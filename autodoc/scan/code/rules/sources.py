@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
 
+NOT_RESOLVED = "(folder not resolved from the code)"  # a file name read inside an unknown folder, in words
+
+
 def _literal_path(ex: Extractor, args: list[ast.expr], scope: str) -> str | None:
     """The one file name among `args` (``os.path.join(base, "data.csv")``, or a name bound to it:
     ``file_name = "train.csv"; os.path.join(path, file_name)``), if exactly one."""
@@ -48,6 +51,8 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
         if shown and attrs.pop("path_from", None):
             attrs["file_hint"] = shown  # the file name, should the reference stay unresolved
         shown = val  # resolved across files later
+    if "path_from" in attrs:
+        attrs["folder_words"] = NOT_RESOLVED
     ex.add_at(node, "data_source", tail, label, scope, value=shown, attrs=attrs)
 
 
@@ -57,6 +62,7 @@ def hinted_file(attrs: dict[str, Any]) -> str | None:
     hint = attrs.pop("file_hint", None)
     if isinstance(hint, str):
         attrs["path_from"] = "file name inside the path expression"
+        attrs["folder_words"] = NOT_RESOLVED
         return hint
     return None
 
