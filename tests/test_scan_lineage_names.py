@@ -129,3 +129,27 @@ def test_the_document_never_calls_an_example_the_upstream_step(tmp_path: Path) -
     result = pipeline.generate(load_spec(REPO / "doc_spec.yaml"), settings)
     text = "\n".join(p.text for p in Document(str(result.outputs.docx)).paragraphs)
     assert "written upstream by" not in text
+
+
+SERVE = """import joblib
+
+model = joblib.load("model.pkl")
+
+
+def predict(rows):
+    return model.predict(rows)
+"""
+
+
+@pytest.mark.parametrize(("loader", "served"), [("app/serve.py", True), ("examples/serve.py", False)])
+def test_a_saved_model_is_served_by_a_loader_of_its_bare_name_in_its_own_tree(
+    tmp_path: Path, loader: str, served: bool
+) -> None:
+    train = TRAIN.replace("IN", "train.csv").replace("import pickle", "import joblib")
+    train = train.replace(
+        'with open("model.pkl", "wb") as fh:\n    pickle.dump(model, fh)', 'joblib.dump(model, "model.pkl")'
+    )
+    evidence = _scan(tmp_path, {"src/train.py": train, loader: SERVE})
+    model = next(i for i in evidence.items if i.kind == "estimator" and i.source.path == "src/train.py")
+    by = [s["path"] for s in model.attrs.get("served_by", [])]  # type: ignore[union-attr]
+    assert by == ([loader] if served else [])

@@ -37,6 +37,13 @@ def keep(pairs: list[tuple[EvidenceItem, EvidenceItem, int]]) -> dict[str, list[
     return out
 
 
+def one_file(written: str, writer: str, read: str, reader: str) -> bool:
+    """Is the file `writer` writes as `written` the one `reader` reads as `read` (a saved model and
+    the code that loads it): names sharing a folder, or a bare name within one project folder tree."""
+    n = shared_parts(written, read)
+    return n > 1 or (n == 1 and same_tree(writer, reader))
+
+
 def same_tree(a: str, b: str) -> bool:
     """Two files of one project folder tree (`project_of`)."""
     return project_of(a) == project_of(b)
@@ -50,12 +57,6 @@ def project_of(path: str) -> str:
         if _APART.match(folder):
             return "/".join(folders[: n + 2])
     return ""
-
-
-def same_file(a: str, b: str) -> bool:
-    """Two file names that can be the same file: equal trailing path parts as far as both go
-    (``data/training.csv`` and ``training.csv``; never ``data/raw/x.csv`` and ``data/clean/x.csv``)."""
-    return shared_parts(a, b) > 0
 
 
 def shared_parts(a: str, b: str) -> int:

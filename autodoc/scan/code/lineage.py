@@ -20,7 +20,7 @@ from typing import Any
 from autodoc.evidence import EvidenceItem
 from autodoc.scan.code.derived import pipeline_text
 from autodoc.scan.code.facts import Fact
-from autodoc.scan.code.file_links import keep, same_file, shared_parts
+from autodoc.scan.code.file_links import keep, one_file, shared_parts
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import ItemBuilder
 from autodoc.scan.code.liveness import Liveness
@@ -220,10 +220,9 @@ def _served(builder: ItemBuilder, chosen: list[EvidenceItem]) -> None:
         if load.kind != "model_load" or not isinstance(load.value, str):
             continue
         est = files_of.get(posixpath.basename(load.value))
-        saved = (
-            [str(x.get("file")) for x in est.attrs.get("saved_by", []) if isinstance(x, dict)] if est else []
-        )  # type: ignore[union-attr]
-        if est is not None and any(same_file(f, load.value) for f in saved):
+        saves = est.attrs.get("saved_by", []) if est else []
+        saved = [(str(x.get("file")), str(x.get("path"))) for x in saves if isinstance(x, dict)]  # type: ignore[union-attr]
+        if est is not None and any(one_file(f, at, load.value, str(load.source.path)) for f, at in saved):
             where = {
                 "id": load.id,
                 "path": load.source.path,
