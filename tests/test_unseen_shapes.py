@@ -483,3 +483,33 @@ def test_a_network_option_the_launcher_passes_replaces_its_default(
     said = next(line for line in lines if line.startswith("Hyperparameters:"))
     assert "--embed_dim = 96 [" in said and "--dropout = 0.45 [" in said and "0.3" not in said
     assert any(line.startswith("TextNet | --dropout | 0.45 | passed by run.sh, line 2") for line in lines)
+
+
+def test_a_line_of_newer_python_syntax_leaves_out_that_line_not_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = """
+        import pandas as pd
+        from lightgbm import LGBMRegressor
+
+        data = pd.read_pickle("sales.pkl")
+        keys = {"store": "a"}
+        model = LGBMRegressor(n_estimators=250)
+        model.fit(data.drop("quantity", axis=1), data["quantity"])
+        print(f'{'-'.join(keys.values())}')
+        preds = model.predict(data.drop("quantity", axis=1))
+        data["pred"] = preds
+        data.to_csv("predictions.csv")
+        # weekly sales per store, one model for all stores
+        # (a line of Python 3.12 f-string syntax above)
+    """
+    lines = document(tmp_path, monkeypatch, {"forecast.py": script})
+    said = next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert (
+        said.startswith("Hyperparameters: LGBMRegressor (forecast.py, line 7) [")
+        and "n_estimators = 250" in said
+    )
+    from autodoc.cli import main
+
+    assert main(["scan", "-c", str(tmp_path / "project"), "--out", str(tmp_path / "ev.json")]) == 0
+    assert "warning: forecast.py: line 9 could not be parsed and was left out" in capsys.readouterr().out

@@ -94,9 +94,38 @@ def _parse(
                 return tree, None
             except SyntaxError:
                 pass
+        tree, skipped = _parse_without(text, err)
+        if tree is not None and res is not None:  # one newer-syntax line never loses the whole file
+            lines = ", ".join(map(str, skipped))
+            res.warnings.append(
+                f"{res.relpath or 'a file'}: line {lines} could not be parsed and was left out"
+            )
+            return tree, None
         return None, f"syntax error at line {err.lineno}: {err.msg}"
     except ValueError as err:  # null bytes etc.
         return None, f"cannot parse: {err}"
+
+
+def _parse_without(text: str, err: SyntaxError, tries: int = 3) -> tuple[ast.Module | None, list[int]]:
+    """The tree of `text` with the lines Python 3.11 cannot parse replaced by ``pass`` (an f-string of
+    Python 3.12, ``f'{'-'.join(x)}'``), at most `tries` of them and only in a file at least ten times
+    as long (a file that is mostly broken stays unread); line numbers are kept."""
+    lines, skipped = text.split("\n"), []
+    tries = min(tries, sum(1 for ln in lines if ln.strip()) // 10)
+    for _ in range(tries):
+        at = (err.lineno or 0) - 1
+        if not 0 <= at < len(lines) or at + 1 in skipped:
+            return None, skipped
+        line = lines[at]
+        lines[at] = line[: len(line) - len(line.lstrip())] + "pass"
+        skipped.append(at + 1)
+        try:
+            return ast.parse("\n".join(lines)), skipped
+        except SyntaxError as again:
+            err = again
+        except ValueError:
+            return None, skipped
+    return None, skipped
 
 
 def _python(relpath: str, text: str) -> FileResult:
@@ -111,7 +140,7 @@ def _python_source(kind: str, relpath: str, text: str) -> tuple[FileResult, list
 
     When it cannot be parsed, the result only says why (`skipped`) and there are no lines.
     """
-    res = FileResult(kind)
+    res = FileResult(kind, relpath=relpath)
     red = _redact_text(text, relpath, res)
     tree, problem = _parse(red, text, res)
     if tree is None:

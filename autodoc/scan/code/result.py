@@ -30,3 +30,4 @@ class FileResult:
     cells: dict[int, str] = field(default_factory=dict)  # redacted code cells (notebooks)
     hydra_package: str | None = None  # a config file's "# @package x" header (Hydra)
     unsafe: bool = False  # parsed from unredacted text: every value must be redacted again
+    relpath: str = ""  # for warnings that name the file
