@@ -104,6 +104,20 @@ def test_split_share_complement_and_documentation_text(store):
     assert figures("A 70/30 split.", store) == ["70", "30"]
 
 
+def test_a_value_of_other_evidence_beside_a_citation_says_the_citation_is_wrong(store):
+    # 0.9905 is the GBM's AUC, but the sentence cites the logistic model's run
+    text = "The logistic model reaches 0.9905 [[r:a1b2c3d4:metric:roc_auc]]. Its recall is 0.91."
+    result = check(text, store)
+    assert [(f.figure, f.reason) for f in result.flags] == [
+        ("0.9905", "not a value of the evidence its sentence cites"),
+        ("0.91", "matches no evidence value"),
+    ]
+    assert result.errors()[0] == (
+        "The figure 0.9905 in 'The logistic model reaches 0.9905 .' is not a value of the evidence "
+        "its sentence cites; cite the evidence it comes from or remove it."
+    )
+
+
 def test_list_numbering_is_not_a_figure_but_list_content_is(store):
     text = "1. The split keeps 20% for testing.\n2. The model reaches 0.9871.\n12) It uses 0.77 as a cut."
     assert figures(text, store) == ["0.77"]

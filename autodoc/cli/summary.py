@@ -21,9 +21,10 @@ def print_summary(result: Any, seconds: float) -> int:
     flagged = [(s, b, f) for s, b in state.flagged() for f in b.flags]
     failed = state.failed()
     if flagged:
-        print(f"flagged figures: {len(flagged)} (not found in the evidence; check them)")
+        print(f"flagged figures: {len(flagged)} (not backed by the evidence; check them)")
         for sec, blk, flag in flagged:
-            print(f'  - {sec.number} {sec.heading} ({blk.id}): {flag.figure!r} in "{flag.context}"')
+            where = f"{sec.number} {sec.heading} ({blk.id})"
+            print(f'  - {where}: {flag.figure!r} in "{flag.context}": {flag.reason}')
     if failed:
         print(f"failed blocks: {len(failed)} (the document says what is missing)")
         for sec, blk in failed:

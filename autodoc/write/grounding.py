@@ -42,6 +42,8 @@ from autodoc.evidence import EvidenceStore
 from autodoc.write.numbers import DATE, NUM_IN_STRING, Numbers, evidence_numbers
 
 _CITE = re.compile(CITATION_RE)
+# why a figure is flagged when another evidence item holds it: the citation beside it is wrong
+NOT_CITED = "not a value of the evidence its sentence cites"
 _NUMBER = re.compile(
     r"(?P<sign>[-+−])?(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
     r"(?P<exp>[eE][-+]?\d+|\s?[x×]\s?10\^[-+−]?\d+)?(?P<pct>\s?%| percent\b)?"
@@ -74,8 +76,13 @@ class Grounding:
     def errors(self) -> list[str]:
         """Precise messages to show the model on a re-ask."""
         out = [
-            f"The figure {f.figure} in '{_clip(f.context, 160)}' matches no evidence value; "
-            "cite the evidence it comes from or remove it."
+            f"The figure {f.figure} in '{_clip(f.context, 160)}' "
+            + (
+                "is not a value of the evidence its sentence cites"
+                if f.reason == NOT_CITED
+                else "matches no evidence value"
+            )
+            + "; cite the evidence it comes from or remove it."
             for f in self.flags
         ]
         if self.unknown_citations:
@@ -109,7 +116,11 @@ def check(text: str, evidence: EvidenceStore, allowed_ids: list[str] | None = No
         cited = [c for c in _CITE.findall(text, *_sentence_span(plain, match.start())) if evidence.has(c)]
         bound = evidence_numbers(evidence, set(cited)) if cited else numbers
         if not _matches(figure, match, bound) and not _quoted(match, cited, evidence):
-            result.flags.append(FigureFlag(figure=figure, context=_sentence(plain, match.start())))
+            context = _sentence(plain, match.start())
+            if cited and _matches(figure, match, numbers):  # a value, but not of what the sentence cites
+                result.flags.append(FigureFlag(figure=figure, context=context, reason=NOT_CITED))
+            else:
+                result.flags.append(FigureFlag(figure=figure, context=context))
     return result
 
 
