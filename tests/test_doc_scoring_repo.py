@@ -25,6 +25,7 @@ from autodoc.settings import Settings
 from autodoc.spec import parse_spec, template_text
 from autodoc.write.gaps import known_gap, summary_gaps
 from autodoc.write.summary import summary_facts
+from autodoc.write.tables import resolved_settings
 
 SCORING = Path(__file__).parent / "fixtures" / "code" / "scoring"
 
@@ -161,6 +162,30 @@ def test_stratify_resolves_to_the_target_only_when_it_names_the_target(expr: str
         code("c:config.yaml:8:config:split.balanced", "config", False),
     ]
     assert (stratify_target(param, [target, split, param, *settings]) is target) is stratified
+
+
+def test_a_split_stratified_by_data_columns_names_them_never_a_run_time_setting(tmp_path: Path) -> None:
+    (tmp_path / "split.py").write_text(
+        "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n\n\n"
+        "class Splitter:\n    def __init__(self):\n        self.data = pd.read_csv('visits.csv')\n\n"
+        "    def run(self):\n"
+        "        return train_test_split(\n            self.data, test_size=0.25, random_state=1,\n"
+        "            stratify=self.data[['month', 'segment']],\n        )\n\n\n"
+        "if __name__ == '__main__':\n    Splitter().run()\n"
+    )
+    store = EvidenceStore(
+        created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan_code(str(tmp_path)).items
+    )
+    split = next(f.text for f in summary_facts(store) if f.topic == "split")
+    assert (
+        "random_state = 1 [[c:split.py:11:param:random_state]], stratified by the columns month and segment"
+        in split
+    )
+    assert "[[c:split.py:12:param:stratify]]" in split and "run time" not in split
+    (item,) = store.by_kind("split")
+    assert resolved_settings(item, store) == (
+        "test_size=0.25, random_state=1, stratified by the columns month, segment"
+    )
 
 
 def test_the_data_fact_names_the_training_file_once_and_the_scoring_input_apart(doc) -> None:

@@ -164,6 +164,18 @@ def stratify_target(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Evide
 
 
 _CONDITIONAL = re.compile(r"^(.+?)\s+if\s+(.+?)\s+else\s+None$")
+# a frame's column(s) by subscript: df["c"], self.data[["a", "b"]]
+_COLUMNS = re.compile(r"""^[\w.]+\s*\[\s*(\[\s*(?:["'][\w .\-]+["']\s*,?\s*)+\]|["'][\w .\-]+["'])\s*\]$""")
+
+
+def stratify_columns(param: EvidenceItem) -> list[str]:
+    """The data columns a split is stratified by: ``stratify=df["c"]`` or ``df[["a", "b"]]`` (kept in
+    proportion in both parts; nothing set at run time). The target is `stratify_target`'s."""
+    if param.value is not None or item_key(param) != "stratify" or param.attrs.get("owner_kind") != "split":
+        return []
+    expr = str(param.attrs.get("expr") or "").split(" (parameter of ", 1)[0].strip()
+    found = _COLUMNS.match(expr)
+    return re.findall(r"""["']([\w .\-]+)["']""", found.group(1)) if found else []
 
 
 def _holds(condition: str, owner: str, items: list[EvidenceItem]) -> bool:

@@ -20,7 +20,14 @@ from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.lineage import champions, estimator_families
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import HELD_OUT_PREFIXES, is_data_metric, metric_rank, production_facts
-from autodoc.plan.values import launched_value, options_read, owned_params, resolve_param, stratify_target
+from autodoc.plan.values import (
+    launched_value,
+    options_read,
+    owned_params,
+    resolve_param,
+    stratify_columns,
+    stratify_target,
+)
 from autodoc.write import lineage_words, registration, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
@@ -164,6 +171,13 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
     if target is not None:
         text += f", stratified by the target ({target.value}) {cite(target)}"
         settings.append(("stratify", target))
+    elif strata := next(
+        ((p, c) for p in owned_params(split, evidence.items) if (c := stratify_columns(p))), None
+    ):
+        param, columns = strata
+        named = join_words(columns)
+        text += f", stratified by the column{'s' if len(columns) > 1 else ''} {named} {cite(param)}"
+        settings.append(("stratify", param))
     shown = {v.id for _, v in settings} | {k for k, _ in settings}  # each size once, by item or by name
     configured = sf.settings_split(evidence, exclude=shown)
     if configured:

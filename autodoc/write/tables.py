@@ -36,6 +36,7 @@ from autodoc.plan.values import (
     owned_params,
     param_name,
     resolve_param,
+    stratify_columns,
     stratify_target,
     unpacked_from,
     unpacked_settings,
@@ -359,6 +360,12 @@ def resolved_settings(item: EvidenceItem, evidence: EvidenceStore) -> str | None
         found = resolve_param(param, evidence.items)
         if found and found.item.kind == "target":  # stratify=y: the labels the split keeps in proportion
             parts.append(f"stratified by the target ({inline_value(found.value)})")
+            continue
+        columns = stratify_columns(param) if not found else []
+        if columns:  # stratify=df[["month"]]: a column of the data, not a run-time setting
+            target = stratify_target(param, evidence.items)
+            named = f"the column{'s' if len(columns) > 1 else ''} {', '.join(columns)}"
+            parts.append(f"stratified by {f'the target ({target.value})' if target else named}")
             continue
         text = f"{param_name(param)}={inline_value(found.value) if found else 'set at run time'}"
         target = stratify_target(param, evidence.items) if found else None  # y if <setting> else None
