@@ -9,6 +9,7 @@ import re
 from autodoc.document import SummaryFact, cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.topics import production_facts
+from autodoc.plan.values import owned_params, stratify_columns
 from autodoc.write.places import where
 
 _TRAIN = re.compile(r"(^|[/_.-])train(ing)?([/_.-]|$)", re.I)
@@ -59,3 +60,13 @@ def position_split_fact(splits: list[EvidenceItem]) -> SummaryFact | None:
         f"and the rest are held out ({where(first)}) {cite(first)}."
     )
     return SummaryFact.citing("split", "Split", text, [first])
+
+
+def stratified_by_columns(split: EvidenceItem, evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
+    """``, stratified by the column month [cite]`` and its stratify item, when the split keeps data
+    columns that are not the target in proportion (``stratify=df[["month"]]``)."""
+    for param in owned_params(split, evidence.items):
+        if columns := stratify_columns(param):
+            named = f"column{'s' if len(columns) > 1 else ''} {join_words(columns)}"
+            return f", stratified by the {named} {cite(param)}", param
+    return None

@@ -25,7 +25,6 @@ from autodoc.plan.values import (
     options_read,
     owned_params,
     resolve_param,
-    stratify_columns,
     stratify_target,
 )
 from autodoc.write import lineage_words, registration, target_words
@@ -34,7 +33,7 @@ from autodoc.write.data_fact import data_fact
 from autodoc.write.places import where
 from autodoc.write.quote import first_sentences
 from autodoc.write.serving import serving_fact
-from autodoc.write.split_files import position_split_fact, time_split_fact
+from autodoc.write.split_files import position_split_fact, stratified_by_columns, time_split_fact
 
 _MAX_LISTED = 6
 # logged params that describe the run, the split or the decision rule rather than the estimator
@@ -171,13 +170,9 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
     if target is not None:
         text += f", stratified by the target ({target.value}) {cite(target)}"
         settings.append(("stratify", target))
-    elif strata := next(
-        ((p, c) for p in owned_params(split, evidence.items) if (c := stratify_columns(p))), None
-    ):
-        param, columns = strata
-        named = join_words(columns)
-        text += f", stratified by the column{'s' if len(columns) > 1 else ''} {named} {cite(param)}"
-        settings.append(("stratify", param))
+    elif strata := stratified_by_columns(split, evidence):
+        text += strata[0]
+        settings.append(("stratify", strata[1]))
     shown = {v.id for _, v in settings} | {k for k, _ in settings}  # each size once, by item or by name
     configured = sf.settings_split(evidence, exclude=shown)
     if configured:
