@@ -188,6 +188,24 @@ def test_a_split_stratified_by_data_columns_names_them_never_a_run_time_setting(
     )
 
 
+def test_a_read_whose_path_the_scan_cannot_resolve_is_never_named_by_its_call(tmp_path: Path) -> None:
+    (tmp_path / "load.py").write_text(
+        "import os\nimport sys\n\nimport pandas as pd\n\n\n"
+        "def load(name):\n    return pd.read_csv(os.path.join(os.environ['DATA'], name + sys.argv[1]))\n\n\n"
+        "if __name__ == '__main__':\n    print(load('sales').shape)\n"
+    )
+    store = EvidenceStore(
+        created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan_code(str(tmp_path)).items
+    )
+    data = next(f.text for f in summary_facts(store) if f.topic == "data")
+    assert data.startswith(
+        "Data are read from a file the scan does not resolve, with read_csv (load.py, line 8)"
+    )
+    task = WriteTask(document_title="Doc", section_id="s", section_name="Data", heading="Data")
+    text = write_block(task.model_copy(update={"evidence": store.by_kind("data_source")})).text
+    assert "read from a file the scan does not resolve, with `read_csv` (`load.py`, line 8)" in text, text
+
+
 def test_the_data_fact_names_the_training_file_once_and_the_scoring_input_apart(doc) -> None:
     data = doc["summary"]["Data"]
     assert data.startswith("Data are read from policies_labelled.csv (pipeline/fit.py, line 16)"), data

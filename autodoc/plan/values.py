@@ -20,6 +20,7 @@ from autodoc.plan.topics import is_production_code
 
 _SUBSCRIPT = re.compile(r"""\[\s*["']([\w.\-]+)["']\s*\]|\.(\w+)$""")
 UNRESOLVED = "set at run time (not resolved from the code)"
+UNNAMED_FILE = "a file the scan does not resolve"  # a read whose path the code builds beyond the scan
 
 
 @dataclass(frozen=True)

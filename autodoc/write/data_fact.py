@@ -8,7 +8,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import champions
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, production_facts
-from autodoc.plan.values import by_caller_words
+from autodoc.plan.values import UNNAMED_FILE, by_caller_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.places import where
 
@@ -59,8 +59,8 @@ def source_phrase(item: EvidenceItem) -> str:
 
 def _name(item: EvidenceItem) -> str:
     """The file or table read (``train.csv from the archive data.zip`` for a member of an archive)."""
-    if not (isinstance(item.value, str) and item.value):
-        return by_caller_words(item) or item.label  # read_csv(path): each caller's file
+    if not (isinstance(item.value, str) and item.value):  # read_csv(path): each caller's file, else
+        return by_caller_words(item) or f"{UNNAMED_FILE}, with {item.label}"  # never the call as a file
     return item.value + archive_words(item)
 
 

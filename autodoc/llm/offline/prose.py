@@ -13,7 +13,7 @@ from autodoc.plan.topics import (
     is_data_metric,
     is_exploratory_code,
 )
-from autodoc.plan.values import by_caller_words, logged_value, resolve_param, unpacked_settings
+from autodoc.plan.values import UNNAMED_FILE, by_caller_words, logged_value, resolve_param, unpacked_settings
 
 
 def para(*sentences: str) -> str:
@@ -301,6 +301,8 @@ def fact_phrase(item: EvidenceItem) -> str:
         shown = value  # a target said in words (a data dictionary's row, the next token): never cut
     elif isinstance(value, str) and value:
         shown = code_span(value) + archive_words(item)
+    elif item.kind == "data_source":  # the file is not known: never the call as if it were the file
+        shown = f"{UNNAMED_FILE}, with {code_span(label)}"
     else:
         shown = code_span(label)
     where = code_where(item)
