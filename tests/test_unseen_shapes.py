@@ -509,6 +509,7 @@ def test_a_line_of_newer_python_syntax_leaves_out_that_line_not_the_whole_file(
         said.startswith("Hyperparameters: LGBMRegressor (forecast.py, line 7) [")
         and "n_estimators = 250" in said
     )
+    assert "Not in the evidence: forecast.py: line 9 could not be parsed and was left out." in lines
     from autodoc.cli import main
 
     assert main(["scan", "-c", str(tmp_path / "project"), "--out", str(tmp_path / "ev.json")]) == 0

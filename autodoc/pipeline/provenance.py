@@ -10,6 +10,7 @@ import autodoc
 from autodoc.document import DocumentState, Provenance
 from autodoc.evidence import EvidenceStore
 from autodoc.plan.offers import missing_for
+from autodoc.scan.code.files import LINES_LEFT_OUT
 from autodoc.settings import Settings
 from autodoc.write import narrative as write
 from autodoc.write.gaps import known_gap, summary_gaps
@@ -142,4 +143,7 @@ def notes(state: DocumentState, evidence: EvidenceStore, settings: Settings) -> 
         shown = ", ".join(f"{s.path} ({s.reason})" for s in unread[:5])
         more = f" and {len(unread) - 5} more" if len(unread) > 5 else ""
         notes.append(f"{len(unread)} file(s) could not be read and are not in the evidence: {shown}{more}.")
+    left_out = [w for w in (evidence.code.warnings if evidence.code else []) if w.endswith(LINES_LEFT_OUT)]
+    if left_out:  # a line of newer syntax: the rest of its file is in the evidence
+        notes.append(f"Not in the evidence: {'; '.join(left_out[:5])}.")
     return notes

@@ -97,13 +97,14 @@ def _parse(
         tree, skipped = _parse_without(text, err)
         if tree is not None and res is not None:  # one newer-syntax line never loses the whole file
             lines = ", ".join(map(str, skipped))
-            res.warnings.append(
-                f"{res.relpath or 'a file'}: line {lines} could not be parsed and was left out"
-            )
+            res.warnings.append(f"{res.relpath or 'a file'}: line {lines} {LINES_LEFT_OUT}")
             return tree, None
         return None, f"syntax error at line {err.lineno}: {err.msg}"
     except ValueError as err:  # null bytes etc.
         return None, f"cannot parse: {err}"
+
+
+LINES_LEFT_OUT = "could not be parsed and was left out"  # the scan warning, said in the document too
 
 
 def _parse_without(text: str, err: SyntaxError, tries: int = 3) -> tuple[ast.Module | None, list[int]]:
