@@ -49,11 +49,11 @@ def add_excerpts(
     for rel, res in files.items():
         if res.outline is None:
             continue
-        notebook = res.kind == "notebook"
+        notebook, role_of = res.kind == "notebook", live.roles_in(rel)
         for block in res.outline.blocks:
             if notebook != (block.kind == "cell"):
                 continue  # a notebook is quoted by cells, a .py file by functions and blocks
-            role = "production" if (rel, block.cell) in upstream else live.role(rel, block.scope)
+            role = "production" if upstream and (rel, block.cell) in upstream else role_of(block.scope)
             if role in _QUOTED:
                 chosen.append((_QUOTED.index(role), rel, block, role))
     chosen.sort(key=lambda c: c[0])  # production first, stable within

@@ -25,11 +25,13 @@ _DELIMITERS = {".csv": ",", ".tsv": "\t", ".txt": None}  # None: sniffed
 
 def name_targets(items: list[EvidenceItem], root: Path) -> None:
     """Give each data-dictionary target its column, or say how the code chooses it (in place)."""
+    targets = [i for i in items if i.kind == "target"]  # few: the rest is read only if there are any
+    targets = [i for i in targets if i.attrs.get("how") == "data dictionary" and i.value is None]
+    if not targets:
+        return
     reads = {(i.source.path, i.source.cell, i.source.line_start): i for i in items if i.kind == "data_source"}
-    for item in items:
+    for item in targets:
         a = item.attrs
-        if item.kind != "target" or a.get("how") != "data dictionary" or item.value is not None:
-            continue
         read = reads.get((item.source.path, a.get("dictionary_cell"), a.get("dictionary_line")))  # type: ignore[arg-type]
         file, readable = _file_of(read)
         if read is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+from itertools import repeat
 from typing import Any
 
 from autodoc.evidence import EvidenceItem, Redaction, Source
@@ -13,21 +15,20 @@ from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.folders import FILE_KINDS, unresolved_file
 from autodoc.scan.code.itemparts import (
     ID_UNSAFE,
-    SAFE_NAMES,
-    SOURCE_FIELDS,
     code_id,
     code_source,
+    drain,
     evidence_item,
     jsonable,
     model_uri_parts,
+    models,
     origin,
-    safe_name,
     short_value,
 )
 from autodoc.scan.code.liveness import GROUPS, Liveness, shadowed_by
 from autodoc.scan.code.resolve import Resolver
 from autodoc.scan.code.rules.sources import hinted_file
-from autodoc.scan.code.topics import fact_topics
+from autodoc.scan.code.topics import fact_topics, kind_name_topics
 from autodoc.scan.code.values import expr_text
 from autodoc.scan.secrets import redact
 
@@ -132,84 +133,83 @@ class ItemBuilder:
     def add_file(self, rel: str, result: FileResult, live: Liveness, resolver: Resolver) -> int:
         """The items of one file's facts (private helpers without ML facts left out); how many.
 
-        Most facts need nothing resolved, redacted or composed: runs of those take `_plain_facts`."""
-        facts = result.facts
-        owners: set[str] | None = None  # scopes holding ML facts and their parents, found when needed
+        Most facts need nothing resolved, redacted or composed: their items are made here, with what
+        the file, each scope and each (kind, name) decide found once, the models made together."""
+        facts, owners, scopes, state = result.facts, None, {}, live.scopes_of(rel)
         plain = not (result.unsafe or (result.module and result.module.shadowed) or rel in self.config_notes)
-        scopes: dict[str, tuple[str, bool | None, str]] = {}  # scope -> (role, live?, why)
-        run: list[Fact] = []
+        where = None if ID_UNSAFE.search(rel) else f"c:{rel}:"
+        place = code_source(rel, 0, None, None, self.commit).__dict__
+        run: _Run = ([], [], [])
         n = 0
         for fact in facts:
             kind, name = fact.kind, fact.name
             if kind in _SYMBOLS and name and (name[0] == "_" or "._" in name) and private(name):
-                if owners is None:
-                    owners = owner_scopes({f.scope for f in facts if f.kind not in SYMBOL_KINDS})
+                owners = _owners_of(facts) if owners is None else owners
                 if name not in owners:
                     continue  # private helpers without ML facts: not worth an item (libraries have thousands)
             if (
-                plain
-                and fact.params is None
-                and fact.star is None
-                and not isinstance(fact.value, dict)
-                and (kind != "mlflow_call" or name != "load_model")
+                not plain
+                or fact.params is not None
+                or fact.star is not None
+                or isinstance(fact.value, dict)
+                or (kind == "mlflow_call" and name == "load_model")
             ):
-                run.append(fact)
+                n += self._made(run) + self.add_fact(rel, result, fact, live, resolver)
+                run = ([], [], [])
                 continue
-            if run:
-                n += self._plain_facts(rel, run, live, scopes)
-                run = []
-            n += self.add_fact(rel, result, fact, live, resolver)
-        return n + (self._plain_facts(rel, run, live, scopes) if run else 0)
-
-    def _plain_facts(
-        self, rel: str, facts: list[Fact], live: Liveness, scopes: dict[str, tuple[str, bool | None, str]]
-    ) -> int:
-        """`add_fact` of facts with nothing to resolve, redact or compose: what the file and each scope
-        decide found once, the models made in place (most of a scan's items)."""
-        ids, items, fact_items, new, put = (
-            self.ids,
-            self.items,
-            self.fact_items,
-            object.__new__,
-            object.__setattr__,
-        )
-        where = None if ID_UNSAFE.search(rel) else f"c:{rel}:"
-        place = code_source(rel, 0, None, None, self.commit).__dict__
-        safe = SAFE_NAMES
-        for fact in facts:
-            found = scopes.get(fact.scope)
-            if found is None:
-                found = scopes[fact.scope] = (live.role(rel, fact.scope), *live.of(rel, fact.scope))
-            role, is_live, reason = found
+            role, is_live, reason = scopes.get(fact.scope) or scopes.setdefault(fact.scope, state(fact.scope))
             attrs = dict(fact.attrs)
             if is_live is not None:
                 attrs["live_reason"] = reason
-            kind, name, line, cell = fact.kind, fact.name, fact.line, fact.cell
             if kind == "config" and ("variant" in attrs or "overridden_by" in attrs):
                 role = hydra.role_of(attrs) or role
-            if where is None or cell is not None or not (name is None or safe.get(name) or safe_name(name)):
+            topics, tail = _KIND_NAMES.get((kind, name)) or _kind_name(kind, name)
+            line, cell = fact.line, fact.cell
+            if where is None or cell is not None or tail is None:
                 eid = code_id(f"{rel}#{cell}" if cell is not None else rel, line, kind, name)
             else:
-                eid = f"{where}{line}:{kind}:{name[:60]}" if name else f"{where}{line}:{kind}"
-            if eid in ids:
-                eid = self._unique(eid)
-            else:
-                ids.add(eid)
+                eid = f"{where}{line}{tail}"
             src = place.copy()
             src["line_start"], src["line_end"], src["cell"] = line, fact.line_end or line, cell
-            source = new(Source)
-            put(source, "__dict__", src)
-            put(source, "__pydantic_fields_set__", SOURCE_FIELDS)
-            put(source, "__pydantic_extra__", None)
-            put(source, "__pydantic_private__", None)
-            topics = fact_topics(fact, rel)
-            live_now = None if is_live is None else role in GROUPS
-            item = evidence_item(
-                eid, kind, fact.label, fact.value, attrs, fact.text, topics, source, live_now, role
+            run[0].append(fact)
+            run[1].append(src)
+            run[2].append(
+                {
+                    "id": eid,
+                    "kind": kind,
+                    "label": fact.label,
+                    "value": fact.value,
+                    "attrs": attrs,
+                    "text": fact.text,
+                    "topics": list(topics) if topics is not None else fact_topics(fact, rel),
+                    "source": None,  # made in `_made`
+                    "live": None if is_live is None else role in GROUPS,
+                    "role": role,
+                }
             )
-            items.append(item)
-            fact_items[id(fact)] = item
+        return n + self._made(run)
+
+    def _made(self, run: _Run) -> int:
+        """The items of a run of plain facts from their rows (ids made unique, models made together)."""
+        facts, places, rows = run
+        if not facts:
+            return 0
+        self._unique_ids(rows)
+        drain(map(operator.setitem, rows, repeat("source"), models(Source, places)))
+        made = models(EvidenceItem, rows)
+        self.items.extend(made)
+        self.fact_items.update(zip(map(id, facts), made, strict=True))
         return len(facts)
+
+    def _unique_ids(self, rows: list[dict[str, Any]]) -> None:
+        """Each row's id made unique as `_id` does, in order (most ids are: checked all at once)."""
+        ids = [row["id"] for row in rows]
+        fresh = set(ids)
+        if len(fresh) == len(ids) and self.ids.isdisjoint(fresh):
+            self.ids |= fresh
+            return
+        for row in rows:
+            row["id"] = self._unique(row["id"])
 
     def add_fact(self, rel: str, result: FileResult, fact: Fact, live: Liveness, resolver: Resolver) -> int:
         """The item of one fact (and one item per parameter it carries); how many were added."""
@@ -346,6 +346,28 @@ class ItemBuilder:
                 extra.update(origin(at))
             out.append((name, jsonable(val), line, extra))
         return out
+
+
+_Run = tuple[list[Fact], list[dict[str, Any]], list[dict[str, Any]]]  # plain facts, their sources, items
+# (kind, name) -> (the topics of its items when they depend on nothing else, the end ":<kind>:<name>"
+# of its ids when it needs no escaping); kept per scan-wide pair (libraries repeat names), cleared when large
+_KIND_NAMES: dict[tuple[str, str | None], tuple[tuple[str, ...] | None, str | None]] = {}
+
+
+def _kind_name(kind: str, name: str | None) -> tuple[tuple[str, ...] | None, str | None]:
+    if len(_KIND_NAMES) > 200_000:
+        _KIND_NAMES.clear()
+    tail = f":{kind}:{name[:60]}" if name else f":{kind}"
+    found = _KIND_NAMES[(kind, name)] = (
+        kind_name_topics(kind, name),
+        tail if (name is None or type(name) is str) and not ID_UNSAFE.search(tail) else None,
+    )
+    return found
+
+
+def _owners_of(facts: list[Fact]) -> set[str]:
+    """The scopes holding ML facts, and their parents."""
+    return owner_scopes({f.scope for f in facts if f.kind not in SYMBOL_KINDS})
 
 
 SYMBOL_KINDS = frozenset({"module", "class", "function", "import", "readme", "config", "notebook_markdown"})

@@ -28,7 +28,7 @@ from autodoc.scan.code.resolve import find_module
 from autodoc.scan.code.rules.outputs import is_model_save
 
 _PRODUCTION = ("production", "serving")
-_SAVES_OR_WRITES = frozenset({"model_save", "mlflow_call", "data_write"})
+_LINKED = frozenset({"model_save", "mlflow_call", "data_write", "data_source"})
 
 
 class _Index:
@@ -37,12 +37,15 @@ class _Index:
         self.files = files
         self.saves: list[tuple[str, Fact]] = []  # (rel, fact) of each model save, in file order
         self.writes: list[tuple[str, Fact]] = []  # and of each data write
+        self.reads: list[tuple[str, Fact]] = []  # and of each data source
         for rel, res in files.items():
             for fact in res.facts:
-                if fact.kind not in _SAVES_OR_WRITES:
+                if fact.kind not in _LINKED:
                     continue
                 if fact.kind == "data_write":
                     self.writes.append((rel, fact))
+                elif fact.kind == "data_source":
+                    self.reads.append((rel, fact))
                 elif is_model_save(fact):
                     self.saves.append((rel, fact))
 
@@ -248,8 +251,9 @@ def _upstream(
     files: dict[str, FileResult], builder: ItemBuilder, index: _Index
 ) -> set[tuple[str, int | None]]:
     readers: dict[str, list[EvidenceItem]] = {}
-    for item in builder.items:
-        if item.kind == "data_source" and item.role == "production" and isinstance(item.value, str):
+    for _rel, fact in index.reads if index.writes else ():  # the items of the reads, in their order
+        item = index.item(fact)
+        if item is not None and item.role == "production" and isinstance(item.value, str):
             readers.setdefault(posixpath.basename(item.value), []).append(item)
     promoted: dict[str, EvidenceItem] = {}
     cells: set[tuple[str, int | None]] = set()

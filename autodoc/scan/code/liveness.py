@@ -16,12 +16,13 @@ reached from nothing is ``legacy``. A tree without any entry point (a library) i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from autodoc.scan.code.facts import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.reach import Graph, walk
-from autodoc.scan.code.resolve import find_module
+from autodoc.scan.code.resolve import find_module, module_index
 from autodoc.scan.code.walk import TEST_PATH_RE
 
 _LEGACY_RE = re.compile(
@@ -71,16 +72,23 @@ class Liveness:
         how = self.reached.get((rel, scope))
         if how is not None:
             return True, how
-        if not self.file_reached(rel):
+        return False, self._dead(rel, scope, self.file_reached(rel))
+
+    def _dead(self, rel: str, scope: str, file_reached: bool) -> str:
+        if not file_reached:
             if rel in self.commented_main:
-                return False, "its __main__ block is commented out and no entry point imports it"
-            return False, "not imported by any entry point"
+                return "its __main__ block is commented out and no entry point imports it"
+            return "not imported by any entry point"
         if scope == MAIN:
-            return False, "__main__ block of a module that is only imported"
-        return False, f"{scope} is never called from code reached by an entry point"
+            return "__main__ block of a module that is only imported"
+        return f"{scope} is never called from code reached by an entry point"
 
     def role(self, rel: str, scope: str) -> str:
         """production | serving | exploratory | test | legacy for code in `scope` of `rel`."""
+        return self._fixed_role(rel) or self.roles.get((rel, scope), "legacy")
+
+    def _fixed_role(self, rel: str) -> str:
+        """The role the path of `rel` decides for all of its code, or ""."""
         fixed = self.path_roles.get(rel)  # asked for every fact: the path is read once per file
         if fixed is None:
             fixed = self.path_roles[rel] = (
@@ -90,7 +98,30 @@ class Liveness:
                 if rel not in self.modules or not self.entries
                 else ""
             )
-        return fixed or self.roles.get((rel, scope), "legacy")
+        return fixed
+
+    def roles_in(self, rel: str) -> Callable[[str], str]:
+        """`role` for the scopes of one file, with what its path decides read once."""
+        fixed, roles = self._fixed_role(rel), self.roles
+        return (lambda scope: fixed) if fixed else (lambda scope: roles.get((rel, scope), "legacy"))
+
+    def scopes_of(self, rel: str) -> Callable[[str], tuple[str, bool | None, str]]:
+        """(`role`, *`of`) of each scope of `rel`, with what the file decides read once (for its facts)."""
+        fixed, roles, reached = self._fixed_role(rel), self.roles, self.reached
+        if rel not in self.modules or not self.entries:
+            _, reason = self.of(rel, MODULE)
+            return lambda scope: (fixed or roles.get((rel, scope), "legacy"), None, reason)
+        file_reached = self.file_reached(rel)
+        same = None if file_reached else self._dead(rel, MODULE, False)  # one reason for all dead code
+
+        def state(scope: str) -> tuple[str, bool | None, str]:
+            role = fixed or roles.get((rel, scope), "legacy")
+            how = reached.get((rel, scope))
+            if how is not None:
+                return role, True, how
+            return role, False, same or self._dead(rel, scope, True)
+
+        return state
 
     def file_role(self, rel: str) -> str:
         """The most important role of any code in `rel` (production first)."""
@@ -111,7 +142,8 @@ def find_liveness(files: dict[str, FileResult]) -> Liveness:
     trains = shown["trains"]
     _what_they_do(graph, starts, shown, live)
     production = [s for s in starts if s[3] == "production"]
-    if not walk(graph, production, {}).keys() & trains:  # nothing else trains: notebooks do
+    reached = walk(graph, production, {})
+    if not reached.keys() & trains:  # nothing else trains: notebooks do
         for i, (rel, _scope, _how, group) in enumerate(starts):
             notebook = group == "exploratory" and files[rel].kind in ("notebook", "databricks")
             reach = walk(graph, [starts[i]], {}) if notebook else {}
@@ -123,7 +155,11 @@ def find_liveness(files: dict[str, FileResult]) -> Liveness:
         live.entries.setdefault(rel, how[len(rel) + 2 : -1])  # how is "<rel> (<reason>)"
     for group in GROUPS:  # production first: what it reaches keeps that role
         before = set(live.reached)
-        walk(graph, [s for s in starts if s[3] == group], live.reached)
+        chosen = [s for s in starts if s[3] == group]
+        if group == "production" and chosen == production:
+            live.reached.update(reached)  # walked above from the same starts
+        else:
+            walk(graph, chosen, live.reached)
         for key in live.reached.keys() - before:
             live.roles[key] = group
     return live
@@ -264,8 +300,11 @@ def _script(files: dict[str, FileResult], modules: dict[str, ModuleFacts], run: 
 
 def _imported_files(files: dict[str, FileResult], modules: dict[str, ModuleFacts]) -> set[str]:
     out: set[str] = set()
+    index = module_index(files)
     for rel, mod in modules.items():
         for name, level in {(name, level) for _scope, name, level in mod.imports}:  # each import once
+            if not level and name not in index:
+                continue  # not a module of the tree (os, numpy...)
             hit = find_module(files, "." * level + name, rel)
             if hit and hit != rel:
                 out.add(hit)

@@ -7,9 +7,10 @@ from collections import deque
 
 from autodoc.scan.code.facts import MODULE, ModuleFacts
 from autodoc.scan.code.files import FileResult
-from autodoc.scan.code.resolve import find_module
+from autodoc.scan.code.resolve import find_module, module_index
 
 Step = tuple[str, str, str]  # (relpath, scope, how it is reached)
+Edge = tuple[tuple[str, str], str, int]  # ((relpath, scope), how it is reached, arrows in how)
 
 
 class Graph:
@@ -20,15 +21,18 @@ class Graph:
     def __init__(self, files: dict[str, FileResult], modules: dict[str, ModuleFacts]) -> None:
         self.files = files
         self.modules = modules
-        self._nexts: dict[tuple[str, str], list[Step]] = {}
+        self.index = module_index(files)
+        self._nexts: dict[tuple[str, str], list[Edge]] = {}
         self._parts: dict[str, _Parts] = {}
         self._origins: dict[tuple[str, str], list[Step]] = {}  # (rel, dotted origin) -> steps
 
-    def next(self, rel: str, scope: str) -> list[Step]:
+    def next(self, key: tuple[str, str]) -> list[Edge]:
         """Scopes reached from (rel, scope): its module's top level, imports, names it uses."""
-        found = self._nexts.get((rel, scope))
+        found = self._nexts.get(key)
         if found is None:
-            found = self._nexts[(rel, scope)] = _next(self, rel, scope)
+            found = self._nexts[key] = [
+                ((r, s), h or s, (h or s).count("->")) for r, s, h in _next(self, *key)
+            ]
         return found
 
     def parts(self, rel: str) -> _Parts:
@@ -68,17 +72,22 @@ class _Parts:
 def walk(
     graph: Graph, starts: list[tuple[str, str, str, str]], reached: dict[tuple[str, str], str]
 ) -> dict[tuple[str, str], str]:
-    """Breadth-first from `starts`, adding (rel, scope) -> how to `reached` (already there: not walked)."""
+    """Breadth-first from `starts`, adding (rel, scope) -> how to `reached` (already there: not walked);
+    a path is told up to six steps ("a -> b -> ..."), each told once a step is taken."""
     modules = graph.modules
-    queue: deque[Step] = deque((r, s, h) for r, s, h, _ in starts)
+    queue: deque[tuple[tuple[str, str], str, str | None, int, int]] = deque(
+        ((r, s), h, None, h.count("->"), 0) for r, s, h, _ in starts
+    )  # (scope, how its caller was reached, the step's own how, arrows in the caller's, in the step's)
     while queue:
-        rel, scope, how = queue.popleft()
-        if (rel, scope) in reached or rel not in modules:
+        key, came, why, arrows, more = queue.popleft()
+        if key in reached or key[0] not in modules:
             continue
-        reached[(rel, scope)] = how
-        for nxt in graph.next(rel, scope):
-            if (nxt[0], nxt[1]) not in reached:
-                queue.append((nxt[0], nxt[1], f"{how} -> {nxt[2]}" if how.count("->") < 6 else how))
+        if why is not None and arrows < 6:
+            came, arrows = f"{came} -> {why}", arrows + 1 + more
+        reached[key] = came
+        for step, why, more in graph.next(key):
+            if step not in reached:
+                queue.append((step, came, why, arrows, more))
     return reached
 
 
@@ -90,7 +99,7 @@ def _next(graph: Graph, rel: str, scope: str) -> list[Step]:
     elif files[rel].outline is not None:  # routes and hooks: the framework calls them once the module runs
         out.extend((rel, q, why) for q, why in files[rel].outline.starts.items())
     for name, level in parts.imports.get(scope, ()):
-        hit = find_module(files, "." * level + name, rel)
+        hit = find_module(files, "." * level + name, rel) if level or name in graph.index else None
         if hit:
             out.append((hit, MODULE, f"import {name or '.'}"))
     names = mod.refs.get(scope)
@@ -105,7 +114,7 @@ def _next(graph: Graph, rel: str, scope: str) -> list[Step]:
             out.extend(graph.origin_steps(rel, f"{origin}.{attr}"))
         else:  # self.helper(), obj.method(): methods of classes in this file
             out.extend((rel, q, f"{q}()") for q in parts.methods.get(attr, ()))
-    return [(r, s, h or s) for r, s, h in out]
+    return out
 
 
 def _local_targets(rel: str, mod: ModuleFacts, name: str) -> list[Step]:
@@ -119,11 +128,12 @@ def _local_targets(rel: str, mod: ModuleFacts, name: str) -> list[Step]:
 def _origin_targets(
     files: dict[str, FileResult], modules: dict[str, ModuleFacts], rel: str, origin: str
 ) -> list[Step]:
-    hit = find_module(files, origin, rel)
+    index = module_index(files)  # most origins name no module of the tree (os.path, np.array)
+    hit = find_module(files, origin, rel) if origin[:1] == "." or origin in index else None
     if hit:
         return [(hit, MODULE, f"import {origin}")]
     mod_name, _, attr = origin.rpartition(".")
-    hit = find_module(files, mod_name, rel) if mod_name else None
+    hit = find_module(files, mod_name, rel) if mod_name[:1] == "." or mod_name in index else None
     if not hit or hit not in modules:
         return []
     out = [(hit, MODULE, f"import {mod_name}")]

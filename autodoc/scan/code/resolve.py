@@ -195,12 +195,7 @@ def find_module(files: dict[str, FileResult], name: str, importer: str) -> str |
         pkg = pkg[: len(pkg) - (level - 1)] if level > 1 else pkg
         rest = name.lstrip(".")
         name = ".".join([*pkg, rest] if rest else pkg)
-    found = _MODULE_INDEX.get(id(files))
-    if found is None or found[0] != len(files):
-        found = (len(files), _module_index(files))
-        _MODULE_INDEX.clear()
-        _MODULE_INDEX[id(files)] = found
-    options = found[1].get(name)
+    options = module_index(files).get(name)
     if not options:
         return None
     if len(options) == 1:
@@ -209,8 +204,18 @@ def find_module(files: dict[str, FileResult], name: str, importer: str) -> str |
     return min(options, key=lambda r: (not r.startswith(importer_dir), r.count("/"), r))
 
 
-def _module_index(files: dict[str, FileResult]) -> dict[str, list[str]]:
-    """Dotted name -> the modules it can name (asked for thousands of times per scan)."""
+def module_index(files: dict[str, FileResult]) -> dict[str, list[str]]:
+    """Dotted name -> the modules of `files` it can name (built once per set of files): a name
+    missing here names no module of the tree, whoever imports it."""
+    found = _MODULE_INDEX.get(id(files))
+    if found is None or found[0] != len(files):
+        found = (len(files), _index_modules(files))
+        _MODULE_INDEX.clear()
+        _MODULE_INDEX[id(files)] = found
+    return found[1]
+
+
+def _index_modules(files: dict[str, FileResult]) -> dict[str, list[str]]:
     index: dict[str, list[str]] = {}
     for rel, res in files.items():
         if res.module is not None:

@@ -54,24 +54,34 @@ _MODEL_CALLS = frozenset(
         "create_model_version",
     }
 )
-# The topics of each (kind, name or key), kept per scan-wide string (libraries repeat `__init__`,
+# The topics of each (kind, name) of a fact, kept per scan-wide string (libraries repeat `__init__`,
 # `get`, `name`, `version`... thousands of times); cleared when large so a long-lived process stays small.
 _TOPICS: dict[tuple[str, str | None], tuple[str, ...]] = {}
 
 
-def fact_topics(fact: Fact, rel: str) -> list[str]:
-    """The topics of a fact's item: its kind's, and what its name or config key says."""
-    kind = fact.kind
-    if kind == "param":
-        argparse = (fact.attrs or {}).get("owner_kind") == "argparse"
-        return ["training"] if argparse else list(KIND_TOPICS.get(kind, ("code",)))
-    name = (fact.name or rel) if kind in _NAMED else fact.name if kind in _KEYED else None
+def kind_name_topics(kind: str, name: str | None) -> tuple[str, ...] | None:
+    """The topics of every fact of this kind and name; None when they depend on more (a parameter's
+    on its owner, a nameless symbol's on its file's name)."""
     found = _TOPICS.get((kind, name))
     if found is None:
+        if kind == "param" or (kind in _NAMED and not name):
+            return None
         if len(_TOPICS) > 200_000:
             _TOPICS.clear()
-        found = _TOPICS[(kind, name)] = tuple(_topics(kind, name))
-    return list(found)
+        said = name if kind in _NAMED or kind in _KEYED else None  # other kinds' topics are their kind's
+        found = _TOPICS[(kind, name)] = tuple(_topics(kind, said))
+    return found
+
+
+def fact_topics(fact: Fact, rel: str) -> list[str]:
+    """The topics of a fact's item: its kind's, and what its name or config key says."""
+    found = kind_name_topics(fact.kind, fact.name)
+    if found is not None:
+        return list(found)
+    if fact.kind == "param":
+        argparse = (fact.attrs or {}).get("owner_kind") == "argparse"
+        return ["training"] if argparse else list(KIND_TOPICS.get(fact.kind, ("code",)))
+    return _topics(fact.kind, rel)
 
 
 def _topics(kind: str, name: str | None) -> list[str]:

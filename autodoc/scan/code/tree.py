@@ -21,10 +21,11 @@ from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, Sk
 from autodoc.scan.code import cache, dictionaries, hydra, lineage, recipes
 from autodoc.scan.code.derived import add_excerpts, add_pipelines
 from autodoc.scan.code.files import FileResult
+from autodoc.scan.code.itemparts import models
 from autodoc.scan.code.items import ItemBuilder
 from autodoc.scan.code.liveness import Liveness, find_liveness
 from autodoc.scan.code.resolve import Resolver
-from autodoc.scan.code.topics import EVAL_RE, FEAT_RE, TRAIN_RE
+from autodoc.scan.code.topics import EVAL_RE, FEAT_RE, TRAIN_RE, topics_of_name
 from autodoc.scan.code.walk import TEST_PATH_RE, Candidate, notebook_sources, read_bytes, sha256, walk
 from autodoc.scan.code.workers import Chunk, analyse_many, gc_paused
 
@@ -41,6 +42,7 @@ _ROLE_ORDER = [
     "setup",
 ]
 _DOCS_RE = re.compile(r"(^|/)(docs?|examples?)/")
+_CONFIG_NAME_RE = re.compile(r"config|settings|params|conf", re.I)
 
 
 @dataclass
@@ -290,18 +292,27 @@ def _role(rel: str, result: FileResult, live: Liveness) -> str:
         return "setup"
     if rel in live.entries:
         return "entry_point"
-    kinds = {f.kind for f in result.facts}
     if result.kind == "config":
         return "config"
-    if "estimator" in kinds or "fit" in kinds or (TRAIN_RE.search(name) and result.kind != "config"):
+    kinds = {f.kind for f in result.facts}
+    said = topics_of_name(name) if name.isascii() else None  # one search for most names
+    if "estimator" in kinds or "fit" in kinds or (_says(said, "training", name) and result.kind != "config"):
         return "training"
-    if "preprocessing" in kinds or "feature" in kinds or FEAT_RE.search(name):
+    if "preprocessing" in kinds or "feature" in kinds or _says(said, "features", name):
         return "features"
-    if "metric" in kinds or EVAL_RE.search(name):
+    if "metric" in kinds or _says(said, "evaluation", name):
         return "evaluation"
-    if re.search(r"config|settings|params|conf", name, re.I):
+    if _CONFIG_NAME_RE.search(name):
         return "config"
     return "other"
+
+
+_NAME_PATTERNS = {"training": TRAIN_RE, "features": FEAT_RE, "evaluation": EVAL_RE}
+
+
+def _says(said: list[str] | None, topic: str, name: str) -> bool:
+    """Does a file's name suggest `topic` (`said`: what `topics_of_name` found for an ASCII name)?"""
+    return topic in said if said is not None else bool(_NAME_PATTERNS[topic].search(name))
 
 
 def _rank(loaded: list[_Loaded], live: Liveness, per_file: Counter[str]) -> list[FileRecord]:
@@ -315,15 +326,18 @@ def _rank(loaded: list[_Loaded], live: Liveness, per_file: Counter[str]) -> list
         key = (_ROLE_ORDER.index(role), dead_penalty, -per_file[rel], rel)
         rows.append((key, x, role))
     rows.sort(key=lambda r: r[0])
-    return [
-        FileRecord(
-            path=x.cand.relpath,
-            sha256=x.sha,
-            size=x.cand.size,
-            rank=i,
-            role=role,
-            kind="config" if x.result.kind == "launcher" else x.result.kind,
-            facts=per_file[x.cand.relpath],
-        )
-        for i, (_, x, role) in enumerate(rows)
-    ]
+    return models(  # each file's record as validation makes it, fields in their order
+        FileRecord,
+        [
+            {
+                "path": x.cand.relpath,
+                "sha256": x.sha,
+                "size": x.cand.size,
+                "kind": "config" if x.result.kind == "launcher" else x.result.kind,
+                "rank": i,
+                "role": role,
+                "facts": per_file[x.cand.relpath],
+            }
+            for i, (_, x, role) in enumerate(rows)
+        ],
+    )
