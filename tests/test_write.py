@@ -86,12 +86,12 @@ def test_cross_validation_backed_by_evidence_is_not_flagged(fake_llm: FakeLLM) -
 
 
 def test_cv_only_in_legacy_code_does_not_back_a_claim_but_a_logged_cv_metric_does() -> None:
-    from autodoc.write.narrative import _unsupported_claims
+    from autodoc.write.claims import unsupported_claims
 
     evidence = make_evidence()
     evidence.items.append(_kfold("old.py", 3, live=False))
     claim = "The model was checked with cross-validation."
-    assert _unsupported_claims(claim, evidence)[0]
+    assert unsupported_claims(claim, evidence)[0]
     evidence.items.append(
         EvidenceItem(
             id="r:b1b2c3d4:metric:cv_auc",
@@ -101,7 +101,7 @@ def test_cv_only_in_legacy_code_does_not_back_a_claim_but_a_logged_cv_metric_doe
             source=Source(kind="mlflow", run_id="b1b2c3d4"),
         )
     )
-    assert _unsupported_claims(claim, evidence) == ([], [])
+    assert unsupported_claims(claim, evidence) == ([], [])
 
 
 def test_unknown_citations_are_reasked_then_stripped(fake_llm: FakeLLM) -> None:
@@ -210,3 +210,40 @@ def test_a_handle_copied_with_a_slip_still_cites_its_item_without_a_reask(
     result = write_text_block(sec, _narrative(sec), evidence, _session(fake_llm, evidence), "Doc")
     assert len(fake_llm.requests) == 1
     assert (result.status, result.content.citations) == ("written", [AUC])
+
+
+def test_a_monitoring_claim_needs_monitoring_code_and_advice_is_not_a_claim(fake_llm) -> None:
+    from autodoc.write.claims import unsupported_claims
+
+    evidence = make_evidence()  # no monitoring code
+    for claim in (
+        "The model is continuously monitored for data drift.",
+        "A PSI check runs every month.",
+        "Data drift is tracked, which can catch shifts early.",  # a modal after the claim: still one
+    ):
+        errors, flags = unsupported_claims(claim, evidence)
+        assert [f.reason for f in flags] == ["describes monitoring, which the evidence does not show"], claim
+        assert "no monitoring was found in the code or MLflow" in errors[0]
+    for advice in (
+        "Drift should be monitored after release.",
+        "We recommend drift detection on new data.",
+        "No drift monitoring was found.",
+        "Cross-validation could strengthen the validation.",
+    ):
+        assert unsupported_claims(advice, evidence) == ([], []), advice
+    evidence.items.append(
+        EvidenceItem(
+            id="c:watch.py:9:monitoring:drift",
+            kind="monitoring",
+            label="drift test: PSI",
+            value="PSI",
+            source=Source(kind="code", path="watch.py", line_start=9),
+            live=True,
+        )
+    )
+    assert unsupported_claims(
+        "A PSI check runs every month [[c:watch.py:9:monitoring:drift]].", evidence
+    ) == (
+        [],
+        [],
+    )

@@ -32,6 +32,7 @@ from autodoc.plan.handles import Handles
 from autodoc.plan.request import ask_parsed, build_request, heading_lines, task_fields, usage_of
 from autodoc.plan.values import resolve_param
 from autodoc.write import context
+from autodoc.write.claims import unsupported_claims
 
 WRITE_SECTION_ITEMS = 10  # section context added to what the block plan names
 EVIDENCE_HEADER = "Evidence (handle | what | value | where):"
@@ -43,46 +44,6 @@ Rules: copy every figure exactly from an evidence value; put a citation such as 
 each claim, using only the handles listed; where something was not found, say so plainly;
 never claim work (validation, tuning, monitoring) that the evidence does not show; no
 headings. Format: paragraphs, "- " bullets for lists, **bold**. Return JSON {"text": "..."}."""
-
-# Claims checked against the evidence: (pattern, evidence kinds that support it, what).
-# (claim in the text, evidence kinds that back it, what it is, words live code would contain)
-CLAIMS: list[tuple[re.Pattern[str], tuple[str, ...], str, re.Pattern[str] | None]] = [
-    (re.compile(r"cross[- ]?validat|k-fold|\bkfold\b", re.I), ("cv",), "cross-validation", None),
-    (
-        re.compile(
-            r"grid search|random(ized)? search|hyper-?parameter (tuning|search|optimi[sz])|optuna", re.I
-        ),
-        ("hyperparameter_search",),
-        "hyperparameter search",
-        None,
-    ),
-    (re.compile(r"\bbootstrap", re.I), (), "bootstrap resampling", re.compile(r"bootstrap|resampl", re.I)),
-    (
-        re.compile(r"out[- ]of[- ]time|\bOOT\b|back-?test", re.I),
-        (),
-        "out-of-time validation",
-        re.compile(r"out_of_time|\boot\b|backtest|TimeSeriesSplit", re.I),
-    ),
-    (re.compile(r"\bcalibrat", re.I), (), "probability calibration", re.compile(r"calibrat", re.I)),
-    (
-        re.compile(r"fairness|disparate impact|bias (test|assess|audit)", re.I),
-        (),
-        "fairness testing",
-        re.compile(r"fairness|fairlearn|aif360|disparate", re.I),
-    ),
-    (
-        re.compile(r"stress[- ]test|sensitivity analys", re.I),
-        (),
-        "stress or sensitivity testing",
-        re.compile(r"stress|sensitivity", re.I),
-    ),
-]
-NEGATION = re.compile(
-    r"\b(no|not|none|without|never|neither|nor|absent|lack|lacks|missing|"
-    r"unavailable|did not|does not|was not|were not)\b|n't\b",
-    re.I,
-)
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
 
 @dataclass
@@ -228,51 +189,8 @@ def check_text(text: str, evidence: EvidenceStore, allowed: list[str]) -> tuple[
     from autodoc.write import grounding
 
     result = grounding.check(text, evidence, allowed_ids=allowed)
-    claim_errors, claim_flags = _unsupported_claims(text, evidence)
+    claim_errors, claim_flags = unsupported_claims(text, evidence)
     return [*result.errors(), *claim_errors], [*result.flags, *claim_flags]
-
-
-def _unsupported_claims(text: str, evidence: EvidenceStore) -> tuple[list[str], list[FigureFlag]]:
-    """Sentences that affirm work of a kind the evidence holds no item of."""
-    errors: list[str] = []
-    flags: list[FigureFlag] = []
-    sentences = SENTENCE.findall(text)
-    for pattern, kinds, what, mention in CLAIMS:
-        claims = [s for s in sentences if pattern.search(s) and not NEGATION.search(s)]
-        if not claims or _supported(kinds, evidence, mention):  # the text first: it is cheaper
-            continue
-        for sentence in claims:
-            context = " ".join(re.sub(CITATION_RE, "", sentence).split())[:300]
-            errors.append(
-                f"The text describes {what} ({context!r}) but no {what} was found in the "
-                f"code or MLflow: remove the claim or say it was not found."
-            )
-            flags.append(
-                FigureFlag(
-                    figure=what,
-                    context=context,
-                    reason=f"describes {what}, which the evidence does not show",
-                )
-            )
-    return errors, flags
-
-
-CV_METRIC = re.compile(r"(^|[_.])(cv|cross_?val\w*|fold\w*)([_.]|$)", re.I)
-
-
-def _supported(kinds: tuple[str, ...], evidence: EvidenceStore, mention: re.Pattern[str] | None) -> bool:
-    """Live code of that kind, a logged cv metric (cross-validation), or live code naming it."""
-    if any(item.live is not False for item in evidence.by_kind(*kinds)):
-        return True
-    if "cv" in kinds:
-        return any(CV_METRIC.search(item.id.rsplit(":", 1)[-1]) for item in evidence.by_kind("run_metric"))
-    if mention is not None:
-        return any(
-            mention.search(f"{item.label} {item.value} {item.text or ''}")
-            for item in evidence.items
-            if item.source.kind == "code" and item.live is not False and item.kind != "readme"
-        )
-    return False
 
 
 def write_text_block(
