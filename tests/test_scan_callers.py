@@ -126,3 +126,33 @@ def test_the_word_document_says_each_callers_value(tmp_path: Path) -> None:
     ] in rows
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "n_estimators = 100 [" not in text and "n_estimators = 300 [" not in text
+
+
+CONFIGURED = """import yaml
+from sklearn.ensemble import RandomForestClassifier
+
+cfg = yaml.safe_load(open("config.yaml"))
+
+
+def train(n_trees):
+    return RandomForestClassifier(n_estimators=n_trees)
+
+
+if __name__ == "__main__":
+    train(cfg["small"]["n_trees"])
+    train(cfg["large"]["n_trees"])
+"""
+
+
+def test_each_callers_configured_value_is_read_from_the_config(tmp_path: Path) -> None:
+    config = "small:\n  n_trees: 50\nlarge:\n  n_trees: 500\n"
+    said = _summary(_scan(tmp_path, {"train.py": CONFIGURED, "config.yaml": config}))["hyperparameters"]
+    assert "n_estimators = 50 (train.py, line 12) or 500 (train.py, line 13), by caller [" in said
+    assert "cfg" not in said and "config.yaml" not in said
+
+
+def test_callers_whose_configured_values_agree_give_one_value(tmp_path: Path) -> None:
+    config = "small:\n  n_trees: 300\nlarge:\n  n_trees: 300\n"
+    evidence = _scan(tmp_path, {"train.py": CONFIGURED, "config.yaml": config})
+    said = _summary(evidence)["hyperparameters"]
+    assert "n_estimators = 300 [" in said and "by caller" not in said

@@ -3,14 +3,20 @@
 ``def train(n): RandomForestClassifier(n_estimators=n)`` called as ``train(100)`` and
 ``train(300)`` gives ``n_estimators`` no value: the scan keeps ``{"$by_caller": [site, ...]}``
 while it resolves, and the evidence item's `by_caller` attr (with `expr` in code words) after.
+A caller's value that points into another module or a config file is resolved by the tree scan
+(`resolve_sites`); callers that then agree give the one value.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.folders import in_words
 from autodoc.scan.code.values import expr_text
+
+if TYPE_CHECKING:  # the file workers import this module: never pydantic's models there
+    from autodoc.evidence import EvidenceItem
 
 BY_CALLER = "$by_caller"  # a parameter its call sites fill with different values: one site each
 
@@ -30,10 +36,45 @@ def by_caller(sites: list[tuple[Any, str, int | None, int]]) -> dict[str, Any]:
     }
 
 
+_ACROSS = ("$ref", "$cfg", "$arg", "$concat", "$here")  # what the tree scan may still resolve
+
+
 def _plain_site_value(value: Any) -> Any:
+    if isinstance(value, dict) and any(t in value for t in _ACROSS):
+        return value  # config["lr"], settings.DATA_DIR + "/x.csv": `resolve_sites` reads it
     if isinstance(value, dict) and any(str(k).startswith("$") for k in value):
-        return in_words(value) or expr_text(value)  # "x.csv in the folder given as ...", else the code
+        return expr_text(value)
     return value
+
+
+def resolve_sites(
+    items: list[EvidenceItem], resolve: Callable[[str, Any], tuple[Any, str | None, bool]]
+) -> None:
+    """Each caller's value still pointing into another module or a config file, resolved where the
+    caller is (`resolve` is the tree scan's); callers that then agree give the one value (in place)."""
+    for item in items:
+        sites = item.attrs.get("by_caller")
+        if not isinstance(sites, list) or not any(
+            isinstance(s, dict) and isinstance(s.get("value"), dict) for s in sites
+        ):
+            continue
+        out = [{**s, "value": _site_value(s, resolve)} for s in sites if isinstance(s, dict)]
+        if any(s["value"] != out[0]["value"] for s in out[1:]):
+            item.attrs.update(by_caller_attrs({BY_CALLER: out}))
+            continue
+        for key in ("by_caller", "expr", "unresolved"):
+            item.attrs.pop(key, None)
+        item.value = out[0]["value"]
+        item.attrs["via"] = f"{out[0]['path']}:{out[0]['line']}"
+        item.label = item.label.removesuffix(" = None") + (f" = {item.value}" if item.kind == "param" else "")
+
+
+def _site_value(site: dict[str, Any], resolve: Callable[[str, Any], tuple[Any, str | None, bool]]) -> Any:
+    value = site["value"]
+    if not isinstance(value, dict):
+        return value
+    found, _, ok = resolve(str(site["path"]), value)
+    return found if ok and not isinstance(found, dict | list) else in_words(value) or expr_text(value)
 
 
 def by_caller_attrs(value: dict[str, Any]) -> dict[str, Any]:

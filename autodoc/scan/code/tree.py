@@ -18,7 +18,7 @@ from pathlib import Path
 
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile
-from autodoc.scan.code import cache, dictionaries, hydra, lineage, recipes
+from autodoc.scan.code import cache, callers, dictionaries, hydra, lineage, recipes
 from autodoc.scan.code.derived import add_excerpts, add_pipelines
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.itemparts import models
@@ -234,6 +234,7 @@ def _assemble(
         per_file[x.cand.relpath] += builder.add_file(x.cand.relpath, x.result, live, resolver)
     for rel, reason in live.entries.items():
         builder.add_entry(rel, reason, live.entry_roles.get(rel, "production"))
+    callers.resolve_sites(builder.items, resolver.resolve)
     dictionaries.name_targets(builder.items, Path(root).resolve())
     upstream_cells = lineage.link(files, live, builder)
     add_pipelines(files, live, builder)
