@@ -594,3 +594,28 @@ def test_a_worker_analyses_files_with_secrets_without_loading_the_evidence_model
         [sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.split() == ["1", "1", "False"]
+
+
+def test_items_made_without_validation_behave_as_validated_ones(tmp_path: Path) -> None:
+    """A scan makes its items without validating them (tens of thousands in a large tree): each is the
+    model validation makes of its data, and assigning a field of one item changes no other."""
+    (tmp_path / "train.py").write_text(
+        "from sklearn.linear_model import LogisticRegression\n"
+        "def fit(X, y):\n    return LogisticRegression(C=0.5).fit(X, y)\n"
+        "if __name__ == '__main__':\n    fit([[0]], [0])\n"
+    )
+    (tmp_path / "conf.yaml").write_text("lr: 0.1\nepochs: 3\n")
+    items = scan_code(str(tmp_path), commit_info=False, cache_dir="").items
+    assert len(items) > 5
+    for item in items:
+        again = EvidenceItem.model_validate(item.model_dump())
+        assert item.model_dump(mode="json") == again.model_dump(mode="json")
+        assert item.model_fields_set == again.model_fields_set == set(EvidenceItem.model_fields)
+        assert item.source.model_fields_set == again.source.model_fields_set
+        assert item == item.model_copy(deep=True)
+    first, others = items[0], items[1:]
+    before = [(i.role, i.source.line_start) for i in others]
+    first.role = "legacy"
+    first.source.line_start = 999
+    assert [(i.role, i.source.line_start) for i in others] == before
+    assert all(i.model_fields_set == set(EvidenceItem.model_fields) for i in items)

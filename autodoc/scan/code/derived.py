@@ -8,6 +8,7 @@ import textwrap
 from collections import defaultdict
 from typing import Any
 
+from autodoc.evidence import EvidenceItem
 from autodoc.scan.code.facts import MAIN, MODULE, Fact
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import ItemBuilder
@@ -114,21 +115,23 @@ def _block_name(block: Block) -> str:
 
 
 # -- pipelines --------------------------------------------------------------------------------
-def add_pipelines(files: dict[str, FileResult], live: Liveness, builder: ItemBuilder) -> None:
-    """One ``pipeline`` item per production entry point that trains, logs or registers a model."""
+def add_pipelines(files: dict[str, FileResult], live: Liveness, builder: ItemBuilder) -> list[EvidenceItem]:
+    """One ``pipeline`` item per production entry point that trains, logs or registers a model (returned)."""
     if not live.trainers:
-        return
+        return []
     by_scope: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for rel, res in files.items():
         for fact in res.facts:
             if not shadowed_by(res, fact):  # an earlier definition of a function defined again never runs
                 by_scope[(rel, fact.scope)].append(fact)
+    pipes: list[EvidenceItem] = []
     for entry in sorted(live.trainers):
         if live.entry_roles.get(entry) != "production":
             continue
         steps = _steps(live.trainers[entry], by_scope, builder)
         if steps:
-            _pipeline_item(entry, steps, live.entries.get(entry, ""), builder)
+            pipes.append(_pipeline_item(entry, steps, live.entries.get(entry, ""), builder))
+    return pipes
 
 
 def _steps(
@@ -164,12 +167,14 @@ def pipeline_text(steps: list[dict[str, Any]]) -> str:
     )
 
 
-def _pipeline_item(entry: str, steps: list[dict[str, Any]], reason: str, builder: ItemBuilder) -> None:
+def _pipeline_item(
+    entry: str, steps: list[dict[str, Any]], reason: str, builder: ItemBuilder
+) -> EvidenceItem:
     stages = list(dict.fromkeys(s["step"] for s in steps))
     chain = " -> ".join(stages)
     text = pipeline_text(steps)
     attrs = {"entry_point": entry, "launched_by": reason, "steps": steps, "stages": stages}
-    builder.add_derived(
+    return builder.add_derived(
         entry,
         None,
         1,

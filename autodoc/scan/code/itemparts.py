@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Sequence
 from itertools import repeat
 from typing import Any
 
@@ -112,7 +113,7 @@ _FIELD_SETS: dict[type[Any], set[str]] = {}
 drain = deque(maxlen=0).extend  # runs an iterator for its effects
 
 
-def models(cls: type[Any], rows: list[dict[str, Any]]) -> list[Any]:
+def models(cls: type[Any], rows: Sequence[dict[str, Any]]) -> list[Any]:
     """`construct` of each row (every field given), made in C loops: a scan makes tens of thousands.
 
     The models share one set of field names: pydantic only adds names already in it (assigning a

@@ -298,9 +298,9 @@ def _links(index: _Index, readers: dict[str, list[EvidenceItem]]) -> dict[str, l
     return keep(pairs)
 
 
-def add_upstream_steps(builder: ItemBuilder) -> None:
-    """A pipeline whose load step reads a file another script or notebook writes starts there."""
-    pipes = [i for i in builder.items if i.kind == "pipeline"]
+def add_upstream_steps(builder: ItemBuilder, pipes: list[EvidenceItem]) -> None:
+    """A pipeline (of `pipes`, the builder's) whose load step reads a file another script or notebook
+    writes starts there."""
     by_id = {i.id: i for i in builder.items} if pipes else {}
     for pipe in pipes:
         steps = pipe.attrs.get("steps")
