@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import pickle
 import threading
+import time
 from collections.abc import Callable
 from operator import itemgetter
 from pathlib import Path
@@ -78,7 +79,10 @@ _PENDING: list[tuple[Path, threading.Thread]] = []  # cache file -> the thread w
 _PENDING_LOCK = threading.Lock()
 
 
-Write = tuple[Path, Callable[[], object]]  # a cache file and what pickles and writes it
+Write = tuple[Path, Callable[[], object]]
+_HEAD_START = (
+    0.02  # s the cache writer waits before its first write  # a cache file and what pickles and writes it
+)
 
 
 def start(writes: list[Write]) -> None:
@@ -90,6 +94,9 @@ def start(writes: list[Write]) -> None:
         return
 
     def run(before: list[threading.Thread]) -> None:
+        # Let the scan return first: pickling is one long call that holds the interpreter's lock,
+        # so begun at once it would keep the caller waiting for its first chunk.
+        time.sleep(_HEAD_START)
         for thread in before:
             thread.join()
         for _path, write in writes:
