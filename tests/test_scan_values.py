@@ -201,3 +201,42 @@ def test_labels_cut_one_position_after_the_inputs_are_the_next_token(scan: CodeS
         "the next token, since the targets are the input sequence shifted by one position"
     )
     assert target.source.line_start == _line("next_token.py", "y = torch.stack(")
+
+
+def test_values_kept_on_the_instance_are_read_where_another_method_uses_them(tmp_path: Path) -> None:
+    (tmp_path / "trainer.py").write_text(
+        "import pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\n\nN_TREES = 300\n\n\n"
+        "class Trainer:\n"
+        "    def __init__(self, fast=False):\n"
+        "        self.n_trees = N_TREES\n        self.depth = 8\n        self.data_file = 'data/train.csv'\n"
+        "        self.leaf = 1\n        self.step = 0\n"
+        "    def tune(self):\n        self.leaf = 5\n        self.step += 1\n\n"
+        "    def fit(self):\n        frame = pd.read_csv(self.data_file)\n"
+        "        model = RandomForestClassifier(n_estimators=self.n_trees, max_depth=self.depth,\n"
+        "                                       min_samples_leaf=self.leaf, random_state=self.step)\n"
+        "        return model.fit(frame.drop(columns=['churn']), frame['churn'])\n\n\n"
+        "if __name__ == '__main__':\n    Trainer().fit()\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    params = {i.attrs["key"]: i for i in scan.items if i.kind == "param"}
+    assert (params["n_estimators"].value, params["max_depth"].value) == (300, 8)
+    # assigned two values (1 in __init__, 5 in tune) or changed in place: never one of them
+    for key, expr in (("min_samples_leaf", "self.leaf"), ("random_state", "self.step")):
+        assert params[key].value is None and params[key].attrs["expr"] == expr, key
+    (source,) = [i for i in scan.items if i.kind == "data_source"]
+    assert source.value == "data/train.csv"
+
+
+def test_a_parameter_hides_a_module_level_name_of_the_same_spelling(tmp_path: Path) -> None:
+    (tmp_path / "fit.py").write_text(
+        "import pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\n\n"
+        "n_trees = 100\ndata_file = 'old.csv'\n\n\n"
+        "def build(n_trees, data_file):\n    frame = pd.read_csv(data_file)\n"
+        "    return RandomForestClassifier(n_estimators=n_trees), frame\n\n\n"
+        "if __name__ == '__main__':\n    build(500, 'train.csv')\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    (param,) = [i for i in scan.items if i.kind == "param" and i.attrs.get("key") == "n_estimators"]
+    assert param.value == 500 and param.attrs["via"] == "fit.py:14"  # the caller's value, not the global's
+    (source,) = [i for i in scan.items if i.kind == "data_source"]
+    assert (source.value, source.label) == ("train.csv", "read_csv(train.csv)")

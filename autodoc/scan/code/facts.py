@@ -89,7 +89,9 @@ class Extractor:
         for cell, tree, lines in chunks:
             self.cell, self.lines = cell, lines
             self.cell_lines[cell] = lines
-            for scope, nodes in self._scopes(tree):
+            chunk = self._scopes(tree)
+            self.values.instance.note(chunk)
+            for scope, nodes in chunk:
                 scoped.append((cell, lines, scope, nodes))
                 self._first_pass(scope, nodes)
         parts = models.network_parts(

@@ -123,6 +123,8 @@ class ParamResolver:
                 if value is None:
                     attrs.update(expr=expr, unresolved=True)
             fact.value, fact.attrs = value, attrs
+            if ok and fact.kind == "data_source" and isinstance(value, str) and fact.label.isidentifier():
+                fact.label = f"{fact.label}({value})" if len(value) < 80 else fact.label  # the caller's file
             if via:
                 fact.attrs.setdefault("via", via["via"])
             kept.append(fact)

@@ -11,6 +11,7 @@ import ast
 import re
 from typing import Any
 
+from autodoc.scan.code.instance import InstanceAttributes
 from autodoc.scan.code.model import ModuleFacts
 from autodoc.scan.code.syntax import dotted, dotted_names, open_path, script_folder
 
@@ -68,6 +69,7 @@ class Values:
         self.path_hints: dict[str, str] = {}  # name -> a literal file name inside an unresolved path
         self._active: set[str] = set()  # functions whose return value is being read (no recursion)
         self._returns: dict[str, Any] = {}  # function -> the config object or file it returns
+        self.instance = InstanceAttributes()  # self.x values, noted by the extractor
 
     def value(self, node: ast.AST, scope: str) -> Any:
         """A JSON-able literal, a ``{"$ref"|"$cfg": [...]}`` reference, or UNKNOWN."""
@@ -107,19 +109,24 @@ class Values:
         return out
 
     def lookup(self, name: str, scope: str) -> Any:
-        for env in (self.env.get(scope, {}), self.m.bindings):
-            if name in env:
-                return env[name]
-        origin = self.m.aliases.get(name)
-        if origin and "." in origin:  # from config import PARAMS
-            mod, _, attr = origin.rpartition(".")
-            return {"$ref": [mod, attr]}
+        """A name in `scope`: bound there, else a parameter of it (which hides a module-level name
+        of the same spelling: ``def fit(n_trees)`` never reads ``n_trees = 100`` at top level), else
+        the module's binding or import."""
+        local = self.env.get(scope, {})
+        if name in local:
+            return local[name]
         sig = self.parameters.get(scope)
         if sig is not None and sig.config and sig.names[:1] == [name]:
             return {"$cfg": [sig.config]}  # @hydra.main(...) def train(cfg): cfg.model.lr
         if sig is not None and (name in sig.names or name == sig.kwarg):
             self.param_refs = True
             return {"$param": [scope, name]}
+        if name in self.m.bindings:
+            return self.m.bindings[name]
+        origin = self.m.aliases.get(name)
+        if origin and "." in origin:  # from config import PARAMS
+            mod, _, attr = origin.rpartition(".")
+            return {"$ref": [mod, attr]}
         return UNKNOWN
 
     def _name(self, node: ast.Name, scope: str) -> Any:
@@ -140,6 +147,10 @@ class Values:
     def _attribute(self, node: ast.Attribute, scope: str) -> Any:
         if type(node.value) is ast.Name:
             base = node.value.id
+            if base == "self" and "." in scope:  # self.n_trees, set in another method of the class
+                held = self.instance.value(self, scope.split(".", 1)[0], node.attr, UNKNOWN)
+                if held is not UNKNOWN:
+                    return held
             if node.attr in self.m.argparse and base not in self.m.aliases:
                 return {"$arg": node.attr}
             origin = self.m.aliases.get(base)
