@@ -309,3 +309,36 @@ def test_a_derived_column_row_shows_how_it_is_computed_by_column_name(store):
         "worst radius / mean radius",
         "features.py:24",
     ]
+
+
+def test_a_value_left_to_run_time_is_never_shown_as_none(store):
+    from autodoc.evidence import EvidenceItem, Source
+
+    lr = EvidenceItem(
+        id="c:train.py:15:param:lr",
+        kind="param",
+        label="Adam lr = None",
+        value=None,
+        attrs={
+            "owner_kind": "optimizer",
+            "key": "lr",
+            "expr": "args.lr (parameter of train)",
+            "unresolved": True,
+        },
+        source=Source(kind="code", path="train.py", line_start=15),
+        live=True,
+    )
+    explicit = EvidenceItem(
+        id="c:train.py:20:param:max_depth",
+        kind="param",
+        label="DecisionTreeClassifier max_depth = None",
+        value=None,
+        attrs={"owner_kind": "estimator", "key": "max_depth"},
+        source=Source(kind="code", path="train.py", line_start=20),
+        live=True,
+    )
+    bigger = store.model_copy(update={"items": [*store.items, lr, explicit]})
+    tab = table(bigger, "code_facts", evidence_ids=[lr.id, explicit.id])
+    rows = [[c.value for c in row] for row in tab.rows]
+    assert rows[0][0] == "Adam lr" and "set at run time" in str(rows[0][1]), rows[0]
+    assert rows[1][0] == "DecisionTreeClassifier max_depth = None"  # the code sets None: as written

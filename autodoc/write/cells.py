@@ -132,7 +132,11 @@ def version_label(mv: ModelVersionInfo) -> str:
 
 
 def fact_name(item: EvidenceItem) -> str:
-    return item.label or item.kind
+    """The item's name in a table: a value the code leaves to run time is never shown as ``= None``."""
+    label = item.label or item.kind
+    if item.value is None and (item.attrs.get("unresolved") or item.attrs.get("by_caller")):
+        return label.removesuffix(" = None")
+    return label
 
 
 def plain(value: object) -> object:

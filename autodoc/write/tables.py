@@ -254,6 +254,7 @@ def _items_table(caption: str, ids: list[str], evidence: EvidenceStore, code_onl
                 value=resolved_settings(it, evidence)
                 or derivation(it)
                 or by_caller_words(it)
+                or (UNRESOLVED if it.value is None and it.attrs.get("unresolved") else None)
                 or as_written(it, plain(it.value)),
                 evidence_id=it.id,
             ),
