@@ -240,3 +240,21 @@ def test_a_parameter_hides_a_module_level_name_of_the_same_spelling(tmp_path: Pa
     assert param.value == 500 and param.attrs["via"] == "fit.py:14"  # the caller's value, not the global's
     (source,) = [i for i in scan.items if i.kind == "data_source"]
     assert (source.value, source.label) == ("train.csv", "read_csv(train.csv)")
+
+
+def test_options_the_command_line_passes_to_a_training_function_in_another_module(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text(
+        "import argparse\n\nimport train\n\n"
+        "parser = argparse.ArgumentParser()\nparser.add_argument('-lr', type=float, default=0.001)\n"
+        "parser.add_argument('--epochs', type=int, default=12)\nargs = parser.parse_args()\n\n"
+        "if __name__ == '__main__':\n    train.train(None, args)\n"
+    )
+    (tmp_path / "train.py").write_text(
+        "import torch\n\n\ndef train(model, args):\n"
+        "    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)\n"
+        "    for epoch in range(args.epochs):\n        optimizer.step()\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    (lr,) = [i for i in scan.items if i.kind == "param" and i.attrs.get("key") == "lr"]
+    assert lr.value == 0.001 and lr.attrs["defined_at"].startswith("main.py:6 (argparse default)"), lr.attrs
+    assert lr.attrs["via"] == "main.py:11"

@@ -238,6 +238,8 @@ class Extractor:
             sources.archive_members(self, nodes[ast.withitem], scope)
 
     def _bind(self, env: dict[str, Any], name: str, value: ast.expr, line: int, scope: str) -> None:
+        if type(value) is ast.Call and type(value.func) is ast.Attribute and value.func.attr == "parse_args":
+            self.m.namespaces.add(name)  # args = parser.parse_args(): its options, by dest
         val = self.value(value, scope)
         if val is UNKNOWN and (up := script_folder(value)) is not None:
             val = {"$here": up}  # ROOT = Path(__file__).parent: the tree scan knows the folder
@@ -301,6 +303,10 @@ class Extractor:
         ft = type(func)
         if ft is ast.Name and "." in self.m.aliases.get(func.id, ""):
             self._imported_call(node, scope, self.m.aliases[func.id])
+        elif self.m.namespaces and ft is ast.Attribute and type(func.value) is ast.Name:
+            module = self.m.aliases.get(func.value.id)  # train.train(model, args): the options go along
+            if module and any(type(a) is ast.Name and a.id in self.m.namespaces for a in node.args):
+                self._imported_call(node, scope, f"{module}.{func.attr}")
         tail0 = func.attr if ft is ast.Attribute else func.id if ft is ast.Name else ""
         if not vocab.maybe_interesting(tail0):
             return
@@ -314,9 +320,16 @@ class Extractor:
 
     def _imported_call(self, node: ast.Call, scope: str, origin: str) -> None:
         """Remember ``select_features(frame, TARGET)`` so the callee's parameters resolve across files."""
-        args = [self.value_or_expr(a, scope) for a in node.args[:12]]
-        kwargs = {k.arg: self.value_or_expr(k.value, scope) for k in node.keywords if k.arg}
+        args = [self._argument(a, scope) for a in node.args[:12]]
+        kwargs = {k.arg: self._argument(k.value, scope) for k in node.keywords if k.arg}
         self.m.calls.append((origin, node.lineno, self.cell, args, kwargs))
+
+    def _argument(self, expr: ast.expr, scope: str) -> Any:
+        """A call's argument for the callee's module: the parsed command line is ``{"$argns": name}``,
+        so ``args.lr`` there reads this module's ``--lr`` default."""
+        if type(expr) is ast.Name and expr.id in self.m.namespaces:
+            return {"$argns": expr.id}
+        return self.value_or_expr(expr, scope)
 
     # -- what rules use ------------------------------------------------------------------
     def kwargs_attrs(self, node: ast.Call, scope: str) -> dict[str, Any]:

@@ -40,6 +40,7 @@ class ModuleFacts:
     bindings: dict[str, Any] = field(default_factory=dict)  # module-level literal names
     binding_lines: dict[str, int] = field(default_factory=dict)
     argparse: dict[str, tuple[Any, int]] = field(default_factory=dict)  # dest -> (default, line)
+    namespaces: set[str] = field(default_factory=set)  # names bound to parser.parse_args()
     # a top-level function defined again later in the module: (name, first line, last line, line of
     # the definition that wins); the earlier definition's facts are never used
     shadowed: list[tuple[str, int, int, int]] = field(default_factory=list)

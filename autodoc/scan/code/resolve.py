@@ -163,6 +163,8 @@ def _follow_ref(value: Any, keys: list[Any]) -> tuple[Any, bool]:
     for tag in ("$ref", "$cfg"):
         if keys and isinstance(value, dict) and tag in value:
             return {tag: [*value[tag], *keys]}, True
+    if isinstance(value, dict) and "$argns" in value:  # the caller's parsed command line: args.lr
+        return ({"$arg": keys[0]}, True) if len(keys) == 1 else (None, False)
     return _follow(value, keys)
 
 

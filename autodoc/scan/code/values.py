@@ -361,6 +361,8 @@ def expr_text(value: Any) -> str:
             return str(value["$param"][1])
         if "$here" in value:
             return "the script's folder"
+        if "$argns" in value:  # the parsed command line passed along
+            return str(value["$argns"])
         if "$concat" in value:
             return f" {value.get('how', '+')} ".join(expr_text(p) for p in value["$concat"])[:80]
     return str(value)[:80]
