@@ -396,6 +396,37 @@ def test_a_file_of_the_same_name_in_another_folder_is_not_the_training_file(tmp_
     )
 
 
+def test_a_notebook_writing_the_file_the_pipeline_writes_itself_is_not_upstream(tmp_path: Path) -> None:
+    _notebook(
+        tmp_path / "eda.ipynb",
+        [
+            "import pandas as pd\nfrom sklearn.model_selection import train_test_split",
+            "d = pd.read_csv('raw.csv')\ntr, te = train_test_split(d, test_size=0.4)",
+            "tr.to_csv('data/train.csv')",
+        ],
+    )
+    (tmp_path / "prep.py").write_text(
+        "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n\n\n"
+        "def prepare():\n    d = pd.read_csv('raw.csv')\n"
+        "    tr, te = train_test_split(d, test_size=0.2)\n    tr.to_csv('data/train.csv')\n"
+    )
+    (tmp_path / "fit.py").write_text(
+        "import pandas as pd\nfrom sklearn.svm import SVC\n\nfrom prep import prepare\n\n"
+        "if __name__ == '__main__':\n    prepare()\n"
+        "    frame = pd.read_csv('data/train.csv')\n    SVC().fit(frame[['a']], frame['b'])\n"
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    writes = {i.source.path: i for i in scan.items if i.kind == "data_write"}
+    assert (
+        writes["prep.py"].role == "production" and writes["prep.py"].attrs["read_by"][0]["path"] == "fit.py"
+    )
+    assert writes["eda.ipynb"].role == "exploratory" and "read_by" not in writes["eda.ipynb"].attrs
+    (read,) = [i for i in scan.items if i.kind == "data_source" and i.source.path == "fit.py"]
+    assert read.attrs["written_by"]["path"] == "prep.py"
+    splits = {i.source.path: i.role for i in scan.items if i.kind == "split"}
+    assert splits == {"eda.ipynb": "exploratory", "prep.py": "production"}  # test_size 0.4 is not the model's
+
+
 def test_a_booster_trained_by_xgb_train_and_a_registered_model_are_followed(tmp_path: Path) -> None:
     (tmp_path / "z_boost.py").write_text(
         "import xgboost as xgb\n\nif __name__ == '__main__':\n"

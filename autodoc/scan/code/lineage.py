@@ -258,12 +258,22 @@ def _upstream(
     promoted: dict[str, EvidenceItem] = {}
     cells: set[tuple[str, int | None]] = set()
     links = _links(index, readers)
+    # a file the production code writes itself is its own: a notebook writing one of that name is
+    # not where the production reader's data comes from
+    made = {
+        reader.id
+        for _rel, fact in index.writes
+        if (w := index.item(fact)) is not None and w.role in _PRODUCTION
+        for reader in links.get(w.id, [])
+    }
     for rel, fact in index.writes:
         write, res = index.item(fact), files[rel]
         if write is None or not isinstance(write.value, str):
             continue
         spans = write.attrs.pop("builds", None) or []
         hits = links.get(write.id, [])
+        if write.role not in _PRODUCTION:
+            hits = [r for r in hits if r.id not in made]
         if not hits:
             continue
         write.attrs["read_by"] = [_place(r) for r in hits]
