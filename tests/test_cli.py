@@ -723,3 +723,13 @@ def test_demo_command_documents_the_example_offline(clean_env, capsys, monkeypat
     assert "provider offline" in printed
     assert (out / "model_documentation.docx").is_file()
     assert (out / "model_docs_notebook.ipynb").is_file()  # the demo shows every output
+
+
+def test_python_dash_m_autodoc_is_the_same_cli() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "autodoc", "--version"], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout.startswith("autodoc "), done.stdout + done.stderr
