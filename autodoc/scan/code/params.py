@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from autodoc.scan.code.callers import by_caller, by_caller_attrs, is_by_caller
 from autodoc.scan.code.folders import FILE_KINDS, unresolved_file
 from autodoc.scan.code.model import Fact
-from autodoc.scan.code.rules.sources import hinted_file
+from autodoc.scan.code.rules.sources import hinted_file, read_label
 from autodoc.scan.code.syntax import Buckets, dotted
 from autodoc.scan.code.values import UNKNOWN, expr_text
 
@@ -124,7 +124,7 @@ class ParamResolver:
                     attrs.update(expr=expr, unresolved=True)
             fact.value, fact.attrs = value, attrs
             if ok and fact.kind == "data_source" and isinstance(value, str) and fact.label.isidentifier():
-                fact.label = f"{fact.label}({value})" if len(value) < 80 else fact.label  # the caller's file
+                fact.label = read_label(fact.label, value)  # the file its caller passes
             if via:
                 fact.attrs.setdefault("via", via["via"])
             kept.append(fact)

@@ -42,8 +42,10 @@ def finish(ex: Extractor, chunks: list[Chunk]) -> None:
     """The facts of the remembered calls (and the saved object of ``log_model`` calls); what the
     module's functions return and what its calls of imported saving helpers pass (for other modules)."""
     estimators = any(f.kind == "estimator" for f in ex.m.facts)
-    used = set().union(*ex.m.refs.values()) if ex.m.refs else set()
-    helpers = any(SAVEISH.search(n) and "." in o and n in used for n, o in ex.m.aliases.items())
+    helpers = any(  # an imported saving helper the module calls (its names: most modules have none)
+        "." in o and SAVEISH.search(n) and any(n in refs for refs in ex.m.refs.values())
+        for n, o in ex.m.aliases.items()
+    )
     if not ex.outputs and not estimators and not helpers:
         return
     origins = Origins(ex)

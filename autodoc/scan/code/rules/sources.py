@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 NOT_RESOLVED = "(folder not resolved from the code)"  # a file name read inside an unknown folder, in words
 
 
+def read_label(tail: str, file: str | None) -> str:
+    """``read_csv(train.csv)``: the reading call and the file it reads, when the file is known (and short)."""
+    return f"{tail}({file})" if file and len(file) < 80 else tail
+
+
 def _literal_path(ex: Extractor, args: list[ast.expr], scope: str) -> str | None:
     """The one file name among `args` (``os.path.join(base, "data.csv")``, or a name bound to it:
     ``file_name = "train.csv"; os.path.join(path, file_name)``), if exactly one."""
@@ -44,7 +49,7 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
         shown = _literal_path(ex, first.args, scope)
         if shown:
             attrs["path_from"] = "file name inside the path expression"
-    label = f"{tail}({shown})" if shown and len(shown) < 80 else tail
+    label = read_label(tail, shown)
     if "archive" in attrs:
         label = f"{tail}({shown} from the archive {attrs['archive']})"
     if isinstance(val, dict) and any(t in val for t in ("$ref", "$cfg", "$arg", "$param", "$concat")):
