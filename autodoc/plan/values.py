@@ -9,6 +9,7 @@ the expression).
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -199,10 +200,15 @@ def unpacked_settings(estimator: EvidenceItem) -> bool:
 
 
 def unpacked_from(estimator: EvidenceItem, items: Iterable[EvidenceItem]) -> str | None:
-    """``**config["lgb_params"]`` where production configuration files hold an ``lgb_params`` section:
-    ``the lgb_params section of full.yaml and quick.yaml`` (what the unpacked settings are), else None."""
+    """What unpacked settings are, in words, else None: ``**config["lgb_params"]`` where production
+    configuration files hold an ``lgb_params`` section reads ``the lgb_params section of full.yaml and
+    quick.yaml``; ``**{**model.get_params(), "warm_start": False}`` reads ``the settings of model (copied
+    with get_params()) except warm_start = False``."""
     unresolved = estimator.attrs.get("unresolved")
     expr = str(unresolved[-1]) if isinstance(unresolved, list) and unresolved else ""
+    copied = copied_settings(expr)
+    if copied:
+        return copied
     match = re.search(r"""\[\s*["']([\w.\-]+)["']\s*\]\s*$|\.(\w+)\s*$""", expr)
     key = (match.group(1) or match.group(2)) if match else None
     files = sorted(
@@ -217,6 +223,39 @@ def unpacked_from(estimator: EvidenceItem, items: Iterable[EvidenceItem]) -> str
     return (
         f"the {key} section of {', '.join(files[:-1]) + ' and ' + files[-1] if len(files) > 1 else files[0]}"
     )
+
+
+def copied_settings(expr: str) -> str | None:
+    """``model.get_params()``, alone or spread in a dict with literal overrides, in words: another
+    estimator's settings copied (what scikit-learn's ``clone`` does), never the library's defaults."""
+    try:
+        node = ast.parse(expr.strip(), mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+    parts = (
+        [(None, node)] if not isinstance(node, ast.Dict) else list(zip(node.keys, node.values, strict=True))
+    )
+    sources, overrides = [], []
+    for key, value in parts:
+        if key is None:
+            if not (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Attribute)
+                and value.func.attr == "get_params"
+            ):
+                return None
+            sources.append(ast.unparse(value.func.value))
+        elif isinstance(key, ast.Constant) and isinstance(key.value, str):
+            try:
+                overrides.append(f"{key.value} = {ast.literal_eval(value)!r}".replace("'", ""))
+            except ValueError:
+                overrides.append(f"{key.value} set at run time")
+        else:
+            return None
+    if len(sources) != 1:
+        return None
+    words = f"the settings of {sources[0]} (copied with get_params())"
+    return words + (" except " + ", ".join(overrides) if overrides else "")
 
 
 def param_name(item: EvidenceItem) -> str:
