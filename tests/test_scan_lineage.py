@@ -455,3 +455,80 @@ def test_a_booster_trained_by_xgb_train_and_a_registered_model_are_followed(tmp_
     store = EvidenceStore(created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan.items)
     model = next(f.text for f in summary_facts(store) if f.topic == "model")
     assert "logs it with mlflow.sklearn.log_model and registers it as prices (fit.py, line 6) [" in model
+
+
+SPLITTER = """import os
+
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+
+class Splitter:
+    def __init__(self):
+        self.folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../data")
+        self.train_name = "train.csv"
+
+    def split(self):
+        d = pd.read_csv("raw.csv")
+        tr, te = train_test_split(d, test_size=0.2)
+        self._save(tr, self.train_name)
+        self._save(te, "test.csv")
+
+    def _save(self, frame, name):
+        frame.to_csv(os.path.join(self.folder, name), index=False)
+"""
+SPLIT_FIT = """import os
+
+import pandas as pd
+from sklearn.svm import SVC
+
+from prep import Splitter
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load(name):
+    return pd.read_csv(os.path.join(HERE, "../data", name))
+
+
+if __name__ == "__main__":
+    Splitter().split()
+    frame = load("train.csv")
+    held = load("test.csv")
+    SVC().fit(frame[["a"]], frame["b"])
+"""
+
+
+def test_a_helper_writing_each_callers_file_is_the_pipelines_writer(tmp_path: Path) -> None:
+    """``self._save(tr, "train.csv")`` through ``frame.to_csv(os.path.join(self.folder, name))``: one
+    write per caller (its file, its frame), so the production writer of data/train.csv wins over the
+    EDA notebook writing the same file; a read through ``os.path.join(HERE, "../data", name)`` is
+    each caller's file."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "prep.py").write_text(SPLITTER)
+    (tmp_path / "src" / "fit.py").write_text(SPLIT_FIT)
+    (tmp_path / "notebooks").mkdir()
+    _notebook(
+        tmp_path / "notebooks" / "eda.ipynb",
+        [
+            "import pandas as pd\nfrom sklearn.model_selection import train_test_split",
+            "d = pd.read_csv('raw.csv')\ntr, te = train_test_split(d, test_size=0.4)",
+            "tr.to_csv('../data/train.csv')",
+        ],
+    )
+    scan = scan_code(str(tmp_path), commit_info=False)
+    writes = [i for i in scan.items if i.kind == "data_write"]
+    made = sorted(
+        (i.value, i.attrs["frame"], i.attrs["via"]) for i in writes if i.source.path == "src/prep.py"
+    )
+    assert made == [("data/test.csv", "te", "src/prep.py:16"), ("data/train.csv", "tr", "src/prep.py:15")]
+    (eda,) = [i for i in writes if i.source.path == "notebooks/eda.ipynb"]
+    assert eda.role == "exploratory" and "read_by" not in eda.attrs
+    (read,) = [i for i in scan.items if i.kind == "data_source" and i.source.path == "src/fit.py"]
+    assert [(s["value"], s["line"]) for s in read.attrs["by_caller"]] == [
+        ("data/train.csv", 17),
+        ("data/test.csv", 18),
+    ]
+    assert read.attrs["written_by"]["path"] == "src/prep.py"
+    splits = {i.source.path: i.role for i in scan.items if i.kind == "split"}
+    assert splits == {"notebooks/eda.ipynb": "exploratory", "src/prep.py": "production"}  # not 0.4

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.folders import in_words
-from autodoc.scan.code.values import expr_text
+from autodoc.scan.code.values import expr_text, join_parts
 
 if TYPE_CHECKING:  # the file workers import this module: never pydantic's models there
     from autodoc.evidence import EvidenceItem
@@ -34,6 +34,22 @@ def by_caller(sites: list[tuple[Any, str, int | None, int]]) -> dict[str, Any]:
             for val, path, cell, line in sites
         ]
     }
+
+
+def spread(value: dict[str, Any]) -> dict[str, Any] | None:
+    """A joined path one part of which differs by caller (``os.path.join(self.folder, name)`` with
+    each caller's `name`): each caller's whole path, or None when no part (or more than one) does."""
+    parts = value.get("$concat")
+    at = [n for n, p in enumerate(parts) if is_by_caller(p)] if isinstance(parts, list) else []
+    if len(at) != 1:
+        return None
+    n, how = at[0], str(value.get("how", "/"))
+    return by_caller(
+        [
+            (join_parts([*parts[:n], s["value"], *parts[n + 1 :]], how), s["path"], s["cell"], s["line"])
+            for s in parts[n][BY_CALLER]
+        ]
+    )
 
 
 _ACROSS = ("$ref", "$cfg", "$arg", "$concat", "$here")  # what the tree scan may still resolve

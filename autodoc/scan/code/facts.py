@@ -82,6 +82,7 @@ class Extractor:
         # (cell, scope, nodes, function node or None) of what runs in a function, a method, the
         # __main__ block or at top level (class bodies and a __main__ test's else are left out)
         self.indexed: list[tuple[int | None, str, Buckets, ast.AST | None]] = []
+        self.sites: params.ParamResolver | None = None  # set once the module is walked
 
     # -- driver --------------------------------------------------------------------------
     def run(self, chunks: list[Chunk]) -> ModuleFacts:
@@ -105,8 +106,9 @@ class Extractor:
             self._second_pass(scope, nodes)
         assign_rules.mark_predictions(self)
         training.either_or(self, scoped)  # if ...: Adadelta(...) else: Adam(...)
+        self.sites = params.ParamResolver(self, scoped)  # a parameter's values at its call sites
         if self.values.param_refs:
-            self.m.facts = params.ParamResolver(self, scoped).finish(self.m.facts)
+            self.m.facts = self.sites.finish(self.m.facts)
         if self.objectives:
             objective.link(self)
         outputs.finish(self, chunks)

@@ -253,8 +253,8 @@ def _upstream(
     readers: dict[str, list[EvidenceItem]] = {}
     for _rel, fact in index.reads if index.writes else ():  # the items of the reads, in their order
         item = index.item(fact)
-        if item is not None and item.role == "production" and isinstance(item.value, str):
-            readers.setdefault(posixpath.basename(item.value), []).append(item)
+        for name in files_of(item) if item is not None and item.role == "production" else ():
+            readers.setdefault(posixpath.basename(name), []).append(item)
     promoted: dict[str, EvidenceItem] = {}
     cells: set[tuple[str, int | None]] = set()
     links = _links(index, readers)
@@ -302,10 +302,19 @@ def _links(index: _Index, readers: dict[str, list[EvidenceItem]]) -> dict[str, l
         if write is None or not isinstance(write.value, str):
             continue
         for reader in readers.get(posixpath.basename(write.value), []):
-            common = shared_parts(str(reader.value), write.value)
+            common = max(shared_parts(name, write.value) for name in files_of(reader))
             if reader.source.path != rel and common:
                 pairs.append((write, reader, common))
     return keep(pairs)
+
+
+def files_of(item: EvidenceItem) -> list[str]:
+    """The file a read names, or each caller's file when its callers name different ones."""
+    if isinstance(item.value, str):
+        return [item.value]
+    sites = item.attrs.get("by_caller")
+    found = [s.get("value") for s in sites if isinstance(s, dict)] if isinstance(sites, list) else []
+    return [f for f in found if isinstance(f, str)]
 
 
 def add_upstream_steps(builder: ItemBuilder, pipes: list[EvidenceItem]) -> None:

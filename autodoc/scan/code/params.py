@@ -13,7 +13,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from autodoc.scan.code.callers import by_caller, by_caller_attrs, is_by_caller
+from autodoc.scan.code.callers import BY_CALLER, by_caller, by_caller_attrs, is_by_caller, spread
 from autodoc.scan.code.folders import FILE_KINDS, unresolved_file
 from autodoc.scan.code.model import Fact
 from autodoc.scan.code.rules.sources import hinted_file, read_label
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
 MAX_DEPTH = 4
+Site = tuple[str, ast.Call, int | None, list[str]]  # (scope, call, cell, lines) of a call site
 
 
 @dataclass
@@ -149,7 +150,10 @@ class ParamResolver:
             return value, True
         if "$param" not in value:
             pairs_d = {k: self.resolve(v, via, depth) for k, v in value.items()}
-            return {k: v for k, (v, _) in pairs_d.items()}, all(ok for _, ok in pairs_d.values())
+            out = {k: v for k, (v, _) in pairs_d.items()}
+            if all(ok for _, ok in pairs_d.values()):
+                return out, True
+            return spread(out) or out, False  # folder / name, the name differing by caller: each path
         func, name, *keys = value["$param"]
         found = self._at_call_sites(func, name, via, depth) if depth < MAX_DEPTH else None
         if found is None:
@@ -169,6 +173,29 @@ class ParamResolver:
             ), False
         return _follow(found, keys), True
 
+    def per_caller(self, node: ast.expr, scope: str) -> list[tuple[Any, str | None, Site | None]] | None:
+        """(value, via, call site) of `node` in function `scope` when it reads the function's
+        parameters (``os.path.join(self.folder, name)``): one (no site) when the callers agree, one
+        per call site when they differ; None when it reads none, or a caller's value is not known."""
+        raw = self.ex.value(node, scope)
+        if not _reads_parameter(raw):
+            return None
+        via: dict[str, Any] = {}
+        value, ok = self.resolve(raw, via)
+        if ok:
+            return [(value, via.get("via"), None)] if _named(value) else None
+        sig = self.ex.signatures.get(scope)
+        if not is_by_caller(value) or sig is None:
+            return None
+        calls = {(site[2], site[1].lineno): site for site in self._sites(scope, sig)}
+        out = [(s["value"], _where(s), calls.get((s["cell"], s["line"]))) for s in value[BY_CALLER]]
+        return out if all(_named(v) for v, _, _ in out) else None
+
+    def passed(self, site: Site, func: str, name: str) -> ast.expr | None:
+        """What a call site of `func` passes for its parameter `name` (None: it leaves the default)."""
+        sig = self.ex.signatures.get(func)
+        return argument_of(site[1], sig, name) if sig is not None else None
+
     def _at_call_sites(self, func: str, name: str, via: dict[str, Any], depth: int) -> Any:
         """The value every call site of `func` in this module gives `name` (a site that leaves it out
         gives the default); sites that disagree give ``{"$by_caller": [site, ...]}``, never one of them."""
@@ -178,7 +205,7 @@ class ParamResolver:
         found: list[tuple[Any, str, int | None, int]] = []
         explicit = False
         for scope, call, cell, _lines in self._sites(func, sig):
-            node = _argument(call, sig, name)
+            node = argument_of(call, sig, name)
             if node is None and name not in sig.defaults:
                 continue
             explicit = explicit or node is not None
@@ -211,7 +238,7 @@ class ParamResolver:
         via.setdefault("via", f"{where}:{line}")
         return first
 
-    def _sites(self, func: str, sig: Signature) -> list[tuple[str, ast.Call, int | None, list[str]]]:
+    def _sites(self, func: str, sig: Signature) -> list[Site]:
         if func not in self.sites:
             short = func.rsplit(".", 1)[-1]
             cls = func.rsplit(".", 1)[0] if "." in func else None
@@ -235,7 +262,28 @@ class ParamResolver:
         return self._by_name
 
 
-def _argument(call: ast.Call, sig: Signature, name: str) -> ast.expr | None:
+_NAMED = ("$ref", "$cfg", "$arg", "$concat")  # a name the tree scan resolves
+
+
+def _reads_parameter(value: Any) -> bool:
+    """A value that is a function parameter, or a path joined from one."""
+    parts = value.get("$concat") if isinstance(value, dict) else None
+    if isinstance(parts, list):
+        return any(isinstance(p, dict) and "$param" in p for p in parts)
+    return isinstance(value, dict) and "$param" in value
+
+
+def _named(value: Any) -> bool:
+    """A file's name, or a reference the tree scan turns into one (never an expression's text)."""
+    return isinstance(value, str) or (isinstance(value, dict) and any(t in value for t in _NAMED))
+
+
+def _where(site: dict[str, Any]) -> str:
+    cell = "" if site["cell"] is None else f" cell {site['cell']}"
+    return f"{site['path']}{cell}:{site['line']}"
+
+
+def argument_of(call: ast.Call, sig: Signature, name: str) -> ast.expr | None:
     for kw in call.keywords:
         if kw.arg == name:
             return kw.value

@@ -310,16 +310,13 @@ class Origins:
         """The file a call writes to: a literal or resolved name, ``open(name)``, ``with open(name) as f``."""
         if expr is None:
             return None
-        if type(expr) is ast.Name:
-            opened = self.opened.get((scope, expr.id)) or self.opened.get((MODULE, expr.id))
-            if opened is not None:
-                expr = opened
-            elif expr.id in self.ex.path_hints:
+        found = self.path_expr(expr, scope)
+        if type(expr) is ast.Name and found is expr:
+            if expr.id in self.ex.path_hints:
                 return self.ex.path_hints[expr.id]
-            elif expr.id in self.params.get(scope, ()) and (scope, expr.id) not in self.assigns:
+            if expr.id in self.params.get(scope, ()) and (scope, expr.id) not in self.assigns:
                 return self._argument_file(expr.id, scope)
-        if type(expr) is ast.Call and (dotted(expr.func) or "").endswith("open") and expr.args:
-            expr = expr.args[0]
+        expr = found
         val = self.ex.value(expr, scope)
         if isinstance(val, str):
             return val
@@ -327,6 +324,15 @@ class Origins:
             names = [a.value for a in expr.args if type(a) is ast.Constant and isinstance(a.value, str)]
             return next((n for n in reversed(names) if v.PATHLIKE.match(n)), None)
         return None
+
+    def path_expr(self, expr: ast.expr, scope: str) -> ast.expr:
+        """The expression naming the file a call writes: `name` of ``open(name)`` and of the `f` of
+        ``with open(name) as f``, else `expr` itself."""
+        if type(expr) is ast.Name:
+            expr = self.opened.get((scope, expr.id)) or self.opened.get((MODULE, expr.id)) or expr
+        if type(expr) is ast.Call and (dotted(expr.func) or "").endswith("open") and expr.args:
+            return expr.args[0]
+        return expr
 
     def _argument_file(self, name: str, scope: str) -> str | None:
         """The file name the callers of `scope` pass for its parameter `name` (the first one known)."""

@@ -18,6 +18,7 @@ from autodoc.scan.code.model import Fact
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.origins import SAVEISH, Origins
 from autodoc.scan.code.syntax import dotted
+from autodoc.scan.code.values import expr_text
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Chunk, Extractor
@@ -98,14 +99,42 @@ def _write(
     path: ast.expr | None,
     full: str,
 ) -> None:
-    file = origins.file_name(path, scope)
     name = dotted(frame) if frame is not None else None
-    if not file or not name:
+    if not name:
         return
-    base = name.split(".", 1)[0]
-    attrs: dict[str, Any] = {"call": full, "frame": name, "builds": origins.builds(base, scope, pos)}
     tail = full.rsplit(".", 1)[-1]
-    ex.add_at(node, "data_write", tail, f"writes {file} ({tail})", scope, value=file, attrs=attrs)
+    for file, written, at_scope, at, extra in _written(ex, origins, path, name, scope, pos):
+        builds = origins.builds(written.split(".")[0], at_scope, at)
+        attrs = {"call": full, "frame": written, "builds": builds}
+        label = f"writes {file if isinstance(file, str) else expr_text(file)} ({tail})"
+        ex.add_at(node, "data_write", tail, label, scope, value=file, attrs={**attrs, **extra})
+
+
+Written = tuple[Any, str, str, tuple[int, int], dict[str, Any]]  # file, frame, scope, position, attrs
+
+
+def _written(
+    ex: Extractor, origins: Origins, path: ast.expr | None, frame: str, scope: str, pos: tuple[int, int]
+) -> list[Written]:
+    """The file a write names with the frame it writes; one per caller of its function when a
+    parameter names the file and the callers differ (``os.path.join(self.folder, name)`` called for
+    train.csv and test.csv): each caller's file, the frame it passes and the statements building it."""
+    named = origins.path_expr(path, scope) if path is not None else None
+    each = ex.sites.per_caller(named, scope) if ex.sites and named is not None else None
+    if each is None:
+        file = origins.file_name(path, scope)
+        return [(file, frame, scope, pos, {})] if file else []
+    out: list[Written] = []
+    for file, via, site in each:
+        extra = {"via": via} if via else {}
+        arg = ex.sites.passed(site, scope, frame.split(".")[0]) if site else None
+        if site is None or arg is None or not dotted(arg):
+            out.append((file, frame, scope, pos, extra))
+            continue
+        at_scope, call, cell, _lines = site
+        passed = str(dotted(arg)) + frame[len(frame.split(".")[0]) :]  # the caller's X_train for `data`
+        out.append((file, passed, at_scope, (-1 if cell is None else cell, call.lineno), extra))
+    return out
 
 
 def _save(
