@@ -218,6 +218,16 @@ class Redaction(BaseModel):
     count: int = 1
 
 
+def user_tags(tags: object) -> dict[str, str]:
+    """The tags people set on a registered model, a version or an experiment (owner, risk tier,
+    validation status ...), sorted by key; MLflow's own ``mlflow.*`` bookkeeping tags left out."""
+    if not isinstance(tags, dict):
+        return {}
+    return {
+        str(k): str(v) for k, v in sorted(tags.items()) if not str(k).startswith("mlflow.") and str(v).strip()
+    }
+
+
 class ModelVersionInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -186,3 +186,21 @@ def test_deployment_lists_every_registered_version_it_claims_to_list(run: dict[s
         line = next(p for p in text.splitlines() if p.startswith(f"Registered versions of {model.name}"))
         for version in model.versions:
             assert f"version {version.version}" in line, (model.name, version.version, line)
+
+
+def test_the_registry_tags_a_validator_checks_first_are_stated(run: dict[str, Any]) -> None:
+    """promote.py tags each registered model with its owner, risk tier and use, and each version with
+    its validation status: Deployment Considerations says the model's tags and the versions table
+    gives each version's; MLflow's own mlflow.* tags are never listed."""
+    deploy = _text(run, "Deployment Considerations")
+    said = "The registry tags breast_cancer_gbm with owner = oncology-analytics, risk_tier = high"
+    assert said in deploy, deploy
+    rows = {
+        tuple(c.text for c in row.cells)
+        for t in run["doc"].tables
+        if [c.text for c in t.rows[0].cells] == ["Version", "Aliases", "Status", "Run", "Created", "Tags"]
+        for row in t.rows[1:]
+    }
+    assert ("3", "champion", "validation_status = approved") in {(r[0], r[1], r[5]) for r in rows}
+    assert ("1", "—", "validation_status = pending") in {(r[0], r[1], r[5]) for r in rows}
+    assert "mlflow." not in deploy + "".join("".join(r) for r in rows)

@@ -11,6 +11,7 @@ import yaml
 
 from autodoc.check.people import unanswered
 from autodoc.document import DocumentState
+from autodoc.evidence import user_tags
 from autodoc.facts import SIDECAR_NAME, TOPICS
 from autodoc.spec import Spec
 
@@ -63,8 +64,8 @@ def hints(state: DocumentState | None, topic: str) -> list[str]:
     out = []
     for item in state.evidence_items.values():
         tags = item.attrs.get("tags") if item.kind in ("registered_model", "experiment") else None
-        for key, value in (tags or {}).items() if isinstance(tags, dict) else []:
-            if any(k in key.lower() for k in keys) and not key.startswith("mlflow."):
+        for key, value in user_tags(tags).items():
+            if any(k in key.lower() for k in keys):
                 out.append(f"{item.label}: tag {key} = {value}")
     return sorted(set(out))[:3]
 

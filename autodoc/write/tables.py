@@ -17,6 +17,7 @@ from autodoc.evidence import (
     RegisteredModelInfo,
     RunInfo,
     run_label,
+    user_tags,
 )
 from autodoc.plan.lineage import (
     champions,
@@ -113,7 +114,9 @@ def _model_versions(
     for alias, ver in rm.aliases.items():
         aliases.setdefault(str(ver), []).append(alias)
     rows = []
+    tagged = any(user_tags(mv.tags) for mv in rm.versions)  # a Tags column only when some version has one
     for mv, run in versions_with_runs(evidence, rm.name):
+        tags = ", ".join(f"{k} = {v}" for k, v in user_tags(mv.tags).items()) or None
         rows.append(
             [
                 Cell(value=mv.version, evidence_id=mv.evidence_id),
@@ -127,9 +130,12 @@ def _model_versions(
                     evidence_id=run.evidence_id if run else None,
                 ),
                 Cell(value=(mv.created_at or "")[:10] or None, evidence_id=mv.evidence_id),
+                *([Cell(value=tags, evidence_id=mv.evidence_id if tags else None)] if tagged else []),
             ]
         )
-    return table_content(caption, ["Version", "Aliases", "Status", "Run", "Created"], rows)
+    return table_content(
+        caption, ["Version", "Aliases", "Status", "Run", "Created", *(["Tags"] if tagged else [])], rows
+    )
 
 
 def _metric_across_versions(

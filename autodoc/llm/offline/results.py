@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from autodoc.document import cite, join_words
-from autodoc.evidence import EvidenceItem
+from autodoc.evidence import EvidenceItem, user_tags
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts, version_number, version_of
 from autodoc.llm.offline.prose import (
@@ -152,6 +152,10 @@ def write_deployment(f: Facts, task: WriteTask) -> list[str]:
         if labels:
             ordered = [labels[k] for k in sorted(labels, key=version_number)]
             paras.append(f"Registered versions of {code_span(model)}: " + join_words(ordered) + ".")
+        tags = user_tags(reg.attrs.get("tags")) if reg else {}
+        if reg and tags:
+            said = join_words([f"{key} = {value}" for key, value in tags.items()])
+            paras.append(f"The registry tags {code_span(model)} with {said} {cite(reg)}.")
     paras.append(
         para(
             threshold_reference(f),
