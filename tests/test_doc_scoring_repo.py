@@ -20,6 +20,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore, Source
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.writer import write_block
 from autodoc.plan.values import stratify_target
+from autodoc.progress import Progress
 from autodoc.scan.code.tree import scan_code
 from autodoc.settings import Settings
 from autodoc.spec import parse_spec, template_text
@@ -251,6 +252,27 @@ def test_a_column_assigned_a_predict_call_directly_is_a_prediction(tmp_path: Pat
         if i.value in ("ratio", "chance")
     }
     assert kinds == {"ratio": "feature", "chance": "prediction"}
+
+
+def test_columns_built_on_the_predictions_are_no_features(tmp_path: Path) -> None:
+    """Features are what the fit receives: a column computed after the last prediction (an error
+    column) or on a frame of predictions (a submission's day id) is no feature; a lag the fit
+    receives is one."""
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "train.py").write_text(
+        "import pandas as pd\nfrom sklearn.linear_model import LinearRegression\n\n\n"
+        "def submit():\n    preds = pd.read_csv('predictions.csv')\n"
+        "    preds['day_id'] = 'F' + preds['day'].astype(str)\n\n\n"
+        "if __name__ == '__main__':\n    sales = pd.read_csv('sales.csv')\n"
+        "    sales['lag_7'] = sales['units'].shift(7)\n"
+        "    model = LinearRegression().fit(sales[['lag_7']], sales['units'])\n"
+        "    sales['pred'] = model.predict(sales[['lag_7']])\n"
+        "    sales['error'] = sales['pred'] - sales['units']\n    submit()\n"
+    )
+    settings = Settings(code_root=str(tmp_path / "code"), output_dir=str(tmp_path / "out"))
+    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
+    assert said.startswith("The code builds 1 derived column (lag_7 ["), said
+    assert "error" not in said and "day_id" not in said
 
 
 def test_one_exploratory_estimator_is_counted_in_the_singular(doc) -> None:

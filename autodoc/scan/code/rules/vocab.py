@@ -277,6 +277,12 @@ NOT_FRAMES = re.compile(
     r"data_dict|os)$",
     re.IGNORECASE,
 )
+# Frames that hold a model's output (predictions, a submission, a forecast): their columns are no features
+PREDICTION_FRAMES = re.compile(
+    r"^(?:preds?|predictions?|predicted|y_?preds?|y_?hat|yhat|submissions?|sub_df|forecasts?)"
+    r"(?:_?(?:df|all|frame|table|\d+))?$",
+    re.IGNORECASE,
+)
 FEATURE_NAMES = re.compile(r"feature|_cols$|_columns$|^cols$|^columns$|predictors", re.IGNORECASE)
 Y_NAMES = re.compile(
     r"^(?:[yY](?:_?(?:all|data|train|test|val|valid|full))?|(?:train|test|val|valid)_?[yY]|"
