@@ -274,3 +274,36 @@ def test_a_join_reads_as_words_in_the_summary() -> None:
     )
     both = join_phrase(item(["a", "b"], "inner (pandas default)", ["events", "labels"]))
     assert both == "events merged with labels on a and b (inner join, the pandas default)"
+
+
+def test_a_text_file_read_line_by_line_is_a_data_source(tmp_path: Path) -> None:
+    """``with open(os.path.join(root, "reviews.neg")) as f: for line in f`` reads training data: the
+    summary names the file (its folder said to be unresolved); a settings file opened the same way,
+    a file written, or a handle never read line by line is no data source."""
+    from autodoc import pipeline
+    from autodoc.progress import Progress
+    from autodoc.settings import Settings
+    from autodoc.write.summary import summary_facts
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "train.py").write_text(
+        "import csv\nimport json\nimport os\n\nfrom sklearn.linear_model import LogisticRegression\n\n\n"
+        "def load(root):\n    rows = []\n"
+        "    with open(os.path.join(root, 'reviews.neg'), errors='ignore') as f:\n"
+        "        for line in f:\n            rows.append((line.split(), 0))\n"
+        "    with open('labels.tsv') as g:\n        rows += list(csv.reader(g))\n"
+        "    with open('settings.yaml') as f:\n        for line in f:\n            print(line)\n"
+        "    with open('log.txt', 'w') as f:\n        for row in rows:\n            f.write(str(row))\n"
+        "    with open('notes.txt') as h:\n        print(h.name)\n"
+        "    return rows\n\n\n"
+        "if __name__ == '__main__':\n    LogisticRegression().fit(*zip(*load(os.getcwd())))\n"
+    )
+    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
+    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["data"]
+    assert said.startswith(
+        "Data are read from reviews.neg (folder not resolved from the code) (train.py, line 10) "
+        "[[c:train.py:10:"
+    ), said
+    assert "labels.tsv (train.py, line 13)" in said
+    assert "settings.yaml" not in said and "log.txt" not in said and "notes.txt" not in said

@@ -285,6 +285,8 @@ class Extractor:
             assign_rules.compare(self, node, scope)
         for node in nodes.get(ast.For, ()):
             dataflow.loop_columns(self, node, scope)
+        if ast.withitem in nodes or ast.For in nodes:
+            sources.text_reads(self, nodes, scope)
         if scope == MODULE and not self.m.top_level_ml:
             self.m.top_level_ml = any(
                 f.kind not in ("module", "class", "function", "import", "param")

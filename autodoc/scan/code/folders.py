@@ -60,6 +60,13 @@ def folder_words(part: Any) -> str | None:
     return None
 
 
+def file_words(value: Any) -> str | None:
+    """``the file given as the first command-line argument``: a path that is the argument itself (an
+    environment variable, a command-line option), in words; None for anything else."""
+    words = folder_words(value)
+    return words.replace("the folder", "the file", 1) if words else None
+
+
 def in_words(value: Any) -> str | None:
     """``train.tsv in the folder given as the first command-line argument``: an unresolved joined
     path in words (None when it is not one)."""

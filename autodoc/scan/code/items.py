@@ -12,7 +12,7 @@ from autodoc.scan.code import hydra, recipes
 from autodoc.scan.code.callers import by_caller_attrs, is_by_caller
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
-from autodoc.scan.code.folders import FILE_KINDS, unresolved_file
+from autodoc.scan.code.folders import FILE_KINDS, file_words, unresolved_file
 from autodoc.scan.code.itemparts import (
     ID_UNSAFE,
     code_id,
@@ -288,6 +288,7 @@ class ItemBuilder:
             hint = hinted_file(attrs) if not ok else None  # os.path.join(ROOT, "x.csv"), ROOT unknown: x.csv
             attrs.pop("file_hint", None)
             named = unresolved_file(fact.value) if not ok and fact.kind in FILE_KINDS else None
+            hint = hint or (file_words(fact.value) if not ok and fact.kind in FILE_KINDS else None)
             if named:  # os.path.join(sys.argv[1], "x.csv"): the file, its folder in words
                 hint, attrs["folder_words"] = named
             if ok:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.rules import vocab as v
-from autodoc.scan.code.syntax import snip
+from autodoc.scan.code.syntax import Buckets, snip
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -59,6 +60,80 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
     if "path_from" in attrs:
         attrs["folder_words"] = NOT_RESOLVED
     ex.add_at(node, "data_source", tail, label, scope, value=shown, attrs=attrs)
+
+
+_OPENERS = frozenset({"open", "io.open", "codecs.open"})
+_NOT_DATA = re.compile(r"(?:\.(?:json|ya?ml|toml|ini|cfg|conf|py|md|rst|html?)$|^requirements)", re.I)
+_LINE_READERS = frozenset({"csv.reader", "csv.DictReader"})
+
+
+def text_reads(ex: Extractor, nodes: Buckets, scope: str) -> None:
+    """``with open(os.path.join(path, "rt-polarity.neg")) as f: for line in f``: a text file read line
+    by line (``for line in f``, ``f.readlines()``, ``csv.reader(f)``, ``for line in open(p)``) is a
+    data source; a settings or code file (json, yaml, .py...) is not."""
+    found = [n.iter for n in nodes.get(ast.For, ()) if _reads_text(ex, n.iter)]
+    for node in nodes.get(ast.With, ()):
+        for item in node.items:
+            var = item.optional_vars
+            read = type(var) is ast.Name and _reads_text(ex, item.context_expr)
+            if read and any(_reads_lines(ex, n, var.id) for stmt in node.body for n in ast.walk(stmt)):  # type: ignore[union-attr]
+                found.append(item.context_expr)
+    for call in found:
+        if ("text", ex.cell, call.lineno) not in ex.seen:
+            ex.seen.add(("text", ex.cell, call.lineno))
+            _text_source(ex, call, scope)  # type: ignore[arg-type]
+
+
+def _reads_lines(ex: Extractor, node: ast.AST, handle: str) -> bool:
+    """Does `node` read the file `handle` line by line?"""
+    if type(node) is ast.For:
+        it = node.iter
+        if type(it) is ast.Call and type(it.func) is ast.Name and it.func.id == "enumerate" and it.args:
+            it = it.args[0]
+        return type(it) is ast.Name and it.id == handle
+    if type(node) is not ast.Call:
+        return False
+    func, args = node.func, node.args
+    if type(func) is ast.Attribute and func.attr == "readlines":
+        return type(func.value) is ast.Name and func.value.id == handle
+    return (
+        bool(args)
+        and ex.full_name(func) in _LINE_READERS
+        and type(args[0]) is ast.Name
+        and args[0].id == handle
+    )
+
+
+def _reads_text(ex: Extractor, node: ast.expr) -> bool:
+    """``open(path)`` / ``open(path, "r", ...)``: a file opened for reading."""
+    if type(node) is not ast.Call or not node.args or ex.full_name(node.func) not in _OPENERS:
+        return False
+    mode = (
+        node.args[1]
+        if len(node.args) > 1
+        else next((k.value for k in node.keywords if k.arg == "mode"), None)
+    )
+    if mode is None:
+        return True
+    return type(mode) is ast.Constant and isinstance(mode.value, str) and not set(mode.value) & set("wax+")
+
+
+def _text_source(ex: Extractor, call: ast.Call, scope: str) -> None:
+    data_source(ex, call, scope, "open", "open")
+    fact = ex.m.facts[-1]
+    fact.attrs["how"] = "text file read line by line"
+    first = call.args[0]
+    names = [
+        a.value for a in getattr(first, "args", ()) if type(a) is ast.Constant and isinstance(a.value, str)
+    ]
+    if type(first) is ast.Call and names and "." in names[-1]:  # os.path.join(path, "rt-polarity.neg")
+        if fact.value is None:  # the folder unknown: the file's name
+            fact.value, fact.label = names[-1], read_label("open", names[-1])
+            fact.attrs.update(path_from="file name inside the path expression", folder_words=NOT_RESOLVED)
+        elif isinstance(fact.value, dict):  # should the folder stay unresolved
+            fact.attrs.setdefault("file_hint", names[-1])
+    if isinstance(fact.value, str) and _NOT_DATA.search(fact.value.rsplit("/", 1)[-1]):
+        ex.m.facts.pop()
 
 
 def hinted_file(attrs: dict[str, Any]) -> str | None:
