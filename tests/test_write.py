@@ -247,3 +247,20 @@ def test_a_monitoring_claim_needs_monitoring_code_and_advice_is_not_a_claim(fake
         [],
         [],
     )
+
+
+def test_a_writer_is_told_the_registry_tags_and_description_people_wrote() -> None:
+    """The owner, risk tier and validation status a registry holds, and its description, reach the
+    LLM writer with the registered model's id; MLflow's own mlflow.* tags do not."""
+    evidence = make_evidence()
+    model = evidence.get("m:fraud_model")
+    assert model is not None
+    model.attrs["tags"] = {"owner": "risk-team", "risk_tier": "high", "mlflow.source.type": "LOCAL"}
+    model.text = "Scores card transactions for fraud review."
+    sec = _section(evidence, "executive-summary")
+    request = build_write_request(sec, _narrative(sec, ["m:fraud_model"]), evidence, "Doc")
+    prompt = "\n".join([request.system_text(), *(m.content for m in request.messages)])
+    line = next(row for row in prompt.splitlines() if "registered model fraud_model" in row)
+    assert "owner=risk-team" in line and "risk_tier=high" in line, line
+    assert "Scores card transactions for fraud review." in line, line
+    assert "mlflow.source" not in prompt

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from autodoc.evidence import EvidenceItem, run_evidence_id
+from autodoc.evidence import EvidenceItem, run_evidence_id, user_tags
 
 # --------------------------------------------------------------------------- compact
 _MAX_VALUE = 70
+_MAX_REGISTRY_VALUE = 260  # a registered model's or version's tags and description: a few per document
+_REGISTRY_KINDS = {"registered_model", "model_version"}
 _MAX_LABEL = 40
 
 
@@ -100,6 +102,14 @@ def short_value(item: EvidenceItem, limit: int = _MAX_VALUE) -> str:
         and v != item.value
         and not (k == "status" and item.kind in _RUN_PARTS)
     }
+    if item.kind in _REGISTRY_KINDS:  # what people wrote in the registry: its tags and description
+        tags = user_tags(item.attrs.get("tags"))
+        if tags:
+            extras["tags"] = clip(fmt_compact(tags), 90)
+        limit = _MAX_REGISTRY_VALUE
+        if item.text:
+            said = "{" + ", ".join(f"{k}={v}" for k, v in extras.items()) + "} " if extras else ""
+            return clip(said + '"' + " ".join(item.text.split()) + '"', limit)
     if item.kind == "param" and item.value is None and "expr" in extras:
         text, extras = "= " + str(extras.pop("expr")), {}  # set from an expression, not a literal
     if extras and len(text) < limit - 10:
