@@ -35,7 +35,8 @@ from tests.support.builders.state import make_state
         (0.0, "0"),
         (2.5e16, "2.5e+16"),
         (float("nan"), "NaN"),
-        (True, "Yes"),
+        (True, "True"),  # as written, the word the summary uses too
+        (False, "False"),
         (None, "—"),
         ("0.8374628173", "0.8374628173"),  # strings (MLflow params) are shown as logged
         ([1, 0.5], "1, 0.5"),
@@ -186,3 +187,31 @@ def test_provenance_of_an_offline_document_claims_no_llm_call():
     rows = dict(provenance_rows(state))
     assert rows["Text written by"] == "the offline writer (no LLM)"
     assert rows["LLM calls / tokens in / out"].startswith("none")
+
+
+def test_a_boolean_setting_reads_the_same_in_the_summary_and_the_tables(tmp_path) -> None:
+    """One word for a boolean in the whole document: ``bootstrap=False`` reads "False" in the
+    summary's prose and in the hyperparameter table (never "No" in one and "False" in the other)."""
+    from pathlib import Path
+
+    from docx import Document
+
+    from autodoc import pipeline
+    from autodoc.settings import Settings
+    from autodoc.spec import load_spec
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "train.py").write_text(
+        "import pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\n\n"
+        "if __name__ == '__main__':\n    frame = pd.read_csv('data.csv')\n"
+        "    model = RandomForestClassifier(n_estimators=10, bootstrap=False)\n"
+        "    model.fit(frame[['a']], frame['y'])\n"
+    )
+    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"), provider="offline")
+    spec = load_spec(Path(__file__).resolve().parent.parent / "doc_spec.yaml")
+    doc = Document(str(pipeline.generate(spec, settings).outputs.docx))
+    rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    assert [r[2] for r in rows if r[:2] == ["RandomForestClassifier", "bootstrap"]] == ["False"], rows
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "bootstrap = False" in text and "bootstrap = No" not in text

@@ -12,7 +12,9 @@ One rule for numbers, in prose, tables, captions, chart labels and the notebook:
   significant digits reads the same under both.
 - In a table column of fractions that would read alike, every cell gets the decimals it
   takes for different values to read differently (`distinct_columns`).
-- ``None`` -> "—"; booleans -> "Yes" / "No"; integers get thousands separators: 12,345.
+- ``None`` -> "—"; booleans as the code writes them, "True" / "False", in tables, prose and
+  the notebook alike (a setting ``static = False`` never reads "No" in one place and "False" in
+  another); integers get thousands separators: 12,345.
   Lists and dicts are joined. Only tables truncate long strings (`format_cell`).
 """
 
@@ -39,7 +41,7 @@ def format_value(v: Any) -> str:
     if v is None:
         return MISSING
     if isinstance(v, bool):
-        return "Yes" if v else "No"
+        return str(v)  # as written, the same word the summary's prose uses (`document.figure_text`)
     if isinstance(v, int):
         return f"{v:,}"
     if isinstance(v, float):

@@ -43,7 +43,7 @@ def _shown(v):
     if v is None:
         return "\u2014"
     if isinstance(v, bool):
-        return "Yes" if v else "No"
+        return str(v)
     if isinstance(v, int):
         return f"{v:,}"
     return format_float(v) if isinstance(v, float) else v
