@@ -101,3 +101,27 @@ def test_a_different_spec_starts_afresh(fake_llm: FakeLLM, tmp_path: Path) -> No
     other = make_spec(per_model_second=False)
     pipeline.plan_and_write(other, make_evidence(), settings, state=first)
     assert any("Section 1:" in r.text for r in fake_llm.requests)
+
+
+def test_a_table_an_older_autodoc_filled_is_refilled_on_resume(tmp_path: Path) -> None:
+    """Same evidence, new autodoc: a table (or chart) block cached by a version whose fillers differ
+    is filled again by today's code; a narrative of the same run is kept."""
+    from autodoc.document import NarrativeContent, TableContent
+    from autodoc.settings import Settings
+
+    settings = Settings(provider="offline", output_dir=str(tmp_path / "out"))
+    first = pipeline.plan_and_write(make_spec(), make_evidence(), settings)
+    older = first.model_copy(deep=True)
+    tables = [b for _, b in older.blocks() if isinstance(b.content, TableContent)]
+    texts = [
+        b for _, b in older.blocks() if isinstance(b.content, NarrativeContent) and b.status == "written"
+    ]
+    assert tables and texts
+    for blk in [*tables, *texts]:  # a cache an autodoc without the fillers' fingerprint wrote
+        blk.evidence_hash = "|".join(str(blk.evidence_hash).split("|")[:3])
+    tables[0].content.rows[0][0].value = "filled by older code"  # type: ignore[union-attr]
+    texts[0].content.text = "kept from the first run"  # type: ignore[union-attr]
+    again = pipeline.plan_and_write(make_spec(), make_evidence(), settings, state=older)
+    blocks = {b.id: b for _, b in again.blocks()}
+    assert blocks[tables[0].id].content == next(b for _, b in first.blocks() if b.id == tables[0].id).content
+    assert blocks[texts[0].id].content.text == "kept from the first run"  # type: ignore[union-attr]

@@ -9,20 +9,25 @@ treated the same way. Tables, charts and images are filled by our code, never by
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from autodoc.document import (
     CITATION_RE,
     Block,
     BlockContent,
+    ChartPlan,
     FigureFlag,
+    ImagePlan,
     ListContent,
     ListItem,
     NarrativeContent,
     NarrativeReply,
     Section,
+    TablePlan,
     Usage,
 )
 from autodoc.evidence import EvidenceItem, EvidenceStore
@@ -71,7 +76,32 @@ def block_hash(section: Section, block: Block, evidence: EvidenceStore) -> str:
     """
     extra = set(_plan_ids(block)) - set(section.evidence_ids)
     extra_hash = evidence.content_hash(extra) if extra else "-"
-    return f"{section.evidence_hash}|{extra_hash}|{hash_text(block.plan.model_dump_json())}"
+    filled = f"|{fillers_fingerprint()}" if isinstance(block.plan, _CODE_FILLED) else ""
+    return f"{section.evidence_hash}|{extra_hash}|{hash_text(block.plan.model_dump_json())}{filled}"
+
+
+_CODE_FILLED = (TablePlan, ChartPlan, ImagePlan)  # blocks our code fills from evidence, never an LLM
+_FILLERS = ("write", "plan")  # the packages whose code fills them (cells, tables, charts, values)
+
+
+@functools.cache
+def fillers_fingerprint() -> str:
+    """Changes whenever the code that fills tables, charts and images does: a resumed run refills a
+    cached block an older autodoc filled from the same evidence."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for path in [
+        *(p for pkg in _FILLERS for p in sorted((root / pkg).glob("*.py"))),
+        root / "render" / "format.py",
+    ]:
+        digest.update(path.name.encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:  # not shipped as source: the name alone
+            continue
+    return digest.hexdigest()[:10]
 
 
 def hash_text(text: str) -> str:
