@@ -108,3 +108,33 @@ def test_the_word_document_names_the_dictionary_when_it_cannot_read_it(tmp_path:
     said = "the column whose role is 'target' in data/columns.xlsx (train.py, line 8)"
     assert f"Target: The model predicts {said} [" in text
     assert "No target column was identified" not in text
+
+
+def test_a_changed_dictionary_is_read_again(tmp_path: Path) -> None:
+    """The dictionary is no code file the scan walks (a csv, perhaps outside git): changed, it is read
+    again, by the same process (its memo) and by a new one (the disk cache), never the old target."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    _project(tmp_path / "code")
+    assert _target(tmp_path).startswith("The model predicts defaulted (")
+    columns = tmp_path / "code" / "data" / "columns.csv"
+    columns.write_text(
+        DICTIONARY.replace("defaulted,target", "defaulted,input").replace("age,input", "age,target")
+    )
+    assert _target(tmp_path).startswith("The model predicts age (")
+
+    env = {**os.environ, "AUTODOC_SCAN_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
+
+    def target_in_a_new_process() -> object:
+        out = tmp_path / "evidence.json"
+        args = ["-m", "autodoc", "scan", "--code-root", str(tmp_path / "code"), "--out", str(out)]
+        subprocess.run([sys.executable, *args], env=env, check=True, capture_output=True)
+        items = json.loads(out.read_text())["items"]
+        return next(i["value"] for i in items if i["kind"] == "target")
+
+    assert target_in_a_new_process() == "age"
+    columns.write_text(DICTIONARY)
+    assert target_in_a_new_process() == "defaulted"

@@ -163,7 +163,9 @@ def files_write(
 # -- the items of a whole tree ------------------------------------------------------------------
 _ITEM_FIELDS = tuple(f for f in EvidenceItem.model_fields if f != "source")
 _SOURCE_FIELDS = tuple(Source.model_fields)
-Built = tuple[CodeReport, list[EvidenceItem], list[Redaction]]
+Built = tuple[
+    CodeReport, list[EvidenceItem], list[Redaction], dict[str, str]
+]  # and files read beyond the walk
 
 
 def load_items(cache_dir: str | None, root_abs: str, key: str) -> Built | None:
@@ -174,7 +176,7 @@ def load_items(cache_dir: str | None, root_abs: str, key: str) -> Built | None:
     wait(path)
     data = _read(path, key)
     try:
-        report, rows, redactions = data
+        report, rows, redactions, inputs = data
         items = [
             construct(
                 EvidenceItem,
@@ -187,7 +189,7 @@ def load_items(cache_dir: str | None, root_abs: str, key: str) -> Built | None:
         ]
     except Exception:
         return None
-    return report, items, redactions
+    return report, items, redactions, inputs
 
 
 def items_write(cache_dir: str, root_abs: str, key: str, built: Built) -> Write:
@@ -195,13 +197,13 @@ def items_write(cache_dir: str, root_abs: str, key: str, built: Built) -> Write:
 
     The rows are taken and pickled in the background: items are never changed after a scan (the
     scan's in-process memo shares them too) and callers get a copy of the report."""
-    report, items, redactions = built
-    items, redactions = list(items), list(redactions)
+    report, items, redactions, inputs = built
+    items, redactions, inputs = list(items), list(redactions), dict(inputs)
     path = _path(cache_dir, root_abs, "-items")
 
     def write() -> bool:
         item_row, source_row = itemgetter(*_ITEM_FIELDS), itemgetter(*_SOURCE_FIELDS)
         rows = [(*item_row(item.__dict__), source_row(item.source.__dict__)) for item in items]
-        return _write(path, key, (report, rows, redactions))
+        return _write(path, key, (report, rows, redactions, inputs))
 
     return path, write

@@ -8,11 +8,16 @@ the rows whose type column equals the type value (``target``) name the target, a
 such name is taken. Anything else (an Excel file, a file the repository does not hold, an archive
 member, several or no matching rows) names no column: the target is said as "the column whose
 feature_type is 'target' in <file>". A column name is never guessed.
+
+The file may lie outside what the scan walks (a csv, perhaps git-ignored): `name_targets` returns
+the digest of each file it looked at (`digest`), so a cached scan is reused only while they are
+unchanged (`scan.code.tree`).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from pathlib import Path
 
@@ -23,12 +28,14 @@ MAX_BYTES = 1_000_000
 _DELIMITERS = {".csv": ",", ".tsv": "\t", ".txt": None}  # None: sniffed
 
 
-def name_targets(items: list[EvidenceItem], root: Path) -> None:
-    """Give each data-dictionary target its column, or say how the code chooses it (in place)."""
+def name_targets(items: list[EvidenceItem], root: Path) -> dict[str, str]:
+    """Give each data-dictionary target its column, or say how the code chooses it (in place); the
+    `digest` of each file looked at, by absolute path (what the result depends on beyond the code)."""
     targets = [i for i in items if i.kind == "target"]  # few: the rest is read only if there are any
     targets = [i for i in targets if i.attrs.get("how") == "data dictionary" and i.value is None]
+    looked: dict[str, str] = {}
     if not targets:
-        return
+        return looked
     reads = {(i.source.path, i.source.cell, i.source.line_start): i for i in items if i.kind == "data_source"}
     for item in targets:
         a = item.attrs
@@ -38,7 +45,7 @@ def name_targets(items: list[EvidenceItem], root: Path) -> None:
             a["dictionary_read"] = read.id
         if file:
             a["dictionary"] = file
-        names = _names(root, item.source.path, file, a) if file and readable else []
+        names = _names(root, item.source.path, file, a, looked) if file and readable else []
         if len(names) == 1:
             item.value = names[0]
             item.label = f"target column {names[0]} (the {a['type_value']} row of the data dictionary {file})"
@@ -47,6 +54,17 @@ def name_targets(items: list[EvidenceItem], root: Path) -> None:
         item.value = f"the column whose {a['type_column']} is {a['type_value']!r} {where}"
         item.label = f"target column: {item.value}"
         a["unnamed"] = True
+    return looked
+
+
+def digest(path: Path) -> str:
+    """What a dictionary file holds, in short: its bytes' SHA-256 ("" when it is not there; its size
+    alone when it is too large to be read)."""
+    try:
+        size = path.stat().st_size
+        return f"size {size}" if size > MAX_BYTES else hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _file_of(read: EvidenceItem | None) -> tuple[str | None, bool]:
@@ -61,9 +79,9 @@ def _file_of(read: EvidenceItem | None) -> tuple[str | None, bool]:
     return read.value, not read.attrs.get("path_from")
 
 
-def _names(root: Path, script: str, file: str, attrs: dict[str, object]) -> list[str]:
+def _names(root: Path, script: str, file: str, attrs: dict[str, object], looked: dict[str, str]) -> list[str]:
     """The names in the name column of the rows whose type column holds the type value."""
-    text = _text(root, script, file)
+    text = _text(root, script, file, looked)
     if text is None:
         return []
     rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(file, text)))
@@ -79,15 +97,18 @@ def _names(root: Path, script: str, file: str, attrs: dict[str, object]) -> list
     return [n for n in names if redact(n, file)[0] == n]  # a name the secrets scanner would change is no name
 
 
-def _text(root: Path, script: str, file: str) -> str | None:
+def _text(root: Path, script: str, file: str, looked: dict[str, str]) -> str | None:
     """The file's text, looked for from the code root and from the script's folder; None if it is not
-    a small UTF-8 text file inside the root."""
+    a small UTF-8 text file inside the root (each place looked at goes in `looked`)."""
     suffix = Path(file).suffix.lower()
     if suffix not in _DELIMITERS:
         return None
     for base in (root, (root / script).parent):
         path = (base / file).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
+        if not path.is_relative_to(root):
+            continue
+        looked[str(path)] = digest(path)
+        if not path.is_file():
             continue
         try:
             if path.stat().st_size > MAX_BYTES:

@@ -50,6 +50,7 @@ class CodeScan:
     report: CodeReport
     items: list[EvidenceItem] = field(default_factory=list)
     redactions: list[Redaction] = field(default_factory=list)
+    inputs: dict[str, str] = field(default_factory=dict)  # files read beyond the walk -> their digest
 
 
 @dataclass
@@ -100,6 +101,8 @@ def _scan(
     if done is None:
         built = cache.load_items(cache_dir, root_abs, key)
         done = CodeScan(*built) if built else None
+    if done is not None and any(dictionaries.digest(Path(p)) != d for p, d in done.inputs.items()):
+        done = None  # a data dictionary changed (it may lie outside git and the walk): scanned again
     if done is None:
         disk = cache.load_files(cache_dir, root_abs)
         blobs: cache.Blobs | None = [] if cache_dir else None
@@ -115,7 +118,10 @@ def _scan(
             saves.append(_save_items(cache_dir, root_abs, key, done))
     _ASSEMBLED[key] = done
     result = CodeScan(
-        report=done.report.model_copy(deep=True), items=list(done.items), redactions=list(done.redactions)
+        report=done.report.model_copy(deep=True),
+        items=list(done.items),
+        redactions=list(done.redactions),
+        inputs=dict(done.inputs),
     )
     # The cache is pickled and written in the background once the result is ready: pickling holds
     # this interpreter's lock, so started earlier it would hold up the assembly and the copy above.
@@ -125,7 +131,9 @@ def _scan(
 
 def _save_items(cache_dir: str, root_abs: str, key: str, done: CodeScan) -> cache.Write:
     _SAVED.add((cache_dir, root_abs, key))  # to be written: a failed write only costs a later re-scan
-    return cache.items_write(cache_dir, root_abs, key, (done.report, done.items, done.redactions))
+    return cache.items_write(
+        cache_dir, root_abs, key, (done.report, done.items, done.redactions, done.inputs)
+    )
 
 
 _ASSEMBLED: dict[str, CodeScan] = {}
@@ -235,7 +243,7 @@ def _assemble(
     for rel, reason in live.entries.items():
         builder.add_entry(rel, reason, live.entry_roles.get(rel, "production"))
     callers.resolve_sites(builder.items, resolver.resolve)
-    dictionaries.name_targets(builder.items, Path(root).resolve())
+    inputs = dictionaries.name_targets(builder.items, Path(root).resolve())
     upstream_cells = lineage.link(files, live, builder)
     lineage.add_upstream_steps(builder, add_pipelines(files, live, builder))
     warnings += add_excerpts(files, live, builder, upstream_cells)
@@ -251,7 +259,10 @@ def _assemble(
         warnings=warnings + live.warnings,
     )
     return CodeScan(
-        report=report, items=_by_rank(builder.items, records), redactions=redactions + builder.redactions
+        report=report,
+        items=_by_rank(builder.items, records),
+        redactions=redactions + builder.redactions,
+        inputs=inputs,
     )
 
 
