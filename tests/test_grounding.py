@@ -134,3 +134,25 @@ def test_a_v_inside_a_file_name_is_not_a_version_label(store):
     assert (
         figures("The prototype lives in `legacy/train_v7.py`, line 12 [[c:README.md:1:readme]].", store) == []
     )
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["on 20 November 2026", "on November 20, 2026", "on Nov. 20 2026", "in November 2026", "in 2026"],
+)
+def test_a_date_in_words_passes_when_an_evidence_date_is_that_day_month_or_year(store, written):
+    # the sample store's runs and versions were created on 2026-11-20
+    assert figures(f"The model was registered {written}.", store) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "flagged"),
+    [
+        ("on 21 November 2026", ["21", "2026"]),  # no evidence date is that day
+        ("in December 2026", ["2026"]),
+        ("in 2019", ["2019"]),
+        ("as version 2026", ["2026"]),  # a year's digits are not a date without a date's words
+    ],
+)
+def test_a_date_in_words_no_evidence_date_matches_is_flagged(store, written, flagged):
+    assert figures(f"The model was registered {written}.", store) == flagged

@@ -165,13 +165,41 @@ def _figures(text: str, numbers: Numbers) -> Iterable[tuple[re.Match[str], str]]
 
 
 def _skip_spans(text: str, numbers: Numbers) -> list[tuple[int, int]]:
-    """List numbering, and dates and dotted versions that appear verbatim in some evidence string."""
+    """List numbering, and dates and dotted versions that appear verbatim in some evidence string;
+    a date in words (``3 December 2026``, ``December 3, 2026``, ``in December 2026``, ``in 2026``)
+    when some evidence date is that day, month or year."""
     spans = [(m.start(1), m.end(1)) for m in _NUMBERING.finditer(text)]
     for rx in (DATE, _DOTTED):
         for m in rx.finditer(text):
             if m.group(0) in numbers.strings or m.group(0)[:10] in numbers.strings:
                 spans.append((m.start(), m.end()))
+    for m in _WORDED_DATE.finditer(text):
+        if _iso_prefix(m) in numbers.strings:
+            spans.append((m.start(), m.end()))
     return spans
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june")
+_MONTHS += ("july", "august", "september", "october", "november", "december")
+_MONTH = r"(?P<{}>" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in _MONTHS) + r")\.?"
+_WORDED_DATE = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})\s+" + _MONTH.format("m1") + r"\s+(?P<y1>\d{4})"
+    r"|" + _MONTH.format("m2") + r"\s+(?P<d2>\d{1,2}),?\s+(?P<y2>\d{4})"
+    r"|" + _MONTH.format("m3") + r"\s+(?P<y3>\d{4})"
+    r"|(?:in|since|during|until|of)\s+(?P<y4>(?:19|20)\d\d))\b(?!-)",
+    re.I,
+)
+
+
+def _iso_prefix(m: re.Match[str]) -> str:
+    """``2026-12-03``, ``2026-12-`` or ``2026-``: what an evidence date starts with."""
+    year = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4")
+    month = m.group("m1") or m.group("m2") or m.group("m3")
+    day = m.group("d1") or m.group("d2")
+    if month is None:
+        return f"{year}-"
+    number = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(month.lower()[:3]))
+    return f"{year}-{number:02d}-" + (f"{int(day):02d}" if day else "")
 
 
 def _standalone_v(text: str, start: int) -> bool:
