@@ -170,8 +170,11 @@ def estimator_part(item: EvidenceItem) -> str:
     """What an estimator is to the production model, as the scan followed it: ``production model``
     (its object is saved or logged), ``compared, not saved`` (``compared`` when the same code saves a
     model the scan does not follow to one estimator), ``saved instead when a setting selects
-    it`` or ``prepares the data upstream``; empty when the scan could not tell."""
+    it``, ``also saved`` (saved too, while code loads another saved model's file) or ``prepares the
+    data upstream``; empty when the scan could not tell."""
     attrs = item.attrs
+    if attrs.get("saved_besides"):
+        return "also saved"
     if attrs.get("saved_by"):
         return "production model"
     if attrs.get("compared_with"):
@@ -181,6 +184,12 @@ def estimator_part(item: EvidenceItem) -> str:
     if attrs.get("upstream"):
         return "prepares the data upstream"
     return ""
+
+
+def production_first(estimators: list[EvidenceItem]) -> list[EvidenceItem]:
+    """The estimators without those saved besides the served production model (an experiment
+    script's logged models), then those; each group keeps its order."""
+    return sorted(estimators, key=lambda est: bool(est.attrs.get("saved_besides")))
 
 
 def family_matches(token: str, class_name: str) -> bool:

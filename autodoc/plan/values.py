@@ -111,6 +111,15 @@ def origin_words(origin: object) -> str:
     return str(origin) if origin else ""
 
 
+def written_none(param: EvidenceItem) -> bool:
+    """The code sets the argument to None itself (``class_weight=None``): a value, not one left to
+    run time (those carry ``unresolved``, ``expr`` or their callers' values)."""
+    attrs = param.attrs
+    return param.value is None and not (
+        attrs.get("unresolved") or attrs.get("expr") or attrs.get("by_caller")
+    )
+
+
 def resolve_param(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Resolved | None:
     """The value a code param takes for the documented model, with its origin."""
     if param.value is not None:

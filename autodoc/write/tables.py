@@ -41,6 +41,7 @@ from autodoc.plan.values import (
     stratify_target,
     unpacked_from,
     unpacked_settings,
+    written_none,
 )
 from autodoc.write.cells import (
     MAX_RUN_ROWS,
@@ -62,6 +63,7 @@ from autodoc.write.cells import (
     text_cell,
     versions_with_runs,
 )
+from autodoc.write.places import where
 
 
 def fill_table(plan: TablePlan, evidence: EvidenceStore, section: Section) -> TableContent:
@@ -334,12 +336,15 @@ def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[lis
     rows = []
     for param in params:
         found = resolve_param(param, evidence.items)
+        written = found is None and written_none(param)  # class_weight=None, as the code writes it
         value = (
             Cell(value=as_written(found.item, found.value), evidence_id=found.item.id)
             if found
+            else Cell(value="None", evidence_id=param.id)
+            if written
             else text_cell(UNRESOLVED)
         )
-        origin = found.origin if found else f"{location(param)}: not resolved"
+        origin = found.origin if found else where(param) if written else f"{location(param)}: not resolved"
         rows.append([name, Cell(value=param_name(param), evidence_id=param.id), value, text_cell(origin)])
     return rows + _tuned_row(name, est, evidence)
 

@@ -14,6 +14,7 @@ from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts, version_of
 from autodoc.llm.offline.prose import fmt, headline, purpose
+from autodoc.plan.lineage import production_first
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import HELD_OUT_PREFIXES
 
@@ -164,7 +165,7 @@ def _model_in_words(f: Facts, model: str) -> str:
 
 def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
     found: list[EvidenceItem] = []
-    for est in f.fresh(f.kind("estimator")):
+    for est in production_first(f.fresh(f.kind("estimator"))):
         if est.attrs.get("upstream"):
             continue  # an estimator that prepares the training data (a clustering that labels it)
         if estimator_words(est) not in {estimator_words(e) for e in found}:
@@ -176,11 +177,9 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
         named = join_words([f"{article(w)} {w} {cite(e)}" for e in compared if (w := estimator_words(e))])
         lead = "Besides the production model, stated in the Summary, the code trains "
         return f"{lead}{named} to compare with it."
-    if found[0].attrs.get("saved_by") and lead.startswith("The code"):
-        words = [(estimator_words(e), e) for e in found[:3]]
-        text = f"The production model is {article(words[0][0])} {words[0][0]} {cite(found[0])}"
-        others = [f"{article(w)} {w} {cite(e)}" for w, e in words[1:] if w]
-        return text + (f"; the code also trains {join_words(others)} to compare with it." if others else ".")
+    production = found[0].attrs.get("saved_by") and not found[0].attrs.get("saved_besides")
+    if production and lead.startswith("The code"):
+        return _production_in_words(found[:3])
     return (
         lead
         + join_words(
@@ -188,6 +187,16 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
         )
         + "."
     )
+
+
+def _production_in_words(found: list[EvidenceItem]) -> str:
+    """The production model first, then what else the code trains to compare or saves besides it."""
+    named = [(e, f"{article(w)} {w} {cite(e)}") for e in found if (w := estimator_words(e))]
+    text = f"The production model is {named[0][1]}"
+    others = [words for e, words in named[1:] if not e.attrs.get("saved_besides")]
+    saved = [words for e, words in named[1:] if e.attrs.get("saved_besides")]
+    text += f"; the code also trains {join_words(others)} to compare with it" if others else ""
+    return text + (f"; {'it' if others else 'the code'} also saves {join_words(saved)}." if saved else ".")
 
 
 def estimator_words(est: EvidenceItem) -> str:

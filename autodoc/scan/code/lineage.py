@@ -1,16 +1,14 @@
 """Across files: which estimator is the production model, and which producer of a file that the
 production code reads belongs to the production pipeline.
 
-A model that production code saves or logs (followed back to its estimator by the module scan,
-`rules.outputs`) is the production model: its item says where it is saved (``saved_by``), the
-search that tuned it (``tuned_by``), the code that loads the saved file by name (``served_by``)
-and the other estimators the same entry point trains (``alternatives``, each ``compared_with``
-it). A notebook or script that writes a file a production script reads prepares that script's
-data upstream: the facts that build the written frame become production evidence (``upstream``),
-ordered after the production script's own facts. Writer and reader are linked by file name: names
-sharing a folder always, a bare name (``train.csv``) only when nothing more specific links either
-of them and both scripts are in one project folder tree (`file_links`).
-"""
+A model production code saves or logs (followed back to its estimator, `rules.outputs`) is the
+production model: where it is saved (``saved_by``), the search that tuned it (``tuned_by``), the
+code that loads its file by name (``served_by``; the other saved models then ``saved_besides``) and
+the other estimators the same entry point trains (``alternatives``, each ``compared_with`` it). A
+script or notebook writing a file a production script reads prepares its data upstream: the facts
+that build the written frame become production evidence (``upstream``), after the script's own.
+Writer and reader are linked by file name: a shared folder, or a bare name in one project folder
+tree when nothing more specific links them (`file_links`)."""
 
 from __future__ import annotations
 
@@ -91,6 +89,10 @@ def _saved_models(
         if isinstance(save.value, str) and save.kind == "model_save":
             saved["file"] = save.value
         _append(est.attrs, "saved_by", saved)
+        refs = [resolve(files, rel, o) for o in fact.attrs["estimator"].get("also", [])]  # one helper
+        also = [i for o in refs if o and (i := index.at(o[0], o[1], "estimator"))]  # called with each
+        for other in also:
+            _append(other.attrs, "saved_by", saved)
         save.attrs["estimator_id"] = est.id
         tuned = ref.get("tuned_by")
         search = index.at(est_rel, tuned, "hyperparameter_search") if tuned else None
@@ -107,6 +109,7 @@ def _saved_models(
                     option.attrs["option_of"] = est.id
             else:
                 _alternatives(files, live, index, (est, ref, est_rel), rel, fact.scope)
+        chosen += [other for other in also if other not in chosen]
     _first(builder, chosen)
     return chosen
 
@@ -234,6 +237,10 @@ def _served(builder: ItemBuilder, chosen: list[EvidenceItem]) -> None:
             }
             _append(est.attrs, "served_by", where)
             load.attrs["estimator_id"] = est.id
+    served = [e for e in chosen if e.attrs.get("served_by")]
+    for est in (e for e in chosen if served and not e.attrs.get("served_by")):
+        est.attrs["saved_besides"] = served[0].id  # an experiment's model, saved besides the served one
+    _first(builder, served + [e for e in chosen if not e.attrs.get("served_by")])
 
 
 def _first(builder: ItemBuilder, chosen: list[EvidenceItem]) -> None:

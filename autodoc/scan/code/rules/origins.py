@@ -195,6 +195,7 @@ class Origins:
         """A function's parameter: the argument its callers in this module pass for it."""
         position = self.params[scope].index(name)
         found: list[dict[str, Any]] = []
+        places: list[Pos] = []
         for caller, at, call in self.callers.get(scope, []):
             keyword = next((k.value for k in call.keywords if k.arg == name), None)
             arg = call.args[position] if position < len(call.args) else keyword
@@ -205,8 +206,13 @@ class Origins:
             )
             if one is not None and one not in found:
                 found.append(one)
-        if len(found) > 1:  # the helper saves whichever model a flag chose: the others are options
-            found[0]["options"] = [{k: v for k, v in f.items() if k != "via"} for f in found[1:5]]
+                places.append(at)
+        if len(found) > 1:
+            # calls in the branches of a setting save whichever model it chose (options); calls that
+            # all run save every model they pass (``run_model("rf", RF()); run_model("gb", GB())``)
+            chosen = all(self._exclusive(places[0], at) for at in places[1:5])
+            others = [{k: v for k, v in f.items() if k != "via"} for f in found[1:5]]
+            found[0]["options" if chosen else "also"] = others
         return found[0] if found else None
 
     def _trace_call(

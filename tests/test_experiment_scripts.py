@@ -1,0 +1,116 @@
+"""Numbered experiment scripts that each log their model, and a final script whose saved file the
+predictor loads.
+
+Two experiment scripts log models to MLflow (one through a helper called once per model, in
+sequence), a final script trains the chosen model and saves it with its threshold, and a predictor
+loads that file. The document names the served model as the production model everywhere (the
+Summary, the purpose section, the estimators table), says the experiments' models are saved too,
+never that a setting chooses between them, and shows a setting the code writes as None as None.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from autodoc import pipeline
+from autodoc.settings import Settings
+from autodoc.spec import load_spec
+
+REPO = Path(__file__).resolve().parent.parent
+
+EXPERIMENTS = """\
+import mlflow
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+
+
+def run_model(name, model):
+    model.fit([[0]], [0])
+    with mlflow.start_run(run_name=name):
+        mlflow.sklearn.log_model(model, name="model")
+
+
+run_model("forest", RandomForestClassifier(n_estimators=300))
+run_model("boosting", GradientBoostingClassifier(n_estimators=100))
+"""
+
+LOGREG = """\
+import mlflow
+from sklearn.linear_model import LogisticRegression
+
+clf = LogisticRegression(max_iter=500, class_weight=None)
+clf.fit([[0]], [0])
+with mlflow.start_run():
+    mlflow.sklearn.log_model(clf, name="model")
+"""
+
+FINAL = """\
+import joblib
+from sklearn.ensemble import GradientBoostingClassifier
+
+THRESHOLD = 0.15
+
+model = GradientBoostingClassifier(learning_rate=0.05, max_depth=2, n_estimators=200)
+model.fit([[0]], [0])
+joblib.dump({"model": model, "threshold": THRESHOLD}, "models/final_model.joblib")
+"""
+
+PREDICT = """\
+import joblib
+
+bundle = joblib.load("models/final_model.joblib")
+model = bundle["model"]
+print(model.predict_proba([[0]])[:, 1] >= bundle["threshold"])
+"""
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("experiments")
+    (root / "src").mkdir()
+    for name, text in [
+        ("01_experiments.py", EXPERIMENTS),
+        ("02_logreg.py", LOGREG),
+        ("03_final_model.py", FINAL),
+        ("04_predict.py", PREDICT),
+    ]:
+        (root / "src" / name).write_text(text)
+    out = tmp_path_factory.mktemp("experiments_out")
+    settings = Settings(code_root=str(root), output_dir=str(out), provider="offline")
+    result = pipeline.generate(load_spec(REPO / "doc_spec.yaml"), settings)
+    doc = Document(str(result.outputs.docx))
+    return {
+        "paragraphs": "\n".join(p.text for p in doc.paragraphs),
+        "rows": "\n".join(" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows),
+    }
+
+
+def test_the_served_model_is_the_production_model_in_every_section(document: dict[str, str]) -> None:
+    text = document["paragraphs"]
+    assert (
+        "Production model: The production model is GradientBoostingClassifier (src/03_final_model.py" in text
+    )
+    assert "The production model is a random forest" not in text
+    assert "The production model is a gradient boosting classifier" in text
+    rows = document["rows"].splitlines()
+    production = [r for r in rows if "(production model)" in r]
+    assert production and all(
+        r.startswith("GradientBoostingClassifier (production model) |") for r in production
+    )
+    assert any(
+        r.startswith("GradientBoostingClassifier (production model) | n_estimators | 200 |") for r in rows
+    )
+
+
+def test_models_a_helper_saves_one_after_another_are_all_saved(document: dict[str, str]) -> None:
+    text, rows = document["paragraphs"], document["rows"]
+    assert "instead when a setting selects it" not in text + rows
+    assert "RandomForestClassifier (also saved) | n_estimators | 300 |" in rows
+    assert "GradientBoostingClassifier (also saved) | n_estimators | 100 |" in rows
+
+
+def test_a_setting_the_code_writes_as_none_reads_none(document: dict[str, str]) -> None:
+    row = "LogisticRegression (also saved) | class_weight | None | src/02_logreg.py, line 4"
+    assert row in document["rows"]
