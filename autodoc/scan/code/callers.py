@@ -105,3 +105,11 @@ def by_caller_attrs(value: dict[str, Any]) -> dict[str, Any]:
     )
     more = f" and {len(sites) - 6} more" if len(sites) > 6 else ""
     return {"by_caller": sites, "expr": f"differs by caller: {shown}{more}", "unresolved": True}
+
+
+def across_label(raw: Any, value: Any, attrs: dict[str, Any]) -> bool:
+    """A label read through a parameter other modules fill (``y = df[target]``) that says nothing
+    new: unresolved, or resolved to a module's constant (itself a target fact); a config key stays."""
+    if not (isinstance(raw, dict) and "$xparam" in raw):
+        return False
+    return value is None or str(attrs.get("origin", {}).get("path", "")).endswith(".py")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from autodoc.scan.code import params, rules
+from autodoc.scan.code import kedro, params, rules
 from autodoc.scan.code.model import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.rules import assign as assign_rules
 from autodoc.scan.code.rules import (
@@ -307,6 +307,9 @@ class Extractor:
         ft = type(func)
         if ft is ast.Name and "." in self.m.aliases.get(func.id, ""):
             self._imported_call(node, scope, self.m.aliases[func.id])
+            called = kedro.node_call(self.m.aliases, node) if func.id == "node" else None
+            if called:  # a Kedro node calls its function with datasets and parameters
+                self.m.calls.append((called[0], node.lineno, self.cell, called[1], called[2]))
         elif self.m.namespaces and ft is ast.Attribute and type(func.value) is ast.Name:
             module = self.m.aliases.get(func.value.id)  # train.train(model, args): the options go along
             if module and any(type(a) is ast.Name and a.id in self.m.namespaces for a in node.args):

@@ -9,7 +9,7 @@ from typing import Any
 from autodoc.evidence import EvidenceItem, Redaction, Source
 from autodoc.kind_topics import KIND_TOPICS, PARAM_TOPICS
 from autodoc.scan.code import hydra, recipes
-from autodoc.scan.code.callers import by_caller_attrs, is_by_caller
+from autodoc.scan.code.callers import across_label, by_caller_attrs, is_by_caller
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.folders import FILE_KINDS, file_words, unresolved_file
@@ -226,6 +226,8 @@ class ItemBuilder:
         source = self._source(rel, fact.line, fact.line_end, fact.cell)
         if fact.params is None and fact.star is None:
             value, label, name = self._plain_value(rel, fact, resolver, attrs)
+            if fact.kind == "target" and across_label(fact.value, value, attrs):
+                return 0  # a label its callers leave unknown, or another module's target constant
             if fact.kind == "config":
                 value, label = self._composed(rel, fact, attrs, value, label)
             eid = self._id(rel, fact.line, fact.kind, name)
@@ -299,6 +301,8 @@ class ItemBuilder:
             elif hint is None:
                 attrs.update(expr=expr_text(fact.value), unresolved=True)
             value = jsonable(value) if ok else hint
+            if fact.kind == "target" and isinstance(value, list) and len(value) == 1:
+                value = value[0]  # y = data[params["target"]] with target: [label]
             if isinstance(value, str):
                 label = f"{label} {value}" if fact.kind == "target" else f"{fact.name}({value})"
                 name = name or value

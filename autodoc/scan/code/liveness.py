@@ -258,6 +258,7 @@ def _entries(
         elif mod.has_main:
             _script_entry(rel, MAIN, "__main__ block", live, add)
     _recipe_steps(files, modules, add)
+    _kedro_pipelines(modules, add)
     imported = _imported_files(files, modules)
     for rel, mod in sorted(modules.items()):
         script = mod.top_level_ml and rel not in imported and files[rel].kind == "python"
@@ -273,6 +274,21 @@ def _recipe_steps(files: dict[str, FileResult], modules: dict[str, ModuleFacts],
         for rel in sorted(m for m in modules if m.startswith(base + "steps/") and m.endswith(".py")):
             for scope in [MODULE, *(f for f in modules[rel].functions if "." not in f)]:
                 add(rel, scope, f"MLflow Recipes step of {recipe}", "production")
+
+
+def _kedro_pipelines(modules: dict[str, ModuleFacts], add) -> None:
+    """Kedro: the framework calls ``register_pipelines`` of a package's pipeline_registry.py and the
+    ``create_pipeline`` of each pipelines/<name>/pipeline.py beside it (``find_pipelines``), whose
+    nodes call the functions they name (``node(func=train_model, ...)``)."""
+    for registry in sorted(r for r in modules if r.rsplit("/", 1)[-1] == "pipeline_registry.py"):
+        if "register_pipelines" not in modules[registry].functions:
+            continue
+        add(registry, "register_pipelines", "Kedro pipeline registry", "production")
+        base = registry.rsplit("/", 1)[0] + "/" if "/" in registry else ""
+        found = sorted(m for m in modules if m.startswith(base + "pipelines/") and m.endswith("/pipeline.py"))
+        for rel in found:
+            if "create_pipeline" in modules[rel].functions:
+                add(rel, "create_pipeline", f"Kedro pipeline found by {registry}", "production")
 
 
 def _script_entry(rel: str, scope: str, reason: str, live: Liveness, add) -> None:

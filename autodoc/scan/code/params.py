@@ -107,7 +107,7 @@ class ParamResolver:
                     attrs[key] = val
             value, ok = self.resolve(fact.value, via)
             # another module may call the function: the tree scan resolves the parameter there
-            across = isinstance(value, dict) and "$xparam" in value and fact.kind != "target"
+            across = isinstance(value, dict) and "$xparam" in value
             if not ok and not across:  # never an expression shown as a value
                 if fact.kind == "target":
                     continue

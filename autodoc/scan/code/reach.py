@@ -108,6 +108,9 @@ def _next(graph: Graph, rel: str, scope: str) -> list[Step]:
         origin = mod.aliases.get(n)
         if origin and "." in origin:
             out.extend(graph.origin_steps(rel, origin))
+    star = mod.aliases.get("*")  # from .nodes import *: the names it brings are the module's own
+    for n in sorted(names - parts.named) if names and star else ():
+        out.extend(graph.origin_steps(rel, f"{star[:-2]}.{n}")[1:])
     for base, attr in sorted(mod.attr_refs.get(scope, set())):
         origin = mod.aliases.get(base)
         if origin:

@@ -9,6 +9,7 @@ from typing import Any
 
 from autodoc.scan.code.callers import by_caller
 from autodoc.scan.code.files import FileResult
+from autodoc.scan.code.kedro import KPARAMS, parameters_file
 from autodoc.scan.code.values import join_parts
 
 _DOTS = re.compile(r"(^|/)\.\.?(/|$)")
@@ -40,6 +41,9 @@ class Resolver:
             return default, f"{rel}:{line} ({how})", True
         if "$xparam" in value:
             return self._xparam(rel, value, depth)
+        if KPARAMS in value:  # a Kedro node's params:key input
+            found = parameters_file(self.configs, value[KPARAMS])
+            return self._cfg("", [found, *value[KPARAMS]]) if found else (None, None, False)
         if "$here" in value:  # Path(__file__).parent: the folder of the file that names it
             folders, up = rel.split("/")[:-1], int(value["$here"])
             if up > len(folders):
@@ -160,7 +164,7 @@ _MISSING = object()
 
 def _follow_ref(value: Any, keys: list[Any]) -> tuple[Any, bool]:
     """`_follow`, or the same reference that many steps deeper."""
-    for tag in ("$ref", "$cfg"):
+    for tag in ("$ref", "$cfg", KPARAMS):
         if keys and isinstance(value, dict) and tag in value:
             return {tag: [*value[tag], *keys]}, True
     if isinstance(value, dict) and "$argns" in value:  # the caller's parsed command line: args.lr
