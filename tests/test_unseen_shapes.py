@@ -220,7 +220,7 @@ def test_a_network_built_from_the_parsed_options_lists_the_options_it_reads(
     assert rows == [
         "TextNet | --embed_dim | 96 | main.py, line 11",
         "TextNet | --dropout | 0.3 | main.py, line 12",
-        "TextNet | --freeze | No | main.py, line 13",
+        "TextNet | --freeze | False | main.py, line 13",  # as the code writes it, as the summary says it
     ]
     summary = next(line for line in lines if line.startswith("Hyperparameters:"))
     assert "TextNet (model.py, line 5)" in summary
