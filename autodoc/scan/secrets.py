@@ -265,13 +265,15 @@ _GITHUB_HINT_RE = re.compile(r"gh[pousr]_")  # one search with a literal prefix,
 _NAME_HINTS = ("pass", "pwd", "secret", "token", "key", "credential")  # where an _ASSIGN_HINT_RE match starts
 
 
-def _hint_positions(low: str) -> list[int]:
-    """Where a secret could start in the lowered text."""
+def _hint_positions(low: str, every: bool = True) -> list[int]:
+    """Where a secret could start in the lowered text (only the first place found unless `every`)."""
     out: list[int] = []
     find = low.find
     for frag in _TOKEN_HINTS:
         if frag in low:  # presence first: one fast scan per fragment
             idx = find(frag)
+            if not every:
+                return [idx]
             while idx >= 0:
                 out.append(idx)
                 idx = find(frag, idx + 1)
@@ -279,11 +281,15 @@ def _hint_positions(low: str) -> list[int]:
         out.extend(m.start() for m in _GITHUB_HINT_RE.finditer(low))
     assigned = _ASSIGN_HINT_RE.match
     for frag in _NAME_HINTS:
+        if out and not every:
+            return out
         if frag in low:
             idx = find(frag)
             while idx >= 0:
                 if assigned(low, idx):  # `key=`, `token: "..."`: not every `key` or `pass`
                     out.append(idx)
+                    if not every:
+                        break
                 idx = find(frag, idx + 1)
     return out
 
@@ -311,11 +317,12 @@ def redact_counts(text: str) -> tuple[str, Counter[str]]:
         text, n = pattern.subn(_keep_lines(_placeholder(kind)), text)
         if n:
             counts = Counter({kind: n})
-    hits = _hint_positions(text.lower())
+    short = len(text) < 2000  # redacted whole if any secret could be in it: the first hint will do
+    hits = _hint_positions(text.lower(), every=not short)
     if not hits:
         return text, counts or _NONE
     counts = counts if counts is not None else Counter()
-    if len(text) < 2000:
+    if short:
         return _redact_span(text, counts), counts
     # Long text: rewrite only the lines that hold a hint (keeps whole-file redaction cheap), found
     # around each hint rather than by splitting the whole text into lines.

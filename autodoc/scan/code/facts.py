@@ -13,6 +13,7 @@ rules in `rules/`.
 from __future__ import annotations
 
 import ast
+from operator import attrgetter
 from typing import Any
 
 from autodoc.scan.code import kedro, params, rules
@@ -48,6 +49,7 @@ from autodoc.scan.code.values import UNKNOWN, Values
 
 __all__ = ["MAIN", "MODULE", "SNIPPET_MAX", "UNKNOWN", "Extractor", "Fact", "ModuleFacts", "extract"]
 
+_ID, _ATTR, _LINENO = attrgetter("id"), attrgetter("attr"), attrgetter("lineno")  # read in C loops
 _OPTION_ATTRS = frozenset({"add_argument", *cli.OPTION_TAILS})
 Chunk = tuple[int | None, ast.Module, list[str]]
 
@@ -226,7 +228,7 @@ class Extractor:
                 prefix = "." * node.level + mod
                 self.m.aliases[a.asname or a.name] = f"{prefix}.{a.name}" if mod else f"{prefix}{a.name}"
         assigns = [*nodes.get(ast.Assign, ()), *nodes.get(ast.AnnAssign, ())]
-        assigns.sort(key=lambda n: n.lineno)  # the walk is breadth-first; the last binding wins
+        assigns.sort(key=_LINENO)  # the walk is breadth-first; the last binding wins
         for node in assigns:
             if type(node) is ast.Assign:
                 if len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
@@ -267,10 +269,10 @@ class Extractor:
     def _second_pass(self, scope: str, nodes: Buckets) -> None:
         refs = self.m.refs.setdefault(scope, set())
         attr_refs = self.m.attr_refs.setdefault(scope, set())
-        refs.update([n.id for n in nodes.get(ast.Name, ())])
+        refs.update(map(_ID, nodes.get(ast.Name, ())))
         attrs = nodes.get(ast.Attribute)
         if attrs:
-            refs.update([n.attr for n in attrs])
+            refs.update(map(_ATTR, attrs))
             attr_refs.update([(n.value.id, n.attr) for n in attrs if type(n.value) is ast.Name])
         before = len(self.m.facts)
         for node in nodes.get(ast.Call, ()):

@@ -72,12 +72,14 @@ def _redact_text(text: str, relpath: str, res: FileResult, cell: int | None = No
     if found:
         # Count per line so the report can say where (never what).
         for lineno, line in enumerate(out.splitlines(), start=1):
-            for kind in _PLACEHOLDER_RE.findall(line):
-                res.redactions.append((kind, lineno, cell, 1))
+            if _PLACEHOLDER in line:  # the few lines that hold one: the pattern only there
+                for kind in _PLACEHOLDER_RE.findall(line):
+                    res.redactions.append((kind, lineno, cell, 1))
     return out
 
 
 _PLACEHOLDER_RE = re.compile(r"\[REDACTED:([a-z_]+)\]")
+_PLACEHOLDER = "[REDACTED:"
 
 
 def _parse(

@@ -76,6 +76,7 @@ class Outline:
 
 
 Calls = dict[tuple[int | None, str], list[ast.Call]]
+Words = tuple[str, ...]
 
 
 def outline(
@@ -86,14 +87,14 @@ def outline(
     `calls`: the call nodes of each (cell, scope) when the facts walk has gathered them already.
     """
     out = Outline()
-    deep = (calls is None or _any_monitored(calls)) and _hinted(text)
+    words = _hints(text) if calls is None or _any_monitored(calls) else ()
     for cell, tree, lines in chunks:
         before = len(out.facts)
         if cell is not None and tree.body:
             out.blocks.append(Block(MODULE, 1, len(lines) or 1, cell, kind="cell"))
         _statements(tree.body, lines, cell, out)
-        if deep:
-            _monitoring(tree, lines, out, cell, calls)
+        if words:
+            _monitoring(tree, lines, out, cell, calls, words)
         for fact in out.facts[before:]:
             fact.cell = cell
     return out
@@ -203,11 +204,11 @@ def _app(stmt: ast.Assign, out: Outline) -> None:
 
 # -- monitoring and data checks ---------------------------------------------------------------
 def _monitoring(
-    tree: ast.Module, lines: list[str], out: Outline, cell: int | None, known: Calls | None
+    tree: ast.Module, lines: list[str], out: Outline, cell: int | None, known: Calls | None, words: Words
 ) -> None:
     for scope, node in _scoped(tree):
         span = lines[node.lineno - 1 : _end(node)] if hasattr(node, "lineno") else lines
-        if not _hinted("\n".join(span)):
+        if not _hints("\n".join(span), words):  # a scope holds no word its module does not
             continue
         hits = [(c, _tail(c.func) or "") for c in _calls(node, scope, cell, known)]
         tests = [(c, _DRIFT_CALLS[t]) for c, t in hits if t in _DRIFT_CALLS]
@@ -317,9 +318,10 @@ def _is_main(stmt: ast.stmt) -> bool:
     )
 
 
-def _hinted(text: str) -> bool:
+def _hints(text: str, words: Words = _MONITOR_WORDS) -> Words:
+    """Which of `words` (monitoring words) the text holds, in any case."""
     low = text.lower()
-    return any(word in low for word in _MONITOR_WORDS)
+    return tuple(word for word in words if word in low)
 
 
 _MONITORED: dict[str, bool] = {}  # call tail -> can `_monitoring` make a fact of it (tails repeat)
