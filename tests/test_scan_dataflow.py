@@ -307,3 +307,64 @@ def test_a_text_file_read_line_by_line_is_a_data_source(tmp_path: Path) -> None:
     ), said
     assert "labels.tsv (train.py, line 13)" in said
     assert "settings.yaml" not in said and "log.txt" not in said and "notes.txt" not in said
+
+
+FORECAST = """import pandas as pd
+import yaml
+from sklearn.linear_model import LinearRegression
+
+HORIZON = 7
+
+
+def prepare(weeks):
+    cfg = yaml.safe_load(open("config.yaml"))
+    sales = pd.read_csv("sales.csv")
+    days = 7 * weeks
+    sales[cfg["pred_target_col"]] = sales.groupby(["store", "item"])[cfg["target_col"]].shift(-days)
+    sales["lag_1"] = sales.groupby("store")["units"].shift(1)
+    sales["next_date"] = sales.groupby("store")["date"].shift(-days)
+    return sales.dropna()
+
+
+if __name__ == "__main__":
+    frame = prepare(2)
+    frame["target"] = frame.groupby("store")["units"].shift(-HORIZON)
+    LinearRegression().fit(frame[["lag_1"]], frame["target"])
+"""
+
+
+@pytest.mark.parametrize(
+    ("drop", "said"),
+    [
+        (  # the label's column and the shift's amount set through a config and a caller
+            '    frame["target"]',
+            "The model predicts units (config.yaml, line 1) [[c:config.yaml:1:config:target_col]]. "
+            "The label is the value of units days rows ahead within each store and item, "
+            "where days = 7 * weeks (train.py, line 12) [[c:train.py:12:label:",
+        ),
+        (  # in the code's own words
+            "    sales[cfg",
+            "The model predicts target (train.py, line 20) [[c:train.py:20:label:target]]. The label is "
+            "the value of units 7 rows ahead within each store (train.py, line 20) "
+            "[[c:train.py:20:label:target]].",
+        ),
+    ],
+)
+def test_a_forecasts_label_says_how_far_ahead_it_looks(tmp_path: Path, drop: str, said: str) -> None:
+    """A column set to another's value N rows later (a negative shift) is the label: the summary says
+    of which column, how far ahead (the number, or the code that sets it) and within which groups; a
+    date shifted the same way is no label, and a lag stays a feature."""
+    from autodoc import pipeline
+    from autodoc.progress import Progress
+    from autodoc.settings import Settings
+    from autodoc.write.summary import summary_facts
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "config.yaml").write_text("target_col: units\npred_target_col: units_ahead\n")
+    kept = [line if not line.startswith(drop) else "    pass" for line in FORECAST.splitlines()]
+    (code / "train.py").write_text("\n".join(kept) + "\n")
+    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
+    facts = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}
+    assert facts["target"].startswith(said), facts["target"]
+    assert "lag_1" in facts["features"] and "next_date" not in facts["target"]

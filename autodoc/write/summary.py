@@ -119,12 +119,15 @@ def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
 
 
 def _target(evidence: EvidenceStore) -> SummaryFact | None:
-    targets = production_facts(evidence, "target", "label") or _settings_named(evidence, _TARGET_KEY)
+    found = production_facts(evidence, "target", "label")
+    targets = [t for t in found if t.value is not None] or _settings_named(evidence, _TARGET_KEY)
     if not targets:
         return None
     targets = sf.unique_values(targets, 2)  # each column once
     text = "The model predicts " + join_words([f"{t.value} ({where(t)}) {cite(t)}" for t in targets])
     text += target_words.condition_words(targets[0]) + "."
+    horizon, ahead = target_words.horizon(found, targets[0])  # a forecast's label: how far ahead
+    text, targets = text + horizon, targets + ahead
     upstream, built = lineage_words.upstream_label(evidence, targets[0])
     derived = [i for i in production_facts(evidence, "feature") if i.value == targets[0].value][:1]
     if upstream:

@@ -9,6 +9,7 @@ from autodoc.document import cite, figure_text, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
+from autodoc.write.places import where
 
 # outcome_concept_id, target_condition_id, label_column, event_code (not run_label: a run's name)
 _DEFINING = re.compile(
@@ -45,3 +46,28 @@ def defining_parameters(evidence: EvidenceStore, target: EvidenceItem) -> tuple[
     )
     shown = join_words([f"{item_key(p).lstrip('-')} = {figure_text(p.value)} {cite(p)}" for p in found])
     return f" It is defined by the {kind} {shown}.", found
+
+
+def horizon(found: list[EvidenceItem], target: EvidenceItem) -> tuple[str, list[EvidenceItem]]:
+    """The sentence on the label a forecast is trained on (a column's value some rows ahead: a negative
+    shift), the stated target's own when it is one, and its item; nothing without one."""
+    ahead = [i for i in found if i.kind == "label" and i.attrs.get("how") == "future value"]
+    label = target if target in ahead else ahead[0] if ahead else None
+    return (horizon_words(label, target), [label]) if label is not None else ("", [])
+
+
+def horizon_words(label: EvidenceItem, target: EvidenceItem) -> str:
+    """`` The label is the value of units_sold 7 rows ahead within each id (train.py, line 9) [c].``:
+    how far ahead a forecast looks; the shifted column said by the stated target's name when it is
+    that column (or the configuration key that names it), else in the code's words."""
+    a = label.attrs
+    of = a.get("of") or "a column"
+    if of == target.value or (
+        a.get("of_key") and target.kind == "config" and item_key(target) == a["of_key"]
+    ):
+        of = target.value
+    ahead = a.get("ahead")
+    set_from = f", where {ahead} = {a['ahead_expr']}" if a.get("ahead_expr") else ""
+    by = f" within each {join_words([str(g) for g in a['by']])}" if isinstance(a.get("by"), list) else ""
+    place = f"({where(label)}) {cite(label)}"
+    return f" The label is the value of {of} {figure_text(ahead)} rows ahead{by}{set_from} {place}."

@@ -60,7 +60,7 @@ def assign(ex: Extractor, node: ast.Assign, scope: str) -> None:
         ex.predicted.add((ex.cell, scope, tgt.id))
     if tt is ast.Name and not datadict.dictionary_target(ex, tgt.id, val_node, node.lineno, scope):
         assign_name(ex, tgt.id, val_node, node.lineno, scope)
-    elif tt is ast.Subscript:
+    elif tt is ast.Subscript and not dataflow.future_label(ex, tgt, val_node, node.lineno, scope):
         col = ex.value(tgt.slice, scope)
         renamed = (
             type(val_node) is ast.Call and getattr(val_node.func, "attr", "") == "pop"

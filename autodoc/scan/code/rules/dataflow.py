@@ -166,6 +166,79 @@ def label(ex: Extractor, name: str, value: ast.expr, line: int, scope: str, fram
     return True
 
 
+def future_label(ex: Extractor, target: ast.Subscript, value: ast.expr, line: int, scope: str) -> bool:
+    """``sales["y"] = sales.groupby("id")["units"].shift(-7)``: a column set to another's value 7 rows
+    later (a negative shift) is a forecast's label, never a derived feature: how far ahead (a number,
+    or the code that sets it), of which column, within which groups."""
+    shift = next((c for c in _chain(value) if type(c) is ast.Call and _attr(c) == "shift"), None)
+    amount = (shift.args[:1] or [k.value for k in shift.keywords if k.arg == "periods"]) if shift else []
+    if not amount:
+        return False
+    k = amount[0]
+    steps = ex.value(k, scope)
+    if isinstance(steps, int | float) and not isinstance(steps, bool):
+        if steps >= 0:
+            return False
+        ahead: Any = -steps
+    elif type(k) is ast.UnaryOp and type(k.op) is ast.USub:
+        known = ex.value(k.operand, scope)  # shift(-HORIZON), HORIZON = 7
+        ahead = known if isinstance(known, int) and not isinstance(known, bool) else ex.snippet(k.operand, 80)
+    else:
+        return False
+    col = ex.value(target.slice, scope)
+    of = next((c for c in _chain(shift.func) if type(c) is ast.Subscript), None)
+    named = ex.value(of.slice, scope) if of is not None else None
+    if isinstance(named, str) and TIME_COLS.search(named):
+        return False  # the date of the value ahead, not the label
+    attrs: dict[str, Any] = {"how": "future value", "ahead": ahead, "expr": ex.snippet(value, 200)}
+    if (
+        type(k) is ast.UnaryOp
+        and type(k.operand) is ast.Name
+        and (made := _assigned(ex, k.operand.id, scope))
+    ):
+        attrs["ahead_expr"] = made  # shift_days = self.pred_week * NUM_DAYS_1_WEEK
+    if of is not None:
+        attrs["of"] = named if isinstance(named, str) else ex.snippet(of.slice, 80)
+        if type(of.slice) is ast.Subscript and isinstance(key := ex.value(of.slice.slice, scope), str):
+            attrs["of_key"] = key  # config["target_col"]: the setting it reads
+    grouped = next(
+        (c for c in _chain(value) if type(c) is ast.Call and _attr(c) == "groupby" and c.args), None
+    )
+    keys = ex.value(grouped.args[0], scope) if grouped is not None else None
+    keys = [keys] if isinstance(keys, str) else keys
+    if isinstance(keys, list) and keys and all(isinstance(g, str) for g in keys):
+        attrs["by"] = keys  # the value ahead in the same series (each id's)
+    name = col if isinstance(col, str) else ex.snippet(target.slice, 60) or "label"
+    text = f"label {name}: the value of {attrs.get('of', 'the column')} {ahead} rows ahead"
+    ex.add_at(
+        value,
+        "label",
+        name,
+        text,
+        scope,
+        value=col if isinstance(col, str) else None,
+        attrs=attrs,
+        text=ex.line(line),
+    )
+    return True
+
+
+def _assigned(ex: Extractor, name: str, scope: str) -> str | None:
+    """The code `name` was last set from in `scope` (of the current cell), if set once there."""
+    made = [
+        a.value
+        for cell, at, nodes, _fn in ex.indexed
+        if at == scope and cell == ex.cell
+        for a in nodes.get(ast.Assign, ())
+        if len(a.targets) == 1 and type(a.targets[0]) is ast.Name and a.targets[0].id == name
+    ]
+    return ex.snippet(made[0], 80) if len(made) == 1 else None
+
+
+def _attr(call: ast.Call) -> str:
+    return call.func.attr if type(call.func) is ast.Attribute else ""
+
+
 def window_ops(value: ast.expr, ex: Extractor, scope: str) -> list[str]:
     """``df.groupby("id")["amt"].shift(1).rolling(7).mean()`` -> ["groupby(id)", "shift(1)", "rolling(7)"]."""
     ops: list[str] = []
