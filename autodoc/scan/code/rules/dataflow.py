@@ -198,7 +198,7 @@ def future_label(ex: Extractor, target: ast.Subscript, value: ast.expr, line: in
     ):
         attrs["ahead_expr"] = made  # shift_days = self.pred_week * NUM_DAYS_1_WEEK
     if of is not None:
-        attrs["of"] = named if isinstance(named, str) else ex.snippet(of.slice, 80)
+        attrs["of"] = named if isinstance(named, str) else _column_words(ex, of.slice, scope)
         if type(of.slice) is ast.Subscript and isinstance(key := ex.value(of.slice.slice, scope), str):
             attrs["of_key"] = key  # config["target_col"]: the setting it reads
     grouped = next(
@@ -208,7 +208,7 @@ def future_label(ex: Extractor, target: ast.Subscript, value: ast.expr, line: in
     keys = [keys] if isinstance(keys, str) else keys
     if isinstance(keys, list) and keys and all(isinstance(g, str) for g in keys):
         attrs["by"] = keys  # the value ahead in the same series (each id's)
-    name = col if isinstance(col, str) else ex.snippet(target.slice, 60) or "label"
+    name = col if isinstance(col, str) else _column_words(ex, target.slice, scope)
     text = f"label {name}: the value of {attrs.get('of', 'the column')} {ahead} rows ahead"
     ex.add_at(
         value,
@@ -221,6 +221,14 @@ def future_label(ex: Extractor, target: ast.Subscript, value: ast.expr, line: in
         text=ex.line(line),
     )
     return True
+
+
+def _column_words(ex: Extractor, node: ast.expr, scope: str) -> str:
+    """A column the code names through a setting, in words: ``config["target_col"]`` is "the column
+    named by target_col" (never the code's own terms in the document)."""
+    key = ex.value(node.slice, scope) if type(node) is ast.Subscript else None
+    key = node.attr if type(node) is ast.Attribute else key
+    return f"the column named by {key}" if isinstance(key, str) else "a column the code computes"
 
 
 def _assigned(ex: Extractor, name: str, scope: str) -> str | None:
