@@ -81,8 +81,7 @@ class Extractor:
         self.objectives: list[Any] = []  # searches whose objective function `objective.link` reads
         self.calls: dict[tuple[int | None, str], list[ast.Call]] = {}  # (cell, scope) -> its calls
         self.outputs: list[Any] = []  # (call, scope, full name, tail, cell) of writes and saves
-        # (cell, scope, nodes, function node or None) of what runs in a function, a method, the
-        # __main__ block or at top level (class bodies and a __main__ test's else are left out)
+        # (cell, scope, nodes, function node or None) of what runs (no class body, no __main__ test's else)
         self.indexed: list[tuple[int | None, str, Buckets, ast.AST | None]] = []
         self.sites: params.ParamResolver | None = None  # set once the module is walked
 

@@ -14,6 +14,8 @@ import re
 import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain, groupby
+from operator import attrgetter
 from pathlib import Path
 
 from autodoc.errors import ScanError
@@ -272,10 +274,12 @@ def _by_rank(items: list[EvidenceItem], records: list[FileRecord]) -> list[Evide
     of a file keep their order; those of files without a record come last."""
     by_path: dict[str, list[EvidenceItem]] = {r.path: [] for r in records}
     rest: list[EvidenceItem] = []
-    for item in items:
-        path = item.source.path or ""
-        by_path.get(path, rest).append(item)
-    return [i for group in by_path.values() for i in group] + rest
+    for path, run in groupby(items, key=_PATH):  # a file's items mostly come together: runs of them
+        by_path.get(path or "", rest).extend(run)
+    return [*chain.from_iterable(by_path.values()), *rest]
+
+
+_PATH = attrgetter("source.path")
 
 
 def _redactions(loaded: list[_Loaded]) -> list[Redaction]:
@@ -305,7 +309,7 @@ def _role(rel: str, result: FileResult, live: Liveness) -> str:
         return "entry_point"
     if result.kind == "config":
         return "config"
-    kinds = {f.kind for f in result.facts}
+    kinds = set(map(_KIND, result.facts))
     said = topics_of_name(name) if name.isascii() else None  # one search for most names
     if "estimator" in kinds or "fit" in kinds or (_says(said, "training", name) and result.kind != "config"):
         return "training"
@@ -318,6 +322,7 @@ def _role(rel: str, result: FileResult, live: Liveness) -> str:
     return "other"
 
 
+_KIND = attrgetter("kind")
 _NAME_PATTERNS = {"training": TRAIN_RE, "features": FEAT_RE, "evaluation": EVAL_RE}
 
 
