@@ -190,13 +190,21 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
 
 
 def _production_in_words(found: list[EvidenceItem]) -> str:
-    """The production model first, then what else the code trains to compare or saves besides it."""
+    """The production model first, then what else the code trains to compare, saves besides it or
+    saves instead of it when a setting selects another."""
     named = [(e, f"{article(w)} {w} {cite(e)}") for e in found if (w := estimator_words(e))]
-    text = f"The production model is {named[0][1]}"
-    others = [words for e, words in named[1:] if not e.attrs.get("saved_besides")]
-    saved = [words for e, words in named[1:] if e.attrs.get("saved_besides")]
-    text += f"; the code also trains {join_words(others)} to compare with it" if others else ""
-    return text + (f"; {'it' if others else 'the code'} also saves {join_words(saved)}." if saved else ".")
+    groups: dict[str, list[str]] = {"compared": [], "saved_besides": [], "option_of": []}
+    for est, words in named[1:]:
+        kind = next((k for k in ("saved_besides", "option_of") if est.attrs.get(k)), "compared")
+        groups[kind].append(words)
+    clauses = [f"The production model is {named[0][1]}"]
+    if groups["compared"]:
+        clauses.append(f"the code also trains {join_words(groups['compared'])} to compare with it")
+    if groups["saved_besides"]:
+        clauses.append(f"the code also saves {join_words(groups['saved_besides'])}")
+    if groups["option_of"]:
+        clauses.append(f"the code saves {join_words(groups['option_of'])} instead when a setting selects it")
+    return "; ".join(clauses) + "."
 
 
 def estimator_words(est: EvidenceItem) -> str:

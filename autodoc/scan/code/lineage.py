@@ -89,7 +89,7 @@ def _saved_models(
         if isinstance(save.value, str) and save.kind == "model_save":
             saved["file"] = save.value
         _append(est.attrs, "saved_by", saved)
-        refs = [resolve(files, rel, o) for o in fact.attrs["estimator"].get("also", [])]  # one helper
+        refs = [resolve(files, est_rel, o) for o in ref.get("also", [])]  # one helper
         also = [i for o in refs if o and (i := index.at(o[0], o[1], "estimator"))]  # called with each
         for other in also:
             _append(other.attrs, "saved_by", saved)
@@ -101,7 +101,7 @@ def _saved_models(
             search.attrs["tunes"] = est.id
         if est not in chosen:
             chosen.append(est)
-            options = [resolve(files, rel, o) for o in fact.attrs["estimator"].get("options", [])]
+            options = [resolve(files, est_rel, o) for o in ref.get("options", [])]  # where it is built
             chosen_instead = [i for o in options if o and (i := index.at(o[0], o[1], "estimator"))]
             if chosen_instead:  # the code saves whichever model a setting selects: no comparison
                 est.attrs["options"] = [i.id for i in chosen_instead]

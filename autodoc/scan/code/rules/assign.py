@@ -70,10 +70,16 @@ def assign(ex: Extractor, node: ast.Assign, scope: str) -> None:
             and type(tgt.value) is ast.Name
             and not renamed
             and is_frame(tgt.value.id, val_node)
+            and not _plain_dict(ex.value(tgt.value, scope))  # depends = {}: depends["model"] = load()
         ):
             _column(ex, tgt.value.id, col, node, scope)
     if tt in (ast.Name, ast.Subscript):
         dataflow.literal_columns(ex, val_node, scope)
+
+
+def _plain_dict(value: Any) -> bool:
+    """A name bound to a dict literal (not a reference the scan resolves later): its keys are no columns."""
+    return isinstance(value, dict) and not any(str(k).startswith("$") for k in value)
 
 
 def _column(ex: Extractor, frame: str, col: str, node: ast.Assign, scope: str) -> None:

@@ -152,7 +152,7 @@ class Origins:
             before = [b for b in bound if b[0] < pos] or bound
             at, idx, value = before[-1]
             found = self._trace(value, where, at, idx if idx is not None else index, via, depth + 1)
-            if found is not None and depth < 4:
+            if found is not None and depth < 8:
                 self._options(found, name, before, where, index, depth)
             return found
         if name in self.params.get(scope, ()):
