@@ -265,13 +265,10 @@ def worker_main(inbox: str, tmp: str, n: int) -> None:
     with open(inbox, "rb") as fh:
         jobs, chunks = pickle.load(fh)
     board = _Board(tmp)
-    kept: list[list[FileResult]] = []  # never freed one by one: the process ends with os._exit
     for c in [n, *range(len(chunks))]:
         if c != n and not board.claim(c, n):
             continue
-        done = analyse_batch([jobs[i] for i in chunks[c]])
-        blob = _dumps(done)
-        kept.append(done)
+        blob = _dumps(analyse_batch([jobs[i] for i in chunks[c]]))
         part = os.path.join(tmp, f"part-{n}-{c}")
         with open(part, "wb") as fh:
             fh.write(blob)
