@@ -6,6 +6,7 @@ sequence), a final script trains the chosen model and saves it with its threshol
 loads that file. The document names the served model as the production model everywhere (the
 Summary, the purpose section, the estimators table), says the experiments' models are saved too,
 never that a setting chooses between them, and shows a setting the code writes as None as None.
+The Summary's data and transformations are the final script's, not an experiment's.
 """
 
 from __future__ import annotations
@@ -23,7 +24,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 EXPERIMENTS = """\
 import mlflow
+import pandas as pd
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+from sklearn.preprocessing import StandardScaler
+
+holdout = pd.read_csv("data/processed/X_holdout.csv")
+scaled = StandardScaler().fit_transform(holdout)
 
 
 def run_model(name, model):
@@ -48,12 +54,18 @@ with mlflow.start_run():
 
 FINAL = """\
 import joblib
+import pandas as pd
+from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
 
 THRESHOLD = 0.15
 
+train = pd.read_csv("data/processed/X_train.csv")
+prep = ColumnTransformer([("num", Pipeline([("fill", SimpleImputer(strategy="median"))]), ["amount"])])
 model = GradientBoostingClassifier(learning_rate=0.05, max_depth=2, n_estimators=200)
-model.fit([[0]], [0])
+model.fit(prep.fit_transform(train), train["fraud"])
 joblib.dump({"model": model, "threshold": THRESHOLD}, "models/final_model.joblib")
 """
 
@@ -114,3 +126,13 @@ def test_models_a_helper_saves_one_after_another_are_all_saved(document: dict[st
 def test_a_setting_the_code_writes_as_none_reads_none(document: dict[str, str]) -> None:
     row = "LogisticRegression (also saved) | class_weight | None | src/02_logreg.py, line 4"
     assert row in document["rows"]
+
+
+def test_the_data_and_steps_of_the_summary_are_the_production_scripts(document: dict[str, str]) -> None:
+    lines = document["paragraphs"].splitlines()
+    data = next(line for line in lines if line.startswith("Data: "))
+    assert "data/processed/X_train.csv (src/03_final_model.py, line 10)" in data
+    assert "X_holdout.csv" not in data
+    features = next(line for line in lines if line.startswith("Features: "))
+    assert "applies SimpleImputer (strategy = median) [" in features
+    assert "StandardScaler" not in features and "Pipeline" not in features

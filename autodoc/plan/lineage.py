@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection, Mapping
 
 from autodoc.evidence import PRODUCTION_ALIASES, EvidenceItem, EvidenceStore, ModelVersionInfo, RunInfo
+from autodoc.plan.topics import production_facts
 
 _IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
@@ -184,6 +185,30 @@ def estimator_part(item: EvidenceItem) -> str:
     if attrs.get("upstream"):
         return "prepares the data upstream"
     return ""
+
+
+def production_model(evidence: EvidenceStore) -> EvidenceItem | None:
+    """The estimator production code saves or logs (the deployed one), if the scan followed one; of
+    several, the one whose saved file serving code loads."""
+    saved = saved_models(evidence)
+    return next((e for e in saved if e.attrs.get("served_by")), saved[0] if saved else None)
+
+
+def saved_models(evidence: EvidenceStore) -> list[EvidenceItem]:
+    return [e for e in production_facts(evidence, "estimator") if e.attrs.get("saved_by")]
+
+
+def own_first(evidence: EvidenceStore, items: list[EvidenceItem]) -> list[EvidenceItem]:
+    """`items` with those written in another training script than the production model's left out
+    (an experiment script's reads, preprocessing and pipeline are not the model's), the model's own
+    first; unchanged when the scan did not follow the production model to the script training it."""
+    model = production_model(evidence)
+    entry = str(model.attrs.get("live_reason") or "").split(" (", 1)[0] if model else ""
+    trainers = {str(p.source.path) for p in production_facts(evidence, "pipeline")}
+    if entry not in trainers:
+        return items
+    kept = [i for i in items if i.source.path == entry or i.source.path not in trainers]
+    return sorted(kept, key=lambda i: i.source.path != entry)
 
 
 def production_first(estimators: list[EvidenceItem]) -> list[EvidenceItem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from autodoc.document import SummaryFact, archive_words, cite, figure_text, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.plan.lineage import champions
+from autodoc.plan.lineage import champions, own_first
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, production_facts
 from autodoc.plan.values import UNNAMED_FILE, by_caller_words
@@ -16,7 +16,7 @@ _MAX_LISTED = 6
 
 
 def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
-    sources = production_facts(evidence, "data_source")
+    sources = own_first(evidence, production_facts(evidence, "data_source"))
     joins = production_facts(evidence, "join")[:_MAX_LISTED]
     if not sources:
         return sf.data_settings_fact(evidence)

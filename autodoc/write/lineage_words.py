@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.lineage import saved_models
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import owned_params, resolve_param
@@ -25,17 +26,6 @@ _BUDGET_KEYS = ("n_iter", "scoring", "cv")
 def _local(item: EvidenceItem) -> str:
     """``cell 4, line 13``: a place inside a file already named."""
     return where(item).removeprefix(f"{item.source.path}, ")
-
-
-def production_model(evidence: EvidenceStore) -> EvidenceItem | None:
-    """The estimator production code saves or logs (the deployed one), if the scan followed one; of
-    several, the one whose saved file serving code loads."""
-    saved = _saved(evidence)
-    return next((e for e in saved if e.attrs.get("served_by")), saved[0] if saved else None)
-
-
-def _saved(evidence: EvidenceStore) -> list[EvidenceItem]:
-    return [e for e in production_facts(evidence, "estimator") if e.attrs.get("saved_by")]
 
 
 def _linked(evidence: EvidenceStore, links: object) -> list[EvidenceItem]:
@@ -73,7 +63,7 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     if options:
         named = join_words([f"{_named(o)} ({where(o)}) {cite(o)}" for o in options])
         text += f" The same code saves {named} instead when a setting selects it."
-    others = [e for e in _saved(evidence) if e.id != est.id][:3]
+    others = [e for e in saved_models(evidence) if e.id != est.id][:3]
     if others:
         named = join_words([f"{_named(o)} ({where(o)}) {cite(o)}" for o in others])
         text += f" The code also saves {named}."

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from autodoc.document import SummaryFact, cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.plan.lineage import champions
+from autodoc.plan.lineage import champions, production_model
 from autodoc.plan.topics import production_facts
-from autodoc.write import lineage_words
 from autodoc.write.places import where
 
 _SERVING_KINDS = ("entry_point", "route", "endpoint", "function", "serving", "module")
@@ -65,7 +64,7 @@ def _loads_said(evidence: EvidenceStore) -> set[str]:
     lineage names who loads the file it saves), so Serving does not say them again."""
     if champions(evidence):
         return set()
-    model = lineage_words.production_model(evidence)
+    model = production_model(evidence)
     links = model.attrs.get("served_by") if model is not None else None
     return {str(x.get("id")) for x in links if isinstance(x, dict)} if isinstance(links, list) else set()
 

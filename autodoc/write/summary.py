@@ -17,7 +17,7 @@ from collections.abc import Callable
 from autodoc.document import SummaryFact, cite, figure_text, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
 from autodoc.plan.evalscope import in_sample_sentence
-from autodoc.plan.lineage import champions, estimator_families
+from autodoc.plan.lineage import champions, estimator_families, own_first, production_model
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import HELD_OUT_PREFIXES, is_data_metric, metric_rank, production_facts
 from autodoc.plan.values import (
@@ -27,7 +27,7 @@ from autodoc.plan.values import (
     resolve_param,
     stratify_target,
 )
-from autodoc.write import lineage_words, registration, target_words
+from autodoc.write import lineage_words, prep_words, registration, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
 from autodoc.write.places import where
@@ -101,8 +101,8 @@ def _production(evidence: EvidenceStore) -> SummaryFact | None:
 
 def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
     """Without a registry: the production pipeline and the estimator it trains (the one it saves)."""
-    pipelines = production_facts(evidence, "pipeline")[:1]
-    saved = lineage_words.production_model(evidence)
+    pipelines = own_first(evidence, production_facts(evidence, "pipeline"))[:1]
+    saved = production_model(evidence)
     if saved is not None:
         return lineage_words.model_fact(evidence, saved, pipelines[0] if pipelines else None)
     estimators = production_facts(evidence, "estimator")[:2]
@@ -209,7 +209,7 @@ def _features(evidence: EvidenceStore) -> SummaryFact | None:
         t.value for t in _settings_named(evidence, _TARGET_KEY)
     ]
     derived = [f for f in production_facts(evidence, "feature", "derived_column") if f.value not in targets]
-    prep = production_facts(evidence, "preprocessing")[:4]
+    prep = prep_words.transform_steps(evidence)
     made = sf.unique_values([f for f in derived if not isinstance(f.value, list)], 99)  # each column once
     sets = [f for f in derived if isinstance(f.value, list)][:3]  # column lists selected or looped over
     if not derived and not prep:  # dropped columns alone say little (the target may be among them)
@@ -227,7 +227,7 @@ def _features(evidence: EvidenceStore) -> SummaryFact | None:
         shown += [f"{more} more column" + ("s" if more > 1 else "")] if more else []
         parts.append(f"drops {join_words(shown)}")
     if prep:
-        parts.append(f"applies {join_words([f'{p.value} {cite(p)}' for p in prep])}")
+        parts.append(f"applies {join_words([prep_words.step_words(p) for p in prep])}")
     text = "The code " + join_words(parts) + "."
     items = made[:_MAX_LISTED] + sets + list({d.id: d for _, d in dropped[:_MAX_LISTED]}.values()) + prep
     return SummaryFact.citing("features", "Features", text, items)
@@ -265,7 +265,7 @@ def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
 def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     """Without MLflow: the production estimators' keyword arguments, as values with their origin
     (only the saved model's when the code saves one; a tuned model's values are the search's)."""
-    saved = lineage_words.production_model(evidence)
+    saved = production_model(evidence)
     tuned = lineage_words.tuned_fact(evidence, saved) if saved is not None else None
     if tuned is not None:
         return tuned
