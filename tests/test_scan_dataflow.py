@@ -368,3 +368,33 @@ def test_a_forecasts_label_says_how_far_ahead_it_looks(tmp_path: Path, drop: str
     facts = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}
     assert facts["target"].startswith(said), facts["target"]
     assert "lag_1" in facts["features"] and "next_date" not in facts["target"]
+
+
+def test_a_column_derived_on_a_frame_an_object_holds_is_a_feature(tmp_path: Path) -> None:
+    """``self.full_data["to_split"] = ...`` in a class that prepares the data derives a column as
+    ``df["to_split"] = ...`` does; ``self.results["auc"] = ...`` is no column."""
+    from autodoc import pipeline
+    from autodoc.progress import Progress
+    from autodoc.settings import Settings
+    from autodoc.write.summary import summary_facts
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "train.py").write_text(
+        "import pandas as pd\nfrom sklearn.tree import DecisionTreeClassifier\n\n\nclass Prep:\n"
+        "    def __init__(self):\n        self.full_data = pd.read_csv('raw.csv')\n"
+        "        self.results = {}\n\n"
+        "    def build(self):\n"
+        "        self.full_data['to_split'] = self.full_data.Month.str.cat(\n"
+        "            self.full_data['Revenue'], sep='_')\n"
+        "        X, y = self.full_data[['a']], self.full_data['Revenue']\n"
+        "        model = DecisionTreeClassifier().fit(X, y)\n"
+        "        self.results['auc'] = 0.5\n        return model\n\n\n"
+        "if __name__ == '__main__':\n    Prep().build()\n"
+    )
+    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
+    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
+    assert said.startswith(
+        "The code builds 1 derived column (to_split [[c:train.py:11:feature:to_split]])"
+    ), said
+    assert "auc" not in said

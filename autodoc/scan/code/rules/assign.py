@@ -65,14 +65,15 @@ def assign(ex: Extractor, node: ast.Assign, scope: str) -> None:
         renamed = (
             type(val_node) is ast.Call and getattr(val_node.func, "attr", "") == "pop"
         )  # d["a"] = d.pop("b")
+        frame = _frame_name(tgt.value)
         if (
             isinstance(col, str)
-            and type(tgt.value) is ast.Name
+            and frame
             and not renamed
-            and is_frame(tgt.value.id, val_node)
+            and is_frame(frame.rsplit(".", 1)[-1], val_node)
             and not _plain_dict(ex.value(tgt.value, scope))  # depends = {}: depends["model"] = load()
         ):
-            _column(ex, tgt.value.id, col, node, scope)
+            _column(ex, frame, col, node, scope)
     if tt in (ast.Name, ast.Subscript):
         dataflow.literal_columns(ex, val_node, scope)
 
@@ -80,6 +81,15 @@ def assign(ex: Extractor, node: ast.Assign, scope: str) -> None:
 def _plain_dict(value: Any) -> bool:
     """A name bound to a dict literal (not a reference the scan resolves later): its keys are no columns."""
     return isinstance(value, dict) and not any(str(k).startswith("$") for k in value)
+
+
+def _frame_name(node: ast.expr) -> str | None:
+    """``df`` of ``df["x"] = ...``, or ``self.full_data`` (a frame an object holds)."""
+    if type(node) is ast.Name:
+        return node.id
+    if type(node) is ast.Attribute and type(node.value) is ast.Name and node.value.id == "self":
+        return f"self.{node.attr}"
+    return None
 
 
 def _column(ex: Extractor, frame: str, col: str, node: ast.Assign, scope: str) -> None:
@@ -330,7 +340,7 @@ def _on_predictions(
 ) -> bool:
     """A derived column of a frame of predictions, or built after its scope's last prediction."""
     frame = fact.attrs.get("frame")
-    if isinstance(frame, str) and v.PREDICTION_FRAMES.match(frame):
+    if isinstance(frame, str) and v.PREDICTION_FRAMES.match(frame.rsplit(".", 1)[-1]):
         return True
     at = (-1 if fact.cell is None else fact.cell, fact.line)
     uses = predicts.get(fact.scope, [])
