@@ -65,7 +65,8 @@ def test_column_lists_loops_and_window_features(scan: CodeScan) -> None:
     assert numeric.value == ["tenure", "monthly_charges", "total_charges"]
     assert numeric.source.line_start == _line("train.py", "NUMERIC = [")  # cited where it is written
     loop = _one(scan, "feature", "train.py", "loop:col")
-    assert loop.value == ["monthly_charges", "total_charges"] and loop.attrs["how"] == "loop"
+    assert loop.value == ["monthly_charges_log", "total_charges_log"] and loop.attrs["how"] == "loop"
+    assert loop.attrs["from_columns"] == ["monthly_charges", "total_charges"]  # what the loop derives from
     rolling = _one(scan, "feature", "train.py", "spend_7d")
     assert rolling.attrs["ops"] == ["groupby(customer_id)", "shift(1)", "rolling(7)"]
     assert _one(scan, "feature", "train.py", "spend_ewm").attrs["how"] == "exponentially weighted"
@@ -398,3 +399,28 @@ def test_a_column_derived_on_a_frame_an_object_holds_is_a_feature(tmp_path: Path
         "The code builds 1 derived column (to_split [[c:train.py:11:feature:to_split]])"
     ), said
     assert "auc" not in said
+
+
+def test_columns_a_loop_names_are_listed_by_name(tmp_path: Path) -> None:
+    """``for lag in [1, 7]: sales["{}_lag_{}".format(col, lag)] = ...`` (or an f-string) derives
+    units_lag_1 and units_lag_7: the features say those names, not "a loop over 2 columns"."""
+    from autodoc import pipeline
+    from autodoc.progress import Progress
+    from autodoc.settings import Settings
+    from autodoc.write.summary import summary_facts
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "train.py").write_text(
+        "import pandas as pd\nfrom sklearn.linear_model import LinearRegression\n\n"
+        "if __name__ == '__main__':\n    sales = pd.read_csv('sales.csv')\n    col = 'units'\n"
+        "    for lag in [1, 7]:\n"
+        "        sales['{}_lag_{}'.format(col, lag)] = sales.groupby('store')[col].shift(lag)\n"
+        "    for days in [7, 28]:\n"
+        "        sales[f'{col}_mean_{days}'] = sales.groupby('store')[col].shift(1).rolling(days).mean()\n"
+        "    LinearRegression().fit(sales[['units_lag_1']], sales['units'])\n"
+    )
+    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
+    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
+    assert "2 columns derived in a loop: units_lag_1, units_lag_7 [[c:train.py:7:" in said, said
+    assert "2 columns derived in a loop: units_mean_7, units_mean_28 [[c:train.py:9:" in said, said

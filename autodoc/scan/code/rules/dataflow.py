@@ -7,6 +7,7 @@ keys, columns, windows and boundaries where the code has them.
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -312,12 +313,13 @@ def _chain(value: ast.expr) -> list[ast.AST]:
 
 
 def loop_columns(ex: Extractor, node: ast.For, scope: str) -> None:
-    """``for col in ["a", "b"]: df[col + "_log"] = ...``: columns derived in a loop over a literal list."""
-    cols = ex.value(node.iter, scope)
-    if not (isinstance(cols, list) and cols and all(isinstance(c, str) for c in cols)):
+    """``for col in ["a", "b"]: df[col + "_log"] = ...`` / ``for lag in [1, 7]: df[f"units_lag_{lag}"] =
+    ...``: columns derived in a loop over a literal list, named when the loop's names can be read."""
+    values = ex.value(node.iter, scope)
+    if not (isinstance(values, list) and values and all(isinstance(c, str | int) for c in values)):
         return
     writes = [
-        t
+        (stmt, t)
         for stmt in ast.walk(node)
         if type(stmt) is ast.Assign
         for t in stmt.targets
@@ -326,14 +328,63 @@ def loop_columns(ex: Extractor, node: ast.For, scope: str) -> None:
     if not writes:
         return
     loop_var = node.target.id if type(node.target) is ast.Name else "?"
-    first = next(s for s in node.body if s is not None)
+    made, target = writes[0]
+    names = _loop_names(ex, target, loop_var, values, scope)
+    if names is None and not all(isinstance(c, str) for c in values):
+        return
+    shown = made if names else next(s for s in node.body if s is not None)  # the write that names them
     attrs = {
         "how": "loop",
         "loop_variable": loop_var,
-        "frame": writes[0].value.id,
-        "expr": ex.snippet(first, 160),
+        "frame": target.value.id,  # type: ignore[attr-defined]
+        "expr": ex.snippet(shown, 160),
     }
-    label = f"columns derived in a loop over {len(cols)} columns"
+    label = f"columns derived in a loop over {len(values)} columns"
+    if names and names != values:
+        attrs["from_columns"] = values  # the loop's values: log(monthly_charges) for monthly_charges_log
+    if names:  # every name, or the count of the rest (never an ellipsis)
+        more = f" and {len(names) - 8} more" if len(names) > 8 else ""
+        label = f"{len(names)} columns derived in a loop: {', '.join(names[:8])}{more}"
     ex.add_at(
-        node, "feature", f"loop:{loop_var}", label, scope, value=cols, attrs=attrs, text=ex.line(node.lineno)
+        node,
+        "feature",
+        f"loop:{loop_var}",
+        label,
+        scope,
+        value=names or values,
+        attrs=attrs,
+        text=ex.line(node.lineno),
     )
+
+
+def _name(ex: Extractor, node: ast.expr, scope: str) -> Any:
+    """A column's name: its value, or ``"{}_lag_{}".format(col, lag)`` of known strings and numbers."""
+    func = node.func if type(node) is ast.Call else None
+    if type(func) is not ast.Attribute or func.attr != "format" or type(func.value) is not ast.Constant:
+        return ex.value(node, scope)
+    args = [ex.value(a, scope) for a in node.args]  # type: ignore[union-attr]
+    if isinstance(func.value.value, str) and all(type(a) in (str, int) for a in args):
+        with contextlib.suppress(IndexError, KeyError, ValueError):
+            return func.value.value.format(*args)
+    return UNKNOWN
+
+
+def _loop_names(
+    ex: Extractor, target: ast.Subscript, loop_var: str, values: list[Any], scope: str
+) -> list[str] | None:
+    """The column each pass of the loop writes (``f"units_lag_{lag}"`` for each lag), when every one
+    can be read; None otherwise."""
+    env = ex.env.setdefault(scope, {})
+    saved = env.get(loop_var, UNKNOWN)
+    names: list[Any] = []
+    try:
+        for value in values:
+            env[loop_var] = value
+            names.append(_name(ex, target.slice, scope))
+    finally:
+        if saved is UNKNOWN:
+            env.pop(loop_var, None)
+        else:
+            env[loop_var] = saved
+    named = all(isinstance(n, str) for n in names) and len(set(names)) == len(names)
+    return names if named else None
