@@ -13,6 +13,7 @@ rules in `rules/`.
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
@@ -50,6 +51,7 @@ from autodoc.scan.code.values import UNKNOWN, Values
 __all__ = ["MAIN", "MODULE", "SNIPPET_MAX", "UNKNOWN", "Extractor", "Fact", "ModuleFacts", "extract"]
 
 _ID, _ATTR, _LINENO = attrgetter("id"), attrgetter("attr"), attrgetter("lineno")  # read in C loops
+_interesting = lru_cache(maxsize=1 << 16)(vocab.maybe_interesting)  # call tails repeat across files
 _OPTION_ATTRS = frozenset({"add_argument", *cli.OPTION_TAILS})
 Chunk = tuple[int | None, ast.Module, list[str]]
 
@@ -316,12 +318,10 @@ class Extractor:
             if module and any(type(a) is ast.Name and a.id in self.m.namespaces for a in node.args):
                 self._imported_call(node, scope, f"{module}.{func.attr}")
         tail0 = func.attr if ft is ast.Attribute else func.id if ft is ast.Name else ""
-        if not vocab.maybe_interesting(tail0):
+        if not _interesting(tail0):  # most calls are never facts
             return
         full = self.full_name(func)
-        if (
-            not full and ft is ast.Attribute and type(func.value) is ast.Subscript
-        ):  # ds["train"].train_test_split
+        if not full and ft is ast.Attribute and type(func.value) is ast.Subscript:  # ds["x"].train_test_split
             full = f"{dotted(func.value.value) or '?'}[].{func.attr}"
         if full:
             rules.apply_call(self, node, scope, full, full.rsplit(".", 1)[-1].removesuffix("()"))

@@ -69,6 +69,9 @@ def _learn_fields(t: type) -> tuple[str, ...]:
     return fields
 
 
+_NAME, _CONSTANT = ast.Name, ast.Constant
+
+
 def walk(roots: list[ast.AST]) -> Buckets:
     """All nodes under `roots`, bucketed by the node types the passes use (faster than ast.walk)."""
     out: Buckets = {}
@@ -76,9 +79,17 @@ def walk(roots: list[ast.AST]) -> Buckets:
     keep = _KEEP
     fields_of = _FIELDS
     pop, push, extend = stack.pop, stack.append, stack.extend
+    names: list[Any] | None = None  # Name and Constant, half of all nodes, have no children to walk
     while stack:
         node = pop()
         t = type(node)
+        if t is _NAME:
+            if names is None:
+                out[t] = names = []
+            names.append(node)
+            continue
+        if t is _CONSTANT:
+            continue
         fields = fields_of.get(t)
         if fields is None:
             fields = _learn_fields(t)
