@@ -21,6 +21,7 @@ from autodoc.plan.topics import is_production_code
 
 _SUBSCRIPT = re.compile(r"""\[\s*["']([\w.\-]+)["']\s*\]|\.(\w+)$""")
 UNRESOLVED = "set at run time (not resolved from the code)"
+_DOTTED = re.compile(r"^\w+(?:\.\w+)+$")  # params.model.lr: the config key it names, if one is written
 UNNAMED_FILE = "a file the scan does not resolve"  # a read whose path the code builds beyond the scan
 
 
@@ -143,8 +144,9 @@ def resolve_param(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Resolve
     target = stratify_target(param, items)
     if target is not None:
         return Resolved(target.value, f"the target column ({_at(target)})", target)
-    expr_key = _expr_key(str(param.attrs.get("expr") or ""))
-    return _configured(expr_key or key, owner, items)
+    expr = str(param.attrs.get("expr") or "").split(" (parameter of ", 1)[0].strip()
+    dotted = _configured_once(expr, items) if _DOTTED.match(expr) else None  # clf_params.n_estimators
+    return dotted or _configured(_expr_key(expr) or key, owner, items)
 
 
 # the variable holding the labels (``y``, ``y_train``, ``labels``): stratifying by it is by the target
@@ -354,6 +356,16 @@ def _configured(key: str, owner: str, items: list[EvidenceItem]) -> Resolved | N
         return None
     hit = found[0]
     return Resolved(hit.value, f"{_at(hit)} ({_config_key(hit)})", hit)
+
+
+def _configured_once(key: str, items: list[EvidenceItem]) -> Resolved | None:
+    """The value the config files give the key its expression names, when they agree (configs that
+    differ are each a run's choice: none of them is the value)."""
+    found = [i for i in items if i.kind == "config" and i.value is not None and _config_key(i) == key]
+    found = [i for i in found if is_production_code(i)]
+    if not found or len({str(i.value) for i in found}) > 1:
+        return None
+    return Resolved(found[0].value, f"{_at(found[0])} ({key})", found[0])
 
 
 def _config_key(item: EvidenceItem) -> str:
