@@ -424,3 +424,34 @@ def test_columns_a_loop_names_are_listed_by_name(tmp_path: Path) -> None:
     said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
     assert "2 columns derived in a loop: units_lag_1, units_lag_7 [[c:train.py:7:" in said, said
     assert "2 columns derived in a loop: units_mean_7, units_mean_28 [[c:train.py:9:" in said, said
+
+
+def test_a_path_a_method_builds_is_the_file_read(tmp_path: Path) -> None:
+    """``pd.read_csv(self._raw_path())`` where the method's only return joins the folder and the name
+    it was given in ``__init__``: the data source is data/raw/data.csv; a method that returns one of
+    two paths by a condition names no file."""
+    from autodoc import pipeline
+    from autodoc.progress import Progress
+    from autodoc.settings import Settings
+    from autodoc.write.summary import summary_facts
+
+    code = tmp_path / "code"
+    (code / "src").mkdir(parents=True)
+    (code / "src" / "ingest.py").write_text(
+        "import os\n\nimport pandas as pd\nfrom sklearn.tree import DecisionTreeClassifier\n\n\n"
+        "class Ingest:\n    def __init__(self):\n"
+        "        self.folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../data/raw')\n"
+        "        self.name = 'data.csv'\n\n"
+        "    def load(self):\n        frame = pd.read_csv(self._raw_path())\n"
+        "        extra = pd.read_csv(self._either())\n"
+        "        return DecisionTreeClassifier().fit(frame[['a']], frame['y']), extra\n\n"
+        "    def _raw_path(self):\n        path = os.path.join(self.folder, self.name)\n"
+        "        return path\n\n"
+        "    def _either(self):\n        name = 'big.csv'\n        if os.getenv('SMALL'):\n"
+        "            return 'small.csv'\n        return name\n\n\n"
+        "if __name__ == '__main__':\n    Ingest().load()\n"
+    )
+    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
+    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["data"]
+    assert said.startswith("Data are read from data/raw/data.csv (src/ingest.py, line 13) ["), said
+    assert "big.csv" not in said and "small.csv" not in said

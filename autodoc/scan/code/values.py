@@ -179,6 +179,10 @@ class Values:
                 made = self._returned(node.func.id)
             if made is not UNKNOWN:
                 return made
+        if fname.startswith("self.") and fname.count(".") == 1 and "." in scope:  # self._path_raw_data()
+            made = self._returned(f"{scope.split('.', 1)[0]}.{fname[5:]}")
+            if isinstance(made, str) or is_concat(made):  # a path the method returns
+                return made
         if tail in ("safe_load", "load", "full_load") and node.args:
             path = open_path(node.args[0])
             if path:
@@ -243,7 +247,8 @@ class Values:
 
     def _returned(self, func: str) -> Any:
         """``cfg = default_config()``: the config object or file a function of this module returns
-        (its last statement ``return TrainConfig(depth=6)`` / ``return cfg``), else UNKNOWN."""
+        (its last statement ``return TrainConfig(depth=6)`` / ``return cfg``), or the path it builds
+        (its only return, from no parameter), else UNKNOWN."""
         if func in self._returns:
             return self._returns[func]
         found = self.parameters.nodes.get(func)
@@ -260,7 +265,10 @@ class Values:
                 value = self._set_fields(value, last.value.id, found[0].body, func)
         finally:
             self._active.discard(func)
-        if not (isinstance(value, ConfigObject) or (is_ref(value) and "$param" not in value)):
+        one = sum(type(n) is ast.Return for n in ast.walk(found[0])) == 1  # its only return: no branch
+        joined = is_concat(value) and not any(isinstance(p, dict) and "$param" in p for p in value["$concat"])
+        path = one and (isinstance(value, str) or joined)  # a path it builds from no parameter
+        if not (path or isinstance(value, ConfigObject) or (is_ref(value) and "$param" not in value)):
             value = UNKNOWN
         self._returns[func] = value  # its scope is read: the value no longer changes
         return value
