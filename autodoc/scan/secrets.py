@@ -137,6 +137,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "jwt": ("eyj",),
     "bearer_token": ("bearer",),
 }
+_TOKEN_CHECKS = [(kind, pattern, _NEEDS[kind]) for kind, pattern in _TOKEN_PATTERNS]
 # A secret word right before `=` / `:` (optionally closing a quote or after a type annotation).
 _ASSIGN_HINT_RE = re.compile(
     r"(?:pass\w*|pwd|secret|token|key|credentials?)['\"]?\s*(?::|=|:=)", re.IGNORECASE
@@ -145,8 +146,11 @@ _ASSIGN_HINT_RE = re.compile(
 
 def _sub_tokens(text: str, counts: Counter[str]) -> str:
     low = text.lower()
-    for kind, pattern in _TOKEN_PATTERNS:
-        if not any(frag in low for frag in _NEEDS[kind]):
+    for kind, pattern, needs in _TOKEN_CHECKS:
+        for frag in needs:  # a plain loop: this runs for every hinted line
+            if frag in low:
+                break
+        else:
             continue
         text, n = pattern.subn(_keep_lines(_placeholder(kind)), text)
         if n:

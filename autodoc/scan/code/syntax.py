@@ -109,6 +109,8 @@ def walk(roots: list[ast.AST]) -> Buckets:
 
 def dotted(node: ast.AST) -> str | None:
     """``a.b.c`` of a Name/Attribute chain; a call inside keeps its tail (``spark.read.format().load``)."""
+    if type(node) is _NAME:  # the most common case, without the list
+        return node.id  # type: ignore[attr-defined]
     parts: list[str] = []
     while type(node) is ast.Attribute:
         parts.append(node.attr)
