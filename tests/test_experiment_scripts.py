@@ -6,7 +6,8 @@ sequence), a final script trains the chosen model and saves it with its threshol
 loads that file. The document names the served model as the production model everywhere (the
 Summary, the purpose section, the estimators table), says the experiments' models are saved too,
 never that a setting chooses between them, and shows a setting the code writes as None as None.
-The Summary's data and transformations are the final script's, not an experiment's.
+The Summary's data and transformations are the final script's, not an experiment's, and the
+predictor, which turns the saved model's scores into decisions at its threshold, serves it.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ import joblib
 
 bundle = joblib.load("models/final_model.joblib")
 model = bundle["model"]
-print(model.predict_proba([[0]])[:, 1] >= bundle["threshold"])
+proba = model.predict_proba([[0]])[:, 1][0]
+label = "fraud" if proba >= bundle["threshold"] else "ok"
 """
 
 
@@ -136,3 +138,9 @@ def test_the_data_and_steps_of_the_summary_are_the_production_scripts(document: 
     features = next(line for line in lines if line.startswith("Features: "))
     assert "applies SimpleImputer (strategy = median) [" in features
     assert "StandardScaler" not in features and "Pipeline" not in features
+
+
+def test_a_script_that_scores_with_the_saved_model_at_a_threshold_serves_it(document: dict[str, str]) -> None:
+    text = document["paragraphs"]
+    assert "Serving: The model is served by src/04_predict.py (" in text
+    assert "No serving code" not in text

@@ -173,11 +173,11 @@ def _what_they_do(
 ) -> None:
     """Production entry points that train keep what they reach (for the pipeline item); one that only
     loads a model to score with it (an MLflow model, or a model file whose predictions it writes to a
-    column) and computes no metric (that would evaluate it) serves. Decided per entry point while
-    there are few of them."""
+    column or turns into decisions at a threshold) and computes no metric (that would evaluate it)
+    serves. Decided per entry point while there are few of them."""
     trains, loads, scores = shown["trains"], shown["loads"], shown["metric"]
     # a model file read back (joblib.load) serves when the same code writes its predictions to a column
-    file_loads, predicts = shown["model_load"], shown["prediction"]
+    file_loads, predicts = shown["model_load"], shown["prediction"] | shown["threshold"]
     chosen = [i for i, s in enumerate(starts) if s[3] == "production"]
     if len(chosen) > MAX_ENTRY_WALKS:
         return
@@ -196,7 +196,7 @@ def _retag(start: tuple[str, str, str, str], more: str, group: str) -> tuple[str
     return rel, scope, f"{how[:-1]}, {more})", group
 
 
-_DECIDING = frozenset({"fit", "optimizer", "mlflow_call", "metric", "model_load", "prediction"})
+_DECIDING = frozenset({"fit", "optimizer", "mlflow_call", "metric", "model_load", "prediction", "threshold"})
 
 
 def _deciding_scopes(files: dict[str, FileResult]) -> dict[str, set[tuple[str, str]]]:
@@ -205,7 +205,7 @@ def _deciding_scopes(files: dict[str, FileResult]) -> dict[str, set[tuple[str, s
     entry point production: a fit, an optimizer (PyTorch loops have no fit), logging or registering
     a model."""
     shown: dict[str, set[tuple[str, str]]] = {
-        key: set() for key in ("trains", "loads", "metric", "model_load", "prediction")
+        key: set() for key in ("trains", "loads", "metric", "model_load", "prediction", "threshold")
     }
     for rel, res in files.items():
         for fact in res.facts:
