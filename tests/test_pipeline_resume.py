@@ -103,9 +103,11 @@ def test_a_different_spec_starts_afresh(fake_llm: FakeLLM, tmp_path: Path) -> No
     assert any("Section 1:" in r.text for r in fake_llm.requests)
 
 
-def test_a_table_an_older_autodoc_filled_is_refilled_on_resume(tmp_path: Path) -> None:
-    """Same evidence, new autodoc: a table (or chart) block cached by a version whose fillers differ
-    is filled again by today's code; a narrative of the same run is kept."""
+def test_blocks_an_older_autodoc_filled_are_refilled_on_resume(tmp_path: Path) -> None:
+    """Same evidence, new autodoc: a table (or chart) block, and any block of the offline writer, cached
+    by a version whose code that fills them differs is filled again by today's code; a block cached
+    by this version is kept. (An LLM's narrative is kept across versions:
+    `test_a_different_spec_starts_afresh` sends no request the second time.)"""
     from autodoc.document import NarrativeContent, TableContent
     from autodoc.settings import Settings
 
@@ -116,12 +118,14 @@ def test_a_table_an_older_autodoc_filled_is_refilled_on_resume(tmp_path: Path) -
     texts = [
         b for _, b in older.blocks() if isinstance(b.content, NarrativeContent) and b.status == "written"
     ]
-    assert tables and texts
-    for blk in [*tables, *texts]:  # a cache an autodoc without the fillers' fingerprint wrote
+    assert tables and len(texts) > 1
+    for blk in (tables[0], texts[0]):  # a cache an autodoc without the fillers' fingerprint wrote
         blk.evidence_hash = "|".join(str(blk.evidence_hash).split("|")[:3])
     tables[0].content.rows[0][0].value = "filled by older code"  # type: ignore[union-attr]
-    texts[0].content.text = "kept from the first run"  # type: ignore[union-attr]
+    texts[0].content.text = "worded by the older offline writer"  # type: ignore[union-attr]
+    texts[1].content.text = "kept from the first run"  # type: ignore[union-attr]
     again = pipeline.plan_and_write(make_spec(), make_evidence(), settings, state=older)
-    blocks = {b.id: b for _, b in again.blocks()}
-    assert blocks[tables[0].id].content == next(b for _, b in first.blocks() if b.id == tables[0].id).content
-    assert blocks[texts[0].id].content.text == "kept from the first run"  # type: ignore[union-attr]
+    blocks, before = {b.id: b for _, b in again.blocks()}, {b.id: b for _, b in first.blocks()}
+    assert blocks[tables[0].id].content == before[tables[0].id].content
+    assert blocks[texts[0].id].content == before[texts[0].id].content
+    assert blocks[texts[1].id].content.text == "kept from the first run"  # type: ignore[union-attr]

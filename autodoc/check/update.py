@@ -96,7 +96,8 @@ def _carry(
             plan.redo[blk.id] = why + (f" (was {blk.status})" if blk.status in ("approved", "edited") else "")
             _reset(blk)
         else:
-            blk.evidence_hash = block_hash(kept, blk, evidence)  # a later plain run reuses it too
+            offline = bool(old.provenance and old.provenance.provider == "offline")
+            blk.evidence_hash = block_hash(kept, blk, evidence, offline)  # a later plain run reuses it too
             plan.kept.append(blk.id)
     return kept
 

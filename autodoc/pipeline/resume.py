@@ -40,6 +40,7 @@ def merge(new: DocumentState, old: DocumentState, evidence: EvidenceStore) -> No
     """Carry over finished work; a section whose evidence changed is redone (its
     approved/edited blocks excepted)."""
     previous = {sec.id: sec for sec in old.sections}
+    offline = bool(new.provenance and new.provenance.provider == "offline")  # its words are code's too
     for i, sec in enumerate(new.sections):
         was = previous.get(sec.id)
         if was is None or sec.is_container or not was.blocks:
@@ -50,7 +51,7 @@ def merge(new: DocumentState, old: DocumentState, evidence: EvidenceStore) -> No
                 if blk.status not in FINISHED or (
                     blk.status not in PROTECTED
                     and blk.evidence_hash
-                    and blk.evidence_hash != write.block_hash(kept, blk, evidence)
+                    and blk.evidence_hash != write.block_hash(kept, blk, evidence, offline)
                 ):
                     reset_block(blk)
             new.sections[i] = kept

@@ -195,7 +195,8 @@ class Run:
             if self.prerender is not None and isinstance(res.content, ChartContent):
                 self.prerender.chart(res.content)
             blk.usage = res.usage
-            blk.evidence_hash = write.block_hash(sec, blk, self.evidence)
+            offline = self.session.provider.name == "offline"  # its words are our code's too
+            blk.evidence_hash = write.block_hash(sec, blk, self.evidence, offline)
             self.run_usage.reasks += res.usage.reasks
             self.state.evidence_items.update(write.items_for(write.cited_ids(blk), self.evidence))
             if res.flags:

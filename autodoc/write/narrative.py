@@ -68,26 +68,27 @@ def block_evidence_ids(section: Section, block: Block) -> list[str]:
     return named + rest
 
 
-def block_hash(section: Section, block: Block, evidence: EvidenceStore) -> str:
-    """Changes iff the evidence this block draws on changes (or its plan does).
+def block_hash(section: Section, block: Block, evidence: EvidenceStore, offline: bool = False) -> str:
+    """Changes iff the evidence this block draws on changes (or its plan does, or, for a block our
+    code fills, that code: tables, charts, images, and every block of the `offline` writer).
 
     The section's selection is already hashed (`Section.evidence_hash`); only ids the plan
     names beyond it are hashed here, which keeps this cheap on the dispatching thread.
     """
     extra = set(_plan_ids(block)) - set(section.evidence_ids)
     extra_hash = evidence.content_hash(extra) if extra else "-"
-    filled = f"|{fillers_fingerprint()}" if isinstance(block.plan, _CODE_FILLED) else ""
+    filled = f"|{fillers_fingerprint()}" if offline or isinstance(block.plan, _CODE_FILLED) else ""
     return f"{section.evidence_hash}|{extra_hash}|{hash_text(block.plan.model_dump_json())}{filled}"
 
 
 _CODE_FILLED = (TablePlan, ChartPlan, ImagePlan)  # blocks our code fills from evidence, never an LLM
-_FILLERS = ("write", "plan")  # the packages whose code fills them (cells, tables, charts, values)
+_FILLERS = ("write", "plan", "llm/offline")  # the code that fills them (cells, tables, charts, words)
 
 
 @functools.cache
 def fillers_fingerprint() -> str:
-    """Changes whenever the code that fills tables, charts and images does: a resumed run refills a
-    cached block an older autodoc filled from the same evidence."""
+    """Changes whenever the code that fills tables, charts and images (or writes offline) does: a
+    resumed run refills a cached block an older autodoc filled from the same evidence."""
     import hashlib
 
     digest = hashlib.sha256()
