@@ -73,19 +73,12 @@ CodeKind = Literal[
     "in_sample",  # a model's predictions on the rows it was fitted on (predict reads the fit's input)
 ]
 # fmt: on
+# fmt: off
 MlflowKind = Literal[
-    "registered_model",
-    "model_version",
-    "alias",
-    "experiment",
-    "run",
-    "run_metric",
-    "run_param",
-    "run_tag",
-    "metric_history",
-    "artifact",
-    "logged_model",
+    "registered_model", "model_version", "alias", "experiment", "run", "run_metric", "run_param",
+    "run_tag", "metric_history", "artifact", "logged_model",
 ]
+# fmt: on
 
 # What part of the project a code fact belongs to; production values are the model's values.
 # production: reached from a production entry point (what trains/registers the model);
@@ -105,20 +98,12 @@ ROLE_RANK: dict[str | None, int] = {
 
 
 # Topics used to send each section only the evidence it needs.
+# fmt: off
 Topic = Literal[
-    "overview",
-    "data",
-    "features",
-    "model",
-    "training",
-    "evaluation",
-    "validation",
-    "deployment",
-    "monitoring",
-    "mlflow",
-    "code",
-    "risk",
+    "overview", "data", "features", "model", "training", "evaluation", "validation", "deployment",
+    "monitoring", "mlflow", "code", "risk",
 ]
+# fmt: on
 
 
 class Source(BaseModel):
