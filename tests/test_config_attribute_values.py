@@ -3,7 +3,8 @@ loaded at run time fills: the value is the config key of that name when the file
 
 Two YAML configs set the classifier's section; they agree on the tree count and differ on the
 depth. The estimators table gives the tree count from the file and leaves the depth to run time
-(each file's depth is a run's choice), never one file's depth as if it were the only one.
+(each file's depth is a run's choice), never one file's depth as if it were the only one; the
+Summary says which file sets the tree count.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ if __name__ == "__main__":
 
 
 @pytest.fixture(scope="module")
-def rows(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+def document(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[str]]:
     root = tmp_path_factory.mktemp("config_attributes")
     (root / "train.py").write_text(MODEL)
     (root / "configs").mkdir()
@@ -54,7 +55,13 @@ def rows(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     settings = Settings(code_root=str(root), output_dir=str(out), provider="offline")
     result = pipeline.generate(load_spec(REPO / "doc_spec.yaml"), settings)
     doc = Document(str(result.outputs.docx))
-    return [" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
+    rows = [" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
+    return [p.text for p in doc.paragraphs], rows
+
+
+@pytest.fixture(scope="module")
+def rows(document: tuple[list[str], list[str]]) -> list[str]:
+    return document[1]
 
 
 def test_an_attribute_the_config_files_agree_on_takes_their_value(rows: list[str]) -> None:
@@ -65,3 +72,8 @@ def test_an_attribute_the_config_files_agree_on_takes_their_value(rows: list[str
 def test_an_attribute_the_config_files_differ_on_is_left_to_run_time(rows: list[str]) -> None:
     depth = [r for r in rows if r.startswith("RandomForestClassifier (production model) | max_depth |")]
     assert depth and "set at run time" in depth[0], depth
+
+
+def test_the_summary_says_which_file_sets_a_config_value(document: tuple[list[str], list[str]]) -> None:
+    said = next(p for p in document[0] if p.startswith("Hyperparameters: "))
+    assert "n_estimators = 20 (from configs/" in said

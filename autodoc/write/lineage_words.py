@@ -14,7 +14,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import saved_models
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
-from autodoc.plan.values import owned_params, resolve_param
+from autodoc.plan.values import Resolved, owned_params, resolve_param
 from autodoc.write.data_fact import join_phrase
 from autodoc.write.places import where
 from autodoc.write.registration import registry_words
@@ -196,3 +196,24 @@ def _compared_saves(compared: list[EvidenceItem]) -> str:
         return " but does not save."
     places = join_words([f"{p.rsplit(':', 1)[0]}, line {p.rsplit(':', 1)[1]}" for p in untraced[:2]])
     return f"; it also saves models ({places}) that the scan does not follow to one of them."
+
+
+def value_words(param: EvidenceItem, owner: EvidenceItem, found: Resolved) -> str:
+    """``n_estimators = 20 (from configs/rf.yaml, line 11) [n]``: a hyperparameter, its value, cited."""
+    at = written_in(param, owner, found.item, found.origin)
+    return f"{item_key(param)} = {setting_text(found.value)}{at} {cite(found.item)}"
+
+
+def written_in(param: EvidenceItem, owner: EvidenceItem, holder: EvidenceItem, said: str) -> str:
+    """`` (from config.json, line 3)`` when a value is written in another file than its estimator
+    (the scan's origin, or the config key that gives it); `` (passed by Makefile, line 2; the
+    default is 100 ...)`` when a launcher passes it."""
+    if holder.attrs.get("owner_kind") == "launcher":
+        return f" ({said})"
+    origin = param.attrs.get("origin") or {}
+    path, line = origin.get("path"), origin.get("line")
+    if not path and holder.kind == "config":  # clf_params.n_estimators: the config file's key
+        path, line = holder.source.path, holder.source.line_start
+    if not path or path == owner.source.path:
+        return ""
+    return f" (from {path}" + (f", line {line})" if line else ")")

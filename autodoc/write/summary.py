@@ -278,12 +278,7 @@ def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
             parts.append(lineage_words.options_words(est, options))
             items += [est, *options]
         elif resolved:
-            values = join_words(
-                [
-                    f"{item_key(p)} = {setting_text(r.value)}{_from(p, est, r.item, r.origin)} {cite(r.item)}"
-                    for p, r in resolved
-                ]
-            )
+            values = join_words([lineage_words.value_words(p, est, r) for p, r in resolved])
             parts.append(f"{est.value} ({where(est)}) {cite(est)}: {values}")
             items += [est, *(r.item for _, r in resolved)]
     if not parts:
@@ -307,18 +302,6 @@ def _default_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     if not parts:
         return None
     return SummaryFact.citing("hyperparameters", "Hyperparameters", "; ".join(parts) + ".", items)
-
-
-def _from(param: EvidenceItem, owner: EvidenceItem, holder: EvidenceItem, said: str) -> str:
-    """`` (from config.json, line 3)`` when a value is written in another file than its estimator;
-    `` (passed by Makefile, line 2; the default is 100 ...)`` when a launcher passes it."""
-    if holder.attrs.get("owner_kind") == "launcher":
-        return f" ({said})"
-    origin = param.attrs.get("origin") or {}
-    path, line = origin.get("path"), origin.get("line")
-    if not path or path == owner.source.path:
-        return ""
-    return f" (from {path}" + (f", line {line})" if line else ")")
 
 
 def _tuning(evidence: EvidenceStore) -> SummaryFact | None:
