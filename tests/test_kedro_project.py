@@ -4,7 +4,7 @@ Nothing imports the pipelines (Kedro's ``find_pipelines`` does), one pipeline st
 nodes, and the nodes take their settings from ``params:`` inputs read from conf/base/parameters*.yml.
 The document states the model, its hyperparameters, the split and the target with the values of
 the parameters files, and the preparation steps (scorecardpy's WoE binning) and the evaluation
-(its perf_eva); none of it is legacy code.
+(its perf_eva); none of it is legacy code. The README Kedro wrote is not quoted as the purpose.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ REPO = Path(__file__).resolve().parent.parent
 FILES = {
     "pyproject.toml": '[project]\nname = "churn"\n\n[project.scripts]\nchurn = "churn.__main__:main"\n\n'
     '[tool.kedro]\npackage_name = "churn"\nsource_dir = "src"\n',
+    "README.md": "# churn\n\n## Overview\n\nThis is your new Kedro project, which was generated using "
+    "`kedro 0.19.10`.\n\nTake a look at the [Kedro documentation](https://docs.kedro.org) to get started.\n\n"
+    "## Rules and guidelines\n\nIn order to get the best out of the template:\n\n* Don't commit data\n",
     "src/churn/__init__.py": "",
     "src/churn/__main__.py": "from kedro.framework.cli.utils import find_run_command\n\n\n"
     "def main():\n    return find_run_command('churn')()\n",
@@ -102,3 +105,9 @@ def test_a_pipeline_that_star_imports_its_nodes_runs_them(lines: list[str]) -> N
 def test_a_scorecards_binning_and_evaluation_are_said(lines: list[str]) -> None:
     assert "applies woebin (y = churned) [" in _fact(lines, "Features")
     assert "computes perf_eva (title = test) [" in _fact(lines, "Performance")
+
+
+def test_the_templates_readme_is_not_the_models_purpose(lines: list[str]) -> None:
+    assert not [line for line in lines if "your new Kedro project" in line or "the template" in line]
+    assert "No README or registry description states the model's purpose." in lines
+    assert not [line for line in lines if "quoted in the Summary" in line]

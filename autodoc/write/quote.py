@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from autodoc.plan.readme import template_sentence
+
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # a badge or picture: nothing to quote
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")  # [text](url): its text
@@ -12,7 +14,8 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")  # [text](url): its text
 def first_sentences(text: str, limit: int = 2) -> str:
     """The first sentences of the opening prose (headings, code, tables and lists are not prose: a
     list ends the opening text, so "1. Kim's implementation" is never quoted as a sentence "1.";
-    a Markdown link is quoted as its text, a hard line break ``\\`` is no character of it)."""
+    a Markdown link is quoted as its text, a hard line break ``\\`` is no character of it); a project
+    template's sentences ("This is your new Kedro project") are not the project's."""
     lines: list[str] = []
     for ln in text.splitlines():
         if lines and _LIST_ITEM.match(ln):
@@ -20,6 +23,7 @@ def first_sentences(text: str, limit: int = 2) -> str:
         if ln.strip() and not ln.lstrip().startswith(("#", "```", "|")) and not _LIST_ITEM.match(ln):
             lines.append(ln.rstrip().removesuffix("\\"))  # a Markdown hard line break: "text.\"
     words = " ".join(_LINK.sub(r"\1", _IMAGE.sub("", " ".join(lines))).replace("`", "").split())
-    cut = [s for s in words.replace("! ", ". ").split(". ") if s][:limit]
+    said = [s for s in words.replace("! ", ". ").split(". ") if s]
+    cut = [s for s in said if not template_sentence(s)][:limit]
     text = ". ".join(cut).rstrip(".")
     return text + ("" if text.endswith(("!", "?")) else ".") if cut else ""

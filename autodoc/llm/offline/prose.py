@@ -9,6 +9,7 @@ from autodoc.evidence import EvidenceItem
 from autodoc.llm.offline.facts import Facts, version_of
 from autodoc.plan.lineage import estimator_part
 from autodoc.plan.offers import item_key
+from autodoc.plan.readme import template_sentence
 from autodoc.plan.topics import (
     is_data_metric,
     is_exploratory_code,
@@ -77,7 +78,10 @@ def sentences(text: str | None, limit: int = 2) -> str | None:
         return None
     lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith(("#", "```", "- ", "* ", "|"))]
     clean = " ".join(" ".join(lines).replace("`", "").split())
-    found = re.findall(r".+?[.!?](?=\s|$)", clean)
+    said = re.findall(r".+?[.!?](?=\s|$)", clean)
+    found = [s for s in said if not template_sentence(s)]
+    if said and not found:
+        return None  # only a project template's words: nothing of this project
     out = " ".join(f.strip() for f in found[:limit]) if found else clean[:300]
     return out if len(out) >= 15 else None
 
@@ -97,7 +101,7 @@ def purpose(f: Facts) -> str:
         f.kind("readme", "notebook_markdown", live=None),
         key=lambda i: (i.kind != "readme", (i.source.path or "").count("/"), i.source.line_start or 0),
     )
-    for item in docs[:3]:
+    for item in docs[:2]:  # the opening the Summary quotes from, never a later section's rules
         text = sentences(item.text)
         if text:
             f.used.add(item.id)
