@@ -9,16 +9,9 @@ Summary says which file sets the tree count.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from docx import Document
 
-from autodoc import pipeline
-from autodoc.settings import Settings
-from autodoc.spec import load_spec
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.documents import document_lines, write_tree
 
 MODEL = """\
 import pickle
@@ -46,17 +39,13 @@ if __name__ == "__main__":
 
 @pytest.fixture(scope="module")
 def document(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[str]]:
-    root = tmp_path_factory.mktemp("config_attributes")
-    (root / "train.py").write_text(MODEL)
-    (root / "configs").mkdir()
-    (root / "configs" / "small.yaml").write_text("clf_params:\n  n_estimators: 20\n  max_depth: 4\n")
-    (root / "configs" / "deep.yaml").write_text("clf_params:\n  n_estimators: 20\n  max_depth: 12\n")
-    out = tmp_path_factory.mktemp("config_attributes_out")
-    settings = Settings(code_root=str(root), output_dir=str(out), provider="offline")
-    result = pipeline.generate(load_spec(REPO / "doc_spec.yaml"), settings)
-    doc = Document(str(result.outputs.docx))
-    rows = [" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
-    return [p.text for p in doc.paragraphs], rows
+    files = {
+        "train.py": MODEL,
+        "configs/small.yaml": "clf_params:\n  n_estimators: 20\n  max_depth: 4\n",
+        "configs/deep.yaml": "clf_params:\n  n_estimators: 20\n  max_depth: 12\n",
+    }
+    root = write_tree(tmp_path_factory.mktemp("config_attributes"), files)
+    return document_lines(root, tmp_path_factory.mktemp("config_attributes_out"))
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,9 @@ it is compared and not saved), and never lists the app's dict entry as a derived
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from docx import Document
 
-from autodoc import pipeline
-from autodoc.settings import Settings
-from autodoc.spec import load_spec
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.documents import document_lines, write_tree
 
 MODEL = """\
 import pickle
@@ -97,18 +90,10 @@ def predict(row: dict):
 
 @pytest.fixture(scope="module")
 def lines(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    root = tmp_path_factory.mktemp("config_selected")
-    (root / "heart").mkdir()
-    (root / "heart" / "__init__.py").write_text("")
-    (root / "heart" / "model.py").write_text(MODEL)
-    (root / "heart" / "trainer.py").write_text(TRAINER)
-    (root / "app.py").write_text(APP)
-    out = tmp_path_factory.mktemp("config_selected_out")
-    settings = Settings(code_root=str(root), output_dir=str(out), provider="offline")
-    result = pipeline.generate(load_spec(REPO / "doc_spec.yaml"), settings)
-    doc = Document(str(result.outputs.docx))
-    rows = [" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
-    return [p.text for p in doc.paragraphs] + rows
+    files = {"heart/__init__.py": "", "heart/model.py": MODEL, "heart/trainer.py": TRAINER, "app.py": APP}
+    root = write_tree(tmp_path_factory.mktemp("config_selected"), files)
+    paragraphs, rows = document_lines(root, tmp_path_factory.mktemp("config_selected_out"))
+    return paragraphs + rows
 
 
 def test_the_classifier_a_setting_chooses_is_saved_instead_not_compared(lines: list[str]) -> None:

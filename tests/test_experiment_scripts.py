@@ -12,16 +12,9 @@ predictor, which turns the saved model's scores into decisions at its threshold,
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from docx import Document
 
-from autodoc import pipeline
-from autodoc.settings import Settings
-from autodoc.spec import load_spec
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.documents import document_lines, write_tree
 
 EXPERIMENTS = """\
 import mlflow
@@ -82,23 +75,15 @@ label = "fraud" if proba >= bundle["threshold"] else "ok"
 
 @pytest.fixture(scope="module")
 def document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    root = tmp_path_factory.mktemp("experiments")
-    (root / "src").mkdir()
-    for name, text in [
-        ("01_experiments.py", EXPERIMENTS),
-        ("02_logreg.py", LOGREG),
-        ("03_final_model.py", FINAL),
-        ("04_predict.py", PREDICT),
-    ]:
-        (root / "src" / name).write_text(text)
-    out = tmp_path_factory.mktemp("experiments_out")
-    settings = Settings(code_root=str(root), output_dir=str(out), provider="offline")
-    result = pipeline.generate(load_spec(REPO / "doc_spec.yaml"), settings)
-    doc = Document(str(result.outputs.docx))
-    return {
-        "paragraphs": "\n".join(p.text for p in doc.paragraphs),
-        "rows": "\n".join(" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows),
+    files = {
+        "src/01_experiments.py": EXPERIMENTS,
+        "src/02_logreg.py": LOGREG,
+        "src/03_final_model.py": FINAL,
+        "src/04_predict.py": PREDICT,
     }
+    root = write_tree(tmp_path_factory.mktemp("experiments"), files)
+    paragraphs, rows = document_lines(root, tmp_path_factory.mktemp("experiments_out"))
+    return {"paragraphs": "\n".join(paragraphs), "rows": "\n".join(rows)}
 
 
 def test_the_served_model_is_the_production_model_in_every_section(document: dict[str, str]) -> None:

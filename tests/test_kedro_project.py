@@ -9,16 +9,9 @@ the parameters files, and the preparation steps (scorecardpy's WoE binning) and 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from docx import Document
 
-from autodoc import pipeline
-from autodoc.settings import Settings
-from autodoc.spec import load_spec
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.documents import document_lines, write_tree
 
 FILES = {
     "pyproject.toml": '[project]\nname = "churn"\n\n[project.scripts]\nchurn = "churn.__main__:main"\n\n'
@@ -67,16 +60,9 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def lines(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    root = tmp_path_factory.mktemp("kedro")
-    for rel, text in FILES.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    out = tmp_path_factory.mktemp("kedro_out")
-    settings = Settings(code_root=str(root), output_dir=str(out), provider="offline")
-    result = pipeline.generate(load_spec(REPO / "doc_spec.yaml"), settings)
-    doc = Document(str(result.outputs.docx))
-    rows = [" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
-    return [p.text for p in doc.paragraphs] + rows
+    root = write_tree(tmp_path_factory.mktemp("kedro"), FILES)
+    paragraphs, rows = document_lines(root, tmp_path_factory.mktemp("kedro_out"))
+    return paragraphs + rows
 
 
 def _fact(lines: list[str], label: str) -> str:
