@@ -409,6 +409,19 @@ def test_a_long_list_of_dropped_columns_is_counted_not_cut_short(
     assert "snap_d" not in said
 
 
+def test_a_long_list_of_derived_columns_is_counted_not_cut_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    derived = "".join(f'\n            df["ratio_{n}"] = df["visits"] / {n + 2}' for n in range(8))
+    train = RAVEL_PROJECT["src/train.py"].replace(
+        'df = pd.read_csv("data/sessions.csv")', 'df = pd.read_csv("data/sessions.csv")' + derived
+    )
+    lines = document(tmp_path, monkeypatch, {"src/train.py": train})
+    said = next(line for line in lines if line.startswith("Features:"))
+    assert "builds 8 derived columns (ratio_0 [" in said and "ratio_5 [" in said, said
+    assert "and 2 more)" in said and "ratio_6" not in said, said
+
+
 def test_a_list_cut_at_a_share_counted_from_its_end_is_the_split(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

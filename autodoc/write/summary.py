@@ -217,8 +217,9 @@ def _features(evidence: EvidenceStore) -> SummaryFact | None:
     dropped = _dropped(evidence, targets)
     parts = []
     if made:
-        named = join_words([f"{f.value} {cite(f)}" for f in made[:_MAX_LISTED]])
-        parts.append(f"builds {len(made)} derived column{'s' if len(made) > 1 else ''} ({named})")
+        named = [f"{f.value} {cite(f)}" for f in made[:_MAX_LISTED]]
+        named += [f"{len(made) - len(named)} more"] if len(made) > len(named) else []  # never reads as all
+        parts.append(f"builds {len(made)} derived column{'s' if len(made) > 1 else ''} ({join_words(named)})")
     if sets:
         parts.append(f"selects the column sets {join_words([f'{d.label} {cite(d)}' for d in sets])}")
     if dropped:  # every column counted: a list cut short never reads as complete
