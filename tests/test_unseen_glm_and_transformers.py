@@ -41,3 +41,36 @@ def test_a_formula_glm_is_the_model_and_the_left_of_its_formula_is_the_target(
     assert not [line for line in lines if line.startswith(("fit |", "fit (production model)", "Poisson |"))]
     wrong = ("constructs fit", "constructs Poisson", "a fit [", "a poisson [", "Poisson (pricing")
     assert not [line for line in lines if any(w in line for w in wrong)]
+
+
+SURVIVAL_PROJECT = {
+    "train.py": """
+        import joblib
+        import pandas as pd
+        from lifelines import CoxPHFitter
+        from lifelines.utils import concordance_index
+        from sklearn.model_selection import train_test_split
+
+        loans = pd.read_csv("data/loans.csv")
+        train, test = train_test_split(loans, test_size=0.25, random_state=7)
+        cox = CoxPHFitter(penalizer=0.05)
+        cox.fit(train, duration_col="months_on_book", event_col="defaulted")
+        risk = -cox.predict_partial_hazard(test)
+        print(concordance_index(test["months_on_book"], risk, test["defaulted"]))
+        joblib.dump(cox, "models/cox.joblib")
+    """,
+}
+
+
+def test_a_lifelines_cox_model_its_event_and_its_concordance_are_documented(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, SURVIVAL_PROJECT)
+    production = next(line for line in lines if line.startswith("Production model:"))
+    assert production.startswith("Production model: The production model is CoxPHFitter (train.py, line 10)")
+    hyper = next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert "penalizer = 0.05" in hyper
+    target = next(line for line in lines if line.startswith("Target:"))
+    assert "months_on_book (train.py, line 11)" in target and "defaulted (train.py, line 11)" in target
+    performance = next(line for line in lines if line.startswith("Performance:"))
+    assert "concordance_index" in performance

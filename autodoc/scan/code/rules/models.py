@@ -34,6 +34,8 @@ def classify(full: str, tail: str) -> str | None:
         return "hyperparameter_search"
     if tail in v.CV and (full.startswith("sklearn") or "." not in full):
         return "cv"
+    if full.startswith(v.SURVIVAL_METRICS) and tail[:1].islower():
+        return "metric"
     if full.startswith("sklearn.metrics") or (full.startswith(("torchmetrics", "keras.metrics"))):
         return "metric" if tail[:1].islower() or full.startswith(("torchmetrics", "keras.metrics")) else None
     if full.startswith(v.SKLEARN_PRE):
@@ -265,6 +267,13 @@ def fit(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None
     ex.add_at(
         node, "fit", target or tail, f"{tail} on {target}", scope, value=tail, attrs=attrs, params=params
     )
+    for key in v.SURVIVAL_TARGET_KEYWORDS:  # a survival model predicts the time to an event
+        if isinstance(col := attrs.get(key), str):
+            ex.target_names.add(col)
+            role = {"role": "duration" if key == "duration_col" else "event", "keyword": key}
+            ex.add_at(
+                node, "target", col, f"target column {col} ({role['role']})", scope, value=col, attrs=role
+            )
     _eval_metrics(ex, node, attrs, scope)
 
 

@@ -61,6 +61,8 @@ ESTIMATOR_MODULES = (
     "prophet",
     "interpret",
     "ngboost",
+    "lifelines",  # CoxPHFitter, KaplanMeierFitter, WeibullAFTFitter
+    "sksurv",  # RandomSurvivalForest, CoxPHSurvivalAnalysis
 )
 NOT_ESTIMATOR_MODULES = (
     "sklearn.datasets",
@@ -72,7 +74,16 @@ NOT_ESTIMATOR_MODULES = (
     "sklearn.calibration.Calibration",
     "statsmodels.api.families",  # sm.families.Poisson(link=...): a GLM's distribution, not a model
     "statsmodels.genmod.families",
+    "lifelines.utils",
+    "lifelines.statistics",
+    "lifelines.datasets",
+    "lifelines.plotting",
+    "sksurv.metrics",
+    "sksurv.util",
+    "sksurv.datasets",
 )
+SURVIVAL_METRICS = ("lifelines.utils.concordance_index", "sksurv.metrics.")
+SURVIVAL_TARGET_KEYWORDS = ("duration_col", "event_col")  # CoxPHFitter().fit(df, duration_col=...)
 ESTIMATOR_SUFFIX = (
     "Classifier",
     "Regressor",
@@ -157,6 +168,7 @@ MLFLOW_KEYWORDS = (
 )
 FIT_TAILS = ("fit", "fit_transform", "partial_fit", "fit_resample")
 FIT_KEYWORDS = (
+    *SURVIVAL_TARGET_KEYWORDS,
     "epochs",
     "batch_size",
     "num_boost_round",
@@ -252,6 +264,7 @@ INTERESTING_TAILS = frozenset(
     }
 )
 METRIC_SUFFIXES = ("_score", "_error", "_loss", "_curve", "_matrix", "_report", "_auc", "_deviance")
+METRIC_SUFFIXES += ("concordance_index", "_index_censored", "_index_ipcw")  # survival: lifelines, sksurv
 
 
 def maybe_interesting(tail: str) -> bool:
