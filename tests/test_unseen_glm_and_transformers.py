@@ -74,3 +74,39 @@ def test_a_lifelines_cox_model_its_event_and_its_concordance_are_documented(
     assert "months_on_book (train.py, line 11)" in target and "defaulted (train.py, line 11)" in target
     performance = next(line for line in lines if line.startswith("Performance:"))
     assert "concordance_index" in performance
+
+
+FINE_TUNE_PROJECT = {
+    "tune.py": """
+        import numpy as np
+        import pandas as pd
+        from datasets import Dataset
+        from sklearn.metrics import f1_score
+        from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments
+
+        notes = pd.read_csv("data/notes.csv")
+        y = notes["readmitted"]
+
+
+        def compute_metrics(pred):
+            labels = pred.label_ids
+            guesses = np.argmax(pred.predictions, axis=-1)
+            return {"f1": f1_score(labels, guesses)}
+
+
+        net = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=2)
+        args = TrainingArguments(output_dir="out", learning_rate=3e-5, num_train_epochs=2)
+        train_set = Dataset.from_pandas(notes)
+        trainer = Trainer(model=net, args=args, train_dataset=train_set, compute_metrics=compute_metrics)
+        trainer.train()
+    """,
+}
+
+
+def test_the_labels_of_a_hugging_face_evaluation_are_not_a_target_column(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, FINE_TUNE_PROJECT)
+    target = next(line for line in lines if line.startswith("Target:"))
+    assert target.startswith("Target: The model predicts readmitted (tune.py, line 9)")
+    assert not [line for line in lines if "label_ids" in line]

@@ -203,13 +203,17 @@ def _column_read(node: ast.expr) -> ast.Subscript | None:
     return node if type(node) is ast.Subscript and type(node.value) is ast.Name else None
 
 
+# attributes that are no column: a frame's own, and a Hugging Face EvalPrediction's (p.label_ids)
+_NOT_COLUMNS = frozenset({"values", "target", "data", "T", "shape", "label_ids", "predictions", "inputs"})
+
+
 def _y_attribute(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: str) -> None:
     """``y = df.churn`` (the target column), ``y = df["churn"].values`` / ``.ravel()`` (the same)."""
     if (read := _column_read(val_node)) is not None:
         _y_column(ex, name, read, line, scope)
     elif type(val_node) is ast.Attribute and type(val_node.value) is ast.Name:
         col = val_node.attr
-        if col not in ("values", "target", "data", "T", "shape"):
+        if col not in _NOT_COLUMNS:
             _fact(ex, "target", col, f"target column {col}", line, scope, value=col, attrs={"name": name})
 
 
