@@ -71,6 +71,7 @@ CodeKind = Literal[
     "data_write",  # a data file written (to_csv, to_parquet, np.save, json.dump): linked to its readers
     "prediction",  # a column assigned a model's predictions (model.predict(...)): output, not a feature
     "in_sample",  # a model's predictions on the rows it was fitted on (predict reads the fit's input)
+    "model_selection",  # the rule that picks the run or version registered, promoted or loaded
 ]
 # fmt: on
 # fmt: off

@@ -43,6 +43,7 @@ KIND_TOPICS: dict[str, tuple[str, ...]] = {
     "data_write": ("data",),
     "prediction": ("deployment",),
     "in_sample": ("evaluation", "validation", "risk"),
+    "model_selection": ("deployment", "mlflow", "model", "validation"),
     "join": ("data",),
     "label": ("data", "model"),
     "ensemble": ("model",),

@@ -69,6 +69,18 @@ def test_the_notebook_opens_with_the_summary_and_the_document_passes_lint(demo_d
     assert lint_docx(demo_doc["docx"]) == []
 
 
+@pytest.mark.slow
+def test_the_production_line_says_by_what_rule_the_champion_is_chosen(demo_doc: dict[str, Any]) -> None:
+    line = next(p for p in demo_doc["paras"] if p.startswith("Production model:"))
+    rule = (
+        "The alias champion is set to the version whose run has the highest cv_roc_auc (promote.py, line 41)"
+    )
+    assert rule in line
+    assert "challenger" not in line  # promote.py gives it to the most recent other version: no metric
+    pointer = "How the code chooses the version that is registered or promoted is stated in the Summary"
+    assert any(p.startswith(pointer) for p in demo_doc["paras"])  # Deployment Considerations
+
+
 def test_zoomed_bar_labels_use_the_digits_it_takes_to_tell_values_apart() -> None:
     assert distinct_labels([0.99768, 0.99768, 0.99802]) == ["0.9977", "0.9977", "0.9980"]
     assert distinct_labels([0.5, 0.75]) == ["0.50", "0.75"]  # the same decimals, as in a table column

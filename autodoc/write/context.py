@@ -69,7 +69,13 @@ def summary_items(evidence: EvidenceStore) -> list[EvidenceItem]:
         if run is not None:
             ids += [f"{run.evidence_id}:metric:{k}" for k in sorted(run.metrics, key=metric_rank)[:3]]
     ids += [i.id for i in evidence.by_kind("alias")][:4]
-    for kind, limit in (("pipeline", 2), ("estimator", 3), ("data_source", 2), ("target", 1)):
+    for kind, limit in (
+        ("pipeline", 2),
+        ("estimator", 3),
+        ("model_selection", 2),
+        ("data_source", 2),
+        ("target", 1),
+    ):
         found = [i for i in evidence.by_kind(kind) if is_production_code(i)]  # as the summary's
         ids += [i.id for i in found[:limit]]
     return [idx[i] for i in dict.fromkeys(ids) if i in idx][:SUMMARY_ITEMS]

@@ -27,7 +27,7 @@ from autodoc.plan.values import (
     resolve_param,
     stratify_target,
 )
-from autodoc.write import lineage_words, prep_words, registration, target_words
+from autodoc.write import lineage_words, prep_words, registration, selection_words, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
 from autodoc.write.places import where
@@ -368,7 +368,7 @@ def _tracking(evidence: EvidenceStore) -> SummaryFact | None:
 
 _BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
     _purpose,
-    _production,
+    selection_words.with_selection(_production),
     _target,
     data_fact,
     _split,

@@ -353,6 +353,15 @@ def threshold_reference(f: Facts) -> str:
     return f"The decision threshold applied to the model's scores is stated in the Summary {cite(found[0])}."
 
 
+def selection_reference(f: Facts) -> str:
+    """How the code chooses the version that serves (a ranking on a metric, a gate) is in the
+    Summary's Production model line: here, one pointer."""
+    if not (found := f.fresh(f.kind("model_selection"))):
+        return ""
+    said = "How the code chooses the version that is registered or promoted is stated in the Summary"
+    return f"{said} {cite(*found[:2])}."
+
+
 def threshold_sentence(f: Facts) -> str:
     """``The decision threshold is 0.35 (config.yaml, line 10) [n].``: the value, then where it is set."""
     found = f.fresh(f.thresholds())

@@ -17,6 +17,7 @@ from autodoc.llm.offline.prose import (
     num,
     para,
     registry,
+    selection_reference,
     threshold_reference,
     threshold_sentence,
 )
@@ -158,6 +159,7 @@ def write_deployment(f: Facts, task: WriteTask) -> list[str]:
             paras.append(f"The registry tags {code_span(model)} with {said} {cite(reg)}.")
     paras.append(
         para(
+            selection_reference(f),
             threshold_reference(f),
             _serving_entries(f),
         )

@@ -4,10 +4,8 @@ One walk per top-level statement, tagged with the scope it runs in (``<module>``
 ``<main>`` for a real ``if __name__ == "__main__":`` block, or a function's qualified name),
 so liveness can later be decided per scope. The result is plain data (cacheable by content
 hash); values that point into another module or a config file stay as references
-(``{"$ref": ...}``, ``{"$cfg": ...}``) that the tree scan resolves across files.
-
-Values are read by `values.Values`; what each call or assignment means is decided by the
-rules in `rules/`.
+(``{"$ref": ...}``, ``{"$cfg": ...}``) that the tree scan resolves across files. Values are
+read by `values.Values`; what each call or assignment means is decided by the rules in `rules/`.
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from autodoc.scan.code.rules import (
     models,
     objective,
     outputs,
+    selection,
     sources,
     splits,
     training,
@@ -117,7 +116,8 @@ class Extractor:
         outputs.finish(self, chunks)
         for cell, _lines, scope, nodes in scoped:  # for the outline: no second walk of the same code
             self.calls.setdefault((cell, scope), []).extend(nodes.get(ast.Call, ()))
-        evalscope.in_sample(self, scoped)
+        for post in (evalscope.in_sample, selection.mark):  # predictions on the fit's rows; promotions
+            post(self, scoped)
         self.m.facts.sort(key=lambda f: (f.cell or 0, f.line))  # the walk is depth-first, reversed
         return self.m
 

@@ -1,0 +1,397 @@
+"""How the version that serves is chosen: the rule the code applies before it registers,
+promotes or loads a model.
+
+``champion = max(scored)[2]`` over ``(run.data.metrics.get("cv_roc_auc"), ...)`` before
+``set_registered_model_alias(name, "champion", champion.version)``; the first run of
+``search_runs(order_by=["metrics.rmse ASC"])`` registered; ``sorted(runs, key=...)[-1]``,
+``df.sort_values("metrics.auc").iloc[0]``, ``df["metrics.auc"].idxmax()``: a ``model_selection``
+fact at the ranking's line says which run or version (highest or lowest of which metric) the
+alias, stage, registration or load gets. Only a ranking whose result reaches the call's
+arguments (followed back through the names of the same scope) counts, and only the nearest
+one: a ranking by something that is no metric (a version number) says nothing.
+
+``if metrics["auc"] > 0.8: register_model(...)`` (or ``if auc < 0.8: return`` before it) is a
+gate: a ``model_selection`` fact with rule ``gate`` and the bound, never a decision threshold
+(a threshold fact on the same line is dropped).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Any
+
+from autodoc.scan.code.syntax import Buckets, dotted
+from autodoc.scan.code.values import UNKNOWN
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
+
+# the call -> what it does to the chosen run or version
+ACTIONS = {
+    "set_registered_model_alias": "alias",
+    "transition_model_version_stage": "stage",
+    "register_model": "registered",
+    "create_model_version": "registered",
+    "log_model": "registered",
+    "load_model": "loaded",
+}
+_ORDER = re.compile(r"^\s*metrics\.`?([\w.\-/ ]+?)`?\s*(asc|desc)?\s*$", re.I)
+_METRIC_COLUMN = re.compile(r"^metrics\.(.+)$")
+_ADDS = {"append": 0, "add": 0, "insert": 1}
+_STOPS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+_OPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<="}
+_NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
+_FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+Defs = dict[str, list[tuple[int, str, ast.expr]]]  # name -> (line, "value" | "elem" | "iter", expr)
+
+
+def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
+    """A ``model_selection`` fact per registering, promoting or loading call whose run or version is
+    chosen by a ranking on a metric or gated by a metric's bound, in its scope."""
+    acting = {
+        (f.cell, f.scope, f.line)
+        for f in ex.m.facts
+        if f.kind == "mlflow_call"
+        and f.name in ACTIONS
+        and (f.name != "log_model" or "registered_model_name" in f.attrs)
+    }
+    if not acting:
+        return
+    for cell, lines, scope, nodes in scoped:
+        calls = [
+            c for c in nodes.get(ast.Call, ()) if (cell, scope, c.lineno) in acting and _tail(c) in ACTIONS
+        ]
+        if not calls:
+            continue
+        ex.cell, ex.lines = cell, lines
+        defs = _definitions(nodes)
+        for call in sorted(calls, key=lambda c: c.lineno):
+            _record(ex, scope, call, _choice(ex, scope, call, defs), _gate(ex, scope, call, nodes, defs))
+
+
+def _tail(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+
+
+def _definitions(nodes: Buckets) -> Defs:
+    """Each name's bindings in the scope: assigned values, loop iterables and added elements."""
+    defs: Defs = {}
+    for node in [*nodes.get(ast.Assign, ()), *nodes.get(ast.AnnAssign, ()), *nodes.get(ast.AugAssign, ())]:
+        value = node.value
+        targets = node.targets if type(node) is ast.Assign else [node.target]
+        for target in targets:
+            if value is None:
+                continue
+            if type(target) is ast.Subscript and type(target.value) is ast.Name:  # scores[k] = auc
+                defs.setdefault(target.value.id, []).append((node.lineno, "elem", value))
+            for name in _stored(target):
+                defs.setdefault(name, []).append((node.lineno, "value", value))
+    for node in nodes.get(ast.For, ()):
+        for name in _stored(node.target):
+            defs.setdefault(name, []).append((node.lineno, "iter", node.iter))
+    for node in nodes.get(ast.withitem, ()):
+        if node.optional_vars is not None:
+            for name in _stored(node.optional_vars):
+                defs.setdefault(name, []).append((node.context_expr.lineno, "value", node.context_expr))
+    for call in nodes.get(ast.Call, ()):
+        func = call.func
+        at = _ADDS.get(func.attr) if type(func) is ast.Attribute else None
+        if at is not None and type(func.value) is ast.Name and len(call.args) > at:
+            defs.setdefault(func.value.id, []).append((call.lineno, "elem", call.args[at]))
+    return defs
+
+
+def _stored(target: ast.AST) -> list[str]:
+    if type(target) is ast.Name:
+        return [target.id]
+    if type(target) in (ast.Tuple, ast.List):
+        return [n for e in target.elts for n in _stored(e)]
+    return []
+
+
+def _names(expr: ast.AST) -> list[str]:
+    return [n.id for n in ast.walk(expr) if type(n) is ast.Name and type(n.ctx) is ast.Load]
+
+
+# ----------------------------------------------------------------------------- rankings
+def _choice(ex: Extractor, scope: str, call: ast.Call, defs: Defs) -> dict[str, Any] | None:
+    """The nearest ranking the call's arguments come from: {direction, metric, node, how}."""
+    queue: list[tuple[ast.expr, int | None]] = [
+        (a, None) for a in [*call.args, *(k.value for k in call.keywords)]
+    ]
+    seen: set[str] = set()
+    while queue:
+        expr, pick = queue.pop(0)
+        picks: dict[str, int] = {}
+        for node in ast.walk(expr):
+            ranked = _ranking(ex, scope, node, pick, expr, defs) if type(node) is ast.Call else None
+            if ranked is not None:
+                return ranked or None  # {} is a ranking by something that is no metric
+            if type(node) is ast.Subscript and type(node.value) is ast.Name:
+                index = _index(node)
+                if index is not None:
+                    picks[node.value.id] = index
+        for name in _names(expr):
+            if name in seen:
+                continue
+            seen.add(name)
+            for line, how, value in defs.get(name, ()):
+                if line <= call.lineno and how == "value":
+                    queue.append((value, picks.get(name)))
+    return None
+
+
+def _index(node: ast.Subscript) -> int | None:
+    """``x[0]`` / ``x[-1]`` / ``x.iloc[0]`` / ``x.loc[0, "run_id"]``: the position taken."""
+    key = node.slice.elts[0] if type(node.slice) is ast.Tuple and node.slice.elts else node.slice
+    if type(key) is ast.UnaryOp and type(key.op) is ast.USub and type(key.operand) is ast.Constant:
+        return -1 if key.operand.value == 1 else None
+    return key.value if type(key) is ast.Constant and key.value == 0 else None
+
+
+def _pick_of(expr: ast.expr, target: ast.AST, inherited: int | None) -> int | None:
+    """The position taken of `target`'s result within `expr` (``sorted(...)[0]``), else `inherited`."""
+    for node in ast.walk(expr):
+        if type(node) is ast.Subscript:
+            inner = (
+                node.value.value
+                if type(node.value) is ast.Attribute and node.value.attr in ("iloc", "loc")
+                else node.value
+            )
+            if inner is target:
+                return _index(node)
+        elif type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.value is target:
+            return 0 if node.func.attr in ("head", "first") else inherited
+    return inherited
+
+
+def _ranking(
+    ex: Extractor, scope: str, node: ast.Call, pick: int | None, expr: ast.expr, defs: Defs
+) -> dict[str, Any] | None:
+    """{direction, metric, node} of a ranking call, {} for a ranking on no metric, None for none;
+    `pick` is the position taken of the result when `expr` (which holds `node`) takes none."""
+    tail = _tail(node)
+    if tail in ("max", "min") and type(node.func) is ast.Name and node.args:
+        metric, sign = _key_metric(ex, scope, node, defs)
+        direction = tail if sign > 0 else {"max": "min", "min": "max"}[tail]
+        return _found(metric, direction, node)
+    if tail in ("idxmax", "idxmin", "argmax", "argmin"):
+        base = (
+            node.func.value
+            if type(node.func) is ast.Attribute and not node.args
+            else (node.args or [None])[0]
+        )
+        metric = _metric(ex, scope, base, defs) if base is not None else None
+        return _found(metric, tail[-3:], node)
+    if tail in ("sorted", "sort_values", "sort", "search_runs", "nlargest", "nsmallest"):
+        return _ordered(ex, scope, node, tail, _pick_of(expr, node, pick), defs)
+    return None
+
+
+def _ordered(
+    ex: Extractor, scope: str, node: ast.Call, tail: str, pick: int | None, defs: Defs
+) -> dict[str, Any] | None:
+    kw = {k.arg: k.value for k in node.keywords if k.arg}
+    if tail == "search_runs":
+        if "order_by" not in kw:
+            return None
+        order = ex.value(kw["order_by"], scope)
+        first = order[0] if isinstance(order, list) and order else order
+        match = _ORDER.match(first) if isinstance(first, str) else None
+        if match is None:
+            return {}  # ordered by time or an attribute: no metric
+        ascending, metric = (match.group(2) or "asc").lower() == "asc", match.group(1)
+        if pick is None and "max_results" in kw and ex.value(kw["max_results"], scope) == 1:
+            pick = 0
+    elif tail in ("nlargest", "nsmallest"):
+        return _found(_metric(ex, scope, node, defs), "max" if tail == "nlargest" else "min", node)
+    else:
+        by = kw.get("by") or (node.args[0] if tail == "sort_values" and node.args else kw.get("key"))
+        metric, sign = _key_metric(ex, scope, node, defs) if tail != "sort_values" else (None, 1)
+        if tail == "sort_values" and by is not None:
+            metric = _metric(ex, scope, by, defs)
+        ascending = (ex.value(kw["ascending"], scope) is not False) if "ascending" in kw else True
+        if "reverse" in kw and ex.value(kw["reverse"], scope) is True:
+            ascending = False
+        ascending = ascending if sign > 0 else not ascending
+    if pick is None:
+        return None  # the ordered list itself flows on: no single choice
+    return _found(metric, "min" if ascending == (pick == 0) else "max", node)
+
+
+def _found(metric: str | None, direction: str, node: ast.Call) -> dict[str, Any]:
+    if not metric:
+        return {}
+    return {"metric": metric, "direction": "highest" if direction == "max" else "lowest", "node": node}
+
+
+def _key_metric(ex: Extractor, scope: str, node: ast.Call, defs: Defs) -> tuple[str | None, int]:
+    """The metric a ``max``/``sorted`` ranks by, and -1 when it is negated (``-rmse``)."""
+    key = next((k.value for k in node.keywords if k.arg == "key"), None)
+    if type(key) is ast.Lambda:
+        metric = _metric(ex, scope, key.body, defs)
+        if metric:
+            return metric, -1 if type(key.body) is ast.UnaryOp and type(key.body.op) is ast.USub else 1
+    if key is not None or not node.args:
+        return None, 1
+    elements = _elements(node.args[0], defs)  # max(scored): the tuples' first part
+    for elem in elements:
+        first = elem.elts[0] if type(elem) is ast.Tuple and elem.elts else elem
+        metric = _metric(ex, scope, first, defs)
+        if metric:
+            return metric, -1 if type(first) is ast.UnaryOp and type(first.op) is ast.USub else 1
+    return None, 1
+
+
+def _elements(expr: ast.expr, defs: Defs) -> list[ast.expr]:
+    if type(expr) in (ast.ListComp, ast.GeneratorExp, ast.SetComp):
+        return [expr.elt]
+    if type(expr) in (ast.List, ast.Tuple):
+        return list(expr.elts)
+    if type(expr) is ast.Name:
+        return [e for _line, how, e in defs.get(expr.id, ()) if how == "elem"]
+    return []
+
+
+def _metric(ex: Extractor, scope: str, expr: ast.AST, defs: Defs, depth: int = 0) -> str | None:
+    """The metric `expr` reads: ``metrics["auc"]``, ``run.data.metrics.get("auc")``, a
+    ``"metrics.auc"`` column; followed through the names it is computed from."""
+    for node in ast.walk(expr):
+        found = _metric_here(ex, scope, node)
+        if found:
+            return found
+    if depth >= 3:
+        return None
+    for name in _names(expr):
+        for _line, how, value in defs.get(name, ()):
+            if how == "value" and (found := _metric(ex, scope, value, defs, depth + 1)):
+                return found
+    return None
+
+
+def _metric_here(ex: Extractor, scope: str, node: ast.AST) -> str | None:
+    t = type(node)
+    if t is ast.Constant and isinstance(node.value, str):
+        match = _METRIC_COLUMN.match(node.value)
+        return match.group(1) if match else None
+    if t is ast.Subscript:
+        base, key = node.value, node.slice
+    elif t is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "get" and node.args:
+        base, key = node.func.value, node.args[0]
+    else:
+        return None
+    if "metric" not in (dotted(base) or "").rsplit(".", 1)[-1].lower():
+        return None
+    value = ex.value(key, scope)
+    return value if isinstance(value, str) and value else None
+
+
+# ----------------------------------------------------------------------------- gates
+_METRIC_WORD = re.compile(r"auc|rmse|mae|mse|mape|f1|accuracy|precision|recall|r2|loss|score|gini|ks_", re.I)
+
+
+def _gate(ex: Extractor, scope: str, call: ast.Call, nodes: Buckets, defs: Defs) -> dict[str, Any] | None:
+    """The metric bound an ``if`` around the call (or an early exit before it) requires."""
+    for node in sorted(nodes.get(ast.If, ()), key=lambda n: -n.lineno):
+        if _within(node.body, call):
+            negate = False
+        elif _within(node.orelse, call) or _exits_before(node, call):
+            negate = True
+        else:
+            continue
+        found = _bound(ex, scope, node.test, defs)
+        if found is not None:
+            if negate:
+                found["op"] = _NEGATED[found["op"]]
+            return {**found, "node": node}
+    return None
+
+
+def _within(body: list[ast.stmt], call: ast.Call) -> bool:
+    return bool(body) and body[0].lineno <= call.lineno <= (body[-1].end_lineno or body[-1].lineno)
+
+
+def _exits_before(node: ast.If, call: ast.Call) -> bool:
+    """``if auc < 0.8: return`` before the call, at its level or outside it."""
+    if node.orelse or (node.end_lineno or node.lineno) >= call.lineno or node.col_offset > call.col_offset:
+        return False
+    last = node.body[-1]
+    exits = type(last) is ast.Expr and type(last.value) is ast.Call and _tail(last.value) == "exit"
+    return exits or type(last) in _STOPS
+
+
+def _bound(ex: Extractor, scope: str, test: ast.expr, defs: Defs) -> dict[str, Any] | None:
+    """{metric, op, bound, compare} of ``metric > 0.8`` (alone, or within an ``and``)."""
+    tests = test.values if type(test) is ast.BoolOp and type(test.op) is ast.And else [test]
+    for node in tests:
+        if type(node) is not ast.Compare or len(node.ops) != 1 or type(node.ops[0]) not in _OPS:
+            continue
+        op, left, right = _OPS[type(node.ops[0])], node.left, node.comparators[0]
+        for side, other, flip in ((left, right, False), (right, left, True)):
+            bound = ex.value(other, scope)
+            if not isinstance(bound, int | float) or isinstance(bound, bool):
+                continue
+            metric = _metric(ex, scope, side, defs) or _named_metric(side)
+            if metric:
+                return {"metric": metric, "op": _FLIP[op] if flip else op, "bound": bound, "compare": node}
+    return None
+
+
+def _named_metric(side: ast.expr) -> str | None:
+    """``auc`` / ``scores["val_auc"]``: a value whose name says it is a metric."""
+    if type(side) is ast.Subscript and type(side.slice) is ast.Constant and isinstance(side.slice.value, str):
+        name: str | None = side.slice.value
+    else:
+        name = dotted(side)
+    return name if name and _METRIC_WORD.search(name.rsplit(".", 1)[-1]) else None
+
+
+# ----------------------------------------------------------------------------- facts
+_TARGET_ARG = {"set_registered_model_alias": (1, "alias"), "transition_model_version_stage": (2, "stage")}
+
+
+def _target(ex: Extractor, scope: str, call: ast.Call) -> Any:
+    """The alias or stage set, or the registered model's name."""
+    tail = _tail(call)
+    pos, key = _TARGET_ARG.get(tail, (1 if tail == "register_model" else 0, "name"))
+    key = "registered_model_name" if tail == "log_model" else key
+    node = next((k.value for k in call.keywords if k.arg == key), None)
+    if node is None and tail != "log_model" and len(call.args) > pos:
+        node = call.args[pos]
+    value = ex.value(node, scope) if node is not None else UNKNOWN
+    return value if isinstance(value, str) else None
+
+
+def _record(ex: Extractor, scope: str, call: ast.Call, choice: dict | None, gate: dict | None) -> None:
+    tail = _tail(call)
+    base = {"action": ACTIONS[tail], "call": tail, "action_line": call.lineno}
+    target = _target(ex, scope, call)
+    if target:
+        base["target"] = target
+    name = target or tail
+    if choice:
+        attrs = {**base, "rule": choice["direction"], "metric": choice["metric"]}
+        label = f"{_subject(base)}: the {choice['direction']} {choice['metric']}"
+        value = f"{choice['direction']} {choice['metric']}"
+        ex.add_at(choice["node"], "model_selection", name, label, scope, value=value, attrs=attrs)
+    if gate:
+        compare = gate["compare"]
+        ex.m.facts = [
+            f
+            for f in ex.m.facts
+            if not (f.kind == "threshold" and f.line == compare.lineno and f.cell == ex.cell)
+        ]
+        attrs = {**base, "rule": "gate", "metric": gate["metric"], "op": gate["op"], "bound": gate["bound"]}
+        value = f"{gate['metric']} {gate['op']} {gate['bound']}"
+        label = f"{_subject(base)} only when {value}"
+        ex.add_at(compare, "model_selection", name, label, scope, value=value, attrs=attrs)
+
+
+def _subject(attrs: dict[str, Any]) -> str:
+    """``alias champion`` / ``stage Production`` / ``registered as churn`` / ``loaded``."""
+    action, target = attrs["action"], attrs.get("target")
+    if action in ("alias", "stage"):
+        return f"{action} {target}" if target else f"{action} set"
+    return f"registered as {target}" if action == "registered" and target else action

@@ -1,0 +1,78 @@
+"""How the code chooses the version that serves, in words: the Production model line says it.
+
+A ``model_selection`` fact (`scan.code.rules.selection`) is a ranking (``max(scored)`` over the
+runs' cv_roc_auc before ``set_registered_model_alias``) or a gate (``if auc > 0.8:`` around
+``register_model``): `` The alias champion is set to the version whose run has the highest
+cv_roc_auc (promote.py, line 41) [[id]].`` A gate's bound is a condition on registration, never
+the model's decision threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from autodoc.document import SummaryFact, cite, setting_text
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.topics import production_facts
+from autodoc.write.places import where
+
+_OP_WORDS = {">": "above", ">=": "at least", "<": "below", "<=": "at most"}
+_LIMIT = 3
+
+
+def selection_facts(evidence: EvidenceStore) -> list[EvidenceItem]:
+    """Production ``model_selection`` facts, each rule once."""
+    out: dict[tuple[object, ...], EvidenceItem] = {}
+    for item in production_facts(evidence, "model_selection"):
+        a = item.attrs
+        out.setdefault((a.get("action"), a.get("target"), a.get("rule"), a.get("metric"), a.get("op")), item)
+    return list(out.values())[:_LIMIT]
+
+
+def sentence(item: EvidenceItem) -> str:
+    """One rule in words, with where it is and its citation."""
+    a = item.attrs
+    action, target, metric = a.get("action"), a.get("target"), a.get("metric")
+    if a.get("rule") == "gate":
+        bound = f"{metric} is {_OP_WORDS.get(str(a.get('op')), a.get('op'))} {setting_text(a.get('bound'))}"
+        return f"{_gated(action, target)} only when its {bound} ({where(item)}) {cite(item)}."
+    chosen = f"the {a.get('rule')} {metric}"
+    if action == "alias":
+        text = f"The alias {target} is set to the version whose run has {chosen}"
+    elif action == "stage":
+        text = f"The version whose run has {chosen} is moved to stage {target}"
+    elif action == "loaded":
+        text = f"The run with {chosen} is the one loaded"
+    else:
+        text = f"The run with {chosen} is registered" + (f" as {target}" if target else "")
+    return f"{text} ({where(item)}) {cite(item)}."
+
+
+def _gated(action: object, target: object) -> str:
+    if action == "alias":
+        return f"The alias {target} is set" if target else "An alias is set"
+    if action == "stage":
+        return f"A version is moved to stage {target}" if target else "A version changes stage"
+    if action == "loaded":
+        return "The model is loaded"
+    return "The model is registered" + (f" as {target}" if target else "")
+
+
+def with_selection(
+    build: Callable[[EvidenceStore], SummaryFact | None],
+) -> Callable[[EvidenceStore], SummaryFact | None]:
+    """`build` (the Production model line) followed by how the code chooses the version that serves."""
+
+    def production_line(evidence: EvidenceStore) -> SummaryFact | None:
+        fact = build(evidence)
+        found = selection_facts(evidence)
+        if not found:
+            return fact
+        if fact is None:  # code that promotes what another project trains: the rule is the line
+            fact = SummaryFact.citing("model", "Production model", "", [])
+        text = " ".join([fact.text, *(sentence(i) for i in found)]).strip()
+        return fact.model_copy(
+            update={"text": text, "evidence_ids": fact.evidence_ids + [i.id for i in found]}
+        )
+
+    return production_line
