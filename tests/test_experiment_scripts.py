@@ -7,7 +7,8 @@ loads that file. The document names the served model as the production model eve
 Summary, the purpose section, the estimators table), says the experiments' models are saved too,
 never that a setting chooses between them, and shows a setting the code writes as None as None.
 The Summary's data and transformations are the final script's, not an experiment's, and the
-predictor, which turns the saved model's scores into decisions at its threshold, serves it.
+predictor, which turns the saved model's scores into decisions at its threshold, serves it, as
+does a Streamlit page that loads it.
 """
 
 from __future__ import annotations
@@ -73,6 +74,16 @@ label = "fraud" if proba >= bundle["threshold"] else "ok"
 """
 
 
+STREAMLIT = """\
+import joblib
+import streamlit as st
+
+bundle = joblib.load("models/final_model.joblib")
+amount = st.number_input("Claim amount")
+st.write(bundle["model"].predict_proba([[amount]])[0][1])
+"""
+
+
 @pytest.fixture(scope="module")
 def document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     files = {
@@ -80,6 +91,7 @@ def document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "src/02_logreg.py": LOGREG,
         "src/03_final_model.py": FINAL,
         "src/04_predict.py": PREDICT,
+        "app/streamlit_app.py": STREAMLIT,
     }
     root = write_tree(tmp_path_factory.mktemp("experiments"), files)
     paragraphs, rows = document_lines(root, tmp_path_factory.mktemp("experiments_out"))
@@ -129,3 +141,8 @@ def test_a_script_that_scores_with_the_saved_model_at_a_threshold_serves_it(docu
     text = document["paragraphs"]
     assert "Serving: The model is served by src/04_predict.py (" in text
     assert "No serving code" not in text
+
+
+def test_a_streamlit_page_that_loads_the_model_serves_it(document: dict[str, str]) -> None:
+    serving = next(line for line in document["paragraphs"].splitlines() if line.startswith("Serving: "))
+    assert "app/streamlit_app.py (Streamlit app that loads a model) [" in serving

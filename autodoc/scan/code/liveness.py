@@ -251,8 +251,8 @@ def _entries(
         if mod is None:
             continue
         web = res.outline is not None and (res.outline.apps or _routes(res))
-        if web:
-            add(rel, MODULE, "web app", "serving")
+        if web or _streamlit_scorer(res, mod):
+            add(rel, MODULE, "web app" if web else "Streamlit app that loads a model", "serving")
         if res.kind in ("notebook", "databricks"):
             add(rel, MODULE, "notebook" if res.kind == "notebook" else "Databricks notebook", "exploratory")
         elif mod.has_main:
@@ -299,6 +299,14 @@ def _script_entry(rel: str, scope: str, reason: str, live: Liveness, add) -> Non
         add(rel, scope, f"{reason}, scratch work by its folder", "exploratory")
     else:
         add(rel, scope, reason, "production")
+
+
+def _streamlit_scorer(res: FileResult, mod: ModuleFacts) -> bool:
+    """A Streamlit page that loads a saved or MLflow model and trains nothing serves it."""
+    load = ("model_load", "mlflow_call")
+    loads = any(f.kind == load[0] or (f.kind, f.name) == (load[1], "load_model") for f in res.facts)
+    trains = any(f.kind in ("fit", "optimizer") for f in res.facts)
+    return loads and not trains and any(o.split(".")[0] == "streamlit" for o in mod.aliases.values())
 
 
 def _routes(res: FileResult) -> bool:
