@@ -37,6 +37,8 @@ def test_a_formula_glm_is_the_model_and_the_left_of_its_formula_is_the_target(
     assert production.startswith("Production model: The production model is glm (pricing/frequency.py")
     target = next(line for line in lines if line.startswith("Target:"))
     assert target.startswith("Target: The model predicts n_claims (pricing/frequency.py, line 10)")
+    hyper = next(line for line in lines if line.startswith("Hyperparameters:"))  # the family is written out
+    assert "family = sm.families.Poisson(link=sm.families.links.Log())" in hyper
     # the fit() that trains it and the Poisson family it is given are not models of their own
     assert not [line for line in lines if line.startswith(("fit |", "fit (production model)", "Poisson |"))]
     wrong = ("constructs fit", "constructs Poisson", "a fit [", "a poisson [", "Poisson (pricing")

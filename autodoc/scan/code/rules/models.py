@@ -119,15 +119,30 @@ def keyword_params(ex: Extractor, node: ast.Call, scope: str) -> tuple[list[Para
         built = splits.splitter(ex, kw.value.id) if kw.arg == "cv" and type(kw.value) is ast.Name else None
         if built:
             note = f"the {built} splitter built before this call"
+        value = built or ex.value_or_expr(kw.value, scope)
+        if isinstance(value, dict) and "$expr" in value and _written_object(kw.value):
+            value = ex.snippet(kw.value, 120)  # family=sm.families.Poisson(link=sm.families.links.Log())
         params.append(
             (
                 kw.arg,
-                built or ex.value_or_expr(kw.value, scope),
+                value,
                 getattr(kw.value, "lineno", node.lineno),
                 {"note": note} if note else {},
             )
         )
     return params, star
+
+
+def _written_object(node: ast.expr) -> bool:
+    """``Poisson(link=Log())``, ``StratifiedKFold(n_splits=5)``: an object the code writes out in full
+    (a library call whose arguments are literals or such calls), so its source is its value."""
+    if type(node) is ast.Constant:
+        return True
+    if type(node) is ast.UnaryOp:
+        return type(node.operand) is ast.Constant
+    if type(node) is not ast.Call or "(" in (dotted(node.func) or "("):
+        return False
+    return all(_written_object(a) for a in [*node.args, *(k.value for k in node.keywords)])
 
 
 def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str, full: str) -> None:
