@@ -157,3 +157,85 @@ def test_a_run_registered_without_a_rule_gets_no_rule_in_the_document(tmp_path: 
     said = " ".join(f.text for f in summary_facts(store))
     assert store.by_kind("mlflow_call") and not store.by_kind("model_selection")
     assert "only when" not in said and "highest" not in said and "is registered" not in said
+
+
+BEST_SO_FAR = """\
+import mlflow
+from mlflow import MlflowClient
+
+
+def pick(client, experiment_id):
+    best_run, best_rmse = None, float("inf")
+    for run in client.search_runs([experiment_id]):
+        rmse = run.data.metrics["val_rmse"]
+        if best_run is None or rmse < best_rmse:
+            best_rmse = rmse
+            best_run = run
+    mlflow.register_model(f"runs:/{best_run.info.run_id}/model", "price")
+
+
+def pick_auc(runs):
+    best, best_auc = None, 0.0
+    for run in runs:
+        if best_auc < run.data.metrics["auc"]:
+            best_auc = run.data.metrics["auc"]
+            best = run
+    mlflow.register_model(f"runs:/{best.info.run_id}/model", "price_auc")
+
+
+def challenge(client, new_auc, prod_auc, version):
+    if new_auc > prod_auc:
+        client.transition_model_version_stage("price", version, "Production")
+
+
+if __name__ == "__main__":
+    pick(MlflowClient(), "1")
+    pick_auc([])
+    challenge(MlflowClient(), 0.9, 0.8, 2)
+"""
+
+OPTIONS = """\
+import argparse
+
+from mlflow import MlflowClient
+
+
+def promote(client, args, version, run_id):
+    metrics = client.get_run(run_id).data.metrics
+    if metrics["roc_auc"] >= args.roc_auc_min and metrics["recall"] >= args.recall_min:
+        client.set_registered_model_alias(args.model_name, "prod", version)
+
+
+def guard(client, metrics, version):
+    if metrics["auc"] < 0.7 or metrics["recall"] < 0.5:
+        raise ValueError("below the bar")
+    client.set_registered_model_alias("risk", "champion", version)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model-name", required=True)
+    parser.add_argument("--roc-auc-min", type=float, default=0.88)
+    parser.add_argument("--recall-min", type=float, default=0.65)
+    args = parser.parse_args()
+    promote(MlflowClient(), args, 1, "r")
+    guard(MlflowClient(), {}, 1)
+"""
+
+
+def test_a_loop_that_keeps_the_best_run_so_far_chooses_by_that_metric(tmp_path: Path) -> None:
+    line, _ = _production_line(tmp_path, {"pick.py": BEST_SO_FAR})
+    assert "The run with the lowest val_rmse is registered as price (pick.py, line 9)" in line
+    assert "The run with the highest auc is registered as price_auc (pick.py, line 18)" in line
+    # a new model's metric against the one in production gates the stage change
+    assert "A version is moved to stage Production only when its new_auc is above prod_auc" in line
+
+
+def test_every_bound_of_a_gate_is_said_with_the_option_that_sets_it(tmp_path: Path) -> None:
+    line, _ = _production_line(tmp_path, {"promote.py": OPTIONS})
+    assert (
+        "The alias prod is set only when its roc_auc is at least 0.88 (the roc_auc_min option's default, "
+        "line 21) and recall is at least 0.65 (the recall_min option's default, line 22)"
+    ) in line
+    # an early exit when either metric falls short: both bounds are needed
+    assert "The alias champion is set only when its auc is at least 0.7 and recall is at least 0.5" in line

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from autodoc.document import SummaryFact, cite, setting_text
+from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.topics import production_facts
 from autodoc.write.places import where
@@ -34,8 +34,9 @@ def sentence(item: EvidenceItem) -> str:
     a = item.attrs
     action, target, metric = a.get("action"), a.get("target"), a.get("metric")
     if a.get("rule") == "gate":
-        bound = f"{metric} is {_OP_WORDS.get(str(a.get('op')), a.get('op'))} {setting_text(a.get('bound'))}"
-        return f"{_gated(action, target)} only when its {bound} ({where(item)}) {cite(item)}."
+        conditions = a.get("conditions") or [a]
+        bounds = join_words([_condition_words(c) for c in conditions if isinstance(c, dict)])
+        return f"{_gated(action, target)} only when its {bounds} ({where(item)}) {cite(item)}."
     chosen = f"the {a.get('rule')} {metric}"
     if action == "alias":
         text = f"The alias {target} is set to the version whose run has {chosen}"
@@ -46,6 +47,16 @@ def sentence(item: EvidenceItem) -> str:
     else:
         text = f"The run with {chosen} is registered" + (f" as {target}" if target else "")
     return f"{text} ({where(item)}) {cite(item)}."
+
+
+def _condition_words(c: dict[str, object]) -> str:
+    """``auc is at least 0.75``, ``roc_auc is at least 0.88 (the roc_auc_min option's default, line 23)``,
+    ``new_auc is above prod_auc``."""
+    op = _OP_WORDS.get(str(c.get("op")), str(c.get("op")))
+    if "bound" not in c:
+        return f"{c.get('metric')} is {op} {c.get('against')}"
+    origin = f" (the {c['option']} option's default, line {c.get('option_line')})" if c.get("option") else ""
+    return f"{c.get('metric')} is {op} {setting_text(c.get('bound'))}{origin}"
 
 
 def _gated(action: object, target: object) -> str:

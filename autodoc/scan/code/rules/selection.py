@@ -10,9 +10,9 @@ alias, stage, registration or load gets. Only a ranking whose result reaches the
 arguments (followed back through the names of the same scope) counts, and only the nearest
 one: a ranking by something that is no metric (a version number) says nothing.
 
-``if metrics["auc"] > 0.8: register_model(...)`` (or ``if auc < 0.8: return`` before it) is a
-gate: a ``model_selection`` fact with rule ``gate`` and the bound, never a decision threshold
-(a threshold fact on the same line is dropped).
+A metric bound around the call (``if metrics["auc"] > 0.8: register_model(...)``) is a gate
+(`rules.gates`): a ``model_selection`` fact with rule ``gate``, never a decision threshold (a
+threshold fact on its line is dropped).
 """
 
 from __future__ import annotations
@@ -21,7 +21,17 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any
 
-from autodoc.scan.code.syntax import Buckets, dotted
+from autodoc.scan.code.rules.gates import FLIP, OPS, gate
+from autodoc.scan.code.rules.metric_reads import (
+    Defs,
+    call_tail,
+    definitions,
+    metric_of,
+    named_metric,
+    names,
+    within,
+)
+from autodoc.scan.code.syntax import Buckets
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -37,13 +47,6 @@ ACTIONS = {
     "load_model": "loaded",
 }
 _ORDER = re.compile(r"^\s*metrics\.`?([\w.\-/ ]+?)`?\s*(asc|desc)?\s*$", re.I)
-_METRIC_COLUMN = re.compile(r"^metrics\.(.+)$")
-_ADDS = {"append": 0, "add": 0, "insert": 1}
-_STOPS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
-_OPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<="}
-_NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
-_FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
-Defs = dict[str, list[tuple[int, str, ast.expr]]]  # name -> (line, "value" | "elem" | "iter", expr)
 
 
 def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
@@ -60,63 +63,24 @@ def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]
         return
     for cell, lines, scope, nodes in scoped:
         calls = [
-            c for c in nodes.get(ast.Call, ()) if (cell, scope, c.lineno) in acting and _tail(c) in ACTIONS
+            c
+            for c in nodes.get(ast.Call, ())
+            if (cell, scope, c.lineno) in acting and call_tail(c) in ACTIONS
         ]
         if not calls:
             continue
         ex.cell, ex.lines = cell, lines
-        defs = _definitions(nodes)
+        defs = definitions(nodes)
+        ifs = sorted(nodes.get(ast.If, ()), key=lambda n: -n.lineno)  # the innermost first
         for call in sorted(calls, key=lambda c: c.lineno):
-            _record(ex, scope, call, _choice(ex, scope, call, defs), _gate(ex, scope, call, nodes, defs))
-
-
-def _tail(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
-
-
-def _definitions(nodes: Buckets) -> Defs:
-    """Each name's bindings in the scope: assigned values, loop iterables and added elements."""
-    defs: Defs = {}
-    for node in [*nodes.get(ast.Assign, ()), *nodes.get(ast.AnnAssign, ()), *nodes.get(ast.AugAssign, ())]:
-        value = node.value
-        targets = node.targets if type(node) is ast.Assign else [node.target]
-        for target in targets:
-            if value is None:
-                continue
-            if type(target) is ast.Subscript and type(target.value) is ast.Name:  # scores[k] = auc
-                defs.setdefault(target.value.id, []).append((node.lineno, "elem", value))
-            for name in _stored(target):
-                defs.setdefault(name, []).append((node.lineno, "value", value))
-    for node in nodes.get(ast.For, ()):
-        for name in _stored(node.target):
-            defs.setdefault(name, []).append((node.lineno, "iter", node.iter))
-    for node in nodes.get(ast.withitem, ()):
-        if node.optional_vars is not None:
-            for name in _stored(node.optional_vars):
-                defs.setdefault(name, []).append((node.context_expr.lineno, "value", node.context_expr))
-    for call in nodes.get(ast.Call, ()):
-        func = call.func
-        at = _ADDS.get(func.attr) if type(func) is ast.Attribute else None
-        if at is not None and type(func.value) is ast.Name and len(call.args) > at:
-            defs.setdefault(func.value.id, []).append((call.lineno, "elem", call.args[at]))
-    return defs
-
-
-def _stored(target: ast.AST) -> list[str]:
-    if type(target) is ast.Name:
-        return [target.id]
-    if type(target) in (ast.Tuple, ast.List):
-        return [n for e in target.elts for n in _stored(e)]
-    return []
-
-
-def _names(expr: ast.AST) -> list[str]:
-    return [n.id for n in ast.walk(expr) if type(n) is ast.Name and type(n.ctx) is ast.Load]
+            choice = _choice(ex, scope, call, defs, ifs)
+            _record(ex, scope, call, choice, gate(ex, scope, call, ifs, defs))
 
 
 # ----------------------------------------------------------------------------- rankings
-def _choice(ex: Extractor, scope: str, call: ast.Call, defs: Defs) -> dict[str, Any] | None:
+def _choice(
+    ex: Extractor, scope: str, call: ast.Call, defs: Defs, ifs: list[ast.If]
+) -> dict[str, Any] | None:
     """The nearest ranking the call's arguments come from: {direction, metric, node, how}."""
     queue: list[tuple[ast.expr, int | None]] = [
         (a, None) for a in [*call.args, *(k.value for k in call.keywords)]
@@ -133,14 +97,48 @@ def _choice(ex: Extractor, scope: str, call: ast.Call, defs: Defs) -> dict[str, 
                 index = _index(node)
                 if index is not None:
                     picks[node.value.id] = index
-        for name in _names(expr):
+        for name in names(expr):
             if name in seen:
                 continue
             seen.add(name)
             for line, how, value in defs.get(name, ()):
                 if line <= call.lineno and how == "value":
+                    best = _running_best(ex, scope, line, ifs, defs)
+                    if best is not None:
+                        return best or None
                     queue.append((value, picks.get(name)))
     return None
+
+
+def _running_best(
+    ex: Extractor, scope: str, line: int, ifs: list[ast.If], defs: Defs
+) -> dict[str, Any] | None:
+    """``if run.data.metrics["auc"] > best_auc: best_auc = ...; best = run``: the assignment at
+    `line` keeps the candidate with the highest auc (the side of the test the body does not set)."""
+    for node in ifs:
+        if not within(node.body, line):
+            continue
+        stored = {
+            n.id
+            for stmt in node.body
+            for n in ast.walk(stmt)
+            if type(n) is ast.Name and type(n.ctx) is ast.Store
+        }
+        test = node.test
+        parts = test.values if type(test) is ast.BoolOp and type(test.op) is ast.Or else [test]
+        for part in parts:
+            if type(part) is not ast.Compare or len(part.ops) != 1 or type(part.ops[0]) not in OPS:
+                continue
+            op = OPS[type(part.ops[0])]
+            for cand, best, flip in (
+                (part.left, part.comparators[0], False),
+                (part.comparators[0], part.left, True),
+            ):
+                if set(names(best)) & stored and not set(names(cand)) & stored:
+                    metric = metric_of(ex, scope, cand, defs) or named_metric(cand)
+                    op = FLIP[op] if flip else op
+                    return _found(metric, "max" if op in (">", ">=") else "min", part)
+    return None  # (an enclosing condition that keeps no running best says nothing)
 
 
 def _index(node: ast.Subscript) -> int | None:
@@ -172,7 +170,7 @@ def _ranking(
 ) -> dict[str, Any] | None:
     """{direction, metric, node} of a ranking call, {} for a ranking on no metric, None for none;
     `pick` is the position taken of the result when `expr` (which holds `node`) takes none."""
-    tail = _tail(node)
+    tail = call_tail(node)
     if tail in ("max", "min") and type(node.func) is ast.Name and node.args:
         metric, sign = _key_metric(ex, scope, node, defs)
         direction = tail if sign > 0 else {"max": "min", "min": "max"}[tail]
@@ -183,7 +181,7 @@ def _ranking(
             if type(node.func) is ast.Attribute and not node.args
             else (node.args or [None])[0]
         )
-        metric = _metric(ex, scope, base, defs) if base is not None else None
+        metric = metric_of(ex, scope, base, defs) if base is not None else None
         return _found(metric, tail[-3:], node)
     if tail in ("sorted", "sort_values", "sort", "search_runs", "nlargest", "nsmallest"):
         return _ordered(ex, scope, node, tail, _pick_of(expr, node, pick), defs)
@@ -206,12 +204,12 @@ def _ordered(
         if pick is None and "max_results" in kw and ex.value(kw["max_results"], scope) == 1:
             pick = 0
     elif tail in ("nlargest", "nsmallest"):
-        return _found(_metric(ex, scope, node, defs), "max" if tail == "nlargest" else "min", node)
+        return _found(metric_of(ex, scope, node, defs), "max" if tail == "nlargest" else "min", node)
     else:
         by = kw.get("by") or (node.args[0] if tail == "sort_values" and node.args else kw.get("key"))
         metric, sign = _key_metric(ex, scope, node, defs) if tail != "sort_values" else (None, 1)
         if tail == "sort_values" and by is not None:
-            metric = _metric(ex, scope, by, defs)
+            metric = metric_of(ex, scope, by, defs)
         ascending = (ex.value(kw["ascending"], scope) is not False) if "ascending" in kw else True
         if "reverse" in kw and ex.value(kw["reverse"], scope) is True:
             ascending = False
@@ -231,7 +229,7 @@ def _key_metric(ex: Extractor, scope: str, node: ast.Call, defs: Defs) -> tuple[
     """The metric a ``max``/``sorted`` ranks by, and -1 when it is negated (``-rmse``)."""
     key = next((k.value for k in node.keywords if k.arg == "key"), None)
     if type(key) is ast.Lambda:
-        metric = _metric(ex, scope, key.body, defs)
+        metric = metric_of(ex, scope, key.body, defs)
         if metric:
             return metric, -1 if type(key.body) is ast.UnaryOp and type(key.body.op) is ast.USub else 1
     if key is not None or not node.args:
@@ -239,7 +237,7 @@ def _key_metric(ex: Extractor, scope: str, node: ast.Call, defs: Defs) -> tuple[
     elements = _elements(node.args[0], defs)  # max(scored): the tuples' first part
     for elem in elements:
         first = elem.elts[0] if type(elem) is ast.Tuple and elem.elts else elem
-        metric = _metric(ex, scope, first, defs)
+        metric = metric_of(ex, scope, first, defs)
         if metric:
             return metric, -1 if type(first) is ast.UnaryOp and type(first.op) is ast.USub else 1
     return None, 1
@@ -255,106 +253,13 @@ def _elements(expr: ast.expr, defs: Defs) -> list[ast.expr]:
     return []
 
 
-def _metric(ex: Extractor, scope: str, expr: ast.AST, defs: Defs, depth: int = 0) -> str | None:
-    """The metric `expr` reads: ``metrics["auc"]``, ``run.data.metrics.get("auc")``, a
-    ``"metrics.auc"`` column; followed through the names it is computed from."""
-    for node in ast.walk(expr):
-        found = _metric_here(ex, scope, node)
-        if found:
-            return found
-    if depth >= 3:
-        return None
-    for name in _names(expr):
-        for _line, how, value in defs.get(name, ()):
-            if how == "value" and (found := _metric(ex, scope, value, defs, depth + 1)):
-                return found
-    return None
-
-
-def _metric_here(ex: Extractor, scope: str, node: ast.AST) -> str | None:
-    t = type(node)
-    if t is ast.Constant and isinstance(node.value, str):
-        match = _METRIC_COLUMN.match(node.value)
-        return match.group(1) if match else None
-    if t is ast.Subscript:
-        base, key = node.value, node.slice
-    elif t is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "get" and node.args:
-        base, key = node.func.value, node.args[0]
-    else:
-        return None
-    if "metric" not in (dotted(base) or "").rsplit(".", 1)[-1].lower():
-        return None
-    value = ex.value(key, scope)
-    return value if isinstance(value, str) and value else None
-
-
-# ----------------------------------------------------------------------------- gates
-_METRIC_WORD = re.compile(r"auc|rmse|mae|mse|mape|f1|accuracy|precision|recall|r2|loss|score|gini|ks_", re.I)
-
-
-def _gate(ex: Extractor, scope: str, call: ast.Call, nodes: Buckets, defs: Defs) -> dict[str, Any] | None:
-    """The metric bound an ``if`` around the call (or an early exit before it) requires."""
-    for node in sorted(nodes.get(ast.If, ()), key=lambda n: -n.lineno):
-        if _within(node.body, call):
-            negate = False
-        elif _within(node.orelse, call) or _exits_before(node, call):
-            negate = True
-        else:
-            continue
-        found = _bound(ex, scope, node.test, defs)
-        if found is not None:
-            if negate:
-                found["op"] = _NEGATED[found["op"]]
-            return {**found, "node": node}
-    return None
-
-
-def _within(body: list[ast.stmt], call: ast.Call) -> bool:
-    return bool(body) and body[0].lineno <= call.lineno <= (body[-1].end_lineno or body[-1].lineno)
-
-
-def _exits_before(node: ast.If, call: ast.Call) -> bool:
-    """``if auc < 0.8: return`` before the call, at its level or outside it."""
-    if node.orelse or (node.end_lineno or node.lineno) >= call.lineno or node.col_offset > call.col_offset:
-        return False
-    last = node.body[-1]
-    exits = type(last) is ast.Expr and type(last.value) is ast.Call and _tail(last.value) == "exit"
-    return exits or type(last) in _STOPS
-
-
-def _bound(ex: Extractor, scope: str, test: ast.expr, defs: Defs) -> dict[str, Any] | None:
-    """{metric, op, bound, compare} of ``metric > 0.8`` (alone, or within an ``and``)."""
-    tests = test.values if type(test) is ast.BoolOp and type(test.op) is ast.And else [test]
-    for node in tests:
-        if type(node) is not ast.Compare or len(node.ops) != 1 or type(node.ops[0]) not in _OPS:
-            continue
-        op, left, right = _OPS[type(node.ops[0])], node.left, node.comparators[0]
-        for side, other, flip in ((left, right, False), (right, left, True)):
-            bound = ex.value(other, scope)
-            if not isinstance(bound, int | float) or isinstance(bound, bool):
-                continue
-            metric = _metric(ex, scope, side, defs) or _named_metric(side)
-            if metric:
-                return {"metric": metric, "op": _FLIP[op] if flip else op, "bound": bound, "compare": node}
-    return None
-
-
-def _named_metric(side: ast.expr) -> str | None:
-    """``auc`` / ``scores["val_auc"]``: a value whose name says it is a metric."""
-    if type(side) is ast.Subscript and type(side.slice) is ast.Constant and isinstance(side.slice.value, str):
-        name: str | None = side.slice.value
-    else:
-        name = dotted(side)
-    return name if name and _METRIC_WORD.search(name.rsplit(".", 1)[-1]) else None
-
-
 # ----------------------------------------------------------------------------- facts
 _TARGET_ARG = {"set_registered_model_alias": (1, "alias"), "transition_model_version_stage": (2, "stage")}
 
 
 def _target(ex: Extractor, scope: str, call: ast.Call) -> Any:
     """The alias or stage set, or the registered model's name."""
-    tail = _tail(call)
+    tail = call_tail(call)
     pos, key = _TARGET_ARG.get(tail, (1 if tail == "register_model" else 0, "name"))
     key = "registered_model_name" if tail == "log_model" else key
     node = next((k.value for k in call.keywords if k.arg == key), None)
@@ -365,7 +270,7 @@ def _target(ex: Extractor, scope: str, call: ast.Call) -> Any:
 
 
 def _record(ex: Extractor, scope: str, call: ast.Call, choice: dict | None, gate: dict | None) -> None:
-    tail = _tail(call)
+    tail = call_tail(call)
     base = {"action": ACTIONS[tail], "call": tail, "action_line": call.lineno}
     target = _target(ex, scope, call)
     if target:
@@ -377,14 +282,16 @@ def _record(ex: Extractor, scope: str, call: ast.Call, choice: dict | None, gate
         value = f"{choice['direction']} {choice['metric']}"
         ex.add_at(choice["node"], "model_selection", name, label, scope, value=value, attrs=attrs)
     if gate:
-        compare = gate["compare"]
+        compare = gate["compares"][0]
+        lines = {c.lineno for c in gate["compares"]}
         ex.m.facts = [
-            f
-            for f in ex.m.facts
-            if not (f.kind == "threshold" and f.line == compare.lineno and f.cell == ex.cell)
+            f for f in ex.m.facts if not (f.kind == "threshold" and f.line in lines and f.cell == ex.cell)
         ]
-        attrs = {**base, "rule": "gate", "metric": gate["metric"], "op": gate["op"], "bound": gate["bound"]}
-        value = f"{gate['metric']} {gate['op']} {gate['bound']}"
+        conditions = gate["conditions"]
+        attrs = {**base, "rule": "gate", **conditions[0], "conditions": conditions}
+        value = " and ".join(
+            f"{c['metric']} {c['op']} {c.get('bound', c.get('against'))}" for c in conditions
+        )
         label = f"{_subject(base)} only when {value}"
         ex.add_at(compare, "model_selection", name, label, scope, value=value, attrs=attrs)
 
