@@ -308,7 +308,7 @@ class CodeReport(BaseModel):
         return [s for s in self.skipped if not s.reason.startswith(_DELIBERATE_SKIPS)]
 
 
-_DELIBERATE_SKIPS = ("ignored by git", "secret or key file", "autodoc output")
+_DELIBERATE_SKIPS = ("ignored by git", "secret or key file", "autodoc output", "training log")
 
 
 class EvidenceStore(BaseModel):

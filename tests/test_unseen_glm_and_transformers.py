@@ -4,6 +4,8 @@ our own and reads the Word document the offline default produces."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.test_unseen_shapes import document
@@ -112,3 +114,13 @@ def test_the_labels_of_a_hugging_face_evaluation_are_not_a_target_column(
     target = next(line for line in lines if line.startswith("Target:"))
     assert target.startswith("Target: The model predicts readmitted (tune.py, line 9)")
     assert not [line for line in lines if "label_ids" in line]
+
+
+def test_a_trainer_state_file_is_a_training_log_not_the_models_settings(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = [{"step": 10 * k, "learning_rate": 1.5e-06 * k, "loss": 0.7 - 0.01 * k} for k in range(1, 9)]
+    state = {"global_step": 80, "best_metric": 0.91, "log_history": steps}
+    files = {**FINE_TUNE_PROJECT, "out/checkpoint-80/trainer_state.json": json.dumps(state, indent=2)}
+    lines = document(tmp_path, monkeypatch, files)
+    assert not [line for line in lines if "log_history" in line or "trainer_state.json" in line]

@@ -17,6 +17,7 @@ from autodoc.scan.secrets import PLACEHOLDER, is_secret_name, redact_counts
 
 MAX_CONFIG_LEAVES = 200
 MAX_JSON_CONFIG = 200_000
+TRAINING_LOG = "training log (a Hugging Face Trainer state), not configuration"
 
 
 def analyse_config(relpath: str, text: str) -> FileResult:
@@ -36,6 +37,8 @@ def analyse_config(relpath: str, text: str) -> FileResult:
         return FileResult("config", skipped=f"invalid {relpath.rsplit('.', 1)[-1].upper()}{where}")
     if isinstance(data, dict) and "generator_version" in data and "schema_version" in data:
         return FileResult("config", skipped="autodoc output, not configuration")
+    if isinstance(data, dict) and isinstance(data.get("log_history"), list) and "global_step" in data:
+        return FileResult("config", skipped=TRAINING_LOG)  # its learning rates are a schedule's steps
     data = redact_data(data, relpath, res)
     res.config_data = data
     leaves: list[tuple[str, Any, int]] = []
