@@ -124,3 +124,11 @@ def test_a_trainer_state_file_is_a_training_log_not_the_models_settings(
     files = {**FINE_TUNE_PROJECT, "out/checkpoint-80/trainer_state.json": json.dumps(state, indent=2)}
     lines = document(tmp_path, monkeypatch, files)
     assert not [line for line in lines if "log_history" in line or "trainer_state.json" in line]
+
+
+def test_a_tokenizers_special_tokens_are_not_secrets(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    markers = {"pad_token": "[PAD]", "cls_token": "[CLS]", "eos_token": "</s>", "bos_token": "<|endoftext|>"}
+    files = {**FINE_TUNE_PROJECT, "out/tokenizer/special_tokens_map.json": json.dumps(markers)}
+    files["settings.yaml"] = "hub_token: hf_live_value_that_is_long_enough_1234\n"
+    lines = document(tmp_path, monkeypatch, files)
+    assert "1 secret(s) found in the scanned material were redacted before any use." in lines

@@ -115,10 +115,19 @@ def _placeholder(kind: str) -> str:
     return PLACEHOLDER.format(kind=kind)
 
 
+_SPECIAL_TOKEN_RE = re.compile(r"^(?:\[[A-Z]{2,12}\]|<\|?/?[A-Za-z_]{1,20}\|?>)$")
+
+
+def is_special_token(value: str) -> bool:
+    """A tokenizer's marker (``pad_token: "[PAD]"``, ``eos_token: "</s>"``, ``<|endoftext|>``): a word
+    the model reads, never a secret, though its key ends in ``token``."""
+    return bool(_SPECIAL_TOKEN_RE.match(value.strip()))
+
+
 def _looks_like_value(value: str) -> bool:
     """True if an assigned value could be a real secret (not a reference or a placeholder)."""
     value = value.strip()
-    if len(value) < 3 or "[REDACTED:" in value:
+    if len(value) < 3 or "[REDACTED:" in value or is_special_token(value):
         return False
     return not _NOT_SECRET_VALUE_RE.match(value)
 

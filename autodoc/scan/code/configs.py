@@ -13,7 +13,7 @@ import yaml
 from autodoc.scan.code import dialects, launchers
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.result import FileResult
-from autodoc.scan.secrets import PLACEHOLDER, is_secret_name, redact_counts
+from autodoc.scan.secrets import PLACEHOLDER, is_secret_name, is_special_token, redact_counts
 
 MAX_CONFIG_LEAVES = 200
 MAX_JSON_CONFIG = 200_000
@@ -70,7 +70,8 @@ def redact_data(data: Any, relpath: str, res: FileResult, key: str = "") -> Any:
     if isinstance(data, list):
         return [redact_data(v, relpath, res, key) for v in data]
     if isinstance(data, str):
-        if is_secret_name(key) and len(data) >= 3 and not data.startswith(("${", "{{", "???")):
+        placeholder = data.startswith(("${", "{{", "???")) or is_special_token(data)
+        if is_secret_name(key) and len(data) >= 3 and not placeholder:
             res.redactions.append(("assigned_secret", None, None, 1))
             return PLACEHOLDER.format(kind="assigned_secret")
         out, found = redact_counts(data)
