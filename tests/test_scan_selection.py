@@ -8,6 +8,7 @@ from pathlib import Path
 from autodoc.evidence import EvidenceStore
 from autodoc.scan.code.tree import scan_code
 from autodoc.write.summary import summary_facts
+from tests.support.documents import document_lines, write_tree
 
 PROMOTE = """\
 from mlflow import MlflowClient
@@ -239,3 +240,36 @@ def test_every_bound_of_a_gate_is_said_with_the_option_that_sets_it(tmp_path: Pa
     ) in line
     # an early exit when either metric falls short: both bounds are needed
     assert "The alias champion is set only when its auc is at least 0.7 and recall is at least 0.5" in line
+
+
+RECIPE = """\
+recipe: "classification/v1"
+target_col: "churned"
+primary_metric: "f1_score"
+steps:
+  train:
+    using: custom
+    estimator_method: estimator_fn
+  evaluate:
+    validation_criteria:
+      - metric: f1_score
+        threshold: 0.6
+  register:
+    allow_non_validated_model: false
+"""
+
+ESTIMATOR = """\
+from sklearn.ensemble import RandomForestClassifier
+
+
+def estimator_fn(estimator_params=None):
+    return RandomForestClassifier(n_estimators=50)
+"""
+
+
+def test_a_validation_criterion_gates_registration_and_is_no_decision_threshold(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "code", {"recipe.yaml": RECIPE, "steps/train.py": ESTIMATOR})
+    paragraphs, _ = document_lines(root, tmp_path / "out")
+    text = "\n".join(paragraphs)
+    assert "The validation criteria ask for f1_score of at least 0.6" in text
+    assert "decision threshold is 0.6" not in text and "No decision threshold was found" in text

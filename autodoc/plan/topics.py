@@ -308,3 +308,14 @@ def is_exploratory_code(item: EvidenceItem) -> bool:
     if item.role is not None:
         return item.role == "exploratory"
     return (item.source.path or "").endswith(".ipynb")
+
+
+# A setting named like a threshold that is no decision threshold: a validation criterion's bound
+# (it gates registration: ``validation_criteria[0].threshold``) or a training control.
+_NOT_DECISION = re.compile(r"criteri|stop|diverg|early|patience|clip|grad|prun", re.I)
+
+
+def is_decision_key(key: str) -> bool:
+    """Whether a threshold-named setting can be the model's decision threshold (one rule for the
+    Summary and the offline writer)."""
+    return not _NOT_DECISION.search(key)

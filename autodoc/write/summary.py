@@ -19,7 +19,13 @@ from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
 from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.lineage import champions, estimator_families, own_first, production_model
 from autodoc.plan.offers import item_key
-from autodoc.plan.topics import HELD_OUT_PREFIXES, is_data_metric, metric_rank, production_facts
+from autodoc.plan.topics import (
+    HELD_OUT_PREFIXES,
+    is_data_metric,
+    is_decision_key,
+    metric_rank,
+    production_facts,
+)
 from autodoc.plan.values import (
     launched_value,
     options_read,
@@ -342,10 +348,9 @@ def _in_sample(fact: SummaryFact | None, evidence: EvidenceStore) -> SummaryFact
 
 
 def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
-    gates = re.compile(r"criteri", re.I)  # validation_criteria[0].threshold gates registration, not a class
     found = production_facts(evidence, "threshold") + _settings_named(evidence, _THRESHOLD_KEY)
     watched = {i.source.path for i in evidence.by_kind("monitoring")}  # a drift test's p-value bound
-    found = [i for i in found if not gates.search(item_key(i)) and i.source.path not in watched]
+    found = [i for i in found if is_decision_key(item_key(i)) and i.source.path not in watched]
     found = [i for i in found if isinstance(i.value, int | float) and not isinstance(i.value, bool)] or found
     if not found:
         return None

@@ -7,13 +7,9 @@ import re
 from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.plan.lineage import documented_version
 from autodoc.plan.offers import item_key
-from autodoc.plan.topics import (
-    is_production_code,
-    metric_rank,
-)
+from autodoc.plan.topics import is_decision_key, is_production_code, metric_rank
 
 _THRESHOLD_KEY = re.compile(r"thresh|cutoff|cut_off", re.I)
-_NOT_DECISION = re.compile(r"stop|diverg|early|patience|clip|grad|prun", re.I)  # training controls
 
 
 class Facts:
@@ -41,7 +37,7 @@ class Facts:
             c
             for c in self.kind("config")
             if _THRESHOLD_KEY.search(item_key(c))
-            and not _NOT_DECISION.search(item_key(c))
+            and is_decision_key(item_key(c))
             and isinstance(c.value, int | float)
             and not isinstance(c.value, bool)
         ]
