@@ -132,3 +132,15 @@ def test_a_tokenizers_special_tokens_are_not_secrets(tmp_path, monkeypatch: pyte
     files["settings.yaml"] = "hub_token: hf_live_value_that_is_long_enough_1234\n"
     lines = document(tmp_path, monkeypatch, files)
     assert "1 secret(s) found in the scanned material were redacted before any use." in lines
+
+
+def test_the_training_arguments_of_a_hugging_face_trainer_are_its_settings(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, FINE_TUNE_PROJECT)
+    assert next(line for line in lines if line.startswith("Hyperparameters:")).startswith(
+        "Hyperparameters: tune.py sets learning_rate = 3e-05 ["
+    )
+    assert next(line for line in lines if line.startswith("Training:")).startswith(
+        "Training: tune.py sets num_train_epochs = 2 ["
+    )

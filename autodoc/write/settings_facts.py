@@ -37,8 +37,8 @@ _GROUPS: dict[str, re.Pattern[str]] = {
         r"weight_decay|momentum|beta1|beta2|min_lr|grad_clip|gradient_clip_val)$"
     ),
     "training": re.compile(
-        r"^(epochs|n_epochs|num_epochs|max_epochs|min_epochs|batch_size|max_iters|max_steps|"
-        r"warmup_(iters|steps|epochs)|lr_decay_iters|decay_lr|gradient_accumulation_steps|patience|"
+        r"^(epochs|n_epochs|num_epochs|num_train_epochs|max_epochs|min_epochs|batch_size|max_iters|max_steps|"
+        r"per_device_train_batch_size|warmup_(iters|steps|epochs|ratio)|lr_decay_iters|decay_lr|gradient_accumulation_steps|patience|"
         r"factor|eval_iters|eval_interval)$"
     ),
 }
@@ -169,7 +169,9 @@ def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
     if not parts:
         return None
     text = "; ".join(parts)
-    return SummaryFact.citing("training", "Training", text[0].upper() + text[1:] + ".", items)
+    opening = text.split(" ", 1)[0]  # "tune.py sets ...": a file's name keeps its case
+    text = text if "." in opening or "/" in opening else text[0].upper() + text[1:]
+    return SummaryFact.citing("training", "Training", text + ".", items)
 
 
 def unique_values(items: list[EvidenceItem], limit: int = 3) -> list[EvidenceItem]:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
 Param = tuple[str, Any, int, dict[str, Any]]
+_HF_TRAINING_ARGS = ("transformers.TrainingArguments", "transformers.Seq2SeqTrainingArguments")
 _NN_CONTAINERS = ("Parameter", "ParameterList", "ParameterDict", "ModuleList", "ModuleDict", "Identity")
 
 
@@ -46,6 +47,8 @@ def classify(full: str, tail: str) -> str | None:
         # smf.glm(...) builds the model; smf.glm(...).fit() fits it (the model is glm, not fit)
         formula_api = full.startswith(("statsmodels.formula.api", "smf.")) and "(" not in full
         return "estimator" if formula_api and tail.islower() else None
+    if full in _HF_TRAINING_ARGS:  # how a Hugging Face Trainer trains: its settings are the fit's
+        return "fit"
     if tail in _NN_CONTAINERS and full.startswith(("torch.nn", "nn.")):
         return None  # nn.Parameter, nn.ModuleList: parts of a network, not a model
     if full.startswith(v.ESTIMATOR_MODULES) or full.startswith(("nn.", "layers.")):
