@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from autodoc.document import setting_text
 from autodoc.evidence import EvidenceItem, has_production_alias
 from autodoc.plan.lineage import family_matches
 from autodoc.plan.offers import item_key
@@ -287,6 +288,21 @@ def by_caller_words(item: EvidenceItem) -> str | None:
         said.append(f"{site.get('value')} ({site.get('path')}{cell}, line {site.get('line')})")
     more = f" and {len(sites) - 6} more" if len(sites) > 6 else ""
     return ", ".join(said[:-1]) + f" or {said[-1]}{more}, by caller"
+
+
+def saved_words(item: EvidenceItem) -> str | None:
+    """``0.1, saved with the model in models/final_model.joblib (train.py, line 67), from BEST_THRESHOLD
+    (train.py, line 20)``: a value code reads back from the model file a save wrote with it (None for
+    any other value)."""
+    saved = item.attrs.get("saved_with")
+    if not isinstance(saved, dict) or item.value is None:
+        return None
+    words = f"{setting_text(item.value)}, saved with the model in {saved.get('file')}"
+    words += f" ({saved.get('path')}, line {saved.get('line')})"
+    origin = item.attrs.get("origin")
+    if saved.get("name") and isinstance(origin, dict) and origin.get("line") != saved.get("line"):
+        words += f", from {saved['name']} ({origin_words(origin)})"
+    return words
 
 
 def _at(item: EvidenceItem) -> str:

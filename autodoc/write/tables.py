@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from autodoc.document import (
-    Cell,
-    Section,
-    TableContent,
-    TablePlan,
-    TableSource,
-)
+from autodoc.document import Cell, Section, TableContent, TablePlan, TableSource
 from autodoc.evidence import (
     EvidenceItem,
     EvidenceStore,
@@ -37,6 +31,7 @@ from autodoc.plan.values import (
     owned_params,
     param_name,
     resolve_param,
+    saved_words,
     stratify_columns,
     stratify_target,
     unpacked_from,
@@ -262,6 +257,7 @@ def _items_table(caption: str, ids: list[str], evidence: EvidenceStore, code_onl
                 value=resolved_settings(it, evidence)
                 or derivation(it)
                 or by_caller_words(it)
+                or saved_words(it)
                 or (UNRESOLVED if it.value is None and it.attrs.get("unresolved") else None)
                 or as_written(it, plain(it.value)),
                 evidence_id=it.id,

@@ -294,7 +294,7 @@ class ItemBuilder:
             if named:  # os.path.join(sys.argv[1], "x.csv"): the file, its folder in words
                 hint, attrs["folder_words"] = named
             if ok:
-                attrs.update(origin(at))
+                attrs.update(origin(at), **resolver.saved_attrs(rel, fact.value))
             elif is_by_caller(value):  # callers in other modules pass different values
                 attrs.update(by_caller_attrs(value))
                 hint = None
@@ -348,7 +348,7 @@ class ItemBuilder:
                 extra.update(by_caller_attrs(val) if is_by_caller(val) else {})
                 val = None
             else:
-                extra.update(origin(at))
+                extra.update(origin(at), **resolver.saved_attrs(rel, raw))
             out.append((name, jsonable(val), line, extra))
         return out
 

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from autodoc.scan.code.callers import by_caller
+from autodoc.scan.code.file_links import one_file
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.kedro import KPARAMS, parameters_file
 from autodoc.scan.code.values import join_parts
@@ -23,6 +24,7 @@ class Resolver:
         self.configs = {rel: r.config_data for rel, r in files.items() if r.kind == "config"}
         self._config_lines: dict[str, dict[str | None, int]] = {}
         self._calls: dict[str, list[tuple[str, str, int, list[Any], dict[str, Any]]]] | None = None
+        self._saved: list[tuple[str, int, str, dict[str, dict[str, Any]]]] | None = None
 
     def resolve(self, rel: str, value: Any, depth: int = 0) -> tuple[Any, str | None, bool]:
         """(value, defined_at, resolved?)"""
@@ -87,11 +89,57 @@ class Resolver:
             tail = path.replace("\\", "/").rsplit("/", 1)[-1]
             target = next((c for c in self.configs if c.rsplit("/", 1)[-1] == tail), None)
         if target is None:
-            return None, None, False
+            return self._saved_value(rel, path, keys)
         value, found = _follow(self.configs[target], keys)
         if not found:
             return None, None, False
         return value, self.config_place(target, keys), True
+
+    def _saved_value(self, rel: str, path: str, keys: list[Any]) -> tuple[Any, str | None, bool]:
+        """A key read back from a model file whose save wrote a dict with it (``joblib.load(f)["threshold"]``
+        after ``joblib.dump({"model": pipe, "threshold": 0.1}, f)``): the saved value, defined where the
+        save's value is written."""
+        found = self.saved_with(rel, {"$cfg": [path, *keys]})
+        if found is None:
+            return None, None, False
+        return found["value"], f"{found['path']}:{found['defined_line']}", True
+
+    def saved_with(self, rel: str, ref: Any) -> dict[str, Any] | None:
+        """The save a ``$cfg`` reference of `rel` reads one key of: ``{value, file, path, line,
+        defined_line}`` (and ``name``, the constant it came from), when every save of that file by name
+        (`file_links.one_file`) that writes the key writes the same value; else None."""
+        if not isinstance(ref, dict) or not isinstance(ref.get("$cfg"), list) or len(ref["$cfg"]) != 2:
+            return None
+        path, key = ref["$cfg"]
+        hits = [
+            {"value": entry["value"], "file": file, "path": at, "line": line, "defined_line": entry["line"]}
+            | ({"name": entry["name"]} if "name" in entry else {})
+            for at, line, file, entries in self._saves()
+            if (entry := entries.get(key)) is not None and one_file(file, at, str(path), rel)
+        ]
+        if not hits or any(h["value"] != hits[0]["value"] for h in hits):
+            return None
+        return hits[0]
+
+    def saved_attrs(self, rel: str, ref: Any) -> dict[str, Any]:
+        """``{"saved_with": {file, path, line[, name]}}`` for a value read back from a saved model
+        file (`saved_with`), else nothing."""
+        saved = self.saved_with(rel, ref)
+        if saved is None:
+            return {}
+        return {"saved_with": {k: saved[k] for k in ("file", "path", "line", "name") if k in saved}}
+
+    def _saves(self) -> list[tuple[str, int, str, dict[str, dict[str, Any]]]]:
+        """(file of the code, line, file saved, entries) of every model save that writes a dict."""
+        if self._saved is None:
+            self._saved = []
+            for at, res in self.files.items():
+                for fact in res.facts:
+                    entries = fact.attrs.get("saved_values") if fact.kind == "model_save" else None
+                    file = self.resolve(at, fact.value)[0] if entries else None
+                    if entries and isinstance(file, str):
+                        self._saved.append((at, fact.line, file, entries))
+        return self._saved
 
     def _concat(self, rel: str, whole: dict[str, Any], depth: int) -> tuple[Any, str | None, bool]:
         """``DATA_DIR + "train.csv"`` with DATA_DIR from another module: the joined name, where the

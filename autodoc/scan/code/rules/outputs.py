@@ -14,7 +14,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any
 
-from autodoc.scan.code.model import Fact
+from autodoc.scan.code.model import MODULE, Fact
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.origins import SAVEISH, Origins
 from autodoc.scan.code.syntax import dotted
@@ -157,9 +157,45 @@ def _save(
     attrs: dict[str, Any] = {"call": full, "object": shown}
     if built is not None:
         attrs["estimator"] = built
+    kept = saved_values(ex, obj, scope)
+    if kept:
+        attrs["saved_values"] = kept
     tail = full.rsplit(".", 1)[-1]
     label = f"saves {shown} with {tail}" + (f" to {file}" if file else "")
     ex.add_at(node, "model_save", tail, label[:200], scope, value=file, attrs=attrs)
+
+
+def saved_values(ex: Extractor, obj: ast.expr, scope: str) -> dict[str, dict[str, Any]]:
+    """The entries of a dict saved with the model (``{"model": pipe, "threshold": BEST_THRESHOLD}``)
+    whose key is a literal and whose value is one, or a name bound to one: key -> ``{value, line}``
+    (the line that writes the value), and ``name`` for a name. Code that loads the file reads them
+    back (`scan.code.resolve`)."""
+    if type(obj) is not ast.Dict:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for key, node in zip(obj.keys, obj.values, strict=True):
+        if not (type(key) is ast.Constant and isinstance(key.value, str)):
+            continue
+        value = ex.value(node, scope)
+        if not _literal(value):
+            continue
+        entry: dict[str, Any] = {"value": value, "line": node.lineno}
+        if type(node) is ast.Name:
+            entry["name"] = node.id
+            at = (
+                ex.m.binding_lines.get(node.id)
+                if scope == MODULE or node.id not in ex.env.get(scope, {})
+                else None
+            )
+            entry["line"] = at or node.lineno
+        out[key.value] = entry
+    return out
+
+
+def _literal(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(_literal(v) for v in value)
+    return isinstance(value, str | int | float | bool)
 
 
 def _logged(ex: Extractor, origins: Origins, node: ast.Call, scope: str, pos: tuple[int, int]) -> None:
