@@ -5,6 +5,7 @@ our own and reads the Word document the offline default produces."""
 from __future__ import annotations
 
 import json
+import textwrap
 
 import pytest
 
@@ -144,3 +145,22 @@ def test_the_training_arguments_of_a_hugging_face_trainer_are_its_settings(
     assert next(line for line in lines if line.startswith("Training:")).startswith(
         "Training: tune.py sets num_train_epochs = 2 ["
     )
+
+
+def test_settings_unpacked_from_a_dict_with_a_path_among_them_are_still_read(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        "settings.py": """
+            from pathlib import Path
+
+            OUT = Path(__file__).parent / "checkpoints"
+            ARGS = {"output_dir": str(OUT), "learning_rate": 4e-5, "num_train_epochs": 5}
+        """,
+        "tune.py": textwrap.dedent(FINE_TUNE_PROJECT["tune.py"])
+        .replace("import numpy as np", "import numpy as np\nimport settings")
+        .replace("args = TrainingArguments(", "args = TrainingArguments(**settings.ARGS)  # ("),
+    }
+    lines = document(tmp_path, monkeypatch, files)
+    assert "learning_rate = 4e-05 [" in next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert "num_train_epochs = 5 [" in next(line for line in lines if line.startswith("Training:"))

@@ -102,11 +102,12 @@ class Values:
                 out.update(base)
                 continue
             key = self.value(k, scope)
-            val = self.value(v, scope)
-            if not isinstance(key, str | int | float) or val is UNKNOWN:
+            if not isinstance(key, str | int | float):
                 return UNKNOWN
-            out[str(key)] = val
-        return out
+            val = self.value(v, scope)
+            if val is not UNKNOWN:  # {"output_dir": str(MODEL_DIR), "learning_rate": 2e-5}: the rest is known
+                out[str(key)] = val
+        return out if out or not node.keys else UNKNOWN
 
     def lookup(self, name: str, scope: str) -> Any:
         """A name in `scope`: bound there, else a parameter of it (which hides a module-level name
