@@ -7,6 +7,7 @@ from pathlib import Path
 
 from autodoc.evidence import EvidenceStore
 from autodoc.scan.code.tree import scan_code
+from autodoc.write.context import DocumentContext
 from autodoc.write.summary import summary_facts
 from tests.support.documents import document_lines, write_tree
 
@@ -273,3 +274,9 @@ def test_a_validation_criterion_gates_registration_and_is_no_decision_threshold(
     text = "\n".join(paragraphs)
     assert "The validation criteria ask for f1_score of at least 0.6" in text
     assert "decision threshold is 0.6" not in text and "No decision threshold was found" in text
+
+
+def test_an_llm_writer_is_sent_the_rule_with_the_document_facts(tmp_path: Path) -> None:
+    _, store = _production_line(tmp_path, {"promote.py": PROMOTE})
+    prefix = DocumentContext.build("Risk model", store).text
+    assert "model_selection: alias champion: the highest cv_roc_auc | highest cv_roc_auc" in prefix

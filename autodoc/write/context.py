@@ -69,10 +69,11 @@ def summary_items(evidence: EvidenceStore) -> list[EvidenceItem]:
         if run is not None:
             ids += [f"{run.evidence_id}:metric:{k}" for k in sorted(run.metrics, key=metric_rank)[:3]]
     ids += [i.id for i in evidence.by_kind("alias")][:4]
+    # how the version in use is chosen right after the aliases it sets, before the list is capped
     for kind, limit in (
+        ("model_selection", 2),
         ("pipeline", 2),
         ("estimator", 3),
-        ("model_selection", 2),
         ("data_source", 2),
         ("target", 1),
     ):
