@@ -280,3 +280,23 @@ def test_an_llm_writer_is_sent_the_rule_with_the_document_facts(tmp_path: Path) 
     _, store = _production_line(tmp_path, {"promote.py": PROMOTE})
     prefix = DocumentContext.build("Risk model", store).text
     assert "model_selection: alias champion: the highest cv_roc_auc | highest cv_roc_auc" in prefix
+
+
+SCRIPT = """\
+# Databricks notebook source
+import mlflow
+
+# COMMAND ----------
+
+runs = mlflow.search_runs(experiment_names=["/Shared/churn"], order_by=["metrics.val_auc DESC"])
+best_run_id = runs.iloc[0]["run_id"]
+
+# COMMAND ----------
+
+mlflow.register_model(f"runs:/{best_run_id}/model", "churn_model")
+"""
+
+
+def test_a_script_that_ranks_at_its_top_level_is_read_across_its_statements(tmp_path: Path) -> None:
+    line, _ = _production_line(tmp_path, {"register.py": SCRIPT})
+    assert "The run with the highest val_auc is registered as churn_model (register.py, line 6)" in line

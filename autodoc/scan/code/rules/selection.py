@@ -61,7 +61,14 @@ def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]
     }
     if not acting:
         return
+    scopes = {(cell, scope) for cell, scope, _ in acting}
+    merged: dict[tuple[int | None, str], tuple[list[str], Buckets]] = {}
     for cell, lines, scope, nodes in scoped:
+        if (cell, scope) in scopes:  # a module's top level comes one statement at a time
+            into = merged.setdefault((cell, scope), (lines, {}))[1]
+            for kind, found in nodes.items():
+                into.setdefault(kind, []).extend(found)
+    for (cell, scope), (lines, nodes) in merged.items():
         calls = [
             c
             for c in nodes.get(ast.Call, ())
@@ -93,10 +100,9 @@ def _choice(
             ranked = _ranking(ex, scope, node, pick, expr, defs) if type(node) is ast.Call else None
             if ranked is not None:
                 return ranked or None  # {} is a ranking by something that is no metric
-            if type(node) is ast.Subscript and type(node.value) is ast.Name:
-                index = _index(node)
-                if index is not None:
-                    picks[node.value.id] = index
+            taken = _taken(node)
+            if taken is not None:
+                picks[taken[0]] = taken[1]
         for name in names(expr):
             if name in seen:
                 continue
@@ -139,6 +145,20 @@ def _running_best(
                     op = FLIP[op] if flip else op
                     return _found(metric, "max" if op in (">", ">=") else "min", part)
     return None  # (an enclosing condition that keeps no running best says nothing)
+
+
+def _taken(node: ast.AST) -> tuple[str, int] | None:
+    """(name, position) of ``runs[0]``, ``runs.iloc[-1]``, ``runs.head(1)``: one element of a name."""
+    if type(node) is ast.Subscript:
+        base = node.value
+        if type(base) is ast.Attribute and base.attr in ("iloc", "loc"):
+            base = base.value
+        index = _index(node)
+        return (base.id, index) if type(base) is ast.Name and index is not None else None
+    if type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr in ("head", "first"):
+        base = node.func.value
+        return (base.id, 0) if type(base) is ast.Name else None
+    return None
 
 
 def _index(node: ast.Subscript) -> int | None:
