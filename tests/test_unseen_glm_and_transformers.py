@@ -162,5 +162,6 @@ def test_settings_unpacked_from_a_dict_with_a_path_among_them_are_still_read(
         .replace("args = TrainingArguments(", "args = TrainingArguments(**settings.ARGS)  # ("),
     }
     lines = document(tmp_path, monkeypatch, files)
-    assert "learning_rate = 4e-05 [" in next(line for line in lines if line.startswith("Hyperparameters:"))
+    hyper = next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert hyper.startswith("Hyperparameters: settings.py sets learning_rate = 4e-05 [")  # where written
     assert "num_train_epochs = 5 [" in next(line for line in lines if line.startswith("Training:"))

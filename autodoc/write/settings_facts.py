@@ -119,8 +119,9 @@ def production_settings(
 def settings_phrase(items: list[EvidenceItem]) -> str:
     """``file sets a = 1 [c] and b = 2 [c]; other.yaml sets ...``"""
     by_file: dict[str, list[EvidenceItem]] = {}
-    for item in items:
-        by_file.setdefault(item.source.path or "the code", []).append(item)
+    for item in items:  # a value unpacked from another module's dict is set where that dict is written
+        written = (item.attrs.get("origin") or {}).get("path") if item.kind == "param" else None
+        by_file.setdefault(written or item.source.path or "the code", []).append(item)
     return "; ".join(
         f"{path} sets " + join_words([f"{_shown_key(i)} = {value_text(i.value)} {cite(i)}" for i in found])
         for path, found in by_file.items()
