@@ -235,6 +235,8 @@ def reference_text(item: EvidenceItem) -> str:
         label = label.removesuffix(" = None") + f" ({item.attrs.get('expr')})"  # each caller's value
     elif item.value is None and item.attrs.get("expr") and label.endswith(" = None"):
         label = label.removesuffix(" = None") + " (set by an expression at run time)"  # no value in the code
+    elif item.value is None and item.kind == "param" and label.endswith(" = None"):
+        label = label.removesuffix(" = None") + " set to None in the code"  # written so: class_weight=None
     return f"{label}. {location}" if location else label
 
 

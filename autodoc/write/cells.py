@@ -150,6 +150,22 @@ def plain(value: object) -> object:
     return value
 
 
+def per_caller(item: EvidenceItem) -> str | None:
+    """``a=1, b=2 (line 112); a=3 (line 123)``: each call site's value of a setting its callers fill
+    differently, inline in a settings cell (the file named only when it is not the item's own)."""
+    sites = item.attrs.get("by_caller")
+    if item.value is not None or not isinstance(sites, list) or len(sites) < 2:
+        return None
+    said = []
+    for site in sites[:6]:
+        if not isinstance(site, dict):
+            return None
+        path = site.get("path")
+        place = f"line {site.get('line')}" if path == item.source.path else f"{path}, line {site.get('line')}"
+        said.append(f"{plain(site.get('value'))} ({place})")
+    return "; ".join(said) + (f" and {len(sites) - 6} more" if len(sites) > 6 else "")
+
+
 def as_written(item: EvidenceItem, value: object) -> object:
     """A number a setting holds (code, config, logged param) as its exact text, so no table rounds
     it and a column of settings reads alike; measured values stay numbers, rounded by the renderer

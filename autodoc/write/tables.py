@@ -5,14 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from autodoc.document import Cell, Section, TableContent, TablePlan, TableSource
-from autodoc.evidence import (
-    EvidenceItem,
-    EvidenceStore,
-    RegisteredModelInfo,
-    RunInfo,
-    run_label,
-    user_tags,
-)
+from autodoc.evidence import EvidenceItem, EvidenceStore, RegisteredModelInfo, RunInfo, run_label, user_tags
 from autodoc.plan.lineage import (
     champions,
     estimator_families,
@@ -52,6 +45,7 @@ from autodoc.write.cells import (
     metric_keys,
     model_or_note,
     param_eid,
+    per_caller,
     plain,
     scoped_to_model,
     table_content,
@@ -374,6 +368,10 @@ def resolved_settings(item: EvidenceItem, evidence: EvidenceStore) -> str | None
             target = stratify_target(param, evidence.items)
             named = f"the column{'s' if len(columns) > 1 else ''} {', '.join(columns)}"
             parts.append(f"stratified by {f'the target ({target.value})' if target else named}")
+            continue
+        callers = per_caller(param) if found and found.item is param else None
+        if callers:  # each call site's value: never one joined sentence cut short
+            parts.append(f"{param_name(param)} by caller: {callers}")
             continue
         text = f"{param_name(param)}={inline_value(found.value) if found else 'set at run time'}"
         target = stratify_target(param, evidence.items) if found else None  # y if <setting> else None

@@ -89,8 +89,17 @@ def _site_value(site: dict[str, Any], resolve: Callable[[str, Any], tuple[Any, s
     value = site["value"]
     if not isinstance(value, dict):
         return value
+    if not _refers(value):  # a literal grid or dict the caller writes: kept whole, never cut
+        return value
     found, _, ok = resolve(str(site["path"]), value)
     return found if ok and not isinstance(found, dict | list) else in_words(value) or expr_text(value)
+
+
+def _refers(value: Any) -> bool:
+    """Does a value hold a reference or expression still to resolve (a ``$`` key anywhere)?"""
+    if isinstance(value, dict):
+        return any(str(k).startswith("$") or _refers(v) for k, v in value.items())
+    return isinstance(value, list) and any(_refers(v) for v in value)
 
 
 def by_caller_attrs(value: dict[str, Any]) -> dict[str, Any]:
