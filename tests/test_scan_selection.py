@@ -300,3 +300,25 @@ mlflow.register_model(f"runs:/{best_run_id}/model", "churn_model")
 def test_a_script_that_ranks_at_its_top_level_is_read_across_its_statements(tmp_path: Path) -> None:
     line, _ = _production_line(tmp_path, {"register.py": SCRIPT})
     assert "The run with the highest val_auc is registered as churn_model (register.py, line 6)" in line
+
+
+FIRST_TIME = """\
+from mlflow import MlflowClient
+
+
+def challenge(client, new_auc, prod_auc, version):
+    if prod_auc is None or new_auc > prod_auc:
+        client.transition_model_version_stage("risk", version, "Production")
+
+
+if __name__ == "__main__":
+    challenge(MlflowClient(), 0.9, None, 2)
+"""
+
+
+def test_a_challenger_that_must_beat_production_unless_there_is_none_is_gated(tmp_path: Path) -> None:
+    line, _ = _production_line(tmp_path, {"challenge.py": FIRST_TIME})
+    assert (
+        "A version is moved to stage Production only when its new_auc is above prod_auc "
+        "(or when there is no prod_auc yet) (challenge.py, line 5)"
+    ) in line

@@ -54,7 +54,8 @@ def _condition_words(c: dict[str, object]) -> str:
     ``new_auc is above prod_auc``."""
     op = _OP_WORDS.get(str(c.get("op")), str(c.get("op")))
     if "bound" not in c:
-        return f"{c.get('metric')} is {op} {c.get('against')}"
+        first = f" (or when there is no {c['unless_none']} yet)" if c.get("unless_none") else ""
+        return f"{c.get('metric')} is {op} {c.get('against')}{first}"
     origin = f" (the {c['option']} option's default, line {c.get('option_line')})" if c.get("option") else ""
     return f"{c.get('metric')} is {op} {setting_text(c.get('bound'))}{origin}"
 

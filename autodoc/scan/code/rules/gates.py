@@ -11,6 +11,7 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.rules.metric_reads import Defs, call_tail, metric_of, named_metric, within
+from autodoc.scan.code.syntax import dotted
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
@@ -52,13 +53,37 @@ def _conditions(
     runs where the test fails, each part negated)."""
     joiner = ast.Or if negate else ast.And
     tests = test.values if type(test) is ast.BoolOp and type(test.op) is joiner else [test]
+    first = _first_time(test) if not negate else None
+    if first is not None:
+        tests = [first[1]]
     out = []
     for node in tests:
         found = _condition(ex, scope, node, defs) if type(node) is ast.Compare else None
         if found is not None:
             found["op"] = _NEGATED[found["op"]] if negate else found["op"]
+            if first is not None:
+                found["unless_none"] = first[0]
             out.append((found, node))
     return out
+
+
+def _first_time(test: ast.expr) -> tuple[str, ast.expr] | None:
+    """(name, comparison) of ``prod_auc is None or new_auc > prod_auc`` / ``not prod or ...``: a
+    comparison that applies once there is something to compare with."""
+    if type(test) is not ast.BoolOp or type(test.op) is not ast.Or or len(test.values) != 2:
+        return None
+    empty, compared = test.values
+    if type(empty) is ast.UnaryOp and type(empty.op) is ast.Not:
+        name = dotted(empty.operand)
+    elif type(empty) is ast.Compare and type(empty.ops[0]) is ast.Is and _is_none(empty.comparators[0]):
+        name = dotted(empty.left)
+    else:
+        return None
+    return (name, compared) if name and type(compared) is ast.Compare else None
+
+
+def _is_none(node: ast.expr) -> bool:
+    return type(node) is ast.Constant and node.value is None
 
 
 def _condition(ex: Extractor, scope: str, node: ast.Compare, defs: Defs) -> dict[str, Any] | None:
