@@ -41,10 +41,14 @@ flags = scores >= threshold
 """
 
 
-def _rows(code: Path, out: Path) -> list[list[str]]:
+def _document(code: Path, out: Path) -> Document:
     settings = Settings(code_root=str(code), output_dir=str(out), provider="offline")
     result = pipeline.generate(parse_spec(template_text("default"), "default"), settings)
-    document = Document(str(result.outputs.docx))
+    return Document(str(result.outputs.docx))
+
+
+def _rows(code: Path, out: Path) -> list[list[str]]:
+    document = _document(code, out)
     return [[c.text for c in row.cells] for t in document.tables for row in t.rows]
 
 
@@ -81,3 +85,11 @@ def test_saves_of_that_file_that_disagree_or_another_file_leave_it_to_run_time(t
     code = _project(apart, TRAIN, SCORE.replace("models/churn.joblib", "models/other.joblib"))
     rows = _rows(code, apart / "out")
     assert _value_at(rows, "score.py:6") == ["set at run time (not resolved from the code)"], rows
+
+
+def test_the_summary_says_the_scorer_reads_the_threshold_back_from_the_model_file(tmp_path: Path) -> None:
+    document = _document(_project(tmp_path, TRAIN, SCORE), tmp_path / "out")
+    said = [p.text for p in document.paragraphs if p.text.startswith("Decision threshold: ")]
+    assert len(said) == 1, said
+    assert said[0].startswith("Decision threshold: The decision threshold is 0.35 (train.py, line 5) ["), said
+    assert "It is saved with the model in models/churn.joblib and read back by score.py, line 6 [" in said[0]

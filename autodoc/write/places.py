@@ -10,3 +10,14 @@ def where(item: EvidenceItem) -> str:
     src = item.source
     place = f"{src.path or ''}, cell {src.cell}" if src.cell is not None else str(src.path or "")
     return f"{place}, line {src.line_start}" if src.line_start else place
+
+
+def read_back(item: EvidenceItem, others: list[EvidenceItem]) -> list[EvidenceItem]:
+    """The facts of other files that read `item`'s value back from the model file a save wrote it to
+    (``bundle["threshold"]`` after ``joblib.dump({"threshold": BEST_THRESHOLD}, path)``): one per file."""
+    here = {"path": item.source.path, "line": item.source.line_start}
+    out: dict[str, EvidenceItem] = {}
+    for other in others:
+        if other.attrs.get("saved_with") and other.attrs.get("origin") == here and other.value == item.value:
+            out.setdefault(str(other.source.path), other)
+    return list(out.values())

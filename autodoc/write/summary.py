@@ -36,7 +36,7 @@ from autodoc.plan.values import (
 from autodoc.write import lineage_words, prep_words, registration, selection_words, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
-from autodoc.write.places import where
+from autodoc.write.places import read_back, where
 from autodoc.write.quote import first_sentences
 from autodoc.write.serving import serving_fact
 from autodoc.write.split_files import position_split_fact, stratified_by_columns, time_split_fact
@@ -357,7 +357,12 @@ def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
     item = found[0]
     value = item.value if not isinstance(item.value, dict) else item.attrs.get("value")
     text = f"The decision threshold is {setting_text(value)} ({where(item)}) {cite(item)}."
-    return SummaryFact.citing("threshold", "Decision threshold", text, [item])
+    back = read_back(item, found)
+    if back:  # the scorer's value is the trainer's: saved with the model, read back from its file
+        saved = back[0].attrs["saved_with"]
+        readers = join_words([f"{where(b)} {cite(b)}" for b in back[:3]])
+        text += f" It is saved with the model in {saved['file']} and read back by {readers}."
+    return SummaryFact.citing("threshold", "Decision threshold", text, [item, *back[:3]])
 
 
 def _tracking(evidence: EvidenceStore) -> SummaryFact | None:
