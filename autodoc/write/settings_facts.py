@@ -52,7 +52,6 @@ _NOT_A_VALUE = re.compile(r"^(\?\?\?|\$\{.*\}|)$")
 _RATIO = re.compile(r"\(\s*(\w+)\s*==\s*0\s*\)\.sum\(\)\s*/\s*\(\s*\1\s*==\s*1\s*\)\.sum\(\)")
 
 
-# ----------------------------------------------------------------------------- helpers
 def value_text(value: object) -> str:
     """A setting's value in prose: lists as ``a / b / c`` so that commas keep separating settings."""
     if isinstance(value, list | tuple):

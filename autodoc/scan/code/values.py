@@ -2,8 +2,7 @@
 
 A value is a JSON-able literal, a reference (``{"$ref": [module, name, *keys]}`` into another
 module, ``{"$cfg": [path, *keys]}`` into a config file, ``{"$arg": dest}`` to a command-line
-default) that the tree scan resolves across files, or `UNKNOWN`.
-"""
+default) that the tree scan resolves across files, or `UNKNOWN`."""
 
 from __future__ import annotations
 
