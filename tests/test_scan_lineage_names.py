@@ -12,9 +12,9 @@ from docx import Document
 
 from autodoc import pipeline
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.progress import Progress
 from autodoc.settings import Settings
 from autodoc.spec import load_spec
+from tests.support.projects import scan_files
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,12 +36,7 @@ with open("model.pkl", "wb") as fh:
 """
 
 
-def _scan(tmp_path: Path, files: dict[str, str]) -> EvidenceStore:
-    code = tmp_path / "code"
-    for name, text in files.items():
-        (code / name).parent.mkdir(parents=True, exist_ok=True)
-        (code / name).write_text(text)
-    return pipeline.scan(Settings(code_root=str(code), output_dir=str(tmp_path / "out")), Progress())
+_scan = scan_files
 
 
 def _read(evidence: EvidenceStore, path: str) -> EvidenceItem:

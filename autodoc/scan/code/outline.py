@@ -84,8 +84,7 @@ def outline(
 ) -> Outline:
     """The outline of a module given as (cell, tree, lines) chunks (one chunk for a .py file).
 
-    `calls`: the call nodes of each (cell, scope) when the facts walk has gathered them already.
-    """
+    `calls`: the call nodes of each (cell, scope) when the facts walk has gathered them already."""
     out = Outline()
     words = _hints(text) if calls is None or _any_monitored(calls) else ()
     for cell, tree, lines in chunks:
@@ -246,7 +245,8 @@ def _artifact_load(call: ast.Call, scope: str) -> Fact | None:
         target = target.args[0]
     path = _const(target)
     label = f"loads a model artifact with {dotted}" + (f" from {path}" if isinstance(path, str) else "")
-    attrs = {"call": ast.unparse(call)[:160], "loader": dotted}
+    named = {"path_name": target.id} if type(target) is ast.Name else {}  # a constant's: load_paths
+    attrs = {"call": ast.unparse(call)[:160], "loader": dotted, **named}
     return Fact(
         "model_load",
         dotted,

@@ -26,6 +26,7 @@ from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.itemparts import models
 from autodoc.scan.code.items import ItemBuilder
 from autodoc.scan.code.liveness import Liveness, find_liveness
+from autodoc.scan.code.load_paths import name_loaded_files
 from autodoc.scan.code.resolve import Resolver
 from autodoc.scan.code.topics import EVAL_RE, FEAT_RE, TRAIN_RE, topics_of_name
 from autodoc.scan.code.walk import TEST_PATH_RE, Candidate, notebook_sources, read_bytes, sha256, walk
@@ -246,6 +247,7 @@ def _assemble(
         builder.add_entry(rel, reason, live.entry_roles.get(rel, "production"))
     callers.resolve_sites(builder.items, resolver.resolve)
     inputs = dictionaries.name_targets(builder.items, Path(root).resolve())
+    name_loaded_files(files, builder.items)  # before linking: a served model's load names its file
     upstream_cells = lineage.link(files, live, builder)
     lineage.add_upstream_steps(builder, add_pipelines(files, live, builder))
     warnings += add_excerpts(files, live, builder, upstream_cells)

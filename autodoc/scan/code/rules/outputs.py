@@ -155,6 +155,8 @@ def _save(
         return  # a scaler, a vocabulary, a checkpoint dict: not the model
     file = origins.file_name(path, scope)
     attrs: dict[str, Any] = {"call": full, "object": shown}
+    if file is None and type(path) is ast.Name:  # an imported constant: `scan.code.load_paths`
+        attrs["path_name"] = path.id
     if built is not None:
         attrs["estimator"] = built
     kept = saved_values(ex, obj, scope)

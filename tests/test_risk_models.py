@@ -1,0 +1,89 @@
+"""What a model validator reads first on classical risk models (credit, fraud, readmission), from
+small projects laid out the way such teams write them: scripts in ``src/`` sharing constants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autodoc.evidence import EvidenceStore
+from autodoc.write.summary import summary_facts
+from tests.support.projects import scan_files
+
+PIPELINE = """from pathlib import Path
+
+from sklearn.linear_model import LogisticRegression
+
+MODEL_PATH = Path("models/model.joblib")
+
+
+def build_model():
+    return LogisticRegression(C=0.01, solver="liblinear")
+"""
+TRAIN = """import joblib
+import pandas as pd
+
+from src.pipeline import MODEL_PATH, build_model
+
+def main():
+    df = pd.read_csv("data/visits.csv")
+    model = build_model()
+    model.fit(df.drop(columns=["readmitted"]), df["readmitted"])
+    joblib.dump(model, MODEL_PATH)
+
+if __name__ == "__main__":
+    main()
+"""
+TUNE = """import joblib
+import pandas as pd
+from sklearn.linear_model import SGDClassifier
+
+def main():
+    df = pd.read_csv("data/visits.csv")
+    clf = SGDClassifier(loss="log_loss", alpha=0.001)
+    clf.fit(df.drop(columns=["readmitted"]), df["readmitted"])
+    joblib.dump({"model": clf}, "models/best_model.joblib")
+
+if __name__ == "__main__":
+    main()
+"""
+SCORE = """import joblib
+import pandas as pd
+
+from src.pipeline import MODEL_PATH
+
+def score(path):
+    model = joblib.load(MODEL_PATH)
+    return model.predict_proba(pd.read_csv(path))[:, 1]
+
+if __name__ == "__main__":
+    print(score("data/new.csv"))
+"""
+
+
+_scan = scan_files
+
+
+def _summary(evidence: EvidenceStore) -> dict[str, str]:
+    return {f.topic: f.text for f in summary_facts(evidence)}
+
+
+def test_the_model_whose_file_a_scorer_loads_by_an_imported_constant_is_the_production_model(
+    tmp_path: Path,
+) -> None:
+    evidence = _scan(
+        tmp_path,
+        {
+            "src/__init__.py": "",
+            "src/pipeline.py": PIPELINE,
+            "src/train_model.py": TRAIN,
+            "src/tuning.py": TUNE,
+            "src/inference.py": SCORE,
+        },
+    )
+    load = next(i for i in evidence.items if i.kind == "model_load")
+    assert load.label == "loads a model artifact with joblib.load from models/model.joblib"
+    model = _summary(evidence)["model"]
+    assert model.startswith("The production model is LogisticRegression (src/pipeline.py, line 9)")
+    load_id = "c:src/inference.py:7:model_load:joblib.load"
+    assert f"src/inference.py (line 7) [[{load_id}]] loads that file" in model
+    assert "The code also saves SGDClassifier (src/tuning.py, line 7)" in model
