@@ -18,8 +18,10 @@ from autodoc.spec import parse_spec
 from autodoc.spec_templates import template_text
 
 
-def document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> list[str]:
-    """The paragraphs and table rows (cells joined by " | ") of the model_risk document of `files`."""
+def document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], template: str = "model_risk"
+) -> list[str]:
+    """The paragraphs and table rows (cells joined by " | ") of the `template` document of `files`."""
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     monkeypatch.chdir(tmp_path)
     code = tmp_path / "project"
@@ -27,7 +29,7 @@ def document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, s
         (code / rel).parent.mkdir(parents=True, exist_ok=True)
         (code / rel).write_text(textwrap.dedent(text))
     settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"), provider="offline")
-    result = pipeline.generate(parse_spec(template_text("model_risk")), settings)
+    result = pipeline.generate(parse_spec(template_text(template)), settings)
     doc = Document(str(result.outputs.docx))
     rows = [" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
     return [p.text for p in doc.paragraphs] + rows

@@ -133,6 +133,8 @@ def resolve_param(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Resolve
         return Resolved(
             param.value, origin + "".join(f"; {_at(i)} passes {i.value}" for i in launched), param
         )
+    if param.attrs.get("per_row"):  # offset=np.log(train["Exposure"]): the code says what it is
+        return Resolved(str(param.attrs["per_row"]), _at(param), param)
     items = list(items)
     owner = str(param.attrs.get("owner_name") or "")
     key = item_key(param)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from autodoc.document import SummaryFact, cite, figure_text, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
 from autodoc.plan.evalscope import in_sample_sentence
+from autodoc.plan.formula_words import formula_inputs, formula_sentence
 from autodoc.plan.lineage import champions, estimator_families, own_first, production_model
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
@@ -215,10 +216,11 @@ def _features(evidence: EvidenceStore) -> SummaryFact | None:
         t.value for t in _settings_named(evidence, _TARGET_KEY)
     ]
     derived = [f for f in production_facts(evidence, "feature", "derived_column") if f.value not in targets]
+    formulas, derived = formula_inputs(evidence, derived)  # y ~ a + C(b): the inputs the formula names
     prep = prep_words.transform_steps(evidence)
     made = sf.unique_values([f for f in derived if not isinstance(f.value, list)], 99)  # each column once
     sets = [f for f in derived if isinstance(f.value, list)][:3]  # column lists selected or looped over
-    if not derived and not prep:  # dropped columns alone say little (the target may be among them)
+    if not derived and not prep and not formulas:  # dropped columns alone say little (the target may be one)
         return None
     dropped = _dropped(evidence, targets)
     parts = []
@@ -235,9 +237,11 @@ def _features(evidence: EvidenceStore) -> SummaryFact | None:
         parts.append(f"drops {join_words(shown)}")
     if prep:
         parts.append(f"applies {join_words([prep_words.step_words(p) for p in prep])}")
-    text = "The code " + join_words(parts) + "."
+    said = [formula_sentence(f) for f in formulas] + (
+        ["The code " + join_words(parts) + "."] if parts else []
+    )
     items = made[:_MAX_LISTED] + sets + list({d.id: d for _, d in dropped[:_MAX_LISTED]}.values()) + prep
-    return SummaryFact.citing("features", "Features", text, items)
+    return SummaryFact.citing("features", "Features", " ".join(said), formulas + items)
 
 
 def _dropped(evidence: EvidenceStore, targets: list[object]) -> list[tuple[str, EvidenceItem]]:

@@ -28,6 +28,7 @@ from autodoc.llm.offline.prose import (
     sentences,
     split_reference,
 )
+from autodoc.plan.formula_words import formula_sentence, is_formula_inputs
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, is_feature_importance
 
@@ -139,12 +140,13 @@ def _feature_passage(f: Facts) -> str:
     features = [
         i for i in f.fresh(f.kind("feature", "derived_column", "dropped_column")) if i.value not in targets
     ]
+    sentences = [formula_sentence(i) for i in features if is_formula_inputs(i)][:3]  # y ~ a + C(b)
+    features = [i for i in features if not is_formula_inputs(i)]
     dropped = [i for i in features if isinstance(i.value, list) or i.kind == "dropped_column"]
     derived: list[EvidenceItem] = []
     for item in (i for i in features if i not in dropped):  # each derived column once
         if all(d.value != item.value for d in derived):
             derived.append(item)
-    sentences = []
     for item in [i for i in dropped if i.attrs.get("how") != "loop"][:3]:  # a loop over keys is no column
         names = item.value if isinstance(item.value, list) else [item.value]
         if all(n in targets for n in names):

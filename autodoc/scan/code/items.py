@@ -318,7 +318,7 @@ class ItemBuilder:
         self._item(
             self._id(rel, line, "param", name),
             "param",
-            f"{fact.name} {name} = {short_value(val)}",
+            f"{fact.name} {name} = {attrs.get('per_row') or short_value(val)}",  # offset = the column X
             val,
             attrs,
             None,
@@ -349,6 +349,7 @@ class ItemBuilder:
                 val = None
             else:
                 extra.update(origin(at), **resolver.saved_attrs(rel, raw))
+                extra.pop("per_row", None)  # a value after all: no column of the data
             out.append((name, jsonable(val), line, extra))
         return out
 

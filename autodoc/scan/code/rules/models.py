@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from autodoc.scan.code.model import MAIN, MODULE
 from autodoc.scan.code.rules import objective, splits, training
 from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.rules.formula import formula_inputs
+from autodoc.scan.code.rules.per_row import per_row_words
 from autodoc.scan.code.syntax import dotted, step_names
 from autodoc.scan.code.values import UNKNOWN, is_ref
 
@@ -125,14 +127,11 @@ def keyword_params(ex: Extractor, node: ast.Call, scope: str) -> tuple[list[Para
         value = built or ex.value_or_expr(kw.value, scope)
         if isinstance(value, dict) and "$expr" in value and _written_object(kw.value):
             value = ex.snippet(kw.value, 120)  # family=sm.families.Poisson(link=sm.families.links.Log())
-        params.append(
-            (
-                kw.arg,
-                value,
-                getattr(kw.value, "lineno", node.lineno),
-                {"note": note} if note else {},
-            )
-        )
+        extra = {"note": note} if note else {}
+        rows = per_row_words(kw.arg, kw.value) if isinstance(value, dict) else None  # no literal
+        if rows:  # offset=np.log(train["Exposure"]): one value per row, said in words (if unresolved)
+            extra["per_row"] = rows
+        params.append((kw.arg, value, getattr(kw.value, "lineno", node.lineno), extra))
     return params, star
 
 
@@ -187,13 +186,22 @@ _FORMULA_LHS = re.compile(r"^\s*([A-Za-z_]\w*)\s*~")
 
 
 def _formula_target(ex: Extractor, node: ast.Call, params: list[Param], args: list[Any], scope: str) -> None:
-    """``smf.glm("ClaimNb ~ Area + VehGas", ...)``: the column left of ``~`` is what the model predicts."""
+    """``smf.glm("ClaimNb ~ Area + VehGas", ...)``: the column left of ``~`` is what the model predicts,
+    the terms right of it are its inputs."""
     formula = next((p[1] for p in params if p[0] == "formula"), args[0] if args else None)
     if isinstance(formula, str) and (m := _FORMULA_LHS.match(formula)):
         col = m.group(1)
         ex.target_names.add(col)
         attrs = {"formula": formula}
         ex.add_at(node, "target", col, f"target column {col}", scope, value=col, attrs=attrs)
+    inputs = formula_inputs(formula) if isinstance(formula, str) else []
+    if inputs:  # the terms right of "~" are the model's inputs
+        model = str(dotted(node.func)).rsplit(".", 1)[-1]
+        label = f"inputs of the {model} formula ({len(inputs)} terms)"
+        attrs = {"how": "formula", "formula": formula, "model": model}
+        given = [k.value for k in node.keywords if k.arg == "formula"] + node.args[:1]
+        written = given[0] if given else node
+        ex.add_at(written, "feature", "formula", label, scope, value=inputs, attrs=attrs)  # cite the formula
 
 
 def _reuses_a_model(node: ast.Call) -> bool:
