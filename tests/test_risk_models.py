@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autodoc.evidence import EvidenceStore
+from autodoc.write.gaps import summary_gaps
 from autodoc.write.summary import summary_facts
 from tests.support.projects import scan_files
 
@@ -87,3 +88,28 @@ def test_the_model_whose_file_a_scorer_loads_by_an_imported_constant_is_the_prod
     load_id = "c:src/inference.py:7:model_load:joblib.load"
     assert f"src/inference.py (line 7) [[{load_id}]] loads that file" in model
     assert "The code also saves SGDClassifier (src/tuning.py, line 7)" in model
+
+
+GROUPED = """import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupShuffleSplit
+
+def main():
+    df = pd.read_csv("data/visits.csv")
+    gss = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=42)
+    train_idx, test_idx = next(gss.split(df, groups=df["patient_nbr"]))
+    train = df.iloc[train_idx]
+    LogisticRegression().fit(train.drop(columns=["readmitted"]), train["readmitted"])
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_a_group_shuffle_split_asked_for_one_split_is_the_hold_out_split(tmp_path: Path) -> None:
+    evidence = _scan(tmp_path, {"train.py": GROUPED})
+    split = _summary(evidence)["split"]
+    assert split.startswith("A hold-out split is made by GroupShuffleSplit (train.py, line 7)")
+    assert "test_size = 0.2 [[c:train.py:7:param:test_size]]" in split
+    assert split.endswith("the rows of each group kept on one side.")
+    assert "No train/test split was found in the production code." not in summary_gaps(evidence)

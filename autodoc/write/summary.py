@@ -161,7 +161,9 @@ _THRESHOLD_KEY = re.compile(r"(thresh|cutoff|cut_off)", re.I)
 
 
 def _split(evidence: EvidenceStore) -> SummaryFact | None:
-    splits = production_facts(evidence, "split")
+    splits = production_facts(evidence, "split") or [  # else a shuffle splitter asked for one split
+        c for c in production_facts(evidence, "cv") if c.attrs.get("scheme") == "single split"
+    ]
     if not splits:
         return sf.split_fact(evidence)
     if (by_hand := time_split_fact(splits) or position_split_fact(splits)) is not None:
@@ -174,6 +176,8 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
         text += " with " + join_words([f"{k} = {setting_text(v.value)} {cite(v)}" for k, v in settings])
     else:
         text += sf.default_split_note(split)
+    if call.startswith("Group"):  # GroupShuffleSplit: a patient's or a customer's rows on one side
+        text += ", the rows of each group kept on one side"
     target = next(
         filter(None, (stratify_target(p, evidence.items) for p in owned_params(split, evidence.items))), None
     )
