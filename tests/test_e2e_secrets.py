@@ -85,7 +85,9 @@ _load_frame_plain = load_frame
 
 def load_frame():
     service_token = "{BODY_TOKEN}"
-    return _load_frame_plain() if service_token else None
+    session_token: SessionToken = open_session()
+    passphrase = not session_token
+    return _load_frame_plain() if service_token and passphrase else None
 '''
 KEYS_PY = f'''"""Signing key for model artifacts."""
 
@@ -133,6 +135,7 @@ def _notebook() -> str:
                 f'client = InferenceClient(token="{HF}")\n',
                 f"# aws: {AKIA}\n",
                 f"# db password: {NB_PHRASE}\n",
+                "session_token: SessionToken = open_session()\n",  # code, not a secret
             ],
         },
         {
@@ -298,6 +301,22 @@ def test_each_passphrase_went_whole_and_the_text_around_it_stayed(run: dict[str,
     assert "host=db password=[REDACTED:assigned_secret]" in _docx_text(
         run["out"] / "model_documentation.docx"
     )
+
+
+@pytest.mark.slow
+def test_names_and_expressions_beside_a_secret_stay_as_written(run: dict[str, Any]) -> None:
+    """An annotation (``session_token: SessionToken``) and an expression (``passphrase = not ...``)
+    are code, not secrets: the quoted body shows them, and no redaction is counted for their lines."""
+    evidence = json.loads((run["out"] / "evidence.json").read_text(encoding="utf-8"))
+    bodies = [i["text"] or "" for i in evidence["items"] if "service_token" in (i["text"] or "")]
+    lines = (run["root"] / "project" / "data.py").read_text(encoding="utf-8").splitlines()
+    places = {r["place"] for r in evidence["redactions"]}
+    for code in ("session_token: SessionToken = open_session()", "passphrase = not session_token"):
+        assert bodies and all(code in b for b in bodies), (code, bodies)
+        number = next(n for n, line in enumerate(lines, 1) if line.strip() == code)
+        assert f"data.py:{number}" not in places, (code, places)
+    assert f"data.py:{number - 2}" in places  # the literal two lines above is still a secret
+    assert "explore.ipynb [cell 1]:4" in places and "explore.ipynb [cell 1]:5" not in places  # a code cell
 
 
 @pytest.mark.slow

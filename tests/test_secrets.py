@@ -2,7 +2,7 @@
 
 import pytest
 
-from autodoc.scan.secrets import is_secret_name, redact, redact_mapping
+from autodoc.scan.secrets import is_secret_name, redact, redact_counts, redact_mapping
 
 SECRETS = [
     ("aws_access_key", 'AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"', "AKIAIOSFODNN7EXAMPLE"),
@@ -190,3 +190,48 @@ def test_a_passphrase_with_spaces_is_redacted_whole(text: str, expected: str) ->
     out, reds = redact(text, "notes.md")
     assert out == expected
     assert [(r.kind, r.count) for r in reds] == [("assigned_secret", 1)]
+
+
+PYTHON_NAMES = """def attach(token: SpanContextToken, flag: bool) -> None:
+    self._token: ContextToken | None = None
+    passphrase = not flag
+    password = other_password_holder
+    api_key = ApiKeyHolder
+    token = await fetch()
+    span_token: "SpanContextToken | None" = None
+"""
+
+
+def test_names_annotations_and_expressions_in_python_are_not_secrets() -> None:
+    """What the mlflow package's source is full of: an unquoted value in Python is code."""
+    assert redact_counts(PYTHON_NAMES, python=True) == (PYTHON_NAMES, {})
+    assert redact("passphrase = not flag", "x") == ("passphrase = not flag", [])  # in any text
+
+
+PYTHON_LITERALS = f'''password = "hunter2!"
+DSN = "host=db password={PHRASE} port=5432"
+# db password: {PHRASE}
+CONFIG = """
+db:
+  password: sunshine77
+"""
+!curl --token=tok123abc http://models
+'''
+PYTHON_REDACTED = """password = "[REDACTED:assigned_secret]"
+DSN = "host=db password=[REDACTED:assigned_secret] port=5432"
+# db password: [REDACTED:assigned_secret]
+CONFIG = \"\"\"
+db:
+  password: [REDACTED:assigned_secret]
+\"\"\"
+!curl --token=[REDACTED:assigned_secret] http://models
+"""
+
+
+@pytest.mark.parametrize("filler", ["", "\n".join(f"value_{i} = {i}  # key=1" for i in range(200)) + "\n"])
+def test_literals_comments_and_shell_lines_in_python_are_still_redacted(filler: str) -> None:
+    """A short module and a long one (redacted line by line: a string opened lines before still
+    holds text)."""
+    out, counts = redact_counts(filler + PYTHON_NAMES + PYTHON_LITERALS + filler, python=True)
+    assert out == filler + PYTHON_NAMES + PYTHON_REDACTED + filler
+    assert counts == {"assigned_secret": 5}

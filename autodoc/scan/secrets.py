@@ -22,7 +22,8 @@ follows ("the secret: trust the data"); as a password entry on its own line, a c
 description that reads as a sentence (a docstring's "passphrase: Optional passphrase. If None,
 ..."), while lowercase words stay a passphrase. Nor is code: an expression an operator continues
 (``flops_per_token = 6*N + ...``), a subscript (``tokens[i]``), a call, a dotted name, or a
-``name:value`` with no space inside a string ("backend_token:offset").
+``name:value`` with no space inside a string ("backend_token:offset"). In Python source (`python=True`)
+an unquoted value outside strings and comments is always code (`autodoc.scan.secret_code`).
 Limits: within a line, a passphrase that holds a function word ("purple monkey in dishwasher")
 reads as prose after ``name:`` and stays, and after ``name=`` only the words before "in" go; a
 capitalised one that ends with a full stop on its own line ("Password: Correct horse staple.")
@@ -35,6 +36,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from autodoc.scan.secret_code import in_text, is_python, open_strings, quoted_annotation
 from autodoc.scan.secret_prose import describes, ends_phrase, reads_as_prose
 
 if TYPE_CHECKING:  # imported when first needed: the scan's worker interpreters stay free of pydantic
@@ -182,10 +184,13 @@ def _sub_url_passwords(text: str, counts: Counter[str]) -> str:
     return _URL_PASSWORD_RE.sub(repl, text)
 
 
-def _sub_assignments(text: str, counts: Counter[str]) -> str:
+def _sub_assignments(text: str, counts: Counter[str], python: str | None = None) -> str:
+    """Quoted and unquoted ``name=value`` secrets; in Python source (`python` is the triple quote a
+    slice starts inside, or "") unquoted values only inside strings and comments: names are no secrets."""
+
     def repl_quoted(m: re.Match[str]) -> str:
         value = m.group("val")
-        if not _looks_like_value(value) and not _is_secret_literal(value):
+        if (not _looks_like_value(value) and not _is_secret_literal(value)) or quoted_annotation(m):
             return m.group(0)
         counts["assigned_secret"] += 1
         q = m.group("q")
@@ -194,9 +199,10 @@ def _sub_assignments(text: str, counts: Counter[str]) -> str:
     text = _ASSIGN_QUOTED_RE.sub(repl_quoted, text)
     pieces: list[str] = []
     done = 0
+    inside = in_text(text, python) if python is not None else None
     for m in _ASSIGN_BARE_RE.finditer(text):
-        if m.start() < done:
-            continue  # inside a passphrase already redacted
+        if m.start() < done or (inside and not inside(m.start("val"))):
+            continue  # inside a passphrase already redacted, or code: token: SpanContextToken
         end = _bare_secret_end(m)
         if end is not None:
             counts["assigned_secret"] += 1
@@ -213,8 +219,8 @@ def _bare_secret_end(m: re.Match[str]) -> int | None:
     # `password=password` or `pwd=db_pass`: a name passed on, not a value.
     if not _looks_like_value(value) or is_secret_name(value) or value.lower() == name.lower():
         return None
-    if _INFIX_AFTER_RE.match(after):  # flops_per_token = 6*N + 12*L*H: an expression, in code
-        return None
+    if _INFIX_AFTER_RE.match(after) or (value in _EXPRESSION_WORDS and after[:1] in " \t"):
+        return None  # flops_per_token = 6*N + 12*L*H, passphrase = not flag: an expression, in code
     if after.startswith("[") and value.isidentifier():  # token = tokens[i], pwd: Optional[str]
         return None
     phrase = _PHRASE_NAME_RE.search(name) is not None
@@ -252,6 +258,7 @@ _COMMENT_RE = re.compile(r"[ \t]#")  # YAML, .env, shell and ini inline comments
 _NEXT_WORD_RE = re.compile(r"""[ \t]+([^\s'"`,;#)}{\[\]]+)""")
 
 
+_EXPRESSION_WORDS = frozenset({"not", "lambda", "await", "yield"})  # Python words that start an expression
 _INFIX_AFTER_RE = re.compile(r"[ \t]+[+*/%][ \t]+[\w(]")  # an operator that continues an expression
 
 
@@ -319,9 +326,10 @@ def redact(text: str, place: str) -> tuple[str, list[Redaction]]:
 _NONE: Counter[str] = Counter()  # what `redact_counts` found in a text without secrets (never changed)
 
 
-def redact_counts(text: str) -> tuple[str, Counter[str]]:
+def redact_counts(text: str, python: bool = False) -> tuple[str, Counter[str]]:
     """`redact` without its records: the text and how many secrets of each kind it held (what the
-    file analysis needs; it runs in worker interpreters that never load the evidence models)."""
+    file analysis needs; it runs in worker interpreters that never load the evidence models).
+    `python`: the text is Python source, whose unquoted values are names and expressions."""
     if not text:
         return text, _NONE
     counts: Counter[str] | None = None  # made only when needed: most texts hold no hint
@@ -335,8 +343,10 @@ def redact_counts(text: str) -> tuple[str, Counter[str]]:
     if not hits:
         return text, counts or _NONE
     counts = counts if counts is not None else Counter()
+    python = python and is_python(text)
     if short:
-        return _redact_span(text, counts), counts
+        return _redact_span(text, counts, "" if python else None), counts
+    opened = open_strings(text) if python else None
     # Long text: rewrite only the lines that hold a hint (keeps whole-file redaction cheap), found
     # around each hint rather than by splitting the whole text into lines.
     pieces: list[str] = []
@@ -344,17 +354,17 @@ def redact_counts(text: str) -> tuple[str, Counter[str]]:
     for start in sorted({text.rfind("\n", 0, h) + 1 for h in hits}):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        pieces += (text[done:start], _redact_span(text[start:end], counts))
+        pieces += (text[done:start], _redact_span(text[start:end], counts, opened(start) if opened else None))
         done = end
     pieces.append(text[done:])
     return "".join(pieces), counts
 
 
-def _redact_span(text: str, counts: Counter[str]) -> str:
+def _redact_span(text: str, counts: Counter[str], python: str | None) -> str:
     out = _sub_tokens(text, counts)
     if "://" in out:
         out = _sub_url_passwords(out, counts)
-    return _sub_assignments(out, counts) if _ASSIGN_HINT_RE.search(out) else out
+    return _sub_assignments(out, counts, python) if _ASSIGN_HINT_RE.search(out) else out
 
 
 def is_secret_name(name: str) -> bool:

@@ -67,8 +67,10 @@ def is_generated(text: str) -> bool:
     return "DO NOT EDIT!" in text[:GENERATED_HEAD] and bool(_GENERATED_RE.search(text, 0, GENERATED_HEAD))
 
 
-def _redact_text(text: str, relpath: str, res: FileResult, cell: int | None = None) -> str:
-    out, found = redact_counts(text)
+def _redact_text(
+    text: str, relpath: str, res: FileResult, cell: int | None = None, python: bool = False
+) -> str:
+    out, found = redact_counts(text, python)
     if found:
         # Count per line so the report can say where (never what).
         for lineno, line in enumerate(out.splitlines(), start=1):
@@ -144,7 +146,7 @@ def _python_source(kind: str, relpath: str, text: str) -> tuple[FileResult, list
     When it cannot be parsed, the result only says why (`skipped`) and there are no lines.
     """
     res = FileResult(kind, relpath=relpath)
-    red = _redact_text(text, relpath, res)
+    red = _redact_text(text, relpath, res, python=True)
     tree, problem = _parse(red, text, res)
     if tree is None:
         return FileResult(kind, skipped=problem), []
@@ -223,7 +225,7 @@ def _notebook(relpath: str, text: str) -> FileResult:
             continue
         src = cell.get("source", "")
         src = "".join(src) if isinstance(src, list) else str(src)
-        red = _redact_text(src, f"{relpath} [cell {idx}]", res, idx)
+        red = _redact_text(src, f"{relpath} [cell {idx}]", res, idx, cell.get("cell_type") == "code")
         if cell.get("cell_type") == "markdown":
             if red.strip():
                 md_facts.append(
