@@ -139,9 +139,9 @@ def test_the_training_arguments_of_a_hugging_face_trainer_are_its_settings(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lines = document(tmp_path, monkeypatch, FINE_TUNE_PROJECT)
-    assert next(line for line in lines if line.startswith("Hyperparameters:")).startswith(
-        "Hyperparameters: tune.py sets learning_rate = 3e-05 ["
-    )
+    hyper = next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert hyper.startswith("Hyperparameters: AutoModelForSequenceClassification (tune.py, line 18) [")
+    assert "; for fine-tuning, tune.py sets learning_rate = 3e-05 [" in hyper
     assert next(line for line in lines if line.startswith("Training:")).startswith(
         "Training: tune.py sets num_train_epochs = 2 ["
     )
@@ -163,5 +163,64 @@ def test_settings_unpacked_from_a_dict_with_a_path_among_them_are_still_read(
     }
     lines = document(tmp_path, monkeypatch, files)
     hyper = next(line for line in lines if line.startswith("Hyperparameters:"))
-    assert hyper.startswith("Hyperparameters: settings.py sets learning_rate = 4e-05 [")  # where written
+    assert "; for fine-tuning, settings.py sets learning_rate = 4e-05 [" in hyper  # where written
     assert "num_train_epochs = 5 [" in next(line for line in lines if line.startswith("Training:"))
+
+
+SAVED_FINE_TUNE = {
+    "train.py": """
+        from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments
+
+        CHECKPOINT = "bert-base-cased"
+        model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, num_labels=3)
+        settings = TrainingArguments(
+            output_dir="runs", learning_rate=2e-5, load_best_model_at_end=True, metric_for_best_model="f1"
+        )
+        trainer = Trainer(model=model, args=settings)
+        trainer.train()
+        trainer.save_model("artifacts/classifier")
+    """,
+}
+PIPELINE_SERVER = """
+    from fastapi import FastAPI
+    from transformers import pipeline
+
+    app = FastAPI()
+    classify = pipeline("text-classification", model="artifacts/classifier")
+
+
+    @app.post("/classify")
+    def route(text: str):
+        return classify(text)[0]
+"""
+LOADING_SERVER = """
+    from fastapi import FastAPI
+    from transformers import AutoModelForSequenceClassification
+
+    app = FastAPI()
+    net = AutoModelForSequenceClassification.from_pretrained("artifacts/classifier")
+
+
+    @app.post("/classify")
+    def route(text: str):
+        return net(text)
+"""
+
+
+@pytest.mark.parametrize("server", [PIPELINE_SERVER, LOADING_SERVER], ids=["pipeline", "from_pretrained"])
+def test_a_fine_tuned_model_is_the_production_model_saved_by_its_trainer_and_loaded_by_the_server(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, server: str
+) -> None:
+    lines = document(tmp_path, monkeypatch, {**SAVED_FINE_TUNE, "serve.py": server})
+    production = next(line for line in lines if line.startswith("Production model:"))
+    assert production.startswith(
+        "Production model: The production model is AutoModelForSequenceClassification (train.py, line 5) ["
+    )
+    assert "saves it to artifacts/classifier with trainer.save_model (train.py, line 11)" in production
+    assert "and serve.py (line 6) [" in production and "loads that file to serve it" in production
+    hyper = next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert "pretrained_model_name_or_path = bert-base-cased [" in hyper
+    assert "num_labels = 3 [" in hyper and "for fine-tuning, train.py sets learning_rate = 2e-05 [" in hyper
+    training = next(line for line in lines if line.startswith("Training:"))
+    assert training.startswith("Training: The trainer keeps the checkpoint with the best f1 on the eval")
+    assert not [line for line in lines if "constructs AutoModelForSequenceClassification at serve.py" in line]

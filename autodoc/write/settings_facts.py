@@ -16,6 +16,7 @@ from autodoc.plan.values import launched_value
 from autodoc.write.criteria import criteria
 from autodoc.write.disagree import choice_words, other_values
 from autodoc.write.split_files import file_split_fact
+from autodoc.write.training_words import checkpoint_words, class_weight_words
 
 _SWEEP = "hyperparameter sweep"
 _MAX_SHOWN = 12
@@ -49,7 +50,6 @@ _NOT_MODEL = re.compile(
     r"comet|neptune|csv|aim|updates|categories|version-resolver|job_logging|hydra_logging)(\.|$)"
 )
 _NOT_A_VALUE = re.compile(r"^(\?\?\?|\$\{.*\}|)$")
-_RATIO = re.compile(r"\(\s*(\w+)\s*==\s*0\s*\)\.sum\(\)\s*/\s*\(\s*\1\s*==\s*1\s*\)\.sum\(\)")
 
 
 def value_text(value: object) -> str:
@@ -158,10 +158,10 @@ def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
             f"fit holds out validation_split = {value_text(share)} of the training rows {cite(fits[0])}"
         )
         items += fits
-    weights = _class_weights(evidence)
-    if weights:
-        parts.append(weights[0])
-        items.append(weights[1])
+    for said in (checkpoint_words(evidence), class_weight_words(evidence)):
+        if said is not None:
+            parts.append(said[0])
+            items.append(said[1])
     found = production_settings(evidence, "training")
     if found:
         parts.append(settings_phrase(found))
@@ -180,21 +180,6 @@ def unique_values(items: list[EvidenceItem], limit: int = 3) -> list[EvidenceIte
     for item in items:
         seen.setdefault(str(item.value), item)
     return list(seen.values())[:limit]
-
-
-def _class_weights(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
-    for item in production_facts(evidence, "class_weight"):
-        expr = str(item.attrs.get("expr") or "")
-        if item.attrs.get("unresolved") or not expr:
-            continue
-        key = item.id.rsplit(":", 1)[-1]
-        match = _RATIO.search(expr)
-        if match:
-            how = f"the ratio of negative to positive labels in {match.group(1)}"
-        else:
-            how = "a value computed from the training labels"
-        return f"class weighting sets {key} to {how} {cite(item)}", item
-    return None
 
 
 def settings_split(

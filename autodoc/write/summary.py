@@ -285,7 +285,8 @@ def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     if tuned is not None:
         return tuned
     parts, items = [], []
-    for est in [saved] if saved is not None else production_facts(evidence, "estimator")[:2]:
+    estimators = [saved] if saved is not None else production_facts(evidence, "estimator")[:2]
+    for est in estimators:
         params = owned_params(est, evidence.items)
         resolved = [(p, r) for p in params if (r := resolve_param(p, evidence.items)) is not None][:8]
         if not params and (options := options_read(est, evidence.items)[:8]):
@@ -298,9 +299,13 @@ def _code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
             items += [est, *(r.item for _, r in resolved)]
     if not parts:
         return sf.settings_hyperparameters(evidence) or _default_hyperparameters(evidence)
-    return SummaryFact.citing(
-        "hyperparameters", "Hyperparameters", "; ".join(parts) + ", as set in the code.", items
-    )
+    text = "; ".join(parts) + ", as set in the code"
+    if any(str(e.attrs.get("call", "")).endswith(".from_pretrained") for e in estimators) and (
+        tuning := sf.settings_hyperparameters(evidence)
+    ):  # pretrained weights: the fine-tuning's settings (learning rate...) are the ones to review
+        text += "; for fine-tuning, " + tuning.text.rstrip(".")
+        items += [i for i in evidence.items if i.id in tuning.evidence_ids]
+    return SummaryFact.citing("hyperparameters", "Hyperparameters", text + ".", items)
 
 
 def _default_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:

@@ -31,6 +31,7 @@ from autodoc.llm.offline.prose import (
 from autodoc.plan.formula_words import formula_sentence, is_formula_inputs
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, is_feature_importance
+from autodoc.write.training_words import kept_checkpoint
 
 SectionWriter = Callable[[Facts, WriteTask], list[str]]
 
@@ -217,10 +218,21 @@ def _fit_sentence(f: Facts) -> str:
     fits = f.kind("fit")
     f.fresh(fits)
     models = [i for i in fits if i.value == "fit" or str(i.attrs.get("call", "")).endswith(".fit")][:3]
+    trainer = next((i for i in fits if str(i.value).endswith("TrainingArguments")), None)
+    said = _trainer_sentence(trainer) if trainer is not None else ""
     if not models:
-        return ""
+        return said
     places = join_words([f"{code_where(i)} {cite(i)}" for i in models])
-    return f"The model is fitted at {places}."
+    return f"The model is fitted at {places}." + (" " + said if said else "")
+
+
+def _trainer_sentence(args: EvidenceItem) -> str:
+    """A Hugging Face Trainer: where its TrainingArguments are set, and which checkpoint it keeps."""
+    text = f"Training runs through a Hugging Face Trainer configured by {args.value} at {code_where(args)}"
+    best = args.attrs.get("keeps_best")
+    if isinstance(best, str):
+        text += f", which keeps the checkpoint with {kept_checkpoint(best)}"
+    return f"{text} {cite(args)}."
 
 
 def _entry_points(f: Facts) -> str:

@@ -1,11 +1,10 @@
 """Facts from one Python module (a .py file or a notebook's cells), read with `ast` only.
 
-One walk per top-level statement, tagged with the scope it runs in (``<module>``,
-``<main>`` for a real ``if __name__ == "__main__":`` block, or a function's qualified name),
-so liveness can later be decided per scope. The result is plain data (cacheable by content
-hash); values that point into another module or a config file stay as references
-(``{"$ref": ...}``, ``{"$cfg": ...}``) that the tree scan resolves across files. Values are
-read by `values.Values`; what each call or assignment means is decided by the rules in `rules/`.
+One walk per top-level statement, tagged with its scope (``<module>``, ``<main>`` for a real
+``if __name__ == "__main__":`` block, or a function's qualified name) for liveness. The result is plain
+data (cacheable by content hash); values pointing into another module or a config file stay references
+(``{"$ref": ...}``, ``{"$cfg": ...}``) the tree scan resolves across files. `values.Values` reads values;
+the rules in `rules/` decide what each call or assignment means.
 """
 
 from __future__ import annotations
@@ -113,6 +112,7 @@ class Extractor:
             self.m.facts = self.sites.finish(self.m.facts)
         if self.objectives:
             objective.link(self)
+        models.loaded_not_trained(self.m.facts)
         outputs.finish(self, chunks)
         for cell, _lines, scope, nodes in scoped:  # for the outline: no second walk of the same code
             self.calls.setdefault((cell, scope), []).extend(nodes.get(ast.Call, ()))

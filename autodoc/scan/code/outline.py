@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from autodoc.scan.code import loads
 from autodoc.scan.code.facts import MAIN, MODULE, Fact
+from autodoc.scan.code.syntax import constant, keyword
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _HTTP_METHODS = {"get", "post", "put", "delete", "patch", "head", "options"}
@@ -33,12 +35,9 @@ _MONITOR_WORDS = (
     "ks_2samp", "kstest", "psi", "population_stability", "drift", "wasserstein", "chi2_contingency",
     "jensenshannon", "evidently", "alert", "notify", "slack", "great_expectations", "pandera",
     "expect_column", "dataframeschema", "joblib", "pickle.load", "torch.load", "load_model",
-    "inferencesession", "model_file",
+    "inferencesession", "model_file", "pipeline(",
 )  # fmt: skip
 # Calls that load a trained model or artifact from a file (MLflow's load_model is an mlflow_call fact).
-_ARTIFACT_LOADS = {"load", "load_model", "InferenceSession", "Booster", "load_learner"}
-_LOADER_MODULES = ("joblib", "pickle", "cloudpickle", "dill", "torch", "keras", "tf", "tensorflow")
-_LOADER_MODULES += ("onnxruntime", "xgb", "xgboost", "lgb", "lightgbm", "catboost", "fastai", "ort")
 _DRIFT_CALLS = {
     "ks_2samp": "KS test",
     "kstest": "KS test",
@@ -154,14 +153,14 @@ def _decorator(dec: ast.expr, fn: Any, qual: str, out: Outline) -> None:
 
 
 def _route(call: ast.Call, attr: str, fn: Any, qual: str) -> Fact:
-    path = _const(call.args[0]) if call.args else _const(_kw(call, "path"))
+    path = constant(call.args[0]) if call.args else constant(keyword(call, "path"))
     methods = [attr.upper()] if attr in _HTTP_METHODS else []
-    listed = _kw(call, "methods")
+    listed = keyword(call, "methods")
     if type(listed) in (ast.List, ast.Tuple):
-        methods = [str(_const(e)).upper() for e in listed.elts if _const(e)]
+        methods = [str(constant(e)).upper() for e in listed.elts if constant(e)]
     methods = methods or (["WEBSOCKET"] if attr == "websocket" else ["GET"])
     request = [_ann(a.annotation) for a in fn.args.args if a.annotation is not None and _ann(a.annotation)]
-    response = _kw(call, "response_model")
+    response = keyword(call, "response_model")
     attrs: dict[str, Any] = {
         "method": "/".join(methods),
         "path": path,
@@ -215,7 +214,7 @@ def _monitoring(
         if tests:
             out.facts.append(_drift_fact(node, scope, tests))
         for c, t in hits:
-            if t in _ARTIFACT_LOADS and (fact := _artifact_load(c, scope)):
+            if t in loads.TAILS and (fact := loads.model_load(c, t, scope)):
                 out.facts.append(fact)
             elif _ALERT_NAME.search(t):
                 out.facts.append(_call_fact("monitoring", "alert", f"alerting call {t}()", c, scope))
@@ -233,29 +232,6 @@ def _calls(node: ast.AST, scope: str, cell: int | None, known: Calls | None) -> 
     else:
         found = [n for n in ast.walk(node) if type(n) is ast.Call]
     return sorted(found, key=lambda c: (c.lineno, c.col_offset))
-
-
-def _artifact_load(call: ast.Call, scope: str) -> Fact | None:
-    """``joblib.load("model.pkl")``, ``torch.load(path)``, ``keras.models.load_model("m.h5")``..."""
-    dotted = ast.unparse(call.func)
-    if dotted.split(".")[0] not in _LOADER_MODULES:
-        return None
-    target = call.args[0] if call.args else _kw(call, "model_file") or _kw(call, "path")
-    if type(target) is ast.Call and target.args:  # pickle.load(open("model.pkl", "rb"))
-        target = target.args[0]
-    path = _const(target)
-    label = f"loads a model artifact with {dotted}" + (f" from {path}" if isinstance(path, str) else "")
-    named = {"path_name": target.id} if type(target) is ast.Name else {}  # a constant's: load_paths
-    attrs = {"call": ast.unparse(call)[:160], "loader": dotted, **named}
-    return Fact(
-        "model_load",
-        dotted,
-        label,
-        call.lineno,
-        value=path if isinstance(path, str) else None,
-        attrs=attrs,
-        scope=scope,
-    )
 
 
 def _scoped(tree: ast.Module) -> list[tuple[str, ast.AST]]:
@@ -341,7 +317,7 @@ def _any_monitored(calls: Calls) -> bool:
                     _MONITORED.clear()
                 hit = _MONITORED[tail] = bool(
                     tail in _DRIFT_CALLS
-                    or tail in _ARTIFACT_LOADS
+                    or tail in loads.TAILS
                     or _PSI_NAME.search(tail)
                     or _ALERT_NAME.search(tail)
                     or _CHECK_CALLS.search(tail)
@@ -371,14 +347,6 @@ def _tail(node: ast.AST | None) -> str | None:
     if type(node) is ast.Name:
         return node.id
     return None
-
-
-def _kw(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
-
-
-def _const(node: ast.AST | None) -> Any:
-    return node.value if type(node) is ast.Constant else None
 
 
 def _number(node: ast.AST) -> float | int | None:

@@ -236,6 +236,16 @@ def open_path(node: ast.AST) -> str | None:
     return None
 
 
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    """The value of the call's keyword argument `name`, if given."""
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def constant(node: ast.AST | None) -> Any:
+    """A literal's value, else None."""
+    return node.value if type(node) is ast.Constant else None
+
+
 def snip(text: str, limit: int = SNIPPET_MAX) -> str:
     text = " ".join(text.split())
     return text[:limit] + ("…" if len(text) > limit else "")

@@ -104,6 +104,8 @@ def apply_call(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) 
         training.hyperopt_space(ex, node, scope, full, tail)
     elif kind:
         models.construction(ex, node, scope, kind, tail, full)
+    elif pretrained := models.pretrained_class(full, tail):
+        models.construction(ex, node, scope, "estimator", pretrained, full)
     else:
         _by_name(ex, node, scope, full, tail)
 

@@ -6,7 +6,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any
 
-from autodoc.scan.code.model import MAIN, MODULE
+from autodoc.scan.code.model import MAIN, MODULE, Fact
 from autodoc.scan.code.rules import objective, splits, training
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.formula import formula_inputs
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 Param = tuple[str, Any, int, dict[str, Any]]
 _HF_TRAINING_ARGS = ("transformers.TrainingArguments", "transformers.Seq2SeqTrainingArguments")
+# ``AutoModelForSequenceClassification.from_pretrained(...)``: a Hugging Face model class (not its
+# tokenizer, configuration or processor) built from pretrained weights
+_HF_MODEL = re.compile(r"^(?:TF|Flax)?[A-Z]\w*(?:Model|For[A-Z]\w*)$")
+_HF_LIBRARIES = ("transformers.", "sentence_transformers.")
+_CHECKPOINT = "pretrained_model_name_or_path"  # the name Hugging Face gives from_pretrained's first argument
 _NN_CONTAINERS = ("Parameter", "ParameterList", "ParameterDict", "ModuleList", "ModuleDict", "Identity")
 
 
@@ -58,6 +63,34 @@ def classify(full: str, tail: str) -> str | None:
     if tail.endswith(v.ESTIMATOR_SUFFIX) and "." not in full:
         return "estimator"
     return None
+
+
+def pretrained_class(full: str, tail: str) -> str | None:
+    """``transformers.AutoModelForSequenceClassification.from_pretrained``: the model class whose
+    pretrained weights the call loads (the model, to be fine-tuned or used as it is), else None."""
+    if tail != "from_pretrained" or not full.startswith(_HF_LIBRARIES):
+        return None
+    cls = full.rsplit(".", 2)[-2]
+    return cls if _HF_MODEL.match(cls) else None
+
+
+def loaded_not_trained(facts: list[Fact]) -> None:
+    """``AutoModelForX.from_pretrained("models/sentiment")`` in a module that trains nothing (no fit,
+    optimiser or loss): a saved model loaded to be used, not a model built here. Becomes a load."""
+    if any(f.kind in ("fit", "optimizer", "loss") for f in facts):
+        return
+    for i, fact in enumerate(facts):
+        call = str(fact.attrs.get("call", ""))
+        if fact.kind != "estimator" or not call.endswith(".from_pretrained"):
+            continue
+        path = fact.params[0][1] if fact.params and fact.params[0][0] == _CHECKPOINT else None
+        path = path if isinstance(path, str) else None
+        loader = f"{fact.name}.from_pretrained"
+        label = f"loads a model artifact with {loader}" + (f" from {path}" if path else "")
+        attrs = {"call": call, "loader": loader}
+        facts[i] = Fact(
+            "model_load", loader, label, fact.line, value=path, attrs=attrs, scope=fact.scope, cell=fact.cell
+        )
 
 
 def network_parts(candidates: list[tuple[ast.ClassDef, list[str]]], aliases: dict[str, str]) -> set[str]:
@@ -151,6 +184,9 @@ def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str
     if kind == "estimator" and tail == "Model" and _reuses_a_model(node):
         return
     params, star = keyword_params(ex, node, scope)
+    if full.endswith(".from_pretrained") and node.args:  # the pretrained weights it starts from
+        first = node.args[0]
+        params.insert(0, (_CHECKPOINT, ex.value_or_expr(first, scope), first.lineno, {}))
     args = [ex.value(a, scope) for a in node.args]
     attrs: dict[str, Any] = {"call": full}
     literal_args = [a for a in args if a is not UNKNOWN and (not isinstance(a, dict) or "$param" in a)]

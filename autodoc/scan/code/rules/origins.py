@@ -37,6 +37,14 @@ MAX_SPANS = 200
 _STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)  # what a backward slice reads
 
 
+def hf_trainer_model(call: ast.Call, tail: str) -> ast.expr | None:
+    """``Trainer(model=model, args=...)`` (Hugging Face, TRL): the model the trainer trains and saves."""
+    if not tail.endswith("Trainer"):
+        return None
+    given = next((k.value for k in call.keywords if k.arg == "model"), None)
+    return given if given is not None else (call.args[0] if call.args else None)
+
+
 class Origins:
     """The assignments, returns and statements of one module, by scope."""
 
@@ -221,8 +229,13 @@ class Origins:
         func = call.func
         tail = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
         built = self.built.get((pos[0], call.lineno), [])
+        named = (  # AutoModelForX.from_pretrained(...) builds the class it is called on
+            (dotted(func.value) or "").rsplit(".", 1)[-1]
+            if tail == "from_pretrained" and type(func) is ast.Attribute
+            else tail
+        )
         fact = next(
-            (f for f in built if f.name == tail or str(f.name).endswith(f".{tail}")), None
+            (f for f in built if f.name == named or str(f.name).endswith(f".{named}")), None
         )  # xgb.train
         if fact is not None:
             return self._from_fact(fact, call, scope, pos, via, depth)
@@ -240,6 +253,9 @@ class Origins:
             return self._trace(func.value, scope, pos, None, via, depth + 1)
         if tail in _WRAPPERS and call.args:  # torch.compile(model), DDP(model)
             return self._trace(call.args[0], scope, pos, None, via, depth + 1)
+        trained = hf_trainer_model(call, tail)
+        if trained is not None:  # Trainer(model=model, ...).save_model(): the model it trains
+            return self._trace(trained, scope, pos, None, via, depth + 1)
         base = func.value if type(func) is ast.Attribute else None
         if type(base) is ast.Name and base.id in self.networks:  # GPT.from_pretrained(...)
             net = self.networks[base.id]

@@ -79,7 +79,7 @@ def finish(ex: Extractor, chunks: list[Chunk]) -> None:
                 full,
             )
         elif type(node.func) is ast.Attribute and tail in MODEL_SAVES and tail != "dump":
-            path = _arg(node, 0, "filepath", "path", "fname", "save_directory", "filename")
+            path = _arg(node, 0, "filepath", "path", "fname", "save_directory", "filename", "output_dir")
             _save(ex, origins, node, scope, pos, node.func.value, path, f"{dotted(node.func.value)}.{tail}")
 
 

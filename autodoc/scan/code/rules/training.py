@@ -151,6 +151,11 @@ def decorate(ex: Extractor, node: ast.Call, kind: str, tail: str, attrs: dict[st
         folds = next((ex.value(k.value, scope) for k in node.keywords if k.arg in ("n_splits", "cv")), None)
         if isinstance(folds, int):
             attrs["folds"] = folds
+    elif kind == "fit" and tail.endswith("TrainingArguments"):
+        given = {k.arg: ex.value(k.value, scope) for k in node.keywords if k.arg}
+        if given.get("load_best_model_at_end") is True:  # the checkpoint kept is chosen on the eval set
+            metric = given.get("metric_for_best_model")
+            attrs["keeps_best"] = metric if isinstance(metric, str) and metric else "loss"
 
 
 def weighting(ex: Extractor, node: ast.Call, scope: str, kind: str, full: str) -> None:

@@ -261,6 +261,7 @@ INTERESTING_TAILS = frozenset(
         "qnormal",
         "get_linear_schedule_with_warmup",
         "get_cosine_schedule_with_warmup",
+        "from_pretrained",
     }
 )
 METRIC_SUFFIXES = ("_score", "_error", "_loss", "_curve", "_matrix", "_report", "_auc", "_deviance")

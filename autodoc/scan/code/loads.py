@@ -1,0 +1,55 @@
+"""Calls that load a trained model or artifact from a file: ``joblib.load("model.pkl")``,
+``torch.load(path)``, ``keras.models.load_model("m.h5")``, a Hugging Face ``pipeline(model=...)``.
+(MLflow's load_model is an mlflow_call fact; ``from_pretrained`` in a module that trains nothing is
+turned into a load by rules.models.loaded_not_trained.)"""
+
+from __future__ import annotations
+
+import ast
+
+from autodoc.scan.code.model import Fact
+from autodoc.scan.code.syntax import constant, keyword
+
+_ARTIFACT_LOADS = {"load", "load_model", "InferenceSession", "Booster", "load_learner"}
+TAILS = frozenset(_ARTIFACT_LOADS | {"pipeline"})
+_LOADER_MODULES = ("joblib", "pickle", "cloudpickle", "dill", "torch", "keras", "tf", "tensorflow")
+_LOADER_MODULES += ("onnxruntime", "xgb", "xgboost", "lgb", "lightgbm", "catboost", "fastai", "ort")
+
+
+def model_load(call: ast.Call, tail: str, scope: str) -> Fact | None:
+    """The model_load fact of a call whose name ends in one of TAILS, or None when it loads no model."""
+    return _hf_pipeline(call, scope) if tail == "pipeline" else _artifact(call, scope)
+
+
+def _hf_pipeline(call: ast.Call, scope: str) -> Fact | None:
+    """``pipeline("text-classification", model="models/sentiment")`` (Hugging Face): the model it loads,
+    when written as text (a Kedro ``pipeline([...])`` has no ``model``)."""
+    path = constant(keyword(call, "model") or (call.args[1] if len(call.args) > 1 else None))
+    if not isinstance(path, str) or not path:
+        return None
+    label = f"loads a model artifact with pipeline from {path}"
+    attrs = {"call": ast.unparse(call)[:160], "loader": "pipeline"}
+    return Fact("model_load", "pipeline", label, call.lineno, value=path, attrs=attrs, scope=scope)
+
+
+def _artifact(call: ast.Call, scope: str) -> Fact | None:
+    """``joblib.load("model.pkl")``, ``torch.load(path)``, ``keras.models.load_model("m.h5")``..."""
+    dotted = ast.unparse(call.func)
+    if dotted.split(".")[0] not in _LOADER_MODULES:
+        return None
+    target = call.args[0] if call.args else keyword(call, "model_file") or keyword(call, "path")
+    if type(target) is ast.Call and target.args:  # pickle.load(open("model.pkl", "rb"))
+        target = target.args[0]
+    path = constant(target)
+    label = f"loads a model artifact with {dotted}" + (f" from {path}" if isinstance(path, str) else "")
+    named = {"path_name": target.id} if type(target) is ast.Name else {}  # a constant's: load_paths
+    attrs = {"call": ast.unparse(call)[:160], "loader": dotted, **named}
+    return Fact(
+        "model_load",
+        dotted,
+        label,
+        call.lineno,
+        value=path if isinstance(path, str) else None,
+        attrs=attrs,
+        scope=scope,
+    )
