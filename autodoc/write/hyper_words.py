@@ -1,0 +1,61 @@
+"""The summary's Hyperparameters fact without MLflow: the production estimators' keyword arguments
+as values with their origin, a fine-tuned model's training settings, or the library's defaults."""
+
+from __future__ import annotations
+
+from autodoc.document import SummaryFact, cite, join_words
+from autodoc.evidence import EvidenceStore
+from autodoc.plan.lineage import production_model
+from autodoc.plan.offers import item_key
+from autodoc.plan.topics import production_facts
+from autodoc.plan.values import launched_value, options_read, owned_params, resolve_param
+from autodoc.write import lineage_words
+from autodoc.write import settings_facts as sf
+from autodoc.write.places import where
+
+
+def code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
+    """Without MLflow: the production estimators' keyword arguments, as values with their origin
+    (only the saved model's when the code saves one; a tuned model's values are the search's)."""
+    saved = production_model(evidence)
+    tuned = lineage_words.tuned_fact(evidence, saved) if saved is not None else None
+    if tuned is not None:
+        return tuned
+    parts, items = [], []
+    estimators = [saved] if saved is not None else production_facts(evidence, "estimator")[:2]
+    for est in estimators:
+        params = owned_params(est, evidence.items)
+        resolved = [(p, r) for p in params if (r := resolve_param(p, evidence.items)) is not None][:8]
+        if not params and (options := options_read(est, evidence.items)[:8]):
+            options = [launched_value(o, evidence.items) or o for o in options]  # make train passes --lr
+            parts.append(lineage_words.options_words(est, options))
+            items += [est, *options]
+        elif resolved:
+            values = join_words([lineage_words.value_words(p, est, r) for p, r in resolved])
+            parts.append(f"{est.value} ({where(est)}) {cite(est)}: {values}")
+            items += [est, *(r.item for _, r in resolved)]
+    if not parts:
+        return sf.settings_hyperparameters(evidence) or _default(evidence)
+    text = "; ".join(parts) + ", as set in the code"
+    if any(str(e.attrs.get("call", "")).endswith(".from_pretrained") for e in estimators) and (
+        tuning := sf.settings_hyperparameters(evidence)
+    ):  # pretrained weights: the fine-tuning's settings (learning rate...) are the ones to review
+        text += "; for fine-tuning, " + tuning.text.rstrip(".")
+        items += [i for i in evidence.items if i.id in tuning.evidence_ids]
+    return SummaryFact.citing("hyperparameters", "Hyperparameters", text + ".", items)
+
+
+def _default(evidence: EvidenceStore) -> SummaryFact | None:
+    """No value in code or config: the estimator is built with its library's defaults, and the
+    arguments set only at run time are named (what the code shows, nothing guessed)."""
+    parts, items = [], []
+    for est in production_facts(evidence, "estimator")[:2]:
+        params = owned_params(est, evidence.items)
+        late = [item_key(p) for p in params if p.value is None]
+        if len(late) == len(params):  # a literal nobody resolved is no default: then nothing is said
+            but = f" except {join_words(late[:4])}, set at run time" if late else ""
+            parts.append(f"{est.value} ({where(est)}) {cite(est)} is built with its library's defaults{but}")
+            items.append(est)
+    if not parts:
+        return None
+    return SummaryFact.citing("hyperparameters", "Hyperparameters", "; ".join(parts) + ".", items)
