@@ -224,3 +224,15 @@ def test_a_fine_tuned_model_is_the_production_model_saved_by_its_trainer_and_loa
     training = next(line for line in lines if line.startswith("Training:"))
     assert training.startswith("Training: The trainer keeps the checkpoint with the best f1 on the eval")
     assert not [line for line in lines if "constructs AutoModelForSequenceClassification at serve.py" in line]
+
+
+def test_a_saved_models_architecture_file_is_not_called_a_fine_tuning_setting(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    architecture = json.dumps({"n_layers": 6, "n_heads": 12, "dropout": 0.1})
+    files = {**SAVED_FINE_TUNE, "artifacts/classifier/config.json": architecture}
+    lines = document(tmp_path, monkeypatch, files)
+    hyper = next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert "; for fine-tuning, train.py sets learning_rate = 2e-05 [" in hyper
+    assert "; artifacts/classifier/config.json sets n_layers = 6 [" in hyper
+    assert "for fine-tuning, artifacts" not in hyper

@@ -4,13 +4,14 @@ as values with their origin, a fine-tuned model's training settings, or the libr
 from __future__ import annotations
 
 from autodoc.document import SummaryFact, cite, join_words
-from autodoc.evidence import EvidenceStore
+from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import production_model
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import launched_value, options_read, owned_params, resolve_param
 from autodoc.write import lineage_words
 from autodoc.write import settings_facts as sf
+from autodoc.write.disagree import other_values
 from autodoc.write.places import where
 
 
@@ -37,11 +38,8 @@ def code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     if not parts:
         return sf.settings_hyperparameters(evidence) or _default(evidence)
     text = "; ".join(parts) + ", as set in the code"
-    if any(str(e.attrs.get("call", "")).endswith(".from_pretrained") for e in estimators) and (
-        tuning := sf.settings_hyperparameters(evidence)
-    ):  # pretrained weights: the fine-tuning's settings (learning rate...) are the ones to review
-        text += "; for fine-tuning, " + tuning.text.rstrip(".")
-        items += [i for i in evidence.items if i.id in tuning.evidence_ids]
+    if any(str(e.attrs.get("call", "")).endswith(".from_pretrained") for e in estimators):
+        text += _fine_tuning(evidence, items)
     return SummaryFact.citing("hyperparameters", "Hyperparameters", text + ".", items)
 
 
@@ -59,3 +57,15 @@ def _default(evidence: EvidenceStore) -> SummaryFact | None:
     if not parts:
         return None
     return SummaryFact.citing("hyperparameters", "Hyperparameters", "; ".join(parts) + ".", items)
+
+
+def _fine_tuning(evidence: EvidenceStore, items: list[EvidenceItem]) -> str:
+    """Pretrained weights: the fine-tuning's settings (a Trainer's learning rate...) are the ones to
+    review; other settings (a saved model's config.json) are said apart. Adds what it cites to `items`."""
+    found = sf.production_settings(evidence, "hyperparameters")
+    tuning = [i for i in found if i.kind == "param" and i.attrs.get("owner_kind") == "fit"]
+    rest = [i for i in found if i not in tuning]
+    others, cited = other_values(found, evidence)  # a key other files set to other values
+    items += tuning + rest + cited
+    said = ("; for fine-tuning, " + sf.settings_phrase(tuning)) if tuning else ""
+    return said + ("; " + sf.settings_phrase(rest) if rest else "") + (others if found else "")
