@@ -236,3 +236,30 @@ def test_a_saved_models_architecture_file_is_not_called_a_fine_tuning_setting(
     assert "; for fine-tuning, train.py sets learning_rate = 2e-05 [" in hyper
     assert "; artifacts/classifier/config.json sets n_layers = 6 [" in hyper
     assert "for fine-tuning, artifacts" not in hyper
+
+
+def test_the_column_copied_into_a_batchs_labels_is_the_target(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        **SAVED_FINE_TUNE,
+        "prepare.py": """
+            import pandas as pd
+            from datasets import Dataset
+
+            reviews = pd.read_csv("data/reviews.csv")
+
+
+            def encode(example):
+                batch = {"text": example["text"].lower()}
+                batch["labels"] = example["sentiment"]
+                return batch
+
+
+            encoded = Dataset.from_pandas(reviews).map(encode)
+            encoded.save_to_disk("data/encoded")
+        """,
+    }
+    lines = document(tmp_path, monkeypatch, files)
+    target = next(line for line in lines if line.startswith("Target:"))
+    assert target.startswith("Target: The model predicts sentiment (prepare.py, line 10) [")

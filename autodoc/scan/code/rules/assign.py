@@ -94,6 +94,8 @@ def _frame_name(node: ast.expr) -> str | None:
 
 def _column(ex: Extractor, frame: str, col: str, node: ast.Assign, scope: str) -> None:
     """``df["x"] = ...``: the label if `x` is the target, else a derived column (with its windows)."""
+    if _labels_from_column(ex, frame, col, node, scope):
+        return
     if _is_target_column(ex, col) and dataflow.label(ex, col, node.value, node.lineno, scope, frame):
         return
     attrs: dict[str, Any] = {"frame": frame, "how": "assignment"}
@@ -108,6 +110,19 @@ def _column(ex: Extractor, frame: str, col: str, node: ast.Assign, scope: str) -
         attrs["how"] = dataflow.WINDOW_OPS[ops[-1].split("(", 1)[0]]
     label = f"derived column {col}" + (f" ({' -> '.join(ops)})" if ops else "")
     ex.add_at(node, "feature", col, label[:200], scope, value=col, attrs=attrs)
+
+
+def _labels_from_column(ex: Extractor, frame: str, col: str, node: ast.Assign, scope: str) -> bool:
+    """``batch["labels"] = example["target"]``: the column copied into a batch's labels (the key a Hugging
+    Face model trains on) is the target."""
+    read = node.value
+    src = ex.value(read.slice, scope) if col in ("labels", "label") and type(read) is ast.Subscript else None
+    if not isinstance(src, str) or src == col:
+        return False
+    ex.target_names.add(src)
+    attrs = {"name": f'{frame}["{col}"]', "frame": dotted(read.value)}
+    ex.add_at(node, "target", src, f"target column {src}", scope, value=src, attrs=attrs)
+    return True
 
 
 def _is_target_column(ex: Extractor, col: str) -> bool:
