@@ -98,3 +98,44 @@ def test_interactions_and_settings_reads_in_the_scanned_evidence(tmp_path) -> No
     assert labels["offset"] == "glm offset = None"  # a command-line option, not a column
     assert labels["var_weights"] == "glm var_weights = None"  # a frame's values: no column named
     assert labels["freq_weights"] == "glm freq_weights = 2.0"  # a value the scan resolves
+
+
+def test_a_model_class_built_from_a_formula_is_the_model_with_its_target_and_inputs(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sm.Logit.from_formula(...)`` builds a Logit (no estimator was found, nor a target)."""
+    files = {
+        "fit_model.py": """
+            import pickle
+
+            import pandas as pd
+            import statsmodels.api as sm
+
+            data = pd.read_csv("data/credit_defaults.csv")
+            dependent_variable = "default"
+            formula = f"{dependent_variable} ~ income + age + income:age"
+            model = sm.Logit.from_formula(formula, data=data).fit()
+            pickle.dump(model, open("app/logit_model.pkl", "wb"))
+        """,
+    }
+    lines = document(tmp_path, monkeypatch, files)
+    production = next(line for line in lines if line.startswith("Production model:"))
+    assert production.startswith("Production model: The production model is Logit (fit_model.py, line 10) [")
+    assert "the code saves it to app/logit_model.pkl with pickle.dump (fit_model.py, line 11)" in production
+    target = next(line for line in lines if line.startswith("Target:"))
+    assert target.startswith("Target: The model predicts default (fit_model.py, line 10) [")
+    features = next(line for line in lines if line.startswith("Features:"))
+    assert features.endswith("] takes 3 inputs: income, age and the interaction of income and age.")
+
+
+def test_the_formula_api_reached_through_statsmodels_api_is_read_alike(tmp_path) -> None:
+    (tmp_path / "train.py").write_text(
+        "import statsmodels.api as sm\n"
+        "def fit(df):\n"
+        "    return sm.formula.logit('churned ~ tenure + C(plan)', data=df).fit()\n"
+    )
+    items = scan_code(str(tmp_path), commit_info=False).items
+    assert [(i.kind, i.value) for i in items if i.kind in ("estimator", "target")] == [
+        ("estimator", "logit"),
+        ("target", "churned"),
+    ]

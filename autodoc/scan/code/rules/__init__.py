@@ -99,6 +99,7 @@ BY_SHAPE: list[tuple[Matcher, Rule]] = [
 
 def apply_call(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
     """Add the facts of one call whose full dotted name is `full`."""
+    full, tail = models.from_formula(full, tail)
     kind = training.classify(full, tail) or models.classify(full, tail)
     if kind == "search_space":
         training.hyperopt_space(ex, node, scope, full, tail)

@@ -52,8 +52,7 @@ def classify(full: str, tail: str) -> str | None:
         return v.SCORECARD.get(tail)
     if not tail[:1].isupper():
         # smf.glm(...) builds the model; smf.glm(...).fit() fits it (the model is glm, not fit)
-        formula_api = full.startswith(("statsmodels.formula.api", "smf.")) and "(" not in full
-        return "estimator" if formula_api and tail.islower() else None
+        return "estimator" if formula_api(full) and "(" not in full and tail.islower() else None
     if full in _HF_TRAINING_ARGS:  # how a Hugging Face Trainer trains: its settings are the fit's
         return "fit"
     if tail in _NN_CONTAINERS and full.startswith(("torch.nn", "nn.")):
@@ -212,8 +211,9 @@ def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str
     if kind in ("estimator", "hyperparameter_search"):
         training.weighting(ex, node, scope, kind, full)
     built(ex, node, scope, kind, tail, attrs, params, star)
-    if kind == "estimator" and full.startswith(("statsmodels.formula.api", "smf.")):
-        _formula_target(ex, node, params, args, scope)
+    by_formula = type(node.func) is ast.Attribute and node.func.attr == "from_formula"  # Logit.from_formula
+    if kind == "estimator" and (formula_api(full) or by_formula):
+        _formula_target(ex, node, params, args, scope, tail)
     if kind == "hyperparameter_search" and tail in ("optimize", "fmin"):
         objective.remember(ex, node, tail)
 
@@ -221,7 +221,22 @@ def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str
 _FORMULA_LHS = re.compile(r"^\s*([A-Za-z_]\w*)\s*~")
 
 
-def _formula_target(ex: Extractor, node: ast.Call, params: list[Param], args: list[Any], scope: str) -> None:
+def formula_api(full: str) -> bool:
+    """statsmodels' formula API, imported either way: ``smf.glm``, ``sm.formula.logit``."""
+    return full.startswith(("statsmodels.formula.api.", "statsmodels.api.formula.", "smf."))
+
+
+def from_formula(full: str, tail: str) -> tuple[str, str]:
+    """``sm.Logit.from_formula(f, data)`` builds a Logit: the model class's (full, tail), else as given."""
+    if tail == "from_formula" and full.startswith("statsmodels") and full.count(".") > 1:
+        full = full.removesuffix(".from_formula")
+        return full, full.rsplit(".", 1)[-1]
+    return full, tail
+
+
+def _formula_target(
+    ex: Extractor, node: ast.Call, params: list[Param], args: list[Any], scope: str, model: str
+) -> None:
     """``smf.glm("ClaimNb ~ Area + VehGas", ...)``: the column left of ``~`` is what the model predicts,
     the terms right of it are its inputs."""
     formula = next((p[1] for p in params if p[0] == "formula"), args[0] if args else None)
@@ -232,7 +247,6 @@ def _formula_target(ex: Extractor, node: ast.Call, params: list[Param], args: li
         ex.add_at(node, "target", col, f"target column {col}", scope, value=col, attrs=attrs)
     inputs = formula_inputs(formula) if isinstance(formula, str) else []
     if inputs:  # the terms right of "~" are the model's inputs
-        model = str(dotted(node.func)).rsplit(".", 1)[-1]
         label = f"inputs of the {model} formula ({len(inputs)} terms)"
         attrs = {"how": "formula", "formula": formula, "model": model}
         given = [k.value for k in node.keywords if k.arg == "formula"] + node.args[:1]

@@ -228,6 +228,8 @@ class Origins:
     ) -> dict[str, Any] | None:
         func = call.func
         tail = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+        if tail == "from_formula":  # sm.Logit.from_formula(...) built a Logit
+            tail = str(dotted(func.value)).rsplit(".", 1)[-1]  # type: ignore[attr-defined]
         built = self.built.get((pos[0], call.lineno), [])
         named = (  # AutoModelForX.from_pretrained(...) builds the class it is called on
             (dotted(func.value) or "").rsplit(".", 1)[-1]

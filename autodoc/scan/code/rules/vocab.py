@@ -239,6 +239,12 @@ INTERESTING_TAILS = frozenset(
         "ols",
         "logit",
         "glm",
+        "probit",
+        "poisson",
+        "wls",
+        "quantreg",
+        "mixedlm",
+        "from_formula",  # statsmodels: sm.Logit.from_formula("y ~ x", data)
         "merge",
         "join",
         "log",
