@@ -16,6 +16,14 @@ _TRAIN = re.compile(r"(^|[/_.-])train(ing)?([/_.-]|$)", re.I)
 _TEST = re.compile(r"(^|[/_.-])(test(ing)?|holdout|eval)([/_.-]|$)", re.I)
 
 
+def hold_out_splits(evidence: EvidenceStore) -> list[EvidenceItem]:
+    """The production splits: train_test_split and the like, else a shuffle splitter asked for one
+    split (``GroupShuffleSplit(n_splits=1, ...)``), which is no cross-validation."""
+    return production_facts(evidence, "split") or [
+        c for c in production_facts(evidence, "cv") if c.attrs.get("scheme") == "single split"
+    ]
+
+
 def file_split_fact(evidence: EvidenceStore) -> SummaryFact | None:
     """``Training and test data are separate files: data/train.csv [c] and data/test.csv [c].``"""
     sources = [s for s in production_facts(evidence, "data_source") if isinstance(s.value, str)]

@@ -31,7 +31,7 @@ from autodoc.plan.values import (
     owned_params,
     stratify_target,
 )
-from autodoc.write import lineage_words, prep_words, registration, selection_words, target_words
+from autodoc.write import lineage_words, prep_words, registration, selection_words, split_files, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
 from autodoc.write.hyper_words import code_hyperparameters
@@ -159,9 +159,7 @@ _THRESHOLD_KEY = re.compile(r"(thresh|cutoff|cut_off)", re.I)
 
 
 def _split(evidence: EvidenceStore) -> SummaryFact | None:
-    splits = production_facts(evidence, "split") or [  # else a shuffle splitter asked for one split
-        c for c in production_facts(evidence, "cv") if c.attrs.get("scheme") == "single split"
-    ]
+    splits = split_files.hold_out_splits(evidence)
     if not splits:
         return sf.split_fact(evidence)
     if (by_hand := time_split_fact(splits) or position_split_fact(splits)) is not None:
