@@ -113,3 +113,56 @@ def test_a_group_shuffle_split_asked_for_one_split_is_the_hold_out_split(tmp_pat
     assert "test_size = 0.2 [[c:train.py:7:param:test_size]]" in split
     assert split.endswith("the rows of each group kept on one side.")
     assert "No train/test split was found in the production code." not in summary_gaps(evidence)
+
+
+SMOTE_AFTER = """import joblib
+from imblearn.over_sampling import SMOTE
+from sklearn.model_selection import train_test_split
+from xgboost import XGBClassifier
+import pandas as pd
+
+df = pd.read_csv("data/creditcard.csv")
+X, y = df.drop(columns=["Class"]), df["Class"]
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
+smote = SMOTE(random_state=42)
+X_res, y_res = smote.fit_resample(X_train, y_train)
+model = XGBClassifier(n_estimators=200).fit(X_res, y_res)
+joblib.dump(model, "models/fraud.pkl")
+"""
+SMOTE_BEFORE = """import joblib
+from imblearn.over_sampling import SMOTE
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import RobustScaler
+from xgboost import XGBClassifier
+import pandas as pd
+
+df = pd.read_csv("data/creditcard.csv")
+X, y = df.drop(columns=["Class"]), df["Class"]
+scaler = RobustScaler()
+X["Amount"] = scaler.fit_transform(X[["Amount"]])
+X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+X_train, X_test, y_train, y_test = train_test_split(X_res, y_res, test_size=0.2, random_state=42)
+model = XGBClassifier(n_estimators=200).fit(X_train, y_train)
+joblib.dump(model, "models/fraud.pkl")
+"""
+
+
+def test_smote_on_the_training_split_only_is_said_on_the_training_line(tmp_path: Path) -> None:
+    training = _summary(_scan(tmp_path, {"train.py": SMOTE_AFTER}))["training"]
+    assert (
+        "SMOTE (random_state = 42) [[c:train.py:10:resampling:SMOTE]] resamples the training split only: "
+        "smote.fit_resample(X_train, y_train) (train.py, line 11) [[c:train.py:11:fit:smote]]"
+    ) in training
+    assert "before the train/test split" not in training
+
+
+def test_resampling_and_scaling_before_the_split_are_flagged(tmp_path: Path) -> None:
+    facts = _summary(_scan(tmp_path, {"train.py": SMOTE_BEFORE}))
+    assert "resamples the rows: " in facts["training"]
+    assert ("before the train/test split at line 13, so the held-out rows are resampled too") in facts[
+        "training"
+    ]
+    assert facts["split"].endswith(
+        "RobustScaler (train.py, line 11) [[c:train.py:11:fit:scaler]] is fitted on the rows before "
+        "they are split, so the held-out rows take part in it."
+    )

@@ -1,12 +1,11 @@
 """The one-minute summary: the facts a validator reads first, each once, each cited.
 
-`summary_facts(evidence)` returns, in reading order, what the evidence shows about the
-model's purpose, the production model(s), the target, the data, the split, the features,
-the hyperparameters (values with their origin), tuning, the held-out metrics of the
-champion, the decision threshold, tracking and serving. Every text carries ``[[id]]``
-citations. Production first: code facts from exploratory, test or legacy code never enter
-(`is_production_code`). The LLM path puts the same facts in every request;
-`write.gaps` lists what the evidence does not show, once for the whole document.
+`summary_facts(evidence)` returns, in reading order, what the evidence shows about the model's purpose,
+the production model(s), the target, the data, the split, the features, the hyperparameters (values with
+their origin), training, tuning, the held-out metrics of the champion, the decision threshold, tracking
+and serving. Every text carries ``[[id]]`` citations. Production first: code facts from exploratory,
+test or legacy code never enter (`is_production_code`). The LLM path puts the same facts in every
+request; `write.gaps` lists what the evidence does not show, once for the whole document.
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ from autodoc.plan.values import (
 from autodoc.write import lineage_words, prep_words, registration, selection_words, split_files, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
+from autodoc.write.fit_rows_words import with_fit_rows
 from autodoc.write.hyper_words import code_hyperparameters
 from autodoc.write.places import read_back, where
 from autodoc.write.quote import first_sentences
@@ -343,10 +343,10 @@ _BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
     selection_words.with_selection(_production),
     _target,
     data_fact,
-    _split,
+    with_fit_rows(_split, "split"),
     _features,
     _hyperparameters,
-    sf.training_fact,
+    with_fit_rows(sf.training_fact, "training"),
     _tuning,
     _metrics,
     sf.selection_fact,

@@ -4,6 +4,9 @@
 module's top level across notebook cells): the scores computed from those predictions are
 in-sample. Said only when every prediction of that object in the scope reads the fit's input;
 a prediction on another frame (``X_test``) is a held-out evaluation and nothing is recorded.
+
+Also the other way held-out rows stop being held out: a resampler or a preprocessing step fitted on
+rows that are split afterwards (`before_split`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from autodoc.scan.code.model import Fact
+from autodoc.scan.code.rules.training import split_of
 from autodoc.scan.code.syntax import Buckets, dotted
 
 if TYPE_CHECKING:
@@ -83,3 +88,110 @@ def _record(ex: Extractor, scope: str, obj: str, fit: tuple[str, Placed], predic
     label = f"{obj}.{method}({arg}) on the rows {obj}.fit({arg}) is fitted on (in-sample)"
     ex.cell, ex.lines = cell, ex.cell_lines.get(cell, [])
     ex.add_at(call, "in_sample", obj, label, scope, value=arg, attrs=attrs)
+
+
+# -- fits on rows that are split afterwards ---------------------------------------------------
+_FIT_ROWS = ("fit", "fit_transform", "fit_resample")
+_FITTERS = ("preprocessing", "resampling")
+_Where = tuple[int, int, int]
+_Split = tuple[_Where, int, set[str | None]]  # (where, line, the names it splits)
+_Flow = tuple[_Where, set[str], set[str | None]]  # (where, names read, names written)
+
+
+def before_split(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
+    """A resampler or a preprocessing step fitted on rows the same scope splits afterwards
+    (``X_res, y_res = smote.fit_resample(X, y)`` then ``train_test_split(X_res, y_res)``;
+    ``X["Amount"] = scaler.fit_transform(X[["Amount"]])`` then ``train_test_split(X, y)``): its fit
+    fact gets ``rows = "before the split"`` and ``split_line``. A resampling of frames named for the
+    training split (``smote.fit_resample(X_train, y_train)``) gets ``rows = "training split"``. A
+    module's top level is one scope across its statements and notebook cells."""
+    by_scope: dict[str, list[tuple[int | None, Buckets]]] = {}
+    for cell, _lines, scope, nodes in scoped:
+        by_scope.setdefault(scope, []).append((cell, nodes))
+    for scope, parts in by_scope.items():
+        facts = [f for f in ex.m.facts if f.scope == scope]
+        made = {(f.cell, f.line): f.name for f in facts if f.kind in _FITTERS}
+        fits = {(f.cell, f.line, f.value, f.attrs.get("on")): f for f in facts if f.kind == "fit"}
+        if made or any(k[2] == "fit_resample" for k in fits):
+            _mark_scope(parts, made, fits)
+
+
+def _mark_scope(
+    parts: list[tuple[int | None, Buckets]],
+    made: dict[tuple[int | None, int], str | None],
+    fits: dict[tuple[int | None, int, object, object], Fact],
+) -> None:
+    fitters = {
+        t.id: made[(cell, a.value.lineno)]
+        for cell, nodes in parts
+        for a in nodes.get(ast.Assign, ())
+        if type(a.value) is ast.Call and (cell, a.value.lineno) in made
+        for t in a.targets
+        if type(t) is ast.Name
+    }
+    splits = [
+        (_at(cell, c), c.lineno, {_root(a) for a in c.args})
+        for cell, nodes in parts
+        for c in nodes.get(ast.Call, ())
+        if (dotted(c.func) or "").rsplit(".", 1)[-1] == "train_test_split"
+    ]
+    flows = [  # (where, names read, names written) of each assignment
+        (
+            _at(cell, a),
+            {n.id for n in ast.walk(a.value) if type(n) is ast.Name},
+            {_root(t) for t in _targets(a)},
+        )
+        for cell, nodes in parts
+        for a in nodes.get(ast.Assign, ())
+    ]
+    flows.sort(key=lambda f: f[0])  # in order: X_res is made from X before X_train from X_res
+    for cell, nodes in parts:
+        for assign in (a for a in nodes.get(ast.Assign, ()) if type(a.value) is ast.Call):
+            _mark_fit(assign, cell, fits, fitters, (splits, flows))
+
+
+def _mark_fit(
+    assign: ast.Assign,
+    cell: int | None,
+    fits: dict[tuple[int | None, int, object, object], Fact],
+    fitters: dict[str, str | None],
+    order: tuple[list[_Split], list[_Flow]],
+) -> None:
+    call = assign.value
+    if type(call) is not ast.Call or type(call.func) is not ast.Attribute or call.func.attr not in _FIT_ROWS:
+        return
+    obj = dotted(call.func.value) or ""
+    fact = fits.get((cell, call.lineno, call.func.attr, obj or ast.unparse(call.func.value)))
+    if fact is None or (obj not in fitters and call.func.attr != "fit_resample"):
+        return
+    rows = {_root(a) for a in call.args[:2]} | {_root(t) for t in _targets(assign)}
+    later = _split_after(_at(cell, call), rows - {None}, *order)
+    if obj in fitters:
+        fact.attrs["fitted"] = fitters[obj]
+    if later is not None:
+        fact.attrs.update(rows="before the split", split_line=later)
+    elif call.func.attr == "fit_resample" and split_of([dotted(a) or "" for a in call.args[:2]]) == "train":
+        fact.attrs["rows"] = "training split"
+
+
+def _split_after(at: _Where, rows: set[str | None], splits: list[_Split], flows: list[_Flow]) -> int | None:
+    """The line of the first split after `at` of the rows named `rows` or of frames made from them."""
+    for where, line, names in sorted(splits, key=lambda s: s[0]):
+        grown = set(rows)
+        for w, read, made in flows:
+            if at < w < where and read & grown:
+                grown |= made
+        if where > at and grown & names:
+            return line
+    return None
+
+
+def _targets(assign: ast.Assign) -> list[ast.expr]:
+    return [e for t in assign.targets for e in (t.elts if type(t) is ast.Tuple else [t])]
+
+
+def _root(node: ast.AST) -> str | None:
+    """The name a frame expression starts from: ``X`` of ``X[["Amount"]]`` or ``X.drop(...)``."""
+    while type(node) in (ast.Subscript, ast.Attribute, ast.Call):
+        node = node.func if type(node) is ast.Call else node.value  # type: ignore[attr-defined]
+    return node.id if type(node) is ast.Name else None

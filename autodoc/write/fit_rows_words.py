@@ -1,0 +1,92 @@
+"""Which rows a resampler or a preprocessing step is fitted on, in words: the Training line says how
+the classes are resampled (SMOTE on the training split only, or on all rows before the split), the
+Split line says which steps are fitted on the rows before they are split. Both are what a validator
+checks first on an imbalanced model: rows fitted before the split let the held-out rows take part
+in training (`scan.code.rules.evalscope.before_split` records it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from autodoc.document import SummaryFact, cite, join_words, setting_text
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.topics import production_facts
+from autodoc.write.places import where
+
+Build = Callable[[EvidenceStore], SummaryFact | None]
+
+
+def resampling_words(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]] | None:
+    """``SMOTE (random_state = 42) [r] resamples the training split only: smote.fit_resample(X_train,
+    y_train) (src/train.py, line 11) [f]`` (a phrase and its items), or how it is applied otherwise."""
+    resamplers = production_facts(evidence, "resampling")
+    fits = [f for f in production_facts(evidence, "fit") if f.value == "fit_resample"]
+    if not resamplers and not fits:
+        return None
+    fit = fits[0] if fits else None
+    resampler = _made(resamplers, fit) if fit is not None else resamplers[0] if resamplers else None
+    items = [i for i in (resampler, fit) if i is not None]
+    name = _named(evidence, resampler) if resampler is not None else "the data"
+    if fit is None:
+        return f"{name} resamples the classes", items
+    call = f"{fit.attrs.get('call')}({', '.join(str(a) for a in fit.attrs.get('args') or [])})"
+    rows = fit.attrs.get("rows")
+    how = "the training split only" if rows == "training split" else "the rows"
+    text = f"{name} resamples {how}: {call} ({where(fit)}) {cite(fit)}"
+    if rows == "before the split":
+        text += (
+            f", before the train/test split at line {fit.attrs.get('split_line')}, so the held-out "
+            "rows are resampled too and synthetic rows built from them reach training"
+        )
+    return text, items
+
+
+def fitted_before_split(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]] | None:
+    """`` RobustScaler is fitted on the rows before they are split: scaler.fit_transform (…) [f]; the
+    held-out rows take part in its fit.`` (resampling is said on the Training line)."""
+    fits = [
+        f
+        for f in production_facts(evidence, "fit")
+        if f.attrs.get("rows") == "before the split" and f.value != "fit_resample"
+    ][:2]
+    if not fits:
+        return None
+    named = join_words([f"{f.attrs.get('fitted') or f.attrs.get('on')} ({where(f)}) {cite(f)}" for f in fits])
+    verb = "is" if len(fits) == 1 else "are"
+    return (
+        f" {named} {verb} fitted on the rows before they are split, so the held-out rows take part in it.",
+        fits,
+    )
+
+
+def with_fit_rows(build: Build, topic: str) -> Build:
+    """`build` (the Split or the Training line) followed by which rows its steps are fitted on."""
+    words = fitted_before_split if topic == "split" else resampling_words
+
+    def line(evidence: EvidenceStore) -> SummaryFact | None:
+        fact, found = build(evidence), words(evidence)
+        if found is None:
+            return fact
+        text, items = found
+        if fact is None:  # nothing else to say on the topic: the phrase is the line
+            text = text.strip()
+            return SummaryFact.citing(topic, topic.capitalize(), f"{text[:1].upper()}{text[1:]}.", items)
+        joined = f"{fact.text.rstrip('.')}; {text}." if topic == "training" else f"{fact.text}{text}"
+        ids = fact.evidence_ids + [i.id for i in items]
+        return fact.model_copy(update={"text": joined, "evidence_ids": ids})
+
+    return line
+
+
+def _made(resamplers: list[EvidenceItem], fit: EvidenceItem) -> EvidenceItem | None:
+    """The resampler a fit_resample call uses: the one built in its file, nearest before it."""
+    here = [r for r in resamplers if r.source.path == fit.source.path]
+    before = [r for r in here if (r.source.line_start or 0) <= (fit.source.line_start or 0)]
+    return (before or here or [None])[-1]
+
+
+def _named(evidence: EvidenceStore, item: EvidenceItem) -> str:
+    """``SMOTE (random_state = 42) [r]``: the class with its literal settings."""
+    params = [p for p in evidence.by_kind("param") if p.attrs.get("owner") == item.id and p.value is not None]
+    settings = join_words([f"{p.attrs.get('key')} = {setting_text(p.value)}" for p in params[:4]])
+    return f"{item.value}" + (f" ({settings})" if settings else "") + f" {cite(item)}"
