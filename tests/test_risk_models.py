@@ -166,3 +166,59 @@ def test_resampling_and_scaling_before_the_split_are_flagged(tmp_path: Path) -> 
         "RobustScaler (train.py, line 11) [[c:train.py:11:fit:scaler]] is fitted on the rows before "
         "they are split, so the held-out rows take part in it."
     )
+
+
+LABEL_RULE = """import numpy as np
+
+
+def binarize(df):
+    df["target"] = (df["readmitted"] == "<30").astype(int)
+    return df
+"""
+LABELLED = """import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+from src.prep import binarize
+
+def main():
+    df = binarize(pd.read_csv("data/visits.csv"))
+    y = df["target"]
+    LogisticRegression().fit(df.drop(columns=["target", "readmitted"]), y)
+
+if __name__ == "__main__":
+    main()
+"""
+TUNED_WEIGHT = """import optuna
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+def objective(trial):
+    df = pd.read_csv("data/visits.csv")
+    class_weight = trial.suggest_categorical("class_weight", [None, "balanced"])
+    model = LogisticRegression(class_weight=class_weight)
+    model.fit(df.drop(columns=["readmitted"]), df["readmitted"])
+    return 0.5
+
+if __name__ == "__main__":
+    optuna.create_study().optimize(objective, n_trials=5)
+"""
+
+
+def test_a_label_cast_from_a_test_is_said_with_its_rule(tmp_path: Path) -> None:
+    """The training script reads df["target"] first; the Target line gives the rule that builds it."""
+    files = {"src/__init__.py": "", "src/prep.py": LABEL_RULE, "src/train.py": LABELLED}
+    target = _summary(_scan(tmp_path, files))["target"]
+    assert target == (
+        "The model predicts target (src/prep.py, line 5) [[c:src/prep.py:5:label:target]]: "
+        "1 when readmitted is <30, else 0."
+    )
+    np_where = 'np.where(df["readmitted"] == "<30", 1, 0)'
+    files["src/prep.py"] = LABEL_RULE.replace('(df["readmitted"] == "<30").astype(int)', np_where)
+    target = _summary(_scan(tmp_path / "where", files))["target"]
+    assert target.endswith(": 1 when readmitted is <30, else 0.")
+
+
+def test_a_class_weight_the_search_picks_is_not_said_to_be_computed_from_the_labels(tmp_path: Path) -> None:
+    facts = _summary(_scan(tmp_path, {"tune.py": TUNED_WEIGHT}))
+    assert "computed from the training labels" not in facts.get("training", "")
+    assert "search space of class_weight" in facts["tuning"]

@@ -128,7 +128,7 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
     targets = [t for t in found if t.value is not None] or _settings_named(evidence, _TARGET_KEY)
     if not targets:
         return None
-    targets = sf.unique_values(targets, 2)  # each column once
+    targets = sf.unique_values(target_words.built_first(targets), 2)  # each column once, its rule first
     text = "The model predicts " + join_words([f"{t.value} ({where(t)}) {cite(t)}" for t in targets])
     text += target_words.condition_words(targets[0]) + "."
     horizon, ahead = target_words.horizon(found, targets[0])  # a forecast's label: how far ahead

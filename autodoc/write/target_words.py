@@ -25,6 +25,13 @@ def condition_words(item: EvidenceItem) -> str:
     return f": {a['positive']} when {a['field']} {a['op']} {a['tested']}, else {a['negative']}"
 
 
+def built_first(targets: list[EvidenceItem]) -> list[EvidenceItem]:
+    """`targets` with the labels whose test the code shows first (each group keeps its order): the
+    column ``target`` set by ``(df["readmitted"] == "<30").astype(int)`` is said with that rule,
+    not as the bare column another script reads."""
+    return sorted(targets, key=lambda t: not (t.kind == "label" and "positive" in t.attrs))
+
+
 def defining_parameters(evidence: EvidenceStore, target: EvidenceItem) -> tuple[str, list[EvidenceItem]]:
     """`` It is defined by the notebook widgets outcome_concept_id = 9203 [4] and ...`` (a clause and
     its items): run parameters whose name says they choose the outcome, label or population."""

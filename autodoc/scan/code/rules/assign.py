@@ -135,9 +135,17 @@ def _fact(ex: Extractor, kind: str, name: str | None, label: str, line: int, sco
     ex.add(Fact(kind, name, label, line, scope=scope, **kw))
 
 
+def _searched(node: ast.expr) -> bool:
+    """``trial.suggest_categorical("class_weight", [None, "balanced"])``: a search space's pick (a
+    search-space fact of its own), never a weighting the code computes."""
+    return (
+        type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr.startswith("suggest_")
+    )
+
+
 def assign_name(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: str) -> None:
     t = type(val_node)
-    if WEIGHT_NAMES.search(name) and t is not ast.Constant:
+    if WEIGHT_NAMES.search(name) and t is not ast.Constant and not _searched(val_node):
         attrs = {"expr": ex.snippet(val_node, 160)}
         _fact(ex, "class_weight", name, f"class weighting {name} = {attrs['expr']}", line, scope, attrs=attrs)
     elif (

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import Fact
 from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.rules.label_tests import column_name, condition
 from autodoc.scan.code.syntax import dotted
 from autodoc.scan.code.values import UNKNOWN
 
@@ -85,16 +86,6 @@ def join(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> Non
     ex.add_at(node, "join", str(on)[:60], label[:200], scope, value={"on": on, "how": how}, attrs=attrs)
 
 
-def column_name(node: ast.AST, ex: Extractor, scope: str) -> str | None:
-    """``df["x"]`` / ``df.x`` -> "x"."""
-    if type(node) is ast.Subscript:
-        col = ex.value(node.slice, scope)
-        return col if isinstance(col, str) else None
-    if type(node) is ast.Attribute and type(node.value) is ast.Name:
-        return node.attr
-    return None
-
-
 def _calls_in(node: ast.AST) -> list[ast.Call]:
     return [n for n in ast.walk(node) if type(n) is ast.Call]
 
@@ -121,27 +112,6 @@ def _reads_column(value: ast.expr) -> bool:
         or type(n) in (ast.Compare, ast.BoolOp)
         for n in ast.walk(value)
     )
-
-
-def condition(ex: Extractor, value: ast.expr, scope: str) -> dict[str, Any]:
-    """``1 if tag in post.get("Tags") else 0``: the two values, the field tested and the value looked for."""
-    test = value.test if type(value) is ast.IfExp else None
-    if test is None or type(test) is not ast.Compare or len(test.ops) != 1:
-        return {}
-    op = {ast.In: "contains", ast.Eq: "is", ast.NotEq: "is not"}.get(type(test.ops[0]))
-    yes, no = ex.value(value.body, scope), ex.value(value.orelse, scope)
-    if op is None or not isinstance(yes, int | float | str) or not isinstance(no, int | float | str):
-        return {}
-    left, right = test.left, test.comparators[0]
-    if op != "contains" and column_name(left, ex, scope) is not None:
-        left, right = right, left  # df["status"] == "bad": the field is on the left
-    field = column_name(right, ex, scope) or next(
-        (a.value for c in _calls_in(right) for a in c.args[:1] if type(a) is ast.Constant), None
-    )
-    tested = ex.value(left, scope)
-    if not isinstance(field, str) or tested is UNKNOWN:
-        return {}
-    return {"positive": yes, "negative": no, "field": field, "op": op, "tested": tested}
 
 
 def label(ex: Extractor, name: str, value: ast.expr, line: int, scope: str, frame: str | None) -> bool:
