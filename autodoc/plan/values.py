@@ -213,6 +213,14 @@ def unpacked_settings(estimator: EvidenceItem) -> bool:
     return isinstance(unresolved, list) and bool(unresolved)
 
 
+def unpacked_words(estimator: EvidenceItem, items: Iterable[EvidenceItem]) -> str:
+    """Settings unpacked from ``**``: what they are when the scan can say, never the defaults."""
+    known = unpacked_from(estimator, items)
+    if known is None:
+        return "its settings unpacked from an expression the scan does not resolve (not defaults)"
+    return known if known.startswith("the settings of") else f"its settings unpacked from {known}"
+
+
 def unpacked_from(estimator: EvidenceItem, items: Iterable[EvidenceItem]) -> str | None:
     """What unpacked settings are, in words, else None: ``**config["lgb_params"]`` where production
     configuration files hold an ``lgb_params`` section reads ``the lgb_params section of full.yaml and

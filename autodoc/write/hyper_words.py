@@ -8,7 +8,14 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import production_model
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
-from autodoc.plan.values import launched_value, options_read, owned_params, resolve_param
+from autodoc.plan.values import (
+    launched_value,
+    options_read,
+    owned_params,
+    resolve_param,
+    unpacked_settings,
+    unpacked_words,
+)
 from autodoc.write import lineage_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.disagree import other_values
@@ -50,7 +57,12 @@ def _default(evidence: EvidenceStore) -> SummaryFact | None:
     for est in production_facts(evidence, "estimator")[:2]:
         params = owned_params(est, evidence.items)
         late = [item_key(p) for p in params if p.value is None]
-        if len(late) == len(params):  # a literal nobody resolved is no default: then nothing is said
+        if not params and unpacked_settings(est):  # Prophet(**best): not the defaults
+            parts.append(
+                f"{est.value} ({where(est)}) {cite(est)} is built with {unpacked_words(est, evidence.items)}"
+            )
+            items.append(est)
+        elif len(late) == len(params):  # a literal nobody resolved is no default: then nothing is said
             but = f" except {join_words(late[:4])}, set at run time" if late else ""
             parts.append(f"{est.value} ({where(est)}) {cite(est)} is built with its library's defaults{but}")
             items.append(est)

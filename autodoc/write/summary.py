@@ -277,9 +277,13 @@ def _tuning(evidence: EvidenceStore) -> SummaryFact | None:
     searches = production_facts(evidence, "hyperparameter_search")
     if not searches:
         return sf.tuning_fact(evidence)
-    text = "Hyperparameters are searched with " + join_words([f"{s.label} {cite(s)}" for s in searches[:3]])
-    text += sf.search_details(evidence, searches[:3]) + "."
-    return SummaryFact.citing("tuning", "Tuning", text, searches[:3])
+    alike: dict[str, list[EvidenceItem]] = {}  # the same search in two launchers of one flow: said once
+    for search in searches:
+        alike.setdefault(search.label, []).append(search)
+    shown = list(alike.items())[:3]
+    text = "Hyperparameters are searched with " + join_words([f"{label} {cite(*s)}" for label, s in shown])
+    text += sf.search_details(evidence, [s[0] for _, s in shown]) + "."
+    return SummaryFact.citing("tuning", "Tuning", text, [x for _, s in shown for x in s])
 
 
 def _metrics(evidence: EvidenceStore) -> SummaryFact | None:

@@ -19,8 +19,8 @@ from autodoc.plan.values import (
     by_caller_words,
     logged_value,
     resolve_param,
-    unpacked_from,
     unpacked_settings,
+    unpacked_words,
 )
 
 
@@ -175,16 +175,9 @@ def estimators(f: Facts, with_settings: bool) -> list[str]:
         if params:
             sentence += ", with " + _settings_phrase(params, f.items)
         elif with_settings and unpacked_settings(est):  # the table shows the expression as written
-            sentence += ", with " + _unpacked_words(unpacked_from(est, f.items))
+            sentence += ", with " + unpacked_words(est, f.items)
         out.append(sentence + ".")
     return out
-
-
-def _unpacked_words(known: str | None) -> str:
-    """Settings unpacked from ``**``: what they are when the scan can say, never the defaults."""
-    if known is None:
-        return "its settings unpacked from an expression the scan does not resolve (not defaults)"
-    return known if known.startswith("the settings of") else f"its settings unpacked from {known}"
 
 
 def _settings_phrase(params: list[EvidenceItem], items: list[EvidenceItem]) -> str:

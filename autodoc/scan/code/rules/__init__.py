@@ -71,6 +71,8 @@ BY_TAIL: dict[str, Rule] = {
     "log": _on_object(training.logged_metric),
     "log_dict": _on_object(training.logged_metric),
     "compile": _on_object(training.keras_compile),
+    "product": training.hand_grid,
+    "ParameterGrid": training.hand_grid,
 }
 
 

@@ -8,6 +8,7 @@ split a metric is computed on.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +63,8 @@ def classify(full: str, tail: str) -> str | None:
     """Training-machinery kinds, decided before the estimator rule (``nn.CrossEntropyLoss`` is no model)."""
     if tail == "EarlyStopping":
         return "early_stopping"
+    if full.startswith(("prophet.diagnostics.", "fbprophet.diagnostics.")):  # rolling-origin evaluation
+        return {"cross_validation": "cv", "performance_metrics": "metric"}.get(tail)
     if (
         "lr_scheduler" in full
         or tail in _SCHEDULE_FUNCS
@@ -231,3 +234,25 @@ def either_or(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buck
 
 def _within(line: int, body: list[ast.stmt]) -> bool:
     return body[0].lineno <= line <= (body[-1].end_lineno or body[-1].lineno)
+
+
+_GRIDS = ("itertools.product", "sklearn.model_selection.ParameterGrid")
+
+
+def hand_grid(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """``itertools.product(*grid.values())`` or ``ParameterGrid(grid)`` over a dict of value lists: a
+    grid search the code writes by hand (each combination fitted and scored by the code around it)."""
+    arg = node.args[0] if full in _GRIDS and node.args else None
+    arg = arg.value if type(arg) is ast.Starred else arg
+    if type(arg) is ast.Call and type(arg.func) is ast.Attribute and arg.func.attr == "values":
+        arg = arg.func.value  # product(*grid.values())
+    grid = ex.value(arg, scope) if arg is not None else None
+    if not isinstance(grid, dict) or not grid or not all(isinstance(v, list) and v for v in grid.values()):
+        return
+    combinations = math.prod(len(v) for v in grid.values())
+    over = [
+        f"{k} ({', '.join(str(x) for x in v[:6])}{', ...' if len(v) > 6 else ''})" for k, v in grid.items()
+    ]
+    label = f"a hand-built grid of {combinations} combinations over " + ", ".join(over)
+    attrs = {"call": full, "params": grid, "combinations": combinations, "library": "by hand"}
+    ex.add_at(node, "hyperparameter_search", "grid", label[:240], scope, value="hand-built grid", attrs=attrs)

@@ -59,6 +59,7 @@ ESTIMATOR_MODULES = (
     "tf.keras",
     "pygam",
     "prophet",
+    "fbprophet",  # Prophet's name before version 1.0
     "interpret",
     "ngboost",
     "lifelines",  # CoxPHFitter, KaplanMeierFitter, WeibullAFTFitter
@@ -268,6 +269,9 @@ INTERESTING_TAILS = frozenset(
         "get_linear_schedule_with_warmup",
         "get_cosine_schedule_with_warmup",
         "from_pretrained",
+        "cross_validation",
+        "performance_metrics",
+        "product",
     }
 )
 METRIC_SUFFIXES = ("_score", "_error", "_loss", "_curve", "_matrix", "_report", "_auc", "_deviance")

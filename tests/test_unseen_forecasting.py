@@ -1,0 +1,102 @@
+"""Forecasting shapes found by documenting public repositories nobody here wrote (Prophet fitted in
+a workflow's steps, tuned by a grid the code builds by hand): each test writes a small project of
+our own and reads the Word document the offline default produces."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_unseen_shapes import document
+
+PROPHET_PROJECT = {
+    "flow.py": """
+        import pandas as pd
+        from prophet import Prophet
+        from prophet.diagnostics import cross_validation, performance_metrics
+
+
+        def tune(history, candidates):
+            scores = []
+            for settings in candidates:
+                fitted = Prophet(**settings).fit(history)
+                folds = cross_validation(fitted, initial="1095 days", period="90 days", horizon="30 days")
+                scores.append(performance_metrics(folds)["mape"].mean())
+            return candidates[scores.index(min(scores))]
+
+
+        if __name__ == "__main__":
+            history = pd.read_csv("data/sales.csv")
+            best = tune(history, [{"seasonality_mode": "additive"}, {"seasonality_mode": "multiplicative"}])
+            final = Prophet(**best)
+            final.fit(history)
+    """,
+}
+
+
+def test_a_prophet_model_built_from_unpacked_settings_is_not_said_to_use_defaults(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, PROPHET_PROJECT)
+    hyper = next(line for line in lines if line.startswith("Hyperparameters:"))
+    assert "library's defaults" not in hyper
+    assert "is built with its settings unpacked from an expression the scan does not resolve" in hyper
+
+
+def test_prophets_rolling_origin_cross_validation_is_the_validation_scheme(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, PROPHET_PROJECT)
+    assert "No cross-validation was found in the code." not in lines
+    folds = {line for line in lines if line.startswith("cross_validation (flow.py)")}
+    shown = "initial=1095 days, period=90 days, horizon=30 days"
+    assert folds == {f"cross_validation (flow.py) | {shown} | flow.py:11"}
+
+
+GRID_LOOPS = {
+    "product": ("import itertools", "itertools.product(*grid.values())", "dict(zip(grid, combo))"),
+    "ParameterGrid": ("from sklearn.model_selection import ParameterGrid", "ParameterGrid(grid)", "combo"),
+}
+
+
+@pytest.mark.parametrize("loop", sorted(GRID_LOOPS))
+def test_a_grid_the_code_builds_by_hand_is_the_hyperparameter_search(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, loop: str
+) -> None:
+    imported, combos, settings = GRID_LOOPS[loop]
+    train = f"""
+        {imported}
+
+        import pandas as pd
+        from prophet import Prophet
+        from prophet.diagnostics import cross_validation, performance_metrics
+
+        history = pd.read_csv("data/sales.csv")
+        grid = {{"changepoint_prior_scale": [0.01, 0.1], "seasonality_mode": ["additive", "multiplicative"]}}
+        scores = []
+        for combo in {combos}:
+            fitted = Prophet(**{settings}).fit(history)
+            scores.append(performance_metrics(cross_validation(fitted, horizon="30 days"))["rmse"].mean())
+    """
+    lines = document(tmp_path, monkeypatch, {"train.py": train})
+    tuning = next(line for line in lines if line.startswith("Tuning:"))
+    assert tuning.startswith(
+        "Tuning: Hyperparameters are searched with a hand-built grid of 4 combinations over "
+        "changepoint_prior_scale (0.01, 0.1), seasonality_mode (additive, multiplicative) ["
+    )
+
+
+def test_the_same_grid_in_two_launchers_of_one_flow_is_said_once(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    train = """
+        import itertools
+
+        from prophet import Prophet
+
+        grid = {"changepoint_prior_scale": [0.01, 0.1, 0.5]}
+        for combo in itertools.product(*grid.values()):
+            Prophet(**dict(zip(grid, combo)))
+    """
+    lines = document(tmp_path, monkeypatch, {"flow_local.py": train, "flow_cloud.py": train})
+    tuning = next(line for line in lines if line.startswith("Tuning:"))
+    assert tuning.count("hand-built grid") == 1
