@@ -263,3 +263,26 @@ def test_the_column_copied_into_a_batchs_labels_is_the_target(
     lines = document(tmp_path, monkeypatch, files)
     target = next(line for line in lines if line.startswith("Target:"))
     assert target.startswith("Target: The model predicts sentiment (prepare.py, line 10) [")
+
+
+def test_a_secret_repeated_by_a_yaml_alias_is_counted_once(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A docker-compose file writes its database URL once and merges it into every service."""
+    compose = """
+        x-common-env: &common-env
+          DB_CONN: postgresql://app:s3cret-pw@db/app
+        services:
+          web:
+            environment:
+              <<: *common-env
+              PORT: "8080"
+          worker:
+            environment:
+              <<: *common-env
+          db:
+            environment:
+              POSTGRES_PASSWORD: s3cret-pw
+    """
+    files = {**FORMULA_GLM_PROJECT, "docker-compose.yaml": compose}
+    lines = document(tmp_path, monkeypatch, files)
+    assert "2 secret(s) found in the scanned material were redacted before any use." in lines
+    assert not [line for line in lines if "s3cret-pw" in line]

@@ -64,11 +64,23 @@ def _load_config(relpath: str, text: str) -> Any:
     return docs[0] if len(docs) == 1 else docs
 
 
-def redact_data(data: Any, relpath: str, res: FileResult, key: str = "") -> Any:
+def redact_data(
+    data: Any, relpath: str, res: FileResult, key: str = "", seen: dict[tuple[int, str], Any] | None = None
+) -> Any:
+    """`data` with its secrets redacted and counted once as written: a YAML alias (``<<: *common``)
+    repeats the same objects, redacted once and counted once."""
+    seen = {} if seen is None else seen
+    if isinstance(data, dict | list | str) and (id(data), key) in seen:
+        return seen[(id(data), key)]
+    seen[(id(data), key)] = out = _redacted(data, relpath, res, key, seen)
+    return out
+
+
+def _redacted(data: Any, relpath: str, res: FileResult, key: str, seen: dict[tuple[int, str], Any]) -> Any:
     if isinstance(data, dict):
-        return {k: redact_data(v, relpath, res, str(k)) for k, v in data.items()}
+        return {k: redact_data(v, relpath, res, str(k), seen) for k, v in data.items()}
     if isinstance(data, list):
-        return [redact_data(v, relpath, res, key) for v in data]
+        return [redact_data(v, relpath, res, key, seen) for v in data]
     if isinstance(data, str):
         placeholder = data.startswith(("${", "{{", "???")) or is_special_token(data)
         if is_secret_name(key) and len(data) >= 3 and not placeholder:
