@@ -105,6 +105,13 @@ def test_a_code_only_executive_summary_says_what_the_model_learns_from_in_words(
     )
 
 
+def test_a_file_two_launchers_read_is_learnt_from_once():
+    local = _code("c:flows/local.py:10:data_source:IncludeFile", "data_source", "data/daily-load.csv")
+    batch = _code("c:flows/batch.py:10:data_source:IncludeFile", "data_source", "data/daily-load.csv")
+    text = write_block(_task("Executive Summary", [local, batch], heading="Summary")).text
+    assert "It learns from daily-load.csv [[c:flows/local.py:10:data_source:IncludeFile]]." in text
+
+
 def test_feedback_the_offline_writer_follows_and_what_needs_an_llm():
     wanted = read_feedback("Shorter please, and leave out the legacy code.")
     assert wanted.shorter and wanted.leave_out == ["the legacy code"] and wanted.note is None

@@ -100,3 +100,37 @@ def test_the_same_grid_in_two_launchers_of_one_flow_is_said_once(
     lines = document(tmp_path, monkeypatch, {"flow_local.py": train, "flow_cloud.py": train})
     tuning = next(line for line in lines if line.startswith("Tuning:"))
     assert tuning.count("hand-built grid") == 1
+
+
+METAFLOW_FLOW = """
+    from io import StringIO
+
+    import pandas as pd
+    from metaflow import FlowSpec, IncludeFile, step
+    from prophet import Prophet
+
+
+    class Forecast(FlowSpec):
+        history = IncludeFile("history", is_text=True, default="data/daily-load.csv")
+
+        @step
+        def start(self):
+            self.frame = pd.read_csv(StringIO(self.history))
+            self.model = Prophet(weekly_seasonality=True).fit(self.frame)
+            self.next(self.end)
+
+        @step
+        def end(self):
+            pass
+
+
+    if __name__ == "__main__":
+        Forecast()
+"""
+
+
+def test_a_file_a_metaflow_flow_includes_is_its_data(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    flows = {"flows/local.py": METAFLOW_FLOW, "flows/batch.py": METAFLOW_FLOW}
+    lines = document(tmp_path, monkeypatch, flows)
+    data = next(line for line in lines if line.startswith("Data:"))
+    assert data.startswith("Data: Data are read from data/daily-load.csv (flows/")

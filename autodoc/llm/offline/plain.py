@@ -75,7 +75,11 @@ _FILE = re.compile(r"[\w./-]+\.(csv|parquet|json|xlsx?|txt|feather|pkl)$", re.I)
 
 def _inputs_in_words(f: Facts) -> str:
     """The data files read and how the inputs are prepared (transformer classes as words)."""
-    files = [d for d in f.kind("data_source") if isinstance(d.value, str) and _FILE.search(d.value)][:2]
+    named = [d for d in f.kind("data_source") if isinstance(d.value, str) and _FILE.search(d.value)]
+    first: dict[str, EvidenceItem] = {}  # each file name once (two launchers of one flow read the same)
+    for d in named:
+        first.setdefault(str(d.value).rsplit("/", 1)[-1], d)
+    files = list(first.values())[:2]
     steps = [p for p in f.kind("preprocessing") if re.fullmatch(r"[A-Z]\w+", str(p.value or ""))]
     preps = [p for p in steps if p.value != "Pipeline"][:3]  # a pipeline holds the steps; it is not one
     f.used.update(i.id for i in files + preps)

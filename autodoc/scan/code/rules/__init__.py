@@ -73,6 +73,7 @@ BY_TAIL: dict[str, Rule] = {
     "compile": _on_object(training.keras_compile),
     "product": training.hand_grid,
     "ParameterGrid": training.hand_grid,
+    "IncludeFile": sources.included_file,
 }
 
 

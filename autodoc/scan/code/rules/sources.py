@@ -62,6 +62,19 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
     ex.add_at(node, "data_source", tail, label, scope, value=shown, attrs=attrs)
 
 
+def included_file(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """``IncludeFile("datafile", default="data/temps.txt")`` (Metaflow): the flow reads that file (its
+    contents travel with the run); ``--datafile`` on the command line may name another."""
+    default = next((ex.value(k.value, scope) for k in node.keywords if k.arg == "default"), None)
+    if not full.startswith("metaflow.") or not isinstance(default, str) or not default:
+        return
+    option = ex.value(node.args[0], scope) if node.args else None
+    attrs: dict[str, Any] = {"call": full}
+    if isinstance(option, str):
+        attrs["note"] = f"the default of the flow's --{option} option"
+    ex.add_at(node, "data_source", tail, read_label(tail, default), scope, value=default, attrs=attrs)
+
+
 _OPENERS = frozenset({"open", "io.open", "codecs.open"})
 _NOT_DATA = re.compile(r"(?:\.(?:json|ya?ml|toml|ini|cfg|conf|py|md|rst|html?)$|^requirements)", re.I)
 _LINE_READERS = frozenset({"csv.reader", "csv.DictReader"})
