@@ -222,3 +222,31 @@ def test_a_class_weight_the_search_picks_is_not_said_to_be_computed_from_the_lab
     facts = _summary(_scan(tmp_path, {"tune.py": TUNED_WEIGHT}))
     assert "computed from the training labels" not in facts.get("training", "")
     assert "search space of class_weight" in facts["tuning"]
+
+
+UNPACKED = """import json
+
+import joblib
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+def main():
+    with open("models/best_params.json") as f:
+        params = json.load(f)["best_params"]
+    model = LogisticRegression(solver="liblinear", **params)
+    df = pd.read_csv("data/visits.csv")
+    model.fit(df.drop(columns=["readmitted"]), df["readmitted"])
+    joblib.dump(model, "models/model.joblib")
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_named_settings_beside_unresolved_unpacked_ones_are_not_said_to_be_all(tmp_path: Path) -> None:
+    hyper = _summary(_scan(tmp_path, {"train.py": UNPACKED}))["hyperparameters"]
+    assert hyper.startswith("LogisticRegression (train.py, line 10)")
+    assert (
+        "solver = liblinear [[c:train.py:10:param:solver]] and its settings unpacked from an expression "
+        "the scan does not resolve (not defaults)"
+    ) in hyper

@@ -40,6 +40,8 @@ def code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
             items += [est, *options]
         elif resolved:
             values = join_words([lineage_words.value_words(p, est, r) for p, r in resolved])
+            if unpacked_settings(est):  # **params beside them: the values shown are not all of its settings
+                values += f" and {unpacked_words(est, evidence.items)}"
             parts.append(f"{est.value} ({where(est)}) {cite(est)}: {values}")
             items += [est, *(r.item for _, r in resolved)]
     if not parts:
