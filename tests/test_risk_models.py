@@ -250,3 +250,58 @@ def test_named_settings_beside_unresolved_unpacked_ones_are_not_said_to_be_all(t
         "solver = liblinear [[c:train.py:10:param:solver]] and its settings unpacked from an expression "
         "the scan does not resolve (not defaults)"
     ) in hyper
+
+
+CHOOSE = """import json
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.metrics import precision_recall_curve
+
+def choose():
+    test = pd.read_csv("data/test.csv")
+    y_test = test.pop("readmitted")
+    with open("models/columns.json") as f:
+        columns = json.load(f)
+    y_proba = joblib.load("models/model.joblib").predict_proba(test[columns])[:, 1]
+    precision, recall, thresholds = precision_recall_curve(y_test, y_proba)
+    f1_scores = 2 * precision * recall / (precision + recall + 1e-9)
+    best_idx = np.argmax(f1_scores)
+    best_threshold = thresholds[best_idx]
+    with open("models/threshold.json", "w") as f:
+        json.dump({"threshold": float(best_threshold)}, f)
+    with open("models/columns.json") as f:  # the same name, another file
+        return json.load(f)
+
+if __name__ == "__main__":
+    choose()
+"""
+
+
+def test_a_threshold_chosen_on_the_test_curve_says_so(tmp_path: Path) -> None:
+    files = {
+        "src/evaluate.py": CHOOSE,
+        "models/threshold.json": '{"threshold": 0.135}',
+        "models/columns.json": "[]",
+    }
+    threshold = _summary(_scan(tmp_path, files))["threshold"]
+    assert threshold.startswith("The decision threshold is 0.135 (models/threshold.json, line 1)")
+    assert threshold.endswith(
+        "It is chosen by src/evaluate.py (line 17) [[c:src/evaluate.py:14:metric:precision_recall_curve]] as "
+        "the precision_recall_curve threshold with the highest f1_scores on the test split, and written to "
+        "models/threshold.json."
+    )
+
+
+def test_a_script_choosing_its_threshold_at_top_level_says_so(tmp_path: Path) -> None:
+    body = CHOOSE.split("def choose():\n", 1)[1].split("\nif __name__", 1)[0]
+    script = CHOOSE.split("def choose():", 1)[0] + "\n".join(line[4:] for line in body.splitlines())
+    script = script.replace("return json.load(f)", "columns = json.load(f)")
+    files = {
+        "evaluate.py": script,
+        "models/threshold.json": '{"threshold": 0.135}',
+        "models/columns.json": "[]",
+    }
+    threshold = _summary(_scan(tmp_path, files))["threshold"]
+    assert "as the precision_recall_curve threshold with the highest f1_scores on the test split" in threshold

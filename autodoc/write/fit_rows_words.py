@@ -1,15 +1,18 @@
-"""Which rows a resampler or a preprocessing step is fitted on, in words: the Training line says how
-the classes are resampled (SMOTE on the training split only, or on all rows before the split), the
-Split line says which steps are fitted on the rows before they are split. Both are what a validator
-checks first on an imbalanced model: rows fitted before the split let the held-out rows take part
-in training (`scan.code.rules.evalscope.before_split` records it)."""
+"""Which rows a resampler, a preprocessing step or a decision threshold is fitted on, in words: the
+Training line says how the classes are resampled (SMOTE on the training split only, or on all rows
+before the split), the Split line says which steps are fitted on the rows before they are split, the
+Decision threshold line says on which split's curve the threshold is chosen. Each is what a validator
+checks first on an imbalanced model: held-out rows that take part in a fit or a choice are no longer
+held out (`scan.code.rules.evalscope` records it)."""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 
 from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.write.places import where
 
@@ -57,6 +60,25 @@ def fitted_before_split(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem
         f" {named} {verb} fitted on the rows before they are split, so the held-out rows take part in it.",
         fits,
     )
+
+
+def chosen_threshold(evidence: EvidenceStore, item: EvidenceItem) -> tuple[str, list[EvidenceItem]]:
+    """`` It is chosen by src/evaluate_model.py (line 68) [m] as the precision_recall_curve threshold with
+    the highest f1_scores on the test split, and written to models/threshold.json.`` when the code that
+    writes the threshold's file chooses it on a curve (a phrase and its items; empty otherwise)."""
+    name = posixpath.basename(str(item.source.path or ""))
+    for metric in production_facts(evidence, "metric"):
+        how = metric.attrs.get("chooses_threshold")
+        written = how.get("written_to") if isinstance(how, dict) else None
+        if not isinstance(how, dict) or not isinstance(written, dict):
+            continue
+        if posixpath.basename(str(written.get("file"))) != name or written.get("key") != item_key(item):
+            continue
+        best = f" with the highest {how['maximised']}" if how.get("maximised") else ""
+        on = f" on the {metric.attrs['on']} split" if metric.attrs.get("on") else ""
+        text = f" It is chosen by {metric.source.path} (line {how.get('line')}) {cite(metric)} as the"
+        return f"{text} {metric.value} threshold{best}{on}, and written to {written['file']}.", [metric]
+    return "", []
 
 
 def with_fit_rows(build: Build, topic: str) -> Build:

@@ -33,7 +33,7 @@ from autodoc.plan.values import (
 from autodoc.write import lineage_words, prep_words, registration, selection_words, split_files, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
-from autodoc.write.fit_rows_words import with_fit_rows
+from autodoc.write.fit_rows_words import chosen_threshold, with_fit_rows
 from autodoc.write.hyper_words import code_hyperparameters
 from autodoc.write.places import read_back, where
 from autodoc.write.quote import first_sentences
@@ -328,7 +328,8 @@ def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
         saved = back[0].attrs["saved_with"]
         readers = join_words([f"{where(b)} {cite(b)}" for b in back[:3]])
         text += f" It is saved with the model in {saved['file']} and read back by {readers}."
-    return SummaryFact.citing("threshold", "Decision threshold", text, [item, *back[:3]])
+    chosen, by = chosen_threshold(evidence, item)  # on which split's curve, when the code chooses it
+    return SummaryFact.citing("threshold", "Decision threshold", text + chosen, [item, *back[:3], *by])
 
 
 def _tracking(evidence: EvidenceStore) -> SummaryFact | None:

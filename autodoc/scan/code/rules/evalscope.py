@@ -5,8 +5,9 @@ module's top level across notebook cells): the scores computed from those predic
 in-sample. Said only when every prediction of that object in the scope reads the fit's input;
 a prediction on another frame (``X_test``) is a held-out evaluation and nothing is recorded.
 
-Also the other way held-out rows stop being held out: a resampler or a preprocessing step fitted on
-rows that are split afterwards (`before_split`).
+Also the other ways held-out rows stop being held out: a resampler or a preprocessing step fitted on
+rows that are split afterwards (`before_split`), a decision threshold chosen on the curve of a split
+(`threshold_choice`).
 """
 
 from __future__ import annotations
@@ -195,3 +196,121 @@ def _root(node: ast.AST) -> str | None:
     while type(node) in (ast.Subscript, ast.Attribute, ast.Call):
         node = node.func if type(node) is ast.Call else node.value  # type: ignore[attr-defined]
     return node.id if type(node) is ast.Name else None
+
+
+# -- a decision threshold chosen on a curve of one split ---------------------------------------
+_CURVES = ("precision_recall_curve", "roc_curve")  # each returns the thresholds third
+_PICKS = ("argmax", "nanargmax")
+_DUMPS = ("dump", "safe_dump")
+
+
+def threshold_choice(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
+    """``precision, recall, thresholds = precision_recall_curve(y_test, proba)`` then ``best =
+    thresholds[np.argmax(f1)]``: the threshold that maximises a quantity on the rows the curve reads.
+    The curve's metric fact gets ``chooses_threshold`` (the name, the quantity maximised, the line)
+    and, when ``json.dump({"threshold": float(best)}, f)`` writes it to a file this scope opens
+    (``with open("models/threshold.json", "w") as f``), the file and the key (``written_to``). A
+    module's top level is one scope across its statements and notebook cells."""
+    by_scope: dict[str, Buckets] = {}
+    for cell, _lines, scope, nodes in scoped:
+        merged = by_scope.setdefault(scope, {})
+        for kind in (ast.Assign, ast.With, ast.Call):
+            merged.setdefault(kind, []).extend(
+                (cell, n) if kind is ast.Assign else n for n in nodes.get(kind, ())
+            )
+    for scope, nodes in by_scope.items():
+        assigns = [(cell, a) for cell, a in nodes.get(ast.Assign, ()) if len(a.targets) == 1]
+        curves = {
+            a.targets[0].elts[2].id: (cell, a.value)
+            for cell, a in assigns
+            if type(a.targets[0]) is ast.Tuple
+            and len(a.targets[0].elts) == 3
+            and type(a.targets[0].elts[2]) is ast.Name
+            and _tail(a.value) in _CURVES
+        }
+        picks = {
+            a.targets[0].id: dotted(a.value.args[0])
+            for _cell, a in assigns
+            if type(a.targets[0]) is ast.Name and _tail(a.value) in _PICKS and a.value.args
+        }
+        for _cell, a in assigns if curves else ():
+            chosen = _chosen(a, curves, picks)
+            if chosen is not None:
+                _mark_choice(ex, nodes, scope, a.lineno, chosen)
+
+
+def _mark_choice(
+    ex: Extractor,
+    nodes: Buckets,
+    scope: str,
+    line: int,
+    chosen: tuple[tuple[int | None, ast.AST], str, str | None],
+) -> None:
+    (cell, curve), name, maximised = chosen
+    fact = next(
+        (
+            f
+            for f in ex.m.facts
+            if f.kind == "metric" and f.cell == cell and f.line == getattr(curve, "lineno", 0)
+        ),
+        None,
+    )
+    if fact is not None:
+        fact.attrs["chooses_threshold"] = {"name": name, "maximised": maximised, "line": line}
+        written = _written_to(ex, nodes, name, scope)
+        if written:
+            fact.attrs["chooses_threshold"]["written_to"] = written
+
+
+def _tail(node: ast.AST) -> str:
+    return (dotted(node.func) or "").rsplit(".", 1)[-1] if type(node) is ast.Call else ""
+
+
+def _chosen(
+    assign: ast.Assign, curves: dict[str, tuple[int | None, ast.AST]], picks: dict[str, str | None]
+) -> tuple[tuple[int | None, ast.AST], str, str | None] | None:
+    """(curve call, chosen name, quantity maximised) of ``best = thresholds[best_idx]``."""
+    target, value = assign.targets[0], assign.value
+    if type(target) is not ast.Name or type(value) is not ast.Subscript or type(value.value) is not ast.Name:
+        return None
+    curve = curves.get(value.value.id)
+    index = value.slice
+    if curve is None:
+        return None
+    if type(index) is ast.Name and index.id in picks:
+        return curve, target.id, picks[index.id]
+    if _tail(index) in _PICKS and index.args:  # type: ignore[attr-defined]
+        return curve, target.id, dotted(index.args[0])  # type: ignore[attr-defined]
+    return None
+
+
+def _written_to(ex: Extractor, nodes: Buckets, name: str, scope: str) -> dict[str, str] | None:
+    """``{"file": ..., "key": ...}`` of ``json.dump({"threshold": float(best)}, f)`` inside ``with
+    open("models/threshold.json", "w") as f`` (the innermost ``with`` around the call opens `f`)."""
+    for call in nodes.get(ast.Call, ()):
+        if _tail(call) not in _DUMPS or len(call.args) < 2 or type(call.args[0]) is not ast.Dict:
+            continue
+        path = _opened(ex, nodes, dotted(call.args[1]), call.lineno, scope)
+        for key, value in zip(call.args[0].keys, call.args[0].values, strict=True):
+            said = type(key) is ast.Constant and isinstance(key.value, str)
+            if (
+                said
+                and isinstance(path, str)
+                and any(type(n) is ast.Name and n.id == name for n in ast.walk(value))
+            ):
+                return {"file": path, "key": key.value}  # type: ignore[union-attr]
+    return None
+
+
+def _opened(ex: Extractor, nodes: Buckets, handle: str | None, line: int, scope: str) -> object:
+    """The path that the innermost ``with open(path) as handle`` around `line` opens, if known."""
+    around = [w for w in nodes.get(ast.With, ()) if w.lineno <= line <= (w.end_lineno or w.lineno)]
+    for node in sorted(around, key=lambda w: -w.lineno):
+        for item in node.items:
+            var, call = item.optional_vars, item.context_expr
+            if type(var) is ast.Name and var.id == handle and _tail(call) == "open" and call.args:  # type: ignore[attr-defined]
+                return ex.value(call.args[0], scope)  # type: ignore[attr-defined]
+    return None
+
+
+PASSES = (in_sample, before_split, threshold_choice)  # run after the module's facts are all found
