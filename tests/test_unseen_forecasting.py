@@ -134,3 +134,16 @@ def test_a_file_a_metaflow_flow_includes_is_its_data(tmp_path, monkeypatch: pyte
     lines = document(tmp_path, monkeypatch, flows)
     data = next(line for line in lines if line.startswith("Data:"))
     assert data.startswith("Data: Data are read from data/daily-load.csv (flows/")
+
+
+def test_the_column_renamed_to_y_for_prophet_is_the_target(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    train = """
+        import pandas as pd
+        from prophet import Prophet
+
+        load = pd.read_csv("data/load.csv").rename(columns={"timestamp": "ds", "megawatts": "y"})
+        Prophet(yearly_seasonality=True).fit(load)
+    """
+    lines = document(tmp_path, monkeypatch, {"train.py": train})
+    target = next(line for line in lines if line.startswith("Target:"))
+    assert target.startswith("Target: The model predicts megawatts (train.py, line 5) [")

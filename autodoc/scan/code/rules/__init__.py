@@ -10,7 +10,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from autodoc.scan.code.rules import dataflow, models, outputs, sources, training
+from autodoc.scan.code.rules import dataflow, models, outputs, series, sources, training
 from autodoc.scan.code.rules import vocab as v
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ BY_TAIL: dict[str, Rule] = {
     "product": training.hand_grid,
     "ParameterGrid": training.hand_grid,
     "IncludeFile": sources.included_file,
+    "rename": _on_object(series.prophet_target, needs_keywords=True),
 }
 
 

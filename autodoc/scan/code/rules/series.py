@@ -40,6 +40,22 @@ def series_target(ex: Extractor, name: str, node: ast.Subscript, line: int, scop
     return True
 
 
+def prophet_target(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """``df.rename(columns={"Date": "ds", "Temp": "y"})`` in a module that uses Prophet: Prophet
+    forecasts the column named ``y``, so the column renamed to ``y`` is the target."""
+    if not any(str(o).startswith(("prophet", "fbprophet")) for o in ex.m.aliases.values()):
+        return
+    mapping = next((ex.value(k.value, scope) for k in node.keywords if k.arg == "columns"), None)
+    col = next((k for k, to in mapping.items() if to == "y"), None) if isinstance(mapping, dict) else None
+    if not isinstance(col, str) or col == "y" or col in ex.target_names:
+        return
+    ex.target_names.add(col)
+    attrs = {"name": "y", "how": "renamed to y, the column Prophet forecasts"}
+    ex.add_at(
+        node, "target", col, f"target column {col} (renamed to y for Prophet)", scope, value=col, attrs=attrs
+    )
+
+
 def _has_training_label(tree: ast.AST | None) -> bool:
     """Does the function also take a training label from its windows (``y_train = train[:, -1]``)?"""
     return any(

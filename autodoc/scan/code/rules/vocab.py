@@ -272,6 +272,7 @@ INTERESTING_TAILS = frozenset(
         "cross_validation",
         "performance_metrics",
         "product",
+        "rename",
     }
 )
 METRIC_SUFFIXES = ("_score", "_error", "_loss", "_curve", "_matrix", "_report", "_auc", "_deviance")
