@@ -311,8 +311,9 @@ def is_exploratory_code(item: EvidenceItem) -> bool:
 
 
 # A setting named like a threshold that is no decision threshold: a validation criterion's bound
-# (it gates registration: ``validation_criteria[0].threshold``) or a training control.
-_NOT_DECISION = re.compile(r"criteri|stop|diverg|early|patience|clip|grad|prun", re.I)
+# (it gates registration: ``validation_criteria[0].threshold``), a training control, a drift
+# monitor's alert level, a Grafana panel's colour steps (``fieldConfig.defaults.thresholds``).
+_NOT_DECISION = re.compile(r"criteri|stop|diverg|early|patience|clip|grad|prun|drift|fieldconfig", re.I)
 
 
 def is_decision_key(key: str) -> bool:

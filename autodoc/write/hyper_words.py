@@ -16,7 +16,7 @@ from autodoc.plan.values import (
     unpacked_settings,
     unpacked_words,
 )
-from autodoc.write import lineage_words
+from autodoc.write import lineage_words, selection_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.disagree import other_values
 from autodoc.write.places import where
@@ -45,16 +45,21 @@ def code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
             parts.append(f"{est.value} ({where(est)}) {cite(est)}: {values}")
             items += [est, *(r.item for _, r in resolved)]
     if not parts:
-        return sf.settings_hyperparameters(evidence) or _default(evidence)
+        return sf.settings_hyperparameters(evidence) or _default(evidence, saved)
     text = "; ".join(parts) + ", as set in the code"
     if any(str(e.attrs.get("call", "")).endswith(".from_pretrained") for e in estimators):
         text += _fine_tuning(evidence, items)
     return SummaryFact.citing("hyperparameters", "Hyperparameters", text + ".", items)
 
 
-def _default(evidence: EvidenceStore) -> SummaryFact | None:
+def _default(evidence: EvidenceStore, saved: EvidenceItem | None) -> SummaryFact | None:
     """No value in code or config: the estimator is built with its library's defaults, and the
-    arguments set only at run time are named (what the code shows, nothing guessed)."""
+    arguments set only at run time are named (what the code shows, nothing guessed); settings
+    unpacked from ``**params`` are never defaults, and the MLflow run they are read from is named."""
+    if saved is not None and unpacked_settings(saved) and not owned_params(saved, evidence.items):
+        read_back = selection_words.unpacked_fact(evidence, saved)
+        if read_back is not None:
+            return read_back
     parts, items = [], []
     for est in production_facts(evidence, "estimator")[:2]:
         params = owned_params(est, evidence.items)

@@ -15,12 +15,62 @@ from autodoc.plan.lineage import saved_models
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import Resolved, owned_params, resolve_param
+from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import join_phrase
 from autodoc.write.places import where
 from autodoc.write.registration import registry_words
 
 _SPACE_KEYS = ("param_distributions", "param_grid", "search_spaces")
-_BUDGET_KEYS = ("n_iter", "scoring", "cv")
+_BUDGET_KEYS = ("n_iter", "scoring", "cv", "max_evals", "n_trials")
+
+
+def searched(evidence: EvidenceStore, search: EvidenceItem) -> tuple[list[str], list[EvidenceItem]]:
+    """The hyperparameters a search chooses, and the items saying so: the keys of its grid
+    (``param_grid``), else the dimensions written one call each in its file (Hyperopt's
+    ``hp.quniform("max_depth", 4, 100, 1)``, Optuna's ``trial.suggest_int("max_depth", 10, 100)``;
+    the literal values of a Hyperopt space are fixed, not searched), else the keys of its space."""
+    settings = owned_params(search, evidence.items)
+    grid = next((s for s in settings if item_key(s) in _SPACE_KEYS), None)
+    if grid is not None:
+        return ([str(k) for k in grid.value] if isinstance(grid.value, dict) else []), [grid]
+    dims = [
+        i
+        for i in production_facts(evidence, "search_space", "hyperparameter_search")
+        if i.source.path == search.source.path
+        and (i.kind == "search_space" or str(i.attrs.get("call") or "").startswith("suggest_"))
+    ][:8]
+    if dims:
+        return [str(d.attrs.get("key") or d.id.rsplit(":", 1)[-1]) for d in dims], dims
+    space = next((s for s in settings if isinstance(s.value, dict)), None)
+    return ([str(k) for k in space.value], [space]) if space is not None else ([], [])
+
+
+def tuning_fact(evidence: EvidenceStore) -> SummaryFact | None:
+    """How the hyperparameters are searched: the calls that run a search (``study.optimize``,
+    ``fmin``, ``GridSearchCV``), over the dimensions their space names, with their budget; a study's
+    set-up and a space's one-call dimensions are not searches of their own."""
+    searches = production_facts(evidence, "hyperparameter_search")
+    if not searches:
+        return sf.tuning_fact(evidence)
+    runners = [s for s in searches if s.attrs.get("objective") or not _search_part(s)] or searches
+    alike: dict[str, list[EvidenceItem]] = {}  # the same search in two launchers of one flow: said once
+    for search in runners:
+        alike.setdefault(search.label, []).append(search)
+    shown = list(alike.values())[:3]
+    text = "Hyperparameters are searched with " + join_words([f"{s[0].label} {cite(*s)}" for s in shown])
+    first = shown[0][0]
+    keys, dims = searched(evidence, first) if first.attrs.get("objective") else ([], [])
+    dims = [d for d in dims if d.kind != "param"]  # a grid's keys are in its label already
+    if dims:
+        text += f" over the search space of {join_words(keys)} {cite(*dims)}"
+    text += sf.search_details(evidence, [s[0] for s in shown]) + "."
+    return SummaryFact.citing("tuning", "Tuning", text, [x for s in shown for x in s] + dims)
+
+
+def _search_part(item: EvidenceItem) -> bool:
+    """``trial.suggest_int(...)`` (one dimension) or ``optuna.create_study(...)`` (the set-up)."""
+    call = str(item.attrs.get("call") or "")
+    return call.startswith("suggest_") or call.endswith("create_study")
 
 
 def _local(item: EvidenceItem) -> str:
@@ -103,21 +153,20 @@ def tuned_fact(evidence: EvidenceStore, est: EvidenceItem) -> SummaryFact | None
         return None
     own = [(p, r) for p in owned_params(est, evidence.items) if (r := resolve_param(p, evidence.items))]
     settings = owned_params(search, evidence.items)
-    space = next((s for s in settings if item_key(s) in _SPACE_KEYS), None)
     budget = [s for s in settings if item_key(s) in _BUDGET_KEYS and s.value is not None]
-    items = [est, search, *(r.item for _, r in own), *([space] if space else []), *budget]
+    keys, space = searched(evidence, search)
+    items = [est, search, *(r.item for _, r in own), *space, *budget]
     text = f"{est.value} ({where(est)}) {cite(est)}: "
     if own:
         text += join_words([f"{item_key(p)} = {setting_text(r.value)} {cite(r.item)}" for p, r in own[:6]])
         text += " as set in the code; "
-    keys = list(space.value) if space is not None and isinstance(space.value, dict) else []
     chosen = join_words(keys[:8]) if keys else "the tuned values"
     text += (
         f"{chosen} {'are' if len(keys) != 1 else 'is'} chosen by {search.value} "
         f"({where(search)}) {cite(search)}"
     )
-    if space is not None:
-        text += f" from its search space {cite(space)}"
+    if space:
+        text += f" from its search space {cite(*space)}"
     if budget:
         text += (
             " (" + join_words([f"{item_key(b)} = {setting_text(b.value)} {cite(b)}" for b in budget]) + ")"

@@ -29,8 +29,9 @@ def registrations(evidence: EvidenceStore, said: list[EvidenceItem] | None = Non
 
 
 def autologs(evidence: EvidenceStore) -> list[EvidenceItem]:
-    """``mlflow.lightgbm.autolog()`` calls of production code."""
-    return [i for i in production_facts(evidence, "mlflow_call") if i.attrs.get("function") == "autolog"]
+    """``mlflow.lightgbm.autolog()`` calls of production code (``autolog(disable=True)`` logs nothing)."""
+    calls = production_facts(evidence, "mlflow_call")
+    return [i for i in calls if i.attrs.get("function") == "autolog" and i.attrs.get("disable") is not True]
 
 
 def registry_words(

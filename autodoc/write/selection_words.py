@@ -14,6 +14,7 @@ from collections.abc import Callable
 from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.topics import production_facts
+from autodoc.plan.values import unpacked_from
 from autodoc.write.places import where
 
 _OP_WORDS = {">": "above", ">=": "at least", "<": "below", "<=": "at most"}
@@ -21,10 +22,13 @@ _LIMIT = 3
 
 
 def selection_facts(evidence: EvidenceStore) -> list[EvidenceItem]:
-    """Production ``model_selection`` facts, each rule once."""
+    """Production ``model_selection`` facts on a version or run that is registered, promoted or
+    loaded, each rule once (a run whose parameters are read back is the Hyperparameters line's)."""
     out: dict[tuple[object, ...], EvidenceItem] = {}
     for item in production_facts(evidence, "model_selection"):
         a = item.attrs
+        if a.get("action") == "params":
+            continue
         out.setdefault((a.get("action"), a.get("target"), a.get("rule"), a.get("metric"), a.get("op")), item)
     return list(out.values())[:_LIMIT]
 
@@ -47,6 +51,32 @@ def sentence(item: EvidenceItem) -> str:
     else:
         text = f"The run with {chosen} is registered" + (f" as {target}" if target else "")
     return f"{text} ({where(item)}) {cite(item)}."
+
+
+def unpacked_fact(evidence: EvidenceStore, est: EvidenceItem) -> SummaryFact | None:
+    """``RandomForestClassifier(**params)`` in a file that reads back the parameters of the MLflow
+    run a ranking picks (``search_runs(order_by=["metrics.accuracy DESC"])[0]`` then
+    ``run.data.params``): the settings are set at run time, never the library's defaults, and that
+    rule says how they are chosen; None when the file reads no run's parameters."""
+    unresolved = est.attrs.get("unresolved")
+    expr = str(unresolved[-1]) if isinstance(unresolved, list) and unresolved else "an expression"
+    source = unpacked_from(est, evidence.items) or expr
+    text = f"{est.value} ({where(est)}) {cite(est)} takes its settings from {source} at run time"
+    text += " (not its library's defaults)"
+    reads = [
+        i
+        for i in production_facts(evidence, "model_selection")
+        if i.attrs.get("action") == "params" and i.source.path == est.source.path
+    ][:1]
+    if not reads:
+        return None
+    for read in reads:
+        a = read.attrs
+        text += (
+            f"; the code reads the parameters of the MLflow run with the {a.get('rule')} {a.get('metric')} "
+            f"({where(read)}) {cite(read)}, so the values are known only when it runs"
+        )
+    return SummaryFact.citing("hyperparameters", "Hyperparameters", text + ".", [est, *reads])
 
 
 def _condition_words(c: dict[str, object]) -> str:

@@ -2,8 +2,9 @@
 
 A web route and the function that handles it are one thing: the route is stated with its method
 and path, the handler is named inside it, and the handler (or a served module's own entry point)
-is not listed again. A model file the served module loads (``joblib.load("model.pkl")``) is what
-the route serves, stated once.
+is not listed again. A model file the served module loads (``joblib.load("model.pkl")``), or the
+registered version it loads (``mlflow.pyfunc.load_model("models:/churn/Production")``), is what the
+route serves, stated once.
 """
 
 from __future__ import annotations
@@ -42,9 +43,14 @@ def serving_fact(evidence: EvidenceStore) -> SummaryFact | None:
         return None
     loads = [m for m in _model_loads(evidence, listed) if m.id not in _loads_said(evidence)]
     text = "The model is served by " + join_words([_phrase(i) for i in listed])
-    if loads:
-        files = join_words([f"{m.value} ({where(m)}) {cite(m)}" for m in loads])
-        text += f"; the served code loads the model from {files}"
+    files = [m for m in loads if m.kind == "model_load"]
+    if files:
+        said = join_words([f"{m.value} ({where(m)}) {cite(m)}" for m in files])
+        text += f"; the served code loads the model from {said}"
+    registry = [m for m in loads if m.kind != "model_load"]
+    if registry:
+        said = join_words([f"{_uri(m)}, {uri_words(_uri(m))} ({where(m)}) {cite(m)}" for m in registry])
+        text += f"; {'it' if files else 'the served code'} loads {said}"
     return SummaryFact.citing("serving", "Serving", text + ".", listed + loads)
 
 
@@ -70,8 +76,42 @@ def _loads_said(evidence: EvidenceStore) -> set[str]:
 
 
 def _model_loads(evidence: EvidenceStore, listed: list[EvidenceItem]) -> list[EvidenceItem]:
-    """The model files loaded by the code of the listed serving files, each file once."""
+    """The model files and registry or run URIs (``models:/churn/Production``) loaded by the code of
+    the listed serving files, each once."""
     paths = {i.source.path for i in listed}
-    loads = [i for i in evidence.by_kind("model_load") if i.source.path in paths and i.value]
-    first = {str(i.value): i for i in reversed(loads)}  # each file once, at its first load
-    return [i for i in loads if first[str(i.value)] is i][:2]
+    loads = [
+        i
+        for i in evidence.by_kind("model_load", "mlflow_call")
+        if i.source.path in paths and (i.value if i.kind == "model_load" else _uri(i))
+    ]
+    first = {_loaded(i): i for i in reversed(loads)}  # each file or URI once, at its first load
+    return [i for i in loads if first[_loaded(i)] is i][:2]
+
+
+def _uri(item: EvidenceItem) -> str:
+    """The model URI an ``mlflow.<flavor>.load_model`` call loads, when the code writes it."""
+    args = item.attrs.get("args")
+    uri = item.attrs.get("model_uri") or (args[0] if isinstance(args, list) and args else None)
+    uri = uri if item.attrs.get("function") == "load_model" else None
+    return uri if isinstance(uri, str) and uri.startswith(("models:/", "runs:/")) else ""
+
+
+def _loaded(item: EvidenceItem) -> str:
+    return str(item.value) if item.kind == "model_load" else _uri(item)
+
+
+def uri_words(uri: str) -> str:
+    """What a model URI names: ``models:/churn/latest`` is the latest version of the registered
+    model churn, ``models:/churn/Production`` its version in stage Production, ``models:/churn@champion``
+    the version with alias champion, ``runs:/<id>/model`` the model a run logged."""
+    if uri.startswith("runs:/"):
+        return "the model logged by one run"
+    name, _, rest = uri.removeprefix("models:/").partition("/")
+    if "@" in name:
+        name, alias = name.split("@", 1)
+        return f"the version of the registered model {name} with alias {alias}"
+    if rest.lower() == "latest":
+        return f"the latest version of the registered model {name}"
+    if rest.isdigit():
+        return f"version {rest} of the registered model {name}"
+    return f"the version of the registered model {name} in stage {rest}" if rest else f"the model {name}"

@@ -273,19 +273,6 @@ def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     return SummaryFact.citing("hyperparameters", "Hyperparameters", "; ".join(parts) + ".", items)
 
 
-def _tuning(evidence: EvidenceStore) -> SummaryFact | None:
-    searches = production_facts(evidence, "hyperparameter_search")
-    if not searches:
-        return sf.tuning_fact(evidence)
-    alike: dict[str, list[EvidenceItem]] = {}  # the same search in two launchers of one flow: said once
-    for search in searches:
-        alike.setdefault(search.label, []).append(search)
-    shown = list(alike.items())[:3]
-    text = "Hyperparameters are searched with " + join_words([f"{label} {cite(*s)}" for label, s in shown])
-    text += sf.search_details(evidence, [s[0] for _, s in shown]) + "."
-    return SummaryFact.citing("tuning", "Tuning", text, [x for _, s in shown for x in s])
-
-
 def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
     parts, items = [], []
     for name, mv, run in champions(evidence):
@@ -352,7 +339,7 @@ _BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
     _features,
     _hyperparameters,
     with_fit_rows(sf.training_fact, "training"),
-    _tuning,
+    lineage_words.tuning_fact,
     _metrics,
     sf.selection_fact,
     _threshold,

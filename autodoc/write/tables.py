@@ -52,6 +52,7 @@ from autodoc.write.cells import (
     text_cell,
     versions_with_runs,
 )
+from autodoc.write.lineage_words import searched
 from autodoc.write.places import where
 
 
@@ -342,14 +343,12 @@ def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[lis
 def _tuned_row(name: Cell, est: EvidenceItem, evidence: EvidenceStore) -> list[list[Cell]]:
     """A tuned model's searched hyperparameters: the search chooses them, the constructor does not."""
     search = evidence.get(str(est.attrs.get("tuned_by") or ""))
-    space = next(
-        (p for p in owned_params(search, evidence.items) if isinstance(p.value, dict)), None
-    ) if search else None  # fmt: skip
-    if search is None or space is None or not isinstance(space.value, dict):
+    keys, space = searched(evidence, search) if search else ([], [])
+    if search is None or not keys:
         return []
-    keys = Cell(value=", ".join(str(k) for k in space.value), evidence_id=space.id)
+    named = Cell(value=", ".join(keys), evidence_id=space[0].id)
     chosen = Cell(value=f"chosen by {search.value}", evidence_id=search.id)
-    return [[name, keys, chosen, text_cell(f"{search.source.path}, line {search.source.line_start}")]]
+    return [[name, named, chosen, text_cell(f"{search.source.path}, line {search.source.line_start}")]]
 
 
 def resolved_settings(item: EvidenceItem, evidence: EvidenceStore) -> str | None:

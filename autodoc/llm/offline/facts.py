@@ -41,7 +41,7 @@ class Facts:
             and isinstance(c.value, int | float)
             and not isinstance(c.value, bool)
         ]
-        return self.kind("threshold") + keyed
+        return [t for t in self.kind("threshold") if is_decision_key(item_key(t))] + keyed
 
     def fresh(self, items: list[EvidenceItem]) -> list[EvidenceItem]:
         out = [i for i in items if i.id not in self.used]

@@ -75,7 +75,8 @@ _FILE = re.compile(r"[\w./-]+\.(csv|parquet|json|xlsx?|txt|feather|pkl)$", re.I)
 
 def _inputs_in_words(f: Facts) -> str:
     """The data files read and how the inputs are prepared (transformer classes as words)."""
-    named = [d for d in f.kind("data_source") if isinstance(d.value, str) and _FILE.search(d.value)]
+    reads = [d for d in f.kind("data_source") if d.role != "serving"]  # a scorer's input is not learnt from
+    named = [d for d in reads if isinstance(d.value, str) and _FILE.search(d.value)]
     first: dict[str, EvidenceItem] = {}  # each file name once (two launchers of one flow read the same)
     for d in named:
         first.setdefault(str(d.value).rsplit("/", 1)[-1], d)
@@ -170,8 +171,9 @@ def _model_in_words(f: Facts, model: str) -> str:
 def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
     found: list[EvidenceItem] = []
     for est in production_first(f.fresh(f.kind("estimator"))):
-        if est.attrs.get("upstream"):
-            continue  # an estimator that prepares the training data (a clustering that labels it)
+        if est.attrs.get("upstream") or est.role == "serving":
+            continue  # one that prepares the training data (a clustering that labels it), or a scorer's
+            # container for the model it loads (``xgb.Booster()`` before ``load_model``): not trained
         if estimator_words(est) not in {estimator_words(e) for e in found}:
             found.append(est)
     if not found:
@@ -216,13 +218,19 @@ def estimator_words(est: EvidenceItem) -> str:
     (``a neural network CNN_Text``: its name is the project's, not a description)."""
     if est.attrs.get("base"):
         return f"neural network {est.value}"
+    library, _, call = str(est.value or est.label).rpartition(".")
+    if call == "train" and library in _BOOSTERS:  # xgboost.train: a function, not a class
+        return f"{_BOOSTERS[library]} booster"
     return class_words(str(est.value or est.label))
+
+
+_BOOSTERS = {"xgboost": "XGBoost", "xgb": "XGBoost", "lightgbm": "LightGBM", "lgb": "LightGBM"}
 
 
 def article(words: str) -> str:
     """``an`` before a vowel sound (an XGB classifier, an MLP), else ``a``."""
     first = words.split(" ", 1)[0]
-    if first.isupper() and len(first) > 1:  # an acronym is read letter by letter
+    if first[:2].isupper():  # an acronym (XGB, XGBoost) is read letter by letter
         return "an" if first[0] in "AEFHILMNORSX" else "a"
     if re.match(r"(one|uni|use|eu)", first, re.I):  # a one-hot encoder, a unit: a consonant sound
         return "a"

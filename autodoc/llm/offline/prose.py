@@ -349,7 +349,8 @@ def threshold_reference(f: Facts) -> str:
 def selection_reference(f: Facts) -> str:
     """How the code chooses the version that serves (a ranking on a metric, a gate) is in the
     Summary's Production model line: here, one pointer."""
-    if not (found := f.fresh(f.kind("model_selection"))):
+    chosen = [i for i in f.kind("model_selection") if i.attrs.get("action") != "params"]
+    if not (found := f.fresh(chosen)):
         return ""
     said = "How the code chooses the version that is registered or promoted is stated in the Summary"
     return f"{said} {cite(*found[:2])}."

@@ -94,7 +94,7 @@ def _saved_models(
         for other in also:
             _append(other.attrs, "saved_by", saved)
         save.attrs["estimator_id"] = est.id
-        tuned = ref.get("tuned_by")
+        tuned = ref.get("tuned_by") or est.attrs.get("trial_of")  # a search's best, or its trials' model
         search = index.at(est_rel, tuned, "hyperparameter_search") if tuned else None
         if search is not None:
             est.attrs["tuned_by"] = search.id

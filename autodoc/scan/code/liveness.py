@@ -3,9 +3,10 @@
 Entry points: a real ``if __name__ == "__main__":`` block, console scripts (pyproject /
 setup.py / setup.cfg), scripts that a Makefile, shell script, Dockerfile, MLproject, dvc.yaml or CI
 workflow runs, web apps (``uvicorn app:app``, a FastAPI/Flask app object, route decorators,
-framework hooks), notebooks (Jupyter and Databricks), and script-style files with top-level ML code
-that nothing imports. From each, the walk follows imports and names used (calls, callbacks, class
-instantiation) into functions and methods, so an unused or legacy trainer in the same tree stays dead.
+framework hooks), notebooks (Jupyter and Databricks), Airflow DAG files, and script-style files
+with top-level ML code that nothing imports. From each, the walk follows imports and names used
+(calls, callbacks, class instantiation) into functions and methods, so an unused or legacy trainer
+in the same tree stays dead.
 
 Roles: code reached from a production entry point (what trains, logs or registers the model) is
 ``production``; from a serving app ``serving``; from notebooks and scratch scripts ``exploratory``
@@ -261,9 +262,11 @@ def _entries(
     _kedro_pipelines(modules, add)
     imported = _imported_files(files, modules)
     for rel, mod in sorted(modules.items()):
-        script = mod.top_level_ml and rel not in imported and files[rel].kind == "python"
-        if script and not any(s[0] == rel for s in starts):
-            _script_entry(rel, MODULE, "script with top-level ML code", live, add)
+        python = rel not in imported and files[rel].kind == "python"
+        dag = python and any(o.split(".")[0] == "airflow" for o in mod.aliases.values())
+        if (dag or (python and mod.top_level_ml)) and not any(s[0] == rel for s in starts):
+            # Airflow's scheduler imports every DAG file and runs its module-level code
+            _script_entry(rel, MODULE, "Airflow DAG" if dag else "script with top-level ML code", live, add)
     return starts
 
 

@@ -75,6 +75,8 @@ BY_TAIL: dict[str, Rule] = {
     "ParameterGrid": training.hand_grid,
     "IncludeFile": sources.included_file,
     "rename": _on_object(series.prophet_target, needs_keywords=True),
+    "Object": sources.s3_read,
+    "get_object": sources.s3_read,
 }
 
 

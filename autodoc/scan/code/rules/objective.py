@@ -4,7 +4,8 @@ function returns, and the direction (``study.optimize(objective)`` with
 
 At the call, `remember` finds the objective's ``def`` (in this cell or file, nested or not);
 after all facts of the module exist, `link` reads the facts and lines inside it and writes on the
-search fact: ``objective``, ``objective_at``, ``direction``, ``objective_metric``, ``objective_returns``.
+search fact: ``objective``, ``objective_at``, ``direction``, ``objective_metric``, ``objective_returns``;
+and on each estimator built inside the objective, ``trial_of`` (the search whose trials build it).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def link(ex: Extractor) -> None:
     """Write what each remembered search optimises onto its fact (all facts of the module exist now)."""
     for fact, name, tail, cell, start, end, lines in ex.objectives:
         inside = [f for f in ex.m.facts if f.cell == cell and start <= f.line <= end and f is not fact]
+        for est in (f for f in inside if f.kind == "estimator"):  # built anew, with its values, per trial
+            est.attrs.setdefault("trial_of", {"line": fact.line, "cell": fact.cell, "name": fact.name})
         metric = _metric(inside, lines[start - 1 : end])
         direction = "minimize" if tail == "fmin" else _direction(ex, fact)
         returns = _returns(lines[start - 1 : end])

@@ -51,7 +51,8 @@ _ORDER = re.compile(r"^\s*metrics\.`?([\w.\-/ ]+?)`?\s*(asc|desc)?\s*$", re.I)
 
 def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
     """A ``model_selection`` fact per registering, promoting or loading call whose run or version is
-    chosen by a ranking on a metric or gated by a metric's bound, in its scope."""
+    chosen by a ranking on a metric or gated by a metric's bound, in its scope; and per read of the
+    parameters of a ranked run (``params = best_run.data.params``): the settings a model is built with."""
     acting = {
         (f.cell, f.scope, f.line)
         for f in ex.m.facts
@@ -59,9 +60,8 @@ def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]
         and f.name in ACTIONS
         and (f.name != "log_model" or "registered_model_name" in f.attrs)
     }
-    if not acting:
-        return
-    scopes = {(cell, scope) for cell, scope, _ in acting}
+    reading = {(cell, scope) for cell, _, scope, nodes in scoped if _params_reads(nodes)}
+    scopes = {(cell, scope) for cell, scope, _ in acting} | reading
     merged: dict[tuple[int | None, str], tuple[list[str], Buckets]] = {}
     for cell, lines, scope, nodes in scoped:
         if (cell, scope) in scopes:  # a module's top level comes one statement at a time
@@ -74,7 +74,8 @@ def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]
             for c in nodes.get(ast.Call, ())
             if (cell, scope, c.lineno) in acting and call_tail(c) in ACTIONS
         ]
-        if not calls:
+        reads = _params_reads(nodes)
+        if not calls and not reads:
             continue
         ex.cell, ex.lines = cell, lines
         defs = definitions(nodes)
@@ -82,6 +83,35 @@ def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]
         for call in sorted(calls, key=lambda c: c.lineno):
             choice = _choice(ex, scope, call, defs, ifs)
             _record(ex, scope, call, choice, gate(ex, scope, call, ifs, defs))
+        for read in reads:
+            _record_params(ex, scope, read, defs, ifs)
+
+
+def _params_reads(nodes: Buckets) -> list[ast.Assign]:
+    """``params = run.data.params`` / ``run.to_dictionary()["data"]["params"]``: a run's parameters."""
+    return [
+        a
+        for a in nodes.get(ast.Assign, ())
+        if any(
+            (type(n) is ast.Attribute and n.attr == "params" and type(n.value) is not ast.Name)
+            or (type(n) is ast.Subscript and type(n.slice) is ast.Constant and n.slice.value == "params")
+            for n in ast.walk(a.value)
+        )
+    ]
+
+
+def _record_params(ex: Extractor, scope: str, read: ast.Assign, defs: Defs, ifs: list[ast.If]) -> None:
+    """The ranking the parameters' run comes from, as a ``model_selection`` fact with action params."""
+    probe = ast.Call(func=ast.Name(id="params", ctx=ast.Load()), args=[read.value], keywords=[])
+    probe.lineno = read.lineno
+    choice = _choice(ex, scope, probe, defs, ifs)
+    if not choice:
+        return
+    attrs = {"action": "params", "call": "params", "action_line": read.lineno}
+    attrs |= {"rule": choice["direction"], "metric": choice["metric"]}
+    label = f"parameters read from the run with the {choice['direction']} {choice['metric']}"
+    value = f"{choice['direction']} {choice['metric']}"
+    ex.add_at(choice["node"], "model_selection", "parameters", label, scope, value=value, attrs=attrs)
 
 
 # ----------------------------------------------------------------------------- rankings

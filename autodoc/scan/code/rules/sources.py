@@ -75,6 +75,30 @@ def included_file(ex: Extractor, node: ast.Call, scope: str, full: str, tail: st
     ex.add_at(node, "data_source", tail, read_label(tail, default), scope, value=default, attrs=attrs)
 
 
+# after ``s3.Object(bucket_name=..., key=...)``: the object's body is read (``.get()``), not written
+_S3_READ_AFTER = re.compile(r"\s*\\?\s*\.\s*(?:get|download_file|download_fileobj)\s*\(")
+
+
+def s3_read(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """``s3.Object(bucket_name=b, key=k).get()`` (boto3's resource) or ``s3.get_object(Bucket=b,
+    Key=k)`` (its client): data read from an object of an S3 (or MinIO) bucket, named by its key."""
+    if not any(o.split(".")[0] == "boto3" for o in ex.m.aliases.values()):
+        return
+    names = ("bucket_name", "key") if tail == "Object" else ("Bucket", "Key")
+    kw = {k.arg: k.value for k in node.keywords if k.arg}
+    bucket, key = (kw.get(n, node.args[i] if len(node.args) > i else None) for i, n in enumerate(names))
+    end = node.end_lineno or node.lineno
+    after = " ".join(ex.lines[end - 1 : end + 1])[(node.end_col_offset or 0) :]
+    if key is None or (tail == "Object" and not _S3_READ_AFTER.match(after)):
+        return
+    name = ex.value(bucket, scope) if bucket is not None else UNKNOWN
+    where = f"in the S3 bucket {name}" if isinstance(name, str) and name else "in an S3 bucket"
+    value = ex.value(key, scope)
+    attrs = {"call": f"boto3 {tail}", "folder_words": where}
+    value = None if value is UNKNOWN else value
+    ex.add_at(node, "data_source", tail, "S3 object", scope, value=value, attrs=attrs)
+
+
 _OPENERS = frozenset({"open", "io.open", "codecs.open"})
 _NOT_DATA = re.compile(r"(?:\.(?:json|ya?ml|toml|ini|cfg|conf|py|md|rst|html?)$|^requirements)", re.I)
 _LINE_READERS = frozenset({"csv.reader", "csv.DictReader"})

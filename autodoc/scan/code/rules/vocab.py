@@ -166,6 +166,7 @@ MLFLOW_KEYWORDS = (
     "model_uri",
     "tags",
     "log_models",
+    "disable",  # autolog(disable=True) turns autologging off
 )
 FIT_TAILS = ("fit", "fit_transform", "partial_fit", "fit_resample")
 FIT_KEYWORDS = (
@@ -232,6 +233,7 @@ INTERESTING_TAILS = frozenset(
         "drop",
         "get_dummies",
         "optimize",
+        "get_object",  # boto3's client: an S3 object read
         "assign",
         "sql",
         "auc",
