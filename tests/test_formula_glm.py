@@ -139,3 +139,23 @@ def test_the_formula_api_reached_through_statsmodels_api_is_read_alike(tmp_path)
         ("estimator", "logit"),
         ("target", "churned"),
     ]
+
+
+def test_per_row_weights_a_fit_reads_from_a_column_are_the_training_setup(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        "train.py": """
+            import joblib
+            import pandas as pd
+            from sklearn.ensemble import GradientBoostingRegressor
+
+            df = pd.read_csv("claims.csv")
+            model = GradientBoostingRegressor(n_estimators=100)
+            model.fit(df[["age", "power"]], df["claims"], sample_weight=df["exposure"])
+            joblib.dump(model, "model.joblib")
+        """,
+    }
+    lines = document(tmp_path, monkeypatch, files)
+    training = next(line for line in lines if line.startswith("Training:"))
+    assert training.startswith("Training: The fit weights each row by the column exposure (sample_weight) [")

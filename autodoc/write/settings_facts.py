@@ -16,7 +16,7 @@ from autodoc.plan.values import launched_value
 from autodoc.write.criteria import criteria
 from autodoc.write.disagree import choice_words, other_values
 from autodoc.write.split_files import file_split_fact
-from autodoc.write.training_words import checkpoint_words, class_weight_words
+from autodoc.write.training_words import checkpoint_words, class_weight_words, row_weight_words
 
 _SWEEP = "hyperparameter sweep"
 _MAX_SHOWN = 12
@@ -158,7 +158,7 @@ def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
             f"fit holds out validation_split = {value_text(share)} of the training rows {cite(fits[0])}"
         )
         items += fits
-    for said in (checkpoint_words(evidence), class_weight_words(evidence)):
+    for said in (checkpoint_words(evidence), class_weight_words(evidence), row_weight_words(evidence)):
         if said is not None:
             parts.append(said[0])
             items.append(said[1])

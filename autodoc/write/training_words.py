@@ -1,5 +1,5 @@
-"""Training-setup phrases of the summary's Training fact: the checkpoint a trainer keeps and class
-weights computed from the labels, each with the item it cites."""
+"""Training-setup phrases of the summary's Training fact: the checkpoint a trainer keeps, class
+weights computed from the labels and per-row weights, each with the item it cites."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 
 from autodoc.document import cite
 from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 
 _RATIO = re.compile(r"\(\s*(\w+)\s*==\s*0\s*\)\.sum\(\)\s*/\s*\(\s*\1\s*==\s*1\s*\)\.sum\(\)")
@@ -40,4 +41,14 @@ def class_weight_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | No
         else:
             how = "a value computed from the training labels"
         return f"class weighting sets {key} to {how} {cite(item)}", item
+    return None
+
+
+def row_weight_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
+    """``the fit weights each row by the column exposure (sample_weight)``: per-row weights a fit call
+    reads from a data column (`scan.code.rules.per_row`)."""
+    for item in production_facts(evidence, "param"):
+        if item.attrs.get("owner_kind") == "fit" and item.attrs.get("per_row"):
+            key = item_key(item)
+            return f"the fit weights each row by {item.attrs['per_row']} ({key}) {cite(item)}", item
     return None

@@ -326,7 +326,11 @@ def fit(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None
     attrs: dict[str, Any] = {"call": full, "on": target}
     params: list[Param] | None = None
     for kw in node.keywords:
-        if kw.arg in v.FIT_KEYWORDS:
+        rows = per_row_words(kw.arg or "", kw.value)
+        if rows:  # sample_weight=df["exposure"]: one weight per row, said in words
+            line = getattr(kw.value, "lineno", node.lineno)
+            params = [*(params or []), (kw.arg, ex.value_or_expr(kw.value, scope), line, {"per_row": rows})]
+        elif kw.arg in v.FIT_KEYWORDS:
             val = ex.value(kw.value, scope)
             if is_ref(val) or (
                 isinstance(val, dict) and "$arg" in val
