@@ -101,6 +101,7 @@ TOPIC_KINDS: dict[str, tuple[str, ...]] = {
     ),
     "model": (
         "estimator",
+        "layer",  # a network's layers, in the order they are built
         "param",
         "config",
         "registered_model",
@@ -130,6 +131,10 @@ TOPIC_KINDS: dict[str, tuple[str, ...]] = {
         "cv",
         "seed",
         "hyperparameter_search",
+        "optimizer",
+        "loss",
+        "scheduler",
+        "early_stopping",
         "config",
         "experiment",
         "run",

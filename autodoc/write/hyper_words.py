@@ -62,6 +62,8 @@ def _default(evidence: EvidenceStore, saved: EvidenceItem | None) -> SummaryFact
             return read_back
     parts, items = [], []
     for est in production_facts(evidence, "estimator")[:2]:
+        if str(est.value) in ("Sequential", "Model") or est.attrs.get("base"):
+            continue  # a network: its layers are its settings (the architecture section lists them)
         params = owned_params(est, evidence.items)
         late = [item_key(p) for p in params if p.value is None]
         if not params and unpacked_settings(est):  # Prophet(**best): not the defaults

@@ -19,6 +19,7 @@ from autodoc.llm.offline.prose import (
     fact_phrase,
     fmt,
     headline,
+    layer_stacks,
     logged_params,
     metric_phrase,
     model_summary,
@@ -37,7 +38,7 @@ SectionWriter = Callable[[Facts, WriteTask], list[str]]
 
 
 def write_model(f: Facts, task: WriteTask) -> list[str]:
-    paras = [para(*estimators(f, with_settings=True))]
+    paras = [para(*estimators(f, with_settings=True), *layer_stacks(f))]
     prefix = (
         r"^(logreg|gbm|rf|xgb|lgbm|model|clf|estimator)\.|^(C|alpha|l1_ratio|max_depth|n_estimators|"
         r"learning_rate|subsample|max_iter|solver|penalty|class_weight)$"
@@ -198,6 +199,7 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
             code_list(f, ("cv",), "Cross-validation uses"),
             code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
             code_list(f, ("seed",), "Random seeds are set by"),
+            code_list(f, ("optimizer", "loss", "scheduler", "early_stopping"), "Training uses"),
             _fit_sentence(f),
             config(
                 f,

@@ -15,6 +15,9 @@ SKLEARN_PRE = (
     "category_encoders",
     "imblearn.over_sampling",
     "imblearn.under_sampling",
+    "keras.preprocessing",  # ImageDataGenerator: rescaling and augmentation of images, not a model
+    "tensorflow.keras.preprocessing",
+    "tf.keras.preprocessing",
 )
 CV = {
     "cross_val_score",
