@@ -9,6 +9,7 @@ from autodoc.document import cite, join_words
 from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts
+from autodoc.llm.offline.networks import layer_stacks
 from autodoc.llm.offline.prose import (
     code_list,
     code_span,
@@ -19,7 +20,6 @@ from autodoc.llm.offline.prose import (
     fact_phrase,
     fmt,
     headline,
-    layer_stacks,
     logged_params,
     metric_phrase,
     model_summary,

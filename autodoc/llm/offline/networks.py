@@ -1,0 +1,48 @@
+"""A network's layers in words: each layer under the network the code builds last before it in its
+file, in the order the code builds them, sizes as written."""
+
+from __future__ import annotations
+
+import re
+
+from autodoc.document import cite
+from autodoc.evidence import EvidenceItem
+from autodoc.llm.offline.facts import Facts
+from autodoc.llm.offline.prose import code_span, code_where
+
+
+def layer_stacks(f: Facts, limit: int = 4) -> list[str]:
+    """``Sequential (train.py, line 7) is built from the layers Conv2D(32, [3, 3]), MaxPooling2D(), ...``:
+    each layer under the network built last before it in its file, in the order the code builds them."""
+    nets = sorted(
+        (e for e in f.kind("estimator") if e.source.path),
+        key=lambda e: (e.source.path, e.source.line_start or 0),
+    )
+    groups: dict[tuple[str, str], list[EvidenceItem]] = {}
+    owners: dict[tuple[str, str], EvidenceItem | None] = {}
+    for layer in sorted(
+        f.fresh(f.kind("layer")), key=lambda i: (i.source.path or "", i.source.line_start or 0)
+    ):
+        if str(layer.value) in _WRAPPERS:
+            continue
+        path, line = layer.source.path or "", layer.source.line_start or 0
+        owner = next(
+            (e for e in reversed(nets) if e.source.path == path and (e.source.line_start or 0) <= line), None
+        )
+        key = (path, owner.id if owner else "")
+        groups.setdefault(key, []).append(layer)
+        owners[key] = owner
+    out = []
+    for key, layers in list(groups.items())[:limit]:
+        owner, shown = owners[key], [re.sub(r"^layer ", "", i.label) for i in layers[:16]]
+        more = f" and {len(layers) - 16} more" if len(layers) > 16 else ""
+        built = f"{code_span(str(owner.value))} ({code_where(owner)})" if owner else key[0]
+        out.append(f"{built} is built from the layers {', '.join(shown)}{more} {cite(*layers[:16])}.")
+    return out
+
+
+_WRAPPERS = frozenset({"DistributedDataParallel", "DataParallel", "DDP"})  # wrap a network, add no layer
+
+
+def _place(item: EvidenceItem) -> tuple[str, int]:
+    return item.source.path or "", item.source.line_start or 0
