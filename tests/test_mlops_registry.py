@@ -190,6 +190,16 @@ TRIALS_PROJECT = {
             frame = pd.json_normalize(request.get_json()).astype(dtypes)
             return jsonify({"price": float(booster.predict(xgb.DMatrix(frame))[0])})
     """,
+    "integration_tests/service_copy.py": """
+        from flask import Flask
+
+        app = Flask("copy")
+
+
+        @app.route("/score", methods=["POST"])
+        def score():
+            return {"price": 1.0}
+    """,
     "monitor/app.py": """
         from flask import Flask
 
@@ -303,3 +313,10 @@ def test_the_split_is_the_registering_script_s_not_the_search_script_s(reread) -
     paragraphs, _rows = reread
     line = _summary(paragraphs, "Split")
     assert "train_test_split (scripts/register_best.py, line 27)" in line and "scripts/hpo.py" not in line
+
+
+def test_an_integration_tests_folder_is_test_code_not_serving(trials) -> None:
+    paragraphs, _rows = trials
+    line = _summary(paragraphs, "Serving")
+    assert "the route POST /predict (service/app.py, line 14, handled by predict)" in line
+    assert "/score" not in line and "integration_tests" not in " ".join(paragraphs)

@@ -15,8 +15,11 @@ MAX_BYTES = 1_000_000
 # A notebook is big because of its outputs (images, tables), which the scan never reads: its file may
 # be up to 50 MB; its outputs are dropped on reading, and MAX_BYTES applies to what is left.
 NOTEBOOK_MAX_BYTES = 50_000_000
-# Test code, wherever it sits: tests/ or testing/ folders, test_*.py, *_test.py, conftest.py.
-TEST_PATH_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*$|_test\.py$|(^|/)conftest\.py$")
+# Test code, wherever it sits: tests/ or testing/ folders (integration_tests/, e2e-tests/ too),
+# test_*.py, *_test.py, conftest.py.
+TEST_PATH_RE = re.compile(
+    r"(^|/)(tests?|testing|[\w-]*[_-]tests?)/|(^|/)test_[^/]*$|_test\.py$|(^|/)conftest\.py$"
+)
 
 EXCLUDED_DIRS = {
     ".git",
