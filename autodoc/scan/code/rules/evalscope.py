@@ -106,11 +106,18 @@ def before_split(ex: Extractor, scoped: list[tuple[int | None, list[str], str, B
     fact gets ``rows = "before the split"`` and ``split_line``. A resampling of frames named for the
     training split (``smote.fit_resample(X_train, y_train)``) gets ``rows = "training split"``. A
     module's top level is one scope across its statements and notebook cells."""
+    scope_facts: dict[str, list[Fact]] = {}  # one pass over the module's facts, not one per scope
+    for f in ex.m.facts:
+        if f.kind in _FITTERS or f.kind == "fit":
+            scope_facts.setdefault(f.scope, []).append(f)
+    if not scope_facts:
+        return
     by_scope: dict[str, list[tuple[int | None, Buckets]]] = {}
     for cell, _lines, scope, nodes in scoped:
-        by_scope.setdefault(scope, []).append((cell, nodes))
+        if scope in scope_facts:
+            by_scope.setdefault(scope, []).append((cell, nodes))
     for scope, parts in by_scope.items():
-        facts = [f for f in ex.m.facts if f.scope == scope]
+        facts = scope_facts[scope]
         made = {(f.cell, f.line): f.name for f in facts if f.kind in _FITTERS}
         fits = {(f.cell, f.line, f.value, f.attrs.get("on")): f for f in facts if f.kind == "fit"}
         if made or any(k[2] == "fit_resample" for k in fits):
@@ -211,6 +218,8 @@ def threshold_choice(ex: Extractor, scoped: list[tuple[int | None, list[str], st
     and, when ``json.dump({"threshold": float(best)}, f)`` writes it to a file this scope opens
     (``with open("models/threshold.json", "w") as f``), the file and the key (``written_to``). A
     module's top level is one scope across its statements and notebook cells."""
+    if not any(curve in refs for refs in ex.m.refs.values() for curve in _CURVES):
+        return  # no curve is called in the module: most modules
     by_scope: dict[str, Buckets] = {}
     for cell, _lines, scope, nodes in scoped:
         merged = by_scope.setdefault(scope, {})

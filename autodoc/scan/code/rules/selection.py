@@ -60,7 +60,8 @@ def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]
         and f.name in ACTIONS
         and (f.name != "log_model" or "registered_model_name" in f.attrs)
     }
-    reading = {(cell, scope) for cell, _, scope, nodes in scoped if _params_reads(nodes)}
+    named = any(n in refs for refs in ex.m.refs.values() for n in ("params", "to_dictionary"))
+    reading = {(cell, scope) for cell, _, scope, nodes in scoped if named and _params_reads(nodes)}
     scopes = {(cell, scope) for cell, scope, _ in acting} | reading
     merged: dict[tuple[int | None, str], tuple[list[str], Buckets]] = {}
     for cell, lines, scope, nodes in scoped:
