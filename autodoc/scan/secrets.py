@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from autodoc.scan.secret_code import in_text, is_python, open_strings, quoted_annotation
@@ -43,6 +45,7 @@ if TYPE_CHECKING:  # imported when first needed: the scan's worker interpreters 
     from autodoc.evidence import Redaction
 
 PLACEHOLDER = "[REDACTED:{kind}]"
+Opened = str | Callable[[], str]  # the triple quote a slice of Python source starts inside ("" if none)
 
 # Names whose assigned string value is a secret: the name *is* or *ends with* one of these
 # words (api_key, db_password, SECRET, github_token...), so token_count or pass_rate are not.
@@ -184,9 +187,10 @@ def _sub_url_passwords(text: str, counts: Counter[str]) -> str:
     return _URL_PASSWORD_RE.sub(repl, text)
 
 
-def _sub_assignments(text: str, counts: Counter[str], python: str | None = None) -> str:
+def _sub_assignments(text: str, counts: Counter[str], python: Opened | None = None) -> str:
     """Quoted and unquoted ``name=value`` secrets; in Python source (`python` is the triple quote a
-    slice starts inside, or "") unquoted values only inside strings and comments: names are no secrets."""
+    slice starts inside, or "", or what finds it) unquoted values only inside strings and comments:
+    names are no secrets."""
 
     def repl_quoted(m: re.Match[str]) -> str:
         value = m.group("val")
@@ -199,15 +203,21 @@ def _sub_assignments(text: str, counts: Counter[str], python: str | None = None)
     text = _ASSIGN_QUOTED_RE.sub(repl_quoted, text)
     pieces: list[str] = []
     done = 0
-    inside = in_text(text, python) if python is not None else None
+    inside: Callable[[int], bool] | None = None  # found when first needed: most candidates are no secret
     for m in _ASSIGN_BARE_RE.finditer(text):
-        if m.start() < done or (inside and not inside(m.start("val"))):
-            continue  # inside a passphrase already redacted, or code: token: SpanContextToken
+        if m.start() < done:
+            continue  # inside a passphrase already redacted
         end = _bare_secret_end(m)
-        if end is not None:
-            counts["assigned_secret"] += 1
-            pieces += (text[done : m.start("val")], _placeholder("assigned_secret"))
-            done = end
+        if end is None:
+            continue
+        if python is not None:
+            if inside is None:
+                inside = in_text(text, python if isinstance(python, str) else python())
+            if not inside(m.start("val")):
+                continue  # code: token: SpanContextToken
+        counts["assigned_secret"] += 1
+        pieces += (text[done : m.start("val")], _placeholder("assigned_secret"))
+        done = end
     pieces.append(text[done:])
     return "".join(pieces)
 
@@ -346,7 +356,13 @@ def redact_counts(text: str, python: bool = False) -> tuple[str, Counter[str]]:
     python = python and is_python(text)
     if short:
         return _redact_span(text, counts, "" if python else None), counts
-    opened = open_strings(text) if python else None
+    found: list[Callable[[int], str]] = []  # the source's strings, found when a line first needs them
+
+    def opened(pos: int) -> str:
+        if not found:
+            found.append(open_strings(text))
+        return found[0](pos)
+
     # Long text: rewrite only the lines that hold a hint (keeps whole-file redaction cheap), found
     # around each hint rather than by splitting the whole text into lines.
     pieces: list[str] = []
@@ -354,13 +370,14 @@ def redact_counts(text: str, python: bool = False) -> tuple[str, Counter[str]]:
     for start in sorted({text.rfind("\n", 0, h) + 1 for h in hits}):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        pieces += (text[done:start], _redact_span(text[start:end], counts, opened(start) if opened else None))
+        where = partial(opened, start) if python else None
+        pieces += (text[done:start], _redact_span(text[start:end], counts, where))
         done = end
     pieces.append(text[done:])
     return "".join(pieces), counts
 
 
-def _redact_span(text: str, counts: Counter[str], python: str | None) -> str:
+def _redact_span(text: str, counts: Counter[str], python: Opened | None) -> str:
     out = _sub_tokens(text, counts)
     if "://" in out:
         out = _sub_url_passwords(out, counts)

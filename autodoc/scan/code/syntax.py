@@ -275,3 +275,9 @@ def script_folder(node: ast.AST) -> int | None:
             return ups if ups >= 0 else None
         else:
             return None
+
+
+def mentions(lines: list[str], node: ast.AST, word: str) -> bool:
+    """Whether the source lines of `node` hold `word`: a cheap test before walking the node for it."""
+    end = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+    return any(word in lines[i] for i in range(node.lineno - 1, min(end, len(lines))))  # type: ignore[attr-defined]

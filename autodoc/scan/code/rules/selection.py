@@ -31,7 +31,7 @@ from autodoc.scan.code.rules.metric_reads import (
     names,
     within,
 )
-from autodoc.scan.code.syntax import Buckets
+from autodoc.scan.code.syntax import Buckets, mentions
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]
         and (f.name != "log_model" or "registered_model_name" in f.attrs)
     }
     named = any(n in refs for refs in ex.m.refs.values() for n in ("params", "to_dictionary"))
-    reading = {(cell, scope) for cell, _, scope, nodes in scoped if named and _params_reads(nodes)}
+    reading = {(cell, scope) for cell, lines, scope, nodes in scoped if named and _params_reads(nodes, lines)}
     scopes = {(cell, scope) for cell, scope, _ in acting} | reading
     merged: dict[tuple[int | None, str], tuple[list[str], Buckets]] = {}
     for cell, lines, scope, nodes in scoped:
@@ -75,7 +75,7 @@ def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]
             for c in nodes.get(ast.Call, ())
             if (cell, scope, c.lineno) in acting and call_tail(c) in ACTIONS
         ]
-        reads = _params_reads(nodes)
+        reads = _params_reads(nodes, lines)
         if not calls and not reads:
             continue
         ex.cell, ex.lines = cell, lines
@@ -88,12 +88,15 @@ def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]
             _record_params(ex, scope, read, defs, ifs)
 
 
-def _params_reads(nodes: Buckets) -> list[ast.Assign]:
-    """``params = run.data.params`` / ``run.to_dictionary()["data"]["params"]``: a run's parameters."""
+def _params_reads(nodes: Buckets, lines: list[str]) -> list[ast.Assign]:
+    """``params = run.data.params`` / ``run.to_dictionary()["data"]["params"]``: a run's parameters.
+
+    Only an assignment whose lines hold the word is walked (most of a module's are not)."""
     return [
         a
         for a in nodes.get(ast.Assign, ())
-        if any(
+        if mentions(lines, a, "params")
+        and any(
             (type(n) is ast.Attribute and n.attr == "params" and type(n.value) is not ast.Name)
             or (type(n) is ast.Subscript and type(n.slice) is ast.Constant and n.slice.value == "params")
             for n in ast.walk(a.value)
