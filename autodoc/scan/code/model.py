@@ -25,6 +25,22 @@ class Fact:
     params: list[tuple[str, Any, int, dict[str, Any]]] | None = None  # (name, value or ref, line, extras)
     star: list[Any] | None = None  # **expansions still to resolve (refs)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as its values in field order: a third quicker both ways than the default (its
+        ``__dict__``), and tens of thousands of facts cross from the scan's workers on a large tree."""
+        d = self.__dict__
+        return _fact, tuple([d[name] for name in _FACT_FIELDS])
+
+
+_FACT_FIELDS = tuple(Fact.__dataclass_fields__)
+
+
+def _fact(*values: Any) -> Fact:
+    """A `Fact` from its pickled values (no ``__init__``: no defaults to fill)."""
+    made = Fact.__new__(Fact)
+    made.__dict__.update(zip(_FACT_FIELDS, values, strict=True))
+    return made
+
 
 @dataclass
 class ModuleFacts:
