@@ -12,7 +12,7 @@ from typing import Any
 
 from autodoc.scan.code.instance import InstanceAttributes
 from autodoc.scan.code.model import ModuleFacts
-from autodoc.scan.code.syntax import dotted, dotted_names, open_path, script_folder
+from autodoc.scan.code.syntax import dotted, dotted_names, open_path, script_folder, walk
 
 
 class _Unknown:
@@ -265,9 +265,9 @@ class Values:
                 value = self._set_fields(value, last.value.id, found[0].body, func)
         finally:
             self._active.discard(func)
-        one = sum(type(n) is ast.Return for n in ast.walk(found[0])) == 1  # its only return: no branch
         joined = is_concat(value) and not any(isinstance(p, dict) and "$param" in p for p in value["$concat"])
-        path = one and (isinstance(value, str) or joined)  # a path it builds from no parameter
+        # a path it builds from no parameter, in its only return (no branch)
+        path = (isinstance(value, str) or joined) and len(walk([found[0]]).get(ast.Return, ())) == 1
         if not (path or isinstance(value, ConfigObject) or (is_ref(value) and "$param" not in value)):
             value = UNKNOWN
         self._returns[func] = value  # its scope is read: the value no longer changes
