@@ -271,7 +271,9 @@ def test_the_estimators_an_ensemble_is_built_from_are_parts_not_alternatives(tmp
     model = next(f.text for f in summary_facts(store) if f.topic == "model")
     assert model.startswith("The production model is AdaBoostClassifier (boost.py, line 9)")
     assert "compared with LogisticRegression (boost.py, line 10)" in model
-    assert "DecisionTreeClassifier" not in model
+    assert "]] built on DecisionTreeClassifier (boost.py, line 8) [[" in model  # a part of it
+    assert "compared with DecisionTreeClassifier" not in model
+    assert "LogisticRegression and Decision" not in model
 
 
 def test_a_model_built_and_saved_in_another_module_is_followed_across_files(tmp_path: Path) -> None:

@@ -169,8 +169,9 @@ _FAMILY_ABBREV: dict[str, tuple[str, ...]] = {
 
 def estimator_part(item: EvidenceItem) -> str:
     """What an estimator is to the production model, as the scan followed it: ``production model``
-    (its object is saved or logged), ``compared, not saved`` (``compared`` when the same code saves a
-    model the scan does not follow to one estimator), ``saved instead when a setting selects
+    (its object is saved or logged), ``part of the production model`` (the saved model is built on
+    it: a calibrator's or an ensemble's model), ``compared, not saved`` (``compared`` when the same
+    code saves a model the scan does not follow to one estimator), ``saved instead when a setting selects
     it``, ``also saved`` (saved too, while code loads another saved model's file) or ``prepares the
     data upstream``; empty when the scan could not tell."""
     attrs = item.attrs
@@ -178,6 +179,8 @@ def estimator_part(item: EvidenceItem) -> str:
         return "also saved"
     if attrs.get("saved_by"):
         return "production model"
+    if attrs.get("part_of"):
+        return "part of the production model"
     if attrs.get("compared_with"):
         return "compared" if attrs.get("untraced_save") else "compared, not saved"
     if attrs.get("option_of"):
@@ -192,6 +195,13 @@ def production_model(evidence: EvidenceStore) -> EvidenceItem | None:
     several, the one whose saved file serving code loads."""
     saved = saved_models(evidence)
     return next((e for e in saved if e.attrs.get("served_by")), saved[0] if saved else None)
+
+
+def model_parts(evidence: EvidenceStore, est: EvidenceItem) -> list[EvidenceItem]:
+    """The estimators `est` is built on (the model a CalibratedClassifierCV calibrates), in order."""
+    ids = est.attrs.get("parts")
+    found = [evidence.get(str(i)) for i in ids] if isinstance(ids, list) else []
+    return [f for f in found if f is not None]
 
 
 def saved_models(evidence: EvidenceStore) -> list[EvidenceItem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from autodoc.document import SummaryFact, cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.plan.lineage import production_model
+from autodoc.plan.lineage import model_parts, production_model
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import (
@@ -30,7 +30,11 @@ def code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     if tuned is not None:
         return tuned
     parts, items = [], []
-    estimators = [saved] if saved is not None else production_facts(evidence, "estimator")[:2]
+    estimators = (
+        [*model_parts(evidence, saved), saved]
+        if saved is not None
+        else production_facts(evidence, "estimator")[:2]
+    )
     for est in estimators:
         params = owned_params(est, evidence.items)
         resolved = [(p, r) for p in params if (r := resolve_param(p, evidence.items)) is not None][:8]

@@ -88,6 +88,10 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     """The saved estimator: how it is tuned, where it is saved and loaded, what it was compared with."""
     items = [est]
     text = f"The production model is {_named(est)} ({where(est)}) {cite(est)}"
+    parts = _linked(evidence, est.attrs.get("parts"))[:3]
+    if parts:  # CalibratedClassifierCV(base_model): the model it calibrates is the production model too
+        text += " built on " + join_words([f"{_named(p)} ({where(p)}) {cite(p)}" for p in parts])
+        items += parts
     search = evidence.get(str(est.attrs.get("tuned_by") or ""))
     if search is not None:
         text += f", tuned by {search.value} ({where(search)}) {cite(search)}"
@@ -112,7 +116,12 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     options = _linked(evidence, est.attrs.get("options"))[:3]
     if options:
         named = join_words([f"{_named(o)} ({where(o)}) {cite(o)}" for o in options])
-        text += f" The same code saves {named} instead when a setting selects it."
+        lead = (
+            " The code saves this model with its default settings, and"
+            if est.attrs.get("by_default")
+            else (" The same code saves")
+        )
+        text += f"{lead} {named} instead when a setting selects it."
     others = [e for e in saved_models(evidence) if e.id != est.id][:3]
     if others:
         named = join_words([f"{_named(o)} ({where(o)}) {cite(o)}" for o in others])

@@ -199,11 +199,12 @@ def _production_in_words(found: list[EvidenceItem]) -> str:
     """The production model first, then what else the code trains to compare, saves besides it or
     saves instead of it when a setting selects another."""
     named = [(e, f"{article(w)} {w} {cite(e)}") for e in found if (w := estimator_words(e))]
-    groups: dict[str, list[str]] = {"compared": [], "saved_besides": [], "option_of": []}
+    groups: dict[str, list[str]] = {"compared": [], "saved_besides": [], "option_of": [], "part_of": []}
     for est, words in named[1:]:
-        kind = next((k for k in ("saved_besides", "option_of") if est.attrs.get(k)), "compared")
+        kind = next((k for k in ("saved_besides", "option_of", "part_of") if est.attrs.get(k)), "compared")
         groups[kind].append(words)
-    clauses = [f"The production model is {named[0][1]}"]
+    built_on = f" built on {join_words(groups['part_of'])}" if groups["part_of"] else ""
+    clauses = [f"The production model is {named[0][1]}{built_on}"]
     if groups["compared"]:
         clauses.append(f"the code also trains {join_words(groups['compared'])} to compare with it")
     if groups["saved_besides"]:

@@ -16,6 +16,7 @@ import posixpath
 from typing import Any
 
 from autodoc.evidence import EvidenceItem
+from autodoc.scan.code.beside import mark_parts, untraced_save
 from autodoc.scan.code.derived import pipeline_text
 from autodoc.scan.code.facts import Fact
 from autodoc.scan.code.file_links import keep, one_file, shared_parts
@@ -101,8 +102,9 @@ def _saved_models(
             search.attrs["tunes"] = est.id
         if est not in chosen:
             chosen.append(est)
-            options = [resolve(files, est_rel, o) for o in ref.get("options", [])]  # where it is built
-            chosen_instead = [i for o in options if o and (i := index.at(o[0], o[1], "estimator"))]
+            located = [(p, _estimator(files, index, est_rel, p)) for p in ref.get("parts", [])]
+            options = [_estimator(files, index, est_rel, o) for o in mark_parts(est, ref, located)]
+            chosen_instead = [i for i in options if i is not None]  # where each option is built
             if chosen_instead:  # the code saves whichever model a setting selects: no comparison
                 est.attrs["options"] = [i.id for i in chosen_instead]
                 for option in chosen_instead:
@@ -112,6 +114,11 @@ def _saved_models(
         chosen += [other for other in also if other not in chosen]
     _first(builder, chosen)
     return chosen
+
+
+def _estimator(files: dict[str, FileResult], index: _Index, rel: str, ref: Any) -> EvidenceItem | None:
+    found = resolve(files, rel, ref)
+    return index.at(found[0], found[1], "estimator") if found else None
 
 
 def resolve(
@@ -189,27 +196,10 @@ def _alternatives(
             if "saved_by" not in other.attrs and other.id not in others:
                 others.append(other.id)
                 other.attrs["compared_with"] = est.id
-                if untraced := _untraced_save(files, path):
+                if untraced := untraced_save(files, path):
                     other.attrs["untraced_save"] = untraced  # it may be what that save writes
     if others:
         est.attrs["alternatives"] = others
-
-
-def _untraced_save(files: dict[str, FileResult], path: str) -> str | None:
-    """``path:line`` of a call in `path` to a model-saving helper of the project whose model the
-    scan does not follow to one estimator (``save_model(mlmodel, name)`` in a loop over models)."""
-    res = files.get(path)
-    for origin, line, _cell, args, kwargs in res.module.save_calls if res and res.module else []:
-        module, _, called = origin.rpartition(".")
-        helper = find_module(files, module, path)
-        saves = [f for f in files[helper].facts if is_model_save(f)] if helper else []
-        param = next((r["param"] for f in saves if "param" in (r := f.attrs["estimator"])), None)
-        if param is None or param[0] != called:
-            continue
-        arg = args[param[1]] if param[1] < len(args) else kwargs.get(param[2])
-        if arg is None:  # followed to nothing (a transformer it reaches is no model)
-            return f"{path}:{line}"
-    return None
 
 
 def _served(builder: ItemBuilder, chosen: list[EvidenceItem]) -> None:

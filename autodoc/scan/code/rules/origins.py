@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MODULE
 from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.rules.by_default import default_assignment
 from autodoc.scan.code.rules.flow import cell_key, defines_uses, inner_estimator, span
 from autodoc.scan.code.syntax import Buckets, dotted
 
@@ -57,6 +58,7 @@ class Origins:
         self.params: dict[str, list[str]] = {}  # function scope -> its parameter names, in order
         self.functions: dict[str, tuple[int, int, int]] = {}  # function scope -> (cell, start, end)
         self.branches: list[tuple[int, tuple[int, int], tuple[int, int] | None]] = []  # if: body, else
+        self.tests: list[ast.expr] = []  # each branch's test
         self.callers: dict[str, list[tuple[str, Pos, ast.Call]]] = {}  # function -> (scope, pos, call)
         self.built: dict[Pos, list[Fact]] = {}
         for fact in ex.m.facts:
@@ -97,6 +99,7 @@ class Origins:
                 self.returns.setdefault(scope, []).append(((cell, node.lineno), node.value))
         for node in nodes.get(ast.If, ()):
             self.branches.append((cell, span(node.body), span(node.orelse) if node.orelse else None))
+            self.tests.append(node.test)
         for node in sorted(nodes.get(ast.With, ()), key=lambda n: n.lineno):  # the later one wins
             for item in node.items:
                 if type(item.optional_vars) is ast.Name:
@@ -158,10 +161,11 @@ class Origins:
             if not bound:
                 continue
             before = [b for b in bound if b[0] < pos] or bound
-            at, idx, value = before[-1]
+            chosen = default_assignment(self, before, where)
+            at, idx, value = chosen
             found = self._trace(value, where, at, idx if idx is not None else index, via, depth + 1)
             if found is not None and depth < 8:
-                self._options(found, name, before, where, index, depth)
+                self._options(found, name, before, chosen, where, index, depth)
             return found
         if name in self.params.get(scope, ()):
             found = self._trace_argument(name, scope, via, depth)
@@ -171,20 +175,28 @@ class Origins:
         return None
 
     def _options(
-        self, found: dict[str, Any], name: str, before: list[Any], scope: str, index: int | None, depth: int
+        self,
+        found: dict[str, Any],
+        name: str,
+        before: list[Any],
+        last: Any,
+        scope: str,
+        index: int | None,
+        depth: int,
     ) -> None:
-        """Earlier assignments in another branch (``if family == "a": model = A() else: model = B()``):
-        models a setting chooses between, not steps towards the last one."""
-        last = before[-1]
+        """Other branches' assignments (``if a: m = A() else: m = B()``): a setting's other choices."""
         if any(type(n) is ast.Name and n.id == name for n in ast.walk(last[2])):
             return  # model = Search(model): the last one builds on the earlier one
-        for at, idx, value in before[:-1]:
-            if self._exclusive(at, last[0]):
+        if last is not before[-1]:
+            found["by_default"] = True  # the default settings chose it over the last assignment
+        same = [(p.get("line"), p.get("cell")) for p in [found, *found.get("parts", [])]]  # a part: no other
+        for at, idx, value in before:
+            if at != last[0] and self.exclusive(at, last[0]):
                 other = self._trace(value, scope, at, idx if idx is not None else index, [], depth + 1)
-                if other is not None and "line" in other and other.get("line") != found.get("line"):
+                if other is not None and "line" in other and (other["line"], other["cell"]) not in same:
                     found.setdefault("options", []).append({k: other[k] for k in ("line", "cell", "name")})
 
-    def _exclusive(self, a: Pos, b: Pos) -> bool:
+    def exclusive(self, a: Pos, b: Pos) -> bool:
         """Two places in different branches: the body and the else of one ``if``, or the bodies of two."""
         sides_a, sides_b = self._sides(a), self._sides(b)
         if any(i == j and s != t for i, s in sides_a for j, t in sides_b):
@@ -218,7 +230,7 @@ class Origins:
         if len(found) > 1:
             # calls in the branches of a setting save whichever model it chose (options); calls that
             # all run save every model they pass (``run_model("rf", RF()); run_model("gb", GB())``)
-            chosen = all(self._exclusive(places[0], at) for at in places[1:5])
+            chosen = all(self.exclusive(places[0], at) for at in places[1:5])
             others = [{k: v for k, v in f.items() if k != "via"} for f in found[1:5]]
             found[0]["options" if chosen else "also"] = others
         return found[0] if found else None
@@ -296,8 +308,9 @@ class Origins:
                 args.extend(arg.elts)  # type: ignore[attr-defined]
             elif type(arg) in (ast.Name, ast.Call):
                 found = self._trace(arg, scope, pos, None, [], depth + 1)
-                if found is not None and "line" in found:
-                    parts.append({k: found[k] for k in ("line", "cell", "name")})
+                if found is not None and "line" in found:  # with the models a setting saves instead
+                    keys = ("line", "cell", "name", "options", "by_default")
+                    parts.append({k: found[k] for k in keys if k in found})
         return parts
 
     # -- what other modules need ----------------------------------------------------------------
