@@ -39,6 +39,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from autodoc.scan.secret_code import in_text, is_python, open_strings, quoted_annotation
+from autodoc.scan.secret_hints import ASSIGN_HINT_RE, hint_positions
 from autodoc.scan.secret_prose import describes, ends_phrase, reads_as_prose
 
 if TYPE_CHECKING:  # imported when first needed: the scan's worker interpreters stay free of pydantic
@@ -152,10 +153,6 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "bearer_token": ("bearer",),
 }
 _TOKEN_CHECKS = [(kind, pattern, _NEEDS[kind]) for kind, pattern in _TOKEN_PATTERNS]
-# A secret word right before `=` / `:` (optionally closing a quote or after a type annotation).
-_ASSIGN_HINT_RE = re.compile(
-    r"(?:pass\w*|pwd|secret|token|key|credentials?)['\"]?\s*(?::|=|:=)", re.IGNORECASE
-)
 
 
 def _sub_tokens(text: str, counts: Counter[str]) -> str:
@@ -285,45 +282,6 @@ def _to_redactions(counts: Counter[str], place: str) -> list[Redaction]:
     return [Redaction(kind=kind, place=place, count=n) for kind, n in sorted(counts.items())]
 
 
-# Cheap pre-checks (substring searches on the lowered text, far faster than the patterns): only the
-# lines that hold a token's prefix, or a secret-like name assigned a value, go through the full passes.
-_TOKEN_HINTS = (  # AWS access keys, OpenAI/Anthropic, Hugging Face, Slack, Google, Databricks, JWT, Stripe
-    "akia", "asia", "sk-", "hf_", "xox", "aiza", "dapi", "eyj", "bearer", "_live_", "private key", "://",
-    "github_pat_",
-)  # fmt: skip
-_GITHUB_HINT_RE = re.compile(r"gh[pousr]_")  # one search with a literal prefix, not five
-_NAME_HINTS = ("pass", "pwd", "secret", "token", "key", "credential")  # where an _ASSIGN_HINT_RE match starts
-
-
-def _hint_positions(low: str, every: bool = True) -> list[int]:
-    """Where a secret could start in the lowered text (only the first place found unless `every`)."""
-    out: list[int] = []
-    find = low.find
-    for frag in _TOKEN_HINTS:
-        if frag in low:  # presence first: one fast scan per fragment
-            idx = find(frag)
-            if not every:
-                return [idx]
-            while idx >= 0:
-                out.append(idx)
-                idx = find(frag, idx + 1)
-    if "gh" in low:
-        out.extend(m.start() for m in _GITHUB_HINT_RE.finditer(low))
-    assigned = _ASSIGN_HINT_RE.match
-    for frag in _NAME_HINTS:
-        if out and not every:
-            return out
-        if frag in low:
-            idx = find(frag)
-            while idx >= 0:
-                if assigned(low, idx):  # `key=`, `token: "..."`: not every `key` or `pass`
-                    out.append(idx)
-                    if not every:
-                        break
-                idx = find(frag, idx + 1)
-    return out
-
-
 _PEM_HINT = "PRIVATE KEY"  # PEM and PGP blocks: the only secrets over several lines, so the whole text
 
 
@@ -349,7 +307,7 @@ def redact_counts(text: str, python: bool = False) -> tuple[str, Counter[str]]:
         if n:
             counts = Counter({kind: n})
     short = len(text) < 2000  # redacted whole if any secret could be in it: the first hint will do
-    hits = _hint_positions(text.lower(), every=not short)
+    hits = hint_positions(text.lower(), every=not short)
     if not hits:
         return text, counts or _NONE
     counts = counts if counts is not None else Counter()
@@ -381,7 +339,7 @@ def _redact_span(text: str, counts: Counter[str], python: Opened | None) -> str:
     out = _sub_tokens(text, counts)
     if "://" in out:
         out = _sub_url_passwords(out, counts)
-    return _sub_assignments(out, counts, python) if _ASSIGN_HINT_RE.search(out) else out
+    return _sub_assignments(out, counts, python) if ASSIGN_HINT_RE.search(out) else out
 
 
 def is_secret_name(name: str) -> bool:
