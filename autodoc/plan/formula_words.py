@@ -1,4 +1,5 @@
-"""The inputs of a formula model in one sentence, for the Summary and the features section alike."""
+"""The inputs of a formula model (or of a Spark VectorAssembler) in one sentence, for the Summary and
+the features section alike."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from autodoc.plan.values import join_at
 
 
 def is_formula_inputs(item: EvidenceItem) -> bool:
-    """The terms right of ``~`` in a model's formula (a feature fact the scan makes of them)."""
-    return item.kind == "feature" and item.attrs.get("how") == "formula" and isinstance(item.value, list)
+    """The terms right of ``~`` in a model's formula, or the columns a Spark VectorAssembler puts into
+    the model's feature vector (a feature fact the scan makes of them)."""
+    how = item.attrs.get("how")
+    return item.kind == "feature" and how in ("formula", "assembler") and isinstance(item.value, list)
 
 
 def formula_inputs(
@@ -25,6 +28,24 @@ def formula_sentence(item: EvidenceItem) -> str:
     """``The glm formula (pricing/frequency.py, line 9) [n] takes 2 inputs: region (categorical) and
     fuel.``: the model's inputs as the formula names them, cited to the formula's line."""
     inputs = [str(v) for v in item.value] if isinstance(item.value, list) else []
+    if item.attrs.get("how") == "assembler":
+        return _assembled(item, inputs)
     model = item.attrs.get("model") or "model's"
     many = f"{len(inputs)} input{'s' if len(inputs) > 1 else ''}"
     return f"The {model} formula ({join_at([item])}) {cite(item)} takes {many}: {join_words(inputs)}."
+
+
+def _assembled(item: EvidenceItem, inputs: list[str]) -> str:
+    """``VectorAssembler (train.py, line 24) [n] puts 2 input columns into the vector features: a and
+    b.``, and the part of the list the scan could not resolve, quoted, never guessed."""
+    out = item.attrs.get("output")
+    into = f"the vector {out}" if isinstance(out, str) else "one vector"
+    unresolved = [str(u) for u in item.attrs.get("unresolved") or []]
+    many = f"{len(inputs)} input column{'s' if len(inputs) != 1 else ''}" + (
+        " named in the code" if unresolved else ""
+    )
+    text = f"VectorAssembler ({join_at([item])}) {cite(item)} puts {many} into {into}"
+    text += f": {join_words(inputs)}" if inputs else ""
+    if unresolved:
+        text += f"; the columns of {join_words(unresolved)} are set at run time and not resolved here"
+    return text + "."

@@ -19,6 +19,7 @@ from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import join_phrase
 from autodoc.write.places import where
 from autodoc.write.registration import registry_words
+from autodoc.write.target_words import condition_words
 
 _SPACE_KEYS = ("param_distributions", "param_grid", "search_spaces")
 _BUDGET_KEYS = ("n_iter", "scoring", "cv", "max_evals", "n_trials")
@@ -219,7 +220,10 @@ def upstream_label(evidence: EvidenceStore, target: EvidenceItem) -> tuple[str, 
     joins = [i for i in up if i.kind == "join"][:2]
     steps, items = [], [*made, *models, *joins]
     if made:
-        steps.append(f"{target.value} is set at {_local(made[0])} {cite(made[0])}")
+        rule = condition_words(made[0]).removeprefix(": ")  # 1 when recency > 90, else 0
+        steps.append(
+            f"{target.value} is set at {_local(made[0])} {cite(made[0])}" + (f" as {rule}" if rule else "")
+        )
     for model in models:
         params = [p for p in owned_params(model, evidence.items) if p.value is not None][:3]
         values = join_words([f"{item_key(p)} = {setting_text(p.value)} {cite(p)}" for p in params])

@@ -80,3 +80,39 @@ def stratified_by_columns(split: EvidenceItem, evidence: EvidenceStore) -> tuple
             named = f"column{'s' if len(columns) > 1 else ''} {join_words(columns)}"
             return f", stratified by the {named} {cite(param)}", param
     return None
+
+
+def weighted_split_fact(splits: list[EvidenceItem], evidence: EvidenceStore) -> SummaryFact | None:
+    """``A random hold-out split is made by randomSplit (train.py, line 20) [c]: 70% of the rows for
+    training and 30% for testing, with seed 17 [c].`` when the first split draws rows at random by
+    weights (Spark's ``df.randomSplit([0.7, 0.3], seed=17)``; weights not summing to 1 are shares)."""
+    first = splits[0] if splits else None
+    weights = first.attrs.get("weights") if first is not None else None
+    if first is None or not isinstance(weights, list) or not weights or not sum(weights):
+        return None
+    shares = [f"{100 * w / sum(weights):.3g}%" for w in weights]
+    parts = [str(p) for p in first.attrs.get("parts") or []]
+    named = [_part_words(p) for p in parts] if len(parts) == len(shares) else []
+    if named and all(named):
+        shares = [f"{s} for {n}" for s, n in zip(shares, named, strict=True)]
+        shares[0] = shares[0].replace(" for ", " of the rows for ", 1)
+    else:
+        shares = [f"{join_words(shares)} of the rows, in that order"]
+    text = (
+        f"A random hold-out split is made by randomSplit ({where(first)}) {cite(first)}: {join_words(shares)}"
+    )
+    seeds = [
+        p for p in owned_params(first, evidence.items) if p.attrs.get("key") == "seed" and p.value is not None
+    ]
+    if seeds:
+        text += f", with seed {seeds[0].value} {cite(seeds[0])}"
+    return SummaryFact.citing("split", "Split", text + ".", [first, *seeds[:1]])
+
+
+def _part_words(name: str) -> str | None:
+    """``train_df`` -> training, ``test`` -> testing, ``val_df`` -> validation (None for another name)."""
+    if _TRAIN.search(name) or name.lower().startswith("train"):
+        return "training"
+    if re.search(r"(^|_)val(id(ation)?)?(_|$)", name, re.I):
+        return "validation"
+    return "testing" if _TEST.search(name) or name.lower().startswith("test") else None

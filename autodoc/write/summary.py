@@ -141,7 +141,9 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
         how = sf.derivation_words(derived[0])
         text += f" The column is derived in {where(derived[0])}{how} {cite(derived[0])}."
     clause, defining = target_words.defining_parameters(evidence, targets[0])
-    return SummaryFact.citing("target", "Target", text + clause, targets + derived + defining)
+    rules = [i for i in [targets[0], *derived] if i.kind in ("label", "feature")]
+    leak, inputs = target_words.leakage(evidence, rules)
+    return SummaryFact.citing("target", "Target", text + clause + leak, targets + derived + defining + inputs)
 
 
 def _settings_named(evidence: EvidenceStore, pattern: re.Pattern[str]) -> list[EvidenceItem]:
@@ -164,6 +166,8 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
         return sf.split_fact(evidence)
     if (by_hand := time_split_fact(splits) or position_split_fact(splits)) is not None:
         return by_hand
+    if (weighted := split_files.weighted_split_fact(splits, evidence)) is not None:
+        return weighted
     split = splits[0]
     settings = _settings(evidence, split, ("test_size", "train_size", "stratify", "random_state", "shuffle"))
     call = str(split.attrs["call"]).rsplit(".", 1)[-1] if split.attrs.get("call") else split.label

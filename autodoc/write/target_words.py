@@ -7,6 +7,7 @@ import re
 
 from autodoc.document import cite, figure_text, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.formula_words import is_formula_inputs
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.write.places import where
@@ -23,6 +24,26 @@ def condition_words(item: EvidenceItem) -> str:
     if not all(k in a for k in ("positive", "negative", "field", "op", "tested")):
         return ""
     return f": {a['positive']} when {a['field']} {a['op']} {a['tested']}, else {a['negative']}"
+
+
+def leakage(evidence: EvidenceStore, rules: list[EvidenceItem]) -> tuple[str, list[EvidenceItem]]:
+    """`` recency, from which the label is computed, is also an input of the model (VectorAssembler,
+    train.py, line 33) [c]: target leakage.`` when a column a label rule reads (of `rules`, the label
+    facts said for the target) is among the inputs the code names for the model."""
+    read = [str(c) for r in rules for c in r.attrs.get("from_columns") or []]
+    for inputs in (f for f in production_facts(evidence, "feature") if is_formula_inputs(f)):
+        shared = list(dict.fromkeys(c for c in read if c in inputs.value))
+        if shared:
+            one = len(shared) == 1
+            by = f"{inputs.attrs['model']}, " if inputs.attrs.get("how") == "assembler" else ""
+            text = (
+                f" The column{'' if one else 's'} {join_words(shared)}, from which the label is computed, "
+                f"{'is' if one else 'are'} also {'an input' if one else 'inputs'} of the model "
+                f"({by}{where(inputs)}) {cite(inputs)}: the label can be read off the model's inputs "
+                "(target leakage)."
+            )
+            return text, [inputs]
+    return "", []
 
 
 def built_first(targets: list[EvidenceItem]) -> list[EvidenceItem]:

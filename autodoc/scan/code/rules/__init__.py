@@ -10,7 +10,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from autodoc.scan.code.rules import dataflow, models, outputs, series, sources, training
+from autodoc.scan.code.rules import dataflow, models, outputs, series, sources, spark, training
 from autodoc.scan.code.rules import vocab as v
 
 if TYPE_CHECKING:
@@ -75,6 +75,8 @@ BY_TAIL: dict[str, Rule] = {
     "ParameterGrid": training.hand_grid,
     "IncludeFile": sources.included_file,
     "rename": _on_object(series.prophet_target, needs_keywords=True),
+    "randomSplit": _on_object(spark.random_split),
+    "withColumn": spark.with_column,
     "Object": sources.s3_read,
     "get_object": sources.s3_read,
 }
@@ -106,6 +108,9 @@ BY_SHAPE: list[tuple[Matcher, Rule]] = [
 def apply_call(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
     """Add the facts of one call whose full dotted name is `full`."""
     full, tail = models.from_formula(full, tail)
+    if kind := spark.classify(full, tail):
+        spark.construction(ex, node, scope, kind, tail, full)
+        return
     kind = training.classify(full, tail) or models.classify(full, tail)
     if kind == "search_space":
         training.hyperopt_space(ex, node, scope, full, tail)

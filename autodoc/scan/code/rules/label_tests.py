@@ -1,7 +1,8 @@
-"""The test that sets a label, read from the three ways code writes it: ``1 if tag in tags else 0``,
-``np.where(df["status"] == "bad", 1, 0)`` and ``(df["readmitted"] == "<30").astype(int)`` (1 when
-the test holds, else 0). The label rule (`dataflow.label`) keeps the two values, the field tested,
-the operator and the value looked for; the field is a column read (`column_name`)."""
+"""The test that sets a label, read from the four ways code writes it: ``1 if tag in tags else 0``,
+``np.where(df["status"] == "bad", 1, 0)``, ``(df["readmitted"] == "<30").astype(int)`` (1 when
+the test holds, else 0) and Spark's ``F.when(F.col("recency") > 90, 1).otherwise(0)``. The label
+rule (`dataflow.label`) keeps the two values, the field tested, the operator and the value looked
+for; the field is a column read (`column_name`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ from autodoc.scan.code.values import UNKNOWN
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
-_OPS = {ast.In: "contains", ast.Eq: "is", ast.NotEq: "is not"}
+_OPS = {
+    ast.In: "contains",
+    ast.Eq: "is",
+    ast.NotEq: "is not",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+}
+_FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 
 
 def condition(ex: Extractor, value: ast.expr, scope: str) -> dict[str, Any]:
@@ -27,6 +37,8 @@ def condition(ex: Extractor, value: ast.expr, scope: str) -> dict[str, Any]:
     left, right = test.left, test.comparators[0]
     if op != "contains" and column_name(left, ex, scope) is not None:
         left, right = right, left  # df["status"] == "bad": the field is on the left
+    elif op in _FLIP:
+        op = _FLIP[op]  # 90 < df.recency: said field first, recency > 90
     field = column_name(right, ex, scope) or next(
         (
             a.value
@@ -50,7 +62,22 @@ def column_name(node: ast.AST, ex: Extractor, scope: str) -> str | None:
         return col if isinstance(col, str) else None
     if type(node) is ast.Attribute and type(node.value) is ast.Name:
         return node.attr
+    if type(node) is ast.Call and len(node.args) == 1 and _tail(node) in ("col", "column"):
+        col = ex.value(node.args[0], scope)  # Spark: F.col("status")
+        return col if isinstance(col, str) else None
     return None
+
+
+def _tail(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+
+
+def _literal(ex: Extractor, node: ast.expr, scope: str) -> Any:
+    """A value, through Spark's ``F.lit(1)``."""
+    if type(node) is ast.Call and len(node.args) == 1 and _tail(node) == "lit":
+        node = node.args[0]
+    return ex.value(node, scope)
 
 
 def _tested(ex: Extractor, value: ast.expr, scope: str) -> tuple[ast.expr | None, Any, Any]:
@@ -63,4 +90,13 @@ def _tested(ex: Extractor, value: ast.expr, scope: str) -> tuple[ast.expr | None
         return value.func.value, 1, 0  # (df.x == "Yes").astype(int): True is 1
     if value.func.attr == "where" and len(value.args) == 3:  # np.where(test, 1, 0)
         return value.args[0], ex.value(value.args[1], scope), ex.value(value.args[2], scope)
+    when = value.func.value
+    if (
+        value.func.attr == "otherwise"
+        and len(value.args) == 1
+        and type(when) is ast.Call
+        and _tail(when) == "when"
+        and len(when.args) == 2
+    ):  # F.when(test, 1).otherwise(0), one test only
+        return when.args[0], _literal(ex, when.args[1], scope), _literal(ex, value.args[0], scope)
     return None, None, None

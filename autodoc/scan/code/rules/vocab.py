@@ -207,6 +207,7 @@ NN_BASES = (
 BOOSTER_TRAIN = {"xgboost.train", "lightgbm.train", "catboost.train"}
 # Calls that write a data file or save a trained model (rules/outputs.py decides which).
 FRAME_WRITES = {"to_csv", "to_parquet", "to_pickle", "to_json", "to_excel", "to_feather", "to_hdf", "to_orc"}
+FRAME_WRITES |= {"saveAsTable"}  # Spark: df.write.mode("overwrite").saveAsTable("db.table")
 ARRAY_WRITES = {"savez", "savez_compressed", "savetxt"}
 MODEL_SAVES = {"dump", "save", "save_model", "save_pretrained"}
 PIPELINE_CALLS = ("Pipeline", "make_pipeline", "ColumnTransformer", "make_column_transformer")
@@ -278,6 +279,8 @@ INTERESTING_TAILS = frozenset(
         "performance_metrics",
         "product",
         "rename",
+        "randomSplit",  # Spark: df.randomSplit([0.8, 0.2], seed=1)
+        "withColumn",  # Spark: df.withColumn("x", ...), a derived column
     }
 )
 METRIC_SUFFIXES = ("_score", "_error", "_loss", "_curve", "_matrix", "_report", "_auc", "_deviance")

@@ -1,0 +1,104 @@
+"""A Spark ML (pyspark.ml) training script read as a validator reads it: the estimator and its
+settings, the column it learns, the random split, the columns assembled into the feature vector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_unseen_shapes import document
+
+FIXTURE = Path(__file__).parent / "fixtures" / "code" / "spark"
+
+
+@pytest.fixture(scope="module")
+def lines(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    files = {str(p.relative_to(FIXTURE)): p.read_text() for p in sorted(FIXTURE.rglob("*.py"))}
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return document(tmp_path_factory.mktemp("spark"), monkeypatch, files, "default")
+
+
+def _line(lines: list[str], start: str) -> str:
+    return next(line for line in lines if line.startswith(start))
+
+
+def test_the_spark_estimator_and_its_settings_are_the_model(lines: list[str]) -> None:
+    hyper = _line(lines, "Hyperparameters: GBTClassifier (src/train.py, line 25)")
+    assert "maxIter = 50 [" in hyper and "maxDepth = 5 [" in hyper and "seed = 17 [" in hyper
+    assert "labelCol" not in hyper  # a column's name is no hyperparameter
+    assert "No estimator construction was found in live code." not in lines
+
+
+def test_the_label_column_of_the_estimator_is_the_target(lines: list[str]) -> None:
+    assert "target column label (labelCol of GBTClassifier) | label | src/train.py:25" in lines
+    assert "No target column was identified in the code." not in lines
+
+
+def test_random_split_is_said_in_shares_and_seed(lines: list[str]) -> None:
+    split = _line(lines, "Split: ")
+    assert split.startswith("Split: A random hold-out split is made by randomSplit (src/train.py, line 20) [")
+    assert "70% of the rows for training and 30% for testing, with seed 17 [" in split
+    assert "test_size" not in split
+
+
+def test_assembled_columns_are_the_model_inputs(lines: list[str]) -> None:
+    features = _line(lines, "Features: ")
+    inputs = "plan_vec, region_vec, tenure_months, monthly_charges and support_calls"
+    assert f"puts 5 input columns into the vector features: {inputs}." in features
+    assert "StringIndexer (handleInvalid = keep)" in features
+
+
+def test_cross_validator_is_cross_validation(lines: list[str]) -> None:
+    assert "No cross-validation was found in the code." not in lines
+    assert not [line for line in lines if "describes cross-validation" in line]
+
+
+def test_a_when_otherwise_label_is_said_as_its_rule(lines: list[str]) -> None:
+    target = _line(lines, "Target: ")
+    assert target.startswith("Target: The model predicts label (src/train.py, line 19) [")
+    assert target.endswith(": 1 when status is cancelled, else 0.")
+
+
+# A Databricks project in the shape of the public churn one: a notebook builds the label into a
+# table, another trains on that table with the label's source column among its inputs.
+UPSTREAM_LABEL = {
+    "notebooks/label.py": """\
+        # Databricks notebook source
+        from pyspark.sql import functions as F
+
+        df = spark.table("shop.gold.features")
+        labelled = df.withColumn("churn", F.when(F.col("recency") > 90, F.lit(1)).otherwise(F.lit(0)))
+        labelled.write.mode("overwrite").saveAsTable("shop.gold.training")
+    """,
+    "notebooks/train.py": """\
+        # Databricks notebook source
+        from pyspark.ml.classification import LogisticRegression
+        from pyspark.ml.feature import VectorAssembler
+
+        df = spark.table("shop.gold.training")
+        train, test = df.randomSplit([0.8, 0.2], seed=42)
+        assembler = VectorAssembler(inputCols=["recency", "frequency"], outputCol="features")
+        lr = LogisticRegression(featuresCol="features", labelCol="churn")
+        model = lr.fit(assembler.transform(train))
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def upstream(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return document(tmp_path_factory.mktemp("upstream"), monkeypatch, UPSTREAM_LABEL, "default")
+
+
+def test_a_label_built_upstream_is_said_with_its_rule(upstream: list[str]) -> None:
+    target = _line(upstream, "Target: ")
+    assert "The label is built upstream in notebooks/label.py: churn is set at line 5 [" in target
+    assert "as 1 when recency > 90, else 0; notebooks/label.py writes shop.gold.training" in target
+
+
+def test_a_label_source_among_the_inputs_is_target_leakage(upstream: list[str]) -> None:
+    target = _line(upstream, "Target: ")
+    leak = "The column recency, from which the label is computed, is also an input of the model "
+    assert leak + "(VectorAssembler, notebooks/train.py, line 7) [" in target
+    assert target.endswith("(target leakage).")
