@@ -3,10 +3,12 @@ settings, the column it learns, the random split, the columns assembled into the
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
 
+from autodoc.scan.code.tree import scan_code
 from tests.test_unseen_shapes import document
 
 FIXTURE = Path(__file__).parent / "fixtures" / "code" / "spark"
@@ -15,6 +17,11 @@ FIXTURE = Path(__file__).parent / "fixtures" / "code" / "spark"
 @pytest.fixture(scope="module")
 def lines(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     files = {str(p.relative_to(FIXTURE)): p.read_text() for p in sorted(FIXTURE.rglob("*.py"))}
+    return _document(tmp_path_factory, files)
+
+
+def _document(tmp_path_factory: pytest.TempPathFactory, files: dict[str, str]) -> list[str]:
+    """The default template's document lines of `files`."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         return document(tmp_path_factory.mktemp("spark"), monkeypatch, files, "default")
 
@@ -74,6 +81,7 @@ UPSTREAM_LABEL = {
     "notebooks/train.py": """\
         # Databricks notebook source
         from pyspark.ml.classification import LogisticRegression
+        from pyspark.ml.evaluation import BinaryClassificationEvaluator
         from pyspark.ml.feature import VectorAssembler
 
         df = spark.table("shop.gold.training")
@@ -81,14 +89,16 @@ UPSTREAM_LABEL = {
         assembler = VectorAssembler(inputCols=["recency", "frequency"], outputCol="features")
         lr = LogisticRegression(featuresCol="features", labelCol="churn")
         model = lr.fit(assembler.transform(train))
+        evaluator = BinaryClassificationEvaluator(labelCol="churn")
+        scored = model.transform(assembler.transform(test))
+        auc = evaluator.evaluate(scored)
     """,
 }
 
 
 @pytest.fixture(scope="module")
 def upstream(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        return document(tmp_path_factory.mktemp("upstream"), monkeypatch, UPSTREAM_LABEL, "default")
+    return _document(tmp_path_factory, UPSTREAM_LABEL)
 
 
 def test_a_label_built_upstream_is_said_with_its_rule(upstream: list[str]) -> None:
@@ -100,5 +110,78 @@ def test_a_label_built_upstream_is_said_with_its_rule(upstream: list[str]) -> No
 def test_a_label_source_among_the_inputs_is_target_leakage(upstream: list[str]) -> None:
     target = _line(upstream, "Target: ")
     leak = "The column recency, from which the label is computed, is also an input of the model "
-    assert leak + "(VectorAssembler, notebooks/train.py, line 7) [" in target
+    assert leak + "(VectorAssembler, notebooks/train.py, line 8) [" in target
     assert target.endswith("(target leakage).")
+
+
+def test_an_evaluator_computes_its_metric_on_the_test_split(lines: list[str]) -> None:
+    performance = _line(lines, "Performance: ")
+    assert "computes areaUnderPR (BinaryClassificationEvaluator) on the test split [" in performance
+    assert [line for line in lines if "Its quality is measured by PR AUC [" in line]
+
+
+def test_an_evaluator_without_metric_name_computes_its_default(upstream: list[str]) -> None:
+    performance = _line(upstream, "Performance: ")
+    assert "areaUnderROC (BinaryClassificationEvaluator's default metric) on the test split [" in performance
+
+
+def test_cross_validator_searches_its_grid_in_folds(lines: list[str]) -> None:
+    tuning = _line(lines, "Tuning: ")
+    grid = "(5-fold cross-validation and a grid of 6 combinations: maxDepth 3, 5, 7; stepSize 0.05, 0.1)."
+    assert tuning.startswith("Tuning: Hyperparameters are searched with CrossValidator (src/train.py) [")
+    assert tuning.endswith(grid)
+
+
+def test_the_best_model_of_the_search_is_traced_to_the_estimator(lines: list[str]) -> None:
+    model = _line(lines, "Production model: ")
+    assert model.startswith(
+        "Production model: The production model is GBTClassifier (src/train.py, line 25) ["
+    )
+    assert "tuned by CrossValidator (src/train.py, line 30) [" in model
+
+
+# A validation-split search and a scoring notebook that loads the fitted pipeline.
+TUNED_AND_SCORED = {
+    "notebooks/train.py": """\
+        # Databricks notebook source
+        from pyspark.ml.classification import LogisticRegression
+        from pyspark.ml.evaluation import MulticlassClassificationEvaluator
+        from pyspark.ml.tuning import ParamGridBuilder, TrainValidationSplit
+
+        df = spark.table("shop.gold.training")
+        lr = LogisticRegression(labelCol="churn")
+        grid = ParamGridBuilder().addGrid(lr.regParam, [0.01, 0.1]).build()
+        scorer = MulticlassClassificationEvaluator()
+        tvs = TrainValidationSplit(estimator=lr, estimatorParamMaps=grid, evaluator=scorer, trainRatio=0.8)
+        model = tvs.fit(df)
+        model.bestModel.write().overwrite().save("/dbfs/models/churn")
+    """,
+    "notebooks/score.py": """\
+        # Databricks notebook source
+        from pyspark.ml.classification import LogisticRegressionModel
+
+        model = LogisticRegressionModel.load("/dbfs/models/churn")
+        model.transform(spark.table("shop.gold.current")).write.saveAsTable("shop.gold.scores")
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    return _document(tmp_path_factory, TUNED_AND_SCORED)
+
+
+def test_a_validation_split_search_says_its_share_and_grid(tuned: list[str]) -> None:
+    tuning = _line(tuned, "Tuning: ")
+    share = "a validation split that fits each candidate on 80% of the rows it is given"
+    assert tuning.endswith(f"({share} and a grid of 2 combinations: regParam 0.01, 0.1).")
+
+
+def test_a_fitted_spark_model_loaded_is_no_construction(tmp_path: Path) -> None:
+    for rel, text in TUNED_AND_SCORED.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(textwrap.dedent(text))
+    items = scan_code(str(tmp_path), commit_info=False).items
+    loads = [i.label for i in items if i.kind == "model_load"]
+    assert loads == ["loads a model artifact with LogisticRegressionModel.load from /dbfs/models/churn"]
+    assert [i.value for i in items if i.kind == "estimator"] == ["LogisticRegression"]

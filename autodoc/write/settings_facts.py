@@ -15,6 +15,7 @@ from autodoc.plan.topics import production_facts
 from autodoc.plan.values import launched_value
 from autodoc.write.criteria import criteria
 from autodoc.write.disagree import choice_words, other_values
+from autodoc.write.search_words import scheme_and_grid
 from autodoc.write.split_files import file_split_fact
 from autodoc.write.training_words import checkpoint_words, class_weight_words, row_weight_words
 
@@ -312,6 +313,7 @@ def search_details(evidence: EvidenceStore, searches: list[EvidenceItem]) -> str
         if isinstance(space, dict) and space and all(isinstance(v, int | float) for v in space.values()):
             fixed = join_words([f"{k} = {setting_text(v)}" for k, v in list(space.items())[:_MAX_SHOWN]])
             parts.append(f"a search space of fixed values ({fixed})")
+        parts += scheme_and_grid(search)
     return f" ({join_words(parts)})" if parts else ""
 
 
@@ -343,7 +345,11 @@ def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
     shown = [f"{item_key(p)} = {setting_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
     if metric.attrs.get("formula"):  # a metric derived from another: gini (2 * auc - 1)
         shown = [str(metric.attrs["formula"])]
-    return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f" {cite(metric)}"
+    on = ""
+    if evaluator := metric.attrs.get("evaluator"):  # Spark: areaUnderPR (BinaryClassificationEvaluator)
+        shown = [f"{evaluator}'s default metric" if metric.attrs.get("default") else str(evaluator)]
+        on = f" on the {metric.attrs['on']} split" if metric.attrs.get("on") else ""
+    return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f"{on} {cite(metric)}"
 
 
 _DATA_FILE = re.compile(r"\S+\.(xml|csv|tsv|parquet|json|jsonl|txt|feather|xlsx?)$", re.I)

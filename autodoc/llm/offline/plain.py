@@ -32,6 +32,10 @@ _METRIC_WORDS = {
     "mae": "mean absolute error",
     "mse": "mean squared error",
     "r2": "R\u00b2",
+    "areaunderroc": "ROC AUC",  # Spark's evaluator metric names (metricName), lowered
+    "areaunderpr": "PR AUC",
+    "weightedprecision": "weighted precision",
+    "weightedrecall": "weighted recall",
 }
 _SPLIT_WORDS = {
     "test_": "on the test split",

@@ -116,7 +116,7 @@ class Extractor:
         outputs.finish(self, chunks)
         for cell, _lines, scope, nodes in scoped:  # for the outline: no second walk of the same code
             self.calls.setdefault((cell, scope), []).extend(nodes.get(ast.Call, ()))
-        for post in (*evalscope.PASSES, selection.mark):  # rows; promotions
+        for post in (*evalscope.PASSES, rules.spark.evaluated_on, selection.mark):  # rows; promotions
             post(self, scoped)
         self.m.facts.sort(key=lambda f: (f.cell or 0, f.line))  # the walk is depth-first, reversed
         return self.m

@@ -1,11 +1,13 @@
 """Calls that load a trained model or artifact from a file: ``joblib.load("model.pkl")``,
-``torch.load(path)``, ``keras.models.load_model("m.h5")``, a Hugging Face ``pipeline(model=...)``.
+``torch.load(path)``, ``keras.models.load_model("m.h5")``, a Hugging Face ``pipeline(model=...)``,
+Spark's ``PipelineModel.load(path)``.
 (MLflow's load_model is an mlflow_call fact; ``from_pretrained`` in a module that trains nothing is
 turned into a load by rules.models.loaded_not_trained.)"""
 
 from __future__ import annotations
 
 import ast
+import re
 
 from autodoc.scan.code.model import Fact
 from autodoc.scan.code.syntax import constant, keyword
@@ -14,6 +16,7 @@ _ARTIFACT_LOADS = {"load", "load_model", "InferenceSession", "Booster", "load_le
 TAILS = frozenset(_ARTIFACT_LOADS | {"pipeline"})
 _LOADER_MODULES = ("joblib", "pickle", "cloudpickle", "dill", "torch", "keras", "tf", "tensorflow")
 _LOADER_MODULES += ("onnxruntime", "xgb", "xgboost", "lgb", "lightgbm", "catboost", "fastai", "ort")
+_FITTED_CLASS = re.compile(r"^[A-Z]\w*Model$")
 
 
 def model_load(call: ast.Call, tail: str, scope: str) -> Fact | None:
@@ -35,7 +38,10 @@ def _hf_pipeline(call: ast.Call, scope: str) -> Fact | None:
 def _artifact(call: ast.Call, scope: str) -> Fact | None:
     """``joblib.load("model.pkl")``, ``torch.load(path)``, ``keras.models.load_model("m.h5")``..."""
     dotted = ast.unparse(call.func)
-    if dotted.split(".")[0] not in _LOADER_MODULES:
+    head = dotted.split(".")[0]
+    # a fitted model class's own loader: Spark's PipelineModel.load(path), GBTClassificationModel.load
+    fitted_class = dotted.count(".") == 1 and dotted.endswith(".load") and _FITTED_CLASS.match(head)
+    if head not in _LOADER_MODULES and not fitted_class:
         return None
     target = call.args[0] if call.args else keyword(call, "model_file") or keyword(call, "path")
     if type(target) is ast.Call and target.args:  # pickle.load(open("model.pkl", "rb"))

@@ -35,7 +35,7 @@ _MONITOR_WORDS = (
     "ks_2samp", "kstest", "psi", "population_stability", "drift", "wasserstein", "chi2_contingency",
     "jensenshannon", "evidently", "alert", "notify", "slack", "great_expectations", "pandera",
     "expect_column", "dataframeschema", "joblib", "pickle.load", "torch.load", "load_model",
-    "inferencesession", "model_file", "pipeline(",
+    "inferencesession", "model_file", "pipeline(", "model.load(",  # Spark: PipelineModel.load(path)
 )  # fmt: skip
 # Calls that load a trained model or artifact from a file (MLflow's load_model is an mlflow_call fact).
 _DRIFT_CALLS = {

@@ -17,7 +17,9 @@ def inner_estimator(call: ast.Call, fact: Fact) -> ast.expr | None:
         return call.args[0] if call.args else keyword.get("estimator")
     if fact.name == "make_pipeline" and call.args:
         return call.args[-1]
-    steps = call.args[0] if call.args else keyword.get("steps")
+    steps = call.args[0] if call.args else keyword.get("steps", keyword.get("stages"))  # stages: Spark's
+    while type(steps) is ast.BinOp and type(steps.op) is ast.Add:  # indexers + [encoder, model]
+        steps = steps.right
     if type(steps) is ast.List and steps.elts:
         last = steps.elts[-1]
         return last.elts[-1] if type(last) is ast.Tuple and last.elts else last

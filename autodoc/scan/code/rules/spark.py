@@ -9,12 +9,14 @@ model's input columns, ``df.randomSplit([0.7, 0.3], seed=17)`` is a random hold-
 from __future__ import annotations
 
 import ast
+import math
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import Fact
 from autodoc.scan.code.rules import dataflow, models
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.label_tests import column_name, condition
+from autodoc.scan.code.rules.training import split_of
 from autodoc.scan.code.syntax import dotted
 from autodoc.scan.code.values import UNKNOWN
 
@@ -24,6 +26,13 @@ if TYPE_CHECKING:
 _MODEL_PACKAGES = ("classification", "regression", "clustering", "recommendation", "fpm")
 _SUPERVISED = ("classification", "regression")
 _SEARCHES = ("CrossValidator", "TrainValidationSplit")
+# the metric an evaluator computes when the code names none (Spark's defaults)
+_DEFAULT_METRICS = {
+    "BinaryClassificationEvaluator": "areaUnderROC",
+    "MulticlassClassificationEvaluator": "f1",
+    "RegressionEvaluator": "rmse",
+    "ClusteringEvaluator": "silhouette",
+}
 
 
 def classify(full: str, tail: str) -> str | None:
@@ -37,11 +46,16 @@ def classify(full: str, tail: str) -> str | None:
         return "preprocessing"
     if package == "tuning" and tail in _SEARCHES:
         return "hyperparameter_search"
+    if package == "evaluation" and tail in _DEFAULT_METRICS:
+        return "metric"
     return None
 
 
 def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str, full: str) -> None:
     """A Spark ML stage: its settings (as for scikit-learn), and what its column keywords name."""
+    if kind == "metric":
+        evaluator(ex, node, scope, full, tail)
+        return
     models.construction(ex, node, scope, kind, tail, full)
     fact = ex.m.facts[-1]  # the construction's own fact (added last)
     _columns_apart(fact)
@@ -51,8 +65,10 @@ def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str
         )
         if stages is not None:
             fact.attrs["steps"] = _stage_names(stages)
-    elif tail == "CrossValidator":
-        _folds(ex, node, scope, full)
+    elif kind == "hyperparameter_search":
+        _search(ex, node, scope, fact)
+        if tail == "CrossValidator":
+            fact.attrs["folds"] = _folds(ex, node, scope, full)
     elif kind == "estimator" and full.split(".")[2] in _SUPERVISED:
         _label_column(ex, node, scope, tail)
     elif tail == "VectorAssembler":
@@ -75,7 +91,7 @@ def _columns_apart(fact: Fact) -> None:
     fact.params = [p for p in fact.params if p not in wiring] or None
 
 
-def _folds(ex: Extractor, node: ast.Call, scope: str, full: str) -> None:
+def _folds(ex: Extractor, node: ast.Call, scope: str, full: str) -> Any:
     """``CrossValidator(numFolds=5)``: the search scores each candidate by k-fold cross-validation
     (Spark's default is 3 folds)."""
     given = next((k.value for k in node.keywords if k.arg == "numFolds"), None)
@@ -88,6 +104,7 @@ def _folds(ex: Extractor, node: ast.Call, scope: str, full: str) -> None:
     shown = f"{folds}-fold" if isinstance(folds, int) else "k-fold"
     label = f"{shown} cross-validation of CrossValidator"
     ex.add_at(given or node, "cv", "CrossValidator", label, scope, value="CrossValidator", attrs=attrs)
+    return folds
 
 
 def _stage_names(node: ast.expr) -> list[str]:
@@ -257,3 +274,89 @@ def _frame(node: ast.expr) -> str | None:
     while type(node) in (ast.Call, ast.Attribute, ast.Subscript):
         node = node.func if type(node) is ast.Call else node.value  # type: ignore[union-attr]
     return node.id if type(node) is ast.Name else None
+
+
+def evaluator(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """``BinaryClassificationEvaluator(metricName="areaUnderPR")``: the metric it computes (its
+    ``metricName``, else Spark's default for the evaluator, said as such)."""
+    given = next((k.value for k in node.keywords if k.arg == "metricName"), None)
+    metric = ex.value(given, scope) if given is not None else _DEFAULT_METRICS.get(tail)
+    if not isinstance(metric, str):
+        return
+    attrs: dict[str, Any] = {"call": full, "metric": metric, "evaluator": tail}
+    if given is None:
+        attrs["default"] = True
+    ex.seen.add(("spark", "evaluator"))
+    label = f"{metric} ({tail}{', its default metric' if given is None else ''})"
+    ex.add_at(node, "metric", metric, label, scope, value=metric, attrs=attrs)
+
+
+def evaluated_on(ex: Extractor, scoped: list[Any]) -> None:
+    """``evaluator.evaluate(best.transform(test))``: the split an evaluator's metric is computed on,
+    through one assignment (``predictions = model.transform(test_df)``); after the module's walk."""
+    if ("spark", "evaluator") not in ex.seen:
+        return
+    metrics = {(f.cell, f.line): f for f in ex.m.facts if f.kind == "metric" and f.attrs.get("evaluator")}
+    for _cell, scope, nodes, _fn in ex.indexed:
+        calls = [
+            c for c in nodes.get(ast.Call, ()) if type(c.func) is ast.Attribute and c.func.attr == "evaluate"
+        ]
+        assigns = _assigned(ex, scope) if calls else {}
+        for call in (c for c in calls if c.args):
+            cell, made = assigns.get(dotted(call.func.value) or "", (None, None))  # type: ignore[union-attr]
+            fact = metrics.get((cell, made.lineno)) if made is not None else None
+            if fact is None:
+                continue
+            arg = call.args[0]
+            names = [ast.unparse(arg)[:80]]
+            if type(arg) is ast.Name and arg.id in assigns:  # predictions = model.transform(test)
+                names.append(ast.unparse(assigns[arg.id][1])[:80])
+            if on := split_of(names):
+                fact.attrs.update(on=on, inputs=names)
+
+
+def _assigned(ex: Extractor, scope: str) -> dict[str, tuple[int | None, ast.expr]]:
+    """Name -> (cell, value) of its last assignment in `scope` (every cell of a notebook)."""
+    out: dict[str, tuple[int | None, ast.expr]] = {}
+    for cell, at, nodes, _fn in ex.indexed:
+        if at == scope:
+            for assign in sorted(nodes.get(ast.Assign, ()), key=lambda a: a.lineno):
+                if len(assign.targets) == 1 and type(assign.targets[0]) is ast.Name:
+                    out[assign.targets[0].id] = (cell, assign.value)
+    return out
+
+
+def param_grid(ex: Extractor, node: ast.expr, scope: str) -> dict[str, Any] | None:
+    """``ParamGridBuilder().addGrid(gbt.maxDepth, [3, 5, 7]).addGrid(gbt.stepSize, [0.05, 0.1]).build()``:
+    each parameter with the values tried (the code of a list that is not literal, quoted)."""
+    grid: dict[str, Any] = {}
+    while type(node) is ast.Call and type(node.func) is ast.Attribute:
+        if node.func.attr == "addGrid" and len(node.args) == 2:
+            param, values = node.args
+            key = param.attr if type(param) is ast.Attribute else ast.unparse(param)[:40]
+            found = ex.value(values, scope)
+            grid[key] = found if isinstance(found, list) else ast.unparse(values)[:60]
+        node = node.func.value
+    if type(node) is ast.Call and ex.full_name(node.func).endswith("ParamGridBuilder"):
+        return dict(reversed(grid.items()))
+    return None
+
+
+def _search(ex: Extractor, node: ast.Call, scope: str, fact: Fact) -> None:
+    """``CrossValidator(estimatorParamMaps=grid, numFolds=5)`` / ``TrainValidationSplit(trainRatio=0.8)``:
+    the grid it searches (followed through one assignment) and how it scores each candidate."""
+    given = {k.arg: k.value for k in node.keywords if k.arg}
+    maps = given.get("estimatorParamMaps")
+    if type(maps) is ast.Name:
+        maps = _assigned(ex, scope).get(maps.id, (None, None))[1]
+    grid = param_grid(ex, maps, scope) if maps is not None else None
+    if grid:
+        fact.attrs["grid"] = grid
+        if all(isinstance(v, list) for v in grid.values()):
+            fact.attrs["combinations"] = math.prod(len(v) for v in grid.values())
+    if fact.name == "TrainValidationSplit":
+        ratio = ex.value(given["trainRatio"], scope) if "trainRatio" in given else 0.75
+        if isinstance(ratio, float):
+            fact.attrs["train_ratio"] = ratio
+            if "trainRatio" not in given:
+                fact.attrs["note"] = "trainRatio not set: Spark's default keeps 75% for fitting"
