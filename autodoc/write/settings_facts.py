@@ -17,7 +17,12 @@ from autodoc.write.criteria import criteria
 from autodoc.write.disagree import choice_words, other_values
 from autodoc.write.search_words import scheme_and_grid
 from autodoc.write.split_files import file_split_fact
-from autodoc.write.training_words import checkpoint_words, class_weight_words, row_weight_words
+from autodoc.write.training_words import (
+    checkpoint_words,
+    class_weight_words,
+    early_stopping_words,
+    row_weight_words,
+)
 
 _SWEEP = "hyperparameter sweep"
 _MAX_SHOWN = 12
@@ -159,7 +164,12 @@ def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
             f"fit holds out validation_split = {value_text(share)} of the training rows {cite(fits[0])}"
         )
         items += fits
-    for said in (checkpoint_words(evidence), class_weight_words(evidence), row_weight_words(evidence)):
+    for said in (
+        checkpoint_words(evidence),
+        early_stopping_words(evidence),
+        class_weight_words(evidence),
+        row_weight_words(evidence),
+    ):
         if said is not None:
             parts.append(said[0])
             items.append(said[1])

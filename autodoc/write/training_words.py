@@ -1,5 +1,6 @@
 """Training-setup phrases of the summary's Training fact: the checkpoint a trainer keeps, class
-weights computed from the labels and per-row weights, each with the item it cites."""
+weights computed from the labels and per-row weights, early stopping and the rows it watches, each
+with the item it cites."""
 
 from __future__ import annotations
 
@@ -52,3 +53,34 @@ def row_weight_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None
             key = item_key(item)
             return f"the fit weights each row by {item.attrs['per_row']} ({key}) {cite(item)}", item
     return None
+
+
+# what stopping on each split means for the model's scores
+_STOPPED_ON = {
+    "validation": " (the validation split){stops}: those rows choose the number of trees, and the number of"
+    " rounds set in the code is an upper bound",
+    "test": " (the test split){stops}: the test rows choose the number of trees, so scores measured on them"
+    " are optimistic",
+    "train": " (the training rows){stops}: the rows the model is fitted on choose the number of trees,"
+    " which does not guard against overfitting",
+}
+
+
+def early_stopping_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
+    """A boosted model's early stopping (`scan.code.rules.stopping`): after how many rounds without
+    improvement, on which rows, and what that split means for the scores."""
+    found = [f for f in production_facts(evidence, "early_stopping") if "how" in f.attrs]
+    if not found:
+        return None
+    item = found[0]
+    rounds = item.attrs.get("rounds")
+    stops = (
+        f" has not improved for {rounds} rounds ({item.attrs['how']}) {cite(item)}"
+        if isinstance(rounds, int)
+        else f" stops improving ({item.attrs['how']}) {cite(item)}"
+    )
+    rows = item.attrs.get("eval_rows")
+    if not isinstance(rows, list) or not rows:
+        return f"training stops early when the score{stops}", item
+    split = _STOPPED_ON.get(str(item.attrs.get("split")), "{stops}").format(stops=stops)
+    return f"training stops early when the score on {', '.join(map(str, rows))}{split}", item

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MAIN, MODULE, Fact
-from autodoc.scan.code.rules import objective, splits, training
+from autodoc.scan.code.rules import objective, splits, stopping, training
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.formula import formula_inputs
 from autodoc.scan.code.rules.per_row import per_row_words
@@ -319,6 +319,7 @@ def booster(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> 
         elif kw.arg in ("num_boost_round", "early_stopping_rounds", "iterations"):
             params.append((kw.arg, ex.value_or_expr(kw.value, scope), node.lineno, {}))
     built(ex, node, scope, "estimator", full, {"call": full}, params, star)
+    stopping.early_stopping(ex, node, scope, full)
 
 
 def fit(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
@@ -355,6 +356,7 @@ def fit(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None
                 node, "target", col, f"target column {col} ({role['role']})", scope, value=col, attrs=role
             )
     _eval_metrics(ex, node, attrs, scope)
+    stopping.early_stopping(ex, node, scope, full)
 
 
 def _eval_metrics(ex: Extractor, node: ast.Call, attrs: dict[str, Any], scope: str) -> None:

@@ -1,0 +1,98 @@
+"""Early stopping of a boosted model, and the rows it watches.
+
+``model.fit(X_tr, y_tr, eval_set=[(X_val, y_val)], callbacks=[lgb.early_stopping(100)])``,
+``lgb.train(params, dtrain, valid_sets=[dval], callbacks=[lgb.early_stopping(50)])``,
+``xgb.train(params, dtrain, evals=[(dvalid, "valid")], early_stopping_rounds=50)``, CatBoost's
+``fit(..., eval_set=(X_val, y_val), early_stopping_rounds=100)``: training stops when the score on
+the evaluation rows has not improved for that many rounds, so those rows choose the number of trees.
+Which split they come from is what a validator checks (the test split makes test scores optimistic).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from autodoc.scan.code.model import MODULE
+from autodoc.scan.code.rules.training import split_of
+from autodoc.scan.code.syntax import dotted
+from autodoc.scan.code.values import UNKNOWN
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
+
+_EVAL_KEYWORDS = ("eval_set", "valid_sets", "evals")
+# a boosting library's stopping callback and the keyword of its rounds (else its first argument);
+# Keras' EarlyStopping watches validation_data with a patience: a rule of its own (training.classify)
+_CALLBACKS = {"lightgbm.early_stopping": "stopping_rounds", "xgboost.callback.EarlyStopping": "rounds"}
+
+
+def early_stopping(ex: Extractor, node: ast.Call, scope: str, full: str) -> None:
+    """An ``early_stopping`` fact for a fit or train call that stops early (`rounds`, `how`, the
+    `eval_rows` it watches and their `split`)."""
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
+    stop = _stop(ex, keywords)
+    if stop is None:
+        return
+    how, rounds_node = stop
+    attrs: dict[str, Any] = {"call": full, "how": how}
+    rounds = ex.value(rounds_node, scope) if rounds_node is not None else UNKNOWN
+    if rounds is not UNKNOWN:
+        attrs["rounds"] = rounds
+    given = next((keywords[k] for k in _EVAL_KEYWORDS if k in keywords), None)
+    if type(given) is ast.Name:  # watchlist = [(dtrain, "train"), (dvalid, "valid")]
+        given = _assigned(ex, given.id, scope, node.lineno) or given
+    rows = _eval_rows(ex, given)
+    if rows:
+        attrs["eval_rows"] = rows
+        if split := split_of(rows) or split_of(_wrapped(ex, rows[0], scope, node.lineno)):
+            attrs["split"] = split
+    label = f"early stopping ({how})" + (f" on {', '.join(rows)}" if rows else "")
+    ex.add_at(node, "early_stopping", how, label, scope, value=how, attrs=attrs)
+
+
+def _stop(ex: Extractor, keywords: dict[str, ast.expr]) -> tuple[str, ast.expr | None] | None:
+    """(how it is asked for, the node of its rounds): the keyword, or a stopping callback."""
+    if "early_stopping_rounds" in keywords:
+        return "early_stopping_rounds", keywords["early_stopping_rounds"]
+    listed = keywords.get("callbacks")
+    for call in listed.elts if type(listed) in (ast.List, ast.Tuple) else []:  # type: ignore[union-attr]
+        if type(call) is not ast.Call or ex.full_name(call.func) not in _CALLBACKS:
+            continue
+        given = next((k.value for k in call.keywords if k.arg == _CALLBACKS[ex.full_name(call.func)]), None)
+        return str(dotted(call.func)), given if given is not None else (call.args[0] if call.args else None)
+    return None
+
+
+def _eval_rows(ex: Extractor, node: ast.expr | None) -> list[str]:
+    """The names of the rows the stopping rule watches: the last evaluation set (XGBoost stops on
+    the last; a training set listed first is only reported)."""
+    if type(node) is ast.List and node.elts:
+        node = node.elts[-1]
+    if type(node) is ast.Tuple and node.elts and all(type(e) is not ast.Tuple for e in node.elts):
+        parts = [e for e in node.elts if type(e) is not ast.Constant]  # (dvalid, "valid"): the data
+        return [s for e in parts[:2] if (s := ex.snippet(e, 40))]
+    return [s] if node is not None and (s := ex.snippet(node, 40)) else []
+
+
+def _assigned(ex: Extractor, name: str, scope: str, line: int) -> ast.expr | None:
+    """The value last assigned to `name` before `line` in this cell, in `scope` or at top level."""
+    found: tuple[int, ast.expr] | None = None
+    for cell, where, nodes, _root in ex.indexed:
+        if cell != ex.cell or where not in (scope, MODULE):
+            continue
+        for stmt in nodes.get(ast.Assign, ()):
+            named = any(type(t) is ast.Name and t.id == name for t in stmt.targets)
+            if named and stmt.lineno < line and (found is None or stmt.lineno > found[0]):
+                found = (stmt.lineno, stmt.value)
+    return found[1] if found else None
+
+
+def _wrapped(ex: Extractor, name: str, scope: str, line: int) -> list[str]:
+    """The arguments of the data container a name holds (``dtest = xgb.DMatrix(X_test, label=y_test)``,
+    ``lgb.Dataset``, CatBoost's ``Pool``): the rows it wraps."""
+    made = _assigned(ex, name, scope, line) if name.isidentifier() else None
+    if type(made) is not ast.Call:
+        return []
+    given = [*made.args[:2], *(k.value for k in made.keywords if k.arg in ("data", "label"))]
+    return [s for a in given if (s := ex.snippet(a, 40))]
