@@ -317,11 +317,28 @@ def is_exploratory_code(item: EvidenceItem) -> bool:
 
 # A setting named like a threshold that is no decision threshold: a validation criterion's bound
 # (it gates registration: ``validation_criteria[0].threshold``), a training control, a drift
-# monitor's alert level, a Grafana panel's colour steps (``fieldConfig.defaults.thresholds``).
-_NOT_DECISION = re.compile(r"criteri|stop|diverg|early|patience|clip|grad|prun|drift|fieldconfig", re.I)
+# monitor's alert level, a Grafana panel's colour steps (``fieldConfig.defaults.thresholds``), a
+# feature-selection cut (``IMPORTANCE_THRESHOLD``, a variance, correlation, missing-share or VIF
+# bound, a population stability index's alert level).
+_NOT_DECISION = re.compile(
+    r"criteri|stop|diverg|early|patience|clip|grad|prun|drift|fieldconfig|importan|varian|corr|missing|"
+    r"null|vif|psi",
+    re.I,
+)
 
 
 def is_decision_key(key: str) -> bool:
     """Whether a threshold-named setting can be the model's decision threshold (one rule for the
     Summary and the offline writer)."""
     return not _NOT_DECISION.search(key)
+
+
+def applied_thresholds(items: list[EvidenceItem]) -> list[EvidenceItem]:
+    """The named thresholds serving code compares scores with (``proba >= OPTIMAL_THRESHOLD``): the
+    value decisions are made at, rather than a training script's evaluation cut-offs (one rule for
+    the Summary and the offline writer). A value read back from the model file (``saved_with``) is
+    the trainer's: its home is where the trainer sets it."""
+    serving = [i for i in items if i.role == "serving" and not i.attrs.get("saved_with")]
+    exprs = " ".join(str(i.attrs.get("expr") or "") for i in serving)
+    keys = {i.id: str(i.attrs.get("key") or i.id.rsplit(":", 1)[-1]) for i in serving}
+    return [i for i in serving if re.search(rf"(?<!\w){re.escape(keys[i.id])}(?!\w)", exprs)]

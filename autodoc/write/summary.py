@@ -21,6 +21,7 @@ from autodoc.plan.lineage import champions, estimator_families, own_first, produ
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
     HELD_OUT_PREFIXES,
+    applied_thresholds,
     is_data_metric,
     is_decision_key,
     metric_rank,
@@ -187,12 +188,38 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
     elif strata := stratified_by_columns(split, evidence):
         text += strata[0]
         settings.append(("stratify", strata[1]))
+    again, again_items = _resplit(evidence, split, splits)
+    text += again
     shown = {v.id for _, v in settings} | {k for k, _ in settings}  # each size once, by item or by name
     configured = sf.settings_split(evidence, exclude=shown)
     if configured:
         text += f"; {configured[0]}"
-    extra = configured[1] if configured else []
+    extra = (configured[1] if configured else []) + again_items
     return SummaryFact.citing("split", "Split", text + ".", [split, *(v for _, v in settings), *extra])
+
+
+def _resplit(
+    evidence: EvidenceStore, first: EvidenceItem, splits: list[EvidenceItem]
+) -> tuple[str, list[EvidenceItem]]:
+    """A second split of the first one's rows (``X_train, X_val, ... = train_test_split(X_temp, ...)``,
+    a validation split), said with the names it splits and binds (`scan.code.rules.splits.named_parts`)."""
+    made = set(first.attrs.get("outputs") or [])
+    again = next(
+        (
+            s
+            for s in splits[1:]
+            if s.source.path == first.source.path and made & set(s.attrs.get("inputs") or [])
+        ),
+        None,
+    )
+    if again is None:
+        return "", []
+    settings = _settings(evidence, again, ("test_size", "train_size"))
+    sizes = " (" + join_words([f"{k} = {setting_text(v.value)} {cite(v)}" for k, v in settings]) + ")"
+    names = f"{', '.join(again.attrs['inputs'])} again into {', '.join(again.attrs.get('outputs') or [])}"
+    call = str(again.attrs.get("call") or again.label).rsplit(".", 1)[-1]
+    text = f"; {call} ({where(again)}) {cite(again)} then splits {names}{sizes if settings else ''}"
+    return text, [again, *(v for _, v in settings)]
 
 
 def _settings(
@@ -306,21 +333,28 @@ def _in_sample(fact: SummaryFact | None, evidence: EvidenceStore) -> SummaryFact
 
 def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
     found = production_facts(evidence, "threshold") + _settings_named(evidence, _THRESHOLD_KEY)
+    found = [i for i in found if is_decision_key(item_key(i))]
+    applied = applied_thresholds(found)  # what serving code decides at, even beside its drift checks
     watched = {i.source.path for i in evidence.by_kind("monitoring")}  # a drift test's p-value bound
-    found = [i for i in found if is_decision_key(item_key(i)) and i.source.path not in watched]
+    found = applied + [i for i in found if i.source.path not in watched and i not in applied]
     found = [i for i in found if isinstance(i.value, int | float) and not isinstance(i.value, bool)] or found
     if not found:
         return None
     item = found[0]
     value = item.value if not isinstance(item.value, dict) else item.attrs.get("value")
     text = f"The decision threshold is {setting_text(value)} ({where(item)}) {cite(item)}."
+    trained = [i for i in found if applied and i.role == "production" and i.value != item.value][:1]
+    for other in trained:  # the trainer's metrics cut scores at another value (often 0.5)
+        cut = setting_text(other.value)
+        text += f" The training code's metrics cut scores at {cut} ({where(other)}) {cite(other)}."
     back = read_back(item, found)
     if back:  # the scorer's value is the trainer's: saved with the model, read back from its file
         saved = back[0].attrs["saved_with"]
         readers = join_words([f"{where(b)} {cite(b)}" for b in back[:3]])
         text += f" It is saved with the model in {saved['file']} and read back by {readers}."
     chosen, by = chosen_threshold(evidence, item)  # on which split's curve, when the code chooses it
-    return SummaryFact.citing("threshold", "Decision threshold", text + chosen, [item, *back[:3], *by])
+    cited = [item, *back[:3], *by, *trained]
+    return SummaryFact.citing("threshold", "Decision threshold", text + chosen, cited)
 
 
 def _tracking(evidence: EvidenceStore) -> SummaryFact | None:

@@ -7,7 +7,7 @@ import re
 from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.plan.lineage import documented_version
 from autodoc.plan.offers import item_key
-from autodoc.plan.topics import is_decision_key, is_production_code, metric_rank
+from autodoc.plan.topics import applied_thresholds, is_decision_key, is_production_code, metric_rank
 
 _THRESHOLD_KEY = re.compile(r"thresh|cutoff|cut_off", re.I)
 
@@ -41,7 +41,9 @@ class Facts:
             and isinstance(c.value, int | float)
             and not isinstance(c.value, bool)
         ]
-        return [t for t in self.kind("threshold") if is_decision_key(item_key(t))] + keyed
+        found = [t for t in self.kind("threshold") if is_decision_key(item_key(t))]
+        applied = applied_thresholds(found)  # the value serving code decides at comes first
+        return applied + [t for t in found if t not in applied] + keyed
 
     def fresh(self, items: list[EvidenceItem]) -> list[EvidenceItem]:
         out = [i for i in items if i.id not in self.used]

@@ -76,6 +76,8 @@ def assign(ex: Extractor, node: ast.Assign, scope: str) -> None:
             _column(ex, frame, col, node, scope)
     if tt in (ast.Name, ast.Subscript):
         dataflow.literal_columns(ex, val_node, scope)
+    elif tt in (ast.Tuple, ast.List):
+        splits.named_parts(ex, node, scope)
 
 
 def _plain_dict(value: Any) -> bool:

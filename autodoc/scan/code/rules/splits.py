@@ -275,3 +275,17 @@ def blend(ex: Extractor, name: str, value: ast.expr, line: int, scope: str) -> b
         text=ex.line(line),
     )
     return True
+
+
+def named_parts(ex: Extractor, node: ast.Assign, scope: str) -> None:
+    """``X_train, X_val, y_train, y_val = train_test_split(X_temp, y_temp, ...)``: the names a split
+    call is given (``inputs``) and binds (``outputs``), on its fact, so a reader can tell a second
+    split of the training rows (a validation split) from the first."""
+    call, targets = node.value, node.targets[0]
+    if type(call) is not ast.Call or type(targets) not in (ast.Tuple, ast.List):
+        return
+    names = [t.id for t in targets.elts if type(t) is ast.Name]  # type: ignore[attr-defined]
+    given = [d for a in call.args[:3] if (d := dotted(a))]
+    for fact in ex.m.facts:
+        if fact.kind == "split" and fact.line == call.lineno and fact.cell == ex.cell and fact.scope == scope:
+            fact.attrs.update(inputs=given, outputs=names)
