@@ -9,17 +9,26 @@ from autodoc.plan.readme import template_sentence
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # a badge or picture: nothing to quote
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")  # [text](url): its text
+# a front-matter field about the author, not about the model: "**Email:** name@host", "Tel: +52 ..."
+_CONTACT = re.compile(
+    r"^\W*(?:autho?r|autora?|e-?mail|correo|tel|tel[eé]fono|phone|mobile|linkedin|github|twitter|website|"
+    r"portfolio|portafolio|cv|resume|ubicaci[oó]n|location|contact|contacto)\b[^:]{0,30}:",
+    re.I,
+)
 
 
 def first_sentences(text: str, limit: int = 2) -> str:
     """The first sentences of the opening prose (headings, code, tables and lists are not prose: a
     list ends the opening text, so "1. Kim's implementation" is never quoted as a sentence "1.";
     a Markdown link is quoted as its text, a hard line break ``\\`` is no character of it); a project
-    template's sentences ("This is your new Kedro project") are not the project's."""
+    template's sentences ("This is your new Kedro project") are not the project's, nor are the
+    author's contact fields ("**Email:** ...")."""
     lines: list[str] = []
     for ln in text.splitlines():
         if lines and _LIST_ITEM.match(ln):
             break
+        if _CONTACT.match(ln):  # the author's name, address or profile: never quoted as the purpose
+            continue
         if ln.strip() and not ln.lstrip().startswith(("#", "```", "|")) and not _LIST_ITEM.match(ln):
             lines.append(ln.rstrip().removesuffix("\\"))  # a Markdown hard line break: "text.\"
     words = " ".join(_LINK.sub(r"\1", _IMAGE.sub("", " ".join(lines))).replace("`", "").split())

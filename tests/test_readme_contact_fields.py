@@ -1,0 +1,44 @@
+"""The author's contact fields at the top of a README are not the model's purpose.
+
+A public credit-risk project's README opens with ``**Autor:**``, ``**Email:**``, ``**Tel:**`` and
+``**LinkedIn:**`` lines; its document's Purpose line quoted them ('The project README states:
+"Autor: Ing. ... Email: ...@gmail.com Tel: +52 ..."'). The quote now starts at the prose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.documents import document_lines, write_tree
+
+README = """\
+# Credit scoring
+
+**Autor:** Ana Example
+**Email:** ana@example.org
+**Tel:** +52 55 0000 0000
+**LinkedIn:** https://linkedin.com/in/ana-example
+
+Scores credit-card clients by their probability of defaulting next month. A calibrated boosted model.
+"""
+
+TRAIN = """\
+import joblib
+import pandas as pd
+from lightgbm import LGBMClassifier
+
+df = pd.read_csv("data/credit.csv")
+model = LGBMClassifier(n_estimators=200).fit(df.drop(columns=["default"]), df["default"])
+joblib.dump(model, "models/model.joblib")
+"""
+
+
+def test_the_purpose_quotes_the_prose_not_the_authors_contact_details(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", {"README.md": README, "train.py": TRAIN})
+    paragraphs, _rows = document_lines(root, tmp_path / "out")
+    purpose = next(line for line in paragraphs if line.startswith("Purpose: "))
+    assert purpose.startswith(
+        "Purpose: The project README states: \u201cScores credit-card clients by their probability of"
+        " defaulting next month."
+    )
+    assert not [line for line in paragraphs if "ana@example.org" in line or "+52 55" in line]
