@@ -65,10 +65,11 @@ def test_the_default_branch_is_the_production_model(lines: list[str]) -> None:
     model = next(line for line in lines if line.startswith("Production model: "))
     assert model.startswith(
         "Production model: The production model is CalibratedClassifierCV (train.py, line 18) [1] built on"
-        " LGBMClassifier (train.py, line 11) [2]; the code saves it to models/model.joblib"
+        " LGBMClassifier (train.py, line 11) [2] and fitted on X_val, y_val, the validation split,"
+        " at line 19 [3]; the code saves it to models/model.joblib"
     )
     assert (
-        "The code saves this model with its default settings, and LogisticRegression (train.py, line 13) [4]"
+        "The code saves this model with its default settings, and LogisticRegression (train.py, line 13) [5]"
         " instead when a setting selects it." in model
     )
     assert not [line for line in lines if "The production model is LogisticRegression" in line]
@@ -78,7 +79,7 @@ def test_the_default_branch_is_the_production_model(lines: list[str]) -> None:
 def test_the_calibrated_model_settings_are_the_production_settings(lines: list[str]) -> None:
     said = next(line for line in lines if line.startswith("Hyperparameters: "))
     assert said.startswith(
-        "Hyperparameters: LGBMClassifier (train.py, line 11) [2]: n_estimators = 500 [6]"
+        "Hyperparameters: LGBMClassifier (train.py, line 11) [2]: n_estimators = 500 [7]"
         " and learning_rate = 0.05"
     )
     assert "CalibratedClassifierCV (train.py, line 18) [1]: method = isotonic" in said

@@ -1,4 +1,5 @@
-"""A second split of the training rows is the validation split, and the Split line says so.
+"""A second split of the training rows is the validation split, and the Split line says so; a
+calibrator fitted on it says so on the Production model line.
 
 ``X_temp, X_test, ... = train_test_split(X, y, test_size=0.2)`` then
 ``X_train, X_val, ... = train_test_split(X_temp, y_temp, test_size=0.2)``: a public credit-risk
@@ -43,4 +44,13 @@ def test_the_split_line_names_the_second_split_of_the_training_rows(lines: list[
         "; train_test_split (train.py, line 10) [" in said
         and "] then splits X_temp, y_temp again into X_train, X_val, y_train, y_val (test_size = 0.25 ["
         in said
+    )
+
+
+def test_a_calibrator_says_the_rows_it_is_fitted_on(lines: list[str]) -> None:
+    model = next(line for line in lines if line.startswith("Production model: "))
+    assert model.startswith(
+        "Production model: The production model is CalibratedClassifierCV (train.py, line 12) [1] built on"
+        " HistGradientBoostingClassifier (train.py, line 11) [2] and fitted on X_val, y_val, the validation"
+        " split, at line 12 [3]; the code saves it to models/model.joblib"
     )

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MAIN, MODULE, Fact
-from autodoc.scan.code.rules import datadict, dataflow, series, splits
+from autodoc.scan.code.rules import datadict, dataflow, models, series, splits
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.syntax import dotted, snip
 from autodoc.scan.code.values import UNKNOWN, is_ref
@@ -58,6 +58,8 @@ def assign(ex: Extractor, node: ast.Assign, scope: str) -> None:
     tt = type(tgt)
     if tt is ast.Name and is_prediction(val_node):
         ex.predicted.add((ex.cell, scope, tgt.id))
+    if tt is ast.Name and type(val_node) is ast.Call:  # model = LGBMClassifier(...): the name it is bound to
+        models.bound_estimator(ex, tgt.id, val_node, scope)
     if tt is ast.Name and not datadict.dictionary_target(ex, tgt.id, val_node, node.lineno, scope):
         assign_name(ex, tgt.id, val_node, node.lineno, scope)
     elif tt is ast.Subscript and not dataflow.future_label(ex, tgt, val_node, node.lineno, scope):

@@ -341,6 +341,8 @@ def fit(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None
                 attrs[kw.arg] = val
     if node.args:
         attrs["args"] = [dotted(a) or ex.snippet(a, 40) for a in node.args[:3]]
+        if rows := training.split_of([str(a) for a in attrs["args"][:2]]):
+            attrs["args_split"] = rows  # fit(X_val, y_val): the validation split
     if full in ("xgboost.train", "lightgbm.train") and node.args:
         val = ex.value(node.args[0], scope)
         if isinstance(val, dict) and not is_ref(val):
@@ -369,3 +371,16 @@ def _eval_metrics(ex: Extractor, node: ast.Call, attrs: dict[str, Any], scope: s
         label = f"{name} (eval_metric of fit, measured during training{on})"
         extra = {"metric": name, "call": attrs["call"], "keyword": "eval_metric"}
         ex.add_at(node, "metric", name, label, scope, value=name, attrs=extra)
+
+
+def bound_estimator(ex: Extractor, name: str, call: ast.Call, scope: str) -> None:
+    """``calibrated = CalibratedClassifierCV(base, cv="prefit")``: the name an estimator is bound to
+    (``bound_to``), so its later ``calibrated.fit(X_val, y_val)`` tells which rows fit it."""
+    for fact in ex.m.facts:
+        if (
+            fact.kind == "estimator"
+            and fact.line == call.lineno
+            and fact.cell == ex.cell
+            and fact.scope == scope
+        ):
+            fact.attrs.setdefault("bound_to", name)
