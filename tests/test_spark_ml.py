@@ -185,3 +185,41 @@ def test_a_fitted_spark_model_loaded_is_no_construction(tmp_path: Path) -> None:
     loads = [i.label for i in items if i.kind == "model_load"]
     assert loads == ["loads a model artifact with LogisticRegressionModel.load from /dbfs/models/churn"]
     assert [i.value for i in items if i.kind == "estimator"] == ["LogisticRegression"]
+
+
+def test_the_executive_summary_says_the_held_out_share(lines: list[str]) -> None:
+    assert [line for line in lines if "30% of the rows are held out for testing [" in line]
+
+
+def test_an_unset_label_column_is_said_as_sparks_default(tmp_path_factory: pytest.TempPathFactory) -> None:
+    files = {
+        "train.py": """\
+            from pyspark.ml.classification import RandomForestClassifier
+
+            df = spark.read.parquet("/mnt/gold/customers")
+            model = RandomForestClassifier(numTrees=100).fit(df)
+        """
+    }
+    target = _line(_document(tmp_path_factory, files), "Target: ")
+    assert target.startswith("Target: The model predicts label (train.py, line 4) [")
+    default = "RandomForestClassifier reads the column label as Spark's default label column"
+    assert target.endswith(f"{default} (the code sets no labelCol).")
+
+
+def test_a_pandas_sample_is_a_random_split_not_a_positional_one(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    files = {
+        "train.py": """\
+            import pandas as pd
+            from sklearn.linear_model import LogisticRegression
+
+            df = pd.read_csv("data.csv")
+            train = df.sample(frac=0.8, random_state=1)
+            model = LogisticRegression().fit(train[["a"]], train["y"])
+        """
+    }
+    split = _line(_document(tmp_path_factory, files), "Split: ")
+    drawn = "80% of the rows are drawn at random for training and the rest held out, with random_state 1."
+    assert split.startswith("Split: A random hold-out split is made by sample (train.py, line 5) [")
+    assert split.endswith(drawn)

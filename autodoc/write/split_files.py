@@ -64,12 +64,28 @@ def position_split_fact(splits: list[EvidenceItem]) -> SummaryFact | None:
     value = first.value if first is not None else None
     if first is None or not isinstance(value, dict) or not isinstance(value.get("fraction"), float):
         return None
+    if value.get("how") == "random":
+        return _sampled(first, value)
     order = f"ordered by {value['order_by']} and " if value.get("order_by") else ""
     text = (
         f"The rows are {order}split by position: the first {value['fraction']:g} of them train the model "
         f"and the rest are held out ({where(first)}) {cite(first)}."
     )
     return SummaryFact.citing("split", "Split", text, [first])
+
+
+def _sampled(split: EvidenceItem, value: dict[str, object]) -> SummaryFact:
+    """``A random hold-out split is made by sample (train.py, line 5) [c]: 80% of the rows are drawn at
+    random for training and the rest held out, with random_state 1.`` (``df.sample(frac=0.8)``: rows
+    drawn at random, not the first ones)."""
+    share, part = f"{float(value['fraction']) * 100:g}%", split.attrs.get("part") or "training"  # type: ignore[arg-type]
+    text = (
+        f"A random hold-out split is made by sample ({where(split)}) {cite(split)}: {share} of the rows are "
+        f"drawn at random for {part} and the rest held out"
+    )
+    seed = value.get("random_state")
+    text += f", with random_state {seed}" if isinstance(seed, int) and not isinstance(seed, bool) else ""
+    return SummaryFact.citing("split", "Split", text + ".", [split])
 
 
 def stratified_by_columns(split: EvidenceItem, evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:

@@ -132,6 +132,7 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
     targets = sf.unique_values(target_words.built_first(targets), 2)  # each column once, its rule first
     text = "The model predicts " + join_words([f"{t.value} ({where(t)}) {cite(t)}" for t in targets])
     text += target_words.condition_words(targets[0]) + "."
+    text += target_words.default_label(found)
     horizon, ahead = target_words.horizon(found, targets[0])  # a forecast's label: how far ahead
     text, targets = text + horizon, targets + ahead
     upstream, built = lineage_words.upstream_label(evidence, targets[0])

@@ -26,6 +26,17 @@ def condition_words(item: EvidenceItem) -> str:
     return f": {a['positive']} when {a['field']} {a['op']} {a['tested']}, else {a['negative']}"
 
 
+def default_label(found: list[EvidenceItem]) -> str:
+    """`` GBTClassifier reads it as Spark's default label column (the code sets no labelCol).`` when an
+    estimator names no label column and Spark's default is the target (said as the library's choice)."""
+    default = next((t for t in found if t.kind == "target" and t.attrs.get("default")), None)
+    if default is None:
+        return ""
+    model = default.attrs.get("estimator") or "The estimator"
+    column = f"the column {default.value} as Spark's default label column"
+    return f" {model} reads {column} (the code sets no labelCol)."
+
+
 def leakage(evidence: EvidenceStore, rules: list[EvidenceItem]) -> tuple[str, list[EvidenceItem]]:
     """`` recency, from which the label is computed, is also an input of the model (VectorAssembler,
     train.py, line 33) [c]: target leakage.`` when a column a label rule reads (of `rules`, the label

@@ -99,6 +99,14 @@ def _inputs_in_words(f: Facts) -> str:
     return " ".join(s for s in out if s)
 
 
+def _held_out_weight(attrs: dict[str, object]) -> float | None:
+    """``train, test = df.randomSplit([0.7, 0.3])``: the test part's share of the rows (Spark)."""
+    weights, parts = attrs.get("weights"), attrs.get("parts")
+    if not isinstance(weights, list) or len(weights) != 2 or not isinstance(parts, list) or len(parts) != 2:
+        return None
+    return weights[1] / sum(weights) if "test" in str(parts[1]).lower() and sum(weights) else None
+
+
 def _plain_setup(f: Facts, measured: bool) -> str:
     """What the model predicts, how much data is held out, how it is measured and where scores
     become decisions: from production code, in words (no code identifiers), each cited."""
@@ -108,6 +116,7 @@ def _plain_setup(f: Facts, measured: bool) -> str:
     out.append(_inputs_in_words(f))
     split = next((s for s in f.kind("split") if isinstance(s.value, dict)), None)
     share = split.value.get("test_size") if split and isinstance(split.value, dict) else None
+    share = share if share is not None or split is None else _held_out_weight(split.attrs)
     if split and isinstance(share, float) and 0 < share < 1:
         f.used.add(split.id)
         out.append(f"{share * 100:g}% of the rows are held out for testing {cite(split)}.")
