@@ -306,6 +306,12 @@ def production_facts(evidence: EvidenceStore, *kinds: str) -> list[EvidenceItem]
     return [i for i in evidence.by_kind(*kinds) if is_production_code(i)]
 
 
+def is_single_split(item: EvidenceItem) -> bool:
+    """A shuffle splitter asked for one split (``GroupShuffleSplit(n_splits=1)``): a hold-out split,
+    not cross-validation (one rule for the Summary and the offline writer)."""
+    return item.kind == "cv" and item.attrs.get("scheme") == "single split"
+
+
 def is_exploratory_code(item: EvidenceItem) -> bool:
     """Notebooks, EDA and scratch work: shown only in a labelled passage, never as the model's values."""
     if item.source.kind != "code" or item.live is False:

@@ -9,7 +9,7 @@ import re
 from autodoc.document import SummaryFact, cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import own_first
-from autodoc.plan.topics import production_facts
+from autodoc.plan.topics import is_single_split, production_facts
 from autodoc.plan.values import owned_params, stratify_columns
 from autodoc.write.places import where
 
@@ -22,7 +22,7 @@ def hold_out_splits(evidence: EvidenceStore) -> list[EvidenceItem]:
     another training script's left out), else a shuffle splitter asked for one split
     (``GroupShuffleSplit(n_splits=1, ...)``), which is no cross-validation."""
     return own_first(evidence, production_facts(evidence, "split")) or [
-        c for c in production_facts(evidence, "cv") if c.attrs.get("scheme") == "single split"
+        c for c in production_facts(evidence, "cv") if is_single_split(c)
     ]
 
 

@@ -7,7 +7,13 @@ import re
 from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.plan.lineage import documented_version
 from autodoc.plan.offers import item_key
-from autodoc.plan.topics import applied_thresholds, is_decision_key, is_production_code, metric_rank
+from autodoc.plan.topics import (
+    applied_thresholds,
+    is_decision_key,
+    is_production_code,
+    is_single_split,
+    metric_rank,
+)
 
 _THRESHOLD_KEY = re.compile(r"thresh|cutoff|cut_off", re.I)
 
@@ -44,6 +50,14 @@ class Facts:
         found = [t for t in self.kind("threshold") if is_decision_key(item_key(t))]
         applied = applied_thresholds(found)  # the value serving code decides at comes first
         return applied + [t for t in found if t not in applied] + keyed
+
+    def hold_outs(self) -> list[EvidenceItem]:
+        """Production hold-out splits: split calls, then shuffle splitters asked for one split."""
+        return self.kind("split") + [c for c in self.kind("cv") if is_single_split(c)]
+
+    def cross_validations(self) -> list[EvidenceItem]:
+        """Production cross-validation: the cv facts that make more than one split."""
+        return [c for c in self.kind("cv") if not is_single_split(c)]
 
     def fresh(self, items: list[EvidenceItem]) -> list[EvidenceItem]:
         out = [i for i in items if i.id not in self.used]

@@ -286,8 +286,13 @@ def logged_params(f: Facts, pattern: str, lead: str) -> str:
 
 def code_list(f: Facts, kinds: tuple[str, ...], lead: str, limit: int = 8) -> str:
     """``lead a (file, line) [n], b ...``: a named fact (a metric, a call) once, at its first place."""
+    return facts_list(f, f.kind(*kinds), lead, limit)
+
+
+def facts_list(f: Facts, found: list[EvidenceItem], lead: str, limit: int = 8) -> str:
+    """`code_list` over the items given (not yet written about)."""
     items: list[EvidenceItem] = []
-    for item in f.fresh(f.kind(*kinds)):
+    for item in f.fresh(found):
         if not (isinstance(item.value, str) and any(i.value == item.value for i in items)):
             items.append(item)
     items = items[:limit]
@@ -332,7 +337,7 @@ def _same(a: object, b: object) -> bool:
 # writer; other sections point back in one cited sentence instead of repeating their values.
 def split_reference(f: Facts) -> str:
     """One sentence pointing to where the split is stated, citing the code that makes it."""
-    splits = f.fresh(f.kind("split"))
+    splits = f.fresh(f.hold_outs())
     if not splits:
         return ""
     return f"How the data are split into training and test sets is stated in the Summary {cite(splits[0])}."

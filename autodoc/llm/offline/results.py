@@ -24,6 +24,7 @@ from autodoc.llm.offline.prose import (
 from autodoc.llm.offline.sections import experiments, logged_metrics, run_sentence
 from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.offers import item_key
+from autodoc.plan.topics import is_single_split
 
 
 def write_evaluation(f: Facts, task: WriteTask) -> list[str]:
@@ -100,7 +101,7 @@ def write_validation(f: Facts, task: WriteTask) -> list[str]:
 
 def validation_steps(f: Facts) -> list[str]:
     steps = [
-        code_list(f, ("split",), "A hold-out split is made by"),
+        _hold_out_sentence(f),
         config(f, r"(test_size|train_size|stratify|random_state)", "The configuration sets"),
         _cv_sentence(f),
         code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
@@ -119,21 +120,36 @@ def _in_sample(f: Facts) -> str:
     return words
 
 
+def _hold_out_sentence(f: Facts) -> str:
+    """The split calls, and a shuffle splitter asked for one split (``GroupShuffleSplit(n_splits=1)``)
+    with its settings: a hold-out split, never called cross-validation."""
+    calls = code_list(f, ("split",), "A hold-out split is made by")
+    single = [_splitter_phrase(f, s) for s in f.fresh(f.hold_outs())[:2]]
+    if not single:
+        return calls
+    return para(
+        calls, ("It is also made by " if calls else "A hold-out split is made by ") + join_words(single) + "."
+    )
+
+
+def _splitter_phrase(f: Facts, cv: EvidenceItem) -> str:
+    """``GroupKFold (train.py, line 9) [c] with n_splits = 5 [c]``; one split's n_splits = 1 goes unsaid."""
+    params = [p for p in f.fresh(f.owned_params(cv)) if p.value is not None]
+    if is_single_split(cv):
+        params = [p for p in params if item_key(p) != "n_splits"]
+    extra = join_words([f"{item_key(p)} = {num(p.value)} {cite(p)}" for p in params[:4]])
+    return f"{code_span(str(cv.value or cv.label))} ({code_where(cv)}) {cite(cv)}" + (
+        f" with {extra}" if extra else ""
+    )
+
+
 def _cv_sentence(f: Facts) -> str:
-    cvs = f.fresh(f.kind("cv"))
+    cvs = f.fresh(f.cross_validations())
     if not cvs:
         return ""
-    parts = []
-    for cv in cvs[:3]:
-        params = [p for p in f.fresh(f.owned_params(cv)) if p.value is not None]
-        extra = join_words([f"{item_key(p)} = {num(p.value)} {cite(p)}" for p in params[:4]])
-        parts.append(
-            f"{code_span(str(cv.value or cv.label))} ({code_where(cv)}) {cite(cv)}"
-            + (f" with {extra}" if extra else "")
-        )
     return (
         "Cross-validation uses "
-        + join_words(parts)
+        + join_words([_splitter_phrase(f, cv) for cv in cvs[:3]])
         + "."
         + (" " + config(f, r"(cv_folds|folds|n_splits)", "The configuration sets")).rstrip()
     )

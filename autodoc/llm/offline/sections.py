@@ -18,6 +18,7 @@ from autodoc.llm.offline.prose import (
     estimators,
     exploratory,
     fact_phrase,
+    facts_list,
     fmt,
     headline,
     logged_params,
@@ -196,7 +197,7 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
     paras = [_entry_points(f)]
     paras.append(
         para(
-            code_list(f, ("cv",), "Cross-validation uses"),
+            facts_list(f, f.cross_validations(), "Cross-validation uses"),
             code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
             code_list(f, ("seed",), "Random seeds are set by"),
             code_list(f, ("optimizer", "loss", "scheduler", "early_stopping"), "Training uses"),
@@ -208,7 +209,7 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
             ),
         )
     )
-    f.fresh(f.kind("split"))  # stated in the Summary, in depth under validation: not a third time
+    f.fresh(f.hold_outs())  # stated in the Summary, in depth under validation: not a third time
     paras.append(experiments(f))
     paras.append(_runs_passage(f))
     return paras
