@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from autodoc.document import TablePlan, TableSource
 from autodoc.evidence import EvidenceItem, Source
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.writer import write_block
+from autodoc.write.fill import fill_table
+from tests.support.builders.store import sample_store, section
 
 
 def _code(eid: str, kind: str, value: object, label: str | None = None, **attrs) -> EvidenceItem:
@@ -44,3 +47,42 @@ def test_a_shuffle_splitter_asked_for_one_split_is_a_hold_out_not_cross_validati
     )
     training = write_block(_task("Training Pipeline", evidence)).text
     assert "GroupShuffleSplit" not in training  # the split is stated in the Summary, never as CV
+
+
+def _target(path: str, line: int) -> EvidenceItem:
+    return _code(f"c:{path}:{line}:target:target", "target", "target", label="target column target")
+
+
+CUT = _code(
+    "c:prep.py:47:dropped_column:cols",
+    "dropped_column",
+    [
+        "age",
+        "weight",
+        "medical_specialty",
+        "payer_code",
+        "encounter_id",
+        "max_glu_serum",
+        "A1Cresult",
+        "examide",
+    ],
+    label="dropped columns age, weight, medical_specialty, payer_code, encounter_id, max_glu_serum, A1Cresu",
+)
+
+
+def test_a_fact_stated_at_several_places_is_one_row_named_without_its_value():
+    targets = [_target("tune.py", 259), _target("main.py", 70), _target("main.py", 71)]
+    store = sample_store().model_copy(update={"items": [*sample_store().items, *targets, CUT]})
+    plan = TablePlan(
+        title="T", source=TableSource(kind="code_facts", evidence_ids=[t.id for t in [*targets, CUT]])
+    )
+    tab = fill_table(plan, store, section("Data Overview"))
+    assert [[str(c.value) for c in row] for row in tab.rows] == [
+        ["target column", "target", "tune.py:259; main.py:70, 71"],
+        [
+            "dropped columns",
+            "age, weight, medical_specialty, payer_code, encounter_id, max_glu_serum, A1Cresult, examide",
+            "prep.py:47",
+        ],
+    ]
+    assert {t.id for t in targets} <= set(tab.citations)  # every place is still cited

@@ -198,3 +198,50 @@ def location(item: EvidenceItem) -> str:
     if src.kind != "code":
         return src.cite()
     return src.model_copy(update={"commit": None}).cite()
+
+
+def fact_label(label: str, value: object) -> str:
+    """A fact's name without the value its Value cell shows: ``target column target`` -> ``target
+    column``; a label the scan cut short inside the value (``dropped columns age, A1Cresu``) ->
+    ``dropped columns``."""
+    shown = str(value)
+    words = label.split(" ")
+    for n in range(1, len(words)):
+        tail = " ".join(words[n:])
+        if tail and (shown == tail or (", " in tail and shown.startswith(tail))):  # a list cut short
+            return " ".join(words[:n]).rstrip(" =:") or label
+    return label
+
+
+def merged_rows(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[str]]:
+    """Fact rows named without the value they show (`fact_label`), the same fact with the same value
+    once, its places in one Source cell (``main.py:70, 71; train.py:9``); with the ids of the rows
+    folded in (the table still cites them)."""
+    first: dict[tuple[str, str], list[list[Cell]]] = {}
+    for row in rows:
+        row = [
+            Cell(value=fact_label(str(row[0].value), row[1].value), evidence_id=row[0].evidence_id),
+            *row[1:],
+        ]
+        first.setdefault((str(row[0].value), str(row[1].value)), []).append(row)
+    out, folded = [], []
+    for same in first.values():
+        row = same[0]
+        if len(same) > 1:
+            places = _places([str(r[2].value) for r in same])
+            row = [row[0], row[1], Cell(value=places, evidence_id=row[2].evidence_id)]
+            folded += [c.evidence_id for r in same[1:] for c in r[:1] if c.evidence_id]
+        out.append(row)
+    return out, folded
+
+
+def _places(locations: list[str]) -> str:
+    """``a.py:3``, ``a.py:9-12``, ``b.py:1`` -> ``a.py:3, 9-12; b.py:1`` (each file once, in order)."""
+    by_file: dict[str, list[str]] = {}
+    for loc in locations:
+        path, sep, line = loc.rpartition(":")
+        if sep and re.fullmatch(r"\d+(-\d+)?", line):
+            by_file.setdefault(path, []).append(line)
+        else:
+            by_file.setdefault(loc, [])
+    return "; ".join(f"{path}:{', '.join(lines)}" if lines else path for path, lines in by_file.items())

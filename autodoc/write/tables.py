@@ -41,6 +41,7 @@ from autodoc.write.cells import (
     find_experiment,
     inline_value,
     location,
+    merged_rows,
     metric_eid,
     metric_keys,
     model_or_note,
@@ -272,7 +273,10 @@ def _items_table(caption: str, ids: list[str], evidence: EvidenceStore, code_onl
                 row[0] = Cell(value=f"{fact_name(it)} (legacy)", evidence_id=it.id)
     if not rows:
         return empty_table(caption, " ".join(notes) or "No matching evidence was found.")
-    return table_content(caption, ["Fact", "Value", "Source"], rows, " ".join(notes) or None)
+    rows, folded = merged_rows(rows)
+    table = table_content(caption, ["Fact", "Value", "Source"], rows, " ".join(notes) or None)
+    table.citations += [i for i in folded if i not in table.citations]
+    return table
 
 
 def _estimators(caption: str, src: TableSource, evidence: EvidenceStore, section: Section) -> TableContent:
