@@ -199,12 +199,10 @@ def test_a_read_whose_path_the_scan_cannot_resolve_is_never_named_by_its_call(tm
         created_at="2026-12-03T00:00:00Z", generator_version="t", items=scan_code(str(tmp_path)).items
     )
     data = next(f.text for f in summary_facts(store) if f.topic == "data")
-    assert data.startswith(
-        "Data are read from a file the scan does not resolve, with read_csv (load.py, line 8)"
-    )
+    assert data.startswith("The scan does not resolve the file or table read by read_csv (load.py, line 8)")
     task = WriteTask(document_title="Doc", section_id="s", section_name="Data", heading="Data")
     text = write_block(task.model_copy(update={"evidence": store.by_kind("data_source")})).text
-    assert "read from a file the scan does not resolve, with `read_csv` (`load.py`, line 8)" in text, text
+    assert "The scan does not resolve the file or table read by `read_csv` (`load.py`, line 8)" in text, text
 
 
 def test_the_data_fact_names_the_training_file_once_and_the_scoring_input_apart(doc) -> None:

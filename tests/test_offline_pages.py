@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from autodoc.document import TablePlan, TableSource
-from autodoc.evidence import EvidenceItem, Source
+from autodoc.evidence import EvidenceItem, EvidenceStore, Source
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.writer import write_block
+from autodoc.write.data_fact import data_fact
 from autodoc.write.fill import fill_table
 from tests.support.builders.store import sample_store, section
 
@@ -86,3 +87,30 @@ def test_a_fact_stated_at_several_places_is_one_row_named_without_its_value():
         ],
     ]
     assert {t.id for t in targets} <= set(tab.citations)  # every place is still cited
+
+
+NAMED_READ = _code("c:load.py:3:data_source:read_csv", "data_source", "data/raw/x.csv", label="read_csv")
+UNNAMED_READS = [
+    _code("c:load.py:9:data_source:read_parquet", "data_source", None, label="read_parquet"),
+    _code("c:prep.py:63:data_source:sql", "data_source", None, label="SQL cell 6"),
+]
+
+
+def test_reads_whose_file_is_not_resolved_are_said_once_after_the_files_that_are():
+    evidence = [*UNNAMED_READS, NAMED_READ]
+    text = write_block(_task("Data Overview", evidence)).text
+    assert (
+        "The training data are read from `data/raw/x.csv` (`load.py`, line 3)"
+        " [[c:load.py:3:data_source:read_csv]]. The scan does not resolve the files or tables read by"
+        " `read_parquet` (`load.py`, line 9)"
+        " [[c:load.py:9:data_source:read_parquet]] and SQL cell 6 (`prep.py`, line 63)"
+        " [[c:prep.py:63:data_source:sql]]." in text
+    )
+    store = EvidenceStore(created_at="now", generator_version="t", items=evidence)
+    summary = data_fact(store)
+    assert summary is not None and summary.text == (
+        "Data are read from data/raw/x.csv (load.py, line 3) [[c:load.py:3:data_source:read_csv]]."
+        " The scan does not resolve the files or tables read by read_parquet (load.py, line 9)"
+        " [[c:load.py:9:data_source:read_parquet]] and SQL cell 6 (prep.py, line 63)"
+        " [[c:prep.py:63:data_source:sql]]."
+    )

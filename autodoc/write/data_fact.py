@@ -22,9 +22,9 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
         return sf.data_settings_fact(evidence)
     training = _each_once([s for s in sources if s.role != "serving"])[:_MAX_LISTED]
     scoring = _each_once([s for s in sources if s.role == "serving"])[:3]
-    text = ""
-    if training:
-        text = "Data are read from " + join_words([source_phrase(s) for s in training]) + "."
+    named = [s for s in training if not is_unnamed_read(s)]
+    text = "Data are read from " + join_words([source_phrase(s) for s in named]) + "." if named else ""
+    text += " " + unnamed_reads([f"{s.label} ({where(s)}) {cite(s)}" for s in training if s not in named])
     if scoring:
         scripts = join_words(list(dict.fromkeys(str(s.source.path) for s in scoring)))
         read = join_words([f"{_name(s)} {cite(s)}" for s in scoring])
@@ -50,6 +50,21 @@ def join_phrase(item: EvidenceItem) -> str:
     how = f" ({base} join{', the ' + note if note else ''})" if base else ""
     what = " merged with ".join(frames) if len(frames) == 2 else f"{frames[0] if frames else 'frames'} merged"
     return f"{what} on {keys}{how}"
+
+
+def is_unnamed_read(item: EvidenceItem) -> bool:
+    """A read whose file or table the scan does not resolve (the code builds its path at run time)."""
+    return not (isinstance(item.value, str) and item.value) and not by_caller_words(item)
+
+
+def unnamed_reads(phrases: list[str], more: int = 0) -> str:
+    """The reads whose file the scan does not resolve, said once for all of them (not once each):
+    ``The scan does not resolve the files or tables read by read_csv (...) [n] and SQL cell 6 (...) [n].``"""
+    if not phrases:
+        return ""
+    listed = phrases + ([f"{more} more read{'s' if more > 1 else ''}"] if more else [])
+    what = "file or table" if len(listed) == 1 else "files or tables"
+    return f"The scan does not resolve the {what} read by {join_words(listed)}."
 
 
 def source_phrase(item: EvidenceItem) -> str:

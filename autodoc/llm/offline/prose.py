@@ -301,11 +301,14 @@ def facts_list(f: Facts, found: list[EvidenceItem], lead: str, limit: int = 8) -
     return lead + " " + join_words([fact_phrase(i) for i in items]) + "."
 
 
-def fact_phrase(item: EvidenceItem) -> str:
-    """A code fact as a phrase: its name or value and where it is, then its citation."""
+def fact_phrase(item: EvidenceItem, named: bool = True) -> str:
+    """A code fact as a phrase: its name or value and where it is, then its citation (`named` False:
+    its name, never its value: a read whose file a sentence says is not resolved)."""
     value = item.value
     label = re.sub(r" \([\w./-]+\)$", "", item.label)  # "train_test_split (train.py)": the file follows
-    if item.kind == "fit" and item.text and len(item.text) <= 60 and not re.search(r"[`\d]", item.text):
+    if not named:
+        shown = code_span(label)
+    elif item.kind == "fit" and item.text and len(item.text) <= 60 and not re.search(r"[`\d]", item.text):
         shown = f"`{' '.join(item.text.split())}`"  # the call as written, e.g. model.fit(X_train, y_train)
     elif isinstance(value, list):
         shown = f"{code_span(label)} ({fmt(value)})"
