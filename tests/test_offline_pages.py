@@ -114,3 +114,23 @@ def test_reads_whose_file_is_not_resolved_are_said_once_after_the_files_that_are
         " [[c:load.py:9:data_source:read_parquet]] and SQL cell 6 (prep.py, line 63)"
         " [[c:prep.py:63:data_source:sql]]."
     )
+
+
+def test_a_column_set_dropped_at_several_places_is_one_sentence_citing_each_place():
+    drops = [
+        _code(f"c:train.py:{line}:dropped_column:cols", "dropped_column", ["id", "split_col"])
+        for line in (169, 172)
+    ]
+    listed = _code(
+        "c:prep.py:54:feature:cols",
+        "feature",
+        [f"c{n}" for n in range(10)],
+        label="supported_cols (10 columns)",
+    )
+    text = write_block(_task("Feature Engineering", [*drops, listed])).text
+    assert (
+        "The pipeline drops 2 columns (id and split_col) "
+        "[[c:train.py:169:dropped_column:cols]] [[c:train.py:172:dropped_column:cols]]." in text
+    ), text
+    assert text.count("drops 2 columns") == 1
+    assert "`supported_cols` lists 10 columns (c0, c1, c2, c3, c4, c5, c6, c7 and others)" in text

@@ -154,16 +154,19 @@ def _feature_passage(f: Facts) -> str:
     for item in (i for i in features if i not in dropped):  # each derived column once
         if all(d.value != item.value for d in derived):
             derived.append(item)
-    for item in [i for i in dropped if i.attrs.get("how") != "loop"][:3]:  # a loop over keys is no column
+    for same in _column_sets(dropped, targets)[:3]:
+        item = same[0]
         names = item.value if isinstance(item.value, list) else [item.value]
-        if all(n in targets for n in names):
-            continue  # the target left out of the inputs is no feature decision
-        shown = join_words([str(n) for n in names[:8]]) + (" and others" if len(names) > 8 else "")
+        shown = (
+            ", ".join(map(str, names[:8])) + " and others"
+            if len(names) > 8
+            else join_words([str(n) for n in names])
+        )
         many = f"{len(names)} column{'s' if len(names) > 1 else ''}"
         if item.kind == "dropped_column" or "drop" in item.label.lower():
-            sentences.append(f"The pipeline drops {many} ({shown}) {cite(item)}.")
+            sentences.append(f"The pipeline drops {many} ({shown}) {cite(*same)}.")
         else:  # a named list of columns the code selects or groups
-            sentences.append(f"{code_span(item.label.split(' (')[0])} lists {many} ({shown}) {cite(item)}.")
+            sentences.append(f"{code_span(item.label.split(' (')[0])} lists {many} ({shown}) {cite(*same)}.")
     if derived:
         made = join_words([f"{code_span(str(i.value))} {cite(i)}" for i in derived[:10]])
         sentences.append(f"It derives {len(derived)} new column{'s' if len(derived) > 1 else ''}: {made}.")
@@ -175,6 +178,19 @@ def _feature_passage(f: Facts) -> str:
             + "."
         )
     return para(*sentences)
+
+
+def _column_sets(items: list[EvidenceItem], targets: list[object]) -> list[list[EvidenceItem]]:
+    """The column sets dropped or listed, each once with every place that states it (the target left
+    out of the inputs is no feature decision; a loop over keys is no column)."""
+    sets: dict[tuple, list[EvidenceItem]] = {}
+    for item in items:
+        names = tuple(str(n) for n in (item.value if isinstance(item.value, list) else [item.value]))
+        if item.attrs.get("how") != "loop" and not all(n in map(str, targets) for n in names):
+            sets.setdefault(
+                (names, item.kind == "dropped_column" or "drop" in item.label.lower()), []
+            ).append(item)
+    return list(sets.values())
 
 
 def _importance(f: Facts) -> str:
