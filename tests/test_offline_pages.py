@@ -6,8 +6,11 @@ from autodoc.document import TablePlan, TableSource
 from autodoc.evidence import EvidenceItem, EvidenceStore, Source
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.writer import write_block
+from autodoc.plan.planner import _no_models_section
 from autodoc.write.data_fact import data_fact
 from autodoc.write.fill import fill_table
+from autodoc.write.gaps import summary_gaps
+from autodoc.write.summary import summary_facts
 from tests.support.builders.store import sample_store, section
 
 
@@ -134,3 +137,23 @@ def test_a_column_set_dropped_at_several_places_is_one_sentence_citing_each_plac
     ), text
     assert text.count("drops 2 columns") == 1
     assert "`supported_cols` lists 10 columns (c0, c1, c2, c3, c4, c5, c6, c7 and others)" in text
+
+
+def test_a_registry_without_models_is_said_once_among_the_gaps():
+    store = sample_store()
+    read = store.model_copy(
+        update={
+            "items": [i for i in store.items if i.kind not in ("registered_model", "model_version", "alias")],
+            "mlflow": store.mlflow.model_copy(update={"registered_models": []}),
+            "mlflow_note": "MLflow was read from the store committed in the code root.",
+        }
+    )
+    facts = {f.topic: f.text for f in summary_facts(read)}
+    assert facts["model"].startswith("The production code trains LogisticRegression")
+    assert "No registered model version was found" not in facts["model"]
+    assert "No registered models were found in MLflow." in summary_gaps(read)
+    performance = _no_models_section("s", "6", "Model Performance", read, spec_name="Model Performance")
+    assert performance.blocks[0].content.text == (
+        "No registered models were found in the MLflow model registry, so this section has no "
+        "per-model subsections."
+    )

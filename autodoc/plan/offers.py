@@ -15,8 +15,10 @@ from autodoc.plan.lineage import (
 )
 from autodoc.plan.topics import section_topics
 
-
 # ----------------------------------------------------------------- what is missing
+NO_REGISTERED_MODELS = "No registered models were found in MLflow."  # listed once, among the gaps
+
+
 def missing_for(section: Section, evidence: EvidenceStore) -> list[str]:
     """What the section's topics look for and the evidence does not hold, as sentences."""
     # the name says what the section is about; a long hint would make every section report
@@ -27,7 +29,7 @@ def missing_for(section: Section, evidence: EvidenceStore) -> list[str]:
     if wants_mlflow and evidence.mlflow is None:
         out.append(_no_mlflow(evidence))
     elif wants_mlflow and not evidence.mlflow.registered_models and topics & {"model", "deployment"}:
-        out.append("No registered models were found in MLflow.")
+        out.append(NO_REGISTERED_MODELS)
     if section.model:
         out += _missing_for_model(section.model, evidence, topics)
     elif "evaluation" in topics and evidence.mlflow is not None and not _any_metrics(evidence):

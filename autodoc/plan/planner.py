@@ -92,7 +92,7 @@ def _no_models_section(
         )
     else:
         text = "No registered models were found in the MLflow model registry, so this section has no "
-        text += "per-model subsections." + (f" {evidence.mlflow_note}" if evidence.mlflow_note else "")
+        text += "per-model subsections."  # where MLflow was read from is said once, at the top
     block = Block(
         id=f"{sid}.b1",
         plan=NarrativePlan(guidance="State that no registered models were found."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from autodoc.document import SummaryFact
 from autodoc.evidence import EvidenceStore
+from autodoc.plan.offers import NO_REGISTERED_MODELS
 from autodoc.write.summary import summary_facts
 
 
@@ -14,7 +15,10 @@ def summary_gaps(evidence: EvidenceStore, facts: list[SummaryFact] | None = None
     wording = dict(_GAPS) | (_CODE_ONLY_GAPS if evidence.mlflow is None else {})
     if evidence.mlflow is None and evidence.mlflow_set_aside:  # a store was found, not "configured"
         wording |= {"model": _SET_ASIDE_MODEL_GAP, "tracking": f"{evidence.no_mlflow_words()}."}
-    return list(dict.fromkeys(wording[topic] for topic, _ in _GAPS if topic not in shown))
+    gaps = [wording[topic] for topic, _ in _GAPS if topic not in shown]
+    if evidence.mlflow is not None and not evidence.mlflow.registered_models and "tracking" in shown:
+        gaps.insert(1 if "purpose" not in shown else 0, NO_REGISTERED_MODELS)  # the model line leaves it here
+    return list(dict.fromkeys(gaps))
 
 
 def known_gap(sentence: str) -> bool:

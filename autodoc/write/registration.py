@@ -39,7 +39,8 @@ def registry_words(
 ) -> tuple[str, list[EvidenceItem]]:
     """`` It is registered as staging.trail (main.py, line 361) [[id]]; mlflow.lightgbm.autolog()
     (main.py, line 290) [[id]] logs its parameters and metrics automatically.`` and, with an MLflow
-    store read, `` No registered model version was found.``; with neither, that last sentence only."""
+    registry read that holds other models, `` No registered model version was found.``; with neither,
+    that last sentence only (a registry without models is listed among the gaps, not said here)."""
     named, logs = registrations(evidence, said)[:3], autologs(evidence)[:1]
     parts = []
     if named:
@@ -51,6 +52,6 @@ def registry_words(
             f"{call}() ({where(logs[0])}) {cite(logs[0])} logs its parameters and metrics automatically"
         )
     text = f" {'; '.join(parts)}." if parts else ""
-    if not named or evidence.mlflow is not None:
-        text += _NO_VERSION
+    if (not named and evidence.mlflow is None) or (evidence.mlflow and evidence.mlflow.registered_models):
+        text += _NO_VERSION  # an MLflow store without registered models: said once, among the gaps
     return text, named + logs
