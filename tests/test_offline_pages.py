@@ -157,3 +157,22 @@ def test_a_registry_without_models_is_said_once_among_the_gaps():
         "No registered models were found in the MLflow model registry, so this section has no "
         "per-model subsections."
     )
+
+
+def test_the_production_model_is_named_first_in_the_model_section():
+    tried = _code("c:tune.py:186:estimator:LogisticRegression", "estimator", "LogisticRegression")
+    saved = _code(
+        "c:pipeline.py:64:estimator:LogisticRegression",
+        "estimator",
+        "LogisticRegression",
+        saved_by="c:x:1:save",
+    )
+    text = write_block(_task("Model Architecture", [tried, saved])).text
+    assert text.startswith(
+        "The code constructs `LogisticRegression` at `pipeline.py`, line 64 (production model)"
+        " [[c:pipeline.py:64:estimator:LogisticRegression]]. The code constructs `LogisticRegression` at"
+        " `tune.py`, line 186"
+    ), text
+    store = EvidenceStore(created_at="now", generator_version="t", items=[tried, saved])
+    table = fill_table(TablePlan(title="T", source=TableSource(kind="estimators")), store, section("Model"))
+    assert str(table.rows[0][0].value) == "LogisticRegression (production model)"

@@ -190,6 +190,16 @@ def estimator_part(item: EvidenceItem) -> str:
     return ""
 
 
+_PART_ORDER = ("production model", "also saved", "saved instead when a setting selects it", "")
+
+
+def estimator_rank(item: EvidenceItem) -> int:
+    """Where an estimator stands when the code's estimators are listed: the production model first,
+    then what is also saved or saved instead, then the rest (compared, upstream)."""
+    part = estimator_part(item)
+    return _PART_ORDER.index(part) if part in _PART_ORDER else len(_PART_ORDER)
+
+
 def production_model(evidence: EvidenceStore) -> EvidenceItem | None:
     """The estimator production code saves or logs (the deployed one), if the scan followed one; of
     several, the one whose saved file serving code loads."""

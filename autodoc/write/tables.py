@@ -11,6 +11,7 @@ from autodoc.plan.lineage import (
     estimator_families,
     estimator_name,
     estimator_part,
+    estimator_rank,
     model_run_eids,
     primary_version,
     run_by_eid,
@@ -287,7 +288,7 @@ def _estimators(caption: str, src: TableSource, evidence: EvidenceStore, section
     families = estimator_families(evidence, model) if model else set()
     if families:  # a per_model section shows its own model's estimator family only
         all_est = [i for i in all_est if estimator_name(i).lower() in families or i.live is False]
-    live = [i for i in all_est if i.live is not False]
+    live = sorted((i for i in all_est if i.live is not False), key=estimator_rank)  # production first
     legacy = [i for i in all_est if i.live is False]
     exploratory = [i for i in live if is_exploratory_code(i)]
     if len(exploratory) < len(live):  # exploratory work never shares the model's table

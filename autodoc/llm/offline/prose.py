@@ -7,7 +7,7 @@ import re
 from autodoc.document import archive_words, cite, figure_text, join_words, setting_text
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.offline.facts import Facts, version_of
-from autodoc.plan.lineage import estimator_part
+from autodoc.plan.lineage import estimator_part, estimator_rank
 from autodoc.plan.offers import item_key
 from autodoc.plan.readme import template_sentence
 from autodoc.plan.topics import (
@@ -163,7 +163,7 @@ def model_summary(f: Facts, model: str, limit: int = 4) -> str:
 def estimators(f: Facts, with_settings: bool) -> list[str]:
     out = []
     seen: set[str] = set()
-    for est in f.fresh(f.kind("estimator")):
+    for est in sorted(f.fresh(f.kind("estimator")), key=estimator_rank):  # the production model first
         name = str(est.value or est.label)
         if name in seen and not with_settings:
             continue
