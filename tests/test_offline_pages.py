@@ -117,6 +117,11 @@ def test_reads_whose_file_is_not_resolved_are_said_once_after_the_files_that_are
         " [[c:load.py:9:data_source:read_parquet]] and SQL cell 6 (prep.py, line 63)"
         " [[c:prep.py:63:data_source:sql]]."
     )
+    scored = _code("c:score.py:5:data_source:read_csv", "data_source", "new.csv").model_copy(
+        update={"role": "serving"}
+    )
+    named_only = data_fact(store.model_copy(update={"items": [NAMED_READ, scored]}))
+    assert named_only is not None and "  " not in named_only.text, named_only.text
 
 
 def test_a_column_set_dropped_at_several_places_is_one_sentence_citing_each_place():

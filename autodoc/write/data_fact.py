@@ -24,7 +24,8 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
     scoring = _each_once([s for s in sources if s.role == "serving"])[:3]
     named = [s for s in training if not is_unnamed_read(s)]
     text = "Data are read from " + join_words([source_phrase(s) for s in named]) + "." if named else ""
-    text += " " + unnamed_reads([f"{s.label} ({where(s)}) {cite(s)}" for s in training if s not in named])
+    if unnamed := unnamed_reads([f"{s.label} ({where(s)}) {cite(s)}" for s in training if s not in named]):
+        text += " " + unnamed
     if scoring:
         scripts = join_words(list(dict.fromkeys(str(s.source.path) for s in scoring)))
         read = join_words([f"{_name(s)} {cite(s)}" for s in scoring])
