@@ -181,3 +181,32 @@ def test_the_production_model_is_named_first_in_the_model_section():
     store = EvidenceStore(created_at="now", generator_version="t", items=[tried, saved])
     table = fill_table(TablePlan(title="T", source=TableSource(kind="estimators")), store, section("Model"))
     assert str(table.rows[0][0].value) == "LogisticRegression (production model)"
+
+
+POINTER = "This notebook is also available at https://github.com/example/risk"
+
+
+def _readme(line: int, text: str) -> EvidenceItem:
+    src = Source(kind="code", path="README.md", line_start=line)
+    return EvidenceItem(
+        id=f"c:README.md:{line}:readme",
+        kind="readme",
+        label="README.md",
+        value="README.md",
+        text=text,
+        source=src,
+    )
+
+
+def test_a_pointer_to_where_a_copy_is_kept_is_never_quoted_as_the_purpose():
+    opening = _readme(1, POINTER)  # the README's text before its first heading
+    about = _readme(
+        7, "Predicts the risk of an emergency admission of a heart-failure patient. It ranks patients."
+    )
+    store = EvidenceStore(created_at="now", generator_version="t", items=[opening, about])
+    purpose = {f.topic: f.text for f in summary_facts(store)}["purpose"]
+    assert purpose.startswith(
+        "The project README states: \u201cPredicts the risk of an emergency admission"
+    ), purpose
+    overview = write_block(_task("Executive Summary", [opening])).text
+    assert "github.com" not in overview and "purpose is stated" not in overview, overview

@@ -1,5 +1,6 @@
 """What a README says of the project: a project template's own sentences ("This is your new Kedro
-project", "A short description of the project.") say nothing of this project's model."""
+project", "A short description of the project.") and a pointer to where a copy is kept ("This notebook
+is also available at https://...") say nothing of this project's model."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import re
 
 _TEMPLATE = re.compile(
     r"\byour new \S+ project\b|\bgenerated (?:using|with|by) (?:kedro|cookiecutter)\b|\bto get started$|"
-    r"^this folder should be used to store\b|^a short description of the project$",
+    r"^this folder should be used to store\b|^a short description of the project$|"
+    r"\b(?:is|are) (?:also )?available (?:at|on|from) <?https?://\S+$",
     re.IGNORECASE,
 )
 

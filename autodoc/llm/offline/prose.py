@@ -80,7 +80,7 @@ def sentences(text: str | None, limit: int = 2) -> str | None:
     clean = " ".join(" ".join(lines).replace("`", "").split())
     said = re.findall(r".+?[.!?](?=\s|$)", clean)
     found = [s for s in said if not template_sentence(s)]
-    if said and not found:
+    if (said and not found) or (not said and template_sentence(clean)):
         return None  # only a project template's words: nothing of this project
     out = " ".join(f.strip() for f in found[:limit]) if found else clean[:300]
     return out if len(out) >= 15 else None
