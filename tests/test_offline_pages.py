@@ -210,3 +210,48 @@ def test_a_pointer_to_where_a_copy_is_kept_is_never_quoted_as_the_purpose():
     ), purpose
     overview = write_block(_task("Executive Summary", [opening])).text
     assert "github.com" not in overview and "purpose is stated" not in overview, overview
+
+
+SEARCH = [
+    _code(
+        "c:tune.py:138:hyperparameter_search:model",
+        "hyperparameter_search",
+        {"type": "categorical"},
+        label="search space of model",
+        call="suggest_categorical",
+    ),
+    _code(
+        "c:tune.py:147:hyperparameter_search:C",
+        "hyperparameter_search",
+        {"type": "loguniform"},
+        label="search space of C",
+        call="suggest_loguniform",
+    ),
+    _code(
+        "c:tune.py:269:hyperparameter_search:create_study",
+        "hyperparameter_search",
+        "create_study",
+        label="create_study (tune.py)",
+        call="optuna.create_study",
+    ),
+    _code(
+        "c:tune.py:278:hyperparameter_search:optimize",
+        "hyperparameter_search",
+        "optimize",
+        label="optimize (tune.py)",
+        call="study.optimize",
+    ),
+]
+
+
+def test_a_search_is_named_by_its_call_with_the_hyperparameters_its_space_chooses():
+    for section_name in ("Training Pipeline", "Validation Results"):
+        text = write_block(_task(section_name, SEARCH)).text
+        assert (
+            "Hyperparameters are searched with `optimize` (`tune.py`, line 278)"
+            " [[c:tune.py:278:hyperparameter_search:optimize]] over model and C"
+            " (`tune.py`, line 138 to line 147)"
+            " [[c:tune.py:138:hyperparameter_search:model]] [[c:tune.py:147:hyperparameter_search:C]]."
+            in text
+        ), text
+        assert "search space of" not in text and "create_study" not in text

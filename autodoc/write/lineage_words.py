@@ -41,9 +41,14 @@ def searched(evidence: EvidenceStore, search: EvidenceItem) -> tuple[list[str], 
         and (i.kind == "search_space" or str(i.attrs.get("call") or "").startswith("suggest_"))
     ][:8]
     if dims:
-        return [str(d.attrs.get("key") or d.id.rsplit(":", 1)[-1]) for d in dims], dims
+        return [dimension_key(d) for d in dims], dims
     space = next((s for s in settings if isinstance(s.value, dict)), None)
     return ([str(k) for k in space.value], [space]) if space is not None else ([], [])
+
+
+def dimension_key(item: EvidenceItem) -> str:
+    """The hyperparameter a search dimension chooses (``trial.suggest_int("max_depth", ...)``)."""
+    return str(item.attrs.get("key") or item.id.rsplit(":", 1)[-1])
 
 
 def tuning_fact(evidence: EvidenceStore) -> SummaryFact | None:
@@ -53,7 +58,7 @@ def tuning_fact(evidence: EvidenceStore) -> SummaryFact | None:
     searches = production_facts(evidence, "hyperparameter_search")
     if not searches:
         return sf.tuning_fact(evidence)
-    runners = [s for s in searches if s.attrs.get("objective") or not _search_part(s)] or searches
+    runners = [s for s in searches if s.attrs.get("objective") or not search_part(s)] or searches
     alike: dict[str, list[EvidenceItem]] = {}  # the same search in two launchers of one flow: said once
     for search in runners:
         alike.setdefault(search.label, []).append(search)
@@ -68,7 +73,7 @@ def tuning_fact(evidence: EvidenceStore) -> SummaryFact | None:
     return SummaryFact.citing("tuning", "Tuning", text, [x for s in shown for x in s] + dims)
 
 
-def _search_part(item: EvidenceItem) -> bool:
+def search_part(item: EvidenceItem) -> bool:
     """``trial.suggest_int(...)`` (one dimension) or ``optuna.create_study(...)`` (the set-up)."""
     call = str(item.attrs.get("call") or "")
     return call.startswith("suggest_") or call.endswith("create_study")

@@ -21,7 +21,7 @@ from autodoc.llm.offline.prose import (
     threshold_reference,
     threshold_sentence,
 )
-from autodoc.llm.offline.sections import experiments, logged_metrics, run_sentence
+from autodoc.llm.offline.sections import experiments, logged_metrics, run_sentence, search_sentence
 from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_single_split
@@ -104,7 +104,7 @@ def validation_steps(f: Facts) -> list[str]:
         _hold_out_sentence(f),
         config(f, r"(test_size|train_size|stratify|random_state)", "The configuration sets"),
         _cv_sentence(f),
-        code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
+        search_sentence(f),
         code_list(f, ("metric",), "The evaluation code computes", 8),
         _in_sample(f),
         threshold_sentence(f),

@@ -34,6 +34,7 @@ from autodoc.plan.formula_words import formula_sentence, is_formula_inputs
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, is_feature_importance
 from autodoc.write.data_fact import is_unnamed_read, unnamed_reads
+from autodoc.write.lineage_words import dimension_key, search_part
 from autodoc.write.training_words import kept_checkpoint
 
 SectionWriter = Callable[[Facts, WriteTask], list[str]]
@@ -218,7 +219,7 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
     paras.append(
         para(
             facts_list(f, f.cross_validations(), "Cross-validation uses"),
-            code_list(f, ("hyperparameter_search",), "Hyperparameters are searched with"),
+            search_sentence(f),
             code_list(f, ("seed",), "Random seeds are set by"),
             code_list(f, ("optimizer", "loss", "scheduler", "early_stopping"), "Training uses"),
             _fit_sentence(f),
@@ -233,6 +234,29 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
     paras.append(experiments(f))
     paras.append(_runs_passage(f))
     return paras
+
+
+def search_sentence(f: Facts) -> str:
+    """``Hyperparameters are searched with optimize (tune.py, line 278) [c] over model, penalty and C
+    (tune.py, line 138 to line 147) [c] [c] [c].``: the calls that run a search, then the hyperparameters its
+    space chooses, in one phrase (a study's set-up and each dimension are no search of their own)."""
+    found = f.kind("hyperparameter_search")
+    dims = [i for i in found if search_part(i) and str(i.attrs.get("call") or "").startswith("suggest_")]
+    text = facts_list(f, [i for i in found if not search_part(i)], "Hyperparameters are searched with", 3)
+    text, dims = text.removesuffix("."), f.fresh(dims)
+    f.fresh(found)  # a study's set-up is part of the search said here
+    if dims:
+        lines = sorted(d.source.line_start or 0 for d in dims)
+        paths = sorted({str(d.source.path) for d in dims})
+        span = f"line {lines[0]}" + (f" to line {lines[-1]}" if lines[-1] != lines[0] else "")  # each a place
+        place = (
+            f"{code_span(paths[0])}, {span}" if len(paths) == 1 else join_words([code_span(p) for p in paths])
+        )
+        keys = join_words(list(dict.fromkeys(dimension_key(d) for d in dims)))
+        text = (
+            text + " over " if text else "Hyperparameters are searched over "
+        ) + f"{keys} ({place}) {cite(*dims)}"
+    return text + "." if text else ""
 
 
 def _fit_sentence(f: Facts) -> str:
