@@ -255,3 +255,24 @@ def test_a_search_is_named_by_its_call_with_the_hyperparameters_its_space_choose
             in text
         ), text
         assert "search space of" not in text and "create_study" not in text
+
+
+def _mlflow(eid: str, kind: str, value: object, **attrs) -> EvidenceItem:
+    src = Source(kind="mlflow", run_id=attrs.get("run_id"), experiment_id="1")
+    return EvidenceItem(id=eid, kind=kind, label=f"{kind} {value}", value=value, attrs=attrs, source=src)
+
+
+def test_finished_runs_the_experiment_counts_are_not_listed_again():
+    exp = _mlflow("x:1", "experiment", "churn", runs=3, status_counts={"FINISHED": 2, "FAILED": 1})
+    runs = [
+        _mlflow("r:aaaa1111", "run", "FINISHED", run_id="aaaa1111", run_name="base", status="FINISHED"),
+        _mlflow("r:bbbb2222", "run", "FINISHED", run_id="bbbb2222", run_name="wide", status="FINISHED"),
+        _mlflow("r:cccc3333", "run", "FAILED", run_id="cccc3333", run_name="lasso", status="FAILED"),
+    ]
+    text = write_block(_task("Training Pipeline", [exp, *runs])).text
+    assert (
+        "Runs are tracked in the MLflow experiment `churn` [[x:1]], which holds 3 runs"
+        " (1 FAILED and 2 FINISHED)." in text
+    )
+    assert "The run `lasso` [[r:cccc3333]] ended with status FAILED." in text
+    assert "ended with status FINISHED" not in text, text

@@ -231,8 +231,9 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
         )
     )
     f.fresh(f.hold_outs())  # stated in the Summary, in depth under validation: not a third time
-    paras.append(experiments(f))
-    paras.append(_runs_passage(f))
+    counted = experiments(f)
+    paras.append(counted)
+    paras.append(_runs_passage(f, finished="FINISHED" not in counted))  # counted: named in the runs table
     return paras
 
 
@@ -294,13 +295,14 @@ def _entry_points(f: Facts) -> str:
     )
 
 
-def _runs_passage(f: Facts, limit: int = 12) -> str:
-    """Finished runs in one sentence; failed and killed runs one by one, with their reason."""
+def _runs_passage(f: Facts, limit: int = 12, finished: bool = True) -> str:
+    """Finished runs in one sentence (unless `finished` is False: the experiment's counts said so);
+    failed and killed runs one by one, with their reason."""
     runs = f.fresh(f.kind("run", live=None))[:limit]
     done = [r for r in runs if (r.attrs.get("status") or r.value) == "FINISHED"]
     rest = [r for r in runs if r not in done]
     out = []
-    if done:
+    if done and finished:
         names = join_words(
             [f"{code_span(f.run_name(run_evidence_id(r.id) or r.id))} {cite(r)}" for r in done]
         )
