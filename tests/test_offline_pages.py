@@ -276,3 +276,17 @@ def test_finished_runs_the_experiment_counts_are_not_listed_again():
     )
     assert "The run `lasso` [[r:cccc3333]] ended with status FAILED." in text
     assert "ended with status FINISHED" not in text, text
+
+
+def test_the_executive_summary_names_measures_not_curves_or_reports():
+    metrics = [
+        _code(f"c:evaluate.py:{n}:metric:{name}", "metric", name)
+        for n, name in enumerate(
+            ("roc_auc_score", "precision_recall_curve", "brier_score_loss", "classification_report"), 10
+        )
+    ]
+    text = write_block(_task("Executive Summary", metrics)).text
+    assert (
+        "Its quality is measured by ROC AUC [[c:evaluate.py:10:metric:roc_auc_score]]"
+        " and Brier score [[c:evaluate.py:12:metric:brier_score_loss]]." in text
+    ), text

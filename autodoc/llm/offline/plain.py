@@ -36,7 +36,14 @@ _METRIC_WORDS = {
     "areaunderpr": "PR AUC",
     "weightedprecision": "weighted precision",
     "weightedrecall": "weighted recall",
+    "brier": "Brier score",
+    "brier_score_loss": "Brier score",
+    "average_precision": "average precision",
+    "matthews_corrcoef": "Matthews correlation",
+    "balanced_accuracy": "balanced accuracy",
 }
+# a curve, a report or a matrix shows quality but is no single measure of it
+_NOT_A_MEASURE = re.compile(r"curve|report|matrix|calibration_display", re.I)
 _SPLIT_WORDS = {
     "test_": "on the test split",
     "holdout_": "on the hold-out split",
@@ -122,7 +129,7 @@ def _plain_setup(f: Facts, measured: bool) -> str:
         out.append(f"{share * 100:g}% of the rows are held out for testing {cite(split)}.")
     named: dict[str, str] = {}  # each measure once, however many places compute it
     for m in f.fresh(f.kind("metric")) if measured else []:
-        if isinstance(m.value, str) and len(named) < 4:
+        if isinstance(m.value, str) and len(named) < 4 and not _NOT_A_MEASURE.search(m.value):
             named.setdefault(metric_words(m.value.removesuffix("_score")), cite(m))
     if named:
         out.append(f"Its quality is measured by {join_words([f'{w} {c}' for w, c in named.items()])}.")
