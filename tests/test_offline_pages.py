@@ -290,3 +290,16 @@ def test_the_executive_summary_names_measures_not_curves_or_reports():
         "Its quality is measured by ROC AUC [[c:evaluate.py:10:metric:roc_auc_score]]"
         " and Brier score [[c:evaluate.py:12:metric:brier_score_loss]]." in text
     ), text
+
+
+def test_settings_from_two_files_are_said_file_by_file():
+    settings = [
+        _code("c:a.json:3:config:C", "config", 0.5, key="C"),
+        _code("c:b.json:4:config:C", "config", 0.1, key="C"),
+        _code("c:b.json:5:config:solver", "config", "saga", key="solver"),
+    ]
+    text = write_block(_task("Appendix", settings)).text
+    assert (
+        "`a.json` sets C = 0.5 [[c:a.json:3:config:C]]; `b.json` sets C = 0.1 [[c:b.json:4:config:C]]"
+        " and solver = `saga` [[c:b.json:5:config:solver]]." in text
+    ), text

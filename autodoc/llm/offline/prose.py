@@ -240,13 +240,15 @@ def config(
     items = f.fresh(items)[:10]
     if not items:
         return ""
-    files = sorted({i.source.path for i in items if i.source.path})
-    who = (
-        join_words([code_span(p) for p in files]) + (" sets" if len(files) == 1 else " set")
-        if files
-        else lead
-    )
-    return f"{who} " + join_words([_config_phrase(i, f.items) for i in items]) + "."
+    by_file: dict[str | None, list[EvidenceItem]] = {}  # each file with its own keys: never mixed
+    for item in items:
+        by_file.setdefault(item.source.path, []).append(item)
+    said = [
+        f"{code_span(path) + ' sets' if path else lead} "
+        + join_words([_config_phrase(i, f.items) for i in keys])
+        for path, keys in by_file.items()
+    ]
+    return "; ".join(said) + "."
 
 
 def _config_phrase(item: EvidenceItem, items: list[EvidenceItem]) -> str:
