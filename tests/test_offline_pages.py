@@ -7,6 +7,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore, Source
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.writer import write_block
 from autodoc.plan.planner import _no_models_section
+from autodoc.plan.select import select_evidence
 from autodoc.write.data_fact import data_fact
 from autodoc.write.fill import fill_table
 from autodoc.write.gaps import summary_gaps
@@ -302,4 +303,31 @@ def test_settings_from_two_files_are_said_file_by_file():
     assert (
         "`a.json` sets C = 0.5 [[c:a.json:3:config:C]]; `b.json` sets C = 0.1 [[c:b.json:4:config:C]]"
         " and solver = `saga` [[c:b.json:5:config:solver]]." in text
+    ), text
+
+
+def test_the_production_models_written_settings_are_said_beside_those_it_unpacks():
+    model = _code(
+        "c:pipeline.py:64:estimator:LogisticRegression",
+        "estimator",
+        "LogisticRegression",
+        saved_by=[{"id": "c:train.py:9:model_save:dump"}],
+        unresolved=["params"],
+    )
+    solver = _code(
+        "c:pipeline.py:64:param:solver", "param", "liblinear", owner=model.id, owner_kind="estimator"
+    )
+    tried = _code("c:tune.py:10:estimator:SGDClassifier", "estimator", "SGDClassifier")
+    many = [  # a tuning script's settings, written before the production model's
+        _code(f"c:tune.py:{n}:param:p{n}", "param", n, owner=tried.id, owner_kind="estimator")
+        for n in range(11, 200)
+    ]
+    store = EvidenceStore(created_at="now", generator_version="t", items=[tried, *many, model, solver])
+    chosen = select_evidence(section("Model Architecture"), store)
+    assert solver.id in {i.id for i in chosen}
+    text = write_block(_task("Model Architecture", chosen)).text
+    assert (
+        "(production model) [[c:pipeline.py:64:estimator:LogisticRegression]], with solver = `liblinear`"
+        " [[c:pipeline.py:64:param:solver]] and its settings unpacked from an expression the scan does not"
+        " resolve (not defaults)." in text
     ), text

@@ -33,6 +33,7 @@ from autodoc.plan.lineage import (
     model_run_eids,
     primary_version,
     run_by_eid,
+    saved_models,
     version_run,
 )
 from autodoc.plan.topics import TOPIC_KINDS, item_topics, metric_rank, section_topics
@@ -109,6 +110,8 @@ def select_evidence(
             score += 28.0  # code sections show legacy code (marked), just after the live code
         if essential.keeps(item):
             score += _ESSENTIAL_BOOST
+        if essential.of_production(item):
+            score += _ESSENTIAL_BOOST
         scored.append((score, pos, item))
     chosen = _diverse(scored, max_items)  # most relevant first: callers may keep only a prefix
     return [item for _, _, item in chosen]
@@ -135,6 +138,12 @@ class _Essentials:
             if (run := version_run(evidence, mv)) and run.evidence_id in focus
         }
         self.headline = _headline_ids(evidence, focus)
+        self.production = {e.id for e in saved_models(evidence)}
+
+    def of_production(self, item: EvidenceItem) -> bool:
+        """A setting of the production model: sent before any other estimator's (a tuning script may
+        write hundreds)."""
+        return item.kind == "param" and item.attrs.get("owner") in self.production
 
     def keeps(self, item: EvidenceItem) -> bool:
         kind = item.kind
@@ -254,6 +263,11 @@ class _ModelScope:
         mine = [i for i in evidence.by_kind("estimator") if estimator_name(i).lower() in self.families]
         self.estimator_ids = {i.id for i in mine}
         self.estimators = {i.id.rsplit(":estimator", 1)[0] for i in mine}
+
+    def of_production(self, item: EvidenceItem) -> bool:
+        """A setting of the production model: sent before any other estimator's (a tuning script may
+        write hundreds)."""
+        return item.kind == "param" and item.attrs.get("owner") in self.production
 
     def keeps(self, item: EvidenceItem) -> bool:
         if item.source.kind == "code":

@@ -174,6 +174,7 @@ def estimators(f: Facts, with_settings: bool) -> list[str]:
         params = f.fresh(f.owned_params(est)) if with_settings else []
         if params:
             sentence += ", with " + _settings_phrase(params, f.items)
+            sentence += " and " + unpacked_words(est, f.items) if unpacked_settings(est) else ""
         elif with_settings and unpacked_settings(est):  # the table shows the expression as written
             sentence += ", with " + unpacked_words(est, f.items)
         out.append(sentence + ".")
