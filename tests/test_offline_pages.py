@@ -331,3 +331,25 @@ def test_the_production_models_written_settings_are_said_beside_those_it_unpacks
         " [[c:pipeline.py:64:param:solver]] and its settings unpacked from an expression the scan does not"
         " resolve (not defaults)." in text
     ), text
+
+
+def _part(line: int, part: str, word: str) -> EvidenceItem:
+    value = {"how": "column", "column": "fold", "rule": f"fold == '{part}'", "part": part}
+    return _code(
+        f"c:train.py:{line}:split:{part}", "split", value, label=f"column split: fold == '{part}'", part=word
+    )
+
+
+def test_rows_split_by_a_column_naming_their_part_are_said_in_words():
+    splits = [_part(164, "train", "training"), _part(165, "test", "test")]
+    validation = write_block(_task("Validation Results", splits)).text
+    assert validation.startswith(
+        "The rows are split by the column fold: training rows have fold == 'train' (`train.py`, line 164)"
+        " [[c:train.py:164:split:train]] and test rows have fold == 'test' (`train.py`, line 165)"
+        " [[c:train.py:165:split:test]]."
+    ), validation
+    store = EvidenceStore(created_at="now", generator_version="t", items=splits)
+    summary = {f.topic: f.text for f in summary_facts(store)}["split"]
+    assert summary.startswith("The rows are split by the column fold: training rows have fold == 'train'"), (
+        summary
+    )

@@ -5,6 +5,7 @@ splits), or by date boundaries written by hand (``train = df[df.date < cutoff]``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from autodoc.document import SummaryFact, cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
@@ -42,9 +43,18 @@ def file_split_fact(evidence: EvidenceStore) -> SummaryFact | None:
 
 def time_split_fact(splits: list[EvidenceItem]) -> SummaryFact | None:
     """``The rows are split in time by date: training rows have date < cutoff (train.py, line 9) [c]
-    and test rows have date >= cutoff (train.py, line 10) [c].`` when the first split is a date mask."""
+    and test rows have date >= cutoff (train.py, line 10) [c].`` when the first split is a date mask
+    (or a mask on a column that names each row's part: ``The rows are split by the column fold: ...``)."""
+    said = mask_split_words(splits, where)
+    return SummaryFact.citing("split", "Split", said[0], said[1]) if said else None
+
+
+def mask_split_words(
+    splits: list[EvidenceItem], place: Callable[[EvidenceItem], str]
+) -> tuple[str, list[EvidenceItem]] | None:
+    """The sentence `time_split_fact` states, with each place written by `place`, and its items."""
     first = splits[0].value if splits else None
-    if not isinstance(first, dict) or first.get("how") != "time" or "column" not in first:
+    if not isinstance(first, dict) or first.get("how") not in ("time", "column") or "column" not in first:
         return None
     col = first["column"]
     same = [s for s in splits if isinstance(s.value, dict) and s.value.get("column") == col]
@@ -52,9 +62,9 @@ def time_split_fact(splits: list[EvidenceItem]) -> SummaryFact | None:
         f"{s.attrs['part']} rows have {s.value['rule']}" if s.attrs.get("part") else s.value["rule"]
         for s in same
     ]
-    clauses = [f"{p} ({where(s)}) {cite(s)}" for p, s in zip(parts, same, strict=True)]
-    text = f"The rows are split in time by {col}: {join_words(clauses)}."
-    return SummaryFact.citing("split", "Split", text, same)
+    clauses = [f"{p} ({place(s)}) {cite(s)}" for p, s in zip(parts, same, strict=True)]
+    how = "in time by" if first["how"] == "time" else "by the column"
+    return f"The rows are split {how} {col}: {join_words(clauses)}.", same
 
 
 def position_split_fact(splits: list[EvidenceItem]) -> SummaryFact | None:

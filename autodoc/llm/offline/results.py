@@ -25,6 +25,7 @@ from autodoc.llm.offline.sections import experiments, logged_metrics, run_senten
 from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_single_split
+from autodoc.write.split_files import mask_split_words
 
 
 def write_evaluation(f: Facts, task: WriteTask) -> list[str]:
@@ -123,7 +124,13 @@ def _in_sample(f: Facts) -> str:
 def _hold_out_sentence(f: Facts) -> str:
     """The split calls, and a shuffle splitter asked for one split (``GroupShuffleSplit(n_splits=1)``)
     with its settings: a hold-out split, never called cross-validation."""
-    calls = code_list(f, ("split",), "A hold-out split is made by")
+    by_column = [s for s in f.kind("split") if isinstance(s.value, dict) and s.value.get("how") == "column"]
+    masks = mask_split_words(by_column, code_where)  # "column split: fold == 'train'" said in words
+    calls = (
+        para(masks[0])
+        if masks and f.fresh(masks[1])
+        else code_list(f, ("split",), "A hold-out split is made by")
+    )
     single = [_splitter_phrase(f, s) for s in f.fresh(f.hold_outs())[:2]]
     if not single:
         return calls
