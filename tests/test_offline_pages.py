@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from autodoc.document import TablePlan, TableSource
 from autodoc.evidence import EvidenceItem, EvidenceStore, Source
-from autodoc.llm.base import WriteTask
+from autodoc.llm.base import PlanTask, WriteTask
+from autodoc.llm.offline.planner import plan_section
 from autodoc.llm.offline.writer import write_block
 from autodoc.plan.planner import _no_models_section
 from autodoc.plan.select import select_evidence
@@ -353,3 +354,32 @@ def test_rows_split_by_a_column_naming_their_part_are_said_in_words():
     assert summary.startswith("The rows are split by the column fold: training rows have fold == 'train'"), (
         summary
     )
+
+
+def test_a_notebooks_settings_never_crowd_the_models_own_out_of_its_section():
+    def _nb(cell: int) -> EvidenceItem:
+        src = Source(kind="code", path="eda.ipynb", cell=cell, line_start=2)
+        return EvidenceItem(
+            id=f"c:eda.ipynb#{cell}:2:param:p{cell}",
+            kind="param",
+            label="p",
+            value=cell,
+            source=src,
+            live=True,
+        )
+
+    model = _code("c:train.py:104:estimator:XGBClassifier", "estimator", "XGBClassifier")
+    depth = _code("c:train.py:105:param:max_depth", "param", 4, owner=model.id, owner_kind="estimator")
+    evidence = [*(_nb(c) for c in range(1, 30)), model, depth]
+    plan = plan_section(
+        PlanTask(
+            document_title="D",
+            section_id="s",
+            section_name="Model Architecture",
+            heading="Model Architecture",
+            evidence=evidence,
+        )
+    )
+    chosen = [i for i in evidence if i.id in plan.blocks[0].evidence_ids]
+    text = write_block(_task("Model Architecture", chosen)).text
+    assert "with max_depth = 4 [[c:train.py:105:param:max_depth]]" in text, text

@@ -27,6 +27,7 @@ from autodoc.llm.offline.plain import metric_words
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
     TOPIC_KINDS,
+    is_exploratory_code,
     is_feature_importance,
     is_production_code,
     metric_rank,
@@ -65,7 +66,13 @@ def _narrative_ids(items: list[EvidenceItem], primary: str) -> list[str]:
     kinds = TOPIC_KINDS.get(primary, ())
     rank = {k: n for n, k in enumerate(kinds)}
     wanted = [i for i in items if i.kind in rank and i.attrs.get("owner_kind") != "argparse"]
-    wanted.sort(key=lambda i: (rank[i.kind], metric_rank(item_key(i)) if i.kind == "run_metric" else ()))
+    wanted.sort(  # exploratory work last: a notebook's settings never crowd out the model's own
+        key=lambda i: (
+            rank[i.kind],
+            is_exploratory_code(i),
+            metric_rank(item_key(i)) if i.kind == "run_metric" else (),
+        )
+    )
     per_kind: dict[str, int] = {}
     out = []
     for item in wanted:  # a few of each kind, so one kind (run metrics) cannot crowd out the rest
