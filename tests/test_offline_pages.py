@@ -383,3 +383,17 @@ def test_a_notebooks_settings_never_crowd_the_models_own_out_of_its_section():
     chosen = [i for i in evidence if i.id in plan.blocks[0].evidence_ids]
     text = write_block(_task("Model Architecture", chosen)).text
     assert "with max_depth = 4 [[c:train.py:105:param:max_depth]]" in text, text
+
+
+def test_the_production_models_settings_are_sent_first_only_where_the_model_is_the_topic():
+    model = _code("c:train.py:9:estimator:SGDClassifier", "estimator", "SGDClassifier", saved_by=[{}])
+    settings = [
+        _code(f"c:train.py:{n}:param:p{n}", "param", n, owner=model.id, owner_kind="estimator")
+        for n in range(10, 110)
+    ]
+    store = EvidenceStore(
+        created_at="now", generator_version="t", items=[ONE_SPLIT, *SPLIT_PARAMS, model, *settings]
+    )
+    for name in ("Executive Summary", "Validation Results"):
+        chosen = {i.id for i in select_evidence(section(name), store)}
+        assert "c:split.py:26:param:test_size" in chosen, name

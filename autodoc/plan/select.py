@@ -141,9 +141,9 @@ class _Essentials:
         self.production = {e.id for e in saved_models(evidence)}
 
     def of_production(self, item: EvidenceItem) -> bool:
-        """A setting of the production model: sent before any other estimator's (a tuning script may
-        write hundreds)."""
-        return item.kind == "param" and item.attrs.get("owner") in self.production
+        """A setting of the production model, in a section about the model: sent before any other
+        estimator's (a tuning script may write hundreds)."""
+        return self.primary == "model" and item.kind == "param" and item.attrs.get("owner") in self.production
 
     def keeps(self, item: EvidenceItem) -> bool:
         kind = item.kind
@@ -263,11 +263,6 @@ class _ModelScope:
         mine = [i for i in evidence.by_kind("estimator") if estimator_name(i).lower() in self.families]
         self.estimator_ids = {i.id for i in mine}
         self.estimators = {i.id.rsplit(":estimator", 1)[0] for i in mine}
-
-    def of_production(self, item: EvidenceItem) -> bool:
-        """A setting of the production model: sent before any other estimator's (a tuning script may
-        write hundreds)."""
-        return item.kind == "param" and item.attrs.get("owner") in self.production
 
     def keeps(self, item: EvidenceItem) -> bool:
         if item.source.kind == "code":
