@@ -88,6 +88,8 @@ def _inputs_in_words(f: Facts) -> str:
     """The data files read and how the inputs are prepared (transformer classes as words)."""
     reads = [d for d in f.kind("data_source") if d.role != "serving"]  # a scorer's input is not learnt from
     named = [d for d in reads if isinstance(d.value, str) and _FILE.search(d.value)]
+    trainers = {e.source.path for e in f.kind("estimator") if e.attrs.get("saved_by")}
+    named = [d for d in named if d.source.path in trainers] or named  # the saved model's script's reads
     first: dict[str, EvidenceItem] = {}  # each file name once (two launchers of one flow read the same)
     for d in named:
         first.setdefault(str(d.value).rsplit("/", 1)[-1], d)
