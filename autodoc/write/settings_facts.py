@@ -17,12 +17,7 @@ from autodoc.write.criteria import criteria
 from autodoc.write.disagree import choice_words, other_values
 from autodoc.write.search_words import scheme_and_grid
 from autodoc.write.split_files import file_split_fact
-from autodoc.write.training_words import (
-    checkpoint_words,
-    class_weight_words,
-    early_stopping_words,
-    row_weight_words,
-)
+from autodoc.write.training_words import setup_phrases
 
 _SWEEP = "hyperparameter sweep"
 _MAX_SHOWN = 12
@@ -164,15 +159,9 @@ def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
             f"fit holds out validation_split = {value_text(share)} of the training rows {cite(fits[0])}"
         )
         items += fits
-    for said in (
-        checkpoint_words(evidence),
-        early_stopping_words(evidence),
-        class_weight_words(evidence),
-        row_weight_words(evidence),
-    ):
-        if said is not None:
-            parts.append(said[0])
-            items.append(said[1])
+    for said, item in setup_phrases(evidence):
+        parts.append(said)
+        items.append(item)
     found = production_settings(evidence, "training")
     if found:
         parts.append(settings_phrase(found))

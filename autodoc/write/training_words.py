@@ -84,3 +84,14 @@ def early_stopping_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | 
         return f"training stops early when the score{stops}", item
     split = _STOPPED_ON.get(str(item.attrs.get("split")), "{stops}").format(stops=stops)
     return f"training stops early when the score on {', '.join(map(str, rows))}{split}", item
+
+
+def setup_phrases(evidence: EvidenceStore) -> list[tuple[str, EvidenceItem]]:
+    """The training-setup phrases the Training fact says, in its order, each with its item."""
+    found = (
+        checkpoint_words(evidence),
+        early_stopping_words(evidence),
+        class_weight_words(evidence),
+        row_weight_words(evidence),
+    )
+    return [said for said in found if said is not None]
