@@ -223,3 +223,57 @@ def test_a_pandas_sample_is_a_random_split_not_a_positional_one(
     drawn = "80% of the rows are drawn at random for training and the rest held out, with random_state 1."
     assert split.startswith("Split: A random hold-out split is made by sample (train.py, line 5) [")
     assert split.endswith(drawn)
+
+
+# A training function given its columns by its caller, an indexed label and a chained evaluator.
+INDEXED_LABEL = {
+    "train.py": """\
+        from pyspark.ml import Pipeline
+        from pyspark.ml.classification import RandomForestClassifier
+        from pyspark.ml.evaluation import MulticlassClassificationEvaluator
+        from pyspark.ml.feature import StringIndexer, VectorAssembler
+
+
+        def build(fields):
+            assembler = VectorAssembler(inputCols=fields, outputCol="features")
+            target = StringIndexer(inputCol="outcome", outputCol="outcome_idx")
+            forest = RandomForestClassifier(labelCol="outcome_idx", numTrees=30)
+            return Pipeline(stages=[target, assembler, forest])
+
+
+        def main():
+            data = spark.read.csv("data/claims.csv", header=True)
+            train, valid = data.randomSplit([3.0, 1.0], seed=7)
+            model = build(["age", "amount"]).fit(train)
+            scorer = MulticlassClassificationEvaluator(metricName="accuracy").evaluate(model.transform(valid))
+            print(scorer)
+
+
+        if __name__ == "__main__":
+            main()
+    """
+}
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    return _document(tmp_path_factory, INDEXED_LABEL)
+
+
+def test_an_indexed_label_says_the_column_it_numbers(indexed: list[str]) -> None:
+    target = _line(indexed, "Target: The model predicts outcome_idx (train.py, line 10) [")
+    assert target.endswith(
+        " It is the column outcome with its categories numbered by StringIndexer (train.py, line 9) [4]."
+    )
+
+
+def test_assembled_columns_passed_by_the_caller_are_resolved(indexed: list[str]) -> None:
+    features = _line(indexed, "Features: ")
+    assert "puts 2 input columns into the vector features: age and amount." in features
+
+
+def test_weights_are_shares_and_a_chained_evaluation_has_its_split(indexed: list[str]) -> None:
+    split = _line(indexed, "Split: ")
+    assert "75% of the rows for training and 25% for validation, with seed 7 [" in split
+    performance = _line(indexed, "Performance: ")
+    assert "accuracy (MulticlassClassificationEvaluator) on the validation split [" in performance

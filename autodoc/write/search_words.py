@@ -1,5 +1,6 @@
 """How a search scores its candidates and the grid it tries, in words (Spark's CrossValidator and
-TrainValidationSplit: ``5-fold cross-validation``, ``a grid of 6 combinations: maxDepth 3, 5, 7``)."""
+TrainValidationSplit: ``5-fold cross-validation``, ``a grid of 6 combinations: maxDepth 3, 5, 7``), and
+what a Spark evaluator computes (``areaUnderPR (BinaryClassificationEvaluator) on the test split``)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,13 @@ def scheme_and_grid(search: EvidenceItem) -> list[str]:
         n = a.get("combinations")
         out.append(f"a grid of {n} combinations: {dims}" if n else f"a grid over {dims}")
     return out
+
+
+def evaluator_words(metric: EvidenceItem, shown: list[str]) -> tuple[list[str], str]:
+    """(what to show beside a metric's name, the split it is computed on): a Spark evaluator's name, or
+    that the metric is its default; `shown` (the metric's settings) for any other metric."""
+    evaluator = metric.attrs.get("evaluator")
+    if not evaluator:
+        return shown, ""
+    named = f"{evaluator}'s default metric" if metric.attrs.get("default") else str(evaluator)
+    return [named], f" on the {metric.attrs['on']} split" if metric.attrs.get("on") else ""

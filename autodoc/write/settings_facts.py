@@ -15,7 +15,7 @@ from autodoc.plan.topics import production_facts
 from autodoc.plan.values import launched_value
 from autodoc.write.criteria import criteria
 from autodoc.write.disagree import choice_words, other_values
-from autodoc.write.search_words import scheme_and_grid
+from autodoc.write.search_words import evaluator_words, scheme_and_grid
 from autodoc.write.split_files import file_split_fact
 from autodoc.write.training_words import setup_phrases
 
@@ -344,10 +344,7 @@ def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
     shown = [f"{item_key(p)} = {setting_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
     if metric.attrs.get("formula"):  # a metric derived from another: gini (2 * auc - 1)
         shown = [str(metric.attrs["formula"])]
-    on = ""
-    if evaluator := metric.attrs.get("evaluator"):  # Spark: areaUnderPR (BinaryClassificationEvaluator)
-        shown = [f"{evaluator}'s default metric" if metric.attrs.get("default") else str(evaluator)]
-        on = f" on the {metric.attrs['on']} split" if metric.attrs.get("on") else ""
+    shown, on = evaluator_words(metric, shown)  # Spark: areaUnderPR (BinaryClassificationEvaluator)
     return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f"{on} {cite(metric)}"
 
 

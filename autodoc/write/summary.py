@@ -133,6 +133,7 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
     text = "The model predicts " + join_words([f"{t.value} ({where(t)}) {cite(t)}" for t in targets])
     text += target_words.condition_words(targets[0]) + "."
     text += target_words.default_label(found)
+    indexed, indexer = target_words.indexed_label(evidence, targets[0])
     horizon, ahead = target_words.horizon(found, targets[0])  # a forecast's label: how far ahead
     text, targets = text + horizon, targets + ahead
     upstream, built = lineage_words.upstream_label(evidence, targets[0])
@@ -145,7 +146,8 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
     clause, defining = target_words.defining_parameters(evidence, targets[0])
     rules = [i for i in [targets[0], *derived] if i.kind in ("label", "feature")]
     leak, inputs = target_words.leakage(evidence, rules)
-    return SummaryFact.citing("target", "Target", text + clause + leak, targets + derived + defining + inputs)
+    text += clause + indexed + leak
+    return SummaryFact.citing("target", "Target", text, targets + derived + defining + indexer + inputs)
 
 
 def _settings_named(evidence: EvidenceStore, pattern: re.Pattern[str]) -> list[EvidenceItem]:

@@ -37,6 +37,18 @@ def default_label(found: list[EvidenceItem]) -> str:
     return f" {model} reads {column} (the code sets no labelCol)."
 
 
+def indexed_label(evidence: EvidenceStore, target: EvidenceItem) -> tuple[str, list[EvidenceItem]]:
+    """`` It is the column outcome with its categories numbered by StringIndexer (train.py, line 10) [c].``
+    when the target column is a Spark StringIndexer's output (the label's categories as numbers)."""
+    for item in production_facts(evidence, "preprocessing"):
+        cols = item.attrs.get("columns")
+        if isinstance(cols, dict) and cols.get("outputCol") == target.value and cols.get("inputCol"):
+            by = f"{item.value} ({where(item)}) {cite(item)}"
+            text = f" It is the column {cols['inputCol']} with its categories numbered by {by}."
+            return text, [item]
+    return "", []
+
+
 def leakage(evidence: EvidenceStore, rules: list[EvidenceItem]) -> tuple[str, list[EvidenceItem]]:
     """`` recency, from which the label is computed, is also an input of the model (VectorAssembler,
     train.py, line 33) [c]: target leakage.`` when a column a label rule reads (of `rules`, the label

@@ -18,7 +18,7 @@ from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.label_tests import column_name, condition
 from autodoc.scan.code.rules.training import split_of
 from autodoc.scan.code.syntax import dotted
-from autodoc.scan.code.values import UNKNOWN
+from autodoc.scan.code.values import UNKNOWN, is_ref
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
@@ -141,13 +141,17 @@ def _assembled(ex: Extractor, node: ast.Call, scope: str) -> None:
     if given is None:
         return
     cols, unresolved = columns(ex, given, scope)
+    raw = ex.value(given, scope) if not cols else None
+    if is_ref(raw):  # VectorAssembler(inputCols=fields): the columns each caller passes, resolved later
+        cols, unresolved = raw, []
     out = next((ex.value(k.value, scope) for k in node.keywords if k.arg == "outputCol"), UNKNOWN)
     attrs: dict[str, Any] = {"how": "assembler", "model": "VectorAssembler"}
     if isinstance(out, str):
         attrs["output"] = out
     if unresolved:
         attrs["unresolved"] = unresolved
-    label = f"inputs of VectorAssembler ({len(cols)} columns{', more unresolved' if unresolved else ''})"
+    count = f"{len(cols)} columns" if isinstance(cols, list) else "columns its callers pass"
+    label = f"inputs of VectorAssembler ({count}{', more unresolved' if unresolved else ''})"
     ex.add_at(given, "feature", "VectorAssembler", label, scope, value=cols, attrs=attrs)
 
 
@@ -297,13 +301,15 @@ def evaluated_on(ex: Extractor, scoped: list[Any]) -> None:
     if ("spark", "evaluator") not in ex.seen:
         return
     metrics = {(f.cell, f.line): f for f in ex.m.facts if f.kind == "metric" and f.attrs.get("evaluator")}
-    for _cell, scope, nodes, _fn in ex.indexed:
+    for here, scope, nodes, _fn in ex.indexed:
         calls = [
             c for c in nodes.get(ast.Call, ()) if type(c.func) is ast.Attribute and c.func.attr == "evaluate"
         ]
         assigns = _assigned(ex, scope) if calls else {}
         for call in (c for c in calls if c.args):
             cell, made = assigns.get(dotted(call.func.value) or "", (None, None))  # type: ignore[union-attr]
+            if type(call.func.value) is ast.Call:  # Evaluator(metricName=...).evaluate(...)
+                cell, made = here, call.func.value
             fact = metrics.get((cell, made.lineno)) if made is not None else None
             if fact is None:
                 continue
