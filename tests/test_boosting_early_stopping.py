@@ -4,7 +4,8 @@ One trainer carves a validation split out of the training rows and stops LightGB
 it has not improved for 100 rounds (``lgb.early_stopping``); another stops ``xgb.train`` on the test
 split it later reports scores on. The Summary's Training line says after how many rounds, on which
 rows, and what that split means: the number of trees is chosen on those rows (on the test rows,
-test scores are optimistic). Before, neither document mentioned early stopping at all.
+test scores are optimistic). Before, neither document mentioned early stopping at all. A third
+sets XGBoost's own ``early_stopping_rounds`` on the estimator and gives its fit an eval_set.
 """
 
 from __future__ import annotations
@@ -80,3 +81,26 @@ def test_stopping_on_the_test_split_makes_test_scores_optimistic(tmp: Path) -> N
         " (early_stopping_rounds) [" in said
     )
     assert "]: the test rows choose the number of trees, so scores measured on them are optimistic" in said
+
+
+ON_ESTIMATOR = """\
+import joblib
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from xgboost import XGBClassifier
+
+df = pd.read_csv("data/churn.csv")
+X, y = df.drop(columns=["churn"]), df["churn"]
+X_train, X_valid, y_train, y_valid = train_test_split(X, y, test_size=0.2, random_state=1)
+model = XGBClassifier(n_estimators=1000, learning_rate=0.05, early_stopping_rounds=40)
+model.fit(X_train, y_train, eval_set=[(X_valid, y_valid)], verbose=False)
+joblib.dump(model, "models/xgb.joblib")
+"""
+
+
+def test_an_estimators_own_stopping_rule_watches_its_fits_eval_set(tmp: Path) -> None:
+    said = _training(tmp, "on_estimator", ON_ESTIMATOR)
+    assert (
+        "Training stops early when the score on X_valid, y_valid (the validation split) has not improved for"
+        " 40 rounds (early_stopping_rounds of XGBClassifier) [" in said
+    )

@@ -274,3 +274,15 @@ def estimator_families(evidence: EvidenceStore, model: str) -> set[str]:
         ):
             out.add(name)
     return out
+
+
+def own_fit(evidence: EvidenceStore, est: EvidenceItem) -> EvidenceItem | None:
+    """The fit of an estimator in its file: on the name it is bound to, after it
+    (``calibrated.fit(...)``), or chained to its construction (``Calibrated(...).fit(...)``)."""
+    name, line = est.attrs.get("bound_to"), est.source.line_start or 0
+    for fit in production_facts(evidence, "fit"):
+        at = fit.source.line_start or 0
+        same = fit.source.path == est.source.path and fit.source.cell == est.source.cell
+        if same and (at == line or (name and fit.attrs.get("on") == name and at > line)):
+            return fit
+    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.plan.lineage import saved_models
+from autodoc.plan.lineage import own_fit, saved_models
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import Resolved, owned_params, resolve_param
@@ -98,7 +98,7 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     if parts:  # CalibratedClassifierCV(base_model): the model it calibrates is the production model too
         text += " built on " + join_words([f"{_named(p)} ({where(p)}) {cite(p)}" for p in parts])
         items += parts
-        fit = _own_fit(evidence, est)
+        fit = own_fit(evidence, est)
         if fit is not None:  # calibrated.fit(X_val, y_val): the rows the wrapper itself is fitted on
             rows = ", ".join(map(str, fit.attrs.get("args") or []))
             split = f", the {fit.attrs['args_split']} split," if fit.attrs.get("args_split") else ""
@@ -149,18 +149,6 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
         text,
         items + saves + served + alternatives + options + others + registered,
     )
-
-
-def _own_fit(evidence: EvidenceStore, est: EvidenceItem) -> EvidenceItem | None:
-    """The fit of an estimator in its file: on the name it is bound to, after it
-    (``calibrated.fit(...)``), or chained to its construction (``Calibrated(...).fit(...)``)."""
-    name, line = est.attrs.get("bound_to"), est.source.line_start or 0
-    for fit in production_facts(evidence, "fit"):
-        at = fit.source.line_start or 0
-        same = fit.source.path == est.source.path and fit.source.cell == est.source.cell
-        if same and (at == line or (name and fit.attrs.get("on") == name and at > line)):
-            return fit
-    return None
 
 
 def _named(est: EvidenceItem) -> str:

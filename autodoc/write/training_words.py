@@ -8,8 +8,10 @@ import re
 
 from autodoc.document import cite
 from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.lineage import own_fit
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
+from autodoc.plan.values import owned_params
 
 _RATIO = re.compile(r"\(\s*(\w+)\s*==\s*0\s*\)\.sum\(\)\s*/\s*\(\s*\1\s*==\s*1\s*\)\.sum\(\)")
 
@@ -55,6 +57,7 @@ def row_weight_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None
     return None
 
 
+_ROUNDS = ("early_stopping_rounds", "od_wait")  # an estimator's own stopping rule (XGBoost 2, CatBoost)
 # what stopping on each split means for the model's scores
 _STOPPED_ON = {
     "validation": " (the validation split){stops}: those rows choose the number of trees, and the number of"
@@ -71,7 +74,7 @@ def early_stopping_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | 
     improvement, on which rows, and what that split means for the scores."""
     found = [f for f in production_facts(evidence, "early_stopping") if "how" in f.attrs]
     if not found:
-        return None
+        return _estimator_stopping(evidence)
     item = found[0]
     rounds = item.attrs.get("rounds")
     stops = (
@@ -79,11 +82,33 @@ def early_stopping_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | 
         if isinstance(rounds, int)
         else f" stops improving ({item.attrs['how']}) {cite(item)}"
     )
-    rows = item.attrs.get("eval_rows")
+    return _stopping_sentence(stops, item.attrs.get("eval_rows"), item.attrs.get("split")), item
+
+
+def _stopping_sentence(stops: str, rows: object, split: object) -> str:
     if not isinstance(rows, list) or not rows:
-        return f"training stops early when the score{stops}", item
-    split = _STOPPED_ON.get(str(item.attrs.get("split")), "{stops}").format(stops=stops)
-    return f"training stops early when the score on {', '.join(map(str, rows))}{split}", item
+        return f"training stops early when the score{stops}"
+    said = _STOPPED_ON.get(str(split), "{stops}").format(stops=stops)
+    return f"training stops early when the score on {', '.join(map(str, rows))}{said}"
+
+
+def _estimator_stopping(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
+    """``XGBClassifier(early_stopping_rounds=50)`` (XGBoost 2, CatBoost) fitted with
+    ``eval_set=[(X_val, y_val)]``: the estimator's own setting, and the rows its fit watches."""
+    for est in production_facts(evidence, "estimator"):
+        fit = own_fit(evidence, est)
+        rounds = next((p for p in owned_params(est, evidence.items) if item_key(p) in _ROUNDS), None)
+        if fit is None or rounds is None or not fit.attrs.get("eval_rows"):
+            continue
+        how = f"{item_key(rounds)} of {est.value}"
+        value = rounds.value if isinstance(rounds.value, int) else None
+        stops = (
+            f" has not improved for {value} rounds ({how}) {cite(rounds)}"
+            if value
+            else f" stops improving ({how}) {cite(rounds)}"
+        )
+        return _stopping_sentence(stops, fit.attrs["eval_rows"], fit.attrs.get("eval_split")), rounds
+    return None
 
 
 def setup_phrases(evidence: EvidenceStore) -> list[tuple[str, EvidenceItem]]:

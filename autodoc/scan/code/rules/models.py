@@ -339,6 +339,11 @@ def fit(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None
                 params = [*(params or []), (kw.arg, val, getattr(kw.value, "lineno", node.lineno), {})]
             elif val is not UNKNOWN and not isinstance(val, dict):
                 attrs[kw.arg] = val
+    rows, split = stopping.watched_rows(ex, node, scope)
+    if rows:  # fit(..., eval_set=[(X_val, y_val)]): what an estimator's own early stopping watches
+        attrs["eval_rows"] = rows
+        if split:
+            attrs["eval_split"] = split
     if node.args:
         attrs["args"] = [dotted(a) or ex.snippet(a, 40) for a in node.args[:3]]
         if rows := training.split_of([str(a) for a in attrs["args"][:2]]):

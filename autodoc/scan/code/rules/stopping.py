@@ -39,16 +39,24 @@ def early_stopping(ex: Extractor, node: ast.Call, scope: str, full: str) -> None
     rounds = ex.value(rounds_node, scope) if rounds_node is not None else UNKNOWN
     if rounds is not UNKNOWN:
         attrs["rounds"] = rounds
+    rows, split = watched_rows(ex, node, scope)
+    if rows:
+        attrs["eval_rows"] = rows
+        if split:
+            attrs["split"] = split
+    label = f"early stopping ({how})" + (f" on {', '.join(rows)}" if rows else "")
+    ex.add_at(node, "early_stopping", how, label, scope, value=how, attrs=attrs)
+
+
+def watched_rows(ex: Extractor, node: ast.Call, scope: str) -> tuple[list[str], str | None]:
+    """The names of the evaluation rows a fit or train call is given, and the split they come from."""
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
     given = next((keywords[k] for k in _EVAL_KEYWORDS if k in keywords), None)
     if type(given) is ast.Name:  # watchlist = [(dtrain, "train"), (dvalid, "valid")]
         given = _assigned(ex, given.id, scope, node.lineno) or given
     rows = _eval_rows(ex, given)
-    if rows:
-        attrs["eval_rows"] = rows
-        if split := split_of(rows) or split_of(_wrapped(ex, rows[0], scope, node.lineno)):
-            attrs["split"] = split
-    label = f"early stopping ({how})" + (f" on {', '.join(rows)}" if rows else "")
-    ex.add_at(node, "early_stopping", how, label, scope, value=how, attrs=attrs)
+    split = (split_of(rows) or split_of(_wrapped(ex, rows[0], scope, node.lineno))) if rows else None
+    return rows, split
 
 
 def _stop(ex: Extractor, keywords: dict[str, ast.expr]) -> tuple[str, ast.expr | None] | None:
