@@ -277,3 +277,10 @@ def test_weights_are_shares_and_a_chained_evaluation_has_its_split(indexed: list
     assert "75% of the rows for training and 25% for validation, with seed 7 [" in split
     performance = _line(indexed, "Performance: ")
     assert "accuracy (MulticlassClassificationEvaluator) on the validation split [" in performance
+
+
+def test_a_spark_model_written_and_loaded_back_is_one_model(tuned: list[str]) -> None:
+    model = _line(tuned, "Production model: ")
+    saved = "the code saves it to /dbfs/models/churn with model.bestModel.write().overwrite().save"
+    assert f"{saved} (notebooks/train.py, line 12) [" in model
+    assert "and notebooks/score.py (line 4) [" in model and model.count("loads that file") == 1

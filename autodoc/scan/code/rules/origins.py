@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 Pos = tuple[int, int]  # (cell or -1, line)
 # Calls that hand back the object they are called on (scikit-learn's fit returns self).
 _PASSTHROUGH = {"fit", "to", "cpu", "cuda", "eval", "train", "state_dict", "float", "double", "half"}
+_PASSTHROUGH |= {"write", "overwrite"}  # Spark: model.write().overwrite().save(path) saves the model
 _SEARCH_RESULTS = {"best_estimator_", "best_model_", "best_model", "bestModel"}  # bestModel: Spark's
 _MODEL_KEY = re.compile(r"model|state_dict|estimator", re.I)
 _WRAPPERS = {"compile", "DistributedDataParallel", "DataParallel", "DDP"}  # wrap the model they are given
