@@ -397,3 +397,16 @@ def test_the_production_models_settings_are_sent_first_only_where_the_model_is_t
     for name in ("Executive Summary", "Validation Results"):
         chosen = {i.id for i in select_evidence(section(name), store)}
         assert "c:split.py:26:param:test_size" in chosen, name
+
+
+def test_the_executive_summary_cites_the_production_model_not_a_tuning_copy_of_its_class():
+    tried = _code("c:tune.py:186:estimator:LogisticRegression", "estimator", "LogisticRegression")
+    saved = _code(
+        "c:pipeline.py:64:estimator:LogisticRegression", "estimator", "LogisticRegression", saved_by=[{}]
+    )
+    text = write_block(_task("Executive Summary", [tried, saved])).text
+    assert (
+        "The production model is a logistic regression [[c:pipeline.py:64:estimator:LogisticRegression]]"
+        in text
+    )
+    assert "tune.py" not in text, text

@@ -196,8 +196,11 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
         if est.attrs.get("upstream") or est.role == "serving":
             continue  # one that prepares the training data (a clustering that labels it), or a scorer's
             # container for the model it loads (``xgb.Booster()`` before ``load_model``): not trained
-        if estimator_words(est) not in {estimator_words(e) for e in found}:
+        same = next((n for n, e in enumerate(found) if estimator_words(e) == estimator_words(est)), None)
+        if same is None:
             found.append(est)
+        elif _not_production(found[same]) and not _not_production(est):
+            found[same] = est  # of two of one class, the production model's is the one cited
     if not found:
         return ""
     compared = [e for e in found if e.attrs.get("compared_with")][:3]
@@ -205,7 +208,7 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
         named = join_words([f"{article(w)} {w} {cite(e)}" for e in compared if (w := estimator_words(e))])
         lead = "Besides the production model, stated in the Summary, the code trains "
         return f"{lead}{named} to compare with it."
-    production = found[0].attrs.get("saved_by") and not found[0].attrs.get("saved_besides")
+    production = not _not_production(found[0])
     if production and lead.startswith("The code"):
         return _production_in_words(found[:3])
     return (
@@ -215,6 +218,12 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
         )
         + "."
     )
+
+
+def _not_production(est: EvidenceItem) -> bool:
+    """Not the production model (saved, not besides another): of two estimators of one class, the
+    one named is the model's (readmission-lr: the pipeline's, not the tuning script's)."""
+    return not (est.attrs.get("saved_by") and not est.attrs.get("saved_besides"))
 
 
 def _production_in_words(found: list[EvidenceItem]) -> str:
