@@ -8,6 +8,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import model_parts, production_model
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
+from autodoc.plan.value_origin import origin_tail
 from autodoc.plan.values import (
     launched_value,
     options_read,
@@ -29,7 +30,7 @@ def code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     tuned = lineage_words.tuned_fact(evidence, saved) if saved is not None else None
     if tuned is not None:
         return tuned
-    parts, items = [], []
+    parts, items, found = [], [], []
     estimators = (
         [*model_parts(evidence, saved), saved]
         if saved is not None
@@ -48,9 +49,10 @@ def code_hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
                 values += f" and {unpacked_words(est, evidence.items)}"
             parts.append(f"{est.value} ({where(est)}) {cite(est)}: {values}")
             items += [est, *(r.item for _, r in resolved)]
+            found += [r for _, r in resolved]
     if not parts:
         return sf.settings_hyperparameters(evidence) or _default(evidence, saved)
-    text = "; ".join(parts) + ", as set in the code"
+    text = "; ".join(parts) + (f", {origin_tail(found)}" if found else "")
     if any(str(e.attrs.get("call", "")).endswith(".from_pretrained") for e in estimators):
         text += _fine_tuning(evidence, items)
     return SummaryFact.citing("hyperparameters", "Hyperparameters", text + ".", items)

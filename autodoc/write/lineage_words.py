@@ -14,6 +14,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import own_fit, saved_models
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
+from autodoc.plan.value_origin import origin_tail
 from autodoc.plan.values import Resolved, owned_params, resolve_param
 from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import join_phrase
@@ -180,7 +181,7 @@ def tuned_fact(evidence: EvidenceStore, est: EvidenceItem) -> SummaryFact | None
     text = f"{est.value} ({where(est)}) {cite(est)}: "
     if own:
         text += join_words([f"{item_key(p)} = {setting_text(r.value)} {cite(r.item)}" for p, r in own[:6]])
-        text += " as set in the code; "
+        text += f" {origin_tail([r for _, r in own[:6]])}; "
     chosen = join_words(keys[:8]) if keys else "the tuned values"
     text += (
         f"{chosen} {'are' if len(keys) != 1 else 'is'} chosen by {search.value} "

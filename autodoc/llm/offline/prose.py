@@ -14,6 +14,7 @@ from autodoc.plan.topics import (
     is_data_metric,
     is_exploratory_code,
 )
+from autodoc.plan.value_origin import logged_run
 from autodoc.plan.values import (
     UNNAMED_FILE,
     by_caller_words,
@@ -191,7 +192,7 @@ def _settings_phrase(params: list[EvidenceItem], items: list[EvidenceItem]) -> s
             unresolved.append(item_key(param))
         elif found.item.kind == "run_param":
             logged.append(f"{item_key(param)} = {num(found.value)} {cite(found.item)}")
-            runs.append(found.origin.split(" as ", 1)[0].removeprefix("logged by run "))
+            runs.append(logged_run(found) or "")
         else:
             written.append(f"{item_key(param)} = {num(found.value)} {cite(found.item)}")
     parts = written + logged
@@ -258,7 +259,7 @@ def _config_phrase(item: EvidenceItem, items: list[EvidenceItem]) -> str:
     text = f"{key} = {num(item.value)} {cite(item)}"
     logged = logged_value(key, items)
     if logged is not None and not _same(logged.value, item.value):
-        run = logged.origin.split(" as ", 1)[0].removeprefix("logged by run ")
+        run = logged_run(logged)
         text += f" (run {run} overrode it: {num(logged.value)}) {cite(logged.item)}"
     return text
 
