@@ -12,9 +12,11 @@ model_trainer:
   root_dir: artifacts/model_trainer
   train_path: artifacts/data/train.csv
   holdout_path: artifacts/data/holdout_a.csv
+  model_name: model.joblib
 model_evaluation:
   root_dir: artifacts/model_evaluation
   holdout_path: artifacts/data/holdout_b.csv
+  model_path: artifacts/model_trainer/model.joblib
 """
 
 ENTITY = """\
@@ -46,6 +48,8 @@ class ConfigurationManager:
 """
 
 TRAINER = """\
+import os
+
 import joblib
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
@@ -60,20 +64,36 @@ class ModelTrainer:
         shared = pd.read_csv(self.config.holdout_path)
         model = LogisticRegression(C=0.5)
         model.fit(frame.drop(columns=["default"]), frame["default"])
-        joblib.dump(model, "model.joblib")
+        joblib.dump(model, os.path.join(self.config.root_dir, self.config.model_name))
         return shared
 """
 
-STAGE = """\
+EVALUATION = """\
+import joblib
+
+
+class ModelEvaluation:
+    def __init__(self, config):
+        self.config = config
+
+    def evaluate(self, frame):
+        model = joblib.load(self.config.model_path)
+        return model.predict(frame)
+"""
+
+STAGES = """\
+from project.components.model_evaluation import ModelEvaluation
 from project.components.model_trainer import ModelTrainer
 from project.configuration import ConfigurationManager
 
 if __name__ == "__main__":
-    ModelTrainer(ConfigurationManager().trainer_config()).train()
+    manager = ConfigurationManager()
+    ModelTrainer(manager.trainer_config()).train()
+    ModelEvaluation(manager.evaluation_config()).evaluate(None)
 """
 
 
-def _data_line(tmp_path: Path, trainer: str) -> str:
+def _lines(tmp_path: Path, trainer: str) -> list[str]:
     code = write_tree(
         tmp_path / "code",
         {
@@ -83,11 +103,16 @@ def _data_line(tmp_path: Path, trainer: str) -> str:
             "project/configuration.py": MANAGER,
             "project/components/__init__.py": "",
             f"project/components/{trainer}.py": TRAINER,
-            "main.py": STAGE.replace("model_trainer", trainer),
+            "project/components/model_evaluation.py": EVALUATION,
+            "main.py": STAGES.replace("model_trainer", trainer),
         },
     )
     paragraphs, _ = document_lines(code, tmp_path / "out")
-    return next(p for p in paragraphs if p.startswith("Data:"))
+    return paragraphs
+
+
+def _data_line(tmp_path: Path, trainer: str) -> str:
+    return next(p for p in _lines(tmp_path, trainer) if p.startswith("Data:"))
 
 
 def test_a_configuration_key_names_the_file_a_component_reads(tmp_path: Path) -> None:
@@ -103,3 +128,9 @@ def test_a_key_two_sections_give_different_files_stays_unnamed_outside_both(tmp_
     assert "artifacts/data/train.csv named in config/config.yaml, line 4" in line  # one file: named
     assert "holdout_a" not in line and "holdout_b" not in line  # two files, neither section: never guessed
     assert "a file the scan does not resolve" in line
+
+
+def test_a_save_path_joined_from_configuration_keys_links_the_code_that_loads_it(tmp_path: Path) -> None:
+    line = next(p for p in _lines(tmp_path, "model_trainer") if p.startswith("Production model:"))
+    assert "saves it to artifacts/model_trainer/model.joblib with joblib.dump" in line
+    assert "project/components/model_evaluation.py (line 9) [3] loads that file" in line

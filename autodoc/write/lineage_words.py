@@ -113,6 +113,7 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     done = [_saved_words(s) for s in saves]
     text += "; the code " + join_words(done)
     served = _linked(evidence, est.attrs.get("served_by"))
+    served = [s for s in served if s.role not in ("exploratory", "test")] or served  # a notebook: no story
     if served:
         loaders = join_words([f"{s.source.path} (line {s.source.line_start}) {cite(s)}" for s in served[:3]])
         serving = any(s.role == "serving" for s in served)

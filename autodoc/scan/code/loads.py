@@ -10,7 +10,7 @@ import ast
 import re
 
 from autodoc.scan.code.model import Fact
-from autodoc.scan.code.syntax import constant, keyword
+from autodoc.scan.code.syntax import constant, keyword, path_parts
 
 _ARTIFACT_LOADS = {"load", "load_model", "InferenceSession", "Booster", "load_learner"}
 TAILS = frozenset(_ARTIFACT_LOADS | {"pipeline"})
@@ -49,6 +49,8 @@ def _artifact(call: ast.Call, scope: str) -> Fact | None:
     path = constant(target)
     label = f"loads a model artifact with {dotted}" + (f" from {path}" if isinstance(path, str) else "")
     named = {"path_name": target.id} if type(target) is ast.Name else {}  # a constant's: load_paths
+    if not isinstance(path, str) and (parts := path_parts(target)):  # configuration keys: config_paths
+        named = {"path_parts": parts}
     attrs = {"call": ast.unparse(call)[:160], "loader": dotted, **named}
     return Fact(
         "model_load",

@@ -281,3 +281,29 @@ def mentions(lines: list[str], node: ast.AST, word: str) -> bool:
     """Whether the source lines of `node` hold `word`: a cheap test before walking the node for it."""
     end = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
     return any(word in lines[i] for i in range(node.lineno - 1, min(end, len(lines))))  # type: ignore[attr-defined]
+
+
+def path_parts(expr: ast.AST | None) -> list[list[str]] | None:
+    """A file path built from attribute reads (``self.config.model_path``,
+    ``os.path.join(self.config.root_dir, "model.joblib")``, ``Path(cfg.root) / cfg.name``) as its parts,
+    ``["key", "self.config.root_dir"]`` or ``["text", "model.joblib"]``; None for any other expression
+    or one without an attribute read (a configuration key may name what the scan cannot resolve)."""
+    parts = _path_parts(expr)
+    return parts if parts and any(kind == "key" for kind, _ in parts) else None
+
+
+def _path_parts(expr: ast.AST | None) -> list[list[str]] | None:
+    if type(expr) is ast.Attribute:
+        chain = dotted(expr)
+        return [["key", chain]] if chain else None
+    if type(expr) is ast.Constant and isinstance(expr.value, str):
+        return [["text", expr.value]]
+    if type(expr) is ast.BinOp and type(expr.op) is ast.Div:  # Path(root) / "model.joblib"
+        left, right = _path_parts(expr.left), _path_parts(expr.right)
+        return left + right if left is not None and right is not None else None
+    if type(expr) is ast.Call and not expr.keywords and expr.args:
+        name = dotted(expr.func) or ""
+        if name.endswith(("path.join", "Path")):
+            found = [_path_parts(a) for a in expr.args]
+            return [p for part in found for p in part] if all(p is not None for p in found) else None  # type: ignore[union-attr]
+    return None

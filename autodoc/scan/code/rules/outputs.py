@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from autodoc.scan.code.model import MODULE, Fact
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.origins import SAVEISH, Origins
-from autodoc.scan.code.syntax import dotted
+from autodoc.scan.code.syntax import dotted, path_parts
 from autodoc.scan.code.values import expr_text
 
 if TYPE_CHECKING:
@@ -157,6 +157,8 @@ def _save(
     attrs: dict[str, Any] = {"call": full, "object": shown}
     if file is None and type(path) is ast.Name:  # an imported constant: `scan.code.load_paths`
         attrs["path_name"] = path.id
+    elif file is None and (parts := path_parts(path)):  # configuration keys: `scan.code.config_paths`
+        attrs["path_parts"] = parts
     if built is not None:
         attrs["estimator"] = built
     kept = saved_values(ex, obj, scope)

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.rules import vocab as v
-from autodoc.scan.code.syntax import Buckets, dotted, snip
+from autodoc.scan.code.syntax import Buckets, path_parts, snip
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -59,8 +59,8 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
         shown = val  # resolved across files later
     if "path_from" in attrs:
         attrs["folder_words"] = NOT_RESOLVED
-    if shown is None and type(first) is ast.Attribute and (chain := dotted(first)):
-        attrs["path_expr"] = chain  # self.config.train_path: a configuration key may name the file
+    if shown is None and (parts := path_parts(first)):
+        attrs["path_parts"] = parts  # self.config.train_path: a configuration key may name the file
     ex.add_at(node, "data_source", tail, label, scope, value=shown, attrs=attrs)
 
 
