@@ -105,7 +105,7 @@ class Extractor:
         for cell, lines, scope, nodes in scoped:
             self.cell, self.lines = cell, lines
             self._second_pass(scope, nodes)
-        assign_rules.mark_predictions(self)
+        assign_rules.after_module(self)
         training.either_or(self, scoped)  # if ...: Adadelta(...) else: Adam(...)
         self.sites = params.ParamResolver(self, scoped)  # a parameter's values at its call sites
         if self.values.param_refs:

@@ -257,11 +257,14 @@ def _upstream(
     links = _links(index, readers)
     # a file the production code writes itself is its own: a notebook writing one of that name is
     # not where the production reader's data comes from
-    made = {
+    own = [w for _rel, fact in index.writes if (w := index.item(fact)) is not None and w.role in _PRODUCTION]
+    made = {reader.id for w in own for reader in links.get(w.id, [])}
+    made |= {  # the reading module writes the file itself (links leave a file's own reads out)
         reader.id
-        for _rel, fact in index.writes
-        if (w := index.item(fact)) is not None and w.role in _PRODUCTION
-        for reader in links.get(w.id, [])
+        for w in own
+        if isinstance(w.value, str)
+        for reader in readers.get(posixpath.basename(w.value), [])
+        if reader.source.path == w.source.path
     }
     for rel, fact in index.writes:
         write, res = index.item(fact), files[rel]

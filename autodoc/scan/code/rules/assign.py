@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from autodoc.scan.code.model import MAIN, MODULE, Fact
 from autodoc.scan.code.rules import datadict, dataflow, models, series, splits
 from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.rules.late_labels import late_labels
 from autodoc.scan.code.syntax import dotted, snip
 from autodoc.scan.code.values import UNKNOWN, is_ref
 
@@ -339,6 +340,13 @@ def is_prediction(node: ast.expr) -> bool:
     while type(node) is ast.Subscript:
         node = node.value
     return type(node) is ast.Call and getattr(node.func, "attr", "") in _PREDICT_CALLS
+
+
+def after_module(ex: Extractor) -> None:
+    """What only the whole module shows: a target column's earlier assignment is its label rule, a
+    column assigned a model's output is a prediction."""
+    late_labels(ex)
+    mark_predictions(ex)
 
 
 def mark_predictions(ex: Extractor) -> None:
