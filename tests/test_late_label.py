@@ -60,3 +60,12 @@ def test_a_target_column_assigned_before_it_is_selected_reads_as_its_label_rule(
     assert "The model predicts Default (train.py, line 8)" in target, target
     assert "0 when Status is PAID, else 1" in target
     assert "explore.ipynb" not in target and "upstream" not in target  # train.py writes the file itself
+
+
+def test_a_membership_label_assigned_before_it_is_selected_keeps_its_rule_in_words(tmp_path: Path) -> None:
+    source = PREPARE.replace(
+        'np.where(loans["Status"] == "PAID", 0, 1)', 'loans["Status"].isin(["LATE", "CHARGED"]).astype(int)'
+    )
+    paragraphs, _ = document_lines(write_tree(tmp_path / "code", {"train.py": source}), tmp_path / "out")
+    target = next(p for p in paragraphs if p.startswith("Target:"))
+    assert "Default is 1 when Status is LATE or CHARGED, else 0" in target, target

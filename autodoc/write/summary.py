@@ -131,7 +131,10 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
         return None
     targets = sf.unique_values(target_words.built_first(targets), 2)  # each column once, its rule first
     text = "The model predicts " + join_words([f"{t.value} ({where(t)}) {cite(t)}" for t in targets])
-    text += target_words.condition_words(targets[0]) + "."
+    rule = target_words.condition_words(targets[0])
+    if not rule and targets[0].kind == "label":  # df["y"] = df["status"].isin([...]).astype(int)
+        rule = sf.derivation_words(targets[0])
+    text += rule + "."
     text += target_words.default_label(found)
     indexed, indexer = target_words.indexed_label(evidence, targets[0])
     horizon, ahead = target_words.horizon(found, targets[0])  # a forecast's label: how far ahead
