@@ -127,7 +127,7 @@ def test_a_key_two_sections_give_different_files_stays_unnamed_outside_both(tmp_
     line = _data_line(tmp_path, "fit_step")
     assert "artifacts/data/train.csv named in config/config.yaml, line 4" in line  # one file: named
     assert "holdout_a" not in line and "holdout_b" not in line  # two files, neither section: never guessed
-    assert "a file the scan does not resolve" in line
+    assert "does not resolve the file or table read by read_csv" in line
 
 
 def test_a_save_path_joined_from_configuration_keys_links_the_code_that_loads_it(tmp_path: Path) -> None:
