@@ -6,9 +6,8 @@ bindings by scope once (only for modules that save or write something). `estimat
 follows a name back through assignments (tuple unpacking included), a local function's
 ``return``, ``search.best_estimator_`` of a search over an estimator, a Pipeline's last step and
 calls that return their object (``fit``, ``to``, ``eval``) to the estimator fact that built it.
-`builds(name, ...)` is the backward slice of a name: the statements of its scope that assign
-it or anything it is computed from.
-"""
+`builds(name, ...)` is the backward slice of a name: the statements of its scope that assign it
+or anything it is computed from."""
 
 from __future__ import annotations
 
