@@ -25,6 +25,16 @@ def image_bytes(content: ImageContent) -> bytes | None:
     return blob
 
 
+def has_points(chart: ChartContent) -> bool:
+    """Whether a chart has anything to draw (a chart whose evidence holds no number has no points)."""
+    return any(s.y for s in chart.series)
+
+
+def empty_chart_words(chart: ChartContent) -> str:
+    """What stands in for a chart without a point: its title and why (no figure, no number)."""
+    return f"No chart of {chart.caption}: {chart.note or 'the evidence holds no values for it.'}"
+
+
 def caption_labels(state: DocumentState) -> dict[str, str]:
     """Block id -> "Table N" / "Figure N", numbered in document order.
 
@@ -40,7 +50,7 @@ def caption_labels(state: DocumentState) -> dict[str, str]:
         if isinstance(content, TableContent):
             tables += 1
             labels[block.id] = f"Table {tables}"
-        elif isinstance(content, ChartContent) or (
+        elif (isinstance(content, ChartContent) and has_points(content)) or (
             isinstance(content, ImageContent) and image_bytes(content) is not None
         ):
             figures += 1

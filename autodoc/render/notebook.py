@@ -28,7 +28,7 @@ from autodoc.document import (
     Section,
     TableContent,
 )
-from autodoc.render.figures import caption_labels, image_bytes
+from autodoc.render.figures import caption_labels, empty_chart_words, has_points, image_bytes
 from autodoc.render.format import model_row
 from autodoc.render.notebook_code import SETUP_CODE, chart_code, table_code
 from autodoc.render.provenance import provenance_rows
@@ -148,6 +148,8 @@ class _Builder:
         elif isinstance(content, TableContent):
             self._md(block.id, self._caption(block, content.caption) + _note(content.note), suffix="caption")
             self._code(block.id, table_code(content))
+        elif isinstance(content, ChartContent) and not has_points(content):
+            self._md(block.id, f"*{empty_chart_words(content)}*", suffix="caption")
         elif isinstance(content, ChartContent):
             self._md(block.id, self._caption(block, content.caption) + _note(content.note), suffix="caption")
             self._code(block.id, chart_code(content))

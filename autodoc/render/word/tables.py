@@ -19,7 +19,7 @@ from autodoc.document import (
     TableContent,
 )
 from autodoc.render import styles as st
-from autodoc.render.figures import image_bytes
+from autodoc.render.figures import empty_chart_words, has_points, image_bytes
 from autodoc.render.format import distinct_columns, is_numeric
 from autodoc.render.measure import BODY_PT
 from autodoc.render.text import (
@@ -131,6 +131,9 @@ def _shade(cell, fill: str) -> None:
 
 def chart(ctx: Ctx, block: Block, content: ChartContent) -> None:
     png = ctx.charts.get(block.id)
+    if not has_points(content):  # no figure without a point: the note says why, under the chart's title
+        ctx.doc.add_paragraph(empty_chart_words(content), style=st.NOTE)
+        return
     if png is None:
         return
     para = ctx.doc.add_paragraph()
