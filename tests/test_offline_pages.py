@@ -410,3 +410,16 @@ def test_the_executive_summary_cites_the_production_model_not_a_tuning_copy_of_i
         in text
     )
     assert "tune.py" not in text, text
+
+
+def test_a_setting_left_to_run_time_is_placed_like_every_other_in_the_hyperparameter_table():
+    model = _code("c:tune.py:308:estimator:SGDClassifier", "estimator", "SGDClassifier")
+    alpha = _code(
+        "c:tune.py:308:param:alpha", "param", None, owner=model.id, owner_kind="estimator", unresolved=True
+    )
+    loss = _code("c:tune.py:308:param:loss", "param", "log_loss", owner=model.id, owner_kind="estimator")
+    store = EvidenceStore(created_at="now", generator_version="t", items=[model, alpha, loss])
+    table = fill_table(TablePlan(title="T", source=TableSource(kind="estimators")), store, section("Model"))
+    rows = [[str(c.value) for c in row[1:]] for row in table.rows]
+    assert ["alpha", "set at run time (not resolved from the code)", "tune.py, line 308"] in rows, rows
+    assert ["loss", "log_loss", "tune.py, line 308"] in rows, rows

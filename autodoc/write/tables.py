@@ -340,7 +340,7 @@ def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[lis
             if written
             else text_cell(UNRESOLVED)
         )
-        origin = found.origin if found else where(param) if written else f"{location(param)}: not resolved"
+        origin = found.origin if found else where(param)  # the value cell says when it is not resolved
         rows.append([name, Cell(value=param_name(param), evidence_id=param.id), value, text_cell(origin)])
     return rows + _tuned_row(name, est, evidence)
 
