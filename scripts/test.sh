@@ -16,4 +16,5 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] \
 fi
 export MLFLOW_DISABLE_TELEMETRY=true
 .venv/bin/ruff check .
+.venv/bin/python scripts/sizes.py --check >/dev/null || { .venv/bin/python scripts/sizes.py; exit 1; }  # house rules
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
