@@ -39,3 +39,19 @@ def test_the_notebook_says_the_same_for_a_chart_without_a_number() -> None:
     cells = json.loads(render_notebook(state))["cells"]
     text = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells)
     assert "No chart of " in text and "No run logged it." in text
+
+
+def test_a_table_without_a_row_is_a_note_not_an_empty_numbered_table() -> None:
+    from autodoc.document import TableContent
+
+    state = make_state()
+    first = next(b for _, b in state.blocks() if isinstance(b.content, TableContent))
+    first.content = first.content.model_copy(  # type: ignore[union-attr]
+        update={"rows": [], "note": "No matching evidence was found.", "citations": []}
+    )
+    data = render_docx(state)
+    texts = [p.text for p in Document(io.BytesIO(data)).paragraphs]
+    caption = first.content.caption  # type: ignore[union-attr]
+    assert f"No table of {caption}: No matching evidence was found." in texts
+    assert not any(t.startswith("Table") and caption in t for t in texts)
+    assert [f.line() for f in lint_docx(data) if f.rule == "caption"] == []

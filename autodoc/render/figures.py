@@ -35,6 +35,11 @@ def empty_chart_words(chart: ChartContent) -> str:
     return f"No chart of {chart.caption}: {chart.note or 'the evidence holds no values for it.'}"
 
 
+def empty_table_words(table: TableContent) -> str:
+    """What stands in for a table without a row: its title and why (no numbered, empty table)."""
+    return f"No table of {table.caption}: {table.note or 'the evidence holds no values for it.'}"
+
+
 def caption_labels(state: DocumentState) -> dict[str, str]:
     """Block id -> "Table N" / "Figure N", numbered in document order.
 
@@ -47,7 +52,7 @@ def caption_labels(state: DocumentState) -> dict[str, str]:
         content = block.content
         if block.status == "failed" or content is None:
             continue
-        if isinstance(content, TableContent):
+        if isinstance(content, TableContent) and content.rows:
             tables += 1
             labels[block.id] = f"Table {tables}"
         elif (isinstance(content, ChartContent) and has_points(content)) or (

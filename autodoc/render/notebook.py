@@ -28,7 +28,13 @@ from autodoc.document import (
     Section,
     TableContent,
 )
-from autodoc.render.figures import caption_labels, empty_chart_words, has_points, image_bytes
+from autodoc.render.figures import (
+    caption_labels,
+    empty_chart_words,
+    empty_table_words,
+    has_points,
+    image_bytes,
+)
 from autodoc.render.format import model_row
 from autodoc.render.notebook_code import SETUP_CODE, chart_code, table_code
 from autodoc.render.provenance import provenance_rows
@@ -145,6 +151,8 @@ class _Builder:
             self._md(block.id, prefix + text + flag_note)
         elif isinstance(content, ListContent):
             self._md(block.id, prefix + _list_md(content, self.numbers, block.flags) + flag_note)
+        elif isinstance(content, TableContent) and not content.rows:
+            self._md(block.id, f"*{empty_table_words(content)}*", suffix="caption")
         elif isinstance(content, TableContent):
             self._md(block.id, self._caption(block, content.caption) + _note(content.note), suffix="caption")
             self._code(block.id, table_code(content))

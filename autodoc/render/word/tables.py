@@ -19,7 +19,7 @@ from autodoc.document import (
     TableContent,
 )
 from autodoc.render import styles as st
-from autodoc.render.figures import empty_chart_words, has_points, image_bytes
+from autodoc.render.figures import empty_chart_words, empty_table_words, has_points, image_bytes
 from autodoc.render.format import distinct_columns, is_numeric
 from autodoc.render.measure import BODY_PT
 from autodoc.render.text import (
@@ -43,15 +43,14 @@ def caption(ctx: Ctx, block: Block, caption: str) -> None:
 
 
 def table(ctx: Ctx, block: Block, content: TableContent) -> None:
+    if not content.rows:  # no numbered, empty table: the note says why, under the table's title
+        ctx.doc.add_paragraph(empty_table_words(content), style=st.NOTE)
+        return
     caption(ctx, block, content.caption)
     rows = distinct_columns([[c.value for c in row] for row in content.rows])
     numeric = [[is_numeric(c.value) for c in row] for row in content.rows]
     simple_table(ctx, content.columns, rows, numeric)
-    if not content.rows:
-        ctx.doc.add_paragraph(
-            content.note or "No rows: the evidence holds no values for this table.", style=st.NOTE
-        )
-    elif content.note:
+    if content.note:
         ctx.doc.add_paragraph(content.note, style=st.NOTE)
 
 
