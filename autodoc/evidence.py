@@ -169,6 +169,12 @@ def role_rank(item: EvidenceItem) -> int:
     return ROLE_RANK.get(item.role, 2)
 
 
+def config_key(item: EvidenceItem) -> str:
+    """``model_trainer.x_train_path``: a configuration item's key, dotted from its file's top."""
+    _, found, key = item.id.partition(":config:")
+    return key if found else str(item.attrs.get("key") or item.id.rsplit(":", 1)[-1])
+
+
 def by_role(items: Iterable[EvidenceItem]) -> list[EvidenceItem]:
     """`items` with production first (stable: the order within a role is kept)."""
     return sorted(items, key=role_rank)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from autodoc.document import setting_text
-from autodoc.evidence import EvidenceItem, has_production_alias
+from autodoc.evidence import EvidenceItem, config_key, has_production_alias
 from autodoc.plan.lineage import family_matches
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_production_code
@@ -374,25 +374,19 @@ def _logged(key: str, owner: str, items: list[EvidenceItem]) -> Resolved | None:
 
 def _configured(key: str, owner: str, items: list[EvidenceItem]) -> Resolved | None:
     found = [
-        i
-        for i in items
-        if i.kind == "config" and i.value is not None and _matches(_config_key(i), key, owner)
+        i for i in items if i.kind == "config" and i.value is not None and _matches(config_key(i), key, owner)
     ]
     if not found:
         return None
     hit = found[0]
-    return Resolved(hit.value, f"{_at(hit)} ({_config_key(hit)})", hit)
+    return Resolved(hit.value, f"{_at(hit)} ({config_key(hit)})", hit)
 
 
 def _configured_once(key: str, items: list[EvidenceItem]) -> Resolved | None:
     """The value the config files give the key its expression names, when they agree (configs that
     differ are each a run's choice: none of them is the value)."""
-    found = [i for i in items if i.kind == "config" and i.value is not None and _config_key(i) == key]
+    found = [i for i in items if i.kind == "config" and i.value is not None and config_key(i) == key]
     found = [i for i in found if is_production_code(i)]
     if not found or len({str(i.value) for i in found}) > 1:
         return None
     return Resolved(found[0].value, f"{_at(found[0])} ({key})", found[0])
-
-
-def _config_key(item: EvidenceItem) -> str:
-    return item.id.split(":config:", 1)[-1] if ":config:" in item.id else item_key(item)

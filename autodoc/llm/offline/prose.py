@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from autodoc.document import archive_words, cite, figure_text, join_words, setting_text
-from autodoc.evidence import EvidenceItem
+from autodoc.evidence import EvidenceItem, config_key
 from autodoc.llm.offline.facts import Facts, version_of
 from autodoc.plan.lineage import estimator_part, estimator_rank
 from autodoc.plan.offers import item_key
@@ -237,7 +237,7 @@ def config(
         and not i.attrs.get("variant")  # a debug, experiment or sweep variant is not the model's value
         and not isinstance(i.value, dict | list)
         and (rx is None or rx.search(item_key(i).rsplit(":", 1)[-1]))
-        and _for_model(_config_key(i), family)
+        and _for_model(config_key(i), family)
     ]
     items = f.fresh(items)[:10]
     if not items:
@@ -255,7 +255,7 @@ def config(
 
 def _config_phrase(item: EvidenceItem, items: list[EvidenceItem]) -> str:
     """``key = value [n]``, and the value the documented model's run logged when it differs."""
-    key = _config_key(item)
+    key = config_key(item)
     text = f"{key} = {num(item.value)} {cite(item)}"
     logged = logged_value(key, items)
     if logged is not None and not _same(logged.value, item.value):
@@ -269,10 +269,6 @@ def _for_model(key: str, family: set[str] | None) -> bool:
     if family is None or "." not in key:
         return True
     return key.split(".", 1)[0].lower() in family
-
-
-def _config_key(item: EvidenceItem) -> str:
-    return item.id.split(":config:", 1)[-1] if ":config:" in item.id else item_key(item)
 
 
 def logged_params(f: Facts, pattern: str, lead: str) -> str:

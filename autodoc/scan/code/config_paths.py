@@ -17,7 +17,7 @@ import re
 from pathlib import PurePosixPath
 
 from autodoc.document import join_words
-from autodoc.evidence import EvidenceItem
+from autodoc.evidence import EvidenceItem, config_key
 
 _PATHLIKE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,8}$")
 _SKIPPED_ROLES = ("test", "exploratory")
@@ -59,11 +59,6 @@ def _name(item: EvidenceItem, path: str, held: list[EvidenceItem]) -> None:
     where = [f"{f}, line{'s' if len(ls) > 1 else ''} {join_words(ls)}" for f, ls in files.items()]
     item.attrs["folder_words"] = "named in " + join_words(where)
     item.attrs["config_keys"] = [config_key(c) for c in held]
-
-
-def config_key(item: EvidenceItem) -> str:
-    """``model_trainer.x_train_path``: a configuration item's key, dotted from the file's top."""
-    return item.id.split(":config:", 1)[-1]
 
 
 def _key_value(expr: str, module: str, configs: list[EvidenceItem]) -> EvidenceItem | None:
