@@ -38,18 +38,12 @@ def searched(evidence: EvidenceStore, search: EvidenceItem) -> tuple[list[str], 
     dims = [
         i
         for i in production_facts(evidence, "search_space", "hyperparameter_search")
-        if i.source.path == search.source.path
-        and (i.kind == "search_space" or str(i.attrs.get("call") or "").startswith("suggest_"))
+        if i.source.path == search.source.path and (i.kind == "search_space" or is_search_dimension(i))
     ][:8]
     if dims:
-        return [dimension_key(d) for d in dims], dims
+        return [item_key(d) for d in dims], dims
     space = next((s for s in settings if isinstance(s.value, dict)), None)
     return ([str(k) for k in space.value], [space]) if space is not None else ([], [])
-
-
-def dimension_key(item: EvidenceItem) -> str:
-    """The hyperparameter a search dimension chooses (``trial.suggest_int("max_depth", ...)``)."""
-    return str(item.attrs.get("key") or item.id.rsplit(":", 1)[-1])
 
 
 def tuning_fact(evidence: EvidenceStore) -> SummaryFact | None:
@@ -74,10 +68,14 @@ def tuning_fact(evidence: EvidenceStore) -> SummaryFact | None:
     return SummaryFact.citing("tuning", "Tuning", text, [x for s in shown for x in s] + dims)
 
 
+def is_search_dimension(item: EvidenceItem) -> bool:
+    """``trial.suggest_int("max_depth", 10, 100)``: one dimension of a search, written one call each."""
+    return str(item.attrs.get("call") or "").startswith("suggest_")
+
+
 def search_part(item: EvidenceItem) -> bool:
     """``trial.suggest_int(...)`` (one dimension) or ``optuna.create_study(...)`` (the set-up)."""
-    call = str(item.attrs.get("call") or "")
-    return call.startswith("suggest_") or call.endswith("create_study")
+    return is_search_dimension(item) or str(item.attrs.get("call") or "").endswith("create_study")
 
 
 def _local(item: EvidenceItem) -> str:

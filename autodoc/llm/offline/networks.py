@@ -14,18 +14,13 @@ from autodoc.llm.offline.prose import code_span, code_where
 def layer_stacks(f: Facts, limit: int = 4) -> list[str]:
     """``Sequential (train.py, line 7) is built from the layers Conv2D(32, [3, 3]), MaxPooling2D(), ...``:
     each layer under the network built last before it in its file, in the order the code builds them."""
-    nets = sorted(
-        (e for e in f.kind("estimator") if e.source.path),
-        key=lambda e: (e.source.path, e.source.line_start or 0),
-    )
+    nets = sorted((e for e in f.kind("estimator") if e.source.path), key=_place)
     groups: dict[tuple[str, str], list[EvidenceItem]] = {}
     owners: dict[tuple[str, str], EvidenceItem | None] = {}
-    for layer in sorted(
-        f.fresh(f.kind("layer")), key=lambda i: (i.source.path or "", i.source.line_start or 0)
-    ):
+    for layer in sorted(f.fresh(f.kind("layer")), key=_place):
         if str(layer.value) in _WRAPPERS:
             continue
-        path, line = layer.source.path or "", layer.source.line_start or 0
+        path, line = _place(layer)
         owner = next(
             (e for e in reversed(nets) if e.source.path == path and (e.source.line_start or 0) <= line), None
         )

@@ -34,7 +34,7 @@ from autodoc.plan.formula_words import formula_sentence, is_formula_inputs
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, is_feature_importance
 from autodoc.write.data_fact import is_unnamed_read, unnamed_reads
-from autodoc.write.lineage_words import dimension_key, search_part
+from autodoc.write.lineage_words import is_search_dimension, search_part
 from autodoc.write.training_words import kept_checkpoint
 
 SectionWriter = Callable[[Facts, WriteTask], list[str]]
@@ -242,7 +242,7 @@ def search_sentence(f: Facts) -> str:
     (tune.py, line 138 to line 147) [c] [c] [c].``: the calls that run a search, then the hyperparameters its
     space chooses, in one phrase (a study's set-up and each dimension are no search of their own)."""
     found = f.kind("hyperparameter_search")
-    dims = [i for i in found if search_part(i) and str(i.attrs.get("call") or "").startswith("suggest_")]
+    dims = [i for i in found if is_search_dimension(i)]
     text = facts_list(f, [i for i in found if not search_part(i)], "Hyperparameters are searched with", 3)
     text, dims = text.removesuffix("."), f.fresh(dims)
     f.fresh(found)  # a study's set-up is part of the search said here
@@ -253,7 +253,7 @@ def search_sentence(f: Facts) -> str:
         place = (
             f"{code_span(paths[0])}, {span}" if len(paths) == 1 else join_words([code_span(p) for p in paths])
         )
-        keys = join_words(list(dict.fromkeys(dimension_key(d) for d in dims)))
+        keys = join_words(list(dict.fromkeys(item_key(d) for d in dims)))
         text = (
             text + " over " if text else "Hyperparameters are searched over "
         ) + f"{keys} ({place}) {cite(*dims)}"
