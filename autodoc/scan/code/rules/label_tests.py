@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from autodoc.scan.code.rules.metric_reads import call_tail
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -62,20 +63,15 @@ def column_name(node: ast.AST, ex: Extractor, scope: str) -> str | None:
         return col if isinstance(col, str) else None
     if type(node) is ast.Attribute and type(node.value) is ast.Name:
         return node.attr
-    if type(node) is ast.Call and len(node.args) == 1 and _tail(node) in ("col", "column"):
+    if type(node) is ast.Call and len(node.args) == 1 and call_tail(node) in ("col", "column"):
         col = ex.value(node.args[0], scope)  # Spark: F.col("status")
         return col if isinstance(col, str) else None
     return None
 
 
-def _tail(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
-
-
 def _literal(ex: Extractor, node: ast.expr, scope: str) -> Any:
     """A value, through Spark's ``F.lit(1)``."""
-    if type(node) is ast.Call and len(node.args) == 1 and _tail(node) == "lit":
+    if type(node) is ast.Call and len(node.args) == 1 and call_tail(node) == "lit":
         node = node.args[0]
     return ex.value(node, scope)
 
@@ -95,7 +91,7 @@ def _tested(ex: Extractor, value: ast.expr, scope: str) -> tuple[ast.expr | None
         value.func.attr == "otherwise"
         and len(value.args) == 1
         and type(when) is ast.Call
-        and _tail(when) == "when"
+        and call_tail(when) == "when"
         and len(when.args) == 2
     ):  # F.when(test, 1).otherwise(0), one test only
         return when.args[0], _literal(ex, when.args[1], scope), _literal(ex, value.args[0], scope)

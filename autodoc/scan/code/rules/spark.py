@@ -17,7 +17,7 @@ from autodoc.scan.code.rules import dataflow, models
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.label_tests import column_name, condition
 from autodoc.scan.code.rules.training import split_of
-from autodoc.scan.code.syntax import dotted
+from autodoc.scan.code.syntax import dotted, keyword
 from autodoc.scan.code.values import UNKNOWN, is_ref
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def _columns_apart(fact: Fact) -> None:
 def _folds(ex: Extractor, node: ast.Call, scope: str, full: str) -> Any:
     """``CrossValidator(numFolds=5)``: the search scores each candidate by k-fold cross-validation
     (Spark's default is 3 folds)."""
-    given = next((k.value for k in node.keywords if k.arg == "numFolds"), None)
+    given = keyword(node, "numFolds")
     folds = ex.value(given, scope) if given is not None else 3
     attrs: dict[str, Any] = {"call": full, "scheme": "k-fold", "of": "CrossValidator"}
     if isinstance(folds, int):
@@ -121,7 +121,7 @@ def _stage_names(node: ast.expr) -> list[str]:
 def _label_column(ex: Extractor, node: ast.Call, scope: str, model: str) -> None:
     """``labelCol="churn"``: the column the estimator learns to predict; Spark reads ``label`` when the
     code names none (said as Spark's default, never as the code's choice)."""
-    given = next((k.value for k in node.keywords if k.arg == "labelCol"), None)
+    given = keyword(node, "labelCol")
     col = ex.value(given, scope) if given is not None else "label"
     if not isinstance(col, str):
         return
@@ -137,7 +137,7 @@ def _label_column(ex: Extractor, node: ast.Call, scope: str, model: str) -> None
 def _assembled(ex: Extractor, node: ast.Call, scope: str) -> None:
     """``VectorAssembler(inputCols=[...], outputCol="features")``: the model's input columns, resolved as
     far as the code allows; what stays unresolved is said, never guessed."""
-    given = next((k.value for k in node.keywords if k.arg == "inputCols"), None)
+    given = keyword(node, "inputCols")
     if given is None:
         return
     cols, unresolved = columns(ex, given, scope)
@@ -204,11 +204,7 @@ def random_split(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str
     weights = ex.value(node.args[0], scope) if node.args else UNKNOWN
     if not isinstance(weights, list) or not weights or not all(_number(w) for w in weights):
         return
-    seed_node = (
-        node.args[1]
-        if len(node.args) > 1
-        else next((k.value for k in node.keywords if k.arg == "seed"), None)
-    )
+    seed_node = node.args[1] if len(node.args) > 1 else keyword(node, "seed")
     parts = _assigned_names(ex, node, scope)
     params = []
     if seed_node is not None:
@@ -283,7 +279,7 @@ def _frame(node: ast.expr) -> str | None:
 def evaluator(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
     """``BinaryClassificationEvaluator(metricName="areaUnderPR")``: the metric it computes (its
     ``metricName``, else Spark's default for the evaluator, said as such)."""
-    given = next((k.value for k in node.keywords if k.arg == "metricName"), None)
+    given = keyword(node, "metricName")
     metric = ex.value(given, scope) if given is not None else _DEFAULT_METRICS.get(tail)
     if not isinstance(metric, str):
         return

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MODULE
 from autodoc.scan.code.rules.training import split_of
-from autodoc.scan.code.syntax import dotted
+from autodoc.scan.code.syntax import dotted, keyword
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def _stop(ex: Extractor, keywords: dict[str, ast.expr]) -> tuple[str, ast.expr |
     for call in listed.elts if type(listed) in (ast.List, ast.Tuple) else []:  # type: ignore[union-attr]
         if type(call) is not ast.Call or ex.full_name(call.func) not in _CALLBACKS:
             continue
-        given = next((k.value for k in call.keywords if k.arg == _CALLBACKS[ex.full_name(call.func)]), None)
+        given = keyword(call, _CALLBACKS[ex.full_name(call.func)])
         return str(dotted(call.func)), given if given is not None else (call.args[0] if call.args else None)
     return None
 
