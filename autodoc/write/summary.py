@@ -38,6 +38,7 @@ from autodoc.write.fit_rows_words import chosen_threshold, with_fit_rows
 from autodoc.write.hyper_words import code_hyperparameters
 from autodoc.write.places import read_back, where
 from autodoc.write.quote import first_sentences
+from autodoc.write.scorecard_words import binning_fact, scaling_fact
 from autodoc.write.serving import serving_fact
 from autodoc.write.split_files import position_split_fact, stratified_by_columns, time_split_fact
 
@@ -381,7 +382,9 @@ _BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
     data_fact,
     with_fit_rows(_split, "split"),
     _features,
+    binning_fact,
     _hyperparameters,
+    scaling_fact,
     with_fit_rows(sf.training_fact, "training"),
     lineage_words.tuning_fact,
     _metrics,

