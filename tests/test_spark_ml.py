@@ -284,3 +284,20 @@ def test_a_spark_model_written_and_loaded_back_is_one_model(tuned: list[str]) ->
     saved = "the code saves it to /dbfs/models/churn with model.bestModel.write().overwrite().save"
     assert f"{saved} (notebooks/train.py, line 12) [" in model
     assert "and notebooks/score.py (line 4) [" in model and model.count("loads that file") == 1
+
+
+def test_a_three_way_split_holds_out_its_test_part(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The held-out share of a weighted split is its part named for testing, wherever it stands."""
+    files = {
+        "train.py": """\
+            from pyspark.ml.classification import RandomForestClassifier
+
+            df = spark.read.parquet("/mnt/gold/customers")
+            train, valid, holdout = df.randomSplit([0.7, 0.1, 0.2], seed=3)
+            model = RandomForestClassifier(labelCol="churn", numTrees=100).fit(train)
+        """
+    }
+    lines = _document(tmp_path_factory, files)
+    split = _line(lines, "Split: ")
+    assert "70% of the rows for training, 10% for validation and 20% for testing, with seed 3 [" in split
+    assert [line for line in lines if "20% of the rows are held out for testing [" in line]

@@ -190,6 +190,13 @@ def estimator_part(item: EvidenceItem) -> str:
     return ""
 
 
+def is_production_model(item: EvidenceItem) -> bool:
+    """The estimator saved or logged as the production model (not one saved besides another): of two
+    estimators of one class, the one the documents name (readmission-lr: the pipeline's, not the
+    tuning script's)."""
+    return estimator_part(item) == "production model"
+
+
 _PART_ORDER = ("production model", "also saved", "saved instead when a setting selects it", "")
 
 

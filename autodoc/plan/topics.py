@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.kind_topics import KIND_TOPICS
@@ -312,6 +313,14 @@ def is_single_split(item: EvidenceItem) -> bool:
     return item.kind == "cv" and item.attrs.get("scheme") == "single split"
 
 
+def hold_out_splits(items: list[EvidenceItem]) -> list[EvidenceItem]:
+    """The production hold-out splits among `items`: split calls (train_test_split and the like),
+    then shuffle splitters asked for one split (``GroupShuffleSplit(n_splits=1, ...)``), which are
+    no cross-validation (one rule for the Summary and the offline writer)."""
+    live = [i for i in items if i.kind in ("split", "cv") and is_production_code(i)]
+    return [i for i in live if i.kind == "split"] + [i for i in live if is_single_split(i)]
+
+
 def is_exploratory_code(item: EvidenceItem) -> bool:
     """Notebooks, EDA and scratch work: shown only in a labelled passage, never as the model's values."""
     if item.source.kind != "code" or item.live is False:
@@ -348,3 +357,13 @@ def applied_thresholds(items: list[EvidenceItem]) -> list[EvidenceItem]:
     exprs = " ".join(str(i.attrs.get("expr") or "") for i in serving)
     keys = {i.id: str(i.attrs.get("key") or i.id.rsplit(":", 1)[-1]) for i in serving}
     return [i for i in serving if re.search(rf"(?<!\w){re.escape(keys[i.id])}(?!\w)", exprs)]
+
+
+def serving_thresholds_first(
+    items: list[EvidenceItem], aside: Callable[[EvidenceItem], bool] = lambda _: False
+) -> list[EvidenceItem]:
+    """`items` with the thresholds serving code decides at first (`applied_thresholds`), then the
+    others in their order, less those `aside` sets apart (one rule for the Summary and the offline
+    writer)."""
+    applied = applied_thresholds(items)
+    return applied + [i for i in items if i not in applied and not aside(i)]

@@ -15,6 +15,7 @@ from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import unpacked_from
+from autodoc.scan.code.rules.selection import reads_params
 from autodoc.write.places import where
 
 _OP_WORDS = {">": "above", ">=": "at least", "<": "below", "<=": "at most"}
@@ -27,7 +28,7 @@ def selection_facts(evidence: EvidenceStore) -> list[EvidenceItem]:
     out: dict[tuple[object, ...], EvidenceItem] = {}
     for item in production_facts(evidence, "model_selection"):
         a = item.attrs
-        if a.get("action") == "params":
+        if reads_params(a):
             continue
         out.setdefault((a.get("action"), a.get("target"), a.get("rule"), a.get("metric"), a.get("op")), item)
     return list(out.values())[:_LIMIT]
@@ -66,7 +67,7 @@ def unpacked_fact(evidence: EvidenceStore, est: EvidenceItem) -> SummaryFact | N
     reads = [
         i
         for i in production_facts(evidence, "model_selection")
-        if i.attrs.get("action") == "params" and i.source.path == est.source.path
+        if reads_params(i.attrs) and i.source.path == est.source.path
     ][:1]
     if not reads:
         return None

@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 from autodoc.document import SummaryFact, cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan import topics
 from autodoc.plan.lineage import own_first
-from autodoc.plan.topics import is_single_split, production_facts
+from autodoc.plan.topics import production_facts
 from autodoc.plan.values import owned_params, stratify_columns
 from autodoc.write.places import where
 
@@ -19,12 +20,9 @@ _TEST = re.compile(r"(^|[/_.-])(test(ing)?|holdout|eval)([/_.-]|$)", re.I)
 
 
 def hold_out_splits(evidence: EvidenceStore) -> list[EvidenceItem]:
-    """The production splits: train_test_split and the like (the production model's script's first;
-    another training script's left out), else a shuffle splitter asked for one split
-    (``GroupShuffleSplit(n_splits=1, ...)``), which is no cross-validation."""
-    return own_first(evidence, production_facts(evidence, "split")) or [
-        c for c in production_facts(evidence, "cv") if is_single_split(c)
-    ]
+    """The production hold-out splits (`plan.topics.hold_out_splits`), the production model's
+    script's first and another training script's left out (`plan.lineage.own_first`)."""
+    return own_first(evidence, topics.hold_out_splits(evidence.items))
 
 
 def file_split_fact(evidence: EvidenceStore) -> SummaryFact | None:
@@ -113,17 +111,14 @@ def weighted_split_fact(splits: list[EvidenceItem], evidence: EvidenceStore) -> 
     training and 30% for testing, with seed 17 [c].`` when the first split draws rows at random by
     weights (Spark's ``df.randomSplit([0.7, 0.3], seed=17)``; weights not summing to 1 are shares)."""
     first = splits[0] if splits else None
-    weights = first.attrs.get("weights") if first is not None else None
-    if first is None or not isinstance(weights, list) or not weights or not sum(weights):
+    parts = weighted_parts(first.attrs) if first is not None else []
+    if first is None or not parts:
         return None
-    shares = [f"{100 * w / sum(weights):.3g}%" for w in weights]
-    parts = [str(p) for p in first.attrs.get("parts") or []]
-    named = [_part_words(p) for p in parts] if len(parts) == len(shares) else []
-    if named and all(named):
-        shares = [f"{s} for {n}" for s, n in zip(shares, named, strict=True)]
+    if all(named for _, named in parts):
+        shares = [f"{100 * w:.3g}% for {named}" for w, named in parts]
         shares[0] = shares[0].replace(" for ", " of the rows for ", 1)
     else:
-        shares = [f"{join_words(shares)} of the rows, in that order"]
+        shares = [f"{join_words([f'{100 * w:.3g}%' for w, _ in parts])} of the rows, in that order"]
     text = (
         f"A random hold-out split is made by randomSplit ({where(first)}) {cite(first)}: {join_words(shares)}"
     )
@@ -133,6 +128,25 @@ def weighted_split_fact(splits: list[EvidenceItem], evidence: EvidenceStore) -> 
     if seeds:
         text += f", with seed {seeds[0].value} {cite(seeds[0])}"
     return SummaryFact.citing("split", "Split", text + ".", [first, *seeds[:1]])
+
+
+def weighted_parts(attrs: dict[str, object]) -> list[tuple[float, str | None]]:
+    """Spark's ``train, test = df.randomSplit([0.7, 0.3])``: each part's share of the rows (weights
+    not summing to 1 are shares) and what it is for (training, validation, testing; None when its
+    name does not say or the parts are not named one by one); empty when there are no weights."""
+    weights, names = attrs.get("weights"), attrs.get("parts")
+    if not isinstance(weights, list) or not weights or not sum(weights):
+        return []
+    names = [str(p) for p in names] if isinstance(names, list) and len(names) == len(weights) else []
+    words = [_part_words(n) for n in names] or [None] * len(weights)
+    return [(w / sum(weights), said) for w, said in zip(weights, words, strict=True)]
+
+
+def held_out_share(attrs: dict[str, object]) -> float | None:
+    """The share of the rows a weighted split (``randomSplit``) holds out for testing: the weight of
+    its one part named for testing (``test``, ``holdout``, ``eval``), else None."""
+    tests = [w for w, said in weighted_parts(attrs) if said == "testing"]
+    return tests[0] if len(tests) == 1 else None
 
 
 def _part_words(name: str) -> str | None:

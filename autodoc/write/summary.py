@@ -26,6 +26,7 @@ from autodoc.plan.topics import (
     is_decision_key,
     metric_rank,
     production_facts,
+    serving_thresholds_first,
 )
 from autodoc.plan.values import (
     owned_params,
@@ -341,9 +342,10 @@ def _in_sample(fact: SummaryFact | None, evidence: EvidenceStore) -> SummaryFact
 def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
     found = production_facts(evidence, "threshold") + _settings_named(evidence, _THRESHOLD_KEY)
     found = [i for i in found if is_decision_key(item_key(i))]
-    applied = applied_thresholds(found)  # what serving code decides at, even beside its drift checks
+    applied = applied_thresholds(found)
     watched = {i.source.path for i in evidence.by_kind("monitoring")}  # a drift test's p-value bound
-    found = applied + [i for i in found if i.source.path not in watched and i not in applied]
+    # what serving code decides at comes first, even beside its drift checks
+    found = serving_thresholds_first(found, aside=lambda i: i.source.path in watched)
     found = [i for i in found if isinstance(i.value, int | float) and not isinstance(i.value, bool)] or found
     if not found:
         return None

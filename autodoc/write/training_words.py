@@ -76,13 +76,16 @@ def early_stopping_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | 
     if not found:
         return _estimator_stopping(evidence)
     item = found[0]
-    rounds = item.attrs.get("rounds")
-    stops = (
-        f" has not improved for {rounds} rounds ({item.attrs['how']}) {cite(item)}"
-        if isinstance(rounds, int)
-        else f" stops improving ({item.attrs['how']}) {cite(item)}"
-    )
+    stops = _stops(item.attrs.get("rounds"), str(item.attrs["how"]), item)
     return _stopping_sentence(stops, item.attrs.get("eval_rows"), item.attrs.get("split")), item
+
+
+def _stops(rounds: object, how: str, item: EvidenceItem) -> str:
+    """`` has not improved for 50 rounds (early_stopping_rounds of XGBClassifier) [c]``, or `` stops
+    improving (...) [c]`` when the number of rounds is not known."""
+    if isinstance(rounds, int) and not isinstance(rounds, bool) and rounds > 0:
+        return f" has not improved for {rounds} rounds ({how}) {cite(item)}"
+    return f" stops improving ({how}) {cite(item)}"
 
 
 def _stopping_sentence(stops: str, rows: object, split: object) -> str:
@@ -100,13 +103,7 @@ def _estimator_stopping(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | N
         rounds = next((p for p in owned_params(est, evidence.items) if item_key(p) in _ROUNDS), None)
         if fit is None or rounds is None or not fit.attrs.get("eval_rows"):
             continue
-        how = f"{item_key(rounds)} of {est.value}"
-        value = rounds.value if isinstance(rounds.value, int) else None
-        stops = (
-            f" has not improved for {value} rounds ({how}) {cite(rounds)}"
-            if value
-            else f" stops improving ({how}) {cite(rounds)}"
-        )
+        stops = _stops(rounds.value, f"{item_key(rounds)} of {est.value}", rounds)
         return _stopping_sentence(stops, fit.attrs["eval_rows"], fit.attrs.get("eval_split")), rounds
     return None
 

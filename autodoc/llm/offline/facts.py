@@ -8,11 +8,12 @@ from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.plan.lineage import documented_version
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
-    applied_thresholds,
+    hold_out_splits,
     is_decision_key,
     is_production_code,
     is_single_split,
     metric_rank,
+    serving_thresholds_first,
 )
 
 _THRESHOLD_KEY = re.compile(r"thresh|cutoff|cut_off", re.I)
@@ -48,12 +49,11 @@ class Facts:
             and not isinstance(c.value, bool)
         ]
         found = [t for t in self.kind("threshold") if is_decision_key(item_key(t))]
-        applied = applied_thresholds(found)  # the value serving code decides at comes first
-        return applied + [t for t in found if t not in applied] + keyed
+        return serving_thresholds_first(found) + keyed
 
     def hold_outs(self) -> list[EvidenceItem]:
-        """Production hold-out splits: split calls, then shuffle splitters asked for one split."""
-        return self.kind("split") + [c for c in self.kind("cv") if is_single_split(c)]
+        """Production hold-out splits (`plan.topics.hold_out_splits`)."""
+        return hold_out_splits(self.items)
 
     def cross_validations(self) -> list[EvidenceItem]:
         """Production cross-validation: the cv facts that make more than one split."""

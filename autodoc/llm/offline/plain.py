@@ -14,9 +14,10 @@ from autodoc.evidence import EvidenceItem
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts, version_of
 from autodoc.llm.offline.prose import fmt, headline, purpose
-from autodoc.plan.lineage import production_first
+from autodoc.plan.lineage import is_production_model, production_first
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import HELD_OUT_PREFIXES
+from autodoc.write.split_files import held_out_share
 
 _METRIC_WORDS = {
     "roc_auc": "ROC AUC",
@@ -108,14 +109,6 @@ def _inputs_in_words(f: Facts) -> str:
     return " ".join(s for s in out if s)
 
 
-def _held_out_weight(attrs: dict[str, object]) -> float | None:
-    """``train, test = df.randomSplit([0.7, 0.3])``: the test part's share of the rows (Spark)."""
-    weights, parts = attrs.get("weights"), attrs.get("parts")
-    if not isinstance(weights, list) or len(weights) != 2 or not isinstance(parts, list) or len(parts) != 2:
-        return None
-    return weights[1] / sum(weights) if "test" in str(parts[1]).lower() and sum(weights) else None
-
-
 def _plain_setup(f: Facts, measured: bool) -> str:
     """What the model predicts, how much data is held out, how it is measured and where scores
     become decisions: from production code, in words (no code identifiers), each cited."""
@@ -125,7 +118,7 @@ def _plain_setup(f: Facts, measured: bool) -> str:
     out.append(_inputs_in_words(f))
     split = next((s for s in f.kind("split") if isinstance(s.value, dict)), None)
     share = split.value.get("test_size") if split and isinstance(split.value, dict) else None
-    share = share if share is not None or split is None else _held_out_weight(split.attrs)
+    share = share if share is not None or split is None else held_out_share(split.attrs)
     if split and isinstance(share, float) and 0 < share < 1:
         f.used.add(split.id)
         out.append(f"{share * 100:g}% of the rows are held out for testing {cite(split)}.")
@@ -199,7 +192,7 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
         same = next((n for n, e in enumerate(found) if estimator_words(e) == estimator_words(est)), None)
         if same is None:
             found.append(est)
-        elif _not_production(found[same]) and not _not_production(est):
+        elif not is_production_model(found[same]) and is_production_model(est):
             found[same] = est  # of two of one class, the production model's is the one cited
     if not found:
         return ""
@@ -208,7 +201,7 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
         named = join_words([f"{article(w)} {w} {cite(e)}" for e in compared if (w := estimator_words(e))])
         lead = "Besides the production model, stated in the Summary, the code trains "
         return f"{lead}{named} to compare with it."
-    production = not _not_production(found[0])
+    production = is_production_model(found[0])
     if production and lead.startswith("The code"):
         return _production_in_words(found[:3])
     return (
@@ -218,12 +211,6 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
         )
         + "."
     )
-
-
-def _not_production(est: EvidenceItem) -> bool:
-    """Not the production model (saved, not besides another): of two estimators of one class, the
-    one named is the model's (readmission-lr: the pipeline's, not the tuning script's)."""
-    return not (est.attrs.get("saved_by") and not est.attrs.get("saved_besides"))
 
 
 def _production_in_words(found: list[EvidenceItem]) -> str:

@@ -23,6 +23,7 @@ from autodoc.plan.values import (
     unpacked_settings,
     unpacked_words,
 )
+from autodoc.scan.code.rules.selection import reads_params
 
 
 def para(*sentences: str) -> str:
@@ -357,7 +358,7 @@ def threshold_reference(f: Facts) -> str:
 def selection_reference(f: Facts) -> str:
     """How the code chooses the version that serves (a ranking on a metric, a gate) is in the
     Summary's Production model line: here, one pointer."""
-    chosen = [i for i in f.kind("model_selection") if i.attrs.get("action") != "params"]
+    chosen = [i for i in f.kind("model_selection") if not reads_params(i.attrs)]
     if not (found := f.fresh(chosen)):
         return ""
     said = "How the code chooses the version that is registered or promoted is stated in the Summary"

@@ -46,6 +46,15 @@ ACTIONS = {
     "log_model": "registered",
     "load_model": "loaded",
 }
+PARAMS_READ = "params"  # the action of a read of a ranked run's parameters (``run.data.params``)
+
+
+def reads_params(attrs: dict[str, Any]) -> bool:
+    """A ``model_selection`` fact that reads back a ranked run's parameters (the settings a model is
+    built with), rather than one that registers, promotes or loads the chosen run or version."""
+    return attrs.get("action") == PARAMS_READ
+
+
 _ORDER = re.compile(r"^\s*metrics\.`?([\w.\-/ ]+?)`?\s*(asc|desc)?\s*$", re.I)
 
 
@@ -111,7 +120,7 @@ def _record_params(ex: Extractor, scope: str, read: ast.Assign, defs: Defs, ifs:
     choice = _choice(ex, scope, probe, defs, ifs)
     if not choice:
         return
-    attrs = {"action": "params", "call": "params", "action_line": read.lineno}
+    attrs = {"action": PARAMS_READ, "call": "params", "action_line": read.lineno}
     attrs |= {"rule": choice["direction"], "metric": choice["metric"]}
     label = f"parameters read from the run with the {choice['direction']} {choice['metric']}"
     value = f"{choice['direction']} {choice['metric']}"
