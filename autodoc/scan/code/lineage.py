@@ -183,7 +183,8 @@ def _alternatives(
         if (rel, scope) in trained:
             reach |= set(trained)
     span = (est.source.line_start or 0, est.source.line_end or est.source.line_start or 0)
-    parts = {(p["cell"], p["line"], p["name"]) for p in ref.get("parts", [])}
+    given = [*ref.get("parts", []), *(p["fallback"] for p in ref.get("parts", []) if "fallback" in p)]
+    parts = {(p["cell"], p["line"], p["name"]) for p in given}  # a fallback for None: not built here
     others: list[str] = []
     for path, scope_name in sorted(reach):
         for fact in files[path].facts if path in files else []:

@@ -164,7 +164,7 @@ class ParamResolver:
                 out["$xparam"] = [func, name, sig.names.index(name), *keys]
                 default = self.ex.value(sig.defaults[name], func) if name in sig.defaults else UNKNOWN
                 default = _follow(default, keys) if default is not UNKNOWN else UNKNOWN
-                if default is not UNKNOWN and not isinstance(default, dict):
+                if default is not UNKNOWN and not isinstance(default, dict) and not self._passed(func, name):
                     out["$default"] = default
             return out, False
         if is_by_caller(found):  # the callers disagree: each site's value, none of them the value
@@ -190,6 +190,14 @@ class ParamResolver:
         calls = {(site[2], site[1].lineno): site for site in self._sites(scope, sig)}
         out = [(s["value"], _where(s), calls.get((s["cell"], s["line"]))) for s in value[BY_CALLER]]
         return out if all(_named(v) for v, _, _ in out) else None
+
+    def _passed(self, func: str, name: str) -> bool:
+        """Whether a call site of `func` in this module passes `name` (``build(method=LR(C=3))``): its
+        default is then not the value, even when what the site passes cannot be read."""
+        sig = self.ex.signatures.get(func)
+        return sig is not None and any(
+            argument_of(site[1], sig, name) is not None for site in self._sites(func, sig)
+        )
 
     def passed(self, site: Site, func: str, name: str) -> ast.expr | None:
         """What a call site of `func` passes for its parameter `name` (None: it leaves the default)."""

@@ -86,3 +86,37 @@ def default_assignment(origins: Origins, before: list[Any], scope: str) -> Any:
         return last
     i = default_choice(origins.ex, origins.branches, origins.tests, [b[0] for b in places], scope)
     return places[i] if i is not None else last
+
+
+def passed_over_fallback(
+    origins: Origins, name: str, scope: str, via: list[str], depth: int
+) -> dict[str, Any] | None:
+    """``def build(method=None): if method is None: method = LogisticRegression()``: the object is what
+    the callers pass (followed), with the fallback it would build for None (``fallback``: built only
+    then, so neither a part nor a model compared with it); None when it is not that shape."""
+    bound = origins.assigns.get((scope, name)) or []
+    if not bound or not all(_under_none_test(origins, name, at) for at, _, _ in bound):
+        return None
+    passed = origins._trace_argument(name, scope, via, depth)
+    if passed is not None:
+        at, index, value = bound[-1]
+        fallback = origins._trace(value, scope, at, index, [], depth + 1)
+        if fallback is not None and "line" in fallback:
+            passed["fallback"] = {k: fallback[k] for k in ("line", "cell", "name")}
+    return passed
+
+
+def _under_none_test(origins: Origins, name: str, at: Pos) -> bool:
+    """Whether `at` is in the body of an ``if name is None:``."""
+    for (cell, body, _else), test in zip(origins.branches, origins.tests, strict=True):
+        is_none = (
+            type(test) is ast.Compare
+            and type(test.left) is ast.Name
+            and test.left.id == name
+            and [type(op) for op in test.ops] == [ast.Is]
+            and type(test.comparators[0]) is ast.Constant
+            and test.comparators[0].value is None
+        )
+        if is_none and cell == at[0] and body[0] <= at[1] <= body[1]:
+            return True
+    return False

@@ -28,10 +28,12 @@ Placed = tuple[int | None, ast.Call]
 
 
 def _split_call(node: ast.Call) -> tuple[str, str, str] | None:
-    """(object, method, first argument) of ``obj.method(arg, ...)`` with names on both sides."""
+    """(object, method, first argument) of ``obj.method(arg, ...)`` with names on both sides; a part
+    of a frame (``X_train[cols]``, rows or columns of it) is read as the frame it is taken from."""
     if type(node.func) is not ast.Attribute or not node.args:
         return None
-    obj, arg = dotted(node.func.value), dotted(node.args[0])
+    first = node.args[0].value if type(node.args[0]) is ast.Subscript else node.args[0]
+    obj, arg = dotted(node.func.value), dotted(first)
     return (obj, node.func.attr, arg) if obj and arg else None
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MODULE
 from autodoc.scan.code.rules import vocab as v
-from autodoc.scan.code.rules.by_default import default_assignment
+from autodoc.scan.code.rules.by_default import default_assignment, passed_over_fallback
 from autodoc.scan.code.rules.flow import cell_key, defines_uses, inner_estimator, span
 from autodoc.scan.code.syntax import Buckets, dotted
 
@@ -139,14 +139,8 @@ class Origins:
         if t is ast.Call:
             return self._trace_call(expr, scope, pos, index, via, depth)  # type: ignore[arg-type]
         if t is ast.IfExp:  # model.module if ddp else model
-            return self._trace(expr.body, scope, pos, index, via, depth + 1) or self._trace(  # type: ignore[attr-defined]
-                expr.orelse,
-                scope,
-                pos,
-                index,
-                via,
-                depth + 1,  # type: ignore[attr-defined]
-            )
+            body = self._trace(expr.body, scope, pos, index, via, depth + 1)  # type: ignore[attr-defined]
+            return body or self._trace(expr.orelse, scope, pos, index, via, depth + 1)  # type: ignore[attr-defined]
         if t is ast.Dict:  # a checkpoint: {"model": model.state_dict(), "optimizer": ...}
             for key, value in zip(expr.keys, expr.values, strict=True):  # type: ignore[attr-defined]
                 if type(key) is ast.Constant and isinstance(key.value, str) and _MODEL_KEY.search(key.value):
@@ -156,6 +150,10 @@ class Origins:
     def _trace_name(
         self, name: str, scope: str, pos: Pos, index: int | None, via: list[str], depth: int
     ) -> dict[str, Any] | None:
+        if name in self.params.get(scope, ()) and (
+            passed := passed_over_fallback(self, name, scope, via, depth)
+        ):
+            return passed  # def f(model=None): if model is None: model = LR(): what the callers pass
         for where in (scope, MODULE) if scope != MODULE else (MODULE,):
             bound = self.assigns.get((where, name))
             if not bound:
@@ -309,7 +307,7 @@ class Origins:
             elif type(arg) in (ast.Name, ast.Call):
                 found = self._trace(arg, scope, pos, None, [], depth + 1)
                 if found is not None and "line" in found:  # with the models a setting saves instead
-                    keys = ("line", "cell", "name", "options", "by_default")
+                    keys = ("line", "cell", "name", "options", "by_default", "fallback")
                     parts.append({k: found[k] for k in keys if k in found})
         return parts
 
