@@ -132,5 +132,6 @@ def test_a_key_two_sections_give_different_files_stays_unnamed_outside_both(tmp_
 
 def test_a_save_path_joined_from_configuration_keys_links_the_code_that_loads_it(tmp_path: Path) -> None:
     line = next(p for p in _lines(tmp_path, "model_trainer") if p.startswith("Production model:"))
-    assert "saves it to artifacts/model_trainer/model.joblib with joblib.dump" in line
+    saved = "saves it with joblib.dump to artifacts/model_trainer/model.joblib"
+    assert saved + " named in config/config.yaml, lines 3 and 6" in line
     assert "project/components/model_evaluation.py (line 9) [3] loads that file" in line

@@ -154,12 +154,14 @@ def resolve_param(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Resolve
 
 # the variable holding the labels (``y``, ``y_train``, ``labels``): stratifying by it is by the target
 _LABEL_NAMES = re.compile(r"^(?:y(?:_?(?:all|data|train|full))?|train_?y|target|labels?)$", re.I)
-_COLUMN = re.compile(r"""^\w+\s*(?:\[\s*["']([\w .\-]+)["']\s*\]|\.(\w+))$""")
+# a frame's column: df["label"], df.label, or df[name] with a name holding the target's (group 3)
+_COLUMN = re.compile(r"""^\w+\s*(?:\[\s*["']([\w .\-]+)["']\s*\]|\.(\w+)|\[\s*([A-Za-z_]\w*)\s*\])$""")
 
 
 def stratify_target(param: EvidenceItem, items: Iterable[EvidenceItem]) -> EvidenceItem | None:
     """The target column a split is stratified by: ``stratify=y`` where ``y`` holds the target (or is
-    the function parameter it is passed as), or ``stratify=df["label"]`` where label is the target."""
+    the function parameter it is passed as), ``stratify=df["label"]`` where label is the target, or
+    ``stratify=df[target_label]`` where the name holds the target's (``target_label = cfg["label"]``)."""
     if param.value is not None or item_key(param) != "stratify" or param.attrs.get("owner_kind") != "split":
         return None
     expr = str(param.attrs.get("expr") or "").split(" (parameter of ", 1)[0].strip()
@@ -172,7 +174,7 @@ def stratify_target(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Evide
     targets = [i for i in items if i.kind == "target" and isinstance(i.value, str) and is_production_code(i)]
     targets.sort(key=lambda t: t.source.path != param.source.path)  # the split's own file first
     for target in targets:
-        if column and target.value in column.groups():
+        if column and (target.value in column.groups()[:2] or column.group(3) == target.attrs.get("name")):
             return target
         if not column and (expr == target.attrs.get("name") or _LABEL_NAMES.match(expr)):
             return target

@@ -9,7 +9,7 @@ each claim cited.
 
 from __future__ import annotations
 
-from autodoc.document import SummaryFact, cite, join_words, setting_text
+from autodoc.document import SummaryFact, archive_words, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import own_fit, saved_models
 from autodoc.plan.offers import item_key
@@ -113,7 +113,7 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     served = _linked(evidence, est.attrs.get("served_by"))
     served = [s for s in served if s.role not in ("exploratory", "test")] or served  # a notebook: no story
     if served:
-        loaders = join_words([f"{s.source.path} (line {s.source.line_start}) {cite(s)}" for s in served[:3]])
+        loaders = join_words([f"{s.source.path} ({_line_called(s)}) {cite(s)}" for s in served[:3]])
         serving = any(s.role == "serving" for s in served)
         text += f", and {loaders} load{'s' if len(served) == 1 else ''} that file" + (
             " to serve it" if serving else ""
@@ -156,8 +156,18 @@ def _named(est: EvidenceItem) -> str:
     return f"{est.value} built by {est.attrs['built_by']}" if est.attrs.get("built_by") else str(est.value)
 
 
+def _line_called(load: EvidenceItem) -> str:
+    """``line 17, called from main.py, line 40``: the load's line, and the other file whose call gives
+    the load its path."""
+    path, _, line = str(load.attrs.get("via") or "").rpartition(":")
+    caller = line.isdigit() and path and path != load.source.path
+    return f"line {load.source.line_start}" + (f", called from {path}, line {line}" if caller else "")
+
+
 def _saved_words(save: EvidenceItem) -> str:
     call = str(save.attrs.get("call") or save.label)
+    if save.kind == "model_save" and isinstance(save.value, str) and (named := archive_words(save)):
+        return f"saves it with {call} to {save.value}{named} ({where(save)}) {cite(save)}"  # named in x.yaml
     if save.kind == "model_save" and isinstance(save.value, str):
         return f"saves it to {save.value} with {call} ({where(save)}) {cite(save)}"
     if save.kind == "model_save":

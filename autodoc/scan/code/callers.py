@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.folders import in_words
-from autodoc.scan.code.values import expr_text, join_parts
+from autodoc.scan.code.value_text import expr_text
+from autodoc.scan.code.values import join_parts
 
 if TYPE_CHECKING:  # the file workers import this module: never pydantic's models there
     from autodoc.evidence import EvidenceItem

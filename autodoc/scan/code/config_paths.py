@@ -9,6 +9,9 @@ the YAML file), so each key is matched by name: a part is named only when the pr
 configuration files give that key one path, or one path in the section named like the module that
 reads it (``model_trainer.x_train_path`` for ``model_trainer.py``); otherwise the file stays
 unnamed, never guessed. Named saves and loads then link as any other (`lineage`).
+
+A file whose name the scan resolved from a configuration file's value (``pd.read_csv(config["data"]
+["train"])``, through names, parameters and a working-directory root) says where it is named too.
 """
 
 from __future__ import annotations
@@ -50,9 +53,26 @@ def name_config_paths(items: list[EvidenceItem]) -> None:
                 _name(item, path, held)
 
 
+def say_config_origins(items: list[EvidenceItem]) -> None:
+    """``data/train.csv named in config.json, line 27``: a read, save or load whose file name was
+    resolved from a configuration file's value says which key names it."""
+    configs = {(str(i.source.path), i.source.line_start): i for i in items if i.kind == "config"}
+    for item in items:
+        at = item.attrs.get("origin")
+        if item.kind not in _KINDS or not isinstance(item.value, str) or not isinstance(at, dict):
+            continue
+        config = configs.get((at.get("path"), at.get("line")))
+        if config is not None and "folder_words" not in item.attrs:
+            _say_where(item, [config])
+
+
 def _name(item: EvidenceItem, path: str, held: list[EvidenceItem]) -> None:
     item.value = path
     item.label += _KINDS[item.kind].format(path)
+    _say_where(item, held)
+
+
+def _say_where(item: EvidenceItem, held: list[EvidenceItem]) -> None:
     files: dict[str, list[str]] = {}
     for config in held:
         files.setdefault(str(config.source.path), []).append(str(config.source.line_start))

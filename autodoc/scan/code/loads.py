@@ -10,6 +10,7 @@ import ast
 import re
 
 from autodoc.scan.code.model import Fact
+from autodoc.scan.code.params import signature_of
 from autodoc.scan.code.syntax import constant, keyword, path_parts
 
 _ARTIFACT_LOADS = {"load", "load_model", "InferenceSession", "Booster", "load_learner"}
@@ -19,9 +20,25 @@ _LOADER_MODULES += ("onnxruntime", "xgb", "xgboost", "lgb", "lightgbm", "catboos
 _FITTED_CLASS = re.compile(r"^[A-Z]\w*Model$")
 
 
-def model_load(call: ast.Call, tail: str, scope: str) -> Fact | None:
-    """The model_load fact of a call whose name ends in one of TAILS, or None when it loads no model."""
-    return _hf_pipeline(call, scope) if tail == "pipeline" else _artifact(call, scope)
+def model_load(call: ast.Call, tail: str, scope: str, owner: ast.AST | None = None) -> Fact | None:
+    """The model_load fact of a call whose name ends in one of TAILS (inside `owner`, the function of
+    `scope`), or None when it loads no model."""
+    if tail == "pipeline":
+        return _hf_pipeline(call, scope)
+    fact = _artifact(call, scope)
+    name = fact.attrs.get("path_name") if fact is not None else None
+    if fact is not None and name and (ref := parameter_ref(owner, scope, name)):
+        fact.attrs["path_ref"] = ref  # load_model(path) called with a path from another module
+    return fact
+
+
+def parameter_ref(owner: ast.AST | None, scope: str, name: str) -> dict[str, list[object]] | None:
+    """``{"$xparam": [function, name, index]}`` when `name` is a parameter of `owner`, a top-level
+    function: what its callers in other modules pass for it is read by the tree scan (`resolve`)."""
+    if type(owner) not in (ast.FunctionDef, ast.AsyncFunctionDef) or "." in scope:
+        return None
+    names = signature_of(owner, method=False).names  # type: ignore[arg-type]
+    return {"$xparam": [scope, name, names.index(name)]} if name in names else None
 
 
 def _hf_pipeline(call: ast.Call, scope: str) -> Fact | None:

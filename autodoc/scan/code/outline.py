@@ -214,7 +214,7 @@ def _monitoring(
         if tests:
             out.facts.append(_drift_fact(node, scope, tests))
         for c, t in hits:
-            if t in loads.TAILS and (fact := loads.model_load(c, t, scope)):
+            if t in loads.TAILS and (fact := loads.model_load(c, t, scope, node)):
                 out.facts.append(fact)
             elif _ALERT_NAME.search(t):
                 out.facts.append(_call_fact("monitoring", "alert", f"alerting call {t}()", c, scope))

@@ -18,7 +18,8 @@ from autodoc.scan.code.folders import FILE_KINDS, unresolved_file
 from autodoc.scan.code.model import Fact
 from autodoc.scan.code.rules.sources import hinted_file, read_label
 from autodoc.scan.code.syntax import Buckets, dotted
-from autodoc.scan.code.values import UNKNOWN, expr_text
+from autodoc.scan.code.value_text import expr_text
+from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor

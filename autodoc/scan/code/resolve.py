@@ -11,6 +11,7 @@ from autodoc.scan.code.callers import by_caller
 from autodoc.scan.code.file_links import one_file
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.kedro import KPARAMS, parameters_file
+from autodoc.scan.code.value_text import CWD
 from autodoc.scan.code.values import join_parts
 
 _DOTS = re.compile(r"(^|/)\.\.?(/|$)")
@@ -51,7 +52,7 @@ class Resolver:
             if up > len(folders):
                 return None, None, False  # above the code root
             return "/".join(folders[: len(folders) - up]) or ".", None, True
-        if "$expr" in value:
+        if "$expr" in value or CWD in value:  # the working directory alone: known only at run time
             return None, None, False
         if "$concat" in value:
             return self._concat(rel, value, depth)

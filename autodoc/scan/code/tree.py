@@ -21,7 +21,7 @@ from pathlib import Path
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile
 from autodoc.scan.code import cache, callers, dictionaries, hydra, lineage, recipes
-from autodoc.scan.code.config_paths import name_config_paths
+from autodoc.scan.code.config_paths import name_config_paths, say_config_origins
 from autodoc.scan.code.derived import add_excerpts, add_pipelines
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.itemparts import models
@@ -248,8 +248,9 @@ def _assemble(
         builder.add_entry(rel, reason, live.entry_roles.get(rel, "production"))
     callers.resolve_sites(builder.items, resolver.resolve)
     inputs = dictionaries.name_targets(builder.items, Path(root).resolve())
-    name_loaded_files(files, builder.items)  # before linking: a served model's load names its file
+    name_loaded_files(files, builder.items, resolver)  # before linking: a served model's load names its file
     name_config_paths(builder.items)  # pd.read_csv(self.config.train_path): the path its keys hold
+    say_config_origins(builder.items)  # pd.read_csv(config["data"]): data/x.csv named in config.json, line 3
     upstream_cells = lineage.link(files, live, builder)
     lineage.add_upstream_steps(builder, add_pipelines(files, live, builder))
     warnings += add_excerpts(files, live, builder, upstream_cells)

@@ -13,6 +13,7 @@ from typing import Any
 from autodoc.scan.code.instance import InstanceAttributes
 from autodoc.scan.code.model import ModuleFacts
 from autodoc.scan.code.syntax import dotted, dotted_names, open_path, script_folder, walk
+from autodoc.scan.code.value_text import CWD, is_concat, is_cwd
 
 
 class _Unknown:
@@ -191,14 +192,15 @@ class Values:
             name = self.value(node.args[0], scope)  # dbutils.widgets.get("outcome_id"): the widget's default
             return {"$arg": f"widget:{name}"} if isinstance(name, str) else UNKNOWN
         if _CONFIG_LOADER.match(tail) and node.args:
-            path = self._config_path(node.args[0])
+            path = self._config_path(node.args[0], scope)
             if path:
                 return {"$cfg": [path]}
         if self._imported_name(fname) in _PATH_CALLS:
             return self._path(node, scope)
+        if self._imported_name(fname) in _CWD_CALLS and not node.args:
+            return {CWD: 0}
         if tail in ("float", "int", "str", "bool") and "." not in fname and len(node.args) == 1:
-            inner = self.value(node.args[0], scope)
-            return inner if isinstance(inner, int | float | str) and not isinstance(inner, bool) else UNKNOWN
+            return self._cast(tail, node.args[0], scope)
         if tail == "dict" and not node.args:  # dict(max_depth=6, ...)
             return self.dict_value(
                 ast.Dict(
@@ -208,6 +210,14 @@ class Values:
                 scope,
             )
         return UNKNOWN
+
+    def _cast(self, to: str, arg: ast.expr, scope: str) -> Any:
+        """``float(0.1)``, ``str(path)``: a literal kept; a path still to resolve kept through ``str``
+        (``str(Path(root, cfg["model"]))``)."""
+        inner = self.value(arg, scope)
+        if to == "str" and (is_concat(inner) or is_ref(inner)):
+            return inner
+        return inner if isinstance(inner, int | float | str) and not isinstance(inner, bool) else UNKNOWN
 
     def _imported_name(self, fname: str) -> str:
         """``Path`` -> ``pathlib.Path`` (``from pathlib import Path``), ``op.join`` -> ``os.path.join``."""
@@ -282,10 +292,12 @@ class Values:
                 _set_field(out, target.attr, self.value(stmt.value, scope))
         return out
 
-    def _config_path(self, arg: ast.expr) -> str | None:
-        """The settings file a project's loader reads: a literal path, a name holding one, or the
-        parsed arguments (``load_config(args)``: the default of their --config option)."""
-        path = open_path(arg) or (self.path_hints.get(arg.id) if type(arg) is ast.Name else None)
+    def _config_path(self, arg: ast.expr, scope: str) -> str | None:
+        """The settings file a project's loader reads: a literal path, an expression or a name holding
+        one, or the parsed arguments (``load_config(args)``: the default of their --config option)."""
+        held = self.value(arg, scope) if type(arg) in (ast.Name, ast.Call) else None
+        path = open_path(arg) or (held if isinstance(held, str) else None)
+        path = path or (self.path_hints.get(arg.id) if type(arg) is ast.Name else None)
         if path is None and type(arg) is ast.Name:
             options = [self.m.argparse.get(k, (None, 0))[0] for k in _CONFIG_OPTIONS]
             path = next((o for o in options if isinstance(o, str)), None)
@@ -315,6 +327,8 @@ class Values:
         config_file = isinstance(right, str) and right.lower().endswith(_CONFIG_FILE)
         if type(node.op) is ast.Div and config_file and not isinstance(left, str):
             return right  # HERE / "config.yaml": the settings file's name
+        if type(node.op) is ast.Div and is_cwd(left):  # Path.cwd() / cfg["data"]: the path read from there
+            return join_parts([left, right], "/")
         if type(node.op) in (ast.Add, ast.Div) and (isinstance(left, str) or isinstance(right, str)):
             how = "+" if type(node.op) is ast.Add else "/"  # data_path + "x.csv" / Path("data") / "x.csv"
             return join_parts([left, right], how)
@@ -335,6 +349,7 @@ class Values:
 
 
 _ENV_READS = frozenset({"os.getenv", "os.environ.get"})
+_CWD_CALLS = frozenset({"os.getcwd", "pathlib.Path.cwd"})
 # Calls that build a path from their arguments (by their imported name: not a project's own ``join``)
 _PATH_CALLS = frozenset(
     {"os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"}
@@ -344,7 +359,14 @@ _PATH_CALLS = frozenset(
 def join_parts(parts: list[Any], how: str) -> Any:
     """Strings joined by ``+`` (concatenation) or ``/`` (a path join). A part still to resolve in another
     module or at a call site (a reference) makes ``{"$concat": parts, "how": how}``; any other part
-    the scan cannot know makes the whole UNKNOWN (never a partial name)."""
+    the scan cannot know makes the whole UNKNOWN (never a partial name). A path joined onto the working
+    directory (``Path(os.getcwd(), "data/x.csv")``) is that path: the path alone is read from there too."""
+    if how == "/" and parts and is_cwd(parts[0]):
+        if len(parts) == 1:
+            return parts[0]  # root = Path(os.getcwd()): a root a later join drops
+        parts = parts[1:]
+        if len(parts) == 1 and not isinstance(parts[0], str):
+            return {"$concat": parts, "how": how} if is_ref(parts[0]) or is_concat(parts[0]) else UNKNOWN
     if all(isinstance(p, str) for p in parts):
         out = parts[0]
         for part in parts[1:]:
@@ -353,32 +375,6 @@ def join_parts(parts: list[Any], how: str) -> Any:
     if all(isinstance(p, str) or is_ref(p) or is_concat(p) or _is_arg(p) for p in parts):
         return {"$concat": parts, "how": how}
     return UNKNOWN
-
-
-def expr_text(value: Any) -> str:
-    """A value still to resolve in words of code: ``settings.ROOT / unknown.csv``, ``args.lr``."""
-    if isinstance(value, dict):
-        if "$expr" in value:
-            return str(value["$expr"])
-        for tag in ("$ref", "$cfg"):
-            if tag in value:
-                return ".".join(str(p) for p in value[tag])
-        if "$arg" in value:
-            return f"args.{value['$arg']}"
-        if "$param" in value:
-            return str(value["$param"][1])
-        if "$here" in value:
-            return "the script's folder"
-        if "$argns" in value:  # the parsed command line passed along
-            return str(value["$argns"])
-        if "$concat" in value:
-            return f" {value.get('how', '+')} ".join(expr_text(p) for p in value["$concat"])[:80]
-    return str(value)[:80]
-
-
-def is_concat(value: Any) -> bool:
-    """A name joined from parts of which some are references (``join_parts``)."""
-    return isinstance(value, dict) and "$concat" in value
 
 
 def _is_arg(value: Any) -> bool:

@@ -18,7 +18,8 @@ from autodoc.scan.code.model import MODULE, Fact
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.origins import SAVEISH, Origins
 from autodoc.scan.code.syntax import dotted, path_parts
-from autodoc.scan.code.values import expr_text
+from autodoc.scan.code.value_text import expr_text, is_concat
+from autodoc.scan.code.values import is_ref
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Chunk, Extractor
@@ -157,6 +158,8 @@ def _save(
     attrs: dict[str, Any] = {"call": full, "object": shown}
     if file is None and type(path) is ast.Name:  # an imported constant: `scan.code.load_paths`
         attrs["path_name"] = path.id
+        if ref := _passed_path(ex, path, scope):
+            attrs["path_ref"] = ref
     elif file is None and (parts := path_parts(path)):  # configuration keys: `scan.code.config_paths`
         attrs["path_parts"] = parts
     if built is not None:
@@ -167,6 +170,19 @@ def _save(
     tail = full.rsplit(".", 1)[-1]
     label = f"saves {shown} with {tail}" + (f" to {file}" if file else "")
     ex.add_at(node, "model_save", tail, label[:200], scope, value=file, attrs=attrs)
+
+
+def _passed_path(ex: Extractor, path: ast.Name, scope: str) -> Any:
+    """What the callers pass for the parameter `path` names, for the tree scan to resolve
+    (`scan.code.load_paths`): a reference that callers in this module agree on
+    (``save_model(model, Path(root, cfg["model"]))``), or the parameter for callers in other modules."""
+    held = ex.value(path, scope)
+    if ex.sites is None or not (isinstance(held, dict) and "$param" in held):
+        return None
+    ref, ok = ex.sites.resolve(held, {})
+    if ok:
+        return ref if is_ref(ref) or is_concat(ref) else None
+    return {"$xparam": ref["$xparam"]} if isinstance(ref, dict) and "$xparam" in ref else None
 
 
 def saved_values(ex: Extractor, obj: ast.expr, scope: str) -> dict[str, dict[str, Any]]:

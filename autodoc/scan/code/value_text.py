@@ -1,0 +1,42 @@
+"""How a value still to resolve reads (``settings.ROOT / unknown.csv``, ``args.lr``) and the shapes
+such a value takes beside the references of `values`: a name joined from parts (``$concat``) and the
+working directory a path is joined onto (``$cwd``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CWD = "$cwd"  # ``{"$cwd": 0}``: the working directory (``os.getcwd()``, ``Path.cwd()``), a path's root
+
+
+def expr_text(value: Any) -> str:
+    """A value still to resolve in words of code: ``settings.ROOT / unknown.csv``, ``args.lr``."""
+    if isinstance(value, dict):
+        if "$expr" in value:
+            return str(value["$expr"])
+        for tag in ("$ref", "$cfg"):
+            if tag in value:
+                return ".".join(str(p) for p in value[tag])
+        if "$arg" in value:
+            return f"args.{value['$arg']}"
+        if "$param" in value:
+            return str(value["$param"][1])
+        if "$here" in value:
+            return "the script's folder"
+        if CWD in value:
+            return "the working directory"
+        if "$argns" in value:  # the parsed command line passed along
+            return str(value["$argns"])
+        if "$concat" in value:
+            return f" {value.get('how', '+')} ".join(expr_text(p) for p in value["$concat"])[:80]
+    return str(value)[:80]
+
+
+def is_concat(value: Any) -> bool:
+    """A name joined from parts of which some are references (``join_parts``)."""
+    return isinstance(value, dict) and "$concat" in value
+
+
+def is_cwd(value: Any) -> bool:
+    """The working directory (``os.getcwd()``, ``Path.cwd()``, a name bound to either)."""
+    return isinstance(value, dict) and CWD in value
