@@ -15,7 +15,7 @@ from autodoc.plan.topics import production_facts
 from autodoc.plan.values import launched_value
 from autodoc.write.criteria import criteria
 from autodoc.write.disagree import choice_words, other_values
-from autodoc.write.search_words import evaluator_words, scheme_and_grid
+from autodoc.write.search_words import scheme_and_grid
 from autodoc.write.split_files import file_split_fact
 from autodoc.write.training_words import setup_phrases
 
@@ -316,41 +316,7 @@ def search_details(evidence: EvidenceStore, searches: list[EvidenceItem]) -> str
     return f" ({join_words(parts)})" if parts else ""
 
 
-def code_metrics_fact(evidence: EvidenceStore) -> SummaryFact | None:
-    """Without logged metrics: what the production evaluation code computes (no figures to report)."""
-    metrics, seen = [], set()
-    for metric in production_facts(evidence, "metric"):
-        if str(metric.value) not in seen:  # each metric once, with the settings it is computed with
-            seen.add(str(metric.value))
-            metrics.append(metric)
-    if not metrics:
-        return None
-    names = join_words([_metric_with_settings(evidence, m) for m in metrics[:6]])
-    more, extra = diagnostics(evidence)
-    runs = [r for e in evidence.mlflow.experiments for r in e.runs] if evidence.mlflow else []
-    why = (
-        "runs logged values, but no registered version says which run is the model"
-        if any(r.metrics for r in runs)
-        else "no logged value was found to report"
-    )
-    text = f"The evaluation code computes {names}; {why}.{more}"
-    return SummaryFact.citing("metrics", "Performance", text, metrics + extra)
-
-
-def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
-    params = [
-        p for p in evidence.by_kind("param") if p.attrs.get("owner") == metric.id and p.value is not None
-    ]
-    shown = [f"{item_key(p)} = {setting_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
-    if metric.attrs.get("formula"):  # a metric derived from another: gini (2 * auc - 1)
-        shown = [str(metric.attrs["formula"])]
-    shown, on = evaluator_words(metric, shown)  # Spark: areaUnderPR (BinaryClassificationEvaluator)
-    return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f"{on} {cite(metric)}"
-
-
 _DATA_FILE = re.compile(r"\S+\.(xml|csv|tsv|parquet|json|jsonl|txt|feather|xlsx?)$", re.I)
-_DIAGNOSTIC = {"psi": "population stability index", "ks": "Kolmogorov-Smirnov statistic", "gini": "Gini"}
-_DIAGNOSTIC_NAME = re.compile(r"(^|_)(psi|ks|gini|population_stability)(_|$)", re.I)
 
 
 def stage_inputs(evidence: EvidenceStore) -> str:
@@ -370,18 +336,3 @@ def stage_inputs(evidence: EvidenceStore) -> str:
     if not parts:
         return ""
     return f" In the {items[0].label.split(':')[0]}, {join_words(parts[:2])} {cite(items[0])}."
-
-
-def diagnostics(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]]:
-    """Functions the production code defines for stability or discrimination checks (PSI, KS, Gini)."""
-    found = [
-        f for f in production_facts(evidence, "function") if _DIAGNOSTIC_NAME.search(str(f.value or ""))
-    ][:3]
-    if not found:
-        return "", []
-    shown = []
-    for item in found:
-        match = _DIAGNOSTIC_NAME.search(str(item.value))
-        what = _DIAGNOSTIC.get(match.group(2).lower(), "check") if match else "check"
-        shown.append(f"a {what}, {item.attrs.get('signature') or item.value} {cite(item)}")
-    return " The code also computes " + join_words(shown) + ".", found

@@ -37,6 +37,7 @@ from autodoc.write import settings_facts as sf
 from autodoc.write.data_fact import data_fact
 from autodoc.write.fit_rows_words import chosen_threshold, with_fit_rows
 from autodoc.write.hyper_words import code_hyperparameters
+from autodoc.write.metric_words import code_metrics_fact
 from autodoc.write.places import read_back, where
 from autodoc.write.quote import first_sentences
 from autodoc.write.scorecard_words import binning_fact, scaling_fact
@@ -326,7 +327,7 @@ def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
             parts.append(f"{name} version {mv.version} scored {values} on the held-out split")
             items += chosen
     if not parts:
-        return _in_sample(sf.code_metrics_fact(evidence), evidence)
+        return _in_sample(code_metrics_fact(evidence), evidence)
     return SummaryFact.citing("metrics", "Held-out performance", "; ".join(parts) + ".", items)
 
 

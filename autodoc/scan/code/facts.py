@@ -14,7 +14,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from autodoc.scan.code import kedro, params, rules
+from autodoc.scan.code import kedro, metric_rows, params, rules
 from autodoc.scan.code.model import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.rules import assign as assign_rules
 from autodoc.scan.code.rules import (
@@ -116,7 +116,7 @@ class Extractor:
         outputs.finish(self, chunks)
         for cell, _lines, scope, nodes in scoped:  # for the outline: no second walk of the same code
             self.calls.setdefault((cell, scope), []).extend(nodes.get(ast.Call, ()))
-        for post in (*evalscope.PASSES, rules.spark.evaluated_on, selection.mark):  # rows; promotions
+        for post in (*evalscope.PASSES, rules.spark.evaluated_on, metric_rows.mark, selection.mark):
             post(self, scoped)
         self.m.facts.sort(key=lambda f: (f.cell or 0, f.line))  # the walk is depth-first, reversed
         return self.m

@@ -200,6 +200,11 @@ class ParamResolver:
             argument_of(site[1], sig, name) is not None for site in self._sites(func, sig)
         )
 
+    def call_sites(self, func: str) -> list[Site]:
+        """The calls of `func` in this module."""
+        sig = self.ex.signatures.get(func)
+        return self._sites(func, sig) if sig is not None else []
+
     def passed(self, site: Site, func: str, name: str) -> ast.expr | None:
         """What a call site of `func` passes for its parameter `name` (None: it leaves the default)."""
         sig = self.ex.signatures.get(func)

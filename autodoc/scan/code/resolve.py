@@ -163,9 +163,7 @@ class Resolver:
         func, name, index, *keys = whole["$xparam"]
         found: list[tuple[Any, str]] = []
         sites: list[tuple[Any, str, int | None, int]] = []
-        for caller, module, line, args, kwargs in self._calls_of(func):
-            if find_module(self.files, module, caller) != rel:
-                continue
+        for caller, line, args, kwargs in self.calls_into(func, rel):
             raw = kwargs[name] if name in kwargs else args[index] if index < len(args) else _MISSING
             if raw is _MISSING:
                 continue  # this caller leaves the default
@@ -181,6 +179,14 @@ class Resolver:
         if "$default" in whole:
             return whole["$default"], f"{rel} (default of parameter {name} of {func})", True
         return None, None, False
+
+    def calls_into(self, func: str, rel: str) -> list[tuple[str, int, list[Any], dict[str, Any]]]:
+        """(caller, line, args, kwargs) of every call from another module of the function `func` of `rel`."""
+        return [
+            (caller, line, args, kwargs)
+            for caller, module, line, args, kwargs in self._calls_of(func)
+            if find_module(self.files, module, caller) == rel
+        ]
 
     def _calls_of(self, func: str) -> list[tuple[str, str, int, list[Any], dict[str, Any]]]:
         """(caller, module, line, args, kwargs) of every call of an imported function named `func`."""

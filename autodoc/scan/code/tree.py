@@ -20,7 +20,7 @@ from pathlib import Path
 
 from autodoc.errors import ScanError
 from autodoc.evidence import CodeReport, EvidenceItem, FileRecord, Redaction, SkippedFile
-from autodoc.scan.code import cache, callers, dictionaries, hydra, lineage, recipes
+from autodoc.scan.code import cache, callers, dictionaries, hydra, lineage, metric_rows, recipes
 from autodoc.scan.code.config_paths import name_config_paths, say_config_origins
 from autodoc.scan.code.derived import add_excerpts, add_pipelines
 from autodoc.scan.code.files import FileResult
@@ -247,6 +247,7 @@ def _assemble(
     for rel, reason in live.entries.items():
         builder.add_entry(rel, reason, live.entry_roles.get(rel, "production"))
     callers.resolve_sites(builder.items, resolver.resolve)
+    metric_rows.follow(builder.items, resolver)  # precision_score(y, preds) in a helper another module calls
     inputs = dictionaries.name_targets(builder.items, Path(root).resolve())
     name_loaded_files(files, builder.items, resolver)  # before linking: a served model's load names its file
     name_config_paths(builder.items)  # pd.read_csv(self.config.train_path): the path its keys hold

@@ -6,6 +6,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any
 
+from autodoc.scan.code import metric_rows
 from autodoc.scan.code.model import MAIN, MODULE, Fact
 from autodoc.scan.code.rules import objective, splits, stopping, training
 from autodoc.scan.code.rules import vocab as v
@@ -208,6 +209,8 @@ def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str
     if kind == "estimator" and tail in ("Sequential", "Model") and scope not in (MODULE, MAIN):
         attrs["built_by"] = scope  # get_lstm() builds a Sequential network: the function names it
     training.decorate(ex, node, kind, tail, attrs, scope)
+    if kind == "metric" and "on" not in attrs and (held := metric_rows.helper_params(ex, node, scope)):
+        attrs[metric_rows.ROWS] = held  # precision_score(y, preds) in a helper: the rows its callers pass
     if kind in ("estimator", "hyperparameter_search"):
         training.weighting(ex, node, scope, kind, full)
     built(ex, node, scope, kind, tail, attrs, params, star)

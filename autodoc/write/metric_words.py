@@ -1,0 +1,79 @@
+"""What the production evaluation code computes, said without logged values: each metric once, with
+its settings and the split it is computed on, and the stability or discrimination checks the code
+defines (PSI, KS, Gini)."""
+
+from __future__ import annotations
+
+import re
+
+from autodoc.document import SummaryFact, cite, join_words, setting_text
+from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.offers import item_key
+from autodoc.plan.topics import production_facts
+from autodoc.write.search_words import evaluator_words
+
+_DIAGNOSTIC = {"psi": "population stability index", "ks": "Kolmogorov-Smirnov statistic", "gini": "Gini"}
+_DIAGNOSTIC_NAME = re.compile(r"(^|_)(psi|ks|gini|population_stability)(_|$)", re.I)
+
+
+def code_metrics_fact(evidence: EvidenceStore) -> SummaryFact | None:
+    """Without logged metrics: what the production evaluation code computes (no figures to report)."""
+    metrics, seen = [], set()
+    for metric in production_facts(evidence, "metric"):
+        if str(metric.value) not in seen:  # each metric once, with the settings it is computed with
+            seen.add(str(metric.value))
+            metrics.append(metric)
+    if not metrics:
+        return None
+    names = _by_split(evidence, metrics[:6])
+    more, extra = diagnostics(evidence)
+    runs = [r for e in evidence.mlflow.experiments for r in e.runs] if evidence.mlflow else []
+    why = (
+        "runs logged values, but no registered version says which run is the model"
+        if any(r.metrics for r in runs)
+        else "no logged value was found to report"
+    )
+    text = f"The evaluation code computes {names}; {why}.{more}"
+    return SummaryFact.citing("metrics", "Performance", text, metrics + extra)
+
+
+def _by_split(evidence: EvidenceStore, metrics: list[EvidenceItem]) -> str:
+    """``precision_score [n] and recall_score [n] on the test split, and gini [n]``: the metrics with
+    their settings, those computed on one split said together (a Spark evaluator says its own)."""
+    groups: dict[str, list[EvidenceItem]] = {}
+    for metric in metrics:
+        on = metric.attrs.get("on") if not metric.attrs.get("evaluator") else None
+        groups.setdefault(str(on or ""), []).append(metric)
+    said = [
+        join_words([_metric_with_settings(evidence, m) for m in group])
+        + (f" on the {on} split" if on else "")
+        for on, group in sorted(groups.items(), key=lambda g: not g[0])  # metrics of no known split last
+    ]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + ", and " + said[-1]
+
+
+def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
+    """``fbeta_score (beta = 1) [n]``: a metric with its settings (a Spark evaluator's split too)."""
+    params = [
+        p for p in evidence.by_kind("param") if p.attrs.get("owner") == metric.id and p.value is not None
+    ]
+    shown = [f"{item_key(p)} = {setting_text(p.value)}" for p in params if item_key(p) != "zero_division"][:2]
+    if metric.attrs.get("formula"):  # a metric derived from another: gini (2 * auc - 1)
+        shown = [str(metric.attrs["formula"])]
+    shown, on = evaluator_words(metric, shown)  # Spark: areaUnderPR (BinaryClassificationEvaluator)
+    return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f"{on} {cite(metric)}"
+
+
+def diagnostics(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]]:
+    """Functions the production code defines for stability or discrimination checks (PSI, KS, Gini)."""
+    found = [
+        f for f in production_facts(evidence, "function") if _DIAGNOSTIC_NAME.search(str(f.value or ""))
+    ][:3]
+    if not found:
+        return "", []
+    shown = []
+    for item in found:
+        match = _DIAGNOSTIC_NAME.search(str(item.value))
+        what = _DIAGNOSTIC.get(match.group(2).lower(), "check") if match else "check"
+        shown.append(f"a {what}, {item.attrs.get('signature') or item.value} {cite(item)}")
+    return " The code also computes " + join_words(shown) + ".", found
