@@ -15,9 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from autodoc.document import setting_text
-from autodoc.evidence import EvidenceItem, config_key, has_production_alias
+from autodoc.evidence import EvidenceItem, config_key
 from autodoc.plan.lineage import family_matches
 from autodoc.plan.offers import item_key
+from autodoc.plan.standing_run import standing_runs
 from autodoc.plan.topics import is_production_code
 
 _SUBSCRIPT = re.compile(r"""\[\s*["']([\w.\-]+)["']\s*\]|\.(\w+)$""")
@@ -33,6 +34,7 @@ class Resolved:
         str  # "logged by run gbm-shallow as gbm.n_estimators", "config.yaml, line 18", "train.py, line 98"
     )
     item: EvidenceItem  # the evidence that holds the value: cite this one
+    why: str = ""  # why a run's logged value stands for the model (`plan.standing_run`), when said
 
 
 def owned_params(owner: EvidenceItem, items: Iterable[EvidenceItem]) -> list[EvidenceItem]:
@@ -335,13 +337,6 @@ def _matches(candidate: str, key: str, owner: str) -> bool:
     return last == key and (not owner or family_matches(prefix.rsplit(".", 1)[-1], owner))
 
 
-def _production_runs(items: list[EvidenceItem]) -> list[str]:
-    """Run ids behind versions with a production alias (champion first), then the other versions' runs."""
-    versions = [i for i in items if i.kind == "model_version"]
-    aliased = [v for v in versions if has_production_alias(v.attrs.get("aliases"))]
-    return [str(v.attrs.get("run_id")) for v in aliased + versions if v.attrs.get("run_id")]
-
-
 def _runs_of_family(owner: str, items: list[EvidenceItem]) -> set[str]:
     """Runs behind versions of a registered model whose name points to the estimator class."""
     out = set()
@@ -353,7 +348,7 @@ def _runs_of_family(owner: str, items: list[EvidenceItem]) -> set[str]:
 
 
 def logged_value(key: str, items: Iterable[EvidenceItem], owner: str = "") -> Resolved | None:
-    """The value a run logged under `key`: the production versions' runs first (champion first)."""
+    """The value a run logged under `key`: the run standing for the model first (`standing_runs`)."""
     return _logged(key, owner, list(items))
 
 
@@ -361,8 +356,8 @@ def _logged(key: str, owner: str, items: list[EvidenceItem]) -> Resolved | None:
     logged = [i for i in items if i.kind == "run_param" and _matches(item_key(i), key, owner)]
     if not logged:
         return None
-    order = _production_runs(items)
-    mine = _runs_of_family(owner, items)
+    standing = standing_runs(items)
+    order, mine = standing.order, _runs_of_family(owner, items)
     logged.sort(
         key=lambda i: (
             i.source.run_id not in mine,
@@ -371,7 +366,8 @@ def _logged(key: str, owner: str, items: list[EvidenceItem]) -> Resolved | None:
     )
     hit = logged[0]
     run = str(hit.attrs.get("run_name") or (hit.source.run_id or "")[:8])
-    return Resolved(hit.value, f"logged by run {run} as {item_key(hit)}", hit)
+    why = standing.why if order and hit.source.run_id == order[0] else ""
+    return Resolved(hit.value, f"logged by run {run} as {item_key(hit)}", hit, why)
 
 
 def _configured(key: str, owner: str, items: list[EvidenceItem]) -> Resolved | None:
