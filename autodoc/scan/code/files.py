@@ -36,12 +36,14 @@ _GENERATED_RE = re.compile(
     re.MULTILINE,
 )
 GENERATED_HEAD = 1000  # characters of a file where the header is looked for
+UNANALYSED = "could not be analysed:"  # followed by the exception a rule raised on the file
 GENERATED_REASON = "generated protocol buffer code (its DO NOT EDIT header): not read"
 
 
 # -- per-kind analysis -----------------------------------------------------------------------
 def analyse(cand: Candidate, text: str) -> FileResult:
-    """Facts of one decoded file; never raises for bad content."""
+    """Facts of one decoded file; never raises: bad content, or a rule of ours failing on it, makes
+    the file a skipped one with its reason (never a part of its facts)."""
     try:
         if cand.kind == "python":
             if text.startswith("# Databricks notebook source"):
@@ -60,6 +62,8 @@ def analyse(cand: Candidate, text: str) -> FileResult:
         return _launcher(cand.relpath, text)
     except RecursionError:
         return FileResult(cand.kind, skipped="too deeply nested to parse")
+    except Exception as err:  # a bug of ours in a rule, not bad input: this file only is lost, and said
+        return FileResult(cand.kind, skipped=f"{UNANALYSED} {type(err).__name__}")
 
 
 def is_generated(text: str) -> bool:
