@@ -32,6 +32,7 @@ from autodoc.plan.values import (
     unpacked_settings,
     written_none,
 )
+from autodoc.write.built_rows import config_rows
 from autodoc.write.cells import (
     MAX_RUN_ROWS,
     as_written,
@@ -322,12 +323,13 @@ def _hyperparameter_rows(est: EvidenceItem, evidence: EvidenceStore) -> list[lis
     shown = plain(est.value) or est.label
     name = Cell(value=f"{shown} ({part})" if part else shown, evidence_id=est.id)
     params = owned_params(est, evidence.items) or options_read(est, evidence.items)  # Net(args)
+    if not params and (built := config_rows(name, est, evidence.items)):
+        return built  # Hydra's _target_ builds the class with the configuration's settings
     if not params:
         unpacked = unpacked_settings(est)  # said in words: '**' would read as leftover markup
         what = "(unpacked from an expression)" if unpacked else "(defaults)"
-        value = text_cell(
-            (unpacked_from(est, evidence.items) or "not resolved from the code") if unpacked else None
-        )
+        said = (unpacked_from(est, evidence.items) or "not resolved from the code") if unpacked else None
+        value = text_cell(said)
         return [[name, text_cell(what), value, Cell(value=location(est), evidence_id=est.id)]]
     rows = []
     for param in params:
