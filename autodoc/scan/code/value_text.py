@@ -4,6 +4,7 @@ working directory a path is joined onto (``$cwd``)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 CWD = "$cwd"  # ``{"$cwd": 0}``: the working directory (``os.getcwd()``, ``Path.cwd()``), a path's root
@@ -40,3 +41,19 @@ def is_concat(value: Any) -> bool:
 def is_cwd(value: Any) -> bool:
     """The working directory (``os.getcwd()``, ``Path.cwd()``, a name bound to either)."""
     return isinstance(value, dict) and CWD in value
+
+
+def cast_literal(to: str, inner: Any) -> Any:
+    """What ``int``, ``float``, ``str`` or ``bool`` makes of a literal the code casts: ``int(0.75 * 10)``
+    is 7, ``int("5")`` 5, ``float("0.35")`` 0.35 (a number stays as written for ``float``, ``str``
+    and ``bool``: 3 for ``float(3)``). ValueError for what is no literal number or text, or a text
+    that reads as no number."""
+    if not isinstance(inner, int | float | str) or isinstance(inner, bool):
+        raise ValueError(f"not a literal: {inner!r}")
+    if to == "int" and isinstance(inner, float):
+        if not math.isfinite(inner):
+            raise ValueError(f"no whole number: {inner!r}")
+        return int(inner)
+    if to in ("int", "float") and isinstance(inner, str):
+        return int(inner) if to == "int" else float(inner)
+    return inner

@@ -13,7 +13,7 @@ from typing import Any
 from autodoc.scan.code.instance import InstanceAttributes
 from autodoc.scan.code.model import ModuleFacts
 from autodoc.scan.code.syntax import dotted, dotted_names, open_path, script_folder, walk
-from autodoc.scan.code.value_text import CWD, is_concat, is_cwd
+from autodoc.scan.code.value_text import CWD, cast_literal, is_concat, is_cwd
 
 
 class _Unknown:
@@ -217,7 +217,10 @@ class Values:
         inner = self.value(arg, scope)
         if to == "str" and (is_concat(inner) or is_ref(inner)):
             return inner
-        return inner if isinstance(inner, int | float | str) and not isinstance(inner, bool) else UNKNOWN
+        try:
+            return cast_literal(to, inner)
+        except ValueError:
+            return UNKNOWN
 
     def _imported_name(self, fname: str) -> str:
         """``Path`` -> ``pathlib.Path`` (``from pathlib import Path``), ``op.join`` -> ``os.path.join``."""
