@@ -178,3 +178,26 @@ def test_a_fallback_for_none_is_not_the_model_the_caller_passes(tmp: Path) -> No
     assert "compared with" not in model and "line 9" not in model
     unresolved = "set at run time (not resolved from the code)"
     assert f"Scorecard (production model) | estimator | {unresolved} | train.py, line 10" in rows
+
+
+CONFIGURED = """\
+import pandas as pd
+import yaml
+from optbinning import BinningProcess
+
+cfg = yaml.safe_load(open("params.yaml"))
+df = pd.read_csv("data/applications.csv")
+binning = BinningProcess(variable_names=list(df.columns), special_codes=list(cfg["binning"]["special_codes"]))
+binning.fit(df.drop(columns=["bad"]), df["bad"])
+"""
+
+
+def test_a_list_of_a_configured_sequence_is_its_value(tmp: Path) -> None:
+    """``special_codes=list(cfg["binning"]["special_codes"])``: the configured codes (before: 'set at
+    run time', and the Binning line left them out)."""
+    files = {"train.py": CONFIGURED, "params.yaml": "binning:\n  special_codes: [-9, -8, -7]\n"}
+    root = write_tree(tmp / "configured", files)
+    paragraphs, _rows = document_lines(root, tmp / "configured_out")
+    assert _line(paragraphs, "Binning and selection").startswith(
+        "Binning and selection: Each characteristic is binned by BinningProcess (special_codes = -9, -8, -7)"
+    )

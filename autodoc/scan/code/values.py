@@ -199,22 +199,19 @@ class Values:
             return self._path(node, scope)
         if self._imported_name(fname) in _CWD_CALLS and not node.args:
             return {CWD: 0}
-        if tail in ("float", "int", "str", "bool") and "." not in fname and len(node.args) == 1:
+        if tail in _CASTS and "." not in fname and len(node.args) == 1:
             return self._cast(tail, node.args[0], scope)
         if tail == "dict" and not node.args:  # dict(max_depth=6, ...)
-            return self.dict_value(
-                ast.Dict(
-                    keys=[ast.Constant(k.arg) if k.arg else None for k in node.keywords],
-                    values=[k.value for k in node.keywords],
-                ),
-                scope,
-            )
+            keys = [ast.Constant(k.arg) if k.arg else None for k in node.keywords]
+            return self.dict_value(ast.Dict(keys=keys, values=[k.value for k in node.keywords]), scope)
         return UNKNOWN
 
     def _cast(self, to: str, arg: ast.expr, scope: str) -> Any:
         """``float(0.1)``, ``str(path)``: a literal kept; a path still to resolve kept through ``str``
-        (``str(Path(root, cfg["model"]))``)."""
+        (``str(Path(root, cfg["model"]))``), a configured sequence through ``list(cfg.data.codes)``."""
         inner = self.value(arg, scope)
+        if to in ("list", "tuple"):
+            return inner if isinstance(inner, list) or (is_ref(inner) and "$param" not in inner) else UNKNOWN
         if to == "str" and (is_concat(inner) or is_ref(inner)):
             return inner
         try:
@@ -353,6 +350,7 @@ class Values:
 
 _ENV_READS = frozenset({"os.getenv", "os.environ.get"})
 _CWD_CALLS = frozenset({"os.getcwd", "pathlib.Path.cwd"})
+_CASTS = ("float", "int", "str", "bool", "list", "tuple")  # a value passed through a builtin
 # Calls that build a path from their arguments (by their imported name: not a project's own ``join``)
 _PATH_CALLS = frozenset(
     {"os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"}
