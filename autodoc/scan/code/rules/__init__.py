@@ -44,6 +44,17 @@ def _as(kind: str, tail_as: str | None = None) -> Rule:
     return construct
 
 
+def _score_scaling(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
+    """scorecardpy's ``sc.scorecard(bins, lr, cols, points0=600, odds0=1/19, pdo=50)``: the scaling's
+    constants, each a setting (the points table it builds is no model of its own)."""
+    for kw in node.keywords if full.startswith("scorecardpy.") else ():
+        value = ex.value(kw.value, scope) if kw.arg in v.SCALING_KEYWORDS else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            ex.add_at(
+                kw.value, "setting", kw.arg, f"{kw.arg} = {value}", scope, value=value, attrs={"call": full}
+            )
+
+
 def _mlflow(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
     sources.mlflow(ex, node, scope, full, tail)
     if tail in ("log_model", "save_model"):
@@ -78,6 +89,7 @@ BY_TAIL: dict[str, Rule] = {
     "randomSplit": _on_object(spark.random_split),
     "withColumn": spark.with_column,
     "Object": sources.s3_read,
+    "scorecard": _score_scaling,
     "get_object": sources.s3_read,
 }
 

