@@ -1,7 +1,7 @@
 """A network class that Hydra builds from the configuration (``_target_``) is listed with the
 settings the default configuration gives it, never as '(defaults)' when the configuration sets them;
 an experiment file the defaults do not select changes nothing. (Each module's own ``__main__`` block
-builds its class, as lightning-hydra-template's do: the scan does not follow ``instantiate`` yet.)"""
+makes its module live, as lightning-hydra-template's do: the scan does not follow ``instantiate`` yet.)"""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class Tower(nn.Module):
 
 
 if __name__ == "__main__":
-    Tower()
+    print(Tower.__name__)
 """
 
 MODULE = """\
@@ -68,7 +68,7 @@ class Classifier(LightningModule):
 
 
 if __name__ == "__main__":
-    Classifier(None)
+    print(Classifier.__name__)
 """
 
 TRAIN = """\
@@ -88,7 +88,7 @@ if __name__ == "__main__":
 
 
 @pytest.fixture(scope="module")
-def rows(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+def document(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[str]]:
     tmp = tmp_path_factory.mktemp("hydra_built")
     files = {
         "configs/train.yaml": PRIMARY,
@@ -99,8 +99,12 @@ def rows(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         "src/module.py": MODULE,
         "src/train.py": TRAIN,
     }
-    _, table_rows = document_lines(write_tree(tmp / "code", files), tmp / "out")
-    return table_rows
+    return document_lines(write_tree(tmp / "code", files), tmp / "out")
+
+
+@pytest.fixture(scope="module")
+def rows(document: tuple[list[str], list[str]]) -> list[str]:
+    return document[1]
 
 
 def test_a_class_hydra_builds_has_the_settings_the_configuration_gives_it(rows: list[str]) -> None:
@@ -113,3 +117,10 @@ def test_a_class_hydra_builds_has_the_settings_the_configuration_gives_it(rows: 
 
 def test_an_experiment_the_defaults_do_not_select_changes_no_setting(rows: list[str]) -> None:
     assert not any("512" in r for r in rows if r.startswith("Tower"))
+
+
+def test_the_network_hydra_builds_into_the_module_is_what_the_module_is_built_on(document) -> None:
+    line = next(p for p in document[0] if p.startswith("Production model:"))
+    assert "trains Classifier (src/module.py, line 5) [" in line
+    assert "], built on Tower (src/net.py, line 4) [" in line
+    assert "] as its net (configs/model/tabular.yaml, line 4) [" in line

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from autodoc.document import Cell
+from autodoc.document import Cell, cite
 from autodoc.evidence import EvidenceItem, config_key
 from autodoc.write.cells import as_written, text_cell
+from autodoc.write.places import where
 
 _TARGET = "_target_"
 
@@ -33,6 +34,24 @@ def _row(name: Cell, key: str, item: EvidenceItem) -> list[Cell]:
         value,
         text_cell(f"{item.source.path}, line {item.source.line_start}"),
     ]
+
+
+def built_on(
+    estimators: list[EvidenceItem], items: Iterable[EvidenceItem]
+) -> tuple[str, EvidenceItem] | None:
+    """``MNISTLitModule (...) [n], built on SimpleDenseNet (...) [n] as its net (configs/model/mnist.yaml,
+    line 17) [n]`` and the configuration item, when the default configuration builds one of two
+    estimators as a setting of the other."""
+    items = list(items)
+    for outer, inner in (estimators, estimators[::-1]) if len(estimators) == 2 else ():
+        top, part = built_by(outer, items), built_by(inner, items)
+        if top is None or part is None or not any(item is part for _, item in _settings(top, items)):
+            continue
+        setting = config_key(part).removesuffix("." + _TARGET).rsplit(".", 1)[-1]
+        said = f"{outer.value} ({where(outer)}) {cite(outer)}, built on {inner.value} ({where(inner)})"
+        at = f"{part.source.path}, line {part.source.line_start}"
+        return f"{said} {cite(inner)} as its {setting} ({at}) {cite(part)}", part
+    return None
 
 
 def built_by(est: EvidenceItem, items: list[EvidenceItem]) -> EvidenceItem | None:

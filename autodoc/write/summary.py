@@ -28,12 +28,10 @@ from autodoc.plan.topics import (
     production_facts,
     serving_thresholds_first,
 )
-from autodoc.plan.values import (
-    owned_params,
-    stratify_target,
-)
+from autodoc.plan.values import owned_params, stratify_target
 from autodoc.write import lineage_words, prep_words, registration, selection_words, split_files, target_words
 from autodoc.write import settings_facts as sf
+from autodoc.write.built_rows import built_on
 from autodoc.write.data_fact import data_fact
 from autodoc.write.fit_rows_words import chosen_threshold, with_fit_rows
 from autodoc.write.hyper_words import code_hyperparameters
@@ -119,6 +117,8 @@ def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
         return None
     built = {e.id: f" built by {e.attrs['built_by']}" if e.attrs.get("built_by") else "" for e in estimators}
     trained = join_words([f"{e.value}{built[e.id]} ({where(e)}) {cite(e)}" for e in estimators])
+    if into := built_on(estimators, evidence.items):  # trained, estimators = a LightningModule, its net
+        trained, estimators = into[0], [*estimators, into[1]]
     text = f"The production code trains {trained}"
     if pipelines:
         text += f"; its pipeline runs {pipelines[0].value} {cite(pipelines[0])}"
