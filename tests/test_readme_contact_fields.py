@@ -1,4 +1,4 @@
-"""The author's contact fields at the top of a README are not the model's purpose.
+"""The author's contact fields and notices at the top of a README are not the model's purpose.
 
 A public credit-risk project's README opens with ``**Autor:**``, ``**Email:**``, ``**Tel:**`` and
 ``**LinkedIn:**`` lines; its document's Purpose line quoted them ('The project README states:
@@ -42,3 +42,31 @@ def test_the_purpose_quotes_the_prose_not_the_authors_contact_details(tmp_path: 
         " defaulting next month."
     )
     assert not [line for line in paragraphs if "ana@example.org" in line or "+52 55" in line]
+
+
+NOTICE_README = """\
+# tinylm
+
+![tinylm](assets/logo.png)
+
+---
+
+**Update Nov 2025** tinylm has a successor called biglm. You probably want that one instead.
+This repository is kept for the record.
+
+---
+
+Trains a small character-level language model on a text corpus. The loop fits in one file.
+"""
+
+
+def test_a_notice_above_the_prose_is_not_the_purpose(tmp_path: Path) -> None:
+    """A public language-model project's README opens with a rule, a bold "Update <date>" paragraph
+    saying it is deprecated, and another rule; the Purpose line quoted "--- Update Nov 2025 ..."."""
+    root = write_tree(tmp_path / "repo", {"README.md": NOTICE_README, "train.py": TRAIN})
+    paragraphs, _rows = document_lines(root, tmp_path / "out")
+    purpose = next(line for line in paragraphs if line.startswith("Purpose: "))
+    assert purpose.startswith(
+        "Purpose: The project README states: \u201cTrains a small character-level language model on a"
+        " text corpus."
+    ), purpose

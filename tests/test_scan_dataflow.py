@@ -422,8 +422,38 @@ def test_columns_a_loop_names_are_listed_by_name(tmp_path: Path) -> None:
     )
     settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
     said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
-    assert "2 columns derived in a loop: units_lag_1, units_lag_7 [[c:train.py:7:" in said, said
-    assert "2 columns derived in a loop: units_mean_7, units_mean_28 [[c:train.py:9:" in said, said
+    assert "derives 2 columns in a loop: units_lag_1, units_lag_7 [[c:train.py:7:" in said, said
+    assert "2 columns in a loop: units_mean_7, units_mean_28 [[c:train.py:9:" in said, said
+
+
+def test_a_loop_over_a_dicts_keys_derives_no_column(tmp_path: Path) -> None:
+    """A training loop that copies settings into a dict (``for k in ["n_layer", "n_head"]:
+    model_args[k] = ckpt[k]``) or fills a dict per split (``out[split] = ...``) derives no feature
+    column: the features name only the frame's loop columns."""
+    from autodoc import pipeline
+    from autodoc.progress import Progress
+    from autodoc.settings import Settings
+    from autodoc.write.summary import summary_facts
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "train.py").write_text(
+        "import numpy as np\nimport pandas as pd\nimport torch\n"
+        "from sklearn.linear_model import LogisticRegression\n\n"
+        "model_args = dict(n_layer=2, n_head=4)\nckpt = torch.load('ckpt.pt')\n"
+        "for k in ['n_layer', 'n_head']:\n    model_args[k] = ckpt[k]\n\n"
+        "def estimate():\n    out = {}\n    for split in ['train', 'val']:\n"
+        "        losses = torch.zeros(3)\n        for k in range(3):\n            losses[k] = k\n"
+        "        out[split] = losses.mean()\n    return out\n\n"
+        "if __name__ == '__main__':\n    df = pd.read_csv('loans.csv')\n"
+        "    for col in ['income', 'debt']:\n        df[col + '_log'] = np.log1p(df[col])\n"
+        "    LogisticRegression().fit(df[['income_log', 'debt_log']], df['default'])\n"
+        "    print(estimate())\n"
+    )
+    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
+    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
+    assert "The code derives 2 columns in a loop: income_log, debt_log [[c:train.py:22:" in said, said
+    assert "n_layer" not in said and "train, val" not in said and "over 2 columns" not in said, said
 
 
 def test_a_path_a_method_builds_is_the_file_read(tmp_path: Path) -> None:

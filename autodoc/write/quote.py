@@ -16,18 +16,30 @@ _CONTACT = re.compile(
     re.I,
 )
 
+_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")  # a horizontal rule: ---, ***, ___
+# a notice about the repository, not what it is for: "**Update Nov 2025** ...", "Note: moved to ...",
+# "> **Deprecated:** ..." (the whole paragraph it opens is skipped)
+_NOTICE = re.compile(
+    r"^[\s>]*(?:\*\*|__)?\W*(?:update[sd]?|news|note|notice|announcement|deprecat\w*|warning|important|"
+    r"disclaimer|edit|archived|caution)\b[^:*_]{0,30}(?::|\*\*|__)",
+    re.I,
+)
+
 
 def first_sentences(text: str, limit: int = 2) -> str:
     """The first sentences of the opening prose (headings, code, tables and lists are not prose: a
     list ends the opening text, so "1. Kim's implementation" is never quoted as a sentence "1.";
     a Markdown link is quoted as its text, a hard line break ``\\`` is no character of it); a project
     template's sentences ("This is your new Kedro project") are not the project's, nor are the
-    author's contact fields ("**Email:** ...")."""
+    author's contact fields ("**Email:** ..."), horizontal rules or a notice paragraph ("**Update
+    Nov 2025** this repository is deprecated")."""
     lines: list[str] = []
+    notice = False
     for ln in text.splitlines():
         if lines and _LIST_ITEM.match(ln):
             break
-        if _CONTACT.match(ln):  # the author's name, address or profile: never quoted as the purpose
+        notice = bool(ln.strip()) and (notice or bool(_NOTICE.match(ln)))  # to the paragraph's end
+        if notice or _RULE.match(ln) or _CONTACT.match(ln):  # the author's contact: never the purpose
             continue
         if ln.strip() and not ln.lstrip().startswith(("#", "```", "|")) and not _LIST_ITEM.match(ln):
             lines.append(ln.rstrip().removesuffix("\\"))  # a Markdown hard line break: "text.\"

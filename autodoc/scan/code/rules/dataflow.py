@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import Fact
 from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.rules.flow import assigned_before, is_mapping
 from autodoc.scan.code.rules.label_tests import column_name, condition
 from autodoc.scan.code.syntax import dotted
 from autodoc.scan.code.values import UNKNOWN
@@ -288,16 +289,20 @@ def loop_columns(ex: Extractor, node: ast.For, scope: str) -> None:
     values = ex.value(node.iter, scope)
     if not (isinstance(values, list) and values and all(isinstance(c, str | int) for c in values)):
         return
-    writes = [
+    loop_var = node.target.id if type(node.target) is ast.Name else "?"
+    assigns = [stmt for stmt in ast.walk(node) if type(stmt) is ast.Assign]
+    keys = {loop_var, *(t.id for a in assigns for t in a.targets if type(t) is ast.Name)}
+    writes = [  # df[col + "_log"] = ...: a column named by the loop (never a dict's keys)
         (stmt, t)
-        for stmt in ast.walk(node)
-        if type(stmt) is ast.Assign
+        for stmt in assigns
         for t in stmt.targets
-        if type(t) is ast.Subscript and type(t.value) is ast.Name
+        if type(t) is ast.Subscript
+        and type(t.value) is ast.Name
+        and any(type(n) is ast.Name and n.id in keys for n in ast.walk(t.slice))
+        and not is_mapping(assigned_before(ex, t.value.id, scope, node.lineno))
     ]
     if not writes:
         return
-    loop_var = node.target.id if type(node.target) is ast.Name else "?"
     made, target = writes[0]
     names = _loop_names(ex, target, loop_var, values, scope)
     if names is None and not all(isinstance(c, str) for c in values):

@@ -1,13 +1,19 @@
-"""Small syntax readers for `origins`: the estimator inside a search or Pipeline call, the names a
-statement assigns and reads, a branch's line span, and a module's statements by scope."""
+"""Small syntax readers: the estimator inside a search or Pipeline call, the names a statement assigns
+and reads, a branch's line span, a module's statements by scope, and what a name last held."""
 
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING
 
+from autodoc.scan.code.model import MODULE
+
 if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
     from autodoc.scan.code.model import Fact
+
+# what builds a mapping rather than a data frame: ``{}``, ``dict(...)``, ``defaultdict(list)``
+_MAPPING_CALLS = ("dict", "defaultdict", "OrderedDict", "Counter")
 
 
 def inner_estimator(call: ast.Call, fact: Fact) -> ast.expr | None:
@@ -60,3 +66,27 @@ def span(body: list[ast.stmt]) -> tuple[int, int]:
 
 def cell_key(cell: int | None) -> int:
     return -1 if cell is None else cell
+
+
+def assigned_before(ex: Extractor, name: str, scope: str, line: int) -> ast.expr | None:
+    """The value last assigned to `name` before `line` in this cell, in `scope` or at top level."""
+    found: tuple[int, ast.expr] | None = None
+    for cell, where, nodes, _root in ex.indexed:
+        if cell != ex.cell or where not in (scope, MODULE):
+            continue
+        for stmt in nodes.get(ast.Assign, ()):
+            named = any(type(t) is ast.Name and t.id == name for t in stmt.targets)
+            if named and stmt.lineno < line and (found is None or stmt.lineno > found[0]):
+                found = (stmt.lineno, stmt.value)
+    return found[1] if found else None
+
+
+def is_mapping(value: ast.expr | None) -> bool:
+    """Whether an expression builds a dict (a literal, a comprehension or a dict-making call)."""
+    if type(value) in (ast.Dict, ast.DictComp):
+        return True
+    if type(value) is ast.Call:
+        func = value.func
+        name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+        return name in _MAPPING_CALLS
+    return False

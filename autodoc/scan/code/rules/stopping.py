@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from autodoc.scan.code.model import MODULE
+from autodoc.scan.code.rules.flow import assigned_before
 from autodoc.scan.code.rules.training import split_of
 from autodoc.scan.code.syntax import dotted, keyword
 from autodoc.scan.code.values import UNKNOWN
@@ -53,7 +53,7 @@ def watched_rows(ex: Extractor, node: ast.Call, scope: str) -> tuple[list[str], 
     keywords = {k.arg: k.value for k in node.keywords if k.arg}
     given = next((keywords[k] for k in _EVAL_KEYWORDS if k in keywords), None)
     if type(given) is ast.Name:  # watchlist = [(dtrain, "train"), (dvalid, "valid")]
-        given = _assigned(ex, given.id, scope, node.lineno) or given
+        given = assigned_before(ex, given.id, scope, node.lineno) or given
     rows = _eval_rows(ex, given)
     split = (split_of(rows) or split_of(_wrapped(ex, rows[0], scope, node.lineno))) if rows else None
     return rows, split
@@ -83,23 +83,10 @@ def _eval_rows(ex: Extractor, node: ast.expr | None) -> list[str]:
     return [s] if node is not None and (s := ex.snippet(node, 40)) else []
 
 
-def _assigned(ex: Extractor, name: str, scope: str, line: int) -> ast.expr | None:
-    """The value last assigned to `name` before `line` in this cell, in `scope` or at top level."""
-    found: tuple[int, ast.expr] | None = None
-    for cell, where, nodes, _root in ex.indexed:
-        if cell != ex.cell or where not in (scope, MODULE):
-            continue
-        for stmt in nodes.get(ast.Assign, ()):
-            named = any(type(t) is ast.Name and t.id == name for t in stmt.targets)
-            if named and stmt.lineno < line and (found is None or stmt.lineno > found[0]):
-                found = (stmt.lineno, stmt.value)
-    return found[1] if found else None
-
-
 def _wrapped(ex: Extractor, name: str, scope: str, line: int) -> list[str]:
     """The arguments of the data container a name holds (``dtest = xgb.DMatrix(X_test, label=y_test)``,
     ``lgb.Dataset``, CatBoost's ``Pool``): the rows it wraps."""
-    made = _assigned(ex, name, scope, line) if name.isidentifier() else None
+    made = assigned_before(ex, name, scope, line) if name.isidentifier() else None
     if type(made) is not ast.Call:
         return []
     given = [*made.args[:2], *(k.value for k in made.keywords if k.arg in ("data", "label"))]
