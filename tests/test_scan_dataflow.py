@@ -447,12 +447,14 @@ def test_a_loop_over_a_dicts_keys_derives_no_column(tmp_path: Path) -> None:
         "        out[split] = losses.mean()\n    return out\n\n"
         "if __name__ == '__main__':\n    df = pd.read_csv('loans.csv')\n"
         "    for col in ['income', 'debt']:\n        df[col + '_log'] = np.log1p(df[col])\n"
+        "    for c in ['age', 'tenure']:\n        df[c] = df[c].fillna(0)\n"
         "    LogisticRegression().fit(df[['income_log', 'debt_log']], df['default'])\n"
         "    print(estimate())\n"
     )
     settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
     said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
     assert "The code derives 2 columns in a loop: income_log, debt_log [[c:train.py:22:" in said, said
+    assert " and sets 2 columns in a loop: age, tenure [[c:train.py:24:" in said, said  # in place
     assert "n_layer" not in said and "train, val" not in said and "over 2 columns" not in said, said
 
 
