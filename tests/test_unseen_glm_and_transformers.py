@@ -286,3 +286,63 @@ def test_a_secret_repeated_by_a_yaml_alias_is_counted_once(tmp_path, monkeypatch
     lines = document(tmp_path, monkeypatch, files)
     assert "2 secret(s) found in the scanned material were redacted before any use." in lines
     assert not [line for line in lines if "s3cret-pw" in line]
+
+
+GPT_PROJECT = {
+    "model.py": """
+        import torch
+        import torch.nn as nn
+        from torch.nn import functional as F
+        from transformers import GPT2LMHeadModel
+
+
+        class TinyGPT(nn.Module):
+            def __init__(self, n_embd=64, vocab_size=100):
+                super().__init__()
+                self.wte = nn.Embedding(vocab_size, n_embd)
+                self.head = nn.Linear(n_embd, vocab_size)
+
+            def forward(self, idx, targets):
+                logits = self.head(self.wte(idx))
+                return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
+
+            @classmethod
+            def from_pretrained(cls, name):
+                model = TinyGPT()
+                hf = GPT2LMHeadModel.from_pretrained(name)
+                weights = hf.state_dict()
+                model.load_state_dict(weights, strict=False)
+                return model
+
+            def optimizer(self):
+                return torch.optim.AdamW(self.parameters(), lr=3e-4)
+    """,
+    "train.py": """
+        import torch
+        from model import TinyGPT
+
+        if __name__ == "__main__":
+            model = TinyGPT()
+            opt = model.optimizer()
+            data = torch.load("data/tokens.pt")
+            for step in range(100):
+                loss = model(data[:, :-1], data[:, 1:])
+                loss.backward()
+                opt.step()
+            torch.save(model.state_dict(), "out/ckpt.pt")
+    """,
+}
+
+
+def test_a_pretrained_model_read_only_for_its_weights_is_not_a_model_trained_beside_it(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nanoGPT copies GPT-2's weights into its own network (``hf = GPT2LMHeadModel.from_pretrained(name)``;
+    ``hf.state_dict()``): the document said "the code also trains a 2 LM head model to compare with it"."""
+    lines = document(tmp_path, monkeypatch, GPT_PROJECT)
+    production = next(line for line in lines if line.startswith("Production model:"))
+    assert production.startswith("Production model: The production model is TinyGPT (model.py, line 8)"), (
+        production
+    )
+    assert not [line for line in lines if "to compare with it" in line or "LM head model" in line]
+    assert not [line for line in lines if line.startswith("GPT2LMHeadModel |")]

@@ -55,9 +55,14 @@ _SPLIT_WORDS = {
 }
 
 
+# an acronym with its number (GPT2), an acronym, a capitalised word, a number
+_CLASS_WORD = re.compile(r"[A-Z]+\d+(?=[A-Z]|\b)|[A-Z]+(?=[A-Z][a-z]|\b)|[A-Z]?[a-z]+|\d+")
+
+
 def class_words(name: str) -> str:
-    """GradientBoostingClassifier -> "gradient boosting classifier"; XGBClassifier -> "XGB classifier"."""
-    words = re.findall(r"[A-Z]+(?=[A-Z][a-z]|\b)|[A-Z]?[a-z]+|\d+", name.rsplit(".", 1)[-1].replace("_", " "))
+    """GradientBoostingClassifier -> "gradient boosting classifier"; XGBClassifier -> "XGB classifier";
+    GPT2LMHeadModel -> "GPT2 LM head model"."""
+    words = re.findall(_CLASS_WORD, name.rsplit(".", 1)[-1].replace("_", " "))
     text = " ".join(w if w.isupper() else w.lower() for w in words) or name
     return text.replace("one hot ", "one-hot ")
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from autodoc.scan.code import kedro, metric_rows, params, rules
+from autodoc.scan.code import kedro, loads, metric_rows, params, rules
 from autodoc.scan.code.model import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.rules import assign as assign_rules
 from autodoc.scan.code.rules import (
@@ -112,7 +112,7 @@ class Extractor:
             self.m.facts = self.sites.finish(self.m.facts)
         if self.objectives:
             objective.link(self)
-        models.loaded_not_trained(self.m.facts)
+        loads.loaded_not_trained(self)
         outputs.finish(self, chunks)
         for cell, _lines, scope, nodes in scoped:  # for the outline: no second walk of the same code
             self.calls.setdefault((cell, scope), []).extend(nodes.get(ast.Call, ()))

@@ -1,13 +1,14 @@
 """Calls that load a trained model or artifact from a file: ``joblib.load("model.pkl")``,
 ``torch.load(path)``, ``keras.models.load_model("m.h5")``, a Hugging Face ``pipeline(model=...)``,
 Spark's ``PipelineModel.load(path)``.
-(MLflow's load_model is an mlflow_call fact; ``from_pretrained`` in a module that trains nothing is
-turned into a load by rules.models.loaded_not_trained.)"""
+(MLflow's load_model is an mlflow_call fact; a ``from_pretrained`` that builds no model of its own is
+turned into a load by `loaded_not_trained`.)"""
 
 from __future__ import annotations
 
 import ast
 import re
+from typing import TYPE_CHECKING
 
 from autodoc.scan.code.model import Fact
 from autodoc.scan.code.params import signature_of
@@ -18,6 +19,12 @@ TAILS = frozenset(_ARTIFACT_LOADS | {"pipeline"})
 _LOADER_MODULES = ("joblib", "pickle", "cloudpickle", "dill", "torch", "keras", "tf", "tensorflow")
 _LOADER_MODULES += ("onnxruntime", "xgb", "xgboost", "lgb", "lightgbm", "catboost", "fastai", "ort")
 _FITTED_CLASS = re.compile(r"^[A-Z]\w*Model$")
+CHECKPOINT = "pretrained_model_name_or_path"  # the name Hugging Face gives from_pretrained's first argument
+# what a model is read for when its weights or settings are copied into another: ``hf.state_dict()``
+_READ_OUT = frozenset({"state_dict", "config"})
+
+if TYPE_CHECKING:
+    from autodoc.scan.code.facts import Extractor
 
 
 def model_load(call: ast.Call, tail: str, scope: str, owner: ast.AST | None = None) -> Fact | None:
@@ -78,3 +85,44 @@ def _artifact(call: ast.Call, scope: str) -> Fact | None:
         attrs=attrs,
         scope=scope,
     )
+
+
+def loaded_not_trained(ex: Extractor) -> None:
+    """``AutoModelForX.from_pretrained("models/sentiment")`` in a module that trains nothing (no fit,
+    optimiser or loss), or one whose model is only read for its weights or settings
+    (``sd_hf = model_hf.state_dict()``, copied into the project's own network): a model loaded to be
+    used, not a model built here. Becomes a load."""
+    facts = ex.m.facts
+    trains = any(f.kind in ("fit", "optimizer", "loss") for f in facts)
+    for i, fact in enumerate(facts):
+        call = str(fact.attrs.get("call", ""))
+        if fact.kind != "estimator" or not call.endswith(".from_pretrained"):
+            continue
+        if trains and not _read_out_only(ex, fact):
+            continue
+        path = fact.params[0][1] if fact.params and fact.params[0][0] == CHECKPOINT else None
+        path = path if isinstance(path, str) else None
+        loader = f"{fact.name}.from_pretrained"
+        label = f"loads a model artifact with {loader}" + (f" from {path}" if path else "")
+        attrs = {"call": call, "loader": loader}
+        facts[i] = Fact(
+            "model_load", loader, label, fact.line, value=path, attrs=attrs, scope=fact.scope, cell=fact.cell
+        )
+
+
+def _read_out_only(ex: Extractor, fact: Fact) -> bool:
+    """Whether every use of the name a model is bound to, in its scope, reads its weights or settings."""
+    name = fact.attrs.get("bound_to")
+    if not isinstance(name, str):
+        return False
+    uses = reads = 0
+    for cell, scope, nodes, _root in ex.indexed:
+        if cell != fact.cell or scope != fact.scope:
+            continue
+        uses += sum(1 for n in nodes.get(ast.Name, ()) if n.id == name and type(n.ctx) is ast.Load)
+        reads += sum(
+            1
+            for a in nodes.get(ast.Attribute, ())
+            if a.attr in _READ_OUT and type(a.value) is ast.Name and a.value.id == name
+        )
+    return uses > 0 and uses == reads

@@ -7,7 +7,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code import metric_rows
-from autodoc.scan.code.model import MAIN, MODULE, Fact
+from autodoc.scan.code.loads import CHECKPOINT as _CHECKPOINT
+from autodoc.scan.code.model import MAIN, MODULE
 from autodoc.scan.code.rules import objective, splits, stopping, training
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.formula import formula_inputs
@@ -24,7 +25,6 @@ _HF_TRAINING_ARGS = ("transformers.TrainingArguments", "transformers.Seq2SeqTrai
 # tokenizer, configuration or processor) built from pretrained weights
 _HF_MODEL = re.compile(r"^(?:TF|Flax)?[A-Z]\w*(?:Model|For[A-Z]\w*)$")
 _HF_LIBRARIES = ("transformers.", "sentence_transformers.")
-_CHECKPOINT = "pretrained_model_name_or_path"  # the name Hugging Face gives from_pretrained's first argument
 _NN_CONTAINERS = ("Parameter", "ParameterList", "ParameterDict", "ModuleList", "ModuleDict", "Identity")
 
 
@@ -72,25 +72,6 @@ def pretrained_class(full: str, tail: str) -> str | None:
         return None
     cls = full.rsplit(".", 2)[-2]
     return cls if _HF_MODEL.match(cls) else None
-
-
-def loaded_not_trained(facts: list[Fact]) -> None:
-    """``AutoModelForX.from_pretrained("models/sentiment")`` in a module that trains nothing (no fit,
-    optimiser or loss): a saved model loaded to be used, not a model built here. Becomes a load."""
-    if any(f.kind in ("fit", "optimizer", "loss") for f in facts):
-        return
-    for i, fact in enumerate(facts):
-        call = str(fact.attrs.get("call", ""))
-        if fact.kind != "estimator" or not call.endswith(".from_pretrained"):
-            continue
-        path = fact.params[0][1] if fact.params and fact.params[0][0] == _CHECKPOINT else None
-        path = path if isinstance(path, str) else None
-        loader = f"{fact.name}.from_pretrained"
-        label = f"loads a model artifact with {loader}" + (f" from {path}" if path else "")
-        attrs = {"call": call, "loader": loader}
-        facts[i] = Fact(
-            "model_load", loader, label, fact.line, value=path, attrs=attrs, scope=fact.scope, cell=fact.cell
-        )
 
 
 def network_parts(candidates: list[tuple[ast.ClassDef, list[str]]], aliases: dict[str, str]) -> set[str]:
