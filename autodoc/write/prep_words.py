@@ -2,12 +2,13 @@
 
 Containers (``Pipeline``, ``ColumnTransformer``) say only that steps are chained; the steps inside
 them say what happens to the columns (``SimpleImputer (strategy = median)``). The production
-model's own training script's steps come first (`plan.lineage.own_first`).
+model's own training script's steps come first (`plan.lineage.own_first`). Column lists the code
+loops over or selects are said by what the code does with them.
 """
 
 from __future__ import annotations
 
-from autodoc.document import cite
+from autodoc.document import cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import own_first
 from autodoc.plan.topics import production_facts
@@ -40,3 +41,21 @@ def _settings(step: EvidenceItem) -> str:
         else {}
     )
     return " (" + ", ".join(f"{k} = {v}" for k, v in list(written.items())[:2]) + ")" if written else ""
+
+
+def column_set_words(sets: list[EvidenceItem]) -> list[str]:
+    """Clauses for column lists: a loop that makes new names ``derives`` them (``for col in cols:
+    df[col + "_log"] = ...``), one that rewrites its own columns ``sets`` them, a list otherwise is
+    selected."""
+    loops = [d for d in sets if d.attrs.get("how") == "loop"]
+    parts = []
+    for verb, made_here in (("derives", True), ("sets", False)):
+        said = [
+            f"{d.label.replace(' derived in a loop', ' in a loop')} {cite(d)}"
+            for d in loops
+            if bool(d.attrs.get("from_columns")) is made_here
+        ]
+        parts += [f"{verb} {join_words(said)}"] if said else []
+    if chosen := [d for d in sets if d not in loops]:
+        parts.append(f"selects the column sets {join_words([f'{d.label} {cite(d)}' for d in chosen])}")
+    return parts

@@ -268,17 +268,7 @@ def _features(evidence: EvidenceStore) -> SummaryFact | None:
         named = [f"{f.value} {cite(f)}" for f in made[:_MAX_LISTED]]
         named += [f"{len(made) - len(named)} more"] if len(made) > len(named) else []  # never reads as all
         parts.append(f"builds {len(made)} derived column{'s' if len(made) > 1 else ''} ({join_words(named)})")
-    loops = [d for d in sets if d.attrs.get("how") == "loop"]  # for col in [...]: df[col + "_log"] = ...
-    if loops:
-        for verb, made_here in (("derives", True), ("sets", False)):  # new names, or the loop's own
-            said_loops = [
-                f"{d.label.replace(' derived in a loop', ' in a loop')} {cite(d)}"
-                for d in loops
-                if bool(d.attrs.get("from_columns")) is made_here
-            ]
-            parts += [f"{verb} {join_words(said_loops)}"] if said_loops else []
-    if chosen := [d for d in sets if d not in loops]:
-        parts.append(f"selects the column sets {join_words([f'{d.label} {cite(d)}' for d in chosen])}")
+    parts += prep_words.column_set_words(sets)
     if dropped:  # every column counted: a list cut short never reads as complete
         shown = [f"{col} {cite(d)}" for col, d in dropped[:_MAX_LISTED]]
         more = len(dropped) - len(shown)
