@@ -52,3 +52,38 @@ def test_settings_read_from_a_run_are_said_to_be_logged_by_it_not_set_in_the_cod
     why = "the only run of experiment churn-xgb; no version is registered"
     assert line.endswith(f"as logged by run deep-trees ({why}).")
     assert "as set in the code" not in line
+
+
+PARAMS_TRAIN = '''"""Train the forest."""
+import pickle
+
+import pandas as pd
+import yaml
+from sklearn.ensemble import RandomForestClassifier
+
+params = yaml.safe_load(open("params.yaml"))["train"]
+data = pd.read_csv("data/train.csv")
+model = RandomForestClassifier(n_estimators=params["n_estimators"], random_state=params["seed"]{extra})
+model.fit(data.drop(columns=["label"]), data["label"])
+pickle.dump(model, open("model.pkl", "wb"))
+'''
+
+
+def _hyper_line(tmp_path: Path, extra: str) -> str:
+    from tests.support.documents import document_lines
+
+    files = {
+        "train.py": PARAMS_TRAIN.replace("{extra}", extra),
+        "params.yaml": "train:\n  seed: 7\n  n_estimators: 50\n",
+    }
+    paragraphs, _rows = document_lines(write_tree(tmp_path / "repo", files), tmp_path / "out")
+    return next(line for line in paragraphs if line.startswith("Hyperparameters:"))
+
+
+def test_settings_read_from_a_params_file_are_said_to_be_set_there(tmp_path: Path) -> None:
+    """A DVC project's forest takes its settings from params.yaml: the line ended "as set in the code"."""
+    line = _hyper_line(tmp_path / "a", "")
+    assert "n_estimators = 50 (from params.yaml, line 3)" in line, line
+    assert line.endswith(", as set in params.yaml."), line
+    mixed = _hyper_line(tmp_path / "b", ", n_jobs=2")
+    assert mixed.endswith(", as set in the code and params.yaml."), mixed
