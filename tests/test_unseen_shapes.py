@@ -529,3 +529,29 @@ def test_a_line_of_newer_python_syntax_leaves_out_that_line_not_the_whole_file(
 
     assert main(["scan", "-c", str(tmp_path / "project"), "--out", str(tmp_path / "ev.json")]) == 0
     assert "warning: forecast.py: line 9 could not be parsed and was left out" in capsys.readouterr().out
+
+
+KERAS_PROJECT = {
+    "train.py": """
+        import pandas as pd
+        from keras.layers import Dense
+        from keras.models import Sequential
+
+        if __name__ == "__main__":
+            df = pd.read_csv("data/flow.csv")
+            model = Sequential([Dense(16, activation="relu"), Dense(1)])
+            model.compile(loss="mse", optimizer="rmsprop", metrics=["mape", "mae"])
+            model.fit(df[["lag_1", "lag_2"]], df["flow"], epochs=5)
+            model.save("model.h5")
+    """,
+}
+
+
+def test_the_metrics_keras_compiles_are_named_not_shown_as_a_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A traffic-flow project's Performance line read "The evaluation code computes ['mape']"."""
+    lines = document(tmp_path, monkeypatch, KERAS_PROJECT)
+    performance = next(line for line in lines if line.startswith("Performance:"))
+    assert performance.startswith("Performance: The evaluation code computes mape and mae ["), performance
+    assert "['" not in performance

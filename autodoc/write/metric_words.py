@@ -61,7 +61,9 @@ def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:
     if metric.attrs.get("formula"):  # a metric derived from another: gini (2 * auc - 1)
         shown = [str(metric.attrs["formula"])]
     shown, on = evaluator_words(metric, shown)  # Spark: areaUnderPR (BinaryClassificationEvaluator)
-    return f"{metric.value}" + (f" ({', '.join(shown)})" if shown else "") + f"{on} {cite(metric)}"
+    value = metric.value  # Keras' compile(metrics=["mape", "mae"]): each by its name, not a list
+    name = join_words([str(v) for v in value]) if isinstance(value, list) else str(value)
+    return name + (f" ({', '.join(shown)})" if shown else "") + f"{on} {cite(metric)}"
 
 
 def diagnostics(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]]:
