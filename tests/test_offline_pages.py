@@ -423,3 +423,14 @@ def test_a_setting_left_to_run_time_is_placed_like_every_other_in_the_hyperparam
     rows = [[str(c.value) for c in row[1:]] for row in table.rows]
     assert ["alpha", "set at run time (not resolved from the code)", "tune.py, line 308"] in rows, rows
     assert ["loss", "log_loss", "tune.py, line 308"] in rows, rows
+
+
+def test_one_file_spelled_with_and_without_a_leading_dot_slash_is_one_read():
+    """A readmission project reads data/raw/diabetic_data.csv in one module and
+    ./data/raw/diabetic_data.csv in another: the Data line named the file twice."""
+    again = _code("c:loader.py:7:data_source:read_csv", "data_source", "./data/raw/x.csv", label="read_csv")
+    store = EvidenceStore(created_at="now", generator_version="t", items=[NAMED_READ, again])
+    summary = data_fact(store)
+    assert summary is not None and summary.text == (
+        "Data are read from data/raw/x.csv (load.py, line 3) [[c:load.py:3:data_source:read_csv]]."
+    ), summary.text

@@ -3,6 +3,8 @@ them the new data a scoring script reads (scoring input, not training data)."""
 
 from __future__ import annotations
 
+import posixpath
+
 from autodoc.document import SummaryFact, archive_words, cite, figure_text, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import champions, own_first
@@ -81,10 +83,12 @@ def _name(item: EvidenceItem) -> str:
 
 
 def _each_once(items: list[EvidenceItem]) -> list[EvidenceItem]:
-    """One item per file read (a loader and the call that gives it the path name the same file)."""
+    """One item per file read (a loader and the call that gives it the path name the same file;
+    ``./data/x.csv`` and ``data/x.csv`` are one file)."""
     seen: dict[str, EvidenceItem] = {}
     for item in items:
-        seen.setdefault(_name(item), item)
+        name = _name(item)
+        seen.setdefault(posixpath.normpath(name) if "/" in name else name, item)
     return list(seen.values())
 
 
