@@ -70,3 +70,20 @@ def test_a_notice_above_the_prose_is_not_the_purpose(tmp_path: Path) -> None:
         "Purpose: The project README states: \u201cTrains a small character-level language model on a"
         " text corpus."
     ), purpose
+
+
+HEADING_README = """\
+## Hospital Readmission Prediction
+Overview
+
+Predicts 30-day hospital readmission of diabetic patients from their encounter records. The model is a logistic regression.
+"""
+
+
+def test_a_heading_written_as_a_plain_line_is_not_quoted_with_the_prose(tmp_path: Path) -> None:
+    """A readmission project's README has an "Overview" line of its own above the prose: the Purpose
+    line quoted "Overview This project implements ..."."""
+    root = write_tree(tmp_path / "repo", {"README.md": HEADING_README, "train.py": TRAIN})
+    paragraphs, _rows = document_lines(root, tmp_path / "out")
+    purpose = next(line for line in paragraphs if line.startswith("Purpose: "))
+    assert purpose.startswith("Purpose: The project README states: \u201cPredicts 30-day hospital"), purpose

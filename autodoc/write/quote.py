@@ -31,16 +31,17 @@ def first_sentences(text: str, limit: int = 2) -> str:
     list ends the opening text, so "1. Kim's implementation" is never quoted as a sentence "1.";
     a Markdown link is quoted as its text, a hard line break ``\\`` is no character of it); a project
     template's sentences ("This is your new Kedro project") are not the project's, nor are the
-    author's contact fields ("**Email:** ..."), horizontal rules or a notice paragraph ("**Update
-    Nov 2025** this repository is deprecated")."""
+    author's contact fields ("**Email:** ..."), horizontal rules, a notice paragraph ("**Update
+    Nov 2025** this repository is deprecated") or a heading written as a line of its own ("Overview")."""
     lines: list[str] = []
     notice = False
-    for ln in text.splitlines():
+    given = text.splitlines()
+    for at, ln in enumerate(given):
         if lines and _LIST_ITEM.match(ln):
             break
         notice = bool(ln.strip()) and (notice or bool(_NOTICE.match(ln)))  # to the paragraph's end
-        if notice or _RULE.match(ln) or _CONTACT.match(ln):  # the author's contact: never the purpose
-            continue
+        if notice or _RULE.match(ln) or _CONTACT.match(ln) or _plain_heading(given, at):
+            continue  # the author's contact, a notice, a rule, a heading: never the purpose
         if ln.strip() and not ln.lstrip().startswith(("#", "```", "|")) and not _LIST_ITEM.match(ln):
             lines.append(ln.rstrip().removesuffix("\\"))  # a Markdown hard line break: "text.\"
     words = " ".join(_LINK.sub(r"\1", _IMAGE.sub("", " ".join(lines))).replace("`", "").split())
@@ -48,3 +49,14 @@ def first_sentences(text: str, limit: int = 2) -> str:
     cut = [s for s in said if not template_sentence(s)][:limit]
     text = ". ".join(cut).rstrip(".")
     return text + ("" if text.endswith(("!", "?")) else ".") if cut else ""
+
+
+def _plain_heading(lines: list[str], at: int) -> bool:
+    """A heading written without ``#``: a paragraph of one short line (at most 4 words) with no
+    sentence punctuation, with more text after it ("Overview", then the prose)."""
+    words = lines[at].split()
+    if not words or len(words) > 4 or re.search(r"[.!?:;,]", lines[at]):
+        return False
+    above = lines[at - 1].strip() if at else ""
+    alone = (not above or above.startswith("#")) and (at + 1 == len(lines) or not lines[at + 1].strip())
+    return alone and any(ln.strip() for ln in lines[at + 1 :])
