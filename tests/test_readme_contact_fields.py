@@ -76,7 +76,8 @@ HEADING_README = """\
 ## Hospital Readmission Prediction
 Overview
 
-Predicts 30-day hospital readmission of diabetic patients from their encounter records. The model is a logistic regression.
+Predicts 30-day hospital readmission of diabetic patients from their encounter records.
+The model is a logistic regression.
 """
 
 

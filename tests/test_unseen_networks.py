@@ -65,3 +65,37 @@ def test_an_image_generator_is_input_preparation_not_a_compared_model(
     assert "ImageDataGenerator" not in production and "compared" not in production
     assert [line for line in lines if "ImageDataGenerator" in line and line.startswith("Features:")]
     assert not [line for line in lines if "Sequential" in line and "library's defaults" in line]
+
+
+CONFIG_NET = {
+    "model.py": """
+        import torch
+        from torch import nn
+
+
+        class Block(nn.Module):
+            def __init__(self, config):
+                super().__init__()
+                self.up = nn.Linear(config.n_embd, 4 * config.n_embd)
+                self.drop = nn.Dropout(config.dropout)
+
+            def forward(self, x):
+                return self.drop(self.up(x))
+
+
+        if __name__ == "__main__":
+            net = Block(torch.load("config.pt"))
+            opt = torch.optim.AdamW(net.parameters(), lr=3e-4)
+            torch.save(net.state_dict(), "block.pt")
+    """,
+}
+
+
+def test_layer_sizes_read_from_a_config_object_are_said_as_written(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nanoGPT's ``nn.Linear(config.n_embd, 4 * config.n_embd)`` read "Linear(config)": one argument,
+    named after the object it was read from."""
+    lines = document(tmp_path, monkeypatch, CONFIG_NET)
+    text = "\n".join(lines)
+    assert "Linear(config.n_embd, 4 * config.n_embd), Dropout(config.dropout) [" in text, text

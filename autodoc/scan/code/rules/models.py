@@ -265,8 +265,9 @@ def built(
 ) -> None:
     """A fact for a call that builds something configured by `params` (and ``**`` expansions `star`)."""
     label = f"{name} ({ex.relpath})"
-    if kind in training.LABELLED:
-        shown = ", ".join(a["$param"][1] if isinstance(a, dict) else str(a) for a in attrs.get("args", []))
+    if kind in training.LABELLED:  # each argument's value, else as written: Linear(config.n_embd, 10)
+        given = [v if (v := ex.value(a, scope)) is not UNKNOWN and not is_ref(v) else a for a in node.args]
+        shown = ", ".join(str(ex.snippet(a, 40)) if isinstance(a, ast.AST) else str(a) for a in given)
         shown = shown or ", ".join(s.split(".")[-1] for s in attrs.get("layers", []))
         label = f"{training.LABELLED[kind]} {name}({shown})"[:200]
     kw = {"line_end": node.end_lineno, "value": name, "attrs": attrs, "params": params, "star": star or None}
