@@ -434,3 +434,6 @@ def test_one_file_spelled_with_and_without_a_leading_dot_slash_is_one_read():
     assert summary is not None and summary.text == (
         "Data are read from data/raw/x.csv (load.py, line 3) [[c:load.py:3:data_source:read_csv]]."
     ), summary.text
+    text = write_block(_task("Data Overview", [NAMED_READ, again])).text
+    assert "`data/raw/x.csv` (`load.py`, line 3) [[c:load.py:3:data_source:read_csv]]." in text, text
+    assert "./data/raw/x.csv" not in text, text

@@ -22,8 +22,8 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
     joins = production_facts(evidence, "join")[:_MAX_LISTED]
     if not sources:
         return sf.data_settings_fact(evidence)
-    training = _each_once([s for s in sources if s.role != "serving"])[:_MAX_LISTED]
-    scoring = _each_once([s for s in sources if s.role == "serving"])[:3]
+    training = each_file_once([s for s in sources if s.role != "serving"])[:_MAX_LISTED]
+    scoring = each_file_once([s for s in sources if s.role == "serving"])[:3]
     named = [s for s in training if not is_unnamed_read(s)]
     text = "Data are read from " + join_words([source_phrase(s) for s in named]) + "." if named else ""
     if unnamed := unnamed_reads([f"{s.label} ({where(s)}) {cite(s)}" for s in training if s not in named]):
@@ -82,7 +82,7 @@ def _name(item: EvidenceItem) -> str:
     return item.value + archive_words(item)
 
 
-def _each_once(items: list[EvidenceItem]) -> list[EvidenceItem]:
+def each_file_once(items: list[EvidenceItem]) -> list[EvidenceItem]:
     """One item per file read (a loader and the call that gives it the path name the same file;
     ``./data/x.csv`` and ``data/x.csv`` are one file)."""
     seen: dict[str, EvidenceItem] = {}

@@ -33,7 +33,7 @@ from autodoc.llm.offline.prose import (
 from autodoc.plan.formula_words import formula_sentence, is_formula_inputs
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, is_feature_importance
-from autodoc.write.data_fact import is_unnamed_read, unnamed_reads
+from autodoc.write.data_fact import each_file_once, is_unnamed_read, unnamed_reads
 from autodoc.write.lineage_words import is_search_dimension, search_part
 from autodoc.write.training_words import kept_checkpoint
 
@@ -90,8 +90,10 @@ def _data_loading(f: Facts) -> str:
     scored = f"The scoring code reads {join_words([fact_phrase(i) for i in scoring])}: new data to score."
     reads = f.kind("data_source")
     unnamed = f.fresh([i for i in reads if is_unnamed_read(i)])
+    named = each_file_once([i for i in reads if not is_unnamed_read(i)])
+    f.used.update(i.id for i in reads if i not in named and not is_unnamed_read(i))  # one file, spelled twice
     return para(
-        facts_list(f, [i for i in reads if not is_unnamed_read(i)], "The training data are read from"),
+        facts_list(f, named, "The training data are read from"),
         unnamed_reads([fact_phrase(i, named=False) for i in unnamed[:6]], len(unnamed[6:])),
         scored if scoring else "",
         code_list(f, ("target",), "The target is"),
