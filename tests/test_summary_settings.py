@@ -190,3 +190,29 @@ def test_pipeline_stage_inputs_stability_checks_and_no_threshold_from_a_transfor
     assert "In the DVC pipeline, the prepare stage runs src/prepare.py on data/data.xml" in facts["data"]
     assert "population stability index, calculate_psi(train_frac, test_frac)" in facts["metrics"]
     assert "threshold" not in facts  # a ColumnTransformer's sparse_threshold is not a decision threshold
+
+
+def test_a_split_that_sets_only_its_seed_still_says_the_default_share_it_holds_out() -> None:
+    """``train_test_split(X, y, random_state=SEED)`` (a wine-quality project): the Split line said
+    "with random_state = 0" and nothing of the 25% scikit-learn holds out by default."""
+    split = _item(
+        "c:reg.py:47:split:train_test_split",
+        "split",
+        {},
+        "reg.py",
+        47,
+        call="sklearn.model_selection.train_test_split",
+        note="no test_size or train_size given: scikit-learn then holds out 25% for the test set",
+    )
+    seed = _item(
+        "c:reg.py:47:param:random_state", "param", 0, "reg.py", 47, owner=split.id, owner_kind="split"
+    )
+    text = _facts(split, seed)["split"]
+    assert text.startswith(
+        "A hold-out split is made by train_test_split (reg.py, line 47) [[c:reg.py:47:split:"
+    ), text
+    assert (
+        "with random_state = 0 [[c:reg.py:47:param:random_state]]; no test_size is given, so"
+        " scikit-learn's default holds out 25% (test_size 0.25)"
+        in text
+    ), text

@@ -193,12 +193,14 @@ def settings_split(
     return settings_phrase(found), found
 
 
-def default_split_note(split: EvidenceItem) -> str:
-    """What the library does when the call sets no size (the scan records it as a note)."""
+def default_split_note(split: EvidenceItem, after_settings: bool = False) -> str:
+    """What the library does when the call sets no size (the scan records it as a note), said alone
+    or after the settings the call does give (``with random_state = 0; no test_size is given, ...``)."""
     note = str(split.attrs.get("note") or "")
-    if "25%" in note:
-        return " with no test_size given, so scikit-learn's default holds out 25% (test_size 0.25)"
-    return ""
+    if "25%" not in note:
+        return ""
+    lead = "; no test_size is given" if after_settings else " with no test_size given"
+    return f"{lead}, so scikit-learn's default holds out 25% (test_size 0.25)"
 
 
 def split_fact(evidence: EvidenceStore) -> SummaryFact | None:

@@ -184,8 +184,8 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
     text = f"A hold-out split is made by {call} ({where(split)}) {cite(split)}"
     if settings:
         text += " with " + join_words([f"{k} = {setting_text(v.value)} {cite(v)}" for k, v in settings])
-    else:
-        text += sf.default_split_note(split)
+    if not {"test_size", "train_size"} & {k for k, _ in settings}:  # the library's default share
+        text += sf.default_split_note(split, after_settings=bool(settings))
     if call.startswith("Group"):  # GroupShuffleSplit: a patient's or a customer's rows on one side
         text += ", the rows of each group kept on one side"
     target = next(
