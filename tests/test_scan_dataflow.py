@@ -487,3 +487,30 @@ def test_a_path_a_method_builds_is_the_file_read(tmp_path: Path) -> None:
     said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["data"]
     assert said.startswith("Data are read from data/raw/data.csv (src/ingest.py, line 13) ["), said
     assert "big.csv" not in said and "small.csv" not in said
+
+
+def test_columns_of_a_table_built_from_predictions_are_no_features(tmp_path: Path) -> None:
+    """A credit notebook's PSI table (``psi = pd.DataFrame({"p": proba}); psi["bin"] = pd.cut(...)``,
+    then ``bins = psi.groupby("bin")...; bins["share"] = ...``) was said as 2 derived feature columns
+    (bin, share) when a later cell predicted again."""
+    from autodoc import pipeline
+    from autodoc.progress import Progress
+    from autodoc.settings import Settings
+    from autodoc.write.summary import summary_facts
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "train.py").write_text(
+        "import pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n\n"
+        "df = pd.read_csv('loans.csv')\ndf['ratio'] = df['debt'] / df['income']\n"
+        "model = LogisticRegression().fit(df[['ratio']], df['default'])\n"
+        "proba = model.predict_proba(df[['ratio']])[:, 1]\n"
+        "psi = pd.DataFrame({'p': proba})\npsi['bin'] = pd.cut(psi['p'], bins=10)\n"
+        "bins = psi.groupby('bin').agg(count=('p', 'count')).reset_index()\n"
+        "bins['share'] = bins['count'] / bins['count'].sum()\n"
+        "again = model.predict_proba(df[['ratio']])[:, 1]\n"
+    )
+    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
+    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
+    assert said.startswith("The code builds 1 derived column (ratio [[c:train.py:5:"), said
+    assert "bin" not in said and "share" not in said, said

@@ -10,6 +10,7 @@ from autodoc.scan.code.model import MAIN, MODULE, Fact
 from autodoc.scan.code.rules import datadict, dataflow, models, series, splits
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.late_labels import late_labels
+from autodoc.scan.code.rules.predictions import is_prediction, mark_predictions
 from autodoc.scan.code.syntax import dotted, snip
 from autodoc.scan.code.values import UNKNOWN, is_ref
 
@@ -334,56 +335,8 @@ def is_frame(name: str, value: ast.expr) -> bool:
     return False
 
 
-_PREDICT_CALLS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function"})
-
-
-def is_prediction(node: ast.expr) -> bool:
-    """``model.predict(X)``, ``model.predict_proba(X)[:, 1]``: a model's output."""
-    while type(node) is ast.Subscript:
-        node = node.value
-    return type(node) is ast.Call and getattr(node.func, "attr", "") in _PREDICT_CALLS
-
-
 def after_module(ex: Extractor) -> None:
     """What only the whole module shows: a target column's earlier assignment is its label rule, a
     column assigned a model's output is a prediction."""
     late_labels(ex)
     mark_predictions(ex)
-
-
-def mark_predictions(ex: Extractor) -> None:
-    """``df["p"] = preds`` after ``preds = model.predict(X)`` in the same scope: a prediction column,
-    not a derived feature (known once the whole module is read, in any order). Features are what a
-    fit receives: a column derived on a frame of predictions (``preds["day_id"] = ...``, a
-    submission) or after its scope's last prediction, with no fit or prediction after it, is an
-    output built on the predictions and no feature."""
-    predicts: dict[str, list[tuple[int, int]]] = {}
-    for cell, scope, nodes, _fn in ex.indexed:
-        at = -1 if cell is None else cell
-        predicts.setdefault(scope, []).extend(
-            (at, c.lineno) for c in nodes.get(ast.Call, ()) if is_prediction(c)
-        )
-    fits = [(f.scope, -1 if f.cell is None else f.cell, f.line) for f in ex.m.facts if f.kind == "fit"]
-    for scope, cell, line in fits:
-        predicts.setdefault(scope, []).append((cell, line))
-    kept = []
-    for fact in ex.m.facts:
-        name = fact.attrs.pop("from_name", None) if fact.kind == "feature" else None
-        if name is not None and (fact.cell, fact.scope, name) in ex.predicted:
-            fact.kind, fact.label = "prediction", f"prediction column {fact.name}"
-        if fact.kind != "feature" or not _on_predictions(fact, predicts, fits):
-            kept.append(fact)
-    ex.m.facts[:] = kept
-
-
-def _on_predictions(
-    fact: Fact, predicts: dict[str, list[tuple[int, int]]], fits: list[tuple[str, int, int]]
-) -> bool:
-    """A derived column of a frame of predictions, or built after its scope's last prediction."""
-    frame = fact.attrs.get("frame")
-    if isinstance(frame, str) and v.PREDICTION_FRAMES.match(frame.rsplit(".", 1)[-1]):
-        return True
-    at = (-1 if fact.cell is None else fact.cell, fact.line)
-    uses = predicts.get(fact.scope, [])
-    predicted = any(p < at for p in uses if (fact.scope, *p) not in fits)
-    return predicted and not any(p > at for p in uses)
