@@ -213,6 +213,5 @@ def test_a_split_that_sets_only_its_seed_still_says_the_default_share_it_holds_o
     ), text
     assert (
         "with random_state = 0 [[c:reg.py:47:param:random_state]]; no test_size is given, so"
-        " scikit-learn's default holds out 25% (test_size 0.25)"
-        in text
+        " scikit-learn's default holds out 25% (test_size 0.25)" in text
     ), text
