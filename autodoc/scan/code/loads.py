@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from autodoc.scan.code.model import Fact
 from autodoc.scan.code.params import signature_of
+from autodoc.scan.code.rules.vocab import CHECKPOINT
 from autodoc.scan.code.syntax import constant, keyword, path_parts
 
 _ARTIFACT_LOADS = {"load", "load_model", "InferenceSession", "Booster", "load_learner"}
@@ -19,7 +20,6 @@ TAILS = frozenset(_ARTIFACT_LOADS | {"pipeline"})
 _LOADER_MODULES = ("joblib", "pickle", "cloudpickle", "dill", "torch", "keras", "tf", "tensorflow")
 _LOADER_MODULES += ("onnxruntime", "xgb", "xgboost", "lgb", "lightgbm", "catboost", "fastai", "ort")
 _FITTED_CLASS = re.compile(r"^[A-Z]\w*Model$")
-CHECKPOINT = "pretrained_model_name_or_path"  # the name Hugging Face gives from_pretrained's first argument
 # what a model is read for when its weights or settings are copied into another: ``hf.state_dict()``
 _READ_OUT = frozenset({"state_dict", "config"})
 

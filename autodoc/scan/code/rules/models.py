@@ -7,7 +7,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code import metric_rows
-from autodoc.scan.code.loads import CHECKPOINT as _CHECKPOINT
 from autodoc.scan.code.model import MAIN, MODULE
 from autodoc.scan.code.rules import objective, splits, stopping, training
 from autodoc.scan.code.rules import vocab as v
@@ -167,7 +166,7 @@ def construction(ex: Extractor, node: ast.Call, scope: str, kind: str, tail: str
     params, star = keyword_params(ex, node, scope)
     if full.endswith(".from_pretrained") and node.args:  # the pretrained weights it starts from
         first = node.args[0]
-        params.insert(0, (_CHECKPOINT, ex.value_or_expr(first, scope), first.lineno, {}))
+        params.insert(0, (v.CHECKPOINT, ex.value_or_expr(first, scope), first.lineno, {}))
     args = [ex.value(a, scope) for a in node.args]
     attrs: dict[str, Any] = {"call": full}
     literal_args = [a for a in args if a is not UNKNOWN and (not isinstance(a, dict) or "$param" in a)]

@@ -348,3 +348,6 @@ SCORE_EXPR = re.compile(r"prob|proba|score|pred|p_hat|yhat|y_hat", re.IGNORECASE
 
 def sql_tables(sql: str) -> list[str]:
     return sorted({t.strip('`"[]') for t in TABLE_RE.findall(sql)})
+
+
+CHECKPOINT = "pretrained_model_name_or_path"  # the name Hugging Face gives from_pretrained's first argument
