@@ -266,6 +266,7 @@ def built(
     label = f"{name} ({ex.relpath})"
     if kind in training.LABELLED:  # each argument's value, else as written: Linear(config.n_embd, 10)
         given = [v if (v := ex.value(a, scope)) is not UNKNOWN and not is_ref(v) else a for a in node.args]
+        given = [a for a in given if type(a) is not ast.Call]  # nn.Sequential(nn.Linear(...), ...): by name
         shown = ", ".join(str(ex.snippet(a, 40)) if isinstance(a, ast.AST) else str(a) for a in given)
         shown = shown or ", ".join(s.split(".")[-1] for s in attrs.get("layers", []))
         label = f"{training.LABELLED[kind]} {name}({shown})"[:200]
