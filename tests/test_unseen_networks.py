@@ -78,6 +78,7 @@ CONFIG_NET = {
                 super().__init__()
                 self.up = nn.Linear(config.n_embd, 4 * config.n_embd)
                 self.drop = nn.Dropout(config.dropout)
+                self.head = nn.Sequential(nn.Linear(config.n_embd, 2), nn.ReLU())
 
             def forward(self, x):
                 return self.drop(self.up(x))
@@ -98,4 +99,6 @@ def test_layer_sizes_read_from_a_config_object_are_said_as_written(
     named after the object it was read from."""
     lines = document(tmp_path, monkeypatch, CONFIG_NET)
     text = "\n".join(lines)
-    assert "Linear(config.n_embd, 4 * config.n_embd), Dropout(config.dropout) [" in text, text
+    assert (
+        "Linear(config.n_embd, 4 * config.n_embd), Dropout(config.dropout), Sequential(Linear, ReLU)" in text
+    ), text
