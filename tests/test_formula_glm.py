@@ -95,8 +95,9 @@ def test_interactions_and_settings_reads_in_the_scanned_evidence(tmp_path) -> No
     ]
     labels = {i.attrs.get("key"): i.label for i in items if i.kind == "param"}
     assert labels["exposure"] == "glm exposure = the column years"
-    assert labels["offset"] == "glm offset = None"  # a command-line option, not a column
-    assert labels["var_weights"] == "glm var_weights = None"  # a frame's values: no column named
+    # a command-line option, not a column: said as written, never "None"
+    assert labels["offset"] == "glm offset = args.offset (parameter of fit)"
+    assert labels["var_weights"] == "glm var_weights = df.values (parameter of fit)"  # no column named
     assert labels["freq_weights"] == "glm freq_weights = 2.0"  # a value the scan resolves
 
 

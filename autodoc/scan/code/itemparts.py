@@ -147,8 +147,11 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def short_value(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
+def short_value(value: Any, attrs: dict[str, Any] | None = None) -> str:
+    """A setting's value for a label, or the expression the scan could not resolve, as written
+    (``stratify = data_df[target_label]``, never ``stratify = None``)."""
+    expr = attrs.get("expr") if value is None and attrs and attrs.get("unresolved") else None
+    text = str(expr) if expr else repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
 

@@ -318,7 +318,7 @@ class ItemBuilder:
         self._item(
             self._id(rel, line, "param", name),
             "param",
-            f"{fact.name} {name} = {attrs.get('per_row') or short_value(val)}",  # offset = the column X
+            f"{fact.name} {name} = {attrs.get('per_row') or short_value(val, attrs)}",  # offset = column X
             val,
             attrs,
             None,
