@@ -55,6 +55,8 @@ def _prediction_frames(ex: Extractor) -> set[tuple[str, str]]:
     and what is built from such a frame (``bins = scored.groupby("bin")...``): a PSI or calibration
     table, not the data a fit receives."""
     found = {(scope, name) for _cell, scope, name in ex.predicted}
+    if not found:  # no prediction in the module: nothing is built from one (most modules)
+        return found
     assigns = sorted(
         (
             (cell or 0, a.lineno, scope, a)
