@@ -33,10 +33,15 @@ joblib.dump(model, "models/model.joblib")
 """
 
 
-def test_the_purpose_quotes_the_prose_not_the_authors_contact_details(tmp_path: Path) -> None:
-    root = write_tree(tmp_path / "repo", {"README.md": README, "train.py": TRAIN})
+def _purpose(tmp_path: Path, readme: str) -> tuple[list[str], str]:
+    """The document's paragraphs and its Purpose line, for a project with this README."""
+    root = write_tree(tmp_path / "repo", {"README.md": readme, "train.py": TRAIN})
     paragraphs, _rows = document_lines(root, tmp_path / "out")
-    purpose = next(line for line in paragraphs if line.startswith("Purpose: "))
+    return paragraphs, next(line for line in paragraphs if line.startswith("Purpose: "))
+
+
+def test_the_purpose_quotes_the_prose_not_the_authors_contact_details(tmp_path: Path) -> None:
+    paragraphs, purpose = _purpose(tmp_path, README)
     assert purpose.startswith(
         "Purpose: The project README states: \u201cScores credit-card clients by their probability of"
         " defaulting next month."
@@ -63,9 +68,7 @@ Trains a small character-level language model on a text corpus. The loop fits in
 def test_a_notice_above_the_prose_is_not_the_purpose(tmp_path: Path) -> None:
     """A public language-model project's README opens with a rule, a bold "Update <date>" paragraph
     saying it is deprecated, and another rule; the Purpose line quoted "--- Update Nov 2025 ..."."""
-    root = write_tree(tmp_path / "repo", {"README.md": NOTICE_README, "train.py": TRAIN})
-    paragraphs, _rows = document_lines(root, tmp_path / "out")
-    purpose = next(line for line in paragraphs if line.startswith("Purpose: "))
+    _paragraphs, purpose = _purpose(tmp_path, NOTICE_README)
     assert purpose.startswith(
         "Purpose: The project README states: \u201cTrains a small character-level language model on a"
         " text corpus."
@@ -84,7 +87,5 @@ The model is a logistic regression.
 def test_a_heading_written_as_a_plain_line_is_not_quoted_with_the_prose(tmp_path: Path) -> None:
     """A readmission project's README has an "Overview" line of its own above the prose: the Purpose
     line quoted "Overview This project implements ..."."""
-    root = write_tree(tmp_path / "repo", {"README.md": HEADING_README, "train.py": TRAIN})
-    paragraphs, _rows = document_lines(root, tmp_path / "out")
-    purpose = next(line for line in paragraphs if line.startswith("Purpose: "))
+    _paragraphs, purpose = _purpose(tmp_path, HEADING_README)
     assert purpose.startswith("Purpose: The project README states: \u201cPredicts 30-day hospital"), purpose

@@ -21,6 +21,20 @@ def scan() -> CodeScan:
     return scan_code(str(FIXTURE), commit_info=False)
 
 
+def _summary_of(tmp_path: Path, train: str) -> dict[str, str]:
+    """The Summary's lines, by topic, of a project whose only module is train.py."""
+    from autodoc import pipeline
+    from autodoc.progress import Progress
+    from autodoc.settings import Settings
+    from autodoc.write.summary import summary_facts
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "train.py").write_text(train)
+    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
+    return {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}
+
+
 def _line(path: str, needle: str) -> int:
     lines = (FIXTURE / path).read_text().splitlines()
     return next(n for n, text in enumerate(lines, start=1) if needle in text)
@@ -281,14 +295,8 @@ def test_a_text_file_read_line_by_line_is_a_data_source(tmp_path: Path) -> None:
     """``with open(os.path.join(root, "reviews.neg")) as f: for line in f`` reads training data: the
     summary names the file (its folder said to be unresolved); a settings file opened the same way,
     a file written, or a handle never read line by line is no data source."""
-    from autodoc import pipeline
-    from autodoc.progress import Progress
-    from autodoc.settings import Settings
-    from autodoc.write.summary import summary_facts
-
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "train.py").write_text(
+    said = _summary_of(
+        tmp_path,
         "import csv\nimport json\nimport os\n\nfrom sklearn.linear_model import LogisticRegression\n\n\n"
         "def load(root):\n    rows = []\n"
         "    with open(os.path.join(root, 'reviews.neg'), errors='ignore') as f:\n"
@@ -298,10 +306,8 @@ def test_a_text_file_read_line_by_line_is_a_data_source(tmp_path: Path) -> None:
         "    with open('log.txt', 'w') as f:\n        for row in rows:\n            f.write(str(row))\n"
         "    with open('notes.txt') as h:\n        print(h.name)\n"
         "    return rows\n\n\n"
-        "if __name__ == '__main__':\n    LogisticRegression().fit(*zip(*load(os.getcwd())))\n"
-    )
-    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
-    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["data"]
+        "if __name__ == '__main__':\n    LogisticRegression().fit(*zip(*load(os.getcwd())))\n",
+    )["data"]
     assert said.startswith(
         "Data are read from reviews.neg (folder not resolved from the code) (train.py, line 10) "
         "[[c:train.py:10:"
@@ -374,14 +380,8 @@ def test_a_forecasts_label_says_how_far_ahead_it_looks(tmp_path: Path, drop: str
 def test_a_column_derived_on_a_frame_an_object_holds_is_a_feature(tmp_path: Path) -> None:
     """``self.full_data["to_split"] = ...`` in a class that prepares the data derives a column as
     ``df["to_split"] = ...`` does; ``self.results["auc"] = ...`` is no column."""
-    from autodoc import pipeline
-    from autodoc.progress import Progress
-    from autodoc.settings import Settings
-    from autodoc.write.summary import summary_facts
-
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "train.py").write_text(
+    said = _summary_of(
+        tmp_path,
         "import pandas as pd\nfrom sklearn.tree import DecisionTreeClassifier\n\n\nclass Prep:\n"
         "    def __init__(self):\n        self.full_data = pd.read_csv('raw.csv')\n"
         "        self.results = {}\n\n"
@@ -391,10 +391,8 @@ def test_a_column_derived_on_a_frame_an_object_holds_is_a_feature(tmp_path: Path
         "        X, y = self.full_data[['a']], self.full_data['Revenue']\n"
         "        model = DecisionTreeClassifier().fit(X, y)\n"
         "        self.results['auc'] = 0.5\n        return model\n\n\n"
-        "if __name__ == '__main__':\n    Prep().build()\n"
-    )
-    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
-    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
+        "if __name__ == '__main__':\n    Prep().build()\n",
+    )["features"]
     assert said.startswith(
         "The code builds 1 derived column (to_split [[c:train.py:11:feature:to_split]])"
     ), said
@@ -404,24 +402,16 @@ def test_a_column_derived_on_a_frame_an_object_holds_is_a_feature(tmp_path: Path
 def test_columns_a_loop_names_are_listed_by_name(tmp_path: Path) -> None:
     """``for lag in [1, 7]: sales["{}_lag_{}".format(col, lag)] = ...`` (or an f-string) derives
     units_lag_1 and units_lag_7: the features say those names, not "a loop over 2 columns"."""
-    from autodoc import pipeline
-    from autodoc.progress import Progress
-    from autodoc.settings import Settings
-    from autodoc.write.summary import summary_facts
-
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "train.py").write_text(
+    said = _summary_of(
+        tmp_path,
         "import pandas as pd\nfrom sklearn.linear_model import LinearRegression\n\n"
         "if __name__ == '__main__':\n    sales = pd.read_csv('sales.csv')\n    col = 'units'\n"
         "    for lag in [1, 7]:\n"
         "        sales['{}_lag_{}'.format(col, lag)] = sales.groupby('store')[col].shift(lag)\n"
         "    for days in [7, 28]:\n"
         "        sales[f'{col}_mean_{days}'] = sales.groupby('store')[col].shift(1).rolling(days).mean()\n"
-        "    LinearRegression().fit(sales[['units_lag_1']], sales['units'])\n"
-    )
-    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
-    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
+        "    LinearRegression().fit(sales[['units_lag_1']], sales['units'])\n",
+    )["features"]
     assert "derives 2 columns in a loop: units_lag_1, units_lag_7 [[c:train.py:7:" in said, said
     assert "2 columns in a loop: units_mean_7, units_mean_28 [[c:train.py:9:" in said, said
 
@@ -430,14 +420,8 @@ def test_a_loop_over_a_dicts_keys_derives_no_column(tmp_path: Path) -> None:
     """A training loop that copies settings into a dict (``for k in ["n_layer", "n_head"]:
     model_args[k] = ckpt[k]``) or fills a dict per split (``out[split] = ...``) derives no feature
     column: the features name only the frame's loop columns."""
-    from autodoc import pipeline
-    from autodoc.progress import Progress
-    from autodoc.settings import Settings
-    from autodoc.write.summary import summary_facts
-
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "train.py").write_text(
+    said = _summary_of(
+        tmp_path,
         "import numpy as np\nimport pandas as pd\nimport torch\n"
         "from sklearn.linear_model import LogisticRegression\n\n"
         "model_args = dict(n_layer=2, n_head=4)\nckpt = torch.load('ckpt.pt')\n"
@@ -449,10 +433,8 @@ def test_a_loop_over_a_dicts_keys_derives_no_column(tmp_path: Path) -> None:
         "    for col in ['income', 'debt']:\n        df[col + '_log'] = np.log1p(df[col])\n"
         "    for c in ['age', 'tenure']:\n        df[c] = df[c].fillna(0)\n"
         "    LogisticRegression().fit(df[['income_log', 'debt_log']], df['default'])\n"
-        "    print(estimate())\n"
-    )
-    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
-    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
+        "    print(estimate())\n",
+    )["features"]
     assert "The code derives 2 columns in a loop: income_log, debt_log [[c:train.py:22:" in said, said
     assert " and sets 2 columns in a loop: age, tenure [[c:train.py:24:" in said, said  # in place
     assert "n_layer" not in said and "train, val" not in said and "over 2 columns" not in said, said
@@ -493,14 +475,8 @@ def test_columns_of_a_table_built_from_predictions_are_no_features(tmp_path: Pat
     """A credit notebook's PSI table (``psi = pd.DataFrame({"p": proba}); psi["bin"] = pd.cut(...)``,
     then ``bins = psi.groupby("bin")...; bins["share"] = ...``) was said as 2 derived feature columns
     (bin, share) when a later cell predicted again."""
-    from autodoc import pipeline
-    from autodoc.progress import Progress
-    from autodoc.settings import Settings
-    from autodoc.write.summary import summary_facts
-
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "train.py").write_text(
+    said = _summary_of(
+        tmp_path,
         "import pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n\n"
         "df = pd.read_csv('loans.csv')\ndf['ratio'] = df['debt'] / df['income']\n"
         "model = LogisticRegression().fit(df[['ratio']], df['default'])\n"
@@ -508,9 +484,7 @@ def test_columns_of_a_table_built_from_predictions_are_no_features(tmp_path: Pat
         "psi = pd.DataFrame({'p': proba})\npsi['bin'] = pd.cut(psi['p'], bins=10)\n"
         "bins = psi.groupby('bin').agg(count=('p', 'count')).reset_index()\n"
         "bins['share'] = bins['count'] / bins['count'].sum()\n"
-        "again = model.predict_proba(df[['ratio']])[:, 1]\n"
-    )
-    settings = Settings(code_root=str(code), output_dir=str(tmp_path / "out"))
-    said = {f.topic: f.text for f in summary_facts(pipeline.scan(settings, Progress()))}["features"]
+        "again = model.predict_proba(df[['ratio']])[:, 1]\n",
+    )["features"]
     assert said.startswith("The code builds 1 derived column (ratio [[c:train.py:5:"), said
     assert "bin" not in said and "share" not in said, said

@@ -13,21 +13,7 @@ from autodoc.settings import Settings
 from autodoc.spec import load_spec
 from tests.support.documents import REPO, write_tree
 from tests.support.mlflow_fixtures import empty_store
-
-TRAIN = '''"""Train the churn model."""
-import joblib
-import mlflow
-from xgboost import XGBClassifier
-
-
-def train(cfg, X, y):
-    mlflow.set_experiment("churn-xgb")
-    with mlflow.start_run():
-        model = XGBClassifier(max_depth=cfg.max_depth, n_estimators=cfg.n_estimators)
-        model.fit(X, y)
-        mlflow.log_params({"max_depth": cfg.max_depth, "n_estimators": cfg.n_estimators})
-    joblib.dump(model, "model.joblib")
-'''
+from tests.test_logged_settings_words import TRAIN
 
 # (experiment, run name, max_depth, n_estimators, status), in the order they were logged
 RUNS = [
