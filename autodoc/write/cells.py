@@ -20,6 +20,7 @@ from autodoc.plan.lineage import (
 )
 from autodoc.plan.topics import is_data_metric, metric_rank
 from autodoc.render.format import format_setting
+from autodoc.write.split_files import run_condition
 
 Fetch = Callable[[str, str], bytes | None]
 PlanSource = TypeVar("PlanSource", TableSource, SeriesSource)
@@ -132,11 +133,13 @@ def version_label(mv: ModelVersionInfo) -> str:
 
 
 def fact_name(item: EvidenceItem) -> str:
-    """The item's name in a table: a value the code leaves to run time is never shown as ``= None``."""
+    """The item's name in a table: a value the code leaves to run time is never shown as ``= None``;
+    a split a flag turns on says so (``only when val_split``)."""
     label = item.label or item.kind
     if item.value is None and (item.attrs.get("unresolved") or item.attrs.get("by_caller")):
         return label.removesuffix(" = None")
-    return label
+    cond = run_condition(item) if item.kind == "split" else ""
+    return f"{label} (only {cond})" if cond else label
 
 
 def plain(value: object) -> object:

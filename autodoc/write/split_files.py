@@ -19,6 +19,14 @@ _TRAIN = re.compile(r"(^|[/_.-])train(ing)?([/_.-]|$)", re.I)
 _TEST = re.compile(r"(^|[/_.-])(test(ing)?|holdout|eval)([/_.-]|$)", re.I)
 
 
+def run_condition(split: EvidenceItem) -> str:
+    """``when val_split`` / ``unless val_split``: the ``if`` a split runs under (the scan's ``when`` /
+    ``otherwise``), "" for a split that always runs."""
+    if when := split.attrs.get("when"):
+        return f"when {when}"
+    return f"unless {otherwise}" if (otherwise := split.attrs.get("otherwise")) else ""
+
+
 def hold_out_splits(evidence: EvidenceStore) -> list[EvidenceItem]:
     """The production hold-out splits (`plan.topics.hold_out_splits`), the production model's
     script's first and another training script's left out (`plan.lineage.own_first`)."""

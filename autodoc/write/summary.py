@@ -182,6 +182,7 @@ def _split(evidence: EvidenceStore) -> SummaryFact | None:
     settings = _settings(evidence, split, ("test_size", "train_size", "stratify", "random_state", "shuffle"))
     call = str(split.attrs["call"]).rsplit(".", 1)[-1] if split.attrs.get("call") else split.label
     text = f"A hold-out split is made by {call} ({where(split)}) {cite(split)}"
+    text += f" (only {cond})" if (cond := split_files.run_condition(split)) else ""
     if settings:
         text += " with " + join_words([f"{k} = {setting_text(v.value)} {cite(v)}" for k, v in settings])
     if not {"test_size", "train_size"} & {k for k, _ in settings}:  # the library's default share
@@ -224,11 +225,12 @@ def _resplit(
     if again is None:
         return "", []
     settings = _settings(evidence, again, ("test_size", "train_size"))
-    sizes = " (" + join_words([f"{k} = {setting_text(v.value)} {cite(v)}" for k, v in settings]) + ")"
+    sizes = join_words([f"{k} = {setting_text(v.value)} {cite(v)}" for k, v in settings])
     names = f"{', '.join(again.attrs['inputs'])} again into {', '.join(again.attrs.get('outputs') or [])}"
     call = str(again.attrs.get("call") or again.label).rsplit(".", 1)[-1]
-    text = f"; {call} ({where(again)}) {cite(again)} then splits {names}{sizes if settings else ''}"
-    return text, [again, *(v for _, v in settings)]
+    cond = split_files.run_condition(again)  # a validation split a flag turns on: never said as always made
+    text = f"; {cond + ', ' if cond else ''}{call} ({where(again)}) {cite(again)} then splits {names}"
+    return text + (f" ({sizes})" if settings else ""), [again, *(v for _, v in settings)]
 
 
 def _settings(
@@ -239,8 +241,9 @@ def _settings(
     params = [p for p in evidence.by_kind("param") if p.attrs.get("owner") == owner.id]
     configs = production_facts(evidence, "config")
     for key in keys:
-        param = next((p for p in params if item_key(p) == key and p.value is not None), None)
-        if param is None:
+        own = next((p for p in params if item_key(p) == key), None)  # set in code: a config key only if read
+        param = own if own is not None and own.value is not None else None
+        if param is None and (own is None or key in str(own.attrs.get("expr", ""))):
             param = next(
                 (c for c in configs if item_key(c).rsplit(".", 1)[-1] == key and c.value is not None), None
             )

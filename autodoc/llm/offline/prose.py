@@ -24,6 +24,7 @@ from autodoc.plan.values import (
     unpacked_words,
 )
 from autodoc.scan.code.rules.selection import reads_params
+from autodoc.write.split_files import run_condition
 
 
 def para(*sentences: str) -> str:
@@ -326,7 +327,8 @@ def fact_phrase(item: EvidenceItem, named: bool = True) -> str:
     where = code_where(item)
     if where.strip("`") == str(value):
         where = ""
-    return f"{shown}" + (f" ({where})" if where else "") + f" {cite(item)}"
+    cond = run_condition(item) if item.kind == "split" else ""  # a split a flag turns on
+    return f"{shown}" + (f" ({where})" if where else "") + f" {cite(item)}" + (f" (only {cond})" * bool(cond))
 
 
 def _same(a: object, b: object) -> bool:

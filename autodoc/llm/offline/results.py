@@ -114,7 +114,7 @@ def validation_steps(f: Facts) -> list[str]:
 
 
 def _in_sample(f: Facts) -> str:
-    """The metrics are computed on the fit's own rows, when the code shows it (no split, no CV)."""
+    """The metrics are computed on the fit's own rows, when the code shows it (`in_sample_sentence`)."""
     words, items = in_sample_sentence(f.items)
     if not words or not f.fresh(items):
         return ""

@@ -106,7 +106,7 @@ class Extractor:
             self.cell, self.lines = cell, lines
             self._second_pass(scope, nodes)
         assign_rules.after_module(self)
-        training.either_or(self, scoped)  # if ...: Adadelta(...) else: Adam(...)
+        training.branches(self, scoped)  # if ...: Adadelta(...) else: Adam(...); if val_split: split
         self.sites = params.ParamResolver(self, scoped)  # a parameter's values at its call sites
         if self.values.param_refs:
             self.m.facts = self.sites.finish(self.m.facts)

@@ -17,7 +17,7 @@ from autodoc.scan.code.facts import Fact, extract_with_calls
 from autodoc.scan.code.outline import outline
 from autodoc.scan.code.result import FileResult
 from autodoc.scan.code.testcode import read_test_module
-from autodoc.scan.code.walk import TEST_PATH_RE, Candidate
+from autodoc.scan.code.walk import TEST_PATH_RE, Candidate, named_like_a_test
 from autodoc.scan.secrets import redact_counts
 
 __all__ = ["GENERATED_REASON", "FileResult", "analyse", "is_generated", "strip_markup"]
@@ -48,11 +48,14 @@ def analyse(cand: Candidate, text: str) -> FileResult:
         if cand.kind == "python":
             if text.startswith("# Databricks notebook source"):
                 return _databricks(cand.relpath, text)
-            if TEST_PATH_RE.search(cand.relpath):
+            test_named = named_like_a_test(cand.relpath, text)
+            if TEST_PATH_RE.search(cand.relpath) and not test_named:
                 return read_test_module(cand.relpath, text)
             if is_generated(text):
                 return FileResult(cand.kind, skipped=GENERATED_REASON)
-            return _python(cand.relpath, text)
+            res = _python(cand.relpath, text)
+            res.test_named = test_named
+            return res
         if cand.kind == "notebook":
             return _notebook(cand.relpath, text)
         if cand.kind == "readme":

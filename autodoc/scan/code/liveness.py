@@ -38,9 +38,10 @@ GROUPS = ("production", "serving", "exploratory")
 MAX_ENTRY_WALKS = 30  # above this many production entry points, what each does is not told apart
 
 
-def path_role(rel: str) -> str:
-    """The role a file's path alone gives (files that are not Python modules, trees without entry points)."""
-    if TEST_PATH_RE.search(rel):
+def path_role(rel: str, run: frozenset[str] | set[str] = frozenset()) -> str:
+    """The role a file's path alone gives (files that are not Python modules, trees without entry points);
+    a module named like a test that holds none and is `run` is no test."""
+    if TEST_PATH_RE.search(rel) and rel not in run:
         return "test"
     if _LEGACY_RE.search(rel):
         return "legacy"
@@ -60,6 +61,8 @@ class Liveness:
     warnings: list[str] = field(default_factory=list)
     trainers: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)  # entry -> reach, ordered
     path_roles: dict[str, str] = field(default_factory=dict)  # relpath -> role its path decides, or ""
+    test_named: set[str] = field(default_factory=set)  # named like tests, holding none (FileResult's)
+    run: set[str] = field(default_factory=set)  # those of them an entry point is or reaches: not test code
 
     def file_reached(self, rel: str) -> bool:
         return (rel, MODULE) in self.reached
@@ -94,8 +97,8 @@ class Liveness:
         if fixed is None:
             fixed = self.path_roles[rel] = (
                 "test"
-                if TEST_PATH_RE.search(rel)
-                else path_role(rel)
+                if self.is_test(rel)
+                else path_role(rel, self.run)
                 if rel not in self.modules or not self.entries
                 else ""
             )
@@ -124,10 +127,14 @@ class Liveness:
 
         return state
 
+    def is_test(self, rel: str) -> bool:
+        """Test code by its path, unless it is a module named like a test that holds none and is run."""
+        return bool(TEST_PATH_RE.search(rel)) and rel not in self.run
+
     def file_role(self, rel: str) -> str:
         """The most important role of any code in `rel` (production first)."""
-        if rel not in self.modules or not self.entries or TEST_PATH_RE.search(rel):
-            return path_role(rel)
+        if rel not in self.modules or not self.entries or self.is_test(rel):
+            return path_role(rel, self.run)
         found = {r for (f, _), r in self.roles.items() if f == rel}
         return next((g for g in GROUPS if g in found), "legacy")
 
@@ -137,6 +144,7 @@ def find_liveness(files: dict[str, FileResult]) -> Liveness:
     modules = {rel: r.module for rel, r in files.items() if r.module is not None}
     live.modules = set(modules)
     live.commented_main = {rel for rel, m in modules.items() if m.commented_main}
+    live.test_named = {rel for rel, r in files.items() if r.test_named}
     starts = _entries(files, modules, live)
     graph = Graph(files, modules)  # every walk below expands the same scopes the same way: once
     shown = _deciding_scopes(files)
@@ -163,6 +171,8 @@ def find_liveness(files: dict[str, FileResult]) -> Liveness:
             walk(graph, chosen, live.reached)
         for key in live.reached.keys() - before:
             live.roles[key] = group
+    if live.test_named:
+        live.run = live.test_named & ({rel for rel, _ in live.reached} | live.entries.keys())
     return live
 
 
@@ -230,7 +240,7 @@ def _entries(
     starts: list[tuple[str, str, str, str]] = []
 
     def add(rel: str, scope: str, reason: str, group: str) -> None:
-        if not TEST_PATH_RE.search(rel):
+        if not TEST_PATH_RE.search(rel) or rel in live.test_named:  # launched, or a __main__ block
             starts.append((rel, scope, f"{rel} ({reason})", group))
 
     for rel, res in sorted(files.items()):
@@ -260,9 +270,11 @@ def _entries(
             _script_entry(rel, MAIN, "__main__ block", live, add)
     _recipe_steps(files, modules, add)
     _kedro_pipelines(modules, add)
-    imported = _imported_files(files, modules)
+    launched = {s[0] for s in starts}  # what a module named like a test imports counts if it runs
+    importers = {r: m for r, m in modules.items() if r in launched or r not in live.test_named}
+    imported = _imported_files(files, importers)
     for rel, mod in sorted(modules.items()):
-        python = rel not in imported and files[rel].kind == "python"
+        python = rel not in imported and files[rel].kind == "python" and rel not in live.test_named
         dag = python and any(o.split(".")[0] == "airflow" for o in mod.aliases.values())
         if (dag or (python and mod.top_level_ml)) and not any(s[0] == rel for s in starts):
             # Airflow's scheduler imports every DAG file and runs its module-level code

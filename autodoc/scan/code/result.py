@@ -31,3 +31,4 @@ class FileResult:
     hydra_package: str | None = None  # a config file's "# @package x" header (Hydra)
     unsafe: bool = False  # parsed from unredacted text: every value must be redacted again
     relpath: str = ""  # for warnings that name the file
+    test_named: bool = False  # named like a test, holds none (test_train_split.py): test code unless run

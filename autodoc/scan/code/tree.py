@@ -29,8 +29,9 @@ from autodoc.scan.code.items import ItemBuilder
 from autodoc.scan.code.liveness import Liveness, find_liveness
 from autodoc.scan.code.load_paths import name_loaded_files
 from autodoc.scan.code.resolve import Resolver
+from autodoc.scan.code.testcode import read_test_module
 from autodoc.scan.code.topics import EVAL_RE, FEAT_RE, TRAIN_RE, topics_of_name
-from autodoc.scan.code.walk import TEST_PATH_RE, Candidate, notebook_sources, read_bytes, sha256, walk
+from autodoc.scan.code.walk import Candidate, notebook_sources, read_bytes, sha256, walk
 from autodoc.scan.code.workers import Chunk, analyse_many, gc_paused
 
 _MEMO: dict[cache.FileKey, FileResult] = {}  # (relpath, sha256) -> facts, for re-scans in one process
@@ -234,6 +235,7 @@ def _assemble(
 ) -> CodeScan:
     files = {x.cand.relpath: x.result for x in loaded}
     live = find_liveness(files)
+    _read_unrun_as_tests(loaded, files, live)
     resolver = Resolver(files)
     builder = ItemBuilder(commit)
     builder.config_notes = hydra.compose(files)
@@ -301,9 +303,18 @@ def _redactions(loaded: list[_Loaded]) -> list[Redaction]:
     return [Redaction(kind=k, place=p, count=n) for (k, p), n in sorted(counts.items())]
 
 
+def _read_unrun_as_tests(loaded: list[_Loaded], files: dict[str, FileResult], live: Liveness) -> None:
+    """A module named like a test that holds none (`FileResult.test_named`) and that nothing runs is
+    test code after all: read as one (none of its code is quoted)."""
+    for x in loaded:
+        rel = x.cand.relpath
+        if x.result.test_named and rel not in live.run:
+            x.result = files[rel] = read_test_module(rel, x.result.source or "")
+
+
 def _role(rel: str, result: FileResult, live: Liveness) -> str:
     name = rel.rsplit("/", 1)[-1]
-    if TEST_PATH_RE.search(rel):
+    if live.is_test(rel):
         return "test"
     if result.kind == "readme" or _DOCS_RE.search(rel):
         return "docs"

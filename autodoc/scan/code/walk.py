@@ -20,6 +20,23 @@ NOTEBOOK_MAX_BYTES = 50_000_000
 TEST_PATH_RE = re.compile(
     r"(^|/)(tests?|testing|[\w-]*[_-]tests?)/|(^|/)test_[^/]*$|_test\.py$|(^|/)conftest\.py$"
 )
+# A module named like a test (test_*.py, *_test.py) outside any test folder: test code only when it
+# holds a test (a test function or class, pytest or unittest imported); else (test_train_split.py)
+# it is test code only if nothing runs it (`liveness`).
+_TEST_NAME_RE = re.compile(r"(^|/)test_[^/]*$|_test\.py$")
+_HOLDS_TESTS_RE = re.compile(
+    r"^[ \t]*(?:async[ \t]+)?def[ \t]+test|^[ \t]*class[ \t]+Test"
+    r"|^[ \t]*(?:import|from)[ \t]+(?:pytest|unittest)\b",
+    re.MULTILINE,
+)
+
+
+def named_like_a_test(relpath: str, text: str) -> bool:
+    """A module whose name alone makes it look like test code and that holds no test."""
+    folder = relpath.rpartition("/")[0]
+    named = bool(_TEST_NAME_RE.search(relpath)) and not TEST_PATH_RE.search(folder + "/")
+    return named and not _HOLDS_TESTS_RE.search(text)
+
 
 EXCLUDED_DIRS = {
     ".git",

@@ -12,7 +12,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
-from autodoc.scan.code.syntax import Buckets, dotted
+from autodoc.scan.code.syntax import Buckets, dotted, is_main_test
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -206,7 +206,39 @@ def keras_compile(ex: Extractor, node: ast.Call, scope: str, full: str, tail: st
         ex.add_at(kw.value, kind, str(shown)[:60], label, scope, value=val, attrs=attrs)
 
 
-def either_or(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
+Scoped = list[tuple[int | None, list[str], str, Buckets]]
+
+
+def branches(ex: Extractor, scoped: Scoped) -> None:
+    """What runs only under a condition: the optimizer or loss each branch builds (`either_or`), a
+    split inside an ``if`` (`guarded_splits`)."""
+    either_or(ex, scoped)
+    guarded_splits(ex, scoped)
+
+
+def guarded_splits(ex: Extractor, scoped: Scoped) -> None:
+    """``if val_split: X_val, X_test, ... = train_test_split(X_test, ...)``: a split that runs only when
+    a flag or a setting says so keeps the condition (``when``, or ``otherwise`` in the else branch),
+    so it is never said as if it always ran. The innermost ``if`` decides; the __main__ test is none."""
+    facts = [f for f in ex.m.facts if f.kind == "split"]
+    if not facts:
+        return
+    ifs = [(cell, lines, n) for cell, lines, _s, nodes in scoped for n in nodes.get(ast.If, ())]
+    ifs.sort(key=lambda c: (c[2].end_lineno or c[2].lineno) - c[2].lineno)  # innermost first
+    for cell, lines, node in ifs:
+        if is_main_test(node.test):
+            continue
+        for f in facts:
+            if f.cell != cell or "when" in f.attrs or "otherwise" in f.attrs:
+                continue
+            side = "when" if _within(f.line, node.body) else ""
+            side = side or ("otherwise" if node.orelse and _within(f.line, node.orelse) else "")
+            if side:
+                ex.lines = lines
+                f.attrs[side] = ex.snippet(node.test, 80)
+
+
+def either_or(ex: Extractor, scoped: Scoped) -> None:
     """``if args.optimizer == "adadelta": Adadelta(...) else: Adam(...)``: optimizers and losses the
     code chooses between, each with the condition that selects it (``when``) or ``otherwise``;
     never two optimisers at once. The innermost ``if`` decides (an ``elif`` chain reads right)."""
