@@ -124,7 +124,8 @@ def test_the_training_stage_metrics_stay_in_sample(document: tuple[list[str], li
         "The training code's metrics are computed on the rows the model is fitted on (in-sample), "
         "although src/test_train_split.py splits the data [" in performance
     )
-    assert "model.predict_proba reads x_train, the frame model.fit is given (src/train.py, line 12;" in performance
+    reads = "model.predict_proba reads x_train, the frame model.fit is given (src/train.py, line 12;"
+    assert reads in performance
 
 
 def test_a_script_named_like_a_test_that_nothing_runs_stays_test_code(
