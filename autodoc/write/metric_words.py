@@ -5,6 +5,7 @@ defines (PSI, KS, Gini)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
@@ -18,15 +19,14 @@ _DIAGNOSTIC_NAME = re.compile(r"(^|_)(psi|ks|gini|population_stability)(_|$)", r
 
 def code_metrics_fact(evidence: EvidenceStore) -> SummaryFact | None:
     """Without logged metrics: what the production evaluation code computes (no figures to report)."""
-    metrics, seen = [], set()
-    for metric in production_facts(evidence, "metric"):
-        if str(metric.value) not in seen:  # each metric once, with the settings it is computed with
-            seen.add(str(metric.value))
-            metrics.append(metric)
+    found = production_facts(evidence, "metric")
+    metrics = each_once([m for m in found if not m.attrs.get("slice_column")])
     if not metrics:
         return None
-    names = _by_split(evidence, metrics[:6])
+    names = by_split(metrics[:6], lambda m: _metric_with_settings(evidence, m))
+    sliced = each_once([m for m in found if m.attrs.get("slice_column")])
     more, extra = diagnostics(evidence)
+    more = (" " + slice_sentence(sliced, lambda m: f"{m.value} {cite(m)}") if sliced else "") + more
     runs = [r for e in evidence.mlflow.experiments for r in e.runs] if evidence.mlflow else []
     why = (
         "runs logged values, but no registered version says which run is the model"
@@ -34,22 +34,49 @@ def code_metrics_fact(evidence: EvidenceStore) -> SummaryFact | None:
         else "no logged value was found to report"
     )
     text = f"The evaluation code computes {names}; {why}.{more}"
-    return SummaryFact.citing("metrics", "Performance", text, metrics + extra)
+    return SummaryFact.citing("metrics", "Performance", text, metrics + sliced + extra)
 
 
-def _by_split(evidence: EvidenceStore, metrics: list[EvidenceItem]) -> str:
-    """``precision_score [n] and recall_score [n] on the test split, and gini [n]``: the metrics with
-    their settings, those computed on one split said together (a Spark evaluator says its own)."""
+def each_once(metrics: list[EvidenceItem], limit: int = 99) -> list[EvidenceItem]:
+    """Each metric at the first place it is computed, once per split and per slice (``perf_eva`` on
+    the train split and again on the test split: both), with the settings it is computed with there."""
+    seen: set[tuple[str, object, object]] = set()
+    out = []
+    for metric in metrics:
+        key = (str(metric.value), metric.attrs.get("on"), metric.attrs.get("slice_column"))
+        if key not in seen:
+            seen.add(key)
+            out.append(metric)
+    return out[:limit]
+
+
+def by_split(metrics: list[EvidenceItem], phrase: Callable[[EvidenceItem], str]) -> str:
+    """``precision_score [n] and recall_score [n] on the test split, and gini [n]``: each metric as
+    `phrase` words it, those computed on one split said together (a Spark evaluator says its own)."""
     groups: dict[str, list[EvidenceItem]] = {}
     for metric in metrics:
         on = metric.attrs.get("on") if not metric.attrs.get("evaluator") else None
         groups.setdefault(str(on or ""), []).append(metric)
     said = [
-        join_words([_metric_with_settings(evidence, m) for m in group])
-        + (f" on the {on} split" if on else "")
+        join_words([phrase(m) for m in group]) + (f" on the {on} split" if on else "")
         for on, group in sorted(groups.items(), key=lambda g: not g[0])  # metrics of no known split last
     ]
     return said[0] if len(said) == 1 else ", ".join(said[:-1]) + ", and " + said[-1]
+
+
+def slice_sentence(metrics: list[EvidenceItem], phrase: Callable[[EvidenceItem], str]) -> str:
+    """``It also computes precision_score [n] and recall_score [n] for each value of each column in
+    slice_features, on the test split (slice metrics).``: the metrics the scan found computed per value
+    of a column (`scan.code.metric_rows.slices`), "" when there are none."""
+    sliced = [m for m in metrics if m.attrs.get("slice_column")]
+    if not sliced:
+        return ""
+    first = sliced[0].attrs
+    over = f"each column in {first['slice_columns']}" if first.get("slice_columns") else first["slice_column"]
+    split = {m.attrs.get("on") for m in sliced}
+    on = f", on the {split.pop()} split" if len(split) == 1 and None not in split else ""
+    named = join_words([phrase(m) for m in sliced])
+    return f"It also computes {named} for each value of {over}{on} (slice metrics)."
 
 
 def _metric_with_settings(evidence: EvidenceStore, metric: EvidenceItem) -> str:

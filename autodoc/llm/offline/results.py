@@ -25,6 +25,7 @@ from autodoc.llm.offline.sections import experiments, logged_metrics, run_senten
 from autodoc.plan.evalscope import in_sample_sentence
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_single_split
+from autodoc.write.metric_words import by_split, each_once, slice_sentence
 from autodoc.write.split_files import mask_split_words
 
 
@@ -39,7 +40,7 @@ def write_evaluation(f: Facts, task: WriteTask) -> list[str]:
     if not task.model:  # shared code, stated once: per-model subsections keep to their model
         paras.append(
             para(
-                code_list(f, ("metric",), "The evaluation code computes", 8),
+                _metrics_sentence(f),
                 code_list(f, ("threshold",), "The decision threshold is set by"),
                 config(f, r"(thresh|cutoff)", "The configuration sets"),
             )
@@ -106,11 +107,21 @@ def validation_steps(f: Facts) -> list[str]:
         config(f, r"(test_size|train_size|stratify|random_state)", "The configuration sets"),
         _cv_sentence(f),
         search_sentence(f),
-        code_list(f, ("metric",), "The evaluation code computes", 8),
+        _metrics_sentence(f),
         _in_sample(f),
         threshold_sentence(f),
     ]
     return [s for s in steps if s]
+
+
+def _metrics_sentence(f: Facts) -> str:
+    """``The evaluation code computes a (model.py, line 9) [c] and b (...) [c] on the test split.``,
+    then the same metrics per value of a column (`metric_words.slice_sentence`)."""
+    metrics = f.fresh(f.kind("metric"))
+    whole = each_once([m for m in metrics if not m.attrs.get("slice_column")], 8)
+    sliced = each_once([m for m in metrics if m.attrs.get("slice_column")], 8)
+    said = f"The evaluation code computes {by_split(whole, fact_phrase)}." if whole else ""
+    return para(said, slice_sentence(sliced, fact_phrase))
 
 
 def _in_sample(f: Facts) -> str:

@@ -2,7 +2,11 @@
 ``def compute_metrics(y, preds)`` is on the test split when every call of the helper passes rows of
 that split (``compute_metrics(y_test, predictions)``), in the helper's own module (`mark`, once the
 module is walked) or in another (`follow`, in the tree scan). Calls that pass rows of no split, or
-that disagree, leave the metric's split unsaid."""
+that disagree, leave the metric's split unsaid.
+
+A metric computed for each value of a column (``for value in X[feature].unique():`` ... on
+``y_true[mask]``) is a slice metric (`slices`): its column is kept, and the rows it slices are the
+helper's parameters, whose callers say the split."""
 
 from __future__ import annotations
 
@@ -31,9 +35,10 @@ def helper_params(ex: Extractor, node: ast.Call, scope: str) -> list[Any] | None
     return [scope, [[n, sig.names.index(n)] for n in names]] if names else None
 
 
-def mark(ex: Extractor, _scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
+def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
     """The metrics of a helper this module calls: the split every call's arguments name. A helper
     no call here reaches keeps `ROWS` for the tree scan (a top-level function other modules import)."""
+    slices(ex, scoped)
     for fact in ex.m.facts:
         held = fact.attrs.get(ROWS) if fact.kind == "metric" else None
         if not held or ex.sites is None:
@@ -45,6 +50,60 @@ def mark(ex: Extractor, _scoped: list[tuple[int | None, list[str], str, Buckets]
         del fact.attrs[ROWS]
         passed = [[ex.sites.passed(site, func, name) for name, _ in params] for site in sites]
         _agreed(fact.attrs, [[ast.unparse(a)[:60] for a in args if a is not None] for args in passed])
+
+
+def slices(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
+    """``for value in X[feature].unique(): mask = X[feature] == value; precision_score(y_true[mask],
+    y_pred[mask])`` (or names bound to those rows): the metric per value of a column, `slice_column`
+    (``feature``), and `slice_columns` (``slice_features``) when an outer loop walks the columns."""
+    metrics = {(f.cell, f.line): f for f in ex.m.facts if f.kind == "metric"}
+    for cell, lines, scope, nodes in scoped if metrics else ():
+        loops = [n for n in nodes.get(ast.For, ()) if _values_of(n.iter) is not None]
+        if not loops:
+            continue
+        assigns = nodes.get(ast.Assign, ())
+        bound = {a.targets[0].id: a.value for a in assigns if type(a.targets[0]) is ast.Name}
+        for call in nodes.get(ast.Call, ()):
+            fact = metrics.get((cell, call.lineno))
+            loop = next((n for n in loops if _inside(call, n)), None)
+            rows = [_sliced(a, bound) for a in call.args[:2]]
+            if fact is None or loop is None or not rows or None in rows:
+                continue
+            ex.lines, column = lines, _values_of(loop.iter)
+            fact.attrs["slice_column"] = ex.snippet(column, 60)
+            walks = [n for n in nodes.get(ast.For, ()) if _inside(loop, n) and n is not loop]
+            outer = next((n for n in walks if type(column) is ast.Name and _named(n.target, column.id)), None)
+            if outer is not None:
+                fact.attrs["slice_columns"] = ex.snippet(outer.iter, 60)
+            sig = ex.signatures.get(scope) if scope != MODULE else None
+            if "on" not in fact.attrs and sig is not None and all(r in sig.names for r in rows):
+                fact.attrs[ROWS] = [scope, [[r, sig.names.index(r)] for r in rows]]
+
+
+def _values_of(node: ast.expr) -> ast.expr | None:
+    """The column of ``X[col].unique()``, else None."""
+    if type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "unique":
+        of = node.func.value
+        return of.slice if type(of) is ast.Subscript else None
+    return None
+
+
+def _sliced(arg: ast.expr, bound: dict[str, ast.expr]) -> str | None:
+    """``y_true`` for ``y_true[mask]`` (a mask: a comparison, or a name bound to one), directly or
+    through a name bound to it."""
+    arg = bound.get(arg.id, arg) if type(arg) is ast.Name else arg
+    if type(arg) is not ast.Subscript or type(arg.value) is not ast.Name:
+        return None
+    mask = bound.get(arg.slice.id, arg.slice) if type(arg.slice) is ast.Name else arg.slice
+    return arg.value.id if type(mask) is ast.Compare else None
+
+
+def _inside(node: ast.expr | ast.stmt, outer: ast.For) -> bool:
+    return outer.lineno < node.lineno <= (outer.end_lineno or outer.lineno)
+
+
+def _named(target: ast.expr, name: str) -> bool:
+    return type(target) is ast.Name and target.id == name
 
 
 def follow(items: list[EvidenceItem], resolver: Resolver) -> None:
