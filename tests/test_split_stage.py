@@ -108,14 +108,15 @@ def test_a_split_script_named_like_a_test_is_the_split_line(document: tuple[list
 
 
 def test_a_second_split_a_flag_turns_on_says_the_flag(document: tuple[list[str], list[str]]) -> None:
+    flag = "when val_split, which main() at line 16 sets to False"  # the one caller turns it off
     split = _bullet(document[0], "Split")
-    assert "; when val_split, train_test_split (src/test_train_split.py, line 10) [" in split
+    assert f"; {flag}, train_test_split (src/test_train_split.py, line 10) [" in split
     assert "then splits X_test, y_test again into X_val, X_test, y_val, y_test (train_size = 0.5 [" in split
     held_out = next(p for p in document[0] if p.startswith("A hold-out split is made by"))
     assert "train_test_split (src/test_train_split.py, line 10) [" in held_out
-    assert held_out.split("line 10) [", 1)[1].split("]", 1)[1].startswith(" (only when val_split)")
+    assert held_out.split("line 10) [", 1)[1].split("]", 1)[1].startswith(f" (only {flag})")
     row = next(r for r in document[1] if "src/test_train_split.py:10" in r)  # the validation table
-    assert row.startswith("train_test_split (src/test_train_split.py) (only when val_split) | train_size=0.5")
+    assert row.startswith(f"train_test_split (src/test_train_split.py) (only {flag}) | train_size=0.5")
 
 
 def test_the_training_stage_metrics_stay_in_sample(document: tuple[list[str], list[str]]) -> None:

@@ -20,10 +20,10 @@ _TEST = re.compile(r"(^|[/_.-])(test(ing)?|holdout|eval)([/_.-]|$)", re.I)
 
 
 def run_condition(split: EvidenceItem) -> str:
-    """``when val_split`` / ``unless val_split``: the ``if`` a split runs under (the scan's ``when`` /
-    ``otherwise``), "" for a split that always runs."""
-    if when := split.attrs.get("when"):
-        return f"when {when}"
+    """``when val_split`` (``, which main() at line 65 sets to False``) / ``unless val_split``: the ``if``
+    a split runs under (the scan's ``when`` / ``otherwise``), "" for a split that always runs."""
+    if when := split.attrs.get("when"):  # and what its one caller sets the flag to: the split may never run
+        return f"when {when}" + (f", which {split.attrs['set_by']}" if split.attrs.get("set_by") else "")
     return f"unless {otherwise}" if (otherwise := split.attrs.get("otherwise")) else ""
 
 

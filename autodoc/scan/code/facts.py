@@ -106,10 +106,10 @@ class Extractor:
             self.cell, self.lines = cell, lines
             self._second_pass(scope, nodes)
         assign_rules.after_module(self)
-        training.branches(self, scoped)  # if ...: Adadelta(...) else: Adam(...); if val_split: split
         self.sites = params.ParamResolver(self, scoped)  # a parameter's values at its call sites
         if self.values.param_refs:
             self.m.facts = self.sites.finish(self.m.facts)
+        training.branches(self, scoped)  # if ...: Adadelta(...) else: Adam(...); if val_split: split
         if self.objectives:
             objective.link(self)
         loads.loaded_not_trained(self)

@@ -12,6 +12,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
+from autodoc.scan.code.model import MAIN, MODULE
 from autodoc.scan.code.syntax import Buckets, dotted, is_main_test
 from autodoc.scan.code.values import UNKNOWN
 
@@ -219,7 +220,8 @@ def branches(ex: Extractor, scoped: Scoped) -> None:
 def guarded_splits(ex: Extractor, scoped: Scoped) -> None:
     """``if val_split: X_val, X_test, ... = train_test_split(X_test, ...)``: a split that runs only when
     a flag or a setting says so keeps the condition (``when``, or ``otherwise`` in the else branch),
-    so it is never said as if it always ran. The innermost ``if`` decides; the __main__ test is none."""
+    so it is never said as if it always ran. The innermost ``if`` decides; the __main__ test is none.
+    A flag that is a parameter every call in the module sets alike is said with them (``set_by``)."""
     facts = [f for f in ex.m.facts if f.kind == "split"]
     if not facts:
         return
@@ -236,6 +238,26 @@ def guarded_splits(ex: Extractor, scoped: Scoped) -> None:
             if side:
                 ex.lines = lines
                 f.attrs[side] = ex.snippet(node.test, 80)
+                if by := _set_by_callers(ex, f.scope, node.test):
+                    f.attrs["set_by"] = by
+
+
+def _set_by_callers(ex: Extractor, func: str, test: ast.expr) -> str | None:
+    """``main() at line 65 sets to False``: what the one call of `func` in this module gives
+    the parameter an ``if`` tests, when it is a literal (a default counts)."""
+    if type(test) is not ast.Name or ex.sites is None:
+        return None
+    sig, name = ex.signatures.get(func), test.id
+    sites = ex.sites.call_sites(func) if sig is not None and name in sig.names else []
+    if sig is None or len(sites) != 1:  # several callers could be told apart, not here
+        return None
+    arg = ex.sites.passed(sites[0], func, name)
+    arg = sig.defaults.get(name) if arg is None else arg
+    if type(arg) is not ast.Constant:
+        return None
+    scope, call = sites[0][0], sites[0][1]
+    caller = "the module" if scope in (MODULE, MAIN) else f"{scope}()"
+    return f"{caller} at line {call.lineno} sets to {arg.value!r}"
 
 
 def either_or(ex: Extractor, scoped: Scoped) -> None:
