@@ -43,6 +43,22 @@ def _settings(step: EvidenceItem) -> str:
     return " (" + ", ".join(f"{k} = {v}" for k, v in list(written.items())[:2]) + ")" if written else ""
 
 
+def column_sets_first(sets: list[EvidenceItem]) -> list[EvidenceItem]:
+    """Column lists, each once, the most telling first: loops that make new columns (lags, windows),
+    then named lists, then loops that rewrite their own columns (a cast to category)."""
+    first: dict[tuple[str, ...], EvidenceItem] = {}
+    for item in sets:
+        first.setdefault(tuple(map(str, item.value if isinstance(item.value, list) else [item.value])), item)
+    once = list(first.values())  # the first place of each list, in order
+
+    def rank(item: EvidenceItem) -> int:
+        if item.attrs.get("how") != "loop":
+            return 1
+        return 0 if item.attrs.get("from_columns") else 2
+
+    return sorted(once, key=rank)
+
+
 def column_set_words(sets: list[EvidenceItem]) -> list[str]:
     """Clauses for column lists: a loop that makes new names ``derives`` them (``for col in cols:
     df[col + "_log"] = ...``), one that rewrites its own columns ``sets`` them, a list otherwise is

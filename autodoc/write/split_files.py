@@ -78,11 +78,21 @@ def position_split_fact(splits: list[EvidenceItem]) -> SummaryFact | None:
     and the rest are held out (train.py, line 9) [c].`` when the first split cuts at a share of rows."""
     first = splits[0] if splits else None
     value = first.value if first is not None else None
-    if first is None or not isinstance(value, dict) or not isinstance(value.get("fraction"), float):
+    if first is None or not isinstance(value, dict):
+        return None
+    order = f"ordered by {value['order_by']} and " if value.get("order_by") else ""
+    if isinstance(value.get("last"), int):
+        groups = value.get("groups") or []
+        of = f" of each {join_words([str(g) for g in groups])} group" if groups else ""
+        text = (
+            f"The rows are {order}split by position: the last {value['last']} rows{of} are held out and the "
+            f"earlier rows train the model ({where(first)}) {cite(first)}."
+        )
+        return SummaryFact.citing("split", "Split", text, [first])
+    if not isinstance(value.get("fraction"), float):
         return None
     if value.get("how") == "random":
         return _sampled(first, value)
-    order = f"ordered by {value['order_by']} and " if value.get("order_by") else ""
     text = (
         f"The rows are {order}split by position: the first {value['fraction']:g} of them train the model "
         f"and the rest are held out ({where(first)}) {cite(first)}."

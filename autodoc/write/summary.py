@@ -262,7 +262,7 @@ def _features(evidence: EvidenceStore) -> SummaryFact | None:
     formulas, derived = formula_inputs(evidence, derived)  # y ~ a + C(b): the inputs the formula names
     prep = prep_words.transform_steps(evidence)
     made = sf.unique_values([f for f in derived if not isinstance(f.value, list)], 99)  # each column once
-    sets = [f for f in derived if isinstance(f.value, list)][:3]  # column lists selected or looped over
+    sets = prep_words.column_sets_first([f for f in derived if isinstance(f.value, list)])[:4]
     if not derived and not prep and not formulas:  # dropped columns alone say little (the target may be one)
         return None
     dropped = _dropped(evidence, targets)

@@ -35,6 +35,7 @@ from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, is_feature_importance
 from autodoc.write.data_fact import each_file_once, is_unnamed_read, unnamed_reads
 from autodoc.write.lineage_words import is_search_dimension, search_part
+from autodoc.write.prep_words import column_set_words, column_sets_first
 from autodoc.write.training_words import kept_checkpoint
 
 SectionWriter = Callable[[Facts, WriteTask], list[str]]
@@ -173,6 +174,9 @@ def _feature_passage(f: Facts) -> str:
     if derived:
         made = join_words([f"{code_span(str(i.value))} {cite(i)}" for i in derived[:10]])
         sentences.append(f"It derives {len(derived)} new column{'s' if len(derived) > 1 else ''}: {made}.")
+    loops = column_sets_first([i for i in dropped if i.attrs.get("how") == "loop"])[:4]
+    if loops:  # lags and rolling windows are mostly made in loops
+        sentences.append(f"In loops, the code {join_words(column_set_words(loops))}.")
     prep = f.fresh(f.kind("preprocessing"))
     if prep:
         sentences.append(

@@ -179,19 +179,12 @@ class Extractor:
         else:
             bases = ", ".join(dotted(b) or "?" for b in node.bases)
             sig = f"class {node.name}({bases})" if bases else f"class {node.name}"
-        self.add(
-            Fact(
-                kind,
-                qual,
-                qual,
-                node.lineno,
-                end,
-                value=qual,
-                attrs={"signature": sig[:SNIPPET_MAX]},
-                text=doc_summary(node),
-                scope=qual if kind == "function" else MODULE,
-            )
+        attrs, doc, scope = (
+            {"signature": sig[:SNIPPET_MAX]},
+            doc_summary(node),
+            qual if kind == "function" else MODULE,
         )
+        self.add(Fact(kind, qual, qual, node.lineno, end, value=qual, attrs=attrs, text=doc, scope=scope))
 
     def _model_class(self, node: ast.ClassDef, bases: list[str], kind: str) -> None:
         """``class Net(nn.Module)`` / ``keras.Model`` / ``LightningModule`` subclasses are models."""
@@ -286,8 +279,10 @@ class Extractor:
                 assign_rules.assign(self, fake, scope)
         for node in nodes.get(ast.Compare, ()):
             assign_rules.compare(self, node, scope)
-        for node in nodes.get(ast.For, ()):
-            dataflow.loop_columns(self, node, scope)
+        if ast.For in nodes:
+            for node in nodes[ast.For]:
+                dataflow.loop_columns(self, node, scope)
+            splits.appended_parts(self, nodes, scope)  # train_parts.append(rows.iloc[:-8]) in a loop
         if ast.withitem in nodes or ast.For in nodes:
             sources.text_reads(self, nodes, scope)
         if scope == MODULE and not self.m.top_level_ml:
@@ -354,6 +349,10 @@ class Extractor:
         """The value of `expr`, or ``{"$expr": its source}`` when it has no static value."""
         val = self.value(expr, scope)
         return val if val is not UNKNOWN else {"$expr": self.snippet(expr, 80)}
+
+    def at_cell(self, cell: int | None) -> None:
+        """Make `cell` the chunk facts are added to (its lines give their text), in a pass after the walk."""
+        self.cell, self.lines = cell, self.cell_lines.get(cell, [])
 
     def line(self, line: int) -> str | None:
         if 0 < line <= len(self.lines):

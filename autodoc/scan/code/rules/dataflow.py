@@ -303,8 +303,9 @@ def loop_columns(ex: Extractor, node: ast.For, scope: str) -> None:
     ]
     if not writes:
         return
+    writes.sort(key=lambda w: (w[1].lineno, w[1].col_offset))  # the walk is breadth-first
     made, target = writes[0]
-    names = _loop_names(ex, target, loop_var, values, scope)
+    names = _every_name(ex, [t for _, t in writes], loop_var, values, scope)
     if names is None and not all(isinstance(c, str) for c in values):
         return
     shown = made if names else next(s for s in node.body if s is not None)  # the write that names them
@@ -342,6 +343,18 @@ def _name(ex: Extractor, node: ast.expr, scope: str) -> Any:
         with contextlib.suppress(IndexError, KeyError, ValueError):
             return func.value.value.format(*args)
     return UNKNOWN
+
+
+def _every_name(
+    ex: Extractor, targets: list[ast.Subscript], loop_var: str, values: list[Any], scope: str
+) -> list[str] | None:
+    """The columns a loop writes, pass by pass (``mean_4, std_4, mean_12, std_12`` for a loop that
+    writes two columns per window), each once; None when the first write's names cannot be read."""
+    found = [_loop_names(ex, t, loop_var, values, scope) for t in targets]
+    if not found or found[0] is None:
+        return None
+    named = [names for names in found if names is not None]
+    return list(dict.fromkeys(name for at in range(len(values)) for names in named for name in [names[at]]))
 
 
 def _loop_names(

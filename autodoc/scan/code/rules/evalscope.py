@@ -89,7 +89,7 @@ def _record(ex: Extractor, scope: str, obj: str, fit: tuple[str, Placed], predic
         "fit_cell": fit_cell,
     }
     label = f"{obj}.{method}({arg}) on the rows {obj}.fit({arg}) is fitted on (in-sample)"
-    ex.cell, ex.lines = cell, ex.cell_lines.get(cell, [])
+    ex.at_cell(cell)
     ex.add_at(call, "in_sample", obj, label, scope, value=arg, attrs=attrs)
 
 

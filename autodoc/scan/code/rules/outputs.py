@@ -55,8 +55,9 @@ def finish(ex: Extractor, chunks: list[Chunk]) -> None:
         ex.m.returns = origins.returns_map()
     if helpers:
         ex.m.save_calls = origins.save_calls()
+    current = ex.cell
     for node, scope, full, tail, cell in ex.outputs:
-        ex.cell = cell
+        ex.at_cell(cell)
         pos = (-1 if cell is None else cell, node.lineno)
         if tail == "log_model":
             _logged(ex, origins, node, scope, pos)
@@ -82,6 +83,7 @@ def finish(ex: Extractor, chunks: list[Chunk]) -> None:
         elif type(node.func) is ast.Attribute and tail in MODEL_SAVES and tail != "dump":
             path = _arg(node, 0, "filepath", "path", "fname", "save_directory", "filename", "output_dir")
             _save(ex, origins, node, scope, pos, node.func.value, path, f"{dotted(node.func.value)}.{tail}")
+    ex.at_cell(current)
 
 
 def _arg(node: ast.Call, index: int, *names: str) -> ast.expr | None:

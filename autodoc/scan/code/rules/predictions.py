@@ -39,15 +39,42 @@ def mark_predictions(ex: Extractor) -> None:
     for scope, cell, line in fits:
         predicts.setdefault(scope, []).append((cell, line))
     frames = _prediction_frames(ex)
+    named = {(scope, name) for _cell, scope, name in ex.predicted}  # a notebook's names outlive their cell
+    compared = _compared_after(ex, named, predicts) if any(predicts.values()) else {}
     kept = []
     for fact in ex.m.facts:
         name = fact.attrs.pop("from_name", None) if fact.kind == "feature" else None
-        if name is not None and (fact.cell, fact.scope, name) in ex.predicted:
+        if name is not None and (fact.scope, name) in named:
             fact.kind, fact.label = "prediction", f"prediction column {fact.name}"
-        on_frame = fact.kind == "feature" and (fact.scope, fact.attrs.get("frame")) in frames
+        where = (fact.scope, fact.attrs.get("frame"))
+        on_frame = fact.kind == "feature" and (
+            where in frames
+            or (where in compared and (-1 if fact.cell is None else fact.cell, fact.line) > compared[where])
+        )
         if fact.kind != "feature" or not (on_frame or _on_predictions(fact, predicts, fits)):
             kept.append(fact)
     ex.m.facts[:] = kept
+
+
+def _compared_after(
+    ex: Extractor, named: set[tuple[str, str]], predicts: dict[str, list[tuple[int, int]]]
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(scope, frame) -> the position of the last prediction or fit up to where a prediction column is
+    put into the frame (``compared["Predicted"] = y_pred``): the columns derived on it after that (the
+    actuals beside, the error between them) compare predictions with outcomes, and no fit receives them."""
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for cell, scope, nodes, _fn in ex.indexed:
+        for node in nodes.get(ast.Assign, ()):
+            target, value = node.targets[0], node.value
+            if type(target) is not ast.Subscript or type(target.value) is not ast.Name:
+                continue
+            if not (is_prediction(value) or (type(value) is ast.Name and (scope, value.id) in named)):
+                continue
+            at = (-1 if cell is None else cell, node.lineno)
+            before = max((p for p in predicts.get(scope, ()) if p <= at), default=(-2, 0))
+            key = (scope, target.value.id)
+            out[key] = min(out.get(key, before), before)
+    return out
 
 
 def _prediction_frames(ex: Extractor) -> set[tuple[str, str]]:

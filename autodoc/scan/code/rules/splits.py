@@ -5,11 +5,12 @@ from __future__ import annotations
 import ast
 import itertools
 import re
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.rules import dataflow
 from autodoc.scan.code.rules import vocab as v
-from autodoc.scan.code.syntax import dotted
+from autodoc.scan.code.syntax import Buckets, dotted
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -160,11 +161,80 @@ def _mask_split(ex: Extractor, value: ast.expr, scope: str) -> dict[str, Any] | 
     return {"how": "time", "column": col, "rule": rule, "boundary": shown}
 
 
+def _tail_split(ex: Extractor, value: ast.expr, scope: str, group: Any = None) -> dict[str, Any] | None:
+    """``df.iloc[:-24]`` / ``df.iloc[-24:]`` (also ``[:-N]`` of a constant ``N``): the last rows held out,
+    in order when the frame was sorted; `group`: the columns of a ``groupby`` loop it runs in."""
+    node = value
+    while type(node) is ast.Call and type(node.func) is ast.Attribute:  # .copy(), .reset_index()
+        node = node.func.value
+    if type(node) is not ast.Subscript or type(node.slice) is not ast.Slice or node.slice.step is not None:
+        return None
+    base = node.value.value if type(node.value) is ast.Attribute and node.value.attr == "iloc" else node.value
+    bound = node.slice.upper if node.slice.lower is None else node.slice.lower
+    if (
+        type(base) is not ast.Name
+        or bound is None
+        or (node.slice.lower is None) == (node.slice.upper is None)
+    ):
+        return None
+    count = (
+        ex.value(bound.operand, scope) if type(bound) is ast.UnaryOp and type(bound.op) is ast.USub else None
+    )
+    if not isinstance(count, int) or isinstance(count, bool) or count < 2:
+        return None
+    by = ex.sorted_by.get(base.id, "")
+    groups = [group] if isinstance(group, str) else group if isinstance(group, list) else []
+    of = f" of each {', '.join(map(str, groups))} group" if groups else ""
+    order = f" ordered by {by}" if by else ""
+    how = "time" if by and dataflow.TIME_COLS.search(str(by)) else "ordered" if by else "positional"
+    rule = f"the last {count} rows{of}{order} held out, the earlier rows train"
+    return {
+        "how": how,
+        "last": count,
+        "order_by": by or None,
+        "frame": base.id,
+        "groups": groups,
+        "rule": rule,
+    }
+
+
+_LINE = attrgetter("lineno")
+
+
+def appended_parts(ex: Extractor, nodes: Buckets, scope: str) -> None:
+    """``train_list.append(rows.iloc[:-N])`` in a loop (over ``groupby`` groups): a split built by parts."""
+    for call in sorted(nodes.get(ast.Call, ()), key=_LINE):
+        func = call.func
+        if (
+            type(func) is ast.Attribute
+            and func.attr == "append"
+            and type(func.value) is ast.Name
+            and len(call.args) == 1
+            and dataflow.SPLIT_TARGETS.search(func.value.id)
+        ):
+            loops = [
+                f for f in nodes.get(ast.For, ()) if f.lineno <= call.lineno <= (f.end_lineno or f.lineno)
+            ]
+            loop = max(loops, key=lambda f: f.lineno, default=None)
+            it = loop.iter if loop is not None else None
+            group = None
+            if (
+                type(it) is ast.Call
+                and type(it.func) is ast.Attribute
+                and it.func.attr == "groupby"
+                and it.args
+            ):
+                group = ex.value(it.args[0], scope)
+            found = _tail_split(ex, call.args[0], scope, group)
+            if found is not None:
+                _add_split(ex, func.value.id, call.args[0], call.lineno, scope, found)
+
+
 def hand_split(ex: Extractor, name: str, value: ast.expr, line: int, scope: str) -> bool:
     """A split written by hand, assigned to a train/test-like name."""
     if not dataflow.SPLIT_TARGETS.search(name):
         return False
-    found = _mask_split(ex, value, scope)
+    found = _mask_split(ex, value, scope) or _tail_split(ex, value, scope)
     if found is None and (hit := _iloc_split(ex, value)) is not None:
         frame, _part, fraction, by = hit
         if (frame, fraction) in ex.seen:
@@ -179,15 +249,21 @@ def hand_split(ex: Extractor, name: str, value: ast.expr, line: int, scope: str)
         found = _sample_split(ex, value, scope)
     if found is None:
         return False
-    if found["how"] == "time" and (scope, found["rule"]) in ex.seen:
-        return True  # y_train of the same mask as X_train: one split
+    _add_split(ex, name, value, line, scope, found)
+    return True
+
+
+def _add_split(
+    ex: Extractor, name: str, value: ast.expr, line: int, scope: str, found: dict[str, Any]
+) -> None:
+    if (found["how"] == "time" or "last" in found) and (scope, found["rule"]) in ex.seen:
+        return  # y_train of the same mask as X_train, the test rows of the same cut: one split
     ex.seen.add((scope, found["rule"]))
     label = f"{found['how']} split: {found.get('rule', '')}".strip()
     if found["how"] == "time" and "column" in found:  # "A hold-out split is made by the date boundary ..."
         label = f"the {'date range' if ' and ' in found['rule'] else 'date boundary'} {found['rule']}"
     attrs = {"how": found["how"], "part": _part_of(name)}
     ex.add_at(value, "split", name, label, scope, value=found, attrs=attrs, text=ex.line(line))
-    return True
 
 
 def _part_of(name: str) -> str:
