@@ -29,7 +29,8 @@ def make_features(frame: pd.DataFrame, target: str = "units") -> pd.DataFrame:
 CELLS = [
     "import joblib\nimport pandas as pd\nfrom lightgbm import LGBMRegressor\n"
     "from sklearn.metrics import mean_absolute_error\nfrom shop.features import make_features\n",
-    "sales = pd.read_csv('data/sales.csv', parse_dates=['week_start'])\n",
+    "sales = pd.read_csv('data/sales.csv', parse_dates=['week_start'])\n"
+    "sales = sales.merge(pd.read_csv('data/shops.csv'), on='shop', how='left')\n",
     "parts = []\nfor shop, rows in sales.groupby('shop'):\n"
     "    series = rows.sort_values('week_start').set_index('week_start')[['units']]\n"
     "    parts.append(make_features(series, target='units'))\nframe = pd.concat(parts)\n",
@@ -49,16 +50,26 @@ CELLS = [
 ]
 
 
-def _notebook() -> str:
+BASELINE = [
+    "import joblib\nimport pandas as pd\nfrom sklearn.linear_model import Ridge\n",
+    "sales = pd.read_csv('data/sales.csv', parse_dates=['week_start'])\n"
+    "sales = sales.merge(pd.read_csv('data/shops.csv'), on='shop', how='left')\n",
+    "ridge = Ridge(alpha=1.0)\nridge.fit(sales[['price']], sales['units'])\n"
+    "joblib.dump(ridge, 'artifacts/ridge.pkl')\n",
+]
+
+
+def _notebook(sources: list[str] = CELLS) -> str:
     cells = [
         {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": source}
-        for source in CELLS
+        for source in sources
     ]
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
 def _paragraphs(tmp_path: Path) -> list[str]:
     files = {"shop/__init__.py": "", "shop/features.py": FEATURES, "notebooks/train.ipynb": _notebook()}
+    files["notebooks/baseline.ipynb"] = _notebook(BASELINE)
     return document_lines(write_tree(tmp_path / "code", files), tmp_path / "out")[0]
 
 
@@ -86,3 +97,8 @@ def test_a_save_in_an_earlier_cell_names_the_object_it_saves(tmp_path: Path) -> 
     assert "saves it to artifacts/model.pkl" in model, model
     (reference,) = [p for p in paragraphs if "with dump to artifacts/model.pkl." in p]
     assert "saves model with dump" in reference and "joblib.dump(model" not in reference, reference
+
+
+def test_a_join_another_training_notebook_repeats_is_said_once(tmp_path: Path) -> None:
+    data = _summary(tmp_path)["Data"]
+    assert data.count("merged with") == 1 and "on shop (left join) [" in data, data

@@ -19,7 +19,7 @@ _MAX_LISTED = 6
 
 def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
     sources = own_first(evidence, production_facts(evidence, "data_source"))
-    joins = production_facts(evidence, "join")[:_MAX_LISTED]
+    joins = _joins(evidence)
     if not sources:
         return sf.data_settings_fact(evidence)
     training = each_file_once([s for s in sources if s.role != "serving"])[:_MAX_LISTED]
@@ -34,12 +34,21 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
         text += f" The scoring code ({scripts}) reads {read}: new data to score, not training data."
     text += sf.stage_inputs(evidence)
     if joins:
-        text += " Joins: " + join_words([f"{join_phrase(j)} {cite(j)}" for j in joins]) + "."
+        text += " Joins: " + join_words([f"{phrase} {cite(*same)}" for phrase, same in joins]) + "."
     rows = _data_metric(evidence)
     if rows:
         text += f" The training run recorded {item_key(rows)} = {figure_text(rows.value)} {cite(rows)}."
-    items = training + scoring + joins + ([rows] if rows else [])
+    items = training + scoring + [j for _, same in joins for j in same] + ([rows] if rows else [])
     return SummaryFact.citing("data", "Data", text.strip(), items)
+
+
+def _joins(evidence: EvidenceStore) -> list[tuple[str, list[EvidenceItem]]]:
+    """Each join the production code makes, once with every place that makes it (several scripts or
+    notebooks repeat the same merge), the production model's own file first."""
+    same: dict[str, list[EvidenceItem]] = {}
+    for item in own_first(evidence, production_facts(evidence, "join")):
+        same.setdefault(join_phrase(item), []).append(item)
+    return list(same.items())[:_MAX_LISTED]
 
 
 def join_phrase(item: EvidenceItem) -> str:
