@@ -386,3 +386,13 @@ def test_a_fact_two_scripts_share_is_cited_from_the_main_trainer(
     refs = {t.split("\t", 1)[0].strip("[]"): t for t in texts if re.match(r"\[\d+\]\t", t)}
     assert cited and all("Code: train.py, line 7" in refs[n] for n in cited), (said, refs)
     assert all("(bench.py" not in t for t in said)
+
+
+def test_a_module_left_with_merge_conflict_markers_is_said_as_such(tmp_path: Path) -> None:
+    (tmp_path / "models.py").write_text(
+        "import os\n<<<<<<< HEAD\nfrom db import Base\n=======\n"
+        "from app.db import Base\n>>>>>>> 0bf1011 (dashboard)\n"
+    )
+    (tmp_path / "train.py").write_text("from sklearn.svm import SVC\nSVC(C=2.0).fit([[0]], [0])\n")
+    reasons = {s.path: s.reason for s in scan_code(str(tmp_path), commit_info=False).report.skipped}
+    assert reasons == {"models.py": "unresolved merge conflict: its <<<<<<< marker is at line 2"}, reasons

@@ -62,6 +62,25 @@ def fitted_before_split(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem
     )
 
 
+def threshold_opening(item: EvidenceItem, value: object) -> str:
+    """``The decision threshold is 0.35 (...) [t].``; when a loop then picks it among a curve's
+    thresholds (`scan.code.rules.evalscope`), the rule it is picked by and the split, never the
+    starting value as the threshold: ``The decision threshold is chosen when the code runs: a loop
+    over the thresholds of precision_recall_curve on the test split keeps the last one where r >= 0.85
+    and p > best_precision (model/train.py, line 47) [t]; it starts at 0.5.``"""
+    loop = item.attrs.get("chosen_in_loop")
+    if not isinstance(loop, dict):
+        return f"The decision threshold is {setting_text(value)} ({where(item)}) {cite(item)}."
+    on = f" on the {loop['on']} split" if loop.get("on") else ""
+    rule = f" where {loop['rule']}" if loop.get("rule") else ""
+    place = f"{item.source.path}, line {loop.get('line')}"
+    return (
+        "The decision threshold is chosen when the code runs: a loop over the thresholds of "
+        f"{loop.get('curve')}{on} keeps the last one{rule} ({place}) {cite(item)}; it starts at "
+        f"{setting_text(value)}."
+    )
+
+
 def chosen_threshold(evidence: EvidenceStore, item: EvidenceItem) -> tuple[str, list[EvidenceItem]]:
     """`` It is chosen by src/evaluate_model.py (line 68) [m] as the precision_recall_curve threshold with
     the highest f1_scores on the test split, and written to models/threshold.json.`` when the code that

@@ -33,7 +33,7 @@ from autodoc.write import lineage_words, prep_words, registration, selection_wor
 from autodoc.write import settings_facts as sf
 from autodoc.write.built_rows import built_on
 from autodoc.write.data_fact import data_fact
-from autodoc.write.fit_rows_words import chosen_threshold, with_fit_rows
+from autodoc.write.fit_rows_words import chosen_threshold, threshold_opening, with_fit_rows
 from autodoc.write.hyper_words import code_hyperparameters
 from autodoc.write.metric_words import code_metrics_fact
 from autodoc.write.places import read_back, where
@@ -354,7 +354,7 @@ def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
         return None
     item = found[0]
     value = item.value if not isinstance(item.value, dict) else item.attrs.get("value")
-    text = f"The decision threshold is {setting_text(value)} ({where(item)}) {cite(item)}."
+    text = threshold_opening(item, value)
     trained = [i for i in found if applied and i.role == "production" and i.value != item.value][:1]
     for other in trained:  # the trainer's metrics cut scores at another value (often 0.5)
         cut = setting_text(other.value)

@@ -97,6 +97,9 @@ def _parse(
     try:
         return ast.parse(text), None
     except SyntaxError as err:
+        if conflict := _CONFLICT_RE.search(text):  # a merge left both sides in: neither is the code
+            line = text.count("\n", 0, conflict.start()) + 1
+            return None, f"unresolved merge conflict: its <<<<<<< marker is at line {line}"
         if original is not None and original != text:
             try:  # the redaction itself broke the syntax (e.g. a bare value): parse the original
                 tree = ast.parse(original)
@@ -115,6 +118,7 @@ def _parse(
         return None, f"cannot parse: {err}"
 
 
+_CONFLICT_RE = re.compile(r"^<{7} ", re.M)
 LINES_LEFT_OUT = "could not be parsed and was left out"  # the scan warning, said in the document too
 
 

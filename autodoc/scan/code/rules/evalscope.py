@@ -225,7 +225,7 @@ def threshold_choice(ex: Extractor, scoped: list[tuple[int | None, list[str], st
     by_scope: dict[str, Buckets] = {}
     for cell, _lines, scope, nodes in scoped:
         merged = by_scope.setdefault(scope, {})
-        for kind in (ast.Assign, ast.With, ast.Call):
+        for kind in (ast.Assign, ast.With, ast.Call, ast.For):
             merged.setdefault(kind, []).extend(
                 (cell, n) if kind is ast.Assign else n for n in nodes.get(kind, ())
             )
@@ -248,6 +248,43 @@ def threshold_choice(ex: Extractor, scoped: list[tuple[int | None, list[str], st
             chosen = _chosen(a, curves, picks)
             if chosen is not None:
                 _mark_choice(ex, nodes, scope, a.lineno, chosen)
+        for loop in nodes.get(ast.For, ()) if curves else ():
+            _loop_choice(ex, scope, loop, curves)
+
+
+def _loop_choice(
+    ex: Extractor, scope: str, loop: ast.For, curves: dict[str, tuple[int | None, ast.AST]]
+) -> None:
+    """``for p, r, t in zip(precisions, recalls, thresholds): if r >= 0.85 and p > best_p: best_t = t``:
+    the threshold is chosen by a rule over the curve's points when the code runs. Its starting value
+    (``best_t = 0.5``) gets ``chosen_in_loop`` (the curve, the line, the rule as written); it is not
+    the threshold the model is used at."""
+    it, target = loop.iter, loop.target
+    if type(it) is not ast.Call or dotted(it.func) != "zip" or type(target) is not ast.Tuple:
+        return
+    at = next((i for i, a in enumerate(it.args) if type(a) is ast.Name and a.id in curves), None)
+    if at is None or at >= len(target.elts) or type(target.elts[at]) is not ast.Name:
+        return
+    point, (cell, curve) = target.elts[at].id, curves[it.args[at].id]  # type: ignore[attr-defined]
+    taken = [
+        a
+        for a in ast.walk(loop)
+        if type(a) is ast.Assign and type(a.value) is ast.Name and a.value.id == point
+    ]
+    if not taken or type(taken[0].targets[0]) is not ast.Name:
+        return
+    name, line = taken[0].targets[0].id, taken[0].lineno
+    ifs = [n for n in ast.walk(loop) if type(n) is ast.If and n.lineno <= line <= (n.end_lineno or n.lineno)]
+    rule = ex.snippet(max(ifs, key=lambda n: n.lineno).test, 100) if ifs else None
+    metric = next(
+        (f for f in ex.m.facts if f.kind == "metric" and f.cell == cell and f.line == curve.lineno), None
+    )
+    chosen = {"curve": metric.value if metric else _tail(curve), "line": line, "rule": rule}
+    if metric is not None and metric.attrs.get("on"):
+        chosen["on"] = metric.attrs["on"]
+    for fact in ex.m.facts:
+        if fact.kind == "threshold" and fact.name == name and fact.scope == scope and fact.line < loop.lineno:
+            fact.attrs["chosen_in_loop"] = chosen
 
 
 def _mark_choice(

@@ -154,6 +154,8 @@ def _save(
         return
     shown = ex.snippet(obj, 80) or "?"
     built = origins.estimator(obj, scope, pos)
+    if built is None and type(obj) in (ast.Tuple, ast.List):  # joblib.dump((model, threshold), path)
+        built = next(filter(None, (origins.estimator(e, scope, pos) for e in obj.elts)), None)
     if (built is None or "line" not in built) and not _MODELISH.search(shown):
         return  # a scaler, a vocabulary, a checkpoint dict: not the model
     file = origins.file_name(path, scope)
