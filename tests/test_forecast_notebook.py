@@ -54,7 +54,7 @@ BASELINE = [
     "import joblib\nimport pandas as pd\nfrom sklearn.linear_model import Ridge\n",
     "sales = pd.read_csv('data/sales.csv', parse_dates=['week_start'])\n"
     "sales = sales.merge(pd.read_csv('data/shops.csv'), on='shop', how='left')\n",
-    "ridge = Ridge(alpha=1.0)\nridge.fit(sales[['price']], sales['units'])\n"
+    "y = sales['demand']\nridge = Ridge(alpha=1.0)\nridge.fit(sales[['price']], y)\n"
     "joblib.dump(ridge, 'artifacts/ridge.pkl')\n",
 ]
 
@@ -102,3 +102,13 @@ def test_a_save_in_an_earlier_cell_names_the_object_it_saves(tmp_path: Path) -> 
 def test_a_join_another_training_notebook_repeats_is_said_once(tmp_path: Path) -> None:
     data = _summary(tmp_path)["Data"]
     assert data.count("merged with") == 1 and "on shop (left join) [" in data, data
+
+
+def test_the_target_is_the_production_models_and_the_validation_text_says_the_held_out_rows(
+    tmp_path: Path,
+) -> None:
+    paragraphs = _paragraphs(tmp_path)
+    target = next(p for p in paragraphs if p.startswith("Target:"))
+    assert "The model predicts units (notebooks/train.ipynb" in target and "demand" not in target, target
+    held = "A hold-out split is made by holding out the last 8 rows of each shop group ordered by index"
+    assert any(held in p for p in paragraphs), [p for p in paragraphs if "hold-out" in p]

@@ -128,7 +128,9 @@ def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
 
 
 def _target(evidence: EvidenceStore) -> SummaryFact | None:
-    found = production_facts(evidence, "target", "label")
+    found = own_first(evidence, production_facts(evidence, "target", "label")) or production_facts(
+        evidence, "target", "label"
+    )  # another training script's label (a baseline notebook's renamed column) is not the model's
     targets = [t for t in found if t.value is not None] or _settings_named(evidence, _TARGET_KEY)
     if not targets:
         return None

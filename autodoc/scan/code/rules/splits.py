@@ -187,7 +187,8 @@ def _tail_split(ex: Extractor, value: ast.expr, scope: str, group: Any = None) -
     of = f" of each {', '.join(map(str, groups))} group" if groups else ""
     order = f" ordered by {by}" if by else ""
     how = "time" if by and dataflow.TIME_COLS.search(str(by)) else "ordered" if by else "positional"
-    rule = f"the last {count} rows{of}{order} held out, the earlier rows train"
+    held = f"the last {count} rows{of}{order}"
+    rule = f"{held} held out, the earlier rows train"
     return {
         "how": how,
         "last": count,
@@ -195,6 +196,7 @@ def _tail_split(ex: Extractor, value: ast.expr, scope: str, group: Any = None) -
         "frame": base.id,
         "groups": groups,
         "rule": rule,
+        "held": held,
     }
 
 
@@ -260,6 +262,8 @@ def _add_split(
         return  # y_train of the same mask as X_train, the test rows of the same cut: one split
     ex.seen.add((scope, found["rule"]))
     label = f"{found['how']} split: {found.get('rule', '')}".strip()
+    if "held" in found:  # "A hold-out split is made by holding out the last 24 rows of each shop group"
+        label = f"holding out {found['held']}"
     if found["how"] == "time" and "column" in found:  # "A hold-out split is made by the date boundary ..."
         label = f"the {'date range' if ' and ' in found['rule'] else 'date boundary'} {found['rule']}"
     attrs = {"how": found["how"], "part": _part_of(name)}
