@@ -62,12 +62,13 @@ def fitted_before_split(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem
     )
 
 
-def threshold_opening(item: EvidenceItem, value: object) -> str:
+def threshold_opening(item: EvidenceItem) -> str:
     """``The decision threshold is 0.35 (...) [t].``; when a loop then picks it among a curve's
     thresholds (`scan.code.rules.evalscope`), the rule it is picked by and the split, never the
     starting value as the threshold: ``The decision threshold is chosen when the code runs: a loop
     over the thresholds of precision_recall_curve on the test split keeps the last one where r >= 0.85
     and p > best_precision (model/train.py, line 47) [t]; it starts at 0.5.``"""
+    value = item.value if not isinstance(item.value, dict) else item.attrs.get("value")
     loop = item.attrs.get("chosen_in_loop")
     if not isinstance(loop, dict):
         return f"The decision threshold is {setting_text(value)} ({where(item)}) {cite(item)}."

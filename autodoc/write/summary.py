@@ -128,9 +128,8 @@ def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
 
 
 def _target(evidence: EvidenceStore) -> SummaryFact | None:
-    found = own_first(evidence, production_facts(evidence, "target", "label")) or production_facts(
-        evidence, "target", "label"
-    )  # another training script's label (a baseline notebook's renamed column) is not the model's
+    every = production_facts(evidence, "target", "label")
+    found = own_first(evidence, every) or every  # another training script's label is not the model's
     targets = [t for t in found if t.value is not None] or _settings_named(evidence, _TARGET_KEY)
     if not targets:
         return None
@@ -355,8 +354,7 @@ def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
     if not found:
         return None
     item = found[0]
-    value = item.value if not isinstance(item.value, dict) else item.attrs.get("value")
-    text = threshold_opening(item, value)
+    text = threshold_opening(item)
     trained = [i for i in found if applied and i.role == "production" and i.value != item.value][:1]
     for other in trained:  # the trainer's metrics cut scores at another value (often 0.5)
         cut = setting_text(other.value)
