@@ -43,3 +43,32 @@ def test_a_model_saved_in_a_tuple_with_its_threshold_is_the_saved_model(tmp_path
     paragraphs, _ = document_lines(write_tree(tmp_path / "code", {"train.py": TRAIN}), tmp_path / "out")
     line = next(p for p in paragraphs if p.startswith("Production model:"))
     assert "LogisticRegression (train.py, line 11)" in line and "saves it to model.pkl" in line, line
+
+
+SERVE = """\
+import pickle
+
+from fastapi import FastAPI
+
+MODEL_PATH = "models/model.pkl"
+with open(MODEL_PATH, "rb") as f:
+    model, cut_off = pickle.load(f)
+app = FastAPI()
+
+
+@app.post("/score")
+def score(rows: list[list[float]]) -> list[int]:
+    return [int(p >= cut_off) for p in model.predict_proba(rows)[:, 1]]
+"""
+
+
+def test_a_service_that_opens_the_saved_file_by_a_constant_serves_the_model(tmp_path: Path) -> None:
+    """The trainer saves to an absolute Windows path, the service opens models/model.pkl by a constant
+    in a with block and unpickles it: one file, the same model."""
+    files = {
+        "train.py": TRAIN.replace('"model.pkl"', '"C:\\\\work\\\\claims\\\\models\\\\model.pkl"'),
+        "serve.py": SERVE,
+    }
+    paragraphs, _ = document_lines(write_tree(tmp_path / "code", files), tmp_path / "out")
+    line = next(p for p in paragraphs if p.startswith("Production model:"))
+    assert "serve.py (line 7)" in line and "loads that file to serve it" in line, line

@@ -44,6 +44,11 @@ def one_file(written: str, writer: str, read: str, reader: str) -> bool:
     return n > 1 or (n == 1 and same_tree(writer, reader))
 
 
+def base_name(path: str) -> str:
+    """A file's name without its folders, also in a Windows path (``C:\\models\\m.pkl`` -> ``m.pkl``)."""
+    return posixpath.basename(path.replace("\\", "/"))
+
+
 def same_tree(a: str, b: str) -> bool:
     """Two files of one project folder tree (`project_of`)."""
     return project_of(a) == project_of(b)

@@ -12,14 +12,13 @@ tree when nothing more specific links them (`file_links`)."""
 
 from __future__ import annotations
 
-import posixpath
 from typing import Any
 
 from autodoc.evidence import EvidenceItem
 from autodoc.scan.code.beside import mark_parts, untraced_save
 from autodoc.scan.code.derived import pipeline_text
 from autodoc.scan.code.facts import Fact
-from autodoc.scan.code.file_links import keep, one_file, shared_parts
+from autodoc.scan.code.file_links import base_name, keep, one_file, shared_parts
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.items import ItemBuilder
 from autodoc.scan.code.liveness import Liveness
@@ -206,7 +205,7 @@ def _alternatives(
 def _served(builder: ItemBuilder, chosen: list[EvidenceItem]) -> None:
     """Code that loads a saved model file by its name serves (or scores with) that model."""
     files_of = {
-        posixpath.basename(s["file"]): est
+        base_name(s["file"]): est
         for est in chosen
         for s in est.attrs.get("saved_by", [])  # type: ignore[union-attr]
         if isinstance(s, dict) and isinstance(s.get("file"), str)
@@ -216,7 +215,7 @@ def _served(builder: ItemBuilder, chosen: list[EvidenceItem]) -> None:
     for load in builder.items:
         if load.kind != "model_load" or not isinstance(load.value, str):
             continue
-        est = files_of.get(posixpath.basename(load.value))
+        est = files_of.get(base_name(load.value))
         saves = est.attrs.get("saved_by", []) if est else []
         saved = [(str(x.get("file")), str(x.get("path"))) for x in saves if isinstance(x, dict)]  # type: ignore[union-attr]
         if est is not None and any(one_file(f, at, load.value, str(load.source.path)) for f, at in saved):
@@ -252,7 +251,7 @@ def _upstream(
     for _rel, fact in index.reads if index.writes else ():  # the items of the reads, in their order
         item = index.item(fact)
         for name in files_of(item) if item is not None and item.role == "production" else ():
-            readers.setdefault(posixpath.basename(name), []).append(item)
+            readers.setdefault(base_name(name), []).append(item)
     promoted: dict[str, EvidenceItem] = {}
     cells: set[tuple[str, int | None]] = set()
     links = _links(index, readers)
@@ -264,7 +263,7 @@ def _upstream(
         reader.id
         for w in own
         if isinstance(w.value, str)
-        for reader in readers.get(posixpath.basename(w.value), [])
+        for reader in readers.get(base_name(w.value), [])
         if reader.source.path == w.source.path
     }
     for rel, fact in index.writes:
@@ -302,7 +301,7 @@ def _links(index: _Index, readers: dict[str, list[EvidenceItem]]) -> dict[str, l
         write = index.item(fact)
         if write is None or not isinstance(write.value, str):
             continue
-        for reader in readers.get(posixpath.basename(write.value), []):
+        for reader in readers.get(base_name(write.value), []):
             common = max(shared_parts(name, write.value) for name in files_of(reader))
             if reader.source.path != rel and common:
                 pairs.append((write, reader, common))

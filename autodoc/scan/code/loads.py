@@ -32,7 +32,7 @@ def model_load(call: ast.Call, tail: str, scope: str, owner: ast.AST | None = No
     `scope`), or None when it loads no model."""
     if tail == "pipeline":
         return _hf_pipeline(call, scope)
-    fact = _artifact(call, scope)
+    fact = _artifact(call, scope, owner)
     name = fact.attrs.get("path_name") if fact is not None else None
     if fact is not None and name and (ref := parameter_ref(owner, scope, name)):
         fact.attrs["path_ref"] = ref  # load_model(path) called with a path from another module
@@ -59,8 +59,9 @@ def _hf_pipeline(call: ast.Call, scope: str) -> Fact | None:
     return Fact("model_load", "pipeline", label, call.lineno, value=path, attrs=attrs, scope=scope)
 
 
-def _artifact(call: ast.Call, scope: str) -> Fact | None:
-    """``joblib.load("model.pkl")``, ``torch.load(path)``, ``keras.models.load_model("m.h5")``..."""
+def _artifact(call: ast.Call, scope: str, owner: ast.AST | None = None) -> Fact | None:
+    """``joblib.load("model.pkl")``, ``torch.load(path)``, ``keras.models.load_model("m.h5")``; the
+    file a ``with open(MODEL_PATH, "rb") as f`` around ``pickle.load(f)`` opens."""
     dotted = ast.unparse(call.func)
     head = dotted.split(".")[0]
     # a fitted model class's own loader: Spark's PipelineModel.load(path), GBTClassificationModel.load
@@ -70,6 +71,8 @@ def _artifact(call: ast.Call, scope: str) -> Fact | None:
     target = call.args[0] if call.args else keyword(call, "model_file") or keyword(call, "path")
     if type(target) is ast.Call and target.args:  # pickle.load(open("model.pkl", "rb"))
         target = target.args[0]
+    elif type(target) is ast.Name and owner is not None:
+        target = _opened(owner, target.id) or target
     path = constant(target)
     label = f"loads a model artifact with {dotted}" + (f" from {path}" if isinstance(path, str) else "")
     named = {"path_name": target.id} if type(target) is ast.Name else {}  # a constant's: load_paths
@@ -85,6 +88,18 @@ def _artifact(call: ast.Call, scope: str) -> Fact | None:
         attrs=attrs,
         scope=scope,
     )
+
+
+def _opened(owner: ast.AST, name: str) -> ast.expr | None:
+    """The path of ``with open(path, "rb") as name`` inside `owner`, if any."""
+    for node in ast.walk(owner):
+        if type(node) in (ast.With, ast.AsyncWith):
+            for item in node.items:  # type: ignore[attr-defined]
+                var, opened = item.optional_vars, item.context_expr
+                func = opened.func if type(opened) is ast.Call else None
+                if type(var) is ast.Name and var.id == name and type(func) is ast.Name and func.id == "open":
+                    return opened.args[0] if opened.args else None  # type: ignore[attr-defined]
+    return None
 
 
 def loaded_not_trained(ex: Extractor) -> None:
