@@ -228,8 +228,9 @@ def saved_models(evidence: EvidenceStore) -> list[EvidenceItem]:
 def own_first(evidence: EvidenceStore, items: list[EvidenceItem]) -> list[EvidenceItem]:
     """`items` with those written in another training script than the production model's left out
     (an experiment script's reads, preprocessing and pipeline are not the model's), unless the
-    model's pipeline calls them (a loader the model's script imports from it); the model's own
-    first; unchanged when the scan did not follow the production model to the script training it."""
+    model's pipeline calls them (a loader the model's script imports from it) or runs upstream of it
+    (the script that writes the files it trains on: its split and label are the model's); the model's
+    own first; unchanged when the scan did not follow the production model to the script training it."""
     model = production_model(evidence)
     entry = str(model.attrs.get("live_reason") or "").split(" (", 1)[0] if model else ""
     pipelines = {str(p.source.path): p for p in production_facts(evidence, "pipeline")}
@@ -237,8 +238,13 @@ def own_first(evidence: EvidenceStore, items: list[EvidenceItem]) -> list[Eviden
         return items
     steps = pipelines[entry].attrs.get("steps")
     called = {str(s.get("id")) for s in steps if isinstance(s, dict)} if isinstance(steps, list) else set()
+    upstream = {
+        str(s.get("path")) for s in steps or [] if isinstance(s, dict) and "upstream" in str(s.get("step"))
+    }
     own = [i for i in items if i.source.path == entry or i.id in called]
-    return own + [i for i in items if i not in own and i.source.path not in pipelines]
+    return own + [
+        i for i in items if i not in own and (i.source.path not in pipelines or i.source.path in upstream)
+    ]
 
 
 def production_first(estimators: list[EvidenceItem]) -> list[EvidenceItem]:
