@@ -283,7 +283,7 @@ def test_model_artifacts_a_service_loads(tmp_path: Path) -> None:
     )
     scan = scan_code(str(tmp_path), commit_info=False)
     loads = {i.value: i for i in _items(scan, "model_load")}
-    assert set(loads) == {"models/churn.joblib", "scaler.pkl", None}
+    assert set(loads) == {"models/churn.joblib", "scaler.pkl", "enc.pkl"}  # enc.pkl: with open(...) as fh
     assert loads["models/churn.joblib"].role == "serving" and "deployment" in loads["scaler.pkl"].topics
 
 
