@@ -192,6 +192,21 @@ def test_the_code_appendix_adds_the_mlflow_calls_and_does_not_relist_estimators(
     assert "LogisticRegression" not in text and "The scan also found" not in text
 
 
+def test_the_code_appendix_says_what_the_code_records_before_the_clients_set_up():
+    setup = [
+        _code(f"c:train.py:{n}:mlflow_call:{name}", "mlflow_call", None, function=name)
+        for n, name in enumerate(["set_tracking_uri", "set_experiment", "MlflowClient", "start_run"], 10)
+    ]
+    setup += [
+        _code(f"c:train.py:{n}:mlflow_call:set_tag", "mlflow_call", f"tag_{n}", function="set_tag")
+        for n in (20, 21, 22, 23, 24)
+    ]
+    metric = _code("c:train.py:112:mlflow_call:log_metric", "mlflow_call", "accuracy", function="log_metric")
+    text = write_block(_task("Appendix", [*setup, metric])).text
+    assert text.startswith("The code calls MLflow's log_metric for accuracy (`train.py`, line 112) [[")
+    assert "set_tracking_uri (`train.py`, line 10)" in text  # set-up calls follow, as many as fit
+
+
 def test_the_executive_summary_names_each_measure_once_in_words():
     metrics = [
         _code("c:train.py:117:metric:precision_score", "metric", "precision_score"),

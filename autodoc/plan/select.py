@@ -32,6 +32,7 @@ from autodoc.plan.lineage import (
     linked_run_eids,
     model_run_eids,
     primary_version,
+    production_model,
     run_by_eid,
     saved_models,
     version_run,
@@ -95,6 +96,8 @@ def select_evidence(
     latest = _primary_run_eids(evidence)
     focus = model_run_eids(evidence, section.model) if section.model else latest
     essential = _Essentials(evidence, topics[0] if topics else "overview", focus, linked)
+    model = production_model(evidence)
+    own = model.source.path if model else None  # the production model's own script
     scored: list[tuple[float, int, EvidenceItem]] = []
     for pos, item in enumerate(evidence.items):
         overlap = item_topics(item) & weights.keys()
@@ -106,10 +109,11 @@ def select_evidence(
             continue
         score = 3.0 * sum(weights[t] for t in overlap) + _KIND_PRIORITY.get(item.kind, 0)
         score += _item_bonus(item, ranks, linked, latest)
+        if own and item.kind in _COLUMN_KINDS and item.source.path == own:
+            score += _OWN_FILE_BONUS  # its columns before other places that state them (a report)
         if item.live is False and allow_legacy:
             score += 28.0  # code sections show legacy code (marked), just after the live code
-        if essential.keeps(item):
-            score += _ESSENTIAL_BOOST
+        score += _essential_score(item, essential, allow_legacy)
         if essential.of_production(item):
             score += _ESSENTIAL_BOOST
         scored.append((score, pos, item))
@@ -118,6 +122,21 @@ def select_evidence(
 
 
 _ESSENTIAL_BOOST = 40.0
+
+
+def _essential_score(item: EvidenceItem, essential: _Essentials, code_section: bool) -> float:
+    """The boost of what the section cannot do without, the model's own code first: outside the code
+    sections (which describe all the code, labelled), serving code comes after production code, and
+    exploratory or test code is never essential (a notebook that re-derives the model's columns must
+    not take their places). Legacy code keeps its own rules (`live is False`), and a notebook's
+    markdown is its author's words, no value of the model's."""
+    kept = essential.keeps(item)
+    if code_section or item.source.kind != "code" or item.kind == "notebook_markdown":
+        return _ESSENTIAL_BOOST if kept else 0.0
+    step = _ROLE_STEPS.get(item.role, 0)
+    return (_ESSENTIAL_BOOST if kept and step < _ROLE_STEPS["exploratory"] else 0.0) - _ROLE_STEP * step
+
+
 _HEADLINE_METRICS = 4  # per run, for the runs a section is about
 # A section cannot do without the kinds of its primary topic (`TOPIC_KINDS`). "primary" restricts
 # MLflow items to the runs/versions the section is about (the champion's, or a per_model section's model).
@@ -187,7 +206,7 @@ def _diverse(
     Without this, a store with hundreds of run metrics would fill every section with
     metrics and leave out the few registry, alias and code facts a reader needs.
     """
-    scored = sorted(scored, key=lambda s: (-s[0], s[1]))
+    scored = _restated_later(scored)
     seen: dict[str, int] = {}
     adjusted = []
     for score, pos, item in scored:
@@ -204,6 +223,28 @@ def _diverse(
 
 _REPEAT_PENALTY = 0.6
 _RUN_PENALTY = 0.4
+_RESTATED_PENALTY = 2.0
+_OWN_FILE_BONUS = 2.0
+_ROLE_STEP = 3.0  # production code, then serving code, then exploratory and test code
+_ROLE_STEPS: dict[str | None, int] = {"serving": 1, "exploratory": 2, "test": 2}
+_COLUMN_KINDS = {"feature", "derived_column", "dropped_column"}
+
+
+def _restated_later(
+    scored: list[tuple[float, int, EvidenceItem]],
+) -> list[tuple[float, int, EvidenceItem]]:
+    """`scored` best first, each further place that states the same code fact (the same column derived
+    again in another notebook or a dashboard) worth less, so that distinct facts, wherever in the code
+    they are made, come before the repeats."""
+    scored = sorted(scored, key=lambda s: (-s[0], s[1]))
+    seen: dict[tuple[str, str], int] = {}
+    adjusted = []
+    for score, pos, item in scored:
+        key = (item.kind, repr(item.value))
+        n = seen.get(key, 0) if item.kind in _COLUMN_KINDS and item.source.kind == "code" else 0
+        seen[key] = n + 1
+        adjusted.append((score - _RESTATED_PENALTY * n, pos, item))
+    return sorted(adjusted, key=lambda s: (-s[0], s[1]))
 
 
 def _item_bonus(item: EvidenceItem, ranks: dict[str, int], linked: set[str], latest: set[str]) -> float:

@@ -6,7 +6,8 @@ What counts as an evidence number: every number in the items' `value`, `attrs` a
 of documentation items (README, notebook markdown, config, MLflow descriptions and run
 notes), the MLflow snapshot's metrics and params, and counts derivable
 from the evidence (registered models, versions per model, experiments, runs per
-experiment and status, live estimators, files scanned, ...).
+experiment and status, live estimators, files scanned, distinct columns the production code
+derives, ...).
 
 The results are cached on the store, per set of allowed ids (`evidence_numbers`).
 """
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.topics import production_facts
 
 # a number inside a string, not glued to letters (so hex run ids and "v2" give nothing)
 NUM_IN_STRING = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w])")
@@ -130,7 +132,20 @@ def derived_counts(evidence: EvidenceStore) -> set[float]:
     counts.update(Counter(i.kind for i in live).values())
     counts.update(Counter(i.kind for i in evidence.items).values())
     counts.update(Counter((i.kind, i.source.path) for i in live if i.source.kind == "code").values())
+    counts.update(_derived_columns(evidence))
     return {float(c) for c in counts}
+
+
+def _derived_columns(evidence: EvidenceStore) -> set[int]:
+    """How many distinct columns the production code derives, the target among them or not ("It
+    derives 5 new columns: ..."), wherever in the code each is made."""
+    made = {
+        str(i.value)
+        for i in production_facts(evidence, "feature", "derived_column")
+        if not isinstance(i.value, list)
+    }
+    targets = {str(t.value) for t in evidence.by_kind("target")}
+    return {len(made), len(made - targets)}
 
 
 @dataclass

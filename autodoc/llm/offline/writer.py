@@ -173,14 +173,22 @@ def _write_leftovers(f: Facts, primary: str, name: str) -> list[str]:
     if not rest or primary in ("overview",):
         return []
     f.used.update(i.id for i in rest)
-    if primary == "code":
-        return ["The code calls MLflow's " + join_words([_mlflow_call(i) for i in rest[:8]]) + "."]
+    if primary == "code":  # what the code records first, the client's set-up after
+        calls = sorted(rest, key=lambda i: not _RECORDS.match(_call_name(i)))
+        return ["The code calls MLflow's " + join_words([_mlflow_call(i) for i in calls[:8]]) + "."]
     return ["The scan also found " + join_words([fact_phrase(i) for i in rest[:8]]) + "."]
+
+
+_RECORDS = re.compile(r"log_|register|autolog|save_model")  # calls that record a run's values or a model
+
+
+def _call_name(item: EvidenceItem) -> str:
+    return str(item.attrs.get("function") or item.label.removeprefix("mlflow "))
 
 
 def _mlflow_call(item: EvidenceItem) -> str:
     """``log_metric for cv_fold_roc_auc (train.py, line 112) [n]``: the function, what it is given, where."""
-    name = str(item.attrs.get("function") or item.label.removeprefix("mlflow "))
+    name = _call_name(item)
     given = f" for {item.value}" if isinstance(item.value, str) and item.value else ""
     return f"{name}{given} ({code_where(item)}) {cite(item)}"
 
