@@ -250,6 +250,48 @@ def test_the_features_table_lists_a_derived_column_once_and_never_the_target():
     assert table.source.evidence_ids == ["c:train.py:8:feature:TotalCharges"]
 
 
+def _planned(name: str, items: list[EvidenceItem], kinds: list[str] | None = None):
+    """The offline plan of a section given `items` (its selection, most relevant first)."""
+    from autodoc.llm.base import PlanTask
+    from autodoc.llm.offline.planner import plan_section
+
+    task = PlanTask(
+        document_title="Doc",
+        section_id="s",
+        section_name=name,
+        heading=name,
+        evidence=items,
+        table_kinds=kinds or [],
+    )
+    return plan_section(task).blocks
+
+
+def _in(path: str, item: EvidenceItem) -> EvidenceItem:
+    return item.model_copy(update={"source": item.source.model_copy(update={"path": path})})
+
+
+def test_the_executive_summary_states_the_metrics_however_many_entry_points_and_readme_sections():
+    items = [_code(f"c:README.md:{n}:readme:part_{n}", "readme", None) for n in range(1, 15)]
+    items += [_code(f"c:eda.ipynb:{n}:notebook_markdown", "notebook_markdown", None) for n in range(1, 15)]
+    items += [
+        _in(f"job_{n}.py", _code(f"c:job_{n}.py:1:entry_point", "entry_point", None)) for n in range(14)
+    ]
+    items += [_in(f"job_{n}.py", _code(f"c:job_{n}.py:5:target:y", "target", "default")) for n in range(14)]
+    items += [_code("c:train.py:68:metric:roc_auc_score", "metric", "roc_auc_score")]
+    narrative = _planned("Executive Summary", items)[0]
+    by_id = {i.id: i for i in items}
+    text = write_block(_task("Executive Summary", [by_id[i] for i in narrative.evidence_ids])).text
+    assert "Its quality is measured by ROC AUC [[c:train.py:68:metric:roc_auc_score]]." in text
+
+
+def test_a_facts_table_counts_its_rows_not_the_places_that_repeat_one_fact():
+    items = [_in(f"job_{n}.py", _code(f"c:job_{n}.py:5:target:y", "target", "default")) for n in range(40)]
+    items += [_code("c:train.py:157:data_source:read_csv", "data_source", "data/iv-table.csv")]
+    table = next(b for b in _planned("Data Overview", items, ["code_facts"]) if b.type == "table")
+    assert table.source.evidence_ids[-1] == "c:train.py:157:data_source:read_csv"
+    assert len(table.source.evidence_ids) == 41  # one row citing the 40 places, and the read
+
+
 def test_a_recorded_origin_reads_as_a_place_not_a_mapping():
     param = _code("c:train.py:39:param:random_state", "param", 42, origin={"path": "config.json", "line": 3})
     found = resolve_param(param, [param])

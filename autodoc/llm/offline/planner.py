@@ -62,7 +62,9 @@ def _guidance(task: PlanTask, primary: str) -> str:
 
 
 def _narrative_ids(items: list[EvidenceItem], primary: str) -> list[str]:
-    """The items the narrative should draw on: the primary topic's kinds first, in order."""
+    """The items the narrative should draw on: the primary topic's kinds first, in order, each kind
+    heard (its first few kept before the earlier kinds fill the rest), so that many entry points or
+    README sections cannot crowd out the few metrics an executive summary states."""
     kinds = TOPIC_KINDS.get(primary, ())
     rank = {k: n for n, k in enumerate(kinds)}
     wanted = [i for i in items if i.kind in rank and i.attrs.get("owner_kind") != "argparse"]
@@ -74,15 +76,20 @@ def _narrative_ids(items: list[EvidenceItem], primary: str) -> list[str]:
         )
     )
     per_kind: dict[str, int] = {}
-    out = []
+    chosen, floor = [], []
     for item in wanted:  # a few of each kind, so one kind (run metrics) cannot crowd out the rest
         per_kind[item.kind] = per_kind.get(item.kind, 0) + 1
         if per_kind[item.kind] <= _PER_KIND:
-            out.append(item.id)
-    return out[:_NARRATIVE_IDS]
+            chosen.append(item.id)
+        if per_kind[item.kind] <= _EACH_KIND:
+            floor.append(item.id)
+    kept = set(floor[:_NARRATIVE_IDS])
+    kept |= set([i for i in chosen if i not in kept][: _NARRATIVE_IDS - len(kept)])
+    return [i for i in chosen if i in kept]
 
 
 _PER_KIND = 12
+_EACH_KIND = 3  # of each kind present, before the earlier kinds fill the rest
 
 
 def _extra_blocks(task: PlanTask, primary: str) -> list:
@@ -106,20 +113,25 @@ def _model_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
 def _facts_table(
     task: PlanTask, kinds: set[str], title: str, wanted: tuple[str, ...], limit: int, training: bool = False
 ) -> list:
-    """A table of the production code facts of these kinds (exploratory work never enters it; the
-    target is not listed among the features it is built beside, nor a derived column twice). A
-    `training` table leaves out the serving code's facts (a scoring script's input is not training data)."""
+    """A table of at most `limit` rows of the production code facts of these kinds (exploratory work
+    never enters it; the target is not listed among the features it is built beside, nor a derived
+    column twice; the same fact stated in several places is one row citing them all, so repeats do
+    not take the rows of other facts). A `training` table leaves out the serving code's facts (a
+    scoring script's input is not training data)."""
     targets = {str(i.value) for i in task.evidence if i.kind == "target"} if "target" not in wanted else set()
-    ids, shown = [], set(targets)  # a derived column once, at its first place
+    ids, shown, rows = [], set(targets), set()  # a derived column once, at its first place
     for i in task.evidence:
         if training and i.role == "serving":
             continue
         if i.kind in wanted and is_production_code(i) and not (i.kind == "feature" and str(i.value) in shown):
-            ids.append(i.id)
+            row = (i.label, repr(i.value))  # the table folds the places of one fact into its row
+            if row in rows or len(rows) < limit:
+                ids.append(i.id)
+                rows.add(row)
             shown |= {str(i.value)} if i.kind == "feature" else set()
     if not ids or "code_facts" not in kinds:
         return []
-    return [TablePlan(title=title, source=TableSource(kind="code_facts", evidence_ids=ids[:limit]))]
+    return [TablePlan(title=title, source=TableSource(kind="code_facts", evidence_ids=ids))]
 
 
 def _validation_blocks(task: PlanTask, kinds: set[str], primary: str) -> list:
