@@ -173,7 +173,11 @@ def stratify_target(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Evide
             return None
         expr = conditional.group(1)
     column = _COLUMN.match(expr)
-    targets = [i for i in items if i.kind == "target" and isinstance(i.value, str) and is_production_code(i)]
+    targets = [  # a label built by a rule (y = df["label"].map(...)) is the target too
+        i
+        for i in items
+        if i.kind in ("target", "label") and isinstance(i.value, str) and is_production_code(i)
+    ]
     targets.sort(key=lambda t: t.source.path != param.source.path)  # the split's own file first
     for target in targets:
         if column and (target.value in column.groups()[:2] or column.group(3) == target.attrs.get("name")):

@@ -291,8 +291,13 @@ _ISIN = re.compile(r"\[['\"](\w+)['\"]\]\s*=\s*\w+\[['\"](\w+)['\"]\]\.isin\(\[(
 
 
 def derivation_words(item: EvidenceItem) -> str:
-    """A target built by a membership test, in words: ``default is 1 when loan_status is A or B``."""
+    """A target built by a membership test, in words: ``default is 1 when loan_status is A or B``; by
+    a mapping of a column's values: ``built from the column label, with ham as 0 and spam as 1``."""
     match = _ISIN.search(item.text or "")
+    mapping, source = item.attrs.get("mapping"), item.attrs.get("from_columns")
+    if not match and isinstance(mapping, dict) and mapping and isinstance(source, list) and len(source) == 1:
+        pairs = join_words([f"{key} as {value}" for key, value in list(mapping.items())[:_MAX_SHOWN]])
+        return f", built from the column {source[0]}, with {pairs}"
     if not match:
         return ""
     values = [v.strip().strip("'\"") for v in match.group(3).split(",") if v.strip()]
