@@ -35,12 +35,13 @@ def mark_predictions(ex: Extractor) -> None:
         predicts.setdefault(scope, []).extend(
             (at, c.lineno) for c in nodes.get(ast.Call, ()) if is_prediction(c)
         )
+    predicted = any(predicts.values())  # a prediction call anywhere in the module (most have none)
     fits = [(f.scope, -1 if f.cell is None else f.cell, f.line) for f in ex.m.facts if f.kind == "fit"]
     for scope, cell, line in fits:
         predicts.setdefault(scope, []).append((cell, line))
     frames = _prediction_frames(ex)
     named = {(scope, name) for _cell, scope, name in ex.predicted}  # a notebook's names outlive their cell
-    compared = _compared_after(ex, named, predicts) if any(predicts.values()) else {}
+    compared = _compared_after(ex, named, predicts) if predicted or named else {}
     kept = []
     for fact in ex.m.facts:
         name = fact.attrs.pop("from_name", None) if fact.kind == "feature" else None

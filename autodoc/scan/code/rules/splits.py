@@ -205,31 +205,23 @@ _LINE = attrgetter("lineno")
 
 def appended_parts(ex: Extractor, nodes: Buckets, scope: str) -> None:
     """``train_list.append(rows.iloc[:-N])`` in a loop (over ``groupby`` groups): a split built by parts."""
-    for call in sorted(nodes.get(ast.Call, ()), key=_LINE):
-        func = call.func
-        if (
-            type(func) is ast.Attribute
-            and func.attr == "append"
-            and type(func.value) is ast.Name
-            and len(call.args) == 1
-            and dataflow.SPLIT_TARGETS.search(func.value.id)
-        ):
-            loops = [
-                f for f in nodes.get(ast.For, ()) if f.lineno <= call.lineno <= (f.end_lineno or f.lineno)
-            ]
-            loop = max(loops, key=lambda f: f.lineno, default=None)
-            it = loop.iter if loop is not None else None
-            group = None
-            if (
-                type(it) is ast.Call
-                and type(it.func) is ast.Attribute
-                and it.func.attr == "groupby"
-                and it.args
-            ):
-                group = ex.value(it.args[0], scope)
-            found = _tail_split(ex, call.args[0], scope, group)
-            if found is not None:
-                _add_split(ex, func.value.id, call.args[0], call.lineno, scope, found)
+    appends = [
+        c
+        for c in nodes.get(ast.Call, ())
+        if type(c.func) is ast.Attribute
+        and c.func.attr == "append"
+        and type(c.func.value) is ast.Name
+        and len(c.args) == 1
+        and dataflow.SPLIT_TARGETS.search(c.func.value.id)
+    ]
+    for call in sorted(appends, key=_LINE):  # most scopes have none: sorted only when found
+        loops = [f for f in nodes.get(ast.For, ()) if f.lineno <= call.lineno <= (f.end_lineno or f.lineno)]
+        it = max(loops, key=_LINE).iter if loops else None  # the innermost loop around the call
+        by_group = type(it) is ast.Call and getattr(it.func, "attr", "") == "groupby" and it.args
+        group = ex.value(it.args[0], scope) if by_group else None  # type: ignore[union-attr]
+        found = _tail_split(ex, call.args[0], scope, group)
+        if found is not None:
+            _add_split(ex, call.func.value.id, call.args[0], call.lineno, scope, found)  # type: ignore[attr-defined]
 
 
 def hand_split(ex: Extractor, name: str, value: ast.expr, line: int, scope: str) -> bool:
