@@ -14,7 +14,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from autodoc.scan.code import kedro, loads, metric_rows, params, rules
+from autodoc.scan.code import kedro, loads, metric_rows, params, returned, rules
 from autodoc.scan.code.model import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.rules import assign as assign_rules
 from autodoc.scan.code.rules import (
@@ -84,6 +84,7 @@ class Extractor:
         # (cell, scope, nodes, function node or None) of what runs (no class body, no __main__ test's else)
         self.indexed: list[tuple[int | None, str, Buckets, ast.AST | None]] = []
         self.sites: params.ParamResolver | None = None  # set once the module is walked
+        self.helper_results: dict[tuple[str, str], dict[str, Any]] = {}  # (scope, name) = helper()
 
     # -- driver --------------------------------------------------------------------------
     def run(self, chunks: list[Chunk]) -> ModuleFacts:
@@ -101,7 +102,7 @@ class Extractor:
         )
         for node, bases, cell, lines in self.pending_models:
             self.cell, self.lines = cell, lines
-            self._model_class(node, bases, "layer" if node.name in parts else "estimator")
+            models.model_class(self, node, bases, "layer" if node.name in parts else "estimator")
         for cell, lines, scope, nodes in scoped:
             self.cell, self.lines = cell, lines
             self._second_pass(scope, nodes)
@@ -113,6 +114,7 @@ class Extractor:
         if self.objectives:
             objective.link(self)
         loads.loaded_not_trained(self)
+        self.m.path_returns = returned.path_returns(self)
         outputs.finish(self, chunks)
         for cell, _lines, scope, nodes in scoped:  # for the outline: no second walk of the same code
             self.calls.setdefault((cell, scope), []).extend(nodes.get(ast.Call, ()))
@@ -186,26 +188,6 @@ class Extractor:
         )
         self.add(Fact(kind, qual, qual, node.lineno, end, value=qual, attrs=attrs, text=doc, scope=scope))
 
-    def _model_class(self, node: ast.ClassDef, bases: list[str], kind: str) -> None:
-        """``class Net(nn.Module)`` / ``keras.Model`` / ``LightningModule`` subclasses are models."""
-        for base in bases:
-            full = models.network_base(base, self.m.aliases)
-            if full:
-                reads = models.options_read(node)  # def __init__(self, args): ... args.dropout
-                self.add(
-                    Fact(
-                        kind,
-                        node.name,
-                        f"{node.name} (neural network, {full})",
-                        node.lineno,
-                        getattr(node, "end_lineno", None),
-                        value=node.name,
-                        attrs={"call": full, "base": full, **({"reads": reads} if reads else {})},
-                        text=doc_summary(node),
-                    )
-                )
-                return
-
     # -- pass 1: imports, bindings -------------------------------------------------------
     def _first_pass(self, scope: str, nodes: Buckets) -> None:
         env = self.env.setdefault(scope, {})
@@ -246,6 +228,7 @@ class Extractor:
         if val is UNKNOWN:
             env.pop(name, None)
             splits.remember(self, name, value, scope)
+            returned.remember(self, name, value, scope)
             if type(value) is ast.Call:  # os.path.join(base, "data.csv"): remember the file name
                 paths = [
                     a.value
@@ -332,7 +315,10 @@ class Extractor:
         so ``args.lr`` there reads this module's ``--lr`` default."""
         if type(expr) is ast.Name and expr.id in self.m.namespaces:
             return {"$argns": expr.id}
-        return self.value_or_expr(expr, scope)
+        val = self.value(expr, scope)
+        if val is UNKNOWN:  # a file a helper of another module returns, else the expression
+            return returned.reference(self, expr, scope) or {"$expr": self.snippet(expr, 80)}
+        return val
 
     # -- what rules use ------------------------------------------------------------------
     def kwargs_attrs(self, node: ast.Call, scope: str) -> dict[str, Any]:

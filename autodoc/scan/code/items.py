@@ -29,7 +29,7 @@ from autodoc.scan.code.liveness import GROUPS, Liveness, shadowed_by
 from autodoc.scan.code.resolve import Resolver
 from autodoc.scan.code.rules.sources import hinted_file
 from autodoc.scan.code.topics import fact_topics, kind_name_topics
-from autodoc.scan.code.value_text import CWD, expr_text
+from autodoc.scan.code.value_text import CWD, RET, expr_text
 from autodoc.scan.secrets import redact
 
 
@@ -397,4 +397,4 @@ def owner_scopes(scopes: set[str]) -> set[str]:
     return out
 
 
-_TO_RESOLVE = ("$ref", "$cfg", "$arg", "$xparam", "$concat", CWD)  # a fact's value the tree scan resolves
+_TO_RESOLVE = ("$ref", "$cfg", "$arg", "$xparam", "$concat", CWD, RET)  # what the tree scan resolves

@@ -68,5 +68,6 @@ class ModuleFacts:
     calls: list[tuple[str, int, int | None, list[Any], dict[str, Any]]] = field(default_factory=list)
     # what a function returns, followed to an estimator here or to an imported call (rules/origins)
     returns: dict[str, dict[str, Any]] = field(default_factory=dict)  # func -> {"" or tuple index: ref}
+    path_returns: dict[str, Any] = field(default_factory=dict)  # parameterless func -> the path it returns
     # calls of imported functions that may save a model: (origin, line, cell, arg refs, keyword refs)
     save_calls: list[tuple[str, int, int | None, list[Any], dict[str, Any]]] = field(default_factory=list)

@@ -11,7 +11,7 @@ from autodoc.scan.code.callers import by_caller
 from autodoc.scan.code.file_links import one_file
 from autodoc.scan.code.files import FileResult
 from autodoc.scan.code.kedro import KPARAMS, parameters_file
-from autodoc.scan.code.value_text import CWD
+from autodoc.scan.code.value_text import CWD, RET
 from autodoc.scan.code.values import join_parts
 
 _DOTS = re.compile(r"(^|/)\.\.?(/|$)")
@@ -42,6 +42,8 @@ class Resolver:
                 return None, None, False
             how = "notebook widget default" if value["$arg"].startswith("widget:") else "argparse default"
             return default, f"{rel}:{line} ({how})", True
+        if RET in value:  # download_dataset(): the path that function of another module returns
+            return self._returned(rel, value[RET], depth)
         if "$xparam" in value:
             return self._xparam(rel, value, depth)
         if KPARAMS in value:  # a Kedro node's params:key input
@@ -77,6 +79,15 @@ class Resolver:
         line = mod.binding_lines.get(f"{name}.{keys[0]}") if keys else None  # a config class's field
         at = inner_at or f"{target}:{line or mod.binding_lines.get(name, 1)}"
         return value, at, ok
+
+    def _returned(self, rel: str, ref: list[str], depth: int) -> tuple[Any, str | None, bool]:
+        module, func = ref
+        target = find_module(self.files, module, rel)
+        mod = self.files[target].module if target else None
+        if mod is None or func not in mod.path_returns:
+            return None, None, False
+        value, at, ok = self.resolve(target, mod.path_returns[func], depth + 1)
+        return value, at or f"{target}:{mod.functions.get(func, (1,))[0]} (returned by {func})", ok
 
     def _cfg(self, rel: str, ref: list[Any]) -> tuple[Any, str | None, bool]:
         path, *keys = ref

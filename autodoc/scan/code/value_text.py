@@ -1,6 +1,6 @@
 """How a value still to resolve reads (``settings.ROOT / unknown.csv``, ``args.lr``) and the shapes
 such a value takes beside the references of `values`: a name joined from parts (``$concat``) and the
-working directory a path is joined onto (``$cwd``)."""
+working directory a path is joined onto (``$cwd``), the path a helper returns (``$ret``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 CWD = "$cwd"  # ``{"$cwd": 0}``: the working directory (``os.getcwd()``, ``Path.cwd()``), a path's root
+RET = "$ret"  # ``{"$ret": [module, function]}``: the path a function of another module returns
 
 
 def expr_text(value: Any) -> str:
@@ -26,6 +27,8 @@ def expr_text(value: Any) -> str:
             return "the script's folder"
         if CWD in value:
             return "the working directory"
+        if RET in value:
+            return f"{value[RET][1]}()"
         if "$argns" in value:  # the parsed command line passed along
             return str(value["$argns"])
         if "$concat" in value:

@@ -12,7 +12,8 @@ from typing import Any
 
 from autodoc.scan.code.instance import InstanceAttributes
 from autodoc.scan.code.model import ModuleFacts
-from autodoc.scan.code.syntax import dotted, dotted_names, open_path, script_folder, walk
+from autodoc.scan.code.returned import one_return
+from autodoc.scan.code.syntax import dotted, dotted_names, open_path, script_folder
 from autodoc.scan.code.value_text import CWD, cast_literal, is_concat, is_cwd
 
 
@@ -177,11 +178,11 @@ class Values:
         if type(node.func) is ast.Name:
             made = self._config_instance(node, node.func.id, scope)
             if made is UNKNOWN:
-                made = self._returned(node.func.id)
+                made = self.returned(node.func.id)
             if made is not UNKNOWN:
                 return made
         if fname.startswith("self.") and fname.count(".") == 1 and "." in scope:  # self._path_raw_data()
-            made = self._returned(f"{scope.split('.', 1)[0]}.{fname[5:]}")
+            made = self.returned(f"{scope.split('.', 1)[0]}.{fname[5:]}")
             if isinstance(made, str) or is_concat(made):  # a path the method returns
                 return made
         if tail in ("safe_load", "load", "full_load") and node.args:
@@ -255,17 +256,17 @@ class Values:
             out.append(str(val) if isinstance(val, int) and not isinstance(val, bool) else val)
         return join_parts(out, "+")
 
-    def _returned(self, func: str) -> Any:
+    def returned(self, func: str) -> Any:
         """``cfg = default_config()``: the config object or file a function of this module returns
         (its last statement ``return TrainConfig(depth=6)`` / ``return cfg``), or the path it builds
-        (its only return, from no parameter), else UNKNOWN."""
+        (from no parameter), else UNKNOWN."""
         if func in self._returns:
             return self._returns[func]
         found = self.parameters.nodes.get(func)
         if found is None or func in self._active or func not in self.env:  # not read yet: no guess
             return UNKNOWN
         last = found[0].body[-1] if found[0].body else None
-        if type(last) is not ast.Return or type(last.value) not in (ast.Call, ast.Name):
+        if type(last) is not ast.Return or type(last.value) not in (ast.Call, ast.Name, ast.BinOp):
             self._returns[func] = UNKNOWN
             return UNKNOWN
         self._active.add(func)
@@ -276,8 +277,8 @@ class Values:
         finally:
             self._active.discard(func)
         joined = is_concat(value) and not any(isinstance(p, dict) and "$param" in p for p in value["$concat"])
-        # a path it builds from no parameter, in its only return (no branch)
-        path = (isinstance(value, str) or joined) and len(walk([found[0]]).get(ast.Return, ())) == 1
+        # a path it builds from no parameter, in its only return (or every return names the same variable)
+        path = (isinstance(value, str) or joined) and one_return(found[0], last.value)
         if not (path or isinstance(value, ConfigObject) or (is_ref(value) and "$param" not in value)):
             value = UNKNOWN
         self._returns[func] = value  # its scope is read: the value no longer changes

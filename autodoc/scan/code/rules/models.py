@@ -7,12 +7,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code import metric_rows
-from autodoc.scan.code.model import MAIN, MODULE
+from autodoc.scan.code.model import MAIN, MODULE, Fact
 from autodoc.scan.code.rules import objective, splits, stopping, training
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.formula import formula_inputs
 from autodoc.scan.code.rules.per_row import per_row_words
-from autodoc.scan.code.syntax import dotted, step_names
+from autodoc.scan.code.syntax import doc_summary, dotted, step_names
 from autodoc.scan.code.values import UNKNOWN, is_ref
 
 if TYPE_CHECKING:
@@ -71,6 +71,19 @@ def pretrained_class(full: str, tail: str) -> str | None:
         return None
     cls = full.rsplit(".", 2)[-2]
     return cls if _HF_MODEL.match(cls) else None
+
+
+def model_class(ex: Extractor, node: ast.ClassDef, bases: list[str], kind: str) -> None:
+    """``class Net(nn.Module)`` / ``keras.Model`` / ``LightningModule`` subclasses are models."""
+    for base in bases:
+        full = network_base(base, ex.m.aliases)
+        if full:
+            reads = options_read(node)  # def __init__(self, args): ... args.dropout
+            attrs = {"call": full, "base": full, **({"reads": reads} if reads else {})}
+            label = f"{node.name} (neural network, {full})"
+            end, doc = getattr(node, "end_lineno", None), doc_summary(node)
+            ex.add(Fact(kind, node.name, label, node.lineno, end, value=node.name, attrs=attrs, text=doc))
+            return
 
 
 def network_parts(candidates: list[tuple[ast.ClassDef, list[str]]], aliases: dict[str, str]) -> set[str]:

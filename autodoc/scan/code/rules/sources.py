@@ -6,8 +6,10 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any
 
+from autodoc.scan.code import returned
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.syntax import Buckets, path_parts, snip
+from autodoc.scan.code.value_text import RET
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -32,6 +34,8 @@ def _literal_path(ex: Extractor, args: list[ast.expr], scope: str) -> str | None
 
 def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
     val = ex.value(node.args[0], scope) if node.args else UNKNOWN
+    if val is UNKNOWN and node.args:
+        val = returned.reference(ex, node.args[0], scope) or UNKNOWN  # path = download_dataset()
     attrs: dict[str, Any] = {"call": full}
     if isinstance(val, str) and v.SQL_RE.search(val):
         attrs["sql"] = snip(val)
@@ -53,7 +57,7 @@ def data_source(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str)
     label = read_label(tail, shown)
     if "archive" in attrs:
         label = f"{tail}({shown} from the archive {attrs['archive']})"
-    if isinstance(val, dict) and any(t in val for t in ("$ref", "$cfg", "$arg", "$param", "$concat")):
+    if isinstance(val, dict) and any(t in val for t in ("$ref", "$cfg", "$arg", "$param", "$concat", RET)):
         if shown and attrs.pop("path_from", None):
             attrs["file_hint"] = shown  # the file name, should the reference stay unresolved
         shown = val  # resolved across files later
