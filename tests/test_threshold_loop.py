@@ -72,3 +72,12 @@ def test_a_service_that_opens_the_saved_file_by_a_constant_serves_the_model(tmp_
     paragraphs, _ = document_lines(write_tree(tmp_path / "code", files), tmp_path / "out")
     line = next(p for p in paragraphs if p.startswith("Production model:"))
     assert "serve.py (line 7)" in line and "loads that file to serve it" in line, line
+
+
+def test_no_section_or_table_states_the_loops_starting_value_as_the_threshold(tmp_path: Path) -> None:
+    paragraphs, rows = document_lines(write_tree(tmp_path / "code", {"train.py": TRAIN}), tmp_path / "out")
+    text = "\n".join(paragraphs)
+    assert "threshold of 0.5" not in text and "The decision threshold is 0.5" not in text, text
+    assert "Scores become decisions at a threshold chosen when the code runs" in text, text
+    row = next(r for r in rows if r.startswith("cut_off"))
+    assert "starts at 0.5; a loop over the thresholds of precision_recall_curve picks it (line 18)" in row, row

@@ -82,6 +82,20 @@ def threshold_opening(item: EvidenceItem) -> str:
     )
 
 
+def loop_choice_words(item: EvidenceItem) -> str | None:
+    """``starts at 0.5; a loop over the thresholds of precision_recall_curve picks it (line 47)``: a
+    threshold's value cell when a loop chooses it when the code runs (its value is only where it
+    starts), else None."""
+    loop = item.attrs.get("chosen_in_loop")
+    if not isinstance(loop, dict):
+        return None
+    value = item.value if not isinstance(item.value, dict) else item.attrs.get("value")
+    return (
+        f"starts at {setting_text(value)}; a loop over the thresholds of {loop.get('curve')} picks it "
+        f"(line {loop.get('line')})"
+    )
+
+
 def chosen_threshold(evidence: EvidenceStore, item: EvidenceItem) -> tuple[str, list[EvidenceItem]]:
     """`` It is chosen by src/evaluate_model.py (line 68) [m] as the precision_recall_curve threshold with
     the highest f1_scores on the test split, and written to models/threshold.json.`` when the code that

@@ -55,6 +55,7 @@ from autodoc.write.cells import (
     text_cell,
     versions_with_runs,
 )
+from autodoc.write.fit_rows_words import loop_choice_words
 from autodoc.write.lineage_words import searched
 from autodoc.write.places import where
 
@@ -256,6 +257,7 @@ def _items_table(caption: str, ids: list[str], evidence: EvidenceStore, code_onl
                 or derivation(it)
                 or by_caller_words(it)
                 or saved_words(it)
+                or loop_choice_words(it)
                 or (UNRESOLVED if it.value is None and it.attrs.get("unresolved") else None)
                 or as_written(it, plain(it.value)),
                 evidence_id=it.id,
@@ -264,9 +266,7 @@ def _items_table(caption: str, ids: list[str], evidence: EvidenceStore, code_onl
         ]
         for it in known
     ]
-    notes = []
-    if unknown:
-        notes.append(f"Not found in the evidence: {', '.join(unknown[:5])}.")
+    notes = [f"Not found in the evidence: {', '.join(unknown[:5])}."] if unknown else []
     legacy = [it for it in known if it.live is False]
     if legacy:
         notes.append("Rows marked legacy come from code not reached from an entry point.")

@@ -17,6 +17,7 @@ from autodoc.llm.offline.prose import fmt, headline, purpose
 from autodoc.plan.lineage import is_production_model, production_first
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import HELD_OUT_PREFIXES
+from autodoc.write.fit_rows_words import loop_choice_words
 from autodoc.write.split_files import held_out_share
 
 _METRIC_WORDS = {
@@ -136,7 +137,9 @@ def _plain_setup(f: Facts, measured: bool) -> str:
     rule = next((t for t in f.thresholds() if isinstance(t.value, int | float)), None)
     if rule is not None and not isinstance(rule.value, bool):
         f.used.add(rule.id)
-        out.append(f"Scores become decisions at a threshold of {setting_text(rule.value)} {cite(rule)}.")
+        chosen = loop_choice_words(rule)  # a loop's starting value is not the threshold
+        at = "chosen when the code runs" if chosen else f"of {setting_text(rule.value)}"
+        out.append(f"Scores become decisions at a threshold {at} {cite(rule)}.")
     return " ".join(s for s in out if s)
 
 

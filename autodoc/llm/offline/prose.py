@@ -24,6 +24,7 @@ from autodoc.plan.values import (
     unpacked_words,
 )
 from autodoc.scan.code.rules.selection import reads_params
+from autodoc.write.fit_rows_words import loop_choice_words, threshold_opening
 from autodoc.write.split_files import run_condition
 
 
@@ -373,5 +374,7 @@ def threshold_sentence(f: Facts) -> str:
     valued = [t for t in found if isinstance(t.value, int | float) and not isinstance(t.value, bool)]
     if valued:
         rule = valued[0]
+        if loop_choice_words(rule):  # its value is where a loop starts: the rule it is chosen by
+            return threshold_opening(rule)
         return f"The decision threshold is {setting_text(rule.value)} ({code_where(rule)}) {cite(rule)}."
     return f"The decision threshold is set at {code_where(found[0])} {cite(found[0])}." if found else ""
