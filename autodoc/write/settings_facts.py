@@ -17,7 +17,7 @@ from autodoc.write.criteria import criteria
 from autodoc.write.disagree import choice_words, other_values
 from autodoc.write.search_words import scheme_and_grid
 from autodoc.write.split_files import file_split_fact
-from autodoc.write.training_words import setup_phrases
+from autodoc.write.training_words import owned_settings, schedule_words, setup_phrases
 
 _SWEEP = "hyperparameter sweep"
 _MAX_SHOWN = 12
@@ -149,9 +149,15 @@ def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
     items: list[EvidenceItem] = []
     for kind, lead in (("loss", "the loss is"), ("optimizer", "the optimiser is")):
         found = unique_values(production_facts(evidence, kind))
+        settings, params = (
+            owned_settings(found[0], evidence) if kind == "optimizer" and len(found) == 1 else ("", [])
+        )
         if found:
-            parts.append(f"{lead} " + choice_words(found))
-            items += found
+            parts.append(f"{lead} " + choice_words(found) + settings)
+            items += found + params
+    if schedule := schedule_words(evidence):
+        parts.append(schedule[0])
+        items += schedule[1]
     fits = [f for f in production_facts(evidence, "fit") if "validation_split" in f.attrs][:1]
     if fits:
         share = fits[0].attrs["validation_split"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from autodoc.document import cite
+from autodoc.document import cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import own_fit
 from autodoc.plan.offers import item_key
@@ -106,6 +106,30 @@ def _estimator_stopping(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | N
         stops = _stops(rounds.value, f"{item_key(rounds)} of {est.value}", rounds)
         return _stopping_sentence(stops, fit.attrs["eval_rows"], fit.attrs.get("eval_split")), rounds
     return None
+
+
+def owned_settings(owner: EvidenceItem, evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]]:
+    """`` with lr = 0.0001 [c] and weight_decay = 0.0001 [c]``: the arguments an optimiser or a
+    learning-rate schedule is built with whose values the scan resolved (up to 4), with their items."""
+    params = [
+        p
+        for p in owned_params(owner, evidence.items)
+        if p.value is not None and not isinstance(p.value, dict)
+    ]
+    if not params:
+        return "", []
+    said = join_words([f"{item_key(p)} = {setting_text(p.value)} {cite(p)}" for p in params[:4]])
+    return f" with {said}", params[:4]
+
+
+def schedule_words(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]] | None:
+    """``the learning rate follows ReduceLROnPlateau [c] with mode = min [c] and patience = 3 [c]``:
+    the production code's learning-rate schedule and its settings."""
+    found = production_facts(evidence, "scheduler")
+    if not found:
+        return None
+    settings, params = owned_settings(found[0], evidence)
+    return f"the learning rate follows {found[0].value} {cite(found[0])}{settings}", [found[0], *params]
 
 
 def setup_phrases(evidence: EvidenceStore) -> list[tuple[str, EvidenceItem]]:

@@ -245,6 +245,8 @@ def estimator_words(est: EvidenceItem) -> str:
     (``a neural network CNN_Text``: its name is the project's, not a description)."""
     if est.attrs.get("base"):
         return f"neural network {est.value}"
+    if est.attrs.get("architecture"):  # torchvision's resnet50: the architecture's own name, as written
+        return f"{est.attrs['architecture']} network"
     library, _, call = str(est.value or est.label).rpartition(".")
     if call == "train" and library in _BOOSTERS:  # xgboost.train: a function, not a class
         return f"{_BOOSTERS[library]} booster"

@@ -5,10 +5,19 @@ working directory a path is joined onto (``$cwd``), the path a helper returns (`
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 CWD = "$cwd"  # ``{"$cwd": 0}``: the working directory (``os.getcwd()``, ``Path.cwd()``), a path's root
 RET = "$ret"  # ``{"$ret": [module, function]}``: the path a function of another module returns
+_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def star_origin(aliases: dict[str, str], name: str) -> str | None:
+    """``from config import *`` then ``lr=LEARNING_RATE``: a constant's name (upper case, as settings
+    are written) comes from the module imported with ``*`` (``config.LEARNING_RATE``), else None."""
+    star = aliases.get("*")
+    return f"{star[:-2]}.{name}" if star and _CONSTANT.match(name) else None
 
 
 def expr_text(value: Any) -> str:

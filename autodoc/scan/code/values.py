@@ -14,7 +14,7 @@ from autodoc.scan.code.instance import InstanceAttributes
 from autodoc.scan.code.model import ModuleFacts
 from autodoc.scan.code.returned import one_return
 from autodoc.scan.code.syntax import dotted, dotted_names, open_path, script_folder
-from autodoc.scan.code.value_text import CWD, cast_literal, is_concat, is_cwd
+from autodoc.scan.code.value_text import CWD, cast_literal, is_concat, is_cwd, star_origin
 
 
 class _Unknown:
@@ -125,7 +125,7 @@ class Values:
             return {"$param": [scope, name]}
         if name in self.m.bindings:
             return self.m.bindings[name]
-        origin = self.m.aliases.get(name)
+        origin = self.m.aliases.get(name) or star_origin(self.m.aliases, name)
         if origin and "." in origin:  # from config import PARAMS
             mod, _, attr = origin.rpartition(".")
             return {"$ref": [mod, attr]}

@@ -10,7 +10,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from autodoc.scan.code.rules import dataflow, models, outputs, series, sources, spark, training
+from autodoc.scan.code.rules import dataflow, models, outputs, series, sources, spark, training, vision
 from autodoc.scan.code.rules import vocab as v
 
 if TYPE_CHECKING:
@@ -130,6 +130,8 @@ def apply_call(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) 
         models.construction(ex, node, scope, kind, tail, full)
     elif pretrained := models.pretrained_class(full, tail):
         models.construction(ex, node, scope, "estimator", pretrained, full)
+    elif arch := vision.backbone(full, tail, node):
+        vision.build(ex, node, scope, full, arch)
     else:
         _by_name(ex, node, scope, full, tail)
 

@@ -296,11 +296,19 @@ METRIC_SUFFIXES = ("_score", "_error", "_loss", "_curve", "_matrix", "_report", 
 METRIC_SUFFIXES += ("concordance_index", "_index_censored", "_index_ipcw")  # survival: lifelines, sksurv
 
 
+# torchvision's and timm's model builders (``resnet50``, ``efficientnet_b0``, ``create_model``)
+VISION_BUILDERS = re.compile(
+    r"^(?:resnet|resnext|wide_resnet|densenet|vgg|efficientnet|mobilenet|convnext|vit_|swin_|regnet|"
+    r"inception|googlenet|alexnet|squeezenet|shufflenet|mnasnet|maxvit|create_model$|get_model$)"
+)
+
+
 def maybe_interesting(tail: str) -> bool:
     """Cheap filter before resolving a call's full name: most calls are never facts."""
     return bool(tail) and (
         tail[0].isupper()
         or tail in INTERESTING_TAILS
+        or bool(VISION_BUILDERS.match(tail))
         or tail.endswith(METRIC_SUFFIXES)
         or tail.startswith(("load_", "fetch_", "make_", "suggest_"))
     )
