@@ -1,5 +1,7 @@
 """A plain PyTorch image classifier: the torchvision backbone and its pretrained weights, settings
-read through ``from config import *``, the optimiser's and the schedule's settings."""
+read through ``from config import *``, the optimiser's and the schedule's settings, the image
+transforms of each split and the augmentation among them, the epochs a hand-written loop runs and the
+checkpoint it keeps."""
 
 from __future__ import annotations
 
@@ -31,9 +33,30 @@ import torch
 import torch.nn as nn
 import torch.optim as optim
 from sklearn.model_selection import train_test_split
+from torchvision import transforms as T
 
 from config import *
 from model import build
+
+PREPARE = {
+    "train": T.Compose([T.RandomCrop(96), T.RandomVerticalFlip(), T.ToTensor()]),
+    "val": T.Compose([T.CenterCrop(96), T.ToTensor()]),
+}
+
+
+def fit(net, scheduler, epochs, patience):
+    best_val_acc, waited = 0.0, 0
+    for epoch in range(epochs):
+        scheduler.step()
+        val_acc = float(epoch)
+        if val_acc > best_val_acc:
+            best_val_acc, waited = val_acc, 0
+            torch.save(net.state_dict(), "weights/best.pth")
+        else:
+            waited += 1
+            if waited >= patience:
+                break
+    return net
 
 
 def main():
@@ -43,8 +66,7 @@ def main():
     criterion = nn.CrossEntropyLoss()
     optimizer = optim.AdamW(net.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
     scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=4, gamma=0.5)
-    for epoch in range(EPOCHS):
-        scheduler.step()
+    net = fit(net, scheduler, EPOCHS, 3)
     torch.save(net.state_dict(), "weights/net.pth")
 
 
@@ -74,3 +96,27 @@ def test_star_imported_settings_reach_the_optimiser_and_the_schedule(tmp_path: P
     assert "the learning rate follows StepLR [" in training, training
     assert "with step_size = 4 [" in training and "and gamma = 0.5 [" in training, training
     assert "Data are read from data/labels.csv" in summary["Data"], summary["Data"]
+
+
+def test_the_image_transforms_of_each_split_are_said_with_their_augmentation(tmp_path: Path) -> None:
+    summary, paragraphs = _summary(tmp_path)
+    training = (
+        "the image transforms for training images, RandomCrop(96), RandomVerticalFlip() and ToTensor() ["
+    )
+    assert training in summary["Features"], summary["Features"]
+    assert "] (random augmentation: RandomCrop and RandomVerticalFlip)" in summary["Features"]
+    validation = "the image transforms for validation images, CenterCrop(96) and ToTensor() ["
+    assert validation in summary["Features"], summary["Features"]
+    assert "] (no random augmentation)" in summary["Features"]
+    engineering = [p for p in paragraphs if p.startswith("Inputs are transformed with ")]
+    assert engineering and training in engineering[0], paragraphs
+
+
+def test_the_epoch_loop_and_its_best_checkpoint_are_said(tmp_path: Path) -> None:
+    summary, _ = _summary(tmp_path)
+    training = summary["Training"]
+    epochs = "training runs for at most 12 epochs (for epoch in range(epochs), train.py, line 19; "
+    assert epochs + "the number is set at config.py, line 4) [" in training, training
+    kept = "each epoch (for epoch in range(epochs)) saves the weights to weights/best.pth when "
+    assert kept + "val_acc > best_val_acc (train.py, line 24) [" in training, training
+    assert "], so the validation rows choose the epoch kept" in training, training

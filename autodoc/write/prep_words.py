@@ -12,6 +12,7 @@ from autodoc.document import cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.lineage import own_first
 from autodoc.plan.topics import production_facts
+from autodoc.scan.code.rules.training import split_of
 
 _CONTAINERS = frozenset(
     {"Pipeline", "ColumnTransformer", "FeatureUnion", "make_pipeline", "make_column_transformer"}
@@ -24,13 +25,31 @@ def transform_steps(evidence: EvidenceStore, limit: int = 4) -> list[EvidenceIte
     steps = [p for p in prep if str(p.value).rsplit(".", 1)[-1] not in _CONTAINERS] or prep
     seen: dict[str, EvidenceItem] = {}
     for step in steps:
-        seen.setdefault(f"{step.value}{_settings(step)}", step)
+        seen.setdefault(f"{step.value}{_settings(step)}{step.attrs.get('transforms') or ''}", step)
     return list(seen.values())[:limit]
 
 
 def step_words(step: EvidenceItem) -> str:
     """``SimpleImputer (strategy = median) [n]``: the class, the settings the code writes, cited."""
+    if isinstance(step.attrs.get("transforms"), list):
+        return image_steps_words(step)
     return f"{step.value}{_settings(step)} {cite(step)}"
+
+
+_FOR = {"train": "training", "validation": "validation", "test": "test"}
+
+
+def image_steps_words(step: EvidenceItem) -> str:
+    """``the image transforms for training images, RandomResizedCrop(224), RandomHorizontalFlip() and
+    ToTensor() [n] (random augmentation: RandomResizedCrop and RandomHorizontalFlip)``: an image
+    transform chain (`scan.code.rules.vision`), its steps as written, what is random in it."""
+    named = str(step.attrs.get("for") or "")
+    split = split_of([named]) if named else None
+    used = f" for {_FOR[split]} images" if split in _FOR else f" {named}" if named else ""
+    steps = join_words([str(s) for s in step.attrs["transforms"]])
+    random = [str(a) for a in step.attrs.get("augmentation") or []]
+    augment = f"random augmentation: {join_words(random)}" if random else "no random augmentation"
+    return f"the image transforms{used}, {steps} {cite(step)} ({augment})"
 
 
 def _settings(step: EvidenceItem) -> str:

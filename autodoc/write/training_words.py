@@ -12,6 +12,9 @@ from autodoc.plan.lineage import own_fit
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.plan.values import owned_params
+from autodoc.scan.code.rules.loops import EPOCH_LOOP
+from autodoc.scan.code.rules.training import split_of
+from autodoc.write.places import where
 
 _RATIO = re.compile(r"\(\s*(\w+)\s*==\s*0\s*\)\.sum\(\)\s*/\s*\(\s*\1\s*==\s*1\s*\)\.sum\(\)")
 
@@ -132,10 +135,45 @@ def schedule_words(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]] | 
     return f"the learning rate follows {found[0].value} {cite(found[0])}{settings}", [found[0], *params]
 
 
+def epoch_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
+    """``training runs for at most 30 epochs (for epoch in range(num_epochs), utils.py, line 12; the
+    number is set at config.py, line 10) [c]``: a hand-written loop over epochs (`scan.code.rules.loops`),
+    its bound resolved through its callers; ``at most`` when a ``break`` can end it early."""
+    for item in production_facts(evidence, "setting"):
+        value = item.value
+        if item_key(item) != EPOCH_LOOP or not isinstance(value, int) or isinstance(value, bool):
+            continue
+        origin = item.attrs.get("origin") or {}
+        set_at = (
+            f"; the number is set at {origin['path']}, line {origin['line']}" if origin.get("line") else ""
+        )
+        most = "at most " if item.attrs.get("breaks") else ""
+        said = f"training runs for {most}{value} epochs ({item.attrs.get('loop')}, {where(item)}{set_at})"
+        return f"{said} {cite(item)}", item
+    return None
+
+
+def loop_checkpoint_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
+    """``each epoch (for epoch in range(n)) saves the weights to best.pth when val_acc > best_acc
+    (utils.py, line 65) [c], so the validation rows choose the epoch kept``: a save under a condition
+    in a loop over epochs (`scan.code.rules.loops`)."""
+    for save in production_facts(evidence, "model_save"):
+        when, loop = save.attrs.get("when"), save.attrs.get("in_loop")
+        if not when or not loop:
+            continue
+        said = (
+            f"each epoch ({loop}) saves the weights to {save.value} when {when} ({where(save)}) {cite(save)}"
+        )
+        rows = split_of([str(when)])
+        return said + (f", so the {rows} rows choose the epoch kept" if rows else ""), save
+    return None
+
+
 def setup_phrases(evidence: EvidenceStore) -> list[tuple[str, EvidenceItem]]:
     """The training-setup phrases the Training fact says, in its order, each with its item."""
     found = (
-        checkpoint_words(evidence),
+        epoch_words(evidence),
+        checkpoint_words(evidence) or loop_checkpoint_words(evidence),
         early_stopping_words(evidence),
         class_weight_words(evidence),
         row_weight_words(evidence),

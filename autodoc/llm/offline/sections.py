@@ -35,7 +35,7 @@ from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, is_feature_importance
 from autodoc.write.data_fact import each_file_once, is_unnamed_read, unnamed_reads
 from autodoc.write.lineage_words import is_search_dimension, search_part
-from autodoc.write.prep_words import column_set_words, column_sets_first
+from autodoc.write.prep_words import column_set_words, column_sets_first, step_words
 from autodoc.write.training_words import kept_checkpoint
 
 SectionWriter = Callable[[Facts, WriteTask], list[str]]
@@ -181,7 +181,12 @@ def _feature_passage(f: Facts) -> str:
     if prep:
         sentences.append(
             "Inputs are transformed with "
-            + join_words([f"{code_span(str(p.value))} {cite(p)}" for p in prep[:4]])
+            + join_words(
+                [
+                    step_words(p) if "transforms" in p.attrs else f"{code_span(str(p.value))} {cite(p)}"
+                    for p in prep[:4]
+                ]
+            )
             + "."
         )
     return para(*sentences)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from autodoc.scan.code.rules import dataflow, models, outputs, series, sources, spark, training, vision
+from autodoc.scan.code.rules import loops as loops  # its passes run from the extractor (rules.loops)
 from autodoc.scan.code.rules import vocab as v
 
 if TYPE_CHECKING:
@@ -132,6 +133,8 @@ def apply_call(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) 
         models.construction(ex, node, scope, "estimator", pretrained, full)
     elif arch := vision.backbone(full, tail, node):
         vision.build(ex, node, scope, full, arch)
+    elif vision.is_compose(full):
+        vision.compose(ex, node, scope, full)
     else:
         _by_name(ex, node, scope, full, tail)
 

@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MODULE, Fact
+from autodoc.scan.code.rules import loops
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.origins import SAVEISH, Origins
 from autodoc.scan.code.syntax import dotted, path_parts
@@ -83,6 +84,7 @@ def finish(ex: Extractor, chunks: list[Chunk]) -> None:
         elif type(node.func) is ast.Attribute and tail in MODEL_SAVES and tail != "dump":
             path = _arg(node, 0, "filepath", "path", "fname", "save_directory", "filename", "output_dir")
             _save(ex, origins, node, scope, pos, node.func.value, path, f"{dotted(node.func.value)}.{tail}")
+    loops.kept_checkpoints(ex)
     ex.at_cell(current)
 
 

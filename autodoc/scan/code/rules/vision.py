@@ -11,8 +11,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from autodoc.scan.code.model import MODULE
 from autodoc.scan.code.rules import models
 from autodoc.scan.code.rules.flow import assigned_before
+from autodoc.scan.code.syntax import dotted
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -58,3 +60,70 @@ def _weights(ex: Extractor, expr: ast.expr, scope: str, line: int) -> Any:
         expr = assigned_before(ex, expr.id, scope, line) or expr
     value = ex.value(expr, scope)
     return value if value is not UNKNOWN and not isinstance(value, dict) else ex.snippet(expr, 120)
+
+
+_COMPOSE = ("torchvision.transforms.Compose", "torchvision.transforms.v2.Compose", "albumentations.Compose")
+# steps that change each image at random (augmentation), besides torchvision's Random* classes
+_RANDOM = frozenset(
+    {"ColorJitter", "GaussianBlur", "AutoAugment", "RandAugment", "TrivialAugmentWide", "AugMix"}
+)
+# albumentations' steps that are not random (every other one of its steps applies with a probability)
+_ALBUMENTATIONS_FIXED = frozenset(
+    {"Normalize", "Resize", "CenterCrop", "ToTensorV2", "PadIfNeeded", "LongestMaxSize", "SmallestMaxSize"}
+)
+
+
+def is_compose(full: str) -> bool:
+    """``transforms.Compose([...])``: the chain of steps every image passes through."""
+    return full in _COMPOSE
+
+
+def compose(ex: Extractor, node: ast.Call, scope: str, full: str) -> None:
+    """A preprocessing fact for an image transform chain: its steps as written without their module
+    (``RandomResizedCrop(224)``), the random ones (``augmentation``), and the split it is for when the
+    code names it (``data_transforms = {"train": Compose(...)}``, ``val_transform = Compose(...)``)."""
+    listed = node.args[0] if node.args else None
+    calls = [e for e in listed.elts if type(e) is ast.Call] if type(listed) in (ast.List, ast.Tuple) else []
+    if not calls:
+        return
+    models.construction(ex, node, scope, "preprocessing", "Compose", full)
+    fact = ex.m.facts[-1] if ex.m.facts else None
+    if fact is None or fact.kind != "preprocessing" or fact.line != node.lineno:
+        return
+    steps = [_step_text(ex, c) for c in calls]
+    names = [s.split("(", 1)[0] for s in steps]
+    albumentations = full.startswith("albumentations")
+    fact.attrs["transforms"] = steps[:12]
+    fact.attrs["augmentation"] = [n for n in names if _is_random(n, albumentations)]
+    if used_for := _named_for(ex, node, scope):
+        fact.attrs["for"] = used_for
+    fact.label = f"image transforms {used_for or ''} ({ex.relpath})".replace("  ", " ")
+
+
+def _step_text(ex: Extractor, call: ast.Call) -> str:
+    """``transforms.RandomRotation(20)`` -> ``RandomRotation(20)``."""
+    text = ex.snippet(call, 80) or ""
+    prefix = (dotted(call.func) or "").rpartition(".")[0]
+    return text.removeprefix(f"{prefix}.") if prefix else text
+
+
+def _is_random(name: str, albumentations: bool) -> bool:
+    if albumentations:
+        return name not in _ALBUMENTATIONS_FIXED
+    return name.startswith("Random") or name in _RANDOM
+
+
+def _named_for(ex: Extractor, node: ast.Call, scope: str) -> str | None:
+    """The dict key or the name the chain is bound to (``"train"``, ``val_transform``)."""
+    for cell, where, nodes, _root in ex.indexed:
+        if cell != ex.cell or where not in (scope, MODULE):
+            continue
+        for stmt in nodes.get(ast.Assign, ()):
+            if stmt.value is node and type(stmt.targets[0]) is ast.Name:
+                return stmt.targets[0].id
+            if type(stmt.value) is not ast.Dict:
+                continue
+            for key, value in zip(stmt.value.keys, stmt.value.values, strict=True):
+                if value is node and type(key) is ast.Constant and isinstance(key.value, str):
+                    return key.value
+    return None
