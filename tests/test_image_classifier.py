@@ -1,7 +1,7 @@
 """A plain PyTorch image classifier: the torchvision backbone and its pretrained weights, settings
 read through ``from config import *``, the optimiser's and the schedule's settings, the image
 transforms of each split and the augmentation among them, the epochs a hand-written loop runs and the
-checkpoint it keeps."""
+checkpoint it keeps, the label column a Dataset encodes."""
 
 from __future__ import annotations
 
@@ -27,6 +27,22 @@ def build(num_classes):
     return net
 """
 
+DATASET = """\
+from sklearn.preprocessing import LabelEncoder
+from torch.utils.data import Dataset
+
+
+class Scans(Dataset):
+    def __init__(self, frame, transform=None):
+        self.frame = frame
+        self.encoder = LabelEncoder()
+        self.labels = self.encoder.fit_transform(self.frame["finding"])
+        self.transform = transform
+
+    def __len__(self):
+        return len(self.labels)
+"""
+
 TRAIN = """\
 import pandas as pd
 import torch
@@ -36,6 +52,7 @@ from sklearn.model_selection import train_test_split
 from torchvision import transforms as T
 
 from config import *
+from dataset import Scans
 from model import build
 
 PREPARE = {
@@ -62,7 +79,8 @@ def fit(net, scheduler, epochs, patience):
 def main():
     frame = pd.read_csv(DATA_CSV)
     train_rows, val_rows = train_test_split(frame, test_size=0.25, random_state=7)
-    net = build(num_classes=4)
+    train_set = Scans(train_rows, PREPARE["train"])
+    net = build(num_classes=len(set(train_set.labels)))
     criterion = nn.CrossEntropyLoss()
     optimizer = optim.AdamW(net.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
     scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=4, gamma=0.5)
@@ -76,7 +94,7 @@ if __name__ == "__main__":
 
 
 def _summary(tmp_path: Path) -> tuple[dict[str, str], list[str]]:
-    files = {"config.py": CONFIG, "model.py": MODEL, "train.py": TRAIN}
+    files = {"config.py": CONFIG, "dataset.py": DATASET, "model.py": MODEL, "train.py": TRAIN}
     paragraphs, _ = document_lines(write_tree(tmp_path / "code", files), tmp_path / "out")
     return {p.split(":", 1)[0]: p for p in paragraphs if ":" in p[:24]}, paragraphs
 
@@ -115,8 +133,15 @@ def test_the_image_transforms_of_each_split_are_said_with_their_augmentation(tmp
 def test_the_epoch_loop_and_its_best_checkpoint_are_said(tmp_path: Path) -> None:
     summary, _ = _summary(tmp_path)
     training = summary["Training"]
-    epochs = "training runs for at most 12 epochs (for epoch in range(epochs), train.py, line 19; "
+    epochs = "training runs for at most 12 epochs (for epoch in range(epochs), train.py, line 20; "
     assert epochs + "the number is set at config.py, line 4) [" in training, training
     kept = "each epoch (for epoch in range(epochs)) saves the weights to weights/best.pth when "
-    assert kept + "val_acc > best_val_acc (train.py, line 24) [" in training, training
+    assert kept + "val_acc > best_val_acc (train.py, line 25) [" in training, training
     assert "], so the validation rows choose the epoch kept" in training, training
+
+
+def test_the_column_a_dataset_encodes_as_its_labels_is_the_target(tmp_path: Path) -> None:
+    summary, paragraphs = _summary(tmp_path)
+    assert summary["Target"].startswith("Target: The model predicts finding (dataset.py, line 9) ["), summary
+    overview = next(p for p in paragraphs if p.startswith("The model predicts finding ["))
+    assert "Its inputs are prepared with the image transforms for training images [" in overview, overview

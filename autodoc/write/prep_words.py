@@ -43,13 +43,18 @@ def image_steps_words(step: EvidenceItem) -> str:
     """``the image transforms for training images, RandomResizedCrop(224), RandomHorizontalFlip() and
     ToTensor() [n] (random augmentation: RandomResizedCrop and RandomHorizontalFlip)``: an image
     transform chain (`scan.code.rules.vision`), its steps as written, what is random in it."""
-    named = str(step.attrs.get("for") or "")
-    split = split_of([named]) if named else None
-    used = f" for {_FOR[split]} images" if split in _FOR else f" {named}" if named else ""
     steps = join_words([str(s) for s in step.attrs["transforms"]])
     random = [str(a) for a in step.attrs.get("augmentation") or []]
     augment = f"random augmentation: {join_words(random)}" if random else "no random augmentation"
-    return f"the image transforms{used}, {steps} {cite(step)} ({augment})"
+    return f"{image_chain_name(step)}, {steps} {cite(step)} ({augment})"
+
+
+def image_chain_name(step: EvidenceItem) -> str:
+    """``the image transforms for training images`` (``for val_tf`` when the name says no split)."""
+    named = str(step.attrs.get("for") or "")
+    split = split_of([named]) if named else None
+    used = f" for {_FOR[split]} images" if split in _FOR else f" {named}" if named else ""
+    return f"the image transforms{used}"
 
 
 def _settings(step: EvidenceItem) -> str:

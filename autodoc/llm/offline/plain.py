@@ -18,6 +18,7 @@ from autodoc.plan.lineage import is_production_model, production_first
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import HELD_OUT_PREFIXES
 from autodoc.write.fit_rows_words import loop_choice_words
+from autodoc.write.prep_words import image_chain_name
 from autodoc.write.split_files import held_out_share
 
 _METRIC_WORDS = {
@@ -110,7 +111,15 @@ def _inputs_in_words(f: Facts) -> str:
             "It learns from " + join_words([f"{d.value.rsplit('/', 1)[-1]} {cite(d)}" for d in files]) + "."
         )
     if preps:
-        made = join_words([f"{article(w)} {w} {cite(p)}" for p in preps if (w := class_words(str(p.value)))])
+        made = join_words(
+            [
+                f"{image_chain_name(p)} {cite(p)}"
+                if "transforms" in p.attrs
+                else f"{article(w)} {w} {cite(p)}"
+                for p in preps
+                if (w := class_words(str(p.value)))
+            ]
+        )
         out.append(f"Its inputs are prepared with {made}.")
     return " ".join(s for s in out if s)
 

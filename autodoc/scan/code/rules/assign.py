@@ -80,6 +80,8 @@ def assign(ex: Extractor, node: ast.Assign, scope: str) -> None:
             and not _plain_dict(ex.value(tgt.value, scope))  # depends = {}: depends["model"] = load()
         ):
             _column(ex, frame, col, node, scope)
+    elif tt is ast.Attribute and _frame_name(tgt) == f"self.{tgt.attr}" and v.Y_NAMES.match(tgt.attr):
+        _y_attribute(ex, tgt.attr, val_node, node.lineno, scope)  # a Dataset's self.labels = df["y"].values
     if tt in (ast.Name, ast.Subscript):
         dataflow.literal_columns(ex, val_node, scope)
     elif tt in (ast.Tuple, ast.List):
@@ -234,13 +236,24 @@ def _column_read(node: ast.expr) -> ast.Subscript | None:
     return node if type(node) is ast.Subscript and type(node.value) is ast.Name else None
 
 
+def _encoded_column(node: ast.expr) -> ast.Subscript | None:
+    """The ``df["y"]`` of ``encoder.fit_transform(df["y"])`` (also ``self.df["y"]``): the labels are that
+    column's values, encoded as numbers."""
+    if type(node) is not ast.Call or type(node.func) is not ast.Attribute or len(node.args) != 1:
+        return None
+    read = node.args[0]
+    if node.func.attr not in ("fit_transform", "transform") or type(read) is not ast.Subscript:
+        return None
+    return read if _frame_name(read.value) else None
+
+
 # attributes that are no column: a frame's own, and a Hugging Face EvalPrediction's (p.label_ids)
 _NOT_COLUMNS = frozenset({"values", "target", "data", "T", "shape", "label_ids", "predictions", "inputs"})
 
 
 def _y_attribute(ex: Extractor, name: str, val_node: ast.expr, line: int, scope: str) -> None:
     """``y = df.churn`` (the target column), ``y = df["churn"].values`` / ``.ravel()`` (the same)."""
-    if (read := _column_read(val_node)) is not None:
+    if (read := _column_read(val_node) or _encoded_column(val_node)) is not None:
         _y_column(ex, name, read, line, scope)
     elif type(val_node) is ast.Attribute and type(val_node.value) is ast.Name:
         col = val_node.attr
