@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from autodoc.plan.select import select_evidence
+from tests.support.builders.store import section
 from tests.support.documents import document_lines, write_tree
+from tests.support.projects import scan_files
 
 CONFIG = """\
 DATA_CSV = "data/labels.csv"
@@ -145,3 +148,19 @@ def test_the_column_a_dataset_encodes_as_its_labels_is_the_target(tmp_path: Path
     assert summary["Target"].startswith("Target: The model predicts finding (dataset.py, line 9) ["), summary
     overview = next(p for p in paragraphs if p.startswith("The model predicts finding ["))
     assert "Its inputs are prepared with the image transforms for training images [" in overview, overview
+
+
+def test_the_training_section_says_the_epoch_loop_and_its_checkpoint(tmp_path: Path) -> None:
+    _, paragraphs = _summary(tmp_path)
+    section = next(p for p in paragraphs if p.startswith("Training uses "))
+    assert "Training runs for at most 12 epochs (for epoch in range(epochs), train.py, line 20; " in section
+    assert "; each epoch (for epoch in range(epochs)) saves the weights to weights/best.pth when " in section
+    assert not any(p.startswith("The scan also found") for p in paragraphs), paragraphs
+
+
+def test_a_training_section_is_sent_the_epoch_loop_first(tmp_path: Path) -> None:
+    files = {"config.py": CONFIG, "dataset.py": DATASET, "model.py": MODEL, "train.py": TRAIN}
+    store = scan_files(tmp_path, files)
+    chosen = [i.id for i in select_evidence(section("Training Pipeline"), store, max_items=4)]
+    assert "c:train.py:20:setting:epoch_loop" in chosen, chosen
+    assert "c:train.py:25:model_save:save" in chosen, chosen

@@ -37,7 +37,7 @@ from autodoc.plan.lineage import (
     saved_models,
     version_run,
 )
-from autodoc.plan.topics import TOPIC_KINDS, item_topics, metric_rank, section_topics
+from autodoc.plan.topics import TOPIC_KINDS, in_epoch_loop, item_topics, metric_rank, section_topics
 
 # Base priority of a kind inside a section (higher is sent first).
 _KIND_PRIORITY: dict[str, float] = {
@@ -167,7 +167,7 @@ class _Essentials:
     def keeps(self, item: EvidenceItem) -> bool:
         kind = item.kind
         if kind not in self.kinds or item.attrs.get("owner_kind") == "argparse":
-            return False
+            return self.primary == "training" and in_epoch_loop(item)
         if kind == "run" and self.primary in ("training", "mlflow", "risk", "validation"):
             return True  # every run, FAILED and KILLED included, belongs to the training story
         if kind == "model_version":

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.kind_topics import KIND_TOPICS
+from autodoc.scan.code.rules.loops import EPOCH_LOOP
 
 # ----------------------------------------------------------------------------- topics
 # Ordered: the first matching keywords give the section's primary topics.
@@ -305,6 +306,14 @@ def is_production_code(item: EvidenceItem) -> bool:
 def production_facts(evidence: EvidenceStore, *kinds: str) -> list[EvidenceItem]:
     """The store's items of `kinds` that are production code facts (or not code at all)."""
     return [i for i in evidence.by_kind(*kinds) if is_production_code(i)]
+
+
+def in_epoch_loop(item: EvidenceItem) -> bool:
+    """A hand-written training loop's facts (`scan.code.rules.loops`): its epochs (a setting) and the
+    checkpoint it keeps (a save inside it); a passage on training says them."""
+    if item.kind == "setting":
+        return item.id.rsplit(":", 1)[-1] == EPOCH_LOOP
+    return item.kind == "model_save" and bool(item.attrs.get("in_loop"))
 
 
 def is_single_split(item: EvidenceItem) -> bool:

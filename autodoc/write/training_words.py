@@ -136,37 +136,43 @@ def schedule_words(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]] | 
 
 
 def epoch_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
+    """The production code's loop over epochs in words (`epoch_loop_phrase`), with its item."""
+    return next(
+        ((said, i) for i in production_facts(evidence, "setting") if (said := epoch_loop_phrase(i))), None
+    )
+
+
+def epoch_loop_phrase(item: EvidenceItem) -> str | None:
     """``training runs for at most 30 epochs (for epoch in range(num_epochs), utils.py, line 12; the
     number is set at config.py, line 10) [c]``: a hand-written loop over epochs (`scan.code.rules.loops`),
     its bound resolved through its callers; ``at most`` when a ``break`` can end it early."""
-    for item in production_facts(evidence, "setting"):
-        value = item.value
-        if item_key(item) != EPOCH_LOOP or not isinstance(value, int) or isinstance(value, bool):
-            continue
-        origin = item.attrs.get("origin") or {}
-        set_at = (
-            f"; the number is set at {origin['path']}, line {origin['line']}" if origin.get("line") else ""
-        )
-        most = "at most " if item.attrs.get("breaks") else ""
-        said = f"training runs for {most}{value} epochs ({item.attrs.get('loop')}, {where(item)}{set_at})"
-        return f"{said} {cite(item)}", item
-    return None
+    value = item.value
+    if item_key(item) != EPOCH_LOOP or not isinstance(value, int) or isinstance(value, bool):
+        return None
+    origin = item.attrs.get("origin") or {}
+    set_at = f"; the number is set at {origin['path']}, line {origin['line']}" if origin.get("line") else ""
+    most = "at most " if item.attrs.get("breaks") else ""
+    said = f"training runs for {most}{value} epochs ({item.attrs.get('loop')}, {where(item)}{set_at})"
+    return f"{said} {cite(item)}"
 
 
 def loop_checkpoint_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:
+    """The checkpoint a production loop over epochs keeps, in words (`kept_epoch_phrase`), with its item."""
+    return next(
+        ((said, s) for s in production_facts(evidence, "model_save") if (said := kept_epoch_phrase(s))), None
+    )
+
+
+def kept_epoch_phrase(save: EvidenceItem) -> str | None:
     """``each epoch (for epoch in range(n)) saves the weights to best.pth when val_acc > best_acc
     (utils.py, line 65) [c], so the validation rows choose the epoch kept``: a save under a condition
     in a loop over epochs (`scan.code.rules.loops`)."""
-    for save in production_facts(evidence, "model_save"):
-        when, loop = save.attrs.get("when"), save.attrs.get("in_loop")
-        if not when or not loop:
-            continue
-        said = (
-            f"each epoch ({loop}) saves the weights to {save.value} when {when} ({where(save)}) {cite(save)}"
-        )
-        rows = split_of([str(when)])
-        return said + (f", so the {rows} rows choose the epoch kept" if rows else ""), save
-    return None
+    when, loop = save.attrs.get("when"), save.attrs.get("in_loop")
+    if not when or not loop:
+        return None
+    said = f"each epoch ({loop}) saves the weights to {save.value} when {when} ({where(save)}) {cite(save)}"
+    rows = split_of([str(when)])
+    return said + (f", so the {rows} rows choose the epoch kept" if rows else "")
 
 
 def setup_phrases(evidence: EvidenceStore) -> list[tuple[str, EvidenceItem]]:

@@ -36,7 +36,7 @@ from autodoc.plan.topics import is_data_metric, is_feature_importance
 from autodoc.write.data_fact import each_file_once, is_unnamed_read, unnamed_reads
 from autodoc.write.lineage_words import is_search_dimension, search_part
 from autodoc.write.prep_words import column_set_words, column_sets_first, step_words
-from autodoc.write.training_words import kept_checkpoint
+from autodoc.write.training_words import epoch_loop_phrase, kept_checkpoint, kept_epoch_phrase
 
 SectionWriter = Callable[[Facts, WriteTask], list[str]]
 
@@ -234,6 +234,7 @@ def write_training(f: Facts, task: WriteTask) -> list[str]:
             code_list(f, ("seed",), "Random seeds are set by"),
             code_list(f, ("optimizer", "loss", "scheduler", "early_stopping"), "Training uses"),
             _fit_sentence(f),
+            _loop_sentence(f),
             config(
                 f,
                 _NOT_SPLIT + r"(seed|cv_folds|folds|n_splits|epochs|batch_size)$",
@@ -283,6 +284,18 @@ def _fit_sentence(f: Facts) -> str:
         return said
     places = join_words([f"{code_where(i)} {cite(i)}" for i in models])
     return f"The model is fitted at {places}." + (" " + said if said else "")
+
+
+def _loop_sentence(f: Facts) -> str:
+    """A hand-written loop over epochs: how many it runs, and the checkpoint it keeps (each once)."""
+    new = [i for i in f.kind("setting", "model_save") if i.id not in f.used]
+    loops = [(i, said) for i in new if (said := epoch_loop_phrase(i))][:1]
+    kept = [(s, said) for s in new if (said := kept_epoch_phrase(s))][:1]
+    if not loops and not kept:
+        return ""
+    f.used.update(i.id for i, _ in loops + kept)
+    text = "; ".join(said for _, said in loops + kept)
+    return text[0].upper() + text[1:] + "."
 
 
 def _trainer_sentence(args: EvidenceItem) -> str:
