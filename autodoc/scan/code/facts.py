@@ -215,6 +215,7 @@ class Extractor:
         for node in nodes.get(ast.Call, ()):
             if type(node.func) is ast.Attribute and node.func.attr in _OPTION_ATTRS:
                 cli.first_pass(self, node)
+        cli.flow_parameters(self, assigns)
         if ast.withitem in nodes:
             sources.archive_members(self, nodes[ast.withitem], scope)
 

@@ -215,6 +215,8 @@ class Values:
             return inner if isinstance(inner, list) or (is_ref(inner) and "$param" not in inner) else UNKNOWN
         if to == "str" and (is_concat(inner) or is_ref(inner)):
             return inner
+        if isinstance(inner, dict) and "$arg" in inner and to in ("int", "float"):
+            return inner  # int(args.epochs), int(self.n_trials): the option's default (already a number)
         try:
             return cast_literal(to, inner)
         except ValueError:

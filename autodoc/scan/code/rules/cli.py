@@ -48,11 +48,29 @@ def _widget(ex: Extractor, node: ast.Call, tail: str) -> None:
     ex.add(Fact("param", name, label, node.lineno, value=default, attrs=attrs, text=ex.line(node.lineno)))
 
 
-def _option(ex: Extractor, node: ast.Call, owner: str, default_arg: int | None) -> None:
+def flow_parameters(ex: Extractor, assigns: list[ast.Assign | ast.AnnAssign]) -> None:
+    """``trials = Parameter("n_trials", default=30)`` in a Metaflow flow's class body: the option
+    ``--n_trials`` of ``python flow.py run``, whose default the steps read as ``self.trials``."""
+    for node in assigns:
+        call = node.value
+        if type(node) is not ast.Assign or len(node.targets) != 1 or type(node.targets[0]) is not ast.Name:
+            continue
+        if type(call) is not ast.Call or ex.full_name(call.func) != "metaflow.Parameter":
+            continue
+        named = next((k.value for k in call.keywords if k.arg == "name"), call.args[0] if call.args else None)
+        if type(named) is ast.Constant and isinstance(named.value, str) and named.value:
+            _option(ex, call, "metaflow", None, named.value)
+            if named.value in ex.m.argparse:
+                ex.m.argparse[node.targets[0].id] = ex.m.argparse[named.value]
+
+
+def _option(ex: Extractor, node: ast.Call, owner: str, default_arg: int | None, option: str = "") -> None:
     flags = [a.value for a in node.args if type(a) is ast.Constant and isinstance(a.value, str)]
     if owner == "typer" and node.args and flags and not flags[0].startswith("-"):
         flags = flags[1:]  # typer.Option("adam", "--optimizer"): the first argument is the default
     kw = {k.arg: k.value for k in node.keywords if k.arg}
+    if option:  # named by the caller (a Metaflow Parameter's first argument)
+        kw["dest"], flags = ast.Constant(option), [f"--{option}"]
     dest = kw.get("dest")
     name = dest.value if type(dest) is ast.Constant else None
     if not name:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 _FITS = ("fit", "partial_fit")
 _PREDICTS = ("predict", "predict_proba", "predict_log_proba", "decision_function")
 Placed = tuple[int | None, ast.Call]
+_SCHEMA_READS = ("infer_signature",)  # MLflow reads a model's outputs for their types, not their quality
 
 
 def _split_call(node: ast.Call) -> tuple[str, str, str] | None:
@@ -58,10 +59,11 @@ def in_sample(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buck
         fitted: dict[str, tuple[str, Placed]] = {}  # object -> (its fit input, the fit call)
         found: dict[str, list[Placed]] = {}
         mixed: set[str] = set()
+        signed = {id(a) for _, c in placed if (dotted(c.func) or "").endswith(_SCHEMA_READS) for a in c.args}
         for cell, call in placed:
             parts = _split_call(call)
-            if parts is None:
-                continue
+            if parts is None or id(call) in signed:
+                continue  # infer_signature(X, model.predict(X)): the output's schema, not a score
             obj, method, arg = parts
             if method in _FITS:
                 fitted[obj] = (arg, (cell, call))
