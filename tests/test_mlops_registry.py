@@ -285,8 +285,8 @@ def test_the_tuning_line_names_the_search_that_runs_and_what_it_searches_over(re
     paragraphs, _rows = reread
     line = _summary(paragraphs, "Tuning")
     assert line.startswith(
-        "Tuning: Hyperparameters are searched with optimize (scripts/hpo.py): maximize accuracy_score "
-        "returned by objective() ["
+        "Tuning: Hyperparameters are searched with Optuna's optimize (scripts/hpo.py): "
+        "maximize accuracy_score returned by objective() ["
     )
     assert "] over the search space of n_estimators and max_depth [" in line
     assert line.count("search space of") == 1 and "create_study" not in line

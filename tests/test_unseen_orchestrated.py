@@ -4,6 +4,8 @@ small project of our own and reads the Word document the offline default produce
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.test_unseen_shapes import document
@@ -16,7 +18,10 @@ CHURN_FLOW = {
 
         def load_and_split(path="data/customers.csv"):
             frame = pd.read_csv(path)
-            return train_test_split(frame.drop(columns=["churned"]), frame["churned"], test_size=0.25)
+            X, y = frame.drop(columns=["churned"]), frame["churned"]
+            X_train, X_rest, y_train, y_rest = train_test_split(X, y, test_size=0.3, random_state=7)
+            X_val, X_test, y_val, y_test = train_test_split(X_rest, y_rest, test_size=0.5, random_state=7)
+            return X_train, X_val, X_test, y_train, y_val, y_test
     """,
     "flows/churn_flow.py": """
         import joblib
@@ -24,7 +29,7 @@ CHURN_FLOW = {
         from metaflow import FlowSpec, Parameter, step
         from mlflow.models.signature import infer_signature
         from sklearn.ensemble import RandomForestClassifier
-        from sklearn.metrics import roc_auc_score
+        from sklearn.metrics import accuracy_score, f1_score
 
         from flows.data import load_and_split
 
@@ -34,7 +39,8 @@ CHURN_FLOW = {
 
             @step
             def start(self):
-                self.X_train, self.X_test, self.y_train, self.y_test = load_and_split()
+                parts = load_and_split()
+                self.X_train, self.X_val, self.X_test, self.y_train, self.y_val, self.y_test = parts
                 self.next(self.tune)
 
             @step
@@ -42,14 +48,23 @@ CHURN_FLOW = {
                 def objective(trial):
                     model = RandomForestClassifier(max_depth=trial.suggest_int("max_depth", 2, 12))
                     model.fit(self.X_train, self.y_train)
-                    return roc_auc_score(self.y_test, model.predict_proba(self.X_test)[:, 1])
+                    return f1_score(self.y_val, model.predict(self.X_val))
 
                 study = optuna.create_study(direction="maximize")
                 study.optimize(objective, n_trials=int(self.budget))
                 best = RandomForestClassifier(**study.best_params)
                 best.fit(self.X_train, self.y_train)
                 self.signature = infer_signature(self.X_train, best.predict(self.X_train))
-                self.models = {"forest": {"model": best}}
+                self.models = {}
+                self.models["forest"] = {"model": best, "settings": study.best_params}
+                self.next(self.evaluate)
+
+            @step
+            def evaluate(self):
+                for name, info in self.models.items():
+                    predicted = info["model"].predict(self.X_test)
+                    self.scores = {"accuracy": accuracy_score(self.y_test, predicted)}
+                    self.scores["f1"] = f1_score(self.y_test, predicted)
                 self.next(self.save)
 
             @step
@@ -75,9 +90,12 @@ CHURN_FLOW = {
 def test_a_flow_parameters_default_is_the_number_of_trials(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = document(tmp_path, monkeypatch, CHURN_FLOW)
     tuning = next(line for line in lines if line.startswith("Tuning:"))
+    assert tuning.startswith(
+        "Tuning: Hyperparameters are searched with Optuna's optimize (flows/churn_flow.py): "
+    )
     assert tuning.endswith("(n_trials = 25).")
-    search = "optimize (flows/churn_flow.py): maximize roc_auc_score returned by objective() | n_trials=25 | "
-    assert f"{search}flows/churn_flow.py:28" in lines
+    search = "optimize (flows/churn_flow.py): maximize f1_score returned by objective() | n_trials=25 | "
+    assert f"{search}flows/churn_flow.py:29" in lines
 
 
 def test_predictions_mlflow_reads_for_a_signature_are_not_in_sample_metrics(
@@ -85,6 +103,26 @@ def test_predictions_mlflow_reads_for_a_signature_are_not_in_sample_metrics(
 ) -> None:
     lines = document(tmp_path, monkeypatch, CHURN_FLOW)
     performance = next(line for line in lines if line.startswith("Performance:"))
-    assert performance.startswith("Performance: The evaluation code computes roc_auc_score [")
-    assert performance.endswith("on the test split; no logged value was found to report.")
+    assert performance.startswith("Performance: The evaluation code computes f1_score [")
+    assert performance.endswith("] on the test split; no logged value was found to report.")
     assert "in-sample" not in performance
+
+
+def test_a_model_one_step_keeps_on_the_flow_is_the_one_another_step_saves(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, CHURN_FLOW)
+    production = next(line for line in lines if line.startswith("Production model:"))
+    saved = "the code saves it to models/{name}_model.pkl with joblib.dump (flows/churn_flow.py, line 49) ["
+    assert production.startswith("Production model: The production model is RandomForestClassifier (flows/")
+    assert f"churn_flow.py, line 30) [1]; {saved}" in production
+
+
+def test_the_executive_summary_names_the_split_its_measures_are_computed_on(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, CHURN_FLOW, template="default")
+    setup = next(line for line in lines if line.startswith("It learns from customers.csv ["))
+    assert re.search(
+        r"Its quality is measured on the test split by accuracy \[\d+\] and F1 score \[\d+\]\.$", setup
+    )

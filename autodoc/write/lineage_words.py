@@ -24,6 +24,7 @@ from autodoc.write.target_words import condition_words
 
 _SPACE_KEYS = ("param_distributions", "param_grid", "search_spaces")
 _BUDGET_KEYS = ("n_iter", "scoring", "cv", "max_evals", "n_trials")
+_BY = {"optuna": "Optuna's "}  # a library a search's own name does not say (study.optimize)
 
 
 def searched(evidence: EvidenceStore, search: EvidenceItem) -> tuple[list[str], list[EvidenceItem]]:
@@ -58,7 +59,8 @@ def tuning_fact(evidence: EvidenceStore) -> SummaryFact | None:
     for search in runners:
         alike.setdefault(search.label, []).append(search)
     shown = list(alike.values())[:3]
-    text = "Hyperparameters are searched with " + join_words([f"{s[0].label} {cite(*s)}" for s in shown])
+    named = [f"{_BY.get(str(s[0].attrs.get('library')), '')}{s[0].label} {cite(*s)}" for s in shown]
+    text = "Hyperparameters are searched with " + join_words(named)
     first = shown[0][0]
     keys, dims = searched(evidence, first) if first.attrs.get("objective") else ([], [])
     dims = [d for d in dims if d.kind != "param"]  # a grid's keys are in its label already

@@ -137,12 +137,16 @@ def _plain_setup(f: Facts, measured: bool) -> str:
     if split and isinstance(share, float) and 0 < share < 1:
         f.used.add(split.id)
         out.append(f"{share * 100:g}% of the rows are held out for testing {cite(split)}.")
-    named: dict[str, str] = {}  # each measure once, however many places compute it
-    for m in f.fresh(f.kind("metric")) if measured else []:
+    named: dict[str, EvidenceItem] = {}  # each measure once, however many places compute it
+    measures = f.fresh(f.kind("metric")) if measured else []
+    for m in sorted(measures, key=lambda m: m.attrs.get("on") != "test"):  # held-out measures first
         if isinstance(m.value, str) and len(named) < 4 and not _NOT_A_MEASURE.search(m.value):
-            named.setdefault(metric_words(m.value.removesuffix("_score")), cite(m))
+            named.setdefault(metric_words(m.value.removesuffix("_score")), m)
+    splits = {m.attrs.get("on") for m in named.values()}
+    on = f" on the {next(iter(splits))} split" if len(splits) == 1 and None not in splits else ""
     if named:
-        out.append(f"Its quality is measured by {join_words([f'{w} {c}' for w, c in named.items()])}.")
+        said = join_words([f"{w} {cite(m)}" for w, m in named.items()])
+        out.append(f"Its quality is measured{on} by {said}.")
     rule = next((t for t in f.thresholds() if isinstance(t.value, int | float)), None)
     if rule is not None and not isinstance(rule.value, bool):
         f.used.add(rule.id)

@@ -1,13 +1,13 @@
 """Where an object in one module comes from: the estimator that built a saved model, and the
 statements that build a written frame.
 
-`Origins(ex)` indexes the module's assignments, returns and ``with open(...) as f``
-bindings by scope once (only for modules that save or write something). `estimator(expr, ...)`
-follows a name back through assignments (tuple unpacking included), a local function's
-``return``, ``search.best_estimator_`` of a search over an estimator, a Pipeline's last step and
-calls that return their object (``fit``, ``to``, ``eval``) to the estimator fact that built it.
-`builds(name, ...)` is the backward slice of a name: the statements of its scope that assign it
-or anything it is computed from."""
+`Origins(ex)` indexes the module's assignments (loop variables too), returns and ``with open(...) as
+f`` bindings by scope once (only for modules that save or write something). `estimator(expr, ...)`
+follows a name back through assignments (tuple unpacking included), a local function's ``return``,
+``search.best_estimator_`` of a search, a Pipeline's last step, calls that return their object
+(``fit``, ``to``, ``eval``) and what other methods hand on (`handoffs`) to the estimator fact that
+built it. `builds(name, ...)` is the backward slice of a name: the statements that assign it or
+anything it is computed from."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from autodoc.scan.code.model import MODULE
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.by_default import default_assignment, passed_over_fallback
 from autodoc.scan.code.rules.flow import cell_key, defines_uses, inner_estimator, span
+from autodoc.scan.code.rules.handoffs import handed, loop_items
 from autodoc.scan.code.syntax import Buckets, dotted
 
 if TYPE_CHECKING:
@@ -91,9 +92,9 @@ class Origins:
         for node in nodes.get(ast.Assign, ()):
             for target in node.targets:
                 self._bind(scope, target, (cell, node.lineno), node.value)
-        for node in nodes.get(ast.AnnAssign, ()):
-            if node.value is not None:
-                self._bind(scope, node.target, (cell, node.lineno), node.value)
+        annotated = [(n.target, n.value, n.lineno) for n in nodes.get(ast.AnnAssign, ()) if n.value]
+        for target, value, line in [*annotated, *loop_items(nodes.get(ast.For, ()))]:  # loop variables too
+            self._bind(scope, target, (cell, line), value)
         for node in nodes.get(ast.Return, ()):
             if node.value is not None:
                 self.returns.setdefault(scope, []).append(((cell, node.lineno), node.value))
@@ -138,6 +139,9 @@ class Origins:
             return self._trace(expr.value, scope, pos, None, via, depth + 1)  # type: ignore[attr-defined]
         if t is ast.Call:
             return self._trace_call(expr, scope, pos, index, via, depth)  # type: ignore[arg-type]
+        if t in (ast.Subscript, ast.Attribute):  # info["model"], self.model set by another step
+            sites = handed(self, expr, scope, pos)  # type: ignore[arg-type]
+            return next(filter(None, (self._trace(e, s, p, None, via, depth + 1) for e, s, p in sites)), None)
         if t is ast.IfExp:  # model.module if ddp else model
             body = self._trace(expr.body, scope, pos, index, via, depth + 1)  # type: ignore[attr-defined]
             return body or self._trace(expr.orelse, scope, pos, index, via, depth + 1)  # type: ignore[attr-defined]
@@ -246,9 +250,7 @@ class Origins:
             if tail == "from_pretrained" and type(func) is ast.Attribute
             else tail
         )
-        fact = next(
-            (f for f in built if f.name == named or str(f.name).endswith(f".{named}")), None
-        )  # xgb.train
+        fact = next((f for f in built if f.name == named or str(f.name).endswith(f".{named}")), None)  # xgb
         if fact is not None:
             return self._from_fact(fact, call, scope, pos, via, depth)
         if type(func) is ast.Name and func.id in self.networks:

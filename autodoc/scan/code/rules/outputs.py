@@ -160,7 +160,7 @@ def _save(
         built = next(filter(None, (origins.estimator(e, scope, pos) for e in obj.elts)), None)
     if (built is None or "line" not in built) and not _MODELISH.search(shown):
         return  # a scaler, a vocabulary, a checkpoint dict: not the model
-    file = origins.file_name(path, scope)
+    file = origins.file_name(path, scope) or file_pattern(origins, path, scope, pos)
     attrs: dict[str, Any] = {"call": full, "object": shown}
     if file is None and type(path) is ast.Name:  # an imported constant: `scan.code.load_paths`
         attrs["path_name"] = path.id
@@ -176,6 +176,20 @@ def _save(
     tail = full.rsplit(".", 1)[-1]
     label = f"saves {shown} with {tail}" + (f" to {file}" if file else "")
     ex.add_at(node, "model_save", tail, label[:200], scope, value=file, attrs=attrs)
+
+
+def file_pattern(origins: Origins, path: ast.expr | None, scope: str, pos: tuple[int, int]) -> str | None:
+    """``f"saved_models/{name}_model.pkl"`` (or a name bound to it) whose placeholders change from run
+    to run or loop to loop: the file name with each placeholder kept as written (``{name}``)."""
+    if type(path) is ast.Name:
+        bound = [(index, value) for at, index, value in origins.assigns.get((scope, path.id), []) if at < pos]
+        path = bound[-1][1] if bound and bound[-1][0] is None else None
+    if type(path) is not ast.JoinedStr:
+        return None
+    parts = [p.value for p in path.values]  # the text, or the expression of a placeholder
+    text = "".join(p if isinstance(p, str) else "{" + ast.unparse(p) + "}" for p in parts)
+    filled = "".join(p if isinstance(p, str) else "x" for p in parts)
+    return text if v.PATHLIKE.match(filled) else None
 
 
 def _passed_path(ex: Extractor, path: ast.Name, scope: str) -> Any:
