@@ -117,7 +117,7 @@ def test_a_label_source_among_the_inputs_is_target_leakage(upstream: list[str]) 
 def test_an_evaluator_computes_its_metric_on_the_test_split(lines: list[str]) -> None:
     performance = _line(lines, "Performance: ")
     assert "computes areaUnderPR (BinaryClassificationEvaluator) on the test split [" in performance
-    assert [line for line in lines if "Its quality is measured by PR AUC [" in line]
+    assert [line for line in lines if "Its quality is measured on the test split by PR AUC [" in line]
 
 
 def test_an_evaluator_without_metric_name_computes_its_default(upstream: list[str]) -> None:

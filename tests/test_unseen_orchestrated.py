@@ -51,7 +51,7 @@ CHURN_FLOW = {
                     return f1_score(self.y_val, model.predict(self.X_val))
 
                 study = optuna.create_study(direction="maximize")
-                study.optimize(objective, n_trials=int(self.budget))
+                study.optimize(lambda trial: objective(trial), n_trials=int(self.budget))
                 best = RandomForestClassifier(**study.best_params)
                 best.fit(self.X_train, self.y_train)
                 self.signature = infer_signature(self.X_train, best.predict(self.X_train))
@@ -115,7 +115,10 @@ def test_a_model_one_step_keeps_on_the_flow_is_the_one_another_step_saves(
     production = next(line for line in lines if line.startswith("Production model:"))
     saved = "the code saves it to models/{name}_model.pkl with joblib.dump (flows/churn_flow.py, line 49) ["
     assert production.startswith("Production model: The production model is RandomForestClassifier (flows/")
-    assert f"churn_flow.py, line 30) [1]; {saved}" in production
+    assert (
+        f"churn_flow.py, line 30) [1], tuned by optimize (flows/churn_flow.py, line 29) [2]; {saved}"
+        in production
+    )
 
 
 def test_the_executive_summary_names_the_split_its_measures_are_computed_on(
@@ -125,4 +128,86 @@ def test_the_executive_summary_names_the_split_its_measures_are_computed_on(
     setup = next(line for line in lines if line.startswith("It learns from customers.csv ["))
     assert re.search(
         r"Its quality is measured on the test split by accuracy \[\d+\] and F1 score \[\d+\]\.$", setup
+    )
+
+
+def test_the_pipeline_is_said_as_the_steps_of_the_flow_its_entry_point_launches(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, CHURN_FLOW, template="default")
+    production = next(line for line in lines if line.startswith("Production model:"))
+    steps = "start -> tune -> evaluate -> save -> end"
+    flow = f"as the steps {steps} of the Metaflow flow ChurnFlow (flows/churn_flow.py, line 12)"
+    assert f"Its pipeline runs load -> split -> fit -> evaluate {flow}, launched by run.py [" in production
+    training = next(line for line in lines if line.startswith("The code's entry point is run.py ["))
+    assert f"The training pipeline runs the steps {steps} of the Metaflow flow ChurnFlow (" in training
+
+
+BRANCHING_FLOW = {
+    "train_flow.py": """
+        import joblib
+        import pandas as pd
+        from metaflow import FlowSpec, step
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import cross_val_score
+
+
+        class PickFlow(FlowSpec):
+            @step
+            def start(self):
+                frame = pd.read_csv("data/loans.csv")
+                self.X, self.y = frame.drop(columns=["default"]), frame["default"]
+                self.next(self.linear, self.forest)
+
+            @step
+            def linear(self):
+                self.model = LogisticRegression(C=0.5)
+                self.score = cross_val_score(self.model, self.X, self.y, cv=5).mean()
+                self.next(self.pick)
+
+            @step
+            def forest(self):
+                self.model = RandomForestClassifier(n_estimators=200)
+                self.score = cross_val_score(self.model, self.X, self.y, cv=5).mean()
+                self.next(self.pick)
+
+            @step
+            def pick(self, inputs):
+                self.best = max(inputs, key=lambda run: run.score).model
+                self.best.fit(inputs.linear.X, inputs.linear.y)
+                joblib.dump(self.best, "model.pkl")
+                self.next(self.end)
+
+            @step
+            def end(self):
+                pass
+
+
+        if __name__ == "__main__":
+            PickFlow()
+    """,
+}
+
+
+def test_a_flows_parallel_branches_are_said_together(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = document(tmp_path, monkeypatch, BRANCHING_FLOW, template="default")
+    training = next(line for line in lines if line.startswith("The code's entry point is train_flow.py ["))
+    steps = "start -> (linear | forest) -> pick -> end"
+    assert (
+        f"The training pipeline runs the steps {steps} of the Metaflow flow PickFlow (train_flow.py, line 10)"
+        in training
+    )
+
+
+def test_a_model_built_with_the_studys_best_parameters_is_tuned_by_it(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, CHURN_FLOW)
+    production = next(line for line in lines if line.startswith("Production model:"))
+    assert "compared with" not in production  # the forests of the study's trials are its search, not rivals
+    hyper = next(line for line in lines if line.startswith("Hyperparameters:"))
+    chosen = "max_depth is chosen by optimize (flows/churn_flow.py, line 29) ["
+    assert hyper.startswith(
+        f"Hyperparameters: RandomForestClassifier (flows/churn_flow.py, line 30) [1]: {chosen}"
     )

@@ -141,7 +141,7 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
         named = join_words([f"{_named(o)} ({where(o)}) {cite(o)}" for o in others])
         text += f" The code also saves {named}."
     if pipeline is not None:
-        text += f" Its pipeline runs {pipeline.value} {cite(pipeline)}."
+        text += _pipeline_sentence(pipeline)
         items.append(pipeline)
     words, registered = registry_words(evidence, saves)
     text += words
@@ -151,6 +151,24 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
         text,
         items + saves + served + alternatives + options + others + registered,
     )
+
+
+def _pipeline_sentence(pipeline: EvidenceItem) -> str:
+    """`` Its pipeline runs load -> split -> fit [c].``, with the steps of the flow that runs it."""
+    ran = flow_words(pipeline)
+    return f" Its pipeline runs {pipeline.value}{f' as {ran}' if ran else ''} {cite(pipeline)}."
+
+
+def flow_words(pipeline: EvidenceItem) -> str:
+    """``the steps start -> tune -> save -> end of the Metaflow flow ChurnFlow (flows/churn.py, line 12),
+    launched by run.py``: the orchestrator flow a pipeline's entry point runs ("" when it runs none)."""
+    flow = pipeline.attrs.get("flow")
+    if not isinstance(flow, dict) or not flow.get("steps"):
+        return ""
+    kind = f"{flow['orchestrator']} flow" if flow.get("orchestrator") else "flow"
+    steps = " -> ".join(map(str, flow["steps"]))
+    place = f"{flow.get('name')} ({flow.get('path')}, line {flow.get('line')})"
+    return f"the steps {steps} of the {kind} {place}, launched by {pipeline.attrs.get('entry_point')}"
 
 
 def _named(est: EvidenceItem) -> str:

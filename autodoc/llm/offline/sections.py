@@ -34,7 +34,7 @@ from autodoc.plan.formula_words import formula_sentence, is_formula_inputs
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, is_feature_importance
 from autodoc.write.data_fact import each_file_once, is_unnamed_read, unnamed_reads
-from autodoc.write.lineage_words import is_search_dimension, search_part
+from autodoc.write.lineage_words import flow_words, is_search_dimension, search_part
 from autodoc.write.prep_words import column_set_words, column_sets_first, step_words
 from autodoc.write.training_words import epoch_loop_phrase, kept_checkpoint, kept_epoch_phrase
 
@@ -308,14 +308,19 @@ def _trainer_sentence(args: EvidenceItem) -> str:
 
 
 def _entry_points(f: Facts) -> str:
+    """The entry points, and the orchestrator flow each training pipeline runs, step by step."""
     entries = f.fresh(f.kind("entry_point"))
+    flows = [
+        f"The training pipeline runs {ran} {cite(p)}." for p in f.kind("pipeline") if (ran := flow_words(p))
+    ]
     if not entries:
-        return ""
+        return " ".join(flows[:2])
     return (
         "The code's entry "
         + ("point is " if len(entries) == 1 else "points are ")
         + join_words([f"{code_span(str(e.value or e.source.path))} {cite(e)}" for e in entries])
         + "."
+        + "".join(f" {s}" for s in flows[:2])
     )
 
 

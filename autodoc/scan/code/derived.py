@@ -124,14 +124,36 @@ def add_pipelines(files: dict[str, FileResult], live: Liveness, builder: ItemBui
         for fact in res.facts:
             if not shadowed_by(res, fact):  # an earlier definition of a function defined again never runs
                 by_scope[(rel, fact.scope)].append(fact)
+    flows = {  # (file, class) -> an orchestrator flow's class fact (its steps in order)
+        (rel, f.name): f for (rel, scope), facts in by_scope.items() if scope == MODULE for f in facts
+        if f.kind == "class" and f.attrs.get("steps")
+    }  # fmt: skip
     pipes: list[EvidenceItem] = []
     for entry in sorted(live.trainers):
         if live.entry_roles.get(entry) != "production":
             continue
         steps = _steps(live.trainers[entry], by_scope, builder)
         if steps:
-            pipes.append(_pipeline_item(entry, steps, live.entries.get(entry, ""), builder))
+            item = _pipeline_item(entry, steps, live.entries.get(entry, ""), builder)
+            flow = _flow_run(live.trainers[entry], flows, builder)
+            if flow:
+                item.attrs["flow"] = flow
+            pipes.append(item)
     return pipes
+
+
+def _flow_run(
+    reach: dict[tuple[str, str], str], flows: dict[tuple[str, str], Fact], builder: ItemBuilder
+) -> dict[str, Any] | None:
+    """The orchestrator flow an entry point runs (its steps' methods are reached): its class item's
+    id, where the class is, its name and its steps in order."""
+    for rel, scope in reach:
+        ran = flows.get((rel, scope.split(".")[0]))
+        item = builder.fact_items.get(id(ran)) if ran is not None else None
+        if ran is not None and item is not None:
+            found = {"id": item.id, "path": rel, "line": ran.line, "name": ran.name}
+            return {**found, "orchestrator": ran.attrs.get("orchestrator"), "steps": ran.attrs["steps"]}
+    return None
 
 
 def _steps(

@@ -14,7 +14,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from autodoc.scan.code import kedro, loads, metric_rows, params, returned, rules
+from autodoc.scan.code import kedro, loads, metric_rows, orchestrators, params, returned, rules
 from autodoc.scan.code.model import MAIN, MODULE, Fact, ModuleFacts
 from autodoc.scan.code.rules import assign as assign_rules
 from autodoc.scan.code.rules import (
@@ -103,6 +103,7 @@ class Extractor:
         for node, bases, cell, lines in self.pending_models:
             self.cell, self.lines = cell, lines
             models.model_class(self, node, bases, "layer" if node.name in parts else "estimator")
+        orchestrators.flows(self)  # a Metaflow flow's steps and parameters, before the values are read
         for cell, lines, scope, nodes in scoped:
             self.cell, self.lines = cell, lines
             self._second_pass(scope, nodes)
@@ -215,7 +216,6 @@ class Extractor:
         for node in nodes.get(ast.Call, ()):
             if type(node.func) is ast.Attribute and node.func.attr in _OPTION_ATTRS:
                 cli.first_pass(self, node)
-        cli.flow_parameters(self, assigns)
         if ast.withitem in nodes:
             sources.archive_members(self, nodes[ast.withitem], scope)
 

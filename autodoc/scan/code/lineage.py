@@ -94,7 +94,9 @@ def _saved_models(
         for other in also:
             _append(other.attrs, "saved_by", saved)
         save.attrs["estimator_id"] = est.id
-        tuned = ref.get("tuned_by") or est.attrs.get("trial_of")  # a search's best, or its trials' model
+        tuned = (
+            ref.get("tuned_by") or est.attrs.get("trial_of") or est.attrs.get("best_of")
+        )  # or built with its best
         search = index.at(est_rel, tuned, "hyperparameter_search") if tuned else None
         if search is not None:
             est.attrs["tuned_by"] = search.id
@@ -189,7 +191,9 @@ def _alternatives(
         for fact in files[path].facts if path in files else []:
             other = index.item(fact) if fact.kind == "estimator" and fact.scope == scope_name else None
             inside = path == est_rel and (
-                span[0] <= fact.line <= span[1] or (fact.cell, fact.line, fact.name) in parts
+                span[0] <= fact.line <= span[1]
+                or (fact.cell, fact.line, fact.name) in parts
+                or fact.attrs.get("trial_of") in (ref.get("tuned_by"), est.attrs.get("best_of"))  # its trials
             )
             if other is None or other.id == est.id or inside or other.role != "production":
                 continue

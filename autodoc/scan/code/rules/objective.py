@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import Fact
+from autodoc.scan.code.syntax import dotted
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
@@ -31,6 +32,8 @@ def remember(ex: Extractor, node: ast.Call, tail: str) -> None:
     arg = (
         node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("func", "fn")), None)
     )
+    if type(arg) is ast.Lambda and type(arg.body) is ast.Call and type(arg.body.func) is ast.Name:
+        arg = arg.body.func  # lambda trial: objective(trial): the function the lambda calls
     if type(arg) is not ast.Name:
         return
     span = _def_span(ex, arg.id)
@@ -56,6 +59,30 @@ def link(ex: Extractor) -> None:
             fact.attrs["objective_returns"] = returns
         what = " ".join(w for w in (direction, metric) if w)
         fact.label = f"{fact.label}: {what or 'optimises'} returned by {name}()"[:200]
+        _best_of(ex, fact)
+
+
+def _best_of(ex: Extractor, search: Fact) -> None:
+    """``best = KNeighborsClassifier(**study.best_params)`` (or of a name bound to it) after
+    ``study.optimize(...)``: the estimator is built with the search's best trial, ``best_of`` it."""
+    study = str(search.attrs.get("call") or "").removesuffix(".optimize")
+    if not study or study == search.attrs.get("call"):
+        return
+    best = {f"{study}.best_params"}
+    for _cell, scope, nodes, _root in ex.indexed:
+        if scope == search.scope:
+            best |= {
+                t.id
+                for node in nodes.get(ast.Assign, ())
+                if dotted(node.value) == f"{study}.best_params"
+                for t in node.targets
+                if type(t) is ast.Name
+            }
+    for est in ex.m.facts:
+        if est.kind != "estimator" or est.scope != search.scope or est.line <= search.line:
+            continue
+        if any(isinstance(s, dict) and s.get("$expr") in best for s in est.star or []):  # **best_params
+            est.attrs.setdefault("best_of", {"line": search.line, "cell": search.cell, "name": search.name})
 
 
 def _def_span(ex: Extractor, name: str) -> tuple[int | None, int, int, list[str]] | None:
