@@ -207,7 +207,51 @@ def test_a_model_built_with_the_studys_best_parameters_is_tuned_by_it(
     production = next(line for line in lines if line.startswith("Production model:"))
     assert "compared with" not in production  # the forests of the study's trials are its search, not rivals
     hyper = next(line for line in lines if line.startswith("Hyperparameters:"))
+    built = "RandomForestClassifier at flows/churn_flow.py, line 30 (production model) [1], with its settings"
+    best = "unpacked from the best trial of optimize (flows/churn_flow.py, line 29)."
+    assert any(line.startswith(f"The code constructs {built} {best}") for line in lines)
     chosen = "max_depth is chosen by optimize (flows/churn_flow.py, line 29) ["
     assert hyper.startswith(
         f"Hyperparameters: RandomForestClassifier (flows/churn_flow.py, line 30) [1]: {chosen}"
     )
+
+
+FAMILY_SEARCH = {
+    "tune.py": """
+        import joblib
+        import optuna
+        import pandas as pd
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.metrics import f1_score
+        from sklearn.model_selection import train_test_split
+
+        frame = pd.read_csv("data/claims.csv")
+        X_train, X_val, y_train, y_val = train_test_split(frame.drop(columns=["fraud"]), frame["fraud"])
+
+
+        def objective(trial):
+            if trial.suggest_categorical("family", ["linear", "forest"]) == "linear":
+                model = LogisticRegression(C=trial.suggest_float("C", 0.01, 10.0, log=True))
+            else:
+                model = RandomForestClassifier(max_depth=trial.suggest_int("max_depth", 2, 12))
+            model.fit(X_train, y_train)
+            return f1_score(y_val, model.predict(X_val))
+
+
+        study = optuna.create_study(direction="maximize")
+        study.optimize(objective, n_trials=40)
+        best = study.best_params
+        best.pop("family")
+        final = RandomForestClassifier(**best)
+        final.fit(X_train, y_train)
+        joblib.dump(final, "model.pkl")
+    """,
+}
+
+
+def test_the_models_a_searchs_trials_build_are_not_said_to_be_compared(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, FAMILY_SEARCH, template="default")
+    assert "The production model is a random forest classifier [1]." in lines

@@ -234,6 +234,9 @@ def unpacked_from(estimator: EvidenceItem, items: Iterable[EvidenceItem]) -> str
     configuration files hold an ``lgb_params`` section reads ``the lgb_params section of full.yaml and
     quick.yaml``; ``**{**model.get_params(), "warm_start": False}`` reads ``the settings of model (copied
     with get_params()) except warm_start = False``."""
+    best = estimator.attrs.get("best_of")  # **study.best_params: the search's best trial
+    if isinstance(best, dict):
+        return f"the best trial of {best.get('name')} ({estimator.source.path}, line {best.get('line')})"
     unresolved = estimator.attrs.get("unresolved")
     expr = str(unresolved[-1]) if isinstance(unresolved, list) and unresolved else ""
     copied = copied_settings(expr)

@@ -210,6 +210,8 @@ def _estimators_in_words(f: Facts, lead: str = "The code trains ") -> str:
         if est.attrs.get("upstream") or est.role == "serving":
             continue  # one that prepares the training data (a clustering that labels it), or a scorer's
             # container for the model it loads (``xgb.Booster()`` before ``load_model``): not trained
+        if est.attrs.get("trial_of") and not is_production_model(est):
+            continue  # built anew in each trial of a search: the search (said under tuning), no rival
         same = next((n for n, e in enumerate(found) if estimator_words(e) == estimator_words(est)), None)
         if same is None:
             found.append(est)

@@ -193,7 +193,7 @@ def _alternatives(
             inside = path == est_rel and (
                 span[0] <= fact.line <= span[1]
                 or (fact.cell, fact.line, fact.name) in parts
-                or fact.attrs.get("trial_of") in (ref.get("tuned_by"), est.attrs.get("best_of"))  # its trials
+                or fact.attrs.get("trial_of", 0) in (ref.get("tuned_by"), est.attrs.get("best_of"))  # trials
             )
             if other is None or other.id == est.id or inside or other.role != "production":
                 continue
