@@ -255,3 +255,27 @@ def test_the_models_a_searchs_trials_build_are_not_said_to_be_compared(
 ) -> None:
     lines = document(tmp_path, monkeypatch, FAMILY_SEARCH, template="default")
     assert "The production model is a random forest classifier [1]." in lines
+
+
+SERVICE = """
+    import joblib
+    from fastapi import FastAPI
+
+    app = FastAPI()
+    model = joblib.load("models/forest_model.pkl")
+
+
+    @app.post("/predict")
+    def predict(rows: list[list[float]]):
+        return model.predict(rows).tolist()
+"""
+
+
+def test_a_service_loading_one_of_the_files_a_loop_saves_serves_the_model(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = document(tmp_path, monkeypatch, {**CHURN_FLOW, "serve.py": SERVICE})
+    production = next(line for line in lines if line.startswith("Production model:"))
+    saved = "saves it to models/{name}_model.pkl with joblib.dump (flows/churn_flow.py, line 49) ["
+    served = "and serve.py (line 6) [4] loads models/forest_model.pkl, one of those files, to serve it."
+    assert re.search(re.escape(saved) + r"\d+\], " + re.escape(served), production)

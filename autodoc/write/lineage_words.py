@@ -115,11 +115,7 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
     served = _linked(evidence, est.attrs.get("served_by"))
     served = [s for s in served if s.role not in ("exploratory", "test")] or served  # a notebook: no story
     if served:
-        loaders = join_words([f"{s.source.path} ({_line_called(s)}) {cite(s)}" for s in served[:3]])
-        serving = any(s.role == "serving" for s in served)
-        text += f", and {loaders} load{'s' if len(served) == 1 else ''} that file" + (
-            " to serve it" if serving else ""
-        )
+        text += _loaded_words(served, saves)
     text += "."
     alternatives = _linked(evidence, est.attrs.get("alternatives"))[:4]
     if alternatives:
@@ -151,6 +147,18 @@ def model_fact(evidence: EvidenceStore, est: EvidenceItem, pipeline: EvidenceIte
         text,
         items + saves + served + alternatives + options + others + registered,
     )
+
+
+def _loaded_words(served: list[EvidenceItem], saves: list[EvidenceItem]) -> str:
+    """``, and api.py (line 5) [c] loads that file to serve it``; the file by its name when the save
+    names many (``saved_models/{name}_model.pkl`` in a loop): ``loads saved_models/knn_model.pkl, one
+    of those files``."""
+    loaders = join_words([f"{s.source.path} ({_line_called(s)}) {cite(s)}" for s in served[:3]])
+    patterned = any("{" in str(s.value) for s in saves if s.kind == "model_save")
+    names = list(dict.fromkeys(str(s.value) for s in served[:3]))
+    what = f"{join_words(names)}, one of those files," if patterned and len(names) == 1 else "that file"
+    serving = " to serve it" if any(s.role == "serving" for s in served) else ""
+    return f", and {loaders} load{'s' if len(served) == 1 else ''} {what}{serving}"
 
 
 def _pipeline_sentence(pipeline: EvidenceItem) -> str:

@@ -70,4 +70,13 @@ def shared_parts(a: str, b: str) -> int:
     parts_a = [p for p in posixpath.normpath(a.replace("\\", "/")).split("/") if p not in ("", ".", "..")]
     parts_b = [p for p in posixpath.normpath(b.replace("\\", "/")).split("/") if p not in ("", ".", "..")]
     n = min(len(parts_a), len(parts_b))
-    return n if n > 0 and parts_a[-n:] == parts_b[-n:] else 0
+    return n if n > 0 and all(map(_same_part, parts_a[-n:], parts_b[-n:])) else 0
+
+
+def _same_part(a: str, b: str) -> bool:
+    """Two parts of a path that can name the same file; a part written with placeholders
+    (``{name}_model.pkl``, a save in a loop) stands for every name they can fill."""
+    if "{" not in a:
+        return a == b
+    pieces = re.split(r"(\{[^{}]*\})", a)
+    return re.fullmatch("".join(".+" if p.startswith("{") else re.escape(p) for p in pieces), b) is not None

@@ -219,7 +219,8 @@ def _served(builder: ItemBuilder, chosen: list[EvidenceItem]) -> None:
     for load in builder.items:
         if load.kind != "model_load" or not isinstance(load.value, str):
             continue
-        est = files_of.get(base_name(load.value))
+        named = base_name(load.value)  # saved_models/{name}_model.pkl names it too (a save in a loop)
+        est = files_of.get(named) or next((e for f, e in files_of.items() if shared_parts(f, named)), None)
         saves = est.attrs.get("saved_by", []) if est else []
         saved = [(str(x.get("file")), str(x.get("path"))) for x in saves if isinstance(x, dict)]  # type: ignore[union-attr]
         if est is not None and any(one_file(f, at, load.value, str(load.source.path)) for f, at in saved):
