@@ -19,6 +19,11 @@ _TRAIN = re.compile(r"(^|[/_.-])train(ing)?([/_.-]|$)", re.I)
 _TEST = re.compile(r"(^|[/_.-])(test(ing)?|holdout|eval)([/_.-]|$)", re.I)
 
 
+def is_test_file(path: str) -> bool:
+    """A file named for testing or hold-out (``X_test.csv``, ``holdout.parquet``), not for training."""
+    return bool(_TEST.search(path)) and not _TRAIN.search(path)
+
+
 def run_condition(split: EvidenceItem) -> str:
     """``when val_split`` (``, which main() at line 65 sets to False``) / ``unless val_split``: the ``if``
     a split runs under (the scan's ``when`` / ``otherwise``), "" for a split that always runs."""
@@ -37,7 +42,7 @@ def file_split_fact(evidence: EvidenceStore) -> SummaryFact | None:
     """``Training and test data are separate files: data/train.csv [c] and data/test.csv [c].``"""
     sources = [s for s in production_facts(evidence, "data_source") if isinstance(s.value, str)]
     train = next((s for s in sources if _TRAIN.search(s.value) and not _TEST.search(s.value)), None)
-    test = next((s for s in sources if _TEST.search(s.value) and not _TRAIN.search(s.value)), None)
+    test = next((s for s in sources if is_test_file(s.value)), None)
     if train is None or test is None:
         return None
     text = (

@@ -17,9 +17,10 @@ from autodoc.llm.offline.prose import fmt, headline, purpose
 from autodoc.plan.lineage import is_production_model, production_first
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import HELD_OUT_PREFIXES
+from autodoc.scan.code.file_links import base_name
 from autodoc.write.fit_rows_words import loop_choice_words
 from autodoc.write.prep_words import image_chain_name
-from autodoc.write.split_files import held_out_share
+from autodoc.write.split_files import held_out_share, is_test_file
 
 _METRIC_WORDS = {
     "roc_auc": "ROC AUC",
@@ -98,18 +99,17 @@ def _inputs_in_words(f: Facts) -> str:
     named = [d for d in reads if isinstance(d.value, str) and _FILE.search(d.value)]
     trainers = {e.source.path for e in f.kind("estimator") if e.attrs.get("saved_by")}
     named = [d for d in named if d.source.path in trainers] or named  # the saved model's script's reads
+    named = [d for d in named if not is_test_file(d.value)] or named  # X_test.csv is not learnt from
     first: dict[str, EvidenceItem] = {}  # each file name once (two launchers of one flow read the same)
     for d in named:
-        first.setdefault(str(d.value).rsplit("/", 1)[-1], d)
+        first.setdefault(base_name(str(d.value)), d)
     files = list(first.values())[:2]
     steps = [p for p in f.kind("preprocessing") if re.fullmatch(r"[A-Z]\w+", str(p.value or ""))]
     preps = [p for p in steps if p.value != "Pipeline"][:3]  # a pipeline holds the steps; it is not one
     f.used.update(i.id for i in files + preps)
     out = []
     if files:
-        out.append(
-            "It learns from " + join_words([f"{d.value.rsplit('/', 1)[-1]} {cite(d)}" for d in files]) + "."
-        )
+        out.append("It learns from " + join_words([f"{base_name(d.value)} {cite(d)}" for d in files]) + ".")
     if preps:
         made = join_words(
             [
