@@ -11,6 +11,7 @@ from autodoc.plan.lineage import champions, own_first
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, production_facts
 from autodoc.plan.values import UNNAMED_FILE, by_caller_words
+from autodoc.scan.code.file_links import base_name, one_file
 from autodoc.write import settings_facts as sf
 from autodoc.write.places import where
 
@@ -24,9 +25,14 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
         return sf.data_settings_fact(evidence)
     training = each_file_once([s for s in sources if s.role != "serving"])[:_MAX_LISTED]
     scoring = each_file_once([s for s in sources if s.role == "serving"])[:3]
-    named = [s for s in training if not is_unnamed_read(s)]
+    made = written_upstream(evidence, training)
+    writers = {str(w.source.path) for w, _ in made.values()}  # what prepares the training files, first
+    named = [s for s in training if not is_unnamed_read(s) and s.id not in made]
+    named.sort(key=lambda s: str(s.source.path) not in writers)
     text = "Data are read from " + join_words([source_phrase(s) for s in named]) + "." if named else ""
-    if unnamed := unnamed_reads([f"{s.label} ({where(s)}) {cite(s)}" for s in training if s not in named]):
+    text += made_upstream(made, training)
+    unread = [f"{s.label} ({where(s)}) {cite(s)}" for s in training if is_unnamed_read(s)]
+    if unnamed := unnamed_reads(unread):
         text += " " + unnamed
     if scoring:
         scripts = join_words(list(dict.fromkeys(str(s.source.path) for s in scoring)))
@@ -38,8 +44,51 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
     rows = _data_metric(evidence)
     if rows:
         text += f" The training run recorded {item_key(rows)} = {figure_text(rows.value)} {cite(rows)}."
-    items = training + scoring + [j for _, same in joins for j in same] + ([rows] if rows else [])
+    items = training + [w for w, _ in made.values()] + scoring + [j for _, same in joins for j in same]
+    items += [rows] if rows else []
     return SummaryFact.citing("data", "Data", text.strip(), items)
+
+
+def written_upstream(
+    evidence: EvidenceStore, reads: list[EvidenceItem]
+) -> dict[str, tuple[EvidenceItem, EvidenceItem]]:
+    """Read id -> (the write, the read) of each file the training code reads that another production
+    script writes (a preparation script's split or cleaned rows), by `file_links.one_file`."""
+    writes = [w for w in production_facts(evidence, "data_write") if isinstance(w.value, str)]
+    out: dict[str, tuple[EvidenceItem, EvidenceItem]] = {}
+    for read in reads:
+        if not isinstance(read.value, str):
+            continue
+        for write in writes:
+            if write.source.path != read.source.path and one_file(
+                write.value, str(write.source.path), read.value, str(read.source.path)
+            ):
+                out[read.id] = (write, read)
+                break
+    return out
+
+
+def made_upstream(made: dict[str, tuple[EvidenceItem, EvidenceItem]], order: list[EvidenceItem]) -> str:
+    """`` model/prepare.py writes X_train.csv and X_test.csv (lines 18 and 19) [w], which model/train.py
+    reads (lines 10 and 11) [r].``: each writing script and reading script once."""
+    groups: dict[tuple[str, str], list[tuple[EvidenceItem, EvidenceItem]]] = {}
+    for read in order:
+        if read.id in made:
+            write, _ = made[read.id]
+            groups.setdefault((str(write.source.path), str(read.source.path)), []).append(made[read.id])
+    out = ""
+    for (writer, reader), pairs in groups.items():
+        files = join_words([base_name(str(w.value)) for w, _ in pairs])
+        out += (
+            f" {writer} writes {files} ({_lines([w for w, _ in pairs])}) {cite(*[w for w, _ in pairs])}, "
+            f"which {reader} reads ({_lines([r for _, r in pairs])}) {cite(*[r for _, r in pairs])}."
+        )
+    return out
+
+
+def _lines(items: list[EvidenceItem]) -> str:
+    lines = [str(i.source.line_start) for i in items if i.source.line_start]
+    return f"line{'s' if len(lines) > 1 else ''} {join_words(lines)}"
 
 
 def _joins(evidence: EvidenceStore) -> list[tuple[str, list[EvidenceItem]]]:
