@@ -147,6 +147,25 @@ def test_exploratory_values_appear_only_in_a_labelled_passage_of_the_appendix():
     assert "Exploratory work, not part of the production pipeline" in appendix and "0.3" in appendix
 
 
+def test_exploratory_scripts_are_not_called_notebooks():
+    src = Source(kind="code", path="analysis/explore.py", line_start=4)
+    item = EvidenceItem(
+        id="c:analysis/explore.py:4:threshold:t",
+        kind="threshold",
+        label="threshold 0.2",
+        value=0.2,
+        source=src,
+        live=True,
+        role="exploratory",
+    )
+    appendix = write_block(
+        _task("Appendix", [item, _code("c:score.py:7:threshold:t", "threshold", 0.35)])
+    ).text
+    assert "Exploratory work, not part of the production pipeline: the scripts also contain" in appendix, (
+        appendix
+    )
+
+
 def test_a_table_instead_of_prose_is_planned_when_the_reviewer_asks_for_one():
     from autodoc.llm.base import PlanTask
     from autodoc.llm.offline.planner import plan_section

@@ -214,7 +214,9 @@ def exploratory(f: Facts) -> str:
     if not items:
         return ""
     parts = join_words([f"{fact_phrase(i)}" for i in items[:6]])
-    return f"Exploratory work, not part of the production pipeline: the notebooks also contain {parts}."
+    books = {str(i.source.path).endswith(".ipynb") for i in items[:6]}  # notebooks, scripts or both
+    where = {(True,): "the notebooks", (False,): "the scripts"}.get(tuple(books), "the notebooks and scripts")
+    return f"Exploratory work, not part of the production pipeline: {where} also contain {parts}."
 
 
 _EXPLORATORY_KINDS = (
