@@ -76,9 +76,13 @@ def test_the_file_a_helper_returns_is_named_where_the_model_reads_it(tmp_path: P
     paragraphs, rows = document_lines(write_tree(tmp_path / "code", files), tmp_path / "out")
     summary = {p.split(":", 1)[0]: p for p in paragraphs if ":" in p[:24]}
     # passed on to the loader through a name: the loader's read is the helper's file
-    assert "Data are read from data/claims.tsv (claims/dataset.py, line 24)" in summary["Data"], summary["Data"]
+    assert "Data are read from data/claims.tsv (claims/dataset.py, line 24)" in summary["Data"], summary[
+        "Data"
+    ]
     # read directly where the helper's result is held, in another module
-    assert any(r.startswith("read_csv(data/claims.tsv) | data/claims.tsv | claims/score.py:8") for r in rows), rows
+    assert any(
+        r.startswith("read_csv(data/claims.tsv) | data/claims.tsv | claims/score.py:8") for r in rows
+    ), rows
     # a helper whose returns disagree names no file: the read stays unresolved, and is said so
     assert "does not resolve the file or table read by read_csv (claims/score.py, line 10)" in summary["Data"]
     assert not any("a.csv" in r or "b.csv" in r for r in rows + paragraphs)

@@ -80,4 +80,6 @@ def test_no_section_or_table_states_the_loops_starting_value_as_the_threshold(tm
     assert "threshold of 0.5" not in text and "The decision threshold is 0.5" not in text, text
     assert "Scores become decisions at a threshold chosen when the code runs" in text, text
     row = next(r for r in rows if r.startswith("cut_off"))
-    assert "starts at 0.5; a loop over the thresholds of precision_recall_curve picks it (line 18)" in row, row
+    assert "starts at 0.5; a loop over the thresholds of precision_recall_curve picks it (line 18)" in row, (
+        row
+    )

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from autodoc.document import cite
 from autodoc.evidence import EvidenceItem
 from autodoc.plan.topics import is_production_code
+from autodoc.scan.code.file_links import base_name
 
 _IN_SAMPLE = "metrics are computed on the rows the model is fitted on (in-sample)"
 
@@ -55,3 +56,51 @@ def in_sample_sentence(items: Iterable[EvidenceItem]) -> tuple[str, list[Evidenc
         f"{obj}.fit is given ({src.path}{cell}, line {src.line_start}; fitted at {fitted}) {cite(item)}."
     )
     return text, [item, *elsewhere[:1]]
+
+
+_OWN_ROWS = frozenset({"split", "cv", "estimator", "in_sample"})  # a script that chooses its own rows
+
+
+def whole_file_evaluation(items: Iterable[EvidenceItem]) -> tuple[str, EvidenceItem, EvidenceItem] | None:
+    """(script, its read, the split): a production script that loads a model and computes metrics on
+    a file it reads whole (no split, no fit, no cross-validation of its own), the same file (by name)
+    that a production split in another script divides for training."""
+    production = [i for i in items if i.source.kind == "code" and is_production_code(i)]
+    by_path: dict[str, dict[str, list[EvidenceItem]]] = {}
+    for item in production:
+        by_path.setdefault(str(item.source.path), {}).setdefault(item.kind, []).append(item)
+    splits = [i for i in production if i.kind == "split"]
+    for path, kinds in by_path.items():
+        scored = any(not m.attrs.get("on") for m in kinds.get("metric", []))
+        if not scored or "model_load" not in kinds or kinds.keys() & _OWN_ROWS:
+            continue
+        for read in (r for r in kinds.get("data_source", []) if isinstance(r.value, str)):
+            for split in (s for s in splits if s.source.path != path):
+                reads = by_path[str(split.source.path)].get("data_source", [])
+                if base_name(read.value) in {base_name(r.value) for r in reads if isinstance(r.value, str)}:
+                    return path, read, split
+    return None
+
+
+def whole_file_sentence(items: Iterable[EvidenceItem]) -> tuple[str, list[EvidenceItem]]:
+    """`` model/evaluate.py scores the loaded model on every row of creditcard.csv (line 22) [r], the
+    file model/prepare.py splits for training (line 15) [s]: the rows the model was fitted on are among
+    them.``"""
+    found = whole_file_evaluation(items)
+    if found is None:
+        return "", []
+    path, read, split = found
+    return (
+        f"{path} scores the loaded model on every row of {base_name(str(read.value))} (line "
+        f"{read.source.line_start}) {cite(read)}, the file {split.source.path} splits for training (line "
+        f"{split.source.line_start}) {cite(split)}: the rows the model was fitted on are among them.",
+        [read, split],
+    )
+
+
+def evaluation_words(items: list[EvidenceItem]) -> tuple[str, list[EvidenceItem]]:
+    """What the code shows about the rows its metrics are computed on (`in_sample_sentence`,
+    `whole_file_sentence`), and the items cited."""
+    words, cited = in_sample_sentence(items)
+    whole, scored = whole_file_sentence(items)
+    return f"{words} {whole}".strip(), cited + scored

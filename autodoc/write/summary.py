@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from autodoc.document import SummaryFact, cite, figure_text, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
-from autodoc.plan.evalscope import in_sample_sentence
+from autodoc.plan.evalscope import evaluation_words
 from autodoc.plan.formula_words import formula_inputs, formula_sentence
 from autodoc.plan.lineage import champions, estimator_families, own_first, production_model
 from autodoc.plan.offers import item_key
@@ -336,7 +336,7 @@ def _metrics(evidence: EvidenceStore) -> SummaryFact | None:
 
 def _in_sample(fact: SummaryFact | None, evidence: EvidenceStore) -> SummaryFact | None:
     """The code's metrics, and that they are computed on the fit's own rows when the code shows it."""
-    words, items = in_sample_sentence(evidence.items)
+    words, items = evaluation_words(evidence.items)
     if fact is None or not words:
         return fact
     ids = fact.evidence_ids + [i.id for i in items]

@@ -22,7 +22,7 @@ from autodoc.llm.offline.prose import (
     threshold_sentence,
 )
 from autodoc.llm.offline.sections import experiments, logged_metrics, run_sentence, search_sentence
-from autodoc.plan.evalscope import in_sample_sentence
+from autodoc.plan.evalscope import evaluation_words
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_single_split
 from autodoc.write.metric_words import by_split, each_once, slice_sentence
@@ -125,8 +125,8 @@ def _metrics_sentence(f: Facts) -> str:
 
 
 def _in_sample(f: Facts) -> str:
-    """The metrics are computed on the fit's own rows, when the code shows it (`in_sample_sentence`)."""
-    words, items = in_sample_sentence(f.items)
+    """Which rows the metrics are computed on, when the code shows it (`evaluation_words`)."""
+    words, items = evaluation_words(f.items)
     if not words or not f.fresh(items):
         return ""
     return words
