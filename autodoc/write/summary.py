@@ -347,7 +347,7 @@ def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
     found = production_facts(evidence, "threshold") + _settings_named(evidence, _THRESHOLD_KEY)
     found = [i for i in found if is_decision_key(item_key(i))]
     applied = applied_thresholds(found)
-    watched = {i.source.path for i in evidence.by_kind("monitoring")}  # a drift test's p-value bound
+    watched = {i.source.path for i in evidence.by_kind("monitoring") if i.attrs.get("tests")}  # drift bounds
     # what serving code decides at comes first, even beside its drift checks
     found = serving_thresholds_first(found, aside=lambda i: i.source.path in watched)
     found = [i for i in found if isinstance(i.value, int | float) and not isinstance(i.value, bool)] or found

@@ -262,8 +262,10 @@ class Extractor:
             if node.value is not None:
                 fake = ast.Assign(targets=[node.target], value=node.value, lineno=node.lineno)
                 assign_rules.assign(self, fake, scope)
-        for node in nodes.get(ast.Compare, ()):
-            assign_rules.compare(self, node, scope)
+        if ast.Compare in nodes:
+            alerts = assign_rules.alert_tests(nodes.get(ast.If, []))
+            for node in nodes[ast.Compare]:
+                assign_rules.compare(self, node, scope, alerts)
         if ast.For in nodes:
             for node in nodes[ast.For]:
                 dataflow.loop_columns(self, node, scope)

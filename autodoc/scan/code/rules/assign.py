@@ -307,8 +307,9 @@ def _function_setting(name: str, value: float, scope: str) -> bool:
     return "." not in scope and value != 0 and bool(FUNCTION_SETTING_NAMES.match(name))
 
 
-def compare(ex: Extractor, node: ast.Compare, scope: str) -> None:
-    """``proba >= 0.35``: a decision threshold on a score."""
+def compare(ex: Extractor, node: ast.Compare, scope: str, alerts: frozenset[int] = frozenset()) -> None:
+    """``proba >= 0.35``: a decision threshold on a score; the test of an ``if`` that only logs
+    (`alert_tests`) is an alert level, a monitoring fact."""
     if len(node.ops) != 1 or type(node.ops[0]) not in (ast.Gt, ast.GtE, ast.Lt, ast.LtE):
         return
     val = ex.value(node.comparators[0], scope)
@@ -319,8 +320,32 @@ def compare(ex: Extractor, node: ast.Compare, scope: str) -> None:
     if not v.SCORE_EXPR.search(left):
         return
     attrs = {"expr": ex.snippet(node, 120)}
+    if id(node) in alerts:  # if proba > 0.8: logger.warning(...): not how scores become decisions
+        label = f"alert when {attrs['expr']} (the code only logs it)"
+        _fact(ex, "monitoring", "alert", label, node.lineno, scope, value=val, attrs=attrs)
+        return
     label = f"decision threshold {'' if through else val}".strip()
     _fact(ex, "threshold", left[:40], label, node.lineno, scope, value=val, attrs=attrs)
+
+
+_REPORTS = re.compile(r"^(?:print|warn(?:ing)?|info|debug|error|critical|exception|log|alert|notify)$")
+
+
+def alert_tests(ifs: list[ast.If]) -> frozenset[int]:
+    """The comparisons (by id) that are the whole test of an ``if`` without ``else`` whose body only
+    reports (``logger.warning(...)``, ``print(...)``, ``warnings.warn(...)``)."""
+    return frozenset(
+        id(node.test)
+        for node in ifs
+        if type(node.test) is ast.Compare
+        and not node.orelse
+        and all(
+            type(stmt) is ast.Expr
+            and type(stmt.value) is ast.Call
+            and _REPORTS.match((dotted(stmt.value.func) or "").rsplit(".", 1)[-1])
+            for stmt in node.body
+        )
+    )
 
 
 def _config_value(val: Any) -> bool:
