@@ -10,6 +10,7 @@ from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts
 from autodoc.llm.offline.networks import layer_stacks
+from autodoc.llm.offline.pipeline_words import pipeline_passage
 from autodoc.llm.offline.prose import (
     code_list,
     code_span,
@@ -226,7 +227,7 @@ def _importance(f: Facts) -> str:
 
 
 def write_training(f: Facts, task: WriteTask) -> list[str]:
-    paras = [_entry_points(f)]
+    paras = [_entry_points(f), pipeline_passage(f)]
     paras.append(
         para(
             facts_list(f, f.cross_validations(), "Cross-validation uses"),

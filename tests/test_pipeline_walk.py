@@ -1,0 +1,44 @@
+"""The Training Pipeline section walks through the production pipeline: its steps in order, each with
+its calls and lines, files by their bare names, an upstream preparation script's writes included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.documents import document_lines, write_tree
+
+PREPARE = """\
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+raw = pd.read_csv("data/claims.csv")
+train, test = train_test_split(raw, test_size=0.2, random_state=1, stratify=raw["fraud"])
+train.to_csv("prepared/train.csv", index=False)
+test.to_csv("prepared/test.csv", index=False)
+"""
+
+TRAIN = """\
+import joblib
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+train = pd.read_csv("prepared/train.csv")
+test = pd.read_csv("prepared/test.csv")
+model = LogisticRegression(C=0.3).fit(train.drop(columns=["fraud"]), train["fraud"])
+print(roc_auc_score(test["fraud"], model.predict_proba(test.drop(columns=["fraud"]))[:, 1]))
+joblib.dump(model, "models/model.joblib")
+"""
+
+
+def test_the_training_section_walks_through_the_pipeline_in_order(tmp_path: Path) -> None:
+    files = {"jobs/prepare.py": PREPARE, "jobs/train.py": TRAIN}
+    paragraphs, _ = document_lines(write_tree(tmp_path / "code", files), tmp_path / "out")
+    heading = paragraphs.index(next(p for p in paragraphs if p.endswith("Training Pipeline")))
+    walk = next(p for p in paragraphs[heading:] if "runs these steps in order" in p)
+    assert walk.startswith("The production pipeline of jobs/train.py runs these steps in order [")
+    assert (
+        "prepare (upstream): prepare.py writes train.csv and test.csv (jobs/prepare.py, lines 6 and 7)"
+        in walk
+    )
+    assert "; load: read_csv train.csv and test.csv (lines 6 and 7); fit:" in walk, walk
