@@ -42,3 +42,41 @@ def test_the_training_section_walks_through_the_pipeline_in_order(tmp_path: Path
         in walk
     )
     assert "; load: read_csv train.csv and test.csv (lines 6 and 7); fit:" in walk, walk
+
+
+TEXT_TRAIN = """\
+import joblib
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+
+rows = pd.read_csv("data/messages.csv")
+X_train, X_test, y_train, y_test = train_test_split(rows["text"], rows["junk"], test_size=0.1, random_state=3)
+model = Pipeline([("tfidf", TfidfVectorizer()), ("clf", LogisticRegression(max_iter=200))])
+model.fit(X_train, y_train)
+joblib.dump(model, "models/model.joblib")
+"""
+
+TEXT_EVALUATE = """\
+import joblib
+import pandas as pd
+from sklearn.metrics import classification_report
+from sklearn.model_selection import train_test_split
+
+rows = pd.read_csv("data/messages.csv")
+_, X_test, _, y_test = train_test_split(rows["text"], rows["junk"], test_size=0.1, random_state=3)
+model = joblib.load("models/model.joblib")
+print(classification_report(y_test, model.predict(X_test)))
+"""
+
+
+def test_a_repeated_split_is_said_and_a_pipeline_is_no_preparation_step(tmp_path: Path) -> None:
+    files = {"text/train.py": TEXT_TRAIN, "text/evaluate.py": TEXT_EVALUATE}
+    paragraphs, _ = document_lines(write_tree(tmp_path / "code", files), tmp_path / "out")
+    text = "\n".join(paragraphs)
+    assert "text/evaluate.py repeats the split of text/train.py with the same settings and seed" in text, text
+    assert "given the same data, it holds out the same rows" in text
+    assert "transformed with Pipeline" not in text and "prepared by Pipeline" not in text, text
+    assert "Inputs are transformed with TfidfVectorizer" in text, text

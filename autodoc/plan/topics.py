@@ -127,6 +127,7 @@ TOPIC_KINDS: dict[str, tuple[str, ...]] = {
     ),
     "features": ("feature", "dropped_column", "preprocessing", "artifact", "run", "target", "data_source"),
     "training": (
+        "pipeline",
         "entry_point",
         "fit",
         "split",

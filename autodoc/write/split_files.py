@@ -24,6 +24,22 @@ def is_test_file(path: str) -> bool:
     return bool(_TEST.search(path)) and not _TRAIN.search(path)
 
 
+def repeated_split(splits: list[EvidenceItem]) -> tuple[EvidenceItem, EvidenceItem] | None:
+    """(the first, a repeat): two splits in different files by the same call with the same settings,
+    a seed among them: given the same rows, the second holds out the same ones (an evaluation
+    script that rebuilds the training script's hold-out)."""
+    for i, first in enumerate(splits):
+        for later in splits[i + 1 :]:
+            same = (
+                later.value == first.value
+                and str(later.label).split(" ")[0] == str(first.label).split(" ")[0]
+            )
+            seeded = isinstance(first.value, dict) and first.value.get("random_state") is not None
+            if same and seeded and later.source.path != first.source.path:
+                return first, later
+    return None
+
+
 def run_condition(split: EvidenceItem) -> str:
     """``when val_split`` (``, which main() at line 65 sets to False``) / ``unless val_split``: the ``if``
     a split runs under (the scan's ``when`` / ``otherwise``), "" for a split that always runs."""

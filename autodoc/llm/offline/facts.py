@@ -17,6 +17,7 @@ from autodoc.plan.topics import (
 )
 
 _THRESHOLD_KEY = re.compile(r"thresh|cutoff|cut_off", re.I)
+_CONTAINERS = frozenset({"Pipeline", "make_pipeline"})  # hold the preparation steps; not one of them
 
 
 class Facts:
@@ -50,6 +51,12 @@ class Facts:
         ]
         found = [t for t in self.kind("threshold") if is_decision_key(item_key(t))]
         return serving_thresholds_first(found) + keyed
+
+    def preparation_steps(self) -> list[EvidenceItem]:
+        """Production preprocessing steps; the Pipeline holding them is no step of its own (marked used)."""
+        steps = self.kind("preprocessing")
+        self.used.update(i.id for i in steps if i.value in _CONTAINERS)
+        return [i for i in steps if i.value not in _CONTAINERS]
 
     def hold_outs(self) -> list[EvidenceItem]:
         """Production hold-out splits (`plan.topics.hold_out_splits`)."""

@@ -104,8 +104,7 @@ def _inputs_in_words(f: Facts) -> str:
     for d in named:
         first.setdefault(base_name(str(d.value)), d)
     files = list(first.values())[:2]
-    steps = [p for p in f.kind("preprocessing") if re.fullmatch(r"[A-Z]\w+", str(p.value or ""))]
-    preps = [p for p in steps if p.value != "Pipeline"][:3]  # a pipeline holds the steps; it is not one
+    preps = [p for p in f.preparation_steps() if re.fullmatch(r"[A-Z]\w+", str(p.value or ""))][:3]
     f.used.update(i.id for i in files + preps)
     out = []
     if files:

@@ -26,7 +26,7 @@ from autodoc.plan.evalscope import evaluation_words
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_single_split
 from autodoc.write.metric_words import by_split, each_once, slice_sentence
-from autodoc.write.split_files import mask_split_words
+from autodoc.write.split_files import mask_split_words, repeated_split
 
 
 def write_evaluation(f: Facts, task: WriteTask) -> list[str]:
@@ -142,6 +142,12 @@ def _hold_out_sentence(f: Facts) -> str:
         if masks and f.fresh(masks[1])
         else code_list(f, ("split",), "A hold-out split is made by")
     )
+    if repeat := repeated_split(f.kind("split")):
+        first, later = repeat
+        calls += (
+            f" {code_span(str(later.source.path))} repeats the split of {code_span(str(first.source.path))} "
+            f"with the same settings and seed {cite(later)}: given the same data, it holds out the same rows."
+        )
     single = [_splitter_phrase(f, s) for s in f.fresh(f.hold_outs())[:2]]
     if not single:
         return calls

@@ -49,7 +49,7 @@ def write_model(f: Facts, task: WriteTask) -> list[str]:
         r"learning_rate|subsample|max_iter|solver|penalty|class_weight)$"
     )
     paras.append(config(f, prefix, "The configuration sets", model=task.model))
-    paras.append(code_list(f, ("preprocessing",), "The model's inputs are prepared by"))
+    paras.append(facts_list(f, f.preparation_steps(), "The model's inputs are prepared by"))
     if task.model:
         paras.append(model_summary(f, task.model, limit=3))
         mv = f.primary_version(task.model)
@@ -178,7 +178,7 @@ def _feature_passage(f: Facts) -> str:
     loops = column_sets_first([i for i in dropped if i.attrs.get("how") == "loop"])[:4]
     if loops:  # lags and rolling windows are mostly made in loops
         sentences.append(f"In loops, the code {join_words(column_set_words(loops))}.")
-    prep = f.fresh(f.kind("preprocessing"))
+    prep = f.fresh(f.preparation_steps())
     if prep:
         sentences.append(
             "Inputs are transformed with "

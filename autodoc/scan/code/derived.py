@@ -172,10 +172,11 @@ def _steps(
         ]
         found.sort(key=lambda rf: rf[1].name not in _MODEL_LOGGING)  # the model before its metrics
         for rel, fact in found[:MAX_STEPS_PER_STAGE]:
-            step = {"step": stage, "call": fact.label[:120], "path": rel, "line": fact.line}
+            item = builder.fact_items.get(id(fact))  # its label with the values resolved across files
+            label = item.label if item is not None else fact.label
+            step = {"step": stage, "call": label[:120], "path": rel, "line": fact.line}
             if fact.cell is not None:
                 step["cell"] = fact.cell
-            item = builder.fact_items.get(id(fact))
             if item is not None:
                 step["id"] = item.id
             steps.append(step)
