@@ -207,7 +207,9 @@ def test_a_read_whose_path_the_scan_cannot_resolve_is_never_named_by_its_call(tm
 
 def test_the_data_fact_names_the_training_file_once_and_the_scoring_input_apart(doc) -> None:
     data = doc["summary"]["Data"]
-    assert data.startswith("Data are read from policies_labelled.csv (pipeline/fit.py, line 16)"), data
+    assert data.startswith("Data are read from policies.csv (notebooks/label.ipynb, cell 0, line 3)"), data
+    made = "notebooks/label.ipynb writes policies_labelled.csv (cell 1, line 3) [14]"
+    assert f"{made}, which pipeline/fit.py reads (line 16)" in data, data  # where its file comes from
     assert data.count("policies_labelled.csv") == 1 and "read_csv [" not in data, data
     training, scoring = data.split("The scoring code", 1)
     assert "policies_this_month.csv" not in training and "policies_this_month.csv" in scoring

@@ -231,20 +231,34 @@ def own_first(evidence: EvidenceStore, items: list[EvidenceItem]) -> list[Eviden
     model's pipeline calls them (a loader the model's script imports from it) or runs upstream of it
     (the script that writes the files it trains on: its split and label are the model's); the model's
     own first; unchanged when the scan did not follow the production model to the script training it."""
+    own, upstream, others = by_pipeline_role(evidence, items)
+    return own + upstream + others
+
+
+def by_pipeline_role(
+    evidence: EvidenceStore, items: list[EvidenceItem]
+) -> tuple[list[EvidenceItem], list[EvidenceItem], list[EvidenceItem]]:
+    """(the production model's own: its script's and what its pipeline calls; those of the scripts
+    upstream of it; those of scripts that train nothing), in the order given; another training
+    script's items are in none. All are the model's own when the scan did not follow the production
+    model to the script training it (`own_first`)."""
     model = production_model(evidence)
     entry = str(model.attrs.get("live_reason") or "").split(" (", 1)[0] if model else ""
     pipelines = {str(p.source.path): p for p in production_facts(evidence, "pipeline")}
     if entry not in pipelines:
-        return items
+        return items, [], []
     steps = pipelines[entry].attrs.get("steps")
     called = {str(s.get("id")) for s in steps if isinstance(s, dict)} if isinstance(steps, list) else set()
     upstream = {
         str(s.get("path")) for s in steps or [] if isinstance(s, dict) and "upstream" in str(s.get("step"))
     }
     own = [i for i in items if i.source.path == entry or i.id in called]
-    return own + [
-        i for i in items if i not in own and (i.source.path not in pipelines or i.source.path in upstream)
-    ]
+    rest = [i for i in items if i not in own]
+    return (
+        own,
+        [i for i in rest if i.source.path in upstream],
+        [i for i in rest if i.source.path not in pipelines and i.source.path not in upstream],
+    )
 
 
 def production_first(estimators: list[EvidenceItem]) -> list[EvidenceItem]:

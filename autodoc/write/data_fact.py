@@ -7,7 +7,7 @@ import posixpath
 
 from autodoc.document import SummaryFact, archive_words, cite, figure_text, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.plan.lineage import champions, own_first
+from autodoc.plan.lineage import by_pipeline_role, champions, own_first
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_data_metric, production_facts
 from autodoc.plan.values import UNNAMED_FILE, by_caller_words
@@ -19,11 +19,14 @@ _MAX_LISTED = 6
 
 
 def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
-    sources = own_first(evidence, production_facts(evidence, "data_source"))
+    own, upstream, others = by_pipeline_role(evidence, production_facts(evidence, "data_source"))
+    sources = own + upstream + others
     joins = _joins(evidence)
     if not sources:
         return sf.data_settings_fact(evidence)
-    training = each_file_once([s for s in sources if s.role != "serving"])[:_MAX_LISTED]
+    training = each_file_once([s for s in own + upstream if s.role != "serving"])[:_MAX_LISTED]
+    listed = {_name(s) for s in training}
+    elsewhere = each_file_once([s for s in others if s.role != "serving" and _name(s) not in listed])
     scoring = each_file_once([s for s in sources if s.role == "serving"])[:3]
     made = written_upstream(evidence, training)
     writers = {str(w.source.path) for w, _ in made.values()}  # what prepares the training files, first
@@ -31,6 +34,8 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
     named.sort(key=lambda s: str(s.source.path) not in writers)
     text = "Data are read from " + join_words([source_phrase(s) for s in named]) + "." if named else ""
     text += made_upstream(made, training)
+    if shown := [s for s in elsewhere if not is_unnamed_read(s)][: max(0, _MAX_LISTED - len(training))]:
+        text += f" Other scripts read {join_words([source_phrase(s) for s in shown])}."
     unread = [f"{s.label} ({where(s)}) {cite(s)}" for s in training if is_unnamed_read(s)]
     if unnamed := unnamed_reads(unread):
         text += " " + unnamed
@@ -44,8 +49,8 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
     rows = _data_metric(evidence)
     if rows:
         text += f" The training run recorded {item_key(rows)} = {figure_text(rows.value)} {cite(rows)}."
-    items = training + [w for w, _ in made.values()] + scoring + [j for _, same in joins for j in same]
-    items += [rows] if rows else []
+    items = training + [w for w, _ in made.values()] + shown + scoring
+    items += [j for _, same in joins for j in same] + ([rows] if rows else [])
     return SummaryFact.citing("data", "Data", text.strip(), items)
 
 
@@ -87,8 +92,11 @@ def made_upstream(made: dict[str, tuple[EvidenceItem, EvidenceItem]], order: lis
 
 
 def _lines(items: list[EvidenceItem]) -> str:
+    """``lines 18 and 19`` of one file, ``cell 0, line 3`` in a notebook."""
     lines = [str(i.source.line_start) for i in items if i.source.line_start]
-    return f"line{'s' if len(lines) > 1 else ''} {join_words(lines)}"
+    said = f"line{'s' if len(lines) > 1 else ''} {join_words(lines)}"
+    cells = list(dict.fromkeys(i.source.cell for i in items if i.source.cell is not None))
+    return f"cell {cells[0]}, {said}" if len(cells) == 1 else said
 
 
 def _joins(evidence: EvidenceStore) -> list[tuple[str, list[EvidenceItem]]]:
