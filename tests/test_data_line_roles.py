@@ -15,7 +15,9 @@ from sklearn.linear_model import LogisticRegression
 
 def main():
     rows = pd.read_csv("data/loans.csv")
-    model = LogisticRegression(C=0.5).fit(rows.drop(columns=["default"]), rows["default"])
+    X = rows.drop(columns=["default"])
+    y = rows["default"]
+    model = LogisticRegression(C=0.5).fit(X, y)
     joblib.dump(model, "models/model.joblib")
 
 
@@ -43,3 +45,69 @@ def test_other_scripts_reads_are_said_apart_from_the_training_data(tmp_path: Pat
     line = next(p for p in paragraphs if p.startswith("Data:"))
     assert line.startswith("Data: Data are read from data/loans.csv (jobs/train.py, line 7)"), line
     assert "Other scripts read outputs/monthly_scores.csv (reports/summary.py, line 5)" in line, line
+
+
+DASHBOARD = """\
+import pandas as pd
+
+
+def main():
+    frame = pd.read_csv("outputs/monthly_scores.csv")
+    frame["ratio"] = frame["balance"] / frame["limit"]
+    frame["old"] = (frame["age"] > 60).astype(int)
+    print(frame.describe())
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_columns_another_script_derives_are_not_the_models_features(tmp_path: Path) -> None:
+    files = {"jobs/train.py": TRAIN, "reports/dashboard.py": DASHBOARD}
+    paragraphs, _ = document_lines(write_tree(tmp_path / "code", files), tmp_path / "out")
+    line = next(p for p in paragraphs if p.startswith("Features:"))
+    assert line.startswith("Features: The training code uses every column of its data but the target"), line
+    assert "(jobs/train.py, line 8)" in line, line
+    assert "Other scripts (reports/dashboard.py) derive 2 columns (ratio [" in line, line
+    assert "builds" not in line, line
+
+
+HELPER = """\
+def add_ratios(frame):
+    frame["ratio"] = frame["balance"] / frame["limit"]
+    frame["usage"] = frame["spent"] / frame["limit"]
+    frame["spread"] = frame["limit"] - frame["balance"]
+    frame["young"] = (frame["age"] < 25).astype(int)
+    frame["old"] = (frame["age"] > 60).astype(int)
+    return frame
+"""
+
+HELPED = """\
+import joblib
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+from jobs.ratios import add_ratios
+
+
+def main():
+    rows = add_ratios(pd.read_csv("data/loans.csv"))
+    X = rows.drop(columns=["default"])
+    y = rows["default"]
+    model = LogisticRegression(C=0.5).fit(X, y)
+    joblib.dump(model, "models/model.joblib")
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_columns_a_helper_module_derives_are_the_models_features(tmp_path: Path) -> None:
+    files = {"jobs/__init__.py": "", "jobs/ratios.py": HELPER, "jobs/train.py": HELPED}
+    files["reports/dashboard.py"] = DASHBOARD
+    paragraphs, _ = document_lines(write_tree(tmp_path / "code", files), tmp_path / "out")
+    line = next(p for p in paragraphs if p.startswith("Features:"))
+    assert line.startswith("Features: The code builds 5 derived columns (ratio ["), line
+    assert "young [" in line and "Other scripts (reports/dashboard.py) derive 2 columns" in line, line

@@ -238,10 +238,10 @@ def own_first(evidence: EvidenceStore, items: list[EvidenceItem]) -> list[Eviden
 def by_pipeline_role(
     evidence: EvidenceStore, items: list[EvidenceItem]
 ) -> tuple[list[EvidenceItem], list[EvidenceItem], list[EvidenceItem]]:
-    """(the production model's own: its script's and what its pipeline calls; those of the scripts
-    upstream of it; those of scripts that train nothing), in the order given; another training
-    script's items are in none. All are the model's own when the scan did not follow the production
-    model to the script training it (`own_first`)."""
+    """(the production model's own: its script's, what its pipeline calls and the modules no script
+    of their own; those of the scripts upstream of it; those of other scripts that train nothing),
+    in the order given; another training script's items are in none. All are the model's own when
+    the scan did not follow the production model to the script training it (`own_first`)."""
     model = production_model(evidence)
     entry = str(model.attrs.get("live_reason") or "").split(" (", 1)[0] if model else ""
     pipelines = {str(p.source.path): p for p in production_facts(evidence, "pipeline")}
@@ -252,12 +252,15 @@ def by_pipeline_role(
     upstream = {
         str(s.get("path")) for s in steps or [] if isinstance(s, dict) and "upstream" in str(s.get("step"))
     }
+    scripts = {str(e.source.path) for e in production_facts(evidence, "entry_point")} - {entry}
     own = [i for i in items if i.source.path == entry or i.id in called]
     rest = [i for i in items if i not in own]
+    apart = pipelines.keys() | scripts | upstream
+    own += [i for i in rest if i.source.path not in apart]  # its helpers: modules no script of their own
     return (
         own,
         [i for i in rest if i.source.path in upstream],
-        [i for i in rest if i.source.path not in pipelines and i.source.path not in upstream],
+        [i for i in rest if i.source.path in scripts - upstream - pipelines.keys()],
     )
 
 

@@ -349,3 +349,16 @@ def stage_inputs(evidence: EvidenceStore) -> str:
     if not parts:
         return ""
     return f" In the {items[0].label.split(':')[0]}, {join_words(parts[:2])} {cite(items[0])}."
+
+
+def settings_named(evidence: EvidenceStore, pattern: re.Pattern[str]) -> list[EvidenceItem]:
+    """Production settings (config keys, command-line defaults) with a value, by key name."""
+    found = [
+        i
+        for i in production_facts(evidence, "config", "param")
+        if i.attrs.get("owner_kind") in (None, "argparse")
+    ]
+    return [i for i in found if i.value is not None and pattern.search(item_key(i).lstrip("-"))]
+
+
+TARGET_KEY = re.compile(r"^(target|label|target_col(umn)?|label_col(umn)?|y_col)$", re.I)

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from autodoc.document import SummaryFact, cite, figure_text, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore, run_label
 from autodoc.plan.evalscope import evaluation_words
-from autodoc.plan.formula_words import formula_inputs, formula_sentence
 from autodoc.plan.lineage import champions, estimator_families, own_first, production_model
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import (
@@ -29,10 +28,11 @@ from autodoc.plan.topics import (
     serving_thresholds_first,
 )
 from autodoc.plan.values import owned_params, stratify_target
-from autodoc.write import lineage_words, prep_words, registration, selection_words, split_files, target_words
+from autodoc.write import lineage_words, registration, selection_words, split_files, target_words
 from autodoc.write import settings_facts as sf
 from autodoc.write.built_rows import built_on
 from autodoc.write.data_fact import data_fact
+from autodoc.write.features_fact import features_fact
 from autodoc.write.fit_rows_words import chosen_threshold, threshold_opening, with_fit_rows
 from autodoc.write.hyper_words import code_hyperparameters
 from autodoc.write.metric_words import code_metrics_fact
@@ -130,7 +130,7 @@ def _code_production(evidence: EvidenceStore) -> SummaryFact | None:
 def _target(evidence: EvidenceStore) -> SummaryFact | None:
     every = production_facts(evidence, "target", "label")
     found = own_first(evidence, every) or every  # another training script's label is not the model's
-    targets = [t for t in found if t.value is not None] or _settings_named(evidence, _TARGET_KEY)
+    targets = [t for t in found if t.value is not None] or sf.settings_named(evidence, sf.TARGET_KEY)
     if not targets:
         return None
     targets = sf.unique_values(target_words.built_first(targets), 2)  # each column once, its rule first
@@ -157,17 +157,6 @@ def _target(evidence: EvidenceStore) -> SummaryFact | None:
     return SummaryFact.citing("target", "Target", text, targets + derived + defining + indexer + inputs)
 
 
-def _settings_named(evidence: EvidenceStore, pattern: re.Pattern[str]) -> list[EvidenceItem]:
-    """Production settings (config keys, command-line defaults) with a value, by key name."""
-    found = [
-        i
-        for i in production_facts(evidence, "config", "param")
-        if i.attrs.get("owner_kind") in (None, "argparse")
-    ]
-    return [i for i in found if i.value is not None and pattern.search(item_key(i).lstrip("-"))]
-
-
-_TARGET_KEY = re.compile(r"^(target|label|target_col(umn)?|label_col(umn)?|y_col)$", re.I)
 _THRESHOLD_KEY = re.compile(r"(thresh|cutoff|cut_off)", re.I)
 
 
@@ -253,51 +242,6 @@ def _settings(
     return out
 
 
-def _features(evidence: EvidenceStore) -> SummaryFact | None:
-    """What the training code does to its columns: derived columns, column sets, the columns it drops
-    (each once; not the target, not what a scoring script drops) and the transformations."""
-    targets = [t.value for t in production_facts(evidence, "target")] + [
-        t.value for t in _settings_named(evidence, _TARGET_KEY)
-    ]
-    derived = [f for f in production_facts(evidence, "feature", "derived_column") if f.value not in targets]
-    formulas, derived = formula_inputs(evidence, derived)  # y ~ a + C(b): the inputs the formula names
-    prep = prep_words.transform_steps(evidence)
-    made = sf.unique_values([f for f in derived if not isinstance(f.value, list)], 99)  # each column once
-    sets = prep_words.column_sets_first([f for f in derived if isinstance(f.value, list)])[:4]
-    if not derived and not prep and not formulas:  # dropped columns alone say little (the target may be one)
-        return None
-    dropped = _dropped(evidence, targets)
-    parts = []
-    if made:
-        named = [f"{f.value} {cite(f)}" for f in made[:_MAX_LISTED]]
-        named += [f"{len(made) - len(named)} more"] if len(made) > len(named) else []  # never reads as all
-        parts.append(f"builds {len(made)} derived column{'s' if len(made) > 1 else ''} ({join_words(named)})")
-    parts += prep_words.column_set_words(sets)
-    if dropped:  # every column counted: a list cut short never reads as complete
-        shown = [f"{col} {cite(d)}" for col, d in dropped[:_MAX_LISTED]]
-        more = len(dropped) - len(shown)
-        shown += [f"{more} more column" + ("s" if more > 1 else "")] if more else []
-        parts.append(f"drops {join_words(shown)}")
-    if prep:
-        parts.append(f"applies {join_words([prep_words.step_words(p) for p in prep])}")
-    said = [formula_sentence(f) for f in formulas] + (
-        ["The code " + join_words(parts) + "."] if parts else []
-    )
-    items = made[:_MAX_LISTED] + sets + list({d.id: d for _, d in dropped[:_MAX_LISTED]}.values()) + prep
-    return SummaryFact.citing("features", "Features", " ".join(said), formulas + items)
-
-
-def _dropped(evidence: EvidenceStore, targets: list[object]) -> list[tuple[str, EvidenceItem]]:
-    """The columns the training code drops, each once (the target leaves the inputs: not a drop)."""
-    out: dict[str, EvidenceItem] = {}
-    for item in production_facts(evidence, "dropped_column"):
-        columns = item.value if isinstance(item.value, list) else [item.value]
-        for col in columns:
-            if item.role != "serving" and isinstance(col, str) and col not in targets:
-                out.setdefault(col, item)
-    return list(out.items())
-
-
 def _hyperparameters(evidence: EvidenceStore) -> SummaryFact | None:
     parts, items = [], []
     for name, mv, run in champions(evidence):
@@ -344,7 +288,7 @@ def _in_sample(fact: SummaryFact | None, evidence: EvidenceStore) -> SummaryFact
 
 
 def _threshold(evidence: EvidenceStore) -> SummaryFact | None:
-    found = production_facts(evidence, "threshold") + _settings_named(evidence, _THRESHOLD_KEY)
+    found = production_facts(evidence, "threshold") + sf.settings_named(evidence, _THRESHOLD_KEY)
     found = [i for i in found if is_decision_key(item_key(i))]
     applied = applied_thresholds(found)
     watched = {i.source.path for i in evidence.by_kind("monitoring") if i.attrs.get("tests")}  # drift bounds
@@ -386,7 +330,7 @@ _BUILDERS: list[Callable[[EvidenceStore], SummaryFact | None]] = [
     _target,
     data_fact,
     with_fit_rows(_split, "split"),
-    _features,
+    features_fact,
     binning_fact,
     _hyperparameters,
     scaling_fact,
