@@ -55,4 +55,8 @@ def test_a_helper_in_each_module_is_on_the_split_its_calls_pass(tmp_path: Path) 
 def test_calls_that_pass_different_splits_leave_the_split_unsaid(tmp_path: Path) -> None:
     line = _performance(tmp_path, TRAIN + "hit_rate(y_test, model.predict(X_test))\n")
     assert re.search(r"recall_score \[\d+\] and precision_score \[\d+\] on the test split", line)
-    assert re.search(r"on the test split, and accuracy_score \[\d+\];", line)  # train rows, then test rows
+    # train rows, then test rows: whose they are, and that no one split is theirs
+    assert re.search(
+        r"on the test split, and train.py computes accuracy_score \[\d+\] on rows the scan does not place",
+        line,
+    )
