@@ -41,3 +41,39 @@ def test_files_a_preparation_script_writes_are_said_as_its_output(tmp_path: Path
     assert "jobs/prepare.py writes X_train.csv and y_train.csv (lines 8 and 10)" in line, line
     assert "which jobs/train.py reads (lines 5 and 6)" in line, line
     assert "D:\\\\" not in line, line
+
+
+HELPER_MODEL = """\
+import joblib
+from sklearn.ensemble import RandomForestClassifier
+
+
+def fit_and_save(X, y):
+    model = RandomForestClassifier(n_estimators=20).fit(X, y)
+    joblib.dump(model, "models/forest.joblib")
+    return model
+"""
+
+HELPED_TRAIN = """\
+import pandas as pd
+
+from jobs.model import fit_and_save
+
+
+def main():
+    X_train = pd.read_csv("prepared/X_train.csv")
+    y_train = pd.read_csv("prepared/y_train.csv").values.ravel()
+    fit_and_save(X_train, y_train)
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_the_overview_learns_from_the_prepared_files_not_the_raw_input(tmp_path: Path) -> None:
+    files = {"jobs/__init__.py": "", "jobs/prepare.py": PREPARE, "jobs/model.py": HELPER_MODEL}
+    files["jobs/train.py"] = HELPED_TRAIN
+    paragraphs, _ = document_lines(write_tree(tmp_path / "code", files), tmp_path / "out")
+    line = next(p for p in paragraphs if "It learns from" in p)
+    assert "It learns from X_train.csv [" in line and "claims.csv" not in line, line

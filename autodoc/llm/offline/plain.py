@@ -93,12 +93,26 @@ def write_plain_overview(f: Facts, task: WriteTask) -> list[str]:
 _FILE = re.compile(r"[\w./-]+\.(csv|parquet|json|xlsx?|txt|feather|pkl)$", re.I)
 
 
+def _trainer_loads(f: Facts) -> set[str]:
+    """The reads the training pipeline loads: of the pipeline fed by an upstream script if there is
+    one (the raw file that script reads is not what the model learns from), else of every pipeline."""
+    pipes = [p for p in f.kind("pipeline") if isinstance(p.attrs.get("steps"), list)]
+    fed = [
+        p
+        for p in pipes
+        if any("upstream" in str(s.get("step")) for s in p.attrs["steps"] if isinstance(s, dict))
+    ]
+    steps = [s for p in fed or pipes for s in p.attrs["steps"] if isinstance(s, dict)]
+    return {str(s.get("id")) for s in steps if s.get("step") == "load"}
+
+
 def _inputs_in_words(f: Facts) -> str:
     """The data files read and how the inputs are prepared (transformer classes as words)."""
     reads = [d for d in f.kind("data_source") if d.role != "serving"]  # a scorer's input is not learnt from
     named = [d for d in reads if isinstance(d.value, str) and _FILE.search(d.value)]
     trainers = {e.source.path for e in f.kind("estimator") if e.attrs.get("saved_by")}
     named = [d for d in named if d.source.path in trainers] or named  # the saved model's script's reads
+    named = [d for d in named if d.id in _trainer_loads(f)] or named  # not an upstream script's raw input
     named = [d for d in named if not is_test_file(d.value)] or named  # X_test.csv is not learnt from
     first: dict[str, EvidenceItem] = {}  # each file name once (two launchers of one flow read the same)
     for d in named:
