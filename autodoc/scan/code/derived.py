@@ -173,12 +173,11 @@ def _steps(
         found.sort(key=lambda rf: rf[1].name not in _MODEL_LOGGING)  # the model before its metrics
         for rel, fact in found[:MAX_STEPS_PER_STAGE]:
             item = builder.fact_items.get(id(fact))  # its label with the values resolved across files
-            label = item.label if item is not None else fact.label
-            step = {"step": stage, "call": label[:120], "path": rel, "line": fact.line}
+            if item is None:
+                continue  # no evidence item (a target that stayed unknown): nothing to cite
+            step = {"step": stage, "call": item.label[:120], "path": rel, "line": fact.line, "id": item.id}
             if fact.cell is not None:
                 step["cell"] = fact.cell
-            if item is not None:
-                step["id"] = item.id
             steps.append(step)
     return steps
 
