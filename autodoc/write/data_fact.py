@@ -36,7 +36,7 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
     text += made_upstream(made, training)
     if shown := [s for s in elsewhere if not is_unnamed_read(s)][: max(0, _MAX_LISTED - len(training))]:
         text += f" Other scripts read {join_words([source_phrase(s) for s in shown])}."
-    unread = [f"{s.label} ({where(s)}) {cite(s)}" for s in training if is_unnamed_read(s)]
+    unread = [f"{s.label} ({where(s)}) {cite(s)}" for s in training + elsewhere if is_unnamed_read(s)]
     if unnamed := unnamed_reads(unread):
         text += " " + unnamed
     if scoring:
@@ -49,7 +49,8 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
     rows = _data_metric(evidence)
     if rows:
         text += f" The training run recorded {item_key(rows)} = {figure_text(rows.value)} {cite(rows)}."
-    items = training + [w for w, _ in made.values()] + shown + scoring
+    items = training + [w for w, _ in made.values()] + shown + [s for s in elsewhere if is_unnamed_read(s)]
+    items += scoring
     items += [j for _, same in joins for j in same] + ([rows] if rows else [])
     return SummaryFact.citing("data", "Data", text.strip(), items)
 
