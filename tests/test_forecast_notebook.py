@@ -112,3 +112,9 @@ def test_the_target_is_the_production_models_and_the_validation_text_says_the_he
     assert "The model predicts units (notebooks/train.ipynb" in target and "demand" not in target, target
     held = "A hold-out split is made by holding out the last 8 rows of each shop group ordered by index"
     assert any(held in p for p in paragraphs), [p for p in paragraphs if "hold-out" in p]
+
+
+def test_the_training_section_walks_the_notebook_by_cell(tmp_path: Path) -> None:
+    walk = next(p for p in _paragraphs(tmp_path) if "runs these steps in order" in p)
+    assert "load: read_csv sales.csv and shops.csv (cell 1, lines 1 and 2);" in walk, walk
+    assert "fit: fit on model and small (cell 4, line 6; cell 7, line 2)" in walk, walk

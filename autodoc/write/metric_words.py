@@ -61,9 +61,10 @@ def by_split(metrics: list[EvidenceItem], phrase: Callable[[EvidenceItem], str])
         join_words([phrase(m) for m in group]) + (f" on the {on} split" if on else "")
         for on, group in sorted(groups.items(), key=lambda g: not g[0])  # metrics of no known split last
     ]
-    if len(said) > 1 and "" in groups:  # beside metrics of a known split: whose they are, and that
-        files = join_words(list(dict.fromkeys(str(m.source.path) for m in groups[""])))
-        said[-1] = f"{files} computes {said[-1]} on rows the scan does not place in a split"
+    placed = {str(m.source.path) for on, group in groups.items() if on for m in group}
+    unplaced = list(dict.fromkeys(str(m.source.path) for m in groups.get("", [])))
+    if placed and unplaced and not placed & set(unplaced):  # another script's: whose, and on which rows
+        said[-1] = f"{join_words(unplaced)} computes {said[-1]} on rows the scan does not place in a split"
     return said[0] if len(said) == 1 else ", ".join(said[:-1]) + ", and " + said[-1]
 
 

@@ -63,14 +63,17 @@ def _call_words(step: dict[str, Any]) -> str:
 
 
 def _where(steps: list[dict[str, Any]], entry: str) -> str:
-    """``lines 10 and 11`` in the entry point's file, else ``prep.py, line 18``: per file, in order."""
-    by_file: dict[str, list[str]] = {}
+    """``lines 10 and 11`` in the entry point's file, else ``prep.py, line 18``; in a notebook
+    ``cell 23, lines 9 and 11``: per file and cell, in order, parts apart by semicolons."""
+    by_place: dict[tuple[str, Any], list[str]] = {}
     for step in steps:
         if step.get("line"):
-            by_file.setdefault(str(step.get("path") or entry), []).append(str(step["line"]))
+            place = (str(step.get("path") or entry), step.get("cell"))
+            by_place.setdefault(place, []).append(str(step["line"]))
     places = []
-    for path, lines in by_file.items():
+    for (path, cell), lines in by_place.items():
         lines = list(dict.fromkeys(lines))
         said = f"line{'s' if len(lines) > 1 else ''} {join_words(lines)}"
+        said = f"cell {cell}, {said}" if cell is not None else said
         places.append(said if path == entry else f"{path}, {said}")
     return "; ".join(places)
