@@ -111,3 +111,30 @@ def test_columns_a_helper_module_derives_are_the_models_features(tmp_path: Path)
     line = next(p for p in paragraphs if p.startswith("Features:"))
     assert line.startswith("Features: The code builds 5 derived columns (ratio ["), line
     assert "young [" in line and "Other scripts (reports/dashboard.py) derive 2 columns" in line, line
+
+
+UNRESOLVED_TRAIN = TRAIN.replace('pd.read_csv("data/loans.csv")', "pd.read_csv(sys.argv[1])").replace(
+    "import joblib\n", "import sys\n\nimport joblib\n"
+)
+
+PREPARE = """\
+import pandas as pd
+
+
+def main():
+    raw = pd.read_csv("data/raw_loans.csv")
+    raw.dropna().to_parquet("data/clean.parquet")
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_when_the_training_read_is_unresolved_no_other_script_is_set_apart(tmp_path: Path) -> None:
+    files = {"jobs/train.py": UNRESOLVED_TRAIN, "jobs/prepare.py": PREPARE}
+    paragraphs, _ = document_lines(write_tree(tmp_path / "code", files), tmp_path / "out")
+    line = next(p for p in paragraphs if p.startswith("Data:"))
+    given = "the file given as the first command-line argument (jobs/train.py, line 9)"
+    assert line.startswith(f"Data: Data are read from {given}"), line
+    assert "and data/raw_loans.csv (jobs/prepare.py, line 5)" in line and "Other scripts" not in line, line

@@ -20,6 +20,8 @@ _MAX_LISTED = 6
 
 def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
     own, upstream, others = by_pipeline_role(evidence, production_facts(evidence, "data_source"))
+    if any(is_unnamed_read(s) or s.attrs.get("at_run_time") for s in own):  # what feeds it is not known
+        own, upstream, others = own + upstream + others, [], []
     sources = own + upstream + others
     joins = _joins(evidence)
     if not sources:
@@ -34,11 +36,11 @@ def data_fact(evidence: EvidenceStore) -> SummaryFact | None:
     named.sort(key=lambda s: str(s.source.path) not in writers)
     text = "Data are read from " + join_words([source_phrase(s) for s in named]) + "." if named else ""
     text += made_upstream(made, training)
-    if shown := [s for s in elsewhere if not is_unnamed_read(s)][: max(0, _MAX_LISTED - len(training))]:
-        text += f" Other scripts read {join_words([source_phrase(s) for s in shown])}."
     unread = [f"{s.label} ({where(s)}) {cite(s)}" for s in training + elsewhere if is_unnamed_read(s)]
     if unnamed := unnamed_reads(unread):
         text += " " + unnamed
+    if shown := [s for s in elsewhere if not is_unnamed_read(s)][: max(0, _MAX_LISTED - len(training))]:
+        text += f" Other scripts read {join_words([source_phrase(s) for s in shown])}."
     if scoring:
         scripts = join_words(list(dict.fromkeys(str(s.source.path) for s in scoring)))
         read = join_words([f"{_name(s)} {cite(s)}" for s in scoring])

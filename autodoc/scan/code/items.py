@@ -53,8 +53,7 @@ class ItemBuilder:
     def _unique(self, base: str) -> str:
         eid, n = base, 1
         while eid in self.ids:
-            n += 1
-            eid = f"{base}~{n}"  # never ":<n>", which reads as a key
+            n, eid = n + 1, f"{base}~{n + 1}"  # never ":<n>", which reads as a key
         self.ids.add(eid)
         return eid
 
@@ -290,7 +289,8 @@ class ItemBuilder:
             hint = hinted_file(attrs) if not ok else None  # os.path.join(ROOT, "x.csv"), ROOT unknown: x.csv
             attrs.pop("file_hint", None)
             named = unresolved_file(fact.value) if not ok and fact.kind in FILE_KINDS else None
-            hint = hint or (file_words(fact.value) if not ok and fact.kind in FILE_KINDS else None)
+            if not ok and fact.kind in FILE_KINDS and not hint and (given := file_words(fact.value)):
+                hint, attrs["at_run_time"] = given, True  # an argument or variable: known at run time
             if named:  # os.path.join(sys.argv[1], "x.csv"): the file, its folder in words
                 hint, attrs["folder_words"] = named
             if ok:
