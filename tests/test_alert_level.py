@@ -50,3 +50,14 @@ def test_a_comparison_that_only_logs_is_an_alert_level_not_the_threshold(tmp_pat
     items = json.loads((tmp_path / "out" / "evidence.json").read_text())["items"]
     alerts = [i["label"] for i in items if i["kind"] == "monitoring"]
     assert alerts == ["alert when proba[i] > 0.9 (the code only logs it)"], alerts
+
+
+def test_a_comparison_that_prints_its_decision_stays_the_threshold(tmp_path: Path) -> None:
+    printed = SERVE.replace("    decided = (proba >= 0.35).astype(int)\n", "").replace(
+        'log.warning("very likely fraud: %.3f", proba[i])', 'print("fraud", proba[i])'
+    )
+    paragraphs, _ = document_lines(
+        write_tree(tmp_path / "code", {"train.py": TRAIN, "serve.py": printed}), tmp_path / "out"
+    )
+    line = next(p for p in paragraphs if p.startswith("Decision threshold:"))
+    assert "0.9" in line, line

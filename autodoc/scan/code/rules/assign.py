@@ -328,12 +328,13 @@ def compare(ex: Extractor, node: ast.Compare, scope: str, alerts: frozenset[int]
     _fact(ex, "threshold", left[:40], label, node.lineno, scope, value=val, attrs=attrs)
 
 
-_REPORTS = re.compile(r"^(?:print|warn(?:ing)?|info|debug|error|critical|exception|log|alert|notify)$")
+# calls that raise an alarm (a print or an info line may be how a script reports its decision)
+_REPORTS = re.compile(r"^(?:warn(?:ing)?|error|critical|exception|alert|notify)$")
 
 
 def alert_tests(ifs: list[ast.If]) -> frozenset[int]:
     """The comparisons (by id) that are the whole test of an ``if`` without ``else`` whose body only
-    reports (``logger.warning(...)``, ``print(...)``, ``warnings.warn(...)``)."""
+    raises an alarm (``logger.warning(...)``, ``warnings.warn(...)``)."""
     return frozenset(
         id(node.test)
         for node in ifs
