@@ -205,7 +205,7 @@ def _iso_prefix(m: re.Match[str]) -> str:
 def _standalone_v(text: str, start: int) -> bool:
     """A version label such as "v2" (checked against the versions that exist)."""
     return text[start - 1] in "vV" and (
-        start < 2 or not (text[start - 2].isalnum() or text[start - 2] == "_")
+        start < 2 or not (text[start - 2].isalnum() or text[start - 2] in "_`")  # `V1`: a name in code
     )
 
 

@@ -22,6 +22,7 @@ from autodoc.llm.offline.prose import (
     threshold_sentence,
 )
 from autodoc.llm.offline.sections import experiments, logged_metrics, run_sentence, search_sentence
+from autodoc.llm.offline.serving_words import serving_passage
 from autodoc.plan.evalscope import evaluation_words
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import is_single_split
@@ -204,6 +205,7 @@ def write_deployment(f: Facts, task: WriteTask) -> list[str]:
             _serving_entries(f),
         )
     )
+    paras.append(serving_passage(f))
     return paras
 
 

@@ -165,7 +165,9 @@ def _route(call: ast.Call, attr: str, fn: Any, qual: str) -> Fact:
         "method": "/".join(methods),
         "path": path,
         "function": qual,
-        "request": [r for r in request if r and r[0].isupper()],
+        "request": [
+            r for r in request if r[:1].isupper() or r.rsplit("[", 1)[-1][:1].isupper()
+        ],  # list[Claim]
         "response": ast.unparse(response)[:80] if response is not None else _ann(fn.returns),
     }
     shown = f"{attrs['method']} {path}"
