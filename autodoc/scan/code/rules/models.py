@@ -278,13 +278,22 @@ def built(
     """A fact for a call that builds something configured by `params` (and ``**`` expansions `star`)."""
     label = f"{name} ({ex.relpath})"
     if kind in training.LABELLED:  # each argument's value, else as written: Linear(config.n_embd, 10)
-        given = [v if (v := ex.value(a, scope)) is not UNKNOWN and not is_ref(v) else a for a in node.args]
+        values = [(ex.value(a, scope), a) for a in node.args]
+        given = [v if v is not UNKNOWN and not _holds_ref(v) else a for v, a in values]
         given = [a for a in given if type(a) is not ast.Call]  # nn.Sequential(nn.Linear(...), ...): by name
         shown = ", ".join(str(ex.snippet(a, 40)) if isinstance(a, ast.AST) else str(a) for a in given)
         shown = shown or ", ".join(s.split(".")[-1] for s in attrs.get("layers", []))
         label = f"{training.LABELLED[kind]} {name}({shown})"[:200]
     kw = {"line_end": node.end_lineno, "value": name, "attrs": attrs, "params": params, "star": star or None}
     ex.add_at(node, kind, name, label, scope, **kw)
+
+
+def _holds_ref(value: Any) -> bool:
+    """A value with a reference still to resolve anywhere inside (``[{"weight_decay": {"$param": ...}}]``):
+    shown as written, never as its raw form."""
+    if isinstance(value, dict):
+        return any(str(k).startswith("$") or _holds_ref(v) for k, v in value.items())
+    return isinstance(value, list) and any(_holds_ref(v) for v in value)
 
 
 def suggest(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:
