@@ -1,7 +1,7 @@
 """A plain PyTorch image classifier: the torchvision backbone and its pretrained weights, settings
 read through ``from config import *``, the optimiser's and the schedule's settings, the image
 transforms of each split and the augmentation among them, the epochs a hand-written loop runs and the
-checkpoint it keeps, the label column a Dataset encodes."""
+checkpoint it keeps, the label column a Dataset encodes, the rows an evaluation helper's loop reads."""
 
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ import pandas as pd
 import torch
 import torch.nn as nn
 import torch.optim as optim
+from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from torchvision import transforms as T
 
@@ -89,6 +90,16 @@ def main():
     scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=4, gamma=0.5)
     net = fit(net, scheduler, EPOCHS, 3)
     torch.save(net.state_dict(), "weights/net.pth")
+    val_loader = Scans(val_rows, PREPARE["val"])
+    print(evaluate(net, val_loader))
+
+
+def evaluate(net, loader):
+    truth, guesses = [], []
+    for images, labels in loader:
+        truth.extend(labels)
+        guesses.extend(net(images).argmax(1))
+    return accuracy_score(truth, guesses)
 
 
 if __name__ == "__main__":
@@ -136,10 +147,10 @@ def test_the_image_transforms_of_each_split_are_said_with_their_augmentation(tmp
 def test_the_epoch_loop_and_its_best_checkpoint_are_said(tmp_path: Path) -> None:
     summary, _ = _summary(tmp_path)
     training = summary["Training"]
-    epochs = "training runs for at most 12 epochs (for epoch in range(epochs), train.py, line 20; "
+    epochs = "training runs for at most 12 epochs (for epoch in range(epochs), train.py, line 21; "
     assert epochs + "the number is set at config.py, line 4) [" in training, training
     kept = "each epoch (for epoch in range(epochs)) saves the weights to weights/best.pth when "
-    assert kept + "val_acc > best_val_acc (train.py, line 25) [" in training, training
+    assert kept + "val_acc > best_val_acc (train.py, line 26) [" in training, training
     assert "], so the validation rows choose the epoch kept" in training, training
 
 
@@ -153,7 +164,7 @@ def test_the_column_a_dataset_encodes_as_its_labels_is_the_target(tmp_path: Path
 def test_the_training_section_says_the_epoch_loop_and_its_checkpoint(tmp_path: Path) -> None:
     _, paragraphs = _summary(tmp_path)
     section = next(p for p in paragraphs if p.startswith("Training uses "))
-    assert "Training runs for at most 12 epochs (for epoch in range(epochs), train.py, line 20; " in section
+    assert "Training runs for at most 12 epochs (for epoch in range(epochs), train.py, line 21; " in section
     assert "; each epoch (for epoch in range(epochs)) saves the weights to weights/best.pth when " in section
     assert not any(p.startswith("The scan also found") for p in paragraphs), paragraphs
 
@@ -162,5 +173,17 @@ def test_a_training_section_is_sent_the_epoch_loop_first(tmp_path: Path) -> None
     files = {"config.py": CONFIG, "dataset.py": DATASET, "model.py": MODEL, "train.py": TRAIN}
     store = scan_files(tmp_path, files)
     chosen = [i.id for i in select_evidence(section("Training Pipeline"), store, max_items=4)]
-    assert "c:train.py:20:setting:epoch_loop" in chosen, chosen
-    assert "c:train.py:25:model_save:save" in chosen, chosen
+    assert "c:train.py:21:setting:epoch_loop" in chosen, chosen
+    assert "c:train.py:26:model_save:save" in chosen, chosen
+
+
+def test_the_rows_an_evaluation_loop_reads_are_the_validation_rows_that_chose_the_epoch(
+    tmp_path: Path,
+) -> None:
+    summary, paragraphs = _summary(tmp_path)
+    performance = summary["Performance"]
+    assert "accuracy_score [" in performance and "] on the validation split;" in performance, performance
+    caveat = "The validation rows that measure the model also choose the epoch kept (train.py, line 26) ["
+    assert caveat in performance and "], so these scores are optimistic." in performance, performance
+    overview = next(p for p in paragraphs if p.startswith("The model predicts finding ["))
+    assert "25% of the rows are held out for validation [" in overview, overview

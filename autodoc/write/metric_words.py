@@ -12,6 +12,7 @@ from autodoc.evidence import EvidenceItem, EvidenceStore
 from autodoc.plan.offers import item_key
 from autodoc.plan.topics import production_facts
 from autodoc.write.search_words import evaluator_words
+from autodoc.write.training_words import chosen_on_measured_rows
 
 _DIAGNOSTIC = {"psi": "population stability index", "ks": "Kolmogorov-Smirnov statistic", "gini": "Gini"}
 _DIAGNOSTIC_NAME = re.compile(r"(^|_)(psi|ks|gini|population_stability)(_|$)", re.I)
@@ -27,14 +28,15 @@ def code_metrics_fact(evidence: EvidenceStore) -> SummaryFact | None:
     sliced = each_once([m for m in found if m.attrs.get("slice_column")])
     more, extra = diagnostics(evidence)
     more = (" " + slice_sentence(sliced, lambda m: f"{m.value} {cite(m)}") if sliced else "") + more
+    caveat, kept = chosen_on_measured_rows(evidence, metrics)
     runs = [r for e in evidence.mlflow.experiments for r in e.runs] if evidence.mlflow else []
     why = (
         "runs logged values, but no registered version says which run is the model"
         if any(r.metrics for r in runs)
         else "no logged value was found to report"
     )
-    text = f"The evaluation code computes {names}; {why}.{more}"
-    return SummaryFact.citing("metrics", "Performance", text, metrics + sliced + extra)
+    text = f"The evaluation code computes {names}; {why}.{caveat}{more}"
+    return SummaryFact.citing("metrics", "Performance", text, metrics + kept + sliced + extra)
 
 
 def each_once(metrics: list[EvidenceItem], limit: int = 99) -> list[EvidenceItem]:

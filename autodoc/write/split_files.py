@@ -188,6 +188,15 @@ def held_out_share(attrs: dict[str, object]) -> float | None:
     return tests[0] if len(tests) == 1 else None
 
 
+def held_out_purpose(attrs: dict[str, object]) -> str:
+    """What a ``train_test_split``'s held-out part is for, by the names it is bound to: ``validation``
+    when every held-out output says so (``train_df, val_df = train_test_split(...)``), else ``testing``
+    (a weighted split's held-out share is its part for testing: `held_out_share`)."""
+    outputs = attrs.get("outputs") if str(attrs.get("call", "")).endswith("train_test_split") else None
+    held = [str(n) for n in outputs[1::2]] if isinstance(outputs, list) else []
+    return "validation" if held and all(_part_words(n) == "validation" for n in held) else "testing"
+
+
 def _part_words(name: str) -> str | None:
     """``train_df`` -> training, ``test`` -> testing, ``val_df`` -> validation (None for another name)."""
     if _TRAIN.search(name) or name.lower().startswith("train"):

@@ -175,6 +175,21 @@ def kept_epoch_phrase(save: EvidenceItem) -> str | None:
     return said + (f", so the {rows} rows choose the epoch kept" if rows else "")
 
 
+def chosen_on_measured_rows(
+    evidence: EvidenceStore, metrics: list[EvidenceItem]
+) -> tuple[str, list[EvidenceItem]]:
+    """`` The validation rows that measure the model also choose the epoch kept (utils.py, line 65) [c],
+    so these scores are optimistic.``: a loop's best checkpoint chosen on the rows the production
+    metrics are computed on (`kept_epoch_phrase`), else ""."""
+    measured = {m.attrs.get("on") for m in metrics} - {None}
+    for save in production_facts(evidence, "model_save"):
+        rows = split_of([str(save.attrs.get("when") or "")]) if save.attrs.get("in_loop") else None
+        if rows and rows in measured:
+            said = f" The {rows} rows that measure the model also choose the epoch kept ({where(save)})"
+            return f"{said} {cite(save)}, so these scores are optimistic.", [save]
+    return "", []
+
+
 def setup_phrases(evidence: EvidenceStore) -> list[tuple[str, EvidenceItem]]:
     """The training-setup phrases the Training fact says, in its order, each with its item."""
     found = (

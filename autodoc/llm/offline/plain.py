@@ -20,7 +20,7 @@ from autodoc.plan.topics import HELD_OUT_PREFIXES
 from autodoc.scan.code.file_links import base_name
 from autodoc.write.fit_rows_words import loop_choice_words
 from autodoc.write.prep_words import image_chain_name
-from autodoc.write.split_files import held_out_share, is_test_file
+from autodoc.write.split_files import held_out_purpose, held_out_share, is_test_file
 
 _METRIC_WORDS = {
     "roc_auc": "ROC AUC",
@@ -149,7 +149,9 @@ def _plain_setup(f: Facts, measured: bool) -> str:
     share = share if share is not None or split is None else held_out_share(split.attrs)
     if split and isinstance(share, float) and 0 < share < 1:
         f.used.add(split.id)
-        out.append(f"{share * 100:g}% of the rows are held out for testing {cite(split)}.")
+        out.append(
+            f"{share * 100:g}% of the rows are held out for {held_out_purpose(split.attrs)} {cite(split)}."
+        )
     named: dict[str, EvidenceItem] = {}  # each measure once, however many places compute it
     measures = f.fresh(f.kind("metric")) if measured else []
     for m in sorted(measures, key=lambda m: m.attrs.get("on") != "test"):  # held-out measures first

@@ -32,7 +32,35 @@ def helper_params(ex: Extractor, node: ast.Call, scope: str) -> list[Any] | None
     if sig is None:
         return None
     names = [a.id for a in node.args[:2] if type(a) is ast.Name and a.id in sig.names]
+    names = names or [n for n in [_looped_param(ex, node, scope, sig.names)] if n]
     return [scope, [[n, sig.names.index(n)] for n in names]] if names else None
+
+
+_GROWS = ("append", "extend")
+
+
+def _looped_param(ex: Extractor, node: ast.Call, scope: str, params: list[str]) -> str | None:
+    """``for inputs, labels in loader: all_labels.extend(...)`` before ``accuracy_score(all_labels,
+    all_preds)``: the parameter (``loader``) whose batches fill the lists the metric reads."""
+    read = {a.id for a in node.args[:2] if type(a) is ast.Name}
+    for cell, where, nodes, _root in ex.indexed if read else ():
+        if cell != ex.cell or where != scope:
+            continue
+        for loop in nodes.get(ast.For, ()):
+            over = loop.iter.id if type(loop.iter) is ast.Name else None
+            if over not in params or (loop.end_lineno or loop.lineno) >= node.lineno:
+                continue
+            grown = {
+                c.func.value.id
+                for c in ast.walk(loop)
+                if type(c) is ast.Call
+                and type(c.func) is ast.Attribute
+                and c.func.attr in _GROWS
+                and type(c.func.value) is ast.Name
+            }
+            if read <= grown:
+                return over
+    return None
 
 
 def mark(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
