@@ -1,7 +1,8 @@
 """A plain PyTorch image classifier: the torchvision backbone and its pretrained weights, settings
 read through ``from config import *``, the optimiser's and the schedule's settings, the image
 transforms of each split and the augmentation among them, the epochs a hand-written loop runs and the
-checkpoint it keeps, the label column a Dataset encodes, the rows an evaluation helper's loop reads."""
+checkpoint it keeps, the label column a Dataset encodes, the rows an evaluation helper's loop reads,
+how the backbone is fine-tuned."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ from torchvision import models
 
 def build(num_classes):
     net = models.densenet121(weights=models.DenseNet121_Weights.IMAGENET1K_V1)
+    for p in net.parameters():
+        p.requires_grad = False
+    for p in net.features.denseblock4.parameters():
+        p.requires_grad = True
     net.classifier = nn.Linear(net.classifier.in_features, num_classes)
     return net
 """
@@ -187,3 +192,12 @@ def test_the_rows_an_evaluation_loop_reads_are_the_validation_rows_that_chose_th
     assert caveat in performance and "], so these scores are optimistic." in performance, performance
     overview = next(p for p in paragraphs if p.startswith("The model predicts finding ["))
     assert "25% of the rows are held out for validation [" in overview, overview
+
+
+def test_how_the_backbone_is_fine_tuned_is_said(tmp_path: Path) -> None:
+    _, paragraphs = _summary(tmp_path)
+    said = (
+        "densenet121 is fine-tuned: its weights are frozen (model.py, line 7), except features.denseblock4 "
+        "(line 9); its classifier (line 11) is replaced by the code's own layers ["
+    )
+    assert any(said in p for p in paragraphs), [p for p in paragraphs if "densenet121" in p]

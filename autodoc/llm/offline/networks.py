@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from autodoc.document import cite
+from autodoc.document import cite, join_words
 from autodoc.evidence import EvidenceItem
 from autodoc.llm.offline.facts import Facts
 from autodoc.llm.offline.prose import code_span, code_where
@@ -41,3 +41,29 @@ _WRAPPERS = frozenset({"DistributedDataParallel", "DataParallel", "DDP"})  # wra
 
 def _place(item: EvidenceItem) -> tuple[str, int]:
     return item.source.path or "", item.source.line_start or 0
+
+
+def fine_tuning(f: Facts) -> list[str]:
+    """``resnet50 is fine-tuned: its weights are frozen when pretrained (model.py, line 11), except
+    layer4 (line 14); its fc (line 19) is replaced by the code's own layers [c].``: how the code
+    fine-tunes a backbone (`scan.code.rules.vision.fine_tuning`)."""
+    out = []
+    for est in f.kind("estimator"):
+        frozen, trained = est.attrs.get("frozen"), est.attrs.get("trained_parts") or []
+        replaced = est.attrs.get("replaced") or []
+        parts = []
+        if isinstance(frozen, int):
+            when = f" when {est.attrs['frozen_when']}" if est.attrs.get("frozen_when") else ""
+            but = join_words([f"{p} (line {n})" for p, n in trained])
+            parts.append(
+                f"its weights are frozen{when} ({est.source.path}, line {frozen})"
+                + (f", except {but}" if but else "")
+            )
+        if replaced:
+            said = join_words([f"{a} (line {n})" for a, n in replaced])
+            parts.append(
+                f"its {said} {'is' if len(replaced) == 1 else 'are'} replaced by the code's own layers"
+            )
+        if parts:
+            out.append(f"{code_span(str(est.value))} is fine-tuned: " + "; ".join(parts) + f" {cite(est)}.")
+    return out

@@ -9,7 +9,7 @@ from autodoc.document import cite, join_words
 from autodoc.evidence import EvidenceItem, run_evidence_id
 from autodoc.llm.base import WriteTask
 from autodoc.llm.offline.facts import Facts
-from autodoc.llm.offline.networks import layer_stacks
+from autodoc.llm.offline.networks import fine_tuning, layer_stacks
 from autodoc.llm.offline.pipeline_words import pipeline_passage
 from autodoc.llm.offline.prose import (
     code_list,
@@ -43,7 +43,7 @@ SectionWriter = Callable[[Facts, WriteTask], list[str]]
 
 
 def write_model(f: Facts, task: WriteTask) -> list[str]:
-    paras = [para(*estimators(f, with_settings=True), *layer_stacks(f))]
+    paras = [para(*estimators(f, with_settings=True), *fine_tuning(f), *layer_stacks(f))]
     prefix = (
         r"^(logreg|gbm|rf|xgb|lgbm|model|clf|estimator)\.|^(C|alpha|l1_ratio|max_depth|n_estimators|"
         r"learning_rate|subsample|max_iter|solver|penalty|class_weight)$"

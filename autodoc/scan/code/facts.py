@@ -108,7 +108,7 @@ class Extractor:
             self.cell, self.lines = cell, lines
             self._second_pass(scope, nodes)
         assign_rules.after_module(self)
-        rules.loops.epoch_loops(self, scoped)  # for epoch in range(num_epochs): resolved like any value
+        rules.after_walk(self, scoped)  # for epoch in range(num_epochs): resolved like any value
         self.sites = params.ParamResolver(self, scoped)  # a parameter's values at its call sites
         if self.values.param_refs:
             self.m.facts = self.sites.finish(self.m.facts)

@@ -10,14 +10,23 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from autodoc.scan.code.rules import dataflow, models, outputs, series, sources, spark, training, vision
-from autodoc.scan.code.rules import loops as loops  # its passes run from the extractor (rules.loops)
+from autodoc.scan.code.rules import dataflow, loops, models, outputs, series, sources, spark, training, vision
 from autodoc.scan.code.rules import vocab as v
+from autodoc.scan.code.syntax import Buckets
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
 Rule = Callable[["Extractor", ast.Call, str, str, str], None]
+
+
+def after_walk(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
+    """Passes over a walked module, before its parameters are resolved: the epochs of a training
+    loop (a value its callers give), how a pretrained backbone is fine-tuned."""
+    loops.epoch_loops(ex, scoped)
+    vision.fine_tuning(ex, scoped)
+
+
 Matcher = Callable[[str, str, ast.Call], bool]
 
 

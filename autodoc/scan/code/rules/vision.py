@@ -11,10 +11,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from autodoc.scan.code.model import MODULE
+from autodoc.scan.code.model import MODULE, Fact
 from autodoc.scan.code.rules import models
 from autodoc.scan.code.rules.flow import assigned_before
-from autodoc.scan.code.syntax import dotted
+from autodoc.scan.code.syntax import Buckets, dotted
 from autodoc.scan.code.values import UNKNOWN
 
 if TYPE_CHECKING:
@@ -127,3 +127,58 @@ def _named_for(ex: Extractor, node: ast.Call, scope: str) -> str | None:
                 if value is node and type(key) is ast.Constant and isinstance(key.value, str):
                     return key.value
     return None
+
+
+def fine_tuning(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
+    """How a pretrained backbone is fine-tuned, on its estimator fact: ``for p in model.parameters():
+    p.requires_grad = False`` freezes it (``frozen``), the same over ``model.layer4.parameters()`` with
+    ``True`` trains that part again (``trained_parts``), ``model.fc = nn.Linear(...)`` replaces its head
+    (``replaced``, with the line of each)."""
+    nets = [
+        f
+        for f in ex.m.facts
+        if f.kind == "estimator" and "architecture" in f.attrs and f.attrs.get("bound_to")
+    ]
+    for cell, _lines, scope, nodes in scoped if nets else ():
+        for net in (n for n in nets if n.cell == cell and n.scope == scope):
+            name = str(net.attrs["bound_to"])
+            for loop in nodes.get(ast.For, ()):
+                _freezing(net, name, loop)
+            under = [
+                n for n in nodes.get(ast.If, ()) if n.lineno < net.attrs.get("frozen", 0) <= _end(n.body)
+            ]
+            if under:  # if pretrained: freeze...: the condition is said with it
+                net.attrs["frozen_when"] = ex.snippet(
+                    min(under, key=lambda n: _end(n.body) - n.lineno).test, 60
+                )
+            for stmt in nodes.get(ast.Assign, ()):
+                target = stmt.targets[0]
+                if type(target) is ast.Attribute and dotted(target.value) == name and stmt.lineno > net.line:
+                    net.attrs.setdefault("replaced", []).append([target.attr, stmt.lineno])
+
+
+def _freezing(net: Fact, name: str, loop: ast.For) -> None:
+    """``for p in model[.part].parameters(): p.requires_grad = <bool>``: frozen, or a part trained."""
+    it = loop.iter
+    if type(it) is not ast.Call or type(it.func) is not ast.Attribute or it.func.attr != "parameters":
+        return
+    owner = dotted(it.func.value) or ""
+    flags = [
+        s.value.value
+        for s in loop.body
+        if type(s) is ast.Assign
+        and type(s.targets[0]) is ast.Attribute
+        and s.targets[0].attr == "requires_grad"
+        and type(s.value) is ast.Constant
+    ]
+    if len(flags) != 1 or not (owner == name or owner.startswith(f"{name}.")):
+        return
+    part = owner.removeprefix(name).lstrip(".")
+    if not part and flags[0] is False:
+        net.attrs["frozen"] = loop.lineno
+    elif part and flags[0] is True:
+        net.attrs.setdefault("trained_parts", []).append([part, loop.lineno])
+
+
+def _end(body: list[ast.stmt]) -> int:
+    return body[-1].end_lineno or body[-1].lineno
