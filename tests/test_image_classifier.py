@@ -2,7 +2,7 @@
 read through ``from config import *``, the optimiser's and the schedule's settings, the image
 transforms of each split and the augmentation among them, the epochs a hand-written loop runs and the
 checkpoint it keeps, the label column a Dataset encodes, the rows an evaluation helper's loop reads,
-how the backbone is fine-tuned."""
+how the backbone is fine-tuned, a loss both branches of an ``if`` build."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ DATA_CSV = "data/labels.csv"
 LEARNING_RATE = 0.0003
 WEIGHT_DECAY = 0.01
 EPOCHS = 12
+WEIGHTED = True
 """
 
 MODEL = """\
@@ -90,7 +91,10 @@ def main():
     train_rows, val_rows = train_test_split(frame, test_size=0.25, random_state=7)
     train_set = Scans(train_rows, PREPARE["train"])
     net = build(num_classes=len(set(train_set.labels)))
-    criterion = nn.CrossEntropyLoss()
+    if WEIGHTED:
+        criterion = nn.CrossEntropyLoss(weight=torch.ones(4))
+    else:
+        criterion = nn.CrossEntropyLoss()
     optimizer = optim.AdamW(net.parameters(), lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
     scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=4, gamma=0.5)
     net = fit(net, scheduler, EPOCHS, 3)
@@ -201,3 +205,11 @@ def test_how_the_backbone_is_fine_tuned_is_said(tmp_path: Path) -> None:
         "(line 9); its classifier (line 11) is replaced by the code's own layers ["
     )
     assert any(said in p for p in paragraphs), [p for p in paragraphs if "densenet121" in p]
+
+
+def test_a_loss_both_branches_build_is_said_without_the_condition(tmp_path: Path) -> None:
+    summary, paragraphs = _summary(tmp_path)
+    assert summary["Training"].startswith("Training: The loss is CrossEntropyLoss [")
+    assert "when WEIGHTED" not in summary["Training"], summary["Training"]
+    chains = "The model's inputs are prepared by image transforms for train (train.py, line "
+    assert any(p.startswith(chains) for p in paragraphs), [p for p in paragraphs if "prepared by" in p]

@@ -40,10 +40,13 @@ def other_values(shown: list[EvidenceItem], evidence: EvidenceStore) -> tuple[st
     return text, cited
 
 
-def choice_words(items: list[EvidenceItem]) -> str:
+def choice_words(items: list[EvidenceItem], every: list[EvidenceItem] | None = None) -> str:
     """``Adadelta [c] when args.optimizer == "adadelta", otherwise Adam [c]`` for what the two branches
-    of one ``if`` build (the scan's ``when`` / ``otherwise``), else ``A [c] and B [c]``."""
-    if not any(i.attrs.get("when") or i.attrs.get("otherwise") for i in items):
+    of one ``if`` build (the scan's ``when`` / ``otherwise``), else ``A [c] and B [c]``. A class both
+    branches build (of `every`, the items before each value was kept once) is said without the
+    condition: ``if weighted: CrossEntropyLoss(weight=w) else: CrossEntropyLoss()`` builds it either way."""
+    both = _both_branches(every or items)
+    if not any((i.attrs.get("when") or i.attrs.get("otherwise")) and str(i.value) not in both for i in items):
         return join_words([f"{i.value} {cite(i)}" for i in items])
     first = sorted(items, key=lambda i: not i.attrs.get("when"))  # the chosen-when first
     words = [
@@ -55,3 +58,9 @@ def choice_words(items: list[EvidenceItem]) -> str:
         for i in first
     ]
     return ", ".join(words)
+
+
+def _both_branches(items: list[EvidenceItem]) -> set[str]:
+    """The values built under a condition and again otherwise."""
+    when = {str(i.value) for i in items if i.attrs.get("when")}
+    return when & {str(i.value) for i in items if i.attrs.get("otherwise")}

@@ -148,12 +148,13 @@ def training_fact(evidence: EvidenceStore) -> SummaryFact | None:
     parts: list[str] = []
     items: list[EvidenceItem] = []
     for kind, lead in (("loss", "the loss is"), ("optimizer", "the optimiser is")):
-        found = unique_values(production_facts(evidence, kind))
+        every = production_facts(evidence, kind)
+        found = unique_values(every)
         settings, params = (
             owned_settings(found[0], evidence) if kind == "optimizer" and len(found) == 1 else ("", [])
         )
         if found:
-            parts.append(f"{lead} " + choice_words(found) + settings)
+            parts.append(f"{lead} " + choice_words(found, every) + settings)
             items += found + params
     if schedule := schedule_words(evidence):
         parts.append(schedule[0])

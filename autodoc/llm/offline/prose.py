@@ -321,7 +321,7 @@ def fact_phrase(item: EvidenceItem, named: bool = True) -> str:
         shown = f"{code_span(label)} with {by_caller_words(item)}"  # never one caller's value
     elif item.kind == "target" and isinstance(value, str) and " " in value:
         shown = value  # a target said in words (a data dictionary's row, the next token): never cut
-    elif isinstance(value, str) and value:
+    elif isinstance(value, str) and value and "transforms" not in item.attrs:  # Compose: its label says more
         shown = code_span(value) + archive_words(item)
     elif item.kind == "data_source":  # the file is not known: never the call as if it were the file
         shown = f"{UNNAMED_FILE}, with {code_span(label)}"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
 Rule = Callable[["Extractor", ast.Call, str, str, str], None]
+Matcher = Callable[[str, str, ast.Call], bool]
 
 
 def after_walk(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
@@ -25,9 +26,6 @@ def after_walk(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buc
     loop (a value its callers give), how a pretrained backbone is fine-tuned."""
     loops.epoch_loops(ex, scoped)
     vision.fine_tuning(ex, scoped)
-
-
-Matcher = Callable[[str, str, ast.Call], bool]
 
 
 def _seed(ex: Extractor, node: ast.Call, scope: str, full: str, tail: str) -> None:

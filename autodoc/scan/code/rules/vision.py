@@ -97,7 +97,7 @@ def compose(ex: Extractor, node: ast.Call, scope: str, full: str) -> None:
     fact.attrs["augmentation"] = [n for n in names if _is_random(n, albumentations)]
     if used_for := _named_for(ex, node, scope):
         fact.attrs["for"] = used_for
-    fact.label = f"image transforms {used_for or ''} ({ex.relpath})".replace("  ", " ")
+    fact.label = f"image transforms{f' for {used_for}' if used_for else ''} ({ex.relpath})"
 
 
 def _step_text(ex: Extractor, call: ast.Call) -> str:
@@ -153,7 +153,10 @@ def fine_tuning(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Bu
                 )
             for stmt in nodes.get(ast.Assign, ()):
                 target = stmt.targets[0]
-                if type(target) is ast.Attribute and dotted(target.value) == name and stmt.lineno > net.line:
+                replaced = type(target) is ast.Attribute and dotted(target.value) == name
+                if (
+                    replaced and type(stmt.value) is ast.Call and stmt.lineno > net.line
+                ):  # model.fc = nn.Linear(...)
                     net.attrs.setdefault("replaced", []).append([target.attr, stmt.lineno])
 
 
