@@ -158,6 +158,7 @@ def test_the_epoch_loop_and_its_best_checkpoint_are_said(tmp_path: Path) -> None
     training = summary["Training"]
     epochs = "training runs for at most 12 epochs (for epoch in range(epochs), train.py, line 21; "
     assert epochs + "the number is set at config.py, line 4) [" in training, training
+    assert "], stopping early when waited >= patience;" in training, training
     kept = "each epoch (for epoch in range(epochs)) saves the weights to weights/best.pth when "
     assert kept + "val_acc > best_val_acc (train.py, line 26) [" in training, training
     assert "], so the validation rows choose the epoch kept" in training, training

@@ -153,7 +153,8 @@ def epoch_loop_phrase(item: EvidenceItem) -> str | None:
     set_at = f"; the number is set at {origin['path']}, line {origin['line']}" if origin.get("line") else ""
     most = "at most " if item.attrs.get("breaks") else ""
     said = f"training runs for {most}{value} epochs ({item.attrs.get('loop')}, {where(item)}{set_at})"
-    return f"{said} {cite(item)}"
+    stops = f", stopping early when {item.attrs['stops_when']}" if item.attrs.get("stops_when") else ""
+    return f"{said} {cite(item)}{stops}"
 
 
 def loop_checkpoint_words(evidence: EvidenceStore) -> tuple[str, EvidenceItem] | None:

@@ -26,7 +26,7 @@ EPOCH_LOOP = "epoch_loop"  # the name of the setting fact of a loop over epochs
 def epoch_loops(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Buckets]]) -> None:
     """A ``setting`` fact for each ``for epoch in range(n)``: its bound ``n`` as the value (a
     parameter of the function is resolved from its callers, as other values are), whether a
-    ``break`` can end it early (``breaks``)."""
+    ``break`` can end it early (``breaks``) and under which condition (``stops_when``)."""
     for cell, lines, scope, nodes in scoped:
         for loop in nodes.get(ast.For, ()):
             bound = _epoch_bound(loop)
@@ -37,6 +37,11 @@ def epoch_loops(ex: Extractor, scoped: list[tuple[int | None, list[str], str, Bu
             attrs = {"loop": header, "bound": ex.snippet(bound, 60)}
             if _breaks(loop.body):
                 attrs["breaks"] = True
+                stop = next(
+                    (n.test for n in ast.walk(loop) if type(n) is ast.If and _breaks_here(n.body)), None
+                )
+                if stop is not None:  # if patience_counter >= patience: break
+                    attrs["stops_when"] = ex.snippet(stop, 80)
             label = f"training loop over epochs: {header}"
             value = ex.value_or_expr(bound, scope)
             ex.add_at(loop, "setting", EPOCH_LOOP, label, scope, value=value, attrs=attrs, text=header + ":")
@@ -62,6 +67,10 @@ def _breaks(body: list[ast.stmt]) -> bool:
         if type(node) not in (ast.For, ast.While, ast.AsyncFor, ast.FunctionDef, ast.AsyncFunctionDef):
             todo.extend(ast.iter_child_nodes(node))
     return False
+
+
+def _breaks_here(body: list[ast.stmt]) -> bool:
+    return any(type(s) is ast.Break for s in body)
 
 
 def kept_checkpoints(ex: Extractor) -> None:
