@@ -18,8 +18,8 @@ with the console script next to this interpreter, then measures
                    table row;
   prod. named      every production keyword appears somewhere in the document;
   expl. in doc     exploratory (notebook, stale-script) values that a document line
-                   states; an indicator to read, since a line may rightly call them
-                   exploratory.
+                   states without calling them exploratory or legacy (reference
+                   entries, which only cite, do not count).
 A repository missing locally is reported as skipped. Always exits 0.
 
     .venv/bin/python benchmarks/corpus.py [--root DIR] [--only NAME] [--json] [--keep DIR] [-v]
@@ -216,6 +216,10 @@ def evidence_lines(evidence: dict[str, Any]) -> list[str]:
         ]
         lines.append(_normal(" ".join(p for p in parts if p)))
     return lines
+
+
+# lines that say what they state is not the model's: a labelled passage, a note, a reference entry
+_LABELLED = re.compile(r"exploratory|not part of the production|legacy|^\[\d+\] ", re.I)
 
 
 def document_lines(path: Path) -> list[str]:
@@ -418,8 +422,9 @@ def run_case(case: Case, root: Path, work: Path, timeout: float) -> RepoResult:
             k for k in case.production_keywords if not keyword_pattern(k).search(whole)
         ]
         result.production_named = not result.production_missing
+        unlabelled = [line for line in doc_lines if not _LABELLED.search(line)]
         result.exploratory_in_doc = [
-            f"{x.what} ({x.where})" for x in case.exploratory if first_match(doc_lines, x.keywords)
+            f"{x.what} ({x.where})" for x in case.exploratory if first_match(unlabelled, x.keywords)
         ]
     return result
 
