@@ -279,3 +279,24 @@ def test_a_service_loading_one_of_the_files_a_loop_saves_serves_the_model(
     saved = "saves it to models/{name}_model.pkl with joblib.dump (flows/churn_flow.py, line 49) ["
     served = "and serve.py (line 6) [4] loads models/forest_model.pkl, one of those files, to serve it."
     assert re.search(re.escape(saved) + r"\d+\], " + re.escape(served), production)
+
+
+def test_a_split_stratified_by_the_resampled_labels_is_stratified_by_the_target(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    train = """
+        import pandas as pd
+        from imblearn.over_sampling import SMOTE
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import train_test_split
+
+        frame = pd.read_csv("data/visits.csv")
+        X = frame.drop(columns=["readmitted"])
+        y = frame["readmitted"]
+        X_res, y_res = SMOTE(random_state=1).fit_resample(X, y)
+        X_train, X_test, y_train, y_test = train_test_split(X_res, y_res, test_size=0.25, stratify=y_res)
+        LogisticRegression(max_iter=500).fit(X_train, y_train)
+    """
+    lines = document(tmp_path, monkeypatch, {"train.py": train})
+    split = next(line for line in lines if line.startswith("Split:"))
+    assert split.endswith("with test_size = 0.25 [6], stratified by the target (readmitted) [3].")

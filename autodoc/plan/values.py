@@ -154,8 +154,8 @@ def resolve_param(param: EvidenceItem, items: Iterable[EvidenceItem]) -> Resolve
     return dotted or _configured(_expr_key(expr) or key, owner, items)
 
 
-# the variable holding the labels (``y``, ``y_train``, ``labels``): stratifying by it is by the target
-_LABEL_NAMES = re.compile(r"^(?:y(?:_?(?:all|data|train|full))?|train_?y|target|labels?)$", re.I)
+# the variable holding the labels (``y``, ``y_train``, ``y_res``, ``labels``): stratified by the target
+_LABEL_NAMES = re.compile(r"^(?:y(?:_?(?:all|data|train|full)|_[a-z]\w*)?|train_?y|target|labels?)$", re.I)
 # a frame's column: df["label"], df.label, or df[name] with a name holding the target's (group 3)
 _COLUMN = re.compile(r"""^\w+\s*(?:\[\s*["']([\w .\-]+)["']\s*\]|\.(\w+)|\[\s*([A-Za-z_]\w*)\s*\])$""")
 
