@@ -300,3 +300,7 @@ def test_a_split_stratified_by_the_resampled_labels_is_stratified_by_the_target(
     lines = document(tmp_path, monkeypatch, {"train.py": train})
     split = next(line for line in lines if line.startswith("Split:"))
     assert split.endswith("with test_size = 0.25 [6], stratified by the target (readmitted) [3].")
+    assert (
+        "train_test_split (train.py) | test_size=0.25, stratified by the target (readmitted) | train.py:11"
+        in lines
+    )
