@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 from autodoc.document import SummaryFact, cite, join_words, setting_text
 from autodoc.evidence import EvidenceItem, EvidenceStore
+from autodoc.plan.lineage import estimator_name, production_model
 from autodoc.plan.offers import item_key
-from autodoc.plan.topics import production_facts
+from autodoc.plan.topics import metric_rank, production_facts
 from autodoc.write.search_words import evaluator_words
 from autodoc.write.training_words import chosen_on_measured_rows
 
@@ -35,8 +36,48 @@ def code_metrics_fact(evidence: EvidenceStore) -> SummaryFact | None:
         if any(r.metrics for r in runs)
         else "no logged value was found to report"
     )
-    text = f"The evaluation code computes {names}; {why}.{caveat}{more}"
-    return SummaryFact.citing("metrics", "Performance", text, metrics + kept + sliced + extra)
+    kept_results, recorded = committed_results(evidence) if why.startswith("no logged") else ("", [])
+    text = f"The evaluation code computes {names}; {why}.{caveat}{more}{kept_results}"
+    return SummaryFact.citing("metrics", "Performance", text, metrics + kept + sliced + extra + recorded)
+
+
+_RESULT_FILE = re.compile(r"(metric|result|report|score|eval)[^/]*\.(json|ya?ml)$", re.I)
+_HEADLINE = re.compile(
+    r"(^|[._])(accuracy|auc|auc_roc|roc_auc|f1|f1_score|weighted_f1|macro_f1|precision|recall|rmse|mae|mse|r2|"
+    r"ks_statistic|gini|brier_score|log_loss|wape|mape)$",
+    re.I,
+)
+
+
+def committed_results(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]]:
+    """`` models/final_metrics.json, kept in the repository, records accuracy = 0.8185 [c] and auc_roc =
+    0.7813 [c]: figures of an earlier run, which this document does not recompute.``: headline measures
+    of a committed results file (the production model's own, by its name, first), else ""."""
+    found = [
+        i
+        for i in production_facts(evidence, "config")
+        if _RESULT_FILE.search(str(i.source.path))
+        and _HEADLINE.search(key := item_key(i))
+        and not re.search(r"(^|\.)\d", key)  # a class's own row (0.0.precision): the overall ones say it
+        and isinstance(i.value, int | float)
+        and not isinstance(i.value, bool)
+    ]
+    if not found:
+        return "", []
+    model = production_model(evidence)
+    name = estimator_name(model).lower() if model else ""
+    files = sorted(
+        {str(i.source.path) for i in found}, key=lambda f: (bool(name) and name not in f.lower(), f)
+    )
+    shown = sorted((i for i in found if i.source.path == files[0]), key=lambda i: metric_rank(item_key(i)))[
+        :4
+    ]
+    said = join_words([f"{item_key(i)} = {setting_text(i.value)} {cite(i)}" for i in shown])
+    return (
+        f" {files[0]}, kept in the repository, records {said}: figures of an earlier run, which this "
+        "document does not recompute.",
+        shown,
+    )
 
 
 def each_once(metrics: list[EvidenceItem], limit: int = 99) -> list[EvidenceItem]:
