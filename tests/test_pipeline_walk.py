@@ -80,3 +80,26 @@ def test_a_repeated_split_is_said_and_a_pipeline_is_no_preparation_step(tmp_path
     assert "given the same data, it holds out the same rows" in text
     assert "transformed with Pipeline" not in text and "prepared by Pipeline" not in text, text
     assert "Inputs are transformed with TfidfVectorizer" in text, text
+
+
+LABELLED_TRAIN = """\
+import joblib
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+frame = pd.read_csv("data/loans.csv")
+frame["defaulted"] = (frame["status"] == "charged_off").astype(int)
+frame["ratio"] = frame["debt"] / frame["income"]
+X = frame[["ratio", "income"]]
+y = frame["defaulted"]
+joblib.dump(LogisticRegression().fit(X, y), "models/model.joblib")
+"""
+
+
+def test_the_label_the_code_builds_is_not_a_feature_step(tmp_path: Path) -> None:
+    paragraphs, _ = document_lines(
+        write_tree(tmp_path / "code", {"train.py": LABELLED_TRAIN}), tmp_path / "out"
+    )
+    walk = next(p for p in paragraphs if "runs these steps in order" in p)
+    features = walk.split("; features: ", 1)[1].split(";", 1)[0]
+    assert "ratio" in features and "defaulted" not in features, walk

@@ -41,16 +41,21 @@ def _sentence(item: EvidenceItem) -> str:
 
 
 def _calls(steps: list[dict[str, Any]]) -> str:
-    """The steps' calls in words, each once, shared leading words said once (``prep.py writes a.csv
-    and b.csv``), files by their bare names."""
+    """The steps' calls in words, each once, the leading words that calls share said once (``prep.py
+    writes a.csv and b.csv``, ``derived column a and b``), files by their bare names."""
     words = list(dict.fromkeys(_call_words(s) for s in steps))
     shown, more = words[:_MAX_CALLS], len(words) - _MAX_CALLS
-    split = [w.split(" ") for w in shown]
-    n = 0
-    while len(shown) > 1 and all(len(w) > n + 1 and w[n] == split[0][n] for w in split):
-        n += 1  # leading words every call shares
-    listed = [" ".join(w[n:]) for w in split] + ([f"{more} more"] if more > 0 else [])
-    return " ".join([*split[0][:n], join_words(listed)])
+    groups: dict[str, list[str]] = {}
+    for word in shown:
+        head, _, last = word.rpartition(" ")
+        groups.setdefault(head or word, []).append(last if head else "")
+    listed = [
+        f"{head} {join_words(tails)}"
+        if len(tails) > 1 and all(tails)
+        else (f"{head} {tails[0]}" if tails[0] else head)
+        for head, tails in groups.items()
+    ]
+    return join_words(listed + ([f"{more} more"] if more > 0 else []))
 
 
 def _call_words(step: dict[str, Any]) -> str:
@@ -72,7 +77,7 @@ def _where(steps: list[dict[str, Any]], entry: str) -> str:
             by_place.setdefault(place, []).append(str(step["line"]))
     places = []
     for (path, cell), lines in by_place.items():
-        lines = list(dict.fromkeys(lines))
+        lines = sorted(set(lines), key=int)  # in the order of the file
         said = f"line{'s' if len(lines) > 1 else ''} {join_words(lines)}"
         said = f"cell {cell}, {said}" if cell is not None else said
         places.append(said if path == entry else f"{path}, {said}")

@@ -163,12 +163,20 @@ def _steps(
 ) -> list[dict[str, Any]]:
     order = list(reach)  # breadth-first discovery order from the entry point
     steps: list[dict[str, Any]] = []
+    targets = {
+        f.value
+        for key in order
+        for f in by_scope.get(key, ())
+        if f.kind == "target" and isinstance(f.value, str)
+    }
     for stage, kinds in STAGES:
         found = [
             (rel, fact)
             for rel, scope in order
             for fact in sorted(by_scope.get((rel, scope), ()), key=lambda f: (f.cell or 0, f.line))
-            if fact.kind in kinds and (fact.kind != "mlflow_call" or fact.name in _LOGGING)
+            if fact.kind in kinds
+            and (fact.kind != "mlflow_call" or fact.name in _LOGGING)
+            and not (fact.kind == "feature" and str(fact.value) in targets)  # the label, built: not a feature
         ]
         found.sort(key=lambda rf: rf[1].name not in _MODEL_LOGGING)  # the model before its metrics
         for rel, fact in found[:MAX_STEPS_PER_STAGE]:
