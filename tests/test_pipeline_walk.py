@@ -87,11 +87,13 @@ import joblib
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
+TARGET = "defaulted"
+
 frame = pd.read_csv("data/loans.csv")
-frame["defaulted"] = (frame["status"] == "charged_off").astype(int)
+frame[TARGET] = 1 - frame.pop("repaid")
 frame["ratio"] = frame["debt"] / frame["income"]
 X = frame[["ratio", "income"]]
-y = frame["defaulted"]
+y = frame[TARGET]
 joblib.dump(LogisticRegression().fit(X, y), "models/model.joblib")
 """
 
