@@ -9,9 +9,11 @@ route serves, stated once.
 
 from __future__ import annotations
 
+import re
+
 from autodoc.document import SummaryFact, cite, join_words
 from autodoc.evidence import EvidenceItem, EvidenceStore
-from autodoc.plan.lineage import champions, production_model
+from autodoc.plan.lineage import by_pipeline_role, champions, production_model
 from autodoc.plan.topics import production_facts
 from autodoc.write.places import where
 
@@ -51,7 +53,38 @@ def serving_fact(evidence: EvidenceStore) -> SummaryFact | None:
     if registry:
         said = join_words([f"{_uri(m)}, {uri_words(_uri(m))} ({where(m)}) {cite(m)}" for m in registry])
         text += f"; {'it' if files else 'the served code'} loads {said}"
-    return SummaryFact.citing("serving", "Serving", text + ".", listed + loads)
+    skew, shown = unscaled_input(evidence)
+    return SummaryFact.citing("serving", "Serving", text + "." + skew, listed + loads + shown)
+
+
+_SCALERS = {
+    "StandardScaler",
+    "MinMaxScaler",
+    "RobustScaler",
+    "MaxAbsScaler",
+    "PowerTransformer",
+    "QuantileTransformer",
+}
+_SCALES = re.compile(r"transform\(|scal|preprocess|normali", re.I)
+
+
+def unscaled_input(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]]:
+    """`` The serving code shows no step that scales its input as StandardScaler (prep.py, line 13) [f]
+    scaled the training rows: it loads the model alone (app/model.py, line 25) [m].``: a scaler the
+    production model's own or upstream code fits on its own (not inside the saved model), and served
+    code that loads the model and says nothing of scaling, transforming or preprocessing; else ""."""
+    own, upstream, _ = by_pipeline_role(evidence, production_facts(evidence, "fit"))
+    fits = [f for f in own + upstream if f.attrs.get("fitted") in _SCALERS and f.role != "serving"]
+    loads = [m for m in evidence.by_kind("model_load") if m.role == "serving"]
+    served = [i for i in evidence.items if i.role == "serving" and i.source.kind == "code"]
+    if not fits or not loads or any(_SCALES.search(f"{i.label} {i.text or ''} {i.value}") for i in served):
+        return "", []
+    fit, load = fits[0], loads[0]
+    return (
+        f" The serving code shows no step that scales its input as {fit.attrs['fitted']} ({where(fit)}) "
+        f"{cite(fit)} scaled the training rows: it loads the model alone ({where(load)}) {cite(load)}.",
+        [fit, load],
+    )
 
 
 def _phrase(item: EvidenceItem) -> str:
