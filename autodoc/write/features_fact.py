@@ -48,6 +48,8 @@ def features_fact(evidence: EvidenceStore) -> SummaryFact | None:
         ["The code " + join_words(parts) + "."] if parts else []
     )
     elsewhere, shown_apart = _other_scripts(apart)
+    leak, leaking = _leaking(derived)
+    said += [leak] if leak else []
     if apart and not parts and (rest := _all_but_target(evidence, targets)) is not None:
         said.append(
             f"The training code uses every column of its data but the target ({where(rest)}) {cite(rest)}."
@@ -55,7 +57,7 @@ def features_fact(evidence: EvidenceStore) -> SummaryFact | None:
         shown_apart.append(rest)
     items = made[:_MAX_LISTED] + sets + list({d.id: d for _, d in dropped[:_MAX_LISTED]}.values()) + prep
     return SummaryFact.citing(
-        "features", "Features", " ".join([*said, elsewhere]).strip(), formulas + items + shown_apart
+        "features", "Features", " ".join([*said, elsewhere]).strip(), formulas + items + shown_apart + leaking
     )
 
 
@@ -94,3 +96,25 @@ def _all_but_target(evidence: EvidenceStore, targets: list[object]) -> EvidenceI
         if columns and all(c in targets for c in columns):
             return item
     return None
+
+
+def _leaking(derived: list[EvidenceItem]) -> tuple[str, list[EvidenceItem]]:
+    """`` diff_1 and yoy_change (feature_utils.py, lines 21 and 29) [c] read the target (Weekly_Sales) at the
+    row itself: as model inputs they hold the value to predict.``: the model's own time-series columns the
+    scan found reading the current target (`scan.code.rules.leakage`), each column once."""
+    found = sf.unique_values([f for f in derived if f.attrs.get("reads_current_target")], 99)
+    if not found:
+        return "", []
+    target = found[0].attrs["reads_current_target"]
+    paths = list(dict.fromkeys(str(f.source.path) for f in found))
+    lines = join_words([str(f.source.line_start) for f in found if str(f.source.path) == paths[0]])
+    where_said = f"{paths[0]}, line{'s' if ' ' in lines else ''} {lines}" + (
+        " and elsewhere" if len(paths) > 1 else ""
+    )
+    names = join_words([str(f.value) for f in found[:6]])
+    verb = "reads" if len(found) == 1 else "read"
+    return (
+        f"{names} ({where_said}) {cite(*found[:6])} {verb} the target ({target}) at the row itself: as model "
+        "inputs they hold the value to predict.",
+        found[:6],
+    )

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from autodoc.scan.code.model import MAIN, MODULE, Fact
-from autodoc.scan.code.rules import datadict, dataflow, models, series, splits
+from autodoc.scan.code.rules import datadict, dataflow, leakage, models, series, splits
 from autodoc.scan.code.rules import vocab as v
 from autodoc.scan.code.rules.late_labels import late_labels
 from autodoc.scan.code.rules.predictions import is_prediction, mark_predictions
@@ -118,6 +118,8 @@ def _column(ex: Extractor, frame: str, col: str, node: ast.Assign, scope: str) -
     if ops:
         attrs["ops"] = ops
         attrs["how"] = dataflow.WINDOW_OPS[ops[-1].split("(", 1)[0]]
+    if read := leakage.current_target(ex, node.value, scope):  # x[target].diff(1): the answer, as an input
+        attrs["reads_current_target"] = read
     label = f"derived column {col}" + (f" ({' -> '.join(ops)})" if ops else "")
     ex.add_at(node, "feature", col, label[:200], scope, value=col, attrs=attrs)
 
