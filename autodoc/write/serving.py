@@ -74,7 +74,7 @@ def unscaled_input(evidence: EvidenceStore) -> tuple[str, list[EvidenceItem]]:
     production model's own or upstream code fits on its own (not inside the saved model), and served
     code that loads the model and says nothing of scaling, transforming or preprocessing; else ""."""
     own, upstream, _ = by_pipeline_role(evidence, production_facts(evidence, "fit"))
-    fits = [f for f in own + upstream if f.attrs.get("fitted") in _SCALERS and f.role != "serving"]
+    fits = [f for f in own + upstream if str(f.attrs.get("fitted")) in _SCALERS and f.role != "serving"]
     loads = [m for m in evidence.by_kind("model_load") if m.role == "serving"]
     served = [i for i in evidence.items if i.role == "serving" and i.source.kind == "code"]
     if not fits or not loads or any(_SCALES.search(f"{i.label} {i.text or ''} {i.value}") for i in served):

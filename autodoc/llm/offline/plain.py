@@ -112,7 +112,8 @@ def _inputs_in_words(f: Facts) -> str:
     named = [d for d in reads if isinstance(d.value, str) and _FILE.search(d.value)]
     trainers = {e.source.path for e in f.kind("estimator") if e.attrs.get("saved_by")}
     named = [d for d in named if d.source.path in trainers] or named  # the saved model's script's reads
-    named = [d for d in named if d.id in _trainer_loads(f)] or named  # not an upstream script's raw input
+    loads = _trainer_loads(f)
+    named = [d for d in named if d.id in loads] or named  # not an upstream script's raw input
     named = [d for d in named if not is_test_file(d.value)] or named  # X_test.csv is not learnt from
     first: dict[str, EvidenceItem] = {}  # each file name once (two launchers of one flow read the same)
     for d in named:
