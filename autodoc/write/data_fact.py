@@ -13,7 +13,7 @@ from autodoc.plan.topics import is_data_metric, production_facts
 from autodoc.plan.values import UNNAMED_FILE, by_caller_words
 from autodoc.scan.code.file_links import base_name, one_file
 from autodoc.write import settings_facts as sf
-from autodoc.write.places import where
+from autodoc.write.places import lines_words, where
 
 _MAX_LISTED = 6
 
@@ -86,20 +86,13 @@ def made_upstream(made: dict[str, tuple[EvidenceItem, EvidenceItem]], order: lis
             groups.setdefault((str(write.source.path), str(read.source.path)), []).append(made[read.id])
     out = ""
     for (writer, reader), pairs in groups.items():
-        files = join_words([base_name(str(w.value)) for w, _ in pairs])
+        writes, reads = [w for w, _ in pairs], [r for _, r in pairs]
+        files = join_words([base_name(str(w.value)) for w in writes])
         out += (
-            f" {writer} writes {files} ({_lines([w for w, _ in pairs])}) {cite(*[w for w, _ in pairs])}, "
-            f"which {reader} reads ({_lines([r for _, r in pairs])}) {cite(*[r for _, r in pairs])}."
+            f" {writer} writes {files} ({lines_words(writes)}) {cite(*writes)}, "
+            f"which {reader} reads ({lines_words(reads)}) {cite(*reads)}."
         )
     return out
-
-
-def _lines(items: list[EvidenceItem]) -> str:
-    """``lines 18 and 19`` of one file, ``cell 0, line 3`` in a notebook."""
-    lines = [str(i.source.line_start) for i in items if i.source.line_start]
-    said = f"line{'s' if len(lines) > 1 else ''} {join_words(lines)}"
-    cells = list(dict.fromkeys(i.source.cell for i in items if i.source.cell is not None))
-    return f"cell {cells[0]}, {said}" if len(cells) == 1 else said
 
 
 def _joins(evidence: EvidenceStore) -> list[tuple[str, list[EvidenceItem]]]:

@@ -10,7 +10,7 @@ from autodoc.plan.lineage import by_pipeline_role
 from autodoc.plan.topics import production_facts
 from autodoc.write import prep_words
 from autodoc.write import settings_facts as sf
-from autodoc.write.places import where
+from autodoc.write.places import lines_words, where
 
 _MAX_LISTED = 6
 
@@ -107,10 +107,8 @@ def _leaking(derived: list[EvidenceItem]) -> tuple[str, list[EvidenceItem]]:
         return "", []
     target = found[0].attrs["reads_current_target"]
     paths = list(dict.fromkeys(str(f.source.path) for f in found))
-    lines = join_words([str(f.source.line_start) for f in found if str(f.source.path) == paths[0]])
-    where_said = f"{paths[0]}, line{'s' if ' ' in lines else ''} {lines}" + (
-        " and elsewhere" if len(paths) > 1 else ""
-    )
+    first = lines_words([f for f in found if str(f.source.path) == paths[0]])
+    where_said = f"{paths[0]}, {first}" + (" and elsewhere" if len(paths) > 1 else "")
     names = join_words([str(f.value) for f in found[:6]])
     verb = "reads" if len(found) == 1 else "read"
     return (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from autodoc.document import join_words
 from autodoc.evidence import EvidenceItem
 
 
@@ -10,6 +11,14 @@ def where(item: EvidenceItem) -> str:
     src = item.source
     place = f"{src.path or ''}, cell {src.cell}" if src.cell is not None else str(src.path or "")
     return f"{place}, line {src.line_start}" if src.line_start else place
+
+
+def lines_words(items: list[EvidenceItem]) -> str:
+    """``lines 18 and 19`` of one file's facts, ``cell 0, line 3`` in a notebook."""
+    lines = [str(i.source.line_start) for i in items if i.source.line_start]
+    said = f"line{'s' if len(lines) > 1 else ''} {join_words(lines)}"
+    cells = list(dict.fromkeys(i.source.cell for i in items if i.source.cell is not None))
+    return f"cell {cells[0]}, {said}" if len(cells) == 1 else said
 
 
 def read_back(item: EvidenceItem, others: list[EvidenceItem]) -> list[EvidenceItem]:

@@ -49,12 +49,7 @@ def _calls(steps: list[dict[str, Any]]) -> str:
     for word in shown:
         head, _, last = word.rpartition(" ")
         groups.setdefault(head or word, []).append(last if head else "")
-    listed = [
-        f"{head} {join_words(tails)}"
-        if len(tails) > 1 and all(tails)
-        else (f"{head} {tails[0]}" if tails[0] else head)
-        for head, tails in groups.items()
-    ]
+    listed = [f"{head} {join_words(tails)}" if tails[0] else head for head, tails in groups.items()]
     return join_words(listed + ([f"{more} more"] if more > 0 else []))
 
 

@@ -19,7 +19,7 @@ def serving_passage(f: Facts) -> str:
     fields: Time, V1, ... and Amount) [s] and returns PredictionResponse (prediction and probability)
     [s]; it also answers GET /health [r]. app/model.py (line 25) loads the model from model.pkl [l]. The
     Docker image is built from python:3.11-slim, exposes port 8000 and runs uvicorn app:app [d].``"""
-    routes = f.fresh([r for r in f.kind("route") if r.role == "serving" or r.attrs.get("method")])
+    routes = f.fresh(f.kind("route"))
     schemas = {
         s.label.removeprefix("schema ").split(" (")[0]: s for s in f.kind("schema")
     }  # "schema X (3 fields)"

@@ -13,12 +13,13 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from autodoc.scan.code.rules import dataflow
 from autodoc.scan.code.rules import vocab as v
 
 if TYPE_CHECKING:
     from autodoc.scan.code.facts import Extractor
 
-_TIME_OPS = frozenset({"shift", "diff", "pct_change", "rolling", "ewm", "expanding"})
+_TIME_OPS = frozenset(dataflow.WINDOW_OPS) - {"groupby", "transform", "rank"}  # over rows in order
 
 
 def current_target(ex: Extractor, expr: ast.expr, scope: str) -> str | None:
@@ -29,7 +30,7 @@ def current_target(ex: Extractor, expr: ast.expr, scope: str) -> str | None:
         for child in ast.iter_child_nodes(node):
             parents[id(child)] = node
         if type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr in _TIME_OPS:
-            timed = timed or _target(ex, node.func.value, scope) is not None or _reads_target(ex, node, scope)
+            timed = timed or _reads_target(ex, node, scope)
     if not timed:
         return None
     for node in ast.walk(expr):
